@@ -1,0 +1,123 @@
+/**
+ * computeMetrics: the backtest summary the gates, the orchestrator and the reports read. Pure.
+ * Definitions (docs/backtesting.md has the full list):
+ * - annualised ratios come from close-to-close DAILY returns of the equity curve, ×√365 (crypto
+ *   trades every day); Sharpe uses the sample stdev, Sortino the downside deviation over all days
+ *   (target 0), Calmar = CAGR / max drawdown;
+ * - PSR is the 2012 form against SR* = 0 on daily returns; DSR deflates it by the expected maximum
+ *   Sharpe of every candidate tried (trialsContext, fed from the experiment ledger).
+ */
+import { moments } from './stats/moments.ts';
+import { deflatedSharpe, psr, psr2025, type SharpeSample } from './stats/sharpe.ts';
+import { breakdown, dailyReturns, drawdown } from './metrics-equity.ts';
+import { exposure, groupStats, tradeStats } from './metrics-trades.ts';
+import type { BacktestMetrics, MarketSeries, MetricsInput } from './metrics-types.ts';
+
+export type * from './metrics-types.ts';
+
+const DAY_MS = 86_400_000;
+const DAYS_PER_YEAR = 365;
+
+/** Buy-and-hold benchmark: the mean over pairs of (last close / first close − 1), as Freqtrade. */
+export function marketChange(markets: readonly MarketSeries[]): number | null {
+  const changes: number[] = [];
+  for (const m of markets) {
+    let first = Number.NaN;
+    let last = Number.NaN;
+    for (let i = 0; i < m.close.length; i++) {
+      const c = m.close[i]!;
+      if (!Number.isFinite(c)) continue;
+      if (Number.isNaN(first)) first = c;
+      last = c;
+    }
+    if (first > 0) changes.push(last / first - 1);
+  }
+  return changes.length > 0 ? changes.reduce((a, b) => a + b, 0) / changes.length : null;
+}
+
+interface RatioStats {
+  sharpe: number | null;
+  sortino: number | null;
+  sample: SharpeSample | null;
+}
+
+function ratios(daily: Float64Array): RatioStats {
+  if (daily.length < 2) return { sharpe: null, sortino: null, sample: null };
+  const m = moments(daily);
+  let down = 0;
+  for (const r of daily) if (r < 0) down += r * r;
+  const downside = Math.sqrt(down / daily.length);
+  const annual = Math.sqrt(DAYS_PER_YEAR);
+  const sr = m.stdev > 0 ? m.mean / m.stdev : null;
+  return {
+    sharpe: sr === null ? null : sr * annual,
+    sortino: downside > 0 ? (m.mean / downside) * annual : null,
+    sample: sr === null ? null : { sr, t: daily.length, skewness: m.skewness, kurtosis: m.kurtosis },
+  };
+}
+
+function meanOf(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i]!;
+  return xs.length > 0 ? s / xs.length : 0;
+}
+
+export function computeMetrics(input: MetricsInput): BacktestMetrics {
+  const { equity, trades, startingBalance } = input;
+  const n = equity.time.length;
+  const from = n > 0 ? equity.time[0]! : 0;
+  const to = n > 0 ? equity.time[n - 1]! : 0;
+  const days = (to - from) / DAY_MS;
+  const finalBalance = n > 0 ? equity.value[n - 1]! : startingBalance;
+  const totalReturn = finalBalance / startingBalance - 1;
+  const cagr = days > 0 && finalBalance > 0 ? (finalBalance / startingBalance) ** (DAYS_PER_YEAR / days) - 1 : null;
+  const dd = drawdown(equity, startingBalance);
+  const ts = tradeStats(trades);
+  const r = ratios(dailyReturns(equity, startingBalance));
+  const trials = input.trialsContext ?? { trials: 1, sharpeVariance: 0 };
+  const deflated = r.sample ? deflatedSharpe(r.sample, trials.trials, trials.sharpeVariance) : null;
+  const perPair = groupStats(trades, (t) => t.pair);
+  const openAtEnd = trades.filter((t) => t.openAtEnd);
+  return {
+    from,
+    to,
+    days,
+    startingBalance,
+    finalBalance,
+    absoluteProfit: finalBalance - startingBalance,
+    totalReturn,
+    cagr,
+    tradesPerDay: days > 0 ? trades.length / days : 0,
+    ...ts,
+    ...dd,
+    sharpe: r.sharpe,
+    sortino: r.sortino,
+    calmar: cagr !== null && dd.maxDrawdown > 0 ? cagr / dd.maxDrawdown : null,
+    dailySharpe: r.sample?.sr ?? null,
+    dailySkewness: r.sample?.skewness ?? null,
+    dailyKurtosis: r.sample?.kurtosis ?? null,
+    psr: finiteOrNull(r.sample ? psr(r.sample) : null),
+    psr2025: finiteOrNull(r.sample ? psr2025(r.sample) : null),
+    dsr: finiteOrNull(deflated?.dsr ?? null),
+    dsrBenchmark: deflated?.sr0 ?? null,
+    trials: trials.trials,
+    marketChange: marketChange(input.markets),
+    exposure: exposure(trades, from, to),
+    turnover: n > 0 ? ts.turnoverNotional / meanOf(equity.value) : 0,
+    feesShareOfGross: ts.grossPnl > 0 ? ts.totalFees / ts.grossPnl : null,
+    slippageShareOfGross: ts.grossPnl > 0 ? ts.totalSlippage / ts.grossPnl : null,
+    bestPair: perPair[0]?.key ?? null,
+    worstPair: perPair.at(-1)?.key ?? null,
+    openAtEndTrades: openAtEnd.length,
+    openAtEndPnl: openAtEnd.reduce((a, t) => a + t.pnl, 0),
+    perPair,
+    exitReasons: groupStats(trades, (t) => t.exitReason),
+    daily: breakdown(equity, startingBalance, trades, 'day'),
+    weekly: breakdown(equity, startingBalance, trades, 'week'),
+    monthly: breakdown(equity, startingBalance, trades, 'month'),
+  };
+}
+
+function finiteOrNull(x: number | null): number | null {
+  return x !== null && Number.isFinite(x) ? x : null;
+}
