@@ -1,0 +1,49 @@
+/**
+ * esbuild to one IIFE (`var __module = ...`) holding the module and the skills it imports. The resolver
+ * plugin re-enforces the import gate, so a bundle can never pull in a file outside strategy/skills.
+ */
+import { dirname, join, relative, sep } from 'node:path';
+import * as esbuild from 'esbuild';
+import { SKILLS_DIR } from './imports.ts';
+import { issueAt, type GateIssue } from './types.ts';
+
+export const BUNDLE_GLOBAL = '__module';
+
+export type BundleResult = { ok: true; code: string } | { ok: false; issues: GateIssue[] };
+
+export async function bundleModule(repoRoot: string, virtualPath: string, source: string): Promise<BundleResult> {
+  const skills = join(repoRoot, SKILLS_DIR);
+  const fence: esbuild.Plugin = {
+    name: 'skills-only',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        const target = join(args.resolveDir, args.path);
+        const inside = target.startsWith(skills) && !relative(skills, target).startsWith(`..${sep}`);
+        return inside ? { path: target } : { errors: [{ text: `import '${args.path}' is outside ${SKILLS_DIR}` }] };
+      });
+    },
+  };
+  try {
+    const out = await esbuild.build({
+      stdin: { contents: source, loader: 'ts', resolveDir: dirname(join(repoRoot, virtualPath)), sourcefile: virtualPath },
+      bundle: true,
+      write: false,
+      format: 'iife',
+      globalName: BUNDLE_GLOBAL,
+      platform: 'neutral',
+      target: 'es2022',
+      legalComments: 'none',
+      charset: 'utf8',
+      logLevel: 'silent',
+      plugins: [fence],
+    });
+    const file = out.outputFiles[0];
+    if (!file) return { ok: false, issues: [issueAt('bundle', 'esbuild', null, 'esbuild produced no output')] };
+    return { ok: true, code: file.text };
+  } catch (err) {
+    const errors = (err as { errors?: esbuild.Message[] }).errors ?? [];
+    const issues = errors.map((e) => issueAt('bundle', 'esbuild', e.location ? { line: e.location.line - 1, character: e.location.column } : null, e.text));
+    return { ok: false, issues: issues.length > 0 ? issues : [issueAt('bundle', 'esbuild', null, String(err))] };
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Strict type check of a candidate against the API declaration (src/contract), with typescript 6.
+ * On top of `strict`: no `any` (written or inferred, e.g. JSON.parse) and element-access keys must be
+ * numbers. The second rule is what catches string-built property access (`o[k]` with k = 'constr'+'uctor')
+ * that the syntactic gate cannot see; it means strategies use Map for keyed data.
+ */
+import { dirname, join, posix } from 'node:path';
+import ts from 'typescript';
+import { issueAt, type GateIssue, type ModuleKind } from './types.ts';
+
+const OPTIONS: ts.CompilerOptions = {
+  target: ts.ScriptTarget.ES2022,
+  lib: ['lib.es2023.d.ts'],
+  module: ts.ModuleKind.NodeNext,
+  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  allowImportingTsExtensions: true,
+  noEmit: true,
+  strict: true,
+  noImplicitAny: true,
+  noUncheckedIndexedAccess: true,
+  noImplicitReturns: true,
+  verbatimModuleSyntax: true,
+  skipLibCheck: true,
+  types: [],
+};
+
+const CONTRACT_FOR: Record<ModuleKind, { file: string; type: string }> = {
+  strategy: { file: 'src/contract/strategy.ts', type: 'StrategyModule<unknown>' },
+  statistics: { file: 'src/contract/analysis.ts', type: 'AnalysisModule' },
+};
+
+/** Reuses parsed library/contract files across checks (the first check costs ~0.4 s, later ones far less). */
+export class TypeChecker {
+  private readonly cache = new Map<string, ts.SourceFile>();
+  private old: ts.Program | undefined;
+
+  constructor(private readonly repoRoot: string) {}
+
+  check(kind: ModuleKind, virtualPath: string, source: string): GateIssue[] {
+    const candidate = join(this.repoRoot, virtualPath);
+    const checkFile = join(dirname(candidate), '__gate_check__.ts');
+    const virtual = new Map([[candidate, source], [checkFile, this.checkSource(kind, virtualPath)]]);
+    const host = this.host(virtual);
+    const program = ts.createProgram({ rootNames: [candidate, checkFile], options: OPTIONS, host, oldProgram: this.old });
+    this.old = program;
+    const sf = program.getSourceFile(candidate);
+    if (!sf) return [issueAt('types', 'program', null, 'candidate was not part of the program')];
+    const issues = [...this.diagnostics(program, sf), ...this.contractDiagnostics(program, checkFile, kind)];
+    return issues.length > 0 ? issues : typeAwareRules(sf, program.getTypeChecker());
+  }
+
+  private checkSource(kind: ModuleKind, virtualPath: string): string {
+    const { file, type } = CONTRACT_FOR[kind];
+    const rel = (p: string): string => {
+      const r = posix.relative(posix.dirname(virtualPath), p);
+      return r.startsWith('.') ? r : `./${r}`;
+    };
+    const name = type.replace(/<.*/, '');
+    return `import type { ${name} } from '${rel(file)}';\nimport candidate from '${rel(virtualPath)}';\nexport const checked: ${type} = candidate;\n`;
+  }
+
+  private host(virtual: Map<string, string>): ts.CompilerHost {
+    const host = ts.createCompilerHost(OPTIONS, true);
+    const original = host.getSourceFile.bind(host);
+    host.getSourceFile = (fileName, languageVersion, onError) => {
+      const text = virtual.get(fileName);
+      if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true, ts.ScriptKind.TS);
+      const hit = this.cache.get(fileName);
+      if (hit) return hit;
+      const sf = original(fileName, languageVersion, onError);
+      if (sf) this.cache.set(fileName, sf);
+      return sf;
+    };
+    const fileExists = host.fileExists.bind(host);
+    host.fileExists = (f) => virtual.has(f) || fileExists(f);
+    const readFile = host.readFile.bind(host);
+    host.readFile = (f) => virtual.get(f) ?? readFile(f);
+    return host;
+  }
+
+  private diagnostics(program: ts.Program, sf: ts.SourceFile): GateIssue[] {
+    const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
+    return diags.map((d) => issueAt('types', `TS${d.code}`, d.start === undefined ? null : sf.getLineAndCharacterOfPosition(d.start), ts.flattenDiagnosticMessageText(d.messageText, ' ')));
+  }
+
+  private contractDiagnostics(program: ts.Program, checkFile: string, kind: ModuleKind): GateIssue[] {
+    const sf = program.getSourceFile(checkFile);
+    if (!sf) return [];
+    return program.getSemanticDiagnostics(sf).map((d) =>
+      issueAt('types', 'contract', null, `the default export must implement ${CONTRACT_FOR[kind].type}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`),
+    );
+  }
+}
+
+function isNumberish(t: ts.Type): boolean {
+  if (t.flags & ts.TypeFlags.NumberLike) return true;
+  return t.isUnion() && t.types.every(isNumberish);
+}
+
+const ANY_PROBED = (n: ts.Node): boolean =>
+  ts.isIdentifier(n) || ts.isCallExpression(n) || ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n);
+
+function typeAwareRules(sf: ts.SourceFile, checker: ts.TypeChecker): GateIssue[] {
+  const issues: GateIssue[] = [];
+  const at = (n: ts.Node): ts.LineAndCharacter => sf.getLineAndCharacterOfPosition(n.getStart(sf));
+  const visit = (n: ts.Node): void => {
+    if (n.kind === ts.SyntaxKind.AnyKeyword) issues.push(issueAt('types', 'no-any', at(n), "'any' is not allowed; use a precise type or unknown"));
+    else if (ANY_PROBED(n) && !ts.isImportSpecifier(n.parent) && checker.getTypeAtLocation(n).flags & ts.TypeFlags.Any) {
+      issues.push(issueAt('types', 'no-any', at(n), `'${n.getText(sf).slice(0, 40)}' has type any; give it a precise type`));
+    }
+    if (ts.isElementAccessExpression(n) && !isNumberish(checker.getTypeAtLocation(n.argumentExpression))) {
+      issues.push(issueAt('types', 'number-index', at(n.argumentExpression), `element access keys must be numbers (got '${n.argumentExpression.getText(sf).slice(0, 40)}'); use a Map for keyed data`));
+    }
+    ts.forEachChild(n, visit);
+  };
+  visit(sf);
+  return issues;
+}
