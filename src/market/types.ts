@@ -1,0 +1,60 @@
+/**
+ * Ports of the candle store: the storage it needs (implemented over src/db's candles repository)
+ * and the OHLC source it back-fills from (implemented by the Kraken REST client). Times are epoch ms.
+ */
+import type { Candle, Pair, Timeframe } from '../contract/index.ts';
+
+/** Storage for one (pair, timeframe) series at a time. Ranges are half-open: [from, to). */
+export interface CandleRepo {
+  upsertMany(pair: Pair, timeframe: Timeframe, candles: readonly Candle[]): void;
+  range(pair: Pair, timeframe: Timeframe, from: number, to: number): Candle[];
+  latestTime(pair: Pair, timeframe: Timeframe): number | null;
+  deleteRange(pair: Pair, timeframe: Timeframe, from: number, to: number): number;
+  count(pair: Pair, timeframe: Timeframe): number;
+}
+
+export interface CandleDb {
+  readonly repo: CandleRepo;
+  /** Runs `fn` in one SQLite transaction: all of it commits, or none of it (on throw). */
+  transaction<T>(fn: () => T): T;
+}
+
+/**
+ * Kraken `GET /0/public/OHLC` behind an interface. Returns candles whose open time is AFTER
+ * `since` (ms, exclusive, as Kraken's `since`), at most the newest 720 of that timeframe, and
+ * possibly the still-forming current candle (the store drops it). Kraken sends no candle for an
+ * interval without trades.
+ */
+export interface OhlcFetcher {
+  fetchOhlc(pair: Pair, timeframe: Timeframe, since: number): Promise<Candle[]>;
+}
+
+/** Kraken returns at most this many candles per OHLC request, whatever `since` asks for. */
+export const KRAKEN_OHLC_CAP = 720;
+
+/** One step of the tier chain: candles of `source` older than `keepDays` fold into `target`. */
+export interface TierRule {
+  readonly source: Timeframe;
+  readonly target: Timeframe;
+  readonly keepDays: number;
+}
+
+export interface CandleRetention {
+  /** Days of 5m (and 15m/1m) candles kept before they fold into 1h. */
+  readonly fineDays: number;
+  /** Days of 1h (and 4h) candles kept before they fold into 1d. 1d is kept forever. */
+  readonly hourlyDays: number;
+}
+
+export const DEFAULT_RETENTION: CandleRetention = { fineDays: 30, hourlyDays: 365 };
+
+/** Finer timeframes first, so a 5m candle folded into 1h can fold on into 1d in the same pass. */
+export function tierRules(r: CandleRetention): TierRule[] {
+  return [
+    { source: '1m', target: '1h', keepDays: r.fineDays },
+    { source: '5m', target: '1h', keepDays: r.fineDays },
+    { source: '15m', target: '1h', keepDays: r.fineDays },
+    { source: '1h', target: '1d', keepDays: r.hourlyDays },
+    { source: '4h', target: '1d', keepDays: r.hourlyDays },
+  ];
+}

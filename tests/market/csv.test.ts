@@ -1,0 +1,62 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseCandleCsv, seriesFromFileName } from '../../src/market/csv.ts';
+import { importCsvDir } from '../../src/market/import.ts';
+import { fakeCandleDb } from './fakes.ts';
+
+const HEADER = 'time,open,high,low,close,volume';
+const GOOD = [HEADER, '1719792000,62772.01,62809.01,62722.07,62722.08,93.0944', '1719792300,62722.08,62798.95,62648.48,62648.49,195.58295', ''].join('\n');
+const withRow = (row: string) => [HEADER, '1719792000,10,11,9,10,1', row].join('\n');
+
+describe('CSV candle parsing', () => {
+  it('converts unix seconds to milliseconds and keeps every field', () => {
+    expect(parseCandleCsv(GOOD, 'BTC-USD_5m.csv', '5m')[1]).toEqual({
+      time: 1719792300_000, open: 62722.08, high: 62798.95, low: 62648.48, close: 62648.49, volume: 195.58295,
+    });
+  });
+
+  it.each([
+    ['a wrong header', 'time,o,h,l,c,v\n', /f\.csv:1: expected the header/],
+    ['a missing field', withRow('1719792300,10,11,9,10'), /f\.csv:3: expected 6 fields/],
+    ['a non-number', withRow('1719792300,10,abc,9,10,1'), /f\.csv:3: every field must be a finite number, got "1719792300,10,abc,9,10,1"/],
+    ['low above the close', withRow('1719792300,10,11,10.5,10,1'), /f\.csv:3: need low <= open,close <= high/],
+    ['a repeated time', withRow('1719792000,10,11,9,10,1'), /f\.csv:3: time must be strictly after/],
+    ['a time off the 5m grid', withRow('1719792301,10,11,9,10,1'), /f\.csv:3: time is not aligned/],
+    ['a millisecond timestamp', withRow('1719792300000.5,10,11,9,10,1'), /f\.csv:3: time must be whole unix seconds/],
+    ['a negative volume', withRow('1719792300,10,11,9,10,-1'), /f\.csv:3: prices must be > 0 and volume >= 0/],
+  ])('rejects %s with the file and line', (_what, text, message) => {
+    expect(() => parseCandleCsv(text, 'f.csv', '5m')).toThrow(message);
+  });
+
+  it('reads pair and timeframe from the file name and rejects an unknown one', () => {
+    expect(seriesFromFileName('/x/DOGE-USD_1h.csv')).toEqual({ pair: 'DOGE/USD', timeframe: '1h' });
+    expect(() => seriesFromFileName('/x/FOO-USD_5m.csv')).toThrow(/FOO-USD_5m\.csv: cannot tell pair and timeframe/);
+  });
+});
+
+describe('importing a CSV folder', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'brain-csv-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('imports every file of a folder into its series', async () => {
+    writeFileSync(join(dir, 'BTC-USD_5m.csv'), GOOD);
+    writeFileSync(join(dir, 'ETH-USD_1h.csv'), [HEADER, '1719792000,3400,3410,3390,3405,12'].join('\n'));
+    const db = fakeCandleDb();
+    const files = await importCsvDir(db, dir);
+    expect(files.map((f) => [f.pair, f.timeframe, f.rows])).toEqual([['BTC/USD', '5m', 2], ['ETH/USD', '1h', 1]]);
+    expect(db.repo.count('BTC/USD', '5m')).toBe(2);
+  });
+
+  it('writes nothing when any file has a bad row', async () => {
+    writeFileSync(join(dir, 'BTC-USD_5m.csv'), GOOD);
+    writeFileSync(join(dir, 'ETH-USD_5m.csv'), withRow('1719792300,10,11,9,x,1'));
+    const db = fakeCandleDb();
+    await expect(importCsvDir(db, dir)).rejects.toThrow(/ETH-USD_5m\.csv:3/);
+    expect(db.repo.count('BTC/USD', '5m')).toBe(0);
+  });
+});
