@@ -1,0 +1,183 @@
+/**
+ * Orders over REST (reference/kraken-api.md §6). DESIGN inv. 4: the caller supplies cl_ord_id; when
+ * AddOrder fails after it may have reached the venue we never resubmit — we look the order up by
+ * cl_ord_id and report what the venue says, waiting a grace period before declaring it absent.
+ */
+import type { Clock } from '../clock/clock.ts';
+import type { Pair } from '../contract/pairs.ts';
+import type { OrderStatus, Side } from '../contract/trading.ts';
+import type { KrakenClient } from './client.ts';
+import { KrakenError } from './errors.ts';
+import { sleep } from './rate.ts';
+import { AddOrderSchema, CancelAfterSchema, CancelSchema, ClosedOrdersSchema, OpenOrdersSchema, type OrderInfo } from './schemas.ts';
+
+export interface PlaceOrderRequest {
+  clOrdId: string;
+  pair: Pair;
+  side: Side;
+  type: 'market' | 'limit';
+  volume: number;
+  limitPrice?: number;
+  postOnly?: boolean;
+  timeInForce?: 'GTC' | 'IOC';
+}
+
+/** An order as the venue reports it, in contract units (ms, numbers, v2 symbols). */
+export interface VenueOrder {
+  readonly venueOrderId: string;
+  readonly clOrdId: string | null;
+  readonly pair: Pair | null;
+  readonly side: Side;
+  readonly status: OrderStatus;
+  readonly quantity: number;
+  readonly filledQuantity: number;
+  readonly avgPrice: number;
+  readonly cost: number;
+  readonly fee: number;
+  readonly openedAt: number;
+  readonly closedAt: number | null;
+}
+
+export type PlaceOrderResult =
+  | { readonly outcome: 'placed'; readonly venueOrderId: string }
+  /** The reply was lost; the venue has the order (inv. 4: found, not resent). */
+  | { readonly outcome: 'found'; readonly order: VenueOrder }
+  /** The reply was lost and the venue still has no such order after the grace period. */
+  | { readonly outcome: 'notFound'; readonly cause: KrakenError };
+
+export interface OrderApiOptions {
+  /** How long an unheard AddOrder may take to show up in OpenOrders/ClosedOrders. */
+  graceMs?: number;
+  /** Lookups during the grace period. */
+  lookups?: number;
+}
+
+export class OrderApi {
+  private readonly graceMs: number;
+  private readonly lookups: number;
+
+  constructor(
+    private readonly client: KrakenClient,
+    private readonly clock: Clock,
+    opts: OrderApiOptions = {},
+  ) {
+    this.graceMs = opts.graceMs ?? 5_000;
+    this.lookups = opts.lookups ?? 3;
+  }
+
+  /** `lookupFirst`: check the venue before sending (a restored in-flight actor re-runs this). */
+  async place(req: PlaceOrderRequest, opts: { lookupFirst?: boolean; signal?: AbortSignal } = {}): Promise<PlaceOrderResult> {
+    if (opts.lookupFirst) {
+      const existing = await this.findByClOrdId(req.clOrdId, opts.signal);
+      if (existing) return { outcome: 'found', order: existing };
+    }
+    try {
+      const r = await this.client.rest.privateCall('AddOrder', this.addOrderParams(req), AddOrderSchema, {
+        placesOrder: true,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
+      const txid = r.txid?.[0];
+      if (!txid) throw new KrakenError(`Kraken AddOrder for ${req.clOrdId} returned no txid`, { kind: 'bug', code: 'PARSE', endpoint: 'AddOrder' });
+      return { outcome: 'placed', venueOrderId: txid };
+    } catch (err) {
+      if (!(err instanceof KrakenError) || err.kind !== 'orderMayExist') throw err;
+      return this.reconcile(req.clOrdId, err, opts.signal);
+    }
+  }
+
+  /** Looks for the order during the grace period; never sends it again. */
+  async reconcile(clOrdId: string, cause: KrakenError, signal?: AbortSignal): Promise<PlaceOrderResult> {
+    for (let i = 0; i < this.lookups; i++) {
+      const order = await this.findByClOrdId(clOrdId, signal);
+      if (order) return { outcome: 'found', order };
+      await sleep(this.clock, this.graceMs / this.lookups, signal);
+    }
+    const order = await this.findByClOrdId(clOrdId, signal);
+    return order ? { outcome: 'found', order } : { outcome: 'notFound', cause };
+  }
+
+  async findByClOrdId(clOrdId: string, signal?: AbortSignal): Promise<VenueOrder | null> {
+    const call = signal ? { signal } : {};
+    const open = await this.client.rest.privateCall('OpenOrders', { cl_ord_id: clOrdId }, OpenOrdersSchema, call);
+    const hit = pick(open.open, clOrdId);
+    if (hit) return this.toVenueOrder(...hit);
+    const closed = await this.client.rest.privateCall('ClosedOrders', { cl_ord_id: clOrdId }, ClosedOrdersSchema, call);
+    const done = pick(closed.closed, clOrdId);
+    return done ? this.toVenueOrder(...done) : null;
+  }
+
+  /** Cancelling an order the venue no longer knows is not an error: it reports 0. */
+  async cancel(ref: { clOrdId: string } | { venueOrderId: string }, signal?: AbortSignal): Promise<number> {
+    const params = 'clOrdId' in ref ? { cl_ord_id: ref.clOrdId } : { txid: ref.venueOrderId };
+    try {
+      return (await this.client.rest.privateCall('CancelOrder', params, CancelSchema, signal ? { signal } : {})).count;
+    } catch (err) {
+      if (err instanceof KrakenError && err.code.includes('Unknown order')) return 0;
+      throw err;
+    }
+  }
+
+  async cancelAll(signal?: AbortSignal): Promise<number> {
+    return (await this.client.rest.privateCall('CancelAll', {}, CancelSchema, signal ? { signal } : {})).count;
+  }
+
+  /** Dead man's switch: cancel everything after `timeoutSec` unless re-armed; 0 disarms. */
+  async cancelAllAfter(timeoutSec: number, signal?: AbortSignal): Promise<{ triggerTime: string }> {
+    return this.client.rest.privateCall('CancelAllOrdersAfter', { timeout: timeoutSec }, CancelAfterSchema, signal ? { signal } : {});
+  }
+
+  private addOrderParams(req: PlaceOrderRequest): Record<string, string | undefined> {
+    const table = this.client.pairs;
+    if (req.type === 'limit' && req.limitPrice === undefined) {
+      throw new KrakenError(`limit order ${req.clOrdId} has no limitPrice`, { kind: 'bug', code: 'INVALID_ORDER', endpoint: 'AddOrder' });
+    }
+    return {
+      pair: table.get(req.pair).altname,
+      type: req.side,
+      ordertype: req.type,
+      volume: table.formatVolume(req.pair, req.volume),
+      price: req.type === 'limit' ? table.formatPrice(req.pair, req.limitPrice!) : undefined,
+      oflags: req.postOnly ? 'post' : undefined,
+      timeinforce: req.timeInForce,
+      cl_ord_id: req.clOrdId,
+    };
+  }
+
+  private toVenueOrder(venueOrderId: string, o: OrderInfo): VenueOrder {
+    const quantity = Number(o.vol);
+    const filled = Number(o.vol_exec);
+    return {
+      venueOrderId,
+      clOrdId: o.cl_ord_id ?? null,
+      pair: this.client.pairs.find(o.descr.pair)?.symbol ?? null,
+      side: o.descr.type,
+      status: orderStatus(o.status, filled),
+      quantity,
+      filledQuantity: filled,
+      avgPrice: Number(o.price),
+      cost: Number(o.cost),
+      fee: Number(o.fee),
+      openedAt: Math.round(o.opentm * 1000),
+      closedAt: o.closetm === undefined ? null : Math.round(o.closetm * 1000),
+    };
+  }
+}
+
+function pick(orders: Record<string, OrderInfo>, clOrdId: string): [string, OrderInfo] | undefined {
+  return Object.entries(orders).find(([, o]) => o.cl_ord_id === clOrdId);
+}
+
+export function orderStatus(state: OrderInfo['status'], filled: number): OrderStatus {
+  switch (state) {
+    case 'pending':
+      return 'sent';
+    case 'open':
+      return filled > 0 ? 'partial' : 'open';
+    case 'closed':
+      return 'filled';
+    case 'canceled':
+      return 'canceled';
+    case 'expired':
+      return 'expired';
+  }
+}

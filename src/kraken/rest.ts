@@ -1,0 +1,181 @@
+/**
+ * Kraken REST v0 transport (reference/kraken-api.md §1, §3, §5, §7): envelope parsing, typed errors,
+ * signing with one nonce sequence and one mutex per key, the local rate counter, clock-driven
+ * timeouts, and retries only for failures that prove the call had no effect.
+ */
+import type { Logger } from 'pino';
+import type { z } from 'zod';
+import type { Clock } from '../clock/clock.ts';
+import { Mutex, NonceSource, apiSign } from './auth.ts';
+import { KrakenError, parseError, transportError, venueError } from './errors.ts';
+import { RestRateCounter, callCost, sleep, type AccountTier } from './rate.ts';
+
+export interface KrakenCredentials {
+  readonly key: string;
+  /** base64, as Kraken issues it. */
+  readonly secret: string;
+}
+
+export interface KrakenRestOptions {
+  baseUrl: string;
+  clock: Clock;
+  credentials?: KrakenCredentials;
+  tier?: AccountTier;
+  timeoutMs?: number;
+  /** Extra attempts for failures that prove the call had no effect (default 3). */
+  retries?: number;
+  logger?: Logger;
+  userAgent?: string;
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  /** The call creates an order: a failure after sending becomes `orderMayExist`. */
+  placesOrder?: boolean;
+  retries?: number;
+}
+
+type Params = Record<string, string | number | boolean | undefined>;
+
+const TIMEOUT = Symbol('timeout');
+
+export class KrakenRest {
+  private readonly mutex = new Mutex();
+  private readonly nonces: NonceSource;
+  private readonly rate: RestRateCounter;
+  private readonly timeoutMs: number;
+  private readonly retries: number;
+
+  constructor(private readonly opts: KrakenRestOptions) {
+    this.nonces = new NonceSource(() => opts.clock.now());
+    this.rate = new RestRateCounter(opts.clock, opts.tier ?? 'starter');
+    this.timeoutMs = opts.timeoutMs ?? 10_000;
+    this.retries = opts.retries ?? 3;
+  }
+
+  /** Current local estimate of the private call counter (for tests and status output). */
+  rateLevel(): number {
+    return this.rate.current();
+  }
+
+  publicCall<S extends z.ZodType>(method: string, params: Params, schema: S, call: CallOptions = {}): Promise<z.output<S>> {
+    const query = encode(params);
+    const path = `/0/public/${method}`;
+    return this.withRetries(method, call, async () => {
+      const body = await this.send(method, `${path}${query ? `?${query}` : ''}`, { method: 'GET' }, call);
+      return this.unwrap(method, body, schema, call);
+    });
+  }
+
+  privateCall<S extends z.ZodType>(method: string, params: Params, schema: S, call: CallOptions = {}): Promise<z.output<S>> {
+    const creds = this.opts.credentials;
+    if (!creds) {
+      throw new KrakenError(`Kraken ${method} needs API credentials; none were configured (set the key and secret in env)`, {
+        kind: 'auth',
+        code: 'NO_CREDENTIALS',
+        endpoint: method,
+      });
+    }
+    const path = `/0/private/${method}`;
+    return this.withRetries(method, call, () =>
+      // The mutex spans nonce → send → reply so requests on this key reach Kraken in nonce order.
+      this.mutex.run(async () => {
+        await this.rate.take(callCost(method), call.signal);
+        const nonce = this.nonces.next();
+        const form = encode({ nonce, ...params });
+        const headers = {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          'API-Key': creds.key,
+          'API-Sign': apiSign(path, nonce, form, creds.secret),
+        };
+        const body = await this.send(method, path, { method: 'POST', headers, body: form }, call);
+        return this.unwrap(method, body, schema, call);
+      }),
+    );
+  }
+
+  private async withRetries<T>(method: string, call: CallOptions, attempt: () => Promise<T>): Promise<T> {
+    const retries = call.retries ?? this.retries;
+    for (let n = 0; ; n++) {
+      try {
+        return await attempt();
+      } catch (err) {
+        if (!(err instanceof KrakenError) || !err.retryable || n >= retries || call.signal?.aborted) throw err;
+        if (err.kind === 'rateLimit') this.rate.saturate();
+        const waitMs = (err.retryAfterMs ?? 1_000) * 2 ** n;
+        this.opts.logger?.warn({ method, code: err.code, attempt: n + 1, waitMs }, 'kraken call failed; retrying');
+        await sleep(this.opts.clock, waitMs, call.signal);
+      }
+    }
+  }
+
+  private async send(method: string, pathAndQuery: string, init: RequestInit, call: CallOptions): Promise<unknown> {
+    const ac = new AbortController();
+    const onAbort = () => ac.abort(call.signal?.reason);
+    call.signal?.addEventListener('abort', onAbort, { once: true });
+    const timer = this.opts.clock.setTimeout(() => ac.abort(TIMEOUT), this.timeoutMs);
+    const headers = { 'User-Agent': this.opts.userAgent ?? 'trading-brain/0.1', ...(init.headers as Record<string, string>) };
+    try {
+      const res = await fetch(`${this.opts.baseUrl}${pathAndQuery}`, { ...init, headers, signal: ac.signal });
+      const text = await res.text();
+      return this.decode(method, res.status, text, call);
+    } catch (err) {
+      if (err instanceof KrakenError) throw err;
+      throw this.describeFailure(method, err, ac.signal, call);
+    } finally {
+      this.opts.clock.clearTimeout(timer);
+      call.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private decode(method: string, status: number, text: string, call: CallOptions): unknown {
+    const placesOrder = call.placesOrder ?? false;
+    if (status === 429) throw venueError('EGeneral:Too many requests', method);
+    if (status < 200 || status > 299) {
+      throw transportError(`HTTP_${status}`, method, `HTTP ${status}: ${text.slice(0, 80)}`, { placesOrder, maybeSent: true });
+    }
+    try {
+      return JSON.parse(text);
+    } catch (cause) {
+      throw transportError('NOT_JSON', method, `body is not JSON: ${text.slice(0, 80)}`, { placesOrder, maybeSent: true, cause });
+    }
+  }
+
+  private describeFailure(method: string, err: unknown, signal: AbortSignal, call: CallOptions): KrakenError {
+    const placesOrder = call.placesOrder ?? false;
+    if (signal.aborted && signal.reason === TIMEOUT) {
+      return transportError('TIMEOUT', method, `no reply within ${this.timeoutMs} ms`, { placesOrder, maybeSent: true, cause: err });
+    }
+    if (signal.aborted) {
+      return transportError('ABORTED', method, 'the caller aborted the call', { placesOrder, maybeSent: true, cause: err });
+    }
+    const code = (err as { cause?: { code?: string } }).cause?.code ?? 'NETWORK';
+    // A refused connection never carried the request; anything later might have.
+    const maybeSent = code !== 'ECONNREFUSED';
+    return transportError(code, method, `network failure (${code})`, { placesOrder, maybeSent, cause: err });
+  }
+
+  private unwrap<S extends z.ZodType>(method: string, body: unknown, schema: S, call: CallOptions): z.output<S> {
+    if (typeof body !== 'object' || body === null || !Array.isArray((body as { error?: unknown }).error)) {
+      throw parseError(method, 'error', 'missing the {"error":[...]} envelope');
+    }
+    const env = body as { error: unknown[]; result?: unknown };
+    const errors = env.error.filter((e): e is string => typeof e === 'string' && e.startsWith('E'));
+    if (errors.length > 0) {
+      const err = venueError(errors[0]!, method, { placesOrder: call.placesOrder ?? false });
+      if (err.kind === 'rateLimit') this.rate.saturate();
+      throw err;
+    }
+    const parsed = schema.safeParse(env.result);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw parseError(method, ['result', ...(issue?.path ?? [])].join('.'), issue?.message ?? 'invalid', parsed.error);
+    }
+    return parsed.data;
+  }
+}
+
+function encode(params: Params): string {
+  const entries = Object.entries(params).filter((e): e is [string, string | number | boolean] => e[1] !== undefined);
+  return new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString();
+}
