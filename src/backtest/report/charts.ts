@@ -1,0 +1,128 @@
+/**
+ * PNG charts: vega-lite spec → vega → SVG → @resvg/resvg-js PNG. No hand-made SVG. Long curves are
+ * thinned to at most MAX_POINTS, keeping each window's extreme point so the deepest drawdown and
+ * the peaks stay visible.
+ */
+import { Resvg } from '@resvg/resvg-js';
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+import type { BacktestMetrics, MarketSeries } from '../metrics.ts';
+
+const MAX_POINTS = 1500;
+const FONT = 'DejaVu Sans';
+const WIDTH = 900;
+const HEIGHT = 300;
+const STRATEGY = 'Strategy';
+const BENCHMARK = 'Buy and hold (equal-weight basket)';
+
+export interface Curve {
+  readonly time: ArrayLike<number>;
+  readonly value: ArrayLike<number>;
+}
+
+/** Indexes to plot: per window, the point that `score` ranks highest; always the last point. */
+export function thin(n: number, score: (i: number) => number, max = MAX_POINTS): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const size = Math.ceil(n / max);
+  const out: number[] = [];
+  for (let start = 0; start < n; start += size) {
+    let best = start;
+    for (let i = start + 1; i < Math.min(n, start + size); i++) if (score(i) > score(best)) best = i;
+    out.push(best);
+  }
+  if (out.at(-1) !== n - 1) out.push(n - 1);
+  return out;
+}
+
+/** Buy and hold of an equal-weight basket of the pairs, valued like the strategy's equity. */
+export function buyAndHoldCurve(markets: readonly MarketSeries[], time: ArrayLike<number>, start: number): Float64Array | null {
+  const usable = markets.filter((m) => m.time.length === time.length);
+  if (usable.length === 0) return null;
+  const out = new Float64Array(time.length);
+  for (const m of usable) {
+    let first = Number.NaN;
+    let last = Number.NaN;
+    for (let i = 0; i < time.length; i++) {
+      const c = m.close[i]!;
+      if (Number.isFinite(c)) {
+        if (Number.isNaN(first)) first = c;
+        last = c;
+      }
+      out[i] = out[i]! + (start * (Number.isNaN(first) ? 1 : last / first)) / usable.length;
+    }
+  }
+  return out;
+}
+
+export function drawdownSeries(curve: Curve, start: number): Float64Array {
+  const out = new Float64Array(curve.time.length);
+  let peak = start;
+  for (let i = 0; i < out.length; i++) {
+    peak = Math.max(peak, curve.value[i]!);
+    out[i] = curve.value[i]! / peak - 1;
+  }
+  return out;
+}
+
+const base = (title: string) => ({
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  title,
+  width: WIDTH,
+  height: HEIGHT,
+  background: 'white',
+  config: { font: FONT, title: { fontSize: 15, anchor: 'start' as const }, axis: { labelFontSize: 11, titleFontSize: 12 } },
+});
+
+export function equitySpec(curve: Curve, benchmark: Float64Array | null): TopLevelSpec {
+  const idx = thin(curve.time.length, (i) => curve.value[i]!);
+  const rows = idx.flatMap((i) => [
+    { time: curve.time[i]!, equity: curve.value[i]!, series: STRATEGY },
+    ...(benchmark ? [{ time: curve.time[i]!, equity: benchmark[i]!, series: BENCHMARK }] : []),
+  ]);
+  return {
+    ...base('Equity (USD)'),
+    data: { values: rows },
+    mark: { type: 'line', strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 'time', type: 'temporal', title: null, axis: { format: '%Y-%m-%d' } },
+      y: { field: 'equity', type: 'quantitative', title: 'USD', scale: { zero: false } },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top-left', labelLimit: 0 }, scale: { domain: [STRATEGY, BENCHMARK], range: ['#1f6fb2', '#9a9a9a'] } },
+    },
+  };
+}
+
+export function drawdownSpec(curve: Curve, start: number): TopLevelSpec {
+  const dd = drawdownSeries(curve, start);
+  const rows = thin(dd.length, (i) => -dd[i]!).map((i) => ({ time: curve.time[i]!, drawdown: dd[i]! }));
+  return {
+    ...base('Drawdown from peak'),
+    data: { values: rows },
+    mark: { type: 'area', color: '#c0392b', opacity: 0.6, line: { color: '#962d22', strokeWidth: 1 } },
+    encoding: {
+      x: { field: 'time', type: 'temporal', title: null, axis: { format: '%Y-%m-%d' } },
+      y: { field: 'drawdown', type: 'quantitative', title: null, axis: { format: '.1%' } },
+    },
+  };
+}
+
+export function pairsSpec(m: BacktestMetrics): TopLevelSpec {
+  const rows = m.perPair.map((g) => ({ pair: g.key, pnl: g.pnl, trades: g.trades }));
+  return {
+    ...base('Net P&L by pair (USD)'),
+    height: Math.max(120, 34 * rows.length),
+    data: { values: rows },
+    mark: { type: 'bar' },
+    encoding: {
+      y: { field: 'pair', type: 'nominal', sort: '-x', title: null },
+      x: { field: 'pnl', type: 'quantitative', title: 'USD' },
+      color: { condition: { test: 'datum.pnl < 0', value: '#c0392b' }, value: '#27864a' },
+    },
+  };
+}
+
+export async function renderPng(spec: TopLevelSpec): Promise<Buffer> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const svg = await view.toSVG(2);
+  view.finalize();
+  return new Resvg(svg, { font: { loadSystemFonts: true, defaultFontFamily: FONT }, fitTo: { mode: 'original' } }).render().asPng();
+}
