@@ -1,0 +1,172 @@
+/**
+ * One Deno child: spawn in an empty directory, one request in flight at a time, a deadline per call
+ * (SIGKILL on expiry), a cap on reply size, and any unsolicited byte treated as a protocol violation.
+ * Knows nothing about strategies: JSON in, JSON out.
+ */
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Readable, Writable } from 'node:stream';
+import { SandboxError } from '../errors.ts';
+import { encodeRequest, FrameDecoder } from './frames.ts';
+import { childCommand, type Isolation, type SpawnLimits } from './spawn.ts';
+
+export interface CallLimits {
+  deadlineMs: number;
+  maxReplyBytes: number;
+}
+
+interface Pending {
+  resolve(v: unknown): void;
+  reject(e: SandboxError): void;
+  timer: NodeJS.Timeout;
+  maxReplyBytes: number;
+}
+
+const STDERR_KEEP = 4096;
+
+export class SandboxChild {
+  private readonly proc: ChildProcessByStdio<Writable, Readable, Readable>;
+  private readonly dir: string;
+  private readonly decoder = new FrameDecoder();
+  private pending: Pending | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private stderrTail = '';
+  private exitInfo: string | null = null;
+
+  constructor(script: string, limits: SpawnLimits, iso: Isolation, readyLimits: CallLimits) {
+    this.dir = mkdtempSync(join(tmpdir(), 'brain-sbx-'));
+    const scriptPath = join(this.dir, 'main.js');
+    const cwd = join(this.dir, 'cwd');
+    writeFileSync(scriptPath, script, { mode: 0o444 });
+    mkdirSync(cwd);
+    chmodSync(cwd, 0o555);
+    chmodSync(this.dir, 0o755);
+    const [cmd, ...args] = childCommand(scriptPath, limits, iso);
+    this.proc = spawn(cmd!, args, { cwd, env: {}, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
+    this.proc.stderr.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_KEEP);
+    });
+    this.proc.stdin.on('error', () => undefined); // EPIPE after a crash surfaces through 'exit'
+    this.proc.on('exit', (code, signal) => this.onExit(code, signal));
+    this.arm(readyLimits);
+  }
+
+  /** The first reply ({kind:'ready'} or an error) the child sends after loading the module. */
+  ready(): Promise<unknown> {
+    return this.enqueue(() => this.current());
+  }
+
+  request(header: unknown, payload: Float64Array | undefined, limits: CallLimits): Promise<unknown> {
+    return this.enqueue(() => {
+      if (this.exitInfo !== null) throw this.exitedError();
+      const done = this.arm(limits);
+      this.proc.stdin.write(encodeRequest(header, payload));
+      return done;
+    });
+  }
+
+  get alive(): boolean {
+    return this.exitInfo === null;
+  }
+
+  get pid(): number | undefined {
+    return this.proc.pid;
+  }
+
+  get stderr(): string {
+    return this.stderrTail;
+  }
+
+  kill(): void {
+    if (this.exitInfo === null) this.proc.kill('SIGKILL');
+  }
+
+  /** Graceful stop: closing stdin makes the runner exit 0; SIGKILL if it does not within `graceMs`. */
+  async close(graceMs = 500): Promise<void> {
+    if (this.exitInfo === null) {
+      const exited = new Promise<void>((r) => this.proc.once('exit', () => r()));
+      this.proc.stdin.end();
+      const t = setTimeout(() => this.kill(), graceMs);
+      await exited;
+      clearTimeout(t);
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private readyPromise: Promise<unknown> | null = null;
+
+  private current(): Promise<unknown> {
+    return this.readyPromise ?? Promise.reject(this.exitedError());
+  }
+
+  private enqueue<T>(fn: () => Promise<T> | T): Promise<T> {
+    const next = this.queue.then(fn, fn);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private arm(limits: CallLimits): Promise<unknown> {
+    const p = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.fail(new SandboxError('deadline', `child missed its ${limits.deadlineMs} ms deadline and was killed`, true));
+        this.kill();
+      }, limits.deadlineMs);
+      this.pending = { resolve, reject, timer, maxReplyBytes: limits.maxReplyBytes };
+    });
+    if (this.readyPromise === null) this.readyPromise = p;
+    return p;
+  }
+
+  private onData(chunk: Buffer): void {
+    let frames: string[];
+    try {
+      frames = this.decoder.push(chunk, this.pending?.maxReplyBytes ?? 1024);
+    } catch (err) {
+      this.fail(err as SandboxError);
+      this.kill();
+      return;
+    }
+    for (const text of frames) this.deliver(text);
+  }
+
+  private deliver(text: string): void {
+    const p = this.pending;
+    if (!p) {
+      this.fail(new SandboxError('bad_frame', 'child wrote output nobody asked for', false));
+      this.kill();
+      return;
+    }
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      this.fail(new SandboxError('bad_frame', `child reply is not JSON: ${text.slice(0, 80)}`, false));
+      this.kill();
+      return;
+    }
+    clearTimeout(p.timer);
+    this.pending = null;
+    p.resolve(value);
+  }
+
+  private fail(err: SandboxError): void {
+    const p = this.pending;
+    if (!p) return;
+    clearTimeout(p.timer);
+    this.pending = null;
+    p.reject(err);
+  }
+
+  private onExit(code: number | null, signal: NodeJS.Signals | null): void {
+    this.exitInfo = signal ? `signal ${signal}` : `code ${code}`;
+    this.fail(this.exitedError());
+  }
+
+  private exitedError(): SandboxError {
+    const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
+    return new SandboxError('child_exited', `sandbox child exited (${this.exitInfo ?? 'not started'})${tail ? `: ${tail}` : ''}`, true);
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * Builds the script a child runs: the trusted runner bundle, then the module's IIFE, then the start call.
+ * The runner is bundled once per host process from src/sandbox/child (it includes the backtest engine).
+ */
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+let runner: Promise<string> | undefined;
+
+export function runnerBundle(): Promise<string> {
+  runner ??= esbuild
+    .build({
+      entryPoints: [fileURLToPath(new URL('../child/runner.ts', import.meta.url))],
+      bundle: true,
+      write: false,
+      format: 'iife',
+      platform: 'neutral',
+      target: 'es2022',
+      legalComments: 'none',
+      logLevel: 'silent',
+    })
+    .then((out) => out.outputFiles[0]!.text);
+  return runner;
+}
+
+export async function childScript(moduleBundle: string): Promise<string> {
+  const head = await runnerBundle();
+  return `${head}\n${moduleBundle}\n;__brainStart(typeof __module === 'undefined' ? undefined : __module);\n`;
+}
