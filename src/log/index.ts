@@ -1,0 +1,1 @@
+export { createLogger, redactPaths, REDACTED, REDACT_DEPTH, SECRET_KEYS, type CreateLoggerOptions, type Logger } from './logger.ts';
