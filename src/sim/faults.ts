@@ -1,0 +1,125 @@
+/**
+ * Fault injection: what tests (and `brain sim` flags) use to make the venue misbehave the way Kraken
+ * does. Request faults are one-shot rules matched by method name (REST `AddOrder` or WS `add_order`)
+ * and consumed in order; connection faults act on the live sockets through hooks the servers register.
+ */
+export type SystemStatus = 'online' | 'maintenance' | 'cancel_only' | 'post_only';
+export type WsScope = 'public' | 'private' | 'all';
+
+export type RequestFault =
+  /** Answer with a non-2xx status; `html` sends a Cloudflare-like HTML page instead of JSON. */
+  | { kind: 'http'; status: number; html: boolean }
+  /** Answer HTTP 200 with `{"error":[error]}` without running the call. */
+  | { kind: 'api'; error: string }
+  /** Run the call (the order exists), then never answer: the socket is destroyed. */
+  | { kind: 'lose' }
+  /** Run the call, then hold the answer until the simulated clock has moved `ms`. */
+  | { kind: 'delay'; ms: number };
+
+interface Rule {
+  fault: RequestFault;
+  method: string | undefined;
+  times: number;
+}
+
+export interface FaultHooks {
+  dropWs(scope: WsScope): number;
+  setWsStalled(scope: WsScope, stalled: boolean): void;
+  statusChanged(status: SystemStatus): void;
+}
+
+export interface FaultTarget {
+  /** Method name (REST `AddOrder` / WS `add_order`); omitted = any request. */
+  method?: string;
+  /** How many matching requests the fault affects (default 1). */
+  times?: number;
+}
+
+export class FaultInjector {
+  private rules: Rule[] = [];
+  private bookCorruptions: Array<{ symbol: string | undefined; times: number }> = [];
+  private current: SystemStatus = 'online';
+  private readonly hooks: FaultHooks[] = [];
+
+  /** @internal servers register here. */
+  attach(hooks: FaultHooks): void {
+    this.hooks.push(hooks);
+  }
+
+  failHttp(status = 502, opts: FaultTarget & { html?: boolean } = {}): void {
+    this.add({ kind: 'http', status, html: opts.html ?? false }, opts);
+  }
+
+  /** e.g. 'EAPI:Rate limit exceeded', 'EService:Unavailable', 'EService:Busy', 'EGeneral:Internal error'. */
+  failApi(error: string, opts: FaultTarget = {}): void {
+    this.add({ kind: 'api', error }, opts);
+  }
+
+  loseResponse(opts: FaultTarget = {}): void {
+    this.add({ kind: 'lose' }, opts);
+  }
+
+  delayResponse(ms: number, opts: FaultTarget = {}): void {
+    this.add({ kind: 'delay', ms }, opts);
+  }
+
+  /** Terminates sockets without a close frame; returns how many were dropped. */
+  dropWs(scope: WsScope = 'all'): number {
+    return this.hooks.reduce((n, h) => n + h.dropWs(scope), 0);
+  }
+
+  /** Keeps sockets open but sends nothing (no data, no heartbeats, no replies) until resumeWs(). */
+  stallWs(scope: WsScope = 'all'): void {
+    this.hooks.forEach((h) => h.setWsStalled(scope, true));
+  }
+
+  resumeWs(scope: WsScope = 'all'): void {
+    this.hooks.forEach((h) => h.setWsStalled(scope, false));
+  }
+
+  /** The next `times` book messages (for `symbol`, or any) carry a wrong checksum. */
+  corruptBookChecksum(opts: { symbol?: string; times?: number } = {}): void {
+    this.bookCorruptions.push({ symbol: opts.symbol, times: opts.times ?? 1 });
+  }
+
+  /** Switches the engine state: REST SystemStatus, a WS status push, and order rejections follow. */
+  setSystemStatus(status: SystemStatus): void {
+    if (status === this.current) return;
+    this.current = status;
+    this.hooks.forEach((h) => h.statusChanged(status));
+  }
+
+  systemStatus(): SystemStatus {
+    return this.current;
+  }
+
+  /** Removes pending request and book faults and goes back online. */
+  clear(): void {
+    this.rules = [];
+    this.bookCorruptions = [];
+    this.resumeWs();
+    this.setSystemStatus('online');
+  }
+
+  /** @internal the fault for this request, consuming one use of the first matching rule. */
+  take(method: string): RequestFault | undefined {
+    const rule = this.rules.find((r) => r.method === undefined || r.method === method);
+    if (!rule) return undefined;
+    rule.times -= 1;
+    if (rule.times <= 0) this.rules = this.rules.filter((r) => r !== rule);
+    return rule.fault;
+  }
+
+  /** @internal whether the next book message for `symbol` must be corrupted. */
+  takeBookCorruption(symbol: string): boolean {
+    const c = this.bookCorruptions.find((x) => x.symbol === undefined || x.symbol === symbol);
+    if (!c) return false;
+    c.times -= 1;
+    if (c.times <= 0) this.bookCorruptions = this.bookCorruptions.filter((x) => x !== c);
+    return true;
+  }
+
+  private add(fault: RequestFault, opts: FaultTarget): void {
+    this.rules.push({ fault, method: opts.method, times: opts.times ?? 1 });
+  }
+}
