@@ -7,7 +7,6 @@
  */
 import { timeframeMs, type Pair, type Timeframe } from '../contract/index.ts';
 import { fetchClosed } from './gaps.ts';
-import { lastClosedOpen } from './tiers.ts';
 import { KRAKEN_OHLC_CAP, type CandleDb, type OhlcFetcher } from './types.ts';
 
 export const BOOTSTRAP_TIMEFRAMES: readonly Timeframe[] = ['5m', '1h', '1d'];
@@ -28,14 +27,15 @@ export async function syncSeries(db: CandleDb, fetcher: OhlcFetcher, pair: Pair,
   const mode = latest === null ? 'bootstrap' : 'catchUp';
   const candles = await fetchClosed(fetcher, pair, timeframe, latest ?? 0, now);
   db.transaction(() => db.repo.upsertMany(pair, timeframe, candles));
-  const oldestServed = lastClosedOpen(now, timeframe) - (KRAKEN_OHLC_CAP - 1) * timeframeMs(timeframe);
   const wanted = latest === null ? 0 : latest + timeframeMs(timeframe);
+  // A full page that starts after what we asked for means Kraken held back older candles.
+  const full = candles.length >= KRAKEN_OHLC_CAP - 1;
   return {
     pair,
     timeframe,
     mode,
     stored: candles.length,
-    capped: wanted < oldestServed,
+    capped: full && candles[0]!.time > wanted,
     earliest: candles[0]?.time ?? null,
   };
 }

@@ -2,12 +2,14 @@
  * Ports of the candle store: the storage it needs (implemented over src/db's candles repository)
  * and the OHLC source it back-fills from (implemented by the Kraken REST client). Times are epoch ms.
  */
-import type { Candle, Pair, Timeframe } from '../contract/index.ts';
+import type { Candle, CandleColumns, Pair, Timeframe } from '../contract/index.ts';
 
 /** Storage for one (pair, timeframe) series at a time. Ranges are half-open: [from, to). */
 export interface CandleRepo {
   upsertMany(pair: Pair, timeframe: Timeframe, candles: readonly Candle[]): void;
   range(pair: Pair, timeframe: Timeframe, from: number, to: number): Candle[];
+  /** The same range as typed columns (the backtest's input), without per-candle objects. */
+  rangeColumns(pair: Pair, timeframe: Timeframe, from: number, to: number): CandleColumns;
   latestTime(pair: Pair, timeframe: Timeframe): number | null;
   deleteRange(pair: Pair, timeframe: Timeframe, from: number, to: number): number;
   count(pair: Pair, timeframe: Timeframe): number;

@@ -36,6 +36,11 @@ export function fakeCandleDb(): FakeCandleDb {
       for (const c of candles) s.set(c.time, { ...c });
     },
     range: (p, tf, from, to) => sorted(series(p, tf)).filter((c) => c.time >= from && c.time < to),
+    rangeColumns(p, tf, from, to) {
+      const cs = sorted(series(p, tf)).filter((c) => c.time >= from && c.time < to);
+      const col = (k: keyof Candle) => Float64Array.from(cs, (c) => c[k]);
+      return { time: col('time'), open: col('open'), high: col('high'), low: col('low'), close: col('close'), volume: col('volume') };
+    },
     latestTime: (p, tf) => sorted(series(p, tf)).at(-1)?.time ?? null,
     deleteRange(p, tf, from, to) {
       trip('deleteRange');
