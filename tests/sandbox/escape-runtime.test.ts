@@ -1,0 +1,132 @@
+/**
+ * Escape corpus, layer 2, with the static gates OFF: raw JS runs in the real child, and each technique
+ * is contained at run time (refused by the lockdown, Deno's permissions, the namespaces, prlimit or the
+ * host's deadline/cap), while the test process — standing in for the daemon — is unaffected.
+ */
+import { createServer, type Server } from 'node:net';
+import { existsSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
+import { oneBar, rawStrategy, startHost } from './helpers.ts';
+
+/** Each probe returns a JSON-safe description of what happened, as the decision's `probe` field. */
+const probes: ReadonlyArray<readonly [technique: string, body: string, expected: RegExp]> = [
+  ['Deno namespace removed', 'return typeof Deno;', /^undefined$/],
+  ['eval disabled by V8 flag', "try { return String(eval('1+1')); } catch (e) { return e.name; }", /EvalError/],
+  ['Function constructor via constructor chain', "try { return String(bar.constructor.constructor('return 1')()); } catch (e) { return e.name; }", /EvalError/],
+  ['string-built constructor access', "var k = ['con','struc','tor'].join(''); try { return String(ctx[k][k]('return typeof Deno')()); } catch (e) { return e.name; }", /EvalError/],
+  ['fetch removed', 'return typeof fetch;', /^undefined$/],
+  ['timers removed', 'return [typeof setTimeout, typeof setInterval, typeof queueMicrotask].join();', /^undefined,undefined,undefined$/],
+  ['Date.now throws', 'try { return String(Date.now()); } catch (e) { return e.message; }', /clock is not available/],
+  ['new Date() throws', 'try { return String(new Date()); } catch (e) { return e.message; }', /clock is not available/],
+  ['Math.random throws', 'try { return String(Math.random()); } catch (e) { return e.message; }', /not available/],
+  ['performance clock removed', 'return typeof performance;', /^undefined$/],
+  ['SharedArrayBuffer and Atomics removed', 'return typeof SharedArrayBuffer + typeof Atomics;', /^undefinedundefined$/],
+  ['WebAssembly removed', 'return typeof WebAssembly;', /^undefined$/],
+  ['Worker spawning removed', 'return typeof Worker;', /^undefined$/],
+  ['console removed', 'return typeof console;', /^undefined$/],
+  ['deep recursion becomes a RangeError', 'function f(n) { return f(n + 1) + 1; } try { f(0); return "no"; } catch (e) { return e.name; }', /RangeError/],
+  ['ArrayBuffer bomb stops at RLIMIT_DATA', 'var keep = []; try { for (var i = 0; i < 64; i++) { var b = new Uint8Array(64 * 1024 * 1024); b.fill(1); keep.push(b); } return "allocated " + keep.length; } catch (e) { return e.name; }', /RangeError/],
+];
+
+describe('with the static gates off, the child contains each technique', () => {
+  let host: StrategyHost;
+  const modules = new Map<string, string>();
+
+  beforeAll(async () => {
+    // One child answers every probe: onBar dispatches on a counter, so spawn cost is paid once.
+    const table = probes.map(([, body], i) => `function p${i}(bar, ctx) { ${body} }`).join('\n');
+    const calls = probes.map((_, i) => `p${i}`).join(',');
+    host = await startHost(rawStrategy(`var fs = [${calls}]; var out = []; for (var i = 0; i < fs.length; i++) { var r; try { r = String(fs[i](bar, ctx)); } catch (e) { r = 'threw ' + e; } out.push(r); } return { action: 'hold', probe: out };`, table), { versionId: 'escape-rt', limits: { scan: { deadlineMs: 15_000 } } });
+    for (const [i, [technique]] of probes.entries()) modules.set(technique, String(i));
+  });
+  afterAll(() => host.close());
+
+  it.each(probes)('%s', async (technique, _body, expected) => {
+    const reply = await cachedReply(host);
+    const out = ((reply['decisions'] as Array<{ decision: { probe: string[] } }>)[0]!.decision.probe)[Number(modules.get(technique))];
+    expect(out).toMatch(expected);
+  });
+
+  let cached: Promise<Record<string, unknown>> | undefined;
+  function cachedReply(h: StrategyHost): Promise<Record<string, unknown>> {
+    cached ??= oneBar(h);
+    return cached;
+  }
+});
+
+describe('with the static gates off, hostile behaviour is stopped by the host', () => {
+  it('an infinite loop is killed at the deadline, counted, and the next call restarts the child', async () => {
+    const events: string[] = [];
+    const host = await startHost(rawStrategy('for (;;) {}'), { limits: { scan: { deadlineMs: 300 } }, onEvent: (e) => events.push(e.type) });
+    await expect(oneBar(host)).rejects.toMatchObject({ code: 'deadline' });
+    expect(host.failures()).toMatchObject({ deadline: 1 });
+    expect(events).toContain('sandbox.failed');
+    await expect(oneBar(host)).rejects.toMatchObject({ code: 'deadline' });
+    expect(events).toContain('sandbox.restarted');
+    await host.close();
+  });
+
+  it('a heap bomb crashes only the child', async () => {
+    const host = await startHost(rawStrategy('var a = []; for (;;) a.push({ x: a.length, y: [1, 2, 3] });'), { limits: { scan: { deadlineMs: 8000 } }, spawn: { heapMb: 64 } });
+    await expect(oneBar(host)).rejects.toMatchObject({ code: 'child_exited' });
+    await host.close();
+  });
+
+  it('a flood of output is cut at the reply cap', async () => {
+    const host = await startHost(rawStrategy("return { action: 'hold', reason: 'x'.repeat(1 << 20) };"));
+    await expect(oneBar(host)).rejects.toMatchObject({ code: 'output_too_large' });
+    await host.close();
+  });
+
+  it('corrupting JSON.stringify to forge frames is a bad frame, and the child is killed', async () => {
+    const host = await startHost(rawStrategy("JSON.stringify = function () { return '{not json'; }; return { action: 'hold' };"));
+    await expect(oneBar(host)).rejects.toMatchObject({ code: 'bad_frame' });
+    await host.close();
+  });
+
+  it('an output getter that never returns is stopped by the deadline, never run by the host', async () => {
+    const host = await startHost(rawStrategy('return { get action() { for (;;) {} } };'), { limits: { scan: { deadlineMs: 300 } } });
+    await expect(oneBar(host)).rejects.toMatchObject({ code: 'deadline' });
+    await host.close();
+  });
+
+  it('a thrown object with a hostile toString is contained', async () => {
+    const host = await startHost(rawStrategy("throw { toString: function () { throw new Error('nested'); } };"));
+    await expect(oneBar(host)).rejects.toMatchObject({ code: 'guest_error' });
+    await host.close();
+  });
+
+  it('BigInt and cyclic outputs are refused as non-JSON', async () => {
+    const host = await startHost(rawStrategy('var o = { action: "hold" }; o.self = o; return o;'));
+    await expect(oneBar(host)).rejects.toThrow(/not JSON-serialisable/);
+    await host.close();
+  });
+
+  it('a promise chain to import node:fs never runs: the child has no event loop turn for it', async () => {
+    const target = `/tmp/brain-escape-${process.pid}`;
+    const host = await startHost(rawStrategy(`import('node:fs').then(function (m) { m.writeFileSync('${target}', 'x'); }); return { action: 'hold' };`));
+    await oneBar(host);
+    await host.close();
+    expect(existsSync(target)).toBe(false);
+  });
+});
+
+describe('the process boundary alone: Deno permissions and namespaces, without the runner lockdown', () => {
+  let server: Server;
+  let received = 0;
+  let port = 0;
+  beforeAll(async () => {
+    server = createServer((s) => s.on('data', (d) => (received += d.length)));
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    port = (server.address() as { port: number }).port;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  it('file, env, spawn, ffi and loopback network are all denied to a module that keeps the Deno namespace', async () => {
+    const { runDenoProbe } = await import('./probe-deno.ts');
+    const results = await runDenoProbe(port);
+    expect(results).toEqual({ read: 'NotCapable', write: 'NotCapable', env: 'NotCapable', run: 'NotCapable', ffi: 'NotCapable', net: expect.stringMatching(/NotCapable|ConnectionRefused|NetworkUnreachable/), fsImport: expect.stringMatching(/NotCapable|TypeError/) });
+    expect(received).toBe(0);
+  });
+});
