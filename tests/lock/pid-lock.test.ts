@@ -1,0 +1,103 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { acquirePidLock, isProcessAlive, LockError } from '../../src/lock/index.ts';
+
+let dir: string;
+let path: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'brain-lock-'));
+  path = join(dir, 'data', 'brain.pid');
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The pid of a process that has already exited. */
+function deadPid(): number {
+  const { pid } = spawnSync(process.execPath, ['-e', '']);
+  expect(isProcessAlive(pid!)).toBe(false);
+  return pid!;
+}
+
+function errorOf(fn: () => unknown): LockError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof LockError) return err;
+    throw err;
+  }
+  throw new Error('expected a LockError');
+}
+
+describe('PID lock', () => {
+  it('creates the lock file (and its folder) holding our pid', () => {
+    const lock = acquirePidLock({ path });
+    expect(readFileSync(path, 'utf8').split('\n')[0]).toBe(String(process.pid));
+    expect(lock.pid).toBe(process.pid);
+  });
+
+  it('a second instance fails with a message naming the running pid and the file', () => {
+    acquirePidLock({ path });
+    const err = errorOf(() => acquirePidLock({ path, pid: process.pid + 100_000 }));
+    expect(err.code).toBe('held');
+    expect(err.heldBy).toBe(process.pid);
+    expect(err.message).toContain(`pid ${process.pid}`);
+    expect(err.message).toContain(path);
+  });
+
+  it('a lock left by a dead process is taken over', () => {
+    const stale = deadPid();
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(path, `${stale}\n`);
+    const lock = acquirePidLock({ path });
+    expect(readFileSync(path, 'utf8').split('\n')[0]).toBe(String(process.pid));
+    expect(lock.release()).toBe(true);
+  });
+
+  it('a lock holding our own pid from a previous run (pid reuse, e.g. pid 1 in a container) is taken over', () => {
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(path, `4242\nprevious-run\n`);
+    const lock = acquirePidLock({ path, pid: 4242, isAlive: () => true });
+    expect(readFileSync(path, 'utf8')).not.toContain('previous-run');
+    expect(lock.pid).toBe(4242);
+  });
+
+  it('a lock file without a pid is treated as stale', () => {
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(path, 'garbage');
+    acquirePidLock({ path });
+    expect(readFileSync(path, 'utf8').startsWith(`${process.pid}\n`)).toBe(true);
+  });
+
+  it('refuses to take over while another instance holds the takeover guard, naming the guard file', () => {
+    mkdirSync(join(dir, 'data'));
+    writeFileSync(path, `${deadPid()}\n`);
+    writeFileSync(`${path}.takeover`, '1\n');
+    const err = errorOf(() => acquirePidLock({ path }));
+    expect(err.code).toBe('takeover_in_progress');
+    expect(err.message).toContain(`${path}.takeover`);
+  });
+
+  it('release removes our lock, and a new instance can then start', () => {
+    const first = acquirePidLock({ path });
+    expect(first.release()).toBe(true);
+    expect(existsSync(path)).toBe(false);
+    expect(first.release()).toBe(false);
+    acquirePidLock({ path, pid: process.pid + 1 });
+    expect(existsSync(path)).toBe(true);
+  });
+
+  it('release leaves alone a lock that another instance has taken since', () => {
+    const ours = acquirePidLock({ path });
+    writeFileSync(path, `${process.pid + 1}\nsomeone-else\n`);
+    expect(ours.release()).toBe(false);
+    expect(readFileSync(path, 'utf8')).toContain('someone-else');
+  });
+
+  it('leaves no temporary files behind', () => {
+    acquirePidLock({ path });
+    errorOf(() => acquirePidLock({ path, pid: process.pid + 1 }));
+    expect(readdirSync(join(dir, 'data'))).toEqual(['brain.pid']);
+  });
+});
