@@ -2,8 +2,8 @@
  * Market-regime classifier. Per bar, in this order:
  *  1. 'unknown'       until every input has warmed up (`lookback` bars);
  *  2. 'volatile'      when ATR% (ATR / close) ≥ volatileRatio × its own mean over the last
- *                     atrAvgPeriod bars (current bar included): volatility is expanding, trend
- *                     readings are unreliable;
+ *                     atrAvgPeriod bars (current bar included) and that mean is > 0: volatility
+ *                     is expanding, trend readings are unreliable;
  *  3. 'trending_up'   when ADX ≥ trendAdx, EMA(fast) > EMA(slow) and +DI > −DI;
  *  4. 'trending_down' when ADX ≥ trendAdx, EMA(fast) < EMA(slow) and −DI > +DI;
  *  5. 'ranging'       otherwise.
@@ -72,7 +72,8 @@ export function regimeStream(params: Partial<RegimeParams> = {}): Stream<HLC, Re
       const atrPct = atr.next(candle) / candle.close;
       if (bar >= atr.lookback) atrPcts.push(atrPct);
       if (bar >= lookback) {
-        if (atrPct >= p.volatileRatio * atrPcts.mean()) value = 'volatile';
+        const avgAtrPct = atrPcts.mean();
+        if (avgAtrPct > 0 && atrPct >= p.volatileRatio * avgAtrPct) value = 'volatile';
         else if (d.adx >= p.trendAdx && f > s && d.plusDI > d.minusDI) value = 'trending_up';
         else if (d.adx >= p.trendAdx && f < s && d.minusDI > d.plusDI) value = 'trending_down';
         else value = 'ranging';

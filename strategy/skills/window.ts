@@ -71,8 +71,11 @@ export function rollingWindow(capacity: number): RollingWindow {
       add(x);
       add(-old);
       const newMean = total() / capacity;
+      const before = m2;
       m2 += (x - old) * (x - newMean + old - oldMean);
-      if (++sinceSync >= capacity) resync();
+      // A collapse of m2 (a spike leaving a calm window) leaves residue as large as the spike's
+      // rounding error, so recompute exactly then too; it is rare, so still O(1) amortised.
+      if (++sinceSync >= capacity || m2 < before * 1e-4) resync();
     },
     size: () => count,
     isFull: () => count === capacity,
