@@ -1,0 +1,65 @@
+/**
+ * Building the engine's MarketData: per-pair candles aligned on one time grid (the union of all
+ * candle times), NaN where a pair has no candle. Gaps are NOT filled: a missing candle means no
+ * trades, so the strategy simply gets no bar for that pair on that step. Pure, no I/O.
+ */
+import type { Candle, CandleColumns, Pair } from '../contract/index.ts';
+import { prepareMarket } from './engine-context.ts';
+import { EngineError, type MarketData } from './engine-types.ts';
+
+const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
+
+export interface PairSeries {
+  readonly pair: Pair;
+  readonly columns: CandleColumns;
+}
+
+function emptyColumns(n: number, fill = Number.NaN): CandleColumns {
+  return Object.fromEntries(KEYS.map((k) => [k, new Float64Array(n).fill(fill)])) as unknown as CandleColumns;
+}
+
+export function columnsFromCandles(candles: readonly Candle[]): CandleColumns {
+  const out = emptyColumns(candles.length, 0);
+  candles.forEach((c, i) => {
+    for (const k of KEYS) out[k][i] = c[k];
+  });
+  return out;
+}
+
+export function alignMarketData(series: readonly PairSeries[]): MarketData {
+  const times = new Set<number>();
+  for (const s of series) {
+    const t = s.columns.time;
+    for (let i = 0; i < t.length; i++) {
+      if (i > 0 && !(t[i]! > t[i - 1]!)) throw new EngineError('invalid_data', `${s.pair} candle times must be strictly ascending; row ${i} has ${t[i]} after ${t[i - 1]}`);
+      times.add(t[i]!);
+    }
+  }
+  const time = Float64Array.from([...times].sort((a, b) => a - b));
+  const stepOf = new Map<number, number>();
+  time.forEach((t, s) => stepOf.set(t, s));
+  const columns = series.map((s) => {
+    const out = emptyColumns(time.length);
+    for (let i = 0; i < s.columns.time.length; i++) {
+      const step = stepOf.get(s.columns.time[i]!)!;
+      for (const k of KEYS) out[k][step] = s.columns[k][i]!;
+    }
+    return out;
+  });
+  return { pairs: series.map((s) => s.pair), time, columns };
+}
+
+/**
+ * Steps [from, to) as a COPY: the copy's buffers hold nothing past `to`, so a strategy that reads
+ * beyond its history view (e.g. through `.buffer`) sees no future in a truncated run.
+ */
+export function sliceMarketData(data: MarketData, from: number, to: number): MarketData {
+  const columns = data.columns.map((c) => Object.fromEntries(KEYS.map((k) => [k, c[k].slice(from, to)])) as unknown as CandleColumns);
+  return { pairs: data.pairs, time: data.time.slice(from, to), columns };
+}
+
+/** The sub-grid of some pairs (by index), as a copy; steps where none of them has a candle are dropped. */
+export function selectPairs(data: MarketData, pairIndexes: readonly number[]): MarketData {
+  const { compact } = prepareMarket(data);
+  return alignMarketData(pairIndexes.map((p) => ({ pair: data.pairs[p]!, columns: compact[p]! })));
+}

@@ -1,0 +1,130 @@
+/**
+ * Types of the backtest engine (src/backtest/engine.ts) and its contract with the sandbox driver
+ * (notes/INTERFACES.md). Type-only imports outside src/contract and src/trading are erased, so the
+ * engine still bundles into the Deno child with nothing but contract + trading code.
+ */
+import {
+  RiskLimitsSchema, type BarContext, type CandleColumns, type DecisionInput, type ExitReason, type FeeRates, type Fill, type Pair,
+  type PairRules, type Params, type RiskLimits,
+} from '../contract/index.ts';
+import { defaultPairRules, STARTER_FEES } from '../trading/index.ts';
+import type { ClosedTrade } from './metrics-types.ts';
+
+/** Candles of several pairs on one time grid: `columns[p]` has `time.length` rows, NaN where pair p has no candle. */
+export interface MarketData {
+  readonly pairs: readonly Pair[];
+  readonly time: Float64Array;
+  readonly columns: readonly CandleColumns[];
+}
+
+/** The strategy as the engine sees it: called once per closed candle per pair, in (step, pair) order. */
+export type DecideFn = (pairIndex: number, step: number, ctx: BarContext) => DecisionInput;
+
+export interface EngineConfig {
+  readonly initialCash: number;
+  /** Adverse price move per market fill, as a fraction of the reference price. */
+  readonly slippage: number;
+  readonly limits: RiskLimits;
+  readonly params: Params;
+  /** Per pair, aligned with `MarketData.pairs`. */
+  readonly fees: readonly FeeRates[];
+  readonly rules: readonly PairRules[];
+  /** Trading window in steps [start, end); candles before `start` are history only. Default: all. */
+  readonly start?: number;
+  readonly end?: number;
+  /**
+   * Steps before `start` on which `decide` is still called (decisions discarded) so stateful
+   * strategies warm up. Default: every step before `start`.
+   */
+  readonly warmupSteps?: number;
+}
+
+export const INTENT_ACTION_CODES = { buy: 1, sell: 2, close: 3 } as const;
+export const INTENT_ACTIONS_BY_CODE = ['hold', 'buy', 'sell', 'close'] as const;
+
+/**
+ * Non-hold decisions as typed columns (the child → host payload). `outcome` is 0 for an accepted
+ * intent, else 1 + the index of the reason in REJECT_REASONS (src/trading/risk.ts).
+ * stopLoss / takeProfit are NaN when absent.
+ */
+export interface IntentsLog {
+  readonly length: number;
+  readonly step: Int32Array;
+  readonly pairIndex: Int32Array;
+  readonly action: Uint8Array;
+  readonly sizeFraction: Float64Array;
+  readonly stopLoss: Float64Array;
+  readonly takeProfit: Float64Array;
+  readonly outcome: Uint8Array;
+}
+
+export type FillReason = 'entry' | ExitReason;
+
+export interface EngineFill extends Fill {
+  readonly step: number;
+  readonly pairIndex: number;
+  readonly reason: FillReason;
+  /** Price the fill was measured against (next open, stop or target level, last close). */
+  readonly refPrice: number;
+  readonly slippageCost: number;
+}
+
+export interface BacktestTrade extends ClosedTrade {
+  readonly pairIndex: number;
+  readonly entryStep: number;
+  readonly exitStep: number;
+}
+
+export interface EngineSummary {
+  readonly initialCash: number;
+  readonly finalEquity: number;
+  readonly totalReturn: number;
+  readonly trades: number;
+  readonly wins: number;
+  /** Trades force-closed at the end of the data (also in `trades`, flagged openAtEnd). */
+  readonly openAtEnd: number;
+  readonly fees: number;
+  readonly slippage: number;
+  readonly fills: number;
+  readonly intents: number;
+  readonly rejectedIntents: number;
+  /** Accepted orders the venue could not fill (cash short after a gap, minimums after shrinking). */
+  readonly unfilledOrders: number;
+  readonly steps: number;
+}
+
+export interface EngineResult {
+  readonly trades: readonly BacktestTrade[];
+  readonly fills: readonly EngineFill[];
+  /** Marked-to-market equity at each step's closes over [start, end); the last point is after the end-of-data exits. */
+  readonly equity: { readonly time: Float64Array; readonly value: Float64Array };
+  readonly intents: IntentsLog;
+  readonly summary: EngineSummary;
+}
+
+export type EngineErrorCode = 'invalid_data' | 'invalid_config' | 'invalid_decision';
+
+export class EngineError extends Error {
+  override readonly name = 'EngineError';
+  readonly retryable = false;
+  constructor(
+    readonly code: EngineErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A config with Kraken's starter fees, default pair rules and default risk limits; override any field. */
+export function engineConfig(pairs: readonly Pair[], over: Partial<EngineConfig> = {}): EngineConfig {
+  return {
+    initialCash: 10_000,
+    slippage: 0.0005,
+    limits: RiskLimitsSchema.parse({}),
+    params: {},
+    fees: pairs.map(() => STARTER_FEES),
+    rules: pairs.map(defaultPairRules),
+    ...over,
+  };
+}
+
