@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { createRepositories, type NewBacktest, type NewExperiment } from '../../src/db/index.ts';
+import { T0 } from './fixtures.ts';
+import { memoryDb } from './helpers.ts';
+
+const run: NewBacktest = {
+  strategyVersionId: 'sha256:abc',
+  pairs: ['BTC/USD', 'ETH/USD'],
+  fromTime: T0,
+  toTime: T0 + 86_400_000,
+  params: { emaFast: 12, emaSlow: 26 },
+  metrics: { sharpe: 1.4, trades: 37, maxDrawdown: 0.08 },
+  monteCarlo: { drawdownP95: 0.12 },
+  gates: [{ name: 'minTrades', passed: true }],
+  reportDir: null,
+  createdAt: T0 + 5,
+};
+
+describe('backtests repository', () => {
+  it('round-trips a backtest with its JSON columns and sets the report folder later', () => {
+    const repo = createRepositories(memoryDb()).backtests;
+    const id = repo.insert(run);
+    expect(repo.byId(id)).toEqual({ id, ...run });
+    repo.setReportDir(id, 'data/reports/1');
+    expect(repo.byVersion('sha256:abc')).toEqual([{ id, ...run, reportDir: 'data/reports/1' }]);
+    expect(repo.byId(id + 1)).toBeUndefined();
+  });
+
+  it('keeps nullable JSON columns null', () => {
+    const repo = createRepositories(memoryDb()).backtests;
+    const id = repo.insert({ ...run, monteCarlo: null, gates: null });
+    expect(repo.byId(id)).toMatchObject({ monteCarlo: null, gates: null });
+  });
+});
+
+describe('experiment ledger', () => {
+  const trial = (createdAt: number, passed: boolean): NewExperiment => ({
+    versionId: `sha256:${createdAt}`,
+    backtestId: null,
+    createdAt,
+    sharpe: 0.9,
+    nObs: 2_016,
+    skew: -0.4,
+    kurtosis: 5.2,
+    passed,
+  });
+
+  it('records every candidate, passed or not, for the deflated Sharpe trial count', () => {
+    const repo = createRepositories(memoryDb()).backtests;
+    const a = repo.recordExperiment(trial(T0, false));
+    const b = repo.recordExperiment(trial(T0 + 10, true));
+    expect(repo.experimentCount()).toBe(2);
+    expect(repo.experiments()).toEqual([
+      { id: a, ...trial(T0, false) },
+      { id: b, ...trial(T0 + 10, true) },
+    ]);
+    expect(repo.experiments(T0 + 1).map((e) => e.id)).toEqual([b]);
+  });
+});
