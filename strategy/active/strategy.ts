@@ -1,0 +1,75 @@
+/**
+ * v001 — the incumbent every candidate must beat. Long only: buy when EMA(fast) crosses above
+ * EMA(slow) while RSI is below the overbought filter and volume is above its recent mean by a ratio;
+ * exit on the opposite cross. Every entry carries a stop-loss and a take-profit.
+ */
+import type { Bar, BarContext, Params, StrategyModule } from '../../src/contract/strategy.ts';
+import type { Pair } from '../../src/contract/pairs.ts';
+import { emaStream, rsiStream, volumeRatioStream, type Stream } from '../skills/index.ts';
+
+interface State {
+  fast: Stream<number, number>;
+  slow: Stream<number, number>;
+  rsi: Stream<number, number>;
+  volume: Stream<number, number>;
+  prevDiff: number;
+}
+
+const strategy: StrategyModule<State> = {
+  meta: {
+    name: 'ema-cross-rsi-volume',
+    version: 'v001',
+    description: 'EMA 9/21 crossover, RSI 14 filter, volume ratio > 1.2; long only with SL/TP.',
+    warmup: 60,
+    params: {
+      emaFast: { default: 9, min: 3, max: 30, integer: true, description: 'fast EMA period' },
+      emaSlow: { default: 21, min: 10, max: 100, integer: true, description: 'slow EMA period' },
+      rsiPeriod: { default: 14, min: 5, max: 30, integer: true, description: 'RSI period' },
+      rsiMax: { default: 70, min: 50, max: 90, integer: false, description: 'no entry when RSI is above this' },
+      volumeRatio: { default: 1.2, min: 0.5, max: 3, integer: false, description: 'entry needs volume / mean(20) above this' },
+      stopLoss: { default: 0.02, min: 0.005, max: 0.1, integer: false, description: 'stop-loss distance below entry, fraction' },
+      takeProfit: { default: 0.04, min: 0.01, max: 0.2, integer: false, description: 'take-profit distance above entry, fraction' },
+      size: { default: 0.1, min: 0.01, max: 1, integer: false, description: 'fraction of equity per entry' },
+    },
+  },
+
+  init(_pair: Pair, p: Readonly<Params>): State {
+    return {
+      fast: emaStream(Math.round(p.emaFast ?? 9)),
+      slow: emaStream(Math.round(p.emaSlow ?? 21)),
+      rsi: rsiStream(Math.round(p.rsiPeriod ?? 14)),
+      volume: volumeRatioStream(20),
+      prevDiff: NaN,
+    };
+  },
+
+  onBar(s: State, bar: Bar, ctx: BarContext) {
+    const fast = s.fast.next(bar.close);
+    const slow = s.slow.next(bar.close);
+    const rsi = s.rsi.next(bar.close);
+    const vol = s.volume.next(bar.volume);
+    const diff = fast - slow;
+    const crossedUp = s.prevDiff <= 0 && diff > 0;
+    const crossedDown = s.prevDiff >= 0 && diff < 0;
+    s.prevDiff = diff;
+    const indicators = { emaFast: fast, emaSlow: slow, rsi, volumeRatio: vol };
+    if (!Number.isFinite(diff) || !Number.isFinite(rsi)) return { action: 'hold', reason: 'warming up' };
+    const p = ctx.params;
+    if (ctx.position === null) {
+      if (crossedUp && rsi < (p.rsiMax ?? 70) && vol > (p.volumeRatio ?? 1.2)) {
+        return {
+          action: 'buy',
+          sizeFraction: p.size ?? 0.1,
+          stopLoss: bar.close * (1 - (p.stopLoss ?? 0.02)),
+          takeProfit: bar.close * (1 + (p.takeProfit ?? 0.04)),
+          reason: 'EMA cross up with RSI and volume confirmation',
+          indicators: Number.isFinite(vol) ? indicators : { emaFast: fast, emaSlow: slow, rsi },
+        };
+      }
+      return { action: 'hold' };
+    }
+    return crossedDown ? { action: 'close', reason: 'EMA cross down' } : { action: 'hold' };
+  },
+};
+
+export default strategy;
