@@ -5,7 +5,7 @@
  */
 import { mapSeriesFields } from './batch.ts';
 import { checkInt, checkPositive, type Series, type Stream } from './types.ts';
-import { rollingWindow } from './window.ts';
+import { windowStream } from './window.ts';
 
 export interface BollingerPoint {
   readonly upper: number;
@@ -19,23 +19,11 @@ const EMPTY: BollingerPoint = { upper: NaN, middle: NaN, lower: NaN };
 export function bollingerStream(period = 20, stdDevs = 2): Stream<number, BollingerPoint> {
   checkInt('bollinger', 'period', period, 1);
   checkPositive('bollinger', 'stdDevs', stdDevs);
-  const win = rollingWindow(period);
-  let value = EMPTY;
-  return {
-    lookback: period - 1,
-    get value() {
-      return value;
-    },
-    next(x) {
-      win.push(x);
-      if (win.isFull()) {
-        const middle = win.mean();
-        const width = Math.sqrt(win.variance()) * stdDevs;
-        value = { upper: middle + width, middle, lower: middle - width };
-      }
-      return value;
-    },
-  };
+  return windowStream(period, EMPTY, (win) => {
+    const middle = win.mean();
+    const width = Math.sqrt(win.variance()) * stdDevs;
+    return { upper: middle + width, middle, lower: middle - width };
+  });
 }
 
 export function bollinger(values: Series, period = 20, stdDevs = 2): BollingerSeries {

@@ -1,6 +1,6 @@
 /** The indicator library a strategy may import: `import { ema, rsiStream } from '../skills/index.ts'`. */
 export type { Series, HLC, HLCV, TimedHLCV, HLCColumns, HLCVColumns, TimedHLCVColumns, Stream } from './types.ts';
-export { rollingWindow, type RollingWindow } from './window.ts';
+export { rollingWindow, windowStream, type RollingWindow } from './window.ts';
 export { ema, emaStream } from './ema.ts';
 export { sma, smaStream } from './sma.ts';
 export { rsi, rsiStream } from './rsi.ts';

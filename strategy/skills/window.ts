@@ -7,7 +7,7 @@
  * deviations are updated with the sliding Welford formula, and both are recomputed exactly from the
  * buffer once every `capacity` evictions, which bounds any drift to one window's worth of updates.
  */
-import { checkInt } from './types.ts';
+import { checkInt, type Stream } from './types.ts';
 
 export interface RollingWindow {
   /** Appends x, evicting the oldest value once the window holds `capacity` values. */
@@ -82,5 +82,25 @@ export function rollingWindow(capacity: number): RollingWindow {
     sum: total,
     mean: () => (count === 0 ? NaN : total() / count),
     variance: () => (count < capacity ? NaN : nonZero === 0 || m2 <= 0 ? 0 : m2 / capacity),
+  };
+}
+
+/**
+ * A stream over the last `period` inputs: `empty` until the window is full, then `compute(window)`
+ * on every bar. SMA and Bollinger are this with different `compute`.
+ */
+export function windowStream<Out>(period: number, empty: Out, compute: (win: RollingWindow) => Out): Stream<number, Out> {
+  const win = rollingWindow(period);
+  let value = empty;
+  return {
+    lookback: period - 1,
+    get value() {
+      return value;
+    },
+    next(x) {
+      win.push(x);
+      if (win.isFull()) value = compute(win);
+      return value;
+    },
   };
 }
