@@ -2,6 +2,7 @@
  * In-memory CandleDb and a fake Kraken OHLC fetcher for the candle-store tests. The fake's
  * transaction snapshots every series and restores it on throw, like SQLite's rollback.
  */
+import { columnsFromCandles } from '../../src/backtest/data.ts';
 import type { Candle, Pair, Timeframe } from '../../src/contract/index.ts';
 import { KRAKEN_OHLC_CAP, type CandleDb, type CandleRepo, type OhlcFetcher } from '../../src/market/types.ts';
 
@@ -37,9 +38,7 @@ export function fakeCandleDb(): FakeCandleDb {
     },
     range: (p, tf, from, to) => sorted(series(p, tf)).filter((c) => c.time >= from && c.time < to),
     rangeColumns(p, tf, from, to) {
-      const cs = sorted(series(p, tf)).filter((c) => c.time >= from && c.time < to);
-      const col = (k: keyof Candle) => Float64Array.from(cs, (c) => c[k]);
-      return { time: col('time'), open: col('open'), high: col('high'), low: col('low'), close: col('close'), volume: col('volume') };
+      return columnsFromCandles(sorted(series(p, tf)).filter((c) => c.time >= from && c.time < to));
     },
     latestTime: (p, tf) => sorted(series(p, tf)).at(-1)?.time ?? null,
     deleteRange(p, tf, from, to) {

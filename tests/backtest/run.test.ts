@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StrategyModule } from '../../src/contract/index.ts';
+import { alignMarketData } from '../../src/backtest/data.ts';
+import { engineConfig, type MarketData } from '../../src/backtest/engine.ts';
+import { BACKTEST_STAGES, BacktestRunError, inProcessRunner, runBacktest, type BacktestRow, type BacktestStage, type StrategyRunner } from '../../src/backtest/run.ts';
+import { seriesFromCsvDir } from '../../src/market/dataset.ts';
+
+/** Buys after three rising closes, exits after two falling ones; 2 % stop. Trusted test module. */
+const momentum: StrategyModule<{ up: number; down: number }> = {
+  meta: { name: 'momentum-test', version: 't1', description: '', params: {}, warmup: 0 },
+  init: () => ({ up: 0, down: 0 }),
+  onBar(state, bar, ctx) {
+    const prev = ctx.index > 0 ? ctx.history.close[ctx.index - 1]! : bar.close;
+    state.up = bar.close > prev ? state.up + 1 : 0;
+    state.down = bar.close < prev ? state.down + 1 : 0;
+    if (!ctx.position && state.up >= 3) return { action: 'buy', sizeFraction: 0.1, stopLoss: bar.close * 0.98 };
+    if (ctx.position && state.down >= 2) return { action: 'close' };
+    return { action: 'hold' };
+  },
+};
+
+const FROM = Date.UTC(2024, 8, 1);
+const TO = FROM + 4 * 86_400_000;
+
+describe('runBacktest', () => {
+  let data: MarketData;
+  let dir: string;
+  beforeAll(async () => {
+    data = alignMarketData(await seriesFromCsvDir('data/sample', { pairs: ['ETH/USD', 'SOL/USD'], timeframe: '5m', from: FROM, to: TO }));
+    dir = mkdtempSync(join(tmpdir(), 'brain-run-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs strategy, host replay, metrics, gates, report and store in order and records the version and data range', async () => {
+    const rows: BacktestRow[] = [];
+    const stages: BacktestStage[] = [];
+    const out = await runBacktest(
+      { runner: inProcessRunner(momentum, 'sha256:test'), gates: async () => ({ passed: true }), store: (r) => rows.push(r), now: () => 42, onStage: (s) => stages.push(s) },
+      { data, config: engineConfig(data.pairs), reportDir: join(dir, 'r1') },
+    );
+    expect(stages).toEqual(BACKTEST_STAGES);
+    expect(out.result.trades.length).toBeGreaterThan(0);
+    expect(out.metrics.trades).toBe(out.result.trades.length);
+    expect(out.metrics.finalBalance).toBeCloseTo(out.result.summary.finalEquity, 6);
+    expect(out.backtestId).toBe(1);
+    expect(rows[0]).toMatchObject({ strategyVersionId: 'sha256:test', pairs: ['ETH/USD', 'SOL/USD'], fromTime: data.time[0], toTime: data.time.at(-1), gates: { passed: true }, reportDir: join(dir, 'r1'), createdAt: 42 });
+    expect(existsSync(join(dir, 'r1', 'report.html'))).toBe(true);
+  });
+
+  it('rejects a candidate whose claimed run the host replay does not reproduce, and stores nothing', async () => {
+    const honest = inProcessRunner(momentum, 'sha256:liar');
+    const liar: StrategyRunner = {
+      versionId: 'sha256:liar',
+      decide: async (d, c) => {
+        const run = await honest.decide(d, c);
+        return { intents: run.intents, summary: { ...run.summary, finalEquity: run.summary.finalEquity * 1.5 } };
+      },
+    };
+    const rows: BacktestRow[] = [];
+    await expect(runBacktest({ runner: liar, store: (r) => rows.push(r), now: () => 0 }, { data, config: engineConfig(data.pairs) })).rejects.toMatchObject({
+      name: 'BacktestRunError',
+      code: 'replay_mismatch',
+      message: expect.stringContaining('summary.finalEquity'),
+    });
+    expect(rows).toHaveLength(0);
+  });
+
+  it('refuses an empty data range with a message saying what to do', async () => {
+    const empty = alignMarketData([]);
+    await expect(runBacktest({ runner: inProcessRunner(momentum, 'v'), now: () => 0 }, { data: empty, config: engineConfig([]) })).rejects.toBeInstanceOf(BacktestRunError);
+  });
+
+  it('measures market change over the trading window only', async () => {
+    const start = 288;
+    const out = await runBacktest({ runner: inProcessRunner(momentum, 'v'), now: () => 0 }, { data, config: engineConfig(data.pairs, { start }) });
+    const change = (p: number) => {
+      const c = data.columns[p]!.close.subarray(start).filter(Number.isFinite);
+      return c.at(-1)! / c[0]! - 1;
+    };
+    expect(out.metrics.marketChange!).toBeCloseTo((change(0) + change(1)) / 2, 12);
+    expect(out.metrics.from).toBe(data.time[start]);
+  });
+});
