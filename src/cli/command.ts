@@ -1,0 +1,54 @@
+/**
+ * What a `brain` subcommand is, and the I/O it gets. Commands never touch `process` directly: the
+ * entry point hands them a CliIo, so tests drive them with captured output and an injected shutdown.
+ */
+
+export interface OutputStream {
+  write(chunk: string): unknown;
+}
+
+export interface CliIo {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  stdoutIsTTY: boolean;
+  /** Resolves with the signal name when the operator asks a long-running command to stop. */
+  waitForShutdown(): Promise<string>;
+}
+
+export interface Command {
+  name: string;
+  /** One line for `brain help`. */
+  summary: string;
+  /** Synopsis and flags, shown by `brain help <name>`, `--help` and after a usage error. */
+  usage: string;
+  /** Returns the process exit code (see EXIT). */
+  run(args: string[], io: CliIo): Promise<number>;
+}
+
+/** Exit codes: 78 is sysexits' EX_CONFIG, so a service manager can tell "fix the config" from a crash. */
+export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
+
+/** A bad command line: main prints the message and the command's usage, and exits with EXIT.usage. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+  readonly code = 'usage';
+}
+
+/** The config flags every config-reading command accepts, for usage texts. */
+export const CONFIG_FLAGS_USAGE = `config flags (override settings.toml, risk_limits.toml and BRAIN_* variables):
+  --mode paper|live        trading mode
+  --pairs A/USD,B/USD      pairs to trade
+  --db PATH                database file (data.dbPath)
+  --log-level LEVEL        fatal, error, warn, info, debug, trace, silent
+  --set KEY=VALUE          any key, e.g. --set risk.maxOpenPositions=2 (repeatable)
+  --config-dir DIR         folder of settings.toml and risk_limits.toml (default ./config)
+  --env-file FILE          .env file to read (default ./.env)`;
+
+/** The command list shown by `brain help` and after an unknown command. */
+export function overview(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `usage: brain <command> [flags]\n\ncommands:\n${lines.join('\n')}\n\nRun \`brain help <command>\` for a command's flags.\n`;
+}

@@ -1,0 +1,14 @@
+/**
+ * The `brain` command registry: one file per command in this folder, one line per command here.
+ * `brain help` lists them in this order.
+ */
+import type { Command } from '../command.ts';
+import { help } from './help.ts';
+import { config } from './config.ts';
+import { run } from './run.ts';
+
+export const commands: Command[] = [
+  help,
+  config,
+  run,
+];

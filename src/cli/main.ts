@@ -1,0 +1,50 @@
+/**
+ * `brain <command> [args]`: looks the command up in the registry, runs it, and turns failures into
+ * exit codes: a usage error prints one line plus the usage (2), a config error one line per bad key (78),
+ * anything else one line (1).
+ */
+import { ConfigError } from '../config/index.ts';
+import { closest } from '../config/keys.ts';
+import { EXIT, UsageError, overview, type CliIo, type Command } from './command.ts';
+import { commands as registry } from './commands/index.ts';
+
+function failure(err: unknown, command: Command, io: CliIo): number {
+  if (err instanceof UsageError) {
+    io.stderr.write(`brain ${command.name}: ${err.message}\n\n${command.usage}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof ConfigError) {
+    io.stderr.write(`brain ${command.name}: invalid configuration (run \`brain config --keys\` for every key):\n`);
+    for (const line of err.problems) io.stderr.write(`  ${line}\n`);
+    return EXIT.config;
+  }
+  io.stderr.write(`brain ${command.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+  return EXIT.failure;
+}
+
+export async function main(argv: readonly string[], io: CliIo, commands: readonly Command[] = registry): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === '--help' || name === '-h') {
+    io.stdout.write(overview(commands));
+    return EXIT.ok;
+  }
+  if (name === undefined) {
+    io.stderr.write(`brain: missing command\n\n${overview(commands)}`);
+    return EXIT.usage;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    const guess = closest(name, commands.map((c) => c.name));
+    io.stderr.write(`brain: unknown command "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}\n\n${overview(commands)}`);
+    return EXIT.usage;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    io.stdout.write(`${command.usage}\n`);
+    return EXIT.ok;
+  }
+  try {
+    return await command.run(args, io);
+  } catch (err) {
+    return failure(err, command, io);
+  }
+}
