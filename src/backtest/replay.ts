@@ -1,0 +1,101 @@
+/**
+ * Host-side replay of a sandbox run. The child returns its intents log; the host answers the
+ * engine's `decide` calls from that log and re-runs the SAME engine: that run is the one that
+ * counts, and compareRuns rejects a candidate whose own summary disagrees with it.
+ */
+import type { DecisionInput } from '../contract/index.ts';
+import { INTENT_ACTIONS_BY_CODE, type DecideFn, type EngineSummary } from './engine-types.ts';
+
+/** An intents log as it may arrive over JSON: plain arrays, null where the engine had NaN. */
+export interface IntentsLogLike {
+  readonly length: number;
+  readonly step: ArrayLike<number>;
+  readonly pairIndex: ArrayLike<number>;
+  readonly action: ArrayLike<number>;
+  readonly sizeFraction: ArrayLike<number | null>;
+  readonly stopLoss: ArrayLike<number | null>;
+  readonly takeProfit: ArrayLike<number | null>;
+  readonly outcome?: ArrayLike<number>;
+}
+
+const HOLD: DecisionInput = Object.freeze({ action: 'hold' });
+
+function present(x: number | null | undefined): x is number {
+  return x !== null && x !== undefined && Number.isFinite(x);
+}
+
+function decisionAt(log: IntentsLogLike, i: number): DecisionInput {
+  const d: { -readonly [K in keyof DecisionInput]: DecisionInput[K] } = {
+    action: INTENT_ACTIONS_BY_CODE[log.action[i]!] ?? 'hold',
+    sizeFraction: log.sizeFraction[i] ?? 0,
+  };
+  const sl = log.stopLoss[i];
+  const tp = log.takeProfit[i];
+  if (present(sl)) d.stopLoss = sl;
+  if (present(tp)) d.takeProfit = tp;
+  return d;
+}
+
+/**
+ * A DecideFn that answers from the log and holds everywhere else. The engine calls in (step, pair)
+ * order and the log is in that order, so one cursor suffices. Use a fresh one per run.
+ */
+export function replayDecider(log: IntentsLogLike): DecideFn {
+  let i = 0;
+  return (p, s) => {
+    while (i < log.length && (log.step[i]! < s || (log.step[i] === s && log.pairIndex[i]! < p))) i++;
+    if (i < log.length && log.step[i] === s && log.pairIndex[i] === p) return decisionAt(log, i++);
+    return HOLD;
+  };
+}
+
+/** The name INTERFACES.md uses for replayDecider. */
+export const replayIntents = replayDecider;
+
+export interface RunMismatch {
+  readonly field: string;
+  readonly index: number | null;
+  readonly a: number | null;
+  readonly b: number | null;
+}
+
+export interface RunComparison {
+  readonly equal: boolean;
+  readonly mismatches: readonly RunMismatch[];
+}
+
+export interface ComparableRun {
+  readonly intents: IntentsLogLike;
+  readonly summary: Pick<EngineSummary, 'finalEquity' | 'trades' | 'fees' | 'fills'>;
+}
+
+const LOG_FIELDS = ['step', 'pairIndex', 'action', 'sizeFraction', 'stopLoss', 'takeProfit', 'outcome'] as const;
+const SUMMARY_FIELDS = ['finalEquity', 'trades', 'fees', 'fills'] as const;
+const MAX_MISMATCHES = 20;
+
+function same(x: number | null | undefined, y: number | null | undefined): boolean {
+  const a = present(x) ? x : null;
+  const b = present(y) ? y : null;
+  if (a === null || b === null) return a === b;
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+/** Differences between two runs (e.g. the child's claim and the host replay), capped at 20 entries. */
+export function compareRuns(a: ComparableRun, b: ComparableRun): RunComparison {
+  const out: RunMismatch[] = [];
+  const add = (m: RunMismatch): boolean => out.push(m) >= MAX_MISMATCHES;
+  if (a.intents.length !== b.intents.length) add({ field: 'intents.length', index: null, a: a.intents.length, b: b.intents.length });
+  const n = Math.min(a.intents.length, b.intents.length);
+  outer: for (let i = 0; i < n; i++) {
+    for (const f of LOG_FIELDS) {
+      const x = a.intents[f]?.[i];
+      const y = b.intents[f]?.[i];
+      if (!same(x, y) && add({ field: `intents.${f}`, index: i, a: x ?? null, b: y ?? null })) break outer;
+    }
+  }
+  for (const f of SUMMARY_FIELDS) {
+    if (!same(a.summary[f], b.summary[f])) add({ field: `summary.${f}`, index: null, a: a.summary[f], b: b.summary[f] });
+  }
+  return { equal: out.length === 0, mismatches: out.slice(0, MAX_MISMATCHES) };
+}
+
