@@ -1,6 +1,6 @@
 /**
  * Candles per (pair, timeframe). Ranges are half-open [from, to) on the candle OPEN time in ms.
- * Bulk paths avoid per-candle work: one prepared upsert inside one transaction, and positional reads
+ * Bulk paths avoid per-candle work: prepared multi-row upserts inside one transaction, and positional reads
  * straight into Float64Arrays. Rows are not zod-validated on the way out (the cost would be per candle).
  */
 import type { Candle, CandleColumns, Pair, Timeframe } from '../contract/index.ts';
@@ -43,24 +43,54 @@ function toColumns(rows: readonly SqlValue[][]): CandleColumns {
   return cols;
 }
 
-export function candlesRepo(db: Db): CandlesRepo {
-  const upsert = db.prepare(
-    `INSERT INTO candles (pair, timeframe, ${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+function upsertSql(rows: number): string {
+  const values = Array.from({ length: rows }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  return `INSERT INTO candles (pair, timeframe, ${COLUMNS}) VALUES ${values}
      ON CONFLICT (pair, timeframe, time) DO UPDATE SET
        open = excluded.open, high = excluded.high, low = excluded.low,
-       close = excluded.close, volume = excluded.volume`,
-  );
+       close = excluded.close, volume = excluded.volume`;
+}
+
+// Each run() crosses into native code; BATCH rows per call halves the cost of a bulk import.
+const BATCH = 64;
+const FIELDS = 8;
+
+function putRow(params: SqlValue[], row: number, pair: Pair, timeframe: Timeframe, c: Candle): void {
+  const at = row * FIELDS;
+  params[at] = pair;
+  params[at + 1] = timeframe;
+  params[at + 2] = c.time;
+  params[at + 3] = c.open;
+  params[at + 4] = c.high;
+  params[at + 5] = c.low;
+  params[at + 6] = c.close;
+  params[at + 7] = c.volume;
+}
+
+export function candlesRepo(db: Db): CandlesRepo {
+  const upsertOne = db.prepare(upsertSql(1));
+  const upsertBatch = db.prepare(upsertSql(BATCH));
+  const upsertAll = (pair: Pair, timeframe: Timeframe, candles: readonly Candle[]): number => {
+    const batch = new Array<SqlValue>(BATCH * FIELDS);
+    const full = candles.length - (candles.length % BATCH);
+    for (let start = 0; start < full; start += BATCH) {
+      for (let j = 0; j < BATCH; j++) putRow(batch, j, pair, timeframe, candles[start + j] as Candle);
+      upsertBatch.run(batch);
+    }
+    const one = new Array<SqlValue>(FIELDS);
+    for (let i = full; i < candles.length; i++) {
+      putRow(one, 0, pair, timeframe, candles[i] as Candle);
+      upsertOne.run(one);
+    }
+    return candles.length;
+  };
   const selectRange = db.prepare(`SELECT ${COLUMNS} ${RANGE} ORDER BY time`);
   const selectLatest = db.prepare('SELECT MAX(time) AS t FROM candles WHERE pair = ? AND timeframe = ?');
   const selectCount = db.prepare('SELECT COUNT(*) AS n FROM candles WHERE pair = ? AND timeframe = ?');
   const deleteStmt = db.prepare(`DELETE ${RANGE}`);
 
   return {
-    upsertMany: (pair, timeframe, candles) =>
-      db.transaction(() => {
-        for (const c of candles) upsert.run([pair, timeframe, c.time, c.open, c.high, c.low, c.close, c.volume]);
-        return candles.length;
-      }),
+    upsertMany: (pair, timeframe, candles) => db.transaction(() => upsertAll(pair, timeframe, candles)),
     range: (pair, timeframe, from, to) =>
       // The SELECT list matches Candle's keys exactly, so rows are candles as they come.
       selectRange.all<Candle>([pair, timeframe, from, to]),

@@ -77,3 +77,14 @@ describe('candles repository', () => {
     expect(repo.count('BTC/USD', '5m')).toBe(0);
   });
 });
+
+describe('candles repository bulk path', () => {
+  it('upserts batches larger than one multi-row statement, duplicates inside the batch included', () => {
+    const repo = createRepositories(memoryDb()).candles;
+    const data = candles(150);
+    const revisedLast = { ...data[149]!, volume: 1234 };
+    expect(repo.upsertMany('DOT/USD', '1m', [...data, data[10]!, revisedLast])).toBe(152);
+    expect(repo.count('DOT/USD', '1m')).toBe(150);
+    expect(repo.range('DOT/USD', '1m', T0, T0 + 150 * STEP)).toEqual([...data.slice(0, 149), revisedLast]);
+  });
+});
