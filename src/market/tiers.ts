@@ -14,24 +14,26 @@ export interface CompactionStep {
   readonly pair: Pair;
   readonly source: Timeframe;
   readonly target: Timeframe;
-  /** Source candles folded and deleted. */
+  /** Source candles folded and deleted (for 1d → 1d: deleted past the last tier's window). */
   readonly folded: number;
   /** Target candles written (new or merged). */
   readonly written: number;
 }
 
 export function validateRetention(r: CandleRetention): void {
-  const ok = (d: number) => Number.isFinite(d) && d > 0;
-  if (!ok(r.fineDays) || !ok(r.hourlyDays) || r.hourlyDays < r.fineDays) {
+  const daily = r.dailyDays ?? Infinity;
+  const ok = (d: number) => !Number.isNaN(d) && d > 0;
+  if (!ok(r.fineDays) || !ok(r.hourlyDays) || !ok(daily) || r.hourlyDays < r.fineDays || daily < r.hourlyDays) {
     throw new MarketDataError(
       'retention_invalid',
-      `candle retention needs 0 < fineDays <= hourlyDays, got fineDays=${r.fineDays}, hourlyDays=${r.hourlyDays} (config [market] retention)`,
+      `candle retention needs 0 < 5m days <= 1h days <= 1d days, got fineDays=${r.fineDays}, hourlyDays=${r.hourlyDays}, dailyDays=${daily} (config data.retention)`,
     );
   }
 }
 
 /** Folds one tier step for one pair; returns null when nothing was old enough. */
 export function compactStep(db: CandleDb, pair: Pair, rule: TierRule, now: number): CompactionStep | null {
+  if (!Number.isFinite(rule.keepDays)) return null;
   // Only whole target buckets fold, so a bucket is never split between two tiers.
   const cutoff = bucketStart(now - rule.keepDays * DAY_MS, rule.target);
   return db.transaction(() => {
@@ -56,6 +58,11 @@ export function compact(db: CandleDb, pairs: readonly Pair[], retention: CandleR
     for (const rule of tierRules(retention)) {
       const step = compactStep(db, pair, rule, now);
       if (step) steps.push(step);
+    }
+    const daily = retention.dailyDays ?? Infinity;
+    if (Number.isFinite(daily)) {
+      const deleted = db.transaction(() => db.repo.deleteRange(pair, '1d', 0, bucketStart(now - daily * DAY_MS, '1d')));
+      if (deleted > 0) steps.push({ pair, source: '1d', target: '1d', folded: deleted, written: 0 });
     }
   }
   return steps;

@@ -41,14 +41,24 @@ export interface TierRule {
   readonly keepDays: number;
 }
 
+/** Days each tier is kept; Infinity = forever (config's "forever"). */
 export interface CandleRetention {
   /** Days of 5m (and 15m/1m) candles kept before they fold into 1h. */
   readonly fineDays: number;
-  /** Days of 1h (and 4h) candles kept before they fold into 1d. 1d is kept forever. */
+  /** Days of 1h (and 4h) candles kept before they fold into 1d. */
   readonly hourlyDays: number;
+  /** Days of 1d candles kept; older ones are deleted (the last tier). Default forever. */
+  readonly dailyDays?: number;
 }
 
-export const DEFAULT_RETENTION: CandleRetention = { fineDays: 30, hourlyDays: 365 };
+/** Mirrors the config defaults (data.retention: 90 / 730 / forever). */
+export const DEFAULT_RETENTION: CandleRetention = { fineDays: 90, hourlyDays: 730, dailyDays: Infinity };
+
+/** The config's `data.retention` block, where "forever" stands for Infinity. */
+export function retentionFromConfig(r: { candles5mDays: number | 'forever'; candles1hDays: number | 'forever'; candles1dDays: number | 'forever' }): CandleRetention {
+  const days = (d: number | 'forever') => (d === 'forever' ? Infinity : d);
+  return { fineDays: days(r.candles5mDays), hourlyDays: days(r.candles1hDays), dailyDays: days(r.candles1dDays) };
+}
 
 /** Finer timeframes first, so a 5m candle folded into 1h can fold on into 1d in the same pass. */
 export function tierRules(r: CandleRetention): TierRule[] {

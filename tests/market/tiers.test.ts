@@ -4,6 +4,7 @@ import type { Candle } from '../../src/contract/index.ts';
 import { compact, compactStep } from '../../src/market/tiers.ts';
 import { aggregateCandles } from '../../src/market/aggregate.ts';
 import { MarketDataError } from '../../src/market/errors.ts';
+import { retentionFromConfig } from '../../src/market/types.ts';
 import { candle, fakeCandleDb } from './fakes.ts';
 
 const M5 = 300_000;
@@ -84,6 +85,20 @@ describe('tiered candle store', () => {
   it('rejects a retention where fine candles outlive hourly ones, naming both values', () => {
     const db = fakeCandleDb();
     expect(() => compact(db, ['BTC/USD'], { fineDays: 10, hourlyDays: 5 }, T0)).toThrow(MarketDataError);
-    expect(() => compact(db, ['BTC/USD'], { fineDays: 10, hourlyDays: 5 }, T0)).toThrow(/fineDays=10, hourlyDays=5/);
+    expect(() => compact(db, ['BTC/USD'], { fineDays: 10, hourlyDays: 5 }, T0)).toThrow(/fineDays=10, hourlyDays=5, dailyDays=Infinity/);
+  });
+});
+
+describe('retention from config', () => {
+  it('reads "forever" as never folding or deleting, and deletes 1d candles only past a finite 1d window', () => {
+    expect(retentionFromConfig({ candles5mDays: 90, candles1hDays: 'forever', candles1dDays: 'forever' })).toEqual({ fineDays: 90, hourlyDays: Infinity, dailyDays: Infinity });
+    const db = fakeCandleDb();
+    db.repo.upsertMany('BTC/USD', '1h', [candle(T0)]);
+    db.repo.upsertMany('BTC/USD', '1d', [candle(T0 - 100 * DAY), candle(T0)]);
+    compact(db, ['BTC/USD'], { fineDays: 1, hourlyDays: Infinity }, T0 + 50 * DAY);
+    expect(db.all('BTC/USD', '1h')).toHaveLength(1);
+    const steps = compact(db, ['BTC/USD'], { fineDays: 1, hourlyDays: 10, dailyDays: 60 }, T0 + 50 * DAY);
+    expect(db.all('BTC/USD', '1d').map((c) => c.time)).toEqual([T0]);
+    expect(steps.at(-1)).toEqual({ pair: 'BTC/USD', source: '1d', target: '1d', folded: 1, written: 0 });
   });
 });
