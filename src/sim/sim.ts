@@ -96,6 +96,11 @@ function buildContext(opts: SimOptions, log: Logger): { ctx: SimContext; replay:
   const ctx: SimContext = { ...partial, engine };
   const replay = new Replay(clock, [...markets.values()]);
   replay.onTrade((m, t) => engine.onTrade(m.info.key, t));
+  engine.onEvent((e) => {
+    if (e.type !== 'execution' || e.execType === 'pending_new') return;
+    const level = e.execType === 'trade' ? 'debug' : 'info';
+    log[level]({ orderId: e.order.txid, clOrdId: e.order.req.clOrdId, pair: e.order.req.pair.symbol, side: e.order.req.side, type: e.order.req.kind, execType: e.execType, reason: e.order.reason ?? undefined }, 'order event');
+  });
   return { ctx, replay };
 }
 

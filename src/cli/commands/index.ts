@@ -6,9 +6,11 @@ import type { Command } from '../command.ts';
 import { help } from './help.ts';
 import { config } from './config.ts';
 import { run } from './run.ts';
+import { sim } from './sim.ts';
 
 export const commands: Command[] = [
   help,
   config,
   run,
+  sim,
 ];
