@@ -66,8 +66,13 @@ export function rollingWindow(capacity: number): RollingWindow {
       const old = buf[head]!;
       buf[head] = x;
       head = (head + 1) % capacity;
-      nonZero += (x !== 0 ? 1 : 0) - (old !== 0 ? 1 : 0);
       const oldMean = total() / capacity;
+      if (nonZero === 0) {
+        // An all-zero window sums to exactly 0; drop any residue left by values that have gone.
+        hi = 0;
+        lo = 0;
+      }
+      nonZero += (x !== 0 ? 1 : 0) - (old !== 0 ? 1 : 0);
       add(x);
       add(-old);
       const newMean = total() / capacity;

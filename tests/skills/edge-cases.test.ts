@@ -85,6 +85,13 @@ describe('rolling window', () => {
     expect([w.sum(), w.variance()]).toEqual([0, 0]);
   });
 
+  it('sums exactly what enters after an all-zero stretch that followed large values', () => {
+    const w = sk.rollingWindow(3);
+    for (const x of [1e15, 0.1, 1e15, 0, 0, 0, 0.3]) w.push(x);
+    expect(w.sum()).toBe(0.3);
+    expect(w.mean()).toBe(0.3 / 3);
+  });
+
   it('reads exactly 0 variance once a spike has left a constant window', () => {
     const w = sk.rollingWindow(5);
     for (const x of [1e12, 1, 1, 1, 1, 1]) w.push(x);
