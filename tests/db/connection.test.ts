@@ -35,6 +35,20 @@ describe('openDatabase', () => {
     expect(() => reader.exec('DELETE FROM audit_log')).toThrow(/readonly/i);
   });
 
+  it('lets a reader see the last commit while the writer holds an open transaction (WAL)', () => {
+    const path = join(tempDir(), 'brain.db');
+    const writer = track(openDatabase({ path }));
+    const reader = track(openDatabase({ path, readonly: true }));
+    const insert = writer.prepare("INSERT INTO audit_log (time, who, what) VALUES (?, 'test', 'x')");
+    insert.run([1]);
+    const seen = writer.transaction(() => {
+      insert.run([2]);
+      return reader.prepare('SELECT time FROM audit_log').all();
+    });
+    expect(seen).toEqual([{ time: 1 }]);
+    expect(reader.prepare('SELECT COUNT(*) AS n FROM audit_log').get()).toEqual({ n: 2 });
+  });
+
   it('refuses a read-only open of a missing file with a message naming the path', () => {
     const path = join(tempDir(), 'missing.db');
     expect(() => openDatabase({ path, readonly: true })).toThrow(DbError);
