@@ -1,0 +1,73 @@
+/**
+ * Determinism canary: a version runs the same fixture in two fresh children; the hashes of everything
+ * it said must match, and every decision must be schema-valid. Otherwise the version is rejected.
+ */
+import { createHash } from 'node:crypto';
+import { AnalysisReportSchema } from '../contract/analysis.ts';
+import { DecisionSchema } from '../contract/intent.ts';
+import type { Pair } from '../contract/pairs.ts';
+import type { ModuleKind } from './gates/types.ts';
+import { StrategyHost, type StrategyHostOptions } from './host/strategy-host.ts';
+import type { BarsItem, PairSetup } from './protocol.ts';
+
+const PAIRS: Pair[] = ['BTC/USD', 'ETH/USD', 'SOL/USD'];
+const BARS = 300;
+
+export type CanaryResult = { ok: true; hash: string } | { ok: false; reason: string };
+
+/** Deterministic synthetic candles: two sine waves plus a drift, volume cycling (no randomness, no data files). */
+function fixtureBar(p: number, i: number): number[] {
+  const base = 100 * (p + 1);
+  const at = (k: number): number => base * (1 + 0.03 * Math.sin(k / 9 + p) + 0.01 * Math.sin(k / 2.7) + 0.0002 * k);
+  const open = at(i - 1);
+  const close = at(i);
+  return [1_700_000_000_000 + i * 300_000, open, Math.max(open, close) * 1.002, Math.min(open, close) * 0.998, close, 10 + ((i * 7 + p) % 13)];
+}
+
+async function runStrategyOnce(opts: StrategyHostOptions, setups: PairSetup[]): Promise<string> {
+  const host = await StrategyHost.start({ ...opts, restartBudget: 0 });
+  try {
+    await host.call({ kind: 'init', pairs: setups, historyCap: BARS }, undefined, 'control');
+    const hash = createHash('sha256');
+    for (let i = 0; i < BARS; i++) {
+      const items: BarsItem[] = setups.map(({ pair }) => ({ pair, n: 1, position: null, equity: 10_000, decide: true }));
+      const payload = new Float64Array(setups.flatMap((_, p) => fixtureBar(p, i)));
+      const reply = await host.call({ kind: 'bars', items }, payload, 'scan');
+      const decisions = (reply['decisions'] ?? []) as Array<{ decision?: unknown }>;
+      for (const d of decisions) {
+        const parsed = DecisionSchema.safeParse(d.decision);
+        if (!parsed.success) throw new Error(`bar ${i}: decision is not schema-valid: ${parsed.error.issues[0]?.message ?? ''}`);
+      }
+      hash.update(JSON.stringify(decisions));
+    }
+    return hash.digest('hex');
+  } finally {
+    await host.close();
+  }
+}
+
+async function runAnalysisOnce(opts: StrategyHostOptions): Promise<string> {
+  const host = await StrategyHost.start({ ...opts, restartBudget: 0 });
+  try {
+    const reply = await host.call({ kind: 'analyze', results: {} }, undefined, 'analyze');
+    const report = AnalysisReportSchema.safeParse(reply['report']);
+    if (!report.success) throw new Error(`report on empty results is not schema-valid: ${report.error.issues[0]?.message ?? ''}`);
+    return createHash('sha256').update(JSON.stringify(report.data)).digest('hex');
+  } finally {
+    await host.close();
+  }
+}
+
+export async function runCanary(kind: ModuleKind, bundle: string, setups: PairSetup[]): Promise<CanaryResult> {
+  const opts: StrategyHostOptions = { versionId: 'canary', kind, bundle };
+  try {
+    const once = (): Promise<string> => (kind === 'strategy' ? runStrategyOnce(opts, setups.filter((s) => PAIRS.includes(s.pair))) : runAnalysisOnce(opts));
+    const a = await once();
+    const b = await once();
+    return a === b ? { ok: true, hash: a } : { ok: false, reason: `non-deterministic: two runs of the fixture gave ${a.slice(0, 12)} and ${b.slice(0, 12)}` };
+  } catch (err) {
+    return { ok: false, reason: err instanceof Error ? err.message : String(err) };
+  }
+}
+
+export const CANARY_PAIRS = PAIRS;
