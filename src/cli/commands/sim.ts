@@ -91,7 +91,7 @@ export const sim: Command = {
       seed: number('seed', v.seed, 1), startTime: start, logger: log,
     });
     applyFaults(kraken.faults, v);
-    log.info({ restUrl: kraken.restUrl, wsPublicUrl: kraken.wsPublicUrl, wsPrivateUrl: kraken.wsPrivateUrl, testAccount: SIM_TEST_ACCOUNT.key }, 'simulator ready (the test account secret is SIM_TEST_ACCOUNT.secret in src/sim, Kraken'''s published example secret)');
+    log.info({ restUrl: kraken.restUrl, wsPublicUrl: kraken.wsPublicUrl, wsPrivateUrl: kraken.wsPrivateUrl, testAccount: SIM_TEST_ACCOUNT.key }, 'simulator ready; the test account secret is SIM_TEST_ACCOUNT.secret (Kraken published example)');
     const dropEvery = number('drop-ws-every', v['drop-ws-every'], 0);
     const timers = [setInterval(() => log.info({ replayTime: new Date(kraken.clock.now()).toISOString() }, 'replay progress'), 10_000)];
     if (dropEvery > 0) timers.push(setInterval(() => log.warn({ dropped: kraken.faults.dropWs('all') }, 'fault: dropped WS connections'), dropEvery * 1000));
