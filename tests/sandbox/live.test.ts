@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engineConfig } from '../../src/backtest/engine.ts';
+import type { Pair } from '../../src/contract/pairs.ts';
+import { backtestInChild, loadDataset, verifyByReplay } from '../../src/sandbox/backtest.ts';
+import { encodeRequest, FrameDecoder } from '../../src/sandbox/host/frames.ts';
+import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
+import { LiveStrategy, type ScanOutcome } from '../../src/sandbox/live.ts';
+import { checkDecision } from '../../src/sandbox/validate.ts';
+import { CROSS_STRATEGY } from './fixtures/sources.ts';
+import { bundleOf, REPO_ROOT, setups, waveCandles } from './helpers.ts';
+
+const PAIRS: Pair[] = ['BTC/USD', 'ETH/USD'];
+const state = { pair: 'BTC/USD' as Pair, candleTime: 0, refPrice: 100, strategyVersion: 'v', isLong: false };
+
+describe('decision validation', () => {
+  it.each([
+    [{ action: 'buy', sizeFraction: 0.1, extra: 1 }, false, 'schema'],
+    [{ action: 'buy', sizeFraction: Number.NaN }, false, 'schema'],
+    [{ action: 'sell', sizeFraction: 0.5 }, false, 'sell_when_flat'],
+    [{ action: 'buy', sizeFraction: 0.1 }, true, 'buy_when_long'],
+    [{ action: 'buy', sizeFraction: 0.1, stopLoss: 101, takeProfit: 110 }, false, 'stop_loss_not_below_price'],
+    [{ action: 'buy', sizeFraction: 0.1, stopLoss: 50 }, false, 'stop_loss_out_of_band'],
+    [{ action: 'buy', sizeFraction: 0.1, takeProfit: 99 }, false, 'take_profit_not_above_price'],
+  ])('%j (long=%s) is refused as %s', (raw, isLong, reason) => {
+    expect(checkDecision(raw, { ...state, isLong })).toMatchObject({ ok: false, reason });
+  });
+
+  it('a sane buy becomes an intent bound to the pair, candle and version', () => {
+    expect(checkDecision({ action: 'buy', sizeFraction: 0.1, stopLoss: 98, takeProfit: 104 }, state)).toMatchObject({ ok: true, intent: { pair: 'BTC/USD', refPrice: 100, decision: { action: 'buy' } } });
+  });
+});
+
+describe('frames', () => {
+  it('a reply longer than the cap is refused before it is buffered', () => {
+    const big = Buffer.alloc(8);
+    big.writeUInt32LE(10_000_000, 0);
+    expect(() => new FrameDecoder().push(big, 1024)).toThrow(/exceeds/);
+  });
+
+  it('a request frame carries the JSON header and the float payload lengths', () => {
+    const f = encodeRequest({ kind: 'x' }, new Float64Array([1, 2]));
+    expect([f.readUInt32LE(0), f.readUInt32LE(4)]).toEqual([12, 16]);
+  });
+});
+
+describe('live scan and hot swap', () => {
+  let bundleA: string;
+  let bundleB: string;
+  beforeAll(async () => {
+    bundleA = await bundleOf(CROSS_STRATEGY);
+    bundleB = await bundleOf(CROSS_STRATEGY.replace('sizeFraction: 0.5', 'sizeFraction: 0.25'));
+  });
+
+  const start = (version: { id: string; bundle: string }) => StrategyHost.start({ versionId: version.id, kind: 'strategy', bundle: version.bundle });
+  const deps = { setups: setups(PAIRS, { fast: 3, slow: 8 }), position: () => null, equity: () => 10_000, startHost: start, warmupBars: 50 };
+
+  it('a hot swap in the middle of a replay scans every candle exactly once and the new child matches a fresh start', async () => {
+    const candles = waveCandles(120);
+    const live = await LiveStrategy.start(deps, { id: 'A', bundle: bundleA });
+    const outcomes: ScanOutcome[][] = [];
+    for (let i = 0; i < candles.length; i++) {
+      const step = live.onCandles(PAIRS.map((pair) => ({ pair, candle: candles[i]! })));
+      if (i === 60) void live.swap({ id: 'B', bundle: bundleB });
+      outcomes.push(await step);
+    }
+    expect(outcomes.flat()).toHaveLength(candles.length * PAIRS.length);
+    expect(outcomes.flat().every((o) => o.verdict.ok || o.verdict.reason === 'sell_when_flat')).toBe(true);
+    expect(outcomes[60]![0]!.versionId).toBe('A');
+    expect(outcomes[61]![0]!.versionId).toBe('B');
+    // Reference: B started fresh and warmed on the same 50-candle window right before candle 61.
+    const ref = await LiveStrategy.start(deps, { id: 'B', bundle: bundleB });
+    const refOut: ScanOutcome[][] = [];
+    for (let i = 11; i < candles.length; i++) refOut.push(await ref.onCandles(PAIRS.map((pair) => ({ pair, candle: candles[i]! }))));
+    const tail = (xs: ScanOutcome[][]) => xs.slice(-59).map((o) => o.map((x) => JSON.stringify(x.verdict)));
+    expect(tail(outcomes)).toEqual(tail(refOut));
+    await live.close();
+    await ref.close();
+  });
+});
+
+describe('backtest mode', () => {
+  let host: StrategyHost;
+  afterAll(() => host?.close());
+
+  it('v001 runs inside the child on a kept dataset and the host replay agrees', async () => {
+    const source = readFileSync(`${REPO_ROOT}/strategy/active/strategy.ts`, 'utf8');
+    host = await StrategyHost.start({ versionId: 'v001', kind: 'strategy', bundle: await bundleOf(source) });
+    const cs = waveCandles(3000);
+    const col = (k: 'open' | 'high' | 'low' | 'close' | 'volume', mul: number) => Float64Array.from(cs, (c) => c[k] * mul);
+    const data = { pairs: PAIRS, time: Float64Array.from(cs, (c) => c.time), columns: [1, 2].map((m) => ({ time: Float64Array.from(cs, (c) => c.time), open: col('open', m), high: col('high', m), low: col('low', m), close: col('close', m), volume: Float64Array.from(cs, (c, i) => c.volume * (i % 5 === 0 ? 3 : 1)) })) };
+    await loadDataset(host, 'd1', data);
+    const cfg = engineConfig(PAIRS);
+    const a = await backtestInChild(host, { datasetId: 'd1', params: {}, engineConfig: cfg });
+    const b = await backtestInChild(host, { datasetId: 'd1', params: {}, engineConfig: cfg });
+    expect(a.intents.length).toBeGreaterThan(0);
+    expect(b.summary).toEqual(a.summary);
+    expect(verifyByReplay(cfg, data, a).ok).toBe(true);
+  });
+});
