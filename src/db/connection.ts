@@ -20,6 +20,11 @@ export interface RunResult {
 
 export interface Statement {
   readonly sql: string;
+  /**
+   * True when the statement returns rows (SELECT, read PRAGMAs). Guest SQL must be a reader: a read-only
+   * connection still lets ATTACH create an empty file, and query_only can be switched off by a PRAGMA.
+   */
+  readonly reader: boolean;
   run(params?: BindParams): RunResult;
   /** The first row, or undefined when there is none. */
   get<R extends object>(params?: BindParams): R | undefined;
@@ -59,6 +64,7 @@ function wrapStatement(raw: RawDatabase, stmt: RawStatement, sql: string): State
   let rawTwin: RawStatement | undefined;
   return {
     sql,
+    reader: stmt.reader,
     run: (params = NO_PARAMS) => {
       const r = stmt.run(params);
       return { changes: r.changes, lastInsertRowid: Number(r.lastInsertRowid) };

@@ -115,6 +115,14 @@ describe('Statement', () => {
     expect(stmt.get({ time: 99 })).toBeUndefined();
   });
 
+  it('tells a row-returning statement from one that acts (what guest SQL is screened with)', () => {
+    const db = memoryDb();
+    expect(db.prepare('WITH x AS (SELECT 1 AS a) SELECT a FROM x').reader).toBe(true);
+    expect(db.prepare("ATTACH DATABASE ':memory:' AS other").reader).toBe(false);
+    expect(db.prepare('PRAGMA query_only = 0').reader).toBe(false);
+    expect(db.prepare('DELETE FROM audit_log').reader).toBe(false);
+  });
+
   it('names the SQL it could not prepare', () => {
     const db = memoryDb();
     expect(() => db.prepare('SELECT * FROM no_such_table')).toThrow(/no_such_table/);
