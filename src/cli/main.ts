@@ -3,8 +3,7 @@
  * exit codes: a usage error prints one line plus the usage (2), a config error one line per bad key (78),
  * anything else one line (1).
  */
-import { ConfigError } from '../config/index.ts';
-import { closest } from '../config/keys.ts';
+import { ConfigError, closest } from '../config/index.ts';
 import { EXIT, UsageError, overview, type CliIo, type Command } from './command.ts';
 import { commands as registry } from './commands/index.ts';
 

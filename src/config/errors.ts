@@ -3,7 +3,7 @@
  * the key, the value, where it came from and what is allowed. Secret values are never echoed.
  */
 import type { z } from 'zod';
-import { closest, expectedOf, keyName, schemaAt, shapeOf, type KeyPath } from './keys.ts';
+import { closest, expectedOf, keyName, schemaAt, shapeOf, valueAt, type KeyPath } from './keys.ts';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -77,12 +77,6 @@ function unknownKeyLines(path: KeyPath, keys: string[], root: z.ZodType, sources
     const hint = guess ? `did you mean ${keyName([...path, guess])}?` : `known keys here: ${known.join(', ')}`;
     return `${key} is not a known key (${hint}) (${sourceOf(sources, key)})`;
   });
-}
-
-function valueAt(raw: unknown, path: KeyPath): unknown {
-  let v = raw;
-  for (const seg of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
-  return v;
 }
 
 /** Turns zod issues into one line per bad key (the first issue for a key wins). */

@@ -5,3 +5,4 @@ export { maskSecrets, secretValues, MASK, NOT_SET, type MaskedConfig } from './m
 export { ConfigSchema, SECRET_ENV, LOG_LEVELS, NOTIFICATION_LEVELS, type Config, type SecretName } from './schema.ts';
 export { CONFIG_FLAG_OPTIONS, LOCATION_ENV } from './layers.ts';
 export { describeKeys, type KeyInfo } from './describe.ts';
+export { valueAt, closest } from './keys.ts';

@@ -53,6 +53,13 @@ export function leafPaths(schema: z.ZodType, prefix: string[] = []): string[][] 
   return Object.entries(shape).flatMap(([k, s]) => leafPaths(s, [...prefix, k]));
 }
 
+/** The value at `path` inside a plain object tree, or undefined. */
+export function valueAt(root: unknown, path: KeyPath): unknown {
+  let v = root;
+  for (const seg of path) v = v !== null && typeof v === 'object' ? (v as Record<string | number, unknown>)[seg] : undefined;
+  return v;
+}
+
 export function keyName(path: KeyPath): string {
   return path.reduce<string>((acc, seg) => (typeof seg === 'number' ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
 }

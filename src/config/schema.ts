@@ -176,5 +176,7 @@ function crossChecks(c: ConfigShape, ctx: z.RefinementCtx): void {
 }
 
 export const ConfigSchema = ConfigObjectSchema.superRefine(crossChecks);
-export type Config = Readonly<ConfigShape>;
+type DeepReadonly<T> = T extends readonly (infer E)[] ? readonly DeepReadonly<E>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+/** The loaded configuration: deeply frozen at runtime, and typed so. */
+export type Config = DeepReadonly<ConfigShape>;
 export { ConfigObjectSchema };

@@ -1,18 +1,15 @@
 /** `brain config`: the effective configuration with secrets masked, where overrides came from, or the key table. */
 import { isDeepStrictEqual } from 'node:util';
 import { stringify } from 'smol-toml';
-import { describeKeys, maskSecrets, resolveConfig, type KeyInfo } from '../../config/index.ts';
+import { describeKeys, maskSecrets, resolveConfig, valueAt, type KeyInfo } from '../../config/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type Command } from '../command.ts';
-
-const valueAt = (root: unknown, key: string): unknown =>
-  key.split('.').reduce<unknown>((node, seg) => (node as Record<string, unknown> | undefined)?.[seg], root);
 
 /** Keys whose value differs from the built-in default, or that an env variable or flag set. */
 function overrides(config: unknown, sources: ReadonlyMap<string, string>, keys: KeyInfo[]): string[] {
   return keys
     .filter((k) => sources.has(k.key) && !k.key.startsWith('secrets.'))
-    .filter((k) => !sources.get(k.key)!.endsWith('.toml') || !isDeepStrictEqual(valueAt(config, k.key), k.default))
+    .filter((k) => !sources.get(k.key)!.endsWith('.toml') || !isDeepStrictEqual(valueAt(config, k.path), k.default))
     .map((k) => `#   ${k.key} ← ${sources.get(k.key)}`);
 }
 
