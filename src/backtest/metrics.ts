@@ -7,11 +7,11 @@
  * - PSR is the 2012 form against SR* = 0 on daily returns; DSR deflates it by the expected maximum
  *   Sharpe of every candidate tried (trialsContext, fed from the experiment ledger).
  */
-import { moments } from './stats/moments.ts';
+import { moments, sampleVariance } from './stats/moments.ts';
 import { deflatedSharpe, psr, psr2025, type SharpeSample } from './stats/sharpe.ts';
 import { breakdown, dailyReturns, drawdown } from './metrics-equity.ts';
 import { exposure, groupStats, tradeStats } from './metrics-trades.ts';
-import type { BacktestMetrics, MarketSeries, MetricsInput } from './metrics-types.ts';
+import type { BacktestMetrics, MarketSeries, MetricsInput, TrialsContext } from './metrics-types.ts';
 
 export type * from './metrics-types.ts';
 
@@ -74,8 +74,6 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
   const dd = drawdown(equity, startingBalance);
   const ts = tradeStats(trades);
   const r = ratios(dailyReturns(equity, startingBalance));
-  const trials = input.trialsContext ?? { trials: 1, sharpeVariance: 0 };
-  const deflated = r.sample ? deflatedSharpe(r.sample, trials.trials, trials.sharpeVariance) : null;
   const perPair = groupStats(trades, (t) => t.pair);
   const openAtEnd = trades.filter((t) => t.openAtEnd);
   return {
@@ -98,9 +96,7 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
     dailyKurtosis: r.sample?.kurtosis ?? null,
     psr: finiteOrNull(r.sample ? psr(r.sample) : null),
     psr2025: finiteOrNull(r.sample ? psr2025(r.sample) : null),
-    dsr: finiteOrNull(deflated?.dsr ?? null),
-    dsrBenchmark: deflated?.sr0 ?? null,
-    trials: trials.trials,
+    ...deflation(r.sample, input.trialsContext ?? { trials: 1, sharpeVariance: 0 }),
     marketChange: marketChange(input.markets),
     exposure: exposure(trades, from, to),
     turnover: n > 0 ? ts.turnoverNotional / meanOf(equity.value) : 0,
@@ -116,6 +112,29 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
     weekly: breakdown(equity, startingBalance, trades, 'week'),
     monthly: breakdown(equity, startingBalance, trades, 'month'),
   };
+}
+
+function deflation(sample: SharpeSample | null, ctx: TrialsContext): Pick<BacktestMetrics, 'dsr' | 'dsrBenchmark' | 'trials'> {
+  const d = sample ? deflatedSharpe(sample, ctx.trials, ctx.sharpeVariance) : null;
+  return { dsr: finiteOrNull(d?.dsr ?? null), dsrBenchmark: d?.sr0 ?? null, trials: ctx.trials };
+}
+
+/** The same metrics deflated against a different set of candidates (e.g. once the ledger is read). */
+export function deflate(m: BacktestMetrics, ctx: TrialsContext): BacktestMetrics {
+  const sample = m.dailySharpe === null ? null : { sr: m.dailySharpe, t: m.daily.length, skewness: m.dailySkewness!, kurtosis: m.dailyKurtosis! };
+  return { ...m, ...deflation(sample, ctx) };
+}
+
+/**
+ * N and V[SR] from the experiment ledger: one trial per distinct version (its latest entry; re-running
+ * the incumbent is not a new trial), plus the candidate at hand. Sharpe ratios are DAILY.
+ */
+export function trialsFromLedger(entries: readonly { versionId: string; sharpe: number }[], current: { versionId: string; sharpe: number | null }): TrialsContext {
+  const byVersion = new Map<string, number>();
+  for (const e of entries) if (Number.isFinite(e.sharpe)) byVersion.set(e.versionId, e.sharpe);
+  if (current.sharpe !== null) byVersion.set(current.versionId, current.sharpe);
+  const srs = [...byVersion.values()];
+  return { trials: Math.max(1, srs.length), sharpeVariance: srs.length > 1 ? sampleVariance(srs) : 0 };
 }
 
 function finiteOrNull(x: number | null): number | null {

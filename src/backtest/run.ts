@@ -6,7 +6,9 @@
  */
 import type { Bar, BarContext, StrategyModule } from '../contract/index.ts';
 import { runEngine, type EngineConfig, type EngineResult, type MarketData } from './engine.ts';
-import { computeMetrics, type BacktestMetrics, type MetricsInput, type TrialsContext } from './metrics.ts';
+import type { JsonValue } from '../contract/index.ts';
+import type { BacktestsRepo } from '../db/backtests.repo.ts';
+import { computeMetrics, deflate, trialsFromLedger, type BacktestMetrics, type MetricsInput, type TrialsContext } from './metrics.ts';
 import { compareRuns, replayDecider, type ComparableRun } from './replay.ts';
 import { writeReport, type ReportFiles } from './report/index.ts';
 
@@ -16,26 +18,14 @@ export interface StrategyRunner {
   decide(data: MarketData, config: EngineConfig): Promise<ComparableRun>;
 }
 
-export interface BacktestRow {
-  readonly strategyVersionId: string;
-  readonly pairs: readonly string[];
-  readonly fromTime: number;
-  readonly toTime: number;
-  readonly params: Readonly<Record<string, number>>;
-  readonly metrics: BacktestMetrics;
-  readonly gates: unknown;
-  readonly reportDir: string | null;
-  readonly createdAt: number;
-}
-
 export type BacktestStage = 'strategy' | 'replay' | 'metrics' | 'gates' | 'report' | 'store';
 export const BACKTEST_STAGES: readonly BacktestStage[] = ['strategy', 'replay', 'metrics', 'gates', 'report', 'store'];
 
 export interface BacktestRunDeps {
   readonly runner: StrategyRunner;
   readonly gates?: (run: { data: MarketData; config: EngineConfig; result: EngineResult; metrics: BacktestMetrics }) => Promise<unknown>;
-  /** Inserts the backtests row and returns its id. */
-  readonly store?: (row: BacktestRow) => number;
+  /** The backtests table and experiment ledger: DSR reads every candidate tried, each run adds itself. */
+  readonly backtests?: Pick<BacktestsRepo, 'insert' | 'recordExperiment' | 'experiments'>;
   readonly now: () => number;
   readonly onStage?: (stage: BacktestStage) => void;
 }
@@ -43,6 +33,7 @@ export interface BacktestRunDeps {
 export interface BacktestRequest {
   readonly data: MarketData;
   readonly config: EngineConfig;
+  /** Overrides the ledger's trial count (tests, offline what-ifs). */
   readonly trials?: TrialsContext;
   /** Folder for the report; none is written when absent. */
   readonly reportDir?: string;
@@ -117,7 +108,9 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
   }
   stage('metrics');
   const metricsInput = metricsInputOf(result, data, config, req.trials);
-  const metrics = computeMetrics(metricsInput);
+  const versionId = deps.runner.versionId;
+  const raw = computeMetrics(metricsInput);
+  const metrics = deps.backtests && !req.trials ? deflate(raw, trialsFromLedger(deps.backtests.experiments(), { versionId, sharpe: raw.dailySharpe })) : raw;
   stage('gates');
   const gates = deps.gates ? await deps.gates({ data, config, result, metrics }) : null;
   stage('report');
@@ -132,18 +125,41 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
       })
     : null;
   stage('store');
-  const backtestId = deps.store
-    ? deps.store({
-        strategyVersionId: deps.runner.versionId,
-        pairs: data.pairs,
-        fromTime: metrics.from,
-        toTime: metrics.to,
-        params: config.params,
-        metrics,
-        gates,
-        reportDir: report?.dir ?? null,
-        createdAt: deps.now(),
-      })
-    : null;
+  const backtestId = deps.backtests ? store(deps.backtests, { versionId, data, config, metrics, gates, report, now: deps.now() }) : null;
   return { result, metrics, gates, report, backtestId };
+}
+
+const json = (x: unknown): JsonValue => JSON.parse(JSON.stringify(x ?? null)) as JsonValue;
+
+interface StoreInput {
+  versionId: string;
+  data: MarketData;
+  config: EngineConfig;
+  metrics: BacktestMetrics;
+  gates: unknown;
+  report: ReportFiles | null;
+  now: number;
+}
+
+/** The backtests row (version hash + data range) and this candidate's experiment-ledger entry. */
+function store(repo: NonNullable<BacktestRunDeps['backtests']>, s: StoreInput): number {
+  const m = s.metrics;
+  const id = repo.insert({
+    strategyVersionId: s.versionId,
+    pairs: [...s.data.pairs],
+    fromTime: m.from,
+    toTime: m.to,
+    params: { ...s.config.params },
+    metrics: json(m),
+    // The validation gates may carry the Monte Carlo percentiles the rollback triggers compare with.
+    monteCarlo: json((s.gates as { monteCarlo?: unknown } | null)?.monteCarlo ?? null),
+    gates: s.gates === null ? null : json(s.gates),
+    reportDir: s.report?.dir ?? null,
+    createdAt: s.now,
+  });
+  if (m.dailySharpe !== null) {
+    const passed = typeof s.gates === 'object' && s.gates !== null && (s.gates as { passed?: unknown }).passed === true;
+    repo.recordExperiment({ versionId: s.versionId, backtestId: id, createdAt: s.now, sharpe: m.dailySharpe, nObs: m.daily.length, skew: m.dailySkewness!, kurtosis: m.dailyKurtosis!, passed });
+  }
+  return id;
 }

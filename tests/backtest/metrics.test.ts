@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import PortfolioAnalytics from 'portfolio-analytics';
 import { calculateMaxDrawdown, calculateSharpeRatio, calculateSortinoRatio } from '@railpath/finance-toolkit';
-import { computeMetrics, marketChange } from '../../src/backtest/metrics.ts';
+import { computeMetrics, deflate, marketChange, trialsFromLedger } from '../../src/backtest/metrics.ts';
 import { DAY, T0, dailyCurve, seededReturns, trade } from './metrics-fixtures.ts';
 
 const START = 10_000;
@@ -128,5 +128,25 @@ describe('marketChange', () => {
 
   it('is null when no pair has a close', () => {
     expect(marketChange([])).toBeNull();
+  });
+});
+
+describe('trials from the experiment ledger', () => {
+  it('counts each version once (its latest Sharpe) plus the candidate, with the sample variance of their Sharpes', () => {
+    const ctx = trialsFromLedger(
+      [{ versionId: 'a', sharpe: 0.5 }, { versionId: 'a', sharpe: 0.1 }, { versionId: 'b', sharpe: 0.3 }],
+      { versionId: 'c', sharpe: 0.2 },
+    );
+    expect(ctx.trials).toBe(3);
+    expect(ctx.sharpeVariance).toBeCloseTo(0.01, 12);
+  });
+
+  it('deflate recomputes only the DSR fields', () => {
+    const curve = dailyCurve(seededReturns(200, 9), START);
+    const m = computeMetrics({ startingBalance: START, equity: curve, trades: [], markets: [] });
+    const d = deflate(m, { trials: 50, sharpeVariance: 0.001 });
+    expect(d.trials).toBe(50);
+    expect(d.dsr!).toBeLessThan(m.dsr!);
+    expect({ ...d, dsr: m.dsr, dsrBenchmark: m.dsrBenchmark, trials: m.trials }).toEqual(m);
   });
 });

@@ -1,11 +1,13 @@
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { StrategyModule } from '../../src/contract/index.ts';
 import { alignMarketData } from '../../src/backtest/data.ts';
 import { engineConfig, type MarketData } from '../../src/backtest/engine.ts';
-import { BACKTEST_STAGES, BacktestRunError, inProcessRunner, runBacktest, type BacktestRow, type BacktestStage, type StrategyRunner } from '../../src/backtest/run.ts';
+import { BACKTEST_STAGES, BacktestRunError, inProcessRunner, runBacktest, type BacktestStage, type StrategyRunner } from '../../src/backtest/run.ts';
+import { backtestsRepo } from '../../src/db/backtests.repo.ts';
+import { openDatabase, type Db } from '../../src/db/index.ts';
 import { seriesFromCsvDir } from '../../src/market/dataset.ts';
 
 /** Buys after three rising closes, exits after two falling ones; 2 % stop. Trusted test module. */
@@ -28,26 +30,42 @@ const TO = FROM + 4 * 86_400_000;
 describe('runBacktest', () => {
   let data: MarketData;
   let dir: string;
+  let db: Db;
   beforeAll(async () => {
     data = alignMarketData(await seriesFromCsvDir('data/sample', { pairs: ['ETH/USD', 'SOL/USD'], timeframe: '5m', from: FROM, to: TO }));
     dir = mkdtempSync(join(tmpdir(), 'brain-run-'));
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeEach(() => {
+    db = openDatabase({ path: ':memory:' });
+  });
+  afterEach(() => db.close());
 
   it('runs strategy, host replay, metrics, gates, report and store in order and records the version and data range', async () => {
-    const rows: BacktestRow[] = [];
+    const repo = backtestsRepo(db);
     const stages: BacktestStage[] = [];
     const out = await runBacktest(
-      { runner: inProcessRunner(momentum, 'sha256:test'), gates: async () => ({ passed: true }), store: (r) => rows.push(r), now: () => 42, onStage: (s) => stages.push(s) },
+      { runner: inProcessRunner(momentum, 'sha256:test'), gates: async () => ({ passed: true, monteCarlo: { p95Drawdown: 0.1 } }), backtests: repo, now: () => 42, onStage: (s) => stages.push(s) },
       { data, config: engineConfig(data.pairs), reportDir: join(dir, 'r1') },
     );
     expect(stages).toEqual(BACKTEST_STAGES);
     expect(out.result.trades.length).toBeGreaterThan(0);
     expect(out.metrics.trades).toBe(out.result.trades.length);
     expect(out.metrics.finalBalance).toBeCloseTo(out.result.summary.finalEquity, 6);
-    expect(out.backtestId).toBe(1);
-    expect(rows[0]).toMatchObject({ strategyVersionId: 'sha256:test', pairs: ['ETH/USD', 'SOL/USD'], fromTime: data.time[0], toTime: data.time.at(-1), gates: { passed: true }, reportDir: join(dir, 'r1'), createdAt: 42 });
+    expect(repo.byId(out.backtestId!)).toMatchObject({
+      strategyVersionId: 'sha256:test', pairs: ['ETH/USD', 'SOL/USD'], fromTime: data.time[0], toTime: data.time.at(-1),
+      gates: { passed: true }, monteCarlo: { p95Drawdown: 0.1 }, reportDir: join(dir, 'r1'), createdAt: 42, metrics: { trades: out.metrics.trades },
+    });
+    expect(repo.experiments()).toMatchObject([{ versionId: 'sha256:test', backtestId: out.backtestId, sharpe: out.metrics.dailySharpe, passed: true }]);
     expect(existsSync(join(dir, 'r1', 'report.html'))).toBe(true);
+  });
+
+  it('deflates the Sharpe ratio by every distinct version in the experiment ledger', async () => {
+    const repo = backtestsRepo(db);
+    for (const v of ['a', 'b', 'b', 'c']) repo.recordExperiment({ versionId: v, backtestId: null, createdAt: 0, sharpe: v === 'a' ? 0.2 : -0.1, nObs: 30, skew: 0, kurtosis: 3, passed: false });
+    const out = await runBacktest({ runner: inProcessRunner(momentum, 'sha256:new'), backtests: repo, now: () => 1 }, { data, config: engineConfig(data.pairs) });
+    expect(out.metrics.trials).toBe(4);
+    expect(out.metrics.dsr!).toBeLessThan(out.metrics.psr!);
   });
 
   it('rejects a candidate whose claimed run the host replay does not reproduce, and stores nothing', async () => {
@@ -59,13 +77,14 @@ describe('runBacktest', () => {
         return { intents: run.intents, summary: { ...run.summary, finalEquity: run.summary.finalEquity * 1.5 } };
       },
     };
-    const rows: BacktestRow[] = [];
-    await expect(runBacktest({ runner: liar, store: (r) => rows.push(r), now: () => 0 }, { data, config: engineConfig(data.pairs) })).rejects.toMatchObject({
+    const repo = backtestsRepo(db);
+    await expect(runBacktest({ runner: liar, backtests: repo, now: () => 0 }, { data, config: engineConfig(data.pairs) })).rejects.toMatchObject({
       name: 'BacktestRunError',
       code: 'replay_mismatch',
       message: expect.stringContaining('summary.finalEquity'),
     });
-    expect(rows).toHaveLength(0);
+    expect(repo.experiments()).toHaveLength(0);
+    expect(db.prepare('SELECT COUNT(*) AS n FROM backtests').get<{ n: number }>()!.n).toBe(0);
   });
 
   it('refuses an empty data range with a message saying what to do', async () => {
