@@ -27,8 +27,8 @@ const notify = (level: (typeof NOTIFICATION_LEVELS)[number], what: string) =>
   z.enum(NOTIFICATION_LEVELS).default(level).describe(`${what}: off = never sent, silent = sent without sound, alert = sent with sound`);
 
 const MarketSchema = z.strictObject({
-  timeframe: TimeframeSchema.default('1h').describe('Candle timeframe the scanner hands to the strategy (1m, 5m, 15m, 1h, 4h, 1d)'),
-  scanIntervalSeconds: z.number().int().min(5).max(3600).default(60)
+  timeframe: TimeframeSchema.default('5m').describe('Candle timeframe the scanner hands to the strategy (1m, 5m, 15m, 1h, 4h, 1d)'),
+  scanIntervalSeconds: z.number().int().min(5).max(3600).default(300)
     .describe('Seconds between scanner passes over the pairs (5..3600); a strategy still sees only closed candles'),
 });
 
