@@ -5,7 +5,7 @@
 import { OrderSchema, type Order, type OrderStatus } from '../contract/index.ts';
 import type { Db, Statement } from './connection.ts';
 import { DbError } from './errors.ts';
-import { insertUnique, validated } from './rows.ts';
+import { runUnique, validated } from './rows.ts';
 
 /** What the caller knows before sending: status, fills and venue id come later. */
 export type OrderIntent = Omit<Order, 'status' | 'filledQuantity' | 'venueOrderId' | 'updatedAt'>;
@@ -100,7 +100,7 @@ export function ordersRepo(db: Db): OrdersRepo {
 
   return {
     insertIntent: (o) => {
-      insertUnique(
+      runUnique(
         insert,
         [o.clOrdId, o.pair, o.side, o.type, o.quantity, o.limitPrice, o.positionId, o.reason, o.createdAt, o.createdAt],
         `order ${o.clOrdId} already exists: reconcile it with the venue by cl_ord_id instead of sending it again`,
@@ -108,7 +108,11 @@ export function ordersRepo(db: Db): OrdersRepo {
       return { ...o, status: 'intent', filledQuantity: 0, venueOrderId: null, updatedAt: o.createdAt };
     },
     updateStatus: (clOrdId, u) => {
-      const { changes } = update.run([u.status, u.updatedAt, u.venueOrderId ?? null, u.filledQuantity ?? null, clOrdId]);
+      const { changes } = runUnique(
+        update,
+        [u.status, u.updatedAt, u.venueOrderId ?? null, u.filledQuantity ?? null, clOrdId],
+        `venue order id ${u.venueOrderId} already belongs to another order than ${clOrdId}; reconcile both by cl_ord_id`,
+      );
       const order = changes === 1 ? byClOrdId(clOrdId) : undefined;
       if (!order) throw new DbError('not_found', `cannot set order ${clOrdId} to ${u.status}: no such cl_ord_id; insert its intent row first`);
       return order;

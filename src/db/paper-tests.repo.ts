@@ -4,7 +4,7 @@
  */
 import type { JsonValue } from '../contract/index.ts';
 import type { Db } from './connection.ts';
-import { fromJson, insertUnique, toJsonOrNull } from './rows.ts';
+import { fromJson, runUnique, toJsonOrNull } from './rows.ts';
 import { DbError } from './errors.ts';
 
 export const PAPER_TEST_STATUSES = ['scheduled', 'running', 'evaluating', 'passed', 'failed', 'cancelled'] as const;
@@ -113,7 +113,7 @@ export function paperTestsRepo(db: Db): PaperTestsRepo {
   };
 
   return {
-    insert: (t) => void insertUnique(insert, toRow(t), `paper test ${t.id} already exists; use update() to change it`),
+    insert: (t) => void runUnique(insert, toRow(t), `paper test ${t.id} already exists; use update() to change it`),
     update: (id, u) => {
       const { changes } = update.run({
         id,

@@ -34,8 +34,8 @@ export function validated<S extends z.ZodType>(schema: S, value: unknown, where:
   });
 }
 
-/** Runs an INSERT whose key must be new; an existing key becomes DbError('duplicate'). */
-export function insertUnique(stmt: Statement, params: BindParams, duplicateMessage: string): RunResult {
+/** Runs a write whose unique keys must be new; an existing key becomes DbError('duplicate'). */
+export function runUnique(stmt: Statement, params: BindParams, duplicateMessage: string): RunResult {
   try {
     return stmt.run(params);
   } catch (err) {

@@ -36,6 +36,16 @@ describe('orders repository', () => {
     expect(repo.byClOrdId('c-0001')).toEqual(updated);
   });
 
+  it('refuses to give one venue order id to two orders', () => {
+    const repo = createRepositories(memoryDb()).orders;
+    repo.insertIntent(orderIntent({ clOrdId: 'a' }));
+    repo.insertIntent(orderIntent({ clOrdId: 'b' }));
+    repo.updateStatus('a', { status: 'open', venueOrderId: 'OX-1', updatedAt: T0 + 1 });
+    expect(() => repo.updateStatus('b', { status: 'open', venueOrderId: 'OX-1', updatedAt: T0 + 1 })).toThrow(
+      expect.objectContaining({ code: 'duplicate' }),
+    );
+  });
+
   it('refuses to update an order that has no intent row', () => {
     const repo = createRepositories(memoryDb()).orders;
     expect(() => repo.updateStatus('nope', { status: 'open', updatedAt: T0 })).toThrow(
