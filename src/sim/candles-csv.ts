@@ -4,18 +4,14 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { CandleColumns } from '../contract/candle.ts';
 import type { Pair } from '../contract/pairs.ts';
 import { isKnownPair } from './pairs.ts';
 
-export interface CandleSeries {
+/** The contract's columnar candles (times in ms) for one pair at one interval. */
+export interface CandleSeries extends CandleColumns {
   readonly pair: Pair;
   readonly intervalMs: number;
-  readonly time: Float64Array;
-  readonly open: Float64Array;
-  readonly high: Float64Array;
-  readonly low: Float64Array;
-  readonly close: Float64Array;
-  readonly volume: Float64Array;
 }
 
 export class SimDataError extends Error {
