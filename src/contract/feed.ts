@@ -1,0 +1,44 @@
+/**
+ * The live feed as it crosses from the venue edge (src/kraken, the connection machine) to the
+ * supervisor: what a connection subscribes to, and the dotted events it emits. Times are epoch ms.
+ */
+import type { Candle, Ticker } from './candle.ts';
+import type { Pair, Timeframe } from './pairs.ts';
+import type { Liquidity, OrderStatus, Side } from './trading.ts';
+
+export type BookDepth = 10 | 25 | 100 | 500 | 1000;
+
+export type FeedSubscription =
+  | { readonly channel: 'ticker'; readonly pairs: readonly Pair[] }
+  | { readonly channel: 'ohlc'; readonly pairs: readonly Pair[]; readonly timeframe: Timeframe }
+  | { readonly channel: 'book'; readonly pairs: readonly Pair[]; readonly depth: BookDepth }
+  | { readonly channel: 'executions' }
+  | { readonly channel: 'balances' };
+
+/** One execution report from the private feed, sparse like Kraken's (merge by venueOrderId). */
+export interface ExecutionReport {
+  readonly venueOrderId: string;
+  readonly clOrdId: string | null;
+  readonly pair: Pair | null;
+  readonly side: Side | null;
+  /** Kraken exec_type: pending_new, new, trade, filled, canceled, expired, amended, restated, status. */
+  readonly execType: string;
+  readonly status: OrderStatus | null;
+  readonly time: number;
+  readonly fill: {
+    readonly tradeId: string;
+    readonly price: number;
+    readonly quantity: number;
+    readonly fee: number;
+    readonly liquidity: Liquidity;
+  } | null;
+  readonly reason: string | null;
+}
+
+export type FeedEvent =
+  | { readonly type: 'market.ticker'; readonly pair: Pair; readonly ticker: Ticker }
+  /** `closed` is false while the candle is still forming. */
+  | { readonly type: 'market.candle'; readonly pair: Pair; readonly timeframe: Timeframe; readonly candle: Candle; readonly closed: boolean }
+  | { readonly type: 'market.book'; readonly pair: Pair; readonly bestBid: number; readonly bestAsk: number; readonly time: number }
+  | { readonly type: 'account.execution'; readonly report: ExecutionReport }
+  | { readonly type: 'account.balance'; readonly asset: string; readonly balance: number; readonly time: number };
