@@ -4,7 +4,7 @@
  * supervisor (inv. 5: no entries while the venue is unhealthy), forwards feed events, and reports candle
  * gaps across a drop so the candle store back-fills them by REST. Pure: I/O is the `runSession` actor.
  */
-import { assign, emit, enqueueActions, fromCallback, sendTo, setup } from 'xstate';
+import { assign, emit, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
 import type { FeedEvent, FeedSubscription } from '../src/contract/feed.ts';
 import type { Pair, Timeframe } from '../src/contract/pairs.ts';
 
@@ -119,7 +119,7 @@ const connectionSetup = setup({
   actors: {
     runSession: fromCallback<SessionCommand, SessionInput>(notProvided('connection.runSession')),
     /** Duties while live (the private endpoint keeps the dead man's switch armed). */
-    whileLive: fromCallback<never, { endpoint: Endpoint }>(notProvided('connection.whileLive')),
+    whileLive: fromCallback<EventObject, { endpoint: Endpoint }>(notProvided('connection.whileLive')),
   },
   delays: {
     connectTimeout: ({ context }) => context.timeouts.connectMs,

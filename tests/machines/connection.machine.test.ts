@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SimulatedClock, createActor, fromCallback, type Actor } from 'xstate';
+import { SimulatedClock, createActor, fromCallback, type Actor, type EventObject } from 'xstate';
 import { getShortestPaths, getSimplePaths } from 'xstate/graph';
 import type { Candle } from '../../src/contract/candle.ts';
 import type { FeedEvent } from '../../src/contract/feed.ts';
@@ -35,7 +35,7 @@ function fixture(input: ConnectionInput = INPUT) {
         sessions.push(i);
         receive((c) => commands.push(c));
       }),
-      whileLive: fromCallback<never, { endpoint: 'public' | 'private' }>(() => {
+      whileLive: fromCallback<EventObject, { endpoint: 'public' | 'private' }>(() => {
         live += 1;
         return () => (live -= 1);
       }),
@@ -325,7 +325,7 @@ describe('connection machine: path coverage (xstate/graph)', () => {
   const machine = connectionMachine.provide({
     actors: {
       runSession: fromCallback<SessionCommand, SessionInput>(() => undefined),
-      whileLive: fromCallback<never, { endpoint: 'public' | 'private' }>(() => undefined),
+      whileLive: fromCallback<EventObject, { endpoint: 'public' | 'private' }>(() => undefined),
     },
   });
   const events: ConnectionEvent[] = [
