@@ -34,6 +34,7 @@ export class SandboxChild {
   private queue: Promise<unknown> = Promise.resolve();
   private stderrTail = '';
   private exitInfo: string | null = null;
+  private killed = false;
 
   constructor(script: string, limits: SpawnLimits, iso: Isolation, readyLimits: CallLimits) {
     this.dir = mkdtempSync(join(tmpdir(), 'brain-sbx-'));
@@ -68,8 +69,9 @@ export class SandboxChild {
     });
   }
 
+  /** False as soon as a kill is sent: the 'exit' event arrives later, and no request may go out meanwhile. */
   get alive(): boolean {
-    return this.exitInfo === null;
+    return this.exitInfo === null && !this.killed;
   }
 
   get pid(): number | undefined {
@@ -81,6 +83,7 @@ export class SandboxChild {
   }
 
   kill(): void {
+    this.killed = true;
     if (this.exitInfo === null) this.proc.kill('SIGKILL');
   }
 
