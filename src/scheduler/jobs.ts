@@ -1,0 +1,131 @@
+/**
+ * What the daemon does on a timetable, as cron patterns evaluated in UTC: scans a few seconds after
+ * each candle close, the daily snapshot at 00:00 UTC, the daily fee refresh, candle aggregation and
+ * pruning, and the nightly orchestrator slot. Pure: builds the plan from config, runs nothing.
+ */
+import { Cron } from 'croner';
+import { utcDayStart } from '../clock/clock.ts';
+import { TIMEFRAME_MINUTES, timeframeMs, type Timeframe } from '../contract/pairs.ts';
+
+const DAY_MS = 86_400_000;
+
+/** Every event the scheduler emits; `due` is the slot's time (ms), `time` when it actually fired. */
+export type ScheduleEvent =
+  /** The candle that opened at `candleTime` has closed; scan every pair. */
+  | { readonly type: 'schedule.scan'; readonly due: number; readonly time: number; readonly timeframe: Timeframe; readonly candleTime: number }
+  /** The UTC day starting at `day` (midnight, ms) is over: write the daily snapshot. */
+  | { readonly type: 'schedule.dailySnapshot'; readonly due: number; readonly time: number; readonly day: number }
+  | { readonly type: 'schedule.feeRefresh'; readonly due: number; readonly time: number }
+  /** Aggregate closed candles into higher tiers and prune by retention. */
+  | { readonly type: 'schedule.candleMaintenance'; readonly due: number; readonly time: number }
+  /** The nightly evolution slot; the orchestrator itself decides what to do with it. */
+  | { readonly type: 'schedule.orchestrator'; readonly due: number; readonly time: number };
+
+export type ScheduleEventType = ScheduleEvent['type'];
+
+export interface ScheduleJob {
+  readonly name: ScheduleEventType;
+  /** Cron pattern (5 or 6 fields), evaluated in UTC. */
+  readonly pattern: string;
+  /** The event for a slot due at `due` that fired at `time`. */
+  readonly event: (due: number, time: number) => ScheduleEvent;
+}
+
+export interface SchedulePlanOptions {
+  timeframe: Timeframe;
+  /** Seconds after a candle boundary before scanning, so the venue has published the closed candle (0..59). */
+  scanDelaySeconds?: number;
+  /** Orchestrator cron (UTC); null or omitted = no orchestrator slot. */
+  orchestratorPattern?: string | null;
+  dailySnapshotPattern?: string;
+  feeRefreshPattern?: string;
+  candleMaintenancePattern?: string;
+}
+
+export class ScheduleError extends Error {
+  override readonly name = 'ScheduleError';
+  readonly retryable = false;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Fee refresh and candle maintenance sit after midnight so they see the finished day. */
+export const DEFAULT_PATTERNS = {
+  dailySnapshot: '0 0 0 * * *',
+  feeRefresh: '0 10 0 * * *',
+  candleMaintenance: '0 30 0 * * *',
+} as const;
+
+/** A 6-field pattern firing `delaySeconds` after every close of `timeframe` (UTC-aligned, like Kraken's candles). */
+export function scanPattern(timeframe: Timeframe, delaySeconds: number): string {
+  if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > 59) {
+    throw new ScheduleError(`scan delay must be a whole number of seconds in 0..59, got ${delaySeconds}; a later scan would overlap the next minute's slot`);
+  }
+  const minutes = TIMEFRAME_MINUTES[timeframe];
+  const s = String(delaySeconds);
+  if (minutes < 60) return `${s} ${minutes === 1 ? '*' : `*/${minutes}`} * * * *`;
+  if (minutes < 1440) return `${s} 0 ${minutes === 60 ? '*' : `*/${minutes / 60}`} * * *`;
+  return `${s} 0 0 * * *`;
+}
+
+export function buildSchedule(opts: SchedulePlanOptions): ScheduleJob[] {
+  const delayMs = (opts.scanDelaySeconds ?? 5) * 1000;
+  const tfMs = timeframeMs(opts.timeframe);
+  const jobs: ScheduleJob[] = [
+    {
+      name: 'schedule.scan',
+      pattern: scanPattern(opts.timeframe, opts.scanDelaySeconds ?? 5),
+      event: (due, time) => ({ type: 'schedule.scan', due, time, timeframe: opts.timeframe, candleTime: due - delayMs - tfMs }),
+    },
+    {
+      name: 'schedule.dailySnapshot',
+      pattern: opts.dailySnapshotPattern ?? DEFAULT_PATTERNS.dailySnapshot,
+      event: (due, time) => ({ type: 'schedule.dailySnapshot', due, time, day: dayEndedBy(due) }),
+    },
+    simple('schedule.feeRefresh', opts.feeRefreshPattern ?? DEFAULT_PATTERNS.feeRefresh),
+    simple('schedule.candleMaintenance', opts.candleMaintenancePattern ?? DEFAULT_PATTERNS.candleMaintenance),
+  ];
+  if (opts.orchestratorPattern) jobs.push(simple('schedule.orchestrator', opts.orchestratorPattern));
+  for (const job of jobs) validatePattern(job);
+  return jobs;
+}
+
+/** The plan the daemon runs, from its config (`market.timeframe`, `orchestrator.enabled/schedule`). */
+export function scheduleFromConfig(
+  config: { readonly market: { readonly timeframe: Timeframe }; readonly orchestrator: { readonly enabled: boolean; readonly schedule: string } },
+  scanDelaySeconds = 5,
+): ScheduleJob[] {
+  return buildSchedule({
+    timeframe: config.market.timeframe,
+    scanDelaySeconds,
+    orchestratorPattern: config.orchestrator.enabled ? config.orchestrator.schedule : null,
+  });
+}
+
+/** The first slot of `job` strictly after `afterMs`, or null when the pattern never fires again. */
+export function nextDue(cron: Cron, afterMs: number): number | null {
+  return cron.nextRun(new Date(afterMs))?.getTime() ?? null;
+}
+
+export function cronFor(job: ScheduleJob): Cron {
+  // No callback: croner arms no timer of its own; the scheduler arms the injected clock instead.
+  return new Cron(job.pattern, { timezone: 'UTC', paused: true });
+}
+
+function simple(name: 'schedule.feeRefresh' | 'schedule.candleMaintenance' | 'schedule.orchestrator', pattern: string): ScheduleJob {
+  return { name, pattern, event: (due, time) => ({ type: name, due, time }) };
+}
+
+/** The UTC day a midnight slot closes: the day before the one `due` falls in. */
+function dayEndedBy(due: number): number {
+  return utcDayStart(due) - DAY_MS;
+}
+
+function validatePattern(job: ScheduleJob): void {
+  try {
+    cronFor(job);
+  } catch (cause) {
+    throw new ScheduleError(`${job.name} pattern "${job.pattern}" is not a valid cron expression (5 or 6 fields, UTC), e.g. "0 3 * * *"`, { cause });
+  }
+}
