@@ -8,6 +8,8 @@ import type { Bar, BarContext, StrategyModule } from '../contract/index.ts';
 import { runEngine, type EngineConfig, type EngineResult, type MarketData } from './engine.ts';
 import type { JsonValue } from '../contract/index.ts';
 import type { BacktestsRepo } from '../db/backtests.repo.ts';
+import { backtestInChild, loadDataset } from '../sandbox/backtest.ts';
+import type { StrategyHost } from '../sandbox/host/strategy-host.ts';
 import { computeMetrics, deflate, trialsFromLedger, type BacktestMetrics, type MetricsInput, type TrialsContext } from './metrics.ts';
 import { compareRuns, replayDecider, type ComparableRun } from './replay.ts';
 import { writeReport, type ReportFiles } from './report/index.ts';
@@ -127,6 +129,30 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
   stage('store');
   const backtestId = deps.backtests ? store(deps.backtests, { versionId, data, config, metrics, gates, report, now: deps.now() }) : null;
   return { result, metrics, gates, report, backtestId };
+}
+
+/**
+ * The production runner: the strategy runs in its sandbox child. The dataset is sent once per
+ * MarketData object and stays in the child, so repeated candidates over the same data skip the copy.
+ */
+export function sandboxRunner(host: StrategyHost): StrategyRunner {
+  let loaded = new WeakMap<MarketData, string>();
+  let next = 0;
+  let generationAt = host.generation;
+  return {
+    versionId: host.versionId,
+    async decide(data, config) {
+      // A restarted child has lost every dataset; `generation` tells.
+      if (host.generation !== generationAt) [loaded, generationAt] = [new WeakMap(), host.generation];
+      let datasetId = loaded.get(data);
+      if (datasetId === undefined) {
+        datasetId = `ds${next++}`;
+        await loadDataset(host, datasetId, data);
+        loaded.set(data, datasetId);
+      }
+      return backtestInChild(host, { datasetId, params: config.params, engineConfig: config });
+    },
+  };
 }
 
 const json = (x: unknown): JsonValue => JSON.parse(JSON.stringify(x ?? null)) as JsonValue;

@@ -6,6 +6,8 @@ import type { Command } from '../command.ts';
 import { help } from './help.ts';
 import { config } from './config.ts';
 import { run } from './run.ts';
+import { backtest } from './backtest.ts';
+import { data } from './data.ts';
 import { sim } from './sim.ts';
 
 export const commands: Command[] = [
@@ -13,4 +15,6 @@ export const commands: Command[] = [
   config,
   run,
   sim,
+  backtest,
+  data,
 ];

@@ -1,0 +1,48 @@
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '../../src/cli/main.ts';
+import { fakeIo } from '../cli/fake-io.ts';
+
+const SAMPLE = resolve('data/sample');
+const HEADER = 'time,open,high,low,close,volume';
+
+describe('brain backtest', () => {
+  it('runs v001 in the sandbox over CSV candles: progress on stderr, summary and report folder on stdout, row stored', async () => {
+    const io = fakeIo();
+    const code = await main(['backtest', '--data', SAMPLE, '--timeframe', '5m', '--pairs', 'ETH/USD,SOL/USD', '--from', '2024-09-05', '--to', '2024-09-12', '--db', 'brain.db', '--out', 'rep'], io);
+    expect(io.err()).toMatch(/backtest \[=+\] 8\/8 done/);
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(/Backtest from\s+2024-09-05 00:00/);
+    expect(io.out()).toMatch(/strategy sha256:[0-9a-f]{16}\s+backtest id 1/);
+    expect(io.out()).toContain(`report ${join(io.cwd, 'rep', 'report.html')}`);
+    expect(io.out()).not.toContain('backtest [');
+    expect(existsSync(join(io.cwd, 'rep', 'equity.png'))).toBe(true);
+  });
+
+  it('rejects an unparsable date as a usage error naming the flag', async () => {
+    const io = fakeIo();
+    expect(await main(['backtest', '--data', SAMPLE, '--timeframe', '5m', '--from', 'yesterday', '--db', ':memory:'], io)).toBe(2);
+    expect(io.err()).toContain('--from must be a UTC date');
+  });
+});
+
+describe('brain data import', () => {
+  it('imports a CSV folder and lists each series', async () => {
+    const io = fakeIo({ 'csv/ETH-USD_1h.csv': `${HEADER}\n1719792000,3400,3410,3390,3405,12\n1719795600,3405,3420,3400,3410,8\n` });
+    expect(await main(['data', 'import', 'csv', '--db', 'brain.db'], io)).toBe(0);
+    expect(io.out()).toMatch(/ETH\/USD 1h: 2 candles 2024-07-01 00:00 → 2024-07-01 01:00/);
+  });
+
+  it('fails with the file and line of a bad row and writes nothing', async () => {
+    const io = fakeIo({ 'csv/ETH-USD_1h.csv': `${HEADER}\n1719792000,3400,3410,3390,3405,12\n1719795600,3405,3420,3400,oops,8\n` });
+    expect(await main(['data', 'import', 'csv', '--db', 'brain.db'], io)).toBe(1);
+    expect(io.err()).toMatch(/ETH-USD_1h\.csv:3: every field must be a finite number/);
+  });
+
+  it('asks for the folder when it is missing', async () => {
+    const io = fakeIo();
+    expect(await main(['data', 'import'], io)).toBe(2);
+    expect(io.err()).toContain('import needs the CSV folder');
+  });
+});
