@@ -17,7 +17,7 @@ export interface CandleFetch {
   readonly candles: Candle[];
   /** Open time of the oldest candle returned (null when none). */
   readonly reachedFrom: number | null;
-  /** False when `from` lies beyond the 720-candle window: the older part is unreachable by REST. */
+  /** False when `from` lies beyond the 720-row window: the older part is unreachable by REST. */
   readonly complete: boolean;
 }
 
@@ -25,10 +25,13 @@ export interface CandleFetch {
 export async function fetchCandles(client: KrakenClient, pair: Pair, tf: Timeframe, fromMs?: number, call: CallOptions = {}): Promise<CandleFetch> {
   const name = client.pairs.get(pair).altname;
   const candles: Candle[] = [];
+  let capped = false;
   // `since` returns rows with time > since; start one second early to include the candle opening at `from`.
   let since = fromMs === undefined ? undefined : Math.floor(fromMs / 1000) - 1;
   for (let page = 0; page < 50; page++) {
     const { rows, last } = await ohlcPage(client, name, TIMEFRAME_MINUTES[tf], since, call);
+    // 720 rows (forming one included) means the window, not `since`, decided where the answer starts.
+    if (page === 0) capped = rows.length >= OHLC_CAP;
     const fresh = rows.filter((c) => c.time <= last * 1000 && (since === undefined || c.time > since * 1000));
     candles.push(...fresh);
     const newest = fresh.at(-1)?.time;
@@ -37,7 +40,7 @@ export async function fetchCandles(client: KrakenClient, pair: Pair, tf: Timefra
     since = newest / 1000;
   }
   const reachedFrom = candles[0]?.time ?? null;
-  const complete = fromMs === undefined || (reachedFrom !== null && reachedFrom <= fromMs) || candles.length < OHLC_CAP;
+  const complete = fromMs === undefined || (reachedFrom !== null && reachedFrom <= fromMs) || !capped;
   return { candles, reachedFrom, complete };
 }
 

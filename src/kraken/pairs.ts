@@ -136,13 +136,13 @@ function pairFees(key: string, raw: AssetPair, opts: PairTableOptions): { fees: 
   const taker = tv?.fees[key]?.fee;
   if (taker !== undefined) {
     const maker = tv?.fees_maker[key]?.fee ?? taker;
-    return { fees: { maker: Number(maker) / 100, taker: Number(taker) / 100 }, source: 'tradeVolume' };
+    return { fees: { maker: pctToFraction(Number(maker)), taker: pctToFraction(Number(taker)) }, source: 'tradeVolume' };
   }
   const volume = Number(tv?.volume ?? 0);
   const takerPct = tierRate(raw.fees, volume);
   if (takerPct !== undefined) {
     const makerPct = tierRate(raw.fees_maker, volume) ?? takerPct;
-    return { fees: { maker: makerPct / 100, taker: takerPct / 100 }, source: 'assetPairs' };
+    return { fees: { maker: pctToFraction(makerPct), taker: pctToFraction(takerPct) }, source: 'assetPairs' };
   }
   return { fees: opts.fallbackFees, source: 'config' };
 }
@@ -151,4 +151,9 @@ function tierRate(table: ReadonlyArray<readonly [number, number]>, volume: numbe
   let rate: number | undefined;
   for (const [threshold, pct] of table) if (volume >= threshold) rate = pct;
   return rate;
+}
+
+/** Kraken fees are percent (0.24 = 0.24 %); 12 significant digits drop the division's float noise. */
+function pctToFraction(pct: number): number {
+  return Number((pct / 100).toPrecision(12));
 }

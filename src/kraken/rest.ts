@@ -26,6 +26,8 @@ export interface KrakenRestOptions {
   retries?: number;
   logger?: Logger;
   userAgent?: string;
+  /** Defaults to the global fetch; a proxy-aware or instrumented fetch can be passed in. */
+  fetch?: typeof globalThis.fetch;
 }
 
 export interface CallOptions {
@@ -116,7 +118,7 @@ export class KrakenRest {
     const timer = this.opts.clock.setTimeout(() => ac.abort(TIMEOUT), this.timeoutMs);
     const headers = { 'User-Agent': this.opts.userAgent ?? 'trading-brain/0.1', ...(init.headers as Record<string, string>) };
     try {
-      const res = await fetch(`${this.opts.baseUrl}${pathAndQuery}`, { ...init, headers, signal: ac.signal });
+      const res = await (this.opts.fetch ?? fetch)(`${this.opts.baseUrl}${pathAndQuery}`, { ...init, headers, signal: ac.signal });
       const text = await res.text();
       return this.decode(method, res.status, text, call);
     } catch (err) {

@@ -87,6 +87,11 @@ export class FeedSession {
     }
   }
 
+  /** An app-level ping now (the line looks stale); the pong counts as a sign of life. */
+  ping(): void {
+    this.ws?.request('ping', undefined).catch(() => undefined);
+  }
+
   stop(): void {
     this.stopped = true;
     this.ws?.close();
