@@ -37,6 +37,10 @@ function sqn(pnls: readonly number[]): number | null {
   return m.stdev > 0 ? (Math.sqrt(pnls.length) * m.mean) / m.stdev : null;
 }
 
+function avgDuration(trades: readonly ClosedTrade[]): number {
+  return trades.length > 0 ? sum(trades.map((t) => t.exitTime - t.entryTime)) / trades.length : 0;
+}
+
 export function tradeStats(trades: readonly ClosedTrade[]): TradeStats {
   const pnls = trades.map((t) => t.pnl);
   const winPnls = pnls.filter((p) => p > 0);
@@ -66,7 +70,9 @@ export function tradeStats(trades: readonly ClosedTrade[]): TradeStats {
     worstTradeReturn: n > 0 ? Math.min(...returns) : null,
     maxConsecutiveWins: streak.wins,
     maxConsecutiveLosses: streak.losses,
-    avgDurationMs: n > 0 ? sum(trades.map((t) => t.exitTime - t.entryTime)) / n : 0,
+    avgDurationMs: avgDuration(trades),
+    avgWinDurationMs: avgDuration(trades.filter((t) => t.pnl > 0)),
+    avgLossDurationMs: avgDuration(trades.filter((t) => t.pnl < 0)),
     totalFees: fees,
     totalSlippage: slippage,
     grossPnl: sum(pnls) + fees + slippage,

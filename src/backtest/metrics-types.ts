@@ -101,6 +101,8 @@ export interface TradeStats {
   readonly maxConsecutiveWins: number;
   readonly maxConsecutiveLosses: number;
   readonly avgDurationMs: number;
+  readonly avgWinDurationMs: number;
+  readonly avgLossDurationMs: number;
   readonly totalFees: number;
   readonly totalSlippage: number;
   /** P&L before fees and slippage. */
@@ -135,6 +137,14 @@ export interface BacktestMetrics extends TradeStats, DrawdownStats {
   readonly turnover: number;
   readonly feesShareOfGross: number | null;
   readonly slippageShareOfGross: number | null;
+  readonly minBalance: number;
+  readonly maxBalance: number;
+  /** Best and worst calendar day (UTC) by equity return, and how many days rose, stayed, fell. */
+  readonly bestDayReturn: number | null;
+  readonly worstDayReturn: number | null;
+  readonly winningDays: number;
+  readonly drawDays: number;
+  readonly losingDays: number;
   readonly bestPair: string | null;
   readonly worstPair: string | null;
   readonly openAtEndTrades: number;

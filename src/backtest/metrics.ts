@@ -11,7 +11,7 @@ import { moments, sampleVariance } from './stats/moments.ts';
 import { deflatedSharpe, psr, psr2025, type SharpeSample } from './stats/sharpe.ts';
 import { breakdown, dailyReturns, drawdown } from './metrics-equity.ts';
 import { exposure, groupStats, tradeStats } from './metrics-trades.ts';
-import type { BacktestMetrics, MarketSeries, MetricsInput, TrialsContext } from './metrics-types.ts';
+import type { BacktestMetrics, MarketSeries, MetricsInput, PeriodStats, TrialsContext } from './metrics-types.ts';
 
 export type * from './metrics-types.ts';
 
@@ -75,6 +75,7 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
   const ts = tradeStats(trades);
   const r = ratios(dailyReturns(equity, startingBalance));
   const perPair = groupStats(trades, (t) => t.pair);
+  const daily = breakdown(equity, startingBalance, trades, 'day');
   const openAtEnd = trades.filter((t) => t.openAtEnd);
   return {
     from,
@@ -102,15 +103,37 @@ export function computeMetrics(input: MetricsInput): BacktestMetrics {
     turnover: n > 0 ? ts.turnoverNotional / meanOf(equity.value) : 0,
     feesShareOfGross: ts.grossPnl > 0 ? ts.totalFees / ts.grossPnl : null,
     slippageShareOfGross: ts.grossPnl > 0 ? ts.totalSlippage / ts.grossPnl : null,
+    ...balanceRange(equity.value, startingBalance),
+    ...dayStats(daily),
     bestPair: perPair[0]?.key ?? null,
     worstPair: perPair.at(-1)?.key ?? null,
     openAtEndTrades: openAtEnd.length,
     openAtEndPnl: openAtEnd.reduce((a, t) => a + t.pnl, 0),
     perPair,
     exitReasons: groupStats(trades, (t) => t.exitReason),
-    daily: breakdown(equity, startingBalance, trades, 'day'),
+    daily,
     weekly: breakdown(equity, startingBalance, trades, 'week'),
     monthly: breakdown(equity, startingBalance, trades, 'month'),
+  };
+}
+
+function balanceRange(values: ArrayLike<number>, start: number): Pick<BacktestMetrics, 'minBalance' | 'maxBalance'> {
+  let min = start;
+  let max = start;
+  for (let i = 0; i < values.length; i++) [min, max] = [Math.min(min, values[i]!), Math.max(max, values[i]!)];
+  return { minBalance: min, maxBalance: max };
+}
+
+type DayStats = Pick<BacktestMetrics, 'bestDayReturn' | 'worstDayReturn' | 'winningDays' | 'drawDays' | 'losingDays'>;
+
+function dayStats(daily: readonly PeriodStats[]): DayStats {
+  const r = daily.map((d) => d.returnPct / 100);
+  return {
+    bestDayReturn: r.length > 0 ? Math.max(...r) : null,
+    worstDayReturn: r.length > 0 ? Math.min(...r) : null,
+    winningDays: r.filter((x) => x > 0).length,
+    drawDays: r.filter((x) => x === 0).length,
+    losingDays: r.filter((x) => x < 0).length,
   };
 }
 

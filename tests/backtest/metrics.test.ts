@@ -111,6 +111,15 @@ describe('computeMetrics on a hand-computed trade list', () => {
     expect(m.monthly[0]).toMatchObject({ period: '2024-07', pnl: 80, trades: 4 });
   });
 
+  it('reports best and worst day, day counts, balance range and winner/loser durations', () => {
+    expect(m.bestDayReturn!).toBeCloseTo(0.1, 12);
+    expect(m.worstDayReturn!).toBeCloseTo(-50 / 1100, 12);
+    expect([m.winningDays, m.drawDays, m.losingDays]).toEqual([2, 1, 2]);
+    expect([m.minBalance, m.maxBalance]).toEqual([1000, 1100]);
+    expect(m.avgWinDurationMs).toBe(0.75 * DAY);
+    expect(m.avgLossDurationMs).toBe(DAY);
+  });
+
   it('starts weeks on Monday (2024-07-01 was a Monday)', () => {
     expect(m.weekly[0]!.period).toBe('2024-07-01');
   });
