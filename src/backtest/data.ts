@@ -4,7 +4,7 @@
  * trades, so the strategy simply gets no bar for that pair on that step. Pure, no I/O.
  */
 import type { Candle, CandleColumns, Pair } from '../contract/index.ts';
-import { prepareMarket } from './engine-context.ts';
+import { emptyColumns, prepareMarket } from './engine-context.ts';
 import { EngineError, type MarketData } from './engine-types.ts';
 
 const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
@@ -14,9 +14,7 @@ export interface PairSeries {
   readonly columns: CandleColumns;
 }
 
-function emptyColumns(n: number, fill = Number.NaN): CandleColumns {
-  return Object.fromEntries(KEYS.map((k) => [k, new Float64Array(n).fill(fill)])) as unknown as CandleColumns;
-}
+
 
 export function columnsFromCandles(candles: readonly Candle[]): CandleColumns {
   const out = emptyColumns(candles.length, 0);
@@ -54,7 +52,10 @@ export function alignMarketData(series: readonly PairSeries[]): MarketData {
  * beyond its history view (e.g. through `.buffer`) sees no future in a truncated run.
  */
 export function sliceMarketData(data: MarketData, from: number, to: number): MarketData {
-  const columns = data.columns.map((c) => Object.fromEntries(KEYS.map((k) => [k, c[k].slice(from, to)])) as unknown as CandleColumns);
+  const columns = data.columns.map((c): CandleColumns => {
+    const cut = (k: (typeof KEYS)[number]) => c[k].slice(from, to);
+    return { time: cut('time'), open: cut('open'), high: cut('high'), low: cut('low'), close: cut('close'), volume: cut('volume') };
+  });
   return { pairs: data.pairs, time: data.time.slice(from, to), columns };
 }
 

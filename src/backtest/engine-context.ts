@@ -7,7 +7,7 @@
  * Caveat: a view's `.buffer` is the whole compacted column. The look-ahead check (validation/)
  * re-runs on truncated COPIES, so a strategy that peeks through `.buffer` is caught there.
  */
-import type { BarContext, CandleColumns, FeeRates, Pair, PairRules, Params, PositionView } from '../contract/index.ts';
+import type { Bar, BarContext, CandleColumns, FeeRates, Pair, PairRules, Params, PositionView } from '../contract/index.ts';
 import type { MarketData } from './engine-types.ts';
 
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
@@ -39,7 +39,7 @@ function compactAll(data: MarketData): PreparedMarket {
     const rows = new Int32Array(n);
     let count = 0;
     for (let s = 0; s < n; s++) rows[s] = Number.isNaN(cols.open[s]!) ? -1 : count++;
-    const out = Object.fromEntries(COLUMNS.map((k) => [k, new Float64Array(count)])) as unknown as CandleColumns;
+    const out = emptyColumns(count, 0);
     for (let s = 0; s < n; s++) {
       const r = rows[s]!;
       if (r < 0) continue;
@@ -49,6 +49,12 @@ function compactAll(data: MarketData): PreparedMarket {
     rowOf.push(rows);
   }
   return { compact, rowOf };
+}
+
+/** A literal object (not Object.fromEntries) so V8 gives it a fast shape: the engine reads these per bar. */
+export function emptyColumns(n: number, fill = Number.NaN): CandleColumns {
+  const col = () => new Float64Array(n).fill(fill);
+  return { time: col(), open: col(), high: col(), low: col(), close: col(), volume: col() };
 }
 
 /** Closed candles [0, end) of one pair as lazily created, cached subarray views. */
@@ -77,12 +83,29 @@ export class HistoryView implements CandleColumns {
 
 export type MutablePositionView = { -readonly [K in keyof PositionView]: PositionView[K] };
 
+/** The candle at `row`, read on access: filling six fields per bar eagerly cost more than the whole loop. */
+export class BarView implements Bar {
+  row = 0;
+  constructor(private readonly src: CandleColumns) {}
+  get time(): number { return this.src.time[this.row]!; }
+  get open(): number { return this.src.open[this.row]!; }
+  get high(): number { return this.src.high[this.row]!; }
+  get low(): number { return this.src.low[this.row]!; }
+  get close(): number { return this.src.close[this.row]!; }
+  get volume(): number { return this.src.volume[this.row]!; }
+}
+
 /** The reused per-pair context object handed to `decide`. */
 export class EngineBarContext implements BarContext {
   index = 0;
   position: PositionView | null = null;
   equity = 0;
   readonly history: HistoryView;
+  /**
+   * The just-closed candle (= history's last row), a reused view. Drivers should read this rather
+   * than `history.x[index]`, which creates a subarray per column per bar. Copy it to keep it.
+   */
+  readonly bar: BarView;
   /** Filled in place by the engine whenever the pair's holding changes. */
   readonly positionSlot: MutablePositionView = { quantity: 0, entryPrice: 0, entryTime: 0, stopLoss: null, takeProfit: null };
 
@@ -94,6 +117,7 @@ export class EngineBarContext implements BarContext {
     readonly rules: PairRules,
   ) {
     this.history = new HistoryView(src);
+    this.bar = new BarView(src);
   }
 
   /** Points the context at compact row `row` (the just-closed candle). */
@@ -101,6 +125,7 @@ export class EngineBarContext implements BarContext {
     this.index = row;
     this.history.end = row + 1;
     this.equity = equity;
+    this.bar.row = row;
     return this;
   }
 }

@@ -43,6 +43,11 @@ export class EnginePending implements PendingBuys {
     return { quantity: this.quantity[p]!, stopLoss: this.stopLoss[p]!, takeProfit: this.takeProfit[p]! };
   }
 
+  any(): boolean {
+    for (let p = 0; p < this.side.length; p++) if (this.side[p] !== 0) return true;
+    return false;
+  }
+
   get reservedCash(): number {
     let cash = 0;
     for (let p = 0; p < this.side.length; p++) cash += this.notional[p]! * (1 + this.cfg.fees[p]!.taker + this.cfg.slippage);

@@ -4,7 +4,7 @@
  * engine still bundles into the Deno child with nothing but contract + trading code.
  */
 import {
-  RiskLimitsSchema, type BarContext, type CandleColumns, type DecisionInput, type ExitReason, type FeeRates, type Fill, type Pair,
+  RiskLimitsSchema, type Bar, type BarContext, type CandleColumns, type DecisionInput, type ExitReason, type FeeRates, type Fill, type Pair,
   type PairRules, type Params, type RiskLimits,
 } from '../contract/index.ts';
 import { defaultPairRules, STARTER_FEES } from '../trading/index.ts';
@@ -17,8 +17,11 @@ export interface MarketData {
   readonly columns: readonly CandleColumns[];
 }
 
+/** What `decide` receives: the strategy's BarContext plus the just-closed candle (the last history row). */
+export type EngineContext = BarContext & { readonly bar: Bar };
+
 /** The strategy as the engine sees it: called once per closed candle per pair, in (step, pair) order. */
-export type DecideFn = (pairIndex: number, step: number, ctx: BarContext) => DecisionInput;
+export type DecideFn = (pairIndex: number, step: number, ctx: EngineContext) => DecisionInput;
 
 export interface EngineConfig {
   readonly initialCash: number;
@@ -115,12 +118,16 @@ export class EngineError extends Error {
   }
 }
 
-/** A config with Kraken's starter fees, default pair rules and default risk limits; override any field. */
+/**
+ * A config with Kraken's starter fees, default pair rules and the default risk limits, except
+ * `resume: 'auto'`: a backtest has no operator to resume a halted breaker, so the manual default
+ * would freeze every run after the first losing streak. Override any field.
+ */
 export function engineConfig(pairs: readonly Pair[], over: Partial<EngineConfig> = {}): EngineConfig {
   return {
     initialCash: 10_000,
     slippage: 0.0005,
-    limits: RiskLimitsSchema.parse({}),
+    limits: RiskLimitsSchema.parse({ resume: 'auto' }),
     params: {},
     fees: pairs.map(() => STARTER_FEES),
     rules: pairs.map(defaultPairRules),

@@ -58,6 +58,8 @@ class EngineRun {
   private readonly trades: BacktestTrade[] = [];
   private readonly fills: EngineFill[] = [];
   private readonly equity: Float64Array;
+  /** Marks for the risk view: a pair's last close (only held pairs are asked). */
+  private readonly markOf = (pair: Pair): number => this.lastClose[this.index.get(pair)!]!;
   private rejected = 0;
   private unfilled = 0;
 
@@ -83,18 +85,21 @@ class EngineRun {
 
   run(decide: DecideFn): EngineResult {
     const { start, end } = this.w;
+    const { n, ledger, qty, lastClose, ctx, equity: curve } = this;
+    const rowOf = this.market.rowOf;
+    const time = this.data.time;
     for (let s = this.w.from; s < end; s++) {
       const trading = s >= start;
-      if (trading) this.executeStep(s);
-      const equity = markEquity(this.ledger.cash, this.qty, this.lastClose);
+      if (trading && this.busy()) this.executeStep(s);
+      const equity = markEquity(ledger.cash, qty, lastClose);
       if (trading) {
-        observeEquity(this.ledger, this.data.time[s]!, equity);
-        this.equity[s - start] = equity;
+        observeEquity(ledger, time[s]!, equity);
+        curve[s - start] = equity;
       }
-      for (let p = 0; p < this.n; p++) {
-        const row = this.market.rowOf[p]![s]!;
+      for (let p = 0; p < n; p++) {
+        const row = rowOf[p]![s]!;
         if (row < 0) continue;
-        const d = decide(p, s, this.ctx[p]!.at(row, equity));
+        const d = decide(p, s, ctx[p]!.at(row, equity));
         if (trading && d.action !== 'hold') this.onDecision(p, s, d);
       }
     }
@@ -112,17 +117,29 @@ class EngineRun {
     };
   }
 
-  /** Queued orders fill at the open, then SL/TP inside the candle, then the close becomes the mark. */
+  /** True when some pair holds a position or has a queued order: only then does a step need executing. */
+  private busy(): boolean {
+    return this.ledger.openCount > 0 || this.pending.any();
+  }
+
+  /**
+   * Queued orders fill at the open, then SL/TP inside the candle, then the close becomes the mark.
+   * Flat pairs without an order have nothing to do here (their close only matters once held).
+   */
   private executeStep(s: number): void {
-    for (let p = 0; p < this.n; p++) {
-      if (this.market.rowOf[p]![s]! < 0) continue;
-      const cols = this.data.columns[p]!;
+    const { n, qty, lastClose, lastStep } = this;
+    const pendingSide = this.pending.side;
+    const rowOf = this.market.rowOf;
+    const columns = this.data.columns;
+    for (let p = 0; p < n; p++) {
+      const side = pendingSide[p]!;
+      if ((side === NONE && qty[p] === 0) || rowOf[p]![s]! < 0) continue;
+      const cols = columns[p]!;
       const open = cols.open[s]!;
-      const side = this.pending.side[p]!;
       if (side !== NONE) this.executePending(p, s, side, open);
-      if (this.qty[p]! > 0) this.checkExits(p, s, open, cols.high[s]!, cols.low[s]!);
-      this.lastClose[p] = cols.close[s]!;
-      this.lastStep[p] = s;
+      if (qty[p]! > 0) this.checkExits(p, s, open, cols.high[s]!, cols.low[s]!);
+      lastClose[p] = cols.close[s]!;
+      lastStep[p] = s;
     }
   }
 
@@ -161,7 +178,11 @@ class EngineRun {
       return false;
     }
     const closed = applyFill(this.ledger, r.fill, r.slippageCost);
-    this.fills.push({ ...r.fill, step: s, pairIndex: p, reason, refPrice, slippageCost: r.slippageCost });
+    const f = r.fill;
+    this.fills.push({
+      tradeId: f.tradeId, clOrdId: f.clOrdId, pair, side, price: f.price, quantity: f.quantity, fee: f.fee, liquidity: f.liquidity, time,
+      step: s, pairIndex: p, reason, refPrice, slippageCost: r.slippageCost,
+    });
     this.qty[p] = this.ledger.holdings[pair]?.quantity ?? 0;
     if (closed) this.recordTrade(p, s, closed, reason);
     this.syncPosition(p);
@@ -170,7 +191,11 @@ class EngineRun {
 
   private recordTrade(p: number, s: number, c: ClosedPosition, reason: FillReason): void {
     const exitReason = reason === 'entry' ? 'signal' : reason;
-    this.trades.push({ ...c, exitReason, pairIndex: p, entryStep: this.entryStep[p]!, exitStep: s, ...(exitReason === 'end_of_data' ? { openAtEnd: true } : {}) });
+    this.trades.push({
+      pair: c.pair, entryTime: c.entryTime, exitTime: c.exitTime, entryPrice: c.entryPrice, exitPrice: c.exitPrice, quantity: c.quantity,
+      fees: c.fees, slippageCost: c.slippageCost, pnl: c.pnl, exitReason, openAtEnd: exitReason === 'end_of_data',
+      pairIndex: p, entryStep: this.entryStep[p]!, exitStep: s,
+    });
     this.stop[p] = Number.NaN;
     this.target[p] = Number.NaN;
     this.entryStep[p] = -1;
@@ -196,7 +221,7 @@ class EngineRun {
     const row = this.log.push(s, p, code, d.sizeFraction ?? 0, d.stopLoss ?? Number.NaN, d.takeProfit ?? Number.NaN);
     const pair = this.data.pairs[p]!;
     const intent: RiskIntent = { pair, action: d.action as RiskIntent['action'], sizeFraction: d.sizeFraction ?? 0, refPrice: this.data.columns[p]!.close[s]!, stopLoss: d.stopLoss, takeProfit: d.takeProfit };
-    const view = riskViewOf(this.ledger, pair, this.data.time[s]!, (q) => this.lastClose[this.index.get(q)!]!, this.pending);
+    const view = riskViewOf(this.ledger, pair, this.data.time[s]!, this.markOf, this.pending);
     // No persisted breaker machine in a backtest: evaluateIntent applies the breaker's trigger rule itself.
     const v = evaluateIntent(intent, view, this.settings[p]!, 'active');
     if (v.verdict === 'reject') {

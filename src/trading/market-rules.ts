@@ -25,12 +25,13 @@ export function roundDownToLot(quantity: number, lotDecimals: number): number {
 
 /**
  * A price on the tick grid, rounded against the trader: a buy pays the next tick up, a sell
- * receives the next tick down. Uses `priceDecimals` to strip float noise after rounding.
+ * receives the next tick down. Rounds to `priceDecimals` last to strip float noise.
  */
 export function roundPriceAdverse(price: number, side: Side, rules: PairRules): number {
   const ticks = price / rules.tickSize;
   const n = side === 'buy' ? Math.ceil(ticks - EPSILON) : Math.floor(ticks + EPSILON);
-  return Number((n * rules.tickSize).toFixed(rules.priceDecimals));
+  const scale = 10 ** rules.priceDecimals;
+  return Math.round(n * rules.tickSize * scale) / scale;
 }
 
 /**

@@ -19,18 +19,19 @@ export interface EntrySize {
  * `costRate` = taker fee + slippage, as fractions: the cash a fill will really need per USD of notional.
  */
 export function entryNotional(sizeFraction: number, view: RiskView, limits: RiskLimits, reduce: boolean, costRate: number): EntrySize {
-  const requested = sizeFraction * view.equity * (reduce ? 0.5 : 1);
-  let notional = requested;
+  const caps: readonly [number, ClampReason][] = [
+    [limits.maxPositionFraction * view.equity, 'position_limit'],
+    [limits.maxPairExposureFraction * view.equity - view.pairExposure, 'pair_exposure_limit'],
+    [limits.maxTotalExposureFraction * view.equity - view.totalExposure, 'total_exposure_limit'],
+    [view.cash / (1 + costRate), 'insufficient_cash'],
+  ];
+  let notional = sizeFraction * view.equity * (reduce ? 0.5 : 1);
   let clampedBy: ClampReason | null = null;
-  const cap = (limit: number, reason: ClampReason): void => {
+  for (const [limit, reason] of caps) {
     if (limit < notional) {
       notional = limit;
       clampedBy = reason;
     }
-  };
-  cap(limits.maxPositionFraction * view.equity, 'position_limit');
-  cap(limits.maxPairExposureFraction * view.equity - view.pairExposure, 'pair_exposure_limit');
-  cap(limits.maxTotalExposureFraction * view.equity - view.totalExposure, 'total_exposure_limit');
-  cap(view.cash / (1 + costRate), 'insufficient_cash');
+  }
   return { notional, clampedBy };
 }
