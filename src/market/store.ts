@@ -5,7 +5,7 @@
 import type { Pair, Timeframe, CandleColumns } from '../contract/index.ts';
 import { candlesRepo } from '../db/candles.repo.ts';
 import type { Db } from '../db/index.ts';
-import { backfill, type BackfillReport } from './gaps.ts';
+import { backfill, findGaps, type BackfillReport, type Gap } from './gaps.ts';
 import { importCsvDir, type ImportedFile } from './import.ts';
 import { syncFromKraken, type SyncReport } from './sync.ts';
 import { compact, validateRetention, type CompactionStep } from './tiers.ts';
@@ -28,6 +28,8 @@ export interface CandleStore {
   backfill(pair: Pair, timeframe: Timeframe, window: { from: number; to: number }, now: number): Promise<BackfillReport>;
   compact(pairs: readonly Pair[], now: number): CompactionStep[];
   columns(pair: Pair, timeframe: Timeframe, from: number, to: number): CandleColumns;
+  /** Missing intervals between the first and last stored candle (no fetch: see backfill). */
+  gaps(pair: Pair, timeframe: Timeframe): Gap[];
 }
 
 export function createCandleStore(deps: CandleStoreDeps): CandleStore {
@@ -43,5 +45,9 @@ export function createCandleStore(deps: CandleStoreDeps): CandleStore {
     backfill: async (pair, tf, window, now) => backfill(deps.db, fetcher(), pair, tf, window, now),
     compact: (pairs, now) => compact(deps.db, pairs, retention, now),
     columns: (pair, tf, from, to) => deps.db.repo.rangeColumns(pair, tf, from, to),
+    gaps: (pair, tf) => {
+      const { time } = deps.db.repo.rangeColumns(pair, tf, 0, Number.MAX_SAFE_INTEGER);
+      return time.length === 0 ? [] : findGaps(time, tf, time[0]!, time[time.length - 1]! + 1);
+    },
   };
 }

@@ -46,3 +46,15 @@ describe('brain data import', () => {
     expect(io.err()).toContain('import needs the CSV folder');
   });
 });
+
+describe('brain data gaps', () => {
+  it('lists the missing 5m intervals of the bundled sample (Kraken sends no candle without trades)', async () => {
+    const io = fakeIo();
+    expect(await main(['data', 'import', SAMPLE, '--db', 'brain.db'], io)).toBe(0);
+    expect(await main(['data', 'gaps', '--timeframe', '5m', '--pairs', 'BTC/USD,ETH/USD,ADA/USD', '--db', 'brain.db'], io)).toBe(0);
+    // 21 days × 288 = 6048 intervals; the ETH file has 6041 rows.
+    expect(io.out()).toMatch(/ETH\/USD 5m: 7 missing in \d+ gap\(s\)/);
+    expect(io.out()).toContain('BTC/USD 5m: no gaps');
+    expect(io.out()).toContain('ADA/USD 5m: no candles stored');
+  });
+});
