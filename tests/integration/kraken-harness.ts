@@ -19,6 +19,8 @@ export interface Harness {
   inflight(): number;
   /** Resolves `p`, advancing simulated time whenever the client is idle and waiting on the clock. */
   drive<T>(p: Promise<T>): Promise<T>;
+  /** Resolves once no request is in flight (e.g. after a timer fired a call inside sim.advance). */
+  quiesce(): Promise<void>;
   /** Resolves on the first sim log record matching `pred`. */
   simEvent(pred: (rec: Record<string, unknown>) => boolean): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -28,7 +30,12 @@ const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function startHarness(opts: { sim?: SimOptions; client?: Partial<KrakenClientOptions> } = {}): Promise<Harness> {
   const simLog = new EventEmitter();
-  const logger = pino({ level: 'info' }, { write: (line: string) => simLog.emit('record', JSON.parse(line)) });
+  // Debug level for the 'rest request' records; only the records tests wait on are parsed.
+  const logger = pino({ level: 'debug' }, {
+    write: (line: string) => {
+      if (line.includes('"msg":"rest request"') || line.includes('"msg":"order event"')) simLog.emit('record', JSON.parse(line));
+    },
+  });
   const sim = await startKrakenSim({ pairs: ['BTC/USD', 'ETH/USD'], seed: 7, logger, ...opts.sim });
   let inflight = 0;
   const idle = new EventEmitter();
@@ -81,6 +88,14 @@ export async function startHarness(opts: { sim?: SimOptions; client?: Partial<Kr
       simLog.on('record', on);
     });
 
+  const quiesce = async () => {
+    await tick();
+    while (inflight > 0) {
+      await new Promise((resolve) => idle.once('idle', resolve));
+      await tick();
+    }
+  };
+
   await drive(client.loadPairs());
-  return { sim, client, orders, simLog, inflight: () => inflight, drive, simEvent, close: () => sim.close() };
+  return { sim, client, orders, simLog, inflight: () => inflight, drive, quiesce, simEvent, close: () => sim.close() };
 }
