@@ -88,11 +88,17 @@ export function periodKey(ms: number, kind: PeriodKind): string {
 /** P&L per calendar period from the equity curve, with the trades that CLOSED in it. */
 export function breakdown(curve: EquityCurve, startingBalance: number, trades: readonly ClosedTrade[], kind: PeriodKind): PeriodStats[] {
   const rows = new Map<string, { end: number; trades: number; wins: number; draws: number; losses: number }>();
+  let day = Number.NaN;
+  let row = { end: 0, trades: 0, wins: 0, draws: 0, losses: 0 };
   for (let i = 0; i < curve.time.length; i++) {
-    const key = periodKey(curve.time[i]!, kind);
-    const row = rows.get(key) ?? { end: 0, trades: 0, wins: 0, draws: 0, losses: 0 };
+    // Bars are sorted: the period can only change when the UTC day does, so format once per day.
+    if (utcDayStart(curve.time[i]!) !== day) {
+      day = utcDayStart(curve.time[i]!);
+      const key = periodKey(day, kind);
+      row = rows.get(key) ?? { end: 0, trades: 0, wins: 0, draws: 0, losses: 0 };
+      rows.set(key, row);
+    }
     row.end = curve.value[i]!;
-    rows.set(key, row);
   }
   for (const tr of trades) {
     const row = rows.get(periodKey(tr.exitTime, kind));
