@@ -80,22 +80,26 @@ function same(x: number | null | undefined, y: number | null | undefined): boole
   return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
 }
 
-/** Differences between two runs (e.g. the child's claim and the host replay), capped at 20 entries. */
-export function compareRuns(a: ComparableRun, b: ComparableRun): RunComparison {
+/** Differences between two intents logs, entry by entry (capped at 20). */
+export function compareIntents(a: IntentsLogLike, b: IntentsLogLike): RunMismatch[] {
   const out: RunMismatch[] = [];
-  const add = (m: RunMismatch): boolean => out.push(m) >= MAX_MISMATCHES;
-  if (a.intents.length !== b.intents.length) add({ field: 'intents.length', index: null, a: a.intents.length, b: b.intents.length });
-  const n = Math.min(a.intents.length, b.intents.length);
-  outer: for (let i = 0; i < n; i++) {
+  if (a.length !== b.length) out.push({ field: 'intents.length', index: null, a: a.length, b: b.length });
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n && out.length < MAX_MISMATCHES; i++) {
     for (const f of LOG_FIELDS) {
-      const x = a.intents[f]?.[i];
-      const y = b.intents[f]?.[i];
-      if (!same(x, y) && add({ field: `intents.${f}`, index: i, a: x ?? null, b: y ?? null })) break outer;
+      const x = a[f]?.[i];
+      const y = b[f]?.[i];
+      if (!same(x, y)) out.push({ field: `intents.${f}`, index: i, a: x ?? null, b: y ?? null });
     }
   }
+  return out.slice(0, MAX_MISMATCHES);
+}
+
+/** Differences between two runs (e.g. the child's claim and the host replay), capped at 20 entries. */
+export function compareRuns(a: ComparableRun, b: ComparableRun): RunComparison {
+  const out = compareIntents(a.intents, b.intents);
   for (const f of SUMMARY_FIELDS) {
-    if (!same(a.summary[f], b.summary[f])) add({ field: `summary.${f}`, index: null, a: a.summary[f], b: b.summary[f] });
+    if (!same(a.summary[f], b.summary[f])) out.push({ field: `summary.${f}`, index: null, a: a.summary[f], b: b.summary[f] });
   }
   return { equal: out.length === 0, mismatches: out.slice(0, MAX_MISMATCHES) };
 }
-

@@ -1,0 +1,52 @@
+/**
+ * Look-ahead / recursion check (DESIGN inv. 2). Re-runs the strategy on COPIES of the data cut at
+ * K points and confirms every decision made before a cut is the same as in the full run. A
+ * strategy that reads beyond its history (a precomputed series, a view's `.buffer`) decides
+ * differently when the future is missing, and is flagged with the first differing intents.
+ */
+import { sliceMarketData } from '../data.ts';
+import { runEngine } from '../engine.ts';
+import type { EngineConfig, IntentsLog, MarketData } from '../engine-types.ts';
+import { compareIntents, type RunMismatch } from '../replay.ts';
+import type { DeciderFactory } from './types.ts';
+
+export interface LookAheadOptions {
+  /** Number of cut points, spread evenly over the run (default 5). */
+  readonly cuts?: number;
+}
+
+export interface LookAheadCut {
+  readonly step: number;
+  readonly mismatches: readonly RunMismatch[];
+}
+
+export interface LookAheadResult {
+  readonly passed: boolean;
+  readonly cuts: readonly LookAheadCut[];
+}
+
+/** The log's entries decided before `step` (the log is in step order). */
+function prefix(log: IntentsLog, step: number): IntentsLog {
+  let k = 0;
+  while (k < log.length && log.step[k]! < step) k++;
+  const cut = <T extends Int32Array | Uint8Array | Float64Array>(a: T) => a.subarray(0, k) as T;
+  return {
+    length: k, step: cut(log.step), pairIndex: cut(log.pairIndex), action: cut(log.action), sizeFraction: cut(log.sizeFraction),
+    stopLoss: cut(log.stopLoss), takeProfit: cut(log.takeProfit), outcome: cut(log.outcome),
+  };
+}
+
+export function lookAheadCheck(data: MarketData, config: EngineConfig, factory: DeciderFactory, opts: LookAheadOptions = {}): LookAheadResult {
+  const k = opts.cuts ?? 5;
+  const start = config.start ?? 0;
+  const end = config.end ?? data.time.length;
+  const full = runEngine(config, data, factory(config.params)).intents;
+  const cuts: LookAheadCut[] = [];
+  for (let i = 1; i <= k; i++) {
+    const step = start + Math.floor(((end - start) * i) / (k + 1));
+    if (step <= start) continue;
+    const truncated = runEngine({ ...config, end: step }, sliceMarketData(data, 0, step), factory(config.params)).intents;
+    cuts.push({ step, mismatches: compareIntents(prefix(full, step), truncated) });
+  }
+  return { passed: cuts.every((c) => c.mismatches.length === 0), cuts };
+}
