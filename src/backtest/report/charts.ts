@@ -86,7 +86,7 @@ export function equitySpec(curve: Curve, benchmark: Float64Array | null): TopLev
     encoding: {
       x: { field: 'time', type: 'temporal', title: null, axis: { format: '%Y-%m-%d' } },
       y: { field: 'equity', type: 'quantitative', title: 'USD', scale: { zero: false } },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top-left', labelLimit: 0 }, scale: { domain: [STRATEGY, BENCHMARK], range: ['#1f6fb2', '#9a9a9a'] } },
+      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top', direction: 'horizontal', labelLimit: 0 }, scale: { domain: [STRATEGY, BENCHMARK], range: ['#1f6fb2', '#9a9a9a'] } },
     },
   };
 }
