@@ -9,7 +9,7 @@ import { backtest as grademarkBacktest } from 'grademark';
 import { PAIRS, RiskLimitsSchema, type CandleColumns, type DecisionInput } from '../src/contract/index.ts';
 import { alignMarketData, selectPairs } from '../src/backtest/data.ts';
 import { engineConfig, runEngine, type DecideFn, type MarketData } from '../src/backtest/engine.ts';
-import { loadShared } from '../tests/backtest/engine-fixtures.ts';
+import { emaCross as emaCrossOf, loadShared } from '../tests/backtest/engine-fixtures.ts';
 
 const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 const QUARTER_MS = 92 * 86_400_000;
@@ -45,28 +45,8 @@ const limits = RiskLimitsSchema.parse({
 });
 
 const HOLD: DecisionInput = { action: 'hold' };
-const BUY: DecisionInput = { action: 'buy', sizeFraction: 0.1 };
-const CLOSE: DecisionInput = { action: 'close' };
-
 /** EMA 12/26 cross, incremental: what a typical strategy costs per bar, without touching history views. */
-function emaCross(nPairs: number): DecideFn {
-  const a = 2 / 13;
-  const b = 2 / 27;
-  const fast = new Float64Array(nPairs).fill(Number.NaN);
-  const slow = new Float64Array(nPairs).fill(Number.NaN);
-  return (p, _s, ctx) => {
-    const c = ctx.bar.close;
-    const f0 = fast[p]!;
-    const s0 = slow[p]!;
-    const f = f0 === f0 ? f0 + a * (c - f0) : c;
-    const s = s0 === s0 ? s0 + b * (c - s0) : c;
-    fast[p] = f;
-    slow[p] = s;
-    if (f0 <= s0 && f > s && !ctx.position) return BUY;
-    if (f0 >= s0 && f < s && ctx.position) return CLOSE;
-    return HOLD;
-  };
-}
+const emaCross = (pairs: number): DecideFn => emaCrossOf({ fast: 12, slow: 26 }, pairs);
 
 function countBars(data: MarketData): number {
   let n = 0;

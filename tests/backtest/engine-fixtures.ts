@@ -44,3 +44,27 @@ export function loadShared(pairs: readonly Pair[], timeframe = '5m'): MarketData
     }),
   );
 }
+
+/**
+ * EMA fast/slow cross, incremental (reads only ctx.bar): buys `size` of equity on a cross up,
+ * closes on a cross down. Params: fast, slow (candles). A clean, look-ahead-free reference strategy.
+ */
+export function emaCross(params: { fast?: number; slow?: number }, pairs = 9, size = 0.1): DecideFn {
+  const a = 2 / ((params.fast ?? 12) + 1);
+  const b = 2 / ((params.slow ?? 26) + 1);
+  const fast = new Float64Array(pairs).fill(Number.NaN);
+  const slow = new Float64Array(pairs).fill(Number.NaN);
+  const buy: DecisionInput = { action: 'buy', sizeFraction: size };
+  return (p, _s, ctx) => {
+    const c = ctx.bar.close;
+    const f0 = fast[p]!;
+    const s0 = slow[p]!;
+    const f = f0 === f0 ? f0 + a * (c - f0) : c;
+    const s = s0 === s0 ? s0 + b * (c - s0) : c;
+    fast[p] = f;
+    slow[p] = s;
+    if (f0 <= s0 && f > s && !ctx.position) return buy;
+    if (f0 >= s0 && f < s && ctx.position) return { action: 'close' };
+    return HOLD;
+  };
+}
