@@ -13,6 +13,7 @@
  */
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.ts';
+import type { FeedEvent } from '../contract/feed.ts';
 import type { FeeRates, Fill, Order, OrderStatus, Pair, PairRules } from '../contract/index.ts';
 import { fillMarketOrder, minimumViolation } from '../trading/index.ts';
 import type { OrderAck, OrderRequest, Venue, VenueOrder } from '../trading/venue.ts';
@@ -89,6 +90,11 @@ export class PaperVenue implements Venue {
     if (!due || due.length === 0) return;
     this.waiting.set(pair, []);
     for (const order of due) this.execute(order, price);
+  }
+
+  /** The live feed as the connection machine emits it: each ticker's last trade price is a price update. */
+  onFeed(event: FeedEvent): void {
+    if (event.type === 'market.ticker') this.onPrice(event.pair, event.ticker.last);
   }
 
   /** Called on every fill, after balances changed; returns an unsubscribe. */
