@@ -12,7 +12,7 @@ import { timeframeMs, type Candle, type Pair, type Timeframe } from '../contract
 import { bucketStart } from './aggregate.ts';
 import { MarketDataError } from './errors.ts';
 import { lastClosedOpen } from './tiers.ts';
-import { KRAKEN_OHLC_CAP, type CandleDb, type OhlcFetcher } from './types.ts';
+import { KRAKEN_OHLC_CAP, type CandleDb, type OhlcFetcher, type OhlcPage } from './types.ts';
 
 /** A run of missing intervals: open times in [from, to), `missing` candles long. */
 export interface Gap {
@@ -47,9 +47,10 @@ export function closedOnly(candles: readonly Candle[], timeframe: Timeframe, now
   return candles.filter((c) => c.time <= last);
 }
 
-export async function fetchClosed(fetcher: OhlcFetcher, pair: Pair, timeframe: Timeframe, since: number, now: number): Promise<Candle[]> {
+export async function fetchClosed(fetcher: OhlcFetcher, pair: Pair, timeframe: Timeframe, since: number, now: number): Promise<OhlcPage> {
   try {
-    return closedOnly(await fetcher.fetchOhlc(pair, timeframe, since), timeframe, now);
+    const page = await fetcher.fetchOhlc(pair, timeframe, since);
+    return { candles: closedOnly(page.candles, timeframe, now), complete: page.complete };
   } catch (cause) {
     throw new MarketDataError('fetch_failed', `fetching ${pair} ${timeframe} OHLC since ${new Date(since).toISOString()} failed; retry later`, {
       cause,
@@ -81,7 +82,7 @@ export async function backfill(db: CandleDb, fetcher: OhlcFetcher, pair: Pair, t
   if (fillable.length > 0) {
     const since = Math.max(fillable[0]!.from, oldestServed) - 1;
     const inGap = (c: Candle) => fillable.some((g) => c.time >= g.from && c.time < g.to);
-    const found = (await fetchClosed(fetcher, pair, timeframe, since, now)).filter(inGap);
+    const found = (await fetchClosed(fetcher, pair, timeframe, since, now)).candles.filter(inGap);
     db.transaction(() => db.repo.upsertMany(pair, timeframe, found));
     filled = found.length;
   }

@@ -7,6 +7,7 @@
  */
 import { timeframeMs, type Pair, type Timeframe } from '../contract/index.ts';
 import { fetchClosed } from './gaps.ts';
+import { lastClosedOpen } from './tiers.ts';
 import { KRAKEN_OHLC_CAP, type CandleDb, type OhlcFetcher } from './types.ts';
 
 export const BOOTSTRAP_TIMEFRAMES: readonly Timeframe[] = ['5m', '1h', '1d'];
@@ -16,7 +17,7 @@ export interface SyncReport {
   readonly timeframe: Timeframe;
   readonly mode: 'bootstrap' | 'catchUp';
   readonly stored: number;
-  /** Kraken's 720-candle cap cut the history short: older candles exist but were not served. */
+  /** The request reached beyond Kraken's 720-candle REST window: any older history needs a CSV import. */
   readonly capped: boolean;
   /** Open time of the oldest candle stored by this sync (null when nothing came). */
   readonly earliest: number | null;
@@ -25,17 +26,18 @@ export interface SyncReport {
 export async function syncSeries(db: CandleDb, fetcher: OhlcFetcher, pair: Pair, timeframe: Timeframe, now: number): Promise<SyncReport> {
   const latest = db.repo.latestTime(pair, timeframe);
   const mode = latest === null ? 'bootstrap' : 'catchUp';
-  const candles = await fetchClosed(fetcher, pair, timeframe, latest ?? 0, now);
-  db.transaction(() => db.repo.upsertMany(pair, timeframe, candles));
+  const { candles, complete } = await fetchClosed(fetcher, pair, timeframe, latest ?? 0, now);
   const wanted = latest === null ? 0 : latest + timeframeMs(timeframe);
-  // A full page that starts after what we asked for means Kraken held back older candles.
-  const full = candles.length >= KRAKEN_OHLC_CAP - 1;
+  // Kraken cannot tell "no older candles" from "older than my window": asking beyond the window
+  // is reported as capped either way, and only a CSV import can fill what lies before it.
+  const windowStart = lastClosedOpen(now, timeframe) - (KRAKEN_OHLC_CAP - 1) * timeframeMs(timeframe);
+  db.transaction(() => db.repo.upsertMany(pair, timeframe, candles));
   return {
     pair,
     timeframe,
     mode,
     stored: candles.length,
-    capped: full && candles[0]!.time > wanted,
+    capped: !complete || wanted < windowStart,
     earliest: candles[0]?.time ?? null,
   };
 }

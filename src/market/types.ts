@@ -23,12 +23,18 @@ export interface CandleDb {
 
 /**
  * Kraken `GET /0/public/OHLC` behind an interface. Returns candles whose open time is AFTER
- * `since` (ms, exclusive, as Kraken's `since`), at most the newest 720 of that timeframe, and
- * possibly the still-forming current candle (the store drops it). Kraken sends no candle for an
- * interval without trades.
+ * `since` (ms, exclusive, as Kraken's `since`; 0 = as far back as served): Kraken serves only the
+ * newest 720 of a timeframe, may include the still-forming candle (the store drops it) and sends no
+ * candle for an interval without trades.
  */
 export interface OhlcFetcher {
-  fetchOhlc(pair: Pair, timeframe: Timeframe, since: number): Promise<Candle[]>;
+  fetchOhlc(pair: Pair, timeframe: Timeframe, since: number): Promise<OhlcPage>;
+}
+
+export interface OhlcPage {
+  readonly candles: Candle[];
+  /** False when candles after `since` exist but were not served (Kraken's 720-candle window). */
+  readonly complete: boolean;
 }
 
 /** Kraken returns at most this many candles per OHLC request, whatever `since` asks for. */

@@ -75,7 +75,8 @@ export function fakeFetcher(candles: readonly Candle[]): OhlcFetcher & { calls: 
     calls,
     async fetchOhlc(pair, tf, since) {
       calls.push({ pair, tf, since });
-      return candles.slice(-KRAKEN_OHLC_CAP).filter((c) => c.time > since);
+      const served = candles.slice(-KRAKEN_OHLC_CAP);
+      return { candles: served.filter((c) => c.time > since), complete: served.length === candles.length || served[0]!.time <= since + 1 };
     },
   };
 }

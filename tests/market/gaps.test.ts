@@ -73,7 +73,7 @@ describe('bootstrap and catch-up from Kraken OHLC', () => {
 
   it('wraps a fetch failure in a retryable MarketDataError naming the pair and timeframe', async () => {
     const db = fakeCandleDb();
-    const failing = { fetchOhlc: () => Promise.reject(new Error('ECONNRESET')) };
+    const failing = { fetchOhlc: () => Promise.reject<never>(new Error('ECONNRESET')) };
     await expect(syncSeries(db, failing, 'XRP/USD', '1h', T0)).rejects.toMatchObject({ code: 'fetch_failed', retryable: true, message: expect.stringContaining('XRP/USD 1h') });
   });
 });

@@ -40,7 +40,7 @@ describe('candle store on SQLite', () => {
     const venue = Array.from({ length: 50 }, (_, i) => candle(T0 + i * M5));
     const store = createCandleStore({ db: candleDbFrom(db), fetcher: fakeFetcher(venue) });
     const reports = await store.sync(['SOL/USD'], T0 + 50 * M5);
-    expect(reports.find((r) => r.timeframe === '5m')).toMatchObject({ mode: 'bootstrap', stored: 50, capped: false });
+    expect(reports.find((r) => r.timeframe === '5m')).toMatchObject({ mode: 'bootstrap', stored: 50, capped: true });
     await expect(createCandleStore({ db: candleDbFrom(db) }).sync(['SOL/USD'], T0)).rejects.toThrow(/no OHLC fetcher/);
   });
 });
