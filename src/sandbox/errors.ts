@@ -34,3 +34,18 @@ export class VersionStoreError extends Error {
     super(message);
   }
 }
+
+export type StatisticsErrorCode = 'query_refused' | 'query_failed' | 'too_many_rows' | 'query_timeout' | 'query_process' | 'invalid_report' | 'report_too_large';
+
+/** A statistics run failed; `queryKey` names the module's query when the failure is one query's. */
+export class StatisticsError extends Error {
+  override readonly name = 'StatisticsError';
+  constructor(
+    readonly code: StatisticsErrorCode,
+    readonly queryKey: string | null,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AnalysisMetaSchema, type AnalysisMeta } from '../../contract/analysis.ts';
 import { StrategyMetaSchema, type StrategyMeta } from '../../contract/strategy.ts';
-import { SandboxError } from '../errors.ts';
+import { SandboxError, type StatisticsErrorCode } from '../errors.ts';
 import type { ModuleKind } from '../gates/types.ts';
 import type { HostRequest } from '../protocol.ts';
 import { SandboxChild, type CallLimits } from './child.ts';
@@ -23,7 +23,7 @@ export const DEFAULT_CALL_LIMITS: Record<CallKind, CallLimits> = {
   analyze: { deadlineMs: 5_000, maxReplyBytes: 64 * 1024 },
 };
 
-export type FailureReason = 'child_exited' | 'deadline' | 'bad_frame' | 'output_too_large' | 'guest_error' | 'invalid_output' | 'invalid_meta';
+export type FailureReason = 'child_exited' | 'deadline' | 'bad_frame' | 'output_too_large' | 'guest_error' | 'invalid_output' | 'invalid_meta' | StatisticsErrorCode;
 
 export type SandboxEvent =
   | { type: 'sandbox.failed'; versionId: string; reason: FailureReason; message: string; count: number }
@@ -92,6 +92,11 @@ export class StrategyHost {
   /** Counts an invalid output found by a caller's schema (the reply was well-framed JSON but wrong). */
   reportInvalidOutput(message: string): void {
     this.record(new SandboxError('guest_error', message, false), 'invalid_output');
+  }
+
+  /** Counts a failure found outside the child (a statistics query refused or timed out) against this version. */
+  reportFailure(reason: StatisticsErrorCode, message: string): void {
+    this.record(new SandboxError('guest_error', message, false), reason);
   }
 
   async close(): Promise<void> {
