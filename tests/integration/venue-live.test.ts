@@ -63,6 +63,18 @@ describe('live venue against the simulator', () => {
     expect(ack).toMatchObject({ status: 'rejected', reason: 'EOrder:Insufficient funds' });
   });
 
+  it('reports a rate-limited AddOrder and a venue in maintenance as typed errors, with nothing placed', async () => {
+    const venue = await start();
+    h.sim.faults.failApi('EAPI:Rate limit exceeded', { method: 'AddOrder', times: 10 });
+    const limited = await h.drive(venue.submitOrder(marketBuy())).catch((e: unknown) => e);
+    expect(limited).toMatchObject({ name: 'VenueError', code: 'rate_limited', retryable: true });
+    h.sim.faults.clear();
+    h.sim.faults.setSystemStatus('maintenance');
+    const down = await h.drive(venue.submitOrder(marketBuy())).catch((e: unknown) => e);
+    expect(down).toMatchObject({ name: 'VenueError', code: 'unavailable' });
+    expect(h.sim.engine.orders()).toHaveLength(0);
+  });
+
   it('cancels a resting limit order by cl_ord_id and reports it canceled', async () => {
     const venue = await start();
     const bid = (await h.drive(h.client.tickers(['BTC/USD']))).get('BTC/USD')!.bid;
