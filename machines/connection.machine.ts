@@ -214,6 +214,9 @@ export const connectionMachine = connectionSetup.createMachine({
         'ws.closed': { target: 'backoff', actions: 'recordError' },
         'ws.failed': { target: 'backoff', actions: 'recordError' },
         'ws.status': { actions: 'emitStatus' },
+        // Snapshots can arrive between the last ack and ws.subscribed: forward them, never drop them.
+        'ws.feed': { actions: heard },
+        'ws.bookMismatch': { actions: 'resyncBook' },
       },
       states: {
         connecting: {
@@ -233,7 +236,6 @@ export const connectionMachine = connectionSetup.createMachine({
           entry: ['resetAttempts', 'emitUp'],
           exit: ['emitDown', 'markCandleGaps'],
           invoke: { src: 'whileLive', input: ({ context }) => ({ endpoint: context.endpoint }) },
-          on: { 'ws.bookMismatch': { actions: 'resyncBook' } },
           states: {
             live: {
               description: 'Frames are arriving; silence for staleAfter makes it stale.',

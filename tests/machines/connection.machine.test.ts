@@ -101,6 +101,15 @@ describe('connection machine: the happy path', () => {
     expect(f.emitted.at(-1)).toEqual(ticker);
   });
 
+  it('forwards a snapshot that arrives between the last ack and ws.subscribed', () => {
+    const f = fixture();
+    f.send({ type: 'connection.start' });
+    f.send({ type: 'ws.opened' });
+    f.send(candleFeed(3));
+    expect(f.emitted.at(-1)).toMatchObject({ type: 'market.candle', candle: { time: 3 * 60_000 } });
+    expect(f.state()).toEqual({ session: 'subscribing' });
+  });
+
   it('reports venue status pushes as venue.status', () => {
     const f = fixture();
     f.goLive();
