@@ -149,7 +149,14 @@ export class PaperVenue implements Venue {
     this.apply(order, r.fill);
     order.status = 'filled';
     const view = viewOf(order);
-    for (const listener of this.listeners) listener(r.fill, view);
+    for (const listener of this.listeners) {
+      try {
+        listener(r.fill, view);
+      } catch (err) {
+        // The fill has happened; a failing listener must not leave the other waiting orders unfilled.
+        this.opts.logger?.error({ err, clOrdId: req.clOrdId }, 'paper fill listener threw');
+      }
+    }
   }
 
   private apply(order: PaperOrder, fill: Fill): void {

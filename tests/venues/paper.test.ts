@@ -71,6 +71,18 @@ describe('paper venue', () => {
     expect(order!.fills).toEqual(fills);
   });
 
+  it('fills every waiting order even when a fill listener throws', async () => {
+    const { paper, fills } = venue();
+    paper.onFill(() => {
+      throw new Error('listener failed');
+    });
+    await paper.submitOrder(buy('a', 0.001));
+    await paper.submitOrder(buy('b', 0.001));
+    paper.onPrice('BTC/USD', 60_000);
+    expect(fills.map((f) => f.clOrdId)).toEqual(['a', 'b']);
+    expect((await paper.queryOrder('b'))?.status).toBe('filled');
+  });
+
   it('answers null for an order it never received', async () => {
     const { paper } = venue();
     expect(await paper.queryOrder('nope')).toBeNull();
