@@ -5,7 +5,7 @@
  * strategy sees only closed candles (engine-context.ts). Inv. 3: every decision passes
  * evaluateIntent; exits always pass.
  *
- * Timing, per step and pair (docs in docs/backtesting.md):
+ * Timing, per step and pair:
  * 1. an order queued on the pair's previous candle fills at this candle's OPEN (ref = open);
  * 2. SL/TP are checked inside this candle, the entry candle included: a gap through the stop
  *    fills at the open; otherwise if the low touches the stop it fills at the stop, checked
@@ -171,7 +171,7 @@ class EngineRun {
     const time = this.data.time[s]!;
     const r = fillMarketOrder(
       { clOrdId: id, tradeId: id, pair, side, quantity, time },
-      { refPrice, rules: this.cfg.rules[p]!, fees: this.cfg.fees[p]!, slippage: this.cfg.slippage, ...(side === 'buy' ? { cash: this.ledger.cash } : {}) },
+      { refPrice, rules: this.cfg.rules[p]!, fees: this.cfg.fees[p]!, slippage: this.cfg.slippage, cash: side === 'buy' ? this.ledger.cash : undefined },
     );
     if (!r.ok) {
       this.unfilled += 1;

@@ -10,7 +10,7 @@ import { RiskLimitsSchema, type DecisionInput } from '../../contract/index.ts';
 import { runEngine } from '../engine.ts';
 import type { DecideFn, EngineConfig, MarketData } from '../engine-types.ts';
 import { lookAheadCheck, type LookAheadResult } from './look-ahead.ts';
-import { seededRandom } from './types.ts';
+import { mulberry32 } from '../../sim/rng.ts';
 
 const HOLD: DecisionInput = { action: 'hold' };
 const CLOSE: DecisionInput = { action: 'close' };
@@ -76,7 +76,7 @@ export interface RandomEntriesCanary {
 /** Enters at random (seeded) and exits after a random 1–12 candles: no edge, so it should lose ≈ the costs. */
 export function randomEntriesCanary(data: MarketData, config: EngineConfig, seed = 7): RandomEntriesCanary {
   const n = data.pairs.length;
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const exitAt = new Int32Array(n);
   const decide: DecideFn = (p, s, ctx) => {
     if (ctx.position) return s >= exitAt[p]! ? CLOSE : HOLD;

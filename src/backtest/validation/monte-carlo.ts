@@ -4,7 +4,7 @@
  * percentiles; the rollback triggers compare live results against these (RollbackLimits).
  * Drawdown is measured on the trade-by-trade equity path (as grademark does), not per bar.
  */
-import { seededRandom } from './types.ts';
+import { mulberry32 } from '../../sim/rng.ts';
 
 export interface Percentiles {
   readonly p50: number;
@@ -81,7 +81,7 @@ function distribution(pnl: readonly number[], initialEquity: number, runs: numbe
 export function monteCarlo(pnl: readonly number[], initialEquity: number, opts: MonteCarloOptions = {}): MonteCarloResult {
   const runs = opts.runs ?? 1000;
   const seed = opts.seed ?? 42;
-  const rnd = seededRandom(seed);
+  const rnd = mulberry32(seed);
   const n = pnl.length;
   const shuffle = distribution(pnl, initialEquity, runs, (out) => {
     out.set(pnl);
