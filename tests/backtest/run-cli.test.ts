@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+import { backtestsRepo } from '../../src/db/backtests.repo.ts';
+import { openDatabase } from '../../src/db/index.ts';
 import { fakeIo } from '../cli/fake-io.ts';
 
 const SAMPLE = resolve('data/sample');
@@ -18,6 +20,13 @@ describe('brain backtest', () => {
     expect(io.out()).toContain(`report ${join(io.cwd, 'rep', 'report.html')}`);
     expect(io.out()).not.toContain('backtest [');
     expect(existsSync(join(io.cwd, 'rep', 'equity.png'))).toBe(true);
+    expect(io.out()).toMatch(/canaries: passed/);
+    const db = openDatabase({ path: join(io.cwd, 'brain.db') });
+    const row = backtestsRepo(db).byId(1)!;
+    db.close();
+    expect(row).toMatchObject({ pairs: ['ETH/USD', 'SOL/USD'], fromTime: Date.UTC(2024, 8, 5), gates: { canaries: { passed: true } } });
+    expect(row.strategyVersionId).toMatch(/^sha256:[0-9a-f]{16}$/);
+    expect(row.monteCarlo).toHaveProperty('shuffle.maxDrawdown.p95');
   });
 
   it('rejects an unparsable date as a usage error naming the flag', async () => {

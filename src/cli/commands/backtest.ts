@@ -11,7 +11,8 @@ import { SingleBar } from 'cli-progress';
 import { alignMarketData } from '../../backtest/data.ts';
 import { engineConfig, type MarketData } from '../../backtest/engine.ts';
 import { terminalSummary } from '../../backtest/report/index.ts';
-import { BACKTEST_STAGES, runBacktest, sandboxRunner } from '../../backtest/run.ts';
+import { BACKTEST_STAGES, runBacktest, sandboxRunner, type BacktestRunDeps } from '../../backtest/run.ts';
+import { monteCarlo, runCanaries, type CanaryReport, type MonteCarloResult } from '../../backtest/validation/index.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { PairSchema, TimeframeSchema, timeframeMs, type Pair, type StrategyMeta, type Timeframe } from '../../contract/index.ts';
 import { backtestsRepo } from '../../db/backtests.repo.ts';
@@ -110,6 +111,31 @@ function engineConfigFor(config: Config, pairs: readonly Pair[], meta: StrategyM
   });
 }
 
+interface CliGates {
+  canaries: CanaryReport;
+  monteCarlo: MonteCarloResult;
+}
+
+/**
+ * The gates that need no second strategy run: the evaluator canaries (is the judge sound on this
+ * data?) and the Monte Carlo percentiles the rollback triggers compare live results with. Walk-forward,
+ * look-ahead and jitter re-run the strategy and belong to the orchestrator's gate pipeline.
+ */
+const cliGates: NonNullable<BacktestRunDeps['gates']> = async ({ data, config, result }): Promise<CliGates> => ({
+  canaries: runCanaries(data, config),
+  monteCarlo: monteCarlo(result.trades.map((t) => t.pnl), config.initialCash),
+});
+
+function gatesText(g: CliGates): string {
+  const c = g.canaries;
+  const verdict = (ok: boolean) => (ok ? 'ok' : 'FAILED');
+  const mc = g.monteCarlo.shuffle;
+  return [
+    `canaries: ${c.passed ? 'passed' : 'FAILED (the evaluator cannot be trusted on this data)'}  buy-and-hold ${verdict(c.buyAndHold.passed)}, random entries ${verdict(c.randomEntries.passed)}, future-peeking caught ${verdict(c.lookAhead.passed)}`,
+    `Monte Carlo (${g.monteCarlo.runs} trade-order shuffles): max drawdown p95 ${(mc.maxDrawdown.p95 * 100).toFixed(2)} %, losing streak p95 ${mc.losingStreak.p95}`,
+  ].join('\n');
+}
+
 const OWN_FLAGS = {
   strategy: { type: 'string' },
   pairs: { type: 'string' },
@@ -132,7 +158,8 @@ export const backtest: Command = {
   --timeframe TF           candle timeframe (default market.timeframe)
   --out DIR                report folder (default reports/backtest-<time>-<version>)
 
-Progress goes to stderr, the summary to stdout.
+Progress goes to stderr, the summary to stdout. The evaluator canaries run with every backtest;
+if one fails the command exits 1 (the judge cannot be trusted on this data).
 
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
@@ -184,6 +211,7 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
       {
         runner: sandboxRunner(host),
         backtests: backtestsRepo(a.db),
+        gates: cliGates,
         now: () => Date.now(),
         onStage: (stage) => a.bar.increment(1, { stage }),
       },
@@ -191,8 +219,9 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
     );
     a.bar.increment(1, { stage: 'done' });
     a.bar.stop();
-    a.io.stdout.write(`${terminalSummary(out.metrics)}\n\nstrategy ${strategy.versionId}  backtest id ${out.backtestId}\nreport ${out.report?.html ?? '(none)'}\n`);
-    return EXIT.ok;
+    const gates = out.gates as CliGates;
+    a.io.stdout.write(`${terminalSummary(out.metrics)}\n\n${gatesText(gates)}\nstrategy ${strategy.versionId}  backtest id ${out.backtestId}\nreport ${out.report?.html ?? '(none)'}\n`);
+    return gates.canaries.passed ? EXIT.ok : EXIT.failure;
   } finally {
     await host.close();
   }
