@@ -19,19 +19,15 @@ export interface EntrySize {
  * `costRate` = taker fee + slippage, as fractions: the cash a fill will really need per USD of notional.
  */
 export function entryNotional(sizeFraction: number, view: RiskView, limits: RiskLimits, reduce: boolean, costRate: number): EntrySize {
-  const caps: readonly [number, ClampReason][] = [
-    [limits.maxPositionFraction * view.equity, 'position_limit'],
-    [limits.maxPairExposureFraction * view.equity - view.pairExposure, 'pair_exposure_limit'],
-    [limits.maxTotalExposureFraction * view.equity - view.totalExposure, 'total_exposure_limit'],
-    [view.cash / (1 + costRate), 'insufficient_cash'],
-  ];
   let notional = sizeFraction * view.equity * (reduce ? 0.5 : 1);
   let clampedBy: ClampReason | null = null;
-  for (const [limit, reason] of caps) {
-    if (limit < notional) {
-      notional = limit;
-      clampedBy = reason;
-    }
-  }
+  const position = limits.maxPositionFraction * view.equity;
+  const pair = limits.maxPairExposureFraction * view.equity - view.pairExposure;
+  const total = limits.maxTotalExposureFraction * view.equity - view.totalExposure;
+  const cash = view.cash / (1 + costRate);
+  if (position < notional) [notional, clampedBy] = [position, 'position_limit'];
+  if (pair < notional) [notional, clampedBy] = [pair, 'pair_exposure_limit'];
+  if (total < notional) [notional, clampedBy] = [total, 'total_exposure_limit'];
+  if (cash < notional) [notional, clampedBy] = [cash, 'insufficient_cash'];
   return { notional, clampedBy };
 }

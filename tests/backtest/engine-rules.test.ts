@@ -87,6 +87,16 @@ describe('engine: risk rules are the live ones', () => {
     expect(r.fills.filter((f) => f.reason === 'entry')).toHaveLength(1);
   });
 
+  it('orders queued on the same step reserve exposure, so simultaneous buys cannot exceed the total limit', () => {
+    const data = grid({ 'ETH/USD': [flat, flat, flat], 'SOL/USD': [flat, flat, flat], 'XRP/USD': [flat, flat, flat] });
+    const limits = { ...loose, maxPositionFraction: 0.5, maxTotalExposureFraction: 0.8 };
+    const buy = { action: 'buy', sizeFraction: 0.5 } as const;
+    const r = runEngine(engineConfig(data.pairs, { limits, slippage: 0 }), data, scripted({ '0:0': buy, '1:0': buy, '2:0': buy }));
+    expect(Array.from(r.intents.outcome)).toEqual([0, 0, 1 + REJECT_REASONS.indexOf('total_exposure_limit')]);
+    const invested = r.fills.filter((f) => f.reason === 'entry').reduce((a, f) => a + f.price * f.quantity, 0);
+    expect(invested).toBeCloseTo(8000, 6); // 5 000 + the 3 000 left under the 80 % cap
+  });
+
   it('inv. 3: a sell passes while the drawdown limit halts entries', () => {
     const crash: Ohlc[] = [flat, flat, [50, 51, 49, 50], [50, 51, 49, 50], [50, 51, 49, 50]];
     const limits = { ...loose, maxDrawdownFraction: 0.1, reducingDrawdownFraction: 0.05 };
