@@ -15,10 +15,16 @@ export interface BookPrecision {
   readonly qtyDecimals: number;
 }
 
+/** Venue numbers already sit on their precision, so toFixed is exact for them; anything else takes the exact path. */
+function fixed(v: number, decimals: number): string {
+  const s = v.toFixed(decimals);
+  return Number(s) === v ? s : formatFixed(v, decimals);
+}
+
 /** price and qty without '.', leading zeros stripped: the checksum's per-level token. */
 function levelToken(level: BookLevel, p: BookPrecision): string {
   const strip = (s: string) => s.replace('.', '').replace(/^0+/, '');
-  return strip(formatFixed(level.price, p.priceDecimals)) + strip(formatFixed(level.qty, p.qtyDecimals));
+  return strip(fixed(level.price, p.priceDecimals)) + strip(fixed(level.qty, p.qtyDecimals));
 }
 
 /** The string the checksum covers: top 10 asks ascending, then top 10 bids descending. */

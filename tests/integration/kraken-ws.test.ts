@@ -158,6 +158,16 @@ describe('WS v2 public feed through the connection machine', () => {
     await live(c.actor);
   });
 
+  it('forwards a venue status change (maintenance) pushed on the socket', async () => {
+    h = await startHarness();
+    const c = startConnection(PUBLIC);
+    c.actor.send({ type: 'connection.start' });
+    await live(c.actor);
+    const status = c.next('venue.status', (e) => e.system === 'maintenance');
+    h.sim.faults.setSystemStatus('maintenance');
+    expect((await status).system).toBe('maintenance');
+  });
+
   it('gives up after maxAttempts when the venue refuses connections, and says so', async () => {
     h = await startHarness();
     const c = startConnection({ ...PUBLIC, maxAttempts: 2 }, { public: 'ws://127.0.0.1:1/v2', private: 'ws://127.0.0.1:1/v2-auth' });

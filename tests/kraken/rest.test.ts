@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { simulatedClock } from '../../src/clock/clock.ts';
+import { KrakenError } from '../../src/kraken/errors.ts';
+import { KrakenRest } from '../../src/kraken/rest.ts';
+import { AssetPairsSchema, TimeSchema } from '../../src/kraken/schemas.ts';
+
+/** A loopback server answering every request with whatever `reply` says (null = never answer). */
+let server: Server | undefined;
+let requests = 0;
+async function serve(reply: () => { status?: number; body: string } | null): Promise<string> {
+  requests = 0;
+  server = createServer((_req, res) => {
+    requests += 1;
+    const r = reply();
+    if (r) res.writeHead(r.status ?? 200, { 'content-type': 'application/json' }).end(r.body);
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+afterEach(async () => {
+  server?.closeAllConnections();
+  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+  server = undefined;
+});
+
+const arrived = () => (requests > 0 ? Promise.resolve() : new Promise<void>((resolve) => server!.once('request', () => resolve())));
+const envelope = (result: unknown) => ({ body: JSON.stringify({ error: [], result }) });
+
+describe('REST transport parsing', () => {
+  it('ignores unknown fields and returns the parsed result', async () => {
+    const baseUrl = await serve(() => envelope({ unixtime: 1688669448, rfc1123: 'x', brandNew: { a: 1 } }));
+    const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0) });
+    await expect(rest.publicCall('Time', {}, TimeSchema)).resolves.toEqual({ unixtime: 1688669448 });
+  });
+
+  it('names the endpoint and the missing field when a required field is absent', async () => {
+    const baseUrl = await serve(() => envelope({ XXBTZUSD: { altname: 'XBTUSD', wsname: 'XBT/USD', base: 'XXBT', quote: 'ZUSD', lot_decimals: 8, ordermin: '1' } }));
+    const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0) });
+    const err = (await rest.publicCall('AssetPairs', {}, AssetPairsSchema).catch((e: unknown) => e)) as KrakenError;
+    expect(err).toBeInstanceOf(KrakenError);
+    expect(err.kind).toBe('bug');
+    expect(err.message).toContain('AssetPairs');
+    expect(err.message).toContain('result.XXBTZUSD.pair_decimals');
+  });
+
+  it('rejects a body without the error envelope as a bug, without retrying', async () => {
+    const baseUrl = await serve(() => ({ body: JSON.stringify({ result: {} }) }));
+    const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0) });
+    await expect(rest.publicCall('Time', {}, TimeSchema)).rejects.toMatchObject({ kind: 'bug', code: 'PARSE' });
+    expect(requests).toBe(1);
+  });
+
+  it('passes warnings (W…) in the error array through with the result', async () => {
+    const baseUrl = await serve(() => ({ body: JSON.stringify({ error: ['WGeneral:Something'], result: { unixtime: 5 } }) }));
+    const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0) });
+    await expect(rest.publicCall('Time', {}, TimeSchema)).resolves.toEqual({ unixtime: 5 });
+  });
+});
+
+describe('REST transport timing and cancellation', () => {
+  it('times out on the injected clock and reports TIMEOUT', async () => {
+    const baseUrl = await serve(() => null);
+    const clock = simulatedClock(0);
+    const rest = new KrakenRest({ baseUrl, clock, timeoutMs: 5_000, retries: 0 });
+    const pending = rest.publicCall('Time', {}, TimeSchema).catch((e: unknown) => e);
+    await arrived();
+    clock.increment(5_000);
+    expect(await pending).toMatchObject({ code: 'TIMEOUT', kind: 'retryable' });
+  });
+
+  it('honours the caller AbortSignal', async () => {
+    const baseUrl = await serve(() => null);
+    const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0), retries: 0 });
+    const ac = new AbortController();
+    const pending = rest.publicCall('Time', {}, TimeSchema, { signal: ac.signal }).catch((e: unknown) => e);
+    await arrived();
+    ac.abort();
+    expect(await pending).toMatchObject({ code: 'ABORTED' });
+  });
+
+  it('marks a refused connection as never sent: retryable even for an order', async () => {
+    const baseUrl = await serve(() => null);
+    server!.closeAllConnections();
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+    server = undefined;
+    const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0), credentials: { key: 'k', secret: 'c2VjcmV0' }, retries: 0 });
+    const err = await rest.privateCall('AddOrder', {}, z.unknown(), { placesOrder: true }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'ECONNREFUSED', kind: 'retryable' });
+  });
+
+  it('refuses a private call without credentials with an auth error', async () => {
+    const rest = new KrakenRest({ baseUrl: 'http://127.0.0.1:1', clock: simulatedClock(0) });
+    expect(() => rest.privateCall('Balance', {}, z.unknown())).toThrow(/needs API credentials/);
+  });
+});
