@@ -9,6 +9,7 @@ import { run } from './run.ts';
 import { backtest } from './backtest.ts';
 import { data } from './data.ts';
 import { sim } from './sim.ts';
+import { strategy } from './strategy.ts';
 
 export const commands: Command[] = [
   help,
@@ -17,4 +18,5 @@ export const commands: Command[] = [
   sim,
   backtest,
   data,
+  strategy,
 ];

@@ -1,0 +1,161 @@
+/**
+ * `brain strategy list|show|diff|deploy|rollback|submit`: the version store from the command line.
+ * Every subcommand first seeds a fresh database with v001 of the active files (src/sandbox/seed.ts).
+ * deploy/rollback switch the DB pointer and write the active file under the working directory (the
+ * installation root in production); they do not reach into a running daemon's children.
+ */
+import { readFile } from 'node:fs/promises';
+import { basename, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { systemClock } from '../../clock/clock.ts';
+import { loadConfig } from '../../config/index.ts';
+import { openDatabase } from '../../db/index.ts';
+import type { VersionRecord } from '../../db/versions.repo.ts';
+import { formatIssue, type ModuleKind } from '../../sandbox/gates/index.ts';
+import { openVersionStore, seedInitialVersions } from '../../sandbox/seed.ts';
+import { slotOf, type Author, type VersionStore } from '../../sandbox/versions.ts';
+import { parseCommandArgs } from '../args.ts';
+import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
+import { dbPathOf } from './backtest.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+const SUBCOMMANDS = ['list', 'show', 'diff', 'deploy', 'rollback', 'submit'] as const;
+type Sub = (typeof SUBCOMMANDS)[number];
+
+const OWN_FLAGS = {
+  kind: { type: 'string' },
+  slot: { type: 'string' },
+  author: { type: 'string' },
+  model: { type: 'string' },
+  'prompt-sha256': { type: 'string' },
+  name: { type: 'string' },
+} as const;
+type Flags = ReturnType<typeof parseCommandArgs<typeof OWN_FLAGS>>['values'];
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function author(v: VersionRecord): string {
+  return v.authorKind === 'human' ? 'human' : `model ${v.authorModel ?? ''}`.trim();
+}
+
+function list(store: VersionStore, flags: Flags): string {
+  const kind = flags.kind as ModuleKind | undefined;
+  const versions = store.repo.list(kind);
+  if (versions.length === 0) return 'no versions stored';
+  const active = new Set(versions.map((v) => store.repo.active(slotOf(v))?.versionId));
+  const rows = versions.map((v) => [active.has(v.id) ? '*' : '', v.label, v.id, slotOf(v), v.status, author(v), iso(v.createdAt), v.parentId ?? '-']);
+  return table([['', 'LABEL', 'ID', 'SLOT', 'STATUS', 'AUTHOR', 'CREATED (UTC)', 'PARENT'], ...rows]);
+}
+
+function show(v: VersionRecord, store: VersionStore): string {
+  const ptr = store.repo.active(slotOf(v));
+  const lines = [
+    `${v.label}  ${v.id}${ptr?.versionId === v.id ? '  (active)' : ''}`,
+    `slot     ${slotOf(v)}`,
+    `status   ${v.status}`,
+    `author   ${author(v)}${v.promptSha256 ? `  prompt ${v.promptSha256}` : ''}`,
+    `created  ${iso(v.createdAt)} UTC`,
+    `parent   ${v.parentId ?? '-'}`,
+    `source   sha256 ${v.sourceSha256}`,
+    `bundle   sha256 ${v.bundleSha256}`,
+    `gates    ${JSON.stringify(v.gateResults)}`,
+    '',
+    v.source,
+  ];
+  return lines.join('\n');
+}
+
+function authorOf(flags: Flags): Author {
+  const kind = flags.author ?? 'human';
+  if (kind === 'human') return { kind: 'human' };
+  if (kind !== 'model') throw new UsageError(`--author must be human or model, got "${kind}"`);
+  if (!flags.model || !/^[0-9a-f]{64}$/.test(flags['prompt-sha256'] ?? '')) throw new UsageError('--author model needs --model NAME and --prompt-sha256 <64 hex digits>');
+  return { kind: 'model', model: flags.model, promptSha256: flags['prompt-sha256']! };
+}
+
+async function submit(store: VersionStore, file: string, flags: Flags, io: CliIo): Promise<number> {
+  const path = resolve(io.cwd, file);
+  const kind: ModuleKind = (flags.kind as ModuleKind | undefined) ?? ([REPO_ROOT, io.cwd].some((root) => relative(root, path).startsWith('statistics')) ? 'statistics' : 'strategy');
+  if (kind !== 'strategy' && kind !== 'statistics') throw new UsageError(`--kind must be strategy or statistics, got "${String(kind)}"`);
+  const name = kind === 'strategy' ? 'strategy' : (flags.name ?? basename(path, '.ts'));
+  const parent = store.repo.active(slotOf({ kind, name }))?.versionId ?? null;
+  const r = await store.submit({ kind, name, source: await readFile(path, 'utf8'), author: authorOf(flags), parentId: parent });
+  if (!r.ok) {
+    io.stderr.write(`${file} was rejected:\n${r.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
+    return EXIT.failure;
+  }
+  io.stdout.write(`stored ${r.version.label} ${r.version.id} (${slotOf(r.version)}, candidate); deploy it with: brain strategy deploy ${r.version.id}\n`);
+  return EXIT.ok;
+}
+
+async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionStore, io: CliIo): Promise<number> {
+  const need = (n: number, what: string): void => {
+    if (pos.length !== n) throw new UsageError(`strategy ${sub} takes ${what}`);
+  };
+  const out = (text: string): number => (io.stdout.write(`${text}\n`), EXIT.ok);
+  switch (sub) {
+    case 'list':
+      need(0, 'no arguments');
+      return out(list(store, flags));
+    case 'show':
+      need(1, 'one version id or label');
+      return out(show(store.get(pos[0]!), store));
+    case 'diff':
+      need(2, 'two version ids or labels');
+      return out(store.diff(pos[0]!, pos[1]!) || '(no differences)');
+    case 'deploy': {
+      need(1, 'one version id or label');
+      const v = await store.deploy(pos[0]!);
+      return out(`deployed ${v.label} ${v.id} to ${slotOf(v)}`);
+    }
+    case 'rollback': {
+      need(0, 'no arguments (choose the slot with --slot)');
+      const v = await store.rollback(flags.slot ?? 'strategy');
+      return out(`rolled ${slotOf(v)} back to ${v.label} ${v.id}`);
+    }
+    case 'submit':
+      need(1, 'one file');
+      return submit(store, pos[0]!, flags, io);
+  }
+}
+
+export const strategy: Command = {
+  name: 'strategy',
+  summary: 'List, show, diff, deploy, roll back and submit strategy/statistics versions',
+  usage: `usage: brain strategy <subcommand> [arguments] [flags] [config flags]
+  list [--kind strategy|statistics]   every stored version; * marks the active one per slot
+  show VERSION                        metadata, gate results and source of one version (id or label)
+  diff VERSION_A VERSION_B            line diff of two versions' sources
+  deploy VERSION                      make a stored version active in its slot
+  rollback [--slot SLOT]              back to the previous good version (slot: strategy | statistics:<name>)
+  submit FILE [--kind K] [--name N] [--author human|model --model NAME --prompt-sha256 HEX]
+                                      put a file through the gates and the determinism canary and store it
+                                      as a candidate (statistics files: name = file name without .ts)
+Arguments come before flags. A fresh database is first seeded with v001 of the active files.
+
+${CONFIG_FLAGS_USAGE}`,
+  async run(args, io) {
+    const sub = args[0] as Sub | undefined;
+    if (sub === undefined || !SUBCOMMANDS.includes(sub)) throw new UsageError(`expected one of ${SUBCOMMANDS.join(', ')}, got "${sub ?? ''}"`);
+    const split = args.findIndex((a, i) => i > 0 && a.startsWith('-'));
+    const pos = args.slice(1, split < 0 ? undefined : split);
+    const { values, configArgv } = parseCommandArgs(split < 0 ? [] : args.slice(split), OWN_FLAGS);
+    const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
+    const db = openDatabase({ path: dbPathOf(config, io) });
+    try {
+      const store = openVersionStore({ db, clock: systemClock, repoRoot: REPO_ROOT, filesRoot: io.cwd });
+      const seeded = await seedInitialVersions(store, REPO_ROOT);
+      for (const v of seeded) io.stderr.write(`seeded ${slotOf(v)} ${v.label} ${v.id} from the active file\n`);
+      return await dispatch(sub, pos, values, store, io);
+    } finally {
+      db.close();
+    }
+  },
+};

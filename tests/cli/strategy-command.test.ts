@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXIT } from '../../src/cli/command.ts';
+import { main } from '../../src/cli/main.ts';
+import { fakeIo } from './fake-io.ts';
+
+// One database for the file: seeding runs the canary for three modules once, the steps build on each other.
+const dir = mkdtempSync(join(tmpdir(), 'brain-strategy-cli-'));
+const db = join(dir, 'brain.db');
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const V001 = readFileSync(new URL('../../strategy/active/strategy.ts', import.meta.url), 'utf8');
+const V002 = V001.replace("version: 'v001'", "version: 'v002'").replace('rsiMax: { default: 70,', 'rsiMax: { default: 65,');
+
+async function brain(...args: string[]) {
+  const io = fakeIo({ 'candidate.ts': V002, 'random.ts': V001.replace('const fast = s.fast.next(bar.close);', 'const fast = s.fast.next(bar.close * Math.random());') });
+  const code = await main(['strategy', ...args, '--db', db], io);
+  return { code, out: io.out(), err: io.err(), cwd: io.cwd };
+}
+
+describe('brain strategy', () => {
+  it('seeds v001 of the strategy and both statistics modules on a fresh database and lists them', async () => {
+    const r = await brain('list');
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.err).toContain('seeded strategy v001');
+    expect(r.err).toContain('seeded statistics:market_analysis v001');
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toMatch(/LABEL\s+ID\s+SLOT\s+STATUS\s+AUTHOR/);
+    expect(lines.filter((l) => l.startsWith('*'))).toHaveLength(3);
+    expect(r.out).toMatch(/\* +v001 +sha256:\w+ +statistics:trade_performance +deployed +human/);
+  }, 60_000);
+
+  it('submit stores a gated, canaried candidate as the active version\'s child', async () => {
+    const r = await brain('submit', 'candidate.ts', '--author', 'model', '--model', 'claude', '--prompt-sha256', 'a'.repeat(64));
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/stored v002 sha256:\w+ \(strategy, candidate\)/);
+    const show = await brain('show', 'v002');
+    expect(show.out).toContain('author   model claude');
+    expect(show.out).toMatch(/parent   sha256:/);
+    expect(show.out).toContain('rsiMax: { default: 65,');
+  }, 60_000);
+
+  it('submit rejects a file that fails the gates, naming line and rule, and exits 1', async () => {
+    const r = await brain('submit', 'random.ts');
+    expect(r.code).toBe(EXIT.failure);
+    expect(r.err).toMatch(/random\.ts was rejected:\n\s+\d+:\d+ \[ast\//);
+  });
+
+  it('diff shows the changed lines between v001 and v002', async () => {
+    const r = await brain('diff', 'v001', 'v002');
+    expect(r.out).toContain("-     version: 'v001',");
+    expect(r.out).toContain("+     version: 'v002',");
+  });
+
+  it('deploy switches the active strategy and writes the active file; rollback returns to v001', async () => {
+    const d = await brain('deploy', 'v002');
+    expect(d.out).toMatch(/deployed v002 sha256:\w+ to strategy/);
+    expect(readFileSync(join(d.cwd, 'strategy/active/strategy.ts'), 'utf8')).toBe(V002);
+    expect((await brain('list', '--kind', 'strategy')).out).toMatch(/\* +v002/);
+    const r = await brain('rollback');
+    expect(r.out).toMatch(/rolled strategy back to v001/);
+    expect((await brain('list', '--kind', 'strategy')).out).toMatch(/v002 +sha256:\w+ +strategy +rolled_back/);
+  });
+
+  it('an unknown version exits 1 with a hint and an unknown subcommand exits 2 with the usage', async () => {
+    const unknown = await brain('show', 'v999');
+    expect(unknown.code).toBe(EXIT.failure);
+    expect(unknown.err).toContain("no version 'v999'; list them with 'brain strategy list'");
+    const bad = await brain('frobnicate');
+    expect(bad.code).toBe(EXIT.usage);
+    expect(bad.err).toContain('usage: brain strategy <subcommand>');
+  });
+});
