@@ -4,20 +4,10 @@
  * engine result to it. Times are epoch ms (UTC); money is quote currency (USD).
  */
 import type { ExitReason, Pair } from '../contract/index.ts';
+import type { ClosedPosition } from '../trading/portfolio.ts';
 
-export interface ClosedTrade {
-  readonly pair: Pair;
-  readonly entryTime: number;
-  readonly exitTime: number;
-  readonly entryPrice: number;
-  readonly exitPrice: number;
-  readonly quantity: number;
-  /** Entry + exit fees (USD, ≥ 0). */
-  readonly fees: number;
-  /** Cost of slippage versus the reference price, entry + exit (USD, ≥ 0). */
-  readonly slippageCost: number;
-  /** Net P&L after fees and slippage (USD). */
-  readonly pnl: number;
+/** A closed position (src/trading's accounting record) with why it closed. */
+export interface ClosedTrade extends ClosedPosition {
   readonly exitReason: ExitReason;
   /** True when the engine force-closed the trade at the end of the data (reported separately). */
   readonly openAtEnd?: boolean;

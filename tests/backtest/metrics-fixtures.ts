@@ -1,16 +1,6 @@
 /** Deterministic inputs for the metric tests (seeded, no Math.random). */
 import type { ClosedTrade } from '../../src/backtest/metrics.ts';
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/sim/rng.ts';
 
 /** Daily returns: Gaussian noise with a small drift plus rare large jumps (fat tails, skew). */
 export function seededReturns(n: number, seed: number): number[] {
