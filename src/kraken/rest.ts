@@ -69,7 +69,7 @@ export class KrakenRest {
     });
   }
 
-  privateCall<S extends z.ZodType>(method: string, params: Params, schema: S, call: CallOptions = {}): Promise<z.output<S>> {
+  async privateCall<S extends z.ZodType>(method: string, params: Params, schema: S, call: CallOptions = {}): Promise<z.output<S>> {
     const creds = this.opts.credentials;
     if (!creds) {
       throw new KrakenError(`Kraken ${method} needs API credentials; none were configured (set the key and secret in env)`, {

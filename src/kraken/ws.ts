@@ -51,7 +51,8 @@ export class KrakenWs {
         if (frame && (conn?.route(frame) ?? true)) onFrame(frame);
       });
       socket.once('open', () => resolve((conn = new KrakenWs(socket, opts))));
-      socket.once('error', (err) => {
+      // Keep a listener for the socket's whole life: an unhandled 'error' event would crash the process.
+      socket.on('error', (err) => {
         if (!conn) reject(new KrakenError(`WS connect to ${opts.url} failed: ${err.message}`, { kind: 'retryable', code: 'NETWORK', endpoint: 'ws', cause: err }));
       });
       socket.on('close', (code, reason) => conn && onClose(code, reason.toString()));

@@ -93,6 +93,6 @@ describe('REST transport timing and cancellation', () => {
 
   it('refuses a private call without credentials with an auth error', async () => {
     const rest = new KrakenRest({ baseUrl: 'http://127.0.0.1:1', clock: simulatedClock(0) });
-    expect(() => rest.privateCall('Balance', {}, z.unknown())).toThrow(/needs API credentials/);
+    await expect(rest.privateCall('Balance', {}, z.unknown())).rejects.toMatchObject({ kind: 'auth', code: 'NO_CREDENTIALS' });
   });
 });
