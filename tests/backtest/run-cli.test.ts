@@ -1,9 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { backtestsRepo } from '../../src/db/backtests.repo.ts';
 import { openDatabase } from '../../src/db/index.ts';
+import { versionsRepo } from '../../src/db/versions.repo.ts';
+import { Gates } from '../../src/sandbox/gates/index.ts';
 import { fakeIo } from '../cli/fake-io.ts';
 
 const SAMPLE = resolve('data/sample');
@@ -65,5 +67,30 @@ describe('brain data gaps', () => {
     expect(io.out()).toMatch(/ETH\/USD 5m: 7 missing in \d+ gap\(s\)/);
     expect(io.out()).toContain('BTC/USD 5m: no gaps');
     expect(io.out()).toContain('ADA/USD 5m: no candles stored');
+  });
+});
+
+describe('brain backtest --strategy VERSION', () => {
+  it('runs a stored version found by its label and records its id', async () => {
+    const io = fakeIo();
+    const source = readFileSync('strategy/active/strategy.ts', 'utf8');
+    const gated = await new Gates(resolve('.')).run({ kind: 'strategy', source });
+    if (!gated.ok) throw new Error('v001 must pass the gates');
+    const db = openDatabase({ path: join(io.cwd, 'brain.db') });
+    versionsRepo(db).insert({
+      id: 'sha256:v001test', kind: 'strategy', name: 'ema-cross-rsi-volume', label: 'v001', source, sourceSha256: gated.sourceSha256,
+      bundle: gated.bundle, bundleSha256: gated.bundleSha256, parentId: null, authorKind: 'human', authorModel: null, promptSha256: null,
+      createdAt: 0, gateResults: {}, backtestId: null, status: 'deployed',
+    });
+    db.close();
+    const code = await main(['backtest', '--strategy', 'v001', '--data', SAMPLE, '--timeframe', '5m', '--pairs', 'XRP/USD', '--from', '2024-09-10', '--db', 'brain.db', '--out', 'rep'], io);
+    expect(io.out()).toContain('strategy sha256:v001test  backtest id 1');
+    expect(code).toBe(0);
+  });
+
+  it('says what it looked for when the version does not exist', async () => {
+    const io = fakeIo();
+    expect(await main(['backtest', '--strategy', 'v999', '--data', SAMPLE, '--timeframe', '5m', '--db', 'brain.db'], io)).toBe(2);
+    expect(io.err()).toContain('--strategy "v999" is neither a file nor a strategy version id or label');
   });
 });
