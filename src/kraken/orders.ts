@@ -131,11 +131,17 @@ export class OrderApi {
     if (req.type === 'limit' && req.limitPrice === undefined) {
       throw new KrakenError(`limit order ${req.clOrdId} has no limitPrice`, { kind: 'bug', code: 'INVALID_ORDER', endpoint: 'AddOrder' });
     }
+    const volume = table.formatVolume(req.pair, req.volume);
+    // Checked here so the venue never sees (and never rate-counts) an order it must refuse.
+    const problem = table.minimumProblem(req.pair, volume, req.limitPrice ?? 0);
+    if (problem && (req.type === 'limit' || problem.includes('ordermin'))) {
+      throw new KrakenError(`order ${req.clOrdId} refused before sending: ${problem}; size it up or skip it`, { kind: 'rejected', code: 'MINIMUM', endpoint: 'AddOrder' });
+    }
     return {
       pair: table.get(req.pair).altname,
       type: req.side,
       ordertype: req.type,
-      volume: table.formatVolume(req.pair, req.volume),
+      volume,
       price: req.type === 'limit' ? table.formatPrice(req.pair, req.limitPrice!) : undefined,
       oflags: req.postOnly ? 'post' : undefined,
       timeinforce: req.timeInForce,

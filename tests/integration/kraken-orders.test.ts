@@ -38,6 +38,15 @@ describe('orders: placement, lookup and cancel', () => {
     expect(order?.req.volume).toBe(0.3);
   });
 
+  it('refuses below ordermin or costmin before sending anything', async () => {
+    h = await startHarness();
+    const req = await restingBuy();
+    for (const bad of [{ ...req, volume: 0.00001 }, { ...req, limitPrice: 1, volume: 0.1 }]) {
+      await expect(h.drive(h.orders.place(bad))).rejects.toMatchObject({ kind: 'rejected', code: 'MINIMUM' });
+    }
+    expect(venueCopies(req.clOrdId)).toHaveLength(0);
+  });
+
   it('does not send again when lookupFirst finds the order already at the venue', async () => {
     h = await startHarness();
     const req = await restingBuy();
