@@ -239,12 +239,15 @@ class EngineRun {
   }
 }
 
+function validPrice(x: number | undefined): boolean {
+  return x === undefined || (Number.isFinite(x) && x > 0);
+}
+
 function actionCode(d: DecisionInput, p: number, s: number): number {
   const code = INTENT_ACTION_CODES[d.action as keyof typeof INTENT_ACTION_CODES];
   const f = d.sizeFraction ?? 0;
   const sizeOk = d.action === 'close' || (f > 0 && f <= 1);
-  const priceOk = (x: number | undefined) => x === undefined || (Number.isFinite(x) && x > 0);
-  if (code === undefined || !sizeOk || !priceOk(d.stopLoss) || !priceOk(d.takeProfit)) {
+  if (code === undefined || !sizeOk || !validPrice(d.stopLoss) || !validPrice(d.takeProfit)) {
     throw new EngineError('invalid_decision', `decision for pair ${p} at step ${s} is invalid: ${JSON.stringify(d).slice(0, 200)}; return action buy|sell|close|hold, sizeFraction in (0, 1] for buy/sell, positive finite stopLoss/takeProfit`);
   }
   return code;
