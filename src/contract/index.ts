@@ -6,3 +6,4 @@ export * from './strategy.ts';
 export * from './analysis.ts';
 export * from './trading.ts';
 export * from './risk.ts';
+export * from './feed.ts';
