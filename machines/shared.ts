@@ -32,14 +32,14 @@ export const notProvided =
  * `value`/`context` of getPersistedSnapshot(), or the row the `persistState` actor wrote) and the
  * time of the restart, from the clock service.
  */
-export interface Resume<Value extends string, Context> {
+export interface Resume<Value, Context> {
   readonly value: Value;
   readonly context: Context;
   readonly now: number;
 }
 
 /** A record of one durable actor as stored in machine_snapshots. */
-export interface DurableRecord<Value extends string, Context> {
+export interface DurableRecord<Value, Context> {
   readonly value: Value;
   readonly context: Context;
 }
