@@ -28,6 +28,13 @@ const cases: ReadonlyArray<readonly [technique: string, top: string, body: strin
   ['string-literal constructor access', '', "const c = _ctx['constructor'];", 'banned-property'],
   ['arguments.callee', '', 'function f() { return arguments.length; } f();', 'banned-identifier'],
   ['Error.prepareStackTrace hook', '', 'Error.prepareStackTrace = () => 1;', 'banned-property'],
+  ['stack trace of a new Error', '', "const s = new Error('x').stack;", 'banned-property'],
+  ['stack trace of a caught error', '', 'try { JSON.parse("{"); } catch (e) { const s = (e as Error).stack; void s; }', 'banned-property'],
+  ['stack read by string-literal element access', '', "const s = new Error('x')['stack'];", 'banned-property'],
+  ['stack read by destructuring', '', "const { stack } = new Error('x'); void stack;", 'banned-property'],
+  ['Error.captureStackTrace', '', 'const o = {}; Error.captureStackTrace(o);', 'banned-property'],
+  ['Error.stackTraceLimit raised', '', 'Error.stackTraceLimit = 50;', 'banned-property'],
+  ['Temporal.Now clock read', '', 'const t = Temporal.Now.instant();', 'banned-identifier'],
   ['Date.now clock read', '', 'const t = Date.now();', 'banned-member'],
   ['new Date() clock read', '', 'const t = new Date();', 'clock-read'],
   ['Math.random', '', 'const r = Math.random();', 'banned-member'],
@@ -46,6 +53,14 @@ describe('static gates refuse each escape technique', () => {
     if (r.ok) return;
     expect(r.issues.map((i) => i.rule)).toContain(rule);
     expect(r.issues.every((i) => i.line > 0 && i.column > 0)).toBe(true);
+  });
+
+  it('a stack read is reported at its own line and column', async () => {
+    const source = strategyWith('', "const e = new Error('x');\n    const s = e.stack;\n    void s;");
+    const r = await gates.run({ kind: 'strategy', source });
+    const lines = source.split('\n');
+    const line = lines.findIndex((l) => l.includes('e.stack')) + 1;
+    expect(r.ok ? [] : r.issues).toEqual([{ gate: 'ast', rule: 'banned-property', line, column: lines[line - 1]!.indexOf('e.stack') + 1, message: "property 'stack' is not allowed" }]);
   });
 
   it('string-built property access is caught by the number-index type rule', async () => {

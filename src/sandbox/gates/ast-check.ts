@@ -14,13 +14,16 @@ export const BANNED_IDENTIFIERS = new Set([
   'queueMicrotask', 'requestAnimationFrame', 'fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource',
   'Worker', 'SharedWorker', 'BroadcastChannel', 'MessageChannel', 'Deno', 'Bun', 'Symbol', 'arguments',
   'performance', 'crypto', 'console', 'Buffer', 'Promise', 'Intl', 'importScripts', 'postMessage',
-  'structuredClone', 'navigator', 'location', 'caches', 'indexedDB', 'localStorage',
+  'structuredClone', 'navigator', 'location', 'caches', 'indexedDB', 'localStorage', 'Temporal',
 ]);
 
-/** Property names that reach prototypes, engine hooks or callers. */
+/**
+ * Property names that reach prototypes, engine hooks or callers. `stack` and the stack-trace hooks are
+ * here because a trace names the child's per-child temp folder: a path leak and a run-to-run difference.
+ */
 export const BANNED_PROPERTIES = new Set([
   'constructor', '__proto__', 'prototype', 'caller', 'callee', 'prepareStackTrace', 'captureStackTrace',
-  'stackTraceLimit', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+  'stackTraceLimit', 'stack', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
 ]);
 
 const BANNED_MEMBERS: ReadonlyArray<readonly [string, string]> = [
