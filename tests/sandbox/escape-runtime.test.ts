@@ -29,30 +29,78 @@ const probes: ReadonlyArray<readonly [technique: string, body: string, expected:
   ['ArrayBuffer bomb stops at RLIMIT_DATA', 'var keep = []; try { for (var i = 0; i < 64; i++) { var b = new Uint8Array(64 * 1024 * 1024); b.fill(1); keep.push(b); } return "allocated " + keep.length; } catch (e) { return e.name; }', /RangeError/],
 ];
 
+/** One module answering every probe body in one bar (spawn cost paid once); each answer is a string. */
+function probeModule(bodies: readonly string[]): string {
+  const table = bodies.map((body, i) => `function p${i}(bar, ctx) { ${body} }`).join('\n');
+  const calls = bodies.map((_, i) => `p${i}`).join(',');
+  return rawStrategy(`var fs = [${calls}]; var out = []; for (var i = 0; i < fs.length; i++) { var r; try { r = String(fs[i](bar, ctx)); } catch (e) { r = 'threw ' + e; } out.push(r); } return { action: 'hold', probe: out };`, table);
+}
+
+async function probeAnswers(host: StrategyHost): Promise<string[]> {
+  const reply = await oneBar(host);
+  return (reply['decisions'] as Array<{ decision: { probe: string[] } }>)[0]!.decision.probe;
+}
+
 describe('with the static gates off, the child contains each technique', () => {
   let host: StrategyHost;
-  const modules = new Map<string, string>();
+  let answers: Promise<string[]> | undefined;
 
   beforeAll(async () => {
-    // One child answers every probe: onBar dispatches on a counter, so spawn cost is paid once.
-    const table = probes.map(([, body], i) => `function p${i}(bar, ctx) { ${body} }`).join('\n');
-    const calls = probes.map((_, i) => `p${i}`).join(',');
-    host = await startHost(rawStrategy(`var fs = [${calls}]; var out = []; for (var i = 0; i < fs.length; i++) { var r; try { r = String(fs[i](bar, ctx)); } catch (e) { r = 'threw ' + e; } out.push(r); } return { action: 'hold', probe: out };`, table), { versionId: 'escape-rt', limits: { scan: { deadlineMs: 15_000 } } });
-    for (const [i, [technique]] of probes.entries()) modules.set(technique, String(i));
+    host = await startHost(probeModule(probes.map(([, body]) => body)), { versionId: 'escape-rt', limits: { scan: { deadlineMs: 15_000 } } });
   });
   afterAll(() => host.close());
 
-  it.each(probes)('%s', async (technique, _body, expected) => {
-    const reply = await cachedReply(host);
-    const out = ((reply['decisions'] as Array<{ decision: { probe: string[] } }>)[0]!.decision.probe)[Number(modules.get(technique))];
-    expect(out).toMatch(expected);
+  it.each(probes.map((p, i) => [...p, i] as const))('%s', async (_technique, _body, expected, i) => {
+    answers ??= probeAnswers(host);
+    expect((await answers)[i]).toMatch(expected);
+  });
+});
+
+/**
+ * Each child runs from its own mkdtemp folder, so anything that names the script (stack frames,
+ * import.meta, process.argv) is both a host-path leak and a run-to-run difference; clocks are the other
+ * source. Every answer must be free of paths and identical in two fresh children.
+ */
+const sameEverywhere: ReadonlyArray<readonly [technique: string, body: string, expected: RegExp]> = [
+  ['new Error().stack', "return new Error('x').stack;", /^Error: x$/],
+  ['Error.captureStackTrace on a plain object', 'var o = {}; Error.captureStackTrace(o); return o.stack;', /^Error$/],
+  ['stack of a TypeError thrown by the engine', 'try { null.x; } catch (e) { return e.stack; }', /^TypeError: Cannot read properties of null/],
+  ['stack of a SyntaxError thrown by JSON.parse', "try { JSON.parse('{'); } catch (e) { return e.stack; }", /^SyntaxError: /],
+  ['stack of a RangeError from deep recursion', 'function f(n) { return f(n + 1) + 1; } try { f(0); } catch (e) { return e.stack; }', /^RangeError: Maximum call stack size exceeded$/],
+  ['stack of an error thrown inside a Deno web API', "try { new URL('::'); } catch (e) { return e.stack; }", /^TypeError: Invalid URL: '::'$/],
+  ['stack of a DOMException', "return new DOMException('d').stack;", /^Error: d$/],
+  ['Error.stackTraceLimit reassigned', "try { Error.stackTraceLimit = 50; } catch (e) { return e.name + ' ' + new Error('y').stack; } return 'assigned';", /^TypeError Error: y$/],
+  ['Error.stackTraceLimit redefined', "try { Object.defineProperty(Error, 'stackTraceLimit', { value: 50 }); } catch (e) { return e.name + ' ' + new Error('z').stack; } return 'redefined';", /^TypeError Error: z$/],
+  ['Error.prepareStackTrace hook to read call-site file names', "try { Error.prepareStackTrace = function (e, s) { return s.map(function (c) { return c.getFileName(); }).join(); }; } catch (e) { return e.name + ' ' + new Error('w').stack; } return 'hooked';", /^TypeError Error: w$/],
+  ['import.meta emptied (url, filename, dirname, resolve)', 'return JSON.stringify(Object.keys(import.meta)) + typeof import.meta.url + typeof import.meta.resolve;', /^\[\]undefinedundefined$/],
+  ['import.meta cannot be refilled', "try { import.meta.url = 'x'; } catch (e) { return e.name; } return 'refilled';", /^TypeError$/],
+  ['process (argv, cwd, hrtime) removed', 'return typeof process + typeof Buffer + typeof global;', /^undefinedundefinedundefined$/],
+  ['Temporal.Now clock removed', 'return typeof Temporal;', /^undefined$/],
+  ['PerformanceMark clock removed', 'return typeof PerformanceMark + typeof PerformanceMeasure;', /^undefinedundefined$/],
+];
+
+describe('with the static gates off, nothing in the child names its temp folder or differs between children', () => {
+  let first: string[] = [];
+  let second: string[] = [];
+
+  beforeAll(async () => {
+    const bundle = probeModule(sameEverywhere.map(([, body]) => body));
+    const run = async (): Promise<string[]> => {
+      const host = await startHost(bundle, { versionId: 'escape-leak', limits: { scan: { deadlineMs: 15_000 } } });
+      try {
+        return await probeAnswers(host);
+      } finally {
+        await host.close();
+      }
+    };
+    [first, second] = await Promise.all([run(), run()]);
   });
 
-  let cached: Promise<Record<string, unknown>> | undefined;
-  function cachedReply(h: StrategyHost): Promise<Record<string, unknown>> {
-    cached ??= oneBar(h);
-    return cached;
-  }
+  it.each(sameEverywhere.map((p, i) => [...p, i] as const))('%s', (_technique, _body, expected, i) => {
+    expect(first[i]).toMatch(expected);
+    expect(first[i]).not.toMatch(/brain-sbx-|\/tmp\/|file:|ext:/);
+    expect(second[i]).toBe(first[i]);
+  });
 });
 
 describe('with the static gates off, hostile behaviour is stopped by the host', () => {

@@ -2,6 +2,8 @@
  * Runs first inside the Deno child (trusted): captures stdin/stdout, then removes or neuters every
  * global that reaches I/O, the clock, randomness, timers or shared memory, before the untrusted module
  * is evaluated. Code generation from strings is already off (V8 flag set by the host).
+ * Stack traces are cut to zero frames for good: every frame names the child's script, which lives in a
+ * fresh mkdtemp folder per child, so a trace is both a host-path leak and a run-to-run difference.
  */
 export interface ChildIo {
   readSync(buf: Uint8Array): number | null;
@@ -24,6 +26,11 @@ const REMOVED = [
   'removeEventListener', 'onload', 'onunload', 'onbeforeunload', 'onerror', 'onunhandledrejection',
   'structuredClone', 'FileReader', 'Blob', 'File', 'ReadableStream', 'WritableStream', 'TransformStream',
   'CompressionStream', 'DecompressionStream', 'GPU', 'GPUBuffer', 'ImageData', 'ImageBitmap', 'createImageBitmap',
+  // Node compatibility globals: process.argv/cwd name the script's folder, process.hrtime is a clock.
+  'process', 'Buffer', 'global', 'clearImmediate',
+  // Clocks that survive the Date/performance neutering: Temporal.Now and the PerformanceEntry family.
+  'Temporal', 'Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver',
+  'PerformanceObserverEntryList', 'Lock', 'LockManager', 'Storage',
 ];
 
 function neuterClock(g: Record<string, unknown>): void {
@@ -51,6 +58,17 @@ function neuterClock(g: Record<string, unknown>): void {
   });
 }
 
+/**
+ * Zero frames means `err.stack` is only "Name: message" whatever the module does: the limit cannot be
+ * reassigned or redefined, and no prepareStackTrace hook can be installed to receive call sites.
+ * captureStackTrace stays (libraries in the bundle call it) because with zero frames it records none.
+ */
+function hideStackFrames(): void {
+  const locked = (value: unknown): PropertyDescriptor => ({ value, writable: false, enumerable: false, configurable: false });
+  Object.defineProperty(Error, 'stackTraceLimit', locked(0));
+  Object.defineProperty(Error, 'prepareStackTrace', locked(undefined));
+}
+
 export function lockdown(): { io: ChildIo; exit: (code: number) => never } {
   const g = globalThis as unknown as Record<string, unknown>;
   const deno = g['Deno'] as DenoLike;
@@ -68,5 +86,6 @@ export function lockdown(): { io: ChildIo; exit: (code: number) => never } {
     if (name in g) Object.defineProperty(g, name, { value: undefined, writable: false, configurable: false });
   }
   neuterClock(g);
+  hideStackFrames();
   return { io, exit };
 }

@@ -23,7 +23,14 @@ export function runnerBundle(): Promise<string> {
   return runner;
 }
 
+/**
+ * The script is an ES module, so code in it can read `import.meta` (url, filename, dirname, resolve), all
+ * naming the child's per-child temp folder. The runner bundle is an IIFE and cannot reach `import.meta`,
+ * hence this trusted line between the runner and the module: empty it and freeze it.
+ */
+const SEAL_IMPORT_META = ';(function (m) { for (const k of Reflect.ownKeys(m)) delete m[k]; Object.freeze(m); })(import.meta);';
+
 export async function childScript(moduleBundle: string): Promise<string> {
   const head = await runnerBundle();
-  return `${head}\n${moduleBundle}\n;__brainStart(typeof __module === 'undefined' ? undefined : __module);\n`;
+  return `${head}\n${SEAL_IMPORT_META}\n${moduleBundle}\n;__brainStart(typeof __module === 'undefined' ? undefined : __module);\n`;
 }
