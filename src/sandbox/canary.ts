@@ -15,6 +15,12 @@ const BARS = 300;
 
 export type CanaryResult = { ok: true; hash: string } | { ok: false; reason: string };
 
+/** What the canary needs of a host: a seam so the comparison itself can be tested with a scripted fake. */
+export type CanaryHost = Pick<StrategyHost, 'call' | 'close'>;
+export type StartCanaryHost = (opts: StrategyHostOptions) => Promise<CanaryHost>;
+
+const startRealHost: StartCanaryHost = (opts) => StrategyHost.start(opts);
+
 /** Deterministic synthetic candles: two sine waves plus a drift, volume cycling (no randomness, no data files). */
 function fixtureBar(p: number, i: number): number[] {
   const base = 100 * (p + 1);
@@ -24,8 +30,8 @@ function fixtureBar(p: number, i: number): number[] {
   return [1_700_000_000_000 + i * 300_000, open, Math.max(open, close) * 1.002, Math.min(open, close) * 0.998, close, 10 + ((i * 7 + p) % 13)];
 }
 
-async function runStrategyOnce(opts: StrategyHostOptions, setups: PairSetup[]): Promise<string> {
-  const host = await StrategyHost.start({ ...opts, restartBudget: 0 });
+async function runStrategyOnce(start: StartCanaryHost, opts: StrategyHostOptions, setups: PairSetup[]): Promise<string> {
+  const host = await start({ ...opts, restartBudget: 0 });
   try {
     await host.call({ kind: 'init', pairs: setups, historyCap: BARS }, undefined, 'control');
     const hash = createHash('sha256');
@@ -46,8 +52,8 @@ async function runStrategyOnce(opts: StrategyHostOptions, setups: PairSetup[]): 
   }
 }
 
-async function runAnalysisOnce(opts: StrategyHostOptions): Promise<string> {
-  const host = await StrategyHost.start({ ...opts, restartBudget: 0 });
+async function runAnalysisOnce(start: StartCanaryHost, opts: StrategyHostOptions): Promise<string> {
+  const host = await start({ ...opts, restartBudget: 0 });
   try {
     const reply = await host.call({ kind: 'analyze', results: {} }, undefined, 'analyze');
     const report = AnalysisReportSchema.safeParse(reply['report']);
@@ -58,10 +64,10 @@ async function runAnalysisOnce(opts: StrategyHostOptions): Promise<string> {
   }
 }
 
-export async function runCanary(kind: ModuleKind, bundle: string, setups: PairSetup[]): Promise<CanaryResult> {
+export async function runCanary(kind: ModuleKind, bundle: string, setups: PairSetup[], start: StartCanaryHost = startRealHost): Promise<CanaryResult> {
   const opts: StrategyHostOptions = { versionId: 'canary', kind, bundle };
   try {
-    const once = (): Promise<string> => (kind === 'strategy' ? runStrategyOnce(opts, setups.filter((s) => PAIRS.includes(s.pair))) : runAnalysisOnce(opts));
+    const once = (): Promise<string> => (kind === 'strategy' ? runStrategyOnce(start, opts, setups.filter((s) => PAIRS.includes(s.pair))) : runAnalysisOnce(start, opts));
     const a = await once();
     const b = await once();
     return a === b ? { ok: true, hash: a } : { ok: false, reason: `non-deterministic: two runs of the fixture gave ${a.slice(0, 12)} and ${b.slice(0, 12)}` };
