@@ -1,0 +1,342 @@
+/**
+ * The kernel: boots the daemon (store → venue reconciliation → restored children → running), owns
+ * pause/resume, emergency stop and shutdown, and alone routes intents: scanner intent → risk gate with
+ * the breaker level (inv. 3) → a position child for an accepted entry, `position.close` to the open one
+ * for an exit; every verdict is journalled (signals). No entries while paused or the venue is unhealthy
+ * (inv. 5); exits always pass. Children talk to it only by events; its I/O is the named actors below.
+ */
+import { assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import type { Candle, Fill, Intent, Pair, RiskLimits, Timeframe } from '../src/contract/index.ts';
+import { timeframeMs } from '../src/contract/index.ts';
+import type { BreakerLevel } from '../src/trading/breaker.ts';
+import { applyFill, cloneLedger, equityOf, observeEquity, type DayRecord, type Ledger } from '../src/trading/portfolio.ts';
+import type { VenueOrder } from '../src/trading/venue.ts';
+import { positionIdFor, positionOfOrder, routeIntent, type PositionSlot, type RouteSettings } from '../src/daemon/routing.ts';
+import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted, type BreakerRecord } from './breaker.machine.ts';
+import { positionMachine, type PositionEmitted, type PositionRecord, type PositionTimeouts } from './position.machine.ts';
+import { notProvided } from './shared.ts';
+
+export const SUPERVISOR_MACHINE_VERSION = '1';
+
+/** What reconciliation at boot hands over: the venue's rules and fees, the rebuilt ledger, the durable children. */
+export interface BootState {
+  now: number;
+  settings: Omit<RouteSettings, 'limits'>;
+  ledger: Ledger;
+  positions: PositionRecord[];
+  breaker: BreakerRecord | null;
+}
+
+export interface SupervisorInput {
+  limits: RiskLimits;
+  timeframe: Timeframe;
+  positionTimeouts?: Partial<PositionTimeouts>;
+}
+
+/** Commands the journal (signals, fills, daily rows) and the scanners receive. */
+export type JournalCommand =
+  | { type: 'journal.signal'; intent: Intent; outcome: 'acted' | 'rejected'; reason: string | null; clOrdId: string | null; at: number }
+  | { type: 'journal.fill'; fill: Fill }
+  | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } };
+export type ScanCommand = { type: 'scan.candle'; pair: Pair; candle: Candle } | { type: 'scan.portfolio'; ledger: Ledger };
+
+export type SupervisorEvent =
+  | { type: 'scanner.intent'; intent: Intent }
+  | { type: 'scanner.scanned'; candleTime: number; pairs: number; durationMs: number }
+  | { type: 'market.price'; pair: Pair; price: number; time: number }
+  | { type: 'market.candle'; pair: Pair; candle: Candle }
+  | { type: 'venue.fill'; fill: Fill; order: VenueOrder }
+  | { type: 'venue.health'; healthy: boolean; reason: string }
+  | { type: 'supervisor.pause'; by: string }
+  | { type: 'supervisor.resume'; by: string }
+  | { type: 'supervisor.emergencyStop'; by: string }
+  | { type: 'shutdown.requested'; signal: string }
+  | PositionEmitted
+  | BreakerEmitted;
+
+export type SupervisorEmitted =
+  | { type: 'intent.accepted'; intent: Intent; positionId: string; quantity: number; at: number }
+  | { type: 'intent.rejected'; intent: Intent; reason: string; at: number }
+  | { type: 'order.filled'; fill: Fill }
+  | { type: 'portfolio.daily'; day: DayRecord }
+  | { type: 'scan.done'; candleTime: number; durationMs: number }
+  | { type: 'supervisor.alert'; message: string; at: number }
+  | BreakerEmitted
+  | PositionEmitted;
+
+export interface SupervisorContext {
+  limits: RiskLimits;
+  timeframe: Timeframe;
+  positionTimeouts: Partial<PositionTimeouts>;
+  settings: Omit<RouteSettings, 'limits'> | null;
+  now: number;
+  ledger: Ledger;
+  marks: Partial<Record<Pair, number>>;
+  breaker: BreakerLevel;
+  venueHealthy: boolean;
+  slots: PositionSlot[];
+  seq: number;
+  seenTrades: Record<string, true>;
+  boot: BootState | null;
+  error: string | null;
+}
+
+const FOLLOWED = { 'breaker.tripped': 'halted', 'breaker.reduced': 'reducing', 'breaker.resumed': 'active' } as const;
+
+function routeSettings(c: SupervisorContext): RouteSettings {
+  return { ...c.settings!, limits: c.limits };
+}
+
+function errorText(event: EventObject): string {
+  const e = (event as { error?: unknown }).error;
+  return e instanceof Error ? e.message : String(e);
+}
+
+const supervisorSetup = setup({
+  types: {
+    context: {} as SupervisorContext,
+    events: {} as SupervisorEvent,
+    input: {} as SupervisorInput,
+    emitted: {} as SupervisorEmitted,
+  },
+  actors: {
+    position: positionMachine,
+    breaker: breakerMachine,
+    /** Opens the database (migrations) and takes the single-instance lock. */
+    openStore: fromPromise<void, void>(notProvided('supervisor.openStore')),
+    /** Pair rules and fees from the venue, the ledger from the fills, open orders checked by cl_ord_id, durable children loaded. */
+    reconcile: fromPromise<BootState, void>(notProvided('supervisor.reconcile')),
+    /** Market feed: market.price, market.candle (closed), venue.health. */
+    feed: fromCallback<EventObject, void>(notProvided('supervisor.feed')),
+    /** Strategy scans on closed candles: receives ScanCommand, sends scanner.intent / scanner.scanned. */
+    scanning: fromCallback<ScanCommand, void>(notProvided('supervisor.scanning')),
+    /** The venue's fills as they happen: venue.fill. */
+    venueWatch: fromCallback<EventObject, void>(notProvided('supervisor.venueWatch')),
+    /** Writes signals, fills and daily snapshots. */
+    journal: fromCallback<JournalCommand, void>(notProvided('supervisor.journal')),
+    cancelOrders: fromPromise<void, { clOrdIds: string[] }>(notProvided('supervisor.cancelOrders')),
+    /** Closes the database and releases the lock (children have persisted themselves). */
+    closeStore: fromPromise<void, void>(notProvided('supervisor.closeStore')),
+  },
+  guards: {
+    noPositions: ({ context }) => context.slots.length === 0,
+  },
+  actions: {
+    adoptBoot: assign(({ event }) => {
+      const boot = (event as unknown as { output: BootState }).output;
+      return { boot, settings: boot.settings, ledger: boot.ledger, now: boot.now };
+    }),
+    fail: assign({ error: ({ event }) => errorText(event) }),
+    /** Re-spawns the durable children from their rows (spawnChild takes no snapshot: input.resume). */
+    spawnChildren: enqueueActions(({ context: c, enqueue }) => {
+      const b = c.boot!;
+      enqueue.spawnChild('breaker', {
+        id: BREAKER_ACTOR_ID, systemId: BREAKER_ACTOR_ID,
+        input: { limits: c.limits, now: c.now, ...(b.breaker ? { resume: { ...b.breaker, now: c.now } } : {}) },
+      });
+      const slots: PositionSlot[] = [];
+      for (const r of b.positions) {
+        const ctx = r.context;
+        enqueue.spawnChild('position', { id: ctx.positionId, input: { positionId: ctx.positionId, pair: ctx.pair, strategyVersion: ctx.strategyVersion, entry: { quantity: 0, stopLoss: null, takeProfit: null, reason: 'restored' }, now: c.now, resume: { ...r, now: c.now } } });
+        const phase = typeof r.value === 'string' ? 'open' : (Object.keys(r.value)[0] as PositionSlot['phase']);
+        slots.push({ positionId: ctx.positionId, pair: ctx.pair, phase, entryNotional: (ctx.order?.quantity ?? 0) * (c.marks[ctx.pair] ?? ctx.holding?.entryPrice ?? 0) });
+      }
+      enqueue.assign({ slots, boot: null, breaker: b.breaker?.value ?? 'active' });
+    }),
+    route: enqueueActions(({ context: c, event, enqueue }, p: { accepting: string | null }) => {
+      if (event.type !== 'scanner.intent') return;
+      const { intent } = event;
+      if (intent.decision.action === 'hold') return;
+      const accepting = p.accepting ?? (c.venueHealthy ? null : 'venue_unhealthy');
+      const route = routeIntent(intent, { ledger: c.ledger, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries: accepting as never, now: c.now }, routeSettings(c));
+      const journal = (outcome: 'acted' | 'rejected', reason: string | null, clOrdId: string | null) =>
+        enqueue.sendTo('journal', { type: 'journal.signal', intent, outcome, reason, clOrdId, at: c.now } satisfies JournalCommand);
+      if (route.kind === 'reject') {
+        journal('rejected', route.reason, null);
+        enqueue.emit({ type: 'intent.rejected', intent, reason: route.reason, at: c.now });
+        return;
+      }
+      if (route.kind === 'exit') {
+        journal('acted', null, null);
+        enqueue.sendTo(route.positionId, { type: 'position.close', reason: 'signal', time: c.now, quantity: route.quantity });
+        enqueue.emit({ type: 'intent.accepted', intent, positionId: route.positionId, quantity: route.quantity, at: c.now });
+        return;
+      }
+      const o = route.verdict.order;
+      const positionId = positionIdFor(c.now, c.seq);
+      enqueue.spawnChild('position', {
+        id: positionId,
+        input: { positionId, pair: intent.pair, strategyVersion: intent.strategyVersion, now: c.now, timeouts: c.positionTimeouts, entry: { quantity: o.quantity, stopLoss: o.stopLoss, takeProfit: o.takeProfit, reason: intent.decision.reason || 'signal' } },
+      });
+      enqueue.assign({ seq: c.seq + 1, slots: [...c.slots, { positionId, pair: intent.pair, phase: 'pendingEntry', entryNotional: o.notional }] });
+      journal('acted', null, `${positionId}-1`);
+      enqueue.emit({ type: 'intent.accepted', intent, positionId, quantity: o.quantity, at: c.now });
+    }),
+    markPrice: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type !== 'market.price') return;
+      enqueue.assign({ marks: { ...c.marks, [event.pair]: event.price }, now: Math.max(c.now, event.time) });
+      for (const s of c.slots) if (s.pair === event.pair) enqueue.sendTo(s.positionId, event);
+    }),
+    /** A closed candle: mark to market (peak, UTC day roll), tell the breaker, hand the candle to the scanners. */
+    closeCandle: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type !== 'market.candle') return;
+      const now = Math.max(c.now, event.candle.time + timeframeMs(c.timeframe));
+      const marks = { ...c.marks, [event.pair]: event.candle.close };
+      const ledger = cloneLedger(c.ledger);
+      const days = ledger.days.length;
+      observeEquity(ledger, now, equityOf(ledger, (p) => marks[p] ?? ledger.holdings[p]?.entryPrice ?? 0));
+      enqueue.assign({ ledger, marks, now });
+      for (const day of ledger.days.slice(days)) {
+        enqueue.emit({ type: 'portfolio.daily', day });
+        enqueue.sendTo('journal', { type: 'journal.daily', day, ledger: { realizedPnl: ledger.realizedPnl, feesPaid: ledger.feesPaid, peakEquity: ledger.peakEquity } } satisfies JournalCommand);
+      }
+      const view = { equity: ledger.lastEquity, peakEquity: ledger.peakEquity, dayStartEquity: ledger.dayStartEquity, cash: ledger.cash, openPositions: ledger.openCount, pairExposure: 0, totalExposure: 0, heldQuantity: 0, consecutiveLosses: ledger.consecutiveLosses, lastLossAt: ledger.lastLossAt, now };
+      enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'portfolio.updated', view });
+      enqueue.sendTo('scanning', { type: 'scan.portfolio', ledger } satisfies ScanCommand);
+      enqueue.sendTo('scanning', { type: 'scan.candle', pair: event.pair, candle: event.candle } satisfies ScanCommand);
+    }),
+    /** Books a new fill once (by trade id) on the ledger and passes it, with the order's status, to its position. */
+    bookFill: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type !== 'venue.fill' || c.seenTrades[event.fill.tradeId]) return;
+      const { fill, order } = event;
+      const ledger = cloneLedger(c.ledger);
+      applyFill(ledger, fill);
+      enqueue.assign({ ledger, seenTrades: { ...c.seenTrades, [fill.tradeId]: true }, now: Math.max(c.now, fill.time) });
+      enqueue.sendTo('journal', { type: 'journal.fill', fill } satisfies JournalCommand);
+      enqueue.emit({ type: 'order.filled', fill });
+      const id = positionOfOrder(fill.clOrdId);
+      if (!c.slots.some((s) => s.positionId === id)) return;
+      enqueue.sendTo(id, { type: 'order.fill', fill });
+      enqueue.sendTo(id, { type: 'order.update', clOrdId: order.clOrdId, status: order.status, venueOrderId: order.venueOrderId, filledQuantity: order.filledQuantity, time: fill.time });
+    }),
+    followPosition: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type === 'position.opened' || event.type === 'position.exitIncomplete') {
+        enqueue.assign({ slots: c.slots.map((s) => (s.positionId === event.positionId ? { ...s, phase: 'open' as const } : s)) });
+      } else if (event.type === 'position.closed' || event.type === 'position.abandoned') {
+        enqueue.assign({ slots: c.slots.filter((s) => s.positionId !== event.positionId) });
+        if (event.type === 'position.closed') enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'trade.closed', pnl: event.pnl, time: event.at });
+      }
+      enqueue.emit(event as PositionEmitted);
+    }),
+    followBreaker: enqueueActions(({ event, enqueue }) => {
+      const level = FOLLOWED[event.type as keyof typeof FOLLOWED];
+      if (level) enqueue.assign({ breaker: level });
+      enqueue.emit(event as BreakerEmitted);
+    }),
+    setHealth: assign({ venueHealthy: ({ event, context }) => (event.type === 'venue.health' ? event.healthy : context.venueHealthy) }),
+    reportScan: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'scanner.scanned') enqueue.emit({ type: 'scan.done', candleTime: event.candleTime, durationMs: event.durationMs });
+    }),
+    dropFinished: assign({ slots: ({ context, event }) => context.slots.filter((s) => `xstate.done.actor.${s.positionId}` !== event.type) }),
+    alertChildError: enqueueActions(({ context, event, enqueue }) => {
+      enqueue.emit({ type: 'supervisor.alert', message: `${event.type}: ${errorText(event)}`, at: context.now });
+    }),
+    closeAll: enqueueActions(({ context: c, enqueue }) => {
+      enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.halt', by: 'emergency', time: c.now });
+      for (const s of c.slots) enqueue.sendTo(s.positionId, { type: 'position.close', reason: 'emergency', time: c.now });
+    }),
+    stopChildren: enqueueActions(({ context: c, enqueue }) => {
+      for (const s of c.slots) enqueue.stopChild(s.positionId);
+      enqueue.stopChild(BREAKER_ACTOR_ID);
+    }),
+  },
+});
+
+const journalled = { 'venue.fill': { actions: 'bookFill' } } as const;
+
+export const supervisorMachine = supervisorSetup.createMachine({
+  id: 'supervisor',
+  initial: 'booting',
+  context: ({ input }) => ({
+    limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
+    ledger: { initialCash: 0, cash: 0, holdings: {}, openCount: 0, realizedPnl: 0, feesPaid: 0, slippagePaid: 0, peakEquity: 0, lastEquity: 0, day: Number.NaN, dayStartEquity: 0, days: [], consecutiveLosses: 0, lastLossAt: Number.NaN },
+    marks: {}, breaker: 'active', venueHealthy: true, slots: [], seq: 0, seenTrades: {}, boot: null, error: null,
+  }),
+  invoke: [
+    { id: 'journal', src: 'journal' },
+    { id: 'venueWatch', src: 'venueWatch' },
+  ],
+  on: {
+    ...journalled,
+    'position.*': { actions: 'followPosition' },
+    'breaker.*': { actions: 'followBreaker' },
+    'xstate.done.actor.*': { actions: 'dropFinished' },
+    'xstate.error.actor.*': { actions: 'alertChildError' },
+    'market.price': { actions: 'markPrice' },
+    'venue.health': { actions: 'setHealth' },
+  },
+  states: {
+    booting: {
+      description: 'Store opened and locked, then the venue reconciled (orders by cl_ord_id, balances, fills), then the durable children restored.',
+      initial: 'openingStore',
+      states: {
+        openingStore: {
+          description: 'Opens the database (migrations) and takes the PID lock: a second daemon stops here.',
+          invoke: { src: 'openStore', onDone: 'reconciling', onError: { target: '#supervisor.failed', actions: 'fail' } },
+        },
+        reconciling: {
+          description: "Asks the venue about every order not final in our table and rebuilds the ledger from the fills: the venue's word wins.",
+          invoke: { src: 'reconcile', onDone: { target: 'restoring', actions: 'adoptBoot' }, onError: { target: '#supervisor.failed', actions: 'fail' } },
+        },
+        restoring: {
+          description: 'Re-spawns the breaker and every open position from their persisted rows, through their resuming states.',
+          entry: 'spawnChildren',
+          always: '#supervisor.running',
+        },
+      },
+      on: { 'shutdown.requested': '#supervisor.shuttingDown' },
+    },
+    running: {
+      description: 'Feed and scanners live; intents routed through the risk gate. Paused: exits still managed, no new entries.',
+      invoke: [{ id: 'feed', src: 'feed' }, { id: 'scanning', src: 'scanning' }],
+      initial: 'trading',
+      states: {
+        trading: {
+          description: 'Entries and exits both routed.',
+          on: {
+            'scanner.intent': { actions: { type: 'route', params: { accepting: null } } },
+            'supervisor.pause': 'paused',
+          },
+        },
+        paused: {
+          description: 'New entries refused with reason "paused"; exits, SL/TP and fills still handled.',
+          on: {
+            'scanner.intent': { actions: { type: 'route', params: { accepting: 'paused' } } },
+            'supervisor.resume': 'trading',
+          },
+        },
+      },
+      on: {
+        'market.candle': { actions: 'closeCandle' },
+        'scanner.scanned': { actions: 'reportScan' },
+        'supervisor.emergencyStop': 'emergencyStop',
+        'shutdown.requested': 'shuttingDown',
+      },
+    },
+    emergencyStop: {
+      description: 'Halts the breaker, cancels working entry orders and market-closes every position; halted once every position has closed (fills verified by each position).',
+      entry: 'closeAll',
+      invoke: [
+        { id: 'feed', src: 'feed' },
+        {
+          src: 'cancelOrders',
+          input: ({ context }) => ({ clOrdIds: context.slots.filter((s) => s.phase === 'pendingEntry').map((s) => `${s.positionId}-1`) }),
+          onError: { actions: 'alertChildError' },
+        },
+      ],
+      always: { guard: 'noPositions', target: 'halted' },
+      on: { 'shutdown.requested': 'shuttingDown' },
+    },
+    halted: {
+      description: 'Flat and halted: no scanning, no orders, until an operator resumes.',
+      on: { 'supervisor.resume': 'running', 'shutdown.requested': 'shuttingDown' },
+    },
+    shuttingDown: {
+      description: 'Scanners and feed stopped (left running); children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
+      entry: 'stopChildren',
+      invoke: { src: 'closeStore', onDone: 'stopped', onError: { target: 'stopped', actions: 'fail' } },
+    },
+    stopped: { type: 'final', description: 'Clean exit.' },
+    failed: { type: 'final', description: 'Boot failed (store, lock or reconciliation): nothing was traded.' },
+  },
+});

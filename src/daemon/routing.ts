@@ -1,0 +1,106 @@
+/**
+ * The supervisor's pure decisions (DESIGN inv. 3): the risk view of a pair from the daemon's ledger and
+ * its working positions, and the verdict on one scanner intent. No clock, no I/O: the machine calls
+ * these from assign/enqueueActions, the bench calls them directly.
+ */
+import type { FeeRates, Intent, Pair, PairRules, RiskLimits } from '../contract/index.ts';
+import type { BreakerLevel, RiskView } from '../trading/breaker.ts';
+import { riskViewOf, type Ledger, type PendingBuys } from '../trading/portfolio.ts';
+import { evaluateIntent, type RiskVerdict } from '../trading/risk.ts';
+
+export type PositionPhase = 'pendingEntry' | 'open' | 'pendingExit';
+
+/** What the supervisor keeps about each live position child (its own state stays in the child). */
+export interface PositionSlot {
+  readonly positionId: string;
+  readonly pair: Pair;
+  phase: PositionPhase;
+  /** Notional of the entry order while it is working (reserves cash and exposure). */
+  readonly entryNotional: number;
+}
+
+export interface RouteSettings {
+  readonly limits: RiskLimits;
+  readonly rules: Partial<Record<Pair, PairRules>>;
+  readonly fees: Partial<Record<Pair, FeeRates>>;
+  readonly fallbackFees: FeeRates;
+  readonly slippage: number;
+}
+
+/** Why the supervisor refused an intent before (or instead of) the risk gate. */
+export type RouteRefusal = 'paused' | 'venue_unhealthy' | 'position_working' | 'unknown_pair' | 'no_price';
+
+export type Route =
+  | { kind: 'enter'; verdict: Extract<RiskVerdict, { verdict: 'accept' }> }
+  | { kind: 'exit'; positionId: string; quantity: number }
+  | { kind: 'reject'; reason: string };
+
+export function pendingBuysOf(slots: readonly PositionSlot[], ledger: Ledger, costFraction: number): PendingBuys {
+  const pending = slots.filter((s) => s.phase === 'pendingEntry');
+  const byPair = new Map<Pair, number>();
+  for (const s of pending) byPair.set(s.pair, (byPair.get(s.pair) ?? 0) + s.entryNotional);
+  const totalNotional = pending.reduce((sum, s) => sum + s.entryNotional, 0);
+  return {
+    reservedCash: totalNotional * (1 + costFraction),
+    totalNotional,
+    newPositions: pending.filter((s) => !ledger.holdings[s.pair]).length,
+    notionalOf: (pair) => byPair.get(pair) ?? 0,
+  };
+}
+
+export function riskViewFor(ledger: Ledger, slots: readonly PositionSlot[], marks: Partial<Record<Pair, number>>, pair: Pair, now: number, s: RouteSettings): RiskView {
+  const fees = s.fees[pair] ?? s.fallbackFees;
+  const markOf = (p: Pair) => marks[p] ?? ledger.holdings[p]?.entryPrice ?? 0;
+  return riskViewOf(ledger, pair, now, markOf, pendingBuysOf(slots, ledger, fees.taker + s.slippage));
+}
+
+export interface RouteState {
+  readonly ledger: Ledger;
+  readonly slots: readonly PositionSlot[];
+  readonly marks: Partial<Record<Pair, number>>;
+  readonly breaker: BreakerLevel;
+  readonly acceptingEntries: RouteRefusal | null;
+  readonly now: number;
+}
+
+/**
+ * One intent → enter (risk-accepted entry), exit (the pair's open position), or a reject with the reason.
+ * Exits bypass pause and health (inv. 3, 5: only new entries stop); a pair with a working order waits.
+ */
+export function routeIntent(intent: Intent, st: RouteState, s: RouteSettings): Route {
+  const action = intent.decision.action;
+  if (action === 'hold') return { kind: 'reject', reason: 'hold' };
+  const rules = s.rules[intent.pair];
+  if (!rules) return { kind: 'reject', reason: 'unknown_pair' };
+  const slot = st.slots.find((p) => p.pair === intent.pair);
+  if (action === 'buy') {
+    if (st.acceptingEntries) return { kind: 'reject', reason: st.acceptingEntries };
+    if (slot) return { kind: 'reject', reason: 'position_working' };
+  } else if (!slot || slot.phase !== 'open') {
+    return { kind: 'reject', reason: slot ? 'position_working' : 'no_position' };
+  }
+  const view = riskViewFor(st.ledger, st.slots, st.marks, intent.pair, st.now, s);
+  const verdict = evaluateIntent(
+    {
+      pair: intent.pair, action, sizeFraction: intent.decision.sizeFraction, refPrice: intent.refPrice,
+      stopLoss: intent.decision.stopLoss ?? null, takeProfit: intent.decision.takeProfit ?? null,
+    },
+    view,
+    { limits: s.limits, rules, fees: s.fees[intent.pair] ?? s.fallbackFees, slippage: s.slippage },
+    st.breaker,
+  );
+  if (verdict.verdict === 'reject') return { kind: 'reject', reason: verdict.reason };
+  if (action === 'buy') return { kind: 'enter', verdict };
+  return { kind: 'exit', positionId: slot!.positionId, quantity: verdict.order.quantity };
+}
+
+/** Short, unique across restarts (the time moves on), and ≤ 15 chars so cl_ord_ids fit Kraken's 18. */
+export function positionIdFor(now: number, seq: number): string {
+  return `P${Math.floor(now / 1000).toString(36)}${seq.toString(36)}`.slice(0, 15);
+}
+
+/** The position a cl_ord_id belongs to: cl_ord_ids are `${positionId}-${n}`. */
+export function positionOfOrder(clOrdId: string): string {
+  const i = clOrdId.lastIndexOf('-');
+  return i < 0 ? clOrdId : clOrdId.slice(0, i);
+}

@@ -1,0 +1,122 @@
+/**
+ * Fixtures for supervisor tests: every I/O actor replaced by a fake that records what it was asked,
+ * a fake venue that acks every order, callbacks that let a test play the feed, the scanners and the
+ * venue's fills, a SimulatedClock, and the emitted log.
+ */
+import { afterEach } from 'vitest';
+import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
+import { breakerMachine } from '../../machines/breaker.machine.ts';
+import { positionMachine, type OrderSpec, type QueryOutput } from '../../machines/position.machine.ts';
+import type { StoreInput } from '../../machines/shared.ts';
+import { supervisorMachine, type BootState, type JournalCommand, type ScanCommand, type SupervisorEmitted, type SupervisorEvent } from '../../machines/supervisor.machine.ts';
+import type { Fill, Intent, Pair, Side } from '../../src/contract/index.ts';
+import { RiskLimitsSchema, type RiskLimits } from '../../src/contract/risk.ts';
+import { createLedger } from '../../src/trading/portfolio.ts';
+import type { OrderAck, VenueOrder } from '../../src/trading/venue.ts';
+
+export const T0 = Date.UTC(2025, 0, 6, 12);
+export const PAIRS: Pair[] = ['BTC/USD', 'ETH/USD'];
+
+export function bootState(over: Partial<BootState> = {}): BootState {
+  const rules = Object.fromEntries(PAIRS.map((pair) => [pair, { pair, tickSize: 0.01, priceDecimals: 2, lotDecimals: 8, orderMin: 0.0001, costMin: 0.5 }]));
+  return {
+    now: T0,
+    settings: { rules, fees: {}, fallbackFees: { maker: 0.0025, taker: 0.004 }, slippage: 0.0005 },
+    ledger: createLedger(10_000), positions: [], breaker: null, ...over,
+  };
+}
+
+export function intentOf(pair: Pair, action: Intent['decision']['action'], refPrice: number, sizeFraction = 0.1): Intent {
+  return { pair, candleTime: T0, refPrice, strategyVersion: 'v001', decision: { action, sizeFraction, reason: 'test' } };
+}
+
+const started: Actor<typeof supervisorMachine>[] = [];
+afterEach(() => {
+  for (const a of started.splice(0)) a.stop();
+});
+
+export interface Options {
+  boot?: BootState | Error;
+  limits?: Partial<RiskLimits>;
+}
+
+export function startSupervisor(opts: Options = {}) {
+  const clock = new SimulatedClock();
+  clock.set(T0);
+  const calls: string[] = [];
+  const journal: JournalCommand[] = [];
+  const scans: ScanCommand[] = [];
+  const sent = new Map<string, OrderSpec>();
+  const waiters: Array<() => void> = [];
+  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; scanner?: (e: SupervisorEvent) => void } = {};
+  const position = positionMachine.provide({
+    actors: {
+      recordIntent: fromPromise<{ at: number }, OrderSpec>(async ({ input }) => {
+        calls.push(`recordIntent ${input.clOrdId} ${input.side}`);
+        return { at: clock.now() };
+      }),
+      submitOrder: fromPromise<{ at: number; ack: OrderAck }, OrderSpec>(async ({ input }) => {
+        calls.push(`submitOrder ${input.clOrdId} ${input.side}`);
+        sent.set(input.clOrdId, input);
+        for (const w of waiters.splice(0)) w();
+        return { at: clock.now(), ack: { clOrdId: input.clOrdId, venueOrderId: `V-${input.clOrdId}`, status: 'open', reason: null } };
+      }),
+      queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(async () => ({ at: clock.now(), order: null })),
+      persistState: fromCallback<EventObject, StoreInput>(() => undefined),
+    },
+  });
+  const machine = supervisorMachine.provide({
+    actors: {
+      position,
+      breaker: breakerMachine.provide({ actors: { persistState: fromCallback<EventObject, StoreInput>(() => undefined) } }),
+      openStore: fromPromise<void, void>(async () => void calls.push('openStore')),
+      reconcile: fromPromise<BootState, void>(async () => {
+        calls.push('reconcile');
+        if (opts.boot instanceof Error) throw opts.boot;
+        return opts.boot ?? bootState();
+      }),
+      feed: fromCallback<EventObject, void>(({ sendBack }) => {
+        port.feed = sendBack as (e: SupervisorEvent) => void;
+        return () => void calls.push('feed stopped');
+      }),
+      scanning: fromCallback<ScanCommand, void>(({ sendBack, receive }) => {
+        port.scanner = sendBack as (e: SupervisorEvent) => void;
+        receive((c) => scans.push(c));
+        return () => void calls.push('scanning stopped');
+      }),
+      venueWatch: fromCallback<EventObject, void>(({ sendBack }) => {
+        port.venue = sendBack as (e: SupervisorEvent) => void;
+      }),
+      journal: fromCallback<JournalCommand, void>(({ receive }) => receive((c) => journal.push(c))),
+      cancelOrders: fromPromise<void, { clOrdIds: string[] }>(async ({ input }) => void calls.push(`cancelOrders ${input.clOrdIds.join(',')}`)),
+      closeStore: fromPromise<void, void>(async () => void calls.push('closeStore')),
+    },
+  });
+  const limits = RiskLimitsSchema.parse(opts.limits ?? {});
+  const actor = createActor(machine, { input: { limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 } }, clock });
+  const emitted: SupervisorEmitted[] = [];
+  actor.on('*', (e) => emitted.push(e));
+  actor.start();
+  started.push(actor);
+
+  let trade = 0;
+  /** The venue fills the whole order `clOrdId` at `price`. */
+  const fill = (clOrdId: string, price: number) => {
+    const spec = sent.get(clOrdId);
+    if (!spec) throw new Error(`no order ${clOrdId} was sent`);
+    trade += 1;
+    const f: Fill = { tradeId: `T${trade}`, clOrdId, pair: spec.pair, side: spec.side as Side, price, quantity: spec.quantity, fee: price * spec.quantity * 0.004, liquidity: 'taker', time: clock.now() };
+    const order: VenueOrder = { clOrdId, venueOrderId: `V-${clOrdId}`, status: 'filled', filledQuantity: spec.quantity, fills: [f] };
+    port.venue!({ type: 'venue.fill', fill: f, order });
+    return f;
+  };
+  const running = () => waitFor(actor, (s) => s.matches('running'));
+  const children = () => Object.keys(actor.getSnapshot().children);
+  /** Resolves once an order of `side` has reached the venue (sends happen inside position children). */
+  const sentOrder = async (side: Side): Promise<OrderSpec[]> => {
+    const ofSide = () => [...sent.values()].filter((o) => o.side === side);
+    while (ofSide().length === 0) await new Promise<void>((resolve) => waiters.push(resolve));
+    return ofSide();
+  };
+  return { actor, clock, calls, journal, scans, emitted, port, fill, running, children, sentOrder, sent };
+}

@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import { waitFor } from 'xstate';
+import { bootState, intentOf, startSupervisor, T0 } from './supervisor.fixtures.ts';
+
+const candle = (close: number, time = T0) => ({ time, open: close, high: close, low: close, close, volume: 1 });
+
+describe('supervisor boot', () => {
+  it('boots in order: store, then venue reconciliation, then the breaker spawned, then running', async () => {
+    const s = startSupervisor();
+    await s.running();
+    expect(s.calls.slice(0, 2)).toEqual(['openStore', 'reconcile']);
+    expect(s.children()).toContain('breaker');
+    expect(s.actor.getSnapshot().value).toEqual({ running: 'trading' });
+  });
+
+  it('a failed reconciliation ends in failed with the reason and trades nothing', async () => {
+    const s = startSupervisor({ boot: new Error('venue unreachable') });
+    await waitFor(s.actor, (x) => x.status === 'done');
+    expect(s.actor.getSnapshot().value).toBe('failed');
+    expect(s.actor.getSnapshot().context.error).toContain('venue unreachable');
+    expect(s.calls).not.toContain('feed stopped');
+  });
+
+  it('re-spawns a persisted open position through its resuming state', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.feed!({ type: 'market.price', pair: 'BTC/USD', price: 100, time: T0 });
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    const [buy] = await s.sentOrder('buy');
+    s.fill(buy!.clOrdId, 100);
+    const child = s.actor.getSnapshot().children[buy!.positionId]!;
+    await waitFor(child, (x) => x.value === 'open');
+    const record = { value: 'open', context: (child.getSnapshot() as { context: never }).context };
+    const again = startSupervisor({ boot: bootState({ positions: [record] }) });
+    await again.running();
+    expect(again.children()).toContain(buy!.positionId);
+    expect(again.actor.getSnapshot().context.slots).toMatchObject([{ positionId: buy!.positionId, phase: 'open' }]);
+  });
+});
+
+describe('supervisor intent routing', () => {
+  it('an accepted buy spawns one position whose entry is recorded before it is sent, journalled as acted', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    const [buy] = await s.sentOrder('buy');
+    expect(s.calls.indexOf(`recordIntent ${buy!.clOrdId} buy`)).toBeLessThan(s.calls.indexOf(`submitOrder ${buy!.clOrdId} buy`));
+    expect(s.journal).toContainEqual(expect.objectContaining({ type: 'journal.signal', outcome: 'acted', clOrdId: buy!.clOrdId }));
+    expect(buy!.quantity * 100).toBeCloseTo(1_000, 0);
+  });
+
+  it('a fill is booked once on the ledger, journalled, and opens the position', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('ETH/USD', 'buy', 50) });
+    const [buy] = await s.sentOrder('buy');
+    const f = s.fill(buy!.clOrdId, 50);
+    s.port.venue!({ type: 'venue.fill', fill: f, order: { clOrdId: f.clOrdId, venueOrderId: null, status: 'filled', filledQuantity: f.quantity, fills: [f] } });
+    await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
+    expect(s.actor.getSnapshot().context.ledger.holdings['ETH/USD']?.quantity).toBeCloseTo(f.quantity);
+    expect(s.journal.filter((c) => c.type === 'journal.fill')).toHaveLength(1);
+  });
+
+  it('a sell signal closes the open position and the closed trade reaches the breaker', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    const [buy] = await s.sentOrder('buy');
+    s.fill(buy!.clOrdId, 100);
+    await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'close', 90) });
+    const [sell] = await s.sentOrder('sell');
+    s.fill(sell!.clOrdId, 90);
+    await waitFor(s.actor, (x) => x.context.slots.length === 0);
+    expect(s.emitted.some((e) => e.type === 'position.closed' && e.pnl < 0)).toBe(true);
+    const breaker = s.actor.getSnapshot().children['breaker']!.getSnapshot() as { context: { consecutiveLosses: number } };
+    expect(breaker.context.consecutiveLosses).toBe(1);
+  });
+
+  it('while paused an entry is rejected with reason "paused" and recorded', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.actor.send({ type: 'supervisor.pause', by: 'test' });
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    expect(s.journal).toContainEqual(expect.objectContaining({ outcome: 'rejected', reason: 'paused' }));
+    expect(s.sent.size).toBe(0);
+  });
+
+  it('inv. 3: with the breaker halted an entry is refused but a close of an open position passes', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    const [buy] = await s.sentOrder('buy');
+    s.fill(buy!.clOrdId, 100);
+    await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
+    s.actor.getSnapshot().children['breaker']!.send({ type: 'breaker.halt', by: 'test', time: T0 });
+    await waitFor(s.actor, (x) => x.context.breaker === 'halted');
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('ETH/USD', 'buy', 50) });
+    expect(s.journal).toContainEqual(expect.objectContaining({ outcome: 'rejected', reason: 'breaker_halted' }));
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'close', 101) });
+    expect(await s.sentOrder('sell')).toHaveLength(1);
+  });
+
+  it('inv. 5: no entries while the venue is unhealthy', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.feed!({ type: 'venue.health', healthy: false, reason: 'public feed down' });
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    expect(s.journal).toContainEqual(expect.objectContaining({ outcome: 'rejected', reason: 'venue_unhealthy' }));
+  });
+
+  it('a closed candle goes to the scanners and a UTC day roll emits the daily snapshot', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.feed!({ type: 'market.candle', pair: 'BTC/USD', candle: candle(100) });
+    s.port.feed!({ type: 'market.candle', pair: 'BTC/USD', candle: candle(101, T0 + 86_400_000) });
+    expect(s.scans.filter((c) => c.type === 'scan.candle')).toHaveLength(2);
+    expect(s.emitted.filter((e) => e.type === 'portfolio.daily')).toHaveLength(1);
+    expect(s.journal.some((c) => c.type === 'journal.daily')).toBe(true);
+  });
+});
+
+describe('supervisor stop paths', () => {
+  it('emergency stop halts the breaker, cancels working entries, closes every position, then halts', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    const [buy] = await s.sentOrder('buy');
+    s.fill(buy!.clOrdId, 100);
+    await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
+    s.actor.send({ type: 'supervisor.emergencyStop', by: 'test' });
+    const [sell] = await s.sentOrder('sell');
+    expect(s.actor.getSnapshot().value).toBe('emergencyStop');
+    s.fill(sell!.clOrdId, 99);
+    await waitFor(s.actor, (x) => x.matches('halted'));
+    expect(s.actor.getSnapshot().context.breaker).toBe('halted');
+    expect(s.calls).toContain('cancelOrders ');
+  });
+
+  it('shutdown stops feed and scanners, stops the children, closes the store, and ends stopped', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.actor.send({ type: 'shutdown.requested', signal: 'SIGTERM' });
+    await waitFor(s.actor, (x) => x.status === 'done');
+    expect(s.actor.getSnapshot().value).toBe('stopped');
+    expect(s.calls).toEqual(expect.arrayContaining(['feed stopped', 'scanning stopped', 'closeStore']));
+    expect(s.children()).not.toContain('breaker');
+  });
+});
