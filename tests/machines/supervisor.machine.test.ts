@@ -29,8 +29,8 @@ describe('supervisor boot', () => {
     const [buy] = await s.sentOrder('buy');
     s.fill(buy!.clOrdId, 100);
     const child = s.actor.getSnapshot().children[buy!.positionId]!;
-    await waitFor(child, (x) => x.value === 'open');
-    const record = { value: 'open', context: (child.getSnapshot() as { context: never }).context };
+    await waitFor(child, (x) => (x as unknown as { value: unknown }).value === 'open');
+    const record = { value: 'open', context: (child.getSnapshot() as unknown as { context: never }).context };
     const again = startSupervisor({ boot: bootState({ positions: [record] }) });
     await again.running();
     expect(again.children()).toContain(buy!.positionId);
