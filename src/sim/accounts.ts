@@ -1,6 +1,8 @@
 /**
  * Simulated accounts: balances keyed by Kraken asset id (ZUSD, XXBT), holds reserved by open orders,
- * the trades made, and the 30-day USD volume that picks the fee tier (§11).
+ * the trades made, and the 30-day USD volume that picks the fee tier (§11). Suffixed holdings
+ * (`XXBT.F`, `ETH2.S`, `USD.M`: earn/staking/margin wallets, §2) live in a map of their own so that no
+ * hold, fill or TradeBalance figure can ever reach them; only Balance/BalanceEx show them.
  */
 import { assetById, FEES_MAKER, FEES_TAKER, feePercent } from './pairs.ts';
 
@@ -10,7 +12,7 @@ export interface SimAccount {
   key: string;
   /** base64, as Kraken issues it. */
   secret: string;
-  /** Kraken asset ids: { ZUSD: '10000', XXBT: '0' }. */
+  /** Kraken asset ids: { ZUSD: '10000', XXBT: '0' }, plus suffixed non-spot ids like 'XXBT.F': '0.5'. */
   balances: Record<string, string>;
   tier?: Tier;
 }
@@ -39,9 +41,14 @@ export interface SimTrade {
 }
 
 const MONTH_MS = 30 * 86_400_000;
+/** `<asset>.<wallet letter(s)>`; the asset part need not be a spot asset (`ETH2.S`). */
+const SUFFIXED_ID = /^[A-Z0-9]+\.[A-Z]+$/;
 
 export class AccountState {
+  /** Spot balances: the only ones orders hold, fills move and TradeBalance values. */
   readonly balances = new Map<string, number>();
+  /** Suffixed earn/staking/margin holdings, fixed for the life of the sim. */
+  readonly suffixed = new Map<string, number>();
   readonly holds = new Map<string, number>();
   readonly trades: SimTrade[] = [];
   readonly tier: Tier;
@@ -49,8 +56,9 @@ export class AccountState {
   constructor(readonly key: string, init: Record<string, string>, tier: Tier | undefined) {
     this.tier = tier ?? 'intermediate';
     for (const [asset, amount] of Object.entries(init)) {
-      if (!assetById(asset)) throw new Error(`sim account ${key}: unknown asset id "${asset}"; use Kraken ids like ZUSD, XXBT, XETH, SOL, XXDG`);
-      this.balances.set(asset, Number(amount));
+      if (SUFFIXED_ID.test(asset)) this.suffixed.set(asset, Number(amount));
+      else if (assetById(asset)) this.balances.set(asset, Number(amount));
+      else throw new Error(`sim account ${key}: unknown asset id "${asset}"; use Kraken ids like ZUSD, XXBT, XETH, SOL, XXDG, or a suffixed wallet id like XXBT.F`);
     }
   }
 

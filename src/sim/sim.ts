@@ -50,7 +50,7 @@ export interface SimOptions {
 export interface SimEngineView {
   orders(key?: string): SimOrder[];
   trades(key?: string): SimTrade[];
-  /** Balance and hold per REST asset id. */
+  /** Spot balance and hold per REST asset id (suffixed wallets are not spot and are left out). */
   balances(key?: string): Record<string, { balance: number; hold: number }>;
 }
 

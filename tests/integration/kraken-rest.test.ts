@@ -3,6 +3,7 @@ import { KrakenClient } from '../../src/kraken/client.ts';
 import { KrakenError } from '../../src/kraken/errors.ts';
 import { fetchCandles } from '../../src/kraken/ohlc.ts';
 import { BalanceSchema } from '../../src/kraken/schemas.ts';
+import { SIM_TEST_ACCOUNT } from '../../src/sim/index.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';
 
 let h: Harness;
@@ -82,7 +83,11 @@ describe('Kraken REST client against the simulator', () => {
     expect(tooOld.candles).toHaveLength(719);
   });
 
-  // The simulator refuses suffixed asset ids (XXBT.F, USD.M) in account balances; the split itself is
-  // unit-tested in tests/kraken/pairs.test.ts.
-  it.todo('separates suffixed earn/staking balances served by the simulator from spendable spot (sim: no suffixed balances yet)');
+  it('keeps suffixed earn/staking/margin balances served by the simulator out of spendable spot', async () => {
+    const balances = { ZUSD: '1000', XXBT: '0.5', 'XXBT.F': '2', 'ETH2.S': '3', 'USD.M': '500' };
+    h = await startHarness({ sim: { accounts: [{ ...SIM_TEST_ACCOUNT, balances }] } });
+    const b = await h.drive(h.client.balances());
+    expect(b.spot).toEqual({ USD: { total: 1000, available: 1000 }, BTC: { total: 0.5, available: 0.5 } });
+    expect(b.locked).toEqual({ 'XXBT.F': 2, 'ETH2.S': 3, 'USD.M': 500 });
+  });
 });

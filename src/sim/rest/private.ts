@@ -2,6 +2,7 @@
  * REST v0 private endpoints (§6). Each handler runs after authentication and the rate counter; the
  * account exists. Order placement and cancels go through the shared matching engine.
  */
+import type { AccountState } from '../accounts.ts';
 import type { SimContext } from '../context.ts';
 import { fixed, rfc3339Seconds } from '../format.ts';
 import { parseRestOrder } from '../orders.ts';
@@ -14,7 +15,13 @@ import { resolvePairs } from './public.ts';
 export type PrivateHandler = (ctx: SimContext, key: string, f: URLSearchParams) => RestResult;
 
 const PAGE = 50;
-const decimalsOf = (asset: string) => assetById(asset)?.decimals ?? 8;
+/** A suffixed id (`USD.M`) prints with its underlying asset's decimals when the sim knows that asset. */
+const decimalsOf = (asset: string) => (assetById(asset) ?? assetByName(asset.split('.')[0]!))?.decimals ?? 8;
+
+/** What Balance/BalanceEx list: spot assets, then the suffixed wallets exactly as Kraken names them (§2). */
+function listedBalances(acc: AccountState): [string, number][] {
+  return [...acc.balances, ...acc.suffixed];
+}
 
 function filterOrders(ctx: SimContext, key: string, f: URLSearchParams, open: boolean) {
   const userref = f.get('userref');
@@ -44,16 +51,17 @@ function feeInfo(table: typeof FEES_TAKER, volume: number): Record<string, strin
 export const privateHandlers: Record<string, PrivateHandler> = {
   Balance: (ctx, key) => {
     const acc = ctx.engine.account(key)!;
-    return ok(Object.fromEntries([...acc.balances].map(([a, v]) => [a, fixed(v, decimalsOf(a))])));
+    return ok(Object.fromEntries(listedBalances(acc).map(([a, v]) => [a, fixed(v, decimalsOf(a))])));
   },
   BalanceEx: (ctx, key) => {
     const acc = ctx.engine.account(key)!;
-    return ok(Object.fromEntries([...acc.balances].map(([a, v]) => [a, { balance: fixed(v, decimalsOf(a)), hold_trade: fixed(acc.hold(a), decimalsOf(a)) }])));
+    return ok(Object.fromEntries(listedBalances(acc).map(([a, v]) => [a, { balance: fixed(v, decimalsOf(a)), hold_trade: fixed(acc.hold(a), decimalsOf(a)) }])));
   },
   TradeBalance: (ctx, key, f) => {
     const asset = assetByName(f.get('asset') ?? 'ZUSD');
     if (!asset) return fail('EQuery:Unknown asset');
     const acc = ctx.engine.account(key)!;
+    // Spot only: suffixed earn/staking/margin wallets are not tradable collateral here.
     const usd = [...acc.balances].reduce((s, [a, v]) => s + usdValue(ctx, a, v), 0);
     const unit = usdValue(ctx, asset.id, 1);
     const eb = fixed(unit > 0 ? usd / unit : 0, 4);
