@@ -34,6 +34,7 @@ const cases: ReadonlyArray<readonly [technique: string, top: string, body: strin
   ['stack read by destructuring', '', "const { stack } = new Error('x'); void stack;", 'banned-property'],
   ['Error.captureStackTrace', '', 'const o = {}; Error.captureStackTrace(o);', 'banned-property'],
   ['Error.stackTraceLimit raised', '', 'Error.stackTraceLimit = 50;', 'banned-property'],
+  ['history backing buffer read (candles past the view)', '', 'const all = new Float64Array(_ctx.history.close.buffer);', 'banned-property'],
   ['Temporal.Now clock read', '', 'const t = Temporal.Now.instant();', 'banned-identifier'],
   ['Date.now clock read', '', 'const t = Date.now();', 'banned-member'],
   ['new Date() clock read', '', 'const t = new Date();', 'clock-read'],

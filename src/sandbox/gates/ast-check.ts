@@ -20,10 +20,12 @@ export const BANNED_IDENTIFIERS = new Set([
 /**
  * Property names that reach prototypes, engine hooks or callers. `stack` and the stack-trace hooks are
  * here because a trace names the child's per-child temp folder: a path leak and a run-to-run difference.
+ * `buffer` is here because a typed-array view's backing buffer may be larger than the view: the engine
+ * reveals candles into its own buffers step by step, but a strategy has no reason to look past its view.
  */
 export const BANNED_PROPERTIES = new Set([
   'constructor', '__proto__', 'prototype', 'caller', 'callee', 'prepareStackTrace', 'captureStackTrace',
-  'stackTraceLimit', 'stack', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+  'stackTraceLimit', 'stack', 'buffer', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
 ]);
 
 const BANNED_MEMBERS: ReadonlyArray<readonly [string, string]> = [
