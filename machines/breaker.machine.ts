@@ -54,7 +54,9 @@ export type BreakerEvent =
   | { type: 'trade.closed'; pnl: number; time: number }
   | { type: 'breaker.resume'; by: string; time: number }
   | { type: 'breaker.halt'; by: string; time: number }
-  | { type: 'breaker.limits'; limits: RiskLimits; time: number };
+  | { type: 'breaker.limits'; limits: RiskLimits; time: number }
+  /** From the persister: a write failed after start. */
+  | { type: 'store.failed'; message: string };
 
 /** Every report carries the streak: the supervisor builds the risk gate's RiskView with it. */
 export type BreakerEmitted =
@@ -79,6 +81,7 @@ export function breakerVerdict(c: BreakerContext, streak = c.consecutiveLosses) 
 }
 
 function eventTime(e: BreakerEvent): number {
+  if (e.type === 'store.failed') return 0;
   return e.type === 'portfolio.updated' ? e.view.now : e.time;
 }
 
@@ -142,7 +145,7 @@ const breakerSetup = setup({
     /** The halt still holds at the auto deadline: wait another cool-down. */
     clearResumeTo: assign({ resumeTo: null }),
     reportPersistFailure: enqueueActions(({ context, event, enqueue, self }) => {
-      const message = 'error' in event ? String((event as { error: unknown }).error) : 'unknown';
+      const message = event.type === 'store.failed' ? event.message : String((event as { error?: unknown }).error);
       announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.persistFailed', message, at: context.now });
     }),
     rearmCoolDown: assign({ resumeAt: ({ context }) => context.now + context.limits.autoResumeAfterMinutes * MINUTE }),
@@ -171,6 +174,7 @@ export const breakerMachine = breakerSetup.createMachine({
     'portfolio.updated': { actions: ['tick', 'absorbView'] },
     'trade.closed': { actions: ['tick', 'absorbTrade'] },
     'breaker.limits': { actions: ['tick', 'absorbLimits'] },
+    'store.failed': { actions: 'reportPersistFailure' },
   },
   states: {
     resuming: {

@@ -57,7 +57,8 @@ export interface PositionContext {
   orderSeq: number;
   order: WorkingOrder | null;
   clOrdIds: string[];
-  tradeIds: string[];
+  /** Every fill booked, for dedup by trade id and for the fills table (the persister writes them). */
+  fills: Fill[];
   timeouts: PositionTimeouts;
   resumeTo: string | null;
 }
@@ -88,7 +89,9 @@ export type PositionEvent =
   | { type: 'order.fill'; fill: Fill }
   | { type: 'order.update'; clOrdId: string; status: OrderStatus; venueOrderId: string | null; filledQuantity: number; time: number }
   | { type: 'market.price'; pair: Pair; price: number; time: number }
-  | { type: 'position.close'; reason: ExitReason; time: number; quantity?: number };
+  | { type: 'position.close'; reason: ExitReason; time: number; quantity?: number }
+  /** From the persister: a write failed after start. */
+  | { type: 'store.failed'; message: string };
 
 export type PositionEmitted =
   | { type: 'position.opened'; positionId: string; pair: Pair; quantity: number; entryPrice: number; at: number }
@@ -162,6 +165,7 @@ function dotted(value: string | Record<string, string>): string {
 }
 
 function timeOf(e: PositionEvent): number {
+  if (e.type === 'store.failed') return 0;
   return e.type === 'order.fill' ? e.fill.time : e.time;
 }
 
@@ -189,7 +193,7 @@ const positionSetup = setup({
     resumingTo: ({ context }, p: { to: string }) => context.resumeTo === p.to,
     resumingUnder: ({ context }, p: { state: string }) => context.resumeTo?.startsWith(`${p.state}.`) ?? false,
     isNewFill: ({ context, event }) =>
-      event.type === 'order.fill' && context.clOrdIds.includes(event.fill.clOrdId) && !context.tradeIds.includes(event.fill.tradeId),
+      event.type === 'order.fill' && context.clOrdIds.includes(event.fill.clOrdId) && !context.fills.some((f) => f.tradeId === event.fill.tradeId),
     isOwnUpdate: ({ context, event }) => event.type === 'order.update' && event.clOrdId === context.order?.clOrdId,
     ackRefused: ({ event }) => (event as { output?: { ack: OrderAck } }).output?.ack.status === 'rejected',
     orderSettled: ({ context: { order: o } }) => o !== null && FINAL.includes(o.status) && o.filled >= o.venueFilled - EPS,
@@ -218,7 +222,7 @@ const positionSetup = setup({
       const { holding, closed } = bookFill(context.holding, f);
       const own = context.order?.clOrdId === f.clOrdId ? { ...context.order, filled: context.order.filled + f.quantity } : context.order;
       const fees = f.side === 'buy' ? { entryFees: context.entryFees + f.fee } : { exitFees: context.exitFees + f.fee };
-      return { holding, closed: closed ?? context.closed, order: own, tradeIds: [...context.tradeIds, f.tradeId], ...fees };
+      return { holding, closed: closed ?? context.closed, order: own, fills: [...context.fills, f], ...fees };
     }),
     applyUpdate: assign({
       order: ({ context: { order: o }, event }) =>
@@ -241,11 +245,11 @@ const positionSetup = setup({
     markNeverPlaced: assign({ order: ({ context: { order: o } }) => (o ? { ...o, status: 'expired' as const } : o) }),
     markNotSent: assign({ order: ({ context: { order: o } }) => (o ? { ...o, status: 'rejected' as const } : o) }),
     /** The venue's word: status and filled quantity; its fills are replayed as events (deduplicated). */
-    applyVenueOrder: enqueueActions(({ context: { order: o, tradeIds }, event, enqueue }) => {
+    applyVenueOrder: enqueueActions(({ context: { order: o, fills }, event, enqueue }) => {
       const v = (event as { output?: QueryOutput }).output?.order;
       if (!o || !v) return;
       enqueue.assign({ order: { ...o, status: v.status, venueOrderId: v.venueOrderId ?? o.venueOrderId, venueFilled: Math.max(o.venueFilled, v.filledQuantity) } });
-      for (const fill of v.fills) if (!tradeIds.includes(fill.tradeId)) enqueue.raise({ type: 'order.fill', fill });
+      for (const fill of v.fills) if (!fills.some((f) => f.tradeId === fill.tradeId)) enqueue.raise({ type: 'order.fill', fill });
     }),
     announceOpened: enqueueActions(({ context: c, enqueue, self }) => {
       const h = c.holding!;
@@ -268,7 +272,7 @@ const positionSetup = setup({
       announceTo<PositionEmitted>(self, enqueue, { type: 'order.unknown', positionId: c.positionId, clOrdId: c.order!.clOrdId, at: c.now });
     }),
     reportPersistFailure: enqueueActions(({ context: c, event, enqueue, self }) => {
-      const message = String((event as { error?: unknown }).error);
+      const message = event.type === 'store.failed' ? event.message : String((event as { error?: unknown }).error);
       announceTo<PositionEmitted>(self, enqueue, { type: 'position.persistFailed', positionId: c.positionId, message, at: c.now });
     }),
   },
@@ -330,6 +334,7 @@ const orderStates = {
 } as const;
 
 const fillsAndUpdates = {
+  'store.failed': { actions: 'reportPersistFailure' },
   'order.fill': { guard: 'isNewFill', actions: ['tick', 'applyFill'] },
   'order.update': { guard: 'isOwnUpdate', actions: ['tick', 'applyUpdate'] },
 } as const;
@@ -344,7 +349,7 @@ export const positionMachine = positionSetup.createMachine({
     const base: PositionContext = {
       positionId: input.positionId, pair: input.pair, strategyVersion: input.strategyVersion, now: input.now, openedAt: input.now,
       holding: null, closed: null, stopLoss: input.entry.stopLoss, takeProfit: input.entry.takeProfit, entryFees: 0, exitFees: 0,
-      exitReason: null, closeRequested: null, orderSeq: 0, order: null, clOrdIds: [], tradeIds: [],
+      exitReason: null, closeRequested: null, orderSeq: 0, order: null, clOrdIds: [], fills: [],
       timeouts: { ...DEFAULT_TIMEOUTS, ...input.timeouts }, resumeTo: null,
     };
     return { ...base, ...newOrder(base, 'buy', input.entry.quantity, input.entry.reason) };
