@@ -14,6 +14,7 @@ import type { VenueOrder } from '../src/trading/venue.ts';
 import { positionIdFor, positionOfOrder, routeIntent, type PositionSlot, type RouteSettings } from '../src/daemon/routing.ts';
 import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted, type BreakerRecord } from './breaker.machine.ts';
 import { positionMachine, type PositionEmitted, type PositionRecord, type PositionTimeouts } from './position.machine.ts';
+import { scannerMachine, type ScannerEmitted, type Verdict } from './scanner.machine.ts';
 import { notProvided } from './shared.ts';
 
 export const SUPERVISOR_MACHINE_VERSION = '1';
@@ -25,24 +26,24 @@ export interface BootState {
   ledger: Ledger;
   positions: PositionRecord[];
   breaker: BreakerRecord | null;
+  /** The active strategy version the scanners start with. */
+  strategyVersion: string;
 }
 
 export interface SupervisorInput {
+  pairs: Pair[];
   limits: RiskLimits;
   timeframe: Timeframe;
   positionTimeouts?: Partial<PositionTimeouts>;
 }
 
-/** Commands the journal (signals, fills, daily rows) and the scanners receive. */
+/** Commands the journal (fills, daily rows) receives; signals are written by their scanner with the verdict. */
 export type JournalCommand =
-  | { type: 'journal.signal'; intent: Intent; outcome: 'acted' | 'rejected'; reason: string | null; clOrdId: string | null; at: number }
   | { type: 'journal.fill'; fill: Fill }
   | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } };
-export type ScanCommand = { type: 'scan.candle'; pair: Pair; candle: Candle } | { type: 'scan.portfolio'; ledger: Ledger };
 
 export type SupervisorEvent =
-  | { type: 'scanner.intent'; intent: Intent }
-  | { type: 'scanner.scanned'; candleTime: number; pairs: number; durationMs: number }
+  | ScannerEmitted
   | { type: 'market.price'; pair: Pair; price: number; time: number }
   | { type: 'market.candle'; pair: Pair; candle: Candle }
   | { type: 'venue.fill'; fill: Fill; order: VenueOrder }
@@ -59,12 +60,12 @@ export type SupervisorEmitted =
   | { type: 'intent.rejected'; intent: Intent; reason: string; at: number }
   | { type: 'order.filled'; fill: Fill }
   | { type: 'portfolio.daily'; day: DayRecord }
-  | { type: 'scan.done'; candleTime: number; durationMs: number }
   | { type: 'supervisor.alert'; message: string; at: number }
   | BreakerEmitted
   | PositionEmitted;
 
 export interface SupervisorContext {
+  pairs: Pair[];
   limits: RiskLimits;
   timeframe: Timeframe;
   positionTimeouts: Partial<PositionTimeouts>;
@@ -80,6 +81,8 @@ export interface SupervisorContext {
   boot: BootState | null;
   error: string | null;
 }
+
+export const scannerId = (pair: Pair) => `scanner-${pair}`;
 
 const FOLLOWED = { 'breaker.tripped': 'halted', 'breaker.reduced': 'reducing', 'breaker.resumed': 'active' } as const;
 
@@ -102,14 +105,13 @@ const supervisorSetup = setup({
   actors: {
     position: positionMachine,
     breaker: breakerMachine,
+    scanner: scannerMachine,
     /** Opens the database (migrations) and takes the single-instance lock. */
     openStore: fromPromise<void, void>(notProvided('supervisor.openStore')),
     /** Pair rules and fees from the venue, the ledger from the fills, open orders checked by cl_ord_id, durable children loaded. */
     reconcile: fromPromise<BootState, void>(notProvided('supervisor.reconcile')),
     /** Market feed: market.price, market.candle (closed), venue.health. */
     feed: fromCallback<EventObject, void>(notProvided('supervisor.feed')),
-    /** Strategy scans on closed candles: receives ScanCommand, sends scanner.intent / scanner.scanned. */
-    scanning: fromCallback<ScanCommand, void>(notProvided('supervisor.scanning')),
     /** The venue's fills as they happen: venue.fill. */
     venueWatch: fromCallback<EventObject, void>(notProvided('supervisor.venueWatch')),
     /** Writes signals, fills and daily snapshots. */
@@ -141,6 +143,9 @@ const supervisorSetup = setup({
         const phase = typeof r.value === 'string' ? 'open' : (Object.keys(r.value)[0] as PositionSlot['phase']);
         slots.push({ positionId: ctx.positionId, pair: ctx.pair, phase, entryNotional: (ctx.order?.quantity ?? 0) * (c.marks[ctx.pair] ?? ctx.holding?.entryPrice ?? 0) });
       }
+      for (const pair of c.pairs) {
+        enqueue.spawnChild('scanner', { id: scannerId(pair), input: { pair, timeframe: c.timeframe, strategyVersion: b.strategyVersion } });
+      }
       enqueue.assign({ slots, boot: null, breaker: b.breaker?.value ?? 'active' });
     }),
     route: enqueueActions(({ context: c, event, enqueue }, p: { accepting: string | null }) => {
@@ -149,8 +154,8 @@ const supervisorSetup = setup({
       if (intent.decision.action === 'hold') return;
       const accepting = p.accepting ?? (c.venueHealthy ? null : 'venue_unhealthy');
       const route = routeIntent(intent, { ledger: c.ledger, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries: accepting as never, now: c.now }, routeSettings(c));
-      const journal = (outcome: 'acted' | 'rejected', reason: string | null, clOrdId: string | null) =>
-        enqueue.sendTo('journal', { type: 'journal.signal', intent, outcome, reason, clOrdId, at: c.now } satisfies JournalCommand);
+      const journal = (outcome: Verdict['outcome'], rejectReason: string | null, clOrdId: string | null) =>
+        enqueue.sendTo(scannerId(intent.pair), { type: 'scanner.verdict', pair: intent.pair, candleTime: intent.candleTime, verdict: { outcome, rejectReason, clOrdId } });
       if (route.kind === 'reject') {
         journal('rejected', route.reason, null);
         enqueue.emit({ type: 'intent.rejected', intent, reason: route.reason, at: c.now });
@@ -192,8 +197,7 @@ const supervisorSetup = setup({
       }
       const view = { equity: ledger.lastEquity, peakEquity: ledger.peakEquity, dayStartEquity: ledger.dayStartEquity, cash: ledger.cash, openPositions: ledger.openCount, pairExposure: 0, totalExposure: 0, heldQuantity: 0, consecutiveLosses: ledger.consecutiveLosses, lastLossAt: ledger.lastLossAt, now };
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'portfolio.updated', view });
-      enqueue.sendTo('scanning', { type: 'scan.portfolio', ledger } satisfies ScanCommand);
-      enqueue.sendTo('scanning', { type: 'scan.candle', pair: event.pair, candle: event.candle } satisfies ScanCommand);
+      enqueue.sendTo(scannerId(event.pair), { type: 'market.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle, closed: true });
     }),
     /** Books a new fill once (by trade id) on the ledger and passes it, with the order's status, to its position. */
     bookFill: enqueueActions(({ context: c, event, enqueue }) => {
@@ -224,8 +228,8 @@ const supervisorSetup = setup({
       enqueue.emit(event as BreakerEmitted);
     }),
     setHealth: assign({ venueHealthy: ({ event, context }) => (event.type === 'venue.health' ? event.healthy : context.venueHealthy) }),
-    reportScan: enqueueActions(({ event, enqueue }) => {
-      if (event.type === 'scanner.scanned') enqueue.emit({ type: 'scan.done', candleTime: event.candleTime, durationMs: event.durationMs });
+    reportScanFailure: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type === 'scanner.failed') enqueue.emit({ type: 'supervisor.alert', message: `scanner ${event.pair} ${event.stage}: ${event.message}`, at: context.now });
     }),
     dropFinished: assign({ slots: ({ context, event }) => context.slots.filter((s) => `xstate.done.actor.${s.positionId}` !== event.type) }),
     alertChildError: enqueueActions(({ context, event, enqueue }) => {
@@ -236,6 +240,7 @@ const supervisorSetup = setup({
       for (const s of c.slots) enqueue.sendTo(s.positionId, { type: 'position.close', reason: 'emergency', time: c.now });
     }),
     stopChildren: enqueueActions(({ context: c, enqueue }) => {
+      for (const pair of c.pairs) enqueue.stopChild(scannerId(pair));
       for (const s of c.slots) enqueue.stopChild(s.positionId);
       enqueue.stopChild(BREAKER_ACTOR_ID);
     }),
@@ -248,7 +253,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
   id: 'supervisor',
   initial: 'booting',
   context: ({ input }) => ({
-    limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
+    pairs: input.pairs, limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
     ledger: { initialCash: 0, cash: 0, holdings: {}, openCount: 0, realizedPnl: 0, feesPaid: 0, slippagePaid: 0, peakEquity: 0, lastEquity: 0, day: Number.NaN, dayStartEquity: 0, days: [], consecutiveLosses: 0, lastLossAt: Number.NaN },
     marks: {}, breaker: 'active', venueHealthy: true, slots: [], seq: 0, seenTrades: {}, boot: null, error: null,
   }),
@@ -264,6 +269,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
     'xstate.error.actor.*': { actions: 'alertChildError' },
     'market.price': { actions: 'markPrice' },
     'venue.health': { actions: 'setHealth' },
+    'scanner.failed': { actions: 'reportScanFailure' },
+    // Outside running (booting, emergency stop, halted) every entry is refused; exits still route.
+    'scanner.intent': { actions: { type: 'route', params: { accepting: 'halted' } } },
   },
   states: {
     booting: {
@@ -288,7 +296,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
     },
     running: {
       description: 'Feed and scanners live; intents routed through the risk gate. Paused: exits still managed, no new entries.',
-      invoke: [{ id: 'feed', src: 'feed' }, { id: 'scanning', src: 'scanning' }],
+      invoke: { id: 'feed', src: 'feed' },
       initial: 'trading',
       states: {
         trading: {
@@ -308,7 +316,6 @@ export const supervisorMachine = supervisorSetup.createMachine({
       },
       on: {
         'market.candle': { actions: 'closeCandle' },
-        'scanner.scanned': { actions: 'reportScan' },
         'supervisor.emergencyStop': 'emergencyStop',
         'shutdown.requested': 'shuttingDown',
       },
@@ -332,7 +339,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       on: { 'supervisor.resume': 'running', 'shutdown.requested': 'shuttingDown' },
     },
     shuttingDown: {
-      description: 'Scanners and feed stopped (left running); children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
+      description: 'Feed stopped (left running), scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
       entry: 'stopChildren',
       invoke: { src: 'closeStore', onDone: 'stopped', onError: { target: 'stopped', actions: 'fail' } },
     },

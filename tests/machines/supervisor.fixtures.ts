@@ -6,10 +6,12 @@
 import { afterEach } from 'vitest';
 import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
 import { breakerMachine } from '../../machines/breaker.machine.ts';
+import { scannerMachine } from '../../machines/scanner.machine.ts';
 import { positionMachine, type OrderSpec, type QueryOutput } from '../../machines/position.machine.ts';
 import type { StoreInput } from '../../machines/shared.ts';
-import { supervisorMachine, type BootState, type JournalCommand, type ScanCommand, type SupervisorEmitted, type SupervisorEvent } from '../../machines/supervisor.machine.ts';
-import type { Fill, Intent, Pair, Side } from '../../src/contract/index.ts';
+import type { Evaluation, RecordRequest, ScanRequest } from '../../machines/scanner.machine.ts';
+import { supervisorMachine, type BootState, type JournalCommand, type SupervisorEmitted, type SupervisorEvent } from '../../machines/supervisor.machine.ts';
+import type { Fill, IntentAction, Pair, Side } from '../../src/contract/index.ts';
 import { RiskLimitsSchema, type RiskLimits } from '../../src/contract/risk.ts';
 import { createLedger } from '../../src/trading/portfolio.ts';
 import type { OrderAck, VenueOrder } from '../../src/trading/venue.ts';
@@ -22,12 +24,14 @@ export function bootState(over: Partial<BootState> = {}): BootState {
   return {
     now: T0,
     settings: { rules, fees: {}, fallbackFees: { maker: 0.0025, taker: 0.004 }, slippage: 0.0005 },
-    ledger: createLedger(10_000), positions: [], breaker: null, ...over,
+    ledger: createLedger(10_000), positions: [], breaker: null, strategyVersion: 'v001', ...over,
   };
 }
 
-export function intentOf(pair: Pair, action: Intent['decision']['action'], refPrice: number, sizeFraction = 0.1): Intent {
-  return { pair, candleTime: T0, refPrice, strategyVersion: 'v001', decision: { action, sizeFraction, reason: 'test' } };
+/** The fake strategy: what it decides on the next candle of a pair (hold otherwise). */
+function evaluation(req: ScanRequest, action: IntentAction): Evaluation {
+  const intent = action === 'hold' ? null : { pair: req.pair, candleTime: req.candle.time, refPrice: req.candle.close, strategyVersion: req.strategyVersion, decision: { action, sizeFraction: 0.1, reason: 'test' } };
+  return { action, intent, regime: null, indicators: {}, durationMs: 0, invalid: null };
 }
 
 const started: Actor<typeof supervisorMachine>[] = [];
@@ -45,10 +49,12 @@ export function startSupervisor(opts: Options = {}) {
   clock.set(T0);
   const calls: string[] = [];
   const journal: JournalCommand[] = [];
-  const scans: ScanCommand[] = [];
+  const scans: ScanRequest[] = [];
+  const records: RecordRequest[] = [];
+  const decisions = new Map<Pair, IntentAction>();
   const sent = new Map<string, OrderSpec>();
   const waiters: Array<() => void> = [];
-  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; scanner?: (e: SupervisorEvent) => void } = {};
+  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void } = {};
   const position = positionMachine.provide({
     actors: {
       recordIntent: fromPromise<{ at: number }, OrderSpec>(async ({ input }) => {
@@ -68,6 +74,22 @@ export function startSupervisor(opts: Options = {}) {
   const machine = supervisorMachine.provide({
     actors: {
       position,
+      scanner: scannerMachine.provide({
+        actors: {
+          warmUp: fromPromise(async () => ({ lastTime: -1 })),
+          evaluate: fromPromise<Evaluation, ScanRequest>(async ({ input }) => {
+            scans.push(input);
+            queueMicrotask(() => { for (const w of waiters.splice(0)) w(); });
+            const action = decisions.get(input.pair) ?? 'hold';
+            decisions.delete(input.pair);
+            return evaluation(input, action);
+          }),
+          record: fromPromise<void, RecordRequest>(async ({ input }) => {
+            records.push(input);
+            for (const w of waiters.splice(0)) w();
+          }),
+        },
+      }),
       breaker: breakerMachine.provide({ actors: { persistState: fromCallback<EventObject, StoreInput>(() => undefined) } }),
       openStore: fromPromise<void, void>(async () => void calls.push('openStore')),
       reconcile: fromPromise<BootState, void>(async () => {
@@ -79,11 +101,6 @@ export function startSupervisor(opts: Options = {}) {
         port.feed = sendBack as (e: SupervisorEvent) => void;
         return () => void calls.push('feed stopped');
       }),
-      scanning: fromCallback<ScanCommand, void>(({ sendBack, receive }) => {
-        port.scanner = sendBack as (e: SupervisorEvent) => void;
-        receive((c) => scans.push(c));
-        return () => void calls.push('scanning stopped');
-      }),
       venueWatch: fromCallback<EventObject, void>(({ sendBack }) => {
         port.venue = sendBack as (e: SupervisorEvent) => void;
       }),
@@ -93,7 +110,7 @@ export function startSupervisor(opts: Options = {}) {
     },
   });
   const limits = RiskLimitsSchema.parse(opts.limits ?? {});
-  const actor = createActor(machine, { input: { limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 } }, clock });
+  const actor = createActor(machine, { input: { pairs: PAIRS, limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 } }, clock });
   const emitted: SupervisorEmitted[] = [];
   actor.on('*', (e) => emitted.push(e));
   actor.start();
@@ -118,5 +135,20 @@ export function startSupervisor(opts: Options = {}) {
     while (ofSide().length === 0) await new Promise<void>((resolve) => waiters.push(resolve));
     return ofSide();
   };
-  return { actor, clock, calls, journal, scans, emitted, port, fill, running, children, sentOrder, sent };
+  /** Waits (without a clock) until the fakes have seen what `done` asks for. */
+  const until = async (done: () => boolean): Promise<void> => {
+    while (!done()) await new Promise<void>((resolve) => waiters.push(resolve));
+  };
+  let candleTime = T0;
+  /** The strategy says `action` on the pair's next closed candle (close = price); resolves with what the scanner recorded. */
+  const signal = async (pair: Pair, action: IntentAction, price: number): Promise<RecordRequest> => {
+    decisions.set(pair, action);
+    candleTime += 300_000;
+    const time = candleTime;
+    port.feed!({ type: 'market.candle', pair, candle: { time, open: price, high: price, low: price, close: price, volume: 1 } });
+    const mine = () => records.find((r) => r.scan.pair === pair && r.scan.candle.time === time);
+    while (!mine()) await new Promise<void>((resolve) => waiters.push(resolve));
+    return mine()!;
+  };
+  return { actor, clock, calls, journal, scans, records, emitted, port, fill, running, children, sentOrder, sent, signal, until };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import { bootState, intentOf, startSupervisor, T0 } from './supervisor.fixtures.ts';
+import { bootState, startSupervisor, T0 } from './supervisor.fixtures.ts';
 
 const candle = (close: number, time = T0) => ({ time, open: close, high: close, low: close, close, volume: 1 });
 
@@ -25,7 +25,7 @@ describe('supervisor boot', () => {
     const s = startSupervisor();
     await s.running();
     s.port.feed!({ type: 'market.price', pair: 'BTC/USD', price: 100, time: T0 });
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    await s.signal('BTC/USD', 'buy', 100);
     const [buy] = await s.sentOrder('buy');
     s.fill(buy!.clOrdId, 100);
     const child = s.actor.getSnapshot().children[buy!.positionId]!;
@@ -42,17 +42,17 @@ describe('supervisor intent routing', () => {
   it('an accepted buy spawns one position whose entry is recorded before it is sent, journalled as acted', async () => {
     const s = startSupervisor();
     await s.running();
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    await s.signal('BTC/USD', 'buy', 100);
     const [buy] = await s.sentOrder('buy');
     expect(s.calls.indexOf(`recordIntent ${buy!.clOrdId} buy`)).toBeLessThan(s.calls.indexOf(`submitOrder ${buy!.clOrdId} buy`));
-    expect(s.journal).toContainEqual(expect.objectContaining({ type: 'journal.signal', outcome: 'acted', clOrdId: buy!.clOrdId }));
+    expect(s.records[0]!.signal!.verdict).toEqual({ outcome: 'acted', rejectReason: null, clOrdId: buy!.clOrdId });
     expect(buy!.quantity * 100).toBeCloseTo(1_000, 0);
   });
 
   it('a fill is booked once on the ledger, journalled, and opens the position', async () => {
     const s = startSupervisor();
     await s.running();
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('ETH/USD', 'buy', 50) });
+    await s.signal('ETH/USD', 'buy', 50);
     const [buy] = await s.sentOrder('buy');
     const f = s.fill(buy!.clOrdId, 50);
     s.port.venue!({ type: 'venue.fill', fill: f, order: { clOrdId: f.clOrdId, venueOrderId: null, status: 'filled', filledQuantity: f.quantity, fills: [f] } });
@@ -64,11 +64,11 @@ describe('supervisor intent routing', () => {
   it('a sell signal closes the open position and the closed trade reaches the breaker', async () => {
     const s = startSupervisor();
     await s.running();
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    await s.signal('BTC/USD', 'buy', 100);
     const [buy] = await s.sentOrder('buy');
     s.fill(buy!.clOrdId, 100);
     await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'close', 90) });
+    await s.signal('BTC/USD', 'close', 90);
     const [sell] = await s.sentOrder('sell');
     s.fill(sell!.clOrdId, 90);
     await waitFor(s.actor, (x) => x.context.slots.length === 0);
@@ -81,23 +81,23 @@ describe('supervisor intent routing', () => {
     const s = startSupervisor();
     await s.running();
     s.actor.send({ type: 'supervisor.pause', by: 'test' });
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
-    expect(s.journal).toContainEqual(expect.objectContaining({ outcome: 'rejected', reason: 'paused' }));
+    await s.signal('BTC/USD', 'buy', 100);
+    expect(s.records.at(-1)!.signal!.verdict).toEqual({ outcome: 'rejected', rejectReason: 'paused', clOrdId: null });
     expect(s.sent.size).toBe(0);
   });
 
   it('inv. 3: with the breaker halted an entry is refused but a close of an open position passes', async () => {
     const s = startSupervisor();
     await s.running();
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    await s.signal('BTC/USD', 'buy', 100);
     const [buy] = await s.sentOrder('buy');
     s.fill(buy!.clOrdId, 100);
     await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
     s.actor.getSnapshot().children['breaker']!.send({ type: 'breaker.halt', by: 'test', time: T0 });
     await waitFor(s.actor, (x) => x.context.breaker === 'halted');
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('ETH/USD', 'buy', 50) });
-    expect(s.journal).toContainEqual(expect.objectContaining({ outcome: 'rejected', reason: 'breaker_halted' }));
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'close', 101) });
+    await s.signal('ETH/USD', 'buy', 50);
+    expect(s.records.at(-1)!.signal!.verdict).toEqual({ outcome: 'rejected', rejectReason: 'breaker_halted', clOrdId: null });
+    await s.signal('BTC/USD', 'close', 101);
     expect(await s.sentOrder('sell')).toHaveLength(1);
   });
 
@@ -105,8 +105,8 @@ describe('supervisor intent routing', () => {
     const s = startSupervisor();
     await s.running();
     s.port.feed!({ type: 'venue.health', healthy: false, reason: 'public feed down' });
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
-    expect(s.journal).toContainEqual(expect.objectContaining({ outcome: 'rejected', reason: 'venue_unhealthy' }));
+    await s.signal('BTC/USD', 'buy', 100);
+    expect(s.records.at(-1)!.signal!.verdict).toEqual({ outcome: 'rejected', rejectReason: 'venue_unhealthy', clOrdId: null });
   });
 
   it('a closed candle goes to the scanners and a UTC day roll emits the daily snapshot', async () => {
@@ -114,7 +114,8 @@ describe('supervisor intent routing', () => {
     await s.running();
     s.port.feed!({ type: 'market.candle', pair: 'BTC/USD', candle: candle(100) });
     s.port.feed!({ type: 'market.candle', pair: 'BTC/USD', candle: candle(101, T0 + 86_400_000) });
-    expect(s.scans.filter((c) => c.type === 'scan.candle')).toHaveLength(2);
+    await s.until(() => s.scans.length === 2);
+    expect(s.scans.map((r) => r.candle.close)).toEqual([100, 101]);
     expect(s.emitted.filter((e) => e.type === 'portfolio.daily')).toHaveLength(1);
     expect(s.journal.some((c) => c.type === 'journal.daily')).toBe(true);
   });
@@ -124,7 +125,7 @@ describe('supervisor stop paths', () => {
   it('emergency stop halts the breaker, cancels working entries, closes every position, then halts', async () => {
     const s = startSupervisor();
     await s.running();
-    s.port.scanner!({ type: 'scanner.intent', intent: intentOf('BTC/USD', 'buy', 100) });
+    await s.signal('BTC/USD', 'buy', 100);
     const [buy] = await s.sentOrder('buy');
     s.fill(buy!.clOrdId, 100);
     await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
@@ -143,7 +144,8 @@ describe('supervisor stop paths', () => {
     s.actor.send({ type: 'shutdown.requested', signal: 'SIGTERM' });
     await waitFor(s.actor, (x) => x.status === 'done');
     expect(s.actor.getSnapshot().value).toBe('stopped');
-    expect(s.calls).toEqual(expect.arrayContaining(['feed stopped', 'scanning stopped', 'closeStore']));
+    expect(s.calls).toEqual(expect.arrayContaining(['feed stopped', 'closeStore']));
     expect(s.children()).not.toContain('breaker');
+    expect(s.children()).not.toContain('scanner-BTC/USD');
   });
 });
