@@ -1,5 +1,5 @@
 /**
- * GET /0/public/OHLC (§4.5): at most the 720 most recent rows, the forming candle always last
+ * GET /0/public/OHLC (§4.5): at most the 720 most recent rows, forming one included and always last
  * (built only from trades up to now; with no trade yet it repeats the last price with zero volume),
  * `since` keeps committed rows with time > since, and `last` is the last committed candle's open.
  */
@@ -11,16 +11,35 @@ import { fail, ok, type RestResult } from './envelope.ts';
 export const OHLC_INTERVALS = [1, 5, 15, 30, 60, 240, 1440, 10080, 21600];
 const MAX_ROWS = 720;
 
-/** Rows for `intervalMin` ending with the forming candle; shared by REST OHLC and the WS ohlc snapshot. */
+/**
+ * The 720 most recent entries for `intervalMin`: committed rows, oldest first, then the forming one.
+ * Shared by REST OHLC and the WS ohlc snapshot.
+ */
 export function ohlcRows(market: PairMarket, intervalMin: number, now: number): { rows: OhlcRow[]; forming: OhlcRow } {
   const ms = intervalMin * 60_000;
   const formingStart = Math.floor(now / ms) * ms;
-  const rows = market.buckets(ms, formingStart - (MAX_ROWS - 1) * ms, now);
-  const lastRow = rows[rows.length - 1];
-  if (lastRow?.time === formingStart) rows.pop();
+  return { rows: latestCommittedRows(market, ms, formingStart), forming: formingRow(market, ms, now) };
+}
+
+/** The forming candle from trades up to now; before its first trade it repeats the last price with zero volume. */
+export function formingRow(market: PairMarket, ms: number, now: number): OhlcRow {
+  const start = Math.floor(now / ms) * ms;
   const p = market.last.price;
-  const forming = lastRow?.time === formingStart ? lastRow : { time: formingStart, open: p, high: p, low: p, close: p, volume: 0, notional: 0, count: 0 };
-  return { rows, forming };
+  return market.buckets(ms, start, now)[0] ?? { time: start, open: p, high: p, low: p, close: p, volume: 0, notional: 0, count: 0 };
+}
+
+/**
+ * The cap counts rows, not intervals (§4.5): an interval without trades has no row, so over gappy data
+ * the window reaches further back. It widens until it holds enough rows or covers all the data.
+ */
+function latestCommittedRows(market: PairMarket, ms: number, formingStart: number): OhlcRow[] {
+  const wanted = MAX_ROWS - 1;
+  const dataStart = market.series.time[0] ?? formingStart;
+  for (let span = wanted * ms; ; span *= 2) {
+    const from = formingStart - span;
+    const rows = market.buckets(ms, from, formingStart - 1);
+    if (rows.length >= wanted || from <= dataStart) return rows.slice(-wanted);
+  }
 }
 
 export function ohlc(ctx: SimContext, market: PairMarket, q: URLSearchParams): RestResult {
@@ -37,5 +56,5 @@ export function ohlc(ctx: SimContext, market: PairMarket, q: URLSearchParams): R
   ];
   const out = rows.filter((r) => r.time > since).map(fmt);
   out.push(fmt(forming));
-  return ok({ [market.info.key]: out.slice(-MAX_ROWS), last: forming.time / 1000 - interval * 60 });
+  return ok({ [market.info.key]: out, last: forming.time / 1000 - interval * 60 });
 }

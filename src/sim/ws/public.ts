@@ -9,7 +9,7 @@ import { rfc3339 } from '../format.ts';
 import { addTradeToRow, type OhlcRow, type PairMarket } from '../market.ts';
 import { pairBySymbol } from '../pairs.ts';
 import type { ReplayTrade } from '../path.ts';
-import { OHLC_INTERVALS, ohlcRows } from '../rest/ohlc.ts';
+import { formingRow, OHLC_INTERVALS, ohlcRows } from '../rest/ohlc.ts';
 import type { WsConn } from './conn.ts';
 import { instrumentData, ohlcItem, tickerItem, tradeItem } from './market-json.ts';
 
@@ -121,8 +121,7 @@ export class PublicFeed {
       cached.seq = m.tradeSeq;
       return cached.row;
     }
-    const p = m.last.price;
-    const row = m.buckets(ms, start, now)[0] ?? { time: start, open: p, high: p, low: p, close: p, volume: 0, notional: 0, count: 0 };
+    const row = formingRow(m, ms, now);
     this.forming.set(key, { row, seq: m.tradeSeq });
     return row;
   }
