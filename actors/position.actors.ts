@@ -1,0 +1,107 @@
+/**
+ * The position machine's I/O (inv. 4). recordIntent writes the order row before anything is sent and
+ * is idempotent for the same cl_ord_id (a restart re-runs it). submitOrder asks the venue by cl_ord_id
+ * first — a restored in-flight promise runs again — and sends only when the venue has never seen it.
+ * queryOrder only asks. The persister mirrors the machine into positions, orders and fills.
+ */
+import type { Logger } from 'pino';
+import { fromPromise } from 'xstate';
+import {
+  POSITION_MACHINE_VERSION,
+  positionRow,
+  type OrderSpec,
+  type PositionRecord,
+  type QueryOutput,
+} from '../machines/position.machine.ts';
+import type { Clock } from '../src/clock/clock.ts';
+import type { Order } from '../src/contract/index.ts';
+import type { FillsRepo, MachineSnapshotsRepo, OrdersRepo, PositionsRepo } from '../src/db/index.ts';
+import type { OrderAck, Venue } from '../src/trading/venue.ts';
+import { persistOwnerState } from './durable.actors.ts';
+
+export interface PositionActorDeps {
+  venue: Venue;
+  orders: OrdersRepo;
+  fills: FillsRepo;
+  positions: PositionsRepo;
+  snapshots: MachineSnapshotsRepo;
+  clock: Clock;
+  log: Logger;
+}
+
+export class OrderConflictError extends Error {
+  override readonly name = 'OrderConflictError';
+  readonly code = 'cl_ord_id_conflict';
+  readonly retryable = false;
+}
+
+function sameOrder(row: Order, o: OrderSpec): boolean {
+  return row.pair === o.pair && row.side === o.side && row.quantity === o.quantity && row.positionId === o.positionId;
+}
+
+type Status = PositionRecord['context']['order'];
+
+/** Mirrors the record into positions, the current order row and the fills table (fills dedupe by trade id). */
+function mirrorPosition(deps: PositionActorDeps, record: PositionRecord, now: number): void {
+  const top = typeof record.value === 'string' ? record.value : Object.keys(record.value)[0]!;
+  const status = top === 'resuming' ? 'pendingEntry' : (top as 'pendingEntry' | 'open' | 'pendingExit' | 'closed');
+  const c = record.context;
+  deps.positions.save(positionRow(c, status));
+  for (const f of c.fills) deps.fills.insert(f);
+  mirrorOrder(deps, c.order, now);
+}
+
+function mirrorOrder(deps: PositionActorDeps, o: Status, now: number): void {
+  // Until the ack, the row's status is the actors' (sent, unknown); the machine still says 'intent'.
+  if (!o || o.status === 'intent') return;
+  const row = deps.orders.byClOrdId(o.clOrdId);
+  if (!row || (row.status === o.status && row.filledQuantity === o.filled)) return;
+  deps.orders.updateStatus(o.clOrdId, { status: o.status, filledQuantity: o.filled, venueOrderId: o.venueOrderId ?? undefined, updatedAt: now });
+}
+
+export function positionActors(deps: PositionActorDeps) {
+  const { venue, orders, clock } = deps;
+  return {
+    recordIntent: fromPromise<{ at: number }, OrderSpec>(async ({ input: o }) => {
+      const existing = orders.byClOrdId(o.clOrdId);
+      if (existing && !sameOrder(existing, o)) {
+        throw new OrderConflictError(`cl_ord_id ${o.clOrdId} already names a different order (${existing.side} ${existing.quantity} ${existing.pair}); position ids must be unique`);
+      }
+      if (!existing) {
+        orders.insertIntent({ clOrdId: o.clOrdId, pair: o.pair, side: o.side, type: 'market', quantity: o.quantity, limitPrice: null, positionId: o.positionId, reason: o.reason, createdAt: clock.now() });
+      }
+      return { at: clock.now() };
+    }),
+    submitOrder: fromPromise<{ at: number; ack: OrderAck }, OrderSpec>(async ({ input: o, signal }) => {
+      const log = deps.log.child({ clOrdId: o.clOrdId, pair: o.pair });
+      const known = await venue.queryOrder(o.clOrdId, signal);
+      if (known) {
+        log.warn({ status: known.status }, 'order already at the venue: not sending it again');
+        return { at: clock.now(), ack: { clOrdId: o.clOrdId, venueOrderId: known.venueOrderId, status: known.status, reason: null } };
+      }
+      orders.updateStatus(o.clOrdId, { status: 'sent', updatedAt: clock.now() });
+      try {
+        const ack = await venue.submitOrder({ clOrdId: o.clOrdId, pair: o.pair, side: o.side, type: 'market', quantity: o.quantity, limitPrice: null }, signal);
+        orders.updateStatus(o.clOrdId, { status: ack.status, venueOrderId: ack.venueOrderId ?? undefined, updatedAt: clock.now() });
+        return { at: clock.now(), ack };
+      } catch (err) {
+        orders.updateStatus(o.clOrdId, { status: 'unknown', updatedAt: clock.now() });
+        log.warn({ err }, 'order outcome unknown: reconciling by cl_ord_id');
+        throw err;
+      }
+    }),
+    queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(async ({ input, signal }) => ({
+      at: clock.now(),
+      order: await venue.queryOrder(input.clOrdId, signal),
+    })),
+    persistState: persistOwnerState<PositionRecord['value'], PositionRecord['context']>({
+      snapshots: deps.snapshots,
+      clock,
+      log: deps.log.child({ actor: 'position' }),
+      machine: 'position',
+      machineVersion: POSITION_MACHINE_VERSION,
+      mirror: (record, now) => mirrorPosition(deps, record, now),
+      isFinal: (record) => record.value === 'closed',
+    }),
+  };
+}
