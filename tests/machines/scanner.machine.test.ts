@@ -61,6 +61,16 @@ function fixture(opts: { warmLast?: number; warmFails?: boolean; decide?: (r: Sc
   return { actor, clock, asked, pending, recorded, emitted, answer, at, send: (e: ScannerEvent) => actor.send(e), warmups: () => warmups };
 }
 
+/** A scanner whose strategy bought on candle 1, waiting for the supervisor's verdict. */
+async function buyAwaitingVerdict() {
+  const f = fixture({ decide: (r) => ({ action: 'buy', intent: buyIntent(r) }) });
+  await f.at('idle');
+  f.send(closed(1));
+  f.answer(0);
+  await f.at('awaitingVerdict');
+  return f;
+}
+
 const actors: Actor<typeof scannerMachine>[] = [];
 afterEach(() => actors.splice(0).forEach((a) => a.stop()));
 
@@ -110,11 +120,7 @@ describe('scanner machine', () => {
   });
 
   it('a non-hold intent goes to the supervisor and its verdict is recorded with the signal', async () => {
-    const f = fixture({ decide: (r) => ({ action: 'buy', intent: buyIntent(r) }) });
-    await f.at('idle');
-    f.send(closed(1));
-    f.answer(0);
-    await f.at('awaitingVerdict');
+    const f = await buyAwaitingVerdict();
     expect(f.emitted).toMatchObject([{ type: 'scanner.intent', pair: 'BTC/USD', intent: { candleTime: candle(1).time } }]);
     const verdict = { outcome: 'rejected' as const, rejectReason: 'breaker_halted', clOrdId: null };
     f.send({ type: 'scanner.verdict', pair: 'BTC/USD', candleTime: candle(1).time, verdict });
@@ -123,11 +129,7 @@ describe('scanner machine', () => {
   });
 
   it('with no verdict in time the signal is recorded as rejected (no_verdict)', async () => {
-    const f = fixture({ decide: (r) => ({ action: 'buy', intent: buyIntent(r) }) });
-    await f.at('idle');
-    f.send(closed(1));
-    f.answer(0);
-    await f.at('awaitingVerdict');
+    const f = await buyAwaitingVerdict();
     f.clock.increment(5_000);
     await f.at('idle');
     expect(f.recorded[0]!.signal?.verdict).toEqual({ outcome: 'rejected', rejectReason: 'no_verdict', clOrdId: null });
