@@ -2,13 +2,13 @@
  * Bootstrap and catch-up from Kraken OHLC. On first start a series is empty and gets Kraken's
  * newest 720 candles per timeframe (5m ≈ 2.5 days, 1h = 30 days, 1d ≈ 2 years); that cap is
  * reported so the operator knows older history must come from `brain data import`. On later
- * starts each series is topped up from its latest candle; a hole longer than 720 intervals is
- * reported as capped and shows up in gap detection.
+ * starts each series is topped up from its latest candle. Kraken's cap counts rows (720 entries, the
+ * forming one included), so an answer shorter than the cap held nothing back; only a full answer
+ * that stops short of what was asked is reported as capped, and that hole shows in gap detection.
  */
-import { timeframeMs, type Pair, type Timeframe } from '../contract/index.ts';
+import type { Pair, Timeframe } from '../contract/index.ts';
 import { fetchClosed } from './gaps.ts';
-import { lastClosedOpen } from './tiers.ts';
-import { KRAKEN_OHLC_CAP, type CandleDb, type OhlcFetcher } from './types.ts';
+import type { CandleDb, OhlcFetcher } from './types.ts';
 
 export const BOOTSTRAP_TIMEFRAMES: readonly Timeframe[] = ['5m', '1h', '1d'];
 
@@ -17,7 +17,7 @@ export interface SyncReport {
   readonly timeframe: Timeframe;
   readonly mode: 'bootstrap' | 'catchUp';
   readonly stored: number;
-  /** The request reached beyond Kraken's 720-candle REST window: any older history needs a CSV import. */
+  /** Kraken answered with a full 720-row window that stops short of what was asked: older history needs a CSV import. */
   readonly capped: boolean;
   /** Open time of the oldest candle stored by this sync (null when nothing came). */
   readonly earliest: number | null;
@@ -27,17 +27,13 @@ export async function syncSeries(db: CandleDb, fetcher: OhlcFetcher, pair: Pair,
   const latest = db.repo.latestTime(pair, timeframe);
   const mode = latest === null ? 'bootstrap' : 'catchUp';
   const { candles, complete } = await fetchClosed(fetcher, pair, timeframe, latest ?? 0, now);
-  const wanted = latest === null ? 0 : latest + timeframeMs(timeframe);
-  // Kraken cannot tell "no older candles" from "older than my window": asking beyond the window
-  // is reported as capped either way, and only a CSV import can fill what lies before it.
-  const windowStart = lastClosedOpen(now, timeframe) - (KRAKEN_OHLC_CAP - 1) * timeframeMs(timeframe);
   db.transaction(() => db.repo.upsertMany(pair, timeframe, candles));
   return {
     pair,
     timeframe,
     mode,
     stored: candles.length,
-    capped: !complete || wanted < windowStart,
+    capped: !complete,
     earliest: candles[0]?.time ?? null,
   };
 }

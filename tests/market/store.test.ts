@@ -35,12 +35,12 @@ describe('candle store on SQLite', () => {
     expect(real.repo.count('ETH/USD', '1h')).toBe(0);
   });
 
-  it('bootstraps through the fetcher it was given and refuses to sync without one', async () => {
+  it('bootstraps through the fetcher it was given, not capped when the venue served everything, and refuses to sync without one', async () => {
     db = openDatabase({ path: ':memory:' });
     const venue = Array.from({ length: 50 }, (_, i) => candle(T0 + i * M5));
     const store = createCandleStore({ db: candleDbFrom(db), fetcher: fakeFetcher(venue) });
     const reports = await store.sync(['SOL/USD'], T0 + 50 * M5);
-    expect(reports.find((r) => r.timeframe === '5m')).toMatchObject({ mode: 'bootstrap', stored: 50, capped: true });
+    expect(reports.find((r) => r.timeframe === '5m')).toMatchObject({ mode: 'bootstrap', stored: 50, capped: false });
     await expect(createCandleStore({ db: candleDbFrom(db) }).sync(['SOL/USD'], T0)).rejects.toThrow(/no OHLC fetcher/);
   });
 });
