@@ -1,11 +1,9 @@
 /**
  * What the strategy sees, built without per-bar allocation (DESIGN inv. 2: no look-ahead by
- * construction). Each pair's candles are compacted once (gaps dropped) and `history` exposes
- * subarray views that END at the current candle, created lazily and only for the columns the
- * strategy reads. One BarContext per pair is reused across bars: a strategy must not keep it.
- *
- * Caveat: a view's `.buffer` is the whole compacted column. The look-ahead check (validation/)
- * re-runs on truncated COPIES, so a strategy that peeks through `.buffer` is caught there.
+ * construction). Each pair's candles are compacted once (gaps dropped); per run, the engine copies
+ * each candle into the pair's RevealedColumns when its step is processed, and `history` exposes
+ * subarray views of THOSE that end at the current candle, created lazily and only for the columns
+ * the strategy reads. One BarContext per pair is reused across bars: a strategy must not keep it.
  */
 import type { Bar, BarContext, CandleColumns, FeeRates, Pair, PairRules, Params, PositionView } from '../contract/index.ts';
 import type { MarketData } from './engine-types.ts';
@@ -57,7 +55,39 @@ export function emptyColumns(n: number, fill = Number.NaN): CandleColumns {
   return { time: col(), open: col(), high: col(), low: col(), close: col(), volume: col() };
 }
 
-/** Closed candles [0, end) of one pair as lazily created, cached subarray views. */
+/**
+ * One pair's candles as the strategy may see them. The backing buffers start zeroed and a row is
+ * copied in from the full data only when its step is processed, so every buffer reachable from a
+ * BarContext (a view's `.buffer` included) holds nothing later than the current candle. The full
+ * columns stay in this object, which the engine never hands to `decide`.
+ */
+export class RevealedColumns {
+  readonly columns: CandleColumns;
+  private next = 0;
+
+  constructor(private readonly full: CandleColumns) {
+    // new Float64Array is zeroed lazily by the allocator, so only revealed pages are ever touched.
+    const n = full.time.length;
+    this.columns = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  }
+
+  /** Reveals every row up to and including `row` (6 floats per candle). */
+  upTo(row: number): void {
+    const f = this.full;
+    const c = this.columns;
+    for (let r = this.next; r <= row; r++) {
+      c.time[r] = f.time[r]!;
+      c.open[r] = f.open[r]!;
+      c.high[r] = f.high[r]!;
+      c.low[r] = f.low[r]!;
+      c.close[r] = f.close[r]!;
+      c.volume[r] = f.volume[r]!;
+    }
+    if (row >= this.next) this.next = row + 1;
+  }
+}
+
+/** Closed candles [0, end) of one pair as lazily created, cached subarray views of the revealed columns. */
 export class HistoryView implements CandleColumns {
   end = 0;
   private readonly cache: (Float64Array | null)[] = [null, null, null, null, null, null];
@@ -83,49 +113,37 @@ export class HistoryView implements CandleColumns {
 
 export type MutablePositionView = { -readonly [K in keyof PositionView]: PositionView[K] };
 
-/** The candle at `row`, read on access: filling six fields per bar eagerly cost more than the whole loop. */
-export class BarView implements Bar {
-  row = 0;
-  constructor(private readonly src: CandleColumns) {}
-  get time(): number { return this.src.time[this.row]!; }
-  get open(): number { return this.src.open[this.row]!; }
-  get high(): number { return this.src.high[this.row]!; }
-  get low(): number { return this.src.low[this.row]!; }
-  get close(): number { return this.src.close[this.row]!; }
-  get volume(): number { return this.src.volume[this.row]!; }
-}
-
-/** The reused per-pair context object handed to `decide`. */
+/** The reused per-pair context object handed to `decide`; everything it references is revealed data or config. */
 export class EngineBarContext implements BarContext {
   index = 0;
   position: PositionView | null = null;
   equity = 0;
   readonly history: HistoryView;
   /**
-   * The just-closed candle (= history's last row), a reused view. Drivers should read this rather
-   * than `history.x[index]`, which creates a subarray per column per bar. Copy it to keep it.
+   * The just-closed candle (= history's last row), a fresh plain object per bar, exactly like the
+   * live scan's (a strategy may keep it as "the previous bar"). Drivers pass this to onBar.
    */
-  readonly bar: BarView;
+  bar: Bar = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   /** Filled in place by the engine whenever the pair's holding changes. */
   readonly positionSlot: MutablePositionView = { quantity: 0, entryPrice: 0, entryTime: 0, stopLoss: null, takeProfit: null };
 
   constructor(
     readonly pair: Pair,
-    src: CandleColumns,
+    private readonly revealed: CandleColumns,
     readonly params: Readonly<Params>,
     readonly fees: FeeRates,
     readonly rules: PairRules,
   ) {
-    this.history = new HistoryView(src);
-    this.bar = new BarView(src);
+    this.history = new HistoryView(revealed);
   }
 
-  /** Points the context at compact row `row` (the just-closed candle). */
+  /** Points the context at revealed row `row` (the just-closed candle). */
   at(row: number, equity: number): this {
+    const c = this.revealed;
     this.index = row;
     this.history.end = row + 1;
     this.equity = equity;
-    this.bar.row = row;
+    this.bar = { time: c.time[row]!, open: c.open[row]!, high: c.high[row]!, low: c.low[row]!, close: c.close[row]!, volume: c.volume[row]! };
     return this;
   }
 }

@@ -119,19 +119,26 @@ export class EngineError extends Error {
 }
 
 /**
- * A config with Kraken's starter fees, default pair rules and the default risk limits, except
- * `resume: 'auto'`: a backtest has no operator to resume a halted breaker, so the manual default
- * would freeze every run after the first losing streak. Override any field.
+ * Backtests always run the breaker with `resume: 'auto'`: there is no operator to resume a halted
+ * breaker, so `manual` (the live default in config/risk_limits.toml) would freeze every run after the
+ * first losing streak. The streak halt then lifts `autoResumeAfterMinutes` after the last loss.
+ */
+export function backtestLimits(limits: RiskLimits): RiskLimits {
+  return limits.resume === 'auto' ? limits : { ...limits, resume: 'auto' };
+}
+
+/**
+ * A config with Kraken's starter fees, default pair rules and the default risk limits; whatever
+ * limits are given, the breaker resumes automatically (backtestLimits). Override any other field.
  */
 export function engineConfig(pairs: readonly Pair[], over: Partial<EngineConfig> = {}): EngineConfig {
   return {
     initialCash: 10_000,
     slippage: 0.0005,
-    limits: RiskLimitsSchema.parse({ resume: 'auto' }),
     params: {},
     fees: pairs.map(() => STARTER_FEES),
     rules: pairs.map(defaultPairRules),
     ...over,
+    limits: backtestLimits(over.limits ?? RiskLimitsSchema.parse({})),
   };
 }
-

@@ -2,7 +2,8 @@
  * The backtest engine: pure, no I/O, no node:* (bundled into the Deno sandbox child; the host
  * replays the child's intents through this same module). DESIGN inv. 1: fills, fees, slippage,
  * rounding, accounting and risk are src/trading's, exactly as in paper and live. Inv. 2: the
- * strategy sees only closed candles (engine-context.ts). Inv. 3: every decision passes
+ * strategy sees only closed candles by construction: each candle is copied into the columns
+ * `decide` can reach only when its step is processed (engine-context.ts). Inv. 3: every decision passes
  * evaluateIntent; exits always pass.
  *
  * Timing, per step and pair:
@@ -22,7 +23,7 @@ import {
   applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf,
   type ClosedPosition, type Ledger, type RiskIntent, type RiskSettings,
 } from '../trading/index.ts';
-import { EngineBarContext, prepareMarket, type PreparedMarket } from './engine-context.ts';
+import { EngineBarContext, prepareMarket, RevealedColumns, type PreparedMarket } from './engine-context.ts';
 import { IntentsLogBuilder } from './engine-log.ts';
 import { EnginePending, summarize, validateRun, windowOf, type RunWindow } from './engine-support.ts';
 import {
@@ -52,6 +53,8 @@ class EngineRun {
   private readonly entryStep: Int32Array;
   private readonly pending: EnginePending;
   private readonly ctx: EngineBarContext[];
+  /** Inv. 2 by construction: the only candle data `decide` can reach; fills read the full data. */
+  private readonly revealed: RevealedColumns[];
   private readonly settings: RiskSettings[];
   private readonly index = new Map<Pair, number>();
   private readonly log = new IntentsLogBuilder();
@@ -79,13 +82,14 @@ class EngineRun {
     this.pending = new EnginePending(n, data.pairs, cfg, this.qty);
     this.equity = new Float64Array(w.end - w.start);
     this.settings = data.pairs.map((_, p) => ({ limits: cfg.limits, rules: cfg.rules[p]!, fees: cfg.fees[p]!, slippage: cfg.slippage }));
-    this.ctx = data.pairs.map((pair, p) => new EngineBarContext(pair, market.compact[p]!, cfg.params, cfg.fees[p]!, cfg.rules[p]!));
+    this.revealed = market.compact.map((full) => new RevealedColumns(full));
+    this.ctx = data.pairs.map((pair, p) => new EngineBarContext(pair, this.revealed[p]!.columns, cfg.params, cfg.fees[p]!, cfg.rules[p]!));
     data.pairs.forEach((pair, p) => this.index.set(pair, p));
   }
 
   run(decide: DecideFn): EngineResult {
     const { start, end } = this.w;
-    const { n, ledger, qty, lastClose, ctx, equity: curve } = this;
+    const { n, ledger, qty, lastClose, ctx, revealed, equity: curve } = this;
     const rowOf = this.market.rowOf;
     const time = this.data.time;
     for (let s = this.w.from; s < end; s++) {
@@ -99,6 +103,7 @@ class EngineRun {
       for (let p = 0; p < n; p++) {
         const row = rowOf[p]![s]!;
         if (row < 0) continue;
+        revealed[p]!.upTo(row);
         const d = decide(p, s, ctx[p]!.at(row, equity));
         if (trading && d.action !== 'hold') this.onDecision(p, s, d);
       }

@@ -1,10 +1,12 @@
 /**
- * Host-side replay of a sandbox run. The child returns its intents log; the host answers the
- * engine's `decide` calls from that log and re-runs the SAME engine: that run is the one that
- * counts, and compareRuns rejects a candidate whose own summary disagrees with it.
+ * Host-side replay of a strategy run, the only one in the project (the sandbox uses it too). The
+ * runner (the sandbox child, or a trusted in-process module) returns its intents log; the host
+ * answers the engine's `decide` calls from that log and re-runs the SAME engine: that run is the
+ * one that counts, and a candidate whose own claim disagrees with it is rejected.
  */
 import type { DecisionInput } from '../contract/index.ts';
-import { INTENT_ACTIONS_BY_CODE, type DecideFn, type EngineSummary } from './engine-types.ts';
+import { runEngine } from './engine.ts';
+import { INTENT_ACTIONS_BY_CODE, type DecideFn, type EngineConfig, type EngineResult, type EngineSummary, type MarketData } from './engine-types.ts';
 
 /** An intents log as it may arrive over JSON: plain arrays, null where the engine had NaN. */
 export interface IntentsLogLike {
@@ -48,9 +50,6 @@ export function replayDecider(log: IntentsLogLike): DecideFn {
     return HOLD;
   };
 }
-
-/** The name INTERFACES.md uses for replayDecider. */
-export const replayIntents = replayDecider;
 
 export interface RunMismatch {
   readonly field: string;
@@ -102,4 +101,39 @@ export function compareRuns(a: ComparableRun, b: ComparableRun): RunComparison {
     if (!same(a.summary[f], b.summary[f])) out.push({ field: `summary.${f}`, index: null, a: a.summary[f], b: b.summary[f] });
   }
   return { equal: out.length === 0, mismatches: out.slice(0, MAX_MISMATCHES) };
+}
+
+/** Where the strategy's decisions are made; returns that engine run's intents log and summary (a claim). */
+export interface StrategyRunner {
+  readonly versionId: string;
+  decide(data: MarketData, config: EngineConfig): Promise<ComparableRun>;
+}
+
+export class BacktestRunError extends Error {
+  override readonly name = 'BacktestRunError';
+  readonly retryable = false;
+  constructor(
+    readonly code: 'replay_mismatch' | 'no_data',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * One run that counts: the runner's claimed run, replayed through the host engine and compared.
+ * Every backtest and every validation-gate run goes through here.
+ */
+export async function replayedRun(runner: StrategyRunner, data: MarketData, config: EngineConfig): Promise<EngineResult> {
+  const claimed = await runner.decide(data, config);
+  const result = runEngine(config, data, replayDecider(claimed.intents));
+  const check = compareRuns(claimed, result);
+  if (!check.equal) {
+    const first = check.mismatches[0]!;
+    throw new BacktestRunError(
+      'replay_mismatch',
+      `version ${runner.versionId}: the host replay disagrees with the strategy run on ${first.field}${first.index === null ? '' : `[${first.index}]`} (${first.a} vs ${first.b}); the candidate is rejected`,
+    );
+  }
+  return result;
 }

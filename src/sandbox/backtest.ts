@@ -1,10 +1,12 @@
 /**
  * Backtest mode through the sandbox: the dataset is sent once and stays in the child (warm path), each
- * `backtest` call runs the whole loop inside the child, and the host replays the returned intents log
- * through its own engine. The host's replay is the result that counts; a mismatch rejects the candidate.
+ * `backtest` call runs the whole loop inside the child and returns its intents log: a CLAIM. The host
+ * replays it with src/backtest/replay.ts (replayedRun, the project's one replay); that result counts
+ * and a mismatch rejects the candidate.
  */
 import { z } from 'zod';
-import { INTENT_ACTIONS_BY_CODE, runEngine, type DecideFn, type EngineConfig, type EngineResult, type EngineSummary, type IntentsLog, type MarketData } from '../backtest/engine.ts';
+import type { EngineConfig, EngineSummary, IntentsLog, MarketData } from '../backtest/engine.ts';
+import type { StrategyRunner } from '../backtest/replay.ts';
 import type { Params } from '../contract/strategy.ts';
 import { SandboxError } from './errors.ts';
 import type { StrategyHost } from './host/strategy-host.ts';
@@ -65,24 +67,43 @@ export async function backtestInChild(host: StrategyHost, req: { datasetId: stri
   return { intents, summary: reply.data.summary as unknown as EngineSummary };
 }
 
-/** A DecideFn that answers from a log: hold except where the log has an intent for (step, pair). */
-export function replayIntents(log: IntentsLog): DecideFn {
-  const byKey = new Map<number, number>();
-  for (let r = 0; r < log.length; r++) byKey.set(log.step[r]! * 64 + log.pairIndex[r]!, r);
-  return (pairIndex, step) => {
-    const r = byKey.get(step * 64 + pairIndex);
-    if (r === undefined) return { action: 'hold' };
-    const opt = (v: number): number | undefined => (Number.isNaN(v) ? undefined : v);
-    return { action: INTENT_ACTIONS_BY_CODE[log.action[r]!] ?? 'hold', sizeFraction: log.sizeFraction[r]!, stopLoss: opt(log.stopLoss[r]!), takeProfit: opt(log.takeProfit[r]!) };
+/** Datasets a runner keeps in its child: the backtest's data plus one transient (a look-ahead cut). */
+const KEPT_DATASETS = 2;
+
+/**
+ * The production StrategyRunner: the strategy runs in its sandbox child. A dataset is sent once per
+ * MarketData object and stays in the child, so repeated runs over the same data (params, windows,
+ * candidates) skip the copy; the least recently used is dropped beyond KEPT_DATASETS so truncated
+ * copies (the look-ahead check) do not pile up in the child's capped heap.
+ */
+export function sandboxRunner(host: StrategyHost): StrategyRunner {
+  const kept = new Map<MarketData, string>();
+  let next = 0;
+  let generationAt = host.generation;
+  const datasetFor = async (data: MarketData): Promise<string> => {
+    // A restarted child has lost every dataset; `generation` tells.
+    if (host.generation !== generationAt) {
+      kept.clear();
+      generationAt = host.generation;
+    }
+    let id = kept.get(data);
+    if (id !== undefined) {
+      kept.delete(data);
+      kept.set(data, id);
+      return id;
+    }
+    for (const [old, oldId] of kept) {
+      if (kept.size < KEPT_DATASETS) break;
+      kept.delete(old);
+      await host.call({ kind: 'dropDataset', id: oldId }, undefined, 'control');
+    }
+    id = `ds${next++}`;
+    await loadDataset(host, id, data);
+    kept.set(data, id);
+    return id;
   };
-}
-
-export type ReplayVerdict = { ok: true; result: EngineResult } | { ok: false; result: EngineResult; mismatch: string };
-
-/** Replays the child's log in the host and compares: trades, fees and final equity must agree exactly. */
-export function verifyByReplay(config: EngineConfig, data: MarketData, child: ChildBacktest): ReplayVerdict {
-  const result = runEngine(config, data, replayIntents(child.intents));
-  const keys: Array<keyof EngineSummary> = ['trades', 'wins', 'fees', 'finalEquity', 'intents', 'rejectedIntents'];
-  const diff = keys.filter((k) => result.summary[k] !== child.summary[k]);
-  return diff.length === 0 ? { ok: true, result } : { ok: false, result, mismatch: diff.map((k) => `${k}: host ${result.summary[k]} vs child ${child.summary[k]}`).join('; ') };
+  return {
+    versionId: host.versionId,
+    decide: async (data, config) => backtestInChild(host, { datasetId: await datasetFor(data), params: config.params, engineConfig: config }),
+  };
 }

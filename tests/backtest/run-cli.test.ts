@@ -15,7 +15,7 @@ describe('brain backtest', () => {
   it('runs v001 in the sandbox over CSV candles: progress on stderr, summary and report folder on stdout, row stored', async () => {
     const io = fakeIo();
     const code = await main(['backtest', '--data', SAMPLE, '--timeframe', '5m', '--pairs', 'ETH/USD,SOL/USD', '--from', '2024-09-05', '--to', '2024-09-12', '--db', 'brain.db', '--out', 'rep'], io);
-    expect(io.err()).toMatch(/backtest \[=+\] 8\/8 done/);
+    expect(io.err()).toMatch(/backtest \[=+\] 7\/7 done/);
     expect(code).toBe(0);
     expect(io.out()).toMatch(/Backtest from\s+2024-09-05 00:00/);
     expect(io.out()).toMatch(/strategy sha256:[0-9a-f]{16}\s+backtest id 1/);
@@ -23,10 +23,15 @@ describe('brain backtest', () => {
     expect(io.out()).not.toContain('backtest [');
     expect(existsSync(join(io.cwd, 'rep', 'equity.png'))).toBe(true);
     expect(io.out()).toMatch(/canaries: passed/);
+    expect(io.out()).toMatch(/look-ahead \(5 truncated re-runs\): passed/);
+    expect(io.out()).toMatch(/walk-forward \(4 windows\)/);
+    expect(io.out()).toMatch(/parameter jitter ±10 % \(16 runs\)/);
     const db = openDatabase({ path: join(io.cwd, 'brain.db') });
     const row = backtestsRepo(db).byId(1)!;
     db.close();
-    expect(row).toMatchObject({ pairs: ['ETH/USD', 'SOL/USD'], fromTime: Date.UTC(2024, 8, 5), gates: { canaries: { passed: true } } });
+    expect(row).toMatchObject({ pairs: ['ETH/USD', 'SOL/USD'], fromTime: Date.UTC(2024, 8, 5), gates: { passed: true, canaries: { passed: true }, lookAhead: { passed: true } } });
+    expect(row.gates).toHaveProperty('walkForward.windows.length', 4);
+    expect(row.gates).toHaveProperty('jitter.runs.length', 16);
     expect(row.strategyVersionId).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(row.monteCarlo).toHaveProperty('shuffle.maxDrawdown.p95');
   });
@@ -71,7 +76,7 @@ describe('brain data gaps', () => {
 });
 
 describe('brain backtest --strategy VERSION', () => {
-  it('runs a stored version found by its label and records its id', async () => {
+  it('runs a stored version found by its label and records its id; --quick skips the gates that re-run it', async () => {
     const io = fakeIo();
     const source = readFileSync('strategy/active/strategy.ts', 'utf8');
     const gated = await new Gates(resolve('.')).run({ kind: 'strategy', source });
@@ -83,8 +88,9 @@ describe('brain backtest --strategy VERSION', () => {
       createdAt: 0, gateResults: {}, backtestId: null, status: 'deployed',
     });
     db.close();
-    const code = await main(['backtest', '--strategy', 'v001', '--data', SAMPLE, '--timeframe', '5m', '--pairs', 'XRP/USD', '--from', '2024-09-10', '--db', 'brain.db', '--out', 'rep'], io);
+    const code = await main(['backtest', '--strategy', 'v001', '--data', SAMPLE, '--timeframe', '5m', '--pairs', 'XRP/USD', '--from', '2024-09-10', '--db', 'brain.db', '--out', 'rep', '--quick'], io);
     expect(io.out()).toContain('strategy sha256:v001test  backtest id 1');
+    expect(io.out()).toContain('look-ahead, walk-forward, jitter: skipped (--quick)');
     expect(code).toBe(0);
   });
 

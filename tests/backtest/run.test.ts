@@ -5,7 +5,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { StrategyModule } from '../../src/contract/index.ts';
 import { alignMarketData } from '../../src/backtest/data.ts';
 import { engineConfig, type MarketData } from '../../src/backtest/engine.ts';
-import { BACKTEST_STAGES, BacktestRunError, inProcessRunner, runBacktest, type BacktestStage, type StrategyRunner } from '../../src/backtest/run.ts';
+import { BACKTEST_STAGES, BacktestRunError, runBacktest, type BacktestStage, type StrategyRunner } from '../../src/backtest/run.ts';
+import { inProcessRunner } from '../../src/backtest/runners.ts';
 import { backtestsRepo } from '../../src/db/backtests.repo.ts';
 import { openDatabase, type Db } from '../../src/db/index.ts';
 import { seriesFromCsvDir } from '../../src/market/dataset.ts';

@@ -24,8 +24,8 @@ describe('evaluator canaries on real candles', () => {
     expect(c.meanTradeReturn).toBeGreaterThan(-1.5 * c.expectedCost);
   });
 
-  it('inv. 2: a future-peeking strategy is flagged by the look-ahead check', () => {
-    const c = lookAheadCanary(data, config);
+  it('inv. 2: a future-peeking strategy is flagged by the look-ahead check', async () => {
+    const c = await lookAheadCanary(data, config);
     expect(c.passed).toBe(true);
     expect(c.result.passed).toBe(false);
     expect(c.result.cuts.some((cut) => cut.mismatches.length > 0)).toBe(true);

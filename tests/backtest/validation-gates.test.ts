@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ParamSpecSchema, RiskLimitsSchema } from '../../src/contract/index.ts';
 import { sliceMarketData } from '../../src/backtest/data.ts';
 import { engineConfig, runEngine } from '../../src/backtest/engine.ts';
+import { deciderRunner } from '../../src/backtest/runners.ts';
 import { jitteredValue, lookAheadCheck, monteCarlo, parameterJitter, pathStats, walkForward } from '../../src/backtest/validation/index.ts';
 import { emaCross, loadShared } from './engine-fixtures.ts';
 
@@ -9,19 +10,20 @@ const eth = sliceMarketData(loadShared(['ETH/USD']), 0, 12_000);
 const limits = RiskLimitsSchema.parse({ maxConsecutiveLosses: 100, dailyLossFraction: 1, maxDrawdownFraction: 1, reducingDrawdownFraction: 1 });
 const config = engineConfig(eth.pairs, { limits, params: { fast: 12, slow: 26 } });
 const factory = (p: Record<string, number>) => emaCross(p, 1);
+const runner = deciderRunner(factory, 'ema-cross');
 
 describe('look-ahead check', () => {
-  it('passes a strategy that only reads closed candles', () => {
-    const r = lookAheadCheck(eth, config, factory, { cuts: 4 });
+  it('passes a strategy that only reads closed candles', async () => {
+    const r = await lookAheadCheck(eth, config, runner, { cuts: 4 });
     expect(r.cuts).toHaveLength(4);
     expect(r.passed).toBe(true);
   });
 });
 
 describe('walk-forward', () => {
-  it('tiles the data with IS/OOS windows and runs the best in-sample params out of sample', () => {
+  it('tiles the data with IS/OOS windows and runs the best in-sample params out of sample', async () => {
     const candidates = [{ fast: 12, slow: 26 }, { fast: 24, slow: 72 }];
-    const r = walkForward(eth, config, factory, { inSample: 4000, outOfSample: 2000, candidates });
+    const r = await walkForward(eth, config, runner, { inSample: 4000, outOfSample: 2000, candidates });
     expect(r.windows.map((w) => [w.isStart, w.oosStart, w.oosEnd])).toEqual([[0, 4000, 6000], [2000, 6000, 8000], [4000, 8000, 10_000], [6000, 10_000, 12_000]]);
     const w = r.windows[1]!;
     const isScores = candidates.map((params) => runEngine({ ...config, params, start: 2000, end: 6000 }, eth, factory(params)).summary.totalReturn / 4000);
@@ -72,8 +74,8 @@ describe('parameter jitter', () => {
     expect(jitteredValue(ParamSpecSchema.parse({ default: 1, min: 0, max: 1.05 }), 1, 1, 0.1)).toBe(1.05);
   });
 
-  it('runs each declared param at −10 % and +10 % on its own', () => {
-    const r = parameterJitter(eth, config, factory, specs);
+  it('runs each declared param at −10 % and +10 % on its own', async () => {
+    const r = await parameterJitter(eth, config, runner, specs);
     expect(r.runs.map((x) => [x.param, x.value])).toEqual([['fast', 11], ['fast', 13], ['slow', 23], ['slow', 29]]);
     expect(r.worstReturn).toBeLessThanOrEqual(r.baseReturn);
     expect(r.bestReturn).toBeGreaterThanOrEqual(r.baseReturn);

@@ -9,6 +9,7 @@
 import { RiskLimitsSchema, type DecisionInput } from '../../contract/index.ts';
 import { runEngine } from '../engine.ts';
 import type { DecideFn, EngineConfig, MarketData } from '../engine-types.ts';
+import { deciderRunner, type DeciderFactory } from '../runners.ts';
 import { lookAheadCheck, type LookAheadResult } from './look-ahead.ts';
 import { mulberry32 } from '../../sim/rng.ts';
 
@@ -96,13 +97,12 @@ export function randomEntriesCanary(data: MarketData, config: EngineConfig, seed
 }
 
 /**
- * A deliberately broken strategy: it reads the NEXT close through the history view's underlying
- * buffer (the hole subarray views leave open) and buys before rises. The look-ahead check must flag it.
+ * A deliberately broken strategy: it reads the NEXT close from a series precomputed over the whole
+ * run's data (the classic look-ahead bug, e.g. a shifted or centred indicator) and buys before
+ * rises. The engine cannot hide that from code handed the data, so the look-ahead check must flag it.
  */
-export const peekingDecider: DecideFn = (_p, _s, ctx) => {
-  const view = ctx.history.close;
-  const all = new Float64Array(view.buffer, view.byteOffset);
-  const next = all[ctx.index + 1];
+export const peekingDecider: DeciderFactory = (_params, data) => (p, s, ctx) => {
+  const next = data.columns[p]!.close[s + 1];
   if (next === undefined) return ctx.position ? CLOSE : HOLD;
   if (next > ctx.bar.close) return ctx.position ? HOLD : { action: 'buy', sizeFraction: 0.1 };
   return ctx.position ? CLOSE : HOLD;
@@ -114,8 +114,8 @@ export interface LookAheadCanary {
   readonly result: LookAheadResult;
 }
 
-export function lookAheadCanary(data: MarketData, config: EngineConfig): LookAheadCanary {
-  const result = lookAheadCheck(data, canaryConfig(config, data.pairs.length), () => peekingDecider, { cuts: 3 });
+export async function lookAheadCanary(data: MarketData, config: EngineConfig): Promise<LookAheadCanary> {
+  const result = await lookAheadCheck(data, canaryConfig(config, data.pairs.length), deciderRunner(peekingDecider, 'canary:peeking'), { cuts: 3 });
   return { passed: !result.passed, result };
 }
 
@@ -127,9 +127,9 @@ export interface CanaryReport {
 }
 
 /** All three canaries: run them with every backtest invocation set; a failure means the judge is broken. */
-export function runCanaries(data: MarketData, config: EngineConfig, seed = 7): CanaryReport {
+export async function runCanaries(data: MarketData, config: EngineConfig, seed = 7): Promise<CanaryReport> {
   const buyAndHold = buyAndHoldCanary(data, config);
   const randomEntries = randomEntriesCanary(data, config, seed);
-  const lookAhead = lookAheadCanary(data, config);
+  const lookAhead = await lookAheadCanary(data, config);
   return { passed: buyAndHold.passed && randomEntries.passed && lookAhead.passed, buyAndHold, randomEntries, lookAhead };
 }

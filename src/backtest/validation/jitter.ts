@@ -3,9 +3,8 @@
  * clamped to [min, max]); a strategy whose result flips under such a nudge is fitted to noise.
  */
 import type { Params, ParamSpec } from '../../contract/index.ts';
-import { runEngine } from '../engine.ts';
 import type { EngineConfig, MarketData } from '../engine-types.ts';
-import type { DeciderFactory } from './types.ts';
+import { replayedRun, type StrategyRunner } from '../replay.ts';
 
 export interface JitterRun {
   readonly param: string;
@@ -32,18 +31,18 @@ export function jitteredValue(spec: ParamSpec, base: number, direction: -1 | 1, 
   return Math.min(spec.max, Math.max(spec.min, v));
 }
 
-export function parameterJitter(
-  data: MarketData, config: EngineConfig, factory: DeciderFactory, specs: Readonly<Record<string, ParamSpec>>, fraction = 0.1,
-): JitterResult {
+export async function parameterJitter(
+  data: MarketData, config: EngineConfig, runner: StrategyRunner, specs: Readonly<Record<string, ParamSpec>>, fraction = 0.1,
+): Promise<JitterResult> {
   const base: Params = { ...config.params };
   for (const [name, spec] of Object.entries(specs)) base[name] ??= spec.default;
-  const run = (params: Params) => runEngine({ ...config, params }, data, factory(params)).summary;
-  const baseReturn = run(base).totalReturn;
+  const run = async (params: Params) => (await replayedRun(runner, data, { ...config, params })).summary;
+  const baseReturn = (await run(base)).totalReturn;
   const runs: JitterRun[] = [];
   for (const [param, spec] of Object.entries(specs)) {
     for (const direction of [-1, 1] as const) {
       const value = jitteredValue(spec, base[param]!, direction, fraction);
-      const s = run({ ...base, [param]: value });
+      const s = await run({ ...base, [param]: value });
       runs.push({ param, direction, value, unchanged: value === base[param], totalReturn: s.totalReturn, trades: s.trades });
     }
   }

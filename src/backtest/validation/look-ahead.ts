@@ -1,14 +1,13 @@
 /**
  * Look-ahead / recursion check (DESIGN inv. 2). Re-runs the strategy on COPIES of the data cut at
- * K points and confirms every decision made before a cut is the same as in the full run. A
- * strategy that reads beyond its history (a precomputed series, a view's `.buffer`) decides
- * differently when the future is missing, and is flagged with the first differing intents.
+ * K points and confirms every decision made before a cut is the same as in the full run. The
+ * engine already hides later candles from `decide` by construction; this check is the second line:
+ * it catches whatever still reaches beyond the history (a series precomputed from the whole data,
+ * a driver bug), because with the future physically absent such code decides differently.
  */
 import { sliceMarketData } from '../data.ts';
-import { runEngine } from '../engine.ts';
 import type { EngineConfig, IntentsLog, MarketData } from '../engine-types.ts';
-import { compareIntents, type RunMismatch } from '../replay.ts';
-import type { DeciderFactory } from './types.ts';
+import { compareIntents, replayedRun, type RunMismatch, type StrategyRunner } from '../replay.ts';
 
 export interface LookAheadOptions {
   /** Number of cut points, spread evenly over the run (default 5). */
@@ -36,16 +35,16 @@ function prefix(log: IntentsLog, step: number): IntentsLog {
   };
 }
 
-export function lookAheadCheck(data: MarketData, config: EngineConfig, factory: DeciderFactory, opts: LookAheadOptions = {}): LookAheadResult {
+export async function lookAheadCheck(data: MarketData, config: EngineConfig, runner: StrategyRunner, opts: LookAheadOptions = {}): Promise<LookAheadResult> {
   const k = opts.cuts ?? 5;
   const start = config.start ?? 0;
   const end = config.end ?? data.time.length;
-  const full = runEngine(config, data, factory(config.params)).intents;
+  const full = (await replayedRun(runner, data, config)).intents;
   const cuts: LookAheadCut[] = [];
   for (let i = 1; i <= k; i++) {
     const step = start + Math.floor(((end - start) * i) / (k + 1));
     if (step <= start) continue;
-    const truncated = runEngine({ ...config, end: step }, sliceMarketData(data, 0, step), factory(config.params)).intents;
+    const truncated = (await replayedRun(runner, sliceMarketData(data, 0, step), { ...config, end: step })).intents;
     cuts.push({ step, mismatches: compareIntents(prefix(full, step), truncated) });
   }
   return { passed: cuts.every((c) => c.mismatches.length === 0), cuts };

@@ -5,9 +5,8 @@
  * or negative it was fitted to noise. Earlier candles stay available as indicator history.
  */
 import type { Params } from '../../contract/index.ts';
-import { runEngine } from '../engine.ts';
 import type { EngineConfig, MarketData } from '../engine-types.ts';
-import type { DeciderFactory } from './types.ts';
+import { replayedRun, type StrategyRunner } from '../replay.ts';
 
 export interface WalkForwardOptions {
   /** Steps per in-sample and out-of-sample part. */
@@ -38,12 +37,12 @@ export interface WalkForwardResult {
   readonly degradation: number | null;
 }
 
-function score(config: EngineConfig, data: MarketData, factory: DeciderFactory, params: Params, start: number, end: number) {
-  const r = runEngine({ ...config, params, start, end }, data, factory(params));
+async function score(config: EngineConfig, data: MarketData, runner: StrategyRunner, params: Params, start: number, end: number) {
+  const r = await replayedRun(runner, data, { ...config, params, start, end });
   return { score: r.summary.totalReturn / Math.max(1, end - start), trades: r.summary.trades };
 }
 
-export function walkForward(data: MarketData, config: EngineConfig, factory: DeciderFactory, opts: WalkForwardOptions): WalkForwardResult {
+export async function walkForward(data: MarketData, config: EngineConfig, runner: StrategyRunner, opts: WalkForwardOptions): Promise<WalkForwardResult> {
   const candidates = opts.candidates ?? [config.params];
   const stride = opts.stride ?? opts.outOfSample;
   const windows: WalkForwardWindow[] = [];
@@ -52,10 +51,10 @@ export function walkForward(data: MarketData, config: EngineConfig, factory: Dec
     const oosEnd = oosStart + opts.outOfSample;
     let best = { params: candidates[0]!, score: -Infinity };
     for (const params of candidates) {
-      const s = score(config, data, factory, params, isStart, oosStart).score;
+      const s = (await score(config, data, runner, params, isStart, oosStart)).score;
       if (s > best.score) best = { params, score: s };
     }
-    const oos = score(config, data, factory, best.params, oosStart, oosEnd);
+    const oos = await score(config, data, runner, best.params, oosStart, oosEnd);
     windows.push({ isStart, oosStart, oosEnd, params: best.params, isScore: best.score, oosScore: oos.score, oosTrades: oos.trades });
   }
   const mean = (xs: number[]) => (xs.length ? xs.reduce((a, x) => a + x, 0) / xs.length : 0);

@@ -11,8 +11,8 @@ import { SingleBar } from 'cli-progress';
 import { alignMarketData } from '../../backtest/data.ts';
 import { engineConfig, type MarketData } from '../../backtest/engine.ts';
 import { terminalSummary } from '../../backtest/report/index.ts';
-import { BACKTEST_STAGES, runBacktest, sandboxRunner, type BacktestRunDeps } from '../../backtest/run.ts';
-import { monteCarlo, runCanaries, type CanaryReport, type MonteCarloResult } from '../../backtest/validation/index.ts';
+import { BACKTEST_STAGES, runBacktest } from '../../backtest/run.ts';
+import { runGates, type GateReport } from '../../backtest/validation/index.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { PairSchema, TimeframeSchema, timeframeMs, type Pair, type StrategyMeta, type Timeframe } from '../../contract/index.ts';
 import { backtestsRepo } from '../../db/backtests.repo.ts';
@@ -20,6 +20,7 @@ import { candlesRepo } from '../../db/candles.repo.ts';
 import { openDatabase, type Db } from '../../db/index.ts';
 import { versionsRepo } from '../../db/versions.repo.ts';
 import { csvPathFor, seriesFromCsvDir, seriesFromStore, type SeriesRequest } from '../../market/dataset.ts';
+import { sandboxRunner } from '../../sandbox/backtest.ts';
 import { formatIssue, Gates } from '../../sandbox/gates/index.ts';
 import { StrategyHost } from '../../sandbox/host/strategy-host.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -99,6 +100,7 @@ function progressBar(io: CliIo): SingleBar {
   });
 }
 
+/** The configured costs and limits; engineConfig gives the breaker auto-resume (no operator in a backtest). */
 function engineConfigFor(config: Config, pairs: readonly Pair[], meta: StrategyMeta, start: number) {
   const params = Object.fromEntries(Object.entries(meta.params).map(([k, spec]) => [k, spec.default]));
   return engineConfig(pairs, {
@@ -111,29 +113,28 @@ function engineConfigFor(config: Config, pairs: readonly Pair[], meta: StrategyM
   });
 }
 
-interface CliGates {
-  canaries: CanaryReport;
-  monteCarlo: MonteCarloResult;
-}
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 
-/**
- * The gates that need no second strategy run: the evaluator canaries (is the judge sound on this
- * data?) and the Monte Carlo percentiles the rollback triggers compare live results with. Walk-forward,
- * look-ahead and jitter re-run the strategy and belong to the orchestrator's gate pipeline.
- */
-const cliGates: NonNullable<BacktestRunDeps['gates']> = async ({ data, config, result }): Promise<CliGates> => ({
-  canaries: runCanaries(data, config),
-  monteCarlo: monteCarlo(result.trades.map((t) => t.pnl), config.initialCash),
-});
-
-function gatesText(g: CliGates): string {
+function gatesText(g: GateReport): string {
   const c = g.canaries;
   const verdict = (ok: boolean) => (ok ? 'ok' : 'FAILED');
   const mc = g.monteCarlo.shuffle;
-  return [
+  const lines = [
     `canaries: ${c.passed ? 'passed' : 'FAILED (the evaluator cannot be trusted on this data)'}  buy-and-hold ${verdict(c.buyAndHold.passed)}, random entries ${verdict(c.randomEntries.passed)}, future-peeking caught ${verdict(c.lookAhead.passed)}`,
-    `Monte Carlo (${g.monteCarlo.runs} trade-order shuffles): max drawdown p95 ${(mc.maxDrawdown.p95 * 100).toFixed(2)} %, losing streak p95 ${mc.losingStreak.p95}`,
-  ].join('\n');
+    `Monte Carlo (${g.monteCarlo.runs} trade-order shuffles): max drawdown p95 ${pct(mc.maxDrawdown.p95)}, losing streak p95 ${mc.losingStreak.p95}`,
+  ];
+  if (g.lookAhead) {
+    const bad = g.lookAhead.cuts.find((cut) => cut.mismatches.length > 0);
+    lines.push(`look-ahead (${g.lookAhead.cuts.length} truncated re-runs): ${g.lookAhead.passed ? 'passed' : `FAILED, decisions change when the future is cut at step ${bad?.step}`}`);
+  }
+  if (g.walkForward) {
+    const w = g.walkForward;
+    const ratio = w.degradation === null ? 'n/a (in-sample return not positive)' : w.degradation.toFixed(2);
+    lines.push(`walk-forward (${w.windows.length} windows): return per 1000 candles in-sample ${pct(w.meanIsScore * 1000)}, out-of-sample ${pct(w.meanOosScore * 1000)}, degradation ratio ${ratio}`);
+  }
+  if (g.jitter) lines.push(`parameter jitter ±10 % (${g.jitter.runs.length} runs): total return ${pct(g.jitter.worstReturn)} … ${pct(g.jitter.bestReturn)} (base ${pct(g.jitter.baseReturn)})`);
+  if (!g.lookAhead) lines.push('look-ahead, walk-forward, jitter: skipped (--quick)');
+  return lines.join('\n');
 }
 
 const OWN_FLAGS = {
@@ -144,12 +145,13 @@ const OWN_FLAGS = {
   data: { type: 'string' },
   timeframe: { type: 'string' },
   out: { type: 'string' },
+  quick: { type: 'boolean' },
 } as const;
 
 export const backtest: Command = {
   name: 'backtest',
   summary: 'Backtest a strategy over stored or CSV candles; writes an HTML/PNG report and a backtests row',
-  usage: `usage: brain backtest [--strategy PATH|VERSION] [--pairs A/USD,B/USD] [--from DATE] [--to DATE] [--data DIR] [--timeframe TF] [--out DIR] [config flags]
+  usage: `usage: brain backtest [--strategy PATH|VERSION] [--pairs A/USD,B/USD] [--from DATE] [--to DATE] [--data DIR] [--timeframe TF] [--out DIR] [--quick] [config flags]
   --strategy PATH|VERSION  a strategy file (checked by the sandbox gates) or a strategy_versions id/label
                            (default: the active version, else ${DEFAULT_STRATEGY_FILE})
   --pairs A/USD,B/USD      pairs to trade (default: the configured pairs that have data)
@@ -157,9 +159,12 @@ export const backtest: Command = {
   --data DIR               read <BASE>-<QUOTE>_<tf>.csv files from DIR instead of the database
   --timeframe TF           candle timeframe (default market.timeframe)
   --out DIR                report folder (default reports/backtest-<time>-<version>)
+  --quick                  skip the gates that re-run the strategy (look-ahead, walk-forward, jitter)
 
-Progress goes to stderr, the summary to stdout. The evaluator canaries run with every backtest;
-if one fails the command exits 1 (the judge cannot be trusted on this data).
+Progress goes to stderr, the summary to stdout. The evaluator canaries and Monte Carlo run with
+every backtest; look-ahead, walk-forward and parameter jitter re-run the strategy in its sandbox
+unless --quick. Exits 1 if a canary or the look-ahead check fails. The breaker resumes by itself
+after its cool-down (a backtest has no operator).
 
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
@@ -193,7 +198,7 @@ interface BacktestArgs {
   dir: string | undefined;
   /** Traded candles [from, to); warm-up is loaded before `from`. */
   range: { from: number; to: number };
-  values: { strategy?: string; out?: string };
+  values: { strategy?: string; out?: string; quick?: boolean };
 }
 
 async function backtestWith(a: BacktestArgs): Promise<number> {
@@ -207,11 +212,13 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
     const { data, start } = await loadData({ pairs: a.pairs, timeframe: a.timeframe, from, to: a.range.to, dir: a.dir, tradeFrom: a.range.from }, a.db);
     const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
     const reportDir = resolve(a.io.cwd, a.values.out ?? join('reports', `backtest-${stamp}-${strategy.versionId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 18)}`));
+    const runner = sandboxRunner(host);
+    const gateOptions = { quick: a.values.quick === true, specs: meta.params, onGate: (gate: string) => a.bar.update({ stage: `gates: ${gate}` }) };
     const out = await runBacktest(
       {
-        runner: sandboxRunner(host),
+        runner,
         backtests: backtestsRepo(a.db),
-        gates: cliGates,
+        gates: (run) => runGates(runner, run, gateOptions),
         now: () => Date.now(),
         onStage: (stage) => a.bar.increment(1, { stage }),
       },
@@ -219,9 +226,9 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
     );
     a.bar.increment(1, { stage: 'done' });
     a.bar.stop();
-    const gates = out.gates as CliGates;
+    const gates = out.gates as GateReport;
     a.io.stdout.write(`${terminalSummary(out.metrics)}\n\n${gatesText(gates)}\nstrategy ${strategy.versionId}  backtest id ${out.backtestId}\nreport ${out.report?.html ?? '(none)'}\n`);
-    return gates.canaries.passed ? EXIT.ok : EXIT.failure;
+    return gates.passed ? EXIT.ok : EXIT.failure;
   } finally {
     await host.close();
   }

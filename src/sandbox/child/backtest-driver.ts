@@ -5,16 +5,10 @@
  * number that counts.
  */
 import { runEngine, type EngineConfig, type MarketData } from '../../backtest/engine.ts';
-import type { BarContext, Params, StrategyModule } from '../../contract/strategy.ts';
+import { moduleDecider } from '../../backtest/strategy-decider.ts';
+import type { Params, StrategyModule } from '../../contract/strategy.ts';
 
 export type MarketDataLike = MarketData;
-
-function barOf(ctx: BarContext): StrategyModuleBar {
-  const h = ctx.history;
-  const i = ctx.index;
-  return Object.freeze({ time: h.time[i]!, open: h.open[i]!, high: h.high[i]!, low: h.low[i]!, close: h.close[i]!, volume: h.volume[i]! });
-}
-type StrategyModuleBar = Parameters<StrategyModule['onBar']>[1];
 
 /** NaN (absent SL/TP) is not JSON: encode as null. */
 function nums(a: ArrayLike<number>): Array<number | null> {
@@ -22,22 +16,21 @@ function nums(a: ArrayLike<number>): Array<number | null> {
 }
 
 export function runBacktest(mod: StrategyModule, data: MarketData, params: Params, cfg: unknown): unknown {
-  const config = { ...(cfg as EngineConfig), params };
-  const frozen = Object.freeze({ ...params });
-  const states = data.pairs.map((p) => mod.init(p, frozen));
-  const result = runEngine(config, data, (p, _step, ctx) => mod.onBar(states[p], barOf(ctx), ctx));
+  // Frozen as in the live scan: ctx.params is this object.
+  const config = { ...(cfg as EngineConfig), params: Object.freeze({ ...params }) };
+  const result = runEngine(config, data, moduleDecider(mod, data.pairs, config.params));
   const log = result.intents;
   return {
     kind: 'backtest',
     intents: {
       length: log.length,
-      step: Array.from(log.step.subarray(0, log.length)),
-      pairIndex: Array.from(log.pairIndex.subarray(0, log.length)),
-      action: Array.from(log.action.subarray(0, log.length)),
-      sizeFraction: nums(log.sizeFraction.subarray(0, log.length)),
-      stopLoss: nums(log.stopLoss.subarray(0, log.length)),
-      takeProfit: nums(log.takeProfit.subarray(0, log.length)),
-      outcome: Array.from(log.outcome.subarray(0, log.length)),
+      step: Array.from(log.step),
+      pairIndex: Array.from(log.pairIndex),
+      action: Array.from(log.action),
+      sizeFraction: nums(log.sizeFraction),
+      stopLoss: nums(log.stopLoss),
+      takeProfit: nums(log.takeProfit),
+      outcome: Array.from(log.outcome),
     },
     summary: result.summary,
   };
