@@ -1,0 +1,115 @@
+/**
+ * The position machine's data: its context (what a persisted snapshot holds, so a change of shape is a
+ * change of POSITION_MACHINE_VERSION), its input, the events it takes and announces, and the order row
+ * its actors write. position.machine.ts re-exports all of them; import from there.
+ */
+import type { ExitReason, Fill, OrderStatus, Pair, Side } from '../src/contract/index.ts';
+import type { ClosedPosition, Holding } from '../src/trading/portfolio.ts';
+import type { VenueOrder } from '../src/trading/venue.ts';
+import type { DurableRecord, Resume } from './shared.ts';
+
+export interface PositionTimeouts {
+  /** No ack this long after the send: outcome unknown → reconciling. */
+  ackMs: number;
+  /** An acked order not settled this long (fills missing): ask the venue. */
+  settleMs: number;
+  /** Pause between venue queries that did not find the order. */
+  requeryMs: number;
+  /** Queries that must all miss before an order is declared never placed. */
+  maxQueries: number;
+}
+
+export interface WorkingOrder {
+  clOrdId: string;
+  side: Side;
+  quantity: number;
+  reason: string;
+  status: OrderStatus;
+  venueOrderId: string | null;
+  /** Quantity the venue reports filled; our own sum of fills must catch up before the order settles. */
+  venueFilled: number;
+  filled: number;
+  /** Absolute ms: ack or settle deadline of the current step. */
+  deadline: number | null;
+  queries: number;
+}
+
+export interface PositionContext {
+  positionId: string;
+  pair: Pair;
+  strategyVersion: string;
+  now: number;
+  openedAt: number;
+  holding: Holding | null;
+  closed: ClosedPosition | null;
+  stopLoss: number | null;
+  takeProfit: number | null;
+  entryFees: number;
+  exitFees: number;
+  exitReason: ExitReason | null;
+  /** A close asked for while the entry was still working: exit as soon as it settles. */
+  closeRequested: ExitReason | null;
+  orderSeq: number;
+  order: WorkingOrder | null;
+  clOrdIds: string[];
+  /** Every fill booked, for dedup by trade id and for the fills table (the persister writes them). */
+  fills: Fill[];
+  timeouts: PositionTimeouts;
+  resumeTo: string | null;
+}
+
+/** A persisted state value: 'open', 'closed', or { pendingEntry | pendingExit: substate }. */
+export type PositionValue = string | Record<string, string>;
+export type PositionRecord = DurableRecord<PositionValue, PositionContext>;
+
+export interface PositionEntry {
+  quantity: number;
+  stopLoss: number | null;
+  takeProfit: number | null;
+  reason: string;
+}
+
+export interface PositionInput {
+  /** Unique and short (≤ 15 chars): cl_ord_ids are `${positionId}-${n}` (Kraken: ≤ 18 chars). */
+  positionId: string;
+  pair: Pair;
+  strategyVersion: string;
+  entry: PositionEntry;
+  now: number;
+  timeouts?: Partial<PositionTimeouts>;
+  resume?: Resume<PositionValue, PositionContext>;
+}
+
+export type PositionEvent =
+  | { type: 'order.fill'; fill: Fill }
+  | { type: 'order.update'; clOrdId: string; status: OrderStatus; venueOrderId: string | null; filledQuantity: number; time: number }
+  | { type: 'market.price'; pair: Pair; price: number; time: number }
+  | { type: 'position.close'; reason: ExitReason; time: number; quantity?: number }
+  /** From the persister: a write failed after start. */
+  | { type: 'store.failed'; message: string };
+
+export type PositionEmitted =
+  | { type: 'position.opened'; positionId: string; pair: Pair; quantity: number; entryPrice: number; at: number }
+  | { type: 'position.closed'; positionId: string; pair: Pair; pnl: number; fees: number; exitReason: ExitReason; at: number }
+  | { type: 'position.abandoned'; positionId: string; pair: Pair; clOrdId: string; status: OrderStatus; at: number }
+  | { type: 'position.exitIncomplete'; positionId: string; pair: Pair; remaining: number; status: OrderStatus; at: number }
+  | { type: 'order.unknown'; positionId: string; clOrdId: string; at: number }
+  | { type: 'position.persistFailed'; positionId: string; message: string; at: number };
+
+export interface PositionOutput {
+  positionId: string;
+  closed: ClosedPosition | null;
+  exitReason: ExitReason | null;
+}
+
+/** What recordIntent writes and submitOrder sends: the order row's content. */
+export interface OrderSpec {
+  clOrdId: string;
+  positionId: string;
+  pair: Pair;
+  side: Side;
+  quantity: number;
+  reason: string;
+}
+
+export type QueryOutput = { at: number; order: VenueOrder | null };
