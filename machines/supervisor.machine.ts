@@ -11,7 +11,7 @@ import { timeframeMs } from '../src/contract/index.ts';
 import type { BreakerLevel } from '../src/trading/breaker.ts';
 import { applyFill, cloneLedger, equityOf, observeEquity, type DayRecord, type Ledger } from '../src/trading/portfolio.ts';
 import type { VenueOrder } from '../src/trading/venue.ts';
-import { positionIdFor, positionOfOrder, routeIntent, type PositionSlot, type RouteSettings } from '../src/daemon/routing.ts';
+import { positionIdFor, positionOfOrder, priceTriggers, routeIntent, type PositionSlot, type RouteSettings } from '../src/daemon/routing.ts';
 import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted, type BreakerRecord } from './breaker.machine.ts';
 import { positionMachine, type PositionEmitted, type PositionRecord, type PositionTimeouts } from './position.machine.ts';
 import { scannerMachine, type ScannerEmitted, type Verdict } from './scanner.machine.ts';
@@ -141,7 +141,8 @@ const supervisorSetup = setup({
         const ctx = r.context;
         enqueue.spawnChild('position', { id: ctx.positionId, input: { positionId: ctx.positionId, pair: ctx.pair, strategyVersion: ctx.strategyVersion, entry: { quantity: 0, stopLoss: null, takeProfit: null, reason: 'restored' }, now: c.now, resume: { ...r, now: c.now } } });
         const phase = typeof r.value === 'string' ? 'open' : (Object.keys(r.value)[0] as PositionSlot['phase']);
-        slots.push({ positionId: ctx.positionId, pair: ctx.pair, phase, entryNotional: (ctx.order?.quantity ?? 0) * (c.marks[ctx.pair] ?? ctx.holding?.entryPrice ?? 0) });
+        const entryNotional = (ctx.order?.quantity ?? 0) * (ctx.holding?.entryPrice ?? 0);
+        slots.push({ positionId: ctx.positionId, pair: ctx.pair, phase, entryNotional, stopLoss: ctx.stopLoss, takeProfit: ctx.takeProfit });
       }
       for (const pair of c.pairs) {
         enqueue.spawnChild('scanner', { id: scannerId(pair), input: { pair, timeframe: c.timeframe, strategyVersion: b.strategyVersion } });
@@ -173,14 +174,14 @@ const supervisorSetup = setup({
         id: positionId,
         input: { positionId, pair: intent.pair, strategyVersion: intent.strategyVersion, now: c.now, timeouts: c.positionTimeouts, entry: { quantity: o.quantity, stopLoss: o.stopLoss, takeProfit: o.takeProfit, reason: intent.decision.reason || 'signal' } },
       });
-      enqueue.assign({ seq: c.seq + 1, slots: [...c.slots, { positionId, pair: intent.pair, phase: 'pendingEntry', entryNotional: o.notional }] });
+      enqueue.assign({ seq: c.seq + 1, slots: [...c.slots, { positionId, pair: intent.pair, phase: 'pendingEntry', entryNotional: o.notional, stopLoss: o.stopLoss, takeProfit: o.takeProfit }] });
       journal('acted', null, `${positionId}-1`);
       enqueue.emit({ type: 'intent.accepted', intent, positionId, quantity: o.quantity, at: c.now });
     }),
     markPrice: enqueueActions(({ context: c, event, enqueue }) => {
       if (event.type !== 'market.price') return;
       enqueue.assign({ marks: { ...c.marks, [event.pair]: event.price }, now: Math.max(c.now, event.time) });
-      for (const s of c.slots) if (s.pair === event.pair) enqueue.sendTo(s.positionId, event);
+      for (const s of c.slots) if (s.pair === event.pair && priceTriggers(s, event.price)) enqueue.sendTo(s.positionId, event);
     }),
     /** A closed candle: mark to market (peak, UTC day roll), tell the breaker, hand the candle to the scanners. */
     closeCandle: enqueueActions(({ context: c, event, enqueue }) => {

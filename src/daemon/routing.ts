@@ -17,6 +17,16 @@ export interface PositionSlot {
   phase: PositionPhase;
   /** Notional of the entry order while it is working (reserves cash and exposure). */
   readonly entryNotional: number;
+  readonly stopLoss: number | null;
+  readonly takeProfit: number | null;
+}
+
+/**
+ * Whether a live price concerns the position: only a touched stop or target makes it act, and each
+ * price it hears is a persisted state change, so it is not told the thousands of prices in between.
+ */
+export function priceTriggers(slot: PositionSlot, price: number): boolean {
+  return (slot.stopLoss !== null && price <= slot.stopLoss) || (slot.takeProfit !== null && price >= slot.takeProfit);
 }
 
 export interface RouteSettings {

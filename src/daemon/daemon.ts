@@ -1,0 +1,159 @@
+/**
+ * `startDaemon`: the kernel wired for one mode. Only the venue (and its fill source) changes between
+ * paper and live (DESIGN inv. 1); the supervisor, scanners, positions, breaker, risk gate and ledger are
+ * the same. The root actor has an `error` observer (an unhandled child error must not crash Node) and an
+ * `inspect` observer that logs one debug line per transition; `inspectUrl` adds the Stately WebSocket
+ * inspector on loopback.
+ */
+import { createWebSocketInspector } from '@statelyai/inspect';
+import type { Logger } from 'pino';
+import { createActor, waitFor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { breakerActors } from '../../actors/breaker.actors.ts';
+import { positionActors } from '../../actors/position.actors.ts';
+import { scannerActors } from '../../actors/scanner.actors.ts';
+import { supervisorActors } from '../../actors/supervisor.actors.ts';
+import { breakerMachine } from '../../machines/breaker.machine.ts';
+import { positionMachine, type PositionTimeouts } from '../../machines/position.machine.ts';
+import { scannerMachine } from '../../machines/scanner.machine.ts';
+import { supervisorMachine } from '../../machines/supervisor.machine.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { Config } from '../config/index.ts';
+import type { Pair } from '../contract/index.ts';
+import { KrakenClient } from '../kraken/client.ts';
+import { OrderApi } from '../kraken/orders.ts';
+import type { Venue } from '../trading/venue.ts';
+import { LiveVenue } from '../venues/live.ts';
+import { PaperVenue } from '../venues/paper.ts';
+import { publicFeed } from './feed.ts';
+import { journalWriter } from './journal.ts';
+import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
+import { closeStore, openStore, prepareBoot } from './store.ts';
+
+export interface Endpoints {
+  rest: string;
+  wsPublic: string;
+  wsPrivate: string;
+}
+
+export interface DaemonOptions {
+  config: Config;
+  log: Logger;
+  /** Market time for the supervisor, positions and rows (the simulator's clock in the demo). */
+  clock: Clock;
+  endpoints: Endpoints;
+  /** Absolute paths. */
+  dbPath: string;
+  lockPath: string;
+  /** Where strategy/ and statistics/ modules are read (v001 seed) and archived. */
+  repoRoot: string;
+  filesRoot: string;
+  positionTimeouts?: Partial<PositionTimeouts>;
+  warmupBars?: number;
+  /** ws://127.0.0.1:PORT of a Stately inspector server; never a remote one. */
+  inspectUrl?: string;
+  onScanRecorded?: (pair: Pair, candleTime: number) => void;
+}
+
+export type SupervisorActor = Actor<typeof supervisorMachine>;
+
+export interface Daemon {
+  readonly actor: SupervisorActor;
+  readonly runtime: Runtime;
+  readonly venue: Venue;
+  /** Resolves with the final snapshot (stopped or failed). */
+  readonly done: Promise<SnapshotFrom<typeof supervisorMachine>>;
+  stop(signal: string, timeoutMs?: number): Promise<SnapshotFrom<typeof supervisorMachine>>;
+}
+
+/** One debug line per transition of any machine in the tree (the root's inspect observer). */
+export function transitionLog(log: Logger): (e: InspectionEvent) => void {
+  const last = new Map<string, string>();
+  return (e) => {
+    if (e.type !== '@xstate.snapshot' || !log.isLevelEnabled('debug')) return;
+    const value = (e.snapshot as { value?: unknown }).value;
+    if (value === undefined) return;
+    const text = JSON.stringify(value);
+    if (last.get(e.actorRef.sessionId) === text) return;
+    last.set(e.actorRef.sessionId, text);
+    log.debug({ actor: (e.actorRef as { id?: string }).id ?? e.actorRef.sessionId, event: e.event.type, state: value }, 'transition');
+  };
+}
+
+function venueFor(o: DaemonOptions, client: KrakenClient, rt: Runtime): { venue: Venue; paper: PaperVenue | null } {
+  if (o.config.mode === 'live') return { venue: new LiveVenue({ client, orders: new OrderApi(client, o.clock), logger: o.log.child({ venue: 'live' }) }), paper: null };
+  const paper = new PaperVenue({
+    clock: o.clock, rules: (p) => need(rt, 'table').get(p).rules, fees: (p) => need(rt, 'table').get(p).fees,
+    slippage: o.config.trading.slippageFraction, startingCash: o.config.paper.startingBalanceUsd, logger: o.log.child({ venue: 'paper' }),
+  });
+  return { venue: paper, paper };
+}
+
+function wire(o: DaemonOptions, rt: Runtime) {
+  const { config, clock, log } = o;
+  const secrets = config.secrets.krakenApiKey && config.secrets.krakenApiSecret ? { credentials: { key: config.secrets.krakenApiKey, secret: config.secrets.krakenApiSecret } } : {};
+  const client = new KrakenClient({ baseUrl: o.endpoints.rest, clock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, ...secrets });
+  const { venue, paper } = venueFor(o, client, rt);
+  const repos = lazyRepos(rt);
+  const deps = { config, clock, log, client, venue, paper, rt, endpoints: o.endpoints, dbPath: o.dbPath, lockPath: o.lockPath, repoRoot: o.repoRoot, filesRoot: o.filesRoot };
+  const positions = positionMachine.provide({
+    actors: positionActors({ venue, orders: repos.orders, fills: repos.fills, positions: repos.positions, snapshots: repos.machineSnapshots, clock, log: log.child({ actor: 'position' }) }),
+  });
+  const breaker = breakerMachine.provide({ actors: breakerActors({ risk: repos.risk, snapshots: repos.machineSnapshots, clock, log }) });
+  const scanner = scannerMachine.provide({
+    actors: scannerActors({
+      strategy: lazy(() => need(rt, 'strategy')), candles: repos.candles, signals: repos.signals, pairs: config.pairs, clock,
+      log: log.child({ actor: 'scanner' }), warmupBars: o.warmupBars ?? 300, ...(o.onScanRecorded ? { onRecorded: o.onScanRecorded } : {}),
+    }),
+  });
+  const actors = supervisorActors({
+    openStore: async () => openStore(deps),
+    reconcile: () => prepareBoot(deps),
+    feed: publicFeed({ url: o.endpoints.wsPublic, client, pairs: config.pairs, timeframe: config.market.timeframe, log: log.child({ component: 'feed' }), ...(paper ? { onPrice: (pair, price) => paper.onPrice(pair, price) } : {}) }),
+    fills: (send) => (paper ? paper.onFill((fill, order) => send({ type: 'venue.fill', fill, order })) : () => undefined),
+    journal: journalWriter(repos),
+    cancelOrder: (clOrdId) => venue.cancelOrder(clOrdId),
+    closeStore: () => closeStore(rt, log),
+    log: log.child({ actor: 'supervisor' }),
+  });
+  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, position: positions, breaker, scanner } }) };
+}
+
+export function startDaemon(o: DaemonOptions): Daemon {
+  const rt: Runtime = {};
+  const { venue, machine } = wire(o, rt);
+  const logTransitions = transitionLog(o.log.child({ component: 'transitions' }));
+  const inspector = o.inspectUrl ? createWebSocketInspector({ url: o.inspectUrl }) : null;
+  const actor = createActor(machine, {
+    input: { pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {} },
+    clock: o.clock,
+    systemId: 'supervisor',
+    inspect: (e) => {
+      logTransitions(e);
+      inspector?.inspect.next?.(e);
+    },
+  });
+  rt.ledger = () => actor.getSnapshot().context.ledger;
+  actor.on('supervisor.alert', (e) => o.log.warn({ at: e.at }, e.message));
+  const done = new Promise<SnapshotFrom<typeof supervisorMachine>>((resolve) => {
+    actor.subscribe({
+      next: (s) => {
+        if (s.status !== 'done') return;
+        inspector?.stop();
+        resolve(s);
+      },
+      error: (err) => {
+        // The root has an error observer so a child's unhandled error never crashes Node (style.md §1).
+        o.log.fatal({ err }, 'supervisor crashed');
+        void closeStore(rt, o.log).finally(() => resolve(actor.getSnapshot()));
+      },
+    });
+  });
+  actor.start();
+  return {
+    actor, runtime: rt, venue, done,
+    stop: async (signal, timeoutMs = 30_000) => {
+      actor.send({ type: 'shutdown.requested', signal });
+      return waitFor(actor, (s) => s.status === 'done', { timeout: timeoutMs });
+    },
+  };
+}

@@ -1,0 +1,20 @@
+/** The supervisor's journal: fills (deduplicated by trade id) and one daily_snapshots row per closed UTC day. */
+import type { JournalCommand } from '../../machines/supervisor.machine.ts';
+import type { Repositories } from '../db/index.ts';
+
+const DAY_MS = 86_400_000;
+
+export function journalWriter(repos: Repositories): (cmd: JournalCommand) => void {
+  return (cmd) => {
+    if (cmd.type === 'journal.fill') {
+      repos.fills.insert(cmd.fill);
+      return;
+    }
+    const { day, ledger } = cmd;
+    const trades = repos.positions.closedInRange(day.day, day.day + DAY_MS).length;
+    repos.snapshots.saveDaily({
+      day: day.day, openEquity: day.openEquity, closeEquity: day.closeEquity, peakEquity: ledger.peakEquity,
+      realizedPnl: ledger.realizedPnl, fees: ledger.feesPaid, trades, updatedAt: day.day + DAY_MS,
+    });
+  };
+}

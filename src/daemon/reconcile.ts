@@ -1,0 +1,89 @@
+/**
+ * Boot reconciliation (DESIGN inv. 4, the one path for startup and crash recovery): the venue's pair
+ * rules and fees, every order not final in our table asked of the venue BY cl_ord_id (its status and
+ * fills written back, nothing ever resent), the ledger rebuilt from the fills table (peak from the
+ * snapshots, so drawdown survives a restart), and the durable children's rows for the supervisor to
+ * re-spawn through their resuming states.
+ */
+import type { Logger } from 'pino';
+import type { BootState } from '../../machines/supervisor.machine.ts';
+import { BREAKER_ACTOR_ID, BREAKER_MACHINE_VERSION, type BreakerRecord } from '../../machines/breaker.machine.ts';
+import { POSITION_MACHINE_VERSION, type PositionRecord } from '../../machines/position.machine.ts';
+import { ORDER_STATUSES, type FeeRates, type Pair, type PairRules } from '../contract/index.ts';
+import type { Repositories } from '../db/index.ts';
+import type { PairTable } from '../kraken/pairs.ts';
+import { applyFill, createLedger, type Ledger } from '../trading/portfolio.ts';
+import type { Venue } from '../trading/venue.ts';
+import type { PaperVenue } from '../venues/paper.ts';
+
+export interface ReconcileDeps {
+  pairs: readonly Pair[];
+  table: PairTable;
+  repos: Repositories;
+  venue: Venue;
+  /** Paper mode: the venue is rebuilt from our own orders and fills first. */
+  paper: PaperVenue | null;
+  /** Paper: the configured balance; live: the USD balance the venue reports. */
+  startingCash: number;
+  fallbackFees: FeeRates;
+  slippage: number;
+  strategyVersion: string;
+  now: number;
+  log: Logger;
+}
+
+const ALL_TIME: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
+
+/** Asks the venue about every order our table does not know to be final, and writes its answer back. */
+export async function reconcileOrders(repos: Repositories, venue: Venue, now: number, log: Logger): Promise<number> {
+  let changed = 0;
+  for (const row of repos.orders.open()) {
+    const seen = await venue.queryOrder(row.clOrdId);
+    if (!seen) {
+      log.info({ clOrdId: row.clOrdId, status: row.status }, 'order unknown to the venue: left for its position to settle (never resent blindly)');
+      continue;
+    }
+    for (const f of seen.fills) repos.fills.insert(f);
+    if (seen.status !== row.status || seen.filledQuantity !== row.filledQuantity) {
+      repos.orders.updateStatus(row.clOrdId, { status: seen.status, filledQuantity: seen.filledQuantity, updatedAt: now, ...(seen.venueOrderId ? { venueOrderId: seen.venueOrderId } : {}) });
+      changed += 1;
+    }
+  }
+  return changed;
+}
+
+/** The ledger from every recorded fill, oldest first; the peak is the highest ever persisted. */
+export function ledgerFromFills(repos: Repositories, startingCash: number): Ledger {
+  const ledger = createLedger(startingCash);
+  for (const f of repos.fills.inRange(...ALL_TIME)) applyFill(ledger, f);
+  ledger.peakEquity = Math.max(ledger.peakEquity, repos.snapshots.peakEquity() ?? 0);
+  return ledger;
+}
+
+/** Durable rows whose machine version still matches; an older shape is reported, not resumed. */
+export function durableRecords(repos: Repositories, log: Logger): { positions: PositionRecord[]; breaker: BreakerRecord | null } {
+  const positions: PositionRecord[] = [];
+  for (const r of repos.machineSnapshots.list('position')) {
+    if (r.machineVersion === POSITION_MACHINE_VERSION) positions.push(r.snapshot as PositionRecord);
+    else log.error({ actorId: r.actorId, version: r.machineVersion }, 'position snapshot of another machine version: not resumed, reconcile it by hand');
+  }
+  const b = repos.machineSnapshots.get(BREAKER_ACTOR_ID);
+  const breaker = b && b.machineVersion === BREAKER_MACHINE_VERSION ? (b.snapshot as BreakerRecord) : null;
+  return { positions, breaker };
+}
+
+export async function reconcileAtBoot(d: ReconcileDeps): Promise<BootState> {
+  const rules: Partial<Record<Pair, PairRules>> = {};
+  const fees: Partial<Record<Pair, FeeRates>> = {};
+  for (const pair of d.pairs) {
+    const info = d.table.get(pair);
+    rules[pair] = info.rules;
+    fees[pair] = info.fees;
+  }
+  d.paper?.restore(d.repos.orders.byStatus(...ORDER_STATUSES), d.repos.fills.inRange(...ALL_TIME));
+  const changed = await reconcileOrders(d.repos, d.venue, d.now, d.log);
+  const ledger = ledgerFromFills(d.repos, d.startingCash);
+  const { positions, breaker } = durableRecords(d.repos, d.log);
+  d.log.info({ ordersUpdated: changed, positions: positions.length, breaker: breaker?.value ?? 'new', cash: ledger.cash }, 'reconciled with the venue');
+  return { now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, positions, breaker, strategyVersion: d.strategyVersion };
+}

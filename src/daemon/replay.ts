@@ -1,0 +1,128 @@
+/**
+ * The daemon in paper mode against the Kraken simulator replaying bundled candles: what `brain demo`
+ * and the integration tests run. The replay is stepped one candle at a time and each step waits until
+ * every pair's scan is written, so the run is as fast as the daemon digests and never skips a candle
+ * (a fixed speed either idles or outruns the scans). The simulator is the market: its clock is the
+ * daemon's clock, so rows, days and deadlines are in replay time.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { waitFor } from 'xstate';
+import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
+import { ConfigSchema, type Config } from '../config/index.ts';
+import type { Pair } from '../contract/index.ts';
+import { loadCandleDir } from '../sim/candles-csv.ts';
+import { DEFAULT_SIM_DATA_DIR, startKrakenSim, type KrakenSim } from '../sim/index.ts';
+import { startDaemon, type Daemon } from './daemon.ts';
+
+const STEP = 300_000;
+const DAY = 86_400_000;
+
+export interface PaperReplayOptions {
+  workDir: string;
+  repoRoot: string;
+  log: Logger;
+  dataDir?: string;
+  /** Default: every pair with data. */
+  pairs?: Pair[];
+  /** History before the replay, bootstrapped by REST and replayed into the strategy (default 2 days). */
+  warmupDays?: number;
+  /** Replay length (default: to the end of the data). */
+  days?: number;
+  /** Settings on top of the defaults (risk limits, balance…). */
+  settings?: Record<string, unknown>;
+  onEvent?: (e: SupervisorEmitted) => void;
+  /** Called after each replayed step with the replay time. */
+  onStep?: (time: number) => void;
+}
+
+export interface PaperReplay {
+  readonly daemon: Daemon;
+  readonly sim: KrakenSim;
+  readonly config: Config;
+  readonly from: number;
+  readonly to: number;
+  /** Steps the replay to the end; resolves with the number of candle steps replayed. */
+  run(): Promise<number>;
+  /** Graceful stop of the daemon (snapshots kept, store closed), then the simulator. */
+  close(): Promise<void>;
+}
+
+/** Resolves when `count()` reaches `target`, or when it has not moved for `idleMs` (a pair without a candle). */
+function settle(count: () => number, target: number, idleMs: number, bump: (fn: () => void) => () => void): Promise<void> {
+  return new Promise((resolve) => {
+    let timer: ReturnType<typeof setTimeout>;
+    const arm = () => {
+      clearTimeout(timer);
+      timer = setTimeout(done, idleMs);
+    };
+    const done = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+    const off = bump(() => (count() >= target ? done() : arm()));
+    if (count() >= target) done();
+    else arm();
+  });
+}
+
+export async function startPaperReplay(o: PaperReplayOptions): Promise<PaperReplay> {
+  const dataDir = o.dataDir ?? DEFAULT_SIM_DATA_DIR;
+  const series = loadCandleDir(dataDir, o.pairs);
+  const first = Math.max(...series.map((s) => s.time[0]!));
+  const last = Math.min(...series.map((s) => s.time[s.time.length - 1]!));
+  const from = first + (o.warmupDays ?? 2) * DAY;
+  const to = o.days === undefined ? last : Math.min(last, from + o.days * DAY);
+  const pairs = series.map((s) => s.pair);
+  // A candle's first trade is at its open time T and closes the previous candle: the step ending at T brings one scan per pair with a candle at T.
+  const opens = series.map((s) => new Set(Array.from(s.time)));
+  const scansDue = (t: number) => opens.filter((set) => set.has(t)).length;
+  const sim = await startKrakenSim({ dataDir, pairs, startTime: from, logger: o.log.child({ component: 'sim' }), rateLimits: false });
+  mkdirSync(o.workDir, { recursive: true });
+  const config = ConfigSchema.parse({ mode: 'paper', pairs, ...o.settings });
+  let scans = 0;
+  const listeners = new Set<() => void>();
+  const daemon = startDaemon({
+    config, log: o.log, clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl },
+    dbPath: join(o.workDir, 'brain.db'), lockPath: join(o.workDir, 'brain.pid'), repoRoot: o.repoRoot, filesRoot: o.workDir,
+    // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
+    positionTimeouts: { ackMs: 2 * STEP, settleMs: 2 * STEP, requeryMs: STEP },
+    warmupBars: Math.round(((o.warmupDays ?? 2) * DAY) / STEP),
+    onScanRecorded: () => {
+      scans += 1;
+      for (const l of listeners) l();
+    },
+  });
+  if (o.onEvent) daemon.actor.on('*', o.onEvent);
+  const bump = (fn: () => void) => {
+    listeners.add(fn);
+    return () => listeners.delete(fn);
+  };
+  await waitFor(daemon.actor, (s) => s.matches('running') || s.status === 'done', { timeout: 120_000 });
+  if (!daemon.actor.getSnapshot().matches('running')) {
+    await sim.close();
+    throw new Error(`the daemon did not boot: ${daemon.actor.getSnapshot().context.error ?? 'unknown'}`);
+  }
+  // Every pair's ticker snapshot has arrived: the public feed is subscribed, no candle will be missed.
+  await waitFor(daemon.actor, (s) => Object.keys(s.context.marks).length === pairs.length, { timeout: 30_000 });
+  return {
+    daemon, sim, config, from, to,
+    run: async () => {
+      let steps = 0;
+      while (sim.clock.now() + STEP <= to) {
+        const target = scans + scansDue(sim.clock.now() + STEP);
+        await sim.advance(STEP);
+        await settle(() => scans, target, 2_000, bump);
+        steps += 1;
+        o.onStep?.(sim.clock.now());
+      }
+      return steps;
+    },
+    close: async () => {
+      if (daemon.actor.getSnapshot().status !== 'done') await daemon.stop('replay end');
+      await sim.close();
+    },
+  };
+}

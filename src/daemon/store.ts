@@ -1,0 +1,104 @@
+/**
+ * The boot steps that touch the disk and the venue, in the order the supervisor runs them:
+ * openStore (database with migrations, then the single-instance lock), prepareBoot (pair table, candle
+ * bootstrap by REST, the v001 seed and the strategy child, then venue reconciliation), closeStore.
+ */
+import type { Logger } from 'pino';
+import type { BootState } from '../../machines/supervisor.machine.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { Config } from '../config/index.ts';
+import type { Pair } from '../contract/index.ts';
+import { createRepositories, openDatabase } from '../db/index.ts';
+import type { KrakenClient } from '../kraken/client.ts';
+import { acquirePidLock } from '../lock/index.ts';
+import { krakenOhlcFetcher } from '../market/kraken-fetcher.ts';
+import { syncFromKraken } from '../market/sync.ts';
+import { StrategyHost } from '../sandbox/host/strategy-host.ts';
+import { LiveStrategy } from '../sandbox/live.ts';
+import { openVersionStore, seedInitialVersions } from '../sandbox/seed.ts';
+import type { Venue } from '../trading/venue.ts';
+import type { PaperVenue } from '../venues/paper.ts';
+import { reconcileAtBoot } from './reconcile.ts';
+import { need, type Runtime } from './runtime.ts';
+
+export interface StoreDeps {
+  config: Config;
+  clock: Clock;
+  log: Logger;
+  client: KrakenClient;
+  venue: Venue;
+  paper: PaperVenue | null;
+  rt: Runtime;
+  dbPath: string;
+  lockPath: string;
+  repoRoot: string;
+  filesRoot: string;
+}
+
+export function openStore(d: StoreDeps): void {
+  const db = openDatabase({ path: d.dbPath, logger: d.log.child({ component: 'db' }) });
+  try {
+    d.rt.lock = acquirePidLock({ path: d.lockPath });
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  d.rt.db = db;
+  d.rt.repos = createRepositories(db);
+}
+
+/** The active strategy version (v001 seeded on a fresh database) started in its sandbox child. */
+async function startStrategy(d: StoreDeps): Promise<string> {
+  const db = need(d.rt, 'db');
+  const store = openVersionStore({ db, clock: d.clock, repoRoot: d.repoRoot, filesRoot: d.filesRoot });
+  const seeded = await seedInitialVersions(store, d.repoRoot);
+  if (seeded.length > 0) d.log.info({ versions: seeded.map((v) => `${v.name} ${v.label}`) }, 'fresh database: seeded v001');
+  const pointer = store.repo.active('strategy');
+  if (!pointer) throw new Error('no active strategy version: deploy one with `brain strategy deploy <id>`');
+  const version = store.get(pointer.versionId);
+  const table = need(d.rt, 'table');
+  const setups = d.config.pairs.map((pair: Pair) => ({ pair, params: {}, fees: table.get(pair).fees, rules: table.get(pair).rules }));
+  const log = d.log.child({ component: 'sandbox' });
+  d.rt.strategy = await LiveStrategy.start(
+    {
+      setups,
+      position: (pair) => {
+        const h = d.rt.ledger?.().holdings[pair];
+        return h ? { quantity: h.quantity, entryPrice: h.entryPrice, entryTime: h.openedAt, stopLoss: h.stopLoss, takeProfit: h.takeProfit } : null;
+      },
+      equity: () => d.rt.ledger?.().lastEquity ?? d.config.paper.startingBalanceUsd,
+      startHost: (v) => StrategyHost.start({ versionId: v.id, kind: 'strategy', bundle: v.bundle, logger: log }),
+    },
+    { id: version.id, bundle: version.bundle },
+  );
+  return version.id;
+}
+
+export async function prepareBoot(d: StoreDeps): Promise<BootState> {
+  d.rt.table = await d.client.loadPairs();
+  const db = need(d.rt, 'db');
+  const repos = need(d.rt, 'repos');
+  const now = d.clock.now();
+  const reports = await syncFromKraken({ repo: repos.candles, transaction: (fn) => db.transaction(fn) }, krakenOhlcFetcher(d.client), d.config.pairs, now, [d.config.market.timeframe]);
+  d.log.info({ stored: reports.reduce((s, r) => s + r.stored, 0), capped: reports.filter((r) => r.capped).map((r) => r.pair) }, 'candles synced by REST');
+  const strategyVersion = await startStrategy(d);
+  const startingCash = d.paper ? d.config.paper.startingBalanceUsd : ((await d.client.balances()).spot['USD']?.available ?? 0);
+  return reconcileAtBoot({
+    pairs: d.config.pairs, table: d.rt.table, repos, venue: d.venue, paper: d.paper, startingCash, fallbackFees: d.config.trading.fallbackFees,
+    slippage: d.config.trading.slippageFraction, strategyVersion, now, log: d.log.child({ component: 'reconcile' }),
+  });
+}
+
+/** Stops the strategy child, closes the database, releases the lock; each step runs even if one before failed. */
+export async function closeStore(rt: Runtime, log: Logger): Promise<void> {
+  const strategy = rt.strategy;
+  rt.strategy = undefined;
+  await strategy?.close().catch((err: unknown) => log.error({ err }, 'closing the strategy child failed'));
+  try {
+    rt.db?.close();
+  } finally {
+    rt.db = undefined;
+    rt.lock?.release();
+    rt.lock = undefined;
+  }
+}
