@@ -1,44 +1,50 @@
 /**
- * `brain run`: the daemon entry. Today it does the first steps of the boot sequence only (config,
- * logger, single-instance lock), says plainly that the trading core is not built yet, and waits for
- * SIGINT/SIGTERM, then releases the lock and exits 0.
+ * `brain run`: the daemon entry. Config and logger here; the rest of the five steps (dependencies,
+ * supervisor, signal → shutdown → exit code) is src/daemon/entry.ts.
  */
-import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadConfig, secretValues, type Config } from '../../config/index.ts';
-import { acquirePidLock } from '../../lock/index.ts';
+import { runDaemon } from '../../daemon/entry.ts';
 import { createLogger, type Logger } from '../../log/index.ts';
 import { parseCommandArgs } from '../args.ts';
-import { CONFIG_FLAGS_USAGE, EXIT, type CliIo, type Command } from '../command.ts';
+import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 
-function loggerFor(config: Config, io: CliIo): Logger {
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+export function loggerFor(config: Config, io: CliIo): Logger {
   const pretty = config.log.format === 'auto' ? io.stdoutIsTTY : config.log.format === 'pretty';
   return createLogger({ level: config.log.level, pretty, destination: io.stdout, secrets: secretValues(config) });
+}
+
+function simSpeed(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const speed = Number(value);
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new UsageError(`--sim needs a speed > 0 (1 = real time), got "${value}"`);
+  return speed;
 }
 
 export const run: Command = {
   name: 'run',
   summary: 'Start the daemon (npm start runs it in paper mode)',
-  usage: `usage: brain run [--mode paper|live] [--inspect] [config flags]
-  --inspect                attach the Stately inspector to the actor tree (no actor tree exists yet)
+  usage: `usage: brain run [--mode paper|live] [--inspect] [--sim SPEED] [config flags]
+  --inspect                attach the Stately inspector (ws://127.0.0.1:8080, loopback only) to the actor tree
+  --sim SPEED              trade against the loopback Kraken simulator replaying data/sample at SPEED× real time
+                           instead of api.kraken.com (offline; 1 = real time)
 
-Stops on SIGINT or SIGTERM (a second signal exits at once).
+Stops gracefully on SIGINT or SIGTERM (a second signal exits at once): scanners stop, positions and
+the breaker keep their persisted state, orders in flight are reconciled by cl_ord_id at the next start.
 
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
-    const { values, configArgv } = parseCommandArgs(args, { inspect: { type: 'boolean' } });
+    const { values, configArgv } = parseCommandArgs(args, { inspect: { type: 'boolean' }, sim: { type: 'string' } });
+    const sim = simSpeed(values.sim as string | undefined);
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const log = loggerFor(config, io);
-    const lock = acquirePidLock({ path: resolve(io.cwd, config.data.lockPath) });
-    try {
-      // Listen before announcing readiness, so a stop request right after start is not missed.
-      const stopRequested = io.waitForShutdown();
-      log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: config.data.dbPath, lock: lock.path }, 'brain started');
-      log.warn('the trading core is not built yet: no market data, no orders, no database opened; holding the single-instance lock until SIGINT/SIGTERM');
-      if (values.inspect) log.warn('--inspect: there is no actor tree to inspect yet, so no inspector was started');
-      const signal = await stopRequested;
-      log.info({ signal }, 'shutdown requested');
-    } finally {
-      lock.release();
+    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: REPO_ROOT, waitForShutdown: () => io.waitForShutdown(), inspect: values.inspect === true, sim });
+    if (outcome.kind === 'failed') {
+      log.error({ reason: outcome.message }, 'brain stopped on a failure');
+      io.stderr.write(`brain run: ${outcome.message}\n`);
+      return EXIT.failure;
     }
     log.info('stopped');
     return EXIT.ok;

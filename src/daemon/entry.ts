@@ -1,0 +1,67 @@
+/**
+ * The entry point's five steps (style.md): (1) config, (2) logger — both done by the caller —, (3) the
+ * dependencies: clock and Kraken endpoints (the real exchange, or with `sim` a loopback simulator whose
+ * clock is the market's), (4) the supervisor (startDaemon), (5) a signal → one shutdown event → wait for
+ * the final state within a deadline → exit code. A second signal exits at once (the CLI's io does that).
+ */
+import { join, resolve } from 'node:path';
+import type { Logger } from 'pino';
+import { waitFor } from 'xstate';
+import { systemClock, type Clock } from '../clock/clock.ts';
+import type { Config } from '../config/index.ts';
+import { startKrakenSim, type KrakenSim } from '../sim/index.ts';
+import { startDaemon, type Endpoints } from './daemon.ts';
+
+export const KRAKEN_ENDPOINTS: Endpoints = { rest: 'https://api.kraken.com', wsPublic: 'wss://ws.kraken.com/v2', wsPrivate: 'wss://ws-auth.kraken.com/v2' };
+/** The Stately inspector server the `--inspect` flag connects to: loopback only, never the sky inspector. */
+export const INSPECT_URL = 'ws://127.0.0.1:8080';
+
+export interface RunDaemonOptions {
+  config: Config;
+  log: Logger;
+  cwd: string;
+  repoRoot: string;
+  /** Resolves with the signal name on the first SIGINT/SIGTERM. */
+  waitForShutdown: () => Promise<string>;
+  inspect: boolean;
+  /** Run against the loopback simulator replaying data/sample at this speed (1 = real time). */
+  sim: number | null;
+  shutdownTimeoutMs?: number;
+}
+
+export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'failed'; message: string };
+
+async function marketFor(o: RunDaemonOptions): Promise<{ clock: Clock; endpoints: Endpoints; sim: KrakenSim | null }> {
+  if (o.sim === null) return { clock: systemClock, endpoints: KRAKEN_ENDPOINTS, sim: null };
+  const sim = await startKrakenSim({ speed: o.sim, logger: o.log.child({ component: 'sim' }) });
+  return { clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl }, sim };
+}
+
+export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
+  // Listen before booting, so a stop request during boot is not missed.
+  const firstSignal = o.waitForShutdown();
+  const { clock, endpoints, sim } = await marketFor(o);
+  const config = sim ? { ...o.config, pairs: o.config.pairs.filter((p) => sim.pairs.includes(p)) } : o.config;
+  const daemon = startDaemon({
+    config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath), lockPath: resolve(o.cwd, config.data.lockPath),
+    repoRoot: o.repoRoot, filesRoot: o.cwd, ...(o.inspect ? { inspectUrl: INSPECT_URL } : {}),
+  });
+  if (o.inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached: start a Stately inspector server on this loopback port to watch the actor tree');
+  o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: join(o.cwd, config.data.dbPath), market: sim ? 'simulator' : 'kraken' }, 'brain started');
+  void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {
+    if (x.matches('running')) o.log.info({ lock: resolve(o.cwd, config.data.lockPath) }, 'brain running');
+  });
+  try {
+    const outcome = await Promise.race([daemon.done.then(() => null), firstSignal]);
+    if (outcome === null) {
+      const snap = daemon.actor.getSnapshot();
+      return { kind: 'failed', message: snap.context.error ?? `supervisor ended in ${JSON.stringify(snap.value)}` };
+    }
+    o.log.info({ signal: outcome }, 'shutdown requested');
+    const final = await daemon.stop(outcome, o.shutdownTimeoutMs ?? 30_000);
+    if (final.value === 'stopped' && !final.context.error) return { kind: 'stopped', signal: outcome };
+    return { kind: 'failed', message: `shutdown ended in ${JSON.stringify(final.value)}: ${final.context.error ?? 'unknown'}` };
+  } finally {
+    await sim?.close();
+  }
+}
