@@ -6,7 +6,7 @@
 import type { ExitReason, Fill, OrderStatus, Position, Side } from '../src/contract/index.ts';
 import { applyFill, createLedger, type ClosedPosition, type Holding } from '../src/trading/portfolio.ts';
 import type { OrderAck, VenueOrder } from '../src/trading/venue.ts';
-import type { OrderSpec, PositionContext, PositionEmitted, PositionEvent, PositionInput, PositionTimeouts, WorkingOrder } from './position-types.ts';
+import type { FillAnomaly, OrderSpec, PositionContext, PositionEmitted, PositionEvent, PositionInput, PositionTimeouts, WorkingOrder } from './position-types.ts';
 
 const DEFAULT_TIMEOUTS: PositionTimeouts = { ackMs: 15_000, settleMs: 30_000, requeryMs: 5_000, maxQueries: 3 };
 const FINAL: readonly OrderStatus[] = ['filled', 'canceled', 'expired', 'rejected'];
@@ -78,17 +78,77 @@ export function exitOrder(c: PositionContext, reason: ExitReason, quantity?: num
   return { ...newOrder(c, 'sell', asked, reason), exitReason: reason, closeRequested: null };
 }
 
+/** Ours, and not an exact repeat of a fill already heard (a repeat with other numbers is an anomaly). */
 export function isOwnNewFill(c: PositionContext, fill: Fill): boolean {
-  return c.clOrdIds.includes(fill.clOrdId) && !c.fills.some((f) => f.tradeId === fill.tradeId);
+  return c.clOrdIds.includes(fill.clOrdId) && !isRepeat(c, fill);
 }
 
-/** The context after booking `fill`: holding, closed trade, the order's own progress, fees. */
-export function withFill(c: PositionContext, fill: Fill): Partial<PositionContext> {
-  const { holding, closed } = bookFill(c.holding, fill);
+function isRepeat(c: PositionContext, fill: Fill): boolean {
+  return c.fills.some((f) => f.tradeId === fill.tradeId && describe(f) === describe(fill));
+}
+
+/** The numbers a trade id must keep (time and liquidity may be reported differently by feed and query). */
+function describe(f: Fill): string {
+  return `${f.side} ${f.quantity} ${f.pair} @ ${f.price} fee ${f.fee} on ${f.clOrdId}`;
+}
+
+// The ledger's own tolerance for float noise in a sell of everything (portfolio.ts sellFrom).
+const DUST = 1e-12;
+
+/**
+ * The context after hearing `fill`, and what was wrong with it. Never throws (an exception in an action
+ * would crash the actor): what cannot be booked is reported instead. A fill the venue executed against
+ * our order counts toward the order's progress even when the holding cannot take it, or the order could
+ * never settle and would be reconciled forever.
+ */
+export function takeFill(c: PositionContext, fill: Fill): { patch: Partial<PositionContext>; anomaly: FillAnomaly | null } {
+  if (isRepeat(c, fill)) return { patch: {}, anomaly: null };
+  const refused = unusable(c, fill);
+  if (refused) return { patch: {}, anomaly: { ...refused, bookedQuantity: 0 } };
+  const wrong = wrongOrder(c, fill);
+  const book = wrong ? null : withinHolding(c, fill);
+  const patch = withFill(c, fill, book);
+  if (wrong) return { patch, anomaly: { kind: 'wrongOrder', bookedQuantity: 0, detail: wrong } };
+  if (book === fill) return { patch, anomaly: null };
+  const booked = book?.quantity ?? 0;
+  const detail = `sell ${fill.tradeId} of ${fill.quantity} ${fill.pair} exceeds the ${booked} this position held: booked ${booked}; reconcile the ${fill.pair} balance with the venue`;
+  return { patch, anomaly: { kind: 'oversell', bookedQuantity: booked, detail } };
+}
+
+/** A fill nothing can be done with: nothing is booked or remembered. */
+function unusable(c: PositionContext, fill: Fill): Omit<FillAnomaly, 'bookedQuantity'> | null {
+  const earlier = c.fills.find((f) => f.tradeId === fill.tradeId);
+  if (earlier) {
+    return { kind: 'tradeIdConflict', detail: `trade ${fill.tradeId} was heard as ${describe(earlier)} and now as ${describe(fill)}: the first is kept; compare with the venue's trade history` };
+  }
+  const valid = Number.isFinite(fill.quantity) && fill.quantity > 0 && Number.isFinite(fill.price) && fill.price > 0 && Number.isFinite(fill.fee) && fill.fee >= 0;
+  return valid ? null : { kind: 'invalid', detail: `fill ${fill.tradeId} must have quantity and price > 0 and fee ≥ 0, got ${describe(fill)}: nothing booked` };
+}
+
+/** Why the fill does not match its order's pair and side, or null. */
+function wrongOrder(c: PositionContext, fill: Fill): string | null {
+  // Only the current order is kept; the entry is always the first cl_ord_id and every later one an exit.
+  const side = c.order?.clOrdId === fill.clOrdId ? c.order.side : fill.clOrdId === c.clOrdIds[0] ? 'buy' : 'sell';
+  if (fill.pair === c.pair && fill.side === side) return null;
+  return `fill ${fill.tradeId} is a ${fill.side} of ${fill.pair} but order ${fill.clOrdId} is a ${side} of ${c.pair}: nothing booked; check the venue's trade history for ${fill.clOrdId}`;
+}
+
+/** The fill itself, or a sell cut to the held quantity (its fee pro rata), or null when nothing is held. */
+function withinHolding(c: PositionContext, fill: Fill): Fill | null {
+  const held = c.holding?.quantity ?? 0;
+  if (fill.side === 'buy' || fill.quantity <= held * (1 + DUST)) return fill;
+  return held > 0 ? { ...fill, quantity: held, fee: (fill.fee * held) / fill.quantity } : null;
+}
+
+/** Books `book` (a fill or its held part) on the holding; the order counts and the fills list keeps `fill` as heard. */
+function withFill(c: PositionContext, fill: Fill, book: Fill | null): Partial<PositionContext> {
   const o = c.order;
   const order = o?.clOrdId === fill.clOrdId ? { ...o, filled: o.filled + fill.quantity } : o;
-  const fees = fill.side === 'buy' ? { entryFees: c.entryFees + fill.fee } : { exitFees: c.exitFees + fill.fee };
-  return { holding, closed: closed ?? c.closed, order, fills: [...c.fills, fill], ...fees };
+  const remembered = { order, fills: [...c.fills, fill] };
+  if (!book) return remembered;
+  const { holding, closed } = bookFill(c.holding, book);
+  const fees = book.side === 'buy' ? { entryFees: c.entryFees + book.fee } : { exitFees: c.exitFees + book.fee };
+  return { ...remembered, holding, closed: closed ?? c.closed, ...fees };
 }
 
 export function isSettled(o: WorkingOrder | null): boolean {
@@ -104,9 +164,9 @@ export function withAck(o: WorkingOrder, ack: OrderAck): WorkingOrder {
   return { ...o, status: FINAL.includes(o.status) ? o.status : ack.status, venueOrderId: ack.venueOrderId ?? o.venueOrderId };
 }
 
-/** The venue's fills this position has not heard yet (replayed as order.fill events). */
+/** The venue's fills this position has not heard as they are (replayed as order.fill events, judged there). */
 export function unheardFills(c: PositionContext, v: VenueOrder): Fill[] {
-  return v.fills.filter((fill) => !c.fills.some((f) => f.tradeId === fill.tradeId));
+  return v.fills.filter((fill) => !isRepeat(c, fill));
 }
 
 // What the position announces to the supervisor (and to `actor.on` observers), built from its context.
@@ -133,6 +193,10 @@ export function exitIncompleteEvent(c: PositionContext): PositionEmitted {
 
 export function unknownEvent(c: PositionContext): PositionEmitted {
   return { type: 'order.unknown', positionId: c.positionId, clOrdId: c.order!.clOrdId, at: c.now };
+}
+
+export function fillAnomalyEvent(c: PositionContext, fill: Fill, heldQuantity: number, anomaly: FillAnomaly): PositionEmitted {
+  return { type: 'position.fillAnomaly', positionId: c.positionId, pair: c.pair, fill, heldQuantity, at: c.now, ...anomaly };
 }
 
 /** A persister failure arrives as store.failed (after start) or as the invoke's error event (at start). */

@@ -94,7 +94,23 @@ export type PositionEmitted =
   | { type: 'position.abandoned'; positionId: string; pair: Pair; clOrdId: string; status: OrderStatus; at: number }
   | { type: 'position.exitIncomplete'; positionId: string; pair: Pair; remaining: number; status: OrderStatus; at: number }
   | { type: 'order.unknown'; positionId: string; clOrdId: string; at: number }
-  | { type: 'position.persistFailed'; positionId: string; message: string; at: number };
+  | { type: 'position.persistFailed'; positionId: string; message: string; at: number }
+  /** A fill booked only in part (bookedQuantity) or not at all; the venue's fill as heard is in `fill`. */
+  | ({ type: 'position.fillAnomaly'; positionId: string; pair: Pair; fill: Fill; heldQuantity: number; at: number } & FillAnomaly);
+
+/**
+ * Why a fill could not be booked as heard. oversell: a sell for more than held (the held part is booked);
+ * wrongOrder: a pair or side other than its order's (nothing booked); tradeIdConflict: a trade id heard
+ * before with other numbers (the first kept); invalid: quantity or price not > 0, or a negative fee.
+ */
+export type FillAnomalyKind = 'oversell' | 'wrongOrder' | 'tradeIdConflict' | 'invalid';
+
+export interface FillAnomaly {
+  kind: FillAnomalyKind;
+  bookedQuantity: number;
+  /** What was wrong, with the numbers, and what to check. */
+  detail: string;
+}
 
 export interface PositionOutput {
   positionId: string;

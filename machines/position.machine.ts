@@ -6,7 +6,7 @@
  * applyFill on this position's holding (inv. 1). Fills are deduplicated by trade id.
  * The pure work behind guards and assigns is in position-logic.ts; the data types in position-types.ts.
  */
-import { and, assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { and, assign, enqueueActions, fromCallback, fromPromise, not, setup, type EventObject } from 'xstate';
 import type { ExitReason } from '../src/contract/index.ts';
 import type { OrderAck } from '../src/trading/venue.ts';
 import * as logic from './position-logic.ts';
@@ -64,7 +64,13 @@ const positionSetup = setup({
       logic.exitOrder(context, p.reason, event.type === 'position.close' ? event.quantity : undefined),
     ),
     requestClose: assign({ closeRequested: ({ event, context }) => (event.type === 'position.close' ? event.reason : context.closeRequested) }),
-    applyFill: assign(({ context, event }) => (event.type === 'order.fill' ? logic.withFill(context, event.fill) : {})),
+    /** Books what the holding can take and reports the rest: a bad fill must not throw (it would crash the actor). */
+    applyFill: enqueueActions(({ context, event, enqueue, self }) => {
+      if (event.type !== 'order.fill') return;
+      const { patch, anomaly } = logic.takeFill(context, event.fill);
+      enqueue.assign(patch);
+      if (anomaly) announce(self, enqueue, logic.fillAnomalyEvent(context, event.fill, context.holding?.quantity ?? 0, anomaly));
+    }),
     applyUpdate: assign({ order: ({ context: { order: o }, event }) => (event.type === 'order.update' && o ? logic.withUpdate(o, event) : o) }),
     armDeadline: assign({
       order: ({ context: { order: o, now, timeouts } }, p: { ms: 'ackMs' | 'settleMs' }) => (o ? { ...o, deadline: now + timeouts[p.ms] } : o),
@@ -189,7 +195,11 @@ export const positionMachine = positionSetup.createMachine({
     },
     open: {
       description: 'Holding; stop-loss and take-profit watched on every live price of the pair.',
-      always: { guard: 'closeRequested', target: 'pendingExit', actions: { type: 'startExit', params: ({ context }) => ({ reason: context.closeRequested ?? 'manual' }) } },
+      always: [
+        // A late sell fill of an earlier exit can sell the rest while open: flat is closed.
+        { guard: not('isHolding'), target: 'closed', actions: 'announceClosed' },
+        { guard: 'closeRequested', target: 'pendingExit', actions: { type: 'startExit', params: ({ context }) => ({ reason: context.closeRequested ?? 'manual' }) } },
+      ],
       on: {
         'market.price': [
           { guard: 'stopHit', target: 'pendingExit', actions: ['tick', exitOn('stop_loss')] },
