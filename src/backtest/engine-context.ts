@@ -1,9 +1,9 @@
 /**
  * What the strategy sees, built without per-bar allocation (DESIGN inv. 2: no look-ahead by
- * construction). Each pair's candles are compacted once (gaps dropped); per run, the engine copies
- * each candle into the pair's RevealedColumns when its step is processed, and `history` exposes
- * subarray views of THOSE that end at the current candle, created lazily and only for the columns
- * the strategy reads. One BarContext per pair is reused across bars: a strategy must not keep it.
+ * construction). Each pair's candles are compacted once (gaps dropped); per run, `history` exposes
+ * views of the pair's RevealedColumns, whose buffers never hold a candle past the current one,
+ * revealed lazily and only for the columns the strategy reads. One BarContext per pair is reused
+ * across bars: a strategy must not keep it (the bar it gets is fresh and may be kept).
  */
 import type { Bar, BarContext, CandleColumns, FeeRates, Pair, PairRules, Params, PositionView } from '../contract/index.ts';
 import type { MarketData } from './engine-types.ts';
@@ -15,6 +15,12 @@ export interface PreparedMarket {
   readonly compact: readonly CandleColumns[];
   /** Per pair: row in `compact` for each step, −1 when the pair has no candle at that step. */
   readonly rowOf: readonly Int32Array[];
+  /**
+   * Per pair: the compact rows interleaved (t,o,h,l,c,v per row), for building each bar. Six
+   * separate columns × 9 pairs are 54 memory streams per step, more than the prefetcher follows:
+   * reading a bar from them cost more than the rest of the engine loop.
+   */
+  readonly interleaved: readonly Float64Array[];
 }
 
 // The sandbox keeps one MarketData loaded across many runs; compact it once per object.
@@ -33,20 +39,23 @@ function compactAll(data: MarketData): PreparedMarket {
   const n = data.time.length;
   const compact: CandleColumns[] = [];
   const rowOf: Int32Array[] = [];
+  const interleaved: Float64Array[] = [];
   for (const cols of data.columns) {
     const rows = new Int32Array(n);
     let count = 0;
     for (let s = 0; s < n; s++) rows[s] = Number.isNaN(cols.open[s]!) ? -1 : count++;
     const out = emptyColumns(count, 0);
+    const bars = new Float64Array(count * 6);
     for (let s = 0; s < n; s++) {
       const r = rows[s]!;
       if (r < 0) continue;
-      for (const k of COLUMNS) out[k][r] = cols[k][s]!;
+      COLUMNS.forEach((k, i) => (bars[r * 6 + i] = out[k][r] = cols[k][s]!));
     }
     compact.push(out);
     rowOf.push(rows);
+    interleaved.push(bars);
   }
-  return { compact, rowOf };
+  return { compact, rowOf, interleaved };
 }
 
 /** A literal object (not Object.fromEntries) so V8 gives it a fast shape: the engine reads these per bar. */
@@ -56,64 +65,106 @@ export function emptyColumns(n: number, fill = Number.NaN): CandleColumns {
 }
 
 /**
- * One pair's candles as the strategy may see them. The backing buffers start zeroed and a row is
- * copied in from the full data only when its step is processed, so every buffer reachable from a
- * BarContext (a view's `.buffer` included) holds nothing later than the current candle. The full
- * columns stay in this object, which the engine never hands to `decide`.
+ * One pair's candles as the strategy may see them. The backing buffers start zeroed; the engine
+ * moves `limit` to the just-closed row, and a column's rows up to `limit` are copied in from the
+ * full data when the strategy first reads that column on this bar (a strategy that never reads
+ * history costs nothing). So every buffer reachable from a BarContext, a view's `.buffer`
+ * included, holds nothing later than the current candle. The strategy cannot reach this object:
+ * HistoryView keeps it in a #private field, and only the engine moves `limit`.
  */
 export class RevealedColumns {
   readonly columns: CandleColumns;
-  private next = 0;
+  readonly #full: CandleColumns;
+  /** Per column: rows [0, next) are copied in. */
+  readonly #next = new Int32Array(6);
+  #limit = -1;
 
-  constructor(private readonly full: CandleColumns) {
-    // new Float64Array is zeroed lazily by the allocator, so only revealed pages are ever touched.
+  constructor(full: CandleColumns) {
     const n = full.time.length;
+    this.#full = full;
     this.columns = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
   }
 
-  /** Reveals every row up to and including `row` (6 floats per candle). */
-  upTo(row: number): void {
-    const f = this.full;
-    const c = this.columns;
-    for (let r = this.next; r <= row; r++) {
-      c.time[r] = f.time[r]!;
-      c.open[r] = f.open[r]!;
-      c.high[r] = f.high[r]!;
-      c.low[r] = f.low[r]!;
-      c.close[r] = f.close[r]!;
-      c.volume[r] = f.volume[r]!;
+  /** The just-closed row; the engine's call alone. */
+  advance(row: number): void {
+    this.#limit = row;
+  }
+
+  get limit(): number {
+    return this.#limit;
+  }
+
+  /** Column `i` (COLUMNS order) revealed up to and including `limit`. */
+  column(i: number): Float64Array {
+    const k = COLUMNS[i]!;
+    const out = this.columns[k];
+    const from = this.#next[i]!;
+    if (from <= this.#limit) {
+      out.set(this.#full[k].subarray(from, this.#limit + 1), from);
+      this.#next[i] = this.#limit + 1;
     }
-    if (row >= this.next) this.next = row + 1;
+    return out;
+  }
+
+  /** Hides every row again (zeroes what was revealed): a buffer a strategy kept from an earlier run shows no candle. */
+  reset(): void {
+    COLUMNS.forEach((k, i) => this.columns[k].fill(0, 0, this.#next[i]));
+    this.#next.fill(0);
+    this.#limit = -1;
   }
 }
 
-/** Closed candles [0, end) of one pair as lazily created, cached subarray views of the revealed columns. */
+// Per-run buffers are recycled: allocating ~45 MB per 1-year 9-pair run, then collecting it, cost
+// more than the run itself. A run takes a set and gives it back hidden again (reset), so a buffer a
+// strategy stashed in module state during one run never shows another run's candles; a nested run
+// gets a fresh set.
+const revealedPool = new WeakMap<PreparedMarket, RevealedColumns[][]>();
+
+export function takeRevealed(market: PreparedMarket): RevealedColumns[] {
+  return revealedPool.get(market)?.pop() ?? market.compact.map((full) => new RevealedColumns(full));
+}
+
+export function giveBackRevealed(market: PreparedMarket, set: RevealedColumns[]): void {
+  for (const r of set) r.reset();
+  const pool = revealedPool.get(market) ?? [];
+  pool.push(set);
+  revealedPool.set(market, pool);
+}
+
+/** Closed candles [0, limit] of one pair as lazily revealed, cached subarray views. */
 export class HistoryView implements CandleColumns {
-  end = 0;
-  private readonly cache: (Float64Array | null)[] = [null, null, null, null, null, null];
-  private cachedEnd = -1;
+  readonly #rev: RevealedColumns;
+  readonly #cache: (Float64Array | null)[] = [null, null, null, null, null, null];
+  #cachedLimit = -2;
 
-  constructor(private readonly src: CandleColumns) {}
-
-  private view(i: number): Float64Array {
-    if (this.cachedEnd !== this.end) {
-      this.cache.fill(null);
-      this.cachedEnd = this.end;
-    }
-    return (this.cache[i] ??= this.src[COLUMNS[i]!].subarray(0, this.end));
+  constructor(rev: RevealedColumns) {
+    this.#rev = rev;
   }
 
-  get time(): Float64Array { return this.view(0); }
-  get open(): Float64Array { return this.view(1); }
-  get high(): Float64Array { return this.view(2); }
-  get low(): Float64Array { return this.view(3); }
-  get close(): Float64Array { return this.view(4); }
-  get volume(): Float64Array { return this.view(5); }
+  #view(i: number): Float64Array {
+    const limit = this.#rev.limit;
+    if (this.#cachedLimit !== limit) {
+      this.#cache.fill(null);
+      this.#cachedLimit = limit;
+    }
+    return (this.#cache[i] ??= this.#rev.column(i).subarray(0, limit + 1));
+  }
+
+  get time(): Float64Array { return this.#view(0); }
+  get open(): Float64Array { return this.#view(1); }
+  get high(): Float64Array { return this.#view(2); }
+  get low(): Float64Array { return this.#view(3); }
+  get close(): Float64Array { return this.#view(4); }
+  get volume(): Float64Array { return this.#view(5); }
 }
 
 export type MutablePositionView = { -readonly [K in keyof PositionView]: PositionView[K] };
 
-/** The reused per-pair context object handed to `decide`; everything it references is revealed data or config. */
+/**
+ * The reused per-pair context object handed to `decide`; everything it references is revealed
+ * data or config. Its fields are the strategy's to misuse only against itself: what it sees is
+ * bounded by the engine-held RevealedColumns, not by anything here.
+ */
 export class EngineBarContext implements BarContext {
   index = 0;
   position: PositionView | null = null;
@@ -129,7 +180,7 @@ export class EngineBarContext implements BarContext {
 
   constructor(
     readonly pair: Pair,
-    private readonly revealed: CandleColumns,
+    revealed: RevealedColumns,
     readonly params: Readonly<Params>,
     readonly fees: FeeRates,
     readonly rules: PairRules,
@@ -137,13 +188,11 @@ export class EngineBarContext implements BarContext {
     this.history = new HistoryView(revealed);
   }
 
-  /** Points the context at revealed row `row` (the just-closed candle). */
-  at(row: number, equity: number): this {
-    const c = this.revealed;
+  /** Points the context at the just-closed candle (its row, already revealed by the engine). */
+  at(row: number, equity: number, bar: Bar): this {
     this.index = row;
-    this.history.end = row + 1;
     this.equity = equity;
-    this.bar = { time: c.time[row]!, open: c.open[row]!, high: c.high[row]!, low: c.low[row]!, close: c.close[row]!, volume: c.volume[row]! };
+    this.bar = bar;
     return this;
   }
 }

@@ -2,8 +2,8 @@
  * The backtest engine: pure, no I/O, no node:* (bundled into the Deno sandbox child; the host
  * replays the child's intents through this same module). DESIGN inv. 1: fills, fees, slippage,
  * rounding, accounting and risk are src/trading's, exactly as in paper and live. Inv. 2: the
- * strategy sees only closed candles by construction: each candle is copied into the columns
- * `decide` can reach only when its step is processed (engine-context.ts). Inv. 3: every decision passes
+ * strategy sees only closed candles by construction: the only candle buffers `decide` can reach
+ * are filled up to the current candle and no further (RevealedColumns, engine-context.ts). Inv. 3: every decision passes
  * evaluateIntent; exits always pass.
  *
  * Timing, per step and pair:
@@ -18,12 +18,12 @@
  *    candle). SL/TP come from the buy that opened or added to the position.
  * Positions still open after the last step close at the pair's last close ('end_of_data').
  */
-import type { DecisionInput, Pair } from '../contract/index.ts';
+import type { Bar, DecisionInput, Pair } from '../contract/index.ts';
 import {
   applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf,
   type ClosedPosition, type Ledger, type RiskIntent, type RiskSettings,
 } from '../trading/index.ts';
-import { EngineBarContext, prepareMarket, RevealedColumns, type PreparedMarket } from './engine-context.ts';
+import { EngineBarContext, giveBackRevealed, prepareMarket, takeRevealed, type PreparedMarket, type RevealedColumns } from './engine-context.ts';
 import { IntentsLogBuilder } from './engine-log.ts';
 import { EnginePending, summarize, validateRun, windowOf, type RunWindow } from './engine-support.ts';
 import {
@@ -35,7 +35,13 @@ export * from './engine-types.ts';
 
 export function runEngine(config: EngineConfig, data: MarketData, decide: DecideFn): EngineResult {
   validateRun(config, data);
-  return new EngineRun(config, data, prepareMarket(data), windowOf(config, data)).run(decide);
+  const market = prepareMarket(data);
+  const revealed = takeRevealed(market);
+  try {
+    return new EngineRun(config, data, market, revealed, windowOf(config, data)).run(decide);
+  } finally {
+    giveBackRevealed(market, revealed);
+  }
 }
 
 const NONE = 0;
@@ -53,8 +59,6 @@ class EngineRun {
   private readonly entryStep: Int32Array;
   private readonly pending: EnginePending;
   private readonly ctx: EngineBarContext[];
-  /** Inv. 2 by construction: the only candle data `decide` can reach; fills read the full data. */
-  private readonly revealed: RevealedColumns[];
   private readonly settings: RiskSettings[];
   private readonly index = new Map<Pair, number>();
   private readonly log = new IntentsLogBuilder();
@@ -70,6 +74,7 @@ class EngineRun {
     private readonly cfg: EngineConfig,
     private readonly data: MarketData,
     private readonly market: PreparedMarket,
+    private readonly revealed: readonly RevealedColumns[],
     private readonly w: RunWindow,
   ) {
     const n = (this.n = data.pairs.length);
@@ -82,15 +87,15 @@ class EngineRun {
     this.pending = new EnginePending(n, data.pairs, cfg, this.qty);
     this.equity = new Float64Array(w.end - w.start);
     this.settings = data.pairs.map((_, p) => ({ limits: cfg.limits, rules: cfg.rules[p]!, fees: cfg.fees[p]!, slippage: cfg.slippage }));
-    this.revealed = market.compact.map((full) => new RevealedColumns(full));
-    this.ctx = data.pairs.map((pair, p) => new EngineBarContext(pair, this.revealed[p]!.columns, cfg.params, cfg.fees[p]!, cfg.rules[p]!));
+    // Inv. 2 by construction: `revealed` is the only candle data `decide` can reach; fills read the full data.
+    this.ctx = data.pairs.map((pair, p) => new EngineBarContext(pair, revealed[p]!, cfg.params, cfg.fees[p]!, cfg.rules[p]!));
     data.pairs.forEach((pair, p) => this.index.set(pair, p));
   }
 
   run(decide: DecideFn): EngineResult {
     const { start, end } = this.w;
     const { n, ledger, qty, lastClose, ctx, revealed, equity: curve } = this;
-    const rowOf = this.market.rowOf;
+    const { rowOf, interleaved } = this.market;
     const time = this.data.time;
     for (let s = this.w.from; s < end; s++) {
       const trading = s >= start;
@@ -103,8 +108,8 @@ class EngineRun {
       for (let p = 0; p < n; p++) {
         const row = rowOf[p]![s]!;
         if (row < 0) continue;
-        revealed[p]!.upTo(row);
-        const d = decide(p, s, ctx[p]!.at(row, equity));
+        revealed[p]!.advance(row);
+        const d = decide(p, s, ctx[p]!.at(row, equity, barAt(interleaved[p]!, row)));
         if (trading && d.action !== 'hold') this.onDecision(p, s, d);
       }
     }
@@ -242,6 +247,12 @@ class EngineRun {
       if (this.qty[p]! > 0) this.execute(p, this.lastStep[p]!, 'sell', this.qty[p]!, this.lastClose[p]!, 'end_of_data');
     }
   }
+}
+
+/** A fresh copy of one candle (PreparedMarket.interleaved): it holds numbers, not a reference into the full data. */
+function barAt(b: Float64Array, row: number): Bar {
+  const i = row * 6;
+  return { time: b[i]!, open: b[i + 1]!, high: b[i + 2]!, low: b[i + 3]!, close: b[i + 4]!, volume: b[i + 5]! };
 }
 
 function validPrice(x: number | undefined): boolean {

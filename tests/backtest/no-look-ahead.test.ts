@@ -44,6 +44,20 @@ describe('inv. 2: no look-ahead by construction', () => {
     expect(badBar).toBe(0);
   });
 
+  it('a history buffer a strategy keeps after its run shows no candle (module state survives between runs in the child)', async () => {
+    let kept: Float64Array | null = null;
+    const stash: StrategyModule = {
+      meta: { name: 'stash', version: 't', description: '', params: {}, warmup: 0 },
+      init: () => null,
+      onBar(_state, _bar, ctx) {
+        kept ??= ctx.history.close;
+        return HOLD;
+      },
+    };
+    await replayedRun(inProcessRunner(stash, 'stash'), data, engineConfig(data.pairs));
+    expect(new Float64Array(kept!.buffer).every((x) => x === 0)).toBe(true);
+  });
+
   it('the old .buffer peeker sees only zeros ahead, decides as if blind, and so passes the look-ahead check', async () => {
     let peeks = 0;
     const bufferPeeker = deciderRunner(() => (_p, _s, ctx) => {
