@@ -3,7 +3,9 @@
  * prices. Every order goes recordingIntent → submitting (inv. 4: the intent row with its cl_ord_id is
  * written before the send); an outcome not heard (ack timeout, transport error, a restart mid-order)
  * goes to reconciling, which asks the venue by cl_ord_id and never resends. Accounting is src/trading's
- * applyFill on this position's holding (inv. 1). Fills are deduplicated by trade id.
+ * applyFill on this position's holding (inv. 1). Fills are deduplicated by trade id; one that cannot be
+ * booked as heard (oversell, wrong pair/side, conflicting trade id) is booked in part or not at all and
+ * announced as position.fillAnomaly, never thrown: an exception in an action would crash the actor.
  * The pure work behind guards and assigns is in position-logic.ts; the data types in position-types.ts.
  */
 import { and, assign, enqueueActions, fromCallback, fromPromise, not, setup, type EventObject } from 'xstate';
