@@ -74,6 +74,8 @@ export interface SupervisorContext {
   ledger: Ledger;
   marks: Partial<Record<Pair, number>>;
   breaker: BreakerLevel;
+  /** The breaker's losing streak: mirrored on each closed trade, corrected by every breaker report (a resume resets it). */
+  streak: number;
   venueHealthy: boolean;
   slots: PositionSlot[];
   seq: number;
@@ -147,14 +149,14 @@ const supervisorSetup = setup({
       for (const pair of c.pairs) {
         enqueue.spawnChild('scanner', { id: scannerId(pair), input: { pair, timeframe: c.timeframe, strategyVersion: b.strategyVersion } });
       }
-      enqueue.assign({ slots, boot: null, breaker: b.breaker?.value ?? 'active' });
+      enqueue.assign({ slots, boot: null, breaker: b.breaker?.value ?? 'active', streak: b.breaker?.context.consecutiveLosses ?? 0 });
     }),
     route: enqueueActions(({ context: c, event, enqueue }, p: { accepting: string | null }) => {
       if (event.type !== 'scanner.intent') return;
       const { intent } = event;
       if (intent.decision.action === 'hold') return;
       const accepting = p.accepting ?? (c.venueHealthy ? null : 'venue_unhealthy');
-      const route = routeIntent(intent, { ledger: c.ledger, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries: accepting as never, now: c.now }, routeSettings(c));
+      const route = routeIntent(intent, { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries: accepting as never, now: c.now }, routeSettings(c));
       const journal = (outcome: Verdict['outcome'], rejectReason: string | null, clOrdId: string | null) =>
         enqueue.sendTo(scannerId(intent.pair), { type: 'scanner.verdict', pair: intent.pair, candleTime: intent.candleTime, verdict: { outcome, rejectReason, clOrdId } });
       if (route.kind === 'reject') {
@@ -219,13 +221,17 @@ const supervisorSetup = setup({
         enqueue.assign({ slots: c.slots.map((s) => (s.positionId === event.positionId ? { ...s, phase: 'open' as const } : s)) });
       } else if (event.type === 'position.closed' || event.type === 'position.abandoned') {
         enqueue.assign({ slots: c.slots.filter((s) => s.positionId !== event.positionId) });
-        if (event.type === 'position.closed') enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'trade.closed', pnl: event.pnl, time: event.at });
+        if (event.type === 'position.closed') {
+          enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'trade.closed', pnl: event.pnl, time: event.at });
+          enqueue.assign({ streak: event.pnl < 0 ? c.streak + 1 : 0 });
+        }
       }
       enqueue.emit(event as PositionEmitted);
     }),
     followBreaker: enqueueActions(({ event, enqueue }) => {
       const level = FOLLOWED[event.type as keyof typeof FOLLOWED];
       if (level) enqueue.assign({ breaker: level });
+      if ('consecutiveLosses' in event) enqueue.assign({ streak: event.consecutiveLosses });
       enqueue.emit(event as BreakerEmitted);
     }),
     setHealth: assign({ venueHealthy: ({ event, context }) => (event.type === 'venue.health' ? event.healthy : context.venueHealthy) }),
@@ -256,7 +262,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
   context: ({ input }) => ({
     pairs: input.pairs, limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
     ledger: { initialCash: 0, cash: 0, holdings: {}, openCount: 0, realizedPnl: 0, feesPaid: 0, slippagePaid: 0, peakEquity: 0, lastEquity: 0, day: Number.NaN, dayStartEquity: 0, days: [], consecutiveLosses: 0, lastLossAt: Number.NaN },
-    marks: {}, breaker: 'active', venueHealthy: true, slots: [], seq: 0, seenTrades: {}, boot: null, error: null,
+    marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, seenTrades: {}, boot: null, error: null,
   }),
   invoke: [
     { id: 'journal', src: 'journal' },

@@ -66,6 +66,8 @@ export function riskViewFor(ledger: Ledger, slots: readonly PositionSlot[], mark
 
 export interface RouteState {
   readonly ledger: Ledger;
+  /** The breaker's losing streak (reset by a resume), which the gate reads instead of the ledger's. */
+  readonly streak: number;
   readonly slots: readonly PositionSlot[];
   readonly marks: Partial<Record<Pair, number>>;
   readonly breaker: BreakerLevel;
@@ -89,7 +91,7 @@ export function routeIntent(intent: Intent, st: RouteState, s: RouteSettings): R
   } else if (!slot || slot.phase !== 'open') {
     return { kind: 'reject', reason: slot ? 'position_working' : 'no_position' };
   }
-  const view = riskViewFor(st.ledger, st.slots, st.marks, intent.pair, st.now, s);
+  const view = { ...riskViewFor(st.ledger, st.slots, st.marks, intent.pair, st.now, s), consecutiveLosses: st.streak };
   const verdict = evaluateIntent(
     {
       pair: intent.pair, action, sizeFraction: intent.decision.sizeFraction, refPrice: intent.refPrice,

@@ -101,6 +101,23 @@ describe('supervisor intent routing', () => {
     expect(await s.sentOrder('sell')).toHaveLength(1);
   });
 
+  it('a losing streak halts entries and a manual resume of the breaker lets them through again', async () => {
+    const s = startSupervisor({ limits: { maxConsecutiveLosses: 1 } });
+    await s.running();
+    await s.signal('BTC/USD', 'buy', 100);
+    const [buy] = await s.sentOrder('buy');
+    s.fill(buy!.clOrdId, 100);
+    await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
+    await s.signal('BTC/USD', 'close', 90);
+    const [sell] = await s.sentOrder('sell');
+    s.fill(sell!.clOrdId, 90);
+    await waitFor(s.actor, (x) => x.context.breaker === 'halted');
+    expect((await s.signal('ETH/USD', 'buy', 50)).signal!.verdict.outcome).toBe('rejected');
+    s.actor.getSnapshot().children['breaker']!.send({ type: 'breaker.resume', by: 'operator', time: T0 });
+    await waitFor(s.actor, (x) => x.context.breaker === 'active' && x.context.streak === 0);
+    expect((await s.signal('ETH/USD', 'buy', 50)).signal!.verdict.outcome).toBe('acted');
+  });
+
   it('inv. 5: no entries while the venue is unhealthy', async () => {
     const s = startSupervisor();
     await s.running();

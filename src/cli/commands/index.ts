@@ -10,6 +10,7 @@ import { backtest } from './backtest.ts';
 import { data } from './data.ts';
 import { sim } from './sim.ts';
 import { strategy } from './strategy.ts';
+import { demo } from './demo.ts';
 
 export const commands: Command[] = [
   help,
@@ -19,4 +20,5 @@ export const commands: Command[] = [
   backtest,
   data,
   strategy,
+  demo,
 ];

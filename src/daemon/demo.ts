@@ -1,0 +1,118 @@
+/**
+ * `brain demo`: the whole daemon offline in paper mode against the simulator replaying the bundled real
+ * candles as fast as the daemon digests them, printing one line per intent, rejection, fill, closed
+ * trade, breaker change and UTC day, then a summary. Everything lives in a throwaway folder.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
+import type { Pair } from '../contract/index.ts';
+import { startPaperReplay } from './replay.ts';
+
+export interface DemoSummary {
+  days: number;
+  steps: number;
+  trades: number;
+  wins: number;
+  netPnl: number;
+  fees: number;
+  startEquity: number;
+  endEquity: number;
+  maxDrawdown: number;
+  signalsActed: number;
+  signalsRejected: number;
+  seconds: number;
+}
+
+/** The breaker resumes by itself after a cool-down in the demo, so a losing streak pauses the replay instead of ending it. */
+const DEMO_SETTINGS = { risk: { resume: 'auto', autoResumeAfterMinutes: 360 } };
+
+const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+const usd = (n: number) => `${n < 0 ? '-' : ''}$${Math.abs(n).toFixed(2)}`;
+
+/** One line per event worth a newcomer's attention; null for the rest. */
+export function demoLine(e: SupervisorEmitted): string | null {
+  switch (e.type) {
+    case 'intent.accepted':
+      return `${iso(e.at)}  INTENT   ${e.intent.pair.padEnd(9)} ${e.intent.decision.action.padEnd(5)} qty ${e.quantity.toPrecision(6)} ref ${e.intent.refPrice}  ${e.intent.decision.reason}`;
+    case 'intent.rejected':
+      return `${iso(e.at)}  REJECT   ${e.intent.pair.padEnd(9)} ${e.intent.decision.action.padEnd(5)} ${e.reason}`;
+    case 'order.filled':
+      return `${iso(e.fill.time)}  FILL     ${e.fill.pair.padEnd(9)} ${e.fill.side.padEnd(5)} ${e.fill.quantity.toPrecision(6)} @ ${e.fill.price} fee ${usd(e.fill.fee)}`;
+    case 'position.closed':
+      return `${iso(e.at)}  CLOSED   ${e.pair.padEnd(9)} pnl ${usd(e.pnl)} (fees ${usd(e.fees)}, ${e.exitReason})`;
+    case 'breaker.tripped':
+      return `${iso(e.at)}  BREAKER  halted: ${e.reason}${e.resumeAt ? ` until ${iso(e.resumeAt)}` : ' until a manual resume'}`;
+    case 'breaker.reduced':
+      return `${iso(e.at)}  BREAKER  reducing: ${e.reason}`;
+    case 'breaker.resumed':
+      return `${iso(e.at)}  BREAKER  active again (${e.by})`;
+    case 'portfolio.daily':
+      return `${iso(e.day.day).slice(0, 10)}        DAY      equity ${usd(e.day.openEquity)} → ${usd(e.day.closeEquity)}`;
+    default:
+      return null;
+  }
+}
+
+export function formatSummary(s: DemoSummary): string {
+  const ret = s.startEquity > 0 ? ((s.endEquity / s.startEquity - 1) * 100).toFixed(2) : '0';
+  return [
+    '',
+    `── summary: ${s.days.toFixed(1)} days of 5m candles (${s.steps} steps) in ${s.seconds.toFixed(0)} s ──`,
+    `trades            ${s.trades} (${s.wins} won)`,
+    `net P&L           ${usd(s.netPnl)} after fees (equity ${usd(s.startEquity)} → ${usd(s.endEquity)}, ${ret} %)`,
+    `fees paid         ${usd(s.fees)}`,
+    `max drawdown      ${(s.maxDrawdown * 100).toFixed(2)} %`,
+    `signals           ${s.signalsActed} acted, ${s.signalsRejected} rejected`,
+    '',
+  ].join('\n');
+}
+
+export interface DemoOptions {
+  repoRoot: string;
+  log: Logger;
+  print: (line: string) => void;
+  days?: number;
+  pairs?: Pair[];
+}
+
+export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
+  const started = performance.now();
+  const workDir = mkdtempSync(join(tmpdir(), 'brain-demo-'));
+  let maxDrawdown = 0;
+  let trades = 0;
+  let wins = 0;
+  try {
+    const replay = await startPaperReplay({
+      workDir, repoRoot: o.repoRoot, log: o.log, settings: DEMO_SETTINGS, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
+      onEvent: (e) => {
+        if (e.type === 'position.closed') {
+          trades += 1;
+          if (e.pnl > 0) wins += 1;
+        }
+        const line = demoLine(e);
+        if (line) o.print(line);
+      },
+      onStep: () => {
+        const l = replay.daemon.actor.getSnapshot().context.ledger;
+        maxDrawdown = Math.max(maxDrawdown, l.peakEquity > 0 ? (l.peakEquity - l.lastEquity) / l.peakEquity : 0);
+      },
+    });
+    o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
+    const steps = await replay.run();
+    const ledger = replay.daemon.actor.getSnapshot().context.ledger;
+    const repos = replay.daemon.runtime.repos!;
+    const signals = (outcome: 'acted' | 'rejected') => repos.signals.signalsInRange(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { outcome }).length;
+    const summary: DemoSummary = {
+      days: (replay.to - replay.from) / 86_400_000, steps, trades, wins, netPnl: ledger.realizedPnl, fees: ledger.feesPaid,
+      startEquity: ledger.initialCash, endEquity: ledger.lastEquity, maxDrawdown, signalsActed: signals('acted'), signalsRejected: signals('rejected'),
+      seconds: (performance.now() - started) / 1000,
+    };
+    await replay.close();
+    return summary;
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
