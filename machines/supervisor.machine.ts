@@ -40,7 +40,8 @@ export interface SupervisorInput {
 /** Commands the journal (fills, daily rows) receives; signals are written by their scanner with the verdict. */
 export type JournalCommand =
   | { type: 'journal.fill'; fill: Fill }
-  | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } };
+  | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }
+  | { type: 'journal.portfolio'; time: number; cash: number; equity: number; peakEquity: number; realizedPnl: number; unrealizedPnl: number; feesPaid: number };
 
 export type SupervisorEvent =
   | ScannerEmitted
@@ -90,6 +91,13 @@ const FOLLOWED = { 'breaker.tripped': 'halted', 'breaker.reduced': 'reducing', '
 
 function routeSettings(c: SupervisorContext): RouteSettings {
   return { ...c.settings!, limits: c.limits };
+}
+
+/** Marked to market: unrealised P&L net of the entry fees still attributed to the holdings. */
+function portfolioRow(l: Ledger, marks: Partial<Record<Pair, number>>, time: number): Extract<JournalCommand, { type: 'journal.portfolio' }> {
+  let unrealizedPnl = 0;
+  for (const h of Object.values(l.holdings)) if (h) unrealizedPnl += ((marks[h.pair] ?? h.entryPrice) - h.entryPrice) * h.quantity - h.entryFees;
+  return { type: 'journal.portfolio', time, cash: l.cash, equity: l.lastEquity, peakEquity: l.peakEquity, realizedPnl: l.realizedPnl, unrealizedPnl, feesPaid: l.feesPaid };
 }
 
 function errorText(event: EventObject): string {
@@ -200,6 +208,8 @@ const supervisorSetup = setup({
       }
       const view = { equity: ledger.lastEquity, peakEquity: ledger.peakEquity, dayStartEquity: ledger.dayStartEquity, cash: ledger.cash, openPositions: ledger.openCount, pairExposure: 0, totalExposure: 0, heldQuantity: 0, consecutiveLosses: ledger.consecutiveLosses, lastLossAt: ledger.lastLossAt, now };
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'portfolio.updated', view });
+      // One portfolio row per candle step (the first pair's candle marks the step), for drawdown and the truth benchmarks.
+      if (event.pair === c.pairs[0]) enqueue.sendTo('journal', portfolioRow(ledger, marks, now) satisfies JournalCommand);
       enqueue.sendTo(scannerId(event.pair), { type: 'market.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle, closed: true });
     }),
     /** Books a new fill once (by trade id) on the ledger and passes it, with the order's status, to its position. */

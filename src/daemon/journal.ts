@@ -1,4 +1,7 @@
-/** The supervisor's journal: fills (deduplicated by trade id) and one daily_snapshots row per closed UTC day. */
+/**
+ * The supervisor's journal: fills (deduplicated by trade id), one portfolio_snapshots row per candle step
+ * (with the open positions as the positions table has them) and one daily_snapshots row per closed UTC day.
+ */
 import type { JournalCommand } from '../../machines/supervisor.machine.ts';
 import type { Repositories } from '../db/index.ts';
 
@@ -8,6 +11,12 @@ export function journalWriter(repos: Repositories): (cmd: JournalCommand) => voi
   return (cmd) => {
     if (cmd.type === 'journal.fill') {
       repos.fills.insert(cmd.fill);
+      return;
+    }
+    if (cmd.type === 'journal.portfolio') {
+      const { type: _type, ...row } = cmd;
+      const drawdown = row.peakEquity > 0 ? Math.min(1, Math.max(0, (row.peakEquity - row.equity) / row.peakEquity)) : 0;
+      repos.snapshots.insertPortfolio({ ...row, drawdown, openPositions: repos.positions.open() });
       return;
     }
     const { day, ledger } = cmd;
