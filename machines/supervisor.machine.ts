@@ -6,84 +6,17 @@
  * (inv. 5); exits always pass. Children talk to it only by events; its I/O is the named actors below.
  */
 import { assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
-import type { Candle, Fill, Intent, Pair, RiskLimits, Timeframe } from '../src/contract/index.ts';
-import { timeframeMs } from '../src/contract/index.ts';
-import type { BreakerLevel } from '../src/trading/breaker.ts';
-import { applyFill, cloneLedger, equityOf, observeEquity, type DayRecord, type Ledger } from '../src/trading/portfolio.ts';
-import type { VenueOrder } from '../src/trading/venue.ts';
-import { positionIdFor, positionOfOrder, priceTriggers, routeIntent, type PositionSlot, type RouteSettings } from '../src/daemon/routing.ts';
-import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted, type BreakerRecord } from './breaker.machine.ts';
-import { positionMachine, type PositionEmitted, type PositionRecord, type PositionTimeouts } from './position.machine.ts';
-import { scannerMachine, type ScannerEmitted, type Verdict } from './scanner.machine.ts';
+import { timeframeMs, type Pair } from '../src/contract/index.ts';
+import { applyFill, cloneLedger, equityOf, observeEquity } from '../src/trading/portfolio.ts';
+import { portfolioRow, positionIdFor, positionOfOrder, priceTriggers, routeIntent, type PositionSlot, type RouteSettings } from '../src/daemon/routing.ts';
+import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted } from './breaker.machine.ts';
+import { positionMachine, type PositionEmitted } from './position.machine.ts';
+import { scannerMachine, type Verdict } from './scanner.machine.ts';
 import { notProvided } from './shared.ts';
+import type { BootState, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
 
+export type * from './supervisor-types.ts';
 export const SUPERVISOR_MACHINE_VERSION = '1';
-
-/** What reconciliation at boot hands over: the venue's rules and fees, the rebuilt ledger, the durable children. */
-export interface BootState {
-  now: number;
-  settings: Omit<RouteSettings, 'limits'>;
-  ledger: Ledger;
-  positions: PositionRecord[];
-  breaker: BreakerRecord | null;
-  /** The active strategy version the scanners start with. */
-  strategyVersion: string;
-}
-
-export interface SupervisorInput {
-  pairs: Pair[];
-  limits: RiskLimits;
-  timeframe: Timeframe;
-  positionTimeouts?: Partial<PositionTimeouts>;
-}
-
-/** Commands the journal (fills, daily rows) receives; signals are written by their scanner with the verdict. */
-export type JournalCommand =
-  | { type: 'journal.fill'; fill: Fill }
-  | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }
-  | { type: 'journal.portfolio'; time: number; cash: number; equity: number; peakEquity: number; realizedPnl: number; unrealizedPnl: number; feesPaid: number };
-
-export type SupervisorEvent =
-  | ScannerEmitted
-  | { type: 'market.price'; pair: Pair; price: number; time: number }
-  | { type: 'market.candle'; pair: Pair; candle: Candle }
-  | { type: 'venue.fill'; fill: Fill; order: VenueOrder }
-  | { type: 'venue.health'; healthy: boolean; reason: string }
-  | { type: 'supervisor.pause'; by: string }
-  | { type: 'supervisor.resume'; by: string }
-  | { type: 'supervisor.emergencyStop'; by: string }
-  | { type: 'shutdown.requested'; signal: string }
-  | PositionEmitted
-  | BreakerEmitted;
-
-export type SupervisorEmitted =
-  | { type: 'intent.accepted'; intent: Intent; positionId: string; quantity: number; at: number }
-  | { type: 'intent.rejected'; intent: Intent; reason: string; at: number }
-  | { type: 'order.filled'; fill: Fill }
-  | { type: 'portfolio.daily'; day: DayRecord }
-  | { type: 'supervisor.alert'; message: string; at: number }
-  | BreakerEmitted
-  | PositionEmitted;
-
-export interface SupervisorContext {
-  pairs: Pair[];
-  limits: RiskLimits;
-  timeframe: Timeframe;
-  positionTimeouts: Partial<PositionTimeouts>;
-  settings: Omit<RouteSettings, 'limits'> | null;
-  now: number;
-  ledger: Ledger;
-  marks: Partial<Record<Pair, number>>;
-  breaker: BreakerLevel;
-  /** The breaker's losing streak: mirrored on each closed trade, corrected by every breaker report (a resume resets it). */
-  streak: number;
-  venueHealthy: boolean;
-  slots: PositionSlot[];
-  seq: number;
-  seenTrades: Record<string, true>;
-  boot: BootState | null;
-  error: string | null;
-}
 
 export const scannerId = (pair: Pair) => `scanner-${pair}`;
 
@@ -91,13 +24,6 @@ const FOLLOWED = { 'breaker.tripped': 'halted', 'breaker.reduced': 'reducing', '
 
 function routeSettings(c: SupervisorContext): RouteSettings {
   return { ...c.settings!, limits: c.limits };
-}
-
-/** Marked to market: unrealised P&L net of the entry fees still attributed to the holdings. */
-function portfolioRow(l: Ledger, marks: Partial<Record<Pair, number>>, time: number): Extract<JournalCommand, { type: 'journal.portfolio' }> {
-  let unrealizedPnl = 0;
-  for (const h of Object.values(l.holdings)) if (h) unrealizedPnl += ((marks[h.pair] ?? h.entryPrice) - h.entryPrice) * h.quantity - h.entryFees;
-  return { type: 'journal.portfolio', time, cash: l.cash, equity: l.lastEquity, peakEquity: l.peakEquity, realizedPnl: l.realizedPnl, unrealizedPnl, feesPaid: l.feesPaid };
 }
 
 function errorText(event: EventObject): string {

@@ -6,6 +6,7 @@
 import type { FeeRates, Intent, Pair, PairRules, RiskLimits } from '../contract/index.ts';
 import type { BreakerLevel, RiskView } from '../trading/breaker.ts';
 import { riskViewOf, type Ledger, type PendingBuys } from '../trading/portfolio.ts';
+import type { JournalCommand } from '../../machines/supervisor-types.ts';
 import { evaluateIntent, type RiskVerdict } from '../trading/risk.ts';
 
 export type PositionPhase = 'pendingEntry' | 'open' | 'pendingExit';
@@ -115,4 +116,11 @@ export function positionIdFor(now: number, seq: number): string {
 export function positionOfOrder(clOrdId: string): string {
   const i = clOrdId.lastIndexOf('-');
   return i < 0 ? clOrdId : clOrdId.slice(0, i);
+}
+
+/** Marked to market: unrealised P&L net of the entry fees still attributed to the holdings. */
+export function portfolioRow(l: Ledger, marks: Partial<Record<Pair, number>>, time: number): Extract<JournalCommand, { type: 'journal.portfolio' }> {
+  let unrealizedPnl = 0;
+  for (const h of Object.values(l.holdings)) if (h) unrealizedPnl += ((marks[h.pair] ?? h.entryPrice) - h.entryPrice) * h.quantity - h.entryFees;
+  return { type: 'journal.portfolio', time, cash: l.cash, equity: l.lastEquity, peakEquity: l.peakEquity, realizedPnl: l.realizedPnl, unrealizedPnl, feesPaid: l.feesPaid };
 }

@@ -1,0 +1,75 @@
+/** The supervisor's data: boot hand-over, input, events in and out, context (the machine is supervisor.machine.ts). */
+import type { Candle, Fill, Intent, Pair, RiskLimits, Timeframe } from '../src/contract/index.ts';
+import type { RouteSettings, PositionSlot } from '../src/daemon/routing.ts';
+import type { BreakerLevel } from '../src/trading/breaker.ts';
+import type { DayRecord, Ledger } from '../src/trading/portfolio.ts';
+import type { VenueOrder } from '../src/trading/venue.ts';
+import type { BreakerEmitted, BreakerRecord } from './breaker.machine.ts';
+import type { PositionEmitted, PositionRecord, PositionTimeouts } from './position.machine.ts';
+import type { ScannerEmitted } from './scanner.machine.ts';
+
+/** What reconciliation at boot hands over: the venue's rules and fees, the rebuilt ledger, the durable children. */
+export interface BootState {
+  now: number;
+  settings: Omit<RouteSettings, 'limits'>;
+  ledger: Ledger;
+  positions: PositionRecord[];
+  breaker: BreakerRecord | null;
+  /** The active strategy version the scanners start with. */
+  strategyVersion: string;
+}
+
+export interface SupervisorInput {
+  pairs: Pair[];
+  limits: RiskLimits;
+  timeframe: Timeframe;
+  positionTimeouts?: Partial<PositionTimeouts>;
+}
+
+/** Commands the journal (fills, daily rows) receives; signals are written by their scanner with the verdict. */
+export type JournalCommand =
+  | { type: 'journal.fill'; fill: Fill }
+  | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }
+  | { type: 'journal.portfolio'; time: number; cash: number; equity: number; peakEquity: number; realizedPnl: number; unrealizedPnl: number; feesPaid: number };
+
+export type SupervisorEvent =
+  | ScannerEmitted
+  | { type: 'market.price'; pair: Pair; price: number; time: number }
+  | { type: 'market.candle'; pair: Pair; candle: Candle }
+  | { type: 'venue.fill'; fill: Fill; order: VenueOrder }
+  | { type: 'venue.health'; healthy: boolean; reason: string }
+  | { type: 'supervisor.pause'; by: string }
+  | { type: 'supervisor.resume'; by: string }
+  | { type: 'supervisor.emergencyStop'; by: string }
+  | { type: 'shutdown.requested'; signal: string }
+  | PositionEmitted
+  | BreakerEmitted;
+
+export type SupervisorEmitted =
+  | { type: 'intent.accepted'; intent: Intent; positionId: string; quantity: number; at: number }
+  | { type: 'intent.rejected'; intent: Intent; reason: string; at: number }
+  | { type: 'order.filled'; fill: Fill }
+  | { type: 'portfolio.daily'; day: DayRecord }
+  | { type: 'supervisor.alert'; message: string; at: number }
+  | BreakerEmitted
+  | PositionEmitted;
+
+export interface SupervisorContext {
+  pairs: Pair[];
+  limits: RiskLimits;
+  timeframe: Timeframe;
+  positionTimeouts: Partial<PositionTimeouts>;
+  settings: Omit<RouteSettings, 'limits'> | null;
+  now: number;
+  ledger: Ledger;
+  marks: Partial<Record<Pair, number>>;
+  breaker: BreakerLevel;
+  /** The breaker's losing streak: mirrored on each closed trade, corrected by every breaker report (a resume resets it). */
+  streak: number;
+  venueHealthy: boolean;
+  slots: PositionSlot[];
+  seq: number;
+  seenTrades: Record<string, true>;
+  boot: BootState | null;
+  error: string | null;
+}
