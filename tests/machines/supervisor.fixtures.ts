@@ -150,5 +150,20 @@ export function startSupervisor(opts: Options = {}) {
     while (!mine()) await new Promise<void>((resolve) => waiters.push(resolve));
     return mine()!;
   };
-  return { actor, clock, calls, journal, scans, records, emitted, port, fill, running, children, sentOrder, sent, signal, until };
+  /** Buy signal on `pair`, entry filled at `price`, position open. */
+  const openPosition = async (pair: Pair, price: number): Promise<OrderSpec> => {
+    await signal(pair, 'buy', price);
+    const buy = (await sentOrder('buy')).find((o) => o.pair === pair)!;
+    fill(buy.clOrdId, price);
+    await waitFor(actor, (x) => x.context.slots.some((p) => p.pair === pair && p.phase === 'open'));
+    return buy;
+  };
+  /** Close signal on `pair`, exit filled at `price`. */
+  const closePosition = async (pair: Pair, price: number): Promise<OrderSpec> => {
+    await signal(pair, 'close', price);
+    const sell = (await sentOrder('sell')).find((o) => o.pair === pair)!;
+    fill(sell.clOrdId, price);
+    return sell;
+  };
+  return { actor, clock, calls, journal, scans, records, emitted, port, fill, running, children, sentOrder, sent, signal, until, openPosition, closePosition };
 }

@@ -64,13 +64,8 @@ describe('supervisor intent routing', () => {
   it('a sell signal closes the open position and the closed trade reaches the breaker', async () => {
     const s = startSupervisor();
     await s.running();
-    await s.signal('BTC/USD', 'buy', 100);
-    const [buy] = await s.sentOrder('buy');
-    s.fill(buy!.clOrdId, 100);
-    await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
-    await s.signal('BTC/USD', 'close', 90);
-    const [sell] = await s.sentOrder('sell');
-    s.fill(sell!.clOrdId, 90);
+    await s.openPosition('BTC/USD', 100);
+    await s.closePosition('BTC/USD', 90);
     await waitFor(s.actor, (x) => x.context.slots.length === 0);
     expect(s.emitted.some((e) => e.type === 'position.closed' && e.pnl < 0)).toBe(true);
     const breaker = s.actor.getSnapshot().children['breaker']!.getSnapshot() as { context: { consecutiveLosses: number } };
@@ -89,10 +84,7 @@ describe('supervisor intent routing', () => {
   it('inv. 3: with the breaker halted an entry is refused but a close of an open position passes', async () => {
     const s = startSupervisor();
     await s.running();
-    await s.signal('BTC/USD', 'buy', 100);
-    const [buy] = await s.sentOrder('buy');
-    s.fill(buy!.clOrdId, 100);
-    await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
+    await s.openPosition('BTC/USD', 100);
     s.actor.getSnapshot().children['breaker']!.send({ type: 'breaker.halt', by: 'test', time: T0 });
     await waitFor(s.actor, (x) => x.context.breaker === 'halted');
     await s.signal('ETH/USD', 'buy', 50);
@@ -104,13 +96,8 @@ describe('supervisor intent routing', () => {
   it('a losing streak halts entries and a manual resume of the breaker lets them through again', async () => {
     const s = startSupervisor({ limits: { maxConsecutiveLosses: 1 } });
     await s.running();
-    await s.signal('BTC/USD', 'buy', 100);
-    const [buy] = await s.sentOrder('buy');
-    s.fill(buy!.clOrdId, 100);
-    await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
-    await s.signal('BTC/USD', 'close', 90);
-    const [sell] = await s.sentOrder('sell');
-    s.fill(sell!.clOrdId, 90);
+    await s.openPosition('BTC/USD', 100);
+    await s.closePosition('BTC/USD', 90);
     await waitFor(s.actor, (x) => x.context.breaker === 'halted');
     expect((await s.signal('ETH/USD', 'buy', 50)).signal!.verdict.outcome).toBe('rejected');
     s.actor.getSnapshot().children['breaker']!.send({ type: 'breaker.resume', by: 'operator', time: T0 });
@@ -142,10 +129,7 @@ describe('supervisor stop paths', () => {
   it('emergency stop halts the breaker, cancels working entries, closes every position, then halts', async () => {
     const s = startSupervisor();
     await s.running();
-    await s.signal('BTC/USD', 'buy', 100);
-    const [buy] = await s.sentOrder('buy');
-    s.fill(buy!.clOrdId, 100);
-    await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
+    await s.openPosition('BTC/USD', 100);
     s.actor.send({ type: 'supervisor.emergencyStop', by: 'test' });
     const [sell] = await s.sentOrder('sell');
     expect(s.actor.getSnapshot().value).toBe('emergencyStop');
