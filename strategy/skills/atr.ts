@@ -21,26 +21,27 @@ export function trueRange(high: number, low: number, prevClose: number): number 
 export function atrStream(period = 14): Stream<HLC, number> {
   checkInt('atr', 'period', period, 1);
   let bar = 0;
-  let prevClose = NaN;
-  let sum = 0;
-  let value = NaN;
+  // Doubles in an object field, updated in place; a closure slot would box each write (window.ts).
+  const st = { prevClose: NaN, sum: 0, value: NaN };
   return {
     lookback: period,
     get value() {
-      return value;
+      return st.value;
     },
     next({ high, low, close }) {
       if (bar > period) {
+        let value = st.value;
         value *= period - 1;
-        value += trueRange(high, low, prevClose);
+        value += trueRange(high, low, st.prevClose);
         value /= period;
+        st.value = value;
       } else if (bar > 0) {
-        sum += trueRange(high, low, prevClose);
-        if (bar === period) value = sum / period;
+        st.sum += trueRange(high, low, st.prevClose);
+        if (bar === period) st.value = st.sum / period;
       }
-      prevClose = close;
+      st.prevClose = close;
       bar++;
-      return value;
+      return st.value;
     },
   };
 }

@@ -22,22 +22,23 @@ export function seededEma(period: number, seedBar: number): Stream<number, numbe
   const k = 2 / (period + 1);
   const firstBar = seedBar - period + 1;
   let bar = 0;
-  let sum = 0;
-  let value = NaN;
+  // Doubles in an object field, updated in place; a closure slot would box each write (window.ts).
+  const st = { sum: 0, value: NaN };
   return {
     lookback: seedBar,
     get value() {
-      return value;
+      return st.value;
     },
     next(x) {
       if (bar > seedBar) {
-        value = (x - value) * k + value;
+        const value = st.value;
+        st.value = (x - value) * k + value;
       } else if (bar >= firstBar) {
-        sum += x;
-        if (bar === seedBar) value = sum / period;
+        st.sum += x;
+        if (bar === seedBar) st.value = st.sum / period;
       }
       bar++;
-      return value;
+      return st.value;
     },
   };
 }

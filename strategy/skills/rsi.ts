@@ -10,22 +10,22 @@ import { checkInt, type Series, type Stream } from './types.ts';
 export function rsiStream(period = 14): Stream<number, number> {
   checkInt('rsi', 'period', period, 2);
   let bar = 0;
-  let prev = NaN;
-  let gain = 0;
-  let loss = 0;
-  let value = NaN;
+  // Doubles in an object field, updated in place; a closure slot would box each write (window.ts).
+  const st = { prev: NaN, gain: 0, loss: 0, value: NaN };
   return {
     lookback: period,
     get value() {
-      return value;
+      return st.value;
     },
     next(x) {
-      const d = x - prev;
-      prev = x;
+      const d = x - st.prev;
+      st.prev = x;
       if (bar === 0) {
         bar++;
-        return value;
+        return st.value;
       }
+      let gain = st.gain;
+      let loss = st.loss;
       if (bar > period) {
         // Operation order copied from TA-Lib so results match to the last bits.
         loss *= period - 1;
@@ -37,10 +37,12 @@ export function rsiStream(period = 14): Stream<number, number> {
         loss /= period;
         gain /= period;
         const sum = gain + loss;
-        value = sum === 0 ? 50 : 100 * (gain / sum);
+        st.value = sum === 0 ? 50 : 100 * (gain / sum);
       }
+      st.gain = gain;
+      st.loss = loss;
       bar++;
-      return value;
+      return st.value;
     },
   };
 }

@@ -11,19 +11,19 @@ import { rollingWindow } from './window.ts';
 export function volumeRatioStream(period = 20): Stream<number, number> {
   checkInt('volumeRatio', 'period', period, 1);
   const win = rollingWindow(period);
-  let value = NaN;
+  const last = { value: NaN }; // an object field, not a closure slot (see window.ts)
   return {
     lookback: period,
     get value() {
-      return value;
+      return last.value;
     },
     next(volume) {
       if (win.isFull()) {
         const mean = win.mean();
-        value = mean === 0 ? NaN : volume / mean;
+        last.value = mean === 0 ? NaN : volume / mean;
       }
       win.push(volume);
-      return value;
+      return last.value;
     },
   };
 }

@@ -28,35 +28,43 @@ export function rollingWindow(capacity: number): RollingWindow {
   let head = 0; // index of the oldest value once full, next write slot while filling
   let count = 0;
   let nonZero = 0;
-  let hi = 0; // compensated sum = hi + lo
-  let lo = 0;
-  let m2 = 0; // sum of squared deviations from the mean, valid once full
   let sinceSync = 0;
+  // The running doubles live in an object, not in closure variables: V8 boxes every double written
+  // to a closure slot in a fresh heap number, while an object's double field is updated in place.
+  const acc = { hi: 0, lo: 0, m2: 0 }; // compensated sum = hi + lo; m2 = squared deviations, valid once full
 
+  /** Neumaier step: acc.hi + acc.lo += x. */
   const add = (x: number): void => {
+    const hi = acc.hi;
     const t = hi + x;
-    lo += Math.abs(hi) >= Math.abs(x) ? hi - t + x : x - t + hi;
-    hi = t;
+    acc.lo += Math.abs(hi) >= Math.abs(x) ? hi - t + x : x - t + hi;
+    acc.hi = t;
   };
-  const total = (): number => (nonZero === 0 ? 0 : hi + lo);
+  const total = (): number => (nonZero === 0 ? 0 : acc.hi + acc.lo);
   const resync = (): void => {
-    hi = 0;
-    lo = 0;
-    for (let i = 0; i < capacity; i++) add(buf[(head + i) % capacity]!);
+    acc.hi = 0;
+    acc.lo = 0;
+    // Oldest to newest (head.., then ..head): the order fixes the rounding.
+    for (let i = head; i < capacity; i++) add(buf[i]!);
+    for (let i = 0; i < head; i++) add(buf[i]!);
     const mean = total() / capacity;
-    m2 = 0;
+    let m2 = 0;
     for (let i = 0; i < capacity; i++) {
       const d = buf[i]! - mean;
       m2 += d * d;
     }
+    acc.m2 = m2;
     sinceSync = 0;
+  };
+  const advance = (): void => {
+    head = head + 1 === capacity ? 0 : head + 1;
   };
 
   return {
     push(x) {
       if (count < capacity) {
         buf[head] = x;
-        head = (head + 1) % capacity;
+        advance();
         count++;
         if (x !== 0) nonZero++;
         add(x);
@@ -65,19 +73,20 @@ export function rollingWindow(capacity: number): RollingWindow {
       }
       const old = buf[head]!;
       buf[head] = x;
-      head = (head + 1) % capacity;
+      advance();
       const oldMean = total() / capacity;
       if (nonZero === 0) {
         // An all-zero window sums to exactly 0; drop any residue left by values that have gone.
-        hi = 0;
-        lo = 0;
+        acc.hi = 0;
+        acc.lo = 0;
       }
       nonZero += (x !== 0 ? 1 : 0) - (old !== 0 ? 1 : 0);
       add(x);
       add(-old);
       const newMean = total() / capacity;
-      const before = m2;
-      m2 += (x - old) * (x - newMean + old - oldMean);
+      const before = acc.m2;
+      const m2 = before + (x - old) * (x - newMean + old - oldMean);
+      acc.m2 = m2;
       // A collapse of m2 (a spike leaving a calm window) leaves residue as large as the spike's
       // rounding error, so recompute exactly then too; it is rare, so still O(1) amortised.
       if (++sinceSync >= capacity || m2 < before * 1e-4) resync();
@@ -86,7 +95,7 @@ export function rollingWindow(capacity: number): RollingWindow {
     isFull: () => count === capacity,
     sum: total,
     mean: () => (count === 0 ? NaN : total() / count),
-    variance: () => (count < capacity ? NaN : nonZero === 0 || m2 <= 0 ? 0 : m2 / capacity),
+    variance: () => (count < capacity ? NaN : nonZero === 0 || acc.m2 <= 0 ? 0 : acc.m2 / capacity),
   };
 }
 
@@ -96,16 +105,16 @@ export function rollingWindow(capacity: number): RollingWindow {
  */
 export function windowStream<Out>(period: number, empty: Out, compute: (win: RollingWindow) => Out): Stream<number, Out> {
   const win = rollingWindow(period);
-  let value = empty;
+  const last = { value: empty }; // an object field, not a closure slot (see rollingWindow)
   return {
     lookback: period - 1,
     get value() {
-      return value;
+      return last.value;
     },
     next(x) {
       win.push(x);
-      if (win.isFull()) value = compute(win);
-      return value;
+      if (win.isFull()) last.value = compute(win);
+      return last.value;
     },
   };
 }
