@@ -44,13 +44,19 @@ function compactAll(data: MarketData): PreparedMarket {
     const rows = new Int32Array(n);
     let count = 0;
     for (let s = 0; s < n; s++) rows[s] = Number.isNaN(cols.open[s]!) ? -1 : count++;
-    const out = emptyColumns(count, 0);
+    // Without gaps the pair's own columns already are the compact form (only read from here on).
+    const out = count === n ? cols : emptyColumns(count, 0);
     const bars = new Float64Array(count * 6);
-    for (let s = 0; s < n; s++) {
-      const r = rows[s]!;
-      if (r < 0) continue;
-      COLUMNS.forEach((k, i) => (bars[r * 6 + i] = out[k][r] = cols[k][s]!));
-    }
+    // Column by column with a typed source and target: a keyed `cols[k][s]` per value was ~0.25 s
+    // of a cold 1-year run, paid again on each side of the sandbox.
+    COLUMNS.forEach((k, i) => {
+      const src = cols[k];
+      const dst = out[k];
+      for (let s = 0; s < n; s++) {
+        const r = rows[s]!;
+        if (r >= 0) bars[r * 6 + i] = dst[r] = src[s]!;
+      }
+    });
     compact.push(out);
     rowOf.push(rows);
     interleaved.push(bars);
@@ -60,7 +66,8 @@ function compactAll(data: MarketData): PreparedMarket {
 
 /** A literal object (not Object.fromEntries) so V8 gives it a fast shape: the engine reads these per bar. */
 export function emptyColumns(n: number, fill = Number.NaN): CandleColumns {
-  const col = () => new Float64Array(n).fill(fill);
+  // New typed arrays are already zeroed: skip that pass over up to ~8 MB per column.
+  const col = () => (fill === 0 ? new Float64Array(n) : new Float64Array(n).fill(fill));
   return { time: col(), open: col(), high: col(), low: col(), close: col(), volume: col() };
 }
 
