@@ -200,10 +200,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
     ledger: { initialCash: 0, cash: 0, holdings: {}, openCount: 0, realizedPnl: 0, feesPaid: 0, slippagePaid: 0, peakEquity: 0, lastEquity: 0, day: Number.NaN, dayStartEquity: 0, days: [], consecutiveLosses: 0, lastLossAt: Number.NaN },
     marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, seenTrades: {}, boot: null, error: null,
   }),
-  invoke: [
-    { id: 'journal', src: 'journal' },
-    { id: 'venueWatch', src: 'venueWatch' },
-  ],
+  invoke: { id: 'journal', src: 'journal' },
   on: {
     ...journalled,
     'position.*': { actions: 'followPosition' },
@@ -239,7 +236,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
     },
     running: {
       description: 'Feed and scanners live; intents routed through the risk gate. Paused: exits still managed, no new entries.',
-      invoke: { id: 'feed', src: 'feed' },
+      // Fills are heard where orders are worked: running and emergencyStop (after boot has loaded the venue's tables).
+      invoke: [{ id: 'feed', src: 'feed' }, { id: 'venueWatch', src: 'venueWatch' }],
       initial: 'trading',
       states: {
         trading: {
@@ -268,6 +266,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       entry: 'closeAll',
       invoke: [
         { id: 'feed', src: 'feed' },
+        { id: 'venueWatch', src: 'venueWatch' },
         {
           src: 'cancelOrders',
           input: ({ context }) => ({ clOrdIds: context.slots.filter((s) => s.phase === 'pendingEntry').map((s) => `${s.positionId}-1`) }),

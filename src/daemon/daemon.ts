@@ -16,7 +16,7 @@ import { breakerMachine } from '../../machines/breaker.machine.ts';
 import { positionMachine, type PositionTimeouts } from '../../machines/position.machine.ts';
 import { scannerMachine } from '../../machines/scanner.machine.ts';
 import { supervisorMachine } from '../../machines/supervisor.machine.ts';
-import type { Clock } from '../clock/clock.ts';
+import { systemClock, type Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import { KrakenClient } from '../kraken/client.ts';
@@ -24,7 +24,7 @@ import { OrderApi } from '../kraken/orders.ts';
 import type { Venue } from '../trading/venue.ts';
 import { LiveVenue } from '../venues/live.ts';
 import { PaperVenue } from '../venues/paper.ts';
-import { publicFeed } from './feed.ts';
+import { privateFills, publicFeed } from './feed.ts';
 import { journalWriter } from './journal.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
 import { closeStore, openStore, prepareBoot } from './store.ts';
@@ -80,7 +80,7 @@ export function transitionLog(log: Logger): (e: InspectionEvent) => void {
 }
 
 function venueFor(o: DaemonOptions, client: KrakenClient, rt: Runtime): { venue: Venue; paper: PaperVenue | null } {
-  if (o.config.mode === 'live') return { venue: new LiveVenue({ client, orders: new OrderApi(client, o.clock), logger: o.log.child({ venue: 'live' }) }), paper: null };
+  if (o.config.mode === 'live') return { venue: new LiveVenue({ client, orders: new OrderApi(client, systemClock), logger: o.log.child({ venue: 'live' }) }), paper: null };
   const paper = new PaperVenue({
     clock: o.clock, rules: (p) => need(rt, 'table').get(p).rules, fees: (p) => need(rt, 'table').get(p).fees,
     slippage: o.config.trading.slippageFraction, startingCash: o.config.paper.startingBalanceUsd, logger: o.log.child({ venue: 'paper' }),
@@ -91,7 +91,9 @@ function venueFor(o: DaemonOptions, client: KrakenClient, rt: Runtime): { venue:
 function wire(o: DaemonOptions, rt: Runtime) {
   const { config, clock, log } = o;
   const secrets = config.secrets.krakenApiKey && config.secrets.krakenApiSecret ? { credentials: { key: config.secrets.krakenApiKey, secret: config.secrets.krakenApiSecret } } : {};
-  const client = new KrakenClient({ baseUrl: o.endpoints.rest, clock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, ...secrets });
+  // The wire runs on real time (timeouts, retries, nonces) whatever the market clock: a replay that jumps a
+  // candle ahead must not time out a call in flight.
+  const client = new KrakenClient({ baseUrl: o.endpoints.rest, clock: systemClock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, ...secrets });
   const { venue, paper } = venueFor(o, client, rt);
   const repos = lazyRepos(rt);
   const deps = { config, clock, log, client, venue, paper, rt, endpoints: o.endpoints, dbPath: o.dbPath, lockPath: o.lockPath, repoRoot: o.repoRoot, filesRoot: o.filesRoot };
@@ -109,7 +111,9 @@ function wire(o: DaemonOptions, rt: Runtime) {
     openStore: async () => openStore(deps),
     reconcile: () => prepareBoot(deps),
     feed: publicFeed({ url: o.endpoints.wsPublic, client, pairs: config.pairs, timeframe: config.market.timeframe, log: log.child({ component: 'feed' }), ...(paper ? { onPrice: (pair, price) => paper.onPrice(pair, price) } : {}) }),
-    fills: (send) => (paper ? paper.onFill((fill, order) => send({ type: 'venue.fill', fill, order })) : () => undefined),
+    fills: paper
+      ? (send) => paper.onFill((fill, order) => send({ type: 'venue.fill', fill, order }))
+      : privateFills({ url: o.endpoints.wsPrivate, client, log: log.child({ component: 'executions' }) }),
     journal: journalWriter(repos),
     cancelOrder: (clOrdId) => venue.cancelOrder(clOrdId),
     closeStore: () => closeStore(rt, log),

@@ -23,8 +23,8 @@ export interface ReconcileDeps {
   venue: Venue;
   /** Paper mode: the venue is rebuilt from our own orders and fills first. */
   paper: PaperVenue | null;
-  /** Paper: the configured balance; live: the USD balance the venue reports. */
-  startingCash: number;
+  /** Paper: the configured starting balance (`initial`); live: the USD balance the venue reports now (`current`). */
+  cash: { kind: 'initial' | 'current'; usd: number };
   fallbackFees: FeeRates;
   slippage: number;
   strategyVersion: string;
@@ -52,8 +52,12 @@ export async function reconcileOrders(repos: Repositories, venue: Venue, now: nu
   return changed;
 }
 
-/** The ledger from every recorded fill, oldest first; the peak is the highest ever persisted. */
-export function ledgerFromFills(repos: Repositories, startingCash: number): Ledger {
+/**
+ * The ledger from every recorded fill, oldest first; the peak is the highest ever persisted. With the
+ * venue's CURRENT cash (live), the start is chosen so that replaying our fills lands on it.
+ */
+export function ledgerFromFills(repos: Repositories, startingCash: number, cashIs: 'initial' | 'current' = 'initial'): Ledger {
+  if (cashIs === 'current') startingCash -= ledgerFromFills(repos, 0).cash;
   const ledger = createLedger(startingCash);
   for (const f of repos.fills.inRange(...ALL_TIME)) applyFill(ledger, f);
   ledger.peakEquity = Math.max(ledger.peakEquity, repos.snapshots.peakEquity() ?? 0);
@@ -82,7 +86,7 @@ export async function reconcileAtBoot(d: ReconcileDeps): Promise<BootState> {
   }
   d.paper?.restore(d.repos.orders.byStatus(...ORDER_STATUSES), d.repos.fills.inRange(...ALL_TIME));
   const changed = await reconcileOrders(d.repos, d.venue, d.now, d.log);
-  const ledger = ledgerFromFills(d.repos, d.startingCash);
+  const ledger = ledgerFromFills(d.repos, d.cash.usd, d.cash.kind);
   const { positions, breaker } = durableRecords(d.repos, d.log);
   d.log.info({ ordersUpdated: changed, positions: positions.length, breaker: breaker?.value ?? 'new', cash: ledger.cash }, 'reconciled with the venue');
   return { now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, positions, breaker, strategyVersion: d.strategyVersion };

@@ -82,9 +82,11 @@ export async function prepareBoot(d: StoreDeps): Promise<BootState> {
   const reports = await syncFromKraken({ repo: repos.candles, transaction: (fn) => db.transaction(fn) }, krakenOhlcFetcher(d.client), d.config.pairs, now, [d.config.market.timeframe]);
   d.log.info({ stored: reports.reduce((s, r) => s + r.stored, 0), capped: reports.filter((r) => r.capped).map((r) => r.pair) }, 'candles synced by REST');
   const strategyVersion = await startStrategy(d);
-  const startingCash = d.paper ? d.config.paper.startingBalanceUsd : ((await d.client.balances()).spot['USD']?.available ?? 0);
+  const cash = d.paper
+    ? { kind: 'initial' as const, usd: d.config.paper.startingBalanceUsd }
+    : { kind: 'current' as const, usd: (await d.client.balances()).spot['USD']?.total ?? 0 };
   return reconcileAtBoot({
-    pairs: d.config.pairs, table: d.rt.table, repos, venue: d.venue, paper: d.paper, startingCash, fallbackFees: d.config.trading.fallbackFees,
+    pairs: d.config.pairs, table: d.rt.table, repos, venue: d.venue, paper: d.paper, cash, fallbackFees: d.config.trading.fallbackFees,
     slippage: d.config.trading.slippageFraction, strategyVersion, now, log: d.log.child({ component: 'reconcile' }),
   });
 }
