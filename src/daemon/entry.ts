@@ -4,6 +4,7 @@
  * clock is the market's), (4) the supervisor (startDaemon), (5) a signal → one shutdown event → wait for
  * the final state within a deadline → exit code. A second signal exits at once (the CLI's io does that).
  */
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { waitFor } from 'xstate';
@@ -31,6 +32,22 @@ export interface RunDaemonOptions {
 
 export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'failed'; message: string };
 
+/**
+ * Whether something listens on the inspector port. The WebSocket inspector retries a refused connection
+ * every 5 s for ever (even after stop), which would keep the process alive after shutdown: attach only
+ * to a server that is there.
+ */
+function listening(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
 async function marketFor(o: RunDaemonOptions): Promise<{ clock: Clock; endpoints: Endpoints; sim: KrakenSim | null }> {
   if (o.sim === null) return { clock: systemClock, endpoints: KRAKEN_ENDPOINTS, sim: null };
   const sim = await startKrakenSim({ speed: o.sim, logger: o.log.child({ component: 'sim' }) });
@@ -41,12 +58,14 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
   // Listen before booting, so a stop request during boot is not missed.
   const firstSignal = o.waitForShutdown();
   const { clock, endpoints, sim } = await marketFor(o);
+  const inspect = o.inspect && (await listening(INSPECT_URL));
+  if (o.inspect && !inspect) o.log.warn({ url: INSPECT_URL }, 'inspector not attached: nothing listens there; start a Stately inspector server on that loopback port and restart with --inspect');
   const config = sim ? { ...o.config, pairs: o.config.pairs.filter((p) => sim.pairs.includes(p)) } : o.config;
   const daemon = startDaemon({
     config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath), lockPath: resolve(o.cwd, config.data.lockPath),
-    repoRoot: o.repoRoot, filesRoot: o.cwd, ...(o.inspect ? { inspectUrl: INSPECT_URL } : {}),
+    repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspect ? { inspectUrl: INSPECT_URL } : {}),
   });
-  if (o.inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached: start a Stately inspector server on this loopback port to watch the actor tree');
+  if (inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached');
   o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: join(o.cwd, config.data.dbPath), market: sim ? 'simulator' : 'kraken' }, 'brain started');
   void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {
     if (x.matches('running')) o.log.info({ lock: resolve(o.cwd, config.data.lockPath) }, 'brain running');
