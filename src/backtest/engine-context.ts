@@ -18,9 +18,10 @@ export interface PreparedMarket {
   /**
    * Per pair: the compact rows interleaved (t,o,h,l,c,v per row), for building each bar. Six
    * separate columns × 9 pairs are 54 memory streams per step, more than the prefetcher follows:
-   * reading a bar from them cost more than the rest of the engine loop.
+   * reading a bar from them cost more than the rest of the engine loop. Built on the first bar
+   * read (barsOf): a replay that never reads a bar never pays for ~45 MB of copies.
    */
-  readonly interleaved: readonly Float64Array[];
+  readonly interleaved: (Float64Array | null)[];
 }
 
 // The sandbox keeps one MarketData loaded across many runs; compact it once per object.
@@ -39,29 +40,43 @@ function compactAll(data: MarketData): PreparedMarket {
   const n = data.time.length;
   const compact: CandleColumns[] = [];
   const rowOf: Int32Array[] = [];
-  const interleaved: Float64Array[] = [];
   for (const cols of data.columns) {
     const rows = new Int32Array(n);
     let count = 0;
     for (let s = 0; s < n; s++) rows[s] = Number.isNaN(cols.open[s]!) ? -1 : count++;
     // Without gaps the pair's own columns already are the compact form (only read from here on).
     const out = count === n ? cols : emptyColumns(count, 0);
-    const bars = new Float64Array(count * 6);
     // Column by column with a typed source and target: a keyed `cols[k][s]` per value was ~0.25 s
     // of a cold 1-year run, paid again on each side of the sandbox.
-    COLUMNS.forEach((k, i) => {
-      const src = cols[k];
-      const dst = out[k];
-      for (let s = 0; s < n; s++) {
-        const r = rows[s]!;
-        if (r >= 0) bars[r * 6 + i] = dst[r] = src[s]!;
+    if (out !== cols) {
+      for (const k of COLUMNS) {
+        const src = cols[k];
+        const dst = out[k];
+        for (let s = 0; s < n; s++) {
+          const r = rows[s]!;
+          if (r >= 0) dst[r] = src[s]!;
+        }
       }
-    });
+    }
     compact.push(out);
     rowOf.push(rows);
-    interleaved.push(bars);
   }
-  return { compact, rowOf, interleaved };
+  return { compact, rowOf, interleaved: compact.map(() => null) };
+}
+
+/** Pair `p`'s interleaved rows, built on first use. */
+export function barsOf(market: PreparedMarket, p: number): Float64Array {
+  const done = market.interleaved[p];
+  if (done) return done;
+  const cols = market.compact[p]!;
+  const count = cols.time.length;
+  const bars = new Float64Array(count * 6);
+  COLUMNS.forEach((k, i) => {
+    const src = cols[k];
+    for (let r = 0; r < count; r++) bars[r * 6 + i] = src[r]!;
+  });
+  market.interleaved[p] = bars;
+  return bars;
 }
 
 /** A literal object (not Object.fromEntries) so V8 gives it a fast shape: the engine reads these per bar. */
@@ -168,38 +183,58 @@ export class HistoryView implements CandleColumns {
 export type MutablePositionView = { -readonly [K in keyof PositionView]: PositionView[K] };
 
 /**
- * The reused per-pair context object handed to `decide`; everything it references is revealed
- * data or config. Its fields are the strategy's to misuse only against itself: what it sees is
- * bounded by the engine-held RevealedColumns, not by anything here.
+ * The reused per-pair context object handed to `decide`; everything it exposes is revealed data or
+ * config. Its public fields are the strategy's to misuse only against itself: what it sees is
+ * bounded by the engine-held RevealedColumns and, for `bar`, by the #private row only `at` sets
+ * (the full market behind it is #private too).
  */
 export class EngineBarContext implements BarContext {
   index = 0;
   position: PositionView | null = null;
   equity = 0;
   readonly history: HistoryView;
-  /**
-   * The just-closed candle (= history's last row), a fresh plain object per bar, exactly like the
-   * live scan's (a strategy may keep it as "the previous bar"). Drivers pass this to onBar.
-   */
-  bar: Bar = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
+  readonly #market: PreparedMarket;
+  readonly #p: number;
+  #bars: Float64Array | null = null;
+  #bar: Bar | null = null;
+  /** The row `bar` reads: private, as the public `index` is the strategy's to overwrite (inv. 2). */
+  #row = 0;
   /** Filled in place by the engine whenever the pair's holding changes. */
   readonly positionSlot: MutablePositionView = { quantity: 0, entryPrice: 0, entryTime: 0, stopLoss: null, takeProfit: null };
 
   constructor(
     readonly pair: Pair,
+    market: PreparedMarket,
+    p: number,
     revealed: RevealedColumns,
     readonly params: Readonly<Params>,
     readonly fees: FeeRates,
     readonly rules: PairRules,
   ) {
+    this.#market = market;
+    this.#p = p;
     this.history = new HistoryView(revealed);
   }
 
+  /**
+   * The just-closed candle (= history's last row), a fresh plain object per bar, exactly like the
+   * live scan's (a strategy may keep it as "the previous bar"). Drivers pass this to onBar. Built on
+   * first read: the host replay's decider never reads it, and each bar object costs 7 allocations.
+   */
+  get bar(): Bar {
+    if (this.#bar === null) {
+      const b = (this.#bars ??= barsOf(this.#market, this.#p));
+      const i = this.#row * 6;
+      this.#bar = { time: b[i]!, open: b[i + 1]!, high: b[i + 2]!, low: b[i + 3]!, close: b[i + 4]!, volume: b[i + 5]! };
+    }
+    return this.#bar;
+  }
+
   /** Points the context at the just-closed candle (its row, already revealed by the engine). */
-  at(row: number, equity: number, bar: Bar): this {
-    this.index = row;
+  at(row: number, equity: number): this {
+    this.index = this.#row = row;
     this.equity = equity;
-    this.bar = bar;
+    this.#bar = null;
     return this;
   }
 }

@@ -18,7 +18,7 @@
  *    candle). SL/TP come from the buy that opened or added to the position.
  * Positions still open after the last step close at the pair's last close ('end_of_data').
  */
-import type { Bar, DecisionInput, Pair } from '../contract/index.ts';
+import type { DecisionInput, Pair } from '../contract/index.ts';
 import {
   applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf,
   type ClosedPosition, type Ledger, type RiskIntent, type RiskSettings,
@@ -88,14 +88,14 @@ class EngineRun {
     this.equity = new Float64Array(w.end - w.start);
     this.settings = data.pairs.map((_, p) => ({ limits: cfg.limits, rules: cfg.rules[p]!, fees: cfg.fees[p]!, slippage: cfg.slippage }));
     // Inv. 2 by construction: `revealed` is the only candle data `decide` can reach; fills read the full data.
-    this.ctx = data.pairs.map((pair, p) => new EngineBarContext(pair, revealed[p]!, cfg.params, cfg.fees[p]!, cfg.rules[p]!));
+    this.ctx = data.pairs.map((pair, p) => new EngineBarContext(pair, market, p, revealed[p]!, cfg.params, cfg.fees[p]!, cfg.rules[p]!));
     data.pairs.forEach((pair, p) => this.index.set(pair, p));
   }
 
   run(decide: DecideFn): EngineResult {
     const { start, end } = this.w;
     const { n, ledger, qty, lastClose, ctx, revealed, equity: curve } = this;
-    const { rowOf, interleaved } = this.market;
+    const { rowOf } = this.market;
     const time = this.data.time;
     for (let s = this.w.from; s < end; s++) {
       const trading = s >= start;
@@ -109,7 +109,7 @@ class EngineRun {
         const row = rowOf[p]![s]!;
         if (row < 0) continue;
         revealed[p]!.advance(row);
-        const d = decide(p, s, ctx[p]!.at(row, equity, barAt(interleaved[p]!, row)));
+        const d = decide(p, s, ctx[p]!.at(row, equity));
         if (trading && d.action !== 'hold') this.onDecision(p, s, d);
       }
     }
@@ -247,12 +247,6 @@ class EngineRun {
       if (this.qty[p]! > 0) this.execute(p, this.lastStep[p]!, 'sell', this.qty[p]!, this.lastClose[p]!, 'end_of_data');
     }
   }
-}
-
-/** A fresh copy of one candle (PreparedMarket.interleaved): it holds numbers, not a reference into the full data. */
-function barAt(b: Float64Array, row: number): Bar {
-  const i = row * 6;
-  return { time: b[i]!, open: b[i + 1]!, high: b[i + 2]!, low: b[i + 3]!, close: b[i + 4]!, volume: b[i + 5]! };
 }
 
 function validPrice(x: number | undefined): boolean {
