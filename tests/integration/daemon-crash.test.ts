@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, waitFor } from 'xstate';
 import type { Db } from '../../src/db/index.ts';
-import { bootSystem, Exchange, openDb, settle, T0, type System } from './daemon-crash.harness.ts';
+import { bootSystem, Exchange, openDb, settle, T0, type CrashPoint, type System } from './daemon-crash.harness.ts';
 
 let dir: string;
 let db: Db;
@@ -49,16 +49,21 @@ async function openOne(s: System): Promise<string> {
   return s.actor.getSnapshot().context.slots[0]!.positionId;
 }
 
+/** `s1` is killed at `at` while sending the `side` order for `action`; a new system boots; the positions must match. */
+async function crashAndRestart(s1: System, at: CrashPoint, side: 'buy' | 'sell', action: 'buy' | 'close', price: number) {
+  ex.crash = { at, side, run: () => s1.kill() };
+  await s1.signal('BTC/USD', action, price);
+  await settle();
+  const before = openPositions(s1);
+  const s2 = await boot();
+  expect(openPositions(s2)).toEqual(before);
+  return { s2, before };
+}
+
 describe('inv. 4: a crash at each step of the position lifecycle', () => {
   it('intent row written, order never sent: after restart it is never sent and the entry is abandoned', async () => {
-    const s1 = await boot();
-    ex.crash = { at: 'beforeSend', side: 'buy', run: () => s1.kill() };
-    await s1.signal('BTC/USD', 'buy', 100);
-    await settle();
-    const before = openPositions(s1);
+    const { s2, before } = await crashAndRestart(await boot(), 'beforeSend', 'buy', 'buy', 100);
     expect(before).toHaveLength(1);
-    const s2 = await boot();
-    expect(openPositions(s2)).toEqual(before);
     for (let i = 0; i < 3; i++) {
       clock.increment(5_000);
       await settle();
@@ -69,13 +74,7 @@ describe('inv. 4: a crash at each step of the position lifecycle', () => {
   });
 
   it('entry sent, ack lost: the order is found by cl_ord_id, never resent, and its fill opens the position', async () => {
-    const s1 = await boot();
-    ex.crash = { at: 'afterSend', side: 'buy', run: () => s1.kill() };
-    await s1.signal('BTC/USD', 'buy', 100);
-    await settle();
-    const before = openPositions(s1);
-    const s2 = await boot();
-    expect(openPositions(s2)).toEqual(before);
+    const { s2 } = await crashAndRestart(await boot(), 'afterSend', 'buy', 'buy', 100);
     await settle();
     ex.price('BTC/USD', 101);
     await waitFor(s2.actor, (x) => x.context.slots[0]?.phase === 'open');
@@ -102,13 +101,8 @@ describe('inv. 4: a crash at each step of the position lifecycle', () => {
   it('exit sent, ack lost: the sell is found, not resent, and closes the position', async () => {
     const s1 = await boot();
     await openOne(s1);
-    ex.crash = { at: 'afterSend', side: 'sell', run: () => s1.kill() };
-    await s1.signal('BTC/USD', 'close', 105);
-    await settle();
-    const before = openPositions(s1);
+    const { s2, before } = await crashAndRestart(s1, 'afterSend', 'sell', 'close', 105);
     expect(before[0]?.status).toBe('pendingExit');
-    const s2 = await boot();
-    expect(openPositions(s2)).toEqual(before);
     await settle();
     ex.price('BTC/USD', 105);
     await waitFor(s2.actor, (x) => x.context.slots.length === 0);
