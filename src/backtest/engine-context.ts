@@ -183,58 +183,49 @@ export class HistoryView implements CandleColumns {
 export type MutablePositionView = { -readonly [K in keyof PositionView]: PositionView[K] };
 
 /**
- * The reused per-pair context object handed to `decide`; everything it exposes is revealed data or
- * config. Its public fields are the strategy's to misuse only against itself: what it sees is
- * bounded by the engine-held RevealedColumns and, for `bar`, by the #private row only `at` sets
- * (the full market behind it is #private too).
+ * The reused per-pair context object handed to `decide`; everything it references is revealed
+ * data or config. Its fields are the strategy's to misuse only against itself: what it sees is
+ * bounded by the engine-held RevealedColumns, not by anything here.
  */
 export class EngineBarContext implements BarContext {
   index = 0;
   position: PositionView | null = null;
   equity = 0;
   readonly history: HistoryView;
-  readonly #market: PreparedMarket;
-  readonly #p: number;
-  #bars: Float64Array | null = null;
-  #bar: Bar | null = null;
-  /** The row `bar` reads: private, as the public `index` is the strategy's to overwrite (inv. 2). */
-  #row = 0;
+  /**
+   * The just-closed candle (= history's last row), a fresh plain object per bar, exactly like the
+   * live scan's (a strategy may keep it as "the previous bar"). Drivers pass this to onBar. Not
+   * built for a decider that declares `readsBar: false` (the host replay).
+   */
+  bar: Bar = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   /** Filled in place by the engine whenever the pair's holding changes. */
   readonly positionSlot: MutablePositionView = { quantity: 0, entryPrice: 0, entryTime: 0, stopLoss: null, takeProfit: null };
 
   constructor(
     readonly pair: Pair,
-    market: PreparedMarket,
-    p: number,
     revealed: RevealedColumns,
     readonly params: Readonly<Params>,
     readonly fees: FeeRates,
     readonly rules: PairRules,
   ) {
-    this.#market = market;
-    this.#p = p;
     this.history = new HistoryView(revealed);
   }
 
-  /**
-   * The just-closed candle (= history's last row), a fresh plain object per bar, exactly like the
-   * live scan's (a strategy may keep it as "the previous bar"). Drivers pass this to onBar. Built on
-   * first read: the host replay's decider never reads it, and each bar object costs 7 allocations.
-   */
-  get bar(): Bar {
-    if (this.#bar === null) {
-      const b = (this.#bars ??= barsOf(this.#market, this.#p));
-      const i = this.#row * 6;
-      this.#bar = { time: b[i]!, open: b[i + 1]!, high: b[i + 2]!, low: b[i + 3]!, close: b[i + 4]!, volume: b[i + 5]! };
-    }
-    return this.#bar;
-  }
-
   /** Points the context at the just-closed candle (its row, already revealed by the engine). */
-  at(row: number, equity: number): this {
-    this.index = this.#row = row;
+  at(row: number, equity: number, bar: Bar): this {
+    this.index = row;
     this.equity = equity;
-    this.#bar = null;
+    this.bar = bar;
     return this;
   }
+}
+
+/**
+ * A fresh copy of one candle from interleaved rows: it holds numbers, not a reference into the data.
+ * Call it from the engine loop, where it is inlined: built inside a getter or a context method it ran
+ * 2-3x slower under Deno's V8 (Maglev deopt loop on the literal's number fields).
+ */
+export function barAt(b: Float64Array, row: number): Bar {
+  const i = row * 6;
+  return { time: b[i]!, open: b[i + 1]!, high: b[i + 2]!, low: b[i + 3]!, close: b[i + 4]!, volume: b[i + 5]! };
 }

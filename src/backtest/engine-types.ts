@@ -21,7 +21,11 @@ export interface MarketData {
 export type EngineContext = BarContext & { readonly bar: Bar };
 
 /** The strategy as the engine sees it: called once per closed candle per pair, in (step, pair) order. */
-export type DecideFn = (pairIndex: number, step: number, ctx: EngineContext) => DecisionInput;
+export interface DecideFn {
+  (pairIndex: number, step: number, ctx: EngineContext): DecisionInput;
+  /** false: never reads ctx.bar, so the engine does not build it (ctx.bar is then stale). The host replay's. */
+  readonly readsBar?: boolean;
+}
 
 export interface EngineConfig {
   readonly initialCash: number;

@@ -44,11 +44,12 @@ function decisionAt(log: IntentsLogLike, i: number): DecisionInput {
  */
 export function replayDecider(log: IntentsLogLike): DecideFn {
   let i = 0;
-  return (p, s) => {
+  const decide = (p: number, s: number): DecisionInput => {
     while (i < log.length && (log.step[i]! < s || (log.step[i] === s && log.pairIndex[i]! < p))) i++;
     if (i < log.length && log.step[i] === s && log.pairIndex[i] === p) return decisionAt(log, i++);
     return HOLD;
   };
+  return Object.assign(decide, { readsBar: false });
 }
 
 export interface RunMismatch {
