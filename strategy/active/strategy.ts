@@ -5,6 +5,7 @@
  */
 import type { Bar, BarContext, Params, StrategyModule } from '../../src/contract/strategy.ts';
 import type { Pair } from '../../src/contract/pairs.ts';
+import type { DecisionInput } from '../../src/contract/intent.ts';
 import { emaStream, rsiStream, volumeRatioStream, type Stream } from '../skills/index.ts';
 
 interface State {
@@ -14,6 +15,11 @@ interface State {
   volume: Stream<number, number>;
   prevDiff: number;
 }
+
+// Most bars hold: shared frozen decisions instead of a fresh object (and indicators) per bar.
+const HOLD: DecisionInput = Object.freeze({ action: 'hold' });
+const WARMING_UP: DecisionInput = Object.freeze({ action: 'hold', reason: 'warming up' });
+const CROSS_DOWN: DecisionInput = Object.freeze({ action: 'close', reason: 'EMA cross down' });
 
 const strategy: StrategyModule<State> = {
   meta: {
@@ -52,23 +58,25 @@ const strategy: StrategyModule<State> = {
     const crossedUp = s.prevDiff <= 0 && diff > 0;
     const crossedDown = s.prevDiff >= 0 && diff < 0;
     s.prevDiff = diff;
-    const indicators = { emaFast: fast, emaSlow: slow, rsi, volumeRatio: vol };
-    if (!Number.isFinite(diff) || !Number.isFinite(rsi)) return { action: 'hold', reason: 'warming up' };
+    if (!Number.isFinite(diff) || !Number.isFinite(rsi)) return WARMING_UP;
     const p = ctx.params;
     if (ctx.position === null) {
       if (crossedUp && rsi < (p.rsiMax ?? 70) && vol > (p.volumeRatio ?? 1.2)) {
+        const indicators: Record<string, number> = { emaFast: fast, emaSlow: slow, rsi };
+        // An infinite ratio (a zero-ish mean) is not JSON: leave it out.
+        if (Number.isFinite(vol)) indicators.volumeRatio = vol;
         return {
           action: 'buy',
           sizeFraction: p.size ?? 0.1,
           stopLoss: bar.close * (1 - (p.stopLoss ?? 0.02)),
           takeProfit: bar.close * (1 + (p.takeProfit ?? 0.04)),
           reason: 'EMA cross up with RSI and volume confirmation',
-          indicators: Number.isFinite(vol) ? indicators : { emaFast: fast, emaSlow: slow, rsi },
+          indicators,
         };
       }
-      return { action: 'hold' };
+      return HOLD;
     }
-    return crossedDown ? { action: 'close', reason: 'EMA cross down' } : { action: 'hold' };
+    return crossedDown ? CROSS_DOWN : HOLD;
   },
 };
 
