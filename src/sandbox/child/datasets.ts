@@ -14,11 +14,12 @@ export class DatasetStore {
     if (payload.length !== nSteps * (1 + pairs.length * 5)) {
       throw new Error(`dataset ${id}: payload has ${payload.length} values, expected ${nSteps * (1 + pairs.length * 5)}`);
     }
-    // Own copies: the frame buffer is not reused, but slicing keeps each column independently sized.
-    const time = payload.slice(0, nSteps);
+    // Views, not copies: each frame arrives in a fresh buffer that nothing else holds or reuses, so
+    // the dataset can own it (copying it was ~38 MB per 1-year 9-pair load).
+    const time = payload.subarray(0, nSteps);
     const columns: CandleColumns[] = pairs.map((_, p) => {
       const base = nSteps * (1 + p * 5);
-      const col = (k: number): Float64Array => payload.slice(base + k * nSteps, base + (k + 1) * nSteps);
+      const col = (k: number): Float64Array => payload.subarray(base + k * nSteps, base + (k + 1) * nSteps);
       return { time, open: col(0), high: col(1), low: col(2), close: col(3), volume: col(4) };
     });
     this.sets.set(id, { pairs: [...pairs], time, columns });
