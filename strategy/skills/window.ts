@@ -31,7 +31,9 @@ export function rollingWindow(capacity: number): RollingWindow {
   let sinceSync = 0;
   // The running doubles live in an object, not in closure variables: V8 boxes every double written
   // to a closure slot in a fresh heap number, while an object's double field is updated in place.
-  const acc = { hi: 0, lo: 0, m2: 0 }; // compensated sum = hi + lo; m2 = squared deviations, valid once full
+  // Compensated sum = hi + lo; once full, m2 = squared deviations and mean = total() / capacity
+  // (kept: the next push and mean() would otherwise divide again for the same value).
+  const acc = { hi: 0, lo: 0, m2: 0, mean: 0 };
 
   /** Neumaier step: acc.hi + acc.lo += x. */
   const add = (x: number): void => {
@@ -47,7 +49,7 @@ export function rollingWindow(capacity: number): RollingWindow {
     // Oldest to newest (head.., then ..head): the order fixes the rounding.
     for (let i = head; i < capacity; i++) add(buf[i]!);
     for (let i = 0; i < head; i++) add(buf[i]!);
-    const mean = total() / capacity;
+    const mean = (acc.mean = total() / capacity);
     let m2 = 0;
     for (let i = 0; i < capacity; i++) {
       const d = buf[i]! - mean;
@@ -74,7 +76,7 @@ export function rollingWindow(capacity: number): RollingWindow {
       const old = buf[head]!;
       buf[head] = x;
       advance();
-      const oldMean = total() / capacity;
+      const oldMean = acc.mean;
       if (nonZero === 0) {
         // An all-zero window sums to exactly 0; drop any residue left by values that have gone.
         acc.hi = 0;
@@ -83,7 +85,7 @@ export function rollingWindow(capacity: number): RollingWindow {
       nonZero += (x !== 0 ? 1 : 0) - (old !== 0 ? 1 : 0);
       add(x);
       add(-old);
-      const newMean = total() / capacity;
+      const newMean = (acc.mean = total() / capacity);
       const before = acc.m2;
       const m2 = before + (x - old) * (x - newMean + old - oldMean);
       acc.m2 = m2;
@@ -94,7 +96,7 @@ export function rollingWindow(capacity: number): RollingWindow {
     size: () => count,
     isFull: () => count === capacity,
     sum: total,
-    mean: () => (count === 0 ? NaN : total() / count),
+    mean: () => (count === capacity ? acc.mean : count === 0 ? NaN : total() / count),
     variance: () => (count < capacity ? NaN : nonZero === 0 || acc.m2 <= 0 ? 0 : acc.m2 / capacity),
   };
 }
