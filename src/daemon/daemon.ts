@@ -16,7 +16,7 @@ import { breakerMachine } from '../../machines/breaker.machine.ts';
 import { positionMachine, type PositionTimeouts } from '../../machines/position.machine.ts';
 import { scannerMachine } from '../../machines/scanner.machine.ts';
 import { supervisorMachine } from '../../machines/supervisor.machine.ts';
-import { systemClock, type Clock } from '../clock/clock.ts';
+import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import { KrakenClient } from '../kraken/client.ts';
@@ -52,6 +52,8 @@ export interface DaemonOptions {
   /** ws://127.0.0.1:PORT of a Stately inspector server; never a remote one. */
   inspectUrl?: string;
   onScanRecorded?: (pair: Pair, candleTime: number) => void;
+  /** The Kraken REST client's fetch (a replay counts the calls in flight through it); default the global fetch. */
+  fetch?: typeof globalThis.fetch;
 }
 
 export type SupervisorActor = Actor<typeof supervisorMachine>;
@@ -80,7 +82,7 @@ export function transitionLog(log: Logger): (e: InspectionEvent) => void {
 }
 
 function venueFor(o: DaemonOptions, client: KrakenClient, rt: Runtime): { venue: Venue; paper: PaperVenue | null } {
-  if (o.config.mode === 'live') return { venue: new LiveVenue({ client, orders: new OrderApi(client, systemClock), logger: o.log.child({ venue: 'live' }) }), paper: null };
+  if (o.config.mode === 'live') return { venue: new LiveVenue({ client, orders: new OrderApi(client, o.clock), logger: o.log.child({ venue: 'live' }) }), paper: null };
   const paper = new PaperVenue({
     clock: o.clock, rules: (p) => need(rt, 'table').get(p).rules, fees: (p) => need(rt, 'table').get(p).fees,
     slippage: o.config.trading.slippageFraction, startingCash: o.config.paper.startingBalanceUsd, logger: o.log.child({ venue: 'paper' }),
@@ -91,9 +93,12 @@ function venueFor(o: DaemonOptions, client: KrakenClient, rt: Runtime): { venue:
 function wire(o: DaemonOptions, rt: Runtime) {
   const { config, clock, log } = o;
   const secrets = config.secrets.krakenApiKey && config.secrets.krakenApiSecret ? { credentials: { key: config.secrets.krakenApiKey, secret: config.secrets.krakenApiSecret } } : {};
-  // The wire runs on real time (timeouts, retries, nonces) whatever the market clock: a replay that jumps a
-  // candle ahead must not time out a call in flight.
-  const client = new KrakenClient({ baseUrl: o.endpoints.rest, clock: systemClock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, ...secrets });
+  // One clock (DESIGN): the REST client's timeouts, retries, rate budget and nonces run on the market clock
+  // like the positions' deadlines, so against the simulator a call's timeout and the venue's rate counter are
+  // in the simulator's time, and a replay that steps time waits until no call is in flight (replay.ts).
+  const client = new KrakenClient({
+    baseUrl: o.endpoints.rest, clock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, ...secrets, ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
   const { venue, paper } = venueFor(o, client, rt);
   const repos = lazyRepos(rt);
   const deps = { config, clock, log, client, venue, paper, rt, endpoints: o.endpoints, dbPath: o.dbPath, lockPath: o.lockPath, repoRoot: o.repoRoot, filesRoot: o.filesRoot };

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
 import type { Pair } from '../contract/index.ts';
-import { startPaperReplay } from './replay.ts';
+import { startReplay } from './replay.ts';
 
 export interface DemoSummary {
   days: number;
@@ -85,7 +85,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let trades = 0;
   let wins = 0;
   try {
-    const replay = await startPaperReplay({
+    const replay = await startReplay({
       workDir, repoRoot: o.repoRoot, log: o.log, settings: DEMO_SETTINGS, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
       onEvent: (e) => {
         if (e.type === 'position.closed') {

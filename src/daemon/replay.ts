@@ -1,10 +1,13 @@
 /**
- * The daemon in paper mode against the Kraken simulator replaying bundled candles: what `brain demo`
- * and the integration tests run. The replay is stepped one candle at a time and each step waits until
- * every pair's scan is written, so the run is as fast as the daemon digests and never skips a candle
- * (a fixed speed either idles or outruns the scans). The simulator is the market: its clock is the
- * daemon's clock, so rows, days and deadlines are in replay time.
+ * The daemon against the Kraken simulator replaying bundled candles, in paper or live mode: what `brain
+ * demo` and the integration tests run. The replay is stepped one candle at a time and each step waits
+ * until every pair's scan is written AND no REST call is in flight, so the run is as fast as the daemon
+ * digests and never skips a candle (a fixed speed either idles or outruns the scans). The simulator is
+ * the market: its clock is the daemon's one clock (rows, days, order deadlines, the Kraken client's
+ * timeouts and rate budget), so time only jumps while nothing waits on the wire and a call never sees
+ * five minutes pass under it.
  */
+import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -13,13 +16,13 @@ import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
 import { ConfigSchema, type Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import { loadCandleDir } from '../sim/candles-csv.ts';
-import { DEFAULT_SIM_DATA_DIR, startKrakenSim, type KrakenSim } from '../sim/index.ts';
+import { DEFAULT_SIM_DATA_DIR, SIM_TEST_ACCOUNT, startKrakenSim, type KrakenSim } from '../sim/index.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
 
 const STEP = 300_000;
 const DAY = 86_400_000;
 
-export interface PaperReplayOptions {
+export interface ReplayOptions {
   workDir: string;
   repoRoot: string;
   log: Logger;
@@ -30,6 +33,8 @@ export interface PaperReplayOptions {
   warmupDays?: number;
   /** Replay length (default: to the end of the data). */
   days?: number;
+  /** paper (default): simulated fills in the daemon; live: real orders at the simulator with SIM_TEST_ACCOUNT's keys. */
+  mode?: 'paper' | 'live';
   /** Settings on top of the defaults (risk limits, balance…). */
   settings?: Record<string, unknown>;
   onEvent?: (e: SupervisorEmitted) => void;
@@ -37,7 +42,7 @@ export interface PaperReplayOptions {
   onStep?: (time: number) => void;
 }
 
-export interface PaperReplay {
+export interface Replay {
   readonly daemon: Daemon;
   readonly sim: KrakenSim;
   readonly config: Config;
@@ -68,7 +73,35 @@ function settle(count: () => number, target: number, idleMs: number, bump: (fn: 
   });
 }
 
-export async function startPaperReplay(o: PaperReplayOptions): Promise<PaperReplay> {
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/** A fetch that counts the REST calls in flight (body read inside the count: a timeout must not fire mid-body). */
+export function countingFetch(): { fetch: typeof globalThis.fetch; quiet: () => Promise<void> } {
+  let inflight = 0;
+  const idle = new EventEmitter();
+  const counted: typeof globalThis.fetch = async (input, init) => {
+    inflight += 1;
+    try {
+      const res = await fetch(input, init);
+      const text = await res.text();
+      return new Response(text, { status: res.status, headers: res.headers });
+    } finally {
+      inflight -= 1;
+      if (inflight === 0) idle.emit('idle');
+    }
+  };
+  /** Resolves once no call is in flight across a turn of the event loop (a call's follow-up starts in its continuation). */
+  const quiet = async () => {
+    await tick();
+    while (inflight > 0) {
+      await new Promise((resolve) => idle.once('idle', resolve));
+      await tick();
+    }
+  };
+  return { fetch: counted, quiet };
+}
+
+export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const dataDir = o.dataDir ?? DEFAULT_SIM_DATA_DIR;
   const series = loadCandleDir(dataDir, o.pairs);
   const first = Math.max(...series.map((s) => s.time[0]!));
@@ -81,10 +114,14 @@ export async function startPaperReplay(o: PaperReplayOptions): Promise<PaperRepl
   const scansDue = (t: number) => opens.filter((set) => set.has(t)).length;
   const sim = await startKrakenSim({ dataDir, pairs, startTime: from, logger: o.log.child({ component: 'sim' }), rateLimits: false });
   mkdirSync(o.workDir, { recursive: true });
-  const config = ConfigSchema.parse({ mode: 'paper', pairs, ...o.settings });
+  const mode = o.mode ?? 'paper';
+  const secrets = mode === 'live' ? { krakenApiKey: SIM_TEST_ACCOUNT.key, krakenApiSecret: SIM_TEST_ACCOUNT.secret } : {};
+  const config = ConfigSchema.parse({ mode, pairs, secrets, ...o.settings });
   let scans = 0;
   const listeners = new Set<() => void>();
+  const net = countingFetch();
   const daemon = startDaemon({
+    fetch: net.fetch,
     config, log: o.log, clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl },
     dbPath: join(o.workDir, 'brain.db'), lockPath: join(o.workDir, 'brain.pid'), repoRoot: o.repoRoot, filesRoot: o.workDir,
     // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
@@ -115,6 +152,7 @@ export async function startPaperReplay(o: PaperReplayOptions): Promise<PaperRepl
         const target = scans + scansDue(sim.clock.now() + STEP);
         await sim.advance(STEP);
         await settle(() => scans, target, 2_000, bump);
+        await net.quiet();
         steps += 1;
         o.onStep?.(sim.clock.now());
       }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Repositories } from '../../src/db/index.ts';
-import { startPaperReplay, type PaperReplay } from '../../src/daemon/replay.ts';
+import { startReplay, type Replay } from '../../src/daemon/replay.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { applyFill, createLedger, type Ledger } from '../../src/trading/portfolio.ts';
 import { truthReport } from '../../src/truth.ts';
@@ -18,7 +18,7 @@ const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ALL: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
 const DAY = 86_400_000;
 
-let replay: PaperReplay;
+let replay: Replay;
 let repos: Repositories;
 let ledger: Ledger;
 let steps = 0;
@@ -26,7 +26,7 @@ let workDir: string;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'brain-daemon-paper-'));
-  replay = await startPaperReplay({
+  replay = await startReplay({
     workDir, repoRoot: REPO_ROOT, log: createLogger({ level: 'silent' }), pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'], days: 15,
     // Auto resume keeps the breaker from ending the trading after the first losing streak.
     settings: { risk: { resume: 'auto', autoResumeAfterMinutes: 360 } },
