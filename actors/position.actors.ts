@@ -2,7 +2,8 @@
  * The position machine's I/O (inv. 4). recordIntent writes the order row before anything is sent and
  * is idempotent for the same cl_ord_id (a restart re-runs it). submitOrder asks the venue by cl_ord_id
  * first — a restored in-flight promise runs again — and sends only when the venue has never seen it.
- * queryOrder only asks. The persister mirrors the machine into positions, orders and fills.
+ * queryOrder only asks. The persister mirrors the machine into positions and orders; fills are written by
+ * the supervisor's journal only (a found fill is announced to it as position.fillFound).
  */
 import type { Logger } from 'pino';
 import { fromPromise } from 'xstate';
@@ -15,14 +16,13 @@ import {
 } from '../machines/position.machine.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import type { Order } from '../src/contract/index.ts';
-import type { FillsRepo, MachineSnapshotsRepo, OrdersRepo, PositionsRepo } from '../src/db/index.ts';
+import type { MachineSnapshotsRepo, OrdersRepo, PositionsRepo } from '../src/db/index.ts';
 import type { OrderAck, Venue } from '../src/trading/venue.ts';
 import { persistOwnerState } from './durable.actors.ts';
 
 export interface PositionActorDeps {
   venue: Venue;
   orders: OrdersRepo;
-  fills: FillsRepo;
   positions: PositionsRepo;
   snapshots: MachineSnapshotsRepo;
   clock: Clock;
@@ -41,13 +41,12 @@ function sameOrder(row: Order, o: OrderSpec): boolean {
 
 type Status = PositionRecord['context']['order'];
 
-/** Mirrors the record into positions, the current order row and the fills table (fills dedupe by trade id). */
+/** Mirrors the record into positions and the current order row (fills are the supervisor's journal's: one writer). */
 function mirrorPosition(deps: PositionActorDeps, record: PositionRecord, now: number): void {
   const top = typeof record.value === 'string' ? record.value : Object.keys(record.value)[0]!;
   const status = top === 'resuming' ? 'pendingEntry' : (top as 'pendingEntry' | 'open' | 'pendingExit' | 'closed');
   const c = record.context;
   deps.positions.save(positionRow(c, status));
-  for (const f of c.fills) deps.fills.insert(f);
   mirrorOrder(deps, c.order, now);
 }
 

@@ -94,6 +94,8 @@ export type PositionEmitted =
   | { type: 'position.abandoned'; positionId: string; pair: Pair; clOrdId: string; status: OrderStatus; at: number }
   | { type: 'position.exitIncomplete'; positionId: string; pair: Pair; remaining: number; status: OrderStatus; at: number }
   | { type: 'order.unknown'; positionId: string; clOrdId: string; at: number }
+  /** A fill the position learnt by asking the venue (not heard as it happened): the supervisor books and journals it. */
+  | { type: 'position.fillFound'; positionId: string; fill: Fill; at: number }
   | { type: 'position.persistFailed'; positionId: string; message: string; at: number }
   /** A fill booked only in part (bookedQuantity) or not at all; the venue's fill as heard is in `fill`. */
   | ({ type: 'position.fillAnomaly'; positionId: string; pair: Pair; fill: Fill; heldQuantity: number; at: number } & FillAnomaly);

@@ -87,11 +87,14 @@ const positionSetup = setup({
     markNeverPlaced: assign({ order: ({ context: { order: o } }) => (o ? { ...o, status: 'expired' as const } : o) }),
     markNotSent: assign({ order: ({ context: { order: o } }) => (o ? { ...o, status: 'rejected' as const } : o) }),
     /** The venue's word: status and filled quantity; its fills are replayed as events (deduplicated). */
-    applyVenueOrder: enqueueActions(({ context, event, enqueue }) => {
+    applyVenueOrder: enqueueActions(({ context, event, enqueue, self }) => {
       const v = outputOf<QueryOutput>(event)?.order;
       if (!context.order || !v) return;
       enqueue.assign({ order: logic.withUpdate(context.order, v) });
-      for (const fill of logic.unheardFills(context, v)) enqueue.raise({ type: 'order.fill', fill });
+      for (const fill of logic.unheardFills(context, v)) {
+        enqueue.raise({ type: 'order.fill', fill });
+        announce(self, enqueue, { type: 'position.fillFound', positionId: context.positionId, fill, at: context.now });
+      }
     }),
     announceOpened: enqueueActions(({ context, enqueue, self }) => announce(self, enqueue, logic.openedEvent(context))),
     announceClosed: enqueueActions(({ context, enqueue, self }) => announce(self, enqueue, logic.closedEvent(context))),

@@ -13,6 +13,8 @@ export interface BootState {
   now: number;
   settings: Omit<RouteSettings, 'limits'>;
   ledger: Ledger;
+  /** Trade ids of the fills the ledger was rebuilt from: heard or found again after a restart, they are not booked twice. */
+  bookedTradeIds: string[];
   positions: PositionRecord[];
   breaker: BreakerRecord | null;
   /** The active strategy version the scanners start with. */
@@ -26,7 +28,7 @@ export interface SupervisorInput {
   positionTimeouts?: Partial<PositionTimeouts>;
 }
 
-/** Commands the journal (fills, daily rows) receives; signals are written by their scanner with the verdict. */
+/** Commands the journal (fills: their only writer; portfolio and daily rows) receives; signals are written by their scanner with the verdict. */
 export type JournalCommand =
   | { type: 'journal.fill'; fill: Fill }
   | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }

@@ -62,7 +62,7 @@ const supervisorSetup = setup({
   actions: {
     adoptBoot: assign(({ event }) => {
       const boot = (event as unknown as { output: BootState }).output;
-      return { boot, settings: boot.settings, ledger: boot.ledger, now: boot.now };
+      return { boot, settings: boot.settings, ledger: boot.ledger, now: boot.now, seenTrades: Object.fromEntries(boot.bookedTradeIds.map((id) => [id, true] as const)) };
     }),
     fail: assign({ error: ({ event }) => errorText(event) }),
     /** Re-spawns the durable children from their rows (spawnChild takes no snapshot: input.resume). */
@@ -138,15 +138,21 @@ const supervisorSetup = setup({
       if (event.pair === c.pairs[0]) enqueue.sendTo('journal', portfolioRow(ledger, marks, now) satisfies JournalCommand);
       enqueue.sendTo(scannerId(event.pair), { type: 'market.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle, closed: true });
     }),
-    /** Books a new fill once (by trade id) on the ledger and passes it, with the order's status, to its position. */
+    /**
+     * The one place a fill is booked and written (the journal is the fills table's only writer): a fill heard
+     * from the venue, or found by a position asking the venue, once by trade id. A heard fill goes on, with
+     * its order's status, to its position; a found one came from there.
+     */
     bookFill: enqueueActions(({ context: c, event, enqueue }) => {
-      if (event.type !== 'venue.fill' || c.seenTrades[event.fill.tradeId]) return;
-      const { fill, order } = event;
+      if ((event.type !== 'venue.fill' && event.type !== 'position.fillFound') || c.seenTrades[event.fill.tradeId]) return;
+      const { fill } = event;
       const ledger = cloneLedger(c.ledger);
       applyFill(ledger, fill);
       enqueue.assign({ ledger, seenTrades: { ...c.seenTrades, [fill.tradeId]: true }, now: Math.max(c.now, fill.time) });
       enqueue.sendTo('journal', { type: 'journal.fill', fill } satisfies JournalCommand);
       enqueue.emit({ type: 'order.filled', fill });
+      if (event.type !== 'venue.fill') return;
+      const { order } = event;
       const id = positionOfOrder(fill.clOrdId);
       if (!c.slots.some((s) => s.positionId === id)) return;
       enqueue.sendTo(id, { type: 'order.fill', fill });
@@ -190,7 +196,7 @@ const supervisorSetup = setup({
   },
 });
 
-const journalled = { 'venue.fill': { actions: 'bookFill' } } as const;
+const journalled = { 'venue.fill': { actions: 'bookFill' }, 'position.fillFound': { actions: 'bookFill' } } as const;
 
 export const supervisorMachine = supervisorSetup.createMachine({
   id: 'supervisor',

@@ -103,7 +103,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
   const repos = lazyRepos(rt);
   const deps = { config, clock, log, client, venue, paper, rt, endpoints: o.endpoints, dbPath: o.dbPath, lockPath: o.lockPath, repoRoot: o.repoRoot, filesRoot: o.filesRoot };
   const positions = positionMachine.provide({
-    actors: positionActors({ venue, orders: repos.orders, fills: repos.fills, positions: repos.positions, snapshots: repos.machineSnapshots, clock, log: log.child({ actor: 'position' }) }),
+    actors: positionActors({ venue, orders: repos.orders, positions: repos.positions, snapshots: repos.machineSnapshots, clock, log: log.child({ actor: 'position' }) }),
   });
   const breaker = breakerMachine.provide({ actors: breakerActors({ risk: repos.risk, snapshots: repos.machineSnapshots, clock, log }) });
   const scanner = scannerMachine.provide({

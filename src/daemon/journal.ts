@@ -1,16 +1,24 @@
 /**
  * The supervisor's journal: fills (deduplicated by trade id), one portfolio_snapshots row per candle step
  * (with the open positions as the positions table has them) and one daily_snapshots row per closed UTC day.
+ * `recordFill` is the only code that writes the fills table: the ledger is rebuilt from it at boot, so it
+ * holds exactly what the supervisor booked (and, before the supervisor runs, what boot reconciliation
+ * learnt from the venue).
  */
 import type { JournalCommand } from '../../machines/supervisor.machine.ts';
+import type { Fill } from '../contract/index.ts';
 import type { Repositories } from '../db/index.ts';
 
 const DAY_MS = 86_400_000;
 
+export function recordFill(repos: Pick<Repositories, 'fills'>, fill: Fill): void {
+  repos.fills.insert(fill);
+}
+
 export function journalWriter(repos: Repositories): (cmd: JournalCommand) => void {
   return (cmd) => {
     if (cmd.type === 'journal.fill') {
-      repos.fills.insert(cmd.fill);
+      recordFill(repos, cmd.fill);
       return;
     }
     if (cmd.type === 'journal.portfolio') {

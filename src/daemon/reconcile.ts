@@ -15,6 +15,7 @@ import type { PairTable } from '../kraken/pairs.ts';
 import { applyFill, createLedger, type Ledger } from '../trading/portfolio.ts';
 import type { Venue } from '../trading/venue.ts';
 import type { PaperVenue } from '../venues/paper.ts';
+import { recordFill } from './journal.ts';
 
 export interface ReconcileDeps {
   pairs: readonly Pair[];
@@ -43,7 +44,7 @@ export async function reconcileOrders(repos: Repositories, venue: Venue, now: nu
       log.info({ clOrdId: row.clOrdId, status: row.status }, 'order unknown to the venue: left for its position to settle (never resent blindly)');
       continue;
     }
-    for (const f of seen.fills) repos.fills.insert(f);
+    for (const f of seen.fills) recordFill(repos, f);
     if (seen.status !== row.status || seen.filledQuantity !== row.filledQuantity) {
       repos.orders.updateStatus(row.clOrdId, { status: seen.status, filledQuantity: seen.filledQuantity, updatedAt: now, ...(seen.venueOrderId ? { venueOrderId: seen.venueOrderId } : {}) });
       changed += 1;
@@ -62,6 +63,11 @@ export function ledgerFromFills(repos: Repositories, startingCash: number, cashI
   for (const f of repos.fills.inRange(...ALL_TIME)) applyFill(ledger, f);
   ledger.peakEquity = Math.max(ledger.peakEquity, repos.snapshots.peakEquity() ?? 0);
   return ledger;
+}
+
+/** The trade ids the rebuilt ledger holds, so a fill heard or found again after a restart is not booked twice. */
+export function bookedTradeIds(repos: Repositories): string[] {
+  return repos.fills.inRange(...ALL_TIME).map((f) => f.tradeId);
 }
 
 /** Durable rows whose machine version still matches; an older shape is reported, not resumed. */
@@ -89,5 +95,5 @@ export async function reconcileAtBoot(d: ReconcileDeps): Promise<BootState> {
   const ledger = ledgerFromFills(d.repos, d.cash.usd, d.cash.kind);
   const { positions, breaker } = durableRecords(d.repos, d.log);
   d.log.info({ ordersUpdated: changed, positions: positions.length, breaker: breaker?.value ?? 'new', cash: ledger.cash }, 'reconciled with the venue');
-  return { now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, positions, breaker, strategyVersion: d.strategyVersion };
+  return { now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, bookedTradeIds: bookedTradeIds(d.repos), positions, breaker, strategyVersion: d.strategyVersion };
 }

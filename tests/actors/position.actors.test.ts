@@ -10,8 +10,8 @@ const INPUT: PositionInput = {
 };
 
 function start(w: ReturnType<typeof world>, venue: FakeVenue, input: Partial<PositionInput> = {}) {
-  const { orders, fills, positions, machineSnapshots: snapshots } = w.repos;
-  const machine = positionMachine.provide({ actors: positionActors({ venue, orders, fills, positions, snapshots, clock: w.clock, log: w.log }) });
+  const { orders, positions, machineSnapshots: snapshots } = w.repos;
+  const machine = positionMachine.provide({ actors: positionActors({ venue, orders, positions, snapshots, clock: w.clock, log: w.log }) });
   const actor = createActor(machine, { input: { ...INPUT, ...input }, clock: w.clock });
   actor.start();
   return actor;
@@ -43,7 +43,7 @@ describe('position actors against the database and a fake venue', () => {
     p.stop();
   });
 
-  it('a full trade leaves the position closed, the fills stored once, the orders filled, and no snapshot to resume', async () => {
+  it('a full trade leaves the position closed, the orders filled, no fill row of its own (the journal is the only fills writer), and no snapshot to resume', async () => {
     const w = world();
     const venue = new FakeVenue();
     const p = start(w, venue);
@@ -60,7 +60,7 @@ describe('position actors against the database and a fake venue', () => {
     p.send({ type: 'order.update', clOrdId: 'p7-2', status: 'filled', venueOrderId: 'V-p7-2', filledQuantity: 2, time: T0 + 3 });
     expect(p.getSnapshot().status).toBe('done');
     expect(w.repos.positions.byId('p7')).toMatchObject({ status: 'closed', exitReason: 'take_profit', realizedPnl: 598 });
-    expect(w.repos.fills.byClOrdId('p7-1')).toHaveLength(1);
+    expect(w.repos.fills.byClOrdId('p7-1')).toEqual([]);
     expect(w.repos.orders.byPosition('p7').map((o) => o.status)).toEqual(['filled', 'filled']);
     expect(w.repos.machineSnapshots.get('p7')).toBeUndefined();
   });

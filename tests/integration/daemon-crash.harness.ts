@@ -17,7 +17,7 @@ import type { IntentAction, Pair } from '../../src/contract/index.ts';
 import { RiskLimitsSchema } from '../../src/contract/risk.ts';
 import { createRepositories, openDatabase, type Db, type Repositories } from '../../src/db/index.ts';
 import { journalWriter } from '../../src/daemon/journal.ts';
-import { durableRecords, ledgerFromFills, reconcileOrders } from '../../src/daemon/reconcile.ts';
+import { bookedTradeIds, durableRecords, ledgerFromFills, reconcileOrders } from '../../src/daemon/reconcile.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { defaultPairRules } from '../../src/trading/pair-rules.ts';
 import type { OrderAck, OrderRequest, Venue, VenueOrder } from '../../src/trading/venue.ts';
@@ -97,7 +97,7 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
         openStore: async () => undefined,
         reconcile: async () => {
           await reconcileOrders(repos, ex, clock.now(), log);
-          return { now: clock.now(), settings: { rules, fees: {}, fallbackFees: FEES, slippage: 0.0005 }, ledger: ledgerFromFills(repos, 10_000), ...durableRecords(repos, log), strategyVersion: 'v001' };
+          return { now: clock.now(), settings: { rules, fees: {}, fallbackFees: FEES, slippage: 0.0005 }, ledger: ledgerFromFills(repos, 10_000), bookedTradeIds: bookedTradeIds(repos), ...durableRecords(repos, log), strategyVersion: 'v001' };
         },
         feed: (send) => {
           port.feed = send;
@@ -110,7 +110,7 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
         closeStore: async () => undefined,
         log,
       }),
-      position: positionMachine.provide({ actors: positionActors({ venue: ex, orders: repos.orders, fills: repos.fills, positions: repos.positions, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
+      position: positionMachine.provide({ actors: positionActors({ venue: ex, orders: repos.orders, positions: repos.positions, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
       breaker: breakerMachine.provide({ actors: breakerActors({ risk: repos.risk, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
       scanner: scannerMachine.provide({
         actors: {

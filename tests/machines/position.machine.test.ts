@@ -55,7 +55,7 @@ describe('position machine: entry', () => {
 });
 
 describe('position machine: outcome unknown → reconciling (inv. 4)', () => {
-  it('an order with no ack after ackTimeout goes to reconciling, is found by cl_ord_id and is never resent', async () => {
+  it('an order with no ack after ackTimeout goes to reconciling, is found by cl_ord_id, never resent, and its found fill is announced for the ledger', async () => {
     const p = startPosition();
     p.venue.mode = 'silent';
     await p.until({ pendingEntry: 'submitting' });
@@ -63,7 +63,7 @@ describe('position machine: outcome unknown → reconciling (inv. 4)', () => {
     p.clock.increment(10_000);
     await p.until('open');
     expect(p.calls).toEqual(['recordIntent p1-1 buy 1', 'submitOrder p1-1', 'queryOrder p1-1']);
-    expect(types(p.emitted)).toEqual(['order.unknown', 'position.opened']);
+    expect(types(p.emitted)).toEqual(['order.unknown', 'position.fillFound', 'position.opened']);
   });
 
   it('a transport error on send reconciles instead of resending', async () => {

@@ -24,7 +24,7 @@ export function bootState(over: Partial<BootState> = {}): BootState {
   return {
     now: T0,
     settings: { rules, fees: {}, fallbackFees: { maker: 0.0025, taker: 0.004 }, slippage: 0.0005 },
-    ledger: createLedger(10_000), positions: [], breaker: null, strategyVersion: 'v001', ...over,
+    ledger: createLedger(10_000), bookedTradeIds: [], positions: [], breaker: null, strategyVersion: 'v001', ...over,
   };
 }
 
@@ -53,6 +53,8 @@ export function startSupervisor(opts: Options = {}) {
   const records: RecordRequest[] = [];
   const decisions = new Map<Pair, IntentAction>();
   const sent = new Map<string, OrderSpec>();
+  /** What the venue answers when a position asks for an order by cl_ord_id (nothing unless a test says so). */
+  const atVenue = new Map<string, VenueOrder>();
   const waiters: Array<() => void> = [];
   const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void } = {};
   const position = positionMachine.provide({
@@ -67,7 +69,7 @@ export function startSupervisor(opts: Options = {}) {
         for (const w of waiters.splice(0)) w();
         return { at: clock.now(), ack: { clOrdId: input.clOrdId, venueOrderId: `V-${input.clOrdId}`, status: 'open', reason: null } };
       }),
-      queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(async () => ({ at: clock.now(), order: null })),
+      queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(async ({ input }) => ({ at: clock.now(), order: atVenue.get(input.clOrdId) ?? null })),
       persistState: fromCallback<EventObject, StoreInput>(() => undefined),
     },
   });
@@ -165,5 +167,5 @@ export function startSupervisor(opts: Options = {}) {
     fill(sell.clOrdId, price);
     return sell;
   };
-  return { actor, clock, calls, journal, scans, records, emitted, port, fill, running, children, sentOrder, sent, signal, until, openPosition, closePosition };
+  return { actor, clock, calls, journal, scans, records, emitted, port, fill, running, children, sentOrder, sent, atVenue, signal, until, openPosition, closePosition };
 }

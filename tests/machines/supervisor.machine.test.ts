@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
+import type { Fill } from '../../src/contract/index.ts';
+import { applyFill, createLedger } from '../../src/trading/portfolio.ts';
 import { bootState, startSupervisor, T0 } from './supervisor.fixtures.ts';
 
 const candle = (close: number, time = T0) => ({ time, open: close, high: close, low: close, close, volume: 1 });
@@ -59,6 +61,30 @@ describe('supervisor intent routing', () => {
     await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
     expect(s.actor.getSnapshot().context.ledger.holdings['ETH/USD']?.quantity).toBeCloseTo(f.quantity);
     expect(s.journal.filter((c) => c.type === 'journal.fill')).toHaveLength(1);
+  });
+
+  it('a fill a position found by asking the venue (none heard) is booked on the ledger and journalled once', async () => {
+    const s = startSupervisor();
+    await s.running();
+    await s.signal('ETH/USD', 'buy', 50);
+    const [buy] = await s.sentOrder('buy');
+    const f: Fill = { tradeId: 'TF', clOrdId: buy!.clOrdId, pair: 'ETH/USD', side: 'buy', price: 50, quantity: buy!.quantity, fee: 0.08, liquidity: 'taker', time: T0 };
+    s.atVenue.set(buy!.clOrdId, { clOrdId: buy!.clOrdId, venueOrderId: 'V1', status: 'filled', filledQuantity: buy!.quantity, fills: [f] });
+    s.clock.increment(20_001);
+    await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
+    expect(s.actor.getSnapshot().context.ledger.holdings['ETH/USD']?.quantity).toBeCloseTo(f.quantity);
+    expect(s.journal.filter((c) => c.type === 'journal.fill')).toEqual([{ type: 'journal.fill', fill: f }]);
+  });
+
+  it('after a restart a fill the ledger was rebuilt from is not booked again when the venue repeats it', async () => {
+    const f: Fill = { tradeId: 'T-old', clOrdId: 'Pold-1', pair: 'BTC/USD', side: 'buy', price: 100, quantity: 1, fee: 0.4, liquidity: 'taker', time: T0 };
+    const ledger = createLedger(10_000);
+    applyFill(ledger, f);
+    const s = startSupervisor({ boot: bootState({ ledger, bookedTradeIds: ['T-old'] }) });
+    await s.running();
+    s.port.venue!({ type: 'venue.fill', fill: f, order: { clOrdId: f.clOrdId, venueOrderId: 'V0', status: 'filled', filledQuantity: 1, fills: [f] } });
+    expect(s.actor.getSnapshot().context.ledger.cash).toBeCloseTo(ledger.cash, 9);
+    expect(s.journal.filter((c) => c.type === 'journal.fill')).toEqual([]);
   });
 
   it('a sell signal closes the open position and the closed trade reaches the breaker', async () => {
