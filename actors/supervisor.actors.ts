@@ -5,7 +5,10 @@
  */
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
-import type { BootState, JournalCommand, SupervisorEvent } from '../machines/supervisor.machine.ts';
+import type { BootState, Chore, ChoreEvent, JournalCommand, SupervisorEvent } from '../machines/supervisor.machine.ts';
+import type { Clock } from '../src/clock/clock.ts';
+import type { ScheduleJob } from '../src/scheduler/jobs.ts';
+import { schedulerActors } from './scheduler.actors.ts';
 
 /** A source of supervisor events (feed, fills): starts on call, returns its stop. */
 export type EventSource = (send: (e: SupervisorEvent) => void) => () => void;
@@ -18,6 +21,13 @@ export interface SupervisorActorDeps {
   journal: (cmd: JournalCommand) => void;
   cancelOrder: (clOrdId: string) => Promise<unknown>;
   closeStore: () => Promise<void>;
+  /** The timetable (`brain run`: scheduleFromConfig without the scan slot); empty = no slots (replays, tests). */
+  jobs: readonly ScheduleJob[];
+  clock: Clock;
+  /** Runs one housekeeping job; refreshed fees come back for the risk gate. */
+  chore: (chore: Chore, now: number) => Promise<Omit<Extract<ChoreEvent, { type: 'chore.done' }>, 'type' | 'chore'>>;
+  /** Follows the active strategy pointer: strategy.activated / strategy.swapFailed. */
+  strategyWatch: EventSource;
   log: Logger;
 }
 
@@ -48,5 +58,16 @@ export function supervisorActors(deps: SupervisorActorDeps) {
       if (failed > 0) throw new Error(`${failed} of ${input.clOrdIds.length} cancels failed; the positions reconcile them by cl_ord_id`);
     }),
     closeStore: fromPromise<void, void>(() => deps.closeStore()),
+    scheduler: schedulerActors({ clock: deps.clock, jobs: deps.jobs, logger: deps.log }).runScheduler,
+    runChore: fromCallback<EventObject, { chore: Chore; now: number }>(({ input, sendBack }) => {
+      deps.chore(input.chore, input.now).then(
+        (done) => sendBack({ type: 'chore.done', chore: input.chore, ...done } satisfies ChoreEvent),
+        (err: unknown) => {
+          deps.log.warn({ err, chore: input.chore }, 'chore failed; the next slot tries again');
+          sendBack({ type: 'chore.failed', chore: input.chore, message: err instanceof Error ? err.message : String(err) } satisfies ChoreEvent);
+        },
+      );
+    }),
+    strategyWatch: source('strategyWatch', deps.strategyWatch),
   };
 }

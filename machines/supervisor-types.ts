@@ -7,6 +7,20 @@ import type { VenueOrder } from '../src/trading/venue.ts';
 import type { BreakerEmitted, BreakerRecord } from './breaker.machine.ts';
 import type { PositionEmitted, PositionRecord, PositionTimeouts } from './position.machine.ts';
 import type { ScannerEmitted } from './scanner.machine.ts';
+import type { ScheduleEvent } from '../src/scheduler/jobs.ts';
+
+/** Housekeeping the scheduler's slots start; the daemon does the I/O. */
+export type Chore = 'feeRefresh' | 'candleMaintenance';
+
+/** What a chore reports back: refreshed fees replace the routing fees at once. */
+export type ChoreEvent =
+  | { type: 'chore.done'; chore: Chore; fees?: RouteSettings['fees'] }
+  | { type: 'chore.failed'; chore: Chore; message: string };
+
+/** The active strategy pointer moved (deploy/rollback) and the live host now runs it: scanners switch at their next candle. */
+export type StrategyEvent =
+  | { type: 'strategy.activated'; versionId: string }
+  | { type: 'strategy.swapFailed'; versionId: string; message: string };
 
 /** What reconciliation at boot hands over: the venue's rules and fees, the rebuilt ledger, the durable children. */
 export interface BootState {
@@ -44,6 +58,9 @@ export type SupervisorEvent =
   | { type: 'supervisor.resume'; by: string }
   | { type: 'supervisor.emergencyStop'; by: string }
   | { type: 'shutdown.requested'; signal: string }
+  | ScheduleEvent
+  | ChoreEvent
+  | StrategyEvent
   | PositionEmitted
   | BreakerEmitted;
 
@@ -53,6 +70,9 @@ export type SupervisorEmitted =
   | { type: 'order.filled'; fill: Fill }
   | { type: 'portfolio.daily'; day: DayRecord }
   | { type: 'supervisor.alert'; message: string; at: number }
+  /** The nightly orchestrator slot (the orchestrator itself is not part of the daemon yet). */
+  | { type: 'orchestrator.slot'; due: number; at: number }
+  | { type: 'strategy.activated'; versionId: string; at: number }
   | BreakerEmitted
   | PositionEmitted;
 

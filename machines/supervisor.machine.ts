@@ -7,13 +7,13 @@
  */
 import { assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { timeframeMs, type Pair } from '../src/contract/index.ts';
-import { applyFill, cloneLedger, equityOf, observeEquity } from '../src/trading/portfolio.ts';
+import { applyFill, cloneLedger, equityOf, observeEquity, type Ledger } from '../src/trading/portfolio.ts';
 import { portfolioRow, positionIdFor, positionOfOrder, priceTriggers, routeIntent, type PositionSlot, type RouteSettings } from '../src/daemon/routing.ts';
 import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted } from './breaker.machine.ts';
 import { positionMachine, type PositionEmitted } from './position.machine.ts';
 import { scannerMachine, type Verdict } from './scanner.machine.ts';
 import { notProvided } from './shared.ts';
-import type { BootState, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
+import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
 
 export type * from './supervisor-types.ts';
 export const SUPERVISOR_MACHINE_VERSION = '1';
@@ -24,6 +24,16 @@ const FOLLOWED = { 'breaker.tripped': 'halted', 'breaker.reduced': 'reducing', '
 
 function routeSettings(c: SupervisorContext): RouteSettings {
   return { ...c.settings!, limits: c.limits };
+}
+
+/** The ledger marked to market at `now` (peak, UTC day roll), with a journal row for each day that closed. */
+function markedLedger(l: Ledger, marks: SupervisorContext['marks'], now: number) {
+  const ledger = cloneLedger(l);
+  const days = ledger.days.length;
+  observeEquity(ledger, now, equityOf(ledger, (p) => marks[p] ?? ledger.holdings[p]?.entryPrice ?? 0));
+  const journal = { realizedPnl: ledger.realizedPnl, feesPaid: ledger.feesPaid, peakEquity: ledger.peakEquity };
+  const closedDays = ledger.days.slice(days).map((day) => ({ type: 'journal.daily', day, ledger: journal }) satisfies JournalCommand);
+  return { ledger, closedDays };
 }
 
 function errorText(event: EventObject): string {
@@ -53,6 +63,12 @@ const supervisorSetup = setup({
     /** Writes signals, fills and daily snapshots. */
     journal: fromCallback<JournalCommand, void>(notProvided('supervisor.journal')),
     cancelOrders: fromPromise<void, { clOrdIds: string[] }>(notProvided('supervisor.cancelOrders')),
+    /** The timetable on the injected clock: schedule.* events. */
+    scheduler: fromCallback<EventObject, void>(notProvided('supervisor.scheduler')),
+    /** One housekeeping job; reports chore.done / chore.failed. */
+    runChore: fromCallback<EventObject, { chore: Chore; now: number }>(notProvided('supervisor.runChore')),
+    /** Follows the active strategy pointer; swaps the live host and reports strategy.activated / strategy.swapFailed. */
+    strategyWatch: fromCallback<EventObject, void>(notProvided('supervisor.strategyWatch')),
     /** Closes the database and releases the lock (children have persisted themselves). */
     closeStore: fromPromise<void, void>(notProvided('supervisor.closeStore')),
   },
@@ -124,13 +140,11 @@ const supervisorSetup = setup({
       if (event.type !== 'market.candle') return;
       const now = Math.max(c.now, event.candle.time + timeframeMs(c.timeframe));
       const marks = { ...c.marks, [event.pair]: event.candle.close };
-      const ledger = cloneLedger(c.ledger);
-      const days = ledger.days.length;
-      observeEquity(ledger, now, equityOf(ledger, (p) => marks[p] ?? ledger.holdings[p]?.entryPrice ?? 0));
+      const { ledger, closedDays } = markedLedger(c.ledger, marks, now);
       enqueue.assign({ ledger, marks, now });
-      for (const day of ledger.days.slice(days)) {
-        enqueue.emit({ type: 'portfolio.daily', day });
-        enqueue.sendTo('journal', { type: 'journal.daily', day, ledger: { realizedPnl: ledger.realizedPnl, feesPaid: ledger.feesPaid, peakEquity: ledger.peakEquity } } satisfies JournalCommand);
+      for (const cmd of closedDays) {
+        enqueue.emit({ type: 'portfolio.daily', day: cmd.day });
+        enqueue.sendTo('journal', cmd);
       }
       const view = { equity: ledger.lastEquity, peakEquity: ledger.peakEquity, dayStartEquity: ledger.dayStartEquity, cash: ledger.cash, openPositions: ledger.openCount, pairExposure: 0, totalExposure: 0, heldQuantity: 0, consecutiveLosses: ledger.consecutiveLosses, lastLossAt: ledger.lastLossAt, now };
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'portfolio.updated', view });
@@ -175,6 +189,38 @@ const supervisorSetup = setup({
       if (level) enqueue.assign({ breaker: level });
       if ('consecutiveLosses' in event) enqueue.assign({ streak: event.consecutiveLosses });
       enqueue.emit(event as BreakerEmitted);
+    }),
+    /** 00:00 UTC: the day closes on the clock even when no candle arrives (a quiet feed). */
+    closeDay: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type !== 'schedule.dailySnapshot') return;
+      const now = Math.max(c.now, event.time);
+      const { ledger, closedDays } = markedLedger(c.ledger, c.marks, now);
+      enqueue.assign({ ledger, now });
+      for (const cmd of closedDays) {
+        enqueue.emit({ type: 'portfolio.daily', day: cmd.day });
+        enqueue.sendTo('journal', cmd);
+      }
+    }),
+    startChore: enqueueActions(({ context: c, event, enqueue }) => {
+      const chore = event.type === 'schedule.feeRefresh' ? 'feeRefresh' : event.type === 'schedule.candleMaintenance' ? 'candleMaintenance' : null;
+      if (chore) enqueue.spawnChild('runChore', { id: `chore-${chore}-${c.seq}`, input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
+      enqueue.assign({ seq: c.seq + 1 });
+    }),
+    adoptChore: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type === 'chore.done' && event.fees) enqueue.assign({ settings: { ...c.settings!, fees: { ...c.settings!.fees, ...event.fees } } });
+      if (event.type === 'chore.failed') enqueue.emit({ type: 'supervisor.alert', message: `${event.chore} failed: ${event.message}`, at: c.now });
+    }),
+    announceOrchestratorSlot: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'schedule.orchestrator') enqueue.emit({ type: 'orchestrator.slot', due: event.due, at: event.time });
+    }),
+    /** The live host already runs the new version; each scanner switches at its next candle. Positions are not touched. */
+    activateStrategy: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type !== 'strategy.activated') return;
+      for (const pair of c.pairs) enqueue.sendTo(scannerId(pair), { type: 'strategy.activated', versionId: event.versionId });
+      enqueue.emit({ type: 'strategy.activated', versionId: event.versionId, at: c.now });
+    }),
+    alertSwapFailed: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type === 'strategy.swapFailed') enqueue.emit({ type: 'supervisor.alert', message: `strategy ${event.versionId} not activated, the incumbent keeps trading: ${event.message}`, at: c.now });
     }),
     setHealth: assign({ venueHealthy: ({ event, context }) => (event.type === 'venue.health' ? event.healthy : context.venueHealthy) }),
     reportScanFailure: enqueueActions(({ context, event, enqueue }) => {
@@ -243,7 +289,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
     running: {
       description: 'Feed and scanners live; intents routed through the risk gate. Paused: exits still managed, no new entries.',
       // Fills are heard where orders are worked: running and emergencyStop (after boot has loaded the venue's tables).
-      invoke: [{ id: 'feed', src: 'feed' }, { id: 'venueWatch', src: 'venueWatch' }],
+      invoke: [{ id: 'feed', src: 'feed' }, { id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }, { id: 'strategyWatch', src: 'strategyWatch' }],
       initial: 'trading',
       states: {
         trading: {
@@ -263,6 +309,13 @@ export const supervisorMachine = supervisorSetup.createMachine({
       },
       on: {
         'market.candle': { actions: 'closeCandle' },
+        'schedule.dailySnapshot': { actions: 'closeDay' },
+        'schedule.feeRefresh': { actions: 'startChore' },
+        'schedule.candleMaintenance': { actions: 'startChore' },
+        'schedule.orchestrator': { actions: 'announceOrchestratorSlot' },
+        'chore.*': { actions: 'adoptChore' },
+        'strategy.activated': { actions: 'activateStrategy' },
+        'strategy.swapFailed': { actions: 'alertSwapFailed' },
         'supervisor.emergencyStop': 'emergencyStop',
         'shutdown.requested': 'shuttingDown',
       },

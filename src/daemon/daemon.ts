@@ -21,9 +21,11 @@ import type { Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import { KrakenClient } from '../kraken/client.ts';
 import { OrderApi } from '../kraken/orders.ts';
+import type { ScheduleJob } from '../scheduler/jobs.ts';
 import type { Venue } from '../trading/venue.ts';
 import { LiveVenue } from '../venues/live.ts';
 import { PaperVenue } from '../venues/paper.ts';
+import { runChore, strategyWatch } from './chores.ts';
 import { privateFills, publicFeed } from './feed.ts';
 import { journalWriter } from './journal.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
@@ -52,6 +54,8 @@ export interface DaemonOptions {
   /** ws://127.0.0.1:PORT of a Stately inspector server; never a remote one. */
   inspectUrl?: string;
   onScanRecorded?: (pair: Pair, candleTime: number) => void;
+  /** The timetable (`brain run`); none in replays and tests, whose time is stepped by hand. */
+  schedule?: readonly ScheduleJob[];
   /** The Kraken REST client's fetch (a replay counts the calls in flight through it); default the global fetch. */
   fetch?: typeof globalThis.fetch;
 }
@@ -122,6 +126,10 @@ function wire(o: DaemonOptions, rt: Runtime) {
     journal: journalWriter(repos),
     cancelOrder: (clOrdId) => venue.cancelOrder(clOrdId),
     closeStore: () => closeStore(rt, log),
+    jobs: o.schedule ?? [],
+    clock,
+    chore: (chore, now) => runChore({ config, client, rt, clock, log: log.child({ component: 'chores' }) }, chore, now),
+    strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
     log: log.child({ actor: 'supervisor' }),
   });
   return { venue, machine: supervisorMachine.provide({ actors: { ...actors, position: positions, breaker, scanner } }) };

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import { waitFor } from 'xstate';
 import { systemClock, type Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
+import { scheduleFromConfig } from '../scheduler/jobs.ts';
 import { startKrakenSim, type KrakenSim } from '../sim/index.ts';
 import { startDaemon, type Endpoints } from './daemon.ts';
 
@@ -64,6 +65,8 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
   const daemon = startDaemon({
     config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath), lockPath: resolve(o.cwd, config.data.lockPath),
     repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspect ? { inspectUrl: INSPECT_URL } : {}),
+    // Scans follow the closed candles the feed delivers; the other slots are the daemon's housekeeping.
+    schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
   });
   if (inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached');
   o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: join(o.cwd, config.data.dbPath), market: sim ? 'simulator' : 'kraken' }, 'brain started');

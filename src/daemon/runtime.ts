@@ -9,6 +9,7 @@ import type { PairTable } from '../kraken/pairs.ts';
 import type { PidLock } from '../lock/index.ts';
 import type { Ledger } from '../trading/portfolio.ts';
 import type { LiveStrategy } from '../sandbox/live.ts';
+import type { VersionStore } from '../sandbox/versions.ts';
 
 export interface Runtime {
   db?: Db;
@@ -16,6 +17,9 @@ export interface Runtime {
   lock?: PidLock;
   table?: PairTable;
   strategy?: LiveStrategy;
+  /** The version store and the strategy version the live host runs (the watch compares the pointer with it). */
+  versions?: VersionStore;
+  strategyVersion?: string;
   /** The supervisor's current ledger (the strategy is shown its position and equity from it). */
   ledger?: () => Ledger;
 }

@@ -56,6 +56,8 @@ async function startStrategy(d: StoreDeps): Promise<string> {
   const pointer = store.repo.active('strategy');
   if (!pointer) throw new Error('no active strategy version: deploy one with `brain strategy deploy <id>`');
   const version = store.get(pointer.versionId);
+  d.rt.versions = store;
+  d.rt.strategyVersion = version.id;
   const table = need(d.rt, 'table');
   const setups = d.config.pairs.map((pair: Pair) => ({ pair, params: {}, fees: table.get(pair).fees, rules: table.get(pair).rules }));
   const log = d.log.child({ component: 'sandbox' });

@@ -95,6 +95,10 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
     actors: {
       ...supervisorActors({
         openStore: async () => undefined,
+        jobs: [],
+        clock: clock as never,
+        chore: async () => ({}),
+        strategyWatch: () => () => undefined,
         reconcile: async () => {
           await reconcileOrders(repos, ex, clock.now(), log);
           return { now: clock.now(), settings: { rules, fees: {}, fallbackFees: FEES, slippage: 0.0005 }, ledger: ledgerFromFills(repos, 10_000), bookedTradeIds: bookedTradeIds(repos), ...durableRecords(repos, log), strategyVersion: 'v001' };

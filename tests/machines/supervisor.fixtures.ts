@@ -10,7 +10,7 @@ import { scannerMachine } from '../../machines/scanner.machine.ts';
 import { positionMachine, type OrderSpec, type QueryOutput } from '../../machines/position.machine.ts';
 import type { StoreInput } from '../../machines/shared.ts';
 import type { Evaluation, RecordRequest, ScanRequest } from '../../machines/scanner.machine.ts';
-import { supervisorMachine, type BootState, type JournalCommand, type SupervisorEmitted, type SupervisorEvent } from '../../machines/supervisor.machine.ts';
+import { supervisorMachine, type BootState, type Chore, type JournalCommand, type SupervisorEmitted, type SupervisorEvent } from '../../machines/supervisor.machine.ts';
 import type { Fill, IntentAction, Pair, Side } from '../../src/contract/index.ts';
 import { RiskLimitsSchema, type RiskLimits } from '../../src/contract/risk.ts';
 import { createLedger } from '../../src/trading/portfolio.ts';
@@ -56,7 +56,7 @@ export function startSupervisor(opts: Options = {}) {
   /** What the venue answers when a position asks for an order by cl_ord_id (nothing unless a test says so). */
   const atVenue = new Map<string, VenueOrder>();
   const waiters: Array<() => void> = [];
-  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void } = {};
+  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; schedule?: (e: SupervisorEvent) => void; strategy?: (e: SupervisorEvent) => void } = {};
   const position = positionMachine.provide({
     actors: {
       recordIntent: fromPromise<{ at: number }, OrderSpec>(async ({ input }) => {
@@ -109,6 +109,16 @@ export function startSupervisor(opts: Options = {}) {
       journal: fromCallback<JournalCommand, void>(({ receive }) => receive((c) => journal.push(c))),
       cancelOrders: fromPromise<void, { clOrdIds: string[] }>(async ({ input }) => void calls.push(`cancelOrders ${input.clOrdIds.join(',')}`)),
       closeStore: fromPromise<void, void>(async () => void calls.push('closeStore')),
+      scheduler: fromCallback<EventObject, void>(({ sendBack }) => {
+        port.schedule = sendBack as (e: SupervisorEvent) => void;
+      }),
+      runChore: fromCallback<EventObject, { chore: Chore; now: number }>(({ input, sendBack }) => {
+        calls.push(`chore ${input.chore}`);
+        sendBack({ type: 'chore.done', chore: input.chore, ...(input.chore === 'feeRefresh' ? { fees: { 'BTC/USD': { maker: 0.001, taker: 0.002 } } } : {}) });
+      }),
+      strategyWatch: fromCallback<EventObject, void>(({ sendBack }) => {
+        port.strategy = sendBack as (e: SupervisorEvent) => void;
+      }),
     },
   });
   const limits = RiskLimitsSchema.parse(opts.limits ?? {});

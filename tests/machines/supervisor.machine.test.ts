@@ -176,3 +176,59 @@ describe('supervisor stop paths', () => {
     expect(s.children()).not.toContain('scanner-BTC/USD');
   });
 });
+
+describe('supervisor timetable and strategy swap', () => {
+  const DAY = 86_400_000;
+
+  it('the 00:00 UTC slot closes the day on the clock even when no candle arrives', async () => {
+    const s = startSupervisor();
+    await s.running();
+    await s.signal('BTC/USD', 'hold', 100);
+    expect(s.journal.filter((c) => c.type === 'journal.daily')).toEqual([]);
+    const midnight = Math.floor(T0 / DAY) * DAY + DAY;
+    s.port.schedule!({ type: 'schedule.dailySnapshot', due: midnight, time: midnight, day: midnight - DAY });
+    expect(s.journal.filter((c) => c.type === 'journal.daily')).toMatchObject([{ day: { day: midnight - DAY } }]);
+    expect(s.emitted.some((e) => e.type === 'portfolio.daily')).toBe(true);
+  });
+
+  it('the fee refresh slot runs the chore and the risk gate uses the refreshed fees at once', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.schedule!({ type: 'schedule.feeRefresh', due: T0, time: T0 });
+    await waitFor(s.actor, (x) => x.context.settings?.fees['BTC/USD']?.taker === 0.002);
+    expect(s.calls).toContain('chore feeRefresh');
+  });
+
+  it('candle maintenance runs as a chore and the orchestrator slot is only announced', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.schedule!({ type: 'schedule.candleMaintenance', due: T0, time: T0 });
+    s.port.schedule!({ type: 'schedule.orchestrator', due: T0 + 1, time: T0 + 2 });
+    expect(s.calls).toContain('chore candleMaintenance');
+    expect(s.emitted).toContainEqual({ type: 'orchestrator.slot', due: T0 + 1, at: T0 + 2 });
+  });
+
+  it('a swapped strategy takes effect at the next candle of every scanner and leaves the open position alone', async () => {
+    const s = startSupervisor();
+    await s.running();
+    await s.openPosition('BTC/USD', 100);
+    const slots = s.actor.getSnapshot().context.slots;
+    s.port.strategy!({ type: 'strategy.activated', versionId: 'v002' });
+    await s.signal('ETH/USD', 'hold', 50);
+    await s.signal('BTC/USD', 'hold', 101);
+    expect(s.scans.at(-2)!.strategyVersion).toBe('v002');
+    expect(s.scans.at(-1)!.strategyVersion).toBe('v002');
+    expect(s.scans.filter((r) => r.strategyVersion === 'v001').length).toBeGreaterThan(0);
+    expect(s.actor.getSnapshot().context.slots).toEqual(slots);
+    expect(s.emitted.some((e) => e.type === 'strategy.activated' && e.versionId === 'v002')).toBe(true);
+  });
+
+  it('inv. 5: a failed swap is an alert and the incumbent keeps scanning', async () => {
+    const s = startSupervisor();
+    await s.running();
+    s.port.strategy!({ type: 'strategy.swapFailed', versionId: 'v002', message: 'child crashed while warming' });
+    await s.signal('ETH/USD', 'hold', 50);
+    expect(s.scans.at(-1)!.strategyVersion).toBe('v001');
+    expect(s.emitted.some((e) => e.type === 'supervisor.alert' && e.message.includes('v002'))).toBe(true);
+  });
+});
