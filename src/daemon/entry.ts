@@ -5,7 +5,7 @@
  * the final state within a deadline → exit code. A second signal exits at once (the CLI's io does that).
  */
 import { connect } from 'node:net';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { waitFor } from 'xstate';
 import { systemClock, type Clock } from '../clock/clock.ts';
@@ -69,7 +69,7 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
     schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
   });
   if (inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached');
-  o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: join(o.cwd, config.data.dbPath), market: sim ? 'simulator' : 'kraken' }, 'brain started');
+  o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : 'kraken' }, 'brain started');
   void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {
     if (x.matches('running')) o.log.info({ lock: resolve(o.cwd, config.data.lockPath) }, 'brain running');
   });
