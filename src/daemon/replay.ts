@@ -7,9 +7,9 @@
  * timeouts and rate budget), so time only jumps while nothing waits on the wire and a call never sees
  * five minutes pass under it.
  */
-import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { countingFetch } from '../kraken/counting-fetch.ts';
 import type { Logger } from 'pino';
 import { waitFor } from 'xstate';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
@@ -73,33 +73,6 @@ function settle(count: () => number, target: number, idleMs: number, bump: (fn: 
   });
 }
 
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
-
-/** A fetch that counts the REST calls in flight (body read inside the count: a timeout must not fire mid-body). */
-export function countingFetch(): { fetch: typeof globalThis.fetch; quiet: () => Promise<void> } {
-  let inflight = 0;
-  const idle = new EventEmitter();
-  const counted: typeof globalThis.fetch = async (input, init) => {
-    inflight += 1;
-    try {
-      const res = await fetch(input, init);
-      const text = await res.text();
-      return new Response(text, { status: res.status, headers: res.headers });
-    } finally {
-      inflight -= 1;
-      if (inflight === 0) idle.emit('idle');
-    }
-  };
-  /** Resolves once no call is in flight across a turn of the event loop (a call's follow-up starts in its continuation). */
-  const quiet = async () => {
-    await tick();
-    while (inflight > 0) {
-      await new Promise((resolve) => idle.once('idle', resolve));
-      await tick();
-    }
-  };
-  return { fetch: counted, quiet };
-}
 
 export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const dataDir = o.dataDir ?? DEFAULT_SIM_DATA_DIR;

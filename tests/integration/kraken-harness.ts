@@ -9,6 +9,7 @@ import pino from 'pino';
 import { startKrakenSim, SIM_TEST_ACCOUNT, type KrakenSim, type SimOptions } from '../../src/sim/index.ts';
 import { KrakenClient, type KrakenClientOptions } from '../../src/kraken/client.ts';
 import { OrderApi } from '../../src/kraken/orders.ts';
+import { countingFetch } from '../../src/kraken/counting-fetch.ts';
 
 export interface Harness {
   sim: KrakenSim;
@@ -26,7 +27,6 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export async function startHarness(opts: { sim?: SimOptions; client?: Partial<KrakenClientOptions> } = {}): Promise<Harness> {
   const simLog = new EventEmitter();
@@ -37,27 +37,14 @@ export async function startHarness(opts: { sim?: SimOptions; client?: Partial<Kr
     },
   });
   const sim = await startKrakenSim({ pairs: ['BTC/USD', 'ETH/USD'], seed: 7, logger, ...opts.sim });
-  let inflight = 0;
-  const idle = new EventEmitter();
-  const countingFetch: typeof fetch = async (input, init) => {
-    inflight += 1;
-    try {
-      // Read the body inside the count: a timeout must never fire while bytes are still arriving.
-      const res = await fetch(input, init);
-      const text = await res.text();
-      return new Response(text, { status: res.status, headers: res.headers });
-    } finally {
-      inflight -= 1;
-      if (inflight === 0) idle.emit('idle');
-    }
-  };
+  const net = countingFetch();
   const client = new KrakenClient({
     baseUrl: sim.restUrl,
     clock: sim.clock,
     credentials: { key: SIM_TEST_ACCOUNT.key, secret: SIM_TEST_ACCOUNT.secret },
     tier: 'intermediate',
     fallbackFees: { maker: 0.0025, taker: 0.004 },
-    fetch: countingFetch,
+    fetch: net.fetch,
     ...opts.client,
   });
   const orders = new OrderApi(client, sim.clock, { graceMs: 3_000, lookups: 3 });
@@ -69,9 +56,8 @@ export async function startHarness(opts: { sim?: SimOptions; client?: Partial<Kr
       () => (done = true),
     );
     while (!done) {
-      if (inflight > 0) await new Promise((resolve) => idle.once('idle', resolve));
-      await tick();
-      if (done || inflight > 0) continue;
+      await net.quiet();
+      if (done) continue;
       const next = sim.clock.nextTimerAt();
       await sim.advance(Number.isFinite(next) ? Math.max(1, next - sim.clock.now()) : 1_000);
     }
@@ -88,14 +74,6 @@ export async function startHarness(opts: { sim?: SimOptions; client?: Partial<Kr
       simLog.on('record', on);
     });
 
-  const quiesce = async () => {
-    await tick();
-    while (inflight > 0) {
-      await new Promise((resolve) => idle.once('idle', resolve));
-      await tick();
-    }
-  };
-
   await drive(client.loadPairs());
-  return { sim, client, orders, simLog, inflight: () => inflight, drive, quiesce, simEvent, close: () => sim.close() };
+  return { sim, client, orders, simLog, inflight: net.inflight, drive, quiesce: net.quiet, simEvent, close: () => sim.close() };
 }
