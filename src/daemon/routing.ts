@@ -39,7 +39,7 @@ export interface RouteSettings {
 }
 
 /** Why the supervisor refused an intent before (or instead of) the risk gate. */
-export type RouteRefusal = 'paused' | 'venue_unhealthy' | 'position_working' | 'unknown_pair' | 'no_price';
+export type RouteRefusal = 'paused' | 'halted' | 'venue_unhealthy' | 'position_working' | 'unknown_pair' | 'no_price';
 
 export type Route =
   | { kind: 'enter'; verdict: Extract<RiskVerdict, { verdict: 'accept' }> }

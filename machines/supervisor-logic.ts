@@ -1,0 +1,161 @@
+/**
+ * Pure functions behind the supervisor's guards, assigns and announcements: boot hand-over, restored and
+ * new position children, marking the ledger to market, booking a fill once, following the children's
+ * reports. No xstate runtime, no clock, no I/O: each takes the context (or a piece of it) and returns a
+ * value or a context patch. The routing decision itself is src/daemon/routing.ts.
+ */
+import type { EventObject } from 'xstate';
+import type { Fill, Intent, Pair } from '../src/contract/index.ts';
+import { positionIdFor, positionOfOrder, routeIntent, type PositionSlot, type RouteRefusal, type RouteSettings } from '../src/daemon/routing.ts';
+import type { BreakerLevel, RiskView } from '../src/trading/breaker.ts';
+import { applyFill, cloneLedger, equityOf, observeEquity, type Ledger } from '../src/trading/portfolio.ts';
+import type { VenueOrder } from '../src/trading/venue.ts';
+import type { BreakerInput } from './breaker.machine.ts';
+import type { PositionEmitted, PositionEvent, PositionInput, PositionRecord } from './position.machine.ts';
+import type { Verdict } from './scanner.machine.ts';
+import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
+
+export const scannerId = (pair: Pair) => `scanner-${pair}`;
+
+const EMPTY_LEDGER: Ledger = {
+  initialCash: 0, cash: 0, holdings: {}, openCount: 0, realizedPnl: 0, feesPaid: 0, slippagePaid: 0, peakEquity: 0,
+  lastEquity: 0, day: Number.NaN, dayStartEquity: 0, days: [], consecutiveLosses: 0, lastLossAt: Number.NaN,
+};
+
+export function initialContext(input: SupervisorInput): SupervisorContext {
+  return {
+    pairs: input.pairs, limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
+    ledger: { ...EMPTY_LEDGER, holdings: {}, days: [] },
+    marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, seenTrades: {}, boot: null, error: null,
+  };
+}
+
+export function errorText(event: EventObject): string {
+  const e = (event as { error?: unknown }).error;
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** What reconciliation handed over, adopted; the trade ids it booked are never booked again. */
+export function adoptedBoot(boot: BootState): Partial<SupervisorContext> {
+  return { boot, settings: boot.settings, ledger: boot.ledger, now: boot.now, seenTrades: Object.fromEntries(boot.bookedTradeIds.map((id) => [id, true] as const)) };
+}
+
+export function restoredBreakerInput(c: SupervisorContext, b: BootState): BreakerInput {
+  return { limits: c.limits, now: c.now, ...(b.breaker ? { resume: { ...b.breaker, now: c.now } } : {}) };
+}
+
+/** A durable position child from its row (spawnChild takes no snapshot: input.resume), and the slot kept for it. */
+export function restoredPosition(r: PositionRecord, now: number): { input: PositionInput; slot: PositionSlot } {
+  const ctx = r.context;
+  const input: PositionInput = { positionId: ctx.positionId, pair: ctx.pair, strategyVersion: ctx.strategyVersion, entry: { quantity: 0, stopLoss: null, takeProfit: null, reason: 'restored' }, now, resume: { ...r, now } };
+  const phase = typeof r.value === 'string' ? 'open' : (Object.keys(r.value)[0] as PositionSlot['phase']);
+  const entryNotional = (ctx.order?.quantity ?? 0) * (ctx.holding?.entryPrice ?? 0);
+  return { input, slot: { positionId: ctx.positionId, pair: ctx.pair, phase, entryNotional, stopLoss: ctx.stopLoss, takeProfit: ctx.takeProfit } };
+}
+
+export function restoredLevels(b: BootState): Pick<SupervisorContext, 'breaker' | 'streak'> {
+  return { breaker: b.breaker?.value ?? 'active', streak: b.breaker?.context.consecutiveLosses ?? 0 };
+}
+
+/** What one routed intent does: a verdict for its scanner's signal row, an announcement, and a child to spawn or to close. */
+export interface RoutePlan {
+  verdict: Verdict;
+  announced: Extract<SupervisorEmitted, { type: 'intent.accepted' | 'intent.rejected' }>;
+  spawn?: { input: PositionInput; slot: PositionSlot };
+  close?: { positionId: string; quantity: number };
+}
+
+/**
+ * One scanner intent through the router (holds are not routed). Outside trading the caller names why
+ * entries are refused; in trading an unhealthy venue refuses them (inv. 5).
+ */
+export function planRoute(c: SupervisorContext, intent: Intent, accepting: RouteRefusal | null): RoutePlan | null {
+  if (intent.decision.action === 'hold') return null;
+  const acceptingEntries = accepting ?? (c.venueHealthy ? null : 'venue_unhealthy');
+  const state = { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries, now: c.now };
+  const route = routeIntent(intent, state, { ...c.settings!, limits: c.limits });
+  if (route.kind === 'reject') {
+    return { verdict: { outcome: 'rejected', rejectReason: route.reason, clOrdId: null }, announced: { type: 'intent.rejected', intent, reason: route.reason, at: c.now } };
+  }
+  if (route.kind === 'exit') {
+    const { positionId, quantity } = route;
+    return { verdict: { outcome: 'acted', rejectReason: null, clOrdId: null }, announced: { type: 'intent.accepted', intent, positionId, quantity, at: c.now }, close: { positionId, quantity } };
+  }
+  const o = route.verdict.order;
+  const positionId = positionIdFor(c.now, c.seq);
+  return {
+    verdict: { outcome: 'acted', rejectReason: null, clOrdId: `${positionId}-1` },
+    announced: { type: 'intent.accepted', intent, positionId, quantity: o.quantity, at: c.now },
+    spawn: {
+      input: { positionId, pair: intent.pair, strategyVersion: intent.strategyVersion, now: c.now, timeouts: c.positionTimeouts, entry: { quantity: o.quantity, stopLoss: o.stopLoss, takeProfit: o.takeProfit, reason: intent.decision.reason || 'signal' } },
+      slot: { positionId, pair: intent.pair, phase: 'pendingEntry', entryNotional: o.notional, stopLoss: o.stopLoss, takeProfit: o.takeProfit },
+    },
+  };
+}
+
+/** The ledger marked to market at `now` (peak, UTC day roll), with a journal row for each day that closed. */
+export function markedLedger(l: Ledger, marks: SupervisorContext['marks'], now: number) {
+  const ledger = cloneLedger(l);
+  const days = ledger.days.length;
+  observeEquity(ledger, now, equityOf(ledger, (p) => marks[p] ?? ledger.holdings[p]?.entryPrice ?? 0));
+  const journal = { realizedPnl: ledger.realizedPnl, feesPaid: ledger.feesPaid, peakEquity: ledger.peakEquity };
+  const closedDays = ledger.days.slice(days).map((day) => ({ type: 'journal.daily', day, ledger: journal }) satisfies JournalCommand);
+  return { ledger, closedDays };
+}
+
+/** What the breaker reads after a candle: the supervisor sends no exposure figures, only equity and the streak. */
+export function breakerView(ledger: Ledger, now: number): RiskView {
+  return { equity: ledger.lastEquity, peakEquity: ledger.peakEquity, dayStartEquity: ledger.dayStartEquity, cash: ledger.cash, openPositions: ledger.openCount, pairExposure: 0, totalExposure: 0, heldQuantity: 0, consecutiveLosses: ledger.consecutiveLosses, lastLossAt: ledger.lastLossAt, now };
+}
+
+export function bookedFill(c: SupervisorContext, fill: Fill): Pick<SupervisorContext, 'ledger' | 'seenTrades' | 'now'> {
+  const ledger = cloneLedger(c.ledger);
+  applyFill(ledger, fill);
+  return { ledger, seenTrades: { ...c.seenTrades, [fill.tradeId]: true }, now: Math.max(c.now, fill.time) };
+}
+
+/** A fill heard from the venue goes on, with its order's status, to the working position it belongs to (if any). */
+export function fillForPosition(slots: readonly PositionSlot[], fill: Fill, order: VenueOrder): { positionId: string; events: PositionEvent[] } | null {
+  const positionId = positionOfOrder(fill.clOrdId);
+  if (!slots.some((s) => s.positionId === positionId)) return null;
+  const update: PositionEvent = { type: 'order.update', clOrdId: order.clOrdId, status: order.status, venueOrderId: order.venueOrderId, filledQuantity: order.filledQuantity, time: fill.time };
+  return { positionId, events: [{ type: 'order.fill', fill }, update] };
+}
+
+/** The slots after a position's report: open again, or gone; undefined when the report changes none. */
+export function slotsAfter(slots: readonly PositionSlot[], event: PositionEmitted): PositionSlot[] | undefined {
+  if (event.type === 'position.opened' || event.type === 'position.exitIncomplete') {
+    return slots.map((s) => (s.positionId === event.positionId ? { ...s, phase: 'open' as const } : s));
+  }
+  if (event.type === 'position.closed' || event.type === 'position.abandoned') return slots.filter((s) => s.positionId !== event.positionId);
+  return undefined;
+}
+
+/** The operator alert for a failure report (a chore, a strategy swap, a scanner, a child actor's error), if the event is one. */
+export function alertOf(event: SupervisorEvent | EventObject): string | null {
+  const e = event as SupervisorEvent;
+  if (e.type === 'chore.failed') return `${e.chore} failed: ${e.message}`;
+  if (e.type === 'strategy.swapFailed') return `strategy ${e.versionId} not activated, the incumbent keeps trading: ${e.message}`;
+  if (e.type === 'scanner.failed') return `scanner ${e.pair} ${e.stage}: ${e.message}`;
+  if (event.type.startsWith('xstate.error.actor.')) return `${event.type}: ${errorText(event)}`;
+  return null;
+}
+
+const FOLLOWED: Partial<Record<string, BreakerLevel>> = { 'breaker.tripped': 'halted', 'breaker.reduced': 'reducing', 'breaker.resumed': 'active' };
+
+/** The level a breaker report puts the supervisor's mirror at, if it moves it. */
+export const breakerLevelOf = (type: string): BreakerLevel | undefined => FOLLOWED[type];
+
+export function choreOf(event: SupervisorEvent): Chore | null {
+  return event.type === 'schedule.feeRefresh' ? 'feeRefresh' : event.type === 'schedule.candleMaintenance' ? 'candleMaintenance' : null;
+}
+
+/** Refreshed fees replace the routing fees pair by pair, at once. */
+export function settingsWithFees(c: SupervisorContext, fees: RouteSettings['fees']): SupervisorContext['settings'] {
+  return { ...c.settings!, fees: { ...c.settings!.fees, ...fees } };
+}
+
+/** The entry orders still working: an emergency stop cancels them (each position's first order is its entry). */
+export function workingEntryOrders(slots: readonly PositionSlot[]): string[] {
+  return slots.filter((s) => s.phase === 'pendingEntry').map((s) => `${s.positionId}-1`);
+}
