@@ -2,10 +2,9 @@
  * Equity-curve metrics: daily returns (the basis of every annualised ratio), drawdown and the
  * day/week/month breakdown. Calendar periods are UTC; weeks start on Monday.
  */
-import { utcDayStart } from '../clock/clock.ts';
+import { DAY_MS, utcDayStart } from '../clock/time.ts';
 import type { ClosedTrade, DrawdownStats, PeriodStats } from './metrics-types.ts';
 
-const DAY_MS = 86_400_000;
 
 export interface EquityCurve {
   readonly time: ArrayLike<number>;

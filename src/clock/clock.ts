@@ -5,6 +5,8 @@
  */
 import { SimulatedClock } from 'xstate';
 
+export { DAY_MS, utcDayStart } from './time.ts';
+
 export interface Clock {
   now(): number;
   setTimeout(fn: (...args: unknown[]) => void, timeoutMs: number): unknown;
@@ -22,9 +24,4 @@ export function simulatedClock(startMs = 0): SimulatedClock & Clock {
   const clock = new SimulatedClock();
   clock.set(startMs);
   return clock as SimulatedClock & Clock;
-}
-
-/** UTC midnight (ms) of the day containing `ms`. */
-export function utcDayStart(ms: number): number {
-  return ms - (((ms % 86_400_000) + 86_400_000) % 86_400_000);
 }

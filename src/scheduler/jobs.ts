@@ -4,10 +4,9 @@
  * pruning, and the nightly orchestrator slot. Pure: builds the plan from config, runs nothing.
  */
 import { Cron } from 'croner';
-import { utcDayStart } from '../clock/clock.ts';
+import { DAY_MS, utcDayStart } from '../clock/time.ts';
 import { TIMEFRAME_MINUTES, timeframeMs, type Timeframe } from '../contract/pairs.ts';
 
-const DAY_MS = 86_400_000;
 
 /** Every event the scheduler emits; `due` is the slot's time (ms), `time` when it actually fired. */
 export type ScheduleEvent =

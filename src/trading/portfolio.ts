@@ -11,6 +11,7 @@
 import type { FeeRates, Fill, Pair } from '../contract/index.ts';
 import type { RiskView } from './breaker.ts';
 import { feeFor } from './market-rules.ts';
+import { utcDayStart } from '../clock/time.ts';
 
 export interface Holding {
   readonly pair: Pair;
@@ -85,11 +86,6 @@ export class AccountingError extends Error {
   }
 }
 
-const DAY_MS = 86_400_000;
-/** UTC midnight of `ms` (as clock.utcDayStart; kept local so src/trading bundles without xstate). */
-export function utcDayOf(ms: number): number {
-  return ms - (((ms % DAY_MS) + DAY_MS) % DAY_MS);
-}
 
 export function createLedger(initialCash: number): Ledger {
   return {
@@ -206,7 +202,7 @@ export function unrealizedPnl(h: Holding, mark: number, fees: FeeRates): number 
 
 /** Records a mark-to-market equity: peak, and the UTC day roll (the day opens at the last equity seen). */
 export function observeEquity(l: Ledger, time: number, equity: number): void {
-  const day = utcDayOf(time);
+  const day = utcDayStart(time);
   if (day !== l.day) {
     if (!Number.isNaN(l.day)) l.days.push({ day: l.day, openEquity: l.dayStartEquity, closeEquity: l.lastEquity });
     l.day = day;
