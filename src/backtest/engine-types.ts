@@ -25,6 +25,13 @@ export interface DecideFn {
   (pairIndex: number, step: number, ctx: EngineContext): DecisionInput;
   /** false: never reads ctx.bar, so the engine does not build it (ctx.bar is then stale). The host replay's. */
   readonly readsBar?: boolean;
+  /**
+   * The first step >= `step` at which this decider may return anything but hold (Infinity: never).
+   * Given, the engine calls it only at those steps and skips stretches where nothing is held or
+   * queued in one pass; so a decider with it must not read ctx at all. The host replay's: it knows
+   * its log, and a year replay then costs the steps where something happens, not every candle.
+   */
+  readonly nextStep?: (step: number) => number;
 }
 
 export interface EngineConfig {

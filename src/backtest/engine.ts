@@ -18,6 +18,7 @@
  *    candle). SL/TP come from the buy that opened or added to the position.
  * Positions still open after the last step close at the pair's last close ('end_of_data').
  */
+import { DAY_MS, utcDayStart } from '../clock/time.ts';
 import type { DecisionInput, Pair } from '../contract/index.ts';
 import {
   applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf,
@@ -99,14 +100,21 @@ class EngineRun {
     // Each bar is 7 allocations and its rows a ~5 MB copy per pair: skipped for a decider that never reads it.
     const readsBar = decide.readsBar !== false;
     const time = this.data.time;
+    const nextStep = decide.nextStep;
+    let due = nextStep ? nextStep(this.w.from) : this.w.from;
     for (let s = this.w.from; s < end; s++) {
       const trading = s >= start;
+      if (s < due && !this.busy()) {
+        s = this.idle(s, Math.min(due, end)) - 1;
+        continue;
+      }
       if (trading && this.busy()) this.executeStep(s);
       const equity = markEquity(ledger.cash, qty, lastClose);
       if (trading) {
         observeEquity(ledger, time[s]!, equity);
         curve[s - start] = equity;
       }
+      if (s < due) continue;
       for (let p = 0; p < n; p++) {
         const row = rowOf[p]![s]!;
         if (row < 0) continue;
@@ -115,6 +123,7 @@ class EngineRun {
         const d = decide(p, s, readsBar ? c.at(row, equity, barAt(interleaved[p] ?? barsOf(this.market, p), row)) : c.at(row, equity, c.bar));
         if (trading && d.action !== 'hold') this.onDecision(p, s, d);
       }
+      if (nextStep) due = nextStep(s + 1);
     }
     this.closeAtEnd();
     const finalEquity = markEquity(this.ledger.cash, this.qty, this.lastClose);
@@ -128,6 +137,27 @@ class EngineRun {
       intents,
       summary: summarize(this.cfg.initialCash, this.ledger, finalEquity, this.trades, counts),
     };
+  }
+
+  /**
+   * Steps [from, to) where nothing is held or queued and no decision is due (a `nextStep` decider):
+   * equity is the cash, so each step's curve point is the cash and the ledger needs observing once
+   * per UTC day (a repeat within the day changes nothing). Returns `to`.
+   */
+  private idle(from: number, to: number): number {
+    const { start } = this.w;
+    const cash = this.ledger.cash;
+    const time = this.data.time;
+    let nextDay = -Infinity;
+    for (let s = Math.max(from, start); s < to; s++) {
+      this.equity[s - start] = cash;
+      const t = time[s]!;
+      if (t >= nextDay) {
+        observeEquity(this.ledger, t, cash);
+        nextDay = utcDayStart(t) + DAY_MS;
+      }
+    }
+    return to;
   }
 
   /** True when some pair holds a position or has a queued order: only then does a step need executing. */

@@ -49,7 +49,12 @@ export function replayDecider(log: IntentsLogLike): DecideFn {
     if (i < log.length && log.step[i] === s && log.pairIndex[i] === p) return decisionAt(log, i++);
     return HOLD;
   };
-  return Object.assign(decide, { readsBar: false });
+  const nextStep = (s: number): number => {
+    let j = i;
+    while (j < log.length && log.step[j]! < s) j++;
+    return j < log.length ? log.step[j]! : Infinity;
+  };
+  return Object.assign(decide, { readsBar: false, nextStep });
 }
 
 export interface RunMismatch {

@@ -4,7 +4,7 @@ import { RiskLimitsSchema, type DecisionInput } from '../../src/contract/index.t
 import { engineConfig, EngineError, runEngine, type DecideFn } from '../../src/backtest/engine.ts';
 import { compareRuns, replayDecider } from '../../src/backtest/replay.ts';
 import { REJECT_REASONS } from '../../src/trading/index.ts';
-import { grid, scripted, T0, FIVE_MIN, type Ohlc } from './engine-fixtures.ts';
+import { emaCross, grid, loadShared, scripted, T0, FIVE_MIN, type Ohlc } from './engine-fixtures.ts';
 
 const loose = RiskLimitsSchema.parse({
   maxPositionFraction: 1, maxPairExposureFraction: 1, maxTotalExposureFraction: 1, dailyLossFraction: 1,
@@ -117,6 +117,24 @@ describe('replay', () => {
     const b = runEngine(engineConfig(['ETH/USD']), data, replayDecider(a.intents));
     expect(compareRuns(a, b)).toEqual({ equal: true, mismatches: [] });
     expect(b.trades).toEqual(a.trades);
+  });
+
+  it('skipping idle stretches (nextStep) changes nothing: trades, fills, the equity curve, the daily ledger', () => {
+    const data = loadShared(['BTC/USD', 'ETH/USD', 'SOL/USD']);
+    const config = engineConfig(data.pairs);
+    const a = runEngine(config, data, emaCross({ fast: 12, slow: 48 }, 3));
+    const skipping = replayDecider(a.intents);
+    expect(skipping.nextStep).toBeTypeOf('function');
+    const inner = replayDecider(a.intents);
+    const everyStep: DecideFn = Object.assign((p: number, s: number, c: Parameters<DecideFn>[2]) => inner(p, s, c), { readsBar: false });
+    const b = runEngine(config, data, skipping);
+    const c = runEngine(config, data, everyStep);
+    expect(a.trades.length).toBeGreaterThan(10);
+    expect(b.trades).toEqual(c.trades);
+    expect(b.fills).toEqual(c.fills);
+    expect(Array.from(b.equity.value)).toEqual(Array.from(c.equity.value));
+    expect(b.summary).toEqual(c.summary);
+    expect(b.summary).toEqual(a.summary);
   });
 
   it('flags a claimed summary that the replay does not reproduce', () => {
