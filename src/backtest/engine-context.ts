@@ -7,6 +7,7 @@
  */
 import type { Bar, BarContext, CandleColumns, FeeRates, Pair, PairRules, Params, PositionView } from '../contract/index.ts';
 import type { MarketData } from './engine-types.ts';
+import { SeriesCache } from './indicators.ts';
 
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -62,6 +63,18 @@ function compactAll(data: MarketData): PreparedMarket {
     rowOf.push(rows);
   }
   return { compact, rowOf, interleaved: compact.map(() => null) };
+}
+
+// Registered-indicator series live as long as the dataset, like its compact form.
+const seriesCaches = new WeakMap<PreparedMarket, SeriesCache>();
+
+export function seriesCacheOf(market: PreparedMarket): SeriesCache {
+  let c = seriesCaches.get(market);
+  if (!c) {
+    c = new SeriesCache();
+    seriesCaches.set(market, c);
+  }
+  return c;
 }
 
 /** Pair `p`'s interleaved rows, built on first use. */

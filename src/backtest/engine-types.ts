@@ -1,6 +1,6 @@
 /**
  * Types of the backtest engine (src/backtest/engine.ts) and its contract with the sandbox driver
- * (notes/INTERFACES.md). Type-only imports outside src/contract and src/trading are erased, so the
+ * (src/sandbox/backtest.ts). Type-only imports outside src/contract and src/trading are erased, so the
  * engine still bundles into the Deno child with nothing but contract + trading code.
  */
 import {
@@ -8,6 +8,7 @@ import {
   type PairRules, type Params, type RiskLimits,
 } from '../contract/index.ts';
 import { defaultPairRules, STARTER_FEES } from '../trading/index.ts';
+import type { PairIndicators } from './indicators.ts';
 import type { ClosedTrade } from './metrics-types.ts';
 
 /** Candles of several pairs on one time grid: `columns[p]` has `time.length` rows, NaN where pair p has no candle. */
@@ -32,6 +33,8 @@ export interface DecideFn {
    * its log, and a year replay then costs the steps where something happens, not every candle.
    */
   readonly nextStep?: (step: number) => number;
+  /** Per pair, the indicators the strategy registered in init; the engine binds their series and rows. */
+  readonly indicators?: readonly PairIndicators[];
 }
 
 export interface EngineConfig {

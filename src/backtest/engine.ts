@@ -24,7 +24,8 @@ import {
   applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf,
   type ClosedPosition, type Ledger, type RiskIntent, type RiskSettings,
 } from '../trading/index.ts';
-import { barAt, barsOf, EngineBarContext, giveBackRevealed, prepareMarket, takeRevealed, type PreparedMarket, type RevealedColumns } from './engine-context.ts';
+import { barAt, barsOf, EngineBarContext, giveBackRevealed, prepareMarket, seriesCacheOf, takeRevealed, type PreparedMarket, type RevealedColumns } from './engine-context.ts';
+import type { PairIndicators } from './indicators.ts';
 import { IntentsLogBuilder } from './engine-log.ts';
 import { EnginePending, summarize, validateRun, windowOf, type RunWindow } from './engine-support.ts';
 import {
@@ -101,6 +102,7 @@ class EngineRun {
     const readsBar = decide.readsBar !== false;
     const time = this.data.time;
     const nextStep = decide.nextStep;
+    const indicators = this.bindIndicators(decide.indicators);
     let due = nextStep ? nextStep(this.w.from) : this.w.from;
     for (let s = this.w.from; s < end; s++) {
       const trading = s >= start;
@@ -119,6 +121,7 @@ class EngineRun {
         const row = rowOf[p]![s]!;
         if (row < 0) continue;
         revealed[p]!.advance(row);
+        if (indicators !== null) indicators[p]!.moveTo(row);
         const c = ctx[p]!;
         const d = decide(p, s, readsBar ? c.at(row, equity, barAt(interleaved[p] ?? barsOf(this.market, p), row)) : c.at(row, equity, c.bar));
         if (trading && d.action !== 'hold') this.onDecision(p, s, d);
@@ -137,6 +140,25 @@ class EngineRun {
       intents,
       summary: summarize(this.cfg.initialCash, this.ledger, finalEquity, this.trades, counts),
     };
+  }
+
+  /**
+   * Lays out each pair's registered series for this run, from the dataset's series cache. A series
+   * starts at the pair's first candle of the run (its warm-up included), as a live scan started
+   * there would have computed it.
+   */
+  private bindIndicators(indicators: readonly PairIndicators[] | undefined): readonly PairIndicators[] | null {
+    if (!indicators?.some((i) => i.count > 0)) return null;
+    const cache = seriesCacheOf(this.market);
+    indicators.forEach((ind, p) => {
+      if (ind.count === 0) return;
+      const rows = this.market.rowOf[p]!;
+      let s = this.w.from;
+      while (s < rows.length && rows[s]! < 0) s++;
+      const firstRow = s < rows.length ? rows[s]! : this.market.compact[p]!.time.length;
+      ind.bindSeries(cache.matrix(p, firstRow, ind.indicators, this.market.compact[p]!));
+    });
+    return indicators;
   }
 
   /**

@@ -3,16 +3,17 @@
  * EMA(slow) while RSI is below the overbought filter and volume is above its recent mean by a ratio;
  * exit on the opposite cross. Every entry carries a stop-loss and a take-profit.
  */
-import type { Bar, BarContext, Params, StrategyModule } from '../../src/contract/strategy.ts';
+import type { Bar, BarContext, IndicatorRegistry, Params, Reading, StrategyModule } from '../../src/contract/strategy.ts';
 import type { Pair } from '../../src/contract/pairs.ts';
 import type { DecisionInput } from '../../src/contract/intent.ts';
-import { emaStream, rsiStream, volumeRatioStream, type Stream } from '../skills/index.ts';
 
+// Registered indicators: the runtime advances them before each onBar (and a backtest reuses their
+// series across runs), so onBar only reads `.value`.
 interface State {
-  fast: Stream<number, number>;
-  slow: Stream<number, number>;
-  rsi: Stream<number, number>;
-  volume: Stream<number, number>;
+  fast: Reading;
+  slow: Reading;
+  rsi: Reading;
+  volume: Reading;
   prevDiff: number;
 }
 
@@ -39,21 +40,21 @@ const strategy: StrategyModule<State> = {
     },
   },
 
-  init(_pair: Pair, p: Readonly<Params>): State {
+  init(_pair: Pair, p: Readonly<Params>, indicators: IndicatorRegistry): State {
     return {
-      fast: emaStream(Math.round(p.emaFast ?? 9)),
-      slow: emaStream(Math.round(p.emaSlow ?? 21)),
-      rsi: rsiStream(Math.round(p.rsiPeriod ?? 14)),
-      volume: volumeRatioStream(20),
+      fast: indicators.ema(Math.round(p.emaFast ?? 9)),
+      slow: indicators.ema(Math.round(p.emaSlow ?? 21)),
+      rsi: indicators.rsi(Math.round(p.rsiPeriod ?? 14)),
+      volume: indicators.volumeRatio(20),
       prevDiff: NaN,
     };
   },
 
   onBar(s: State, bar: Bar, ctx: BarContext) {
-    const fast = s.fast.next(bar.close);
-    const slow = s.slow.next(bar.close);
-    const rsi = s.rsi.next(bar.close);
-    const vol = s.volume.next(bar.volume);
+    const fast = s.fast.value;
+    const slow = s.slow.value;
+    const rsi = s.rsi.value;
+    const vol = s.volume.value;
     const diff = fast - slow;
     const crossedUp = s.prevDiff <= 0 && diff > 0;
     const crossedDown = s.prevDiff >= 0 && diff < 0;

@@ -12,15 +12,21 @@ const db = join(dir, 'brain.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const V001 = readFileSync(new URL('../../strategy/active/strategy.ts', import.meta.url), 'utf8');
+const RANDOM = V001.replace('const fast = s.fast.value;', 'const fast = s.fast.value * Math.random();');
 const V002 = V001.replace("version: 'v001'", "version: 'v002'").replace('rsiMax: { default: 70,', 'rsiMax: { default: 65,');
 
 async function brain(...args: string[]) {
-  const io = fakeIo({ 'candidate.ts': V002, 'random.ts': V001.replace('const fast = s.fast.next(bar.close);', 'const fast = s.fast.next(bar.close * Math.random());') });
+  const io = fakeIo({ 'candidate.ts': V002, 'random.ts': RANDOM });
   const code = await main(['strategy', ...args, '--db', db], io);
   return { code, out: io.out(), err: io.err(), cwd: io.cwd };
 }
 
 describe('brain strategy', () => {
+  it('the fixtures really differ from v001', () => {
+    expect(RANDOM).not.toBe(V001);
+    expect(V002).not.toBe(V001);
+  });
+
   it('seeds v001 of the strategy and both statistics modules on a fresh database and lists them', async () => {
     const r = await brain('list');
     expect(r.code).toBe(EXIT.ok);

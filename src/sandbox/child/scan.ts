@@ -1,13 +1,16 @@
 /**
- * Live-scan state inside the child: per pair the strategy's own state plus a growing history buffer,
- * so each closed candle costs one onBar call. History is compacted to `historyCap` bars when full.
+ * Live-scan state inside the child: per pair the strategy's own state, its registered indicators
+ * (advanced with each candle before onBar) and a growing history buffer, so each closed candle costs
+ * one onBar call. History is compacted to `historyCap` bars when full.
  */
+import { PairIndicators } from '../../backtest/indicators.ts';
 import type { BarContext, PositionView, StrategyModule } from '../../contract/strategy.ts';
 import type { BarsItem, PairSetup } from '../protocol.ts';
 
 interface Track {
   setup: PairSetup;
   state: unknown;
+  indicators: PairIndicators;
   cols: Float64Array[]; // t,o,h,l,c,v
   len: number;
 }
@@ -25,7 +28,9 @@ export class ScanState {
     for (const setup of pairs) {
       const params = Object.freeze({ ...setup.params });
       const frozen = Object.freeze({ ...setup, params, fees: Object.freeze({ ...setup.fees }), rules: Object.freeze({ ...setup.rules }) });
-      this.tracks.set(setup.pair, { setup: frozen, state: mod.init(setup.pair, params), cols: alloc(cap * 2), len: 0 });
+      const indicators = new PairIndicators(setup.pair);
+      const state = mod.init(setup.pair, params, indicators.registry);
+      this.tracks.set(setup.pair, { setup: frozen, state, indicators: indicators.close(), cols: alloc(cap * 2), len: 0 });
     }
   }
 
@@ -64,6 +69,7 @@ export class ScanState {
     const [t, o, h, l, c, v] = track.cols.map((col) => col.subarray(0, len)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
     const k = len - 1;
     const bar = Object.freeze({ time: t[k]!, open: o[k]!, high: h[k]!, low: l[k]!, close: c[k]!, volume: v[k]! });
+    track.indicators.feed(bar);
     const ctx: BarContext = Object.freeze({
       pair: track.setup.pair,
       index: k,
