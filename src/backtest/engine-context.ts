@@ -65,16 +65,27 @@ function compactAll(data: MarketData): PreparedMarket {
   return { compact, rowOf, interleaved: compact.map(() => null) };
 }
 
-// Registered-indicator series live as long as the dataset, like its compact form.
-const seriesCaches = new WeakMap<PreparedMarket, SeriesCache>();
+// Registered-indicator series: one byte-capped cache for the whole realm (the sandbox child's memory
+// is capped, and it may hold several datasets), scoped per prepared dataset.
+const seriesCache = new SeriesCache();
+const seriesScopes = new WeakMap<PreparedMarket, number>();
+let nextScope = 0;
 
-export function seriesCacheOf(market: PreparedMarket): SeriesCache {
-  let c = seriesCaches.get(market);
-  if (!c) {
-    c = new SeriesCache();
-    seriesCaches.set(market, c);
+/** The realm's series cache and the scope of `market`'s entries in it. */
+export function seriesCacheOf(market: PreparedMarket): { cache: SeriesCache; scope: number } {
+  let scope = seriesScopes.get(market);
+  if (scope === undefined) {
+    scope = nextScope++;
+    seriesScopes.set(market, scope);
   }
-  return c;
+  return { cache: seriesCache, scope };
+}
+
+/** Frees the cached series of a dataset that is being dropped. */
+export function forgetSeries(data: MarketData): void {
+  const market = prepared.get(data);
+  const scope = market && seriesScopes.get(market);
+  if (scope !== undefined) seriesCache.forget(scope);
 }
 
 /** Pair `p`'s interleaved rows, built on first use. */

@@ -149,14 +149,14 @@ class EngineRun {
    */
   private bindIndicators(indicators: readonly PairIndicators[] | undefined): readonly PairIndicators[] | null {
     if (!indicators?.some((i) => i.count > 0)) return null;
-    const cache = seriesCacheOf(this.market);
+    const { cache, scope } = seriesCacheOf(this.market);
     indicators.forEach((ind, p) => {
       if (ind.count === 0) return;
       const rows = this.market.rowOf[p]!;
       let s = this.w.from;
       while (s < rows.length && rows[s]! < 0) s++;
       const firstRow = s < rows.length ? rows[s]! : this.market.compact[p]!.time.length;
-      ind.bindSeries(cache.matrix(p, firstRow, ind.indicators, this.market.compact[p]!));
+      ind.bindSeries(cache.matrix(scope, p, firstRow, ind.indicators, this.market.compact[p]!));
     });
     return indicators;
   }

@@ -127,9 +127,9 @@ function registryFor(target: PairIndicators, pair: Pair): IndicatorRegistry {
 }
 
 /**
- * Registered-indicator series per dataset, kept between runs: the nightly evolver runs hundreds of
- * candidates over the same candles, and most share their indicator settings. A series depends only
- * on the pair's candles from `firstRow` on, so it is keyed by (pair, firstRow, key); the row-major
+ * Registered-indicator series, kept between runs: the nightly evolver runs hundreds of candidates
+ * over the same candles, and most share their indicator settings. A series depends only on the
+ * pair's candles from `firstRow` on, so it is keyed by (dataset scope, pair, firstRow, key); the row-major
  * matrix a run reads is kept too, keyed by its series. Least recently used entries go beyond the
  * byte cap (the child's memory is capped as well).
  */
@@ -149,9 +149,19 @@ export class SeriesCache {
     return this.#entries.size;
   }
 
-  /** Values of `ind` for rows [firstRow, n) of `candles`, index 0 = firstRow. */
-  series(p: number, firstRow: number, ind: RegisteredIndicator, candles: CandleColumns): Float64Array {
-    return this.#get(`${p}|${firstRow}|${ind.key}`, () => computeSeries(ind, candles, firstRow));
+  /** Values of `ind` for rows [firstRow, n) of `candles` (pair `p` of the dataset `scope`), index 0 = firstRow. */
+  series(scope: number, p: number, firstRow: number, ind: RegisteredIndicator, candles: CandleColumns): Float64Array {
+    return this.#get(`${scope}|${p}|${firstRow}|${ind.key}`, () => computeSeries(ind, candles, firstRow));
+  }
+
+  /** Drops every entry of the dataset `scope`. */
+  forget(scope: number): void {
+    const prefix = `${scope}|`;
+    for (const [id, v] of this.#entries) {
+      if (!id.startsWith(prefix)) continue;
+      this.#entries.delete(id);
+      this.#bytes -= v.byteLength;
+    }
   }
 
   /**
@@ -159,13 +169,13 @@ export class SeriesCache {
    * are NaN and never read). A handful of separate columns per pair, × 9 pairs, are more memory
    * streams per step than the prefetcher follows: reading them cost ~20 ms more per year run.
    */
-  matrix(p: number, firstRow: number, inds: readonly RegisteredIndicator[], candles: CandleColumns): Float64Array {
-    return this.#get(`${p}|${firstRow}|[${inds.map((i) => i.key).join('][')}]`, () => {
+  matrix(scope: number, p: number, firstRow: number, inds: readonly RegisteredIndicator[], candles: CandleColumns): Float64Array {
+    return this.#get(`${scope}|${p}|${firstRow}|[${inds.map((i) => i.key).join('][')}]`, () => {
       const k = inds.length;
       const out = new Float64Array(candles.time.length * k);
       if (firstRow > 0) out.fill(Number.NaN, 0, firstRow * k);
       inds.forEach((ind, slot) => {
-        const s = this.series(p, firstRow, ind, candles);
+        const s = this.series(scope, p, firstRow, ind, candles);
         for (let r = 0; r < s.length; r++) out[(r + firstRow) * k + slot] = s[r]!;
       });
       return out;
@@ -193,13 +203,23 @@ export class SeriesCache {
   }
 }
 
-/** 150 one-year 5m series, or 40 four-indicator matrices: well below the child's 1 GiB data limit. */
-export const SERIES_CACHE_BYTES = 128 * 1024 * 1024;
+/**
+ * ~115 one-year 5m series, or v001's four series and matrix for 9 pairs 1.5 times over. The child's
+ * RLIMIT_DATA (1 GiB, of which Deno itself reserves ~768 MiB) also holds the datasets and the
+ * engine's per-dataset buffers (~130 MB per 9-pair year), so this stays modest.
+ */
+export const SERIES_CACHE_BYTES = 96 * 1024 * 1024;
 
-/** The updater run over the candles, exactly as the live scan runs it (a reused row object). */
+/** The indicator run over the candles as the live scan runs it: its updater on each row, or its stream on its input column. */
 function computeSeries(ind: RegisteredIndicator, c: CandleColumns, firstRow: number): Float64Array {
   const n = c.time.length;
   const out = new Float64Array(Math.max(0, n - firstRow));
+  if (ind.input) {
+    const stream = ind.input.stream();
+    const col = c[ind.input.source];
+    for (let r = firstRow; r < n; r++) out[r - firstRow] = stream.next(col[r]!);
+    return out;
+  }
   const next = ind.start();
   const row: { -readonly [K in keyof Bar]: number } = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   for (let r = firstRow; r < n; r++) {

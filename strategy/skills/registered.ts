@@ -31,6 +31,12 @@ export interface RegisteredIndicator {
   readonly key: string;
   /** A fresh updater: feed every closed candle in order; returns this candle's value (NaN while warming up). */
   start(): (bar: CandleRow) => number;
+  /**
+   * One-input indicators only: the candle field and a fresh stream over it. A backtest feeds the
+   * column straight into the stream (the same numbers into the same `next`, so the same values as
+   * `start()`), about twice as fast as building a row per candle.
+   */
+  readonly input?: { readonly source: PriceSource; stream(): Stream<number, number> };
 }
 
 const PICK: Readonly<Record<PriceSource, (bar: CandleRow) => number>> = {
@@ -54,11 +60,13 @@ function registered(key: string, make: () => (bar: CandleRow) => number): Regist
 
 /** A one-input stream over a bar field. */
 function onSource(name: string, args: readonly number[], source: unknown, stream: () => Stream<number, number>): RegisteredIndicator {
-  const pick = PICK[sourceOf(name, source)];
-  return registered(`${name}(${args.join(',')}):${String(source)}`, () => {
+  const field = sourceOf(name, source);
+  const pick = PICK[field];
+  const ind = registered(`${name}(${args.join(',')}):${field}`, () => {
     const s = stream();
     return (bar) => s.next(pick(bar));
   });
+  return { ...ind, input: { source: field, stream } };
 }
 
 /** A stream over whole candles. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar, BarContext, IndicatorRegistry, Pair, Params, Reading, StrategyModule } from '../../src/contract/index.ts';
 import { engineConfig, runEngine, type MarketData } from '../../src/backtest/engine.ts';
-import { prepareMarket, seriesCacheOf } from '../../src/backtest/engine-context.ts';
+import { forgetSeries, prepareMarket, seriesCacheOf } from '../../src/backtest/engine-context.ts';
 import { PairIndicators, SeriesCache } from '../../src/backtest/indicators.ts';
 import { moduleDecider } from '../../src/backtest/strategy-decider.ts';
 import { ScanState } from '../../src/sandbox/child/scan.ts';
@@ -139,15 +139,22 @@ describe('registered indicators', () => {
 
   it('a backtest keeps the series of its dataset: a rerun computes nothing, a new period computes one series', () => {
     const d = loadShared(['BTC/USD', 'ETH/USD']);
-    const cache = seriesCacheOf(prepareMarket(d));
+    const { cache, scope } = seriesCacheOf(prepareMarket(d));
     const run = (params: Params) => runEngine({ ...engineConfig(d.pairs), params }, d, moduleDecider(v001, d.pairs, params));
+    const before = cache.misses;
     const first = run({});
     const computed = cache.misses;
-    expect(computed).toBe(2 * (4 + 1)); // per pair: 4 series and their matrix
+    expect(computed - before).toBe(2 * (4 + 1)); // per pair: 4 series and their matrix
     expect(run({})).toEqual(first);
     expect(cache.misses).toBe(computed);
     run({ emaFast: 7 });
     expect(cache.misses).toBe(computed + 2 * 2); // per pair: the EMA(7) series and a new matrix
+    const held = cache.bytes;
+    forgetSeries(d);
+    expect(cache.bytes).toBeLessThan(held);
+    expect(seriesCacheOf(prepareMarket(d)).scope).toBe(scope);
+    run({});
+    expect(cache.misses).toBe(computed + 2 * 2 + 2 * 5);
   });
 
   it('drops the least recently used series beyond its byte cap, and results do not change', () => {
@@ -160,14 +167,14 @@ describe('registered indicators', () => {
     const [i9, i21] = pi.indicators;
     const oneSeries = candles.time.length * 8;
     const cache = new SeriesCache(oneSeries * 2);
-    const a = cache.series(0, 0, i9!, candles);
-    cache.series(0, 0, i21!, candles);
+    const a = cache.series(0, 0, 0, i9!, candles);
+    cache.series(0, 0, 0, i21!, candles);
     expect(cache.size).toBe(2);
-    cache.series(0, 100, i21!, candles); // a third series: EMA(9) from row 0 is the least recently used
+    cache.series(0, 0, 100, i21!, candles); // a third series: EMA(9) from row 0 is the least recently used
     expect(cache.size).toBe(2);
     expect(cache.bytes).toBeLessThanOrEqual(cache.maxBytes);
     const misses = cache.misses;
-    expect(cache.series(0, 0, i9!, candles)).toEqual(a);
+    expect(cache.series(0, 0, 0, i9!, candles)).toEqual(a);
     expect(cache.misses).toBe(misses + 1);
   });
 });

@@ -5,6 +5,7 @@
 import type { CandleColumns } from '../../contract/candle.ts';
 import type { Pair } from '../../contract/pairs.ts';
 import type { Params, StrategyModule } from '../../contract/strategy.ts';
+import { forgetSeries } from '../../backtest/engine-context.ts';
 import { runBacktest, type MarketDataLike } from './backtest-driver.ts';
 
 export class DatasetStore {
@@ -26,6 +27,8 @@ export class DatasetStore {
   }
 
   drop(id: string): void {
+    const data = this.sets.get(id);
+    if (data) forgetSeries(data);
     this.sets.delete(id);
   }
 
