@@ -1,15 +1,19 @@
-/** Growable typed columns for the intents log: amortised O(1) append, one copy at the end. */
+/**
+ * Growable typed columns for the intents log: amortised O(1) append, one copy at the end. It is
+ * itself a readable log (the host replays a streamed claim from one while it is still growing); the
+ * columns are replaced when they grow, so read them through the builder, not from a kept reference.
+ */
 import type { IntentsLog } from './engine-types.ts';
 
 export class IntentsLogBuilder {
   private n = 0;
-  private step = new Int32Array(256);
-  private pairIndex = new Int32Array(256);
-  private action = new Uint8Array(256);
-  private sizeFraction = new Float64Array(256);
-  private stopLoss = new Float64Array(256);
-  private takeProfit = new Float64Array(256);
-  private outcome = new Uint8Array(256);
+  step = new Int32Array(256);
+  pairIndex = new Int32Array(256);
+  action = new Uint8Array(256);
+  sizeFraction = new Float64Array(256);
+  stopLoss = new Float64Array(256);
+  takeProfit = new Float64Array(256);
+  outcome = new Uint8Array(256);
 
   /** Appends one intent and returns its row (the outcome is set once the risk gate has spoken). */
   push(step: number, pairIndex: number, action: number, sizeFraction: number, stopLoss: number, takeProfit: number): number {
@@ -22,6 +26,12 @@ export class IntentsLogBuilder {
     this.stopLoss[i] = stopLoss;
     this.takeProfit[i] = takeProfit;
     return i;
+  }
+
+  /** Appends row `i` of another log, outcome included. */
+  appendRow(log: IntentsLog, i: number): void {
+    const row = this.push(log.step[i]!, log.pairIndex[i]!, log.action[i]!, log.sizeFraction[i]!, log.stopLoss[i]!, log.takeProfit[i]!);
+    this.outcome[row] = log.outcome[i]!;
   }
 
   setOutcome(row: number, outcome: number): void {
@@ -44,17 +54,25 @@ export class IntentsLogBuilder {
     this.outcome = bigger(this.outcome, Uint8Array);
   }
 
+  get length(): number {
+    return this.n;
+  }
+
   build(): IntentsLog {
-    const n = this.n;
+    return this.slice(0, this.n);
+  }
+
+  /** Rows [from, to) as a log of their own. */
+  slice(from: number, to: number): IntentsLog {
     return {
-      length: n,
-      step: this.step.slice(0, n),
-      pairIndex: this.pairIndex.slice(0, n),
-      action: this.action.slice(0, n),
-      sizeFraction: this.sizeFraction.slice(0, n),
-      stopLoss: this.stopLoss.slice(0, n),
-      takeProfit: this.takeProfit.slice(0, n),
-      outcome: this.outcome.slice(0, n),
+      length: to - from,
+      step: this.step.slice(from, to),
+      pairIndex: this.pairIndex.slice(from, to),
+      action: this.action.slice(from, to),
+      sizeFraction: this.sizeFraction.slice(from, to),
+      stopLoss: this.stopLoss.slice(from, to),
+      takeProfit: this.takeProfit.slice(from, to),
+      outcome: this.outcome.slice(from, to),
     };
   }
 }

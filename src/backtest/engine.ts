@@ -30,20 +30,78 @@ import { IntentsLogBuilder } from './engine-log.ts';
 import { EnginePending, summarize, validateRun, windowOf, type RunWindow } from './engine-support.ts';
 import {
   EngineError, INTENT_ACTION_CODES, type BacktestTrade, type DecideFn, type EngineConfig, type EngineFill, type EngineResult,
-  type FillReason, type MarketData,
+  type FillReason, type IntentsLog, type MarketData,
 } from './engine-types.ts';
 
 export * from './engine-types.ts';
 
-export function runEngine(config: EngineConfig, data: MarketData, decide: DecideFn): EngineResult {
+/** Intents reported while a run goes: the sandbox child streams its claim so the host replays alongside. */
+export interface EngineProgress {
+  /** Steps between reports (the last report comes after the last step). */
+  readonly every: number;
+  /** `rows`: the intents at steps < throughStep not reported before; all of them are final. */
+  report(throughStep: number, rows: IntentsLog): void;
+}
+
+export function runEngine(config: EngineConfig, data: MarketData, decide: DecideFn, progress?: EngineProgress): EngineResult {
+  const run = startEngine(config, data, decide);
+  try {
+    if (!progress) run.advance(run.end);
+    let reported = 0;
+    while (run.next < run.end) {
+      run.advance(run.next + progress!.every);
+      progress!.report(run.next, run.intentsFrom(reported));
+      reported = run.intentCount;
+    }
+    return run.finish();
+  } finally {
+    run.release();
+  }
+}
+
+/**
+ * A run its caller drives: advance() through the steps (in as many calls as it likes), then
+ * finish(); release() in every case, finished or abandoned (it returns pooled buffers). The host
+ * replays a streamed claim this way, chunk by chunk, while the child is still computing the rest.
+ */
+export interface EngineStepper {
+  /** One past the last step. */
+  readonly end: number;
+  /** The next step to run; every intent at an earlier step is final. */
+  readonly next: number;
+  readonly intentCount: number;
+  /** Runs the steps [next, min(until, end)). */
+  advance(until: number): void;
+  /** Intents log rows [from, intentCount). */
+  intentsFrom(from: number): IntentsLog;
+  /** Closes what is open at the end and returns the result; call once `next === end`. */
+  finish(): EngineResult;
+  release(): void;
+}
+
+export function startEngine(config: EngineConfig, data: MarketData, decide: DecideFn): EngineStepper {
   validateRun(config, data);
   const market = prepareMarket(data);
   const revealed = takeRevealed(market);
-  try {
-    return new EngineRun(config, data, market, revealed, windowOf(config, data)).run(decide);
-  } finally {
-    giveBackRevealed(market, revealed);
-  }
+  let released = false;
+  const run = new EngineRun(config, data, market, revealed, windowOf(config, data), decide);
+  return {
+    end: run.end,
+    get next() {
+      return run.next;
+    },
+    get intentCount() {
+      return run.intentCount;
+    },
+    advance: (until) => run.advance(until),
+    intentsFrom: (from) => run.intentsFrom(from),
+    finish: () => run.finish(),
+    release() {
+      if (released) return;
+      released = true;
+      giveBackRevealed(market, revealed);
+    },
+  };
 }
 
 const NONE = 0;
@@ -71,6 +129,12 @@ class EngineRun {
   private readonly markOf = (pair: Pair): number => this.lastClose[this.index.get(pair)!]!;
   private rejected = 0;
   private unfilled = 0;
+  /** Each bar is 7 allocations and its rows a ~5 MB copy per pair: skipped for a decider that never reads it. */
+  private readonly readsBar: boolean;
+  private readonly indicators: readonly PairIndicators[] | null;
+  next: number;
+  /** For a decider without `nextStep`: it may act from the first step on. */
+  private readonly due: number;
 
   constructor(
     private readonly cfg: EngineConfig,
@@ -78,6 +142,7 @@ class EngineRun {
     private readonly market: PreparedMarket,
     private readonly revealed: readonly RevealedColumns[],
     private readonly w: RunWindow,
+    private readonly decide: DecideFn,
   ) {
     const n = (this.n = data.pairs.length);
     this.ledger = createLedger(cfg.initialCash);
@@ -92,19 +157,35 @@ class EngineRun {
     // Inv. 2 by construction: `revealed` is the only candle data `decide` can reach; fills read the full data.
     this.ctx = data.pairs.map((pair, p) => new EngineBarContext(pair, revealed[p]!, cfg.params, cfg.fees[p]!, cfg.rules[p]!));
     data.pairs.forEach((pair, p) => this.index.set(pair, p));
+    this.readsBar = decide.readsBar !== false;
+    this.indicators = this.bindIndicators(decide.indicators);
+    this.next = w.from;
+    this.due = w.from;
   }
 
-  run(decide: DecideFn): EngineResult {
-    const { start, end } = this.w;
-    const { n, ledger, qty, lastClose, ctx, revealed, equity: curve } = this;
+  get end(): number {
+    return this.w.end;
+  }
+
+  get intentCount(): number {
+    return this.log.length;
+  }
+
+  intentsFrom(from: number): IntentsLog {
+    return this.log.slice(from, this.log.length);
+  }
+
+  advance(until: number): void {
+    const { start } = this.w;
+    const end = Math.min(until, this.w.end);
+    const { n, ledger, qty, lastClose, ctx, revealed, equity: curve, decide, readsBar, indicators } = this;
     const { rowOf, interleaved } = this.market;
-    // Each bar is 7 allocations and its rows a ~5 MB copy per pair: skipped for a decider that never reads it.
-    const readsBar = decide.readsBar !== false;
     const time = this.data.time;
     const nextStep = decide.nextStep;
-    const indicators = this.bindIndicators(decide.indicators);
-    let due = nextStep ? nextStep(this.w.from) : this.w.from;
-    for (let s = this.w.from; s < end; s++) {
+    let s = this.next;
+    // Asked again on each call: a streamed claim's log has grown since the last one.
+    let due = nextStep ? nextStep(s) : this.due;
+    for (; s < end; s++) {
       const trading = s >= start;
       if (s < due && !this.busy()) {
         s = this.idle(s, Math.min(due, end)) - 1;
@@ -128,6 +209,12 @@ class EngineRun {
       }
       if (nextStep) due = nextStep(s + 1);
     }
+    this.next = Math.max(s, this.next);
+  }
+
+  finish(): EngineResult {
+    const { start, end } = this.w;
+    if (this.next < end) throw new EngineError('invalid_config', `finish() at step ${this.next} of ${end}: advance to the end first`);
     this.closeAtEnd();
     const finalEquity = markEquity(this.ledger.cash, this.qty, this.lastClose);
     if (this.equity.length > 0) this.equity[this.equity.length - 1] = finalEquity;

@@ -5,8 +5,12 @@
  * one that counts, and a candidate whose own claim disagrees with it is rejected.
  */
 import type { DecisionInput } from '../contract/index.ts';
-import { runEngine } from './engine.ts';
-import { INTENT_ACTIONS_BY_CODE, type DecideFn, type EngineConfig, type EngineResult, type EngineSummary, type MarketData } from './engine-types.ts';
+import { startEngine, type EngineStepper } from './engine.ts';
+import { IntentsLogBuilder } from './engine-log.ts';
+import { windowOf } from './engine-support.ts';
+import {
+  INTENT_ACTIONS_BY_CODE, type DecideFn, type EngineConfig, type EngineResult, type EngineSummary, type IntentsLog, type MarketData,
+} from './engine-types.ts';
 
 /** An intents log as it may arrive over JSON: plain arrays, null where the engine had NaN. */
 export interface IntentsLogLike {
@@ -109,10 +113,17 @@ export function compareRuns(a: ComparableRun, b: ComparableRun): RunComparison {
   return { equal: out.length === 0, mismatches: out.slice(0, MAX_MISMATCHES) };
 }
 
-/** Where the strategy's decisions are made; returns that engine run's intents log and summary (a claim). */
+/** Called with each chunk of a claim as the runner makes it: the intents at steps < throughStep not sent before. */
+export type ClaimChunkFn = (throughStep: number, rows: IntentsLog) => void;
+
+/**
+ * Where the strategy's decisions are made; returns that engine run's intents log and summary (a
+ * claim). A runner may stream the log as it goes through `onChunk` (the sandbox child does), so the
+ * host replays it alongside on the other core; a runner that does not returns the whole log at the end.
+ */
 export interface StrategyRunner {
   readonly versionId: string;
-  decide(data: MarketData, config: EngineConfig): Promise<ComparableRun>;
+  decide(data: MarketData, config: EngineConfig, onChunk?: ClaimChunkFn): Promise<ComparableRun>;
 }
 
 export class BacktestRunError extends Error {
@@ -127,19 +138,92 @@ export class BacktestRunError extends Error {
 }
 
 /**
- * One run that counts: the runner's claimed run, replayed through the host engine and compared.
- * Every backtest and every validation-gate run goes through here.
+ * The host engine replaying a claim as it arrives: each chunk's steps run as soon as the chunk is
+ * in, so at the end only the last chunk is left to replay. Chunks must come in step order, each
+ * covering [previous throughStep, its throughStep).
+ */
+export class StreamedReplay {
+  /** The claimed log as received: the one the replay answers from and the comparison reads. */
+  readonly claimed = new IntentsLogBuilder();
+  private readonly run: EngineStepper;
+  private through = 0;
+
+  constructor(
+    private readonly versionId: string,
+    config: EngineConfig,
+    data: MarketData,
+  ) {
+    this.run = startEngine(config, data, replayDecider(this.claimed));
+  }
+
+  feed(throughStep: number, rows: IntentsLog): void {
+    if (!(Number.isInteger(throughStep) && throughStep >= this.through && throughStep <= this.run.end)) {
+      throw this.refused(`a chunk reaches step ${throughStep} after step ${this.through} (run end ${this.run.end})`);
+    }
+    for (let i = 0; i < rows.length; i++) {
+      const step = rows.step[i]!;
+      const n = this.claimed.length;
+      const after = n === 0 || step > this.claimed.step[n - 1]! || (step === this.claimed.step[n - 1]! && rows.pairIndex[i]! > this.claimed.pairIndex[n - 1]!);
+      if (step < this.through || step >= throughStep || !after) {
+        throw this.refused(`intent ${n} (step ${step}, pair ${rows.pairIndex[i]}) is out of order or outside its chunk [${this.through}, ${throughStep})`);
+      }
+      this.claimed.appendRow(rows, i);
+    }
+    this.through = throughStep;
+    this.run.advance(throughStep);
+  }
+
+  /** The replayed run after the last chunk, checked against the claim's summary. */
+  finish(summary: ComparableRun['summary']): EngineResult {
+    this.run.advance(this.run.end);
+    const result = this.run.finish();
+    const check = compareRuns({ intents: this.claimed, summary }, result);
+    if (!check.equal) {
+      const first = check.mismatches[0]!;
+      throw this.refused(`the host replay disagrees with the strategy run on ${first.field}${first.index === null ? '' : `[${first.index}]`} (${first.a} vs ${first.b})`);
+    }
+    return result;
+  }
+
+  release(): void {
+    this.run.release();
+  }
+
+  private refused(why: string): BacktestRunError {
+    return new BacktestRunError('replay_mismatch', `version ${this.versionId}: ${why}; the candidate is rejected`);
+  }
+}
+
+/**
+ * One run that counts: the runner's claim, replayed through the host engine (alongside, when the
+ * runner streams it) and compared. Every backtest and every validation-gate run goes through here.
  */
 export async function replayedRun(runner: StrategyRunner, data: MarketData, config: EngineConfig): Promise<EngineResult> {
-  const claimed = await runner.decide(data, config);
-  const result = runEngine(config, data, replayDecider(claimed.intents));
-  const check = compareRuns(claimed, result);
-  if (!check.equal) {
-    const first = check.mismatches[0]!;
-    throw new BacktestRunError(
-      'replay_mismatch',
-      `version ${runner.versionId}: the host replay disagrees with the strategy run on ${first.field}${first.index === null ? '' : `[${first.index}]`} (${first.a} vs ${first.b}); the candidate is rejected`,
-    );
+  const replay = new StreamedReplay(runner.versionId, config, data);
+  try {
+    let streamed = false;
+    const claim = await runner.decide(data, config, (through, rows) => {
+      streamed = true;
+      replay.feed(through, rows);
+    });
+    if (!streamed) replay.feed(windowOf(config, data).end, toLog(claim.intents));
+    return replay.finish(claim.summary);
+  } finally {
+    replay.release();
   }
-  return result;
+}
+
+/** A log in typed columns (NaN for an absent SL/TP), from one that may hold plain arrays and nulls. */
+function toLog(l: IntentsLogLike): IntentsLog {
+  const f = (a: ArrayLike<number | null>): Float64Array => Float64Array.from(a, (v) => v ?? Number.NaN);
+  return {
+    length: l.length,
+    step: Int32Array.from(l.step),
+    pairIndex: Int32Array.from(l.pairIndex),
+    action: Uint8Array.from(l.action),
+    sizeFraction: f(l.sizeFraction),
+    stopLoss: f(l.stopLoss),
+    takeProfit: f(l.takeProfit),
+    outcome: Uint8Array.from(l.outcome ?? new Uint8Array(l.length)),
+  };
 }

@@ -1,31 +1,27 @@
 /**
  * Backtest mode through the sandbox: the dataset is sent once and stays in the child (warm path), each
- * `backtest` call runs the whole loop inside the child and returns its intents log: a CLAIM. The host
- * replays it with src/backtest/replay.ts (replayedRun, the project's one replay); that result counts
- * and a mismatch rejects the candidate.
+ * `backtest` call runs the whole loop inside the child and streams its intents log: a CLAIM. The host
+ * replays it with src/backtest/replay.ts (replayedRun, the project's one replay) chunk by chunk as it
+ * arrives; that result counts and a mismatch rejects the candidate.
  */
 import { z } from 'zod';
+import { IntentsLogBuilder } from '../backtest/engine-log.ts';
 import type { EngineConfig, EngineSummary, IntentsLog, MarketData } from '../backtest/engine.ts';
-import type { StrategyRunner } from '../backtest/replay.ts';
+import type { ClaimChunkFn, StrategyRunner } from '../backtest/replay.ts';
 import type { Params } from '../contract/strategy.ts';
 import { SandboxError } from './errors.ts';
 import type { StrategyHost } from './host/strategy-host.ts';
+import { INTENT_COLUMNS } from './protocol.ts';
 
-const num = z.number().finite();
-const nullableNum = num.nullable();
 const ReplySchema = z.object({
   kind: z.literal('backtest'),
-  intents: z.strictObject({
-    length: z.number().int().min(0),
-    step: z.array(z.number().int().min(0)),
-    pairIndex: z.array(z.number().int().min(0)),
-    action: z.array(z.number().int().min(1).max(3)),
-    sizeFraction: z.array(num.min(0).max(1)),
-    stopLoss: z.array(nullableNum),
-    takeProfit: z.array(nullableNum),
-    outcome: z.array(z.number().int().min(0).max(255)),
-  }),
+  length: z.number().int().min(0),
   summary: z.record(z.string(), z.unknown()),
+});
+const ProgressSchema = z.strictObject({
+  kind: z.literal('progress'),
+  throughStep: z.number().int().min(0),
+  rows: z.number().int().min(0),
 });
 
 export interface ChildBacktest {
@@ -44,27 +40,85 @@ export async function loadDataset(host: StrategyHost, id: string, data: MarketDa
   await host.call({ kind: 'loadDataset', id, pairs: data.pairs, nSteps: n }, payload, 'backtest');
 }
 
-export async function backtestInChild(host: StrategyHost, req: { datasetId: string; params: Params; engineConfig: EngineConfig }): Promise<ChildBacktest> {
-  const reply = ReplySchema.safeParse(await host.call({ kind: 'backtest', datasetId: req.datasetId, params: req.params, engineConfig: req.engineConfig }, undefined, 'backtest'));
+type Check = (v: number) => boolean;
+const isInt = (min: number, max: number): Check => (v) => Number.isInteger(v) && v >= min && v <= max;
+const isPriceOrNone: Check = (v) => Number.isNaN(v) || (Number.isFinite(v) && v > 0);
+/** What each column of a streamed intents chunk may hold (INTENT_COLUMNS order). */
+const COLUMN_CHECKS: Readonly<Record<(typeof INTENT_COLUMNS)[number], readonly [Check, string]>> = {
+  step: [isInt(0, 2 ** 31 - 1), 'a step index'],
+  pairIndex: [isInt(0, 2 ** 31 - 1), 'a pair index'],
+  action: [isInt(1, 3), 'an action code 1..3'],
+  sizeFraction: [(v) => Number.isFinite(v) && v >= 0 && v <= 1, 'a fraction in [0, 1]'],
+  stopLoss: [isPriceOrNone, 'a positive price or NaN'],
+  takeProfit: [isPriceOrNone, 'a positive price or NaN'],
+  outcome: [isInt(0, 255), 'an outcome code 0..255'],
+};
+
+/** A progress frame's intents, checked value by value (the child is untrusted). */
+function decodeChunk(header: Record<string, unknown>, payload: Float64Array): { throughStep: number; rows: IntentsLog } {
+  const h = ProgressSchema.safeParse(header);
+  if (!h.success) throw new SandboxError('guest_error', `backtest progress frame is malformed: ${z.prettifyError(h.error).slice(0, 300)}`, false);
+  const m = h.data.rows;
+  if (payload.length !== m * INTENT_COLUMNS.length) {
+    throw new SandboxError('guest_error', `backtest progress frame has ${payload.length} values for ${m} intents; expected ${m * INTENT_COLUMNS.length}`, false);
+  }
+  INTENT_COLUMNS.forEach((k, c) => {
+    const [ok, what] = COLUMN_CHECKS[k];
+    for (let i = c * m; i < (c + 1) * m; i++) {
+      if (!ok(payload[i]!)) throw new SandboxError('guest_error', `backtest progress frame: intents.${k}[${i - c * m}] = ${payload[i]} is not ${what}`, false);
+    }
+  });
+  const col = (c: number) => payload.subarray(c * m, (c + 1) * m);
+  const rows: IntentsLog = {
+    length: m,
+    step: Int32Array.from(col(0)),
+    pairIndex: Int32Array.from(col(1)),
+    action: Uint8Array.from(col(2)),
+    sizeFraction: col(3),
+    stopLoss: col(4),
+    takeProfit: col(5),
+    outcome: Uint8Array.from(col(6)),
+  };
+  return { throughStep: h.data.throughStep, rows };
+}
+
+/**
+ * One backtest in the child. Its intents arrive in chunks while it runs; `onChunk` gets each one
+ * (the host replay runs alongside), and the whole claim is returned at the end. An error thrown by
+ * `onChunk` stops the child and is the error this call throws.
+ */
+export async function backtestInChild(
+  host: StrategyHost,
+  req: { datasetId: string; params: Params; engineConfig: EngineConfig },
+  onChunk?: ClaimChunkFn,
+): Promise<ChildBacktest> {
+  const claim = new IntentsLogBuilder();
+  let refusal: unknown = null;
+  const onProgress = (header: Record<string, unknown>, payload: Float64Array): void => {
+    try {
+      const { throughStep, rows } = decodeChunk(header, payload);
+      for (let i = 0; i < rows.length; i++) claim.appendRow(rows, i);
+      onChunk?.(throughStep, rows);
+    } catch (err) {
+      refusal = err;
+      throw err;
+    }
+  };
+  let raw: Record<string, unknown>;
+  try {
+    raw = await host.call({ kind: 'backtest', datasetId: req.datasetId, params: req.params, engineConfig: req.engineConfig }, undefined, 'backtest', onProgress);
+  } catch (err) {
+    throw refusal ?? err;
+  }
+  const reply = ReplySchema.safeParse(raw);
   if (!reply.success) {
     host.reportInvalidOutput(`backtest reply: ${z.prettifyError(reply.error).slice(0, 300)}`);
     throw new SandboxError('guest_error', `backtest reply is malformed: ${z.prettifyError(reply.error).slice(0, 300)}`, false);
   }
-  const i = reply.data.intents;
-  const lens = [i.step, i.pairIndex, i.action, i.sizeFraction, i.stopLoss, i.takeProfit, i.outcome].map((a) => a.length);
-  if (lens.some((l) => l !== i.length)) throw new SandboxError('guest_error', `intents log columns have lengths ${lens.join(',')}, expected ${i.length}`, false);
-  const f = (a: Array<number | null>): Float64Array => Float64Array.from(a, (v) => v ?? NaN);
-  const intents: IntentsLog = {
-    length: i.length,
-    step: Int32Array.from(i.step),
-    pairIndex: Int32Array.from(i.pairIndex),
-    action: Uint8Array.from(i.action),
-    sizeFraction: f(i.sizeFraction),
-    stopLoss: f(i.stopLoss),
-    takeProfit: f(i.takeProfit),
-    outcome: Uint8Array.from(i.outcome),
-  };
-  return { intents, summary: reply.data.summary as unknown as EngineSummary };
+  if (reply.data.length !== claim.length) {
+    throw new SandboxError('guest_error', `backtest reply claims ${reply.data.length} intents but its progress frames carried ${claim.length}`, false);
+  }
+  return { intents: claim.build(), summary: reply.data.summary as unknown as EngineSummary };
 }
 
 /** Datasets a runner keeps in its child: the backtest's data plus one transient (a look-ahead cut). */
@@ -104,6 +158,6 @@ export function sandboxRunner(host: StrategyHost): StrategyRunner {
   };
   return {
     versionId: host.versionId,
-    decide: async (data, config) => backtestInChild(host, { datasetId: await datasetFor(data), params: config.params, engineConfig: config }),
+    decide: async (data, config, onChunk) => backtestInChild(host, { datasetId: await datasetFor(data), params: config.params, engineConfig: config }, onChunk),
   };
 }

@@ -1,6 +1,7 @@
 /**
- * Messages between the host and the Deno child. Host→child: a JSON header plus an optional Float64Array
- * payload (candle columns, never candle objects). Child→host: JSON only, parsed by the host with zod.
+ * Messages between the host and the Deno child. Both ways: a JSON header plus an optional Float64Array
+ * payload (candle columns host→child, never candle objects; intents columns child→host while a
+ * backtest streams its claim). The host parses every child header with zod and checks every payload value.
  * Pure types: imported by both sides (the child bundle must not pull in node:*).
  */
 import type { FeeRates, PairRules } from '../contract/candle.ts';
@@ -37,3 +38,14 @@ export type HostRequest =
 export const CANDLE_COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 /** Dataset payload: the shared time grid, then per pair these five columns. */
 export const DATASET_COLUMNS = ['open', 'high', 'low', 'close', 'volume'] as const;
+
+/**
+ * A `progress` frame, zero or more per `backtest` request before its reply: the intents at steps <
+ * throughStep not sent before, as a payload of these columns (each `rows` long, NaN = no SL/TP).
+ */
+export interface BacktestProgress {
+  readonly kind: 'progress';
+  readonly throughStep: number;
+  readonly rows: number;
+}
+export const INTENT_COLUMNS = ['step', 'pairIndex', 'action', 'sizeFraction', 'stopLoss', 'takeProfit', 'outcome'] as const;

@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RiskLimitsSchema, type DecisionInput } from '../../src/contract/index.ts';
 import { engineConfig, EngineError, runEngine, type DecideFn } from '../../src/backtest/engine.ts';
-import { compareRuns, replayDecider } from '../../src/backtest/replay.ts';
+import { BacktestRunError, compareRuns, replayDecider, StreamedReplay } from '../../src/backtest/replay.ts';
+import type { IntentsLog } from '../../src/backtest/engine.ts';
 import { REJECT_REASONS } from '../../src/trading/index.ts';
 import { emaCross, grid, loadShared, scripted, T0, FIVE_MIN, type Ohlc } from './engine-fixtures.ts';
 
@@ -137,6 +138,40 @@ describe('replay', () => {
     expect(b.summary).toEqual(a.summary);
   });
 
+  it('a claim fed in chunks as it arrives replays exactly as a one-shot replay', () => {
+    const data = loadShared(['BTC/USD', 'ETH/USD']);
+    const config = engineConfig(data.pairs);
+    const a = runEngine(config, data, emaCross({ fast: 12, slow: 48 }, 2));
+    const cuts = [0, 1000, 1001, 7000, 12_345, data.time.length];
+    const replay = new StreamedReplay('v', config, data);
+    try {
+      for (let k = 1; k < cuts.length; k++) replay.feed(cuts[k]!, rowsBetween(a.intents, cuts[k - 1]!, cuts[k]!));
+      const r = replay.finish(a.summary);
+      expect(r.trades).toEqual(a.trades);
+      expect(Array.from(r.equity.value)).toEqual(Array.from(a.equity.value));
+    } finally {
+      replay.release();
+    }
+  });
+
+  it('refuses chunks out of step order, outside their range or past the end, naming what is wrong', () => {
+    const data = grid({ 'ETH/USD': bars });
+    const a = runEngine(engineConfig(['ETH/USD']), data, decide);
+    const attempt = (f: (r: StreamedReplay) => void) => {
+      const r = new StreamedReplay('sha256:x', engineConfig(['ETH/USD']), data);
+      try {
+        f(r);
+      } finally {
+        r.release();
+      }
+    };
+    expect(() => attempt((r) => r.feed(10, rowsBetween(a.intents, 10, 20)))).toThrow(/intent 0 \(step 10, pair 0\) is out of order or outside its chunk \[0, 10\)/);
+    expect(() => attempt((r) => { r.feed(20, rowsBetween(a.intents, 0, 20)); r.feed(10, rowsBetween(a.intents, 0, 0)); })).toThrow(/a chunk reaches step 10 after step 20/);
+    expect(() => attempt((r) => r.feed(41, rowsBetween(a.intents, 0, 40)))).toThrow(BacktestRunError);
+    const twice = rowsBetween(a.intents, 0, 20);
+    expect(() => attempt((r) => { r.feed(20, twice); r.feed(20, twice); })).toThrow(/out of order/);
+  });
+
   it('flags a claimed summary that the replay does not reproduce', () => {
     const data = grid({ 'ETH/USD': bars });
     const a = runEngine(engineConfig(['ETH/USD']), data, decide);
@@ -144,6 +179,16 @@ describe('replay', () => {
     expect(compareRuns(claim, a).mismatches).toEqual([{ field: 'summary.finalEquity', index: null, a: a.summary.finalEquity + 1, b: a.summary.finalEquity }]);
   });
 });
+
+/** The log rows at steps [from, to). */
+function rowsBetween(log: IntentsLog, from: number, to: number): IntentsLog {
+  const idx = Array.from(log.step.keys()).filter((i) => log.step[i]! >= from && log.step[i]! < to);
+  const pick = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => a.filter((_, i) => idx.includes(i)) as T;
+  return {
+    length: idx.length, step: pick(log.step), pairIndex: pick(log.pairIndex), action: pick(log.action), sizeFraction: pick(log.sizeFraction),
+    stopLoss: pick(log.stopLoss), takeProfit: pick(log.takeProfit), outcome: pick(log.outcome),
+  };
+}
 
 /** A plain single-pair loop with its own arithmetic: next-open fills, tick-rounded slippage, taker fees, lot floor, cash cap. */
 function referenceLoop(bars: readonly (readonly [number, number, number, number])[], buys: readonly number[], exits: readonly boolean[]): number {

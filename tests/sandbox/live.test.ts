@@ -39,6 +39,27 @@ describe('frames', () => {
     expect(() => new FrameDecoder().push(big, 1024)).toThrow(/exceeds/);
   });
 
+  it('a child frame carries its JSON and its floats; the cap counts both, and a payload must be whole float64s', () => {
+    const json = Buffer.from('{"kind":"progress"}');
+    const floats = new Float64Array([1.5, Number.NaN]);
+    const frame = (extra: number) => {
+      const lens = Buffer.alloc(8);
+      lens.writeUInt32LE(json.length, 0);
+      lens.writeUInt32LE(extra, 4);
+      return Buffer.concat([lens, json, Buffer.from(floats.buffer).subarray(0, extra)]);
+    };
+    const [f] = new FrameDecoder().push(frame(16), 1024);
+    expect(f!.text).toBe('{"kind":"progress"}');
+    expect(Array.from(f!.payload!)).toEqual([1.5, Number.NaN]);
+    expect(() => new FrameDecoder().push(frame(16), json.length + 15)).toThrow(/exceeds/);
+    expect(() => new FrameDecoder().push(frame(12), 1024)).toThrow(/not whole float64 values/);
+    // Split across chunks: nothing until the last byte is in.
+    const d = new FrameDecoder();
+    const whole = frame(16);
+    expect(d.push(whole.subarray(0, 20), 1024)).toEqual([]);
+    expect(d.push(whole.subarray(20), 1024)).toHaveLength(1);
+  });
+
   it('a request frame carries the JSON header and the float payload lengths', () => {
     const f = encodeRequest({ kind: 'x' }, new Float64Array([1, 2]));
     expect([f.readUInt32LE(0), f.readUInt32LE(4)]).toEqual([12, 16]);
@@ -115,6 +136,46 @@ describe('backtest mode', () => {
       expect(Array.from(r.intents.sizeFraction)).toEqual(Array(20).fill(0.25));
     } finally {
       await snoop.close();
+    }
+  });
+
+  it('a strategy that tampers with the streamed claim is refused, naming the value it spoiled', async () => {
+    // Gates OFF: it patches %TypedArray%.prototype.set, which the trusted driver packs the claim with.
+    const TAMPER = rawStrategy(
+      `return ctx.index % 50 === 49 ? { action: 'buy', sizeFraction: 0.1 } : { action: 'hold' };`,
+      `var TA = Object.getPrototypeOf(Float64Array.prototype); var realSet = TA.set;
+       TA.set = function (src, off) { realSet.call(this, src, off); if (this instanceof Float64Array && this.length > 0 && this.length % 7 === 0) this[2 * (this.length / 7)] = 7; };`,
+    );
+    const liar = await startHost(TAMPER, { versionId: 'tamper' });
+    try {
+      await expect(replayedRun(sandboxRunner(liar), twoPairData(20_000), engineConfig(PAIRS))).rejects.toThrow(/intents\.action\[0\] = 7 is not an action code 1\.\.3/);
+    } finally {
+      await liar.close();
+    }
+  });
+
+  it('the claim streams in chunks, each replayed on arrival, and the result equals a one-shot replay', async () => {
+    const source = readFileSync(`${REPO_ROOT}/strategy/active/strategy.ts`, 'utf8');
+    const v = await StrategyHost.start({ versionId: 'v001', kind: 'strategy', bundle: await bundleOf(source) });
+    try {
+      const data = twoPairData(30_000);
+      const cfg = engineConfig(PAIRS);
+      const chunks: number[] = [];
+      const runner = sandboxRunner(v);
+      const streamed = await replayedRun({ versionId: 'v001', decide: (d, c, onChunk) => runner.decide(d, c, (through, rows) => {
+        chunks.push(through);
+        onChunk!(through, rows);
+      }) }, data, cfg);
+      expect(chunks.length).toBe(Math.ceil(30_000 / 8192));
+      expect(chunks.at(-1)).toBe(30_000);
+      const claim = await backtestInChild(v, { datasetId: 'ds0', params: {}, engineConfig: cfg });
+      const oneShot = runEngine(cfg, data, replayDecider(claim.intents));
+      expect(streamed.summary).toEqual(oneShot.summary);
+      expect(streamed.trades).toEqual(oneShot.trades);
+      expect(Array.from(streamed.equity.value)).toEqual(Array.from(oneShot.equity.value));
+      expect(streamed.summary.trades).toBeGreaterThan(5);
+    } finally {
+      await v.close();
     }
   });
 

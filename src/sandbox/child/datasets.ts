@@ -6,7 +6,7 @@ import type { CandleColumns } from '../../contract/candle.ts';
 import type { Pair } from '../../contract/pairs.ts';
 import type { Params, StrategyModule } from '../../contract/strategy.ts';
 import { forgetSeries } from '../../backtest/engine-context.ts';
-import { runBacktest, type MarketDataLike } from './backtest-driver.ts';
+import { runBacktest, type EmitFrame, type MarketDataLike } from './backtest-driver.ts';
 
 export class DatasetStore {
   private readonly sets = new Map<string, MarketDataLike>();
@@ -32,9 +32,9 @@ export class DatasetStore {
     this.sets.delete(id);
   }
 
-  backtest(mod: StrategyModule, id: string, params: Params, engineConfig: unknown): unknown {
+  backtest(mod: StrategyModule, id: string, params: Params, engineConfig: unknown, emit: EmitFrame): unknown {
     const data = this.sets.get(id);
     if (!data) throw new Error(`dataset ${id} is not loaded; call loadDataset first`);
-    return runBacktest(mod, data, params, engineConfig);
+    return runBacktest(mod, data, params, engineConfig, emit);
   }
 }

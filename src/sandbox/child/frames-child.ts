@@ -1,6 +1,6 @@
 /**
- * Child side of the framing: host→child frames are [u32 LE header bytes][u32 LE payload bytes][JSON][f64s];
- * child→host frames are [u32 LE bytes][JSON]. Blocking reads keep the child free of promises and timers.
+ * Child side of the framing: frames both ways are [u32 LE header bytes][u32 LE payload bytes][JSON][f64s].
+ * Blocking reads and writes keep the child free of promises and timers.
  */
 import type { ChildIo } from './lockdown.ts';
 
@@ -37,11 +37,15 @@ export function readFrame(io: ChildIo): InFrame | null {
   return { header: JSON.parse(decoder.decode(header)) as Record<string, unknown>, payload: new Float64Array(payload.buffer, 0, payloadLen / 8) };
 }
 
-export function writeFrame(io: ChildIo, message: unknown): void {
+export function writeFrame(io: ChildIo, message: unknown, payload?: Float64Array): void {
   const body = encoder.encode(JSON.stringify(message));
-  const out = new Uint8Array(4 + body.length);
-  new DataView(out.buffer).setUint32(0, body.length, true);
-  out.set(body, 4);
+  const extra = payload ? payload.byteLength : 0;
+  const out = new Uint8Array(8 + body.length + extra);
+  const view = new DataView(out.buffer);
+  view.setUint32(0, body.length, true);
+  view.setUint32(4, extra, true);
+  out.set(body, 8);
+  if (payload) out.set(new Uint8Array(payload.buffer, payload.byteOffset, extra), 8 + body.length);
   let off = 0;
   while (off < out.length) off += io.writeSync(out.subarray(off));
 }

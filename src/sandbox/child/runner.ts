@@ -49,7 +49,7 @@ function serve(io: ChildIo, mod: unknown): void {
     send(io, { kind: 'error', error: 'module has no default export with meta' });
     return;
   }
-  const handler = new Handler(mod);
+  const handler = new Handler(mod, io);
   send(io, { kind: 'ready', meta: (mod as { meta: unknown }).meta });
   for (;;) {
     const frame = readFrame(io);
@@ -68,7 +68,10 @@ class Handler {
   private scan: ScanState | null = null;
   private readonly datasets = new DatasetStore();
 
-  constructor(private readonly mod: object) {}
+  constructor(
+    private readonly mod: object,
+    private readonly io: ChildIo,
+  ) {}
 
   handle(frame: InFrame): unknown {
     const req = frame.header as unknown as HostRequest;
@@ -86,7 +89,7 @@ class Handler {
         this.datasets.drop(req.id);
         return { kind: 'ok' };
       case 'backtest':
-        return this.datasets.backtest(this.mod as StrategyModule, req.datasetId, req.params, req.engineConfig);
+        return this.datasets.backtest(this.mod as StrategyModule, req.datasetId, req.params, req.engineConfig, (header, payload) => writeFrame(this.io, header, payload));
       case 'analyze':
         return { kind: 'report', report: (this.mod as AnalysisModule).analyze(req.results) };
       default:

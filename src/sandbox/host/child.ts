@@ -1,7 +1,8 @@
 /**
  * One Deno child: spawn in an empty directory, one request in flight at a time, a deadline per call
- * (SIGKILL on expiry), a cap on reply size, and any unsolicited byte treated as a protocol violation.
- * Knows nothing about strategies: JSON in, JSON out.
+ * (SIGKILL on expiry), a cap on frame size, and any unsolicited byte treated as a protocol violation.
+ * Knows nothing about strategies: JSON (+ floats) in; out, JSON replies, before which a request that
+ * asked for them may receive `progress` frames (+ floats).
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { SandboxError } from '../errors.ts';
-import { encodeRequest, FrameDecoder } from './frames.ts';
+import { encodeRequest, FrameDecoder, type ChildFrame } from './frames.ts';
 import { childCommand, type Isolation, type SpawnLimits } from './spawn.ts';
 
 export interface CallLimits {
@@ -17,11 +18,15 @@ export interface CallLimits {
   maxReplyBytes: number;
 }
 
+/** Takes one `progress` frame of the request in flight; a throw fails the request and kills the child. */
+export type ProgressFn = (message: Record<string, unknown>, payload: Float64Array) => void;
+
 interface Pending {
   resolve(v: unknown): void;
-  reject(e: SandboxError): void;
+  reject(e: Error): void;
   timer: NodeJS.Timeout;
   maxReplyBytes: number;
+  onProgress?: ProgressFn;
 }
 
 const STDERR_KEEP = 4096;
@@ -60,10 +65,10 @@ export class SandboxChild {
     return this.enqueue(() => this.current());
   }
 
-  request(header: unknown, payload: Float64Array | undefined, limits: CallLimits): Promise<unknown> {
+  request(header: unknown, payload: Float64Array | undefined, limits: CallLimits, onProgress?: ProgressFn): Promise<unknown> {
     return this.enqueue(() => {
       if (this.exitInfo !== null) throw this.exitedError();
-      const done = this.arm(limits);
+      const done = this.arm(limits, onProgress);
       this.proc.stdin.write(encodeRequest(header, payload));
       return done;
     });
@@ -111,20 +116,20 @@ export class SandboxChild {
     return next;
   }
 
-  private arm(limits: CallLimits): Promise<unknown> {
+  private arm(limits: CallLimits, onProgress?: ProgressFn): Promise<unknown> {
     const p = new Promise<unknown>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.fail(new SandboxError('deadline', `child missed its ${limits.deadlineMs} ms deadline and was killed`, true));
         this.kill();
       }, limits.deadlineMs);
-      this.pending = { resolve, reject, timer, maxReplyBytes: limits.maxReplyBytes };
+      this.pending = { resolve, reject, timer, maxReplyBytes: limits.maxReplyBytes, onProgress };
     });
     if (this.readyPromise === null) this.readyPromise = p;
     return p;
   }
 
   private onData(chunk: Buffer): void {
-    let frames: string[];
+    let frames: ChildFrame[];
     try {
       frames = this.decoder.push(chunk, this.pending?.maxReplyBytes ?? 1024);
     } catch (err) {
@@ -132,22 +137,37 @@ export class SandboxChild {
       this.kill();
       return;
     }
-    for (const text of frames) this.deliver(text);
+    for (const frame of frames) this.deliver(frame);
   }
 
-  private deliver(text: string): void {
+  private deliver(frame: ChildFrame): void {
     const p = this.pending;
     if (!p) {
-      this.fail(new SandboxError('bad_frame', 'child wrote output nobody asked for', false));
-      this.kill();
+      this.violation('child wrote output nobody asked for');
       return;
     }
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = JSON.parse(frame.text);
     } catch {
-      this.fail(new SandboxError('bad_frame', `child reply is not JSON: ${text.slice(0, 80)}`, false));
-      this.kill();
+      this.violation(`child reply is not JSON: ${frame.text.slice(0, 80)}`);
+      return;
+    }
+    if (isProgress(value)) {
+      if (!p.onProgress) {
+        this.violation('child sent progress for a request that takes none');
+        return;
+      }
+      try {
+        p.onProgress(value, frame.payload ?? new Float64Array(0));
+      } catch (err) {
+        this.fail(err instanceof Error ? err : new SandboxError('guest_error', String(err), false));
+        this.kill();
+      }
+      return;
+    }
+    if (frame.payload !== null) {
+      this.violation('child reply carries a payload');
       return;
     }
     clearTimeout(p.timer);
@@ -155,7 +175,12 @@ export class SandboxChild {
     p.resolve(value);
   }
 
-  private fail(err: SandboxError): void {
+  private violation(message: string): void {
+    this.fail(new SandboxError('bad_frame', message, false));
+    this.kill();
+  }
+
+  private fail(err: Error): void {
     const p = this.pending;
     if (!p) return;
     clearTimeout(p.timer);
@@ -172,4 +197,8 @@ export class SandboxChild {
     const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
     return new SandboxError('child_exited', `sandbox child exited (${this.exitInfo ?? 'not started'})${tail ? `: ${tail}` : ''}`, true);
   }
+}
+
+function isProgress(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && (v as { kind?: unknown }).kind === 'progress';
 }

@@ -13,24 +13,35 @@ export function encodeRequest(header: unknown, payload?: Float64Array): Buffer {
   return Buffer.concat([lens, json, body]);
 }
 
+/** One frame from the child: its JSON text and, when it carried one, its float payload. */
+export interface ChildFrame {
+  readonly text: string;
+  readonly payload: Float64Array | null;
+}
+
 export class FrameDecoder {
   private chunks: Buffer[] = [];
   private buffered = 0;
 
-  /** Feeds bytes from the child; returns complete frames as text. Throws on an oversized frame. */
-  push(chunk: Buffer, maxBytes: number): string[] {
+  /** Feeds bytes from the child; returns complete frames. Throws on an oversized or misaligned frame. */
+  push(chunk: Buffer, maxBytes: number): ChildFrame[] {
     this.chunks.push(chunk);
     this.buffered += chunk.length;
-    const frames: string[] = [];
+    const frames: ChildFrame[] = [];
     for (;;) {
-      if (this.buffered < 4) return frames;
+      if (this.buffered < 8) return frames;
       const all = this.flatten();
       const len = all.readUInt32LE(0);
-      if (len > maxBytes) throw new SandboxError('output_too_large', `child reply of ${len} bytes exceeds the ${maxBytes}-byte cap`, false);
-      if (all.length < 4 + len) return frames;
-      frames.push(all.toString('utf8', 4, 4 + len));
-      this.chunks = [all.subarray(4 + len)];
-      this.buffered = all.length - 4 - len;
+      const extra = all.readUInt32LE(4);
+      if (len + extra > maxBytes) throw new SandboxError('output_too_large', `child reply of ${len + extra} bytes exceeds the ${maxBytes}-byte cap`, false);
+      if (extra % 8 !== 0) throw new SandboxError('bad_frame', `child payload of ${extra} bytes is not whole float64 values`, false);
+      if (all.length < 8 + len + extra) return frames;
+      const end = 8 + len + extra;
+      // A copy: the payload must start on an 8-byte boundary, and the chunk buffer is reused.
+      const payload = extra > 0 ? new Float64Array(new Uint8Array(all.subarray(8 + len, end)).buffer) : null;
+      frames.push({ text: all.toString('utf8', 8, 8 + len), payload });
+      this.chunks = [all.subarray(end)];
+      this.buffered = all.length - end;
     }
   }
 

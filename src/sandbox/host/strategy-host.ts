@@ -10,7 +10,7 @@ import { StrategyMetaSchema, type StrategyMeta } from '../../contract/strategy.t
 import { SandboxError, type StatisticsErrorCode } from '../errors.ts';
 import type { ModuleKind } from '../gates/types.ts';
 import type { HostRequest } from '../protocol.ts';
-import { SandboxChild, type CallLimits } from './child.ts';
+import { SandboxChild, type CallLimits, type ProgressFn } from './child.ts';
 import { childScript } from './runner-script.ts';
 import { DEFAULT_SPAWN_LIMITS, probeIsolation, type SpawnLimits } from './spawn.ts';
 
@@ -80,10 +80,10 @@ export class StrategyHost {
   }
 
   /** Sends one request; returns the reply object (kind already checked not to be 'error'). */
-  async call(req: HostRequest, payload: Float64Array | undefined, kind: CallKind): Promise<Record<string, unknown>> {
+  async call(req: HostRequest, payload: Float64Array | undefined, kind: CallKind, onProgress?: ProgressFn): Promise<Record<string, unknown>> {
     if (!this.child?.alive) await this.restart();
     try {
-      return this.unwrap(await this.child!.request(req, payload, this.limits(kind)));
+      return this.unwrap(await this.child!.request(req, payload, this.limits(kind), onProgress));
     } catch (err) {
       throw this.record(err);
     }
