@@ -97,10 +97,11 @@ export default async function (): Promise<void> {
   const holdOnly = median(Array.from({ length: 5 }, () => timed(() => runEngine(cfg, year, () => HOLD))[1]));
   const strategyOnly = median(Array.from({ length: 5 }, () => timed(() => {
     const d = emaCross(year.pairs.length);
-    const ctx = { bar: { close: 0 }, position: null } as unknown as Parameters<DecideFn>[2];
+    const ctx = { position: null } as unknown as Parameters<DecideFn>[2];
+    const bar = { close: 0 } as Parameters<DecideFn>[3];
     for (let s = 0; s < year.time.length; s++) for (let p = 0; p < year.pairs.length; p++) {
       const c = year.columns[p]!.close[s]!;
-      if (c === c) { (ctx.bar as { close: number }).close = c; d(p, s, ctx); }
+      if (c === c) { (bar as { close: number }).close = c; d(p, s, ctx, bar); }
     }
   })[1]));
   console.log(`engine 9 pairs, EMA cross: ${cold.summary.trades} trades, cold ${coldSecs.toFixed(3)} s, warm ${warm.toFixed(3)} s → ${(bars / warm / 1e6).toFixed(2)} M bars/s`);

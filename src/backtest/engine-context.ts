@@ -216,12 +216,6 @@ export class EngineBarContext implements BarContext {
   position: PositionView | null = null;
   equity = 0;
   readonly history: HistoryView;
-  /**
-   * The just-closed candle (= history's last row), a fresh plain object per bar, exactly like the
-   * live scan's (a strategy may keep it as "the previous bar"). Drivers pass this to onBar. Not
-   * built for a decider that declares `readsBar: false` (the host replay).
-   */
-  bar: Bar = { time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 };
   /** Filled in place by the engine whenever the pair's holding changes. */
   readonly positionSlot: MutablePositionView = { quantity: 0, entryPrice: 0, entryTime: 0, stopLoss: null, takeProfit: null };
 
@@ -236,10 +230,9 @@ export class EngineBarContext implements BarContext {
   }
 
   /** Points the context at the just-closed candle (its row, already revealed by the engine). */
-  at(row: number, equity: number, bar: Bar): this {
+  at(row: number, equity: number): this {
     this.index = row;
     this.equity = equity;
-    this.bar = bar;
     return this;
   }
 }

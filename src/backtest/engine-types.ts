@@ -18,13 +18,13 @@ export interface MarketData {
   readonly columns: readonly CandleColumns[];
 }
 
-/** What `decide` receives: the strategy's BarContext plus the just-closed candle (the last history row). */
-export type EngineContext = BarContext & { readonly bar: Bar };
-
-/** The strategy as the engine sees it: called once per closed candle per pair, in (step, pair) order. */
+/**
+ * The strategy as the engine sees it: called once per closed candle per pair, in (step, pair) order,
+ * with the strategy's BarContext and the just-closed candle (history's last row) as a fresh object.
+ */
 export interface DecideFn {
-  (pairIndex: number, step: number, ctx: EngineContext): DecisionInput;
-  /** false: never reads ctx.bar, so the engine does not build it (ctx.bar is then stale). The host replay's. */
+  (pairIndex: number, step: number, ctx: BarContext, bar: Bar): DecisionInput;
+  /** false: never reads `bar`, so the engine does not build it (a shared placeholder comes instead). The host replay's. */
   readonly readsBar?: boolean;
   /**
    * The first step >= `step` at which this decider may return anything but hold (Infinity: never).

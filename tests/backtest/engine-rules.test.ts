@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RiskLimitsSchema, type DecisionInput } from '../../src/contract/index.ts';
+import { RiskLimitsSchema, type Bar, type DecisionInput } from '../../src/contract/index.ts';
 import { engineConfig, EngineError, runEngine, type DecideFn } from '../../src/backtest/engine.ts';
 import { BacktestRunError, compareRuns, replayDecider, StreamedReplay } from '../../src/backtest/replay.ts';
 import type { IntentsLog } from '../../src/backtest/engine.ts';
@@ -108,6 +108,27 @@ describe('engine: risk rules are the live ones', () => {
   });
 });
 
+describe('the bar handed to decide', () => {
+  it('is a fresh object per candle equal to the last history row, and one kept stays what it was', () => {
+    const data = loadShared(['BTC/USD', 'ETH/USD']);
+    const prev: (Bar | null)[] = [null, null];
+    let checked = 0;
+    let wrong = 0;
+    runEngine(engineConfig(data.pairs), data, (p, _s, ctx, bar) => {
+      const h = ctx.history;
+      const i = ctx.index;
+      if (bar.time !== h.time[i] || bar.close !== h.close[i] || bar.volume !== h.volume[i] || bar === prev[p]) wrong++;
+      const kept = prev[p];
+      if (kept && (kept.time !== h.time[i - 1] || kept.open !== h.open[i - 1] || kept.high !== h.high[i - 1])) wrong++;
+      prev[p] = bar;
+      checked++;
+      return { action: 'hold' };
+    });
+    expect(checked).toBeGreaterThan(40_000);
+    expect(wrong).toBe(0);
+  });
+});
+
 describe('replay', () => {
   const bars: Ohlc[] = Array.from({ length: 40 }, (_, i) => [100 + i, 102 + i, 99 + i, 101 + i] as const);
   const decide: DecideFn = (_p, s) => (s % 7 === 0 ? { action: 'buy', sizeFraction: 0.1, stopLoss: 90 } : s % 7 === 3 ? { action: 'close' } : { action: 'hold' });
@@ -127,7 +148,7 @@ describe('replay', () => {
     const skipping = replayDecider(a.intents);
     expect(skipping.nextStep).toBeTypeOf('function');
     const inner = replayDecider(a.intents);
-    const everyStep: DecideFn = Object.assign((p: number, s: number, c: Parameters<DecideFn>[2]) => inner(p, s, c), { readsBar: false });
+    const everyStep: DecideFn = Object.assign((p: number, s: number, c: Parameters<DecideFn>[2], bar: Parameters<DecideFn>[3]) => inner(p, s, c, bar), { readsBar: false });
     const b = runEngine(config, data, skipping);
     const c = runEngine(config, data, everyStep);
     expect(a.trades.length).toBeGreaterThan(10);

@@ -60,11 +60,11 @@ describe('inv. 2: no look-ahead by construction', () => {
 
   it('the old .buffer peeker sees only zeros ahead, decides as if blind, and so passes the look-ahead check', async () => {
     let peeks = 0;
-    const bufferPeeker = deciderRunner(() => (_p, _s, ctx) => {
+    const bufferPeeker = deciderRunner(() => (_p, _s, ctx, bar) => {
       const view = ctx.history.close;
       const next = new Float64Array(view.buffer, view.byteOffset)[ctx.index + 1];
       if (next !== undefined && next > 0) peeks += 1;
-      if (next !== undefined && next > ctx.bar.close) return ctx.position ? HOLD : { action: 'buy', sizeFraction: 0.1 };
+      if (next !== undefined && next > bar.close) return ctx.position ? HOLD : { action: 'buy', sizeFraction: 0.1 };
       return ctx.position ? { action: 'close' } : HOLD;
     });
     const r = await lookAheadCheck(data, engineConfig(data.pairs), bufferPeeker, { cuts: 3 });

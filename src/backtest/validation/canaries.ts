@@ -101,10 +101,10 @@ export function randomEntriesCanary(data: MarketData, config: EngineConfig, seed
  * run's data (the classic look-ahead bug, e.g. a shifted or centred indicator) and buys before
  * rises. The engine cannot hide that from code handed the data, so the look-ahead check must flag it.
  */
-export const peekingDecider: DeciderFactory = (_params, data) => (p, s, ctx) => {
+export const peekingDecider: DeciderFactory = (_params, data) => (p, s, ctx, bar) => {
   const next = data.columns[p]!.close[s + 1];
   if (next === undefined) return ctx.position ? CLOSE : HOLD;
-  if (next > ctx.bar.close) return ctx.position ? HOLD : { action: 'buy', sizeFraction: 0.1 };
+  if (next > bar.close) return ctx.position ? HOLD : { action: 'buy', sizeFraction: 0.1 };
   return ctx.position ? CLOSE : HOLD;
 };
 
