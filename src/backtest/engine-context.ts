@@ -129,6 +129,8 @@ export class RevealedColumns {
     const n = full.time.length;
     this.#full = full;
     this.columns = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+    // These buffers are pooled across runs and reachable from a view's .buffer: nothing may hang on them.
+    for (const col of Object.values(this.columns)) Object.freeze(col.buffer);
   }
 
   /** The just-closed row; the engine's call alone. */
@@ -204,6 +206,7 @@ export class HistoryView implements CandleColumns {
   get volume(): Float64Array { return this.#view(5); }
 }
 
+
 export type MutablePositionView = { -readonly [K in keyof PositionView]: PositionView[K] };
 
 /**
@@ -236,6 +239,11 @@ export class EngineBarContext implements BarContext {
     return this;
   }
 }
+
+// Handed to strategies, which share the child's realm with every run: a prototype they could write
+// to would carry state from one run (and module instance) into the next.
+Object.freeze(HistoryView.prototype);
+Object.freeze(EngineBarContext.prototype);
 
 /**
  * A fresh copy of one candle from interleaved rows: it holds numbers, not a reference into the data.

@@ -39,6 +39,9 @@ class IndicatorReading implements Reading {
   }
 }
 
+// Readings are handed to strategies, which share the child's realm with every run (see engine-context.ts).
+Object.freeze(IndicatorReading.prototype);
+
 export class PairIndicators {
   readonly registry: IndicatorRegistry;
   readonly #list: RegisteredIndicator[] = [];

@@ -55,7 +55,7 @@ const COLUMN_CHECKS: Readonly<Record<(typeof INTENT_COLUMNS)[number], readonly [
 };
 
 /** A progress frame's intents, checked value by value (the child is untrusted). */
-function decodeChunk(header: Record<string, unknown>, payload: Float64Array): { throughStep: number; rows: IntentsLog } {
+export function decodeChunk(header: Record<string, unknown>, payload: Float64Array): { throughStep: number; rows: IntentsLog } {
   const h = ProgressSchema.safeParse(header);
   if (!h.success) throw new SandboxError('guest_error', `backtest progress frame is malformed: ${z.prettifyError(h.error).slice(0, 300)}`, false);
   const m = h.data.rows;

@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:net';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
+import { SandboxChild } from '../../src/sandbox/host/child.ts';
+import { DEFAULT_SPAWN_LIMITS, probeIsolation } from '../../src/sandbox/host/spawn.ts';
 import { oneBar, rawStrategy, startHost } from './helpers.ts';
 
 /** Each probe returns a JSON-safe description of what happened, as the decision's `probe` field. */
@@ -127,10 +129,38 @@ describe('with the static gates off, hostile behaviour is stopped by the host', 
     await host.close();
   });
 
-  it('corrupting JSON.stringify to forge frames is a bad frame, and the child is killed', async () => {
-    const host = await startHost(rawStrategy("JSON.stringify = function () { return '{not json'; }; return { action: 'hold' };"));
-    await expect(oneBar(host)).rejects.toMatchObject({ code: 'bad_frame' });
-    await host.close();
+  it('the realm is frozen: JSON.stringify cannot be replaced to forge frames, nor anything parked on an intrinsic', async () => {
+    const forge = await startHost(rawStrategy("JSON.stringify = function () { return '{not json'; }; return { action: 'hold' };"));
+    await expect(oneBar(forge)).rejects.toThrow(/module threw: TypeError: Cannot assign to read only property 'stringify'/);
+    await forge.close();
+    const park = await startHost(rawStrategy("Object.getPrototypeOf([]).memo = 1; return { action: 'hold' };"));
+    await expect(oneBar(park)).rejects.toThrow(/module threw: TypeError: Cannot add property memo, object is not extensible/);
+    await park.close();
+    const statics = await startHost(rawStrategy("/(b)/.test('abc'); return { action: 'hold', reason: String(RegExp.$1) + String(RegExp.lastMatch) };"));
+    expect(await oneBar(statics)).toMatchObject({ decisions: [{ decision: { reason: 'undefinedundefined' } }] });
+    await statics.close();
+  });
+
+  it.each([
+    ['a frame that is not JSON', "frame('{not json')"],
+    ['progress for a request that takes none', "frame('{\"kind\":\"progress\",\"throughStep\":0,\"rows\":0}')"],
+    ['a reply with a payload', "frame('{\"kind\":\"ready\"}', 8)"],
+  ])('%s is a bad frame, and the child is killed', async (_what, write) => {
+    // A raw child script (no runner): the host's framing checks are all that stand.
+    const script = `const frame = (text, extra = 0) => {
+      const body = new TextEncoder().encode(text);
+      const out = new Uint8Array(8 + body.length + extra);
+      new DataView(out.buffer).setUint32(0, body.length, true);
+      new DataView(out.buffer).setUint32(4, extra, true);
+      out.set(body, 8);
+      Deno.stdout.writeSync(out);
+    };
+    ${write};
+    await new Promise(() => {});`;
+    const child = new SandboxChild(script, DEFAULT_SPAWN_LIMITS, probeIsolation(), { deadlineMs: 5_000, maxReplyBytes: 1024 });
+    await expect(child.ready()).rejects.toMatchObject({ code: 'bad_frame' });
+    expect(child.alive).toBe(false);
+    await child.close();
   });
 
   it('an output getter that never returns is stopped by the deadline, never run by the host', async () => {

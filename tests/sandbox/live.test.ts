@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineConfig, runEngine } from '../../src/backtest/engine.ts';
 import type { Pair } from '../../src/contract/pairs.ts';
 import { compareRuns, replayDecider, replayedRun } from '../../src/backtest/replay.ts';
-import { backtestInChild, loadDataset, sandboxRunner } from '../../src/sandbox/backtest.ts';
+import { backtestInChild, decodeChunk, loadDataset, sandboxRunner } from '../../src/sandbox/backtest.ts';
 import { encodeRequest, FrameDecoder } from '../../src/sandbox/host/frames.ts';
 import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
 import { LiveStrategy, type ScanOutcome } from '../../src/sandbox/live.ts';
@@ -58,6 +58,27 @@ describe('frames', () => {
     const whole = frame(16);
     expect(d.push(whole.subarray(0, 20), 1024)).toEqual([]);
     expect(d.push(whole.subarray(20), 1024)).toHaveLength(1);
+  });
+
+  it('a streamed intents chunk is checked value by value, and a bad one names the column, row and value', () => {
+    // step, pairIndex, action, sizeFraction, stopLoss, takeProfit, outcome; two rows.
+    const cols = (over: Record<number, number> = {}) => {
+      const p = Float64Array.from([3, 9, 0, 1, 1, 3, 0.1, 0, 95, Number.NaN, 105, Number.NaN, 0, 0]);
+      for (const [i, v] of Object.entries(over)) p[Number(i)] = v;
+      return p;
+    };
+    const header = { kind: 'progress', throughStep: 10, rows: 2 };
+    const ok = decodeChunk(header, cols());
+    expect(ok.throughStep).toBe(10);
+    expect(Array.from(ok.rows.step)).toEqual([3, 9]);
+    expect(Array.from(ok.rows.action)).toEqual([1, 3]);
+    expect(ok.rows.stopLoss[1]).toBeNaN();
+    expect(() => decodeChunk(header, cols({ 5: 7 }))).toThrow('backtest progress frame: intents.action[1] = 7 is not an action code 1..3');
+    expect(() => decodeChunk(header, cols({ 6: Number.NaN }))).toThrow('intents.sizeFraction[0] = NaN is not a fraction in [0, 1]');
+    expect(() => decodeChunk(header, cols({ 8: -1 }))).toThrow('intents.stopLoss[0] = -1 is not a positive price or NaN');
+    expect(() => decodeChunk(header, cols({ 1: 2.5 }))).toThrow('intents.step[1] = 2.5 is not a step index');
+    expect(() => decodeChunk({ ...header, rows: 3 }, cols())).toThrow('has 14 values for 3 intents; expected 21');
+    expect(() => decodeChunk({ ...header, throughStep: -1 }, cols())).toThrow(/progress frame is malformed/);
   });
 
   it('a request frame carries the JSON header and the float payload lengths', () => {
@@ -139,18 +160,35 @@ describe('backtest mode', () => {
     }
   });
 
-  it('a strategy that tampers with the streamed claim is refused, naming the value it spoiled', async () => {
-    // Gates OFF: it patches %TypedArray%.prototype.set, which the trusted driver packs the claim with.
+  it('a strategy cannot patch what the driver packs its claim with: the intrinsics are frozen', async () => {
+    // Gates OFF: it tries to patch %TypedArray%.prototype.set, which the trusted driver packs the claim with.
     const TAMPER = rawStrategy(
       `return ctx.index % 50 === 49 ? { action: 'buy', sizeFraction: 0.1 } : { action: 'hold' };`,
-      `var TA = Object.getPrototypeOf(Float64Array.prototype); var realSet = TA.set;
-       TA.set = function (src, off) { realSet.call(this, src, off); if (this instanceof Float64Array && this.length > 0 && this.length % 7 === 0) this[2 * (this.length / 7)] = 7; };`,
+      `var TA = Object.getPrototypeOf(Float64Array.prototype);
+       TA.set = function () { throw new Error('patched'); };`,
     );
-    const liar = await startHost(TAMPER, { versionId: 'tamper' });
+    // The patch runs when the module is evaluated: the child never gets ready.
+    await expect(startHost(TAMPER, { versionId: 'tamper' })).rejects.toThrow(/module threw: TypeError: Cannot assign to read only property 'set'/);
+  });
+
+  it('module-level state does not outlive a run: each backtest evaluates a fresh module instance', async () => {
+    // Gates ON: a legal-looking memo at module level, filled in one run and read as the future in the next.
+    const MEMO = readFileSync(`${REPO_ROOT}/strategy/active/strategy.ts`, 'utf8')
+      .replace('const strategy: StrategyModule<State> = {', 'const seen = new Map<number, number>();\nlet runs = 0;\nconst strategy: StrategyModule<State> = {')
+      .replace('  init(_pair: Pair, p: Readonly<Params>, indicators: IndicatorRegistry): State {', '  init(_pair: Pair, p: Readonly<Params>, indicators: IndicatorRegistry): State {\n    if (_pair === \'BTC/USD\') runs += 1;')
+      .replace('    const fast = s.fast.value;', "    const next = seen.get(bar.time + 300_000);\n    seen.set(bar.time, bar.close);\n    if (next !== undefined || runs > 1) return { action: 'buy', sizeFraction: 0.5, reason: `peeked, run ${runs}` };\n    const fast = s.fast.value;");
+    expect(MEMO).toContain('seen.get(bar.time + 300_000)');
+    const memo = await StrategyHost.start({ versionId: 'memo', kind: 'strategy', bundle: await bundleOf(MEMO) });
     try {
-      await expect(replayedRun(sandboxRunner(liar), twoPairData(20_000), engineConfig(PAIRS))).rejects.toThrow(/intents\.action\[0\] = 7 is not an action code 1\.\.3/);
+      const data = twoPairData(3_000);
+      const runner = sandboxRunner(memo);
+      const first = await replayedRun(runner, data, engineConfig(PAIRS));
+      const second = await replayedRun(runner, data, engineConfig(PAIRS));
+      expect(second.summary).toEqual(first.summary);
+      expect(second.intents).toEqual(first.intents);
+      expect(Array.from(first.intents.sizeFraction)).not.toContain(0.5);
     } finally {
-      await liar.close();
+      await memo.close();
     }
   });
 

@@ -89,3 +89,44 @@ export function lockdown(): { io: ChildIo; exit: (code: number) => never } {
   hideStackFrames();
   return { io, exit };
 }
+
+/** RegExp's legacy statics: the last match, readable by any later code in the realm. */
+const REGEXP_STATICS = ['$1', '$2', '$3', '$4', '$5', '$6', '$7', '$8', '$9', 'input', '$_', 'lastMatch', '$&', 'lastParen', '$+', 'leftContext', '$`', 'rightContext', "$'"];
+
+/**
+ * Freezes everything the realm shares between module instances: the global object, every intrinsic
+ * left on it (Math, JSON, Object, Array, ...), their prototypes and all that hangs off them, and
+ * deletes RegExp's legacy statics. The runner evaluates a fresh module instance for each backtest
+ * run; without this a strategy could park candles on a shared object (`Math.memo = ...`, a prototype
+ * reached with Object.getPrototypeOf) and read them in the next run, where they are the future.
+ * Called once the runner has defined its own global, before the module is first evaluated.
+ */
+export function hardenRealm(): void {
+  const regexp = RegExp as unknown as Record<string, unknown>;
+  for (const k of REGEXP_STATICS) {
+    try {
+      delete regexp[k];
+    } catch {
+      // non-configurable here: frozen below with the rest
+    }
+  }
+  const seen = new Set<object>();
+  const pending: unknown[] = [globalThis];
+  while (pending.length > 0) {
+    const o = pending.pop();
+    if ((typeof o !== 'object' && typeof o !== 'function') || o === null || seen.has(o)) continue;
+    seen.add(o);
+    pending.push(Object.getPrototypeOf(o));
+    for (const key of Reflect.ownKeys(o)) {
+      const d = Object.getOwnPropertyDescriptor(o, key);
+      if (d) pending.push(d.value, d.get, d.set);
+    }
+  }
+  for (const o of seen) {
+    try {
+      Object.freeze(o);
+    } catch {
+      // a typed array with elements cannot be frozen (none hangs off the global object)
+    }
+  }
+}

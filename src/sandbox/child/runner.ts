@@ -1,27 +1,31 @@
 /**
  * Entry of the trusted child runner (bundled by the host with esbuild, evaluated by Deno before the
  * untrusted module). Order matters and is the point of the file: capture stdio and lock the realm
- * down first, then let the module's IIFE define `__module`, then `__brainStart` serves frames.
+ * down first; then `__brainStart` receives the module as a factory (runner-script.ts), freezes the
+ * realm's shared objects and serves frames, evaluating a fresh module instance for each backtest
+ * run, scan session and analysis, so no module-level state outlives the run that made it.
  */
 import type { AnalysisModule } from '../../contract/analysis.ts';
 import type { StrategyModule } from '../../contract/strategy.ts';
 import type { HostRequest } from '../protocol.ts';
 import { DatasetStore } from './datasets.ts';
 import { readFrame, writeFrame, type InFrame } from './frames-child.ts';
-import { lockdown, type ChildIo } from './lockdown.ts';
+import { hardenRealm, lockdown, type ChildIo } from './lockdown.ts';
 import { ScanState } from './scan.ts';
 
 type Loaded = { default?: unknown } | undefined;
+type ModuleFactory = () => Loaded;
 
 const { io, exit } = lockdown();
 let started = false;
 
 Object.defineProperty(globalThis, '__brainStart', {
   configurable: false,
-  value: (loaded: Loaded): void => {
+  value: (factory: ModuleFactory): void => {
     if (started) return;
     started = true;
-    serve(io, loaded?.default);
+    hardenRealm();
+    serve(io, factory);
     exit(0);
   },
 });
@@ -44,12 +48,22 @@ function send(io: ChildIo, reply: unknown): void {
   writeFrame(io, safe);
 }
 
-function serve(io: ChildIo, mod: unknown): void {
-  if (typeof mod !== 'object' || mod === null || !('meta' in mod)) {
-    send(io, { kind: 'error', error: 'module has no default export with meta' });
+/** One fresh instance of the module's default export; throws what evaluating it threw. */
+function instanceOf(factory: ModuleFactory): object {
+  const mod = factory()?.default;
+  if (typeof mod !== 'object' || mod === null || !('meta' in mod)) throw new Error('module has no default export with meta');
+  return mod;
+}
+
+function serve(io: ChildIo, factory: ModuleFactory): void {
+  let mod: object;
+  try {
+    mod = instanceOf(factory);
+  } catch (err) {
+    send(io, { kind: 'error', error: describe(err) });
     return;
   }
-  const handler = new Handler(mod, io);
+  const handler = new Handler(() => instanceOf(factory), io);
   send(io, { kind: 'ready', meta: (mod as { meta: unknown }).meta });
   for (;;) {
     const frame = readFrame(io);
@@ -69,7 +83,8 @@ class Handler {
   private readonly datasets = new DatasetStore();
 
   constructor(
-    private readonly mod: object,
+    /** A fresh module instance per call. */
+    private readonly fresh: () => object,
     private readonly io: ChildIo,
   ) {}
 
@@ -77,7 +92,7 @@ class Handler {
     const req = frame.header as unknown as HostRequest;
     switch (req.kind) {
       case 'init':
-        this.scan = new ScanState(this.mod as StrategyModule, req.pairs, req.historyCap);
+        this.scan = new ScanState(this.fresh() as StrategyModule, req.pairs, req.historyCap);
         return { kind: 'ok' };
       case 'bars':
         if (!this.scan) throw new Error('bars before init');
@@ -89,9 +104,9 @@ class Handler {
         this.datasets.drop(req.id);
         return { kind: 'ok' };
       case 'backtest':
-        return this.datasets.backtest(this.mod as StrategyModule, req.datasetId, req.params, req.engineConfig, (header, payload) => writeFrame(this.io, header, payload));
+        return this.datasets.backtest(this.fresh() as StrategyModule, req.datasetId, req.params, req.engineConfig, (header, payload) => writeFrame(this.io, header, payload));
       case 'analyze':
-        return { kind: 'report', report: (this.mod as AnalysisModule).analyze(req.results) };
+        return { kind: 'report', report: (this.fresh() as AnalysisModule).analyze(req.results) };
       default:
         throw new Error(`unknown request kind ${(req as { kind: string }).kind}`);
     }

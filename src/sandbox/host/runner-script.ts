@@ -30,7 +30,14 @@ export function runnerBundle(): Promise<string> {
  */
 const SEAL_IMPORT_META = ';(function (m) { for (const k of Reflect.ownKeys(m)) delete m[k]; Object.freeze(m); })(import.meta);';
 
+/**
+ * The module bundle goes in a function, so the runner can evaluate a FRESH instance of the module
+ * whenever it needs one (each backtest run, each scan session): module-level state (a `const memo =
+ * new Map()` at the top of a strategy) then cannot carry candles from one run into the next, where
+ * they would be the future (a run's gate re-runs and look-ahead cuts all see the same candles).
+ */
 export async function childScript(moduleBundle: string): Promise<string> {
   const head = await runnerBundle();
-  return `${head}\n${SEAL_IMPORT_META}\n${moduleBundle}\n;__brainStart(typeof __module === 'undefined' ? undefined : __module);\n`;
+  const factory = `function () {\n${moduleBundle}\n;return typeof __module === 'undefined' ? undefined : __module;\n}`;
+  return `${head}\n${SEAL_IMPORT_META}\n__brainStart(${factory});\n`;
 }
