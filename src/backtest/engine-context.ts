@@ -166,13 +166,13 @@ export class RevealedColumns {
 // more than the run itself. A run takes a set and gives it back hidden again (reset), so a buffer a
 // strategy stashed in module state during one run never shows another run's candles; a nested run
 // gets a fresh set.
-const revealedPool = new WeakMap<PreparedMarket, RevealedColumns[][]>();
+const revealedPool = new WeakMap<PreparedMarket, (readonly RevealedColumns[])[]>();
 
-export function takeRevealed(market: PreparedMarket): RevealedColumns[] {
+export function takeRevealed(market: PreparedMarket): readonly RevealedColumns[] {
   return revealedPool.get(market)?.pop() ?? market.compact.map((full) => new RevealedColumns(full));
 }
 
-export function giveBackRevealed(market: PreparedMarket, set: RevealedColumns[]): void {
+export function giveBackRevealed(market: PreparedMarket, set: readonly RevealedColumns[]): void {
   for (const r of set) r.reset();
   const pool = revealedPool.get(market) ?? [];
   pool.push(set);

@@ -46,12 +46,11 @@ export interface EngineProgress {
 export function runEngine(config: EngineConfig, data: MarketData, decide: DecideFn, progress?: EngineProgress): EngineResult {
   const run = startEngine(config, data, decide);
   try {
-    if (!progress) run.advance(run.end);
-    let reported = 0;
+    const every = progress?.every ?? Infinity;
     while (run.next < run.end) {
-      run.advance(run.next + progress!.every);
-      progress!.report(run.next, run.intentsFrom(reported));
-      reported = run.intentCount;
+      const from = run.intentCount;
+      run.advance(run.next + every);
+      progress?.report(run.next, run.intentsFrom(from));
     }
     return run.finish();
   } finally {
@@ -82,26 +81,7 @@ export interface EngineStepper {
 export function startEngine(config: EngineConfig, data: MarketData, decide: DecideFn): EngineStepper {
   validateRun(config, data);
   const market = prepareMarket(data);
-  const revealed = takeRevealed(market);
-  let released = false;
-  const run = new EngineRun(config, data, market, revealed, windowOf(config, data), decide);
-  return {
-    end: run.end,
-    get next() {
-      return run.next;
-    },
-    get intentCount() {
-      return run.intentCount;
-    },
-    advance: (until) => run.advance(until),
-    intentsFrom: (from) => run.intentsFrom(from),
-    finish: () => run.finish(),
-    release() {
-      if (released) return;
-      released = true;
-      giveBackRevealed(market, revealed);
-    },
-  };
+  return new EngineRun(config, data, market, takeRevealed(market), windowOf(config, data), decide);
 }
 
 /** What a decider that does not read bars (`readsBar: false`) gets instead. */
@@ -111,7 +91,7 @@ const NONE = 0;
 const BUY = 1;
 const SELL = 2;
 
-class EngineRun {
+class EngineRun implements EngineStepper {
   private readonly n: number;
   private readonly ledger: Ledger;
   private readonly qty: Float64Array;
@@ -136,8 +116,7 @@ class EngineRun {
   private readonly readsBar: boolean;
   private readonly indicators: readonly PairIndicators[] | null;
   next: number;
-  /** For a decider without `nextStep`: it may act from the first step on. */
-  private readonly due: number;
+  private released = false;
 
   constructor(
     private readonly cfg: EngineConfig,
@@ -163,7 +142,6 @@ class EngineRun {
     this.readsBar = decide.readsBar !== false;
     this.indicators = this.bindIndicators(decide.indicators);
     this.next = w.from;
-    this.due = w.from;
   }
 
   get end(): number {
@@ -186,8 +164,9 @@ class EngineRun {
     const time = this.data.time;
     const nextStep = decide.nextStep;
     let s = this.next;
-    // Asked again on each call: a streamed claim's log has grown since the last one.
-    let due = nextStep ? nextStep(s) : this.due;
+    // Asked again on each call: a streamed claim's log has grown since the last one. Without
+    // `nextStep` the decider may act at every step.
+    let due = nextStep ? nextStep(s) : s;
     for (; s < end; s++) {
       const trading = s >= start;
       if (s < due && !this.busy()) {
@@ -215,7 +194,7 @@ class EngineRun {
       }
       if (nextStep) due = nextStep(s + 1);
     }
-    this.next = Math.max(s, this.next);
+    this.next = s;
   }
 
   finish(): EngineResult {
@@ -233,6 +212,12 @@ class EngineRun {
       intents,
       summary: summarize(this.cfg.initialCash, this.ledger, finalEquity, this.trades, counts),
     };
+  }
+
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    giveBackRevealed(this.market, this.revealed);
   }
 
   /**

@@ -7,33 +7,20 @@
 import type { DecisionInput } from '../contract/index.ts';
 import { startEngine, type EngineStepper } from './engine.ts';
 import { IntentsLogBuilder } from './engine-log.ts';
-import { windowOf } from './engine-support.ts';
 import {
   INTENT_ACTIONS_BY_CODE, type DecideFn, type EngineConfig, type EngineResult, type EngineSummary, type IntentsLog, type MarketData,
 } from './engine-types.ts';
 
-/** An intents log as it may arrive over JSON: plain arrays, null where the engine had NaN. */
-export interface IntentsLogLike {
-  readonly length: number;
-  readonly step: ArrayLike<number>;
-  readonly pairIndex: ArrayLike<number>;
-  readonly action: ArrayLike<number>;
-  readonly sizeFraction: ArrayLike<number | null>;
-  readonly stopLoss: ArrayLike<number | null>;
-  readonly takeProfit: ArrayLike<number | null>;
-  readonly outcome?: ArrayLike<number>;
-}
-
 const HOLD: DecisionInput = Object.freeze({ action: 'hold' });
 
-function present(x: number | null | undefined): x is number {
-  return x !== null && x !== undefined && Number.isFinite(x);
+function present(x: number | undefined): x is number {
+  return x !== undefined && Number.isFinite(x);
 }
 
-function decisionAt(log: IntentsLogLike, i: number): DecisionInput {
+function decisionAt(log: IntentsLog, i: number): DecisionInput {
   const d: { -readonly [K in keyof DecisionInput]: DecisionInput[K] } = {
     action: INTENT_ACTIONS_BY_CODE[log.action[i]!] ?? 'hold',
-    sizeFraction: log.sizeFraction[i] ?? 0,
+    sizeFraction: log.sizeFraction[i]!,
   };
   const sl = log.stopLoss[i];
   const tp = log.takeProfit[i];
@@ -46,7 +33,7 @@ function decisionAt(log: IntentsLogLike, i: number): DecisionInput {
  * A DecideFn that answers from the log and holds everywhere else. The engine calls in (step, pair)
  * order and the log is in that order, so one cursor suffices. Use a fresh one per run.
  */
-export function replayDecider(log: IntentsLogLike): DecideFn {
+export function replayDecider(log: IntentsLog): DecideFn {
   let i = 0;
   const decide = (p: number, s: number): DecisionInput => {
     while (i < log.length && (log.step[i]! < s || (log.step[i] === s && log.pairIndex[i]! < p))) i++;
@@ -74,7 +61,7 @@ export interface RunComparison {
 }
 
 export interface ComparableRun {
-  readonly intents: IntentsLogLike;
+  readonly intents: IntentsLog;
   readonly summary: Pick<EngineSummary, 'finalEquity' | 'trades' | 'fees' | 'fills'>;
 }
 
@@ -82,7 +69,7 @@ const LOG_FIELDS = ['step', 'pairIndex', 'action', 'sizeFraction', 'stopLoss', '
 const SUMMARY_FIELDS = ['finalEquity', 'trades', 'fees', 'fills'] as const;
 const MAX_MISMATCHES = 20;
 
-function same(x: number | null | undefined, y: number | null | undefined): boolean {
+function same(x: number | undefined, y: number | undefined): boolean {
   const a = present(x) ? x : null;
   const b = present(y) ? y : null;
   if (a === null || b === null) return a === b;
@@ -90,14 +77,14 @@ function same(x: number | null | undefined, y: number | null | undefined): boole
 }
 
 /** Differences between two intents logs, entry by entry (capped at 20). */
-export function compareIntents(a: IntentsLogLike, b: IntentsLogLike): RunMismatch[] {
+export function compareIntents(a: IntentsLog, b: IntentsLog): RunMismatch[] {
   const out: RunMismatch[] = [];
   if (a.length !== b.length) out.push({ field: 'intents.length', index: null, a: a.length, b: b.length });
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n && out.length < MAX_MISMATCHES; i++) {
     for (const f of LOG_FIELDS) {
-      const x = a[f]?.[i];
-      const y = b[f]?.[i];
+      const x = a[f][i];
+      const y = b[f][i];
       if (!same(x, y)) out.push({ field: `intents.${f}`, index: i, a: x ?? null, b: y ?? null });
     }
   }
@@ -185,6 +172,11 @@ export class StreamedReplay {
     return result;
   }
 
+  /** One past the run's last step: a chunk through here completes the claim. */
+  get end(): number {
+    return this.run.end;
+  }
+
   release(): void {
     this.run.release();
   }
@@ -206,24 +198,9 @@ export async function replayedRun(runner: StrategyRunner, data: MarketData, conf
       streamed = true;
       replay.feed(through, rows);
     });
-    if (!streamed) replay.feed(windowOf(config, data).end, toLog(claim.intents));
+    if (!streamed) replay.feed(replay.end, claim.intents);
     return replay.finish(claim.summary);
   } finally {
     replay.release();
   }
-}
-
-/** A log in typed columns (NaN for an absent SL/TP), from one that may hold plain arrays and nulls. */
-function toLog(l: IntentsLogLike): IntentsLog {
-  const f = (a: ArrayLike<number | null>): Float64Array => Float64Array.from(a, (v) => v ?? Number.NaN);
-  return {
-    length: l.length,
-    step: Int32Array.from(l.step),
-    pairIndex: Int32Array.from(l.pairIndex),
-    action: Uint8Array.from(l.action),
-    sizeFraction: f(l.sizeFraction),
-    stopLoss: f(l.stopLoss),
-    takeProfit: f(l.takeProfit),
-    outcome: Uint8Array.from(l.outcome ?? new Uint8Array(l.length)),
-  };
 }
