@@ -10,7 +10,7 @@
  * fields no strategy code can reach (DESIGN inv. 2 holds by construction, as for RevealedColumns).
  */
 import type { Bar, CandleColumns, IndicatorRegistry, Pair, Reading } from '../contract/index.ts';
-import { REGISTERED, type CandleRow, type RegisteredIndicator } from '../../strategy/skills/registered.ts';
+import { REGISTERED, type RegisteredIndicator } from '../../strategy/skills/registered.ts';
 
 /** Where a pair's readings point: `values[base + slot]`. Trusted code only: it holds later candles. */
 interface Cursor {
@@ -49,7 +49,7 @@ export class PairIndicators {
   readonly #slots = new Map<string, number>();
   readonly #cursor: Cursor = { values: new Float64Array(0), base: 0 };
   #open = true;
-  #updaters: ((bar: CandleRow) => number)[] | null = null;
+  #updaters: ((bar: Bar) => number)[] | null = null;
 
   constructor(readonly pair: Pair) {
     this.registry = registryFor(this, pair);
@@ -93,7 +93,7 @@ export class PairIndicators {
   }
 
   /** Live scan: advances every indicator by one closed candle (call before onBar). */
-  feed(bar: CandleRow): void {
+  feed(bar: Bar): void {
     const up = (this.#updaters ??= this.#list.map((i) => i.start()));
     const values = this.#cursor.values;
     for (let i = 0; i < up.length; i++) values[i] = up[i]!(bar);

@@ -7,6 +7,7 @@
  * reuse it across runs and candidates (src/backtest/indicators.ts), while the live scan feeds the
  * same `start()` updater bar by bar: one implementation, so both agree bit for bit.
  */
+import type { Bar, PriceSource } from '../../src/contract/strategy.ts';
 import { adxStream } from './adx.ts';
 import { atrStream } from './atr.ts';
 import { bollingerStream } from './bollinger.ts';
@@ -14,23 +15,17 @@ import { emaStream } from './ema.ts';
 import { macdStream } from './macd.ts';
 import { rsiStream } from './rsi.ts';
 import { smaStream } from './sma.ts';
-import type { Stream, TimedHLCV } from './types.ts';
+import type { Stream } from './types.ts';
 import { volumeRatioStream } from './volume-ratio.ts';
 import { rollingVwapStream } from './vwap.ts';
 
-/** A closed candle as the updaters read it (the contract's Bar). */
-export interface CandleRow extends TimedHLCV {
-  readonly open: number;
-}
-
-export const PRICE_SOURCES = ['open', 'high', 'low', 'close', 'volume'] as const;
-export type PriceSource = (typeof PRICE_SOURCES)[number];
+export const PRICE_SOURCES: readonly PriceSource[] = ['open', 'high', 'low', 'close', 'volume'];
 
 export interface RegisteredIndicator {
   /** Names the series: the same key gives the same values on the same candles. */
   readonly key: string;
   /** A fresh updater: feed every closed candle in order; returns this candle's value (NaN while warming up). */
-  start(): (bar: CandleRow) => number;
+  start(): (bar: Bar) => number;
   /**
    * One-input indicators only: the candle field and a fresh stream over it. A backtest feeds the
    * column straight into the stream (the same numbers into the same `next`, so the same values as
@@ -39,47 +34,34 @@ export interface RegisteredIndicator {
   readonly input?: { readonly source: PriceSource; stream(): Stream<number, number> };
 }
 
-const PICK: Readonly<Record<PriceSource, (bar: CandleRow) => number>> = {
-  open: (b) => b.open,
-  high: (b) => b.high,
-  low: (b) => b.low,
-  close: (b) => b.close,
-  volume: (b) => b.volume,
-};
-
 function sourceOf(indicator: string, source: unknown): PriceSource {
   if (typeof source === 'string' && (PRICE_SOURCES as readonly string[]).includes(source)) return source as PriceSource;
   throw new RangeError(`${indicator}: source must be one of ${PRICE_SOURCES.join(', ')}, got ${String(source)}`);
 }
 
-/** `make` builds a fresh bar updater; it runs once here too, so a bad argument throws at registration. */
-function registered(key: string, make: () => (bar: CandleRow) => number): RegisteredIndicator {
+/**
+ * An updater factory over a stream: each call starts a fresh stream and feeds it the candle's
+ * `field`, or the whole candle. Run once here as well, so a bad argument throws at registration.
+ */
+function fed<Out>(stream: () => Stream<number, Out>, field: PriceSource): () => (bar: Bar) => Out;
+function fed<Out>(stream: () => Stream<Bar, Out>): () => (bar: Bar) => Out;
+function fed<Out>(stream: () => Stream<never, Out>, field?: PriceSource): () => (bar: Bar) => Out {
+  const make = (): ((bar: Bar) => Out) => {
+    const s = stream() as Stream<number | Bar, Out>;
+    return field === undefined ? (bar) => s.next(bar) : (bar) => s.next(bar[field]);
+  };
   make();
-  return { key, start: make };
+  return make;
 }
 
-/** A one-input stream over a bar field. */
+/** A one-input stream over a candle field. */
 function onSource(name: string, args: readonly number[], source: unknown, stream: () => Stream<number, number>): RegisteredIndicator {
   const field = sourceOf(name, source);
-  const pick = PICK[field];
-  const ind = registered(`${name}(${args.join(',')}):${field}`, () => {
-    const s = stream();
-    return (bar) => s.next(pick(bar));
-  });
-  return { ...ind, input: { source: field, stream } };
-}
-
-/** A stream over whole candles. */
-function barStream(key: string, stream: () => Stream<CandleRow, number>): RegisteredIndicator {
-  return registered(key, () => {
-    const s = stream();
-    return (bar) => s.next(bar);
-  });
+  return { key: `${name}(${args.join(',')}):${field}`, start: fed(stream, field), input: { source: field, stream } };
 }
 
 /** The named outputs of a stream whose output is an object (each output is its own series). */
-function outputs<Out, K extends keyof Out & string>(key: string, keys: readonly K[], make: () => (bar: CandleRow) => Out): { readonly [P in K]: RegisteredIndicator } {
-  make();
+function outputs<Out, K extends keyof Out & string>(key: string, keys: readonly K[], make: () => (bar: Bar) => Out): { readonly [P in K]: RegisteredIndicator } {
   const out = {} as Record<K, RegisteredIndicator>;
   for (const k of keys) {
     out[k] = {
@@ -93,9 +75,9 @@ function outputs<Out, K extends keyof Out & string>(key: string, keys: readonly 
   return out;
 }
 
-export type MacdOutputs = { readonly macd: RegisteredIndicator; readonly signal: RegisteredIndicator; readonly hist: RegisteredIndicator };
-export type BollingerOutputs = { readonly upper: RegisteredIndicator; readonly middle: RegisteredIndicator; readonly lower: RegisteredIndicator };
-export type AdxOutputs = { readonly adx: RegisteredIndicator; readonly plusDI: RegisteredIndicator; readonly minusDI: RegisteredIndicator };
+type MacdOutputs = { readonly macd: RegisteredIndicator; readonly signal: RegisteredIndicator; readonly hist: RegisteredIndicator };
+type BollingerOutputs = { readonly upper: RegisteredIndicator; readonly middle: RegisteredIndicator; readonly lower: RegisteredIndicator };
+type AdxOutputs = { readonly adx: RegisteredIndicator; readonly plusDI: RegisteredIndicator; readonly minusDI: RegisteredIndicator };
 
 /**
  * What `init`'s `indicators` argument offers, with the same defaults as the streams. Arguments are
@@ -106,26 +88,15 @@ export const REGISTERED = {
   sma: (period: number, source: PriceSource = 'close') => onSource('sma', [period], source, () => smaStream(period)),
   rsi: (period = 14, source: PriceSource = 'close') => onSource('rsi', [period], source, () => rsiStream(period)),
   volumeRatio: (period = 20) => onSource('volumeRatio', [period], 'volume', () => volumeRatioStream(period)),
-  atr: (period = 14) => barStream(`atr(${period})`, () => atrStream(period)),
-  rollingVwap: (period: number) => barStream(`rollingVwap(${period})`, () => rollingVwapStream(period)),
+  atr: (period = 14): RegisteredIndicator => ({ key: `atr(${period})`, start: fed(() => atrStream(period)) }),
+  rollingVwap: (period: number): RegisteredIndicator => ({ key: `rollingVwap(${period})`, start: fed(() => rollingVwapStream(period)) }),
   macd(fast = 12, slow = 26, signal = 9, source: PriceSource = 'close'): MacdOutputs {
-    const pick = PICK[sourceOf('macd', source)];
-    return outputs(`macd(${fast},${slow},${signal}).{}:${source}`, ['macd', 'signal', 'hist'], () => {
-      const s = macdStream(fast, slow, signal);
-      return (bar: CandleRow) => s.next(pick(bar));
-    });
+    const field = sourceOf('macd', source);
+    return outputs(`macd(${fast},${slow},${signal}).{}:${field}`, ['macd', 'signal', 'hist'], fed(() => macdStream(fast, slow, signal), field));
   },
   bollinger(period = 20, stdDevs = 2, source: PriceSource = 'close'): BollingerOutputs {
-    const pick = PICK[sourceOf('bollinger', source)];
-    return outputs(`bollinger(${period},${stdDevs}).{}:${source}`, ['upper', 'middle', 'lower'], () => {
-      const s = bollingerStream(period, stdDevs);
-      return (bar: CandleRow) => s.next(pick(bar));
-    });
+    const field = sourceOf('bollinger', source);
+    return outputs(`bollinger(${period},${stdDevs}).{}:${field}`, ['upper', 'middle', 'lower'], fed(() => bollingerStream(period, stdDevs), field));
   },
-  adx: (period = 14): AdxOutputs => outputs(`adx(${period}).{}`, ['adx', 'plusDI', 'minusDI'], () => {
-    const s = adxStream(period);
-    return (bar: CandleRow) => s.next(bar);
-  }),
+  adx: (period = 14): AdxOutputs => outputs(`adx(${period}).{}`, ['adx', 'plusDI', 'minusDI'], fed(() => adxStream(period))),
 } as const;
-
-export type RegisteredCatalogue = typeof REGISTERED;
