@@ -10,6 +10,7 @@ import { PAIRS, RiskLimitsSchema, type CandleColumns, type DecisionInput } from 
 import { alignMarketData, selectPairs } from '../src/backtest/data.ts';
 import { engineConfig, runEngine, type DecideFn, type MarketData } from '../src/backtest/engine.ts';
 import { emaCross as emaCrossOf, loadShared } from '../tests/backtest/engine-fixtures.ts';
+import { median } from './lib/stats.ts';
 
 const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 const QUARTER_MS = 92 * 86_400_000;
@@ -58,11 +59,6 @@ function timed<T>(fn: () => T): [T, number] {
   const t = performance.now();
   const r = fn();
   return [r, (performance.now() - t) / 1000];
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((x, y) => x - y);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 function grademarkRun(data: MarketData): [number, number] {

@@ -6,6 +6,7 @@
 import { performance } from 'node:perf_hooks';
 import * as sk from '../strategy/skills/index.ts';
 import type { Bar } from '../src/contract/strategy.ts';
+import { median } from './lib/stats.ts';
 
 const N = 100_000;
 const RUNS = 5;
@@ -25,11 +26,6 @@ function randomWalk(n: number): Bar[] {
     bars.push({ time: 1_700_000_000_000 + i * 300_000, open, high, low, close, volume: rnd() * 10 });
   }
   return bars;
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Median wall time of `run` in ms, after one untimed warm-up run. */

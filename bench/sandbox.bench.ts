@@ -12,21 +12,13 @@ import { backtestInChild, loadDataset, sandboxRunner } from '../src/sandbox/back
 import { StrategyHost } from '../src/sandbox/host/strategy-host.ts';
 import type { BarsItem, PairSetup } from '../src/sandbox/protocol.ts';
 import { grid, pairSetup, v001Bundle } from './lib/sandbox-fixtures.ts';
+import { median, quantile } from './lib/stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SETTLING_RUNS = 10;
 const WARM_RUNS = 20;
 const NEW_PERIOD_RUNS = 5;
 const PART_RUNS = 8;
-
-function quantile(xs: readonly number[], q: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (s.length - 1) * q;
-  const lo = Math.floor(at);
-  return s[lo]! + (s[Math.min(lo + 1, s.length - 1)]! - s[lo]!) * (at - lo);
-}
-
-const median = (xs: readonly number[]): number => quantile(xs, 0.5);
 
 export default async function (): Promise<void> {
   const host = await StrategyHost.start({ versionId: 'v001', kind: 'strategy', bundle: await v001Bundle(ROOT) });
