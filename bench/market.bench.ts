@@ -9,8 +9,8 @@ import { computeMetrics } from '../src/backtest/metrics.ts';
 import { PAIRS } from '../src/contract/index.ts';
 import { openDatabase } from '../src/db/index.ts';
 import { candleDbFrom, createCandleStore } from '../src/market/store.ts';
+import { PROJECT_ROOT, SHARED_OHLCV_DIR } from '../src/paths.ts';
 
-const SHARED = '../shared/data/ohlcv';
 
 function timed<T>(fn: () => T): [T, number] {
   const t0 = performance.now();
@@ -43,7 +43,7 @@ function metricsBench(): void {
 }
 
 export default async function (): Promise<void> {
-  const dir = existsSync(SHARED) ? SHARED : 'data/sample';
+  const dir = existsSync(SHARED_OHLCV_DIR) ? SHARED_OHLCV_DIR : join(PROJECT_ROOT, 'data/sample');
   const tmp = mkdtempSync(join(tmpdir(), 'brain-bench-'));
   const db = openDatabase({ path: join(tmp, 'brain.db') });
   try {

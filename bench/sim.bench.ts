@@ -4,14 +4,13 @@
  * data/sample holds 21 days, so the bench reads the 92-day shared set when it is present.
  */
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { startKrakenSim, DEFAULT_SIM_DATA_DIR } from '../src/sim/index.ts';
+import { SHARED_OHLCV_DIR } from '../src/paths.ts';
 
-const SHARED = fileURLToPath(new URL('../../shared/data/ohlcv', import.meta.url));
 const DAYS = 30;
 
 export default async function (): Promise<void> {
-  const dataDir = existsSync(SHARED) ? SHARED : DEFAULT_SIM_DATA_DIR;
+  const dataDir = existsSync(SHARED_OHLCV_DIR) ? SHARED_OHLCV_DIR : DEFAULT_SIM_DATA_DIR;
   const startTime = Date.UTC(2024, 6, 1);
   const sim = await startKrakenSim({ dataDir, pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD', 'DOGE/USD'], startTime, seed: 1 });
   const started = performance.now();

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import type { Pair } from '../../src/contract/pairs.ts';
 import { formatIssue, Gates } from '../../src/sandbox/gates/index.ts';
 import type { PairSetup } from '../../src/sandbox/protocol.ts';
+import { sharedOhlcvDir } from '../../src/paths.ts';
 
-const DATA = '/work/shared/data/ohlcv';
 const FILES = ['BTC-USD', 'ETH-USD', 'SOL-USD', 'XRP-USD', 'DOGE-USD'];
 /** Row offset between series that reuse the same file, so they are not copies of one another. */
 const SERIES_OFFSET = 997;
@@ -30,7 +30,8 @@ export function pairSetup(pair: Pair): PairSetup {
 
 /** o,h,l,c,v rows of each shared file, flattened. */
 function loadRows(): number[][] {
-  return FILES.map((f) => readFileSync(`${DATA}/${f}_5m.csv`, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(1, 6).map(Number)).flat());
+  const dir = sharedOhlcvDir();
+  return FILES.map((f) => readFileSync(`${dir}/${f}_5m.csv`, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(1, 6).map(Number)).flat());
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The Kraken simulator's public API (see /work/notes/INTERFACES.md "Kraken simulator"): a loopback
+ * The Kraken simulator's public API (how to drive it: docs/simulator.md): a loopback
  * Kraken speaking REST v0 and WebSocket v2 exactly as reference/kraken-api.md describes, replaying real
  * candles on a simulated clock, with a matching engine and fault injection.
  */

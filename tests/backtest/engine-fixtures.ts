@@ -1,11 +1,11 @@
 /** Builders for engine and validation tests: tiny hand-made grids, scripted deciders, the shared real candles. */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { DecisionInput, Pair } from '../../src/contract/index.ts';
 import { alignMarketData, columnsFromCandles } from '../../src/backtest/data.ts';
 import type { DecideFn, MarketData } from '../../src/backtest/engine.ts';
 import { parseCandleCsv, seriesFromFileName } from '../../src/market/csv.ts';
+import { sharedOhlcvDir } from '../../src/paths.ts';
 
 export const FIVE_MIN = 300_000;
 export const T0 = Date.UTC(2024, 0, 1);
@@ -28,17 +28,13 @@ export function scripted(script: Record<string, DecisionInput>): DecideFn {
   return (p, s) => script[`${p}:${s}`] ?? (p === 0 ? script[String(s)] : undefined) ?? HOLD;
 }
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const SHARED_OHLCV = path.resolve(repoRoot, '../shared/data/ohlcv');
 
 /** Real 5m candles of the shared development set (Q3 2024); fails loudly when the folder is missing. */
 export function loadShared(pairs: readonly Pair[], timeframe = '5m'): MarketData {
-  if (!existsSync(SHARED_OHLCV)) {
-    throw new Error(`real candles not found at ${SHARED_OHLCV}; these tests need ../shared/data/ohlcv next to the repo (see its README)`);
-  }
+  const dir = sharedOhlcvDir();
   return alignMarketData(
     pairs.map((pair) => {
-      const file = path.join(SHARED_OHLCV, `${pair.replace('/', '-')}_${timeframe}.csv`);
+      const file = path.join(dir, `${pair.replace('/', '-')}_${timeframe}.csv`);
       const { timeframe: tf } = seriesFromFileName(file);
       return { pair, columns: columnsFromCandles(parseCandleCsv(readFileSync(file, 'utf8'), file, tf)) };
     }),

@@ -2,25 +2,17 @@
  * Shared by the skills tests: the real candle files, a typed TA-Lib call aligned to bar index, and
  * a tolerance comparison that reports the worst bar.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { CandleColumns } from '../../src/contract/candle.ts';
+import { SHARED_OHLCV_DIR, sharedOhlcvDir } from '../../src/paths.ts';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const DATA_DIR = resolve(repoRoot, '../shared/data/ohlcv');
+export const DATA_DIR = SHARED_OHLCV_DIR;
 
 /** The 5-minute files of the development set; throws (never skips) when the data is absent. */
 export function realCandleFiles(): string[] {
-  const files = existsSync(DATA_DIR) ? readdirSync(DATA_DIR).filter((f) => f.endsWith('_5m.csv')).sort() : [];
-  if (files.length === 0) {
-    throw new Error(
-      `no real candles (*_5m.csv) in ${DATA_DIR}: the indicator oracle tests need the shared data set ` +
-        `checked out as ../shared beside the repository (../shared/data/ohlcv)`,
-    );
-  }
-  return files;
+  return readdirSync(sharedOhlcvDir()).filter((f) => f.endsWith('_5m.csv')).sort();
 }
 
 /** Parses a `time,open,high,low,close,volume` CSV (time in unix seconds) into columns, time in ms. */

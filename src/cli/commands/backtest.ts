@@ -6,7 +6,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { SingleBar } from 'cli-progress';
 import { alignMarketData } from '../../backtest/data.ts';
 import { engineConfig, type MarketData } from '../../backtest/engine.ts';
@@ -25,10 +24,10 @@ import { formatIssue, Gates } from '../../sandbox/gates/index.ts';
 import { StrategyHost } from '../../sandbox/host/strategy-host.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 
 const DEFAULT_STRATEGY_FILE = 'strategy/active/strategy.ts';
 /** The installation root: the gates resolve a strategy's imports (src/contract, strategy/skills) here. */
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 interface ResolvedStrategy {
   versionId: string;
@@ -43,10 +42,10 @@ async function resolveStrategy(spec: string | undefined, db: Db, cwd: string): P
     const version = active && versions.get(active.versionId);
     if (version) return { versionId: version.id, bundle: version.bundle };
   }
-  const path = spec === undefined ? join(REPO_ROOT, DEFAULT_STRATEGY_FILE) : resolve(cwd, spec);
+  const path = spec === undefined ? join(PROJECT_ROOT, DEFAULT_STRATEGY_FILE) : resolve(cwd, spec);
   if (existsSync(path)) {
     // Checked as if it sat in the active slot, exactly as a candidate is.
-    const outcome = await new Gates(REPO_ROOT).run({ kind: 'strategy', source: await readFile(path, 'utf8') });
+    const outcome = await new Gates(PROJECT_ROOT).run({ kind: 'strategy', source: await readFile(path, 'utf8') });
     if (!outcome.ok) throw new Error(`${path} fails the static gates:\n${outcome.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
     return { versionId: `sha256:${outcome.bundleSha256.slice(0, 16)}`, bundle: outcome.bundle };
   }

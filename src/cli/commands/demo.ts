@@ -2,13 +2,12 @@
  * `brain demo` (`npm run demo`): a newcomer's first command. The daemon trades v001 in paper mode against
  * the loopback simulator replaying data/sample, offline, printing one line per event and a summary.
  */
-import { fileURLToPath } from 'node:url';
 import { formatSummary, runDemo } from '../../daemon/demo.ts';
 import { createLogger } from '../../log/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { EXIT, UsageError, type Command } from '../command.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export const demo: Command = {
   name: 'demo',
@@ -21,7 +20,7 @@ export const demo: Command = {
     const days = values.days === undefined ? undefined : Number(values.days);
     if (days !== undefined && !(days > 0)) throw new UsageError(`--days needs a number of days > 0, got "${String(values.days)}"`);
     const log = createLogger({ level: values.verbose ? 'info' : 'warn', pretty: false, destination: io.stderr, secrets: [] });
-    const summary = await runDemo({ repoRoot: REPO_ROOT, log, print: (line) => io.stdout.write(`${line}\n`), ...(days === undefined ? {} : { days }) });
+    const summary = await runDemo({ repoRoot: PROJECT_ROOT, log, print: (line) => io.stdout.write(`${line}\n`), ...(days === undefined ? {} : { days }) });
     io.stdout.write(formatSummary(summary));
     return EXIT.ok;
   },

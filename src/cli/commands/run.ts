@@ -2,14 +2,13 @@
  * `brain run`: the daemon entry. Config and logger here; the rest of the five steps (dependencies,
  * supervisor, signal → shutdown → exit code) is src/daemon/entry.ts.
  */
-import { fileURLToPath } from 'node:url';
 import { loadConfig, secretValues, type Config } from '../../config/index.ts';
 import { runDaemon } from '../../daemon/entry.ts';
 import { createLogger, type Logger } from '../../log/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 export function loggerFor(config: Config, io: CliIo): Logger {
   const pretty = config.log.format === 'auto' ? io.stdoutIsTTY : config.log.format === 'pretty';
@@ -40,7 +39,7 @@ ${CONFIG_FLAGS_USAGE}`,
     const sim = simSpeed(values.sim as string | undefined);
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const log = loggerFor(config, io);
-    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: REPO_ROOT, waitForShutdown: () => io.waitForShutdown(), inspect: values.inspect === true, sim });
+    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: () => io.waitForShutdown(), inspect: values.inspect === true, sim });
     if (outcome.kind === 'failed') {
       log.error({ reason: outcome.message }, 'brain stopped on a failure');
       io.stderr.write(`brain run: ${outcome.message}\n`);

@@ -6,7 +6,6 @@
  */
 import { readFile } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { systemClock } from '../../clock/clock.ts';
 import { loadConfig } from '../../config/index.ts';
 import { openDatabase } from '../../db/index.ts';
@@ -17,8 +16,8 @@ import { slotOf, type Author, type VersionStore } from '../../sandbox/versions.t
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 import { dbPathOf } from './backtest.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const SUBCOMMANDS = ['list', 'show', 'diff', 'deploy', 'rollback', 'submit'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
 
@@ -82,7 +81,7 @@ function authorOf(flags: Flags): Author {
 
 async function submit(store: VersionStore, file: string, flags: Flags, io: CliIo): Promise<number> {
   const path = resolve(io.cwd, file);
-  const kind: ModuleKind = (flags.kind as ModuleKind | undefined) ?? ([REPO_ROOT, io.cwd].some((root) => relative(root, path).startsWith('statistics')) ? 'statistics' : 'strategy');
+  const kind: ModuleKind = (flags.kind as ModuleKind | undefined) ?? ([PROJECT_ROOT, io.cwd].some((root) => relative(root, path).startsWith('statistics')) ? 'statistics' : 'strategy');
   if (kind !== 'strategy' && kind !== 'statistics') throw new UsageError(`--kind must be strategy or statistics, got "${String(kind)}"`);
   const name = kind === 'strategy' ? 'strategy' : (flags.name ?? basename(path, '.ts'));
   const parent = store.repo.active(slotOf({ kind, name }))?.versionId ?? null;
@@ -150,8 +149,8 @@ ${CONFIG_FLAGS_USAGE}`,
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const db = openDatabase({ path: dbPathOf(config, io) });
     try {
-      const store = openVersionStore({ db, clock: systemClock, repoRoot: REPO_ROOT, filesRoot: io.cwd });
-      const seeded = await seedInitialVersions(store, REPO_ROOT);
+      const store = openVersionStore({ db, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd });
+      const seeded = await seedInitialVersions(store, PROJECT_ROOT);
       for (const v of seeded) io.stderr.write(`seeded ${slotOf(v)} ${v.label} ${v.id} from the active file\n`);
       return await dispatch(sub, pos, values, store, io);
     } finally {

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { AnalysisQuery, Row } from '../../contract/analysis.ts';
 import { StatisticsError } from '../errors.ts';
 import type { QueryReply, QueryRequest } from './query-protocol.ts';
+import { PROJECT_ROOT } from '../../paths.ts';
 
 export interface QueryLimits {
   /** Wall time for all of a module's queries together. */
@@ -19,7 +20,6 @@ export interface QueryLimits {
 export const DEFAULT_QUERY_LIMITS: QueryLimits = { deadlineMs: 5_000, maxRows: 20_000 };
 
 const ENTRY = fileURLToPath(new URL('./query-process.ts', import.meta.url));
-const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const BOOT_MS = 15_000;
 
 export class QueryRunner {
@@ -69,7 +69,7 @@ export class QueryRunner {
 
   private boot(key: string): Promise<void> {
     if (this.ready) return this.ready;
-    const proc = fork(ENTRY, [this.dbPath], { cwd: REPO_ROOT, execArgv: ['--import', 'tsx'], env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    const proc = fork(ENTRY, [this.dbPath], { cwd: PROJECT_ROOT, execArgv: ['--import', 'tsx'], env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
     let stderr = '';
     proc.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString('utf8')).slice(-2000)));
     proc.on('message', (m: QueryReply) => this.waiters.get(m.id)?.settle(m));
