@@ -103,6 +103,11 @@ export class PaperVenue implements Venue {
     return () => this.listeners.delete(listener);
   }
 
+  /** The cl_ord_ids of the orders still waiting for a price (the self-audit matches them with intent rows). */
+  openOrders(): string[] {
+    return [...this.orders.values()].filter((o) => o.status === 'open').map((o) => o.req.clOrdId);
+  }
+
   balances(): PaperBalances {
     return { cash: this.cash, holdings: Object.fromEntries(this.holdings) as Partial<Record<Pair, number>> };
   }
