@@ -54,6 +54,8 @@ export type SupervisorEvent =
   | { type: 'market.candle'; pair: Pair; candle: Candle }
   | { type: 'venue.fill'; fill: Fill; order: VenueOrder }
   | { type: 'venue.health'; healthy: boolean; reason: string }
+  /** The private executions line went up or down (live): reported for health and metrics; routing does not change. */
+  | { type: 'venue.privateFeed'; up: boolean; reason: string }
   | { type: 'supervisor.pause'; by: string }
   | { type: 'supervisor.resume'; by: string }
   | { type: 'supervisor.emergencyStop'; by: string }

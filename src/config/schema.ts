@@ -92,6 +92,34 @@ const LogSchema = z.strictObject({
   format: z.enum(['auto', 'json', 'pretty']).default('auto').describe('auto = human-readable on a terminal, JSON lines otherwise'),
 });
 
+const HealthSchema = z.strictObject({
+  port: z.number().int().min(0).max(65_535).default(9464)
+    .describe('TCP port of /livez, /readyz and /metrics, bound to 127.0.0.1 only (1..65535); 0 turns the endpoint off'),
+  maxEventLoopLagMs: z.number().int().min(50).max(60_000).default(2000)
+    .describe('Event-loop lag, ms (50..60000), above which /livez fails and the systemd watchdog is no longer fed'),
+  feedStaleSeconds: z.number().int().min(5).max(3600).default(120)
+    .describe('Seconds without a market update (5..3600) after which /readyz reports the feed stale'),
+});
+
+const AuditSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('Run the daily self-audit in the daemon (true/false); `brain audit` works either way'),
+  schedule: cron.default('20 0 * * *').describe('Cron expression (UTC) of the daily self-audit; after the fee refresh at 00:10'),
+  toleranceUsd: z.number().finite().min(0).max(100).default(0.05)
+    .describe('Largest difference, USD (0..100), that the audit counts as rounding (Kraken reports fees to 5 decimals)'),
+});
+
+const BackupSchema = z.strictObject({
+  enabled: z.boolean().default(true).describe('Take the daily online database backup in the daemon (true/false); `brain backup` works either way'),
+  schedule: cron.default('45 0 * * *').describe('Cron expression (UTC) of the daily backup'),
+  dir: z.string().min(1).default('data/backups').describe('Folder of the backups, relative to the working directory'),
+  keep: z.number().int().min(1).max(3650).default(14).describe('Backups kept (1..3650); older ones are deleted after each new one'),
+});
+
+const IsolationSchema = z.strictObject({
+  requireNamespacesInLive: z.boolean().default(true)
+    .describe("Live mode refuses to start unless strategy children run in their own user+network namespace (unshare -Urn); false accepts Deno's permissions and prlimit alone"),
+});
+
 /** Where each secret comes from: only these environment variables (or the same names in .env). */
 export const SECRET_ENV = {
   krakenApiKey: 'KRAKEN_API_KEY',
@@ -145,6 +173,10 @@ const ConfigObjectSchema = z.strictObject({
   orchestrator: OrchestratorSchema.prefault({}).describe('Nightly AI evolution cycle'),
   telegram: TelegramSchema.prefault({}).describe('Telegram control and notifications'),
   log: LogSchema.prefault({}).describe('Logging'),
+  health: HealthSchema.prefault({}).describe('Health and metrics endpoint (loopback only)'),
+  audit: AuditSchema.prefault({}).describe('Daily self-audit of fills, ledger, positions and venue balances'),
+  backup: BackupSchema.prefault({}).describe('Daily online database backup'),
+  isolation: IsolationSchema.prefault({}).describe('Sandbox isolation the daemon requires before trading live'),
   risk: RiskLimitsSchema.prefault({}).describe('Risk limits enforced outside the strategy (config/risk_limits.toml)'),
   rollback: RollbackLimitsSchema.prefault({}).describe('Rollback triggers for a freshly deployed strategy (config/risk_limits.toml)'),
   secrets: SecretsSchema.prefault({}).describe('Secrets, only from the environment or .env'),

@@ -10,6 +10,9 @@ import type { Logger } from 'pino';
 import { waitFor } from 'xstate';
 import { systemClock, type Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
+import { startHealth } from '../health/index.ts';
+import { checkIsolationAtBoot } from '../health/isolation.ts';
+import { probeIsolation } from '../sandbox/host/spawn.ts';
 import { scheduleFromConfig } from '../scheduler/jobs.ts';
 import { startKrakenSim, type KrakenSim } from '../sim/index.ts';
 import { startDaemon, type Endpoints } from './daemon.ts';
@@ -29,6 +32,8 @@ export interface RunDaemonOptions {
   /** Run against the loopback simulator replaying data/sample at this speed (1 = real time). */
   sim: number | null;
   shutdownTimeoutMs?: number;
+  /** The process environment (systemd's NOTIFY_SOCKET and WATCHDOG_USEC are read from it). */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'failed'; message: string };
@@ -58,6 +63,8 @@ async function marketFor(o: RunDaemonOptions): Promise<{ clock: Clock; endpoints
 export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
   // Listen before booting, so a stop request during boot is not missed.
   const firstSignal = o.waitForShutdown();
+  const refused = checkIsolationAtBoot(o.config, () => probeIsolation(o.log), o.log.child({ component: 'sandbox' }));
+  if (refused) return { kind: 'failed', message: refused };
   const { clock, endpoints, sim } = await marketFor(o);
   const inspect = o.inspect && (await listening(INSPECT_URL));
   if (o.inspect && !inspect) o.log.warn({ url: INSPECT_URL }, 'inspector not attached: nothing listens there; start a Stately inspector server on that loopback port and restart with --inspect');
@@ -68,6 +75,7 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
     // Scans follow the closed candles the feed delivers; the other slots are the daemon's housekeeping.
     schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
   });
+  const health = await startHealth({ daemon, config, clock, log: o.log.child({ component: 'health' }), env: o.env ?? {} });
   if (inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached');
   o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : 'kraken' }, 'brain started');
   void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {
@@ -84,6 +92,7 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
     if (final.value === 'stopped' && !final.context.error) return { kind: 'stopped', signal: outcome };
     return { kind: 'failed', message: `shutdown ended in ${JSON.stringify(final.value)}: ${final.context.error ?? 'unknown'}` };
   } finally {
+    await health.close();
     await sim?.close();
   }
 }

@@ -63,8 +63,11 @@ export function privateFills(deps: PrivateFillsDeps): EventSource {
       if (e.type === 'account.execution') {
         const booked = fillOfExecution(e.report);
         if (booked) send({ type: 'venue.fill', ...booked });
+      } else if (e.type === 'connection.up') {
+        send({ type: 'venue.privateFeed', up: true, reason: 'executions channel live' });
       } else if (e.type === 'connection.down' || e.type === 'connection.failed') {
         deps.log.warn({ reason: e.reason }, 'private feed down: fills are found by the positions reconciling by cl_ord_id');
+        send({ type: 'venue.privateFeed', up: false, reason: e.reason });
       }
     }, true);
 }

@@ -39,7 +39,7 @@ ${CONFIG_FLAGS_USAGE}`,
     const sim = simSpeed(values.sim as string | undefined);
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const log = loggerFor(config, io);
-    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: () => io.waitForShutdown(), inspect: values.inspect === true, sim });
+    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: () => io.waitForShutdown(), env: io.env, inspect: values.inspect === true, sim });
     if (outcome.kind === 'failed') {
       log.error({ reason: outcome.message }, 'brain stopped on a failure');
       io.stderr.write(`brain run: ${outcome.message}\n`);

@@ -1,0 +1,104 @@
+/**
+ * Health and metrics for a running daemon, started with one call from the entry point: the observer of
+ * the actor tree (metrics + feed freshness), the loopback HTTP endpoint (/livez, /readyz, /metrics) when
+ * `health.port` is not 0, and the systemd notifications (READY, the watchdog fed while the loop turns,
+ * STOPPING) when systemd started us with Type=notify. A port that cannot be bound is logged and the daemon
+ * trades on: observability must never stop the money path.
+ */
+import type { Logger } from 'pino';
+import type { Clock } from '../clock/clock.ts';
+import type { Config } from '../config/index.ts';
+import type { Daemon } from '../daemon/daemon.ts';
+import { liveness, monitorLoopLag } from './liveness.ts';
+import { createMetrics, type DaemonView } from './metrics.ts';
+import { newFeedState, observeDaemon } from './observe.ts';
+import { readiness, type SupervisorView } from './readiness.ts';
+import { json, startHealthServer, type HealthRoutes, type HealthServer } from './server.ts';
+import { startWatchdog, systemdNotifier, watchdogIntervalMs } from './watchdog.ts';
+
+export interface HealthOptions {
+  daemon: Pick<Daemon, 'actor' | 'runtime' | 'done'>;
+  config: Pick<Config, 'mode' | 'health'>;
+  /** The daemon's clock (the feed's age is measured on it). */
+  clock: Clock;
+  log: Logger;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Overrides config health.port (tests use 0 for a free port). */
+  port?: number;
+}
+
+export interface Health {
+  /** The bound port, or null when the endpoint is off or could not bind. */
+  readonly port: number | null;
+  close(): Promise<void>;
+}
+
+type Snapshot = ReturnType<Daemon['actor']['getSnapshot']>;
+
+const topState = (s: Snapshot): string => (typeof s.value === 'string' ? s.value : Object.keys(s.value)[0] ?? 'unknown');
+
+function supervisorView(s: Snapshot): SupervisorView {
+  return { state: topState(s), error: s.context.error, breaker: s.context.breaker, venueHealthy: s.context.venueHealthy };
+}
+
+function daemonView(s: Snapshot): DaemonView | null {
+  if (topState(s) === 'booting' || s.context.settings === null) return null;
+  const l = s.context.ledger;
+  return { breaker: s.context.breaker, equity: l.lastEquity, peakEquity: l.peakEquity, openPositions: s.context.slots.length };
+}
+
+export async function startHealth(o: HealthOptions): Promise<Health> {
+  const { actor, runtime } = o.daemon;
+  const metrics = createMetrics({ daemon: () => daemonView(actor.getSnapshot()), db: () => runtime.db });
+  const feed = newFeedState();
+  const unobserve = observeDaemon(actor, metrics, feed, o.clock);
+  const loop = monitorLoopLag();
+  const live = () => liveness(loop.lagMs(), o.config.health.maxEventLoopLagMs, actor.getSnapshot().status);
+  const ready = () => readiness({ mode: o.config.mode, supervisor: () => supervisorView(actor.getSnapshot()), db: () => runtime.db, feed, clock: o.clock, feedStaleMs: o.config.health.feedStaleSeconds * 1000 });
+  const routes: HealthRoutes = {
+    '/livez': () => {
+      const l = live();
+      return json(l.status === 'alive' ? 200 : 503, l);
+    },
+    '/readyz': () => {
+      const r = ready();
+      return json(r.status === 'ready' ? 200 : 503, r);
+    },
+    '/metrics': async () => ({ code: 200, contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }),
+  };
+  const port = o.port ?? o.config.health.port;
+  let server: HealthServer | null = null;
+  if (port > 0 || o.port === 0) {
+    try {
+      server = await startHealthServer(port, routes);
+      o.log.info({ url: `http://127.0.0.1:${server.port}`, paths: Object.keys(routes) }, 'health endpoint listening');
+    } catch (err) {
+      o.log.error({ err, port }, `health endpoint not started: cannot listen on 127.0.0.1:${port}; set health.port to a free port (0 turns it off)`);
+    }
+  }
+  const notify = systemdNotifier(o.env, o.log.child({ component: 'systemd' }));
+  const statusLine = () => {
+    const r = ready();
+    return r.status === 'ready' ? `${o.config.mode}: ready` : `${o.config.mode}: not ready (${r.failing.map((n) => `${n}: ${r.checks[n]?.detail}`).join('; ')})`;
+  };
+  const watchdog = notify ? startWatchdog({ notify, intervalMs: watchdogIntervalMs(o.env, process.pid), alive: () => live().status === 'alive', status: statusLine, pid: process.pid }) : null;
+  let announced = false;
+  const announceReady = (s: Snapshot) => {
+    if (announced || topState(s) !== 'running') return;
+    announced = true;
+    watchdog?.ready();
+  };
+  const running = actor.subscribe(announceReady);
+  announceReady(actor.getSnapshot());
+  return {
+    port: server?.port ?? null,
+    close: async () => {
+      watchdog?.stopping();
+      watchdog?.stop();
+      running.unsubscribe();
+      unobserve();
+      loop.stop();
+      await server?.close();
+    },
+  };
+}
