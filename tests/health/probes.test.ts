@@ -1,0 +1,123 @@
+import { SimulatedClock } from 'xstate';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { openDatabase } from '../../src/db/index.ts';
+import { checkIsolationAtBoot, liveIsolationRefusal } from '../../src/health/isolation.ts';
+import { liveness } from '../../src/health/liveness.ts';
+import { newFeedState } from '../../src/health/observe.ts';
+import { readiness, type ReadinessSources, type SupervisorView } from '../../src/health/readiness.ts';
+import { startWatchdog, watchdogIntervalMs } from '../../src/health/watchdog.ts';
+import { createLogger } from '../../src/log/index.ts';
+
+const T = Date.UTC(2026, 0, 5);
+const RUNNING: SupervisorView = { state: 'running', error: null, breaker: 'active', venueHealthy: true };
+
+function sources(over: Partial<ReadinessSources> & { view?: Partial<SupervisorView> } = {}): ReadinessSources {
+  const clock = new SimulatedClock();
+  clock.set(T);
+  const feed = newFeedState();
+  feed.lastMarketAt = T - 5_000;
+  feed.up.public = true;
+  const db = openDatabase({ path: ':memory:' });
+  return { mode: 'paper', supervisor: () => ({ ...RUNNING, ...over.view }), db: () => db, feed, clock: { now: () => clock.now(), setTimeout: clock.setTimeout.bind(clock), clearTimeout: clock.clearTimeout.bind(clock) }, feedStaleMs: 60_000, ...over };
+}
+
+describe('readiness', () => {
+  it('is ready when every check passes, and writes the probe row', () => {
+    const s = sources();
+    const r = readiness(s);
+    expect(r).toMatchObject({ status: 'ready', failing: [] });
+    expect(r.checks['feed']!.detail).toBe('last market update 5 s ago');
+    expect(s.db()!.prepare('SELECT checked_at FROM health_probe').get()).toEqual({ checked_at: T });
+  });
+
+  it('is not ready while booting, after a failed boot, or with the breaker halted, naming each', () => {
+    expect(readiness(sources({ view: { state: 'booting' } })).failing).toEqual(['reconciliation']);
+    expect(readiness(sources({ view: { state: 'failed', error: 'lock held' } })).checks['reconciliation']!.detail).toBe('boot failed: lock held');
+    const halted = readiness(sources({ view: { breaker: 'halted' } }));
+    expect(halted.failing).toEqual(['breaker']);
+    expect(readiness(sources({ view: { breaker: 'reducing' } })).checks['breaker']).toMatchObject({ status: 'pass', detail: 'reducing: entries at half size' });
+  });
+
+  it('reports an unhealthy venue or no data yet as the feed failing', () => {
+    const down = sources({ view: { venueHealthy: false } });
+    down.feed.reason.public = 'socket closed 1006';
+    expect(readiness(down).checks['feed']!.detail).toBe('market feed down: socket closed 1006; no new entries until it is back');
+    const none = sources();
+    none.feed.lastMarketAt = null;
+    expect(readiness(none).checks['feed']!.detail).toBe('no market update received yet');
+  });
+
+  it('checks the private feed in live mode only', () => {
+    expect(Object.keys(readiness(sources()).checks)).not.toContain('privateFeed');
+    const live = sources({ mode: 'live' });
+    expect(readiness(live).failing).toEqual(['privateFeed']);
+    live.feed.up.private = true;
+    expect(readiness(live).status).toBe('ready');
+  });
+
+  it('fails the database check with the error when the write fails, and when no database is open', () => {
+    const s = sources();
+    s.db()!.close();
+    expect(readiness(s).checks['database']!.detail).toMatch(/^write failed: .*; check disk space and permissions of :memory:$/);
+    expect(readiness(sources({ db: () => undefined })).checks['database']!.detail).toBe('database not open (booting or shutting down)');
+  });
+});
+
+describe('liveness', () => {
+  it('fails on a lag above the limit or a crashed supervisor, and on nothing else', () => {
+    expect(liveness(30, 2000, 'active').status).toBe('alive');
+    expect(liveness(2500, 2000, 'active')).toEqual({ status: 'stuck', eventLoopLagMs: 2500, limitMs: 2000, supervisor: 'active' });
+    expect(liveness(30, 2000, 'error').status).toBe('stuck');
+    expect(liveness(30, 2000, 'done').status).toBe('alive');
+  });
+});
+
+describe('the systemd watchdog', () => {
+  afterEach(() => vi.useRealTimers());
+
+  it('pings at half of WATCHDOG_USEC while alive, stays silent while stuck, and says READY and STOPPING', () => {
+    vi.useFakeTimers();
+    const sent: string[][] = [];
+    let alive = true;
+    const interval = watchdogIntervalMs({ WATCHDOG_USEC: '30000000' }, 42);
+    expect(interval).toBe(15_000);
+    const w = startWatchdog({ notify: (l) => sent.push([...l]), intervalMs: interval, alive: () => alive, status: () => 'paper: ready', pid: 42 });
+    w.ready();
+    vi.advanceTimersByTime(15_000);
+    alive = false;
+    vi.advanceTimersByTime(45_000);
+    w.stopping();
+    w.stop();
+    expect(sent).toEqual([['--pid=42', 'READY=1', 'STATUS=paper: ready'], ['WATCHDOG=1', 'STATUS=paper: ready'], ['STOPPING=1', 'STATUS=stopping']]);
+  });
+
+  it('has no watchdog without WATCHDOG_USEC, or when systemd meant another pid', () => {
+    expect(watchdogIntervalMs({}, 42)).toBeNull();
+    expect(watchdogIntervalMs({ WATCHDOG_USEC: '30000000', WATCHDOG_PID: '7' }, 42)).toBeNull();
+  });
+});
+
+describe('sandbox isolation at boot', () => {
+  const noNamespaces = { denoPermissions: true, prlimit: true, namespaces: false, uidDrop: false } as const;
+  const live = { mode: 'live' as const, isolation: { requireNamespacesInLive: true } };
+
+  it('refuses live mode without the namespace layer, saying why and how to fix it', () => {
+    const msg = liveIsolationRefusal(live, noNamespaces);
+    expect(msg).toMatch(/^live mode refused: the strategy sandbox cannot put its children in their own user and network namespace here/);
+    expect(msg).toContain('deploy/seccomp-brain.json');
+    expect(msg).toContain('--set isolation.requireNamespacesInLive=false');
+  });
+
+  it('lets paper mode, an explicit opt-out, or a host with namespaces through', () => {
+    expect(liveIsolationRefusal({ ...live, mode: 'paper' }, noNamespaces)).toBeNull();
+    expect(liveIsolationRefusal({ ...live, isolation: { requireNamespacesInLive: false } }, noNamespaces)).toBeNull();
+    expect(liveIsolationRefusal(live, { ...noNamespaces, namespaces: true })).toBeNull();
+  });
+
+  it('logs the layers it found', () => {
+    const lines: string[] = [];
+    const log = createLogger({ level: 'info', pretty: false, destination: { write: (l: string) => lines.push(l) }, secrets: [] });
+    expect(checkIsolationAtBoot(live, () => ({ unshare: true, dropUid: true }), log)).toBeNull();
+    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'sandbox isolation: Deno permissions, prlimit, uid drop, user+network namespace', layers: { namespaces: true, uidDrop: true } });
+  });
+});
