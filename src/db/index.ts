@@ -18,7 +18,7 @@ import { snapshotsRepo } from './snapshots.repo.ts';
 
 export type { BindParams, Db, RunResult, SqlValue, Statement } from './connection.ts';
 export { DbError, isUniqueViolation, type DbErrorCode } from './errors.ts';
-export { applyMigrations, loadMigrations, migrationChecksum, MIGRATIONS_DIR, type Migration } from './migrate.ts';
+export { applyMigrations, checkMigrationHistory, loadMigrations, migrationChecksum, MIGRATIONS_DIR, type Migration } from './migrate.ts';
 export { DEFAULT_DB_PATH, openDatabase, type OpenDatabaseOptions } from './open.ts';
 export type { AuditEntry, AuditRecord, AuditRepo } from './audit.repo.ts';
 export type { BacktestRecord, BacktestsRepo, ExperimentEntry, NewBacktest, NewExperiment } from './backtests.repo.ts';

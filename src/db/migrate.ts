@@ -53,6 +53,18 @@ interface AppliedRow {
   checksum: string;
 }
 
+/**
+ * Throws DbError when the database's recorded history holds a migration this build does not know or one
+ * whose file changed; returns the versions recorded. A database without schema_version is not ours.
+ */
+export function checkMigrationHistory(db: Db, known: readonly Migration[]): number[] {
+  const table = db.prepare("SELECT 1 AS one FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
+  if (!table) throw new DbError('migration_unknown', `${db.path} has no schema_version table: it is not a Trading Brain database`);
+  const applied = db.prepare('SELECT version, name, checksum FROM schema_version ORDER BY version').all<AppliedRow>();
+  checkApplied(applied, known);
+  return applied.map((r) => r.version);
+}
+
 function checkApplied(applied: readonly AppliedRow[], known: readonly Migration[]): void {
   for (const row of applied) {
     const mig = known.find((m) => m.version === row.version);
