@@ -15,6 +15,8 @@ export const BREAKER_MACHINE_VERSION = '1';
 export const BREAKER_ACTOR_ID = 'breaker';
 
 export type BreakerTripReason = BreakerReason | 'manual';
+/** Why an outside authority (the self-audit) put the breaker at reducing: it holds until an operator resumes. */
+export type BreakerHoldReason = 'audit';
 
 /** The portfolio figures the rule reads; kept from the last `portfolio.updated`. */
 export interface BreakerMarks {
@@ -38,6 +40,8 @@ export interface BreakerContext {
   resumeAt: number | null;
   /** Set only from `input.resume` until `resuming` has routed it. */
   resumeTo: BreakerLevel | null;
+  /** Set by `breaker.reduce`: reducing holds (no recovery to active) until `breaker.resume`. Absent in older rows. */
+  held?: BreakerHoldReason | null;
 }
 
 export type BreakerRecord = DurableRecord<BreakerLevel, BreakerContext>;
@@ -54,6 +58,8 @@ export type BreakerEvent =
   | { type: 'trade.closed'; pnl: number; time: number }
   | { type: 'breaker.resume'; by: string; time: number }
   | { type: 'breaker.halt'; by: string; time: number }
+  /** An outside authority (the failed self-audit) asks for half-size entries until an operator resumes. */
+  | { type: 'breaker.reduce'; by: BreakerHoldReason; time: number }
   | { type: 'breaker.limits'; limits: RiskLimits; time: number }
   /** From the persister: a write failed after start. */
   | { type: 'store.failed'; message: string };
@@ -61,7 +67,7 @@ export type BreakerEvent =
 /** Every report carries the streak: the supervisor builds the risk gate's RiskView with it. */
 export type BreakerEmitted =
   | { type: 'breaker.tripped'; reason: BreakerTripReason; at: number; resumeAt: number | null; consecutiveLosses: number }
-  | { type: 'breaker.reduced'; reason: BreakerReason; at: number; consecutiveLosses: number }
+  | { type: 'breaker.reduced'; reason: BreakerReason | BreakerHoldReason; at: number; consecutiveLosses: number }
   | { type: 'breaker.resumed'; from: BreakerLevel; by: string; at: number; consecutiveLosses: number }
   | { type: 'breaker.resumeRefused'; reason: BreakerReason; by: string; at: number; consecutiveLosses: number }
   | { type: 'breaker.persistFailed'; message: string; at: number };
@@ -104,6 +110,8 @@ const breakerSetup = setup({
     autoResumes: ({ context }) => context.resumeAt !== null,
     haltHoldsAfterReset: ({ context }) => breakerVerdict(context, 0).level === 'halted',
     resumingTo: ({ context }, p: { level: BreakerLevel }) => context.resumeTo === p.level,
+    /** The drawdown recovered and no outside authority holds the level. */
+    recovered: ({ context }) => !context.held && breakerVerdict(context).level === 'active',
   },
   actions: {
     tick: assign({ now: ({ context, event }) => Math.max(context.now, eventTime(event)) }),
@@ -131,10 +139,16 @@ const breakerSetup = setup({
       enqueue.assign({ reason, since: context.now, resumeAt: null });
       announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.reduced', reason, at: context.now, consecutiveLosses: context.consecutiveLosses });
     }),
+    /** Held at reducing by an outside authority; the rule can still escalate to halted. */
+    enterHeld: enqueueActions(({ context, event, enqueue, self }) => {
+      const by: BreakerHoldReason = event.type === 'breaker.reduce' ? event.by : 'audit';
+      enqueue.assign({ held: by, since: context.now, resumeAt: null });
+      announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.reduced', reason: by, at: context.now, consecutiveLosses: context.consecutiveLosses });
+    }),
     /** Back to active: a resume (manual or auto) resets the streak; a recovery from reducing keeps it. */
     enterActive: enqueueActions(({ context, enqueue, self }, p: { from: BreakerLevel; by: string; resetStreak: boolean }) => {
       const consecutiveLosses = p.resetStreak ? 0 : context.consecutiveLosses;
-      enqueue.assign({ reason: null, since: context.now, resumeAt: null, consecutiveLosses });
+      enqueue.assign({ reason: null, since: context.now, resumeAt: null, consecutiveLosses, held: null });
       announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.resumed', from: p.from, by: p.by, at: context.now, consecutiveLosses });
     }),
     refuseResume: enqueueActions(({ context, event, enqueue, self }) => {
@@ -167,7 +181,7 @@ export const breakerMachine = breakerSetup.createMachine({
       ? { ...input.resume.context, now: Math.max(input.resume.context.now, input.resume.now), resumeTo: input.resume.value }
       : {
           limits: input.limits, reason: null, since: input.now, now: input.now, consecutiveLosses: 0, lastLossAt: null,
-          marks: null, resumeAt: null, resumeTo: null,
+          marks: null, resumeAt: null, resumeTo: null, held: null,
         },
   invoke: { id: 'store', src: 'persistState', input: { actorId: BREAKER_ACTOR_ID }, onError: { actions: 'reportPersistFailure' } },
   on: {
@@ -191,12 +205,19 @@ export const breakerMachine = breakerSetup.createMachine({
         ...escalate,
         { guard: { type: 'ruleSays', params: { level: 'reducing' } }, target: 'reducing', actions: 'enterReducing' },
       ],
-      on: haltCommand,
+      on: { ...haltCommand, 'breaker.reduce': { target: 'reducing', actions: ['tick', 'enterHeld'] } },
     },
     reducing: {
-      description: 'Entries at half size (evaluateIntent halves them); back to active once the drawdown recovers below the reducing level.',
-      always: [...escalate, { guard: { type: 'ruleSays', params: { level: 'active' } }, target: 'active', actions: toActive('reducing', 'recovery', false) }],
-      on: haltCommand,
+      description: 'Entries at half size (evaluateIntent halves them); back to active once the drawdown recovers below the reducing level, unless held (a failed audit) until breaker.resume.',
+      always: [
+        ...escalate,
+        { guard: 'recovered', target: 'active', actions: toActive('reducing', 'recovery', false) },
+      ],
+      on: {
+        ...haltCommand,
+        'breaker.reduce': { actions: ['tick', 'enterHeld'] },
+        'breaker.resume': { target: 'active', actions: ['tick', { type: 'enterActive', params: ({ event }) => ({ from: 'reducing' as const, by: event.by, resetStreak: false }) }] },
+      },
     },
     halted: {
       description: 'No new entries; exits still pass. Leaves only by breaker.resume or the auto cool-down, and only if no hard limit still holds.',
