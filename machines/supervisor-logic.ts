@@ -13,6 +13,7 @@ import type { VenueOrder } from '../src/trading/venue.ts';
 import type { BreakerInput } from './breaker.machine.ts';
 import type { PositionEmitted, PositionEvent, PositionInput, PositionRecord } from './position.machine.ts';
 import type { Verdict } from './scanner.machine.ts';
+import { auditAlert } from './supervisor-audit.ts';
 import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
 
 export const scannerId = (pair: Pair) => `scanner-${pair}`;
@@ -135,6 +136,7 @@ export function slotsAfter(slots: readonly PositionSlot[], event: PositionEmitte
 export function alertOf(event: SupervisorEvent | EventObject): string | null {
   const e = event as SupervisorEvent;
   if (e.type === 'chore.failed') return `${e.chore} failed: ${e.message}`;
+  if (e.type === 'chore.done' && e.audit && !e.audit.passed) return auditAlert(e.audit);
   if (e.type === 'strategy.swapFailed') return `strategy ${e.versionId} not activated, the incumbent keeps trading: ${e.message}`;
   if (e.type === 'scanner.failed') return `scanner ${e.pair} ${e.stage}: ${e.message}`;
   if (event.type.startsWith('xstate.error.actor.')) return `${event.type}: ${errorText(event)}`;
@@ -146,8 +148,12 @@ const FOLLOWED: Partial<Record<string, BreakerLevel>> = { 'breaker.tripped': 'ha
 /** The level a breaker report puts the supervisor's mirror at, if it moves it. */
 export const breakerLevelOf = (type: string): BreakerLevel | undefined => FOLLOWED[type];
 
+const CHORES: Partial<Record<string, Chore>> = {
+  'schedule.feeRefresh': 'feeRefresh', 'schedule.candleMaintenance': 'candleMaintenance', 'schedule.audit': 'audit', 'schedule.backup': 'backup',
+};
+
 export function choreOf(event: SupervisorEvent): Chore | null {
-  return event.type === 'schedule.feeRefresh' ? 'feeRefresh' : event.type === 'schedule.candleMaintenance' ? 'candleMaintenance' : null;
+  return CHORES[event.type] ?? null;
 }
 
 /** Refreshed fees replace the routing fees pair by pair, at once. */

@@ -10,11 +10,19 @@ import type { ScannerEmitted } from './scanner.machine.ts';
 import type { ScheduleEvent } from '../src/scheduler/jobs.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
-export type Chore = 'feeRefresh' | 'candleMaintenance';
+export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup';
+
+/** What the daily self-audit reports to the supervisor: a failure holds the breaker at reducing and alerts. */
+export interface AuditOutcome {
+  reportId: number;
+  passed: boolean;
+  /** Names of the failed checks. */
+  failed: string[];
+}
 
 /** What a chore reports back: refreshed fees replace the routing fees at once. */
 export type ChoreEvent =
-  | { type: 'chore.done'; chore: Chore; fees?: RouteSettings['fees'] }
+  | { type: 'chore.done'; chore: Chore; fees?: RouteSettings['fees']; audit?: AuditOutcome }
   | { type: 'chore.failed'; chore: Chore; message: string };
 
 /** The active strategy pointer moved (deploy/rollback) and the live host now runs it: scanners switch at their next candle. */

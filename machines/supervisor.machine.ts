@@ -16,6 +16,7 @@ import { scannerMachine } from './scanner.machine.ts';
 import { notProvided } from './shared.ts';
 import * as logic from './supervisor-logic.ts';
 import { errorText, scannerId } from './supervisor-logic.ts';
+import { auditFailed } from './supervisor-audit.ts';
 import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
 
 export { scannerId } from './supervisor-logic.ts';
@@ -143,6 +144,10 @@ const supervisorSetup = setup({
       if (chore) enqueue.spawnChild('runChore', { id: `chore-${chore}-${c.seq}`, input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
       enqueue.assign({ seq: c.seq + 1 });
     }),
+    /** A failed self-audit holds the breaker at reducing until an operator resumes (the alert is raised by 'alert'). */
+    holdOnFailedAudit: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type === 'chore.done' && auditFailed(event)) enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.reduce', by: 'audit', time: c.now });
+    }),
     adoptFees: assign({ settings: ({ context: c, event }) => (event.type === 'chore.done' && event.fees ? logic.settingsWithFees(c, event.fees) : c.settings) }),
     announceOrchestratorSlot: enqueueActions(({ event, enqueue }) => {
       if (event.type === 'schedule.orchestrator') enqueue.emit({ type: 'orchestrator.slot', due: event.due, at: event.time });
@@ -238,8 +243,10 @@ export const supervisorMachine = supervisorSetup.createMachine({
         'schedule.dailySnapshot': { actions: ['takeMidnight', 'markToMarket'] },
         'schedule.feeRefresh': { actions: 'startChore' },
         'schedule.candleMaintenance': { actions: 'startChore' },
+        'schedule.audit': { actions: 'startChore' },
+        'schedule.backup': { actions: 'startChore' },
         'schedule.orchestrator': { actions: 'announceOrchestratorSlot' },
-        'chore.*': { actions: ['adoptFees', 'alert'] },
+        'chore.*': { actions: ['adoptFees', 'holdOnFailedAudit', 'alert'] },
         'strategy.activated': { actions: 'activateStrategy' },
         'strategy.swapFailed': { actions: 'alert' },
         'supervisor.emergencyStop': 'emergencyStop',

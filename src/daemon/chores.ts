@@ -14,6 +14,8 @@ import type { Config } from '../config/index.ts';
 import type { KrakenClient } from '../kraken/client.ts';
 import { krakenOhlcFetcher } from '../market/kraken-fetcher.ts';
 import { candleDbFrom, createCandleStore } from '../market/store.ts';
+import { dailyAudit, dailyBackup } from '../audit/daily.ts';
+import type { PaperVenue } from '../venues/paper.ts';
 import { refreshFees } from '../venues/fees-refresh.ts';
 import { need, type Runtime } from './runtime.ts';
 
@@ -25,12 +27,22 @@ export interface ChoreDeps {
   rt: Runtime;
   clock: Clock;
   log: Logger;
+  /** The paper venue (the self-audit reads its books), null in live mode. */
+  paper?: PaperVenue | null;
+  /** Working directory: the backup folder resolves against it. */
+  filesRoot?: string;
 }
 
 type ChoreResult = Omit<Extract<ChoreEvent, { type: 'chore.done' }>, 'type' | 'chore'>;
 
 export async function runChore(d: ChoreDeps, chore: Chore, now: number): Promise<ChoreResult> {
   const { pairs } = d.config;
+  const ops = () => ({ ...d, paper: d.paper ?? null, db: need(d.rt, 'db'), repos: need(d.rt, 'repos'), ledger: need(d.rt, 'ledger'), filesRoot: d.filesRoot ?? '.' });
+  if (chore === 'audit') return { audit: await dailyAudit(ops()) };
+  if (chore === 'backup') {
+    dailyBackup(ops());
+    return {};
+  }
   if (chore === 'feeRefresh') {
     const loadPairs = async () => (d.rt.table = await d.client.loadPairs());
     const r = await refreshFees(pairs, { loadPairs, fees: need(d.rt, 'repos').fees, clock: d.clock, fallback: d.config.trading.fallbackFees, logger: d.log });

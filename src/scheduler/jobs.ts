@@ -18,7 +18,11 @@ export type ScheduleEvent =
   /** Aggregate closed candles into higher tiers and prune by retention. */
   | { readonly type: 'schedule.candleMaintenance'; readonly due: number; readonly time: number }
   /** The nightly evolution slot; the orchestrator itself decides what to do with it. */
-  | { readonly type: 'schedule.orchestrator'; readonly due: number; readonly time: number };
+  | { readonly type: 'schedule.orchestrator'; readonly due: number; readonly time: number }
+  /** The daily self-audit (src/audit). */
+  | { readonly type: 'schedule.audit'; readonly due: number; readonly time: number }
+  /** The daily online database backup (src/backup). */
+  | { readonly type: 'schedule.backup'; readonly due: number; readonly time: number };
 
 export type ScheduleEventType = ScheduleEvent['type'];
 
@@ -39,6 +43,10 @@ export interface SchedulePlanOptions {
   dailySnapshotPattern?: string;
   feeRefreshPattern?: string;
   candleMaintenancePattern?: string;
+  /** Self-audit cron (UTC); null or omitted = none. */
+  auditPattern?: string | null;
+  /** Backup cron (UTC); null or omitted = none. */
+  backupPattern?: string | null;
 }
 
 export class ScheduleError extends Error {
@@ -86,19 +94,28 @@ export function buildSchedule(opts: SchedulePlanOptions): ScheduleJob[] {
     simple('schedule.candleMaintenance', opts.candleMaintenancePattern ?? DEFAULT_PATTERNS.candleMaintenance),
   ];
   if (opts.orchestratorPattern) jobs.push(simple('schedule.orchestrator', opts.orchestratorPattern));
+  if (opts.auditPattern) jobs.push(simple('schedule.audit', opts.auditPattern));
+  if (opts.backupPattern) jobs.push(simple('schedule.backup', opts.backupPattern));
   for (const job of jobs) validatePattern(job);
   return jobs;
 }
 
 /** The plan the daemon runs, from its config (`market.timeframe`, `orchestrator.enabled/schedule`). */
 export function scheduleFromConfig(
-  config: { readonly market: { readonly timeframe: Timeframe }; readonly orchestrator: { readonly enabled: boolean; readonly schedule: string } },
+  config: {
+    readonly market: { readonly timeframe: Timeframe };
+    readonly orchestrator: { readonly enabled: boolean; readonly schedule: string };
+    readonly audit?: { readonly enabled: boolean; readonly schedule: string };
+    readonly backup?: { readonly enabled: boolean; readonly schedule: string };
+  },
   scanDelaySeconds = 5,
 ): ScheduleJob[] {
   return buildSchedule({
     timeframe: config.market.timeframe,
     scanDelaySeconds,
     orchestratorPattern: config.orchestrator.enabled ? config.orchestrator.schedule : null,
+    auditPattern: config.audit?.enabled ? config.audit.schedule : null,
+    backupPattern: config.backup?.enabled ? config.backup.schedule : null,
   });
 }
 
@@ -112,7 +129,7 @@ export function cronFor(job: ScheduleJob): Cron {
   return new Cron(job.pattern, { timezone: 'UTC', paused: true });
 }
 
-function simple(name: 'schedule.feeRefresh' | 'schedule.candleMaintenance' | 'schedule.orchestrator', pattern: string): ScheduleJob {
+function simple(name: 'schedule.feeRefresh' | 'schedule.candleMaintenance' | 'schedule.orchestrator' | 'schedule.audit' | 'schedule.backup', pattern: string): ScheduleJob {
   return { name, pattern, event: (due, time) => ({ type: name, due, time }) };
 }
 

@@ -52,6 +52,8 @@ export interface SimEngineView {
   trades(key?: string): SimTrade[];
   /** Spot balance and hold per REST asset id (suffixed wallets are not spot and are left out). */
   balances(key?: string): Record<string, { balance: number; hold: number }>;
+  /** Moves a spot balance outside any order, as a deposit or withdrawal would (Kraken asset id, e.g. XXBT); returns the new balance. */
+  adjustBalance(asset: string, amount: number, key?: string): number;
 }
 
 export interface KrakenSim {
@@ -113,6 +115,11 @@ function engineView(ctx: SimContext, defaultKey: string): SimEngineView {
       const out: Record<string, { balance: number; hold: number }> = {};
       for (const [asset, balance] of acc?.balances ?? []) out[asset] = { balance, hold: acc!.hold(asset) };
       return out;
+    },
+    adjustBalance: (asset, amount, key = defaultKey) => {
+      const acc = ctx.engine.account(key);
+      if (!acc) throw new Error(`sim: no account with key ${key}`);
+      return acc.credit(asset, amount);
     },
   };
 }
