@@ -9,11 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EventObject } from 'xstate';
-import type { ChoreEvent } from '../../machines/supervisor-types.ts';
 import { startReplay, type Replay } from '../../src/daemon/replay.ts';
-import { auditReportsRepo, type StoredAuditReport } from '../../src/db/audit-reports.repo.ts';
 import { createLogger } from '../../src/log/index.ts';
+import { failedChecks, runAuditChore } from './audit-chore.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ALL: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
@@ -21,27 +19,8 @@ let replay: Replay;
 let workDir: string;
 const alerts: string[] = [];
 
-/** Runs the audit chore as the scheduler would, and resolves with its outcome and the stored report. */
-async function audit(): Promise<{ event: Extract<ChoreEvent, { type: 'chore.done' }>; report: StoredAuditReport }> {
-  const { actor } = replay.daemon;
-  const done = new Promise<Extract<ChoreEvent, { type: 'chore.done' }>>((resolve, reject) => {
-    const sub = actor.system.inspect((i) => {
-      if (i.type !== '@xstate.event' || i.actorRef !== actor) return;
-      const e = i.event as EventObject & Partial<ChoreEvent>;
-      if ((e.type === 'chore.done' || e.type === 'chore.failed') && e.chore === 'audit') {
-        sub.unsubscribe();
-        if (e.type === 'chore.done') resolve(e as Extract<ChoreEvent, { type: 'chore.done' }>);
-        else reject(new Error((e as { message: string }).message));
-      }
-    });
-  });
-  const now = replay.sim.clock.now();
-  actor.send({ type: 'schedule.audit', due: now, time: now });
-  const event = await done;
-  return { event, report: auditReportsRepo(replay.daemon.runtime.db!).latest()! };
-}
-
-const failedNames = (r: StoredAuditReport) => r.checks.filter((c) => c.status === 'fail').map((c) => c.name);
+const audit = () => runAuditChore(replay.daemon, replay.sim.clock.now());
+const failedNames = failedChecks;
 
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'brain-audit-'));

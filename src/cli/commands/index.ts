@@ -11,6 +11,8 @@ import { data } from './data.ts';
 import { sim } from './sim.ts';
 import { strategy } from './strategy.ts';
 import { demo } from './demo.ts';
+import { audit } from './audit.ts';
+import { backup, restore } from './backup.ts';
 
 export const commands: Command[] = [
   help,
@@ -21,4 +23,7 @@ export const commands: Command[] = [
   data,
   strategy,
   demo,
+  audit,
+  backup,
+  restore,
 ];
