@@ -12,11 +12,12 @@ const TEXT = /\.(ts|mts|mjs|js|md|toml|sql|json|ya?ml|sh|service|conf|example)$|
 
 /**
  * Absolute paths that are the same on every Linux host (the OS's own folders and its temporary folder)
- * are allowed: escape tests probe /etc/passwd, a unit file names /usr/bin/node. `/opt/trading-brain` is
+ * are allowed: escape tests probe /etc/passwd, a unit file names /usr/bin/node, the Dockerfile empties
+ * /var/lib/apt/lists. `/opt/trading-brain` is
  * the install prefix that docs/operations.md and deploy/ document for a VPS. Anything else — a home
  * folder, a workspace, a mount — belongs to one machine.
  */
-const PORTABLE = /^\/(tmp|var\/tmp|dev|proc|sys|etc|usr|bin|sbin|lib|lib64|run)(\/|$)|^\/opt\/trading-brain(\/|$)/;
+const PORTABLE = /^\/(tmp|var\/tmp|var\/lib\/apt|dev|proc|sys|etc|usr|bin|sbin|lib|lib64|run)(\/|$)|^\/opt\/trading-brain(\/|$)/;
 const ABSOLUTE = /(?<=^|[\s"'`(=:,[])\/(?:[A-Za-z0-9._-]+\/)*[A-Za-z0-9._-]+/g;
 /** A path must have at least two segments to count (a lone `/v1` or `/status` is a URL route, not a folder). */
 const MIN_SEGMENTS = 2;

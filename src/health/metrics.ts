@@ -49,6 +49,25 @@ export function createMetrics(sources: MetricsSources) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  /** A gauge read from the supervisor at scrape time; absent until boot has adopted the ledger. */
+  const daemonGauge = (name: string, help: string, value: (d: DaemonView) => number) =>
+    new Gauge({
+      name, help, registers,
+      collect() {
+        const d = sources.daemon();
+        if (d) this.set(value(d));
+      },
+    });
+  /** A counter whose totals a table keeps: one SQL row, one column per label value (or one column, no label). */
+  const tableTotals = (name: string, help: string, label: string | null, sql: string, columns: readonly string[]) =>
+    new Counter({
+      name, help, labelNames: label ? [label] : [], registers,
+      collect() {
+        const row = read(sources, sql)[0] ?? {};
+        this.reset();
+        for (const c of columns) setTotal(this, label ? { [label]: c } : {}, row[c] ?? 0);
+      },
+    });
   const m = {
     registry,
     candles: new Counter({ name: 'tb_candles_total', help: 'Closed candles the supervisor received from the market feed', labelNames: ['pair'] as const, registers }),
@@ -64,68 +83,17 @@ export function createMetrics(sources: MetricsSources) {
     reconnects: new Counter({ name: 'tb_feed_reconnects_total', help: 'Times a WebSocket feed came back after being down', labelNames: ['endpoint'] as const, registers }),
     feedUp: new Gauge({ name: 'tb_feed_up', help: 'Whether the WebSocket feed is connected (1) or down (0)', labelNames: ['endpoint'] as const, registers }),
     alerts: new Counter({ name: 'tb_alerts_total', help: 'Operator alerts the supervisor raised (failed chores, child errors, audit failures)', registers }),
-    breaker: new Gauge({
-      name: 'tb_breaker_level', help: 'Circuit breaker level: 0 active, 1 reducing (entries halved), 2 halted (no entries)', registers,
-      collect() {
-        const d = sources.daemon();
-        if (d) this.set(BREAKER_VALUE[d.breaker]);
-      },
-    }),
-    equity: new Gauge({
-      name: 'tb_equity_usd', help: 'Equity marked to market, USD', registers,
-      collect() {
-        const d = sources.daemon();
-        if (d) this.set(d.equity);
-      },
-    }),
-    drawdown: new Gauge({
-      name: 'tb_drawdown_ratio', help: 'Drawdown from peak equity (0..1)', registers,
-      collect() {
-        const d = sources.daemon();
-        if (d) this.set(d.peakEquity > 0 ? Math.max(0, (d.peakEquity - d.equity) / d.peakEquity) : 0);
-      },
-    }),
-    openPositions: new Gauge({
-      name: 'tb_open_positions', help: 'Positions open or working', registers,
-      collect() {
-        const d = sources.daemon();
-        if (d) this.set(d.openPositions);
-      },
-    }),
-    tokens: new Counter({
-      name: 'tb_model_tokens_total', help: 'Model tokens spent by the orchestrator, by kind (from the token_usage table; 0 until the orchestrator runs)',
-      labelNames: ['kind'] as const, registers,
-      collect() {
-        const r = read(sources, 'SELECT SUM(input_tokens) input, SUM(output_tokens) output, SUM(cache_read_tokens) cache_read, SUM(cache_write_tokens) cache_write FROM token_usage')[0] ?? {};
-        this.reset();
-        for (const kind of ['input', 'output', 'cache_read', 'cache_write'] as const) setTotal(this, { kind }, r[kind] ?? 0);
-      },
-    }),
-    costUsd: new Counter({
-      name: 'tb_model_cost_usd_total', help: 'USD spent on model calls (from the token_usage table; 0 until the orchestrator runs)', registers,
-      collect() {
-        this.reset();
-        setTotal(this, {}, read(sources, 'SELECT SUM(cost_usd) usd FROM token_usage')[0]?.['usd'] ?? 0);
-      },
-    }),
-    modelCalls: new Counter({
-      name: 'tb_model_calls_total', help: 'Model calls by prompt-cache outcome: hit = read from the cache (from the token_usage table)',
-      labelNames: ['cache'] as const, registers,
-      collect() {
-        const r = read(sources, 'SELECT SUM(cache_read_tokens > 0) hit, SUM(cache_read_tokens = 0) miss FROM token_usage')[0] ?? {};
-        this.reset();
-        for (const cache of ['hit', 'miss'] as const) setTotal(this, { cache }, r[cache] ?? 0);
-      },
-    }),
-    candidates: new Counter({
-      name: 'tb_evolver_candidates_total', help: 'Strategy candidates evaluated through the gates, by result (from the experiment_ledger table; 0 until the evolver runs)',
-      labelNames: ['result'] as const, registers,
-      collect() {
-        const rows = read(sources, 'SELECT passed, COUNT(*) n FROM experiment_ledger GROUP BY passed');
-        this.reset();
-        for (const result of ['passed', 'failed'] as const) setTotal(this, { result }, rows.find((r) => r['passed'] === (result === 'passed' ? 1 : 0))?.['n'] ?? 0);
-      },
-    }),
+    breaker: daemonGauge('tb_breaker_level', 'Circuit breaker level: 0 active, 1 reducing (entries halved), 2 halted (no entries)', (d) => BREAKER_VALUE[d.breaker]),
+    equity: daemonGauge('tb_equity_usd', 'Equity marked to market, USD', (d) => d.equity),
+    drawdown: daemonGauge('tb_drawdown_ratio', 'Drawdown from peak equity (0..1)', (d) => (d.peakEquity > 0 ? Math.max(0, (d.peakEquity - d.equity) / d.peakEquity) : 0)),
+    openPositions: daemonGauge('tb_open_positions', 'Positions open or working', (d) => d.openPositions),
+    tokens: tableTotals('tb_model_tokens_total', 'Model tokens spent by the orchestrator, by kind (from the token_usage table; 0 until the orchestrator runs)', 'kind',
+      'SELECT SUM(input_tokens) input, SUM(output_tokens) output, SUM(cache_read_tokens) cache_read, SUM(cache_write_tokens) cache_write FROM token_usage', ['input', 'output', 'cache_read', 'cache_write']),
+    costUsd: tableTotals('tb_model_cost_usd_total', 'USD spent on model calls (from the token_usage table; 0 until the orchestrator runs)', null, 'SELECT SUM(cost_usd) usd FROM token_usage', ['usd']),
+    modelCalls: tableTotals('tb_model_calls_total', 'Model calls by prompt-cache outcome: hit = read from the cache (from the token_usage table)', 'cache',
+      'SELECT SUM(cache_read_tokens > 0) hit, SUM(cache_read_tokens = 0) miss FROM token_usage', ['hit', 'miss']),
+    candidates: tableTotals('tb_evolver_candidates_total', 'Strategy candidates evaluated through the gates, by result (from the experiment_ledger table; 0 until the evolver runs)', 'result',
+      'SELECT SUM(passed = 1) passed, SUM(passed = 0) failed FROM experiment_ledger', ['passed', 'failed']),
     auditPassed: new Gauge({
       name: 'tb_audit_passed', help: 'Whether the latest self-audit passed (1) or failed (0); absent before the first audit', registers,
       collect() {
