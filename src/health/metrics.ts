@@ -95,20 +95,20 @@ export function createMetrics(sources: MetricsSources) {
     candidates: tableTotals('tb_evolver_candidates_total', 'Strategy candidates evaluated through the gates, by result (from the experiment_ledger table; 0 until the evolver runs)', 'result',
       'SELECT SUM(passed = 1) passed, SUM(passed = 0) failed FROM experiment_ledger', ['passed', 'failed']),
     auditPassed: new Gauge({
-      name: 'tb_audit_passed', help: 'Whether the latest self-audit passed (1) or failed (0); absent before the first audit', registers,
+      name: 'tb_audit_passed', help: 'Whether the latest self-audit passed (1) or failed (0); also 0 before the first audit, when tb_audit_last_timestamp_seconds is 0', registers,
       collect() {
         const r = read(sources, 'SELECT passed FROM audit_reports ORDER BY time DESC, id DESC LIMIT 1')[0];
         if (r) this.set(r['passed'] ?? 0);
       },
     }),
     auditTime: new Gauge({
-      name: 'tb_audit_last_timestamp_seconds', help: 'When the latest self-audit ran (unix seconds)', registers,
+      name: 'tb_audit_last_timestamp_seconds', help: 'When the latest self-audit ran (unix seconds); 0 = never', registers,
       collect() {
         const r = read(sources, 'SELECT time FROM audit_reports ORDER BY time DESC, id DESC LIMIT 1')[0];
         if (r) this.set((r['time'] ?? 0) / 1000);
       },
     }),
-    backupTime: new Gauge({ name: 'tb_backup_last_success_timestamp_seconds', help: 'When the daemon last completed a database backup (unix seconds)', registers }),
+    backupTime: new Gauge({ name: 'tb_backup_last_success_timestamp_seconds', help: 'When this daemon process last completed its daily database backup (unix seconds); 0 = not since it started', registers }),
   };
   return m;
 }
