@@ -75,7 +75,7 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
     // Scans follow the closed candles the feed delivers; the other slots are the daemon's housekeeping.
     schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
   });
-  const health = await startHealth({ daemon, config, clock, log: o.log.child({ component: 'health' }), env: o.env ?? {} });
+  const health = await startHealth({ daemon, config, clock, filesRoot: o.cwd, log: o.log.child({ component: 'health' }), env: o.env ?? {} });
   if (inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached');
   o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : 'kraken' }, 'brain started');
   void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {

@@ -5,7 +5,10 @@
  * STOPPING) when systemd started us with Type=notify. A port that cannot be bound is logged and the daemon
  * trades on: observability must never stop the money path.
  */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { listBackups } from '../backup/backup.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Daemon } from '../daemon/daemon.ts';
@@ -18,7 +21,9 @@ import { startWatchdog, systemdNotifier, watchdogIntervalMs } from './watchdog.t
 
 export interface HealthOptions {
   daemon: Pick<Daemon, 'actor' | 'runtime' | 'done'>;
-  config: Pick<Config, 'mode' | 'health'>;
+  config: Pick<Config, 'mode' | 'health' | 'backup'>;
+  /** The daemon's working directory (backup.dir resolves against it); default: backups are not looked up. */
+  filesRoot?: string;
   /** The daemon's clock (the feed's age is measured on it). */
   clock: Clock;
   log: Logger;
@@ -50,6 +55,9 @@ function daemonView(s: Snapshot): DaemonView | null {
 export async function startHealth(o: HealthOptions): Promise<Health> {
   const { actor, runtime } = o.daemon;
   const metrics = createMetrics({ daemon: () => daemonView(actor.getSnapshot()), db: () => runtime.db });
+  const newest = o.filesRoot ? listBackups(resolve(o.filesRoot, o.config.backup.dir)).at(-1) : undefined;
+  // A restart must not look like a missing backup: the newest file on disk is the last success until the next one.
+  if (newest) metrics.backupTime.set(statSync(newest).mtimeMs / 1000);
   const feed = newFeedState();
   const unobserve = observeDaemon(actor, metrics, feed, o.clock);
   const loop = monitorLoopLag();

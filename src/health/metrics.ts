@@ -108,7 +108,7 @@ export function createMetrics(sources: MetricsSources) {
         if (r) this.set((r['time'] ?? 0) / 1000);
       },
     }),
-    backupTime: new Gauge({ name: 'tb_backup_last_success_timestamp_seconds', help: 'When this daemon process last completed its daily database backup (unix seconds); 0 = not since it started', registers }),
+    backupTime: new Gauge({ name: 'tb_backup_last_success_timestamp_seconds', help: 'When the newest database backup was completed (unix seconds; at start, the newest file in backup.dir); 0 = none', registers }),
   };
   return m;
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import parsePrometheusTextFormat, { type ParsedMetric } from 'parse-prometheus-text-format';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { backupDatabase } from '../../src/backup/backup.ts';
 import { startReplay, type Replay } from '../../src/daemon/replay.ts';
 import { startHealth, type Health } from '../../src/health/index.ts';
 import { createLogger } from '../../src/log/index.ts';
@@ -35,7 +36,9 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'brain-health-'));
   const log = createLogger({ level: 'silent', pretty: false, secrets: [] });
   replay = await startReplay({ workDir, repoRoot: REPO_ROOT, log, pairs: ['BTC/USD', 'ETH/USD'], days: 0.5, settings: { health: { feedStaleSeconds: 600 } } });
-  health = await startHealth({ daemon: replay.daemon, config: replay.config, clock: replay.sim.clock, log, env: {}, port: 0 });
+  // A backup from before this start: the backup gauge starts from it, not from 0.
+  backupDatabase({ db: replay.daemon.runtime.db!, dir: join(workDir, 'data', 'backups'), keep: 2, now: replay.sim.clock.now() });
+  health = await startHealth({ daemon: replay.daemon, config: replay.config, clock: replay.sim.clock, filesRoot: workDir, log, env: {}, port: 0 });
 }, 120_000);
 
 afterAll(async () => {
@@ -88,6 +91,7 @@ describe('the health endpoint on a running daemon', () => {
     expect(sample(metrics, 'tb_breaker_level')).toBe(0);
     expect(sample(metrics, 'tb_equity_usd')).toBeGreaterThan(9_000);
     expect(sample(metrics, 'tb_model_tokens_total', { kind: 'input' })).toBe(0);
+    expect(sample(metrics, 'tb_backup_last_success_timestamp_seconds')).toBeGreaterThan(Date.UTC(2020, 0, 1) / 1000);
     expect(metrics.find((m) => m.name === 'tb_model_tokens_total')!.help).toContain('token_usage table');
   }, 120_000);
 
