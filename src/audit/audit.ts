@@ -30,6 +30,27 @@ export interface AuditDeps {
   /** config audit.toleranceUsd: the largest difference that counts as rounding. */
   readonly toleranceUsd: number;
   readonly now: () => number;
+  /**
+   * While orders are working (or a fill lands during the venue read) the venue and the tables can differ
+   * for a moment: wait and read again, up to `attempts` times, before comparing anyway.
+   */
+  readonly settle?: { readonly attempts: number; readonly wait: () => Promise<void> };
+}
+
+/** What changes when an order moves: the fills stored and the orders not yet final. */
+function activity(d: AuditDeps): string {
+  return `${d.repos.fills.inRange(...ALL).length}|${d.repos.orders.open().map((o) => `${o.clOrdId}:${o.status}`).join(',')}`;
+}
+
+/** The venue read at a quiet moment: no order working, nothing booked while the venue answered. */
+async function quietVenue(d: AuditDeps) {
+  for (let attempt = 0; ; attempt++) {
+    const before = activity(d);
+    const venue = await d.venue.read();
+    const quiet = before === activity(d) && d.repos.orders.open().length === 0;
+    if (quiet || attempt >= (d.settle?.attempts ?? 0)) return venue;
+    await d.settle!.wait();
+  }
 }
 
 export function bookedView(l: Ledger): BookedView {
@@ -49,7 +70,7 @@ function lastCloses(d: AuditDeps): Partial<Record<Pair, number>> {
 }
 
 export async function runAudit(d: AuditDeps): Promise<StoredAuditReport> {
-  const venue = await d.venue.read();
+  const venue = await quietVenue(d);
   // From here on nothing awaits: the tables and the booked ledger are read at one instant.
   const fills = d.repos.fills.inRange(...ALL);
   const positions = [...d.repos.positions.closedInRange(...ALL), ...d.repos.positions.open()];

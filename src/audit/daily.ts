@@ -12,10 +12,14 @@ import type { Config } from '../config/index.ts';
 import type { Db, Repositories } from '../db/index.ts';
 import { auditReportsRepo } from '../db/audit-reports.repo.ts';
 import type { KrakenClient } from '../kraken/client.ts';
+import { sleep } from '../kraken/rate.ts';
 import type { Ledger } from '../trading/portfolio.ts';
 import type { PaperVenue } from '../venues/paper.ts';
 import { formatAuditReport, runAudit } from './audit.ts';
 import { liveAuditVenue, paperAuditVenue } from './venue.ts';
+
+/** An order settles within seconds (ack, fill, the executions feed): 6 × 10 s before comparing anyway. */
+const SETTLE_WAIT_MS = 10_000;
 
 export interface DailyChoreDeps {
   config: Config;
@@ -37,6 +41,7 @@ export async function dailyAudit(d: DailyChoreDeps): Promise<AuditOutcome> {
   const report = await runAudit({
     mode: config.mode, trigger: 'schedule', pairs: config.pairs, timeframe: config.market.timeframe, repos: d.repos, reports: auditReportsRepo(d.db),
     venue, booked: d.ledger, startingCashUsd: config.paper.startingBalanceUsd, toleranceUsd: config.audit.toleranceUsd, now: () => d.clock.now(),
+    settle: { attempts: 6, wait: () => sleep(d.clock, SETTLE_WAIT_MS) },
   });
   const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.name);
   if (report.passed) d.log.info({ reportId: report.id }, 'self-audit passed');

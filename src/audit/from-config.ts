@@ -11,6 +11,7 @@ import { auditReportsRepo, type StoredAuditReport } from '../db/audit-reports.re
 import { createRepositories, openDatabase } from '../db/index.ts';
 import { KRAKEN_ENDPOINTS } from '../daemon/entry.ts';
 import { KrakenClient } from '../kraken/client.ts';
+import { sleep } from '../kraken/rate.ts';
 import { ORDER_STATUSES } from '../contract/index.ts';
 import { PaperVenue } from '../venues/paper.ts';
 import { runAudit } from './audit.ts';
@@ -52,6 +53,8 @@ export async function auditFromConfig(o: AuditFromConfigOptions): Promise<Stored
     return await runAudit({
       mode: o.config.mode, trigger: 'cli', pairs: o.config.pairs, timeframe: o.config.market.timeframe, repos, reports: auditReportsRepo(db), venue,
       booked: null, startingCashUsd: o.config.paper.startingBalanceUsd, toleranceUsd: o.config.audit.toleranceUsd, now: systemClock.now,
+      // A running daemon may be working an order: give it a few seconds to settle.
+      settle: { attempts: 3, wait: () => sleep(systemClock, 5_000) },
     });
   } finally {
     db.close();
