@@ -7,30 +7,20 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { backupDatabase } from '../src/backup/backup.ts';
-import { PAIRS, type Candle } from '../src/contract/index.ts';
+import { PAIRS } from '../src/contract/index.ts';
 import { createRepositories, openDatabase } from '../src/db/index.ts';
+import { syntheticCandles } from './lib/candles.ts';
 import { median } from './lib/stats.ts';
 
 const T0 = Date.UTC(2024, 0, 1);
-
-function series(n: number, stepMs: number): Candle[] {
-  const out: Candle[] = [];
-  let price = 100;
-  for (let i = 0; i < n; i++) {
-    const open = price;
-    price = open * (1 + Math.sin(i * 0.37) * 0.002);
-    out.push({ time: T0 + i * stepMs, open, high: Math.max(open, price) * 1.001, low: Math.min(open, price) * 0.999, close: price, volume: 1 + (i % 13) });
-  }
-  return out;
-}
 
 export default async function (): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'brain-backup-bench-'));
   const db = openDatabase({ path: join(dir, 'brain.db') });
   try {
     const { candles } = createRepositories(db);
-    const fiveMin = series(90 * 288, 300_000);
-    const hourly = series(730 * 24, 3_600_000);
+    const fiveMin = syntheticCandles(90 * 288, 300_000, T0, 100);
+    const hourly = syntheticCandles(730 * 24, 3_600_000, T0, 100);
     for (const pair of PAIRS) {
       db.transaction(() => {
         candles.upsertMany(pair, '5m', fiveMin);

@@ -5,23 +5,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Candle } from '../src/contract/index.ts';
 import { createRepositories, openDatabase } from '../src/db/index.ts';
+import { syntheticCandles } from './lib/candles.ts';
 
 const N = 100_000;
 const STEP = 300_000;
 const T0 = Date.UTC(2024, 0, 1);
-
-function makeCandles(n: number): Candle[] {
-  const out: Candle[] = [];
-  let price = 40_000;
-  for (let i = 0; i < n; i++) {
-    const open = price;
-    price = open * (1 + Math.sin(i * 0.37) * 0.002);
-    out.push({ time: T0 + i * STEP, open, high: Math.max(open, price) * 1.001, low: Math.min(open, price) * 0.999, close: price, volume: 1 + (i % 13) });
-  }
-  return out;
-}
 
 function timed<T>(fn: () => T): [T, number] {
   const start = performance.now();
@@ -34,7 +23,7 @@ export default async function (): Promise<void> {
   const db = openDatabase({ path: join(dir, 'bench.db') });
   try {
     const { candles } = createRepositories(db);
-    const data = makeCandles(N);
+    const data = syntheticCandles(N, STEP, T0, 40_000);
     const [, insertMs] = timed(() => candles.upsertMany('BTC/USD', '5m', data));
     const [, updateMs] = timed(() => candles.upsertMany('BTC/USD', '5m', data));
     const end = T0 + N * STEP;
