@@ -29,9 +29,12 @@ export function scripted(script: Record<string, DecisionInput>): DecideFn {
 }
 
 
-/** Real 5m candles of the shared development set (Q3 2024); fails loudly when the folder is missing. */
-export function loadShared(pairs: readonly Pair[], timeframe = '5m'): MarketData {
-  const dir = sharedOhlcvDir();
+/**
+ * Real candles of the shared development set (default: Q3 2024 5m; `subdir` 'kraken-2023' holds H1 2023,
+ * a strongly rising window); fails loudly when the folder is missing.
+ */
+export function loadShared(pairs: readonly Pair[], timeframe = '5m', subdir = ''): MarketData {
+  const dir = path.join(sharedOhlcvDir(), subdir);
   return alignMarketData(
     pairs.map((pair) => {
       const file = path.join(dir, `${pair.replace('/', '-')}_${timeframe}.csv`);
