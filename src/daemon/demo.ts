@@ -18,6 +18,8 @@ export interface DemoSummary {
   wins: number;
   netPnl: number;
   fees: number;
+  /** What the fill prices lost to the slippage model (config trading.slippageFraction), in USD. */
+  slippage: number;
   startEquity: number;
   endEquity: number;
   maxDrawdown: number;
@@ -65,6 +67,7 @@ export function formatSummary(s: DemoSummary): string {
     `realised P&L      ${usd(s.netPnl)} on closed trades, after entry and exit fees`,
     `equity            ${usd(s.startEquity)} → ${usd(s.endEquity)} (${ret} %, open positions marked at the last close)`,
     `fees paid         ${usd(s.fees)}`,
+    `slippage cost     ${usd(s.slippage)} (in the fill prices, as the backtest charges it)`,
     `max drawdown      ${(s.maxDrawdown * 100).toFixed(2)} %`,
     `signals           ${s.signalsActed} acted, ${s.signalsRejected} rejected`,
     '',
@@ -107,7 +110,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     const repos = replay.daemon.runtime.repos!;
     const signals = (outcome: 'acted' | 'rejected') => repos.signals.signalsInRange(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { outcome }).length;
     const summary: DemoSummary = {
-      days: (replay.to - replay.from) / 86_400_000, steps, trades, wins, netPnl: ledger.realizedPnl, fees: ledger.feesPaid,
+      days: (replay.to - replay.from) / 86_400_000, steps, trades, wins, netPnl: ledger.realizedPnl, fees: ledger.feesPaid, slippage: ledger.slippagePaid,
       startEquity: ledger.initialCash, endEquity: ledger.lastEquity, maxDrawdown, signalsActed: signals('acted'), signalsRejected: signals('rejected'),
       seconds: (performance.now() - started) / 1000,
     };

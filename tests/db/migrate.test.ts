@@ -35,10 +35,14 @@ describe('migrations', () => {
     expect(db.prepare('SELECT DISTINCT applied_at FROM schema_version').all()).toEqual([{ applied_at: 1 }]);
   });
 
+  // Numbered after the bundled ones, whatever their count.
+  const next = () => loadMigrations().length + 1;
+
   it('applies only the new migrations, in order', () => {
     const db = memoryDb();
-    const extra = [...loadMigrations(), migration(2, 'CREATE TABLE extra_a (x);'), migration(3, 'ALTER TABLE extra_a ADD y;')];
-    expect(applyMigrations(db, extra, () => 5)).toEqual([2, 3]);
+    const n = next();
+    const extra = [...loadMigrations(), migration(n, 'CREATE TABLE extra_a (x);'), migration(n + 1, 'ALTER TABLE extra_a ADD y;')];
+    expect(applyMigrations(db, extra, () => 5)).toEqual([n, n + 1]);
     expect(db.prepare('SELECT x, y FROM extra_a').all()).toEqual([]);
   });
 
@@ -53,16 +57,17 @@ describe('migrations', () => {
 
   it('refuses a database that has a migration this build does not know', () => {
     const db = memoryDb();
-    applyMigrations(db, [...loadMigrations(), migration(2, 'CREATE TABLE newer (x);')], () => 2);
+    applyMigrations(db, [...loadMigrations(), migration(next(), 'CREATE TABLE newer (x);')], () => 2);
     expect(() => applyMigrations(db, loadMigrations(), () => 3)).toThrow(expect.objectContaining({ code: 'migration_unknown' }));
   });
 
   it('rolls back a failing migration entirely and names it', () => {
     const db = memoryDb();
-    const bad = migration(2, 'CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);');
-    expect(() => applyMigrations(db, [...loadMigrations(), bad], () => 2)).toThrow(/migration 2 \(m2\) failed/);
+    const n = next();
+    const bad = migration(n, 'CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);');
+    expect(() => applyMigrations(db, [...loadMigrations(), bad], () => 2)).toThrow(`migration ${n} (m${n}) failed`);
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").all()).toEqual([]);
-    expect(versions(db)).toHaveLength(1);
+    expect(versions(db)).toHaveLength(n - 1);
   });
 
   it('treats CRLF line endings as the same checksum', () => {
