@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { DecisionInput, Pair } from '../../src/contract/index.ts';
 import { alignMarketData, columnsFromCandles } from '../../src/backtest/data.ts';
 import type { DecideFn, MarketData } from '../../src/backtest/engine.ts';
-import { parseCandleCsv, seriesFromFileName } from '../../src/market/csv.ts';
+import { parseCandleColumns, seriesFromFileName } from '../../src/market/csv.ts';
 import { sharedOhlcvDir } from '../../src/paths.ts';
 
 export const FIVE_MIN = 300_000;
@@ -39,7 +39,7 @@ export function loadShared(pairs: readonly Pair[], timeframe = '5m', subdir = ''
     pairs.map((pair) => {
       const file = path.join(dir, `${pair.replace('/', '-')}_${timeframe}.csv`);
       const { timeframe: tf } = seriesFromFileName(file);
-      return { pair, columns: columnsFromCandles(parseCandleCsv(readFileSync(file, 'utf8'), file, tf)) };
+      return { pair, columns: parseCandleColumns(readFileSync(file), file, tf) };
     }),
   );
 }
