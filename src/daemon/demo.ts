@@ -1,6 +1,6 @@
 /**
  * `brain demo`: the whole daemon offline in paper mode against the simulator replaying the bundled real
- * candles as fast as the daemon digests them, printing one line per intent, rejection, fill, closed
+ * candles (or the operator's own folder) as fast as the daemon digests them, printing one line per intent, rejection, fill, closed
  * trade, breaker change and UTC day, then a summary. Everything lives in a throwaway folder.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -78,6 +78,8 @@ export interface DemoOptions {
   repoRoot: string;
   log: Logger;
   print: (line: string) => void;
+  /** The candle folder to replay (default data/sample): `<BASE>-USD_<tf>.csv` files, as for `brain backtest --data`. */
+  dataDir?: string;
   days?: number;
   pairs?: Pair[];
 }
@@ -91,6 +93,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   try {
     const replay = await startReplay({
       workDir, repoRoot: o.repoRoot, log: o.log, settings: DEMO_SETTINGS, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
+      ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }),
       onEvent: (e) => {
         if (e.type === 'position.closed') {
           trades += 1;
@@ -104,7 +107,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
         maxDrawdown = Math.max(maxDrawdown, l.peakEquity > 0 ? (l.peakEquity - l.lastEquity) / l.peakEquity : 0);
       },
     });
-    o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
+    o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)}${o.dataDir === undefined ? '' : ` (candles from ${o.dataDir})`} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
     const steps = await replay.run();
     const ledger = replay.daemon.actor.getSnapshot().context.ledger;
     const repos = replay.daemon.runtime.repos!;
