@@ -91,7 +91,7 @@ export function equitySpec(curve: Curve, benchmark: Float64Array | null, start: 
     mark: { type: 'line', strokeWidth: 1.5 },
     encoding: {
       x: { field: 'time', type: 'temporal', title: null, axis: { format: '%Y-%m-%d' } },
-      y: { field: 'index', type: 'quantitative', title: 'start = 100', scale: { type: 'log', zero: false, nice: false } },
+      y: { field: 'index', type: 'quantitative', title: 'start = 100', scale: { type: 'log', nice: false } },
       color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top', direction: 'horizontal', labelLimit: 0 }, scale: { domain: [STRATEGY, BENCHMARK], range: ['#1f6fb2', '#9a9a9a'] } },
     },
   };
