@@ -45,19 +45,20 @@ export async function seriesFromCsvDir(dir: string, req: SeriesRequest): Promise
 
 /** Rows with time in [from, to) of ascending columns (the same arrays when all rows are in). */
 export function withinRange(c: CandleColumns, from: number, to: number): CandleColumns {
-  const lo = firstAtOrAfter(c.time, from);
-  const hi = firstAtOrAfter(c.time, to);
+  const lo = lowerBound(c.time, from);
+  const hi = lowerBound(c.time, to);
   if (lo === 0 && hi === c.time.length) return c;
   const cut = (x: Float64Array) => x.slice(lo, hi);
   return { time: cut(c.time), open: cut(c.open), high: cut(c.high), low: cut(c.low), close: cut(c.close), volume: cut(c.volume) };
 }
 
-function firstAtOrAfter(time: Float64Array, t: number): number {
+/** First index with arr[i] >= value (arr ascending). */
+export function lowerBound(arr: Float64Array, value: number): number {
   let lo = 0;
-  let hi = time.length;
+  let hi = arr.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (time[mid]! < t) lo = mid + 1;
+    if (arr[mid]! < value) lo = mid + 1;
     else hi = mid;
   }
   return lo;

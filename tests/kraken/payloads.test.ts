@@ -4,46 +4,33 @@
  * (Kraken.Net's TradesHistory page without `count`, its top-tier TradeVolume with null next fees),
  * served by a loopback server so the real transport, envelope and schemas parse them.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { simulatedClock } from '../../src/clock/clock.ts';
 import { KrakenClient } from '../../src/kraken/client.ts';
 import { KrakenError } from '../../src/kraken/errors.ts';
 import { OrderApi } from '../../src/kraken/orders.ts';
 import { TimeSchema } from '../../src/kraken/schemas.ts';
 import { LiveVenue } from '../../src/venues/live.ts';
+import { loopback } from './loopback.ts';
 
 type Reply = { body: unknown } | ((params: URLSearchParams) => { body: unknown });
 
-let server: Server | undefined;
 const calls: string[] = [];
 
 /** Answers /0/public/<M> and /0/private/<M> from `routes[M]`; records each method called. */
 async function serve(routes: Record<string, Reply>): Promise<string> {
   calls.length = 0;
-  server = createServer((req, res) => {
-    let form = '';
-    req.on('data', (c: Buffer) => (form += c.toString()));
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://x');
-      const method = url.pathname.split('/').at(-1)!;
-      calls.push(method);
-      const route = routes[method];
-      const params = new URLSearchParams(form || url.search);
-      const reply = route === undefined ? { body: { error: ['EGeneral:Unknown method'] } } : typeof route === 'function' ? route(params) : route;
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply.body));
-    });
+  const { url } = await loopback((req, form) => {
+    const path = new URL(req.url ?? '/', 'http://x');
+    const method = path.pathname.split('/').at(-1)!;
+    calls.push(method);
+    const route = routes[method];
+    const reply = route === undefined ? { body: { error: ['EGeneral:Unknown method'] } } : typeof route === 'function' ? route(new URLSearchParams(form || path.search)) : route;
+    return { body: JSON.stringify(reply.body) };
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return url;
 }
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = undefined;
-});
 
 const ok = (result: unknown) => ({ body: { error: [], result } });
 
