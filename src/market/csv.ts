@@ -108,7 +108,8 @@ class CsvReader {
   /** An upper bound on the data rows: the newlines after the header, plus a last line without one. */
   private countRows(): number {
     let rows = 1;
-    for (let i = this.pos; i < this.bytes.length; i++) if (this.bytes[i] === NEWLINE) rows += 1;
+    // indexOf runs natively: a JS loop over every byte took ~0.1 s for a 9-pair 5m year.
+    for (let i = this.bytes.indexOf(NEWLINE, this.pos); i >= 0; i = this.bytes.indexOf(NEWLINE, i + 1)) rows += 1;
     return rows;
   }
 
