@@ -13,7 +13,7 @@
  * Cold = the first run in its process. Prints figures only. Run: npm run bench -- backtest
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataFrame } from 'data-forge';
@@ -137,6 +137,7 @@ export default async function (): Promise<void> {
   const [year, buildSecs] = timed(yearMarket);
   const bars = year.pairs.length * year.time.length;
   const cfg = engineConfig(year.pairs, { fees: year.pairs.map(() => ({ maker: 0, taker: 0 })), slippage: 0, limits: LOOSE_LIMITS, rules: year.pairs.map(looseRules), params: PARAMS });
+  console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (figures scale with it)`);
   console.log(`data: ${year.pairs.length} pairs × ${year.time.length} 5m steps = ${bars} candles (built in ${buildSecs.toFixed(2)} s); v001 default params; no fees, no slippage on any side`);
   const sides: Side[] = [inProcess(year, cfg), await throughSandbox(year, cfg), grademark(year)];
   const py = pandas(year);

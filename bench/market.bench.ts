@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alignMarketData } from '../src/backtest/data.ts';
 import { computeMetrics } from '../src/backtest/metrics.ts';
@@ -73,6 +73,7 @@ async function yearCsvBench(): Promise<void> {
     const cold = await yearImport(dir);
     const warm: number[] = [];
     for (let i = 0; i < 5; i++) warm.push(await yearImport(dir));
+    console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (figures scale with it)`);
     console.log(`9-pair 5m year from CSV (${mb.toFixed(0)} MB, parse + align, as brain backtest --data): first ${cold.toFixed(2)} s, then median ${median(warm).toFixed(2)} s`);
     for (const extra of [['--quick'], []]) {
       const args = ['backtest', '--data', dir, '--timeframe', '5m', '--db', join(tmp, `brain${extra.length}.db`), '--out', join(tmp, `report${extra.length}`), ...extra];
