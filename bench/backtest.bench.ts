@@ -1,58 +1,49 @@
 /**
- * Backtest engine throughput on one year-equivalent of 5m candles × 9 pairs, built from the shared
- * Q3-2024 set (4 quarters concatenated, each price-scaled to continue the previous one; pairs 5–8
- * reuse sources with the quarters rotated). Decider: an in-process EMA 12/26 cross, incremental.
- * Also grademark (a JS peer, no fees) on the same single-pair year for a ratio. Prints figures only.
+ * The same work on every side: v001's logic (EMA 9/21 cross, RSI 14 < 70, volume ratio 20 > 1.2,
+ * SL 2 % / TP 4 % from the decision close, exit on the cross down) over the 9-pair 5m year
+ * (bench/lib/year.ts), no fees and no slippage on any side (grademark has neither), cold against
+ * cold and warm against warm:
+ * - the engine in-process (moduleDecider over strategy/active/strategy.ts; warm = registered series
+ *   cached, JIT warm);
+ * - the engine as a backtest runs it (sandbox child + streamed host replay + comparison);
+ * - grademark 0.3 (a JS peer; single instrument, so 9 backtests; indicators precomputed with the same
+ *   skills, the rules evaluated by grademark; its stops are distances from the entry open);
+ * - a Freqtrade-style pandas port (bench/peers/v001_pandas.py: signals vectorised, trade loop in
+ *   Python), when python3 with pandas is installed.
+ * Cold = the first run in its process. Prints figures only. Run: npm run bench -- backtest
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { DataFrame } from 'data-forge';
 import { backtest as grademarkBacktest } from 'grademark';
-import { PAIRS, RiskLimitsSchema, type CandleColumns, type DecisionInput } from '../src/contract/index.ts';
-import { alignMarketData, selectPairs } from '../src/backtest/data.ts';
-import { engineConfig, runEngine, type DecideFn, type MarketData } from '../src/backtest/engine.ts';
-import { emaCross as emaCrossOf, loadShared } from '../tests/backtest/engine-fixtures.ts';
+import { engineConfig, runEngine, type MarketData } from '../src/backtest/engine.ts';
+import { replayedRun } from '../src/backtest/replay.ts';
+import { moduleDecider } from '../src/backtest/strategy-decider.ts';
+import type { DecisionInput, Params } from '../src/contract/index.ts';
+import { sandboxRunner } from '../src/sandbox/backtest.ts';
+import { StrategyHost } from '../src/sandbox/host/strategy-host.ts';
+import { ema } from '../strategy/skills/ema.ts';
+import { rsi } from '../strategy/skills/rsi.ts';
+import { volumeRatio } from '../strategy/skills/volume-ratio.ts';
+import v001 from '../strategy/active/strategy.ts';
+import { pandasPython, runPandasPeer } from './lib/pandas-peer.ts';
+import { v001Bundle } from './lib/sandbox-fixtures.ts';
 import { median } from './lib/stats.ts';
+import { LOOSE_LIMITS, looseRules, writeYearCsv, yearMarket } from './lib/year.ts';
 
-const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
-const QUARTER_MS = 92 * 86_400_000;
-
-function yearOf(src: CandleColumns, rotate: number): CandleColumns {
-  const n = src.time.length;
-  const out = Object.fromEntries(KEYS.map((k) => [k, new Float64Array(4 * n)])) as unknown as CandleColumns;
-  let scale = 1;
-  for (let j = 0; j < 4; j++) {
-    const seg = (j + rotate) % 4;
-    const shift = j * QUARTER_MS;
-    if (j > 0) scale = out.close[j * n - 1]! / src.open[0]!;
-    for (let i = 0; i < n; i++) {
-      const o = j * n + i;
-      out.time[o] = src.time[i]! + shift;
-      out.volume[o] = src.volume[i]!;
-      for (const k of ['open', 'high', 'low', 'close'] as const) out[k][o] = src[k][i]! * scale * (1 + seg * 0.01);
-    }
-  }
-  return out;
-}
-
-function buildYear(): MarketData {
-  const q = loadShared(['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD', 'DOGE/USD']);
-  const compact = (p: number) => selectPairs(q, [p]).columns[0]!;
-  const sources = [0, 1, 2, 3, 4].map(compact);
-  return alignMarketData(PAIRS.map((pair, i) => ({ pair, columns: yearOf(sources[i % 5]!, i < 5 ? 0 : 1 + (i % 3)) })));
-}
-
-// Limits that never halt, so the engine does the most work and the single-pair run is comparable with grademark.
-const limits = RiskLimitsSchema.parse({
-  maxOpenPositions: 9, maxTotalExposureFraction: 1, dailyLossFraction: 1, maxDrawdownFraction: 1, reducingDrawdownFraction: 1, maxConsecutiveLosses: 100,
-});
-
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const WARM_RUNS = 5;
+const PARAMS: Params = Object.fromEntries(Object.entries(v001.meta.params).map(([k, s]) => [k, s.default]));
 const HOLD: DecisionInput = { action: 'hold' };
-/** EMA 12/26 cross, incremental: what a typical strategy costs per bar, without touching history views. */
-const emaCross = (pairs: number): DecideFn => emaCrossOf({ fast: 12, slow: 26 }, pairs);
 
-function countBars(data: MarketData): number {
-  let n = 0;
-  for (const c of data.columns) for (const x of c.open) if (x === x) n += 1;
-  return n;
+interface Side {
+  readonly name: string;
+  readonly cold: number;
+  readonly warm: number;
+  readonly trades: number;
+  readonly note?: string;
 }
 
 function timed<T>(fn: () => T): [T, number] {
@@ -61,52 +52,102 @@ function timed<T>(fn: () => T): [T, number] {
   return [r, (performance.now() - t) / 1000];
 }
 
-function grademarkRun(data: MarketData): [number, number] {
-  const c = data.columns[0]!;
-  const a = 2 / 13;
-  const b = 2 / 27;
-  let f = c.close[0]!;
-  let s = c.close[0]!;
-  const bars = Array.from(c.close, (close, i) => {
-    const [pf, ps] = [f, s];
-    f = i === 0 ? close : f + a * (close - f);
-    s = i === 0 ? close : s + b * (close - s);
-    const cross = i > 0 && pf <= ps && f > s ? 1 : i > 0 && pf >= ps && f < s ? -1 : 0;
-    return { time: new Date(c.time[i]!), open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close, volume: c.volume[i]!, cross };
+async function timedAsync<T>(fn: () => Promise<T>): Promise<[T, number]> {
+  const t = performance.now();
+  const r = await fn();
+  return [r, (performance.now() - t) / 1000];
+}
+
+function inProcess(year: MarketData, cfg: ReturnType<typeof engineConfig>): Side {
+  const run = () => runEngine(cfg, year, moduleDecider(v001, year.pairs, PARAMS));
+  const [first, cold] = timed(run);
+  const warm = median(Array.from({ length: WARM_RUNS }, () => timed(run)[1]));
+  return { name: 'engine in-process (v001 module)', cold, warm, trades: first.summary.trades };
+}
+
+async function throughSandbox(year: MarketData, cfg: ReturnType<typeof engineConfig>): Promise<Side> {
+  const host = await StrategyHost.start({ versionId: 'v001', kind: 'strategy', bundle: await v001Bundle(ROOT) });
+  try {
+    const runner = sandboxRunner(host);
+    const [first, cold] = await timedAsync(() => replayedRun(runner, year, cfg));
+    const warms: number[] = [];
+    for (let i = 0; i < WARM_RUNS; i++) warms.push((await timedAsync(() => replayedRun(runner, year, cfg)))[1]);
+    return { name: 'engine as a backtest runs it (sandbox child + host replay)', cold, warm: median(warms), trades: first.summary.trades, note: 'cold includes sending the dataset' };
+  } finally {
+    await host.close();
+  }
+}
+
+interface GmBar { time: Date; open: number; high: number; low: number; close: number; volume: number; diff: number; prevDiff: number; rsi: number; vol: number }
+
+/** One pair's bars with v001's indicators from the same skills the strategy registers. */
+function grademarkBars(year: MarketData, p: number): DataFrame<number, GmBar> {
+  const c = year.columns[p]!;
+  const fast = ema(c.close, PARAMS['emaFast']!);
+  const slow = ema(c.close, PARAMS['emaSlow']!);
+  const r = rsi(c.close, PARAMS['rsiPeriod']!);
+  const vol = volumeRatio(c.volume, 20);
+  const bars = Array.from(c.close, (close, i): GmBar => ({
+    time: new Date(year.time[i]!), open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close, volume: c.volume[i]!,
+    diff: fast[i]! - slow[i]!, prevDiff: i > 0 ? fast[i - 1]! - slow[i - 1]! : Number.NaN, rsi: r[i]!, vol: vol[i]!,
+  }));
+  return new DataFrame(bars);
+}
+
+const grademarkV001 = {
+  entryRule: (enter: () => void, { bar }: { bar: GmBar }) => {
+    const ready = Number.isFinite(bar.diff) && Number.isFinite(bar.rsi);
+    if (ready && bar.prevDiff <= 0 && bar.diff > 0 && bar.rsi < PARAMS['rsiMax']! && bar.vol > PARAMS['volumeRatio']!) enter();
+  },
+  exitRule: (exit: () => void, { bar }: { bar: GmBar }) => {
+    if (bar.prevDiff >= 0 && bar.diff < 0) exit();
+  },
+  stopLoss: ({ entryPrice }: { entryPrice: number }) => entryPrice * PARAMS['stopLoss']!,
+  profitTarget: ({ entryPrice }: { entryPrice: number }) => entryPrice * PARAMS['takeProfit']!,
+};
+
+function grademark(year: MarketData): Side {
+  const runAll = (frames: DataFrame<number, GmBar>[]) => frames.reduce((n, f) => n + grademarkBacktest(grademarkV001 as never, f as never).length, 0);
+  // Cold: indicators, bars and frames built, then the backtests, as the first run of a strategy.
+  const [[frames, trades], cold] = timed(() => {
+    const f = year.pairs.map((_, p) => grademarkBars(year, p));
+    return [f, runAll(f)] as const;
   });
-  const strategy = {
-    entryRule: (enter: () => void, args: { bar: { cross: number } }) => { if (args.bar.cross === 1) enter(); },
-    exitRule: (exit: () => void, args: { bar: { cross: number } }) => { if (args.bar.cross === -1) exit(); },
-  };
-  const [trades, secs] = timed(() => grademarkBacktest(strategy as never, new DataFrame(bars) as never));
-  return [trades.length, secs];
+  const warm = median(Array.from({ length: WARM_RUNS }, () => timed(() => runAll(frames))[1]));
+  return { name: 'grademark 0.3 (9 single-pair backtests)', cold, warm, trades, note: 'cold includes the indicators and frames' };
+}
+
+function pandas(year: MarketData): Side | string {
+  const python = pandasPython();
+  if (!python) return 'pandas peer skipped: no python3 with pandas here (Debian: apt-get install python3-pandas)';
+  const dir = mkdtempSync(join(tmpdir(), 'brain-bench-year-'));
+  try {
+    writeYearCsv(dir, year);
+    const r = runPandasPeer(python, dir, 1 + WARM_RUNS);
+    return {
+      name: `pandas ${r.pandas} port, Freqtrade-style (${python})`, cold: r.runSeconds[0]!, warm: median(r.runSeconds.slice(1)), trades: r.trades,
+      note: `+ read_csv ${r.readSeconds.toFixed(2)} s; whole process ${r.processSeconds.toFixed(2)} s`,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export default async function (): Promise<void> {
-  const [year, loadSecs] = timed(buildYear);
-  const cfg = engineConfig(year.pairs, { limits });
-  const bars = countBars(year);
-  console.log(`data: ${year.pairs.length} pairs × ${year.time.length} steps = ${bars} candles (built in ${loadSecs.toFixed(2)} s)`);
-
-  const [cold, coldSecs] = timed(() => runEngine(cfg, year, emaCross(year.pairs.length)));
-  const warm = median(Array.from({ length: 5 }, () => timed(() => runEngine(cfg, year, emaCross(year.pairs.length)))[1]));
-  const holdOnly = median(Array.from({ length: 5 }, () => timed(() => runEngine(cfg, year, () => HOLD))[1]));
-  const strategyOnly = median(Array.from({ length: 5 }, () => timed(() => {
-    const d = emaCross(year.pairs.length);
-    const ctx = { position: null } as unknown as Parameters<DecideFn>[2];
-    const bar = { close: 0 } as Parameters<DecideFn>[3];
-    for (let s = 0; s < year.time.length; s++) for (let p = 0; p < year.pairs.length; p++) {
-      const c = year.columns[p]!.close[s]!;
-      if (c === c) { (bar as { close: number }).close = c; d(p, s, ctx, bar); }
-    }
-  })[1]));
-  console.log(`engine 9 pairs, EMA cross: ${cold.summary.trades} trades, cold ${coldSecs.toFixed(3)} s, warm ${warm.toFixed(3)} s → ${(bars / warm / 1e6).toFixed(2)} M bars/s`);
-  console.log(`engine loop alone (hold decider): ${holdOnly.toFixed(3)} s; EMA decider alone: ${strategyOnly.toFixed(3)} s; engine time excluding the strategy ≈ ${(warm - strategyOnly).toFixed(3)} s`);
-
-  const one = selectPairs(year, [0]);
-  const oneCfg = engineConfig(one.pairs, { fees: [{ maker: 0, taker: 0 }], slippage: 0, limits });
-  const ours = median(Array.from({ length: 5 }, () => timed(() => runEngine(oneCfg, one, emaCross(1)))[1]));
-  const [gmTrades, gmSecs] = grademarkRun(one);
-  const ourTrades = runEngine(oneCfg, one, emaCross(1)).summary.trades;
-  console.log(`single pair ${one.pairs[0]} (${one.time.length} bars): engine ${ours.toFixed(3)} s (${ourTrades} trades), grademark ${gmSecs.toFixed(3)} s (${gmTrades} trades) → grademark / engine = ${(gmSecs / ours).toFixed(1)}×`);
+  const [year, buildSecs] = timed(yearMarket);
+  const bars = year.pairs.length * year.time.length;
+  const cfg = engineConfig(year.pairs, { fees: year.pairs.map(() => ({ maker: 0, taker: 0 })), slippage: 0, limits: LOOSE_LIMITS, rules: year.pairs.map(looseRules), params: PARAMS });
+  console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (figures scale with it)`);
+  console.log(`data: ${year.pairs.length} pairs × ${year.time.length} 5m steps = ${bars} candles (built in ${buildSecs.toFixed(2)} s); v001 default params; no fees, no slippage on any side`);
+  const sides: Side[] = [inProcess(year, cfg), await throughSandbox(year, cfg), grademark(year)];
+  const py = pandas(year);
+  if (typeof py === 'string') console.log(py);
+  else sides.push(py);
+  const base = sides[0]!;
+  for (const s of sides) {
+    const ratio = s === base ? '' : `  → ${(s.cold / base.cold).toFixed(1)}× cold, ${(s.warm / base.warm).toFixed(1)}× warm the in-process engine`;
+    console.log(`${s.name.padEnd(62)} cold ${s.cold.toFixed(3)} s, warm ${s.warm.toFixed(3)} s (median of ${WARM_RUNS}), ${s.trades} trades${ratio}${s.note ? `  [${s.note}]` : ''}`);
+  }
+  const holdOnly = median(Array.from({ length: WARM_RUNS }, () => timed(() => runEngine(cfg, year, () => HOLD))[1]));
+  console.log(`engine loop alone (hold decider, 9 pairs × year): ${holdOnly.toFixed(3)} s; warm v001 = ${(bars / base.warm / 1e6).toFixed(1)} M bars/s`);
 }

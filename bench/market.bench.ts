@@ -1,15 +1,23 @@
 /**
  * Candle store and metrics throughput: CSV import, tier compaction, columnar range reads (what a
- * backtest loads), and computeMetrics on a year of 5m equity. Prints figures; asserts nothing.
+ * backtest loads), and computeMetrics on a year of 5m equity; then the 9-pair 5m year from CSV as
+ * `brain backtest --data` reads it, the whole command, and the pandas port reading and backtesting the
+ * same folder. Prints figures; asserts nothing. Run: npm run bench -- market
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { alignMarketData } from '../src/backtest/data.ts';
 import { computeMetrics } from '../src/backtest/metrics.ts';
 import { PAIRS } from '../src/contract/index.ts';
 import { openDatabase } from '../src/db/index.ts';
+import { seriesFromCsvDir } from '../src/market/dataset.ts';
 import { candleDbFrom, createCandleStore } from '../src/market/store.ts';
 import { PROJECT_ROOT, SHARED_OHLCV_DIR } from '../src/paths.ts';
+import { pandasPython, runPandasPeer } from './lib/pandas-peer.ts';
+import { median } from './lib/stats.ts';
+import { writeYearCsv, yearMarket } from './lib/year.ts';
 
 
 function timed<T>(fn: () => T): [T, number] {
@@ -42,6 +50,47 @@ function metricsBench(): void {
   console.log(`computeMetrics: ${n} equity points, ${trades.length} trades in ${ms.toFixed(1)} ms`);
 }
 
+/** What `brain backtest --data DIR` does before running: read every pair's CSV, align the pairs on one grid. */
+async function yearImport(dir: string): Promise<number> {
+  const t0 = performance.now();
+  alignMarketData(await seriesFromCsvDir(dir, { pairs: PAIRS, timeframe: '5m', from: 0, to: Number.MAX_SAFE_INTEGER }));
+  return (performance.now() - t0) / 1000;
+}
+
+function command(args: readonly string[], cwd: string): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], { cwd, encoding: 'utf8' });
+  if (r.status !== 0 && r.status !== 1) throw new Error(`brain ${args.join(' ')} exited ${r.status}: ${r.stderr.slice(-500)}`);
+  return (performance.now() - t0) / 1000;
+}
+
+async function yearCsvBench(): Promise<void> {
+  const tmp = mkdtempSync(join(tmpdir(), 'brain-bench-year-'));
+  try {
+    const dir = join(tmp, 'year');
+    writeYearCsv(dir, yearMarket());
+    const mb = readdirSync(dir).reduce((n, f) => n + statSync(join(dir, f)).size, 0) / 1e6;
+    const cold = await yearImport(dir);
+    const warm: number[] = [];
+    for (let i = 0; i < 5; i++) warm.push(await yearImport(dir));
+    console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (figures scale with it)`);
+    console.log(`9-pair 5m year from CSV (${mb.toFixed(0)} MB, parse + align, as brain backtest --data): first ${cold.toFixed(2)} s, then median ${median(warm).toFixed(2)} s`);
+    for (const extra of [['--quick'], []]) {
+      const args = ['backtest', '--data', dir, '--timeframe', '5m', '--db', join(tmp, `brain${extra.length}.db`), '--out', join(tmp, `report${extra.length}`), ...extra];
+      console.log(`whole command: ${command(args, tmp).toFixed(2)} s  (brain ${args.join(' ').replaceAll(tmp, '$TMP')})`);
+    }
+    const python = pandasPython();
+    if (!python) {
+      console.log('pandas port skipped: no python3 with pandas here (Debian: apt-get install python3-pandas)');
+      return;
+    }
+    const py = runPandasPeer(python, dir, 1);
+    console.log(`pandas ${py.pandas} port, whole process (interpreter, import, read_csv ${py.readSeconds.toFixed(2)} s, one backtest ${py.runSeconds[0]!.toFixed(2)} s): ${py.processSeconds.toFixed(2)} s  (${python} bench/peers/v001_pandas.py $TMP/year 1)`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
 export default async function (): Promise<void> {
   const dir = existsSync(SHARED_OHLCV_DIR) ? SHARED_OHLCV_DIR : join(PROJECT_ROOT, 'data/sample');
   const tmp = mkdtempSync(join(tmpdir(), 'brain-bench-'));
@@ -64,4 +113,5 @@ export default async function (): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
   metricsBench();
+  await yearCsvBench();
 }

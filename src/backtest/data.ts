@@ -25,26 +25,42 @@ export function columnsFromCandles(candles: readonly Candle[]): CandleColumns {
 }
 
 export function alignMarketData(series: readonly PairSeries[]): MarketData {
-  const times = new Set<number>();
-  for (const s of series) {
-    const t = s.columns.time;
-    for (let i = 0; i < t.length; i++) {
-      if (i > 0 && !(t[i]! > t[i - 1]!)) throw new EngineError('invalid_data', `${s.pair} candle times must be strictly ascending; row ${i} has ${t[i]} after ${t[i - 1]}`);
-      times.add(t[i]!);
-    }
-  }
-  const time = Float64Array.from([...times].sort((a, b) => a - b));
-  const stepOf = new Map<number, number>();
-  time.forEach((t, s) => stepOf.set(t, s));
+  const time = unionOfTimes(series);
   const columns = series.map((s) => {
+    const t = s.columns.time;
+    // Both ascending: one walk finds every candle's step.
+    const steps = new Int32Array(t.length);
+    for (let i = 0, step = 0; i < t.length; i++) {
+      while (time[step]! < t[i]!) step++;
+      steps[i] = step;
+    }
     const out = emptyColumns(time.length);
-    for (let i = 0; i < s.columns.time.length; i++) {
-      const step = stepOf.get(s.columns.time[i]!)!;
-      for (const k of KEYS) out[k][step] = s.columns[k][i]!;
+    for (const k of KEYS) {
+      const from = s.columns[k];
+      const to = out[k];
+      for (let i = 0; i < steps.length; i++) to[steps[i]!] = from[i]!;
     }
     return out;
   });
   return { pairs: series.map((s) => s.pair), time, columns };
+}
+
+/** Every candle time of every series, ascending, each once; checks each series is strictly ascending. */
+function unionOfTimes(series: readonly PairSeries[]): Float64Array {
+  const all = new Float64Array(series.reduce((n, s) => n + s.columns.time.length, 0));
+  let n = 0;
+  for (const s of series) {
+    const t = s.columns.time;
+    for (let i = 0; i < t.length; i++) {
+      if (i > 0 && !(t[i]! > t[i - 1]!)) throw new EngineError('invalid_data', `${s.pair} candle times must be strictly ascending; row ${i} has ${t[i]} after ${t[i - 1]}`);
+    }
+    all.set(t, n);
+    n += t.length;
+  }
+  all.sort();
+  let unique = 0;
+  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[unique - 1]) all[unique++] = all[i]!;
+  return all.slice(0, unique);
 }
 
 /**

@@ -10,6 +10,7 @@ import { backtestLimits, type EngineConfig, type EngineResult, type MarketData }
 import { computeMetrics, deflate, trialsFromLedger, type BacktestMetrics, type MetricsInput, type TrialsContext } from './metrics.ts';
 import { BacktestRunError, replayedRun, type StrategyRunner } from './replay.ts';
 import { writeReport, type ReportFiles } from './report/index.ts';
+import type { GateReport } from './validation/suite.ts';
 
 export { BacktestRunError, type StrategyRunner } from './replay.ts';
 
@@ -19,8 +20,8 @@ export const BACKTEST_STAGES: readonly BacktestStage[] = ['run', 'metrics', 'gat
 
 export interface BacktestRunDeps {
   readonly runner: StrategyRunner;
-  /** The validation gates (e.g. validation/suite.ts runGates over the same runner); stored in the row. */
-  readonly gates?: (run: { data: MarketData; config: EngineConfig; result: EngineResult; metrics: BacktestMetrics }) => Promise<unknown>;
+  /** The validation gates (validation/suite.ts runGates over the same runner); stored in the row and shown in the report. */
+  readonly gates?: (run: { data: MarketData; config: EngineConfig; result: EngineResult; metrics: BacktestMetrics }) => Promise<GateReport>;
   /** The backtests table and experiment ledger: DSR reads every candidate tried, each run adds itself. */
   readonly backtests?: Pick<BacktestsRepo, 'insert' | 'recordExperiment' | 'experiments'>;
   readonly now: () => number;
@@ -40,7 +41,7 @@ export interface BacktestRequest {
 export interface BacktestOutcome {
   readonly result: EngineResult;
   readonly metrics: BacktestMetrics;
-  readonly gates: unknown;
+  readonly gates: GateReport | null;
   readonly report: ReportFiles | null;
   readonly backtestId: number | null;
 }
@@ -82,6 +83,9 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
         metrics,
         equity: metricsInput.equity,
         markets: metricsInput.markets,
+        trades: result.trades,
+        gates,
+        stepTimes: data.time,
       })
     : null;
   stage('store');
@@ -96,7 +100,7 @@ interface StoreInput {
   data: MarketData;
   config: EngineConfig;
   metrics: BacktestMetrics;
-  gates: unknown;
+  gates: GateReport | null;
   report: ReportFiles | null;
   now: number;
 }
@@ -112,13 +116,13 @@ function store(repo: NonNullable<BacktestRunDeps['backtests']>, s: StoreInput): 
     params: { ...s.config.params },
     metrics: json(m),
     // The validation gates may carry the Monte Carlo percentiles the rollback triggers compare with.
-    monteCarlo: json((s.gates as { monteCarlo?: unknown } | null)?.monteCarlo ?? null),
+    monteCarlo: json(s.gates?.monteCarlo ?? null),
     gates: s.gates === null ? null : json(s.gates),
     reportDir: s.report?.dir ?? null,
     createdAt: s.now,
   });
   if (m.dailySharpe !== null) {
-    const passed = typeof s.gates === 'object' && s.gates !== null && (s.gates as { passed?: unknown }).passed === true;
+    const passed = s.gates?.passed === true;
     repo.recordExperiment({ versionId: s.versionId, backtestId: id, createdAt: s.now, sharpe: m.dailySharpe, nObs: m.daily.length, skew: m.dailySkewness!, kurtosis: m.dailyKurtosis!, passed });
   }
   return id;

@@ -1,6 +1,7 @@
 /** Splits a command's own flags from the config flags, which go on to loadConfig untouched. */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { CONFIG_FLAG_OPTIONS } from '../config/index.ts';
+import { PairSchema, type Pair } from '../contract/index.ts';
 import { UsageError } from './command.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -28,4 +29,13 @@ export function parseCommandArgs<T extends Options>(args: readonly string[], own
   }
   const values = Object.fromEntries(Object.entries(parsed.values).filter(([k]) => k in own)) as Values<T>;
   return { values, configArgv };
+}
+
+/** A `--pairs A/USD,B/USD` value: every pair must be one the contract knows. */
+export function pairsFlag(value: string): Pair[] {
+  return value.split(',').map((p) => {
+    const parsed = PairSchema.safeParse(p.trim());
+    if (!parsed.success) throw new UsageError(`--pairs: unknown pair "${p}"; use ${PairSchema.options.join(', ')}`);
+    return parsed.data;
+  });
 }

@@ -54,6 +54,12 @@ export const FillSchema = z.strictObject({
   fee: z.number().finite().nonnegative(),
   liquidity: LiquiditySchema,
   time: z.number().int(),
+  /**
+   * USD lost to slippage and tick rounding against the reference price, ≥ 0: set by the fill model
+   * (backtest, paper), so the ledger's slippage figure is the one the fill was charged. Absent where
+   * no reference is known (live venue fills).
+   */
+  slippageCost: z.number().finite().nonnegative().optional(),
 });
 export type Fill = z.infer<typeof FillSchema>;
 

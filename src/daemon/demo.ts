@@ -1,6 +1,6 @@
 /**
  * `brain demo`: the whole daemon offline in paper mode against the simulator replaying the bundled real
- * candles as fast as the daemon digests them, printing one line per intent, rejection, fill, closed
+ * candles (or the operator's own folder) as fast as the daemon digests them, printing one line per intent, rejection, fill, closed
  * trade, breaker change and UTC day, then a summary. Everything lives in a throwaway folder.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,6 +18,8 @@ export interface DemoSummary {
   wins: number;
   netPnl: number;
   fees: number;
+  /** What the fill prices lost to the slippage model (config trading.slippageFraction), in USD. */
+  slippage: number;
   startEquity: number;
   endEquity: number;
   maxDrawdown: number;
@@ -65,6 +67,7 @@ export function formatSummary(s: DemoSummary): string {
     `realised P&L      ${usd(s.netPnl)} on closed trades, after entry and exit fees`,
     `equity            ${usd(s.startEquity)} → ${usd(s.endEquity)} (${ret} %, open positions marked at the last close)`,
     `fees paid         ${usd(s.fees)}`,
+    `slippage cost     ${usd(s.slippage)} (in the fill prices, as the backtest charges it)`,
     `max drawdown      ${(s.maxDrawdown * 100).toFixed(2)} %`,
     `signals           ${s.signalsActed} acted, ${s.signalsRejected} rejected`,
     '',
@@ -75,6 +78,8 @@ export interface DemoOptions {
   repoRoot: string;
   log: Logger;
   print: (line: string) => void;
+  /** The candle folder to replay (default data/sample): `<BASE>-USD_<tf>.csv` files, as for `brain backtest --data`. */
+  dataDir?: string;
   days?: number;
   pairs?: Pair[];
 }
@@ -88,6 +93,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   try {
     const replay = await startReplay({
       workDir, repoRoot: o.repoRoot, log: o.log, settings: DEMO_SETTINGS, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
+      ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }),
       onEvent: (e) => {
         if (e.type === 'position.closed') {
           trades += 1;
@@ -101,13 +107,13 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
         maxDrawdown = Math.max(maxDrawdown, l.peakEquity > 0 ? (l.peakEquity - l.lastEquity) / l.peakEquity : 0);
       },
     });
-    o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
+    o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)}${o.dataDir === undefined ? '' : ` (candles from ${o.dataDir})`} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
     const steps = await replay.run();
     const ledger = replay.daemon.actor.getSnapshot().context.ledger;
     const repos = replay.daemon.runtime.repos!;
     const signals = (outcome: 'acted' | 'rejected') => repos.signals.signalsInRange(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { outcome }).length;
     const summary: DemoSummary = {
-      days: (replay.to - replay.from) / 86_400_000, steps, trades, wins, netPnl: ledger.realizedPnl, fees: ledger.feesPaid,
+      days: (replay.to - replay.from) / 86_400_000, steps, trades, wins, netPnl: ledger.realizedPnl, fees: ledger.feesPaid, slippage: ledger.slippagePaid,
       startEquity: ledger.initialCash, endEquity: ledger.lastEquity, maxDrawdown, signalsActed: signals('acted'), signalsRejected: signals('rejected'),
       seconds: (performance.now() - started) / 1000,
     };

@@ -31,6 +31,8 @@ export interface RunDaemonOptions {
   inspect: boolean;
   /** Run against the loopback simulator replaying data/sample at this speed (1 = real time). */
   sim: number | null;
+  /** The simulator's candle folder instead of data/sample (`brain run --sim SPEED --data DIR`). */
+  simDataDir?: string;
   shutdownTimeoutMs?: number;
   /** The process environment (systemd's NOTIFY_SOCKET and WATCHDOG_USEC are read from it). */
   env?: Readonly<Record<string, string | undefined>>;
@@ -56,7 +58,7 @@ function listening(url: string): Promise<boolean> {
 
 async function marketFor(o: RunDaemonOptions): Promise<{ clock: Clock; endpoints: Endpoints; sim: KrakenSim | null }> {
   if (o.sim === null) return { clock: systemClock, endpoints: KRAKEN_ENDPOINTS, sim: null };
-  const sim = await startKrakenSim({ speed: o.sim, logger: o.log.child({ component: 'sim' }) });
+  const sim = await startKrakenSim({ speed: o.sim, logger: o.log.child({ component: 'sim' }), ...(o.simDataDir === undefined ? {} : { dataDir: o.simDataDir }) });
   return { clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl }, sim };
 }
 

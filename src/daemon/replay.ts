@@ -15,7 +15,7 @@ import { waitFor } from 'xstate';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
 import { ConfigSchema, type Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
-import { loadCandleDir } from '../sim/candles-csv.ts';
+import { loadCandleDir, SimDataError } from '../sim/candles-csv.ts';
 import { DEFAULT_SIM_DATA_DIR, SIM_TEST_ACCOUNT, startKrakenSim, type KrakenSim } from '../sim/index.ts';
 import { startDaemon, type Daemon } from './daemon.ts';
 
@@ -81,6 +81,10 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const last = Math.min(...series.map((s) => s.time[s.time.length - 1]!));
   const from = first + (o.warmupDays ?? 2) * DAY;
   const to = o.days === undefined ? last : Math.min(last, from + o.days * DAY);
+  if (to < from + STEP) {
+    const span = last > first ? `${new Date(first).toISOString().slice(0, 16)} → ${new Date(last).toISOString().slice(0, 16)} (${((last - first) / DAY).toFixed(1)} days)` : 'no common time at all';
+    throw new SimDataError(`no usable candles in ${dataDir}: ${series.map((s) => s.pair).join(', ')} have candles in common over ${span}, and a replay needs more than its ${o.warmupDays ?? 2}-day warm-up; add candles or pick pairs whose files overlap`);
+  }
   const pairs = series.map((s) => s.pair);
   // A candle's first trade is at its open time T and closes the previous candle: the step ending at T brings one scan per pair with a candle at T.
   const opens = series.map((s) => new Set(Array.from(s.time)));

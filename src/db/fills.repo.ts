@@ -24,6 +24,7 @@ interface FillRow {
   fee: number;
   liquidity: string;
   time: number;
+  slippage_cost: number | null;
 }
 
 function fromRow(r: FillRow): Fill {
@@ -39,6 +40,7 @@ function fromRow(r: FillRow): Fill {
       fee: r.fee,
       liquidity: r.liquidity,
       time: r.time,
+      ...(r.slippage_cost === null ? {} : { slippageCost: r.slippage_cost }),
     },
     `fills row ${r.trade_id}`,
   );
@@ -46,15 +48,15 @@ function fromRow(r: FillRow): Fill {
 
 export function fillsRepo(db: Db): FillsRepo {
   const insert = db.prepare(
-    `INSERT INTO fills (trade_id, cl_ord_id, pair, side, price, quantity, fee, liquidity, time)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trade_id) DO NOTHING`,
+    `INSERT INTO fills (trade_id, cl_ord_id, pair, side, price, quantity, fee, liquidity, time, slippage_cost)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trade_id) DO NOTHING`,
   );
   const selectByOrder = db.prepare('SELECT * FROM fills WHERE cl_ord_id = ? ORDER BY time, trade_id');
   const selectRange = db.prepare('SELECT * FROM fills WHERE time >= ? AND time < ? ORDER BY time, trade_id');
 
   return {
     insert: (f) =>
-      insert.run([f.tradeId, f.clOrdId, f.pair, f.side, f.price, f.quantity, f.fee, f.liquidity, f.time]).changes === 1,
+      insert.run([f.tradeId, f.clOrdId, f.pair, f.side, f.price, f.quantity, f.fee, f.liquidity, f.time, f.slippageCost ?? null]).changes === 1,
     byClOrdId: (clOrdId) => selectByOrder.all<FillRow>([clOrdId]).map(fromRow),
     inRange: (from, to) => selectRange.all<FillRow>([from, to]).map(fromRow),
   };

@@ -93,6 +93,16 @@ export function venueError(code: string, endpoint: string, opts: ClassifyOptions
   });
 }
 
+/**
+ * A failure in the venue's own words that is not an `E<Category>:` code (Kraken sends e.g.
+ * "Something went wrong" with a null result). Nothing says what happened, so an order-placing call
+ * may have placed its order; any other call may be asked again.
+ */
+export function unexplainedVenueError(text: string, endpoint: string, opts: ClassifyOptions = {}): KrakenError {
+  const kind: KrakenErrorKind = opts.placesOrder ? 'orderMayExist' : 'retryable';
+  return new KrakenError(`Kraken ${endpoint} failed: ${text} (${HINTS[kind]})`, { kind, code: text, endpoint, retryAfterMs: 1_000 });
+}
+
 /** A failure below the API envelope: timeout, reset, 5xx, HTML page, abort. */
 export function transportError(
   code: string,

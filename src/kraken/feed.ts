@@ -34,6 +34,8 @@ export class FeedTranslator {
   constructor(
     private readonly table: PairTable,
     private readonly bookDepth: (pair: Pair) => number,
+    /** The receive time (the clock service's now) for a frame that carries no timestamp. */
+    private readonly now: () => number,
   ) {}
 
   /** Forget a pair's book (before it is resubscribed). */
@@ -59,7 +61,7 @@ export class FeedTranslator {
       case 'executions':
         return data.map((d) => ({ kind: 'event', event: { type: 'account.execution', report: this.execution(d) } }));
       case 'balances':
-        return data.map((d) => ({ kind: 'event', event: { type: 'account.balance', asset: String(d['asset']), balance: num(d['balance']), time: timeOf(d['timestamp']) } }));
+        return data.map((d) => ({ kind: 'event', event: { type: 'account.balance', asset: String(d['asset']), balance: num(d['balance']), time: this.timeOf(d['timestamp']) } }));
       default:
         return [];
     }
@@ -72,7 +74,7 @@ export class FeedTranslator {
   private ticker(d: Item, frame: WsFrame): FeedOutput[] {
     const pair = this.pair(d['symbol']);
     if (!pair) return [];
-    const time = timeOf(d['timestamp'] ?? frame['timestamp']);
+    const time = this.timeOf(d['timestamp'] ?? frame['timestamp']);
     return [{ kind: 'event', event: { type: 'market.ticker', pair, ticker: { bid: num(d['bid']), ask: num(d['ask']), last: num(d['last']), time } } }];
   }
 
@@ -116,7 +118,7 @@ export class FeedTranslator {
     const bestBid = book.bids[0]?.price;
     const bestAsk = book.asks[0]?.price;
     if (bestBid === undefined || bestAsk === undefined) return [];
-    return [{ kind: 'event', event: { type: 'market.book', pair, bestBid, bestAsk, time: timeOf(d['timestamp']) } }];
+    return [{ kind: 'event', event: { type: 'market.book', pair, bestBid, bestAsk, time: this.timeOf(d['timestamp']) } }];
   }
 
   private execution(d: Item): ExecutionReport {
@@ -130,7 +132,7 @@ export class FeedTranslator {
       side: side === 'buy' || side === 'sell' ? side : null,
       execType,
       status: ORDER_STATUS[String(d['order_status'])] ?? null,
-      time: timeOf(d['timestamp']),
+      time: this.timeOf(d['timestamp']),
       fill:
         execType === 'trade'
           ? {
@@ -144,13 +146,14 @@ export class FeedTranslator {
       reason: str(d['reason']),
     };
   }
+
+  /** Kraken's RFC3339 time; tickers from older servers and sparse updates carry none: then the receive time. */
+  private timeOf(v: unknown): number {
+    const t = typeof v === 'string' ? Date.parse(v) : Number.NaN;
+    return Number.isFinite(t) ? t : this.now();
+  }
 }
 
 function levels(raw: unknown): BookLevel[] {
   return Array.isArray(raw) ? (raw as Item[]).map((l) => ({ price: num(l['price']), qty: num(l['qty']) })) : [];
-}
-
-function timeOf(v: unknown): number {
-  const t = typeof v === 'string' ? Date.parse(v) : Number.NaN;
-  return Number.isFinite(t) ? t : 0;
 }

@@ -27,7 +27,8 @@ export interface VenueOrder {
   readonly venueOrderId: string;
   readonly clOrdId: string | null;
   readonly pair: Pair | null;
-  readonly side: Side;
+  /** Null when Kraken sent the order with an empty description. */
+  readonly side: Side | null;
   readonly status: OrderStatus;
   readonly quantity: number;
   readonly filledQuantity: number;

@@ -7,7 +7,8 @@ import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
 import { Mutex, NonceSource, apiSign } from './auth.ts';
-import { KrakenError, parseError, transportError, venueError } from './errors.ts';
+import { KrakenError, parseError, transportError, unexplainedVenueError, venueError } from './errors.ts';
+import { parseSkippingOddRecords } from './schemas.ts';
 import { RestRateCounter, callCost, sleep, type AccountTier } from './rate.ts';
 
 export interface KrakenCredentials {
@@ -162,13 +163,24 @@ export class KrakenRest {
       throw parseError(method, 'error', 'missing the {"error":[...]} envelope');
     }
     const env = body as { error: unknown[]; result?: unknown };
-    const errors = env.error.filter((e): e is string => typeof e === 'string' && e.startsWith('E'));
+    const texts = env.error.filter((e): e is string => typeof e === 'string' && e.trim() !== '');
+    const placesOrder = call.placesOrder ?? false;
+    const errors = texts.filter((e) => e.startsWith('E'));
     if (errors.length > 0) {
-      const err = venueError(errors[0]!, method, { placesOrder: call.placesOrder ?? false });
+      const err = venueError(errors[0]!, method, { placesOrder });
       if (err.kind === 'rateLimit') this.rate.saturate();
       throw err;
     }
-    const parsed = schema.safeParse(env.result);
+    // Other text is a warning (W…) when a usable result comes with it; without one (Kraken sends
+    // "Something went wrong" with a null result) it is the failure, in the venue's own words.
+    const { parsed, skipped } = parseSkippingOddRecords(schema, env.result);
+    if (texts.length > 0 && (env.result === undefined || env.result === null || !parsed.success)) {
+      throw unexplainedVenueError(texts.join('; '), method, { placesOrder });
+    }
+    if (texts.length > 0) this.opts.logger?.warn({ method, warnings: texts }, 'Kraken answered with warnings');
+    for (const s of skipped) {
+      this.opts.logger?.warn({ method, record: s.id, problem: s.problem }, 'Kraken sent a record in an unexpected shape; skipped it, the rest of the page stands');
+    }
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw parseError(method, ['result', ...(issue?.path ?? [])].join('.'), issue?.message ?? 'invalid', parsed.error);

@@ -1,8 +1,56 @@
 /**
  * zod schemas for the REST results we read (reference/kraken-api.md §4, §6). Objects are non-strict:
- * unknown fields are dropped; a missing field fails with the endpoint and the field's path.
+ * unknown fields are dropped; a missing field fails with the endpoint and the field's path. Pages of
+ * records (orders, trades, per-pair fees) skip a record in an odd shape instead of failing the page:
+ * the skipped records are reported to whoever parses through parseSkippingOddRecords (KrakenRest
+ * logs them).
  */
 import { z } from 'zod';
+
+export interface SkippedRecord {
+  /** The record's key in the page (order txid, trade id, pair key). */
+  readonly id: string;
+  /** The first problem, with its path inside the record. */
+  readonly problem: string;
+}
+
+// Where lenient records report what they skip. Parsing is synchronous, so the one sink set by
+// parseSkippingOddRecords for the length of a parse cannot mix two parses.
+let skippedSink: SkippedRecord[] | null = null;
+
+/** Parses `input` and returns, with the result, the records that lenient pages skipped. */
+export function parseSkippingOddRecords<S extends z.ZodType>(schema: S, input: unknown): { parsed: z.ZodSafeParseResult<z.output<S>>; skipped: SkippedRecord[] } {
+  const outer = skippedSink;
+  const skipped: SkippedRecord[] = [];
+  skippedSink = skipped;
+  try {
+    return { parsed: schema.safeParse(input), skipped };
+  } finally {
+    skippedSink = outer;
+  }
+}
+
+/** A record keyed by id whose odd entries are skipped and reported, never failing the whole record. */
+function lenientRecord<T extends z.ZodType>(item: T) {
+  return z.record(z.string(), z.unknown()).transform((raw) => {
+    const out: Record<string, z.output<T>> = {};
+    for (const [id, value] of Object.entries(raw)) {
+      const r = item.safeParse(value);
+      if (r.success) {
+        out[id] = r.data;
+        continue;
+      }
+      const issue = r.error.issues[0];
+      skippedSink?.push({ id, problem: `${[id, ...(issue?.path ?? [])].join('.')}: ${issue?.message ?? 'invalid'}` });
+    }
+    return out;
+  });
+}
+
+/** `null` (Kraken's "nothing here") read as an empty record. */
+function recordOrNull<T extends z.ZodType>(item: T) {
+  return lenientRecord(item).nullish().transform((r) => r ?? {});
+}
 
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');
 const feeTable = z.array(z.tuple([z.number(), z.number()]));
@@ -26,11 +74,12 @@ export type AssetPair = z.infer<typeof AssetPairSchema>;
 export const AssetPairsSchema = z.record(z.string(), AssetPairSchema);
 
 const feeInfo = z.object({ fee: decimalString });
+/** `fees: null` comes back when no pair is named, or for an account without a fee schedule yet. */
 export const TradeVolumeSchema = z.object({
   currency: z.string().optional(),
   volume: decimalString.optional(),
-  fees: z.record(z.string(), feeInfo).optional().default({}),
-  fees_maker: z.record(z.string(), feeInfo).optional().default({}),
+  fees: recordOrNull(feeInfo),
+  fees_maker: recordOrNull(feeInfo),
 });
 export type TradeVolume = z.infer<typeof TradeVolumeSchema>;
 
@@ -55,13 +104,26 @@ export const BalanceExSchema = z.record(
 );
 
 export const ORDER_STATES = ['pending', 'open', 'closed', 'canceled', 'expired'] as const;
+/**
+ * Kraken leaves the description empty on some closed orders (`descr: {}` or every field ""):
+ * pair is then "" and type null; the order's amounts and status still count.
+ */
+const OrderDescrSchema = z
+  .object({
+    pair: z.string().optional(),
+    type: z.enum(['buy', 'sell']).or(z.literal('')).optional(),
+    ordertype: z.string().optional(),
+    price: z.string().optional(),
+  })
+  .nullish()
+  .transform((d) => ({ pair: d?.pair ?? '', type: d?.type || null, ordertype: d?.ordertype ?? '', price: d?.price ?? '' }));
 export const OrderInfoSchema = z.object({
   status: z.enum(ORDER_STATES),
   cl_ord_id: z.string().nullish(),
   userref: z.number().nullish(),
   opentm: z.number(),
   closetm: z.number().optional(),
-  descr: z.object({ pair: z.string(), type: z.enum(['buy', 'sell']), ordertype: z.string(), price: z.string() }),
+  descr: OrderDescrSchema,
   vol: decimalString,
   vol_exec: decimalString,
   cost: decimalString,
@@ -70,9 +132,24 @@ export const OrderInfoSchema = z.object({
   reason: z.string().nullish(),
 });
 export type OrderInfo = z.infer<typeof OrderInfoSchema>;
-export const OpenOrdersSchema = z.object({ open: z.record(z.string(), OrderInfoSchema) });
-export const ClosedOrdersSchema = z.object({ closed: z.record(z.string(), OrderInfoSchema), count: z.number().optional() });
-export const QueryOrdersSchema = z.record(z.string(), OrderInfoSchema);
+export const OpenOrdersSchema = z.object({ open: recordOrNull(OrderInfoSchema) });
+export const ClosedOrdersSchema = z.object({ closed: recordOrNull(OrderInfoSchema), count: z.number().optional() });
+export const QueryOrdersSchema = lenientRecord(OrderInfoSchema);
+
+export const TradeSchema = z.object({
+  ordertxid: z.string(),
+  pair: z.string(),
+  time: z.number(),
+  type: z.enum(['buy', 'sell']),
+  price: decimalString,
+  vol: decimalString,
+  fee: decimalString,
+  trade_id: z.union([z.number(), z.string()]),
+  maker: z.boolean().optional(),
+});
+export type Trade = z.infer<typeof TradeSchema>;
+/** 50 trades a page, newest first; `count` (all matching trades) is not always sent. */
+export const TradesHistorySchema = z.object({ trades: recordOrNull(TradeSchema), count: z.number().optional() });
 
 export const AddOrderSchema = z.object({
   descr: z.object({ order: z.string() }).optional(),

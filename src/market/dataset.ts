@@ -4,9 +4,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { columnsFromCandles } from '../backtest/data.ts';
 import type { CandleColumns, Pair, Timeframe } from '../contract/index.ts';
-import { parseCandleCsv } from './csv.ts';
+import { parseCandleColumns } from './csv.ts';
 import { MarketDataError } from './errors.ts';
 import type { CandleRepo } from './types.ts';
 
@@ -32,14 +31,35 @@ export function csvPathFor(dir: string, pair: Pair, timeframe: Timeframe): strin
 }
 
 export async function seriesFromCsvDir(dir: string, req: SeriesRequest): Promise<LoadedSeries[]> {
-  const out: LoadedSeries[] = [];
-  for (const pair of req.pairs) {
-    const file = csvPathFor(dir, pair, req.timeframe);
-    const text = await readFile(file, 'utf8').catch((cause: unknown) => {
-      throw new MarketDataError('csv_name', `no candles for ${pair} ${req.timeframe}: cannot read ${file}; drop the pair or add the file`, { cause });
-    });
-    const candles = parseCandleCsv(text, file, req.timeframe).filter((c) => c.time >= req.from && c.time < req.to);
-    out.push({ pair, columns: columnsFromCandles(candles) });
+  const files = req.pairs.map((pair) => csvPathFor(dir, pair, req.timeframe));
+  // Read all files at once (the disk works while the previous file parses), parse one by one.
+  const bytes = await Promise.all(
+    files.map((file, p) =>
+      readFile(file).catch((cause: unknown) => {
+        throw new MarketDataError('csv_name', `no candles for ${req.pairs[p]} ${req.timeframe}: cannot read ${file}; drop the pair or add the file`, { cause });
+      }),
+    ),
+  );
+  return req.pairs.map((pair, p) => ({ pair, columns: withinRange(parseCandleColumns(bytes[p]!, files[p]!, req.timeframe), req.from, req.to) }));
+}
+
+/** Rows with time in [from, to) of ascending columns (the same arrays when all rows are in). */
+export function withinRange(c: CandleColumns, from: number, to: number): CandleColumns {
+  const lo = lowerBound(c.time, from);
+  const hi = lowerBound(c.time, to);
+  if (lo === 0 && hi === c.time.length) return c;
+  const cut = (x: Float64Array) => x.slice(lo, hi);
+  return { time: cut(c.time), open: cut(c.open), high: cut(c.high), low: cut(c.low), close: cut(c.close), volume: cut(c.volume) };
+}
+
+/** First index with arr[i] >= value (arr ascending). */
+export function lowerBound(arr: Float64Array, value: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (arr[mid]! < value) lo = mid + 1;
+    else hi = mid;
   }
-  return out;
+  return lo;
 }

@@ -26,7 +26,7 @@ export async function importCsvDir(db: CandleDb, dir: string): Promise<ImportedF
   const parsed: { file: string; pair: Pair; timeframe: Timeframe; candles: Candle[] }[] = [];
   for (const file of await listCsvFiles(dir)) {
     const { pair, timeframe } = seriesFromFileName(file);
-    const candles = parseCandleCsv(await readFile(file, 'utf8'), file, timeframe);
+    const candles = parseCandleCsv(await readFile(file), file, timeframe);
     parsed.push({ file, pair, timeframe, candles });
   }
   db.transaction(() => {

@@ -3,6 +3,7 @@
  * path in time order, the last trade, and on-demand aggregates (OHLC rows, 24 h ticker stats) built
  * only from trades at or before now, so nothing in the future leaks out.
  */
+import { lowerBound } from '../market/dataset.ts';
 import type { CandleSeries } from './candles-csv.ts';
 import type { SimPairInfo } from './pairs.ts';
 import { candlePath, tradeCountOf, type PathParams, type ReplayTrade } from './path.ts';
@@ -132,14 +133,3 @@ export function addTradeToRow(row: OhlcRow, t: ReplayTrade): void {
   row.count += 1;
 }
 
-/** First index with arr[i] >= value. */
-export function lowerBound(arr: Float64Array, value: number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (arr[mid]! < value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}

@@ -54,6 +54,7 @@ export function fillMarketOrder(order: MarketOrder, market: FillMarket): FillRes
     fee,
     liquidity: 'taker',
     time: order.time,
+    slippageCost,
   };
   return { ok: true, fill, slippageCost };
 }

@@ -103,9 +103,10 @@ export function cloneLedger(l: Ledger): Ledger {
 
 /**
  * Books one fill. Returns the closed position when a sell brings the holding to zero.
- * `slippageCost` is the USD the fill lost to slippage (from fillMarketOrder), tracked for reports.
+ * `slippageCost` is the USD the fill lost to slippage (from fillMarketOrder, which also puts it on the
+ * fill, hence the default), tracked for reports and the drift check.
  */
-export function applyFill(l: Ledger, fill: Fill, slippageCost = 0): ClosedPosition | null {
+export function applyFill(l: Ledger, fill: Fill, slippageCost = fill.slippageCost ?? 0): ClosedPosition | null {
   if (!(fill.quantity > 0) || !(fill.price > 0) || !(fill.fee >= 0)) {
     throw new AccountingError('bad_fill', `fill ${fill.tradeId} must have quantity, price > 0 and fee ≥ 0; got ${fill.quantity} @ ${fill.price} fee ${fill.fee}`);
   }

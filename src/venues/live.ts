@@ -7,28 +7,13 @@
  * withdrawal, margin or short call.
  */
 import type { Logger } from 'pino';
-import { z } from 'zod';
 import type { ExecutionReport } from '../contract/feed.ts';
 import type { Fill } from '../contract/index.ts';
 import type { KrakenClient } from '../kraken/client.ts';
 import { KrakenError } from '../kraken/errors.ts';
 import type { OrderApi, VenueOrder as KrakenOrder } from '../kraken/orders.ts';
+import { TradesHistorySchema, type Trade } from '../kraken/schemas.ts';
 import { VenueError, type OrderAck, type OrderRequest, type Venue, type VenueOrder } from '../trading/venue.ts';
-
-const decimal = z.string().regex(/^-?\d+(\.\d+)?$/);
-const TradeSchema = z.object({
-  ordertxid: z.string(),
-  pair: z.string(),
-  time: z.number(),
-  type: z.enum(['buy', 'sell']),
-  price: decimal,
-  vol: decimal,
-  fee: decimal,
-  trade_id: z.union([z.number(), z.string()]),
-  maker: z.boolean().optional(),
-});
-type Trade = z.infer<typeof TradeSchema>;
-const TradesHistorySchema = z.object({ trades: z.record(z.string(), TradeSchema), count: z.number() });
 
 /** TradesHistory pages 50 trades, newest first; an order's fills are recent when we ask. */
 const PAGE = 50;
@@ -90,7 +75,9 @@ export class LiveVenue implements Venue {
         found.push(fill);
         volume += fill.quantity;
       }
-      if ((page + 1) * PAGE >= r.count) break;
+      // Without `count`, a short page is the last one.
+      const lastPage = r.count === undefined ? Object.keys(r.trades).length < PAGE : (page + 1) * PAGE >= r.count;
+      if (lastPage) break;
     }
     if (volume < order.filledQuantity - QTY_EPSILON) {
       this.opts.logger?.warn({ clOrdId, filled: order.filledQuantity, found: volume }, 'TradesHistory shows fewer fills than the order; the rest will show on the next query');

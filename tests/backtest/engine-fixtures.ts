@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { DecisionInput, Pair } from '../../src/contract/index.ts';
 import { alignMarketData, columnsFromCandles } from '../../src/backtest/data.ts';
 import type { DecideFn, MarketData } from '../../src/backtest/engine.ts';
-import { parseCandleCsv, seriesFromFileName } from '../../src/market/csv.ts';
+import { parseCandleColumns, seriesFromFileName } from '../../src/market/csv.ts';
 import { sharedOhlcvDir } from '../../src/paths.ts';
 
 export const FIVE_MIN = 300_000;
@@ -29,14 +29,17 @@ export function scripted(script: Record<string, DecisionInput>): DecideFn {
 }
 
 
-/** Real 5m candles of the shared development set (Q3 2024); fails loudly when the folder is missing. */
-export function loadShared(pairs: readonly Pair[], timeframe = '5m'): MarketData {
-  const dir = sharedOhlcvDir();
+/**
+ * Real candles of the shared development set (default: Q3 2024 5m; `subdir` 'kraken-2023' holds H1 2023,
+ * a strongly rising window); fails loudly when the folder is missing.
+ */
+export function loadShared(pairs: readonly Pair[], timeframe = '5m', subdir = ''): MarketData {
+  const dir = path.join(sharedOhlcvDir(), subdir);
   return alignMarketData(
     pairs.map((pair) => {
       const file = path.join(dir, `${pair.replace('/', '-')}_${timeframe}.csv`);
       const { timeframe: tf } = seriesFromFileName(file);
-      return { pair, columns: columnsFromCandles(parseCandleCsv(readFileSync(file, 'utf8'), file, tf)) };
+      return { pair, columns: parseCandleColumns(readFileSync(file), file, tf) };
     }),
   );
 }

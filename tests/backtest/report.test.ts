@@ -62,7 +62,7 @@ describe('backtest report', () => {
 
   it('writes the HTML page, three PNG charts and the metrics JSON into the named folder', () => {
     expect(files.dir).toBe(join(dir, 'run-1'));
-    expect(files.charts.map((f) => f.slice(files.dir.length + 1))).toEqual(['equity.png', 'drawdown.png', 'pairs.png']);
+    expect(files.charts.map((f) => f.slice(files.dir.length + 1))).toEqual(['equity.png', 'drawdown.png', 'pairs.png', 'price-BTC.png', 'price-ETH.png']);
     for (const f of [files.html, files.json, ...files.charts]) expect(existsSync(f)).toBe(true);
   });
 

@@ -6,6 +6,7 @@ import { backtestsRepo } from '../../src/db/backtests.repo.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { versionsRepo } from '../../src/db/versions.repo.ts';
 import { Gates } from '../../src/sandbox/gates/index.ts';
+import { sharedOhlcvDir } from '../../src/paths.ts';
 import { fakeIo } from '../cli/fake-io.ts';
 
 const SAMPLE = resolve('data/sample');
@@ -34,6 +35,13 @@ describe('brain backtest', () => {
     expect(row.gates).toHaveProperty('jitter.runs.length', 16);
     expect(row.strategyVersionId).toMatch(/^sha256:[0-9a-f]{16}$/);
     expect(row.monteCarlo).toHaveProperty('shuffle.maxDrawdown.p95');
+  });
+
+  it('exits 0 on a strongly rising real window (H1 2023, BTC/ETH/SOL +78 %): the buy-and-hold canary charges costs as the engine does', async () => {
+    const io = fakeIo();
+    const code = await main(['backtest', '--data', join(sharedOhlcvDir(), 'kraken-2023'), '--timeframe', '1h', '--pairs', 'BTC/USD,ETH/USD,SOL/USD', '--db', 'brain.db', '--out', 'rep'], io);
+    expect(io.out()).toMatch(/canaries: passed\s+buy-and-hold ok/);
+    expect(code).toBe(0);
   });
 
   it('rejects an unparsable date as a usage error naming the flag', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { alignMarketData } from '../../src/backtest/data.ts';
 import { engineConfig, type MarketData } from '../../src/backtest/engine.ts';
 import { BACKTEST_STAGES, BacktestRunError, runBacktest, type BacktestStage, type StrategyRunner } from '../../src/backtest/run.ts';
 import { inProcessRunner } from '../../src/backtest/runners.ts';
+import { runGates } from '../../src/backtest/validation/suite.ts';
 import { backtestsRepo } from '../../src/db/backtests.repo.ts';
 import { openDatabase, type Db } from '../../src/db/index.ts';
 import { seriesFromCsvDir } from '../../src/market/dataset.ts';
@@ -45,8 +46,9 @@ describe('runBacktest', () => {
   it('runs strategy, host replay, metrics, gates, report and store in order and records the version and data range', async () => {
     const repo = backtestsRepo(db);
     const stages: BacktestStage[] = [];
+    const runner = inProcessRunner(momentum, 'sha256:test');
     const out = await runBacktest(
-      { runner: inProcessRunner(momentum, 'sha256:test'), gates: async () => ({ passed: true, monteCarlo: { p95Drawdown: 0.1 } }), backtests: repo, now: () => 42, onStage: (s) => stages.push(s) },
+      { runner, gates: (run) => runGates(runner, run, { quick: true }), backtests: repo, now: () => 42, onStage: (s) => stages.push(s) },
       { data, config: engineConfig(data.pairs), reportDir: join(dir, 'r1') },
     );
     expect(stages).toEqual(BACKTEST_STAGES);
@@ -55,10 +57,12 @@ describe('runBacktest', () => {
     expect(out.metrics.finalBalance).toBeCloseTo(out.result.summary.finalEquity, 6);
     expect(repo.byId(out.backtestId!)).toMatchObject({
       strategyVersionId: 'sha256:test', pairs: ['ETH/USD', 'SOL/USD'], fromTime: data.time[0], toTime: data.time.at(-1),
-      gates: { passed: true }, monteCarlo: { p95Drawdown: 0.1 }, reportDir: join(dir, 'r1'), createdAt: 42, metrics: { trades: out.metrics.trades },
+      gates: { passed: true, canaries: { passed: true } }, monteCarlo: { trades: out.result.trades.length }, reportDir: join(dir, 'r1'), createdAt: 42, metrics: { trades: out.metrics.trades },
     });
     expect(repo.experiments()).toMatchObject([{ versionId: 'sha256:test', backtestId: out.backtestId, sharpe: out.metrics.dailySharpe, passed: true }]);
-    expect(existsSync(join(dir, 'r1', 'report.html'))).toBe(true);
+    const html = readFileSync(join(dir, 'r1', 'report.html'), 'utf8');
+    expect(html).toContain('Evaluator canaries');
+    expect(html).toContain('Look-ahead check</h3>\n<p>Skipped (--quick)');
   });
 
   it('deflates the Sharpe ratio by every distinct version in the experiment ledger', async () => {

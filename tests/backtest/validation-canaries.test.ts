@@ -1,7 +1,26 @@
 import { describe, expect, it } from 'vitest';
 import { engineConfig } from '../../src/backtest/engine.ts';
 import { buyAndHoldCanary, lookAheadCanary, randomEntriesCanary } from '../../src/backtest/validation/canaries.ts';
-import { loadShared } from './engine-fixtures.ts';
+import { mulberry32 } from '../../src/sim/rng.ts';
+import { grid, loadShared, type Ohlc } from './engine-fixtures.ts';
+
+/**
+ * A noisy series whose close goes from 100 to 100 × `factor` over `bars` candles (open = previous
+ * close plus a small gap), with `lead` leading steps without a candle (a pair listed later).
+ */
+function trending(factor: number, bars: number, seed: number, lead = 0): Ohlc[] {
+  const rnd = mulberry32(seed);
+  const drift = Math.log(factor) / (bars - 1);
+  const rows: Ohlc[] = Array.from({ length: lead }, () => null);
+  let prev = 100;
+  for (let i = 0; i < bars; i++) {
+    const close = i === 0 ? 100 : i === bars - 1 ? 100 * factor : 100 * Math.exp(drift * i + 0.01 * (rnd() - 0.5));
+    const open = i === 0 ? 100 : prev * (1 + 0.002 * (rnd() - 0.5));
+    rows.push([open, Math.max(open, close) * 1.001, Math.min(open, close) * 0.999, close]);
+    prev = close;
+  }
+  return rows;
+}
 
 // Real Kraken candles (Q3 2024, 5m) from ../shared/data/ohlcv: ETH, SOL, XRP, DOGE (+ the BTC proxy).
 const data = loadShared(['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD', 'DOGE/USD']);
@@ -11,9 +30,30 @@ describe('evaluator canaries on real candles', () => {
   it('inv. 2: buy-and-hold reproduces the market change, off only by fees and slippage', () => {
     const c = buyAndHoldCanary(data, config);
     expect(c.passed).toBe(true);
-    expect(Math.abs(c.actual - c.expected)).toBeLessThan(2e-3);
+    expect(Math.abs(c.actual - c.expected)).toBeLessThan(1e-6);
     // Round trip = 2 × (0.40 % + 0.05 %) on 99 % invested: the gap to the market change is about that.
     expect(Math.abs(c.actual - 0.99 * c.marketChange)).toBeLessThan(0.02);
+  });
+
+  it.each([
+    ['rises ×2', 2],
+    ['rises ×5', 5],
+    ['falls by half', 0.5],
+  ])('inv. 2: buy-and-hold passes when the market %s: fees and slippage are charged on top, as the engine does', (_name, factor) => {
+    const synthetic = grid({ 'BTC/USD': trending(factor, 400, 1), 'ETH/USD': trending(factor, 400, 2), 'SOL/USD': trending(factor, 380, 3, 20) });
+    const c = buyAndHoldCanary(synthetic, engineConfig(synthetic.pairs));
+    expect(c.marketChange).toBeCloseTo(factor - 1, 10);
+    expect(Math.abs(c.actual - c.expected)).toBeLessThan(1e-6);
+    // 99 % invested, a round trip costs ≈ 0.45 % of the entry and 0.45 % of the exit value.
+    expect(Math.abs(c.actual - 0.99 * c.marketChange)).toBeLessThan(0.0045 * (1 + factor) * 1.1);
+    expect(c.passed).toBe(true);
+  });
+
+  it('inv. 2: buy-and-hold passes on a strongly rising real window (H1 2023: BTC, ETH, SOL up ≈ 78 % on average)', () => {
+    const rising = loadShared(['BTC/USD', 'ETH/USD', 'SOL/USD'], '1h', 'kraken-2023');
+    const c = buyAndHoldCanary(rising, engineConfig(rising.pairs));
+    expect(c.marketChange).toBeGreaterThan(0.45);
+    expect(c.passed).toBe(true);
   });
 
   it('inv. 2: random entries lose about fees + slippage per trade', () => {

@@ -15,10 +15,11 @@ describe('demo output', () => {
   });
 
   it('the summary states trades, realised P&L apart from the marked equity and its return, fees, drawdown and signals', () => {
-    const text = formatSummary({ days: 19, steps: 5471, trades: 3, wins: 1, netPnl: -20, fees: 12, startEquity: 10_000, endEquity: 9_980, maxDrawdown: 0.012, signalsActed: 6, signalsRejected: 2, seconds: 80 });
+    const text = formatSummary({ days: 19, steps: 5471, trades: 3, wins: 1, netPnl: -20, fees: 12, slippage: 1.5, startEquity: 10_000, endEquity: 9_980, maxDrawdown: 0.012, signalsActed: 6, signalsRejected: 2, seconds: 80 });
     expect(text).toContain('trades            3 (1 won)');
     expect(text).toContain('realised P&L      -$20.00 on closed trades, after entry and exit fees');
     expect(text).toContain('equity            $10000.00 → $9980.00 (-0.20 %, open positions marked at the last close)');
+    expect(text).toContain('slippage cost     $1.50 (in the fill prices, as the backtest charges it)');
     expect(text).toContain('max drawdown      1.20 %');
     expect(text).toContain('signals           6 acted, 2 rejected');
   });

@@ -80,6 +80,20 @@ describe('the daemon in paper mode against the simulator (v001, 15 days of real 
     expect((replay.daemon.venue as PaperVenue).balances().cash).toBeCloseTo(ledger.cash, 6);
   });
 
+  it('the paper ledger records the slippage its fill prices include, and the fills table keeps it for a rebuild', () => {
+    const fills = repos.fills.inRange(...ALL);
+    const notional = fills.reduce((s, f) => s + f.price * f.quantity, 0);
+    const charged = fills.reduce((s, f) => s + (f.slippageCost ?? 0), 0);
+    expect(fills.every((f) => f.slippageCost !== undefined && f.slippageCost > 0)).toBe(true);
+    // The model's rate (trading.slippageFraction), give or take the tick rounding the cost also counts.
+    expect(charged / notional).toBeGreaterThan(replay.config.trading.slippageFraction * 0.9);
+    expect(charged / notional).toBeLessThan(replay.config.trading.slippageFraction * 1.5);
+    expect(ledger.slippagePaid).toBeCloseTo(charged, 6);
+    const fromFills = createLedger(replay.config.paper.startingBalanceUsd);
+    for (const f of fills) applyFill(fromFills, f);
+    expect(fromFills.slippagePaid).toBeCloseTo(ledger.slippagePaid, 6);
+  });
+
   it('the truth benchmarks match hand queries over the same rows', () => {
     const now = replay.sim.clock.now();
     const t = truthReport(repos.db, now);

@@ -46,6 +46,9 @@ describe('paper venue on the simulator live prices', () => {
     const ref = tickers[seenBefore]!.last;
     expect(fill.price).toBe(slippedPrice(ref, 'buy', 0.0005, rules));
     expect(fill.fee).toBeCloseTo(fill.price * 0.01 * STARTER_FEES.taker, 9);
+    // The slippage the price includes is recorded on the fill, for the ledger, the reports and the drift check.
+    expect(fill.slippageCost).toBeCloseTo((fill.price - ref) * 0.01, 9);
+    expect(fill.slippageCost).toBeGreaterThan(0);
     expect(h.sim.engine.orders()).toHaveLength(0);
   });
 });

@@ -9,7 +9,9 @@ const table = new PairTable(
   }),
   { fallbackFees: { maker: 0.0025, taker: 0.004 } },
 );
-const translator = () => new FeedTranslator(table, () => 10);
+/** Receive time of every frame in these tests (the clock service's now). */
+const RECEIVED = Date.parse('2026-09-25T17:50:00Z');
+const translator = () => new FeedTranslator(table, () => 10, () => RECEIVED);
 const ohlc = (begin: string, close: number) => ({
   channel: 'ohlc',
   type: 'update',
@@ -59,6 +61,15 @@ describe('WS v2 frame translation', () => {
     const t = translator();
     const snap = { channel: 'book', type: 'snapshot', data: [{ symbol: 'BTC/USD', bids: [{ price: 99.9, qty: 1 }], asks: [{ price: 100.1, qty: 2 }], checksum: 0 }] };
     expect(t.translate(snap)[0]?.kind).toBe('bookMismatch');
+  });
+
+  it('gives a ticker without a timestamp (Kraken documents one without) the receive time, not 0', () => {
+    const ticker = { symbol: 'BTC/USD', bid: 83744.2, bid_qty: 0.56251979, ask: 83744.3, ask_qty: 0.0004478, last: 83744.3, volume: 3156.8478211, vwap: 84174.6, low: 83163.6, high: 85247.4, change: -429.3, change_pct: -0.51 };
+    expect(translator().translate({ channel: 'ticker', type: 'update', data: [ticker] })).toEqual([
+      { kind: 'event', event: { type: 'market.ticker', pair: 'BTC/USD', ticker: { bid: 83744.2, ask: 83744.3, last: 83744.3, time: RECEIVED } } },
+    ]);
+    const stamped = translator().translate({ channel: 'ticker', type: 'update', data: [{ ...ticker, timestamp: '2026-09-25T17:48:26.844359Z' }] });
+    expect(stamped).toMatchObject([{ event: { ticker: { time: Date.parse('2026-09-25T17:48:26.844359Z') } } }]);
   });
 
   it('ignores symbols outside the pair table', () => {

@@ -1,30 +1,24 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Server } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { simulatedClock } from '../../src/clock/clock.ts';
 import { KrakenError } from '../../src/kraken/errors.ts';
 import { KrakenRest } from '../../src/kraken/rest.ts';
 import { AssetPairsSchema, TimeSchema } from '../../src/kraken/schemas.ts';
+import { loopback } from './loopback.ts';
 
 /** A loopback server answering every request with whatever `reply` says (null = never answer). */
 let server: Server | undefined;
 let requests = 0;
 async function serve(reply: () => { status?: number; body: string } | null): Promise<string> {
   requests = 0;
-  server = createServer((_req, res) => {
+  const l = await loopback(() => {
     requests += 1;
-    const r = reply();
-    if (r) res.writeHead(r.status ?? 200, { 'content-type': 'application/json' }).end(r.body);
+    return reply();
   });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  server = l.server;
+  return l.url;
 }
-afterEach(async () => {
-  server?.closeAllConnections();
-  await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-  server = undefined;
-});
 
 const arrived = () => (requests > 0 ? Promise.resolve() : new Promise<void>((resolve) => server!.once('request', () => resolve())));
 const envelope = (result: unknown) => ({ body: JSON.stringify({ error: [], result }) });
@@ -85,7 +79,6 @@ describe('REST transport timing and cancellation', () => {
     const baseUrl = await serve(() => null);
     server!.closeAllConnections();
     await new Promise<void>((resolve) => server!.close(() => resolve()));
-    server = undefined;
     const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0), credentials: { key: 'k', secret: 'c2VjcmV0' }, retries: 0 });
     const err = await rest.privateCall('AddOrder', {}, z.unknown(), { placesOrder: true }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'ECONNREFUSED', kind: 'retryable' });

@@ -1,8 +1,10 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { parseCandleCsv, seriesFromFileName } from '../../src/market/csv.ts';
+import { parseCandleColumns, parseCandleCsv, seriesFromFileName } from '../../src/market/csv.ts';
+import { sharedOhlcvDir } from '../../src/paths.ts';
 import { importCsvDir } from '../../src/market/import.ts';
 import { fakeCandleDb } from './fakes.ts';
 
@@ -24,10 +26,50 @@ describe('CSV candle parsing', () => {
     ['low above the close', withRow('1719792300,10,11,10.5,10,1'), /f\.csv:3: need low <= open,close <= high/],
     ['a repeated time', withRow('1719792000,10,11,9,10,1'), /f\.csv:3: time must be strictly after/],
     ['a time off the 5m grid', withRow('1719792301,10,11,9,10,1'), /f\.csv:3: time is not aligned/],
-    ['a millisecond timestamp', withRow('1719792300000.5,10,11,9,10,1'), /f\.csv:3: time must be whole unix seconds/],
+    ['a fractional timestamp', withRow('1719792300000.5,10,11,9,10,1'), /f\.csv:3: time must be whole unix seconds/],
+    // Whole and on the 5m grid, it used to be stored as year 56637.
+    ['a millisecond timestamp', withRow('1719792300000,10,11,9,10,1'), /f\.csv:3: time 1719792300000 looks like unix milliseconds \(2024-07-01T00:05:00\.000Z if it were\); the time column is unix seconds: divide it by 1000, got "1719792300000,10,11,9,10,1"/],
     ['a negative volume', withRow('1719792300,10,11,9,10,-1'), /f\.csv:3: prices must be > 0 and volume >= 0/],
   ])('rejects %s with the file and line', (_what, text, message) => {
     expect(() => parseCandleCsv(text, 'f.csv', '5m')).toThrow(message);
+  });
+
+  it('reads every number of the shared candle files exactly as Number() does', () => {
+    const dir = sharedOhlcvDir();
+    for (const name of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
+      const text = readFileSync(join(dir, name), 'utf8');
+      const c = parseCandleColumns(Buffer.from(text), name, seriesFromFileName(name).timeframe);
+      const rows = text.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+      expect(c.time.length, name).toBe(rows.length);
+      const cols = [c.time, c.open, c.high, c.low, c.close, c.volume];
+      rows.forEach((r, i) => r.forEach((x, k) => {
+        if (cols[k]![i] !== (k === 0 ? x * 1000 : x)) expect.fail(`${name} row ${i + 2} field ${k}: ${cols[k]![i]} vs ${x}`);
+      }));
+    }
+  });
+
+  it('reads any decimal as Number() does: digits, dot, sign, exponent, blanks', () => {
+    const decimal = fc.oneof(
+      fc.double({ min: 1e-9, max: 1e12, noNaN: true }).map(String),
+      fc.tuple(fc.nat({ max: 10 ** 9 }), fc.nat({ max: 10 ** 9 }), fc.integer({ min: 0, max: 25 })).map(([a, b, z]) => `${a}.${'0'.repeat(z)}${b}`),
+      fc.stringMatching(/^ ?[0-9]{1,20}(\.[0-9]{0,24})?(e-?[0-9])? ?$/),
+    );
+    fc.assert(
+      fc.property(decimal, (v) => {
+        const x = Number(v);
+        fc.pre(x > 0 && Number.isFinite(x));
+        const c = parseCandleColumns(`${HEADER}\n1719792000,${v},${v},${v},${v},${v}\n`, 'f.csv', '5m');
+        expect(c.volume[0]).toBe(x);
+        expect(c.open[0]).toBe(x);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('accepts CRLF line endings, blank lines and a last line without a newline', () => {
+    const c = parseCandleColumns(`${HEADER}\r\n1719792000,10,11,9,10,1\r\n\r\n1719792300,10,11,9,10.5,2`, 'f.csv', '5m');
+    expect(Array.from(c.close)).toEqual([10, 10.5]);
+    expect(Array.from(c.time)).toEqual([1719792000_000, 1719792300_000]);
   });
 
   it('reads pair and timeframe from the file name and rejects an unknown one', () => {

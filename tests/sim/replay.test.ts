@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadCandleDir, parseCandleCsv, SimDataError } from '../../src/sim/candles-csv.ts';
+import { parseCandleColumns } from '../../src/market/csv.ts';
+import { loadCandleDir, SimDataError, type CandleSeries } from '../../src/sim/candles-csv.ts';
 import { candlePath } from '../../src/sim/path.ts';
 import { restClient, startSim } from './helpers.ts';
 
@@ -11,7 +12,7 @@ const csv = 'time,open,high,low,close,volume\n1725148800,100,110,90,105,10\n1725
 
 describe('market replay', () => {
   it('a rising candle visits its low before its high, a falling one the high first, and volumes sum to the candle', () => {
-    const s = parseCandleCsv('BTC/USD', 300_000, csv, 'inline');
+    const s: CandleSeries = { pair: 'BTC/USD', intervalMs: 300_000, ...parseCandleColumns(csv, 'inline', '5m') };
     const up = candlePath(s, 0, params);
     const down = candlePath(s, 1, params);
     const at = (path: typeof up, p: number) => path.findIndex((t) => t.price === p);
@@ -38,9 +39,25 @@ describe('market replay', () => {
     expect(await run(12)).not.toBe(a);
   });
 
-  it('rejects a CSV with the wrong header or a non-numeric row, naming the file and line', () => {
-    expect(() => parseCandleCsv('BTC/USD', 300_000, 'ts,o,h,l,c,v\n', 'x.csv')).toThrow(/x.csv: header/);
-    expect(() => parseCandleCsv('BTC/USD', 300_000, 'time,open,high,low,close,volume\n1,2,3,abc,5,6\n', 'y.csv')).toThrow(/y.csv: line 2/);
+  it('rejects a CSV with the wrong header or a bad row, naming the file and line, as brain backtest --data does', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-csv-'));
+    writeFileSync(join(dir, 'BTC-USD_5m.csv'), 'ts,o,h,l,c,v\n');
+    expect(() => loadCandleDir(dir)).toThrow(/BTC-USD_5m\.csv:1: expected the header/);
+    writeFileSync(join(dir, 'BTC-USD_5m.csv'), 'time,open,high,low,close,volume\n1725148800,2,3,abc,5,6\n');
+    expect(() => loadCandleDir(dir)).toThrow(/BTC-USD_5m\.csv:2: every field must be a finite number/);
+    // Milliseconds pass every other check (whole, on the grid): refused, not replayed as year 56637.
+    writeFileSync(join(dir, 'BTC-USD_5m.csv'), 'time,open,high,low,close,volume\n1725148800000,100,110,90,105,10\n');
+    expect(() => loadCandleDir(dir)).toThrow(/BTC-USD_5m\.csv:2: time 1725148800000 looks like unix milliseconds/);
+  });
+
+  it('says why a folder has no usable candles', () => {
+    const empty = mkdtempSync(join(tmpdir(), 'sim-csv-'));
+    expect(() => loadCandleDir(empty)).toThrow(/no usable candles in .*: no candle file of a known pair \(the folder is empty\); name them <BASE>-USD_<tf>\.csv/);
+    writeFileSync(join(empty, 'notes.txt'), 'x');
+    writeFileSync(join(empty, 'FOO-USD_5m.csv'), csv);
+    expect(() => loadCandleDir(empty)).toThrow(/no candle file of a known pair \(found FOO-USD_5m\.csv, notes\.txt\)/);
+    writeFileSync(join(empty, 'ETH-USD_5m.csv'), 'time,open,high,low,close,volume\n');
+    expect(() => loadCandleDir(empty)).toThrow(/ETH-USD_5m\.csv: the file has a header but no rows/);
   });
 
   it('loads the finest timeframe per pair from a folder and names a missing pair', () => {

@@ -73,22 +73,67 @@ const base = (title: string) => ({
   config: { font: FONT, title: { fontSize: 15, anchor: 'start' as const }, axis: { labelFontSize: 11, titleFontSize: 12 } },
 });
 
-export function equitySpec(curve: Curve, benchmark: Float64Array | null): TopLevelSpec {
+/**
+ * Strategy and market on one axis, both indexed to 100 at the start, on a log scale: equal
+ * vertical distances are equal percentage moves, so a curve stays readable when the market
+ * doubles (or halves) while the strategy moves a few percent.
+ */
+export function equitySpec(curve: Curve, benchmark: Float64Array | null, start: number): TopLevelSpec {
   const idx = thin(curve.time.length, (i) => curve.value[i]!);
+  const indexed = (x: number) => (100 * x) / start;
   const rows = idx.flatMap((i) => [
-    { time: curve.time[i]!, equity: curve.value[i]!, series: STRATEGY },
-    ...(benchmark ? [{ time: curve.time[i]!, equity: benchmark[i]!, series: BENCHMARK }] : []),
+    { time: curve.time[i]!, index: indexed(curve.value[i]!), series: STRATEGY },
+    ...(benchmark ? [{ time: curve.time[i]!, index: indexed(benchmark[i]!), series: BENCHMARK }] : []),
   ]);
   return {
-    ...base('Equity (USD)'),
+    ...base('Equity, indexed to 100 at the start (log scale)'),
     data: { values: rows },
     mark: { type: 'line', strokeWidth: 1.5 },
     encoding: {
       x: { field: 'time', type: 'temporal', title: null, axis: { format: '%Y-%m-%d' } },
-      y: { field: 'equity', type: 'quantitative', title: 'USD', scale: { zero: false } },
+      y: { field: 'index', type: 'quantitative', title: 'start = 100', scale: { type: 'log', nice: false } },
       color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top', direction: 'horizontal', labelLimit: 0 }, scale: { domain: [STRATEGY, BENCHMARK], range: ['#1f6fb2', '#9a9a9a'] } },
     },
   };
+}
+
+/** Where a trade entered and left, for the price charts. */
+export interface TradeMarks {
+  readonly entryTime: number;
+  readonly entryPrice: number;
+  readonly exitTime: number;
+  readonly exitPrice: number;
+}
+
+/** A pair's closes with every entry (green ▲) and exit (red ▼) of the strategy marked at its fill price. */
+export function priceSpec(market: MarketSeries, trades: readonly TradeMarks[]): TopLevelSpec {
+  const n = market.time.length;
+  const close = (i: number) => market.close[i]!;
+  // Each window's high and low both survive thinning.
+  const idx = [...new Set([...thin(n, close), ...thin(n, (i) => -close(i))])].sort((a, b) => a - b).filter((i) => Number.isFinite(close(i)));
+  const prices = idx.map((i) => ({ time: market.time[i]!, price: close(i) }));
+  const marks = trades.flatMap((t) => [
+    { time: t.entryTime, price: t.entryPrice, kind: 'entry' },
+    { time: t.exitTime, price: t.exitPrice, kind: 'exit' },
+  ]);
+  const x = { field: 'time', type: 'temporal', title: null, axis: { format: '%Y-%m-%d' } } as const;
+  const y = { field: 'price', type: 'quantitative', title: 'USD', scale: { zero: false } } as const;
+  return {
+    ...base(`${market.pair}: close, entries ▲ and exits ▼ (${trades.length} trades)`),
+    height: 220,
+    layer: [
+      { data: { values: prices }, mark: { type: 'line', strokeWidth: 1, color: '#555' }, encoding: { x, y } },
+      {
+        data: { values: marks },
+        mark: { type: 'point', filled: true, size: 36, opacity: 0.8 },
+        encoding: {
+          x, y,
+          shape: { field: 'kind', type: 'nominal', scale: { domain: ['entry', 'exit'], range: ['triangle-up', 'triangle-down'] }, legend: null },
+          color: { field: 'kind', type: 'nominal', scale: { domain: ['entry', 'exit'], range: ['#27864a', '#c0392b'] }, legend: null },
+        },
+      },
+    ],
+  } as TopLevelSpec;
 }
 
 export function drawdownSpec(curve: Curve, start: number): TopLevelSpec {

@@ -16,6 +16,11 @@ export function num(x: number | null, digits = 2): string {
   return x === null || !Number.isFinite(x) ? DASH : x.toFixed(digits);
 }
 
+/** Up to `digits` decimals, trailing zeros dropped: 8, 0.018, 25.01. */
+export function plain(x: number | null, digits = 4): string {
+  return x === null || !Number.isFinite(x) ? DASH : String(Number(x.toFixed(digits)));
+}
+
 export function duration(ms: number): string {
   if (!(ms > 0)) return '0m';
   const minutes = Math.round(ms / 60_000);

@@ -1,15 +1,9 @@
 /** The HTML report: one self-contained page next to its PNG charts. All text is escaped. */
 import type { BacktestMetrics, PeriodStats } from '../metrics.ts';
 import { money, pct } from './format.ts';
+import { escape, table } from './markup.ts';
 import { GROUP_HEADER, groupRow, summaryRows } from './summary.ts';
-
-const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const th = header.map((h) => `<th>${escape(h)}</th>`).join('');
-  const body = rows.map((r) => `<tr>${r.map((c) => `<td>${escape(c)}</td>`).join('')}</tr>`).join('\n');
-  return `<table><thead><tr>${th}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
+import { validationHtml, type ValidationInput } from './validation.ts';
 
 function periodRows(periods: readonly PeriodStats[]): string[][] {
   return periods.map((p) => [p.period, money(p.pnl), pct(p.returnPct / 100), `${p.trades}`, `${p.wins} / ${p.draws} / ${p.losses}`]);
@@ -21,12 +15,23 @@ export interface HtmlReportInput {
   readonly subtitle: readonly string[];
   readonly metrics: BacktestMetrics;
   /** Chart file names relative to the report folder. */
-  readonly charts: readonly { file: string; alt: string }[];
+  readonly charts: readonly ChartFile[];
+  /** One price chart per pair, entries and exits marked. */
+  readonly prices?: readonly ChartFile[];
+  readonly validation?: ValidationInput;
 }
+
+interface ChartFile {
+  readonly file: string;
+  readonly alt: string;
+}
+
+const images = (charts: readonly ChartFile[]) => charts.map((c) => `<img src="${escape(c.file)}" alt="${escape(c.alt)}">`).join('\n');
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#222}
 table{border-collapse:collapse;margin:0 0 1.5rem}td,th{padding:.25rem .75rem;border-bottom:1px solid #ddd;text-align:right}
-td:first-child,th:first-child{text-align:left}img{max-width:100%;margin:.5rem 0 1rem}h2{margin-top:2rem}.sub{color:#666}`;
+td:first-child,th:first-child{text-align:left}img{max-width:100%;margin:.5rem 0 1rem}h2{margin-top:2rem}.sub{color:#666}
+.verdict{padding:.4rem .75rem;border-left:4px solid #999;background:#f6f6f6}.verdict.ok{border-color:#27864a}.verdict.fail{border-color:#c0392b;background:#fbeeee}`;
 
 export function renderHtml(r: HtmlReportInput): string {
   const m = r.metrics;
@@ -38,8 +43,11 @@ export function renderHtml(r: HtmlReportInput): string {
 ${r.subtitle.map((s) => `<p class="sub">${escape(s)}</p>`).join('\n')}
 <h2>Summary</h2>
 ${table(['Metric', 'Value'], summaryRows(m))}
+${r.validation ? validationHtml(r.validation) : ''}
 <h2>Charts</h2>
-${r.charts.map((c) => `<img src="${escape(c.file)}" alt="${escape(c.alt)}">`).join('\n')}
+${images(r.charts)}
+<h2>Prices and trades</h2>
+${images(r.prices ?? [])}
 <h2>Per pair</h2>
 ${table(['Pair', ...GROUP_HEADER.slice(1)], m.perPair.map(groupRow))}
 <h2>Exit reasons</h2>

@@ -13,7 +13,7 @@ import { terminalSummary } from '../../backtest/report/index.ts';
 import { BACKTEST_STAGES, runBacktest } from '../../backtest/run.ts';
 import { runGates, type GateReport } from '../../backtest/validation/index.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
-import { PairSchema, TimeframeSchema, timeframeMs, type Pair, type StrategyMeta, type Timeframe } from '../../contract/index.ts';
+import { TimeframeSchema, timeframeMs, type Pair, type StrategyMeta, type Timeframe } from '../../contract/index.ts';
 import { backtestsRepo } from '../../db/backtests.repo.ts';
 import { candlesRepo } from '../../db/candles.repo.ts';
 import { openDatabase, type Db } from '../../db/index.ts';
@@ -22,7 +22,7 @@ import { csvPathFor, seriesFromCsvDir, seriesFromStore, type SeriesRequest } fro
 import { sandboxRunner } from '../../sandbox/backtest.ts';
 import { formatIssue, Gates } from '../../sandbox/gates/index.ts';
 import { StrategyHost } from '../../sandbox/host/strategy-host.ts';
-import { parseCommandArgs } from '../args.ts';
+import { pairsFlag, parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 
@@ -59,15 +59,6 @@ function parseTime(flag: string, value: string | undefined, fallback: number): n
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw new UsageError(`--${flag} must be a UTC date or time like 2024-09-01 or 2024-09-01T12:00Z, got "${value}"`);
   return t;
-}
-
-function parsePairs(value: string | undefined, fallback: readonly Pair[]): Pair[] {
-  if (value === undefined) return [...fallback];
-  return value.split(',').map((p) => {
-    const parsed = PairSchema.safeParse(p.trim());
-    if (!parsed.success) throw new UsageError(`--pairs: unknown pair "${p}"; use ${PairSchema.options.join(', ')}`);
-    return parsed.data;
-  });
 }
 
 interface DataRequest extends SeriesRequest {
@@ -173,7 +164,7 @@ ${CONFIG_FLAGS_USAGE}`,
     if (!tf.success) throw new UsageError(`--timeframe must be one of ${TimeframeSchema.options.join(', ')}, got "${values.timeframe}"`);
     const dir = values.data === undefined ? undefined : resolve(io.cwd, values.data);
     const withData = (p: Pair) => dir === undefined || existsSync(csvPathFor(dir, p, tf.data));
-    const pairs = parsePairs(values.pairs, config.pairs.filter(withData));
+    const pairs = values.pairs === undefined ? config.pairs.filter(withData) : pairsFlag(values.pairs);
     if (pairs.length === 0) throw new UsageError(`no configured pair has ${tf.data} candles in ${dir}; pass --pairs and --timeframe to match the files`);
     const range = { from: parseTime('from', values.from, 0), to: parseTime('to', values.to, Number.MAX_SAFE_INTEGER) };
     const db = openDatabase({ path: dbPathOf(config, io) });

@@ -2,6 +2,7 @@
  * `brain run`: the daemon entry. Config and logger here; the rest of the five steps (dependencies,
  * supervisor, signal → shutdown → exit code) is src/daemon/entry.ts.
  */
+import { resolve } from 'node:path';
 import { loadConfig, secretValues, type Config } from '../../config/index.ts';
 import { runDaemon } from '../../daemon/entry.ts';
 import { createLogger, type Logger } from '../../log/index.ts';
@@ -29,17 +30,20 @@ export const run: Command = {
   --inspect                attach the Stately inspector (ws://127.0.0.1:8080, loopback only) to the actor tree
   --sim SPEED              trade against the loopback Kraken simulator replaying data/sample at SPEED× real time
                            instead of api.kraken.com (offline; 1 = real time)
+  --data DIR               with --sim: replay your own candles instead of data/sample (<BASE>-USD_<tf>.csv files,
+                           the format brain backtest --data reads)
 
 Stops gracefully on SIGINT or SIGTERM (a second signal exits at once): scanners stop, positions and
 the breaker keep their persisted state, orders in flight are reconciled by cl_ord_id at the next start.
 
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
-    const { values, configArgv } = parseCommandArgs(args, { inspect: { type: 'boolean' }, sim: { type: 'string' } });
+    const { values, configArgv } = parseCommandArgs(args, { inspect: { type: 'boolean' }, sim: { type: 'string' }, data: { type: 'string' } });
     const sim = simSpeed(values.sim as string | undefined);
+    if (values.data !== undefined && sim === null) throw new UsageError('--data replays a candle folder through the simulator: use it with --sim SPEED');
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const log = loggerFor(config, io);
-    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: () => io.waitForShutdown(), env: io.env, inspect: values.inspect === true, sim });
+    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: () => io.waitForShutdown(), env: io.env, inspect: values.inspect === true, sim, ...(values.data === undefined ? {} : { simDataDir: resolve(io.cwd, values.data) }) });
     if (outcome.kind === 'failed') {
       log.error({ reason: outcome.message }, 'brain stopped on a failure');
       io.stderr.write(`brain run: ${outcome.message}\n`);
