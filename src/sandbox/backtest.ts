@@ -29,7 +29,8 @@ export interface ChildBacktest {
   summary: EngineSummary;
 }
 
-export async function loadDataset(host: StrategyHost, id: string, data: MarketData): Promise<void> {
+/** Sends `data` to the child as dataset `id`; with `generation`, only to that child (see StrategyHost.call). */
+export async function loadDataset(host: StrategyHost, id: string, data: MarketData, generation?: number): Promise<void> {
   const n = data.time.length;
   const payload = new Float64Array(n * (1 + data.pairs.length * 5));
   payload.set(data.time, 0);
@@ -37,7 +38,7 @@ export async function loadDataset(host: StrategyHost, id: string, data: MarketDa
     const base = n * (1 + p * 5);
     [c.open, c.high, c.low, c.close, c.volume].forEach((col, k) => payload.set(col, base + k * n));
   });
-  await host.call({ kind: 'loadDataset', id, pairs: data.pairs, nSteps: n }, payload, 'backtest');
+  await host.call({ kind: 'loadDataset', id, pairs: data.pairs, nSteps: n }, payload, 'backtest', undefined, generation);
 }
 
 type Check = (v: number) => boolean;
@@ -89,7 +90,7 @@ export function decodeChunk(header: Record<string, unknown>, payload: Float64Arr
  */
 export async function backtestInChild(
   host: StrategyHost,
-  req: { datasetId: string; params: Params; engineConfig: EngineConfig },
+  req: { datasetId: string; params: Params; engineConfig: EngineConfig; generation?: number },
   onChunk?: ClaimChunkFn,
 ): Promise<ChildBacktest> {
   const claim = new IntentsLogBuilder();
@@ -106,7 +107,7 @@ export async function backtestInChild(
   };
   let raw: Record<string, unknown>;
   try {
-    raw = await host.call({ kind: 'backtest', datasetId: req.datasetId, params: req.params, engineConfig: req.engineConfig }, undefined, 'backtest', onProgress);
+    raw = await host.call({ kind: 'backtest', datasetId: req.datasetId, params: req.params, engineConfig: req.engineConfig }, undefined, 'backtest', onProgress, req.generation);
   } catch (err) {
     throw refusal ?? err;
   }
@@ -125,39 +126,63 @@ export async function backtestInChild(
 const KEPT_DATASETS = 2;
 
 /**
+ * The datasets one runner has put in its host's child, least recently used first. They belong to one
+ * child generation: a restarted child holds none, so a new generation starts the list afresh.
+ */
+class ChildDatasets {
+  private readonly kept = new Map<MarketData, string>();
+  private generation = -1;
+  private next = 0;
+
+  constructor(private readonly host: StrategyHost) {}
+
+  /** The id of `data` in the child of `generation`, sent first if that child does not hold it yet. */
+  async idFor(data: MarketData, generation: number): Promise<string> {
+    if (generation !== this.generation) {
+      this.kept.clear();
+      this.generation = generation;
+    }
+    let id = this.kept.get(data);
+    if (id !== undefined) {
+      this.kept.delete(data);
+      this.kept.set(data, id);
+      return id;
+    }
+    for (const [old, oldId] of this.kept) {
+      if (this.kept.size < KEPT_DATASETS) break;
+      this.kept.delete(old);
+      await this.host.call({ kind: 'dropDataset', id: oldId }, undefined, 'control', undefined, generation);
+    }
+    id = `ds${this.next++}`;
+    await loadDataset(this.host, id, data, generation);
+    this.kept.set(data, id);
+    return id;
+  }
+}
+
+/**
  * The production StrategyRunner: the strategy runs in its sandbox child. A dataset is sent once per
  * MarketData object and stays in the child, so repeated runs over the same data (params, windows,
  * candidates) skip the copy; the least recently used is dropped beyond KEPT_DATASETS so truncated
- * copies (the look-ahead check) do not pile up in the child's capped heap.
+ * copies (the look-ahead check) do not pile up in the child's capped heap. A child that died since
+ * (a crash, a deadline) is restarted and sent the data again before the run, transparently.
  */
 export function sandboxRunner(host: StrategyHost): StrategyRunner {
-  const kept = new Map<MarketData, string>();
-  let next = 0;
-  let generationAt = host.generation;
-  const datasetFor = async (data: MarketData): Promise<string> => {
-    // A restarted child has lost every dataset; `generation` tells.
-    if (host.generation !== generationAt) {
-      kept.clear();
-      generationAt = host.generation;
-    }
-    let id = kept.get(data);
-    if (id !== undefined) {
-      kept.delete(data);
-      kept.set(data, id);
-      return id;
-    }
-    for (const [old, oldId] of kept) {
-      if (kept.size < KEPT_DATASETS) break;
-      kept.delete(old);
-      await host.call({ kind: 'dropDataset', id: oldId }, undefined, 'control');
-    }
-    id = `ds${next++}`;
-    await loadDataset(host, id, data);
-    kept.set(data, id);
-    return id;
-  };
+  const datasets = new ChildDatasets(host);
   return {
     versionId: host.versionId,
-    decide: async (data, config, onChunk) => backtestInChild(host, { datasetId: await datasetFor(data), params: config.params, engineConfig: config }, onChunk),
+    decide: async (data, config, onChunk) => {
+      for (let attempt = 1; ; attempt += 1) {
+        const generation = await host.live();
+        try {
+          const datasetId = await datasets.idFor(data, generation);
+          return await backtestInChild(host, { datasetId, params: config.params, engineConfig: config, generation }, onChunk);
+        } catch (err) {
+          // Replaced between loading the data and running on it (nothing of the run was sent): once more.
+          if (attempt === 1 && err instanceof SandboxError && err.code === 'child_restarted') continue;
+          throw err;
+        }
+      }
+    },
   };
 }

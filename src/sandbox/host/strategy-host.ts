@@ -79,8 +79,23 @@ export class StrategyHost {
     return this.child?.pid;
   }
 
-  /** Sends one request; returns the reply object (kind already checked not to be 'error'). */
-  async call(req: HostRequest, payload: Float64Array | undefined, kind: CallKind, onProgress?: ProgressFn): Promise<Record<string, unknown>> {
+  /** The generation of a live child, restarting a dead one first (within the restart budget). */
+  async live(): Promise<number> {
+    if (!this.child?.alive) await this.restart();
+    return this.generation;
+  }
+
+  /**
+   * Sends one request; returns the reply object (kind already checked not to be 'error'). A request
+   * that relies on state an earlier request put in the child (a loaded dataset) names that child's
+   * `generation`: if it has died or been replaced since, nothing is sent and the call fails with the
+   * retryable `child_restarted`, so the caller loads its state again instead of getting a reply
+   * about state the new child never had.
+   */
+  async call(req: HostRequest, payload: Float64Array | undefined, kind: CallKind, onProgress?: ProgressFn, generation?: number): Promise<Record<string, unknown>> {
+    if (generation !== undefined && (generation !== this.generation || !this.child?.alive)) {
+      throw new SandboxError('child_restarted', `the sandbox child that held this request's state (generation ${generation}) is gone; load it again`, true);
+    }
     if (!this.child?.alive) await this.restart();
     try {
       return this.unwrap(await this.child!.request(req, payload, this.limits(kind), onProgress));
