@@ -24,7 +24,8 @@ import {
   applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf,
   type ClosedPosition, type Ledger, type RiskIntent, type RiskSettings,
 } from '../trading/index.ts';
-import { barAt, barsOf, EngineBarContext, giveBackRevealed, prepareMarket, seriesCacheOf, takeRevealed, type PreparedMarket, type RevealedColumns } from './engine-context.ts';
+import { barAt, EngineBarContext, giveBackRevealed, takeRevealed, type RevealedColumns } from './engine-context.ts';
+import { barsOf, prepareMarket, seriesMatrix, type PreparedMarket } from './prepared-market.ts';
 import type { PairIndicators } from './indicators.ts';
 import { IntentsLogBuilder } from './engine-log.ts';
 import { EnginePending, summarize, validateRun, windowOf, type RunWindow } from './engine-support.ts';
@@ -227,14 +228,13 @@ class EngineRun implements EngineStepper {
    */
   private bindIndicators(indicators: readonly PairIndicators[] | undefined): readonly PairIndicators[] | null {
     if (!indicators?.some((i) => i.count > 0)) return null;
-    const { cache, scope } = seriesCacheOf(this.market);
     indicators.forEach((ind, p) => {
       if (ind.count === 0) return;
       const rows = this.market.rowOf[p]!;
       let s = this.w.from;
       while (s < rows.length && rows[s]! < 0) s++;
       const firstRow = s < rows.length ? rows[s]! : this.market.compact[p]!.time.length;
-      ind.bindSeries(cache.matrix(scope, p, firstRow, ind.indicators, this.market.compact[p]!));
+      ind.bindSeries(seriesMatrix(this.market, p, firstRow, ind.indicators));
     });
     return indicators;
   }

@@ -7,11 +7,12 @@
 import { z } from 'zod';
 import { IntentsLogBuilder } from '../backtest/engine-log.ts';
 import type { EngineConfig, EngineSummary, IntentsLog, MarketData } from '../backtest/engine.ts';
+import { prefixParent } from '../backtest/prepared-market.ts';
 import type { ClaimChunkFn, StrategyRunner } from '../backtest/replay.ts';
 import type { Params } from '../contract/strategy.ts';
 import { SandboxError } from './errors.ts';
 import type { StrategyHost } from './host/strategy-host.ts';
-import { INTENT_COLUMNS } from './protocol.ts';
+import { INTENT_COLUMNS, type HostRequest } from './protocol.ts';
 
 const ReplySchema = z.object({
   kind: z.literal('backtest'),
@@ -122,49 +123,88 @@ export async function backtestInChild(
   return { intents: claim.build(), summary: reply.data.summary as unknown as EngineSummary };
 }
 
-/** Datasets a runner keeps in its child: the backtest's data plus one transient (a look-ahead cut). */
+/** Full datasets a runner keeps in its child, least recently used dropped first (each is ~38 MB a 9-pair year). */
 const KEPT_DATASETS = 2;
+/** Prefix views a runner keeps (look-ahead cuts: a few per trading window); they cost no candle copy. */
+const KEPT_VIEWS = 16;
 
 /**
- * The datasets one runner has put in its host's child, least recently used first. They belong to one
- * child generation: a restarted child holds none, so a new generation starts the list afresh.
+ * The datasets one runner has put in its host's child. They belong to one child generation: a
+ * restarted child holds none, so a new generation starts the lists afresh. A prefix view of a
+ * dataset (prefixView: a look-ahead cut) is made in the child from the dataset it holds, so the
+ * candles cross once however many cuts run over them.
  */
 class ChildDatasets {
   private readonly kept = new Map<MarketData, string>();
+  private readonly views = new Map<MarketData, { id: string; of: MarketData }>();
   private generation = -1;
   private next = 0;
 
   constructor(private readonly host: StrategyHost) {}
 
-  /** The id of `data` in the child of `generation`, sent first if that child does not hold it yet. */
+  /** The id of `data` in the child of `generation`, sent (or cut from its dataset) first if that child lacks it. */
   async idFor(data: MarketData, generation: number): Promise<string> {
     if (generation !== this.generation) {
       this.kept.clear();
+      this.views.clear();
       this.generation = generation;
     }
+    const prefix = prefixParent(data);
+    return prefix ? this.viewId(data, prefix.data, prefix.to) : this.datasetId(data);
+  }
+
+  private async datasetId(data: MarketData): Promise<string> {
     let id = this.kept.get(data);
     if (id !== undefined) {
-      this.kept.delete(data);
-      this.kept.set(data, id);
+      touch(this.kept, data, id);
       return id;
     }
     for (const [old, oldId] of this.kept) {
       if (this.kept.size < KEPT_DATASETS) break;
       this.kept.delete(old);
-      await this.host.call({ kind: 'dropDataset', id: oldId }, undefined, 'control', undefined, generation);
+      // The child drops the dataset's views with it.
+      for (const [view, v] of this.views) if (v.of === old) this.views.delete(view);
+      await this.control({ kind: 'dropDataset', id: oldId });
     }
     id = `ds${this.next++}`;
-    await loadDataset(this.host, id, data, generation);
+    await loadDataset(this.host, id, data, this.generation);
     this.kept.set(data, id);
     return id;
   }
+
+  private async viewId(view: MarketData, of: MarketData, nSteps: number): Promise<string> {
+    const parentId = await this.datasetId(of);
+    const known = this.views.get(view);
+    if (known) {
+      touch(this.views, view, known);
+      return known.id;
+    }
+    for (const [old, v] of this.views) {
+      if (this.views.size < KEPT_VIEWS) break;
+      this.views.delete(old);
+      await this.control({ kind: 'dropDataset', id: v.id });
+    }
+    const id = `ds${this.next++}`;
+    await this.control({ kind: 'viewDataset', id, of: parentId, nSteps });
+    this.views.set(view, { id, of });
+    return id;
+  }
+
+  private async control(req: HostRequest): Promise<void> {
+    await this.host.call(req, undefined, 'control', undefined, this.generation);
+  }
+}
+
+/** Marks a map entry most recently used (Map keeps insertion order). */
+function touch<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
 }
 
 /**
  * The production StrategyRunner: the strategy runs in its sandbox child. A dataset is sent once per
  * MarketData object and stays in the child, so repeated runs over the same data (params, windows,
- * candidates) skip the copy; the least recently used is dropped beyond KEPT_DATASETS so truncated
- * copies (the look-ahead check) do not pile up in the child's capped heap. A child that died since
+ * cuts, candidates) skip the copy (ChildDatasets). A child that died since
  * (a crash, a deadline) is restarted and sent the data again before the run, transparently.
  */
 export function sandboxRunner(host: StrategyHost): StrategyRunner {

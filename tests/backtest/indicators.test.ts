@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar, BarContext, IndicatorRegistry, Pair, Params, Reading, StrategyModule } from '../../src/contract/index.ts';
 import { engineConfig, runEngine, type MarketData } from '../../src/backtest/engine.ts';
-import { forgetSeries, prepareMarket, seriesCacheOf } from '../../src/backtest/engine-context.ts';
+import { forgetSeries, prepareMarket, seriesCacheOf } from '../../src/backtest/prepared-market.ts';
 import { PairIndicators, SeriesCache } from '../../src/backtest/indicators.ts';
 import { moduleDecider } from '../../src/backtest/strategy-decider.ts';
 import { ScanState } from '../../src/sandbox/child/scan.ts';

@@ -1,15 +1,20 @@
 /**
- * The sandbox as the evolver drives it: many runs through one warm child. A child that dies is
- * restarted and fed its datasets again without the caller noticing, and a child that dies outside a
- * module call says why.
+ * The sandbox as the evolver drives it: many runs through one warm child. The candles cross once for
+ * every run and candidate over them; a child that dies is restarted and fed its datasets again
+ * without the caller noticing, and a child that dies outside a module call says why.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { sliceMarketData } from '../../src/backtest/data.ts';
 import { engineConfig } from '../../src/backtest/engine.ts';
+import { prefixView } from '../../src/backtest/prepared-market.ts';
 import { replayedRun } from '../../src/backtest/replay.ts';
+import { runGates } from '../../src/backtest/validation/index.ts';
+import type { StrategyMeta } from '../../src/contract/strategy.ts';
 import { sandboxRunner } from '../../src/sandbox/backtest.ts';
 import { exitCause } from '../../src/sandbox/host/exit-cause.ts';
 import type { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
-import { rawStrategy, startHost, twoPairData } from './helpers.ts';
+import { bundleOf, rawStrategy, REPO_ROOT, startHost, twoPairData } from './helpers.ts';
 
 const data = twoPairData(2000);
 const config = engineConfig(data.pairs);
@@ -41,6 +46,36 @@ describe('a restarted child is fed again', () => {
     expect(events).toContain('sandbox.restarted');
     expect(again.summary).toEqual(first.summary);
     expect(again.intents).toEqual(first.intents);
+  });
+});
+
+describe('the gates of many candidates over one dataset', () => {
+  let host: StrategyHost;
+  afterAll(() => host?.close());
+
+  it('the candles cross once: look-ahead cuts are views the child cuts from its copy, kept for the next candidate; a cut decides as a truncated copy does', async () => {
+    host = await startHost(await bundleOf(readFileSync(`${REPO_ROOT}/strategy/active/strategy.ts`, 'utf8')), { versionId: 'v001' });
+    const sent: string[] = [];
+    const call = host.call.bind(host);
+    host.call = (req, ...rest) => (sent.push(req.kind), call(req, ...rest));
+    const meta = host.meta as StrategyMeta;
+    const runner = sandboxRunner(host);
+    const d = twoPairData(6000);
+    for (const params of [{ emaFast: 5, emaSlow: 30 }, { emaFast: 8, emaSlow: 40 }]) {
+      const cfg = engineConfig(d.pairs, { params, start: meta.warmup });
+      const result = await replayedRun(runner, d, cfg);
+      const report = await runGates(runner, { data: d, config: cfg, result }, { specs: meta.params });
+      expect(report.lookAhead?.passed).toBe(true);
+    }
+    expect(sent.filter((k) => k === 'loadDataset')).toHaveLength(1);
+    expect(sent.filter((k) => k === 'viewDataset')).toHaveLength(5);
+    expect(sent).not.toContain('dropDataset');
+    const cfg = engineConfig(d.pairs, { params: { emaFast: 6 }, end: 3001 });
+    const onView = await replayedRun(runner, prefixView(d, 3001), cfg);
+    const onCopy = await replayedRun(runner, sliceMarketData(d, 0, 3001), cfg);
+    expect(onView.summary.trades).toBeGreaterThan(0);
+    expect(onView.intents).toEqual(onCopy.intents);
+    expect(onView.summary).toEqual(onCopy.summary);
   });
 });
 

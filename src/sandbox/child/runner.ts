@@ -109,6 +109,9 @@ class Handler {
       case 'loadDataset':
         this.datasets.load(req.id, req.pairs, req.nSteps, frame.payload);
         return { kind: 'ok' };
+      case 'viewDataset':
+        this.datasets.view(req.id, req.of, req.nSteps);
+        return { kind: 'ok' };
       case 'dropDataset':
         this.datasets.drop(req.id);
         return { kind: 'ok' };
