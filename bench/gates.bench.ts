@@ -3,10 +3,10 @@
  * the evaluator canaries, Monte Carlo, the look-ahead cuts, walk-forward and ±10 % jitter, every run
  * replayed by the host), in ONE warm sandbox child with the 9-pair 5m year the sandbox bench builds.
  * Prints per-candidate wall seconds (median, p90), host and child CPU seconds, and the child's RSS
- * after each candidate: it must stay flat (a child that grows dies at its 1 GiB cap mid-search).
+ * and data segment after each candidate: they must stay flat (the data segment is what the child's
+ * 1 GiB RLIMIT_DATA caps: a child that grows dies at it mid-search).
  * Run: npm run bench -- gates        (BENCH_GATES_N=15 for more candidates; default 9)
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { engineConfig } from '../src/backtest/engine.ts';
 import { runBacktest } from '../src/backtest/run.ts';
@@ -17,24 +17,11 @@ import { sandboxRunner } from '../src/sandbox/backtest.ts';
 import { StrategyHost } from '../src/sandbox/host/strategy-host.ts';
 import { mulberry32 } from '../src/sim/rng.ts';
 import { grid, v001Bundle } from './lib/sandbox-fixtures.ts';
+import { cpuSeconds, memoryMb } from './lib/proc.ts';
 import { median, quantile } from './lib/stats.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const YEAR_STEPS = 105_120;
-const CLOCK_TICKS = 100;
-
-/** Resident set of a process, MiB (Linux /proc); NaN once it has exited. */
-function rssMb(pid: number | undefined): number {
-  if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return Number.NaN;
-  const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return Number(kb) / 1024;
-}
-
-/** User + system CPU seconds a process has used (Linux /proc). */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-}
 
 /** Seeded variants of the declared parameters, as an evolver draws them: new indicator periods included. */
 function variants(meta: StrategyMeta, n: number): Params[] {
@@ -59,7 +46,7 @@ export default async function (): Promise<void> {
   const wall: number[] = [];
   const hostCpu: number[] = [];
   const childCpu: number[] = [];
-  console.log(`${n} v001 variants through the full gates, 9 pairs × ${YEAR_STEPS.toLocaleString('en')} 5m steps, one warm child (pid ${host.childPid}, RSS ${rssMb(host.childPid).toFixed(0)} MiB after start):`);
+  console.log(`${n} v001 variants through the full gates, 9 pairs × ${YEAR_STEPS.toLocaleString('en')} 5m steps, one warm child (pid ${host.childPid}, RSS ${memoryMb(host.childPid).toFixed(0)} MiB after start):`);
   for (const [i, params] of variants(meta, n).entries()) {
     const pid = host.childPid!;
     const c0 = cpuSeconds(pid);
@@ -82,7 +69,7 @@ export default async function (): Promise<void> {
       line = `FAILED after ${((performance.now() - t0) / 1000).toFixed(2)} s: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}`;
     }
     const now = host.childPid;
-    console.log(`  #${i + 1} ${line}, child RSS ${rssMb(now).toFixed(0)} MiB${now === pid ? '' : ` (child restarted: pid ${pid} -> ${now})`}`);
+    console.log(`  #${i + 1} ${line}, child RSS ${memoryMb(now).toFixed(0)} MiB, data segment ${memoryMb(now, 'VmData').toFixed(0)} MiB${now === pid ? '' : ` (child restarted: pid ${pid} -> ${now})`}`);
   }
   const s = (xs: number[]) => `median ${median(xs).toFixed(2)} s, p90 ${quantile(xs, 0.9).toFixed(2)} s`;
   if (wall.length > 0) console.log(`  per completed candidate (${wall.length} of ${n}): wall ${s(wall)}; host CPU ${s(hostCpu)}; child CPU ${s(childCpu)}`);

@@ -8,7 +8,7 @@
 import type { CandleColumns } from '../contract/index.ts';
 import type { MarketData } from './engine-types.ts';
 import type { RegisteredIndicator } from '../../strategy/skills/registered.ts';
-import { SeriesCache } from './indicators.ts';
+import { SeriesCache, type SeriesLease } from './series-cache.ts';
 
 const COLUMNS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;
 
@@ -41,7 +41,7 @@ const viewsOf = new WeakMap<MarketData, Map<number, MarketData>>();
  * Steps [0, to) of `data` as views of its arrays, not a copy. The candles past `to` stay in the
  * buffers underneath, which nothing a strategy is handed ever exposes: its history is the engine's
  * RevealedColumns (own buffers, sized to the run's data), its bar a fresh object of numbers, its
- * indicator readings one row of a series bounded to the view (seriesMatrix). The same (data, to)
+ * indicator readings one row of a series bounded to the view (seriesLease). The same (data, to)
  * gives the same view object, so the sandbox child keeps it, and its preparation, across candidates.
  */
 export function prefixView(data: MarketData, to: number): MarketData {
@@ -175,16 +175,19 @@ export function seriesCacheOf(market: PreparedMarket): { cache: SeriesCache; sco
 }
 
 /**
- * Pair `p`'s registered series as the row-major matrix a run binds (rows from 0). A prefix view
- * reads its dataset's matrix cut to its own rows: a series is computed by feeding the candles to
- * its stream one at a time in row order (computeSeries), so a row's value depends on earlier rows
- * only and the first rows of a series are the series of the first rows; the cut keeps a run on the
- * view from reading a row past its data, as a copy's shorter series would.
+ * Pair `p`'s registered series for a run, leased from the realm's cache (release it when the run is
+ * over). A prefix view reads its dataset's table cut to its own rows: a series is computed by
+ * feeding the candles to its stream one at a time in row order (computeSeries), so a row's value
+ * depends on earlier rows only and the first rows of a series are the series of the first rows; the
+ * cut keeps a run on the view from reading a row past its data, as a copy's shorter series would.
  */
-export function seriesMatrix(market: PreparedMarket, p: number, firstRow: number, inds: readonly RegisteredIndicator[]): Float64Array {
-  if (market.base) return seriesMatrix(market.base, p, firstRow, inds).subarray(0, market.compact[p]!.time.length * inds.length);
+export function seriesLease(market: PreparedMarket, p: number, firstRow: number, inds: readonly RegisteredIndicator[]): SeriesLease {
+  if (market.base) {
+    const whole = seriesLease(market.base, p, firstRow, inds);
+    return { ...whole, values: whole.values.subarray(0, market.compact[p]!.time.length * whole.stride) };
+  }
   const { cache, scope } = seriesCacheOf(market);
-  return cache.matrix(scope, p, firstRow, inds, market.compact[p]!);
+  return cache.lease(scope, p, firstRow, inds, market.compact[p]!);
 }
 
 /** Frees the cached series of a dataset that is being dropped (a view has none of its own). */
