@@ -31,8 +31,10 @@ const REMOVED = [
   'CompressionStream', 'DecompressionStream', 'GPU', 'GPUBuffer', 'ImageData', 'ImageBitmap', 'createImageBitmap',
   // Node compatibility globals: process.argv/cwd name the script's folder, process.hrtime is a clock.
   'process', 'Buffer', 'global', 'clearImmediate',
-  // Clocks that survive the Date/performance neutering: Temporal.Now and the PerformanceEntry family.
-  'Temporal', 'Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver',
+  // Clocks that survive the Date/performance neutering: Temporal.Now, Intl (DateTimeFormat().format()
+  // with no date formats the wall clock) and the PerformanceEntry family. Locale and zone answers
+  // that remain (toLocaleString, Date#toString) are pinned by the child's environment (spawn.ts).
+  'Temporal', 'Intl', 'Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver',
   'PerformanceObserverEntryList', 'Lock', 'LockManager', 'Storage',
 ];
 

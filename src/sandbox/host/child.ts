@@ -12,7 +12,7 @@ import type { Readable, Writable } from 'node:stream';
 import { SandboxError } from '../errors.ts';
 import { exitCause } from './exit-cause.ts';
 import { encodeRequest, FrameDecoder, type ChildFrame } from './frames.ts';
-import { childCommand, type Isolation, type SpawnLimits } from './spawn.ts';
+import { childCommand, childEnvironment, type Isolation, type SpawnLimits } from './spawn.ts';
 
 export interface CallLimits {
   deadlineMs: number;
@@ -44,7 +44,8 @@ export class SandboxChild {
   private exitInfo: string | null = null;
   private killed = false;
 
-  constructor(script: string, limits: SpawnLimits, iso: Isolation, readyLimits: CallLimits) {
+  /** `environment`: what the child's environment starts from before the pins (childEnvironment); nothing by default. */
+  constructor(script: string, limits: SpawnLimits, iso: Isolation, readyLimits: CallLimits, environment: Readonly<Record<string, string>> = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'brain-sbx-'));
     const scriptPath = join(this.dir, 'main.js');
     const cwd = join(this.dir, 'cwd');
@@ -53,7 +54,7 @@ export class SandboxChild {
     chmodSync(cwd, 0o555);
     chmodSync(this.dir, 0o755);
     const [cmd, ...args] = childCommand(scriptPath, limits, iso);
-    this.proc = spawn(cmd!, args, { cwd, env: {}, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(cmd!, args, { cwd, env: childEnvironment(environment), stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.stderr.on('data', (chunk: Buffer) => {
       const text = chunk.toString('utf8');

@@ -40,6 +40,11 @@ export interface StrategyHostOptions {
   restartBudget?: number;
   limits?: Partial<Record<CallKind, Partial<CallLimits>>>;
   spawn?: Partial<SpawnLimits>;
+  /**
+   * The environment the child starts from before its time zone and locale are pinned (PINNED_ENV);
+   * empty unless a caller wants the child to run as if the host were elsewhere (the determinism canary).
+   */
+  environment?: Readonly<Record<string, string>>;
 }
 
 const ReplySchema = z.union([
@@ -127,7 +132,7 @@ export class StrategyHost {
   private async spawn(): Promise<void> {
     const iso = probeIsolation(this.opts.logger);
     const script = await childScript(this.opts.bundle);
-    const child = new SandboxChild(script, { ...DEFAULT_SPAWN_LIMITS, ...this.opts.spawn }, iso, this.limits('ready'));
+    const child = new SandboxChild(script, { ...DEFAULT_SPAWN_LIMITS, ...this.opts.spawn }, iso, this.limits('ready'), this.opts.environment);
     this.child = child;
     this.generation += 1;
     let reply: Record<string, unknown>;
