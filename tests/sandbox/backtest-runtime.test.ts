@@ -102,7 +102,7 @@ describe('a child that dies outside a module call names the cause', () => {
       '#',
       '==== C stack trace ===============================',
       '',
-      '    /work/node_modules/deno/deno(+0x28b0d2e) [0x556072208d2e]',
+      '    deno(+0x28b0d2e) [0x556072208d2e]',
     ].join('\n');
     expect(exitCause(stderr)).toBe('Fatal JavaScript out of memory: MarkCompactCollector: young object promotion failed');
     expect(exitCause('\u001b[0m\u001b[1m\u001b[31merror\u001b[0m: Uncaught (in promise) RangeError: x\n    at y')).toBe('Uncaught (in promise) RangeError: x');
