@@ -4,7 +4,7 @@
  * trades, so the strategy simply gets no bar for that pair on that step. Pure, no I/O.
  */
 import type { Candle, CandleColumns, Pair } from '../contract/index.ts';
-import { emptyColumns, prepareMarket } from './engine-context.ts';
+import { emptyColumns, prepareMarket } from './prepared-market.ts';
 import { EngineError, type MarketData } from './engine-types.ts';
 
 const KEYS = ['time', 'open', 'high', 'low', 'close', 'volume'] as const;

@@ -24,7 +24,9 @@ import {
   applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf,
   type ClosedPosition, type Ledger, type RiskIntent, type RiskSettings,
 } from '../trading/index.ts';
-import { barAt, barsOf, EngineBarContext, giveBackRevealed, prepareMarket, seriesCacheOf, takeRevealed, type PreparedMarket, type RevealedColumns } from './engine-context.ts';
+import { barAt, EngineBarContext, giveBackRevealed, takeRevealed, type RevealedColumns } from './engine-context.ts';
+import { barsOf, prepareMarket, seriesLease, type PreparedMarket } from './prepared-market.ts';
+import type { SeriesLease } from './series-cache.ts';
 import type { PairIndicators } from './indicators.ts';
 import { IntentsLogBuilder } from './engine-log.ts';
 import { EnginePending, summarize, validateRun, windowOf, type RunWindow } from './engine-support.ts';
@@ -115,6 +117,8 @@ class EngineRun implements EngineStepper {
   /** A bar is up to 7 allocations and its rows a ~5 MB copy per pair: skipped for a decider that never reads it. */
   private readonly readsBar: boolean;
   private readonly indicators: readonly PairIndicators[] | null;
+  /** The registered series this run reads, held until release(). */
+  private readonly leases: SeriesLease[] = [];
   next: number;
   private released = false;
 
@@ -217,25 +221,33 @@ class EngineRun implements EngineStepper {
   release(): void {
     if (this.released) return;
     this.released = true;
+    for (const lease of this.leases) lease.release();
     giveBackRevealed(this.market, this.revealed);
   }
 
   /**
-   * Lays out each pair's registered series for this run, from the dataset's series cache. A series
-   * starts at the pair's first candle of the run (its warm-up included), as a live scan started
-   * there would have computed it.
+   * Binds each pair's registered series for this run, leased from the dataset's series cache. A
+   * series starts at the pair's first candle of the run (its warm-up included), as a live scan
+   * started there would have computed it.
    */
   private bindIndicators(indicators: readonly PairIndicators[] | undefined): readonly PairIndicators[] | null {
     if (!indicators?.some((i) => i.count > 0)) return null;
-    const { cache, scope } = seriesCacheOf(this.market);
-    indicators.forEach((ind, p) => {
-      if (ind.count === 0) return;
-      const rows = this.market.rowOf[p]!;
-      let s = this.w.from;
-      while (s < rows.length && rows[s]! < 0) s++;
-      const firstRow = s < rows.length ? rows[s]! : this.market.compact[p]!.time.length;
-      ind.bindSeries(cache.matrix(scope, p, firstRow, ind.indicators, this.market.compact[p]!));
-    });
+    try {
+      indicators.forEach((ind, p) => {
+        if (ind.count === 0) return;
+        const rows = this.market.rowOf[p]!;
+        let s = this.w.from;
+        while (s < rows.length && rows[s]! < 0) s++;
+        const firstRow = s < rows.length ? rows[s]! : this.market.compact[p]!.time.length;
+        const lease = seriesLease(this.market, p, firstRow, ind.indicators);
+        this.leases.push(lease);
+        ind.bindSeries(lease.values, lease.stride, lease.slots);
+      });
+    } catch (err) {
+      // The run never starts, so nobody will release what it leased so far.
+      for (const lease of this.leases) lease.release();
+      throw err;
+    }
     return indicators;
   }
 

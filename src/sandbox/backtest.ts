@@ -7,11 +7,12 @@
 import { z } from 'zod';
 import { IntentsLogBuilder } from '../backtest/engine-log.ts';
 import type { EngineConfig, EngineSummary, IntentsLog, MarketData } from '../backtest/engine.ts';
+import { prefixParent } from '../backtest/prepared-market.ts';
 import type { ClaimChunkFn, StrategyRunner } from '../backtest/replay.ts';
 import type { Params } from '../contract/strategy.ts';
 import { SandboxError } from './errors.ts';
 import type { StrategyHost } from './host/strategy-host.ts';
-import { INTENT_COLUMNS } from './protocol.ts';
+import { INTENT_COLUMNS, type HostRequest } from './protocol.ts';
 
 const ReplySchema = z.object({
   kind: z.literal('backtest'),
@@ -29,7 +30,8 @@ export interface ChildBacktest {
   summary: EngineSummary;
 }
 
-export async function loadDataset(host: StrategyHost, id: string, data: MarketData): Promise<void> {
+/** Sends `data` to the child as dataset `id`; with `generation`, only to that child (see StrategyHost.call). */
+export async function loadDataset(host: StrategyHost, id: string, data: MarketData, generation?: number): Promise<void> {
   const n = data.time.length;
   const payload = new Float64Array(n * (1 + data.pairs.length * 5));
   payload.set(data.time, 0);
@@ -37,7 +39,7 @@ export async function loadDataset(host: StrategyHost, id: string, data: MarketDa
     const base = n * (1 + p * 5);
     [c.open, c.high, c.low, c.close, c.volume].forEach((col, k) => payload.set(col, base + k * n));
   });
-  await host.call({ kind: 'loadDataset', id, pairs: data.pairs, nSteps: n }, payload, 'backtest');
+  await host.call({ kind: 'loadDataset', id, pairs: data.pairs, nSteps: n }, payload, 'backtest', undefined, generation);
 }
 
 type Check = (v: number) => boolean;
@@ -89,7 +91,7 @@ export function decodeChunk(header: Record<string, unknown>, payload: Float64Arr
  */
 export async function backtestInChild(
   host: StrategyHost,
-  req: { datasetId: string; params: Params; engineConfig: EngineConfig },
+  req: { datasetId: string; params: Params; engineConfig: EngineConfig; generation?: number },
   onChunk?: ClaimChunkFn,
 ): Promise<ChildBacktest> {
   const claim = new IntentsLogBuilder();
@@ -106,7 +108,7 @@ export async function backtestInChild(
   };
   let raw: Record<string, unknown>;
   try {
-    raw = await host.call({ kind: 'backtest', datasetId: req.datasetId, params: req.params, engineConfig: req.engineConfig }, undefined, 'backtest', onProgress);
+    raw = await host.call({ kind: 'backtest', datasetId: req.datasetId, params: req.params, engineConfig: req.engineConfig }, undefined, 'backtest', onProgress, req.generation);
   } catch (err) {
     throw refusal ?? err;
   }
@@ -121,43 +123,106 @@ export async function backtestInChild(
   return { intents: claim.build(), summary: reply.data.summary as unknown as EngineSummary };
 }
 
-/** Datasets a runner keeps in its child: the backtest's data plus one transient (a look-ahead cut). */
+/** Full datasets a runner keeps in its child, least recently used dropped first (each is ~38 MB a 9-pair year). */
 const KEPT_DATASETS = 2;
+/** Prefix views a runner keeps (look-ahead cuts: a few per trading window); they cost no candle copy. */
+const KEPT_VIEWS = 16;
+
+/**
+ * The datasets one runner has put in its host's child. They belong to one child generation: a
+ * restarted child holds none, so a new generation starts the lists afresh. A prefix view of a
+ * dataset (prefixView: a look-ahead cut) is made in the child from the dataset it holds, so the
+ * candles cross once however many cuts run over them.
+ */
+class ChildDatasets {
+  private readonly kept = new Map<MarketData, string>();
+  private readonly views = new Map<MarketData, { id: string; of: MarketData }>();
+  private generation = -1;
+  private next = 0;
+
+  constructor(private readonly host: StrategyHost) {}
+
+  /** The id of `data` in the child of `generation`, sent (or cut from its dataset) first if that child lacks it. */
+  async idFor(data: MarketData, generation: number): Promise<string> {
+    if (generation !== this.generation) {
+      this.kept.clear();
+      this.views.clear();
+      this.generation = generation;
+    }
+    const prefix = prefixParent(data);
+    return prefix ? this.viewId(data, prefix.data, prefix.to) : this.datasetId(data);
+  }
+
+  private async datasetId(data: MarketData): Promise<string> {
+    let id = this.kept.get(data);
+    if (id !== undefined) {
+      touch(this.kept, data, id);
+      return id;
+    }
+    for (const [old, oldId] of this.kept) {
+      if (this.kept.size < KEPT_DATASETS) break;
+      this.kept.delete(old);
+      // The child drops the dataset's views with it.
+      for (const [view, v] of this.views) if (v.of === old) this.views.delete(view);
+      await this.control({ kind: 'dropDataset', id: oldId });
+    }
+    id = `ds${this.next++}`;
+    await loadDataset(this.host, id, data, this.generation);
+    this.kept.set(data, id);
+    return id;
+  }
+
+  private async viewId(view: MarketData, of: MarketData, nSteps: number): Promise<string> {
+    const parentId = await this.datasetId(of);
+    const known = this.views.get(view);
+    if (known) {
+      touch(this.views, view, known);
+      return known.id;
+    }
+    for (const [old, v] of this.views) {
+      if (this.views.size < KEPT_VIEWS) break;
+      this.views.delete(old);
+      await this.control({ kind: 'dropDataset', id: v.id });
+    }
+    const id = `ds${this.next++}`;
+    await this.control({ kind: 'viewDataset', id, of: parentId, nSteps });
+    this.views.set(view, { id, of });
+    return id;
+  }
+
+  private async control(req: HostRequest): Promise<void> {
+    await this.host.call(req, undefined, 'control', undefined, this.generation);
+  }
+}
+
+/** Marks a map entry most recently used (Map keeps insertion order). */
+function touch<K, V>(map: Map<K, V>, key: K, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+}
 
 /**
  * The production StrategyRunner: the strategy runs in its sandbox child. A dataset is sent once per
  * MarketData object and stays in the child, so repeated runs over the same data (params, windows,
- * candidates) skip the copy; the least recently used is dropped beyond KEPT_DATASETS so truncated
- * copies (the look-ahead check) do not pile up in the child's capped heap.
+ * cuts, candidates) skip the copy (ChildDatasets). A child that died since
+ * (a crash, a deadline) is restarted and sent the data again before the run, transparently.
  */
 export function sandboxRunner(host: StrategyHost): StrategyRunner {
-  const kept = new Map<MarketData, string>();
-  let next = 0;
-  let generationAt = host.generation;
-  const datasetFor = async (data: MarketData): Promise<string> => {
-    // A restarted child has lost every dataset; `generation` tells.
-    if (host.generation !== generationAt) {
-      kept.clear();
-      generationAt = host.generation;
-    }
-    let id = kept.get(data);
-    if (id !== undefined) {
-      kept.delete(data);
-      kept.set(data, id);
-      return id;
-    }
-    for (const [old, oldId] of kept) {
-      if (kept.size < KEPT_DATASETS) break;
-      kept.delete(old);
-      await host.call({ kind: 'dropDataset', id: oldId }, undefined, 'control');
-    }
-    id = `ds${next++}`;
-    await loadDataset(host, id, data);
-    kept.set(data, id);
-    return id;
-  };
+  const datasets = new ChildDatasets(host);
   return {
     versionId: host.versionId,
-    decide: async (data, config, onChunk) => backtestInChild(host, { datasetId: await datasetFor(data), params: config.params, engineConfig: config }, onChunk),
+    decide: async (data, config, onChunk) => {
+      for (let attempt = 1; ; attempt += 1) {
+        const generation = await host.live();
+        try {
+          const datasetId = await datasets.idFor(data, generation);
+          return await backtestInChild(host, { datasetId, params: config.params, engineConfig: config, generation }, onChunk);
+        } catch (err) {
+          // Replaced between loading the data and running on it (nothing of the run was sent): once more.
+          if (attempt === 1 && err instanceof SandboxError && err.code === 'child_restarted') continue;
+          throw err;
+        }
+      }
+    },
   };
 }

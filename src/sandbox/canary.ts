@@ -1,6 +1,7 @@
 /**
- * Determinism canary: a version runs the same fixture in two fresh children; the hashes of everything
- * it said must match, and every decision must be schema-valid. Otherwise the version is rejected.
+ * Determinism canary: a version runs the same fixture in two fresh children, the second started as if
+ * the host were in another time zone and language; the hashes of everything it said must match, and
+ * every decision must be schema-valid. Otherwise the version is rejected.
  */
 import { createHash } from 'node:crypto';
 import { AnalysisReportSchema } from '../contract/analysis.ts';
@@ -64,13 +65,28 @@ async function runAnalysisOnce(start: StartCanaryHost, opts: StrategyHostOptions
   }
 }
 
+/**
+ * A child environment as if the host were elsewhere: a time zone and a language other than this
+ * host's. The child pins its own (PINNED_ENV), so a version that reads local time or formats by
+ * locale still hashes the same; if the pins ever went, this run would tell.
+ */
+export function foreignEnvironment(): Record<string, string> {
+  const here = Intl.DateTimeFormat().resolvedOptions();
+  const zone = here.timeZone === 'Pacific/Chatham' ? 'America/St_Johns' : 'Pacific/Chatham';
+  const lang = here.locale.startsWith('de') ? 'fr_FR.UTF-8' : 'de_DE.UTF-8';
+  return { TZ: zone, LANG: lang, LC_ALL: lang };
+}
+
 export async function runCanary(kind: ModuleKind, bundle: string, setups: PairSetup[], start: StartCanaryHost = startRealHost): Promise<CanaryResult> {
-  const opts: StrategyHostOptions = { versionId: 'canary', kind, bundle };
+  const base: StrategyHostOptions = { versionId: 'canary', kind, bundle };
   try {
-    const once = (): Promise<string> => (kind === 'strategy' ? runStrategyOnce(start, opts, setups.filter((s) => PAIRS.includes(s.pair))) : runAnalysisOnce(start, opts));
-    const a = await once();
-    const b = await once();
-    return a === b ? { ok: true, hash: a } : { ok: false, reason: `non-deterministic: two runs of the fixture gave ${a.slice(0, 12)} and ${b.slice(0, 12)}` };
+    const once = (opts: StrategyHostOptions): Promise<string> => (kind === 'strategy' ? runStrategyOnce(start, opts, setups.filter((s) => PAIRS.includes(s.pair))) : runAnalysisOnce(start, opts));
+    const abroad = foreignEnvironment();
+    const a = await once(base);
+    const b = await once({ ...base, environment: abroad });
+    return a === b
+      ? { ok: true, hash: a }
+      : { ok: false, reason: `non-deterministic: two runs of the fixture gave ${a.slice(0, 12)} and ${b.slice(0, 12)} (the second as if the host were in ${abroad['TZ']}, ${abroad['LANG']})` };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }

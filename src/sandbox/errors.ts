@@ -11,7 +11,9 @@ export type SandboxErrorCode =
   | 'guest_error'
   | 'restart_budget_spent'
   | 'not_ready'
-  | 'closed';
+  | 'closed'
+  /** The child holding a request's state (a dataset) was replaced; load the state again and retry. */
+  | 'child_restarted';
 
 export class SandboxError extends Error {
   override readonly name = 'SandboxError';

@@ -31,6 +31,9 @@ export type HostRequest =
   | { readonly kind: 'init'; readonly pairs: readonly PairSetup[]; readonly historyCap: number }
   | { readonly kind: 'bars'; readonly items: readonly BarsItem[] }
   | { readonly kind: 'loadDataset'; readonly id: string; readonly pairs: readonly Pair[]; readonly nSteps: number }
+  /** Dataset `id` = the first `nSteps` steps of the loaded dataset `of` (a look-ahead cut), no payload: views of its arrays. */
+  | { readonly kind: 'viewDataset'; readonly id: string; readonly of: string; readonly nSteps: number }
+  /** Drops a dataset and every view of it. */
   | { readonly kind: 'dropDataset'; readonly id: string }
   | { readonly kind: 'backtest'; readonly datasetId: string; readonly params: Params; readonly engineConfig: unknown }
   | { readonly kind: 'analyze'; readonly results: Readonly<Record<string, readonly Row[]>> };

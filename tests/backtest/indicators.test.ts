@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar, BarContext, IndicatorRegistry, Pair, Params, Reading, StrategyModule } from '../../src/contract/index.ts';
 import { engineConfig, runEngine, type MarketData } from '../../src/backtest/engine.ts';
-import { forgetSeries, prepareMarket, seriesCacheOf } from '../../src/backtest/engine-context.ts';
-import { PairIndicators, SeriesCache } from '../../src/backtest/indicators.ts';
+import { forgetSeries, prepareMarket, seriesCacheOf } from '../../src/backtest/prepared-market.ts';
+import { PairIndicators } from '../../src/backtest/indicators.ts';
+import { SeriesCache, type SeriesLease } from '../../src/backtest/series-cache.ts';
+import type { RegisteredIndicator } from '../../strategy/skills/registered.ts';
 import { moduleDecider } from '../../src/backtest/strategy-decider.ts';
 import { ScanState } from '../../src/sandbox/child/scan.ts';
 import {
@@ -144,37 +146,45 @@ describe('registered indicators', () => {
     const before = cache.misses;
     const first = run({});
     const computed = cache.misses;
-    expect(computed - before).toBe(2 * (4 + 1)); // per pair: 4 series and their matrix
+    expect(computed - before).toBe(2 * 4); // per pair: 4 series, side by side in the pair's table
     expect(run({})).toEqual(first);
     expect(cache.misses).toBe(computed);
     run({ emaFast: 7 });
-    expect(cache.misses).toBe(computed + 2 * 2); // per pair: the EMA(7) series and a new matrix
+    expect(cache.misses).toBe(computed + 2); // per pair: the EMA(7) series, in the slot of the one it replaces
+    expect(run({})).toEqual(first);
+    expect(cache.misses).toBe(computed + 2 + 2); // EMA(9) again, where EMA(7) was; the other three stayed
     const held = cache.bytes;
     forgetSeries(d);
     expect(cache.bytes).toBeLessThan(held);
     expect(seriesCacheOf(prepareMarket(d)).scope).toBe(scope);
     run({});
-    expect(cache.misses).toBe(computed + 2 * 2 + 2 * 5);
+    expect(cache.misses).toBe(computed + 4 + 2 * 4);
   });
 
-  it('drops the least recently used series beyond its byte cap, and results do not change', () => {
+  it('a full table reuses its least recently used slot that no run holds, and results do not change', () => {
     const d = loadShared(['BTC/USD']);
     const candles = prepareMarket(d).compact[0]!;
     const pi = new PairIndicators('BTC/USD');
-    const [e9, e21] = [pi.registry.ema(9), pi.registry.ema(21)];
-    void e9;
-    void e21;
-    const [i9, i21] = pi.indicators;
-    const oneSeries = candles.time.length * 8;
-    const cache = new SeriesCache(oneSeries * 2);
-    const a = cache.series(0, 0, 0, i9!, candles);
-    cache.series(0, 0, 0, i21!, candles);
+    for (const period of [3, 4, 5, 6]) pi.registry.ema(period);
+    const [e3, e4, e5, e6] = pi.indicators as [RegisteredIndicator, RegisteredIndicator, RegisteredIndicator, RegisteredIndicator];
+    const cache = new SeriesCache(Infinity, 2);
+    const column = (l: SeriesLease, i: number) => Array.from({ length: candles.time.length }, (_, r) => l.values[r * l.stride + l.slots[i]!]);
+    const a = cache.lease(0, 0, 0, [e3, e4], candles);
+    const ema3 = column(a, 0);
+    a.release();
     expect(cache.size).toBe(2);
-    cache.series(0, 0, 100, i21!, candles); // a third series: EMA(9) from row 0 is the least recently used
+    // Both slots free: EMA(5) goes where the least recently used series was.
+    const b = cache.lease(0, 0, 0, [e4, e5], candles);
     expect(cache.size).toBe(2);
-    expect(cache.bytes).toBeLessThanOrEqual(cache.maxBytes);
     const misses = cache.misses;
-    expect(cache.series(0, 0, 0, i9!, candles)).toEqual(a);
-    expect(cache.misses).toBe(misses + 1);
+    // EMA(4) and EMA(5) are held by run b: EMA(3) cannot take their slots, so it gets a table of its own.
+    const c = cache.lease(0, 0, 0, [e3, e6], candles);
+    expect(cache.misses).toBe(misses + 2);
+    expect(column(c, 0)).toEqual(ema3);
+    expect(column(b, 1)).toEqual(column(cache.lease(0, 0, 0, [e5], candles), 0));
+    b.release();
+    const again = cache.lease(0, 0, 0, [e3], candles);
+    expect(column(again, 0)).toEqual(ema3);
+    expect(cache.bytes).toBe(candles.time.length * 2 * 8);
   });
 });

@@ -105,6 +105,49 @@ describe('with the static gates off, nothing in the child names its temp folder 
   });
 });
 
+/**
+ * What the machine's clock, time zone and locale would say. A child started as if the host were in
+ * another zone and language (a foreign TZ/LANG/LC_ALL in its environment) must answer exactly as a
+ * child started normally, and as UTC / the C locale: otherwise the same strategy decides differently
+ * on the VPS than in the backtest that gated it.
+ */
+const FOREIGN_HOST = { TZ: 'Pacific/Chatham', LANG: 'de_DE.UTF-8', LC_ALL: 'de_DE.UTF-8' };
+const hostIndependent: ReadonlyArray<readonly [technique: string, body: string, expected: string]> = [
+  ['Intl removed (DateTimeFormat().format() is the wall clock)', 'return typeof Intl;', 'undefined'],
+  ['Date#toString', 'return new Date(Date.UTC(2024, 0, 15, 12, 30)).toString();', 'Mon Jan 15 2024 12:30:00 GMT+0000 (Coordinated Universal Time)'],
+  ['getTimezoneOffset', 'return String(new Date(Date.UTC(2024, 6, 1)).getTimezoneOffset());', '0'],
+  ['local getHours', 'return String(new Date(Date.UTC(2024, 0, 15, 12, 30)).getHours());', '12'],
+  ['Date#toLocaleString', 'return new Date(Date.UTC(2024, 0, 15, 12, 30)).toLocaleString();', '1/15/2024, 12:30:00 PM'],
+  ['Date.parse of a local time', "return String(Date.parse('2024-01-01T00:00'));", '1704067200000'],
+  ['new Date from local components', 'return String(new Date(2024, 0, 1).getTime());', '1704067200000'],
+  ['Number#toLocaleString', 'return (1234567.891).toLocaleString();', '1,234,567.891'],
+  ['Array#toLocaleString', 'return [1.5, 2].toLocaleString();', '1.5,2'],
+  ['String#localeCompare', "return String('a'.localeCompare('B'));", '-1'],
+];
+
+describe('with the static gates off, the clock, time zone and locale are the same whatever the host', () => {
+  let home: string[] = [];
+  let abroad: string[] = [];
+
+  beforeAll(async () => {
+    const bundle = probeModule(hostIndependent.map(([, body]) => body));
+    const run = async (environment: Record<string, string>): Promise<string[]> => {
+      const host = await startHost(bundle, { versionId: 'escape-tz', environment, limits: { scan: { deadlineMs: 15_000 } } });
+      try {
+        return await probeAnswers(host);
+      } finally {
+        await host.close();
+      }
+    };
+    [home, abroad] = await Promise.all([run({}), run(FOREIGN_HOST)]);
+  });
+
+  it.each(hostIndependent.map((p, i) => [...p, i] as const))('%s', (_technique, _body, expected, i) => {
+    expect(home[i]).toBe(expected);
+    expect(abroad[i]).toBe(expected);
+  });
+});
+
 describe('with the static gates off, hostile behaviour is stopped by the host', () => {
   it('an infinite loop is killed at the deadline, counted, and the next call restarts the child', async () => {
     const events: string[] = [];

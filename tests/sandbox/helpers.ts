@@ -1,5 +1,6 @@
 /** Shared fixtures for the sandbox tests: one Gates instance, raw-bundle builders, setups and bars. */
 import { fileURLToPath } from 'node:url';
+import type { MarketData } from '../../src/backtest/engine.ts';
 import type { Candle, PairRules } from '../../src/contract/candle.ts';
 import type { Pair } from '../../src/contract/pairs.ts';
 import { Gates } from '../../src/sandbox/gates/index.ts';
@@ -40,6 +41,14 @@ export function waveCandles(n: number, phase = 0, start = 1_700_000_000_000): Ca
     const open = 100 + 8 * Math.sin((i + phase - 1) / 6) + 3 * Math.sin((i + phase - 1) / 2.3);
     return { time: start + i * 300_000, open, high: Math.max(open, close) + 0.5, low: Math.min(open, close) - 0.5, close, volume: 10 + (i % 7) };
   });
+}
+
+/** Two pairs of wavy candles on one grid (the second at twice the price, volume spikes every 5th), for backtests. */
+export function twoPairData(n: number): MarketData {
+  const cs = waveCandles(n);
+  const time = Float64Array.from(cs, (c) => c.time);
+  const col = (k: 'open' | 'high' | 'low' | 'close', mul: number) => Float64Array.from(cs, (c) => c[k] * mul);
+  return { pairs: ['BTC/USD', 'ETH/USD'], time, columns: [1, 2].map((m) => ({ time, open: col('open', m), high: col('high', m), low: col('low', m), close: col('close', m), volume: Float64Array.from(cs, (c, i) => c.volume * (i % 5 === 0 ? 3 : 1)) })) };
 }
 
 /** Packs candles as one `bars` frame item payload (t,o,h,l,c,v columns). */

@@ -9,7 +9,7 @@ import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
 import { LiveStrategy, type ScanOutcome } from '../../src/sandbox/live.ts';
 import { checkDecision } from '../../src/sandbox/validate.ts';
 import { CROSS_STRATEGY } from './fixtures/sources.ts';
-import { bundleOf, rawStrategy, REPO_ROOT, setups, startHost, waveCandles } from './helpers.ts';
+import { bundleOf, rawStrategy, REPO_ROOT, setups, startHost, twoPairData, waveCandles } from './helpers.ts';
 
 const PAIRS: Pair[] = ['BTC/USD', 'ETH/USD'];
 const state = { pair: 'BTC/USD' as Pair, candleTime: 0, refPrice: 100, strategyVersion: 'v', isLong: false };
@@ -123,13 +123,6 @@ describe('live scan and hot swap', () => {
 });
 
 /** Two pairs of wave candles on one grid, the second scaled ×2 with volume spikes. */
-function twoPairData(n: number) {
-  const cs = waveCandles(n);
-  const time = Float64Array.from(cs, (c) => c.time);
-  const col = (k: 'open' | 'high' | 'low' | 'close', mul: number) => Float64Array.from(cs, (c) => c[k] * mul);
-  return { pairs: PAIRS, time, columns: [1, 2].map((m) => ({ time, open: col('open', m), high: col('high', m), low: col('low', m), close: col('close', m), volume: Float64Array.from(cs, (c, i) => c.volume * (i % 5 === 0 ? 3 : 1)) })) };
-}
-
 // Gates OFF (the static gates refuse `.buffer`): the engine's construction alone must hold.
 const SNOOP = rawStrategy(`
   var cols = ['time', 'open', 'high', 'low', 'close', 'volume'];

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { simulatedClock } from '../../src/clock/clock.ts';
 import { openDatabase } from '../../src/db/index.ts';
-import { runCanary } from '../../src/sandbox/canary.ts';
+import { runCanary, type StartCanaryHost } from '../../src/sandbox/canary.ts';
+import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
 import { VersionStore } from '../../src/sandbox/versions.ts';
 import { CROSS_STRATEGY, strategyWith } from './fixtures/sources.ts';
 import { bundleOf, gates, rawStrategy, setups } from './helpers.ts';
@@ -82,6 +83,22 @@ describe('determinism canary', () => {
   it('passes a deterministic strategy with the same hash twice', async () => {
     const r = await runCanary('strategy', await bundleOf(CROSS_STRATEGY), setups(['BTC/USD', 'ETH/USD', 'SOL/USD'], { fast: 3, slow: 8 }));
     expect(r).toMatchObject({ ok: true, hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+  });
+
+  it('runs the fixture again as if the host were in another time zone and language: a strategy reading local time and locale still passes', async () => {
+    const environments: Array<Readonly<Record<string, string>> | undefined> = [];
+    const start: StartCanaryHost = (opts) => {
+      environments.push(opts.environment);
+      return StrategyHost.start(opts);
+    };
+    // Gates off: decides by the local hour and says so in local formats.
+    const local = rawStrategy("var d = new Date(bar.time); return { action: 'hold', reason: d.getHours() + ' ' + d.toString() + ' ' + d.toLocaleString() + ' ' + (bar.close * 1000).toLocaleString() };");
+    const r = await runCanary('strategy', local, setups(['BTC/USD']), start);
+    expect(r).toMatchObject({ ok: true });
+    const here = Intl.DateTimeFormat().resolvedOptions();
+    expect(environments[0]).toBeUndefined();
+    expect(environments[1]!['TZ']).not.toBe(here.timeZone);
+    expect(environments[1]!['LANG']!.slice(0, 2)).not.toBe(here.locale.slice(0, 2));
   });
 
   it('rejects a module that reaches for randomness (gates off)', async () => {

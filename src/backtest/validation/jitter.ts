@@ -31,13 +31,18 @@ export function jitteredValue(spec: ParamSpec, base: number, direction: -1 | 1, 
   return Math.min(spec.max, Math.max(spec.min, v));
 }
 
+/**
+ * `baseReturn`: the total return of `config` as it is, when the caller has run it already (the
+ * backtest the gates judge); it is the base run only when config.params names every declared one.
+ */
 export async function parameterJitter(
-  data: MarketData, config: EngineConfig, runner: StrategyRunner, specs: Readonly<Record<string, ParamSpec>>, fraction = 0.1,
+  data: MarketData, config: EngineConfig, runner: StrategyRunner, specs: Readonly<Record<string, ParamSpec>>, fraction = 0.1, baseReturn?: number,
 ): Promise<JitterResult> {
   const base: Params = { ...config.params };
   for (const [name, spec] of Object.entries(specs)) base[name] ??= spec.default;
   const run = async (params: Params) => (await replayedRun(runner, data, { ...config, params })).summary;
-  const baseReturn = (await run(base)).totalReturn;
+  const complete = Object.keys(specs).every((name) => config.params[name] !== undefined);
+  const baseTotal = baseReturn !== undefined && complete ? baseReturn : (await run(base)).totalReturn;
   const runs: JitterRun[] = [];
   for (const [param, spec] of Object.entries(specs)) {
     for (const direction of [-1, 1] as const) {
@@ -47,5 +52,5 @@ export async function parameterJitter(
     }
   }
   const returns = runs.map((r) => r.totalReturn);
-  return { baseReturn, runs, worstReturn: Math.min(baseReturn, ...returns), bestReturn: Math.max(baseReturn, ...returns) };
+  return { baseReturn: baseTotal, runs, worstReturn: Math.min(baseTotal, ...returns), bestReturn: Math.max(baseTotal, ...returns) };
 }

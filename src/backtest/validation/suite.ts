@@ -53,7 +53,8 @@ export async function runGates(runner: StrategyRunner, run: GateRun, opts: GateO
   const mc = monteCarlo(result.trades.map((t) => t.pnl), config.initialCash);
   if (opts.quick) return { passed: canaries.passed, canaries, monteCarlo: mc, lookAhead: null, walkForward: null, jitter: null };
   gate('look-ahead');
-  const lookAhead = await lookAheadCheck(data, config, runner, { cuts: opts.lookAheadCuts ?? 5 });
+  // The backtest being judged is the full run of the look-ahead check and the jitter's base: not run again.
+  const lookAhead = await lookAheadCheck(data, config, runner, { cuts: opts.lookAheadCuts ?? 5, full: result.intents });
   gate('walk-forward');
   const steps = (config.end ?? data.time.length) - (config.start ?? 0);
   const windows = opts.walkForwardWindows ?? 4;
@@ -61,6 +62,6 @@ export async function runGates(runner: StrategyRunner, run: GateRun, opts: GateO
   const wf = part > 0 ? await walkForward(data, config, runner, { inSample: IN_SAMPLE_PARTS * part, outOfSample: part }) : null;
   gate('jitter');
   const specs = opts.specs ?? {};
-  const jitter = Object.keys(specs).length > 0 ? await parameterJitter(data, config, runner, specs) : null;
+  const jitter = Object.keys(specs).length > 0 ? await parameterJitter(data, config, runner, specs, 0.1, result.summary.totalReturn) : null;
   return { passed: canaries.passed && lookAhead.passed, canaries, monteCarlo: mc, lookAhead, walkForward: wf, jitter };
 }

@@ -1,11 +1,12 @@
 /**
  * Datasets kept loaded in the child between backtests (the warm path: send 38 MB once, run many
  * candidates/params over it). Layout of the payload: time[nSteps], then per pair open,high,low,close,volume.
+ * A view is the first steps of a loaded dataset (a look-ahead cut), sharing its arrays and preparation.
  */
 import type { CandleColumns } from '../../contract/candle.ts';
 import type { Pair } from '../../contract/pairs.ts';
 import type { Params, StrategyModule } from '../../contract/strategy.ts';
-import { forgetSeries } from '../../backtest/engine-context.ts';
+import { forgetSeries, prefixParent, prefixView } from '../../backtest/prepared-market.ts';
 import { runBacktest, type EmitFrame, type MarketDataLike } from './backtest-driver.ts';
 
 export class DatasetStore {
@@ -26,10 +27,19 @@ export class DatasetStore {
     this.sets.set(id, { pairs: [...pairs], time, columns });
   }
 
+  view(id: string, of: string, nSteps: number): void {
+    const data = this.sets.get(of);
+    if (!data || prefixParent(data)) throw new Error(`dataset ${of} is not a loaded dataset; a view is cut from one sent with loadDataset`);
+    if (!(Number.isInteger(nSteps) && nSteps >= 0 && nSteps < data.time.length)) throw new Error(`a view of ${of} needs 0 <= nSteps < ${data.time.length}, got ${nSteps}`);
+    this.sets.set(id, prefixView(data, nSteps));
+  }
+
   drop(id: string): void {
     const data = this.sets.get(id);
-    if (data) forgetSeries(data);
+    if (!data) return;
     this.sets.delete(id);
+    forgetSeries(data);
+    for (const [viewId, view] of this.sets) if (prefixParent(view)?.data === data) this.sets.delete(viewId);
   }
 
   backtest(mod: StrategyModule, id: string, params: Params, engineConfig: unknown, emit: EmitFrame): unknown {

@@ -8,11 +8,14 @@
 export interface ChildIo {
   readSync(buf: Uint8Array): number | null;
   writeSync(buf: Uint8Array): number;
+  /** One line on stderr, which the host keeps as the cause of the child's exit (never the protocol). */
+  reportFatal(line: string): void;
 }
 
 interface DenoLike {
   stdin: { readSync(b: Uint8Array): number | null };
   stdout: { writeSync(b: Uint8Array): number };
+  stderr: { writeSync(b: Uint8Array): number };
   exit(code: number): never;
 }
 
@@ -22,14 +25,16 @@ const REMOVED = [
   'WebAssembly', 'crypto', 'Crypto', 'CryptoKey', 'SubtleCrypto', 'fetch', 'Request', 'Response', 'Headers',
   'WebSocket', 'WebSocketStream', 'EventSource', 'Worker', 'BroadcastChannel', 'MessageChannel', 'MessagePort',
   'navigator', 'Navigator', 'location', 'Location', 'caches', 'CacheStorage', 'localStorage', 'sessionStorage',
-  'indexedDB', 'close', 'alert', 'confirm', 'prompt', 'reportError', 'addEventListener', 'dispatchEvent',
+  'indexedDB', 'close', 'alert', 'confirm', 'prompt', 'reportError', 'addEventListener',
   'removeEventListener', 'onload', 'onunload', 'onbeforeunload', 'onerror', 'onunhandledrejection',
   'structuredClone', 'FileReader', 'Blob', 'File', 'ReadableStream', 'WritableStream', 'TransformStream',
   'CompressionStream', 'DecompressionStream', 'GPU', 'GPUBuffer', 'ImageData', 'ImageBitmap', 'createImageBitmap',
   // Node compatibility globals: process.argv/cwd name the script's folder, process.hrtime is a clock.
   'process', 'Buffer', 'global', 'clearImmediate',
-  // Clocks that survive the Date/performance neutering: Temporal.Now and the PerformanceEntry family.
-  'Temporal', 'Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver',
+  // Clocks that survive the Date/performance neutering: Temporal.Now, Intl (DateTimeFormat().format()
+  // with no date formats the wall clock) and the PerformanceEntry family. Locale and zone answers
+  // that remain (toLocaleString, Date#toString) are pinned by the child's environment (spawn.ts).
+  'Temporal', 'Intl', 'Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver',
   'PerformanceObserverEntryList', 'Lock', 'LockManager', 'Storage',
 ];
 
@@ -59,6 +64,21 @@ function neuterClock(g: Record<string, unknown>): void {
 }
 
 /**
+ * Deno reports an uncaught error by calling globalThis.dispatchEvent(ErrorEvent) before it prints the
+ * error: with dispatchEvent gone, every crash read "Uncaught TypeError: G.dispatchEvent is not a
+ * function" instead of its cause. A no-op keeps that path and gives modules no event channel (no
+ * listener can be added: addEventListener and the on* handlers are removed).
+ */
+function keepErrorPathWorking(g: Record<string, unknown>): void {
+  // Deno.exit dispatches 'unload' unless this flag is set, and its own unload listener then sets the
+  // flag on the global object: frozen by hardenRealm, so every exit failed with "Cannot add property
+  // Symbol(Deno.isUnloadDispatched)" (status 1 instead of the runner's). No unload hook has work here.
+  Object.defineProperty(g, Symbol.for('Deno.isUnloadDispatched'), { value: true, writable: false, enumerable: false, configurable: false });
+  delete g['dispatchEvent'];
+  Object.defineProperty(g, 'dispatchEvent', { value: function dispatchEvent(): boolean { return true; }, writable: false, enumerable: false, configurable: false });
+}
+
+/**
  * Zero frames means `err.stack` is only "Name: message" whatever the module does: the limit cannot be
  * reassigned or redefined, and no prepareStackTrace hook can be installed to receive call sites.
  * captureStackTrace stays (libraries in the bundle call it) because with zero frames it records none.
@@ -74,7 +94,13 @@ export function lockdown(): { io: ChildIo; exit: (code: number) => never } {
   const deno = g['Deno'] as DenoLike;
   const stdin = deno.stdin;
   const stdout = deno.stdout;
-  const io: ChildIo = { readSync: (b) => stdin.readSync(b), writeSync: (b) => stdout.writeSync(b) };
+  const stderr = deno.stderr;
+  const encoder = new TextEncoder();
+  const io: ChildIo = {
+    readSync: (b) => stdin.readSync(b),
+    writeSync: (b) => stdout.writeSync(b),
+    reportFatal: (line) => void stderr.writeSync(encoder.encode(`${line}\n`)),
+  };
   const exit = deno.exit.bind(deno);
   for (const name of REMOVED) {
     if (!(name in g)) continue;
@@ -85,6 +111,7 @@ export function lockdown(): { io: ChildIo; exit: (code: number) => never } {
     }
     if (name in g) Object.defineProperty(g, name, { value: undefined, writable: false, configurable: false });
   }
+  keepErrorPathWorking(g);
   neuterClock(g);
   hideStackFrames();
   return { io, exit };

@@ -17,6 +17,8 @@ type Loaded = { default?: unknown } | undefined;
 type ModuleFactory = () => Loaded;
 
 const { io, exit } = lockdown();
+/** Exit status of a runner that failed outside any module call (EX_SOFTWARE). */
+const RUNNER_FAILED = 70;
 let started = false;
 
 Object.defineProperty(globalThis, '__brainStart', {
@@ -24,8 +26,15 @@ Object.defineProperty(globalThis, '__brainStart', {
   value: (factory: ModuleFactory): void => {
     if (started) return;
     started = true;
-    hardenRealm();
-    serve(io, factory);
+    try {
+      hardenRealm();
+      serve(io, factory);
+    } catch (err) {
+      // The runner's own failure (a frame it could not allocate under the memory cap, a write that
+      // failed): the frame stream is out of step, so the child ends, naming the cause for the host.
+      io.reportFatal(`sandbox runner stopped: ${describe(err)}`);
+      exit(RUNNER_FAILED);
+    }
     exit(0);
   },
 });
@@ -99,6 +108,9 @@ class Handler {
         return { kind: 'decisions', decisions: this.scan.feed(req.items, frame.payload) };
       case 'loadDataset':
         this.datasets.load(req.id, req.pairs, req.nSteps, frame.payload);
+        return { kind: 'ok' };
+      case 'viewDataset':
+        this.datasets.view(req.id, req.of, req.nSteps);
         return { kind: 'ok' };
       case 'dropDataset':
         this.datasets.drop(req.id);

@@ -4,6 +4,7 @@
  * boundary, not the boundary itself (docs/sandbox.md): a miss here is still contained at run time.
  */
 import ts from 'typescript';
+import { RESERVED_PREFIX, templateKeyMessage } from './keys.ts';
 import { issueAt, type GateIssue } from './types.ts';
 
 /** Free names a module may not mention at all (globals that escape determinism or the data-only API). */
@@ -26,12 +27,19 @@ export const BANNED_IDENTIFIERS = new Set([
 export const BANNED_PROPERTIES = new Set([
   'constructor', '__proto__', 'prototype', 'caller', 'callee', 'prepareStackTrace', 'captureStackTrace',
   'stackTraceLimit', 'stack', 'buffer', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+  // Reflection without Reflect: a property named in a string argument, read or defined whatever its
+  // name (Object.getOwnPropertyDescriptor(view, 'buffer') is `.buffer` by another road).
+  'getOwnPropertyDescriptor', 'getOwnPropertyDescriptors', 'getOwnPropertyNames', 'getOwnPropertySymbols',
+  'defineProperty', 'defineProperties', 'getPrototypeOf', 'setPrototypeOf',
 ]);
 
 const BANNED_MEMBERS: ReadonlyArray<readonly [string, string]> = [
   ['Date', 'now'],
   ['Math', 'random'],
 ];
+
+/** Where the clock and randomness live: usable only as `Date.<member>`, `Math.<member>` and `new Date(time)`. */
+const CLOCK_HOLDERS = new Set(BANNED_MEMBERS.map(([holder]) => holder));
 
 type Rule = (node: ts.Node) => string | null;
 
@@ -40,6 +48,9 @@ const rules: ReadonlyArray<readonly [string, Rule]> = [
   ['banned-property', (n) => bannedPropertyName(n)],
   ['banned-member', (n) => bannedMember(n)],
   ['clock-read', (n) => (isClockRead(n) ? `'Date' without arguments reads the clock; use bar.time / ctx.history.time` : null)],
+  ['clock-alias', (n) => clockAlias(n)],
+  ['computed-key', (n) => templateKeyMessage(n)],
+  ['reserved-name', (n) => (ts.isIdentifier(n) && n.text.startsWith(RESERVED_PREFIX) ? `names starting with '${RESERVED_PREFIX}' are reserved for the sandbox` : null)],
   ['dynamic-import', (n) => (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword ? 'dynamic import() is not allowed' : null)],
   ['import-meta', (n) => (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.ImportKeyword ? 'import.meta is not allowed' : null)],
   ['with-statement', (n) => (ts.isWithStatement(n) ? "'with' is not allowed" : null)],
@@ -61,6 +72,8 @@ function isPropertyName(n: ts.Identifier): boolean {
 function propertyNameText(n: ts.Node): string | null {
   if (ts.isPropertyAccessExpression(n)) return n.name.text;
   if (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression)) return n.argumentExpression.text;
+  if (ts.isComputedPropertyName(n) && ts.isStringLiteralLike(n.expression)) return n.expression.text;
+  if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.InKeyword && ts.isStringLiteralLike(n.left)) return n.left.text;
   if ((ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n) || ts.isMethodDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isGetAccessor(n) || ts.isSetAccessor(n)) && n.name && (ts.isIdentifier(n.name) || ts.isStringLiteralLike(n.name))) return n.name.text;
   if (ts.isBindingElement(n)) {
     const key = n.propertyName ?? n.name;
@@ -81,6 +94,30 @@ function bannedMember(n: ts.Node): string | null {
   if (!ts.isIdentifier(target)) return null;
   const hit = BANNED_MEMBERS.find(([obj, prop]) => obj === target.text && prop === name);
   return hit ? `'${hit[0]}.${hit[1]}' is not allowed (non-deterministic)` : null;
+}
+
+/** A type annotation or an interface's heritage: `Date` there names a type, not the clock. */
+function isTypePosition(n: ts.Identifier): boolean {
+  const p = n.parent;
+  if (ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p) || ts.isQualifiedName(p)) return true;
+  return ts.isExpressionWithTypeArguments(p) && ts.isHeritageClause(p.parent) && (ts.isInterfaceDeclaration(p.parent.parent) || p.parent.token === ts.SyntaxKind.ImplementsKeyword);
+}
+
+/**
+ * `Date` or `Math` anywhere but as `Date.x` / `Math.x` (the banned members checked there) or
+ * `new Date(time)`: an alias (`const D = Date`), an argument, an array element, a destructuring
+ * source, a parenthesised or computed access or a subclass reaches Date.now or Math.random where no
+ * rule can see the member's name.
+ */
+function clockAlias(n: ts.Node): string | null {
+  if (!ts.isIdentifier(n) || !CLOCK_HOLDERS.has(n.text) || isPropertyName(n) || isTypePosition(n)) return null;
+  const p = n.parent;
+  if (ts.isPropertyAccessExpression(p) && p.expression === n) return null;
+  // `Date()` and `new Date()` are the clock-read rule's.
+  if (ts.isCallExpression(p) && p.expression === n) return null;
+  if (ts.isNewExpression(p) && p.expression === n && !(p.arguments ?? []).some(ts.isSpreadElement)) return null;
+  const use = n.text === 'Date' ? "Date.UTC(...), Date.parse(...) or new Date(time)" : 'Math.<function>(...)';
+  return `'${n.text}' may only be used as ${use}: an alias, argument or spread could reach ${n.text === 'Date' ? 'Date.now' : 'Math.random'} (non-deterministic)`;
 }
 
 function isClockRead(n: ts.Node): boolean {

@@ -1,10 +1,13 @@
 /**
  * esbuild to one IIFE (`var __module = ...`) holding the module and the skills it imports. The resolver
  * plugin re-enforces the import gate, so a bundle can never pull in a file outside strategy/skills.
+ * `source` is the module with its computed keys already guarded (keys.ts guardKeys); the guard itself
+ * comes first, as a banner.
  */
 import { dirname, join, relative, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { SKILLS_DIR } from './imports.ts';
+import { KEY_GUARD } from './keys.ts';
 import { issueAt, type GateIssue } from './types.ts';
 
 export const BUNDLE_GLOBAL = '__module';
@@ -35,6 +38,8 @@ export async function bundleModule(repoRoot: string, virtualPath: string, source
       target: 'es2022',
       legalComments: 'none',
       charset: 'utf8',
+      // The computed-key guard the source's keys were wrapped in (keys.ts); outside the module's scope.
+      banner: { js: KEY_GUARD },
       logLevel: 'silent',
       plugins: [fence],
     });

@@ -1,12 +1,14 @@
 /**
  * The static pipeline every strategy/statistics source passes before anything runs:
- * size cap → syntax + AST ban list → import fence → strict type check → esbuild bundle.
+ * size cap → syntax + AST ban list → import fence → strict type check → esbuild bundle (with every
+ * computed property key guarded at run time).
  * Returns every issue of the first failing stage (each with line, column and rule) and, on success,
  * the bundle plus both content hashes that identify the immutable version.
  */
 import { createHash } from 'node:crypto';
 import { checkAst, parseSource, syntaxIssues } from './ast-check.ts';
 import { bundleModule } from './bundle.ts';
+import { guardKeys } from './keys.ts';
 import { checkImports } from './imports.ts';
 import { TypeChecker } from './type-check.ts';
 import { issueAt, type GateInput, type GateIssue, type GateName } from './types.ts';
@@ -64,7 +66,8 @@ export class Gates {
     const types = stage('types', () => this.types.check(input.kind, path, input.source), (i) => i.length > 0);
     if (types.length > 0) return fail(types);
     const t0 = performance.now();
-    const bundled = await bundleModule(this.repoRoot, path, input.source);
+    // Types cannot prove a key is a number (casts, type guards, array covariance): every computed key is checked as it runs.
+    const bundled = await bundleModule(this.repoRoot, path, guardKeys(sf));
     stages.push({ gate: 'bundle', ok: bundled.ok, ms: Math.round((performance.now() - t0) * 10) / 10 });
     if (!bundled.ok) return fail(bundled.issues);
     return { ok: true, sourceSha256, bundle: bundled.code, bundleSha256: sha256(bundled.code), stages };

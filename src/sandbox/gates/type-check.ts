@@ -1,11 +1,15 @@
 /**
  * Strict type check of a candidate against the API declaration (src/contract), with typescript 6.
- * On top of `strict`: no `any` (written or inferred, e.g. JSON.parse) and element-access keys must be
- * numbers. The second rule is what catches string-built property access (`o[k]` with k = 'constr'+'uctor')
- * that the syntactic gate cannot see; it means strategies use Map for keyed data.
+ * On top of `strict`: no `any` (written or inferred, e.g. JSON.parse) and computed property keys
+ * (`o[k]`, `{ [k]: v }`, destructuring, `k in o` unless k is a string literal) must be numbers. The
+ * second rule is what catches string-built property access (`o[k]` with k = 'constr'+'uctor') that
+ * the syntactic gate cannot see; it means strategies use Map for keyed data. Types can be made to
+ * lie (a cast, a type guard, array covariance), so the bundle also guards every such key at run
+ * time (keys.ts).
  */
 import { dirname, join, posix } from 'node:path';
 import ts from 'typescript';
+import { isLiteralKey, keyOf } from './keys.ts';
 import { issueAt, type GateIssue, type ModuleKind } from './types.ts';
 
 const OPTIONS: ts.CompilerOptions = {
@@ -105,11 +109,13 @@ function typeAwareRules(sf: ts.SourceFile, checker: ts.TypeChecker): GateIssue[]
   const at = (n: ts.Node): ts.LineAndCharacter => sf.getLineAndCharacterOfPosition(n.getStart(sf));
   const visit = (n: ts.Node): void => {
     if (n.kind === ts.SyntaxKind.AnyKeyword) issues.push(issueAt('types', 'no-any', at(n), "'any' is not allowed; use a precise type or unknown"));
-    else if (ANY_PROBED(n) && !ts.isImportSpecifier(n.parent) && checker.getTypeAtLocation(n).flags & ts.TypeFlags.Any) {
+    // The name in a type predicate (`x is number`) has no type of its own: the checker answers any.
+    else if (ANY_PROBED(n) && !ts.isImportSpecifier(n.parent) && !ts.isTypePredicateNode(n.parent) && checker.getTypeAtLocation(n).flags & ts.TypeFlags.Any) {
       issues.push(issueAt('types', 'no-any', at(n), `'${n.getText(sf).slice(0, 40)}' has type any; give it a precise type`));
     }
-    if (ts.isElementAccessExpression(n) && !isNumberish(checker.getTypeAtLocation(n.argumentExpression))) {
-      issues.push(issueAt('types', 'number-index', at(n.argumentExpression), `element access keys must be numbers (got '${n.argumentExpression.getText(sf).slice(0, 40)}'); use a Map for keyed data`));
+    const key = keyOf(n);
+    if (key !== null && !isNumberish(checker.getTypeAtLocation(key)) && !(ts.isBinaryExpression(n) && isLiteralKey(key))) {
+      issues.push(issueAt('types', 'number-index', at(key), `computed property keys must be numbers (got '${key.getText(sf).slice(0, 40)}'); use a Map for keyed data`));
     }
     ts.forEachChild(n, visit);
   };

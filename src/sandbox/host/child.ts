@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { SandboxError } from '../errors.ts';
+import { exitCause } from './exit-cause.ts';
 import { encodeRequest, FrameDecoder, type ChildFrame } from './frames.ts';
-import { childCommand, type Isolation, type SpawnLimits } from './spawn.ts';
+import { childCommand, childEnvironment, type Isolation, type SpawnLimits } from './spawn.ts';
 
 export interface CallLimits {
   deadlineMs: number;
@@ -37,11 +38,14 @@ export class SandboxChild {
   private readonly decoder = new FrameDecoder();
   private pending: Pending | null = null;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The first and last STDERR_KEEP characters: a fatal line comes early, a stack trace can follow it at length. */
+  private stderrHead = '';
   private stderrTail = '';
   private exitInfo: string | null = null;
   private killed = false;
 
-  constructor(script: string, limits: SpawnLimits, iso: Isolation, readyLimits: CallLimits) {
+  /** `environment`: what the child's environment starts from before the pins (childEnvironment); nothing by default. */
+  constructor(script: string, limits: SpawnLimits, iso: Isolation, readyLimits: CallLimits, environment: Readonly<Record<string, string>> = {}) {
     this.dir = mkdtempSync(join(tmpdir(), 'brain-sbx-'));
     const scriptPath = join(this.dir, 'main.js');
     const cwd = join(this.dir, 'cwd');
@@ -50,10 +54,12 @@ export class SandboxChild {
     chmodSync(cwd, 0o555);
     chmodSync(this.dir, 0o755);
     const [cmd, ...args] = childCommand(scriptPath, limits, iso);
-    this.proc = spawn(cmd!, args, { cwd, env: {}, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.proc = spawn(cmd!, args, { cwd, env: childEnvironment(environment), stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stdout.on('data', (chunk: Buffer) => this.onData(chunk));
     this.proc.stderr.on('data', (chunk: Buffer) => {
-      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_KEEP);
+      const text = chunk.toString('utf8');
+      if (this.stderrHead.length < STDERR_KEEP) this.stderrHead = (this.stderrHead + text).slice(0, STDERR_KEEP);
+      this.stderrTail = (this.stderrTail + text).slice(-STDERR_KEEP);
     });
     this.proc.stdin.on('error', () => undefined); // EPIPE after a crash surfaces through 'exit'
     this.proc.on('exit', (code, signal) => this.onExit(code, signal));
@@ -84,7 +90,7 @@ export class SandboxChild {
   }
 
   get stderr(): string {
-    return this.stderrTail;
+    return this.stderrHead.length < STDERR_KEEP ? this.stderrHead : `${this.stderrHead}\n…\n${this.stderrTail}`;
   }
 
   kill(): void {
@@ -194,8 +200,8 @@ export class SandboxChild {
   }
 
   private exitedError(): SandboxError {
-    const tail = this.stderrTail.trim().split('\n').slice(-3).join(' | ').slice(0, 400);
-    return new SandboxError('child_exited', `sandbox child exited (${this.exitInfo ?? 'not started'})${tail ? `: ${tail}` : ''}`, true);
+    const cause = exitCause(this.stderr);
+    return new SandboxError('child_exited', `sandbox child exited (${this.exitInfo ?? 'not started'})${cause ? `: ${cause}` : ''}`, true);
   }
 }
 

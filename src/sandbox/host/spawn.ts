@@ -17,6 +17,19 @@ export interface SpawnLimits {
 
 export const DEFAULT_SPAWN_LIMITS: SpawnLimits = { heapMb: 256, dataBytes: 1024 * 1024 * 1024, seed: 1 };
 
+/**
+ * Set in every child's environment, over anything else: without TZ, V8 takes the zone from the
+ * machine's /etc/localtime, and ICU takes the locale from LANG/LC_ALL, so Date#toString,
+ * getTimezoneOffset, getHours, Date.parse of a local time, new Date(y, m, d) and every
+ * toLocaleString answered differently on the VPS than in the backtest that gated the strategy.
+ */
+export const PINNED_ENV: Readonly<Record<string, string>> = Object.freeze({ TZ: 'UTC', LC_ALL: 'C', LANG: 'C' });
+
+/** The child's whole environment: `inherited` (nothing, except for the canary's foreign run) under the pins. */
+export function childEnvironment(inherited: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return { ...inherited, ...PINNED_ENV };
+}
+
 export interface Isolation {
   unshare: boolean;
   dropUid: boolean;

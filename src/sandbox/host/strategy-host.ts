@@ -40,6 +40,11 @@ export interface StrategyHostOptions {
   restartBudget?: number;
   limits?: Partial<Record<CallKind, Partial<CallLimits>>>;
   spawn?: Partial<SpawnLimits>;
+  /**
+   * The environment the child starts from before its time zone and locale are pinned (PINNED_ENV);
+   * empty unless a caller wants the child to run as if the host were elsewhere (the determinism canary).
+   */
+  environment?: Readonly<Record<string, string>>;
 }
 
 const ReplySchema = z.union([
@@ -79,8 +84,23 @@ export class StrategyHost {
     return this.child?.pid;
   }
 
-  /** Sends one request; returns the reply object (kind already checked not to be 'error'). */
-  async call(req: HostRequest, payload: Float64Array | undefined, kind: CallKind, onProgress?: ProgressFn): Promise<Record<string, unknown>> {
+  /** The generation of a live child, restarting a dead one first (within the restart budget). */
+  async live(): Promise<number> {
+    if (!this.child?.alive) await this.restart();
+    return this.generation;
+  }
+
+  /**
+   * Sends one request; returns the reply object (kind already checked not to be 'error'). A request
+   * that relies on state an earlier request put in the child (a loaded dataset) names that child's
+   * `generation`: if it has died or been replaced since, nothing is sent and the call fails with the
+   * retryable `child_restarted`, so the caller loads its state again instead of getting a reply
+   * about state the new child never had.
+   */
+  async call(req: HostRequest, payload: Float64Array | undefined, kind: CallKind, onProgress?: ProgressFn, generation?: number): Promise<Record<string, unknown>> {
+    if (generation !== undefined && (generation !== this.generation || !this.child?.alive)) {
+      throw new SandboxError('child_restarted', `the sandbox child that held this request's state (generation ${generation}) is gone; load it again`, true);
+    }
     if (!this.child?.alive) await this.restart();
     try {
       return this.unwrap(await this.child!.request(req, payload, this.limits(kind), onProgress));
@@ -112,7 +132,7 @@ export class StrategyHost {
   private async spawn(): Promise<void> {
     const iso = probeIsolation(this.opts.logger);
     const script = await childScript(this.opts.bundle);
-    const child = new SandboxChild(script, { ...DEFAULT_SPAWN_LIMITS, ...this.opts.spawn }, iso, this.limits('ready'));
+    const child = new SandboxChild(script, { ...DEFAULT_SPAWN_LIMITS, ...this.opts.spawn }, iso, this.limits('ready'), this.opts.environment);
     this.child = child;
     this.generation += 1;
     let reply: Record<string, unknown>;
