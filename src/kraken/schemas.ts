@@ -68,11 +68,29 @@ export const OrderInfoSchema = z.object({
   fee: decimalString,
   price: decimalString,
   reason: z.string().nullish(),
+  /** Trade txids of the order's fills (only when asked with `trades=true`). */
+  trades: z.array(z.string()).optional(),
 });
 export type OrderInfo = z.infer<typeof OrderInfoSchema>;
 export const OpenOrdersSchema = z.object({ open: z.record(z.string(), OrderInfoSchema) });
 export const ClosedOrdersSchema = z.object({ closed: z.record(z.string(), OrderInfoSchema), count: z.number().optional() });
 export const QueryOrdersSchema = z.record(z.string(), OrderInfoSchema);
+
+/** One fill as TradesHistory / QueryTrades report it (§6), keyed by its trade txid. */
+export const TradeInfoSchema = z.object({
+  ordertxid: z.string(),
+  pair: z.string(),
+  time: z.number(),
+  type: z.enum(['buy', 'sell']),
+  price: decimalString,
+  vol: decimalString,
+  fee: decimalString,
+  trade_id: z.union([z.number(), z.string()]),
+  maker: z.boolean().optional(),
+});
+export type TradeInfo = z.infer<typeof TradeInfoSchema>;
+export const TradesHistorySchema = z.object({ trades: z.record(z.string(), TradeInfoSchema), count: z.number() });
+export const QueryTradesSchema = z.record(z.string(), TradeInfoSchema);
 
 export const AddOrderSchema = z.object({
   descr: z.object({ order: z.string() }).optional(),

@@ -67,7 +67,7 @@ export function startSupervisor(opts: Options = {}) {
         calls.push(`submitOrder ${input.clOrdId} ${input.side}`);
         sent.set(input.clOrdId, input);
         for (const w of waiters.splice(0)) w();
-        return { at: clock.now(), ack: { clOrdId: input.clOrdId, venueOrderId: `V-${input.clOrdId}`, status: 'open', reason: null } };
+        return { at: clock.now(), ack: { clOrdId: input.clOrdId, venueOrderId: `V-${input.clOrdId}`, status: 'open', reason: null, filledQuantity: 0, fills: [] } };
       }),
       queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(async ({ input }) => ({ at: clock.now(), order: atVenue.get(input.clOrdId) ?? null })),
       persistState: fromCallback<EventObject, StoreInput>(() => undefined),
