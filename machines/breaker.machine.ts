@@ -15,6 +15,8 @@ export const BREAKER_MACHINE_VERSION = '1';
 export const BREAKER_ACTOR_ID = 'breaker';
 
 export type BreakerTripReason = BreakerReason | 'manual';
+/** Why entries are reduced: the rule's drawdown, or a hold while venue balances and the ledger disagree. */
+export type BreakerReducedReason = BreakerReason | 'balance_mismatch';
 
 /** The portfolio figures the rule reads; kept from the last `portfolio.updated`. */
 export interface BreakerMarks {
@@ -25,7 +27,7 @@ export interface BreakerMarks {
 
 export interface BreakerContext {
   limits: RiskLimits;
-  reason: BreakerTripReason | null;
+  reason: BreakerTripReason | 'balance_mismatch' | null;
   /** When the current level was entered (ms). */
   since: number;
   /** The newest time heard (events carry it; the machine reads no clock). */
@@ -38,6 +40,8 @@ export interface BreakerContext {
   resumeAt: number | null;
   /** Set only from `input.resume` until `resuming` has routed it. */
   resumeTo: BreakerLevel | null;
+  /** Why entries stay reduced whatever the rule says (venue balances differ from the ledger), until released. */
+  hold: string | null;
 }
 
 export type BreakerRecord = DurableRecord<BreakerLevel, BreakerContext>;
@@ -55,13 +59,16 @@ export type BreakerEvent =
   | { type: 'breaker.resume'; by: string; time: number }
   | { type: 'breaker.halt'; by: string; time: number }
   | { type: 'breaker.limits'; limits: RiskLimits; time: number }
+  /** Balance reconciliation found a mismatch: at least reducing until `breaker.release` (or an operator resume). */
+  | { type: 'breaker.hold'; reason: string; time: number }
+  | { type: 'breaker.release'; time: number }
   /** From the persister: a write failed after start. */
   | { type: 'store.failed'; message: string };
 
 /** Every report carries the streak: the supervisor builds the risk gate's RiskView with it. */
 export type BreakerEmitted =
   | { type: 'breaker.tripped'; reason: BreakerTripReason; at: number; resumeAt: number | null; consecutiveLosses: number }
-  | { type: 'breaker.reduced'; reason: BreakerReason; at: number; consecutiveLosses: number }
+  | { type: 'breaker.reduced'; reason: BreakerReducedReason; at: number; consecutiveLosses: number }
   | { type: 'breaker.resumed'; from: BreakerLevel; by: string; at: number; consecutiveLosses: number }
   | { type: 'breaker.resumeRefused'; reason: BreakerReason; by: string; at: number; consecutiveLosses: number }
   | { type: 'breaker.persistFailed'; message: string; at: number };
@@ -78,6 +85,12 @@ export function breakerVerdict(c: BreakerContext, streak = c.consecutiveLosses) 
     consecutiveLosses: streak, lastLossAt: c.lastLossAt ?? Number.NaN, now: c.now,
   };
   return breakerTrigger(view, c.limits);
+}
+
+/** The level the breaker must be at: the rule's, or reducing while a hold stands and the rule would allow more. */
+function levelNow(c: BreakerContext): { level: BreakerLevel; reason: BreakerReducedReason | null } {
+  const rule = breakerVerdict(c);
+  return rule.level === 'active' && c.hold ? { level: 'reducing', reason: 'balance_mismatch' } : rule;
 }
 
 function eventTime(e: BreakerEvent): number {
@@ -100,7 +113,7 @@ const breakerSetup = setup({
     untilAutoResume: ({ context }) => untilDeadline(context.resumeAt, context.now),
   },
   guards: {
-    ruleSays: ({ context }, p: { level: BreakerLevel }) => breakerVerdict(context).level === p.level,
+    ruleSays: ({ context }, p: { level: BreakerLevel }) => levelNow(context).level === p.level,
     autoResumes: ({ context }) => context.resumeAt !== null,
     haltHoldsAfterReset: ({ context }) => breakerVerdict(context, 0).level === 'halted',
     resumingTo: ({ context }, p: { level: BreakerLevel }) => context.resumeTo === p.level,
@@ -118,6 +131,8 @@ const breakerSetup = setup({
       return event.pnl < 0 ? { consecutiveLosses: context.consecutiveLosses + 1, lastLossAt: event.time } : { consecutiveLosses: 0 };
     }),
     absorbLimits: assign({ limits: ({ context, event }) => (event.type === 'breaker.limits' ? event.limits : context.limits) }),
+    setHold: assign({ hold: ({ context, event }) => (event.type === 'breaker.hold' ? event.reason : context.hold) }),
+    clearHold: assign({ hold: null }),
     /** Time moves to the deadline when the cool-down fires (no event carries it). */
     reachDeadline: assign({ now: ({ context }) => Math.max(context.now, context.resumeAt ?? context.now) }),
     enterHalt: enqueueActions(({ context, event, enqueue, self }) => {
@@ -127,7 +142,7 @@ const breakerSetup = setup({
       announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.tripped', reason, at: context.now, resumeAt, consecutiveLosses: context.consecutiveLosses });
     }),
     enterReducing: enqueueActions(({ context, enqueue, self }) => {
-      const reason = breakerVerdict(context).reason ?? 'reducing_drawdown';
+      const reason = levelNow(context).reason ?? 'reducing_drawdown';
       enqueue.assign({ reason, since: context.now, resumeAt: null });
       announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.reduced', reason, at: context.now, consecutiveLosses: context.consecutiveLosses });
     }),
@@ -164,16 +179,18 @@ export const breakerMachine = breakerSetup.createMachine({
   initial: 'resuming',
   context: ({ input }) =>
     input.resume
-      ? { ...input.resume.context, now: Math.max(input.resume.context.now, input.resume.now), resumeTo: input.resume.value }
+      ? { ...input.resume.context, hold: input.resume.context.hold ?? null, now: Math.max(input.resume.context.now, input.resume.now), resumeTo: input.resume.value }
       : {
           limits: input.limits, reason: null, since: input.now, now: input.now, consecutiveLosses: 0, lastLossAt: null,
-          marks: null, resumeAt: null, resumeTo: null,
+          marks: null, resumeAt: null, resumeTo: null, hold: null,
         },
   invoke: { id: 'store', src: 'persistState', input: { actorId: BREAKER_ACTOR_ID }, onError: { actions: 'reportPersistFailure' } },
   on: {
     'portfolio.updated': { actions: ['tick', 'absorbView'] },
     'trade.closed': { actions: ['tick', 'absorbTrade'] },
     'breaker.limits': { actions: ['tick', 'absorbLimits'] },
+    'breaker.hold': { actions: ['tick', 'setHold'] },
+    'breaker.release': { actions: ['tick', 'clearHold'] },
     'store.failed': { actions: 'reportPersistFailure' },
   },
   states: {
@@ -196,7 +213,8 @@ export const breakerMachine = breakerSetup.createMachine({
     reducing: {
       description: 'Entries at half size (evaluateIntent halves them); back to active once the drawdown recovers below the reducing level.',
       always: [...escalate, { guard: { type: 'ruleSays', params: { level: 'active' } }, target: 'active', actions: toActive('reducing', 'recovery', false) }],
-      on: haltCommand,
+      // An operator resume lifts a balance hold (the mismatch is explained); the next reconciliation sets it again if not.
+      on: { ...haltCommand, 'breaker.resume': { actions: ['tick', 'clearHold'] } },
     },
     halted: {
       description: 'No new entries; exits still pass. Leaves only by breaker.resume or the auto cool-down, and only if no hard limit still holds.',

@@ -48,7 +48,7 @@ export function restoredBreakerInput(c: SupervisorContext, b: BootState): Breake
 export function restoredPosition(r: PositionRecord, now: number): { input: PositionInput; slot: PositionSlot } {
   const ctx = r.context;
   const input: PositionInput = { positionId: ctx.positionId, pair: ctx.pair, strategyVersion: ctx.strategyVersion, entry: { quantity: 0, stopLoss: null, takeProfit: null, reason: 'restored' }, now, resume: { ...r, now } };
-  const phase = typeof r.value === 'string' ? 'open' : (Object.keys(r.value)[0] as PositionSlot['phase']);
+  const phase = r.value === 'exitBlocked' ? 'blocked' : typeof r.value === 'string' ? 'open' : (Object.keys(r.value)[0] as PositionSlot['phase']);
   const entryNotional = (ctx.order?.quantity ?? 0) * (ctx.holding?.entryPrice ?? 0);
   return { input, slot: { positionId: ctx.positionId, pair: ctx.pair, phase, entryNotional, stopLoss: ctx.stopLoss, takeProfit: ctx.takeProfit } };
 }
@@ -127,8 +127,13 @@ export function slotsAfter(slots: readonly PositionSlot[], event: PositionEmitte
   if (event.type === 'position.opened' || event.type === 'position.exitIncomplete') {
     return slots.map((s) => (s.positionId === event.positionId ? { ...s, phase: 'open' as const } : s));
   }
+  if (event.type === 'position.exitBlocked') return slots.map((s) => (s.positionId === event.positionId ? { ...s, phase: 'blocked' as const } : s));
   if (event.type === 'position.closed' || event.type === 'position.abandoned') return slots.filter((s) => s.positionId !== event.positionId);
   return undefined;
+}
+
+export function exitBlockedAlert(e: Extract<PositionEmitted, { type: 'position.exitBlocked' }>): string {
+  return `position ${e.positionId}: the venue refused ${e.refusals} exits of ${e.remaining} ${e.pair} in a row (${e.reason}); no more are sent. Check the ${e.pair} balance at the venue, then close it by hand (manual close) or reconcile the ledger`;
 }
 
 /** The operator alert for a failure report (a chore, a strategy swap, a scanner, a child actor's error), if the event is one. */

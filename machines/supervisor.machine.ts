@@ -16,7 +16,8 @@ import { scannerMachine } from './scanner.machine.ts';
 import { notProvided } from './shared.ts';
 import * as logic from './supervisor-logic.ts';
 import { errorText, scannerId } from './supervisor-logic.ts';
-import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
+import * as account from './supervisor-account.ts';
+import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput, VenueWatchCommand } from './supervisor-types.ts';
 
 export { scannerId } from './supervisor-logic.ts';
 export type * from './supervisor-types.ts';
@@ -40,7 +41,7 @@ const supervisorSetup = setup({
     /** Market feed: market.price, market.candle (closed), venue.health. */
     feed: fromCallback<EventObject, void>(notProvided('supervisor.feed')),
     /** The venue's fills as they happen: venue.fill. */
-    venueWatch: fromCallback<EventObject, void>(notProvided('supervisor.venueWatch')),
+    venueWatch: fromCallback<VenueWatchCommand, void>(notProvided('supervisor.venueWatch')),
     /** Writes signals, fills and daily snapshots. */
     journal: fromCallback<JournalCommand, void>(notProvided('supervisor.journal')),
     cancelOrders: fromPromise<void, { clOrdIds: string[] }>(notProvided('supervisor.cancelOrders')),
@@ -121,11 +122,30 @@ const supervisorSetup = setup({
       enqueue.emit({ type: 'order.filled', fill });
       const heard = event.type === 'venue.fill' ? logic.fillForPosition(c.slots, fill, event.order) : null;
       if (heard) for (const e of heard.events) enqueue.sendTo(heard.positionId, e);
+      const orphan = account.orphanFillAlert(c.slots, fill);
+      if (orphan) enqueue.emit({ type: 'supervisor.alert', message: orphan, at: c.now });
     }),
-    followPosition: enqueueActions(({ context: c, event, enqueue }) => {
+    forwardOrderUpdate: enqueueActions(({ context: c, event, enqueue }) => {
+      const update = event.type === 'venue.orderUpdate' ? account.updateForPosition(c.slots, event) : null;
+      if (update) enqueue.sendTo(update.positionId, update.event);
+    }),
+    /** Venue balances against the ledger: a mismatch is an alert and a breaker hold (reducing) until a check agrees again. */
+    reconcileBalances: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type !== 'venue.balances') return;
+      const { mismatches, alert } = account.balanceVerdict(c, event.balances);
+      enqueue.emit({ type: 'balances.reconciled', mismatches, at: c.now });
+      if (alert) enqueue.emit({ type: 'supervisor.alert', message: alert, at: c.now });
+      enqueue.sendTo(BREAKER_ACTOR_ID, alert ? { type: 'breaker.hold', reason: alert, time: c.now } : { type: 'breaker.release', time: c.now });
+    }),
+    followPosition: enqueueActions(({ context: c, event, enqueue, self }) => {
       const report = event as PositionEmitted;
       const slots = logic.slotsAfter(c.slots, report);
       if (slots) enqueue.assign({ slots });
+      if (report.type === 'position.exitBlocked') {
+        enqueue.emit({ type: 'supervisor.alert', message: logic.exitBlockedAlert(report), at: c.now });
+        // The holding the venue refuses to sell is probably not there: the balances will say.
+        if (self.getSnapshot().children['venueWatch']) enqueue.sendTo('venueWatch', { type: 'venue.checkBalances' } satisfies VenueWatchCommand);
+      }
       if (report.type === 'position.closed') {
         enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'trade.closed', pnl: report.pnl, time: report.at });
         enqueue.assign({ streak: report.pnl < 0 ? c.streak + 1 : 0 });
@@ -181,6 +201,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
   invoke: { id: 'journal', src: 'journal' },
   on: {
     ...journalled,
+    'venue.orderUpdate': { actions: 'forwardOrderUpdate' },
+    'venue.balances': { actions: 'reconcileBalances' },
     'position.*': { actions: 'followPosition' },
     'breaker.*': { actions: 'followBreaker' },
     'xstate.done.actor.*': { actions: 'dropFinished' },

@@ -26,7 +26,8 @@ import type { Venue } from '../trading/venue.ts';
 import { LiveVenue } from '../venues/live.ts';
 import { PaperVenue } from '../venues/paper.ts';
 import { runChore, strategyWatch } from './chores.ts';
-import { privateFills, publicFeed } from './feed.ts';
+import { accountWatch } from './account.ts';
+import { publicFeed } from './feed.ts';
 import { journalWriter } from './journal.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
 import { closeStore, openStore, prepareBoot } from './store.ts';
@@ -122,7 +123,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
     feed: publicFeed({ url: o.endpoints.wsPublic, client, pairs: config.pairs, timeframe: config.market.timeframe, log: log.child({ component: 'feed' }), ...(paper ? { onPrice: (pair, price) => paper.onPrice(pair, price) } : {}) }),
     fills: paper
       ? (send) => paper.onFill((fill, order) => send({ type: 'venue.fill', fill, order }))
-      : privateFills({ url: o.endpoints.wsPrivate, client, log: log.child({ component: 'executions' }) }),
+      : accountWatch({ url: o.endpoints.wsPrivate, client, venue, repos, clock, log: log.child({ component: 'account' }) }),
     journal: journalWriter(repos),
     cancelOrder: (clOrdId) => venue.cancelOrder(clOrdId),
     closeStore: () => closeStore(rt, log),

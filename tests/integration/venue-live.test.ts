@@ -126,7 +126,7 @@ describe('live venue against the simulator', () => {
 
 describe('fills from the executions feed', () => {
   it('turns a trade report into the same contract fill and ignores reports without one', () => {
-    const base = { venueOrderId: 'OABC', clOrdId: 'c1', pair: 'BTC/USD' as const, side: 'buy' as const, status: 'filled' as const, time: 1_700_000_000_000, reason: null };
+    const base = { venueOrderId: 'OABC', clOrdId: 'c1', pair: 'BTC/USD' as const, side: 'buy' as const, status: 'filled' as const, cumQty: 1, time: 1_700_000_000_000, reason: null };
     expect(fillFromExecution({ ...base, execType: 'filled', fill: null })).toBeNull();
     expect(fillFromExecution({ ...base, execType: 'trade', fill: { tradeId: '42', price: 100, quantity: 1, fee: 0.4, liquidity: 'taker' } })).toEqual({
       tradeId: '42', clOrdId: 'c1', pair: 'BTC/USD', side: 'buy', price: 100, quantity: 1, fee: 0.4, liquidity: 'taker', time: 1_700_000_000_000,
