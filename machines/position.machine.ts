@@ -97,7 +97,6 @@ const positionSetup = setup({
     }),
     countMiss: assign({ order: ({ context: { order: o } }) => (o ? { ...o, queries: o.queries + 1 } : o) }),
     markNeverPlaced: assign({ order: ({ context: { order: o } }) => (o ? { ...o, status: 'expired' as const } : o) }),
-    markNotSent: assign({ order: ({ context: { order: o } }) => (o ? { ...o, status: 'rejected' as const } : o) }),
     /** The venue's answer to a query: status and executed quantity (its fills: replayFoundFills). */
     applyVenueOrder: assign({
       order: ({ context: { order: o }, event }) => {
@@ -134,7 +133,8 @@ const orderStates = {
       src: 'recordIntent',
       input: ({ context }: { context: PositionContext }) => logic.orderSpec(context),
       onDone: { target: 'submitting', actions: ['tickAt', { type: 'armDeadline', params: { ms: 'ackMs' } }] },
-      onError: { target: 'failed', actions: 'markNotSent' },
+      // The order stays 'intent' (never sent): any other status would be mirrored onto whatever row holds its cl_ord_id.
+      onError: { target: 'failed' },
     },
   },
   submitting: {

@@ -6,7 +6,8 @@
  */
 import type { EventObject } from 'xstate';
 import type { Fill, Intent, Pair } from '../src/contract/index.ts';
-import { positionIdFor, positionOfOrder, routeIntent, type PositionSlot, type RouteRefusal, type RouteSettings } from '../src/daemon/routing.ts';
+import { positionIdFor, positionOfOrder } from '../src/daemon/ids.ts';
+import { routeIntent, type PositionSlot, type RouteRefusal, type RouteSettings } from '../src/daemon/routing.ts';
 import type { BreakerLevel, RiskView } from '../src/trading/breaker.ts';
 import { applyFill, cloneLedger, equityOf, observeEquity, type Ledger } from '../src/trading/portfolio.ts';
 import type { VenueOrder } from '../src/trading/venue.ts';
@@ -26,7 +27,7 @@ export function initialContext(input: SupervisorInput): SupervisorContext {
   return {
     pairs: input.pairs, limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
     ledger: { ...EMPTY_LEDGER, holdings: {}, days: [] },
-    marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, seenTrades: {}, boot: null, error: null,
+    marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, idPrefix: '', seenTrades: {}, boot: null, error: null,
   };
 }
 
@@ -37,7 +38,7 @@ export function errorText(event: EventObject): string {
 
 /** What reconciliation handed over, adopted; the trade ids it booked are never booked again. */
 export function adoptedBoot(boot: BootState): Partial<SupervisorContext> {
-  return { boot, settings: boot.settings, ledger: boot.ledger, now: boot.now, seenTrades: Object.fromEntries(boot.bookedTradeIds.map((id) => [id, true] as const)) };
+  return { boot, settings: boot.settings, ledger: boot.ledger, now: boot.now, idPrefix: boot.idPrefix, seq: 0, seenTrades: Object.fromEntries(boot.bookedTradeIds.map((id) => [id, true] as const)) };
 }
 
 export function restoredBreakerInput(c: SupervisorContext, b: BootState): BreakerInput {
@@ -82,7 +83,7 @@ export function planRoute(c: SupervisorContext, intent: Intent, accepting: Route
     return { verdict: { outcome: 'acted', rejectReason: null, clOrdId: null }, announced: { type: 'intent.accepted', intent, positionId, quantity, at: c.now }, close: { positionId, quantity } };
   }
   const o = route.verdict.order;
-  const positionId = positionIdFor(c.now, c.seq);
+  const positionId = positionIdFor(c.idPrefix, c.seq);
   return {
     verdict: { outcome: 'acted', rejectReason: null, clOrdId: `${positionId}-1` },
     announced: { type: 'intent.accepted', intent, positionId, quantity: o.quantity, at: c.now },

@@ -34,6 +34,8 @@ export interface BootState {
   breaker: BreakerRecord | null;
   /** The active strategy version the scanners start with. */
   strategyVersion: string;
+  /** This boot's prefix of position ids, unused in the database (src/daemon/ids.ts): ids never come from the clock. */
+  idPrefix: string;
 }
 
 export interface SupervisorInput {
@@ -100,7 +102,9 @@ export interface SupervisorContext {
   streak: number;
   venueHealthy: boolean;
   slots: PositionSlot[];
+  /** Positions (and chores) started since boot: with idPrefix, the next position id. */
   seq: number;
+  idPrefix: string;
   seenTrades: Record<string, true>;
   boot: BootState | null;
   error: string | null;

@@ -15,6 +15,7 @@ import type { PairTable } from '../kraken/pairs.ts';
 import { applyFill, createLedger, type Ledger } from '../trading/portfolio.ts';
 import type { Venue } from '../trading/venue.ts';
 import type { PaperVenue } from '../venues/paper.ts';
+import { newIdPrefix } from './ids.ts';
 import { recordFill } from './journal.ts';
 import { recoverFills, type RecoveryReport } from './recovery.ts';
 
@@ -84,5 +85,8 @@ export async function reconcileAtBoot(d: ReconcileDeps): Promise<BootState> {
   const { positions, breaker } = durableRecords(d.repos, d.log);
   const holdings = Object.fromEntries(Object.values(ledger.holdings).map((h) => [h!.pair, h!.quantity]));
   d.log.info({ ...recovered, positions: positions.length, breaker: breaker?.value ?? 'new', cash: ledger.cash, holdings }, 'reconciled orders and fills with the venue');
-  return { now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, bookedTradeIds: bookedTradeIds(d.repos), positions, breaker, strategyVersion: d.strategyVersion };
+  return {
+    now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, bookedTradeIds: bookedTradeIds(d.repos), positions, breaker,
+    strategyVersion: d.strategyVersion, idPrefix: newIdPrefix(d.repos),
+  };
 }

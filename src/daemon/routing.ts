@@ -108,17 +108,6 @@ export function routeIntent(intent: Intent, st: RouteState, s: RouteSettings): R
   return { kind: 'exit', positionId: slot!.positionId, quantity: verdict.order.quantity };
 }
 
-/** Short, unique across restarts (the time moves on), and ≤ 15 chars so cl_ord_ids fit Kraken's 18. */
-export function positionIdFor(now: number, seq: number): string {
-  return `P${Math.floor(now / 1000).toString(36)}${seq.toString(36)}`.slice(0, 15);
-}
-
-/** The position a cl_ord_id belongs to: cl_ord_ids are `${positionId}-${n}`. */
-export function positionOfOrder(clOrdId: string): string {
-  const i = clOrdId.lastIndexOf('-');
-  return i < 0 ? clOrdId : clOrdId.slice(0, i);
-}
-
 /** Marked to market: unrealised P&L net of the entry fees still attributed to the holdings. */
 export function portfolioRow(l: Ledger, marks: Partial<Record<Pair, number>>, time: number): Extract<JournalCommand, { type: 'journal.portfolio' }> {
   let unrealizedPnl = 0;

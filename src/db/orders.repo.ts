@@ -36,6 +36,8 @@ export interface OrdersRepo {
    */
   uncovered(): Order[];
   byPosition(positionId: string): Order[];
+  /** Whether any cl_ord_id starts with `prefix` (a boot's id prefix must be unused). */
+  anyClOrdIdStartingWith(prefix: string): boolean;
 }
 
 interface OrderRow {
@@ -93,6 +95,7 @@ export function ordersRepo(db: Db): OrdersRepo {
      WHERE MAX(o.filled_quantity, CASE WHEN o.status = 'filled' THEN o.quantity ELSE 0 END) > COALESCE(f.booked, 0) + 1e-9
      ORDER BY o.created_at, o.cl_ord_id`,
   );
+  const prefixed = db.prepare('SELECT 1 FROM orders WHERE substr(cl_ord_id, 1, length(?1)) = ?1 LIMIT 1');
   const selectByPosition = db.prepare('SELECT * FROM orders WHERE position_id = ? ORDER BY created_at, cl_ord_id');
   const byStatusCount = new Map<number, Statement>();
   const byStatuses = (statuses: readonly OrderStatus[]): Order[] => {
@@ -133,5 +136,6 @@ export function ordersRepo(db: Db): OrdersRepo {
     open: () => byStatuses(LIVE_ORDER_STATUSES),
     uncovered: () => selectUncovered.all<OrderRow>().map(fromRow),
     byPosition: (positionId) => selectByPosition.all<OrderRow>([positionId]).map(fromRow),
+    anyClOrdIdStartingWith: (prefix) => prefixed.get([prefix]) !== undefined,
   };
 }

@@ -179,6 +179,9 @@ export class OrderApi {
 
   private addOrderParams(req: PlaceOrderRequest): Record<string, string | undefined> {
     const table = this.client.pairs;
+    if (!isKrakenClOrdId(req.clOrdId)) {
+      throw new KrakenError(`cl_ord_id "${req.clOrdId}" is not one Kraken accepts (a UUID, or at most 18 printable ASCII characters); nothing was sent`, { kind: 'bug', code: 'INVALID_CL_ORD_ID', endpoint: 'AddOrder' });
+    }
     if (req.type === 'limit' && req.limitPrice === undefined) {
       throw new KrakenError(`limit order ${req.clOrdId} has no limitPrice`, { kind: 'bug', code: 'INVALID_ORDER', endpoint: 'AddOrder' });
     }
@@ -219,6 +222,11 @@ export class OrderApi {
       tradeIds: o.trades ?? [],
     };
   }
+}
+
+/** Kraken's cl_ord_id rule (§6.1): a dashed or 32-hex UUID, or at most 18 printable ASCII characters. */
+export function isKrakenClOrdId(id: string): boolean {
+  return /^[\x21-\x7e]{1,18}$/.test(id) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) || /^[0-9a-f]{32}$/i.test(id);
 }
 
 function volumeOf(trades: Map<string, VenueTrade>): number {

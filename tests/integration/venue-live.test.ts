@@ -110,6 +110,13 @@ describe('live venue against the simulator', () => {
     expect(await h.drive(venue.queryOrder(randomUUID()))).toBeNull();
   });
 
+  it('issue 12: a cl_ord_id Kraken would not accept is refused before anything is sent', async () => {
+    const venue = await start();
+    const ack = await h.drive(venue.submitOrder({ ...marketBuy(), clOrdId: 'P-far-too-long-for-kraken-1' }));
+    expect(ack).toMatchObject({ status: 'rejected', reason: 'INVALID_CL_ORD_ID' });
+    expect(h.sim.engine.orders()).toHaveLength(0);
+  });
+
   it('refuses stop orders and a limit without price before anything is sent', async () => {
     const venue = await start();
     expect((await venue.submitOrder({ ...marketBuy(), type: 'stop-loss', limitPrice: 1 })).reason).toMatch(/^unsupported_order_type/);

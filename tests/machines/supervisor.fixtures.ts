@@ -24,7 +24,7 @@ export function bootState(over: Partial<BootState> = {}): BootState {
   return {
     now: T0,
     settings: { rules, fees: {}, fallbackFees: { maker: 0.0025, taker: 0.004 }, slippage: 0.0005 },
-    ledger: createLedger(10_000), bookedTradeIds: [], positions: [], breaker: null, strategyVersion: 'v001', ...over,
+    ledger: createLedger(10_000), bookedTradeIds: [], positions: [], breaker: null, strategyVersion: 'v001', idPrefix: 'abc123', ...over,
   };
 }
 
