@@ -29,6 +29,7 @@ import { runChore, strategyWatch } from './chores.ts';
 import { accountWatch } from './account.ts';
 import { publicFeed } from './feed.ts';
 import { journalWriter } from './journal.ts';
+import { tradeLog } from './trade-log.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
 import { closeStore, openStore, prepareBoot } from './store.ts';
 
@@ -151,7 +152,7 @@ export function startDaemon(o: DaemonOptions): Daemon {
     },
   });
   rt.ledger = () => actor.getSnapshot().context.ledger;
-  actor.on('supervisor.alert', (e) => o.log.warn({ at: e.at }, e.message));
+  actor.on('*', tradeLog(o.log.child({ component: 'trading' })));
   const done = new Promise<SnapshotFrom<typeof supervisorMachine>>((resolve) => {
     actor.subscribe({
       next: (s) => {
