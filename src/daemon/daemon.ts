@@ -45,9 +45,8 @@ export interface DaemonOptions {
   /** Market time for the supervisor, positions and rows (the simulator's clock in the demo). */
   clock: Clock;
   endpoints: Endpoints;
-  /** Absolute paths. */
+  /** Absolute path (its lock is `<real path>.lock`). */
   dbPath: string;
-  lockPath: string;
   /** Where strategy/ and statistics/ modules are read (v001 seed) and archived. */
   repoRoot: string;
   filesRoot: string;
@@ -107,7 +106,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
   });
   const { venue, paper } = venueFor(o, client, rt);
   const repos = lazyRepos(rt);
-  const deps = { config, clock, log, client, venue, paper, rt, endpoints: o.endpoints, dbPath: o.dbPath, lockPath: o.lockPath, repoRoot: o.repoRoot, filesRoot: o.filesRoot };
+  const deps = { config, clock, log, client, venue, paper, rt, endpoints: o.endpoints, dbPath: o.dbPath, repoRoot: o.repoRoot, filesRoot: o.filesRoot };
   const positions = positionMachine.provide({
     actors: positionActors({ venue, orders: repos.orders, positions: repos.positions, snapshots: repos.machineSnapshots, clock, log: log.child({ actor: 'position' }) }),
   });
@@ -158,7 +157,10 @@ export function startDaemon(o: DaemonOptions): Daemon {
       next: (s) => {
         if (s.status !== 'done') return;
         inspector?.stop();
-        resolve(s);
+        // A failed boot may already hold the lock, the database and the strategy child: release them, or the
+        // process lingers and the next start finds the lock taken.
+        if (s.value === 'failed') void closeStore(rt, o.log).finally(() => resolve(s));
+        else resolve(s);
       },
       error: (err) => {
         // The root has an error observer so a child's unhandled error never crashes Node (style.md §1).

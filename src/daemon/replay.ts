@@ -96,7 +96,7 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const daemon = startDaemon({
     fetch: net.fetch,
     config, log: o.log, clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl },
-    dbPath: join(o.workDir, 'brain.db'), lockPath: join(o.workDir, 'brain.pid'), repoRoot: o.repoRoot, filesRoot: o.workDir,
+    dbPath: join(o.workDir, 'brain.db'), repoRoot: o.repoRoot, filesRoot: o.workDir,
     // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
     positionTimeouts: { ackMs: 2 * STEP, settleMs: 2 * STEP, requeryMs: STEP },
     warmupBars: Math.round(((o.warmupDays ?? 2) * DAY) / STEP),

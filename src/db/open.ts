@@ -38,7 +38,7 @@ function openRaw(path: string, readonly: boolean): InstanceType<typeof Database>
     return new Database(`${pathToFileURL(resolve(path)).href}?mode=ro`);
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    const hint = readonly ? 'a read-only open needs an existing database: start the daemon once to create it' : 'check the path and its permissions (config db.path)';
+    const hint = readonly ? 'a read-only open needs an existing database: start the daemon once to create it' : 'check the path and its permissions (config data.dbPath, flag --db)';
     throw new DbError('open_failed', `cannot open database ${path}${readonly ? ' read-only' : ''}: ${msg}; ${hint}`, {
       cause: err,
     });
@@ -72,7 +72,10 @@ export function openDatabase(opts: OpenDatabaseOptions = {}): Db {
     if (!readonly) applyMigrations(db, opts.migrations ?? loadMigrations(), opts.now ?? systemClock.now);
   } catch (err) {
     db.close();
-    throw err;
+    if (err instanceof DbError) throw err;
+    // SQLite opens lazily: a corrupt or read-only file only fails at the first statement.
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new DbError('open_failed', `cannot use database ${path}${readonly ? ' read-only' : ''}: ${msg}; check config data.dbPath (flag --db): a corrupt file must be restored from a backup, a read-only one needs write permission for the daemon`, { cause: err });
   }
   logger?.debug({ path, readonly }, 'database open');
   return db;
