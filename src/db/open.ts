@@ -35,7 +35,17 @@ function openRaw(path: string, readonly: boolean): InstanceType<typeof Database>
       return new Database(path);
     }
     // libsql ignores the `readonly` constructor option; an SQLite URI with mode=ro is honoured.
-    return new Database(`${pathToFileURL(resolve(path)).href}?mode=ro`);
+    const url = pathToFileURL(resolve(path)).href;
+    const db = new Database(`${url}?mode=ro`);
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get([]);
+      return db;
+    } catch {
+      // A WAL database whose -shm file is gone (no daemon has it open) in a folder we may not write: SQLite
+      // cannot create the -shm. With no writer there, reading it as immutable is safe.
+      db.close();
+      return new Database(`${url}?mode=ro&immutable=1`);
+    }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
     const hint = readonly ? 'a read-only open needs an existing database: start the daemon once to create it' : 'check the path and its permissions (config data.dbPath, flag --db)';
