@@ -6,8 +6,7 @@
  */
 import type { EventObject } from 'xstate';
 import type { Fill, Intent, Pair } from '../src/contract/index.ts';
-import { positionIdFor, positionOfOrder } from '../src/daemon/ids.ts';
-import { routeIntent, type PositionSlot, type RouteRefusal, type RouteSettings } from '../src/daemon/routing.ts';
+import { positionIdFor, positionOfOrder, routeIntent, type PositionSlot, type RouteRefusal, type RouteSettings } from '../src/daemon/routing.ts';
 import type { BreakerLevel, RiskView } from '../src/trading/breaker.ts';
 import { applyFill, cloneLedger, equityOf, observeEquity, type Ledger } from '../src/trading/portfolio.ts';
 import type { VenueOrder } from '../src/trading/venue.ts';

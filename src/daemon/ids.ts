@@ -1,11 +1,12 @@
 /**
- * Position and order ids (issue 12): never built from the clock, which steps back and restarts (`brain run
- * --sim` replays from the first candle). Each boot draws a random prefix that no stored position or order
- * uses and numbers its positions from 0; a position's orders are `${positionId}-${n}`. Every id fits
- * Kraken's cl_ord_id rule (kraken-api.md §6.1: at most 18 printable ASCII characters, or a UUID).
+ * The boot's id prefix (issue 12): position and order ids are never built from the clock, which steps back
+ * and restarts (`brain run --sim` replays from the first candle). Each boot draws a random prefix that no
+ * stored position or order uses; the supervisor numbers its positions from 0 under it (positionIdFor in
+ * routing.ts, pure, for the machines).
  */
 import { randomBytes } from 'node:crypto';
 import type { Repositories } from '../db/index.ts';
+import { positionIdFor } from './routing.ts';
 
 /** 6 base-36 characters: about 2·10⁹ prefixes, checked against the database anyway. */
 const PREFIX_LENGTH = 6;
@@ -26,13 +27,3 @@ export function newIdPrefix(repos: Pick<Repositories, 'positions' | 'orders'>, d
   throw new Error(`no unused position id prefix in ${DRAWS} draws: the random source repeats itself; check the node:crypto entropy source`);
 }
 
-/** `P` + boot prefix + the boot's position counter in base 36: ≤ 12 characters below 36⁵ positions per boot, so `-9999` still fits 18. */
-export function positionIdFor(prefix: string, seq: number): string {
-  return `P${prefix}${seq.toString(36)}`;
-}
-
-/** The position a cl_ord_id belongs to: cl_ord_ids are `${positionId}-${n}`. */
-export function positionOfOrder(clOrdId: string): string {
-  const i = clOrdId.lastIndexOf('-');
-  return i < 0 ? clOrdId : clOrdId.slice(0, i);
-}

@@ -108,6 +108,20 @@ export function routeIntent(intent: Intent, st: RouteState, s: RouteSettings): R
   return { kind: 'exit', positionId: slot!.positionId, quantity: verdict.order.quantity };
 }
 
+/**
+ * `P` + the boot's id prefix (ids.ts) + the boot's position counter in base 36: never from the clock, and
+ * ≤ 12 characters below 36⁵ positions per boot, so a cl_ord_id `${positionId}-9999` still fits Kraken's 18.
+ */
+export function positionIdFor(prefix: string, seq: number): string {
+  return `P${prefix}${seq.toString(36)}`;
+}
+
+/** The position a cl_ord_id belongs to: cl_ord_ids are `${positionId}-${n}`. */
+export function positionOfOrder(clOrdId: string): string {
+  const i = clOrdId.lastIndexOf('-');
+  return i < 0 ? clOrdId : clOrdId.slice(0, i);
+}
+
 /** Marked to market: unrealised P&L net of the entry fees still attributed to the holdings. */
 export function portfolioRow(l: Ledger, marks: Partial<Record<Pair, number>>, time: number): Extract<JournalCommand, { type: 'journal.portfolio' }> {
   let unrealizedPnl = 0;

@@ -1,7 +1,8 @@
 /** Issue 12: order and position ids never repeat, whatever the clock does, and fit Kraken's cl_ord_id. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
-import { newIdPrefix, positionIdFor, positionOfOrder } from '../../src/daemon/ids.ts';
+import { newIdPrefix } from '../../src/daemon/ids.ts';
+import { positionIdFor, positionOfOrder } from '../../src/daemon/routing.ts';
 import { isKrakenClOrdId } from '../../src/kraken/orders.ts';
 
 const opened: Repositories[] = [];
