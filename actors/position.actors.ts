@@ -53,9 +53,11 @@ function mirrorPosition(deps: PositionActorDeps, record: PositionRecord, now: nu
 function mirrorOrder(deps: PositionActorDeps, o: Status, now: number): void {
   // Until the ack, the row's status is the actors' (sent, unknown); the machine still says 'intent'.
   if (!o || o.status === 'intent') return;
+  // The row keeps what the VENUE executed: a final row with more than its booked fills is completed at the next sweep or boot.
+  const executed = Math.max(o.venueFilled, o.filled);
   const row = deps.orders.byClOrdId(o.clOrdId);
-  if (!row || (row.status === o.status && row.filledQuantity === o.filled)) return;
-  deps.orders.updateStatus(o.clOrdId, { status: o.status, filledQuantity: o.filled, venueOrderId: o.venueOrderId ?? undefined, updatedAt: now });
+  if (!row || (row.status === o.status && row.filledQuantity === executed)) return;
+  deps.orders.updateStatus(o.clOrdId, { status: o.status, filledQuantity: executed, venueOrderId: o.venueOrderId ?? undefined, updatedAt: now });
 }
 
 export function positionActors(deps: PositionActorDeps) {
@@ -72,16 +74,19 @@ export function positionActors(deps: PositionActorDeps) {
       return { at: clock.now() };
     }),
     submitOrder: fromPromise<{ at: number; ack: OrderAck }, OrderSpec>(async ({ input: o, signal }) => {
-      const log = deps.log.child({ clOrdId: o.clOrdId, pair: o.pair });
+      const log = deps.log.child({ clOrdId: o.clOrdId, pair: o.pair, positionId: o.positionId });
       const known = await venue.queryOrder(o.clOrdId, signal);
       if (known) {
-        log.warn({ status: known.status }, 'order already at the venue: not sending it again');
-        return { at: clock.now(), ack: { clOrdId: o.clOrdId, venueOrderId: known.venueOrderId, status: known.status, reason: null } };
+        log.warn({ status: known.status, filled: known.filledQuantity }, 'order already at the venue: not sending it again');
+        return { at: clock.now(), ack: { ...known, reason: null } };
       }
       orders.updateStatus(o.clOrdId, { status: 'sent', updatedAt: clock.now() });
+      log.info({ side: o.side, quantity: o.quantity, reason: o.reason }, 'order sent');
       try {
         const ack = await venue.submitOrder({ clOrdId: o.clOrdId, pair: o.pair, side: o.side, type: 'market', quantity: o.quantity, limitPrice: null }, signal);
-        orders.updateStatus(o.clOrdId, { status: ack.status, venueOrderId: ack.venueOrderId ?? undefined, updatedAt: clock.now() });
+        orders.updateStatus(o.clOrdId, { status: ack.status, venueOrderId: ack.venueOrderId ?? undefined, filledQuantity: ack.filledQuantity, updatedAt: clock.now() });
+        if (ack.status === 'rejected') log.warn({ side: o.side, reason: ack.reason }, 'order refused by the venue');
+        else log.info({ side: o.side, status: ack.status, venueOrderId: ack.venueOrderId, filled: ack.filledQuantity }, 'order accepted');
         return { at: clock.now(), ack };
       } catch (err) {
         orders.updateStatus(o.clOrdId, { status: 'unknown', updatedAt: clock.now() });

@@ -5,7 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
-import type { BootState, Chore, ChoreEvent, JournalCommand, SupervisorEvent } from '../machines/supervisor.machine.ts';
+import type { BootState, Chore, ChoreEvent, JournalCommand, SupervisorEvent, VenueWatchCommand } from '../machines/supervisor.machine.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import type { ScheduleJob } from '../src/scheduler/jobs.ts';
 import { schedulerActors } from './scheduler.actors.ts';
@@ -13,11 +13,15 @@ import { schedulerActors } from './scheduler.actors.ts';
 /** A source of supervisor events (feed, fills): starts on call, returns its stop. */
 export type EventSource = (send: (e: SupervisorEvent) => void) => () => void;
 
+/** The venue's account as an event source that also takes the supervisor's requests (a balance check). */
+export type VenueWatch = (send: (e: SupervisorEvent) => void, onCommand: (listener: (cmd: VenueWatchCommand) => void) => void) => () => void;
+
 export interface SupervisorActorDeps {
   openStore: () => Promise<void>;
   reconcile: () => Promise<BootState>;
   feed: EventSource;
-  fills: EventSource;
+  /** Live: the account watch (fills, order states, recovery sweeps, balances); paper: the paper venue's fills. */
+  fills: VenueWatch;
   journal: (cmd: JournalCommand) => void;
   cancelOrder: (clOrdId: string) => Promise<unknown>;
   closeStore: () => Promise<void>;
@@ -41,7 +45,10 @@ export function supervisorActors(deps: SupervisorActorDeps) {
     openStore: fromPromise<void, void>(() => deps.openStore()),
     reconcile: fromPromise<BootState, void>(() => deps.reconcile()),
     feed: source('feed', deps.feed),
-    venueWatch: source('venueWatch', deps.fills),
+    venueWatch: fromCallback<VenueWatchCommand, void>(({ sendBack, receive }) => {
+      deps.log.debug({ actor: 'venueWatch' }, 'started');
+      return deps.fills((e) => sendBack(e), (listener) => receive(listener));
+    }),
     journal: fromCallback<JournalCommand, void>(({ receive }) => {
       receive((cmd) => {
         try {

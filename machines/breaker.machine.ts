@@ -15,8 +15,13 @@ export const BREAKER_MACHINE_VERSION = '1';
 export const BREAKER_ACTOR_ID = 'breaker';
 
 export type BreakerTripReason = BreakerReason | 'manual';
-/** Why an outside authority (the self-audit) put the breaker at reducing: it holds until an operator resumes. */
-export type BreakerHoldReason = 'audit';
+/**
+ * Why an outside authority holds entries reduced whatever the rule says: venue balances differ from the
+ * ledger, or the daily self-audit failed. Only the same authority's release or an operator's resume lifts it.
+ */
+export type BreakerHoldReason = 'balance_mismatch' | 'audit_failed';
+/** Why entries are reduced: the rule's drawdown, or an outside hold. */
+export type BreakerReducedReason = BreakerReason | BreakerHoldReason;
 
 /** The portfolio figures the rule reads; kept from the last `portfolio.updated`. */
 export interface BreakerMarks {
@@ -27,7 +32,7 @@ export interface BreakerMarks {
 
 export interface BreakerContext {
   limits: RiskLimits;
-  reason: BreakerTripReason | null;
+  reason: BreakerTripReason | BreakerHoldReason | null;
   /** When the current level was entered (ms). */
   since: number;
   /** The newest time heard (events carry it; the machine reads no clock). */
@@ -40,8 +45,8 @@ export interface BreakerContext {
   resumeAt: number | null;
   /** Set only from `input.resume` until `resuming` has routed it. */
   resumeTo: BreakerLevel | null;
-  /** Set by `breaker.reduce`: reducing holds (no recovery to active) until `breaker.resume`. Absent in older rows. */
-  held?: BreakerHoldReason | null;
+  /** Why entries stay reduced whatever the rule says, until the same authority releases it or an operator resumes. */
+  hold: BreakerHoldReason | null;
 }
 
 export type BreakerRecord = DurableRecord<BreakerLevel, BreakerContext>;
@@ -58,16 +63,18 @@ export type BreakerEvent =
   | { type: 'trade.closed'; pnl: number; time: number }
   | { type: 'breaker.resume'; by: string; time: number }
   | { type: 'breaker.halt'; by: string; time: number }
-  /** An outside authority (the failed self-audit) asks for half-size entries until an operator resumes. */
-  | { type: 'breaker.reduce'; by: BreakerHoldReason; time: number }
   | { type: 'breaker.limits'; limits: RiskLimits; time: number }
+  /** An outside authority (balance reconciliation, the self-audit): at least reducing until its `breaker.release` or an operator resume. */
+  | { type: 'breaker.hold'; reason: BreakerHoldReason; time: number }
+  /** Lifts the hold only when it is this authority's own: a passing reconciliation does not lift a failed audit's hold. */
+  | { type: 'breaker.release'; reason: BreakerHoldReason; time: number }
   /** From the persister: a write failed after start. */
   | { type: 'store.failed'; message: string };
 
 /** Every report carries the streak: the supervisor builds the risk gate's RiskView with it. */
 export type BreakerEmitted =
   | { type: 'breaker.tripped'; reason: BreakerTripReason; at: number; resumeAt: number | null; consecutiveLosses: number }
-  | { type: 'breaker.reduced'; reason: BreakerReason | BreakerHoldReason; at: number; consecutiveLosses: number }
+  | { type: 'breaker.reduced'; reason: BreakerReducedReason; at: number; consecutiveLosses: number }
   | { type: 'breaker.resumed'; from: BreakerLevel; by: string; at: number; consecutiveLosses: number }
   | { type: 'breaker.resumeRefused'; reason: BreakerReason; by: string; at: number; consecutiveLosses: number }
   | { type: 'breaker.persistFailed'; message: string; at: number };
@@ -84,6 +91,12 @@ export function breakerVerdict(c: BreakerContext, streak = c.consecutiveLosses) 
     consecutiveLosses: streak, lastLossAt: c.lastLossAt ?? Number.NaN, now: c.now,
   };
   return breakerTrigger(view, c.limits);
+}
+
+/** The level the breaker must be at: the rule's, or reducing while a hold stands and the rule would allow more. */
+function levelNow(c: BreakerContext): { level: BreakerLevel; reason: BreakerReducedReason | null } {
+  const rule = breakerVerdict(c);
+  return rule.level === 'active' && c.hold ? { level: 'reducing', reason: c.hold } : rule;
 }
 
 function eventTime(e: BreakerEvent): number {
@@ -106,12 +119,10 @@ const breakerSetup = setup({
     untilAutoResume: ({ context }) => untilDeadline(context.resumeAt, context.now),
   },
   guards: {
-    ruleSays: ({ context }, p: { level: BreakerLevel }) => breakerVerdict(context).level === p.level,
+    ruleSays: ({ context }, p: { level: BreakerLevel }) => levelNow(context).level === p.level,
     autoResumes: ({ context }) => context.resumeAt !== null,
     haltHoldsAfterReset: ({ context }) => breakerVerdict(context, 0).level === 'halted',
     resumingTo: ({ context }, p: { level: BreakerLevel }) => context.resumeTo === p.level,
-    /** The drawdown recovered and no outside authority holds the level. */
-    recovered: ({ context }) => !context.held && breakerVerdict(context).level === 'active',
   },
   actions: {
     tick: assign({ now: ({ context, event }) => Math.max(context.now, eventTime(event)) }),
@@ -126,6 +137,9 @@ const breakerSetup = setup({
       return event.pnl < 0 ? { consecutiveLosses: context.consecutiveLosses + 1, lastLossAt: event.time } : { consecutiveLosses: 0 };
     }),
     absorbLimits: assign({ limits: ({ context, event }) => (event.type === 'breaker.limits' ? event.limits : context.limits) }),
+    setHold: assign({ hold: ({ context, event }) => (event.type === 'breaker.hold' ? event.reason : context.hold) }),
+    clearHold: assign({ hold: null }),
+    releaseHold: assign({ hold: ({ context, event }) => (event.type === 'breaker.release' && event.reason === context.hold ? null : context.hold) }),
     /** Time moves to the deadline when the cool-down fires (no event carries it). */
     reachDeadline: assign({ now: ({ context }) => Math.max(context.now, context.resumeAt ?? context.now) }),
     enterHalt: enqueueActions(({ context, event, enqueue, self }) => {
@@ -135,20 +149,14 @@ const breakerSetup = setup({
       announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.tripped', reason, at: context.now, resumeAt, consecutiveLosses: context.consecutiveLosses });
     }),
     enterReducing: enqueueActions(({ context, enqueue, self }) => {
-      const reason = breakerVerdict(context).reason ?? 'reducing_drawdown';
+      const reason = levelNow(context).reason ?? 'reducing_drawdown';
       enqueue.assign({ reason, since: context.now, resumeAt: null });
       announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.reduced', reason, at: context.now, consecutiveLosses: context.consecutiveLosses });
-    }),
-    /** Held at reducing by an outside authority; the rule can still escalate to halted. */
-    enterHeld: enqueueActions(({ context, event, enqueue, self }) => {
-      const by: BreakerHoldReason = event.type === 'breaker.reduce' ? event.by : 'audit';
-      enqueue.assign({ held: by, since: context.now, resumeAt: null });
-      announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.reduced', reason: by, at: context.now, consecutiveLosses: context.consecutiveLosses });
     }),
     /** Back to active: a resume (manual or auto) resets the streak; a recovery from reducing keeps it. */
     enterActive: enqueueActions(({ context, enqueue, self }, p: { from: BreakerLevel; by: string; resetStreak: boolean }) => {
       const consecutiveLosses = p.resetStreak ? 0 : context.consecutiveLosses;
-      enqueue.assign({ reason: null, since: context.now, resumeAt: null, consecutiveLosses, held: null });
+      enqueue.assign({ reason: null, since: context.now, resumeAt: null, consecutiveLosses });
       announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.resumed', from: p.from, by: p.by, at: context.now, consecutiveLosses });
     }),
     refuseResume: enqueueActions(({ context, event, enqueue, self }) => {
@@ -178,16 +186,18 @@ export const breakerMachine = breakerSetup.createMachine({
   initial: 'resuming',
   context: ({ input }) =>
     input.resume
-      ? { ...input.resume.context, now: Math.max(input.resume.context.now, input.resume.now), resumeTo: input.resume.value }
+      ? { ...input.resume.context, hold: input.resume.context.hold ?? null, now: Math.max(input.resume.context.now, input.resume.now), resumeTo: input.resume.value }
       : {
           limits: input.limits, reason: null, since: input.now, now: input.now, consecutiveLosses: 0, lastLossAt: null,
-          marks: null, resumeAt: null, resumeTo: null, held: null,
+          marks: null, resumeAt: null, resumeTo: null, hold: null,
         },
   invoke: { id: 'store', src: 'persistState', input: { actorId: BREAKER_ACTOR_ID }, onError: { actions: 'reportPersistFailure' } },
   on: {
     'portfolio.updated': { actions: ['tick', 'absorbView'] },
     'trade.closed': { actions: ['tick', 'absorbTrade'] },
     'breaker.limits': { actions: ['tick', 'absorbLimits'] },
+    'breaker.hold': { actions: ['tick', 'setHold'] },
+    'breaker.release': { actions: ['tick', 'releaseHold'] },
     'store.failed': { actions: 'reportPersistFailure' },
   },
   states: {
@@ -205,19 +215,13 @@ export const breakerMachine = breakerSetup.createMachine({
         ...escalate,
         { guard: { type: 'ruleSays', params: { level: 'reducing' } }, target: 'reducing', actions: 'enterReducing' },
       ],
-      on: { ...haltCommand, 'breaker.reduce': { target: 'reducing', actions: ['tick', 'enterHeld'] } },
+      on: haltCommand,
     },
     reducing: {
-      description: 'Entries at half size (evaluateIntent halves them); back to active once the drawdown recovers below the reducing level, unless held (a failed audit) until breaker.resume.',
-      always: [
-        ...escalate,
-        { guard: 'recovered', target: 'active', actions: toActive('reducing', 'recovery', false) },
-      ],
-      on: {
-        ...haltCommand,
-        'breaker.reduce': { actions: ['tick', 'enterHeld'] },
-        'breaker.resume': { target: 'active', actions: ['tick', { type: 'enterActive', params: ({ event }) => ({ from: 'reducing' as const, by: event.by, resetStreak: false }) }] },
-      },
+      description: 'Entries at half size (evaluateIntent halves them); back to active once the drawdown recovers below the reducing level.',
+      always: [...escalate, { guard: { type: 'ruleSays', params: { level: 'active' } }, target: 'active', actions: toActive('reducing', 'recovery', false) }],
+      // An operator resume lifts any hold (the operator has looked); the next reconciliation or audit sets it again if still wrong.
+      on: { ...haltCommand, 'breaker.resume': { actions: ['tick', 'clearHold'] } },
     },
     halted: {
       description: 'No new entries; exits still pass. Leaves only by breaker.resume or the auto cool-down, and only if no hard limit still holds.',

@@ -8,9 +8,10 @@ import { applyFill, createLedger, type ClosedPosition, type Holding } from '../s
 import type { OrderAck, VenueOrder } from '../src/trading/venue.ts';
 import type { FillAnomaly, OrderSpec, PositionContext, PositionEmitted, PositionEvent, PositionInput, PositionTimeouts, WorkingOrder } from './position-types.ts';
 
-const DEFAULT_TIMEOUTS: PositionTimeouts = { ackMs: 15_000, settleMs: 30_000, requeryMs: 5_000, maxQueries: 3 };
+const DEFAULT_TIMEOUTS: PositionTimeouts = { ackMs: 15_000, settleMs: 30_000, requeryMs: 5_000, maxQueries: 3, maxExitRefusals: 3 };
 const FINAL: readonly OrderStatus[] = ['filled', 'canceled', 'expired', 'rejected'];
-const EPS = 1e-12;
+/** Below Kraken's smallest lot (8 decimals): float noise between vol_exec and the sum of the fills. */
+const EPS = 1e-9;
 
 /** Books one fill on this position's holding with the portfolio's own formula. */
 export function bookFill(h: Holding | null, fill: Fill): { holding: Holding | null; closed: ClosedPosition | null } {
@@ -56,11 +57,15 @@ function dotted(value: string | Record<string, string>): string {
 /** A fresh position with its entry order in intent, or a restored one remembering where to resume. */
 export function initialContext(input: PositionInput): PositionContext {
   const { resume } = input;
-  if (resume) return { ...resume.context, now: Math.max(resume.context.now, resume.now), resumeTo: dotted(resume.value) };
+  if (resume) {
+    // Rows written before exit refusals were counted lack those fields: they start at none.
+    const c: PositionContext = { ...resume.context, exitRefusals: resume.context.exitRefusals ?? 0, lastRefusal: resume.context.lastRefusal ?? null };
+    return { ...c, timeouts: { ...DEFAULT_TIMEOUTS, ...c.timeouts }, now: Math.max(c.now, resume.now), resumeTo: dotted(resume.value) };
+  }
   const base: PositionContext = {
     positionId: input.positionId, pair: input.pair, strategyVersion: input.strategyVersion, now: input.now, openedAt: input.now,
     holding: null, closed: null, stopLoss: input.entry.stopLoss, takeProfit: input.entry.takeProfit, entryFees: 0, exitFees: 0,
-    exitReason: null, closeRequested: null, orderSeq: 0, order: null, clOrdIds: [], fills: [],
+    exitReason: null, closeRequested: null, orderSeq: 0, order: null, clOrdIds: [], fills: [], exitRefusals: 0, lastRefusal: null,
     timeouts: { ...DEFAULT_TIMEOUTS, ...input.timeouts }, resumeTo: null,
   };
   return { ...base, ...newOrder(base, 'buy', input.entry.quantity, input.entry.reason) };
@@ -147,7 +152,8 @@ function withFill(c: PositionContext, fill: Fill, book: Fill | null): Partial<Po
   const remembered = { order, fills: [...c.fills, fill] };
   if (!book) return remembered;
   const { holding, closed } = bookFill(c.holding, book);
-  const fees = book.side === 'buy' ? { entryFees: c.entryFees + book.fee } : { exitFees: c.exitFees + book.fee };
+  // A sell that fills proves the holding is there: refusals count again from zero.
+  const fees = book.side === 'buy' ? { entryFees: c.entryFees + book.fee } : { exitFees: c.exitFees + book.fee, exitRefusals: 0 };
   return { ...remembered, holding, closed: closed ?? c.closed, ...fees };
 }
 
@@ -159,9 +165,16 @@ export function withUpdate(o: WorkingOrder, u: { status: OrderStatus; venueOrder
   return { ...o, status: u.status, venueOrderId: u.venueOrderId ?? o.venueOrderId, venueFilled: Math.max(o.venueFilled, u.filledQuantity) };
 }
 
-/** An ack never downgrades a final status heard first on the execution feed. */
+/** An ack never downgrades a final status heard first on the execution feed; a recovered one brings the executed quantity. */
 export function withAck(o: WorkingOrder, ack: OrderAck): WorkingOrder {
-  return { ...o, status: FINAL.includes(o.status) ? o.status : ack.status, venueOrderId: ack.venueOrderId ?? o.venueOrderId };
+  const status = FINAL.includes(o.status) ? o.status : ack.status;
+  return { ...o, status, venueOrderId: ack.venueOrderId ?? o.venueOrderId, venueFilled: Math.max(o.venueFilled, ack.filledQuantity) };
+}
+
+/** A refused exit counts toward maxExitRefusals (an entry refusal just abandons the position). */
+export function withRefusal(c: PositionContext, ack: OrderAck): Partial<PositionContext> {
+  if (c.order?.side !== 'sell') return {};
+  return { exitRefusals: c.exitRefusals + 1, lastRefusal: ack.reason ?? ack.status };
 }
 
 /** The venue's fills this position has not heard as they are (replayed as order.fill events, judged there). */
@@ -189,6 +202,11 @@ export function abandonedEvent(c: PositionContext): PositionEmitted {
 export function exitIncompleteEvent(c: PositionContext): PositionEmitted {
   const remaining = c.holding?.quantity ?? 0;
   return { type: 'position.exitIncomplete', positionId: c.positionId, pair: c.pair, remaining, status: c.order!.status, at: c.now };
+}
+
+export function exitBlockedEvent(c: PositionContext): PositionEmitted {
+  const remaining = c.holding?.quantity ?? 0;
+  return { type: 'position.exitBlocked', positionId: c.positionId, pair: c.pair, remaining, refusals: c.exitRefusals, reason: c.lastRefusal ?? 'refused', at: c.now };
 }
 
 export function unknownEvent(c: PositionContext): PositionEmitted {

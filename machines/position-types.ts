@@ -17,6 +17,8 @@ export interface PositionTimeouts {
   requeryMs: number;
   /** Queries that must all miss before an order is declared never placed. */
   maxQueries: number;
+  /** Exits the venue refuses in a row before the position stops sending them (exitBlocked). */
+  maxExitRefusals: number;
 }
 
 export interface WorkingOrder {
@@ -54,11 +56,14 @@ export interface PositionContext {
   clOrdIds: string[];
   /** Every fill booked, for dedup by trade id and for the fills table (the persister writes them). */
   fills: Fill[];
+  /** Exits refused by the venue since the last sell fill, and the venue's last reason. */
+  exitRefusals: number;
+  lastRefusal: string | null;
   timeouts: PositionTimeouts;
   resumeTo: string | null;
 }
 
-/** A persisted state value: 'open', 'closed', or { pendingEntry | pendingExit: substate }. */
+/** A persisted state value: 'open', 'exitBlocked', 'closed', or { pendingEntry | pendingExit: substate }. */
 export type PositionValue = string | Record<string, string>;
 export type PositionRecord = DurableRecord<PositionValue, PositionContext>;
 
@@ -93,6 +98,8 @@ export type PositionEmitted =
   | { type: 'position.closed'; positionId: string; pair: Pair; pnl: number; fees: number; exitReason: ExitReason; at: number }
   | { type: 'position.abandoned'; positionId: string; pair: Pair; clOrdId: string; status: OrderStatus; at: number }
   | { type: 'position.exitIncomplete'; positionId: string; pair: Pair; remaining: number; status: OrderStatus; at: number }
+  /** The venue refused `refusals` exits in a row (the holding is not there?): the position sends no more until an operator closes it. */
+  | { type: 'position.exitBlocked'; positionId: string; pair: Pair; remaining: number; refusals: number; reason: string; at: number }
   | { type: 'order.unknown'; positionId: string; clOrdId: string; at: number }
   /** A fill the position learnt by asking the venue (not heard as it happened): the supervisor books and journals it. */
   | { type: 'position.fillFound'; positionId: string; fill: Fill; at: number }

@@ -10,7 +10,7 @@
  */
 import { and, assign, enqueueActions, fromCallback, fromPromise, not, setup, type EventObject } from 'xstate';
 import type { ExitReason } from '../src/contract/index.ts';
-import type { OrderAck } from '../src/trading/venue.ts';
+import type { OrderAck, VenueOrder } from '../src/trading/venue.ts';
 import * as logic from './position-logic.ts';
 import type { OrderSpec, PositionContext, PositionEmitted, PositionEvent, PositionInput, PositionOutput, QueryOutput } from './position-types.ts';
 import { announceTo, notProvided, untilDeadline, type StoreInput } from './shared.ts';
@@ -23,6 +23,11 @@ export const POSITION_MACHINE_VERSION = '1';
 type Done<T> = { output?: T };
 const outputOf = <T>(event: EventObject): T | undefined => (event as Done<T>).output;
 const announce = announceTo<PositionEmitted>;
+/** The venue's word on the current order: a recovered ack or a query's answer (both carry its executed quantity and fills). */
+const venueWord = (event: EventObject): VenueOrder | null => {
+  const out = outputOf<{ ack?: OrderAck; order?: VenueOrder | null }>(event);
+  return out?.ack ?? out?.order ?? null;
+};
 
 const positionSetup = setup({
   types: {
@@ -55,6 +60,8 @@ const positionSetup = setup({
     queriesLeft: ({ context }) => (context.order?.queries ?? 0) + 1 < context.timeouts.maxQueries,
     isHolding: ({ context }) => (context.holding?.quantity ?? 0) > 0,
     closeRequested: ({ context }) => context.closeRequested !== null,
+    exitRefusedTooOften: ({ context }) => context.exitRefusals >= context.timeouts.maxExitRefusals,
+    byOperator: ({ event }) => event.type === 'position.close' && (event.reason === 'manual' || event.reason === 'emergency'),
     stopHit: ({ context: c, event: e }) => e.type === 'market.price' && e.pair === c.pair && c.stopLoss !== null && e.price <= c.stopLoss,
     targetHit: ({ context: c, event: e }) => e.type === 'market.price' && e.pair === c.pair && c.takeProfit !== null && e.price >= c.takeProfit,
   },
@@ -77,20 +84,30 @@ const positionSetup = setup({
     armDeadline: assign({
       order: ({ context: { order: o, now, timeouts } }, p: { ms: 'ackMs' | 'settleMs' }) => (o ? { ...o, deadline: now + timeouts[p.ms] } : o),
     }),
+    /** The ack's status and, for an order found already executed, its executed quantity (its fills: replayFoundFills). */
     acceptAck: assign({
       order: ({ context: { order: o }, event }) => {
         const ack = outputOf<{ ack: OrderAck }>(event)?.ack;
         return o && ack ? logic.withAck(o, ack) : o;
       },
     }),
+    countRefusal: assign(({ context, event }) => {
+      const ack = outputOf<{ ack: OrderAck }>(event)?.ack;
+      return ack ? logic.withRefusal(context, ack) : {};
+    }),
     countMiss: assign({ order: ({ context: { order: o } }) => (o ? { ...o, queries: o.queries + 1 } : o) }),
     markNeverPlaced: assign({ order: ({ context: { order: o } }) => (o ? { ...o, status: 'expired' as const } : o) }),
-    markNotSent: assign({ order: ({ context: { order: o } }) => (o ? { ...o, status: 'rejected' as const } : o) }),
-    /** The venue's word: status and filled quantity; its fills are replayed as events (deduplicated). */
-    applyVenueOrder: enqueueActions(({ context, event, enqueue, self }) => {
-      const v = outputOf<QueryOutput>(event)?.order;
-      if (!context.order || !v) return;
-      enqueue.assign({ order: logic.withUpdate(context.order, v) });
+    /** The venue's answer to a query: status and executed quantity (its fills: replayFoundFills). */
+    applyVenueOrder: assign({
+      order: ({ context: { order: o }, event }) => {
+        const v = outputOf<QueryOutput>(event)?.order;
+        return o && v ? logic.withUpdate(o, v) : o;
+      },
+    }),
+    /** Fills the venue reported that were not heard as they happened: replayed as events (deduplicated) and announced for the ledger. */
+    replayFoundFills: enqueueActions(({ context, event, enqueue, self }) => {
+      const v = venueWord(event);
+      if (!v) return;
       for (const fill of logic.unheardFills(context, v)) {
         enqueue.raise({ type: 'order.fill', fill });
         announce(self, enqueue, { type: 'position.fillFound', positionId: context.positionId, fill, at: context.now });
@@ -100,6 +117,8 @@ const positionSetup = setup({
     announceClosed: enqueueActions(({ context, enqueue, self }) => announce(self, enqueue, logic.closedEvent(context))),
     announceAbandoned: enqueueActions(({ context, enqueue, self }) => announce(self, enqueue, logic.abandonedEvent(context))),
     announceExitIncomplete: enqueueActions(({ context, enqueue, self }) => announce(self, enqueue, logic.exitIncompleteEvent(context))),
+    announceExitBlocked: enqueueActions(({ context, enqueue, self }) => announce(self, enqueue, logic.exitBlockedEvent(context))),
+    resetRefusals: assign({ exitRefusals: 0 }),
     announceUnknown: enqueueActions(({ context, enqueue, self }) => announce(self, enqueue, logic.unknownEvent(context))),
     reportPersistFailure: enqueueActions(({ context, event, enqueue, self }) => announce(self, enqueue, logic.persistFailedEvent(context, event))),
   },
@@ -114,7 +133,8 @@ const orderStates = {
       src: 'recordIntent',
       input: ({ context }: { context: PositionContext }) => logic.orderSpec(context),
       onDone: { target: 'submitting', actions: ['tickAt', { type: 'armDeadline', params: { ms: 'ackMs' } }] },
-      onError: { target: 'failed', actions: 'markNotSent' },
+      // The order stays 'intent' (never sent): any other status would be mirrored onto whatever row holds its cl_ord_id.
+      onError: { target: 'failed' },
     },
   },
   submitting: {
@@ -125,8 +145,8 @@ const orderStates = {
       src: 'submitOrder',
       input: ({ context }: { context: PositionContext }) => logic.orderSpec(context),
       onDone: [
-        { guard: 'ackRefused', target: 'settled', actions: ['tickAt', 'acceptAck'] },
-        { target: 'working', actions: ['tickAt', 'acceptAck', { type: 'armDeadline', params: { ms: 'settleMs' } }] },
+        { guard: 'ackRefused', target: 'settled', actions: ['tickAt', 'acceptAck', 'countRefusal'] },
+        { target: 'working', actions: ['tickAt', 'acceptAck', 'replayFoundFills', { type: 'armDeadline', params: { ms: 'settleMs' } }] },
       ],
       onError: { target: 'reconciling' },
     },
@@ -147,7 +167,7 @@ const orderStates = {
       onDone: [
         { guard: and(['venueNeverSawIt', 'queriesLeft']), target: 'requerying', actions: ['tickAt', 'countMiss'] },
         { guard: 'venueNeverSawIt', target: 'settled', actions: ['tickAt', 'countMiss', 'markNeverPlaced'] },
-        { target: 'working', actions: ['tickAt', 'applyVenueOrder', { type: 'armDeadline', params: { ms: 'settleMs' } }] },
+        { target: 'working', actions: ['tickAt', 'applyVenueOrder', 'replayFoundFills', { type: 'armDeadline', params: { ms: 'settleMs' } }] },
       ],
       onError: { target: 'requerying' },
     },
@@ -184,6 +204,7 @@ export const positionMachine = positionSetup.createMachine({
         resumeTo('pendingExit.recordingIntent'),
         resumeUnder('pendingExit', 'pendingExit.reconciling'),
         resumeTo('open'),
+        resumeTo('exitBlocked'),
         resumeTo('closed'),
         { target: 'pendingEntry', actions: 'clearResumeTo' },
       ],
@@ -219,9 +240,17 @@ export const positionMachine = positionSetup.createMachine({
       initial: 'recordingIntent',
       states: orderStates,
       onDone: [
+        { guard: and(['isHolding', 'exitRefusedTooOften']), target: 'exitBlocked', actions: 'announceExitBlocked' },
         { guard: 'isHolding', target: 'open', actions: 'announceExitIncomplete' },
         { target: 'closed', actions: 'announceClosed' },
       ],
+    },
+    exitBlocked: {
+      description: 'The venue refused maxExitRefusals exits in a row (the holding is not there?): nothing more is sent, the supervisor reconciles balances and alerts; only an operator close (manual, emergency) tries again.',
+      always: { guard: not('isHolding'), target: 'closed', actions: 'announceClosed' },
+      on: {
+        'position.close': { guard: 'byOperator', target: 'pendingExit', actions: ['tick', 'resetRefusals', { type: 'startExit', params: ({ event }) => ({ reason: event.reason }) }] },
+      },
     },
     closed: {
       type: 'final',

@@ -27,7 +27,7 @@ export function initialContext(input: SupervisorInput): SupervisorContext {
   return {
     pairs: input.pairs, limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
     ledger: { ...EMPTY_LEDGER, holdings: {}, days: [] },
-    marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, seenTrades: {}, boot: null, error: null,
+    marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, idPrefix: '', seenTrades: {}, boot: null, error: null,
   };
 }
 
@@ -38,7 +38,7 @@ export function errorText(event: EventObject): string {
 
 /** What reconciliation handed over, adopted; the trade ids it booked are never booked again. */
 export function adoptedBoot(boot: BootState): Partial<SupervisorContext> {
-  return { boot, settings: boot.settings, ledger: boot.ledger, now: boot.now, seenTrades: Object.fromEntries(boot.bookedTradeIds.map((id) => [id, true] as const)) };
+  return { boot, settings: boot.settings, ledger: boot.ledger, now: boot.now, idPrefix: boot.idPrefix, seq: 0, seenTrades: Object.fromEntries(boot.bookedTradeIds.map((id) => [id, true] as const)) };
 }
 
 export function restoredBreakerInput(c: SupervisorContext, b: BootState): BreakerInput {
@@ -49,7 +49,7 @@ export function restoredBreakerInput(c: SupervisorContext, b: BootState): Breake
 export function restoredPosition(r: PositionRecord, now: number): { input: PositionInput; slot: PositionSlot } {
   const ctx = r.context;
   const input: PositionInput = { positionId: ctx.positionId, pair: ctx.pair, strategyVersion: ctx.strategyVersion, entry: { quantity: 0, stopLoss: null, takeProfit: null, reason: 'restored' }, now, resume: { ...r, now } };
-  const phase = typeof r.value === 'string' ? 'open' : (Object.keys(r.value)[0] as PositionSlot['phase']);
+  const phase = r.value === 'exitBlocked' ? 'blocked' : typeof r.value === 'string' ? 'open' : (Object.keys(r.value)[0] as PositionSlot['phase']);
   const entryNotional = (ctx.order?.quantity ?? 0) * (ctx.holding?.entryPrice ?? 0);
   return { input, slot: { positionId: ctx.positionId, pair: ctx.pair, phase, entryNotional, stopLoss: ctx.stopLoss, takeProfit: ctx.takeProfit } };
 }
@@ -83,7 +83,7 @@ export function planRoute(c: SupervisorContext, intent: Intent, accepting: Route
     return { verdict: { outcome: 'acted', rejectReason: null, clOrdId: null }, announced: { type: 'intent.accepted', intent, positionId, quantity, at: c.now }, close: { positionId, quantity } };
   }
   const o = route.verdict.order;
-  const positionId = positionIdFor(c.now, c.seq);
+  const positionId = positionIdFor(c.idPrefix, c.seq);
   return {
     verdict: { outcome: 'acted', rejectReason: null, clOrdId: `${positionId}-1` },
     announced: { type: 'intent.accepted', intent, positionId, quantity: o.quantity, at: c.now },
@@ -128,8 +128,13 @@ export function slotsAfter(slots: readonly PositionSlot[], event: PositionEmitte
   if (event.type === 'position.opened' || event.type === 'position.exitIncomplete') {
     return slots.map((s) => (s.positionId === event.positionId ? { ...s, phase: 'open' as const } : s));
   }
+  if (event.type === 'position.exitBlocked') return slots.map((s) => (s.positionId === event.positionId ? { ...s, phase: 'blocked' as const } : s));
   if (event.type === 'position.closed' || event.type === 'position.abandoned') return slots.filter((s) => s.positionId !== event.positionId);
   return undefined;
+}
+
+export function exitBlockedAlert(e: Extract<PositionEmitted, { type: 'position.exitBlocked' }>): string {
+  return `position ${e.positionId}: the venue refused ${e.refusals} exits of ${e.remaining} ${e.pair} in a row (${e.reason}); no more are sent. Check the ${e.pair} balance at the venue, then close it by hand (manual close) or reconcile the ledger`;
 }
 
 /** The operator alert for a failure report (a chore, a strategy swap, a scanner, a child actor's error), if the event is one. */

@@ -1,5 +1,6 @@
 /** The supervisor's data: boot hand-over, input, events in and out, context (the machine is supervisor.machine.ts). */
-import type { Candle, Fill, Intent, Pair, RiskLimits, Timeframe } from '../src/contract/index.ts';
+import type { Candle, Fill, Intent, OrderStatus, Pair, RiskLimits, Timeframe } from '../src/contract/index.ts';
+import type { BalanceMismatch } from '../src/trading/balances.ts';
 import type { RouteSettings, PositionSlot } from '../src/daemon/routing.ts';
 import type { BreakerLevel } from '../src/trading/breaker.ts';
 import type { DayRecord, Ledger } from '../src/trading/portfolio.ts';
@@ -41,6 +42,8 @@ export interface BootState {
   breaker: BreakerRecord | null;
   /** The active strategy version the scanners start with. */
   strategyVersion: string;
+  /** This boot's prefix of position ids, unused in the database (src/daemon/ids.ts): ids never come from the clock. */
+  idPrefix: string;
 }
 
 export interface SupervisorInput {
@@ -56,11 +59,18 @@ export type JournalCommand =
   | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }
   | { type: 'journal.portfolio'; time: number; cash: number; equity: number; peakEquity: number; realizedPnl: number; unrealizedPnl: number; feesPaid: number };
 
+/** What the supervisor asks of the venue watch. */
+export type VenueWatchCommand = { type: 'venue.checkBalances' };
+
 export type SupervisorEvent =
   | ScannerEmitted
   | { type: 'market.price'; pair: Pair; price: number; time: number }
   | { type: 'market.candle'; pair: Pair; candle: Candle }
   | { type: 'venue.fill'; fill: Fill; order: VenueOrder }
+  /** An order's state from the executions feed without a fill (filled, canceled, expired): for its position. */
+  | { type: 'venue.orderUpdate'; clOrdId: string; status: OrderStatus; venueOrderId: string | null; filledQuantity: number; time: number }
+  /** The venue's spot balances (total per WS v2 asset code), read while no order was live: reconciled with the ledger. */
+  | { type: 'venue.balances'; balances: Record<string, number>; at: number }
   | { type: 'venue.health'; healthy: boolean; reason: string }
   /** The private executions line went up or down (live): reported for health and metrics; routing does not change. */
   | { type: 'venue.privateFeed'; up: boolean; reason: string }
@@ -83,6 +93,8 @@ export type SupervisorEmitted =
   /** The nightly orchestrator slot (the orchestrator itself is not part of the daemon yet). */
   | { type: 'orchestrator.slot'; due: number; at: number }
   | { type: 'strategy.activated'; versionId: string; at: number }
+  /** Venue balances compared with the ledger: empty mismatches = they agree. */
+  | { type: 'balances.reconciled'; mismatches: BalanceMismatch[]; at: number }
   | BreakerEmitted
   | PositionEmitted;
 
@@ -100,7 +112,9 @@ export interface SupervisorContext {
   streak: number;
   venueHealthy: boolean;
   slots: PositionSlot[];
+  /** Positions (and chores) started since boot: with idPrefix, the next position id. */
   seq: number;
+  idPrefix: string;
   seenTrades: Record<string, true>;
   boot: BootState | null;
   error: string | null;

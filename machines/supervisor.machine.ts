@@ -17,7 +17,8 @@ import { notProvided } from './shared.ts';
 import * as logic from './supervisor-logic.ts';
 import { errorText, scannerId } from './supervisor-logic.ts';
 import { auditFailed } from './supervisor-audit.ts';
-import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
+import * as account from './supervisor-account.ts';
+import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput, VenueWatchCommand } from './supervisor-types.ts';
 
 export { scannerId } from './supervisor-logic.ts';
 export type * from './supervisor-types.ts';
@@ -41,7 +42,7 @@ const supervisorSetup = setup({
     /** Market feed: market.price, market.candle (closed), venue.health. */
     feed: fromCallback<EventObject, void>(notProvided('supervisor.feed')),
     /** The venue's fills as they happen: venue.fill. */
-    venueWatch: fromCallback<EventObject, void>(notProvided('supervisor.venueWatch')),
+    venueWatch: fromCallback<VenueWatchCommand, void>(notProvided('supervisor.venueWatch')),
     /** Writes signals, fills and daily snapshots. */
     journal: fromCallback<JournalCommand, void>(notProvided('supervisor.journal')),
     cancelOrders: fromPromise<void, { clOrdIds: string[] }>(notProvided('supervisor.cancelOrders')),
@@ -122,11 +123,30 @@ const supervisorSetup = setup({
       enqueue.emit({ type: 'order.filled', fill });
       const heard = event.type === 'venue.fill' ? logic.fillForPosition(c.slots, fill, event.order) : null;
       if (heard) for (const e of heard.events) enqueue.sendTo(heard.positionId, e);
+      const orphan = account.orphanFillAlert(c.slots, fill);
+      if (orphan) enqueue.emit({ type: 'supervisor.alert', message: orphan, at: c.now });
     }),
-    followPosition: enqueueActions(({ context: c, event, enqueue }) => {
+    forwardOrderUpdate: enqueueActions(({ context: c, event, enqueue }) => {
+      const update = event.type === 'venue.orderUpdate' ? account.updateForPosition(c.slots, event) : null;
+      if (update) enqueue.sendTo(update.positionId, update.event);
+    }),
+    /** Venue balances against the ledger: a mismatch is an alert and a breaker hold (reducing) until a check agrees again. */
+    reconcileBalances: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type !== 'venue.balances') return;
+      const { mismatches, alert } = account.balanceVerdict(c, event.balances);
+      enqueue.emit({ type: 'balances.reconciled', mismatches, at: c.now });
+      if (alert) enqueue.emit({ type: 'supervisor.alert', message: alert, at: c.now });
+      enqueue.sendTo(BREAKER_ACTOR_ID, { type: alert ? 'breaker.hold' : 'breaker.release', reason: 'balance_mismatch', time: c.now });
+    }),
+    followPosition: enqueueActions(({ context: c, event, enqueue, self }) => {
       const report = event as PositionEmitted;
       const slots = logic.slotsAfter(c.slots, report);
       if (slots) enqueue.assign({ slots });
+      if (report.type === 'position.exitBlocked') {
+        enqueue.emit({ type: 'supervisor.alert', message: logic.exitBlockedAlert(report), at: c.now });
+        // The holding the venue refuses to sell is probably not there: the balances will say.
+        if (self.getSnapshot().children['venueWatch']) enqueue.sendTo('venueWatch', { type: 'venue.checkBalances' } satisfies VenueWatchCommand);
+      }
       if (report.type === 'position.closed') {
         enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'trade.closed', pnl: report.pnl, time: report.at });
         enqueue.assign({ streak: report.pnl < 0 ? c.streak + 1 : 0 });
@@ -146,7 +166,7 @@ const supervisorSetup = setup({
     }),
     /** A failed self-audit holds the breaker at reducing until an operator resumes (the alert is raised by 'alert'). */
     holdOnFailedAudit: enqueueActions(({ context: c, event, enqueue }) => {
-      if (event.type === 'chore.done' && auditFailed(event)) enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.reduce', by: 'audit', time: c.now });
+      if (event.type === 'chore.done' && auditFailed(event)) enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.hold', reason: 'audit_failed', time: c.now });
     }),
     adoptFees: assign({ settings: ({ context: c, event }) => (event.type === 'chore.done' && event.fees ? logic.settingsWithFees(c, event.fees) : c.settings) }),
     announceOrchestratorSlot: enqueueActions(({ event, enqueue }) => {
@@ -186,6 +206,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
   invoke: { id: 'journal', src: 'journal' },
   on: {
     ...journalled,
+    'venue.orderUpdate': { actions: 'forwardOrderUpdate' },
+    'venue.balances': { actions: 'reconcileBalances' },
     'position.*': { actions: 'followPosition' },
     'breaker.*': { actions: 'followBreaker' },
     'xstate.done.actor.*': { actions: 'dropFinished' },

@@ -9,7 +9,6 @@ import { systemClock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import { auditReportsRepo, type StoredAuditReport } from '../db/audit-reports.repo.ts';
 import { createRepositories, openDatabase } from '../db/index.ts';
-import { KRAKEN_ENDPOINTS } from '../daemon/entry.ts';
 import { KrakenClient } from '../kraken/client.ts';
 import { sleep } from '../kraken/rate.ts';
 import { ORDER_STATUSES } from '../contract/index.ts';
@@ -37,7 +36,7 @@ async function venueFor(o: AuditFromConfigOptions, repos: ReturnType<typeof crea
   }
   const { krakenApiKey: key, krakenApiSecret: secret } = config.secrets;
   const client = new KrakenClient({
-    baseUrl: o.restUrl ?? KRAKEN_ENDPOINTS.rest, clock: systemClock, logger: o.log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees,
+    baseUrl: o.restUrl ?? config.kraken.restUrl, clock: systemClock, logger: o.log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees,
     ...(key && secret ? { credentials: { key, secret } } : {}),
   });
   await client.loadPairs();

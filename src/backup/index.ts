@@ -18,7 +18,7 @@ export function backupFromConfig(config: Pick<Config, 'data' | 'backup'>, cwd: s
   }
 }
 
-/** `brain restore FILE`: refused while the daemon runs (it holds config data.lockPath). */
+/** `brain restore FILE`: refused while the daemon runs (it holds the database's lock). */
 export function restoreFromConfig(config: Pick<Config, 'data'>, cwd: string, file: string, now: number): RestoreResult {
-  return restoreDatabase({ file: resolve(cwd, file), dbPath: resolve(cwd, config.data.dbPath), lockPath: resolve(cwd, config.data.lockPath), now });
+  return restoreDatabase({ file: resolve(cwd, file), dbPath: resolve(cwd, config.data.dbPath), now });
 }

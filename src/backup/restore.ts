@@ -9,15 +9,13 @@
 import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkMigrationHistory, loadMigrations, openDatabase, type Migration } from '../db/index.ts';
-import { acquirePidLock, LockError } from '../lock/index.ts';
+import { acquirePidLock, databaseLockPath, LockError } from '../lock/index.ts';
 
 export interface RestoreDeps {
   /** The backup to restore. */
   file: string;
   /** config data.dbPath, absolute. */
   dbPath: string;
-  /** config data.lockPath, absolute. */
-  lockPath: string;
   now: number;
   /** The migrations this build knows (default: src/db/migrations). */
   migrations?: readonly Migration[];
@@ -84,7 +82,7 @@ export function restoreDatabase(d: RestoreDeps): RestoreResult {
   if (file === resolve(d.dbPath)) throw new RestoreError('same_file', `${file} is the live database itself: restore a file from the backup folder`);
   let lock;
   try {
-    lock = acquirePidLock({ path: d.lockPath, ...(d.pid ? { pid: d.pid } : {}) });
+    lock = acquirePidLock({ path: databaseLockPath(d.dbPath), ...(d.pid ? { pid: d.pid } : {}) });
   } catch (cause) {
     if (!(cause instanceof LockError)) throw cause;
     throw new RestoreError('daemon_running', `restore refused: ${cause.message}; nothing was changed`, { cause });

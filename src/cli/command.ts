@@ -13,8 +13,8 @@ export interface CliIo {
   env: Readonly<Record<string, string | undefined>>;
   cwd: string;
   stdoutIsTTY: boolean;
-  /** Resolves with the signal name when the operator asks a long-running command to stop. */
-  waitForShutdown(): Promise<string>;
+  /** Resolves with the signal name when the operator asks a long-running command to stop; `stop` ends the wait. */
+  waitForShutdown(stop?: AbortSignal): Promise<string>;
 }
 
 export interface Command {

@@ -14,24 +14,30 @@ export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /**
  * Resolves on the first SIGINT/SIGTERM. A second one exits at once with code 1, so an operator can
- * always get out of a shutdown that hangs (as close-with-grace does).
+ * always get out of a shutdown that hangs (as close-with-grace does). Nothing here keeps the process
+ * alive: a running daemon does (its sockets and timers), and once it has failed and let go of them the
+ * process exits. `stop` (the command is over without a signal) removes the listeners; the promise
+ * then never resolves.
  */
-export function waitForSignal(source: SignalSource = process): Promise<string> {
+export function waitForSignal(source: SignalSource = process, stop?: AbortSignal): Promise<string> {
   return new Promise((resolve) => {
-    // A pending promise does not keep Node running; this timer does, until a signal arrives.
-    const keepAlive = setInterval(() => {}, 2 ** 30);
     const second = (signal: string) => {
       source.stderr.write(`second ${signal}, exiting now\n`);
       source.exit(1);
     };
     const first = (signal: string) => {
-      clearInterval(keepAlive);
+      stop?.removeEventListener('abort', forget);
       for (const s of SHUTDOWN_SIGNALS) {
         source.off(s, first);
         source.once(s, second);
       }
       resolve(signal);
     };
+    const forget = () => {
+      for (const s of SHUTDOWN_SIGNALS) source.off(s, first);
+    };
+    if (stop?.aborted) return;
+    stop?.addEventListener('abort', forget, { once: true });
     for (const s of SHUTDOWN_SIGNALS) source.on(s, first);
   });
 }
@@ -43,6 +49,6 @@ export function processIo(): CliIo {
     env: process.env,
     cwd: process.cwd(),
     stdoutIsTTY: process.stdout.isTTY === true,
-    waitForShutdown: () => waitForSignal(process),
+    waitForShutdown: (stop) => waitForSignal(process, stop),
   };
 }

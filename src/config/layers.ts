@@ -76,7 +76,10 @@ export function tomlEntries(file: string, label: string, riskFile: boolean, prob
   try {
     doc = parseToml(text);
   } catch (err) {
-    problems.push(`${label} is not valid TOML: ${(err as Error).message.split('\n')[0]}`);
+    // The first line only: the rest quotes the offending line, which may hold a secret.
+    const { line, column } = err as { line?: number; column?: number };
+    const at = line === undefined ? '' : ` at line ${line}, column ${column ?? '?'}`;
+    problems.push(`${label} is not valid TOML${at}: ${(err as Error).message.split('\n')[0]}; fix that line (smol-toml parses TOML 1.0)`);
     return [];
   }
   const top = Object.keys(shapeOf(ConfigObjectSchema) ?? {});

@@ -50,9 +50,26 @@ const RetentionSchema = z.strictObject({
 });
 
 const DataSchema = z.strictObject({
-  dbPath: z.string().min(1).default('data/brain.db').describe('SQLite database file, relative to the working directory (":memory:" for a throwaway run)'),
-  lockPath: z.string().min(1).default('data/brain.pid').describe('PID lock file that keeps a second daemon from starting on the same data'),
+  dbPath: z.string().min(1).default('data/brain.db')
+    .describe('SQLite database file, relative to the working directory (":memory:" for a throwaway run); the daemon locks it with <file>.lock beside its real path'),
   retention: RetentionSchema.prefault({}).describe('How long each candle tier is kept before pruning'),
+});
+
+/** https/wss, or plain http/ws only to this machine (a `brain sim` started apart): API keys never cross a network in clear. */
+const endpoint = (schemes: [secure: string, loopback: string], fallback: string) =>
+  z.string().default(fallback).refine((text) => {
+    try {
+      const u = new URL(text);
+      return u.protocol === `${schemes[0]}:` || (u.protocol === `${schemes[1]}:` && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname));
+    } catch {
+      return false;
+    }
+  }, `must be a ${schemes[0]}:// URL, or ${schemes[1]}://127.0.0.1:PORT for a local simulator`);
+
+const KrakenSchema = z.strictObject({
+  restUrl: endpoint(['https', 'http'], 'https://api.kraken.com').describe('Kraken REST base URL; http://127.0.0.1:PORT for a `brain sim` started apart'),
+  wsUrl: endpoint(['wss', 'ws'], 'wss://ws.kraken.com/v2').describe('Kraken WebSocket v2 public URL; ws://127.0.0.1:PORT/v2 for a local simulator'),
+  wsAuthUrl: endpoint(['wss', 'ws'], 'wss://ws-auth.kraken.com/v2').describe('Kraken WebSocket v2 private URL; ws://127.0.0.1:PORT/v2-auth for a local simulator'),
 });
 
 const ModelsSchema = z.strictObject({
@@ -170,6 +187,7 @@ const ConfigObjectSchema = z.strictObject({
   }).prefault({}).describe('Paper trading'),
   trading: TradingSchema.prefault({}).describe('Fees and slippage shared by backtest, paper and live accounting'),
   data: DataSchema.prefault({}).describe('Storage'),
+  kraken: KrakenSchema.prefault({}).describe('Kraken endpoints (ignored with `brain run --sim`, which starts its own simulator)'),
   orchestrator: OrchestratorSchema.prefault({}).describe('Nightly AI evolution cycle'),
   telegram: TelegramSchema.prefault({}).describe('Telegram control and notifications'),
   log: LogSchema.prefault({}).describe('Logging'),

@@ -24,6 +24,8 @@ export interface ExecutionReport {
   /** Kraken exec_type: pending_new, new, trade, filled, canceled, expired, amended, restated, status. */
   readonly execType: string;
   readonly status: OrderStatus | null;
+  /** The order's executed quantity so far (cum_qty), when the report carries it. */
+  readonly cumQty: number | null;
   readonly time: number;
   readonly fill: {
     readonly tradeId: string;

@@ -26,8 +26,10 @@ import type { Venue } from '../trading/venue.ts';
 import { LiveVenue } from '../venues/live.ts';
 import { PaperVenue } from '../venues/paper.ts';
 import { runChore, strategyWatch } from './chores.ts';
-import { privateFills, publicFeed } from './feed.ts';
+import { accountWatch } from './account.ts';
+import { publicFeed } from './feed.ts';
 import { journalWriter } from './journal.ts';
+import { tradeLog } from './trade-log.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
 import { closeStore, openStore, prepareBoot } from './store.ts';
 
@@ -43,9 +45,8 @@ export interface DaemonOptions {
   /** Market time for the supervisor, positions and rows (the simulator's clock in the demo). */
   clock: Clock;
   endpoints: Endpoints;
-  /** Absolute paths. */
+  /** Absolute path (its lock is `<real path>.lock`). */
   dbPath: string;
-  lockPath: string;
   /** Where strategy/ and statistics/ modules are read (v001 seed) and archived. */
   repoRoot: string;
   filesRoot: string;
@@ -105,7 +106,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
   });
   const { venue, paper } = venueFor(o, client, rt);
   const repos = lazyRepos(rt);
-  const deps = { config, clock, log, client, venue, paper, rt, endpoints: o.endpoints, dbPath: o.dbPath, lockPath: o.lockPath, repoRoot: o.repoRoot, filesRoot: o.filesRoot };
+  const deps = { config, clock, log, client, venue, paper, rt, endpoints: o.endpoints, dbPath: o.dbPath, repoRoot: o.repoRoot, filesRoot: o.filesRoot };
   const positions = positionMachine.provide({
     actors: positionActors({ venue, orders: repos.orders, positions: repos.positions, snapshots: repos.machineSnapshots, clock, log: log.child({ actor: 'position' }) }),
   });
@@ -122,7 +123,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
     feed: publicFeed({ url: o.endpoints.wsPublic, client, pairs: config.pairs, timeframe: config.market.timeframe, log: log.child({ component: 'feed' }), ...(paper ? { onPrice: (pair, price) => paper.onPrice(pair, price) } : {}) }),
     fills: paper
       ? (send) => paper.onFill((fill, order) => send({ type: 'venue.fill', fill, order }))
-      : privateFills({ url: o.endpoints.wsPrivate, client, log: log.child({ component: 'executions' }) }),
+      : accountWatch({ url: o.endpoints.wsPrivate, client, venue, repos, clock, log: log.child({ component: 'account' }) }),
     journal: journalWriter(repos),
     cancelOrder: (clOrdId) => venue.cancelOrder(clOrdId),
     closeStore: () => closeStore(rt, log),
@@ -150,13 +151,16 @@ export function startDaemon(o: DaemonOptions): Daemon {
     },
   });
   rt.ledger = () => actor.getSnapshot().context.ledger;
-  actor.on('supervisor.alert', (e) => o.log.warn({ at: e.at }, e.message));
+  actor.on('*', tradeLog(o.log.child({ component: 'trading' })));
   const done = new Promise<SnapshotFrom<typeof supervisorMachine>>((resolve) => {
     actor.subscribe({
       next: (s) => {
         if (s.status !== 'done') return;
         inspector?.stop();
-        resolve(s);
+        // A failed boot may already hold the lock, the database and the strategy child: release them, or the
+        // process lingers and the next start finds the lock taken.
+        if (s.value === 'failed') void closeStore(rt, o.log).finally(() => resolve(s));
+        else resolve(s);
       },
       error: (err) => {
         // The root has an error observer so a child's unhandled error never crashes Node (style.md §1).

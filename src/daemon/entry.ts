@@ -1,8 +1,10 @@
 /**
  * The entry point's five steps (style.md): (1) config, (2) logger — both done by the caller —, (3) the
- * dependencies: clock and Kraken endpoints (the real exchange, or with `sim` a loopback simulator whose
- * clock is the market's), (4) the supervisor (startDaemon), (5) a signal → one shutdown event → wait for
- * the final state within a deadline → exit code. A second signal exits at once (the CLI's io does that).
+ * dependencies: clock and Kraken endpoints (config `kraken.*`: the real exchange or a `brain sim` started
+ * apart; or with `sim` a loopback simulator in this process, whose clock is the market's, with its fault
+ * plan), (4) the supervisor (startDaemon), (5) a signal → one shutdown event → wait for the final state
+ * within a deadline → outcome. A failed boot resolves too (lock, database and strategy child released) and
+ * stops waiting for signals, so the process exits with code 1 instead of hanging (issue 12).
  */
 import { connect } from 'node:net';
 import { resolve } from 'node:path';
@@ -14,10 +16,9 @@ import { startHealth } from '../health/index.ts';
 import { checkIsolationAtBoot } from '../health/isolation.ts';
 import { probeIsolation } from '../sandbox/host/spawn.ts';
 import { scheduleFromConfig } from '../scheduler/jobs.ts';
+import { applyFaultPlan, type FaultPlan } from '../sim/fault-plan.ts';
 import { startKrakenSim, type KrakenSim } from '../sim/index.ts';
 import { startDaemon, type Endpoints } from './daemon.ts';
-
-export const KRAKEN_ENDPOINTS: Endpoints = { rest: 'https://api.kraken.com', wsPublic: 'wss://ws.kraken.com/v2', wsPrivate: 'wss://ws-auth.kraken.com/v2' };
 /** The Stately inspector server the `--inspect` flag connects to: loopback only, never the sky inspector. */
 export const INSPECT_URL = 'ws://127.0.0.1:8080';
 
@@ -26,13 +27,11 @@ export interface RunDaemonOptions {
   log: Logger;
   cwd: string;
   repoRoot: string;
-  /** Resolves with the signal name on the first SIGINT/SIGTERM. */
-  waitForShutdown: () => Promise<string>;
+  /** Resolves with the signal name on the first SIGINT/SIGTERM; stops listening when `stop` aborts. */
+  waitForShutdown: (stop: AbortSignal) => Promise<string>;
   inspect: boolean;
-  /** Run against the loopback simulator replaying data/sample at this speed (1 = real time). */
-  sim: number | null;
-  /** The simulator's candle folder instead of data/sample (`brain run --sim SPEED --data DIR`). */
-  simDataDir?: string;
+  /** Run against the loopback simulator at this speed (1 = real time), with these faults, on data/sample or `dataDir` (`brain run --sim SPEED --data DIR`). */
+  sim: { speed: number; faults: FaultPlan; dataDir?: string } | null;
   shutdownTimeoutMs?: number;
   /** The process environment (systemd's NOTIFY_SOCKET and WATCHDOG_USEC are read from it). */
   env?: Readonly<Record<string, string | undefined>>;
@@ -45,7 +44,7 @@ export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'failed';
  * every 5 s for ever (even after stop), which would keep the process alive after shutdown: attach only
  * to a server that is there.
  */
-function listening(url: string): Promise<boolean> {
+function inspectorListening(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);
   return new Promise((resolve) => {
     const socket = connect({ host: hostname, port: Number(port) }, () => {
@@ -56,32 +55,56 @@ function listening(url: string): Promise<boolean> {
   });
 }
 
-async function marketFor(o: RunDaemonOptions): Promise<{ clock: Clock; endpoints: Endpoints; sim: KrakenSim | null }> {
-  if (o.sim === null) return { clock: systemClock, endpoints: KRAKEN_ENDPOINTS, sim: null };
-  const sim = await startKrakenSim({ speed: o.sim, logger: o.log.child({ component: 'sim' }), ...(o.simDataDir === undefined ? {} : { dataDir: o.simDataDir }) });
-  return { clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl }, sim };
+interface Market {
+  clock: Clock;
+  endpoints: Endpoints;
+  sim: KrakenSim | null;
+  close: () => Promise<void>;
+}
+
+async function marketFor(o: RunDaemonOptions): Promise<Market> {
+  if (o.sim === null) {
+    const k = o.config.kraken;
+    return { clock: systemClock, endpoints: { rest: k.restUrl, wsPublic: k.wsUrl, wsPrivate: k.wsAuthUrl }, sim: null, close: async () => undefined };
+  }
+  const log = o.log.child({ component: 'sim' });
+  const sim = await startKrakenSim({ speed: o.sim.speed, logger: log, ...(o.sim.dataDir === undefined ? {} : { dataDir: o.sim.dataDir }) });
+  const stopFaults = applyFaultPlan(sim, o.sim.faults, log);
+  const close = async () => {
+    stopFaults();
+    await sim.close();
+  };
+  return { clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl }, sim, close };
 }
 
 export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
-  // Listen before booting, so a stop request during boot is not missed.
-  const firstSignal = o.waitForShutdown();
+  // Listen before booting, so a stop request during boot is not missed; stop listening whatever the outcome.
+  const listening = new AbortController();
+  const firstSignal = o.waitForShutdown(listening.signal);
+  try {
+    return await runUntilStopped(o, firstSignal);
+  } finally {
+    listening.abort();
+  }
+}
+
+async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>): Promise<RunOutcome> {
   const refused = checkIsolationAtBoot(o.config, () => probeIsolation(o.log), o.log.child({ component: 'sandbox' }));
   if (refused) return { kind: 'failed', message: refused };
-  const { clock, endpoints, sim } = await marketFor(o);
-  const inspect = o.inspect && (await listening(INSPECT_URL));
+  const { clock, endpoints, sim, close } = await marketFor(o);
+  const inspect = o.inspect && (await inspectorListening(INSPECT_URL));
   if (o.inspect && !inspect) o.log.warn({ url: INSPECT_URL }, 'inspector not attached: nothing listens there; start a Stately inspector server on that loopback port and restart with --inspect');
   const config = sim ? { ...o.config, pairs: o.config.pairs.filter((p) => sim.pairs.includes(p)) } : o.config;
   const daemon = startDaemon({
-    config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath), lockPath: resolve(o.cwd, config.data.lockPath),
-    repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspect ? { inspectUrl: INSPECT_URL } : {}),
+    config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath), repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspect ? { inspectUrl: INSPECT_URL } : {}),
     // Scans follow the closed candles the feed delivers; the other slots are the daemon's housekeeping.
     schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
   });
   const health = await startHealth({ daemon, config, clock, filesRoot: o.cwd, log: o.log.child({ component: 'health' }), env: o.env ?? {} });
   if (inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached');
-  o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : 'kraken' }, 'brain started');
+  o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : endpoints.rest }, 'brain started');
   void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {
-    if (x.matches('running')) o.log.info({ lock: resolve(o.cwd, config.data.lockPath) }, 'brain running');
+    if (x.matches('running')) o.log.info({ lock: daemon.runtime.lock?.path ?? null }, 'brain running');
   });
   try {
     const outcome = await Promise.race([daemon.done.then(() => null), firstSignal]);
@@ -95,6 +118,6 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
     return { kind: 'failed', message: `shutdown ended in ${JSON.stringify(final.value)}: ${final.context.error ?? 'unknown'}` };
   } finally {
     await health.close();
-    await sim?.close();
+    await close();
   }
 }

@@ -12,10 +12,7 @@ import { connectionActors } from '../../actors/connection.actors.ts';
 import type { EventSource } from '../../actors/supervisor.actors.ts';
 import { connectionMachine, type ConnectionEmitted, type ConnectionInput } from '../../machines/connection.machine.ts';
 import { systemClock } from '../clock/clock.ts';
-import type { ExecutionReport } from '../contract/feed.ts';
-import type { Fill } from '../contract/index.ts';
 import type { Pair, Timeframe } from '../contract/pairs.ts';
-import type { VenueOrder } from '../trading/venue.ts';
 import type { KrakenClient } from '../kraken/client.ts';
 
 export interface PublicFeedDeps {
@@ -29,7 +26,7 @@ export interface PublicFeedDeps {
 }
 
 /** A connection machine on one endpoint, its emitted events handed to `on`; returns its stop. */
-function runConnection(deps: { urls: { public: string; private: string }; client: KrakenClient; log: Logger }, input: ConnectionInput, on: (e: ConnectionEmitted) => void, deadManSwitch = false): () => void {
+export function runConnection(deps: { urls: { public: string; private: string }; client: KrakenClient; log: Logger }, input: ConnectionInput, on: (e: ConnectionEmitted) => void, deadManSwitch = false): () => void {
   const machine = connectionMachine.provide({
     actors: connectionActors({ urls: deps.urls, client: deps.client, clock: systemClock, logger: deps.log, deadManSwitch: deadManSwitch ? {} : false }),
   });
@@ -39,37 +36,6 @@ function runConnection(deps: { urls: { public: string; private: string }; client
   conn.start();
   conn.send({ type: 'connection.start' });
   return () => conn.stop();
-}
-
-/** A private execution with a trade, as the fill and the order view the supervisor books (live mode). */
-export function fillOfExecution(r: ExecutionReport): { fill: Fill; order: VenueOrder } | null {
-  if (!r.fill || !r.clOrdId || !r.pair || !r.side) return null;
-  const fill: Fill = { tradeId: r.fill.tradeId, clOrdId: r.clOrdId, pair: r.pair, side: r.side, price: r.fill.price, quantity: r.fill.quantity, fee: r.fill.fee, liquidity: r.fill.liquidity, time: r.time };
-  // The report carries no cumulative quantity: 0 leaves the position's own count of fills in charge.
-  const status = r.status ?? (r.execType === 'filled' ? 'filled' : 'partial');
-  return { fill, order: { clOrdId: r.clOrdId, venueOrderId: r.venueOrderId, status, filledQuantity: 0, fills: [fill] } };
-}
-
-export interface PrivateFillsDeps {
-  url: string;
-  client: KrakenClient;
-  log: Logger;
-}
-
-/** Live fills as they happen, from the private executions channel (with the dead man's switch armed while live). */
-export function privateFills(deps: PrivateFillsDeps): EventSource {
-  return (send) =>
-    runConnection({ urls: { public: deps.url, private: deps.url }, client: deps.client, log: deps.log }, { endpoint: 'private', subscriptions: [{ channel: 'executions' }] }, (e) => {
-      if (e.type === 'account.execution') {
-        const booked = fillOfExecution(e.report);
-        if (booked) send({ type: 'venue.fill', ...booked });
-      } else if (e.type === 'connection.up') {
-        send({ type: 'venue.privateFeed', up: true, reason: 'executions channel live' });
-      } else if (e.type === 'connection.down' || e.type === 'connection.failed') {
-        deps.log.warn({ reason: e.reason }, 'private feed down: fills are found by the positions reconciling by cl_ord_id');
-        send({ type: 'venue.privateFeed', up: false, reason: e.reason });
-      }
-    }, true);
 }
 
 export function publicFeed(deps: PublicFeedDeps): EventSource {

@@ -1,7 +1,7 @@
 /**
  * Boot reconciliation (DESIGN inv. 4, the one path for startup and crash recovery): the venue's pair
- * rules and fees, every order not final in our table asked of the venue BY cl_ord_id (its status and
- * fills written back, nothing ever resent), the ledger rebuilt from the fills table (peak from the
+ * rules and fees, every order not final in our table or not covered by its fills asked of the venue BY
+ * cl_ord_id (recovery.ts: its status and fills written back, nothing ever resent), the ledger rebuilt from the fills table (peak from the
  * snapshots, so drawdown survives a restart), and the durable children's rows for the supervisor to
  * re-spawn through their resuming states.
  */
@@ -15,7 +15,9 @@ import type { PairTable } from '../kraken/pairs.ts';
 import { applyFill, createLedger, type Ledger } from '../trading/portfolio.ts';
 import type { Venue } from '../trading/venue.ts';
 import type { PaperVenue } from '../venues/paper.ts';
+import { newIdPrefix } from './ids.ts';
 import { recordFill } from './journal.ts';
+import { recoverFills, type RecoveryReport } from './recovery.ts';
 
 export interface ReconcileDeps {
   pairs: readonly Pair[];
@@ -35,22 +37,9 @@ export interface ReconcileDeps {
 
 const ALL_TIME: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
 
-/** Asks the venue about every order our table does not know to be final, and writes its answer back. */
-export async function reconcileOrders(repos: Repositories, venue: Venue, now: number, log: Logger): Promise<number> {
-  let changed = 0;
-  for (const row of repos.orders.open()) {
-    const seen = await venue.queryOrder(row.clOrdId);
-    if (!seen) {
-      log.info({ clOrdId: row.clOrdId, status: row.status }, 'order unknown to the venue: left for its position to settle (never resent blindly)');
-      continue;
-    }
-    for (const f of seen.fills) recordFill(repos, f);
-    if (seen.status !== row.status || seen.filledQuantity !== row.filledQuantity) {
-      repos.orders.updateStatus(row.clOrdId, { status: seen.status, filledQuantity: seen.filledQuantity, updatedAt: now, ...(seen.venueOrderId ? { venueOrderId: seen.venueOrderId } : {}) });
-      changed += 1;
-    }
-  }
-  return changed;
+/** Boot: every order to recover is asked of the venue by cl_ord_id; its fills are written before the ledger is rebuilt. */
+export async function reconcileOrders(repos: Repositories, venue: Venue, now: number, log: Logger): Promise<RecoveryReport> {
+  return recoverFills({ repos, venue, now: () => now, log }, (f) => recordFill(repos, f), true);
 }
 
 /**
@@ -91,9 +80,13 @@ export async function reconcileAtBoot(d: ReconcileDeps): Promise<BootState> {
     fees[pair] = info.fees;
   }
   d.paper?.restore(d.repos.orders.byStatus(...ORDER_STATUSES), d.repos.fills.inRange(...ALL_TIME));
-  const changed = await reconcileOrders(d.repos, d.venue, d.now, d.log);
+  const recovered = await reconcileOrders(d.repos, d.venue, d.now, d.log);
   const ledger = ledgerFromFills(d.repos, d.cash.usd, d.cash.kind);
   const { positions, breaker } = durableRecords(d.repos, d.log);
-  d.log.info({ ordersUpdated: changed, positions: positions.length, breaker: breaker?.value ?? 'new', cash: ledger.cash }, 'reconciled with the venue');
-  return { now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, bookedTradeIds: bookedTradeIds(d.repos), positions, breaker, strategyVersion: d.strategyVersion };
+  const holdings = Object.fromEntries(Object.values(ledger.holdings).map((h) => [h!.pair, h!.quantity]));
+  d.log.info({ ...recovered, positions: positions.length, breaker: breaker?.value ?? 'new', cash: ledger.cash, holdings }, 'reconciled orders and fills with the venue');
+  return {
+    now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, bookedTradeIds: bookedTradeIds(d.repos), positions, breaker,
+    strategyVersion: d.strategyVersion, idPrefix: newIdPrefix(d.repos),
+  };
 }

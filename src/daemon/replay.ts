@@ -35,6 +35,8 @@ export interface ReplayOptions {
   days?: number;
   /** paper (default): simulated fills in the daemon; live: real orders at the simulator with SIM_TEST_ACCOUNT's keys. */
   mode?: 'paper' | 'live';
+  /** The simulator's seed: trade paths within each candle, books and ids (default 1). */
+  seed?: number;
   /** Settings on top of the defaults (risk limits, balance…). */
   settings?: Record<string, unknown>;
   onEvent?: (e: SupervisorEmitted) => void;
@@ -89,7 +91,7 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   // A candle's first trade is at its open time T and closes the previous candle: the step ending at T brings one scan per pair with a candle at T.
   const opens = series.map((s) => new Set(Array.from(s.time)));
   const scansDue = (t: number) => opens.filter((set) => set.has(t)).length;
-  const sim = await startKrakenSim({ dataDir, pairs, startTime: from, logger: o.log.child({ component: 'sim' }), rateLimits: false });
+  const sim = await startKrakenSim({ dataDir, pairs, startTime: from, logger: o.log.child({ component: 'sim' }), rateLimits: false, ...(o.seed === undefined ? {} : { seed: o.seed }) });
   mkdirSync(o.workDir, { recursive: true });
   const mode = o.mode ?? 'paper';
   const secrets = mode === 'live' ? { krakenApiKey: SIM_TEST_ACCOUNT.key, krakenApiSecret: SIM_TEST_ACCOUNT.secret } : {};
@@ -100,7 +102,7 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const daemon = startDaemon({
     fetch: net.fetch,
     config, log: o.log, clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl },
-    dbPath: join(o.workDir, 'brain.db'), lockPath: join(o.workDir, 'brain.pid'), repoRoot: o.repoRoot, filesRoot: o.workDir,
+    dbPath: join(o.workDir, 'brain.db'), repoRoot: o.repoRoot, filesRoot: o.workDir,
     // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
     positionTimeouts: { ackMs: 2 * STEP, settleMs: 2 * STEP, requeryMs: STEP },
     warmupBars: Math.round(((o.warmupDays ?? 2) * DAY) / STEP),

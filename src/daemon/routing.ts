@@ -9,7 +9,8 @@ import { riskViewOf, type Ledger, type PendingBuys } from '../trading/portfolio.
 import type { JournalCommand } from '../../machines/supervisor-types.ts';
 import { evaluateIntent, type RiskVerdict } from '../trading/risk.ts';
 
-export type PositionPhase = 'pendingEntry' | 'open' | 'pendingExit';
+/** blocked: the venue refused its exits too often (position.exitBlocked); only an operator close tries again. */
+export type PositionPhase = 'pendingEntry' | 'open' | 'pendingExit' | 'blocked';
 
 /** What the supervisor keeps about each live position child (its own state stays in the child). */
 export interface PositionSlot {
@@ -90,7 +91,7 @@ export function routeIntent(intent: Intent, st: RouteState, s: RouteSettings): R
     if (st.acceptingEntries) return { kind: 'reject', reason: st.acceptingEntries };
     if (slot) return { kind: 'reject', reason: 'position_working' };
   } else if (!slot || slot.phase !== 'open') {
-    return { kind: 'reject', reason: slot ? 'position_working' : 'no_position' };
+    return { kind: 'reject', reason: slot ? (slot.phase === 'blocked' ? 'position_blocked' : 'position_working') : 'no_position' };
   }
   const view = { ...riskViewFor(st.ledger, st.slots, st.marks, intent.pair, st.now, s), consecutiveLosses: st.streak };
   const verdict = evaluateIntent(
@@ -107,9 +108,12 @@ export function routeIntent(intent: Intent, st: RouteState, s: RouteSettings): R
   return { kind: 'exit', positionId: slot!.positionId, quantity: verdict.order.quantity };
 }
 
-/** Short, unique across restarts (the time moves on), and ≤ 15 chars so cl_ord_ids fit Kraken's 18. */
-export function positionIdFor(now: number, seq: number): string {
-  return `P${Math.floor(now / 1000).toString(36)}${seq.toString(36)}`.slice(0, 15);
+/**
+ * `P` + the boot's id prefix (ids.ts) + the boot's position counter in base 36: never from the clock, and
+ * ≤ 12 characters below 36⁵ positions per boot, so a cl_ord_id `${positionId}-9999` still fits Kraken's 18.
+ */
+export function positionIdFor(prefix: string, seq: number): string {
+  return `P${prefix}${seq.toString(36)}`;
 }
 
 /** The position a cl_ord_id belongs to: cl_ord_ids are `${positionId}-${n}`. */

@@ -1,6 +1,6 @@
 /**
  * The boot steps that touch the disk and the venue, in the order the supervisor runs them:
- * openStore (database with migrations, then the single-instance lock), prepareBoot (pair table, candle
+ * openStore (the single-instance lock of the database, then the database with migrations), prepareBoot (pair table, candle
  * bootstrap by REST, the v001 seed and the strategy child, then venue reconciliation), closeStore.
  */
 import type { Logger } from 'pino';
@@ -10,7 +10,7 @@ import type { Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import { createRepositories, openDatabase } from '../db/index.ts';
 import type { KrakenClient } from '../kraken/client.ts';
-import { acquirePidLock } from '../lock/index.ts';
+import { acquirePidLock, databaseLockPath } from '../lock/index.ts';
 import { krakenOhlcFetcher } from '../market/kraken-fetcher.ts';
 import { syncFromKraken } from '../market/sync.ts';
 import { StrategyHost } from '../sandbox/host/strategy-host.ts';
@@ -30,21 +30,24 @@ export interface StoreDeps {
   paper: PaperVenue | null;
   rt: Runtime;
   dbPath: string;
-  lockPath: string;
   repoRoot: string;
   filesRoot: string;
 }
 
+/** The lock belongs to the database (two daemons on one database are impossible) and is taken before it is opened. */
 export function openStore(d: StoreDeps): void {
-  const db = openDatabase({ path: d.dbPath, logger: d.log.child({ component: 'db' }) });
+  const lock = d.dbPath === ':memory:' ? undefined : acquirePidLock({
+    path: databaseLockPath(d.dbPath),
+    onTakeover: (stale) => d.log.warn({ stalePid: stale.pid, lock: stale.path }, 'taking over a stale lock: the daemon that held it is gone (killed or crashed); its orders in flight are reconciled now'),
+  });
   try {
-    d.rt.lock = acquirePidLock({ path: d.lockPath });
+    d.rt.db = openDatabase({ path: d.dbPath, logger: d.log.child({ component: 'db' }) });
   } catch (err) {
-    db.close();
+    lock?.release();
     throw err;
   }
-  d.rt.db = db;
-  d.rt.repos = createRepositories(db);
+  d.rt.lock = lock;
+  d.rt.repos = createRepositories(d.rt.db);
 }
 
 /** The active strategy version (v001 seeded on a fresh database) started in its sandbox child. */

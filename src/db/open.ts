@@ -35,10 +35,20 @@ function openRaw(path: string, readonly: boolean): InstanceType<typeof Database>
       return new Database(path);
     }
     // libsql ignores the `readonly` constructor option; an SQLite URI with mode=ro is honoured.
-    return new Database(`${pathToFileURL(resolve(path)).href}?mode=ro`);
+    const url = pathToFileURL(resolve(path)).href;
+    const db = new Database(`${url}?mode=ro`);
+    try {
+      db.prepare('SELECT count(*) FROM sqlite_master').get([]);
+      return db;
+    } catch {
+      // A WAL database whose -shm file is gone (no daemon has it open) in a folder we may not write: SQLite
+      // cannot create the -shm. With no writer there, reading it as immutable is safe.
+      db.close();
+      return new Database(`${url}?mode=ro&immutable=1`);
+    }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    const hint = readonly ? 'a read-only open needs an existing database: start the daemon once to create it' : 'check the path and its permissions (config db.path)';
+    const hint = readonly ? 'a read-only open needs an existing database: start the daemon once to create it' : 'check the path and its permissions (config data.dbPath, flag --db)';
     throw new DbError('open_failed', `cannot open database ${path}${readonly ? ' read-only' : ''}: ${msg}; ${hint}`, {
       cause: err,
     });
@@ -72,7 +82,10 @@ export function openDatabase(opts: OpenDatabaseOptions = {}): Db {
     if (!readonly) applyMigrations(db, opts.migrations ?? loadMigrations(), opts.now ?? systemClock.now);
   } catch (err) {
     db.close();
-    throw err;
+    if (err instanceof DbError) throw err;
+    // SQLite opens lazily: a corrupt or read-only file only fails at the first statement.
+    const msg = err instanceof Error ? err.message : String(err);
+    throw new DbError('open_failed', `cannot use database ${path}${readonly ? ' read-only' : ''}: ${msg}; check config data.dbPath (flag --db): a corrupt file must be restored from a backup, a read-only one needs write permission for the daemon`, { cause: err });
   }
   logger?.debug({ path, readonly }, 'database open');
   return db;

@@ -30,7 +30,14 @@ export interface OrdersRepo {
   byStatus(...statuses: OrderStatus[]): Order[];
   /** Orders not yet in a final state (LIVE_ORDER_STATUSES), oldest first. */
   open(): Order[];
+  /**
+   * Orders the venue executed more of than the fills booked for them (filled_quantity, or the whole
+   * quantity of a 'filled' row, above the sum of their fills), oldest first: fills to recover.
+   */
+  uncovered(): Order[];
   byPosition(positionId: string): Order[];
+  /** Whether any cl_ord_id starts with `prefix` (a boot's id prefix must be unused). */
+  anyClOrdIdStartingWith(prefix: string): boolean;
 }
 
 interface OrderRow {
@@ -82,6 +89,13 @@ export function ordersRepo(db: Db): OrdersRepo {
        filled_quantity = COALESCE(?, filled_quantity) WHERE cl_ord_id = ?`,
   );
   const selectOne = db.prepare('SELECT * FROM orders WHERE cl_ord_id = ?');
+  // 1e-9: below Kraken's 8 volume decimals, above the float noise of a sum of fills.
+  const selectUncovered = db.prepare(
+    `SELECT o.* FROM orders o LEFT JOIN (SELECT cl_ord_id, SUM(quantity) AS booked FROM fills GROUP BY cl_ord_id) f ON f.cl_ord_id = o.cl_ord_id
+     WHERE MAX(o.filled_quantity, CASE WHEN o.status = 'filled' THEN o.quantity ELSE 0 END) > COALESCE(f.booked, 0) + 1e-9
+     ORDER BY o.created_at, o.cl_ord_id`,
+  );
+  const prefixed = db.prepare('SELECT 1 FROM orders WHERE substr(cl_ord_id, 1, length(?1)) = ?1 LIMIT 1');
   const selectByPosition = db.prepare('SELECT * FROM orders WHERE position_id = ? ORDER BY created_at, cl_ord_id');
   const byStatusCount = new Map<number, Statement>();
   const byStatuses = (statuses: readonly OrderStatus[]): Order[] => {
@@ -120,6 +134,8 @@ export function ordersRepo(db: Db): OrdersRepo {
     byClOrdId,
     byStatus: (...statuses) => (statuses.length === 0 ? [] : byStatuses(statuses)),
     open: () => byStatuses(LIVE_ORDER_STATUSES),
+    uncovered: () => selectUncovered.all<OrderRow>().map(fromRow),
     byPosition: (positionId) => selectByPosition.all<OrderRow>([positionId]).map(fromRow),
+    anyClOrdIdStartingWith: (prefix) => prefixed.get([prefix]) !== undefined,
   };
 }

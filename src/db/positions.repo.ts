@@ -1,11 +1,17 @@
 /** Positions as the portfolio accounting keeps them; the whole row is written on every change. */
 import { PositionSchema, type Pair, type Position } from '../contract/index.ts';
 import type { Db } from './connection.ts';
+import { DbError } from './errors.ts';
 import { validated } from './rows.ts';
 
 export interface PositionsRepo {
-  /** Inserts or replaces the position with this id. */
+  /**
+   * Inserts the position, or updates the row of the SAME position (same pair, strategy version and opening
+   * time). Another position under that id is refused with DbError('duplicate'): an id conflict never rewrites a row.
+   */
   save(position: Position): void;
+  /** Whether any position id starts with `prefix` (a boot's id prefix must be unused). */
+  anyIdStartingWith(prefix: string): boolean;
   byId(id: string): Position | undefined;
   /** Every position not yet closed (pendingEntry, open, pendingExit), oldest first. */
   open(): Position[];
@@ -75,18 +81,28 @@ function toRow(p: Position): PositionRow {
 
 export function positionsRepo(db: Db): PositionsRepo {
   const save = db.prepare(
-    `INSERT OR REPLACE INTO positions (id, pair, status, quantity, entry_price, entry_fees, exit_fees, realized_pnl,
+    `INSERT INTO positions (id, pair, status, quantity, entry_price, entry_fees, exit_fees, realized_pnl,
        stop_loss, take_profit, strategy_version, opened_at, closed_at, exit_reason)
      VALUES (:id, :pair, :status, :quantity, :entry_price, :entry_fees, :exit_fees, :realized_pnl,
-       :stop_loss, :take_profit, :strategy_version, :opened_at, :closed_at, :exit_reason)`,
+       :stop_loss, :take_profit, :strategy_version, :opened_at, :closed_at, :exit_reason)
+     ON CONFLICT (id) DO UPDATE SET status = excluded.status, quantity = excluded.quantity, entry_price = excluded.entry_price,
+       entry_fees = excluded.entry_fees, exit_fees = excluded.exit_fees, realized_pnl = excluded.realized_pnl, stop_loss = excluded.stop_loss,
+       take_profit = excluded.take_profit, closed_at = excluded.closed_at, exit_reason = excluded.exit_reason
+     WHERE positions.pair = excluded.pair AND positions.strategy_version = excluded.strategy_version AND positions.opened_at = excluded.opened_at`,
   );
+  const prefixed = db.prepare('SELECT 1 FROM positions WHERE substr(id, 1, length(?1)) = ?1 LIMIT 1');
   const selectOne = db.prepare('SELECT * FROM positions WHERE id = ?');
   const selectOpen = db.prepare("SELECT * FROM positions WHERE status <> 'closed' ORDER BY opened_at, id");
   const selectOpenByPair = db.prepare("SELECT * FROM positions WHERE status <> 'closed' AND pair = ? ORDER BY opened_at, id");
   const selectClosed = db.prepare('SELECT * FROM positions WHERE closed_at >= ? AND closed_at < ? ORDER BY closed_at, id');
 
   return {
-    save: (p) => void save.run(toRow(p)),
+    save: (p) => {
+      if (save.run(toRow(p)).changes === 1) return;
+      const other = selectOne.get<PositionRow>([p.id]);
+      throw new DbError('duplicate', `position id ${p.id} already names another position (${other?.pair} opened at ${other?.opened_at}, ${other?.status}); not overwritten: position ids must be unique, restart to draw a new id prefix`);
+    },
+    anyIdStartingWith: (prefix) => prefixed.get([prefix]) !== undefined,
     byId: (id) => {
       const row = selectOne.get<PositionRow>([id]);
       return row && fromRow(row);

@@ -132,6 +132,7 @@ export class FeedTranslator {
       side: side === 'buy' || side === 'sell' ? side : null,
       execType,
       status: ORDER_STATUS[String(d['order_status'])] ?? null,
+      cumQty: d['cum_qty'] === undefined ? null : num(d['cum_qty']),
       time: this.timeOf(d['timestamp']),
       fill:
         execType === 'trade'

@@ -9,7 +9,9 @@ import type { OrderStatus, Side } from '../contract/trading.ts';
 import type { KrakenClient } from './client.ts';
 import { KrakenError } from './errors.ts';
 import { sleep } from './rate.ts';
-import { AddOrderSchema, CancelAfterSchema, CancelSchema, ClosedOrdersSchema, OpenOrdersSchema, type OrderInfo } from './schemas.ts';
+import {
+  AddOrderSchema, CancelAfterSchema, CancelSchema, ClosedOrdersSchema, OpenOrdersSchema, QueryTradesSchema, TradesHistorySchema, type OrderInfo, type TradeInfo,
+} from './schemas.ts';
 
 export interface PlaceOrderRequest {
   clOrdId: string;
@@ -37,6 +39,13 @@ export interface VenueOrder {
   readonly fee: number;
   readonly openedAt: number;
   readonly closedAt: number | null;
+  /** Trade txids of its fills as the order lists them (may lag the executed quantity). */
+  readonly tradeIds: readonly string[];
+}
+
+/** One of our fills as Kraken reports it, with its trade txid. */
+export interface VenueTrade extends TradeInfo {
+  readonly txid: string;
 }
 
 export type PlaceOrderResult =
@@ -51,11 +60,19 @@ export interface OrderApiOptions {
   graceMs?: number;
   /** Lookups during the grace period. */
   lookups?: number;
+  /** TradesHistory pages read when an order lists no trade ids (each costs 2 on the rate counter). */
+  maxTradePages?: number;
 }
+
+/** QueryTrades takes at most 20 txids; TradesHistory pages 50 trades, newest first. */
+const QUERY_TRADES_MAX = 20;
+const HISTORY_PAGE = 50;
+const QTY_EPSILON = 1e-9;
 
 export class OrderApi {
   private readonly graceMs: number;
   private readonly lookups: number;
+  private readonly maxTradePages: number;
 
   constructor(
     private readonly client: KrakenClient,
@@ -64,6 +81,7 @@ export class OrderApi {
   ) {
     this.graceMs = opts.graceMs ?? 5_000;
     this.lookups = opts.lookups ?? 3;
+    this.maxTradePages = opts.maxTradePages ?? 10;
   }
 
   /** `lookupFirst`: check the venue before sending (a restored in-flight actor re-runs this). */
@@ -97,14 +115,49 @@ export class OrderApi {
     return order ? { outcome: 'found', order } : { outcome: 'notFound', cause };
   }
 
+  /** The order with its executed quantity (vol_exec), fee and trade ids, or null when Kraken has none by this cl_ord_id. */
   async findByClOrdId(clOrdId: string, signal?: AbortSignal): Promise<VenueOrder | null> {
     const call = signal ? { signal } : {};
-    const open = await this.client.rest.privateCall('OpenOrders', { cl_ord_id: clOrdId }, OpenOrdersSchema, call);
+    const open = await this.client.rest.privateCall('OpenOrders', { cl_ord_id: clOrdId, trades: true }, OpenOrdersSchema, call);
     const hit = pick(open.open, clOrdId);
     if (hit) return this.toVenueOrder(...hit);
-    const closed = await this.client.rest.privateCall('ClosedOrders', { cl_ord_id: clOrdId }, ClosedOrdersSchema, call);
+    const closed = await this.client.rest.privateCall('ClosedOrders', { cl_ord_id: clOrdId, trades: true }, ClosedOrdersSchema, call);
     const done = pick(closed.closed, clOrdId);
     return done ? this.toVenueOrder(...done) : null;
+  }
+
+  /**
+   * The order's fills, oldest first: QueryTrades by the trade ids the order lists, and TradesHistory
+   * (from the order's open time, filtered by its txid) for whatever executed quantity they leave uncovered.
+   * May return less than the executed quantity when Kraken has not listed every trade yet.
+   */
+  async tradesOf(order: VenueOrder, signal?: AbortSignal): Promise<VenueTrade[]> {
+    const byId = new Map<string, VenueTrade>();
+    for (let i = 0; i < order.tradeIds.length; i += QUERY_TRADES_MAX) {
+      const txid = order.tradeIds.slice(i, i + QUERY_TRADES_MAX).join(',');
+      const r = await this.client.rest.privateCall('QueryTrades', { txid }, QueryTradesSchema, signal ? { signal } : {});
+      for (const [id, t] of Object.entries(r)) if (t.ordertxid === order.venueOrderId) byId.set(id, { ...t, txid: id });
+    }
+    if (volumeOf(byId) < order.filledQuantity - QTY_EPSILON) for (const t of await this.historyOf(order, signal)) byId.set(t.txid, t);
+    return [...byId.values()].sort((a, b) => a.time - b.time || a.txid.localeCompare(b.txid));
+  }
+
+  private async historyOf(order: VenueOrder, signal?: AbortSignal): Promise<VenueTrade[]> {
+    const found: VenueTrade[] = [];
+    let volume = 0;
+    for (let page = 0; page < this.maxTradePages && volume < order.filledQuantity - QTY_EPSILON; page++) {
+      const params = { ofs: page * HISTORY_PAGE, start: Math.floor(order.openedAt / 1000) - 1 };
+      const r = await this.client.rest.privateCall('TradesHistory', params, TradesHistorySchema, signal ? { signal } : {});
+      for (const [txid, t] of Object.entries(r.trades)) {
+        if (t.ordertxid !== order.venueOrderId) continue;
+        found.push({ ...t, txid });
+        volume += Number(t.vol);
+      }
+      // Without `count`, a short page is the last one.
+      const lastPage = r.count === undefined ? Object.keys(r.trades).length < HISTORY_PAGE : (page + 1) * HISTORY_PAGE >= r.count;
+      if (lastPage) break;
+    }
+    return found;
   }
 
   /** Cancelling an order the venue no longer knows is not an error: it reports 0. */
@@ -129,6 +182,9 @@ export class OrderApi {
 
   private addOrderParams(req: PlaceOrderRequest): Record<string, string | undefined> {
     const table = this.client.pairs;
+    if (!isKrakenClOrdId(req.clOrdId)) {
+      throw new KrakenError(`cl_ord_id "${req.clOrdId}" is not one Kraken accepts (a UUID, or at most 18 printable ASCII characters); nothing was sent`, { kind: 'bug', code: 'INVALID_CL_ORD_ID', endpoint: 'AddOrder' });
+    }
     if (req.type === 'limit' && req.limitPrice === undefined) {
       throw new KrakenError(`limit order ${req.clOrdId} has no limitPrice`, { kind: 'bug', code: 'INVALID_ORDER', endpoint: 'AddOrder' });
     }
@@ -166,8 +222,20 @@ export class OrderApi {
       fee: Number(o.fee),
       openedAt: Math.round(o.opentm * 1000),
       closedAt: o.closetm === undefined ? null : Math.round(o.closetm * 1000),
+      tradeIds: o.trades ?? [],
     };
   }
+}
+
+/** Kraken's cl_ord_id rule (§6.1): a dashed or 32-hex UUID, or at most 18 printable ASCII characters. */
+export function isKrakenClOrdId(id: string): boolean {
+  return /^[\x21-\x7e]{1,18}$/.test(id) || /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) || /^[0-9a-f]{32}$/i.test(id);
+}
+
+function volumeOf(trades: Map<string, VenueTrade>): number {
+  let v = 0;
+  for (const t of trades.values()) v += Number(t.vol);
+  return v;
 }
 
 function pick(orders: Record<string, OrderInfo>, clOrdId: string): [string, OrderInfo] | undefined {

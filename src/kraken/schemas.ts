@@ -130,13 +130,16 @@ export const OrderInfoSchema = z.object({
   fee: decimalString,
   price: decimalString,
   reason: z.string().nullish(),
+  /** Trade txids of the order's fills (only when asked with `trades=true`). */
+  trades: z.array(z.string()).optional(),
 });
 export type OrderInfo = z.infer<typeof OrderInfoSchema>;
 export const OpenOrdersSchema = z.object({ open: recordOrNull(OrderInfoSchema) });
 export const ClosedOrdersSchema = z.object({ closed: recordOrNull(OrderInfoSchema), count: z.number().optional() });
 export const QueryOrdersSchema = lenientRecord(OrderInfoSchema);
 
-export const TradeSchema = z.object({
+/** One fill as TradesHistory / QueryTrades report it (§6), keyed by its trade txid. */
+export const TradeInfoSchema = z.object({
   ordertxid: z.string(),
   pair: z.string(),
   time: z.number(),
@@ -147,9 +150,10 @@ export const TradeSchema = z.object({
   trade_id: z.union([z.number(), z.string()]),
   maker: z.boolean().optional(),
 });
-export type Trade = z.infer<typeof TradeSchema>;
+export type TradeInfo = z.infer<typeof TradeInfoSchema>;
 /** 50 trades a page, newest first; `count` (all matching trades) is not always sent. */
-export const TradesHistorySchema = z.object({ trades: recordOrNull(TradeSchema), count: z.number().optional() });
+export const TradesHistorySchema = z.object({ trades: recordOrNull(TradeInfoSchema), count: z.number().optional() });
+export const QueryTradesSchema = lenientRecord(TradeInfoSchema);
 
 export const AddOrderSchema = z.object({
   descr: z.object({ order: z.string() }).optional(),

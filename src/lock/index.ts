@@ -1,1 +1,1 @@
-export { acquirePidLock, isProcessAlive, LockError, type AcquirePidLockOptions, type LockErrorCode, type PidLock } from './pid-lock.ts';
+export { acquirePidLock, databaseLockPath, isProcessAlive, LockError, type AcquirePidLockOptions, type LockErrorCode, type PidLock } from './pid-lock.ts';

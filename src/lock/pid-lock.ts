@@ -1,13 +1,15 @@
 /**
- * Single instance: a PID lock file (default data/brain.pid). The file appears atomically and complete:
+ * Single instance: a PID lock file that belongs to the DATABASE (databaseLockPath: `<db>.lock` beside the
+ * database's real path, symlinks resolved), so two daemons can never run on one database, whatever
+ * working directory or path each was given. The file appears atomically and complete:
  * a temp file is created with O_EXCL, written, then hard-linked to the lock path, and link() fails
  * with EEXIST if any other process got there first. So a reader never sees a half-written lock.
  * A lock whose pid is dead (or is our own pid from a previous life, as with pid 1 in a container) is
  * stale and taken over; release removes the file only while it still holds what we wrote.
  */
 import { randomUUID } from 'node:crypto';
-import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, linkSync, mkdirSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 export type LockErrorCode = 'held' | 'takeover_in_progress' | 'contended';
 
@@ -37,6 +39,19 @@ export interface AcquirePidLockOptions {
   pid?: number;
   /** Whether a pid is a running process (default: signal 0). */
   isAlive?: (pid: number) => boolean;
+  /** Told when a stale lock (its pid dead, or ours from a previous life) is taken over, before it is. */
+  onTakeover?: (stale: { pid: number | null; path: string }) => void;
+}
+
+/**
+ * The lock file of a database: `<name>.lock` beside the file's real path, so a relative path, another
+ * working directory or a symlink to the same database all name the same lock. The folder is created.
+ */
+export function databaseLockPath(dbPath: string): string {
+  const absolute = resolve(dbPath);
+  mkdirSync(dirname(absolute), { recursive: true });
+  const real = existsSync(absolute) ? realpathSync(absolute) : join(realpathSync(dirname(absolute)), basename(absolute));
+  return `${real}.lock`;
 }
 
 export function isProcessAlive(pid: number): boolean {
@@ -112,6 +127,7 @@ export function acquirePidLock(opts: AcquirePidLockOptions): PidLock {
     const holder = Number.parseInt(existing.split('\n', 1)[0] ?? '', 10);
     const valid = Number.isInteger(holder) && holder > 0;
     if (valid && holder !== pid && isAlive(holder)) throw new LockError('held', path, heldMessage(path, holder), holder);
+    opts.onTakeover?.({ pid: valid ? holder : null, path });
     takeOver(path, existing, pid);
   }
   throw new LockError('contended', path, `could not take the lock ${path}: other instances kept taking it; check for a restart loop`);

@@ -8,7 +8,7 @@ import type { Db } from '../db/index.ts';
 import { backfill, findGaps, type BackfillReport, type Gap } from './gaps.ts';
 import { importCsvDir, type ImportedFile } from './import.ts';
 import { syncFromKraken, type SyncReport } from './sync.ts';
-import { compact, validateRetention, type CompactionStep } from './tiers.ts';
+import { compact, compactionPlan, validateRetention, type CompactionStep, type PlannedStep } from './tiers.ts';
 import { DEFAULT_RETENTION, type CandleDb, type CandleRetention, type OhlcFetcher } from './types.ts';
 
 export function candleDbFrom(db: Db): CandleDb {
@@ -27,6 +27,8 @@ export interface CandleStore {
   sync(pairs: readonly Pair[], now: number): Promise<SyncReport[]>;
   backfill(pair: Pair, timeframe: Timeframe, window: { from: number; to: number }, now: number): Promise<BackfillReport>;
   compact(pairs: readonly Pair[], now: number): CompactionStep[];
+  /** What compact(pairs, now) would fold and delete, changing nothing. */
+  compactionPlan(pairs: readonly Pair[], now: number): PlannedStep[];
   columns(pair: Pair, timeframe: Timeframe, from: number, to: number): CandleColumns;
   /** Missing intervals between the first and last stored candle (no fetch: see backfill). */
   gaps(pair: Pair, timeframe: Timeframe): Gap[];
@@ -44,6 +46,7 @@ export function createCandleStore(deps: CandleStoreDeps): CandleStore {
     sync: async (pairs, now) => syncFromKraken(deps.db, fetcher(), pairs, now),
     backfill: async (pair, tf, window, now) => backfill(deps.db, fetcher(), pair, tf, window, now),
     compact: (pairs, now) => compact(deps.db, pairs, retention, now),
+    compactionPlan: (pairs, now) => compactionPlan(deps.db, pairs, retention, now),
     columns: (pair, tf, from, to) => deps.db.repo.rangeColumns(pair, tf, from, to),
     gaps: (pair, tf) => {
       const { time } = deps.db.repo.rangeColumns(pair, tf, 0, Number.MAX_SAFE_INTEGER);

@@ -31,11 +31,45 @@ export function validateRetention(r: CandleRetention): void {
   }
 }
 
+/** What compaction would do to one series, without doing it: the candles it would delete, and into what. */
+export interface PlannedStep {
+  readonly pair: Pair;
+  readonly source: Timeframe;
+  /** The tier they fold into; null for 1d candles past the last window (deleted outright). */
+  readonly target: Timeframe | null;
+  readonly candles: number;
+  /** Open times of the oldest and newest candle concerned. */
+  readonly from: number;
+  readonly to: number;
+  /** Candles opening before this go (retention counts back from `now`). */
+  readonly cutoff: number;
+}
+
+/** Only whole target buckets fold, so a bucket is never split between two tiers. */
+function cutoffOf(keepDays: number, target: Timeframe, now: number): number {
+  return bucketStart(now - keepDays * DAY_MS, target);
+}
+
+/** Every series compaction at `now` would fold or delete, oldest tier first: what `brain data compact` shows before it acts. */
+export function compactionPlan(db: CandleDb, pairs: readonly Pair[], retention: CandleRetention, now: number): PlannedStep[] {
+  validateRetention(retention);
+  const rules: Array<{ source: Timeframe; target: Timeframe | null; keepDays: number }> = [...tierRules(retention), { source: '1d', target: null, keepDays: retention.dailyDays ?? Infinity }];
+  const plan: PlannedStep[] = [];
+  for (const pair of pairs) {
+    for (const rule of rules) {
+      if (!Number.isFinite(rule.keepDays)) continue;
+      const cutoff = cutoffOf(rule.keepDays, rule.target ?? '1d', now);
+      const { time } = db.repo.rangeColumns(pair, rule.source, 0, cutoff);
+      if (time.length > 0) plan.push({ pair, source: rule.source, target: rule.target, candles: time.length, from: time[0]!, to: time[time.length - 1]!, cutoff });
+    }
+  }
+  return plan;
+}
+
 /** Folds one tier step for one pair; returns null when nothing was old enough. */
 export function compactStep(db: CandleDb, pair: Pair, rule: TierRule, now: number): CompactionStep | null {
   if (!Number.isFinite(rule.keepDays)) return null;
-  // Only whole target buckets fold, so a bucket is never split between two tiers.
-  const cutoff = bucketStart(now - rule.keepDays * DAY_MS, rule.target);
+  const cutoff = cutoffOf(rule.keepDays, rule.target, now);
   return db.transaction(() => {
     const sources = db.repo.range(pair, rule.source, 0, cutoff);
     if (sources.length === 0) return null;
@@ -61,7 +95,7 @@ export function compact(db: CandleDb, pairs: readonly Pair[], retention: CandleR
     }
     const daily = retention.dailyDays ?? Infinity;
     if (Number.isFinite(daily)) {
-      const deleted = db.transaction(() => db.repo.deleteRange(pair, '1d', 0, bucketStart(now - daily * DAY_MS, '1d')));
+      const deleted = db.transaction(() => db.repo.deleteRange(pair, '1d', 0, cutoffOf(daily, '1d', now)));
       if (deleted > 0) steps.push({ pair, source: '1d', target: '1d', folded: deleted, written: 0 });
     }
   }

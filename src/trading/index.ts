@@ -6,3 +6,4 @@ export * from './portfolio.ts';
 export * from './breaker.ts';
 export * from './sizing.ts';
 export * from './risk.ts';
+export * from './balances.ts';

@@ -16,22 +16,25 @@ export interface OrderRequest {
   readonly limitPrice: number | null;
 }
 
-/** What the venue said about an order it received: accepted (open/filled) or a definite refusal. */
-export interface OrderAck {
-  readonly clOrdId: string;
-  readonly venueOrderId: string | null;
-  /** 'rejected' is a definite refusal; anything else means the venue has the order. */
-  readonly status: OrderStatus;
-  readonly reason: string | null;
-}
-
-/** The venue's view of one order: status and every fill so far. */
+/** The venue's view of one order: status, the quantity it executed, and every fill of it found so far. */
 export interface VenueOrder {
   readonly clOrdId: string;
   readonly venueOrderId: string | null;
   readonly status: OrderStatus;
+  /** What the venue says it executed (Kraken vol_exec); the fills may not add up to it yet. */
   readonly filledQuantity: number;
+  /** Each with its fee. */
   readonly fills: readonly Fill[];
+}
+
+/**
+ * What the venue said about an order it received: accepted (open/filled) or a definite refusal. A fresh
+ * placement has executed nothing yet; an ack recovered by cl_ord_id (the reply was lost, or the order
+ * was already there) carries what the venue executed and the fills it could find, fees included.
+ */
+export interface OrderAck extends VenueOrder {
+  /** Why the venue refused the order; null when it has it. 'rejected' is a definite refusal. */
+  readonly reason: string | null;
 }
 
 export interface Venue {

@@ -11,19 +11,14 @@ import type { ExecutionReport } from '../contract/feed.ts';
 import type { Fill } from '../contract/index.ts';
 import type { KrakenClient } from '../kraken/client.ts';
 import { KrakenError } from '../kraken/errors.ts';
-import type { OrderApi, VenueOrder as KrakenOrder } from '../kraken/orders.ts';
-import { TradesHistorySchema, type Trade } from '../kraken/schemas.ts';
+import type { OrderApi, VenueOrder as KrakenOrder, VenueTrade } from '../kraken/orders.ts';
 import { VenueError, type OrderAck, type OrderRequest, type Venue, type VenueOrder } from '../trading/venue.ts';
 
-/** TradesHistory pages 50 trades, newest first; an order's fills are recent when we ask. */
-const PAGE = 50;
 const QTY_EPSILON = 1e-9;
 
 export interface LiveVenueOptions {
   client: KrakenClient;
   orders: OrderApi;
-  /** TradesHistory pages read to find one order's fills (each costs 2 on the rate counter). */
-  maxTradePages?: number;
   logger?: Logger;
 }
 
@@ -35,14 +30,14 @@ export class LiveVenue implements Venue {
     if (req.type === 'limit' && req.limitPrice === null) return refused(req, 'limit_price_missing: a limit order needs limitPrice');
     // Nothing has been sent yet, so a failure here is a plain "venue unavailable".
     const existing = await this.guard(() => this.opts.orders.findByClOrdId(req.clOrdId, signal), 'look up');
-    if (existing) return ackOf(existing, req.clOrdId);
+    if (existing) return this.recovered(existing, req.clOrdId, signal);
     try {
       const result = await this.opts.orders.place(
         { clOrdId: req.clOrdId, pair: req.pair, side: req.side, type: req.type, volume: req.quantity, ...(req.limitPrice === null ? {} : { limitPrice: req.limitPrice }) },
         signal ? { signal } : {},
       );
-      if (result.outcome === 'placed') return { clOrdId: req.clOrdId, venueOrderId: result.venueOrderId, status: 'open', reason: null };
-      if (result.outcome === 'found') return ackOf(result.order, req.clOrdId);
+      if (result.outcome === 'placed') return { clOrdId: req.clOrdId, venueOrderId: result.venueOrderId, status: 'open', reason: null, filledQuantity: 0, fills: [] };
+      if (result.outcome === 'found') return this.recovered(result.order, req.clOrdId, signal);
       throw new VenueError('unknown_outcome', `AddOrder ${req.clOrdId} lost its reply and the order is not at Kraken yet; reconcile by cl_ord_id later, do not resend`, true, { cause: result.cause });
     } catch (err) {
       return placeFailure(req, err);
@@ -53,7 +48,7 @@ export class LiveVenue implements Venue {
     const order = await this.guard(() => this.opts.orders.findByClOrdId(clOrdId, signal), 'query');
     if (!order) return null;
     const fills = order.filledQuantity > 0 ? await this.guard(() => this.fillsOf(order, clOrdId, signal), 'read the trades of') : [];
-    return { clOrdId, venueOrderId: order.venueOrderId, status: order.status, filledQuantity: order.filledQuantity, fills };
+    return viewOf(order, clOrdId, fills);
   }
 
   async cancelOrder(clOrdId: string, signal?: AbortSignal): Promise<VenueOrder | null> {
@@ -61,33 +56,36 @@ export class LiveVenue implements Venue {
     return this.queryOrder(clOrdId, signal);
   }
 
-  /** The order's trades, oldest first, read from TradesHistory until their volume adds up. */
-  private async fillsOf(order: KrakenOrder, clOrdId: string, signal?: AbortSignal): Promise<Fill[]> {
-    const pages = this.opts.maxTradePages ?? 10;
-    const found: Fill[] = [];
-    let volume = 0;
-    for (let page = 0; page < pages && volume < order.filledQuantity - QTY_EPSILON; page++) {
-      const params = { ofs: page * PAGE, start: Math.floor(order.openedAt / 1000) - 1 };
-      const r = await this.opts.client.rest.privateCall('TradesHistory', params, TradesHistorySchema, signal ? { signal } : {});
-      for (const t of Object.values(r.trades)) {
-        if (t.ordertxid !== order.venueOrderId) continue;
-        const fill = this.toFill(t, clOrdId);
-        found.push(fill);
-        volume += fill.quantity;
+  /**
+   * The ack of an order found by cl_ord_id: its executed quantity (vol_exec) and the fills found for it
+   * now. The order exists either way, so a failed trade lookup leaves the fills to a later query (the
+   * position does not settle until they cover the executed quantity) instead of failing the send.
+   */
+  private async recovered(order: KrakenOrder, clOrdId: string, signal?: AbortSignal): Promise<OrderAck> {
+    let fills: Fill[] = [];
+    if (order.filledQuantity > 0) {
+      try {
+        fills = await this.fillsOf(order, clOrdId, signal);
+      } catch (err) {
+        this.opts.logger?.warn({ err, clOrdId, filled: order.filledQuantity }, 'order found but its trades could not be read; they are asked for again');
       }
-      // Without `count`, a short page is the last one.
-      const lastPage = r.count === undefined ? Object.keys(r.trades).length < PAGE : (page + 1) * PAGE >= r.count;
-      if (lastPage) break;
     }
-    if (volume < order.filledQuantity - QTY_EPSILON) {
-      this.opts.logger?.warn({ clOrdId, filled: order.filledQuantity, found: volume }, 'TradesHistory shows fewer fills than the order; the rest will show on the next query');
-    }
-    return found.sort((a, b) => a.time - b.time || a.tradeId.localeCompare(b.tradeId));
+    return { ...viewOf(order, clOrdId, fills), reason: null };
   }
 
-  private toFill(t: Trade, clOrdId: string): Fill {
+  /** The order's fills, oldest first (QueryTrades by its trade ids, TradesHistory for the rest). */
+  private async fillsOf(order: KrakenOrder, clOrdId: string, signal?: AbortSignal): Promise<Fill[]> {
+    const fills = (await this.opts.orders.tradesOf(order, signal)).map((t) => this.toFill(t, clOrdId));
+    const volume = fills.reduce((s, f) => s + f.quantity, 0);
+    if (volume < order.filledQuantity - QTY_EPSILON) {
+      this.opts.logger?.warn({ clOrdId, filled: order.filledQuantity, found: volume }, 'Kraken lists fewer trades than the order executed; the rest are asked for again');
+    }
+    return fills;
+  }
+
+  private toFill(t: VenueTrade, clOrdId: string): Fill {
     const pair = this.opts.client.pairs.find(t.pair)?.symbol;
-    if (!pair) throw new KrakenError(`TradesHistory names pair ${t.pair}, which is not in the pair table; reload pairs`, { kind: 'bug', code: 'PARSE', endpoint: 'TradesHistory' });
+    if (!pair) throw new KrakenError(`Kraken trade ${t.txid} names pair ${t.pair}, which is not in the pair table; reload pairs`, { kind: 'bug', code: 'PARSE', endpoint: 'QueryTrades' });
     return {
       // The WS executions feed names a fill by trade_id too, so both paths store it once.
       tradeId: String(t.trade_id),
@@ -123,11 +121,11 @@ export function fillFromExecution(report: ExecutionReport): Fill | null {
 }
 
 function refused(req: OrderRequest, reason: string): OrderAck {
-  return { clOrdId: req.clOrdId, venueOrderId: null, status: 'rejected', reason };
+  return { clOrdId: req.clOrdId, venueOrderId: null, status: 'rejected', reason, filledQuantity: 0, fills: [] };
 }
 
-function ackOf(order: KrakenOrder, clOrdId: string): OrderAck {
-  return { clOrdId, venueOrderId: order.venueOrderId, status: order.status, reason: null };
+function viewOf(order: KrakenOrder, clOrdId: string, fills: readonly Fill[]): VenueOrder {
+  return { clOrdId, venueOrderId: order.venueOrderId, status: order.status, filledQuantity: order.filledQuantity, fills };
 }
 
 /**

@@ -207,7 +207,7 @@ function restoredStatus(o: Order, fills: readonly Fill[]): OrderStatus {
 }
 
 function ackOf(o: PaperOrder): OrderAck {
-  return { clOrdId: o.req.clOrdId, venueOrderId: o.venueOrderId, status: o.status, reason: o.reason };
+  return { ...viewOf(o), reason: o.reason };
 }
 
 function viewOf(o: PaperOrder): VenueOrder {

@@ -30,7 +30,7 @@ export class FakeVenue implements Venue {
     this.onSend(req);
     this.sent.push(req);
     this.known.set(req.clOrdId, { clOrdId: req.clOrdId, venueOrderId: `V-${req.clOrdId}`, status: 'open', filledQuantity: 0, fills: [] });
-    return { clOrdId: req.clOrdId, venueOrderId: `V-${req.clOrdId}`, status: 'open', reason: null };
+    return { clOrdId: req.clOrdId, venueOrderId: `V-${req.clOrdId}`, status: 'open', reason: null, filledQuantity: 0, fills: [] };
   }
 
   async queryOrder(clOrdId: string): Promise<VenueOrder | null> {

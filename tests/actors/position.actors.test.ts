@@ -78,6 +78,17 @@ describe('position actors against the database and a fake venue', () => {
     second.stop();
   });
 
+  it('issue 12: a conflicting cl_ord_id never rewrites the row it names (a filled order stays filled)', async () => {
+    const w = world();
+    const venue = new FakeVenue();
+    w.repos.orders.insertIntent({ clOrdId: 'p7-1', pair: 'ETH/USD', side: 'buy', type: 'market', quantity: 5, limitPrice: null, positionId: 'p7', reason: 'old', createdAt: T0 - 1 });
+    w.repos.orders.updateStatus('p7-1', { status: 'filled', filledQuantity: 5, venueOrderId: 'V-old', updatedAt: T0 - 1 });
+    const p = start(w, venue);
+    await waitFor(p, (s) => s.status === 'done');
+    expect(venue.sent).toEqual([]);
+    expect(w.repos.orders.byClOrdId('p7-1')).toMatchObject({ status: 'filled', filledQuantity: 5, venueOrderId: 'V-old', quantity: 5 });
+  });
+
   it('a cl_ord_id that names a different order is refused, and nothing is sent', async () => {
     const w = world();
     const venue = new FakeVenue();

@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { backupDatabase, backupName, listBackups } from '../../src/backup/backup.ts';
 import { restoreDatabase, RestoreError } from '../../src/backup/restore.ts';
 import { createRepositories, loadMigrations, migrationChecksum, openDatabase, type Db } from '../../src/db/index.ts';
-import { acquirePidLock } from '../../src/lock/index.ts';
+import { acquirePidLock, databaseLockPath } from '../../src/lock/index.ts';
 
 const T = Date.UTC(2026, 0, 5, 0, 45);
 const dirs: string[] = [];
@@ -71,12 +71,12 @@ describe('brain restore', () => {
     const { file } = backupDatabase({ db: live, dir: join(dir, 'backups'), keep: 5, now: T });
     createRepositories(live).fills.insert(fill('t2'));
     live.close();
-    return { dir, dbPath, file, lockPath: join(dir, 'brain.pid') };
+    return { dir, dbPath, file, lockPath: databaseLockPath(dbPath) };
   }
 
   it('replaces the database with the backup and keeps the replaced one aside', () => {
     const s = setup();
-    const r = restoreDatabase({ file: s.file, dbPath: s.dbPath, lockPath: s.lockPath, now: T + 1000 });
+    const r = restoreDatabase({ file: s.file, dbPath: s.dbPath, now: T + 1000 });
     expect(fillsIn(s.dbPath)).toEqual(['t1']);
     expect(r.replacedAside).toBe(`${s.dbPath}.replaced-20260105T004501000Z`);
     expect(fillsIn(r.replacedAside!)).toEqual(['t1', 't2']);
@@ -88,7 +88,7 @@ describe('brain restore', () => {
     const s = setup();
     const daemon = acquirePidLock({ path: s.lockPath, pid: process.ppid });
     try {
-      expect(() => restoreDatabase({ file: s.file, dbPath: s.dbPath, lockPath: s.lockPath, now: T })).toThrow(
+      expect(() => restoreDatabase({ file: s.file, dbPath: s.dbPath, now: T })).toThrow(
         expect.objectContaining({ code: 'daemon_running', message: expect.stringMatching(/^restore refused: another brain is running \(pid \d+, .*nothing was changed$/) }),
       );
       expect(fillsIn(s.dbPath)).toEqual(['t1', 't2']);
@@ -108,7 +108,7 @@ describe('brain restore', () => {
     const newer = join(s.dir, 'newer.db');
     const sql = 'CREATE TABLE from_the_future (x);';
     openDatabase({ path: newer, migrations: [...loadMigrations(), { version: 999, name: 'future', sql, checksum: migrationChecksum(sql) }] }).close();
-    const attempt = (file: string) => () => restoreDatabase({ file, dbPath: s.dbPath, lockPath: s.lockPath, now: T });
+    const attempt = (file: string) => () => restoreDatabase({ file, dbPath: s.dbPath, now: T });
     expect(attempt(junk)).toThrow(RestoreError);
     expect(attempt(foreign)).toThrow(/has no schema_version table: it is not a Trading Brain database/);
     expect(attempt(newer)).toThrow(/migration 999 \(future\) that this build does not know/);

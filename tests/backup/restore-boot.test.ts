@@ -54,7 +54,7 @@ describe('restore a backup taken mid-run', () => {
     expect(expected.open.length).toBeGreaterThan(0);
     expect(lastFillsOfFirstRun).toBeGreaterThan(expected.fills);
 
-    const restored = restoreDatabase({ file, dbPath: join(workDir, 'brain.db'), lockPath: join(workDir, 'brain.pid'), now: time });
+    const restored = restoreDatabase({ file, dbPath: join(workDir, 'brain.db'), now: time });
     expect(existsSync(restored.replacedAside!)).toBe(true);
 
     // The market starts again where the backup was taken.

@@ -44,4 +44,15 @@ describe('waiting for the shutdown signal', () => {
     await waiting;
     expect([p.listeners('SIGINT'), p.listeners('SIGTERM')]).toEqual([1, 1]);
   });
+
+  it('issue 12: keeps nothing alive, and a finished command (no signal) stops listening', async () => {
+    const p = fakeProcess();
+    const before = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    const stop = new AbortController();
+    void waitForSignal(p.source, stop.signal);
+    expect(process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length).toBe(before);
+    expect(p.listeners('SIGTERM')).toBe(1);
+    stop.abort();
+    expect([p.listeners('SIGINT'), p.listeners('SIGTERM')]).toEqual([0, 0]);
+  });
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/cli/command.ts';
 import { main } from '../../src/cli/main.ts';
 import { createRepositories, openDatabase } from '../../src/db/index.ts';
-import { acquirePidLock } from '../../src/lock/index.ts';
+import { acquirePidLock, databaseLockPath } from '../../src/lock/index.ts';
 import { fakeIo, type FakeIo } from './fake-io.ts';
 
 const T = Date.UTC(2026, 0, 5);
@@ -67,10 +67,10 @@ describe('brain backup and brain restore', () => {
     paperAccount(io);
     expect(await main(['backup'], io)).toBe(EXIT.ok);
     const file = join(io.cwd, 'data', 'backups', readdirSync(join(io.cwd, 'data', 'backups'))[0]!);
-    const daemon = acquirePidLock({ path: join(io.cwd, 'data', 'brain.pid'), pid: process.ppid });
+    const daemon = acquirePidLock({ path: databaseLockPath(join(io.cwd, 'data', 'brain.db')), pid: process.ppid });
     try {
       expect(await main(['restore', file], io)).toBe(EXIT.failure);
-      expect(io.err()).toMatch(/^brain restore: restore refused: another brain is running \(pid \d+, lock file .*brain\.pid\).*nothing was changed\n$/);
+      expect(io.err()).toMatch(/^brain restore: restore refused: another brain is running \(pid \d+, lock file .*brain\.db\.lock\).*nothing was changed\n$/);
       expect(readdirSync(join(io.cwd, 'data')).some((n) => n.includes('replaced'))).toBe(false);
     } finally {
       daemon.release();

@@ -1,9 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { EXIT } from '../../src/cli/command.ts';
-import { acquirePidLock } from '../../src/lock/index.ts';
+import { acquirePidLock, databaseLockPath } from '../../src/lock/index.ts';
 import { fakeIo, type FakeIo } from './fake-io.ts';
 
 const logLines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; signal?: string; url?: string });
@@ -15,7 +15,7 @@ const SIM = ['--sim', '1'];
 describe('brain run (the daemon entry)', () => {
   it('boots the daemon against the simulator holding the lock, and on SIGINT stops gracefully, releases the lock and exits 0', async () => {
     const io = fakeIo();
-    const lockFile = join(io.cwd, 'data', 'brain.pid');
+    const lockFile = join(io.cwd, 'data', 'brain.db.lock');
     const exit = main(['run', '--mode', 'paper', ...SIM], io);
     await running(io);
     expect(readFileSync(lockFile, 'utf8').split('\n')[0]).toBe(String(process.pid));
@@ -30,7 +30,7 @@ describe('brain run (the daemon entry)', () => {
 
   it("a second instance exits 1 naming the pid and the lock file, and leaves the first one's lock", async () => {
     const io = fakeIo();
-    const lockFile = join(io.cwd, 'data', 'brain.pid');
+    const lockFile = join(io.cwd, 'data', 'brain.db.lock');
     // The holder must be another live process: our own pid in a lock file means a previous life of ours.
     const first = acquirePidLock({ path: lockFile, pid: process.ppid });
     expect(await main(['run', ...SIM], io)).toBe(EXIT.failure);
@@ -40,9 +40,9 @@ describe('brain run (the daemon entry)', () => {
 
   it('--inspect attaches only to a loopback inspector server that is there, and says so', async () => {
     const io = fakeIo();
-    const exit = main(['run', '--inspect', '--set', 'data.lockPath=run/other.pid', ...SIM], io);
+    const exit = main(['run', '--inspect', '--db', 'run/other.db', ...SIM], io);
     await running(io);
-    expect(existsSync(join(io.cwd, 'run', 'other.pid'))).toBe(true);
+    expect(existsSync(join(io.cwd, 'run', 'other.db.lock'))).toBe(true);
     io.stop();
     expect(await exit).toBe(EXIT.ok);
     const said = logLines(io.out()).find((l) => l.msg.startsWith('inspector'));
@@ -72,4 +72,24 @@ describe('brain run (the daemon entry)', () => {
     expect(await main(['run', '--sim', 'fast'], io)).toBe(EXIT.usage);
     expect(io.err()).toContain('--sim needs a speed > 0');
   });
+
+  it('issue 12: fault flags are those of brain sim, parsed by the same code, and need --sim', async () => {
+    const io = fakeIo();
+    expect(await main(['run', '--lose-response', 'AddOrder:2'], io)).toBe(EXIT.usage);
+    expect(io.err()).toContain('fault flags need --sim SPEED');
+    const bad = fakeIo();
+    expect(await main(['run', '--sim', '1', '--status', 'sleepy'], bad)).toBe(EXIT.usage);
+    expect(bad.err()).toContain('--status must be one of online, maintenance, cancel_only, post_only, got "sleepy"');
+  });
+
+  it('issue 12: a daemon on the same database under another path and working directory is refused', async () => {
+    const io = fakeIo();
+    const db = join(io.cwd, 'data', 'brain.db');
+    const first = acquirePidLock({ path: databaseLockPath(db), pid: process.ppid });
+    const other = fakeIo();
+    symlinkSync(join(io.cwd, 'data'), join(other.cwd, 'linked'));
+    expect(await main(['run', '--db', 'linked/brain.db', ...SIM], other)).toBe(EXIT.failure);
+    expect(other.err()).toContain(`another brain is running (pid ${process.ppid}`);
+    expect(first.release()).toBe(true);
+  }, 30_000);
 });

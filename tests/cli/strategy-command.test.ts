@@ -60,8 +60,16 @@ describe('brain strategy', () => {
     expect(r.out).toContain("+     version: 'v002',");
   });
 
-  it('deploy switches the active strategy and writes the active file; rollback returns to v001', async () => {
+  it('issue 12: deploying a candidate that has not passed the pipeline warns, deploys nothing and asks for --force', async () => {
     const d = await brain('deploy', 'v002');
+    expect(d.code).toBe(EXIT.failure);
+    expect(d.err).toMatch(/warning: v002 sha256:\w+ is a candidate that has not passed the pipeline \(no backtest, no paper test\)/);
+    expect(d.err).toContain('run `brain strategy deploy v002 --force` to deploy it anyway');
+    expect((await brain('list', '--kind', 'strategy')).out).toMatch(/\* +v001/);
+  });
+
+  it('deploy switches the active strategy and writes the active file; rollback returns to v001', async () => {
+    const d = await brain('deploy', 'v002', '--force');
     expect(d.out).toMatch(/deployed v002 sha256:\w+ to strategy/);
     expect(readFileSync(join(d.cwd, 'strategy/active/strategy.ts'), 'utf8')).toBe(V002);
     expect((await brain('list', '--kind', 'strategy')).out).toMatch(/\* +v002/);

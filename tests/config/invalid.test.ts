@@ -97,11 +97,18 @@ describe('unknown keys are errors, with a suggestion', () => {
   });
 
   it('broken TOML names the file', () => {
-    expect(load({ 'config/settings.toml': 'mode = \n' })[0]).toMatch(/^config\/settings.toml is not valid TOML: /);
+    expect(load({ 'config/settings.toml': 'mode = \n' })[0]).toMatch(/^config\/settings.toml is not valid TOML at line 1, column 8: /);
   });
 
   it('an unknown flag is a config error naming the flag', () => {
     expect(load({}, {}, ['--moed', 'live'])[0]).toMatch(/--moed.*\(flags\)$/);
+  });
+});
+
+describe('issue 12: a TOML syntax error', () => {
+  it('names the file, the line and the column, and never quotes the line', () => {
+    const lines = load({ 'config/settings.toml': 'mode = "paper"\n\n[market]\ntimeframe = = "5m"  # sk-secret-looking-value\n' });
+    expect(lines).toEqual(['config/settings.toml is not valid TOML at line 4, column 13: Invalid TOML document: invalid value; fix that line (smol-toml parses TOML 1.0)']);
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Intent, IntentAction, Pair } from '../../src/contract/index.ts';
 import { RiskLimitsSchema } from '../../src/contract/risk.ts';
-import { pendingBuysOf, positionIdFor, positionOfOrder, priceTriggers, routeIntent, type PositionSlot, type RouteSettings, type RouteState } from '../../src/daemon/routing.ts';
+import { pendingBuysOf, priceTriggers, routeIntent, type PositionSlot, type RouteSettings, type RouteState } from '../../src/daemon/routing.ts';
 import { defaultPairRules } from '../../src/trading/pair-rules.ts';
 import { applyFill, createLedger } from '../../src/trading/portfolio.ts';
 
@@ -59,11 +59,5 @@ describe('routing helpers', () => {
 
   it('a price concerns a position only at its stop or its target', () => {
     expect([89, 90, 100, 120].map((p) => priceTriggers(slot(), p))).toEqual([true, true, false, true]);
-  });
-
-  it('position ids fit Kraken cl_ord_ids and map back from them', () => {
-    const id = positionIdFor(T0, 35);
-    expect(id.length).toBeLessThanOrEqual(15);
-    expect(positionOfOrder(`${id}-2`)).toBe(id);
   });
 });

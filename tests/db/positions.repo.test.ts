@@ -29,4 +29,11 @@ describe('positions repository', () => {
     const repo = createRepositories(memoryDb()).positions;
     expect(() => repo.save(position({ status: 'closed' }))).toThrow(/CHECK/);
   });
+
+  it('issue 12: saving a different position under an existing id is refused loudly and leaves the row as it was', () => {
+    const repo = createRepositories(memoryDb()).positions;
+    repo.save(position({ id: 'P1', status: 'closed', closedAt: T0 + 100, exitReason: 'signal', openedAt: T0 }));
+    expect(() => repo.save(position({ id: 'P1', status: 'pendingEntry', openedAt: T0 + 5_000 }))).toThrow(/P1 already names another position/);
+    expect(repo.byId('P1')).toMatchObject({ status: 'closed', openedAt: T0 });
+  });
 });

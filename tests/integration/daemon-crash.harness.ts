@@ -16,6 +16,7 @@ import { supervisorMachine, type SupervisorEvent } from '../../machines/supervis
 import type { IntentAction, Pair } from '../../src/contract/index.ts';
 import { RiskLimitsSchema } from '../../src/contract/risk.ts';
 import { createRepositories, openDatabase, type Db, type Repositories } from '../../src/db/index.ts';
+import { newIdPrefix } from '../../src/daemon/ids.ts';
 import { journalWriter } from '../../src/daemon/journal.ts';
 import { bookedTradeIds, durableRecords, ledgerFromFills, reconcileOrders } from '../../src/daemon/reconcile.ts';
 import { createLogger } from '../../src/log/index.ts';
@@ -101,7 +102,7 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
         strategyWatch: () => () => undefined,
         reconcile: async () => {
           await reconcileOrders(repos, ex, clock.now(), log);
-          return { now: clock.now(), settings: { rules, fees: {}, fallbackFees: FEES, slippage: 0.0005 }, ledger: ledgerFromFills(repos, 10_000), bookedTradeIds: bookedTradeIds(repos), ...durableRecords(repos, log), strategyVersion: 'v001' };
+          return { now: clock.now(), settings: { rules, fees: {}, fallbackFees: FEES, slippage: 0.0005 }, ledger: ledgerFromFills(repos, 10_000), bookedTradeIds: bookedTradeIds(repos), ...durableRecords(repos, log), strategyVersion: 'v001', idPrefix: newIdPrefix(repos) };
         },
         feed: (send) => {
           port.feed = send;

@@ -25,12 +25,15 @@ let workDir: string;
 /** For each order the simulator accepted: was our intent row on disk at that moment, and with which status. */
 const atArrival = new Map<string, { rowStatus: string | null }>();
 
+/** Every daemon line at info and above, parsed. */
+const lines: Array<Record<string, unknown>> = [];
+
 /** The simulator logs each accepted order ('order event', execType new) while handling the AddOrder call. */
 function watchArrivals(line: string): void {
-  if (!line.includes('"msg":"order event"') || !line.includes('"execType":"new"')) return;
-  const rec = JSON.parse(line) as { clOrdId?: string };
-  if (!rec.clOrdId) return;
-  atArrival.set(rec.clOrdId, { rowStatus: repos?.orders.byClOrdId(rec.clOrdId)?.status ?? null });
+  const rec = JSON.parse(line) as Record<string, unknown>;
+  if (rec['component'] !== 'sim') lines.push(rec);
+  if (rec['msg'] !== 'order event' || rec['execType'] !== 'new' || typeof rec['clOrdId'] !== 'string') return;
+  atArrival.set(rec['clOrdId'], { rowStatus: repos?.orders.byClOrdId(rec['clOrdId'])?.status ?? null });
 }
 
 beforeAll(async () => {
@@ -86,6 +89,21 @@ describe('the daemon in live mode against the simulator (v001, 3 days of real 5m
       expect(Math.abs(f!.fee - t.fee)).toBeLessThanOrEqual(FEE_UNIT / 2);
       expect(f!.side).toBe(t.side);
     }
+  });
+
+  it('issue 12: trading is in the log at info, each line bound to its pair, position and order', () => {
+    const info = (msg: string) => lines.filter((l) => l['msg'] === msg && (l['level'] as number) >= 30);
+    const closed = repos!.positions.closedInRange(...ALL);
+    for (const p of closed) expect(info('position closed').find((l) => l['positionId'] === p.id), `closed ${p.id}`).toMatchObject({ pair: p.pair, pnl: expect.any(Number) });
+    for (const p of closed) expect(info('position opened').some((l) => l['positionId'] === p.id), `opened ${p.id}`).toBe(true);
+    for (const f of repos!.fills.inRange(...ALL)) expect(info('order filled').some((l) => l['tradeId'] === f.tradeId && l['clOrdId'] === f.clOrdId), `fill ${f.tradeId}`).toBe(true);
+    for (const o of replay.sim.engine.orders()) {
+      expect(info('order sent').some((l) => l['clOrdId'] === o.req.clOrdId), `sent ${o.req.clOrdId}`).toBe(true);
+      expect(info('order accepted').some((l) => l['clOrdId'] === o.req.clOrdId), `accepted ${o.req.clOrdId}`).toBe(true);
+    }
+    const intents = repos!.signals.signalsInRange(...ALL, {});
+    expect(info('intent accepted').length + info('intent rejected').length).toBe(intents.length);
+    expect(info('venue balances agree with the ledger').length).toBeGreaterThan(0);
   });
 
   it("the ledger's cash equals the venue's USD balance", () => {

@@ -46,6 +46,28 @@ describe('live venue against the simulator', () => {
     expect(copiesAtVenue(req.clOrdId)).toHaveLength(1);
   });
 
+  it('issue 12: the ack of an order whose AddOrder reply was lost carries the executed quantity and the fills, fees included', async () => {
+    const venue = await start();
+    const req = marketBuy();
+    h.sim.faults.loseResponse({ method: 'AddOrder' });
+    const ack = await h.drive(venue.submitOrder(req));
+    const simTrades = h.sim.engine.trades().filter((t) => t.ordertxid === ack.venueOrderId);
+    expect(simTrades.length).toBeGreaterThan(0);
+    expect(ack).toMatchObject({ status: 'filled', filledQuantity: 0.001 });
+    expect(ack.fills.map((f) => f.tradeId)).toEqual(simTrades.map((t) => String(t.tradeId)));
+    expect(ack.fills.reduce((s, f) => s + f.fee, 0)).toBeCloseTo(simTrades.reduce((s, t) => s + t.fee, 0), 4);
+  });
+
+  it('issue 12: an order whose trades Kraken does not list is completed from TradesHistory', async () => {
+    const venue = await start();
+    const req = marketBuy();
+    await h.drive(venue.submitOrder(req));
+    const order = (await h.drive(h.orders.findByClOrdId(req.clOrdId)))!;
+    const trades = await h.drive(h.orders.tradesOf({ ...order, tradeIds: [] }));
+    expect(trades.map((t) => t.ordertxid)).toEqual(h.sim.engine.trades().map(() => order.venueOrderId));
+    expect(trades.reduce((s, t) => s + Number(t.vol), 0)).toBeCloseTo(0.001, 9);
+  });
+
   it('inv. 4: a 5xx on AddOrder is never resent; the unknown outcome is reported for reconciliation', async () => {
     const venue = await start();
     const req = marketBuy();
@@ -88,6 +110,13 @@ describe('live venue against the simulator', () => {
     expect(await h.drive(venue.queryOrder(randomUUID()))).toBeNull();
   });
 
+  it('issue 12: a cl_ord_id Kraken would not accept is refused before anything is sent', async () => {
+    const venue = await start();
+    const ack = await h.drive(venue.submitOrder({ ...marketBuy(), clOrdId: 'P-far-too-long-for-kraken-1' }));
+    expect(ack).toMatchObject({ status: 'rejected', reason: 'INVALID_CL_ORD_ID' });
+    expect(h.sim.engine.orders()).toHaveLength(0);
+  });
+
   it('refuses stop orders and a limit without price before anything is sent', async () => {
     const venue = await start();
     expect((await venue.submitOrder({ ...marketBuy(), type: 'stop-loss', limitPrice: 1 })).reason).toMatch(/^unsupported_order_type/);
@@ -97,14 +126,14 @@ describe('live venue against the simulator', () => {
 
   it('inv. 8: offers orders only, no withdrawal, margin or short call', () => {
     const methods = Object.getOwnPropertyNames(LiveVenue.prototype).filter((m) => m !== 'constructor');
-    expect(methods.filter((m) => !m.startsWith('guard') && !['fillsOf', 'toFill'].includes(m)).sort()).toEqual(['cancelOrder', 'queryOrder', 'submitOrder']);
+    expect(methods.filter((m) => !m.startsWith('guard') && !['fillsOf', 'toFill', 'recovered'].includes(m)).sort()).toEqual(['cancelOrder', 'queryOrder', 'submitOrder']);
     expect(methods.some((m) => /withdraw|margin|short|leverage/i.test(m))).toBe(false);
   });
 });
 
 describe('fills from the executions feed', () => {
   it('turns a trade report into the same contract fill and ignores reports without one', () => {
-    const base = { venueOrderId: 'OABC', clOrdId: 'c1', pair: 'BTC/USD' as const, side: 'buy' as const, status: 'filled' as const, time: 1_700_000_000_000, reason: null };
+    const base = { venueOrderId: 'OABC', clOrdId: 'c1', pair: 'BTC/USD' as const, side: 'buy' as const, status: 'filled' as const, cumQty: 1, time: 1_700_000_000_000, reason: null };
     expect(fillFromExecution({ ...base, execType: 'filled', fill: null })).toBeNull();
     expect(fillFromExecution({ ...base, execType: 'trade', fill: { tradeId: '42', price: 100, quantity: 1, fee: 0.4, liquidity: 'taker' } })).toEqual({
       tradeId: '42', clOrdId: 'c1', pair: 'BTC/USD', side: 'buy', price: 100, quantity: 1, fee: 0.4, liquidity: 'taker', time: 1_700_000_000_000,

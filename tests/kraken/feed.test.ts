@@ -36,14 +36,14 @@ describe('WS v2 frame translation', () => {
     const [out] = translator().translate({
       channel: 'executions',
       type: 'update',
-      data: [{ order_id: 'OK4GJX', cl_ord_id: 'abc', exec_id: 'TGBB7L', exec_type: 'trade', trade_id: 62887576, symbol: 'BTC/USD', side: 'sell', last_qty: 0.005, last_price: 26599.9, liquidity_ind: 't', order_status: 'partially_filled', timestamp: '2023-09-22T10:33:05.709993Z', fees: [{ asset: 'USD', qty: 0.3458 }] }],
+      data: [{ order_id: 'OK4GJX', cl_ord_id: 'abc', exec_id: 'TGBB7L', exec_type: 'trade', trade_id: 62887576, symbol: 'BTC/USD', side: 'sell', last_qty: 0.005, last_price: 26599.9, liquidity_ind: 't', order_status: 'partially_filled', cum_qty: 0.005, timestamp: '2023-09-22T10:33:05.709993Z', fees: [{ asset: 'USD', qty: 0.3458 }] }],
     });
     expect(out).toEqual({
       kind: 'event',
       event: {
         type: 'account.execution',
         report: {
-          venueOrderId: 'OK4GJX', clOrdId: 'abc', pair: 'BTC/USD', side: 'sell', execType: 'trade', status: 'partial',
+          venueOrderId: 'OK4GJX', clOrdId: 'abc', pair: 'BTC/USD', side: 'sell', execType: 'trade', status: 'partial', cumQty: 0.005,
           time: Date.parse('2023-09-22T10:33:05.709993Z'), reason: null,
           fill: { tradeId: '62887576', price: 26599.9, quantity: 0.005, fee: 0.3458, liquidity: 'taker' },
         },

@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { acquirePidLock, isProcessAlive, LockError } from '../../src/lock/index.ts';
+import { acquirePidLock, databaseLockPath, isProcessAlive, LockError } from '../../src/lock/index.ts';
 
 let dir: string;
 let path: string;
@@ -99,5 +99,28 @@ describe('PID lock', () => {
     acquirePidLock({ path });
     errorOf(() => acquirePidLock({ path, pid: process.pid + 1 }));
     expect(readdirSync(join(dir, 'data'))).toEqual(['brain.pid']);
+  });
+
+  it('issue 12: the lock belongs to the database: a relative path, another working directory or a symlink name the same lock', () => {
+    const db = join(dir, 'data', 'brain.db');
+    writeFileSync(join(dir, 'x'), '');
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(db, '');
+    symlinkSync(join(dir, 'data'), join(dir, 'elsewhere'));
+    symlinkSync(db, join(dir, 'alias.db'));
+    const lock = databaseLockPath(db);
+    expect(lock.endsWith('brain.db.lock')).toBe(true);
+    expect(databaseLockPath(join(dir, 'elsewhere', 'brain.db'))).toBe(lock);
+    expect(databaseLockPath(join(dir, 'alias.db'))).toBe(lock);
+    expect(databaseLockPath(join(dir, 'elsewhere', '..', 'data', 'brain.db'))).toBe(lock);
+  });
+
+  it('issue 12: a stale lock is taken over and the taker is told whose it was (for the log)', () => {
+    const dead = deadPid();
+    mkdirSync(join(dir, 'data'), { recursive: true });
+    writeFileSync(path, `${dead}\nstale\n`);
+    const told: Array<{ pid: number | null; path: string }> = [];
+    acquirePidLock({ path, onTakeover: (stale) => told.push(stale) });
+    expect(told).toEqual([{ pid: dead, path }]);
   });
 });

@@ -223,22 +223,23 @@ describe('breaker machine: path coverage (xstate/graph)', () => {
 });
 
 describe('breaker machine: held at reducing by a failed self-audit', () => {
-  it('breaker.reduce goes to reducing and holds there while the equity is healthy, until an operator resumes', () => {
+  it('a failed audit\'s hold goes to reducing and holds there while the equity is healthy, until an operator resumes', () => {
     const b = startBreaker();
     b.update({ equity: 10_000, peakEquity: 10_000, dayStartEquity: 10_000 });
-    b.send({ type: 'breaker.reduce', by: 'audit', time: T0 + MINUTE });
+    b.send({ type: 'breaker.hold', reason: 'audit_failed', time: T0 + MINUTE });
+    b.send({ type: 'breaker.release', reason: 'balance_mismatch', time: T0 + MINUTE });
     expect(b.level()).toBe('reducing');
     b.update({ equity: 10_100, peakEquity: 10_100, dayStartEquity: 10_000 });
     expect(b.level()).toBe('reducing');
     b.send({ type: 'breaker.resume', by: 'cli', time: T0 + 2 * MINUTE });
     expect(b.level()).toBe('active');
-    expect(b.context().held).toBeNull();
-    expect(b.emitted).toMatchObject([{ type: 'breaker.reduced', reason: 'audit', at: T0 + MINUTE }, { type: 'breaker.resumed', from: 'reducing', by: 'cli' }]);
+    expect(b.context().hold).toBeNull();
+    expect(b.emitted).toMatchObject([{ type: 'breaker.reduced', reason: 'audit_failed', at: T0 + MINUTE }, { type: 'breaker.resumed', from: 'reducing', by: 'cli' }]);
   });
 
   it('a held breaker still halts on a hard limit', () => {
     const b = startBreaker();
-    b.send({ type: 'breaker.reduce', by: 'audit', time: T0 });
+    b.send({ type: 'breaker.hold', reason: 'audit_failed', time: T0 });
     b.update({ equity: 8_000, peakEquity: 10_000, dayStartEquity: 10_000 });
     expect(b.level()).toBe('halted');
   });

@@ -45,7 +45,8 @@ export function startPosition(input: Partial<PositionInput> = {}, known: VenueOr
   const clock = new SimulatedClock();
   clock.set(input.resume?.now ?? T0);
   const calls: string[] = [];
-  const venue = { mode: 'ack' as SendMode, known: new Map(known.map((o) => [o.clOrdId, o])) };
+  /** `answer` replaces fields of the ack a send gets (e.g. a recovered ack of a filled order). */
+  const venue = { mode: 'ack' as SendMode, known: new Map(known.map((o) => [o.clOrdId, o])), answer: {} as Partial<OrderAck> };
   const machine = positionMachine.provide({
     actors: {
       recordIntent: fromPromise<{ at: number }, OrderSpec>(async ({ input: o }) => {
@@ -57,7 +58,8 @@ export function startPosition(input: Partial<PositionInput> = {}, known: VenueOr
         if (venue.mode === 'silent') return new Promise(() => undefined);
         if (venue.mode === 'error') return Promise.reject(new VenueError('unknown_outcome', 'socket closed mid-send', true));
         const status = venue.mode === 'refuse' ? 'rejected' : 'open';
-        return Promise.resolve({ at: clock.now(), ack: { clOrdId: o.clOrdId, venueOrderId: `V-${o.clOrdId}`, status, reason: null } });
+        const ack: OrderAck = { clOrdId: o.clOrdId, venueOrderId: `V-${o.clOrdId}`, status, reason: venue.mode === 'refuse' ? 'EOrder:Insufficient funds' : null, filledQuantity: 0, fills: [], ...venue.answer };
+        return Promise.resolve({ at: clock.now(), ack });
       }),
       queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(async ({ input: q }) => {
         calls.push(`queryOrder ${q.clOrdId}`);

@@ -10,7 +10,7 @@ import { scannerMachine } from '../../machines/scanner.machine.ts';
 import { positionMachine, type OrderSpec, type QueryOutput } from '../../machines/position.machine.ts';
 import type { StoreInput } from '../../machines/shared.ts';
 import type { Evaluation, RecordRequest, ScanRequest } from '../../machines/scanner.machine.ts';
-import { supervisorMachine, type BootState, type Chore, type JournalCommand, type SupervisorEmitted, type SupervisorEvent } from '../../machines/supervisor.machine.ts';
+import { supervisorMachine, type BootState, type Chore, type JournalCommand, type SupervisorEmitted, type SupervisorEvent, type VenueWatchCommand } from '../../machines/supervisor.machine.ts';
 import type { Fill, IntentAction, Pair, Side } from '../../src/contract/index.ts';
 import { RiskLimitsSchema, type RiskLimits } from '../../src/contract/risk.ts';
 import { createLedger } from '../../src/trading/portfolio.ts';
@@ -24,7 +24,7 @@ export function bootState(over: Partial<BootState> = {}): BootState {
   return {
     now: T0,
     settings: { rules, fees: {}, fallbackFees: { maker: 0.0025, taker: 0.004 }, slippage: 0.0005 },
-    ledger: createLedger(10_000), bookedTradeIds: [], positions: [], breaker: null, strategyVersion: 'v001', ...over,
+    ledger: createLedger(10_000), bookedTradeIds: [], positions: [], breaker: null, strategyVersion: 'v001', idPrefix: 'abc123', ...over,
   };
 }
 
@@ -48,6 +48,8 @@ export function startSupervisor(opts: Options = {}) {
   const clock = new SimulatedClock();
   clock.set(T0);
   const calls: string[] = [];
+  /** What the supervisor asked of the venue watch (a balance check). */
+  const commands: VenueWatchCommand[] = [];
   const journal: JournalCommand[] = [];
   const scans: ScanRequest[] = [];
   const records: RecordRequest[] = [];
@@ -67,7 +69,7 @@ export function startSupervisor(opts: Options = {}) {
         calls.push(`submitOrder ${input.clOrdId} ${input.side}`);
         sent.set(input.clOrdId, input);
         for (const w of waiters.splice(0)) w();
-        return { at: clock.now(), ack: { clOrdId: input.clOrdId, venueOrderId: `V-${input.clOrdId}`, status: 'open', reason: null } };
+        return { at: clock.now(), ack: { clOrdId: input.clOrdId, venueOrderId: `V-${input.clOrdId}`, status: 'open', reason: null, filledQuantity: 0, fills: [] } };
       }),
       queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(async ({ input }) => ({ at: clock.now(), order: atVenue.get(input.clOrdId) ?? null })),
       persistState: fromCallback<EventObject, StoreInput>(() => undefined),
@@ -103,8 +105,9 @@ export function startSupervisor(opts: Options = {}) {
         port.feed = sendBack as (e: SupervisorEvent) => void;
         return () => void calls.push('feed stopped');
       }),
-      venueWatch: fromCallback<EventObject, void>(({ sendBack }) => {
+      venueWatch: fromCallback<VenueWatchCommand, void>(({ sendBack, receive }) => {
         port.venue = sendBack as (e: SupervisorEvent) => void;
+        receive((cmd) => commands.push(cmd));
       }),
       journal: fromCallback<JournalCommand, void>(({ receive }) => receive((c) => journal.push(c))),
       cancelOrders: fromPromise<void, { clOrdIds: string[] }>(async ({ input }) => void calls.push(`cancelOrders ${input.clOrdIds.join(',')}`)),
@@ -177,5 +180,5 @@ export function startSupervisor(opts: Options = {}) {
     fill(sell.clOrdId, price);
     return sell;
   };
-  return { actor, clock, calls, journal, scans, records, emitted, port, fill, running, children, sentOrder, sent, atVenue, signal, until, openPosition, closePosition };
+  return { actor, clock, calls, commands, journal, scans, records, emitted, port, fill, running, children, sentOrder, sent, atVenue, signal, until, openPosition, closePosition };
 }

@@ -23,7 +23,7 @@ describe('paper venue', () => {
   it('fills a market buy at the next price, moved by slippage onto the tick grid, with the pair taker fee', async () => {
     const { paper, fills, clock } = venue();
     const ack = await paper.submitOrder(buy('o1', 0.01));
-    expect(ack).toEqual({ clOrdId: 'o1', venueOrderId: 'PAPER-o1', status: 'open', reason: null });
+    expect(ack).toEqual({ clOrdId: 'o1', venueOrderId: 'PAPER-o1', status: 'open', reason: null, filledQuantity: 0, fills: [] });
     clock.increment(2_000);
     paper.onPrice('BTC/USD', 60_000);
     // 60000 × 1.0005 = 60030.0 (on the 0.1 tick); fee 600.30 × 0.4 % = 2.4012

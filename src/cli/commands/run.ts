@@ -9,6 +9,8 @@ import { createLogger, type Logger } from '../../log/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
+import type { FaultPlan } from '../../sim/fault-plan.ts';
+import { anyFault, FAULT_OPTIONS, FAULT_USAGE, faultPlanOf, type FaultValues } from '../fault-flags.ts';
 
 
 export function loggerFor(config: Config, io: CliIo): Logger {
@@ -16,34 +18,45 @@ export function loggerFor(config: Config, io: CliIo): Logger {
   return createLogger({ level: config.log.level, pretty, destination: io.stdout, secrets: secretValues(config) });
 }
 
-function simSpeed(value: string | undefined): number | null {
-  if (value === undefined) return null;
-  const speed = Number(value);
-  if (!(speed > 0) || !Number.isFinite(speed)) throw new UsageError(`--sim needs a speed > 0 (1 = real time), got "${value}"`);
-  return speed;
+/** `--sim SPEED` and the simulator's fault flags (the same parser as `brain sim`); faults need --sim. */
+function simOf(values: FaultValues & { sim?: string | undefined; data?: string | undefined }, cwd: string): { speed: number; faults: FaultPlan; dataDir?: string } | null {
+  if (values.sim === undefined) {
+    if (values.data !== undefined) throw new UsageError('--data replays a candle folder through the simulator: use it with --sim SPEED');
+    if (anyFault(values)) throw new UsageError('fault flags need --sim SPEED (they act on the simulator this command starts); for a `brain sim` started apart, give them to it');
+    return null;
+  }
+  const speed = Number(values.sim);
+  if (!(speed > 0) || !Number.isFinite(speed)) throw new UsageError(`--sim needs a speed > 0 (1 = real time), got "${values.sim}"`);
+  return { speed, faults: faultPlanOf(values), ...(values.data === undefined ? {} : { dataDir: resolve(cwd, values.data) }) };
 }
 
 export const run: Command = {
   name: 'run',
   summary: 'Start the daemon (npm start runs it in paper mode)',
-  usage: `usage: brain run [--mode paper|live] [--inspect] [--sim SPEED] [config flags]
+  usage: `usage: brain run [--mode paper|live] [--inspect] [--sim SPEED [fault flags]] [config flags]
   --inspect                attach the Stately inspector (ws://127.0.0.1:8080, loopback only) to the actor tree
-  --sim SPEED              trade against the loopback Kraken simulator replaying data/sample at SPEED× real time
-                           instead of api.kraken.com (offline; 1 = real time)
+  --sim SPEED              trade against a loopback Kraken simulator started in this process, replaying
+                           data/sample at SPEED× real time instead of kraken.restUrl (offline; 1 = real time).
+                           Against a \`brain sim\` started apart (it survives a kill -9 of the daemon), set
+                           kraken.restUrl, kraken.wsUrl and kraken.wsAuthUrl to the URLs it prints instead.
   --data DIR               with --sim: replay your own candles instead of data/sample (<BASE>-USD_<tf>.csv files,
                            the format brain backtest --data reads)
+fault flags (with --sim; the same as \`brain sim\`):
+${FAULT_USAGE}
+
+Exits 0 after SIGINT or SIGTERM, 1 after a failure (Kraken unreachable at boot, a database it cannot
+use, the lock of the database held by another daemon), with the lock released.
 
 Stops gracefully on SIGINT or SIGTERM (a second signal exits at once): scanners stop, positions and
 the breaker keep their persisted state, orders in flight are reconciled by cl_ord_id at the next start.
 
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
-    const { values, configArgv } = parseCommandArgs(args, { inspect: { type: 'boolean' }, sim: { type: 'string' }, data: { type: 'string' } });
-    const sim = simSpeed(values.sim as string | undefined);
-    if (values.data !== undefined && sim === null) throw new UsageError('--data replays a candle folder through the simulator: use it with --sim SPEED');
+    const { values, configArgv } = parseCommandArgs(args, { inspect: { type: 'boolean' }, sim: { type: 'string' }, data: { type: 'string' }, ...FAULT_OPTIONS });
+    const sim = simOf(values, io.cwd);
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const log = loggerFor(config, io);
-    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: () => io.waitForShutdown(), env: io.env, inspect: values.inspect === true, sim, ...(values.data === undefined ? {} : { simDataDir: resolve(io.cwd, values.data) }) });
+    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: (stop) => io.waitForShutdown(stop), env: io.env, inspect: values.inspect === true, sim });
     if (outcome.kind === 'failed') {
       log.error({ reason: outcome.message }, 'brain stopped on a failure');
       io.stderr.write(`brain run: ${outcome.message}\n`);

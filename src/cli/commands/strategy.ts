@@ -1,25 +1,28 @@
 /**
  * `brain strategy list|show|diff|deploy|rollback|submit`: the version store from the command line.
- * Every subcommand first seeds a fresh database with v001 of the active files (src/sandbox/seed.ts).
+ * A fresh database is first seeded with v001 of the active files (src/sandbox/seed.ts); list, show and
+ * diff only read, so on a database they cannot write they open it read-only and seed nothing.
  * deploy/rollback switch the DB pointer and write the active file under the working directory (the
- * installation root in production); they do not reach into a running daemon's children.
+ * installation root in production); they do not reach into a running daemon's children. Deploying a
+ * version that has not passed the pipeline (a paper test) needs --force.
  */
 import { readFile } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
 import { systemClock } from '../../clock/clock.ts';
 import { loadConfig } from '../../config/index.ts';
-import { openDatabase } from '../../db/index.ts';
+import { paperTestsRepo, type PaperTest, type PaperTestsRepo } from '../../db/paper-tests.repo.ts';
 import type { VersionRecord } from '../../db/versions.repo.ts';
 import { formatIssue, type ModuleKind } from '../../sandbox/gates/index.ts';
 import { openVersionStore, seedInitialVersions } from '../../sandbox/seed.ts';
 import { slotOf, type Author, type VersionStore } from '../../sandbox/versions.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
-import { dbPathOf } from './backtest.ts';
+import { openCommandDatabase } from '../database.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 
 const SUBCOMMANDS = ['list', 'show', 'diff', 'deploy', 'rollback', 'submit'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
+const READ_ONLY: readonly Sub[] = ['list', 'show', 'diff'];
 
 const OWN_FLAGS = {
   kind: { type: 'string' },
@@ -28,6 +31,7 @@ const OWN_FLAGS = {
   model: { type: 'string' },
   'prompt-sha256': { type: 'string' },
   name: { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 type Flags = ReturnType<typeof parseCommandArgs<typeof OWN_FLAGS>>['values'];
 
@@ -94,7 +98,34 @@ async function submit(store: VersionStore, file: string, flags: Flags, io: CliIo
   return EXIT.ok;
 }
 
-async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionStore, io: CliIo): Promise<number> {
+/**
+ * Why a version may not go live without --force, or null: it went through the whole pipeline (a paper test
+ * passed) or has been live before (deployed, retired). A candidate fresh from the gates, a rejected or a
+ * rolled-back version has not earned it.
+ */
+export function deployRefusal(v: VersionRecord, paperTests: readonly PaperTest[]): string | null {
+  if (v.status === 'deployed' || v.status === 'retired') return null;
+  if (paperTests.some((t) => t.status === 'passed')) return null;
+  const tests = paperTests.length === 0 ? 'no paper test' : `paper tests ${paperTests.map((t) => t.status).join(', ')}`;
+  return `${v.label} ${v.id} is ${v.status === 'candidate' ? 'a candidate' : v.status} that has not passed the pipeline (${v.backtestId === null ? 'no backtest' : `backtest ${v.backtestId}`}, ${tests})`;
+}
+
+async function deploy(store: VersionStore, paperTests: PaperTestsRepo, id: string, force: boolean, io: CliIo): Promise<number> {
+  const v = store.get(id);
+  const refusal = deployRefusal(v, paperTests.byVersion(v.id));
+  if (refusal) {
+    io.stderr.write(`warning: ${refusal}; it would trade real money untested.\n`);
+    if (!force) {
+      io.stderr.write(`nothing deployed: run \`brain strategy deploy ${id} --force\` to deploy it anyway\n`);
+      return EXIT.failure;
+    }
+  }
+  await store.deploy(v.id);
+  io.stdout.write(`deployed ${v.label} ${v.id} to ${slotOf(v)}\n`);
+  return EXIT.ok;
+}
+
+async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionStore, paperTests: PaperTestsRepo, io: CliIo): Promise<number> {
   const need = (n: number, what: string): void => {
     if (pos.length !== n) throw new UsageError(`strategy ${sub} takes ${what}`);
   };
@@ -109,11 +140,9 @@ async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionSto
     case 'diff':
       need(2, 'two version ids or labels');
       return out(store.diff(pos[0]!, pos[1]!) || '(no differences)');
-    case 'deploy': {
+    case 'deploy':
       need(1, 'one version id or label');
-      const v = await store.deploy(pos[0]!);
-      return out(`deployed ${v.label} ${v.id} to ${slotOf(v)}`);
-    }
+      return deploy(store, paperTests, pos[0]!, flags.force === true, io);
     case 'rollback': {
       need(0, 'no arguments (choose the slot with --slot)');
       const v = await store.rollback(flags.slot ?? 'strategy');
@@ -132,12 +161,14 @@ export const strategy: Command = {
   list [--kind strategy|statistics]   every stored version; * marks the active one per slot
   show VERSION                        metadata, gate results and source of one version (id or label)
   diff VERSION_A VERSION_B            line diff of two versions' sources
-  deploy VERSION                      make a stored version active in its slot
+  deploy VERSION [--force]            make a stored version active in its slot; one that has not passed
+                                      the pipeline (a paper test) is refused unless --force
   rollback [--slot SLOT]              back to the previous good version (slot: strategy | statistics:<name>)
   submit FILE [--kind K] [--name N] [--author human|model --model NAME --prompt-sha256 HEX]
                                       put a file through the gates and the determinism canary and store it
                                       as a candidate (statistics files: name = file name without .ts)
-Arguments come before flags. A fresh database is first seeded with v001 of the active files.
+Arguments come before flags. A fresh database is first seeded with v001 of the active files; list, show
+and diff also work on a database this user cannot write (read-only, nothing seeded).
 
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
@@ -147,12 +178,13 @@ ${CONFIG_FLAGS_USAGE}`,
     const pos = args.slice(1, split < 0 ? undefined : split);
     const { values, configArgv } = parseCommandArgs(split < 0 ? [] : args.slice(split), OWN_FLAGS);
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
-    const db = openDatabase({ path: dbPathOf(config, io) });
+    const db = openCommandDatabase(config, io, READ_ONLY.includes(sub) ? 'read' : 'write');
     try {
       const store = openVersionStore({ db, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd });
-      const seeded = await seedInitialVersions(store, PROJECT_ROOT);
+      const seeded = db.readonly ? [] : await seedInitialVersions(store, PROJECT_ROOT);
+      if (db.readonly && store.repo.list().length === 0) io.stderr.write(`${db.path} is read-only to this user, so v001 was not seeded; the daemon seeds it at its first start\n`);
       for (const v of seeded) io.stderr.write(`seeded ${slotOf(v)} ${v.label} ${v.id} from the active file\n`);
-      return await dispatch(sub, pos, values, store, io);
+      return await dispatch(sub, pos, values, store, paperTestsRepo(db), io);
     } finally {
       db.close();
     }

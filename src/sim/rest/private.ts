@@ -2,7 +2,7 @@
  * REST v0 private endpoints (§6). Each handler runs after authentication and the rate counter; the
  * account exists. Order placement and cancels go through the shared matching engine.
  */
-import type { AccountState } from '../accounts.ts';
+import type { AccountState, SimTrade } from '../accounts.ts';
 import type { SimContext } from '../context.ts';
 import { fixed, rfc3339Seconds } from '../format.ts';
 import { parseRestOrder } from '../orders.ts';
@@ -46,6 +46,11 @@ function feeInfo(table: typeof FEES_TAKER, volume: number): Record<string, strin
     fee: pct.toFixed(4), minfee: table[table.length - 1]![1].toFixed(4), maxfee: table[0]![1].toFixed(4),
     nextfee: next ? next[1].toFixed(4) : null, nextvolume: next ? next[0].toFixed(4) : null, tiervolume: volume.toFixed(4),
   };
+}
+
+function tradeRow(t: SimTrade): [string, Record<string, unknown>] {
+  const p = pairByRestName(t.pairKey)!;
+  return [t.txid, tradeJson(t, p.costDecimals, p.pairDecimals, p.lotDecimals)];
 }
 
 export const privateHandlers: Record<string, PrivateHandler> = {
@@ -92,11 +97,16 @@ export const privateHandlers: Record<string, PrivateHandler> = {
   TradesHistory: (ctx, key, f) => {
     const trades = [...ctx.engine.tradesOf(key)].reverse();
     const ofs = Number(f.get('ofs') ?? 0);
-    const rows = trades.slice(ofs, ofs + PAGE).map((t) => {
-      const p = pairByRestName(t.pairKey)!;
-      return [t.txid, tradeJson(t, p.costDecimals, p.pairDecimals, p.lotDecimals)];
-    });
-    return ok({ trades: Object.fromEntries(rows), count: trades.length });
+    return ok({ trades: Object.fromEntries(trades.slice(ofs, ofs + PAGE).map(tradeRow)), count: trades.length });
+  },
+  /** Up to 20 of the account's trades by txid; an id it does not know is an error, as at Kraken. */
+  QueryTrades: (ctx, key, f) => {
+    const ids = (f.get('txid') ?? '').split(',').filter(Boolean);
+    if (ids.length === 0 || ids.length > 20) return fail('EGeneral:Invalid arguments:txid');
+    const mine = new Map(ctx.engine.tradesOf(key).map((t) => [t.txid, t]));
+    const trades = ids.map((id) => mine.get(id));
+    if (trades.some((t) => t === undefined)) return fail('EQuery:Invalid query');
+    return ok(Object.fromEntries(trades.map((t) => tradeRow(t!))));
   },
   TradeVolume: (ctx, key, f) => {
     const volume = ctx.engine.account(key)!.volume30d(ctx.clock.now());

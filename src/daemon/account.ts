@@ -1,0 +1,134 @@
+/**
+ * The live account as the supervisor hears it (venueWatch in live mode): fills and order states from the
+ * private executions channel as they happen, and, because that channel loses whatever is published while
+ * it is down, a sweep at start and after every (re)connect (issue 12): every order not known final or not
+ * covered by its booked fills is asked of the venue by cl_ord_id (recovery.ts), then the venue's spot
+ * balances go to the supervisor, which reconciles them with its ledger. The balance check waits until no
+ * order is live in the orders table, so an order in flight is not taken for a mismatch.
+ */
+import type { Logger } from 'pino';
+import type { VenueWatch } from '../../actors/supervisor.actors.ts';
+import type { SupervisorEvent } from '../../machines/supervisor.machine.ts';
+import type { Clock } from '../clock/clock.ts';
+import type { ExecutionReport } from '../contract/feed.ts';
+import type { Repositories } from '../db/index.ts';
+import type { KrakenClient } from '../kraken/client.ts';
+import type { Venue } from '../trading/venue.ts';
+import { fillFromExecution } from '../venues/live.ts';
+import { runConnection } from './feed.ts';
+import { recoverFills } from './recovery.ts';
+
+export interface AccountWatchDeps {
+  url: string;
+  client: KrakenClient;
+  venue: Venue;
+  repos: Repositories;
+  /** The daemon's clock: row times and the wait before a deferred balance check. */
+  clock: Clock;
+  log: Logger;
+  /** Daemon time between attempts while an order is live (default 60 s). */
+  balanceRetryMs?: number;
+  /** Attempts deferred by live orders before the balances are compared anyway (default 10). */
+  maxDeferrals?: number;
+}
+
+/** A private execution report as the supervisor event it makes: a fill (booked), an order state (to its position), or nothing. */
+export function executionEvent(r: ExecutionReport): SupervisorEvent | null {
+  const fill = fillFromExecution(r);
+  if (fill) {
+    // A trade report says partially_filled even when it completes the order; cum_qty says how much is done.
+    const status = r.status ?? (r.execType === 'filled' ? 'filled' : 'partial');
+    return { type: 'venue.fill', fill, order: { clOrdId: fill.clOrdId, venueOrderId: r.venueOrderId, status, filledQuantity: r.cumQty ?? 0, fills: [fill] } };
+  }
+  if (!r.clOrdId || !r.status || r.status === 'sent' || r.status === 'open') return null;
+  return { type: 'venue.orderUpdate', clOrdId: r.clOrdId, status: r.status, venueOrderId: r.venueOrderId, filledQuantity: r.cumQty ?? 0, time: r.time };
+}
+
+/** Runs `task` one at a time; a request while it runs makes it run once more afterwards. */
+function serialized(task: () => Promise<void>): () => void {
+  let running = false;
+  let again = false;
+  const run = (): void => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    void task().finally(() => {
+      running = false;
+      if (again) {
+        again = false;
+        run();
+      }
+    });
+  };
+  return run;
+}
+
+export function accountWatch(deps: AccountWatchDeps): VenueWatch {
+  const { clock, log } = deps;
+  const retryMs = deps.balanceRetryMs ?? 60_000;
+  const maxDeferrals = deps.maxDeferrals ?? 10;
+  return (send, onCommand) => {
+    let stopped = false;
+    let timer: unknown = null;
+    let deferrals = 0;
+    const emit = (e: SupervisorEvent) => {
+      if (!stopped) send(e);
+    };
+    const anyLive = () => deps.repos.orders.open().length > 0 && deferrals < maxDeferrals;
+
+    const checkBalances = async (): Promise<void> => {
+      if (timer !== null) clock.clearTimeout(timer);
+      timer = null;
+      if (!anyLive()) {
+        const spot = (await deps.client.balances()).spot;
+        // An order may have started while the balances were read: they would not show it yet.
+        if (!anyLive()) {
+          deferrals = 0;
+          emit({ type: 'venue.balances', balances: Object.fromEntries(Object.entries(spot).map(([asset, b]) => [asset, b.total])), at: clock.now() });
+          return;
+        }
+      }
+      deferrals += 1;
+      timer = clock.setTimeout(() => requestBalances(), retryMs);
+    };
+    const sweep = async (): Promise<void> => {
+      const report = await recoverFills({ repos: deps.repos, venue: deps.venue, now: () => clock.now(), log }, (fill, order) => emit({ type: 'venue.fill', fill, order }));
+      log.info(report, 'orders and fills reconciled with the venue');
+      await checkBalances();
+    };
+    const guarded = (what: string, task: () => Promise<void>) => async () => {
+      if (stopped) return;
+      try {
+        await task();
+      } catch (err) {
+        log.warn({ err }, `${what} failed; tried again at the next reconnect or request`);
+      }
+    };
+    const requestSweep = serialized(guarded('account sweep', sweep));
+    const requestBalances = serialized(guarded('balance check', checkBalances));
+
+    const stopFeed = runConnection({ urls: { public: deps.url, private: deps.url }, client: deps.client, log }, { endpoint: 'private', subscriptions: [{ channel: 'executions' }] }, (e) => {
+      if (e.type === 'account.execution') {
+        const event = executionEvent(e.report);
+        if (event) emit(event);
+      } else if (e.type === 'connection.up') {
+        emit({ type: 'venue.privateFeed', up: true, reason: 'executions channel live' });
+        requestSweep();
+      } else if (e.type === 'connection.down' || e.type === 'connection.failed') {
+        log.warn({ reason: e.reason }, 'private feed down: fills are recovered by cl_ord_id when it is back');
+        emit({ type: 'venue.privateFeed', up: false, reason: e.reason });
+      }
+    }, true);
+    onCommand((cmd) => {
+      if (cmd.type === 'venue.checkBalances') requestBalances();
+    });
+    requestSweep();
+    return () => {
+      stopped = true;
+      if (timer !== null) clock.clearTimeout(timer);
+      stopFeed();
+    };
+  };
+}

@@ -1,0 +1,45 @@
+/** Issue 12: the daemon's store step — the database's own lock, its stale takeover in the log, and a database it cannot use. */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { closeStore, openStore, type StoreDeps } from '../../src/daemon/store.ts';
+import type { Runtime } from '../../src/daemon/runtime.ts';
+import { databaseLockPath } from '../../src/lock/index.ts';
+
+let dir: string;
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+function deps(dbPath: string) {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = pino({ level: 'info' }, { write: (l: string) => void lines.push(JSON.parse(l) as Record<string, unknown>) });
+  const rt: Runtime = {};
+  return { d: { dbPath, log, rt } as unknown as StoreDeps, rt, lines, log };
+}
+
+describe('the store step of boot', () => {
+  it('takes over the lock of a daemon that died and says so in the log', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'brain-store-'));
+    const db = join(dir, 'data', 'brain.db');
+    const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(databaseLockPath(db), `${dead}\nold\n`);
+    const { d, rt, lines, log } = deps(db);
+    openStore(d);
+    expect(lines.find((l) => l['msg'] === 'taking over a stale lock: the daemon that held it is gone (killed or crashed); its orders in flight are reconciled now')).toMatchObject({ level: 40, stalePid: dead });
+    await closeStore(rt, log);
+    expect(existsSync(databaseLockPath(db))).toBe(false);
+  });
+
+  it('a database it cannot use fails naming data.dbPath, and the lock it took is released', () => {
+    dir = mkdtempSync(join(tmpdir(), 'brain-store-'));
+    mkdirSync(join(dir, 'data'));
+    const db = join(dir, 'data', 'brain.db');
+    writeFileSync(db, 'garbage'.repeat(1000));
+    const { d, rt } = deps(db);
+    expect(() => openStore(d)).toThrow(/cannot use database .*brain\.db: .*check config data\.dbPath/);
+    expect(rt.lock).toBeUndefined();
+    expect(existsSync(databaseLockPath(db))).toBe(false);
+  });
+});
