@@ -46,13 +46,21 @@ export interface NightHarness {
   actor: Actor<typeof orchestratorCycleMachine>;
   /** Stops the actor (a crash: nothing more is persisted) and starts a new one on the same rows. */
   restart(): Promise<void>;
+  /** Resolves when the crash point was reached and the first actor stopped. */
+  crashed: Promise<void>;
+  /** Sends the slot (or a run-now) once the actor has routed its record, without waiting for the end. */
+  trigger(kind?: 'slot' | 'now'): Promise<void>;
   /** Starts the night and waits until it is done or failed. */
   night(trigger?: 'slot' | 'now'): Promise<ReturnType<NightHarness['actor']['getSnapshot']>>;
   settled(): Promise<ReturnType<NightHarness['actor']['getSnapshot']>>;
   close(): Promise<void>;
 }
 
+/** Where the first actor's process "dies": right after a step's answer is stored, after the pipeline took the candidate, or inside gathering. */
+export type CrashPoint = { afterAnswer: 'analysis' | 'generation' | 'review' } | { afterSubmit: true } | { duringGather: true };
+
 export interface HarnessOptions {
+  crash?: CrashPoint;
   settings?: DeepPartial<Config['orchestrator']>;
   withKey?: boolean;
   screen?: Parameters<typeof fakePipeline>[0]['screen'];
@@ -90,17 +98,22 @@ export async function nightHarness(o: HarnessOptions = {}): Promise<NightHarness
   const reports = o.statistics ?? STATS_REPORTS;
   const deps = nightDeps({ db, dbPath, config, clock, log: silent, repoRoot: PROJECT_ROOT, ports, statistics: async () => reports });
   const snapshots = createRepositories(db).machineSnapshots;
-  const start = () => createActor(cycleMachine(deps, snapshots), { input: cycleInput(config, clock.now()), clock }).start();
+  const start = (d: NightDeps) => createActor(cycleMachine(d, snapshots), { input: cycleInput(config, clock.now()), clock }).start();
+  let crashed = (): void => undefined;
   const h: NightHarness = {
-    dir, db, clock, fake, config, pipeline, offlineNights, deps, actor: start(),
+    dir, db, clock, fake, config, pipeline, offlineNights, deps, actor: undefined as never,
+    crashed: new Promise<void>((resolve) => (crashed = resolve)),
     async restart() {
       h.actor.stop();
-      h.actor = start();
+      h.actor = start(deps);
       await waitFor(h.actor, (s) => !s.matches('resuming'));
     },
-    async night(trigger = 'slot') {
+    async trigger(kind = 'slot') {
       await waitFor(h.actor, (s) => !s.matches('resuming'));
-      h.actor.send(trigger === 'slot' ? { type: 'orchestrator.slot', due: clock.now(), at: clock.now() } : { type: 'orchestrator.runNow', by: 'test', at: clock.now() });
+      h.actor.send(kind === 'slot' ? { type: 'orchestrator.slot', due: clock.now(), at: clock.now() } : { type: 'orchestrator.runNow', by: 'test', at: clock.now() });
+    },
+    async night(kind = 'slot') {
+      await h.trigger(kind);
       return h.settled();
     },
     settled: () => waitFor(h.actor, (s) => s.matches('done') || s.matches('failed'), { timeout: 30_000 }),
@@ -111,7 +124,47 @@ export async function nightHarness(o: HarnessOptions = {}): Promise<NightHarness
       rmSync(dir, { recursive: true, force: true });
     },
   };
+  h.actor = start(o.crash ? crashing(deps, o.crash, () => (h.actor.stop(), crashed())) : deps);
   return h;
+}
+
+/**
+ * The first actor's dependencies, dying at `point` like a killed process: the actor stops there, and
+ * every later write of the step still running (its promise outlives the stopped actor in a test, not
+ * in a real crash) fails, so nothing after the crash point reaches the database.
+ */
+function crashing(deps: NightDeps, point: CrashPoint, die: () => void): NightDeps {
+  let dead = false;
+  const kill = () => {
+    dead = true;
+    die();
+  };
+  const cycles = new Proxy(deps.cycles, {
+    get(target, key, receiver) {
+      const v = Reflect.get(target, key, receiver) as unknown;
+      if (typeof v !== 'function') return v;
+      return (...args: unknown[]) => {
+        if (dead) throw new Error('the process died');
+        const r = (v as (...a: unknown[]) => unknown).apply(target, args);
+        if (key === 'storeAnswer' && 'afterAnswer' in point && (args[0] as { step: string }).step === point.afterAnswer) kill();
+        return r;
+      };
+    },
+  });
+  const never = new Promise<never>(() => undefined);
+  const ports: EvolutionPorts = {
+    ...deps.ports,
+    submitCandidate: async (s) => {
+      const outcome = await deps.ports.submitCandidate(s);
+      if ('afterSubmit' in point) {
+        kill();
+        return never;
+      }
+      return outcome;
+    },
+  };
+  const sources = 'duringGather' in point ? { ...deps.sources, statistics: async () => (kill(), never) } : deps.sources;
+  return { ...deps, cycles, ports, sources };
 }
 
 export function cyclesOf(h: NightHarness) {
