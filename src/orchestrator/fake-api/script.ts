@@ -7,7 +7,7 @@
 export type ErrorStatus = 400 | 401 | 404 | 429 | 500 | 529;
 
 export type FakeReply =
-  | { kind: 'answer'; text: string; thinking?: string; thinkingTokens?: number; delayMs?: number }
+  | { kind: 'answer'; text: string; thinking?: string; thinkingTokens?: number; delayMs?: number; stopReason?: 'refusal' }
   | { kind: 'error'; status: ErrorStatus; message?: string; retryAfterSeconds?: number; delayMs?: number };
 
 export interface AnswerOptions {
@@ -16,6 +16,8 @@ export interface AnswerOptions {
   /** Output tokens spent on reasoning (billed as output, reported in output_tokens_details). */
   thinkingTokens?: number;
   delayMs?: number;
+  /** The model declined (stop_reason 'refusal'). */
+  stopReason?: 'refusal';
 }
 
 export const reply = {

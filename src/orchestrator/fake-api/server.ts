@@ -86,7 +86,7 @@ export async function startFakeAnthropic(o: FakeAnthropicOptions): Promise<FakeA
     seq += 1;
     return {
       id: `msg_fake_${String(seq).padStart(4, '0')}`, type: 'message', role: 'assistant', model, content,
-      stop_reason: cut ? 'max_tokens' : 'end_turn', stop_sequence: null, stop_details: null, container: null, diagnostics: null,
+      stop_reason: cut ? 'max_tokens' : (r.stopReason ?? 'end_turn'), stop_sequence: null, stop_details: null, container: null, diagnostics: null,
       usage: {
         input_tokens: usage.input, output_tokens: cut ? maxTokens : full,
         cache_creation_input_tokens: usage.write, cache_read_input_tokens: usage.read,

@@ -47,6 +47,8 @@ export async function generateCandidate(d: NightDeps, cycleId: string, attempt: 
   const mismatch = moduleMismatch(decision.decision, target, source, parent?.source ?? null);
   if (mismatch) return repair(mismatch);
   const contentHash = sha256(source);
+  const previous = cycleOf(d, cycleId).candidateSha256;
+  if (attempt > 1 && previous === contentHash) return repair(`the code is the same as the previous attempt's, which was refused: ${feedback ?? 'see above'}`);
   const earlier = d.ports.ledger.byContentHash(contentHash);
   if (earlier) return { kind: 'refused', at, reason: `the candidate is identical to one tried before (${earlier.contentHash.slice(0, 12)}, ended at ${earlier.stage}: ${earlier.reason ?? 'no reason recorded'}); it is not evaluated again` };
   d.cycles.update(cycleId, { candidateSource: source, candidateSha256: contentHash, parentVersionId: parent?.versionId ?? null });
