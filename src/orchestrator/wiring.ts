@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import { orchestratorCycleActors } from '../../actors/orchestrator-cycle.actors.ts';
 import { orchestratorCycleMachine, type CycleInput } from '../../machines/orchestrator-cycle.machine.ts';
 import type { Clock } from '../clock/clock.ts';
-import type { Config } from '../config/index.ts';
+import { secretValues, type Config } from '../config/index.ts';
 import { orchestratorRepo } from '../db/orchestrator.repo.ts';
 import { orchestratorCyclesRepo } from '../db/orchestrator-cycles.repo.ts';
 import type { Db, MachineSnapshotsRepo } from '../db/index.ts';
@@ -41,7 +41,7 @@ export function modelAvailable(config: Config): boolean {
 export function nightDeps(w: NightWiring): NightDeps {
   const o = w.config.orchestrator;
   const log = w.log.child({ component: 'orchestrator' });
-  const secrets = matchableSecrets(Object.values(w.config.secrets));
+  const secrets = matchableSecrets(secretValues(w.config));
   const llm = modelAvailable(w.config)
     ? new LlmClient({ apiKey: w.config.secrets.anthropicApiKey!, settings: o, usage: orchestratorRepo(w.db), clock: w.clock, secrets, log })
     : null;

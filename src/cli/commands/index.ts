@@ -11,6 +11,8 @@ import { data } from './data.ts';
 import { sim } from './sim.ts';
 import { strategy } from './strategy.ts';
 import { demo } from './demo.ts';
+import { orchestrate } from './orchestrate.ts';
+import { observationsCommand, thoughts } from './thoughts.ts';
 
 export const commands: Command[] = [
   help,
@@ -20,5 +22,8 @@ export const commands: Command[] = [
   backtest,
   data,
   strategy,
+  orchestrate,
+  thoughts,
+  observationsCommand,
   demo,
 ];

@@ -13,9 +13,10 @@ import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { Message, MessageCreateParamsNonStreaming, TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
-import { utcDayStart, type Clock } from '../../clock/clock.ts';
+import type { Clock } from '../../clock/clock.ts';
 import type { Config } from '../../config/index.ts';
 import type { OrchestratorRepo } from '../../db/index.ts';
+import { spending } from './budget.ts';
 import { LlmError, toLlmError } from './errors.ts';
 import { callCostUsd, priceOf, usageFigures, worstCaseUsd, type UsageFigures } from './pricing.ts';
 import { estimateTokens } from './tokens.ts';
@@ -62,8 +63,6 @@ export interface LlmClientDeps {
   secrets: readonly string[];
   log: Logger;
 }
-
-const MONTH_MS = 31 * 86_400_000;
 
 export class LlmClient {
   private readonly sdk: Anthropic;
@@ -121,22 +120,12 @@ export class LlmClient {
     return { raw: JSON.stringify(message), text, stopReason: message.stop_reason, usage, costUsd, model: req.model, promptSha256: sha256(body) };
   }
 
-  /** USD spent in the UTC day and the 31 days before `now`, and the caps. */
-  spending(now: number): { dayUsd: number; monthUsd: number; dailyCapUsd: number; monthlyCapUsd: number } {
-    const s = this.deps.settings;
-    return {
-      dayUsd: this.deps.usage.tokenTotals(utcDayStart(now), now + 1).costUsd,
-      monthUsd: this.deps.usage.tokenTotals(now - MONTH_MS, now + 1).costUsd,
-      dailyCapUsd: s.dailyBudgetUsd,
-      monthlyCapUsd: s.monthlyBudgetUsd,
-    };
-  }
-
   private checkBudget(req: LlmRequest, inputTokens: number): void {
     const worst = worstCaseUsd(priceOf(this.deps.settings.prices, req.model), inputTokens, this.deps.settings.maxTokens);
-    const s = this.spending(this.deps.clock.now());
-    const over = s.dayUsd + worst > s.dailyCapUsd ? ['daily', s.dayUsd, s.dailyCapUsd, 'orchestrator.dailyBudgetUsd'] as const
-      : s.monthUsd + worst > s.monthlyCapUsd ? ['monthly', s.monthUsd, s.monthlyCapUsd, 'orchestrator.monthlyBudgetUsd'] as const : null;
+    const s = spending(this.deps.usage, this.deps.clock.now());
+    const { dailyBudgetUsd: day, monthlyBudgetUsd: month } = this.deps.settings;
+    const over = s.dayUsd + worst > day ? ['daily', s.dayUsd, day, 'orchestrator.dailyBudgetUsd'] as const
+      : s.monthUsd + worst > month ? ['monthly', s.monthUsd, month, 'orchestrator.monthlyBudgetUsd'] as const : null;
     if (over) {
       const [which, spent, cap, key] = over;
       throw new LlmError('over_budget', `${req.step} call to ${req.model} not made: $${spent.toFixed(4)} spent + up to $${worst.toFixed(4)} for this call exceeds the ${which} cap of $${cap} (${key})`);
