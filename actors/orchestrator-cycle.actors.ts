@@ -9,6 +9,8 @@ import {
   ORCHESTRATOR_CYCLE_ACTOR_ID, ORCHESTRATOR_CYCLE_MACHINE_VERSION,
   type Began, type CycleRecord, type CycleTrigger, type NightOutcome, type StepOutcome,
 } from '../machines/orchestrator-cycle.machine.ts';
+import type { Logger } from 'pino';
+import type { Clock } from '../src/clock/clock.ts';
 import type { MachineSnapshotsRepo } from '../src/db/index.ts';
 import { analyseNight } from '../src/orchestrator/steps/analyse.ts';
 import { asStepFailure } from '../src/orchestrator/steps/failure.ts';
@@ -20,8 +22,11 @@ import { submitCandidate } from '../src/orchestrator/steps/submit.ts';
 import { persistOwnerState } from './durable.actors.ts';
 
 export interface OrchestratorCycleActorDeps {
+  /** May be a lazy view (the daemon opens the database after the actors are built): read only when a step runs. */
   night: NightDeps;
   snapshots: MachineSnapshotsRepo;
+  clock: Clock;
+  log: Logger;
 }
 
 type StepInput = { cycleId: string; attempt: number; feedback: string | null };
@@ -33,12 +38,12 @@ export function orchestratorCycleActors(deps: OrchestratorCycleActorDeps) {
       try {
         return await fn(input);
       } catch (err) {
-        throw asStepFailure(err, night.clock.now());
+        throw asStepFailure(err, deps.clock.now());
       }
     });
   return {
     persistState: persistOwnerState<CycleRecord['value'], CycleRecord['context']>({
-      snapshots: deps.snapshots, clock: night.clock, log: night.log.child({ actor: ORCHESTRATOR_CYCLE_ACTOR_ID }),
+      snapshots: deps.snapshots, clock: deps.clock, log: deps.log.child({ actor: ORCHESTRATOR_CYCLE_ACTOR_ID }),
       machine: 'orchestratorCycle', machineVersion: ORCHESTRATOR_CYCLE_MACHINE_VERSION,
       skip: (r) => r.value === 'resuming' || r.value === 'routing',
     }),
@@ -50,7 +55,7 @@ export function orchestratorCycleActors(deps: OrchestratorCycleActorDeps) {
       }
       return row.snapshot as CycleRecord;
     }),
-    begin: fromPromise<Began, { trigger: CycleTrigger; at: number }>(async ({ input }) => beginNight(night, input.trigger, Math.max(input.at, night.clock.now()))),
+    begin: fromPromise<Began, { trigger: CycleTrigger; at: number }>(async ({ input }) => beginNight(night, input.trigger, Math.max(input.at, deps.clock.now()))),
     gather: guarded<StepInput>(({ cycleId }) => gatherNight(night, cycleId)),
     analyse: guarded<StepInput>(({ cycleId }) => analyseNight(night, cycleId)),
     generate: guarded<StepInput>(({ cycleId, attempt, feedback }) => generateCandidate(night, cycleId, attempt, feedback)),
@@ -60,9 +65,9 @@ export function orchestratorCycleActors(deps: OrchestratorCycleActorDeps) {
     runOfflineAlongside: fromPromise<void, { cycleId: string; trigger: CycleTrigger }>(async ({ input }) => {
       try {
         const r = await offlineNight(night, input.cycleId, input.trigger);
-        night.log.info({ cycleId: input.cycleId, result: r }, 'offline evolver ran alongside the model');
+        deps.log.info({ cycleId: input.cycleId, result: r }, 'offline evolver ran alongside the model');
       } catch (err) {
-        night.log.warn({ cycleId: input.cycleId, err: asStepFailure(err, night.clock.now()).message }, 'offline evolver alongside the model failed; the model night goes on');
+        deps.log.warn({ cycleId: input.cycleId, err: asStepFailure(err, deps.clock.now()).message }, 'offline evolver alongside the model failed; the model night goes on');
       }
     }),
     finish: fromPromise<void, { cycleId: string; outcome: NightOutcome; reason: string | null }>(async ({ input }) => finishNight(night, input.cycleId, input.outcome, input.reason)),

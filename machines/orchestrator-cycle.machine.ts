@@ -12,6 +12,7 @@ import { bounded, failureOf, type Began, type CycleContext, type CycleEmitted, t
 import { announceTo, notProvided, untilDeadline, type StoreInput } from './shared.ts';
 
 export type * from './orchestrator-cycle-types.ts';
+export { StepFailure } from './orchestrator-cycle-types.ts';
 export const ORCHESTRATOR_CYCLE_MACHINE_VERSION = '1';
 /** One cycle machine per daemon: its machine_snapshots row and its id under the supervisor. */
 export const ORCHESTRATOR_CYCLE_ACTOR_ID = 'orchestratorCycle';

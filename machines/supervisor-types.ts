@@ -8,6 +8,8 @@ import type { BreakerEmitted, BreakerRecord } from './breaker.machine.ts';
 import type { PositionEmitted, PositionRecord, PositionTimeouts } from './position.machine.ts';
 import type { ScannerEmitted } from './scanner.machine.ts';
 import type { ScheduleEvent } from '../src/scheduler/jobs.ts';
+import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
+import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
 export type Chore = 'feeRefresh' | 'candleMaintenance';
@@ -40,6 +42,8 @@ export interface SupervisorInput {
   limits: RiskLimits;
   timeframe: Timeframe;
   positionTimeouts?: Partial<PositionTimeouts>;
+  /** The nightly cycle child's settings; absent = no orchestrator in this daemon (replays, tests). */
+  orchestrator?: OrchestratorSettings;
 }
 
 /** Commands the journal (fills: their only writer; portfolio and daily rows) receives; signals are written by their scanner with the verdict. */
@@ -62,7 +66,9 @@ export type SupervisorEvent =
   | ChoreEvent
   | StrategyEvent
   | PositionEmitted
-  | BreakerEmitted;
+  | BreakerEmitted
+  | OrchestratorRunNow
+  | CycleEmitted;
 
 export type SupervisorEmitted =
   | { type: 'intent.accepted'; intent: Intent; positionId: string; quantity: number; at: number }
@@ -74,7 +80,8 @@ export type SupervisorEmitted =
   | { type: 'orchestrator.slot'; due: number; at: number }
   | { type: 'strategy.activated'; versionId: string; at: number }
   | BreakerEmitted
-  | PositionEmitted;
+  | PositionEmitted
+  | CycleEmitted;
 
 export interface SupervisorContext {
   pairs: Pair[];
@@ -94,4 +101,6 @@ export interface SupervisorContext {
   seenTrades: Record<string, true>;
   boot: BootState | null;
   error: string | null;
+  /** Set when the daemon runs the nightly cycle child. */
+  orchestrator: OrchestratorSettings | null;
 }

@@ -64,7 +64,7 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
   const config = sim ? { ...o.config, pairs: o.config.pairs.filter((p) => sim.pairs.includes(p)) } : o.config;
   const daemon = startDaemon({
     config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath), lockPath: resolve(o.cwd, config.data.lockPath),
-    repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspect ? { inspectUrl: INSPECT_URL } : {}),
+    repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspect ? { inspectUrl: INSPECT_URL } : {}), orchestrator: config.orchestrator.enabled,
     // Scans follow the closed candles the feed delivers; the other slots are the daemon's housekeeping.
     schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
   });

@@ -41,7 +41,7 @@ export function nightSummary(db: Db, cycleId: string): NightSummary {
  * lock, so no daemon runs a night at the same time.
  */
 export async function runNightNow(o: { deps: NightDeps; snapshots: MachineSnapshotsRepo; config: Config; clock: Clock; by: string }): Promise<NightSummary> {
-  const actor = createActor(cycleMachine(o.deps, o.snapshots), { input: cycleInput(o.config, o.clock.now()), clock: o.clock });
+  const actor = createActor(cycleMachine(o.deps, { snapshots: o.snapshots, clock: o.clock, log: o.deps.log }), { input: cycleInput(o.config, o.clock.now()), clock: o.clock });
   const finished = new Promise<string>((resolve) => actor.on('orchestrator.cycleFinished', (e) => resolve(e.cycleId)));
   actor.start();
   try {

@@ -52,8 +52,9 @@ export function nightDeps(w: NightWiring): NightDeps {
   };
 }
 
-export function cycleMachine(night: NightDeps, snapshots: MachineSnapshotsRepo) {
-  return orchestratorCycleMachine.provide({ actors: orchestratorCycleActors({ night, snapshots }) });
+/** `night` may be a lazy view; clock and log are read at once (the persister starts with the machine). */
+export function cycleMachine(night: NightDeps, io: { snapshots: MachineSnapshotsRepo; clock: Clock; log: Logger }) {
+  return orchestratorCycleMachine.provide({ actors: orchestratorCycleActors({ night, ...io }) });
 }
 
 export function cycleInput(config: Config, now: number): CycleInput {

@@ -98,7 +98,7 @@ export async function nightHarness(o: HarnessOptions = {}): Promise<NightHarness
   const reports = o.statistics ?? STATS_REPORTS;
   const deps = nightDeps({ db, dbPath, config, clock, log: silent, repoRoot: PROJECT_ROOT, ports, statistics: async () => reports });
   const snapshots = createRepositories(db).machineSnapshots;
-  const start = (d: NightDeps) => createActor(cycleMachine(d, snapshots), { input: cycleInput(config, clock.now()), clock }).start();
+  const start = (d: NightDeps) => createActor(cycleMachine(d, { snapshots, clock, log: silent }), { input: cycleInput(config, clock.now()), clock }).start();
   let crashed = (): void => undefined;
   const h: NightHarness = {
     dir, db, clock, fake, config, pipeline, offlineNights, deps, actor: undefined as never,

@@ -15,18 +15,21 @@ import type { NightDeps } from './night-deps.ts';
 
 type StoredSubmission = (SubmissionOutcome | { status: 'pending' }) & { attempt: number };
 
+/** " (ledger #12)", or nothing from a pipeline without a ledger. */
+const ledger = (id: number) => (id > 0 ? ` (ledger #${id})` : '');
+
 function outcomeOf(o: SubmissionOutcome, resumed: boolean, at: number): StepOutcome {
   switch (o.status) {
     case 'paperTest':
-      return { kind: 'submitted', at, summary: `paper test ${o.paperTestId} scheduled for ${o.versionId} (ledger #${o.ledgerId})` };
+      return { kind: 'submitted', at, summary: `paper test ${o.paperTestId} scheduled for ${o.versionId}${ledger(o.ledgerId)}` };
     case 'accepted':
-      return { kind: 'submitted', at, summary: `statistics version ${o.versionId} accepted, used from ${new Date(o.effectiveFrom).toISOString()} (ledger #${o.ledgerId})` };
+      return { kind: 'submitted', at, summary: `statistics version ${o.versionId} accepted, used from ${new Date(o.effectiveFrom).toISOString()}${ledger(o.ledgerId)}` };
     case 'duplicate':
-      if (resumed) return { kind: 'submitted', at, summary: `submitted before a restart; the pipeline holds it at ${o.earlier.stage} (ledger #${o.earlier.ledgerId})` };
-      return { kind: 'refused', at, reason: `the pipeline already knows this candidate (ledger #${o.earlier.ledgerId}, ${o.earlier.stage}: ${o.earlier.reason ?? 'no reason recorded'})` };
+      if (resumed) return { kind: 'submitted', at, summary: `submitted before a restart; the pipeline holds it at ${o.earlier.stage}${ledger(o.earlier.ledgerId)}` };
+      return { kind: 'refused', at, reason: `the pipeline already knows this candidate${ledger(o.earlier.ledgerId)}, ${o.earlier.stage}: ${o.earlier.reason ?? 'no reason recorded'}` };
     case 'refused':
       if (o.stage === 'static') return { kind: 'repair', at, reason: `the static gates refused the candidate (${o.failedGate}): ${o.reason}` };
-      return { kind: 'refused', at, reason: `the pipeline refused the candidate at ${o.stage}/${o.failedGate}: ${o.reason} (ledger #${o.ledgerId})` };
+      return { kind: 'refused', at, reason: `the pipeline refused the candidate at ${o.stage}/${o.failedGate}: ${o.reason}${ledger(o.ledgerId)}` };
   }
 }
 
