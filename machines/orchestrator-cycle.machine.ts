@@ -59,9 +59,10 @@ const cycleSetup = setup({
     nightFailed: ({ context }) => context.outcome === 'failed',
   },
   actions: {
-    adoptRecord: assign(({ event }) => {
+    /** The restored context, its clock moved on to the restart (deadlines re-arm from `retryAt − now`). */
+    adoptRecord: assign(({ context, event }) => {
       const r = (event as unknown as { output: CycleRecord | null }).output;
-      return r ? { ...r.context, resumeTo: r.value } : {};
+      return r ? { ...r.context, now: Math.max(r.context.now, context.now), resumeTo: r.value } : {};
     }),
     clearResumeTo: assign({ resumeTo: null }),
     startNight: assign(({ event }) => {

@@ -13,10 +13,11 @@ import { orchestratorRepo } from '../../db/orchestrator.repo.ts';
 import { paperTestsRepo } from '../../db/paper-tests.repo.ts';
 import { versionsRepo } from '../../db/versions.repo.ts';
 import { truthReport } from '../../truth.ts';
+import type { ModuleKind } from '../../sandbox/gates/types.ts';
 
 const DAY_MS = 86_400_000;
 
-export type ModuleKind = 'strategy' | 'statistics';
+export type { ModuleKind } from '../../sandbox/gates/types.ts';
 
 export interface StatisticsReportEntry {
   name: string;
