@@ -76,7 +76,7 @@ export type SupervisorEmitted =
   | { type: 'order.filled'; fill: Fill }
   | { type: 'portfolio.daily'; day: DayRecord }
   | { type: 'supervisor.alert'; message: string; at: number }
-  /** The nightly orchestrator slot (the orchestrator itself is not part of the daemon yet). */
+  /** The nightly orchestrator slot (also forwarded to the cycle child when the daemon runs one). */
   | { type: 'orchestrator.slot'; due: number; at: number }
   | { type: 'strategy.activated'; versionId: string; at: number }
   | BreakerEmitted
