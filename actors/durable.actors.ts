@@ -21,6 +21,8 @@ export interface DurableStoreDeps<Value, Context> {
   mirror?: (record: DurableRecord<Value, Context>, now: number) => void;
   /** A finished actor drops its snapshot row (nothing left to resume). */
   isFinal?: (record: DurableRecord<Value, Context>) => boolean;
+  /** A record not to write: a machine that reads its own row back at start must not overwrite it first. */
+  skip?: (record: DurableRecord<Value, Context>) => boolean;
 }
 
 export function persistOwnerState<Value, Context>(deps: DurableStoreDeps<Value, Context>) {
@@ -31,7 +33,7 @@ export function persistOwnerState<Value, Context>(deps: DurableStoreDeps<Value, 
     const save = (snap: { value: unknown; context: unknown }): void => {
       const record = { value: snap.value, context: snap.context } as DurableRecord<Value, Context>;
       const json = JSON.stringify(record);
-      if (json === last) return;
+      if (json === last || deps.skip?.(record)) return;
       const now = deps.clock.now();
       deps.mirror?.(record, now);
       if (deps.isFinal?.(record)) deps.snapshots.delete(input.actorId);

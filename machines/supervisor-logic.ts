@@ -28,6 +28,7 @@ export function initialContext(input: SupervisorInput): SupervisorContext {
     pairs: input.pairs, limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
     ledger: { ...EMPTY_LEDGER, holdings: {}, days: [] },
     marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, idPrefix: '', seenTrades: {}, boot: null, error: null,
+    orchestrator: input.orchestrator ?? null,
   };
 }
 

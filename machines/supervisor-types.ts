@@ -9,6 +9,8 @@ import type { BreakerEmitted, BreakerRecord } from './breaker.machine.ts';
 import type { PositionEmitted, PositionRecord, PositionTimeouts } from './position.machine.ts';
 import type { ScannerEmitted } from './scanner.machine.ts';
 import type { ScheduleEvent } from '../src/scheduler/jobs.ts';
+import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
+import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
 export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup';
@@ -51,6 +53,8 @@ export interface SupervisorInput {
   limits: RiskLimits;
   timeframe: Timeframe;
   positionTimeouts?: Partial<PositionTimeouts>;
+  /** The nightly cycle child's settings; absent = no orchestrator in this daemon (replays, tests). */
+  orchestrator?: OrchestratorSettings;
 }
 
 /** Commands the journal (fills: their only writer; portfolio and daily rows) receives; signals are written by their scanner with the verdict. */
@@ -82,7 +86,9 @@ export type SupervisorEvent =
   | ChoreEvent
   | StrategyEvent
   | PositionEmitted
-  | BreakerEmitted;
+  | BreakerEmitted
+  | OrchestratorRunNow
+  | CycleEmitted;
 
 export type SupervisorEmitted =
   | { type: 'intent.accepted'; intent: Intent; positionId: string; quantity: number; at: number }
@@ -90,13 +96,14 @@ export type SupervisorEmitted =
   | { type: 'order.filled'; fill: Fill }
   | { type: 'portfolio.daily'; day: DayRecord }
   | { type: 'supervisor.alert'; message: string; at: number }
-  /** The nightly orchestrator slot (the orchestrator itself is not part of the daemon yet). */
+  /** The nightly orchestrator slot (also forwarded to the cycle child when the daemon runs one). */
   | { type: 'orchestrator.slot'; due: number; at: number }
   | { type: 'strategy.activated'; versionId: string; at: number }
   /** Venue balances compared with the ledger: empty mismatches = they agree. */
   | { type: 'balances.reconciled'; mismatches: BalanceMismatch[]; at: number }
   | BreakerEmitted
-  | PositionEmitted;
+  | PositionEmitted
+  | CycleEmitted;
 
 export interface SupervisorContext {
   pairs: Pair[];
@@ -118,4 +125,6 @@ export interface SupervisorContext {
   seenTrades: Record<string, true>;
   boot: BootState | null;
   error: string | null;
+  /** Set when the daemon runs the nightly cycle child. */
+  orchestrator: OrchestratorSettings | null;
 }

@@ -14,6 +14,8 @@ import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted } from './breaker
 import { positionMachine, type PositionEmitted } from './position.machine.ts';
 import { scannerMachine } from './scanner.machine.ts';
 import { notProvided } from './shared.ts';
+import { orchestratorCycleMachine, type CycleEmitted } from './orchestrator-cycle.machine.ts';
+import { cycleAlertOf, cycleEventOf, cycleInputOf, CYCLE_CHILD_ID } from './supervisor-orchestrator.ts';
 import * as logic from './supervisor-logic.ts';
 import { errorText, scannerId } from './supervisor-logic.ts';
 import { auditFailed } from './supervisor-audit.ts';
@@ -35,6 +37,8 @@ const supervisorSetup = setup({
     position: positionMachine,
     breaker: breakerMachine,
     scanner: scannerMachine,
+    /** The nightly cycle (spawned only when the input names its settings). */
+    orchestratorCycle: orchestratorCycleMachine,
     /** Opens the database (migrations) and takes the single-instance lock. */
     openStore: fromPromise<void, void>(notProvided('supervisor.openStore')),
     /** Pair rules and fees from the venue, the ledger from the fills, open orders checked by cl_ord_id, durable children loaded. */
@@ -68,6 +72,8 @@ const supervisorSetup = setup({
       const restored = b.positions.map((r) => logic.restoredPosition(r, c.now));
       for (const { input } of restored) enqueue.spawnChild('position', { id: input.positionId, input });
       for (const pair of c.pairs) enqueue.spawnChild('scanner', { id: scannerId(pair), input: { pair, timeframe: c.timeframe, strategyVersion: b.strategyVersion } });
+      // The nightly cycle reads its own persisted row back (resuming) once the store is open.
+      if (c.orchestrator) enqueue.spawnChild('orchestratorCycle', { id: CYCLE_CHILD_ID, input: cycleInputOf(c.orchestrator, c.now) });
       enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, ...logic.restoredLevels(b) });
     }),
     route: enqueueActions(({ context: c, event, enqueue }, p: { accepting: RouteRefusal | null }) => {
@@ -172,6 +178,20 @@ const supervisorSetup = setup({
     announceOrchestratorSlot: enqueueActions(({ event, enqueue }) => {
       if (event.type === 'schedule.orchestrator') enqueue.emit({ type: 'orchestrator.slot', due: event.due, at: event.time });
     }),
+    /** The scheduler's slot or a run-now request goes to the cycle child; without one, run-now is an alert. */
+    forwardToCycle: enqueueActions(({ context: c, event, enqueue }) => {
+      const e = cycleEventOf(event);
+      if (!e) return;
+      if (c.orchestrator) enqueue.sendTo(CYCLE_CHILD_ID, e);
+      else if (e.type === 'orchestrator.runNow') enqueue.emit({ type: 'supervisor.alert', message: 'no nightly orchestrator runs in this daemon (orchestrator.enabled = false)', at: c.now });
+    }),
+    /** The cycle's reports are announced; a failed night is an alert, and trading goes on. */
+    followCycle: enqueueActions(({ context: c, event, enqueue }) => {
+      const report = event as CycleEmitted;
+      enqueue.emit(report);
+      const message = cycleAlertOf(report);
+      if (message) enqueue.emit({ type: 'supervisor.alert', message, at: c.now });
+    }),
     /** The live host already runs the new version; each scanner switches at its next candle. Positions are not touched. */
     activateStrategy: enqueueActions(({ context: c, event, enqueue }) => {
       if (event.type !== 'strategy.activated') return;
@@ -193,6 +213,7 @@ const supervisorSetup = setup({
       for (const pair of c.pairs) enqueue.stopChild(scannerId(pair));
       for (const s of c.slots) enqueue.stopChild(s.positionId);
       enqueue.stopChild(BREAKER_ACTOR_ID);
+      if (c.orchestrator) enqueue.stopChild(CYCLE_CHILD_ID);
     }),
   },
 });
@@ -215,6 +236,11 @@ export const supervisorMachine = supervisorSetup.createMachine({
     'market.price': { actions: 'markPrice' },
     'venue.health': { actions: 'setHealth' },
     'scanner.failed': { actions: 'alert' },
+    'orchestrator.runNow': { actions: 'forwardToCycle' },
+    'orchestrator.cycleStarted': { actions: 'followCycle' },
+    'orchestrator.cycleFinished': { actions: 'followCycle' },
+    'orchestrator.busy': { actions: 'followCycle' },
+    'orchestrator.persistFailed': { actions: 'followCycle' },
     // Outside running (booting, emergency stop, halted) every entry is refused; exits still route.
     'scanner.intent': { actions: { type: 'route', params: { accepting: 'halted' } } },
   },
@@ -267,7 +293,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
         'schedule.candleMaintenance': { actions: 'startChore' },
         'schedule.audit': { actions: 'startChore' },
         'schedule.backup': { actions: 'startChore' },
-        'schedule.orchestrator': { actions: 'announceOrchestratorSlot' },
+        'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'forwardToCycle'] },
         'chore.*': { actions: ['adoptFees', 'holdOnFailedAudit', 'alert'] },
         'strategy.activated': { actions: 'activateStrategy' },
         'strategy.swapFailed': { actions: 'alert' },

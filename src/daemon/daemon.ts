@@ -18,6 +18,7 @@ import { scannerMachine } from '../../machines/scanner.machine.ts';
 import { supervisorMachine } from '../../machines/supervisor.machine.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
+import type { Db } from '../db/index.ts';
 import type { Pair } from '../contract/index.ts';
 import { KrakenClient } from '../kraken/client.ts';
 import { OrderApi } from '../kraken/orders.ts';
@@ -25,6 +26,10 @@ import type { ScheduleJob } from '../scheduler/jobs.ts';
 import type { Venue } from '../trading/venue.ts';
 import { LiveVenue } from '../venues/live.ts';
 import { PaperVenue } from '../venues/paper.ts';
+import { defaultEvolutionPorts } from '../orchestrator/ports.ts';
+import type { EvolutionPorts } from '../orchestrator/pipeline-port.ts';
+import type { NightDeps } from '../orchestrator/steps/night-deps.ts';
+import { cycleMachine, nightDeps } from '../orchestrator/wiring.ts';
 import { runChore, strategyWatch } from './chores.ts';
 import { accountWatch } from './account.ts';
 import { publicFeed } from './feed.ts';
@@ -59,6 +64,10 @@ export interface DaemonOptions {
   schedule?: readonly ScheduleJob[];
   /** The Kraken REST client's fetch (a replay counts the calls in flight through it); default the global fetch. */
   fetch?: typeof globalThis.fetch;
+  /** Run the nightly orchestrator as a supervisor child (`brain run` when orchestrator.enabled; off in replays and tests). */
+  orchestrator?: boolean;
+  /** The evolution pipeline's functions for the orchestrator, given the open database (src/orchestrator/ports.ts fails closed without them). */
+  evolution?: (deps: { db: Db; clock: Clock }) => Partial<Omit<EvolutionPorts, 'ledger'>>;
 }
 
 export type SupervisorActor = Actor<typeof supervisorMachine>;
@@ -133,7 +142,17 @@ function wire(o: DaemonOptions, rt: Runtime) {
     strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
     log: log.child({ actor: 'supervisor' }),
   });
-  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, position: positions, breaker, scanner } }) };
+  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, position: positions, breaker, scanner, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
+}
+
+/** The cycle child's I/O, built on first use (after boot has opened the database), once. */
+function nightlyCycle(o: DaemonOptions, rt: Runtime, repos: ReturnType<typeof lazyRepos>) {
+  let night: NightDeps | undefined;
+  const deps = lazy<NightDeps>(() => {
+    const db = need(rt, 'db');
+    return (night ??= nightDeps({ db, dbPath: o.dbPath, config: o.config, clock: o.clock, log: o.log, repoRoot: o.repoRoot, ports: defaultEvolutionPorts(db, o.evolution?.({ db, clock: o.clock })) }));
+  });
+  return cycleMachine(deps, { snapshots: repos.machineSnapshots, clock: o.clock, log: o.log.child({ component: 'orchestrator' }) });
 }
 
 export function startDaemon(o: DaemonOptions): Daemon {
@@ -142,7 +161,10 @@ export function startDaemon(o: DaemonOptions): Daemon {
   const logTransitions = transitionLog(o.log.child({ component: 'transitions' }));
   const inspector = o.inspectUrl ? createWebSocketInspector({ url: o.inspectUrl }) : null;
   const actor = createActor(machine, {
-    input: { pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {} },
+    input: {
+      pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {},
+      ...(o.orchestrator ? { orchestrator: { maxRepairs: o.config.orchestrator.cycle.maxRepairs, retryDelaySeconds: o.config.orchestrator.cycle.retryDelaySeconds } } : {}),
+    },
     clock: o.clock,
     systemId: 'supervisor',
     inspect: (e) => {

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
 import type { Pair } from '../contract/index.ts';
 import { startReplay } from './replay.ts';
+import { prepareDemoNight } from './demo-night.ts';
 
 export interface DemoSummary {
   days: number;
@@ -82,6 +83,8 @@ export interface DemoOptions {
   dataDir?: string;
   days?: number;
   pairs?: Pair[];
+  /** After the replay, the daemon's nightly cycle runs a scripted night against the loopback Messages API (demo-night.ts). */
+  withOrchestrator?: boolean;
 }
 
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
@@ -90,10 +93,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let maxDrawdown = 0;
   let trades = 0;
   let wins = 0;
+  const night = o.withOrchestrator ? await prepareDemoNight({ repoRoot: o.repoRoot, filesRoot: workDir }) : null;
   try {
     const replay = await startReplay({
-      workDir, repoRoot: o.repoRoot, log: o.log, settings: DEMO_SETTINGS, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
-      ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }),
+      workDir, repoRoot: o.repoRoot, log: o.log, settings: { ...DEMO_SETTINGS, ...night?.settings }, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
+      ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }), ...(night ? { orchestrator: { evolution: night.evolution } } : {}),
       onEvent: (e) => {
         if (e.type === 'position.closed') {
           trades += 1;
@@ -109,6 +113,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     });
     o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)}${o.dataDir === undefined ? '' : ` (candles from ${o.dataDir})`} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
     const steps = await replay.run();
+    if (night) await night.run(replay.daemon, o.print);
     const ledger = replay.daemon.actor.getSnapshot().context.ledger;
     const repos = replay.daemon.runtime.repos!;
     const signals = (outcome: 'acted' | 'rejected') => repos.signals.signalsInRange(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { outcome }).length;
@@ -120,6 +125,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     await replay.close();
     return summary;
   } finally {
+    await night?.close();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -96,7 +96,8 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
   if (o.inspect && !inspect) o.log.warn({ url: INSPECT_URL }, 'inspector not attached: nothing listens there; start a Stately inspector server on that loopback port and restart with --inspect');
   const config = sim ? { ...o.config, pairs: o.config.pairs.filter((p) => sim.pairs.includes(p)) } : o.config;
   const daemon = startDaemon({
-    config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath), repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspect ? { inspectUrl: INSPECT_URL } : {}),
+    config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath),
+    repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspect ? { inspectUrl: INSPECT_URL } : {}), orchestrator: config.orchestrator.enabled,
     // Scans follow the closed candles the feed delivers; the other slots are the daemon's housekeeping.
     schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
   });

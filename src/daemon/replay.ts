@@ -17,7 +17,7 @@ import { ConfigSchema, type Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import { loadCandleDir, SimDataError } from '../sim/candles-csv.ts';
 import { DEFAULT_SIM_DATA_DIR, SIM_TEST_ACCOUNT, startKrakenSim, type KrakenSim } from '../sim/index.ts';
-import { startDaemon, type Daemon } from './daemon.ts';
+import { startDaemon, type Daemon, type DaemonOptions } from './daemon.ts';
 
 const STEP = 300_000;
 const DAY = 86_400_000;
@@ -42,6 +42,8 @@ export interface ReplayOptions {
   onEvent?: (e: SupervisorEmitted) => void;
   /** Called after each replayed step with the replay time. */
   onStep?: (time: number) => void;
+  /** Run the nightly orchestrator child, with these evolution functions (the demo's night). */
+  orchestrator?: { evolution: NonNullable<DaemonOptions['evolution']> };
 }
 
 export interface Replay {
@@ -76,6 +78,16 @@ function settle(count: () => number, target: number, idleMs: number, bump: (fn: 
 }
 
 
+/** A daemon that cannot even be wired must not leave the simulator listening (the process would never exit). */
+function startOrClose(sim: KrakenSim, start: () => Daemon): Daemon {
+  try {
+    return start();
+  } catch (err) {
+    void sim.close();
+    throw err;
+  }
+}
+
 export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const dataDir = o.dataDir ?? DEFAULT_SIM_DATA_DIR;
   const series = loadCandleDir(dataDir, o.pairs);
@@ -99,18 +111,19 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   let scans = 0;
   const listeners = new Set<() => void>();
   const net = countingFetch();
-  const daemon = startDaemon({
+  const daemon = startOrClose(sim, () => startDaemon({
     fetch: net.fetch,
     config, log: o.log, clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl },
     dbPath: join(o.workDir, 'brain.db'), repoRoot: o.repoRoot, filesRoot: o.workDir,
     // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
     positionTimeouts: { ackMs: 2 * STEP, settleMs: 2 * STEP, requeryMs: STEP },
     warmupBars: Math.round(((o.warmupDays ?? 2) * DAY) / STEP),
+    ...(o.orchestrator ? { orchestrator: true, evolution: o.orchestrator.evolution } : {}),
     onScanRecorded: () => {
       scans += 1;
       for (const l of listeners) l();
     },
-  });
+  }));
   if (o.onEvent) daemon.actor.on('*', o.onEvent);
   const bump = (fn: () => void) => {
     listeners.add(fn);

@@ -6,6 +6,7 @@
 import { afterEach } from 'vitest';
 import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
 import { breakerMachine } from '../../machines/breaker.machine.ts';
+import type { orchestratorCycleMachine } from '../../machines/orchestrator-cycle.machine.ts';
 import { scannerMachine } from '../../machines/scanner.machine.ts';
 import { positionMachine, type OrderSpec, type QueryOutput } from '../../machines/position.machine.ts';
 import type { StoreInput } from '../../machines/shared.ts';
@@ -42,6 +43,8 @@ afterEach(() => {
 export interface Options {
   boot?: BootState | Error;
   limits?: Partial<RiskLimits>;
+  /** A nightly cycle child (its actors faked by the test); without it the daemon runs no orchestrator. */
+  cycle?: typeof orchestratorCycleMachine;
 }
 
 export function startSupervisor(opts: Options = {}) {
@@ -95,6 +98,7 @@ export function startSupervisor(opts: Options = {}) {
         },
       }),
       breaker: breakerMachine.provide({ actors: { persistState: fromCallback<EventObject, StoreInput>(() => undefined) } }),
+      ...(opts.cycle ? { orchestratorCycle: opts.cycle } : {}),
       openStore: fromPromise<void, void>(async () => void calls.push('openStore')),
       reconcile: fromPromise<BootState, void>(async () => {
         calls.push('reconcile');
@@ -125,7 +129,8 @@ export function startSupervisor(opts: Options = {}) {
     },
   });
   const limits = RiskLimitsSchema.parse(opts.limits ?? {});
-  const actor = createActor(machine, { input: { pairs: PAIRS, limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 } }, clock });
+  const orchestrator = opts.cycle ? { orchestrator: { maxRepairs: 1, retryDelaySeconds: 60 } } : {};
+  const actor = createActor(machine, { input: { pairs: PAIRS, limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 }, ...orchestrator }, clock });
   const emitted: SupervisorEmitted[] = [];
   actor.on('*', (e) => emitted.push(e));
   actor.start();

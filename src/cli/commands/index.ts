@@ -13,6 +13,8 @@ import { strategy } from './strategy.ts';
 import { demo } from './demo.ts';
 import { audit } from './audit.ts';
 import { backup, restore } from './backup.ts';
+import { orchestrate } from './orchestrate.ts';
+import { observationsCommand, thoughts } from './thoughts.ts';
 
 export const commands: Command[] = [
   help,
@@ -22,6 +24,9 @@ export const commands: Command[] = [
   backtest,
   data,
   strategy,
+  orchestrate,
+  thoughts,
+  observationsCommand,
   demo,
   audit,
   backup,

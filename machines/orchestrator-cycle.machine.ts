@@ -1,0 +1,217 @@
+/**
+ * The nightly cycle: idle → gathering → analysing → (no change | generating → reviewing → submitting)
+ * → done | failed, started by the scheduler's slot or `orchestrator.runNow`; without a model the
+ * offline evolver takes the slot. Inv. 5: any failure ends in `failed` with its reason recorded and
+ * nothing deployed; only the pipeline behind `submit` decides what ever trades. Durable: one row,
+ * read back in `resuming` (a resumed step re-runs; its model answer, stored before it was acted on,
+ * is read instead of paid for again). Retries of an overloaded API wait inside the night's window
+ * (deadline `retryAt` in context), then the night fails closed. Types: orchestrator-cycle-types.ts.
+ */
+import { assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { bounded, failureOf, type Began, type CycleContext, type CycleEmitted, type CycleEvent, type CycleInput, type CycleRecord, type CycleStep, type CycleTrigger, type NightOutcome, type StepOutcome } from './orchestrator-cycle-types.ts';
+import { announceTo, notProvided, untilDeadline, type StoreInput } from './shared.ts';
+
+export type * from './orchestrator-cycle-types.ts';
+export { StepFailure } from './orchestrator-cycle-types.ts';
+export const ORCHESTRATOR_CYCLE_MACHINE_VERSION = '1';
+/** One cycle machine per daemon: its machine_snapshots row and its id under the supervisor. */
+export const ORCHESTRATOR_CYCLE_ACTOR_ID = 'orchestratorCycle';
+
+type StepInput = { cycleId: string; attempt: number; feedback: string | null };
+const STEPS: readonly CycleStep[] = ['gathering', 'analysing', 'generating', 'reviewing', 'submitting'];
+const outputOf = (e: unknown) => (e as { output: StepOutcome }).output;
+
+const cycleSetup = setup({
+  types: { context: {} as CycleContext, events: {} as CycleEvent, input: {} as CycleInput, emitted: {} as CycleEmitted },
+  actors: {
+    /** Saves value and context whenever they change (machine_snapshots), except while resuming. */
+    persistState: fromCallback<EventObject, StoreInput>(notProvided('orchestrator-cycle.persistState')),
+    /** The persisted record of this machine, or null on a first start. */
+    restore: fromPromise<CycleRecord | null, void>(notProvided('orchestrator-cycle.restore')),
+    begin: fromPromise<Began, { trigger: CycleTrigger; at: number }>(notProvided('orchestrator-cycle.begin')),
+    gather: fromPromise<StepOutcome, StepInput>(notProvided('orchestrator-cycle.gather')),
+    analyse: fromPromise<StepOutcome, StepInput>(notProvided('orchestrator-cycle.analyse')),
+    generate: fromPromise<StepOutcome, StepInput>(notProvided('orchestrator-cycle.generate')),
+    review: fromPromise<StepOutcome, StepInput>(notProvided('orchestrator-cycle.review')),
+    submit: fromPromise<StepOutcome, StepInput>(notProvided('orchestrator-cycle.submit')),
+    /** The offline evolver's night (no model key, or alongside the model with offlineAlongside). */
+    runOffline: fromPromise<StepOutcome, { cycleId: string; trigger: CycleTrigger }>(notProvided('orchestrator-cycle.runOffline')),
+    /** The offline evolver beside the model (offlineAlongside): records its own result and never throws. */
+    runOfflineAlongside: fromPromise<void, { cycleId: string; trigger: CycleTrigger }>(notProvided('orchestrator-cycle.runOfflineAlongside')),
+    /** Records how the night ended (outcome and reason, inv. 5). */
+    finish: fromPromise<void, { cycleId: string; outcome: NightOutcome; reason: string | null }>(notProvided('orchestrator-cycle.finish')),
+  },
+  delays: {
+    untilRetry: ({ context }) => untilDeadline(context.retryAt, context.now),
+  },
+  guards: {
+    resumingTo: ({ context }, p: { state: string }) => context.resumeTo === p.state,
+    isOffline: ({ event }) => (event as unknown as { output: Began }).output.mode === 'offline',
+    outcomeIs: ({ event }, p: { kind: StepOutcome['kind'] }) => outputOf(event).kind === p.kind,
+    /** `attempt` already counts the repair about to be made. */
+    repairsLeft: ({ context }) => context.attempt <= context.maxAttempts,
+    canRetryLater: ({ context, event }) => {
+      const f = failureOf((event as { error?: unknown }).error);
+      const at = Math.max(context.now, f.at ?? context.now);
+      return f.retryable && context.windowEndsAt !== null && at + Math.max(context.retryDelayMs, f.retryAfterMs ?? 0) < context.windowEndsAt;
+    },
+    retryStepIs: ({ context }, p: { step: CycleStep }) => context.retryStep === p.step,
+    nightFailed: ({ context }) => context.outcome === 'failed',
+  },
+  actions: {
+    /** The restored context, its clock moved on to the restart (deadlines re-arm from `retryAt − now`). */
+    adoptRecord: assign(({ context, event }) => {
+      const r = (event as unknown as { output: CycleRecord | null }).output;
+      return r ? { ...r.context, now: Math.max(r.context.now, context.now), resumeTo: r.value } : {};
+    }),
+    clearResumeTo: assign({ resumeTo: null }),
+    startNight: assign(({ event }) => {
+      const e = event as Extract<CycleEvent, { type: 'orchestrator.slot' | 'orchestrator.runNow' }>;
+      return {
+        trigger: (e.type === 'orchestrator.slot' ? 'slot' : 'now') as CycleTrigger, now: e.at, cycleId: null, mode: null, startedAt: null, windowEndsAt: null,
+        attempt: 1, feedback: null, retryAt: null, retryStep: null, retries: 0, outcome: null, reason: null, offlineAlongside: false,
+      };
+    }),
+    adoptBegan: enqueueActions(({ context, event, enqueue, self }) => {
+      const b = (event as unknown as { output: Began }).output;
+      enqueue.assign({ cycleId: b.cycleId, mode: b.mode, startedAt: b.startedAt, windowEndsAt: b.windowEndsAt, offlineAlongside: b.offlineAlongside, now: Math.max(context.now, b.startedAt) });
+      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.cycleStarted', cycleId: b.cycleId, mode: b.mode, trigger: context.trigger ?? 'now', at: b.startedAt });
+      if (b.mode === 'model' && b.offlineAlongside) enqueue.spawnChild('runOfflineAlongside', { id: 'offlineAlongside', input: { cycleId: b.cycleId, trigger: context.trigger ?? 'now' } });
+    }),
+    tick: assign({ now: ({ context, event }) => Math.max(context.now, outputOf(event).at) }),
+    /** The candidate goes back to the generator with the reason (attempt + 1). */
+    takeRepair: assign(({ context, event }) => {
+      const o = outputOf(event) as Extract<StepOutcome, { kind: 'repair' }>;
+      return { attempt: context.attempt + 1, feedback: bounded(o.reason), now: Math.max(context.now, o.at) };
+    }),
+    endWith: assign(({ context, event }, p: { outcome: NightOutcome }) => {
+      const o = outputOf(event) as { at: number; reason?: string; summary?: string };
+      const why = o.reason ?? o.summary ?? null;
+      return { outcome: p.outcome, reason: why === null ? null : bounded(why), now: Math.max(context.now, o.at) };
+    }),
+    endExhausted: assign({
+      outcome: 'refused' as const,
+      reason: ({ context }) => bounded(`${context.feedback ?? ''} (no repairs left after ${context.attempt - 1} attempts: orchestrator.cycle.maxRepairs)`),
+    }),
+    failClosed: assign(({ context, event }) => {
+      const f = failureOf((event as { error?: unknown }).error);
+      const late = f.retryable ? ' (retryable, but the night\'s window has no room for another try: orchestrator.cycle.windowMinutes)' : '';
+      return { outcome: 'failed' as const, reason: bounded(`${f.message}${late}`), now: Math.max(context.now, f.at ?? context.now) };
+    }),
+    scheduleRetry: assign(({ context, event }, p: { step: CycleStep }) => {
+      const f = failureOf((event as { error?: unknown }).error);
+      const now = Math.max(context.now, f.at ?? context.now);
+      return { now, retryAt: now + Math.max(context.retryDelayMs, f.retryAfterMs ?? 0), retryStep: p.step, retries: context.retries + 1, reason: bounded(f.message) };
+    }),
+    loseRetry: assign({ outcome: 'failed' as const, reason: 'a retry was due but the step to retry was not recorded' }),
+    reachRetry: assign({ now: ({ context }) => Math.max(context.now, context.retryAt ?? context.now), retryAt: null }),
+    announceFinished: enqueueActions(({ context, enqueue, self }) => {
+      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.cycleFinished', cycleId: context.cycleId ?? 'none', outcome: context.outcome ?? 'failed', reason: context.reason, at: context.now });
+    }),
+    announceBusy: enqueueActions(({ context, enqueue, self }) => {
+      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.busy', cycleId: context.cycleId, at: context.now });
+    }),
+    reportPersistFailure: enqueueActions(({ context, event, enqueue, self }) => {
+      const message = event.type === 'store.failed' ? event.message : String((event as { error?: unknown }).error);
+      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.persistFailed', message, at: context.now });
+    }),
+  },
+});
+
+const startOn = { 'orchestrator.slot': { target: '#orchestratorCycle.starting', actions: 'startNight' }, 'orchestrator.runNow': { target: '#orchestratorCycle.starting', actions: 'startNight' } } as const;
+const toFinish = (outcome: NightOutcome) => ({ target: '#orchestratorCycle.finishing', actions: { type: 'endWith' as const, params: { outcome } } });
+const onFailure = (step: CycleStep) => [
+  { guard: 'canRetryLater' as const, target: '#orchestratorCycle.waiting', actions: { type: 'scheduleRetry' as const, params: { step } } },
+  { target: '#orchestratorCycle.finishing', actions: 'failClosed' as const },
+];
+const input = ({ context }: { context: CycleContext }): StepInput => ({ cycleId: context.cycleId!, attempt: context.attempt, feedback: context.feedback });
+const step = (src: 'gather' | 'analyse' | 'generate' | 'review' | 'submit', self: CycleStep, onOk: string, description: string) => ({
+  description,
+  invoke: {
+    src,
+    input,
+    onDone: [
+      { guard: { type: 'outcomeIs' as const, params: { kind: 'ok' as const } }, target: `#orchestratorCycle.${onOk}`, actions: 'tick' as const },
+      { guard: { type: 'outcomeIs' as const, params: { kind: 'noChange' as const } }, ...toFinish('no_change') },
+      { guard: { type: 'outcomeIs' as const, params: { kind: 'submitted' as const } }, ...toFinish('submitted') },
+      // A refusal the generator may repair goes back to it with the reason (see `repairing`).
+      { guard: { type: 'outcomeIs' as const, params: { kind: 'repair' as const } }, target: '#orchestratorCycle.repairing', actions: 'takeRepair' as const },
+      toFinish('refused'),
+    ],
+    onError: onFailure(self),
+  },
+  on: { 'orchestrator.slot': { actions: 'announceBusy' as const }, 'orchestrator.runNow': { actions: 'announceBusy' as const } },
+});
+
+export const orchestratorCycleMachine = cycleSetup.createMachine({
+  id: 'orchestratorCycle',
+  initial: 'resuming',
+  context: ({ input: i }) => ({
+    cycleId: null, trigger: null, mode: null, startedAt: null, windowEndsAt: null, now: i.now, attempt: 1, maxAttempts: 1 + i.maxRepairs,
+    retryDelayMs: i.retryDelaySeconds * 1000, feedback: null, retryAt: null, retryStep: null, retries: 0, outcome: null, reason: null, offlineAlongside: false, resumeTo: null,
+  }),
+  invoke: { id: 'store', src: 'persistState', input: { actorId: ORCHESTRATOR_CYCLE_ACTOR_ID }, onError: { actions: 'reportPersistFailure' } },
+  on: { 'store.failed': { actions: 'reportPersistFailure' } },
+  states: {
+    resuming: {
+      description: 'Reads the persisted record back and routes to its state (an interrupted step re-runs; a wait re-arms from retryAt); a first start goes idle. An unreadable record fails closed.',
+      invoke: { src: 'restore', onDone: { target: 'routing', actions: 'adoptRecord' }, onError: { target: 'failed', actions: ['failClosed', 'announceFinished'] } },
+    },
+    routing: {
+      description: 'Sends a restored machine to the state it was persisted in.',
+      always: [
+        ...(['starting', 'offline', ...STEPS, 'waiting', 'finishing', 'done', 'failed'] as const).map((state) => ({ guard: { type: 'resumingTo' as const, params: { state } }, target: state, actions: 'clearResumeTo' as const })),
+        { target: 'idle', actions: 'clearResumeTo' },
+      ],
+    },
+    idle: { description: 'Waits for the scheduler\'s orchestrator slot or a run-now request.', on: startOn },
+    starting: {
+      description: 'Opens the night\'s row (closing any night a restart abandoned) and picks the model or, without a key, the offline evolver.',
+      invoke: {
+        src: 'begin',
+        input: ({ context }) => ({ trigger: context.trigger ?? 'now', at: context.now }),
+        onDone: [{ guard: 'isOffline', target: 'offline', actions: 'adoptBegan' }, { target: 'gathering', actions: 'adoptBegan' }],
+        onError: { target: 'failed', actions: ['failClosed', 'announceFinished'] },
+      },
+    },
+    offline: {
+      description: 'The offline evolver takes the night (no model key or no model budget); its candidates go through the same pipeline.',
+      invoke: {
+        src: 'runOffline',
+        input: ({ context }) => ({ cycleId: context.cycleId!, trigger: context.trigger ?? 'now' }),
+        onDone: toFinish('offline'),
+        onError: { target: 'finishing', actions: 'failClosed' },
+      },
+    },
+    gathering: step('gather', 'gathering', 'analysing', 'Reads the labelled context (truth benchmarks, reports, constraints, drought, paper tests, observations, lineage, ledger, candidates), bounded in tokens, and stores it with the night.'),
+    analysing: step('analyse', 'analysing', 'generating', 'The analysis model reads the context and decides; its observation is the night\'s one entry in memory. No change ends the night here.'),
+    generating: step('generate', 'generating', 'reviewing', 'The generation model writes the candidate (search/replace on the current source, or a whole module); free checks first: edits apply, the code matches the decision, it is not a failed duplicate, it asks for no secrets.'),
+    repairing: {
+      description: 'A refused candidate goes back to the generator with the reasons while repairs are left; otherwise the night\'s attempt ends refused.',
+      always: [{ guard: 'repairsLeft', target: 'generating' }, { target: 'finishing', actions: 'endExhausted' }],
+    },
+    reviewing: step('review', 'reviewing', 'submitting', 'The review model reads the diff against the parent with the hypothesis: approve, revise (back to the generator) or reject.'),
+    submitting: step('submit', 'submitting', 'finishing', 'The candidate goes to the evolution pipeline (static gates, backtests, paper test): the only way anything written tonight reaches the market.'),
+    waiting: {
+      description: 'An overloaded or rate-limited call waits until retryAt, inside the night\'s window, then its step runs again.',
+      after: {
+        untilRetry: [
+          ...STEPS.map((s) => ({ guard: { type: 'retryStepIs' as const, params: { step: s } }, target: s, actions: 'reachRetry' as const })),
+          { target: 'finishing', actions: 'loseRetry' },
+        ],
+      },
+      on: { 'orchestrator.slot': { actions: 'announceBusy' }, 'orchestrator.runNow': { actions: 'announceBusy' } },
+    },
+    finishing: {
+      description: 'Records the outcome and reason with the night.',
+      invoke: {
+        src: 'finish',
+        input: ({ context }) => ({ cycleId: context.cycleId!, outcome: context.outcome ?? 'failed', reason: context.reason }),
+        onDone: [{ guard: 'nightFailed', target: 'failed', actions: 'announceFinished' }, { target: 'done', actions: 'announceFinished' }],
+        onError: { target: 'failed', actions: ['failClosed', 'announceFinished'] },
+      },
+    },
+    done: { description: 'The night ended (no change, submitted, refused or offline); waits for the next slot.', on: startOn },
+    failed: { description: 'The night failed closed: nothing deployed, the incumbent trades on, the reason is recorded; waits for the next slot.', on: startOn },
+  },
+});
