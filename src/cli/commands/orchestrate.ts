@@ -4,7 +4,6 @@
  * daemon's lock so the two never run a night at once; --dry-run prints the prompts and their token
  * estimate and calls nothing.
  */
-import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { systemClock } from '../../clock/clock.ts';
 import { loadConfig, secretValues, type Config } from '../../config/index.ts';
