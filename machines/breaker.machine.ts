@@ -120,6 +120,8 @@ const breakerSetup = setup({
   },
   guards: {
     ruleSays: ({ context }, p: { level: BreakerLevel }) => levelNow(context).level === p.level,
+    /** The drawdown rule alone, ignoring any hold: what an operator's resume of a hold leads to. */
+    ruleAloneSaysActive: ({ context }) => breakerVerdict(context).level === 'active',
     autoResumes: ({ context }) => context.resumeAt !== null,
     haltHoldsAfterReset: ({ context }) => breakerVerdict(context, 0).level === 'halted',
     resumingTo: ({ context }, p: { level: BreakerLevel }) => context.resumeTo === p.level,
@@ -221,7 +223,17 @@ export const breakerMachine = breakerSetup.createMachine({
       description: 'Entries at half size (evaluateIntent halves them); back to active once the drawdown recovers below the reducing level.',
       always: [...escalate, { guard: { type: 'ruleSays', params: { level: 'active' } }, target: 'active', actions: toActive('reducing', 'recovery', false) }],
       // An operator resume lifts any hold (the operator has looked); the next reconciliation or audit sets it again if still wrong.
-      on: { ...haltCommand, 'breaker.resume': { actions: ['tick', 'clearHold'] } },
+      on: {
+        ...haltCommand,
+        'breaker.resume': [
+          {
+            guard: 'ruleAloneSaysActive',
+            target: 'active',
+            actions: ['tick', 'clearHold', { type: 'enterActive', params: ({ event }) => ({ from: 'reducing' as const, by: event.by, resetStreak: false }) }],
+          },
+          { actions: ['tick', 'clearHold'] },
+        ],
+      },
     },
     halted: {
       description: 'No new entries; exits still pass. Leaves only by breaker.resume or the auto cool-down, and only if no hard limit still holds.',
