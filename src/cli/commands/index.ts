@@ -11,6 +11,8 @@ import { data } from './data.ts';
 import { sim } from './sim.ts';
 import { strategy } from './strategy.ts';
 import { demo } from './demo.ts';
+import { breaker } from './breaker.ts';
+import { ctl } from './ctl.ts';
 
 export const commands: Command[] = [
   help,
@@ -20,5 +22,7 @@ export const commands: Command[] = [
   backtest,
   data,
   strategy,
+  breaker,
+  ctl,
   demo,
 ];
