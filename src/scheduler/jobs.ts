@@ -18,7 +18,9 @@ export type ScheduleEvent =
   /** Aggregate closed candles into higher tiers and prune by retention. */
   | { readonly type: 'schedule.candleMaintenance'; readonly due: number; readonly time: number }
   /** The nightly evolution slot; the orchestrator itself decides what to do with it. */
-  | { readonly type: 'schedule.orchestrator'; readonly due: number; readonly time: number };
+  | { readonly type: 'schedule.orchestrator'; readonly due: number; readonly time: number }
+  /** The Telegram console's daily report (telegram.dailyReportCron); its own scheduler, not the supervisor's. */
+  | { readonly type: 'schedule.dailyReport'; readonly due: number; readonly time: number };
 
 export type ScheduleEventType = ScheduleEvent['type'];
 
@@ -82,10 +84,10 @@ export function buildSchedule(opts: SchedulePlanOptions): ScheduleJob[] {
       pattern: opts.dailySnapshotPattern ?? DEFAULT_PATTERNS.dailySnapshot,
       event: (due, time) => ({ type: 'schedule.dailySnapshot', due, time, day: dayEndedBy(due) }),
     },
-    simple('schedule.feeRefresh', opts.feeRefreshPattern ?? DEFAULT_PATTERNS.feeRefresh),
-    simple('schedule.candleMaintenance', opts.candleMaintenancePattern ?? DEFAULT_PATTERNS.candleMaintenance),
+    slotJob('schedule.feeRefresh', opts.feeRefreshPattern ?? DEFAULT_PATTERNS.feeRefresh),
+    slotJob('schedule.candleMaintenance', opts.candleMaintenancePattern ?? DEFAULT_PATTERNS.candleMaintenance),
   ];
-  if (opts.orchestratorPattern) jobs.push(simple('schedule.orchestrator', opts.orchestratorPattern));
+  if (opts.orchestratorPattern) jobs.push(slotJob('schedule.orchestrator', opts.orchestratorPattern));
   for (const job of jobs) validatePattern(job);
   return jobs;
 }
@@ -112,7 +114,8 @@ export function cronFor(job: ScheduleJob): Cron {
   return new Cron(job.pattern, { timezone: 'UTC', paused: true });
 }
 
-function simple(name: 'schedule.feeRefresh' | 'schedule.candleMaintenance' | 'schedule.orchestrator', pattern: string): ScheduleJob {
+/** A job whose event carries only its slot times. */
+export function slotJob(name: 'schedule.feeRefresh' | 'schedule.candleMaintenance' | 'schedule.orchestrator' | 'schedule.dailyReport', pattern: string): ScheduleJob {
   return { name, pattern, event: (due, time) => ({ type: name, due, time }) };
 }
 
