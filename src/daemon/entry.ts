@@ -12,6 +12,8 @@ import { systemClock, type Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import { scheduleFromConfig } from '../scheduler/jobs.ts';
 import { startKrakenSim, type KrakenSim } from '../sim/index.ts';
+import type { LogTail } from '../control/ports.ts';
+import { attachConsole } from './console.ts';
 import { startDaemon, type Endpoints } from './daemon.ts';
 
 export const KRAKEN_ENDPOINTS: Endpoints = { rest: 'https://api.kraken.com', wsPublic: 'wss://ws.kraken.com/v2', wsPrivate: 'wss://ws-auth.kraken.com/v2' };
@@ -29,6 +31,8 @@ export interface RunDaemonOptions {
   /** Run against the loopback simulator replaying data/sample at this speed (1 = real time). */
   sim: number | null;
   shutdownTimeoutMs?: number;
+  /** The log lines kept for /logs. */
+  logs?: LogTail;
 }
 
 export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'failed'; message: string };
@@ -68,13 +72,18 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
     // Scans follow the closed candles the feed delivers; the other slots are the daemon's housekeeping.
     schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
   });
+  // The operator's console: the control socket for the brain CLI and the Telegram bot (README: Telegram).
+  const operatorConsole = attachConsole({
+    daemon, config, log: o.log, clock: systemClock, dbPath: resolve(o.cwd, config.data.dbPath), socketPath: resolve(o.cwd, config.control.socketPath), ...(o.logs ? { logs: o.logs } : {}),
+  });
   if (inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached');
   o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : 'kraken' }, 'brain started');
   void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {
     if (x.matches('running')) o.log.info({ lock: resolve(o.cwd, config.data.lockPath) }, 'brain running');
   });
   try {
-    const outcome = await Promise.race([daemon.done.then(() => null), firstSignal]);
+    const outcome = await Promise.race([daemon.done.then(() => null), firstSignal, operatorConsole.stopRequested]);
+    await operatorConsole.close(outcome ?? 'failure');
     if (outcome === null) {
       const snap = daemon.actor.getSnapshot();
       return { kind: 'failed', message: snap.context.error ?? `supervisor ended in ${JSON.stringify(snap.value)}` };
@@ -84,6 +93,7 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
     if (final.value === 'stopped' && !final.context.error) return { kind: 'stopped', signal: outcome };
     return { kind: 'failed', message: `shutdown ended in ${JSON.stringify(final.value)}: ${final.context.error ?? 'unknown'}` };
   } finally {
+    await operatorConsole.close('exit');
     await sim?.close();
   }
 }

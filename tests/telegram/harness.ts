@@ -5,7 +5,11 @@
  * tasks are awaited, and time moves only by `clock.increment`.
  */
 import { afterEach } from 'vitest';
+import type { Actor } from 'xstate';
+import type { supervisorMachine } from '../../machines/supervisor.machine.ts';
 import type { Clock } from '../../src/clock/clock.ts';
+import { supervisorPort } from '../../src/control/supervisor-port.ts';
+import type { Db } from '../../src/db/index.ts';
 import type { ControlDeps } from '../../src/control/operation.ts';
 import { periodReport } from '../../src/control/ops/reports.ts';
 import { createRepositories } from '../../src/db/index.ts';
@@ -42,6 +46,10 @@ export interface Harness {
 export interface HarnessOptions {
   deps?: Partial<ControlDeps>;
   telegram?: Record<string, unknown>;
+  /** A running supervisor the commands reach through the in-process port (on the harness clock). */
+  actor?: Actor<typeof supervisorMachine>;
+  /** Fills the database before the bot starts. */
+  seed?: (db: Db) => void;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
@@ -49,6 +57,8 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const telegram = { admins: [ADMIN_ID], viewers: [VIEWER_ID], apiRoot: api.url, messagesBurstPerChat: 100, ...o.telegram };
   const base = controlDeps({ config: testConfig({ telegram }), ...o.deps });
   const clock = base.clock as Clock & { increment(ms: number): void };
+  if (o.actor) base.supervisor = supervisorPort(o.actor, clock);
+  o.seed?.(base.db);
   const lines: string[] = [];
   const log = createLogger({ level: 'debug', pretty: false, destination: { write: (l: string) => void lines.push(l) }, secrets: [] });
   const audit = createRepositories(base.db).audit;
@@ -56,6 +66,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     config: base.config, token: api.token, log, clock, control: base, repo: telegramRepo(base.db), audit: (e) => void audit.record(e),
     dailyReport: async () => periodReport(base, 'daily'),
   });
+  base.outboxBacklog = () => tg.outbox.pending();
   cleanups.push(async () => {
     await tg.stop(0);
     await api.close();

@@ -4,15 +4,15 @@
  */
 import { loadConfig, secretValues, type Config } from '../../config/index.ts';
 import { runDaemon } from '../../daemon/entry.ts';
-import { createLogger, type Logger } from '../../log/index.ts';
+import { createLogger, LogTail, type Logger } from '../../log/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 
 
-export function loggerFor(config: Config, io: CliIo): Logger {
+export function loggerFor(config: Config, io: CliIo, tail?: LogTail): Logger {
   const pretty = config.log.format === 'auto' ? io.stdoutIsTTY : config.log.format === 'pretty';
-  return createLogger({ level: config.log.level, pretty, destination: io.stdout, secrets: secretValues(config) });
+  return createLogger({ level: config.log.level, pretty, destination: tail ? tail.tee(io.stdout) : io.stdout, secrets: secretValues(config) });
 }
 
 function simSpeed(value: string | undefined): number | null {
@@ -38,8 +38,9 @@ ${CONFIG_FLAGS_USAGE}`,
     const { values, configArgv } = parseCommandArgs(args, { inspect: { type: 'boolean' }, sim: { type: 'string' } });
     const sim = simSpeed(values.sim as string | undefined);
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
-    const log = loggerFor(config, io);
-    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: () => io.waitForShutdown(), inspect: values.inspect === true, sim });
+    const logs = new LogTail();
+    const log = loggerFor(config, io, logs);
+    const outcome = await runDaemon({ config, log, logs, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: () => io.waitForShutdown(), inspect: values.inspect === true, sim });
     if (outcome.kind === 'failed') {
       log.error({ reason: outcome.message }, 'brain stopped on a failure');
       io.stderr.write(`brain run: ${outcome.message}\n`);

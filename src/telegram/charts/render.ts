@@ -15,10 +15,11 @@ export function dailyPnlSpec(days: ReadonlyArray<{ day: number; pnl: number }>):
     height: 300,
     background: 'white',
     config: { font: 'DejaVu Sans', title: { fontSize: 15, anchor: 'start' }, axis: { labelFontSize: 11, titleFontSize: 12 } },
-    data: { values: days.map((d) => ({ day: d.day, pnl: d.pnl })) },
+    // One bar per UTC day, labelled by its date (an ordinal axis: no time-zone shift, bars under their label).
+    data: { values: days.map((d) => ({ day: new Date(d.day).toISOString().slice(5, 10), pnl: d.pnl })) },
     mark: { type: 'bar' },
     encoding: {
-      x: { field: 'day', type: 'temporal', timeUnit: 'utcyearmonthdate', title: null, axis: { format: '%m-%d' } },
+      x: { field: 'day', type: 'ordinal', title: null, sort: null, axis: { labelAngle: 0, labelOverlap: true } },
       y: { field: 'pnl', type: 'quantitative', title: 'USD' },
       color: { condition: { test: 'datum.pnl < 0', value: '#c0392b' }, value: '#27864a' },
     },

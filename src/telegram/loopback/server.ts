@@ -10,6 +10,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Update } from 'grammy/types';
+import { parseMultipart } from './multipart.ts';
 import { BotApiState, BOT_USER, type ApiAnswer, type SentRecord } from './state.ts';
 
 export type Fault = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { drop: true };
@@ -54,13 +55,13 @@ async function readPayload(req: IncomingMessage): Promise<{ payload: Record<stri
   const body = Buffer.concat(chunks);
   const type = req.headers['content-type'] ?? '';
   if (!type.startsWith('multipart/form-data')) return { payload: body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {}, files: new Map() };
-  // undici parses multipart the way any HTTP server would; grammY sends objects as JSON strings in it.
-  const form = await new Response(body, { headers: { 'content-type': type } }).formData();
+  // grammY sends objects as JSON strings in the form, numbers and booleans as text.
   const payload: Record<string, unknown> = {};
   const files = new Map<string, Uint8Array>();
-  for (const [key, value] of form.entries()) {
-    if (typeof value !== 'string') files.set(key, new Uint8Array(await value.arrayBuffer()));
-    else payload[key] = /^[[{]/.test(value) ? JSON.parse(value) : /^-?\d+$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
+  for (const part of parseMultipart(body, type)) {
+    const value = part.data.toString('utf8');
+    if (part.filename !== null) files.set(part.name, new Uint8Array(part.data));
+    else payload[part.name] = /^[[{]/.test(value) ? JSON.parse(value) : /^-?\d+$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
   }
   return { payload, files };
 }
