@@ -4,7 +4,8 @@
  * Opened only while the daemon holds the single-instance lock, so a leftover socket file from a killed
  * daemon is ours to replace. One request and one answer per connection.
  */
-import { chmodSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { Logger } from 'pino';
 import type { AuditEntry } from '../../db/index.ts';
@@ -69,6 +70,7 @@ export async function startControlServer(o: ControlServerOptions): Promise<Contr
     throw new Error(`control.socketPath ${o.path} is longer than ${MAX_SOCKET_PATH} bytes, which a Unix socket cannot bind; use a shorter path (e.g. data/brain.sock)`);
   }
   // We hold the single-instance lock: a socket file here is a leftover of a daemon that died.
+  mkdirSync(dirname(o.path), { recursive: true });
   rmSync(o.path, { force: true });
   const server: Server = createServer((socket) => serve(o, socket));
   await new Promise<void>((resolve, reject) => {
