@@ -70,7 +70,7 @@ function telegramFor(o: ConsoleOptions, control: ControlDeps, writer: Db): Teleg
   repo.prune(now - 30 * DAY_MS);
   repo.pruneUpdates(now - 7 * DAY_MS);
   const audit = createRepositories(writer).audit;
-  return startTelegram({ config: o.config, token, log: o.log, clock: o.clock, control, repo, audit: (e) => void audit.record(e), dailyReport: async () => periodReport(control, 'daily') });
+  return startTelegram({ config: o.config, token, log: o.log, clock: o.clock, control, repo, audit: (e) => void audit.record(e), dailyReport: async (end) => periodReport(control, 'daily', end) });
 }
 
 async function open(o: ConsoleOptions, requestStop: (by: string) => void): Promise<Parts | null> {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
 import type { Pair } from '../contract/index.ts';
+import { demoTelegramSettings, startDemoTelegram } from './demo-telegram.ts';
 import { startReplay } from './replay.ts';
 
 export interface DemoSummary {
@@ -85,9 +86,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let maxDrawdown = 0;
   let trades = 0;
   let wins = 0;
+  const telegram = await startDemoTelegram();
   try {
     const replay = await startReplay({
-      workDir, repoRoot: o.repoRoot, log: o.log, settings: DEMO_SETTINGS, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
+      workDir, repoRoot: o.repoRoot, log: o.log, settings: { ...DEMO_SETTINGS, ...demoTelegramSettings(telegram.api) }, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
       onEvent: (e) => {
         if (e.type === 'position.closed') {
           trades += 1;
@@ -101,6 +103,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
         maxDrawdown = Math.max(maxDrawdown, l.peakEquity > 0 ? (l.peakEquity - l.lastEquity) / l.peakEquity : 0);
       },
     });
+    telegram.attach(replay, workDir, o.log);
     o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
     const steps = await replay.run();
     const ledger = replay.daemon.actor.getSnapshot().context.ledger;
@@ -111,9 +114,11 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       startEquity: ledger.initialCash, endEquity: ledger.lastEquity, maxDrawdown, signalsActed: signals('acted'), signalsRejected: signals('rejected'),
       seconds: (performance.now() - started) / 1000,
     };
+    for (const line of await telegram.finish()) o.print(line);
     await replay.close();
     return summary;
   } finally {
+    await telegram.api.close();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -24,7 +24,7 @@ export interface TelegramConsole {
 }
 
 export interface StartTelegramOptions extends BotOptions {
-  dailyReport: () => Promise<Reply>;
+  dailyReport: (end: number) => Promise<Reply>;
 }
 
 export function startTelegram(o: StartTelegramOptions): TelegramConsole {

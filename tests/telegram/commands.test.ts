@@ -32,7 +32,7 @@ const READS: Array<[string, RegExp[]]> = [
   ['/order p-a', [/p-a-1\s+buy\s+market/, /T-1\s+buy/]],
   ['/count', [/^1 of 3 position slots used/]],
   ['/balance', [/cash\s+\$/, /asset\s+qty\s+mark\s+value/, /BTC\/USD/]],
-  ['/profit', [/Profit, all time/, /closed trades\s+3 \(2 won, 1 lost\)/, /realised P&L\s+\+\$38\.25/, /profit factor\s+4\.12/]],
+  ['/profit', [/Profit, all time/, /closed trades\s+3 \(2 won, 1 lost\)/, /realised P&L\s+\+\$38\.25/, /profit factor\s+4\.12\n/]],
   ['/profit 1', [/last 1 day/, /closed trades\s+1 \(1 won, 0 lost\)/]],
   ['/performance', [/BTC\/USD\s+2\s+100\.?0?%?\s+\+\$50\.50/, /ETH\/USD\s+1/]],
   ['/daily', [/Daily P&L/, /2025-01-05/, /2024-12-30/]],

@@ -64,7 +64,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const audit = createRepositories(base.db).audit;
   const tg = startTelegram({
     config: base.config, token: api.token, log, clock, control: base, repo: telegramRepo(base.db), audit: (e) => void audit.record(e),
-    dailyReport: async () => periodReport(base, 'daily'),
+    dailyReport: async (end) => periodReport(base, 'daily', end),
   });
   base.outboxBacklog = () => tg.outbox.pending();
   cleanups.push(async () => {

@@ -3,7 +3,7 @@
  * read over the raw tables (src/control/queries.ts), so it can be checked by hand.
  */
 import { args, int } from '../args.ts';
-import { day, duration, num, pct, signedUsd, usd } from '../format.ts';
+import { day, duration, pct, signedUsd, usd } from '../format.ts';
 import { operation, type ControlDeps } from '../operation.ts';
 import { maxDrawdown, periods, tradeSummary, tradesBy, type PeriodUnit } from '../queries.ts';
 import { done, fields, table, text, title } from '../reply.ts';
@@ -18,7 +18,7 @@ function window(deps: ControlDeps, days: number | null): [number, number, string
 export function profitFields(deps: ControlDeps, from: number, to: number): Array<readonly [string, string]> {
   const s = tradeSummary(deps.db, from, to);
   const winRate = s.trades > 0 ? s.wins / s.trades : null;
-  const factor = s.grossLosses > 0 ? num(s.grossWins / s.grossLosses) : s.grossWins > 0 ? 'no losses' : '-';
+  const factor = s.grossLosses > 0 ? (s.grossWins / s.grossLosses).toFixed(2) : s.grossWins > 0 ? 'no losses' : '-';
   return [
     ['closed trades', `${s.trades} (${s.wins} won, ${s.losses} lost)`],
     ['win rate', pct(winRate, 1)],

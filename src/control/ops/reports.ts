@@ -12,9 +12,9 @@ import { done, fields, image, refused, text, title, type Reply } from '../reply.
 import { DAY_MS, live, nowOf, repos } from './common.ts';
 import { profitFields } from './performance.ts';
 
-/** The report over the last day or week ending now. */
-export function periodReport(deps: ControlDeps, period: 'daily' | 'weekly'): Reply {
-  const to = nowOf(deps) + 1;
+/** The report over the last day or week ending at `end` (default now). */
+export function periodReport(deps: ControlDeps, period: 'daily' | 'weekly', end = nowOf(deps)): Reply {
+  const to = end + 1;
   const from = to - (period === 'daily' ? 1 : 7) * DAY_MS;
   const r = repos(deps);
   const snaps = r.snapshots.portfolioInRange(from, to);

@@ -19,8 +19,8 @@ export interface NotifierOptions {
   outbox: Outbox;
   clock: Clock;
   log: Logger;
-  /** The daily report's text, made when its slot comes. */
-  dailyReport: () => Promise<Reply>;
+  /** The daily report's text for the day ending at the slot's time, made when the slot comes. */
+  dailyReport: (end: number) => Promise<Reply>;
 }
 
 export class Notifier {
@@ -69,7 +69,7 @@ export class Notifier {
 
   private async sendDailyReport(due: number): Promise<void> {
     try {
-      this.send('dailyReport', `daily:${due}`, await this.o.dailyReport());
+      this.send('dailyReport', `daily:${due}`, await this.o.dailyReport(due));
     } catch (err) {
       this.o.log.error({ err }, 'daily report not made');
     }
