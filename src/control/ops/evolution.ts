@@ -5,7 +5,7 @@
  * that works today. The orchestrator's records (thoughts, observations, token use) are in
  * src/control/ops/orchestrator.ts.
  */
-import { versionsRepo, type VersionRecord } from '../../db/versions.repo.ts';
+import { versionsRepo, type ActivePointer, type VersionRecord } from '../../db/versions.repo.ts';
 import { lineDiff } from '../../sandbox/diff.ts';
 import { args, int, word } from '../args.ts';
 import { utc } from '../format.ts';
@@ -32,19 +32,26 @@ function gateSummary(v: VersionRecord): string {
   return stages.map((s) => `${s.gate ?? '?'} ${s.ok === false ? 'failed' : 'passed'}`).join(', ');
 }
 
+/** The active strategy pointer and its version, or null before the first deploy. */
+export function activeStrategy(deps: ControlDeps): { pointer: ActivePointer; version: VersionRecord } | null {
+  const r = versionsRepo(deps.db);
+  const pointer = r.active('strategy');
+  const version = pointer ? r.get(pointer.versionId) : undefined;
+  return pointer && version ? { pointer, version } : null;
+}
+
 export const strategy = operation({
   name: 'strategy', group: 'evolution', role: 'viewer', summary: 'The active strategy version: label, id, author, gates, parent',
   args: args({}),
   async run(deps) {
-    const r = versionsRepo(deps.db);
-    const ptr = r.active('strategy');
-    const v = ptr ? r.get(ptr.versionId) : undefined;
-    if (!v) return done(title('Strategy'), text('No strategy deployed yet (the daemon seeds v001 at its first start).'));
+    const active = activeStrategy(deps);
+    if (!active) return done(title('Strategy'), text('No strategy deployed yet (the daemon seeds v001 at its first start).'));
+    const { pointer: ptr, version: v } = active;
     return done(
       title(`Strategy ${v.label}`),
       fields([
-        ['id', v.id], ['status', v.status], ['author', author(v)], ['created', utc(v.createdAt)], ['active since', utc(ptr!.switchedAt)],
-        ['parent', v.parentId ?? '-'], ['previous', ptr!.previousVersionId ?? '-'], ['gates', gateSummary(v)],
+        ['id', v.id], ['status', v.status], ['author', author(v)], ['created', utc(v.createdAt)], ['active since', utc(ptr.switchedAt)],
+        ['parent', v.parentId ?? '-'], ['previous', ptr.previousVersionId ?? '-'], ['gates', gateSummary(v)],
       ]),
     );
   },

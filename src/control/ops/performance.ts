@@ -60,23 +60,17 @@ function periodTable(deps: ControlDeps, unit: PeriodUnit, n: number, label: stri
   );
 }
 
-export const daily = operation({
-  name: 'daily', group: 'status', role: 'viewer', summary: 'P&L per UTC day, the last n days (default 7)',
-  args: args({ n: int('n', 1, 90, 7) }),
-  run: async (deps, { n }) => periodTable(deps, 'day', n, 'Daily P&L'),
-});
+/** /daily, /weekly, /monthly: one definition each, the same table. */
+function periodOperation(name: string, unit: PeriodUnit, max: number, fallback: number, summary: string, heading: string) {
+  return operation({
+    name, group: 'status', role: 'viewer', summary, args: args({ n: int('n', 1, max, fallback) }),
+    run: async (deps, { n }) => periodTable(deps, unit, n, heading),
+  });
+}
 
-export const weekly = operation({
-  name: 'weekly', group: 'status', role: 'viewer', summary: 'P&L per week (Monday start), the last n weeks (default 8)',
-  args: args({ n: int('n', 1, 52, 8) }),
-  run: async (deps, { n }) => periodTable(deps, 'week', n, 'Weekly P&L'),
-});
-
-export const monthly = operation({
-  name: 'monthly', group: 'status', role: 'viewer', summary: 'P&L per month, the last n months (default 6)',
-  args: args({ n: int('n', 1, 36, 6) }),
-  run: async (deps, { n }) => periodTable(deps, 'month', n, 'Monthly P&L'),
-});
+export const daily = periodOperation('daily', 'day', 90, 7, 'P&L per UTC day, the last n days (default 7)', 'Daily P&L');
+export const weekly = periodOperation('weekly', 'week', 52, 8, 'P&L per week (Monday start), the last n weeks (default 8)', 'Weekly P&L');
+export const monthly = periodOperation('monthly', 'month', 36, 6, 'P&L per month, the last n months (default 6)', 'Monthly P&L');
 
 export const stats = operation({
   name: 'stats', group: 'status', role: 'viewer', summary: 'Wins and losses by exit reason, average hold time',

@@ -10,6 +10,7 @@ import { day, pct, signedUsd, usd, utc } from '../format.ts';
 import { operation, type ChartData, type ControlDeps } from '../operation.ts';
 import { done, fields, image, refused, text, title, type Reply } from '../reply.ts';
 import { DAY_MS, live, nowOf, repos } from './common.ts';
+import { activeStrategy } from './evolution.ts';
 import { profitFields } from './performance.ts';
 
 /** The report over the last day or week ending at `end` (default now). */
@@ -23,7 +24,6 @@ export function periodReport(deps: ControlDeps, period: 'daily' | 'weekly', end 
   const equityThen = snaps[0]?.equity;
   const signals = (outcome: 'acted' | 'rejected') => r.signals.signalsInRange(from, to, { outcome }).length;
   const change = equityNow !== undefined && equityThen !== undefined ? `${signedUsd(equityNow - equityThen)} (${pct(equityThen > 0 ? equityNow / equityThen - 1 : null)})` : '-';
-  const ptr = r.db.prepare("SELECT v.label AS label FROM active_versions a JOIN strategy_versions v ON v.id = a.version_id WHERE a.slot = 'strategy'").get<{ label: string }>();
   return done(
     title(`${period === 'daily' ? 'Daily' : 'Weekly'} report, ${utc(from)} → ${utc(to - 1)}`),
     fields([
@@ -31,7 +31,7 @@ export function periodReport(deps: ControlDeps, period: 'daily' | 'weekly', end 
       ['open positions', String(v ? v.slots.length : r.positions.open().length)],
       ['breaker', v?.breaker ?? r.risk.get()?.state ?? 'active'],
       ['signals', `${signals('acted')} acted, ${signals('rejected')} rejected`],
-      ['strategy', ptr?.label ?? '-'],
+      ['strategy', activeStrategy(deps)?.version.label ?? '-'],
     ]),
     fields(profitFields(deps, from, to)),
   );

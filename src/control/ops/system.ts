@@ -3,13 +3,13 @@ import { BREAKER_MACHINE_VERSION } from '../../../machines/breaker.machine.ts';
 import { POSITION_MACHINE_VERSION } from '../../../machines/position.machine.ts';
 import { SUPERVISOR_MACHINE_VERSION } from '../../../machines/supervisor.machine.ts';
 import { maskSecrets } from '../../config/index.ts';
-import { versionsRepo } from '../../db/versions.repo.ts';
 import { args, int } from '../args.ts';
 import { duration, utc } from '../format.ts';
 import { operation } from '../operation.ts';
 import { lastScanAt } from '../queries.ts';
 import { code, done, fields, refused, text, title } from '../reply.ts';
 import { live } from './common.ts';
+import { activeStrategy } from './evolution.ts';
 
 export const health = operation({
   name: 'health', group: 'status', role: 'viewer', summary: 'Is it alive: state, feed, last scan, uptime, Telegram backlog',
@@ -37,9 +37,7 @@ export const version = operation({
   name: 'version', group: 'status', role: 'viewer', summary: 'Versions: the daemon, Node, the active strategy, the machines',
   args: args({}),
   async run(deps) {
-    const repo = versionsRepo(deps.db);
-    const ptr = repo.active('strategy');
-    const active = ptr ? repo.get(ptr.versionId) : undefined;
+    const active = activeStrategy(deps)?.version;
     return done(
       title('Version'),
       fields([
