@@ -41,6 +41,8 @@ export interface ConsoleOptions {
 }
 
 export interface Console {
+  /** Resolves once the socket listens and the bot is started (or the console decided not to start). */
+  readonly ready: Promise<void>;
   /** Resolves with who asked when an operator stops the daemon (/stop, brain ctl stop). */
   readonly stopRequested: Promise<string>;
   /** Events the pipeline announces outside the supervisor (rollbacks, paper tests, night reports). */
@@ -114,6 +116,7 @@ export function attachConsole(o: ConsoleOptions): Console {
   });
   let closing: Promise<void> | null = null;
   return {
+    ready: started.then(() => undefined),
     stopRequested,
     notify: (notice) => void started.then((p) => p?.telegram?.notifier.notify(notice)),
     close: (by) =>

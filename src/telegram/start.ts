@@ -46,6 +46,9 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
     let warned = false;
     while (!stopped) {
       try {
+        // Our own getMe, which fails fast: grammY's init() and start() retry an unreachable server for ever,
+        // silently, so the operator would never hear that the bot is deaf.
+        if (!tb.bot.isInited()) tb.bot.botInfo = await tb.bot.api.getMe();
         await tb.bot.start({
           allowed_updates: ['message', 'callback_query'], timeout: t.pollTimeoutSeconds,
           onStart: (me) => {
