@@ -33,7 +33,7 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'brain-console-'));
   api = await startFakeBotApi();
   replay = await startReplay({
-    workDir, repoRoot: REPO_ROOT, log: createLogger({ level: 'silent' }), pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'], days: 4,
+    workDir, repoRoot: REPO_ROOT, log: createLogger({ level: 'silent' }), pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'], days: 2,
     settings: {
       risk: { resume: 'auto', autoResumeAfterMinutes: 360 },
       // The console runs on the replay's clock, which stands still between steps: no pacing to wait for.
