@@ -1,7 +1,7 @@
 /**
  * Every message the bot sends — replies, confirmations, notifications — is first a row in the outbox
  * table, then sent by one pump: in id order per chat (a chat's head row blocks the rows behind it, so
- * order is kept), paced per chat by a token bucket, each row marked sent once. A flood wait longer than
+ * order is kept), paced per chat and overall by token buckets, each row marked sent once. A flood wait longer than
  * auto-retry's cap, a server error or a network outage leaves the row pending with a next attempt on the
  * injected clock (exponential backoff); a request Telegram refuses for good (400, 403) is marked failed
  * and logged. Nothing queued is lost; a row is resent only when Telegram did not confirm it (the Bot API
@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.ts';
 import type { JsonValue } from '../contract/index.ts';
 import type { OutboxMessage, TelegramRepo } from '../db/telegram.repo.ts';
-import { Buckets } from './bucket.ts';
+import { Buckets, TokenBucket } from './bucket.ts';
 import { MAX_MESSAGE, type OutgoingPart } from './format/render.ts';
 
 export interface OutboxOptions {
@@ -39,6 +39,8 @@ export interface SendOptions {
 }
 
 const PERMANENT = new Set([400, 401, 403, 404]);
+/** Telegram's guideline for a bot across all its chats: about 30 messages a second. */
+const GLOBAL_PER_SECOND = 30;
 
 function utcTime(ms: number): string {
   return new Date(ms).toISOString().slice(11, 16);
@@ -46,6 +48,7 @@ function utcTime(ms: number): string {
 
 export class Outbox {
   private readonly buckets: Buckets<number>;
+  private readonly global: TokenBucket;
   private timer: unknown;
   private pumping: Promise<void> | null = null;
   /** A kick came while the pump was finishing: pump once more, so a row queued then is not left waiting. */
@@ -54,6 +57,12 @@ export class Outbox {
 
   constructor(private readonly o: OutboxOptions) {
     this.buckets = new Buckets(o.burst, o.perSecond, o.clock);
+    this.global = new TokenBucket(GLOBAL_PER_SECOND, GLOBAL_PER_SECOND, o.clock);
+  }
+
+  /** Milliseconds until `chat` may be sent to: its own pace and the bot's overall one. */
+  private paceWait(chat: number): number {
+    return Math.max(this.buckets.of(chat).waitMs(), this.global.waitMs());
   }
 
   /** Queues the parts of one reply or notification for a chat; returns the row ids queued. */
@@ -125,7 +134,7 @@ export class Outbox {
   private nextDueIn(): number {
     const now = this.o.clock.now();
     let next = Infinity;
-    for (const h of this.o.repo.pendingHeads()) next = Math.min(next, Math.max(h.nextAttemptAt - now, this.buckets.of(h.chatId).waitMs(), 0));
+    for (const h of this.o.repo.pendingHeads()) next = Math.min(next, Math.max(h.nextAttemptAt - now, this.paceWait(h.chatId), 0));
     return next;
   }
 
@@ -134,13 +143,14 @@ export class Outbox {
     while (!this.stopped) {
       const now = this.o.clock.now();
       const heads = this.o.repo.pendingHeads();
-      const due = heads.find((h) => h.nextAttemptAt <= now && this.buckets.of(h.chatId).waitMs() === 0);
+      const due = heads.find((h) => h.nextAttemptAt <= now && this.paceWait(h.chatId) === 0);
       if (!due) {
         const wait = this.nextDueIn();
         if (Number.isFinite(wait)) this.timer = this.o.clock.setTimeout(() => this.kick(), wait);
         return;
       }
       this.buckets.of(due.chatId).take();
+      this.global.take();
       await this.send(due);
     }
   }
