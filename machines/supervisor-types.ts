@@ -81,6 +81,11 @@ export type SupervisorEvent =
   | { type: 'supervisor.pause'; by: string }
   | { type: 'supervisor.resume'; by: string }
   | { type: 'supervisor.emergencyStop'; by: string }
+  /** The operator lifts a halted breaker, or halts it (forwarded to the breaker child). */
+  | { type: 'supervisor.breakerResume'; by: string }
+  | { type: 'supervisor.breakerHalt'; by: string }
+  /** The operator closes the working positions of one pair (null: every pair) at market, exit reason manual. */
+  | { type: 'supervisor.forceExit'; pair: Pair | null; by: string }
   | { type: 'shutdown.requested'; signal: string }
   | ScheduleEvent
   | ChoreEvent
@@ -101,6 +106,8 @@ export type SupervisorEmitted =
   | { type: 'strategy.activated'; versionId: string; at: number }
   /** Venue balances compared with the ledger: empty mismatches = they agree. */
   | { type: 'balances.reconciled'; mismatches: BalanceMismatch[]; at: number }
+  /** The feed's health changed (venue.health): the console notifies the feed going down and coming back. */
+  | { type: 'venue.healthChanged'; healthy: boolean; reason: string; at: number }
   | BreakerEmitted
   | PositionEmitted
   | CycleEmitted;

@@ -17,6 +17,7 @@ import { notProvided } from './shared.ts';
 import { orchestratorCycleMachine, type CycleEmitted } from './orchestrator-cycle.machine.ts';
 import { cycleAlertOf, cycleEventOf, cycleInputOf, CYCLE_CHILD_ID } from './supervisor-orchestrator.ts';
 import * as logic from './supervisor-logic.ts';
+import * as operator from './supervisor-operator.ts';
 import { errorText, scannerId } from './supervisor-logic.ts';
 import { auditFailed } from './supervisor-audit.ts';
 import * as account from './supervisor-account.ts';
@@ -209,6 +210,19 @@ const supervisorSetup = setup({
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.halt', by: 'emergency', time: c.now });
       for (const s of c.slots) enqueue.sendTo(s.positionId, { type: 'position.close', reason: 'emergency', time: c.now });
     }),
+    /** The operator's breaker resume/halt, forwarded to the breaker with the supervisor's time. */
+    forwardToBreaker: enqueueActions(({ context: c, event, enqueue }) => {
+      const command = operator.breakerCommand(event, c.now);
+      if (command) enqueue.sendTo(BREAKER_ACTOR_ID, command);
+    }),
+    /** The operator's force exit: a manual close to each working position of the pair (or all). */
+    forceExit: enqueueActions(({ context: c, event, enqueue }) => {
+      for (const close of operator.forcedExits(c, event)) enqueue.sendTo(close.positionId, close.event);
+    }),
+    announceHealth: enqueueActions(({ context: c, event, enqueue }) => {
+      const change = operator.healthChange(c, event);
+      if (change) enqueue.emit(change);
+    }),
     stopChildren: enqueueActions(({ context: c, enqueue }) => {
       for (const pair of c.pairs) enqueue.stopChild(scannerId(pair));
       for (const s of c.slots) enqueue.stopChild(s.positionId);
@@ -234,7 +248,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
     'xstate.done.actor.*': { actions: 'dropFinished' },
     'xstate.error.actor.*': { actions: 'alert' },
     'market.price': { actions: 'markPrice' },
-    'venue.health': { actions: 'setHealth' },
+    'venue.health': { actions: ['announceHealth', 'setHealth'] },
     'scanner.failed': { actions: 'alert' },
     'orchestrator.runNow': { actions: 'forwardToCycle' },
     'orchestrator.cycleStarted': { actions: 'followCycle' },
@@ -298,6 +312,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
         'strategy.activated': { actions: 'activateStrategy' },
         'strategy.swapFailed': { actions: 'alert' },
         'supervisor.emergencyStop': 'emergencyStop',
+        'supervisor.breakerResume': { actions: 'forwardToBreaker' },
+        'supervisor.breakerHalt': { actions: 'forwardToBreaker' },
+        'supervisor.forceExit': { actions: 'forceExit' },
         'shutdown.requested': 'shuttingDown',
       },
     },
@@ -318,7 +335,12 @@ export const supervisorMachine = supervisorSetup.createMachine({
     },
     halted: {
       description: 'Flat and halted: no scanning, no orders, until an operator resumes.',
-      on: { 'supervisor.resume': 'running', 'shutdown.requested': 'shuttingDown' },
+      on: {
+        'supervisor.resume': 'running',
+        'supervisor.breakerResume': { actions: 'forwardToBreaker' },
+        'supervisor.breakerHalt': { actions: 'forwardToBreaker' },
+        'shutdown.requested': 'shuttingDown',
+      },
     },
     shuttingDown: {
       description: 'Feed stopped (left running), scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',

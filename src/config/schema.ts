@@ -22,9 +22,9 @@ const cron = z.string().refine((expr) => {
   }
 }, 'must be a cron expression of 5 or 6 fields, e.g. "0 3 * * *"');
 
-export const NOTIFICATION_LEVELS = ['off', 'silent', 'alert'] as const;
+export const NOTIFICATION_LEVELS = ['off', 'silent', 'on'] as const;
 const notify = (level: (typeof NOTIFICATION_LEVELS)[number], what: string) =>
-  z.enum(NOTIFICATION_LEVELS).default(level).describe(`${what}: off = never sent, silent = sent without sound, alert = sent with sound`);
+  z.enum(NOTIFICATION_LEVELS).default(level).describe(`${what}: on = sent with sound, silent = sent without sound, off = never sent`);
 
 const MarketSchema = z.strictObject({
   timeframe: TimeframeSchema.default('5m').describe('Candle timeframe the scanner hands to the strategy (1m, 5m, 15m, 1h, 4h, 1d)'),
@@ -124,20 +124,56 @@ const OrchestratorSchema = z.strictObject({
   monthlyBudgetUsd: z.number().finite().min(0).max(10_000).default(50).describe('USD per calendar month (0..10000), at least the daily budget'),
 });
 
+/** One level per notification kind (Freqtrade's notification_settings, adapted to this daemon's events). */
 const NotificationsSchema = z.strictObject({
-  trades: notify('silent', 'Order fills and closed positions'),
-  breaker: notify('alert', 'Circuit breaker changes (reducing, halted, resumed)'),
-  rollback: notify('alert', 'Automatic strategy rollbacks'),
-  deploy: notify('alert', 'A new strategy version going to paper test or live'),
-  orchestrator: notify('silent', 'Nightly cycle summary'),
-  dailySummary: notify('silent', 'Daily P&L summary at 00:00 UTC'),
-  errors: notify('alert', 'Venue, data or runtime errors that stop trading'),
+  entry: notify('silent', 'An entry intent accepted and its position opened'),
+  exit: notify('on', 'A position closed, with its P&L and exit reason'),
+  fill: notify('off', 'Every fill booked (entries and exits, partial fills too)'),
+  rejection: notify('off', 'An intent refused by the risk rules or the breaker'),
+  breaker: notify('on', 'Circuit breaker changes: reducing, halted, resumed, a refused resume'),
+  deploy: notify('on', 'A new strategy version activated'),
+  rollback: notify('on', 'A strategy rolled back to an earlier version'),
+  paperTest: notify('silent', 'A paper test finished, with its verdict'),
+  nightlyReport: notify('silent', "The nightly cycle's change report (hypothesis, diff, metrics, gates, cost)"),
+  feed: notify('on', 'The market feed went down or came back'),
+  alert: notify('on', 'Supervisor alerts: a scan failure, a failed chore, a refused strategy swap, a child error'),
+  selfAudit: notify('silent', 'The result of a self-audit (reconciliation with the venue)'),
+  startup: notify('silent', 'The daemon started trading'),
+  shutdown: notify('silent', 'The daemon is shutting down'),
+  dailyReport: notify('silent', 'The daily report at telegram.dailyReportCron'),
 });
 
 const TelegramSchema = z.strictObject({
-  allowedUserIds: z.array(z.number().int().positive()).default([])
-    .describe('Telegram user ids allowed to command the bot (comma list in env); notifications go to their private chats; empty = nobody'),
+  enabled: z.boolean().default(true).describe('Start the bot when TELEGRAM_BOT_TOKEN is set (true/false); false keeps it off even with a token'),
+  admins: z.array(z.number().int().positive()).default([])
+    .describe('Telegram user ids with every command, control included (comma list in env); they also get the notifications'),
+  viewers: z.array(z.number().int().positive()).default([])
+    .describe('Telegram user ids with read-only commands (comma list in env); they also get the notifications'),
+  apiRoot: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with a slash').default('https://api.telegram.org')
+    .describe('Bot API server root without a trailing slash (a self-hosted Bot API server, or the loopback fake in tests)'),
+  updates: z.enum(['polling']).default('polling').describe('How updates arrive: polling (long polling by getUpdates; no public port needed)'),
+  pollTimeoutSeconds: z.number().int().min(0).max(50).default(30).describe('Long-poll timeout of each getUpdates call, seconds (0..50)'),
+  confirmTtlSeconds: z.number().int().min(5).max(3600).default(60)
+    .describe('How long a confirmation button of a dangerous command stays valid, seconds (5..3600)'),
+  dailyReportCron: cron.default('0 8 * * *').describe('Cron expression (UTC) of the daily report'),
+  commandsPerMinute: z.number().int().min(1).max(600).default(20)
+    .describe('Commands one user may send per minute (1..600); past it the bot says to slow down once and ignores the rest'),
+  maxCommandLength: z.number().int().min(16).max(4096).default(512).describe('Longest command text accepted, characters (16..4096)'),
+  messagesPerSecondPerChat: z.number().finite().min(0.05).max(1000).default(1)
+    .describe("Steady sending rate per chat, messages per second (0.05..1000; Telegram's guideline is about 1)"),
+  messagesBurstPerChat: z.number().int().min(1).max(100).default(3).describe('Messages one chat may receive back to back before the steady rate applies (1..100)'),
+  retryAttempts: z.number().int().min(0).max(20).default(5)
+    .describe('Times a call hit by a flood wait (429) is retried in place by auto-retry (0..20); later sends wait in the outbox'),
+  retryMaxDelaySeconds: z.number().int().min(1).max(3600).default(60)
+    .describe('Longest flood wait retried in place, seconds (1..3600); a longer one leaves the message in the outbox until then'),
   notifications: NotificationsSchema.prefault({}).describe('Level per notification kind'),
+});
+
+const ControlSchema = z.strictObject({
+  socketPath: z.string().min(1).default('data/brain.sock')
+    .describe('Unix domain socket where the running daemon answers `brain` control commands (mode 0600, local only, no TCP)'),
+  timeoutSeconds: z.number().int().min(1).max(600).default(60)
+    .describe('How long a control command waits for its outcome from the supervisor, seconds (1..600)'),
 });
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -227,6 +263,7 @@ const ConfigObjectSchema = z.strictObject({
   kraken: KrakenSchema.prefault({}).describe('Kraken endpoints (ignored with `brain run --sim`, which starts its own simulator)'),
   orchestrator: OrchestratorSchema.prefault({}).describe('Nightly AI evolution cycle'),
   telegram: TelegramSchema.prefault({}).describe('Telegram control and notifications'),
+  control: ControlSchema.prefault({}).describe('The local control channel of the running daemon (used by the brain CLI)'),
   log: LogSchema.prefault({}).describe('Logging'),
   health: HealthSchema.prefault({}).describe('Health and metrics endpoint (loopback only)'),
   audit: AuditSchema.prefault({}).describe('Daily self-audit of fills, ledger, positions and venue balances'),
@@ -251,6 +288,8 @@ function crossChecks(c: ConfigShape, ctx: z.RefinementCtx): void {
   for (const [step, model] of Object.entries(c.orchestrator.models)) {
     if (!priced.has(model)) fail(['orchestrator', 'models', step], `model "${model}" has no price row: add an [[orchestrator.prices]] table with model = "${model}"`);
   }
+  const both = c.telegram.admins.filter((id) => c.telegram.viewers.includes(id));
+  if (both.length > 0) fail(['telegram', 'viewers'], `must not repeat an admin (${both.join(', ')}); an admin can already do everything`);
   if (c.orchestrator.monthlyBudgetUsd < c.orchestrator.dailyBudgetUsd) {
     fail(['orchestrator', 'monthlyBudgetUsd'], `must be ≥ orchestrator.dailyBudgetUsd (${c.orchestrator.dailyBudgetUsd})`);
   }

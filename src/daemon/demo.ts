@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
 import type { Pair } from '../contract/index.ts';
+import { demoTelegramSettings, startDemoTelegram } from './demo-telegram.ts';
 import { startReplay } from './replay.ts';
 import { prepareDemoNight } from './demo-night.ts';
 
@@ -94,9 +95,10 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let trades = 0;
   let wins = 0;
   const night = o.withOrchestrator ? await prepareDemoNight({ repoRoot: o.repoRoot, filesRoot: workDir }) : null;
+  const telegram = await startDemoTelegram();
   try {
     const replay = await startReplay({
-      workDir, repoRoot: o.repoRoot, log: o.log, settings: { ...DEMO_SETTINGS, ...night?.settings }, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
+      workDir, repoRoot: o.repoRoot, log: o.log, settings: { ...DEMO_SETTINGS, ...demoTelegramSettings(telegram.api), ...night?.settings }, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
       ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }), ...(night ? { orchestrator: { evolution: night.evolution } } : {}),
       onEvent: (e) => {
         if (e.type === 'position.closed') {
@@ -111,6 +113,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
         maxDrawdown = Math.max(maxDrawdown, l.peakEquity > 0 ? (l.peakEquity - l.lastEquity) / l.peakEquity : 0);
       },
     });
+    telegram.attach(replay, workDir, o.log);
     o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)}${o.dataDir === undefined ? '' : ` (candles from ${o.dataDir})`} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
     const steps = await replay.run();
     if (night) await night.run(replay.daemon, o.print);
@@ -122,10 +125,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       startEquity: ledger.initialCash, endEquity: ledger.lastEquity, maxDrawdown, signalsActed: signals('acted'), signalsRejected: signals('rejected'),
       seconds: (performance.now() - started) / 1000,
     };
+    for (const line of await telegram.finish()) o.print(line);
     await replay.close();
     return summary;
   } finally {
     await night?.close();
+    await telegram.api.close();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -18,6 +18,8 @@ import { probeIsolation } from '../sandbox/host/spawn.ts';
 import { scheduleFromConfig } from '../scheduler/jobs.ts';
 import { applyFaultPlan, type FaultPlan } from '../sim/fault-plan.ts';
 import { startKrakenSim, type KrakenSim } from '../sim/index.ts';
+import type { LogTail } from '../control/ports.ts';
+import { attachConsole } from './console.ts';
 import { startDaemon, type Endpoints } from './daemon.ts';
 /** The Stately inspector server the `--inspect` flag connects to: loopback only, never the sky inspector. */
 export const INSPECT_URL = 'ws://127.0.0.1:8080';
@@ -35,6 +37,8 @@ export interface RunDaemonOptions {
   shutdownTimeoutMs?: number;
   /** The process environment (systemd's NOTIFY_SOCKET and WATCHDOG_USEC are read from it). */
   env?: Readonly<Record<string, string | undefined>>;
+  /** The log lines kept for /logs. */
+  logs?: LogTail;
 }
 
 export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'failed'; message: string };
@@ -102,13 +106,18 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
     schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
   });
   const health = await startHealth({ daemon, config, clock, filesRoot: o.cwd, log: o.log.child({ component: 'health' }), env: o.env ?? {} });
+  // The operator's console: the control socket for the brain CLI and the Telegram bot (README: Telegram).
+  const operatorConsole = attachConsole({
+    daemon, config, log: o.log, clock: systemClock, dbPath: resolve(o.cwd, config.data.dbPath), socketPath: resolve(o.cwd, config.control.socketPath), ...(o.logs ? { logs: o.logs } : {}),
+  });
   if (inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached');
   o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : endpoints.rest }, 'brain started');
   void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {
     if (x.matches('running')) o.log.info({ lock: daemon.runtime.lock?.path ?? null }, 'brain running');
   });
   try {
-    const outcome = await Promise.race([daemon.done.then(() => null), firstSignal]);
+    const outcome = await Promise.race([daemon.done.then(() => null), firstSignal, operatorConsole.stopRequested]);
+    await operatorConsole.close(outcome ?? 'failure');
     if (outcome === null) {
       const snap = daemon.actor.getSnapshot();
       return { kind: 'failed', message: snap.context.error ?? `supervisor ended in ${JSON.stringify(snap.value)}` };
@@ -118,6 +127,7 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
     if (final.value === 'stopped' && !final.context.error) return { kind: 'stopped', signal: outcome };
     return { kind: 'failed', message: `shutdown ended in ${JSON.stringify(final.value)}: ${final.context.error ?? 'unknown'}` };
   } finally {
+    await operatorConsole.close('exit');
     await health.close();
     await close();
   }

@@ -22,7 +22,10 @@ export type ScheduleEvent =
   /** The daily self-audit (src/audit). */
   | { readonly type: 'schedule.audit'; readonly due: number; readonly time: number }
   /** The daily online database backup (src/backup). */
-  | { readonly type: 'schedule.backup'; readonly due: number; readonly time: number };
+  | { readonly type: 'schedule.backup'; readonly due: number; readonly time: number }
+
+  /** The Telegram console's daily report (telegram.dailyReportCron); its own scheduler, not the supervisor's. */
+  | { readonly type: 'schedule.dailyReport'; readonly due: number; readonly time: number };
 
 export type ScheduleEventType = ScheduleEvent['type'];
 
@@ -90,12 +93,12 @@ export function buildSchedule(opts: SchedulePlanOptions): ScheduleJob[] {
       pattern: opts.dailySnapshotPattern ?? DEFAULT_PATTERNS.dailySnapshot,
       event: (due, time) => ({ type: 'schedule.dailySnapshot', due, time, day: dayEndedBy(due) }),
     },
-    simple('schedule.feeRefresh', opts.feeRefreshPattern ?? DEFAULT_PATTERNS.feeRefresh),
-    simple('schedule.candleMaintenance', opts.candleMaintenancePattern ?? DEFAULT_PATTERNS.candleMaintenance),
+    slotJob('schedule.feeRefresh', opts.feeRefreshPattern ?? DEFAULT_PATTERNS.feeRefresh),
+    slotJob('schedule.candleMaintenance', opts.candleMaintenancePattern ?? DEFAULT_PATTERNS.candleMaintenance),
   ];
-  if (opts.orchestratorPattern) jobs.push(simple('schedule.orchestrator', opts.orchestratorPattern));
-  if (opts.auditPattern) jobs.push(simple('schedule.audit', opts.auditPattern));
-  if (opts.backupPattern) jobs.push(simple('schedule.backup', opts.backupPattern));
+  if (opts.orchestratorPattern) jobs.push(slotJob('schedule.orchestrator', opts.orchestratorPattern));
+  if (opts.auditPattern) jobs.push(slotJob('schedule.audit', opts.auditPattern));
+  if (opts.backupPattern) jobs.push(slotJob('schedule.backup', opts.backupPattern));
   for (const job of jobs) validatePattern(job);
   return jobs;
 }
@@ -129,7 +132,8 @@ export function cronFor(job: ScheduleJob): Cron {
   return new Cron(job.pattern, { timezone: 'UTC', paused: true });
 }
 
-function simple(name: 'schedule.feeRefresh' | 'schedule.candleMaintenance' | 'schedule.orchestrator' | 'schedule.audit' | 'schedule.backup', pattern: string): ScheduleJob {
+/** A job whose event carries only its slot times. */
+export function slotJob(name: 'schedule.feeRefresh' | 'schedule.candleMaintenance' | 'schedule.orchestrator' | 'schedule.audit' | 'schedule.backup' | 'schedule.dailyReport', pattern: string): ScheduleJob {
   return { name, pattern, event: (due, time) => ({ type: name, due, time }) };
 }
 

@@ -15,6 +15,8 @@ import { audit } from './audit.ts';
 import { backup, restore } from './backup.ts';
 import { orchestrate } from './orchestrate.ts';
 import { observationsCommand, thoughts } from './thoughts.ts';
+import { breaker } from './breaker.ts';
+import { ctl } from './ctl.ts';
 
 export const commands: Command[] = [
   help,
@@ -27,6 +29,8 @@ export const commands: Command[] = [
   orchestrate,
   thoughts,
   observationsCommand,
+  breaker,
+  ctl,
   demo,
   audit,
   backup,

@@ -5,7 +5,7 @@
 import { resolve } from 'node:path';
 import { loadConfig, secretValues, type Config } from '../../config/index.ts';
 import { runDaemon } from '../../daemon/entry.ts';
-import { createLogger, type Logger } from '../../log/index.ts';
+import { createLogger, LogTail, type Logger } from '../../log/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
@@ -13,9 +13,9 @@ import type { FaultPlan } from '../../sim/fault-plan.ts';
 import { anyFault, FAULT_OPTIONS, FAULT_USAGE, faultPlanOf, type FaultValues } from '../fault-flags.ts';
 
 
-export function loggerFor(config: Config, io: CliIo): Logger {
+export function loggerFor(config: Config, io: CliIo, tail?: LogTail): Logger {
   const pretty = config.log.format === 'auto' ? io.stdoutIsTTY : config.log.format === 'pretty';
-  return createLogger({ level: config.log.level, pretty, destination: io.stdout, secrets: secretValues(config) });
+  return createLogger({ level: config.log.level, pretty, destination: tail ? tail.tee(io.stdout) : io.stdout, secrets: secretValues(config) });
 }
 
 /** `--sim SPEED` and the simulator's fault flags (the same parser as `brain sim`); faults need --sim. */
@@ -55,8 +55,9 @@ ${CONFIG_FLAGS_USAGE}`,
     const { values, configArgv } = parseCommandArgs(args, { inspect: { type: 'boolean' }, sim: { type: 'string' }, data: { type: 'string' }, ...FAULT_OPTIONS });
     const sim = simOf(values, io.cwd);
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
-    const log = loggerFor(config, io);
-    const outcome = await runDaemon({ config, log, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: (stop) => io.waitForShutdown(stop), env: io.env, inspect: values.inspect === true, sim });
+    const logs = new LogTail();
+    const log = loggerFor(config, io, logs);
+    const outcome = await runDaemon({ config, log, logs, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: (stop) => io.waitForShutdown(stop), env: io.env, inspect: values.inspect === true, sim });
     if (outcome.kind === 'failed') {
       log.error({ reason: outcome.message }, 'brain stopped on a failure');
       io.stderr.write(`brain run: ${outcome.message}\n`);

@@ -1,0 +1,148 @@
+/**
+ * What the loopback Bot API server remembers, and the Bot API methods it answers, as Telegram does:
+ * updates with increasing ids confirmed by getUpdates' offset, messages per chat with ids, edits that
+ * must change something, callback queries answered once, Telegram's limits and error texts (4096
+ * characters, entities inside the text, a blocked user). No HTTP here: see server.ts.
+ */
+import type { Message, MessageEntity, Update, User } from 'grammy/types';
+
+export type ApiAnswer = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } };
+
+/** One message the bot sent, edited or captioned, as the operator's phone would show it. */
+export interface SentRecord {
+  method: 'sendMessage' | 'sendPhoto' | 'editMessageText';
+  chatId: number;
+  messageId: number;
+  text: string;
+  entities: MessageEntity[];
+  replyMarkup: unknown;
+  silent: boolean;
+  photo: Uint8Array | null;
+}
+
+export const BOT_USER: User = { id: 777_000_001, is_bot: true, first_name: 'Trading Brain', username: 'trading_brain_bot' };
+
+const MAX_TEXT = 4096;
+const MAX_CAPTION = 1024;
+const bad = (description: string, code = 400): ApiAnswer => ({ ok: false, error_code: code, description: `${code === 403 ? 'Forbidden' : 'Bad Request'}: ${description}` });
+
+/** Telegram marks /commands in a user's text as bot_command entities; grammY's command filter needs them. */
+function commandEntities(text: string): MessageEntity[] {
+  const m = /^\/[A-Za-z0-9_]{1,32}(@\w+)?/.exec(text);
+  return m ? [{ type: 'bot_command', offset: 0, length: m[0].length }] : [];
+}
+
+function entitiesFit(text: string, entities: unknown): entities is MessageEntity[] {
+  if (entities === undefined) return true;
+  return Array.isArray(entities) && entities.every((e: MessageEntity) => e.offset >= 0 && e.length > 0 && e.offset + e.length <= text.length);
+}
+
+export class BotApiState {
+  private nextUpdateId = 1;
+  private readonly queue: Update[] = [];
+  private readonly messages = new Map<number, Map<number, Message>>();
+  private readonly openQueries = new Set<string>();
+  private nextQuery = 1;
+  readonly sent: SentRecord[] = [];
+  readonly answers: Array<{ id: string; text: string | undefined }> = [];
+  readonly blocked = new Set<number>();
+  commands: unknown = null;
+
+  constructor(private readonly nowSeconds: () => number) {}
+
+  private remember(chatId: number, message: Message): Message {
+    if (!this.messages.has(chatId)) this.messages.set(chatId, new Map());
+    this.messages.get(chatId)!.set(message.message_id, message);
+    return message;
+  }
+
+  private nextMessageId(chatId: number): number {
+    return (this.messages.get(chatId)?.size ?? 0) + 1;
+  }
+
+  private push(update: Omit<Update, 'update_id'>): Update {
+    const u = { update_id: this.nextUpdateId++, ...update } as Update;
+    this.queue.push(u);
+    return u;
+  }
+
+  /** A user writes `text` to the bot in their private chat. */
+  userSays(from: { id: number; first_name?: string }, text: string): Update {
+    const user: User = { id: from.id, is_bot: false, first_name: from.first_name ?? `user${from.id}` };
+    const entities = commandEntities(text);
+    const message = this.remember(from.id, {
+      message_id: this.nextMessageId(from.id), date: this.nowSeconds(), chat: { id: from.id, type: 'private', first_name: user.first_name }, from: user, text,
+      ...(entities.length > 0 ? { entities } : {}),
+    } as Message);
+    return this.push({ message: message as Update["message"] });
+  }
+
+  /** A user presses an inline button with `data` under the bot's message `messageId` in chat `chatId`. */
+  userPresses(from: { id: number }, chatId: number, messageId: number, data: string): Update {
+    const message = this.messages.get(chatId)?.get(messageId);
+    if (!message) throw new Error(`no message ${messageId} in chat ${chatId} to press a button on`);
+    const id = String(this.nextQuery++);
+    this.openQueries.add(id);
+    return this.push({ callback_query: { id, from: { id: from.id, is_bot: false, first_name: `user${from.id}` }, message: message as Update['message'], chat_instance: String(chatId), data } } as Omit<Update, 'update_id'>);
+  }
+
+  /** getUpdates: confirms everything below `offset`, then returns up to `limit` of the rest. */
+  take(offset: number | undefined, limit: number | undefined): Update[] {
+    if (offset !== undefined) while (this.queue.length > 0 && this.queue[0]!.update_id < offset) this.queue.shift();
+    return this.queue.slice(0, Math.max(1, Math.min(100, limit ?? 100)));
+  }
+
+  get waitingUpdates(): number {
+    return this.queue.length;
+  }
+
+  private send(method: SentRecord['method'], chatId: number, text: string, entities: MessageEntity[], p: Record<string, unknown>, photo: Uint8Array | null): ApiAnswer {
+    if (this.blocked.has(chatId)) return bad('bot was blocked by the user', 403);
+    const message = this.remember(chatId, {
+      message_id: this.nextMessageId(chatId), date: this.nowSeconds(), chat: { id: chatId, type: 'private', first_name: `user${chatId}` }, from: BOT_USER,
+      ...(photo ? { photo: [{ file_id: `photo-${chatId}-${this.sent.length}`, file_unique_id: `u${this.sent.length}`, width: 900, height: 300 }], caption: text, caption_entities: entities } : { text, entities }),
+      ...(p.reply_markup ? { reply_markup: p.reply_markup } : {}),
+    } as Message);
+    this.sent.push({ method, chatId, messageId: message.message_id, text, entities, replyMarkup: p.reply_markup ?? null, silent: p.disable_notification === true, photo });
+    return { ok: true, result: message };
+  }
+
+  sendMessage(p: Record<string, unknown>): ApiAnswer {
+    const text = typeof p.text === 'string' ? p.text : '';
+    if (text.length === 0) return bad('message text is empty');
+    if (text.length > MAX_TEXT) return bad('message is too long');
+    if (!entitiesFit(text, p.entities)) return bad("can't parse entities: an entity is outside the text");
+    return this.send('sendMessage', Number(p.chat_id), text, (p.entities as MessageEntity[] | undefined) ?? [], p, null);
+  }
+
+  sendPhoto(p: Record<string, unknown>, photo: Uint8Array | null): ApiAnswer {
+    if (!photo || photo.length < 8 || photo[0] !== 0x89 || photo[1] !== 0x50) return bad('wrong type of the web page content');
+    const caption = typeof p.caption === 'string' ? p.caption : '';
+    if (caption.length > MAX_CAPTION) return bad('message caption is too long');
+    if (!entitiesFit(caption, p.caption_entities)) return bad("can't parse entities: an entity is outside the caption");
+    return this.send('sendPhoto', Number(p.chat_id), caption, (p.caption_entities as MessageEntity[] | undefined) ?? [], p, photo);
+  }
+
+  editMessageText(p: Record<string, unknown>): ApiAnswer {
+    const chatId = Number(p.chat_id);
+    const old = this.messages.get(chatId)?.get(Number(p.message_id));
+    if (!old || old.from?.id !== BOT_USER.id) return bad('message to edit not found');
+    const text = typeof p.text === 'string' ? p.text : '';
+    if (text.length === 0 || text.length > MAX_TEXT) return bad(text.length === 0 ? 'message text is empty' : 'message is too long');
+    if (old.text === text && JSON.stringify(old.reply_markup ?? null) === JSON.stringify(p.reply_markup ?? null)) {
+      return bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+    }
+    const entities = (p.entities as MessageEntity[] | undefined) ?? [];
+    const edited = { ...old, text, entities, edit_date: this.nowSeconds(), ...(p.reply_markup ? { reply_markup: p.reply_markup } : { reply_markup: undefined }) } as Message;
+    this.remember(chatId, edited);
+    this.sent.push({ method: 'editMessageText', chatId, messageId: old.message_id, text, entities, replyMarkup: p.reply_markup ?? null, silent: true, photo: null });
+    return { ok: true, result: edited };
+  }
+
+  answerCallbackQuery(p: Record<string, unknown>): ApiAnswer {
+    const id = String(p.callback_query_id);
+    if (!this.openQueries.delete(id)) return bad('query is too old and response timeout expired or query ID is invalid');
+    this.answers.push({ id, text: typeof p.text === 'string' ? p.text : undefined });
+    return { ok: true, result: true };
+  }
+}

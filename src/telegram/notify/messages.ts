@@ -1,0 +1,66 @@
+/**
+ * What each announced event says to the operator: its notification kind (whose level the config sets),
+ * a key that makes it unique (so a re-announced event is queued once), and its text as a Reply. Events of
+ * the supervisor are here now; those of the evolution pipeline and the orchestrator (PipelineNotice) are
+ * rendered as soon as they are announced.
+ */
+import type { SupervisorEmitted } from '../../../machines/supervisor-types.ts';
+import type { Config } from '../../config/index.ts';
+import { num, signedUsd, usd, utc } from '../../control/format.ts';
+import { nightReportBlocks } from '../../control/ops/orchestrator.ts';
+import { reasonText } from '../../control/ops/breaker.ts';
+import type { PipelineNotice } from '../../control/ports.ts';
+import { done, fields, text, title, type Reply } from '../../control/reply.ts';
+
+export type NotificationKind = keyof Config['telegram']['notifications'];
+export type Notifiable = SupervisorEmitted | PipelineNotice | { type: 'console.startup'; mode: string; pairs: readonly string[]; at: number } | { type: 'console.shutdown'; by: string; at: number };
+
+export interface Notification {
+  kind: NotificationKind;
+  key: string;
+  reply: Reply;
+}
+
+const line = (t: string): Reply => done(text(t));
+
+/** The notification an event makes, or null for events the operator is not told about. */
+export function notificationOf(e: Notifiable): Notification | null {
+  switch (e.type) {
+    case 'position.opened':
+      return { kind: 'entry', key: `entry:${e.positionId}`, reply: line(`🟢 Bought ${num(e.quantity)} ${e.pair} at ${num(e.entryPrice)} (${usd(e.quantity * e.entryPrice)}) · ${utc(e.at)}`) };
+    case 'position.closed':
+      return { kind: 'exit', key: `exit:${e.positionId}`, reply: line(`${e.pnl >= 0 ? '✅' : '🔻'} Closed ${e.pair}: ${signedUsd(e.pnl)} after ${usd(e.fees)} fees (${e.exitReason}) · ${utc(e.at)}`) };
+    case 'order.filled':
+      return { kind: 'fill', key: `fill:${e.fill.tradeId}`, reply: line(`Fill ${e.fill.side} ${num(e.fill.quantity)} ${e.fill.pair} @ ${num(e.fill.price)}, fee ${usd(e.fill.fee)} · ${utc(e.fill.time)}`) };
+    case 'intent.rejected':
+      return { kind: 'rejection', key: `reject:${e.intent.pair}:${e.intent.candleTime}`, reply: line(`Refused ${e.intent.decision.action} ${e.intent.pair}: ${e.reason} · ${utc(e.at)}`) };
+    case 'breaker.tripped':
+      return { kind: 'breaker', key: `breaker:tripped:${e.at}`, reply: line(`⛔ Breaker HALTED: ${reasonText(e.reason)}. No new entries; exits still pass. ${e.resumeAt ? `Resumes at ${utc(e.resumeAt)} if the limits allow.` : 'Lift it with /resetbreaker.'}`) };
+    case 'breaker.reduced':
+      return { kind: 'breaker', key: `breaker:reduced:${e.at}`, reply: line(`⚠️ Breaker reducing: ${reasonText(e.reason)}. Entries at half size until the drawdown recovers.`) };
+    case 'breaker.resumed':
+      return { kind: 'breaker', key: `breaker:resumed:${e.at}`, reply: line(`Breaker active again (was ${e.from}, by ${e.by}).`) };
+    case 'breaker.resumeRefused':
+      return { kind: 'breaker', key: `breaker:refused:${e.at}:${e.by}`, reply: line(`Breaker resume refused (${e.by}): ${reasonText(e.reason)} still holds.`) };
+    case 'strategy.activated':
+      return { kind: 'deploy', key: `deploy:${e.versionId}:${e.at}`, reply: line(`🚀 Strategy ${e.versionId} is live from the next candle.`) };
+    case 'venue.healthChanged':
+      return { kind: 'feed', key: `feed:${e.healthy}:${e.at}`, reply: line(e.healthy ? `📶 Market feed back (${e.reason}); entries allowed again.` : `📵 Market feed down (${e.reason}): no new entries until it is back.`) };
+    case 'supervisor.alert':
+      return { kind: 'alert', key: `alert:${e.at}:${e.message.slice(0, 80)}`, reply: line(`⚠️ ${e.message}`) };
+    case 'strategy.rolledBack':
+      return { kind: 'rollback', key: `rollback:${e.toVersion}:${e.at}`, reply: line(`↩️ Strategy rolled back ${e.fromVersion} → ${e.toVersion}: ${e.trigger}.`) };
+    case 'paperTest.finished':
+      return { kind: 'paperTest', key: `paper:${e.testId}`, reply: line(`Paper test ${e.testId} of ${e.versionId}: ${e.verdict}. ${e.summary}`) };
+    case 'orchestrator.report':
+      return { kind: 'nightlyReport', key: `night:${e.report.cycleId}`, reply: done(...nightReportBlocks(e.report)) };
+    case 'selfAudit.finished':
+      return { kind: 'selfAudit', key: `audit:${e.at}`, reply: done(title(`Self-audit ${e.ok ? 'clean' : 'found problems'}`), ...(e.findings.length > 0 ? [text(e.findings.join('\n'))] : [])) };
+    case 'console.startup':
+      return { kind: 'startup', key: `startup:${e.at}`, reply: done(title('Trading Brain started'), fields([['mode', e.mode], ['pairs', e.pairs.join(', ')], ['at', utc(e.at)]])) };
+    case 'console.shutdown':
+      return { kind: 'shutdown', key: `shutdown:${e.at}`, reply: line(`Trading Brain is shutting down (${e.by}); positions and the breaker persist.`) };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The console never stands in the way of trading: without a token it warns once and the control socket
+ * still answers; with Telegram unreachable the daemon trades on, warns once, keeps the notifications in
+ * the outbox and sends them when Telegram is back; an operator's /stop is handed to the daemon's entry.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import type { Clock } from '../../src/clock/clock.ts';
+import { callDaemon } from '../../src/control/socket/client.ts';
+import { attachConsole, type Console } from '../../src/daemon/console.ts';
+import type { Daemon } from '../../src/daemon/daemon.ts';
+import { createLogger } from '../../src/log/index.ts';
+import { startFakeBotApi, type FakeBotApi } from '../../src/telegram/loopback/server.ts';
+import { testConfig } from '../control/fixtures.ts';
+import { startSupervisor, T0 } from '../machines/supervisor.fixtures.ts';
+
+const cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function setup(o: { token: boolean; api?: FakeBotApi }) {
+  const dir = mkdtempSync(join(tmpdir(), 'brain-console-'));
+  const s = startSupervisor();
+  await s.running();
+  const lines: string[] = [];
+  const log = createLogger({ level: 'info', pretty: false, destination: { write: (l: string) => void lines.push(l) }, secrets: [] });
+  const clock = new SimulatedClock();
+  clock.set(T0);
+  const config = testConfig({
+    telegram: { admins: [1], apiRoot: o.api?.url ?? 'http://127.0.0.1:9', messagesBurstPerChat: 100, notifications: { startup: 'on', shutdown: 'on', exit: 'on' } },
+    ...(o.token ? { secrets: { telegramBotToken: o.api?.token ?? '1:abc' } } : {}),
+  });
+  const c: Console = attachConsole({ daemon: { actor: s.actor, runtime: {} } as unknown as Daemon, config, log, clock: clock as unknown as Clock, dbPath: join(dir, 'brain.db'), socketPath: join(dir, 'brain.sock') });
+  await c.ready;
+  cleanups.push(async () => {
+    await c.close('test end');
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const socket = () => callDaemon(join(dir, 'brain.sock'), { name: 'count', words: [], user: 't', confirmed: false }, 5_000);
+  return { s, c, clock, lines, socket };
+}
+
+describe('the console beside the daemon', () => {
+  it('without a token: one warning, no bot, the control socket answers, trading goes on', async () => {
+    const w = await setup({ token: false });
+    expect(await w.socket()).toMatchObject({ kind: 'reply', reply: { ok: true } });
+    expect(w.lines.filter((l) => l.includes('no TELEGRAM_BOT_TOKEN, the bot is off'))).toHaveLength(1);
+    expect((await w.s.signal('BTC/USD', 'buy', 100)).signal!.verdict.outcome).toBe('acted');
+  });
+
+  it('with Telegram unreachable: trading goes on, one warning, the notifications wait and are sent once it is back', async () => {
+    const api = await startFakeBotApi();
+    cleanups.push(() => api.close());
+    await api.down();
+    const w = await setup({ token: true, api });
+    await w.socket();
+    await w.s.openPosition('BTC/USD', 100);
+    await w.s.closePosition('BTC/USD', 110);
+    await new Promise<void>((resolve) => {
+      const check = () => (w.lines.some((l) => l.includes('telegram unreachable')) ? resolve() : setImmediate(check));
+      check();
+    });
+    expect(w.lines.filter((l) => l.includes('telegram unreachable: the daemon trades the same'))).toHaveLength(1);
+    await api.up();
+    for (let i = 0; i < 20 && !api.sent.some((m) => m.text.includes('Closed BTC/USD')); i++) {
+      w.clock.increment(30_000);
+      await new Promise((r) => setImmediate(r));
+      await api.until(() => true);
+    }
+    await api.until(() => api.sent.some((m) => m.text.includes('Closed BTC/USD')));
+    expect(api.sent.filter((m) => m.text.includes('Closed BTC/USD'))).toHaveLength(1);
+  });
+
+  it("an operator's /stop resolves stopRequested with who asked", async () => {
+    const api = await startFakeBotApi();
+    cleanups.push(() => api.close());
+    const w = await setup({ token: true, api });
+    await api.until(() => api.calls.some((c) => c.method === 'getUpdates'));
+    api.userSays(1, '/stop');
+    await api.until(() => api.sent.some((m) => m.replyMarkup !== null));
+    api.userPresses(1, (api.sent.find((m) => m.replyMarkup !== null)!.replyMarkup as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data);
+    expect(await w.c.stopRequested).toBe('telegram:1');
+    await api.until(() => api.sent.some((m) => m.text.startsWith('Shutting down')));
+  });
+});
