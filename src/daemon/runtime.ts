@@ -9,7 +9,7 @@ import type { PairTable } from '../kraken/pairs.ts';
 import type { PidLock } from '../lock/index.ts';
 import type { Ledger } from '../trading/portfolio.ts';
 import type { LiveStrategy } from '../sandbox/live.ts';
-import type { VersionStore } from '../sandbox/versions.ts';
+import type { VersionStore } from '../versions/store.ts';
 
 export interface Runtime {
   db?: Db;

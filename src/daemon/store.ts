@@ -15,7 +15,7 @@ import { krakenOhlcFetcher } from '../market/kraken-fetcher.ts';
 import { syncFromKraken } from '../market/sync.ts';
 import { StrategyHost } from '../sandbox/host/strategy-host.ts';
 import { LiveStrategy } from '../sandbox/live.ts';
-import { openVersionStore, seedInitialVersions } from '../sandbox/seed.ts';
+import { openVersionStore, seedInitialVersions } from '../versions/seed.ts';
 import type { Venue } from '../trading/venue.ts';
 import type { PaperVenue } from '../venues/paper.ts';
 import { reconcileAtBoot } from './reconcile.ts';

@@ -1,6 +1,6 @@
 /**
  * The database: openDatabase (connection + migrations) and the repositories, one per table group.
- * strategy_versions/active_versions have their repository in versions.repo.ts (owned by src/sandbox).
+ * strategy_versions/active_versions have their repository in versions.repo.ts (owned by src/versions).
  */
 import { auditRepo } from './audit.repo.ts';
 import { backtestsRepo } from './backtests.repo.ts';

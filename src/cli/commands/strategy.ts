@@ -1,6 +1,6 @@
 /**
  * `brain strategy list|show|diff|deploy|rollback|submit`: the version store from the command line.
- * Every subcommand first seeds a fresh database with v001 of the active files (src/sandbox/seed.ts).
+ * Every subcommand first seeds a fresh database with v001 of the active files (src/versions/seed.ts).
  * deploy/rollback switch the DB pointer and write the active file under the working directory (the
  * installation root in production); they do not reach into a running daemon's children.
  */
@@ -11,8 +11,8 @@ import { loadConfig } from '../../config/index.ts';
 import { openDatabase } from '../../db/index.ts';
 import type { VersionRecord } from '../../db/versions.repo.ts';
 import { formatIssue, type ModuleKind } from '../../sandbox/gates/index.ts';
-import { openVersionStore, seedInitialVersions } from '../../sandbox/seed.ts';
-import { slotOf, type Author, type VersionStore } from '../../sandbox/versions.ts';
+import { openVersionStore, seedInitialVersions } from '../../versions/seed.ts';
+import { slotOf, type Author, type VersionStore } from '../../versions/store.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 import { dbPathOf } from './backtest.ts';
