@@ -44,6 +44,8 @@ export interface EvaluateRequest {
   readonly specs: Readonly<Record<string, ParamSpec>>;
   /** Skip the gates that re-run the strategy (look-ahead, walk-forward, jitter). */
   readonly quick?: boolean;
+  /** Out-of-sample parts of the walk-forward (default 4). */
+  readonly walkForwardWindows?: number;
   readonly trials?: TrialsContext;
   readonly reportDir?: string;
   readonly title?: string;
@@ -55,7 +57,10 @@ export interface Evaluation extends BacktestOutcome {
 
 /** One candidate through the backtest and the validation gates, on the runner it was given. */
 export async function evaluate(deps: EvaluateDeps, req: EvaluateRequest): Promise<Evaluation> {
-  const gateOptions = { quick: req.quick === true, specs: req.specs, ...(deps.onGate ? { onGate: deps.onGate } : {}) };
+  const gateOptions = {
+    quick: req.quick === true, specs: req.specs,
+    ...(req.walkForwardWindows ? { walkForwardWindows: req.walkForwardWindows } : {}), ...(deps.onGate ? { onGate: deps.onGate } : {}),
+  };
   const out = await runBacktest(
     {
       runner: req.runner,
