@@ -3,7 +3,7 @@ import { alignMarketData } from '../../src/backtest/data.ts';
 import { engineConfig, type DecideFn, type EngineConfig, type MarketData } from '../../src/backtest/engine.ts';
 import { deciderRunner, type DeciderFactory } from '../../src/backtest/runners.ts';
 import { ConfigSchema } from '../../src/config/index.ts';
-import { RiskLimitsSchema, type DecisionInput, type Pair } from '../../src/contract/index.ts';
+import { RiskLimitsSchema, type DecisionInput, type Pair, type ParamSpec } from '../../src/contract/index.ts';
 import { EvolutionSchema, type EvolutionConfig } from '../../src/evolution/config.ts';
 import { baselineOf, type PolicyCandidate, type PolicyContext } from '../../src/evolution/policy.ts';
 import { evaluationWindows } from '../../src/evolution/windows.ts';
@@ -63,7 +63,7 @@ export const MOMENTUM_SPECS = {
   size: { default: 0.2, min: 0.05, max: 0.5, integer: false, description: '' },
 };
 
-export function candidate(id: string, decide: DeciderFactory, params: Record<string, number> = { k: 3, size: 0.2 }, specs = MOMENTUM_SPECS): PolicyCandidate {
+export function candidate(id: string, decide: DeciderFactory, params: Record<string, number> = { k: 3, size: 0.2 }, specs: Record<string, ParamSpec> = MOMENTUM_SPECS): PolicyCandidate {
   return { id, runner: deciderRunner(decide, id), params, specs };
 }
 
