@@ -75,6 +75,42 @@ export function nextUtcNight(now: number): number {
   return utcDayStart(now) + DAY_MS;
 }
 
+export type Refusal = Extract<SubmissionOutcome, { status: 'refused' }>;
+
+/** The static gates and the determinism canary (the version store): a stored version, or the refusal. */
+export async function storeVersion(
+  deps: Pick<SubmitDeps, 'store' | 'ledger' | 'clock'>, c: { ledgerId: number; hash: string; submission: Omit<CandidateSubmission, 'params' | 'hypothesis'> },
+): Promise<{ ok: true; version: VersionRecord } | { ok: false; refusal: Refusal }> {
+  const s = c.submission;
+  const stored = await deps.store.submit({ kind: s.kind, name: s.name, source: s.source, author: authorOf(s.origin), parentId: s.parentVersionId });
+  const ledger: LedgerDeps = { ledger: deps.ledger, clock: deps.clock };
+  if (!stored.ok) {
+    const first = stored.issues[0]!;
+    const failedGate = first.gate === 'canary' ? 'determinism' : `static:${first.gate}`;
+    const reason = stored.issues.map((i) => `${i.gate}/${i.rule} ${i.line}:${i.column} ${i.message}`).join('; ');
+    refuse(ledger, c.ledgerId, 'static', failedGate, reason);
+    return { ok: false, refusal: { status: 'refused', contentHash: c.hash, stage: 'static', failedGate, reason, ledgerId: c.ledgerId } };
+  }
+  ledger.ledger.update(c.ledgerId, { versionId: stored.version.id, updatedAt: deps.clock.now() });
+  recordEvent(ledger, c.ledgerId, 'stored', { versionId: stored.version.id, label: stored.version.label });
+  return { ok: true, version: stored.version };
+}
+
+/** A strategy that passed the gates: its holdout scored once (reported apart), then a paper test. */
+export async function toPaperTest(
+  deps: Pick<SubmitDeps, 'ledger' | 'paperTests' | 'clock' | 'evolution' | 'notify'>, c: { ledgerId: number; hash: string; version: VersionRecord; ctx: PolicyContext; candidate: PolicyCandidate },
+): Promise<Extract<SubmissionOutcome, { status: 'paperTest' }>> {
+  const ledger: LedgerDeps = { ledger: deps.ledger, clock: deps.clock };
+  ledger.ledger.update(c.ledgerId, { holdout: await scoreHoldout(c.ctx, c.candidate), updatedAt: deps.clock.now() });
+  const test = schedulePaperTest(
+    { paperTests: deps.paperTests, clock: deps.clock, evolution: deps.evolution, ...(deps.notify ? { notify: deps.notify } : {}) },
+    { versionId: c.version.id, incumbentId: c.ctx.baseline.versionId, ledgerId: c.ledgerId },
+  );
+  advance(ledger, c.ledgerId, 'paper');
+  recordEvent(ledger, c.ledgerId, 'paperTest.scheduled', { paperTestId: test.id });
+  return { status: 'paperTest', contentHash: c.hash, versionId: c.version.id, paperTestId: test.id, ledgerId: c.ledgerId };
+}
+
 export async function submitCandidate(deps: SubmitDeps, candidate: CandidateSubmission): Promise<SubmissionOutcome> {
   const ledger: LedgerDeps = { ledger: deps.ledger, clock: deps.clock };
   const params = candidate.params ?? {};
@@ -91,18 +127,13 @@ export async function submitCandidate(deps: SubmitDeps, candidate: CandidateSubm
     refuse(ledger, id, stage, failedGate, reason);
     return { status: 'refused', contentHash: hash, stage, failedGate, reason, ledgerId: id };
   };
-  const stored = await deps.store.submit({ kind: candidate.kind, name: candidate.name, source, author: authorOf(candidate.origin), parentId: candidate.parentVersionId });
-  if (!stored.ok) {
-    const first = stored.issues[0]!;
-    const gate = first.gate === 'canary' ? 'determinism' : `static:${first.gate}`;
-    return refused('static', gate, stored.issues.map((i) => `${i.gate}/${i.rule} ${i.line}:${i.column} ${i.message}`).join('; '));
-  }
+  const stored = await storeVersion(deps, { ledgerId: id, hash, submission: { ...candidate, source } });
+  if (!stored.ok) return stored.refusal;
   const version = stored.version;
-  advance(ledger, id, 'static', { versionId: version.id, verdict: 'passed' });
+  advance(ledger, id, 'static', { verdict: 'passed' });
   if (candidate.kind === 'statistics') return acceptStatistics(deps, ledger, id, hash, version, source, refused);
   return judgeStrategy(deps, ledger, { id, hash, version }, refused);
 }
-
 async function acceptStatistics(
   deps: SubmitDeps, ledger: LedgerDeps, id: number, hash: string, version: VersionRecord, source: string,
   refused: (stage: 'gates', gate: string, reason: string) => SubmissionOutcome,
@@ -133,14 +164,7 @@ async function judgeStrategy(
     const v = await judge(ctx, candidate);
     advance(ledger, c.id, 'gates', { gates: [...s.gates, ...v.gates], trial: v.trial, score: v.score, verdict: v.passed ? 'passed' : 'pending' });
     if (!v.passed) return refused('gates', v.failedGate!, v.reason!);
-    ledger.ledger.update(c.id, { holdout: await scoreHoldout(ctx, candidate), updatedAt: deps.clock.now() });
-    const test = schedulePaperTest(
-      { paperTests: deps.paperTests, clock: deps.clock, evolution: deps.evolution, ...(deps.notify ? { notify: deps.notify } : {}) },
-      { versionId: c.version.id, incumbentId: ctx.baseline.versionId, ledgerId: c.id },
-    );
-    advance(ledger, c.id, 'paper');
-    recordEvent(ledger, c.id, 'paperTest.scheduled', { paperTestId: test.id });
-    return { status: 'paperTest', contentHash: c.hash, versionId: c.version.id, paperTestId: test.id, ledgerId: c.id };
+    return await toPaperTest(deps, { ledgerId: c.id, hash: c.hash, version: c.version, ctx, candidate });
   } catch (err) {
     // The candidate could not be judged (a sandbox crash, a replay mismatch): refused, never promoted (inv. 5).
     return refused('gates', 'evaluation', err instanceof Error ? `${err.name}: ${err.message}` : String(err));

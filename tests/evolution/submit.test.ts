@@ -63,7 +63,7 @@ describe('submitCandidate', () => {
     expect((row.gates as Array<{ gate: string }>).map((g) => g.gate)).toEqual(['screenTrades', 'screenLoss', 'canaries', 'lookAhead', 'minTrades', 'oosEdge', 'dsr', 'mcDrawdown', 'jitter']);
     expect(row.holdout).toMatchObject({ incumbentReturn: 0 });
     expect(row.trial?.sharpe).toBeGreaterThan(0);
-    expect(w.repos.ledger.events(out.ledgerId).map((e) => e.kind)).toEqual(['paperTest.scheduled']);
+    expect(w.repos.ledger.events(out.ledgerId).map((e) => e.kind)).toEqual(['stored', 'paperTest.scheduled']);
   });
 
   it('evaluates identical content once: the second submission is a duplicate row carrying the earlier verdict', async () => {

@@ -11,6 +11,8 @@ import { data } from './data.ts';
 import { sim } from './sim.ts';
 import { strategy } from './strategy.ts';
 import { demo } from './demo.ts';
+import { evolveCommand } from './evolve.ts';
+import { ledgerCommand } from './ledger.ts';
 
 export const commands: Command[] = [
   help,
@@ -21,4 +23,6 @@ export const commands: Command[] = [
   data,
   strategy,
   demo,
+  evolveCommand,
+  ledgerCommand,
 ];
