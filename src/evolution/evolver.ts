@@ -13,14 +13,12 @@ import type { Params, ParamSpec } from '../contract/index.ts';
 import type { LedgerRow } from '../db/ledger.repo.ts';
 import type { VersionRecord } from '../db/versions.repo.ts';
 import type { StrategyRunner } from '../backtest/replay.ts';
-import { replayedRun } from '../backtest/replay.ts';
 import { contentHash, shortHash } from './content.ts';
 import type { JobRunner, JobWorker } from './jobs.ts';
 import { advance, diffSummary, openEntry, recordEvent, refuse, type LedgerDeps } from './ledger.ts';
 import { paramsWriter } from './params-source.ts';
-import { judge, screen, type GateResult, type PolicyCandidate, type PolicyContext, type ScreenResult } from './policy.ts';
+import { incumbentScreenReturn, judge, screen, type GateResult, type PolicyCandidate, type PolicyContext, type ScreenResult } from './policy.ts';
 import { haltonSampler } from './sampler.ts';
-import { screenWindow } from './windows.ts';
 import { storeVersion, toPaperTest, type SubmissionOutcome, type SubmitDeps } from './submit.ts';
 
 export type EvolverJob = { kind: 'screen'; id: string; params: Params; days: number; incumbentReturn: number } | { kind: 'judge'; id: string; params: Params };
@@ -92,11 +90,7 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
   const inSampleDays = ((ctx.data.time[ctx.windows.oosStart] ?? 0) - (ctx.data.time[ctx.windows.start] ?? 0)) / DAY_MS;
   const incumbentReturns = new Map<number, number>();
   const incumbentReturn = async (days: number): Promise<number> => {
-    if (!incumbentReturns.has(days)) {
-      const w = screenWindow(ctx.data, ctx.windows, days);
-      const r = await replayedRun(ctx.baseline.runner, ctx.data, { ...ctx.config, params: ctx.baseline.params, start: w.start, end: w.end });
-      incumbentReturns.set(days, r.summary.totalReturn);
-    }
+    if (!incumbentReturns.has(days)) incumbentReturns.set(days, await incumbentScreenReturn(ctx, days));
     return incumbentReturns.get(days)!;
   };
   const stats = { rounds: 0, duplicates: 0, screened: 0, screenRuns: 0, fullyGated: 0, passedGates: 0 };

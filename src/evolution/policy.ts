@@ -81,11 +81,24 @@ export interface ScreenResult {
 }
 
 /** The cheap first stage: the last `days` of the in-sample region (rung r of the evolver doubles it r times). */
-export async function screen(ctx: PolicyContext, c: PolicyCandidate, days = ctx.evolution.screen.days, incumbentReturn?: number): Promise<ScreenResult> {
+/**
+ * A screen run's config: the window plus as many candles of warm-up as it trades (not every candle
+ * before it, which would make a 14-day screen cost nearly a full run). Candidate and incumbent share it.
+ */
+export function screenConfig(ctx: PolicyContext, days: number, params: Params): EngineConfig {
   const win = screenWindow(ctx.data, ctx.windows, days);
-  const cfg = { ...ctx.config, params: c.params, start: win.start, end: win.end };
+  return { ...ctx.config, params, start: win.start, end: win.end, warmupSteps: Math.min(win.start, win.end - win.start) };
+}
+
+/** The incumbent's return over a screen window (the evolver computes it once per rung length). */
+export async function incumbentScreenReturn(ctx: PolicyContext, days: number): Promise<number> {
+  return (await replayedRun(ctx.baseline.runner, ctx.data, screenConfig(ctx, days, ctx.baseline.params))).summary.totalReturn;
+}
+
+export async function screen(ctx: PolicyContext, c: PolicyCandidate, days = ctx.evolution.screen.days, incumbentReturn?: number): Promise<ScreenResult> {
+  const cfg = screenConfig(ctx, days, c.params);
   const r = await replayedRun(asRunner(c), ctx.data, cfg);
-  const inc = incumbentReturn ?? (await replayedRun(ctx.baseline.runner, ctx.data, { ...cfg, params: ctx.baseline.params })).summary.totalReturn;
+  const inc = incumbentReturn ?? (await incumbentScreenReturn(ctx, days));
   const s = ctx.evolution.screen;
   const m = computeMetrics(metricsInputOf(r, ctx.data, cfg));
   const gates: GateResult[] = [

@@ -47,10 +47,10 @@ export interface EvolutionSetupDeps {
 }
 
 /** A stored strategy version started in its own sandbox child, for judging. */
-export async function startVersionRunner(version: Pick<VersionRecord, 'id' | 'bundle'>, log?: Logger): Promise<VersionRunner & { meta: StrategyMeta }> {
+export async function startVersionRunner(version: Pick<VersionRecord, 'id' | 'bundle'>, log?: Logger): Promise<VersionRunner & { meta: StrategyMeta; childPid: () => number | undefined }> {
   const host = await StrategyHost.start({ versionId: version.id, kind: 'strategy', bundle: version.bundle, ...(log ? { logger: log } : {}) });
   const meta = host.meta as StrategyMeta;
-  return { runner: sandboxRunner(host), meta, specs: meta.params, params: defaultParams(meta), close: () => host.close() };
+  return { runner: sandboxRunner(host), meta, specs: meta.params, params: defaultParams(meta), close: () => host.close(), childPid: () => host.childPid };
 }
 
 export interface Evaluation {
