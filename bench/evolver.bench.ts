@@ -55,7 +55,7 @@ export default async function (): Promise<void> {
   let t = performance.now();
   const baseline = await baselineOf(incumbent.runner, incumbent.params, data, engine, windows);
   console.log(`incumbent baseline over the selection window (${windows.holdoutStart - start} steps × 9 pairs): ${((performance.now() - t) / 1000).toFixed(2)} s`);
-  const ctx: PolicyContext = { data, config: engine, windows, evolution: config.evolution, risk: config.risk, baseline, trials: () => repos.ledger.trials(), now: () => clock.now() };
+  const ctx: PolicyContext = { data, config: engine, windows, evolution: config.evolution, risk: config.risk, rollback: config.rollback, baseline, trials: () => repos.ledger.trials(), now: () => clock.now() };
   const pids: Array<() => number | undefined> = [];
   const jobs = inProcessPool<EvolverJob, EvolverJobResult>({
     workers: WORKERS,
@@ -69,7 +69,7 @@ export default async function (): Promise<void> {
   t = performance.now();
   const report = await runEvolver(
     {
-      ledger: repos.ledger, paperTests: repos.paperTests, store, clock, evolution: config.evolution, context: ctx, jobs,
+      ledger: repos.ledger, paperTests: repos.paperTests, expectations: repos.evolution, store, clock, evolution: config.evolution, context: ctx, jobs,
       parent: { version: parent, specs: incumbent.specs, params: incumbent.params, runner: incumbent.runner },
       elapsed: () => performance.now() - t,
       onProgress: (line) => console.log(`  ${line}; child RSS ${memory()}`),

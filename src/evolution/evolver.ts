@@ -14,6 +14,7 @@ import type { LedgerRow } from '../db/ledger.repo.ts';
 import type { VersionRecord } from '../db/versions.repo.ts';
 import type { StrategyRunner } from '../backtest/replay.ts';
 import { contentHash, shortHash } from './content.ts';
+import type { Expectations } from './expectations.ts';
 import type { JobRunner, JobWorker } from './jobs.ts';
 import { advance, diffSummary, openEntry, recordEvent, refuse, type LedgerDeps } from './ledger.ts';
 import { paramsWriter } from './params-source.ts';
@@ -26,7 +27,7 @@ export type EvolverJob = { kind: 'screen'; id: string; params: Params; days: num
 /** What a worker sends back: plain data, so a remote worker can send the same. */
 export type EvolverJobResult =
   | { kind: 'screen'; result: ScreenResult }
-  | { kind: 'judge'; passed: boolean; failedGate: string | null; reason: string | null; gates: GateResult[]; score: number | null; trial: ScreenResult['trial'] };
+  | { kind: 'judge'; passed: boolean; failedGate: string | null; reason: string | null; gates: GateResult[]; score: number | null; trial: ScreenResult['trial']; expectations: Expectations };
 
 /** One worker: the parent's warm sandbox runner and the shared evaluation context. */
 export function evolverWorker(ctx: PolicyContext, runner: StrategyRunner, specs: Readonly<Record<string, ParamSpec>>, close: () => Promise<void>): JobWorker<EvolverJob, EvolverJobResult> {
@@ -35,13 +36,13 @@ export function evolverWorker(ctx: PolicyContext, runner: StrategyRunner, specs:
       const c: PolicyCandidate = { id: job.id, runner, params: job.params, specs };
       if (job.kind === 'screen') return { kind: 'screen', result: await screen(ctx, c, job.days, job.incumbentReturn) };
       const v = await judge(ctx, c);
-      return { kind: 'judge', passed: v.passed, failedGate: v.failedGate, reason: v.reason, gates: v.gates, score: v.score, trial: v.trial };
+      return { kind: 'judge', passed: v.passed, failedGate: v.failedGate, reason: v.reason, gates: v.gates, score: v.score, trial: v.trial, expectations: v.expectations };
     },
     close,
   };
 }
 
-export interface EvolverDeps extends Pick<SubmitDeps, 'ledger' | 'paperTests' | 'store' | 'clock' | 'evolution' | 'notify'> {
+export interface EvolverDeps extends Pick<SubmitDeps, 'ledger' | 'paperTests' | 'expectations' | 'store' | 'clock' | 'evolution' | 'notify'> {
   readonly context: PolicyContext;
   /** The strategy searched around (usually the active version) and its declared parameters. */
   readonly parent: { version: VersionRecord; specs: Readonly<Record<string, ParamSpec>>; params: Params; runner: StrategyRunner };
@@ -74,6 +75,7 @@ export interface EvolverReport {
 
 interface Live {
   row: LedgerRow;
+  expectations?: Expectations;
   params: Params;
   gates: GateResult[];
   edge: number;
@@ -151,7 +153,7 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
       if (v.passed) {
         stats.passedGates += 1;
         advance(ledger, c.row.id, 'gates', { gates, trial: v.trial, score: v.score, verdict: 'passed' });
-        winners.push({ ...c, gates, edge: v.score ?? -Infinity });
+        winners.push({ ...c, gates, edge: v.score ?? -Infinity, expectations: v.expectations });
       } else refuse(ledger, c.row.id, 'gates', v.failedGate!, v.reason!, { gates, trial: v.trial, score: v.score });
     });
     deps.onProgress?.(`round ${stats.rounds}: ${sampler.drawn} drawn, ${stats.screened} screened, ${stats.fullyGated} through the full gates, ${stats.passedGates} passed (${(deps.elapsed() / 1000).toFixed(0)} s)`);
@@ -175,7 +177,7 @@ async function admit(deps: EvolverDeps, ledger: LedgerDeps, best: Live, seed: nu
   recordEvent(ledger, best.row.id, 'evolver.winner', { params: best.params, score: best.edge });
   // The holdout runs on the parent's runner with the winner's params, exactly as its gates did.
   const candidate: PolicyCandidate = { id: best.row.contentHash, runner: deps.parent.runner, params: best.params, specs: deps.parent.specs };
-  return toPaperTest(deps, { ledgerId: best.row.id, hash: best.row.contentHash, version: stored.version, ctx: deps.context, candidate });
+  return toPaperTest(deps, { ledgerId: best.row.id, hash: best.row.contentHash, version: stored.version, ctx: deps.context, candidate, expectations: best.expectations! });
 }
 
 function refuseRuntime(ledger: LedgerDeps, c: Live, stage: 'screen' | 'gates', err: unknown): void {

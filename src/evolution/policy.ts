@@ -12,7 +12,8 @@ import { computeMetrics, deflate, trialsFromLedger, type BacktestMetrics } from 
 import { dailyReturns } from '../backtest/metrics-equity.ts';
 import { replayedRun, type StrategyRunner } from '../backtest/replay.ts';
 import { metricsInputOf } from '../backtest/run.ts';
-import type { ParamSpec, Params, RiskLimits } from '../contract/index.ts';
+import type { ParamSpec, Params, RiskLimits, RollbackLimits } from '../contract/index.ts';
+import { expectationsOf, type Expectations } from './expectations.ts';
 import type { TrialStats } from '../db/ledger.repo.ts';
 import { evaluate, type Evaluation } from '../versions/evaluate.ts';
 import type { EvolutionConfig } from './config.ts';
@@ -54,6 +55,8 @@ export interface PolicyContext {
   readonly windows: EvaluationWindows;
   readonly evolution: EvolutionConfig;
   readonly risk: RiskLimits;
+  /** The rollback watch's limits: the CUSUM threshold of a passing candidate is calibrated to its false-alarm rate. */
+  readonly rollback: RollbackLimits;
   readonly baseline: Baseline;
   /** Every earlier trial in the ledger (content hash, daily Sharpe): N and V of the deflated Sharpe. */
   readonly trials: () => ReadonlyArray<{ contentHash: string; sharpe: number }>;
@@ -122,6 +125,8 @@ export interface PolicyVerdict {
   readonly trial: TrialStats | null;
   readonly evaluation: Evaluation;
   readonly metrics: BacktestMetrics;
+  /** What the rollback watch will hold the version to if it is deployed. */
+  readonly expectations: Expectations;
 }
 
 /** The full gates over the selection region [start, holdoutStart). */
@@ -161,6 +166,7 @@ export async function judge(ctx: PolicyContext, c: PolicyCandidate): Promise<Pol
   return {
     passed: !failed, failedGate: (failed?.gate as PolicyGate | undefined) ?? null, reason: failed ? reasonOf(failed) : null,
     gates, score: edge.n > 0 ? edge.lower : null, trial: trialOf(metrics), evaluation: ev, metrics,
+    expectations: expectationsOf(ev.result, metrics, g, cfg, ctx.rollback.cusumFalseAlarm),
   };
 }
 

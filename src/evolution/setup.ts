@@ -92,7 +92,7 @@ export async function openEvaluation(d: EvolutionSetupDeps): Promise<Evaluation>
         const config = engineConfigFor(d.config, data.pairs, run.meta, start);
         const windows = evaluationWindows(data, start, d.config.evolution.policy);
         const baseline = await baselineOf(run.runner, run.params, data, config, windows);
-        return { data, config, windows, evolution: d.config.evolution, risk: d.config.risk, baseline, trials: () => repos.ledger.trials(), now: () => d.clock.now() };
+        return { data, config, windows, evolution: d.config.evolution, risk: d.config.risk, rollback: d.config.rollback, baseline, trials: () => repos.ledger.trials(), now: () => d.clock.now() };
       })()),
     close: () => run.close(),
   };
@@ -102,7 +102,7 @@ export async function openEvaluation(d: EvolutionSetupDeps): Promise<Evaluation>
 export function submitDeps(d: EvolutionSetupDeps, ev: Evaluation): SubmitDeps {
   const repos = createRepositories(d.db);
   return {
-    ledger: repos.ledger, paperTests: repos.paperTests, store: ev.store, clock: d.clock, evolution: d.config.evolution,
+    ledger: repos.ledger, paperTests: repos.paperTests, expectations: repos.evolution, store: ev.store, clock: d.clock, evolution: d.config.evolution,
     policyContext: ev.context, startRunner: (v) => startVersionRunner(v, d.log),
     ...(d.notify ? { notify: d.notify } : {}), ...(d.checkStatistics ? { checkStatistics: d.checkStatistics } : {}),
   };

@@ -8,7 +8,9 @@
  */
 import type { Clock } from '../clock/clock.ts';
 import { DAY_MS, utcDayStart } from '../clock/time.ts';
+import type { EvolutionRepo } from '../db/evolution.repo.ts';
 import type { LedgerRepo } from '../db/ledger.repo.ts';
+import type { Expectations } from './expectations.ts';
 import type { PaperTestsRepo } from '../db/paper-tests.repo.ts';
 import type { VersionRecord } from '../db/versions.repo.ts';
 import type { StrategyRunner } from '../backtest/replay.ts';
@@ -53,6 +55,8 @@ export interface VersionRunner {
 export interface SubmitDeps {
   readonly ledger: LedgerRepo;
   readonly paperTests: PaperTestsRepo;
+  /** Where a passing version's expectations are recorded for the rollback watch. */
+  readonly expectations: Pick<EvolutionRepo, 'saveExpectations'>;
   readonly store: VersionStore;
   readonly clock: Pick<Clock, 'now'>;
   readonly evolution: EvolutionConfig;
@@ -98,10 +102,12 @@ export async function storeVersion(
 
 /** A strategy that passed the gates: its holdout scored once (reported apart), then a paper test. */
 export async function toPaperTest(
-  deps: Pick<SubmitDeps, 'ledger' | 'paperTests' | 'clock' | 'evolution' | 'notify'>, c: { ledgerId: number; hash: string; version: VersionRecord; ctx: PolicyContext; candidate: PolicyCandidate },
+  deps: Pick<SubmitDeps, 'ledger' | 'paperTests' | 'clock' | 'evolution' | 'notify' | 'expectations'>,
+  c: { ledgerId: number; hash: string; version: VersionRecord; ctx: PolicyContext; candidate: PolicyCandidate; expectations: Expectations },
 ): Promise<Extract<SubmissionOutcome, { status: 'paperTest' }>> {
   const ledger: LedgerDeps = { ledger: deps.ledger, clock: deps.clock };
   ledger.ledger.update(c.ledgerId, { holdout: await scoreHoldout(c.ctx, c.candidate), updatedAt: deps.clock.now() });
+  deps.expectations.saveExpectations(c.version.id, deps.clock.now(), c.expectations);
   const test = schedulePaperTest(
     { paperTests: deps.paperTests, clock: deps.clock, evolution: deps.evolution, ...(deps.notify ? { notify: deps.notify } : {}) },
     { versionId: c.version.id, incumbentId: c.ctx.baseline.versionId, ledgerId: c.ledgerId },
@@ -164,7 +170,7 @@ async function judgeStrategy(
     const v = await judge(ctx, candidate);
     advance(ledger, c.id, 'gates', { gates: [...s.gates, ...v.gates], trial: v.trial, score: v.score, verdict: v.passed ? 'passed' : 'pending' });
     if (!v.passed) return refused('gates', v.failedGate!, v.reason!);
-    return await toPaperTest(deps, { ledgerId: c.id, hash: c.hash, version: c.version, ctx, candidate });
+    return await toPaperTest(deps, { ledgerId: c.id, hash: c.hash, version: c.version, ctx, candidate, expectations: v.expectations });
   } catch (err) {
     // The candidate could not be judged (a sandbox crash, a replay mismatch): refused, never promoted (inv. 5).
     return refused('gates', 'evaluation', err instanceof Error ? `${err.name}: ${err.message}` : String(err));

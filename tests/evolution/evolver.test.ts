@@ -34,7 +34,7 @@ async function world() {
   const jobs = inProcessPool<EvolverJob, EvolverJobResult>({ workers: 2, createWorker: async () => evolverWorker(ctx, runner, MOMENTUM_SPECS, async () => undefined) });
   let t = 0;
   const deps: EvolverDeps = {
-    ledger: repos.ledger, paperTests: repos.paperTests, store, clock, evolution: evo, context: ctx, jobs,
+    ledger: repos.ledger, paperTests: repos.paperTests, expectations: repos.evolution, store, clock, evolution: evo, context: ctx, jobs,
     parent: { version: parent.version, specs: MOMENTUM_SPECS, params: { k: 3, size: 0.2 }, runner }, elapsed: () => (t += 1),
   };
   return { deps, repos, jobs };

@@ -88,5 +88,6 @@ export async function policyContext(data: MarketData, evo: EvolutionConfig, incu
   const config = engineConfigOf(data);
   const windows = evaluationWindows(data, config.start!, evo.policy);
   const baseline = await baselineOf(incumbent.runner, incumbent.params, data, config, windows);
-  return { data, config, windows, evolution: evo, risk: ConfigSchema.parse({}).risk, baseline, trials: () => trials, now: () => T0 };
+  const defaults = ConfigSchema.parse({});
+  return { data, config, windows, evolution: evo, risk: defaults.risk, rollback: defaults.rollback, baseline, trials: () => trials, now: () => T0 };
 }

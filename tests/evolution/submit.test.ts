@@ -30,7 +30,7 @@ function world(opts: { edge?: boolean; evo?: Parameters<typeof evolution>[0]; ch
   const notices: PaperTestCommand[] = [];
   let judged = 0;
   const deps: SubmitDeps = {
-    ledger: repos.ledger, paperTests: repos.paperTests, store, clock, evolution: evo, notify: (c) => notices.push(c),
+    ledger: repos.ledger, paperTests: repos.paperTests, expectations: repos.evolution, store, clock, evolution: evo, notify: (c) => notices.push(c),
     policyContext: async () => policyContext(data, evo, candidate('incumbent', () => idle(), {})),
     startRunner: async (v) => {
       judged += 1;
