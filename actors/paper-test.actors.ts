@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import { PAPER_TEST_MACHINE_VERSION, type JudgeInput, type PaperTestEvent, type PaperTestRecord, type PaperTestVerdict, type ShadowInput } from '../machines/paper-test.machine.ts';
 import type { Clock } from '../src/clock/clock.ts';
-import type { MachineSnapshotsRepo, PaperTestsRepo } from '../src/db/index.ts';
+import type { LedgerRepo, MachineSnapshotsRepo, PaperTestsRepo } from '../src/db/index.ts';
 import { judgePaperTest, type JudgeDeps } from '../src/evolution/paper-judge.ts';
 import { Shadow, type ShadowDeps } from '../src/evolution/shadow.ts';
 import { persistOwnerState } from './durable.actors.ts';
@@ -16,6 +16,8 @@ export interface PaperTestActorDeps {
   shadow: (versionId: string) => ShadowDeps;
   judge: JudgeDeps;
   paperTests: PaperTestsRepo;
+  /** The candidate's ledger row hears how its paper test ended. */
+  ledger: LedgerRepo;
   snapshots: MachineSnapshotsRepo;
   clock: Clock;
   log: Logger;
@@ -31,6 +33,16 @@ export function paperTestRow(r: PaperTestRecord, now: number) {
     ...(c.verdict ? { result: { ledgerId: c.ledgerId, trades: c.trades, ...c.verdict } as never } : {}),
     ...(c.reason ? { reason: c.reason } : {}),
   };
+}
+
+/** The ledger row of the candidate: paper passed (awaiting its deploy), refused by the paper test's check, or cancelled. */
+function ledgerOutcome(ledger: LedgerRepo, r: PaperTestRecord, now: number): void {
+  const c = r.context;
+  if (c.ledgerId === null || !ledger.byId(c.ledgerId)) return;
+  const verdict = r.value === 'passed' ? 'passed' : r.value === 'cancelled' ? 'cancelled' : 'refused';
+  const failedGate = r.value === 'failed' ? `paper:${c.verdict?.failedCheck ?? 'shadow'}` : null;
+  ledger.update(c.ledgerId, { stage: 'paper', verdict, failedGate, reason: c.reason, updatedAt: now });
+  ledger.addEvent({ ledgerId: c.ledgerId, time: now, kind: `paperTest.${r.value}`, details: { paperTestId: c.id, reason: c.reason, verdict: c.verdict } as never });
 }
 
 export function paperTestActors(deps: PaperTestActorDeps) {
@@ -67,6 +79,7 @@ export function paperTestActors(deps: PaperTestActorDeps) {
       snapshots: deps.snapshots, clock: deps.clock, log: deps.log.child({ actor: 'paperTest' }), machine: 'paperTest', machineVersion: PAPER_TEST_MACHINE_VERSION,
       mirror: (record, now) => {
         if (deps.paperTests.byId(record.context.id)) deps.paperTests.update(record.context.id, paperTestRow(record, now));
+        if (FINAL.has(record.value)) ledgerOutcome(deps.ledger, record, now);
       },
       isFinal: (record) => FINAL.has(record.value),
     }),

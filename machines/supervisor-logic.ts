@@ -13,6 +13,7 @@ import type { VenueOrder } from '../src/trading/venue.ts';
 import type { BreakerInput } from './breaker.machine.ts';
 import type { PositionEmitted, PositionEvent, PositionInput, PositionRecord } from './position.machine.ts';
 import type { Verdict } from './scanner.machine.ts';
+import { canaryIntent, initialEvolution, routedBreaker } from './supervisor-evolution.ts';
 import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
 
 export const scannerId = (pair: Pair) => `scanner-${pair}`;
@@ -27,6 +28,7 @@ export function initialContext(input: SupervisorInput): SupervisorContext {
     pairs: input.pairs, limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
     ledger: { ...EMPTY_LEDGER, holdings: {}, days: [] },
     marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, seenTrades: {}, boot: null, error: null,
+    evolution: initialEvolution(input.evolution),
   };
 }
 
@@ -69,10 +71,12 @@ export interface RoutePlan {
  * One scanner intent through the router (holds are not routed). Outside trading the caller names why
  * entries are refused; in trading an unhealthy venue refuses them (inv. 5).
  */
-export function planRoute(c: SupervisorContext, intent: Intent, accepting: RouteRefusal | null): RoutePlan | null {
-  if (intent.decision.action === 'hold') return null;
+export function planRoute(c: SupervisorContext, asked: Intent, accepting: RouteRefusal | null): RoutePlan | null {
+  if (asked.decision.action === 'hold') return null;
+  // A live canary trades at its reduced size; after an automatic rollback entries route as reducing.
+  const intent = canaryIntent(c.evolution, asked);
   const acceptingEntries = accepting ?? (c.venueHealthy ? null : 'venue_unhealthy');
-  const state = { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries, now: c.now };
+  const state = { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: routedBreaker(c.evolution, c.breaker, c.now), acceptingEntries, now: c.now };
   const route = routeIntent(intent, state, { ...c.settings!, limits: c.limits });
   if (route.kind === 'reject') {
     return { verdict: { outcome: 'rejected', rejectReason: route.reason, clOrdId: null }, announced: { type: 'intent.rejected', intent, reason: route.reason, at: c.now } };

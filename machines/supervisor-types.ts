@@ -8,6 +8,9 @@ import type { BreakerEmitted, BreakerRecord } from './breaker.machine.ts';
 import type { PositionEmitted, PositionRecord, PositionTimeouts } from './position.machine.ts';
 import type { ScannerEmitted } from './scanner.machine.ts';
 import type { ScheduleEvent } from '../src/scheduler/jobs.ts';
+import type { RollbackTrigger } from '../src/evolution/triggers.ts';
+import type { PaperTestEmitted, PaperTestRecord } from './paper-test.machine.ts';
+import type { EvolutionContext, EvolutionEvent, EvolutionSettings } from './supervisor-evolution.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
 export type Chore = 'feeRefresh' | 'candleMaintenance';
@@ -19,7 +22,8 @@ export type ChoreEvent =
 
 /** The active strategy pointer moved (deploy/rollback) and the live host now runs it: scanners switch at their next candle. */
 export type StrategyEvent =
-  | { type: 'strategy.activated'; versionId: string }
+  /** kind: set when the supervisor's own switch (a deploy or a rollback) made it; absent for a pointer moved elsewhere. */
+  | { type: 'strategy.activated'; versionId: string; kind?: 'deploy' | 'rollback' }
   | { type: 'strategy.swapFailed'; versionId: string; message: string };
 
 /** What reconciliation at boot hands over: the venue's rules and fees, the rebuilt ledger, the durable children. */
@@ -33,6 +37,9 @@ export interface BootState {
   breaker: BreakerRecord | null;
   /** The active strategy version the scanners start with. */
   strategyVersion: string;
+  /** Paper tests to resume, and versions whose passed paper test was not yet deployed (a restart mid-deploy). */
+  paperTests?: PaperTestRecord[];
+  pendingDeploys?: Array<{ versionId: string; paperTestId: string }>;
 }
 
 export interface SupervisorInput {
@@ -40,11 +47,14 @@ export interface SupervisorInput {
   limits: RiskLimits;
   timeframe: Timeframe;
   positionTimeouts?: Partial<PositionTimeouts>;
+  /** Paper tests, deploy and rollback (default: DEFAULT_EVOLUTION_SETTINGS). */
+  evolution?: EvolutionSettings;
 }
 
 /** Commands the journal (fills: their only writer; portfolio and daily rows) receives; signals are written by their scanner with the verdict. */
 export type JournalCommand =
   | { type: 'journal.fill'; fill: Fill }
+  | { type: 'journal.candle'; pair: Pair; timeframe: Timeframe; candle: Candle }
   | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }
   | { type: 'journal.portfolio'; time: number; cash: number; equity: number; peakEquity: number; realizedPnl: number; unrealizedPnl: number; feesPaid: number };
 
@@ -62,7 +72,8 @@ export type SupervisorEvent =
   | ChoreEvent
   | StrategyEvent
   | PositionEmitted
-  | BreakerEmitted;
+  | BreakerEmitted
+  | EvolutionEvent;
 
 export type SupervisorEmitted =
   | { type: 'intent.accepted'; intent: Intent; positionId: string; quantity: number; at: number }
@@ -73,6 +84,8 @@ export type SupervisorEmitted =
   /** The nightly orchestrator slot (the orchestrator itself is not part of the daemon yet). */
   | { type: 'orchestrator.slot'; due: number; at: number }
   | { type: 'strategy.activated'; versionId: string; at: number }
+  | { type: 'strategy.rollingBack'; by: string; trigger: RollbackTrigger | null; at: number }
+  | PaperTestEmitted
   | BreakerEmitted
   | PositionEmitted;
 
@@ -94,4 +107,5 @@ export interface SupervisorContext {
   seenTrades: Record<string, true>;
   boot: BootState | null;
   error: string | null;
+  evolution: EvolutionContext;
 }

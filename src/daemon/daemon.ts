@@ -26,6 +26,7 @@ import type { Venue } from '../trading/venue.ts';
 import { LiveVenue } from '../venues/live.ts';
 import { PaperVenue } from '../venues/paper.ts';
 import { runChore, strategyWatch } from './chores.ts';
+import { evolutionSettings, wireEvolution } from './evolution.ts';
 import { privateFills, publicFeed } from './feed.ts';
 import { journalWriter } from './journal.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
@@ -132,7 +133,8 @@ function wire(o: DaemonOptions, rt: Runtime) {
     strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
     log: log.child({ actor: 'supervisor' }),
   });
-  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, position: positions, breaker, scanner } }) };
+  const evolution = wireEvolution({ config, rt, repos, clock, log, warmupBars: o.warmupBars ?? 300 });
+  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution, position: positions, breaker, scanner } }) };
 }
 
 export function startDaemon(o: DaemonOptions): Daemon {
@@ -141,7 +143,7 @@ export function startDaemon(o: DaemonOptions): Daemon {
   const logTransitions = transitionLog(o.log.child({ component: 'transitions' }));
   const inspector = o.inspectUrl ? createWebSocketInspector({ url: o.inspectUrl }) : null;
   const actor = createActor(machine, {
-    input: { pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {} },
+    input: { pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {}, evolution: evolutionSettings(o.config) },
     clock: o.clock,
     systemId: 'supervisor',
     inspect: (e) => {
