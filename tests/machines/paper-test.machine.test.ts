@@ -41,7 +41,7 @@ function start(opts: { passes?: boolean; resume?: PaperTestRecord; clock?: Simul
   actor.on('*', (e) => emitted.push(e));
   actor.start();
   actors.push(actor);
-  const progress = (trades: number, at: number) => report!({ type: 'shadow.progress', trades, lastCandleTime: at, now: at });
+  const progress = (trades: number, at: number) => report!({ type: 'shadow.progress', trades, lastCandleTime: at, now: at } as EventObject);
   return { actor, clock, shadows, judged, emitted, progress };
 }
 
