@@ -38,6 +38,8 @@ export function resolveVersion(deps: Pick<DeployDeps, 'store' | 'ledger'>, ref: 
     const ids = new Set(rows.map((r) => r.versionId!));
     if (ids.size > 1) throw new VersionStoreError('unknown_version', `${ref} matches ${ids.size} stored candidates; give more digits`);
     if (ids.size === 1) return deps.store.get([...ids][0]!);
+    const seen = deps.ledger.withHashPrefix(ref)[0];
+    if (seen) throw new VersionStoreError('unknown_version', `candidate ${ref} was never stored: it stopped at ${seen.stage}${seen.failedGate ? ` (${seen.failedGate})` : ''}; only a candidate that passed its gates has a version to promote`);
   }
   return deps.store.get(ref);
 }

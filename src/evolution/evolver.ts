@@ -16,7 +16,7 @@ import type { StrategyRunner } from '../backtest/replay.ts';
 import { contentHash, shortHash } from './content.ts';
 import type { Expectations } from './expectations.ts';
 import type { JobRunner, JobWorker } from './jobs.ts';
-import { advance, diffSummary, openEntry, recordEvent, refuse, type LedgerDeps } from './ledger.ts';
+import { addCpu, advance, diffSummary, openEntry, recordEvent, refuse, type LedgerDeps } from './ledger.ts';
 import { paramsWriter } from './params-source.ts';
 import { incumbentScreenReturn, judge, screen, type GateResult, type PolicyCandidate, type PolicyContext, type ScreenResult } from './policy.ts';
 import { haltonSampler } from './sampler.ts';
@@ -26,17 +26,22 @@ export type EvolverJob = { kind: 'screen'; id: string; params: Params; days: num
 
 /** What a worker sends back: plain data, so a remote worker can send the same. */
 export type EvolverJobResult =
-  | { kind: 'screen'; result: ScreenResult }
-  | { kind: 'judge'; passed: boolean; failedGate: string | null; reason: string | null; gates: GateResult[]; score: number | null; trial: ScreenResult['trial']; expectations: Expectations };
+  | { kind: 'screen'; result: ScreenResult; seconds: number }
+  | { kind: 'judge'; seconds: number; passed: boolean; failedGate: string | null; reason: string | null; gates: GateResult[]; score: number | null; trial: ScreenResult['trial']; expectations: Expectations };
 
 /** One worker: the parent's warm sandbox runner and the shared evaluation context. */
 export function evolverWorker(ctx: PolicyContext, runner: StrategyRunner, specs: Readonly<Record<string, ParamSpec>>, close: () => Promise<void>): JobWorker<EvolverJob, EvolverJobResult> {
   return {
     async run(job) {
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       const c: PolicyCandidate = { id: job.id, runner, params: job.params, specs };
-      if (job.kind === 'screen') return { kind: 'screen', result: await screen(ctx, c, job.days, job.incumbentReturn) };
+      if (job.kind === 'screen') {
+        const result = await screen(ctx, c, job.days, job.incumbentReturn);
+        return { kind: 'screen', result, seconds: seconds() };
+      }
       const v = await judge(ctx, c);
-      return { kind: 'judge', passed: v.passed, failedGate: v.failedGate, reason: v.reason, gates: v.gates, score: v.score, trial: v.trial, expectations: v.expectations };
+      return { kind: 'judge', seconds: seconds(), passed: v.passed, failedGate: v.failedGate, reason: v.reason, gates: v.gates, score: v.score, trial: v.trial, expectations: v.expectations };
     },
     close,
   };
@@ -125,6 +130,7 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
       rung.forEach((c, k) => {
         const r = results[k];
         if (!r || r.kind !== 'screen') return refuseRuntime(ledger, c, 'screen', results.errors[k]);
+        addCpu(ledger, c.row.id, r.seconds);
         c.gates = [...c.gates, ...r.result.gates.map((g) => ({ ...g, detail: `${g.detail} (rung ${days} days)` }))];
         c.edge = r.result.edge;
         c.passed = r.result.passed;
@@ -149,6 +155,7 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
       const v = verdicts[k];
       stats.fullyGated += 1;
       if (!v || v.kind !== 'judge') return refuseRuntime(ledger, c, 'gates', verdicts.errors[k]);
+      addCpu(ledger, c.row.id, v.seconds);
       const gates = [...c.gates, ...v.gates];
       if (v.passed) {
         stats.passedGates += 1;

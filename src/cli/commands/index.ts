@@ -13,6 +13,7 @@ import { strategy } from './strategy.ts';
 import { demo } from './demo.ts';
 import { evolveCommand } from './evolve.ts';
 import { ledgerCommand } from './ledger.ts';
+import { papertestCommand, promoteCommand, rollbackCommand } from './evolution-control.ts';
 
 export const commands: Command[] = [
   help,
@@ -25,4 +26,7 @@ export const commands: Command[] = [
   demo,
   evolveCommand,
   ledgerCommand,
+  papertestCommand,
+  promoteCommand,
+  rollbackCommand,
 ];
