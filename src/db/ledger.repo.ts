@@ -107,7 +107,8 @@ export function ledgerRepo(db: Db): LedgerRepo {
   const trials = db.prepare("SELECT content_hash, sharpe FROM candidate_ledger WHERE sharpe IS NOT NULL AND verdict <> 'duplicate' ORDER BY id");
   const count = db.prepare('SELECT COUNT(*) AS n FROM candidate_ledger');
   const addEvent = db.prepare('INSERT INTO ledger_events (ledger_id, time, kind, details) VALUES (?, ?, ?, ?)');
-  const events = db.prepare('SELECT * FROM ledger_events WHERE ledger_id = ? ORDER BY time, id');
+  // In insertion order: the steps of one candidate may come from processes on different clocks (a CLI, a replay).
+  const events = db.prepare('SELECT * FROM ledger_events WHERE ledger_id = ? ORDER BY id');
   const byId = (id: number) => {
     const r = one.get<Row>([id]);
     return r && fromRow(r);
