@@ -151,6 +151,7 @@ const FOLLOWED: Partial<Record<string, BreakerLevel>> = { 'breaker.tripped': 'ha
 export const breakerLevelOf = (type: string): BreakerLevel | undefined => FOLLOWED[type];
 
 export function choreOf(event: SupervisorEvent): Chore | null {
+  if (event.type === 'schedule.dailySnapshot') return 'drift';
   return event.type === 'schedule.feeRefresh' ? 'feeRefresh' : event.type === 'schedule.candleMaintenance' ? 'candleMaintenance' : null;
 }
 

@@ -303,7 +303,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       },
       on: {
         'market.candle': { actions: ['takeCandle', 'markToMarket', 'forwardCandle'] },
-        'schedule.dailySnapshot': { actions: ['takeMidnight', 'markToMarket'] },
+        'schedule.dailySnapshot': { actions: ['takeMidnight', 'markToMarket', 'startChore'] },
         'schedule.feeRefresh': { actions: 'startChore' },
         'schedule.candleMaintenance': { actions: 'startChore' },
         'schedule.orchestrator': { actions: 'announceOrchestratorSlot' },

@@ -117,6 +117,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
       log: log.child({ actor: 'scanner' }), warmupBars: o.warmupBars ?? 300, ...(o.onScanRecorded ? { onRecorded: o.onScanRecorded } : {}),
     }),
   });
+  const evolution = wireEvolution({ config, rt, repos, clock, log, warmupBars: o.warmupBars ?? 300 });
   const actors = supervisorActors({
     openStore: async () => openStore(deps),
     reconcile: () => prepareBoot(deps),
@@ -129,12 +130,11 @@ function wire(o: DaemonOptions, rt: Runtime) {
     closeStore: () => closeStore(rt, log),
     jobs: o.schedule ?? [],
     clock,
-    chore: (chore, now) => runChore({ config, client, rt, clock, log: log.child({ component: 'chores' }) }, chore, now),
+    chore: (chore, now) => runChore({ config, client, rt, clock, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day) }, chore, now),
     strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
     log: log.child({ actor: 'supervisor' }),
   });
-  const evolution = wireEvolution({ config, rt, repos, clock, log, warmupBars: o.warmupBars ?? 300 });
-  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution, position: positions, breaker, scanner } }) };
+  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner } }) };
 }
 
 export function startDaemon(o: DaemonOptions): Daemon {

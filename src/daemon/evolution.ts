@@ -14,6 +14,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import type { Repositories } from '../db/index.ts';
+import { dailyDrift } from '../evolution/drift.ts';
 import { startVersionRunner } from '../evolution/setup.ts';
 import type { ShadowMarket } from '../evolution/shadow.ts';
 import { StrategyHost } from '../sandbox/host/strategy-host.ts';
@@ -95,5 +96,7 @@ export function wireEvolution(w: EvolutionWiring) {
     ledger: repos.ledger, evolution: repos.evolution, paperTests: repos.paperTests, rollbackLimits: config.rollback,
     assumed: { slippage: config.trading.slippageFraction, takerFee: config.trading.fallbackFees.taker }, clock, log: log.child({ component: 'evolution' }),
   });
-  return { paperTest, ...actors };
+  const drift = (day: number) =>
+    dailyDrift({ db: need(rt, 'db'), market, reports: repos.evolution, runnerFor: (id) => startVersionRunner(versionOf(id), log.child({ component: 'drift' })), now: () => clock.now() }, day);
+  return { machines: { paperTest, ...actors }, drift };
 }
