@@ -152,6 +152,8 @@ export const breakerLevelOf = (type: string): BreakerLevel | undefined => FOLLOW
 
 export function choreOf(event: SupervisorEvent): Chore | null {
   if (event.type === 'schedule.dailySnapshot') return 'drift';
+  // The nightly slot: the daemon runs the offline evolver itself when no model may run (chores.ts decides).
+  if (event.type === 'schedule.orchestrator') return 'evolve';
   return event.type === 'schedule.feeRefresh' ? 'feeRefresh' : event.type === 'schedule.candleMaintenance' ? 'candleMaintenance' : null;
 }
 

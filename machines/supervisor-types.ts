@@ -13,7 +13,7 @@ import type { PaperTestEmitted, PaperTestRecord } from './paper-test.machine.ts'
 import type { EvolutionContext, EvolutionEvent, EvolutionSettings } from './supervisor-evolution.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
-export type Chore = 'feeRefresh' | 'candleMaintenance' | 'drift';
+export type Chore = 'feeRefresh' | 'candleMaintenance' | 'drift' | 'evolve';
 
 /** What a chore reports back: refreshed fees replace the routing fees at once. */
 export type ChoreEvent =

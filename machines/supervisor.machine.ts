@@ -306,7 +306,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
         'schedule.dailySnapshot': { actions: ['takeMidnight', 'markToMarket', 'startChore'] },
         'schedule.feeRefresh': { actions: 'startChore' },
         'schedule.candleMaintenance': { actions: 'startChore' },
-        'schedule.orchestrator': { actions: 'announceOrchestratorSlot' },
+        'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'startChore'] },
         'chore.*': { actions: ['adoptFees', 'alert'] },
         'strategy.activated': { actions: 'activateStrategy' },
         'strategy.swapFailed': { actions: 'alert' },

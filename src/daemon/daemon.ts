@@ -117,7 +117,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
       log: log.child({ actor: 'scanner' }), warmupBars: o.warmupBars ?? 300, ...(o.onScanRecorded ? { onRecorded: o.onScanRecorded } : {}),
     }),
   });
-  const evolution = wireEvolution({ config, rt, repos, clock, log, warmupBars: o.warmupBars ?? 300 });
+  const evolution = wireEvolution({ config, rt, repos, clock, log, warmupBars: o.warmupBars ?? 300, repoRoot: o.repoRoot, filesRoot: o.filesRoot });
   const actors = supervisorActors({
     openStore: async () => openStore(deps),
     reconcile: () => prepareBoot(deps),
@@ -130,7 +130,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
     closeStore: () => closeStore(rt, log),
     jobs: o.schedule ?? [],
     clock,
-    chore: (chore, now) => runChore({ config, client, rt, clock, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day) }, chore, now),
+    chore: (chore, now) => runChore({ config, client, rt, clock, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day), evolve: () => evolution.nightly() }, chore, now),
     strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
     log: log.child({ actor: 'supervisor' }),
   });

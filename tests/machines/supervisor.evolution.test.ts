@@ -60,4 +60,30 @@ describe('supervisor and the evolution pipeline', () => {
     await settle();
     expect(s.calls.filter((c) => c.startsWith('switch rollback'))).toHaveLength(1);
   });
+
+  it('a position opened by the previous version stays open across a deploy, and the new version closes it by its own signal', async () => {
+    const s = startSupervisor({ evolution: settings });
+    await s.running();
+    await s.openPosition('BTC/USD', 100);
+    s.actor.send({ type: 'strategy.deploy', versionId: 'v2', by: 'operator', reason: 'test' });
+    await waitFor(s.actor, (x) => x.context.evolution.lastSwitchAt !== null);
+    expect(s.actor.getSnapshot().context.slots).toMatchObject([{ pair: 'BTC/USD', phase: 'open' }]);
+    const sell = await s.closePosition('BTC/USD', 101);
+    expect(sell.side).toBe('sell');
+    await waitFor(s.actor, (x) => x.context.slots.length === 0);
+  });
+
+  it('a live canary trades the new version at its size fraction until its trades are done', async () => {
+    const full = startSupervisor({ evolution: settings });
+    await full.running();
+    const normal = await full.openPosition('BTC/USD', 100);
+    const s = startSupervisor({ evolution: { ...settings, canary: { fraction: 0.25, trades: 1 } } });
+    await s.running();
+    s.actor.send({ type: 'strategy.deploy', versionId: 'v2', by: 'operator', reason: 'test' });
+    await waitFor(s.actor, (x) => x.context.evolution.canaryLeft === 1);
+    const canary = await s.openPosition('BTC/USD', 100);
+    expect(canary.quantity).toBeCloseTo(normal.quantity * 0.25, 6);
+    await s.closePosition('BTC/USD', 100);
+    await waitFor(s.actor, (x) => x.context.evolution.canaryLeft === 0);
+  });
 });
