@@ -34,12 +34,16 @@ export interface PaperTestVerdict {
   drift: Array<{ pair: string; entryTime: number; in: 'shadow' | 'replay' }>;
 }
 
-export interface PaperTestContext {
+/** Which candidate a test is about, against which incumbent, with which settings. */
+export interface PaperTestSubject {
   id: string;
   versionId: string;
   incumbentId: string | null;
   ledgerId: number | null;
   settings: PaperTestSettings;
+}
+
+export interface PaperTestContext extends PaperTestSubject {
   now: number;
   startedAt: number | null;
   minEndAt: number | null;
@@ -54,12 +58,7 @@ export interface PaperTestContext {
 
 export type PaperTestRecord = DurableRecord<PaperTestState, PaperTestContext>;
 
-export interface PaperTestInput {
-  id: string;
-  versionId: string;
-  incumbentId: string | null;
-  ledgerId: number | null;
-  settings: PaperTestSettings;
+export interface PaperTestInput extends PaperTestSubject {
   now: number;
   resume?: Resume<PaperTestState, PaperTestContext>;
 }

@@ -8,7 +8,7 @@
  */
 import { replayedRun, type StrategyRunner } from '../backtest/replay.ts';
 import type { BacktestTrade } from '../backtest/engine.ts';
-import type { PaperTestVerdict } from '../../machines/paper-test.machine.ts';
+import type { JudgeInput, PaperTestVerdict } from '../../machines/paper-test.machine.ts';
 import type { EvolutionRepo } from '../db/index.ts';
 import type { EvolutionConfig } from './config.ts';
 import { shadowRun, windowData, type ShadowMarket } from './shadow.ts';
@@ -21,14 +21,8 @@ export interface JudgeDeps {
   readonly runnerFor: (versionId: string) => Promise<{ runner: StrategyRunner; params: Record<string, number>; close: () => Promise<void> }>;
 }
 
-export interface JudgeRequest {
-  id: string;
-  versionId: string;
-  incumbentId: string | null;
-  from: number;
-  to: number;
-  minTrades: number;
-}
+/** What the paper-test machine asks the judge (its window and its minimum). */
+export type JudgeRequest = JudgeInput;
 
 const key = (t: Pick<BacktestTrade, 'pair' | 'entryTime'>) => `${t.pair}|${t.entryTime}`;
 

@@ -35,10 +35,13 @@ describe('migrations', () => {
     expect(db.prepare('SELECT DISTINCT applied_at FROM schema_version').all()).toEqual([{ applied_at: 1 }]);
   });
 
+  // Numbered after the bundled ones, whatever their count: branches add migrations and the lead renumbers them.
+  const next = loadMigrations().length + 1;
+
   it('applies only the new migrations, in order', () => {
     const db = memoryDb();
-    const extra = [...loadMigrations(), migration(2, 'CREATE TABLE extra_a (x);'), migration(3, 'ALTER TABLE extra_a ADD y;')];
-    expect(applyMigrations(db, extra, () => 5)).toEqual([2, 3]);
+    const extra = [...loadMigrations(), migration(next, 'CREATE TABLE extra_a (x);'), migration(next + 1, 'ALTER TABLE extra_a ADD y;')];
+    expect(applyMigrations(db, extra, () => 5)).toEqual([next, next + 1]);
     expect(db.prepare('SELECT x, y FROM extra_a').all()).toEqual([]);
   });
 
@@ -53,16 +56,16 @@ describe('migrations', () => {
 
   it('refuses a database that has a migration this build does not know', () => {
     const db = memoryDb();
-    applyMigrations(db, [...loadMigrations(), migration(2, 'CREATE TABLE newer (x);')], () => 2);
+    applyMigrations(db, [...loadMigrations(), migration(next, 'CREATE TABLE newer (x);')], () => 2);
     expect(() => applyMigrations(db, loadMigrations(), () => 3)).toThrow(expect.objectContaining({ code: 'migration_unknown' }));
   });
 
   it('rolls back a failing migration entirely and names it', () => {
     const db = memoryDb();
-    const bad = migration(2, 'CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);');
-    expect(() => applyMigrations(db, [...loadMigrations(), bad], () => 2)).toThrow(/migration 2 \(m2\) failed/);
+    const bad = migration(next, 'CREATE TABLE half_done (x); INSERT INTO no_such_table VALUES (1);');
+    expect(() => applyMigrations(db, [...loadMigrations(), bad], () => 2)).toThrow(new RegExp(`migration ${next} \\(m${next}\\) failed`));
     expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'half_done'").all()).toEqual([]);
-    expect(versions(db)).toHaveLength(1);
+    expect(versions(db)).toHaveLength(next - 1);
   });
 
   it('treats CRLF line endings as the same checksum', () => {
