@@ -15,6 +15,7 @@ import type { PaperTestsRepo } from '../db/paper-tests.repo.ts';
 import type { VersionRecord } from '../db/versions.repo.ts';
 import type { StrategyRunner } from '../backtest/replay.ts';
 import type { ParamSpec, Params } from '../contract/index.ts';
+import { formatIssue } from '../sandbox/gates/index.ts';
 import type { Author, VersionStore } from '../versions/store.ts';
 import type { EvolutionConfig } from './config.ts';
 import { contentHash } from './content.ts';
@@ -91,7 +92,7 @@ export async function storeVersion(
   if (!stored.ok) {
     const first = stored.issues[0]!;
     const failedGate = first.gate === 'canary' ? 'determinism' : `static:${first.gate}`;
-    const reason = stored.issues.map((i) => `${i.gate}/${i.rule} ${i.line}:${i.column} ${i.message}`).join('; ');
+    const reason = stored.issues.map(formatIssue).join('\n');
     refuse(ledger, c.ledgerId, 'static', failedGate, reason);
     return { ok: false, refusal: { status: 'refused', contentHash: c.hash, stage: 'static', failedGate, reason, ledgerId: c.ledgerId } };
   }
