@@ -8,7 +8,12 @@ import type { Logger } from 'pino';
 import { evolutionActors } from '../../actors/evolution.actors.ts';
 import { paperTestActors } from '../../actors/paper-test.actors.ts';
 import { PAPER_TEST_MACHINE_VERSION, paperTestMachine, type PaperTestRecord } from '../../machines/paper-test.machine.ts';
-import type { EvolutionSettings } from '../../machines/supervisor-evolution.ts';
+import type { EvolutionSettings, PaperTestCommand } from '../../machines/supervisor-evolution.ts';
+import type { supervisorMachine } from '../../machines/supervisor.machine.ts';
+import type { Actor } from 'xstate';
+import type { VersionRecord } from '../db/versions.repo.ts';
+import type { StrategyControl } from '../evolution/deploy.ts';
+import type { VersionStore } from '../versions/store.ts';
 import { engineConfig, type EngineConfig } from '../backtest/engine.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
@@ -22,6 +27,7 @@ import { LiveStrategy } from '../sandbox/live.ts';
 import { need, type Runtime } from './runtime.ts';
 
 const HOUR_MS = 3_600_000;
+type SupervisorActor = Actor<typeof supervisorMachine>;
 
 export function evolutionSettings(config: Config): EvolutionSettings {
   const e = config.evolution;
@@ -104,4 +110,40 @@ export function wireEvolution(w: EvolutionWiring) {
   const nightly = () =>
     evolve({ db: need(rt, 'db'), config, clock, repoRoot: w.repoRoot, filesRoot: w.filesRoot, candles: { pairs: config.pairs }, log: log.child({ component: 'evolver' }) }, { ms: config.evolution.evolver.budgetMinutes * 60_000 });
   return { machines: { paperTest, ...actors }, drift, nightly };
+}
+
+/**
+ * What the chat bot hands the evolution use cases inside the daemon: promote/rollback go to the
+ * supervisor as events and resolve when the live host runs the version (or reject with why it did not);
+ * paper-test commands reach it at once.
+ */
+export function daemonEvolutionControl(actor: SupervisorActor, versions: () => VersionStore): { control: StrategyControl; notify: (c: PaperTestCommand) => void } {
+  const switched = (send: () => void, matches: (versionId: string) => boolean) =>
+    new Promise<VersionRecord>((resolve, reject) => {
+      const done = actor.on('strategy.activated', (e) => {
+        if (!matches(e.versionId)) return;
+        stop();
+        resolve(versions().get(e.versionId));
+      });
+      const failed = actor.on('supervisor.alert', (e) => {
+        if (!e.message.startsWith('strategy ')) return;
+        stop();
+        reject(new Error(e.message));
+      });
+      const stop = () => {
+        done.unsubscribe();
+        failed.unsubscribe();
+      };
+      send();
+    });
+  return {
+    control: {
+      deploy: (versionId, by, reason) => switched(() => actor.send({ type: 'strategy.deploy', versionId, by, reason }), (v) => v === versionId),
+      rollback: (by) => {
+        const from = versions().repo.active('strategy')?.versionId;
+        return switched(() => actor.send({ type: 'strategy.rollback', by, trigger: null }), (v) => v !== from);
+      },
+    },
+    notify: (c) => actor.send(c),
+  };
 }
