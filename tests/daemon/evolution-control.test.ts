@@ -26,3 +26,22 @@ describe('daemon evolution control', () => {
     expect(s.actor.getSnapshot().context.evolution.paperTests.map((t) => t.id)).toEqual(['pt']);
   });
 });
+
+describe('evolution state at boot', () => {
+  it('a passed paper test whose ledger row never reached deployed is a pending deploy (a restart mid-deploy); a deployed one is not', async () => {
+    const { openDatabase, createRepositories } = await import('../../src/db/index.ts');
+    const { evolutionBoot } = await import('../../src/daemon/evolution.ts');
+    const pino = (await import('pino')).default;
+    const repos = createRepositories(openDatabase({ path: ':memory:' }));
+    const row = (versionId: string, stage: 'paper' | 'deployed') =>
+      repos.ledger.insert({
+        contentHash: versionId, kind: 'strategy', name: 'strategy', versionId, parentVersionId: null, originKind: 'offline', origin: {}, params: {}, diffSummary: '', hypothesis: '',
+        stage, verdict: 'passed', failedGate: null, reason: null, duplicateOf: null, gates: [], holdout: null, score: null, trial: null, cpuSeconds: 0, usd: 0, createdAt: 0,
+      }).id;
+    const test = (id: string, versionId: string, ledgerId: number) =>
+      repos.paperTests.insert({ id, versionId, baselineVersionId: 'v1', status: 'passed', startedAt: 0, deadline: 1, endedAt: 1, result: { ledgerId }, reason: null, createdAt: 0, updatedAt: 1 });
+    test('pt-a', 'va', row('va', 'paper'));
+    test('pt-b', 'vb', row('vb', 'deployed'));
+    expect(evolutionBoot(repos, pino({ level: 'silent' })).pendingDeploys).toEqual([{ versionId: 'va', paperTestId: 'pt-a' }]);
+  });
+});
