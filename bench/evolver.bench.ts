@@ -78,7 +78,7 @@ export default async function (): Promise<void> {
   );
   const per10 = (n: number) => ((n * 600_000) / report.elapsedMs).toFixed(0);
   console.log(`evolver, 9 pairs × 105,120 5m steps, ${WORKERS} workers, ${(report.elapsedMs / 1000).toFixed(0)} s:`);
-  console.log(`  candidates screened ${report.screened} (${report.screenRuns} screen runs incl. longer rungs), fully gated ${report.fullyGated}, passed ${report.passedGates}`);
+  console.log(`  candidates screened ${report.screened} (${report.screenRuns} screen runs incl. longer rungs), fully gated ${report.fullyGated}, passed ${report.passedGates}, evaluations that failed (sandbox crash, replay mismatch) ${report.failedEvaluations}`);
   console.log(`  per 10 minutes: ${per10(report.screened)} screened, ${per10(report.fullyGated)} through the full gates`);
   console.log(`  child RSS at the end: ${memory()}`);
   await jobs.close();

@@ -73,6 +73,8 @@ export interface EvolverReport {
   readonly screenRuns: number;
   readonly fullyGated: number;
   readonly passedGates: number;
+  /** Evaluations that threw (a sandbox crash, a replay mismatch): refused by `evaluation` in the ledger. */
+  readonly failedEvaluations: number;
   readonly elapsedMs: number;
   readonly best: { contentHash: string; params: Params; score: number | null } | null;
   readonly outcome: SubmissionOutcome | null;
@@ -100,7 +102,7 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
     if (!incumbentReturns.has(days)) incumbentReturns.set(days, await incumbentScreenReturn(ctx, days));
     return incumbentReturns.get(days)!;
   };
-  const stats = { rounds: 0, duplicates: 0, screened: 0, screenRuns: 0, fullyGated: 0, passedGates: 0 };
+  const stats = { rounds: 0, duplicates: 0, screened: 0, screenRuns: 0, fullyGated: 0, passedGates: 0, failedEvaluations: 0 };
   const winners: Live[] = [];
   const overBudget = () => deps.elapsed() >= budget.ms || (budget.maxCandidates !== undefined && sampler.drawn >= budget.maxCandidates);
 
@@ -129,7 +131,7 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
       stats.screenRuns += rung.length;
       rung.forEach((c, k) => {
         const r = results[k];
-        if (!r || r.kind !== 'screen') return refuseRuntime(ledger, c, 'screen', results.errors[k]);
+        if (!r || r.kind !== 'screen') return void (stats.failedEvaluations += 1, refuseRuntime(ledger, c, 'screen', results.errors[k]));
         addCpu(ledger, c.row.id, r.seconds);
         c.gates = [...c.gates, ...r.result.gates.map((g) => ({ ...g, detail: `${g.detail} (rung ${days} days)` }))];
         c.edge = r.result.edge;
@@ -154,7 +156,7 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
     finalists.forEach((c, k) => {
       const v = verdicts[k];
       stats.fullyGated += 1;
-      if (!v || v.kind !== 'judge') return refuseRuntime(ledger, c, 'gates', verdicts.errors[k]);
+      if (!v || v.kind !== 'judge') return void (stats.failedEvaluations += 1, refuseRuntime(ledger, c, 'gates', verdicts.errors[k]));
       addCpu(ledger, c.row.id, v.seconds);
       const gates = [...c.gates, ...v.gates];
       if (v.passed) {

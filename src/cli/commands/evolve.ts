@@ -51,7 +51,7 @@ export function reportText(r: EvolverReport): string {
   const perTen = (n: number) => (r.elapsedMs > 0 ? ((n * 600_000) / r.elapsedMs).toFixed(0) : '0');
   const lines = [
     `evolver seed ${r.seed}: ${r.rounds} rounds in ${(r.elapsedMs / 1000).toFixed(1)} s`,
-    `candidates drawn ${r.drawn} (${r.duplicates} seen before), screened ${r.screened} (${r.screenRuns} screen runs), through the full gates ${r.fullyGated}, passed ${r.passedGates}`,
+    `candidates drawn ${r.drawn} (${r.duplicates} seen before), screened ${r.screened} (${r.screenRuns} screen runs), through the full gates ${r.fullyGated}, passed ${r.passedGates}, evaluations that failed ${r.failedEvaluations}`,
     `rate per 10 minutes: ${perTen(r.screened)} screened, ${perTen(r.fullyGated)} fully gated`,
   ];
   if (!r.best) lines.push('no candidate passed every gate; the incumbent stays');
