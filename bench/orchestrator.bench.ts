@@ -20,7 +20,7 @@ import { defaultEvolutionPorts } from '../src/orchestrator/ports.ts';
 import { runNightNow } from '../src/orchestrator/use-cases.ts';
 import { nightDeps } from '../src/orchestrator/wiring.ts';
 import { PROJECT_ROOT } from '../src/paths.ts';
-import { openVersionStore, seedInitialVersions } from '../src/sandbox/seed.ts';
+import { openVersionStore, seedInitialVersions } from '../src/versions/seed.ts';
 
 const KEY = 'sk-ant-bench-loopback';
 const ANCHOR = 'const p = ctx.params;';

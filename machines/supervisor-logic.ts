@@ -14,6 +14,7 @@ import type { BreakerInput } from './breaker.machine.ts';
 import type { PositionEmitted, PositionEvent, PositionInput, PositionRecord } from './position.machine.ts';
 import type { Verdict } from './scanner.machine.ts';
 import { auditAlert } from './supervisor-audit.ts';
+import { canaryIntent, initialEvolution, routedBreaker } from './supervisor-evolution.ts';
 import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
 
 export const scannerId = (pair: Pair) => `scanner-${pair}`;
@@ -28,7 +29,7 @@ export function initialContext(input: SupervisorInput): SupervisorContext {
     pairs: input.pairs, limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
     ledger: { ...EMPTY_LEDGER, holdings: {}, days: [] },
     marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, idPrefix: '', seenTrades: {}, boot: null, error: null,
-    orchestrator: input.orchestrator ?? null,
+    orchestrator: input.orchestrator ?? null, evolution: initialEvolution(input.evolution),
   };
 }
 
@@ -71,10 +72,12 @@ export interface RoutePlan {
  * One scanner intent through the router (holds are not routed). Outside trading the caller names why
  * entries are refused; in trading an unhealthy venue refuses them (inv. 5).
  */
-export function planRoute(c: SupervisorContext, intent: Intent, accepting: RouteRefusal | null): RoutePlan | null {
-  if (intent.decision.action === 'hold') return null;
+export function planRoute(c: SupervisorContext, asked: Intent, accepting: RouteRefusal | null): RoutePlan | null {
+  if (asked.decision.action === 'hold') return null;
+  // A live canary trades at its reduced size; after an automatic rollback entries route as reducing.
+  const intent = canaryIntent(c.evolution, asked);
   const acceptingEntries = accepting ?? (c.venueHealthy ? null : 'venue_unhealthy');
-  const state = { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries, now: c.now };
+  const state = { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: routedBreaker(c.evolution, c.breaker, c.now), acceptingEntries, now: c.now };
   const route = routeIntent(intent, state, { ...c.settings!, limits: c.limits });
   if (route.kind === 'reject') {
     return { verdict: { outcome: 'rejected', rejectReason: route.reason, clOrdId: null }, announced: { type: 'intent.rejected', intent, reason: route.reason, at: c.now } };
@@ -158,7 +161,10 @@ const CHORES: Partial<Record<string, Chore>> = {
   'schedule.feeRefresh': 'feeRefresh', 'schedule.candleMaintenance': 'candleMaintenance', 'schedule.audit': 'audit', 'schedule.backup': 'backup',
 };
 
-export function choreOf(event: SupervisorEvent): Chore | null {
+export function choreOf(event: SupervisorEvent, hasCycle: boolean): Chore | null {
+  if (event.type === 'schedule.dailySnapshot') return 'drift';
+  // The nightly slot runs the offline evolver here only in a daemon without the nightly cycle child, which otherwise decides.
+  if (event.type === 'schedule.orchestrator') return hasCycle ? null : 'evolve';
   return CHORES[event.type] ?? null;
 }
 

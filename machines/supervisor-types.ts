@@ -9,11 +9,14 @@ import type { BreakerEmitted, BreakerRecord } from './breaker.machine.ts';
 import type { PositionEmitted, PositionRecord, PositionTimeouts } from './position.machine.ts';
 import type { ScannerEmitted } from './scanner.machine.ts';
 import type { ScheduleEvent } from '../src/scheduler/jobs.ts';
+import type { RollbackTrigger } from '../src/evolution/triggers.ts';
+import type { PaperTestEmitted, PaperTestRecord } from './paper-test.machine.ts';
+import type { EvolutionContext, EvolutionEvent, EvolutionSettings } from './supervisor-evolution.ts';
 import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
 import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
-export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup';
+export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup' | 'drift' | 'evolve';
 
 /** What the daily self-audit reports to the supervisor: a failure holds the breaker at reducing and alerts. */
 export interface AuditOutcome {
@@ -30,7 +33,8 @@ export type ChoreEvent =
 
 /** The active strategy pointer moved (deploy/rollback) and the live host now runs it: scanners switch at their next candle. */
 export type StrategyEvent =
-  | { type: 'strategy.activated'; versionId: string }
+  /** kind: set when the supervisor's own switch (a deploy or a rollback) made it; absent for a pointer moved elsewhere. */
+  | { type: 'strategy.activated'; versionId: string; kind?: 'deploy' | 'rollback' }
   | { type: 'strategy.swapFailed'; versionId: string; message: string };
 
 /** What reconciliation at boot hands over: the venue's rules and fees, the rebuilt ledger, the durable children. */
@@ -46,6 +50,9 @@ export interface BootState {
   strategyVersion: string;
   /** This boot's prefix of position ids, unused in the database (src/daemon/ids.ts): ids never come from the clock. */
   idPrefix: string;
+  /** Paper tests to resume, and versions whose passed paper test was not yet deployed (a restart mid-deploy). */
+  paperTests?: PaperTestRecord[];
+  pendingDeploys?: Array<{ versionId: string; paperTestId: string }>;
 }
 
 export interface SupervisorInput {
@@ -55,11 +62,14 @@ export interface SupervisorInput {
   positionTimeouts?: Partial<PositionTimeouts>;
   /** The nightly cycle child's settings; absent = no orchestrator in this daemon (replays, tests). */
   orchestrator?: OrchestratorSettings;
+  /** Paper tests, deploy and rollback (default: DEFAULT_EVOLUTION_SETTINGS). */
+  evolution?: EvolutionSettings;
 }
 
 /** Commands the journal (fills: their only writer; portfolio and daily rows) receives; signals are written by their scanner with the verdict. */
 export type JournalCommand =
   | { type: 'journal.fill'; fill: Fill }
+  | { type: 'journal.candle'; pair: Pair; timeframe: Timeframe; candle: Candle }
   | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }
   | { type: 'journal.portfolio'; time: number; cash: number; equity: number; peakEquity: number; realizedPnl: number; unrealizedPnl: number; feesPaid: number };
 
@@ -93,7 +103,8 @@ export type SupervisorEvent =
   | PositionEmitted
   | BreakerEmitted
   | OrchestratorRunNow
-  | CycleEmitted;
+  | CycleEmitted
+  | EvolutionEvent;
 
 export type SupervisorEmitted =
   | { type: 'intent.accepted'; intent: Intent; positionId: string; quantity: number; at: number }
@@ -108,6 +119,8 @@ export type SupervisorEmitted =
   | { type: 'balances.reconciled'; mismatches: BalanceMismatch[]; at: number }
   /** The feed's health changed (venue.health): the console notifies the feed going down and coming back. */
   | { type: 'venue.healthChanged'; healthy: boolean; reason: string; at: number }
+  | { type: 'strategy.rollingBack'; by: string; trigger: RollbackTrigger | null; at: number }
+  | PaperTestEmitted
   | BreakerEmitted
   | PositionEmitted
   | CycleEmitted;
@@ -134,4 +147,5 @@ export interface SupervisorContext {
   error: string | null;
   /** Set when the daemon runs the nightly cycle child. */
   orchestrator: OrchestratorSettings | null;
+  evolution: EvolutionContext;
 }

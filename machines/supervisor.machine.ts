@@ -7,12 +7,14 @@
  * The pure work behind its assigns and announcements is in supervisor-logic.ts (the routing decision in
  * src/daemon/routing.ts); the data types in supervisor-types.ts.
  */
-import { assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
+import { assign, enqueueActions, fromCallback, fromPromise, raise, setup, type EventObject } from 'xstate';
 import { timeframeMs } from '../src/contract/index.ts';
 import { portfolioRow, priceTriggers, type RouteRefusal } from '../src/daemon/routing.ts';
 import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted } from './breaker.machine.ts';
 import { positionMachine, type PositionEmitted } from './position.machine.ts';
+import { paperTestMachine } from './paper-test.machine.ts';
 import { scannerMachine } from './scanner.machine.ts';
+import * as evo from './supervisor-evolution.ts';
 import { notProvided } from './shared.ts';
 import { orchestratorCycleMachine, type CycleEmitted } from './orchestrator-cycle.machine.ts';
 import { cycleAlertOf, cycleEventOf, cycleInputOf, CYCLE_CHILD_ID } from './supervisor-orchestrator.ts';
@@ -40,6 +42,13 @@ const supervisorSetup = setup({
     scanner: scannerMachine,
     /** The nightly cycle (spawned only when the input names its settings). */
     orchestratorCycle: orchestratorCycleMachine,
+    paperTest: paperTestMachine,
+    /** Hot-swaps the live strategy to a version (deploy) or back to the previous good one (rollback); reports strategy.activated / strategy.swapFailed. */
+    switchStrategy: fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(notProvided('supervisor.switchStrategy')),
+    /** Watches the deployed version against its expectations (the trigger ladder); reports rollback.triggered. */
+    rollbackWatch: fromCallback<EventObject, void>(notProvided('supervisor.rollbackWatch')),
+    /** Paper tests scheduled or cancelled by another process (the CLI): paperTest.scheduled / paperTest.cancel. */
+    evolutionBridge: fromCallback<EventObject, void>(notProvided('supervisor.evolutionBridge')),
     /** Opens the database (migrations) and takes the single-instance lock. */
     openStore: fromPromise<void, void>(notProvided('supervisor.openStore')),
     /** Pair rules and fees from the venue, the ledger from the fills, open orders checked by cl_ord_id, durable children loaded. */
@@ -62,6 +71,7 @@ const supervisorSetup = setup({
   },
   guards: {
     noPositions: ({ context }) => context.slots.length === 0,
+    rollbackAllowed: ({ context }) => evo.cooldownOver(context.evolution, context.now),
   },
   actions: {
     adoptBoot: assign(({ event }) => logic.adoptedBoot((event as unknown as { output: BootState }).output)),
@@ -75,7 +85,12 @@ const supervisorSetup = setup({
       for (const pair of c.pairs) enqueue.spawnChild('scanner', { id: scannerId(pair), input: { pair, timeframe: c.timeframe, strategyVersion: b.strategyVersion } });
       // The nightly cycle reads its own persisted row back (resuming) once the store is open.
       if (c.orchestrator) enqueue.spawnChild('orchestratorCycle', { id: CYCLE_CHILD_ID, input: cycleInputOf(c.orchestrator, c.now) });
-      enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, ...logic.restoredLevels(b) });
+      const tests = (b.paperTests ?? []).map((r) => evo.restoredPaperTestInput(r, c.now));
+      for (const input of tests) enqueue.spawnChild('paperTest', { id: input.id, input });
+      // A passed paper test whose deploy a restart cut short is deployed again (idempotent: the same version).
+      for (const d of b.pendingDeploys ?? []) enqueue.raise({ type: 'strategy.deploy', versionId: d.versionId, by: `paperTest ${d.paperTestId}`, reason: 'passed its paper test (deploy resumed after a restart)' });
+      const paperTests = tests.map((t) => ({ id: t.id, running: t.resume?.value !== 'scheduled' }));
+      enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, ...logic.restoredLevels(b), evolution: { ...c.evolution, paperTests } });
     }),
     route: enqueueActions(({ context: c, event, enqueue }, p: { accepting: RouteRefusal | null }) => {
       const plan = event.type === 'scanner.intent' ? logic.planRoute(c, event.intent, p.accepting) : null;
@@ -88,6 +103,7 @@ const supervisorSetup = setup({
       enqueue.sendTo(scannerId(intent.pair), { type: 'scanner.verdict', pair: intent.pair, candleTime: intent.candleTime, verdict: plan.verdict });
       if (plan.close) enqueue.sendTo(plan.close.positionId, { type: 'position.close', reason: 'signal', time: c.now, quantity: plan.close.quantity });
       enqueue.emit(plan.announced);
+      if (plan.announced.type === 'intent.accepted') enqueue.sendTo('rollbackWatch', plan.announced);
     }),
     markPrice: enqueueActions(({ context: c, event, enqueue }) => {
       if (event.type !== 'market.price') return;
@@ -115,7 +131,10 @@ const supervisorSetup = setup({
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'portfolio.updated', view: logic.breakerView(c.ledger, c.now) });
       // One portfolio row per candle step (the first pair's candle marks the step), for drawdown and the truth benchmarks.
       if (event.pair === c.pairs[0]) enqueue.sendTo('journal', portfolioRow(c.ledger, c.marks, c.now) satisfies JournalCommand);
+      enqueue.sendTo('journal', { type: 'journal.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle } satisfies JournalCommand);
       enqueue.sendTo(scannerId(event.pair), { type: 'market.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle, closed: true });
+      for (const t of c.evolution.paperTests) if (t.running) enqueue.sendTo(t.id, event);
+      if (event.pair === c.pairs[0]) enqueue.sendTo('rollbackWatch', { type: 'watch.equity', equity: c.ledger.lastEquity, at: c.now });
     }),
     /**
      * The one place a fill is booked and written (the journal is the fills table's only writer): a fill heard
@@ -128,6 +147,7 @@ const supervisorSetup = setup({
       enqueue.assign(logic.bookedFill(c, fill));
       enqueue.sendTo('journal', { type: 'journal.fill', fill } satisfies JournalCommand);
       enqueue.emit({ type: 'order.filled', fill });
+      enqueue.sendTo('rollbackWatch', { type: 'order.filled', fill });
       const heard = event.type === 'venue.fill' ? logic.fillForPosition(c.slots, fill, event.order) : null;
       if (heard) for (const e of heard.events) enqueue.sendTo(heard.positionId, e);
       const orphan = account.orphanFillAlert(c.slots, fill);
@@ -156,9 +176,10 @@ const supervisorSetup = setup({
       }
       if (report.type === 'position.closed') {
         enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'trade.closed', pnl: report.pnl, time: report.at });
-        enqueue.assign({ streak: report.pnl < 0 ? c.streak + 1 : 0 });
+        enqueue.assign({ streak: report.pnl < 0 ? c.streak + 1 : 0, evolution: { ...c.evolution, canaryLeft: Math.max(0, c.evolution.canaryLeft - 1) } });
       }
       enqueue.emit(report);
+      enqueue.sendTo('rollbackWatch', report);
     }),
     followBreaker: enqueueActions(({ event, enqueue }) => {
       const level = logic.breakerLevelOf(event.type);
@@ -167,7 +188,7 @@ const supervisorSetup = setup({
       enqueue.emit(event as BreakerEmitted);
     }),
     startChore: enqueueActions(({ context: c, event, enqueue }) => {
-      const chore = logic.choreOf(event);
+      const chore = logic.choreOf(event, c.orchestrator !== null);
       if (chore) enqueue.spawnChild('runChore', { id: `chore-${chore}-${c.seq}`, input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
       enqueue.assign({ seq: c.seq + 1 });
     }),
@@ -198,6 +219,42 @@ const supervisorSetup = setup({
       if (event.type !== 'strategy.activated') return;
       for (const pair of c.pairs) enqueue.sendTo(scannerId(pair), { type: 'strategy.activated', versionId: event.versionId });
       enqueue.emit({ type: 'strategy.activated', versionId: event.versionId, at: c.now });
+      enqueue.assign({ evolution: evo.afterSwitch(c.evolution, event.kind, c.now) });
+      enqueue.sendTo('rollbackWatch', { type: 'watch.reset', versionId: event.versionId, at: c.now });
+    }),
+    /** A paper test announced by a use case or the bridge: its machine is spawned (once) and started when a slot is free. */
+    spawnPaperTest: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type !== 'paperTest.scheduled' || c.evolution.paperTests.some((t) => t.id === event.paperTestId)) return;
+      enqueue.spawnChild('paperTest', { id: event.paperTestId, input: evo.paperTestInput(event, c.evolution.settings, c.now) });
+      enqueue.assign({ evolution: { ...c.evolution, paperTests: [...c.evolution.paperTests, { id: event.paperTestId, running: false }] } });
+    }),
+    startPaperTests: enqueueActions(({ context: c, enqueue }) => {
+      const ids = evo.testsToStart(c.evolution);
+      for (const id of ids) enqueue.sendTo(id, { type: 'paperTest.start', now: c.now });
+      if (ids.length > 0) enqueue.assign({ evolution: evo.withStarted(c.evolution, ids) });
+    }),
+    cancelPaperTest: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type === 'paperTest.cancel' && c.evolution.paperTests.some((t) => t.id === event.paperTestId)) enqueue.sendTo(event.paperTestId, { type: 'paperTest.cancel', by: event.by, now: c.now });
+    }),
+    /** A paper test ended: its slot frees; a pass is deployed. */
+    endPaperTest: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type !== 'paperTest.passed' && event.type !== 'paperTest.failed' && event.type !== 'paperTest.cancelled') return;
+      enqueue.assign({ evolution: evo.withoutTest(c.evolution, event.paperTestId) });
+      enqueue.emit(event);
+      if (event.type === 'paperTest.passed') enqueue.raise({ type: 'strategy.deploy', versionId: event.versionId, by: `paperTest ${event.paperTestId}`, reason: event.verdict.reason });
+    }),
+    switchStrategy: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type === 'strategy.deploy') {
+        enqueue.spawnChild('switchStrategy', { id: `switch-${c.seq}`, input: { kind: 'deploy', versionId: event.versionId, by: event.by, reason: event.reason, trigger: null } });
+      } else if (event.type === 'strategy.rollback') {
+        enqueue.spawnChild('switchStrategy', { id: `switch-${c.seq}`, input: { kind: 'rollback', versionId: null, by: event.by, reason: event.trigger ? `${event.trigger.rung} trigger ${event.trigger.trigger}` : 'by hand', trigger: event.trigger } });
+        enqueue.emit({ type: 'strategy.rollingBack', by: event.by, trigger: event.trigger, at: c.now });
+        if (event.trigger) {
+          enqueue.assign({ evolution: evo.holdReducing(c.evolution, c.now) });
+          enqueue.emit({ type: 'supervisor.alert', message: `rolling back: ${event.trigger.rung} trigger ${event.trigger.trigger} (${event.trigger.value.toPrecision(3)} vs ${event.trigger.threshold.toPrecision(3)}: ${event.trigger.detail}); new entries at reduced size`, at: c.now });
+        }
+      }
+      enqueue.assign({ seq: c.seq + 1 });
     }),
     setHealth: assign({ venueHealthy: ({ event, context }) => (event.type === 'venue.health' ? event.healthy : context.venueHealthy) }),
     dropFinished: assign({ slots: ({ context, event }) => context.slots.filter((s) => `xstate.done.actor.${s.positionId}` !== event.type) }),
@@ -238,7 +295,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
   id: 'supervisor',
   initial: 'booting',
   context: ({ input }) => logic.initialContext(input),
-  invoke: { id: 'journal', src: 'journal' },
+  // The rollback watch lives as long as the journal: fills and closes reach it in every state.
+  invoke: [{ id: 'journal', src: 'journal' }, { id: 'rollbackWatch', src: 'rollbackWatch' }],
   on: {
     ...journalled,
     'venue.orderUpdate': { actions: 'forwardOrderUpdate' },
@@ -248,6 +306,12 @@ export const supervisorMachine = supervisorSetup.createMachine({
     'xstate.done.actor.*': { actions: 'dropFinished' },
     'xstate.error.actor.*': { actions: 'alert' },
     'market.price': { actions: 'markPrice' },
+    'paperTest.scheduled': { actions: ['spawnPaperTest', 'startPaperTests'] },
+    'paperTest.cancel': { actions: 'cancelPaperTest' },
+    'paperTest.started': { actions: enqueueActions(({ event, enqueue }) => enqueue.emit(event as never)) },
+    'paperTest.passed': { actions: ['endPaperTest', 'startPaperTests'] },
+    'paperTest.failed': { actions: ['endPaperTest', 'startPaperTests'] },
+    'paperTest.cancelled': { actions: ['endPaperTest', 'startPaperTests'] },
     'venue.health': { actions: ['announceHealth', 'setHealth'] },
     'scanner.failed': { actions: 'alert' },
     'orchestrator.runNow': { actions: 'forwardToCycle' },
@@ -281,8 +345,12 @@ export const supervisorMachine = supervisorSetup.createMachine({
     },
     running: {
       description: 'Feed and scanners live; intents routed through the risk gate. Paused: exits still managed, no new entries.',
+      entry: 'startPaperTests',
       // Fills are heard where orders are worked: running and emergencyStop (after boot has loaded the venue's tables).
-      invoke: [{ id: 'feed', src: 'feed' }, { id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }, { id: 'strategyWatch', src: 'strategyWatch' }],
+      invoke: [
+        { id: 'feed', src: 'feed' }, { id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }, { id: 'strategyWatch', src: 'strategyWatch' },
+        { id: 'evolutionBridge', src: 'evolutionBridge' },
+      ],
       initial: 'trading',
       states: {
         trading: {
@@ -302,15 +370,18 @@ export const supervisorMachine = supervisorSetup.createMachine({
       },
       on: {
         'market.candle': { actions: ['takeCandle', 'markToMarket', 'forwardCandle'] },
-        'schedule.dailySnapshot': { actions: ['takeMidnight', 'markToMarket'] },
+        'schedule.dailySnapshot': { actions: ['takeMidnight', 'markToMarket', 'startChore'] },
         'schedule.feeRefresh': { actions: 'startChore' },
         'schedule.candleMaintenance': { actions: 'startChore' },
         'schedule.audit': { actions: 'startChore' },
         'schedule.backup': { actions: 'startChore' },
-        'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'forwardToCycle'] },
+        'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'forwardToCycle', 'startChore'] },
         'chore.*': { actions: ['adoptFees', 'holdOnFailedAudit', 'alert'] },
         'strategy.activated': { actions: 'activateStrategy' },
         'strategy.swapFailed': { actions: 'alert' },
+        'strategy.deploy': { actions: 'switchStrategy' },
+        'strategy.rollback': { actions: 'switchStrategy' },
+        'rollback.triggered': { guard: 'rollbackAllowed', actions: raise(({ event }) => ({ type: 'strategy.rollback' as const, by: 'rollback watch', trigger: (event as Extract<SupervisorEvent, { type: 'rollback.triggered' }>).trigger })) },
         'supervisor.emergencyStop': 'emergencyStop',
         'supervisor.breakerResume': { actions: 'forwardToBreaker' },
         'supervisor.breakerHalt': { actions: 'forwardToBreaker' },

@@ -21,7 +21,7 @@
 import { DAY_MS, utcDayStart } from '../clock/time.ts';
 import type { Bar, DecisionInput, Pair } from '../contract/index.ts';
 import {
-  applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf,
+  applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf, streakAfterCoolDown,
   type ClosedPosition, type Ledger, type RiskIntent, type RiskSettings,
 } from '../trading/index.ts';
 import { barAt, EngineBarContext, giveBackRevealed, takeRevealed, type RevealedColumns } from './engine-context.ts';
@@ -324,6 +324,7 @@ class EngineRun implements EngineStepper {
     const pair = this.data.pairs[p]!;
     const id = `bt-${this.fills.length + 1}`;
     const time = this.data.time[s]!;
+    this.resumeAfterCoolDown(time);
     const r = fillMarketOrder(
       { clOrdId: id, tradeId: id, pair, side, quantity, time },
       { refPrice, rules: this.cfg.rules[p]!, fees: this.cfg.fees[p]!, slippage: this.cfg.slippage, cash: side === 'buy' ? this.ledger.cash : undefined },
@@ -376,6 +377,7 @@ class EngineRun implements EngineStepper {
     const row = this.log.push(s, p, code, d.sizeFraction ?? 0, d.stopLoss ?? Number.NaN, d.takeProfit ?? Number.NaN);
     const pair = this.data.pairs[p]!;
     const intent: RiskIntent = { pair, action: d.action as RiskIntent['action'], sizeFraction: d.sizeFraction ?? 0, refPrice: this.data.columns[p]!.close[s]!, stopLoss: d.stopLoss, takeProfit: d.takeProfit };
+    this.resumeAfterCoolDown(this.data.time[s]!);
     const view = riskViewOf(this.ledger, pair, this.data.time[s]!, this.markOf, this.pending);
     // No persisted breaker machine in a backtest: evaluateIntent applies the breaker's trigger rule itself.
     const v = evaluateIntent(intent, view, this.settings[p]!, 'active');
@@ -385,6 +387,12 @@ class EngineRun implements EngineStepper {
       return;
     }
     this.pending.queue(p, v.order.side === 'buy' ? BUY : SELL, v.order);
+  }
+
+  /** The live breaker's auto-resume resets the losing streak; the engine does the same once the cool-down has passed. */
+  private resumeAfterCoolDown(time: number): void {
+    const l = this.ledger;
+    if (l.consecutiveLosses > 0) l.consecutiveLosses = streakAfterCoolDown(l.consecutiveLosses, l.lastLossAt, time, this.cfg.limits);
   }
 
   private closeAtEnd(): void {

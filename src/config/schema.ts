@@ -8,6 +8,7 @@ import { CronPattern } from 'croner';
 import { z } from 'zod';
 import { PAIRS, PairSchema, TimeframeSchema } from '../contract/pairs.ts';
 import { RiskLimitsSchema, RollbackLimitsSchema } from '../contract/risk.ts';
+import { EvolutionSchema } from '../evolution/config.ts';
 
 const fraction = (max: number) => z.number().finite().min(0).max(max);
 const days = z.number().int().min(1).max(36_500);
@@ -249,6 +250,14 @@ export const ROLLBACK_DESCRIPTIONS: Record<keyof z.infer<typeof RollbackLimitsSc
   minTradesForComparison: 'Trades needed before win-rate/expectancy comparisons (1..1000)',
   expectancyZ: 'Roll back when live expectancy is this many standard errors below the backtest (0.5..10)',
   maxRuntimeFailuresPerDay: 'Sandbox failures (crash, timeout, invalid output) per 24 h that roll back (1..1000)',
+  maxRejectShare: 'Share of orders the venue rejects, after minOrdersForRates orders, that rolls back (0..1]',
+  maxReconcileMismatches: 'Reconciliation mismatches (positions abandoned after asking the venue) that roll back (1..100)',
+  minOrdersForRates: 'Orders (fills for slippage and fees) needed before reject, slippage and fee rates are compared (1..1000)',
+  maxSlippageFactor: 'Mean live slippage beyond this multiple of the assumed slippage rolls back (1..100)',
+  maxFeeFactor: 'Mean live fee rate beyond this multiple of the assumed taker fee rolls back (1..100)',
+  cusumFalseAlarm: 'False-alarm rate per 100 trades the CUSUM threshold is calibrated to by bootstrapping the backtest trades (0.001..0.2)',
+  underwaterFactor: "Time under water beyond this multiple of the backtest's longest rolls back (1..20)",
+  cooldownHours: 'Hours after a rollback (or a deploy) before the watch may roll back again (0..720)',
 };
 
 const ConfigObjectSchema = z.strictObject({
@@ -262,6 +271,7 @@ const ConfigObjectSchema = z.strictObject({
   data: DataSchema.prefault({}).describe('Storage'),
   kraken: KrakenSchema.prefault({}).describe('Kraken endpoints (ignored with `brain run --sim`, which starts its own simulator)'),
   orchestrator: OrchestratorSchema.prefault({}).describe('Nightly AI evolution cycle'),
+  evolution: EvolutionSchema.prefault({}).describe('Promotion policy, paper test, deploy and offline evolver (src/evolution)'),
   telegram: TelegramSchema.prefault({}).describe('Telegram control and notifications'),
   control: ControlSchema.prefault({}).describe('The local control channel of the running daemon (used by the brain CLI)'),
   log: LogSchema.prefault({}).describe('Logging'),

@@ -43,5 +43,21 @@ export const RollbackLimitsSchema = z.strictObject({
   expectancyZ: z.number().min(0.5).max(10).default(2),
   /** Sandbox failures (crash, timeout, invalid output) in 24 h that trigger a rollback. */
   maxRuntimeFailuresPerDay: z.number().int().min(1).max(1000).default(5),
+  /** Share of orders the venue rejects (after minOrdersForRates orders) that rolls back. */
+  maxRejectShare: z.number().finite().gt(0).max(1).default(0.2),
+  /** Reconciliation mismatches (a position abandoned after asking the venue) that roll back. */
+  maxReconcileMismatches: z.number().int().min(1).max(100).default(1),
+  /** Orders (fills, for slippage and fees) needed before the rates are compared. */
+  minOrdersForRates: z.number().int().min(1).max(1000).default(10),
+  /** Mean live slippage beyond this multiple of the assumption rolls back. */
+  maxSlippageFactor: z.number().finite().min(1).max(100).default(3),
+  /** Mean live fee rate beyond this multiple of the assumed taker fee rolls back. */
+  maxFeeFactor: z.number().finite().min(1).max(100).default(1.5),
+  /** False alarms per 100 trades the CUSUM threshold is calibrated to (bootstrap of the backtest trades). */
+  cusumFalseAlarm: z.number().finite().min(0.001).max(0.2).default(0.01),
+  /** Time under water beyond this multiple of the backtest's longest rolls back (the "triple penance" rule: 3). */
+  underwaterFactor: z.number().finite().min(1).max(20).default(3),
+  /** Hours after a rollback or deploy before the watch may roll back again (no flapping). */
+  cooldownHours: z.number().finite().min(0).max(720).default(24),
 });
 export type RollbackLimits = z.infer<typeof RollbackLimitsSchema>;

@@ -32,6 +32,7 @@ import type { NightDeps } from '../orchestrator/steps/night-deps.ts';
 import { cycleMachine, nightDeps } from '../orchestrator/wiring.ts';
 import { runChore, strategyWatch } from './chores.ts';
 import { accountWatch } from './account.ts';
+import { evolutionSettings, wireEvolution } from './evolution.ts';
 import { publicFeed } from './feed.ts';
 import { journalWriter } from './journal.ts';
 import { tradeLog } from './trade-log.ts';
@@ -126,6 +127,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
       log: log.child({ actor: 'scanner' }), warmupBars: o.warmupBars ?? 300, ...(o.onScanRecorded ? { onRecorded: o.onScanRecorded } : {}),
     }),
   });
+  const evolution = wireEvolution({ config, rt, repos, clock, log, warmupBars: o.warmupBars ?? 300, repoRoot: o.repoRoot, filesRoot: o.filesRoot });
   const actors = supervisorActors({
     openStore: async () => openStore(deps),
     reconcile: () => prepareBoot(deps),
@@ -138,11 +140,11 @@ function wire(o: DaemonOptions, rt: Runtime) {
     closeStore: () => closeStore(rt, log),
     jobs: o.schedule ?? [],
     clock,
-    chore: (chore, now) => runChore({ config, client, rt, clock, paper, filesRoot: o.filesRoot, log: log.child({ component: 'chores' }) }, chore, now),
+    chore: (chore, now) => runChore({ config, client, rt, clock, paper, filesRoot: o.filesRoot, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day), evolve: () => evolution.nightly() }, chore, now),
     strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
     log: log.child({ actor: 'supervisor' }),
   });
-  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, position: positions, breaker, scanner, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
+  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
 }
 
 /** The cycle child's I/O, built on first use (after boot has opened the database), once. */
@@ -162,7 +164,7 @@ export function startDaemon(o: DaemonOptions): Daemon {
   const inspector = o.inspectUrl ? createWebSocketInspector({ url: o.inspectUrl }) : null;
   const actor = createActor(machine, {
     input: {
-      pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {},
+      pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {}, evolution: evolutionSettings(o.config),
       ...(o.orchestrator ? { orchestrator: { maxRepairs: o.config.orchestrator.cycle.maxRepairs, retryDelaySeconds: o.config.orchestrator.cycle.retryDelaySeconds } } : {}),
     },
     clock: o.clock,

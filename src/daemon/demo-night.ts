@@ -16,7 +16,7 @@ import { startFakeAnthropic, type FakeAnthropic } from '../orchestrator/fake-api
 import { tweakNight } from '../orchestrator/fake-api/scripted-night.ts';
 import type { SubmitCandidate } from '../orchestrator/pipeline-port.ts';
 import { formatIssue } from '../sandbox/gates/index.ts';
-import { openVersionStore } from '../sandbox/seed.ts';
+import { openVersionStore } from '../versions/seed.ts';
 import type { Daemon } from './daemon.ts';
 
 const DEMO_KEY = 'sk-ant-demo-loopback-only';

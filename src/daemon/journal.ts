@@ -1,5 +1,5 @@
 /**
- * The supervisor's journal: fills (deduplicated by trade id), one portfolio_snapshots row per candle step
+ * The supervisor's journal: fills (deduplicated by trade id), the closed candles it traded on, one portfolio_snapshots row per candle step
  * (with the open positions as the positions table has them) and one daily_snapshots row per closed UTC day.
  * `recordFill` is the only code that writes the fills table: the ledger is rebuilt from it at boot, so it
  * holds exactly what the supervisor booked (and, before the supervisor runs, what boot reconciliation
@@ -19,6 +19,11 @@ export function journalWriter(repos: Repositories): (cmd: JournalCommand) => voi
   return (cmd) => {
     if (cmd.type === 'journal.fill') {
       recordFill(repos, cmd.fill);
+      return;
+    }
+    if (cmd.type === 'journal.candle') {
+      // The closed candles the daemon traded on: paper-test shadows, their judge and the daily drift replay read them.
+      repos.candles.upsertMany(cmd.pair, cmd.timeframe, [cmd.candle]);
       return;
     }
     if (cmd.type === 'journal.portfolio') {

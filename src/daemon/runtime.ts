@@ -9,7 +9,7 @@ import type { PairTable } from '../kraken/pairs.ts';
 import type { PidLock } from '../lock/index.ts';
 import type { Ledger } from '../trading/portfolio.ts';
 import type { LiveStrategy } from '../sandbox/live.ts';
-import type { VersionStore } from '../sandbox/versions.ts';
+import type { VersionStore } from '../versions/store.ts';
 
 export interface Runtime {
   db?: Db;
@@ -57,5 +57,6 @@ export function lazyRepos(rt: Runtime): Repositories {
     candles: repo('candles'), orders: repo('orders'), fills: repo('fills'), positions: repo('positions'), signals: repo('signals'),
     snapshots: repo('snapshots'), fees: repo('fees'), risk: repo('risk'), machineSnapshots: repo('machineSnapshots'),
     backtests: repo('backtests'), orchestrator: repo('orchestrator'), paperTests: repo('paperTests'), audit: repo('audit'),
+    ledger: repo('ledger'), evolution: repo('evolution'),
   };
 }

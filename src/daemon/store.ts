@@ -15,9 +15,10 @@ import { krakenOhlcFetcher } from '../market/kraken-fetcher.ts';
 import { syncFromKraken } from '../market/sync.ts';
 import { StrategyHost } from '../sandbox/host/strategy-host.ts';
 import { LiveStrategy } from '../sandbox/live.ts';
-import { openVersionStore, seedInitialVersions } from '../sandbox/seed.ts';
+import { openVersionStore, seedInitialVersions } from '../versions/seed.ts';
 import type { Venue } from '../trading/venue.ts';
 import type { PaperVenue } from '../venues/paper.ts';
+import { evolutionBoot } from './evolution.ts';
 import { reconcileAtBoot } from './reconcile.ts';
 import { need, type Runtime } from './runtime.ts';
 
@@ -90,10 +91,11 @@ export async function prepareBoot(d: StoreDeps): Promise<BootState> {
   const cash = d.paper
     ? { kind: 'initial' as const, usd: d.config.paper.startingBalanceUsd }
     : { kind: 'current' as const, usd: (await d.client.balances()).spot['USD']?.total ?? 0 };
-  return reconcileAtBoot({
+  const boot = await reconcileAtBoot({
     pairs: d.config.pairs, table: d.rt.table, repos, venue: d.venue, paper: d.paper, cash, fallbackFees: d.config.trading.fallbackFees,
     slippage: d.config.trading.slippageFraction, strategyVersion, now, log: d.log.child({ component: 'reconcile' }),
   });
+  return { ...boot, ...evolutionBoot(repos, d.log) };
 }
 
 /** Stops the strategy child, closes the database, releases the lock; each step runs even if one before failed. */

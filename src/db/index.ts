@@ -1,13 +1,15 @@
 /**
  * The database: openDatabase (connection + migrations) and the repositories, one per table group.
- * strategy_versions/active_versions have their repository in versions.repo.ts (owned by src/sandbox).
+ * strategy_versions/active_versions have their repository in versions.repo.ts (owned by src/versions).
  */
 import { auditRepo } from './audit.repo.ts';
 import { backtestsRepo } from './backtests.repo.ts';
 import { candlesRepo } from './candles.repo.ts';
 import type { Db } from './connection.ts';
+import { evolutionRepo } from './evolution.repo.ts';
 import { feesRepo } from './fees.repo.ts';
 import { fillsRepo } from './fills.repo.ts';
+import { ledgerRepo } from './ledger.repo.ts';
 import { orchestratorRepo } from './orchestrator.repo.ts';
 import { ordersRepo } from './orders.repo.ts';
 import { paperTestsRepo } from './paper-tests.repo.ts';
@@ -23,6 +25,8 @@ export { DEFAULT_DB_PATH, openDatabase, type OpenDatabaseOptions } from './open.
 export type { AuditEntry, AuditRecord, AuditRepo } from './audit.repo.ts';
 export type { BacktestRecord, BacktestsRepo, ExperimentEntry, NewBacktest, NewExperiment } from './backtests.repo.ts';
 export type { CandlesRepo } from './candles.repo.ts';
+export type { EvolutionRepo, ShadowDecision } from './evolution.repo.ts';
+export type { LedgerEvent, LedgerRepo, LedgerRow, LedgerStage, LedgerUpdate, LedgerVerdict, NewLedgerRow, OriginKind, TrialStats } from './ledger.repo.ts';
 export type { FeeScheduleEntry, FeeSource, FeesRepo } from './fees.repo.ts';
 export type { FillsRepo } from './fills.repo.ts';
 export type {
@@ -65,6 +69,8 @@ export function createRepositories(db: Db) {
     orchestrator: orchestratorRepo(db),
     paperTests: paperTestsRepo(db),
     audit: auditRepo(db),
+    ledger: ledgerRepo(db),
+    evolution: evolutionRepo(db),
   };
 }
 export type Repositories = ReturnType<typeof createRepositories>;

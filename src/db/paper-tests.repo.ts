@@ -44,6 +44,8 @@ export interface PaperTestsRepo {
   /** Tests not yet finished (scheduled, running, evaluating), oldest first. */
   active(): PaperTest[];
   byVersion(versionId: string): PaperTest[];
+  /** Every test, newest first. */
+  all(): PaperTest[];
 }
 
 type PaperTestRow = {
@@ -107,6 +109,7 @@ export function paperTestsRepo(db: Db): PaperTestsRepo {
     "SELECT * FROM paper_tests WHERE status IN ('scheduled', 'running', 'evaluating') ORDER BY created_at, id",
   );
   const selectByVersion = db.prepare('SELECT * FROM paper_tests WHERE version_id = ? ORDER BY created_at, id');
+  const selectAll = db.prepare('SELECT * FROM paper_tests ORDER BY created_at DESC, id DESC');
   const byId = (id: string): PaperTest | undefined => {
     const row = selectOne.get<PaperTestRow>([id]);
     return row && fromRow(row);
@@ -131,5 +134,6 @@ export function paperTestsRepo(db: Db): PaperTestsRepo {
     byId,
     active: () => selectActive.all<PaperTestRow>().map(fromRow),
     byVersion: (versionId) => selectByVersion.all<PaperTestRow>([versionId]).map(fromRow),
+    all: () => selectAll.all<PaperTestRow>().map(fromRow),
   };
 }

@@ -1,5 +1,5 @@
 /**
- * strategy_versions / active_versions (owned by src/sandbox). Version rows are immutable (triggers in
+ * strategy_versions / active_versions (owned by src/versions). Version rows are immutable (triggers in
  * 0001_core.sql); only status, gate results and the backtest link change. The active pointer per slot
  * ('strategy' | 'statistics:<name>') is switched in one statement inside the caller's transaction.
  */

@@ -27,16 +27,6 @@ export class SandboxError extends Error {
   }
 }
 
-export class VersionStoreError extends Error {
-  override readonly name = 'VersionStoreError';
-  constructor(
-    readonly code: 'unknown_version' | 'no_previous' | 'gates_failed' | 'wrong_kind',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 export type StatisticsErrorCode = 'query_refused' | 'query_failed' | 'too_many_rows' | 'query_timeout' | 'query_process' | 'invalid_report' | 'report_too_large';
 
 /** A statistics run failed; `queryKey` names the module's query when the failure is one query's. */

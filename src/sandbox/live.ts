@@ -102,7 +102,10 @@ export class LiveStrategy {
 
   /** init + replay of the history, leaving out the newest candle of pairs in `pending` (scanned next). */
   private async warm(host: StrategyHost, pending: Set<Pair>): Promise<void> {
-    await host.call({ kind: 'init', pairs: this.deps.setups, historyCap: this.warmupBars + 16 }, undefined, 'control');
+    // A version trades with its declared defaults unless the setup overrides them, as a backtest does (inv. 1).
+    const defaults = 'params' in host.meta ? Object.fromEntries(Object.entries(host.meta.params).map(([k, spec]) => [k, spec.default])) : {};
+    const pairs = this.deps.setups.map((s) => ({ ...s, params: { ...defaults, ...s.params } }));
+    await host.call({ kind: 'init', pairs, historyCap: this.warmupBars + 16 }, undefined, 'control');
     const items: BarsItem[] = [];
     const parts: Float64Array[] = [];
     for (const s of this.deps.setups) {

@@ -50,12 +50,23 @@ export function dailyLossFraction(view: RiskView): number {
 
 /**
  * A losing streak halts entries. With `resume: 'auto'` the halt lifts once the cool-down has passed
- * since the last loss (the live machine resets the streak on resume; this is the same rule, stateless).
+ * since the last loss; the live machine then resets the streak, and a backtest does the same through
+ * streakAfterCoolDown.
  */
 export function lossStreakHalts(view: RiskView, limits: RiskLimits): boolean {
   if (view.consecutiveLosses < limits.maxConsecutiveLosses) return false;
   if (limits.resume !== 'auto') return true;
   return !(view.now - view.lastLossAt >= limits.autoResumeAfterMinutes * 60_000);
+}
+
+/**
+ * The streak after an automatic resume: the live breaker resets it when its cool-down ends, so a loss
+ * after the resume starts a new streak instead of halting again at once. A backtest, which has no
+ * breaker machine, applies this to its ledger before each decision and fill (DESIGN inv. 1).
+ */
+export function streakAfterCoolDown(streak: number, lastLossAt: number, now: number, limits: RiskLimits): number {
+  const cooledDown = limits.resume === 'auto' && streak >= limits.maxConsecutiveLosses && now - lastLossAt >= limits.autoResumeAfterMinutes * 60_000;
+  return cooledDown ? 0 : streak;
 }
 
 export function breakerTrigger(view: RiskView, limits: RiskLimits): BreakerTrigger {

@@ -28,6 +28,15 @@ describe('backtest breaker: resume is automatic (no operator)', () => {
     expect(sixth.entryTime - r.trades[4]!.exitTime).toBeGreaterThanOrEqual(60 * 60_000);
   });
 
+  it('inv. 1: as the live breaker, the resume resets the streak: the loss after a cool-down starts a new streak, it does not halt again at once', () => {
+    const r = runEngine(engineConfig(['ETH/USD'], { limits: manual }), data, churn);
+    // Losses 6..10 come one after another after the cool-down, like the daemon whose breaker reset the streak on resume;
+    // before, the sixth loss halted entries again for a whole cool-down (the demo traded 28 times where brain backtest traded 22).
+    const gaps = r.trades.slice(5, 10).map((t, i) => t.entryTime - r.trades[4 + i]!.exitTime);
+    expect(gaps[0]).toBeGreaterThanOrEqual(60 * 60_000);
+    expect(gaps.slice(1).every((g) => g < 60 * 60_000)).toBe(true);
+  });
+
   it('runBacktest applies it too, even to a config built without engineConfig', async () => {
     const config = { ...engineConfig(['ETH/USD']), limits: manual };
     expect(runEngine(config, data, churn).trades).toHaveLength(5);

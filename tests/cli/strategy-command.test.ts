@@ -11,6 +11,7 @@ const dir = mkdtempSync(join(tmpdir(), 'brain-strategy-cli-'));
 const db = join(dir, 'brain.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+const SAMPLE = new URL('../../data/sample', import.meta.url).pathname;
 const V001 = readFileSync(new URL('../../strategy/active/strategy.ts', import.meta.url), 'utf8');
 const RANDOM = V001.replace('const fast = s.fast.value;', 'const fast = s.fast.value * Math.random();');
 const V002 = V001.replace("version: 'v001'", "version: 'v002'").replace('rsiMax: { default: 70,', 'rsiMax: { default: 65,');
@@ -38,10 +39,12 @@ describe('brain strategy', () => {
     expect(r.out).toMatch(/\* +v001 +sha256:\w+ +statistics:trade_performance +deployed +human/);
   }, 60_000);
 
-  it('submit stores a gated, canaried candidate as the active version\'s child', async () => {
-    const r = await brain('submit', 'candidate.ts', '--author', 'model', '--model', 'claude', '--prompt-sha256', 'a'.repeat(64));
-    expect(r.code).toBe(EXIT.ok);
+  it('submit puts a candidate through the pipeline: stored as the active version\'s child, then judged against it on --data', async () => {
+    const r = await brain('submit', 'candidate.ts', '--author', 'model', '--model', 'claude', '--prompt-sha256', 'a'.repeat(64), '--data', SAMPLE, '--set', 'evolution.policy.holdoutDays=3', '--hypothesis', 'a lower RSI ceiling avoids late entries');
     expect(r.out).toMatch(/stored v002 sha256:\w+ \(strategy, candidate\)/);
+    // Judged on the sample against v001: whichever way it goes, the outcome names itself.
+    expect(r.out).toMatch(/passed the gates; paper test \S+ scheduled|refused at (screen|gates) by \w+/);
+    expect(r.code).toBe(r.out.includes('refused') ? EXIT.failure : EXIT.ok);
     const show = await brain('show', 'v002');
     expect(show.out).toContain('author   model claude');
     expect(show.out).toMatch(/parent   sha256:/);

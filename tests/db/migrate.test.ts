@@ -38,6 +38,9 @@ describe('migrations', () => {
     expect(db.prepare('SELECT DISTINCT applied_at FROM schema_version').all()).toEqual([{ applied_at: 1 }]);
   });
 
+  // Numbered after the bundled ones, whatever their count: branches add migrations and the lead renumbers them.
+  const next = loadMigrations().length + 1;
+
   it('applies only the new migrations, in order', () => {
     const db = memoryDb();
     const extra = [...loadMigrations(), migration(NEXT, 'CREATE TABLE extra_a (x);'), migration(NEXT + 1, 'ALTER TABLE extra_a ADD y;')];

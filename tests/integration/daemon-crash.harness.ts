@@ -8,6 +8,7 @@
 import { fromPromise, createActor, SimulatedClock, waitFor, type Actor } from 'xstate';
 import { breakerActors } from '../../actors/breaker.actors.ts';
 import { positionActors } from '../../actors/position.actors.ts';
+import { fromCallback } from 'xstate';
 import { supervisorActors } from '../../actors/supervisor.actors.ts';
 import { breakerMachine } from '../../machines/breaker.machine.ts';
 import { positionMachine } from '../../machines/position.machine.ts';
@@ -115,6 +116,9 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
         closeStore: async () => undefined,
         log,
       }),
+      // No evolution in these crash scenarios: the watch and the bridge listen and do nothing.
+      rollbackWatch: fromCallback(() => undefined),
+      evolutionBridge: fromCallback(() => undefined),
       position: positionMachine.provide({ actors: positionActors({ venue: ex, orders: repos.orders, positions: repos.positions, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
       breaker: breakerMachine.provide({ actors: breakerActors({ risk: repos.risk, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
       scanner: scannerMachine.provide({

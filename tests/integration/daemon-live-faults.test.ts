@@ -18,7 +18,7 @@ import { openDatabase, type Db } from '../../src/db/index.ts';
 import { startReplay, type Replay } from '../../src/daemon/replay.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
-import { openVersionStore, seedInitialVersions } from '../../src/sandbox/seed.ts';
+import { openVersionStore, seedInitialVersions } from '../../src/versions/seed.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
 
 const ALL: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];

@@ -8,6 +8,8 @@ import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type A
 import { breakerMachine } from '../../machines/breaker.machine.ts';
 import type { orchestratorCycleMachine } from '../../machines/orchestrator-cycle.machine.ts';
 import { scannerMachine } from '../../machines/scanner.machine.ts';
+import { paperTestMachine, type JudgeInput, type PaperTestVerdict, type ShadowInput } from '../../machines/paper-test.machine.ts';
+import type { EvolutionSettings } from '../../machines/supervisor-evolution.ts';
 import { positionMachine, type OrderSpec, type QueryOutput } from '../../machines/position.machine.ts';
 import type { StoreInput } from '../../machines/shared.ts';
 import type { Evaluation, RecordRequest, ScanRequest } from '../../machines/scanner.machine.ts';
@@ -45,7 +47,15 @@ export interface Options {
   limits?: Partial<RiskLimits>;
   /** A nightly cycle child (its actors faked by the test); without it the daemon runs no orchestrator. */
   cycle?: typeof orchestratorCycleMachine;
+  evolution?: EvolutionSettings;
+  /** What a paper test's judge finds (default: a pass). */
+  paperVerdict?: PaperTestVerdict;
 }
+
+export const PASSING_VERDICT: PaperTestVerdict = {
+  passed: true, failedCheck: null, reason: 'shadow 1.00 % over 6 trades', shadow: { trades: 6, totalReturn: 0.01 }, incumbent: { trades: 5, totalReturn: 0 },
+  replay: { trades: 6, totalReturn: 0.01 }, drift: [],
+};
 
 export function startSupervisor(opts: Options = {}) {
   const clock = new SimulatedClock();
@@ -61,7 +71,8 @@ export function startSupervisor(opts: Options = {}) {
   /** What the venue answers when a position asks for an order by cl_ord_id (nothing unless a test says so). */
   const atVenue = new Map<string, VenueOrder>();
   const waiters: Array<() => void> = [];
-  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; schedule?: (e: SupervisorEvent) => void; strategy?: (e: SupervisorEvent) => void } = {};
+  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; schedule?: (e: SupervisorEvent) => void; strategy?: (e: SupervisorEvent) => void; watch?: (e: SupervisorEvent) => void } = {};
+  const watched: EventObject[] = [];
   const position = positionMachine.provide({
     actors: {
       recordIntent: fromPromise<{ at: number }, OrderSpec>(async ({ input }) => {
@@ -126,11 +137,27 @@ export function startSupervisor(opts: Options = {}) {
       strategyWatch: fromCallback<EventObject, void>(({ sendBack }) => {
         port.strategy = sendBack as (e: SupervisorEvent) => void;
       }),
+      switchStrategy: fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(({ input, sendBack }) => {
+        calls.push(`switch ${input.kind} ${input.versionId ?? 'previous'} by ${input.by}`);
+        sendBack({ type: 'strategy.activated', versionId: input.versionId ?? 'parent', kind: input.kind } as SupervisorEvent);
+      }),
+      rollbackWatch: fromCallback<EventObject, void>(({ sendBack, receive }) => {
+        port.watch = sendBack as (e: SupervisorEvent) => void;
+        receive((e) => watched.push(e));
+      }),
+      evolutionBridge: fromCallback<EventObject, void>(() => undefined),
+      paperTest: paperTestMachine.provide({
+        actors: {
+          shadow: fromCallback<EventObject, ShadowInput>(({ input, receive }) => receive((e) => calls.push(`shadow ${input.id} ${e.type}`))),
+          judge: fromPromise<PaperTestVerdict, JudgeInput>(async () => opts.paperVerdict ?? PASSING_VERDICT),
+          persistState: fromCallback<EventObject, StoreInput>(() => undefined),
+        },
+      }),
     },
   });
   const limits = RiskLimitsSchema.parse(opts.limits ?? {});
   const orchestrator = opts.cycle ? { orchestrator: { maxRepairs: 1, retryDelaySeconds: 60 } } : {};
-  const actor = createActor(machine, { input: { pairs: PAIRS, limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 }, ...orchestrator }, clock });
+  const actor = createActor(machine, { input: { pairs: PAIRS, limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 }, ...orchestrator, ...(opts.evolution ? { evolution: opts.evolution } : {}) }, clock });
   const emitted: SupervisorEmitted[] = [];
   actor.on('*', (e) => emitted.push(e));
   actor.start();
@@ -185,5 +212,5 @@ export function startSupervisor(opts: Options = {}) {
     fill(sell.clOrdId, price);
     return sell;
   };
-  return { actor, clock, calls, commands, journal, scans, records, emitted, port, fill, running, children, sentOrder, sent, atVenue, signal, until, openPosition, closePosition };
+  return { actor, clock, calls, commands, journal, scans, records, emitted, port, watched, fill, running, children, sentOrder, sent, atVenue, signal, until, openPosition, closePosition };
 }

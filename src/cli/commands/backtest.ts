@@ -4,74 +4,24 @@
  * report folder printed, result stored in the backtests table with the version hash and data range.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { alignMarketData } from '../../backtest/data.ts';
-import { engineConfig, type MarketData } from '../../backtest/engine.ts';
 import { terminalSummary } from '../../backtest/report/index.ts';
-import { BACKTEST_STAGES, runBacktest } from '../../backtest/run.ts';
-import { runGates, type GateReport } from '../../backtest/validation/index.ts';
+import { BACKTEST_STAGES } from '../../backtest/run.ts';
+import type { GateReport } from '../../backtest/validation/index.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
-import { TimeframeSchema, timeframeMs, type Pair, type StrategyMeta, type Timeframe } from '../../contract/index.ts';
-import { backtestsRepo } from '../../db/backtests.repo.ts';
-import { candlesRepo } from '../../db/candles.repo.ts';
+import { TimeframeSchema, type Pair, type Timeframe } from '../../contract/index.ts';
 import { openDatabase, type Db } from '../../db/index.ts';
-import { versionsRepo } from '../../db/versions.repo.ts';
-import { csvPathFor, seriesFromCsvDir, seriesFromStore, type SeriesRequest } from '../../market/dataset.ts';
-import { sandboxRunner } from '../../sandbox/backtest.ts';
-import { formatIssue, Gates } from '../../sandbox/gates/index.ts';
-import { StrategyHost } from '../../sandbox/host/strategy-host.ts';
+import { csvPathFor } from '../../market/dataset.ts';
+import { DEFAULT_STRATEGY_FILE, EvaluateError, evaluateStrategy } from '../../versions/evaluate.ts';
 import { pairsFlag, parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
-import { PROJECT_ROOT } from '../../paths.ts';
-
-const DEFAULT_STRATEGY_FILE = 'strategy/active/strategy.ts';
-/** The installation root: the gates resolve a strategy's imports (src/contract, strategy/skills) here. */
-
-interface ResolvedStrategy {
-  versionId: string;
-  bundle: string;
-}
-
-/** A file goes through the gates (its id is its bundle hash); otherwise an id or label from strategy_versions. */
-async function resolveStrategy(spec: string | undefined, db: Db, cwd: string): Promise<ResolvedStrategy> {
-  const versions = versionsRepo(db);
-  if (spec === undefined) {
-    const active = versions.active('strategy');
-    const version = active && versions.get(active.versionId);
-    if (version) return { versionId: version.id, bundle: version.bundle };
-  }
-  const path = spec === undefined ? join(PROJECT_ROOT, DEFAULT_STRATEGY_FILE) : resolve(cwd, spec);
-  if (existsSync(path)) {
-    // Checked as if it sat in the active slot, exactly as a candidate is.
-    const outcome = await new Gates(PROJECT_ROOT).run({ kind: 'strategy', source: await readFile(path, 'utf8') });
-    if (!outcome.ok) throw new Error(`${path} fails the static gates:\n${outcome.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
-    return { versionId: `sha256:${outcome.bundleSha256.slice(0, 16)}`, bundle: outcome.bundle };
-  }
-  const version = versions.get(spec!) ?? versions.byLabel('strategy', spec!);
-  if (!version) throw new UsageError(`--strategy "${spec}" is neither a file nor a strategy version id or label (see strategy_versions)`);
-  return { versionId: version.id, bundle: version.bundle };
-}
 
 function parseTime(flag: string, value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw new UsageError(`--${flag} must be a UTC date or time like 2024-09-01 or 2024-09-01T12:00Z, got "${value}"`);
   return t;
-}
-
-interface DataRequest extends SeriesRequest {
-  dir: string | undefined;
-  /** Candles before `tradeFrom` are strategy warm-up only. */
-  tradeFrom: number;
-}
-
-async function loadData(req: DataRequest, db: Db): Promise<{ data: MarketData; start: number }> {
-  const series = req.dir ? await seriesFromCsvDir(req.dir, req) : seriesFromStore(candlesRepo(db), req);
-  const data = alignMarketData(series);
-  const start = data.time.findIndex((t) => t >= req.tradeFrom);
-  return { data, start: Math.max(0, start) };
 }
 
 export function dbPathOf(config: Config, io: CliIo): string {
@@ -87,19 +37,6 @@ function progressBar(io: CliIo): SingleBar {
     notTTYSchedule: 2000,
     gracefulExit: false,
     hideCursor: true,
-  });
-}
-
-/** The configured costs and limits; engineConfig gives the breaker auto-resume (no operator in a backtest). */
-function engineConfigFor(config: Config, pairs: readonly Pair[], meta: StrategyMeta, start: number) {
-  const params = Object.fromEntries(Object.entries(meta.params).map(([k, spec]) => [k, spec.default]));
-  return engineConfig(pairs, {
-    initialCash: config.paper.startingBalanceUsd,
-    slippage: config.trading.slippageFraction,
-    limits: config.risk,
-    params,
-    fees: pairs.map(() => config.trading.fallbackFees),
-    start,
   });
 }
 
@@ -193,33 +130,22 @@ interface BacktestArgs {
 
 async function backtestWith(a: BacktestArgs): Promise<number> {
   a.bar.start(BACKTEST_STAGES.length + 2, 0, { stage: 'sandbox' });
-  const strategy = await resolveStrategy(a.values.strategy, a.db, a.io.cwd);
-  const host = await StrategyHost.start({ versionId: strategy.versionId, kind: 'strategy', bundle: strategy.bundle });
-  try {
-    const meta = host.meta as StrategyMeta;
-    a.bar.increment(1, { stage: 'load data' });
-    const from = a.range.from - meta.warmup * timeframeMs(a.timeframe);
-    const { data, start } = await loadData({ pairs: a.pairs, timeframe: a.timeframe, from, to: a.range.to, dir: a.dir, tradeFrom: a.range.from }, a.db);
-    const stamp = new Date().toISOString().replace(/[-:]/g, '').slice(0, 15);
-    const reportDir = resolve(a.io.cwd, a.values.out ?? join('reports', `backtest-${stamp}-${strategy.versionId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 18)}`));
-    const runner = sandboxRunner(host);
-    const gateOptions = { quick: a.values.quick === true, specs: meta.params, onGate: (gate: string) => a.bar.update({ stage: `gates: ${gate}` }) };
-    const out = await runBacktest(
-      {
-        runner,
-        backtests: backtestsRepo(a.db),
-        gates: (run) => runGates(runner, run, gateOptions),
-        now: () => Date.now(),
-        onStage: (stage) => a.bar.increment(1, { stage }),
-      },
-      { data, config: engineConfigFor(a.config, data.pairs, meta, start), reportDir, title: `Backtest ${meta.name} ${meta.version}` },
-    );
-    a.bar.increment(1, { stage: 'done' });
-    a.bar.stop();
-    const gates = out.gates as GateReport;
-    a.io.stdout.write(`${terminalSummary(out.metrics)}\n\n${gatesText(gates)}\nstrategy ${strategy.versionId}  backtest id ${out.backtestId}\nreport ${out.report?.html ?? '(none)'}\n`);
-    return gates.passed ? EXIT.ok : EXIT.failure;
-  } finally {
-    await host.close();
-  }
+  const out = await evaluateStrategy(
+    {
+      db: a.db,
+      config: a.config,
+      now: () => Date.now(),
+      onLoaded: () => a.bar.increment(1, { stage: 'load data' }),
+      onStage: (stage) => a.bar.increment(1, { stage }),
+      onGate: (gate) => a.bar.update({ stage: `gates: ${gate}` }),
+    },
+    { strategy: a.values.strategy, cwd: a.io.cwd, pairs: a.pairs, timeframe: a.timeframe, dir: a.dir, range: a.range, quick: a.values.quick === true, out: a.values.out },
+  ).catch((err: unknown) => {
+    // An unknown --strategy is a bad command line (exit 2 with the usage), not a failed run.
+    throw err instanceof EvaluateError && err.code === 'unknown_strategy' ? new UsageError(err.message) : err;
+  });
+  a.bar.increment(1, { stage: 'done' });
+  a.bar.stop();
+  a.io.stdout.write(`${terminalSummary(out.metrics)}\n\n${gatesText(out.gates)}\nstrategy ${out.versionId}  backtest id ${out.backtestId}\nreport ${out.report?.html ?? '(none)'}\n`);
+  return out.gates.passed ? EXIT.ok : EXIT.failure;
 }

@@ -17,6 +17,9 @@ import { orchestrate } from './orchestrate.ts';
 import { observationsCommand, thoughts } from './thoughts.ts';
 import { breaker } from './breaker.ts';
 import { ctl } from './ctl.ts';
+import { evolveCommand } from './evolve.ts';
+import { ledgerCommand } from './ledger.ts';
+import { papertestCommand, promoteCommand, rollbackCommand } from './evolution-control.ts';
 
 export const commands: Command[] = [
   help,
@@ -35,4 +38,9 @@ export const commands: Command[] = [
   audit,
   backup,
   restore,
+  evolveCommand,
+  ledgerCommand,
+  papertestCommand,
+  promoteCommand,
+  rollbackCommand,
 ];

@@ -14,7 +14,7 @@ import { defaultEvolutionPorts } from '../../orchestrator/ports.ts';
 import { dryRunNight, runNightNow, type NightSummary } from '../../orchestrator/use-cases.ts';
 import { nightDeps } from '../../orchestrator/wiring.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
-import { openVersionStore, seedInitialVersions } from '../../sandbox/seed.ts';
+import { openVersionStore, seedInitialVersions } from '../../versions/seed.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 import { dbPathOf } from './backtest.ts';

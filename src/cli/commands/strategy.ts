@@ -1,20 +1,26 @@
 /**
- * `brain strategy list|show|diff|deploy|rollback|submit`: the version store from the command line.
- * A fresh database is first seeded with v001 of the active files (src/sandbox/seed.ts); list, show and
- * diff only read, so on a database they cannot write they open it read-only and seed nothing.
+ * `brain strategy list|show|diff|deploy|rollback|submit`: the version store from the command line; submit
+ * is a person's door into the evolution pipeline (submitCandidate). A fresh database is first seeded with
+ * v001 of the active files (src/versions/seed.ts); list, show and diff only read, so on a database they
+ * cannot write they open it read-only and seed nothing.
  * deploy/rollback switch the DB pointer and write the active file under the working directory (the
  * installation root in production); they do not reach into a running daemon's children. Deploying a
  * version that has not passed the pipeline (a paper test) needs --force.
  */
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
 import { systemClock } from '../../clock/clock.ts';
 import { loadConfig } from '../../config/index.ts';
 import { paperTestsRepo, type PaperTest, type PaperTestsRepo } from '../../db/paper-tests.repo.ts';
+import { createRepositories, openDatabase } from '../../db/index.ts';
+import { openEvaluation, submitDeps, type EvolutionSetupDeps } from '../../evolution/setup.ts';
+import { submitCandidate, type SubmissionOutcome } from '../../evolution/submit.ts';
+import { csvPathFor } from '../../market/dataset.ts';
 import type { VersionRecord } from '../../db/versions.repo.ts';
-import { formatIssue, type ModuleKind } from '../../sandbox/gates/index.ts';
-import { openVersionStore, seedInitialVersions } from '../../sandbox/seed.ts';
-import { slotOf, type Author, type VersionStore } from '../../sandbox/versions.ts';
+import type { ModuleKind } from '../../sandbox/gates/index.ts';
+import { openVersionStore, seedInitialVersions } from '../../versions/seed.ts';
+import { slotOf, type Author, type VersionStore } from '../../versions/store.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 import { openCommandDatabase } from '../database.ts';
@@ -32,6 +38,8 @@ const OWN_FLAGS = {
   'prompt-sha256': { type: 'string' },
   name: { type: 'string' },
   force: { type: 'boolean' },
+  data: { type: 'string' },
+  hypothesis: { type: 'string' },
 } as const;
 type Flags = ReturnType<typeof parseCommandArgs<typeof OWN_FLAGS>>['values'];
 
@@ -83,19 +91,48 @@ function authorOf(flags: Flags): Author {
   return { kind: 'model', model: flags.model, promptSha256: flags['prompt-sha256']! };
 }
 
-async function submit(store: VersionStore, file: string, flags: Flags, io: CliIo): Promise<number> {
+/**
+ * A person's candidate goes through the same door as the evolver's and the model's (submitCandidate):
+ * ledger row, static gates and canary, then for a strategy the screen and the full gates against the
+ * active version on the candles of --data or the store, and a paper test when it passes.
+ */
+async function submit(store: VersionStore, file: string, flags: Flags, io: CliIo, setup: Omit<EvolutionSetupDeps, 'candles'>): Promise<number> {
   const path = resolve(io.cwd, file);
   const kind: ModuleKind = (flags.kind as ModuleKind | undefined) ?? ([PROJECT_ROOT, io.cwd].some((root) => relative(root, path).startsWith('statistics')) ? 'statistics' : 'strategy');
   if (kind !== 'strategy' && kind !== 'statistics') throw new UsageError(`--kind must be strategy or statistics, got "${String(kind)}"`);
   const name = kind === 'strategy' ? 'strategy' : (flags.name ?? basename(path, '.ts'));
   const parent = store.repo.active(slotOf({ kind, name }))?.versionId ?? null;
-  const r = await store.submit({ kind, name, source: await readFile(path, 'utf8'), author: authorOf(flags), parentId: parent });
-  if (!r.ok) {
-    io.stderr.write(`${file} was rejected:\n${r.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}\n`);
-    return EXIT.failure;
+  const author = authorOf(flags);
+  const origin = author.kind === 'model' ? { kind: 'model' as const, model: author.model, promptHash: author.promptSha256, cycleId: 'cli' } : { kind: 'person' as const, who: `cli ${io.env.USER ?? 'operator'}` };
+  const dir = flags.data === undefined ? undefined : resolve(io.cwd, flags.data);
+  const d = { ...setup, candles: { pairs: setup.config.pairs.filter((p) => dir === undefined || existsSync(csvPathFor(dir, p, setup.config.market.timeframe))), ...(dir ? { dir } : {}) } };
+  const ev = await openEvaluation(d);
+  try {
+    const out = await submitCandidate(submitDeps(d, ev), { kind, name, source: await readFile(path, 'utf8'), parentVersionId: parent, origin, hypothesis: flags.hypothesis ?? '' });
+    const stored = out.status === 'duplicate' ? null : createRepositories(setup.db).ledger.byId(out.ledgerId)?.versionId;
+    if (stored) io.stdout.write(`stored ${store.get(stored).label} ${stored} (${slotOf({ kind, name })}, candidate)\n`);
+    if (out.status === 'refused' && out.stage === 'static') {
+      io.stderr.write(`${file} was rejected:\n${out.reason.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
+      return EXIT.failure;
+    }
+    io.stdout.write(`${outcomeText(out)}\n`);
+    return out.status === 'refused' ? EXIT.failure : EXIT.ok;
+  } finally {
+    await ev.close();
   }
-  io.stdout.write(`stored ${r.version.label} ${r.version.id} (${slotOf(r.version)}, candidate); deploy it with: brain strategy deploy ${r.version.id}\n`);
-  return EXIT.ok;
+}
+
+function outcomeText(o: SubmissionOutcome): string {
+  switch (o.status) {
+    case 'duplicate':
+      return `duplicate of ledger row ${o.earlier.ledgerId}: it stopped at ${o.earlier.stage}${o.earlier.reason ? ` (${o.earlier.reason})` : ''}`;
+    case 'refused':
+      return `refused at ${o.stage} by ${o.failedGate}: ${o.reason}`;
+    case 'paperTest':
+      return `passed the gates; paper test ${o.paperTestId} scheduled (brain papertest show ${o.paperTestId})`;
+    case 'accepted':
+      return `accepted; used from ${new Date(o.effectiveFrom).toISOString()}`;
+  }
 }
 
 /**
@@ -125,7 +162,7 @@ async function deploy(store: VersionStore, paperTests: PaperTestsRepo, id: strin
   return EXIT.ok;
 }
 
-async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionStore, paperTests: PaperTestsRepo, io: CliIo): Promise<number> {
+async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionStore, paperTests: PaperTestsRepo, io: CliIo, setup: Omit<EvolutionSetupDeps, 'candles'>): Promise<number> {
   const need = (n: number, what: string): void => {
     if (pos.length !== n) throw new UsageError(`strategy ${sub} takes ${what}`);
   };
@@ -150,7 +187,7 @@ async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionSto
     }
     case 'submit':
       need(1, 'one file');
-      return submit(store, pos[0]!, flags, io);
+      return submit(store, pos[0]!, flags, io, setup);
   }
 }
 
@@ -164,9 +201,11 @@ export const strategy: Command = {
   deploy VERSION [--force]            make a stored version active in its slot; one that has not passed
                                       the pipeline (a paper test) is refused unless --force
   rollback [--slot SLOT]              back to the previous good version (slot: strategy | statistics:<name>)
-  submit FILE [--kind K] [--name N] [--author human|model --model NAME --prompt-sha256 HEX]
-                                      put a file through the gates and the determinism canary and store it
-                                      as a candidate (statistics files: name = file name without .ts)
+  submit FILE [--kind K] [--name N] [--author human|model --model NAME --prompt-sha256 HEX] [--data DIR] [--hypothesis TEXT]
+                                      a candidate through the pipeline (docs/evolution.md): ledger row, gates and
+                                      determinism canary, stored; a strategy is then screened and gated against
+                                      the active version on the candles of --data DIR (or the store) and paper-
+                                      tested if it passes (statistics files: name = file name without .ts)
 Arguments come before flags. A fresh database is first seeded with v001 of the active files; list, show
 and diff also work on a database this user cannot write (read-only, nothing seeded).
 
@@ -184,7 +223,7 @@ ${CONFIG_FLAGS_USAGE}`,
       const seeded = db.readonly ? [] : await seedInitialVersions(store, PROJECT_ROOT);
       if (db.readonly && store.repo.list().length === 0) io.stderr.write(`${db.path} is read-only to this user, so v001 was not seeded; the daemon seeds it at its first start\n`);
       for (const v of seeded) io.stderr.write(`seeded ${slotOf(v)} ${v.label} ${v.id} from the active file\n`);
-      return await dispatch(sub, pos, values, store, paperTestsRepo(db), io);
+      return await dispatch(sub, pos, values, store, paperTestsRepo(db), io, { db, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd });
     } finally {
       db.close();
     }

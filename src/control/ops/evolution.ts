@@ -6,7 +6,7 @@
  * src/control/ops/orchestrator.ts.
  */
 import { versionsRepo, type ActivePointer, type VersionRecord } from '../../db/versions.repo.ts';
-import { lineDiff } from '../../sandbox/diff.ts';
+import { lineDiff } from '../../versions/diff.ts';
 import { args, int, word } from '../args.ts';
 import { utc } from '../format.ts';
 import { operation, type ControlDeps } from '../operation.ts';

@@ -5,7 +5,7 @@
  * submitted).
  */
 import type { StepOutcome } from '../../../machines/orchestrator-cycle-types.ts';
-import { lineDiff } from '../../sandbox/diff.ts';
+import { lineDiff } from '../../versions/diff.ts';
 import { targetOf } from '../decisions.ts';
 import { ReviewAnswerSchema } from '../prompts/answers.ts';
 import { reviewUser } from '../prompts/tasks.ts';

@@ -9,11 +9,11 @@ import { basename, join } from 'node:path';
 import type { Clock } from '../clock/clock.ts';
 import type { Db } from '../db/connection.ts';
 import type { VersionRecord } from '../db/versions.repo.ts';
-import { CANARY_PAIRS, runCanary } from './canary.ts';
+import { CANARY_PAIRS, runCanary } from '../sandbox/canary.ts';
 import { VersionStoreError } from './errors.ts';
-import { formatIssue, Gates, type ModuleKind } from './gates/index.ts';
-import type { PairSetup } from './protocol.ts';
-import { slotOf, VersionStore } from './versions.ts';
+import { formatIssue, Gates, type ModuleKind } from '../sandbox/gates/index.ts';
+import type { PairSetup } from '../sandbox/protocol.ts';
+import { slotOf, VersionStore } from './store.ts';
 
 /** The canary's pairs with the modules' own parameter defaults, Kraken's base fees and loose rules. */
 const CANARY_SETUPS: PairSetup[] = CANARY_PAIRS.map((pair) => ({

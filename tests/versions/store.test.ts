@@ -6,9 +6,9 @@ import { simulatedClock } from '../../src/clock/clock.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { runCanary, type StartCanaryHost } from '../../src/sandbox/canary.ts';
 import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
-import { VersionStore } from '../../src/sandbox/versions.ts';
-import { CROSS_STRATEGY, strategyWith } from './fixtures/sources.ts';
-import { bundleOf, gates, rawStrategy, setups } from './helpers.ts';
+import { VersionStore } from '../../src/versions/store.ts';
+import { CROSS_STRATEGY, strategyWith } from '../sandbox/fixtures/sources.ts';
+import { bundleOf, gates, rawStrategy, setups } from '../sandbox/helpers.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'brain-versions-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

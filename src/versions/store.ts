@@ -8,11 +8,11 @@ import { dirname, join } from 'node:path';
 import type { Clock } from '../clock/clock.ts';
 import type { Db } from '../db/connection.ts';
 import { versionsRepo, type VersionRecord, type VersionsRepo } from '../db/versions.repo.ts';
-import type { CanaryResult } from './canary.ts';
+import type { CanaryResult } from '../sandbox/canary.ts';
 import { lineDiff } from './diff.ts';
 import { VersionStoreError } from './errors.ts';
-import type { GateIssue, Gates } from './gates/index.ts';
-import type { ModuleKind } from './gates/types.ts';
+import type { GateIssue, Gates } from '../sandbox/gates/index.ts';
+import type { ModuleKind } from '../sandbox/gates/types.ts';
 
 export type Author = { kind: 'human' } | { kind: 'model'; model: string; promptSha256: string };
 

@@ -1,0 +1,124 @@
+/**
+ * How the evolver hands work out (evolution.md §5.4): submit, progress, result, cancel, with the job id
+ * = the candidate's content hash, so submitting the same candidate twice is one job. `inProcessPool`
+ * runs jobs on a few long-lived workers in this process, each owning one warm sandbox child with its
+ * datasets kept loaded; a later issue adds BullMQ workers behind the same interface.
+ */
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+
+export interface JobProgress {
+  readonly id: string;
+  readonly state: JobState;
+  /** What the worker said last (a stage name, a fraction done). */
+  readonly note: string | null;
+}
+
+export interface JobRunner<I, O> {
+  /** Queues the job; an id already known returns without queuing it again. */
+  submit(id: string, input: I): void;
+  progress(id: string): JobProgress | undefined;
+  /** Resolves with the output, rejects with the job's error or JobCancelledError. */
+  result(id: string): Promise<O>;
+  /** A queued job never starts; a running one is told through its AbortSignal. */
+  cancel(id: string): void;
+  /** Cancels what is left and stops the workers. */
+  close(): Promise<void>;
+}
+
+export class JobCancelledError extends Error {
+  override readonly name = 'JobCancelledError';
+  constructor(readonly id: string) {
+    super(`job ${id} was cancelled`);
+  }
+}
+
+/** A long-lived worker: created once, runs one job at a time. */
+export interface JobWorker<I, O> {
+  run(input: I, ctx: { signal: AbortSignal; report: (note: string) => void }): Promise<O>;
+  close(): Promise<void>;
+}
+
+interface Job<I, O> {
+  id: string;
+  input: I;
+  state: JobState;
+  note: string | null;
+  abort: AbortController;
+  done: Promise<O>;
+  settle: { resolve: (o: O) => void; reject: (e: unknown) => void };
+}
+
+export function inProcessPool<I, O>(opts: { workers: number; createWorker: (index: number) => Promise<JobWorker<I, O>> }): JobRunner<I, O> {
+  const jobs = new Map<string, Job<I, O>>();
+  const queue: Job<I, O>[] = [];
+  const workers: Array<Promise<JobWorker<I, O>> | null> = Array.from({ length: opts.workers }, () => null);
+  const busy = new Array<boolean>(opts.workers).fill(false);
+  let closed = false;
+
+  const pump = (): void => {
+    for (let w = 0; w < opts.workers && queue.length > 0; w++) {
+      if (busy[w]) continue;
+      const job = queue.shift()!;
+      busy[w] = true;
+      job.state = 'running';
+      workers[w] ??= opts.createWorker(w);
+      void workers[w]!
+        .then((worker) => worker.run(job.input, { signal: job.abort.signal, report: (note) => (job.note = note) }))
+        .then(
+          (out) => {
+            job.state = job.abort.signal.aborted ? 'cancelled' : 'done';
+            job.settle.resolve(out);
+          },
+          (err: unknown) => {
+            job.state = job.abort.signal.aborted ? 'cancelled' : 'failed';
+            job.settle.reject(job.abort.signal.aborted ? new JobCancelledError(job.id) : err);
+          },
+        )
+        .finally(() => {
+          busy[w] = false;
+          pump();
+        });
+    }
+  };
+
+  return {
+    submit(id, input) {
+      if (closed) throw new Error(`the job pool is closed; job ${id} was not queued`);
+      if (jobs.has(id)) return;
+      let settle!: Job<I, O>['settle'];
+      const done = new Promise<O>((resolve, reject) => (settle = { resolve, reject }));
+      // A caller that only cancels never awaits: keep the rejection from being unhandled.
+      done.catch(() => undefined);
+      const job: Job<I, O> = { id, input, state: 'queued', note: null, abort: new AbortController(), done, settle };
+      jobs.set(id, job);
+      queue.push(job);
+      pump();
+    },
+    progress: (id) => {
+      const j = jobs.get(id);
+      return j && { id, state: j.state, note: j.note };
+    },
+    result(id) {
+      const j = jobs.get(id);
+      return j ? j.done : Promise.reject(new Error(`no job ${id} was submitted`));
+    },
+    cancel(id) {
+      const j = jobs.get(id);
+      if (!j || j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') return;
+      j.abort.abort();
+      const at = queue.indexOf(j);
+      if (at >= 0) {
+        queue.splice(at, 1);
+        j.state = 'cancelled';
+        j.settle.reject(new JobCancelledError(id));
+      }
+    },
+    async close() {
+      closed = true;
+      for (const j of [...queue]) this.cancel(j.id);
+      for (const j of jobs.values()) if (j.state === 'running') j.abort.abort();
+      await Promise.allSettled([...jobs.values()].map((j) => j.done));
+      await Promise.allSettled(workers.map(async (w) => (await w)?.close()));
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * "Evaluate a candidate" as one use case (DESIGN: the CLI, the evolver, the orchestrator and the chat
+ * bot all call it): a strategy runner over candles with the configured costs → the backtest that counts
+ * (host replay, inv. 1 and 5) → the validation gates over the same runner → report and stored row.
+ * `evaluate` is the core; `evaluateStrategy` adds what `brain backtest` needs around it (resolve a file,
+ * id or label to a bundle, start its sandbox child, load the candles, choose the costs).
+ */
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { alignMarketData } from '../backtest/data.ts';
+import { engineConfig, type EngineConfig, type MarketData } from '../backtest/engine.ts';
+import { runBacktest, type BacktestOutcome, type BacktestStage } from '../backtest/run.ts';
+import type { TrialsContext } from '../backtest/metrics.ts';
+import type { StrategyRunner } from '../backtest/replay.ts';
+import { runGates, type GateReport } from '../backtest/validation/index.ts';
+import type { Config } from '../config/index.ts';
+import { timeframeMs, type Pair, type ParamSpec, type Params, type StrategyMeta, type Timeframe } from '../contract/index.ts';
+import { backtestsRepo, type BacktestsRepo } from '../db/backtests.repo.ts';
+import { candlesRepo } from '../db/candles.repo.ts';
+import type { Db } from '../db/index.ts';
+import { versionsRepo } from '../db/versions.repo.ts';
+import { seriesFromCsvDir, seriesFromStore, type SeriesRequest } from '../market/dataset.ts';
+import { PROJECT_ROOT } from '../paths.ts';
+import { sandboxRunner } from '../sandbox/backtest.ts';
+import { formatIssue, Gates } from '../sandbox/gates/index.ts';
+import { StrategyHost } from '../sandbox/host/strategy-host.ts';
+
+export const DEFAULT_STRATEGY_FILE = 'strategy/active/strategy.ts';
+
+export interface EvaluateDeps {
+  /** The backtests table (and its experiment ledger); nothing is stored without it. */
+  readonly backtests?: Pick<BacktestsRepo, 'insert' | 'recordExperiment' | 'experiments'>;
+  readonly now: () => number;
+  readonly onStage?: (stage: BacktestStage) => void;
+  readonly onGate?: (gate: string) => void;
+}
+
+export interface EvaluateRequest {
+  readonly runner: StrategyRunner;
+  readonly data: MarketData;
+  readonly config: EngineConfig;
+  /** The strategy's declared parameters (the jitter nudges each). */
+  readonly specs: Readonly<Record<string, ParamSpec>>;
+  /** Skip the gates that re-run the strategy (look-ahead, walk-forward, jitter). */
+  readonly quick?: boolean;
+  /** Out-of-sample parts of the walk-forward (default 4). */
+  readonly walkForwardWindows?: number;
+  readonly trials?: TrialsContext;
+  readonly reportDir?: string;
+  readonly title?: string;
+}
+
+export interface Evaluation extends BacktestOutcome {
+  readonly gates: GateReport;
+}
+
+/** One candidate through the backtest and the validation gates, on the runner it was given. */
+export async function evaluate(deps: EvaluateDeps, req: EvaluateRequest): Promise<Evaluation> {
+  const gateOptions = {
+    quick: req.quick === true, specs: req.specs,
+    ...(req.walkForwardWindows ? { walkForwardWindows: req.walkForwardWindows } : {}), ...(deps.onGate ? { onGate: deps.onGate } : {}),
+  };
+  const out = await runBacktest(
+    {
+      runner: req.runner,
+      gates: (run) => runGates(req.runner, run, gateOptions),
+      now: deps.now,
+      ...(deps.backtests ? { backtests: deps.backtests } : {}),
+      ...(deps.onStage ? { onStage: deps.onStage } : {}),
+    },
+    { data: req.data, config: req.config, ...(req.trials ? { trials: req.trials } : {}), ...(req.reportDir ? { reportDir: req.reportDir } : {}), ...(req.title ? { title: req.title } : {}) },
+  );
+  return { ...out, gates: out.gates as GateReport };
+}
+
+export interface ResolvedStrategy {
+  versionId: string;
+  bundle: string;
+}
+
+/**
+ * A file goes through the static gates (its id is its bundle hash); otherwise an id or label from
+ * strategy_versions; without a spec the active version, else the active file.
+ */
+export async function resolveStrategy(spec: string | undefined, db: Db, cwd: string): Promise<ResolvedStrategy> {
+  const versions = versionsRepo(db);
+  if (spec === undefined) {
+    const active = versions.active('strategy');
+    const version = active && versions.get(active.versionId);
+    if (version) return { versionId: version.id, bundle: version.bundle };
+  }
+  const path = spec === undefined ? join(PROJECT_ROOT, DEFAULT_STRATEGY_FILE) : resolve(cwd, spec);
+  if (existsSync(path)) {
+    // Checked as if it sat in the active slot, exactly as a candidate is.
+    const outcome = await new Gates(PROJECT_ROOT).run({ kind: 'strategy', source: await readFile(path, 'utf8') });
+    if (!outcome.ok) throw new EvaluateError('gates_failed', `${path} fails the static gates:\n${outcome.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
+    return { versionId: `sha256:${outcome.bundleSha256.slice(0, 16)}`, bundle: outcome.bundle };
+  }
+  const version = versions.get(spec!) ?? versions.byLabel('strategy', spec!);
+  if (!version) throw new EvaluateError('unknown_strategy', `--strategy "${spec}" is neither a file nor a strategy version id or label (see brain strategy list)`);
+  return { versionId: version.id, bundle: version.bundle };
+}
+
+export class EvaluateError extends Error {
+  override readonly name = 'EvaluateError';
+  constructor(
+    readonly code: 'gates_failed' | 'unknown_strategy',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface DataRequest extends SeriesRequest {
+  /** A folder of `<BASE>-<QUOTE>_<tf>.csv` files; the candle store when absent. */
+  dir: string | undefined;
+  /** Candles before `tradeFrom` are strategy warm-up only. */
+  tradeFrom: number;
+}
+
+/** Candles of the pairs on one grid, and the first step traded. */
+export async function loadData(req: DataRequest, db: Db): Promise<{ data: MarketData; start: number }> {
+  const series = req.dir ? await seriesFromCsvDir(req.dir, req) : seriesFromStore(candlesRepo(db), req);
+  const data = alignMarketData(series);
+  const start = data.time.findIndex((t) => t >= req.tradeFrom);
+  return { data, start: Math.max(0, start) };
+}
+
+/** The strategy's declared defaults: what a version trades with (backtest and live alike). */
+export function defaultParams(meta: Pick<StrategyMeta, 'params'>): Params {
+  return Object.fromEntries(Object.entries(meta.params).map(([k, spec]) => [k, spec.default]));
+}
+
+/** The configured costs and limits; engineConfig gives the breaker auto-resume (no operator in a backtest). */
+export function engineConfigFor(config: Config, pairs: readonly Pair[], meta: Pick<StrategyMeta, 'params'>, start: number): EngineConfig {
+  return engineConfig(pairs, {
+    initialCash: config.paper.startingBalanceUsd,
+    slippage: config.trading.slippageFraction,
+    limits: config.risk,
+    params: defaultParams(meta),
+    fees: pairs.map(() => config.trading.fallbackFees),
+    start,
+  });
+}
+
+export interface StrategyEvaluationRequest {
+  /** File, version id or label (see resolveStrategy). */
+  strategy: string | undefined;
+  cwd: string;
+  pairs: Pair[];
+  timeframe: Timeframe;
+  dir: string | undefined;
+  /** Traded candles [from, to); warm-up is loaded before `from`. */
+  range: { from: number; to: number };
+  quick: boolean;
+  /** Report folder; computed from the time and version when absent. */
+  out: string | undefined;
+}
+
+export interface StrategyEvaluationDeps extends Omit<EvaluateDeps, 'backtests'> {
+  readonly db: Db;
+  readonly config: Config;
+  /** Told once the strategy child is up and the data loaded (the CLI's progress). */
+  readonly onLoaded?: () => void;
+}
+
+/** `brain backtest`'s use case: resolve, start the child, load the candles, evaluate, store. */
+export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: StrategyEvaluationRequest): Promise<Evaluation & { versionId: string }> {
+  const strategy = await resolveStrategy(req.strategy, deps.db, req.cwd);
+  const host = await StrategyHost.start({ versionId: strategy.versionId, kind: 'strategy', bundle: strategy.bundle });
+  try {
+    const meta = host.meta as StrategyMeta;
+    const from = req.range.from - meta.warmup * timeframeMs(req.timeframe);
+    const { data, start } = await loadData({ pairs: req.pairs, timeframe: req.timeframe, from, to: req.range.to, dir: req.dir, tradeFrom: req.range.from }, deps.db);
+    deps.onLoaded?.();
+    const stamp = new Date(deps.now()).toISOString().replace(/[-:]/g, '').slice(0, 15);
+    const reportDir = resolve(req.cwd, req.out ?? join('reports', `backtest-${stamp}-${strategy.versionId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 18)}`));
+    const out = await evaluate(
+      { ...deps, backtests: backtestsRepo(deps.db) },
+      { runner: sandboxRunner(host), data, config: engineConfigFor(deps.config, data.pairs, meta, start), specs: meta.params, quick: req.quick, reportDir, title: `Backtest ${meta.name} ${meta.version}` },
+    );
+    return { ...out, versionId: strategy.versionId };
+  } finally {
+    await host.close();
+  }
+}

@@ -1,0 +1,47 @@
+/** Inside the daemon the evolution use cases reach the supervisor as events: promote resolves once the live host runs the version. */
+import { describe, expect, it } from 'vitest';
+import { daemonEvolutionControl } from '../../src/daemon/evolution.ts';
+import { promote, rollback } from '../../src/evolution/deploy.ts';
+import { startSupervisor } from '../machines/supervisor.fixtures.ts';
+
+function fakeStore(active: { id: string }) {
+  const version = (id: string) => ({ id, label: id, kind: 'strategy', name: 'strategy', bundle: '', source: '' });
+  return { get: version, repo: { active: () => ({ versionId: active.id }), get: version } } as never;
+}
+
+describe('daemon evolution control', () => {
+  it('promote and rollback with the daemon control go through the supervisor and resolve when the switch is done', async () => {
+    const s = startSupervisor();
+    await s.running();
+    const active = { id: 'v1' };
+    const store = fakeStore(active);
+    const { control, notify } = daemonEvolutionControl(s.actor as never, () => store);
+    const deps = { store, ledger: { withHashPrefix: () => [], byVersion: () => undefined } as never, clock: { now: () => 0 }, control };
+    const v = await promote(deps, 'v2', 'telegram 42');
+    expect(v.id).toBe('v2');
+    expect(s.calls).toContain('switch deploy v2 by telegram 42');
+    const r = await rollback(deps, 'telegram 42');
+    expect(r.to.id).toBe('parent');
+    notify({ type: 'paperTest.scheduled', paperTestId: 'pt', versionId: 'v3', incumbentId: 'v1', ledgerId: null });
+    expect(s.actor.getSnapshot().context.evolution.paperTests.map((t) => t.id)).toEqual(['pt']);
+  });
+});
+
+describe('evolution state at boot', () => {
+  it('a passed paper test whose ledger row never reached deployed is a pending deploy (a restart mid-deploy); a deployed one is not', async () => {
+    const { openDatabase, createRepositories } = await import('../../src/db/index.ts');
+    const { evolutionBoot } = await import('../../src/daemon/evolution.ts');
+    const pino = (await import('pino')).default;
+    const repos = createRepositories(openDatabase({ path: ':memory:' }));
+    const row = (versionId: string, stage: 'paper' | 'deployed') =>
+      repos.ledger.insert({
+        contentHash: versionId, kind: 'strategy', name: 'strategy', versionId, parentVersionId: null, originKind: 'offline', origin: {}, params: {}, diffSummary: '', hypothesis: '',
+        stage, verdict: 'passed', failedGate: null, reason: null, duplicateOf: null, gates: [], holdout: null, score: null, trial: null, cpuSeconds: 0, usd: 0, createdAt: 0,
+      }).id;
+    const test = (id: string, versionId: string, ledgerId: number) =>
+      repos.paperTests.insert({ id, versionId, baselineVersionId: 'v1', status: 'passed', startedAt: 0, deadline: 1, endedAt: 1, result: { ledgerId }, reason: null, createdAt: 0, updatedAt: 1 });
+    test('pt-a', 'va', row('va', 'paper'));
+    test('pt-b', 'vb', row('vb', 'deployed'));
+    expect(evolutionBoot(repos, pino({ level: 'silent' })).pendingDeploys).toEqual([{ versionId: 'va', paperTestId: 'pt-a' }]);
+  });
+});
