@@ -16,7 +16,7 @@ import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
 import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
-export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup' | 'drift' | 'evolve';
+export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup' | 'drift';
 
 /** What the daily self-audit reports to the supervisor: a failure holds the breaker at reducing and alerts. */
 export interface AuditOutcome {

@@ -188,7 +188,7 @@ const supervisorSetup = setup({
       enqueue.emit(event as BreakerEmitted);
     }),
     startChore: enqueueActions(({ context: c, event, enqueue }) => {
-      const chore = logic.choreOf(event, c.orchestrator !== null);
+      const chore = logic.choreOf(event);
       if (chore) enqueue.spawnChild('runChore', { id: `chore-${chore}-${c.seq}`, input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
       enqueue.assign({ seq: c.seq + 1 });
     }),
@@ -375,7 +375,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
         'schedule.candleMaintenance': { actions: 'startChore' },
         'schedule.audit': { actions: 'startChore' },
         'schedule.backup': { actions: 'startChore' },
-        'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'forwardToCycle', 'startChore'] },
+        'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'forwardToCycle'] },
         'chore.*': { actions: ['adoptFees', 'holdOnFailedAudit', 'alert'] },
         'strategy.activated': { actions: 'activateStrategy' },
         'strategy.swapFailed': { actions: 'alert' },

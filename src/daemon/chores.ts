@@ -33,8 +33,6 @@ export interface ChoreDeps {
   filesRoot?: string;
   /** The day's live-vs-backtest drift report (src/evolution/drift.ts) for the UTC day starting at `day`. */
   drift?: (day: number) => Promise<unknown>;
-  /** The offline evolver (src/evolution/setup.ts evolve) for the nightly slot. */
-  evolve?: () => Promise<unknown>;
 }
 
 type ChoreResult = Omit<Extract<ChoreEvent, { type: 'chore.done' }>, 'type' | 'chore'>;
@@ -52,12 +50,6 @@ export async function runChore(d: ChoreDeps, chore: Chore, now: number): Promise
     const r = await refreshFees(pairs, { loadPairs, fees: need(d.rt, 'repos').fees, clock: d.clock, fallback: d.config.trading.fallbackFees, logger: d.log });
     if (!r.ok) throw r.error instanceof Error ? r.error : new Error(String(r.error));
     return { fees: Object.fromEntries(r.entries.map((e) => [e.pair, e.rates])) };
-  }
-  if (chore === 'evolve') {
-    // Without a model key (or with no budget for one) the offline evolver takes the nightly slot.
-    const o = d.config.orchestrator;
-    if (o.enabled && (!d.config.secrets.anthropicApiKey || o.dailyBudgetUsd === 0)) await d.evolve?.();
-    return {};
   }
   if (chore === 'drift') {
     // Midnight: the day that just closed is reconciled against its backtest replay.

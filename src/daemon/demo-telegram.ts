@@ -14,7 +14,7 @@ import type { SentRecord } from '../telegram/loopback/state.ts';
 export const DEMO_OPERATOR = 1001;
 
 /** Config for the demo's bot: the loopback server, one admin, every kind worth seeing on. */
-export function demoTelegramSettings(api: FakeBotApi): Record<string, unknown> {
+export function demoTelegramSettings(api: FakeBotApi): { telegram: Record<string, unknown>; secrets: Record<string, string> } {
   return {
     telegram: {
       admins: [DEMO_OPERATOR], apiRoot: api.url,

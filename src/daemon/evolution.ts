@@ -20,7 +20,7 @@ import type { Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import type { Repositories } from '../db/index.ts';
 import { dailyDrift } from '../evolution/drift.ts';
-import { evolve, startVersionRunner } from '../evolution/setup.ts';
+import { startVersionRunner } from '../evolution/setup.ts';
 import type { ShadowMarket } from '../evolution/shadow.ts';
 import { StrategyHost } from '../sandbox/host/strategy-host.ts';
 import { LiveStrategy } from '../sandbox/live.ts';
@@ -106,10 +106,7 @@ export function wireEvolution(w: EvolutionWiring) {
   });
   const drift = (day: number) =>
     dailyDrift({ db: need(rt, 'db'), market, reports: repos.evolution, runnerFor: (id) => startVersionRunner(versionOf(id), log.child({ component: 'drift' })), now: () => clock.now() }, day);
-  // The nightly evolver writes its winner's paper test row; the bridge hands it to the supervisor.
-  const nightly = () =>
-    evolve({ db: need(rt, 'db'), config, clock, repoRoot: w.repoRoot, filesRoot: w.filesRoot, candles: { pairs: config.pairs }, log: log.child({ component: 'evolver' }) }, { ms: config.evolution.evolver.budgetMinutes * 60_000 });
-  return { machines: { paperTest, ...actors }, drift, nightly };
+  return { machines: { paperTest, ...actors }, drift };
 }
 
 /**

@@ -86,6 +86,8 @@ export interface LedgerRepo {
   withHashPrefix(prefix: string): LedgerRow[];
   /** Rows by score, best first (rows without a score last), duplicates left out. */
   top(n: number): LedgerRow[];
+  /** Candidates that stopped (refused at a gate, or rolled back after a deploy), most recently first; duplicates left out. */
+  stopped(n: number): LedgerRow[];
   /** Every trial with statistics (one per content), for the deflated Sharpe ratio's N and V. */
   trials(): Array<{ contentHash: string; sharpe: number }>;
   count(): number;
@@ -104,6 +106,7 @@ export function ledgerRepo(db: Db): LedgerRepo {
   const byVersion = db.prepare("SELECT * FROM candidate_ledger WHERE version_id = ? AND verdict <> 'duplicate' ORDER BY id LIMIT 1");
   const prefix = db.prepare("SELECT * FROM candidate_ledger WHERE substr(content_hash, 1, length(?)) = ? ORDER BY id");
   const top = db.prepare("SELECT * FROM candidate_ledger WHERE verdict <> 'duplicate' ORDER BY score IS NULL, score DESC, id LIMIT ?");
+  const stopped = db.prepare("SELECT * FROM candidate_ledger WHERE verdict = 'refused' OR stage = 'rolledBack' ORDER BY updated_at DESC, id DESC LIMIT ?");
   const trials = db.prepare("SELECT content_hash, sharpe FROM candidate_ledger WHERE sharpe IS NOT NULL AND verdict <> 'duplicate' ORDER BY id");
   const count = db.prepare('SELECT COUNT(*) AS n FROM candidate_ledger');
   const addEvent = db.prepare('INSERT INTO ledger_events (ledger_id, time, kind, details) VALUES (?, ?, ?, ?)');
@@ -157,6 +160,7 @@ export function ledgerRepo(db: Db): LedgerRepo {
     },
     withHashPrefix: (p) => prefix.all<Row>([p, p]).map(fromRow),
     top: (n) => top.all<Row>([n]).map(fromRow),
+    stopped: (n) => stopped.all<Row>([n]).map(fromRow),
     trials: () => trials.all<{ content_hash: string; sharpe: number }>().map((r) => ({ contentHash: r.content_hash, sharpe: r.sharpe })),
     count: () => count.get<{ n: number }>()?.n ?? 0,
     addEvent: (e) => addEvent.run([e.ledgerId, e.time, e.kind, toJson(e.details)]).lastInsertRowid,

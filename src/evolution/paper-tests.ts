@@ -6,12 +6,13 @@
  */
 import type { Clock } from '../clock/clock.ts';
 import type { PaperTest, PaperTestsRepo } from '../db/paper-tests.repo.ts';
+import type { PaperTestCommand } from '../../machines/supervisor-evolution.ts';
 import type { EvolutionConfig } from './config.ts';
 
-const DAY_MS = 86_400_000;
+/** What the supervisor hears about paper tests from a use case: the event it spawns or cancels the test's machine on. */
+export type { PaperTestCommand };
 
-/** What the supervisor hears about paper tests from a use case. */
-export type PaperTestCommand = { type: 'paperTest.scheduled'; paperTestId: string } | { type: 'paperTest.cancel'; paperTestId: string; by: string };
+const DAY_MS = 86_400_000;
 
 export interface PaperTestDeps {
   readonly paperTests: PaperTestsRepo;
@@ -33,7 +34,7 @@ export function schedulePaperTest(deps: PaperTestDeps, req: { versionId: string;
     deadline: now + deps.evolution.paper.maxDays * DAY_MS, endedAt: null, result: { ledgerId: req.ledgerId }, reason: null, createdAt: now, updatedAt: now,
   };
   deps.paperTests.insert(test);
-  deps.notify?.({ type: 'paperTest.scheduled', paperTestId: test.id });
+  deps.notify?.({ type: 'paperTest.scheduled', paperTestId: test.id, versionId: test.versionId, incumbentId: test.baselineVersionId, ledgerId: req.ledgerId });
   return test;
 }
 

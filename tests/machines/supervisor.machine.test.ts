@@ -199,14 +199,14 @@ describe('supervisor timetable and strategy swap', () => {
     expect(s.calls).toContain('chore feeRefresh');
   });
 
-  it('candle maintenance runs as a chore; the orchestrator slot is announced and starts the evolve chore (which runs the offline evolver only without a model key)', async () => {
+  it('candle maintenance runs as a chore; the orchestrator slot is announced and starts no chore (the nightly cycle child takes it, model or offline evolver)', async () => {
     const s = startSupervisor();
     await s.running();
     s.port.schedule!({ type: 'schedule.candleMaintenance', due: T0, time: T0 });
     s.port.schedule!({ type: 'schedule.orchestrator', due: T0 + 1, time: T0 + 2 });
     expect(s.calls).toContain('chore candleMaintenance');
     expect(s.emitted).toContainEqual({ type: 'orchestrator.slot', due: T0 + 1, at: T0 + 2 });
-    expect(s.calls).toContain('chore evolve');
+    expect(s.calls.filter((c) => c.startsWith('chore '))).toEqual(['chore candleMaintenance']);
   });
 
   it('a swapped strategy takes effect at the next candle of every scanner and leaves the open position alone', async () => {
