@@ -30,7 +30,7 @@ import type { CandleSource } from '../evolution/setup.ts';
 import { evolutionPorts } from '../orchestrator/ports.ts';
 import type { NightDeps } from '../orchestrator/steps/night-deps.ts';
 import { cycleMachine, nightDeps } from '../orchestrator/wiring.ts';
-import { runChore, strategyWatch } from './chores.ts';
+import { runChore } from './chores.ts';
 import { accountWatch } from './account.ts';
 import { evolutionSettings, wireEvolution } from './evolution.ts';
 import { publicFeed } from './feed.ts';
@@ -77,6 +77,8 @@ export interface Daemon {
   readonly actor: SupervisorActor;
   readonly runtime: Runtime;
   readonly venue: Venue;
+  /** The market clock the supervisor runs on (the simulator's in a replay). */
+  readonly clock: Clock;
   /** Resolves with the final snapshot (stopped or failed). */
   readonly done: Promise<SnapshotFrom<typeof supervisorMachine>>;
   stop(signal: string, timeoutMs?: number): Promise<SnapshotFrom<typeof supervisorMachine>>;
@@ -141,7 +143,6 @@ function wire(o: DaemonOptions, rt: Runtime) {
     jobs: o.schedule ?? [],
     clock,
     chore: (chore, now) => runChore({ config, client, rt, clock, paper, filesRoot: o.filesRoot, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day) }, chore, now),
-    strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
     log: log.child({ actor: 'supervisor' }),
   });
   return { venue, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
@@ -202,7 +203,7 @@ export function startDaemon(o: DaemonOptions): Daemon {
   });
   actor.start();
   return {
-    actor, runtime: rt, venue, done,
+    actor, runtime: rt, venue, done, clock: o.clock,
     stop: async (signal, timeoutMs = 30_000) => {
       actor.send({ type: 'shutdown.requested', signal });
       return waitFor(actor, (s) => s.status === 'done', { timeout: timeoutMs });
