@@ -222,7 +222,7 @@ const supervisorSetup = setup({
       enqueue.assign({ evolution: evo.afterSwitch(c.evolution, event.kind, c.now) });
       enqueue.sendTo('rollbackWatch', { type: 'watch.reset', versionId: event.versionId, at: c.now });
     }),
-    /** A paper test announced by a use case or the bridge: its machine is spawned (once) and started when a slot is free. */
+    /** A paper test announced by a use case or found at boot: its machine is spawned (once) and started when a slot is free. */
     spawnPaperTest: enqueueActions(({ context: c, event, enqueue }) => {
       if (event.type !== 'paperTest.scheduled' || c.evolution.paperTests.some((t) => t.id === event.paperTestId)) return;
       enqueue.spawnChild('paperTest', { id: event.paperTestId, input: evo.paperTestInput(event, c.evolution.settings, c.now) });

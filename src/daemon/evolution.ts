@@ -1,6 +1,6 @@
 /**
  * The evolution pipeline wired into the daemon: the paper-test machine with its shadow and judge, the
- * supervisor's switch, rollback watch and bridge actors, the supervisor's evolution settings from the
+ * supervisor's switch and rollback watch actors, the console's evolution port, the supervisor's settings from the
  * config, and what boot hands over (paper tests to resume, a deploy a restart cut short). Kept apart
  * from daemon.ts so the kernel's wiring stays one screen.
  */

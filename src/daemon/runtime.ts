@@ -18,7 +18,7 @@ export interface Runtime {
   lock?: PidLock;
   table?: PairTable;
   strategy?: LiveStrategy;
-  /** The version store and the strategy version the live host runs (the watch compares the pointer with it). */
+  /** The version store and the strategy version the live host runs. */
   versions?: VersionStore;
   strategyVersion?: string;
   /** The supervisor's current ledger (the strategy is shown its position and equity from it). */

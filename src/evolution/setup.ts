@@ -93,7 +93,7 @@ export async function openEvaluation(d: EvolutionSetupDeps): Promise<Evaluation>
   const store = openVersionStore({ db: d.db, clock: d.clock, repoRoot: d.repoRoot, filesRoot: d.filesRoot });
   await seedInitialVersions(store, d.repoRoot);
   const pointer = store.repo.active('strategy');
-  if (!pointer) throw new Error('no active strategy version to judge candidates against; deploy one with `brain strategy deploy <id>`');
+  if (!pointer) throw new Error('no active strategy version to judge candidates against; deploy one with `brain promote <id> --force`');
   const version = store.get(pointer.versionId);
   const run = await startVersionRunner(version, d.log);
   const tf = d.config.market.timeframe;
