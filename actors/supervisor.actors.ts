@@ -30,8 +30,6 @@ export interface SupervisorActorDeps {
   clock: Clock;
   /** Runs one housekeeping job; refreshed fees come back for the risk gate. */
   chore: (chore: Chore, now: number) => Promise<Omit<Extract<ChoreEvent, { type: 'chore.done' }>, 'type' | 'chore'>>;
-  /** Follows the active strategy pointer: strategy.activated / strategy.swapFailed. */
-  strategyWatch: EventSource;
   log: Logger;
 }
 
@@ -75,6 +73,5 @@ export function supervisorActors(deps: SupervisorActorDeps) {
         },
       );
     }),
-    strategyWatch: source('strategyWatch', deps.strategyWatch),
   };
 }

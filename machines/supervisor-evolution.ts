@@ -32,7 +32,7 @@ export interface EvolutionContext {
   canaryLeft: number;
 }
 
-/** A paper test announced by a use case (or found by the bridge): what its machine is spawned with. */
+/** A paper test announced by a use case (or found at boot): what its machine is spawned with. */
 export type PaperTestCommand =
   | { type: 'paperTest.scheduled'; paperTestId: string; versionId: string; incumbentId: string | null; ledgerId: number | null }
   | { type: 'paperTest.cancel'; paperTestId: string; by: string };

@@ -161,10 +161,9 @@ const CHORES: Partial<Record<string, Chore>> = {
   'schedule.feeRefresh': 'feeRefresh', 'schedule.candleMaintenance': 'candleMaintenance', 'schedule.audit': 'audit', 'schedule.backup': 'backup',
 };
 
-export function choreOf(event: SupervisorEvent, hasCycle: boolean): Chore | null {
+/** The chore a scheduler slot starts. The nightly slot is the cycle child's (model or offline evolver), not a chore. */
+export function choreOf(event: SupervisorEvent): Chore | null {
   if (event.type === 'schedule.dailySnapshot') return 'drift';
-  // The nightly slot runs the offline evolver here only in a daemon without the nightly cycle child, which otherwise decides.
-  if (event.type === 'schedule.orchestrator') return hasCycle ? null : 'evolve';
   return CHORES[event.type] ?? null;
 }
 

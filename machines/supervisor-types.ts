@@ -16,7 +16,7 @@ import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
 import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
-export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup' | 'drift' | 'evolve';
+export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup' | 'drift';
 
 /** What the daily self-audit reports to the supervisor: a failure holds the breaker at reducing and alerts. */
 export interface AuditOutcome {
@@ -31,10 +31,20 @@ export type ChoreEvent =
   | { type: 'chore.done'; chore: Chore; fees?: RouteSettings['fees']; audit?: AuditOutcome }
   | { type: 'chore.failed'; chore: Chore; message: string };
 
-/** The active strategy pointer moved (deploy/rollback) and the live host now runs it: scanners switch at their next candle. */
+/** Who switched the strategy, from what and why: announced with the switch (the deploy and rollback notifications). */
+export interface StrategySwitch {
+  kind: 'deploy' | 'rollback';
+  /** The version that ran before. */
+  from: string | null;
+  by: string;
+  reason: string;
+  /** The rollback watch's trigger with its numbers; null for a deploy or a rollback by hand. */
+  trigger: RollbackTrigger | null;
+}
+
+/** The supervisor's switch (a deploy or a rollback) is done and the live host runs the version: scanners switch at their next candle. */
 export type StrategyEvent =
-  /** kind: set when the supervisor's own switch (a deploy or a rollback) made it; absent for a pointer moved elsewhere. */
-  | { type: 'strategy.activated'; versionId: string; kind?: 'deploy' | 'rollback' }
+  | ({ type: 'strategy.activated'; versionId: string } & Partial<StrategySwitch>)
   | { type: 'strategy.swapFailed'; versionId: string; message: string };
 
 /** What reconciliation at boot hands over: the venue's rules and fees, the rebuilt ledger, the durable children. */
@@ -52,6 +62,8 @@ export interface BootState {
   idPrefix: string;
   /** Paper tests to resume, and versions whose passed paper test was not yet deployed (a restart mid-deploy). */
   paperTests?: PaperTestRecord[];
+  /** Paper tests another process scheduled while the daemon was stopped (a row without a machine yet). */
+  scheduledPaperTests?: Array<Extract<EvolutionEvent, { type: 'paperTest.scheduled' }>>;
   pendingDeploys?: Array<{ versionId: string; paperTestId: string }>;
 }
 
@@ -114,7 +126,9 @@ export type SupervisorEmitted =
   | { type: 'supervisor.alert'; message: string; at: number }
   /** The nightly orchestrator slot (also forwarded to the cycle child when the daemon runs one). */
   | { type: 'orchestrator.slot'; due: number; at: number }
-  | { type: 'strategy.activated'; versionId: string; at: number }
+  | ({ type: 'strategy.activated'; versionId: string; at: number } & Partial<StrategySwitch>)
+  /** A self-audit finished (the daily chore): a failure also raises an alert and holds the breaker. */
+  | { type: 'audit.finished'; reportId: number; passed: boolean; failed: string[]; at: number }
   /** Venue balances compared with the ledger: empty mismatches = they agree. */
   | { type: 'balances.reconciled'; mismatches: BalanceMismatch[]; at: number }
   /** The feed's health changed (venue.health): the console notifies the feed going down and coming back. */

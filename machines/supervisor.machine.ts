@@ -47,8 +47,6 @@ const supervisorSetup = setup({
     switchStrategy: fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(notProvided('supervisor.switchStrategy')),
     /** Watches the deployed version against its expectations (the trigger ladder); reports rollback.triggered. */
     rollbackWatch: fromCallback<EventObject, void>(notProvided('supervisor.rollbackWatch')),
-    /** Paper tests scheduled or cancelled by another process (the CLI): paperTest.scheduled / paperTest.cancel. */
-    evolutionBridge: fromCallback<EventObject, void>(notProvided('supervisor.evolutionBridge')),
     /** Opens the database (migrations) and takes the single-instance lock. */
     openStore: fromPromise<void, void>(notProvided('supervisor.openStore')),
     /** Pair rules and fees from the venue, the ledger from the fills, open orders checked by cl_ord_id, durable children loaded. */
@@ -64,8 +62,6 @@ const supervisorSetup = setup({
     scheduler: fromCallback<EventObject, void>(notProvided('supervisor.scheduler')),
     /** One housekeeping job; reports chore.done / chore.failed. */
     runChore: fromCallback<EventObject, { chore: Chore; now: number }>(notProvided('supervisor.runChore')),
-    /** Follows the active strategy pointer; swaps the live host and reports strategy.activated / strategy.swapFailed. */
-    strategyWatch: fromCallback<EventObject, void>(notProvided('supervisor.strategyWatch')),
     /** Closes the database and releases the lock (children have persisted themselves). */
     closeStore: fromPromise<void, void>(notProvided('supervisor.closeStore')),
   },
@@ -87,6 +83,8 @@ const supervisorSetup = setup({
       if (c.orchestrator) enqueue.spawnChild('orchestratorCycle', { id: CYCLE_CHILD_ID, input: cycleInputOf(c.orchestrator, c.now) });
       const tests = (b.paperTests ?? []).map((r) => evo.restoredPaperTestInput(r, c.now));
       for (const input of tests) enqueue.spawnChild('paperTest', { id: input.id, input });
+      // Paper tests another process scheduled while the daemon was stopped start now, like any announced one.
+      for (const t of b.scheduledPaperTests ?? []) enqueue.raise(t);
       // A passed paper test whose deploy a restart cut short is deployed again (idempotent: the same version).
       for (const d of b.pendingDeploys ?? []) enqueue.raise({ type: 'strategy.deploy', versionId: d.versionId, by: `paperTest ${d.paperTestId}`, reason: 'passed its paper test (deploy resumed after a restart)' });
       const paperTests = tests.map((t) => ({ id: t.id, running: t.resume?.value !== 'scheduled' }));
@@ -188,12 +186,13 @@ const supervisorSetup = setup({
       enqueue.emit(event as BreakerEmitted);
     }),
     startChore: enqueueActions(({ context: c, event, enqueue }) => {
-      const chore = logic.choreOf(event, c.orchestrator !== null);
+      const chore = logic.choreOf(event);
       if (chore) enqueue.spawnChild('runChore', { id: `chore-${chore}-${c.seq}`, input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
       enqueue.assign({ seq: c.seq + 1 });
     }),
     /** A failed self-audit holds the breaker at reducing until an operator resumes (the alert is raised by 'alert'). */
     holdOnFailedAudit: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type === 'chore.done' && event.audit) enqueue.emit({ type: 'audit.finished', ...event.audit, at: c.now });
       if (event.type === 'chore.done' && auditFailed(event)) enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.hold', reason: 'audit_failed', time: c.now });
     }),
     adoptFees: assign({ settings: ({ context: c, event }) => (event.type === 'chore.done' && event.fees ? logic.settingsWithFees(c, event.fees) : c.settings) }),
@@ -218,11 +217,12 @@ const supervisorSetup = setup({
     activateStrategy: enqueueActions(({ context: c, event, enqueue }) => {
       if (event.type !== 'strategy.activated') return;
       for (const pair of c.pairs) enqueue.sendTo(scannerId(pair), { type: 'strategy.activated', versionId: event.versionId });
-      enqueue.emit({ type: 'strategy.activated', versionId: event.versionId, at: c.now });
+      const { type: _type, ...activated } = event;
+      enqueue.emit({ type: 'strategy.activated', ...activated, at: c.now });
       enqueue.assign({ evolution: evo.afterSwitch(c.evolution, event.kind, c.now) });
       enqueue.sendTo('rollbackWatch', { type: 'watch.reset', versionId: event.versionId, at: c.now });
     }),
-    /** A paper test announced by a use case or the bridge: its machine is spawned (once) and started when a slot is free. */
+    /** A paper test announced by a use case or found at boot: its machine is spawned (once) and started when a slot is free. */
     spawnPaperTest: enqueueActions(({ context: c, event, enqueue }) => {
       if (event.type !== 'paperTest.scheduled' || c.evolution.paperTests.some((t) => t.id === event.paperTestId)) return;
       enqueue.spawnChild('paperTest', { id: event.paperTestId, input: evo.paperTestInput(event, c.evolution.settings, c.now) });
@@ -347,10 +347,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
       description: 'Feed and scanners live; intents routed through the risk gate. Paused: exits still managed, no new entries.',
       entry: 'startPaperTests',
       // Fills are heard where orders are worked: running and emergencyStop (after boot has loaded the venue's tables).
-      invoke: [
-        { id: 'feed', src: 'feed' }, { id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }, { id: 'strategyWatch', src: 'strategyWatch' },
-        { id: 'evolutionBridge', src: 'evolutionBridge' },
-      ],
+      // Deploys, rollbacks and paper tests from other processes arrive as events over the control socket: nothing polls.
+      invoke: [{ id: 'feed', src: 'feed' }, { id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }],
       initial: 'trading',
       states: {
         trading: {
@@ -375,7 +373,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
         'schedule.candleMaintenance': { actions: 'startChore' },
         'schedule.audit': { actions: 'startChore' },
         'schedule.backup': { actions: 'startChore' },
-        'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'forwardToCycle', 'startChore'] },
+        'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'forwardToCycle'] },
         'chore.*': { actions: ['adoptFees', 'holdOnFailedAudit', 'alert'] },
         'strategy.activated': { actions: 'activateStrategy' },
         'strategy.swapFailed': { actions: 'alert' },

@@ -1,13 +1,11 @@
 /**
- * What the scheduler's slots and the strategy pointer make the daemon do (src/scheduler keeps the time,
- * the supervisor decides): the daily fee refresh (src/venues/fees-refresh.ts, the pair table reloaded),
- * nightly candle maintenance (the candle store's compaction and a back-fill of the last day's gaps), and
- * the strategy hot swap: when deploy/rollback moves the active pointer, the live host swaps to the new
- * version (warm before it takes over; a failure keeps the incumbent, inv. 5) and the supervisor hears
- * strategy.activated. The pointer is read on the clock, so a deploy from the CLI (another process) counts too.
+ * What the scheduler's slots make the daemon do (src/scheduler keeps the time, the supervisor decides):
+ * the daily fee refresh (src/venues/fees-refresh.ts, the pair table reloaded), nightly candle maintenance
+ * (the candle store's compaction and a back-fill of the last day's gaps), the daily self-audit and backup,
+ * and at midnight the live-vs-backtest drift of the day that closed. The nightly evolution slot is the
+ * orchestrator cycle child's, not a chore.
  */
 import type { Logger } from 'pino';
-import type { EventSource } from '../../actors/supervisor.actors.ts';
 import type { Chore, ChoreEvent } from '../../machines/supervisor.machine.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
@@ -33,8 +31,6 @@ export interface ChoreDeps {
   filesRoot?: string;
   /** The day's live-vs-backtest drift report (src/evolution/drift.ts) for the UTC day starting at `day`. */
   drift?: (day: number) => Promise<unknown>;
-  /** The offline evolver (src/evolution/setup.ts evolve) for the nightly slot. */
-  evolve?: () => Promise<unknown>;
 }
 
 type ChoreResult = Omit<Extract<ChoreEvent, { type: 'chore.done' }>, 'type' | 'chore'>;
@@ -53,12 +49,6 @@ export async function runChore(d: ChoreDeps, chore: Chore, now: number): Promise
     if (!r.ok) throw r.error instanceof Error ? r.error : new Error(String(r.error));
     return { fees: Object.fromEntries(r.entries.map((e) => [e.pair, e.rates])) };
   }
-  if (chore === 'evolve') {
-    // Without a model key (or with no budget for one) the offline evolver takes the nightly slot.
-    const o = d.config.orchestrator;
-    if (o.enabled && (!d.config.secrets.anthropicApiKey || o.dailyBudgetUsd === 0)) await d.evolve?.();
-    return {};
-  }
   if (chore === 'drift') {
     // Midnight: the day that just closed is reconciled against its backtest replay.
     await d.drift?.(Math.floor(now / DAY_MS) * DAY_MS - DAY_MS);
@@ -76,47 +66,4 @@ export async function runChore(d: ChoreDeps, chore: Chore, now: number): Promise
   }
   d.log.info({ compacted: steps.length, backfilled: filled }, 'candle maintenance done');
   return {};
-}
-
-export interface StrategyWatchDeps {
-  rt: Runtime;
-  clock: Clock;
-  log: Logger;
-  /** How often the active pointer is read (default one minute). */
-  intervalMs?: number;
-}
-
-export function strategyWatch(d: StrategyWatchDeps): EventSource {
-  return (send) => {
-    let timer: unknown;
-    let stopped = false;
-    const refused = new Set<string>();
-    const check = async (): Promise<void> => {
-      const store = need(d.rt, 'versions');
-      const pointer = store.repo.active('strategy');
-      if (!pointer || pointer.versionId === d.rt.strategyVersion || refused.has(pointer.versionId)) return;
-      const version = store.get(pointer.versionId);
-      try {
-        await need(d.rt, 'strategy').swap({ id: version.id, bundle: version.bundle });
-      } catch (err) {
-        refused.add(version.id);
-        d.log.error({ err, versionId: version.id }, 'strategy swap failed; the incumbent keeps trading');
-        send({ type: 'strategy.swapFailed', versionId: version.id, message: err instanceof Error ? err.message : String(err) });
-        return;
-      }
-      d.rt.strategyVersion = version.id;
-      d.log.info({ versionId: version.id, label: version.label }, 'strategy swapped: effective at the next candle');
-      send({ type: 'strategy.activated', versionId: version.id });
-    };
-    const tick = (): void => {
-      void check().finally(() => {
-        if (!stopped) timer = d.clock.setTimeout(tick, d.intervalMs ?? 60_000);
-      });
-    };
-    tick();
-    return () => {
-      stopped = true;
-      d.clock.clearTimeout(timer);
-    };
-  };
 }

@@ -26,11 +26,11 @@ import type { ScheduleJob } from '../scheduler/jobs.ts';
 import type { Venue } from '../trading/venue.ts';
 import { LiveVenue } from '../venues/live.ts';
 import { PaperVenue } from '../venues/paper.ts';
-import { defaultEvolutionPorts } from '../orchestrator/ports.ts';
-import type { EvolutionPorts } from '../orchestrator/pipeline-port.ts';
+import type { CandleSource } from '../evolution/setup.ts';
+import { evolutionPorts } from '../orchestrator/ports.ts';
 import type { NightDeps } from '../orchestrator/steps/night-deps.ts';
 import { cycleMachine, nightDeps } from '../orchestrator/wiring.ts';
-import { runChore, strategyWatch } from './chores.ts';
+import { runChore } from './chores.ts';
 import { accountWatch } from './account.ts';
 import { evolutionSettings, wireEvolution } from './evolution.ts';
 import { publicFeed } from './feed.ts';
@@ -67,8 +67,8 @@ export interface DaemonOptions {
   fetch?: typeof globalThis.fetch;
   /** Run the nightly orchestrator as a supervisor child (`brain run` when orchestrator.enabled; off in replays and tests). */
   orchestrator?: boolean;
-  /** The evolution pipeline's functions for the orchestrator, given the open database (src/orchestrator/ports.ts fails closed without them). */
-  evolution?: (deps: { db: Db; clock: Clock }) => Partial<Omit<EvolutionPorts, 'ledger'>>;
+  /** The candles the nightly cycle's candidates are judged on; default the candle store (the demo judges on its bundled files). */
+  evolutionCandles?: CandleSource;
 }
 
 export type SupervisorActor = Actor<typeof supervisorMachine>;
@@ -77,6 +77,8 @@ export interface Daemon {
   readonly actor: SupervisorActor;
   readonly runtime: Runtime;
   readonly venue: Venue;
+  /** The market clock the supervisor runs on (the simulator's in a replay). */
+  readonly clock: Clock;
   /** Resolves with the final snapshot (stopped or failed). */
   readonly done: Promise<SnapshotFrom<typeof supervisorMachine>>;
   stop(signal: string, timeoutMs?: number): Promise<SnapshotFrom<typeof supervisorMachine>>;
@@ -140,21 +142,26 @@ function wire(o: DaemonOptions, rt: Runtime) {
     closeStore: () => closeStore(rt, log),
     jobs: o.schedule ?? [],
     clock,
-    chore: (chore, now) => runChore({ config, client, rt, clock, paper, filesRoot: o.filesRoot, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day), evolve: () => evolution.nightly() }, chore, now),
-    strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
+    chore: (chore, now) => runChore({ config, client, rt, clock, paper, filesRoot: o.filesRoot, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day) }, chore, now),
     log: log.child({ actor: 'supervisor' }),
   });
   return { venue, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
 }
 
-/** The cycle child's I/O, built on first use (after boot has opened the database), once. */
+/** The cycle child's I/O over the real pipeline (src/orchestrator/ports.ts), built on first use (after boot has opened the database), once. */
 function nightlyCycle(o: DaemonOptions, rt: Runtime, repos: ReturnType<typeof lazyRepos>) {
   let night: NightDeps | undefined;
-  const deps = lazy<NightDeps>(() => {
+  const build = (): NightDeps => {
     const db = need(rt, 'db');
-    return (night ??= nightDeps({ db, dbPath: o.dbPath, config: o.config, clock: o.clock, log: o.log, repoRoot: o.repoRoot, ports: defaultEvolutionPorts(db, o.evolution?.({ db, clock: o.clock })) }));
-  });
-  return cycleMachine(deps, { snapshots: repos.machineSnapshots, clock: o.clock, log: o.log.child({ component: 'orchestrator' }) });
+    const ports = evolutionPorts({
+      db, dbPath: o.dbPath, config: o.config, clock: o.clock, repoRoot: o.repoRoot, filesRoot: o.filesRoot, log: o.log,
+      // A paper test the night schedules reaches the supervisor at once.
+      notify: (command) => need(rt, 'supervisor').send(command),
+      ...(o.evolutionCandles ? { candles: o.evolutionCandles } : {}),
+    });
+    return nightDeps({ db, dbPath: o.dbPath, config: o.config, clock: o.clock, log: o.log, repoRoot: o.repoRoot, ports });
+  };
+  return cycleMachine(lazy<NightDeps>(() => (night ??= build())), { snapshots: repos.machineSnapshots, clock: o.clock, log: o.log.child({ component: 'orchestrator' }) });
 }
 
 export function startDaemon(o: DaemonOptions): Daemon {
@@ -175,6 +182,7 @@ export function startDaemon(o: DaemonOptions): Daemon {
     },
   });
   rt.ledger = () => actor.getSnapshot().context.ledger;
+  rt.supervisor = actor;
   actor.on('*', tradeLog(o.log.child({ component: 'trading' })));
   const done = new Promise<SnapshotFrom<typeof supervisorMachine>>((resolve) => {
     actor.subscribe({
@@ -195,7 +203,7 @@ export function startDaemon(o: DaemonOptions): Daemon {
   });
   actor.start();
   return {
-    actor, runtime: rt, venue, done,
+    actor, runtime: rt, venue, done, clock: o.clock,
     stop: async (signal, timeoutMs = 30_000) => {
       actor.send({ type: 'shutdown.requested', signal });
       return waitFor(actor, (s) => s.status === 'done', { timeout: timeoutMs });

@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
 import type { Pair } from '../contract/index.ts';
 import { demoTelegramSettings, startDemoTelegram } from './demo-telegram.ts';
+import { DEFAULT_SIM_DATA_DIR } from '../sim/index.ts';
 import { startReplay } from './replay.ts';
 import { prepareDemoNight } from './demo-night.ts';
 
@@ -94,12 +95,15 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let maxDrawdown = 0;
   let trades = 0;
   let wins = 0;
-  const night = o.withOrchestrator ? await prepareDemoNight({ repoRoot: o.repoRoot, filesRoot: workDir }) : null;
+  const night = o.withOrchestrator ? await prepareDemoNight({ dataDir: o.dataDir ?? DEFAULT_SIM_DATA_DIR, ...(o.pairs ? { pairs: o.pairs } : {}) }) : null;
   const telegram = await startDemoTelegram();
   try {
+    const bot = demoTelegramSettings(telegram.api);
+    // The night's secrets join the bot's (a shallow merge would drop the bot token).
+    const settings = { ...DEMO_SETTINGS, ...bot, ...(night ? { ...night.settings, secrets: { ...bot.secrets, ...night.settings.secrets } } : {}) };
     const replay = await startReplay({
-      workDir, repoRoot: o.repoRoot, log: o.log, settings: { ...DEMO_SETTINGS, ...demoTelegramSettings(telegram.api), ...night?.settings }, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
-      ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }), ...(night ? { orchestrator: { evolution: night.evolution } } : {}),
+      workDir, repoRoot: o.repoRoot, log: o.log, settings, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
+      ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }), ...(night ? { orchestrator: { candles: night.candles } } : {}),
       onEvent: (e) => {
         if (e.type === 'position.closed') {
           trades += 1;

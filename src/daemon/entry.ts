@@ -21,6 +21,7 @@ import { startKrakenSim, type KrakenSim } from '../sim/index.ts';
 import type { LogTail } from '../control/ports.ts';
 import { attachConsole } from './console.ts';
 import { startDaemon, type Endpoints } from './daemon.ts';
+import { daemonEvolutionPort } from './evolution.ts';
 /** The Stately inspector server the `--inspect` flag connects to: loopback only, never the sky inspector. */
 export const INSPECT_URL = 'ws://127.0.0.1:8080';
 
@@ -107,8 +108,11 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
   });
   const health = await startHealth({ daemon, config, clock, filesRoot: o.cwd, log: o.log.child({ component: 'health' }), env: o.env ?? {} });
   // The operator's console: the control socket for the brain CLI and the Telegram bot (README: Telegram).
+  const dbPath = resolve(o.cwd, config.data.dbPath);
+  // Deploys, rollbacks, paper tests and /evolve: the evolution use cases as events to this supervisor.
+  const evolution = daemonEvolutionPort({ daemon, config, log: o.log, dbPath, repoRoot: o.repoRoot, filesRoot: o.cwd, clock: systemClock, announce: (n) => operatorConsole.notify(n) });
   const operatorConsole = attachConsole({
-    daemon, config, log: o.log, clock: systemClock, dbPath: resolve(o.cwd, config.data.dbPath), socketPath: resolve(o.cwd, config.control.socketPath), ...(o.logs ? { logs: o.logs } : {}),
+    daemon, config, log: o.log, clock: systemClock, dbPath, socketPath: resolve(o.cwd, config.control.socketPath), evolution, ...(o.logs ? { logs: o.logs } : {}),
   });
   if (inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached');
   o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : endpoints.rest }, 'brain started');

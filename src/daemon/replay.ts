@@ -42,8 +42,8 @@ export interface ReplayOptions {
   onEvent?: (e: SupervisorEmitted) => void;
   /** Called after each replayed step with the replay time. */
   onStep?: (time: number) => void;
-  /** Run the nightly orchestrator child, with these evolution functions (the demo's night). */
-  orchestrator?: { evolution: NonNullable<DaemonOptions['evolution']> };
+  /** Run the nightly orchestrator child; its candidates are judged on `candles` (default the candle store). */
+  orchestrator?: { candles?: NonNullable<DaemonOptions['evolutionCandles']> };
 }
 
 export interface Replay {
@@ -118,7 +118,7 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
     // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
     positionTimeouts: { ackMs: 2 * STEP, settleMs: 2 * STEP, requeryMs: STEP },
     warmupBars: Math.round(((o.warmupDays ?? 2) * DAY) / STEP),
-    ...(o.orchestrator ? { orchestrator: true, evolution: o.orchestrator.evolution } : {}),
+    ...(o.orchestrator ? { orchestrator: true, ...(o.orchestrator.candles ? { evolutionCandles: o.orchestrator.candles } : {}) } : {}),
     onScanRecorded: () => {
       scans += 1;
       for (const l of listeners) l();

@@ -58,7 +58,7 @@ async function startStrategy(d: StoreDeps): Promise<string> {
   const seeded = await seedInitialVersions(store, d.repoRoot);
   if (seeded.length > 0) d.log.info({ versions: seeded.map((v) => `${v.name} ${v.label}`) }, 'fresh database: seeded v001');
   const pointer = store.repo.active('strategy');
-  if (!pointer) throw new Error('no active strategy version: deploy one with `brain strategy deploy <id>`');
+  if (!pointer) throw new Error('no active strategy version: deploy one with `brain promote <id> --force`');
   const version = store.get(pointer.versionId);
   d.rt.versions = store;
   d.rt.strategyVersion = version.id;

@@ -100,7 +100,6 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
         jobs: [],
         clock: clock as never,
         chore: async () => ({}),
-        strategyWatch: () => () => undefined,
         reconcile: async () => {
           await reconcileOrders(repos, ex, clock.now(), log);
           return { now: clock.now(), settings: { rules, fees: {}, fallbackFees: FEES, slippage: 0.0005 }, ledger: ledgerFromFills(repos, 10_000), bookedTradeIds: bookedTradeIds(repos), ...durableRecords(repos, log), strategyVersion: 'v001', idPrefix: newIdPrefix(repos) };
@@ -116,9 +115,8 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
         closeStore: async () => undefined,
         log,
       }),
-      // No evolution in these crash scenarios: the watch and the bridge listen and do nothing.
+      // No evolution in these crash scenarios: the rollback watch listens and does nothing.
       rollbackWatch: fromCallback(() => undefined),
-      evolutionBridge: fromCallback(() => undefined),
       position: positionMachine.provide({ actors: positionActors({ venue: ex, orders: repos.orders, positions: repos.positions, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
       breaker: breakerMachine.provide({ actors: breakerActors({ risk: repos.risk, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
       scanner: scannerMachine.provide({

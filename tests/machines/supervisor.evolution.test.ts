@@ -40,6 +40,13 @@ describe('supervisor and the evolution pipeline', () => {
     expect(s.watched.find((e) => e.type === 'watch.reset')).toMatchObject({ versionId: 'v-a' });
   });
 
+  it('a paper test another process scheduled while the daemon was stopped starts at boot, like an announced one', async () => {
+    const s = startSupervisor({ evolution: settings, boot: bootState({ scheduledPaperTests: [scheduled('c')] }) });
+    await s.running();
+    expect(s.actor.getSnapshot().context.evolution.paperTests).toEqual([{ id: 'c', running: true }]);
+    expect(s.emitted).toContainEqual(expect.objectContaining({ type: 'paperTest.started', paperTestId: 'c' }));
+  });
+
   it('a restart during a deploy deploys the passed version again at boot', async () => {
     const s = startSupervisor({ boot: bootState({ pendingDeploys: [{ versionId: 'v-x', paperTestId: 'pt-x' }] }) });
     await s.running();

@@ -5,6 +5,7 @@
  */
 import { afterEach } from 'vitest';
 import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
+import type { evolutionActors } from '../../actors/evolution.actors.ts';
 import { breakerMachine } from '../../machines/breaker.machine.ts';
 import type { orchestratorCycleMachine } from '../../machines/orchestrator-cycle.machine.ts';
 import { scannerMachine } from '../../machines/scanner.machine.ts';
@@ -50,6 +51,10 @@ export interface Options {
   evolution?: EvolutionSettings;
   /** What a paper test's judge finds (default: a pass). */
   paperVerdict?: PaperTestVerdict;
+  /** The strategy switch fails with this message (the new child crashed while warming). */
+  switchFails?: string;
+  /** The real switch actor (actors/evolution.actors.ts) over a test's version store, instead of the fake. */
+  switchStrategy?: ReturnType<typeof evolutionActors>['switchStrategy'];
 }
 
 export const PASSING_VERDICT: PaperTestVerdict = {
@@ -71,7 +76,7 @@ export function startSupervisor(opts: Options = {}) {
   /** What the venue answers when a position asks for an order by cl_ord_id (nothing unless a test says so). */
   const atVenue = new Map<string, VenueOrder>();
   const waiters: Array<() => void> = [];
-  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; schedule?: (e: SupervisorEvent) => void; strategy?: (e: SupervisorEvent) => void; watch?: (e: SupervisorEvent) => void } = {};
+  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; schedule?: (e: SupervisorEvent) => void; watch?: (e: SupervisorEvent) => void } = {};
   const watched: EventObject[] = [];
   const position = positionMachine.provide({
     actors: {
@@ -134,18 +139,15 @@ export function startSupervisor(opts: Options = {}) {
         calls.push(`chore ${input.chore}`);
         sendBack({ type: 'chore.done', chore: input.chore, ...(input.chore === 'feeRefresh' ? { fees: { 'BTC/USD': { maker: 0.001, taker: 0.002 } } } : {}) });
       }),
-      strategyWatch: fromCallback<EventObject, void>(({ sendBack }) => {
-        port.strategy = sendBack as (e: SupervisorEvent) => void;
-      }),
-      switchStrategy: fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(({ input, sendBack }) => {
+      switchStrategy: opts.switchStrategy ?? fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(({ input, sendBack }) => {
         calls.push(`switch ${input.kind} ${input.versionId ?? 'previous'} by ${input.by}`);
-        sendBack({ type: 'strategy.activated', versionId: input.versionId ?? 'parent', kind: input.kind } as SupervisorEvent);
+        if (opts.switchFails) return void sendBack({ type: 'strategy.swapFailed', versionId: input.versionId ?? 'previous', message: opts.switchFails } as SupervisorEvent);
+        sendBack({ type: 'strategy.activated', versionId: input.versionId ?? 'parent', kind: input.kind, from: 'v001', by: input.by, reason: input.reason, trigger: input.trigger ?? null } as SupervisorEvent);
       }),
       rollbackWatch: fromCallback<EventObject, void>(({ sendBack, receive }) => {
         port.watch = sendBack as (e: SupervisorEvent) => void;
         receive((e) => watched.push(e));
       }),
-      evolutionBridge: fromCallback<EventObject, void>(() => undefined),
       paperTest: paperTestMachine.provide({
         actors: {
           shadow: fromCallback<EventObject, ShadowInput>(({ input, receive }) => receive((e) => calls.push(`shadow ${input.id} ${e.type}`))),

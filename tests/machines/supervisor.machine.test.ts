@@ -199,35 +199,35 @@ describe('supervisor timetable and strategy swap', () => {
     expect(s.calls).toContain('chore feeRefresh');
   });
 
-  it('candle maintenance runs as a chore; the orchestrator slot is announced and starts the evolve chore (which runs the offline evolver only without a model key)', async () => {
+  it('candle maintenance runs as a chore; the orchestrator slot is announced and starts no chore (the nightly cycle child takes it, model or offline evolver)', async () => {
     const s = startSupervisor();
     await s.running();
     s.port.schedule!({ type: 'schedule.candleMaintenance', due: T0, time: T0 });
     s.port.schedule!({ type: 'schedule.orchestrator', due: T0 + 1, time: T0 + 2 });
     expect(s.calls).toContain('chore candleMaintenance');
     expect(s.emitted).toContainEqual({ type: 'orchestrator.slot', due: T0 + 1, at: T0 + 2 });
-    expect(s.calls).toContain('chore evolve');
+    expect(s.calls.filter((c) => c.startsWith('chore '))).toEqual(['chore candleMaintenance']);
   });
 
-  it('a swapped strategy takes effect at the next candle of every scanner and leaves the open position alone', async () => {
+  it('a deploy (an event, nothing polls) takes effect at the next candle of every scanner and leaves the open position alone', async () => {
     const s = startSupervisor();
     await s.running();
     await s.openPosition('BTC/USD', 100);
     const slots = s.actor.getSnapshot().context.slots;
-    s.port.strategy!({ type: 'strategy.activated', versionId: 'v002' });
+    s.actor.send({ type: 'strategy.deploy', versionId: 'v002', by: 'cli op', reason: 'promoted by hand' });
     await s.signal('ETH/USD', 'hold', 50);
     await s.signal('BTC/USD', 'hold', 101);
     expect(s.scans.at(-2)!.strategyVersion).toBe('v002');
     expect(s.scans.at(-1)!.strategyVersion).toBe('v002');
     expect(s.scans.filter((r) => r.strategyVersion === 'v001').length).toBeGreaterThan(0);
     expect(s.actor.getSnapshot().context.slots).toEqual(slots);
-    expect(s.emitted.some((e) => e.type === 'strategy.activated' && e.versionId === 'v002')).toBe(true);
+    expect(s.emitted).toContainEqual(expect.objectContaining({ type: 'strategy.activated', versionId: 'v002', kind: 'deploy', from: 'v001', by: 'cli op', reason: 'promoted by hand' }));
   });
 
   it('inv. 5: a failed swap is an alert and the incumbent keeps scanning', async () => {
-    const s = startSupervisor();
+    const s = startSupervisor({ switchFails: 'child crashed while warming' });
     await s.running();
-    s.port.strategy!({ type: 'strategy.swapFailed', versionId: 'v002', message: 'child crashed while warming' });
+    s.actor.send({ type: 'strategy.deploy', versionId: 'v002', by: 'cli op', reason: 'promoted by hand' });
     await s.signal('ETH/USD', 'hold', 50);
     expect(s.scans.at(-1)!.strategyVersion).toBe('v001');
     expect(s.emitted.some((e) => e.type === 'supervisor.alert' && e.message.includes('v002'))).toBe(true);
