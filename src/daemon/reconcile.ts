@@ -12,6 +12,7 @@ import { POSITION_MACHINE_VERSION, type PositionRecord } from '../../machines/po
 import { ORDER_STATUSES, type FeeRates, type Pair, type PairRules } from '../contract/index.ts';
 import type { Repositories } from '../db/index.ts';
 import type { PairTable } from '../kraken/pairs.ts';
+import { upgradedFillId } from '../trading/fill-id.ts';
 import { applyFill, createLedger, type Ledger } from '../trading/portfolio.ts';
 import type { Venue } from '../trading/venue.ts';
 import type { PaperVenue } from '../venues/paper.ts';
@@ -59,11 +60,21 @@ export function bookedTradeIds(repos: Repositories): string[] {
   return repos.fills.inRange(...ALL_TIME).map((f) => f.tradeId);
 }
 
+/**
+ * A position persisted before fills were keyed by pair remembers its fills by the bare trade number; the
+ * venue now names them `<pair>:<number>` (the fills table was migrated the same way), so its fills are
+ * brought to today's key, or a fill found again would look new to the position and be counted twice.
+ */
+export function withUpgradedFillIds(record: PositionRecord): PositionRecord {
+  const fills = record.context.fills.map((f) => ({ ...f, tradeId: upgradedFillId(f.pair, f.tradeId) }));
+  return { ...record, context: { ...record.context, fills } };
+}
+
 /** Durable rows whose machine version still matches; an older shape is reported, not resumed. */
 export function durableRecords(repos: Repositories, log: Logger): { positions: PositionRecord[]; breaker: BreakerRecord | null } {
   const positions: PositionRecord[] = [];
   for (const r of repos.machineSnapshots.list('position')) {
-    if (r.machineVersion === POSITION_MACHINE_VERSION) positions.push(r.snapshot as PositionRecord);
+    if (r.machineVersion === POSITION_MACHINE_VERSION) positions.push(withUpgradedFillIds(r.snapshot as PositionRecord));
     else log.error({ actorId: r.actorId, version: r.machineVersion }, 'position snapshot of another machine version: not resumed, reconcile it by hand');
   }
   const b = repos.machineSnapshots.get(BREAKER_ACTOR_ID);

@@ -41,7 +41,7 @@ describe('live fills from the private executions channel', () => {
   it('a trade execution becomes one fill and the order view the supervisor books, with the executed quantity so far', () => {
     const e = executionEvent(report);
     expect(e).toMatchObject({ type: 'venue.fill', order: { status: 'partial', filledQuantity: 0.5 } });
-    expect(e?.type === 'venue.fill' && e.fill).toEqual({ tradeId: 'K1', clOrdId: 'P1-1', pair: 'BTC/USD', side: 'buy', price: 100, quantity: 0.5, fee: 0.2, liquidity: 'taker', time: T0 });
+    expect(e?.type === 'venue.fill' && e.fill).toEqual({ tradeId: 'BTC/USD:K1', clOrdId: 'P1-1', pair: 'BTC/USD', side: 'buy', price: 100, quantity: 0.5, fee: 0.2, liquidity: 'taker', time: T0 });
   });
 
   it('a filled or canceled report without a trade becomes an order update for its position; a new one nothing', () => {

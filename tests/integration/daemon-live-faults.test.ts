@@ -20,6 +20,7 @@ import { createLogger } from '../../src/log/index.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 import { openVersionStore, seedInitialVersions } from '../../src/sandbox/seed.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
+import { fillId } from '../../src/trading/fill-id.ts';
 
 const ALL: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
 /** The last decimal of a fee as Kraken's REST and WS report it. */
@@ -142,7 +143,7 @@ describe('live mode with the private feed and the AddOrder reply lost together (
       const ours = new Map(o.fills.map((f) => [f.tradeId, f]));
       expect(ours.size, `seed ${o.seed}`).toBe(o.venueTrades.length);
       for (const t of o.venueTrades) {
-        const f = ours.get(String(t.tradeId));
+        const f = ours.get(fillId(PAIR, t.tradeId));
         expect(f, `seed ${o.seed} trade ${t.tradeId}`).toBeDefined();
         expect(f!.quantity).toBeCloseTo(t.vol, 9);
         expect(f!.price).toBeCloseTo(t.price, 9);
