@@ -38,7 +38,12 @@ async function start() {
   const until = async (pred: (e: SupervisorEvent) => boolean) => {
     while (!events.some(pred)) await h.drive(new Promise<void>((resolve) => waiters.push(resolve)));
   };
-  return { venue, events, until, check: () => command!({ type: 'venue.checkBalances' }) };
+  /**
+   * Both start-up sweeps done: the one at start and the one the feed's first connection.up asks for. The
+   * connection runs on real time, so without this its sweep could land inside a test's quiet window.
+   */
+  const settled = () => until(() => events.some((e) => e.type === 'venue.privateFeed' && e.up) && events.filter((e) => e.type === 'venue.balances').length >= 2);
+  return { venue, events, until, settled, check: () => command!({ type: 'venue.checkBalances' }) };
 }
 
 describe('account watch against the simulator', () => {
@@ -61,7 +66,7 @@ describe('account watch against the simulator', () => {
     const balancesBefore = w.events.filter((e) => e.type === 'venue.balances').length;
     await w.until((e) => e.type === 'venue.fill' && e.fill.clOrdId === clOrdId);
     const recovered = w.events.find((e) => e.type === 'venue.fill' && e.fill.clOrdId === clOrdId);
-    expect(recovered).toMatchObject({ fill: { tradeId: String(trade.tradeId), quantity: 0.001 }, order: { status: 'filled', filledQuantity: 0.001 } });
+    expect(recovered).toMatchObject({ fill: { tradeId: `BTC/USD:${trade.tradeId}`, quantity: 0.001 }, order: { status: 'filled', filledQuantity: 0.001 } });
     expect(repos!.orders.byClOrdId(clOrdId)).toMatchObject({ status: 'filled', filledQuantity: 0.001 });
     await w.until(() => w.events.filter((e) => e.type === 'venue.balances').length > balancesBefore);
     expect(w.events.at(-1)).toMatchObject({ type: 'venue.balances', balances: { BTC: expect.closeTo(0.001, 9) } });
@@ -69,7 +74,7 @@ describe('account watch against the simulator', () => {
 
   it('a balance check waits while an order is live, and runs once it is not', async () => {
     const w = await start();
-    await w.until((e) => e.type === 'venue.balances');
+    await w.settled();
     repos!.orders.insertIntent({ clOrdId: 'Plive-1', pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 0.001, limitPrice: null, positionId: 'Plive', reason: 't', createdAt: h.sim.clock.now() });
     const before = w.events.length;
     w.check();
