@@ -1,14 +1,14 @@
 /** The supervisor's data: boot hand-over, input, events in and out, context (the machine is supervisor.machine.ts). */
 import type { Candle, Fill, Intent, OrderStatus, Pair, RiskLimits, Timeframe } from '../src/contract/index.ts';
 import type { BalanceMismatch } from '../src/trading/balances.ts';
-import type { RouteSettings, PositionSlot } from '../src/daemon/routing.ts';
+import type { PortfolioRow, RouteSettings, PositionSlot } from '../src/trading/routing.ts';
 import type { BreakerLevel } from '../src/trading/breaker.ts';
 import type { DayRecord, Ledger } from '../src/trading/portfolio.ts';
 import type { VenueOrder } from '../src/trading/venue.ts';
 import type { BreakerEmitted, BreakerRecord } from './breaker.machine.ts';
 import type { PositionEmitted, PositionRecord, PositionTimeouts } from './position.machine.ts';
 import type { ScannerEmitted } from './scanner.machine.ts';
-import type { ScheduleEvent } from '../src/scheduler/jobs.ts';
+import type { ScheduleEvent } from '../src/contract/schedule.ts';
 import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
 import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
 
@@ -61,7 +61,7 @@ export interface SupervisorInput {
 export type JournalCommand =
   | { type: 'journal.fill'; fill: Fill }
   | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }
-  | { type: 'journal.portfolio'; time: number; cash: number; equity: number; peakEquity: number; realizedPnl: number; unrealizedPnl: number; feesPaid: number };
+  | ({ type: 'journal.portfolio' } & PortfolioRow);
 
 /** What the supervisor asks of the venue watch. */
 export type VenueWatchCommand = { type: 'venue.checkBalances' };

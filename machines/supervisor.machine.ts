@@ -5,11 +5,11 @@
  * for an exit; every verdict is journalled (signals). No entries while paused or the venue is unhealthy
  * (inv. 5); exits always pass. Children talk to it only by events; its I/O is the named actors below.
  * The pure work behind its assigns and announcements is in supervisor-logic.ts (the routing decision in
- * src/daemon/routing.ts); the data types in supervisor-types.ts.
+ * src/trading/routing.ts); the data types in supervisor-types.ts.
  */
 import { assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { timeframeMs } from '../src/contract/index.ts';
-import { portfolioRow, priceTriggers, type RouteRefusal } from '../src/daemon/routing.ts';
+import { portfolioRow, priceTriggers, type RouteRefusal } from '../src/trading/routing.ts';
 import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted } from './breaker.machine.ts';
 import { positionMachine, type PositionEmitted } from './position.machine.ts';
 import { scannerMachine } from './scanner.machine.ts';
@@ -113,7 +113,7 @@ const supervisorSetup = setup({
       if (event.type !== 'market.candle') return;
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'portfolio.updated', view: logic.breakerView(c.ledger, c.now) });
       // One portfolio row per candle step (the first pair's candle marks the step), for drawdown and the truth benchmarks.
-      if (event.pair === c.pairs[0]) enqueue.sendTo('journal', portfolioRow(c.ledger, c.marks, c.now) satisfies JournalCommand);
+      if (event.pair === c.pairs[0]) enqueue.sendTo('journal', { type: 'journal.portfolio', ...portfolioRow(c.ledger, c.marks, c.now) } satisfies JournalCommand);
       enqueue.sendTo(scannerId(event.pair), { type: 'market.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle, closed: true });
     }),
     /**
