@@ -14,6 +14,7 @@ import type { BreakerInput } from './breaker.machine.ts';
 import type { PositionEmitted, PositionEvent, PositionInput, PositionRecord } from './position.machine.ts';
 import type { Verdict } from './scanner.machine.ts';
 import { auditAlert } from './supervisor-audit.ts';
+import { initialFeed } from './supervisor-feed.ts';
 import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
 
 export const scannerId = (pair: Pair) => `scanner-${pair}`;
@@ -29,6 +30,7 @@ export function initialContext(input: SupervisorInput): SupervisorContext {
     ledger: { ...EMPTY_LEDGER, holdings: {}, days: [] },
     marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, idPrefix: '', seenTrades: {}, boot: null, error: null,
     orchestrator: input.orchestrator ?? null,
+    feed: input.feed ? initialFeed(input.feed, input.pairs) : null,
   };
 }
 

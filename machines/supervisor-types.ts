@@ -11,6 +11,7 @@ import type { ScannerEmitted } from './scanner.machine.ts';
 import type { ScheduleEvent } from '../src/contract/schedule.ts';
 import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
 import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
+import type { FeedLineChange, FeedReport, FeedSettings, FeedState } from './supervisor-feed.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
 export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup';
@@ -46,6 +47,8 @@ export interface BootState {
   strategyVersion: string;
   /** This boot's prefix of position ids, unused in the database (src/daemon/ids.ts): ids never come from the clock. */
   idPrefix: string;
+  /** Open time of the newest stored candle per pair at the trading timeframe: the first live candle must follow it, or the hole is back-filled. */
+  candleTimes?: Partial<Record<Pair, number>>;
 }
 
 export interface SupervisorInput {
@@ -55,16 +58,25 @@ export interface SupervisorInput {
   positionTimeouts?: Partial<PositionTimeouts>;
   /** The nightly cycle child's settings; absent = no orchestrator in this daemon (replays, tests). */
   orchestrator?: OrchestratorSettings;
+  /** The market (and, live, account) lines as children; absent = no connection children (tests feed events by hand). */
+  feed?: FeedSettings;
 }
 
 /** Commands the journal (fills: their only writer; portfolio and daily rows) receives; signals are written by their scanner with the verdict. */
 export type JournalCommand =
   | { type: 'journal.fill'; fill: Fill }
   | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }
-  | ({ type: 'journal.portfolio' } & PortfolioRow);
+  | ({ type: 'journal.portfolio' } & PortfolioRow)
+  /** A candle heard closed on the live line, written to the candle store as it arrives. */
+  | { type: 'journal.candle'; pair: Pair; timeframe: Timeframe; candle: Candle };
 
 /** What the supervisor asks of the venue watch. */
-export type VenueWatchCommand = { type: 'venue.checkBalances' };
+export type VenueWatchCommand =
+  | { type: 'venue.checkBalances' }
+  /** The private line is (back) up: recover by cl_ord_id what it may have missed, then compare balances. */
+  | { type: 'venue.sweep' }
+  /** Paper: a live price, which fills the paper orders waiting for it. */
+  | { type: 'venue.price'; pair: Pair; price: number };
 
 export type SupervisorEvent =
   | ScannerEmitted
@@ -88,7 +100,8 @@ export type SupervisorEvent =
   | PositionEmitted
   | BreakerEmitted
   | OrchestratorRunNow
-  | CycleEmitted;
+  | CycleEmitted
+  | FeedReport;
 
 export type SupervisorEmitted =
   | { type: 'intent.accepted'; intent: Intent; positionId: string; quantity: number; at: number }
@@ -101,6 +114,8 @@ export type SupervisorEmitted =
   | { type: 'strategy.activated'; versionId: string; at: number }
   /** Venue balances compared with the ledger: empty mismatches = they agree. */
   | { type: 'balances.reconciled'; mismatches: BalanceMismatch[]; at: number }
+  /** A connection child went up or down. */
+  | (FeedLineChange & { at: number })
   | BreakerEmitted
   | PositionEmitted
   | CycleEmitted;
@@ -127,4 +142,6 @@ export interface SupervisorContext {
   error: string | null;
   /** Set when the daemon runs the nightly cycle child. */
   orchestrator: OrchestratorSettings | null;
+  /** The connection children's state and the candle gate (supervisor-feed.ts); null without connection children. */
+  feed: FeedState | null;
 }

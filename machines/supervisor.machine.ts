@@ -15,6 +15,8 @@ import { positionMachine, type PositionEmitted } from './position.machine.ts';
 import { scannerMachine } from './scanner.machine.ts';
 import { notProvided } from './shared.ts';
 import { orchestratorCycleMachine, type CycleEmitted } from './orchestrator-cycle.machine.ts';
+import { connectionMachine } from './connection.machine.ts';
+import * as feed from './supervisor-feed.ts';
 import { cycleAlertOf, cycleEventOf, cycleInputOf, CYCLE_CHILD_ID } from './supervisor-orchestrator.ts';
 import * as logic from './supervisor-logic.ts';
 import { errorText, scannerId } from './supervisor-logic.ts';
@@ -43,8 +45,10 @@ const supervisorSetup = setup({
     openStore: fromPromise<void, void>(notProvided('supervisor.openStore')),
     /** Pair rules and fees from the venue, the ledger from the fills, open orders checked by cl_ord_id, durable children loaded. */
     reconcile: fromPromise<BootState, void>(notProvided('supervisor.reconcile')),
-    /** Market feed: market.price, market.candle (closed), venue.health. */
-    feed: fromCallback<EventObject, void>(notProvided('supervisor.feed')),
+    /** A Kraken WS line (connection.public; connection.private in live mode): its reports are followed by supervisor-feed.ts. */
+    connection: connectionMachine,
+    /** Fills a pair's candle hole by REST and reports market.candles.backfilled / backfillFailed. */
+    backfillCandles: fromCallback<EventObject, feed.BackfillRequest>(notProvided('supervisor.backfillCandles')),
     /** The venue's fills as they happen: venue.fill. */
     venueWatch: fromCallback<VenueWatchCommand, void>(notProvided('supervisor.venueWatch')),
     /** Writes signals, fills and daily snapshots. */
@@ -74,7 +78,12 @@ const supervisorSetup = setup({
       for (const pair of c.pairs) enqueue.spawnChild('scanner', { id: scannerId(pair), input: { pair, timeframe: c.timeframe, strategyVersion: b.strategyVersion } });
       // The nightly cycle reads its own persisted row back (resuming) once the store is open.
       if (c.orchestrator) enqueue.spawnChild('orchestratorCycle', { id: CYCLE_CHILD_ID, input: cycleInputOf(c.orchestrator, c.now) });
-      enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, ...logic.restoredLevels(b) });
+      const lines = c.feed ? feed.initialFeed(c.feed.settings, c.pairs, b.candleTimes) : null;
+      for (const line of lines ? feed.linesOf(lines, c.pairs, c.timeframe) : []) {
+        enqueue.spawnChild('connection', { id: line.id, input: line.input });
+        enqueue.sendTo(line.id, { type: 'connection.start' });
+      }
+      enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, feed: lines, ...logic.restoredLevels(b) });
     }),
     route: enqueueActions(({ context: c, event, enqueue }, p: { accepting: RouteRefusal | null }) => {
       const plan = event.type === 'scanner.intent' ? logic.planRoute(c, event.intent, p.accepting) : null;
@@ -131,6 +140,20 @@ const supervisorSetup = setup({
       if (heard) for (const e of heard.events) enqueue.sendTo(heard.positionId, e);
       const orphan = account.orphanFillAlert(c.slots, fill);
       if (orphan) enqueue.emit({ type: 'supervisor.alert', message: orphan, at: c.now });
+    }),
+    /** A report of a connection child or of a candle back-fill, as supervisor-feed.ts plans it. */
+    followFeed: enqueueActions(({ context: c, event, enqueue, self }) => {
+      const plan = c.feed && feed.isFeedReport(event) ? feed.feedPlan(c.feed, c.timeframe, event) : null;
+      if (!plan) return;
+      enqueue.assign({ feed: plan.feed, venueHealthy: plan.venueHealthy ?? c.venueHealthy });
+      const children = self.getSnapshot().children;
+      for (const t of plan.to) if (children[t.id]) enqueue.sendTo(t.id, t.event, t.delayMs === undefined ? undefined : { delay: t.delayMs });
+      for (const id of plan.stop) if (children[id]) enqueue.stopChild(id);
+      for (const r of plan.backfill) enqueue.spawnChild('backfillCandles', { id: feed.backfillId(r.pair), input: r });
+      if (plan.line) enqueue.emit({ ...plan.line, at: c.now });
+      for (const message of plan.alerts) enqueue.emit({ type: 'supervisor.alert', message, at: c.now });
+      for (const e of plan.raise) enqueue.raise(e as SupervisorEvent);
+      for (const e of plan.own) enqueue.sendTo(self, e as SupervisorEvent);
     }),
     forwardOrderUpdate: enqueueActions(({ context: c, event, enqueue }) => {
       const update = event.type === 'venue.orderUpdate' ? account.updateForPosition(c.slots, event) : null;
@@ -209,7 +232,8 @@ const supervisorSetup = setup({
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.halt', by: 'emergency', time: c.now });
       for (const s of c.slots) enqueue.sendTo(s.positionId, { type: 'position.close', reason: 'emergency', time: c.now });
     }),
-    stopChildren: enqueueActions(({ context: c, enqueue }) => {
+    stopChildren: enqueueActions(({ context: c, enqueue, self }) => {
+      for (const id of Object.keys(self.getSnapshot().children)) if (id.startsWith('connection.') || id.startsWith('backfill.')) enqueue.stopChild(id);
       for (const pair of c.pairs) enqueue.stopChild(scannerId(pair));
       for (const s of c.slots) enqueue.stopChild(s.positionId);
       enqueue.stopChild(BREAKER_ACTOR_ID);
@@ -237,6 +261,10 @@ export const supervisorMachine = supervisorSetup.createMachine({
     'venue.health': { actions: 'setHealth' },
     'scanner.failed': { actions: 'alert' },
     'orchestrator.runNow': { actions: 'forwardToCycle' },
+    'connection.*': { actions: 'followFeed' },
+    'feed.candle': { actions: 'followFeed' },
+    'market.candles.*': { actions: 'followFeed' },
+    'account.execution': { actions: 'followFeed' },
     'orchestrator.cycleStarted': { actions: 'followCycle' },
     'orchestrator.cycleFinished': { actions: 'followCycle' },
     'orchestrator.busy': { actions: 'followCycle' },
@@ -268,7 +296,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
     running: {
       description: 'Feed and scanners live; intents routed through the risk gate. Paused: exits still managed, no new entries.',
       // Fills are heard where orders are worked: running and emergencyStop (after boot has loaded the venue's tables).
-      invoke: [{ id: 'feed', src: 'feed' }, { id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }, { id: 'strategyWatch', src: 'strategyWatch' }],
+      invoke: [{ id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }, { id: 'strategyWatch', src: 'strategyWatch' }],
       initial: 'trading',
       states: {
         trading: {
@@ -305,7 +333,6 @@ export const supervisorMachine = supervisorSetup.createMachine({
       description: 'Halts the breaker, cancels working entry orders and market-closes every position; halted once every position has closed (fills verified by each position).',
       entry: 'closeAll',
       invoke: [
-        { id: 'feed', src: 'feed' },
         { id: 'venueWatch', src: 'venueWatch' },
         {
           src: 'cancelOrders',
@@ -321,7 +348,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       on: { 'supervisor.resume': 'running', 'shutdown.requested': 'shuttingDown' },
     },
     shuttingDown: {
-      description: 'Feed stopped (left running), scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
+      description: 'Connections, scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
       entry: 'stopChildren',
       invoke: { src: 'closeStore', onDone: 'stopped', onError: { target: 'stopped', actions: 'fail' } },
     },

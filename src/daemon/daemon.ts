@@ -11,12 +11,15 @@ import { createActor, waitFor, type Actor, type InspectionEvent, type SnapshotFr
 import { breakerActors } from '../../actors/breaker.actors.ts';
 import { positionActors } from '../../actors/position.actors.ts';
 import { scannerActors } from '../../actors/scanner.actors.ts';
-import { supervisorActors } from '../../actors/supervisor.actors.ts';
+import { connectionActors } from '../../actors/connection.actors.ts';
+import { supervisorActors, type VenueWatch } from '../../actors/supervisor.actors.ts';
+import { connectionMachine } from '../../machines/connection.machine.ts';
+import type { FeedSettings } from '../../machines/supervisor-feed.ts';
 import { breakerMachine } from '../../machines/breaker.machine.ts';
 import { positionMachine, type PositionTimeouts } from '../../machines/position.machine.ts';
 import { scannerMachine } from '../../machines/scanner.machine.ts';
 import { supervisorMachine } from '../../machines/supervisor.machine.ts';
-import type { Clock } from '../clock/clock.ts';
+import { systemClock, type Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Pair } from '../contract/index.ts';
@@ -32,7 +35,7 @@ import type { NightDeps } from '../orchestrator/steps/night-deps.ts';
 import { cycleMachine, nightDeps } from '../orchestrator/wiring.ts';
 import { runChore, strategyWatch } from './chores.ts';
 import { accountWatch } from './account.ts';
-import { publicFeed } from './feed.ts';
+import { candleBackfill } from './candles.ts';
 import { journalWriter } from './journal.ts';
 import { tradeLog } from './trade-log.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
@@ -66,6 +69,8 @@ export interface DaemonOptions {
   fetch?: typeof globalThis.fetch;
   /** Run the nightly orchestrator as a supervisor child (`brain run` when orchestrator.enabled; off in replays and tests). */
   orchestrator?: boolean;
+  /** Connection tuning and restart backoff (a replay steps time by whole candles); the mode comes from the config. */
+  feed?: Omit<FeedSettings, 'mode'>;
   /** The evolution pipeline's functions for the orchestrator, given the open database (src/orchestrator/ports.ts fails closed without them). */
   evolution?: (deps: { db: Db; clock: Clock }) => Partial<Omit<EvolutionPorts, 'ledger'>>;
 }
@@ -129,10 +134,8 @@ function wire(o: DaemonOptions, rt: Runtime) {
   const actors = supervisorActors({
     openStore: async () => openStore(deps),
     reconcile: () => prepareBoot(deps),
-    feed: publicFeed({ url: o.endpoints.wsPublic, client, pairs: config.pairs, timeframe: config.market.timeframe, log: log.child({ component: 'feed' }), ...(paper ? { onPrice: (pair, price) => paper.onPrice(pair, price) } : {}) }),
-    fills: paper
-      ? (send) => paper.onFill((fill, order) => send({ type: 'venue.fill', fill, order }))
-      : accountWatch({ url: o.endpoints.wsPrivate, client, venue, repos, clock, log: log.child({ component: 'account' }) }),
+    fills: paper ? paperWatch(paper) : accountWatch({ client, venue, repos, clock, log: log.child({ component: 'account' }) }),
+    backfill: candleBackfill({ client, repos, clock }),
     journal: journalWriter(repos),
     cancelOrder: (clOrdId) => venue.cancelOrder(clOrdId),
     closeStore: () => closeStore(rt, log),
@@ -142,7 +145,21 @@ function wire(o: DaemonOptions, rt: Runtime) {
     strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
     log: log.child({ actor: 'supervisor' }),
   });
-  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, position: positions, breaker, scanner, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
+  // The lines' sockets keep real time (pings, request timeouts); the connection machines' own delays run on the tree's clock.
+  const connection = connectionMachine.provide({
+    actors: connectionActors({ urls: { public: o.endpoints.wsPublic, private: o.endpoints.wsPrivate }, client, clock: systemClock, logger: log.child({ component: 'feed' }), deadManSwitch: paper ? false : {} }),
+  });
+  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, position: positions, breaker, scanner, connection, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
+}
+
+/** The paper venue as the supervisor's venue watch: its fills come back, the live prices go in (they fill the waiting orders). */
+function paperWatch(paper: PaperVenue): VenueWatch {
+  return (send, onCommand) => {
+    onCommand((cmd) => {
+      if (cmd.type === 'venue.price') paper.onPrice(cmd.pair, cmd.price);
+    });
+    return paper.onFill((fill, order) => send({ type: 'venue.fill', fill, order }));
+  };
 }
 
 /** The cycle child's I/O, built on first use (after boot has opened the database), once. */
@@ -164,6 +181,7 @@ export function startDaemon(o: DaemonOptions): Daemon {
     input: {
       pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {},
       ...(o.orchestrator ? { orchestrator: { maxRepairs: o.config.orchestrator.cycle.maxRepairs, retryDelaySeconds: o.config.orchestrator.cycle.retryDelaySeconds } } : {}),
+      feed: { mode: o.config.mode, ...o.feed },
     },
     clock: o.clock,
     systemId: 'supervisor',

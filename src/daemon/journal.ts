@@ -1,6 +1,7 @@
 /**
- * The supervisor's journal: fills (deduplicated by trade id), one portfolio_snapshots row per candle step
- * (with the open positions as the positions table has them) and one daily_snapshots row per closed UTC day.
+ * The supervisor's journal: fills (deduplicated by fill identity), one portfolio_snapshots row per candle step
+ * (with the open positions as the positions table has them), one daily_snapshots row per closed UTC day, and
+ * each candle the live line heard closed (the candle store follows the feed, not only the nightly back-fill).
  * `recordFill` is the only code that writes the fills table: the ledger is rebuilt from it at boot, so it
  * holds exactly what the supervisor booked (and, before the supervisor runs, what boot reconciliation
  * learnt from the venue).
@@ -19,6 +20,10 @@ export function journalWriter(repos: Repositories): (cmd: JournalCommand) => voi
   return (cmd) => {
     if (cmd.type === 'journal.fill') {
       recordFill(repos, cmd.fill);
+      return;
+    }
+    if (cmd.type === 'journal.candle') {
+      repos.candles.upsertMany(cmd.pair, cmd.timeframe, [cmd.candle]);
       return;
     }
     if (cmd.type === 'journal.portfolio') {

@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { BootState } from '../../machines/supervisor.machine.ts';
 import { BREAKER_ACTOR_ID, BREAKER_MACHINE_VERSION, type BreakerRecord } from '../../machines/breaker.machine.ts';
 import { POSITION_MACHINE_VERSION, type PositionRecord } from '../../machines/position.machine.ts';
-import { ORDER_STATUSES, type FeeRates, type Pair, type PairRules } from '../contract/index.ts';
+import { ORDER_STATUSES, type FeeRates, type Pair, type PairRules, type Timeframe } from '../contract/index.ts';
 import type { Repositories } from '../db/index.ts';
 import type { PairTable } from '../kraken/pairs.ts';
 import { upgradedFillId } from '../trading/fill-id.ts';
@@ -34,6 +34,8 @@ export interface ReconcileDeps {
   strategyVersion: string;
   now: number;
   log: Logger;
+  /** The trading timeframe: the newest stored candle of each pair is where the live line must continue. */
+  timeframe?: Timeframe;
 }
 
 const ALL_TIME: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
@@ -82,6 +84,15 @@ export function durableRecords(repos: Repositories, log: Logger): { positions: P
   return { positions, breaker };
 }
 
+function storedUntil(repos: Repositories, pairs: readonly Pair[], timeframe: Timeframe): Partial<Record<Pair, number>> {
+  const times: Partial<Record<Pair, number>> = {};
+  for (const pair of pairs) {
+    const t = repos.candles.latestTime(pair, timeframe);
+    if (t !== null) times[pair] = t;
+  }
+  return times;
+}
+
 export async function reconcileAtBoot(d: ReconcileDeps): Promise<BootState> {
   const rules: Partial<Record<Pair, PairRules>> = {};
   const fees: Partial<Record<Pair, FeeRates>> = {};
@@ -98,6 +109,6 @@ export async function reconcileAtBoot(d: ReconcileDeps): Promise<BootState> {
   d.log.info({ ...recovered, positions: positions.length, breaker: breaker?.value ?? 'new', cash: ledger.cash, holdings }, 'reconciled orders and fills with the venue');
   return {
     now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, bookedTradeIds: bookedTradeIds(d.repos), positions, breaker,
-    strategyVersion: d.strategyVersion, idPrefix: newIdPrefix(d.repos),
+    strategyVersion: d.strategyVersion, idPrefix: newIdPrefix(d.repos), ...(d.timeframe ? { candleTimes: storedUntil(d.repos, d.pairs, d.timeframe) } : {}),
   };
 }

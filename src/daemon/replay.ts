@@ -117,6 +117,9 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
     dbPath: join(o.workDir, 'brain.db'), repoRoot: o.repoRoot, filesRoot: o.workDir,
     // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
     positionTimeouts: { ackMs: 2 * STEP, settleMs: 2 * STEP, requeryMs: STEP },
+    // The connections' delays run on the simulator's clock too, which jumps a candle per step while the frames
+    // of that step wait in the socket: a line is stale only after two silent steps.
+    feed: { connection: { timeouts: { connectMs: STEP, subscribeMs: STEP, staleMs: 2 * STEP, deadMs: 2 * STEP } } },
     warmupBars: Math.round(((o.warmupDays ?? 2) * DAY) / STEP),
     ...(o.orchestrator ? { orchestrator: true, evolution: o.orchestrator.evolution } : {}),
     onScanRecorded: () => {

@@ -92,7 +92,7 @@ export async function prepareBoot(d: StoreDeps): Promise<BootState> {
     : { kind: 'current' as const, usd: (await d.client.balances()).spot['USD']?.total ?? 0 };
   return reconcileAtBoot({
     pairs: d.config.pairs, table: d.rt.table, repos, venue: d.venue, paper: d.paper, cash, fallbackFees: d.config.trading.fallbackFees,
-    slippage: d.config.trading.slippageFraction, strategyVersion, now, log: d.log.child({ component: 'reconcile' }),
+    slippage: d.config.trading.slippageFraction, strategyVersion, now, log: d.log.child({ component: 'reconcile' }), timeframe: d.config.market.timeframe,
   });
 }
 

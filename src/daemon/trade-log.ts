@@ -60,6 +60,10 @@ export function tradeLog(log: Logger): (e: SupervisorEmitted) => void {
         if (e.mismatches.length === 0) log.child({ actor: 'reconcile' }).info('venue balances agree with the ledger');
         else log.child({ actor: 'reconcile' }).error({ mismatches: e.mismatches }, 'venue balances differ from the ledger');
         return;
+      case 'feed.line':
+        if (e.up) log.child({ actor: `connection.${e.endpoint}` }).info(`${e.endpoint} feed live`);
+        else log.child({ actor: `connection.${e.endpoint}` }).warn({ reason: e.reason }, e.endpoint === 'public' ? 'public feed down: no new entries until it is back' : 'private feed down: fills are recovered by cl_ord_id when it is back');
+        return;
       case 'supervisor.alert':
         log.warn({ at: e.at }, e.message);
         return;

@@ -7,7 +7,6 @@
  * withdrawal, margin or short call.
  */
 import type { Logger } from 'pino';
-import type { ExecutionReport } from '../contract/feed.ts';
 import type { Fill } from '../contract/index.ts';
 import type { KrakenClient } from '../kraken/client.ts';
 import { KrakenError } from '../kraken/errors.ts';
@@ -112,17 +111,6 @@ export class LiveVenue implements Venue {
       throw new VenueError(code, `could not ${what} the order at Kraken: ${(err as Error).message}`, retryable, { cause: err });
     }
   }
-}
-
-/**
- * A fill from the private executions feed, in contract form; null for reports that carry none. A trade
- * report without its trade_id gives no fill (an identity REST could not reproduce would book it twice):
- * its order's executed quantity still arrives, and recovery by cl_ord_id finds the fill.
- */
-export function fillFromExecution(report: ExecutionReport): Fill | null {
-  const f = report.fill;
-  if (!f || f.tradeId === null || report.clOrdId === null || report.pair === null || report.side === null) return null;
-  return { tradeId: fillId(report.pair, f.tradeId), clOrdId: report.clOrdId, pair: report.pair, side: report.side, price: f.price, quantity: f.quantity, fee: f.fee, liquidity: f.liquidity, time: report.time };
 }
 
 function refused(req: OrderRequest, reason: string): OrderAck {

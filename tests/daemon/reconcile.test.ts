@@ -1,7 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fill } from '../../src/contract/index.ts';
 import { createRepositories, openDatabase, type Db } from '../../src/db/index.ts';
-import { executionEvent } from '../../src/daemon/account.ts';
 import { ledgerFromFills } from '../../src/daemon/reconcile.ts';
 
 const T0 = Date.UTC(2025, 0, 6);
@@ -32,20 +31,5 @@ describe('boot ledger', () => {
     const l = ledgerFromFills(withFills([fill('buy', 100, 1)]), 5_000, 'current');
     expect(l.cash).toBeCloseTo(5_000);
     expect(l.holdings['BTC/USD']?.quantity).toBe(1);
-  });
-});
-
-describe('live fills from the private executions channel', () => {
-  const report = { venueOrderId: 'O1', clOrdId: 'P1-1', pair: 'BTC/USD' as const, side: 'buy' as const, execType: 'trade', status: null, cumQty: 0.5, time: T0, reason: null, fill: { tradeId: 'K1', price: 100, quantity: 0.5, fee: 0.2, liquidity: 'taker' as const } };
-
-  it('a trade execution becomes one fill and the order view the supervisor books, with the executed quantity so far', () => {
-    const e = executionEvent(report);
-    expect(e).toMatchObject({ type: 'venue.fill', order: { status: 'partial', filledQuantity: 0.5 } });
-    expect(e?.type === 'venue.fill' && e.fill).toEqual({ tradeId: 'BTC/USD:K1', clOrdId: 'P1-1', pair: 'BTC/USD', side: 'buy', price: 100, quantity: 0.5, fee: 0.2, liquidity: 'taker', time: T0 });
-  });
-
-  it('a filled or canceled report without a trade becomes an order update for its position; a new one nothing', () => {
-    expect(executionEvent({ ...report, execType: 'filled', status: 'filled', cumQty: 1, fill: null })).toEqual({ type: 'venue.orderUpdate', clOrdId: 'P1-1', status: 'filled', venueOrderId: 'O1', filledQuantity: 1, time: T0 });
-    expect(executionEvent({ ...report, execType: 'new', status: 'open', fill: null })).toBeNull();
   });
 });

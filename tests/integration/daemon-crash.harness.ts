@@ -104,14 +104,11 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
           await reconcileOrders(repos, ex, clock.now(), log);
           return { now: clock.now(), settings: { rules, fees: {}, fallbackFees: FEES, slippage: 0.0005 }, ledger: ledgerFromFills(repos, 10_000), bookedTradeIds: bookedTradeIds(repos), ...durableRecords(repos, log), strategyVersion: 'v001', idPrefix: newIdPrefix(repos) };
         },
-        feed: (send) => {
-          port.feed = send;
-          return () => undefined;
-        },
         // A dead process hears nothing: the exchange's fill push stops with it.
         fills: (send) => ex.paper.onFill((fill, order) => alive && send({ type: 'venue.fill', fill, order })),
         journal: journalWriter(repos),
         cancelOrder: (id) => ex.cancelOrder(id),
+        backfill: async () => [],
         closeStore: async () => undefined,
         log,
       }),
@@ -136,6 +133,8 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
   });
   const actor = createActor(machine, { input: { pairs: PAIRS, limits: RiskLimitsSchema.parse(limits), timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000, requeryMs: 5_000 } }, clock });
   actor.start();
+  // No connection children here: the test plays the market into the supervisor by hand.
+  port.feed = (e) => actor.send(e);
   await waitFor(actor, (s) => s.matches('running'));
   return {
     actor, repos,

@@ -1,17 +1,19 @@
 /**
  * A fill's identity across pairs and across paths, end to end: Kraken numbers trades per pair (the
  * simulator does too), so the WS executions feed and REST recovery must name a fill by pair and number,
- * and the supervisor (the one place a fill is booked) must book each of our fills exactly once.
+ * and the supervisor (the one place a fill is booked) must book each of our fills exactly once. The private
+ * line runs as the supervisor runs it (private-line.ts).
  */
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SupervisorEvent } from '../../machines/supervisor.machine.ts';
+import type { SupervisorEvent, VenueWatchCommand } from '../../machines/supervisor.machine.ts';
 import type { Fill, Pair } from '../../src/contract/index.ts';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
 import { accountWatch } from '../../src/daemon/account.ts';
 import { LiveVenue } from '../../src/venues/live.ts';
 import { startSupervisor } from '../machines/supervisor.fixtures.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';
+import { startPrivateLine } from './private-line.ts';
 
 let h: Harness;
 let stop: (() => void) | undefined;
@@ -30,13 +32,17 @@ async function watch() {
   const venue = new LiveVenue({ client: h.client, orders: h.orders });
   const events: SupervisorEvent[] = [];
   const waiters: Array<() => void> = [];
-  stop = accountWatch({ url: h.sim.wsPrivateUrl, client: h.client, venue, repos, clock: h.sim.clock, log: pino({ level: 'silent' }) })(
-    (e) => {
-      events.push(e);
-      for (const w of waiters.splice(0)) w();
-    },
-    () => undefined,
-  );
+  let command: ((cmd: VenueWatchCommand) => void) | undefined;
+  const deliver = (e: SupervisorEvent) => {
+    events.push(e);
+    for (const w of waiters.splice(0)) w();
+  };
+  const stopWatch = accountWatch({ client: h.client, venue, repos, clock: h.sim.clock, log: pino({ level: 'silent' }) })(deliver, (listener) => (command = listener));
+  const line = startPrivateLine(h, { event: deliver, command: (c) => command?.(c) });
+  stop = () => {
+    line.stop();
+    stopWatch();
+  };
   const until = async (pred: () => boolean) => {
     while (!pred()) await h.drive(new Promise<void>((resolve) => waiters.push(resolve)));
   };
@@ -46,7 +52,7 @@ async function watch() {
     repos!.orders.insertIntent({ clOrdId, pair, side: 'buy', type: 'market', quantity: 0.01, limitPrice: null, positionId: clOrdId.split('-')[0]!, reason: 't', createdAt: h.sim.clock.now() });
     await h.drive(h.orders.place({ clOrdId, pair, side: 'buy', type: 'market', volume: 0.01 }));
   };
-  await until(() => events.some((e) => e.type === 'venue.balances'));
+  await until(() => line.wasUp() && events.filter((e) => e.type === 'venue.balances').length >= 2);
   return { events, until, fillsOf, buy };
 }
 

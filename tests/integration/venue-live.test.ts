@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../src/trading/venue.ts';
 import { VenueError } from '../../src/trading/venue.ts';
-import { fillFromExecution, LiveVenue } from '../../src/venues/live.ts';
+import { LiveVenue } from '../../src/venues/live.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';
 import { fillId } from '../../src/trading/fill-id.ts';
 
@@ -129,17 +129,5 @@ describe('live venue against the simulator', () => {
     const methods = Object.getOwnPropertyNames(LiveVenue.prototype).filter((m) => m !== 'constructor');
     expect(methods.filter((m) => !m.startsWith('guard') && !['fillsOf', 'toFill', 'recovered'].includes(m)).sort()).toEqual(['cancelOrder', 'queryOrder', 'submitOrder']);
     expect(methods.some((m) => /withdraw|margin|short|leverage/i.test(m))).toBe(false);
-  });
-});
-
-describe('fills from the executions feed', () => {
-  it('turns a trade report into the same contract fill and ignores reports without one', () => {
-    const base = { venueOrderId: 'OABC', clOrdId: 'c1', pair: 'BTC/USD' as const, side: 'buy' as const, status: 'filled' as const, cumQty: 1, time: 1_700_000_000_000, reason: null };
-    expect(fillFromExecution({ ...base, execType: 'filled', fill: null })).toBeNull();
-    // Without Kraken's trade_id there is no identity REST recovery would reproduce: no fill (recovery finds it).
-    expect(fillFromExecution({ ...base, execType: 'trade', fill: { tradeId: null, price: 100, quantity: 1, fee: 0.4, liquidity: 'taker' } })).toBeNull();
-    expect(fillFromExecution({ ...base, execType: 'trade', fill: { tradeId: '42', price: 100, quantity: 1, fee: 0.4, liquidity: 'taker' } })).toEqual({
-      tradeId: 'BTC/USD:42', clOrdId: 'c1', pair: 'BTC/USD', side: 'buy', price: 100, quantity: 1, fee: 0.4, liquidity: 'taker', time: 1_700_000_000_000,
-    });
   });
 });

@@ -4,7 +4,8 @@
  * venue's fills, a SimulatedClock, and the emitted log.
  */
 import { afterEach } from 'vitest';
-import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
+import { createActor, fromCallback, fromPromise, setup, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
+import type { BackfillEvent, BackfillRequest, FeedSettings } from '../../machines/supervisor-feed.ts';
 import { breakerMachine } from '../../machines/breaker.machine.ts';
 import type { orchestratorCycleMachine } from '../../machines/orchestrator-cycle.machine.ts';
 import { scannerMachine } from '../../machines/scanner.machine.ts';
@@ -45,6 +46,8 @@ export interface Options {
   limits?: Partial<RiskLimits>;
   /** A nightly cycle child (its actors faked by the test); without it the daemon runs no orchestrator. */
   cycle?: typeof orchestratorCycleMachine;
+  /** Connection children (fakes that record what they are sent) and candle back-fills the test answers. */
+  feed?: FeedSettings;
 }
 
 export function startSupervisor(opts: Options = {}) {
@@ -62,6 +65,11 @@ export function startSupervisor(opts: Options = {}) {
   const atVenue = new Map<string, VenueOrder>();
   const waiters: Array<() => void> = [];
   const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; schedule?: (e: SupervisorEvent) => void; strategy?: (e: SupervisorEvent) => void } = {};
+  /** What the connection children were sent (`connection.public connection.start`). */
+  const lines: string[] = [];
+  /** Back-fills asked for, each with the callback that answers it. */
+  const backfills: Array<{ input: BackfillRequest; answer: (e: BackfillEvent) => void }> = [];
+  const fakeConnection = setup({}).createMachine({ id: 'fakeConnection', on: { '*': { actions: ({ event, self }) => void lines.push(`${self.id} ${event.type}`) } } });
   const position = positionMachine.provide({
     actors: {
       recordIntent: fromPromise<{ at: number }, OrderSpec>(async ({ input }) => {
@@ -99,15 +107,13 @@ export function startSupervisor(opts: Options = {}) {
       }),
       breaker: breakerMachine.provide({ actors: { persistState: fromCallback<EventObject, StoreInput>(() => undefined) } }),
       ...(opts.cycle ? { orchestratorCycle: opts.cycle } : {}),
+      connection: fakeConnection as never,
+      backfillCandles: fromCallback<EventObject, BackfillRequest>(({ input, sendBack }) => void backfills.push({ input, answer: sendBack })),
       openStore: fromPromise<void, void>(async () => void calls.push('openStore')),
       reconcile: fromPromise<BootState, void>(async () => {
         calls.push('reconcile');
         if (opts.boot instanceof Error) throw opts.boot;
         return opts.boot ?? bootState();
-      }),
-      feed: fromCallback<EventObject, void>(({ sendBack }) => {
-        port.feed = sendBack as (e: SupervisorEvent) => void;
-        return () => void calls.push('feed stopped');
       }),
       venueWatch: fromCallback<VenueWatchCommand, void>(({ sendBack, receive }) => {
         port.venue = sendBack as (e: SupervisorEvent) => void;
@@ -130,11 +136,14 @@ export function startSupervisor(opts: Options = {}) {
   });
   const limits = RiskLimitsSchema.parse(opts.limits ?? {});
   const orchestrator = opts.cycle ? { orchestrator: { maxRepairs: 1, retryDelaySeconds: 60 } } : {};
-  const actor = createActor(machine, { input: { pairs: PAIRS, limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 }, ...orchestrator }, clock });
+  const feed = opts.feed ? { feed: opts.feed } : {};
+  const actor = createActor(machine, { input: { pairs: PAIRS, limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 }, ...orchestrator, ...feed }, clock });
   const emitted: SupervisorEmitted[] = [];
   actor.on('*', (e) => emitted.push(e));
   actor.start();
   started.push(actor);
+  // No connection children in these tests (no `feed` input): the test plays the market line by hand.
+  port.feed = (e) => actor.send(e);
 
   let trade = 0;
   /** The venue fills the whole order `clOrdId` at `price`. */
@@ -185,5 +194,5 @@ export function startSupervisor(opts: Options = {}) {
     fill(sell.clOrdId, price);
     return sell;
   };
-  return { actor, clock, calls, commands, journal, scans, records, emitted, port, fill, running, children, sentOrder, sent, atVenue, signal, until, openPosition, closePosition };
+  return { actor, clock, calls, commands, journal, scans, records, emitted, port, fill, running, children, sentOrder, sent, atVenue, signal, until, openPosition, closePosition, lines, backfills };
 }

@@ -1,0 +1,38 @@
+/**
+ * The private executions line as the supervisor runs it, for tests of the account watch without a whole
+ * supervisor: the real connection machine and session against the simulator, its reports taken through
+ * the supervisor's own plan (machines/supervisor-feed.ts): executions become venue.fill / venue.orderUpdate,
+ * and the line coming up asks the watch for a sweep.
+ */
+import { createActor } from 'xstate';
+import { connectionActors } from '../../actors/connection.actors.ts';
+import { connectionMachine, reportOf } from '../../machines/connection.machine.ts';
+import { feedPlan, initialFeed, isFeedReport } from '../../machines/supervisor-feed.ts';
+import type { SupervisorEvent, VenueWatchCommand } from '../../machines/supervisor.machine.ts';
+import { systemClock } from '../../src/clock/clock.ts';
+import type { Harness } from './kraken-harness.ts';
+
+export interface PrivateLine {
+  /** The line has been up at least once. */
+  wasUp(): boolean;
+  stop(): void;
+}
+
+export function startPrivateLine(h: Harness, deliver: { event(e: SupervisorEvent): void; command(c: VenueWatchCommand): void }): PrivateLine {
+  let feed = initialFeed({ mode: 'live' }, h.sim.pairs as never);
+  let up = false;
+  const machine = connectionMachine.provide({ actors: connectionActors({ urls: { public: h.sim.wsPublicUrl, private: h.sim.wsPrivateUrl }, client: h.client, clock: systemClock }) });
+  const line = createActor(machine, { input: { endpoint: 'private', subscriptions: [{ channel: 'executions' }] }, clock: systemClock });
+  line.on('*', (e) => {
+    const report = reportOf(e);
+    if (report.type === 'connection.up') up = true;
+    const plan = isFeedReport(report) ? feedPlan(feed, '5m', report) : null;
+    if (!plan) return;
+    feed = plan.feed;
+    for (const r of plan.raise) deliver.event(r as SupervisorEvent);
+    for (const t of plan.to) if (t.id === 'venueWatch') deliver.command(t.event as VenueWatchCommand);
+  });
+  line.start();
+  line.send({ type: 'connection.start' });
+  return { wasUp: () => up, stop: () => line.stop() };
+}
