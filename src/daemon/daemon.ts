@@ -33,13 +33,13 @@ import { defaultEvolutionPorts } from '../orchestrator/ports.ts';
 import type { EvolutionPorts } from '../orchestrator/pipeline-port.ts';
 import type { NightDeps } from '../orchestrator/steps/night-deps.ts';
 import { cycleMachine, nightDeps } from '../orchestrator/wiring.ts';
-import { runChore, strategyWatch } from './chores.ts';
-import { accountWatch } from './account.ts';
-import { candleBackfill } from './candles.ts';
-import { journalWriter } from './journal.ts';
+import { runChore, strategyWatch } from '../../actors/supervisor/chores.ts';
+import { accountWatch } from '../../actors/supervisor/account-watch.ts';
+import { candleBackfill } from '../../actors/supervisor/candle-backfill.ts';
+import { journalWriter } from '../../actors/supervisor/journal.ts';
 import { tradeLog } from './trade-log.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
-import { closeStore, openStore, prepareBoot } from './store.ts';
+import { closeStore, openStore, prepareBoot } from '../../actors/supervisor/store.ts';
 
 export interface Endpoints {
   rest: string;

@@ -2,7 +2,7 @@
  * Trading in the log at `info` (issue 12): every routed intent with its verdict, every fill, positions
  * opened and closed with their P&L, breaker changes with their reason, balance reconciliations, alerts.
  * Each line carries child bindings an operator can grep (pair, positionId, clOrdId). Orders sent,
- * accepted and refused are logged where they happen (actors/position.actors.ts), sweeps in account.ts.
+ * accepted and refused are logged where they happen (actors/position.actors.ts), sweeps in actors/supervisor/account-watch.ts.
  */
 import type { Logger } from 'pino';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';

@@ -7,7 +7,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SupervisorEvent, VenueWatchCommand } from '../../machines/supervisor.machine.ts';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
-import { accountWatch } from '../../src/daemon/account.ts';
+import { accountWatch } from '../../actors/supervisor/account-watch.ts';
 import { LiveVenue } from '../../src/venues/live.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';
 import { startPrivateLine } from './private-line.ts';

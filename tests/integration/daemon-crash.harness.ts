@@ -1,6 +1,6 @@
 /**
  * Crash harness: the supervisor with its REAL position and breaker actors, the real boot reconciliation
- * (src/daemon/reconcile.ts) and journal, on one SQLite file, against a paper venue that plays the
+ * (actors/supervisor/reconcile.ts) and journal, on one SQLite file, against a paper venue that plays the
  * exchange and survives the crash. A hook inside the venue drops the whole actor system at a chosen
  * moment (as a killed process would: no shutdown, no last write); a new system then boots on the same
  * database and venue. Only the strategy is a fake: it says what each test tells it to.
@@ -17,8 +17,8 @@ import type { IntentAction, Pair } from '../../src/contract/index.ts';
 import { RiskLimitsSchema } from '../../src/contract/risk.ts';
 import { createRepositories, openDatabase, type Db, type Repositories } from '../../src/db/index.ts';
 import { newIdPrefix } from '../../src/daemon/ids.ts';
-import { journalWriter } from '../../src/daemon/journal.ts';
-import { bookedTradeIds, durableRecords, ledgerFromFills, reconcileOrders } from '../../src/daemon/reconcile.ts';
+import { journalWriter } from '../../actors/supervisor/journal.ts';
+import { bookedTradeIds, durableRecords, ledgerFromFills, reconcileOrders } from '../../actors/supervisor/reconcile.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { defaultPairRules } from '../../src/trading/pair-rules.ts';
 import type { OrderAck, OrderRequest, Venue, VenueOrder } from '../../src/trading/venue.ts';

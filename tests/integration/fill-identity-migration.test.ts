@@ -13,7 +13,7 @@ import { waitFor } from 'xstate';
 import { POSITION_MACHINE_VERSION, type PositionRecord } from '../../machines/position.machine.ts';
 import type { Fill, Pair } from '../../src/contract/index.ts';
 import { createRepositories, loadMigrations, openDatabase, type Db, type Repositories } from '../../src/db/index.ts';
-import { durableRecords, ledgerFromFills, reconcileAtBoot } from '../../src/daemon/reconcile.ts';
+import { durableRecords, ledgerFromFills, reconcileAtBoot } from '../../actors/supervisor/reconcile.ts';
 import { LiveVenue } from '../../src/venues/live.ts';
 import { bootState, startSupervisor } from '../machines/supervisor.fixtures.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';

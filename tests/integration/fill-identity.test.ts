@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { SupervisorEvent, VenueWatchCommand } from '../../machines/supervisor.machine.ts';
 import type { Fill, Pair } from '../../src/contract/index.ts';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
-import { accountWatch } from '../../src/daemon/account.ts';
+import { accountWatch } from '../../actors/supervisor/account-watch.ts';
 import { LiveVenue } from '../../src/venues/live.ts';
 import { startSupervisor } from '../machines/supervisor.fixtures.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';

@@ -5,21 +5,21 @@
  */
 import type { Logger } from 'pino';
 import type { BootState } from '../../machines/supervisor.machine.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { Config } from '../config/index.ts';
-import type { Pair } from '../contract/index.ts';
-import { createRepositories, openDatabase } from '../db/index.ts';
-import type { KrakenClient } from '../kraken/client.ts';
-import { acquirePidLock, databaseLockPath } from '../lock/index.ts';
-import { krakenOhlcFetcher } from '../market/kraken-fetcher.ts';
-import { syncFromKraken } from '../market/sync.ts';
-import { StrategyHost } from '../sandbox/host/strategy-host.ts';
-import { LiveStrategy } from '../sandbox/live.ts';
-import { openVersionStore, seedInitialVersions } from '../sandbox/seed.ts';
-import type { Venue } from '../trading/venue.ts';
-import type { PaperVenue } from '../venues/paper.ts';
+import type { Clock } from '../../src/clock/clock.ts';
+import type { Config } from '../../src/config/index.ts';
+import type { Pair } from '../../src/contract/index.ts';
+import { createRepositories, openDatabase } from '../../src/db/index.ts';
+import type { KrakenClient } from '../../src/kraken/client.ts';
+import { acquirePidLock, databaseLockPath } from '../../src/lock/index.ts';
+import { krakenOhlcFetcher } from '../../src/market/kraken-fetcher.ts';
+import { syncFromKraken } from '../../src/market/sync.ts';
+import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
+import { LiveStrategy } from '../../src/sandbox/live.ts';
+import { openVersionStore, seedInitialVersions } from '../../src/sandbox/seed.ts';
+import type { Venue } from '../../src/trading/venue.ts';
+import type { PaperVenue } from '../../src/venues/paper.ts';
 import { reconcileAtBoot } from './reconcile.ts';
-import { need, type Runtime } from './runtime.ts';
+import { need, type Runtime } from '../../src/daemon/runtime.ts';
 
 export interface StoreDeps {
   config: Config;

@@ -7,8 +7,8 @@
  * learnt from the venue).
  */
 import type { JournalCommand } from '../../machines/supervisor.machine.ts';
-import type { Fill } from '../contract/index.ts';
-import type { Repositories } from '../db/index.ts';
+import type { Fill } from '../../src/contract/index.ts';
+import type { Repositories } from '../../src/db/index.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -8,12 +8,12 @@
  * not taken for a mismatch.
  */
 import type { Logger } from 'pino';
-import type { VenueWatch } from '../../actors/supervisor.actors.ts';
+import type { VenueWatch } from '../supervisor.actors.ts';
 import type { SupervisorEvent } from '../../machines/supervisor.machine.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { Repositories } from '../db/index.ts';
-import type { KrakenClient } from '../kraken/client.ts';
-import type { Venue } from '../trading/venue.ts';
+import type { Clock } from '../../src/clock/clock.ts';
+import type { Repositories } from '../../src/db/index.ts';
+import type { KrakenClient } from '../../src/kraken/client.ts';
+import type { Venue } from '../../src/trading/venue.ts';
 import { recoverFills } from './recovery.ts';
 
 export interface AccountWatchDeps {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Fill } from '../../src/contract/index.ts';
-import { createRepositories, openDatabase, type Db } from '../../src/db/index.ts';
-import { ledgerFromFills } from '../../src/daemon/reconcile.ts';
+import type { Fill } from '../../../src/contract/index.ts';
+import { createRepositories, openDatabase, type Db } from '../../../src/db/index.ts';
+import { ledgerFromFills } from '../../../actors/supervisor/reconcile.ts';
 
 const T0 = Date.UTC(2025, 0, 6);
 const dbs: Db[] = [];

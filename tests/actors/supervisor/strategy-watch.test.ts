@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { SupervisorEvent } from '../../machines/supervisor.machine.ts';
-import { simulatedClock } from '../../src/clock/clock.ts';
-import { strategyWatch } from '../../src/daemon/chores.ts';
-import type { Runtime } from '../../src/daemon/runtime.ts';
+import type { SupervisorEvent } from '../../../machines/supervisor.machine.ts';
+import { simulatedClock } from '../../../src/clock/clock.ts';
+import { strategyWatch } from '../../../actors/supervisor/chores.ts';
+import type { Runtime } from '../../../src/daemon/runtime.ts';
 
 const T0 = Date.UTC(2025, 0, 6, 12);
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));

@@ -4,12 +4,12 @@
  * the stored candles of the hole come back, oldest first, for the scanners to see in order.
  */
 import type { BackfillRequest } from '../../machines/supervisor-feed.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { Candle } from '../contract/index.ts';
-import type { Repositories } from '../db/index.ts';
-import type { KrakenClient } from '../kraken/client.ts';
-import { backfill } from '../market/gaps.ts';
-import { krakenOhlcFetcher } from '../market/kraken-fetcher.ts';
+import type { Clock } from '../../src/clock/clock.ts';
+import type { Candle } from '../../src/contract/index.ts';
+import type { Repositories } from '../../src/db/index.ts';
+import type { KrakenClient } from '../../src/kraken/client.ts';
+import { backfill } from '../../src/market/gaps.ts';
+import { krakenOhlcFetcher } from '../../src/market/kraken-fetcher.ts';
 
 export function candleBackfill(deps: { client: KrakenClient; repos: Repositories; clock: Clock }): (req: BackfillRequest) => Promise<Candle[]> {
   return async (r) => {
