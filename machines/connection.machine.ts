@@ -250,7 +250,7 @@ export const connectionMachine = connectionSetup.createMachine({
           initial: 'live',
           entry: ['resetAttempts', 'emitUp'],
           exit: ['emitDown', 'markCandleGaps'],
-          invoke: { src: 'whileLive', input: ({ context }) => ({ endpoint: context.endpoint }) },
+          invoke: { id: 'whileLive', src: 'whileLive', input: ({ context }) => ({ endpoint: context.endpoint }) },
           states: {
             live: {
               description: 'Frames are arriving; silence for staleAfter makes it stale.',

@@ -279,11 +279,11 @@ export const supervisorMachine = supervisorSetup.createMachine({
       states: {
         openingStore: {
           description: 'Opens the database (migrations) and takes the PID lock: a second daemon stops here.',
-          invoke: { src: 'openStore', onDone: 'reconciling', onError: { target: '#supervisor.failed', actions: 'fail' } },
+          invoke: { id: 'openStore', src: 'openStore', onDone: 'reconciling', onError: { target: '#supervisor.failed', actions: 'fail' } },
         },
         reconciling: {
           description: "Asks the venue about every order not final in our table and rebuilds the ledger from the fills: the venue's word wins.",
-          invoke: { src: 'reconcile', onDone: { target: 'restoring', actions: 'adoptBoot' }, onError: { target: '#supervisor.failed', actions: 'fail' } },
+          invoke: { id: 'reconcile', src: 'reconcile', onDone: { target: 'restoring', actions: 'adoptBoot' }, onError: { target: '#supervisor.failed', actions: 'fail' } },
         },
         restoring: {
           description: 'Re-spawns the breaker and every open position from their persisted rows, through their resuming states.',
@@ -335,6 +335,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       invoke: [
         { id: 'venueWatch', src: 'venueWatch' },
         {
+          id: 'cancelOrders',
           src: 'cancelOrders',
           input: ({ context }) => ({ clOrdIds: logic.workingEntryOrders(context.slots) }),
           onError: { actions: 'alert' },
@@ -350,7 +351,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
     shuttingDown: {
       description: 'Connections, scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
       entry: 'stopChildren',
-      invoke: { src: 'closeStore', onDone: 'stopped', onError: { target: 'stopped', actions: 'fail' } },
+      invoke: { id: 'closeStore', src: 'closeStore', onDone: 'stopped', onError: { target: 'stopped', actions: 'fail' } },
     },
     stopped: { type: 'final', description: 'Clean exit.' },
     failed: { type: 'final', description: 'Boot failed (store, lock or reconciliation): nothing was traded.' },

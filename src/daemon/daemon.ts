@@ -2,12 +2,11 @@
  * `startDaemon`: the kernel wired for one mode. Only the venue (and its fill source) changes between
  * paper and live (DESIGN inv. 1); the supervisor, scanners, positions, breaker, risk gate and ledger are
  * the same. The root actor has an `error` observer (an unhandled child error must not crash Node) and an
- * `inspect` observer that logs one debug line per transition; `inspectUrl` adds the Stately WebSocket
- * inspector on loopback.
+ * `inspect` observer that logs one debug line per transition; `inspector` (the `--inspect` endpoint,
+ * src/inspect) hears the same stream and is shown the tree.
  */
-import { createWebSocketInspector } from '@statelyai/inspect';
 import type { Logger } from 'pino';
-import { createActor, waitFor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { createActor, waitFor, type Actor, type AnyActorRef, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { breakerActors } from '../../actors/breaker.actors.ts';
 import { positionActors } from '../../actors/position.actors.ts';
 import { scannerActors } from '../../actors/scanner.actors.ts';
@@ -60,8 +59,8 @@ export interface DaemonOptions {
   filesRoot: string;
   positionTimeouts?: Partial<PositionTimeouts>;
   warmupBars?: number;
-  /** ws://127.0.0.1:PORT of a Stately inspector server; never a remote one. */
-  inspectUrl?: string;
+  /** The `--inspect` endpoint (src/inspect): it hears the tree's inspection stream and is shown the root. */
+  inspector?: { inspect(e: InspectionEvent): void; attach(root: AnyActorRef): void };
   onScanRecorded?: (pair: Pair, candleTime: number) => void;
   /** The timetable (`brain run`); none in replays and tests, whose time is stepped by hand. */
   schedule?: readonly ScheduleJob[];
@@ -176,8 +175,9 @@ export function startDaemon(o: DaemonOptions): Daemon {
   const rt: Runtime = {};
   const { venue, machine } = wire(o, rt);
   const logTransitions = transitionLog(o.log.child({ component: 'transitions' }));
-  const inspector = o.inspectUrl ? createWebSocketInspector({ url: o.inspectUrl }) : null;
+  const inspector = o.inspector;
   const actor = createActor(machine, {
+    id: 'supervisor',
     input: {
       pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {},
       ...(o.orchestrator ? { orchestrator: { maxRepairs: o.config.orchestrator.cycle.maxRepairs, retryDelaySeconds: o.config.orchestrator.cycle.retryDelaySeconds } } : {}),
@@ -187,16 +187,16 @@ export function startDaemon(o: DaemonOptions): Daemon {
     systemId: 'supervisor',
     inspect: (e) => {
       logTransitions(e);
-      inspector?.inspect.next?.(e);
+      inspector?.inspect(e);
     },
   });
+  inspector?.attach(actor);
   rt.ledger = () => actor.getSnapshot().context.ledger;
   actor.on('*', tradeLog(o.log.child({ component: 'trading' })));
   const done = new Promise<SnapshotFrom<typeof supervisorMachine>>((resolve) => {
     actor.subscribe({
       next: (s) => {
         if (s.status !== 'done') return;
-        inspector?.stop();
         // A failed boot may already hold the lock, the database and the strategy child: release them, or the
         // process lingers and the next start finds the lock taken.
         if (s.value === 'failed') void closeStore(rt, o.log).finally(() => resolve(s));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
 import type { Pair } from '../contract/index.ts';
+import { openInspector } from '../inspect/index.ts';
 import { startReplay } from './replay.ts';
 import { prepareDemoNight } from './demo-night.ts';
 
@@ -85,6 +86,8 @@ export interface DemoOptions {
   pairs?: Pair[];
   /** After the replay, the daemon's nightly cycle runs a scripted night against the loopback Messages API (demo-night.ts). */
   withOrchestrator?: boolean;
+  /** `--inspect [PORT]`: serve the inspector on 127.0.0.1 during the replay (null/absent: none). */
+  inspect?: number | null;
 }
 
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
@@ -94,8 +97,12 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let trades = 0;
   let wins = 0;
   const night = o.withOrchestrator ? await prepareDemoNight({ repoRoot: o.repoRoot, filesRoot: workDir }) : null;
+  // The demo has no secrets to scrub (paper mode, no keys); its clock is the replay's, read when a message is stamped.
+  let now = () => 0;
+  const inspector = o.inspect === undefined || o.inspect === null ? null : await openInspector({ port: o.inspect, secrets: [], now: () => now(), log: o.log, print: o.print });
   try {
     const replay = await startReplay({
+      ...(inspector ? { inspector } : {}),
       workDir, repoRoot: o.repoRoot, log: o.log, settings: { ...DEMO_SETTINGS, ...night?.settings }, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
       ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }), ...(night ? { orchestrator: { evolution: night.evolution } } : {}),
       onEvent: (e) => {
@@ -111,6 +118,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
         maxDrawdown = Math.max(maxDrawdown, l.peakEquity > 0 ? (l.peakEquity - l.lastEquity) / l.peakEquity : 0);
       },
     });
+    now = () => replay.sim.clock.now();
     o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)}${o.dataDir === undefined ? '' : ` (candles from ${o.dataDir})`} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
     const steps = await replay.run();
     if (night) await night.run(replay.daemon, o.print);
@@ -126,6 +134,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     return summary;
   } finally {
     await night?.close();
+    await inspector?.close();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -48,6 +48,8 @@ export interface ReplayOptions {
   sim?: Pick<SimOptions, 'ohlcSnapshotCandles'>;
   /** Connection tuning on top of the replay's stepped-time delays (e.g. fewer attempts before a line gives up). */
   feed?: NonNullable<DaemonOptions['feed']>;
+  /** The `--inspect` endpoint to hand the tree to. */
+  inspector?: DaemonOptions['inspector'];
 }
 
 export interface Replay {
@@ -120,7 +122,7 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const listeners = new Set<() => void>();
   const net = countingFetch();
   const daemon = startOrClose(sim, () => startDaemon({
-    fetch: net.fetch,
+    fetch: net.fetch, ...(o.inspector ? { inspector: o.inspector } : {}),
     config, log: o.log, clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl },
     dbPath: join(o.workDir, 'brain.db'), repoRoot: o.repoRoot, filesRoot: o.workDir,
     // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
