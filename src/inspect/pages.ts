@@ -3,7 +3,8 @@
  * (stately.ai/inspect): the bridge page frames it and posts it this daemon's messages once it says
  * `@statelyai.connected`, as @statelyai/inspect's own server page does, but it reaches the socket it was
  * served from (so an SSH tunnel on any local port works). The tree page needs nothing from outside: the
- * actor tree with each actor's state and last event, and the latest events.
+ * actor tree (live actors first; helpers that have stopped are left out) with each actor's state and last
+ * event, and the latest events other than the lines' own socket chatter (ws.*).
  */
 
 const STATELY_INSPECTOR = 'https://stately.ai/inspect';
@@ -51,11 +52,13 @@ const stateText = (s) => s && s.value !== undefined ? JSON.stringify(s.value) : 
 function render() {
   const kids = new Map();
   for (const a of actors.values()) {
+    if (a.status === 'stopped') continue;
     const p = a.parentId && actors.has(a.parentId) ? a.parentId : '';
     if (!kids.has(p)) kids.set(p, []);
     kids.get(p).push(a);
   }
-  const list = (p) => '<ul>' + (kids.get(p) || []).sort((a, b) => a.name.localeCompare(b.name)).map((a) =>
+  const rank = (a) => (a.status === 'active' ? 0 : 1);
+  const list = (p) => '<ul>' + (kids.get(p) || []).sort((a, b) => rank(a) - rank(b) || a.name.localeCompare(b.name)).map((a) =>
     '<li><span class="id">' + esc(a.name) + '</span> <span class="' + (a.status === 'active' ? 'state' : 'done') + '">' + esc(a.state) + '</span>' +
     (a.last ? ' <span class="ev">← ' + esc(a.last) + '</span>' : '') + list(a.sessionId) + '</li>').join('') + '</ul>';
   document.getElementById('tree').innerHTML = list('');
@@ -74,6 +77,7 @@ ws.onmessage = (e) => {
   if (m.type === '@xstate.snapshot' && a) { a.state = stateText(m.snapshot); a.status = m.snapshot.status; }
   if (m.type === '@xstate.event' && a && !m.event.type.startsWith('xstate.')) {
     a.last = m.event.type;
+    if (m.event.type.startsWith('ws.')) return later();
     log.unshift(a.name + ' ← ' + m.event.type);
     if (log.length > 60) log.pop();
   }
