@@ -48,7 +48,7 @@ describe('brain run (the daemon entry)', () => {
     const said = logLines(io.out()).find((l) => l.msg.startsWith('inspector listening'));
     expect(said?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     expect(said?.msg).toContain(`open ${String(said?.url)}`);
-    expect(said?.ws).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
+    expect((said as { ws?: string } | undefined)?.ws).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
   }, 90_000);
 
   it('inv. 7: secrets from the environment do not appear in the run log, even when live boot fails on them', async () => {

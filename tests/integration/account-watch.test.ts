@@ -3,14 +3,11 @@
  * feed was down is recovered by cl_ord_id as soon as the feed is back, and the venue's balances follow
  * once no order is live. The private line runs as the supervisor runs it (private-line.ts).
  */
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SupervisorEvent, VenueWatchCommand } from '../../machines/supervisor.machine.ts';
+import type { SupervisorEvent } from '../../machines/supervisor.machine.ts';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
-import { accountWatch } from '../../actors/supervisor/account-watch.ts';
-import { LiveVenue } from '../../src/venues/live.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';
-import { startPrivateLine } from './private-line.ts';
+import { watchAccount } from './private-line.ts';
 
 let h: Harness;
 let stop: (() => void) | undefined;
@@ -24,30 +21,11 @@ afterEach(async () => {
 async function start() {
   h = await startHarness();
   repos = createRepositories(openDatabase({ path: ':memory:' }));
-  const venue = new LiveVenue({ client: h.client, orders: h.orders });
-  const events: SupervisorEvent[] = [];
-  const waiters: Array<() => void> = [];
-  let command: ((cmd: VenueWatchCommand) => void) | undefined;
-  const deliver = (e: SupervisorEvent) => {
-    events.push(e);
-    for (const w of waiters.splice(0)) w();
-  };
-  const stopWatch = accountWatch({ client: h.client, venue, repos, clock: h.sim.clock, log: pino({ level: 'silent' }), balanceRetryMs: 60_000 })(deliver, (listener) => (command = listener));
-  const line = startPrivateLine(h, { event: deliver, command: (c) => command?.(c) });
-  stop = () => {
-    line.stop();
-    stopWatch();
-  };
-  /** Resolves when an event matching `pred` has arrived (the watch's REST calls run on the simulator's clock). */
-  const until = async (pred: (e: SupervisorEvent) => boolean) => {
-    while (!events.some(pred)) await h.drive(new Promise<void>((resolve) => waiters.push(resolve)));
-  };
-  /**
-   * Both start-up sweeps done: the one at start and the one the line's first connection.up asks for. The
-   * connection runs on real time, so without this its sweep could land inside a test's quiet window.
-   */
-  const settled = () => until(() => line.wasUp() && events.filter((e) => e.type === 'venue.balances').length >= 2);
-  return { venue, events, until, settled, check: () => command!({ type: 'venue.checkBalances' }) };
+  const w = watchAccount(h, repos, { balanceRetryMs: 60_000 });
+  stop = w.stop;
+  /** Resolves when an event matching `pred` has arrived. */
+  const until = (pred: (e: SupervisorEvent) => boolean) => w.until(() => w.events.some(pred));
+  return { ...w, until };
 }
 
 describe('account watch against the simulator', () => {

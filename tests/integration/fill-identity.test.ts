@@ -4,16 +4,13 @@
  * and the supervisor (the one place a fill is booked) must book each of our fills exactly once. The private
  * line runs as the supervisor runs it (private-line.ts).
  */
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SupervisorEvent, VenueWatchCommand } from '../../machines/supervisor.machine.ts';
+import type { SupervisorEvent } from '../../machines/supervisor.machine.ts';
 import type { Fill, Pair } from '../../src/contract/index.ts';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
-import { accountWatch } from '../../actors/supervisor/account-watch.ts';
-import { LiveVenue } from '../../src/venues/live.ts';
 import { startSupervisor } from '../machines/supervisor.fixtures.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';
-import { startPrivateLine } from './private-line.ts';
+import { watchAccount } from './private-line.ts';
 
 let h: Harness;
 let stop: (() => void) | undefined;
@@ -29,30 +26,15 @@ type FillEvent = Extract<SupervisorEvent, { type: 'venue.fill' }>;
 async function watch() {
   h = await startHarness();
   repos = createRepositories(openDatabase({ path: ':memory:' }));
-  const venue = new LiveVenue({ client: h.client, orders: h.orders });
-  const events: SupervisorEvent[] = [];
-  const waiters: Array<() => void> = [];
-  let command: ((cmd: VenueWatchCommand) => void) | undefined;
-  const deliver = (e: SupervisorEvent) => {
-    events.push(e);
-    for (const w of waiters.splice(0)) w();
-  };
-  const stopWatch = accountWatch({ client: h.client, venue, repos, clock: h.sim.clock, log: pino({ level: 'silent' }) })(deliver, (listener) => (command = listener));
-  const line = startPrivateLine(h, { event: deliver, command: (c) => command?.(c) });
-  stop = () => {
-    line.stop();
-    stopWatch();
-  };
-  const until = async (pred: () => boolean) => {
-    while (!pred()) await h.drive(new Promise<void>((resolve) => waiters.push(resolve)));
-  };
+  const { events, until, settled, stop: stopAll } = watchAccount(h, repos);
+  stop = stopAll;
   const fillsOf = (clOrdId: string) => events.filter((e): e is FillEvent => e.type === 'venue.fill' && e.fill.clOrdId === clOrdId);
   /** A market buy under our cl_ord_id, its intent row written first (as a position does). */
   const buy = async (clOrdId: string, pair: Pair) => {
     repos!.orders.insertIntent({ clOrdId, pair, side: 'buy', type: 'market', quantity: 0.01, limitPrice: null, positionId: clOrdId.split('-')[0]!, reason: 't', createdAt: h.sim.clock.now() });
     await h.drive(h.orders.place({ clOrdId, pair, side: 'buy', type: 'market', volume: 0.01 }));
   };
-  await until(() => line.wasUp() && events.filter((e) => e.type === 'venue.balances').length >= 2);
+  await settled();
   return { events, until, fillsOf, buy };
 }
 
