@@ -89,6 +89,9 @@ export function positionActors(deps: PositionActorDeps) {
         else log.info({ side: o.side, status: ack.status, venueOrderId: ack.venueOrderId, filled: ack.filledQuantity }, 'order accepted');
         return { at: clock.now(), ack };
       } catch (err) {
+        // Aborted: the position settled the order from the venue's own reports (its fills came over the private
+        // line before this reply) and stopped waiting; the row holds what the mirror wrote, not 'unknown'.
+        if (signal.aborted) throw err;
         orders.updateStatus(o.clOrdId, { status: 'unknown', updatedAt: clock.now() });
         log.warn({ err }, 'order outcome unknown: reconciling by cl_ord_id');
         throw err;

@@ -1,19 +1,20 @@
 /** The supervisor's data: boot hand-over, input, events in and out, context (the machine is supervisor.machine.ts). */
 import type { Candle, Fill, Intent, OrderStatus, Pair, RiskLimits, Timeframe } from '../src/contract/index.ts';
 import type { BalanceMismatch } from '../src/trading/balances.ts';
-import type { RouteSettings, PositionSlot } from '../src/daemon/routing.ts';
+import type { PortfolioRow, RouteSettings, PositionSlot } from '../src/trading/routing.ts';
 import type { BreakerLevel } from '../src/trading/breaker.ts';
 import type { DayRecord, Ledger } from '../src/trading/portfolio.ts';
 import type { VenueOrder } from '../src/trading/venue.ts';
 import type { BreakerEmitted, BreakerRecord } from './breaker.machine.ts';
 import type { PositionEmitted, PositionRecord, PositionTimeouts } from './position.machine.ts';
 import type { ScannerEmitted } from './scanner.machine.ts';
-import type { ScheduleEvent } from '../src/scheduler/jobs.ts';
+import type { ScheduleEvent } from '../src/contract/schedule.ts';
 import type { RollbackTrigger } from '../src/evolution/triggers.ts';
 import type { PaperTestEmitted, PaperTestRecord } from './paper-test.machine.ts';
 import type { EvolutionContext, EvolutionEvent, EvolutionSettings } from './supervisor-evolution.ts';
 import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
 import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
+import type { FeedLineChange, FeedReport, FeedSettings, FeedState } from './supervisor-feed.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
 export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup' | 'drift';
@@ -65,6 +66,8 @@ export interface BootState {
   /** Paper tests another process scheduled while the daemon was stopped (a row without a machine yet). */
   scheduledPaperTests?: Array<Extract<EvolutionEvent, { type: 'paperTest.scheduled' }>>;
   pendingDeploys?: Array<{ versionId: string; paperTestId: string }>;
+  /** Open time of the newest stored candle per pair at the trading timeframe: the first live candle must follow it, or the hole is back-filled. */
+  candleTimes?: Partial<Record<Pair, number>>;
 }
 
 export interface SupervisorInput {
@@ -76,17 +79,25 @@ export interface SupervisorInput {
   orchestrator?: OrchestratorSettings;
   /** Paper tests, deploy and rollback (default: DEFAULT_EVOLUTION_SETTINGS). */
   evolution?: EvolutionSettings;
+  /** The market (and, live, account) lines as children; absent = no connection children (tests feed events by hand). */
+  feed?: FeedSettings;
 }
 
 /** Commands the journal (fills: their only writer; portfolio and daily rows) receives; signals are written by their scanner with the verdict. */
 export type JournalCommand =
   | { type: 'journal.fill'; fill: Fill }
+  /** A candle heard closed on the live line, written to the candle store as it arrives (paper-test shadows, their judge and the drift replay read them). */
   | { type: 'journal.candle'; pair: Pair; timeframe: Timeframe; candle: Candle }
   | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }
-  | { type: 'journal.portfolio'; time: number; cash: number; equity: number; peakEquity: number; realizedPnl: number; unrealizedPnl: number; feesPaid: number };
+  | ({ type: 'journal.portfolio' } & PortfolioRow);
 
 /** What the supervisor asks of the venue watch. */
-export type VenueWatchCommand = { type: 'venue.checkBalances' };
+export type VenueWatchCommand =
+  | { type: 'venue.checkBalances' }
+  /** The private line is (back) up: recover by cl_ord_id what it may have missed, then compare balances. */
+  | { type: 'venue.sweep' }
+  /** Paper: a live price, which fills the paper orders waiting for it. */
+  | { type: 'venue.price'; pair: Pair; price: number };
 
 export type SupervisorEvent =
   | ScannerEmitted
@@ -116,7 +127,8 @@ export type SupervisorEvent =
   | BreakerEmitted
   | OrchestratorRunNow
   | CycleEmitted
-  | EvolutionEvent;
+  | EvolutionEvent
+  | FeedReport;
 
 export type SupervisorEmitted =
   | { type: 'intent.accepted'; intent: Intent; positionId: string; quantity: number; at: number }
@@ -135,6 +147,8 @@ export type SupervisorEmitted =
   | { type: 'venue.healthChanged'; healthy: boolean; reason: string; at: number }
   | { type: 'strategy.rollingBack'; by: string; trigger: RollbackTrigger | null; at: number }
   | PaperTestEmitted
+  /** A connection child went up or down. */
+  | (FeedLineChange & { at: number })
   | BreakerEmitted
   | PositionEmitted
   | CycleEmitted;
@@ -162,4 +176,6 @@ export interface SupervisorContext {
   /** Set when the daemon runs the nightly cycle child. */
   orchestrator: OrchestratorSettings | null;
   evolution: EvolutionContext;
+  /** The connection children's state and the candle gate (supervisor-feed.ts); null without connection children. */
+  feed: FeedState | null;
 }

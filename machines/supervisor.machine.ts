@@ -5,11 +5,11 @@
  * for an exit; every verdict is journalled (signals). No entries while paused or the venue is unhealthy
  * (inv. 5); exits always pass. Children talk to it only by events; its I/O is the named actors below.
  * The pure work behind its assigns and announcements is in supervisor-logic.ts (the routing decision in
- * src/daemon/routing.ts); the data types in supervisor-types.ts.
+ * src/trading/routing.ts); the data types in supervisor-types.ts.
  */
 import { assign, enqueueActions, fromCallback, fromPromise, raise, setup, type EventObject } from 'xstate';
 import { timeframeMs } from '../src/contract/index.ts';
-import { portfolioRow, priceTriggers, type RouteRefusal } from '../src/daemon/routing.ts';
+import { portfolioRow, priceTriggers, type RouteRefusal } from '../src/trading/routing.ts';
 import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted } from './breaker.machine.ts';
 import { positionMachine, type PositionEmitted } from './position.machine.ts';
 import { paperTestMachine } from './paper-test.machine.ts';
@@ -17,6 +17,8 @@ import { scannerMachine } from './scanner.machine.ts';
 import * as evo from './supervisor-evolution.ts';
 import { notProvided } from './shared.ts';
 import { orchestratorCycleMachine, type CycleEmitted } from './orchestrator-cycle.machine.ts';
+import { connectionMachine } from './connection.machine.ts';
+import * as feed from './supervisor-feed.ts';
 import { cycleAlertOf, cycleEventOf, cycleInputOf, CYCLE_CHILD_ID } from './supervisor-orchestrator.ts';
 import * as logic from './supervisor-logic.ts';
 import * as operator from './supervisor-operator.ts';
@@ -51,8 +53,10 @@ const supervisorSetup = setup({
     openStore: fromPromise<void, void>(notProvided('supervisor.openStore')),
     /** Pair rules and fees from the venue, the ledger from the fills, open orders checked by cl_ord_id, durable children loaded. */
     reconcile: fromPromise<BootState, void>(notProvided('supervisor.reconcile')),
-    /** Market feed: market.price, market.candle (closed), venue.health. */
-    feed: fromCallback<EventObject, void>(notProvided('supervisor.feed')),
+    /** A Kraken WS line (connection.public; connection.private in live mode): its reports are followed by supervisor-feed.ts. */
+    connection: connectionMachine,
+    /** Fills a pair's candle hole by REST and reports market.candles.backfilled / backfillFailed. */
+    backfillCandles: fromCallback<EventObject, feed.BackfillRequest>(notProvided('supervisor.backfillCandles')),
     /** The venue's fills as they happen: venue.fill. */
     venueWatch: fromCallback<VenueWatchCommand, void>(notProvided('supervisor.venueWatch')),
     /** Writes signals, fills and daily snapshots. */
@@ -88,7 +92,12 @@ const supervisorSetup = setup({
       // A passed paper test whose deploy a restart cut short is deployed again (idempotent: the same version).
       for (const d of b.pendingDeploys ?? []) enqueue.raise({ type: 'strategy.deploy', versionId: d.versionId, by: `paperTest ${d.paperTestId}`, reason: 'passed its paper test (deploy resumed after a restart)' });
       const paperTests = tests.map((t) => ({ id: t.id, running: t.resume?.value !== 'scheduled' }));
-      enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, ...logic.restoredLevels(b), evolution: { ...c.evolution, paperTests } });
+      const lines = c.feed ? feed.initialFeed(c.feed.settings, c.pairs, b.candleTimes) : null;
+      for (const line of lines ? feed.linesOf(lines, c.pairs, c.timeframe) : []) {
+        enqueue.spawnChild('connection', { id: line.id, input: line.input });
+        enqueue.sendTo(line.id, { type: 'connection.start' });
+      }
+      enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, feed: lines, ...logic.restoredLevels(b), evolution: { ...c.evolution, paperTests } });
     }),
     route: enqueueActions(({ context: c, event, enqueue }, p: { accepting: RouteRefusal | null }) => {
       const plan = event.type === 'scanner.intent' ? logic.planRoute(c, event.intent, p.accepting) : null;
@@ -128,8 +137,7 @@ const supervisorSetup = setup({
       if (event.type !== 'market.candle') return;
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'portfolio.updated', view: logic.breakerView(c.ledger, c.now) });
       // One portfolio row per candle step (the first pair's candle marks the step), for drawdown and the truth benchmarks.
-      if (event.pair === c.pairs[0]) enqueue.sendTo('journal', portfolioRow(c.ledger, c.marks, c.now) satisfies JournalCommand);
-      enqueue.sendTo('journal', { type: 'journal.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle } satisfies JournalCommand);
+      if (event.pair === c.pairs[0]) enqueue.sendTo('journal', { type: 'journal.portfolio', ...portfolioRow(c.ledger, c.marks, c.now) } satisfies JournalCommand);
       enqueue.sendTo(scannerId(event.pair), { type: 'market.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle, closed: true });
       for (const t of c.evolution.paperTests) if (t.running) enqueue.sendTo(t.id, event);
       if (event.pair === c.pairs[0]) enqueue.sendTo('rollbackWatch', { type: 'watch.equity', equity: c.ledger.lastEquity, at: c.now });
@@ -150,6 +158,20 @@ const supervisorSetup = setup({
       if (heard) for (const e of heard.events) enqueue.sendTo(heard.positionId, e);
       const orphan = account.orphanFillAlert(c.slots, fill);
       if (orphan) enqueue.emit({ type: 'supervisor.alert', message: orphan, at: c.now });
+    }),
+    /** A report of a connection child or of a candle back-fill, as supervisor-feed.ts plans it. */
+    followFeed: enqueueActions(({ context: c, event, enqueue, self }) => {
+      const plan = c.feed && feed.isFeedReport(event) ? feed.feedPlan(c.feed, c.timeframe, event) : null;
+      if (!plan) return;
+      enqueue.assign({ feed: plan.feed, venueHealthy: plan.venueHealthy ?? c.venueHealthy });
+      const children = self.getSnapshot().children;
+      for (const t of plan.to) if (children[t.id]) enqueue.sendTo(t.id, t.event, t.delayMs === undefined ? undefined : { delay: t.delayMs });
+      for (const id of plan.stop) if (children[id]) enqueue.stopChild(id);
+      for (const r of plan.backfill) enqueue.spawnChild('backfillCandles', { id: feed.backfillId(r.pair), input: r });
+      if (plan.line) enqueue.emit({ ...plan.line, at: c.now });
+      for (const message of plan.alerts) enqueue.emit({ type: 'supervisor.alert', message, at: c.now });
+      for (const e of plan.raise) enqueue.raise(e as SupervisorEvent);
+      for (const e of plan.own) enqueue.sendTo(self, e as SupervisorEvent);
     }),
     forwardOrderUpdate: enqueueActions(({ context: c, event, enqueue }) => {
       const update = event.type === 'venue.orderUpdate' ? account.updateForPosition(c.slots, event) : null;
@@ -280,7 +302,8 @@ const supervisorSetup = setup({
       const change = operator.healthChange(c, event);
       if (change) enqueue.emit(change);
     }),
-    stopChildren: enqueueActions(({ context: c, enqueue }) => {
+    stopChildren: enqueueActions(({ context: c, enqueue, self }) => {
+      for (const id of Object.keys(self.getSnapshot().children)) if (id.startsWith('connection.') || id.startsWith('backfill.')) enqueue.stopChild(id);
       for (const pair of c.pairs) enqueue.stopChild(scannerId(pair));
       for (const s of c.slots) enqueue.stopChild(s.positionId);
       enqueue.stopChild(BREAKER_ACTOR_ID);
@@ -315,6 +338,10 @@ export const supervisorMachine = supervisorSetup.createMachine({
     'venue.health': { actions: ['announceHealth', 'setHealth'] },
     'scanner.failed': { actions: 'alert' },
     'orchestrator.runNow': { actions: 'forwardToCycle' },
+    'connection.*': { actions: 'followFeed' },
+    'feed.candle': { actions: 'followFeed' },
+    'market.candles.*': { actions: 'followFeed' },
+    'account.execution': { actions: 'followFeed' },
     'orchestrator.cycleStarted': { actions: 'followCycle' },
     'orchestrator.cycleFinished': { actions: 'followCycle' },
     'orchestrator.busy': { actions: 'followCycle' },
@@ -329,11 +356,11 @@ export const supervisorMachine = supervisorSetup.createMachine({
       states: {
         openingStore: {
           description: 'Opens the database (migrations) and takes the PID lock: a second daemon stops here.',
-          invoke: { src: 'openStore', onDone: 'reconciling', onError: { target: '#supervisor.failed', actions: 'fail' } },
+          invoke: { id: 'openStore', src: 'openStore', onDone: 'reconciling', onError: { target: '#supervisor.failed', actions: 'fail' } },
         },
         reconciling: {
           description: "Asks the venue about every order not final in our table and rebuilds the ledger from the fills: the venue's word wins.",
-          invoke: { src: 'reconcile', onDone: { target: 'restoring', actions: 'adoptBoot' }, onError: { target: '#supervisor.failed', actions: 'fail' } },
+          invoke: { id: 'reconcile', src: 'reconcile', onDone: { target: 'restoring', actions: 'adoptBoot' }, onError: { target: '#supervisor.failed', actions: 'fail' } },
         },
         restoring: {
           description: 'Re-spawns the breaker and every open position from their persisted rows, through their resuming states.',
@@ -348,7 +375,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
       entry: 'startPaperTests',
       // Fills are heard where orders are worked: running and emergencyStop (after boot has loaded the venue's tables).
       // Deploys, rollbacks and paper tests from other processes arrive as events over the control socket: nothing polls.
-      invoke: [{ id: 'feed', src: 'feed' }, { id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }],
+      invoke: [{ id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }],
       initial: 'trading',
       states: {
         trading: {
@@ -391,9 +418,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
       description: 'Halts the breaker, cancels working entry orders and market-closes every position; halted once every position has closed (fills verified by each position).',
       entry: 'closeAll',
       invoke: [
-        { id: 'feed', src: 'feed' },
         { id: 'venueWatch', src: 'venueWatch' },
         {
+          id: 'cancelOrders',
           src: 'cancelOrders',
           input: ({ context }) => ({ clOrdIds: logic.workingEntryOrders(context.slots) }),
           onError: { actions: 'alert' },
@@ -412,9 +439,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
       },
     },
     shuttingDown: {
-      description: 'Feed stopped (left running), scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
+      description: 'Connections, scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
       entry: 'stopChildren',
-      invoke: { src: 'closeStore', onDone: 'stopped', onError: { target: 'stopped', actions: 'fail' } },
+      invoke: { id: 'closeStore', src: 'closeStore', onDone: 'stopped', onError: { target: 'stopped', actions: 'fail' } },
     },
     stopped: { type: 'final', description: 'Clean exit.' },
     failed: { type: 'final', description: 'Boot failed (store, lock or reconciliation): nothing was traded.' },

@@ -7,7 +7,7 @@
  */
 import type { SupervisorEmitted, SupervisorEvent } from '../../machines/supervisor-types.ts';
 import type { Pair } from '../contract/index.ts';
-import type { PositionSlot } from '../daemon/routing.ts';
+import type { PositionSlot } from '../trading/routing.ts';
 import type { BreakerLevel } from '../trading/breaker.ts';
 import type { NightReport } from '../orchestrator/use-cases.ts';
 import type { Ledger } from '../trading/portfolio.ts';

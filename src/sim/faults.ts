@@ -24,6 +24,8 @@ interface Rule {
 
 export interface FaultHooks {
   dropWs(scope: WsScope): number;
+  /** Going dark: every socket dropped at once (new ones are refused while dark). */
+  darkened(): void;
   setWsStalled(scope: WsScope, stalled: boolean): void;
   statusChanged(status: SystemStatus): void;
 }
@@ -39,6 +41,7 @@ export class FaultInjector {
   private rules: Rule[] = [];
   private bookCorruptions: Array<{ symbol: string | undefined; times: number }> = [];
   private current: SystemStatus = 'online';
+  private dark = false;
   private readonly hooks: FaultHooks[] = [];
 
   /** @internal servers register here. */
@@ -68,6 +71,25 @@ export class FaultInjector {
     return this.hooks.reduce((n, h) => n + h.dropWs(scope), 0);
   }
 
+  /**
+   * A network outage: every WebSocket dropped, new ones and every REST request refused (the connection is
+   * reset), while the market goes on replaying, until comeBack(). What a daemon sees when its host loses
+   * the network or Kraken is unreachable.
+   */
+  goDark(): void {
+    this.dark = true;
+    this.hooks.forEach((h) => h.darkened());
+  }
+
+  comeBack(): void {
+    this.dark = false;
+  }
+
+  /** @internal whether the servers must refuse a new connection or request. */
+  isDark(): boolean {
+    return this.dark;
+  }
+
   /** Keeps sockets open but sends nothing (no data, no heartbeats, no replies) until resumeWs(). */
   stallWs(scope: WsScope = 'all'): void {
     this.hooks.forEach((h) => h.setWsStalled(scope, true));
@@ -95,6 +117,7 @@ export class FaultInjector {
 
   /** Removes pending request and book faults and goes back online. */
   clear(): void {
+    this.dark = false;
     this.rules = [];
     this.bookCorruptions = [];
     this.resumeWs();

@@ -20,7 +20,6 @@ describe('supervisor boot', () => {
     await waitFor(s.actor, (x) => x.status === 'done');
     expect(s.actor.getSnapshot().value).toBe('failed');
     expect(s.actor.getSnapshot().context.error).toContain('venue unreachable');
-    expect(s.calls).not.toContain('feed stopped');
   });
 
   it('re-spawns a persisted open position through its resuming state', async () => {
@@ -165,13 +164,13 @@ describe('supervisor stop paths', () => {
     expect(s.calls).toContain('cancelOrders ');
   });
 
-  it('shutdown stops feed and scanners, stops the children, closes the store, and ends stopped', async () => {
+  it('shutdown stops the scanners and the other children, closes the store, and ends stopped', async () => {
     const s = startSupervisor();
     await s.running();
     s.actor.send({ type: 'shutdown.requested', signal: 'SIGTERM' });
     await waitFor(s.actor, (x) => x.status === 'done');
     expect(s.actor.getSnapshot().value).toBe('stopped');
-    expect(s.calls).toEqual(expect.arrayContaining(['feed stopped', 'closeStore']));
+    expect(s.calls).toEqual(expect.arrayContaining(['closeStore']));
     expect(s.children()).not.toContain('breaker');
     expect(s.children()).not.toContain('scanner-BTC/USD');
   });

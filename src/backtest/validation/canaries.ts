@@ -90,7 +90,7 @@ export function buyAndHoldCanary(data: MarketData, config: EngineConfig): BuyAnd
   let costBound = 0;
   const fill = (h: HeldPair, side: 'buy' | 'sell', quantity: number, refPrice: number) => {
     const r = fillMarketOrder(
-      { clOrdId: 'canary', tradeId: 'canary', pair: data.pairs[h.p]!, side, quantity, time: 0 },
+      { clOrdId: 'canary', venueTradeId: 'canary', pair: data.pairs[h.p]!, side, quantity, time: 0 },
       { refPrice, rules: cfg.rules[h.p]!, fees: cfg.fees[h.p]!, slippage: cfg.slippage, cash: side === 'buy' ? cash : undefined },
     );
     return r.ok ? r.fill : null;

@@ -6,16 +6,17 @@
  * orchestrator cycle child's, not a chore.
  */
 import type { Logger } from 'pino';
+import type { EventSource } from '../supervisor.actors.ts';
 import type { Chore, ChoreEvent } from '../../machines/supervisor.machine.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { Config } from '../config/index.ts';
-import type { KrakenClient } from '../kraken/client.ts';
-import { krakenOhlcFetcher } from '../market/kraken-fetcher.ts';
-import { candleDbFrom, createCandleStore } from '../market/store.ts';
-import { dailyAudit, dailyBackup } from '../audit/daily.ts';
-import type { PaperVenue } from '../venues/paper.ts';
-import { refreshFees } from '../venues/fees-refresh.ts';
-import { need, type Runtime } from './runtime.ts';
+import type { Clock } from '../../src/clock/clock.ts';
+import type { Config } from '../../src/config/index.ts';
+import type { KrakenClient } from '../../src/kraken/client.ts';
+import { krakenOhlcFetcher } from '../../src/market/kraken-fetcher.ts';
+import { candleDbFrom, createCandleStore } from '../../src/market/store.ts';
+import { dailyAudit, dailyBackup } from '../../src/audit/daily.ts';
+import type { PaperVenue } from '../../src/venues/paper.ts';
+import { refreshFees } from '../../src/venues/fees-refresh.ts';
+import { need, type Runtime } from '../../src/daemon/runtime.ts';
 
 const DAY_MS = 86_400_000;
 

@@ -1,9 +1,9 @@
 /** The midnight drift chore, and the nightly slot, which belongs to the cycle child and starts no chore. */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { choreOf } from '../../machines/supervisor-logic.ts';
-import { ConfigSchema } from '../../src/config/index.ts';
-import { runChore } from '../../src/daemon/chores.ts';
+import { choreOf } from '../../../machines/supervisor-logic.ts';
+import { ConfigSchema } from '../../../src/config/index.ts';
+import { runChore } from '../../../actors/supervisor/chores.ts';
 
 const DAY = 86_400_000;
 
