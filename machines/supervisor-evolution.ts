@@ -5,7 +5,7 @@
  * rollback puts on new entries. The I/O is in actors/evolution.actors.ts.
  */
 import type { Intent } from '../src/contract/index.ts';
-import type { RollbackTrigger } from '../src/evolution/triggers.ts';
+import type { RollbackTrigger } from '../src/contract/risk.ts';
 import { stricterLevel, type BreakerLevel } from '../src/trading/breaker.ts';
 import type { PaperTestEmitted, PaperTestInput, PaperTestRecord, PaperTestSettings } from './paper-test.machine.ts';
 

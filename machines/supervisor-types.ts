@@ -9,7 +9,7 @@ import type { BreakerEmitted, BreakerRecord } from './breaker.machine.ts';
 import type { PositionEmitted, PositionRecord, PositionTimeouts } from './position.machine.ts';
 import type { ScannerEmitted } from './scanner.machine.ts';
 import type { ScheduleEvent } from '../src/contract/schedule.ts';
-import type { RollbackTrigger } from '../src/evolution/triggers.ts';
+import type { RollbackTrigger } from '../src/contract/risk.ts';
 import type { PaperTestEmitted, PaperTestRecord } from './paper-test.machine.ts';
 import type { EvolutionContext, EvolutionEvent, EvolutionSettings } from './supervisor-evolution.ts';
 import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
