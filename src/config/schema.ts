@@ -217,6 +217,7 @@ export const SECRET_ENV = {
   krakenApiSecret: 'KRAKEN_API_SECRET',
   anthropicApiKey: 'ANTHROPIC_API_KEY',
   telegramBotToken: 'TELEGRAM_BOT_TOKEN',
+  redisPassword: 'REDIS_PASSWORD',
 } as const;
 export type SecretName = keyof typeof SECRET_ENV;
 
@@ -228,6 +229,7 @@ const SecretsSchema = z.strictObject({
   anthropicApiKey: z.string().min(1).optional().describe('Anthropic API key (ANTHROPIC_API_KEY); without it the offline evolver runs'),
   telegramBotToken: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-token, as BotFather gives it').optional()
     .describe('Telegram bot token (TELEGRAM_BOT_TOKEN); without it no bot starts'),
+  redisPassword: z.string().min(1).optional().describe('Password of evolution.redisUrl (REDIS_PASSWORD), if that Redis asks for one'),
 });
 
 /** The contract's risk schemas carry JSDoc, not .describe(); these texts document them for `brain config --keys`. */
@@ -293,6 +295,9 @@ function crossChecks(c: ConfigShape, ctx: z.RefinementCtx): void {
   if (dupes.length > 0) fail(['pairs'], `must not repeat a pair (${[...new Set(dupes)].join(', ')} twice)`);
   if (c.mode === 'live' && (!c.secrets.krakenApiKey || !c.secrets.krakenApiSecret)) {
     fail(['mode'], 'needs KRAKEN_API_KEY and KRAKEN_API_SECRET in the environment or .env; set both or use --mode paper');
+  }
+  if (c.evolution.runner === 'redis' && c.evolution.redisUrl === '') {
+    fail(['evolution', 'redisUrl'], 'must be set when evolution.runner = "redis" (redis://HOST:PORT of the job queue); or set evolution.runner = "inProcess"');
   }
   const priced = new Set(c.orchestrator.prices.map((p) => p.model));
   for (const [step, model] of Object.entries(c.orchestrator.models)) {
