@@ -1,18 +1,18 @@
 /**
  * Redis for the tests that need it. .ci/run starts one redis-server for the whole run and passes its
- * URL in BRAIN_TEST_REDIS_URL; without it a test file starts its own loopback server (Debian's
+ * URL in REDIS_TEST_URL; without it a test file starts its own loopback server (Debian's
  * redis-server on PATH). Only when there is no redis-server at all do these tests skip, saying so —
- * and never in CI: .ci/run sets BRAIN_REQUIRE_REDIS=1, which turns the skip into a failure.
+ * and never in CI: .ci/run sets REDIS_TESTS_REQUIRED=1, which turns the skip into a failure.
  */
 import { randomUUID } from 'node:crypto';
 import { redisServerBinary, startLoopbackRedis, type LoopbackRedis } from '../src/redis/loopback.ts';
 
 const binary = redisServerBinary();
-const shared = process.env['BRAIN_TEST_REDIS_URL'];
-const required = process.env['BRAIN_REQUIRE_REDIS'] === '1';
+const shared = process.env['REDIS_TEST_URL'];
+const required = process.env['REDIS_TESTS_REQUIRED'] === '1';
 
 if (!binary && !shared && required) {
-  throw new Error('BRAIN_REQUIRE_REDIS=1 but there is no redis-server on PATH and no BRAIN_TEST_REDIS_URL: .ci/run must install and start Redis');
+  throw new Error('REDIS_TESTS_REQUIRED=1 but there is no redis-server on PATH and no REDIS_TEST_URL: .ci/run must install and start Redis');
 }
 
 /** Whether Redis tests run here; when not, the reason for the skip line. */
