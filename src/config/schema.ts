@@ -211,6 +211,11 @@ const IsolationSchema = z.strictObject({
     .describe("Live mode refuses to start unless strategy children run in their own user+network namespace (unshare -Urn); false accepts Deno's permissions and prlimit alone"),
 });
 
+const LeaseSchema = z.strictObject({
+  ttlSeconds: z.number().int().min(5).max(3600).default(60)
+    .describe("Live mode: seconds the Kraken key lease outlives its holder's last heartbeat (renewed every third of it); a crashed trader's key is free again after this (5..3600)"),
+});
+
 /** Where each secret comes from: only these environment variables (or the same names in .env). */
 export const SECRET_ENV = {
   krakenApiKey: 'KRAKEN_API_KEY',
@@ -281,6 +286,7 @@ const ConfigObjectSchema = z.strictObject({
   audit: AuditSchema.prefault({}).describe('Daily self-audit of fills, ledger, positions and venue balances'),
   backup: BackupSchema.prefault({}).describe('Daily online database backup'),
   isolation: IsolationSchema.prefault({}).describe('Sandbox isolation the daemon requires before trading live'),
+  lease: LeaseSchema.prefault({}).describe('One trader per Kraken API key: the lease a live daemon holds in its database (and in evolution.redisUrl when set)'),
   risk: RiskLimitsSchema.prefault({}).describe('Risk limits enforced outside the strategy (config/risk_limits.toml)'),
   rollback: RollbackLimitsSchema.prefault({}).describe('Rollback triggers for a freshly deployed strategy (config/risk_limits.toml)'),
   secrets: SecretsSchema.prefault({}).describe('Secrets, only from the environment or .env'),

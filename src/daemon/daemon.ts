@@ -37,7 +37,7 @@ import { publicFeed } from './feed.ts';
 import { journalWriter } from './journal.ts';
 import { tradeLog } from './trade-log.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
-import { closeStore, openStore, prepareBoot } from './store.ts';
+import { closeStore, openStore, prepareBoot, takeTradingLease } from './store.ts';
 
 export interface Endpoints {
   rest: string;
@@ -128,8 +128,13 @@ function wire(o: DaemonOptions, rt: Runtime) {
     }),
   });
   const evolution = wireEvolution({ config, rt, repos, clock, log, warmupBars: o.warmupBars ?? 300, repoRoot: o.repoRoot, filesRoot: o.filesRoot });
+  // Told by the key lease's heartbeat if another trader takes our Kraken key; startDaemon points it at the root.
+  const keyLease = { lost: (message: string) => log.fatal(message) };
   const actors = supervisorActors({
-    openStore: async () => openStore(deps),
+    openStore: async () => {
+      openStore(deps);
+      await takeTradingLease(deps, (message) => keyLease.lost(message));
+    },
     reconcile: () => prepareBoot(deps),
     feed: publicFeed({ url: o.endpoints.wsPublic, client, pairs: config.pairs, timeframe: config.market.timeframe, log: log.child({ component: 'feed' }), ...(paper ? { onPrice: (pair, price) => paper.onPrice(pair, price) } : {}) }),
     fills: paper
@@ -144,7 +149,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
     strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
     log: log.child({ actor: 'supervisor' }),
   });
-  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
+  return { venue, keyLease, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
 }
 
 /** The cycle child's I/O, built on first use (after boot has opened the database), once. */
@@ -159,7 +164,7 @@ function nightlyCycle(o: DaemonOptions, rt: Runtime, repos: ReturnType<typeof la
 
 export function startDaemon(o: DaemonOptions): Daemon {
   const rt: Runtime = {};
-  const { venue, machine } = wire(o, rt);
+  const { venue, keyLease, machine } = wire(o, rt);
   const logTransitions = transitionLog(o.log.child({ component: 'transitions' }));
   const inspector = o.inspectUrl ? createWebSocketInspector({ url: o.inspectUrl }) : null;
   const actor = createActor(machine, {
@@ -175,6 +180,10 @@ export function startDaemon(o: DaemonOptions): Daemon {
     },
   });
   rt.ledger = () => actor.getSnapshot().context.ledger;
+  keyLease.lost = (message) => {
+    o.log.fatal({ component: 'lease' }, message);
+    actor.send({ type: 'shutdown.requested', signal: 'Kraken key lease lost' });
+  };
   actor.on('*', tradeLog(o.log.child({ component: 'trading' })));
   const done = new Promise<SnapshotFrom<typeof supervisorMachine>>((resolve) => {
     actor.subscribe({
