@@ -8,7 +8,8 @@ import { Queue, QueueEvents } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KEY_PREFIX } from '../../src/evolution/jobs-redis.ts';
 import { CAN_START_REDIS, ownRedis, REDIS_SKIP, testRedis, uniqueQueue } from '../redis-server.ts';
-import { CANDIDATES, evolveAndReadLedger, evolveConfig, SEED, spawnWorker, type SpawnedWorker } from './remote-fixtures.ts';
+import { spawnWorker, type SpawnedWorker } from '../worker-process.ts';
+import { CANDIDATES, evolveAndReadLedger, evolveConfig, QUEUE_TIMING, SEED } from './remote-fixtures.ts';
 
 type Ledger = Awaited<ReturnType<typeof evolveAndReadLedger>>['ledger'];
 
@@ -19,7 +20,8 @@ describe.skipIf(REDIS_SKIP)(`the evolver on Redis workers ${REDIS_SKIP ?? ''}`, 
   let shared = { url: '', queue: '' };
   const workers: SpawnedWorker[] = [];
   const start = async (redis: { url: string; queue: string }, n: number) => {
-    const started = await Promise.all(Array.from({ length: n }, () => spawnWorker(redis)));
+    const timing = Object.fromEntries(Object.entries(QUEUE_TIMING).map(([k, v]) => [`evolution.queue.${k}`, v]));
+    const started = await Promise.all(Array.from({ length: n }, () => spawnWorker(redis, timing)));
     workers.push(...started);
     return started;
   };

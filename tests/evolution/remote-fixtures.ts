@@ -1,12 +1,10 @@
 /**
  * The evolver end to end with real `brain worker` processes: the bundled sample candles (3 pairs), loose
- * gates so a handful of candidates reach the full gates in seconds, a ledger read back without its
- * timings, and workers spawned as an operator would start them (their own working directory, config
- * only from flags, nothing shared with the test but Redis).
+ * gates so a handful of candidates reach the full gates in seconds, and a ledger read back without
+ * its timings.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '../../src/clock/clock.ts';
 import { ConfigSchema, type Config } from '../../src/config/index.ts';
@@ -24,7 +22,8 @@ const LOOSE = {
   screen: { days: 2, minTrades: 0, maxLoss: 1 },
   evolver: { rungSize: 8, fullGates: 2 },
 };
-const QUEUE_TIMING = { lockSeconds: 2, stalledCheckSeconds: 1 };
+/** Short locks, so a killed worker's job runs elsewhere within seconds. */
+export const QUEUE_TIMING = { lockSeconds: 2, stalledCheckSeconds: 1 };
 
 export function evolveConfig(redis?: { url: string; queue: string }): Config {
   return ConfigSchema.parse({
@@ -49,42 +48,4 @@ export async function evolveAndReadLedger(config: Config, seed = SEED) {
   } finally {
     db.close();
   }
-}
-
-export interface SpawnedWorker {
-  readonly pid: number;
-  /** Its BullMQ worker name (host:pid), as jobs record it in processedBy. */
-  readonly name: string;
-  readonly exited: Promise<number | null>;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** `brain worker` as its own process, resolved once it takes jobs. */
-export function spawnWorker(redis: { url: string; queue: string }): Promise<SpawnedWorker> {
-  const cwd = mkdtempSync(join(tmpdir(), 'brain-worker-'));
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BRAIN_')));
-  const args = ['worker', '--set', `evolution.redisUrl=${redis.url}`, '--set', `evolution.queue.name=${redis.queue}`, '--log-level', 'info',
-    ...Object.entries(QUEUE_TIMING).flatMap(([k, v]) => ['--set', `evolution.queue.${k}=${v}`])];
-  const child: ChildProcess = spawn(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      if (!out.includes('"msg":"worker taking jobs"')) return;
-      child.stdout!.off('data', onData);
-      child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
-      resolve({
-        pid: child.pid!, name: `${hostname()}:${child.pid}`, exited, output: () => out,
-        stop: async () => {
-          if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-          await exited;
-        },
-      });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (c: Buffer) => (out += c.toString()));
-    void exited.then((code) => reject(new Error(`brain worker exited with ${code} before it took jobs:\n${out.slice(-3000)}`)));
-  });
 }
