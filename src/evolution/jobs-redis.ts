@@ -10,7 +10,7 @@
 import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { redisOptions, type Redis, type RedisLink } from '../redis/connect.ts';
-import { JobCancelledError, type JobProgress, type JobRunner, type JobState } from './jobs.ts';
+import { entryViews, isFinal, JobCancelledError, jobEntry, type JobEntry, type JobRunner, type JobState } from './jobs.ts';
 import { decodeJson, encodeJson, sha256 } from './jobs-wire.ts';
 
 /** Key prefix of the queues and of what rides beside them (results, blobs, the cancel channel). */
@@ -44,14 +44,9 @@ export interface RedisRunnerOptions<I, O> {
   readonly log?: Logger;
 }
 
-interface Entry<O> {
-  readonly id: string;
+interface Entry<O> extends JobEntry<O> {
   jobId: string | null;
   data: WireJob | null;
-  state: JobState;
-  note: string | null;
-  readonly done: Promise<O>;
-  readonly settle: { resolve: (o: O) => void; reject: (e: unknown) => void };
 }
 
 export class RemoteJobError extends Error {
@@ -60,8 +55,6 @@ export class RemoteJobError extends Error {
     super(`job ${id} failed on a worker: ${reason}`);
   }
 }
-
-const FINAL: readonly JobState[] = ['done', 'failed', 'cancelled'];
 
 export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise<JobRunner<I, O> & { workers(): Promise<number> }> {
   const connection = redisOptions(o.link);
@@ -76,7 +69,7 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
   let closed = false;
 
   const finish = (e: Entry<O>, state: JobState, outcome: { value: O } | { error: unknown }) => {
-    if (FINAL.includes(e.state)) return;
+    if (isFinal(e.state)) return;
     e.state = state;
     if ('value' in outcome) e.settle.resolve(outcome.value);
     else e.settle.reject(outcome.error);
@@ -96,7 +89,7 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
 
   /** Reads the job's state in Redis and acts on it; the one place that decides what a state means. */
   const check = async (e: Entry<O>): Promise<void> => {
-    if (FINAL.includes(e.state) || e.jobId === null) return;
+    if (isFinal(e.state) || e.jobId === null) return;
     const job = (await queue.getJob(e.jobId)) as Job<WireJob, string> | undefined;
     if (!job) {
       o.log?.warn({ job: e.id, jobId: e.jobId }, 'job missing from Redis (restarted without its data?): adding it again');
@@ -147,17 +140,15 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
   sweep.unref();
 
   const runner: JobRunner<I, O> & { workers(): Promise<number> } = {
+    ...entryViews(entries),
     submit(id, input) {
       if (closed) throw new Error(`the job queue ${o.queue} is closed; job ${id} was not queued`);
       if (entries.has(id)) return;
-      let settle!: Entry<O>['settle'];
-      const done = new Promise<O>((resolve, reject) => (settle = { resolve, reject }));
-      done.catch(() => undefined);
-      const e: Entry<O> = { id, jobId: null, data: null, state: 'queued', note: null, done, settle };
+      const e: Entry<O> = { ...jobEntry<O>(id), jobId: null, data: null };
       entries.set(id, e);
       void (async () => {
         const payload = encodeJson(await o.encode(id, input));
-        if (FINAL.includes(e.state)) return;
+        if (isFinal(e.state)) return;
         e.data = { payload };
         e.jobId = `j${sha256(payload)}`;
         byJobId.set(e.jobId, e);
@@ -165,17 +156,9 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
         await check(e);
       })().catch((err: unknown) => finish(e, 'failed', { error: err }));
     },
-    progress(id): JobProgress | undefined {
-      const e = entries.get(id);
-      return e && { id, state: e.state, note: e.note };
-    },
-    result(id) {
-      const e = entries.get(id);
-      return e ? e.done : Promise.reject(new Error(`no job ${id} was submitted`));
-    },
     cancel(id) {
       const e = entries.get(id);
-      if (!e || FINAL.includes(e.state)) return;
+      if (!e || isFinal(e.state)) return;
       finish(e, 'cancelled', { error: new JobCancelledError(id) });
       if (e.jobId === null) return;
       byJobId.delete(e.jobId);
