@@ -12,8 +12,11 @@ export interface KeyLeaseRow {
 }
 
 export interface KeyLeasesRepo {
-  /** Takes the lease unless another holder's is still live at `now`; returns that holder's row when refused. */
-  take(row: KeyLeaseRow, now: number): { ok: true } | { ok: false; holder: KeyLeaseRow };
+  /**
+   * Takes the lease unless another holder's is still live at `now` (a `stale` holder, known dead, is
+   * taken over even so); returns the holder's row when refused.
+   */
+  take(row: KeyLeaseRow, now: number, stale?: string): { ok: true } | { ok: false; holder: KeyLeaseRow };
   /** Extends our lease; false when it is no longer ours (taken over after it expired, or deleted). */
   renew(keyHash: string, holder: string, heartbeatAt: number, expiresAt: number): boolean;
   release(keyHash: string, holder: string): void;
@@ -39,10 +42,10 @@ export function keyLeasesRepo(db: Db): KeyLeasesRepo {
     return r && fromRow(r);
   };
   return {
-    take: (row, now) =>
+    take: (row, now, stale) =>
       db.transaction(() => {
         const current = one(row.keyHash);
-        if (current && current.holder !== row.holder && current.expiresAt > now) return { ok: false as const, holder: current };
+        if (current && current.holder !== row.holder && current.holder !== stale && current.expiresAt > now) return { ok: false as const, holder: current };
         upsert.run([row.keyHash, row.holder, row.host, row.pid, row.acquiredAt, row.heartbeatAt, row.expiresAt]);
         return { ok: true as const };
       }),

@@ -13,7 +13,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
-import type { KeyLeasesRepo } from '../db/key-leases.repo.ts';
+import type { KeyLeaseRow, KeyLeasesRepo } from '../db/key-leases.repo.ts';
+import { isProcessAlive } from './pid-lock.ts';
 
 export interface LeaseIdentity {
   readonly keyHash: string;
@@ -24,6 +25,8 @@ export interface LeaseIdentity {
 }
 
 export interface LeaseHolder {
+  /** The holding process's token (LeaseIdentity.holder). */
+  readonly token: string;
   readonly host: string;
   readonly pid: number;
   readonly heartbeatAt: number;
@@ -36,7 +39,8 @@ export type Renewal = { ok: true } | { ok: false; holder: LeaseHolder | null };
 export interface LeaseStore {
   /** For messages: "database /srv/brain/data/brain.db", "Redis at redis://10.0.0.5:6379". */
   readonly where: string;
-  take(me: LeaseIdentity, now: number, ttlMs: number): Promise<{ ok: true } | { ok: false; holder: LeaseHolder }>;
+  /** Takes the lease if it is free, lapsed, ours, or held by the `stale` token (a holder known dead). */
+  take(me: LeaseIdentity, now: number, ttlMs: number, stale?: string): Promise<{ ok: true } | { ok: false; holder: LeaseHolder }>;
   renew(me: LeaseIdentity, now: number, ttlMs: number): Promise<Renewal>;
   release(me: LeaseIdentity): Promise<void>;
   close(): Promise<void>;
@@ -65,14 +69,20 @@ export function refusalMessage(keyHash: string, h: LeaseHolder, where: string, n
     '(The lease names a hash of the key, never the key.)';
 }
 
+const holderOf = (r: KeyLeaseRow): LeaseHolder => ({ token: r.holder, host: r.host, pid: r.pid, heartbeatAt: r.heartbeatAt, expiresAt: r.expiresAt });
+
 export function dbLeaseStore(repo: KeyLeasesRepo, where: string): LeaseStore {
   return {
     where,
-    take: async (me, now, ttlMs) => {
-      const r = repo.take({ ...me, acquiredAt: now, heartbeatAt: now, expiresAt: now + ttlMs }, now);
-      return r.ok ? r : { ok: false, holder: r.holder };
+    take: async (me, now, ttlMs, stale) => {
+      const r = repo.take({ ...me, acquiredAt: now, heartbeatAt: now, expiresAt: now + ttlMs }, now, stale);
+      return r.ok ? r : { ok: false, holder: holderOf(r.holder) };
     },
-    renew: async (me, now, ttlMs) => (repo.renew(me.keyHash, me.holder, now, now + ttlMs) ? { ok: true } : { ok: false, holder: repo.get(me.keyHash) ?? null }),
+    renew: async (me, now, ttlMs) => {
+      if (repo.renew(me.keyHash, me.holder, now, now + ttlMs)) return { ok: true };
+      const row = repo.get(me.keyHash);
+      return { ok: false, holder: row ? holderOf(row) : null };
+    },
     release: async (me) => repo.release(me.keyHash, me.holder),
     close: async () => undefined,
   };
@@ -93,12 +103,19 @@ export interface TakeKeyLeaseOptions {
   readonly onLost: (message: string) => void;
   /** Wall-clock ms (leases are compared across processes and machines); default Date.now. */
   readonly now?: () => number;
+  /** This process as the lease names it (default hostname() and process.pid); tests play other processes. */
+  readonly host?: string;
+  readonly pid?: number;
+  /** Whether a pid of this host runs (default: signal 0). */
+  readonly isAlive?: (pid: number) => boolean;
 }
 
 /** Takes the lease in every store, or none: throws KeyLeaseRefused naming the holder. */
 export async function takeKeyLease(o: TakeKeyLeaseOptions): Promise<KeyLease> {
   const now = o.now ?? Date.now;
-  const me: LeaseIdentity = { keyHash: krakenKeyHash(o.apiKey), holder: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`, host: hostname(), pid: process.pid };
+  const host = o.host ?? hostname();
+  const pid = o.pid ?? process.pid;
+  const me: LeaseIdentity = { keyHash: krakenKeyHash(o.apiKey), holder: `${host}:${pid}:${randomUUID().slice(0, 8)}`, host, pid };
   const taken: LeaseStore[] = [];
   const giveBack = async () => {
     await Promise.allSettled(taken.map((s) => s.release(me)));
@@ -106,7 +123,7 @@ export async function takeKeyLease(o: TakeKeyLeaseOptions): Promise<KeyLease> {
   };
   for (const store of o.stores) {
     const at = now();
-    const r = await store.take(me, at, o.ttlMs).catch(async (err: unknown) => {
+    const r = await takeOrTakeOver(store, me, at, o).catch(async (err: unknown) => {
       await giveBack();
       throw err;
     });
@@ -118,6 +135,18 @@ export async function takeKeyLease(o: TakeKeyLeaseOptions): Promise<KeyLease> {
   }
   o.log.info({ keyHash: me.keyHash.slice(0, 12), holder: me.holder, stores: o.stores.map((s) => s.where), ttlSeconds: o.ttlMs / 1000 }, 'Kraken key leased: no other trader may use it');
   return heartbeat(me, o, now, giveBack);
+}
+
+/**
+ * A lease held by a dead daemon of this host (killed, crashed, or this very pid in a previous life, as
+ * pid 1 in a container) is taken over at once rather than after its TTL, so a restart after a crash
+ * (systemd's Restart=) does not fail for a minute. Hosts must have distinct names for this to hold.
+ */
+async function takeOrTakeOver(store: LeaseStore, me: LeaseIdentity, at: number, o: TakeKeyLeaseOptions) {
+  const r = await store.take(me, at, o.ttlMs);
+  if (r.ok || r.holder.host !== me.host || (r.holder.pid !== me.pid && (o.isAlive ?? isProcessAlive)(r.holder.pid))) return r;
+  o.log.warn({ store: store.where, stalePid: r.holder.pid }, 'taking over the Kraken key lease of a daemon of this host that is gone (killed or crashed)');
+  return store.take(me, at, o.ttlMs, r.holder.token);
 }
 
 function heartbeat(me: LeaseIdentity, o: TakeKeyLeaseOptions, now: () => number, giveBack: () => Promise<void>): KeyLease {

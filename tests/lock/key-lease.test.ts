@@ -35,24 +35,33 @@ function dbStore(name: string): LeaseStore {
   return dbLeaseStore(keyLeasesRepo(db), `database ${name}`);
 }
 
-const take = (stores: LeaseStore[], now: () => number, onLost = (_m: string) => undefined) => takeKeyLease({ apiKey: KEY, stores, ttlMs: TTL, log, onLost, now });
+/** A trader process: this one by default; `pid` plays another daemon of this host (alive unless said). */
+const take = (stores: LeaseStore[], now: () => number, o: { onLost?: (m: string) => void; pid?: number; alive?: boolean } = {}) =>
+  takeKeyLease({ apiKey: KEY, stores, ttlMs: TTL, log, onLost: o.onLost ?? (() => undefined), now, ...(o.pid ? { pid: o.pid, isAlive: () => o.alive ?? true } : {}) });
+const OTHER = 99_999;
 
 describe('the Kraken key lease in the database', () => {
   it('refuses a second trader on the same database, naming the holder, its heartbeat and how to take over safely', async () => {
     const first = await take([dbStore('one.db')], () => T0);
-    const err = await take([dbStore('one.db')], () => T0 + 20_000).catch((e: unknown) => e);
+    const err = await take([dbStore('one.db')], () => T0 + 20_000, { pid: OTHER }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeyLeaseRefused);
     expect((err as Error).message).toMatch(
       new RegExp(`^Kraken API key ${krakenKeyHash(KEY).slice(0, 12)}… is leased by another trader: .+ pid ${process.pid} \\(database one\\.db\\), last heartbeat 20 s ago, its lease expires in 40 s\\..*stop it first.*once its lease has expired; never run both`),
     );
     await first.release();
-    const second = await take([dbStore('one.db')], () => T0 + 21_000);
+    const second = await take([dbStore('one.db')], () => T0 + 21_000, { pid: OTHER });
     await second.release();
+  });
+
+  it('takes over at once the lease of a daemon of this host that is gone (killed, crashed), so a restart does not wait for its TTL', async () => {
+    await take([dbStore('dead.db')], () => T0, { pid: OTHER });
+    const restarted = await take([dbStore('dead.db')], () => T0 + 1000, { pid: OTHER + 1, alive: false });
+    await restarted.release();
   });
 
   it('lets a trader take over a lease whose holder stopped renewing it (crashed) once it has expired', async () => {
     await take([dbStore('two.db')], () => T0);
-    const late = await take([dbStore('two.db')], () => T0 + TTL + 1);
+    const late = await take([dbStore('two.db')], () => T0 + TTL + 1, { pid: OTHER });
     await late.release();
   });
 
@@ -68,15 +77,15 @@ describe('the Kraken key lease in the database', () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
     let now = T0;
     const lost: string[] = [];
-    const lease = await take([dbStore('four.db')], () => now, (m) => void lost.push(m));
+    const lease = await take([dbStore('four.db')], () => now, { onLost: (m) => void lost.push(m) });
     now += TTL / 3;
     await vi.advanceTimersByTimeAsync(TTL / 3);
     // Still renewed: a rival is refused well after the original expiry would have been.
     now = T0 + TTL + 5_000;
-    await expect(take([dbStore('four.db')], () => now)).rejects.toBeInstanceOf(KeyLeaseRefused);
+    await expect(take([dbStore('four.db')], () => now, { pid: OTHER })).rejects.toBeInstanceOf(KeyLeaseRefused);
     // The holder stalls past its TTL; a rival takes the key; the holder's next heartbeat finds it gone.
     now = T0 + 3 * TTL;
-    const rival = await take([dbStore('four.db')], () => now);
+    const rival = await take([dbStore('four.db')], () => now, { pid: OTHER });
     await vi.advanceTimersByTimeAsync(TTL);
     expect(lost).toHaveLength(1);
     expect(lost[0]).toMatch(/in database four\.db is now held by .+ pid \d+: another trader uses this key, so this daemon stops trading/);
@@ -97,14 +106,25 @@ describe.skipIf(REDIS_SKIP)(`the Kraken key lease in Redis ${REDIS_SKIP ?? ''}`,
   it('refuses a trader on another machine with another database, and frees the key when the holder stops', async () => {
     const apiKey = key('machines');
     const first = await takeKeyLease({ apiKey, stores: [dbStore('machine-a.db'), await redisStore()], ttlMs: TTL, log, onLost: () => undefined });
-    const err = await takeKeyLease({ apiKey, stores: [dbStore('machine-b.db'), await redisStore()], ttlMs: TTL, log, onLost: () => undefined }).catch((e: unknown) => e);
+    const machineB = { host: 'box-b', pid: 4242 };
+    const err = await takeKeyLease({ apiKey, stores: [dbStore('machine-b.db'), await redisStore()], ttlMs: TTL, log, onLost: () => undefined, ...machineB }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeyLeaseRefused);
     expect((err as KeyLeaseRefused).where).toBe('Redis at test');
     // Refused in Redis, machine B gave its database lease back.
     expect(keyLeasesRepo(dbs.at(-1)!).get(krakenKeyHash(apiKey))).toBeUndefined();
     await first.release();
-    const second = await takeKeyLease({ apiKey, stores: [dbStore('machine-b.db'), await redisStore()], ttlMs: TTL, log, onLost: () => undefined });
+    const second = await takeKeyLease({ apiKey, stores: [dbStore('machine-b.db'), await redisStore()], ttlMs: TTL, log, onLost: () => undefined, ...machineB });
     await second.release();
+  });
+
+  it("takes over at once the Redis lease of this host's dead daemon, and only with its token", async () => {
+    const apiKey = key('dead');
+    const dead = await takeKeyLease({ apiKey, stores: [await redisStore()], ttlMs: TTL, log, onLost: () => undefined, pid: OTHER });
+    const restarted = await takeKeyLease({ apiKey, stores: [await redisStore()], ttlMs: TTL, log, onLost: () => undefined, pid: OTHER + 1, isAlive: () => false });
+    // The dead daemon's token no longer holds it: its late release leaves the new lease in place.
+    await dead.release();
+    await expect(takeKeyLease({ apiKey, stores: [await redisStore()], ttlMs: TTL, log, onLost: () => undefined, host: 'box-c', pid: 7 })).rejects.toBeInstanceOf(KeyLeaseRefused);
+    await restarted.release();
   });
 
   it('reports the lease lost when another trader holds it at the next heartbeat', async () => {
