@@ -125,6 +125,7 @@ export default async function (args: string[]): Promise<void> {
         { ms: o.seconds * 1000, seed: SEED },
       );
       console.log(`  [${n} ${o.runner} workers] at the end: ${r.memory()}`);
+      for (const row of repos.ledger.top(100_000).filter((x) => x.failedGate === 'evaluation')) console.log(`  [${n} ${o.runner} workers] evaluation failed: ${row.reason?.slice(0, 300)}`);
       await r.close();
       await incumbent.close();
       db.close();

@@ -6,7 +6,6 @@
  */
 import { resolve } from 'node:path';
 import { loadConfig } from '../../config/index.ts';
-import { startEvolverWorkers } from '../../evolution/jobs-remote-worker.ts';
 import { redactRedisUrl } from '../../redis/connect.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type Command } from '../command.ts';
@@ -34,6 +33,8 @@ ${CONFIG_FLAGS_USAGE}`,
     const url = config.evolution.redisUrl;
     if (url === '') throw new UsageError('brain worker needs evolution.redisUrl (redis://HOST:PORT of the job queue): set it in config/settings.toml, BRAIN_EVOLUTION_REDIS_URL or --set evolution.redisUrl=...');
     const log = loggerFor(config, io).child({ component: 'worker' });
+    // Loaded here, not at the top: every other command (the daemon among them) never loads BullMQ.
+    const { startEvolverWorkers } = await import('../../evolution/jobs-remote-worker.ts');
     const host = await startEvolverWorkers({
       link: { url, password: config.secrets.redisPassword }, evolution: config.evolution, slots, cacheDir: resolve(io.cwd, config.evolution.queue.cacheDir), log,
     });
