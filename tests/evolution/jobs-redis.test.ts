@@ -6,7 +6,10 @@
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JobCancelledError, type JobWorker } from '../../src/evolution/jobs.ts';
+import { ConfigSchema } from '../../src/config/index.ts';
+import type { PolicyContext } from '../../src/evolution/policy.ts';
 import { redisJobRunner, RemoteJobError } from '../../src/evolution/jobs-redis.ts';
+import { redisEvolverJobs } from '../../src/evolution/jobs-remote.ts';
 import { startWorkerHost, type WorkerHost } from '../../src/evolution/jobs-worker.ts';
 import { connectRedis, RedisSetupError } from '../../src/redis/connect.ts';
 import { CAN_START_REDIS, ownRedis, REDIS_SKIP, testRedis, uniqueQueue } from '../redis-server.ts';
@@ -106,6 +109,13 @@ describe.skipIf(REDIS_SKIP)(`the BullMQ job runner ${REDIS_SKIP ?? ''}`, () => {
     await runner.close();
     await host.close();
     expect(w.ran).toEqual(['wait:a']);
+  });
+
+  it('the evolver refuses to start on a queue no brain worker takes from, rather than wait for ever', async () => {
+    const queue = uniqueQueue('empty');
+    const evolution = ConfigSchema.parse({ evolution: { runner: 'redis', redisUrl: url, queue: { name: queue } } }).evolution;
+    const err = await redisEvolverJobs({ link: { url }, evolution, context: {} as PolicyContext, versions: { parent: { id: 'v', bundle: '' }, incumbent: { id: 'v', bundle: '' } } }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(new RegExp(`^no brain worker takes jobs from queue "${queue}" at redis://127\\.0\\.0\\.1:\\d+: start \`brain worker\` .*or set evolution\\.runner = "inProcess"`));
   });
 
   it.skipIf(!CAN_START_REDIS)('refuses a Redis that would evict jobs or lose them at a restart, naming the settings and the fix', async () => {
