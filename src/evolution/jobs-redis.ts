@@ -170,7 +170,8 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
       closed = true;
       clearInterval(sweep);
       for (const e of entries.values()) runner.cancel(e.id);
-      await Promise.allSettled(withdrawing);
+      // Withdrawing waits for Redis; with Redis gone for good, give up after a while rather than hang.
+      await Promise.race([Promise.allSettled(withdrawing), new Promise((resolve) => setTimeout(resolve, 5000).unref())]);
       await events.close();
       await queue.close();
       await o.client.quit().catch(() => o.client.disconnect());
