@@ -75,8 +75,9 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
     else e.settle.reject(outcome.error);
   };
   const complete = (e: Entry<O>, returnvalue: unknown) => {
+    if (typeof returnvalue !== 'string') return finish(e, 'failed', { error: new RemoteJobError(e.id, e.jobId ?? '-', `completed without a result (${String(returnvalue)})`) });
     try {
-      finish(e, 'done', { value: o.decode(decodeJson(String(returnvalue))) });
+      finish(e, 'done', { value: o.decode(decodeJson(returnvalue)) });
     } catch (err) {
       finish(e, 'failed', { error: err });
     }
@@ -87,25 +88,30 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
       removeOnComplete: { age: o.keepSeconds }, removeOnFail: { age: o.keepSeconds },
     });
 
-  /** Reads the job's state in Redis and acts on it; the one place that decides what a state means. */
+  /**
+   * Reads the job's state in Redis and acts on it; the one place that decides what a state means. The
+   * state is read before the job: a job read first may complete in between, and its empty return value
+   * would then pass for the result.
+   */
   const check = async (e: Entry<O>): Promise<void> => {
     if (isFinal(e.state) || e.jobId === null) return;
-    const job = (await queue.getJob(e.jobId)) as Job<WireJob, string> | undefined;
-    if (!job) {
+    const state = await queue.getJobState(e.jobId);
+    if (state === 'unknown') {
       o.log?.warn({ job: e.id, jobId: e.jobId }, 'job missing from Redis (restarted without its data?): adding it again');
       await add(e);
-      return;
+    } else if (state === 'active' && e.state === 'queued') e.state = 'running';
+    else if (state === 'completed' || state === 'failed') {
+      // Gone meanwhile (kept keepHours): the next sweep adds it again and the stored result answers.
+      const job = (await queue.getJob(e.jobId)) as Job<WireJob, string> | undefined;
+      if (!job) return;
+      if (state === 'completed') complete(e, job.returnvalue);
+      else finish(e, 'failed', { error: new RemoteJobError(e.id, e.jobId, job.failedReason) });
     }
-    const state = await job.getState();
-    if (state === 'completed') complete(e, job.returnvalue);
-    else if (state === 'failed') finish(e, 'failed', { error: new RemoteJobError(e.id, e.jobId, job.failedReason) });
-    else if (state === 'active' && e.state === 'queued') e.state = 'running';
   };
   /** Adds the job, or runs again a failure an earlier submission of the same content left behind. */
   const enqueue = async (e: Entry<O>) => {
-    const earlier = (await queue.getJob(e.jobId!)) as Job<WireJob, string> | undefined;
-    if (earlier && (await earlier.getState()) === 'failed') await earlier.retry('failed');
-    else await add(e);
+    if ((await queue.getJobState(e.jobId!)) !== 'failed') return void (await add(e));
+    await ((await queue.getJob(e.jobId!)) as Job<WireJob, string> | undefined)?.retry('failed');
   };
   /** A waiting job is removed; a running one is locked, so its worker is told to stop through its AbortSignal. */
   const withdraw = async (jobId: string) => {
