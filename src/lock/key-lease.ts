@@ -37,7 +37,7 @@ export type Renewal = { ok: true } | { ok: false; holder: LeaseHolder | null };
 
 /** Where leases are kept: this database, or a Redis shared by the traders of several machines. */
 export interface LeaseStore {
-  /** For messages: "database /srv/brain/data/brain.db", "Redis at redis://10.0.0.5:6379". */
+  /** For messages: "database /opt/trading-brain/data/brain.db", "Redis at redis://10.0.0.5:6379". */
   readonly where: string;
   /** Takes the lease if it is free, lapsed, ours, or held by the `stale` token (a holder known dead). */
   take(me: LeaseIdentity, now: number, ttlMs: number, stale?: string): Promise<{ ok: true } | { ok: false; holder: LeaseHolder }>;
