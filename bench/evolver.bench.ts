@@ -10,7 +10,7 @@
  * (BENCH_EVOLVER_SECONDS also sets the default budget).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -97,7 +97,8 @@ export default async function (args: string[]): Promise<void> {
   const data = { pairs: PAIRS, time: year.time, columns: year.cols.map(([op, h, l, c, v]) => ({ time: year.time, open: op!, high: h!, low: l!, close: c!, volume: v! })) };
   const config = ConfigSchema.parse({});
   const redis = o.runner === 'redis' ? await startLoopbackRedis() : null;
-  const rows: Array<{ n: number; r: EvolverReport }> = [];
+  // The machine may be shared: the load around each run says how far its figure can be trusted.
+  const rows: Array<{ n: number; r: EvolverReport; load: string }> = [];
   try {
     for (const n of o.workers) {
       // A fresh ledger and store per N: the same seed draws the same candidates, none of them duplicates.
@@ -114,6 +115,7 @@ export default async function (args: string[]): Promise<void> {
       const baseline = await baselineOf(incumbent.runner, incumbent.params, data, engine, windows);
       const ctx: PolicyContext = { data, config: engine, windows, evolution: config.evolution, risk: config.risk, rollback: config.rollback, baseline, trials: () => repos.ledger.trials(), now: () => clock.now() };
       const r = await rig(o.runner, n, ctx, parent, redis);
+      const loadBefore = loadavg()[0]!;
       const t = performance.now();
       const report = await runEvolver(
         {
@@ -129,7 +131,7 @@ export default async function (args: string[]): Promise<void> {
       await r.close();
       await incumbent.close();
       db.close();
-      rows.push({ n, r: report });
+      rows.push({ n, r: report, load: `${loadBefore.toFixed(1)}→${loadavg()[0]!.toFixed(1)}` });
     }
   } finally {
     await redis?.stop();
@@ -138,9 +140,9 @@ export default async function (args: string[]): Promise<void> {
   const per10 = (x: number, ms: number) => (x * 600_000) / ms;
   const first = rows[0] ? per10(rows[0].r.screened, rows[0].r.elapsedMs) : 0;
   console.log(`evolver, 9 pairs × 105,120 5m steps, runner ${o.runner}, budget ${o.seconds} s per worker count, seed ${SEED}:`);
-  console.log(`  workers  elapsed s  screened  fully gated  failed  per 10 min: screened  fully gated  screened vs ${rows[0]?.n ?? '-'} worker(s)`);
-  for (const { n, r } of rows) {
+  console.log(`  workers  elapsed s  screened  fully gated  failed  per 10 min: screened  fully gated  screened vs ${rows[0]?.n ?? '-'} worker(s)  load (${cpus().length} cores)`);
+  for (const { n, r, load } of rows) {
     const s = per10(r.screened, r.elapsedMs);
-    console.log(`  ${String(n).padStart(7)}  ${(r.elapsedMs / 1000).toFixed(0).padStart(9)}  ${String(r.screened).padStart(8)}  ${String(r.fullyGated).padStart(11)}  ${String(r.failedEvaluations).padStart(6)}  ${s.toFixed(0).padStart(20)}  ${per10(r.fullyGated, r.elapsedMs).toFixed(0).padStart(11)}  ${first > 0 ? `${(s / first).toFixed(2)}×` : '-'}`);
+    console.log(`  ${String(n).padStart(7)}  ${(r.elapsedMs / 1000).toFixed(0).padStart(9)}  ${String(r.screened).padStart(8)}  ${String(r.fullyGated).padStart(11)}  ${String(r.failedEvaluations).padStart(6)}  ${s.toFixed(0).padStart(20)}  ${per10(r.fullyGated, r.elapsedMs).toFixed(0).padStart(11)}  ${(first > 0 ? `${(s / first).toFixed(2)}×` : '-').padStart(24)}  ${load}`);
   }
 }
