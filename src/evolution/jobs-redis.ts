@@ -64,7 +64,9 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
   events.on('error', (err) => o.log?.warn({ err }, 'job events connection error; retrying'));
   await Promise.all([queue.waitUntilReady(), events.waitUntilReady()]);
   const entries = new Map<string, Entry<O>>();
-  const byJobId = new Map<string, Entry<O>>();
+  /** Entries by BullMQ job id: two ids with the same content share one job. */
+  const byJobId = new Map<string, Entry<O>[]>();
+  const pending = (jobId: string) => (byJobId.get(jobId) ?? []).filter((e) => !isFinal(e.state));
   const withdrawing: Promise<void>[] = [];
   let closed = false;
 
@@ -121,27 +123,23 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
   const checkQuietly = (e: Entry<O>) => void check(e).catch((err: unknown) => o.log?.warn({ err, job: e.id }, 'could not read the job state; the sweep tries again'));
 
   events.on('active', ({ jobId }) => {
-    const e = byJobId.get(jobId);
-    if (e && e.state === 'queued') e.state = 'running';
+    for (const e of pending(jobId)) if (e.state === 'queued') e.state = 'running';
   });
   events.on('progress', ({ jobId, data }) => {
-    const e = byJobId.get(jobId);
-    if (e && typeof data === 'string') e.note = data;
+    for (const e of pending(jobId)) if (typeof data === 'string') e.note = data;
   });
   events.on('completed', ({ jobId, returnvalue }) => {
-    const e = byJobId.get(jobId);
-    if (e) complete(e, returnvalue);
+    for (const e of pending(jobId)) complete(e, returnvalue);
   });
   events.on('failed', ({ jobId }) => {
-    const e = byJobId.get(jobId);
-    if (e) checkQuietly(e);
+    for (const e of pending(jobId)) checkQuietly(e);
   });
 
   let sweeping = false;
   const sweep = setInterval(() => {
     if (sweeping) return;
     sweeping = true;
-    void Promise.allSettled([...byJobId.values()].map((e) => check(e))).finally(() => (sweeping = false));
+    void Promise.allSettled([...entries.values()].map((e) => check(e))).finally(() => (sweeping = false));
   }, o.sweepMs ?? 5000);
   sweep.unref();
 
@@ -157,7 +155,7 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
         if (isFinal(e.state)) return;
         e.data = { payload };
         e.jobId = `j${sha256(payload)}`;
-        byJobId.set(e.jobId, e);
+        byJobId.set(e.jobId, [...(byJobId.get(e.jobId) ?? []), e]);
         await enqueue(e);
         await check(e);
       })().catch((err: unknown) => finish(e, 'failed', { error: err }));
@@ -166,9 +164,8 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
       const e = entries.get(id);
       if (!e || isFinal(e.state)) return;
       finish(e, 'cancelled', { error: new JobCancelledError(id) });
-      if (e.jobId === null) return;
-      byJobId.delete(e.jobId);
-      withdrawing.push(withdraw(e.jobId));
+      // The job stays while another submission of the same content still waits for it.
+      if (e.jobId !== null && pending(e.jobId).length === 0) withdrawing.push(withdraw(e.jobId));
     },
     workers: () => queue.getWorkersCount(),
     async close() {

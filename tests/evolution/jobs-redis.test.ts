@@ -68,6 +68,17 @@ describe.skipIf(REDIS_SKIP)(`the BullMQ job runner ${REDIS_SKIP ?? ''}`, () => {
     await host.close();
   });
 
+  it('two ids with the same content share one job, and both get its output', async () => {
+    const { runner, host, w } = await world();
+    runner.submit('first', 'twin');
+    runner.submit('second', 'twin');
+    expect(await runner.result('first')).toBe('TWIN by 0');
+    expect(await runner.result('second')).toBe('TWIN by 0');
+    expect(w.ran).toEqual(['twin']);
+    await runner.close();
+    await host.close();
+  });
+
   it('judges the same content once: a second runner (another run, another daemon) gets the stored result', async () => {
     const first = await world();
     first.runner.submit('x', 'same');
