@@ -5,11 +5,12 @@
  * redis-server (Debian's redis-server) — the scale-out path of docs/scale-out.md, warm-up included
  * (each worker fetches the 38 MB year once, starts its child and replays the incumbent's baseline);
  * `--runner inProcess`: the in-process pool with N warm children. The same seed for every N, each on a
- * fresh ledger. Worker memory is printed too (it should stay flat across candidates).
+ * fresh ledger. Worker memory is printed too (it should stay flat across candidates), and the CPU the
+ * workers used: on a shared machine wall-clock rates swing with the load, CPU per candidate does not.
  * Run: npm run bench -- evolver -- [--workers 1,2,4] [--seconds 600] [--runner redis|inProcess]
  * (BENCH_EVOLVER_SECONDS also sets the default budget).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -29,20 +30,16 @@ import { startLoopbackRedis, type LoopbackRedis } from '../src/redis/loopback.ts
 import { engineConfigFor } from '../src/versions/evaluate.ts';
 import { openVersionStore, seedInitialVersions } from '../src/versions/seed.ts';
 import { spawnWorker, type SpawnedWorker } from '../tests/worker-process.ts';
+import { cpuSeconds, memoryMb, treeCpuSeconds } from './lib/proc.ts';
 import { grid } from './lib/sandbox-fixtures.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SEED = 1;
 
-function rssMb(pid: number | undefined): string {
-  if (pid === undefined) return '-';
-  try {
-    const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? `${(Number(m[1]) / 1024).toFixed(0)} MB` : '-';
-  } catch {
-    return 'gone';
-  }
-}
+const rss = (pid: number | undefined) => {
+  const mb = memoryMb(pid);
+  return Number.isFinite(mb) ? `${mb.toFixed(0)} MB` : 'gone';
+};
 
 function options(args: string[]) {
   const { values } = parseArgs({ args, options: { workers: { type: 'string' }, seconds: { type: 'string' }, runner: { type: 'string' } }, strict: true });
@@ -58,6 +55,8 @@ function options(args: string[]) {
 interface Rig {
   jobs: JobRunner<EvolverJob, EvolverJobResult>;
   memory: () => string;
+  /** CPU seconds the workers have used so far (worker processes with their sandbox children, or this process's children). */
+  workerCpu: () => number;
   close: () => Promise<void>;
 }
 
@@ -73,7 +72,9 @@ async function rig(runner: string, n: number, ctx: PolicyContext, parent: Versio
         return evolverWorker(ctx, w.runner, w.specs, w.close);
       },
     });
-    return { jobs, memory: () => `children ${pids.map((p) => rssMb(p())).join(', ')}`, close: () => jobs.close() };
+    // In-process, the host replays run in this process: its own CPU counts as the workers'.
+    const workerCpu = () => pids.map((p) => cpuSeconds(p())).filter(Number.isFinite).reduce((a, b) => a + b, process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6);
+    return { jobs, memory: () => `children ${pids.map((p) => rss(p())).join(', ')}`, workerCpu, close: () => jobs.close() };
   }
   const queue = `bench-${n}-${Date.now()}`;
   const workers: SpawnedWorker[] = await Promise.all(Array.from({ length: n }, () => spawnWorker({ url: redis!.url, queue })));
@@ -82,7 +83,8 @@ async function rig(runner: string, n: number, ctx: PolicyContext, parent: Versio
   return {
     jobs,
     // A worker process's own memory; its sandbox child is the process it started.
-    memory: () => `worker processes ${workers.map((w) => rssMb(w.pid)).join(', ')}`,
+    memory: () => `worker processes ${workers.map((w) => rss(w.pid)).join(', ')}`,
+    workerCpu: () => workers.map((w) => treeCpuSeconds(w.pid)).reduce((a, b) => a + b, 0),
     close: async () => {
       await jobs.close();
       await Promise.all(workers.map((w) => w.stop()));
@@ -98,7 +100,7 @@ export default async function (args: string[]): Promise<void> {
   const config = ConfigSchema.parse({});
   const redis = o.runner === 'redis' ? await startLoopbackRedis() : null;
   // The machine may be shared: the load around each run says how far its figure can be trusted.
-  const rows: Array<{ n: number; r: EvolverReport; load: string }> = [];
+  const rows: Array<{ n: number; r: EvolverReport; load: string; workerCpu: number; enqueuerCpu: number }> = [];
   try {
     for (const n of o.workers) {
       // A fresh ledger and store per N: the same seed draws the same candidates, none of them duplicates.
@@ -116,6 +118,7 @@ export default async function (args: string[]): Promise<void> {
       const ctx: PolicyContext = { data, config: engine, windows, evolution: config.evolution, risk: config.risk, rollback: config.rollback, baseline, trials: () => repos.ledger.trials(), now: () => clock.now() };
       const r = await rig(o.runner, n, ctx, parent, redis);
       const loadBefore = loadavg()[0]!;
+      const cpu0 = { workers: r.workerCpu(), self: process.cpuUsage() };
       const t = performance.now();
       const report = await runEvolver(
         {
@@ -126,12 +129,14 @@ export default async function (args: string[]): Promise<void> {
         },
         { ms: o.seconds * 1000, seed: SEED },
       );
+      const workerCpu = r.workerCpu() - cpu0.workers;
+      const self = process.cpuUsage(cpu0.self);
       console.log(`  [${n} ${o.runner} workers] at the end: ${r.memory()}`);
       for (const row of repos.ledger.top(100_000).filter((x) => x.failedGate === 'evaluation')) console.log(`  [${n} ${o.runner} workers] evaluation failed: ${row.reason?.slice(0, 300)}`);
       await r.close();
       await incumbent.close();
       db.close();
-      rows.push({ n, r: report, load: `${loadBefore.toFixed(1)}→${loadavg()[0]!.toFixed(1)}` });
+      rows.push({ n, r: report, load: `${loadBefore.toFixed(1)}→${loadavg()[0]!.toFixed(1)}`, workerCpu, enqueuerCpu: (self.user + self.system) / 1e6 });
     }
   } finally {
     await redis?.stop();
@@ -144,5 +149,11 @@ export default async function (args: string[]): Promise<void> {
   for (const { n, r, load } of rows) {
     const s = per10(r.screened, r.elapsedMs);
     console.log(`  ${String(n).padStart(7)}  ${(r.elapsedMs / 1000).toFixed(0).padStart(9)}  ${String(r.screened).padStart(8)}  ${String(r.fullyGated).padStart(11)}  ${String(r.failedEvaluations).padStart(6)}  ${s.toFixed(0).padStart(20)}  ${per10(r.fullyGated, r.elapsedMs).toFixed(0).padStart(11)}  ${(first > 0 ? `${(s / first).toFixed(2)}×` : '-').padStart(24)}  ${load}`);
+  }
+  // CPU time does not depend on how busy the machine was: what one core buys, and how busy the workers were kept.
+  console.log('  workers  worker CPU s  worker CPU use  screened per 10 CPU-minutes  fully gated per 10 CPU-minutes  enqueuing side CPU s');
+  for (const { n, r, workerCpu, enqueuerCpu } of rows) {
+    const use = workerCpu / ((r.elapsedMs / 1000) * n);
+    console.log(`  ${String(n).padStart(7)}  ${workerCpu.toFixed(0).padStart(12)}  ${`${(use * 100).toFixed(0)} %`.padStart(14)}  ${((r.screened * 600) / workerCpu).toFixed(0).padStart(27)}  ${((r.fullyGated * 600) / workerCpu).toFixed(0).padStart(30)}  ${o.runner === 'redis' ? enqueuerCpu.toFixed(0).padStart(20) : '(in the workers)'.padStart(20)}`);
   }
 }
