@@ -1,13 +1,17 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts (or those named on the command line) in sequence and
  * prints their figures. Benchmarks are not tests: they print numbers, they do not assert timings.
+ * Arguments after a `--` go to the benches themselves: `npm run bench -- evolver -- --workers 1,2,4`.
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const split = argv.indexOf('--');
+const only = split < 0 ? argv : argv.slice(0, split);
+const benchArgs = split < 0 ? [] : argv.slice(split + 1);
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
@@ -15,7 +19,7 @@ const files = readdirSync(here)
 
 for (const file of files) {
   console.log(`\n== ${file}`);
-  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: () => Promise<void> };
-  await mod.default();
+  const mod = (await import(pathToFileURL(join(here, file)).href)) as { default: (args: string[]) => Promise<void> };
+  await mod.default(benchArgs);
 }
 if (files.length === 0) console.log('no benchmarks matched', only.join(' '));

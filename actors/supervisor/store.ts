@@ -10,7 +10,11 @@ import type { Config } from '../../src/config/index.ts';
 import type { Pair } from '../../src/contract/index.ts';
 import { createRepositories, openDatabase } from '../../src/db/index.ts';
 import type { KrakenClient } from '../../src/kraken/client.ts';
+import { keyLeasesRepo } from '../../src/db/key-leases.repo.ts';
 import { acquirePidLock, databaseLockPath } from '../../src/lock/index.ts';
+import { dbLeaseStore, takeKeyLease, type LeaseStore } from '../../src/lock/key-lease.ts';
+import { redisLeaseStore } from '../../src/lock/key-lease-redis.ts';
+import { connectRedis, redactRedisUrl } from '../../src/redis/connect.ts';
 import { krakenOhlcFetcher } from '../../src/market/kraken-fetcher.ts';
 import { syncFromKraken } from '../../src/market/sync.ts';
 import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
@@ -49,6 +53,23 @@ export function openStore(d: StoreDeps): void {
   }
   d.rt.lock = lock;
   d.rt.repos = createRepositories(d.rt.db);
+}
+
+/**
+ * Live mode only: the Kraken key's lease (src/lock/key-lease.ts) in this database, and in Redis when
+ * evolution.redisUrl is set, taken after the database is open and before anything reaches the venue.
+ * Held by another trader, boot fails with a message naming it; lost while running, `onLost` is told.
+ */
+export async function takeTradingLease(d: StoreDeps, onLost: (message: string) => void): Promise<void> {
+  const apiKey = d.config.secrets.krakenApiKey;
+  if (d.config.mode !== 'live' || !apiKey) return;
+  const stores: LeaseStore[] = [dbLeaseStore(keyLeasesRepo(need(d.rt, 'db')), `database ${d.dbPath}`)];
+  const url = d.config.evolution.redisUrl;
+  if (url !== '') {
+    const client = await connectRedis({ url, password: d.config.secrets.redisPassword }, 'the Kraken key lease', d.log.child({ component: 'lease' }));
+    stores.push(redisLeaseStore(client, `Redis at ${redactRedisUrl(url)}`));
+  }
+  d.rt.lease = await takeKeyLease({ apiKey, stores, ttlMs: d.config.lease.ttlSeconds * 1000, log: d.log.child({ component: 'lease' }), onLost });
 }
 
 /** The active strategy version (v001 seeded on a fresh database) started in its sandbox child. */
@@ -98,11 +119,14 @@ export async function prepareBoot(d: StoreDeps): Promise<BootState> {
   return { ...boot, ...evolutionBoot(repos, d.log) };
 }
 
-/** Stops the strategy child, closes the database, releases the lock; each step runs even if one before failed. */
+/** Stops the strategy child, gives back the key lease, closes the database, releases the lock; each step runs even if one before failed. */
 export async function closeStore(rt: Runtime, log: Logger): Promise<void> {
   const strategy = rt.strategy;
   rt.strategy = undefined;
   await strategy?.close().catch((err: unknown) => log.error({ err }, 'closing the strategy child failed'));
+  const lease = rt.lease;
+  rt.lease = undefined;
+  await lease?.release().catch((err: unknown) => log.error({ err }, 'giving back the Kraken key lease failed; it expires by itself after lease.ttlSeconds'));
   try {
     rt.db?.close();
   } finally {

@@ -2,7 +2,7 @@
  * What a bench reads about a process from Linux /proc: CPU seconds (robust when the machine is shared
  * and wall time is not) and memory. Bench only.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 const CLOCK_TICKS = 100;
 
@@ -18,4 +18,22 @@ export function memoryMb(pid: number | undefined, field: 'VmRSS' | 'VmData' = 'V
   if (pid === undefined || !existsSync(`/proc/${pid}/status`)) return Number.NaN;
   const kb = new RegExp(`${field}:\\s+(\\d+)`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb) / 1024;
+}
+
+/** The pids started by `pid` and by them, from /proc/<pid>/task/<tid>/children. */
+function descendants(pid: number): number[] {
+  const tasks = existsSync(`/proc/${pid}/task`) ? readdirSync(`/proc/${pid}/task`) : [];
+  const children = tasks.flatMap((tid) => {
+    try {
+      return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    } catch {
+      return [];
+    }
+  });
+  return children.flatMap((c) => [c, ...descendants(c)]);
+}
+
+/** CPU seconds of a process and of every process it started that still runs (a worker and its sandbox child). */
+export function treeCpuSeconds(pid: number): number {
+  return [pid, ...descendants(pid)].map(cpuSeconds).filter(Number.isFinite).reduce((a, b) => a + b, 0);
 }

@@ -34,9 +34,22 @@ const TYPE_WORDS: Record<string, string> = {
   number: 'a number', int: 'an integer', string: 'a string', boolean: 'true or false', array: 'a list', object: 'a table',
 };
 
+/** A URL with a password in it (a refused redis://:pw@host) is echoed with the password hidden. */
+function withoutPassword(text: string): string {
+  try {
+    const u = new URL(text);
+    if (!u.password) return text;
+    u.password = 'hidden';
+    return u.toString();
+  } catch {
+    return text;
+  }
+}
+
 function show(path: KeyPath, value: unknown): string {
   if (path[0] === 'secrets') return '[hidden]';
   if (value === undefined) return 'nothing';
+  if (typeof value === 'string') return JSON.stringify(withoutPassword(value));
   return typeof value === 'number' ? String(value) : JSON.stringify(value);
 }
 

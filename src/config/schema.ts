@@ -211,12 +211,18 @@ const IsolationSchema = z.strictObject({
     .describe("Live mode refuses to start unless strategy children run in their own user+network namespace (unshare -Urn); false accepts Deno's permissions and prlimit alone"),
 });
 
+const LeaseSchema = z.strictObject({
+  ttlSeconds: z.number().int().min(5).max(3600).default(60)
+    .describe("Live mode: seconds the Kraken key lease outlives its holder's last heartbeat (renewed every third of it); a crashed trader's key is free again after this (5..3600)"),
+});
+
 /** Where each secret comes from: only these environment variables (or the same names in .env). */
 export const SECRET_ENV = {
   krakenApiKey: 'KRAKEN_API_KEY',
   krakenApiSecret: 'KRAKEN_API_SECRET',
   anthropicApiKey: 'ANTHROPIC_API_KEY',
   telegramBotToken: 'TELEGRAM_BOT_TOKEN',
+  redisPassword: 'REDIS_PASSWORD',
 } as const;
 export type SecretName = keyof typeof SECRET_ENV;
 
@@ -228,6 +234,7 @@ const SecretsSchema = z.strictObject({
   anthropicApiKey: z.string().min(1).optional().describe('Anthropic API key (ANTHROPIC_API_KEY); without it the offline evolver runs'),
   telegramBotToken: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-token, as BotFather gives it').optional()
     .describe('Telegram bot token (TELEGRAM_BOT_TOKEN); without it no bot starts'),
+  redisPassword: z.string().min(1).optional().describe('Password of evolution.redisUrl (REDIS_PASSWORD), if that Redis asks for one'),
 });
 
 /** The contract's risk schemas carry JSDoc, not .describe(); these texts document them for `brain config --keys`. */
@@ -279,6 +286,7 @@ const ConfigObjectSchema = z.strictObject({
   audit: AuditSchema.prefault({}).describe('Daily self-audit of fills, ledger, positions and venue balances'),
   backup: BackupSchema.prefault({}).describe('Daily online database backup'),
   isolation: IsolationSchema.prefault({}).describe('Sandbox isolation the daemon requires before trading live'),
+  lease: LeaseSchema.prefault({}).describe('One trader per Kraken API key: the lease a live daemon holds in its database (and in evolution.redisUrl when set)'),
   risk: RiskLimitsSchema.prefault({}).describe('Risk limits enforced outside the strategy (config/risk_limits.toml)'),
   rollback: RollbackLimitsSchema.prefault({}).describe('Rollback triggers for a freshly deployed strategy (config/risk_limits.toml)'),
   secrets: SecretsSchema.prefault({}).describe('Secrets, only from the environment or .env'),
@@ -293,6 +301,9 @@ function crossChecks(c: ConfigShape, ctx: z.RefinementCtx): void {
   if (dupes.length > 0) fail(['pairs'], `must not repeat a pair (${[...new Set(dupes)].join(', ')} twice)`);
   if (c.mode === 'live' && (!c.secrets.krakenApiKey || !c.secrets.krakenApiSecret)) {
     fail(['mode'], 'needs KRAKEN_API_KEY and KRAKEN_API_SECRET in the environment or .env; set both or use --mode paper');
+  }
+  if (c.evolution.runner === 'redis' && c.evolution.redisUrl === '') {
+    fail(['evolution', 'redisUrl'], 'must be set when evolution.runner = "redis" (redis://HOST:PORT of the job queue); or set evolution.runner = "inProcess"');
   }
   const priced = new Set(c.orchestrator.prices.map((p) => p.model));
   for (const [step, model] of Object.entries(c.orchestrator.models)) {

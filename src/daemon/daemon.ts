@@ -39,7 +39,7 @@ import { journalWriter } from '../../actors/supervisor/journal.ts';
 import { evolutionSettings, wireEvolution } from './evolution.ts';
 import { tradeLog } from './trade-log.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
-import { closeStore, openStore, prepareBoot } from '../../actors/supervisor/store.ts';
+import { closeStore, openStore, prepareBoot, takeTradingLease } from '../../actors/supervisor/store.ts';
 
 export interface Endpoints {
   rest: string;
@@ -134,8 +134,13 @@ function wire(o: DaemonOptions, rt: Runtime) {
     }),
   });
   const evolution = wireEvolution({ config, rt, repos, clock, log, warmupBars: o.warmupBars ?? 300, repoRoot: o.repoRoot, filesRoot: o.filesRoot });
+  // Told by the key lease's heartbeat if another trader takes our Kraken key; startDaemon points it at the root.
+  const keyLease = { lost: (message: string) => log.fatal(message) };
   const actors = supervisorActors({
-    openStore: async () => openStore(deps),
+    openStore: async () => {
+      openStore(deps);
+      await takeTradingLease(deps, (message) => keyLease.lost(message));
+    },
     reconcile: () => prepareBoot(deps),
     fills: paper ? paperWatch(paper) : accountWatch({ client, venue, repos, clock, log: log.child({ component: 'account' }) }),
     backfill: candleBackfill({ client, repos, clock }),
@@ -151,7 +156,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
   const connection = connectionMachine.provide({
     actors: connectionActors({ urls: { public: o.endpoints.wsPublic, private: o.endpoints.wsPrivate }, client, clock: systemClock, logger: log.child({ component: 'feed' }), deadManSwitch: paper ? false : {} }),
   });
-  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, connection, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
+  return { venue, keyLease, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, connection, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
 }
 
 /** The paper venue as the supervisor's venue watch: its fills come back, the live prices go in (they fill the waiting orders). */
@@ -182,7 +187,7 @@ function nightlyCycle(o: DaemonOptions, rt: Runtime, repos: ReturnType<typeof la
 
 export function startDaemon(o: DaemonOptions): Daemon {
   const rt: Runtime = {};
-  const { venue, machine } = wire(o, rt);
+  const { venue, keyLease, machine } = wire(o, rt);
   const logTransitions = transitionLog(o.log.child({ component: 'transitions' }));
   const inspector = o.inspector;
   const actor = createActor(machine, {
@@ -202,6 +207,10 @@ export function startDaemon(o: DaemonOptions): Daemon {
   inspector?.attach(actor);
   rt.ledger = () => actor.getSnapshot().context.ledger;
   rt.supervisor = actor;
+  keyLease.lost = (message) => {
+    o.log.fatal({ component: 'lease' }, message);
+    actor.send({ type: 'shutdown.requested', signal: 'Kraken key lease lost' });
+  };
   actor.on('*', tradeLog(o.log.child({ component: 'trading' })));
   const done = new Promise<SnapshotFrom<typeof supervisorMachine>>((resolve) => {
     actor.subscribe({

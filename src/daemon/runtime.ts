@@ -8,6 +8,7 @@ import type { SupervisorEvent } from '../../machines/supervisor-types.ts';
 import type { Db, Repositories } from '../db/index.ts';
 import type { PairTable } from '../kraken/pairs.ts';
 import type { PidLock } from '../lock/index.ts';
+import type { KeyLease } from '../lock/key-lease.ts';
 import type { Ledger } from '../trading/portfolio.ts';
 import type { LiveStrategy } from '../sandbox/live.ts';
 import type { VersionStore } from '../versions/store.ts';
@@ -16,6 +17,8 @@ export interface Runtime {
   db?: Db;
   repos?: Repositories;
   lock?: PidLock;
+  /** Live mode: the Kraken key's lease (one trader per key). */
+  lease?: KeyLease;
   table?: PairTable;
   strategy?: LiveStrategy;
   /** The version store and the strategy version the live host runs. */

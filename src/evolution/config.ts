@@ -5,6 +5,7 @@
  * thresholds are risk limits and live in `[rollback]` (config/risk_limits.toml, src/contract/risk.ts).
  */
 import { z } from 'zod';
+import { QueueSchema, RedisUrlSchema, RunnerSchema } from './jobs-config.ts';
 
 const share = z.number().finite().min(0).max(1);
 
@@ -64,10 +65,13 @@ export const EvolverSchema = z.strictObject({
 });
 
 export const EvolutionSchema = z.strictObject({
+  runner: RunnerSchema,
+  redisUrl: RedisUrlSchema,
   policy: PolicySchema.prefault({}).describe('Promotion policy: the gates a candidate passes against the incumbent'),
   screen: ScreenSchema.prefault({}).describe('The cheap first stage of the cascade'),
   paper: PaperSchema.prefault({}).describe('Paper test of a candidate that passed the gates'),
   deploy: DeploySchema.prefault({}).describe('Deploying a version that passed its paper test'),
   evolver: EvolverSchema.prefault({}).describe('The offline evolver (no model key needed)'),
+  queue: QueueSchema.prefault({}).describe('The job queue of evolution.runner = "redis" and its workers'),
 });
 export type EvolutionConfig = z.infer<typeof EvolutionSchema>;

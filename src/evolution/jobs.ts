@@ -2,7 +2,8 @@
  * How the evolver hands work out (evolution.md §5.4): submit, progress, result, cancel, with the job id
  * = the candidate's content hash, so submitting the same candidate twice is one job. `inProcessPool`
  * runs jobs on a few long-lived workers in this process, each owning one warm sandbox child with its
- * datasets kept loaded; a later issue adds BullMQ workers behind the same interface.
+ * datasets kept loaded; jobs-redis.ts runs them on `brain worker` processes through BullMQ behind the
+ * same interface (evolution.runner = "redis").
  */
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
@@ -38,14 +39,40 @@ export interface JobWorker<I, O> {
   close(): Promise<void>;
 }
 
-interface Job<I, O> {
-  id: string;
-  input: I;
+const FINAL: readonly JobState[] = ['done', 'failed', 'cancelled'];
+export const isFinal = (state: JobState): boolean => FINAL.includes(state);
+
+/** The caller's side of one job, whoever runs it: its state, last note and the promise of its output. */
+export interface JobEntry<O> {
+  readonly id: string;
   state: JobState;
   note: string | null;
+  readonly done: Promise<O>;
+  readonly settle: { resolve: (o: O) => void; reject: (e: unknown) => void };
+}
+
+export function jobEntry<O>(id: string): JobEntry<O> {
+  let settle!: JobEntry<O>['settle'];
+  const done = new Promise<O>((resolve, reject) => (settle = { resolve, reject }));
+  // A caller that only cancels never awaits: keep the rejection from being unhandled.
+  done.catch(() => undefined);
+  return { id, state: 'queued', note: null, done, settle };
+}
+
+/** `progress` and `result` over the submitted entries: the same answers from every runner. */
+export function entryViews<O>(entries: ReadonlyMap<string, JobEntry<O>>): Pick<JobRunner<unknown, O>, 'progress' | 'result'> {
+  return {
+    progress: (id) => {
+      const e = entries.get(id);
+      return e && { id, state: e.state, note: e.note };
+    },
+    result: (id) => entries.get(id)?.done ?? Promise.reject(new Error(`no job ${id} was submitted`)),
+  };
+}
+
+interface Job<I, O> extends JobEntry<O> {
+  input: I;
   abort: AbortController;
-  done: Promise<O>;
-  settle: { resolve: (o: O) => void; reject: (e: unknown) => void };
 }
 
 export function inProcessPool<I, O>(opts: { workers: number; createWorker: (index: number) => Promise<JobWorker<I, O>> }): JobRunner<I, O> {
@@ -82,29 +109,18 @@ export function inProcessPool<I, O>(opts: { workers: number; createWorker: (inde
   };
 
   return {
+    ...entryViews(jobs),
     submit(id, input) {
       if (closed) throw new Error(`the job pool is closed; job ${id} was not queued`);
       if (jobs.has(id)) return;
-      let settle!: Job<I, O>['settle'];
-      const done = new Promise<O>((resolve, reject) => (settle = { resolve, reject }));
-      // A caller that only cancels never awaits: keep the rejection from being unhandled.
-      done.catch(() => undefined);
-      const job: Job<I, O> = { id, input, state: 'queued', note: null, abort: new AbortController(), done, settle };
+      const job: Job<I, O> = { ...jobEntry<O>(id), input, abort: new AbortController() };
       jobs.set(id, job);
       queue.push(job);
       pump();
     },
-    progress: (id) => {
-      const j = jobs.get(id);
-      return j && { id, state: j.state, note: j.note };
-    },
-    result(id) {
-      const j = jobs.get(id);
-      return j ? j.done : Promise.reject(new Error(`no job ${id} was submitted`));
-    },
     cancel(id) {
       const j = jobs.get(id);
-      if (!j || j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') return;
+      if (!j || isFinal(j.state)) return;
       j.abort.abort();
       const at = queue.indexOf(j);
       if (at >= 0) {

@@ -21,6 +21,7 @@ import type { VersionStore } from '../versions/store.ts';
 import { Gates } from '../sandbox/gates/index.ts';
 import { evolverWorker, runEvolver, type EvolverBudget, type EvolverJob, type EvolverJobResult, type EvolverReport } from './evolver.ts';
 import { inProcessPool } from './jobs.ts';
+import { redisLinkOf } from '../redis/connect.ts';
 import type { PaperTestCommand } from './paper-tests.ts';
 import { baselineOf, type PolicyContext } from './policy.ts';
 import { checkStatistics } from './statistics-check.ts';
@@ -143,14 +144,21 @@ export async function evolve(d: EvolutionSetupDeps & { onProgress?: (line: strin
     throw err;
   });
   const parent = ev.incumbent;
-  const jobs = inProcessPool<EvolverJob, EvolverJobResult>({
-    workers: d.workers ?? d.config.evolution.evolver.workers,
-    // One warm child per worker: the parent's bundle, the dataset sent once and kept.
-    createWorker: async () => {
-      const w = await startVersionRunner(parent, d.log);
-      return evolverWorker(ctx, w.runner, w.specs, w.close);
-    },
-  });
+  const link = redisLinkOf(d.config);
+  // evolution.runner selects the JobRunner; Redis code is loaded only when it is chosen.
+  const jobs = link
+    ? await (await import('./jobs-remote.ts')).redisEvolverJobs({ link, evolution: d.config.evolution, context: ctx, versions: { parent, incumbent: parent }, ...(d.log ? { log: d.log } : {}) }).catch(async (err: unknown) => {
+      await ev.close();
+      throw err;
+    })
+    : inProcessPool<EvolverJob, EvolverJobResult>({
+      workers: d.workers ?? d.config.evolution.evolver.workers,
+      // One warm child per worker: the parent's bundle, the dataset sent once and kept.
+      createWorker: async () => {
+        const w = await startVersionRunner(parent, d.log);
+        return evolverWorker(ctx, w.runner, w.specs, w.close);
+      },
+    });
   const started = performance.now();
   try {
     const deps = submitDeps(d, ev);

@@ -20,6 +20,7 @@ import { ctl } from './ctl.ts';
 import { evolveCommand } from './evolve.ts';
 import { ledgerCommand } from './ledger.ts';
 import { papertestCommand, promoteCommand, rollbackCommand } from './evolution-control.ts';
+import { workerCommand } from './worker.ts';
 
 export const commands: Command[] = [
   help,
@@ -43,4 +44,5 @@ export const commands: Command[] = [
   papertestCommand,
   promoteCommand,
   rollbackCommand,
+  workerCommand,
 ];
