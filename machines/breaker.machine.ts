@@ -17,9 +17,10 @@ export const BREAKER_ACTOR_ID = 'breaker';
 export type BreakerTripReason = BreakerReason | 'manual';
 /**
  * Why an outside authority holds entries reduced whatever the rule says: venue balances differ from the
- * ledger, or the daily self-audit failed. Only the same authority's release or an operator's resume lifts it.
+ * ledger, the daily self-audit failed, or a strategy was rolled back automatically. Only the same
+ * authority's release or an operator's resume lifts it.
  */
-export type BreakerHoldReason = 'balance_mismatch' | 'audit_failed';
+export type BreakerHoldReason = 'balance_mismatch' | 'audit_failed' | 'rollback';
 /** Why entries are reduced: the rule's drawdown, or an outside hold. */
 export type BreakerReducedReason = BreakerReason | BreakerHoldReason;
 
@@ -45,8 +46,13 @@ export interface BreakerContext {
   resumeAt: number | null;
   /** Set only from `input.resume` until `resuming` has routed it. */
   resumeTo: BreakerLevel | null;
-  /** Why entries stay reduced whatever the rule says, until the same authority releases it or an operator resumes. */
-  hold: BreakerHoldReason | null;
+  /**
+   * Why entries stay reduced whatever the rule says, one per authority, each until that authority releases
+   * it or an operator resumes: a passing reconciliation must not lift a failed audit's hold.
+   */
+  holds: BreakerHoldReason[];
+  /** When a timed hold lapses by itself (absolute ms; a rollback's), by reason; an untimed hold has no entry. */
+  holdUntil: Partial<Record<BreakerHoldReason, number>>;
 }
 
 export type BreakerRecord = DurableRecord<BreakerLevel, BreakerContext>;
@@ -64,8 +70,11 @@ export type BreakerEvent =
   | { type: 'breaker.resume'; by: string; time: number }
   | { type: 'breaker.halt'; by: string; time: number }
   | { type: 'breaker.limits'; limits: RiskLimits; time: number }
-  /** An outside authority (balance reconciliation, the self-audit): at least reducing until its `breaker.release` or an operator resume. */
-  | { type: 'breaker.hold'; reason: BreakerHoldReason; time: number }
+  /**
+   * An outside authority (balance reconciliation, the self-audit, an automatic rollback): at least reducing
+   * until its `breaker.release`, an operator resume, or `until` (absolute ms) when given.
+   */
+  | { type: 'breaker.hold'; reason: BreakerHoldReason; time: number; until?: number }
   /** Lifts the hold only when it is this authority's own: a passing reconciliation does not lift a failed audit's hold. */
   | { type: 'breaker.release'; reason: BreakerHoldReason; time: number }
   /** From the persister: a write failed after start. */
@@ -96,7 +105,18 @@ export function breakerVerdict(c: BreakerContext, streak = c.consecutiveLosses) 
 /** The level the breaker must be at: the rule's, or reducing while a hold stands and the rule would allow more. */
 function levelNow(c: BreakerContext): { level: BreakerLevel; reason: BreakerReducedReason | null } {
   const rule = breakerVerdict(c);
-  return rule.level === 'active' && c.hold ? { level: 'reducing', reason: c.hold } : rule;
+  return rule.level === 'active' && c.holds.length > 0 ? { level: 'reducing', reason: c.holds[0]! } : rule;
+}
+
+/** A snapshot written before holds were a set carried one `hold` (or none, before holds existed). */
+function restoredContext(c: BreakerContext & { hold?: BreakerHoldReason | null }): BreakerContext {
+  const { hold, ...rest } = c;
+  return { ...rest, holds: rest.holds ?? (hold ? [hold] : []), holdUntil: rest.holdUntil ?? {} };
+}
+
+function withoutHolds(c: BreakerContext, drop: (h: BreakerHoldReason) => boolean): Pick<BreakerContext, 'holds' | 'holdUntil'> {
+  const holds = c.holds.filter((h) => !drop(h));
+  return { holds, holdUntil: Object.fromEntries(Object.entries(c.holdUntil).filter(([h]) => holds.includes(h as BreakerHoldReason))) };
 }
 
 function eventTime(e: BreakerEvent): number {
@@ -139,9 +159,18 @@ const breakerSetup = setup({
       return event.pnl < 0 ? { consecutiveLosses: context.consecutiveLosses + 1, lastLossAt: event.time } : { consecutiveLosses: 0 };
     }),
     absorbLimits: assign({ limits: ({ context, event }) => (event.type === 'breaker.limits' ? event.limits : context.limits) }),
-    setHold: assign({ hold: ({ context, event }) => (event.type === 'breaker.hold' ? event.reason : context.hold) }),
-    clearHold: assign({ hold: null }),
-    releaseHold: assign({ hold: ({ context, event }) => (event.type === 'breaker.release' && event.reason === context.hold ? null : context.hold) }),
+    setHold: assign(({ context, event }) => {
+      if (event.type !== 'breaker.hold') return {};
+      const { [event.reason]: _lapse, ...holdUntil } = context.holdUntil;
+      return {
+        holds: context.holds.includes(event.reason) ? context.holds : [...context.holds, event.reason],
+        holdUntil: event.until === undefined ? holdUntil : { ...holdUntil, [event.reason]: event.until },
+      };
+    }),
+    clearHold: assign({ holds: [], holdUntil: {} }),
+    releaseHold: assign(({ context, event }) => (event.type === 'breaker.release' ? withoutHolds(context, (h) => h === event.reason) : {})),
+    /** A timed hold whose time has come lapses on the first event that carries a later time. */
+    lapseHolds: assign(({ context }) => withoutHolds(context, (h) => (context.holdUntil[h] ?? Infinity) <= context.now)),
     /** Time moves to the deadline when the cool-down fires (no event carries it). */
     reachDeadline: assign({ now: ({ context }) => Math.max(context.now, context.resumeAt ?? context.now) }),
     enterHalt: enqueueActions(({ context, event, enqueue, self }) => {
@@ -188,17 +217,17 @@ export const breakerMachine = breakerSetup.createMachine({
   initial: 'resuming',
   context: ({ input }) =>
     input.resume
-      ? { ...input.resume.context, hold: input.resume.context.hold ?? null, now: Math.max(input.resume.context.now, input.resume.now), resumeTo: input.resume.value }
+      ? { ...restoredContext(input.resume.context), now: Math.max(input.resume.context.now, input.resume.now), resumeTo: input.resume.value }
       : {
           limits: input.limits, reason: null, since: input.now, now: input.now, consecutiveLosses: 0, lastLossAt: null,
-          marks: null, resumeAt: null, resumeTo: null, hold: null,
+          marks: null, resumeAt: null, resumeTo: null, holds: [], holdUntil: {},
         },
   invoke: { id: 'store', src: 'persistState', input: { actorId: BREAKER_ACTOR_ID }, onError: { actions: 'reportPersistFailure' } },
   on: {
-    'portfolio.updated': { actions: ['tick', 'absorbView'] },
-    'trade.closed': { actions: ['tick', 'absorbTrade'] },
-    'breaker.limits': { actions: ['tick', 'absorbLimits'] },
-    'breaker.hold': { actions: ['tick', 'setHold'] },
+    'portfolio.updated': { actions: ['tick', 'lapseHolds', 'absorbView'] },
+    'trade.closed': { actions: ['tick', 'lapseHolds', 'absorbTrade'] },
+    'breaker.limits': { actions: ['tick', 'lapseHolds', 'absorbLimits'] },
+    'breaker.hold': { actions: ['tick', 'lapseHolds', 'setHold'] },
     'breaker.release': { actions: ['tick', 'releaseHold'] },
     'store.failed': { actions: 'reportPersistFailure' },
   },

@@ -1,12 +1,11 @@
 /**
  * The supervisor's part in the evolution pipeline, as pure functions and types (the kernel stays
  * readable): which paper tests run (at most `maxConcurrent`), how a candidate's pass becomes a deploy
- * and a trigger a rollback (with a cooldown), the canary's size fraction, and the reducing hold a
- * rollback puts on new entries. The I/O is in actors/evolution.actors.ts.
+ * and a trigger a rollback (with a cooldown; the breaker holds entries at reducing after it), and the
+ * canary's size fraction. The I/O is in actors/evolution.actors.ts.
  */
 import type { Intent } from '../src/contract/index.ts';
 import type { RollbackTrigger } from '../src/contract/risk.ts';
-import { stricterLevel, type BreakerLevel } from '../src/trading/breaker.ts';
 import type { PaperTestEmitted, PaperTestInput, PaperTestRecord, PaperTestSettings } from './paper-test.machine.ts';
 
 export interface EvolutionSettings {
@@ -14,7 +13,7 @@ export interface EvolutionSettings {
   maxConcurrentPaperTests: number;
   /** No automatic rollback within this long of a deploy or rollback (no flapping). */
   cooldownMs: number;
-  /** After an automatic rollback, new entries are routed as if the breaker were reducing for this long. */
+  /** After an automatic rollback, the breaker is held at reducing for this long (a timed 'rollback' hold). */
   reducingMs: number;
   /** Live canary: entries of a new version at this size fraction for its first `trades` closed trades; null = off. */
   canary: { fraction: number; trades: number } | null;
@@ -28,7 +27,6 @@ export interface EvolutionContext {
   settings: EvolutionSettings;
   paperTests: Array<{ id: string; running: boolean }>;
   lastSwitchAt: number | null;
-  reducingUntil: number | null;
   canaryLeft: number;
 }
 
@@ -45,7 +43,7 @@ export type EvolutionEvent =
   | { type: 'rollback.triggered'; versionId: string; trigger: RollbackTrigger };
 
 export function initialEvolution(settings: EvolutionSettings = DEFAULT_EVOLUTION_SETTINGS): EvolutionContext {
-  return { settings, paperTests: [], lastSwitchAt: null, reducingUntil: null, canaryLeft: 0 };
+  return { settings, paperTests: [], lastSwitchAt: null, canaryLeft: 0 };
 }
 
 export function paperTestInput(e: Extract<PaperTestCommand, { type: 'paperTest.scheduled' }>, s: EvolutionSettings, now: number): PaperTestInput {
@@ -75,10 +73,6 @@ export function cooldownOver(ev: EvolutionContext, now: number): boolean {
   return ev.lastSwitchAt === null || now - ev.lastSwitchAt >= ev.settings.cooldownMs;
 }
 
-/** The level entries are routed at: the breaker's, or reducing while a rollback's hold lasts. */
-export function routedBreaker(ev: EvolutionContext, breaker: BreakerLevel, now: number): BreakerLevel {
-  return ev.reducingUntil !== null && now < ev.reducingUntil ? stricterLevel(breaker, 'reducing') : breaker;
-}
 
 /** A live canary's entry at its reduced size; everything else as the strategy asked. */
 export function canaryIntent(ev: EvolutionContext, intent: Intent): Intent {
@@ -92,7 +86,3 @@ export function afterSwitch(ev: EvolutionContext, kind: 'deploy' | 'rollback' | 
   return { ...ev, lastSwitchAt: now, canaryLeft: kind === 'deploy' && ev.settings.canary ? ev.settings.canary.trades : 0 };
 }
 
-/** An automatic rollback: new entries at reduced size for a while (exits unaffected, inv. 3). */
-export function holdReducing(ev: EvolutionContext, now: number): EvolutionContext {
-  return { ...ev, reducingUntil: now + ev.settings.reducingMs };
-}

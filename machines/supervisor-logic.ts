@@ -14,7 +14,7 @@ import type { BreakerInput } from './breaker.machine.ts';
 import type { PositionEmitted, PositionEvent, PositionInput, PositionRecord } from './position.machine.ts';
 import type { Verdict } from './scanner.machine.ts';
 import { auditAlert } from './supervisor-audit.ts';
-import { canaryIntent, initialEvolution, routedBreaker } from './supervisor-evolution.ts';
+import { canaryIntent, initialEvolution } from './supervisor-evolution.ts';
 import { initialFeed } from './supervisor-feed.ts';
 import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
 
@@ -79,7 +79,7 @@ export function planRoute(c: SupervisorContext, asked: Intent, accepting: RouteR
   // A live canary trades at its reduced size; after an automatic rollback entries route as reducing.
   const intent = canaryIntent(c.evolution, asked);
   const acceptingEntries = accepting ?? (c.venueHealthy ? null : 'venue_unhealthy');
-  const state = { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: routedBreaker(c.evolution, c.breaker, c.now), acceptingEntries, now: c.now };
+  const state = { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries, now: c.now };
   const route = routeIntent(intent, state, { ...c.settings!, limits: c.limits });
   if (route.kind === 'reject') {
     return { verdict: { outcome: 'rejected', rejectReason: route.reason, clOrdId: null }, announced: { type: 'intent.rejected', intent, reason: route.reason, at: c.now } };

@@ -272,7 +272,7 @@ const supervisorSetup = setup({
         enqueue.spawnChild('switchStrategy', { id: `switch-${c.seq}`, input: { kind: 'rollback', versionId: null, by: event.by, reason: event.trigger ? `${event.trigger.rung} trigger ${event.trigger.trigger}` : 'by hand', trigger: event.trigger } });
         enqueue.emit({ type: 'strategy.rollingBack', by: event.by, trigger: event.trigger, at: c.now });
         if (event.trigger) {
-          enqueue.assign({ evolution: evo.holdReducing(c.evolution, c.now) });
+          enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.hold', reason: 'rollback', time: c.now, until: c.now + c.evolution.settings.reducingMs });
           enqueue.emit({ type: 'supervisor.alert', message: `rolling back: ${event.trigger.rung} trigger ${event.trigger.trigger} (${event.trigger.value.toPrecision(3)} vs ${event.trigger.threshold.toPrecision(3)}: ${event.trigger.detail}); new entries at reduced size`, at: c.now });
         }
       }

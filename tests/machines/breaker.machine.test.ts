@@ -233,7 +233,7 @@ describe('breaker machine: held at reducing by a failed self-audit', () => {
     expect(b.level()).toBe('reducing');
     b.send({ type: 'breaker.resume', by: 'cli', time: T0 + 2 * MINUTE });
     expect(b.level()).toBe('active');
-    expect(b.context().hold).toBeNull();
+    expect(b.context().holds).toEqual([]);
     expect(b.emitted).toMatchObject([{ type: 'breaker.reduced', reason: 'audit_failed', at: T0 + MINUTE }, { type: 'breaker.resumed', from: 'reducing', by: 'cli' }]);
   });
 

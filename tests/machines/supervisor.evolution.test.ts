@@ -53,14 +53,15 @@ describe('supervisor and the evolution pipeline', () => {
     expect(s.calls).toContain('switch deploy v-x by paperTest pt-x');
   });
 
-  it('a rollback trigger reverts to the parent, routes entries as reducing, alerts, and a second trigger within the cooldown is ignored', async () => {
+  it('a rollback trigger reverts to the parent, holds the breaker at reducing for the cooldown, alerts, and a second trigger within the cooldown is ignored', async () => {
     const s = startSupervisor({ evolution: { ...settings, cooldownMs: DAY, reducingMs: DAY } });
     await s.running();
     s.port.watch!({ type: 'rollback.triggered', versionId: 'v2', trigger });
     await waitFor(s.actor, (x) => x.context.evolution.lastSwitchAt !== null);
     expect(s.calls).toContain('switch rollback previous by rollback watch');
     const ctx = s.actor.getSnapshot().context;
-    expect(ctx.evolution.reducingUntil).toBe(ctx.now + DAY);
+    await waitFor(s.actor, (x) => x.context.breaker === 'reducing');
+    expect(s.actor.system.get('breaker').getSnapshot().context).toMatchObject({ holds: ['rollback'], holdUntil: { rollback: ctx.now + DAY } });
     expect(s.emitted.find((e) => e.type === 'supervisor.alert')).toMatchObject({ message: expect.stringContaining('statistical trigger cusum') });
     s.port.watch!({ type: 'rollback.triggered', versionId: 'parent', trigger });
     await settle();

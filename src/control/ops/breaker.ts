@@ -21,6 +21,7 @@ const REASONS: Record<string, string> = {
   manual: 'an operator halted it',
   audit_failed: 'a self-audit failed (held until an operator resumes)',
   balance_mismatch: "the venue's balances disagree with the ledger (held until they agree again)",
+  rollback: 'a strategy was rolled back automatically (held at reducing for rollback.cooldownHours)',
 };
 
 export const reasonText = (reason: string | null | undefined): string => (reason ? (REASONS[reason] ?? reason) : '-');
@@ -49,6 +50,7 @@ export const breaker = operation({
         ['level', level],
         ['reason', level === 'active' ? '-' : reasonText(c?.reason)],
         ['since', c ? `${utc(c.since)}${v ? ` (${duration(Math.max(0, v.now - c.since))} ago)` : ''}` : 'never tripped'],
+        ['holds', c?.holds?.length ? c.holds.map((h) => `${h}${c.holdUntil?.[h] ? ` until ${utc(c.holdUntil[h]!)}` : ''}`).join(', ') : '-'],
         ['losing streak', `${v?.streak ?? c?.consecutiveLosses ?? 0} of ${limits.maxConsecutiveLosses}`],
         ['resume', resume],
       ]),
