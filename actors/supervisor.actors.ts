@@ -14,7 +14,6 @@ import type { ScheduleJob } from '../src/scheduler/jobs.ts';
 import { schedulerActors } from './scheduler.actors.ts';
 
 /** A source of supervisor events (feed, fills): starts on call, returns its stop. */
-export type EventSource = (send: (e: SupervisorEvent) => void) => () => void;
 
 /** The venue's account as an event source that also takes the supervisor's requests (a balance check). */
 export type VenueWatch = (send: (e: SupervisorEvent) => void, onCommand: (listener: (cmd: VenueWatchCommand) => void) => void) => () => void;
@@ -38,11 +37,6 @@ export interface SupervisorActorDeps {
 }
 
 export function supervisorActors(deps: SupervisorActorDeps) {
-  const source = (name: string, start: EventSource) =>
-    fromCallback<EventObject, void>(({ sendBack }) => {
-      deps.log.debug({ actor: name }, 'started');
-      return start((e) => sendBack(e));
-    });
   return {
     openStore: fromPromise<void, void>(() => deps.openStore()),
     reconcile: fromPromise<BootState, void>(() => deps.reconcile()),

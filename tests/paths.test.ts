@@ -24,7 +24,7 @@ const MIN_SEGMENTS = 2;
 
 function files(dir: string): string[] {
   const full = join(PROJECT_ROOT, dir);
-  let st;
+  let st: ReturnType<typeof statSync>;
   try {
     st = statSync(full);
   } catch {

@@ -6,7 +6,6 @@
  * orchestrator cycle child's, not a chore.
  */
 import type { Logger } from 'pino';
-import type { EventSource } from '../supervisor.actors.ts';
 import type { Chore, ChoreEvent } from '../../machines/supervisor.machine.ts';
 import type { Clock } from '../../src/clock/clock.ts';
 import type { Config } from '../../src/config/index.ts';

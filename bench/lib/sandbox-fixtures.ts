@@ -31,7 +31,7 @@ export function pairSetup(pair: Pair): PairSetup {
 /** o,h,l,c,v rows of each shared file, flattened. */
 function loadRows(): number[][] {
   const dir = sharedOhlcvDir();
-  return FILES.map((f) => readFileSync(`${dir}/${f}_5m.csv`, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').slice(1, 6).map(Number)).flat());
+  return FILES.map((f) => readFileSync(`${dir}/${f}_5m.csv`, 'utf8').trim().split('\n').slice(1).flatMap((l) => l.split(',').slice(1, 6).map(Number)));
 }
 
 /**

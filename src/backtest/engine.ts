@@ -315,8 +315,8 @@ class EngineRun implements EngineStepper {
   private checkExits(p: number, s: number, open: number, high: number, low: number): void {
     const sl = this.stop[p]!;
     const tp = this.target[p]!;
-    if (sl === sl && low <= sl) this.execute(p, s, 'sell', this.qty[p]!, open <= sl ? open : sl, 'stop_loss');
-    else if (tp === tp && high >= tp) this.execute(p, s, 'sell', this.qty[p]!, open >= tp ? open : tp, 'take_profit');
+    if (!Number.isNaN(sl) && low <= sl) this.execute(p, s, 'sell', this.qty[p]!, Math.min(open, sl), 'stop_loss');
+    else if (!Number.isNaN(tp) && high >= tp) this.execute(p, s, 'sell', this.qty[p]!, Math.max(open, tp), 'take_profit');
   }
 
   /** One market order through the shared fill model and ledger; false when the venue would refuse it. */

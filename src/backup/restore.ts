@@ -47,7 +47,7 @@ export class RestoreError extends Error {
 /** Opens the file read-only and checks it is a whole, known Trading Brain database; returns its versions. */
 export function verifyBackup(file: string, migrations: readonly Migration[]): number[] {
   if (!existsSync(file)) throw new RestoreError('not_found', `no backup at ${file}; list them with \`ls data/backups\` (config backup.dir)`);
-  let db;
+  let db: ReturnType<typeof openDatabase>;
   try {
     db = openDatabase({ path: file, readonly: true });
   } catch (cause) {
@@ -80,7 +80,7 @@ function moveAside(dbPath: string, now: number): string | null {
 export function restoreDatabase(d: RestoreDeps): RestoreResult {
   const file = resolve(d.file);
   if (file === resolve(d.dbPath)) throw new RestoreError('same_file', `${file} is the live database itself: restore a file from the backup folder`);
-  let lock;
+  let lock: ReturnType<typeof acquirePidLock>;
   try {
     lock = acquirePidLock({ path: databaseLockPath(d.dbPath), ...(d.pid ? { pid: d.pid } : {}) });
   } catch (cause) {

@@ -14,13 +14,14 @@ export interface ParsedCommandArgs<T extends Options> {
 }
 
 export function parseCommandArgs<T extends Options>(args: readonly string[], own: T): ParsedCommandArgs<T> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options: { ...CONFIG_FLAG_OPTIONS, ...own }, strict: true, allowPositionals: false, tokens: true });
-  } catch (err) {
-    // node's messages add a long hint about positionals after the first sentence.
-    throw new UsageError((err as Error).message.split('. ')[0]!, { cause: err });
-  }
+  const parsed = (() => {
+    try {
+      return parseArgs({ args: [...args], options: { ...CONFIG_FLAG_OPTIONS, ...own }, strict: true, allowPositionals: false, tokens: true });
+    } catch (err) {
+      // node's messages add a long hint about positionals after the first sentence.
+      throw new UsageError((err as Error).message.split('. ')[0]!, { cause: err });
+    }
+  })();
   const configArgv: string[] = [];
   for (const token of parsed.tokens) {
     if (token.kind !== 'option' || !(token.name in CONFIG_FLAG_OPTIONS) || token.name in own) continue;

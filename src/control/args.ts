@@ -46,7 +46,7 @@ export function choice<const C extends string>(name: string, choices: readonly C
 
 /** A free word matching `pattern` (an id, a hash); optional when `optional` is set. */
 export function word(name: string, pattern: RegExp, what: string, optional = false): Param<string | undefined> {
-  const w = z.string({ error: (i) => `${name} is missing: ${what}` }).regex(pattern, { error: (i) => `${name} must be ${what}, got "${String(i.input)}"` });
+  const w = z.string({ error: (_i) => `${name} is missing: ${what}` }).regex(pattern, { error: (i) => `${name} must be ${what}, got "${String(i.input)}"` });
   return optional ? { usage: `[${name}]`, schema: w.optional() } : { usage: name, schema: w as z.ZodType<string | undefined, string | undefined> };
 }
 

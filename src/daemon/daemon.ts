@@ -20,7 +20,6 @@ import { scannerMachine } from '../../machines/scanner.machine.ts';
 import { supervisorMachine } from '../../machines/supervisor.machine.ts';
 import { systemClock, type Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
-import type { Db } from '../db/index.ts';
 import type { Pair } from '../contract/index.ts';
 import { KrakenClient } from '../kraken/client.ts';
 import { OrderApi } from '../kraken/orders.ts';

@@ -2,7 +2,7 @@
  * The libsql connection wrapped in a small synchronous API. Every row leaves through this file, so the
  * `_metadata` key libsql adds to `get()` rows is stripped here and nowhere else.
  */
-import Database from 'libsql';
+import type Database from 'libsql';
 import type { Logger } from 'pino';
 import { DbError } from './errors.ts';
 

@@ -82,7 +82,7 @@ export async function dailyDrift(deps: DriftDeps, day: number): Promise<DriftRep
 async function reconcileDay(deps: DriftDeps, day: number, versionId: string, live: readonly LiveEntry[]): Promise<DriftReport> {
   const window = windowData(deps.market, day, day + DAY_MS);
   const r = await deps.runnerFor(versionId);
-  let replay;
+  let replay: Awaited<ReturnType<typeof replayedRun>>;
   try {
     replay = await replayedRun(r.runner, window.data, { ...deps.market.engineConfig(window.data.pairs), params: r.params, start: window.start, end: window.data.time.length });
   } finally {

@@ -131,7 +131,7 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
       stats.screenRuns += rung.length;
       rung.forEach((c, k) => {
         const r = results[k];
-        if (!r || r.kind !== 'screen') return void (stats.failedEvaluations += 1, refuseRuntime(ledger, c, 'screen', results.errors[k]));
+        if (r?.kind !== 'screen') return void (stats.failedEvaluations += 1, refuseRuntime(ledger, c, 'screen', results.errors[k]));
         addCpu(ledger, c.row.id, r.seconds);
         c.gates = [...c.gates, ...r.result.gates.map((g) => ({ ...g, detail: `${g.detail} (rung ${days} days)` }))];
         c.edge = r.result.edge;
@@ -156,7 +156,7 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
     finalists.forEach((c, k) => {
       const v = verdicts[k];
       stats.fullyGated += 1;
-      if (!v || v.kind !== 'judge') return void (stats.failedEvaluations += 1, refuseRuntime(ledger, c, 'gates', verdicts.errors[k]));
+      if (v?.kind !== 'judge') return void (stats.failedEvaluations += 1, refuseRuntime(ledger, c, 'gates', verdicts.errors[k]));
       addCpu(ledger, c.row.id, v.seconds);
       const gates = [...c.gates, ...v.gates];
       if (v.passed) {

@@ -67,7 +67,7 @@ export function redisBlobs(client: Redis, opts: { prefix: string; ttlDays: numbe
   return {
     async put(bytes) {
       const hash = sha256(bytes);
-      remember(hash, Promise.resolve(bytes));
+      void remember(hash, Promise.resolve(bytes));
       let done = stored.get(hash);
       if (!done) {
         // SET NX keeps an identical blob already there; EXPIRE then restarts its clock either way.

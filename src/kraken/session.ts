@@ -76,7 +76,7 @@ export class FeedSession {
   /** Checksum mismatch: drop our copy, unsubscribe and subscribe again for a fresh snapshot. */
   async resubscribeBook(pair: Pair): Promise<void> {
     const sub = this.opts.subscriptions.find((s) => s.channel === 'book' && s.pairs.includes(pair));
-    if (!sub || sub.channel !== 'book' || !this.ws) return;
+    if (sub?.channel !== 'book' || !this.ws) return;
     this.translator.resetBook(pair);
     const params = { channel: 'book', symbol: [pair], depth: sub.depth };
     try {

@@ -19,7 +19,7 @@ export async function runStatistics(host: StrategyHost, queries: QueryRunner, ma
     host.reportFailure(err.code, err.message);
     throw err;
   };
-  let results;
+  let results: Awaited<ReturnType<typeof queries.run>>;
   try {
     results = await queries.run(meta.data.queries);
   } catch (err) {

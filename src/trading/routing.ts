@@ -89,7 +89,7 @@ export function routeIntent(intent: Intent, st: RouteState, s: RouteSettings): R
   if (action === 'buy') {
     if (st.acceptingEntries) return { kind: 'reject', reason: st.acceptingEntries };
     if (slot) return { kind: 'reject', reason: 'position_working' };
-  } else if (!slot || slot.phase !== 'open') {
+  } else if (slot?.phase !== 'open') {
     return { kind: 'reject', reason: slot ? (slot.phase === 'blocked' ? 'position_blocked' : 'position_working') : 'no_position' };
   }
   const view = { ...riskViewFor(st.ledger, st.slots, st.marks, intent.pair, st.now, s), consecutiveLosses: st.streak };

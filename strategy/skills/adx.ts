@@ -39,7 +39,7 @@ export function adxStream(period = 14): Stream<HLC, AdxPoint> {
   let sumDX = 0;
   let value = EMPTY;
 
-  const smooth = (high: number, low: number, close: number): void => {
+  const smooth = (high: number, low: number, _close: number): void => {
     const up = high - prevHigh;
     const down = prevLow - low;
     const range = trueRange(high, low, prevClose);

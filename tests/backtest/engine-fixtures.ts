@@ -58,8 +58,8 @@ export function emaCross(params: { fast?: number; slow?: number }, pairs = 9, si
     const c = bar.close;
     const f0 = fast[p]!;
     const s0 = slow[p]!;
-    const f = f0 === f0 ? f0 + a * (c - f0) : c;
-    const s = s0 === s0 ? s0 + b * (c - s0) : c;
+    const f = !Number.isNaN(f0) ? f0 + a * (c - f0) : c;
+    const s = !Number.isNaN(s0) ? s0 + b * (c - s0) : c;
     fast[p] = f;
     slow[p] = s;
     if (f0 <= s0 && f > s && !ctx.position) return buy;

@@ -18,8 +18,8 @@ function crosses(close: ArrayLike<number>): Int8Array {
   for (let i = 0; i < close.length; i++) {
     const c = close[i]!;
     const [f0, s0] = [f, s];
-    f = f0 === f0 ? f0 + FAST * (c - f0) : c;
-    s = s0 === s0 ? s0 + SLOW * (c - s0) : c;
+    f = !Number.isNaN(f0) ? f0 + FAST * (c - f0) : c;
+    s = !Number.isNaN(s0) ? s0 + SLOW * (c - s0) : c;
     out[i] = f0 <= s0 && f > s ? 1 : f0 >= s0 && f < s ? -1 : 0;
   }
   return out;

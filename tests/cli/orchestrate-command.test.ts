@@ -49,14 +49,14 @@ describe('brain orchestrate, thoughts, observations', () => {
     expect(t.out).toMatch(/── analysis attempt 1 · claude-sonnet-5-5 .* \$0\.\d{4}/);
     expect(t.out).toContain('"decision": "no_change"');
     expect((await brain(['thoughts', id, '--step', 'analysis', '--raw'])).out).toContain('"usage":');
-    expect((await brain(['observations'])).out).toMatch(/\[night\]\n  A quiet day/);
+    expect((await brain(['observations'])).out).toMatch(/\[night\]\n {2}A quiet day/);
   }, 120_000);
 
   it('a tweak night submits to the real pipeline: on a store without candles it is refused by the evaluation, saying what is missing, and the ledger has it', async () => {
     fake.enqueue(...tweakNight());
     const r = await brain(['orchestrate', '--now']);
     expect(r.code).toBe(EXIT.ok);
-    expect(r.out).toMatch(/: refused\nreason  the pipeline refused the candidate at gates\/evaluation: .*no 5m candles .* in the store; import some with 'brain data import'.* \(ledger #1\)/);
+    expect(r.out).toMatch(/: refused\nreason {2}the pipeline refused the candidate at gates\/evaluation: .*no 5m candles .* in the store; import some with 'brain data import'.* \(ledger #1\)/);
     expect((await brain(['ledger'])).out).toMatch(/gates +refused +evaluation .* model claude-opus-5-5/);
   }, 120_000);
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,7 +48,7 @@ describe('brain strategy', () => {
     expect(r.code).toBe(r.out.includes('refused') ? EXIT.failure : EXIT.ok);
     const show = await brain('show', 'v002');
     expect(show.out).toContain('author   model claude');
-    expect(show.out).toMatch(/parent   sha256:/);
+    expect(show.out).toMatch(/parent {3}sha256:/);
     expect(show.out).toContain('rsiMax: { default: 65,');
   }, 60_000);
 

@@ -39,7 +39,6 @@ describe('migrations', () => {
   });
 
   // Numbered after the bundled ones, whatever their count: branches add migrations and the lead renumbers them.
-  const next = loadMigrations().length + 1;
 
   it('applies only the new migrations, in order', () => {
     const db = memoryDb();

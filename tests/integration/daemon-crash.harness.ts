@@ -5,7 +5,7 @@
  * moment (as a killed process would: no shutdown, no last write); a new system then boots on the same
  * database and venue. Only the strategy is a fake: it says what each test tells it to.
  */
-import { fromPromise, createActor, SimulatedClock, waitFor, type Actor } from 'xstate';
+import { fromPromise, createActor, type SimulatedClock, waitFor, type Actor } from 'xstate';
 import { breakerActors } from '../../actors/breaker.actors.ts';
 import { positionActors } from '../../actors/position.actors.ts';
 import { fromCallback } from 'xstate';

@@ -17,7 +17,6 @@ import type { Db } from '../../src/db/index.ts';
 import { startReplay, type Replay } from '../../src/daemon/replay.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
-import { openVersionStore, seedInitialVersions } from '../../src/versions/seed.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
 import { fillId } from '../../src/trading/fill-id.ts';
 import { churnTemplate, copyTemplate } from './fixtures/churn-db.ts';

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock/clock.ts';
 import { ConfigSchema } from '../../src/config/index.ts';
 import { startReplay, type Replay } from '../../src/daemon/replay.ts';
-import { createRepositories, openDatabase } from '../../src/db/index.ts';
+import { openDatabase } from '../../src/db/index.ts';
 import type { EvolverReport } from '../../src/evolution/evolver.ts';
 import { evolve } from '../../src/evolution/setup.ts';
 import { createLogger } from '../../src/log/index.ts';

@@ -354,14 +354,14 @@ describe('connection machine: path coverage (xstate/graph)', () => {
     ].map((d) => ({ type: `xstate.after.${d}` }) as unknown as ConnectionEvent),
   ];
   const graphInput = { ...INPUT, maxAttempts: 1 };
-  const valueOf = (v: unknown) => JSON.stringify(v);
+  const json = (v: unknown) => JSON.stringify(v);
   // The jitter generator's state changes on every retry; the graph is about state and attempt count.
-  const serializeState = (s: { value: unknown; context: { attempt: number } }) => `${valueOf(s.value)}#${s.context.attempt}`;
+  const serializeState = (s: { value: unknown; context: { attempt: number } }) => `${json(s.value)}#${s.context.attempt}`;
   const traversal = { events, input: graphInput, serializeState, limit: 10_000 };
 
   it('reaches every state by a shortest path, crossing delays and guards', () => {
     const paths = getShortestPaths(machine, traversal);
-    const reached = new Set(paths.map((p) => valueOf(p.state.value)));
+    const reached = new Set(paths.map((p) => json(p.state.value)));
     const all = ['"disconnected"', '{"session":"connecting"}', '{"session":"subscribing"}', '{"session":{"online":"live"}}', '{"session":{"online":"stale"}}', '"backoff"', '"failed"'];
     for (const v of all) {
       expect(reached).toContain(v);
@@ -370,11 +370,11 @@ describe('connection machine: path coverage (xstate/graph)', () => {
 
   it('every simple path into online passes through subscribing first', () => {
     const paths = getSimplePaths(machine, traversal);
-    const intoOnline = paths.filter((p) => valueOf(p.state.value).includes('online'));
+    const intoOnline = paths.filter((p) => json(p.state.value).includes('online'));
     expect(intoOnline.length).toBeGreaterThan(0);
     for (const p of intoOnline) {
-      const firstOnline = p.steps.findIndex((s) => valueOf(s.state.value).includes('online'));
-      const before = p.steps.slice(0, firstOnline).map((s) => valueOf(s.state.value));
+      const firstOnline = p.steps.findIndex((s) => json(s.state.value).includes('online'));
+      const before = p.steps.slice(0, firstOnline).map((s) => json(s.state.value));
       expect(before).toContain('{"session":"subscribing"}');
     }
   });

@@ -41,7 +41,6 @@ async function start(script: Script, o: { restore?: CycleRecord | null; maxRepai
   return { actor, clock, calls, finished, emitted };
 }
 
-const ok = (): StepOutcome => ({ kind: 'ok', at: T0 });
 const repair = (reason: string): StepOutcome => ({ kind: 'repair', at: T0, reason });
 const settled = (a: Awaited<ReturnType<typeof start>>['actor']) => waitFor(a, (s) => s.matches('done') || s.matches('failed'));
 

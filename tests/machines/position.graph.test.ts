@@ -80,7 +80,7 @@ describe('position machine: path coverage (xstate/graph)', () => {
     expect(simple.some((p) => p.steps.some((s) => names(s.state.value) === 'pendingEntry.reconciling'))).toBe(true);
     for (const p of simple) {
       const seq = p.steps.map((s) => names(s.state.value));
-      const i = seq.findIndex((s) => s === 'pendingEntry.reconciling');
+      const i = seq.indexOf('pendingEntry.reconciling');
       if (i >= 0) expect(seq.slice(i)).not.toContain('pendingEntry.submitting');
     }
   });

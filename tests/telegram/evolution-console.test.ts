@@ -104,7 +104,7 @@ describe('/evolve', () => {
     const w = await evolutionWorld({
       clock: simulatedClock(end),
       settings: { evolution: { ...DEMO_EVOLUTION, policy: { ...DEMO_EVOLUTION.policy, dataDays: 14 }, evolver: { budgetMinutes: 0.01, rungSize: 4, fullGates: 1 } } },
-      seed: async (db, rt) => {
+      seed: async (_db, rt) => {
         await seedInitialVersions(rt.versions!, PROJECT_ROOT);
         const repo = rt.repos!.candles;
         for (const s of series) {

@@ -1,7 +1,7 @@
 /** The HTML report: one self-contained page next to its PNG charts. All text is escaped. */
 import type { BacktestMetrics, PeriodStats } from '../metrics.ts';
 import { money, pct } from './format.ts';
-import { escape, table } from './markup.ts';
+import { escapeHtml, table } from './markup.ts';
 import { GROUP_HEADER, groupRow, summaryRows } from './summary.ts';
 import { validationHtml, type ValidationInput } from './validation.ts';
 
@@ -26,7 +26,7 @@ interface ChartFile {
   readonly alt: string;
 }
 
-const images = (charts: readonly ChartFile[]) => charts.map((c) => `<img src="${escape(c.file)}" alt="${escape(c.alt)}">`).join('\n');
+const images = (charts: readonly ChartFile[]) => charts.map((c) => `<img src="${escapeHtml(c.file)}" alt="${escapeHtml(c.alt)}">`).join('\n');
 
 const STYLE = `body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:960px;color:#222}
 table{border-collapse:collapse;margin:0 0 1.5rem}td,th{padding:.25rem .75rem;border-bottom:1px solid #ddd;text-align:right}
@@ -37,10 +37,10 @@ export function renderHtml(r: HtmlReportInput): string {
   const m = r.metrics;
   const periodHeader = ['Period', 'P&L', 'Return', 'Trades', 'W / D / L'];
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escape(r.title)}</title><style>${STYLE}</style></head>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(r.title)}</title><style>${STYLE}</style></head>
 <body>
-<h1>${escape(r.title)}</h1>
-${r.subtitle.map((s) => `<p class="sub">${escape(s)}</p>`).join('\n')}
+<h1>${escapeHtml(r.title)}</h1>
+${r.subtitle.map((s) => `<p class="sub">${escapeHtml(s)}</p>`).join('\n')}
 <h2>Summary</h2>
 ${table(['Metric', 'Value'], summaryRows(m))}
 ${r.validation ? validationHtml(r.validation) : ''}

@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
 import { systemClock } from '../../clock/clock.ts';
 import { loadConfig } from '../../config/index.ts';
-import { createRepositories, openDatabase } from '../../db/index.ts';
+import { createRepositories, } from '../../db/index.ts';
 import { openEvaluation, submitDeps, type EvolutionSetupDeps } from '../../evolution/setup.ts';
 import { submitCandidate, type SubmissionOutcome } from '../../evolution/submit.ts';
 import { csvPathFor } from '../../market/dataset.ts';

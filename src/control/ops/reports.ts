@@ -8,7 +8,7 @@ import { equityOf } from '../../trading/portfolio.ts';
 import { args, choice, int } from '../args.ts';
 import { day, pct, signedUsd, usd, utc } from '../format.ts';
 import { operation, type ChartData, type ControlDeps } from '../operation.ts';
-import { done, fields, image, refused, text, title, type Reply } from '../reply.ts';
+import { done, fields, image, refused, title, type Reply } from '../reply.ts';
 import { DAY_MS, live, nowOf, repos } from './common.ts';
 import { activeStrategy } from './evolution.ts';
 import { profitFields } from './performance.ts';

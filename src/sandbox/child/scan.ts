@@ -41,7 +41,7 @@ export class ScanState {
     for (const item of items) {
       const track = this.tracks.get(item.pair);
       if (!track) throw new Error(`pair ${item.pair} was not initialised`);
-      let last: unknown = undefined;
+      let last: unknown ;
       for (let i = 0; i < item.n; i++) {
         this.append(track, payload, off, item.n, i);
         last = this.step(track, item);

@@ -63,7 +63,8 @@ export class SandboxChild {
     });
     this.proc.stdin.on('error', () => undefined); // EPIPE after a crash surfaces through 'exit'
     this.proc.on('exit', (code, signal) => this.onExit(code, signal));
-    this.arm(readyLimits);
+    // Kept as readyPromise: ready() hands it to the first caller.
+    void this.arm(readyLimits);
   }
 
   /** The first reply ({kind:'ready'} or an error) the child sends after loading the module. */

@@ -4,6 +4,7 @@
  * ("young object promotion failed" under the memory cap read as "==== C stack trace ====").
  */
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is exactly what an ANSI colour code starts with.
 const ANSI = /\u001b\[[0-9;]*m/g;
 
 /** Most telling first: the runner's own report, a V8 fatal error, Deno's uncaught error. */
