@@ -11,20 +11,33 @@ import { candidate, LIMITS, momentum, T0, waveMarket } from './fixtures.ts';
 const DAY = 86_400_000;
 const data = waveMarket(['BTC/USD', 'ETH/USD'], 24 * 6);
 
+/** Two pairs of hourly candles in the store, the version that traded, and the day under review. */
+function world() {
+  const db = openDatabase({ path: ':memory:' });
+  const repos = createRepositories(db);
+  data.pairs.forEach((pair, p) => {
+    const c = data.columns[p]!;
+    repos.candles.upsertMany(pair, '1h', Array.from(c.time, (time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })));
+  });
+  const market: ShadowMarket = { pairs: data.pairs, timeframe: '1h', candles: repos.candles, warmupBars: 24, engineConfig: (pairs) => engineConfig(pairs, { limits: LIMITS }) };
+  return { db, repos, market, c: candidate('v-live', (p) => momentum(p)), day: T0 + 2 * DAY };
+}
+type World = ReturnType<typeof world>;
+
+/** What the replay of that day does, to build a live record against. */
+function replayOfDay(market: ShadowMarket, c: World['c'], day: number) {
+  const w = windowData(market, day, day + DAY);
+  return replayedRun(c.runner, w.data, { ...market.engineConfig(w.data.pairs), params: c.params, start: w.start, end: w.data.time.length });
+}
+
+const driftOf = ({ db, repos, market, c, day }: World) =>
+  dailyDrift({ db, market, reports: repos.evolution, runnerFor: async () => ({ runner: c.runner, params: c.params, close: async () => undefined }), now: () => day + DAY }, day);
+
 describe('daily drift', () => {
   it('matches the live entries of the day to its backtest replay and reports missed and extra ones with slippage', async () => {
-    const db = openDatabase({ path: ':memory:' });
-    const repos = createRepositories(db);
-    data.pairs.forEach((pair, p) => {
-      const c = data.columns[p]!;
-      repos.candles.upsertMany(pair, '1h', Array.from(c.time, (time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })));
-    });
-    const market: ShadowMarket = { pairs: data.pairs, timeframe: '1h', candles: repos.candles, warmupBars: 24, engineConfig: (pairs) => engineConfig(pairs, { limits: LIMITS }) };
-    const c = candidate('v-live', (p) => momentum(p));
-    const day = T0 + 2 * DAY;
+    const { db, repos, market, c, day } = world();
     // What the replay of that day does, to build a live record that agrees on all but one entry.
-    const w = windowData(market, day, day + DAY);
-    const replay = await replayedRun(c.runner, w.data, { ...market.engineConfig(w.data.pairs), params: c.params, start: w.start, end: w.data.time.length });
+    const replay = await replayOfDay(market, c, day);
     const entries = replay.fills.filter((f) => f.reason === 'entry');
     expect(entries.length).toBeGreaterThan(1);
     const insert = db.prepare('INSERT INTO positions (id, pair, status, quantity, entry_price, entry_fees, strategy_version, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -32,7 +45,7 @@ describe('daily drift', () => {
     // An entry the replay never made: at an hour where it has none on that pair.
     const free = Array.from({ length: 24 }, (_, h) => day + h * 3_600_000 + 60_000).find((t) => !entries.some((f) => f.pair === 'ETH/USD' && Math.abs(f.time - t) < 3_600_000))!;
     insert.run(['PX', 'ETH/USD', 'open', 1, 200, 0.8, 'v-live', free]);
-    const [report] = await dailyDrift({ db, market, reports: repos.evolution, runnerFor: async () => ({ runner: c.runner, params: c.params, close: async () => undefined }), now: () => day + DAY }, day);
+    const [report] = await driftOf({ db, repos, market, c, day });
     expect(report).toMatchObject({ day, versionId: 'v-live', liveEntries: entries.length, replayEntries: entries.length, matched: entries.length - 1 });
     expect(report!.missed).toEqual([{ pair: entries[0]!.pair, time: entries[0]!.time }]);
     expect(report!.extra).toHaveLength(1);
@@ -41,17 +54,8 @@ describe('daily drift', () => {
   });
 
   it('compares the exits of matched entries: the same reason within a candle agrees, a different one is named with both sides, and the exit price is measured', async () => {
-    const db = openDatabase({ path: ':memory:' });
-    const repos = createRepositories(db);
-    data.pairs.forEach((pair, p) => {
-      const c = data.columns[p]!;
-      repos.candles.upsertMany(pair, '1h', Array.from(c.time, (time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })));
-    });
-    const market: ShadowMarket = { pairs: data.pairs, timeframe: '1h', candles: repos.candles, warmupBars: 24, engineConfig: (pairs) => engineConfig(pairs, { limits: LIMITS }) };
-    const c = candidate('v-live', (p) => momentum(p));
-    const day = T0 + 2 * DAY;
-    const w = windowData(market, day, day + DAY);
-    const replay = await replayedRun(c.runner, w.data, { ...market.engineConfig(w.data.pairs), params: c.params, start: w.start, end: w.data.time.length });
+    const { db, repos, market, c, day } = world();
+    const replay = await replayOfDay(market, c, day);
     // Each replay entry with its exit inside the day, or none (end of data is the window closing, not an exit).
     const trips = replay.fills.filter((f) => f.reason === 'entry').map((entry) => ({
       entry, exit: replay.fills.find((x) => x.pair === entry.pair && x.time >= entry.time && x.reason !== 'entry' && x.reason !== 'end_of_data') ?? null,
@@ -70,7 +74,7 @@ describe('daily drift', () => {
       order.run([`X${i}`, entry.pair, entry.quantity, entry.quantity, `P${i}`, exit.time, exit.time]);
       fill.run([`${entry.pair}:${i}`, `X${i}`, entry.pair, exit.price * 1.002, entry.quantity, exit.time + 20_000]);
     });
-    const [report] = await dailyDrift({ db, market, reports: repos.evolution, runnerFor: async () => ({ runner: c.runner, params: c.params, close: async () => undefined }), now: () => day + DAY }, day);
+    const [report] = await driftOf({ db, repos, market, c, day });
     expect(report).toMatchObject({ matched: trips.length, exitsMatched: trips.length - 1 });
     const first = closed[0]!;
     expect(report!.exitMismatches).toEqual([{ pair: first.entry.pair, entryTime: first.entry.time + 20_000, live: { reason: 'manual', time: first.exit!.time + 20_000 }, replay: { reason: first.exit!.reason, time: first.exit!.time } }]);
