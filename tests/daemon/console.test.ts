@@ -4,6 +4,7 @@
  * the outbox and sends them when Telegram is back; an operator's /stop is handed to the daemon's entry.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -22,7 +23,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(o: { token: boolean; api?: FakeBotApi }) {
+async function setup(o: { token: boolean; api?: FakeBotApi; telegram?: Record<string, unknown>; secrets?: Record<string, string> }) {
   const dir = mkdtempSync(join(tmpdir(), 'brain-console-'));
   const s = startSupervisor();
   await s.running();
@@ -31,8 +32,8 @@ async function setup(o: { token: boolean; api?: FakeBotApi }) {
   const clock = new SimulatedClock();
   clock.set(T0);
   const config = testConfig({
-    telegram: { admins: [1], apiRoot: o.api?.url ?? 'http://127.0.0.1:9', messagesBurstPerChat: 100, notifications: { startup: 'on', shutdown: 'on', exit: 'on' } },
-    ...(o.token ? { secrets: { telegramBotToken: o.api?.token ?? '1:abc' } } : {}),
+    telegram: { admins: [1], apiRoot: o.api?.url ?? 'http://127.0.0.1:9', messagesBurstPerChat: 100, notifications: { startup: 'on', shutdown: 'on', exit: 'on' }, ...o.telegram },
+    ...(o.token ? { secrets: { telegramBotToken: o.api?.token ?? '1:abc', ...o.secrets } } : {}),
   });
   const c: Console = attachConsole({ daemon: { actor: s.actor, runtime: {} } as unknown as Daemon, config, log, clock: clock as unknown as Clock, dbPath: join(dir, 'brain.db'), socketPath: join(dir, 'brain.sock') });
   await c.ready;
@@ -73,6 +74,26 @@ describe('the console beside the daemon', () => {
     }
     await api.until(() => api.sent.some((m) => m.text.includes('Closed BTC/USD')));
     expect(api.sent.filter((m) => m.text.includes('Closed BTC/USD'))).toHaveLength(1);
+  });
+
+  it('with the webhook port taken: trading goes on, one warning, the notifications are still sent', async () => {
+    const api = await startFakeBotApi();
+    cleanups.push(() => api.close());
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
+    cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    const port = (blocker.address() as { port: number }).port;
+    const w = await setup({ token: true, api, telegram: { updates: 'webhook', webhookUrl: 'https://bot.example.test/hook', webhookPort: port }, secrets: { telegramWebhookSecret: 'console-test-secret-0123' } });
+    await w.s.openPosition('BTC/USD', 100);
+    await w.s.closePosition('BTC/USD', 110);
+    await api.until(() => api.sent.some((m) => m.text.includes('Closed BTC/USD')));
+    expect((await w.s.signal('BTC/USD', 'buy', 100)).signal!.verdict.outcome).toBe('acted');
+    await new Promise<void>((resolve) => {
+      const check = () => (w.lines.some((l) => l.includes('cannot listen on')) ? resolve() : setImmediate(check));
+      check();
+    });
+    expect(w.lines.filter((l) => l.includes(`telegram webhook listener cannot listen on 127.0.0.1:${port} (EADDRINUSE)`) && l.includes('the daemon trades the same'))).toHaveLength(1);
+    expect(api.state.webhook).toBeNull();
   });
 
   it("an operator's /stop resolves stopRequested with who asked", async () => {
