@@ -12,6 +12,8 @@ import { SimulatedClock } from 'xstate';
 import type { Clock } from '../../src/clock/clock.ts';
 import { callDaemon } from '../../src/control/socket/client.ts';
 import { attachConsole, type Console } from '../../src/daemon/console.ts';
+import { openDatabase } from '../../src/db/index.ts';
+import { modeRequestsRepo } from '../../src/db/mode-requests.repo.ts';
 import type { Daemon } from '../../src/daemon/daemon.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { startFakeBotApi, type FakeBotApi } from '../../src/telegram/loopback/server.ts';
@@ -23,7 +25,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(o: { token: boolean; api?: FakeBotApi; telegram?: Record<string, unknown>; secrets?: Record<string, string> }) {
+async function setup(o: { token: boolean; api?: FakeBotApi; telegram?: Record<string, unknown>; secrets?: Record<string, string>; settings?: Record<string, unknown> }) {
   const dir = mkdtempSync(join(tmpdir(), 'brain-console-'));
   const s = startSupervisor();
   await s.running();
@@ -32,6 +34,7 @@ async function setup(o: { token: boolean; api?: FakeBotApi; telegram?: Record<st
   const clock = new SimulatedClock();
   clock.set(T0);
   const config = testConfig({
+    ...o.settings,
     telegram: { admins: [1], apiRoot: o.api?.url ?? 'http://127.0.0.1:9', messagesBurstPerChat: 100, notifications: { startup: 'on', shutdown: 'on', exit: 'on' }, ...o.telegram },
     ...(o.token ? { secrets: { telegramBotToken: o.api?.token ?? '1:abc', ...o.secrets } } : {}),
   });
@@ -42,7 +45,8 @@ async function setup(o: { token: boolean; api?: FakeBotApi; telegram?: Record<st
     rmSync(dir, { recursive: true, force: true });
   });
   const socket = () => callDaemon(join(dir, 'brain.sock'), { name: 'count', words: [], user: 't', confirmed: false }, 5_000);
-  return { s, c, clock, lines, socket };
+  const ctl = (name: string, words: string[], confirmed = false) => callDaemon(join(dir, 'brain.sock'), { name, words, user: 'ops', confirmed }, 5_000);
+  return { s, c, clock, lines, socket, ctl, dir };
 }
 
 describe('the console beside the daemon', () => {
@@ -94,6 +98,17 @@ describe('the console beside the daemon', () => {
     });
     expect(w.lines.filter((l) => l.includes(`telegram webhook listener cannot listen on 127.0.0.1:${port} (EADDRINUSE)`) && l.includes('the daemon trades the same'))).toHaveLength(1);
     expect(api.state.webhook).toBeNull();
+  });
+
+  it("an operator's confirmed /mode live is recorded in the database and resolves restartRequested (exit 75 in brain run)", async () => {
+    const w = await setup({ token: false, settings: { secrets: { krakenApiKey: 'test-key', krakenApiSecret: 'c2VjcmV0' } } });
+    expect(await w.ctl('mode', [])).toMatchObject({ kind: 'reply', reply: { ok: true, blocks: [{ text: 'Trading mode' }, { rows: [['running', 'paper (set by config)'], ['recorded request', 'none (the config decides)']] }, {}] } });
+    expect(await w.ctl('mode', ['live'])).toMatchObject({ kind: 'confirm' });
+    expect(await w.ctl('mode', ['live'], true)).toMatchObject({ kind: 'reply', reply: { ok: true } });
+    expect(await w.c.restartRequested).toBe('cli:ops');
+    const db = openDatabase({ path: join(w.dir, 'brain.db'), readonly: true });
+    expect(modeRequestsRepo(db).latest()).toMatchObject({ mode: 'live', requestedBy: 'cli:ops' });
+    db.close();
   });
 
   it("an operator's /stop resolves stopRequested with who asked", async () => {
