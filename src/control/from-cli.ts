@@ -68,7 +68,7 @@ export async function runFromCli(o: FromCliOptions): Promise<FromCliResult> {
   try {
     const deps: ControlDeps = {
       config: o.config, clock, db, supervisor: null, lifecycle: null, logs: null, outboxBacklog: null, charts: o.charts,
-      mode: modePort({ running: null, read: db, clock, write: (use) => withWriter(dbPath, o.log, (w) => use(modeRequestsRepo(w))) }),
+      mode: modePort({ running: null, read: db, clock, isolation: o.config.isolation, write: (use) => withWriter(dbPath, o.log, (w) => use(modeRequestsRepo(w))) }),
       offlineBreaker: offlineBreaker({ dbPath, limits: o.config.risk, clock, log: o.log }),
       evolution: offlineEvolution({ dbPath, config: o.config, clock, log: o.log, repoRoot: PROJECT_ROOT, filesRoot: o.cwd }),
       about: { version: appVersion(), startedAt: null, pid: process.pid },

@@ -62,6 +62,8 @@ export interface ModePort {
   requested(): ModeRequest | null;
   /** Records a request durably (mode_requests); it applies at the next boot. */
   record(mode: TradingMode, by: string): ModeRequest;
+  /** Why live mode would refuse to start on this host whatever the keys (the sandbox's isolation), or null. */
+  liveRefusal(): string | null;
 }
 
 /** The last lines the daemon logged (already scrubbed of secrets), newest last. */

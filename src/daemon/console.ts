@@ -92,7 +92,7 @@ async function open(o: ConsoleOptions, lifecycle: Lifecycle): Promise<Parts | nu
   let telegram: TelegramConsole | null = null;
   const control: ControlDeps = {
     config: o.config, clock: o.clock, db: reader, supervisor: supervisorPort(actor, o.clock), offlineBreaker: null, lifecycle,
-    mode: modePort({ running: { mode: o.config.mode, source: o.modeSource ?? 'config' }, read: reader, clock: o.clock, write: (use) => use(modeRequestsRepo(writer)) }),
+    mode: modePort({ running: { mode: o.config.mode, source: o.modeSource ?? 'config' }, read: reader, clock: o.clock, isolation: o.config.isolation, write: (use) => use(modeRequestsRepo(writer)) }),
     evolution: o.evolution ?? null, logs: o.logs ?? null, about: { version: appVersion(), startedAt: o.clock.now(), pid: process.pid },
     outboxBacklog: () => telegram?.outbox.pending() ?? 0, charts: chartRenderer(),
   };

@@ -15,12 +15,13 @@ import { modeRequestsRepo } from '../../src/db/mode-requests.repo.ts';
 import { workDir } from '../config/fixtures.ts';
 import { ADMIN, controlDeps, exec, run, testConfig, VIEWER } from './fixtures.ts';
 
+const NAMESPACES = () => ({ unshare: true, dropUid: false });
 const KEYS = { krakenApiKey: 'test-key', krakenApiSecret: 'c2VjcmV0' };
 
-function world(o: { running?: ModePort['running']; keys?: boolean } = {}) {
+function world(o: { running?: ModePort['running']; keys?: boolean; namespaces?: boolean } = {}) {
   const restarts: string[] = [];
   const deps = controlDeps({ config: testConfig(o.keys === false ? {} : { secrets: KEYS }), lifecycle: { requestStop: () => undefined, requestRestart: (by) => void restarts.push(by) } });
-  deps.mode = modePort({ running: o.running === undefined ? { mode: 'paper', source: 'config/settings.toml' } : o.running, read: deps.db, clock: deps.clock, write: (use) => use(modeRequestsRepo(deps.db)) });
+  deps.mode = modePort({ running: o.running === undefined ? { mode: 'paper', source: 'config/settings.toml' } : o.running, read: deps.db, clock: deps.clock, isolation: deps.config.isolation, probe: () => ({ unshare: o.namespaces ?? true, dropUid: false }), write: (use) => use(modeRequestsRepo(deps.db)) });
   const recorded = () => modeRequestsRepo(deps.db).latest();
   return { deps: deps as ControlDeps & typeof deps, restarts, recorded };
 }
@@ -59,6 +60,12 @@ describe('/mode', () => {
     expect(w.restarts).toEqual([]);
   });
 
+  it('live on a host where the boot would refuse it (no namespace layer for the sandbox) is refused now, nothing changed', async () => {
+    const w = world({ namespaces: false });
+    expect(await run(w.deps, '/mode live')).toMatch(/^Live mode would be refused at the restart: the strategy sandbox cannot put its children in their own user and network namespace here .*Nothing was changed: the daemon stays in paper mode\.$/s);
+    expect(w.recorded()).toBeNull();
+  });
+
   it('refuses when a --mode flag pins the mode, when nothing would change, and with positions open', async () => {
     const pinned = world({ running: { mode: 'paper', source: 'flag --mode' } });
     expect(await run(pinned.deps, '/mode live')).toMatch(/from flag --mode, and a flag wins over a recorded request/);
@@ -92,14 +99,14 @@ describe('boot applies the recorded mode', () => {
   const keys = { KRAKEN_API_KEY: 'test-key', KRAKEN_API_SECRET: 'c2VjcmV0' };
 
   it('above the environment, naming who recorded it', () => {
-    const b = bootConfig({ env: { ...keys, BRAIN_MODE: 'paper' }, cwd: setup('live') });
+    const b = bootConfig({ env: { ...keys, BRAIN_MODE: 'paper' }, cwd: setup('live') }, NAMESPACES);
     expect(b.config.mode).toBe('live');
     expect(b.modeSource).toBe('request by telegram:1 at 2026-12-05T23:50:00.000Z (/mode)');
     expect(b.skipped).toBeNull();
   });
 
   it('below the flags: --mode has the last word', () => {
-    const b = bootConfig({ env: keys, argv: ['--mode', 'paper'], cwd: setup('live') });
+    const b = bootConfig({ env: keys, argv: ['--mode', 'paper'], cwd: setup('live') }, NAMESPACES);
     expect(b.config.mode).toBe('paper');
     expect(b.modeSource).toBe('flag --mode');
   });
@@ -108,6 +115,12 @@ describe('boot applies the recorded mode', () => {
     const b = bootConfig({ env: {}, cwd: setup('live') });
     expect(b.config.mode).toBe('paper');
     expect(b.skipped).toMatch(/recorded request for live mode .* is not applied: KRAKEN_API_KEY and KRAKEN_API_SECRET are not both set/);
+  });
+
+  it('a recorded live the boot would refuse for the sandbox (no namespace layer) is not applied either', () => {
+    const b = bootConfig({ env: keys, cwd: setup('live') }, () => ({ unshare: false, dropUid: false }));
+    expect(b.config.mode).toBe('paper');
+    expect(b.skipped).toMatch(/is not applied: live mode refused: the strategy sandbox cannot put its children/);
   });
 
   it('no database yet: the config alone decides', () => {

@@ -58,7 +58,7 @@ const CASES: Record<string, () => Promise<World>> = {
   '/mode live': async () => {
     const restarts: string[] = [];
     const h = await startHarness({ deps: { lifecycle: { requestStop: () => undefined, requestRestart: (by) => void restarts.push(by) } }, settings: { secrets: KRAKEN_KEYS } });
-    h.deps.mode = modePort({ running: { mode: 'paper', source: 'config/settings.toml' }, read: h.deps.db, clock: h.clock, write: (use) => use(modeRequestsRepo(h.deps.db)) });
+    h.deps.mode = modePort({ running: { mode: 'paper', source: 'config/settings.toml' }, read: h.deps.db, clock: h.clock, isolation: h.deps.config.isolation, probe: () => ({ unshare: true, dropUid: false }), write: (use) => use(modeRequestsRepo(h.deps.db)) });
     return { h, done: () => restarts.length === 1 && modeRequestsRepo(h.deps.db).latest()?.mode === 'live' };
   },
   '/forceexit btc': async () => {

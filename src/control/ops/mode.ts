@@ -33,6 +33,8 @@ function refusal(deps: ControlDeps, to: TradingMode): Reply | null {
   if (to === 'live' && missing.length > 0) {
     return refused('refused', `Live mode needs KRAKEN_API_KEY and KRAKEN_API_SECRET in the daemon's environment or .env; ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. Nothing was changed: the daemon stays in ${current} mode.`);
   }
+  const isolation = to === 'live' ? port.liveRefusal() : null;
+  if (isolation) return refused('refused', `${isolation.replace(/^live mode refused: /, 'Live mode would be refused at the restart: ')}. Nothing was changed: the daemon stays in ${current} mode.`);
   const open = repos(deps).positions.open();
   if (open.length > 0) {
     return refused('refused', `${open.length} position${open.length > 1 ? 's are' : ' is'} open (${[...new Set(open.map((p) => p.pair))].join(', ')}): a position belongs to the mode that opened it. Close them first (/forceexit all), then switch. Nothing was changed.`);
