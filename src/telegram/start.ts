@@ -18,6 +18,14 @@ import { listenForUpdates, type WebhookListener } from './webhook.ts';
 const RETRY_MS = 30_000;
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 
+/** One line for the warning when the bot cannot hear Telegram: a port it cannot bind, a refusal, or no answer. */
+function whyDeaf(err: unknown, port: number): string {
+  const bind = cannotBind(err);
+  if (bind) return `telegram webhook listener cannot listen on 127.0.0.1:${port} (${bind}): no commands are received; the daemon trades the same and notifications are still sent`;
+  if (err instanceof GrammyError) return `telegram refused ${err.method} (${err.error_code}: ${err.description}): no commands are received; the daemon trades the same, notifications wait in the outbox`;
+  return 'telegram unreachable: the daemon trades the same, notifications wait in the outbox';
+}
+
 /** The error code when the webhook listener's port is taken or not ours to bind, else null. */
 function cannotBind(err: unknown): string | null {
   const code = (err as { code?: unknown } | null)?.code;
@@ -88,7 +96,7 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
       } catch (err) {
         if (stopped) return;
         if (err instanceof GrammyError && err.error_code === 401) return log.error('telegram refused the bot token (401 Unauthorized): the bot is off, the daemon trades the same; check TELEGRAM_BOT_TOKEN');
-        if (!warned) log.warn({ err }, `${cannotBind(err) ? `telegram webhook listener cannot listen on 127.0.0.1:${t.webhookPort} (${cannotBind(err)}): no commands are received` : 'telegram unreachable'}: the daemon trades the same, notifications wait in the outbox; retrying every ${RETRY_MS / 1000} s`);
+        if (!warned) log.warn({ err }, `${whyDeaf(err, t.webhookPort)}; retrying every ${RETRY_MS / 1000} s`);
         warned = true;
         await pause();
       }
