@@ -75,7 +75,7 @@ describe('/mode', () => {
     createRepositories(holding.deps.db).positions.save({
       id: 'p-open', pair: 'BTC/USD', status: 'open', quantity: 0.5, entryPrice: 100, entryFees: 0.4, exitFees: 0, realizedPnl: 0, stopLoss: 90,
       takeProfit: 120, strategyVersion: 'v001', openedAt: 0, closedAt: null, exitReason: null,
-    } as never);
+    });
     expect(await run(holding.deps, '/mode live')).toMatch(/^1 position is open \(BTC\/USD\): a position belongs to the mode that opened it\. Close them first/);
     for (const w of [pinned, same, holding]) expect(w.recorded()).toBeNull();
   });
