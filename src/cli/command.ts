@@ -27,8 +27,11 @@ export interface Command {
   run(args: string[], io: CliIo): Promise<number>;
 }
 
-/** Exit codes: 78 is sysexits' EX_CONFIG, so a service manager can tell "fix the config" from a crash. */
-export const EXIT = { ok: 0, failure: 1, usage: 2, config: 78 } as const;
+/**
+ * Exit codes: 78 is sysexits' EX_CONFIG, so a service manager can tell "fix the config" from a crash;
+ * 75 is EX_TEMPFAIL, "start me again": a graceful stop after /mode, which systemd and Docker restart.
+ */
+export const EXIT = { ok: 0, failure: 1, usage: 2, restart: 75, config: 78 } as const;
 
 /** A bad command line: main prints the message and the command's usage, and exits with EXIT.usage. */
 export class UsageError extends Error {

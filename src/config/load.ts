@@ -1,6 +1,7 @@
 /**
  * loadConfig: built-in defaults < config/settings.toml + config/risk_limits.toml < environment
- * (process env over .env) < CLI flags, validated once, every problem reported together, frozen.
+ * (process env over .env) < what an operator recorded (the /mode request, read by the daemon's boot)
+ * < CLI flags, validated once, every problem reported together, frozen.
  * Nothing here runs at import: the caller passes env, argv and the directories.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -23,6 +24,11 @@ export interface LoadConfigOptions {
   configDir?: string;
   /** Base for relative paths (default: the process's working directory). */
   cwd?: string;
+  /**
+   * Settings an operator recorded in the database (the mode asked for with /mode): applied above the
+   * environment and below the flags, so a flag on the server always has the last word.
+   */
+  recorded?: readonly Entry[];
 }
 
 export interface ResolvedConfig {
@@ -96,6 +102,7 @@ export function resolveConfig(opts: LoadConfigOptions): ResolvedConfig {
     ...tomlEntries(join(configDir, RISK_FILE), label(join(configDir, RISK_FILE)), true, problems),
     ...envEntries(env, problems),
     ...secretEntries(env),
+    ...(opts.recorded ?? []),
     ...flagEntries(flags, problems),
   ];
   const raw: Record<string, unknown> = {};

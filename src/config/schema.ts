@@ -152,7 +152,12 @@ const TelegramSchema = z.strictObject({
     .describe('Telegram user ids with read-only commands (comma list in env); they also get the notifications'),
   apiRoot: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with a slash').default('https://api.telegram.org')
     .describe('Bot API server root without a trailing slash (a self-hosted Bot API server, or the loopback fake in tests)'),
-  updates: z.enum(['polling']).default('polling').describe('How updates arrive: polling (long polling by getUpdates; no public port needed)'),
+  updates: z.enum(['polling', 'webhook']).default('polling')
+    .describe('How updates arrive: polling (long polling by getUpdates; no public port needed) or webhook (Telegram POSTs to telegram.webhookUrl; needs TELEGRAM_WEBHOOK_SECRET and a TLS reverse proxy)'),
+  webhookUrl: z.union([z.literal(''), z.url({ protocol: /^https$/, error: 'must be an https:// URL (Telegram delivers webhooks only over TLS), e.g. "https://bot.example.com/telegram"' })]).default('')
+    .describe('Webhook mode: the public https:// URL Telegram POSTs updates to (your reverse proxy, which forwards to 127.0.0.1:telegram.webhookPort); "" with polling'),
+  webhookPort: z.number().int().min(0).max(65_535).default(8081)
+    .describe('Webhook mode: TCP port of the update listener, bound to 127.0.0.1 only (1..65535; 0 = any free port, for tests)'),
   pollTimeoutSeconds: z.number().int().min(0).max(50).default(30).describe('Long-poll timeout of each getUpdates call, seconds (0..50)'),
   confirmTtlSeconds: z.number().int().min(5).max(3600).default(60)
     .describe('How long a confirmation button of a dangerous command stays valid, seconds (5..3600)'),
@@ -222,6 +227,7 @@ export const SECRET_ENV = {
   krakenApiSecret: 'KRAKEN_API_SECRET',
   anthropicApiKey: 'ANTHROPIC_API_KEY',
   telegramBotToken: 'TELEGRAM_BOT_TOKEN',
+  telegramWebhookSecret: 'TELEGRAM_WEBHOOK_SECRET',
   redisPassword: 'REDIS_PASSWORD',
 } as const;
 export type SecretName = keyof typeof SECRET_ENV;
@@ -234,6 +240,8 @@ const SecretsSchema = z.strictObject({
   anthropicApiKey: z.string().min(1).optional().describe('Anthropic API key (ANTHROPIC_API_KEY); without it the offline evolver runs'),
   telegramBotToken: z.string().regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-token, as BotFather gives it').optional()
     .describe('Telegram bot token (TELEGRAM_BOT_TOKEN); without it no bot starts'),
+  telegramWebhookSecret: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16..256 characters of A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 32`)').optional()
+    .describe('Webhook mode: the secret Telegram sends in X-Telegram-Bot-Api-Secret-Token (TELEGRAM_WEBHOOK_SECRET); required with telegram.updates = "webhook"'),
   redisPassword: z.string().min(1).optional().describe('Password of evolution.redisUrl (REDIS_PASSWORD), if that Redis asks for one'),
 });
 
@@ -308,6 +316,12 @@ function crossChecks(c: ConfigShape, ctx: z.RefinementCtx): void {
   const priced = new Set(c.orchestrator.prices.map((p) => p.model));
   for (const [step, model] of Object.entries(c.orchestrator.models)) {
     if (!priced.has(model)) fail(['orchestrator', 'models', step], `model "${model}" has no price row: add an [[orchestrator.prices]] table with model = "${model}"`);
+  }
+  if (c.telegram.updates === 'webhook' && c.telegram.webhookUrl === '') {
+    fail(['telegram', 'webhookUrl'], 'must be set when telegram.updates = "webhook": the public https:// URL of your reverse proxy, e.g. "https://bot.example.com/telegram"; or set telegram.updates = "polling"');
+  }
+  if (c.telegram.updates === 'webhook' && !c.secrets.telegramWebhookSecret) {
+    fail(['telegram', 'updates'], 'is "webhook", which needs TELEGRAM_WEBHOOK_SECRET in the environment or .env (16..256 of A-Z a-z 0-9 _ -, e.g. `openssl rand -hex 32`) so forged updates are refused; or use "polling"');
   }
   const both = c.telegram.admins.filter((id) => c.telegram.viewers.includes(id));
   if (both.length > 0) fail(['telegram', 'viewers'], `must not repeat an admin (${both.join(', ')}); an admin can already do everything`);

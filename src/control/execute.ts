@@ -40,9 +40,12 @@ function unknown(name: string, prefix: string): Reply {
 async function decide(deps: ControlDeps, req: Request, op: Operation | undefined, o: ExecuteOptions): Promise<Execution> {
   const prefix = o.prefix ?? '/';
   if (!op) return { kind: 'reply', op: null, reply: unknown(req.name, prefix) };
-  if (!allows(req.caller.role, op.role)) return { kind: 'reply', op, reply: refused('forbidden', `${prefix}${op.name} needs the admin role; you are a viewer. ${prefix}help lists yours.`) };
+  const forbidden = (what: string): Execution => ({ kind: 'reply', op, reply: refused('forbidden', `${prefix}${what} needs the admin role; you are a viewer. ${prefix}help lists yours.`) });
+  if (!allows(req.caller.role, op.role)) return forbidden(op.name);
   const parsed = op.args.parse(req.words);
   if (!parsed.ok) return { kind: 'reply', op, reply: refused('invalid', `${prefix}${op.name}: ${parsed.error}. Usage: ${prefix}${op.name}${op.args.usage ? ` ${op.args.usage}` : ''}`) };
+  const needed = op.roleFor?.(parsed.value) ?? op.role;
+  if (!allows(req.caller.role, needed)) return forbidden([op.name, ...req.words].join(' '));
   const blocked = op.precheck?.(deps, parsed.value);
   if (blocked) return { kind: 'reply', op, reply: blocked };
   const question = req.confirmed ? null : op.confirm?.(parsed.value, deps) ?? null;

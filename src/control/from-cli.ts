@@ -8,7 +8,9 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
-import { openDatabase, createRepositories, type AuditEntry } from '../db/index.ts';
+import { openDatabase, createRepositories, type AuditEntry, type Db } from '../db/index.ts';
+import { modeRequestsRepo } from '../db/mode-requests.repo.ts';
+import { modePort } from './mode-port.ts';
 import { appVersion } from './about.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { offlineBreaker } from './breaker-offline.ts';
@@ -38,16 +40,19 @@ export interface FromCliResult {
   execution: Execution;
 }
 
+/** One write on a short-lived writable connection (the CLI's own is read-only). */
+function withWriter<T>(dbPath: string, log: Logger, use: (db: Db) => T): T {
+  const db = openDatabase({ path: dbPath, logger: log });
+  try {
+    return use(db);
+  } finally {
+    db.close();
+  }
+}
+
 /** Audit rows of control commands run without a daemon; read-only commands leave none (they may run on a read-only database). */
 function auditLocally(dbPath: string, log: Logger): (entry: AuditEntry) => void {
-  return (entry) => {
-    const db = openDatabase({ path: dbPath, logger: log });
-    try {
-      createRepositories(db).audit.record(entry);
-    } finally {
-      db.close();
-    }
-  };
+  return (entry) => void withWriter(dbPath, log, (db) => createRepositories(db).audit.record(entry));
 }
 
 export async function runFromCli(o: FromCliOptions): Promise<FromCliResult> {
@@ -63,6 +68,7 @@ export async function runFromCli(o: FromCliOptions): Promise<FromCliResult> {
   try {
     const deps: ControlDeps = {
       config: o.config, clock, db, supervisor: null, lifecycle: null, logs: null, outboxBacklog: null, charts: o.charts,
+      mode: modePort({ running: null, read: db, clock, isolation: o.config.isolation, write: (use) => withWriter(dbPath, o.log, (w) => use(modeRequestsRepo(w))) }),
       offlineBreaker: offlineBreaker({ dbPath, limits: o.config.risk, clock, log: o.log }),
       evolution: offlineEvolution({ dbPath, config: o.config, clock, log: o.log, repoRoot: PROJECT_ROOT, filesRoot: o.cwd }),
       about: { version: appVersion(), startedAt: null, pid: process.pid },

@@ -7,7 +7,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Db } from '../db/index.ts';
 import type { ArgSpec } from './args.ts';
-import type { EvolutionPort, Lifecycle, LogTail, OfflineBreaker, SupervisorPort } from './ports.ts';
+import type { EvolutionPort, Lifecycle, LogTail, ModePort, OfflineBreaker, SupervisorPort } from './ports.ts';
 import type { Reply } from './reply.ts';
 
 export type Role = 'viewer' | 'admin';
@@ -37,6 +37,8 @@ export interface ControlDeps {
   /** The breaker without a daemon: the CLI only, under the single-instance lock. */
   offlineBreaker: OfflineBreaker | null;
   lifecycle: Lifecycle | null;
+  /** The trading mode and the operator's recorded request (/mode); null where it cannot be read. */
+  mode: ModePort | null;
   /** The evolution use cases: through the supervisor in the daemon, on the database under the lock from the CLI. */
   evolution: EvolutionPort | null;
   logs: LogTail | null;
@@ -65,6 +67,8 @@ export interface Operation<A = unknown> {
   readonly summary: string;
   readonly args: ArgSpec<A>;
   readonly role: Role;
+  /** A stricter role for some arguments (/mode shows the mode to anyone, changes it for admins only). */
+  readonly roleFor?: (args: A) => Role;
   /**
    * Dangerous: the question Telegram asks with a confirm button (the CLI asks for --yes), naming
    * exactly what will happen; null when this request is safe after all. Absent for safe operations.

@@ -5,6 +5,7 @@
  * single-instance lock. A port never hands out a child actor's context: state is read from the
  * supervisor's own snapshot or the database, and changes happen by ONE event to the supervisor.
  */
+import type { ModeRequest, TradingMode } from '../db/mode-requests.repo.ts';
 import type { SupervisorEmitted, SupervisorEvent } from '../../machines/supervisor-types.ts';
 import type { Pair } from '../contract/index.ts';
 import type { PositionSlot } from '../trading/routing.ts';
@@ -49,6 +50,20 @@ export interface SupervisorPort {
 /** Leaves the process the way a SIGTERM does (positions and the breaker persist); the daemon's entry owns it. */
 export interface Lifecycle {
   requestStop(by: string): void;
+  /** Stops the same way, then exits with EXIT.restart (75) so systemd or Docker starts it again (a /mode change). */
+  requestRestart(by: string): void;
+}
+
+/** The trading mode: which config layer set the running one, and the operator's request for the next boot. */
+export interface ModePort {
+  /** The daemon's mode and the layer that set it ("default", a file, "env BRAIN_MODE", a recorded request, "flag --mode"); null without a daemon. */
+  readonly running: { mode: TradingMode; source: string } | null;
+  /** The newest recorded request (it applies at every boot until another one), or null. */
+  requested(): ModeRequest | null;
+  /** Records a request durably (mode_requests); it applies at the next boot. */
+  record(mode: TradingMode, by: string): ModeRequest;
+  /** Why live mode would refuse to start on this host whatever the keys (the sandbox's isolation), or null. */
+  liveRefusal(): string | null;
 }
 
 /** The last lines the daemon logged (already scrubbed of secrets), newest last. */

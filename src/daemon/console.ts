@@ -14,7 +14,9 @@ import type { Config } from '../config/index.ts';
 import { appVersion } from '../control/about.ts';
 import type { ControlDeps } from '../control/operation.ts';
 import { periodReport } from '../control/ops/reports.ts';
-import type { ConsoleNotice, EvolutionPort, LogTail } from '../control/ports.ts';
+import { modePort } from '../control/mode-port.ts';
+import type { ConsoleNotice, EvolutionPort, Lifecycle, LogTail } from '../control/ports.ts';
+import { modeRequestsRepo } from '../db/mode-requests.repo.ts';
 import { startControlServer, type ControlServer } from '../control/socket/server.ts';
 import { supervisorPort } from '../control/supervisor-port.ts';
 import { createRepositories, openDatabase, type Db } from '../db/index.ts';
@@ -38,6 +40,8 @@ export interface ConsoleOptions {
   logs?: LogTail;
   /** The evolution use cases through the supervisor (src/daemon/evolution.ts daemonEvolutionPort). */
   evolution?: EvolutionPort;
+  /** The config layer that set the running mode (src/daemon/boot-config.ts); default "config". */
+  modeSource?: string;
 }
 
 export interface Console {
@@ -45,6 +49,8 @@ export interface Console {
   readonly ready: Promise<void>;
   /** Resolves with who asked when an operator stops the daemon (/stop, brain ctl stop). */
   readonly stopRequested: Promise<string>;
+  /** Resolves with who asked when an operator switched the mode (/mode): stop, then exit 75 to be started again. */
+  readonly restartRequested: Promise<string>;
   /** What the console itself announces (an evolver run started with /evolve ended). */
   notify(notice: ConsoleNotice): void;
   /** Says goodbye, sends what is due, closes the socket and the bot. Safe to call twice. */
@@ -75,7 +81,7 @@ function telegramFor(o: ConsoleOptions, control: ControlDeps, writer: Db): Teleg
   return startTelegram({ config: o.config, token, log: o.log, clock: o.clock, control, repo, audit: (e) => void audit.record(e), dailyReport: async (end) => periodReport(control, 'daily', end) });
 }
 
-async function open(o: ConsoleOptions, requestStop: (by: string) => void): Promise<Parts | null> {
+async function open(o: ConsoleOptions, lifecycle: Lifecycle): Promise<Parts | null> {
   const { actor } = o.daemon;
   const s = await waitFor(actor, (x) => x.status !== 'active' || !x.matches({ booting: 'openingStore' }), { timeout: Infinity }).catch(() => actor.getSnapshot());
   // A boot that failed before the lock (another daemon runs) must not touch that daemon's socket.
@@ -85,7 +91,8 @@ async function open(o: ConsoleOptions, requestStop: (by: string) => void): Promi
   const reader = memory ? writer : openDatabase({ path: o.dbPath, readonly: true, logger: o.log });
   let telegram: TelegramConsole | null = null;
   const control: ControlDeps = {
-    config: o.config, clock: o.clock, db: reader, supervisor: supervisorPort(actor, o.clock), offlineBreaker: null, lifecycle: { requestStop },
+    config: o.config, clock: o.clock, db: reader, supervisor: supervisorPort(actor, o.clock), offlineBreaker: null, lifecycle,
+    mode: modePort({ running: { mode: o.config.mode, source: o.modeSource ?? 'config' }, read: reader, clock: o.clock, isolation: o.config.isolation, write: (use) => use(modeRequestsRepo(writer)) }),
     evolution: o.evolution ?? null, logs: o.logs ?? null, about: { version: appVersion(), startedAt: o.clock.now(), pid: process.pid },
     outboxBacklog: () => telegram?.outbox.pending() ?? 0, charts: chartRenderer(),
   };
@@ -105,12 +112,15 @@ async function open(o: ConsoleOptions, requestStop: (by: string) => void): Promi
 /** Starts the console beside `o.daemon` (it waits for the lock by itself); close it before stopping the daemon. */
 export function attachConsole(o: ConsoleOptions): Console {
   let requestStop: (by: string) => void = () => undefined;
+  let requestRestart: (by: string) => void = () => undefined;
   const stopRequested = new Promise<string>((resolve) => (requestStop = resolve));
-  const started = open(o, (by) => {
-    o.log.info({ by }, 'stop requested by an operator');
-    // After the reply to /stop is queued: the command answers first, then the daemon stops.
-    setImmediate(() => requestStop(by));
-  }).catch((err: unknown) => {
+  const restartRequested = new Promise<string>((resolve) => (requestRestart = resolve));
+  // After the reply is queued: the command answers first, then the daemon stops.
+  const later = (what: string, request: (by: string) => void) => (by: string) => {
+    o.log.info({ by }, `${what} requested by an operator`);
+    setImmediate(() => request(by));
+  };
+  const started = open(o, { requestStop: later('stop', requestStop), requestRestart: later('restart', requestRestart) }).catch((err: unknown) => {
     o.log.error({ err }, 'the operator console did not start; the daemon trades the same');
     return null;
   });
@@ -118,6 +128,7 @@ export function attachConsole(o: ConsoleOptions): Console {
   return {
     ready: started.then(() => undefined),
     stopRequested,
+    restartRequested,
     notify: (notice) => void started.then((p) => p?.telegram?.notifier.notify(notice)),
     close: (by) =>
       (closing ??= started.then(async (p) => {

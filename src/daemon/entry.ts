@@ -39,9 +39,12 @@ export interface RunDaemonOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** The log lines kept for /logs. */
   logs?: LogTail;
+  /** The config layer that set the mode (src/daemon/boot-config.ts), shown by /mode. */
+  modeSource?: string;
 }
 
-export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'failed'; message: string };
+/** `restart`: an operator switched the mode (/mode); stopped cleanly, to be started again (exit 75). */
+export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'restart'; by: string } | { kind: 'failed'; message: string };
 
 interface Market {
   clock: Clock;
@@ -102,13 +105,16 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
   const evolution = daemonEvolutionPort({ daemon, config, log: o.log, dbPath, repoRoot: o.repoRoot, filesRoot: o.cwd, clock: systemClock, announce: (n) => operatorConsole.notify(n) });
   const operatorConsole = attachConsole({
     daemon, config, log: o.log, clock: systemClock, dbPath, socketPath: resolve(o.cwd, config.control.socketPath), evolution, ...(o.logs ? { logs: o.logs } : {}),
+    ...(o.modeSource ? { modeSource: o.modeSource } : {}),
   });
   o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : endpoints.rest }, 'brain started');
   void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {
     if (x.matches('running')) o.log.info({ lock: daemon.runtime.lock?.path ?? null }, 'brain running');
   });
   try {
-    const outcome = await Promise.race([daemon.done.then(() => null), firstSignal, operatorConsole.stopRequested]);
+    const restart = operatorConsole.restartRequested.then((by) => ({ restartBy: by }));
+    const ended = await Promise.race([daemon.done.then(() => null), firstSignal, operatorConsole.stopRequested, restart]);
+    const outcome = typeof ended === 'object' && ended !== null ? `restart requested by ${ended.restartBy}` : ended;
     await operatorConsole.close(outcome ?? 'failure');
     if (outcome === null) {
       const snap = daemon.actor.getSnapshot();
@@ -116,7 +122,7 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
     }
     o.log.info({ signal: outcome }, 'shutdown requested');
     const final = await daemon.stop(outcome, o.shutdownTimeoutMs ?? 30_000);
-    if (final.value === 'stopped' && !final.context.error) return { kind: 'stopped', signal: outcome };
+    if (final.value === 'stopped' && !final.context.error) return typeof ended === 'object' && ended !== null ? { kind: 'restart', by: ended.restartBy } : { kind: 'stopped', signal: outcome };
     return { kind: 'failed', message: `shutdown ended in ${JSON.stringify(final.value)}: ${final.context.error ?? 'unknown'}` };
   } finally {
     await operatorConsole.close('exit');

@@ -17,8 +17,8 @@ export const REDACTED = '[Redacted]';
 export const SECRET_KEYS = [
   'apiKey', 'apiSecret', 'secret', 'token', 'password', 'authorization', 'Authorization', 'cookie',
   'API-Key', 'API-Sign', 'x-api-key', 'botToken',
-  'krakenApiKey', 'krakenApiSecret', 'anthropicApiKey', 'telegramBotToken', 'redisPassword',
-  'KRAKEN_API_KEY', 'KRAKEN_API_SECRET', 'ANTHROPIC_API_KEY', 'TELEGRAM_BOT_TOKEN', 'REDIS_PASSWORD',
+  'krakenApiKey', 'krakenApiSecret', 'anthropicApiKey', 'telegramBotToken', 'telegramWebhookSecret', 'redisPassword',
+  'KRAKEN_API_KEY', 'KRAKEN_API_SECRET', 'ANTHROPIC_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'REDIS_PASSWORD',
 ] as const;
 
 /** How many object levels below the log call's root the key-based paths reach. */

@@ -1,5 +1,5 @@
 /**
- * Confirmation of dangerous commands (/kill, /stop, /forceexit, /promote, /rollback, /resetbreaker): the
+ * Confirmation of dangerous commands (/kill, /stop, /forceexit, /promote, /rollback, /resetbreaker, /mode paper|live): the
  * question goes out with Confirm / Cancel buttons whose callback data is only an opaque random id; the
  * row behind it (telegram_confirmations) holds the user, the command and its words, and an expiry. A
  * press is honoured once, before the expiry, and only from the user who asked; any other press does

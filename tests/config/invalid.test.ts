@@ -153,3 +153,29 @@ describe('secrets come only from the environment or .env (inv. 7)', () => {
     ]);
   });
 });
+
+describe('webhook mode (telegram.updates = "webhook")', () => {
+  const SECRET = 'abcdefghijklmnop-0123456789';
+
+  it('needs an https:// URL: plain http is refused with what to write instead', () => {
+    expect(load({ 'config/settings.toml': '[telegram]\nupdates = "webhook"\nwebhookUrl = "http://bot.example.com/tg"\n' }, { TELEGRAM_WEBHOOK_SECRET: SECRET })).toEqual([
+      'telegram.webhookUrl must be an https:// URL (Telegram delivers webhooks only over TLS), e.g. "https://bot.example.com/telegram", got "http://bot.example.com/tg" (config/settings.toml)',
+    ]);
+  });
+
+  it('needs the URL and TELEGRAM_WEBHOOK_SECRET, each named with how to fix it', () => {
+    const lines = load({}, { BRAIN_TELEGRAM_UPDATES: 'webhook' });
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^telegram\.webhookUrl must be set when telegram\.updates = "webhook"/);
+    expect(lines[1]).toMatch(/^telegram\.updates is "webhook", which needs TELEGRAM_WEBHOOK_SECRET/);
+  });
+
+  it('takes the secret from the environment only, and reports a malformed one without its value', () => {
+    expect(load({ 'config/settings.toml': `[telegram]\nwebhookSecret = "${SECRET}"\n` })[0]).toMatch(/^telegram\.webhookSecret looks like a secret/);
+    expect(load({}, { TELEGRAM_WEBHOOK_SECRET: 'short!' })).toEqual([
+      'secrets.telegramWebhookSecret must be 16..256 characters of A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 32`), got [hidden] (env TELEGRAM_WEBHOOK_SECRET)',
+    ]);
+    const ok = loadConfig({ env: { TELEGRAM_WEBHOOK_SECRET: SECRET, BRAIN_TELEGRAM_UPDATES: 'webhook', BRAIN_TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/tg' }, cwd: workDir({}) });
+    expect(ok.secrets.telegramWebhookSecret).toBe(SECRET);
+  });
+});

@@ -38,7 +38,9 @@ describe('the systemd unit', () => {
     expect(Number(one('WatchdogSec'))).toBeGreaterThanOrEqual(10);
     expect(one('Restart')).toBe('on-failure');
     expect(one('RestartPreventExitStatus')?.split(' ')).toEqual(expect.arrayContaining(['2', '78']));
-    expect(one('ExecStart')).toMatch(/^\/usr\/bin\/node src\/cli\/bin\.mjs run --mode paper$/);
+    // No --mode: a flag would pin the mode against /mode; config/settings.toml ships paper.
+    expect(one('ExecStart')).toMatch(/^\/usr\/bin\/node src\/cli\/bin\.mjs run$/);
+    expect(one('RestartForceExitStatus')).toBe('75');
   });
 
   it('gives the graceful shutdown more time than its 30 s deadline and signals the daemon alone', () => {
@@ -82,7 +84,7 @@ describe('the Dockerfile', () => {
   it('runs as the non-root node user under tini, in exec form, with the sandbox tools installed', () => {
     expect(of('USER').at(-1)).toBe('USER node');
     expect(of('ENTRYPOINT')).toEqual(['ENTRYPOINT ["/usr/bin/tini", "--"]']);
-    expect(JSON.parse(of('CMD').at(-1)!.slice(4))).toEqual(['node', 'src/cli/bin.mjs', 'run', '--mode', 'paper']);
+    expect(JSON.parse(of('CMD').at(-1)!.slice(4))).toEqual(['node', 'src/cli/bin.mjs', 'run']);
     expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends tini util-linux/);
   });
 

@@ -102,9 +102,10 @@ describe('every read command through the Bot API', () => {
   });
 
   it('covers every operation of the registry (this table and the control tests)', () => {
-    // The evolution changes (promote, rollback, evolve, paper tests) are driven for real in evolution-console.test.ts.
+    // The evolution changes (promote, rollback, evolve, paper tests) are driven for real in evolution-console.test.ts;
+    // /mode in confirm.test.ts and tests/control/mode.test.ts.
     const changes = ['promote', 'rollback', 'evolve', 'startpapertest', 'cancelpapertest'];
-    const tested = new Set([...READS.map(([c]) => c.split(' ')[0]!.slice(1)), 'chart', 'pause', 'resume', 'halt', 'kill', 'stop', 'forceexit', 'resetbreaker', ...changes]);
+    const tested = new Set([...READS.map(([c]) => c.split(' ')[0]!.slice(1)), 'chart', 'pause', 'resume', 'halt', 'kill', 'stop', 'forceexit', 'resetbreaker', 'mode', ...changes]);
     expect(operations.map((op) => op.name).filter((n) => !tested.has(n))).toEqual([]);
   });
 });

@@ -1,17 +1,20 @@
 /**
- * Dangerous commands ask first (DESIGN: /kill, /stop, /forceexit, /promote, /rollback, /cancelpapertest, /resetbreaker):
+ * Dangerous commands ask first (DESIGN: /kill, /stop, /forceexit, /promote, /rollback, /cancelpapertest, /resetbreaker, /mode live):
  * for each, a confirm runs it once, a cancel runs nothing, an expired button runs nothing, and a press
  * by another user runs nothing and leaves the button to its owner. The buttons carry an opaque id only.
  */
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
+import { modePort } from '../../src/control/mode-port.ts';
 import { createRepositories } from '../../src/db/index.ts';
+import { modeRequestsRepo } from '../../src/db/mode-requests.repo.ts';
 import { NOW, seedWorld, V1, V2 } from '../control/world.ts';
 import { startSupervisor } from '../machines/supervisor.fixtures.ts';
 import { evolutionWorld, type EvolutionWorld } from './evolution-world.ts';
 import { ADMIN_ID, startHarness, STRANGER_ID, texts, VIEWER_ID, type Harness } from './harness.ts';
 
 const DAY = 86_400_000;
+const KRAKEN_KEYS = { krakenApiKey: 'test-key', krakenApiSecret: 'c2VjcmV0' };
 
 interface World {
   h: Harness;
@@ -49,8 +52,14 @@ const CASES: Record<string, () => Promise<World>> = {
     const stops: string[] = [];
     const s = startSupervisor();
     await s.running();
-    const h = await startHarness({ actor: s.actor, deps: { lifecycle: { requestStop: (by) => void stops.push(by) } } });
+    const h = await startHarness({ actor: s.actor, deps: { lifecycle: { requestStop: (by) => void stops.push(by), requestRestart: () => undefined } } });
     return { h, done: () => stops.length === 1 };
+  },
+  '/mode live': async () => {
+    const restarts: string[] = [];
+    const h = await startHarness({ deps: { lifecycle: { requestStop: () => undefined, requestRestart: (by) => void restarts.push(by) } }, settings: { secrets: KRAKEN_KEYS } });
+    h.deps.mode = modePort({ running: { mode: 'paper', source: 'config/settings.toml' }, read: h.deps.db, clock: h.clock, isolation: h.deps.config.isolation, probe: () => ({ unshare: true, dropUid: false }), write: (use) => use(modeRequestsRepo(h.deps.db)) });
+    return { h, done: () => restarts.length === 1 && modeRequestsRepo(h.deps.db).latest()?.mode === 'live' };
   },
   '/forceexit btc': async () => {
     const { s, settleVenue } = await withPosition();

@@ -52,12 +52,21 @@ export interface HarnessOptions {
   seed?: (db: Db) => void | Promise<void>;
   /** Config on top of the test config (besides telegram). */
   settings?: Record<string, unknown>;
+  /** A loopback Bot API already started (default: a new one). */
+  api?: FakeBotApi;
+  /** Updates by webhook (the fake plays the reverse proxy) instead of long polling. */
+  webhook?: boolean;
 }
 
+export const WEBHOOK_URL = 'https://bot.example.test/telegram/hook';
+export const WEBHOOK_SECRET = 'test-webhook-secret-0123456789';
+
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
-  const api = await startFakeBotApi();
-  const telegram = { admins: [ADMIN_ID], viewers: [VIEWER_ID], apiRoot: api.url, messagesBurstPerChat: 100, ...o.telegram };
-  const base = controlDeps({ config: testConfig({ ...o.settings, telegram }), ...o.deps });
+  const api = o.api ?? (await startFakeBotApi());
+  const hook = o.webhook ? { updates: 'webhook', webhookUrl: WEBHOOK_URL, webhookPort: 0 } : {};
+  const telegram = { admins: [ADMIN_ID], viewers: [VIEWER_ID], apiRoot: api.url, messagesBurstPerChat: 100, ...hook, ...o.telegram };
+  const secrets = o.webhook ? { secrets: { telegramWebhookSecret: WEBHOOK_SECRET } } : {};
+  const base = controlDeps({ config: testConfig({ ...o.settings, ...secrets, telegram }), ...o.deps });
   const clock = base.clock as Clock & { increment(ms: number): void };
   if (o.actor) base.supervisor = supervisorPort(o.actor, clock);
   await o.seed?.(base.db);
@@ -73,9 +82,17 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     await tg.stop(0);
     await api.close();
   });
+  if (o.webhook) {
+    await api.until(() => api.state.webhook !== null);
+    api.proxyTo(tg.webhookPort!);
+  }
   let lastUpdate = 0;
+  // Taken in: polling asked for the updates after it; a webhook answered its delivery with 2xx.
+  const takenIn = () => o.webhook
+    ? api.deliveries.some((d) => d.updateId >= lastUpdate && typeof d.outcome === 'number' && d.outcome < 300)
+    : api.calls.some((c) => c.method === 'getUpdates' && Number(c.payload.offset ?? 0) > lastUpdate);
   const settle = async () => {
-    await api.until(() => api.calls.some((c) => c.method === 'getUpdates' && Number(c.payload.offset ?? 0) > lastUpdate));
+    await api.until(takenIn);
     await tg.settled();
   };
   const after = async (pushed: number) => {

@@ -56,7 +56,7 @@ export const ctl: Command = {
   name: 'ctl',
   summary: "Run one of the console's commands (the Telegram bot's) against the daemon, or the database when it is stopped",
   usage: `usage: brain ctl COMMAND [ARGUMENTS…] [--yes] [config flags]
-  --yes                    confirm a dangerous command (kill, stop, forceexit, resetbreaker, promote, rollback)
+  --yes                    confirm a dangerous command (kill, stop, forceexit, resetbreaker, promote, rollback, mode paper|live)
 
 With the daemon running the command goes to it over control.socketPath (a Unix socket, mode 0600) and
 runs exactly as from Telegram; otherwise read-only commands run on the database and the breaker is

@@ -3,7 +3,8 @@
  * supervisor, signal → shutdown → exit code) is src/daemon/entry.ts.
  */
 import { resolve } from 'node:path';
-import { loadConfig, secretValues, type Config } from '../../config/index.ts';
+import { secretValues, type Config } from '../../config/index.ts';
+import { bootConfig } from '../../daemon/boot-config.ts';
 import { runDaemon } from '../../daemon/entry.ts';
 import { createLogger, LogTail, type Logger } from '../../log/index.ts';
 import { parseCommandArgs } from '../args.ts';
@@ -45,7 +46,8 @@ ${INSPECT_USAGE}
 fault flags (with --sim; the same as \`brain sim\`):
 ${FAULT_USAGE}
 
-Exits 0 after SIGINT or SIGTERM, 1 after a failure (Kraken unreachable at boot, a database it cannot
+Exits 0 after SIGINT or SIGTERM, 75 (EX_TEMPFAIL) after an operator switched the mode with /mode or
+brain ctl mode (systemd and Docker start it again, in the recorded mode), 1 after a failure (Kraken unreachable at boot, a database it cannot
 use, the lock of the database held by another daemon), with the lock released.
 
 Stops gracefully on SIGINT or SIGTERM (a second signal exits at once): scanners stop, positions and
@@ -56,10 +58,16 @@ ${CONFIG_FLAGS_USAGE}`,
     const { port: inspect, rest } = takeInspectFlag(args);
     const { values, configArgv } = parseCommandArgs(rest, { sim: { type: 'string' }, data: { type: 'string' }, ...FAULT_OPTIONS });
     const sim = simOf(values, io.cwd);
-    const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
+    const { config, modeSource, skipped } = bootConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const logs = new LogTail();
     const log = loggerFor(config, io, logs);
-    const outcome = await runDaemon({ config, log, logs, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: (stop) => io.waitForShutdown(stop), env: io.env, inspect, sim });
+    if (skipped) log.warn(skipped);
+    log.info({ mode: config.mode, source: modeSource }, `trading mode ${config.mode} (set by ${modeSource})`);
+    const outcome = await runDaemon({ config, log, logs, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: (stop) => io.waitForShutdown(stop), env: io.env, inspect, sim, modeSource });
+    if (outcome.kind === 'restart') {
+      log.info({ by: outcome.by }, `stopped for a restart into the recorded mode: exit ${EXIT.restart}, the service manager starts it again`);
+      return EXIT.restart;
+    }
     if (outcome.kind === 'failed') {
       log.error({ reason: outcome.message }, 'brain stopped on a failure');
       io.stderr.write(`brain run: ${outcome.message}\n`);

@@ -12,6 +12,7 @@ import type { Socket } from 'node:net';
 import type { Update } from 'grammy/types';
 import { parseMultipart } from './multipart.ts';
 import { BotApiState, BOT_USER, type ApiAnswer, type SentRecord } from './state.ts';
+import { WebhookDelivery, type Delivery } from './webhook.ts';
 
 export type Fault = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { drop: true };
 
@@ -19,6 +20,9 @@ export interface FakeBotApiOptions {
   token?: string;
   /** Seconds for message dates (default: wall time). */
   nowSeconds?: () => number;
+  /** Webhook mode: how long an answer is waited for (default 10 s) and the pause before a re-send (default 20 ms). */
+  webhookTimeoutMs?: number;
+  webhookRetryMs?: number;
 }
 
 export interface FakeBotApi {
@@ -35,6 +39,12 @@ export interface FakeBotApi {
   userPresses(userId: number, data: string, messageId?: number, chatId?: number): Update;
   /** The next `times` calls of `method` ('*' = any but getUpdates) fail with `fault`. */
   fail(method: string, fault: Fault, times?: number): void;
+  /** Webhook mode: every POST of an update to the bot and how it was answered, in order. */
+  readonly deliveries: Delivery[];
+  /** Webhook mode: plays the operator's reverse proxy, forwarding the webhook URL's path to 127.0.0.1:`port`. */
+  proxyTo(port: number): void;
+  /** Webhook mode: the bot's next `times` answers are lost on the way back, so Telegram sends the update again. */
+  loseWebhookAnswers(times: number): void;
   /** Stops listening (clients get connection refused); `up` listens again on the same port. */
   down(): Promise<void>;
   up(): Promise<void>;
@@ -77,8 +87,10 @@ export async function startFakeBotApi(o: FakeBotApiOptions = {}): Promise<FakeBo
   const changed = () => {
     for (const w of [...watchers]) w();
   };
+  const webhook = new WebhookDelivery({ state, timeoutMs: o.webhookTimeoutMs ?? 10_000, retryMs: o.webhookRetryMs ?? 20, changed });
   const wake = () => {
     for (const p of [...polls]) p();
+    webhook.kick();
   };
 
   const faultFor = (method: string): Fault | undefined => {
@@ -118,12 +130,21 @@ export async function startFakeBotApi(o: FakeBotApiOptions = {}): Promise<FakeBo
     if (fault) return json(res, { ok: false, error_code: fault.status, description: 'Internal Server Error' });
     switch (method) {
       case 'getUpdates':
+        if (state.webhook) return json(res, { ok: false, error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
         return getUpdates(payload, req, res);
+      case 'setWebhook': {
+        const answer = state.setWebhook(payload);
+        wake();
+        return json(res, answer);
+      }
+      case 'deleteWebhook':
+        return json(res, state.deleteWebhook(payload));
+      case 'getWebhookInfo':
+        return json(res, state.webhookInfo());
       case 'getMe':
         return json(res, { ok: true, result: BOT_USER });
-      case 'deleteWebhook':
       case 'setMyCommands':
-        if (method === 'setMyCommands') state.commands = payload.commands;
+        state.commands = payload.commands;
         return json(res, { ok: true, result: true });
       case 'sendMessage':
         return json(res, state.sendMessage(payload));
@@ -161,7 +182,9 @@ export async function startFakeBotApi(o: FakeBotApiOptions = {}): Promise<FakeBo
   });
 
   return {
-    url: `http://127.0.0.1:${port}`, token, bot: BOT_USER, state, calls, sent: state.sent,
+    url: `http://127.0.0.1:${port}`, token, bot: BOT_USER, state, calls, sent: state.sent, deliveries: webhook.deliveries,
+    proxyTo: (to) => webhook.proxyTo(to),
+    loseWebhookAnswers: (times) => webhook.loseAnswers(times),
     userSays: (userId, text) => {
       const u = state.userSays({ id: userId }, text);
       wake();
@@ -186,6 +209,9 @@ export async function startFakeBotApi(o: FakeBotApiOptions = {}): Promise<FakeBo
       watchers.add(check);
       check();
     }),
-    close: stop,
+    close: async () => {
+      await webhook.close();
+      await stop();
+    },
   };
 }

@@ -47,6 +47,9 @@ export class BotApiState {
   readonly answers: Array<{ id: string; text: string | undefined }> = [];
   readonly blocked = new Set<number>();
   commands: unknown = null;
+  /** The webhook Telegram would POST updates to (setWebhook); null = updates wait for getUpdates. */
+  webhook: { url: string; secret: string | null; allowedUpdates: string[] | null } | null = null;
+  private lastWebhookError: { date: number; message: string } | null = null;
 
   constructor(private readonly nowSeconds: () => number) {}
 
@@ -94,6 +97,50 @@ export class BotApiState {
 
   get waitingUpdates(): number {
     return this.queue.length;
+  }
+
+  /** The oldest update not yet confirmed, which a webhook delivery carries (Telegram sends them in order). */
+  nextForWebhook(): Update | null {
+    return this.queue[0] ?? null;
+  }
+
+  /** A webhook delivery was answered with 2xx: Telegram forgets the update. */
+  delivered(updateId: number): void {
+    if (this.queue[0]?.update_id === updateId) this.queue.shift();
+  }
+
+  deliveryFailed(message: string): void {
+    this.lastWebhookError = { date: this.nowSeconds(), message };
+  }
+
+  setWebhook(p: Record<string, unknown>): ApiAnswer {
+    const url = typeof p.url === 'string' ? p.url : '';
+    if (url === '') return this.deleteWebhook(p);
+    if (!url.startsWith('https://')) return bad('bad webhook: An HTTPS URL must be provided for webhook');
+    const secret = p.secret_token === undefined ? null : String(p.secret_token);
+    if (secret !== null && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) return bad('secret token contains unallowed characters');
+    if (p.drop_pending_updates === true) this.queue.length = 0;
+    this.webhook = { url, secret, allowedUpdates: Array.isArray(p.allowed_updates) ? (p.allowed_updates as string[]) : null };
+    this.lastWebhookError = null;
+    return { ok: true, result: true };
+  }
+
+  deleteWebhook(p: Record<string, unknown>): ApiAnswer {
+    if (p.drop_pending_updates === true) this.queue.length = 0;
+    this.webhook = null;
+    return { ok: true, result: true };
+  }
+
+  webhookInfo(): ApiAnswer {
+    const w = this.webhook;
+    return {
+      ok: true,
+      result: {
+        url: w?.url ?? '', has_custom_certificate: false, pending_update_count: this.queue.length,
+        ...(w?.allowedUpdates ? { allowed_updates: w.allowedUpdates } : {}),
+        ...(w && this.lastWebhookError ? { last_error_date: this.lastWebhookError.date, last_error_message: this.lastWebhookError.message } : {}),
+      },
+    };
   }
 
   private send(method: SentRecord['method'], chatId: number, text: string, entities: MessageEntity[], p: Record<string, unknown>, photo: Uint8Array | null): ApiAnswer {
