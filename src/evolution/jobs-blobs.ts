@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from '../redis/connect.ts';
 import { sha256 } from './jobs-wire.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export interface BlobStore {
   /** Stores the bytes (once per process and hash) and returns their sha256. */
@@ -17,9 +18,11 @@ export interface BlobStore {
   get(hash: string): Promise<Uint8Array>;
 }
 
-export class BlobMissingError extends Error {
+export class BlobMissingError extends BrainError<'blob_missing'> {
   override readonly name = 'BlobMissingError';
-  readonly retryable = false;
+  constructor(message: string) {
+    super(message, { domain: 'evolution', code: 'blob_missing', retryable: false });
+  }
 }
 
 /** Blobs kept in memory per process: a dataset, its context, a bundle or two, recent trial lists. */

@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { redisOptions, type Redis, type RedisLink } from '../redis/connect.ts';
 import { entryViews, isFinal, JobCancelledError, jobEntry, type JobEntry, type JobRunner, type JobState } from './jobs.ts';
 import { decodeJson, encodeJson, sha256 } from './jobs-wire.ts';
+import { BrainError } from '../contract/errors.ts';
 
 /** Key prefix of the queues and of what rides beside them (results, blobs, the cancel channel). */
 export const KEY_PREFIX = 'brain';
@@ -49,10 +50,11 @@ interface Entry<O> extends JobEntry<O> {
   data: WireJob | null;
 }
 
-export class RemoteJobError extends Error {
+export class RemoteJobError extends BrainError<'remote_job_failed'> {
   override readonly name = 'RemoteJobError';
   constructor(readonly id: string, readonly jobId: string, reason: string) {
-    super(`job ${id} failed on a worker: ${reason}`);
+    // The worker already ran the job to its end; the same input fails the same way.
+    super(`job ${id} failed on a worker: ${reason}`, { domain: 'evolution', code: 'remote_job_failed', retryable: false, details: { job: id, queueJob: jobId } });
   }
 }
 

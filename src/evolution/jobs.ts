@@ -5,6 +5,7 @@
  * datasets kept loaded; jobs-redis.ts runs them on `brain worker` processes through BullMQ behind the
  * same interface (evolution.runner = "redis").
  */
+import { BrainError } from '../contract/errors.ts';
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface JobProgress {
@@ -26,10 +27,10 @@ export interface JobRunner<I, O> {
   close(): Promise<void>;
 }
 
-export class JobCancelledError extends Error {
+export class JobCancelledError extends BrainError<'job_cancelled'> {
   override readonly name = 'JobCancelledError';
   constructor(readonly id: string) {
-    super(`job ${id} was cancelled`);
+    super(`job ${id} was cancelled`, { domain: 'evolution', code: 'job_cancelled', retryable: false, details: { job: id } });
   }
 }
 

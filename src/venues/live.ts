@@ -85,7 +85,7 @@ export class LiveVenue implements Venue {
 
   private toFill(t: VenueTrade, clOrdId: string): Fill {
     const pair = this.opts.client.pairs.find(t.pair)?.symbol;
-    if (!pair) throw new KrakenError(`Kraken trade ${t.txid} names pair ${t.pair}, which is not in the pair table; reload pairs`, { kind: 'bug', code: 'PARSE', endpoint: 'QueryTrades' });
+    if (!pair) throw new KrakenError(`Kraken trade ${t.txid} names pair ${t.pair}, which is not in the pair table; reload pairs`, { kind: 'bug', venueCode: 'PARSE', endpoint: 'QueryTrades' });
     return {
       // The executions feed names the fill by the same pair and trade_id, so both paths book it once.
       tradeId: fillId(pair, t.trade_id),
@@ -130,7 +130,7 @@ function placeFailure(req: OrderRequest, err: unknown): OrderAck {
   if (!(err instanceof KrakenError) || err.endpoint !== 'AddOrder' || err.kind === 'orderMayExist') {
     throw new VenueError('unknown_outcome', `AddOrder ${req.clOrdId} may have reached Kraken: ${(err as Error).message}; reconcile by cl_ord_id, do not resend`, true, { cause: err });
   }
-  if (err.kind === 'rejected' || err.kind === 'bug') return refused(req, err.code);
+  if (err.kind === 'rejected' || err.kind === 'bug') return refused(req, err.venueCode);
   if (err.kind === 'rateLimit') throw new VenueError('rate_limited', `AddOrder ${req.clOrdId} was not placed: ${err.message}`, true, { cause: err });
   throw new VenueError('unavailable', `AddOrder ${req.clOrdId} was not placed: ${err.message}`, err.retryable, { cause: err });
 }
