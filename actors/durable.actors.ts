@@ -10,6 +10,7 @@ import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import type { DurableRecord, StoreInput } from '../machines/shared.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import type { MachineSnapshotsRepo } from '../src/db/index.ts';
+import { toErrorInfo } from '../src/contract/errors.ts';
 
 export interface DurableStoreDeps<Value, Context> {
   snapshots: MachineSnapshotsRepo;
@@ -45,7 +46,7 @@ export function persistOwnerState<Value, Context>(deps: DurableStoreDeps<Value, 
         save(snap);
       } catch (err) {
         deps.log.error({ err, actor: input.actorId, machine: deps.machine }, 'persisting the machine state failed');
-        sendBack({ type: 'store.failed', message: err instanceof Error ? err.message : String(err) });
+        sendBack({ type: 'store.failed', error: toErrorInfo(err) });
       }
     };
     save(owner.getSnapshot());

@@ -12,6 +12,7 @@ import type { Candle } from '../src/contract/index.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import type { ScheduleJob } from '../src/scheduler/jobs.ts';
 import { schedulerActors } from './scheduler.actors.ts';
+import { toErrorInfo } from '../src/contract/errors.ts';
 
 /** A source of supervisor events (feed, fills): starts on call, returns its stop. */
 export type EventSource = (send: (e: SupervisorEvent) => void) => () => void;
@@ -72,7 +73,7 @@ export function supervisorActors(deps: SupervisorActorDeps) {
         (done) => sendBack({ type: 'chore.done', chore: input.chore, ...done } satisfies ChoreEvent),
         (err: unknown) => {
           deps.log.warn({ err, chore: input.chore }, 'chore failed; the next slot tries again');
-          sendBack({ type: 'chore.failed', chore: input.chore, message: err instanceof Error ? err.message : String(err) } satisfies ChoreEvent);
+          sendBack({ type: 'chore.failed', chore: input.chore, error: toErrorInfo(err) } satisfies ChoreEvent);
         },
       );
     }),
@@ -82,7 +83,7 @@ export function supervisorActors(deps: SupervisorActorDeps) {
         (candles) => sendBack({ type: 'market.candles.backfilled', pair, from, to, candles } satisfies BackfillEvent),
         (err: unknown) => {
           deps.log.warn({ err, pair, from, to }, 'candle back-fill failed');
-          sendBack({ type: 'market.candles.backfillFailed', pair, from, to, message: err instanceof Error ? err.message : String(err) } satisfies BackfillEvent);
+          sendBack({ type: 'market.candles.backfillFailed', pair, from, to, error: toErrorInfo(err) } satisfies BackfillEvent);
         },
       );
     }),

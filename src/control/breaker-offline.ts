@@ -15,6 +15,7 @@ import { createRepositories, openDatabase, type Repositories } from '../db/index
 import { acquirePidLock, databaseLockPath } from '../lock/index.ts';
 import type { BreakerLevel } from '../trading/breaker.ts';
 import type { BreakerOutcome, OfflineBreaker } from './ports.ts';
+import { describeError } from '../contract/errors.ts';
 
 export interface OfflineBreakerOptions {
   dbPath: string;
@@ -41,7 +42,7 @@ export function applyToStoredBreaker(repos: Repositories, o: Pick<OfflineBreaker
   let outcome: BreakerOutcome | undefined;
   let failure: string | undefined;
   actor.on('*', (e) => {
-    if (e.type === 'breaker.persistFailed') failure = e.message;
+    if (e.type === 'breaker.persistFailed') failure = describeError(e.error);
     outcome ??= outcomeOf(e);
   });
   actor.start();

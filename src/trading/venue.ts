@@ -50,6 +50,7 @@ export interface Venue {
   cancelOrder(clOrdId: string, signal?: AbortSignal): Promise<VenueOrder | null>;
 }
 
+/** unknown_outcome is never retryable: sending again could double the order; reconcile by clOrdId instead. */
 export type VenueErrorCode = 'unknown_outcome' | 'unavailable' | 'rate_limited';
 
 export class VenueError extends BrainError<VenueErrorCode> {

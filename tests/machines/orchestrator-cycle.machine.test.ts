@@ -79,7 +79,7 @@ describe('the nightly cycle machine', () => {
   it('a wait whose retryAt passed while the daemon was down retries at once on resume', async () => {
     const clock = new SimulatedClock();
     clock.set(T0);
-    const a = await start({ analyse: [new StepFailure('overloaded', true, null, T0)] }, { clock });
+    const a = await start({ analyse: [new StepFailure({ code: 'llm.overloaded', message: 'overloaded', retryable: true }, null, T0)] }, { clock });
     a.actor.send({ type: 'orchestrator.slot', due: T0, at: T0 });
     await waitFor(a.actor, (s) => s.matches('waiting'));
     const snap = a.actor.getSnapshot();
@@ -95,10 +95,11 @@ describe('the nightly cycle machine', () => {
   });
 
   it('a step that throws a non-retryable failure ends the night failed with its message', async () => {
-    const m = await start({ gather: [new StepFailure('db is read-only', false, null, T0)] });
+    const error = { code: 'db.bad_sql', message: 'db is read-only', retryable: false };
+    const m = await start({ gather: [new StepFailure(error, null, T0)] });
     m.actor.send({ type: 'orchestrator.slot', due: T0, at: T0 });
     expect((await settled(m.actor)).value).toBe('failed');
-    expect(m.finished).toEqual([{ outcome: 'failed', reason: 'db is read-only' }]);
-    expect(m.emitted.at(-1)).toMatchObject({ type: 'orchestrator.cycleFinished', outcome: 'failed', reason: 'db is read-only' });
+    expect(m.finished).toEqual([{ outcome: 'failed', reason: '[db.bad_sql] db is read-only' }]);
+    expect(m.emitted.at(-1)).toMatchObject({ type: 'orchestrator.cycleFinished', outcome: 'failed', reason: '[db.bad_sql] db is read-only', error });
   });
 });

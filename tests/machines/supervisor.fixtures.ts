@@ -147,7 +147,7 @@ export function startSupervisor(opts: Options = {}) {
       }),
       switchStrategy: opts.switchStrategy ?? fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(({ input, sendBack }) => {
         calls.push(`switch ${input.kind} ${input.versionId ?? 'previous'} by ${input.by}`);
-        if (opts.switchFails) return void sendBack({ type: 'strategy.swapFailed', versionId: input.versionId ?? 'previous', message: opts.switchFails } as SupervisorEvent);
+        if (opts.switchFails) return void sendBack({ type: 'strategy.swapFailed', versionId: input.versionId ?? 'previous', error: { code: 'versions.unknown_version', message: opts.switchFails, retryable: false } } as SupervisorEvent);
         sendBack({ type: 'strategy.activated', versionId: input.versionId ?? 'parent', kind: input.kind, from: 'v001', by: input.by, reason: input.reason, trigger: input.trigger ?? null } as SupervisorEvent);
       }),
       rollbackWatch: fromCallback<EventObject, void>(({ sendBack, receive }) => {
