@@ -94,6 +94,29 @@ describe('the nightly cycle machine', () => {
     expect(b.calls).toEqual(['analyse1', 'generate1', 'review1', 'submit1']);
   });
 
+  it('a waiting night persisted before failures had a shape (no error, or a bare string) resumes; the string reads as legacy', async () => {
+    const clock = new SimulatedClock();
+    clock.set(T0);
+    const a = await start({ analyse: [new StepFailure({ code: 'llm.overloaded', message: 'overloaded', retryable: true }, null, T0)] }, { clock });
+    a.actor.send({ type: 'orchestrator.slot', due: T0, at: T0 });
+    await waitFor(a.actor, (s) => s.matches('waiting'));
+    const snap = a.actor.getSnapshot();
+    expect(snap.context.error).toEqual({ code: 'llm.overloaded', message: 'overloaded', retryable: true });
+    a.actor.stop();
+    const fresh = JSON.parse(JSON.stringify({ value: snap.value, context: snap.context })) as CycleRecord;
+    const { error: _dropped, ...withoutError } = fresh.context;
+    const old = { ...fresh, context: withoutError } as unknown as CycleRecord;
+    const b = await start({}, { restore: old, clock });
+    expect(b.actor.getSnapshot().context.error).toBeNull();
+    b.actor.stop();
+    const stringly = { ...fresh, context: { ...fresh.context, error: 'overloaded' } } as unknown as CycleRecord;
+    const c = await start({}, { restore: stringly, clock });
+    expect(c.actor.getSnapshot().context.error).toEqual({ code: 'legacy', message: 'overloaded', retryable: false });
+    c.clock.increment(60_000);
+    await settled(c.actor);
+    expect(c.calls).toEqual(['analyse1', 'generate1', 'review1', 'submit1']);
+  });
+
   it('a step that throws a non-retryable failure ends the night failed with its message', async () => {
     const error = { code: 'db.bad_sql', message: 'db is read-only', retryable: false };
     const m = await start({ gather: [new StepFailure(error, null, T0)] });

@@ -6,6 +6,7 @@
 import { afterEach } from 'vitest';
 import { createActor, fromCallback, fromPromise, setup, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
 import type { evolutionActors } from '../../actors/evolution.actors.ts';
+import type { supervisorActors } from '../../actors/supervisor.actors.ts';
 import type { BackfillEvent, BackfillRequest, FeedSettings } from '../../machines/supervisor-feed.ts';
 import { breakerMachine } from '../../machines/breaker.machine.ts';
 import type { orchestratorCycleMachine } from '../../machines/orchestrator-cycle.machine.ts';
@@ -58,6 +59,8 @@ export interface Options {
   switchStrategy?: ReturnType<typeof evolutionActors>['switchStrategy'];
   /** Connection children (fakes that record what they are sent) and candle back-fills the test answers. */
   feed?: FeedSettings;
+  /** The real chore actor (actors/supervisor.actors.ts) over a test's chore, instead of the fake that always succeeds. */
+  runChore?: ReturnType<typeof supervisorActors>['runChore'];
 }
 
 export const PASSING_VERDICT: PaperTestVerdict = {
@@ -141,7 +144,7 @@ export function startSupervisor(opts: Options = {}) {
       scheduler: fromCallback<EventObject, void>(({ sendBack }) => {
         port.schedule = sendBack as (e: SupervisorEvent) => void;
       }),
-      runChore: fromCallback<EventObject, { chore: Chore; now: number }>(({ input, sendBack }) => {
+      runChore: opts.runChore ?? fromCallback<EventObject, { chore: Chore; now: number }>(({ input, sendBack }) => {
         calls.push(`chore ${input.chore}`);
         sendBack({ type: 'chore.done', chore: input.chore, ...(input.chore === 'feeRefresh' ? { fees: { 'BTC/USD': { maker: 0.001, taker: 0.002 } } } : {}) });
       }),
