@@ -13,6 +13,7 @@ import type { Clock } from '../src/clock/clock.ts';
 import type { ScheduleJob } from '../src/scheduler/jobs.ts';
 import { schedulerActors } from './scheduler.actors.ts';
 import { toErrorInfo } from '../src/contract/errors.ts';
+import { VenueError } from '../src/trading/venue.ts';
 
 /** A source of supervisor events (feed, fills): starts on call, returns its stop. */
 export type EventSource = (send: (e: SupervisorEvent) => void) => () => void;
@@ -64,7 +65,8 @@ export function supervisorActors(deps: SupervisorActorDeps) {
     cancelOrders: fromPromise<void, { clOrdIds: string[] }>(async ({ input }) => {
       const results = await Promise.allSettled(input.clOrdIds.map((id) => deps.cancelOrder(id)));
       const failed = results.filter((r) => r.status === 'rejected').length;
-      if (failed > 0) throw new Error(`${failed} of ${input.clOrdIds.length} cancels failed; the positions reconcile them by cl_ord_id`);
+      // Cancels can be asked again: the positions reconcile each one by cl_ord_id.
+      if (failed > 0) throw new VenueError('unavailable', `${failed} of ${input.clOrdIds.length} cancels failed; the positions reconcile them by cl_ord_id`, true);
     }),
     closeStore: fromPromise<void, void>(() => deps.closeStore()),
     scheduler: schedulerActors({ clock: deps.clock, jobs: deps.jobs, logger: deps.log }).runScheduler,

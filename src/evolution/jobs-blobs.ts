@@ -62,7 +62,7 @@ export function redisBlobs(client: Redis, opts: { prefix: string; ttlDays: numbe
     if (cached) return cached;
     const bytes = await client.getBuffer(key(hash));
     if (bytes === null) throw new BlobMissingError(`blob sha256:${hash} is not in Redis (${key(hash)}): it expired after ${opts.ttlDays} days or was never put; the evolver puts it again when it resubmits the job`);
-    if (sha256(bytes) !== hash) throw new Error(`blob ${key(hash)} does not hash to its name: Redis holds corrupt data; delete the key and resubmit`);
+    if (sha256(bytes) !== hash) throw new BrainError(`blob ${key(hash)} does not hash to its name: Redis holds corrupt data; delete the key and resubmit`, { domain: 'evolution', code: 'blob_corrupt', retryable: false });
     toCache(hash, bytes);
     return bytes;
   };

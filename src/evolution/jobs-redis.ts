@@ -148,7 +148,7 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
   const runner: JobRunner<I, O> & { workers(): Promise<number> } = {
     ...entryViews(entries),
     submit(id, input) {
-      if (closed) throw new Error(`the job queue ${o.queue} is closed; job ${id} was not queued`);
+      if (closed) throw new BrainError(`the job queue ${o.queue} is closed; job ${id} was not queued`, { domain: 'evolution', code: 'pool_closed', retryable: false });
       if (entries.has(id)) return;
       const e: Entry<O> = { ...jobEntry<O>(id), jobId: null, data: null };
       entries.set(id, e);

@@ -112,7 +112,7 @@ export function inProcessPool<I, O>(opts: { workers: number; createWorker: (inde
   return {
     ...entryViews(jobs),
     submit(id, input) {
-      if (closed) throw new Error(`the job pool is closed; job ${id} was not queued`);
+      if (closed) throw new BrainError(`the job pool is closed; job ${id} was not queued`, { domain: 'evolution', code: 'pool_closed', retryable: false });
       if (jobs.has(id)) return;
       const job: Job<I, O> = { ...jobEntry<O>(id), input, abort: new AbortController() };
       jobs.set(id, job);
