@@ -8,6 +8,7 @@
  * Lives in the contract because machines may import only src/contract, src/trading and src/clock.
  */
 import { z } from 'zod';
+import {  } from './errors.ts';
 
 /** The plain, serialisable form of a failure. `code` is qualified: `<domain>.<code>`, e.g. `kraken.rate_limited`. */
 export interface ErrorInfo {
@@ -91,4 +92,13 @@ export function readErrorInfo(stored: unknown): ErrorInfo {
 /** One line for logs and alerts: the code first (what to search for), the retry verdict, then the words. */
 export function describeError(info: ErrorInfo): string {
   return `[${info.code}${info.retryable ? ', retryable' : ''}] ${info.message}`;
+}
+
+/**
+ * The inverse of describeError, for a failure that crossed a channel carrying only text (a BullMQ job's
+ * failedReason); text without the leading code is read as `unexpected`.
+ */
+export function parseDescribedError(text: string): ErrorInfo {
+  const m = /^\[([\w.]+)(, retryable)?\] ([\s\S]*)$/.exec(text);
+  return m ? { code: m[1]!, message: m[3]!, retryable: m[2] !== undefined } : { code: UNEXPECTED_CODE, message: text, retryable: false };
 }

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { redisOptions, type Redis, type RedisLink } from '../redis/connect.ts';
 import { entryViews, isFinal, JobCancelledError, jobEntry, type JobEntry, type JobRunner, type JobState } from './jobs.ts';
 import { decodeJson, encodeJson, sha256 } from './jobs-wire.ts';
-import { BrainError } from '../contract/errors.ts';
+import { BrainError, parseDescribedError, type ErrorInfo } from '../contract/errors.ts';
 
 /** Key prefix of the queues and of what rides beside them (results, blobs, the cancel channel). */
 export const KEY_PREFIX = 'brain';
@@ -52,9 +52,18 @@ interface Entry<O> extends JobEntry<O> {
 
 export class RemoteJobError extends BrainError<'remote_job_failed'> {
   override readonly name = 'RemoteJobError';
+  /** What failed on the worker, read back from the job's failedReason (the worker writes it with describeError). */
+  readonly failure: ErrorInfo;
   constructor(readonly id: string, readonly jobId: string, reason: string) {
-    // The worker already ran the job to its end; the same input fails the same way.
-    super(`job ${id} failed on a worker: ${reason}`, { domain: 'evolution', code: 'remote_job_failed', retryable: false, details: { job: id, queueJob: jobId } });
+    const failure = parseDescribedError(reason);
+    // The worker already ran the job to its end (a retryable failure is retried there by BullMQ first).
+    super(`job ${id} failed on a worker: ${failure.message}`, { domain: 'evolution', code: 'remote_job_failed', retryable: false, details: { job: id, queueJob: jobId } });
+    this.failure = failure;
+  }
+
+  /** The worker's own failure travels (sandbox.deadline, db.…), not the wrapper. */
+  override toInfo(): ErrorInfo {
+    return { ...this.failure, message: this.message };
   }
 }
 

@@ -6,7 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BrainError, describeError, readErrorInfo, toErrorInfo } from '../../src/contract/errors.ts';
+import { BrainError, describeError, parseDescribedError, readErrorInfo, toErrorInfo } from '../../src/contract/errors.ts';
+import { RemoteJobError } from '../../src/evolution/jobs-redis.ts';
+import { SandboxError } from '../../src/sandbox/errors.ts';
 import { DbError } from '../../src/db/errors.ts';
 import { transportError, venueError } from '../../src/kraken/errors.ts';
 import { LlmError } from '../../src/orchestrator/llm/errors.ts';
@@ -89,6 +91,15 @@ describe('ErrorInfo', () => {
   it('one line for logs and alerts leads with the code and says when a retry may help', () => {
     expect(describeError({ code: 'kraken.rate_limited', message: 'slow down', retryable: true })).toBe('[kraken.rate_limited, retryable] slow down');
     expect(describeError({ code: 'kraken.rejected', message: 'no funds', retryable: false })).toBe('[kraken.rejected] no funds');
+  });
+
+  it('a failure that crossed a text-only channel (the failedReason of a job) reads back with its code', () => {
+    const info = toErrorInfo(new SandboxError('deadline', 'strategy ran past 2000 ms\nin onCandle', false));
+    expect(parseDescribedError(describeError(info))).toEqual(info);
+    expect(parseDescribedError('old worker words')).toEqual({ code: 'unexpected', message: 'old worker words', retryable: false });
+    const remote = new RemoteJobError('cand-1', '42', describeError(info));
+    expect(remote).toBeInstanceOf(BrainError);
+    expect(toErrorInfo(remote)).toEqual({ code: 'sandbox.deadline', message: 'job cand-1 failed on a worker: strategy ran past 2000 ms\nin onCandle', retryable: false });
   });
 });
 
