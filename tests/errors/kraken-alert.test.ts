@@ -22,32 +22,43 @@ const unused = (): never => {
   throw new Error('not used by this test');
 };
 
+/**
+ * A supervisor whose chores run through the real chore actor; the chore asks the simulator once for the
+ * balance, after `venueWord` was planted as the venue's answer.
+ */
+async function supervisorWithFailingVenue(venueWord: string) {
+  kraken = await startKraken();
+  const k = kraken;
+  k.sim.faults.failApi(venueWord, { method: 'Balance' });
+  const { runChore } = supervisorActors({
+    openStore: unused, reconcile: unused, fills: unused, backfill: unused, journal: unused, cancelOrder: unused, closeStore: unused,
+    jobs: [], clock: simulatedClock(T0), log: pino({ level: 'silent' }),
+    chore: async () => {
+      await k.drive(k.client.rest.privateCall('Balance', {}, BalanceSchema, { retries: 0 }));
+      return {};
+    },
+  });
+  const s = startSupervisor({ runChore });
+  await s.running();
+  return s;
+}
+
+async function firstAlert(s: Awaited<ReturnType<typeof supervisorWithFailingVenue>>) {
+  s.port.schedule!({ type: 'schedule.feeRefresh', due: T0, time: T0 });
+  await waitFor(s.actor, () => s.emitted.some((e) => e.type === 'supervisor.alert'));
+  return s.emitted.find((e) => e.type === 'supervisor.alert') as Extract<SupervisorEmitted, { type: 'supervisor.alert' }>;
+}
+
 describe('a Kraken error reaches the alert intact', () => {
   it('EAPI:Rate limit exceeded in a chore becomes an alert with kraken.rate_limited, retryable, in the log and on Telegram', async () => {
-    kraken = await startKraken();
-    const k = kraken;
-    k.sim.faults.failApi('EAPI:Rate limit exceeded', { method: 'Balance' });
-    const { runChore } = supervisorActors({
-      openStore: unused, reconcile: unused, fills: unused, backfill: unused, journal: unused, cancelOrder: unused, closeStore: unused,
-      jobs: [], clock: simulatedClock(T0), log: pino({ level: 'silent' }),
-      // A chore that asks the venue once, as the fee refresh does.
-      chore: async () => {
-        await k.drive(k.client.rest.privateCall('Balance', {}, BalanceSchema, { retries: 0 }));
-        return {};
-      },
-    });
-    const s = startSupervisor({ runChore });
-    await s.running();
+    const s = await supervisorWithFailingVenue('EAPI:Rate limit exceeded');
     const logged: Array<Record<string, unknown>> = [];
     const log = pino({ level: 'warn' }, { write: (line: string) => void logged.push(JSON.parse(line) as Record<string, unknown>) });
     s.actor.on('*', (e) => tradeLog(log)(e as SupervisorEmitted));
     const tg = await startTelegram({ actor: s.actor, telegram: { notifications: { alert: 'on' } } });
     s.actor.on('*', (e) => tg.tg.notifier.notify(e));
 
-    s.port.schedule!({ type: 'schedule.feeRefresh', due: T0, time: T0 });
-    await waitFor(s.actor, () => s.emitted.some((e) => e.type === 'supervisor.alert'));
-
-    const alert = s.emitted.find((e) => e.type === 'supervisor.alert') as Extract<SupervisorEmitted, { type: 'supervisor.alert' }>;
+    const alert = await firstAlert(s);
     expect(alert.error).toEqual({ code: 'kraken.rate_limited', retryable: true, message: expect.stringContaining('EAPI:Rate limit exceeded') });
     expect(alert.message).toMatch(/^feeRefresh failed: \[kraken\.rate_limited, retryable\] Kraken Balance failed: EAPI:Rate limit exceeded/);
     expect(logged).toContainEqual(expect.objectContaining({ code: 'kraken.rate_limited', retryable: true, msg: alert.message }));
@@ -57,22 +68,7 @@ describe('a Kraken error reaches the alert intact', () => {
   });
 
   it('EOrder:Insufficient funds arrives as kraken.rejected, not retryable', async () => {
-    kraken = await startKraken();
-    const k = kraken;
-    k.sim.faults.failApi('EOrder:Insufficient funds', { method: 'Balance' });
-    const { runChore } = supervisorActors({
-      openStore: unused, reconcile: unused, fills: unused, backfill: unused, journal: unused, cancelOrder: unused, closeStore: unused,
-      jobs: [], clock: simulatedClock(T0), log: pino({ level: 'silent' }),
-      chore: async () => {
-        await k.drive(k.client.rest.privateCall('Balance', {}, BalanceSchema));
-        return {};
-      },
-    });
-    const s = startSupervisor({ runChore });
-    await s.running();
-    s.port.schedule!({ type: 'schedule.feeRefresh', due: T0, time: T0 });
-    await waitFor(s.actor, () => s.emitted.some((e) => e.type === 'supervisor.alert'));
-    const alert = s.emitted.find((e) => e.type === 'supervisor.alert') as Extract<SupervisorEmitted, { type: 'supervisor.alert' }>;
+    const alert = await firstAlert(await supervisorWithFailingVenue('EOrder:Insufficient funds'));
     expect(alert.error).toMatchObject({ code: 'kraken.rejected', retryable: false });
     expect(alert.message).toContain('[kraken.rejected] Kraken Balance failed: EOrder:Insufficient funds');
   });
