@@ -29,7 +29,8 @@ export type StatisticsErrorCode = 'query_refused' | 'query_failed' | 'too_many_r
 export class StatisticsError extends BrainError<StatisticsErrorCode> {
   override readonly name = 'StatisticsError';
   constructor(code: StatisticsErrorCode, readonly queryKey: string | null, message: string, options?: { cause?: unknown }) {
-    // A query timing out or its process dying may pass on the next run; a refused query or a bad report will not.
-    super(message, { domain: 'statistics', code, retryable: code === 'query_timeout' || code === 'query_process', cause: options?.cause, details: { query: queryKey } });
+    // Not retryable: the same query on the same rows times out or is refused again, and a query process that
+    // does not start (no Deno, no isolation) needs an operator; the next night runs the statistics afresh.
+    super(message, { domain: 'statistics', code, retryable: false, cause: options?.cause, details: { query: queryKey } });
   }
 }
