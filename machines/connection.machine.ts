@@ -9,7 +9,8 @@
 import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
 import type { FeedEvent, FeedSubscription } from '../src/contract/feed.ts';
 import type { Pair, Timeframe } from '../src/contract/pairs.ts';
-import { type ErrorInfo } from '../src/contract/errors.ts';
+import type { ErrorInfo } from '../src/contract/errors.ts';
+import { notProvided } from './shared.ts';
 
 export type Endpoint = 'public' | 'private';
 
@@ -125,9 +126,6 @@ function tell(enqueue: { emit(e: ConnectionEmitted): void; sendParent(e: Connect
   if (self._parent) enqueue.sendParent(reportOf(e));
 }
 
-const notProvided = (name: string) => (): never => {
-  throw new Error(`actor ${name} was not provided: wire actors/connection.actors.ts with machine.provide()`);
-};
 
 const connectionSetup = setup({
   types: {
