@@ -62,7 +62,7 @@ function listenerFor(sendBack: (e: ConnectionEvent) => void): FeedListener {
   return {
     opened: () => sendBack({ type: 'ws.opened' }),
     subscribed: () => sendBack({ type: 'ws.subscribed' }),
-    failed: (message) => sendBack({ type: 'ws.failed', message }),
+    failed: (error) => sendBack({ type: 'ws.failed', error }),
     closed: (code, reason) => sendBack({ type: 'ws.closed', code, reason }),
     alive: () => sendBack({ type: 'ws.alive' }),
     status: (system) => sendBack({ type: 'ws.status', system }),

@@ -10,6 +10,7 @@ import { fromCallback, type AnyActorRef, type EventObject } from 'xstate';
 import type { DurableRecord, StoreInput } from '../machines/shared.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import type { MachineSnapshotsRepo } from '../src/db/index.ts';
+import { BrainError, toErrorInfo } from '../src/contract/errors.ts';
 
 export interface DurableStoreDeps<Value, Context> {
   snapshots: MachineSnapshotsRepo;
@@ -28,7 +29,7 @@ export interface DurableStoreDeps<Value, Context> {
 export function persistOwnerState<Value, Context>(deps: DurableStoreDeps<Value, Context>) {
   return fromCallback<EventObject, StoreInput>(({ self, input, sendBack }) => {
     const owner: AnyActorRef | undefined = self._parent;
-    if (!owner) throw new Error(`${deps.machine} persister for ${input.actorId} has no owner: invoke it from the machine`);
+    if (!owner) throw new BrainError(`${deps.machine} persister for ${input.actorId} has no owner: invoke it from the machine`, { domain: 'machine', code: 'no_owner', retryable: false });
     let last = '';
     const save = (snap: { value: unknown; context: unknown }): void => {
       const record = { value: snap.value, context: snap.context } as DurableRecord<Value, Context>;
@@ -45,7 +46,7 @@ export function persistOwnerState<Value, Context>(deps: DurableStoreDeps<Value, 
         save(snap);
       } catch (err) {
         deps.log.error({ err, actor: input.actorId, machine: deps.machine }, 'persisting the machine state failed');
-        sendBack({ type: 'store.failed', message: err instanceof Error ? err.message : String(err) });
+        sendBack({ type: 'store.failed', error: toErrorInfo(err) });
       }
     };
     save(owner.getSnapshot());

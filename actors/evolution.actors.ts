@@ -16,6 +16,7 @@ import type { Expectations } from '../src/evolution/expectations.ts';
 import { evaluateTriggers, type RollbackTrigger } from '../src/evolution/triggers.ts';
 import { WatchState, type WatchEvent } from '../src/evolution/watch.ts';
 import type { Swapper, VersionStore } from '../src/versions/store.ts';
+import { BrainError, toErrorInfo } from '../src/contract/errors.ts';
 
 export interface EvolutionActorDeps {
   /** Resolved at use (the daemon opens them during boot). */
@@ -44,7 +45,7 @@ export function evolutionActors(deps: EvolutionActorDeps) {
         // The supervisor decided (a passed paper test, or an operator's request the use case already checked): forced.
         if (input.kind === 'deploy') {
           const out = await promote(deployDeps(), input.versionId!, input.by, { reason: input.reason, force: true });
-          if (!out.ok) throw new Error(out.reason);
+          if (!out.ok) throw new BrainError(out.reason, { domain: 'evolution', code: out.code, retryable: false });
           return { versionId: out.version.id, from: out.from };
         }
         const r = await rollback(deployDeps(), input.by, trigger);
@@ -59,7 +60,7 @@ export function evolutionActors(deps: EvolutionActorDeps) {
         },
         (err: unknown) => {
           deps.log.error({ err, ...input }, 'strategy switch failed; the incumbent keeps trading');
-          sendBack({ type: 'strategy.swapFailed', versionId: input.versionId ?? 'previous', message: err instanceof Error ? err.message : String(err) } satisfies SupervisorEvent);
+          sendBack({ type: 'strategy.swapFailed', versionId: input.versionId ?? 'previous', error: toErrorInfo(err) } satisfies SupervisorEvent);
         },
       );
     }),

@@ -20,6 +20,7 @@ import type { NightDeps } from '../src/orchestrator/steps/night-deps.ts';
 import { reviewCandidate } from '../src/orchestrator/steps/review.ts';
 import { submitCandidate } from '../src/orchestrator/steps/submit.ts';
 import { persistOwnerState } from './durable.actors.ts';
+import { BrainError } from '../src/contract/errors.ts';
 
 export interface OrchestratorCycleActorDeps {
   /** May be a lazy view (the daemon opens the database after the actors are built): read only when a step runs. */
@@ -51,7 +52,7 @@ export function orchestratorCycleActors(deps: OrchestratorCycleActorDeps) {
       const row = deps.snapshots.get(ORCHESTRATOR_CYCLE_ACTOR_ID);
       if (!row) return null;
       if (row.machineVersion !== ORCHESTRATOR_CYCLE_MACHINE_VERSION) {
-        throw new Error(`the persisted night was written by cycle machine v${row.machineVersion}, this build is v${ORCHESTRATOR_CYCLE_MACHINE_VERSION}: it is not resumed, nothing deploys; the next slot starts a new night`);
+        throw new BrainError(`the persisted night was written by cycle machine v${row.machineVersion}, this build is v${ORCHESTRATOR_CYCLE_MACHINE_VERSION}: it is not resumed, nothing deploys; the next slot starts a new night`, { domain: 'orchestrator', code: 'machine_version', retryable: false });
       }
       return row.snapshot as CycleRecord;
     }),

@@ -11,6 +11,7 @@ import type { LedgerRepo, MachineSnapshotsRepo, PaperTestsRepo } from '../src/db
 import { judgePaperTest, type JudgeDeps } from '../src/evolution/paper-judge.ts';
 import { Shadow, type ShadowDeps } from '../src/evolution/shadow.ts';
 import { persistOwnerState } from './durable.actors.ts';
+import { toErrorInfo } from '../src/contract/errors.ts';
 
 export interface PaperTestActorDeps {
   shadow: (versionId: string) => ShadowDeps;
@@ -57,7 +58,7 @@ export function paperTestActors(deps: PaperTestActorDeps) {
       };
       const fail = (err: unknown) => {
         log.error({ err }, 'paper-test shadow failed');
-        if (!stopped) sendBack({ type: 'shadow.failed', message: err instanceof Error ? err.message : String(err) } satisfies PaperTestEvent);
+        if (!stopped) sendBack({ type: 'shadow.failed', error: toErrorInfo(err) } satisfies PaperTestEvent);
       };
       // One queue: a candle never overtakes the start-up catch-up or another candle.
       queue = Shadow.start(deps.shadow(input.versionId), input).then(({ shadow: s, progress }) => {

@@ -19,6 +19,7 @@ import type { Order } from '../src/contract/index.ts';
 import type { MachineSnapshotsRepo, OrdersRepo, PositionsRepo } from '../src/db/index.ts';
 import type { OrderAck, Venue } from '../src/trading/venue.ts';
 import { persistOwnerState } from './durable.actors.ts';
+import { BrainError } from '../src/contract/errors.ts';
 
 export interface PositionActorDeps {
   venue: Venue;
@@ -29,10 +30,11 @@ export interface PositionActorDeps {
   log: Logger;
 }
 
-export class OrderConflictError extends Error {
+export class OrderConflictError extends BrainError<'cl_ord_id_conflict'> {
   override readonly name = 'OrderConflictError';
-  readonly code = 'cl_ord_id_conflict';
-  readonly retryable = false;
+  constructor(message: string) {
+    super(message, { domain: 'position', code: 'cl_ord_id_conflict', retryable: false });
+  }
 }
 
 function sameOrder(row: Order, o: OrderSpec): boolean {

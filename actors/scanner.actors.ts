@@ -13,6 +13,7 @@ import type { Clock } from '../src/clock/clock.ts';
 import { timeframeMs, type Candle, type Pair, type Timeframe } from '../src/contract/index.ts';
 import type { CandlesRepo, SignalsRepo } from '../src/db/index.ts';
 import type { LiveStrategy, ScanOutcome } from '../src/sandbox/live.ts';
+import { BrainError } from '../src/contract/errors.ts';
 
 export interface ScannerActorDeps {
   strategy: LiveStrategy;
@@ -61,7 +62,7 @@ export class ScanBatcher {
         for (const w of batch) {
           const outcome = outcomes.find((o) => o.pair === w.req.pair);
           if (outcome) w.resolve(evaluationOf(outcome, performance.now() - w.started));
-          else w.reject(new Error(`the strategy returned no verdict for ${w.req.pair} at ${w.req.candle.time}`));
+          else w.reject(new BrainError(`the strategy returned no verdict for ${w.req.pair} at ${w.req.candle.time}`, { domain: 'scanner', code: 'no_verdict', retryable: false }));
         }
       },
       (err: unknown) => batch.forEach((w) => w.reject(err)),

@@ -12,6 +12,8 @@ import type { Candle } from '../src/contract/index.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import type { ScheduleJob } from '../src/scheduler/jobs.ts';
 import { schedulerActors } from './scheduler.actors.ts';
+import { toErrorInfo } from '../src/contract/errors.ts';
+import { VenueError } from '../src/trading/venue.ts';
 
 /** A source of supervisor events (feed, fills): starts on call, returns its stop. */
 
@@ -57,7 +59,8 @@ export function supervisorActors(deps: SupervisorActorDeps) {
     cancelOrders: fromPromise<void, { clOrdIds: string[] }>(async ({ input }) => {
       const results = await Promise.allSettled(input.clOrdIds.map((id) => deps.cancelOrder(id)));
       const failed = results.filter((r) => r.status === 'rejected').length;
-      if (failed > 0) throw new Error(`${failed} of ${input.clOrdIds.length} cancels failed; the positions reconcile them by cl_ord_id`);
+      // Cancels can be asked again: the positions reconcile each one by cl_ord_id.
+      if (failed > 0) throw new VenueError('unavailable', `${failed} of ${input.clOrdIds.length} cancels failed; the positions reconcile them by cl_ord_id`, true);
     }),
     closeStore: fromPromise<void, void>(() => deps.closeStore()),
     scheduler: schedulerActors({ clock: deps.clock, jobs: deps.jobs, logger: deps.log }).runScheduler,
@@ -66,7 +69,7 @@ export function supervisorActors(deps: SupervisorActorDeps) {
         (done) => sendBack({ type: 'chore.done', chore: input.chore, ...done } satisfies ChoreEvent),
         (err: unknown) => {
           deps.log.warn({ err, chore: input.chore }, 'chore failed; the next slot tries again');
-          sendBack({ type: 'chore.failed', chore: input.chore, message: err instanceof Error ? err.message : String(err) } satisfies ChoreEvent);
+          sendBack({ type: 'chore.failed', chore: input.chore, error: toErrorInfo(err) } satisfies ChoreEvent);
         },
       );
     }),
@@ -76,7 +79,7 @@ export function supervisorActors(deps: SupervisorActorDeps) {
         (candles) => sendBack({ type: 'market.candles.backfilled', pair, from, to, candles } satisfies BackfillEvent),
         (err: unknown) => {
           deps.log.warn({ err, pair, from, to }, 'candle back-fill failed');
-          sendBack({ type: 'market.candles.backfillFailed', pair, from, to, message: err instanceof Error ? err.message : String(err) } satisfies BackfillEvent);
+          sendBack({ type: 'market.candles.backfillFailed', pair, from, to, error: toErrorInfo(err) } satisfies BackfillEvent);
         },
       );
     }),

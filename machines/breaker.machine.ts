@@ -9,6 +9,7 @@ import { and, assign, enqueueActions, fromCallback, setup, type EventObject } fr
 import type { RiskLimits } from '../src/contract/risk.ts';
 import { breakerTrigger, type BreakerLevel, type BreakerReason, type RiskView } from '../src/trading/breaker.ts';
 import { announceTo, notProvided, untilDeadline, type DurableRecord, type Resume, type StoreInput } from './shared.ts';
+import { toErrorInfo, type ErrorInfo } from '../src/contract/errors.ts';
 
 export const BREAKER_MACHINE_VERSION = '1';
 /** The breaker is one per daemon: its machine_snapshots row and its id under the supervisor. */
@@ -78,7 +79,7 @@ export type BreakerEvent =
   /** Lifts the hold only when it is this authority's own: a passing reconciliation does not lift a failed audit's hold. */
   | { type: 'breaker.release'; reason: BreakerHoldReason; time: number }
   /** From the persister: a write failed after start. */
-  | { type: 'store.failed'; message: string };
+  | { type: 'store.failed'; error: ErrorInfo };
 
 /** Every report carries the streak: the supervisor builds the risk gate's RiskView with it. */
 export type BreakerEmitted =
@@ -86,7 +87,7 @@ export type BreakerEmitted =
   | { type: 'breaker.reduced'; reason: BreakerReducedReason; at: number; consecutiveLosses: number }
   | { type: 'breaker.resumed'; from: BreakerLevel; by: string; at: number; consecutiveLosses: number }
   | { type: 'breaker.resumeRefused'; reason: BreakerReason; by: string; at: number; consecutiveLosses: number }
-  | { type: 'breaker.persistFailed'; message: string; at: number };
+  | { type: 'breaker.persistFailed'; error: ErrorInfo; at: number };
 
 const MINUTE = 60_000;
 /** Before the first portfolio update only the losing streak can trip the breaker. */
@@ -198,8 +199,8 @@ const breakerSetup = setup({
     /** The halt still holds at the auto deadline: wait another cool-down. */
     clearResumeTo: assign({ resumeTo: null }),
     reportPersistFailure: enqueueActions(({ context, event, enqueue, self }) => {
-      const message = event.type === 'store.failed' ? event.message : String((event as { error?: unknown }).error);
-      announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.persistFailed', message, at: context.now });
+      // store.failed carries an ErrorInfo already; the restore invoke's error event carries what was thrown.
+      announceTo<BreakerEmitted>(self, enqueue, { type: 'breaker.persistFailed', error: toErrorInfo((event as { error?: unknown }).error), at: context.now });
     }),
     rearmCoolDown: assign({ resumeAt: ({ context }) => context.now + context.limits.autoResumeAfterMinutes * MINUTE }),
   },

@@ -9,6 +9,8 @@
 import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
 import type { FeedEvent, FeedSubscription } from '../src/contract/feed.ts';
 import type { Pair, Timeframe } from '../src/contract/pairs.ts';
+import type { ErrorInfo } from '../src/contract/errors.ts';
+import { notProvided } from './shared.ts';
 
 export type Endpoint = 'public' | 'private';
 
@@ -50,7 +52,7 @@ export interface ConnectionContext {
   backoffMs: number;
   timeouts: ConnectionTimeouts;
   candles: Record<string, CandleMark>;
-  lastError: string | null;
+  lastError: ErrorInfo | null;
 }
 
 export type ConnectionEvent =
@@ -58,7 +60,7 @@ export type ConnectionEvent =
   | { type: 'connection.stop' }
   | { type: 'ws.opened' }
   | { type: 'ws.subscribed' }
-  | { type: 'ws.failed'; message: string }
+  | { type: 'ws.failed'; error: ErrorInfo }
   | { type: 'ws.closed'; code: number; reason: string }
   | { type: 'ws.alive' }
   | { type: 'ws.status'; system: string }
@@ -76,8 +78,8 @@ export interface SessionInput {
 export type ConnectionEmitted =
   | FeedEvent
   | { type: 'connection.up'; endpoint: Endpoint }
-  | { type: 'connection.down'; endpoint: Endpoint; reason: string }
-  | { type: 'connection.failed'; endpoint: Endpoint; attempts: number; reason: string }
+  | { type: 'connection.down'; endpoint: Endpoint; error: ErrorInfo }
+  | { type: 'connection.failed'; endpoint: Endpoint; attempts: number; error: ErrorInfo }
   | { type: 'market.candles.gap'; pair: Pair; timeframe: Timeframe; from: number; to: number }
   | { type: 'market.book.resync'; pair: Pair }
   | { type: 'venue.status'; system: string };
@@ -110,11 +112,12 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
   return Math.round(cap / 2 + (cap / 2) * random);
 }
 
-function describe(event: ConnectionEvent): string {
-  if (event.type === 'ws.closed') return `socket closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`;
-  if (event.type === 'ws.failed') return event.message;
-  if (event.type.startsWith('xstate.after')) return 'timed out';
-  return event.type;
+/** Why the line went down, as an ErrorInfo: a closed socket and a silent line are worth another try. */
+function describe(event: ConnectionEvent): ErrorInfo {
+  if (event.type === 'ws.closed') return { code: 'kraken.ws_closed', message: `socket closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`, retryable: true };
+  if (event.type === 'ws.failed') return event.error;
+  if (event.type.startsWith('xstate.after')) return { code: 'kraken.ws_timeout', message: 'timed out', retryable: true };
+  return { code: 'kraken.ws_down', message: event.type, retryable: true };
 }
 
 /** Emitted for listeners, and sent to the parent when there is one (a root connection has none). */
@@ -123,9 +126,6 @@ function tell(enqueue: { emit(e: ConnectionEmitted): void; sendParent(e: Connect
   if (self._parent) enqueue.sendParent(reportOf(e));
 }
 
-const notProvided = (name: string) => (): never => {
-  throw new Error(`actor ${name} was not provided: wire actors/connection.actors.ts with machine.provide()`);
-};
 
 const connectionSetup = setup({
   types: {
@@ -161,9 +161,9 @@ const connectionSetup = setup({
       candles: ({ context }) => Object.fromEntries(Object.entries(context.candles).map(([k, m]) => [k, { ...m, checkGap: true }])),
     }),
     emitUp: enqueueActions(({ context, enqueue, self }) => tell(enqueue, self, { type: 'connection.up', endpoint: context.endpoint })),
-    emitDown: enqueueActions(({ context, event, enqueue, self }) => tell(enqueue, self, { type: 'connection.down', endpoint: context.endpoint, reason: describe(event) })),
+    emitDown: enqueueActions(({ context, event, enqueue, self }) => tell(enqueue, self, { type: 'connection.down', endpoint: context.endpoint, error: describe(event) })),
     emitFailed: enqueueActions(({ context, enqueue, self }) =>
-      tell(enqueue, self, { type: 'connection.failed', endpoint: context.endpoint, attempts: context.maxAttempts, reason: context.lastError ?? 'unknown' }),
+      tell(enqueue, self, { type: 'connection.failed', endpoint: context.endpoint, attempts: context.maxAttempts, error: context.lastError ?? { code: 'kraken.ws_down', message: 'unknown', retryable: true } }),
     ),
     emitStatus: enqueueActions(({ event, enqueue, self }) => tell(enqueue, self, { type: 'venue.status', system: event.type === 'ws.status' ? event.system : 'unknown' })),
     subscribeAll: sendTo('session', { type: 'session.subscribe' }),

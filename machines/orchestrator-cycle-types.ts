@@ -3,6 +3,7 @@
  * return, the persisted context, events in and out. Pure types and the pure helpers its guards use.
  */
 import type { DurableRecord, Resume } from './shared.ts';
+import { BrainError, toErrorInfo, type ErrorInfo } from '../src/contract/errors.ts';
 
 export type CycleTrigger = 'slot' | 'now';
 export type NightOutcome = 'no_change' | 'submitted' | 'refused' | 'failed' | 'offline';
@@ -32,23 +33,31 @@ export type StepOutcome =
   | { kind: 'repair'; at: number; reason: string }
   | { kind: 'refused'; at: number; reason: string };
 
-/** A step that threw (an API outage, a database error): retryable ones wait inside the night's window. */
-export class StepFailure extends Error {
+/**
+ * A step that threw (an API outage, a database error), keeping the thrown error's code and retry verdict:
+ * retryable ones wait inside the night's window.
+ */
+export class StepFailure extends BrainError {
   override readonly name = 'StepFailure';
   constructor(
-    message: string,
-    readonly retryable: boolean,
+    readonly failure: ErrorInfo,
     readonly retryAfterMs: number | null,
     readonly at: number,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(failure.message, { domain: 'orchestrator', code: 'step_failed', retryable: failure.retryable, cause: options?.cause });
+  }
+
+  /** The step's own failure travels, not the wrapper: `llm.overloaded`, not `orchestrator.step_failed`. */
+  override toInfo(): ErrorInfo {
+    return this.failure;
   }
 }
 
 /** The failure carried by an error event, whatever was thrown. */
-export function failureOf(error: unknown): { message: string; retryable: boolean; retryAfterMs: number | null; at: number | null } {
-  if (error instanceof StepFailure) return { message: error.message, retryable: error.retryable, retryAfterMs: error.retryAfterMs, at: error.at };
-  return { message: error instanceof Error ? error.message : String(error), retryable: false, retryAfterMs: null, at: null };
+export function failureOf(error: unknown): { error: ErrorInfo; retryAfterMs: number | null; at: number | null } {
+  if (error instanceof StepFailure) return { error: error.failure, retryAfterMs: error.retryAfterMs, at: error.at };
+  return { error: toErrorInfo(error), retryAfterMs: null, at: null };
 }
 
 export interface CycleContext {
@@ -71,6 +80,8 @@ export interface CycleContext {
   retries: number;
   outcome: NightOutcome | null;
   reason: string | null;
+  /** The failure behind a failed night or a pending retry, code and retry verdict intact. */
+  error: ErrorInfo | null;
   offlineAlongside: boolean;
   /** Set from the restored record until `resuming` has routed it. */
   resumeTo: CycleStateValue | null;
@@ -88,13 +99,13 @@ export interface CycleInput {
 export type CycleEvent =
   | { type: 'orchestrator.slot'; due: number; at: number }
   | { type: 'orchestrator.runNow'; by: string; at: number }
-  | { type: 'store.failed'; message: string };
+  | { type: 'store.failed'; error: ErrorInfo };
 
 export type CycleEmitted =
   | { type: 'orchestrator.cycleStarted'; cycleId: string; mode: 'model' | 'offline'; trigger: CycleTrigger; at: number }
-  | { type: 'orchestrator.cycleFinished'; cycleId: string; outcome: NightOutcome; reason: string | null; at: number }
+  | { type: 'orchestrator.cycleFinished'; cycleId: string; outcome: NightOutcome; reason: string | null; error: ErrorInfo | null; at: number }
   | { type: 'orchestrator.busy'; cycleId: string | null; at: number }
-  | { type: 'orchestrator.persistFailed'; message: string; at: number };
+  | { type: 'orchestrator.persistFailed'; error: ErrorInfo; at: number };
 
 export type CycleResume = Resume<CycleStateValue, CycleContext>;
 

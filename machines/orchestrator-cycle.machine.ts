@@ -10,6 +10,7 @@
 import { assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import { bounded, failureOf, type Began, type CycleContext, type CycleEmitted, type CycleEvent, type CycleInput, type CycleRecord, type CycleStep, type CycleTrigger, type NightOutcome, type StepOutcome } from './orchestrator-cycle-types.ts';
 import { announceTo, notProvided, untilDeadline, type StoreInput } from './shared.ts';
+import { describeError, readErrorInfo, toErrorInfo } from '../src/contract/errors.ts';
 
 export type * from './orchestrator-cycle-types.ts';
 export { StepFailure } from './orchestrator-cycle-types.ts';
@@ -53,7 +54,7 @@ const cycleSetup = setup({
     canRetryLater: ({ context, event }) => {
       const f = failureOf((event as { error?: unknown }).error);
       const at = Math.max(context.now, f.at ?? context.now);
-      return f.retryable && context.windowEndsAt !== null && at + Math.max(context.retryDelayMs, f.retryAfterMs ?? 0) < context.windowEndsAt;
+      return f.error.retryable && context.windowEndsAt !== null && at + Math.max(context.retryDelayMs, f.retryAfterMs ?? 0) < context.windowEndsAt;
     },
     retryStepIs: ({ context }, p: { step: CycleStep }) => context.retryStep === p.step,
     nightFailed: ({ context }) => context.outcome === 'failed',
@@ -62,14 +63,15 @@ const cycleSetup = setup({
     /** The restored context, its clock moved on to the restart (deadlines re-arm from `retryAt − now`). */
     adoptRecord: assign(({ context, event }) => {
       const r = (event as unknown as { output: CycleRecord | null }).output;
-      return r ? { ...r.context, now: Math.max(r.context.now, context.now), resumeTo: r.value } : {};
+      // Rows written before failures had a shape carry no `error`; a stored one is read back whatever its form.
+      return r ? { ...r.context, error: r.context.error ? readErrorInfo(r.context.error) : null, now: Math.max(r.context.now, context.now), resumeTo: r.value } : {};
     }),
     clearResumeTo: assign({ resumeTo: null }),
     startNight: assign(({ event }) => {
       const e = event as Extract<CycleEvent, { type: 'orchestrator.slot' | 'orchestrator.runNow' }>;
       return {
         trigger: (e.type === 'orchestrator.slot' ? 'slot' : 'now') as CycleTrigger, now: e.at, cycleId: null, mode: null, startedAt: null, windowEndsAt: null,
-        attempt: 1, feedback: null, retryAt: null, retryStep: null, retries: 0, outcome: null, reason: null, offlineAlongside: false,
+        attempt: 1, feedback: null, retryAt: null, retryStep: null, retries: 0, outcome: null, reason: null, error: null, offlineAlongside: false,
       };
     }),
     adoptBegan: enqueueActions(({ context, event, enqueue, self }) => {
@@ -95,25 +97,24 @@ const cycleSetup = setup({
     }),
     failClosed: assign(({ context, event }) => {
       const f = failureOf((event as { error?: unknown }).error);
-      const late = f.retryable ? ' (retryable, but the night\'s window has no room for another try: orchestrator.cycle.windowMinutes)' : '';
-      return { outcome: 'failed' as const, reason: bounded(`${f.message}${late}`), now: Math.max(context.now, f.at ?? context.now) };
+      const late = f.error.retryable ? ' (retryable, but the night\'s window has no room for another try: orchestrator.cycle.windowMinutes)' : '';
+      return { outcome: 'failed' as const, reason: bounded(`${describeError(f.error)}${late}`), error: f.error, now: Math.max(context.now, f.at ?? context.now) };
     }),
     scheduleRetry: assign(({ context, event }, p: { step: CycleStep }) => {
       const f = failureOf((event as { error?: unknown }).error);
       const now = Math.max(context.now, f.at ?? context.now);
-      return { now, retryAt: now + Math.max(context.retryDelayMs, f.retryAfterMs ?? 0), retryStep: p.step, retries: context.retries + 1, reason: bounded(f.message) };
+      return { now, retryAt: now + Math.max(context.retryDelayMs, f.retryAfterMs ?? 0), retryStep: p.step, retries: context.retries + 1, reason: bounded(describeError(f.error)), error: f.error };
     }),
     loseRetry: assign({ outcome: 'failed' as const, reason: 'a retry was due but the step to retry was not recorded' }),
     reachRetry: assign({ now: ({ context }) => Math.max(context.now, context.retryAt ?? context.now), retryAt: null }),
     announceFinished: enqueueActions(({ context, enqueue, self }) => {
-      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.cycleFinished', cycleId: context.cycleId ?? 'none', outcome: context.outcome ?? 'failed', reason: context.reason, at: context.now });
+      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.cycleFinished', cycleId: context.cycleId ?? 'none', outcome: context.outcome ?? 'failed', reason: context.reason, error: context.outcome === 'failed' ? context.error ?? null : null, at: context.now });
     }),
     announceBusy: enqueueActions(({ context, enqueue, self }) => {
       announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.busy', cycleId: context.cycleId, at: context.now });
     }),
     reportPersistFailure: enqueueActions(({ context, event, enqueue, self }) => {
-      const message = event.type === 'store.failed' ? event.message : String((event as { error?: unknown }).error);
-      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.persistFailed', message, at: context.now });
+      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.persistFailed', error: toErrorInfo((event as { error?: unknown }).error), at: context.now });
     }),
   },
 });
@@ -149,7 +150,7 @@ export const orchestratorCycleMachine = cycleSetup.createMachine({
   initial: 'resuming',
   context: ({ input: i }) => ({
     cycleId: null, trigger: null, mode: null, startedAt: null, windowEndsAt: null, now: i.now, attempt: 1, maxAttempts: 1 + i.maxRepairs,
-    retryDelayMs: i.retryDelaySeconds * 1000, feedback: null, retryAt: null, retryStep: null, retries: 0, outcome: null, reason: null, offlineAlongside: false, resumeTo: null,
+    retryDelayMs: i.retryDelaySeconds * 1000, feedback: null, retryAt: null, retryStep: null, retries: 0, outcome: null, reason: null, error: null, offlineAlongside: false, resumeTo: null,
   }),
   invoke: { id: 'store', src: 'persistState', input: { actorId: ORCHESTRATOR_CYCLE_ACTOR_ID }, onError: { actions: 'reportPersistFailure' } },
   on: { 'store.failed': { actions: 'reportPersistFailure' } },

@@ -9,6 +9,7 @@
 import { and, assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
 import type { Candle, Pair } from '../src/contract/index.ts';
 import { announceTo, notProvided, untilDeadline, type DurableRecord, type Resume, type StoreInput } from './shared.ts';
+import { describeError, toErrorInfo, type ErrorInfo } from '../src/contract/errors.ts';
 
 export const PAPER_TEST_MACHINE_VERSION = '1';
 const DAY_MS = 86_400_000;
@@ -68,13 +69,14 @@ export type PaperTestEvent =
   | { type: 'paperTest.cancel'; by: string; now: number }
   | { type: 'market.candle'; pair: Pair; candle: Candle }
   | { type: 'shadow.progress'; trades: number; lastCandleTime: number; now: number }
-  | { type: 'shadow.failed'; message: string }
-  | { type: 'store.failed'; message: string };
+  | { type: 'shadow.failed'; error: ErrorInfo }
+  | { type: 'store.failed'; error: ErrorInfo };
 
 export type PaperTestEmitted =
   | { type: 'paperTest.started'; paperTestId: string; versionId: string; at: number }
   | { type: 'paperTest.passed'; paperTestId: string; versionId: string; ledgerId: number | null; verdict: PaperTestVerdict; at: number }
-  | { type: 'paperTest.failed'; paperTestId: string; versionId: string; ledgerId: number | null; reason: string; verdict: PaperTestVerdict | null; at: number }
+  /** `error`: the failure when the test broke (shadow or judge), null when the verdict failed it. */
+  | { type: 'paperTest.failed'; paperTestId: string; versionId: string; ledgerId: number | null; reason: string; error: ErrorInfo | null; verdict: PaperTestVerdict | null; at: number }
   | { type: 'paperTest.cancelled'; paperTestId: string; versionId: string; ledgerId: number | null; by: string; at: number };
 
 /** What the shadow and the judge are given. */
@@ -138,9 +140,10 @@ const paperTestSetup = setup({
     }),
     announceFailed: enqueueActions(({ context: c, event, enqueue, self }) => {
       const verdict = outputOf(event) ?? null;
-      const reason = verdict?.reason ?? (event.type === 'shadow.failed' ? `shadow failed: ${event.message}` : `judging failed: ${String((event as { error?: unknown }).error)}`);
+      const error = verdict ? null : toErrorInfo((event as { error?: unknown }).error);
+      const reason = verdict?.reason ?? `${event.type === 'shadow.failed' ? 'shadow' : 'judging'} failed: ${describeError(error!)}`;
       enqueue.assign({ verdict, reason });
-      announce(self, enqueue, { type: 'paperTest.failed', paperTestId: c.id, versionId: c.versionId, ledgerId: c.ledgerId, reason, verdict, at: c.now });
+      announce(self, enqueue, { type: 'paperTest.failed', paperTestId: c.id, versionId: c.versionId, ledgerId: c.ledgerId, reason, error, verdict, at: c.now });
     }),
     announceCancelled: enqueueActions(({ context: c, event, enqueue, self }) => {
       const by = event.type === 'paperTest.cancel' ? event.by : 'unknown';

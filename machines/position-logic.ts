@@ -7,6 +7,7 @@ import type { ExitReason, Fill, OrderStatus, Position, Side } from '../src/contr
 import { applyFill, createLedger, type ClosedPosition, type Holding } from '../src/trading/portfolio.ts';
 import type { OrderAck, VenueOrder } from '../src/trading/venue.ts';
 import type { FillAnomaly, OrderSpec, PositionContext, PositionEmitted, PositionEvent, PositionInput, PositionTimeouts, WorkingOrder } from './position-types.ts';
+import { toErrorInfo } from '../src/contract/errors.ts';
 
 const DEFAULT_TIMEOUTS: PositionTimeouts = { ackMs: 15_000, settleMs: 30_000, requeryMs: 5_000, maxQueries: 3, maxExitRefusals: 3 };
 const FINAL: readonly OrderStatus[] = ['filled', 'canceled', 'expired', 'rejected'];
@@ -209,8 +210,9 @@ export function exitBlockedEvent(c: PositionContext): PositionEmitted {
   return { type: 'position.exitBlocked', positionId: c.positionId, pair: c.pair, remaining, refusals: c.exitRefusals, reason: c.lastRefusal ?? 'refused', at: c.now };
 }
 
-export function unknownEvent(c: PositionContext): PositionEmitted {
-  return { type: 'order.unknown', positionId: c.positionId, clOrdId: c.order!.clOrdId, at: c.now };
+export function unknownEvent(c: PositionContext, event: { type: string; error?: unknown }): PositionEmitted {
+  const error = event.type.startsWith('xstate.error.') ? toErrorInfo(event.error) : null;
+  return { type: 'order.unknown', positionId: c.positionId, clOrdId: c.order!.clOrdId, error, at: c.now };
 }
 
 export function fillAnomalyEvent(c: PositionContext, fill: Fill, heldQuantity: number, anomaly: FillAnomaly): PositionEmitted {
@@ -218,7 +220,6 @@ export function fillAnomalyEvent(c: PositionContext, fill: Fill, heldQuantity: n
 }
 
 /** A persister failure arrives as store.failed (after start) or as the invoke's error event (at start). */
-export function persistFailedEvent(c: PositionContext, event: { type: string; message?: string; error?: unknown }): PositionEmitted {
-  const message = event.type === 'store.failed' ? String(event.message) : String(event.error);
-  return { type: 'position.persistFailed', positionId: c.positionId, message, at: c.now };
+export function persistFailedEvent(c: PositionContext, event: { type: string; error?: unknown }): PositionEmitted {
+  return { type: 'position.persistFailed', positionId: c.positionId, error: toErrorInfo(event.error), at: c.now };
 }

@@ -7,6 +7,7 @@ import type { ExitReason, Fill, OrderStatus, Pair, Side } from '../src/contract/
 import type { ClosedPosition, Holding } from '../src/trading/portfolio.ts';
 import type { VenueOrder } from '../src/trading/venue.ts';
 import type { DurableRecord, Resume } from './shared.ts';
+import { type ErrorInfo } from '../src/contract/errors.ts';
 
 export interface PositionTimeouts {
   /** No ack this long after the send: outcome unknown → reconciling. */
@@ -91,7 +92,7 @@ export type PositionEvent =
   | { type: 'market.price'; pair: Pair; price: number; time: number }
   | { type: 'position.close'; reason: ExitReason; time: number; quantity?: number }
   /** From the persister: a write failed after start. */
-  | { type: 'store.failed'; message: string };
+  | { type: 'store.failed'; error: ErrorInfo };
 
 export type PositionEmitted =
   | { type: 'position.opened'; positionId: string; pair: Pair; quantity: number; entryPrice: number; at: number }
@@ -100,10 +101,11 @@ export type PositionEmitted =
   | { type: 'position.exitIncomplete'; positionId: string; pair: Pair; remaining: number; status: OrderStatus; at: number }
   /** The venue refused `refusals` exits in a row (the holding is not there?): the position sends no more until an operator closes it. */
   | { type: 'position.exitBlocked'; positionId: string; pair: Pair; remaining: number; refusals: number; reason: string; at: number }
-  | { type: 'order.unknown'; positionId: string; clOrdId: string; at: number }
+  /** `error`: the send or query failure that left the outcome unknown (a VenueError, a KrakenError); null when the ack deadline passed. */
+  | { type: 'order.unknown'; positionId: string; clOrdId: string; error: ErrorInfo | null; at: number }
   /** A fill the position learnt by asking the venue (not heard as it happened): the supervisor books and journals it. */
   | { type: 'position.fillFound'; positionId: string; fill: Fill; at: number }
-  | { type: 'position.persistFailed'; positionId: string; message: string; at: number }
+  | { type: 'position.persistFailed'; positionId: string; error: ErrorInfo; at: number }
   /** A fill booked only in part (bookedQuantity) or not at all; the venue's fill as heard is in `fill`. */
   | ({ type: 'position.fillAnomaly'; positionId: string; pair: Pair; fill: Fill; heldQuantity: number; at: number } & FillAnomaly);
 

@@ -119,7 +119,7 @@ const positionSetup = setup({
     announceExitIncomplete: enqueueActions(({ context, enqueue, self }) => announce(self, enqueue, logic.exitIncompleteEvent(context))),
     announceExitBlocked: enqueueActions(({ context, enqueue, self }) => announce(self, enqueue, logic.exitBlockedEvent(context))),
     resetRefusals: assign({ exitRefusals: 0 }),
-    announceUnknown: enqueueActions(({ context, enqueue, self }) => announce(self, enqueue, logic.unknownEvent(context))),
+    announceUnknown: enqueueActions(({ context, event, enqueue, self }) => announce(self, enqueue, logic.unknownEvent(context, event))),
     reportPersistFailure: enqueueActions(({ context, event, enqueue, self }) => announce(self, enqueue, logic.persistFailedEvent(context, event))),
   },
 });

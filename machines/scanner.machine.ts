@@ -13,6 +13,7 @@ import type { Candle } from '../src/contract/candle.ts';
 import type { Intent, IntentAction, Regime } from '../src/contract/intent.ts';
 import type { Pair, Timeframe } from '../src/contract/pairs.ts';
 import { announceTo, notProvided } from './shared.ts';
+import { toErrorInfo, type ErrorInfo } from '../src/contract/errors.ts';
 
 export const SCANNER_MACHINE_VERSION = '1';
 
@@ -76,14 +77,10 @@ export type ScannerEvent =
 
 export type ScannerEmitted =
   | { type: 'scanner.intent'; pair: Pair; intent: Intent }
-  | { type: 'scanner.failed'; pair: Pair; candleTime: number; stage: 'warmUp' | 'evaluate' | 'decision' | 'record'; message: string };
+  | { type: 'scanner.failed'; pair: Pair; candleTime: number; stage: 'warmUp' | 'evaluate' | 'decision' | 'record'; error: ErrorInfo };
 
 const NO_VERDICT: Verdict = { outcome: 'rejected', rejectReason: 'no_verdict', clOrdId: null };
 
-function errorText(event: unknown): string {
-  const e = (event as { error?: unknown }).error;
-  return e instanceof Error ? e.message : String(e);
-}
 
 const scannerSetup = setup({
   types: {
@@ -137,11 +134,11 @@ const scannerSetup = setup({
       const bad = context.evaluation?.invalid;
       if (!bad) return;
       const candleTime = context.current?.candle.time ?? -1;
-      announceTo<ScannerEmitted>(self, enqueue, { type: 'scanner.failed', pair: context.pair, candleTime, stage: 'decision', message: `${bad.reason}: ${bad.message}` });
+      announceTo<ScannerEmitted>(self, enqueue, { type: 'scanner.failed', pair: context.pair, candleTime, stage: 'decision', error: { code: `strategy.${bad.reason}`, message: bad.message, retryable: false } });
     }),
     reportFailure: enqueueActions(({ context, event, enqueue, self }, p: { stage: 'warmUp' | 'evaluate' | 'record' }) => {
       const candleTime = context.current?.candle.time ?? -1;
-      announceTo<ScannerEmitted>(self, enqueue, { type: 'scanner.failed', pair: context.pair, candleTime, stage: p.stage, message: errorText(event) });
+      announceTo<ScannerEmitted>(self, enqueue, { type: 'scanner.failed', pair: context.pair, candleTime, stage: p.stage, error: toErrorInfo((event as { error?: unknown }).error) });
     }),
   },
 });

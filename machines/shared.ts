@@ -9,14 +9,13 @@
  * `breaker.*`, `position.*`, `scanner.*` in plain `on` transitions.
  */
 import type { AnyActorRef, EventObject } from 'xstate';
+import { BrainError } from '../src/contract/errors.ts';
 
-export class NotProvidedError extends Error {
+export class NotProvidedError extends BrainError<'not_provided'> {
   override readonly name = 'NotProvidedError';
-  readonly code = 'not_provided';
-  readonly retryable = false;
   constructor(readonly actor: string) {
     const file = actor.slice(0, actor.indexOf('.'));
-    super(`actor ${actor} was not provided: wire actors/${file}.actors.ts with machine.provide({ actors })`);
+    super(`actor ${actor} was not provided: wire actors/${file}.actors.ts with machine.provide({ actors })`, { domain: 'machine', code: 'not_provided', retryable: false });
   }
 }
 

@@ -14,6 +14,8 @@ import type { EventObject } from 'xstate';
 import { timeframeMs, type Candle, type Pair, type Timeframe } from '../src/contract/index.ts';
 import { executionEvent } from '../src/trading/executions.ts';
 import type { ConnectionInput, ConnectionReport, Endpoint, FeedCandleReport } from './connection.machine.ts';
+import { describeError, type ErrorInfo } from '../src/contract/errors.ts';
+import type { AlertBody } from './failure-alert.ts';
 
 /** Connection tuning (tests and stepped replays); the connection machine's defaults otherwise. */
 export type ConnectionTuning = Pick<ConnectionInput, 'maxAttempts' | 'backoff' | 'seed' | 'timeouts'>;
@@ -59,7 +61,7 @@ export interface BackfillRequest {
 /** What the back-fill child reports: the pair's stored candles in [from, to) once REST has filled the hole. */
 export type BackfillEvent =
   | { type: 'market.candles.backfilled'; pair: Pair; from: number; to: number; candles: Candle[] }
-  | { type: 'market.candles.backfillFailed'; pair: Pair; from: number; to: number; message: string };
+  | { type: 'market.candles.backfillFailed'; pair: Pair; from: number; to: number; error: ErrorInfo };
 
 export type FeedReport = ConnectionReport | BackfillEvent;
 
@@ -77,7 +79,7 @@ export interface FeedPlan {
   to: Array<{ id: string; event: Own; delayMs?: number }>;
   backfill: BackfillRequest[];
   stop: string[];
-  alerts: string[];
+  alerts: AlertBody[];
   /** A line went up or down (for the log and the operator's view; alerts are separate). */
   line: FeedLineChange | null;
 }
@@ -151,15 +153,18 @@ function lineReport(feed: FeedState, e: Extract<ConnectionReport, { type: `conne
   let line: LineState;
   if (e.type === 'connection.up') {
     line = { up: true, reason: 'live', alerted: false, restarts: 0 };
-    if (was.alerted) plan.alerts.push(`${LINE_NAME[e.endpoint]} back after ${was.restarts} restart${was.restarts === 1 ? '' : 's'}`);
+    if (was.alerted) plan.alerts.push({ message: `${LINE_NAME[e.endpoint]} back after ${was.restarts} restart${was.restarts === 1 ? '' : 's'}` });
     // The executions line lost whatever was published while it was down: the account watch sweeps by cl_ord_id.
     if (e.endpoint === 'private') plan.to.push({ id: 'venueWatch', event: { type: 'venue.sweep' } });
   } else if (e.type === 'connection.down') {
-    line = { ...was, up: false, reason: e.reason };
+    line = { ...was, up: false, reason: describeError(e.error) };
   } else {
-    line = { up: false, reason: e.reason, alerted: true, restarts: was.restarts + 1 };
+    line = { up: false, reason: describeError(e.error), alerted: true, restarts: was.restarts + 1 };
     const delayMs = restartDelay(was.restarts, feed.settings.restart);
-    if (!was.alerted) plan.alerts.push(`${LINE_NAME[e.endpoint]} down: ${e.attempts} reconnects failed (${e.reason}); retrying every ${Math.round(delayMs / 1000)}–${Math.round((feed.settings.restart ?? DEFAULT_RESTART).maxMs / 1000)} s; ${LINE_EFFECT[e.endpoint]}`);
+    if (!was.alerted) {
+      const retrying = `retrying every ${Math.round(delayMs / 1000)}–${Math.round((feed.settings.restart ?? DEFAULT_RESTART).maxMs / 1000)} s; ${LINE_EFFECT[e.endpoint]}`;
+      plan.alerts.push({ message: `${LINE_NAME[e.endpoint]} down: ${e.attempts} reconnects failed (${describeError(e.error)}); ${retrying}`, error: e.error });
+    }
     plan.to.push({ id: connectionId(e.endpoint), event: { type: 'connection.start' }, delayMs });
   }
   plan.feed = { ...feed, lines: { ...feed.lines, [e.endpoint]: line } };
@@ -222,7 +227,8 @@ function backfillDone(feed: FeedState, e: BackfillEvent): FeedPlan | null {
   plan.own.push(...candles.map((c) => accepted(e.pair, c)));
   plan.stop.push(backfillId(e.pair));
   if (e.type === 'market.candles.backfillFailed') {
-    plan.alerts.push(`${e.pair} candles ${new Date(e.from).toISOString()} → ${new Date(e.to).toISOString()} could not be back-filled (${e.message}): the scanners go on without them; the nightly candle maintenance tries again`);
+    const hole = `${e.pair} candles ${new Date(e.from).toISOString()} → ${new Date(e.to).toISOString()}`;
+    plan.alerts.push({ message: `${hole} could not be back-filled (${describeError(e.error)}): the scanners go on without them; the nightly candle maintenance tries again`, error: e.error });
   }
   return plan;
 }

@@ -17,6 +17,8 @@ import { auditAlert } from './supervisor-audit.ts';
 import { canaryIntent, initialEvolution } from './supervisor-evolution.ts';
 import { initialFeed } from './supervisor-feed.ts';
 import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
+import { toErrorInfo, type ErrorInfo } from '../src/contract/errors.ts';
+import { failureAlert, type AlertBody } from './failure-alert.ts';
 
 export const scannerId = (pair: Pair) => `scanner-${pair}`;
 
@@ -35,9 +37,9 @@ export function initialContext(input: SupervisorInput): SupervisorContext {
   };
 }
 
-export function errorText(event: EventObject): string {
-  const e = (event as { error?: unknown }).error;
-  return e instanceof Error ? e.message : String(e);
+/** The failure an error event (`xstate.error.actor.*`, an invoke's onError) carries, as an ErrorInfo. */
+export function errorOf(event: EventObject): ErrorInfo {
+  return toErrorInfo((event as { error?: unknown }).error);
 }
 
 /** What reconciliation handed over, adopted; the trade ids it booked are never booked again. */
@@ -144,13 +146,13 @@ export function exitBlockedAlert(e: Extract<PositionEmitted, { type: 'position.e
 }
 
 /** The operator alert for a failure report (a chore, a strategy swap, a scanner, a child actor's error), if the event is one. */
-export function alertOf(event: SupervisorEvent | EventObject): string | null {
+export function alertOf(event: SupervisorEvent | EventObject): AlertBody | null {
   const e = event as SupervisorEvent;
-  if (e.type === 'chore.failed') return `${e.chore} failed: ${e.message}`;
-  if (e.type === 'chore.done' && e.audit && !e.audit.passed) return auditAlert(e.audit);
-  if (e.type === 'strategy.swapFailed') return `strategy ${e.versionId} not activated, the incumbent keeps trading: ${e.message}`;
-  if (e.type === 'scanner.failed') return `scanner ${e.pair} ${e.stage}: ${e.message}`;
-  if (event.type.startsWith('xstate.error.actor.')) return `${event.type}: ${errorText(event)}`;
+  if (e.type === 'chore.failed') return failureAlert(`${e.chore} failed`, e.error);
+  if (e.type === 'chore.done' && e.audit && !e.audit.passed) return { message: auditAlert(e.audit) };
+  if (e.type === 'strategy.swapFailed') return failureAlert(`strategy ${e.versionId} not activated, the incumbent keeps trading`, e.error);
+  if (e.type === 'scanner.failed') return failureAlert(`scanner ${e.pair} ${e.stage}`, e.error);
+  if (event.type.startsWith('xstate.error.actor.')) return failureAlert(event.type, errorOf(event));
   return null;
 }
 

@@ -5,6 +5,7 @@
  * operator alerts. A failed night is an alert, never a reason to stop trading (inv. 5).
  */
 import { ORCHESTRATOR_CYCLE_ACTOR_ID, type CycleEmitted, type CycleEvent, type CycleInput } from './orchestrator-cycle.machine.ts';
+import { failureAlert, type AlertBody } from './failure-alert.ts';
 
 export const CYCLE_CHILD_ID = ORCHESTRATOR_CYCLE_ACTOR_ID;
 
@@ -29,8 +30,12 @@ export function cycleEventOf(event: { type: string }): CycleEvent | null {
   return null;
 }
 
-export function cycleAlertOf(e: CycleEmitted): string | null {
-  if (e.type === 'orchestrator.cycleFinished' && e.outcome === 'failed') return `nightly orchestrator ${e.cycleId} failed closed, nothing deployed, the incumbent keeps trading: ${e.reason ?? 'no reason'}`;
-  if (e.type === 'orchestrator.persistFailed') return `nightly orchestrator could not persist its state: ${e.message}`;
+export function cycleAlertOf(e: CycleEmitted): AlertBody | null {
+  if (e.type === 'orchestrator.cycleFinished' && e.outcome === 'failed') {
+    const what = `nightly orchestrator ${e.cycleId} failed closed, nothing deployed, the incumbent keeps trading`;
+    // The reason already leads with the error's code (and says when a retry no longer fits the window).
+    return { message: `${what}: ${e.reason ?? 'no reason'}`, ...(e.error ? { error: e.error } : {}) };
+  }
+  if (e.type === 'orchestrator.persistFailed') return failureAlert('nightly orchestrator could not persist its state', e.error);
   return null;
 }

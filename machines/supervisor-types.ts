@@ -15,6 +15,7 @@ import type { EvolutionContext, EvolutionEvent, EvolutionSettings } from './supe
 import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
 import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
 import type { FeedLineChange, FeedReport, FeedSettings, FeedState } from './supervisor-feed.ts';
+import { type ErrorInfo } from '../src/contract/errors.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
 export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup' | 'drift';
@@ -30,7 +31,7 @@ export interface AuditOutcome {
 /** What a chore reports back: refreshed fees replace the routing fees at once. */
 export type ChoreEvent =
   | { type: 'chore.done'; chore: Chore; fees?: RouteSettings['fees']; audit?: AuditOutcome }
-  | { type: 'chore.failed'; chore: Chore; message: string };
+  | { type: 'chore.failed'; chore: Chore; error: ErrorInfo };
 
 /** Who switched the strategy, from what and why: announced with the switch (the deploy and rollback notifications). */
 export interface StrategySwitch {
@@ -46,7 +47,7 @@ export interface StrategySwitch {
 /** The supervisor's switch (a deploy or a rollback) is done and the live host runs the version: scanners switch at their next candle. */
 export type StrategyEvent =
   | ({ type: 'strategy.activated'; versionId: string } & Partial<StrategySwitch>)
-  | { type: 'strategy.swapFailed'; versionId: string; message: string };
+  | { type: 'strategy.swapFailed'; versionId: string; error: ErrorInfo };
 
 /** What reconciliation at boot hands over: the venue's rules and fees, the rebuilt ledger, the durable children. */
 export interface BootState {
@@ -135,7 +136,8 @@ export type SupervisorEmitted =
   | { type: 'intent.rejected'; intent: Intent; reason: string; at: number }
   | { type: 'order.filled'; fill: Fill }
   | { type: 'portfolio.daily'; day: DayRecord }
-  | { type: 'supervisor.alert'; message: string; at: number }
+  /** `error`: the failure behind the alert, code and retry verdict as thrown, when there is one. */
+  | { type: 'supervisor.alert'; message: string; error?: ErrorInfo; at: number }
   /** The nightly orchestrator slot (also forwarded to the cycle child when the daemon runs one). */
   | { type: 'orchestrator.slot'; due: number; at: number }
   | ({ type: 'strategy.activated'; versionId: string; at: number } & Partial<StrategySwitch>)

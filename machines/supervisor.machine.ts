@@ -22,10 +22,11 @@ import * as feed from './supervisor-feed.ts';
 import { cycleAlertOf, cycleEventOf, cycleInputOf, CYCLE_CHILD_ID } from './supervisor-orchestrator.ts';
 import * as logic from './supervisor-logic.ts';
 import * as operator from './supervisor-operator.ts';
-import { errorText, scannerId } from './supervisor-logic.ts';
+import { errorOf, scannerId } from './supervisor-logic.ts';
 import { auditFailed } from './supervisor-audit.ts';
 import * as account from './supervisor-account.ts';
 import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput, VenueWatchCommand } from './supervisor-types.ts';
+import { describeError } from '../src/contract/errors.ts';
 
 export { scannerId } from './supervisor-logic.ts';
 export type * from './supervisor-types.ts';
@@ -75,7 +76,7 @@ const supervisorSetup = setup({
   },
   actions: {
     adoptBoot: assign(({ event }) => logic.adoptedBoot((event as unknown as { output: BootState }).output)),
-    fail: assign({ error: ({ event }) => errorText(event) }),
+    fail: assign({ error: ({ event }) => describeError(errorOf(event)) }),
     /** Re-spawns the durable children from their rows (spawnChild takes no snapshot: input.resume). */
     spawnChildren: enqueueActions(({ context: c, enqueue }) => {
       const b = c.boot!;
@@ -169,7 +170,7 @@ const supervisorSetup = setup({
       for (const id of plan.stop) if (children[id]) enqueue.stopChild(id);
       for (const r of plan.backfill) enqueue.spawnChild('backfillCandles', { id: feed.backfillId(r.pair), input: r });
       if (plan.line) enqueue.emit({ ...plan.line, at: c.now });
-      for (const message of plan.alerts) enqueue.emit({ type: 'supervisor.alert', message, at: c.now });
+      for (const alert of plan.alerts) enqueue.emit({ type: 'supervisor.alert', ...alert, at: c.now });
       for (const e of plan.raise) enqueue.raise(e as SupervisorEvent);
       for (const e of plan.own) enqueue.sendTo(self, e as SupervisorEvent);
     }),
@@ -232,8 +233,8 @@ const supervisorSetup = setup({
     followCycle: enqueueActions(({ context: c, event, enqueue }) => {
       const report = event as CycleEmitted;
       enqueue.emit(report);
-      const message = cycleAlertOf(report);
-      if (message) enqueue.emit({ type: 'supervisor.alert', message, at: c.now });
+      const alert = cycleAlertOf(report);
+      if (alert) enqueue.emit({ type: 'supervisor.alert', ...alert, at: c.now });
     }),
     /** The live host already runs the new version; each scanner switches at its next candle. Positions are not touched. */
     activateStrategy: enqueueActions(({ context: c, event, enqueue }) => {
@@ -282,8 +283,8 @@ const supervisorSetup = setup({
     dropFinished: assign({ slots: ({ context, event }) => context.slots.filter((s) => `xstate.done.actor.${s.positionId}` !== event.type) }),
     /** A failure report or a child's error: the operator hears of it; nothing stops. */
     alert: enqueueActions(({ context, event, enqueue }) => {
-      const message = logic.alertOf(event);
-      if (message) enqueue.emit({ type: 'supervisor.alert', message, at: context.now });
+      const alert = logic.alertOf(event);
+      if (alert) enqueue.emit({ type: 'supervisor.alert', ...alert, at: context.now });
     }),
     closeAll: enqueueActions(({ context: c, enqueue }) => {
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.halt', by: 'emergency', time: c.now });

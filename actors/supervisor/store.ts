@@ -25,6 +25,7 @@ import type { PaperVenue } from '../../src/venues/paper.ts';
 import { evolutionBoot } from '../../src/daemon/evolution.ts';
 import { reconcileAtBoot } from './reconcile.ts';
 import { need, type Runtime } from '../../src/daemon/runtime.ts';
+import { BrainError } from '../../src/contract/errors.ts';
 
 export interface StoreDeps {
   config: Config;
@@ -79,7 +80,7 @@ async function startStrategy(d: StoreDeps): Promise<string> {
   const seeded = await seedInitialVersions(store, d.repoRoot);
   if (seeded.length > 0) d.log.info({ versions: seeded.map((v) => `${v.name} ${v.label}`) }, 'fresh database: seeded v001');
   const pointer = store.repo.active('strategy');
-  if (!pointer) throw new Error('no active strategy version: deploy one with `brain promote <id> --force`');
+  if (!pointer) throw new BrainError('no active strategy version: deploy one with `brain promote <id> --force`', { domain: 'versions', code: 'no_active', retryable: false });
   const version = store.get(pointer.versionId);
   d.rt.versions = store;
   d.rt.strategyVersion = version.id;

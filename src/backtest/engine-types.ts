@@ -10,6 +10,7 @@ import {
 import { defaultPairRules, STARTER_FEES } from '../trading/index.ts';
 import type { PairIndicators } from './indicators.ts';
 import type { ClosedTrade } from './metrics-types.ts';
+import { BrainError } from '../contract/errors.ts';
 
 /** Candles of several pairs on one time grid: `columns[p]` has `time.length` rows, NaN where pair p has no candle. */
 export interface MarketData {
@@ -121,14 +122,10 @@ export interface EngineResult {
 
 export type EngineErrorCode = 'invalid_data' | 'invalid_config' | 'invalid_decision';
 
-export class EngineError extends Error {
+export class EngineError extends BrainError<EngineErrorCode> {
   override readonly name = 'EngineError';
-  readonly retryable = false;
-  constructor(
-    readonly code: EngineErrorCode,
-    message: string,
-  ) {
-    super(message);
+  constructor(code: EngineErrorCode, message: string) {
+    super(message, { domain: 'backtest', code, retryable: false });
   }
 }
 

@@ -10,6 +10,7 @@ import { IntentsLogBuilder } from './engine-log.ts';
 import {
   INTENT_ACTIONS_BY_CODE, type DecideFn, type EngineConfig, type EngineResult, type EngineSummary, type IntentsLog, type MarketData,
 } from './engine-types.ts';
+import { BrainError } from '../contract/errors.ts';
 
 const HOLD: DecisionInput = Object.freeze({ action: 'hold' });
 
@@ -113,14 +114,10 @@ export interface StrategyRunner {
   decide(data: MarketData, config: EngineConfig, onChunk?: ClaimChunkFn): Promise<ComparableRun>;
 }
 
-export class BacktestRunError extends Error {
+export class BacktestRunError extends BrainError<'replay_mismatch' | 'no_data'> {
   override readonly name = 'BacktestRunError';
-  readonly retryable = false;
-  constructor(
-    readonly code: 'replay_mismatch' | 'no_data',
-    message: string,
-  ) {
-    super(message);
+  constructor(code: 'replay_mismatch' | 'no_data', message: string) {
+    super(message, { domain: 'backtest', code, retryable: false });
   }
 }
 

@@ -8,6 +8,7 @@
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Db } from '../db/index.ts';
+import { BrainError } from '../contract/errors.ts';
 
 const NAME = /^brain-\d{8}T\d{9}Z\.db$/;
 
@@ -56,7 +57,7 @@ export function backupDatabase(d: BackupDeps): BackupResult {
   } catch (err) {
     rmSync(partial, { force: true });
     const msg = err instanceof Error ? err.message : String(err);
-    throw new Error(`backup of ${d.db.path} into ${d.dir} failed: ${msg}; check free space and permissions there (config backup.dir)`, { cause: err });
+    throw new BrainError(`backup of ${d.db.path} into ${d.dir} failed: ${msg}; check free space and permissions there (config backup.dir)`, { domain: 'backup', code: 'write_failed', retryable: false, cause: err });
   }
   renameSync(partial, file);
   const all = listBackups(d.dir);

@@ -10,6 +10,7 @@ import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkMigrationHistory, loadMigrations, openDatabase, type Migration } from '../db/index.ts';
 import { acquirePidLock, databaseLockPath, LockError } from '../lock/index.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export interface RestoreDeps {
   /** The backup to restore. */
@@ -32,15 +33,12 @@ export interface RestoreResult {
   readonly pending: number;
 }
 
-export class RestoreError extends Error {
+export type RestoreErrorCode = 'daemon_running' | 'not_found' | 'not_a_brain_db' | 'same_file';
+
+export class RestoreError extends BrainError<RestoreErrorCode> {
   override readonly name = 'RestoreError';
-  readonly retryable = false;
-  constructor(
-    readonly code: 'daemon_running' | 'not_found' | 'not_a_brain_db' | 'same_file',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: RestoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, { domain: 'backup', code, retryable: false, cause: options?.cause });
   }
 }
 

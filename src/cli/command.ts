@@ -2,6 +2,7 @@
  * What a `brain` subcommand is, and the I/O it gets. Commands never touch `process` directly: the
  * entry point hands them a CliIo, so tests drive them with captured output and an injected shutdown.
  */
+import { BrainError } from '../contract/errors.ts';
 
 export interface OutputStream {
   write(chunk: string): unknown;
@@ -34,9 +35,11 @@ export interface Command {
 export const EXIT = { ok: 0, failure: 1, usage: 2, restart: 75, config: 78 } as const;
 
 /** A bad command line: main prints the message and the command's usage, and exits with EXIT.usage. */
-export class UsageError extends Error {
+export class UsageError extends BrainError<'usage'> {
   override readonly name = 'UsageError';
-  readonly code = 'usage';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { domain: 'cli', code: 'usage', retryable: false, cause: options?.cause });
+  }
 }
 
 /** The config flags every config-reading command accepts, for usage texts. */

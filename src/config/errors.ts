@@ -4,16 +4,15 @@
  */
 import type { z } from 'zod';
 import { closest, expectedOf, keyName, schemaAt, shapeOf, valueAt, type KeyPath } from './keys.ts';
+import { BrainError } from '../contract/errors.ts';
 
-export class ConfigError extends Error {
+export class ConfigError extends BrainError<'invalid_config'> {
   override readonly name = 'ConfigError';
-  readonly code = 'invalid_config';
-  readonly retryable = false;
   /** One human line per bad key. */
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[], options?: { cause?: unknown }) {
-    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`, options);
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`, { domain: 'config', code: 'invalid_config', retryable: false, cause: options?.cause });
     this.problems = problems;
   }
 }

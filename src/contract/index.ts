@@ -7,3 +7,4 @@ export * from './analysis.ts';
 export * from './trading.ts';
 export * from './risk.ts';
 export * from './feed.ts';
+export * from './errors.ts';

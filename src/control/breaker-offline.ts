@@ -15,6 +15,7 @@ import { createRepositories, openDatabase, type Repositories } from '../db/index
 import { acquirePidLock, databaseLockPath } from '../lock/index.ts';
 import type { BreakerLevel } from '../trading/breaker.ts';
 import type { BreakerOutcome, OfflineBreaker } from './ports.ts';
+import { BrainError, describeError } from '../contract/errors.ts';
 
 export interface OfflineBreakerOptions {
   dbPath: string;
@@ -41,13 +42,13 @@ export function applyToStoredBreaker(repos: Repositories, o: Pick<OfflineBreaker
   let outcome: BreakerOutcome | undefined;
   let failure: string | undefined;
   actor.on('*', (e) => {
-    if (e.type === 'breaker.persistFailed') failure = e.message;
+    if (e.type === 'breaker.persistFailed') failure = describeError(e.error);
     outcome ??= outcomeOf(e);
   });
   actor.start();
   actor.send(action === 'resume' ? { type: 'breaker.resume', by, time: now } : { type: 'breaker.halt', by, time: now });
   actor.stop();
-  if (failure) throw new Error(`the breaker could not be saved (${failure}); nothing changed for the next start`);
+  if (failure) throw new BrainError(`the breaker could not be saved (${failure}); nothing changed for the next start`, { domain: 'breaker', code: 'persist_failed', retryable: false });
   return outcome ?? { kind: 'unchanged', level: actor.getSnapshot().value as BreakerLevel };
 }
 

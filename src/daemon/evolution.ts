@@ -30,6 +30,7 @@ import type { ShadowMarket } from '../evolution/shadow.ts';
 import { StrategyHost } from '../sandbox/host/strategy-host.ts';
 import { LiveStrategy } from '../sandbox/live.ts';
 import { need, type Runtime } from './runtime.ts';
+import { BrainError, describeError, toErrorInfo } from '../contract/errors.ts';
 
 const HOUR_MS = 3_600_000;
 type SupervisorActor = Actor<typeof supervisorMachine>;
@@ -144,11 +145,12 @@ export function daemonEvolutionControl(actor: SupervisorActor, versions: () => V
       const failed = actor.on('supervisor.alert', (e) => {
         if (!e.message.startsWith('strategy ')) return;
         stop();
-        reject(new Error(e.message));
+        // The alert's text already leads with the swap failure's code; its retry verdict is kept.
+        reject(new BrainError(e.message, { domain: 'evolution', code: 'switch_failed', retryable: e.error?.retryable ?? false }));
       });
       const timeout = timer?.clock.setTimeout(() => {
         stop();
-        reject(new Error(`the supervisor did not report the switch within ${Math.round(timer.ms / 1000)} s; /strategy shows what runs`));
+        reject(new BrainError(`the supervisor did not report the switch within ${Math.round(timer.ms / 1000)} s; /strategy shows what runs`, { domain: 'evolution', code: 'switch_unconfirmed', retryable: false }));
       }, timer.ms);
       const stop = () => {
         done.unsubscribe();
@@ -192,7 +194,7 @@ export function daemonEvolutionPort(o: DaemonEvolutionPortOptions): EvolutionPor
     const at = () => o.daemon.clock.now();
     running = evolve(setup, { ms: budgetMs }).then(
       (r) => o.announce({ type: 'evolver.finished', by, summary: evolverSummary(r), at: at() }),
-      (err: unknown) => o.announce({ type: 'evolver.finished', by, summary: `failed, nothing deployed: ${err instanceof Error ? err.message : String(err)}`, at: at() }),
+      (err: unknown) => o.announce({ type: 'evolver.finished', by, summary: `failed, nothing deployed: ${describeError(toErrorInfo(err))}`, at: at() }),
     ).finally(() => (running = null));
     return { ok: true, message: `Offline evolver started by ${by}: up to ${o.config.evolution.evolver.budgetMinutes} min on the active strategy's parameters. A winner goes to a paper test; you hear when the run ends.` };
   };

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Repositories } from '../db/index.ts';
 import { positionIdFor } from '../trading/routing.ts';
+import { BrainError } from '../contract/errors.ts';
 
 /** 6 base-36 characters: about 2·10⁹ prefixes, checked against the database anyway. */
 const PREFIX_LENGTH = 6;
@@ -24,6 +25,6 @@ export function newIdPrefix(repos: Pick<Repositories, 'positions' | 'orders'>, d
     const id = positionIdFor(prefix, 0).slice(0, 1 + prefix.length);
     if (!repos.positions.anyIdStartingWith(id) && !repos.orders.anyClOrdIdStartingWith(id)) return prefix;
   }
-  throw new Error(`no unused position id prefix in ${DRAWS} draws: the random source repeats itself; check the node:crypto entropy source`);
+  throw new BrainError(`no unused position id prefix in ${DRAWS} draws: the random source repeats itself; check the node:crypto entropy source`, { domain: 'daemon', code: 'id_exhausted', retryable: false });
 }
 

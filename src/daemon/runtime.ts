@@ -12,6 +12,7 @@ import type { KeyLease } from '../lock/key-lease.ts';
 import type { Ledger } from '../trading/portfolio.ts';
 import type { LiveStrategy } from '../sandbox/live.ts';
 import type { VersionStore } from '../versions/store.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export interface Runtime {
   db?: Db;
@@ -30,10 +31,11 @@ export interface Runtime {
   supervisor?: { send(event: SupervisorEvent): void };
 }
 
-export class BootOrderError extends Error {
+export class BootOrderError extends BrainError<'boot_order'> {
   override readonly name = 'BootOrderError';
-  readonly code = 'boot_order';
-  readonly retryable = false;
+  constructor(message: string) {
+    super(message, { domain: 'daemon', code: 'boot_order', retryable: false });
+  }
 }
 
 export function need<K extends keyof Runtime>(rt: Runtime, key: K): NonNullable<Runtime[K]> {

@@ -65,7 +65,7 @@ export function tradeLog(log: Logger): (e: SupervisorEmitted) => void {
         else log.child({ actor: `connection.${e.endpoint}` }).warn({ reason: e.reason }, e.endpoint === 'public' ? 'public feed down: no new entries until it is back' : 'private feed down: fills are recovered by cl_ord_id when it is back');
         return;
       case 'supervisor.alert':
-        log.warn({ at: e.at }, e.message);
+        log.warn({ at: e.at, ...(e.error ? { code: e.error.code, retryable: e.error.retryable } : {}) }, e.message);
         return;
       default:
         return;

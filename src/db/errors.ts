@@ -2,6 +2,7 @@
  * The database failure domain. A `duplicate` is how the storage layer reports that an id meant to be
  * unique (cl_ord_id, trade_id) already exists: callers branch on `code` (inv. 4: reconcile, never resend).
  */
+import { BrainError } from '../contract/errors.ts';
 export type DbErrorCode =
   | 'open_failed'
   | 'migration_failed'
@@ -15,17 +16,11 @@ export type DbErrorCode =
   | 'async_transaction'
   | 'corrupt_row';
 
-export class DbError extends Error {
+export class DbError extends BrainError<DbErrorCode> {
   override readonly name = 'DbError';
-  /** SQLite busy/locked errors are worth a retry; schema and constraint errors are not. */
-  readonly retryable: boolean;
-  constructor(
-    readonly code: DbErrorCode,
-    message: string,
-    options?: { cause?: unknown; retryable?: boolean },
-  ) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.retryable = options?.retryable ?? false;
+  /** `retryable`: SQLite busy/locked errors are worth a retry; schema and constraint errors are not. */
+  constructor(code: DbErrorCode, message: string, options?: { cause?: unknown; retryable?: boolean }) {
+    super(message, { domain: 'db', code, retryable: options?.retryable ?? false, cause: options?.cause });
   }
 }
 

@@ -9,6 +9,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from '../redis/connect.ts';
 import { sha256 } from './jobs-wire.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export interface BlobStore {
   /** Stores the bytes (once per process and hash) and returns their sha256. */
@@ -17,9 +18,11 @@ export interface BlobStore {
   get(hash: string): Promise<Uint8Array>;
 }
 
-export class BlobMissingError extends Error {
+export class BlobMissingError extends BrainError<'blob_missing'> {
   override readonly name = 'BlobMissingError';
-  readonly retryable = false;
+  constructor(message: string) {
+    super(message, { domain: 'evolution', code: 'blob_missing', retryable: false });
+  }
 }
 
 /** Blobs kept in memory per process: a dataset, its context, a bundle or two, recent trial lists. */
@@ -59,7 +62,7 @@ export function redisBlobs(client: Redis, opts: { prefix: string; ttlDays: numbe
     if (cached) return cached;
     const bytes = await client.getBuffer(key(hash));
     if (bytes === null) throw new BlobMissingError(`blob sha256:${hash} is not in Redis (${key(hash)}): it expired after ${opts.ttlDays} days or was never put; the evolver puts it again when it resubmits the job`);
-    if (sha256(bytes) !== hash) throw new Error(`blob ${key(hash)} does not hash to its name: Redis holds corrupt data; delete the key and resubmit`);
+    if (sha256(bytes) !== hash) throw new BrainError(`blob ${key(hash)} does not hash to its name: Redis holds corrupt data; delete the key and resubmit`, { domain: 'evolution', code: 'blob_corrupt', retryable: false });
     toCache(hash, bytes);
     return bytes;
   };

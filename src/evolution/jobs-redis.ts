@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { redisOptions, type Redis, type RedisLink } from '../redis/connect.ts';
 import { entryViews, isFinal, JobCancelledError, jobEntry, type JobEntry, type JobRunner, type JobState } from './jobs.ts';
 import { decodeJson, encodeJson, sha256 } from './jobs-wire.ts';
+import { BrainError, parseDescribedError, type ErrorInfo } from '../contract/errors.ts';
 
 /** Key prefix of the queues and of what rides beside them (results, blobs, the cancel channel). */
 export const KEY_PREFIX = 'brain';
@@ -49,10 +50,20 @@ interface Entry<O> extends JobEntry<O> {
   data: WireJob | null;
 }
 
-export class RemoteJobError extends Error {
+export class RemoteJobError extends BrainError<'remote_job_failed'> {
   override readonly name = 'RemoteJobError';
+  /** What failed on the worker, read back from the job's failedReason (the worker writes it with describeError). */
+  readonly failure: ErrorInfo;
   constructor(readonly id: string, readonly jobId: string, reason: string) {
-    super(`job ${id} failed on a worker: ${reason}`);
+    const failure = parseDescribedError(reason);
+    // The worker already ran the job to its end (a retryable failure is retried there by BullMQ first).
+    super(`job ${id} failed on a worker: ${failure.message}`, { domain: 'evolution', code: 'remote_job_failed', retryable: false, details: { job: id, queueJob: jobId } });
+    this.failure = failure;
+  }
+
+  /** The worker's own failure travels (sandbox.deadline, db.…), not the wrapper. */
+  override toInfo(): ErrorInfo {
+    return { ...this.failure, message: this.message };
   }
 }
 
@@ -146,7 +157,7 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
   const runner: JobRunner<I, O> & { workers(): Promise<number> } = {
     ...entryViews(entries),
     submit(id, input) {
-      if (closed) throw new Error(`the job queue ${o.queue} is closed; job ${id} was not queued`);
+      if (closed) throw new BrainError(`the job queue ${o.queue} is closed; job ${id} was not queued`, { domain: 'evolution', code: 'pool_closed', retryable: false });
       if (entries.has(id)) return;
       const e: Entry<O> = { ...jobEntry<O>(id), jobId: null, data: null };
       entries.set(id, e);

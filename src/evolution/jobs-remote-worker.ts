@@ -19,6 +19,7 @@ import { decodeJson, decodeMarketData, encodeJson } from './jobs-wire.ts';
 import { baselineOf, type PolicyContext } from './policy.ts';
 import { startVersionRunner } from './setup.ts';
 import type { VersionRunner } from './submit.ts';
+import { BrainError } from '../contract/errors.ts';
 
 /** Contexts (and sandbox children) a slot keeps: the current run's and one before it. */
 const KEPT = 2;
@@ -51,7 +52,7 @@ export function remoteEvolverWorker(blobs: BlobStore, log: Logger): JobWorker<Re
 
   const warm = async (hash: string): Promise<Warm> => {
     const spec = decodeJson<RemoteContext>(await textOf(hash));
-    if (spec.format !== CONTEXT_FORMAT) throw new Error(`job context ${hash} is in format ${String(spec.format)}, this worker reads ${CONTEXT_FORMAT}: run the same brain version on the daemon and the workers`);
+    if (spec.format !== CONTEXT_FORMAT) throw new BrainError(`job context ${hash} is in format ${String(spec.format)}, this worker reads ${CONTEXT_FORMAT}: run the same brain version on the daemon and the workers`, { domain: 'evolution', code: 'format_mismatch', retryable: false });
     const data = decodeMarketData(await blobs.get(spec.data), `candles ${spec.data}`);
     const [parent, incumbent] = await Promise.all([runnerFor(spec.parent), runnerFor(spec.incumbent)]);
     const started = performance.now();

@@ -18,6 +18,7 @@ import { KEY_PREFIX, redisJobRunner } from './jobs-redis.ts';
 import { encodeJson, encodeMarketData } from './jobs-wire.ts';
 import type { PolicyContext } from './policy.ts';
 import type { EvaluationWindows } from './windows.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export const CONTEXT_FORMAT = 'brain-evolver-context-1';
 
@@ -100,7 +101,7 @@ export async function redisEvolverJobs(s: RedisEvolverSetup): Promise<JobRunner<
   const workers = await runner.workers();
   if (workers === 0) {
     await runner.close();
-    throw new Error(`no brain worker takes jobs from queue "${q.name}" at ${redactRedisUrl(s.link.url)}: start \`brain worker\` on a worker machine (docs/scale-out.md), or set evolution.runner = "inProcess"`);
+    throw new BrainError(`no brain worker takes jobs from queue "${q.name}" at ${redactRedisUrl(s.link.url)}: start \`brain worker\` on a worker machine (docs/scale-out.md), or set evolution.runner = "inProcess"`, { domain: 'evolution', code: 'no_worker', retryable: true });
   }
   s.log?.info({ queue: q.name, redis: redactRedisUrl(s.link.url), workers }, 'evolver jobs go to the Redis queue');
   return runner;

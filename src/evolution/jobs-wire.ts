@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { MarketData } from '../backtest/engine.ts';
 import type { CandleColumns, Pair } from '../contract/index.ts';
+import { BrainError } from '../contract/errors.ts';
 
 const NON_FINITE = '$nonFinite';
 
@@ -48,11 +49,11 @@ export function decodeMarketData(bytes: Uint8Array, where: string): MarketData {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buf.readUInt32LE(0);
   const header = JSON.parse(buf.subarray(4, 4 + length).toString('utf8')) as { format?: string; pairs: Pair[]; steps: number };
-  if (header.format !== MARKET_FORMAT) throw new Error(`${where} is not candle data in ${MARKET_FORMAT} (format ${String(header.format)})`);
+  if (header.format !== MARKET_FORMAT) throw new BrainError(`${where} is not candle data in ${MARKET_FORMAT} (format ${String(header.format)})`, { domain: 'evolution', code: 'format_mismatch', retryable: false });
   const offset = Math.ceil((4 + length) / 8) * 8;
   const n = header.steps;
   const size = n * (1 + header.pairs.length * COLUMNS.length);
-  if (buf.length !== offset + size * 8) throw new Error(`${where} holds ${buf.length} bytes, expected ${offset + size * 8} for ${header.pairs.length} pairs × ${n} steps`);
+  if (buf.length !== offset + size * 8) throw new BrainError(`${where} holds ${buf.length} bytes, expected ${offset + size * 8} for ${header.pairs.length} pairs × ${n} steps`, { domain: 'evolution', code: 'format_mismatch', retryable: false });
   // A copy: the columns must be 8-byte aligned whatever buffer the bytes arrived in.
   const values = new Float64Array(size);
   values.set(new Float64Array(buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + offset + size * 8)));

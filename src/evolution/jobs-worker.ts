@@ -16,6 +16,7 @@ import { redisOptions, type Redis, type RedisLink } from '../redis/connect.ts';
 import type { JobWorker } from './jobs.ts';
 import { KEY_PREFIX, queueKeys, type WireJob } from './jobs-redis.ts';
 import { decodeJson } from './jobs-wire.ts';
+import { describeError, toErrorInfo } from '../contract/errors.ts';
 
 export interface WorkerHostOptions<P> {
   readonly link: RedisLink;
@@ -72,7 +73,8 @@ export function startWorkerHost<P>(o: WorkerHostOptions<P>): WorkerHost {
       return (await o.client.get(keys.result(job.id!))) ?? output;
     } catch (err) {
       if ((err as { retryable?: boolean }).retryable === true) throw err;
-      throw new UnrecoverableError(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
+      // failedReason is text: the code leads it, so the daemon's RemoteJobError reads the code back.
+      throw new UnrecoverableError(describeError(toErrorInfo(err)));
     } finally {
       busy[slot] = false;
     }

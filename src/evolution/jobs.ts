@@ -5,6 +5,7 @@
  * datasets kept loaded; jobs-redis.ts runs them on `brain worker` processes through BullMQ behind the
  * same interface (evolution.runner = "redis").
  */
+import { BrainError } from '../contract/errors.ts';
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 
 export interface JobProgress {
@@ -26,10 +27,10 @@ export interface JobRunner<I, O> {
   close(): Promise<void>;
 }
 
-export class JobCancelledError extends Error {
+export class JobCancelledError extends BrainError<'job_cancelled'> {
   override readonly name = 'JobCancelledError';
   constructor(readonly id: string) {
-    super(`job ${id} was cancelled`);
+    super(`job ${id} was cancelled`, { domain: 'evolution', code: 'job_cancelled', retryable: false, details: { job: id } });
   }
 }
 
@@ -111,7 +112,7 @@ export function inProcessPool<I, O>(opts: { workers: number; createWorker: (inde
   return {
     ...entryViews(jobs),
     submit(id, input) {
-      if (closed) throw new Error(`the job pool is closed; job ${id} was not queued`);
+      if (closed) throw new BrainError(`the job pool is closed; job ${id} was not queued`, { domain: 'evolution', code: 'pool_closed', retryable: false });
       if (jobs.has(id)) return;
       const job: Job<I, O> = { ...jobEntry<O>(id), input, abort: new AbortController() };
       jobs.set(id, job);

@@ -11,6 +11,7 @@ import { lineDiff } from '../versions/diff.ts';
 import type { ResolvedStrategy } from '../versions/evaluate.ts';
 import { contentHash } from './content.ts';
 import type { GateResult } from './policy.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export type Origin = { kind: 'offline'; seed: number } | { kind: 'model'; model: string; promptHash: string; cycleId: string } | { kind: 'person'; who: string };
 
@@ -105,13 +106,10 @@ export interface LedgerEntryView {
   events: LedgerEvent[];
 }
 
-export class LedgerLookupError extends Error {
+export class LedgerLookupError extends BrainError<'not_found' | 'ambiguous'> {
   override readonly name = 'LedgerLookupError';
-  constructor(
-    readonly code: 'not_found' | 'ambiguous',
-    message: string,
-  ) {
-    super(message);
+  constructor(code: 'not_found' | 'ambiguous', message: string) {
+    super(message, { domain: 'ledger', code, retryable: false });
   }
 }
 

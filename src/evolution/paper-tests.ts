@@ -10,6 +10,7 @@ import type { LedgerRepo } from '../db/ledger.repo.ts';
 import type { PaperTest, PaperTestsRepo } from '../db/paper-tests.repo.ts';
 import type { PaperTestCommand } from '../../machines/supervisor-evolution.ts';
 import type { EvolutionConfig } from './config.ts';
+import { BrainError } from '../contract/errors.ts';
 
 /** What the supervisor hears about paper tests from a use case: the event it spawns or cancels the test's machine on. */
 export type { PaperTestCommand };
@@ -51,13 +52,10 @@ export function listPaperTests(deps: Pick<PaperTestDeps, 'paperTests'>, opts: { 
   return opts.all ? deps.paperTests.all() : deps.paperTests.active();
 }
 
-export class PaperTestError extends Error {
+export class PaperTestError extends BrainError<'not_found' | 'finished'> {
   override readonly name = 'PaperTestError';
-  constructor(
-    readonly code: 'not_found' | 'finished',
-    message: string,
-  ) {
-    super(message);
+  constructor(code: 'not_found' | 'finished', message: string) {
+    super(message, { domain: 'paper_test', code, retryable: false });
   }
 }
 

@@ -7,14 +7,14 @@
  */
 import ts from 'typescript';
 import type { ParamSpec, Params } from '../contract/index.ts';
+import { BrainError } from '../contract/errors.ts';
 
-export class ParamsSourceError extends Error {
+export type ParamsSourceErrorCode = 'no_params' | 'not_literal' | 'unknown_param' | 'out_of_range';
+
+export class ParamsSourceError extends BrainError<ParamsSourceErrorCode> {
   override readonly name = 'ParamsSourceError';
-  constructor(
-    readonly code: 'no_params' | 'not_literal' | 'unknown_param' | 'out_of_range',
-    message: string,
-  ) {
-    super(message);
+  constructor(code: ParamsSourceErrorCode, message: string) {
+    super(message, { domain: 'evolution', code, retryable: false });
   }
 }
 

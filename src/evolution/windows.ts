@@ -9,6 +9,7 @@
  */
 import { DAY_MS } from '../clock/time.ts';
 import type { MarketData } from '../backtest/engine.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export const IN_SAMPLE_PARTS = 3;
 
@@ -19,8 +20,11 @@ export interface EvaluationWindows {
   readonly end: number;
 }
 
-export class WindowError extends Error {
+export class WindowError extends BrainError<'too_little_data'> {
   override readonly name = 'WindowError';
+  constructor(message: string) {
+    super(message, { domain: 'evolution', code: 'too_little_data', retryable: false });
+  }
 }
 
 function firstStepAtOrAfter(time: Float64Array, t: number, from: number, to: number): number {

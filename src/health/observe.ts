@@ -7,6 +7,7 @@
 import type { AnyActorRef, EventObject, InspectionEvent, Subscription } from 'xstate';
 import type { Clock } from '../clock/clock.ts';
 import type { Metrics } from './metrics.ts';
+import { describeError, toErrorInfo } from '../contract/errors.ts';
 
 export type FeedEndpoint = 'public' | 'private';
 
@@ -56,7 +57,7 @@ function onSupervisorEvent(e: Ev, feed: FeedState, metrics: Metrics, clock: Cloc
     case 'connection.up':
     case 'connection.down':
     case 'connection.failed':
-      return feedReport(feed, metrics, e['endpoint'] === 'private' ? 'private' : 'public', e.type === 'connection.up', e.type === 'connection.up' ? 'live' : e['reason']);
+      return feedReport(feed, metrics, e['endpoint'] === 'private' ? 'private' : 'public', e.type === 'connection.up', e.type === 'connection.up' ? 'live' : describeError(toErrorInfo(e['error'])));
     case 'venue.health':
       return feedReport(feed, metrics, 'public', e['healthy'] === true, e['reason']);
     case 'venue.privateFeed':

@@ -16,6 +16,7 @@ import {
   TradeVolumeSchema,
   WsTokenSchema,
 } from './schemas.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export interface KrakenClientOptions extends KrakenRestOptions {
   /** Fees used when neither TradeVolume nor AssetPairs gives one (config `fees.fallback`). */
@@ -46,7 +47,7 @@ export class KrakenClient {
   }
 
   get pairs(): PairTable {
-    if (!this.table) throw new Error('the Kraken pair table is not loaded yet; call loadPairs() at startup');
+    if (!this.table) throw new BrainError('the Kraken pair table is not loaded yet; call loadPairs() at startup', { domain: 'kraken', code: 'pairs_not_loaded', retryable: false });
     return this.table;
   }
 

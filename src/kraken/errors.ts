@@ -2,6 +2,7 @@
  * The Kraken failure domain: every failure of a REST or WS call becomes one KrakenError whose `kind`
  * tells the caller what to do (reference/kraken-api.md §3). Messages never contain keys or signatures.
  */
+import { BrainError } from '../contract/errors.ts';
 
 /**
  * - `retryable`: transient; the same call may be sent again (after `retryAfterMs` when set).
@@ -18,29 +19,49 @@ export type KrakenErrorKind = 'retryable' | 'bug' | 'orderMayExist' | 'auth' | '
 export interface KrakenErrorInit {
   kind: KrakenErrorKind;
   /** The venue's `E…` string, or a transport code: TIMEOUT, NETWORK, HTTP_<status>, NOT_JSON, PARSE, ABORTED. */
-  code: string;
+  venueCode: string;
   endpoint: string;
   retryAfterMs?: number;
   cause?: unknown;
 }
 
-export class KrakenError extends Error {
+/** The shared error code of each kind: what travels to the machines and the alerts as `kraken.<code>`. */
+export const KRAKEN_CODES = {
+  retryable: 'transient',
+  bug: 'bad_request',
+  orderMayExist: 'order_may_exist',
+  auth: 'auth',
+  rateLimit: 'rate_limited',
+  unavailable: 'unavailable',
+  rejected: 'rejected',
+} as const satisfies Record<KrakenErrorKind, string>;
+
+export type KrakenErrorCode = (typeof KRAKEN_CODES)[KrakenErrorKind];
+
+function retryableKind(kind: KrakenErrorKind, retryAfterMs: number | undefined): boolean {
+  return kind === 'retryable' || kind === 'rateLimit' || (kind === 'unavailable' && retryAfterMs !== undefined);
+}
+
+export class KrakenError extends BrainError<KrakenErrorCode> {
   override readonly name = 'KrakenError';
   readonly kind: KrakenErrorKind;
-  readonly code: string;
+  /** The venue's own words (`EOrder:Insufficient funds`) or the transport code; `code` is the kind's. */
+  readonly venueCode: string;
   readonly endpoint: string;
   readonly retryAfterMs: number | undefined;
 
   constructor(message: string, init: KrakenErrorInit) {
-    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    super(message, {
+      domain: 'kraken',
+      code: KRAKEN_CODES[init.kind],
+      retryable: retryableKind(init.kind, init.retryAfterMs),
+      cause: init.cause,
+      details: { endpoint: init.endpoint, venueCode: init.venueCode, retryAfterMs: init.retryAfterMs ?? null },
+    });
     this.kind = init.kind;
-    this.code = init.code;
+    this.venueCode = init.venueCode;
     this.endpoint = init.endpoint;
     this.retryAfterMs = init.retryAfterMs;
-  }
-
-  get retryable(): boolean {
-    return this.kind === 'retryable' || this.kind === 'rateLimit' || (this.kind === 'unavailable' && this.retryAfterMs !== undefined);
   }
 }
 
@@ -87,7 +108,7 @@ export function venueError(code: string, endpoint: string, opts: ClassifyOptions
   const hint = HINTS[kind];
   return new KrakenError(`Kraken ${endpoint} failed: ${code} (${hint})`, {
     kind,
-    code,
+    venueCode: code,
     endpoint,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
@@ -100,7 +121,7 @@ export function venueError(code: string, endpoint: string, opts: ClassifyOptions
  */
 export function unexplainedVenueError(text: string, endpoint: string, opts: ClassifyOptions = {}): KrakenError {
   const kind: KrakenErrorKind = opts.placesOrder ? 'orderMayExist' : 'retryable';
-  return new KrakenError(`Kraken ${endpoint} failed: ${text} (${HINTS[kind]})`, { kind, code: text, endpoint, retryAfterMs: 1_000 });
+  return new KrakenError(`Kraken ${endpoint} failed: ${text} (${HINTS[kind]})`, { kind, venueCode: text, endpoint, retryAfterMs: 1_000 });
 }
 
 /** A failure below the API envelope: timeout, reset, 5xx, HTML page, abort. */
@@ -113,7 +134,7 @@ export function transportError(
   const kind: KrakenErrorKind = opts.placesOrder && opts.maybeSent ? 'orderMayExist' : 'retryable';
   return new KrakenError(`Kraken ${endpoint} failed: ${code} ${detail} (${HINTS[kind]})`, {
     kind,
-    code,
+    venueCode: code,
     endpoint,
     retryAfterMs: 1_000,
     cause: opts.cause,
@@ -123,7 +144,7 @@ export function transportError(
 export function parseError(endpoint: string, path: string, problem: string, cause?: unknown): KrakenError {
   return new KrakenError(
     `Kraken ${endpoint} returned an unexpected shape at ${path || '(root)'}: ${problem} (the venue's format changed or the endpoint is wrong; check reference/kraken-api.md)`,
-    { kind: 'bug', code: 'PARSE', endpoint, cause },
+    { kind: 'bug', venueCode: 'PARSE', endpoint, cause },
   );
 }
 

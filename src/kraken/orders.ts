@@ -96,7 +96,7 @@ export class OrderApi {
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
       const txid = r.txid?.[0];
-      if (!txid) throw new KrakenError(`Kraken AddOrder for ${req.clOrdId} returned no txid`, { kind: 'bug', code: 'PARSE', endpoint: 'AddOrder' });
+      if (!txid) throw new KrakenError(`Kraken AddOrder for ${req.clOrdId} returned no txid`, { kind: 'bug', venueCode: 'PARSE', endpoint: 'AddOrder' });
       return { outcome: 'placed', venueOrderId: txid };
     } catch (err) {
       if (!(err instanceof KrakenError) || err.kind !== 'orderMayExist') throw err;
@@ -166,7 +166,7 @@ export class OrderApi {
     try {
       return (await this.client.rest.privateCall('CancelOrder', params, CancelSchema, signal ? { signal } : {})).count;
     } catch (err) {
-      if (err instanceof KrakenError && err.code.includes('Unknown order')) return 0;
+      if (err instanceof KrakenError && err.venueCode.includes('Unknown order')) return 0;
       throw err;
     }
   }
@@ -183,16 +183,16 @@ export class OrderApi {
   private addOrderParams(req: PlaceOrderRequest): Record<string, string | undefined> {
     const table = this.client.pairs;
     if (!isKrakenClOrdId(req.clOrdId)) {
-      throw new KrakenError(`cl_ord_id "${req.clOrdId}" is not one Kraken accepts (a UUID, or at most 18 printable ASCII characters); nothing was sent`, { kind: 'bug', code: 'INVALID_CL_ORD_ID', endpoint: 'AddOrder' });
+      throw new KrakenError(`cl_ord_id "${req.clOrdId}" is not one Kraken accepts (a UUID, or at most 18 printable ASCII characters); nothing was sent`, { kind: 'bug', venueCode: 'INVALID_CL_ORD_ID', endpoint: 'AddOrder' });
     }
     if (req.type === 'limit' && req.limitPrice === undefined) {
-      throw new KrakenError(`limit order ${req.clOrdId} has no limitPrice`, { kind: 'bug', code: 'INVALID_ORDER', endpoint: 'AddOrder' });
+      throw new KrakenError(`limit order ${req.clOrdId} has no limitPrice`, { kind: 'bug', venueCode: 'INVALID_ORDER', endpoint: 'AddOrder' });
     }
     const volume = table.formatVolume(req.pair, req.volume);
     // Checked here so the venue never sees (and never rate-counts) an order it must refuse.
     const problem = table.minimumProblem(req.pair, volume, req.limitPrice ?? 0);
     if (problem && (req.type === 'limit' || problem.includes('ordermin'))) {
-      throw new KrakenError(`order ${req.clOrdId} refused before sending: ${problem}; size it up or skip it`, { kind: 'rejected', code: 'MINIMUM', endpoint: 'AddOrder' });
+      throw new KrakenError(`order ${req.clOrdId} refused before sending: ${problem}; size it up or skip it`, { kind: 'rejected', venueCode: 'MINIMUM', endpoint: 'AddOrder' });
     }
     return {
       pair: table.get(req.pair).altname,

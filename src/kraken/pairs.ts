@@ -7,6 +7,7 @@ import { PAIRS, type Pair } from '../contract/pairs.ts';
 import type { FeeRates, PairRules } from '../contract/candle.ts';
 import { formatOnGrid, type RoundMode } from './decimal.ts';
 import type { AssetPair, TradeVolume } from './schemas.ts';
+import { BrainError } from '../contract/errors.ts';
 
 /** Legacy v1 asset codes in `wsname` → WS v2 codes. */
 const V2_CODES: Record<string, string> = { XBT: 'BTC', XDG: 'DOGE' };
@@ -60,7 +61,7 @@ export class PairTable {
 
   get(symbol: Pair): PairInfo {
     const info = this.bySymbol.get(symbol);
-    if (!info) throw new Error(`pair ${symbol} is not in Kraken's AssetPairs answer; remove it from config or check the venue`);
+    if (!info) throw new BrainError(`pair ${symbol} is not in Kraken's AssetPairs answer; remove it from config or check the venue`, { domain: 'kraken', code: 'unknown_pair', retryable: false });
     return info;
   }
 

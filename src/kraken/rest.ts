@@ -75,7 +75,7 @@ export class KrakenRest {
     if (!creds) {
       throw new KrakenError(`Kraken ${method} needs API credentials; none were configured (set the key and secret in env)`, {
         kind: 'auth',
-        code: 'NO_CREDENTIALS',
+        venueCode: 'NO_CREDENTIALS',
         endpoint: method,
       });
     }
@@ -106,7 +106,7 @@ export class KrakenRest {
         if (!(err instanceof KrakenError) || !err.retryable || n >= retries || call.signal?.aborted) throw err;
         if (err.kind === 'rateLimit') this.rate.saturate();
         const waitMs = (err.retryAfterMs ?? 1_000) * 2 ** n;
-        this.opts.logger?.warn({ method, code: err.code, attempt: n + 1, waitMs }, 'kraken call failed; retrying');
+        this.opts.logger?.warn({ method, code: err.qualifiedCode, venueCode: err.venueCode, attempt: n + 1, waitMs }, 'kraken call failed; retrying');
         await sleep(this.opts.clock, waitMs, call.signal);
       }
     }

@@ -10,11 +10,13 @@ import { TIMEFRAME_MINUTES, type Pair } from '../contract/pairs.ts';
 import { FeedTranslator } from './feed.ts';
 import type { PairTable } from './pairs.ts';
 import { KrakenWs, type WsFrame } from './ws.ts';
+import { toErrorInfo, type ErrorInfo } from '../contract/errors.ts';
 
 export interface FeedListener {
   opened(): void;
   subscribed(): void;
-  failed(message: string): void;
+  /** The line failed; the error keeps its code (kraken.auth for a refused token, kraken.transient for a reset). */
+  failed(error: ErrorInfo): void;
   closed(code: number, reason: string): void;
   /** Any inbound frame that is not feed data (heartbeat, pong, status, ack). */
   alive(): void;
@@ -60,7 +62,8 @@ export class FeedSession {
       this.ws = ws;
       l.opened();
     } catch (err) {
-      if (!this.stopped) l.closed(1006, (err as Error).message);
+      // The connect (or the private token fetch) failed: its KrakenError travels whole, auth apart from a reset.
+      if (!this.stopped) l.failed(toErrorInfo(err));
     }
   }
 
@@ -69,7 +72,7 @@ export class FeedSession {
       await Promise.all(this.opts.subscriptions.map((s) => this.subscribe(s)));
       if (!this.stopped) this.opts.listener.subscribed();
     } catch (err) {
-      if (!this.stopped) this.opts.listener.failed((err as Error).message);
+      if (!this.stopped) this.opts.listener.failed(toErrorInfo(err));
     }
   }
 
@@ -83,7 +86,10 @@ export class FeedSession {
       await this.ws.request('unsubscribe', params, 1);
       await this.ws.request('subscribe', params, 1);
     } catch (err) {
-      if (!this.stopped) this.opts.listener.failed(`book resubscribe for ${pair} failed: ${(err as Error).message}`);
+      if (!this.stopped) {
+        const e = toErrorInfo(err);
+        this.opts.listener.failed({ ...e, message: `book resubscribe for ${pair} failed: ${e.message}` });
+      }
     }
   }
 

@@ -53,7 +53,7 @@ export class KrakenWs {
       socket.once('open', () => resolve((conn = new KrakenWs(socket, opts))));
       // Keep a listener for the socket's whole life: an unhandled 'error' event would crash the process.
       socket.on('error', (err) => {
-        if (!conn) reject(new KrakenError(`WS connect to ${opts.url} failed: ${err.message}`, { kind: 'retryable', code: 'NETWORK', endpoint: 'ws', cause: err }));
+        if (!conn) reject(new KrakenError(`WS connect to ${opts.url} failed: ${err.message}`, { kind: 'retryable', venueCode: 'NETWORK', endpoint: 'ws', cause: err }));
       });
       socket.on('close', (code, reason) => conn && onClose(code, reason.toString()));
     });
@@ -65,7 +65,7 @@ export class KrakenWs {
     return new Promise((resolve, reject) => {
       const timer = this.opts.clock.setTimeout(() => {
         this.pending.delete(reqId);
-        reject(new KrakenError(`WS ${method} got no ack within ${this.requestTimeoutMs} ms`, { kind: 'retryable', code: 'TIMEOUT', endpoint: `ws:${method}` }));
+        reject(new KrakenError(`WS ${method} got no ack within ${this.requestTimeoutMs} ms`, { kind: 'retryable', venueCode: 'TIMEOUT', endpoint: `ws:${method}` }));
       }, this.requestTimeoutMs);
       this.pending.set(reqId, { acks: [], expected: expectedAcks, resolve, reject, timer });
       this.send({ method, ...(params ? { params } : {}), req_id: reqId });
@@ -117,7 +117,7 @@ export class KrakenWs {
     this.opts.clock.clearTimeout(this.pingTimer);
     for (const [reqId, p] of this.pending) {
       this.settle(reqId, p);
-      p.reject(new KrakenError(`WS request ${reqId} abandoned: ${why}`, { kind: 'retryable', code: 'NETWORK', endpoint: 'ws' }));
+      p.reject(new KrakenError(`WS request ${reqId} abandoned: ${why}`, { kind: 'retryable', venueCode: 'NETWORK', endpoint: 'ws' }));
     }
   }
 }

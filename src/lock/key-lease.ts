@@ -15,6 +15,7 @@ import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { KeyLeaseRow, KeyLeasesRepo } from '../db/key-leases.repo.ts';
 import { isProcessAlive } from './pid-lock.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export interface LeaseIdentity {
   readonly keyHash: string;
@@ -51,12 +52,10 @@ export function krakenKeyHash(apiKey: string): string {
   return createHash('sha256').update(`kraken-api-key\n${apiKey}`).digest('hex');
 }
 
-export class KeyLeaseRefused extends Error {
+export class KeyLeaseRefused extends BrainError<'key_leased'> {
   override readonly name = 'KeyLeaseRefused';
-  readonly code = 'held';
-  readonly retryable = false;
   constructor(readonly holder: LeaseHolder, readonly where: string, message: string) {
-    super(message);
+    super(message, { domain: 'lock', code: 'key_leased', retryable: false, details: { where, host: holder.host, pid: holder.pid } });
   }
 }
 

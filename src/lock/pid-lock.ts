@@ -10,19 +10,20 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, realpathSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
+import { BrainError } from '../contract/errors.ts';
 
 export type LockErrorCode = 'held' | 'takeover_in_progress' | 'contended';
 
-export class LockError extends Error {
+export class LockError extends BrainError<LockErrorCode> {
   override readonly name = 'LockError';
-  readonly retryable = false;
   constructor(
-    readonly code: LockErrorCode,
+    code: LockErrorCode,
     readonly path: string,
     message: string,
     readonly heldBy?: number,
   ) {
-    super(message);
+    // Another daemon holds the lock: starting again without stopping it cannot help.
+    super(message, { domain: 'lock', code, retryable: false, details: { path, heldBy: heldBy ?? null } });
   }
 }
 

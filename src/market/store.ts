@@ -10,6 +10,7 @@ import { importCsvDir, type ImportedFile } from './import.ts';
 import { syncFromKraken, type SyncReport } from './sync.ts';
 import { compact, compactionPlan, validateRetention, type CompactionStep, type PlannedStep } from './tiers.ts';
 import { DEFAULT_RETENTION, type CandleDb, type CandleRetention, type OhlcFetcher } from './types.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export function candleDbFrom(db: Db): CandleDb {
   return { repo: candlesRepo(db), transaction: (fn) => db.transaction(fn) };
@@ -38,7 +39,7 @@ export function createCandleStore(deps: CandleStoreDeps): CandleStore {
   const retention = deps.retention ?? DEFAULT_RETENTION;
   validateRetention(retention);
   const fetcher = (): OhlcFetcher => {
-    if (!deps.fetcher) throw new Error('candle store: no OHLC fetcher was provided; pass the Kraken client to sync or back-fill');
+    if (!deps.fetcher) throw new BrainError('candle store: no OHLC fetcher was provided; pass the Kraken client to sync or back-fill', { domain: 'market', code: 'no_fetcher', retryable: false });
     return deps.fetcher;
   };
   return {

@@ -17,6 +17,7 @@ import { estimateTokens } from './llm/tokens.ts';
 import { analysisUser } from './prompts/tasks.ts';
 import type { NightDeps } from './steps/night-deps.ts';
 import { cycleInput, cycleMachine } from './wiring.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export interface NightSummary {
   cycle: CycleRecord;
@@ -27,7 +28,7 @@ export interface NightSummary {
 
 function summaryOf(repo: OrchestratorCyclesRepo, cycleId: string): NightSummary {
   const cycle = repo.get(cycleId);
-  if (!cycle) throw new Error(`no night ${cycleId}; list the nights with \`brain thoughts\``);
+  if (!cycle) throw new BrainError(`no night ${cycleId}; list the nights with \`brain thoughts\``, { domain: 'orchestrator', code: 'unknown_night', retryable: false });
   const answers = repo.answers(cycleId);
   return { cycle, calls: answers.length, costUsd: answers.reduce((s, a) => s + a.costUsd, 0), cacheReadTokens: answers.reduce((s, a) => s + a.cacheReadTokens, 0) };
 }
@@ -151,7 +152,7 @@ export function thoughtsOf(db: Db, cycleId: string): { night: NightSummary; answ
 /** One stored answer, whole, as the API returned it. */
 export function thoughtOf(db: Db, cycleId: string, step: string, attempt = 1): StoredAnswer {
   const a = orchestratorCyclesRepo(db).answer(cycleId, step, attempt);
-  if (!a) throw new Error(`night ${cycleId} has no stored ${step} answer for attempt ${attempt}; \`brain thoughts ${cycleId}\` lists what it has`);
+  if (!a) throw new BrainError(`night ${cycleId} has no stored ${step} answer for attempt ${attempt}; \`brain thoughts ${cycleId}\` lists what it has`, { domain: 'orchestrator', code: 'unknown_answer', retryable: false });
   return a;
 }
 

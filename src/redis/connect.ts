@@ -7,6 +7,7 @@
  */
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { BrainError } from '../contract/errors.ts';
 
 export type { Redis } from 'ioredis';
 
@@ -18,12 +19,10 @@ export interface RedisLink {
 
 export type RedisErrorCode = 'unreachable' | 'misconfigured' | 'bad_url';
 
-export class RedisSetupError extends Error {
+export class RedisSetupError extends BrainError<RedisErrorCode> {
   override readonly name = 'RedisSetupError';
-  readonly retryable: boolean;
-  constructor(readonly code: RedisErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.retryable = code === 'unreachable';
+  constructor(code: RedisErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, { domain: 'redis', code, retryable: code === 'unreachable', cause: options?.cause });
   }
 }
 

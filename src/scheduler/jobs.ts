@@ -7,6 +7,7 @@ import { Cron } from 'croner';
 import { DAY_MS, utcDayStart } from '../clock/time.ts';
 import { TIMEFRAME_MINUTES, timeframeMs, type Timeframe } from '../contract/pairs.ts';
 import type { ScheduleEvent } from '../contract/schedule.ts';
+import { BrainError } from '../contract/errors.ts';
 
 
 export type { ScheduleEvent } from '../contract/schedule.ts';
@@ -36,11 +37,10 @@ export interface SchedulePlanOptions {
   backupPattern?: string | null;
 }
 
-export class ScheduleError extends Error {
+export class ScheduleError extends BrainError<'invalid_schedule'> {
   override readonly name = 'ScheduleError';
-  readonly retryable = false;
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(message, { domain: 'scheduler', code: 'invalid_schedule', retryable: false, cause: options?.cause });
   }
 }
 

@@ -10,6 +10,7 @@ import type { CandleColumns } from '../contract/candle.ts';
 import { timeframeMs, type Pair } from '../contract/pairs.ts';
 import { CSV_HEADER, parseCandleColumns, seriesFromFileName } from '../market/csv.ts';
 import { isKnownPair } from './pairs.ts';
+import { BrainError } from '../contract/errors.ts';
 
 /** The contract's columnar candles (times in ms) for one pair at one interval. */
 export interface CandleSeries extends CandleColumns {
@@ -17,9 +18,11 @@ export interface CandleSeries extends CandleColumns {
   readonly intervalMs: number;
 }
 
-export class SimDataError extends Error {
+export class SimDataError extends BrainError<'bad_data'> {
   override readonly name = 'SimDataError';
-  readonly code = 'SIM_DATA';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, { domain: 'sim', code: 'bad_data', retryable: false, cause: options?.cause });
+  }
 }
 
 const FORMAT = `name them <BASE>-USD_<tf>.csv (e.g. BTC-USD_5m.csv) with the header ${CSV_HEADER}, time in unix seconds, as for brain backtest --data`;

@@ -7,14 +7,17 @@
  * and logged. Nothing queued is lost; a row is resent only when Telegram did not confirm it (the Bot API
  * has no idempotency key, so a reply lost after Telegram accepted the message is the one duplicate left).
  */
-import { GrammyError, HttpError, InputFile, type Api } from 'grammy';
+import { GrammyError, InputFile, type Api } from 'grammy';
 import type { InlineKeyboardMarkup, MessageEntity } from 'grammy/types';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock/clock.ts';
 import type { JsonValue } from '../contract/index.ts';
 import type { OutboxMessage, TelegramRepo } from '../db/telegram.repo.ts';
 import { Buckets, TokenBucket } from './bucket.ts';
+import { describeError } from '../contract/errors.ts';
+import { telegramErrorInfo } from './errors.ts';
 import { MAX_MESSAGE, type OutgoingPart } from './format/render.ts';
+import {  } from '../contract/errors.ts';
 
 export interface OutboxOptions {
   repo: TelegramRepo;
@@ -38,7 +41,6 @@ export interface SendOptions {
   dedupKey?: string;
 }
 
-const PERMANENT = new Set([400, 401, 403, 404]);
 /** Telegram's guideline for a bot across all its chats: about 30 messages a second. */
 const GLOBAL_PER_SECOND = 30;
 
@@ -186,15 +188,17 @@ export class Outbox {
       this.o.repo.markSent(row.id, await this.call(row), now());
     } catch (err) {
       if (err instanceof GrammyError && row.kind === 'edit' && err.description.includes('message is not modified')) return this.o.repo.markSent(row.id, null, now());
-      if (err instanceof GrammyError && PERMANENT.has(err.error_code)) {
-        this.o.log.error({ chatId: row.chatId, outboxId: row.id, code: err.error_code, description: err.description }, 'telegram refused a message for good; it is kept as failed in the outbox');
-        return this.o.repo.markFailed(row.id, `${err.error_code}: ${err.description}`, now());
+      const error = telegramErrorInfo(err);
+      if (err instanceof GrammyError && !error.retryable) {
+        this.o.log.error({ chatId: row.chatId, outboxId: row.id, code: error.code, status: err.error_code, description: err.description }, 'telegram refused a message for good; it is kept as failed in the outbox');
+        return this.o.repo.markFailed(row.id, describeError(error), now());
       }
       const retryAfter = err instanceof GrammyError ? err.parameters.retry_after : undefined;
       const backoff = Math.min(this.o.maxBackoffMs ?? 300_000, (this.o.baseBackoffMs ?? 1000) * 2 ** row.attempts);
       const wait = retryAfter !== undefined ? retryAfter * 1000 : backoff;
-      const reason = err instanceof GrammyError ? `${err.error_code}: ${err.description}` : err instanceof HttpError ? `network: ${err.message}` : String(err);
-      if (row.attempts === 0) this.o.log.warn({ chatId: row.chatId, outboxId: row.id, reason, retryInMs: wait }, 'telegram send failed; kept in the outbox and retried');
+      // Kept as one line in last_error (a text column): the code leads, so old and new rows read alike.
+      const reason = describeError(error);
+      if (row.attempts === 0) this.o.log.warn({ chatId: row.chatId, outboxId: row.id, code: error.code, reason, retryInMs: wait }, 'telegram send failed; kept in the outbox and retried');
       this.o.repo.markRetry(row.id, now() + wait, reason);
     }
   }

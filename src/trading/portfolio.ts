@@ -12,6 +12,7 @@ import type { FeeRates, Fill, Pair } from '../contract/index.ts';
 import type { RiskView } from './breaker.ts';
 import { feeFor } from './market-rules.ts';
 import { DAY_MS, utcDayStart } from '../clock/time.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export interface Holding {
   readonly pair: Pair;
@@ -75,14 +76,10 @@ export interface Ledger {
   lastLossAt: number;
 }
 
-export class AccountingError extends Error {
+export class AccountingError extends BrainError<'oversell' | 'bad_fill'> {
   override readonly name = 'AccountingError';
-  readonly retryable = false;
-  constructor(
-    readonly code: 'oversell' | 'bad_fill',
-    message: string,
-  ) {
-    super(message);
+  constructor(code: 'oversell' | 'bad_fill', message: string) {
+    super(message, { domain: 'accounting', code, retryable: false });
   }
 }
 

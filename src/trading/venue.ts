@@ -5,6 +5,7 @@
  * found by asking, never by sending again (inv. 4).
  */
 import type { Fill, OrderStatus, OrderType, Pair, Side } from '../contract/index.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export interface OrderRequest {
   readonly clOrdId: string;
@@ -49,16 +50,12 @@ export interface Venue {
   cancelOrder(clOrdId: string, signal?: AbortSignal): Promise<VenueOrder | null>;
 }
 
+/** unknown_outcome is never retryable: sending again could double the order; reconcile by clOrdId instead. */
 export type VenueErrorCode = 'unknown_outcome' | 'unavailable' | 'rate_limited';
 
-export class VenueError extends Error {
+export class VenueError extends BrainError<VenueErrorCode> {
   override readonly name = 'VenueError';
-  constructor(
-    readonly code: VenueErrorCode,
-    message: string,
-    readonly retryable: boolean,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+  constructor(code: VenueErrorCode, message: string, retryable: boolean, options?: { cause?: unknown }) {
+    super(message, { domain: 'venue', code, retryable, cause: options?.cause });
   }
 }

@@ -38,7 +38,7 @@ export class LiveVenue implements Venue {
       );
       if (result.outcome === 'placed') return { clOrdId: req.clOrdId, venueOrderId: result.venueOrderId, status: 'open', reason: null, filledQuantity: 0, fills: [] };
       if (result.outcome === 'found') return this.recovered(result.order, req.clOrdId, signal);
-      throw new VenueError('unknown_outcome', `AddOrder ${req.clOrdId} lost its reply and the order is not at Kraken yet; reconcile by cl_ord_id later, do not resend`, true, { cause: result.cause });
+      throw new VenueError('unknown_outcome', `AddOrder ${req.clOrdId} lost its reply and the order is not at Kraken yet; reconcile by cl_ord_id later, do not resend`, false, { cause: result.cause });
     } catch (err) {
       return placeFailure(req, err);
     }
@@ -85,7 +85,7 @@ export class LiveVenue implements Venue {
 
   private toFill(t: VenueTrade, clOrdId: string): Fill {
     const pair = this.opts.client.pairs.find(t.pair)?.symbol;
-    if (!pair) throw new KrakenError(`Kraken trade ${t.txid} names pair ${t.pair}, which is not in the pair table; reload pairs`, { kind: 'bug', code: 'PARSE', endpoint: 'QueryTrades' });
+    if (!pair) throw new KrakenError(`Kraken trade ${t.txid} names pair ${t.pair}, which is not in the pair table; reload pairs`, { kind: 'bug', venueCode: 'PARSE', endpoint: 'QueryTrades' });
     return {
       // The executions feed names the fill by the same pair and trade_id, so both paths book it once.
       tradeId: fillId(pair, t.trade_id),
@@ -128,9 +128,9 @@ function viewOf(order: KrakenOrder, clOrdId: string, fills: readonly Fill[]): Ve
 function placeFailure(req: OrderRequest, err: unknown): OrderAck {
   if (err instanceof VenueError) throw err;
   if (!(err instanceof KrakenError) || err.endpoint !== 'AddOrder' || err.kind === 'orderMayExist') {
-    throw new VenueError('unknown_outcome', `AddOrder ${req.clOrdId} may have reached Kraken: ${(err as Error).message}; reconcile by cl_ord_id, do not resend`, true, { cause: err });
+    throw new VenueError('unknown_outcome', `AddOrder ${req.clOrdId} may have reached Kraken: ${(err as Error).message}; reconcile by cl_ord_id, do not resend`, false, { cause: err });
   }
-  if (err.kind === 'rejected' || err.kind === 'bug') return refused(req, err.code);
+  if (err.kind === 'rejected' || err.kind === 'bug') return refused(req, err.venueCode);
   if (err.kind === 'rateLimit') throw new VenueError('rate_limited', `AddOrder ${req.clOrdId} was not placed: ${err.message}`, true, { cause: err });
   throw new VenueError('unavailable', `AddOrder ${req.clOrdId} was not placed: ${err.message}`, err.retryable, { cause: err });
 }

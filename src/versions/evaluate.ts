@@ -25,6 +25,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 import { sandboxRunner } from '../sandbox/backtest.ts';
 import { formatIssue, Gates } from '../sandbox/gates/index.ts';
 import { StrategyHost } from '../sandbox/host/strategy-host.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export const DEFAULT_STRATEGY_FILE = 'strategy/active/strategy.ts';
 
@@ -109,13 +110,10 @@ export async function resolveStrategy(spec: string | undefined, db: Db, cwd: str
   return { versionId: version.id, bundle: version.bundle, source: version.source, stored: true };
 }
 
-export class EvaluateError extends Error {
+export class EvaluateError extends BrainError<'gates_failed' | 'unknown_strategy'> {
   override readonly name = 'EvaluateError';
-  constructor(
-    readonly code: 'gates_failed' | 'unknown_strategy',
-    message: string,
-  ) {
-    super(message);
+  constructor(code: 'gates_failed' | 'unknown_strategy', message: string) {
+    super(message, { domain: 'versions', code, retryable: false });
   }
 }
 

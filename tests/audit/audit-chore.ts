@@ -15,7 +15,7 @@ export async function runAuditChore(daemon: Daemon, now: number): Promise<{ even
       if ((e.type !== 'chore.done' && e.type !== 'chore.failed') || e.chore !== 'audit') return;
       sub.unsubscribe();
       if (e.type === 'chore.done') resolve(e as Done);
-      else reject(new Error((e as { message: string }).message));
+      else reject(new Error((e as { error: { message: string } }).error.message));
     });
   });
   actor.send({ type: 'schedule.audit', due: now, time: now });

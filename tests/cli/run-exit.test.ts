@@ -35,7 +35,7 @@ describe('brain run after a fatal error', () => {
   it.concurrent('Kraken unreachable at boot past its retries: exit 1, lock released', async () => {
     const r = await brainRun(['--set', 'kraken.restUrl=http://127.0.0.1:9', '--set', 'kraken.wsUrl=ws://127.0.0.1:9/v2']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('brain run: Kraken AssetPairs failed');
+    expect(r.stderr).toContain('brain run: [kraken.transient, retryable] Kraken AssetPairs failed');
     expect(existsSync(join(r.cwd, 'data', 'brain.db.lock'))).toBe(false);
   }, 90_000);
 

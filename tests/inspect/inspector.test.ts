@@ -57,7 +57,7 @@ beforeAll(async () => {
   await new Promise((resolve) => client.once('open', resolve));
   await replay.run();
   // A failure report carrying the key, as an error message might: it reaches the supervisor and its alert.
-  replay.daemon.actor.send({ type: 'strategy.swapFailed', versionId: 'v9', message: `venue said EAPI:Invalid key for ${SECRET}` });
+  replay.daemon.actor.send({ type: 'strategy.swapFailed', versionId: 'v9', error: { code: 'kraken.auth', message: `venue said EAPI:Invalid key for ${SECRET}`, retryable: false } });
   // The breaker halts at once (the supervisor then waits for the positions' market exits, which need prices the finished replay no longer sends).
   replay.daemon.actor.send({ type: 'supervisor.emergencyStop', by: 'test' });
   await waitFor(replay.daemon.actor, (s) => s.context.breaker === 'halted', { timeout: 10_000 });

@@ -42,7 +42,7 @@ describe('orders: placement, lookup and cancel', () => {
     h = await startHarness();
     const req = await restingBuy();
     for (const bad of [{ ...req, volume: 0.00001 }, { ...req, limitPrice: 1, volume: 0.1 }]) {
-      await expect(h.drive(h.orders.place(bad))).rejects.toMatchObject({ kind: 'rejected', code: 'MINIMUM' });
+      await expect(h.drive(h.orders.place(bad))).rejects.toMatchObject({ kind: 'rejected', venueCode: 'MINIMUM' });
     }
     expect(venueCopies(req.clOrdId)).toHaveLength(0);
   });
@@ -142,7 +142,7 @@ describe('REST faults and recovery', () => {
     h.sim.faults.failHttp(502, { method: 'Balance', times: 10 });
     const err = await h.drive(h.client.rest.privateCall('Balance', {}, BalanceSchema, { retries: 2 })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KrakenError);
-    expect((err as KrakenError).code).toBe('HTTP_502');
+    expect((err as KrakenError).venueCode).toBe('HTTP_502');
   });
 
   it.each([

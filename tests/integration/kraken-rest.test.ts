@@ -23,7 +23,7 @@ describe('Kraken REST client against the simulator', () => {
     const err = await h.drive(bad.rest.privateCall('Balance', {}, BalanceSchema)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KrakenError);
     expect((err as KrakenError).kind).toBe('auth');
-    expect((err as KrakenError).code).toBe('EAPI:Invalid signature');
+    expect((err as KrakenError).venueCode).toBe('EAPI:Invalid signature');
     expect((err as KrakenError).message).not.toContain(secret);
   });
 

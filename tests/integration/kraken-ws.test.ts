@@ -115,7 +115,7 @@ describe('WS v2 public feed through the connection machine', () => {
     const down = c.next('connection.down');
     h.sim.faults.dropWs('public');
     await waitFor(c.actor, (s) => s.matches('backoff'), { timeout: 10_000 });
-    expect((await down).reason).toMatch(/socket closed/);
+    expect((await down).error).toMatchObject({ code: 'kraken.ws_closed', message: expect.stringMatching(/socket closed/), retryable: true });
     await h.sim.advance(11 * 3_600_000); // longer than the 120-candle snapshot covers
     const gap = c.next('market.candles.gap', (e) => e.pair === 'BTC/USD');
     const up = c.next('connection.up');

@@ -76,6 +76,7 @@ describe('live venue against the simulator', () => {
     const err = await h.drive(venue.submitOrder(req)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(VenueError);
     expect((err as VenueError).code).toBe('unknown_outcome');
+    expect((err as VenueError).retryable).toBe(false);
     expect(h.sim.engine.orders()).toHaveLength(0);
     expect(await h.drive(venue.queryOrder(req.clOrdId))).toBeNull();
   });

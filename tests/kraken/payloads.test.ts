@@ -87,13 +87,13 @@ describe('Kraken errors in the venue\'s own words (§3)', () => {
     expect(err).toBeInstanceOf(KrakenError);
     expect(err.message).toContain('Kraken Time failed: Something went wrong');
     expect(err.message).not.toContain('unexpected shape');
-    expect(err).toMatchObject({ code: 'Something went wrong', kind: 'retryable' });
+    expect(err).toMatchObject({ venueCode: 'Something went wrong', kind: 'retryable' });
   });
 
   it('treats the same text on AddOrder as "the order may exist": reconcile by cl_ord_id, never resend', async () => {
     const { client } = await clientFor({ AddOrder: { body: { error: ['Something went wrong'] } } });
     const err = await client.rest.privateCall('AddOrder', { pair: 'XBTUSD' }, TimeSchema, { placesOrder: true }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'Something went wrong', kind: 'orderMayExist' });
+    expect(err).toMatchObject({ venueCode: 'Something went wrong', kind: 'orderMayExist' });
   });
 
   it('keeps a result that comes with a warning and logs the warning', async () => {

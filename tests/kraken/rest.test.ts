@@ -43,7 +43,7 @@ describe('REST transport parsing', () => {
   it('rejects a body without the error envelope as a bug, without retrying', async () => {
     const baseUrl = await serve(() => ({ body: JSON.stringify({ result: {} }) }));
     const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0) });
-    await expect(rest.publicCall('Time', {}, TimeSchema)).rejects.toMatchObject({ kind: 'bug', code: 'PARSE' });
+    await expect(rest.publicCall('Time', {}, TimeSchema)).rejects.toMatchObject({ kind: 'bug', venueCode: 'PARSE' });
     expect(requests).toBe(1);
   });
 
@@ -62,7 +62,7 @@ describe('REST transport timing and cancellation', () => {
     const pending = rest.publicCall('Time', {}, TimeSchema).catch((e: unknown) => e);
     await arrived();
     clock.increment(5_000);
-    expect(await pending).toMatchObject({ code: 'TIMEOUT', kind: 'retryable' });
+    expect(await pending).toMatchObject({ venueCode: 'TIMEOUT', kind: 'retryable' });
   });
 
   it('honours the caller AbortSignal', async () => {
@@ -72,7 +72,7 @@ describe('REST transport timing and cancellation', () => {
     const pending = rest.publicCall('Time', {}, TimeSchema, { signal: ac.signal }).catch((e: unknown) => e);
     await arrived();
     ac.abort();
-    expect(await pending).toMatchObject({ code: 'ABORTED' });
+    expect(await pending).toMatchObject({ venueCode: 'ABORTED' });
   });
 
   it('marks a refused connection as never sent: retryable even for an order', async () => {
@@ -81,11 +81,11 @@ describe('REST transport timing and cancellation', () => {
     await new Promise<void>((resolve) => server!.close(() => resolve()));
     const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0), credentials: { key: 'k', secret: 'c2VjcmV0' }, retries: 0 });
     const err = await rest.privateCall('AddOrder', {}, z.unknown(), { placesOrder: true }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'ECONNREFUSED', kind: 'retryable' });
+    expect(err).toMatchObject({ venueCode: 'ECONNREFUSED', kind: 'retryable' });
   });
 
   it('refuses a private call without credentials with an auth error', async () => {
     const rest = new KrakenRest({ baseUrl: 'http://127.0.0.1:1', clock: simulatedClock(0) });
-    await expect(rest.privateCall('Balance', {}, z.unknown())).rejects.toMatchObject({ kind: 'auth', code: 'NO_CREDENTIALS' });
+    await expect(rest.privateCall('Balance', {}, z.unknown())).rejects.toMatchObject({ kind: 'auth', venueCode: 'NO_CREDENTIALS' });
   });
 });

@@ -210,13 +210,13 @@ describe('breaker machine: path coverage (xstate/graph)', () => {
 
   it('an unwired store is reported as breaker.persistFailed naming the actors file, and the breaker keeps working', () => {
     const actor = createActor(breakerMachine, { input: { limits: limits(), now: T0 } });
-    const emitted: { type: string; message?: string }[] = [];
+    const emitted: { type: string; error?: { code: string; message: string; retryable: boolean } }[] = [];
     actor.on('*', (e) => emitted.push(e));
     actor.start();
     actor.send({ type: 'breaker.halt', by: 'cli', time: T0 });
     expect(actor.getSnapshot().value).toBe('halted');
     expect(emitted[0]?.type).toBe('breaker.persistFailed');
-    expect(emitted[0]?.message).toContain('actors/breaker.actors.ts');
+    expect(emitted[0]?.error).toMatchObject({ code: 'machine.not_provided', retryable: false, message: expect.stringContaining('actors/breaker.actors.ts') });
     actor.stop();
     expect(testBreaker.id).toBe('breaker');
   });

@@ -171,12 +171,12 @@ describe('connection machine: failures and backoff', () => {
     events.forEach(f.send);
     f.clock.increment(ms);
     expect(f.state()).toBe('backoff');
-    expect(f.actor.getSnapshot().context.lastError).toBe('timed out');
+    expect(f.actor.getSnapshot().context.lastError).toEqual({ code: 'kraken.ws_timeout', message: 'timed out', retryable: true });
   });
 
   it.each([
-    ['a socket close', { type: 'ws.closed', code: 1006, reason: 'reset' } as ConnectionEvent, 'socket closed (1006: reset)'],
-    ['a subscribe failure', { type: 'ws.failed', message: 'ESession:Invalid session' } as ConnectionEvent, 'ESession:Invalid session'],
+    ['a socket close', { type: 'ws.closed', code: 1006, reason: 'reset' } as ConnectionEvent, { code: 'kraken.ws_closed', message: 'socket closed (1006: reset)', retryable: true }],
+    ['a subscribe failure', { type: 'ws.failed', error: { code: 'kraken.auth', message: 'ESession:Invalid session', retryable: false } } as ConnectionEvent, { code: 'kraken.auth', message: 'ESession:Invalid session', retryable: false }],
   ])('backs off on %s from any session state and records why', (_name, event, why) => {
     for (const prefix of [[], [{ type: 'ws.opened' }], [{ type: 'ws.opened' }, { type: 'ws.subscribed' }]] as ConnectionEvent[][]) {
       const f = fixture();
@@ -184,7 +184,7 @@ describe('connection machine: failures and backoff', () => {
       prefix.forEach(f.send);
       f.send(event);
       expect(f.state()).toBe('backoff');
-      expect(f.actor.getSnapshot().context.lastError).toBe(why);
+      expect(f.actor.getSnapshot().context.lastError).toEqual(why);
     }
   });
 
@@ -243,7 +243,7 @@ describe('connection machine: failures and backoff', () => {
     }
     f.send({ type: 'ws.closed', code: 1006, reason: 'refused' });
     expect(f.state()).toBe('failed');
-    expect(f.emitted.at(-1)).toEqual({ type: 'connection.failed', endpoint: 'public', attempts: 3, reason: 'socket closed (1006: refused)' });
+    expect(f.emitted.at(-1)).toEqual({ type: 'connection.failed', endpoint: 'public', attempts: 3, error: { code: 'kraken.ws_closed', message: 'socket closed (1006: refused)', retryable: true } });
   });
 
   it('restarts from failed on connection.start with a fresh attempt count', () => {

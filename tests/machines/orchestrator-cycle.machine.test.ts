@@ -75,16 +75,21 @@ describe('the nightly cycle machine', () => {
     expect(b.calls).toEqual(['analyse1']);
   });
 
-  it('a wait whose retryAt passed while the daemon was down retries at once on resume', async () => {
+  /** A night waiting to retry an overloaded analysis, as its row is persisted (JSON), and the clock it ran on. */
+  async function waitingNight(): Promise<{ clock: SimulatedClock; record: CycleRecord }> {
     const clock = new SimulatedClock();
     clock.set(T0);
-    const a = await start({ analyse: [new StepFailure('overloaded', true, null, T0)] }, { clock });
+    const a = await start({ analyse: [new StepFailure({ code: 'llm.overloaded', message: 'overloaded', retryable: true }, null, T0)] }, { clock });
     a.actor.send({ type: 'orchestrator.slot', due: T0, at: T0 });
     await waitFor(a.actor, (s) => s.matches('waiting'));
     const snap = a.actor.getSnapshot();
-    expect(snap.context.retryAt).toBe(T0 + 60_000);
-    const record = JSON.parse(JSON.stringify({ value: snap.value, context: snap.context })) as CycleRecord;
     a.actor.stop();
+    return { clock, record: JSON.parse(JSON.stringify({ value: snap.value, context: snap.context })) as CycleRecord };
+  }
+
+  it('a wait whose retryAt passed while the daemon was down retries at once on resume', async () => {
+    const { clock, record } = await waitingNight();
+    expect(record.context.retryAt).toBe(T0 + 60_000);
     clock.set(T0 + 10 * 60_000);
     const b = await start({}, { restore: record, clock });
     expect(b.actor.getSnapshot().context.now).toBe(T0 + 10 * 60_000);
@@ -93,11 +98,28 @@ describe('the nightly cycle machine', () => {
     expect(b.calls).toEqual(['analyse1', 'generate1', 'review1', 'submit1']);
   });
 
+  it('a waiting night persisted before failures had a shape (no error, or a bare string) resumes; the string reads as legacy', async () => {
+    const { clock, record: fresh } = await waitingNight();
+    expect(fresh.context.error).toEqual({ code: 'llm.overloaded', message: 'overloaded', retryable: true });
+    const { error: _dropped, ...withoutError } = fresh.context;
+    const old = { ...fresh, context: withoutError } as unknown as CycleRecord;
+    const b = await start({}, { restore: old, clock });
+    expect(b.actor.getSnapshot().context.error).toBeNull();
+    b.actor.stop();
+    const stringly = { ...fresh, context: { ...fresh.context, error: 'overloaded' } } as unknown as CycleRecord;
+    const c = await start({}, { restore: stringly, clock });
+    expect(c.actor.getSnapshot().context.error).toEqual({ code: 'legacy', message: 'overloaded', retryable: false });
+    c.clock.increment(60_000);
+    await settled(c.actor);
+    expect(c.calls).toEqual(['analyse1', 'generate1', 'review1', 'submit1']);
+  });
+
   it('a step that throws a non-retryable failure ends the night failed with its message', async () => {
-    const m = await start({ gather: [new StepFailure('db is read-only', false, null, T0)] });
+    const error = { code: 'db.bad_sql', message: 'db is read-only', retryable: false };
+    const m = await start({ gather: [new StepFailure(error, null, T0)] });
     m.actor.send({ type: 'orchestrator.slot', due: T0, at: T0 });
     expect((await settled(m.actor)).value).toBe('failed');
-    expect(m.finished).toEqual([{ outcome: 'failed', reason: 'db is read-only' }]);
-    expect(m.emitted.at(-1)).toMatchObject({ type: 'orchestrator.cycleFinished', outcome: 'failed', reason: 'db is read-only' });
+    expect(m.finished).toEqual([{ outcome: 'failed', reason: '[db.bad_sql] db is read-only' }]);
+    expect(m.emitted.at(-1)).toMatchObject({ type: 'orchestrator.cycleFinished', outcome: 'failed', reason: '[db.bad_sql] db is read-only', error });
   });
 });

@@ -42,7 +42,8 @@ function start(opts: { passes?: boolean; resume?: PaperTestRecord; clock?: Simul
   actor.start();
   actors.push(actor);
   const progress = (trades: number, at: number) => report!({ type: 'shadow.progress', trades, lastCandleTime: at, now: at } as EventObject);
-  return { actor, clock, shadows, judged, emitted, progress };
+  const shadowFails = (error: { code: string; message: string; retryable: boolean }) => report!({ type: 'shadow.failed', error } as EventObject);
+  return { actor, clock, shadows, judged, emitted, progress, shadowFails };
 }
 
 const persisted = (a: Actor<typeof paperTestMachine>): PaperTestRecord => JSON.parse(JSON.stringify({ value: a.getSnapshot().value, context: a.getSnapshot().context })) as PaperTestRecord;
@@ -78,7 +79,18 @@ describe('paper-test machine', () => {
     t.clock.increment(10 * DAY);
     await waitFor(t.actor, (s) => s.status === 'done');
     expect(t.actor.getSnapshot().value).toBe('failed');
-    expect(t.emitted.at(-1)).toMatchObject({ type: 'paperTest.failed', reason: 'trailed the incumbent' });
+    expect(t.emitted.at(-1)).toMatchObject({ type: 'paperTest.failed', reason: 'trailed the incumbent', error: null });
+  });
+
+  it('a shadow that breaks fails the test with the failure whole: its code and retry verdict reach the report', () => {
+    const t = start();
+    t.actor.send({ type: 'paperTest.start', now: T0 });
+    const error = { code: 'sandbox.restart_budget_spent', message: 'the strategy child crashed 3 times', retryable: false };
+    t.progress(1, T0 + DAY);
+    // What actors/paper-test.actors.ts sends back when the shadow throws.
+    t.shadowFails(error);
+    expect(t.actor.getSnapshot().value).toBe('failed');
+    expect(t.emitted.at(-1)).toMatchObject({ type: 'paperTest.failed', error, reason: 'shadow failed: [sandbox.restart_budget_spent] the strategy child crashed 3 times' });
   });
 
   it('a cancel ends it cancelled, from scheduled or running', () => {

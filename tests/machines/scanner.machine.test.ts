@@ -12,6 +12,7 @@ import {
 import type { Candle } from '../../src/contract/candle.ts';
 import type { Intent } from '../../src/contract/intent.ts';
 import type { Pair, Timeframe } from '../../src/contract/pairs.ts';
+import { SandboxError } from '../../src/sandbox/errors.ts';
 
 const M5 = 300_000;
 const T0 = Date.UTC(2025, 0, 6);
@@ -150,9 +151,9 @@ describe('scanner machine', () => {
     const f = fixture();
     await f.at('idle');
     f.send(closed(1));
-    f.pending[0]!.reject(new Error('strategy timed out'));
+    f.pending[0]!.reject(new SandboxError('deadline', 'strategy timed out', true));
     await f.at('idle');
-    expect(f.emitted).toEqual([{ type: 'scanner.failed', pair: 'BTC/USD', candleTime: candle(1).time, stage: 'evaluate', message: 'strategy timed out' }]);
+    expect(f.emitted).toEqual([{ type: 'scanner.failed', pair: 'BTC/USD', candleTime: candle(1).time, stage: 'evaluate', error: { code: 'sandbox.deadline', message: 'strategy timed out', retryable: true } }]);
     f.send(closed(2));
     expect(f.actor.getSnapshot().value).toBe('evaluating');
   });
@@ -163,7 +164,7 @@ describe('scanner machine', () => {
     f.send(closed(1));
     f.answer(0);
     await f.at('idle');
-    expect(f.emitted).toMatchObject([{ type: 'scanner.failed', stage: 'decision', message: 'sell_when_flat: sell while flat' }]);
+    expect(f.emitted).toMatchObject([{ type: 'scanner.failed', stage: 'decision', error: { code: 'strategy.sell_when_flat', message: 'sell while flat', retryable: false } }]);
     expect(f.recorded).toHaveLength(1);
   });
 

@@ -51,11 +51,11 @@ describe('the supervisor and its nightly cycle child', () => {
   });
 
   it('inv. 5: a night that fails closed is an alert, and the daemon keeps trading', async () => {
-    const s = startSupervisor({ cycle: cycle(new StepFailure('auth: invalid x-api-key', false, null, T0)) });
+    const s = startSupervisor({ cycle: cycle(new StepFailure({ code: 'llm.auth', message: 'invalid x-api-key; check ANTHROPIC_API_KEY', retryable: false }, null, T0)) });
     await s.running();
     s.port.schedule!({ type: 'schedule.orchestrator', due: T0, time: T0 });
     await waitFor(s.actor, () => s.emitted.some((e) => e.type === 'supervisor.alert'));
-    expect(s.emitted).toContainEqual(expect.objectContaining({ type: 'supervisor.alert', message: expect.stringMatching(/failed closed, nothing deployed, the incumbent keeps trading: auth: invalid x-api-key/) }));
+    expect(s.emitted).toContainEqual(expect.objectContaining({ type: 'supervisor.alert', message: expect.stringMatching(/failed closed, nothing deployed, the incumbent keeps trading: \[llm\.auth\] invalid x-api-key/), error: { code: 'llm.auth', message: 'invalid x-api-key; check ANTHROPIC_API_KEY', retryable: false } }));
     expect(s.actor.getSnapshot().matches({ running: 'trading' })).toBe(true);
     const rec = await s.signal('BTC/USD', 'buy', 100);
     expect(rec.signal!.verdict.outcome).toBe('acted');

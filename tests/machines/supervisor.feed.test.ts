@@ -34,7 +34,7 @@ describe('supervisor: the connection children', () => {
   it('a line that gave up is started again after a capped backoff, alerted once per outage and once when back', async () => {
     const s = await live();
     s.actor.send({ type: 'connection.up', endpoint: 'public' });
-    s.actor.send({ type: 'connection.down', endpoint: 'public', reason: 'socket closed (1006)' });
+    s.actor.send({ type: 'connection.down', endpoint: 'public', error: { code: 'kraken.ws_closed', message: 'socket closed (1006)', retryable: true } });
     expect(alerts(s)).toEqual([]);
     expect(s.actor.getSnapshot().context.venueHealthy).toBe(false);
     const restartsAfter = (ms: number) => {
@@ -44,10 +44,10 @@ describe('supervisor: the connection children', () => {
       return s.lines.length - before;
     };
     for (const delay of [1_000, 2_000, 4_000, 4_000]) {
-      s.actor.send({ type: 'connection.failed', endpoint: 'public', attempts: 10, reason: 'socket closed (1006)' });
+      s.actor.send({ type: 'connection.failed', endpoint: 'public', attempts: 10, error: { code: 'kraken.ws_closed', message: 'socket closed (1006)', retryable: true } });
       expect(restartsAfter(delay), `restart after ${delay} ms`).toBe(1);
     }
-    expect(alerts(s)).toEqual([expect.stringMatching(/^public market feed down: 10 reconnects failed \(socket closed \(1006\)\); retrying every 1–4 s; no new entries/)]);
+    expect(alerts(s)).toEqual([expect.stringMatching(/^public market feed down: 10 reconnects failed \(\[kraken\.ws_closed, retryable\] socket closed \(1006\)\); retrying every 1–4 s; no new entries/)]);
     s.actor.send({ type: 'connection.up', endpoint: 'public' });
     expect(alerts(s).at(-1)).toBe('public market feed back after 4 restarts');
     expect(s.actor.getSnapshot().context.venueHealthy).toBe(true);
@@ -56,7 +56,7 @@ describe('supervisor: the connection children', () => {
 
   it('no entry is accepted while the public line is down (inv. 5)', async () => {
     const s = await live();
-    s.actor.send({ type: 'connection.down', endpoint: 'public', reason: 'timed out' });
+    s.actor.send({ type: 'connection.down', endpoint: 'public', error: { code: 'kraken.ws_timeout', message: 'timed out', retryable: true } });
     const rec = await s.signal('BTC/USD', 'buy', 100);
     expect(rec.signal?.verdict).toMatchObject({ outcome: 'rejected', rejectReason: 'venue_unhealthy' });
   });
@@ -113,10 +113,10 @@ describe('supervisor: candles from the line', () => {
   it('a failed back-fill is alerted and the waiting candles go on (the hole stays)', async () => {
     const s = await live();
     s.actor.send(closed('BTC/USD', T0 + 3 * STEP));
-    s.backfills[0]!.answer({ type: 'market.candles.backfillFailed', pair: 'BTC/USD', from: T0 + STEP, to: T0 + 3 * STEP, message: 'EService:Unavailable' });
+    s.backfills[0]!.answer({ type: 'market.candles.backfillFailed', pair: 'BTC/USD', from: T0 + STEP, to: T0 + 3 * STEP, error: { code: 'kraken.unavailable', message: 'EService:Unavailable', retryable: true } });
     await s.until(() => scanned(s, 'BTC/USD').length === 1);
     expect(scanned(s, 'BTC/USD')).toEqual([T0 + 3 * STEP]);
-    expect(alerts(s)).toEqual([expect.stringContaining('could not be back-filled (EService:Unavailable)')]);
+    expect(alerts(s)).toEqual([expect.stringContaining('could not be back-filled ([kraken.unavailable, retryable] EService:Unavailable)')]);
   });
 
   it('a forming candle is a price: the paper venue hears it first, then the marks', async () => {

@@ -6,6 +6,7 @@
 import { afterEach } from 'vitest';
 import { createActor, fromCallback, fromPromise, setup, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
 import type { evolutionActors } from '../../actors/evolution.actors.ts';
+import type { supervisorActors } from '../../actors/supervisor.actors.ts';
 import type { BackfillEvent, BackfillRequest, FeedSettings } from '../../machines/supervisor-feed.ts';
 import { breakerMachine } from '../../machines/breaker.machine.ts';
 import type { orchestratorCycleMachine } from '../../machines/orchestrator-cycle.machine.ts';
@@ -58,6 +59,8 @@ export interface Options {
   switchStrategy?: ReturnType<typeof evolutionActors>['switchStrategy'];
   /** Connection children (fakes that record what they are sent) and candle back-fills the test answers. */
   feed?: FeedSettings;
+  /** The real chore actor (actors/supervisor.actors.ts) over a test's chore, instead of the fake that always succeeds. */
+  runChore?: ReturnType<typeof supervisorActors>['runChore'];
 }
 
 export const PASSING_VERDICT: PaperTestVerdict = {
@@ -141,13 +144,13 @@ export function startSupervisor(opts: Options = {}) {
       scheduler: fromCallback<EventObject, void>(({ sendBack }) => {
         port.schedule = sendBack as (e: SupervisorEvent) => void;
       }),
-      runChore: fromCallback<EventObject, { chore: Chore; now: number }>(({ input, sendBack }) => {
+      runChore: opts.runChore ?? fromCallback<EventObject, { chore: Chore; now: number }>(({ input, sendBack }) => {
         calls.push(`chore ${input.chore}`);
         sendBack({ type: 'chore.done', chore: input.chore, ...(input.chore === 'feeRefresh' ? { fees: { 'BTC/USD': { maker: 0.001, taker: 0.002 } } } : {}) });
       }),
       switchStrategy: opts.switchStrategy ?? fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(({ input, sendBack }) => {
         calls.push(`switch ${input.kind} ${input.versionId ?? 'previous'} by ${input.by}`);
-        if (opts.switchFails) return void sendBack({ type: 'strategy.swapFailed', versionId: input.versionId ?? 'previous', message: opts.switchFails } as SupervisorEvent);
+        if (opts.switchFails) return void sendBack({ type: 'strategy.swapFailed', versionId: input.versionId ?? 'previous', error: { code: 'versions.unknown_version', message: opts.switchFails, retryable: false } } as SupervisorEvent);
         sendBack({ type: 'strategy.activated', versionId: input.versionId ?? 'parent', kind: input.kind, from: 'v001', by: input.by, reason: input.reason, trigger: input.trigger ?? null } as SupervisorEvent);
       }),
       rollbackWatch: fromCallback<EventObject, void>(({ sendBack, receive }) => {

@@ -49,7 +49,7 @@ describe('notifications', () => {
     const h = await startHarness({ actor: s.actor, seed: (db) => seedWorld(db), telegram: { notifications: { nightlyReport: 'on' } } });
     s.actor.on('*', (e) => h.tg.notifier.notify(e));
     // What the cycle child reports; the supervisor announces it under the same name.
-    s.actor.send({ type: 'orchestrator.cycleFinished', cycleId: CYCLE, outcome: 'submitted', reason: 'paper test pt-1 scheduled', at: NOW });
+    s.actor.send({ type: 'orchestrator.cycleFinished', cycleId: CYCLE, outcome: 'submitted', reason: 'paper test pt-1 scheduled', error: null, at: NOW });
     await h.tg.settled();
     const [report] = h.api.sent.filter((m) => m.chatId === ADMIN_ID);
     expect(report!.silent).toBe(false);

@@ -103,6 +103,8 @@ describe('the outbox', () => {
     expect(h.lines.some((l) => l.includes('telegram refused a message for good') && l.includes('403'))).toBe(true);
     const failed = telegramRepo(h.deps.db).inRange(0, Number.MAX_SAFE_INTEGER).filter((r) => r.status === 'failed');
     expect(failed.map((r) => r.chatId)).toEqual([VIEWER_ID]);
+    expect(failed[0]!.lastError).toMatch(/^\[telegram\.refused\] sendMessage 403: Forbidden/);
+    expect(h.lines.some((l) => l.includes('telegram refused a message for good') && l.includes('"code":"telegram.refused"'))).toBe(true);
   });
 
   it('what is still queued when the daemon stops is sent by the next start, once', async () => {

@@ -4,6 +4,7 @@
  * the API's retry-after, never a secret in the message.
  */
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { BrainError } from '../../contract/errors.ts';
 
 export type LlmErrorCode =
   | 'overloaded'
@@ -19,18 +20,10 @@ export type LlmErrorCode =
 
 const RETRYABLE = new Set<LlmErrorCode>(['overloaded', 'rate_limited', 'server', 'timeout', 'connection']);
 
-export class LlmError extends Error {
+export class LlmError extends BrainError<LlmErrorCode> {
   override readonly name = 'LlmError';
-  readonly retryable: boolean;
-
-  constructor(
-    readonly code: LlmErrorCode,
-    message: string,
-    readonly retryAfterMs: number | null = null,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.retryable = RETRYABLE.has(code);
+  constructor(code: LlmErrorCode, message: string, readonly retryAfterMs: number | null = null, options?: { cause?: unknown }) {
+    super(message, { domain: 'llm', code, retryable: RETRYABLE.has(code), cause: options?.cause });
   }
 }
 

@@ -5,6 +5,7 @@
  * nightly budget is checked against before the call.
  */
 import type { ModelPrice } from '../../config/schema.ts';
+import { BrainError } from '../../contract/errors.ts';
 
 export interface UsageFigures {
   /** Uncached input tokens. */
@@ -17,10 +18,11 @@ export interface UsageFigures {
   thinkingTokens: number;
 }
 
-export class PriceMissingError extends Error {
+export class PriceMissingError extends BrainError<'price_missing'> {
   override readonly name = 'PriceMissingError';
-  readonly code = 'price_missing';
-  readonly retryable = false;
+  constructor(message: string) {
+    super(message, { domain: 'orchestrator', code: 'price_missing', retryable: false });
+  }
 }
 
 export function priceOf(prices: readonly ModelPrice[], model: string): ModelPrice {

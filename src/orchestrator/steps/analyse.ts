@@ -11,6 +11,7 @@ import { asksForSecrets } from './checks.ts';
 import { bundleOf, cycleOf } from './lifecycle.ts';
 import type { NightDeps } from './night-deps.ts';
 import { analysisLimits, parseAnswer } from './parse.ts';
+import { BrainError } from '../../contract/errors.ts';
 
 /** The stored decision of a night (orchestrator_cycles.decision). */
 export type StoredDecision = AnalysisAnswer;
@@ -31,6 +32,6 @@ export async function analyseNight(d: NightDeps, cycleId: string): Promise<StepO
 
 export function decisionOf(d: NightDeps, cycleId: string): StoredDecision {
   const c = cycleOf(d, cycleId);
-  if (!c.decision) throw new Error(`night ${cycleId} has no stored decision; analysis must come first`);
+  if (!c.decision) throw new BrainError(`night ${cycleId} has no stored decision; analysis must come first`, { domain: 'orchestrator', code: 'out_of_order', retryable: false });
   return c.decision as unknown as StoredDecision;
 }

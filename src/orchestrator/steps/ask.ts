@@ -6,6 +6,7 @@
 import type { z } from 'zod';
 import type { StoredAnswer } from '../../db/orchestrator-cycles.repo.ts';
 import { answerText, maxInputTokens, type NightDeps } from './night-deps.ts';
+import { BrainError } from '../../contract/errors.ts';
 
 export interface Question {
   cycleId: string;
@@ -30,7 +31,7 @@ export async function askModel(d: NightDeps, q: Question): Promise<Asked> {
     d.log.info({ cycleId: q.cycleId, step: q.step, attempt: q.attempt }, 'answer read back from the spool; not paid for again');
     return { text: answerText(stored), stopReason: stored.stopReason, answer: stored, fromStore: true };
   }
-  if (!d.llm) throw new Error(`${q.step} needs a model, but no ANTHROPIC_API_KEY is configured; the offline evolver runs such nights`);
+  if (!d.llm) throw new BrainError(`${q.step} needs a model, but no ANTHROPIC_API_KEY is configured; the offline evolver runs such nights`, { domain: 'orchestrator', code: 'no_model', retryable: false });
   const a = await d.llm.call({ cycleId: q.cycleId, step: q.step, model: q.model, system: d.prefix, user: q.user, schema: q.schema, maxInputTokens: maxInputTokens(d) });
   const u = a.usage;
   const answer = d.cycles.storeAnswer({

@@ -18,11 +18,12 @@ import { applyEdits } from './edits.ts';
 import { bundleOf, cycleOf } from './lifecycle.ts';
 import type { NightDeps } from './night-deps.ts';
 import { generationLimits, parseAnswer } from './parse.ts';
+import { BrainError } from '../../contract/errors.ts';
 
 export async function generateCandidate(d: NightDeps, cycleId: string, attempt: number, feedback: string | null): Promise<StepOutcome> {
   const decision = decisionOf(d, cycleId);
   const target = targetOf(decision.decision);
-  if (!target) throw new Error(`night ${cycleId} decided no_change; there is nothing to generate`);
+  if (!target) throw new BrainError(`night ${cycleId} decided no_change; there is nothing to generate`, { domain: 'orchestrator', code: 'out_of_order', retryable: false });
   const parent = bundleOf(cycleOf(d, cycleId)).modules[target.name] ?? null;
   const failures = d.ports.ledger.failures(50).filter((f) => f.kind === target.kind && f.name === target.name).slice(0, 10);
   const inspirations = chooseInspirations(d.ports.ledger.candidates(target.kind, target.name, 50), parent?.versionId ?? null);

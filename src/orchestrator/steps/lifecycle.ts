@@ -7,6 +7,7 @@ import type { Began, CycleTrigger, NightOutcome, StepOutcome } from '../../../ma
 import type { CycleRecord } from '../../db/orchestrator-cycles.repo.ts';
 import { gatherContext, type ContextBundle } from '../context/gather.ts';
 import type { NightDeps } from './night-deps.ts';
+import { BrainError } from '../../contract/errors.ts';
 
 /** `night-2026-03-04T0300Z`, unique among the stored nights. */
 function cycleIdFor(d: NightDeps, at: number): string {
@@ -28,12 +29,12 @@ export function beginNight(d: NightDeps, trigger: CycleTrigger, at: number): Beg
 
 export function cycleOf(d: NightDeps, cycleId: string): CycleRecord {
   const c = d.cycles.get(cycleId);
-  if (!c) throw new Error(`night ${cycleId} has no row in orchestrator_cycles; it cannot go on`);
+  if (!c) throw new BrainError(`night ${cycleId} has no row in orchestrator_cycles; it cannot go on`, { domain: 'orchestrator', code: 'no_cycle_row', retryable: false });
   return c;
 }
 
 export function bundleOf(c: CycleRecord): ContextBundle {
-  if (!c.context) throw new Error(`night ${c.id} has no gathered context; gathering must come first`);
+  if (!c.context) throw new BrainError(`night ${c.id} has no gathered context; gathering must come first`, { domain: 'orchestrator', code: 'out_of_order', retryable: false });
   return c.context as unknown as ContextBundle;
 }
 

@@ -16,6 +16,7 @@ import type { NightDeps } from './night-deps.ts';
 import { parseAnswer, reviewLimits } from './parse.ts';
 import { GenerationAnswerSchema } from '../prompts/answers.ts';
 import { answerText } from './night-deps.ts';
+import { BrainError } from '../../contract/errors.ts';
 
 /** What the generator said its code changes (its answer for this attempt). */
 function summaryOf(d: NightDeps, cycleId: string, attempt: number): string {
@@ -30,7 +31,7 @@ export async function reviewCandidate(d: NightDeps, cycleId: string, attempt: nu
   const c = cycleOf(d, cycleId);
   const decision = decisionOf(d, cycleId);
   const target = targetOf(decision.decision)!;
-  if (c.candidateSource === null) throw new Error(`night ${cycleId} has no candidate to review; generation must come first`);
+  if (c.candidateSource === null) throw new BrainError(`night ${cycleId} has no candidate to review; generation must come first`, { domain: 'orchestrator', code: 'out_of_order', retryable: false });
   const bundle = bundleOf(c);
   const parent = bundle.modules[target.name];
   const summary = summaryOf(d, cycleId, attempt);

@@ -12,6 +12,7 @@ import type { SubmissionOutcome } from '../pipeline-port.ts';
 import { decisionOf } from './analyse.ts';
 import { cycleOf } from './lifecycle.ts';
 import type { NightDeps } from './night-deps.ts';
+import { BrainError } from '../../contract/errors.ts';
 
 type StoredSubmission = (SubmissionOutcome | { status: 'pending' }) & { attempt: number };
 
@@ -41,7 +42,7 @@ export async function submitCandidate(d: NightDeps, cycleId: string, attempt: nu
   const decision = decisionOf(d, cycleId);
   const target = targetOf(decision.decision)!;
   const generation = d.cycles.answer(cycleId, 'generation', attempt);
-  if (c.candidateSource === null || !generation) throw new Error(`night ${cycleId} has no generated candidate for attempt ${attempt} to submit`);
+  if (c.candidateSource === null || !generation) throw new BrainError(`night ${cycleId} has no generated candidate for attempt ${attempt} to submit`, { domain: 'orchestrator', code: 'out_of_order', retryable: false });
   d.cycles.update(cycleId, { submission: { status: 'pending', attempt } });
   const outcome = await d.ports.submitCandidate({
     kind: target.kind, name: target.name, source: c.candidateSource, parentVersionId: c.parentVersionId, hypothesis: decision.hypothesis,
