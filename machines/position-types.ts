@@ -7,7 +7,7 @@ import type { ExitReason, Fill, OrderStatus, Pair, Side } from '../src/contract/
 import type { ClosedPosition, Holding } from '../src/trading/portfolio.ts';
 import type { VenueOrder } from '../src/trading/venue.ts';
 import type { DurableRecord, Resume } from './shared.ts';
-import { type ErrorInfo } from '../src/contract/errors.ts';
+import type { ErrorInfo } from '../src/contract/errors.ts';
 
 export interface PositionTimeouts {
   /** No ack this long after the send: outcome unknown → reconciling. */

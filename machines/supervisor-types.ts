@@ -15,7 +15,7 @@ import type { EvolutionContext, EvolutionEvent, EvolutionSettings } from './supe
 import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
 import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
 import type { FeedLineChange, FeedReport, FeedSettings, FeedState } from './supervisor-feed.ts';
-import { type ErrorInfo } from '../src/contract/errors.ts';
+import type { ErrorInfo } from '../src/contract/errors.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
 export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup' | 'drift';

@@ -8,7 +8,6 @@
  * Lives in the contract because machines may import only src/contract, src/trading and src/clock.
  */
 import { z } from 'zod';
-import {  } from './errors.ts';
 
 /** The plain, serialisable form of a failure. `code` is qualified: `<domain>.<code>`, e.g. `kraken.rate_limited`. */
 export interface ErrorInfo {

@@ -17,7 +17,6 @@ import { Buckets, TokenBucket } from './bucket.ts';
 import { describeError } from '../contract/errors.ts';
 import { telegramErrorInfo } from './errors.ts';
 import { MAX_MESSAGE, type OutgoingPart } from './format/render.ts';
-import {  } from '../contract/errors.ts';
 
 export interface OutboxOptions {
   repo: TelegramRepo;
