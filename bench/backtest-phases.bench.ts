@@ -1,11 +1,10 @@
 /**
- * `brain backtest --data DIR` on the 9-pair 5m year from CSV (issue 13.10), as an operator runs it:
- * the whole command in a fresh process (start-up, gates, sandbox child, CSV import, the run, the
- * validation gates, the report, the DB row), with --quick and without, against the pandas port end to
- * end (interpreter, read_csv, one backtest). Then where the time goes, the same steps in this process
- * one after another: resolving the strategy file (the static gates: TypeScript + esbuild), starting its
- * sandbox child, the CSV import (parse + align), and the stages of the run. Prints figures only.
- * Run: npm run bench -- backtest-cli
+ * Where `brain backtest --data DIR --quick` spends its time on the 9-pair 5m year from CSV (issue 13.10;
+ * the whole command against the pandas port is in `npm run bench -- market`): the same steps the command
+ * takes, in this process one after another: the strategy file through the static gates (TypeScript +
+ * esbuild, loaded on first use), its sandbox child started, the CSV import (parse + align), and the
+ * stages of the run. A fresh process adds the CLI's start-up (tsx + imports), printed first.
+ * Prints figures only. Run: npm run bench -- backtest-phases
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,19 +17,10 @@ import { sandboxRunner } from '../src/sandbox/backtest.ts';
 import { StrategyHost } from '../src/sandbox/host/strategy-host.ts';
 import { PROJECT_ROOT } from '../src/paths.ts';
 import { engineConfigFor, evaluate, loadData, resolveStrategy } from '../src/versions/evaluate.ts';
-import { pandasPython, runPandasPeer } from './lib/pandas-peer.ts';
 import { median } from './lib/stats.ts';
 import { writeYearCsv, yearMarket } from './lib/year.ts';
 
-const BIN = join(PROJECT_ROOT, 'src/cli/bin.mjs');
 const RUNS = 3;
-
-function cli(dir: string, csv: string, pairs: string, extra: readonly string[]): number {
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, [BIN, 'backtest', '--data', csv, '--pairs', pairs, '--db', join(dir, 'brain.db'), '--out', join(dir, 'report'), ...extra], { cwd: dir, encoding: 'utf8' });
-  if (r.status !== 0 && r.status !== 1) throw new Error(`brain backtest exited ${r.status}: ${r.stderr.slice(-800)}`);
-  return (performance.now() - t0) / 1000;
-}
 
 async function phases(dir: string, csv: string, pairs: readonly string[]): Promise<void> {
   const config = loadConfig({ env: {}, argv: [], cwd: dir });
@@ -71,25 +61,23 @@ async function phases(dir: string, csv: string, pairs: readonly string[]): Promi
   }
 }
 
+/** A fresh process that imports the backtest command (and what it imports) and exits. */
+function startUp(): number {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "await import('./src/cli/commands/backtest.ts')"], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`importing the backtest command failed: ${r.stderr.slice(-500)}`);
+  return (performance.now() - t0) / 1000;
+}
+
 export default async function (): Promise<void> {
   console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (figures scale with it)`);
-  const dir = mkdtempSync(join(tmpdir(), 'brain-bench-backtest-cli-'));
+  const dir = mkdtempSync(join(tmpdir(), 'brain-bench-backtest-phases-'));
   try {
     const year = yearMarket();
     const csv = join(dir, 'year');
     writeYearCsv(csv, year);
-    const pairs = year.pairs.join(',');
-    cli(dir, csv, pairs, ['--quick']); // a first run creates the database and warms the OS file cache
-    const quick = median(Array.from({ length: RUNS }, () => cli(dir, csv, pairs, ['--quick'])));
-    console.log(`brain backtest --data DIR --quick (9 pairs × 5m year, report written, row stored): median ${quick.toFixed(2)} s of ${RUNS}`);
-    const full = cli(dir, csv, pairs, []);
-    console.log(`brain backtest --data DIR (every validation gate: look-ahead, walk-forward, jitter): ${full.toFixed(2)} s`);
-    const python = pandasPython();
-    if (python) {
-      const runs = Array.from({ length: RUNS }, () => runPandasPeer(python, csv, 1));
-      console.log(`pandas port end to end (${python}: start, read_csv ${median(runs.map((r) => r.readSeconds)).toFixed(2)} s, one backtest): median ${median(runs.map((r) => r.processSeconds)).toFixed(2)} s of ${RUNS}`);
-    } else console.log('pandas peer skipped: no python3 with pandas here (Debian: apt-get install python3-pandas)');
-    console.log('where the time goes (in this process, one step after another):');
+    console.log(`brain backtest --data $DIR --pairs <9 pairs> --quick, step by step:`);
+    console.log(`  start-up (node + tsx + the command's imports): median ${median(Array.from({ length: RUNS }, startUp)).toFixed(2)} s of ${RUNS}`);
     await phases(dir, csv, year.pairs);
   } finally {
     rmSync(dir, { recursive: true, force: true });
