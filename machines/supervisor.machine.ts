@@ -289,10 +289,12 @@ const supervisorSetup = setup({
      * so every closed position, chore and switch stayed in memory for the life of the process. Its final
      * state is on disk already (the persister hears the final snapshot before the parent hears it is done).
      */
-    dropFinished: enqueueActions(({ context, event, enqueue }) => {
+    dropFinished: enqueueActions(({ context, event, enqueue, self }) => {
       const id = event.type.slice('xstate.done.actor.'.length);
       enqueue.assign({ slots: context.slots.filter((s) => s.positionId !== id) });
-      enqueue.stopChild(id);
+      // Only the done one: a feed line that gave up may already be restarted under the same id.
+      const child = self.getSnapshot().children[id];
+      if (child?.getSnapshot().status === 'done') enqueue.stopChild(child);
     }),
     /** A failure report or a child's error: the operator hears of it; nothing stops. */
     alert: enqueueActions(({ context, event, enqueue }) => {
