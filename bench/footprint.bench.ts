@@ -5,7 +5,8 @@
  * with an existing database, RSS after boot and after 1 and 7 simulated days, with the heap split from
  * /metrics. Sandbox children (Deno) are separate processes and are not counted. The simulator's own share
  * is printed apart (`brain sim` alone). Prints figures; asserts nothing.
- * Run: npm run bench -- footprint   (BENCH_FOOTPRINT_SPEED=N sets the replay speed, default 1500)
+ * Run: npm run bench -- footprint   (BENCH_FOOTPRINT_SPEED=N sets the replay speed, default 1500; the deploy
+ * files' setting: NODE_OPTIONS=--max-semi-space-size=2 npm run bench -- footprint)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -139,6 +140,8 @@ function baselines(): string {
 export default async function (): Promise<void> {
   console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (figures scale with it)`);
   console.log(baselines());
+  // The deploy files set NODE_OPTIONS=--max-semi-space-size=2; run the bench with it to see their figures.
+  console.log(`NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''} (inherited by every process started here)`);
   const help = Array.from({ length: 5 }, helpRun);
   console.log(`brain help: median ${median(help.map((h) => h.seconds)).toFixed(2)} s, peak RSS median ${median(help.map((h) => h.peakMb)).toFixed(0)} MB (5 runs)`);
   await daemonBench(Number(process.env.BENCH_FOOTPRINT_SPEED ?? 1500));
