@@ -1,9 +1,11 @@
 /**
  * The footprint on a small VPS (issue 17.8): `brain help` time and peak RSS, then the daemon as an operator
  * starts it (`brain run --sim SPEED`, paper mode, the simulator in the same process replaying data/sample,
- * the nightly cycle on, which without a model key runs the offline evolver): boot time to "brain running"
+ * the nightly cycle on; without a model key it would run the offline evolver, but on data/sample's first
+ * weeks it fails closed for too little history, so no evolver night is in these figures): boot time to "brain running"
  * with an existing database, RSS after boot and after 1 and 7 simulated days, with the heap split from
- * /metrics. Sandbox children (Deno) are separate processes and are not counted. The simulator's own share
+ * /metrics; then the same daemon in real time once idle (where V8 shrinks its heap). Sandbox children
+ * (Deno) are separate processes and are not counted. The simulator's own share
  * is printed apart (`brain sim` alone). Prints figures; asserts nothing.
  * Run: npm run bench -- footprint   (BENCH_FOOTPRINT_SPEED=N sets the replay speed, default 1500; the deploy
  * files' setting: NODE_OPTIONS=--max-semi-space-size=2 npm run bench -- footprint)
@@ -91,6 +93,18 @@ async function heapSplit(port: number): Promise<string> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The replay above keeps the process busy, so V8 never runs the memory reducer that shrinks the heap once
+ * a process idles; a daemon in real time idles between candles. This is its RSS after boot once idle.
+ */
+async function idleBench(dir: string, port: number): Promise<void> {
+  const daemon = start(['run', '--sim', '1', '--set', `health.port=${port}`, '--log-level', 'info'], dir);
+  await daemon.logged('brain running');
+  const at = (s: number) => sleep(s * 1000).then(() => memoryMb(daemon.child.pid).toFixed(0));
+  console.log(`real time (--sim 1), RSS 5 s after boot ${await at(5)} MB, 40 s after ${await at(35)} MB (${await heapSplit(port)})`);
+  await daemon.stop();
+}
+
 async function daemonBench(speed: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'brain-bench-footprint-'));
   const port = await freePort();
@@ -118,6 +132,7 @@ async function daemonBench(speed: number): Promise<void> {
     }
     console.log(`growth from day 1 to day 7: ${((samples[7]! / samples[1]! - 1) * 100).toFixed(1)} %`);
     await daemon.stop();
+    await idleBench(dir, port);
     const sim = start(['sim', '--speed', String(speed)], dir);
     await sim.logged('simulator ready; the test account secret is SIM_TEST_ACCOUNT.secret (Kraken published example)');
     await sleep(3000);
