@@ -208,10 +208,15 @@ const supervisorSetup = setup({
       if ('consecutiveLosses' in event) enqueue.assign({ streak: event.consecutiveLosses });
       enqueue.emit(event as BreakerEmitted);
     }),
-    startChore: enqueueActions(({ context: c, event, enqueue }) => {
+    /** One run of a chore at a time, so its report names its child: a slot that fires while the last run still works is skipped (the next slot runs it). */
+    startChore: enqueueActions(({ context: c, event, enqueue, self }) => {
       const chore = logic.choreOf(event);
-      if (chore) enqueue.spawnChild('runChore', { id: `chore-${chore}-${c.seq}`, input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
+      if (chore && !self.getSnapshot().children[choreId(chore)]) enqueue.spawnChild('runChore', { id: choreId(chore), input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
       enqueue.assign({ seq: c.seq + 1 });
+    }),
+    /** A chore's child reports by event and never completes: stopped once it has reported, or every run stays in memory. */
+    endChore: enqueueActions(({ event, enqueue }) => {
+      if (event.type === 'chore.done' || event.type === 'chore.failed') enqueue.stopChild(choreId(event.chore));
     }),
     /** A failed self-audit holds the breaker at reducing until an operator resumes (the alert is raised by 'alert'). */
     holdOnFailedAudit: enqueueActions(({ context: c, event, enqueue }) => {
@@ -280,7 +285,18 @@ const supervisorSetup = setup({
       enqueue.assign({ seq: c.seq + 1 });
     }),
     setHealth: assign({ venueHealthy: ({ event, context }) => (event.type === 'venue.health' ? event.healthy : context.venueHealthy) }),
-    dropFinished: assign({ slots: ({ context, event }) => context.slots.filter((s) => `xstate.done.actor.${s.positionId}` !== event.type) }),
+    /**
+     * A finished child leaves the supervisor: xstate keeps a done child in the snapshot until it is stopped,
+     * so every closed position, chore and switch stayed in memory for the life of the process. Its final
+     * state is on disk already (the persister hears the final snapshot before the parent hears it is done).
+     */
+    dropFinished: enqueueActions(({ context, event, enqueue, self }) => {
+      const id = event.type.slice('xstate.done.actor.'.length);
+      enqueue.assign({ slots: context.slots.filter((s) => s.positionId !== id) });
+      // Only the done one: a feed line that gave up may already be restarted under the same id.
+      const child = self.getSnapshot().children[id];
+      if (child?.getSnapshot().status === 'done') enqueue.stopChild(child);
+    }),
     /** A failure report or a child's error: the operator hears of it; nothing stops. */
     alert: enqueueActions(({ context, event, enqueue }) => {
       const alert = logic.alertOf(event);
@@ -312,6 +328,8 @@ const supervisorSetup = setup({
     }),
   },
 });
+
+const choreId = (chore: Chore): string => `chore-${chore}`;
 
 const journalled = { 'venue.fill': { actions: 'bookFill' }, 'position.fillFound': { actions: 'bookFill' } } as const;
 
@@ -402,7 +420,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
         'schedule.audit': { actions: 'startChore' },
         'schedule.backup': { actions: 'startChore' },
         'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'forwardToCycle'] },
-        'chore.*': { actions: ['adoptFees', 'holdOnFailedAudit', 'alert'] },
+        'chore.*': { actions: ['adoptFees', 'holdOnFailedAudit', 'alert', 'endChore'] },
         'strategy.activated': { actions: 'activateStrategy' },
         'strategy.swapFailed': { actions: 'alert' },
         'strategy.deploy': { actions: 'switchStrategy' },

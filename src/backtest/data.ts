@@ -47,20 +47,33 @@ export function alignMarketData(series: readonly PairSeries[]): MarketData {
 
 /** Every candle time of every series, ascending, each once; checks each series is strictly ascending. */
 function unionOfTimes(series: readonly PairSeries[]): Float64Array {
-  const all = new Float64Array(series.reduce((n, s) => n + s.columns.time.length, 0));
-  let n = 0;
+  let union: Float64Array = new Float64Array(0);
   for (const s of series) {
     const t = s.columns.time;
-    for (let i = 0; i < t.length; i++) {
-      if (i > 0 && !(t[i]! > t[i - 1]!)) throw new EngineError('invalid_data', `${s.pair} candle times must be strictly ascending; row ${i} has ${t[i]} after ${t[i - 1]}`);
+    for (let i = 1; i < t.length; i++) {
+      if (!(t[i]! > t[i - 1]!)) throw new EngineError('invalid_data', `${s.pair} candle times must be strictly ascending; row ${i} has ${t[i]} after ${t[i - 1]}`);
     }
-    all.set(t, n);
-    n += t.length;
+    union = mergeAscending(union, t);
   }
-  all.sort();
-  let unique = 0;
-  for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[unique - 1]) all[unique++] = all[i]!;
-  return all.slice(0, unique);
+  return union;
+}
+
+/** Two strictly ascending arrays merged into one, each time once: a linear walk (sorting the concatenation took ~0.1 s for a 9-pair 5m year). */
+function mergeAscending(a: Float64Array, b: Float64Array): Float64Array {
+  const out = new Float64Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    out[n++] = x <= y ? x : y;
+    if (x <= y) i++;
+    if (y <= x) j++;
+  }
+  while (i < a.length) out[n++] = a[i++]!;
+  while (j < b.length) out[n++] = b[j++]!;
+  return n === out.length ? out : out.slice(0, n);
 }
 
 /**

@@ -20,12 +20,20 @@ export interface CliIo {
 
 export interface Command {
   name: string;
-  /** One line for `brain help`. */
-  summary: string;
   /** Synopsis and flags, shown by `brain help <name>`, `--help` and after a usage error. */
   usage: string;
   /** Returns the process exit code (see EXIT). */
   run(args: string[], io: CliIo): Promise<number>;
+}
+
+/**
+ * A command as the registry lists it: its name and one line for `brain help`, and how to import the
+ * rest. Only the command that runs is imported, so each command loads only what it uses.
+ */
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
 }
 
 /**
@@ -53,7 +61,7 @@ export const CONFIG_FLAGS_USAGE = `config flags (override settings.toml, risk_li
   --env-file FILE          .env file to read (default ./.env)`;
 
 /** The command list shown by `brain help` and after an unknown command. */
-export function overview(commands: readonly Command[]): string {
+export function overview(commands: readonly CommandEntry[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return `usage: brain <command> [flags]\n\ncommands:\n${lines.join('\n')}\n\nRun \`brain help <command>\` for a command's flags.\n`;

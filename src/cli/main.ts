@@ -1,10 +1,12 @@
 /**
- * `brain <command> [args]`: looks the command up in the registry, runs it, and turns failures into
- * exit codes: a usage error prints one line plus the usage (2), a config error one line per bad key (78),
- * anything else one line (1).
+ * `brain <command> [args]`: looks the command up in the registry, imports and runs it, and turns failures
+ * into exit codes: a usage error prints one line plus the usage (2), a config error one line per bad key
+ * (78), anything else one line (1). Only the light config files are imported here: `brain help` must not
+ * pay for the schema or any command's dependencies.
  */
-import { ConfigError, closest } from '../config/index.ts';
-import { EXIT, UsageError, overview, type CliIo, type Command } from './command.ts';
+import { ConfigError } from '../config/errors.ts';
+import { closest } from '../config/keys.ts';
+import { EXIT, UsageError, overview, type CliIo, type Command, type CommandEntry } from './command.ts';
 import { commands as registry } from './commands/index.ts';
 
 function failure(err: unknown, command: Command, io: CliIo): number {
@@ -21,7 +23,7 @@ function failure(err: unknown, command: Command, io: CliIo): number {
   return EXIT.failure;
 }
 
-export async function main(argv: readonly string[], io: CliIo, commands: readonly Command[] = registry): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo, commands: readonly CommandEntry[] = registry): Promise<number> {
   const [name, ...args] = argv;
   if (name === '--help' || name === '-h') {
     io.stdout.write(overview(commands));
@@ -31,12 +33,13 @@ export async function main(argv: readonly string[], io: CliIo, commands: readonl
     io.stderr.write(`brain: missing command\n\n${overview(commands)}`);
     return EXIT.usage;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
     const guess = closest(name, commands.map((c) => c.name));
     io.stderr.write(`brain: unknown command "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}\n\n${overview(commands)}`);
     return EXIT.usage;
   }
+  const command = await entry.load();
   if (args.includes('--help') || args.includes('-h')) {
     io.stdout.write(`${command.usage}\n`);
     return EXIT.ok;

@@ -5,7 +5,8 @@
  * that land on the same values produce the same content hash (the ledger's dedupe). The defaults are
  * located once with the TypeScript parser; rewriting is a splice of those spans.
  */
-import ts from 'typescript';
+import type ts from 'typescript';
+import { compiler } from '../sandbox/gates/compiler.ts';
 import type { ParamSpec, Params } from '../contract/index.ts';
 import { BrainError } from '../contract/errors.ts';
 
@@ -27,45 +28,45 @@ interface Slot {
 }
 
 function propName(p: ts.ObjectLiteralElementLike): string | null {
-  if (!ts.isPropertyAssignment(p)) return null;
-  return ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) ? p.name.text : null;
+  if (!compiler.isPropertyAssignment(p)) return null;
+  return compiler.isIdentifier(p.name) || compiler.isStringLiteral(p.name) ? p.name.text : null;
 }
 
 function objectProp(obj: ts.ObjectLiteralExpression, name: string): ts.Expression | null {
   const p = obj.properties.find((x) => propName(x) === name);
-  return p && ts.isPropertyAssignment(p) ? p.initializer : null;
+  return p && compiler.isPropertyAssignment(p) ? p.initializer : null;
 }
 
 function isNumberLiteral(e: ts.Expression): boolean {
-  return ts.isNumericLiteral(e) || (ts.isPrefixUnaryExpression(e) && e.operator === ts.SyntaxKind.MinusToken && ts.isNumericLiteral(e.operand));
+  return compiler.isNumericLiteral(e) || (compiler.isPrefixUnaryExpression(e) && e.operator === compiler.SyntaxKind.MinusToken && compiler.isNumericLiteral(e.operand));
 }
 
 function numberOf(e: ts.Expression | null, fallback: number): number {
   if (!e || !isNumberLiteral(e)) return fallback;
-  return ts.isNumericLiteral(e) ? Number(e.text) : -Number(((e as ts.PrefixUnaryExpression).operand as ts.NumericLiteral).text);
+  return compiler.isNumericLiteral(e) ? Number(e.text) : -Number(((e as ts.PrefixUnaryExpression).operand as ts.NumericLiteral).text);
 }
 
 /** The spans of every `default: <number>` under `meta: { params: { … } }`. */
 function slotsOf(source: string): Slot[] {
-  const file = ts.createSourceFile('strategy.ts', source, ts.ScriptTarget.ES2022, true);
+  const file = compiler.createSourceFile('strategy.ts', source, compiler.ScriptTarget.ES2022, true);
   let params: ts.ObjectLiteralExpression | null = null;
   const visit = (n: ts.Node): void => {
     if (params) return;
-    if (ts.isPropertyAssignment(n) && propName(n) === 'meta' && ts.isObjectLiteralExpression(n.initializer)) {
+    if (compiler.isPropertyAssignment(n) && propName(n) === 'meta' && compiler.isObjectLiteralExpression(n.initializer)) {
       const p = objectProp(n.initializer, 'params');
-      if (p && ts.isObjectLiteralExpression(p)) params = p;
+      if (p && compiler.isObjectLiteralExpression(p)) params = p;
     }
-    ts.forEachChild(n, visit);
+    compiler.forEachChild(n, visit);
   };
   visit(file);
   if (!params) throw new ParamsSourceError('no_params', 'the module declares no meta.params object literal; the evolver searches only declared parameters');
   return (params as ts.ObjectLiteralExpression).properties.flatMap((p) => {
     const name = propName(p);
-    if (!name || !ts.isPropertyAssignment(p) || !ts.isObjectLiteralExpression(p.initializer)) return [];
+    if (!name || !compiler.isPropertyAssignment(p) || !compiler.isObjectLiteralExpression(p.initializer)) return [];
     const d = objectProp(p.initializer, 'default');
     if (!d || !isNumberLiteral(d)) throw new ParamsSourceError('not_literal', `meta.params.${name}.default is not a number literal; write it as one so a candidate can set it`);
     const o = p.initializer;
-    const integer = objectProp(o, 'integer')?.kind === ts.SyntaxKind.TrueKeyword;
+    const integer = objectProp(o, 'integer')?.kind === compiler.SyntaxKind.TrueKeyword;
     const spec: ParamSpec = { default: numberOf(d, 0), min: numberOf(objectProp(o, 'min'), -Infinity), max: numberOf(objectProp(o, 'max'), Infinity), integer, description: '' };
     return [{ name, start: d.getStart(file), end: d.getEnd(), spec }];
   });

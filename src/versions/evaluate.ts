@@ -20,7 +20,7 @@ import { backtestsRepo, type BacktestsRepo } from '../db/backtests.repo.ts';
 import { candlesRepo } from '../db/candles.repo.ts';
 import type { Db } from '../db/index.ts';
 import { versionsRepo } from '../db/versions.repo.ts';
-import { seriesFromCsvDir, seriesFromStore, type SeriesRequest } from '../market/dataset.ts';
+import { seriesFromCsvDir, seriesFromStore, withinRange, type LoadedSeries, type SeriesRequest } from '../market/dataset.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { sandboxRunner } from '../sandbox/backtest.ts';
 import { formatIssue, Gates } from '../sandbox/gates/index.ts';
@@ -120,13 +120,29 @@ export class EvaluateError extends BrainError<'gates_failed' | 'unknown_strategy
 export interface DataRequest extends SeriesRequest {
   /** A folder of `<BASE>-<QUOTE>_<tf>.csv` files; the candle store when absent. */
   dir: string | undefined;
+  /** The folder's files already being read, from any time (readAhead); cut to [from, to) here. */
+  readAhead?: Promise<LoadedSeries[]>;
   /** Candles before `tradeFrom` are strategy warm-up only. */
   tradeFrom: number;
 }
 
+/**
+ * Starts reading and parsing a CSV folder up to `to` before the warm-up (the strategy's meta) is known:
+ * `brain backtest` reads while the strategy is gated and its child starts, which mostly wait on other
+ * processes (esbuild, Deno). A failure surfaces where loadData awaits it.
+ */
+export function readAhead(req: Omit<SeriesRequest, 'from'> & { dir: string | undefined }): Promise<LoadedSeries[]> | undefined {
+  if (req.dir === undefined) return undefined;
+  const reading = seriesFromCsvDir(req.dir, { ...req, from: Number.NEGATIVE_INFINITY });
+  reading.catch(() => undefined);
+  return reading;
+}
+
 /** Candles of the pairs on one grid, and the first step traded. */
 export async function loadData(req: DataRequest, db: Db): Promise<{ data: MarketData; start: number }> {
-  const series = req.dir ? await seriesFromCsvDir(req.dir, req) : seriesFromStore(candlesRepo(db), req);
+  const series = req.readAhead
+    ? (await req.readAhead).map((s) => ({ pair: s.pair, columns: withinRange(s.columns, req.from, req.to) }))
+    : req.dir ? await seriesFromCsvDir(req.dir, req) : seriesFromStore(candlesRepo(db), req);
   const data = alignMarketData(series);
   const start = data.time.findIndex((t) => t >= req.tradeFrom);
   return { data, start: Math.max(0, start) };
@@ -175,12 +191,13 @@ export interface StrategyEvaluationDeps extends Omit<EvaluateDeps, 'backtests' |
 /** `brain backtest`'s use case: resolve, start the child, load the candles, evaluate, store. */
 export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: StrategyEvaluationRequest): Promise<Evaluation & { versionId: string }> {
   const { trials, ...evaluateDeps } = deps;
+  const reading = readAhead({ dir: req.dir, pairs: req.pairs, timeframe: req.timeframe, to: req.range.to });
   const strategy = await resolveStrategy(req.strategy, deps.db, req.cwd);
   const host = await StrategyHost.start({ versionId: strategy.versionId, kind: 'strategy', bundle: strategy.bundle });
   try {
     const meta = host.meta as StrategyMeta;
     const from = req.range.from - meta.warmup * timeframeMs(req.timeframe);
-    const { data, start } = await loadData({ pairs: req.pairs, timeframe: req.timeframe, from, to: req.range.to, dir: req.dir, tradeFrom: req.range.from }, deps.db);
+    const { data, start } = await loadData({ pairs: req.pairs, timeframe: req.timeframe, from, to: req.range.to, dir: req.dir, tradeFrom: req.range.from, ...(reading ? { readAhead: reading } : {}) }, deps.db);
     deps.onLoaded?.();
     const stamp = new Date(deps.now()).toISOString().replace(/[-:]/g, '').slice(0, 15);
     const reportDir = resolve(req.cwd, req.out ?? join('reports', `backtest-${stamp}-${strategy.versionId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 18)}`));

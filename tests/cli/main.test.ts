@@ -2,14 +2,21 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { EXIT, UsageError, type Command } from '../../src/cli/command.ts';
+import { EXIT, UsageError, type Command, type CommandEntry } from '../../src/cli/command.ts';
 import { commands } from '../../src/cli/commands/index.ts';
 import { fakeIo } from './fake-io.ts';
 
+const entryOf = (command: Command): CommandEntry => ({ name: command.name, summary: 's', load: async () => command });
+
 describe('brain: dispatch and exit codes', () => {
-  it('registers help, config and run, each with a summary and a usage', () => {
+  it('registers help, config and run, each with a summary and a usage', async () => {
     expect(commands.map((c) => c.name)).toEqual(expect.arrayContaining(['help', 'config', 'run']));
-    for (const c of commands) expect(c.usage).toMatch(new RegExp(`^usage: brain ${c.name}`));
+    for (const entry of commands) {
+      expect(entry.summary).not.toBe('');
+      const command = await entry.load();
+      expect(command.name).toBe(entry.name);
+      expect(command.usage).toMatch(new RegExp(`^usage: brain ${entry.name}`));
+    }
   });
 
   it('`brain help` lists every command and exits 0', async () => {
@@ -54,16 +61,16 @@ describe('brain: dispatch and exit codes', () => {
   });
 
   it('a command that fails unexpectedly prints one line and exits 1', async () => {
-    const boom: Command = { name: 'boom', summary: 's', usage: 'usage: brain boom', run: () => Promise.reject(new Error('disk full')) };
+    const boom: Command = { name: 'boom', usage: 'usage: brain boom', run: () => Promise.reject(new Error('disk full')) };
     const io = fakeIo();
-    expect(await main(['boom'], io, [boom])).toBe(EXIT.failure);
+    expect(await main(['boom'], io, [entryOf(boom)])).toBe(EXIT.failure);
     expect(io.err()).toBe('brain boom: disk full\n');
   });
 
   it('a command may throw UsageError itself', async () => {
-    const picky: Command = { name: 'picky', summary: 's', usage: 'usage: brain picky', run: () => Promise.reject(new UsageError('needs a pair')) };
+    const picky: Command = { name: 'picky', usage: 'usage: brain picky', run: () => Promise.reject(new UsageError('needs a pair')) };
     const io = fakeIo();
-    expect(await main(['picky'], io, [picky])).toBe(EXIT.usage);
+    expect(await main(['picky'], io, [entryOf(picky)])).toBe(EXIT.usage);
     expect(io.err()).toBe('brain picky: needs a pair\n\nusage: brain picky\n');
   });
 

@@ -97,6 +97,20 @@ describe('supervisor intent routing', () => {
     expect(breaker.context.consecutiveLosses).toBe(1);
   });
 
+  it('a closed position and a finished chore leave the children, so memory does not grow with trades', async () => {
+    const s = startSupervisor();
+    await s.running();
+    const before = s.children();
+    await s.openPosition('BTC/USD', 100);
+    expect(s.children().length).toBe(before.length + 1);
+    await s.closePosition('BTC/USD', 110);
+    await waitFor(s.actor, (x) => x.context.slots.length === 0);
+    s.port.schedule!({ type: 'schedule.feeRefresh', due: T0, time: T0 });
+    await waitFor(s.actor, (x) => x.context.settings?.fees['BTC/USD']?.taker === 0.002);
+    await waitFor(s.actor, (x) => !Object.keys(x.children).some((id) => id.startsWith('chore-')));
+    expect(s.children()).toEqual(before);
+  });
+
   it('while paused an entry is rejected with reason "paused" and recorded', async () => {
     const s = startSupervisor();
     await s.running();

@@ -9,7 +9,6 @@ import { dbPathOf } from './backtest.ts';
 
 export const audit: Command = {
   name: 'audit',
-  summary: 'Self-audit: fills = ledger = positions = venue balances, no short, no margin, every venue order has its intent row',
   usage: `usage: brain audit [--last] [config flags]
   --last                   print the newest stored report (the daemon's daily one or a previous run) instead of running
 

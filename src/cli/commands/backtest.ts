@@ -78,7 +78,6 @@ const OWN_FLAGS = {
 
 export const backtest: Command = {
   name: 'backtest',
-  summary: 'Backtest a strategy over stored or CSV candles; writes an HTML/PNG report and a backtests row',
   usage: `usage: brain backtest [--strategy PATH|VERSION] [--pairs A/USD,B/USD] [--from DATE] [--to DATE] [--data DIR] [--timeframe TF] [--out DIR] [--quick] [config flags]
   --strategy PATH|VERSION  a strategy file (checked by the sandbox gates) or a strategy_versions id/label
                            (default: the active version, else ${DEFAULT_STRATEGY_FILE})

@@ -9,7 +9,6 @@ const mb = (bytes: number) => `${(bytes / 1_048_576).toFixed(1)} MB`;
 
 export const backup: Command = {
   name: 'backup',
-  summary: 'Copy the database now into backup.dir (safe while the daemon runs), keeping the newest backup.keep',
   usage: `usage: brain backup [--list] [config flags]
   --list                   list the backups in backup.dir instead of taking one
 
@@ -33,7 +32,6 @@ ${CONFIG_FLAGS_USAGE}`,
 
 export const restore: Command = {
   name: 'restore',
-  summary: 'Replace the database with a backup (refused while the daemon runs; the replaced one is kept aside)',
   usage: `usage: brain restore FILE [config flags]
 
 Stop the daemon first: the restore takes the daemon's lock and refuses while it is held. FILE must pass

@@ -10,7 +10,6 @@ const ACTIONS = { status: 'breaker', resume: 'resetbreaker', halt: 'halt' } as c
 
 export const breaker: Command = {
   name: 'breaker',
-  summary: 'Show, resume or halt the circuit breaker (running daemon or stopped)',
   usage: `usage: brain breaker status|resume|halt [--yes] [config flags]
   status                   level, reason, since when, losing streak and how it resumes
   resume --yes             lift a halted breaker: refused while a hard limit (daily loss, drawdown) still

@@ -21,7 +21,6 @@ function keyTable(keys: KeyInfo[]): string {
 
 export const config: Command = {
   name: 'config',
-  summary: 'Print the effective configuration (secrets masked) and where overrides came from',
   usage: `usage: brain config [--format toml|json] [--keys] [config flags]
   --format toml|json       output format (default toml; json prints the config alone, for tools)
   --keys                   list every key with its environment variable, default and meaning

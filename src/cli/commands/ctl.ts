@@ -54,7 +54,6 @@ export async function runOperation(io: CliIo, name: string, words: readonly stri
 
 export const ctl: Command = {
   name: 'ctl',
-  summary: "Run one of the console's commands (the Telegram bot's) against the daemon, or the database when it is stopped",
   usage: `usage: brain ctl COMMAND [ARGUMENTS…] [--yes] [config flags]
   --yes                    confirm a dangerous command (kill, stop, forceexit, resetbreaker, promote, rollback, mode paper|live)
 

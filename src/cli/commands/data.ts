@@ -52,7 +52,6 @@ function compactCommand(store: CandleStore, pairs: readonly Pair[], retention: C
 
 export const data: Command = {
   name: 'data',
-  summary: 'Candle store: import a folder of CSV candles, or fold and prune the tiers',
   usage: `usage: brain data import <csv-dir> [config flags]
        brain data compact [--yes] [config flags]
        brain data gaps [--timeframe TF] [config flags]

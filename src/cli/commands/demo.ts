@@ -14,7 +14,6 @@ import { INSPECT_USAGE, takeInspectFlag } from '../inspect-flag.ts';
 
 export const demo: Command = {
   name: 'demo',
-  summary: 'Run the daemon offline in paper mode on the bundled candles and print what it does',
   usage: `usage: brain demo [--data DIR] [--days N] [--pairs A/USD,B/USD] [--with-orchestrator] [--inspect [PORT]] [--verbose]
   --data DIR          replay your own candles: <BASE>-USD_<tf>.csv files, the format brain backtest --data reads
                       (default: the bundled data/sample)

@@ -19,7 +19,6 @@ function run(io: CliIo, name: string, words: string[], flags: readonly string[],
 
 export const promoteCommand: Command = {
   name: 'promote',
-  summary: 'Deploy a stored strategy version (id, label or ledger content hash): hot swap in a running daemon',
   usage: `usage: brain promote VERSION|HASH [--force] [config flags]
   VERSION|HASH   a strategy version id or label, or a candidate's content hash from brain ledger (≥ 6 hex digits)
   --force        deploy it even if it has not passed the pipeline (no passed paper test, never live)
@@ -37,7 +36,6 @@ ${CONFIG_FLAGS_USAGE}`,
 
 export const rollbackCommand: Command = {
   name: 'rollback',
-  summary: 'Revert the strategy (or a statistics module) to its previous good version',
   usage: `usage: brain rollback [SLOT] [config flags]
   SLOT   strategy (default) or statistics:<name>
 The active version is marked rolled back and the previous good one becomes active: in a running daemon
@@ -60,7 +58,6 @@ const PAPERTEST: Record<string, (id: string | undefined) => { name: string; word
 
 export const papertestCommand: Command = {
   name: 'papertest',
-  summary: 'List, show or cancel paper tests of candidates',
   usage: `usage: brain papertest list | show ID | cancel ID [config flags]
   list       the newest paper tests, running and finished
   show ID    one test: status, window, and the judge's verdict (shadow vs incumbent, drift findings)

@@ -67,7 +67,6 @@ export function reportText(r: EvolverReport): string {
 
 export const evolveCommand: Command = {
   name: 'evolve',
-  summary: "Search the active strategy's declared parameters offline; the best candidate that passes every gate goes to a paper test",
   usage: `usage: brain evolve [--budget 10m] [--data DIR] [--from DATE] [--to DATE] [--seed N] [--workers N] [--max-candidates N] [config flags]
   --budget DURATION      wall-clock budget, e.g. 90s, 10m, 1h (default evolution.evolver.budgetMinutes)
   --data DIR             judge on <BASE>-<QUOTE>_<tf>.csv files in DIR instead of the candle store

@@ -55,7 +55,6 @@ export function entryText(views: readonly LedgerEntryView[]): string {
 
 export const ledgerCommand: Command = {
   name: 'ledger',
-  summary: 'The candidate ledger: every candidate tried, how far it got and which gate stopped it',
   usage: `usage: brain ledger [--top N] [--show HASH] [config flags]
   --top N       the N best candidates by their OOS edge (default 20); duplicates left out
   --show HASH   one candidate by content hash (at least 6 hex digits): every gate, the holdout, each step

@@ -43,7 +43,6 @@ async function withNight<T>(config: Config, io: CliIo, log: Logger, run: (db: Db
 
 export const orchestrate: Command = {
   name: 'orchestrate',
-  summary: 'Run the nightly orchestrator now, or print tonight\'s prompts and token estimate (--dry-run)',
   usage: `usage: brain orchestrate --now | --dry-run [config flags]
   --now        run a night now: the model with ANTHROPIC_API_KEY, else the offline evolver; a night a
                restart interrupted is finished first. Refused while the daemon runs (it holds the lock).

@@ -34,7 +34,6 @@ function simOf(values: FaultValues & { sim?: string | undefined; data?: string |
 
 export const run: Command = {
   name: 'run',
-  summary: 'Start the daemon (npm start runs it in paper mode)',
   usage: `usage: brain run [--mode paper|live] [--inspect [PORT]] [--sim SPEED [fault flags]] [config flags]
 ${INSPECT_USAGE}
   --sim SPEED              trade against a loopback Kraken simulator started in this process, replaying

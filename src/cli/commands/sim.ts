@@ -31,7 +31,6 @@ function parse(args: string[]) {
 
 export const sim: Command = {
   name: 'sim',
-  summary: 'Run the loopback Kraken simulator (REST v0 + WebSocket v2) replaying real candles',
   usage: `usage: brain sim [--data DIR] [--pairs A/USD,B/USD] [--speed N] [--port P] [flags]
   --data DIR               candle CSVs (BTC-USD_5m.csv …; default ${DEFAULT_SIM_DATA_DIR})
   --pairs A/USD,B/USD      pairs to replay (default: every pair with a CSV)

@@ -163,7 +163,6 @@ async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionSto
 
 export const strategy: Command = {
   name: 'strategy',
-  summary: 'List, show, diff and submit strategy/statistics versions',
   usage: `usage: brain strategy <subcommand> [arguments] [flags] [config flags]
   list [--kind strategy|statistics]   every stored version; * marks the active one per slot
   show VERSION                        metadata, gate results and source of one version (id or label)

@@ -34,7 +34,6 @@ function withDb<T>(args: string[], io: CliIo, own: Parameters<typeof parseComman
 
 export const thoughts: Command = {
   name: 'thoughts',
-  summary: 'The orchestrator\'s nights and every model answer of one night, whole',
   usage: `usage: brain thoughts [CYCLE] [--step STEP [--attempt N]] [--raw] [config flags]
   (no CYCLE)       the recent nights: outcome, reason, calls and cost
   CYCLE            every stored answer of that night: tokens, cost, thinking summary, answer
@@ -67,7 +66,6 @@ ${CONFIG_FLAGS_USAGE}`,
 
 export const observationsCommand: Command = {
   name: 'observations',
-  summary: 'What the orchestrator concluded, one observation per night, newest first',
   usage: `usage: brain observations [--limit N] [config flags]
   --limit N    how many (default 20)
 

@@ -15,7 +15,6 @@ const OWN_FLAGS = { slots: { type: 'string' } } as const;
 
 export const workerCommand: Command = {
   name: 'worker',
-  summary: "Judge the evolver's candidates for a daemon on another machine, from the Redis queue of evolution.redisUrl",
   usage: `usage: brain worker [--slots N] [config flags]
   --slots N    jobs at once, each on its own warm sandbox child (1..16; default evolution.evolver.workers)
 

@@ -8,7 +8,7 @@
  * comes from the response's usage and the config price table and is written to token_usage.
  */
 import { createHash } from 'node:crypto';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { Message, MessageCreateParamsNonStreaming, TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
 import type { Logger } from 'pino';
@@ -65,11 +65,15 @@ export interface LlmClientDeps {
 }
 
 export class LlmClient {
-  private readonly sdk: Anthropic;
+  private sdk: Promise<Anthropic> | undefined;
 
-  constructor(private readonly deps: LlmClientDeps) {
-    const c = deps.settings.client;
-    this.sdk = new Anthropic({ apiKey: deps.apiKey, baseURL: c.baseUrl, timeout: c.timeoutSeconds * 1000, maxRetries: c.maxRetries, logLevel: 'off' });
+  constructor(private readonly deps: LlmClientDeps) {}
+
+  /** The SDK (~40 MB, ~0.5 s to load) loads on the night's first call, not with the daemon that holds this client. */
+  private client(): Promise<Anthropic> {
+    const c = this.deps.settings.client;
+    this.sdk ??= import('@anthropic-ai/sdk').then(({ default: Sdk }) => new Sdk({ apiKey: this.deps.apiKey, baseURL: c.baseUrl, timeout: c.timeoutSeconds * 1000, maxRetries: c.maxRetries, logLevel: 'off' }));
+    return this.sdk;
   }
 
   /** The exact body sent for `req` (also what --dry-run prints). */
@@ -93,7 +97,7 @@ export class LlmClient {
   async countTokens(req: LlmRequest): Promise<TokenCount> {
     const { max_tokens: _unused, thinking: _t, ...body } = this.params(req);
     try {
-      const r = await this.sdk.messages.countTokens(body, { maxRetries: 0 });
+      const r = await (await this.client()).messages.countTokens(body, { maxRetries: 0 });
       return { tokens: r.input_tokens, source: 'api' };
     } catch (err) {
       this.deps.log.warn({ err: toLlmError(err, 'count_tokens', false).message }, 'count_tokens failed; using the local estimate');
@@ -147,7 +151,7 @@ export class LlmClient {
       abort.abort();
     }, this.deps.settings.client.timeoutSeconds * 1000);
     try {
-      return await this.sdk.messages.create(params, { signal: abort.signal });
+      return await (await this.client()).messages.create(params, { signal: abort.signal });
     } catch (err) {
       throw toLlmError(err, what, timedOut);
     } finally {

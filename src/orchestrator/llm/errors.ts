@@ -3,7 +3,8 @@
  * cycle branches on, `retryable` (try again later inside the night's window) and `retryAfterMs` from
  * the API's retry-after, never a secret in the message.
  */
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+// The errors' own module: the SDK's index (~40 MB) loads only when a call is made (client.ts).
+import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk/core/error';
 import { BrainError } from '../../contract/errors.ts';
 
 export type LlmErrorCode =

@@ -3,7 +3,8 @@
  * code generation, reflection, I/O or the realm's intrinsics. A lint layer in front of the process
  * boundary, not the boundary itself (docs/sandbox.md): a miss here is still contained at run time.
  */
-import ts from 'typescript';
+import type ts from 'typescript';
+import { compiler } from './compiler.ts';
 import { RESERVED_PREFIX, templateKeyMessage } from './keys.ts';
 import { issueAt, type GateIssue } from './types.ts';
 
@@ -44,40 +45,40 @@ const CLOCK_HOLDERS = new Set(BANNED_MEMBERS.map(([holder]) => holder));
 type Rule = (node: ts.Node) => string | null;
 
 const rules: ReadonlyArray<readonly [string, Rule]> = [
-  ['banned-identifier', (n) => (ts.isIdentifier(n) && BANNED_IDENTIFIERS.has(n.text) && !isPropertyName(n) ? `'${n.text}' is not available to strategies` : null)],
+  ['banned-identifier', (n) => (compiler.isIdentifier(n) && BANNED_IDENTIFIERS.has(n.text) && !isPropertyName(n) ? `'${n.text}' is not available to strategies` : null)],
   ['banned-property', (n) => bannedPropertyName(n)],
   ['banned-member', (n) => bannedMember(n)],
   ['clock-read', (n) => (isClockRead(n) ? `'Date' without arguments reads the clock; use bar.time / ctx.history.time` : null)],
   ['clock-alias', (n) => clockAlias(n)],
   ['computed-key', (n) => templateKeyMessage(n)],
-  ['reserved-name', (n) => (ts.isIdentifier(n) && n.text.startsWith(RESERVED_PREFIX) ? `names starting with '${RESERVED_PREFIX}' are reserved for the sandbox` : null)],
-  ['dynamic-import', (n) => (ts.isCallExpression(n) && n.expression.kind === ts.SyntaxKind.ImportKeyword ? 'dynamic import() is not allowed' : null)],
-  ['import-meta', (n) => (ts.isMetaProperty(n) && n.keywordToken === ts.SyntaxKind.ImportKeyword ? 'import.meta is not allowed' : null)],
-  ['with-statement', (n) => (ts.isWithStatement(n) ? "'with' is not allowed" : null)],
-  ['debugger', (n) => (n.kind === ts.SyntaxKind.DebuggerStatement ? "'debugger' is not allowed" : null)],
-  ['async', (n) => (n.kind === ts.SyntaxKind.AsyncKeyword || ts.isAwaitExpression(n) ? 'async/await is not allowed: strategies are synchronous' : null)],
+  ['reserved-name', (n) => (compiler.isIdentifier(n) && n.text.startsWith(RESERVED_PREFIX) ? `names starting with '${RESERVED_PREFIX}' are reserved for the sandbox` : null)],
+  ['dynamic-import', (n) => (compiler.isCallExpression(n) && n.expression.kind === compiler.SyntaxKind.ImportKeyword ? 'dynamic import() is not allowed' : null)],
+  ['import-meta', (n) => (compiler.isMetaProperty(n) && n.keywordToken === compiler.SyntaxKind.ImportKeyword ? 'import.meta is not allowed' : null)],
+  ['with-statement', (n) => (compiler.isWithStatement(n) ? "'with' is not allowed" : null)],
+  ['debugger', (n) => (n.kind === compiler.SyntaxKind.DebuggerStatement ? "'debugger' is not allowed" : null)],
+  ['async', (n) => (n.kind === compiler.SyntaxKind.AsyncKeyword || compiler.isAwaitExpression(n) ? 'async/await is not allowed: strategies are synchronous' : null)],
   ['generator', (n) => (isGenerator(n) ? 'generators are not allowed' : null)],
-  ['import-equals', (n) => (ts.isImportEqualsDeclaration(n) ? "'import x = require()' is not allowed" : null)],
-  ['re-export', (n) => (ts.isExportDeclaration(n) && n.moduleSpecifier ? "re-exporting from another module is not allowed" : null)],
+  ['import-equals', (n) => (compiler.isImportEqualsDeclaration(n) ? "'import x = require()' is not allowed" : null)],
+  ['re-export', (n) => (compiler.isExportDeclaration(n) && n.moduleSpecifier ? "re-exporting from another module is not allowed" : null)],
 ];
 
 function isPropertyName(n: ts.Identifier): boolean {
   const p = n.parent;
-  if (ts.isPropertyAccessExpression(p) && p.name === n) return true;
-  if ((ts.isPropertyAssignment(p) || ts.isPropertyDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p)) && p.name === n) return true;
-  if (ts.isBindingElement(p) && p.propertyName === n) return true;
+  if (compiler.isPropertyAccessExpression(p) && p.name === n) return true;
+  if ((compiler.isPropertyAssignment(p) || compiler.isPropertyDeclaration(p) || compiler.isPropertySignature(p) || compiler.isMethodDeclaration(p) || compiler.isMethodSignature(p)) && p.name === n) return true;
+  if (compiler.isBindingElement(p) && p.propertyName === n) return true;
   return false;
 }
 
 function propertyNameText(n: ts.Node): string | null {
-  if (ts.isPropertyAccessExpression(n)) return n.name.text;
-  if (ts.isElementAccessExpression(n) && ts.isStringLiteralLike(n.argumentExpression)) return n.argumentExpression.text;
-  if (ts.isComputedPropertyName(n) && ts.isStringLiteralLike(n.expression)) return n.expression.text;
-  if (ts.isBinaryExpression(n) && n.operatorToken.kind === ts.SyntaxKind.InKeyword && ts.isStringLiteralLike(n.left)) return n.left.text;
-  if ((ts.isPropertyAssignment(n) || ts.isShorthandPropertyAssignment(n) || ts.isMethodDeclaration(n) || ts.isPropertyDeclaration(n) || ts.isGetAccessor(n) || ts.isSetAccessor(n)) && n.name && (ts.isIdentifier(n.name) || ts.isStringLiteralLike(n.name))) return n.name.text;
-  if (ts.isBindingElement(n)) {
+  if (compiler.isPropertyAccessExpression(n)) return n.name.text;
+  if (compiler.isElementAccessExpression(n) && compiler.isStringLiteralLike(n.argumentExpression)) return n.argumentExpression.text;
+  if (compiler.isComputedPropertyName(n) && compiler.isStringLiteralLike(n.expression)) return n.expression.text;
+  if (compiler.isBinaryExpression(n) && n.operatorToken.kind === compiler.SyntaxKind.InKeyword && compiler.isStringLiteralLike(n.left)) return n.left.text;
+  if ((compiler.isPropertyAssignment(n) || compiler.isShorthandPropertyAssignment(n) || compiler.isMethodDeclaration(n) || compiler.isPropertyDeclaration(n) || compiler.isGetAccessor(n) || compiler.isSetAccessor(n)) && n.name && (compiler.isIdentifier(n.name) || compiler.isStringLiteralLike(n.name))) return n.name.text;
+  if (compiler.isBindingElement(n)) {
     const key = n.propertyName ?? n.name;
-    if (ts.isIdentifier(key) || ts.isStringLiteralLike(key)) return key.text;
+    if (compiler.isIdentifier(key) || compiler.isStringLiteralLike(key)) return key.text;
   }
   return null;
 }
@@ -89,9 +90,9 @@ function bannedPropertyName(n: ts.Node): string | null {
 
 function bannedMember(n: ts.Node): string | null {
   const name = propertyNameText(n);
-  if (name === null || !(ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n))) return null;
+  if (name === null || !(compiler.isPropertyAccessExpression(n) || compiler.isElementAccessExpression(n))) return null;
   const target = n.expression;
-  if (!ts.isIdentifier(target)) return null;
+  if (!compiler.isIdentifier(target)) return null;
   const hit = BANNED_MEMBERS.find(([obj, prop]) => obj === target.text && prop === name);
   return hit ? `'${hit[0]}.${hit[1]}' is not allowed (non-deterministic)` : null;
 }
@@ -99,8 +100,8 @@ function bannedMember(n: ts.Node): string | null {
 /** A type annotation or an interface's heritage: `Date` there names a type, not the clock. */
 function isTypePosition(n: ts.Identifier): boolean {
   const p = n.parent;
-  if (ts.isTypeReferenceNode(p) || ts.isTypeQueryNode(p) || ts.isQualifiedName(p)) return true;
-  return ts.isExpressionWithTypeArguments(p) && ts.isHeritageClause(p.parent) && (ts.isInterfaceDeclaration(p.parent.parent) || p.parent.token === ts.SyntaxKind.ImplementsKeyword);
+  if (compiler.isTypeReferenceNode(p) || compiler.isTypeQueryNode(p) || compiler.isQualifiedName(p)) return true;
+  return compiler.isExpressionWithTypeArguments(p) && compiler.isHeritageClause(p.parent) && (compiler.isInterfaceDeclaration(p.parent.parent) || p.parent.token === compiler.SyntaxKind.ImplementsKeyword);
 }
 
 /**
@@ -110,25 +111,25 @@ function isTypePosition(n: ts.Identifier): boolean {
  * rule can see the member's name.
  */
 function clockAlias(n: ts.Node): string | null {
-  if (!ts.isIdentifier(n) || !CLOCK_HOLDERS.has(n.text) || isPropertyName(n) || isTypePosition(n)) return null;
+  if (!compiler.isIdentifier(n) || !CLOCK_HOLDERS.has(n.text) || isPropertyName(n) || isTypePosition(n)) return null;
   const p = n.parent;
-  if (ts.isPropertyAccessExpression(p) && p.expression === n) return null;
+  if (compiler.isPropertyAccessExpression(p) && p.expression === n) return null;
   // `Date()` and `new Date()` are the clock-read rule's.
-  if (ts.isCallExpression(p) && p.expression === n) return null;
-  if (ts.isNewExpression(p) && p.expression === n && !(p.arguments ?? []).some(ts.isSpreadElement)) return null;
+  if (compiler.isCallExpression(p) && p.expression === n) return null;
+  if (compiler.isNewExpression(p) && p.expression === n && !(p.arguments ?? []).some(compiler.isSpreadElement)) return null;
   const use = n.text === 'Date' ? "Date.UTC(...), Date.parse(...) or new Date(time)" : 'Math.<function>(...)';
   return `'${n.text}' may only be used as ${use}: an alias, argument or spread could reach ${n.text === 'Date' ? 'Date.now' : 'Math.random'} (non-deterministic)`;
 }
 
 function isClockRead(n: ts.Node): boolean {
-  const isDate = (e: ts.Expression): boolean => ts.isIdentifier(e) && e.text === 'Date';
-  if (ts.isNewExpression(n) && isDate(n.expression)) return (n.arguments?.length ?? 0) === 0;
-  return ts.isCallExpression(n) && isDate(n.expression);
+  const isDate = (e: ts.Expression): boolean => compiler.isIdentifier(e) && e.text === 'Date';
+  if (compiler.isNewExpression(n) && isDate(n.expression)) return (n.arguments?.length ?? 0) === 0;
+  return compiler.isCallExpression(n) && isDate(n.expression);
 }
 
 function isGenerator(n: ts.Node): boolean {
-  if (ts.isYieldExpression(n)) return true;
-  return (ts.isFunctionDeclaration(n) || ts.isFunctionExpression(n) || ts.isMethodDeclaration(n)) && n.asteriskToken !== undefined;
+  if (compiler.isYieldExpression(n)) return true;
+  return (compiler.isFunctionDeclaration(n) || compiler.isFunctionExpression(n) || compiler.isMethodDeclaration(n)) && n.asteriskToken !== undefined;
 }
 
 /** Runs every rule over every node; returns all issues (not just the first) so a rewrite fixes them at once. */
@@ -139,20 +140,20 @@ export function checkAst(sf: ts.SourceFile): GateIssue[] {
       const message = test(node);
       if (message !== null) issues.push(issueAt('ast', rule, sf.getLineAndCharacterOfPosition(node.getStart(sf)), message));
     }
-    ts.forEachChild(node, visit);
+    compiler.forEachChild(node, visit);
   };
   visit(sf);
   return issues;
 }
 
 export function parseSource(fileName: string, source: string): ts.SourceFile {
-  return ts.createSourceFile(fileName, source, ts.ScriptTarget.ES2022, true, ts.ScriptKind.TS);
+  return compiler.createSourceFile(fileName, source, compiler.ScriptTarget.ES2022, true, compiler.ScriptKind.TS);
 }
 
 /** Syntax errors are gate failures too (the type check would report them, but later and vaguer). */
 export function syntaxIssues(sf: ts.SourceFile): GateIssue[] {
   const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
   return diags.map((d) =>
-    issueAt('ast', 'syntax', d.start === undefined ? null : sf.getLineAndCharacterOfPosition(d.start), ts.flattenDiagnosticMessageText(d.messageText, ' ')),
+    issueAt('ast', 'syntax', d.start === undefined ? null : sf.getLineAndCharacterOfPosition(d.start), compiler.flattenDiagnosticMessageText(d.messageText, ' ')),
   );
 }

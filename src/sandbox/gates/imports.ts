@@ -4,7 +4,8 @@
  * so the bundle can contain nothing but the module and the trusted indicator library.
  */
 import { posix } from 'node:path';
-import ts from 'typescript';
+import type ts from 'typescript';
+import { compiler } from './compiler.ts';
 import { issueAt, type GateIssue } from './types.ts';
 
 export const SKILLS_DIR = 'strategy/skills/';
@@ -22,13 +23,13 @@ function isTypeOnly(decl: ts.ImportDeclaration): boolean {
   if (!clause) return false; // side-effect import
   if (clause.isTypeOnly) return true;
   const named = clause.namedBindings;
-  return clause.name === undefined && named !== undefined && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+  return clause.name === undefined && named !== undefined && compiler.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
 }
 
 export function checkImports(sf: ts.SourceFile, virtualPath: string): GateIssue[] {
   const issues: GateIssue[] = [];
   for (const stmt of sf.statements) {
-    if (!ts.isImportDeclaration(stmt) || !ts.isStringLiteral(stmt.moduleSpecifier)) continue;
+    if (!compiler.isImportDeclaration(stmt) || !compiler.isStringLiteral(stmt.moduleSpecifier)) continue;
     const spec = stmt.moduleSpecifier.text;
     const where = sf.getLineAndCharacterOfPosition(stmt.getStart(sf));
     const target = resolveRepoPath(virtualPath, spec);

@@ -10,7 +10,8 @@
  *   throws on anything else before it is converted, whatever the types claimed.
  * `__brain` names are reserved (ast-check.ts), so a module can neither shadow nor replace the guard.
  */
-import ts from 'typescript';
+import type ts from 'typescript';
+import { compiler } from './compiler.ts';
 
 export const RESERVED_PREFIX = '__brain';
 const GUARD = `${RESERVED_PREFIX}Key`;
@@ -23,27 +24,27 @@ export const KEY_GUARD = `const ${GUARD} = (k) => { if (typeof k === "number") r
 
 /** A key written as a literal: its name is known before anything runs. */
 export function isLiteralKey(e: ts.Expression): boolean {
-  return ts.isStringLiteral(e) || ts.isNoSubstitutionTemplateLiteral(e) || ts.isNumericLiteral(e);
+  return compiler.isStringLiteral(e) || compiler.isNoSubstitutionTemplateLiteral(e) || compiler.isNumericLiteral(e);
 }
 
 /** Members of interfaces and type literals: their computed names never run. */
 function inTypePosition(name: ts.ComputedPropertyName): boolean {
   const member = name.parent;
-  return ts.isPropertySignature(member) || ts.isMethodSignature(member) || ts.isIndexSignatureDeclaration(member) || ts.isTypeLiteralNode(member.parent) || ts.isInterfaceDeclaration(member.parent);
+  return compiler.isPropertySignature(member) || compiler.isMethodSignature(member) || compiler.isIndexSignatureDeclaration(member) || compiler.isTypeLiteralNode(member.parent) || compiler.isInterfaceDeclaration(member.parent);
 }
 
 /** The expression `node` uses as a property key at run time, if it is one of the places that compute one. */
 export function keyOf(node: ts.Node): ts.Expression | null {
-  if (ts.isElementAccessExpression(node)) return node.argumentExpression;
-  if (ts.isComputedPropertyName(node)) return inTypePosition(node) ? null : node.expression;
-  if (ts.isBinaryExpression(node) && node.operatorToken.kind === ts.SyntaxKind.InKeyword && !ts.isPrivateIdentifier(node.left)) return node.left;
+  if (compiler.isElementAccessExpression(node)) return node.argumentExpression;
+  if (compiler.isComputedPropertyName(node)) return inTypePosition(node) ? null : node.expression;
+  if (compiler.isBinaryExpression(node) && node.operatorToken.kind === compiler.SyntaxKind.InKeyword && !compiler.isPrivateIdentifier(node.left)) return node.left;
   return null;
 }
 
 /** Static part: a key built by a template is a string by construction (the type check would say so later, less plainly). */
 export function templateKeyMessage(node: ts.Node): string | null {
   const key = keyOf(node);
-  return key !== null && ts.isTemplateExpression(key) ? 'a property key built from a template is a string; computed keys must be numbers (use a Map for keyed data)' : null;
+  return key !== null && compiler.isTemplateExpression(key) ? 'a property key built from a template is a string; computed keys must be numbers (use a Map for keyed data)' : null;
 }
 
 /** The source with every non-literal key wrapped in the guard; line breaks unchanged. */
@@ -54,7 +55,7 @@ export function guardKeys(sf: ts.SourceFile): string {
     if (key !== null && !isLiteralKey(key)) {
       edits.push({ at: key.getStart(sf), text: `${GUARD}(` }, { at: key.end, text: ')' });
     }
-    ts.forEachChild(node, visit);
+    compiler.forEachChild(node, visit);
   };
   visit(sf);
   // From the end backwards, so earlier offsets stay valid; where one key would end at the offset

@@ -8,15 +8,16 @@
  * time (keys.ts).
  */
 import { dirname, join, posix } from 'node:path';
-import ts from 'typescript';
+import type ts from 'typescript';
+import { compiler } from './compiler.ts';
 import { isLiteralKey, keyOf } from './keys.ts';
 import { issueAt, type GateIssue, type ModuleKind } from './types.ts';
 
 const OPTIONS: ts.CompilerOptions = {
-  target: ts.ScriptTarget.ES2022,
+  target: compiler.ScriptTarget.ES2022,
   lib: ['lib.es2023.d.ts'],
-  module: ts.ModuleKind.NodeNext,
-  moduleResolution: ts.ModuleResolutionKind.NodeNext,
+  module: compiler.ModuleKind.NodeNext,
+  moduleResolution: compiler.ModuleResolutionKind.NodeNext,
   allowImportingTsExtensions: true,
   noEmit: true,
   strict: true,
@@ -45,7 +46,7 @@ export class TypeChecker {
     const checkFile = join(dirname(candidate), '__gate_check__.ts');
     const virtual = new Map([[candidate, source], [checkFile, this.checkSource(kind, virtualPath)]]);
     const host = this.host(virtual);
-    const program = ts.createProgram({ rootNames: [candidate, checkFile], options: OPTIONS, host, oldProgram: this.old });
+    const program = compiler.createProgram({ rootNames: [candidate, checkFile], options: OPTIONS, host, oldProgram: this.old });
     this.old = program;
     const sf = program.getSourceFile(candidate);
     if (!sf) return [issueAt('types', 'program', null, 'candidate was not part of the program')];
@@ -64,11 +65,11 @@ export class TypeChecker {
   }
 
   private host(virtual: Map<string, string>): ts.CompilerHost {
-    const host = ts.createCompilerHost(OPTIONS, true);
+    const host = compiler.createCompilerHost(OPTIONS, true);
     const original = host.getSourceFile.bind(host);
     host.getSourceFile = (fileName, languageVersion, onError) => {
       const text = virtual.get(fileName);
-      if (text !== undefined) return ts.createSourceFile(fileName, text, languageVersion, true, ts.ScriptKind.TS);
+      if (text !== undefined) return compiler.createSourceFile(fileName, text, languageVersion, true, compiler.ScriptKind.TS);
       const hit = this.cache.get(fileName);
       if (hit) return hit;
       const sf = original(fileName, languageVersion, onError);
@@ -84,40 +85,40 @@ export class TypeChecker {
 
   private diagnostics(program: ts.Program, sf: ts.SourceFile): GateIssue[] {
     const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
-    return diags.map((d) => issueAt('types', `TS${d.code}`, d.start === undefined ? null : sf.getLineAndCharacterOfPosition(d.start), ts.flattenDiagnosticMessageText(d.messageText, ' ')));
+    return diags.map((d) => issueAt('types', `TS${d.code}`, d.start === undefined ? null : sf.getLineAndCharacterOfPosition(d.start), compiler.flattenDiagnosticMessageText(d.messageText, ' ')));
   }
 
   private contractDiagnostics(program: ts.Program, checkFile: string, kind: ModuleKind): GateIssue[] {
     const sf = program.getSourceFile(checkFile);
     if (!sf) return [];
     return program.getSemanticDiagnostics(sf).map((d) =>
-      issueAt('types', 'contract', null, `the default export must implement ${CONTRACT_FOR[kind].type}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`),
+      issueAt('types', 'contract', null, `the default export must implement ${CONTRACT_FOR[kind].type}: ${compiler.flattenDiagnosticMessageText(d.messageText, ' ')}`),
     );
   }
 }
 
 function isNumberish(t: ts.Type): boolean {
-  if (t.flags & ts.TypeFlags.NumberLike) return true;
+  if (t.flags & compiler.TypeFlags.NumberLike) return true;
   return t.isUnion() && t.types.every(isNumberish);
 }
 
 const ANY_PROBED = (n: ts.Node): boolean =>
-  ts.isIdentifier(n) || ts.isCallExpression(n) || ts.isPropertyAccessExpression(n) || ts.isElementAccessExpression(n);
+  compiler.isIdentifier(n) || compiler.isCallExpression(n) || compiler.isPropertyAccessExpression(n) || compiler.isElementAccessExpression(n);
 
 function typeAwareRules(sf: ts.SourceFile, checker: ts.TypeChecker): GateIssue[] {
   const issues: GateIssue[] = [];
   const at = (n: ts.Node): ts.LineAndCharacter => sf.getLineAndCharacterOfPosition(n.getStart(sf));
   const visit = (n: ts.Node): void => {
-    if (n.kind === ts.SyntaxKind.AnyKeyword) issues.push(issueAt('types', 'no-any', at(n), "'any' is not allowed; use a precise type or unknown"));
+    if (n.kind === compiler.SyntaxKind.AnyKeyword) issues.push(issueAt('types', 'no-any', at(n), "'any' is not allowed; use a precise type or unknown"));
     // The name in a type predicate (`x is number`) has no type of its own: the checker answers any.
-    else if (ANY_PROBED(n) && !ts.isImportSpecifier(n.parent) && !ts.isTypePredicateNode(n.parent) && checker.getTypeAtLocation(n).flags & ts.TypeFlags.Any) {
+    else if (ANY_PROBED(n) && !compiler.isImportSpecifier(n.parent) && !compiler.isTypePredicateNode(n.parent) && checker.getTypeAtLocation(n).flags & compiler.TypeFlags.Any) {
       issues.push(issueAt('types', 'no-any', at(n), `'${n.getText(sf).slice(0, 40)}' has type any; give it a precise type`));
     }
     const key = keyOf(n);
-    if (key !== null && !isNumberish(checker.getTypeAtLocation(key)) && !(ts.isBinaryExpression(n) && isLiteralKey(key))) {
+    if (key !== null && !isNumberish(checker.getTypeAtLocation(key)) && !(compiler.isBinaryExpression(n) && isLiteralKey(key))) {
       issues.push(issueAt('types', 'number-index', at(key), `computed property keys must be numbers (got '${key.getText(sf).slice(0, 40)}'); use a Map for keyed data`));
     }
-    ts.forEachChild(n, visit);
+    compiler.forEachChild(n, visit);
   };
   visit(sf);
   return issues;

@@ -3,13 +3,13 @@
  * The runner is bundled once per host process from src/sandbox/child (it includes the backtest engine).
  */
 import { fileURLToPath } from 'node:url';
-import * as esbuild from 'esbuild';
 
 let runner: Promise<string> | undefined;
 
+/** esbuild is imported here, on the first child started, so importing a host costs nothing until one runs. */
 export function runnerBundle(): Promise<string> {
-  runner ??= esbuild
-    .build({
+  runner ??= import('esbuild')
+    .then((esbuild) => esbuild.build({
       entryPoints: [fileURLToPath(new URL('../child/runner.ts', import.meta.url))],
       bundle: true,
       write: false,
@@ -18,7 +18,7 @@ export function runnerBundle(): Promise<string> {
       target: 'es2022',
       legalComments: 'none',
       logLevel: 'silent',
-    })
+    }))
     .then((out) => out.outputFiles[0]!.text);
   return runner;
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { alignMarketData, columnsFromCandles } from '../../src/backtest/data.ts';
+import { EngineError } from '../../src/backtest/engine-types.ts';
+
+const series = (pair: 'BTC/USD' | 'ETH/USD' | 'SOL/USD', times: number[]) => ({
+  pair,
+  columns: columnsFromCandles(times.map((time) => ({ time, open: time, high: time, low: time, close: time + 0.5, volume: 1 }))),
+});
+
+describe('alignMarketData', () => {
+  it('puts every pair on the union of all candle times, each once, NaN where a pair has no candle', () => {
+    const data = alignMarketData([series('BTC/USD', [10, 20, 40]), series('ETH/USD', [5, 20, 30, 40, 50]), series('SOL/USD', [])]);
+    expect([...data.time]).toEqual([5, 10, 20, 30, 40, 50]);
+    expect([...data.columns[0]!.close]).toEqual([NaN, 10.5, 20.5, NaN, 40.5, NaN]);
+    expect([...data.columns[1]!.close]).toEqual([5.5, NaN, 20.5, 30.5, 40.5, 50.5]);
+    expect([...data.columns[2]!.close].every(Number.isNaN)).toBe(true);
+  });
+
+  it('refuses a series whose times do not strictly ascend, naming the pair and the row', () => {
+    expect(() => alignMarketData([series('BTC/USD', [10, 20]), series('ETH/USD', [10, 30, 30])])).toThrow(EngineError);
+    expect(() => alignMarketData([series('ETH/USD', [10, 30, 30])])).toThrow('ETH/USD candle times must be strictly ascending; row 2 has 30 after 30');
+  });
+});
