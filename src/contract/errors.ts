@@ -7,7 +7,6 @@
  *
  * Lives in the contract because machines may import only src/contract, src/trading and src/clock.
  */
-import { z } from 'zod';
 
 /** The plain, serialisable form of a failure. `code` is qualified: `<domain>.<code>`, e.g. `kraken.rate_limited`. */
 export interface ErrorInfo {
@@ -15,8 +14,6 @@ export interface ErrorInfo {
   readonly message: string;
   readonly retryable: boolean;
 }
-
-export const errorInfoSchema = z.object({ code: z.string().min(1), message: z.string(), retryable: z.boolean() });
 
 /** Facts safe to log and alert: never a key, a secret, a signature or a whole request body. */
 export type ErrorDetails = Readonly<Record<string, string | number | boolean | null>>;
@@ -61,8 +58,11 @@ export const UNEXPECTED_CODE = 'unexpected';
 /** The code given to a reason persisted as a bare string before failures had a shape. */
 export const LEGACY_CODE = 'legacy';
 
+/** Checked by hand, not by a zod schema: every CLI command imports this file, `brain help` included, and zod is not light. */
 export function isErrorInfo(value: unknown): value is ErrorInfo {
-  return errorInfoSchema.safeParse(value).success;
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v['code'] === 'string' && v['code'].length > 0 && typeof v['message'] === 'string' && typeof v['retryable'] === 'boolean';
 }
 
 /**
