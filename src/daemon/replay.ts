@@ -54,6 +54,11 @@ export interface Replay {
   readonly to: number;
   /** Steps the replay to the end; resolves with the number of candle steps replayed. */
   run(): Promise<number>;
+  /**
+   * One step of `ms` (default one candle) past wherever the replay is, like run's: resolves once the step's
+   * scans are written and no REST call is in flight. Drives a test's settling after run() on the same clock.
+   */
+  step(ms?: number): Promise<void>;
   /** Graceful stop of the daemon (snapshots kept, store closed), then the simulator. */
   close(): Promise<void>;
 }
@@ -136,15 +141,18 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   }
   // Every pair's ticker snapshot has arrived: the public feed is subscribed, no candle will be missed.
   await waitFor(daemon.actor, (s) => Object.keys(s.context.marks).length === pairs.length, { timeout: 30_000 });
+  const step = async (ms = STEP): Promise<void> => {
+    const target = scans + scansDue(sim.clock.now() + ms);
+    await sim.advance(ms);
+    await settle(() => scans, target, 2_000, bump);
+    await net.quiet();
+  };
   return {
-    daemon, sim, config, from, to,
+    daemon, sim, config, from, to, step,
     run: async () => {
       let steps = 0;
       while (sim.clock.now() + STEP <= to) {
-        const target = scans + scansDue(sim.clock.now() + STEP);
-        await sim.advance(STEP);
-        await settle(() => scans, target, 2_000, bump);
-        await net.quiet();
+        await step();
         steps += 1;
         o.onStep?.(sim.clock.now());
       }
