@@ -82,6 +82,12 @@ export interface Daemon {
   stop(signal: string, timeoutMs?: number): Promise<SnapshotFrom<typeof supervisorMachine>>;
 }
 
+/** The position machine's deadlines from config `orders` (seconds there, ms in the machine). */
+export function orderDeadlines(config: Config): Partial<PositionTimeouts> {
+  const o = config.orders;
+  return { ackMs: o.ackTimeoutSeconds * 1000, settleMs: o.settleTimeoutSeconds * 1000, requeryMs: o.requerySeconds * 1000, maxQueries: o.maxQueries };
+}
+
 /** One debug line per transition of any machine in the tree (the root's inspect observer). */
 export function transitionLog(log: Logger): (e: InspectionEvent) => void {
   const last = new Map<string, string>();
@@ -112,7 +118,8 @@ function wire(o: DaemonOptions, rt: Runtime) {
   // like the positions' deadlines, so against the simulator a call's timeout and the venue's rate counter are
   // in the simulator's time, and a replay that steps time waits until no call is in flight (replay.ts).
   const client = new KrakenClient({
-    baseUrl: o.endpoints.rest, clock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, ...secrets, ...(o.fetch ? { fetch: o.fetch } : {}),
+    baseUrl: o.endpoints.rest, clock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, timeoutMs: config.orders.restTimeoutSeconds * 1000,
+    ...secrets, ...(o.fetch ? { fetch: o.fetch } : {}),
   });
   const { venue, paper } = venueFor(o, client, rt);
   const repos = lazyRepos(rt);
@@ -164,7 +171,7 @@ export function startDaemon(o: DaemonOptions): Daemon {
   const inspector = o.inspectUrl ? createWebSocketInspector({ url: o.inspectUrl }) : null;
   const actor = createActor(machine, {
     input: {
-      pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {}, evolution: evolutionSettings(o.config),
+      pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: { ...orderDeadlines(o.config), ...o.positionTimeouts }, evolution: evolutionSettings(o.config),
       ...(o.orchestrator ? { orchestrator: { maxRepairs: o.config.orchestrator.cycle.maxRepairs, retryDelaySeconds: o.config.orchestrator.cycle.retryDelaySeconds } } : {}),
     },
     clock: o.clock,
