@@ -37,6 +37,7 @@ export interface FaultTarget {
 
 export class FaultInjector {
   private rules: Rule[] = [];
+  private thin: Array<{ share: number; times: number }> = [];
   private bookCorruptions: Array<{ symbol: string | undefined; times: number }> = [];
   private current: SystemStatus = 'online';
   private readonly hooks: FaultHooks[] = [];
@@ -77,6 +78,24 @@ export class FaultInjector {
     this.hooks.forEach((h) => h.setWsStalled(scope, false));
   }
 
+  /**
+   * The next `times` market orders find liquidity for only `share` (0..1) of their volume: that part fills,
+   * the rest is cancelled ('Insufficient liquidity'), as on a thin book. A partly filled order, on demand.
+   */
+  thinLiquidity(share: number, opts: { times?: number } = {}): void {
+    if (!(share >= 0 && share <= 1)) throw new RangeError(`thinLiquidity share must be within 0..1, got ${share}`);
+    this.thin.push({ share, times: opts.times ?? 1 });
+  }
+
+  /** @internal the share of a market order's volume the book offers (1 unless thinLiquidity applies), consuming one use. */
+  takeLiquidityShare(): number {
+    const t = this.thin[0];
+    if (!t) return 1;
+    t.times -= 1;
+    if (t.times <= 0) this.thin.shift();
+    return t.share;
+  }
+
   /** The next `times` book messages (for `symbol`, or any) carry a wrong checksum. */
   corruptBookChecksum(opts: { symbol?: string; times?: number } = {}): void {
     this.bookCorruptions.push({ symbol: opts.symbol, times: opts.times ?? 1 });
@@ -96,6 +115,7 @@ export class FaultInjector {
   /** Removes pending request and book faults and goes back online. */
   clear(): void {
     this.rules = [];
+    this.thin = [];
     this.bookCorruptions = [];
     this.resumeWs();
     this.setSystemStatus('online');

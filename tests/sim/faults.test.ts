@@ -138,4 +138,24 @@ describe('fault injection', () => {
     expect(c.count(isMethod('add_order', 2))).toBe(0);
     c.close();
   });
+
+  it('thin liquidity fills only its share of the next market order and cancels the rest; the one after fills whole', async () => {
+    const { rest } = await setup();
+    sim.faults.thinLiquidity(0.4);
+    const thin = (await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'market', volume: '0.01' })).result.txid[0];
+    const whole = (await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'market', volume: '0.01' })).result.txid[0];
+    const orders = (await rest.post('QueryOrders', { txid: `${thin},${whole}` })).result;
+    expect(orders[thin]).toMatchObject({ status: 'canceled', vol_exec: '0.00400000', reason: 'Insufficient liquidity' });
+    expect(orders[whole]).toMatchObject({ status: 'closed', vol_exec: '0.01000000' });
+    expect(() => sim.faults.thinLiquidity(1.5)).toThrow(/0\.\.1, got 1\.5/);
+  });
+
+  it("the engine view tells when the account's dead-man switch fires, and null once disarmed", async () => {
+    const { rest } = await setup();
+    expect(sim.engine.deadmanAt()).toBeNull();
+    await rest.post('CancelAllOrdersAfter', { timeout: '60' });
+    expect(sim.engine.deadmanAt()).toBe(sim.clock.now() + 60_000);
+    await rest.post('CancelAllOrdersAfter', { timeout: '0' });
+    expect(sim.engine.deadmanAt()).toBeNull();
+  });
 });
