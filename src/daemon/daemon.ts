@@ -141,7 +141,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
     feed: publicFeed({ url: o.endpoints.wsPublic, client, pairs: config.pairs, timeframe: config.market.timeframe, log: log.child({ component: 'feed' }), ...(paper ? { onPrice: (pair, price) => paper.onPrice(pair, price) } : {}) }),
     fills: paper
       ? (send) => paper.onFill((fill, order) => send({ type: 'venue.fill', fill, order }))
-      : accountWatch({ url: o.endpoints.wsPrivate, client, venue, repos, clock, log: log.child({ component: 'account' }) }),
+      : accountWatch({ url: o.endpoints.wsPrivate, client, venue, repos, clock, log: log.child({ component: 'account' }), balanceRetryMs: config.orders.balanceRecheckSeconds * 1000 }),
     journal: journalWriter(repos),
     cancelOrder: (clOrdId) => venue.cancelOrder(clOrdId),
     closeStore: () => closeStore(rt, log),
