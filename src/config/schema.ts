@@ -218,6 +218,8 @@ const OrdersSchema = z.strictObject({
     .describe('Lookups that must all miss before an order is taken as never placed (1..20)'),
   restTimeoutSeconds: z.number().finite().min(0.5).max(120).default(10)
     .describe('Seconds a Kraken REST call may take; past it an order call counts as maybe placed and is looked up by cl_ord_id (0.5..120)'),
+  krakenTier: z.enum(['starter', 'intermediate', 'pro']).default('starter')
+    .describe("The Kraken account's verification tier (starter, intermediate, pro): the private REST call budget the client stays under while it sends and looks up orders"),
   balanceRecheckSeconds: z.number().finite().min(0.5).max(3600).default(60)
     .describe('Seconds between attempts of a venue balance check that waits for orders in flight to settle (0.5..3600)'),
 });

@@ -118,7 +118,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
   // like the positions' deadlines, so against the simulator a call's timeout and the venue's rate counter are
   // in the simulator's time, and a replay that steps time waits until no call is in flight (replay.ts).
   const client = new KrakenClient({
-    baseUrl: o.endpoints.rest, clock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, timeoutMs: config.orders.restTimeoutSeconds * 1000,
+    baseUrl: o.endpoints.rest, clock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, timeoutMs: config.orders.restTimeoutSeconds * 1000, tier: config.orders.krakenTier,
     ...secrets, ...(o.fetch ? { fetch: o.fetch } : {}),
   });
   const { venue, paper } = venueFor(o, client, rt);
