@@ -14,7 +14,9 @@ export type RequestFault =
   /** Run the call (the order exists), then never answer: the socket is destroyed. */
   | { kind: 'lose' }
   /** Run the call, then hold the answer until the simulated clock has moved `ms`. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Hold the request unrun until the simulated clock has moved `ms`, then run it and answer: a request still on the wire. */
+  | { kind: 'hold'; ms: number };
 
 interface Rule {
   fault: RequestFault;
@@ -62,6 +64,11 @@ export class FaultInjector {
 
   delayResponse(ms: number, opts: FaultTarget = {}): void {
     this.add({ kind: 'delay', ms }, opts);
+  }
+
+  /** The request reaches the venue only once the simulated clock has moved `ms`: it runs then even if its sender is gone. */
+  holdRequest(ms: number, opts: FaultTarget = {}): void {
+    this.add({ kind: 'hold', ms }, opts);
   }
 
   /** Terminates sockets without a close frame; returns how many were dropped. */

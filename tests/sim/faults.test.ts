@@ -56,6 +56,20 @@ describe('fault injection', () => {
     expect((await pending).result.txid).toHaveLength(1);
   });
 
+  it('a held AddOrder reaches the venue only after the simulated clock moves on, and runs then even if its sender is gone', async () => {
+    const { rest, limit } = await setup();
+    sim.faults.holdRequest(5_000, { method: 'AddOrder' });
+    const ac = new AbortController();
+    const pending = rest.post('AddOrder', limit, { signal: ac.signal }).catch(() => 'gone');
+    // Arrived: the hold is a timer on the simulated clock (nothing else runs one here).
+    while (sim.clock.nextTimerAt() !== sim.clock.now() + 5_000) await new Promise((r) => setImmediate(r));
+    expect(sim.engine.orders()).toHaveLength(0);
+    ac.abort();
+    expect(await pending).toBe('gone');
+    await sim.advance(5_000);
+    expect(sim.engine.orders()).toHaveLength(1);
+  });
+
   it('the real REST counter refuses calls beyond the tier maximum and recovers as it decays', async () => {
     const { rest } = await setup();
     const errors: string[][] = [];
