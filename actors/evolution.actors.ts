@@ -1,12 +1,13 @@
 /**
- * The supervisor's evolution actors: the strategy switch (deploy / rollback with the live hot swap,
- * src/evolution/deploy.ts), the rollback watch (src/evolution/watch.ts + triggers.ts against the deployed
- * version's recorded expectations), and the bridge that turns paper-test rows written by another process
- * (the CLI) into events. Each is a thin translation; the decisions are the machine's and src/evolution's.
+ * The supervisor's evolution actors: the strategy switch (deploy / rollback with the live hot swap, the
+ * one use case of src/evolution/deploy.ts) and the rollback watch (src/evolution/watch.ts + triggers.ts
+ * against the deployed version's recorded expectations). Each is a thin translation; the decisions are
+ * the machine's and src/evolution's. Requests from other processes reach the supervisor as events over
+ * the control socket (src/control/socket): nothing here reads the database on a timer.
  */
 import type { Logger } from 'pino';
 import { fromCallback, type EventObject } from 'xstate';
-import type { SupervisorEvent } from '../machines/supervisor.machine.ts';
+import type { StrategySwitch, SupervisorEvent } from '../machines/supervisor.machine.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import type { RollbackLimits } from '../src/contract/risk.ts';
 import type { EvolutionRepo, LedgerRepo, PaperTestsRepo } from '../src/db/index.ts';
@@ -20,7 +21,7 @@ export interface EvolutionActorDeps {
   /** Resolved at use (the daemon opens them during boot). */
   store: () => VersionStore;
   swap: () => Swapper;
-  /** Told the version the live host now runs (the pointer watch compares with it). */
+  /** Told the version the live host now runs. */
   onSwitched: (versionId: string) => void;
   ledger: LedgerRepo;
   evolution: EvolutionRepo;
@@ -30,25 +31,31 @@ export interface EvolutionActorDeps {
   assumed: Pick<Expectations, 'slippage' | 'takerFee'>;
   clock: Clock;
   log: Logger;
-  /** How often the bridge reads the paper_tests table for requests from other processes (default 1 min). */
-  bridgeIntervalMs?: number;
 }
 
 type SwitchInput = { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown };
 
 export function evolutionActors(deps: EvolutionActorDeps) {
-  const deployDeps = (): DeployDeps => ({ store: deps.store(), ledger: deps.ledger, clock: deps.clock, swap: deps.swap() });
+  const deployDeps = (): DeployDeps => ({ store: deps.store(), ledger: deps.ledger, paperTests: deps.paperTests, clock: deps.clock, swap: deps.swap() });
   return {
     switchStrategy: fromCallback<EventObject, SwitchInput>(({ input, sendBack }) => {
-      const run = async (): Promise<string> => {
-        if (input.kind === 'deploy') return (await promote(deployDeps(), input.versionId!, input.by, input.reason)).id;
-        return (await rollback(deployDeps(), input.by, (input.trigger as RollbackTrigger | null) ?? null)).to.id;
+      const trigger = (input.trigger as RollbackTrigger | null) ?? null;
+      const run = async (): Promise<{ versionId: string; from: string | null }> => {
+        // The supervisor decided (a passed paper test, or an operator's request the use case already checked): forced.
+        if (input.kind === 'deploy') {
+          const out = await promote(deployDeps(), input.versionId!, input.by, { reason: input.reason, force: true });
+          if (!out.ok) throw new Error(out.reason);
+          return { versionId: out.version.id, from: out.from };
+        }
+        const r = await rollback(deployDeps(), input.by, trigger);
+        return { versionId: r.to.id, from: r.from };
       };
       run().then(
-        (versionId) => {
+        ({ versionId, from }) => {
           deps.onSwitched(versionId);
-          deps.log.info({ versionId, kind: input.kind, by: input.by }, input.kind === 'deploy' ? 'strategy deployed: effective at the next candle' : 'strategy rolled back');
-          sendBack({ type: 'strategy.activated', versionId, kind: input.kind } satisfies SupervisorEvent);
+          deps.log.info({ versionId, from, kind: input.kind, by: input.by }, input.kind === 'deploy' ? 'strategy deployed: effective at the next candle' : 'strategy rolled back');
+          const done: StrategySwitch = { kind: input.kind, from, by: input.by, reason: input.reason, trigger };
+          sendBack({ type: 'strategy.activated', versionId, ...done } satisfies SupervisorEvent);
         },
         (err: unknown) => {
           deps.log.error({ err, ...input }, 'strategy switch failed; the incumbent keeps trading');
@@ -75,30 +82,6 @@ export function evolutionActors(deps: EvolutionActorDeps) {
         deps.log.warn({ versionId, trigger }, 'rollback trigger fired');
         sendBack({ type: 'rollback.triggered', versionId, trigger } satisfies SupervisorEvent);
       });
-    }),
-    evolutionBridge: fromCallback<EventObject, void>(({ sendBack }) => {
-      const known = new Set<string>();
-      let timer: unknown;
-      const tick = (): void => {
-        try {
-          for (const t of deps.paperTests.active()) {
-            if (known.has(t.id)) continue;
-            known.add(t.id);
-            const ledgerId = (t.result as { ledgerId?: number } | null)?.ledgerId ?? null;
-            sendBack({ type: 'paperTest.scheduled', paperTestId: t.id, versionId: t.versionId, incumbentId: t.baselineVersionId, ledgerId } satisfies SupervisorEvent);
-          }
-          for (const id of known) {
-            const t = deps.paperTests.byId(id);
-            if (t?.status === 'cancelled') sendBack({ type: 'paperTest.cancel', paperTestId: id, by: t.reason ?? 'another process' } satisfies SupervisorEvent);
-            if (!t || ['passed', 'failed', 'cancelled'].includes(t.status)) known.delete(id);
-          }
-        } catch (err) {
-          deps.log.warn({ err }, 'reading paper-test requests failed; trying again');
-        }
-        timer = deps.clock.setTimeout(tick, deps.bridgeIntervalMs ?? 60_000);
-      };
-      tick();
-      return () => deps.clock.clearTimeout(timer);
     }),
   };
 }

@@ -87,6 +87,8 @@ export function positionActors(deps: PositionActorDeps) {
         if (!signal.aborted) orders.updateStatus(o.clOrdId, { status: ack.status, venueOrderId: ack.venueOrderId ?? undefined, filledQuantity: ack.filledQuantity, updatedAt: clock.now() });
         return { at: clock.now(), ack };
       } catch (err) {
+        // Aborted: the position settled the order from the venue's own reports (its fills came over the private
+        // line before this reply) and stopped waiting; the row holds what the mirror wrote, not 'unknown'.
         if (signal.aborted) throw err;
         orders.updateStatus(o.clOrdId, { status: 'unknown', updatedAt: clock.now() });
         log.warn({ err }, 'order outcome unknown: reconciling by cl_ord_id');

@@ -1,11 +1,14 @@
 /**
  * Real actors for machines/supervisor.machine.ts. Each is a thin translation to one function of the
- * daemon (src/daemon): the store's lifecycle, boot reconciliation, the market feed, the venue's fill push,
- * the journal and order cancels. Wire with `supervisorMachine.provide({ actors: { ...supervisorActors(deps), position, breaker, scanner } })`.
+ * daemon (src/daemon): the store's lifecycle, boot reconciliation, the venue's account watch, the journal,
+ * order cancels, chores and candle back-fills. The connection children are machines, provided beside these.
+ * Wire with `supervisorMachine.provide({ actors: { ...supervisorActors(deps), position, breaker, scanner, connection } })`.
  */
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
 import type { BootState, Chore, ChoreEvent, JournalCommand, SupervisorEvent, VenueWatchCommand } from '../machines/supervisor.machine.ts';
+import type { BackfillEvent, BackfillRequest } from '../machines/supervisor-feed.ts';
+import type { Candle } from '../src/contract/index.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import type { ScheduleJob } from '../src/scheduler/jobs.ts';
 import { schedulerActors } from './scheduler.actors.ts';
@@ -19,9 +22,10 @@ export type VenueWatch = (send: (e: SupervisorEvent) => void, onCommand: (listen
 export interface SupervisorActorDeps {
   openStore: () => Promise<void>;
   reconcile: () => Promise<BootState>;
-  feed: EventSource;
-  /** Live: the account watch (fills, order states, recovery sweeps, balances); paper: the paper venue's fills. */
+  /** Live: the account watch (recovery sweeps, balances); paper: the paper venue (its fills, and the prices it fills on). */
   fills: VenueWatch;
+  /** A pair's candle hole filled by REST into the store; the stored candles of [from, to), oldest first. */
+  backfill: (req: BackfillRequest) => Promise<Candle[]>;
   journal: (cmd: JournalCommand) => void;
   cancelOrder: (clOrdId: string) => Promise<unknown>;
   closeStore: () => Promise<void>;
@@ -30,8 +34,6 @@ export interface SupervisorActorDeps {
   clock: Clock;
   /** Runs one housekeeping job; refreshed fees come back for the risk gate. */
   chore: (chore: Chore, now: number) => Promise<Omit<Extract<ChoreEvent, { type: 'chore.done' }>, 'type' | 'chore'>>;
-  /** Follows the active strategy pointer: strategy.activated / strategy.swapFailed. */
-  strategyWatch: EventSource;
   log: Logger;
 }
 
@@ -44,7 +46,6 @@ export function supervisorActors(deps: SupervisorActorDeps) {
   return {
     openStore: fromPromise<void, void>(() => deps.openStore()),
     reconcile: fromPromise<BootState, void>(() => deps.reconcile()),
-    feed: source('feed', deps.feed),
     venueWatch: fromCallback<VenueWatchCommand, void>(({ sendBack, receive }) => {
       deps.log.debug({ actor: 'venueWatch' }, 'started');
       return deps.fills((e) => sendBack(e), (listener) => receive(listener));
@@ -75,6 +76,15 @@ export function supervisorActors(deps: SupervisorActorDeps) {
         },
       );
     }),
-    strategyWatch: source('strategyWatch', deps.strategyWatch),
+    backfillCandles: fromCallback<EventObject, BackfillRequest>(({ input, sendBack }) => {
+      const { pair, from, to } = input;
+      deps.backfill(input).then(
+        (candles) => sendBack({ type: 'market.candles.backfilled', pair, from, to, candles } satisfies BackfillEvent),
+        (err: unknown) => {
+          deps.log.warn({ err, pair, from, to }, 'candle back-fill failed');
+          sendBack({ type: 'market.candles.backfillFailed', pair, from, to, message: err instanceof Error ? err.message : String(err) } satisfies BackfillEvent);
+        },
+      );
+    }),
   };
 }

@@ -3,7 +3,8 @@
  * with prompt caching on and off, at the prices in config (orchestrator.prices). Two nights: the plain
  * tweak (analysis → generation → review → submission) and one whose first candidate fails the static
  * gates and is repaired (two generations, two reviews). The token counts are the fake's (4 bytes per
- * token) on the real prompts of a freshly seeded database; the answers are the scripted ones.
+ * token) on the real prompts of a freshly seeded database; the answers are the scripted ones. The candidate
+ * goes through the real pipeline, judged on two bundled pairs with the demo's windows (its outcome is shown).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,11 +13,12 @@ import pino from 'pino';
 import { systemClock } from '../src/clock/clock.ts';
 import { ConfigSchema, type Config } from '../src/config/index.ts';
 import { createRepositories, openDatabase } from '../src/db/index.ts';
-import { demoSubmitter } from '../src/daemon/demo-night.ts';
+import { DEMO_EVOLUTION } from '../src/daemon/demo-night.ts';
 import { APPROVING_REVIEW, TWEAK_ANALYSIS, TWEAK_GENERATION } from '../src/orchestrator/fake-api/scripted-night.ts';
 import { reply, type FakeReply } from '../src/orchestrator/fake-api/script.ts';
 import { startFakeAnthropic } from '../src/orchestrator/fake-api/server.ts';
-import { defaultEvolutionPorts } from '../src/orchestrator/ports.ts';
+import { evolutionPorts } from '../src/orchestrator/ports.ts';
+import { DEFAULT_SIM_DATA_DIR } from '../src/sim/index.ts';
 import { runNightNow } from '../src/orchestrator/use-cases.ts';
 import { nightDeps } from '../src/orchestrator/wiring.ts';
 import { PROJECT_ROOT } from '../src/paths.ts';
@@ -44,10 +46,11 @@ async function scriptedNight(name: string, replies: FakeReply[], caching: boolea
   const db = openDatabase({ path: dbPath });
   try {
     await seedInitialVersions(openVersionStore({ db, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: dir }), PROJECT_ROOT);
-    const config: Config = ConfigSchema.parse({ secrets: { anthropicApiKey: KEY }, orchestrator: { client: { baseUrl: fake.baseURL, maxRetries: 0, promptCaching: caching } } });
+    const config: Config = ConfigSchema.parse({ secrets: { anthropicApiKey: KEY }, orchestrator: { client: { baseUrl: fake.baseURL, maxRetries: 0, promptCaching: caching } }, evolution: DEMO_EVOLUTION });
     fake.enqueue(...replies);
-    const ports = defaultEvolutionPorts(db, { submitCandidate: demoSubmitter(db, systemClock, PROJECT_ROOT, dir) });
-    const deps = nightDeps({ db, dbPath, config, clock: systemClock, log: pino({ level: 'silent' }), repoRoot: PROJECT_ROOT, ports });
+    const log = pino({ level: 'silent' });
+    const ports = evolutionPorts({ db, dbPath, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: dir, log, candles: { dir: DEFAULT_SIM_DATA_DIR, pairs: ['BTC/USD', 'ETH/USD'] } });
+    const deps = nightDeps({ db, dbPath, config, clock: systemClock, log, repoRoot: PROJECT_ROOT, ports });
     const night = await runNightNow({ deps, snapshots: createRepositories(db).machineSnapshots, config, clock: systemClock, by: 'bench' });
     const answers = deps.cycles.answers(night.cycle.id);
     const sum = (f: (a: (typeof answers)[number]) => number) => answers.reduce((s, a) => s + f(a), 0);

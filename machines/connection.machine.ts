@@ -1,10 +1,12 @@
 /**
  * One Kraken WS v2 endpoint (public or private): connect → subscribe → live ⇄ stale, reconnecting with
- * capped exponential backoff and seeded jitter, failing after `maxAttempts`. Emits connection.* for the
- * supervisor (inv. 5: no entries while the venue is unhealthy), forwards feed events, and reports candle
- * gaps across a drop so the candle store back-fills them by REST. Pure: I/O is the `runSession` actor.
+ * capped exponential backoff and seeded jitter, failing after `maxAttempts` (its supervisor restarts it).
+ * Reports connection.* (inv. 5: no entries while the venue is unhealthy), forwards feed events, and
+ * reports candle gaps across a drop so the supervisor back-fills them by REST. Every report is emitted
+ * and, when the machine runs as a child, sent to its parent (`ConnectionReport`). Its delays run on the
+ * clock of the tree it is in. Pure: I/O is the `runSession` actor.
  */
-import { assign, emit, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
+import { assign, enqueueActions, fromCallback, sendTo, setup, type EventObject } from 'xstate';
 import type { FeedEvent, FeedSubscription } from '../src/contract/feed.ts';
 import type { Pair, Timeframe } from '../src/contract/pairs.ts';
 
@@ -80,6 +82,16 @@ export type ConnectionEmitted =
   | { type: 'market.book.resync'; pair: Pair }
   | { type: 'venue.status'; system: string };
 
+/** A candle as the line heard it (forming or closed), named apart from the supervisor's own `market.candle` (a closed candle accepted in order). */
+export type FeedCandleReport = Omit<Extract<FeedEvent, { type: 'market.candle' }>, 'type'> & { readonly type: 'feed.candle' };
+
+/** What the connection tells its parent: its reports, with feed candles as `feed.candle`. */
+export type ConnectionReport = Exclude<ConnectionEmitted, { type: 'market.candle' }> | FeedCandleReport;
+
+export function reportOf(e: ConnectionEmitted): ConnectionReport {
+  return e.type === 'market.candle' ? { ...e, type: 'feed.candle' } : e;
+}
+
 export const CONNECTION_MACHINE_VERSION = 1;
 
 const DEFAULT_TIMEOUTS: ConnectionTimeouts = { connectMs: 10_000, subscribeMs: 10_000, staleMs: 10_000, deadMs: 10_000 };
@@ -103,6 +115,12 @@ function describe(event: ConnectionEvent): string {
   if (event.type === 'ws.failed') return event.message;
   if (event.type.startsWith('xstate.after')) return 'timed out';
   return event.type;
+}
+
+/** Emitted for listeners, and sent to the parent when there is one (a root connection has none). */
+function tell(enqueue: { emit(e: ConnectionEmitted): void; sendParent(e: ConnectionReport): void }, self: { _parent?: unknown }, e: ConnectionEmitted): void {
+  enqueue.emit(e);
+  if (self._parent) enqueue.sendParent(reportOf(e));
 }
 
 const notProvided = (name: string) => (): never => {
@@ -142,36 +160,33 @@ const connectionSetup = setup({
     markCandleGaps: assign({
       candles: ({ context }) => Object.fromEntries(Object.entries(context.candles).map(([k, m]) => [k, { ...m, checkGap: true }])),
     }),
-    emitUp: emit(({ context }) => ({ type: 'connection.up' as const, endpoint: context.endpoint })),
-    emitDown: emit(({ context, event }) => ({ type: 'connection.down' as const, endpoint: context.endpoint, reason: describe(event) })),
-    emitFailed: emit(({ context }) => ({
-      type: 'connection.failed' as const,
-      endpoint: context.endpoint,
-      attempts: context.maxAttempts,
-      reason: context.lastError ?? 'unknown',
-    })),
-    emitStatus: emit(({ event }) => ({ type: 'venue.status' as const, system: event.type === 'ws.status' ? event.system : 'unknown' })),
+    emitUp: enqueueActions(({ context, enqueue, self }) => tell(enqueue, self, { type: 'connection.up', endpoint: context.endpoint })),
+    emitDown: enqueueActions(({ context, event, enqueue, self }) => tell(enqueue, self, { type: 'connection.down', endpoint: context.endpoint, reason: describe(event) })),
+    emitFailed: enqueueActions(({ context, enqueue, self }) =>
+      tell(enqueue, self, { type: 'connection.failed', endpoint: context.endpoint, attempts: context.maxAttempts, reason: context.lastError ?? 'unknown' }),
+    ),
+    emitStatus: enqueueActions(({ event, enqueue, self }) => tell(enqueue, self, { type: 'venue.status', system: event.type === 'ws.status' ? event.system : 'unknown' })),
     subscribeAll: sendTo('session', { type: 'session.subscribe' }),
     ping: sendTo('session', { type: 'session.ping' }),
-    resyncBook: enqueueActions(({ event, enqueue }) => {
+    resyncBook: enqueueActions(({ event, enqueue, self }) => {
       if (event.type !== 'ws.bookMismatch') return;
       enqueue.sendTo('session', { type: 'session.resubscribeBook', pair: event.pair });
-      enqueue.emit({ type: 'market.book.resync', pair: event.pair });
+      tell(enqueue, self, { type: 'market.book.resync', pair: event.pair });
     }),
     /** Forwards the feed event; on the first candle of a pair/timeframe after a drop, reports the gap. */
-    forwardFeed: enqueueActions(({ context, event, enqueue }) => {
+    forwardFeed: enqueueActions(({ context, event, enqueue, self }) => {
       if (event.type !== 'ws.feed') return;
       const feed = event.event;
       if (feed.type === 'market.candle') {
         const key = `${feed.pair}|${feed.timeframe}`;
         const mark = context.candles[key];
         if (mark?.checkGap && feed.candle.time > mark.last) {
-          enqueue.emit({ type: 'market.candles.gap', pair: feed.pair, timeframe: feed.timeframe, from: mark.last, to: feed.candle.time });
+          tell(enqueue, self, { type: 'market.candles.gap', pair: feed.pair, timeframe: feed.timeframe, from: mark.last, to: feed.candle.time });
         }
         const last = Math.max(mark?.last ?? feed.candle.time, feed.candle.time);
         enqueue.assign({ candles: { ...context.candles, [key]: { last, checkGap: false } } });
       }
-      enqueue.emit(feed);
+      tell(enqueue, self, feed);
     }),
   },
 });
@@ -235,7 +250,7 @@ export const connectionMachine = connectionSetup.createMachine({
           initial: 'live',
           entry: ['resetAttempts', 'emitUp'],
           exit: ['emitDown', 'markCandleGaps'],
-          invoke: { src: 'whileLive', input: ({ context }) => ({ endpoint: context.endpoint }) },
+          invoke: { id: 'whileLive', src: 'whileLive', input: ({ context }) => ({ endpoint: context.endpoint }) },
           states: {
             live: {
               description: 'Frames are arriving; silence for staleAfter makes it stale.',

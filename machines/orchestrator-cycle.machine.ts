@@ -128,6 +128,7 @@ const input = ({ context }: { context: CycleContext }): StepInput => ({ cycleId:
 const step = (src: 'gather' | 'analyse' | 'generate' | 'review' | 'submit', self: CycleStep, onOk: string, description: string) => ({
   description,
   invoke: {
+    id: src,
     src,
     input,
     onDone: [
@@ -155,7 +156,7 @@ export const orchestratorCycleMachine = cycleSetup.createMachine({
   states: {
     resuming: {
       description: 'Reads the persisted record back and routes to its state (an interrupted step re-runs; a wait re-arms from retryAt); a first start goes idle. An unreadable record fails closed.',
-      invoke: { src: 'restore', onDone: { target: 'routing', actions: 'adoptRecord' }, onError: { target: 'failed', actions: ['failClosed', 'announceFinished'] } },
+      invoke: { id: 'restore', src: 'restore', onDone: { target: 'routing', actions: 'adoptRecord' }, onError: { target: 'failed', actions: ['failClosed', 'announceFinished'] } },
     },
     routing: {
       description: 'Sends a restored machine to the state it was persisted in.',
@@ -168,6 +169,7 @@ export const orchestratorCycleMachine = cycleSetup.createMachine({
     starting: {
       description: 'Opens the night\'s row (closing any night a restart abandoned) and picks the model or, without a key, the offline evolver.',
       invoke: {
+        id: 'begin',
         src: 'begin',
         input: ({ context }) => ({ trigger: context.trigger ?? 'now', at: context.now }),
         onDone: [{ guard: 'isOffline', target: 'offline', actions: 'adoptBegan' }, { target: 'gathering', actions: 'adoptBegan' }],
@@ -177,6 +179,7 @@ export const orchestratorCycleMachine = cycleSetup.createMachine({
     offline: {
       description: 'The offline evolver takes the night (no model key or no model budget); its candidates go through the same pipeline.',
       invoke: {
+        id: 'runOffline',
         src: 'runOffline',
         input: ({ context }) => ({ cycleId: context.cycleId!, trigger: context.trigger ?? 'now' }),
         onDone: toFinish('offline'),
@@ -205,6 +208,7 @@ export const orchestratorCycleMachine = cycleSetup.createMachine({
     finishing: {
       description: 'Records the outcome and reason with the night.',
       invoke: {
+        id: 'finish',
         src: 'finish',
         input: ({ context }) => ({ cycleId: context.cycleId!, outcome: context.outcome ?? 'failed', reason: context.reason }),
         onDone: [{ guard: 'nightFailed', target: 'failed', actions: 'announceFinished' }, { target: 'done', actions: 'announceFinished' }],

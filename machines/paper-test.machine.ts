@@ -197,6 +197,7 @@ export const paperTestMachine = paperTestSetup.createMachine({
     evaluating: {
       description: 'Judges the shadow against the incumbent and against its own backtest replay of the same window.',
       invoke: {
+        id: 'judge',
         src: 'judge',
         input: ({ context: c }) => ({ id: c.id, versionId: c.versionId, incumbentId: c.incumbentId, from: c.startedAt!, to: c.now, minTrades: c.settings.minTrades }),
         onDone: [{ guard: 'verdictPassed', target: 'passed', actions: 'announcePassed' }, { target: 'failed', actions: 'announceFailed' }],

@@ -4,7 +4,7 @@
  * alert and a breaker hold, never a correction), and a fill that no live position owns is reported.
  */
 import type { Fill } from '../src/contract/index.ts';
-import { positionOfOrder, type PositionSlot } from '../src/daemon/routing.ts';
+import { positionOfOrder, type PositionSlot } from '../src/trading/routing.ts';
 import { balanceMismatches, describeMismatches, type BalanceMismatch } from '../src/trading/balances.ts';
 import type { PositionEvent } from './position.machine.ts';
 import type { SupervisorContext, SupervisorEvent } from './supervisor-types.ts';

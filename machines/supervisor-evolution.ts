@@ -5,7 +5,7 @@
  * rollback puts on new entries. The I/O is in actors/evolution.actors.ts.
  */
 import type { Intent } from '../src/contract/index.ts';
-import type { RollbackTrigger } from '../src/evolution/triggers.ts';
+import type { RollbackTrigger } from '../src/contract/risk.ts';
 import { stricterLevel, type BreakerLevel } from '../src/trading/breaker.ts';
 import type { PaperTestEmitted, PaperTestInput, PaperTestRecord, PaperTestSettings } from './paper-test.machine.ts';
 
@@ -32,7 +32,7 @@ export interface EvolutionContext {
   canaryLeft: number;
 }
 
-/** A paper test announced by a use case (or found by the bridge): what its machine is spawned with. */
+/** A paper test announced by a use case (or found at boot): what its machine is spawned with. */
 export type PaperTestCommand =
   | { type: 'paperTest.scheduled'; paperTestId: string; versionId: string; incumbentId: string | null; ledgerId: number | null }
   | { type: 'paperTest.cancel'; paperTestId: string; by: string };

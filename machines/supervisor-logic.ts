@@ -2,11 +2,11 @@
  * Pure functions behind the supervisor's guards, assigns and announcements: boot hand-over, restored and
  * new position children, marking the ledger to market, booking a fill once, following the children's
  * reports. No xstate runtime, no clock, no I/O: each takes the context (or a piece of it) and returns a
- * value or a context patch. The routing decision itself is src/daemon/routing.ts.
+ * value or a context patch. The routing decision itself is src/trading/routing.ts.
  */
 import type { EventObject } from 'xstate';
 import type { Fill, Intent, Pair } from '../src/contract/index.ts';
-import { positionIdFor, positionOfOrder, routeIntent, type PositionSlot, type RouteRefusal, type RouteSettings } from '../src/daemon/routing.ts';
+import { positionIdFor, positionOfOrder, routeIntent, type PositionSlot, type RouteRefusal, type RouteSettings } from '../src/trading/routing.ts';
 import type { BreakerLevel, RiskView } from '../src/trading/breaker.ts';
 import { applyFill, cloneLedger, equityOf, observeEquity, type Ledger } from '../src/trading/portfolio.ts';
 import type { VenueOrder } from '../src/trading/venue.ts';
@@ -15,6 +15,7 @@ import type { PositionEmitted, PositionEvent, PositionInput, PositionRecord } fr
 import type { Verdict } from './scanner.machine.ts';
 import { auditAlert } from './supervisor-audit.ts';
 import { canaryIntent, initialEvolution, routedBreaker } from './supervisor-evolution.ts';
+import { initialFeed } from './supervisor-feed.ts';
 import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
 
 export const scannerId = (pair: Pair) => `scanner-${pair}`;
@@ -30,6 +31,7 @@ export function initialContext(input: SupervisorInput): SupervisorContext {
     ledger: { ...EMPTY_LEDGER, holdings: {}, days: [] },
     marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, idPrefix: '', seenTrades: {}, boot: null, error: null,
     orchestrator: input.orchestrator ?? null, evolution: initialEvolution(input.evolution),
+    feed: input.feed ? initialFeed(input.feed, input.pairs) : null,
   };
 }
 
@@ -161,10 +163,9 @@ const CHORES: Partial<Record<string, Chore>> = {
   'schedule.feeRefresh': 'feeRefresh', 'schedule.candleMaintenance': 'candleMaintenance', 'schedule.audit': 'audit', 'schedule.backup': 'backup',
 };
 
-export function choreOf(event: SupervisorEvent, hasCycle: boolean): Chore | null {
+/** The chore a scheduler slot starts. The nightly slot is the cycle child's (model or offline evolver), not a chore. */
+export function choreOf(event: SupervisorEvent): Chore | null {
   if (event.type === 'schedule.dailySnapshot') return 'drift';
-  // The nightly slot runs the offline evolver here only in a daemon without the nightly cycle child, which otherwise decides.
-  if (event.type === 'schedule.orchestrator') return hasCycle ? null : 'evolve';
   return CHORES[event.type] ?? null;
 }
 

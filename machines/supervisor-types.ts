@@ -1,22 +1,23 @@
 /** The supervisor's data: boot hand-over, input, events in and out, context (the machine is supervisor.machine.ts). */
 import type { Candle, Fill, Intent, OrderStatus, Pair, RiskLimits, Timeframe } from '../src/contract/index.ts';
 import type { BalanceMismatch } from '../src/trading/balances.ts';
-import type { RouteSettings, PositionSlot } from '../src/daemon/routing.ts';
+import type { PortfolioRow, RouteSettings, PositionSlot } from '../src/trading/routing.ts';
 import type { BreakerLevel } from '../src/trading/breaker.ts';
 import type { DayRecord, Ledger } from '../src/trading/portfolio.ts';
 import type { VenueOrder } from '../src/trading/venue.ts';
 import type { BreakerEmitted, BreakerRecord } from './breaker.machine.ts';
 import type { PositionEmitted, PositionRecord, PositionTimeouts } from './position.machine.ts';
 import type { ScannerEmitted } from './scanner.machine.ts';
-import type { ScheduleEvent } from '../src/scheduler/jobs.ts';
-import type { RollbackTrigger } from '../src/evolution/triggers.ts';
+import type { ScheduleEvent } from '../src/contract/schedule.ts';
+import type { RollbackTrigger } from '../src/contract/risk.ts';
 import type { PaperTestEmitted, PaperTestRecord } from './paper-test.machine.ts';
 import type { EvolutionContext, EvolutionEvent, EvolutionSettings } from './supervisor-evolution.ts';
 import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
 import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
+import type { FeedLineChange, FeedReport, FeedSettings, FeedState } from './supervisor-feed.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
-export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup' | 'drift' | 'evolve';
+export type Chore = 'feeRefresh' | 'candleMaintenance' | 'audit' | 'backup' | 'drift';
 
 /** What the daily self-audit reports to the supervisor: a failure holds the breaker at reducing and alerts. */
 export interface AuditOutcome {
@@ -31,10 +32,20 @@ export type ChoreEvent =
   | { type: 'chore.done'; chore: Chore; fees?: RouteSettings['fees']; audit?: AuditOutcome }
   | { type: 'chore.failed'; chore: Chore; message: string };
 
-/** The active strategy pointer moved (deploy/rollback) and the live host now runs it: scanners switch at their next candle. */
+/** Who switched the strategy, from what and why: announced with the switch (the deploy and rollback notifications). */
+export interface StrategySwitch {
+  kind: 'deploy' | 'rollback';
+  /** The version that ran before. */
+  from: string | null;
+  by: string;
+  reason: string;
+  /** The rollback watch's trigger with its numbers; null for a deploy or a rollback by hand. */
+  trigger: RollbackTrigger | null;
+}
+
+/** The supervisor's switch (a deploy or a rollback) is done and the live host runs the version: scanners switch at their next candle. */
 export type StrategyEvent =
-  /** kind: set when the supervisor's own switch (a deploy or a rollback) made it; absent for a pointer moved elsewhere. */
-  | { type: 'strategy.activated'; versionId: string; kind?: 'deploy' | 'rollback' }
+  | ({ type: 'strategy.activated'; versionId: string } & Partial<StrategySwitch>)
   | { type: 'strategy.swapFailed'; versionId: string; message: string };
 
 /** What reconciliation at boot hands over: the venue's rules and fees, the rebuilt ledger, the durable children. */
@@ -52,7 +63,11 @@ export interface BootState {
   idPrefix: string;
   /** Paper tests to resume, and versions whose passed paper test was not yet deployed (a restart mid-deploy). */
   paperTests?: PaperTestRecord[];
+  /** Paper tests another process scheduled while the daemon was stopped (a row without a machine yet). */
+  scheduledPaperTests?: Array<Extract<EvolutionEvent, { type: 'paperTest.scheduled' }>>;
   pendingDeploys?: Array<{ versionId: string; paperTestId: string }>;
+  /** Open time of the newest stored candle per pair at the trading timeframe: the first live candle must follow it, or the hole is back-filled. */
+  candleTimes?: Partial<Record<Pair, number>>;
 }
 
 export interface SupervisorInput {
@@ -64,17 +79,25 @@ export interface SupervisorInput {
   orchestrator?: OrchestratorSettings;
   /** Paper tests, deploy and rollback (default: DEFAULT_EVOLUTION_SETTINGS). */
   evolution?: EvolutionSettings;
+  /** The market (and, live, account) lines as children; absent = no connection children (tests feed events by hand). */
+  feed?: FeedSettings;
 }
 
 /** Commands the journal (fills: their only writer; portfolio and daily rows) receives; signals are written by their scanner with the verdict. */
 export type JournalCommand =
   | { type: 'journal.fill'; fill: Fill }
+  /** A candle heard closed on the live line, written to the candle store as it arrives (paper-test shadows, their judge and the drift replay read them). */
   | { type: 'journal.candle'; pair: Pair; timeframe: Timeframe; candle: Candle }
   | { type: 'journal.daily'; day: DayRecord; ledger: { realizedPnl: number; feesPaid: number; peakEquity: number } }
-  | { type: 'journal.portfolio'; time: number; cash: number; equity: number; peakEquity: number; realizedPnl: number; unrealizedPnl: number; feesPaid: number };
+  | ({ type: 'journal.portfolio' } & PortfolioRow);
 
 /** What the supervisor asks of the venue watch. */
-export type VenueWatchCommand = { type: 'venue.checkBalances' };
+export type VenueWatchCommand =
+  | { type: 'venue.checkBalances' }
+  /** The private line is (back) up: recover by cl_ord_id what it may have missed, then compare balances. */
+  | { type: 'venue.sweep' }
+  /** Paper: a live price, which fills the paper orders waiting for it. */
+  | { type: 'venue.price'; pair: Pair; price: number };
 
 export type SupervisorEvent =
   | ScannerEmitted
@@ -104,7 +127,8 @@ export type SupervisorEvent =
   | BreakerEmitted
   | OrchestratorRunNow
   | CycleEmitted
-  | EvolutionEvent;
+  | EvolutionEvent
+  | FeedReport;
 
 export type SupervisorEmitted =
   | { type: 'intent.accepted'; intent: Intent; positionId: string; quantity: number; at: number }
@@ -114,13 +138,17 @@ export type SupervisorEmitted =
   | { type: 'supervisor.alert'; message: string; at: number }
   /** The nightly orchestrator slot (also forwarded to the cycle child when the daemon runs one). */
   | { type: 'orchestrator.slot'; due: number; at: number }
-  | { type: 'strategy.activated'; versionId: string; at: number }
+  | ({ type: 'strategy.activated'; versionId: string; at: number } & Partial<StrategySwitch>)
+  /** A self-audit finished (the daily chore): a failure also raises an alert and holds the breaker. */
+  | { type: 'audit.finished'; reportId: number; passed: boolean; failed: string[]; at: number }
   /** Venue balances compared with the ledger: empty mismatches = they agree. */
   | { type: 'balances.reconciled'; mismatches: BalanceMismatch[]; at: number }
   /** The feed's health changed (venue.health): the console notifies the feed going down and coming back. */
   | { type: 'venue.healthChanged'; healthy: boolean; reason: string; at: number }
   | { type: 'strategy.rollingBack'; by: string; trigger: RollbackTrigger | null; at: number }
   | PaperTestEmitted
+  /** A connection child went up or down. */
+  | (FeedLineChange & { at: number })
   | BreakerEmitted
   | PositionEmitted
   | CycleEmitted;
@@ -148,4 +176,6 @@ export interface SupervisorContext {
   /** Set when the daemon runs the nightly cycle child. */
   orchestrator: OrchestratorSettings | null;
   evolution: EvolutionContext;
+  /** The connection children's state and the candle gate (supervisor-feed.ts); null without connection children. */
+  feed: FeedState | null;
 }

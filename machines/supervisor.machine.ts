@@ -5,11 +5,11 @@
  * for an exit; every verdict is journalled (signals). No entries while paused or the venue is unhealthy
  * (inv. 5); exits always pass. Children talk to it only by events; its I/O is the named actors below.
  * The pure work behind its assigns and announcements is in supervisor-logic.ts (the routing decision in
- * src/daemon/routing.ts); the data types in supervisor-types.ts.
+ * src/trading/routing.ts); the data types in supervisor-types.ts.
  */
 import { assign, enqueueActions, fromCallback, fromPromise, raise, setup, type EventObject } from 'xstate';
 import { timeframeMs } from '../src/contract/index.ts';
-import { portfolioRow, priceTriggers, type RouteRefusal } from '../src/daemon/routing.ts';
+import { portfolioRow, priceTriggers, type RouteRefusal } from '../src/trading/routing.ts';
 import { BREAKER_ACTOR_ID, breakerMachine, type BreakerEmitted } from './breaker.machine.ts';
 import { positionMachine, type PositionEmitted } from './position.machine.ts';
 import { paperTestMachine } from './paper-test.machine.ts';
@@ -17,6 +17,8 @@ import { scannerMachine } from './scanner.machine.ts';
 import * as evo from './supervisor-evolution.ts';
 import { notProvided } from './shared.ts';
 import { orchestratorCycleMachine, type CycleEmitted } from './orchestrator-cycle.machine.ts';
+import { connectionMachine } from './connection.machine.ts';
+import * as feed from './supervisor-feed.ts';
 import { cycleAlertOf, cycleEventOf, cycleInputOf, CYCLE_CHILD_ID } from './supervisor-orchestrator.ts';
 import * as logic from './supervisor-logic.ts';
 import * as operator from './supervisor-operator.ts';
@@ -47,14 +49,14 @@ const supervisorSetup = setup({
     switchStrategy: fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(notProvided('supervisor.switchStrategy')),
     /** Watches the deployed version against its expectations (the trigger ladder); reports rollback.triggered. */
     rollbackWatch: fromCallback<EventObject, void>(notProvided('supervisor.rollbackWatch')),
-    /** Paper tests scheduled or cancelled by another process (the CLI): paperTest.scheduled / paperTest.cancel. */
-    evolutionBridge: fromCallback<EventObject, void>(notProvided('supervisor.evolutionBridge')),
     /** Opens the database (migrations) and takes the single-instance lock. */
     openStore: fromPromise<void, void>(notProvided('supervisor.openStore')),
     /** Pair rules and fees from the venue, the ledger from the fills, open orders checked by cl_ord_id, durable children loaded. */
     reconcile: fromPromise<BootState, void>(notProvided('supervisor.reconcile')),
-    /** Market feed: market.price, market.candle (closed), venue.health. */
-    feed: fromCallback<EventObject, void>(notProvided('supervisor.feed')),
+    /** A Kraken WS line (connection.public; connection.private in live mode): its reports are followed by supervisor-feed.ts. */
+    connection: connectionMachine,
+    /** Fills a pair's candle hole by REST and reports market.candles.backfilled / backfillFailed. */
+    backfillCandles: fromCallback<EventObject, feed.BackfillRequest>(notProvided('supervisor.backfillCandles')),
     /** The venue's fills as they happen: venue.fill. */
     venueWatch: fromCallback<VenueWatchCommand, void>(notProvided('supervisor.venueWatch')),
     /** Writes signals, fills and daily snapshots. */
@@ -64,8 +66,6 @@ const supervisorSetup = setup({
     scheduler: fromCallback<EventObject, void>(notProvided('supervisor.scheduler')),
     /** One housekeeping job; reports chore.done / chore.failed. */
     runChore: fromCallback<EventObject, { chore: Chore; now: number }>(notProvided('supervisor.runChore')),
-    /** Follows the active strategy pointer; swaps the live host and reports strategy.activated / strategy.swapFailed. */
-    strategyWatch: fromCallback<EventObject, void>(notProvided('supervisor.strategyWatch')),
     /** Closes the database and releases the lock (children have persisted themselves). */
     closeStore: fromPromise<void, void>(notProvided('supervisor.closeStore')),
   },
@@ -87,10 +87,17 @@ const supervisorSetup = setup({
       if (c.orchestrator) enqueue.spawnChild('orchestratorCycle', { id: CYCLE_CHILD_ID, input: cycleInputOf(c.orchestrator, c.now) });
       const tests = (b.paperTests ?? []).map((r) => evo.restoredPaperTestInput(r, c.now));
       for (const input of tests) enqueue.spawnChild('paperTest', { id: input.id, input });
+      // Paper tests another process scheduled while the daemon was stopped start now, like any announced one.
+      for (const t of b.scheduledPaperTests ?? []) enqueue.raise(t);
       // A passed paper test whose deploy a restart cut short is deployed again (idempotent: the same version).
       for (const d of b.pendingDeploys ?? []) enqueue.raise({ type: 'strategy.deploy', versionId: d.versionId, by: `paperTest ${d.paperTestId}`, reason: 'passed its paper test (deploy resumed after a restart)' });
       const paperTests = tests.map((t) => ({ id: t.id, running: t.resume?.value !== 'scheduled' }));
-      enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, ...logic.restoredLevels(b), evolution: { ...c.evolution, paperTests } });
+      const lines = c.feed ? feed.initialFeed(c.feed.settings, c.pairs, b.candleTimes) : null;
+      for (const line of lines ? feed.linesOf(lines, c.pairs, c.timeframe) : []) {
+        enqueue.spawnChild('connection', { id: line.id, input: line.input });
+        enqueue.sendTo(line.id, { type: 'connection.start' });
+      }
+      enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, feed: lines, ...logic.restoredLevels(b), evolution: { ...c.evolution, paperTests } });
     }),
     route: enqueueActions(({ context: c, event, enqueue }, p: { accepting: RouteRefusal | null }) => {
       const plan = event.type === 'scanner.intent' ? logic.planRoute(c, event.intent, p.accepting) : null;
@@ -130,8 +137,7 @@ const supervisorSetup = setup({
       if (event.type !== 'market.candle') return;
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'portfolio.updated', view: logic.breakerView(c.ledger, c.now) });
       // One portfolio row per candle step (the first pair's candle marks the step), for drawdown and the truth benchmarks.
-      if (event.pair === c.pairs[0]) enqueue.sendTo('journal', portfolioRow(c.ledger, c.marks, c.now) satisfies JournalCommand);
-      enqueue.sendTo('journal', { type: 'journal.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle } satisfies JournalCommand);
+      if (event.pair === c.pairs[0]) enqueue.sendTo('journal', { type: 'journal.portfolio', ...portfolioRow(c.ledger, c.marks, c.now) } satisfies JournalCommand);
       enqueue.sendTo(scannerId(event.pair), { type: 'market.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle, closed: true });
       for (const t of c.evolution.paperTests) if (t.running) enqueue.sendTo(t.id, event);
       if (event.pair === c.pairs[0]) enqueue.sendTo('rollbackWatch', { type: 'watch.equity', equity: c.ledger.lastEquity, at: c.now });
@@ -152,6 +158,20 @@ const supervisorSetup = setup({
       if (heard) for (const e of heard.events) enqueue.sendTo(heard.positionId, e);
       const orphan = account.orphanFillAlert(c.slots, fill);
       if (orphan) enqueue.emit({ type: 'supervisor.alert', message: orphan, at: c.now });
+    }),
+    /** A report of a connection child or of a candle back-fill, as supervisor-feed.ts plans it. */
+    followFeed: enqueueActions(({ context: c, event, enqueue, self }) => {
+      const plan = c.feed && feed.isFeedReport(event) ? feed.feedPlan(c.feed, c.timeframe, event) : null;
+      if (!plan) return;
+      enqueue.assign({ feed: plan.feed, venueHealthy: plan.venueHealthy ?? c.venueHealthy });
+      const children = self.getSnapshot().children;
+      for (const t of plan.to) if (children[t.id]) enqueue.sendTo(t.id, t.event, t.delayMs === undefined ? undefined : { delay: t.delayMs });
+      for (const id of plan.stop) if (children[id]) enqueue.stopChild(id);
+      for (const r of plan.backfill) enqueue.spawnChild('backfillCandles', { id: feed.backfillId(r.pair), input: r });
+      if (plan.line) enqueue.emit({ ...plan.line, at: c.now });
+      for (const message of plan.alerts) enqueue.emit({ type: 'supervisor.alert', message, at: c.now });
+      for (const e of plan.raise) enqueue.raise(e as SupervisorEvent);
+      for (const e of plan.own) enqueue.sendTo(self, e as SupervisorEvent);
     }),
     forwardOrderUpdate: enqueueActions(({ context: c, event, enqueue }) => {
       const update = event.type === 'venue.orderUpdate' ? account.updateForPosition(c.slots, event) : null;
@@ -188,12 +208,13 @@ const supervisorSetup = setup({
       enqueue.emit(event as BreakerEmitted);
     }),
     startChore: enqueueActions(({ context: c, event, enqueue }) => {
-      const chore = logic.choreOf(event, c.orchestrator !== null);
+      const chore = logic.choreOf(event);
       if (chore) enqueue.spawnChild('runChore', { id: `chore-${chore}-${c.seq}`, input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
       enqueue.assign({ seq: c.seq + 1 });
     }),
     /** A failed self-audit holds the breaker at reducing until an operator resumes (the alert is raised by 'alert'). */
     holdOnFailedAudit: enqueueActions(({ context: c, event, enqueue }) => {
+      if (event.type === 'chore.done' && event.audit) enqueue.emit({ type: 'audit.finished', ...event.audit, at: c.now });
       if (event.type === 'chore.done' && auditFailed(event)) enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.hold', reason: 'audit_failed', time: c.now });
     }),
     adoptFees: assign({ settings: ({ context: c, event }) => (event.type === 'chore.done' && event.fees ? logic.settingsWithFees(c, event.fees) : c.settings) }),
@@ -218,11 +239,12 @@ const supervisorSetup = setup({
     activateStrategy: enqueueActions(({ context: c, event, enqueue }) => {
       if (event.type !== 'strategy.activated') return;
       for (const pair of c.pairs) enqueue.sendTo(scannerId(pair), { type: 'strategy.activated', versionId: event.versionId });
-      enqueue.emit({ type: 'strategy.activated', versionId: event.versionId, at: c.now });
+      const { type: _type, ...activated } = event;
+      enqueue.emit({ type: 'strategy.activated', ...activated, at: c.now });
       enqueue.assign({ evolution: evo.afterSwitch(c.evolution, event.kind, c.now) });
       enqueue.sendTo('rollbackWatch', { type: 'watch.reset', versionId: event.versionId, at: c.now });
     }),
-    /** A paper test announced by a use case or the bridge: its machine is spawned (once) and started when a slot is free. */
+    /** A paper test announced by a use case or found at boot: its machine is spawned (once) and started when a slot is free. */
     spawnPaperTest: enqueueActions(({ context: c, event, enqueue }) => {
       if (event.type !== 'paperTest.scheduled' || c.evolution.paperTests.some((t) => t.id === event.paperTestId)) return;
       enqueue.spawnChild('paperTest', { id: event.paperTestId, input: evo.paperTestInput(event, c.evolution.settings, c.now) });
@@ -280,7 +302,8 @@ const supervisorSetup = setup({
       const change = operator.healthChange(c, event);
       if (change) enqueue.emit(change);
     }),
-    stopChildren: enqueueActions(({ context: c, enqueue }) => {
+    stopChildren: enqueueActions(({ context: c, enqueue, self }) => {
+      for (const id of Object.keys(self.getSnapshot().children)) if (id.startsWith('connection.') || id.startsWith('backfill.')) enqueue.stopChild(id);
       for (const pair of c.pairs) enqueue.stopChild(scannerId(pair));
       for (const s of c.slots) enqueue.stopChild(s.positionId);
       enqueue.stopChild(BREAKER_ACTOR_ID);
@@ -315,6 +338,10 @@ export const supervisorMachine = supervisorSetup.createMachine({
     'venue.health': { actions: ['announceHealth', 'setHealth'] },
     'scanner.failed': { actions: 'alert' },
     'orchestrator.runNow': { actions: 'forwardToCycle' },
+    'connection.*': { actions: 'followFeed' },
+    'feed.candle': { actions: 'followFeed' },
+    'market.candles.*': { actions: 'followFeed' },
+    'account.execution': { actions: 'followFeed' },
     'orchestrator.cycleStarted': { actions: 'followCycle' },
     'orchestrator.cycleFinished': { actions: 'followCycle' },
     'orchestrator.busy': { actions: 'followCycle' },
@@ -329,11 +356,11 @@ export const supervisorMachine = supervisorSetup.createMachine({
       states: {
         openingStore: {
           description: 'Opens the database (migrations) and takes the PID lock: a second daemon stops here.',
-          invoke: { src: 'openStore', onDone: 'reconciling', onError: { target: '#supervisor.failed', actions: 'fail' } },
+          invoke: { id: 'openStore', src: 'openStore', onDone: 'reconciling', onError: { target: '#supervisor.failed', actions: 'fail' } },
         },
         reconciling: {
           description: "Asks the venue about every order not final in our table and rebuilds the ledger from the fills: the venue's word wins.",
-          invoke: { src: 'reconcile', onDone: { target: 'restoring', actions: 'adoptBoot' }, onError: { target: '#supervisor.failed', actions: 'fail' } },
+          invoke: { id: 'reconcile', src: 'reconcile', onDone: { target: 'restoring', actions: 'adoptBoot' }, onError: { target: '#supervisor.failed', actions: 'fail' } },
         },
         restoring: {
           description: 'Re-spawns the breaker and every open position from their persisted rows, through their resuming states.',
@@ -347,10 +374,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
       description: 'Feed and scanners live; intents routed through the risk gate. Paused: exits still managed, no new entries.',
       entry: 'startPaperTests',
       // Fills are heard where orders are worked: running and emergencyStop (after boot has loaded the venue's tables).
-      invoke: [
-        { id: 'feed', src: 'feed' }, { id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }, { id: 'strategyWatch', src: 'strategyWatch' },
-        { id: 'evolutionBridge', src: 'evolutionBridge' },
-      ],
+      // Deploys, rollbacks and paper tests from other processes arrive as events over the control socket: nothing polls.
+      invoke: [{ id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }],
       initial: 'trading',
       states: {
         trading: {
@@ -375,7 +400,7 @@ export const supervisorMachine = supervisorSetup.createMachine({
         'schedule.candleMaintenance': { actions: 'startChore' },
         'schedule.audit': { actions: 'startChore' },
         'schedule.backup': { actions: 'startChore' },
-        'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'forwardToCycle', 'startChore'] },
+        'schedule.orchestrator': { actions: ['announceOrchestratorSlot', 'forwardToCycle'] },
         'chore.*': { actions: ['adoptFees', 'holdOnFailedAudit', 'alert'] },
         'strategy.activated': { actions: 'activateStrategy' },
         'strategy.swapFailed': { actions: 'alert' },
@@ -393,9 +418,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
       description: 'Halts the breaker, cancels working entry orders and market-closes every position; halted once every position has closed (fills verified by each position).',
       entry: 'closeAll',
       invoke: [
-        { id: 'feed', src: 'feed' },
         { id: 'venueWatch', src: 'venueWatch' },
         {
+          id: 'cancelOrders',
           src: 'cancelOrders',
           input: ({ context }) => ({ clOrdIds: logic.workingEntryOrders(context.slots) }),
           onError: { actions: 'alert' },
@@ -414,9 +439,9 @@ export const supervisorMachine = supervisorSetup.createMachine({
       },
     },
     shuttingDown: {
-      description: 'Feed stopped (left running), scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
+      description: 'Connections, scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
       entry: 'stopChildren',
-      invoke: { src: 'closeStore', onDone: 'stopped', onError: { target: 'stopped', actions: 'fail' } },
+      invoke: { id: 'closeStore', src: 'closeStore', onDone: 'stopped', onError: { target: 'stopped', actions: 'fail' } },
     },
     stopped: { type: 'final', description: 'Clean exit.' },
     failed: { type: 'final', description: 'Boot failed (store, lock or reconciliation): nothing was traded.' },

@@ -326,7 +326,7 @@ class EngineRun implements EngineStepper {
     const time = this.data.time[s]!;
     this.resumeAfterCoolDown(time);
     const r = fillMarketOrder(
-      { clOrdId: id, tradeId: id, pair, side, quantity, time },
+      { clOrdId: id, venueTradeId: id, pair, side, quantity, time },
       { refPrice, rules: this.cfg.rules[p]!, fees: this.cfg.fees[p]!, slippage: this.cfg.slippage, cash: side === 'buy' ? this.ledger.cash : undefined },
     );
     if (!r.ok) {

@@ -6,6 +6,7 @@
  */
 import type { JsonValue } from '../contract/index.ts';
 import type { BacktestsRepo } from '../db/backtests.repo.ts';
+import type { TrialStats } from '../db/ledger.repo.ts';
 import { backtestLimits, type EngineConfig, type EngineResult, type MarketData } from './engine.ts';
 import { computeMetrics, deflate, trialsFromLedger, type BacktestMetrics, type MetricsInput, type TrialsContext } from './metrics.ts';
 import { BacktestRunError, replayedRun, type StrategyRunner } from './replay.ts';
@@ -22,10 +23,20 @@ export interface BacktestRunDeps {
   readonly runner: StrategyRunner;
   /** The validation gates (validation/suite.ts runGates over the same runner); stored in the row and shown in the report. */
   readonly gates?: (run: { data: MarketData; config: EngineConfig; result: EngineResult; metrics: BacktestMetrics }) => Promise<GateReport>;
-  /** The backtests table and experiment ledger: DSR reads every candidate tried, each run adds itself. */
-  readonly backtests?: Pick<BacktestsRepo, 'insert' | 'recordExperiment' | 'experiments'>;
+  /** The backtests table: each run's row. */
+  readonly backtests?: Pick<BacktestsRepo, 'insert'>;
+  /** The trials every deflated Sharpe ratio counts (the candidate ledger): read for N and V, and this run added as one more. */
+  readonly trials?: TrialLedger;
   readonly now: () => number;
   readonly onStage?: (stage: BacktestStage) => void;
+}
+
+/** The one trial count (src/db/ledger.repo.ts): every candidate screened, gated or backtested, one per content hash. */
+export interface TrialLedger {
+  /** This run's identity among the trials: its content hash. */
+  readonly id: string;
+  list(): ReadonlyArray<{ contentHash: string; sharpe: number }>;
+  record(run: { backtestId: number | null; trial: TrialStats; failedGate: string | null; params: Record<string, number>; createdAt: number }): void;
 }
 
 export interface BacktestRequest {
@@ -71,7 +82,8 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
   const metricsInput = metricsInputOf(result, data, config, req.trials);
   const versionId = deps.runner.versionId;
   const raw = computeMetrics(metricsInput);
-  const metrics = deps.backtests && !req.trials ? deflate(raw, trialsFromLedger(deps.backtests.experiments(), { versionId, sharpe: raw.dailySharpe })) : raw;
+  const ledger = deps.trials;
+  const metrics = ledger && !req.trials ? deflate(raw, trialsFromLedger(ledger.list().map((t) => ({ versionId: t.contentHash, sharpe: t.sharpe })), { versionId: ledger.id, sharpe: raw.dailySharpe })) : raw;
   stage('gates');
   const gates = deps.gates ? await deps.gates({ data, config, result, metrics }) : null;
   stage('report');
@@ -90,6 +102,10 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
     : null;
   stage('store');
   const backtestId = deps.backtests ? store(deps.backtests, { versionId, data, config, metrics, gates, report, now: deps.now() }) : null;
+  if (ledger && metrics.dailySharpe !== null) {
+    const trial = { sharpe: metrics.dailySharpe, nObs: metrics.daily.length, skew: metrics.dailySkewness ?? 0, kurtosis: metrics.dailyKurtosis ?? 3 };
+    ledger.record({ backtestId, trial, failedGate: gates ? firstFailedGate(gates) : null, params: { ...config.params }, createdAt: deps.now() });
+  }
   return { result, metrics, gates, report, backtestId };
 }
 
@@ -105,10 +121,17 @@ interface StoreInput {
   now: number;
 }
 
-/** The backtests row (version hash + data range) and this candidate's experiment-ledger entry. */
+/** The validation gate that failed first, or null when the report passed. */
+function firstFailedGate(g: GateReport): string | null {
+  if (!g.canaries.passed) return 'canaries';
+  if (g.lookAhead && !g.lookAhead.passed) return 'lookAhead';
+  return g.passed ? null : 'gates';
+}
+
+/** The backtests row (version hash + data range). */
 function store(repo: NonNullable<BacktestRunDeps['backtests']>, s: StoreInput): number {
   const m = s.metrics;
-  const id = repo.insert({
+  return repo.insert({
     strategyVersionId: s.versionId,
     pairs: [...s.data.pairs],
     fromTime: m.from,
@@ -121,9 +144,4 @@ function store(repo: NonNullable<BacktestRunDeps['backtests']>, s: StoreInput): 
     reportDir: s.report?.dir ?? null,
     createdAt: s.now,
   });
-  if (m.dailySharpe !== null) {
-    const passed = s.gates?.passed === true;
-    repo.recordExperiment({ versionId: s.versionId, backtestId: id, createdAt: s.now, sharpe: m.dailySharpe, nObs: m.daily.length, skew: m.dailySkewness!, kurtosis: m.dailyKurtosis!, passed });
-  }
-  return id;
 }

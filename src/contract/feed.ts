@@ -28,7 +28,8 @@ export interface ExecutionReport {
   readonly cumQty: number | null;
   readonly time: number;
   readonly fill: {
-    readonly tradeId: string;
+    /** Kraken's trade_id: the trade's number in its PAIR's sequence (src/trading/fill-id.ts); null when the report carries none. */
+    readonly tradeId: string | null;
     readonly price: number;
     readonly quantity: number;
     readonly fee: number;

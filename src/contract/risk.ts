@@ -61,3 +61,15 @@ export const RollbackLimitsSchema = z.strictObject({
   cooldownHours: z.number().finite().min(0).max(720).default(24),
 });
 export type RollbackLimits = z.infer<typeof RollbackLimitsSchema>;
+
+/** The rung of the rollback ladder a trigger belongs to (src/evolution/triggers.ts evaluates them). */
+export type TriggerRung = 'operational' | 'execution' | 'statistical';
+
+/** Why a deployed version is being rolled back: the rung, the trigger's name, its value against the threshold. */
+export interface RollbackTrigger {
+  readonly rung: TriggerRung;
+  readonly trigger: string;
+  readonly value: number;
+  readonly threshold: number;
+  readonly detail: string;
+}

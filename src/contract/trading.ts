@@ -43,7 +43,10 @@ export const LiquiditySchema = z.enum(['maker', 'taker']);
 export type Liquidity = z.infer<typeof LiquiditySchema>;
 
 export const FillSchema = z.strictObject({
-  /** Venue trade id (or a deterministic synthetic id in paper/backtest). Unique. */
+  /**
+   * The fill's identity, unique across pairs: `<pair>:<venue trade number>` (src/trading/fill-id.ts; Kraken
+   * numbers trades per pair). Paper and backtest fills name their own number the same way.
+   */
   tradeId: z.string().min(1),
   clOrdId: z.string().min(1),
   pair: PairSchema,

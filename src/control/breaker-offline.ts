@@ -10,7 +10,7 @@ import { breakerActors } from '../../actors/breaker.actors.ts';
 import { breakerMachine, type BreakerEmitted } from '../../machines/breaker.machine.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { RiskLimits } from '../contract/index.ts';
-import { durableRecords } from '../daemon/reconcile.ts';
+import { durableRecords } from '../../actors/supervisor/reconcile.ts';
 import { createRepositories, openDatabase, type Repositories } from '../db/index.ts';
 import { acquirePidLock, databaseLockPath } from '../lock/index.ts';
 import type { BreakerLevel } from '../trading/breaker.ts';

@@ -45,7 +45,8 @@ async function decide(deps: ControlDeps, req: Request, op: Operation | undefined
   if (!parsed.ok) return { kind: 'reply', op, reply: refused('invalid', `${prefix}${op.name}: ${parsed.error}. Usage: ${prefix}${op.name}${op.args.usage ? ` ${op.args.usage}` : ''}`) };
   const blocked = op.precheck?.(deps, parsed.value);
   if (blocked) return { kind: 'reply', op, reply: blocked };
-  if (op.confirm && !req.confirmed) return { kind: 'confirm', op, question: op.confirm(parsed.value) };
+  const question = req.confirmed ? null : op.confirm?.(parsed.value, deps) ?? null;
+  if (question) return { kind: 'confirm', op, question };
   try {
     return { kind: 'reply', op, reply: await op.run(deps, parsed.value, req.caller) };
   } catch (err) {

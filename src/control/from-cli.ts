@@ -1,7 +1,8 @@
 /**
  * One operation asked from the `brain` CLI: sent to the running daemon over its control socket, so it is
- * the same function the Telegram bot runs; when no daemon answers, run here against the database —
- * read-only commands on a read-only connection, the breaker through its persisted row under the lock.
+ * the same function the Telegram bot runs (a deploy, a rollback, a paper test: one event to the
+ * supervisor); when no daemon answers, run here against the database — read-only commands on a
+ * read-only connection, the breaker and the evolution use cases under the single-instance lock.
  */
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
@@ -9,8 +10,11 @@ import { systemClock, type Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import { openDatabase, createRepositories, type AuditEntry } from '../db/index.ts';
 import { appVersion } from './about.ts';
+import { PROJECT_ROOT } from '../paths.ts';
 import { offlineBreaker } from './breaker-offline.ts';
+import { offlineEvolution } from './evolution-offline.ts';
 import { execute, type Execution } from './execute.ts';
+import type { PaperTestCommand } from '../evolution/paper-tests.ts';
 import type { ChartRenderer, ControlDeps } from './operation.ts';
 import { findOperation } from './registry.ts';
 import { callDaemon } from './socket/client.ts';
@@ -58,8 +62,9 @@ export async function runFromCli(o: FromCliOptions): Promise<FromCliResult> {
   const db = openDatabase({ path: dbPath, readonly: true, logger: o.log });
   try {
     const deps: ControlDeps = {
-      config: o.config, clock, db, supervisor: null, lifecycle: null, evolution: null, orchestrator: null, logs: null, outboxBacklog: null, charts: o.charts,
+      config: o.config, clock, db, supervisor: null, lifecycle: null, logs: null, outboxBacklog: null, charts: o.charts,
       offlineBreaker: offlineBreaker({ dbPath, limits: o.config.risk, clock, log: o.log }),
+      evolution: offlineEvolution({ dbPath, config: o.config, clock, log: o.log, repoRoot: PROJECT_ROOT, filesRoot: o.cwd }),
       about: { version: appVersion(), startedAt: null, pid: process.pid },
     };
     const op = findOperation(o.name);
@@ -69,4 +74,28 @@ export async function runFromCli(o: FromCliOptions): Promise<FromCliResult> {
   } finally {
     db.close();
   }
+}
+
+/**
+ * How a use case run in the CLI (brain evolve, brain strategy submit) tells a running daemon about a
+ * paper test it scheduled: over the control socket (startpapertest), once the work is done. With no
+ * daemon the row waits for its next boot. `flush` returns what to print.
+ */
+export function daemonAnnouncer(o: { config: Config; cwd: string; user: string }): { notify: (c: PaperTestCommand) => void; flush: () => Promise<string[]> } {
+  const scheduled: string[] = [];
+  return {
+    notify: (c) => {
+      if (c.type === 'paperTest.scheduled') scheduled.push(c.paperTestId);
+    },
+    flush: () =>
+      Promise.all(
+        scheduled.map(async (id) => {
+          const socket = resolve(o.cwd, o.config.control.socketPath);
+          const answer = await callDaemon(socket, { name: 'startpapertest', words: [id], user: o.user, confirmed: true }, (o.config.control.timeoutSeconds + 10) * 1000).catch((err: unknown) => err as Error);
+          if (answer === null) return `paper test ${id}: no daemon runs; it starts at the daemon's next boot`;
+          if (answer instanceof Error || answer.kind !== 'reply') return `paper test ${id}: the daemon did not take it (${answer instanceof Error ? answer.message : answer.kind}); it starts at the daemon's next boot`;
+          return answer.reply.blocks.map((b) => ('text' in b ? b.text : '')).join(' ').trim() || `paper test ${id} handed to the daemon`;
+        }),
+      ),
+  };
 }

@@ -7,7 +7,7 @@ import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Db } from '../db/index.ts';
 import type { ArgSpec } from './args.ts';
-import type { EvolutionPort, Lifecycle, LogTail, OfflineBreaker, OrchestratorPort, SupervisorPort } from './ports.ts';
+import type { EvolutionPort, Lifecycle, LogTail, OfflineBreaker, SupervisorPort } from './ports.ts';
 import type { Reply } from './reply.ts';
 
 export type Role = 'viewer' | 'admin';
@@ -37,8 +37,8 @@ export interface ControlDeps {
   /** The breaker without a daemon: the CLI only, under the single-instance lock. */
   offlineBreaker: OfflineBreaker | null;
   lifecycle: Lifecycle | null;
+  /** The evolution use cases: through the supervisor in the daemon, on the database under the lock from the CLI. */
   evolution: EvolutionPort | null;
-  orchestrator: OrchestratorPort | null;
   logs: LogTail | null;
   about: { version: string; startedAt: number | null; pid: number };
   /** Messages waiting in the Telegram outbox (null when no bot runs). */
@@ -67,9 +67,9 @@ export interface Operation<A = unknown> {
   readonly role: Role;
   /**
    * Dangerous: the question Telegram asks with a confirm button (the CLI asks for --yes), naming
-   * exactly what will happen. Absent for safe operations.
+   * exactly what will happen; null when this request is safe after all. Absent for safe operations.
    */
-  readonly confirm?: (args: A) => string;
+  readonly confirm?: (args: A, deps: ControlDeps) => string | null;
   /** When present and it returns a reply, the operation cannot run now and answers that instead (no confirmation is asked). */
   readonly precheck?: (deps: ControlDeps, args: A) => Reply | null;
   run(deps: ControlDeps, args: A, caller: Caller): Promise<Reply>;

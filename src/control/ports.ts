@@ -1,14 +1,15 @@
 /**
  * The small interfaces the command layer works against. The daemon provides the supervisor port
- * in-process (src/control/supervisor-port.ts); the evolution pipeline (src/evolution) and the nightly
- * orchestrator (src/orchestrator) implement theirs when they exist — until then the commands that need
- * them say plainly what is missing. A port never hands out a child actor's context: state is read from
- * the supervisor's own snapshot or the database, and changes happen by ONE event to the supervisor.
+ * in-process (src/control/supervisor-port.ts) and the evolution port over the supervisor's events
+ * (src/control/evolution-port.ts); without a daemon the evolution port works on the database under the
+ * single-instance lock. A port never hands out a child actor's context: state is read from the
+ * supervisor's own snapshot or the database, and changes happen by ONE event to the supervisor.
  */
 import type { SupervisorEmitted, SupervisorEvent } from '../../machines/supervisor-types.ts';
 import type { Pair } from '../contract/index.ts';
-import type { PositionSlot } from '../daemon/routing.ts';
+import type { PositionSlot } from '../trading/routing.ts';
 import type { BreakerLevel } from '../trading/breaker.ts';
+import type { NightReport } from '../orchestrator/use-cases.ts';
 import type { Ledger } from '../trading/portfolio.ts';
 
 export type DaemonState = 'booting' | 'trading' | 'paused' | 'emergencyStop' | 'halted' | 'shuttingDown' | 'stopped' | 'failed';
@@ -69,48 +70,27 @@ export interface OfflineBreaker {
   apply(action: 'resume' | 'halt', by: string): Promise<BreakerOutcome>;
 }
 
-export type PipelineOutcome = { ok: true; message: string; versionId?: string } | { ok: false; reason: string };
+/** What an evolution request came to: a message, or a refusal that says why (untested: the same request with force would deploy). */
+export type PipelineOutcome = { ok: true; message: string; versionId?: string } | { ok: false; reason: string; code?: 'untested' | 'not_found' | 'refused' };
 
-/** What the evolution pipeline (src/evolution) offers the console; each call is one event to the supervisor. */
+/** The evolution pipeline's changes from the console (src/evolution use cases); each reaches a running supervisor as one event. */
 export interface EvolutionPort {
-  /** Promotes a candidate that passed its gates; refuses (with the failing gate) otherwise. */
-  promote(versionId: string, by: string): Promise<PipelineOutcome>;
-  /** Rolls the strategy back to its previous good version (or to `versionId`). */
-  rollback(versionId: string | null, by: string): Promise<PipelineOutcome>;
-  /** Starts an offline evolver run now. */
+  /** Deploys a version (id, label or ledger content hash); one that has not passed the pipeline only with `force`. */
+  promote(ref: string, by: string, force: boolean): Promise<PipelineOutcome>;
+  /** Rolls a slot (the strategy, or statistics:<name>) back to its previous good version. */
+  rollback(slot: string, by: string): Promise<PipelineOutcome>;
+  /** Starts the offline evolver now, inside the daemon; its winner goes to a paper test. */
   evolve(by: string): Promise<PipelineOutcome>;
-}
-
-export interface MetricComparison {
-  name: string;
-  candidate: string;
-  incumbent: string;
-}
-
-/** The nightly cycle's change report (what /night shows and the nightly notification carries). */
-export interface NightReport {
-  cycleId: string;
-  finishedAt: number;
-  decision: string;
-  hypothesis: string;
-  diffSummary: string;
-  metrics: MetricComparison[];
-  gates: Array<{ name: string; passed: boolean; detail: string }>;
-  costUsd: number;
-}
-
-/** What the nightly orchestrator (src/orchestrator) offers the console. */
-export interface OrchestratorPort {
-  /** The newest finished cycle's report, or null before the first. */
-  lastReport(): Promise<NightReport | null>;
+  /** A paper test another process scheduled (brain evolve, brain strategy submit) starts in the running daemon. */
+  startPaperTest(id: string): Promise<PipelineOutcome>;
+  cancelPaperTest(id: string, by: string): Promise<PipelineOutcome>;
 }
 
 /**
- * Events the evolution pipeline and the orchestrator announce for the notifications (they join the
- * supervisor's announced events; the console renders them when they appear).
+ * What the console announces besides the supervisor's own events: a night's change report (built from
+ * the night's record and the candidate ledger when the supervisor announces the night finished), and the
+ * end of an evolver run an operator started with /evolve.
  */
-export type PipelineNotice =
-  | { type: 'strategy.rolledBack'; fromVersion: string; toVersion: string; trigger: string; at: number }
-  | { type: 'paperTest.finished'; testId: string; versionId: string; verdict: 'passed' | 'failed' | 'cancelled'; summary: string; at: number }
+export type ConsoleNotice =
   | { type: 'orchestrator.report'; report: NightReport; at: number }
-  | { type: 'selfAudit.finished'; ok: boolean; findings: string[]; at: number };
+  | { type: 'evolver.finished'; by: string; summary: string; at: number };

@@ -6,7 +6,7 @@ import { NO_ARGS } from './args.ts';
 import { GROUP_TITLES, allows, operation, type Operation, type OperationGroup, type Role } from './operation.ts';
 import { breaker, halt, resetBreaker } from './ops/breaker.ts';
 import { forceExit, kill, pause, resume, stop } from './ops/control.ts';
-import { candidates, diff, evolve, ledger, papertests, promote, rollback, strategy, versions } from './ops/evolution.ts';
+import { cancelPaperTest, candidates, diff, evolve, ledger, papertests, promote, rollback, startPaperTest, strategy, versions } from './ops/evolution.ts';
 import { fees, pairs, risk, signals } from './ops/market.ts';
 import { budget, night, observations, thought, thoughts } from './ops/orchestrator.ts';
 import { daily, monthly, performance, profit, stats, weekly } from './ops/performance.ts';
@@ -19,7 +19,7 @@ const OPERATIONS: Operation[] = [
   status, positions, trades, order, count, balance, profit, performance, daily, weekly, monthly, stats, signals, pairs, fees, risk,
   breaker, health, version, logs, config,
   pause, resume, stop, kill, forceExit, resetBreaker, halt,
-  strategy, versions, diff, promote, rollback, candidates, ledger, papertests, night, thoughts, thought, observations, budget, evolve,
+  strategy, versions, diff, promote, rollback, candidates, ledger, papertests, startPaperTest, cancelPaperTest, night, thoughts, thought, observations, budget, evolve,
   report, chart,
 ];
 

@@ -14,7 +14,7 @@ import type { Config } from '../config/index.ts';
 import { appVersion } from '../control/about.ts';
 import type { ControlDeps } from '../control/operation.ts';
 import { periodReport } from '../control/ops/reports.ts';
-import type { EvolutionPort, LogTail, OrchestratorPort, PipelineNotice } from '../control/ports.ts';
+import type { ConsoleNotice, EvolutionPort, LogTail } from '../control/ports.ts';
 import { startControlServer, type ControlServer } from '../control/socket/server.ts';
 import { supervisorPort } from '../control/supervisor-port.ts';
 import { createRepositories, openDatabase, type Db } from '../db/index.ts';
@@ -36,8 +36,8 @@ export interface ConsoleOptions {
   dbPath: string;
   socketPath: string;
   logs?: LogTail;
+  /** The evolution use cases through the supervisor (src/daemon/evolution.ts daemonEvolutionPort). */
   evolution?: EvolutionPort;
-  orchestrator?: OrchestratorPort;
 }
 
 export interface Console {
@@ -45,8 +45,8 @@ export interface Console {
   readonly ready: Promise<void>;
   /** Resolves with who asked when an operator stops the daemon (/stop, brain ctl stop). */
   readonly stopRequested: Promise<string>;
-  /** Events the pipeline announces outside the supervisor (rollbacks, paper tests, night reports). */
-  notify(notice: PipelineNotice): void;
+  /** What the console itself announces (an evolver run started with /evolve ended). */
+  notify(notice: ConsoleNotice): void;
   /** Says goodbye, sends what is due, closes the socket and the bot. Safe to call twice. */
   close(by: string): Promise<void>;
 }
@@ -86,7 +86,7 @@ async function open(o: ConsoleOptions, requestStop: (by: string) => void): Promi
   let telegram: TelegramConsole | null = null;
   const control: ControlDeps = {
     config: o.config, clock: o.clock, db: reader, supervisor: supervisorPort(actor, o.clock), offlineBreaker: null, lifecycle: { requestStop },
-    evolution: o.evolution ?? null, orchestrator: o.orchestrator ?? null, logs: o.logs ?? null, about: { version: appVersion(), startedAt: o.clock.now(), pid: process.pid },
+    evolution: o.evolution ?? null, logs: o.logs ?? null, about: { version: appVersion(), startedAt: o.clock.now(), pid: process.pid },
     outboxBacklog: () => telegram?.outbox.pending() ?? 0, charts: chartRenderer(),
   };
   const audit = createRepositories(writer).audit;

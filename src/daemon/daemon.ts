@@ -2,21 +2,23 @@
  * `startDaemon`: the kernel wired for one mode. Only the venue (and its fill source) changes between
  * paper and live (DESIGN inv. 1); the supervisor, scanners, positions, breaker, risk gate and ledger are
  * the same. The root actor has an `error` observer (an unhandled child error must not crash Node) and an
- * `inspect` observer that logs one debug line per transition; `inspectUrl` adds the Stately WebSocket
- * inspector on loopback.
+ * `inspect` observer that logs one debug line per transition; `inspector` (the `--inspect` endpoint,
+ * src/inspect) hears the same stream and is shown the tree.
  */
-import { createWebSocketInspector } from '@statelyai/inspect';
 import type { Logger } from 'pino';
-import { createActor, waitFor, type Actor, type InspectionEvent, type SnapshotFrom } from 'xstate';
+import { createActor, waitFor, type Actor, type AnyActorRef, type InspectionEvent, type SnapshotFrom } from 'xstate';
 import { breakerActors } from '../../actors/breaker.actors.ts';
 import { positionActors } from '../../actors/position.actors.ts';
 import { scannerActors } from '../../actors/scanner.actors.ts';
-import { supervisorActors } from '../../actors/supervisor.actors.ts';
+import { connectionActors } from '../../actors/connection.actors.ts';
+import { supervisorActors, type VenueWatch } from '../../actors/supervisor.actors.ts';
+import { connectionMachine } from '../../machines/connection.machine.ts';
+import type { FeedSettings } from '../../machines/supervisor-feed.ts';
 import { breakerMachine } from '../../machines/breaker.machine.ts';
 import { positionMachine, type PositionTimeouts } from '../../machines/position.machine.ts';
 import { scannerMachine } from '../../machines/scanner.machine.ts';
 import { supervisorMachine } from '../../machines/supervisor.machine.ts';
-import type { Clock } from '../clock/clock.ts';
+import { systemClock, type Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Db } from '../db/index.ts';
 import type { Pair } from '../contract/index.ts';
@@ -26,18 +28,18 @@ import type { ScheduleJob } from '../scheduler/jobs.ts';
 import type { Venue } from '../trading/venue.ts';
 import { LiveVenue } from '../venues/live.ts';
 import { PaperVenue } from '../venues/paper.ts';
-import { defaultEvolutionPorts } from '../orchestrator/ports.ts';
-import type { EvolutionPorts } from '../orchestrator/pipeline-port.ts';
+import type { CandleSource } from '../evolution/setup.ts';
+import { evolutionPorts } from '../orchestrator/ports.ts';
 import type { NightDeps } from '../orchestrator/steps/night-deps.ts';
 import { cycleMachine, nightDeps } from '../orchestrator/wiring.ts';
-import { runChore, strategyWatch } from './chores.ts';
-import { accountWatch } from './account.ts';
+import { runChore } from '../../actors/supervisor/chores.ts';
+import { accountWatch } from '../../actors/supervisor/account-watch.ts';
+import { candleBackfill } from '../../actors/supervisor/candle-backfill.ts';
+import { journalWriter } from '../../actors/supervisor/journal.ts';
 import { evolutionSettings, wireEvolution } from './evolution.ts';
-import { publicFeed } from './feed.ts';
-import { journalWriter } from './journal.ts';
 import { tradeLog } from './trade-log.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
-import { closeStore, openStore, prepareBoot } from './store.ts';
+import { closeStore, openStore, prepareBoot } from '../../actors/supervisor/store.ts';
 
 export interface Endpoints {
   rest: string;
@@ -58,8 +60,8 @@ export interface DaemonOptions {
   filesRoot: string;
   positionTimeouts?: Partial<PositionTimeouts>;
   warmupBars?: number;
-  /** ws://127.0.0.1:PORT of a Stately inspector server; never a remote one. */
-  inspectUrl?: string;
+  /** The `--inspect` endpoint (src/inspect): it hears the tree's inspection stream and is shown the root. */
+  inspector?: { inspect(e: InspectionEvent): void; attach(root: AnyActorRef): void };
   onScanRecorded?: (pair: Pair, candleTime: number) => void;
   /** The timetable (`brain run`); none in replays and tests, whose time is stepped by hand. */
   schedule?: readonly ScheduleJob[];
@@ -67,8 +69,10 @@ export interface DaemonOptions {
   fetch?: typeof globalThis.fetch;
   /** Run the nightly orchestrator as a supervisor child (`brain run` when orchestrator.enabled; off in replays and tests). */
   orchestrator?: boolean;
-  /** The evolution pipeline's functions for the orchestrator, given the open database (src/orchestrator/ports.ts fails closed without them). */
-  evolution?: (deps: { db: Db; clock: Clock }) => Partial<Omit<EvolutionPorts, 'ledger'>>;
+  /** The candles the nightly cycle's candidates are judged on; default the candle store (the demo judges on its bundled files). */
+  evolutionCandles?: CandleSource;
+  /** Connection tuning and restart backoff (a replay steps time by whole candles); the mode comes from the config. */
+  feed?: Omit<FeedSettings, 'mode'>;
 }
 
 export type SupervisorActor = Actor<typeof supervisorMachine>;
@@ -77,6 +81,8 @@ export interface Daemon {
   readonly actor: SupervisorActor;
   readonly runtime: Runtime;
   readonly venue: Venue;
+  /** The market clock the supervisor runs on (the simulator's in a replay). */
+  readonly clock: Clock;
   /** Resolves with the final snapshot (stopped or failed). */
   readonly done: Promise<SnapshotFrom<typeof supervisorMachine>>;
   stop(signal: string, timeoutMs?: number): Promise<SnapshotFrom<typeof supervisorMachine>>;
@@ -138,56 +144,76 @@ function wire(o: DaemonOptions, rt: Runtime) {
   const actors = supervisorActors({
     openStore: async () => openStore(deps),
     reconcile: () => prepareBoot(deps),
-    feed: publicFeed({ url: o.endpoints.wsPublic, client, pairs: config.pairs, timeframe: config.market.timeframe, log: log.child({ component: 'feed' }), ...(paper ? { onPrice: (pair, price) => paper.onPrice(pair, price) } : {}) }),
-    fills: paper
-      ? (send) => paper.onFill((fill, order) => send({ type: 'venue.fill', fill, order }))
-      : accountWatch({ url: o.endpoints.wsPrivate, client, venue, repos, clock, log: log.child({ component: 'account' }), balanceRetryMs: config.orders.balanceRecheckSeconds * 1000 }),
+    fills: paper ? paperWatch(paper) : accountWatch({ client, venue, repos, clock, log: log.child({ component: 'account' }), balanceRetryMs: config.orders.balanceRecheckSeconds * 1000 }),
+    backfill: candleBackfill({ client, repos, clock }),
     journal: journalWriter(repos),
     cancelOrder: (clOrdId) => venue.cancelOrder(clOrdId),
     closeStore: () => closeStore(rt, log),
     jobs: o.schedule ?? [],
     clock,
-    chore: (chore, now) => runChore({ config, client, rt, clock, paper, filesRoot: o.filesRoot, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day), evolve: () => evolution.nightly() }, chore, now),
-    strategyWatch: strategyWatch({ rt, clock, log: log.child({ component: 'strategy' }) }),
+    chore: (chore, now) => runChore({ config, client, rt, clock, paper, filesRoot: o.filesRoot, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day) }, chore, now),
     log: log.child({ actor: 'supervisor' }),
   });
-  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
+  // The lines' sockets keep real time (pings, request timeouts); the connection machines' own delays run on the tree's clock.
+  const connection = connectionMachine.provide({
+    actors: connectionActors({ urls: { public: o.endpoints.wsPublic, private: o.endpoints.wsPrivate }, client, clock: systemClock, logger: log.child({ component: 'feed' }), deadManSwitch: paper ? false : {} }),
+  });
+  return { venue, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, connection, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
 }
 
-/** The cycle child's I/O, built on first use (after boot has opened the database), once. */
+/** The paper venue as the supervisor's venue watch: its fills come back, the live prices go in (they fill the waiting orders). */
+function paperWatch(paper: PaperVenue): VenueWatch {
+  return (send, onCommand) => {
+    onCommand((cmd) => {
+      if (cmd.type === 'venue.price') paper.onPrice(cmd.pair, cmd.price);
+    });
+    return paper.onFill((fill, order) => send({ type: 'venue.fill', fill, order }));
+  };
+}
+
+/** The cycle child's I/O over the real pipeline (src/orchestrator/ports.ts), built on first use (after boot has opened the database), once. */
 function nightlyCycle(o: DaemonOptions, rt: Runtime, repos: ReturnType<typeof lazyRepos>) {
   let night: NightDeps | undefined;
-  const deps = lazy<NightDeps>(() => {
+  const build = (): NightDeps => {
     const db = need(rt, 'db');
-    return (night ??= nightDeps({ db, dbPath: o.dbPath, config: o.config, clock: o.clock, log: o.log, repoRoot: o.repoRoot, ports: defaultEvolutionPorts(db, o.evolution?.({ db, clock: o.clock })) }));
-  });
-  return cycleMachine(deps, { snapshots: repos.machineSnapshots, clock: o.clock, log: o.log.child({ component: 'orchestrator' }) });
+    const ports = evolutionPorts({
+      db, dbPath: o.dbPath, config: o.config, clock: o.clock, repoRoot: o.repoRoot, filesRoot: o.filesRoot, log: o.log,
+      // A paper test the night schedules reaches the supervisor at once.
+      notify: (command) => need(rt, 'supervisor').send(command),
+      ...(o.evolutionCandles ? { candles: o.evolutionCandles } : {}),
+    });
+    return nightDeps({ db, dbPath: o.dbPath, config: o.config, clock: o.clock, log: o.log, repoRoot: o.repoRoot, ports });
+  };
+  return cycleMachine(lazy<NightDeps>(() => (night ??= build())), { snapshots: repos.machineSnapshots, clock: o.clock, log: o.log.child({ component: 'orchestrator' }) });
 }
 
 export function startDaemon(o: DaemonOptions): Daemon {
   const rt: Runtime = {};
   const { venue, machine } = wire(o, rt);
   const logTransitions = transitionLog(o.log.child({ component: 'transitions' }));
-  const inspector = o.inspectUrl ? createWebSocketInspector({ url: o.inspectUrl }) : null;
+  const inspector = o.inspector;
   const actor = createActor(machine, {
+    id: 'supervisor',
     input: {
       pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: { ...orderDeadlines(o.config), ...o.positionTimeouts }, evolution: evolutionSettings(o.config),
       ...(o.orchestrator ? { orchestrator: { maxRepairs: o.config.orchestrator.cycle.maxRepairs, retryDelaySeconds: o.config.orchestrator.cycle.retryDelaySeconds } } : {}),
+      feed: { mode: o.config.mode, ...o.feed },
     },
     clock: o.clock,
     systemId: 'supervisor',
     inspect: (e) => {
       logTransitions(e);
-      inspector?.inspect.next?.(e);
+      inspector?.inspect(e);
     },
   });
+  inspector?.attach(actor);
   rt.ledger = () => actor.getSnapshot().context.ledger;
+  rt.supervisor = actor;
   actor.on('*', tradeLog(o.log.child({ component: 'trading' })));
   const done = new Promise<SnapshotFrom<typeof supervisorMachine>>((resolve) => {
     actor.subscribe({
       next: (s) => {
         if (s.status !== 'done') return;
-        inspector?.stop();
         // A failed boot may already hold the lock, the database and the strategy child: release them, or the
         // process lingers and the next start finds the lock taken.
         if (s.value === 'failed') void closeStore(rt, o.log).finally(() => resolve(s));
@@ -202,7 +228,7 @@ export function startDaemon(o: DaemonOptions): Daemon {
   });
   actor.start();
   return {
-    actor, runtime: rt, venue, done,
+    actor, runtime: rt, venue, done, clock: o.clock,
     stop: async (signal, timeoutMs = 30_000) => {
       actor.send({ type: 'shutdown.requested', signal });
       return waitFor(actor, (s) => s.status === 'done', { timeout: timeoutMs });

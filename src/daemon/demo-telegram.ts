@@ -5,7 +5,9 @@
  */
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { PROJECT_ROOT } from '../paths.ts';
 import { attachConsole, type Console } from './console.ts';
+import { daemonEvolutionPort } from './evolution.ts';
 import type { Replay } from './replay.ts';
 import { startFakeBotApi, type FakeBotApi } from '../telegram/loopback/server.ts';
 import type { SentRecord } from '../telegram/loopback/state.ts';
@@ -14,7 +16,7 @@ import type { SentRecord } from '../telegram/loopback/state.ts';
 export const DEMO_OPERATOR = 1001;
 
 /** Config for the demo's bot: the loopback server, one admin, every kind worth seeing on. */
-export function demoTelegramSettings(api: FakeBotApi): Record<string, unknown> {
+export function demoTelegramSettings(api: FakeBotApi): { telegram: Record<string, unknown>; secrets: Record<string, string> } {
   return {
     telegram: {
       admins: [DEMO_OPERATOR], apiRoot: api.url,
@@ -51,7 +53,12 @@ export async function startDemoTelegram(): Promise<DemoTelegram> {
   return {
     api,
     attach(replay, workDir, log) {
-      operatorConsole = attachConsole({ daemon: replay.daemon, config: replay.config, log, clock: replay.sim.clock, dbPath: join(workDir, 'brain.db'), socketPath: join(workDir, 'brain.sock') });
+      const dbPath = join(workDir, 'brain.db');
+      // The console as `brain run` wires it: the evolution commands are events to the demo's supervisor.
+      const evolution = daemonEvolutionPort({
+        daemon: replay.daemon, config: replay.config, log, dbPath, repoRoot: PROJECT_ROOT, filesRoot: workDir, clock: replay.sim.clock, announce: (n) => operatorConsole?.notify(n),
+      });
+      operatorConsole = attachConsole({ daemon: replay.daemon, config: replay.config, log, clock: replay.sim.clock, dbPath, socketPath: join(workDir, 'brain.sock'), evolution });
     },
     async finish() {
       const notifications = api.sent.length;

@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
 import type { Pair } from '../contract/index.ts';
 import { demoTelegramSettings, startDemoTelegram } from './demo-telegram.ts';
+import { DEFAULT_SIM_DATA_DIR } from '../sim/index.ts';
+import { openInspector } from '../inspect/index.ts';
 import { startReplay } from './replay.ts';
 import { prepareDemoNight } from './demo-night.ts';
 
@@ -86,6 +88,8 @@ export interface DemoOptions {
   pairs?: Pair[];
   /** After the replay, the daemon's nightly cycle runs a scripted night against the loopback Messages API (demo-night.ts). */
   withOrchestrator?: boolean;
+  /** `--inspect [PORT]`: serve the inspector on 127.0.0.1 during the replay (null/absent: none). */
+  inspect?: number | null;
 }
 
 export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
@@ -94,12 +98,19 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   let maxDrawdown = 0;
   let trades = 0;
   let wins = 0;
-  const night = o.withOrchestrator ? await prepareDemoNight({ repoRoot: o.repoRoot, filesRoot: workDir }) : null;
+  const night = o.withOrchestrator ? await prepareDemoNight({ dataDir: o.dataDir ?? DEFAULT_SIM_DATA_DIR, ...(o.pairs ? { pairs: o.pairs } : {}) }) : null;
   const telegram = await startDemoTelegram();
+  // The demo has no secrets to scrub (paper mode, no keys); its clock is the replay's, read when a message is stamped.
+  let now = () => 0;
+  const inspector = o.inspect === undefined || o.inspect === null ? null : await openInspector({ port: o.inspect, secrets: [], now: () => now(), log: o.log, print: o.print });
   try {
+    const bot = demoTelegramSettings(telegram.api);
+    // The night's secrets join the bot's (a shallow merge would drop the bot token).
+    const settings = { ...DEMO_SETTINGS, ...bot, ...(night ? { ...night.settings, secrets: { ...bot.secrets, ...night.settings.secrets } } : {}) };
     const replay = await startReplay({
-      workDir, repoRoot: o.repoRoot, log: o.log, settings: { ...DEMO_SETTINGS, ...demoTelegramSettings(telegram.api), ...night?.settings }, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
-      ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }), ...(night ? { orchestrator: { evolution: night.evolution } } : {}),
+      ...(inspector ? { inspector } : {}),
+      workDir, repoRoot: o.repoRoot, log: o.log, settings, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
+      ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }), ...(night ? { orchestrator: { candles: night.candles } } : {}),
       onEvent: (e) => {
         if (e.type === 'position.closed') {
           trades += 1;
@@ -114,6 +125,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
       },
     });
     telegram.attach(replay, workDir, o.log);
+    now = () => replay.sim.clock.now();
     o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)}${o.dataDir === undefined ? '' : ` (candles from ${o.dataDir})`} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
     const steps = await replay.run();
     if (night) await night.run(replay.daemon, o.print);
@@ -131,6 +143,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   } finally {
     await night?.close();
     await telegram.api.close();
+    await inspector?.close();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

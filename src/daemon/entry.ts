@@ -6,12 +6,11 @@
  * within a deadline → outcome. A failed boot resolves too (lock, database and strategy child released) and
  * stops waiting for signals, so the process exits with code 1 instead of hanging (issue 12).
  */
-import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { waitFor } from 'xstate';
 import { systemClock, type Clock } from '../clock/clock.ts';
-import type { Config } from '../config/index.ts';
+import { secretValues, type Config } from '../config/index.ts';
 import { startHealth } from '../health/index.ts';
 import { checkIsolationAtBoot } from '../health/isolation.ts';
 import { probeIsolation } from '../sandbox/host/spawn.ts';
@@ -19,10 +18,10 @@ import { scheduleFromConfig } from '../scheduler/jobs.ts';
 import { applyFaultPlan, type FaultPlan } from '../sim/fault-plan.ts';
 import { startKrakenSim, type KrakenSim } from '../sim/index.ts';
 import type { LogTail } from '../control/ports.ts';
+import { openInspector } from '../inspect/index.ts';
 import { attachConsole } from './console.ts';
 import { startDaemon, type Endpoints } from './daemon.ts';
-/** The Stately inspector server the `--inspect` flag connects to: loopback only, never the sky inspector. */
-export const INSPECT_URL = 'ws://127.0.0.1:8080';
+import { daemonEvolutionPort } from './evolution.ts';
 
 export interface RunDaemonOptions {
   config: Config;
@@ -31,7 +30,8 @@ export interface RunDaemonOptions {
   repoRoot: string;
   /** Resolves with the signal name on the first SIGINT/SIGTERM; stops listening when `stop` aborts. */
   waitForShutdown: (stop: AbortSignal) => Promise<string>;
-  inspect: boolean;
+  /** `--inspect [PORT]`: the inspector endpoint's port on 127.0.0.1 (0 = a free one); null = no inspector. */
+  inspect: number | null;
   /** Run against the loopback simulator at this speed (1 = real time), with these faults, on data/sample or `dataDir` (`brain run --sim SPEED --data DIR`). */
   sim: { speed: number; faults: FaultPlan; dataDir?: string } | null;
   shutdownTimeoutMs?: number;
@@ -42,22 +42,6 @@ export interface RunDaemonOptions {
 }
 
 export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'failed'; message: string };
-
-/**
- * Whether something listens on the inspector port. The WebSocket inspector retries a refused connection
- * every 5 s for ever (even after stop), which would keep the process alive after shutdown: attach only
- * to a server that is there.
- */
-function inspectorListening(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
 
 interface Market {
   clock: Clock;
@@ -96,21 +80,29 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
   const refused = checkIsolationAtBoot(o.config, () => probeIsolation(o.log), o.log.child({ component: 'sandbox' }));
   if (refused) return { kind: 'failed', message: refused };
   const { clock, endpoints, sim, close } = await marketFor(o);
-  const inspect = o.inspect && (await inspectorListening(INSPECT_URL));
-  if (o.inspect && !inspect) o.log.warn({ url: INSPECT_URL }, 'inspector not attached: nothing listens there; start a Stately inspector server on that loopback port and restart with --inspect');
+  const inspector = o.inspect === null ? null : await openInspector({ port: o.inspect, secrets: secretValues(o.config), now: () => clock.now(), log: o.log.child({ component: 'inspector' }) });
   const config = sim ? { ...o.config, pairs: o.config.pairs.filter((p) => sim.pairs.includes(p)) } : o.config;
-  const daemon = startDaemon({
-    config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath),
-    repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspect ? { inspectUrl: INSPECT_URL } : {}), orchestrator: config.orchestrator.enabled,
-    // Scans follow the closed candles the feed delivers; the other slots are the daemon's housekeeping.
-    schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
-  });
+  let daemon: ReturnType<typeof startDaemon>;
+  try {
+    daemon = startDaemon({
+      config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath),
+      repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspector ? { inspector } : {}), orchestrator: config.orchestrator.enabled,
+      // Scans follow the closed candles the feed delivers; the other slots are the daemon's housekeeping.
+      schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
+    });
+  } catch (err) {
+    // A daemon that cannot even be wired must not leave the inspector listening (the process would never exit).
+    await inspector?.close();
+    throw err;
+  }
   const health = await startHealth({ daemon, config, clock, filesRoot: o.cwd, log: o.log.child({ component: 'health' }), env: o.env ?? {} });
   // The operator's console: the control socket for the brain CLI and the Telegram bot (README: Telegram).
+  const dbPath = resolve(o.cwd, config.data.dbPath);
+  // Deploys, rollbacks, paper tests and /evolve: the evolution use cases as events to this supervisor.
+  const evolution = daemonEvolutionPort({ daemon, config, log: o.log, dbPath, repoRoot: o.repoRoot, filesRoot: o.cwd, clock: systemClock, announce: (n) => operatorConsole.notify(n) });
   const operatorConsole = attachConsole({
-    daemon, config, log: o.log, clock: systemClock, dbPath: resolve(o.cwd, config.data.dbPath), socketPath: resolve(o.cwd, config.control.socketPath), ...(o.logs ? { logs: o.logs } : {}),
+    daemon, config, log: o.log, clock: systemClock, dbPath, socketPath: resolve(o.cwd, config.control.socketPath), evolution, ...(o.logs ? { logs: o.logs } : {}),
   });
-  if (inspect) o.log.info({ url: INSPECT_URL }, 'inspector attached');
   o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : endpoints.rest }, 'brain started');
   void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {
     if (x.matches('running')) o.log.info({ lock: daemon.runtime.lock?.path ?? null }, 'brain running');
@@ -129,6 +121,7 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
   } finally {
     await operatorConsole.close('exit');
     await health.close();
+    await inspector?.close();
     await close();
   }
 }

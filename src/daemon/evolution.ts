@@ -1,6 +1,6 @@
 /**
  * The evolution pipeline wired into the daemon: the paper-test machine with its shadow and judge, the
- * supervisor's switch, rollback watch and bridge actors, the supervisor's evolution settings from the
+ * supervisor's switch and rollback watch actors, the console's evolution port, the supervisor's settings from the
  * config, and what boot hands over (paper tests to resume, a deploy a restart cut short). Kept apart
  * from daemon.ts so the kernel's wiring stays one screen.
  */
@@ -20,7 +20,12 @@ import type { Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import type { Repositories } from '../db/index.ts';
 import { dailyDrift } from '../evolution/drift.ts';
-import { evolve, startVersionRunner } from '../evolution/setup.ts';
+import { scheduledCommand } from '../evolution/paper-tests.ts';
+import { evolve, pipelineSetup, startVersionRunner } from '../evolution/setup.ts';
+import { evolverSummary } from '../evolution/evolver.ts';
+import { evolutionPort } from '../control/evolution-port.ts';
+import type { ConsoleNotice, EvolutionPort, PipelineOutcome } from '../control/ports.ts';
+import type { Daemon } from './daemon.ts';
 import type { ShadowMarket } from '../evolution/shadow.ts';
 import { StrategyHost } from '../sandbox/host/strategy-host.ts';
 import { LiveStrategy } from '../sandbox/live.ts';
@@ -36,17 +41,31 @@ export function evolutionSettings(config: Config): EvolutionSettings {
   return { paper: { minDays: e.paper.minDays, maxDays: e.paper.maxDays, minTrades: e.paper.minTrades }, maxConcurrentPaperTests: e.paper.maxConcurrent, cooldownMs, reducingMs: cooldownMs, canary };
 }
 
-/** Paper tests to resume, and passed ones whose deploy did not complete (the ledger row still says paper). */
-export function evolutionBoot(repos: Repositories, log: Logger): { paperTests: PaperTestRecord[]; pendingDeploys: Array<{ versionId: string; paperTestId: string }> } {
-  const paperTests = repos.machineSnapshots.list('paperTest').filter((r) => r.machineVersion === PAPER_TEST_MACHINE_VERSION).map((r) => r.snapshot as PaperTestRecord);
+type ScheduledTest = Extract<PaperTestCommand, { type: 'paperTest.scheduled' }>;
+
+/**
+ * What boot reads of the evolution pipeline's rows — the database is the request only while no daemon
+ * runs: paper tests to resume (their machines), tests another process scheduled meanwhile (a row
+ * without a machine) or cancelled meanwhile (its machine is dropped), and passed tests whose deploy did
+ * not complete (the ledger row still says paper).
+ */
+export function evolutionBoot(repos: Repositories, log: Logger): { paperTests: PaperTestRecord[]; scheduledPaperTests: ScheduledTest[]; pendingDeploys: Array<{ versionId: string; paperTestId: string }> } {
+  const machines = repos.machineSnapshots.list('paperTest').filter((r) => r.machineVersion === PAPER_TEST_MACHINE_VERSION);
+  const ended = (id: string) => ['passed', 'failed', 'cancelled'].includes(repos.paperTests.byId(id)?.status ?? 'scheduled');
+  for (const m of machines.filter((r) => ended(r.actorId))) repos.machineSnapshots.delete(m.actorId);
+  const paperTests = machines.filter((r) => !ended(r.actorId)).map((r) => r.snapshot as PaperTestRecord);
+  const known = new Set(machines.map((r) => r.actorId));
+  const scheduledPaperTests = repos.paperTests.active().filter((t) => t.status === 'scheduled' && !known.has(t.id)).map(scheduledCommand);
   const pendingDeploys = repos.paperTests.all().filter((t) => {
     if (t.status !== 'passed') return false;
     const ledgerId = (t.result as { ledgerId?: number } | null)?.ledgerId;
     const row = ledgerId === undefined ? undefined : repos.ledger.byId(ledgerId);
     return row?.stage === 'paper' && row.verdict === 'passed';
   }).map((t) => ({ versionId: t.versionId, paperTestId: t.id }));
-  if (paperTests.length + pendingDeploys.length > 0) log.info({ paperTests: paperTests.length, pendingDeploys: pendingDeploys.length }, 'evolution state restored');
-  return { paperTests, pendingDeploys };
+  if (paperTests.length + scheduledPaperTests.length + pendingDeploys.length > 0) {
+    log.info({ paperTests: paperTests.length, scheduled: scheduledPaperTests.length, pendingDeploys: pendingDeploys.length }, 'evolution state restored');
+  }
+  return { paperTests, scheduledPaperTests, pendingDeploys };
 }
 
 export interface EvolutionWiring {
@@ -106,22 +125,19 @@ export function wireEvolution(w: EvolutionWiring) {
   });
   const drift = (day: number) =>
     dailyDrift({ db: need(rt, 'db'), market, reports: repos.evolution, runnerFor: (id) => startVersionRunner(versionOf(id), log.child({ component: 'drift' })), now: () => clock.now() }, day);
-  // The nightly evolver writes its winner's paper test row; the bridge hands it to the supervisor.
-  const nightly = () =>
-    evolve({ db: need(rt, 'db'), config, clock, repoRoot: w.repoRoot, filesRoot: w.filesRoot, candles: { pairs: config.pairs }, log: log.child({ component: 'evolver' }) }, { ms: config.evolution.evolver.budgetMinutes * 60_000 });
-  return { machines: { paperTest, ...actors }, drift, nightly };
+  return { machines: { paperTest, ...actors }, drift };
 }
 
 /**
- * What the chat bot hands the evolution use cases inside the daemon: promote/rollback go to the
- * supervisor as events and resolve when the live host runs the version (or reject with why it did not);
- * paper-test commands reach it at once.
+ * What the evolution use cases get inside the daemon: promote/rollback go to the supervisor as events and
+ * resolve when the live host runs the version (or reject with why it did not, or after `timeoutMs` without
+ * an answer); paper-test commands reach it at once.
  */
-export function daemonEvolutionControl(actor: SupervisorActor, versions: () => VersionStore): { control: StrategyControl; notify: (c: PaperTestCommand) => void } {
-  const switched = (send: () => void, matches: (versionId: string) => boolean) =>
+export function daemonEvolutionControl(actor: SupervisorActor, versions: () => VersionStore, timer?: { clock: Clock; ms: number }): { control: StrategyControl; notify: (c: PaperTestCommand) => void } {
+  const switched = (send: () => void, matches: (e: { versionId: string; kind?: 'deploy' | 'rollback' }) => boolean) =>
     new Promise<VersionRecord>((resolve, reject) => {
       const done = actor.on('strategy.activated', (e) => {
-        if (!matches(e.versionId)) return;
+        if (!matches(e)) return;
         stop();
         resolve(versions().get(e.versionId));
       });
@@ -130,20 +146,69 @@ export function daemonEvolutionControl(actor: SupervisorActor, versions: () => V
         stop();
         reject(new Error(e.message));
       });
+      const timeout = timer?.clock.setTimeout(() => {
+        stop();
+        reject(new Error(`the supervisor did not report the switch within ${Math.round(timer.ms / 1000)} s; /strategy shows what runs`));
+      }, timer.ms);
       const stop = () => {
         done.unsubscribe();
         failed.unsubscribe();
+        if (timeout !== undefined) timer?.clock.clearTimeout(timeout);
       };
       send();
     });
   return {
     control: {
-      deploy: (versionId, by, reason) => switched(() => actor.send({ type: 'strategy.deploy', versionId, by, reason }), (v) => v === versionId),
-      rollback: (by) => {
-        const from = versions().repo.active('strategy')?.versionId;
-        return switched(() => actor.send({ type: 'strategy.rollback', by, trigger: null }), (v) => v !== from);
-      },
+      deploy: (versionId, by, reason) => switched(() => actor.send({ type: 'strategy.deploy', versionId, by, reason }), (e) => e.kind === 'deploy' && e.versionId === versionId),
+      rollback: (by) => switched(() => actor.send({ type: 'strategy.rollback', by, trigger: null }), (e) => e.kind === 'rollback'),
     },
     notify: (c) => actor.send(c),
   };
+}
+
+export interface DaemonEvolutionPortOptions {
+  daemon: Daemon;
+  config: Config;
+  log: Logger;
+  /** The daemon's database file and folders (the evolver's statistics checks and version archive). */
+  dbPath: string;
+  repoRoot: string;
+  filesRoot: string;
+  /** Wall time for the switch's answer timeout (control.timeoutSeconds). */
+  clock: Clock;
+  /** Tells the operator an evolver run started from the console has ended (the console's notifications). */
+  announce: (notice: Extract<ConsoleNotice, { type: 'evolver.finished' }>) => void;
+}
+
+/** The console's evolution port inside the daemon: every change an event to the supervisor, /evolve a background run. */
+export function daemonEvolutionPort(o: DaemonEvolutionPortOptions): EvolutionPort {
+  const rt = o.daemon.runtime;
+  const { control, notify } = daemonEvolutionControl(o.daemon.actor, () => need(rt, 'versions'), { clock: o.clock, ms: o.config.control.timeoutSeconds * 1000 });
+  let running: Promise<void> | null = null;
+  const budgetMs = o.config.evolution.evolver.budgetMinutes * 60_000;
+  const evolveNow = async (by: string): Promise<PipelineOutcome> => {
+    if (running) return { ok: false, code: 'refused', reason: 'an evolver run started from the console is still going; you hear when it ends' };
+    const setup = pipelineSetup({ db: need(rt, 'db'), dbPath: o.dbPath, config: o.config, clock: o.daemon.clock, repoRoot: o.repoRoot, filesRoot: o.filesRoot, log: o.log, notify });
+    const at = () => o.daemon.clock.now();
+    running = evolve(setup, { ms: budgetMs }).then(
+      (r) => o.announce({ type: 'evolver.finished', by, summary: evolverSummary(r), at: at() }),
+      (err: unknown) => o.announce({ type: 'evolver.finished', by, summary: `failed, nothing deployed: ${err instanceof Error ? err.message : String(err)}`, at: at() }),
+    ).finally(() => (running = null));
+    return { ok: true, message: `Offline evolver started by ${by}: up to ${o.config.evolution.evolver.budgetMinutes} min on the active strategy's parameters. A winner goes to a paper test; you hear when the run ends.` };
+  };
+  return evolutionPort({
+    where: 'daemon',
+    open: async () => {
+      const repos = need(rt, 'repos');
+      const clock = o.daemon.clock;
+      return {
+        deps: {
+          deploy: { store: need(rt, 'versions'), ledger: repos.ledger, paperTests: repos.paperTests, clock, control },
+          paper: { paperTests: repos.paperTests, clock, evolution: o.config.evolution, notify },
+        },
+        close: () => undefined,
+      };
+    },
+    evolve: evolveNow,
+  });
 }

@@ -2,11 +2,11 @@
  * The boot's id prefix (issue 12): position and order ids are never built from the clock, which steps back
  * and restarts (`brain run --sim` replays from the first candle). Each boot draws a random prefix that no
  * stored position or order uses; the supervisor numbers its positions from 0 under it (positionIdFor in
- * routing.ts, pure, for the machines).
+ * src/trading/routing.ts, pure, for the machines).
  */
 import { randomBytes } from 'node:crypto';
 import type { Repositories } from '../db/index.ts';
-import { positionIdFor } from './routing.ts';
+import { positionIdFor } from '../trading/routing.ts';
 
 /** 6 base-36 characters: about 2·10⁹ prefixes, checked against the database anyway. */
 const PREFIX_LENGTH = 6;

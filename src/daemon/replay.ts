@@ -16,7 +16,7 @@ import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
 import { ConfigSchema, type Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import { loadCandleDir, SimDataError } from '../sim/candles-csv.ts';
-import { DEFAULT_SIM_DATA_DIR, SIM_TEST_ACCOUNT, startKrakenSim, type KrakenSim } from '../sim/index.ts';
+import { DEFAULT_SIM_DATA_DIR, SIM_TEST_ACCOUNT, startKrakenSim, type KrakenSim, type SimOptions } from '../sim/index.ts';
 import { startDaemon, type Daemon, type DaemonOptions } from './daemon.ts';
 
 const STEP = 300_000;
@@ -42,8 +42,14 @@ export interface ReplayOptions {
   onEvent?: (e: SupervisorEmitted) => void;
   /** Called after each replayed step with the replay time. */
   onStep?: (time: number) => void;
-  /** Run the nightly orchestrator child, with these evolution functions (the demo's night). */
-  orchestrator?: { evolution: NonNullable<DaemonOptions['evolution']> };
+  /** Run the nightly orchestrator child; its candidates are judged on `candles` (default the candle store). */
+  orchestrator?: { candles?: NonNullable<DaemonOptions['evolutionCandles']> };
+  /** Simulator settings on top of the replay's (e.g. its ohlc snapshot size). */
+  sim?: Pick<SimOptions, 'ohlcSnapshotCandles'>;
+  /** Connection tuning on top of the replay's stepped-time delays (e.g. fewer attempts before a line gives up). */
+  feed?: NonNullable<DaemonOptions['feed']>;
+  /** The `--inspect` endpoint to hand the tree to. */
+  inspector?: DaemonOptions['inspector'];
 }
 
 export interface Replay {
@@ -52,13 +58,16 @@ export interface Replay {
   readonly config: Config;
   readonly from: number;
   readonly to: number;
-  /** Steps the replay to the end; resolves with the number of candle steps replayed. */
-  run(): Promise<number>;
   /**
-   * One step of `ms` (default one candle) past wherever the replay is, like run's: resolves once the step's
-   * scans are written and no REST call is in flight. Drives a test's settling after run() on the same clock.
+   * One step of `ms` (default one candle) past wherever the replay is, waiting for its scans: resolves once
+   * the step's scans are written and no REST call is in flight. run() steps to the end of the data; a test
+   * may step on past it on the same clock to let the daemon settle.
    */
   step(ms?: number): Promise<void>;
+  /** Steps the replay to the end; resolves with the number of candle steps replayed. */
+  run(): Promise<number>;
+  /** Resolves once no REST call of the daemon is in flight. */
+  quiet(): Promise<void>;
   /** Graceful stop of the daemon (snapshots kept, store closed), then the simulator. */
   close(): Promise<void>;
 }
@@ -108,7 +117,7 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   // A candle's first trade is at its open time T and closes the previous candle: the step ending at T brings one scan per pair with a candle at T.
   const opens = series.map((s) => new Set(Array.from(s.time)));
   const scansDue = (t: number) => opens.filter((set) => set.has(t)).length;
-  const sim = await startKrakenSim({ dataDir, pairs, startTime: from, logger: o.log.child({ component: 'sim' }), rateLimits: false, ...(o.seed === undefined ? {} : { seed: o.seed }) });
+  const sim = await startKrakenSim({ dataDir, pairs, startTime: from, logger: o.log.child({ component: 'sim' }), rateLimits: false, ...(o.seed === undefined ? {} : { seed: o.seed }), ...o.sim });
   mkdirSync(o.workDir, { recursive: true });
   const mode = o.mode ?? 'paper';
   const secrets = mode === 'live' ? { krakenApiKey: SIM_TEST_ACCOUNT.key, krakenApiSecret: SIM_TEST_ACCOUNT.secret } : {};
@@ -117,13 +126,16 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const listeners = new Set<() => void>();
   const net = countingFetch();
   const daemon = startOrClose(sim, () => startDaemon({
-    fetch: net.fetch,
+    fetch: net.fetch, ...(o.inspector ? { inspector: o.inspector } : {}),
     config, log: o.log, clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl },
     dbPath: join(o.workDir, 'brain.db'), repoRoot: o.repoRoot, filesRoot: o.workDir,
     // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
     positionTimeouts: { ackMs: 2 * STEP, settleMs: 2 * STEP, requeryMs: STEP },
+    // The connections' delays run on the simulator's clock too, which jumps a candle per step while the frames
+    // of that step wait in the socket: a line is stale only after two silent steps.
+    feed: { ...o.feed, connection: { timeouts: { connectMs: STEP, subscribeMs: STEP, staleMs: 2 * STEP, deadMs: 2 * STEP }, ...o.feed?.connection } },
     warmupBars: Math.round(((o.warmupDays ?? 2) * DAY) / STEP),
-    ...(o.orchestrator ? { orchestrator: true, evolution: o.orchestrator.evolution } : {}),
+    ...(o.orchestrator ? { orchestrator: true, ...(o.orchestrator.candles ? { evolutionCandles: o.orchestrator.candles } : {}) } : {}),
     onScanRecorded: () => {
       scans += 1;
       for (const l of listeners) l();
@@ -146,15 +158,15 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
     await sim.advance(ms);
     await settle(() => scans, target, 2_000, bump);
     await net.quiet();
+    o.onStep?.(sim.clock.now());
   };
   return {
-    daemon, sim, config, from, to, step,
+    daemon, sim, config, from, to, step, quiet: () => net.quiet(),
     run: async () => {
       let steps = 0;
       while (sim.clock.now() + STEP <= to) {
         await step();
         steps += 1;
-        o.onStep?.(sim.clock.now());
       }
       return steps;
     },

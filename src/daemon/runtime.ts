@@ -4,6 +4,7 @@
  * so they receive `lazy` views that resolve on first use, after the supervisor's openStore/reconcile
  * states have filled the runtime. Using one before that is a boot-order bug and throws saying so.
  */
+import type { SupervisorEvent } from '../../machines/supervisor-types.ts';
 import type { Db, Repositories } from '../db/index.ts';
 import type { PairTable } from '../kraken/pairs.ts';
 import type { PidLock } from '../lock/index.ts';
@@ -17,11 +18,13 @@ export interface Runtime {
   lock?: PidLock;
   table?: PairTable;
   strategy?: LiveStrategy;
-  /** The version store and the strategy version the live host runs (the watch compares the pointer with it). */
+  /** The version store and the strategy version the live host runs. */
   versions?: VersionStore;
   strategyVersion?: string;
   /** The supervisor's current ledger (the strategy is shown its position and equity from it). */
   ledger?: () => Ledger;
+  /** The supervisor itself, for use cases that run inside the daemon and announce by event (a paper test scheduled by the night). */
+  supervisor?: { send(event: SupervisorEvent): void };
 }
 
 export class BootOrderError extends Error {

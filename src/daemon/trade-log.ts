@@ -2,7 +2,7 @@
  * Trading in the log at `info` (issue 12): every routed intent with its verdict, every fill, positions
  * opened and closed with their P&L, breaker changes with their reason, balance reconciliations, alerts.
  * Each line carries child bindings an operator can grep (pair, positionId, clOrdId). Orders sent,
- * accepted and refused are logged where they happen (actors/position.actors.ts), sweeps in account.ts.
+ * accepted and refused are logged where they happen (actors/position.actors.ts), sweeps in actors/supervisor/account-watch.ts.
  */
 import type { Logger } from 'pino';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
@@ -59,6 +59,10 @@ export function tradeLog(log: Logger): (e: SupervisorEmitted) => void {
       case 'balances.reconciled':
         if (e.mismatches.length === 0) log.child({ actor: 'reconcile' }).info('venue balances agree with the ledger');
         else log.child({ actor: 'reconcile' }).error({ mismatches: e.mismatches }, 'venue balances differ from the ledger');
+        return;
+      case 'feed.line':
+        if (e.up) log.child({ actor: `connection.${e.endpoint}` }).info(`${e.endpoint} feed live`);
+        else log.child({ actor: `connection.${e.endpoint}` }).warn({ reason: e.reason }, e.endpoint === 'public' ? 'public feed down: no new entries until it is back' : 'private feed down: fills are recovered by cl_ord_id when it is back');
         return;
       case 'supervisor.alert':
         log.warn({ at: e.at }, e.message);

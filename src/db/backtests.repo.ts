@@ -1,6 +1,6 @@
 /**
- * Backtest runs, and the experiment ledger: one row per candidate ever evaluated, passed or not, so the
- * deflated Sharpe ratio can account for how many trials were made (selection bias).
+ * Backtest runs: one row per `brain backtest` or policy run that was stored (metrics, gates, report).
+ * The trials behind the deflated Sharpe ratio are counted in the candidate ledger (ledger.repo.ts).
  */
 import type { JsonValue, Pair, Params } from '../contract/index.ts';
 import type { Db } from './connection.ts';
@@ -21,30 +21,11 @@ export interface BacktestRecord {
 }
 export type NewBacktest = Omit<BacktestRecord, 'id'>;
 
-export interface ExperimentEntry {
-  id: number;
-  versionId: string;
-  backtestId: number | null;
-  createdAt: number;
-  sharpe: number;
-  /** Observations (returns) behind the Sharpe estimate. */
-  nObs: number;
-  skew: number;
-  /** Non-excess kurtosis (3 for a normal distribution), as the DSR formula uses it. */
-  kurtosis: number;
-  passed: boolean;
-}
-export type NewExperiment = Omit<ExperimentEntry, 'id'>;
-
 export interface BacktestsRepo {
   insert(backtest: NewBacktest): number;
   byId(id: number): BacktestRecord | undefined;
   byVersion(strategyVersionId: string): BacktestRecord[];
   setReportDir(id: number, reportDir: string): void;
-  recordExperiment(entry: NewExperiment): number;
-  /** Ledger entries created at or after `since` (default: all), oldest first. */
-  experiments(since?: number): ExperimentEntry[];
-  experimentCount(): number;
 }
 
 type BacktestRow = {
@@ -93,32 +74,6 @@ function backtestFromRow(r: BacktestRow): BacktestRecord {
   };
 }
 
-type ExperimentRow = {
-  id: number;
-  version_id: string;
-  backtest_id: number | null;
-  created_at: number;
-  sharpe: number;
-  n_obs: number;
-  skew: number;
-  kurtosis: number;
-  passed: 0 | 1;
-};
-
-function experimentFromRow(r: ExperimentRow): ExperimentEntry {
-  return {
-    id: r.id,
-    versionId: r.version_id,
-    backtestId: r.backtest_id,
-    createdAt: r.created_at,
-    sharpe: r.sharpe,
-    nObs: r.n_obs,
-    skew: r.skew,
-    kurtosis: r.kurtosis,
-    passed: r.passed === 1,
-  };
-}
-
 export function backtestsRepo(db: Db): BacktestsRepo {
   const insert = db.prepare(
     `INSERT INTO backtests (strategy_version_id, pairs, from_time, to_time, params, metrics, monte_carlo, gates, report_dir, created_at)
@@ -127,12 +82,6 @@ export function backtestsRepo(db: Db): BacktestsRepo {
   const selectOne = db.prepare('SELECT * FROM backtests WHERE id = ?');
   const selectByVersion = db.prepare('SELECT * FROM backtests WHERE strategy_version_id = ? ORDER BY created_at, id');
   const updateReportDir = db.prepare('UPDATE backtests SET report_dir = ? WHERE id = ?');
-  const insertExperiment = db.prepare(
-    `INSERT INTO experiment_ledger (version_id, backtest_id, created_at, sharpe, n_obs, skew, kurtosis, passed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const selectExperiments = db.prepare('SELECT * FROM experiment_ledger WHERE created_at >= ? ORDER BY created_at, id');
-  const countExperiments = db.prepare('SELECT COUNT(*) AS n FROM experiment_ledger');
 
   return {
     insert: (b) => insert.run(backtestToRow(b)).lastInsertRowid,
@@ -142,10 +91,5 @@ export function backtestsRepo(db: Db): BacktestsRepo {
     },
     byVersion: (versionId) => selectByVersion.all<BacktestRow>([versionId]).map(backtestFromRow),
     setReportDir: (id, reportDir) => void updateReportDir.run([reportDir, id]),
-    recordExperiment: (e) =>
-      insertExperiment.run([e.versionId, e.backtestId, e.createdAt, e.sharpe, e.nObs, e.skew, e.kurtosis, e.passed ? 1 : 0])
-        .lastInsertRowid,
-    experiments: (since = Number.MIN_SAFE_INTEGER) => selectExperiments.all<ExperimentRow>([since]).map(experimentFromRow),
-    experimentCount: () => countExperiments.get<{ n: number }>()?.n ?? 0,
   };
 }

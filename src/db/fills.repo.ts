@@ -1,6 +1,7 @@
 /**
- * Executions, unique by venue trade id: the same fill heard twice (WS and REST, or after a reconnect)
- * is stored once, and the caller learns whether it was new so it applies the fill to a position once.
+ * Executions, unique by fill identity (`<pair>:<trade number>`, src/trading/fill-id.ts): the same fill heard
+ * twice (WS and REST, or after a reconnect) is stored once, two pairs' fills Kraken numbered alike are two
+ * rows, and the caller learns whether it was new so it applies the fill to a position once.
  */
 import { FillSchema, type Fill } from '../contract/index.ts';
 import type { Db } from './connection.ts';

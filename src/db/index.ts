@@ -23,7 +23,7 @@ export { DbError, isUniqueViolation, type DbErrorCode } from './errors.ts';
 export { applyMigrations, checkMigrationHistory, loadMigrations, migrationChecksum, MIGRATIONS_DIR, type Migration } from './migrate.ts';
 export { DEFAULT_DB_PATH, openDatabase, type OpenDatabaseOptions } from './open.ts';
 export type { AuditEntry, AuditRecord, AuditRepo } from './audit.repo.ts';
-export type { BacktestRecord, BacktestsRepo, ExperimentEntry, NewBacktest, NewExperiment } from './backtests.repo.ts';
+export type { BacktestRecord, BacktestsRepo, NewBacktest } from './backtests.repo.ts';
 export type { CandlesRepo } from './candles.repo.ts';
 export type { EvolutionRepo, ShadowDecision } from './evolution.repo.ts';
 export type { LedgerEvent, LedgerRepo, LedgerRow, LedgerStage, LedgerUpdate, LedgerVerdict, NewLedgerRow, OriginKind, TrialStats } from './ledger.repo.ts';

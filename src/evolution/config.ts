@@ -59,7 +59,7 @@ export const EvolverSchema = z.strictObject({
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1).describe('Seed of the search: the same seed, data and budget give the same candidates (0..2^31-1)'),
   rungSize: z.number().int().min(2).max(4096).default(64).describe('Candidates sampled per successive-halving round (2..4096)'),
   keepFraction: z.number().finite().gt(0).lt(1).default(0.25).describe('Share of a round kept for the next, longer rung (0..1, exclusive)'),
-  fullGates: z.number().int().min(1).max(64).default(2).describe('Best candidates of a round that go through the full gates (1..64)'),
+  fullGates: z.number().int().min(1).max(64).default(8).describe('Best candidates of a round that go through the full gates (1..64)'),
   workers: z.number().int().min(1).max(16).default(1).describe('Sandbox children evaluating candidates at once, one warm child each (1..16)'),
 });
 

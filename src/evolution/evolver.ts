@@ -177,6 +177,16 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
   };
 }
 
+/** One line for a night's record or a notification: what the evolver did and where its winner went. */
+export function evolverSummary(r: EvolverReport): string {
+  const o = r.outcome;
+  const result =
+    o?.status === 'paperTest' ? `winner ${shortHash(o.contentHash)} stored as ${o.versionId}, paper test ${o.paperTestId} scheduled`
+      : o?.status === 'refused' ? `its best candidate was refused at ${o.stage} by ${o.failedGate}`
+        : 'no candidate passed every gate; the incumbent stays';
+  return `${r.drawn} drawn, ${r.screened} screened, ${r.fullyGated} through the full gates, ${r.passedGates} passed in ${(r.elapsedMs / 1000).toFixed(0)} s: ${result}`;
+}
+
 /** The winner becomes a stored version (static gates, determinism canary) and goes to a paper test. */
 async function admit(deps: EvolverDeps, ledger: LedgerDeps, best: Live, seed: number, write: (p: Params) => string): Promise<SubmissionOutcome> {
   deps.onProgress?.(`best ${shortHash(best.row.contentHash)}: ${JSON.stringify(best.params)}; storing it and scheduling its paper test`);

@@ -4,9 +4,12 @@
  * duplicate gets a row of its own that points at the earlier one and carries its verdict); each later
  * step is an event; `ledgerTop` / `ledgerShow` are what `brain ledger` and the chat bot print.
  */
+import type { TrialLedger } from '../backtest/run.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { LedgerEvent, LedgerRepo, LedgerRow, LedgerStage, LedgerUpdate, OriginKind } from '../db/ledger.repo.ts';
 import { lineDiff } from '../versions/diff.ts';
+import type { ResolvedStrategy } from '../versions/evaluate.ts';
+import { contentHash } from './content.ts';
 import type { GateResult } from './policy.ts';
 
 export type Origin = { kind: 'offline'; seed: number } | { kind: 'model'; model: string; promptHash: string; cycleId: string } | { kind: 'person'; who: string };
@@ -76,6 +79,21 @@ export function diffSummary(parentSource: string | null, source: string, params:
   const plus = lines.filter((l) => l.startsWith('+ ')).length;
   const minus = lines.filter((l) => l.startsWith('- ')).length;
   return plus + minus === 0 ? 'identical to the parent' : `+${plus} −${minus} lines`;
+}
+
+/**
+ * `brain backtest`'s place in the one trial count: its deflated Sharpe ratio reads the same trials as the
+ * promotion policy's, and the run joins them as a trial of its own (never the pipeline's verdict on it).
+ */
+export function backtestTrials(ledger: LedgerRepo, who: string): (strategy: ResolvedStrategy) => TrialLedger {
+  return (s) => {
+    const id = contentHash('strategy', 'strategy', s.source);
+    return {
+      id,
+      list: () => ledger.trials(),
+      record: (run) => void ledger.recordBacktest({ contentHash: id, versionId: s.stored ? s.versionId : null, who, ...run }),
+    };
+  };
 }
 
 export function ledgerTop(deps: Pick<LedgerDeps, 'ledger'>, n: number): LedgerRow[] {

@@ -1,17 +1,20 @@
 /**
  * Paper tests as use cases (the CLI and the chat bot call these; the paper-test machine runs them): a
  * candidate that passed the gates is scheduled; the supervisor spawns its machine and gives it a slot
- * (evolution.paper.maxConcurrent). A running daemon hears of it through `notify`; from another process
- * (the CLI) the row is the request and the daemon's bridge picks it up.
+ * (evolution.paper.maxConcurrent). Inside a running daemon `notify` tells the supervisor at once; from
+ * another process the CLI announces it over the control socket, and while no daemon runs the row is the
+ * request its next boot reads.
  */
 import type { Clock } from '../clock/clock.ts';
+import type { LedgerRepo } from '../db/ledger.repo.ts';
 import type { PaperTest, PaperTestsRepo } from '../db/paper-tests.repo.ts';
+import type { PaperTestCommand } from '../../machines/supervisor-evolution.ts';
 import type { EvolutionConfig } from './config.ts';
 
-const DAY_MS = 86_400_000;
+/** What the supervisor hears about paper tests from a use case: the event it spawns or cancels the test's machine on. */
+export type { PaperTestCommand };
 
-/** What the supervisor hears about paper tests from a use case. */
-export type PaperTestCommand = { type: 'paperTest.scheduled'; paperTestId: string } | { type: 'paperTest.cancel'; paperTestId: string; by: string };
+const DAY_MS = 86_400_000;
 
 export interface PaperTestDeps {
   readonly paperTests: PaperTestsRepo;
@@ -19,6 +22,13 @@ export interface PaperTestDeps {
   readonly evolution: EvolutionConfig;
   /** Present inside the daemon: the supervisor is told at once. */
   readonly notify?: (command: PaperTestCommand) => void;
+  /** Without a daemon a cancel also closes the candidate's ledger row (the machine would have). */
+  readonly ledger?: Pick<LedgerRepo, 'byId' | 'update' | 'addEvent'>;
+}
+
+/** The event that starts a scheduled test's machine: what `notify` sends, and what the daemon's boot raises for a row it finds. */
+export function scheduledCommand(t: PaperTest): Extract<PaperTestCommand, { type: 'paperTest.scheduled' }> {
+  return { type: 'paperTest.scheduled', paperTestId: t.id, versionId: t.versionId, incumbentId: t.baselineVersionId, ledgerId: (t.result as { ledgerId?: number } | null)?.ledgerId ?? null };
 }
 
 export function paperTestIdFor(versionId: string, now: number): string {
@@ -33,7 +43,7 @@ export function schedulePaperTest(deps: PaperTestDeps, req: { versionId: string;
     deadline: now + deps.evolution.paper.maxDays * DAY_MS, endedAt: null, result: { ledgerId: req.ledgerId }, reason: null, createdAt: now, updatedAt: now,
   };
   deps.paperTests.insert(test);
-  deps.notify?.({ type: 'paperTest.scheduled', paperTestId: test.id });
+  deps.notify?.(scheduledCommand(test));
   return test;
 }
 
@@ -65,6 +75,12 @@ export function cancelPaperTest(deps: PaperTestDeps, id: string, by: string): Pa
     deps.notify({ type: 'paperTest.cancel', paperTestId: id, by });
     return t;
   }
-  // No daemon here: the row is the request; a daemon running elsewhere stops the machine when its bridge reads it.
-  return deps.paperTests.update(id, { status: 'cancelled', updatedAt: deps.clock.now(), endedAt: deps.clock.now(), reason: `cancelled by ${by}` });
+  // No daemon runs: the row is the request (the next boot drops the test's machine) and the ledger hears it now.
+  const now = deps.clock.now();
+  const ledgerId = (t.result as { ledgerId?: number } | null)?.ledgerId;
+  if (deps.ledger && ledgerId !== undefined && deps.ledger.byId(ledgerId)) {
+    deps.ledger.update(ledgerId, { stage: 'paper', verdict: 'cancelled', reason: `cancelled by ${by}`, updatedAt: now });
+    deps.ledger.addEvent({ ledgerId, time: now, kind: 'paperTest.cancelled', details: { paperTestId: id, by } });
+  }
+  return deps.paperTests.update(id, { status: 'cancelled', updatedAt: now, endedAt: now, reason: `cancelled by ${by}` });
 }

@@ -18,10 +18,12 @@ import type { VersionRecord } from '../db/versions.repo.ts';
 import { defaultParams, engineConfigFor, loadData } from '../versions/evaluate.ts';
 import { openVersionStore, seedInitialVersions } from '../versions/seed.ts';
 import type { VersionStore } from '../versions/store.ts';
+import { Gates } from '../sandbox/gates/index.ts';
 import { evolverWorker, runEvolver, type EvolverBudget, type EvolverJob, type EvolverJobResult, type EvolverReport } from './evolver.ts';
 import { inProcessPool } from './jobs.ts';
 import type { PaperTestCommand } from './paper-tests.ts';
 import { baselineOf, type PolicyContext } from './policy.ts';
+import { checkStatistics } from './statistics-check.ts';
 import type { SubmitDeps, VersionRunner } from './submit.ts';
 import { evaluationWindows } from './windows.ts';
 
@@ -46,6 +48,31 @@ export interface EvolutionSetupDeps {
   checkStatistics?: SubmitDeps['checkStatistics'];
 }
 
+/** What the daemon, `brain orchestrate` and the console judge candidates with (PipelineWiring → setup deps). */
+export interface PipelineWiring {
+  db: Db;
+  /** The database file: a statistics candidate's queries run on their own read-only connection to it. */
+  dbPath: string;
+  config: Config;
+  clock: Clock;
+  repoRoot: string;
+  filesRoot: string;
+  log: Logger;
+  /** Default: the candle store's last policy.dataDays of config.pairs. */
+  candles?: CandleSource;
+  notify?: (command: PaperTestCommand) => void;
+}
+
+/** The pipeline's setup with the statistics checks (src/evolution/statistics-check.ts) injected: one Gates, warmed once. */
+export function pipelineSetup(w: PipelineWiring): EvolutionSetupDeps {
+  let gates: Gates | null = null;
+  return {
+    db: w.db, config: w.config, clock: w.clock, repoRoot: w.repoRoot, filesRoot: w.filesRoot, candles: w.candles ?? { pairs: w.config.pairs },
+    log: w.log.child({ component: 'pipeline' }), ...(w.notify ? { notify: w.notify } : {}),
+    checkStatistics: (versionId, source) => checkStatistics({ dbPath: w.dbPath, gates: (gates ??= new Gates(w.repoRoot)), log: w.log }, versionId, source),
+  };
+}
+
 /** A stored strategy version started in its own sandbox child, for judging. */
 export async function startVersionRunner(version: Pick<VersionRecord, 'id' | 'bundle'>, log?: Logger): Promise<VersionRunner & { meta: StrategyMeta; childPid: () => number | undefined }> {
   const host = await StrategyHost.start({ versionId: version.id, kind: 'strategy', bundle: version.bundle, ...(log ? { logger: log } : {}) });
@@ -66,7 +93,7 @@ export async function openEvaluation(d: EvolutionSetupDeps): Promise<Evaluation>
   const store = openVersionStore({ db: d.db, clock: d.clock, repoRoot: d.repoRoot, filesRoot: d.filesRoot });
   await seedInitialVersions(store, d.repoRoot);
   const pointer = store.repo.active('strategy');
-  if (!pointer) throw new Error('no active strategy version to judge candidates against; deploy one with `brain strategy deploy <id>`');
+  if (!pointer) throw new Error('no active strategy version to judge candidates against; deploy one with `brain promote <id> --force`');
   const version = store.get(pointer.versionId);
   const run = await startVersionRunner(version, d.log);
   const tf = d.config.market.timeframe;

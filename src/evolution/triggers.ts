@@ -9,19 +9,11 @@
  *    p95, time under water beyond `underwaterFactor` × the backtest's longest.
  * The first rung that fires names the trigger; its numbers go into the ledger row of the rollback.
  */
-import type { RollbackLimits } from '../contract/risk.ts';
+import type { RollbackLimits, RollbackTrigger } from '../contract/risk.ts';
 import type { Expectations } from './expectations.ts';
 import { cusumMax, meanOf } from './stats.ts';
 
-export type TriggerRung = 'operational' | 'execution' | 'statistical';
-
-export interface RollbackTrigger {
-  readonly rung: TriggerRung;
-  readonly trigger: string;
-  readonly value: number;
-  readonly threshold: number;
-  readonly detail: string;
-}
+export type { RollbackTrigger, TriggerRung } from '../contract/risk.ts';
 
 export interface Observations {
   /** When the watched version was deployed, and the time of the last observation. */

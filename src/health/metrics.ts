@@ -92,8 +92,9 @@ export function createMetrics(sources: MetricsSources) {
     costUsd: tableTotals('tb_model_cost_usd_total', 'USD spent on model calls (from the token_usage table; 0 until the orchestrator runs)', null, 'SELECT SUM(cost_usd) usd FROM token_usage', ['usd']),
     modelCalls: tableTotals('tb_model_calls_total', 'Model calls by prompt-cache outcome: hit = read from the cache (from the token_usage table)', 'cache',
       'SELECT SUM(cache_read_tokens > 0) hit, SUM(cache_read_tokens = 0) miss FROM token_usage', ['hit', 'miss']),
-    candidates: tableTotals('tb_evolver_candidates_total', 'Strategy candidates evaluated through the gates, by result (from the experiment_ledger table; 0 until the evolver runs)', 'result',
-      'SELECT SUM(passed = 1) passed, SUM(passed = 0) failed FROM experiment_ledger', ['passed', 'failed']),
+    candidates: tableTotals('tb_evolver_candidates_total', 'Candidates the evolution pipeline took in (evolver, model, person), by verdict so far: pending (in the pipeline or a paper test), passed, refused, duplicate, cancelled (from the candidate_ledger table; 0 until the first candidate)', 'result',
+      `SELECT SUM(verdict = 'pending') pending, SUM(verdict = 'passed') passed, SUM(verdict = 'refused') refused, SUM(verdict = 'duplicate') duplicate, SUM(verdict = 'cancelled') cancelled
+       FROM candidate_ledger WHERE evaluated_by = 'pipeline'`, ['pending', 'passed', 'refused', 'duplicate', 'cancelled']),
     auditPassed: new Gauge({
       name: 'tb_audit_passed', help: 'Whether the latest self-audit passed (1) or failed (0); also 0 before the first audit, when tb_audit_last_timestamp_seconds is 0', registers,
       collect() {

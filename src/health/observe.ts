@@ -50,8 +50,13 @@ function onSupervisorEvent(e: Ev, feed: FeedState, metrics: Metrics, clock: Cloc
       feed.lastMarketAt = clock.now();
       return;
     case 'market.price':
+    case 'feed.candle':
       feed.lastMarketAt = clock.now();
       return;
+    case 'connection.up':
+    case 'connection.down':
+    case 'connection.failed':
+      return feedReport(feed, metrics, e['endpoint'] === 'private' ? 'private' : 'public', e.type === 'connection.up', e.type === 'connection.up' ? 'live' : e['reason']);
     case 'venue.health':
       return feedReport(feed, metrics, 'public', e['healthy'] === true, e['reason']);
     case 'venue.privateFeed':

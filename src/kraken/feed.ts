@@ -137,7 +137,8 @@ export class FeedTranslator {
       fill:
         execType === 'trade'
           ? {
-              tradeId: String(d['trade_id'] ?? d['exec_id']),
+              // Not exec_id: REST names the trade by the same per-pair trade_id, and one trade must have one identity.
+              tradeId: d['trade_id'] === undefined || d['trade_id'] === null ? null : String(d['trade_id']),
               price: num(d['last_price']),
               quantity: num(d['last_qty']),
               fee: fees.length > 0 ? fees.reduce((s, f) => s + num(f['qty']), 0) : num(d['fee_usd_equiv'] ?? 0),

@@ -40,7 +40,8 @@ export function redactPaths(keys: readonly string[] = SECRET_KEYS, depth = REDAC
 /** Shorter values would scrub ordinary words out of the log; real credentials are far longer. */
 const MIN_SCRUB_LENGTH = 8;
 
-function scrubber(secrets: readonly string[]): ((line: string) => string) | undefined {
+/** Replaces every configured secret value (and its JSON-escaped form) in a finished text; undefined when there is none to scrub. */
+export function secretScrubber(secrets: readonly string[]): ((line: string) => string) | undefined {
   const needles = [...new Set(secrets.filter((s) => s.length >= MIN_SCRUB_LENGTH).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]))];
   if (needles.length === 0) return undefined;
   return (line) => needles.reduce((out, needle) => out.replaceAll(needle, REDACTED), line);
@@ -68,7 +69,7 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
   const pretty = opts.pretty ?? (opts.destination === undefined && process.stdout.isTTY === true);
   const target = opts.destination ?? pino.destination({ dest: 1, sync: true });
   const stream = pretty ? prettyStream(target, opts.destination === undefined) : target;
-  const streamWrite = scrubber(opts.secrets ?? []);
+  const streamWrite = secretScrubber(opts.secrets ?? []);
   return pino(
     {
       level: opts.level,

@@ -1,30 +1,15 @@
 /**
  * The seams between the nightly orchestrator and the evolution pipeline (src/evolution, src/versions),
- * declared here as ports and injected, so either side can change its insides. The submission types are
- * the agreed contract of `submitCandidate` (src/evolution/submit.ts); the ledger is read through
- * `LedgerReader` (a DB-backed reader is in context/ledger-reader.ts); the offline evolver takes the
- * night when there is no model key (`RunOfflineNight`).
+ * declared here as ports and injected, so either side can change its insides and tests can script the
+ * pipeline. The submission types are `submitCandidate`'s own (src/evolution/submit.ts); the ledger is
+ * read through `LedgerReader` (the candidate ledger, context/ledger-reader.ts); the offline evolver takes
+ * the night when there is no model key (`RunOfflineNight`). ports.ts wires the real ones.
  */
 import type { CycleTrigger } from '../db/orchestrator-cycles.repo.ts';
+import type { CandidateSubmission, SubmissionOutcome } from '../evolution/submit.ts';
 
-export interface CandidateSubmission {
-  kind: 'strategy' | 'statistics';
-  /** Module name: 'strategy', or e.g. 'market_analysis'. */
-  name: string;
-  /** The whole TypeScript module. */
-  source: string;
-  parentVersionId: string | null;
-  origin: { kind: 'offline'; seed: number } | { kind: 'model'; model: string; promptHash: string; cycleId: string } | { kind: 'person'; who: string };
-  hypothesis: string;
-  params?: Record<string, number>;
-}
-
-export type SubmissionOutcome =
-  | { status: 'duplicate'; contentHash: string; earlier: { stage: string; reason: string | null; ledgerId: number } }
-  | { status: 'refused'; contentHash: string; stage: 'static' | 'screen' | 'gates'; failedGate: string; reason: string; ledgerId: number }
-  | { status: 'paperTest'; contentHash: string; versionId: string; paperTestId: string; ledgerId: number }
-  /** Statistics: used from the next night. */
-  | { status: 'accepted'; contentHash: string; versionId: string; ledgerId: number; effectiveFrom: number };
+/** The pipeline's own submission types (src/evolution/submit.ts): one contract, declared once. */
+export type { CandidateSubmission, SubmissionOutcome };
 
 export type SubmitCandidate = (submission: CandidateSubmission) => Promise<SubmissionOutcome>;
 
@@ -44,7 +29,7 @@ export type RunOfflineNight = (input: OfflineNightInput) => Promise<OfflineNight
 
 /** An earlier candidate that did not make it, and why: so a failed idea is not proposed again. */
 export interface TriedCandidate {
-  /** sha256 of the source text (what the pipeline calls contentHash). */
+  /** The pipeline's content hash (src/evolution/content.ts: kind, module name and source). */
   contentHash: string;
   kind: 'strategy' | 'statistics';
   name: string;

@@ -1,31 +1,34 @@
 /**
- * The evolution ports this build wires by default: the ledger reads the database (context/ledger-reader.ts);
- * submitCandidate and runOfflineNight belong to the evolution pipeline (src/evolution/submit.ts and the
- * offline evolver). Until they are wired here, a night that reaches them fails closed with this reason:
- * nothing is submitted, the incumbent trades on. This function is the one place to wire them.
+ * The evolution ports wired to the pipeline itself, the one place the orchestrator meets src/evolution:
+ * a candidate goes through `submitCandidate` over an evaluation opened for it (the version store, the
+ * incumbent warm in its child, the candles: src/evolution/setup.ts), with the statistics checks
+ * injected for statistics modules (pipelineSetup); a night without a model runs the offline evolver
+ * (setup.ts `evolve`); the ledger is the candidate ledger. Inside the daemon `notify` tells the
+ * supervisor of a paper test at once; from the CLI the row waits for the daemon's next boot.
  */
-import type { Db } from '../db/index.ts';
+import { evolverSummary } from '../evolution/evolver.ts';
+import { evolve, openEvaluation, pipelineSetup, submitDeps, type PipelineWiring } from '../evolution/setup.ts';
+import { submitCandidate } from '../evolution/submit.ts';
 import { dbLedgerReader } from './context/ledger-reader.ts';
 import type { EvolutionPorts } from './pipeline-port.ts';
 
-export class PipelineNotWiredError extends Error {
-  override readonly name = 'PipelineNotWiredError';
-  readonly code = 'pipeline_not_wired';
-  readonly retryable = false;
-}
+export type { PipelineWiring };
 
-export function defaultEvolutionPorts(db: Db, wired: Partial<Omit<EvolutionPorts, 'ledger'>> = {}): EvolutionPorts {
+export function evolutionPorts(w: PipelineWiring): EvolutionPorts {
+  const setup = pipelineSetup(w);
   return {
-    ledger: dbLedgerReader(db),
-    submitCandidate:
-      wired.submitCandidate ??
-      (async () => {
-        throw new PipelineNotWiredError('the evolution pipeline (submitCandidate, src/evolution/submit.ts) is not wired into this build: the candidate was not submitted and nothing deploys; wire it in src/orchestrator/ports.ts');
-      }),
-    runOfflineNight:
-      wired.runOfflineNight ??
-      (async () => {
-        throw new PipelineNotWiredError('the offline evolver (runOfflineNight) is not wired into this build: the night without a model key did nothing; wire it in src/orchestrator/ports.ts');
-      }),
+    ledger: dbLedgerReader(w.db),
+    async submitCandidate(submission) {
+      const ev = await openEvaluation(setup);
+      try {
+        return await submitCandidate(submitDeps(setup, ev), submission);
+      } finally {
+        await ev.close();
+      }
+    },
+    async runOfflineNight() {
+      const report = await evolve(setup, { ms: w.config.evolution.evolver.budgetMinutes * 60_000 });
+      return { summary: evolverSummary(report), candidates: report.drawn };
+    },
   };
 }

@@ -8,6 +8,7 @@ import { createActor, waitFor } from 'xstate';
 import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Db, MachineSnapshotsRepo } from '../db/index.ts';
+import { ledgerRepo, type LedgerRow } from '../db/ledger.repo.ts';
 import { orchestratorRepo } from '../db/orchestrator.repo.ts';
 import { orchestratorCyclesRepo, type CycleRecord, type OrchestratorCyclesRepo, type StoredAnswer } from '../db/orchestrator-cycles.repo.ts';
 import { gatherContext } from './context/gather.ts';
@@ -56,6 +57,72 @@ export async function runNightNow(o: { deps: NightDeps; snapshots: MachineSnapsh
   }
 }
 
+export interface MetricComparison {
+  name: string;
+  candidate: string;
+  incumbent: string;
+}
+
+/** A night's change report: what /night shows and the nightly notification carries. */
+export interface NightReport {
+  cycleId: string;
+  mode: 'model' | 'offline';
+  outcome: string;
+  /** Why it ended where it did (null for a clean no-change or submission). */
+  reason: string | null;
+  finishedAt: number;
+  decision: string;
+  hypothesis: string;
+  diffSummary: string;
+  /** The candidate against the incumbent on the same candles (holdout, OOS edge), when it was judged. */
+  metrics: MetricComparison[];
+  gates: Array<{ name: string; passed: boolean; detail: string }>;
+  costUsd: number;
+}
+
+const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
+
+/** The candidate a night sent to the pipeline: its submission's ledger row, or the offline evolver's winner (else its best) of that night. */
+function candidateOf(db: Db, c: CycleRecord): LedgerRow | null {
+  const ledger = ledgerRepo(db);
+  const id = (c.submission as { ledgerId?: number; earlier?: { ledgerId?: number } } | null);
+  const direct = id?.ledgerId ?? id?.earlier?.ledgerId;
+  if (direct !== undefined) return ledger.byId(direct) ?? null;
+  if (c.mode !== 'offline') return null;
+  const rows = db.prepare(
+    "SELECT id FROM candidate_ledger WHERE origin_kind = 'offline' AND evaluated_by = 'pipeline' AND created_at >= ? AND created_at <= ? ORDER BY stage = 'paper' DESC, score IS NULL, score DESC LIMIT 1",
+  ).get<{ id: number }>([c.startedAt, c.endedAt ?? Number.MAX_SAFE_INTEGER]);
+  return rows ? ledger.byId(rows.id) ?? null : null;
+}
+
+function comparisons(row: LedgerRow): MetricComparison[] {
+  const out: MetricComparison[] = [];
+  const h = row.holdout as { days?: number; candidateReturn?: number; incumbentReturn?: number } | null;
+  if (h?.candidateReturn !== undefined && h.incumbentReturn !== undefined) out.push({ name: `return over the ${(h.days ?? 0).toFixed(0)}-day holdout`, candidate: pct(h.candidateReturn), incumbent: pct(h.incumbentReturn) });
+  const edge = (row.gates as Array<{ gate: string; value: number | null }>).find((g) => g.gate === 'oosEdge');
+  if (edge?.value !== null && edge?.value !== undefined) out.push({ name: 'daily OOS edge, lower bound', candidate: pct(edge.value), incumbent: '0 (the baseline)' });
+  if (row.trial) out.push({ name: 'daily Sharpe ratio', candidate: row.trial.sharpe.toFixed(3), incumbent: '-' });
+  return out;
+}
+
+/** The change report of night `cycleId` (default the newest finished one), or null before the first. */
+export function nightReport(db: Db, cycleId?: string): NightReport | null {
+  const repo = orchestratorCyclesRepo(db);
+  const c = cycleId ? repo.get(cycleId) : repo.recent(20).find((x) => x.outcome !== null);
+  if (!c || c.outcome === null) return null;
+  const decided = (c.decision as { decision?: string; hypothesis?: string } | null) ?? {};
+  const row = candidateOf(db, c);
+  const offline = c.mode === 'offline';
+  return {
+    cycleId: c.id, mode: c.mode, outcome: c.outcome, reason: c.reason, finishedAt: c.endedAt ?? c.startedAt,
+    decision: offline ? 'offline evolver' : decided.decision ?? 'none (ended before the analysis decided)',
+    hypothesis: row?.hypothesis || decided.hypothesis || '', diffSummary: row?.diffSummary ?? '',
+    metrics: row ? comparisons(row) : [],
+    gates: row ? (row.gates as Array<{ gate: string; passed: boolean; detail: string }>).map((g) => ({ name: g.gate, passed: g.passed, detail: g.detail })) : [],
+    costUsd: summaryOf(repo, c.id).costUsd,
+  };
+}
+
 export interface DryRun {
   model: string;
   prefix: readonly string[];
@@ -86,6 +153,20 @@ export function thoughtOf(db: Db, cycleId: string, step: string, attempt = 1): S
   const a = orchestratorCyclesRepo(db).answer(cycleId, step, attempt);
   if (!a) throw new Error(`night ${cycleId} has no stored ${step} answer for attempt ${attempt}; \`brain thoughts ${cycleId}\` lists what it has`);
   return a;
+}
+
+/** A stored answer as a reader wants it: the thinking summary, then the answer (JSON pretty-printed). */
+export function readableAnswer(a: StoredAnswer): string {
+  const message = JSON.parse(a.content) as { content?: Array<{ type: string; text?: string; thinking?: string }> };
+  return (message.content ?? []).map((b) => (b.type === 'thinking' ? `[thinking] ${b.thinking ?? ''}` : b.type === 'text' ? prettyJson(b.text ?? '') : `[${b.type}]`)).join('\n');
+}
+
+function prettyJson(text: string): string {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    return text;
+  }
 }
 
 export function observations(db: Db, limit = 20) {

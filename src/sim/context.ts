@@ -21,6 +21,8 @@ export interface SimContext {
   readonly limits: RateLimits;
   readonly tokens: TokenStore;
   readonly log: Logger;
+  /** Closed candles an ohlc subscription's snapshot carries before the forming one. */
+  readonly ohlcSnapshotCandles: number;
 }
 
 export function bookOf(ctx: Pick<SimContext, 'markets' | 'shapes' | 'seed'>, pairKey: string, depth: number): BookSide | undefined {

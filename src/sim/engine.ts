@@ -38,7 +38,8 @@ export class MatchingEngine {
   private readonly listeners = new Set<(e: EngineEvent) => void>();
   private readonly deadman = new Map<string, { timer: unknown; at: number }>();
   private readonly ids: () => number;
-  private tradeCounter = 0;
+  /** The last trade_id per pair (REST key): Kraken's trade numbers are a per-pair sequence. */
+  private readonly tradeCounters = new Map<string, number>();
   private readonly ctx: FillContext;
 
   constructor(private readonly deps: EngineDeps, accounts: readonly SimAccount[]) {
@@ -46,7 +47,11 @@ export class MatchingEngine {
     this.ids = mulberry32(hashSeed(deps.seed, 0x1d5));
     this.ctx = {
       now: () => deps.clock.now(),
-      nextTradeId: () => ({ txid: krakenId('T', this.ids), tradeId: ++this.tradeCounter }),
+      nextTradeId: (pairKey) => {
+        const tradeId = (this.tradeCounters.get(pairKey) ?? 0) + 1;
+        this.tradeCounters.set(pairKey, tradeId);
+        return { txid: krakenId('T', this.ids), tradeId };
+      },
       emit: (e) => this.listeners.forEach((l) => l(e)),
       unindex: (o) => {
         const list = this.open.get(o.req.pair.key);

@@ -26,6 +26,8 @@ interface Rule {
 
 export interface FaultHooks {
   dropWs(scope: WsScope): number;
+  /** Going dark: every socket dropped at once (new ones are refused while dark). */
+  darkened(): void;
   setWsStalled(scope: WsScope, stalled: boolean): void;
   statusChanged(status: SystemStatus): void;
 }
@@ -42,6 +44,7 @@ export class FaultInjector {
   private thin: Array<{ share: number; times: number }> = [];
   private bookCorruptions: Array<{ symbol: string | undefined; times: number }> = [];
   private current: SystemStatus = 'online';
+  private dark = false;
   private readonly hooks: FaultHooks[] = [];
 
   /** @internal servers register here. */
@@ -74,6 +77,25 @@ export class FaultInjector {
   /** Terminates sockets without a close frame; returns how many were dropped. */
   dropWs(scope: WsScope = 'all'): number {
     return this.hooks.reduce((n, h) => n + h.dropWs(scope), 0);
+  }
+
+  /**
+   * A network outage: every WebSocket dropped, new ones and every REST request refused (the connection is
+   * reset), while the market goes on replaying, until comeBack(). What a daemon sees when its host loses
+   * the network or Kraken is unreachable.
+   */
+  goDark(): void {
+    this.dark = true;
+    this.hooks.forEach((h) => h.darkened());
+  }
+
+  comeBack(): void {
+    this.dark = false;
+  }
+
+  /** @internal whether the servers must refuse a new connection or request. */
+  isDark(): boolean {
+    return this.dark;
   }
 
   /** Keeps sockets open but sends nothing (no data, no heartbeats, no replies) until resumeWs(). */
@@ -121,6 +143,7 @@ export class FaultInjector {
 
   /** Removes pending request and book faults and goes back online. */
   clear(): void {
+    this.dark = false;
     this.rules = [];
     this.thin = [];
     this.bookCorruptions = [];

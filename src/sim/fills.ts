@@ -15,7 +15,8 @@ export type EngineEvent =
 
 export interface FillContext {
   now(): number;
-  nextTradeId(): { txid: string; tradeId: number };
+  /** Kraken numbers trades per pair (trade_id), so two pairs' fills can share a number; the txid is unique. */
+  nextTradeId(pairKey: string): { txid: string; tradeId: number };
   emit(event: EngineEvent): void;
   /** Removes the order from the open index. */
   unindex(order: SimOrder): void;
@@ -58,7 +59,7 @@ export function applyFill(ctx: FillContext, account: AccountState, order: SimOrd
   const { pair, side } = order.req;
   const cost = price * qty;
   const fee = cost * account.feeRate(maker, now);
-  const { txid, tradeId } = ctx.nextTradeId();
+  const { txid, tradeId } = ctx.nextTradeId(pair.key);
   const trade: SimTrade = { txid, tradeId, ordertxid: order.txid, pairKey: pair.key, time: now, side, ordertype: order.req.kind, price, vol: qty, cost, fee, maker };
   account.trades.push(trade);
   order.volExec += qty;

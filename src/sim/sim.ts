@@ -45,6 +45,12 @@ export interface SimOptions {
   rateLimits?: boolean;
   /** Share of each replayed trade's volume that resting orders may fill (default 1). */
   participation?: number;
+  /**
+   * Closed candles an ohlc subscription's snapshot carries before the forming one (default 120). Kraken's
+   * v2 docs do not say how many; 0 is v1's behaviour (the forming candle only), under which a reconnect
+   * leaves the missed candles to REST.
+   */
+  ohlcSnapshotCandles?: number;
 }
 
 export interface SimEngineView {
@@ -87,7 +93,7 @@ function buildContext(opts: SimOptions, log: Logger): { ctx: SimContext; replay:
   const accounts = opts.accounts ?? [SIM_TEST_ACCOUNT];
   const auth = new NonceAuthenticator();
   for (const a of accounts) auth.addKey(a.key, a.secret);
-  const partial = { clock, seed, markets, shapes, faults, auth, limits, tokens: new TokenStore(), log } as Omit<SimContext, 'engine'>;
+  const partial = { clock, seed, markets, shapes, faults, auth, limits, tokens: new TokenStore(), log, ohlcSnapshotCandles: opts.ohlcSnapshotCandles ?? 120 } as Omit<SimContext, 'engine'>;
   const engine = new MatchingEngine(
     {
       clock, seed, limits, participation: opts.participation ?? 1,

@@ -7,6 +7,7 @@
 import { GrammyError } from 'grammy';
 import type { Reply } from '../control/reply.ts';
 import { operations } from '../control/registry.ts';
+import { nightReport } from '../orchestrator/use-cases.ts';
 import { createBot, type BotOptions, type TelegramBot } from './bot.ts';
 import { Notifier } from './notify/notifier.ts';
 import type { Outbox } from './outbox.ts';
@@ -31,7 +32,7 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
   const t = o.config.telegram;
   const log = o.log.child({ component: 'telegram' });
   const tb = createBot(o);
-  const notifier = new Notifier({ config: o.config, outbox: tb.outbox, clock: o.clock, log, dailyReport: o.dailyReport });
+  const notifier = new Notifier({ config: o.config, outbox: tb.outbox, clock: o.clock, log, dailyReport: o.dailyReport, nightReport: (cycleId) => nightReport(o.control.db, cycleId) });
   let stopped = false;
   let timer: unknown;
   let wake: (() => void) | undefined;

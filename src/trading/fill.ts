@@ -4,11 +4,13 @@
  * differs between the two. Market orders only, so every fill is taker.
  */
 import type { FeeRates, Fill, Pair, PairRules, Side } from '../contract/index.ts';
+import { fillId } from './fill-id.ts';
 import { affordableQuantity, feeFor, minimumViolation, slippedPrice, type MinimumViolation } from './market-rules.ts';
 
 export interface MarketOrder {
   readonly clOrdId: string;
-  readonly tradeId: string;
+  /** The venue's own number for the trade; the fill's identity adds the pair (fill-id.ts). */
+  readonly venueTradeId: string;
   readonly pair: Pair;
   readonly side: Side;
   /** Base units, already lot-rounded by sizing. A buy may shrink to what `cash` affords. */
@@ -45,7 +47,7 @@ export function fillMarketOrder(order: MarketOrder, market: FillMarket): FillRes
   const fee = feeFor(price * quantity, market.fees, 'taker');
   const slippageCost = Math.abs(price - market.refPrice) * quantity;
   const fill: Fill = {
-    tradeId: order.tradeId,
+    tradeId: fillId(order.pair, order.venueTradeId),
     clOrdId: order.clOrdId,
     pair: order.pair,
     side: order.side,

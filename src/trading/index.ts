@@ -2,6 +2,7 @@
 export * from './market-rules.ts';
 export * from './pair-rules.ts';
 export * from './fill.ts';
+export * from './fill-id.ts';
 export * from './portfolio.ts';
 export * from './breaker.ts';
 export * from './sizing.ts';

@@ -7,11 +7,11 @@
  * withdrawal, margin or short call.
  */
 import type { Logger } from 'pino';
-import type { ExecutionReport } from '../contract/feed.ts';
 import type { Fill } from '../contract/index.ts';
 import type { KrakenClient } from '../kraken/client.ts';
 import { KrakenError } from '../kraken/errors.ts';
 import type { OrderApi, VenueOrder as KrakenOrder, VenueTrade } from '../kraken/orders.ts';
+import { fillId } from '../trading/fill-id.ts';
 import { VenueError, type OrderAck, type OrderRequest, type Venue, type VenueOrder } from '../trading/venue.ts';
 
 const QTY_EPSILON = 1e-9;
@@ -90,8 +90,8 @@ export class LiveVenue implements Venue {
     const pair = this.opts.client.pairs.find(t.pair)?.symbol;
     if (!pair) throw new KrakenError(`Kraken trade ${t.txid} names pair ${t.pair}, which is not in the pair table; reload pairs`, { kind: 'bug', code: 'PARSE', endpoint: 'QueryTrades' });
     return {
-      // The WS executions feed names a fill by trade_id too, so both paths store it once.
-      tradeId: String(t.trade_id),
+      // The executions feed names the fill by the same pair and trade_id, so both paths book it once.
+      tradeId: fillId(pair, t.trade_id),
       clOrdId,
       pair,
       side: t.type,
@@ -114,13 +114,6 @@ export class LiveVenue implements Venue {
       throw new VenueError(code, `could not ${what} the order at Kraken: ${(err as Error).message}`, retryable, { cause: err });
     }
   }
-}
-
-/** A fill from the private executions feed, in contract form; null for reports that carry none. */
-export function fillFromExecution(report: ExecutionReport): Fill | null {
-  const f = report.fill;
-  if (!f || report.clOrdId === null || report.pair === null || report.side === null) return null;
-  return { tradeId: f.tradeId, clOrdId: report.clOrdId, pair: report.pair, side: report.side, price: f.price, quantity: f.quantity, fee: f.fee, liquidity: f.liquidity, time: report.time };
 }
 
 function refused(req: OrderRequest, reason: string): OrderAck {

@@ -147,7 +147,7 @@ export class PaperVenue implements Venue {
     const { req } = order;
     if (req.side === 'sell' && req.quantity > (this.holdings.get(req.pair) ?? 0) + DUST) return this.reject(order, 'insufficient_funds');
     const r = fillMarketOrder(
-      { clOrdId: req.clOrdId, tradeId: `${order.venueOrderId}-1`, pair: req.pair, side: req.side, quantity: req.quantity, time: this.opts.clock.now() },
+      { clOrdId: req.clOrdId, venueTradeId: `${order.venueOrderId}-1`, pair: req.pair, side: req.side, quantity: req.quantity, time: this.opts.clock.now() },
       { refPrice, rules: this.opts.rules(req.pair), fees: this.opts.fees(req.pair), slippage: this.opts.slippage, ...(req.side === 'buy' ? { cash: this.cash } : {}) },
     );
     if (!r.ok) return this.reject(order, r.reason);

@@ -10,7 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { alignMarketData } from '../backtest/data.ts';
 import { engineConfig, type EngineConfig, type MarketData } from '../backtest/engine.ts';
-import { runBacktest, type BacktestOutcome, type BacktestStage } from '../backtest/run.ts';
+import { runBacktest, type BacktestOutcome, type BacktestStage, type TrialLedger } from '../backtest/run.ts';
 import type { TrialsContext } from '../backtest/metrics.ts';
 import type { StrategyRunner } from '../backtest/replay.ts';
 import { runGates, type GateReport } from '../backtest/validation/index.ts';
@@ -29,8 +29,10 @@ import { StrategyHost } from '../sandbox/host/strategy-host.ts';
 export const DEFAULT_STRATEGY_FILE = 'strategy/active/strategy.ts';
 
 export interface EvaluateDeps {
-  /** The backtests table (and its experiment ledger); nothing is stored without it. */
-  readonly backtests?: Pick<BacktestsRepo, 'insert' | 'recordExperiment' | 'experiments'>;
+  /** The backtests table; nothing is stored without it. */
+  readonly backtests?: Pick<BacktestsRepo, 'insert'>;
+  /** The trial count the deflated Sharpe ratio reads and this run joins (the candidate ledger). */
+  readonly trials?: TrialLedger;
   readonly now: () => number;
   readonly onStage?: (stage: BacktestStage) => void;
   readonly onGate?: (gate: string) => void;
@@ -67,6 +69,7 @@ export async function evaluate(deps: EvaluateDeps, req: EvaluateRequest): Promis
       gates: (run) => runGates(req.runner, run, gateOptions),
       now: deps.now,
       ...(deps.backtests ? { backtests: deps.backtests } : {}),
+      ...(deps.trials ? { trials: deps.trials } : {}),
       ...(deps.onStage ? { onStage: deps.onStage } : {}),
     },
     { data: req.data, config: req.config, ...(req.trials ? { trials: req.trials } : {}), ...(req.reportDir ? { reportDir: req.reportDir } : {}), ...(req.title ? { title: req.title } : {}) },
@@ -77,6 +80,9 @@ export async function evaluate(deps: EvaluateDeps, req: EvaluateRequest): Promis
 export interface ResolvedStrategy {
   versionId: string;
   bundle: string;
+  source: string;
+  /** True for a version from the store; false for a file (its id is its bundle hash, stored nowhere). */
+  stored: boolean;
 }
 
 /**
@@ -88,18 +94,19 @@ export async function resolveStrategy(spec: string | undefined, db: Db, cwd: str
   if (spec === undefined) {
     const active = versions.active('strategy');
     const version = active && versions.get(active.versionId);
-    if (version) return { versionId: version.id, bundle: version.bundle };
+    if (version) return { versionId: version.id, bundle: version.bundle, source: version.source, stored: true };
   }
   const path = spec === undefined ? join(PROJECT_ROOT, DEFAULT_STRATEGY_FILE) : resolve(cwd, spec);
   if (existsSync(path)) {
     // Checked as if it sat in the active slot, exactly as a candidate is.
-    const outcome = await new Gates(PROJECT_ROOT).run({ kind: 'strategy', source: await readFile(path, 'utf8') });
+    const source = await readFile(path, 'utf8');
+    const outcome = await new Gates(PROJECT_ROOT).run({ kind: 'strategy', source });
     if (!outcome.ok) throw new EvaluateError('gates_failed', `${path} fails the static gates:\n${outcome.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
-    return { versionId: `sha256:${outcome.bundleSha256.slice(0, 16)}`, bundle: outcome.bundle };
+    return { versionId: `sha256:${outcome.bundleSha256.slice(0, 16)}`, bundle: outcome.bundle, source, stored: false };
   }
   const version = versions.get(spec!) ?? versions.byLabel('strategy', spec!);
   if (!version) throw new EvaluateError('unknown_strategy', `--strategy "${spec}" is neither a file nor a strategy version id or label (see brain strategy list)`);
-  return { versionId: version.id, bundle: version.bundle };
+  return { versionId: version.id, bundle: version.bundle, source: version.source, stored: true };
 }
 
 export class EvaluateError extends Error {
@@ -158,15 +165,18 @@ export interface StrategyEvaluationRequest {
   out: string | undefined;
 }
 
-export interface StrategyEvaluationDeps extends Omit<EvaluateDeps, 'backtests'> {
+export interface StrategyEvaluationDeps extends Omit<EvaluateDeps, 'backtests' | 'trials'> {
   readonly db: Db;
   readonly config: Config;
+  /** The candidate ledger's trials for the resolved strategy (src/evolution/ledger.ts backtestTrials); none: not deflated, not counted. */
+  readonly trials?: (strategy: ResolvedStrategy) => TrialLedger;
   /** Told once the strategy child is up and the data loaded (the CLI's progress). */
   readonly onLoaded?: () => void;
 }
 
 /** `brain backtest`'s use case: resolve, start the child, load the candles, evaluate, store. */
 export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: StrategyEvaluationRequest): Promise<Evaluation & { versionId: string }> {
+  const { trials, ...evaluateDeps } = deps;
   const strategy = await resolveStrategy(req.strategy, deps.db, req.cwd);
   const host = await StrategyHost.start({ versionId: strategy.versionId, kind: 'strategy', bundle: strategy.bundle });
   try {
@@ -177,7 +187,7 @@ export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: Strate
     const stamp = new Date(deps.now()).toISOString().replace(/[-:]/g, '').slice(0, 15);
     const reportDir = resolve(req.cwd, req.out ?? join('reports', `backtest-${stamp}-${strategy.versionId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 18)}`));
     const out = await evaluate(
-      { ...deps, backtests: backtestsRepo(deps.db) },
+      { ...evaluateDeps, backtests: backtestsRepo(deps.db), ...(trials ? { trials: trials(strategy) } : {}) },
       { runner: sandboxRunner(host), data, config: engineConfigFor(deps.config, data.pairs, meta, start), specs: meta.params, quick: req.quick, reportDir, title: `Backtest ${meta.name} ${meta.version}` },
     );
     return { ...out, versionId: strategy.versionId };

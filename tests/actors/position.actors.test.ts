@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createActor, waitFor } from 'xstate';
 import { positionActors } from '../../actors/position.actors.ts';
 import { positionMachine, type PositionInput, type PositionRecord } from '../../machines/position.machine.ts';
+import type { OrderAck, OrderRequest } from '../../src/trading/venue.ts';
 import { FakeVenue, T0, world } from './fixtures.ts';
 
 const INPUT: PositionInput = {
@@ -80,6 +81,24 @@ describe('position actors against the database and a fake venue', () => {
     expect(w.repos.fills.byClOrdId('p7-1')).toEqual([]);
     expect(w.repos.orders.byPosition('p7').map((o) => o.status)).toEqual(['filled', 'filled']);
     expect(w.repos.machineSnapshots.get('p7')).toBeUndefined();
+  });
+
+  it("an order settled by the venue's reports before its AddOrder reply keeps its filled row (the stopped send does not mark it unknown)", async () => {
+    const w = world();
+    // The reply never comes: the send waits until the position stops waiting for it.
+    const venue = new (class extends FakeVenue {
+      override submitOrder(_req: OrderRequest, signal?: AbortSignal): Promise<OrderAck> {
+        return new Promise((_resolve, reject) => signal?.addEventListener('abort', () => reject(new Error('This operation was aborted'))));
+      }
+    })();
+    const p = start(w, venue);
+    await waitFor(p, (s) => s.matches({ pendingEntry: 'submitting' }));
+    p.send({ type: 'order.fill', fill: fill('p7-1', 'buy', 3_000, 'ETH/USD:TB') });
+    p.send({ type: 'order.update', clOrdId: 'p7-1', status: 'filled', venueOrderId: 'V-p7-1', filledQuantity: 2, time: T0 + 1 });
+    await waitFor(p, (s) => s.matches('open'));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(w.repos.orders.byClOrdId('p7-1')).toMatchObject({ status: 'filled', filledQuantity: 2 });
+    p.stop();
   });
 
   it('a restart re-spawned from its machine_snapshots row reconciles and never resends', async () => {

@@ -9,7 +9,10 @@ import { BACKTEST_STAGES, BacktestRunError, runBacktest, type BacktestStage, typ
 import { inProcessRunner } from '../../src/backtest/runners.ts';
 import { runGates } from '../../src/backtest/validation/suite.ts';
 import { backtestsRepo } from '../../src/db/backtests.repo.ts';
+import { ledgerRepo } from '../../src/db/ledger.repo.ts';
 import { openDatabase, type Db } from '../../src/db/index.ts';
+import { contentHash } from '../../src/evolution/content.ts';
+import { backtestTrials } from '../../src/evolution/ledger.ts';
 import { seriesFromCsvDir } from '../../src/market/dataset.ts';
 
 /** Buys after three rising closes, exits after two falling ones; 2 % stop. Trusted test module. */
@@ -25,6 +28,9 @@ const momentum: StrategyModule<{ up: number; down: number }> = {
     return { action: 'hold' };
   },
 };
+
+/** The candidate ledger's trials for a file-backed run of `source` (not in the version store). */
+const trialsOf = (db: Db, source: string) => backtestTrials(ledgerRepo(db), 'cli test')({ versionId: 'sha256:test', bundle: '', source, stored: false });
 
 const FROM = Date.UTC(2024, 8, 1);
 const TO = FROM + 4 * 86_400_000;
@@ -48,7 +54,7 @@ describe('runBacktest', () => {
     const stages: BacktestStage[] = [];
     const runner = inProcessRunner(momentum, 'sha256:test');
     const out = await runBacktest(
-      { runner, gates: (run) => runGates(runner, run, { quick: true }), backtests: repo, now: () => 42, onStage: (s) => stages.push(s) },
+      { runner, gates: (run) => runGates(runner, run, { quick: true }), backtests: repo, trials: trialsOf(db, 'momentum'), now: () => 42, onStage: (s) => stages.push(s) },
       { data, config: engineConfig(data.pairs), reportDir: join(dir, 'r1') },
     );
     expect(stages).toEqual(BACKTEST_STAGES);
@@ -59,16 +65,25 @@ describe('runBacktest', () => {
       strategyVersionId: 'sha256:test', pairs: ['ETH/USD', 'SOL/USD'], fromTime: data.time[0], toTime: data.time.at(-1),
       gates: { passed: true, canaries: { passed: true } }, monteCarlo: { trades: out.result.trades.length }, reportDir: join(dir, 'r1'), createdAt: 42, metrics: { trades: out.metrics.trades },
     });
-    expect(repo.experiments()).toMatchObject([{ versionId: 'sha256:test', backtestId: out.backtestId, sharpe: out.metrics.dailySharpe, passed: true }]);
+    // The run is one more trial in the candidate ledger, the promotion policy's count, never its verdict on the content.
+    const [row, ...more] = ledgerRepo(db).withHashPrefix(contentHash('strategy', 'strategy', 'momentum'));
+    expect(more).toEqual([]);
+    expect(row).toMatchObject({ evaluatedBy: 'backtest', verdict: 'passed', versionId: null, originKind: 'person', origin: { who: 'cli test', backtestId: out.backtestId }, trial: { sharpe: out.metrics.dailySharpe } });
+    expect(ledgerRepo(db).original(row!.contentHash)).toBeUndefined();
     const html = readFileSync(join(dir, 'r1', 'report.html'), 'utf8');
     expect(html).toContain('Evaluator canaries');
     expect(html).toContain('Look-ahead check</h3>\n<p>Skipped (--quick)');
   });
 
-  it('deflates the Sharpe ratio by every distinct version in the experiment ledger', async () => {
-    const repo = backtestsRepo(db);
-    for (const v of ['a', 'b', 'b', 'c']) repo.recordExperiment({ versionId: v, backtestId: null, createdAt: 0, sharpe: v === 'a' ? 0.2 : -0.1, nObs: 30, skew: 0, kurtosis: 3, passed: false });
-    const out = await runBacktest({ runner: inProcessRunner(momentum, 'sha256:new'), backtests: repo, now: () => 1 }, { data, config: engineConfig(data.pairs) });
+  it('deflates the Sharpe ratio by the candidate ledger: the pipeline\'s trials and earlier backtests, one per content hash, this run included', async () => {
+    const ledger = ledgerRepo(db);
+    const trial = { nObs: 30, skew: 0, kurtosis: 3 };
+    for (const [hash, sharpe] of [['a', 0.2], ['b', -0.1], ['b', -0.1]] as const) ledger.recordBacktest({ contentHash: hash, versionId: null, who: 'x', backtestId: null, params: {}, trial: { sharpe, ...trial }, failedGate: null, createdAt: 0 });
+    ledger.insert({
+      contentHash: 'c', kind: 'strategy', name: 'strategy', versionId: null, parentVersionId: null, originKind: 'offline', origin: { seed: 1 }, params: {}, diffSummary: '', hypothesis: '',
+      stage: 'screen', verdict: 'refused', failedGate: 'screenTrades', reason: 'no trades', duplicateOf: null, gates: [], holdout: null, score: null, trial: { sharpe: -0.3, ...trial }, cpuSeconds: 0, usd: 0, createdAt: 0,
+    });
+    const out = await runBacktest({ runner: inProcessRunner(momentum, 'sha256:new'), backtests: backtestsRepo(db), trials: trialsOf(db, 'new'), now: () => 1 }, { data, config: engineConfig(data.pairs) });
     expect(out.metrics.trials).toBe(4);
     expect(out.metrics.dsr!).toBeLessThan(out.metrics.psr!);
   });
@@ -83,12 +98,12 @@ describe('runBacktest', () => {
       },
     };
     const repo = backtestsRepo(db);
-    await expect(runBacktest({ runner: liar, backtests: repo, now: () => 0 }, { data, config: engineConfig(data.pairs) })).rejects.toMatchObject({
+    await expect(runBacktest({ runner: liar, backtests: repo, trials: trialsOf(db, 'liar'), now: () => 0 }, { data, config: engineConfig(data.pairs) })).rejects.toMatchObject({
       name: 'BacktestRunError',
       code: 'replay_mismatch',
       message: expect.stringContaining('summary.finalEquity'),
     });
-    expect(repo.experiments()).toHaveLength(0);
+    expect(ledgerRepo(db).trials()).toHaveLength(0);
     expect(db.prepare('SELECT COUNT(*) AS n FROM backtests').get<{ n: number }>()!.n).toBe(0);
   });
 

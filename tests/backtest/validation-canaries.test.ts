@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { engineConfig } from '../../src/backtest/engine.ts';
+import { alignMarketData, sliceMarketData } from '../../src/backtest/data.ts';
 import { buyAndHoldCanary, lookAheadCanary, randomEntriesCanary } from '../../src/backtest/validation/canaries.ts';
+import { seriesFromCsvDir } from '../../src/market/dataset.ts';
+import { DEFAULT_SIM_DATA_DIR } from '../../src/sim/index.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
 import { grid, loadShared, type Ohlc } from './engine-fixtures.ts';
 
@@ -69,5 +72,16 @@ describe('evaluator canaries on real candles', () => {
     expect(c.passed).toBe(true);
     expect(c.result.passed).toBe(false);
     expect(c.result.cuts.some((cut) => cut.mismatches.length > 0)).toBe(true);
+  });
+
+  it('inv. 2: the peeker is caught on every window of the bundled 2-pair sample, so an honest candidate can pass the canaries there', async () => {
+    // A peek at the next candle only showed at the step before a cut, and only when that candle rose: 1 window in 10 of this sample hid it.
+    const sample = alignMarketData(await seriesFromCsvDir(DEFAULT_SIM_DATA_DIR, { pairs: ['BTC/USD', 'ETH/USD'], timeframe: '5m', from: 0, to: Number.MAX_SAFE_INTEGER }));
+    const missed: number[] = [];
+    for (let off = 0; off + 1500 < sample.time.length; off += 97) {
+      const window = sliceMarketData(sample, off, Math.min(sample.time.length, off + 1500 + (off % 3000)));
+      if (!(await lookAheadCanary(window, engineConfig(window.pairs))).passed) missed.push(off);
+    }
+    expect(missed).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { backupDatabase } from '../../src/backup/backup.ts';
 import { restoreDatabase } from '../../src/backup/restore.ts';
-import { ledgerFromFills } from '../../src/daemon/reconcile.ts';
+import { ledgerFromFills } from '../../actors/supervisor/reconcile.ts';
 import { startReplay, type Replay } from '../../src/daemon/replay.ts';
 import { createRepositories, openDatabase } from '../../src/db/index.ts';
 import { createLogger } from '../../src/log/index.ts';

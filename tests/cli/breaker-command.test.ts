@@ -12,7 +12,7 @@ import { main } from '../../src/cli/main.ts';
 import type { Clock } from '../../src/clock/clock.ts';
 import { startControlServer } from '../../src/control/socket/server.ts';
 import { supervisorPort } from '../../src/control/supervisor-port.ts';
-import { durableRecords } from '../../src/daemon/reconcile.ts';
+import { durableRecords } from '../../actors/supervisor/reconcile.ts';
 import { createRepositories, openDatabase } from '../../src/db/index.ts';
 import { databaseLockPath } from '../../src/lock/index.ts';
 import { createLogger } from '../../src/log/index.ts';

@@ -35,6 +35,8 @@ describe('the evolution commands', () => {
     expect(r.err).toMatch(/^round 1: 6 drawn, 6 screened, 1 through the full gates/m);
     expect(r.out).toMatch(/screened 6 .*through the full gates 1/);
     expect(r.code).toBe(EXIT.ok);
+    // No daemon runs here: the test waits in the database for the next boot.
+    expect(r.out).toMatch(/paper test \S+: no daemon runs; it starts at the daemon's next boot/);
     testId = /paper test (\S+) scheduled/.exec(r.out)![1]!;
     hash = /^best ([0-9a-f]{12})/m.exec(r.out)![1]!;
   }, 120_000);
@@ -50,23 +52,28 @@ describe('the evolution commands', () => {
     expect((await brain('ledger', '--show', 'zz')).code).not.toBe(EXIT.ok);
   });
 
-  it('brain papertest lists and cancels the scheduled test', async () => {
-    expect((await brain('papertest', 'list')).out).toContain(`${testId}  scheduled`);
-    expect((await brain('papertest', 'cancel', testId)).out).toContain(`cancelled ${testId}`);
-    expect((await brain('papertest', 'list')).out).toContain('no paper tests');
+  it('brain papertest lists, shows and cancels the scheduled test (no daemon runs: on the database, and its ledger row hears it)', async () => {
+    expect((await brain('papertest', 'list')).out).toMatch(new RegExp(`${testId}\\s+\\w+\\s+scheduled`));
+    expect((await brain('papertest', 'show', testId)).out).toMatch(/status\s+scheduled/);
+    expect((await brain('papertest', 'cancel', testId)).out).toContain(`paper test ${testId} cancelled in the database; nothing is deployed`);
+    expect((await brain('papertest', 'list')).out).toMatch(new RegExp(`${testId}\\s+\\w+\\s+cancelled`));
+    expect((await brain('ledger', '--show', hash)).out).toMatch(/outcome {3}paper \/ cancelled/);
     const again = await brain('papertest', 'cancel', testId);
     expect(again.code).toBe(EXIT.failure);
     expect(again.err).toContain('already ended cancelled');
   });
 
-  it('brain promote takes the candidate by content hash, brain rollback goes back to v001', async () => {
-    const p = await brain('promote', hash);
+  it('brain promote takes the candidate by content hash, refuses it untested until --force, and brain rollback goes back to v001', async () => {
+    const untested = await brain('promote', hash);
+    expect(untested.code).toBe(EXIT.failure);
+    expect(untested.err).toMatch(/^v002 sha256:\w+ is a candidate that has not passed the pipeline .*paper tests cancelled.*Add force/);
+    const p = await brain('promote', hash, '--force');
     expect(p.code).toBe(EXIT.ok);
-    expect(p.out).toMatch(/^promoted v002 sha256:/);
+    expect(p.out).toMatch(/^v002 sha256:\w+ is the active strategy in the database: the daemon starts it at its next boot/);
     const show = await brain('ledger', '--show', hash);
     expect(show.out).toMatch(/outcome {3}deployed/);
     const r = await brain('rollback');
-    expect(r.out).toMatch(/to v001 sha256:/);
+    expect(r.out).toMatch(/^strategy rolled back from sha256:\w+ to v001 sha256:/);
     expect((await brain('ledger', '--show', hash)).out).toMatch(/outcome {3}rolledBack/);
   }, 60_000);
 });

@@ -52,11 +52,12 @@ describe('brain orchestrate, thoughts, observations', () => {
     expect((await brain(['observations'])).out).toMatch(/\[night\]\n  A quiet day/);
   }, 120_000);
 
-  it('a night that reaches the pipeline in this build fails closed, saying the pipeline is not wired, and exits 1', async () => {
+  it('a tweak night submits to the real pipeline: on a store without candles it is refused by the evaluation, saying what is missing, and the ledger has it', async () => {
     fake.enqueue(...tweakNight());
     const r = await brain(['orchestrate', '--now']);
-    expect(r.code).toBe(EXIT.failure);
-    expect(r.out).toMatch(/: failed\nreason  .*evolution pipeline .* not wired/);
+    expect(r.code).toBe(EXIT.ok);
+    expect(r.out).toMatch(/: refused\nreason  the pipeline refused the candidate at gates\/evaluation: .*no 5m candles .* in the store; import some with 'brain data import'.* \(ledger #1\)/);
+    expect((await brain(['ledger'])).out).toMatch(/gates +refused +evaluation .* model claude-opus-5-5/);
   }, 120_000);
 
   it('usage errors name the flags and unknown nights give a hint', async () => {

@@ -38,15 +38,17 @@ describe('brain run (the daemon entry)', () => {
     expect(first.release()).toBe(true);
   }, 30_000);
 
-  it('--inspect attaches only to a loopback inspector server that is there, and says so', async () => {
+  it('--inspect PORT serves the inspector on loopback and prints the exact URL to open', async () => {
     const io = fakeIo();
-    const exit = main(['run', '--inspect', '--db', 'run/other.db', ...SIM], io);
+    const exit = main(['run', '--inspect', '0', '--db', 'run/other.db', ...SIM], io);
     await running(io);
     expect(existsSync(join(io.cwd, 'run', 'other.db.lock'))).toBe(true);
     io.stop();
     expect(await exit).toBe(EXIT.ok);
-    const said = logLines(io.out()).find((l) => l.msg.startsWith('inspector'));
-    expect(said?.url).toMatch(/^ws:\/\/127\.0\.0\.1:\d+$/);
+    const said = logLines(io.out()).find((l) => l.msg.startsWith('inspector listening'));
+    expect(said?.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(said?.msg).toContain(`open ${String(said?.url)}`);
+    expect((said as { ws?: string } | undefined)?.ws).toMatch(/^ws:\/\/127\.0\.0\.1:\d+\/$/);
   }, 90_000);
 
   it('inv. 7: secrets from the environment do not appear in the run log, even when live boot fails on them', async () => {

@@ -16,11 +16,12 @@ const V001 = readFileSync(new URL('../../strategy/active/strategy.ts', import.me
 const RANDOM = V001.replace('const fast = s.fast.value;', 'const fast = s.fast.value * Math.random();');
 const V002 = V001.replace("version: 'v001'", "version: 'v002'").replace('rsiMax: { default: 70,', 'rsiMax: { default: 65,');
 
-async function brain(...args: string[]) {
+async function top(...args: string[]) {
   const io = fakeIo({ 'candidate.ts': V002, 'random.ts': RANDOM });
-  const code = await main(['strategy', ...args, '--db', db], io);
+  const code = await main([...args, '--db', db], io);
   return { code, out: io.out(), err: io.err(), cwd: io.cwd };
 }
+const brain = (...args: string[]) => top('strategy', ...args);
 
 describe('brain strategy', () => {
   it('the fixtures really differ from v001', () => {
@@ -63,22 +64,29 @@ describe('brain strategy', () => {
     expect(r.out).toContain("+     version: 'v002',");
   });
 
-  it('issue 12: deploying a candidate that has not passed the pipeline warns, deploys nothing and asks for --force', async () => {
-    const d = await brain('deploy', 'v002');
+  it('issue 12: promoting a candidate that has not passed the pipeline warns, deploys nothing and asks for --force', async () => {
+    const d = await top('promote', 'v002');
     expect(d.code).toBe(EXIT.failure);
-    expect(d.err).toMatch(/warning: v002 sha256:\w+ is a candidate that has not passed the pipeline \(no backtest, no paper test\)/);
-    expect(d.err).toContain('run `brain strategy deploy v002 --force` to deploy it anyway');
+    expect(d.err).toMatch(/^v002 sha256:\w+ is a candidate that has not passed the pipeline \(no backtest, no paper test\): it would trade untested; nothing was deployed\. Add force to deploy it anyway\./);
     expect((await brain('list', '--kind', 'strategy')).out).toMatch(/\* +v001/);
   });
 
-  it('deploy switches the active strategy and writes the active file; rollback returns to v001', async () => {
-    const d = await brain('deploy', 'v002', '--force');
-    expect(d.out).toMatch(/deployed v002 sha256:\w+ to strategy/);
+  it('brain promote --force switches the active strategy and writes the active file; brain rollback returns to v001', async () => {
+    const d = await top('promote', 'v002', '--force');
+    expect(d.out).toMatch(/^v002 sha256:\w+ is the active strategy in the database/);
     expect(readFileSync(join(d.cwd, 'strategy/active/strategy.ts'), 'utf8')).toBe(V002);
     expect((await brain('list', '--kind', 'strategy')).out).toMatch(/\* +v002/);
-    const r = await brain('rollback');
-    expect(r.out).toMatch(/rolled strategy back to v001/);
+    const r = await top('rollback');
+    expect(r.out).toMatch(/^strategy rolled back from sha256:\w+ to v001/);
     expect((await brain('list', '--kind', 'strategy')).out).toMatch(/v002 +sha256:\w+ +strategy +rolled_back/);
+  });
+
+  it('brain strategy deploy and rollback are retired, naming the one way to do it', async () => {
+    for (const [sub, instead] of [['deploy', 'brain promote VERSION [--force]'], ['rollback', 'brain rollback [SLOT]']]) {
+      const r = await brain(sub!, 'v002');
+      expect(r.code).toBe(EXIT.usage);
+      expect(r.err).toContain(`brain strategy ${sub} is retired: use \`${instead}\``);
+    }
   });
 
   it('an unknown version exits 1 with a hint and an unknown subcommand exits 2 with the usage', async () => {

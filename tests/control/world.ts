@@ -1,10 +1,12 @@
 /**
  * A database with a little of everything the console reads: closed trades with their orders and fills,
- * ten UTC days, portfolio snapshots, signals, fees, two strategy versions, a ledger, a paper test and
- * one orchestrator cycle (log, thoughts, an observation, token use). Times end at NOW.
+ * ten UTC days, portfolio snapshots, signals, fees, two strategy versions, one night of the orchestrator
+ * (its record, three answers, the observation, token use) whose candidate v002 is in the candidate
+ * ledger and in a running paper test. Times end at NOW.
  */
 import type { Db } from '../../src/db/index.ts';
 import { createRepositories } from '../../src/db/index.ts';
+import { orchestratorCyclesRepo } from '../../src/db/orchestrator-cycles.repo.ts';
 import { versionsRepo, type VersionRecord } from '../../src/db/versions.repo.ts';
 
 export const NOW = Date.UTC(2025, 0, 6, 12);
@@ -55,13 +57,34 @@ export function seedWorld(db: Db, opts: { thoughtLength?: number } = {}): void {
   versions.insert(version(V1, 'v001', 'deployed', null, 'export const fast = 9;\nexport const slow = 21;\n'));
   versions.insert(version(V2, 'v002', 'candidate', V1, 'export const fast = 8;\nexport const slow = 21;\n'));
   versions.setActive({ slot: 'strategy', versionId: V1, previousVersionId: null, switchedAt: NOW - 20 * DAY });
-  r.backtests.recordExperiment({ versionId: V2, backtestId: null, createdAt: NOW - DAY, sharpe: 1.23, nObs: 540, skew: 0.1, kurtosis: 3.2, passed: true });
-  r.paperTests.insert({ id: 'pt-1', versionId: V2, baselineVersionId: V1, status: 'running', startedAt: NOW - DAY, deadline: NOW + 6 * DAY, endedAt: null, result: null, reason: null, createdAt: NOW - DAY, updatedAt: NOW - DAY });
-  r.orchestrator.log({ cycleId: CYCLE, time: NOW - 9 * HOUR, step: 'gathering', level: 'info', message: 'context gathered: 3 trades, 2 signals', details: null });
-  r.orchestrator.log({ cycleId: CYCLE, time: NOW - 9 * HOUR + 60_000, step: 'analyzing', level: 'info', message: 'decision: STRATEGY_TWEAK', details: null });
-  r.orchestrator.recordThought({ cycleId: CYCLE, time: NOW - 9 * HOUR, step: 'analyzing', content: opts.thoughtLength ? thoughtOf(opts.thoughtLength) : 'The market ranged; the fast EMA lags. Try 8.' });
-  r.orchestrator.recordObservation({ cycleId: CYCLE, time: NOW - 9 * HOUR, topic: 'regime', content: 'Ranging market, few crossovers.', details: null });
-  r.orchestrator.recordTokenUsage({ time: NOW - 9 * HOUR, cycleId: CYCLE, model: 'claude-sonnet-5-5', purpose: 'analyze', inputTokens: 12_000, outputTokens: 900, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.21 });
+  // The night that proposed v002: its record, its three answers, its ledger row and its paper test.
+  const cycles = orchestratorCyclesRepo(db);
+  const night = NOW - 9 * HOUR;
+  cycles.start({ id: CYCLE, trigger: 'slot', mode: 'model', startedAt: night, windowEndsAt: night + 3 * HOUR });
+  const answer = (step: string, minutes: number, content: string, costUsd: number) =>
+    cycles.storeAnswer({
+      cycleId: CYCLE, step, attempt: 1, time: night + minutes * 60_000, model: step === 'generation' ? 'claude-opus-5-5' : 'claude-sonnet-5-5', content: JSON.stringify({ content: [{ type: 'text', text: content }] }),
+      inputTokens: 12_000, outputTokens: 900, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd, stopReason: 'end_turn', promptSha256: 'p'.repeat(64),
+    });
+  answer('analysis', 1, opts.thoughtLength ? thoughtOf(opts.thoughtLength) : 'The market ranged; the fast EMA lags. Try 8.', 0.21);
+  answer('generation', 3, '{"summary":"fast 9 → 8"}', 0.4);
+  answer('review', 5, '{"verdict":"approve"}', 0.05);
+  cycles.update(CYCLE, { decision: { decision: 'strategy_tweak', hypothesis: 'A faster EMA catches the turns of a ranging market' } });
+  const row = r.ledger.insert({
+    contentHash: 'abcdef0123456789'.padEnd(64, '0'), kind: 'strategy', name: 'strategy', versionId: V2, parentVersionId: V1, originKind: 'model', origin: { model: 'claude-opus-5-5', promptHash: 'p', cycleId: CYCLE },
+    params: {}, diffSummary: '+1 −1 lines', hypothesis: 'A faster EMA catches the turns of a ranging market', stage: 'paper', verdict: 'pending', failedGate: null, reason: null, duplicateOf: null,
+    gates: [
+      { gate: 'screenTrades', passed: true, value: 9, threshold: 3, detail: '14-day screen window' },
+      { gate: 'oosEdge', passed: true, value: 0.0012, threshold: 0, detail: 'mean daily OOS return difference vs v001' },
+      { gate: 'dsr', passed: true, value: 0.93, threshold: 0.9, detail: 'deflated over 4 trials in the ledger' },
+    ],
+    holdout: { days: 14, candidateReturn: 0.021, incumbentReturn: 0.012, difference: 0.009, trades: 12 }, score: 0.0012, trial: { sharpe: 1.23, nObs: 540, skew: 0.1, kurtosis: 3.2 }, cpuSeconds: 8.5, usd: 0.66, createdAt: night + 6 * 60_000,
+  });
+  cycles.update(CYCLE, { submission: { status: 'paperTest', contentHash: row.contentHash, versionId: V2, paperTestId: 'pt-1', ledgerId: row.id, attempt: 1 } });
+  cycles.finish(CYCLE, 'submitted', `paper test pt-1 scheduled for ${V2} (ledger #${row.id})`, night + 7 * 60_000);
+  r.paperTests.insert({ id: 'pt-1', versionId: V2, baselineVersionId: V1, status: 'running', startedAt: NOW - DAY, deadline: NOW + 6 * DAY, endedAt: null, result: { ledgerId: row.id }, reason: null, createdAt: NOW - DAY, updatedAt: NOW - DAY });
+  cycles.recordNight({ cycleId: CYCLE, time: night, content: 'Ranging market, few crossovers.', details: null });
+  r.orchestrator.recordTokenUsage({ time: night, cycleId: CYCLE, model: 'claude-sonnet-5-5', purpose: 'analyze', inputTokens: 12_000, outputTokens: 900, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.21 });
 }
 
 /** A long model response: numbered lines, so a chunk boundary is visible. */

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
 import { newIdPrefix } from '../../src/daemon/ids.ts';
-import { positionIdFor, positionOfOrder } from '../../src/daemon/routing.ts';
+import { positionIdFor, positionOfOrder } from '../../src/trading/routing.ts';
 import { isKrakenClOrdId } from '../../src/kraken/orders.ts';
 
 const opened: Repositories[] = [];

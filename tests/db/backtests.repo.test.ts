@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRepositories, type NewBacktest, type NewExperiment } from '../../src/db/index.ts';
+import { createRepositories, type NewBacktest } from '../../src/db/index.ts';
 import { T0 } from './fixtures.ts';
 import { memoryDb } from './helpers.ts';
 
@@ -30,30 +30,5 @@ describe('backtests repository', () => {
     const repo = createRepositories(memoryDb()).backtests;
     const id = repo.insert({ ...run, monteCarlo: null, gates: null });
     expect(repo.byId(id)).toMatchObject({ monteCarlo: null, gates: null });
-  });
-});
-
-describe('experiment ledger', () => {
-  const trial = (createdAt: number, passed: boolean): NewExperiment => ({
-    versionId: `sha256:${createdAt}`,
-    backtestId: null,
-    createdAt,
-    sharpe: 0.9,
-    nObs: 2_016,
-    skew: -0.4,
-    kurtosis: 5.2,
-    passed,
-  });
-
-  it('records every candidate, passed or not, for the deflated Sharpe trial count', () => {
-    const repo = createRepositories(memoryDb()).backtests;
-    const a = repo.recordExperiment(trial(T0, false));
-    const b = repo.recordExperiment(trial(T0 + 10, true));
-    expect(repo.experimentCount()).toBe(2);
-    expect(repo.experiments()).toEqual([
-      { id: a, ...trial(T0, false) },
-      { id: b, ...trial(T0 + 10, true) },
-    ]);
-    expect(repo.experiments(T0 + 1).map((e) => e.id)).toEqual([b]);
   });
 });

@@ -56,7 +56,7 @@ describe('submitCandidate', () => {
     const out = await submitCandidate(w.deps, submission(strategySource('a')));
     expect(out.status).toBe('paperTest');
     if (out.status !== 'paperTest') return;
-    expect(w.notices).toEqual([{ type: 'paperTest.scheduled', paperTestId: out.paperTestId }]);
+    expect(w.notices).toEqual([{ type: 'paperTest.scheduled', paperTestId: out.paperTestId, versionId: out.versionId, incumbentId: 'incumbent', ledgerId: out.ledgerId }]);
     expect(w.repos.paperTests.byId(out.paperTestId)).toMatchObject({ versionId: out.versionId, status: 'scheduled', baselineVersionId: 'incumbent' });
     const row = w.repos.ledger.byId(out.ledgerId)!;
     expect(row).toMatchObject({ stage: 'paper', verdict: 'pending', versionId: out.versionId, originKind: 'person', hypothesis: 'waves reward momentum' });

@@ -70,7 +70,11 @@ describe('the health endpoint on a running daemon', () => {
     expect((await get('/livez')).code).toBe(200);
     replay.sim.faults.resumeWs('public');
     await replay.sim.advance(STEP);
+    // The line's stale and dead delays run on the daemon's clock: silent that long, it was dropped, and it
+    // reconnects after its first backoff (at most a second); then time goes back onto the replay's candle grid.
+    await replay.sim.advance(1_000);
     await vi.waitFor(async () => expect((await readyz()).code).toBe(200));
+    await replay.sim.advance(STEP - 1_000);
   });
 
   it('/metrics is valid Prometheus text with the daemon series and the process defaults', async () => {

@@ -1,15 +1,14 @@
 /**
  * Issue 12, the live account watch against the simulator: a fill published while the private executions
  * feed was down is recovered by cl_ord_id as soon as the feed is back, and the venue's balances follow
- * once no order is live.
+ * once no order is live. The private line runs as the supervisor runs it (private-line.ts).
  */
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SupervisorEvent } from '../../machines/supervisor.machine.ts';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
-import { accountWatch, type AccountWatchDeps } from '../../src/daemon/account.ts';
-import { LiveVenue } from '../../src/venues/live.ts';
+import type { AccountWatchDeps } from '../../actors/supervisor/account-watch.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';
+import { watchAccount } from './private-line.ts';
 
 let h: Harness;
 let stop: (() => void) | undefined;
@@ -23,22 +22,11 @@ afterEach(async () => {
 async function start(opts: Pick<AccountWatchDeps, 'maxDeferrals'> = {}) {
   h = await startHarness();
   repos = createRepositories(openDatabase({ path: ':memory:' }));
-  const venue = new LiveVenue({ client: h.client, orders: h.orders });
-  const events: SupervisorEvent[] = [];
-  const waiters: Array<() => void> = [];
-  let command: ((cmd: { type: 'venue.checkBalances' }) => void) | undefined;
-  stop = accountWatch({ url: h.sim.wsPrivateUrl, client: h.client, venue, repos, clock: h.sim.clock, log: pino({ level: 'silent' }), balanceRetryMs: 60_000, ...opts })(
-    (e) => {
-      events.push(e);
-      for (const w of waiters.splice(0)) w();
-    },
-    (listener) => (command = listener),
-  );
-  /** Resolves when an event matching `pred` has arrived (the watch's REST calls run on the simulator's clock). */
-  const until = async (pred: (e: SupervisorEvent) => boolean) => {
-    while (!events.some(pred)) await h.drive(new Promise<void>((resolve) => waiters.push(resolve)));
-  };
-  return { venue, events, until, check: () => command!({ type: 'venue.checkBalances' }) };
+  const w = watchAccount(h, repos, { balanceRetryMs: 60_000, ...opts });
+  stop = w.stop;
+  /** Resolves when an event matching `pred` has arrived. */
+  const until = (pred: (e: SupervisorEvent) => boolean) => w.until(() => w.events.some(pred));
+  return { ...w, until };
 }
 
 describe('account watch against the simulator', () => {
@@ -61,7 +49,7 @@ describe('account watch against the simulator', () => {
     const balancesBefore = w.events.filter((e) => e.type === 'venue.balances').length;
     await w.until((e) => e.type === 'venue.fill' && e.fill.clOrdId === clOrdId);
     const recovered = w.events.find((e) => e.type === 'venue.fill' && e.fill.clOrdId === clOrdId);
-    expect(recovered).toMatchObject({ fill: { tradeId: String(trade.tradeId), quantity: 0.001 }, order: { status: 'filled', filledQuantity: 0.001 } });
+    expect(recovered).toMatchObject({ fill: { tradeId: `BTC/USD:${trade.tradeId}`, quantity: 0.001 }, order: { status: 'filled', filledQuantity: 0.001 } });
     expect(repos!.orders.byClOrdId(clOrdId)).toMatchObject({ status: 'filled', filledQuantity: 0.001 });
     await w.until(() => w.events.filter((e) => e.type === 'venue.balances').length > balancesBefore);
     expect(w.events.at(-1)).toMatchObject({ type: 'venue.balances', balances: { BTC: expect.closeTo(0.001, 9) } });
@@ -69,7 +57,7 @@ describe('account watch against the simulator', () => {
 
   it('a balance check waits while an order is live, and runs once it is not', async () => {
     const w = await start();
-    await w.until((e) => e.type === 'venue.balances');
+    await w.settled();
     repos!.orders.insertIntent({ clOrdId: 'Plive-1', pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 0.001, limitPrice: null, positionId: 'Plive', reason: 't', createdAt: h.sim.clock.now() });
     // Only balance reports count: the watch also reports the private feed coming up, whenever it does.
     const balances = () => w.events.filter((e) => e.type === 'venue.balances').length;

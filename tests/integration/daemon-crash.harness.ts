@@ -1,6 +1,6 @@
 /**
  * Crash harness: the supervisor with its REAL position and breaker actors, the real boot reconciliation
- * (src/daemon/reconcile.ts) and journal, on one SQLite file, against a paper venue that plays the
+ * (actors/supervisor/reconcile.ts) and journal, on one SQLite file, against a paper venue that plays the
  * exchange and survives the crash. A hook inside the venue drops the whole actor system at a chosen
  * moment (as a killed process would: no shutdown, no last write); a new system then boots on the same
  * database and venue. Only the strategy is a fake: it says what each test tells it to.
@@ -18,8 +18,8 @@ import type { IntentAction, Pair } from '../../src/contract/index.ts';
 import { RiskLimitsSchema } from '../../src/contract/risk.ts';
 import { createRepositories, openDatabase, type Db, type Repositories } from '../../src/db/index.ts';
 import { newIdPrefix } from '../../src/daemon/ids.ts';
-import { journalWriter } from '../../src/daemon/journal.ts';
-import { bookedTradeIds, durableRecords, ledgerFromFills, reconcileOrders } from '../../src/daemon/reconcile.ts';
+import { journalWriter } from '../../actors/supervisor/journal.ts';
+import { bookedTradeIds, durableRecords, ledgerFromFills, reconcileOrders } from '../../actors/supervisor/reconcile.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { defaultPairRules } from '../../src/trading/pair-rules.ts';
 import type { OrderAck, OrderRequest, Venue, VenueOrder } from '../../src/trading/venue.ts';
@@ -100,25 +100,20 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
         jobs: [],
         clock: clock as never,
         chore: async () => ({}),
-        strategyWatch: () => () => undefined,
         reconcile: async () => {
           await reconcileOrders(repos, ex, clock.now(), log);
           return { now: clock.now(), settings: { rules, fees: {}, fallbackFees: FEES, slippage: 0.0005 }, ledger: ledgerFromFills(repos, 10_000), bookedTradeIds: bookedTradeIds(repos), ...durableRecords(repos, log), strategyVersion: 'v001', idPrefix: newIdPrefix(repos) };
-        },
-        feed: (send) => {
-          port.feed = send;
-          return () => undefined;
         },
         // A dead process hears nothing: the exchange's fill push stops with it.
         fills: (send) => ex.paper.onFill((fill, order) => alive && send({ type: 'venue.fill', fill, order })),
         journal: journalWriter(repos),
         cancelOrder: (id) => ex.cancelOrder(id),
+        backfill: async () => [],
         closeStore: async () => undefined,
         log,
       }),
-      // No evolution in these crash scenarios: the watch and the bridge listen and do nothing.
+      // No evolution in these crash scenarios: the rollback watch listens and does nothing.
       rollbackWatch: fromCallback(() => undefined),
-      evolutionBridge: fromCallback(() => undefined),
       position: positionMachine.provide({ actors: positionActors({ venue: ex, orders: repos.orders, positions: repos.positions, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
       breaker: breakerMachine.provide({ actors: breakerActors({ risk: repos.risk, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
       scanner: scannerMachine.provide({
@@ -140,6 +135,8 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
   });
   const actor = createActor(machine, { input: { pairs: PAIRS, limits: RiskLimitsSchema.parse(limits), timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000, requeryMs: 5_000 } }, clock });
   actor.start();
+  // No connection children here: the test plays the market into the supervisor by hand.
+  port.feed = (e) => actor.send(e);
   await waitFor(actor, (s) => s.matches('running'));
   return {
     actor, repos,

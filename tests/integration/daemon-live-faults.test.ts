@@ -7,18 +7,19 @@
  * venue holding is the ledger's and an open position's (no phantom position), and no order was retried
  * into a storm of refusals.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
-import { systemClock } from '../../src/clock/clock.ts';
-import { openDatabase, type Db } from '../../src/db/index.ts';
+import type { Db } from '../../src/db/index.ts';
 import { startReplay, type Replay } from '../../src/daemon/replay.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 import { openVersionStore, seedInitialVersions } from '../../src/versions/seed.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
+import { fillId } from '../../src/trading/fill-id.ts';
+import { churnTemplate, copyTemplate } from './fixtures/churn-db.ts';
 
 const ALL: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
 /** The last decimal of a fee as Kraken's REST and WS report it. */
@@ -34,14 +35,7 @@ let template: Db;
 /** One database with v001 seeded and the churn strategy deployed, copied for every run (the gates run once). */
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'brain-live-faults-'));
-  template = openDatabase({ path: join(root, 'template.db') });
-  const store = openVersionStore({ db: template, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: root });
-  await seedInitialVersions(store, PROJECT_ROOT);
-  // Submitted as strategy/active/strategy.ts: its contract imports are relative to that place.
-  const source = readFileSync(join(PROJECT_ROOT, 'tests/integration/fixtures/churn-strategy.ts'), 'utf8').replaceAll("'../../../src/", "'../../src/");
-  const r = await store.submit({ kind: 'strategy', name: 'strategy', source, author: { kind: 'human' } });
-  if (!r.ok) throw new Error(`churn strategy refused: ${JSON.stringify(r.issues)}`);
-  await store.deploy(r.version.id);
+  template = await churnTemplate(root);
 }, 60_000);
 
 afterAll(() => {
@@ -71,8 +65,7 @@ interface Outcome {
 async function run(seed: number, days: number): Promise<Outcome> {
   const workDir = join(root, `seed-${seed}`);
   mkdirSync(workDir, { recursive: true });
-  // A consistent copy of the WAL database, as one file.
-  template.exec(`VACUUM INTO '${join(workDir, 'brain.db')}'`);
+  copyTemplate(template, workDir);
   const rng = mulberry32(seed);
   const emitted: SupervisorEmitted[] = [];
   let faults = 0;
@@ -151,7 +144,7 @@ describe('live mode with the private feed and the AddOrder reply lost together (
       const ours = new Map(o.fills.map((f) => [f.tradeId, f]));
       expect(ours.size, `seed ${o.seed}`).toBe(o.venueTrades.length);
       for (const t of o.venueTrades) {
-        const f = ours.get(String(t.tradeId));
+        const f = ours.get(fillId(PAIR, t.tradeId));
         expect(f, `seed ${o.seed} trade ${t.tradeId}`).toBeDefined();
         expect(f!.quantity).toBeCloseTo(t.vol, 9);
         expect(f!.price).toBeCloseTo(t.price, 9);

@@ -12,6 +12,7 @@ import type { Repositories } from '../../src/db/index.ts';
 import { startReplay, type Replay } from '../../src/daemon/replay.ts';
 import { createLogger } from '../../src/log/index.ts';
 import type { Ledger } from '../../src/trading/portfolio.ts';
+import { fillId } from '../../src/trading/fill-id.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const ALL: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
@@ -81,7 +82,7 @@ describe('the daemon in live mode against the simulator (v001, 3 days of real 5m
     const ours = new Map(repos!.fills.inRange(...ALL).map((f) => [f.tradeId, f]));
     expect(ours.size).toBe(venueTrades.length);
     for (const t of venueTrades) {
-      const f = ours.get(String(t.tradeId));
+      const f = ours.get(fillId(replay.daemon.runtime.table!.find(t.pairKey)!.symbol, t.tradeId));
       expect(f, `fill for trade ${t.tradeId}`).toBeDefined();
       expect(f!.quantity).toBeCloseTo(t.vol, 9);
       expect(f!.price).toBeCloseTo(t.price, 9);

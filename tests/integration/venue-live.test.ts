@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OrderRequest } from '../../src/trading/venue.ts';
 import { VenueError } from '../../src/trading/venue.ts';
-import { fillFromExecution, LiveVenue } from '../../src/venues/live.ts';
+import { LiveVenue } from '../../src/venues/live.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';
+import { fillId } from '../../src/trading/fill-id.ts';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -25,7 +26,7 @@ describe('live venue against the simulator', () => {
     const order = await h.drive(venue.queryOrder(req.clOrdId));
     expect(order).toMatchObject({ clOrdId: req.clOrdId, venueOrderId: ack.venueOrderId, status: 'filled', filledQuantity: 0.001 });
     const simTrades = h.sim.engine.trades().filter((t) => t.ordertxid === ack.venueOrderId);
-    expect(order!.fills.map((f) => f.tradeId)).toEqual(simTrades.map((t) => String(t.tradeId)));
+    expect(order!.fills.map((f) => f.tradeId)).toEqual(simTrades.map((t) => fillId('BTC/USD', t.tradeId)));
     const qty = order!.fills.reduce((s, f) => s + f.quantity, 0);
     expect(qty).toBeCloseTo(0.001, 12);
     for (const f of order!.fills) {
@@ -54,7 +55,7 @@ describe('live venue against the simulator', () => {
     const simTrades = h.sim.engine.trades().filter((t) => t.ordertxid === ack.venueOrderId);
     expect(simTrades.length).toBeGreaterThan(0);
     expect(ack).toMatchObject({ status: 'filled', filledQuantity: 0.001 });
-    expect(ack.fills.map((f) => f.tradeId)).toEqual(simTrades.map((t) => String(t.tradeId)));
+    expect(ack.fills.map((f) => f.tradeId)).toEqual(simTrades.map((t) => fillId('BTC/USD', t.tradeId)));
     expect(ack.fills.reduce((s, f) => s + f.fee, 0)).toBeCloseTo(simTrades.reduce((s, t) => s + t.fee, 0), 4);
   });
 
@@ -128,15 +129,5 @@ describe('live venue against the simulator', () => {
     const methods = Object.getOwnPropertyNames(LiveVenue.prototype).filter((m) => m !== 'constructor');
     expect(methods.filter((m) => !m.startsWith('guard') && !['fillsOf', 'toFill', 'recovered'].includes(m)).sort()).toEqual(['cancelOrder', 'queryOrder', 'submitOrder']);
     expect(methods.some((m) => /withdraw|margin|short|leverage/i.test(m))).toBe(false);
-  });
-});
-
-describe('fills from the executions feed', () => {
-  it('turns a trade report into the same contract fill and ignores reports without one', () => {
-    const base = { venueOrderId: 'OABC', clOrdId: 'c1', pair: 'BTC/USD' as const, side: 'buy' as const, status: 'filled' as const, cumQty: 1, time: 1_700_000_000_000, reason: null };
-    expect(fillFromExecution({ ...base, execType: 'filled', fill: null })).toBeNull();
-    expect(fillFromExecution({ ...base, execType: 'trade', fill: { tradeId: '42', price: 100, quantity: 1, fee: 0.4, liquidity: 'taker' } })).toEqual({
-      tradeId: '42', clOrdId: 'c1', pair: 'BTC/USD', side: 'buy', price: 100, quantity: 1, fee: 0.4, liquidity: 'taker', time: 1_700_000_000_000,
-    });
   });
 });

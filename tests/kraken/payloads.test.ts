@@ -140,8 +140,8 @@ describe('order lookups over pages of records (§6)', () => {
     });
     const found = await venue.queryOrder('bt-entry-1');
     expect(found?.fills.map((f) => [f.tradeId, f.quantity, f.price, f.fee, f.time])).toEqual([
-      ['39482674', 0.01, 30010, 1.2004, 1688666559950],
-      ['40274859', 0.01, 30010, 1.2004, 1688666560000],
+      ['BTC/USD:39482674', 0.01, 30010, 1.2004, 1688666559950],
+      ['BTC/USD:40274859', 0.01, 30010, 1.2004, 1688666560000],
     ]);
     // A short page without count is the last one: one TradesHistory call, not ten.
     expect(calls.filter((m) => m === 'TradesHistory')).toHaveLength(1);
@@ -156,7 +156,7 @@ describe('order lookups over pages of records (§6)', () => {
       },
       logger,
     );
-    await expect(venue.queryOrder('bt-entry-1')).resolves.toMatchObject({ status: 'filled', filledQuantity: 0.02, fills: [{ tradeId: '40274859', quantity: 0.02 }] });
+    await expect(venue.queryOrder('bt-entry-1')).resolves.toMatchObject({ status: 'filled', filledQuantity: 0.02, fills: [{ tradeId: 'BTC/USD:40274859', quantity: 0.02 }] });
     expect(records).toContainEqual(expect.objectContaining({ method: 'ClosedOrders', record: 'OODDXX-AAAAA-DDDDDD', problem: expect.stringContaining('OODDXX-AAAAA-DDDDDD.status') }));
   });
 
@@ -169,7 +169,7 @@ describe('order lookups over pages of records (§6)', () => {
       },
       logger,
     );
-    await expect(venue.queryOrder('bt-entry-1')).resolves.toMatchObject({ filledQuantity: 0.01, fills: [{ tradeId: '40274859' }] });
+    await expect(venue.queryOrder('bt-entry-1')).resolves.toMatchObject({ filledQuantity: 0.01, fills: [{ tradeId: 'BTC/USD:40274859' }] });
     expect(records).toContainEqual(expect.objectContaining({ method: 'TradesHistory', record: 'TODDXX-AAAAA-EEEEEE', problem: expect.stringContaining('price') }));
   });
 });

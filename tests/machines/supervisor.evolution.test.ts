@@ -30,7 +30,6 @@ describe('supervisor and the evolution pipeline', () => {
     await settle();
     expect(s.calls).toContain('shadow a market.candle');
     expect(s.calls.some((c) => c.startsWith('shadow b'))).toBe(false);
-    expect(s.journal.some((j) => j.type === 'journal.candle')).toBe(true);
     s.clock.increment(DAY);
     await waitFor(s.actor, (x) => x.context.evolution.lastSwitchAt !== null);
     expect(s.calls).toContain('switch deploy v-a by paperTest a');
@@ -38,6 +37,13 @@ describe('supervisor and the evolution pipeline', () => {
     expect(s.actor.getSnapshot().context.evolution.paperTests).toEqual([{ id: 'b', running: true }]);
     await settle();
     expect(s.watched.find((e) => e.type === 'watch.reset')).toMatchObject({ versionId: 'v-a' });
+  });
+
+  it('a paper test another process scheduled while the daemon was stopped starts at boot, like an announced one', async () => {
+    const s = startSupervisor({ evolution: settings, boot: bootState({ scheduledPaperTests: [scheduled('c')] }) });
+    await s.running();
+    expect(s.actor.getSnapshot().context.evolution.paperTests).toEqual([{ id: 'c', running: true }]);
+    expect(s.emitted).toContainEqual(expect.objectContaining({ type: 'paperTest.started', paperTestId: 'c' }));
   });
 
   it('a restart during a deploy deploys the passed version again at boot', async () => {

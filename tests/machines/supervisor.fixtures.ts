@@ -4,7 +4,9 @@
  * venue's fills, a SimulatedClock, and the emitted log.
  */
 import { afterEach } from 'vitest';
-import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
+import { createActor, fromCallback, fromPromise, setup, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
+import type { evolutionActors } from '../../actors/evolution.actors.ts';
+import type { BackfillEvent, BackfillRequest, FeedSettings } from '../../machines/supervisor-feed.ts';
 import { breakerMachine } from '../../machines/breaker.machine.ts';
 import type { orchestratorCycleMachine } from '../../machines/orchestrator-cycle.machine.ts';
 import { scannerMachine } from '../../machines/scanner.machine.ts';
@@ -50,6 +52,12 @@ export interface Options {
   evolution?: EvolutionSettings;
   /** What a paper test's judge finds (default: a pass). */
   paperVerdict?: PaperTestVerdict;
+  /** The strategy switch fails with this message (the new child crashed while warming). */
+  switchFails?: string;
+  /** The real switch actor (actors/evolution.actors.ts) over a test's version store, instead of the fake. */
+  switchStrategy?: ReturnType<typeof evolutionActors>['switchStrategy'];
+  /** Connection children (fakes that record what they are sent) and candle back-fills the test answers. */
+  feed?: FeedSettings;
 }
 
 export const PASSING_VERDICT: PaperTestVerdict = {
@@ -71,8 +79,13 @@ export function startSupervisor(opts: Options = {}) {
   /** What the venue answers when a position asks for an order by cl_ord_id (nothing unless a test says so). */
   const atVenue = new Map<string, VenueOrder>();
   const waiters: Array<() => void> = [];
-  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; schedule?: (e: SupervisorEvent) => void; strategy?: (e: SupervisorEvent) => void; watch?: (e: SupervisorEvent) => void } = {};
+  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; schedule?: (e: SupervisorEvent) => void; watch?: (e: SupervisorEvent) => void } = {};
   const watched: EventObject[] = [];
+  /** What the connection children were sent (`connection.public connection.start`). */
+  const lines: string[] = [];
+  /** Back-fills asked for, each with the callback that answers it. */
+  const backfills: Array<{ input: BackfillRequest; answer: (e: BackfillEvent) => void }> = [];
+  const fakeConnection = setup({}).createMachine({ id: 'fakeConnection', on: { '*': { actions: ({ event, self }) => void lines.push(`${self.id} ${event.type}`) } } });
   const position = positionMachine.provide({
     actors: {
       recordIntent: fromPromise<{ at: number }, OrderSpec>(async ({ input }) => {
@@ -110,15 +123,13 @@ export function startSupervisor(opts: Options = {}) {
       }),
       breaker: breakerMachine.provide({ actors: { persistState: fromCallback<EventObject, StoreInput>(() => undefined) } }),
       ...(opts.cycle ? { orchestratorCycle: opts.cycle } : {}),
+      connection: fakeConnection as never,
+      backfillCandles: fromCallback<EventObject, BackfillRequest>(({ input, sendBack }) => void backfills.push({ input, answer: sendBack })),
       openStore: fromPromise<void, void>(async () => void calls.push('openStore')),
       reconcile: fromPromise<BootState, void>(async () => {
         calls.push('reconcile');
         if (opts.boot instanceof Error) throw opts.boot;
         return opts.boot ?? bootState();
-      }),
-      feed: fromCallback<EventObject, void>(({ sendBack }) => {
-        port.feed = sendBack as (e: SupervisorEvent) => void;
-        return () => void calls.push('feed stopped');
       }),
       venueWatch: fromCallback<VenueWatchCommand, void>(({ sendBack, receive }) => {
         port.venue = sendBack as (e: SupervisorEvent) => void;
@@ -134,18 +145,15 @@ export function startSupervisor(opts: Options = {}) {
         calls.push(`chore ${input.chore}`);
         sendBack({ type: 'chore.done', chore: input.chore, ...(input.chore === 'feeRefresh' ? { fees: { 'BTC/USD': { maker: 0.001, taker: 0.002 } } } : {}) });
       }),
-      strategyWatch: fromCallback<EventObject, void>(({ sendBack }) => {
-        port.strategy = sendBack as (e: SupervisorEvent) => void;
-      }),
-      switchStrategy: fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(({ input, sendBack }) => {
+      switchStrategy: opts.switchStrategy ?? fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(({ input, sendBack }) => {
         calls.push(`switch ${input.kind} ${input.versionId ?? 'previous'} by ${input.by}`);
-        sendBack({ type: 'strategy.activated', versionId: input.versionId ?? 'parent', kind: input.kind } as SupervisorEvent);
+        if (opts.switchFails) return void sendBack({ type: 'strategy.swapFailed', versionId: input.versionId ?? 'previous', message: opts.switchFails } as SupervisorEvent);
+        sendBack({ type: 'strategy.activated', versionId: input.versionId ?? 'parent', kind: input.kind, from: 'v001', by: input.by, reason: input.reason, trigger: input.trigger ?? null } as SupervisorEvent);
       }),
       rollbackWatch: fromCallback<EventObject, void>(({ sendBack, receive }) => {
         port.watch = sendBack as (e: SupervisorEvent) => void;
         receive((e) => watched.push(e));
       }),
-      evolutionBridge: fromCallback<EventObject, void>(() => undefined),
       paperTest: paperTestMachine.provide({
         actors: {
           shadow: fromCallback<EventObject, ShadowInput>(({ input, receive }) => receive((e) => calls.push(`shadow ${input.id} ${e.type}`))),
@@ -157,11 +165,14 @@ export function startSupervisor(opts: Options = {}) {
   });
   const limits = RiskLimitsSchema.parse(opts.limits ?? {});
   const orchestrator = opts.cycle ? { orchestrator: { maxRepairs: 1, retryDelaySeconds: 60 } } : {};
-  const actor = createActor(machine, { input: { pairs: PAIRS, limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 }, ...orchestrator, ...(opts.evolution ? { evolution: opts.evolution } : {}) }, clock });
+  const feed = opts.feed ? { feed: opts.feed } : {};
+  const actor = createActor(machine, { input: { pairs: PAIRS, limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 }, ...orchestrator, ...feed, ...(opts.evolution ? { evolution: opts.evolution } : {}) }, clock });
   const emitted: SupervisorEmitted[] = [];
   actor.on('*', (e) => emitted.push(e));
   actor.start();
   started.push(actor);
+  // No connection children in these tests (no `feed` input): the test plays the market line by hand.
+  port.feed = (e) => actor.send(e);
 
   let trade = 0;
   /** The venue fills the whole order `clOrdId` at `price`. */
@@ -212,5 +223,5 @@ export function startSupervisor(opts: Options = {}) {
     fill(sell.clOrdId, price);
     return sell;
   };
-  return { actor, clock, calls, commands, journal, scans, records, emitted, port, watched, fill, running, children, sentOrder, sent, atVenue, signal, until, openPosition, closePosition };
+  return { actor, clock, calls, commands, journal, scans, records, emitted, port, watched, fill, running, children, sentOrder, sent, atVenue, signal, until, openPosition, closePosition, lines, backfills };
 }

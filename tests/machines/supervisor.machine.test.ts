@@ -20,7 +20,6 @@ describe('supervisor boot', () => {
     await waitFor(s.actor, (x) => x.status === 'done');
     expect(s.actor.getSnapshot().value).toBe('failed');
     expect(s.actor.getSnapshot().context.error).toContain('venue unreachable');
-    expect(s.calls).not.toContain('feed stopped');
   });
 
   it('re-spawns a persisted open position through its resuming state', async () => {
@@ -165,13 +164,13 @@ describe('supervisor stop paths', () => {
     expect(s.calls).toContain('cancelOrders ');
   });
 
-  it('shutdown stops feed and scanners, stops the children, closes the store, and ends stopped', async () => {
+  it('shutdown stops the scanners and the other children, closes the store, and ends stopped', async () => {
     const s = startSupervisor();
     await s.running();
     s.actor.send({ type: 'shutdown.requested', signal: 'SIGTERM' });
     await waitFor(s.actor, (x) => x.status === 'done');
     expect(s.actor.getSnapshot().value).toBe('stopped');
-    expect(s.calls).toEqual(expect.arrayContaining(['feed stopped', 'closeStore']));
+    expect(s.calls).toEqual(expect.arrayContaining(['closeStore']));
     expect(s.children()).not.toContain('breaker');
     expect(s.children()).not.toContain('scanner-BTC/USD');
   });
@@ -199,35 +198,35 @@ describe('supervisor timetable and strategy swap', () => {
     expect(s.calls).toContain('chore feeRefresh');
   });
 
-  it('candle maintenance runs as a chore; the orchestrator slot is announced and starts the evolve chore (which runs the offline evolver only without a model key)', async () => {
+  it('candle maintenance runs as a chore; the orchestrator slot is announced and starts no chore (the nightly cycle child takes it, model or offline evolver)', async () => {
     const s = startSupervisor();
     await s.running();
     s.port.schedule!({ type: 'schedule.candleMaintenance', due: T0, time: T0 });
     s.port.schedule!({ type: 'schedule.orchestrator', due: T0 + 1, time: T0 + 2 });
     expect(s.calls).toContain('chore candleMaintenance');
     expect(s.emitted).toContainEqual({ type: 'orchestrator.slot', due: T0 + 1, at: T0 + 2 });
-    expect(s.calls).toContain('chore evolve');
+    expect(s.calls.filter((c) => c.startsWith('chore '))).toEqual(['chore candleMaintenance']);
   });
 
-  it('a swapped strategy takes effect at the next candle of every scanner and leaves the open position alone', async () => {
+  it('a deploy (an event, nothing polls) takes effect at the next candle of every scanner and leaves the open position alone', async () => {
     const s = startSupervisor();
     await s.running();
     await s.openPosition('BTC/USD', 100);
     const slots = s.actor.getSnapshot().context.slots;
-    s.port.strategy!({ type: 'strategy.activated', versionId: 'v002' });
+    s.actor.send({ type: 'strategy.deploy', versionId: 'v002', by: 'cli op', reason: 'promoted by hand' });
     await s.signal('ETH/USD', 'hold', 50);
     await s.signal('BTC/USD', 'hold', 101);
     expect(s.scans.at(-2)!.strategyVersion).toBe('v002');
     expect(s.scans.at(-1)!.strategyVersion).toBe('v002');
     expect(s.scans.filter((r) => r.strategyVersion === 'v001').length).toBeGreaterThan(0);
     expect(s.actor.getSnapshot().context.slots).toEqual(slots);
-    expect(s.emitted.some((e) => e.type === 'strategy.activated' && e.versionId === 'v002')).toBe(true);
+    expect(s.emitted).toContainEqual(expect.objectContaining({ type: 'strategy.activated', versionId: 'v002', kind: 'deploy', from: 'v001', by: 'cli op', reason: 'promoted by hand' }));
   });
 
   it('inv. 5: a failed swap is an alert and the incumbent keeps scanning', async () => {
-    const s = startSupervisor();
+    const s = startSupervisor({ switchFails: 'child crashed while warming' });
     await s.running();
-    s.port.strategy!({ type: 'strategy.swapFailed', versionId: 'v002', message: 'child crashed while warming' });
+    s.actor.send({ type: 'strategy.deploy', versionId: 'v002', by: 'cli op', reason: 'promoted by hand' });
     await s.signal('ETH/USD', 'hold', 50);
     expect(s.scans.at(-1)!.strategyVersion).toBe('v001');
     expect(s.emitted.some((e) => e.type === 'supervisor.alert' && e.message.includes('v002'))).toBe(true);

@@ -4,7 +4,7 @@
  * it has seen is a duplicate; what passes is scheduled for a paper test (strategy) or accepted from the
  * next UTC day (statistics). A test can script the screen stage (e.g. the look-ahead check) by content.
  */
-import { createHash } from 'node:crypto';
+import { contentHash as pipelineHash } from '../../src/evolution/content.ts';
 import { DAY_MS, utcDayStart } from '../../src/clock/time.ts';
 import { formatIssue, Gates } from '../../src/sandbox/gates/index.ts';
 import type { CandidateSubmission, SubmissionOutcome } from '../../src/orchestrator/pipeline-port.ts';
@@ -29,7 +29,7 @@ export function fakePipeline(o: { now: () => number; screen?: (source: string) =
     submissions,
     async submit(s) {
       submissions.push(s);
-      const contentHash = createHash('sha256').update(s.source, 'utf8').digest('hex');
+      const contentHash = pipelineHash(s.kind, s.name, s.source);
       const earlier = seen.get(contentHash);
       if (earlier) return { status: 'duplicate', contentHash, earlier };
       ledgerId += 1;

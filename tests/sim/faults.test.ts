@@ -108,6 +108,22 @@ describe('fault injection', () => {
     expect(await closed).toBe(1006);
   });
 
+  it('going dark drops every socket and refuses new ones and every REST call until it comes back', async () => {
+    const { rest } = await setup();
+    const pub = await wsClient(sim.wsPublicUrl);
+    const priv = await wsClient(sim.wsPrivateUrl);
+    const closed = (c: typeof pub) => new Promise<number>((resolve) => c.ws.once('close', (code) => resolve(code)));
+    const both = Promise.all([closed(pub), closed(priv)]);
+    sim.faults.goDark();
+    expect(await both).toEqual([1006, 1006]);
+    await expect(wsClient(sim.wsPublicUrl)).rejects.toThrow();
+    await expect(fetch(`${sim.restUrl}/0/public/Time`)).rejects.toThrow();
+    await sim.advance(30 * 60_000);
+    sim.faults.comeBack();
+    expect((await rest.get('Time')).error).toEqual([]);
+    (await wsClient(sim.wsPublicUrl)).close();
+  });
+
   it('a stalled WS connection sends nothing until resumed', async () => {
     await setup();
     const c = await wsClient(sim.wsPublicUrl);

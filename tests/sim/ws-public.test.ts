@@ -51,6 +51,20 @@ describe('WebSocket v2 public', () => {
     c.close();
   });
 
+  it('an ohlc snapshot carries as many closed candles as configured: none leaves only the forming one (Kraken v1)', async () => {
+    const v1 = await startSim({ ohlcSnapshotCandles: 0 });
+    try {
+      const c = await wsClient(v1.wsPublicUrl);
+      c.send({ method: 'subscribe', params: { channel: 'ohlc', symbol: ['SOL/USD'], interval: 5 }, req_id: 3 });
+      const snap = await c.take(isChannel('ohlc', 'snapshot'));
+      expect(snap.data).toHaveLength(1);
+      expect(Date.parse(snap.data[0].interval_begin)).toBe(Math.floor(v1.clock.now() / 300_000) * 300_000);
+      c.close();
+    } finally {
+      await v1.close();
+    }
+  });
+
   it('streams trades and the instrument catalogue', async () => {
     const c = await wsClient(sim.wsPublicUrl);
     c.send({ method: 'subscribe', params: { channel: 'trade', symbol: ['DOGE/USD'] }, req_id: 4 });

@@ -17,7 +17,8 @@ const BAD: Array<[string, string]> = [
   ['/count now', '/count: takes no arguments, got "now". Usage: /count'],
   ['/forceexit FOO', '/forceexit: unknown pair "FOO": all or one of BTC/USD, ETH/USD, SOL/USD, XRP/USD, ADA/USD, DOT/USD, AVAX/USD, LINK/USD, DOGE/USD. Usage: /forceexit PAIR|all'],
   ['/fx sol', 'SOL/USD is not traded here; pairs: BTC/USD, ETH/USD.'],
-  ['/thought 0', '/thought: ID must be a whole number from 1 to 9007199254740991, got 0. Usage: /thought ID'],
+  ['/thought analysis 0', '/thought: ATTEMPT must be a whole number from 1 to 20, got 0. Usage: /thought STEP [ATTEMPT] [CYCLE]'],
+  ['/thought thinking', '/thought: STEP must be analysis, generation or review, got "thinking". Usage: /thought STEP [ATTEMPT] [CYCLE]'],
   ['hello', 'Commands start with / — /help lists them.'],
 ];
 

@@ -1,15 +1,17 @@
 /**
- * Dangerous commands ask first (DESIGN: /kill, /stop, /forceexit, /promote, /rollback, /resetbreaker):
+ * Dangerous commands ask first (DESIGN: /kill, /stop, /forceexit, /promote, /rollback, /cancelpapertest, /resetbreaker):
  * for each, a confirm runs it once, a cancel runs nothing, an expired button runs nothing, and a press
  * by another user runs nothing and leaves the button to its owner. The buttons carry an opaque id only.
  */
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
-import type { EvolutionPort } from '../../src/control/ports.ts';
 import { createRepositories } from '../../src/db/index.ts';
-import { seedWorld } from '../control/world.ts';
+import { NOW, seedWorld, V1, V2 } from '../control/world.ts';
 import { startSupervisor } from '../machines/supervisor.fixtures.ts';
+import { evolutionWorld, type EvolutionWorld } from './evolution-world.ts';
 import { ADMIN_ID, startHarness, STRANGER_ID, texts, VIEWER_ID, type Harness } from './harness.ts';
+
+const DAY = 86_400_000;
 
 interface World {
   h: Harness;
@@ -30,12 +32,11 @@ async function withPosition(): Promise<{ s: ReturnType<typeof startSupervisor>; 
   return { s, settleVenue };
 }
 
-function evolutionPort(calls: string[]): EvolutionPort {
-  return {
-    promote: async (id, by) => (calls.push(`promote ${id} by ${by}`), { ok: true, message: `Promoted ${id}: live from the next candle.` }),
-    rollback: async (id, by) => (calls.push(`rollback ${id ?? 'previous'} by ${by}`), { ok: true, message: 'Rolled back to v001.' }),
-    evolve: async () => ({ ok: false, reason: 'unused' }),
-  };
+/** The console over the real evolution use cases (tests/telegram/evolution-world.ts); `done` reads the database they change. */
+async function evolutionCase(done: (w: EvolutionWorld) => boolean, prepare?: (w: EvolutionWorld) => Promise<void>): Promise<World> {
+  const w = await evolutionWorld({ seed: (db) => seedWorld(db) });
+  await prepare?.(w);
+  return { h: w.h, done: () => done(w) };
 }
 
 const CASES: Record<string, () => Promise<World>> = {
@@ -64,16 +65,24 @@ const CASES: Record<string, () => Promise<World>> = {
     const h = await startHarness({ actor: s.actor });
     return { h, done: () => s.actor.getSnapshot().context.breaker === 'active' };
   },
-  '/promote v002': async () => {
-    const calls: string[] = [];
-    const h = await startHarness({ seed: (db) => seedWorld(db), deps: { evolution: evolutionPort(calls) } });
-    return { h, done: () => calls.length === 1 };
-  },
-  '/rollback': async () => {
-    const calls: string[] = [];
-    const h = await startHarness({ seed: (db) => seedWorld(db), deps: { evolution: evolutionPort(calls) } });
-    return { h, done: () => calls.length === 1 };
-  },
+  '/promote v002 force': () => evolutionCase((w) => w.rt.versions!.repo.active('strategy')?.versionId === V2),
+  '/rollback': () =>
+    evolutionCase(
+      (w) => w.rt.versions!.repo.active('strategy')?.versionId === V1,
+      async (w) => {
+        await w.rt.versions!.deploy(V2);
+      },
+    ),
+  '/cancelpapertest pt-9': () =>
+    evolutionCase(
+      (w) => w.s.emitted.some((e) => e.type === 'paperTest.cancelled'),
+      async (w) => {
+        w.rt.repos!.paperTests.insert({ id: 'pt-9', versionId: V2, baselineVersionId: V1, status: 'scheduled', startedAt: null, deadline: NOW + DAY, endedAt: null, result: null, reason: null, createdAt: NOW, updatedAt: NOW });
+        w.s.actor.send({ type: 'paperTest.scheduled', paperTestId: 'pt-9', versionId: V2, incumbentId: V1, ledgerId: null });
+        // Its start is announced now, not in the middle of the question.
+        await w.h.settle();
+      },
+    ),
 };
 
 /** Sends the command and returns the question message and its two buttons' data. */

@@ -45,9 +45,9 @@ describe('chunking', () => {
 
   it('a 20,000-character /thought arrives through the Bot API in order, each message accepted', async () => {
     const h = await startHarness({ seed: (db) => seedWorld(db, { thoughtLength: 20_000 }) });
-    const sent = await h.ask(ADMIN_ID, '/thought 1');
+    const sent = await h.ask(ADMIN_ID, '/thought analysis');
     expect(sent.length).toBe(5);
     expect(sent.every((s) => s.method === 'sendMessage' && s.text.length <= MAX_MESSAGE)).toBe(true);
-    expect(sent.map((s) => s.text).join('\n')).toBe(`Thought 1 (analyzing, cycle night-2025-01-06, 2025-01-06 03:00 UTC)\n\n${thoughtOf(20_000)}`);
+    expect(sent.map((s) => s.text).join('\n')).toBe(`analysis attempt 1 of night-2025-01-06 (claude-sonnet-5-5, 2025-01-06 03:01 UTC, $0.21)\n\n${thoughtOf(20_000)}`);
   });
 });

@@ -49,16 +49,18 @@ export interface HarnessOptions {
   /** A running supervisor the commands reach through the in-process port (on the harness clock). */
   actor?: Actor<typeof supervisorMachine>;
   /** Fills the database before the bot starts. */
-  seed?: (db: Db) => void;
+  seed?: (db: Db) => void | Promise<void>;
+  /** Config on top of the test config (besides telegram). */
+  settings?: Record<string, unknown>;
 }
 
 export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const api = await startFakeBotApi();
   const telegram = { admins: [ADMIN_ID], viewers: [VIEWER_ID], apiRoot: api.url, messagesBurstPerChat: 100, ...o.telegram };
-  const base = controlDeps({ config: testConfig({ telegram }), ...o.deps });
+  const base = controlDeps({ config: testConfig({ ...o.settings, telegram }), ...o.deps });
   const clock = base.clock as Clock & { increment(ms: number): void };
   if (o.actor) base.supervisor = supervisorPort(o.actor, clock);
-  o.seed?.(base.db);
+  await o.seed?.(base.db);
   const lines: string[] = [];
   const log = createLogger({ level: 'debug', pretty: false, destination: { write: (l: string) => void lines.push(l) }, secrets: [] });
   const audit = createRepositories(base.db).audit;

@@ -4,9 +4,10 @@
  * comes at its cron slot on the clock.
  */
 import { describe, expect, it } from 'vitest';
-import type { PipelineNotice } from '../../src/control/ports.ts';
-import { notificationOf } from '../../src/telegram/notify/messages.ts';
-import { startSupervisor } from '../machines/supervisor.fixtures.ts';
+import { waitFor } from 'xstate';
+import { DEFAULT_EVOLUTION_SETTINGS } from '../../machines/supervisor-evolution.ts';
+import { CYCLE, NOW, seedWorld } from '../control/world.ts';
+import { PASSING_VERDICT, startSupervisor } from '../machines/supervisor.fixtures.ts';
 import { ADMIN_ID, startHarness, VIEWER_ID } from './harness.ts';
 
 describe('notifications', () => {
@@ -42,15 +43,38 @@ describe('notifications', () => {
     expect(h.api.sent.map((m) => m.text.split('\n')[0])).toEqual(['Daily report, 2025-01-05 13:00 UTC → 2025-01-06 13:00 UTC', 'Daily report, 2025-01-05 13:00 UTC → 2025-01-06 13:00 UTC']);
   });
 
-  it('events of the pipeline and the orchestrator have their own kinds and texts', () => {
-    const notices: PipelineNotice[] = [
-      { type: 'strategy.rolledBack', fromVersion: 'v002', toVersion: 'v001', trigger: 'drawdown past the Monte Carlo p95', at: 1 },
-      { type: 'paperTest.finished', testId: 'pt-1', versionId: 'v002', verdict: 'passed', summary: '31 trades, matches its backtest', at: 2 },
-      { type: 'orchestrator.report', report: { cycleId: 'n1', finishedAt: 3, decision: 'STRATEGY_TWEAK', hypothesis: 'faster EMA', diffSummary: 'fast 9 → 8', metrics: [{ name: 'sharpe', candidate: '1.3', incumbent: '1.1' }], gates: [{ name: 'walk-forward', passed: true, detail: 'OOS +2.1%' }], costUsd: 0.27 }, at: 3 },
-      { type: 'selfAudit.finished', ok: false, findings: ['ETH balance 0.1 above the ledger'], at: 4 },
-    ];
-    const made = notices.map((n) => notificationOf(n)!);
-    expect(made.map((n) => n.kind)).toEqual(['rollback', 'paperTest', 'nightlyReport', 'selfAudit']);
-    expect(JSON.stringify(made[2]!.reply)).toMatch(/walk-forward.*passed/);
+  it('a finished night becomes its change report: hypothesis, change, metrics against the incumbent, gates, cost', async () => {
+    const s = startSupervisor();
+    await s.running();
+    const h = await startHarness({ actor: s.actor, seed: (db) => seedWorld(db), telegram: { notifications: { nightlyReport: 'on' } } });
+    s.actor.on('*', (e) => h.tg.notifier.notify(e));
+    // What the cycle child reports; the supervisor announces it under the same name.
+    s.actor.send({ type: 'orchestrator.cycleFinished', cycleId: CYCLE, outcome: 'submitted', reason: 'paper test pt-1 scheduled', at: NOW });
+    await h.tg.settled();
+    const [report] = h.api.sent.filter((m) => m.chatId === ADMIN_ID);
+    expect(report!.silent).toBe(false);
+    for (const p of [/^Night night-2025-01-06: submitted \(strategy_tweak\)/, /hypothesis\s+A faster EMA catches the turns/, /change\s+\+1 −1 lines/, /cost\s+\$0\.66/, /return over the 14-day holdout\s+2\.10 %\s+1\.20 %/, /oosEdge\s+passed/, /dsr\s+passed/]) {
+      expect(report!.text).toMatch(p);
+    }
+  });
+
+  it('a paper test that fails and a self-audit are told under the names the supervisor emits', async () => {
+    const failing = { ...PASSING_VERDICT, passed: false, failedCheck: 'underperformance' as const, reason: 'trailed the incumbent by 2.1 %', shadow: { trades: 4, totalReturn: -0.02 } };
+    const s = startSupervisor({ paperVerdict: failing, evolution: { ...DEFAULT_EVOLUTION_SETTINGS, paper: { minDays: 1, maxDays: 2, minTrades: 0 } } });
+    await s.running();
+    const h = await startHarness({ actor: s.actor, telegram: { notifications: { paperTest: 'on', selfAudit: 'on' } } });
+    s.actor.on('*', (e) => h.tg.notifier.notify(e));
+    s.actor.send({ type: 'paperTest.scheduled', paperTestId: 'pt-7', versionId: 'v007', incumbentId: 'v001', ledgerId: null });
+    s.clock.increment(86_400_000);
+    await waitFor(s.actor, (x) => x.context.evolution.paperTests.length === 0);
+    s.actor.send({ type: 'chore.done', chore: 'audit', audit: { reportId: 12, passed: false, failed: ['balances'] } });
+    await h.tg.settled();
+    expect(h.api.sent.filter((m) => m.chatId === ADMIN_ID).map((m) => m.text.split(' · ')[0])).toEqual([
+      '🧪 Paper test pt-7 of v007 started beside the incumbent',
+      '❌ Paper test pt-7 of v007 failed: trailed the incumbent by 2.1 % (shadow 4 trades -2.00%, incumbent 0.00%, 0 drift finding(s)). Nothing is deployed.',
+      'Self-audit found problems\n\nfailed: balances',
+      expect.stringMatching(/^⚠️ self-audit #12 failed \(balances\)/),
+      '⚠️ Breaker reducing: a self-audit failed (held until an operator resumes). Entries at half size.',
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import {
 } from '../../src/trading/index.ts';
 
 const eth = defaultPairRules('ETH/USD');
-const order = { clOrdId: 'c1', tradeId: 't1', pair: 'ETH/USD', side: 'buy', quantity: 0.5, time: 1 } as const;
+const order = { clOrdId: 'c1', venueTradeId: 't1', pair: 'ETH/USD', side: 'buy', quantity: 0.5, time: 1 } as const;
 
 describe('Kraken order arithmetic', () => {
   it('charges the taker or maker rate on the fill cost', () => {

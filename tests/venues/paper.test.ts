@@ -28,7 +28,7 @@ describe('paper venue', () => {
     paper.onPrice('BTC/USD', 60_000);
     // 60000 × 1.0005 = 60030.0 (on the 0.1 tick); fee 600.30 × 0.4 % = 2.4012
     expect(fills).toHaveLength(1);
-    expect(fills[0]).toMatchObject({ tradeId: 'PAPER-o1-1', price: 60_030, quantity: 0.01, liquidity: 'taker', time: T0 + 2_000 });
+    expect(fills[0]).toMatchObject({ tradeId: 'BTC/USD:PAPER-o1-1', price: 60_030, quantity: 0.01, liquidity: 'taker', time: T0 + 2_000 });
     expect(fills[0]!.fee).toBeCloseTo(2.4012, 10);
     expect(paper.balances().cash).toBeCloseTo(10_000 - 600.3 - 2.4012, 9);
     expect(paper.balances().holdings['BTC/USD']).toBe(0.01);
@@ -39,7 +39,7 @@ describe('paper venue', () => {
     await paper.submitOrder(buy('e1', 0.5, 'ETH/USD'));
     paper.onPrice('ETH/USD', 2_345.678);
     const model = fillMarketOrder(
-      { clOrdId: 'e1', tradeId: 'PAPER-e1-1', pair: 'ETH/USD', side: 'buy', quantity: 0.5, time: T0 },
+      { clOrdId: 'e1', venueTradeId: 'PAPER-e1-1', pair: 'ETH/USD', side: 'buy', quantity: 0.5, time: T0 },
       { refPrice: 2_345.678, rules: defaultPairRules('ETH/USD'), fees: { maker: 0.001, taker: 0.0022 }, slippage: 0.0005, cash: 10_000 },
     );
     expect(model.ok && model.fill).toEqual(fills[0]);

@@ -90,7 +90,7 @@ export function buyAndHoldCanary(data: MarketData, config: EngineConfig): BuyAnd
   let costBound = 0;
   const fill = (h: HeldPair, side: 'buy' | 'sell', quantity: number, refPrice: number) => {
     const r = fillMarketOrder(
-      { clOrdId: 'canary', tradeId: 'canary', pair: data.pairs[h.p]!, side, quantity, time: 0 },
+      { clOrdId: 'canary', venueTradeId: 'canary', pair: data.pairs[h.p]!, side, quantity, time: 0 },
       { refPrice, rules: cfg.rules[h.p]!, fees: cfg.fees[h.p]!, slippage: cfg.slippage, cash: side === 'buy' ? cash : undefined },
     );
     return r.ok ? r.fill : null;
@@ -156,15 +156,22 @@ export function randomEntriesCanary(data: MarketData, config: EngineConfig, seed
   return { passed, trades: rets.length, meanTradeReturn: mean, expectedCost, standardError: se };
 }
 
+/** How far ahead the peeking canary reads: one hour of 5m candles. */
+export const PEEK_STEPS = 12;
+
 /**
- * A deliberately broken strategy: it reads the NEXT close from a series precomputed over the whole
- * run's data (the classic look-ahead bug, e.g. a shifted or centred indicator) and buys before
- * rises. The engine cannot hide that from code handed the data, so the look-ahead check must flag it.
+ * A deliberately broken strategy: it reads the close PEEK_STEPS candles ahead from a series
+ * precomputed over the whole run's data (the classic look-ahead bug, e.g. a forward-shifted or centred
+ * indicator; near the data's end it takes the last close there is) and buys before rises. The engine
+ * cannot hide that from code handed the data, so the look-ahead check must flag it. Reading a whole
+ * hour ahead, every decision in the hour before a cut sees a different "future" in the cut run: a peek
+ * at the next candle alone differs only at the last step before a cut, and only when that candle rose,
+ * so on quiet data (2 pairs, flat 5m closes) all cuts could miss it and refuse every honest candidate.
  */
 export const peekingDecider: DeciderFactory = (_params, data) => (p, s, ctx, bar) => {
-  const next = data.columns[p]!.close[s + 1];
-  if (next === undefined) return ctx.position ? CLOSE : HOLD;
-  if (next > bar.close) return ctx.position ? HOLD : { action: 'buy', sizeFraction: 0.1 };
+  const closes = data.columns[p]!.close;
+  const ahead = closes[Math.min(s + PEEK_STEPS, closes.length - 1)]!;
+  if (ahead > bar.close) return ctx.position ? HOLD : { action: 'buy', sizeFraction: 0.1 };
   return ctx.position ? CLOSE : HOLD;
 };
 

@@ -11,7 +11,8 @@ import { BACKTEST_STAGES } from '../../backtest/run.ts';
 import type { GateReport } from '../../backtest/validation/index.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { TimeframeSchema, type Pair, type Timeframe } from '../../contract/index.ts';
-import { openDatabase, type Db } from '../../db/index.ts';
+import { createRepositories, openDatabase, type Db } from '../../db/index.ts';
+import { backtestTrials } from '../../evolution/ledger.ts';
 import { csvPathFor } from '../../market/dataset.ts';
 import { DEFAULT_STRATEGY_FILE, EvaluateError, evaluateStrategy } from '../../versions/evaluate.ts';
 import { pairsFlag, parseCommandArgs } from '../args.ts';
@@ -138,6 +139,7 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
       onLoaded: () => a.bar.increment(1, { stage: 'load data' }),
       onStage: (stage) => a.bar.increment(1, { stage }),
       onGate: (gate) => a.bar.update({ stage: `gates: ${gate}` }),
+      trials: backtestTrials(createRepositories(a.db).ledger, `cli ${a.io.env.USER ?? 'operator'}`),
     },
     { strategy: a.values.strategy, cwd: a.io.cwd, pairs: a.pairs, timeframe: a.timeframe, dir: a.dir, range: a.range, quick: a.values.quick === true, out: a.values.out },
   ).catch((err: unknown) => {

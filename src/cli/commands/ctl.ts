@@ -43,12 +43,12 @@ export function splitWords(args: readonly string[]): { words: string[]; flags: s
   return at < 0 ? { words: [...args], flags: [] } : { words: args.slice(0, at), flags: args.slice(at) };
 }
 
-/** Runs operation `name` for the CLI user and prints its answer. */
-export async function runOperation(io: CliIo, name: string, words: readonly string[], flags: readonly string[], retry: string): Promise<number> {
+/** Runs operation `name` for the CLI user and prints its answer (`brain ctl`, and the commands that are its spellings). */
+export async function runOperation(io: CliIo, name: string, words: readonly string[], flags: readonly string[], retry: string, confirmed = false): Promise<number> {
   const { values, configArgv } = parseCommandArgs(flags, { yes: { type: 'boolean' } });
   const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
   const log = createLogger({ level: 'warn', pretty: false, destination: io.stderr, secrets: [] });
-  const result = await runFromCli({ config, cwd: io.cwd, user: userInfo().username, name, words, confirmed: values.yes === true, log, charts: chartRenderer() });
+  const result = await runFromCli({ config, cwd: io.cwd, user: userInfo().username, name, words, confirmed: confirmed || values.yes === true, log, charts: chartRenderer() });
   return printResult(io, result, retry);
 }
 

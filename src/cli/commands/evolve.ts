@@ -1,10 +1,13 @@
 /**
  * `brain evolve`: the offline evolver around the active strategy (src/evolution/setup.ts evolve), on a
- * CSV folder or the candle store; progress on stderr, the report on stdout.
+ * CSV folder or the candle store; progress on stderr, the report on stdout; its winner's paper test is
+ * announced to a running daemon over the control socket (or waits for its next boot).
  */
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { csvPathFor } from '../../market/dataset.ts';
+import { daemonAnnouncer } from '../../control/from-cli.ts';
 import { systemClock } from '../../clock/clock.ts';
 import { loadConfig } from '../../config/index.ts';
 import { openDatabase } from '../../db/index.ts';
@@ -86,6 +89,7 @@ ${CONFIG_FLAGS_USAGE}`,
     const workers = int('workers', values.workers, 1, 16);
     const maxCandidates = int('max-candidates', values['max-candidates'], 1, 1_000_000);
     const db = openDatabase({ path: dbPathOf(config, io) });
+    const daemon = daemonAnnouncer({ config, cwd: io.cwd, user: userInfo().username });
     try {
       const dir = values.data === undefined ? undefined : resolve(io.cwd, values.data);
       const pairs = dir === undefined ? config.pairs : config.pairs.filter((p) => existsSync(csvPathFor(dir, p, config.market.timeframe)));
@@ -96,11 +100,12 @@ ${CONFIG_FLAGS_USAGE}`,
         {
           db, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd,
           candles: { pairs, ...(dir ? { dir } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
-          onProgress: (line) => io.stderr.write(`${line}\n`), ...(workers ? { workers } : {}),
+          onProgress: (line) => io.stderr.write(`${line}\n`), ...(workers ? { workers } : {}), notify: daemon.notify,
         },
         { ms: budgetMs, ...(seed !== undefined ? { seed } : {}), ...(maxCandidates ? { maxCandidates } : {}) },
       );
       io.stdout.write(`${reportText(report)}\n`);
+      for (const line of await daemon.flush()) io.stdout.write(`${line}\n`);
       return report.outcome?.status === 'paperTest' ? EXIT.ok : EXIT.failure;
     } finally {
       db.close();

@@ -10,7 +10,7 @@ import { loadConfig, secretValues, type Config } from '../../config/index.ts';
 import { createRepositories, openDatabase, type Db } from '../../db/index.ts';
 import { acquirePidLock, databaseLockPath } from '../../lock/index.ts';
 import { createLogger } from '../../log/index.ts';
-import { defaultEvolutionPorts } from '../../orchestrator/ports.ts';
+import { evolutionPorts } from '../../orchestrator/ports.ts';
 import { dryRunNight, runNightNow, type NightSummary } from '../../orchestrator/use-cases.ts';
 import { nightDeps } from '../../orchestrator/wiring.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
@@ -56,7 +56,9 @@ ${CONFIG_FLAGS_USAGE}`,
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const log = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level, pretty: false, destination: io.stderr, secrets: secretValues(config) });
     return withNight(config, io, log, async (db, dbPath) => {
-      const deps = nightDeps({ db, dbPath, config, clock: systemClock, log, repoRoot: PROJECT_ROOT, ports: defaultEvolutionPorts(db) });
+      // No daemon runs (it would hold the lock): a paper test scheduled tonight is picked up at its next boot.
+      const ports = evolutionPorts({ db, dbPath, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd, log });
+      const deps = nightDeps({ db, dbPath, config, clock: systemClock, log, repoRoot: PROJECT_ROOT, ports });
       if (values['dry-run']) {
         const dry = await dryRunNight(deps, config.orchestrator.maxTokens);
         io.stdout.write(`${dry.prefix.map((b, i) => `──── system block ${i + 1} of ${dry.prefix.length}${i === dry.prefix.length - 1 ? ' (cache breakpoint, 1 h)' : ''} ────\n${b}`).join('\n\n')}\n\n──── analysis prompt ────\n${dry.user}\n\n`);

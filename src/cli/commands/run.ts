@@ -11,6 +11,7 @@ import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '
 import { PROJECT_ROOT } from '../../paths.ts';
 import type { FaultPlan } from '../../sim/fault-plan.ts';
 import { anyFault, FAULT_OPTIONS, FAULT_USAGE, faultPlanOf, type FaultValues } from '../fault-flags.ts';
+import { INSPECT_USAGE, takeInspectFlag } from '../inspect-flag.ts';
 
 
 export function loggerFor(config: Config, io: CliIo, tail?: LogTail): Logger {
@@ -33,8 +34,8 @@ function simOf(values: FaultValues & { sim?: string | undefined; data?: string |
 export const run: Command = {
   name: 'run',
   summary: 'Start the daemon (npm start runs it in paper mode)',
-  usage: `usage: brain run [--mode paper|live] [--inspect] [--sim SPEED [fault flags]] [config flags]
-  --inspect                attach the Stately inspector (ws://127.0.0.1:8080, loopback only) to the actor tree
+  usage: `usage: brain run [--mode paper|live] [--inspect [PORT]] [--sim SPEED [fault flags]] [config flags]
+${INSPECT_USAGE}
   --sim SPEED              trade against a loopback Kraken simulator started in this process, replaying
                            data/sample at SPEED× real time instead of kraken.restUrl (offline; 1 = real time).
                            Against a \`brain sim\` started apart (it survives a kill -9 of the daemon), set
@@ -52,12 +53,13 @@ the breaker keep their persisted state, orders in flight are reconciled by cl_or
 
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
-    const { values, configArgv } = parseCommandArgs(args, { inspect: { type: 'boolean' }, sim: { type: 'string' }, data: { type: 'string' }, ...FAULT_OPTIONS });
+    const { port: inspect, rest } = takeInspectFlag(args);
+    const { values, configArgv } = parseCommandArgs(rest, { sim: { type: 'string' }, data: { type: 'string' }, ...FAULT_OPTIONS });
     const sim = simOf(values, io.cwd);
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const logs = new LogTail();
     const log = loggerFor(config, io, logs);
-    const outcome = await runDaemon({ config, log, logs, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: (stop) => io.waitForShutdown(stop), env: io.env, inspect: values.inspect === true, sim });
+    const outcome = await runDaemon({ config, log, logs, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: (stop) => io.waitForShutdown(stop), env: io.env, inspect, sim });
     if (outcome.kind === 'failed') {
       log.error({ reason: outcome.message }, 'brain stopped on a failure');
       io.stderr.write(`brain run: ${outcome.message}\n`);

@@ -1,18 +1,16 @@
 /**
- * `brain strategy list|show|diff|deploy|rollback|submit`: the version store from the command line; submit
- * is a person's door into the evolution pipeline (submitCandidate). A fresh database is first seeded with
- * v001 of the active files (src/versions/seed.ts); list, show and diff only read, so on a database they
- * cannot write they open it read-only and seed nothing.
- * deploy/rollback switch the DB pointer and write the active file under the working directory (the
- * installation root in production); they do not reach into a running daemon's children. Deploying a
- * version that has not passed the pipeline (a paper test) needs --force.
+ * `brain strategy list|show|diff|submit`: the version store from the command line; submit is a person's
+ * door into the evolution pipeline (submitCandidate), and a paper test it schedules is announced to a
+ * running daemon over its control socket. A fresh database is first seeded with v001 of the active files
+ * (src/versions/seed.ts); list, show and diff only read, so on a database they cannot write they open it
+ * read-only and seed nothing. Deploy and rollback are `brain promote` / `brain rollback` (one use case).
  */
 import { existsSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { readFile } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
 import { systemClock } from '../../clock/clock.ts';
 import { loadConfig } from '../../config/index.ts';
-import { paperTestsRepo, type PaperTest, type PaperTestsRepo } from '../../db/paper-tests.repo.ts';
 import { createRepositories, openDatabase } from '../../db/index.ts';
 import { openEvaluation, submitDeps, type EvolutionSetupDeps } from '../../evolution/setup.ts';
 import { submitCandidate, type SubmissionOutcome } from '../../evolution/submit.ts';
@@ -24,20 +22,19 @@ import { slotOf, type Author, type VersionStore } from '../../versions/store.ts'
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 import { openCommandDatabase } from '../database.ts';
+import { daemonAnnouncer } from '../../control/from-cli.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 
-const SUBCOMMANDS = ['list', 'show', 'diff', 'deploy', 'rollback', 'submit'] as const;
+const SUBCOMMANDS = ['list', 'show', 'diff', 'submit'] as const;
 type Sub = (typeof SUBCOMMANDS)[number];
 const READ_ONLY: readonly Sub[] = ['list', 'show', 'diff'];
 
 const OWN_FLAGS = {
   kind: { type: 'string' },
-  slot: { type: 'string' },
   author: { type: 'string' },
   model: { type: 'string' },
   'prompt-sha256': { type: 'string' },
   name: { type: 'string' },
-  force: { type: 'boolean' },
   data: { type: 'string' },
   hypothesis: { type: 'string' },
 } as const;
@@ -105,7 +102,8 @@ async function submit(store: VersionStore, file: string, flags: Flags, io: CliIo
   const author = authorOf(flags);
   const origin = author.kind === 'model' ? { kind: 'model' as const, model: author.model, promptHash: author.promptSha256, cycleId: 'cli' } : { kind: 'person' as const, who: `cli ${io.env.USER ?? 'operator'}` };
   const dir = flags.data === undefined ? undefined : resolve(io.cwd, flags.data);
-  const d = { ...setup, candles: { pairs: setup.config.pairs.filter((p) => dir === undefined || existsSync(csvPathFor(dir, p, setup.config.market.timeframe))), ...(dir ? { dir } : {}) } };
+  const daemon = daemonAnnouncer({ config: setup.config, cwd: io.cwd, user: userInfo().username });
+  const d = { ...setup, notify: daemon.notify, candles: { pairs: setup.config.pairs.filter((p) => dir === undefined || existsSync(csvPathFor(dir, p, setup.config.market.timeframe))), ...(dir ? { dir } : {}) } };
   const ev = await openEvaluation(d);
   try {
     const out = await submitCandidate(submitDeps(d, ev), { kind, name, source: await readFile(path, 'utf8'), parentVersionId: parent, origin, hypothesis: flags.hypothesis ?? '' });
@@ -116,6 +114,7 @@ async function submit(store: VersionStore, file: string, flags: Flags, io: CliIo
       return EXIT.failure;
     }
     io.stdout.write(`${outcomeText(out)}\n`);
+    for (const line of await daemon.flush()) io.stdout.write(`${line}\n`);
     return out.status === 'refused' ? EXIT.failure : EXIT.ok;
   } finally {
     await ev.close();
@@ -135,34 +134,13 @@ function outcomeText(o: SubmissionOutcome): string {
   }
 }
 
-/**
- * Why a version may not go live without --force, or null: it went through the whole pipeline (a paper test
- * passed) or has been live before (deployed, retired). A candidate fresh from the gates, a rejected or a
- * rolled-back version has not earned it.
- */
-export function deployRefusal(v: VersionRecord, paperTests: readonly PaperTest[]): string | null {
-  if (v.status === 'deployed' || v.status === 'retired') return null;
-  if (paperTests.some((t) => t.status === 'passed')) return null;
-  const tests = paperTests.length === 0 ? 'no paper test' : `paper tests ${paperTests.map((t) => t.status).join(', ')}`;
-  return `${v.label} ${v.id} is ${v.status === 'candidate' ? 'a candidate' : v.status} that has not passed the pipeline (${v.backtestId === null ? 'no backtest' : `backtest ${v.backtestId}`}, ${tests})`;
-}
+/** `brain strategy deploy|rollback` did the same as `brain promote|rollback` a second way: retired, saying where it went. */
+const RETIRED: Partial<Record<string, string>> = {
+  deploy: 'brain promote VERSION [--force]',
+  rollback: 'brain rollback [SLOT]',
+};
 
-async function deploy(store: VersionStore, paperTests: PaperTestsRepo, id: string, force: boolean, io: CliIo): Promise<number> {
-  const v = store.get(id);
-  const refusal = deployRefusal(v, paperTests.byVersion(v.id));
-  if (refusal) {
-    io.stderr.write(`warning: ${refusal}; it would trade real money untested.\n`);
-    if (!force) {
-      io.stderr.write(`nothing deployed: run \`brain strategy deploy ${id} --force\` to deploy it anyway\n`);
-      return EXIT.failure;
-    }
-  }
-  await store.deploy(v.id);
-  io.stdout.write(`deployed ${v.label} ${v.id} to ${slotOf(v)}\n`);
-  return EXIT.ok;
-}
-
-async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionStore, paperTests: PaperTestsRepo, io: CliIo, setup: Omit<EvolutionSetupDeps, 'candles'>): Promise<number> {
+async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionStore, io: CliIo, setup: Omit<EvolutionSetupDeps, 'candles'>): Promise<number> {
   const need = (n: number, what: string): void => {
     if (pos.length !== n) throw new UsageError(`strategy ${sub} takes ${what}`);
   };
@@ -177,14 +155,6 @@ async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionSto
     case 'diff':
       need(2, 'two version ids or labels');
       return out(store.diff(pos[0]!, pos[1]!) || '(no differences)');
-    case 'deploy':
-      need(1, 'one version id or label');
-      return deploy(store, paperTests, pos[0]!, flags.force === true, io);
-    case 'rollback': {
-      need(0, 'no arguments (choose the slot with --slot)');
-      const v = await store.rollback(flags.slot ?? 'strategy');
-      return out(`rolled ${slotOf(v)} back to ${v.label} ${v.id}`);
-    }
     case 'submit':
       need(1, 'one file');
       return submit(store, pos[0]!, flags, io, setup);
@@ -193,14 +163,11 @@ async function dispatch(sub: Sub, pos: string[], flags: Flags, store: VersionSto
 
 export const strategy: Command = {
   name: 'strategy',
-  summary: 'List, show, diff, deploy, roll back and submit strategy/statistics versions',
+  summary: 'List, show, diff and submit strategy/statistics versions',
   usage: `usage: brain strategy <subcommand> [arguments] [flags] [config flags]
   list [--kind strategy|statistics]   every stored version; * marks the active one per slot
   show VERSION                        metadata, gate results and source of one version (id or label)
   diff VERSION_A VERSION_B            line diff of two versions' sources
-  deploy VERSION [--force]            make a stored version active in its slot; one that has not passed
-                                      the pipeline (a paper test) is refused unless --force
-  rollback [--slot SLOT]              back to the previous good version (slot: strategy | statistics:<name>)
   submit FILE [--kind K] [--name N] [--author human|model --model NAME --prompt-sha256 HEX] [--data DIR] [--hypothesis TEXT]
                                       a candidate through the pipeline (docs/evolution.md): ledger row, gates and
                                       determinism canary, stored; a strategy is then screened and gated against
@@ -212,6 +179,8 @@ and diff also work on a database this user cannot write (read-only, nothing seed
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
     const sub = args[0] as Sub | undefined;
+    const moved = sub === undefined ? undefined : RETIRED[sub];
+    if (moved) throw new UsageError(`brain strategy ${sub} is retired: use \`${moved}\` — the one deploy/rollback use case, which reaches a running daemon over its control socket (a hot swap at the next candle) and the database when it is stopped`);
     if (sub === undefined || !SUBCOMMANDS.includes(sub)) throw new UsageError(`expected one of ${SUBCOMMANDS.join(', ')}, got "${sub ?? ''}"`);
     const split = args.findIndex((a, i) => i > 0 && a.startsWith('-'));
     const pos = args.slice(1, split < 0 ? undefined : split);
@@ -223,7 +192,7 @@ ${CONFIG_FLAGS_USAGE}`,
       const seeded = db.readonly ? [] : await seedInitialVersions(store, PROJECT_ROOT);
       if (db.readonly && store.repo.list().length === 0) io.stderr.write(`${db.path} is read-only to this user, so v001 was not seeded; the daemon seeds it at its first start\n`);
       for (const v of seeded) io.stderr.write(`seeded ${slotOf(v)} ${v.label} ${v.id} from the active file\n`);
-      return await dispatch(sub, pos, values, store, paperTestsRepo(db), io, { db, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd });
+      return await dispatch(sub, pos, values, store, io, { db, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd });
     } finally {
       db.close();
     }

@@ -6,7 +6,7 @@
 import { loadConfig } from '../../config/index.ts';
 import { openDatabase, type Db } from '../../db/index.ts';
 import type { StoredAnswer } from '../../db/orchestrator-cycles.repo.ts';
-import { observations, recentNights, thoughtOf, thoughtsOf } from '../../orchestrator/use-cases.ts';
+import { observations, readableAnswer, recentNights, thoughtOf, thoughtsOf } from '../../orchestrator/use-cases.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 import { dbPathOf } from './backtest.ts';
@@ -16,18 +16,7 @@ const iso = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T',
 
 function formatAnswer(a: StoredAnswer, raw: boolean): string {
   const head = `── ${a.step} attempt ${a.attempt} · ${a.model} · ${iso(a.time)} UTC · in ${a.inputTokens} (+${a.cacheReadTokens} cached, +${a.cacheWriteTokens} written) out ${a.outputTokens} · $${a.costUsd.toFixed(4)} · ${a.stopReason ?? ''}`;
-  if (raw) return `${head}\n${a.content}`;
-  const message = JSON.parse(a.content) as { content?: Array<{ type: string; text?: string; thinking?: string }> };
-  const blocks = (message.content ?? []).map((b) => (b.type === 'thinking' ? `[thinking] ${b.thinking ?? ''}` : b.type === 'text' ? prettyJson(b.text ?? '') : `[${b.type}]`));
-  return `${head}\n${blocks.join('\n')}`;
-}
-
-function prettyJson(text: string): string {
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return text;
-  }
+  return `${head}\n${raw ? a.content : readableAnswer(a)}`;
 }
 
 function withDb<T>(args: string[], io: CliIo, own: Parameters<typeof parseCommandArgs>[1], run: (db: Db, values: Record<string, unknown>, pos: string[]) => T): T {

@@ -19,6 +19,8 @@ const REASONS: Record<string, string> = {
   consecutive_losses: 'the losing streak reached risk.maxConsecutiveLosses',
   reducing_drawdown: 'the drawdown passed risk.reducingDrawdownFraction',
   manual: 'an operator halted it',
+  audit_failed: 'a self-audit failed (held until an operator resumes)',
+  balance_mismatch: "the venue's balances disagree with the ledger (held until they agree again)",
 };
 
 export const reasonText = (reason: string | null | undefined): string => (reason ? (REASONS[reason] ?? reason) : '-');

@@ -6,7 +6,7 @@
  * goes back to it as a repair; a failed duplicate or a request for secrets ends the attempt.
  */
 import type { StepOutcome } from '../../../machines/orchestrator-cycle-types.ts';
-import { sha256 } from '../llm/client.ts';
+import { contentHash as pipelineHash } from '../../evolution/content.ts';
 import { chooseInspirations } from '../context/inspirations.ts';
 import { targetOf } from '../decisions.ts';
 import { GenerationAnswerSchema } from '../prompts/answers.ts';
@@ -46,7 +46,8 @@ export async function generateCandidate(d: NightDeps, cycleId: string, attempt: 
   }
   const mismatch = moduleMismatch(decision.decision, target, source, parent?.source ?? null);
   if (mismatch) return repair(mismatch);
-  const contentHash = sha256(source);
+  // The pipeline's hash, so the ledger's earlier verdicts are found before anything is paid for.
+  const contentHash = pipelineHash(target.kind, target.name, source);
   const previous = cycleOf(d, cycleId).candidateSha256;
   if (attempt > 1 && previous === contentHash) return repair(`the code is the same as the previous attempt's, which was refused: ${feedback ?? 'see above'}`);
   const earlier = d.ports.ledger.byContentHash(contentHash);

@@ -68,6 +68,10 @@ function deliver(ctx: SimContext, res: ServerResponse, fault: RequestFault | und
 }
 
 export async function handleRest(ctx: SimContext, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  if (ctx.faults.isDark()) {
+    req.socket.destroy();
+    return;
+  }
   const url = new URL(req.url ?? '/', 'http://127.0.0.1');
   const match = /^\/0\/(public|private)\/([A-Za-z]+)$/.exec(url.pathname);
   if (!match) return send(res, 404, htmlPage(404), 'text/html');

@@ -14,7 +14,6 @@ import type { WsConn } from './conn.ts';
 import { instrumentData, ohlcItem, tickerItem, tradeItem } from './market-json.ts';
 
 const BOOK_DEPTHS = [10, 25, 100, 500, 1000];
-const OHLC_SNAPSHOT_ROWS = 120;
 export const PUBLIC_CHANNELS = ['ticker', 'trade', 'ohlc', 'book', 'instrument'];
 
 interface BookSub { depth: number; view: BookSide }
@@ -55,7 +54,7 @@ export function subscribePublic(ctx: SimContext, conn: WsConn, channel: string, 
     conn.subscriptions.set(key, { interval } satisfies OhlcSub);
     if (!snapshot) return;
     const { rows, forming } = ohlcRows(market, interval, ctx.clock.now());
-    const data = [...rows.slice(-OHLC_SNAPSHOT_ROWS), forming].map((r) => ohlcItem(market, r, interval));
+    const data = [...rows.slice(rows.length - Math.min(rows.length, ctx.ohlcSnapshotCandles)), forming].map((r) => ohlcItem(market, r, interval));
     conn.send({ channel, type: 'snapshot', timestamp: rfc3339(ctx.clock.now()), data });
     return;
   }

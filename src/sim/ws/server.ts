@@ -27,7 +27,7 @@ export function attachWebSockets(ctx: SimContext, server: Server, replay: Replay
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const kind: WsKind | undefined = path === '/v2' ? 'public' : path === '/v2-auth' ? 'private' : undefined;
-    if (!kind) return socket.destroy();
+    if (!kind || ctx.faults.isDark()) return socket.destroy();
     wss.handleUpgrade(req, socket, head, (ws) => open(ws, kind));
   });
 
@@ -108,6 +108,7 @@ export function attachWebSockets(ctx: SimContext, server: Server, replay: Replay
       targets.forEach((c) => c.ws.terminate());
       return targets.length;
     },
+    darkened: () => conns.forEach((c) => c.ws.terminate()),
     setWsStalled: (scope, stalled) => conns.forEach((c) => inScope(c, scope) && (c.stalled = stalled)),
     statusChanged: (status) => conns.forEach((c) => c.sendStatus(status)),
   });

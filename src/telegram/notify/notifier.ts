@@ -12,6 +12,7 @@ import { Scheduler } from '../../scheduler/scheduler.ts';
 import { slotJob } from '../../scheduler/jobs.ts';
 import { renderReply } from '../format/render.ts';
 import type { Outbox } from '../outbox.ts';
+import type { NightReport } from '../../orchestrator/use-cases.ts';
 import { notificationOf, type Notifiable, type NotificationKind } from './messages.ts';
 
 export interface NotifierOptions {
@@ -21,6 +22,8 @@ export interface NotifierOptions {
   log: Logger;
   /** The daily report's text for the day ending at the slot's time, made when the slot comes. */
   dailyReport: (end: number) => Promise<Reply>;
+  /** A finished night's change report (src/orchestrator/use-cases.ts nightReport), read when the supervisor announces the night finished. */
+  nightReport?: (cycleId: string) => NightReport | null;
 }
 
 export class Notifier {
@@ -49,9 +52,15 @@ export class Notifier {
   }
 
   notify(e: Notifiable): void {
-    const n = notificationOf(e);
-    if (!n) return;
     try {
+      // The supervisor announces that a night finished; the report is its record and the candidate ledger's.
+      if (e.type === 'orchestrator.cycleFinished') {
+        const report = this.o.nightReport?.(e.cycleId);
+        if (report) this.notify({ type: 'orchestrator.report', report, at: e.at });
+        return;
+      }
+      const n = notificationOf(e);
+      if (!n) return;
       this.send(n.kind, n.key, n.reply);
     } catch (err) {
       // A notification that cannot even be queued (database gone) is logged; trading never waits on it.

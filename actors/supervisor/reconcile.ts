@@ -9,13 +9,14 @@ import type { Logger } from 'pino';
 import type { BootState } from '../../machines/supervisor.machine.ts';
 import { BREAKER_ACTOR_ID, BREAKER_MACHINE_VERSION, type BreakerRecord } from '../../machines/breaker.machine.ts';
 import { POSITION_MACHINE_VERSION, type PositionRecord } from '../../machines/position.machine.ts';
-import { ORDER_STATUSES, type FeeRates, type Pair, type PairRules } from '../contract/index.ts';
-import type { Repositories } from '../db/index.ts';
-import type { PairTable } from '../kraken/pairs.ts';
-import { applyFill, createLedger, type Ledger } from '../trading/portfolio.ts';
-import type { Venue } from '../trading/venue.ts';
-import type { PaperVenue } from '../venues/paper.ts';
-import { newIdPrefix } from './ids.ts';
+import { ORDER_STATUSES, type FeeRates, type Pair, type PairRules, type Timeframe } from '../../src/contract/index.ts';
+import type { Repositories } from '../../src/db/index.ts';
+import type { PairTable } from '../../src/kraken/pairs.ts';
+import { upgradedFillId } from '../../src/trading/fill-id.ts';
+import { applyFill, createLedger, type Ledger } from '../../src/trading/portfolio.ts';
+import type { Venue } from '../../src/trading/venue.ts';
+import type { PaperVenue } from '../../src/venues/paper.ts';
+import { newIdPrefix } from '../../src/daemon/ids.ts';
 import { recordFill } from './journal.ts';
 import { recoverFills, type RecoveryReport } from './recovery.ts';
 
@@ -33,6 +34,8 @@ export interface ReconcileDeps {
   strategyVersion: string;
   now: number;
   log: Logger;
+  /** The trading timeframe: the newest stored candle of each pair is where the live line must continue. */
+  timeframe?: Timeframe;
 }
 
 const ALL_TIME: [number, number] = [Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER];
@@ -59,16 +62,35 @@ export function bookedTradeIds(repos: Repositories): string[] {
   return repos.fills.inRange(...ALL_TIME).map((f) => f.tradeId);
 }
 
+/**
+ * A position persisted before fills were keyed by pair remembers its fills by the bare trade number; the
+ * venue now names them `<pair>:<number>` (the fills table was migrated the same way), so its fills are
+ * brought to today's key, or a fill found again would look new to the position and be counted twice.
+ */
+export function withUpgradedFillIds(record: PositionRecord): PositionRecord {
+  const fills = record.context.fills.map((f) => ({ ...f, tradeId: upgradedFillId(f.pair, f.tradeId) }));
+  return { ...record, context: { ...record.context, fills } };
+}
+
 /** Durable rows whose machine version still matches; an older shape is reported, not resumed. */
 export function durableRecords(repos: Repositories, log: Logger): { positions: PositionRecord[]; breaker: BreakerRecord | null } {
   const positions: PositionRecord[] = [];
   for (const r of repos.machineSnapshots.list('position')) {
-    if (r.machineVersion === POSITION_MACHINE_VERSION) positions.push(r.snapshot as PositionRecord);
+    if (r.machineVersion === POSITION_MACHINE_VERSION) positions.push(withUpgradedFillIds(r.snapshot as PositionRecord));
     else log.error({ actorId: r.actorId, version: r.machineVersion }, 'position snapshot of another machine version: not resumed, reconcile it by hand');
   }
   const b = repos.machineSnapshots.get(BREAKER_ACTOR_ID);
   const breaker = b && b.machineVersion === BREAKER_MACHINE_VERSION ? (b.snapshot as BreakerRecord) : null;
   return { positions, breaker };
+}
+
+function storedUntil(repos: Repositories, pairs: readonly Pair[], timeframe: Timeframe): Partial<Record<Pair, number>> {
+  const times: Partial<Record<Pair, number>> = {};
+  for (const pair of pairs) {
+    const t = repos.candles.latestTime(pair, timeframe);
+    if (t !== null) times[pair] = t;
+  }
+  return times;
 }
 
 export async function reconcileAtBoot(d: ReconcileDeps): Promise<BootState> {
@@ -87,6 +109,6 @@ export async function reconcileAtBoot(d: ReconcileDeps): Promise<BootState> {
   d.log.info({ ...recovered, positions: positions.length, breaker: breaker?.value ?? 'new', cash: ledger.cash, holdings }, 'reconciled orders and fills with the venue');
   return {
     now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, bookedTradeIds: bookedTradeIds(d.repos), positions, breaker,
-    strategyVersion: d.strategyVersion, idPrefix: newIdPrefix(d.repos),
+    strategyVersion: d.strategyVersion, idPrefix: newIdPrefix(d.repos), ...(d.timeframe ? { candleTimes: storedUntil(d.repos, d.pairs, d.timeframe) } : {}),
   };
 }

@@ -4,11 +4,11 @@
  */
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Fill } from '../../src/contract/index.ts';
-import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
-import { ledgerFromFills, reconcileOrders } from '../../src/daemon/reconcile.ts';
-import { ordersToRecover, recoverFills } from '../../src/daemon/recovery.ts';
-import { VenueError, type OrderAck, type Venue, type VenueOrder } from '../../src/trading/venue.ts';
+import type { Fill } from '../../../src/contract/index.ts';
+import { createRepositories, openDatabase, type Repositories } from '../../../src/db/index.ts';
+import { ledgerFromFills, reconcileOrders } from '../../../actors/supervisor/reconcile.ts';
+import { ordersToRecover, recoverFills } from '../../../actors/supervisor/recovery.ts';
+import { VenueError, type OrderAck, type Venue, type VenueOrder } from '../../../src/trading/venue.ts';
 
 const T0 = Date.UTC(2025, 0, 6);
 const log = pino({ level: 'silent' });

@@ -5,22 +5,22 @@
  */
 import type { Logger } from 'pino';
 import type { BootState } from '../../machines/supervisor.machine.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { Config } from '../config/index.ts';
-import type { Pair } from '../contract/index.ts';
-import { createRepositories, openDatabase } from '../db/index.ts';
-import type { KrakenClient } from '../kraken/client.ts';
-import { acquirePidLock, databaseLockPath } from '../lock/index.ts';
-import { krakenOhlcFetcher } from '../market/kraken-fetcher.ts';
-import { syncFromKraken } from '../market/sync.ts';
-import { StrategyHost } from '../sandbox/host/strategy-host.ts';
-import { LiveStrategy } from '../sandbox/live.ts';
-import { openVersionStore, seedInitialVersions } from '../versions/seed.ts';
-import type { Venue } from '../trading/venue.ts';
-import type { PaperVenue } from '../venues/paper.ts';
-import { evolutionBoot } from './evolution.ts';
+import type { Clock } from '../../src/clock/clock.ts';
+import type { Config } from '../../src/config/index.ts';
+import type { Pair } from '../../src/contract/index.ts';
+import { createRepositories, openDatabase } from '../../src/db/index.ts';
+import type { KrakenClient } from '../../src/kraken/client.ts';
+import { acquirePidLock, databaseLockPath } from '../../src/lock/index.ts';
+import { krakenOhlcFetcher } from '../../src/market/kraken-fetcher.ts';
+import { syncFromKraken } from '../../src/market/sync.ts';
+import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
+import { LiveStrategy } from '../../src/sandbox/live.ts';
+import { openVersionStore, seedInitialVersions } from '../../src/versions/seed.ts';
+import type { Venue } from '../../src/trading/venue.ts';
+import type { PaperVenue } from '../../src/venues/paper.ts';
+import { evolutionBoot } from '../../src/daemon/evolution.ts';
 import { reconcileAtBoot } from './reconcile.ts';
-import { need, type Runtime } from './runtime.ts';
+import { need, type Runtime } from '../../src/daemon/runtime.ts';
 
 export interface StoreDeps {
   config: Config;
@@ -58,7 +58,7 @@ async function startStrategy(d: StoreDeps): Promise<string> {
   const seeded = await seedInitialVersions(store, d.repoRoot);
   if (seeded.length > 0) d.log.info({ versions: seeded.map((v) => `${v.name} ${v.label}`) }, 'fresh database: seeded v001');
   const pointer = store.repo.active('strategy');
-  if (!pointer) throw new Error('no active strategy version: deploy one with `brain strategy deploy <id>`');
+  if (!pointer) throw new Error('no active strategy version: deploy one with `brain promote <id> --force`');
   const version = store.get(pointer.versionId);
   d.rt.versions = store;
   d.rt.strategyVersion = version.id;
@@ -93,7 +93,7 @@ export async function prepareBoot(d: StoreDeps): Promise<BootState> {
     : { kind: 'current' as const, usd: (await d.client.balances()).spot['USD']?.total ?? 0 };
   const boot = await reconcileAtBoot({
     pairs: d.config.pairs, table: d.rt.table, repos, venue: d.venue, paper: d.paper, cash, fallbackFees: d.config.trading.fallbackFees,
-    slippage: d.config.trading.slippageFraction, strategyVersion, now, log: d.log.child({ component: 'reconcile' }),
+    slippage: d.config.trading.slippageFraction, strategyVersion, now, log: d.log.child({ component: 'reconcile' }), timeframe: d.config.market.timeframe,
   });
   return { ...boot, ...evolutionBoot(repos, d.log) };
 }

@@ -4,10 +4,9 @@
  * these from assign/enqueueActions, the bench calls them directly.
  */
 import type { FeeRates, Intent, Pair, PairRules, RiskLimits } from '../contract/index.ts';
-import type { BreakerLevel, RiskView } from '../trading/breaker.ts';
-import { riskViewOf, type Ledger, type PendingBuys } from '../trading/portfolio.ts';
-import type { JournalCommand } from '../../machines/supervisor-types.ts';
-import { evaluateIntent, type RiskVerdict } from '../trading/risk.ts';
+import type { BreakerLevel, RiskView } from './breaker.ts';
+import { riskViewOf, type Ledger, type PendingBuys } from './portfolio.ts';
+import { evaluateIntent, type RiskVerdict } from './risk.ts';
 
 /** blocked: the venue refused its exits too often (position.exitBlocked); only an operator close tries again. */
 export type PositionPhase = 'pendingEntry' | 'open' | 'pendingExit' | 'blocked';
@@ -122,9 +121,20 @@ export function positionOfOrder(clOrdId: string): string {
   return i < 0 ? clOrdId : clOrdId.slice(0, i);
 }
 
+/** One portfolio row (the supervisor journals one per candle step). */
+export interface PortfolioRow {
+  readonly time: number;
+  readonly cash: number;
+  readonly equity: number;
+  readonly peakEquity: number;
+  readonly realizedPnl: number;
+  readonly unrealizedPnl: number;
+  readonly feesPaid: number;
+}
+
 /** Marked to market: unrealised P&L net of the entry fees still attributed to the holdings. */
-export function portfolioRow(l: Ledger, marks: Partial<Record<Pair, number>>, time: number): Extract<JournalCommand, { type: 'journal.portfolio' }> {
+export function portfolioRow(l: Ledger, marks: Partial<Record<Pair, number>>, time: number): PortfolioRow {
   let unrealizedPnl = 0;
   for (const h of Object.values(l.holdings)) if (h) unrealizedPnl += ((marks[h.pair] ?? h.entryPrice) - h.entryPrice) * h.quantity - h.entryFees;
-  return { type: 'journal.portfolio', time, cash: l.cash, equity: l.lastEquity, peakEquity: l.peakEquity, realizedPnl: l.realizedPnl, unrealizedPnl, feesPaid: l.feesPaid };
+  return { time, cash: l.cash, equity: l.lastEquity, peakEquity: l.peakEquity, realizedPnl: l.realizedPnl, unrealizedPnl, feesPaid: l.feesPaid };
 }

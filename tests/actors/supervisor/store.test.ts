@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeStore, openStore, type StoreDeps } from '../../src/daemon/store.ts';
-import type { Runtime } from '../../src/daemon/runtime.ts';
-import { databaseLockPath } from '../../src/lock/index.ts';
+import { closeStore, openStore, type StoreDeps } from '../../../actors/supervisor/store.ts';
+import type { Runtime } from '../../../src/daemon/runtime.ts';
+import { databaseLockPath } from '../../../src/lock/index.ts';
 
 let dir: string;
 afterEach(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,27 +1,24 @@
 /**
- * The live account as the supervisor hears it (venueWatch in live mode): fills and order states from the
- * private executions channel as they happen, and, because that channel loses whatever is published while
- * it is down, a sweep at start and after every (re)connect (issue 12): every order not known final or not
- * covered by its booked fills is asked of the venue by cl_ord_id (recovery.ts), then the venue's spot
- * balances go to the supervisor, which reconciles them with its ledger. The balance check waits until no
- * order is in flight (live in the orders table, or executed beyond its booked fills), so an order in flight
- * is not taken for a mismatch; when it has waited `maxDeferrals` times it asks the venue for those orders
- * first (their fills are booked before the balances arrive), then compares.
+ * The live account as the supervisor hears it besides the private line (venueWatch in live mode). The
+ * executions channel (the supervisor's child connection.private) loses whatever is published while it is
+ * down, so a sweep runs at start and whenever the supervisor says the line is back (`venue.sweep`, issue
+ * 12): every order not known final or not covered by its booked fills is asked of the venue by cl_ord_id
+ * (recovery.ts), then the venue's spot balances go to the supervisor, which reconciles them with its
+ * ledger. The balance check waits until no order is in flight (live in the orders table, or executed
+ * beyond its booked fills), so an order in flight is not taken for a mismatch; when it has waited
+ * `maxDeferrals` times it asks the venue for those orders first (their fills are booked before the
+ * balances arrive), then compares.
  */
 import type { Logger } from 'pino';
-import type { VenueWatch } from '../../actors/supervisor.actors.ts';
+import type { VenueWatch } from '../supervisor.actors.ts';
 import type { SupervisorEvent } from '../../machines/supervisor.machine.ts';
-import type { Clock } from '../clock/clock.ts';
-import type { ExecutionReport } from '../contract/feed.ts';
-import type { Repositories } from '../db/index.ts';
-import type { KrakenClient } from '../kraken/client.ts';
-import type { Venue } from '../trading/venue.ts';
-import { fillFromExecution } from '../venues/live.ts';
-import { runConnection } from './feed.ts';
+import type { Clock } from '../../src/clock/clock.ts';
+import type { Repositories } from '../../src/db/index.ts';
+import type { KrakenClient } from '../../src/kraken/client.ts';
+import type { Venue } from '../../src/trading/venue.ts';
 import { recoverFills } from './recovery.ts';
 
 export interface AccountWatchDeps {
-  url: string;
   client: KrakenClient;
   venue: Venue;
   repos: Repositories;
@@ -32,18 +29,6 @@ export interface AccountWatchDeps {
   balanceRetryMs?: number;
   /** Attempts deferred by live orders before the balances are compared anyway (default 10). */
   maxDeferrals?: number;
-}
-
-/** A private execution report as the supervisor event it makes: a fill (booked), an order state (to its position), or nothing. */
-export function executionEvent(r: ExecutionReport): SupervisorEvent | null {
-  const fill = fillFromExecution(r);
-  if (fill) {
-    // A trade report says partially_filled even when it completes the order; cum_qty says how much is done.
-    const status = r.status ?? (r.execType === 'filled' ? 'filled' : 'partial');
-    return { type: 'venue.fill', fill, order: { clOrdId: fill.clOrdId, venueOrderId: r.venueOrderId, status, filledQuantity: r.cumQty ?? 0, fills: [fill] } };
-  }
-  if (!r.clOrdId || !r.status || r.status === 'sent' || r.status === 'open') return null;
-  return { type: 'venue.orderUpdate', clOrdId: r.clOrdId, status: r.status, venueOrderId: r.venueOrderId, filledQuantity: r.cumQty ?? 0, time: r.time };
 }
 
 /** Runs `task` one at a time; a request while it runs makes it run once more afterwards. */
@@ -120,26 +105,14 @@ export function accountWatch(deps: AccountWatchDeps): VenueWatch {
     const requestSweep = serialized(guarded('account sweep', sweep));
     const requestBalances = serialized(guarded('balance check', checkBalances));
 
-    const stopFeed = runConnection({ urls: { public: deps.url, private: deps.url }, client: deps.client, log }, { endpoint: 'private', subscriptions: [{ channel: 'executions' }] }, (e) => {
-      if (e.type === 'account.execution') {
-        const event = executionEvent(e.report);
-        if (event) emit(event);
-      } else if (e.type === 'connection.up') {
-        emit({ type: 'venue.privateFeed', up: true, reason: 'executions channel live' });
-        requestSweep();
-      } else if (e.type === 'connection.down' || e.type === 'connection.failed') {
-        log.warn({ reason: e.reason }, 'private feed down: fills are recovered by cl_ord_id when it is back');
-        emit({ type: 'venue.privateFeed', up: false, reason: e.reason });
-      }
-    }, true);
     onCommand((cmd) => {
       if (cmd.type === 'venue.checkBalances') requestBalances();
+      else if (cmd.type === 'venue.sweep') requestSweep();
     });
     requestSweep();
     return () => {
       stopped = true;
       if (timer !== null) clock.clearTimeout(timer);
-      stopFeed();
     };
   };
 }

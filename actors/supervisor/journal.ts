@@ -1,13 +1,14 @@
 /**
- * The supervisor's journal: fills (deduplicated by trade id), the closed candles it traded on, one portfolio_snapshots row per candle step
- * (with the open positions as the positions table has them) and one daily_snapshots row per closed UTC day.
+ * The supervisor's journal: fills (deduplicated by fill identity), one portfolio_snapshots row per candle step
+ * (with the open positions as the positions table has them), one daily_snapshots row per closed UTC day, and
+ * each candle the live line heard closed (the candle store follows the feed, not only the nightly back-fill).
  * `recordFill` is the only code that writes the fills table: the ledger is rebuilt from it at boot, so it
  * holds exactly what the supervisor booked (and, before the supervisor runs, what boot reconciliation
  * learnt from the venue).
  */
 import type { JournalCommand } from '../../machines/supervisor.machine.ts';
-import type { Fill } from '../contract/index.ts';
-import type { Repositories } from '../db/index.ts';
+import type { Fill } from '../../src/contract/index.ts';
+import type { Repositories } from '../../src/db/index.ts';
 
 const DAY_MS = 86_400_000;
 

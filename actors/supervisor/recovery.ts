@@ -7,9 +7,9 @@
  * which books and journals them), so a fill published while the executions feed was down is not lost.
  */
 import type { Logger } from 'pino';
-import type { Fill, Order } from '../contract/index.ts';
-import type { Repositories } from '../db/index.ts';
-import type { Venue, VenueOrder } from '../trading/venue.ts';
+import type { Fill, Order } from '../../src/contract/index.ts';
+import type { Repositories } from '../../src/db/index.ts';
+import type { Venue, VenueOrder } from '../../src/trading/venue.ts';
 
 export interface RecoveryDeps {
   repos: Pick<Repositories, 'orders'>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Intent, IntentAction, Pair } from '../../src/contract/index.ts';
 import { RiskLimitsSchema } from '../../src/contract/risk.ts';
-import { pendingBuysOf, priceTriggers, routeIntent, type PositionSlot, type RouteSettings, type RouteState } from '../../src/daemon/routing.ts';
+import { pendingBuysOf, priceTriggers, routeIntent, type PositionSlot, type RouteSettings, type RouteState } from '../../src/trading/routing.ts';
 import { defaultPairRules } from '../../src/trading/pair-rules.ts';
 import { applyFill, createLedger } from '../../src/trading/portfolio.ts';
 
