@@ -153,6 +153,10 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   }
   // Every pair's ticker snapshot has arrived: the public feed is subscribed, no candle will be missed.
   await waitFor(daemon.actor, (s) => Object.keys(s.context.marks).length === pairs.length, { timeout: 30_000 });
+  // Live: the executions line is up too before time moves. Its connect deadline runs on the simulator's
+  // clock, which a step jumps by a whole candle: a first connect still on the wire when the caller starts
+  // stepping (a loaded machine) timed out, gave up after its attempts and alerted an outage that never was.
+  if (mode === 'live') await waitFor(daemon.actor, (s) => s.context.feed?.lines.private?.up === true, { timeout: 30_000 });
   const step = async (ms = STEP): Promise<void> => {
     const target = scans + scansDue(sim.clock.now() + ms);
     await sim.advance(ms);
