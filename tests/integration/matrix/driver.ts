@@ -34,7 +34,7 @@ export function holds(w: World): boolean {
  * One candle, its intent, and the line that settles the trade it brings. The settle is looked for after
  * the intent: a restarted daemon's resumed position says "position opened" before any candle is scanned.
  */
-export async function step(w: World, what = 'a settled trade step'): Promise<LogLine> {
+export async function step(w: World, what = 'a settled trade step', maxCandles = 3): Promise<LogLine> {
   const d = w.running();
   for (let candles = 1; ; candles++) {
     const from = d.mark();
@@ -42,7 +42,7 @@ export async function step(w: World, what = 'a settled trade step'): Promise<Log
     const intent = await d.waitFor(`the intent of ${what}`, (l) => l.msg === 'intent accepted' || l.msg === 'intent rejected', { from });
     if (intent.msg === 'intent accepted') return d.waitFor(what, settles, { from: d.lines.indexOf(intent) + 1 });
     // A position still resuming after a restart refuses its close ('position_working'): the next candle asks again.
-    if (intent['verdict'] !== 'position_working' || candles === 3) throw new Error(`${what}: intent rejected (${String(intent['verdict'])}) on ${candles} candles\n${d.tail()}`);
+    if (intent['verdict'] !== 'position_working' || candles === maxCandles) throw new Error(`${what}: intent rejected (${String(intent['verdict'])}) on ${candles} candles\n${d.tail()}`);
   }
 }
 
