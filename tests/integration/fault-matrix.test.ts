@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { table, type Row } from './matrix/driver.ts';
-import { clockJump, during, KILL_POINTS, killAt, killDuringReconnect, NETWORK_FAULTS } from './matrix/scenarios.ts';
+import { smallDisk } from './matrix/disk.ts';
+import { clockJump, diskFull, during, KILL_POINTS, killAt, killDuringReconnect, NETWORK_FAULTS } from './matrix/scenarios.ts';
 import { flipTemplate, World } from './matrix/world.ts';
 
 const FULL = process.env['BRAIN_FAULT_MATRIX'] === 'full';
@@ -57,4 +58,19 @@ describe('fault matrix: brain run (live) against the simulator', () => {
   }
   it('venue clock jumps 1 h ahead', async () => record(await clockJump(world)), 60_000);
   it('SIGKILL during a reconnect, reply held', async () => record(await killDuringReconnect(world)), 90_000);
+});
+
+describe('fault matrix: the disk fills', () => {
+  const disk = smallDisk(join(tmpdir(), `brain-matrix-disk-${process.pid}`), 16);
+  let full: World | null = null;
+  afterAll(async () => {
+    await full?.close();
+    if (typeof disk !== 'string') disk.unmount();
+  });
+  it.skipIf(typeof disk === 'string')(`disk full while writing (a 16 MB tmpfs)${typeof disk === 'string' ? `: skipped, ${disk}` : ''}`, async () => {
+    if (typeof disk === 'string') return;
+    full = await World.open({ template: join(dir, 'flip.db'), dataDir: disk.dir });
+    await full.start();
+    record(await diskFull(full, disk));
+  }, 120_000);
 });

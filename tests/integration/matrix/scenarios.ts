@@ -5,7 +5,7 @@
  * recover on its own. A pair injects two at once, as one blip brings them. `full` rows run only with
  * BRAIN_FAULT_MATRIX=full (the soak bench sets it).
  */
-import { arrival, FOREVER, orderEvent, ready, step, verdict, type Row } from './driver.ts';
+import { arrival, FOREVER, orderEvent, ready, settles, step, verdict, type Row } from './driver.ts';
 import { lockDatabase } from './locks.ts';
 import type { World } from './world.ts';
 
@@ -221,4 +221,35 @@ export async function killDuringReconnect(w: World): Promise<Row> {
   await w.start();
   await step(w, 'a trade after the restart');
   return verdict(w, 'SIGKILL during a reconnect, reply held', breaker, []);
+}
+
+/**
+ * The disk fills as an entry is decided: whatever the daemon was writing fails (SQLITE_FULL). It must
+ * not trade on what it could not record; once the space is back (and, if it stopped, once restarted),
+ * the books must still be the venue's.
+ */
+export async function diskFull(w: World, disk: { fill(): void; free(): void }): Promise<Row> {
+  await ready(w, 'entry');
+  const breaker = w.audit().breaker;
+  const notes: string[] = [];
+  const d = w.running();
+  const from = d.mark();
+  disk.fill();
+  await w.candle();
+  // Full while the entry is recorded: the intent row cannot be written, so nothing may be sent.
+  const intent = await d.waitFor('the entry intent', (l) => l.msg === 'intent accepted', { from });
+  const at = d.lines.indexOf(intent) + 1;
+  const outcome = await Promise.race([
+    d.waitFor('what became of the entry', (l) => l.msg === 'order sent' || settles(l) || l.level >= 50, { from: at, limitMs: 20_000 }).then((l) => `"${l.msg}"${l.level >= 50 ? ` (${String((l['err'] as { message?: string } | undefined)?.message ?? '')})` : ''}`),
+    d.exited.then((e) => `exited (code ${e.code}, signal ${e.signal})`),
+  ]);
+  notes.push(`disk full at the entry: ${outcome}`);
+  disk.free();
+  if (w.daemon && (await Promise.race([d.exited.then(() => true), Promise.resolve(false)]))) w.daemon = null;
+  if (!w.daemon) {
+    notes.push('restarted');
+    await w.start();
+  }
+  await step(w, 'a trade once the space is back', 6);
+  return verdict(w, 'disk full while writing (tmpfs)', breaker, notes);
 }

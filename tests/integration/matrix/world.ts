@@ -7,7 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import pino from 'pino';
 import { systemClock } from '../../../src/clock/clock.ts';
 import { openDatabase, type Db } from '../../../src/db/index.ts';
@@ -181,7 +181,9 @@ export class World {
   async close(): Promise<void> {
     if (this.daemon) await this.stop('SIGKILL');
     // BRAIN_MATRIX_LOG=<file>: every run's log lines, to read what a failed row went through.
-    const dump = process.env['BRAIN_MATRIX_LOG'];
+    const named = process.env['BRAIN_MATRIX_LOG'];
+    // One file per world: `<name>.<work dir>` for the daemon's runs, `.sim` beside it for the simulator.
+    const dump = named ? `${named}.${basename(this.workDir)}` : undefined;
     if (dump) writeFileSync(dump, this.runs.map((r, i) => [`--- run ${i + 1}`, ...r.lines.map((l) => JSON.stringify(l)), ...r.stderr]).flat().join('\n'));
     if (dump) writeFileSync(`${dump}.sim`, this.simLines.join('\n'));
     this.readOnly?.close();
