@@ -17,8 +17,8 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { PROJECT_ROOT } from '../src/paths.ts';
-import { ready, step, verdict, type Row } from '../tests/integration/matrix/driver.ts';
-import { NETWORK_FAULTS } from '../tests/integration/matrix/scenarios.ts';
+import { step, type Row } from '../tests/integration/matrix/driver.ts';
+import { during, NETWORK_FAULTS } from '../tests/integration/matrix/scenarios.ts';
 import { flipTemplate, World } from '../tests/integration/matrix/world.ts';
 import { commandName, descendants, memoryMb } from './lib/proc.ts';
 
@@ -63,15 +63,7 @@ async function liveSoak(template: string, hours: number): Promise<void> {
     samples.push(sample(world, 0));
     for (let hour = 1; hour <= hours; hour++) {
       const end = world.sim.clock.now() + HOUR;
-      const fault = NETWORK_FAULTS[(hour - 1) % NETWORK_FAULTS.length]!;
-      await ready(world, fault.side);
-      const breaker = world.audit().breaker;
-      const injected = fault.inject(world);
-      await step(world, `the trade step under "${fault.name}"`);
-      await injected;
-      fault.end?.(world);
-      world.sim.faults.clear();
-      rows.push(await verdict(world, fault.name, breaker, []));
+      rows.push(await during(world, NETWORK_FAULTS[(hour - 1) % NETWORK_FAULTS.length]!));
       await restOfTheHour(world, end);
       // The burst's last entry may still be settling on the REST budget: its close is asked again each candle.
       await step(world, 'the trade after the hour', 12);
