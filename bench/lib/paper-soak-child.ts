@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { startReplay } from '../../src/daemon/replay.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
-import { lockDatabase } from '../../tests/integration/matrix/locks.ts';
+import { Worker } from 'node:worker_threads';
 import { commandName, descendants, memoryMb } from './proc.ts';
 
 const HOUR = 3_600_000;
@@ -29,7 +29,7 @@ const sample = (hour: number, fault: string) => {
   emit({ hour, rss: memoryMb(process.pid), children: kids.reduce((s, p) => s + (memoryMb(p) || 0), 0), childCount: kids.length, fault });
 };
 
-/** What reaches a paper daemon: its feed (dropped, dark for ten minutes) and its database (locked by another process). */
+/** What reaches a paper daemon: its feed (dropped, dark for ten minutes) and its database (locked by another connection). */
 const FAULTS: ReadonlyArray<{ name: string; run: (r: Awaited<ReturnType<typeof startReplay>>) => Promise<void> }> = [
   { name: 'WS drop (public feed)', run: async (r) => void r.sim.faults.dropWs('all') },
   {
@@ -40,8 +40,23 @@ const FAULTS: ReadonlyArray<{ name: string; run: (r: Awaited<ReturnType<typeof s
       r.sim.faults.comeBack();
     },
   },
-  { name: 'database locked by another process (3 s)', run: (r) => lockDatabase(join(root, 'brain.db'), 3_000) },
+  { name: 'database locked by another connection (3 s)', run: async () => lockFromAnotherThread(join(root, 'brain.db'), 3_000) },
 ];
+
+/**
+ * The lock must be held and released off this thread: the daemon's writes wait on SQLite's busy timeout
+ * synchronously, which would hold up a timer here (the lock's release) for the whole timeout.
+ */
+function lockFromAnotherThread(path: string, ms: number): Promise<void> {
+  const code = `const { workerData } = require('node:worker_threads'); const Database = require('libsql');
+    const db = new Database(workerData.path, { timeout: 10000 }); db.exec('BEGIN EXCLUSIVE');
+    setTimeout(() => { db.exec('COMMIT'); db.close(); }, workerData.ms);`;
+  const worker = new Worker(code, { eval: true, workerData: { path, ms } });
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('exit', () => resolve());
+  });
+}
 
 let error: string | null = null;
 const replay = await startReplay({

@@ -41,8 +41,10 @@ export async function step(w: World, what = 'a settled trade step', maxCandles =
     await w.candle();
     const intent = await d.waitFor(`the intent of ${what}`, (l) => l.msg === 'intent accepted' || l.msg === 'intent rejected', { from });
     if (intent.msg === 'intent accepted') return d.waitFor(what, settles, { from: d.lines.indexOf(intent) + 1 });
-    // A position still resuming after a restart refuses its close ('position_working'): the next candle asks again.
+    // A position still settling (resuming after a restart, an entry on the REST budget) refuses the next
+    // decision ('position_working'): once it has settled, the next candle asks again.
     if (intent['verdict'] !== 'position_working' || candles === maxCandles) throw new Error(`${what}: intent rejected (${String(intent['verdict'])}) on ${candles} candles\n${d.tail()}`);
+    await d.waitFor(`the working position settled (${what})`, settles, { from: d.lines.indexOf(intent) + 1 });
   }
 }
 
