@@ -31,9 +31,12 @@ export function persistOwnerState<Value, Context>(deps: DurableStoreDeps<Value, 
     const owner: AnyActorRef | undefined = self._parent;
     if (!owner) throw new BrainError(`${deps.machine} persister for ${input.actorId} has no owner: invoke it from the machine`, { domain: 'machine', code: 'no_owner', retryable: false });
     let last = '';
-    const save = (snap: { value: unknown; context: unknown }): void => {
+    // The record whose write failed: the owner's handling of the failure report publishes the same record
+    // again, and writing it again at once would fail again, report again, and spin (a full disk did: 160,000
+    // errors a minute, no trading). It is written with the owner's next change instead.
+    let failed = '';
+    const save = (snap: { value: unknown; context: unknown }, json: string): void => {
       const record = { value: snap.value, context: snap.context } as DurableRecord<Value, Context>;
-      const json = JSON.stringify(record);
       if (json === last || deps.skip?.(record)) return;
       const now = deps.clock.now();
       deps.mirror?.(record, now);
@@ -42,14 +45,19 @@ export function persistOwnerState<Value, Context>(deps: DurableStoreDeps<Value, 
       last = json;
     };
     const guarded = (snap: { value: unknown; context: unknown }): void => {
+      const json = JSON.stringify({ value: snap.value, context: snap.context });
+      if (json === failed) return;
       try {
-        save(snap);
+        save(snap, json);
+        failed = '';
       } catch (err) {
+        failed = json;
         deps.log.error({ err, actor: input.actorId, machine: deps.machine }, 'persisting the machine state failed');
         sendBack({ type: 'store.failed', error: toErrorInfo(err) });
       }
     };
-    save(owner.getSnapshot());
+    const first = owner.getSnapshot();
+    save(first, JSON.stringify({ value: first.value, context: first.context }));
     // No unsubscribe on stop: reaching a final state stops this child BEFORE the owner publishes that
     // final snapshot, and it must still be written. The owner completes its observers when it stops.
     owner.subscribe({ next: guarded, error: () => undefined });

@@ -1,7 +1,8 @@
 /**
  * The position machine's I/O (inv. 4). recordIntent writes the order row before anything is sent and
- * is idempotent for the same cl_ord_id (a restart re-runs it). submitOrder asks the venue by cl_ord_id
- * first — a restored in-flight promise runs again — and sends only when the venue has never seen it.
+ * is idempotent for the same cl_ord_id (a restart re-runs it). submitOrder marks the row sent, then the
+ * venue, idempotent by cl_ord_id, places the order only when it has never seen it (a restored send runs
+ * again); an actor stopped while it waited writes nothing, since its machine has moved on.
  * queryOrder only asks. The persister mirrors the machine into positions and orders; fills are written by
  * the supervisor's journal only (a found fill is announced to it as position.fillFound).
  */
@@ -77,18 +78,15 @@ export function positionActors(deps: PositionActorDeps) {
     }),
     submitOrder: fromPromise<{ at: number; ack: OrderAck }, OrderSpec>(async ({ input: o, signal }) => {
       const log = deps.log.child({ clOrdId: o.clOrdId, pair: o.pair, positionId: o.positionId });
-      const known = await venue.queryOrder(o.clOrdId, signal);
-      if (known) {
-        log.warn({ status: known.status, filled: known.filledQuantity }, 'order already at the venue: not sending it again');
-        return { at: clock.now(), ack: { ...known, reason: null } };
-      }
       orders.updateStatus(o.clOrdId, { status: 'sent', updatedAt: clock.now() });
       log.info({ side: o.side, quantity: o.quantity, reason: o.reason }, 'order sent');
       try {
+        // The venue looks the cl_ord_id up before placing it (a send that ran before a restart comes back as its ack).
         const ack = await venue.submitOrder({ clOrdId: o.clOrdId, pair: o.pair, side: o.side, type: 'market', quantity: o.quantity, limitPrice: null }, signal);
-        orders.updateStatus(o.clOrdId, { status: ack.status, venueOrderId: ack.venueOrderId ?? undefined, filledQuantity: ack.filledQuantity, updatedAt: clock.now() });
         if (ack.status === 'rejected') log.warn({ side: o.side, reason: ack.reason }, 'order refused by the venue');
         else log.info({ side: o.side, status: ack.status, venueOrderId: ack.venueOrderId, filled: ack.filledQuantity }, 'order accepted');
+        // Stopped meanwhile (its fills on the feed settled it first): the machine has mirrored a later status.
+        if (!signal.aborted) orders.updateStatus(o.clOrdId, { status: ack.status, venueOrderId: ack.venueOrderId ?? undefined, filledQuantity: ack.filledQuantity, updatedAt: clock.now() });
         return { at: clock.now(), ack };
       } catch (err) {
         // Aborted: the position settled the order from the venue's own reports (its fills came over the private

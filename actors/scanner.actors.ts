@@ -4,7 +4,7 @@
  * time are batched into ONE call to the strategy child (one IPC round trip for every pair, not one each):
  * a batch goes when every pair has asked, when a later candle arrives, or once the current I/O callbacks
  * are done (setImmediate: the candles of one step arrive together; a pair without a candle is not waited for).
- * Warm-up replays the stored candles once for all pairs (decisions discarded: they are history).
+ * Warm-up hands the stored candles to the strategy once for all pairs, as history: nothing is decided on them.
  */
 import type { Logger } from 'pino';
 import { fromPromise } from 'xstate';
@@ -77,7 +77,7 @@ function evaluationOf(o: ScanOutcome, durationMs: number): Evaluation {
   return { action: d.action, intent: d.action === 'hold' ? null : intent, regime: d.regime ?? null, indicators: d.indicators ?? {}, durationMs, invalid: null };
 }
 
-/** Replays the last `bars` stored candles of every pair into the strategy, one batch per candle time. */
+/** Gives the strategy the last `bars` stored candles of every pair as history, in time order. */
 async function warmAll(deps: ScannerActorDeps, timeframe: Timeframe): Promise<Map<Pair, number>> {
   const now = deps.clock.now();
   const byTime = new Map<number, Array<{ pair: Pair; candle: Candle }>>();
@@ -91,7 +91,7 @@ async function warmAll(deps: ScannerActorDeps, timeframe: Timeframe): Promise<Ma
       last.set(pair, candle.time);
     }
   }
-  for (const t of [...byTime.keys()].sort((a, b) => a - b)) await deps.strategy.onCandles(byTime.get(t)!);
+  for (const t of [...byTime.keys()].sort((a, b) => a - b)) await deps.strategy.remember(byTime.get(t)!);
   deps.log.info({ pairs: last.size, steps: byTime.size }, 'scanners warmed up from stored candles');
   return last;
 }

@@ -1,17 +1,21 @@
 /**
  * `npm run bench`: runs every bench/*.bench.ts (or those named on the command line) in sequence and
  * prints their figures. Benchmarks are not tests: they print numbers, they do not assert timings.
- * Arguments after a `--` go to the benches themselves: `npm run bench -- evolver -- --workers 1,2,4`.
+ * Flags go to the benches themselves: `npm run bench -- soak --days 3`, `npm run bench -- evolver -- --workers 1,2,4`.
  */
 import { readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
+// Names select benches; flags and their values go to the benches (`soak --days 3`), as does all after a `--`
+// (`evolver -- --workers 1,2,4`). Names come first: a flag's value is never taken for a name.
 const argv = process.argv.slice(2);
+const isFlagValue = (i: number) => argv[i - 1]?.startsWith('--') === true && argv[i - 1] !== '--';
 const split = argv.indexOf('--');
-const only = split < 0 ? argv : argv.slice(0, split);
-const benchArgs = split < 0 ? [] : argv.slice(split + 1);
+const head = split < 0 ? argv : argv.slice(0, split);
+const only = head.filter((a, i) => !a.startsWith('-') && !isFlagValue(i));
+const benchArgs = [...head.filter((a, i) => a.startsWith('-') || isFlagValue(i)), ...(split < 0 ? [] : argv.slice(split + 1))];
 const files = readdirSync(here)
   .filter((f) => f.endsWith('.bench.ts'))
   .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))

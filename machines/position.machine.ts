@@ -40,7 +40,7 @@ const positionSetup = setup({
   actors: {
     /** Writes the intent row (status 'intent'); idempotent for the same cl_ord_id. */
     recordIntent: fromPromise<{ at: number }, OrderSpec>(notProvided('position.recordIntent')),
-    /** Queries by cl_ord_id first (a restored promise runs again), sends only when the venue has no such order. */
+    /** Marks the row sent, then sends through the venue, idempotent by cl_ord_id: an order it already has (a restored send) comes back as its ack. */
     submitOrder: fromPromise<{ at: number; ack: OrderAck }, OrderSpec>(notProvided('position.submitOrder')),
     queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(notProvided('position.queryOrder')),
     persistState: fromCallback<EventObject, StoreInput>(notProvided('position.persistState')),

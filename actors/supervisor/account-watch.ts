@@ -4,8 +4,10 @@
  * down, so a sweep runs at start and whenever the supervisor says the line is back (`venue.sweep`, issue
  * 12): every order not known final or not covered by its booked fills is asked of the venue by cl_ord_id
  * (recovery.ts), then the venue's spot balances go to the supervisor, which reconciles them with its
- * ledger. The balance check waits until no order is live in the orders table, so an order in flight is
- * not taken for a mismatch.
+ * ledger. The balance check waits until no order is in flight (live in the orders table, or executed
+ * beyond its booked fills), so an order in flight is not taken for a mismatch; when it has waited
+ * `maxDeferrals` times it asks the venue for those orders first (their fills are booked before the
+ * balances arrive), then compares.
  */
 import type { Logger } from 'pino';
 import type { VenueWatch } from '../supervisor.actors.ts';
@@ -61,15 +63,25 @@ export function accountWatch(deps: AccountWatchDeps): VenueWatch {
     const emit = (e: SupervisorEvent) => {
       if (!stopped) send(e);
     };
-    const anyLive = () => deps.repos.orders.open().length > 0 && deferrals < maxDeferrals;
+    // In flight: live at the venue, or executed beyond the fills booked for it (its fills are still to come).
+    const inFlight = () => new Set([...deps.repos.orders.open(), ...deps.repos.orders.uncovered()].map((o) => o.clOrdId));
 
+    const recover = async (): Promise<void> => {
+      const report = await recoverFills({ repos: deps.repos, venue: deps.venue, now: () => clock.now(), log }, (fill, order) => emit({ type: 'venue.fill', fill, order }));
+      log.info(report, 'orders and fills reconciled with the venue');
+    };
     const checkBalances = async (): Promise<void> => {
       if (timer !== null) clock.clearTimeout(timer);
       timer = null;
-      if (!anyLive()) {
+      const waited = deferrals >= maxDeferrals;
+      // Still in flight after every deferral: a fill the executions feed missed would read as a mismatch,
+      // so the venue is asked for those orders first and what it executed is booked before the balances.
+      if (waited && inFlight().size > 0) await recover();
+      const asked = inFlight();
+      if (waited || asked.size === 0) {
         const spot = (await deps.client.balances()).spot;
-        // An order may have started while the balances were read: they would not show it yet.
-        if (!anyLive()) {
+        // An order may have started while the balances were read: they may show it, the ledger not yet.
+        if ([...inFlight()].every((id) => waited && asked.has(id))) {
           deferrals = 0;
           emit({ type: 'venue.balances', balances: Object.fromEntries(Object.entries(spot).map(([asset, b]) => [asset, b.total])), at: clock.now() });
           return;
@@ -79,8 +91,7 @@ export function accountWatch(deps: AccountWatchDeps): VenueWatch {
       timer = clock.setTimeout(() => requestBalances(), retryMs);
     };
     const sweep = async (): Promise<void> => {
-      const report = await recoverFills({ repos: deps.repos, venue: deps.venue, now: () => clock.now(), log }, (fill, order) => emit({ type: 'venue.fill', fill, order }));
-      log.info(report, 'orders and fills reconciled with the venue');
+      await recover();
       await checkBalances();
     };
     const guarded = (what: string, task: () => Promise<void>) => async () => {

@@ -19,6 +19,7 @@ import { krakenOhlcFetcher } from '../../src/market/kraken-fetcher.ts';
 import { syncFromKraken } from '../../src/market/sync.ts';
 import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
 import { LiveStrategy } from '../../src/sandbox/live.ts';
+import { positionViewOf } from '../../src/sandbox/position-view.ts';
 import { openVersionStore, seedInitialVersions } from '../../src/versions/seed.ts';
 import type { Venue } from '../../src/trading/venue.ts';
 import type { PaperVenue } from '../../src/venues/paper.ts';
@@ -90,10 +91,7 @@ async function startStrategy(d: StoreDeps): Promise<string> {
   d.rt.strategy = await LiveStrategy.start(
     {
       setups,
-      position: (pair) => {
-        const h = d.rt.ledger?.().holdings[pair];
-        return h ? { quantity: h.quantity, entryPrice: h.entryPrice, entryTime: h.openedAt, stopLoss: h.stopLoss, takeProfit: h.takeProfit } : null;
-      },
+      position: (pair) => positionViewOf(d.rt.ledger?.().holdings[pair], d.config.market.timeframe),
       equity: () => d.rt.ledger?.().lastEquity ?? d.config.paper.startingBalanceUsd,
       startHost: (v) => StrategyHost.start({ versionId: v.id, kind: 'strategy', bundle: v.bundle, logger: log }),
     },

@@ -20,17 +20,37 @@ export function memoryMb(pid: number | undefined, field: 'VmRSS' | 'VmData' = 'V
   return Number(kb) / 1024;
 }
 
-/** The pids started by `pid` and by them, from /proc/<pid>/task/<tid>/children. */
-function descendants(pid: number): number[] {
-  const tasks = existsSync(`/proc/${pid}/task`) ? readdirSync(`/proc/${pid}/task`) : [];
-  const children = tasks.flatMap((tid) => {
+/** Every live descendant of `pid` (children, their children, ...), from /proc/<pid>/stat parent ids. */
+export function descendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
     try {
-      return readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      parentOf.set(Number(name), Number(fields[1]));
     } catch {
-      return [];
+      // Gone between the listing and the read.
     }
-  });
-  return children.flatMap((c) => [c, ...descendants(c)]);
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const [child, parent] of parentOf) {
+      if (parent !== p) continue;
+      out.push(child);
+      walk(child);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/** The command name of a process (/proc/<pid>/comm); '' once it has exited. */
+export function commandName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+  } catch {
+    return '';
+  }
 }
 
 /** CPU seconds of a process and of every process it started that still runs (a worker and its sandbox child). */

@@ -211,6 +211,24 @@ const BackupSchema = z.strictObject({
   keep: z.number().int().min(1).max(3650).default(14).describe('Backups kept (1..3650); older ones are deleted after each new one'),
 });
 
+/** How long an order's outcome may stay unheard before it is asked of Kraken by cl_ord_id (the position machine's deadlines). */
+const OrdersSchema = z.strictObject({
+  ackTimeoutSeconds: z.number().finite().min(0.5).max(600).default(15)
+    .describe('Seconds an order may go without an answer from Kraken before its outcome counts as unknown and it is looked up by cl_ord_id, never resent (0.5..600)'),
+  settleTimeoutSeconds: z.number().finite().min(0.5).max(3600).default(30)
+    .describe('Seconds an accepted order may wait for its fills on the executions feed before they are asked of Kraken (0.5..3600)'),
+  requerySeconds: z.number().finite().min(0.1).max(600).default(5)
+    .describe('Seconds between two lookups of an order Kraken did not show (0.1..600)'),
+  maxQueries: z.number().int().min(1).max(20).default(3)
+    .describe('Lookups that must all miss before an order is taken as never placed (1..20)'),
+  restTimeoutSeconds: z.number().finite().min(0.5).max(120).default(10)
+    .describe('Seconds a Kraken REST call may take; past it an order call counts as maybe placed and is looked up by cl_ord_id (0.5..120)'),
+  krakenTier: z.enum(['starter', 'intermediate', 'pro']).default('starter')
+    .describe("The Kraken account's verification tier (starter, intermediate, pro): the private REST call budget the client stays under while it sends and looks up orders"),
+  balanceRecheckSeconds: z.number().finite().min(0.5).max(3600).default(60)
+    .describe('Seconds between attempts of a venue balance check that waits for orders in flight to settle (0.5..3600)'),
+});
+
 const IsolationSchema = z.strictObject({
   requireNamespacesInLive: z.boolean().default(true)
     .describe("Live mode refuses to start unless strategy children run in their own user+network namespace (unshare -Urn); false accepts Deno's permissions and prlimit alone"),
@@ -293,6 +311,7 @@ const ConfigObjectSchema = z.strictObject({
   health: HealthSchema.prefault({}).describe('Health and metrics endpoint (loopback only)'),
   audit: AuditSchema.prefault({}).describe('Daily self-audit of fills, ledger, positions and venue balances'),
   backup: BackupSchema.prefault({}).describe('Daily online database backup'),
+  orders: OrdersSchema.prefault({}).describe('Order deadlines: when an unheard order is asked of Kraken by cl_ord_id'),
   isolation: IsolationSchema.prefault({}).describe('Sandbox isolation the daemon requires before trading live'),
   lease: LeaseSchema.prefault({}).describe('One trader per Kraken API key: the lease a live daemon holds in its database (and in evolution.redisUrl when set)'),
   risk: RiskLimitsSchema.prefault({}).describe('Risk limits enforced outside the strategy (config/risk_limits.toml)'),

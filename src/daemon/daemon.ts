@@ -87,6 +87,12 @@ export interface Daemon {
   stop(signal: string, timeoutMs?: number): Promise<SnapshotFrom<typeof supervisorMachine>>;
 }
 
+/** The position machine's deadlines from config `orders` (seconds there, ms in the machine). */
+export function orderDeadlines(config: Config): Partial<PositionTimeouts> {
+  const o = config.orders;
+  return { ackMs: o.ackTimeoutSeconds * 1000, settleMs: o.settleTimeoutSeconds * 1000, requeryMs: o.requerySeconds * 1000, maxQueries: o.maxQueries };
+}
+
 /** One debug line per transition of any machine in the tree (the root's inspect observer). */
 export function transitionLog(log: Logger): (e: InspectionEvent) => void {
   const last = new Map<string, string>();
@@ -117,7 +123,8 @@ function wire(o: DaemonOptions, rt: Runtime) {
   // like the positions' deadlines, so against the simulator a call's timeout and the venue's rate counter are
   // in the simulator's time, and a replay that steps time waits until no call is in flight (replay.ts).
   const client = new KrakenClient({
-    baseUrl: o.endpoints.rest, clock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, ...secrets, ...(o.fetch ? { fetch: o.fetch } : {}),
+    baseUrl: o.endpoints.rest, clock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, timeoutMs: config.orders.restTimeoutSeconds * 1000, tier: config.orders.krakenTier,
+    ...secrets, ...(o.fetch ? { fetch: o.fetch } : {}),
   });
   const { venue, paper } = venueFor(o, client, rt);
   const repos = lazyRepos(rt);
@@ -141,7 +148,7 @@ function wire(o: DaemonOptions, rt: Runtime) {
       await takeTradingLease(deps, (message) => keyLease.lost(message));
     },
     reconcile: () => prepareBoot(deps),
-    fills: paper ? paperWatch(paper) : accountWatch({ client, venue, repos, clock, log: log.child({ component: 'account' }) }),
+    fills: paper ? paperWatch(paper) : accountWatch({ client, venue, repos, clock, log: log.child({ component: 'account' }), balanceRetryMs: config.orders.balanceRecheckSeconds * 1000 }),
     backfill: candleBackfill({ client, repos, clock }),
     journal: journalWriter(repos),
     cancelOrder: (clOrdId) => venue.cancelOrder(clOrdId),
@@ -192,7 +199,7 @@ export function startDaemon(o: DaemonOptions): Daemon {
   const actor = createActor(machine, {
     id: 'supervisor',
     input: {
-      pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: o.positionTimeouts ?? {}, evolution: evolutionSettings(o.config),
+      pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: { ...orderDeadlines(o.config), ...o.positionTimeouts }, evolution: evolutionSettings(o.config),
       ...(o.orchestrator ? { orchestrator: { maxRepairs: o.config.orchestrator.cycle.maxRepairs, retryDelaySeconds: o.config.orchestrator.cycle.retryDelaySeconds } } : {}),
       feed: { mode: o.config.mode, ...o.feed },
     },

@@ -58,8 +58,12 @@ export interface Replay {
   readonly config: Config;
   readonly from: number;
   readonly to: number;
-  /** One candle step, waiting for its scans; false (nothing done) at the end of the data. */
-  step(): Promise<boolean>;
+  /**
+   * One step of `ms` (default one candle) past wherever the replay is, waiting for its scans: resolves once
+   * the step's scans are written and no REST call is in flight. run() steps to the end of the data; a test
+   * may step on past it on the same clock to let the daemon settle.
+   */
+  step(ms?: number): Promise<void>;
   /** Steps the replay to the end; resolves with the number of candle steps replayed. */
   run(): Promise<number>;
   /** Resolves once no REST call of the daemon is in flight. */
@@ -149,20 +153,25 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   }
   // Every pair's ticker snapshot has arrived: the public feed is subscribed, no candle will be missed.
   await waitFor(daemon.actor, (s) => Object.keys(s.context.marks).length === pairs.length, { timeout: 30_000 });
-  const step = async (): Promise<boolean> => {
-    if (sim.clock.now() + STEP > to) return false;
-    const target = scans + scansDue(sim.clock.now() + STEP);
-    await sim.advance(STEP);
+  // Live: the executions line is up too before time moves. Its connect deadline runs on the simulator's
+  // clock, which a step jumps by a whole candle: a first connect still on the wire when the caller starts
+  // stepping (a loaded machine) timed out, gave up after its attempts and alerted an outage that never was.
+  if (mode === 'live') await waitFor(daemon.actor, (s) => s.context.feed?.lines.private?.up === true, { timeout: 30_000 });
+  const step = async (ms = STEP): Promise<void> => {
+    const target = scans + scansDue(sim.clock.now() + ms);
+    await sim.advance(ms);
     await settle(() => scans, target, 2_000, bump);
     await net.quiet();
     o.onStep?.(sim.clock.now());
-    return true;
   };
   return {
     daemon, sim, config, from, to, step, quiet: () => net.quiet(),
     run: async () => {
       let steps = 0;
-      while (await step()) steps += 1;
+      while (sim.clock.now() + STEP <= to) {
+        await step();
+        steps += 1;
+      }
       return steps;
     },
     close: async () => {

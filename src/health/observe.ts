@@ -102,8 +102,23 @@ function onEmitted(e: Ev, metrics: Metrics): void {
   }
 }
 
+/**
+ * The lines as the supervisor already knows them: a health server started after a line came up would
+ * otherwise wait for its next report and call it down meanwhile (a live replay that starts once both
+ * lines are up, then starts its health server, showed it: /readyz 503 on a connected executions line).
+ */
+function seedLines(actor: AnyActorRef, metrics: Metrics, feed: FeedState): void {
+  const snapshot = actor.getSnapshot() as { context?: { feed?: { lines?: Partial<Record<FeedEndpoint, { up: boolean; reason: string }>> } } };
+  const lines = snapshot.context?.feed?.lines ?? {};
+  for (const endpoint of ['public', 'private'] as const) {
+    const line = lines[endpoint];
+    if (line) feedReport(feed, metrics, endpoint, line.up, line.reason);
+  }
+}
+
 /** Subscribes; returns the unsubscribe. */
 export function observeDaemon(actor: Observable & AnyActorRef, metrics: Metrics, feed: FeedState, clock: Clock): () => void {
+  seedLines(actor, metrics, feed);
   const inspection = actor.system.inspect((i) => {
     if (i.type !== '@xstate.event') return;
     const e = i.event as Ev;

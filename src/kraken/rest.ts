@@ -113,6 +113,11 @@ export class KrakenRest {
   }
 
   private async send(method: string, pathAndQuery: string, init: RequestInit, call: CallOptions): Promise<unknown> {
+    // A caller that gave up while this call waited for the key's mutex (a stopped order actor) sends nothing:
+    // an abort listener added now would never fire, and the order would go out after its owner moved on.
+    if (call.signal?.aborted) {
+      throw transportError('ABORTED', method, 'the caller aborted the call before it was sent', { placesOrder: call.placesOrder ?? false, maybeSent: false });
+    }
     const ac = new AbortController();
     const onAbort = () => ac.abort(call.signal?.reason);
     call.signal?.addEventListener('abort', onAbort, { once: true });

@@ -64,6 +64,19 @@ export class LiveStrategy {
   }
 
   /**
+   * Stored candles (the history a restart finds) kept in the host without deciding on them: the child
+   * replays them on its next warm-up, where no decision is asked. Deciding on history would judge each
+   * old candle against TODAY's position (open since a later time, so invisible to the bar) and count a
+   * refused "buy while long" against the version for every candle a restart with a position replays.
+   */
+  remember(candles: ReadonlyArray<{ pair: Pair; candle: Candle }>): Promise<void> {
+    return this.enqueue(async () => {
+      for (const { pair, candle } of candles) this.history.append(pair, candle);
+      this.warmGeneration = -1;
+    });
+  }
+
+  /**
    * Hot swap: start the new child, warm it on the host's history, run `commit` (the DB pointer switch),
    * then make it active and stop the old one. Any failure before `commit` leaves the incumbent running.
    */

@@ -24,6 +24,8 @@ export interface EngineDeps {
   status(): SystemStatus;
   /** Share of each replayed trade's volume resting orders may take (default 1). */
   participation: number;
+  /** Share of a market order's volume the book offers it now (1 = all; the thinLiquidity fault). */
+  marketLiquidity?: () => number;
 }
 
 export type PlaceResult = { txid?: string; descr: string } | { error: string };
@@ -136,7 +138,7 @@ export class MatchingEngine {
   private onArrival(account: AccountState, order: SimOrder): void {
     const { req } = order;
     const book = this.deps.book(req.pair.key)!;
-    if (req.kind === 'market') return this.take(account, order, book, undefined, 'Insufficient liquidity');
+    if (req.kind === 'market') return this.take(account, order, book, undefined, 'Insufficient liquidity', this.deps.marketLiquidity?.() ?? 1);
     if (req.kind !== 'limit') return this.checkTrigger(account, order, this.deps.lastPrice(req.pair.key)!);
     const crosses = req.side === 'buy' ? (book.asks[0]?.price ?? Infinity) <= req.price! : (book.bids[0]?.price ?? 0) >= req.price!;
     if (crosses && req.postOnly) return finish(this.ctx, account, order, 'canceled', 'Post only order');
@@ -145,8 +147,9 @@ export class MatchingEngine {
   }
 
   /** Taker execution against the book; `leftover` cancels what the book could not fill. */
-  private take(account: AccountState, order: SimOrder, book: BookSide, limit: number | undefined, leftover: string | undefined): void {
-    const levels = takerLevels(book, order.req.side, remaining(order), limit);
+  private take(account: AccountState, order: SimOrder, book: BookSide, limit: number | undefined, leftover: string | undefined, share = 1): void {
+    const wanted = share < 1 ? Number((remaining(order) * share).toFixed(order.req.pair.lotDecimals)) : remaining(order);
+    const levels = takerLevels(book, order.req.side, wanted, limit);
     if (order.req.side === 'buy') {
       const cost = levels.reduce((s, l) => s + l.price * l.qty, 0) * (1 + account.feeRate(false, this.deps.clock.now()));
       if (cost > account.available(order.req.pair.quote) + order.hold + 1e-9) return finish(this.ctx, account, order, 'canceled', 'Insufficient funds');
@@ -196,6 +199,11 @@ export class MatchingEngine {
   cancelAll(key: string, reason = 'User requested'): number {
     const ids = this.ordersOf(key).filter((o) => o.status === 'open').map((o) => o.txid);
     return this.cancel(key, { txid: ids }, reason);
+  }
+
+  /** When the account's dead-man switch fires (ms), or null when it is not armed. */
+  deadmanAt(key: string): number | null {
+    return this.deadman.get(key)?.at ?? null;
   }
 
   /** Dead-man switch: (re)arms for `timeoutSec` (0 disarms). Returns the trigger time (0 when disarmed). */

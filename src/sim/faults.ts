@@ -14,7 +14,9 @@ export type RequestFault =
   /** Run the call (the order exists), then never answer: the socket is destroyed. */
   | { kind: 'lose' }
   /** Run the call, then hold the answer until the simulated clock has moved `ms`. */
-  | { kind: 'delay'; ms: number };
+  | { kind: 'delay'; ms: number }
+  /** Hold the request unrun until the simulated clock has moved `ms`, then run it and answer: a request still on the wire. */
+  | { kind: 'hold'; ms: number };
 
 interface Rule {
   fault: RequestFault;
@@ -39,6 +41,7 @@ export interface FaultTarget {
 
 export class FaultInjector {
   private rules: Rule[] = [];
+  private thin: Array<{ share: number; times: number }> = [];
   private bookCorruptions: Array<{ symbol: string | undefined; times: number }> = [];
   private current: SystemStatus = 'online';
   private dark = false;
@@ -64,6 +67,11 @@ export class FaultInjector {
 
   delayResponse(ms: number, opts: FaultTarget = {}): void {
     this.add({ kind: 'delay', ms }, opts);
+  }
+
+  /** The request reaches the venue only once the simulated clock has moved `ms`: it runs then even if its sender is gone. */
+  holdRequest(ms: number, opts: FaultTarget = {}): void {
+    this.add({ kind: 'hold', ms }, opts);
   }
 
   /** Terminates sockets without a close frame; returns how many were dropped. */
@@ -99,6 +107,24 @@ export class FaultInjector {
     this.hooks.forEach((h) => h.setWsStalled(scope, false));
   }
 
+  /**
+   * The next `times` market orders find liquidity for only `share` (0..1) of their volume: that part fills,
+   * the rest is cancelled ('Insufficient liquidity'), as on a thin book. A partly filled order, on demand.
+   */
+  thinLiquidity(share: number, opts: { times?: number } = {}): void {
+    if (!(share >= 0 && share <= 1)) throw new RangeError(`thinLiquidity share must be within 0..1, got ${share}`);
+    this.thin.push({ share, times: opts.times ?? 1 });
+  }
+
+  /** @internal the share of a market order's volume the book offers (1 unless thinLiquidity applies), consuming one use. */
+  takeLiquidityShare(): number {
+    const t = this.thin[0];
+    if (!t) return 1;
+    t.times -= 1;
+    if (t.times <= 0) this.thin.shift();
+    return t.share;
+  }
+
   /** The next `times` book messages (for `symbol`, or any) carry a wrong checksum. */
   corruptBookChecksum(opts: { symbol?: string; times?: number } = {}): void {
     this.bookCorruptions.push({ symbol: opts.symbol, times: opts.times ?? 1 });
@@ -119,6 +145,7 @@ export class FaultInjector {
   clear(): void {
     this.dark = false;
     this.rules = [];
+    this.thin = [];
     this.bookCorruptions = [];
     this.resumeWs();
     this.setSystemStatus('online');

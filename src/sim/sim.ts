@@ -58,6 +58,8 @@ export interface SimEngineView {
   trades(key?: string): SimTrade[];
   /** Spot balance and hold per REST asset id (suffixed wallets are not spot and are left out). */
   balances(key?: string): Record<string, { balance: number; hold: number }>;
+  /** When the account's dead-man switch (CancelAllOrdersAfter) fires, ms on the simulated clock; null when disarmed. */
+  deadmanAt(key?: string): number | null;
   /** Moves a spot balance outside any order, as a deposit or withdrawal would (Kraken asset id, e.g. XXBT); returns the new balance. */
   adjustBalance(asset: string, amount: number, key?: string): number;
 }
@@ -98,6 +100,7 @@ function buildContext(opts: SimOptions, log: Logger): { ctx: SimContext; replay:
       book: (key) => bookOf(partial, key, 100),
       lastPrice: (key) => markets.get(key)?.last.price,
       status: () => faults.systemStatus(),
+      marketLiquidity: () => faults.takeLiquidityShare(),
     },
     accounts,
   );
@@ -122,6 +125,7 @@ function engineView(ctx: SimContext, defaultKey: string): SimEngineView {
       for (const [asset, balance] of acc?.balances ?? []) out[asset] = { balance, hold: acc!.hold(asset) };
       return out;
     },
+    deadmanAt: (key = defaultKey) => ctx.engine.deadmanAt(key),
     adjustBalance: (asset, amount, key = defaultKey) => {
       const acc = ctx.engine.account(key);
       if (!acc) throw new Error(`sim: no account with key ${key}`);

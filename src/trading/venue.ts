@@ -40,8 +40,10 @@ export interface OrderAck extends VenueOrder {
 
 export interface Venue {
   /**
-   * Sends the order. Resolves with the ack (a refusal included); rejects with VenueError only when
-   * the outcome is unknown (timeout, dropped line): the caller must then reconcile by clOrdId.
+   * Sends the order, idempotent by clOrdId: an order the venue already has (a send that ran before a
+   * restart) comes back as its ack and is never placed twice. Resolves with the ack (a refusal included);
+   * rejects with VenueError only when the outcome is unknown (timeout, dropped line): the caller must
+   * then reconcile by clOrdId.
    */
   submitOrder(req: OrderRequest, signal?: AbortSignal): Promise<OrderAck>;
   /** The order as the venue knows it, or null when the venue has never seen this clOrdId. */

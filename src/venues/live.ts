@@ -30,7 +30,10 @@ export class LiveVenue implements Venue {
     if (req.type === 'limit' && req.limitPrice === null) return refused(req, 'limit_price_missing: a limit order needs limitPrice');
     // Nothing has been sent yet, so a failure here is a plain "venue unavailable".
     const existing = await this.guard(() => this.opts.orders.findByClOrdId(req.clOrdId, signal), 'look up');
-    if (existing) return this.recovered(existing, req.clOrdId, signal);
+    if (existing) {
+      this.opts.logger?.warn({ clOrdId: req.clOrdId, status: existing.status, filled: existing.filledQuantity }, 'order already at the venue: not sending it again');
+      return this.recovered(existing, req.clOrdId, signal);
+    }
     try {
       const result = await this.opts.orders.place(
         { clOrdId: req.clOrdId, pair: req.pair, side: req.side, type: req.type, volume: req.quantity, ...(req.limitPrice === null ? {} : { limitPrice: req.limitPrice }) },

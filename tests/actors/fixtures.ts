@@ -25,11 +25,17 @@ export class FakeVenue implements Venue {
   readonly known = new Map<string, VenueOrder>();
   /** Called at the moment of sending: tests assert what the database holds right then. */
   onSend: (req: OrderRequest) => void = () => undefined;
+  /** When set, the reply to a send waits for it (a reply still on the wire). */
+  replyGate: Promise<void> | null = null;
 
+  /** Idempotent by clOrdId, as the Venue contract asks: an order it already has comes back as its ack. */
   async submitOrder(req: OrderRequest): Promise<OrderAck> {
+    const known = this.known.get(req.clOrdId);
+    if (known) return { ...known, reason: null };
     this.onSend(req);
     this.sent.push(req);
     this.known.set(req.clOrdId, { clOrdId: req.clOrdId, venueOrderId: `V-${req.clOrdId}`, status: 'open', filledQuantity: 0, fills: [] });
+    await this.replyGate;
     return { clOrdId: req.clOrdId, venueOrderId: `V-${req.clOrdId}`, status: 'open', reason: null, filledQuantity: 0, fills: [] };
   }
 

@@ -44,6 +44,23 @@ describe('position actors against the database and a fake venue', () => {
     p.stop();
   });
 
+  it('an ack that arrives after the fills on the feed settled the order does not rewrite its row (the stopped sender writes nothing)', async () => {
+    const w = world();
+    const venue = new FakeVenue();
+    let reply!: () => void;
+    venue.replyGate = new Promise<void>((resolve) => (reply = resolve));
+    const sent = new Promise<void>((resolve) => (venue.onSend = () => resolve()));
+    const p = start(w, venue);
+    await sent;
+    p.send({ type: 'order.fill', fill: fill('p7-1', 'buy', 3_000, 'TB') });
+    p.send({ type: 'order.update', clOrdId: 'p7-1', status: 'filled', venueOrderId: 'V-p7-1', filledQuantity: 2, time: T0 + 1 });
+    await waitFor(p, (s) => s.matches('open'));
+    reply();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(w.repos.orders.byClOrdId('p7-1')).toMatchObject({ status: 'filled', filledQuantity: 2 });
+    p.stop();
+  });
+
   it('a full trade leaves the position closed, the orders filled, no fill row of its own (the journal is the only fills writer), and no snapshot to resume', async () => {
     const w = world();
     const venue = new FakeVenue();

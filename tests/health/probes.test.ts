@@ -3,7 +3,8 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openDatabase } from '../../src/db/index.ts';
 import { checkIsolationAtBoot, liveIsolationRefusal } from '../../src/health/isolation.ts';
 import { liveness } from '../../src/health/liveness.ts';
-import { newFeedState } from '../../src/health/observe.ts';
+import { createMetrics } from '../../src/health/metrics.ts';
+import { newFeedState, observeDaemon } from '../../src/health/observe.ts';
 import { readiness, type ReadinessSources, type SupervisorView } from '../../src/health/readiness.ts';
 import { startWatchdog, watchdogIntervalMs } from '../../src/health/watchdog.ts';
 import { createLogger } from '../../src/log/index.ts';
@@ -119,5 +120,18 @@ describe('sandbox isolation at boot', () => {
     const log = createLogger({ level: 'info', pretty: false, destination: { write: (l: string) => lines.push(l) }, secrets: [] });
     expect(checkIsolationAtBoot(live, () => ({ unshare: true, dropUid: true }), log)).toBeNull();
     expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'sandbox isolation: Deno permissions, prlimit, uid drop, user+network namespace', layers: { namespaces: true, uidDrop: true } });
+  });
+});
+
+describe('the health observer started after the daemon', () => {
+  it('takes the lines the supervisor already knows, instead of calling a connected line down until it reports again', () => {
+    const lines = { public: { up: true, reason: 'live' }, private: { up: true, reason: 'live' } };
+    const none = { unsubscribe: () => undefined };
+    const actor = { getSnapshot: () => ({ context: { feed: { lines } } }), on: () => none, system: { inspect: () => none } } as unknown as Parameters<typeof observeDaemon>[0];
+    const feed = newFeedState();
+    const metrics = createMetrics({ daemon: () => null } as unknown as Parameters<typeof createMetrics>[0]);
+    observeDaemon(actor, metrics, feed, { now: () => T, setTimeout, clearTimeout } as never)();
+    expect(feed.up).toEqual({ public: true, private: true });
+    expect(readiness(sources({ mode: 'live', feed: { ...feed, lastMarketAt: T - 5_000 } })).failing).toEqual([]);
   });
 });

@@ -6,6 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SupervisorEvent } from '../../machines/supervisor.machine.ts';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
+import type { AccountWatchDeps } from '../../actors/supervisor/account-watch.ts';
 import { startHarness, type Harness } from './kraken-harness.ts';
 import { watchAccount } from './private-line.ts';
 
@@ -18,10 +19,10 @@ afterEach(async () => {
   await h?.close();
 });
 
-async function start() {
+async function start(opts: Pick<AccountWatchDeps, 'maxDeferrals'> = {}) {
   h = await startHarness();
   repos = createRepositories(openDatabase({ path: ':memory:' }));
-  const w = watchAccount(h, repos, { balanceRetryMs: 60_000 });
+  const w = watchAccount(h, repos, { balanceRetryMs: 60_000, ...opts });
   stop = w.stop;
   /** Resolves when an event matching `pred` has arrived. */
   const until = (pred: (e: SupervisorEvent) => boolean) => w.until(() => w.events.some(pred));
@@ -68,5 +69,43 @@ describe('account watch against the simulator', () => {
     expect(balances()).toBe(before);
     repos!.orders.updateStatus('Plive-1', { status: 'expired', updatedAt: h.sim.clock.now() });
     await w.until(() => balances() > before);
+  });
+
+  /** An order the venue executed while the executions feed was silent, acked as the position records it. */
+  async function executedUnheard(clOrdId: string) {
+    h.sim.faults.stallWs('private');
+    repos!.orders.insertIntent({ clOrdId, pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 0.001, limitPrice: null, positionId: clOrdId.split('-')[0]!, reason: 't', createdAt: h.sim.clock.now() });
+    const placed = await h.drive(h.orders.place({ clOrdId, pair: 'BTC/USD', side: 'buy', type: 'market', volume: 0.001 }));
+    return placed.outcome === 'placed' ? placed.venueOrderId : undefined;
+  }
+
+  // Found by the replay of issue 12's faults on a loaded machine: with the private feed down, an order's
+  // fill waits for its position's settle deadline; the check compared anyway after its deferrals, before it.
+  it('a check that waited out its deferrals asks the venue for the orders still in flight first: their fills precede the balances', async () => {
+    const w = await start({ maxDeferrals: 2 });
+    await w.until((e) => e.type === 'venue.balances');
+    const venueOrderId = await executedUnheard('Pslow-1');
+    repos!.orders.updateStatus('Pslow-1', { status: 'open', venueOrderId, updatedAt: h.sim.clock.now() });
+    const before = w.events.length;
+    w.check();
+    await w.until((e) => w.events.indexOf(e) >= before && e.type === 'venue.balances');
+    const after = w.events.slice(before).filter((e) => e.type === 'venue.fill' || e.type === 'venue.balances').map((e) => e.type);
+    expect(after).toEqual(['venue.fill', 'venue.balances']);
+    expect(w.events.at(-1)).toMatchObject({ type: 'venue.balances', balances: { BTC: expect.closeTo(0.001, 9) } });
+  });
+
+  it('an order executed beyond its booked fills is in flight: the check waits for its fills instead of reporting a mismatch', async () => {
+    const w = await start({ maxDeferrals: 2 });
+    await w.until((e) => e.type === 'venue.balances');
+    const venueOrderId = await executedUnheard('Pnotrades-1');
+    // As after an AddOrder whose reply was lost: found filled, its trades not readable yet.
+    repos!.orders.updateStatus('Pnotrades-1', { status: 'filled', filledQuantity: 0.001, venueOrderId, updatedAt: h.sim.clock.now() });
+    const before = w.events.length;
+    w.check();
+    await h.quiesce();
+    expect(w.events.slice(before).filter((e) => e.type === 'venue.balances')).toEqual([]);
+    await w.until((e) => w.events.indexOf(e) >= before && e.type === 'venue.balances');
+    const after = w.events.slice(before).filter((e) => e.type === 'venue.fill' || e.type === 'venue.balances').map((e) => e.type);
+    expect(after).toEqual(['venue.fill', 'venue.balances']);
   });
 });

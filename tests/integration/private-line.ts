@@ -7,7 +7,7 @@
 import pino from 'pino';
 import { createActor } from 'xstate';
 import { connectionActors } from '../../actors/connection.actors.ts';
-import { accountWatch } from '../../actors/supervisor/account-watch.ts';
+import { accountWatch, type AccountWatchDeps } from '../../actors/supervisor/account-watch.ts';
 import { connectionMachine, reportOf } from '../../machines/connection.machine.ts';
 import { feedPlan, initialFeed, isFeedReport } from '../../machines/supervisor-feed.ts';
 import type { SupervisorEvent, VenueWatchCommand } from '../../machines/supervisor.machine.ts';
@@ -47,7 +47,7 @@ export function startPrivateLine(h: Harness, deliver: { event(e: SupervisorEvent
  * calls run on it); `settled` waits for both start-up sweeps (at start, and the one the line's first
  * connection.up asks for: the line runs on real time, so its sweep could otherwise land in a test's quiet window).
  */
-export function watchAccount(h: Harness, repos: Repositories, opts: { balanceRetryMs?: number } = {}) {
+export function watchAccount(h: Harness, repos: Repositories, opts: Pick<AccountWatchDeps, 'balanceRetryMs' | 'maxDeferrals'> = {}) {
   const venue = new LiveVenue({ client: h.client, orders: h.orders });
   const events: SupervisorEvent[] = [];
   const waiters: Array<() => void> = [];

@@ -75,6 +75,21 @@ describe('REST transport timing and cancellation', () => {
     expect(await pending).toMatchObject({ venueCode: 'ABORTED' });
   });
 
+  it('never sends a call whose caller aborted while it waited for the key (a stopped order actor must not place its order)', async () => {
+    const baseUrl = await serve(() => (requests === 1 ? null : envelope({ txid: ['O1'] })));
+    const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0), credentials: { key: 'k', secret: 'c2VjcmV0' }, retries: 0 });
+    // The first call holds the key's mutex (its reply never comes); the order waits behind it.
+    const first = rest.privateCall('Balance', {}, z.unknown()).catch((e: unknown) => e);
+    await arrived();
+    const ac = new AbortController();
+    const order = rest.privateCall('AddOrder', {}, z.unknown(), { placesOrder: true, signal: ac.signal }).catch((e: unknown) => e);
+    ac.abort();
+    server!.closeAllConnections();
+    await first;
+    expect(await order).toMatchObject({ code: 'ABORTED', kind: 'retryable' });
+    expect(requests).toBe(1);
+  });
+
   it('marks a refused connection as never sent: retryable even for an order', async () => {
     const baseUrl = await serve(() => null);
     server!.closeAllConnections();

@@ -56,6 +56,20 @@ describe('fault injection', () => {
     expect((await pending).result.txid).toHaveLength(1);
   });
 
+  it('a held AddOrder reaches the venue only after the simulated clock moves on, and runs then even if its sender is gone', async () => {
+    const { rest, limit } = await setup();
+    sim.faults.holdRequest(5_000, { method: 'AddOrder' });
+    const ac = new AbortController();
+    const pending = rest.post('AddOrder', limit, { signal: ac.signal }).catch(() => 'gone');
+    // Arrived: the hold is a timer on the simulated clock (nothing else runs one here).
+    while (sim.clock.nextTimerAt() !== sim.clock.now() + 5_000) await new Promise((r) => setImmediate(r));
+    expect(sim.engine.orders()).toHaveLength(0);
+    ac.abort();
+    expect(await pending).toBe('gone');
+    await sim.advance(5_000);
+    expect(sim.engine.orders()).toHaveLength(1);
+  });
+
   it('the real REST counter refuses calls beyond the tier maximum and recovers as it decays', async () => {
     const { rest } = await setup();
     const errors: string[][] = [];
@@ -153,5 +167,25 @@ describe('fault injection', () => {
     await c.take((m) => m.channel === 'executions' && m.data[0].exec_type === 'filled');
     expect(c.count(isMethod('add_order', 2))).toBe(0);
     c.close();
+  });
+
+  it('thin liquidity fills only its share of the next market order and cancels the rest; the one after fills whole', async () => {
+    const { rest } = await setup();
+    sim.faults.thinLiquidity(0.4);
+    const thin = (await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'market', volume: '0.01' })).result.txid[0];
+    const whole = (await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'market', volume: '0.01' })).result.txid[0];
+    const orders = (await rest.post('QueryOrders', { txid: `${thin},${whole}` })).result;
+    expect(orders[thin]).toMatchObject({ status: 'canceled', vol_exec: '0.00400000', reason: 'Insufficient liquidity' });
+    expect(orders[whole]).toMatchObject({ status: 'closed', vol_exec: '0.01000000' });
+    expect(() => sim.faults.thinLiquidity(1.5)).toThrow(/0\.\.1, got 1\.5/);
+  });
+
+  it("the engine view tells when the account's dead-man switch fires, and null once disarmed", async () => {
+    const { rest } = await setup();
+    expect(sim.engine.deadmanAt()).toBeNull();
+    await rest.post('CancelAllOrdersAfter', { timeout: '60' });
+    expect(sim.engine.deadmanAt()).toBe(sim.clock.now() + 60_000);
+    await rest.post('CancelAllOrdersAfter', { timeout: '0' });
+    expect(sim.engine.deadmanAt()).toBeNull();
   });
 });

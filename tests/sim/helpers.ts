@@ -18,7 +18,7 @@ export function restClient(sim: KrakenSim, account: SimAccount = SIM_TEST_ACCOUN
       const res = await fetch(`${sim.restUrl}/0/public/${method}?${new URLSearchParams(query)}`);
       return (await res.json()) as Json;
     },
-    async post(method: string, params: Record<string, string> = {}, opts: { nonce?: number; key?: string; sign?: string } = {}): Promise<Json> {
+    async post(method: string, params: Record<string, string> = {}, opts: { nonce?: number; key?: string; sign?: string; signal?: AbortSignal } = {}): Promise<Json> {
       const n = String(opts.nonce ?? ++nonce);
       const body = new URLSearchParams({ nonce: n, ...params }).toString();
       const path = `/0/private/${method}`;
@@ -30,6 +30,7 @@ export function restClient(sim: KrakenSim, account: SimAccount = SIM_TEST_ACCOUN
           'API-Key': opts.key ?? account.key,
           'API-Sign': opts.sign ?? signRequest(path, n, body, account.secret),
         },
+        ...(opts.signal ? { signal: opts.signal } : {}),
       });
       return (await res.json()) as Json;
     },

@@ -81,6 +81,20 @@ export async function handleRest(ctx: SimContext, req: IncomingMessage, res: Ser
   ctx.log.debug({ method, scope, fault: fault?.kind }, 'rest request');
   if (fault?.kind === 'http') return send(res, fault.status, fault.html ? htmlPage(fault.status) : '', fault.html ? 'text/html' : 'text/plain');
   if (fault?.kind === 'api') return send(res, 200, envelope({ error: fault.error }), 'application/json');
+  const run = () => answer(ctx, req, res, { url, scope, method, body }, fault);
+  if (fault?.kind === 'hold') ctx.clock.setTimeout(run, fault.ms);
+  else run();
+}
+
+interface Call {
+  url: URL;
+  scope: 'public' | 'private';
+  method: string;
+  body: string;
+}
+
+/** Runs the call and answers it (a `lose`/`delay` fault applies to the answer). */
+function answer(ctx: SimContext, req: IncomingMessage, res: ServerResponse, { url, scope, method, body }: Call, fault: RequestFault | undefined): void {
   let result: RestResult;
   if (scope === 'public') {
     const handler = publicHandlers[method];
