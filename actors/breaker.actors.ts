@@ -19,8 +19,14 @@ export interface BreakerActorDeps {
 export function riskStateOf(r: BreakerRecord, now: number): RiskState {
   const c = r.context;
   return {
-    state: r.value, reason: c.reason, since: c.since, consecutiveLosses: c.consecutiveLosses, dayStart: utcDayStart(c.now),
-    dayStartEquity: c.marks?.dayStartEquity ?? 0, peakEquity: c.marks?.peakEquity ?? 0, updatedAt: now,
+    state: r.value,
+    reason: c.reason,
+    since: c.since,
+    consecutiveLosses: c.consecutiveLosses,
+    dayStart: utcDayStart(c.now),
+    dayStartEquity: c.marks?.dayStartEquity ?? 0,
+    peakEquity: c.marks?.peakEquity ?? 0,
+    updatedAt: now,
   };
 }
 

@@ -29,7 +29,12 @@ export interface DurableStoreDeps<Value, Context> {
 export function persistOwnerState<Value, Context>(deps: DurableStoreDeps<Value, Context>) {
   return fromCallback<EventObject, StoreInput>(({ self, input, sendBack }) => {
     const owner: AnyActorRef | undefined = self._parent;
-    if (!owner) throw new BrainError(`${deps.machine} persister for ${input.actorId} has no owner: invoke it from the machine`, { domain: 'machine', code: 'no_owner', retryable: false });
+    if (!owner)
+      throw new BrainError(`${deps.machine} persister for ${input.actorId} has no owner: invoke it from the machine`, {
+        domain: 'machine',
+        code: 'no_owner',
+        retryable: false,
+      });
     let last = '';
     // The record whose write failed: the owner's handling of the failure report publishes the same record
     // again, and writing it again at once would fail again, report again, and spin (a full disk did: 160,000

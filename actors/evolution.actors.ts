@@ -54,7 +54,10 @@ export function evolutionActors(deps: EvolutionActorDeps) {
       run().then(
         ({ versionId, from }) => {
           deps.onSwitched(versionId);
-          deps.log.info({ versionId, from, kind: input.kind, by: input.by }, input.kind === 'deploy' ? 'strategy deployed: effective at the next candle' : 'strategy rolled back');
+          deps.log.info(
+            { versionId, from, kind: input.kind, by: input.by },
+            input.kind === 'deploy' ? 'strategy deployed: effective at the next candle' : 'strategy rolled back',
+          );
           const done: StrategySwitch = { kind: input.kind, from, by: input.by, reason: input.reason, trigger };
           sendBack({ type: 'strategy.activated', versionId, ...done } satisfies SupervisorEvent);
         },

@@ -6,8 +6,13 @@
  */
 import { fromPromise } from 'xstate';
 import {
-  ORCHESTRATOR_CYCLE_ACTOR_ID, ORCHESTRATOR_CYCLE_MACHINE_VERSION,
-  type Began, type CycleRecord, type CycleTrigger, type NightOutcome, type StepOutcome,
+  ORCHESTRATOR_CYCLE_ACTOR_ID,
+  ORCHESTRATOR_CYCLE_MACHINE_VERSION,
+  type Began,
+  type CycleRecord,
+  type CycleTrigger,
+  type NightOutcome,
+  type StepOutcome,
 } from '../machines/orchestrator-cycle.machine.ts';
 import type { Logger } from 'pino';
 import type { Clock } from '../src/clock/clock.ts';
@@ -44,19 +49,27 @@ export function orchestratorCycleActors(deps: OrchestratorCycleActorDeps) {
     });
   return {
     persistState: persistOwnerState<CycleRecord['value'], CycleRecord['context']>({
-      snapshots: deps.snapshots, clock: deps.clock, log: deps.log.child({ actor: ORCHESTRATOR_CYCLE_ACTOR_ID }),
-      machine: 'orchestratorCycle', machineVersion: ORCHESTRATOR_CYCLE_MACHINE_VERSION,
+      snapshots: deps.snapshots,
+      clock: deps.clock,
+      log: deps.log.child({ actor: ORCHESTRATOR_CYCLE_ACTOR_ID }),
+      machine: 'orchestratorCycle',
+      machineVersion: ORCHESTRATOR_CYCLE_MACHINE_VERSION,
       skip: (r) => r.value === 'resuming' || r.value === 'routing',
     }),
     restore: fromPromise<CycleRecord | null, void>(async () => {
       const row = deps.snapshots.get(ORCHESTRATOR_CYCLE_ACTOR_ID);
       if (!row) return null;
       if (row.machineVersion !== ORCHESTRATOR_CYCLE_MACHINE_VERSION) {
-        throw new BrainError(`the persisted night was written by cycle machine v${row.machineVersion}, this build is v${ORCHESTRATOR_CYCLE_MACHINE_VERSION}: it is not resumed, nothing deploys; the next slot starts a new night`, { domain: 'orchestrator', code: 'machine_version', retryable: false });
+        throw new BrainError(
+          `the persisted night was written by cycle machine v${row.machineVersion}, this build is v${ORCHESTRATOR_CYCLE_MACHINE_VERSION}: it is not resumed, nothing deploys; the next slot starts a new night`,
+          { domain: 'orchestrator', code: 'machine_version', retryable: false },
+        );
       }
       return row.snapshot as CycleRecord;
     }),
-    begin: fromPromise<Began, { trigger: CycleTrigger; at: number }>(async ({ input }) => beginNight(night, input.trigger, Math.max(input.at, deps.clock.now()))),
+    begin: fromPromise<Began, { trigger: CycleTrigger; at: number }>(async ({ input }) =>
+      beginNight(night, input.trigger, Math.max(input.at, deps.clock.now())),
+    ),
     gather: guarded<StepInput>(({ cycleId }) => gatherNight(night, cycleId)),
     analyse: guarded<StepInput>(({ cycleId }) => analyseNight(night, cycleId)),
     generate: guarded<StepInput>(({ cycleId, attempt, feedback }) => generateCandidate(night, cycleId, attempt, feedback)),
@@ -68,9 +81,14 @@ export function orchestratorCycleActors(deps: OrchestratorCycleActorDeps) {
         const r = await offlineNight(night, input.cycleId, input.trigger);
         deps.log.info({ cycleId: input.cycleId, result: r }, 'offline evolver ran alongside the model');
       } catch (err) {
-        deps.log.warn({ cycleId: input.cycleId, err: asStepFailure(err, deps.clock.now()).message }, 'offline evolver alongside the model failed; the model night goes on');
+        deps.log.warn(
+          { cycleId: input.cycleId, err: asStepFailure(err, deps.clock.now()).message },
+          'offline evolver alongside the model failed; the model night goes on',
+        );
       }
     }),
-    finish: fromPromise<void, { cycleId: string; outcome: NightOutcome; reason: string | null }>(async ({ input }) => finishNight(night, input.cycleId, input.outcome, input.reason)),
+    finish: fromPromise<void, { cycleId: string; outcome: NightOutcome; reason: string | null }>(async ({ input }) =>
+      finishNight(night, input.cycleId, input.outcome, input.reason),
+    ),
   };
 }

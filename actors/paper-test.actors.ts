@@ -5,7 +5,14 @@
  */
 import type { Logger } from 'pino';
 import { fromCallback, fromPromise, type EventObject } from 'xstate';
-import { PAPER_TEST_MACHINE_VERSION, type JudgeInput, type PaperTestEvent, type PaperTestRecord, type PaperTestVerdict, type ShadowInput } from '../machines/paper-test.machine.ts';
+import {
+  PAPER_TEST_MACHINE_VERSION,
+  type JudgeInput,
+  type PaperTestEvent,
+  type PaperTestRecord,
+  type PaperTestVerdict,
+  type ShadowInput,
+} from '../machines/paper-test.machine.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import type { LedgerRepo, MachineSnapshotsRepo, PaperTestsRepo } from '../src/db/index.ts';
 import { judgePaperTest, type JudgeDeps } from '../src/evolution/paper-judge.ts';
@@ -29,7 +36,9 @@ const FINAL = new Set(['passed', 'failed', 'cancelled']);
 export function paperTestRow(r: PaperTestRecord, now: number) {
   const c = r.context;
   return {
-    status: r.value, updatedAt: now, ...(c.startedAt !== null ? { startedAt: c.startedAt } : {}),
+    status: r.value,
+    updatedAt: now,
+    ...(c.startedAt !== null ? { startedAt: c.startedAt } : {}),
     ...(FINAL.has(r.value) ? { endedAt: c.now } : {}),
     ...(c.verdict ? { result: { ledgerId: c.ledgerId, trades: c.trades, ...c.verdict } as never } : {}),
     ...(c.reason ? { reason: c.reason } : {}),
@@ -43,7 +52,12 @@ function ledgerOutcome(ledger: LedgerRepo, r: PaperTestRecord, now: number): voi
   const verdict = r.value === 'passed' ? 'passed' : r.value === 'cancelled' ? 'cancelled' : 'refused';
   const failedGate = r.value === 'failed' ? `paper:${c.verdict?.failedCheck ?? 'shadow'}` : null;
   ledger.update(c.ledgerId, { stage: 'paper', verdict, failedGate, reason: c.reason, updatedAt: now });
-  ledger.addEvent({ ledgerId: c.ledgerId, time: now, kind: `paperTest.${r.value}`, details: { paperTestId: c.id, reason: c.reason, verdict: c.verdict } as never });
+  ledger.addEvent({
+    ledgerId: c.ledgerId,
+    time: now,
+    kind: `paperTest.${r.value}`,
+    details: { paperTestId: c.id, reason: c.reason, verdict: c.verdict } as never,
+  });
 }
 
 export function paperTestActors(deps: PaperTestActorDeps) {
@@ -77,7 +91,11 @@ export function paperTestActors(deps: PaperTestActorDeps) {
     }),
     judge: fromPromise<PaperTestVerdict, JudgeInput>(({ input }) => judgePaperTest(deps.judge, input)),
     persistState: persistOwnerState<PaperTestRecord['value'], PaperTestRecord['context']>({
-      snapshots: deps.snapshots, clock: deps.clock, log: deps.log.child({ actor: 'paperTest' }), machine: 'paperTest', machineVersion: PAPER_TEST_MACHINE_VERSION,
+      snapshots: deps.snapshots,
+      clock: deps.clock,
+      log: deps.log.child({ actor: 'paperTest' }),
+      machine: 'paperTest',
+      machineVersion: PAPER_TEST_MACHINE_VERSION,
       mirror: (record, now) => {
         if (deps.paperTests.byId(record.context.id)) deps.paperTests.update(record.context.id, paperTestRow(record, now));
         if (FINAL.has(record.value)) ledgerOutcome(deps.ledger, record, now);

@@ -8,13 +8,7 @@
  */
 import type { Logger } from 'pino';
 import { fromPromise } from 'xstate';
-import {
-  POSITION_MACHINE_VERSION,
-  positionRow,
-  type OrderSpec,
-  type PositionRecord,
-  type QueryOutput,
-} from '../machines/position.machine.ts';
+import { POSITION_MACHINE_VERSION, positionRow, type OrderSpec, type PositionRecord, type QueryOutput } from '../machines/position.machine.ts';
 import type { Clock } from '../src/clock/clock.ts';
 import type { Order } from '../src/contract/index.ts';
 import type { MachineSnapshotsRepo, OrdersRepo, PositionsRepo } from '../src/db/index.ts';
@@ -69,10 +63,22 @@ export function positionActors(deps: PositionActorDeps) {
     recordIntent: fromPromise<{ at: number }, OrderSpec>(async ({ input: o }) => {
       const existing = orders.byClOrdId(o.clOrdId);
       if (existing && !sameOrder(existing, o)) {
-        throw new OrderConflictError(`cl_ord_id ${o.clOrdId} already names a different order (${existing.side} ${existing.quantity} ${existing.pair}); position ids must be unique`);
+        throw new OrderConflictError(
+          `cl_ord_id ${o.clOrdId} already names a different order (${existing.side} ${existing.quantity} ${existing.pair}); position ids must be unique`,
+        );
       }
       if (!existing) {
-        orders.insertIntent({ clOrdId: o.clOrdId, pair: o.pair, side: o.side, type: 'market', quantity: o.quantity, limitPrice: null, positionId: o.positionId, reason: o.reason, createdAt: clock.now() });
+        orders.insertIntent({
+          clOrdId: o.clOrdId,
+          pair: o.pair,
+          side: o.side,
+          type: 'market',
+          quantity: o.quantity,
+          limitPrice: null,
+          positionId: o.positionId,
+          reason: o.reason,
+          createdAt: clock.now(),
+        });
       }
       return { at: clock.now() };
     }),
@@ -86,7 +92,13 @@ export function positionActors(deps: PositionActorDeps) {
         if (ack.status === 'rejected') log.warn({ side: o.side, reason: ack.reason }, 'order refused by the venue');
         else log.info({ side: o.side, status: ack.status, venueOrderId: ack.venueOrderId, filled: ack.filledQuantity }, 'order accepted');
         // Stopped meanwhile (its fills on the feed settled it first): the machine has mirrored a later status.
-        if (!signal.aborted) orders.updateStatus(o.clOrdId, { status: ack.status, venueOrderId: ack.venueOrderId ?? undefined, filledQuantity: ack.filledQuantity, updatedAt: clock.now() });
+        if (!signal.aborted)
+          orders.updateStatus(o.clOrdId, {
+            status: ack.status,
+            venueOrderId: ack.venueOrderId ?? undefined,
+            filledQuantity: ack.filledQuantity,
+            updatedAt: clock.now(),
+          });
         return { at: clock.now(), ack };
       } catch (err) {
         // Aborted: the position settled the order from the venue's own reports (its fills came over the private

@@ -62,7 +62,14 @@ export class ScanBatcher {
         for (const w of batch) {
           const outcome = outcomes.find((o) => o.pair === w.req.pair);
           if (outcome) w.resolve(evaluationOf(outcome, performance.now() - w.started));
-          else w.reject(new BrainError(`the strategy returned no verdict for ${w.req.pair} at ${w.req.candle.time}`, { domain: 'scanner', code: 'no_verdict', retryable: false }));
+          else
+            w.reject(
+              new BrainError(`the strategy returned no verdict for ${w.req.pair} at ${w.req.candle.time}`, {
+                domain: 'scanner',
+                code: 'no_verdict',
+                retryable: false,
+              }),
+            );
         }
       },
       (err: unknown) => batch.forEach((w) => w.reject(err)),
@@ -71,7 +78,8 @@ export class ScanBatcher {
 }
 
 function evaluationOf(o: ScanOutcome, durationMs: number): Evaluation {
-  if (!o.verdict.ok) return { action: 'hold', intent: null, regime: null, indicators: {}, durationMs, invalid: { reason: o.verdict.reason, message: o.verdict.message } };
+  if (!o.verdict.ok)
+    return { action: 'hold', intent: null, regime: null, indicators: {}, durationMs, invalid: { reason: o.verdict.reason, message: o.verdict.message } };
   const intent = o.verdict.intent;
   const d = intent.decision;
   return { action: d.action, intent: d.action === 'hold' ? null : intent, regime: d.regime ?? null, indicators: d.indicators ?? {}, durationMs, invalid: null };
@@ -109,12 +117,25 @@ export function scannerActors(deps: ScannerActorDeps) {
       const now = deps.clock.now();
       const e = scan.evaluation;
       deps.signals.insertScan({
-        pair: scan.pair, timeframe: scan.timeframe, candleTime: scan.candle.time, strategyVersion: scan.strategyVersion, action: e.action,
-        regime: e.regime, indicators: e.indicators, durationMs: Math.round(e.durationMs), createdAt: now,
+        pair: scan.pair,
+        timeframe: scan.timeframe,
+        candleTime: scan.candle.time,
+        strategyVersion: scan.strategyVersion,
+        action: e.action,
+        regime: e.regime,
+        indicators: e.indicators,
+        durationMs: Math.round(e.durationMs),
+        createdAt: now,
       });
       if (signal) {
         const { verdict } = signal;
-        deps.signals.insertSignal({ intent: signal.intent, outcome: verdict.outcome, rejectReason: verdict.rejectReason, clOrdId: verdict.clOrdId, createdAt: now });
+        deps.signals.insertSignal({
+          intent: signal.intent,
+          outcome: verdict.outcome,
+          rejectReason: verdict.rejectReason,
+          clOrdId: verdict.clOrdId,
+          createdAt: now,
+        });
       }
       deps.onRecorded?.(scan.pair, scan.candle.time);
     }),

@@ -44,7 +44,10 @@ export function supervisorActors(deps: SupervisorActorDeps) {
     reconcile: fromPromise<BootState, void>(() => deps.reconcile()),
     venueWatch: fromCallback<VenueWatchCommand, void>(({ sendBack, receive }) => {
       deps.log.debug({ actor: 'venueWatch' }, 'started');
-      return deps.fills((e) => sendBack(e), (listener) => receive(listener));
+      return deps.fills(
+        (e) => sendBack(e),
+        (listener) => receive(listener),
+      );
     }),
     journal: fromCallback<JournalCommand, void>(({ receive }) => {
       receive((cmd) => {
@@ -60,7 +63,8 @@ export function supervisorActors(deps: SupervisorActorDeps) {
       const results = await Promise.allSettled(input.clOrdIds.map((id) => deps.cancelOrder(id)));
       const failed = results.filter((r) => r.status === 'rejected').length;
       // Cancels can be asked again: the positions reconcile each one by cl_ord_id.
-      if (failed > 0) throw new VenueError('unavailable', `${failed} of ${input.clOrdIds.length} cancels failed; the positions reconcile them by cl_ord_id`, true);
+      if (failed > 0)
+        throw new VenueError('unavailable', `${failed} of ${input.clOrdIds.length} cancels failed; the positions reconcile them by cl_ord_id`, true);
     }),
     closeStore: fromPromise<void, void>(() => deps.closeStore()),
     scheduler: schedulerActors({ clock: deps.clock, jobs: deps.jobs, logger: deps.log }).runScheduler,

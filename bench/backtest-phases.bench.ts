@@ -43,12 +43,21 @@ async function phases(dir: string, csv: string, pairs: readonly string[]): Promi
         imports.push((performance.now() - t) / 1000);
       }
       const { data, start } = loaded!;
-      console.log(`  CSV import (${data.pairs.length} pairs × ${data.time.length} rows, parse + align): first ${imports[0]!.toFixed(2)} s, median of ${RUNS} ${median(imports).toFixed(2)} s`);
+      console.log(
+        `  CSV import (${data.pairs.length} pairs × ${data.time.length} rows, parse + align): first ${imports[0]!.toFixed(2)} s, median of ${RUNS} ${median(imports).toFixed(2)} s`,
+      );
       const marks: Array<[string, number]> = [];
       t = performance.now();
       await evaluate(
         { now: () => Date.now(), onStage: (s) => marks.push([s, performance.now()]) },
-        { runner: sandboxRunner(host), data, config: engineConfigFor(config, data.pairs, meta, start), specs: meta.params, quick: true, reportDir: join(dir, 'phases-report') },
+        {
+          runner: sandboxRunner(host),
+          data,
+          config: engineConfigFor(config, data.pairs, meta, start),
+          specs: meta.params,
+          quick: true,
+          reportDir: join(dir, 'phases-report'),
+        },
       );
       marks.push(['end', performance.now()]);
       const steps = marks.slice(0, -1).map(([name, at], i) => `${name} ${((marks[i + 1]![1] - at) / 1000).toFixed(2)}`);
@@ -64,7 +73,10 @@ async function phases(dir: string, csv: string, pairs: readonly string[]): Promi
 /** A fresh process that imports the backtest command (and what it imports) and exits. */
 function startUp(): number {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "await import('./src/cli/commands/backtest.ts')"], { cwd: PROJECT_ROOT, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "await import('./src/cli/commands/backtest.ts')"], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`importing the backtest command failed: ${r.stderr.slice(-500)}`);
   return (performance.now() - t0) / 1000;
 }

@@ -72,13 +72,30 @@ async function throughSandbox(year: MarketData, cfg: ReturnType<typeof engineCon
     const [first, cold] = await timedAsync(() => replayedRun(runner, year, cfg));
     const warms: number[] = [];
     for (let i = 0; i < WARM_RUNS; i++) warms.push((await timedAsync(() => replayedRun(runner, year, cfg)))[1]);
-    return { name: 'engine as a backtest runs it (sandbox child + host replay)', cold, warm: median(warms), trades: first.summary.trades, note: 'cold includes sending the dataset' };
+    return {
+      name: 'engine as a backtest runs it (sandbox child + host replay)',
+      cold,
+      warm: median(warms),
+      trades: first.summary.trades,
+      note: 'cold includes sending the dataset',
+    };
   } finally {
     await host.close();
   }
 }
 
-interface GmBar { time: Date; open: number; high: number; low: number; close: number; volume: number; diff: number; prevDiff: number; rsi: number; vol: number }
+interface GmBar {
+  time: Date;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  volume: number;
+  diff: number;
+  prevDiff: number;
+  rsi: number;
+  vol: number;
+}
 
 /** One pair's bars with v001's indicators from the same skills the strategy registers. */
 function grademarkBars(year: MarketData, p: number): DataFrame<number, GmBar> {
@@ -87,10 +104,21 @@ function grademarkBars(year: MarketData, p: number): DataFrame<number, GmBar> {
   const slow = ema(c.close, PARAMS['emaSlow']!);
   const r = rsi(c.close, PARAMS['rsiPeriod']!);
   const vol = volumeRatio(c.volume, 20);
-  const bars = Array.from(c.close, (close, i): GmBar => ({
-    time: new Date(year.time[i]!), open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close, volume: c.volume[i]!,
-    diff: fast[i]! - slow[i]!, prevDiff: i > 0 ? fast[i - 1]! - slow[i - 1]! : Number.NaN, rsi: r[i]!, vol: vol[i]!,
-  }));
+  const bars = Array.from(
+    c.close,
+    (close, i): GmBar => ({
+      time: new Date(year.time[i]!),
+      open: c.open[i]!,
+      high: c.high[i]!,
+      low: c.low[i]!,
+      close,
+      volume: c.volume[i]!,
+      diff: fast[i]! - slow[i]!,
+      prevDiff: i > 0 ? fast[i - 1]! - slow[i - 1]! : Number.NaN,
+      rsi: r[i]!,
+      vol: vol[i]!,
+    }),
+  );
   return new DataFrame(bars);
 }
 
@@ -125,7 +153,10 @@ function pandas(year: MarketData): Side | string {
     writeYearCsv(dir, year);
     const r = runPandasPeer(python, dir, 1 + WARM_RUNS);
     return {
-      name: `pandas ${r.pandas} port, Freqtrade-style (${python})`, cold: r.runSeconds[0]!, warm: median(r.runSeconds.slice(1)), trades: r.trades,
+      name: `pandas ${r.pandas} port, Freqtrade-style (${python})`,
+      cold: r.runSeconds[0]!,
+      warm: median(r.runSeconds.slice(1)),
+      trades: r.trades,
       note: `+ read_csv ${r.readSeconds.toFixed(2)} s; whole process ${r.processSeconds.toFixed(2)} s`,
     };
   } finally {
@@ -136,9 +167,17 @@ function pandas(year: MarketData): Side | string {
 export default async function (): Promise<void> {
   const [year, buildSecs] = timed(yearMarket);
   const bars = year.pairs.length * year.time.length;
-  const cfg = engineConfig(year.pairs, { fees: year.pairs.map(() => ({ maker: 0, taker: 0 })), slippage: 0, limits: LOOSE_LIMITS, rules: year.pairs.map(looseRules), params: PARAMS });
+  const cfg = engineConfig(year.pairs, {
+    fees: year.pairs.map(() => ({ maker: 0, taker: 0 })),
+    slippage: 0,
+    limits: LOOSE_LIMITS,
+    rules: year.pairs.map(looseRules),
+    params: PARAMS,
+  });
   console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (figures scale with it)`);
-  console.log(`data: ${year.pairs.length} pairs × ${year.time.length} 5m steps = ${bars} candles (built in ${buildSecs.toFixed(2)} s); v001 default params; no fees, no slippage on any side`);
+  console.log(
+    `data: ${year.pairs.length} pairs × ${year.time.length} 5m steps = ${bars} candles (built in ${buildSecs.toFixed(2)} s); v001 default params; no fees, no slippage on any side`,
+  );
   const sides: Side[] = [inProcess(year, cfg), await throughSandbox(year, cfg), grademark(year)];
   const py = pandas(year);
   if (typeof py === 'string') console.log(py);
@@ -146,7 +185,9 @@ export default async function (): Promise<void> {
   const base = sides[0]!;
   for (const s of sides) {
     const ratio = s === base ? '' : `  → ${(s.cold / base.cold).toFixed(1)}× cold, ${(s.warm / base.warm).toFixed(1)}× warm the in-process engine`;
-    console.log(`${s.name.padEnd(62)} cold ${s.cold.toFixed(3)} s, warm ${s.warm.toFixed(3)} s (median of ${WARM_RUNS}), ${s.trades} trades${ratio}${s.note ? `  [${s.note}]` : ''}`);
+    console.log(
+      `${s.name.padEnd(62)} cold ${s.cold.toFixed(3)} s, warm ${s.warm.toFixed(3)} s (median of ${WARM_RUNS}), ${s.trades} trades${ratio}${s.note ? `  [${s.note}]` : ''}`,
+    );
   }
   const holdOnly = median(Array.from({ length: WARM_RUNS }, () => timed(() => runEngine(cfg, year, () => HOLD))[1]));
   console.log(`engine loop alone (hold decider, 9 pairs × year): ${holdOnly.toFixed(3)} s; warm v001 = ${(bars / base.warm / 1e6).toFixed(1)} M bars/s`);

@@ -35,7 +35,9 @@ export default async function (): Promise<void> {
       bytes = backupDatabase({ db, dir: join(dir, 'backups'), keep: 1, now: T0 + i * 1000 }).bytes;
       samples.push(performance.now() - start);
     }
-    console.log(`backup (VACUUM INTO) of ${rows.toLocaleString('en-US')} candle rows, ${(bytes / 1_048_576).toFixed(1)} MB: median ${median(samples).toFixed(0)} ms over ${samples.length} (${samples.map((s) => s.toFixed(0)).join(', ')} ms)`);
+    console.log(
+      `backup (VACUUM INTO) of ${rows.toLocaleString('en-US')} candle rows, ${(bytes / 1_048_576).toFixed(1)} MB: median ${median(samples).toFixed(0)} ms over ${samples.length} (${samples.map((s) => s.toFixed(0)).join(', ')} ms)`,
+    );
   } finally {
     db.close();
     rmSync(dir, { recursive: true, force: true });

@@ -46,7 +46,8 @@ function options(args: string[]) {
   const workers = (values.workers ?? '2').split(',').map(Number);
   const seconds = Number(values.seconds ?? process.env['BENCH_EVOLVER_SECONDS'] ?? 600);
   const runner = values.runner ?? 'redis';
-  if (workers.some((n) => !Number.isInteger(n) || n < 1 || n > 16)) throw new Error(`--workers takes counts in 1..16 separated by commas, got "${values.workers}"`);
+  if (workers.some((n) => !Number.isInteger(n) || n < 1 || n > 16))
+    throw new Error(`--workers takes counts in 1..16 separated by commas, got "${values.workers}"`);
   if (!(seconds > 0)) throw new Error(`--seconds must be a positive number, got "${values.seconds}"`);
   if (runner !== 'redis' && runner !== 'inProcess') throw new Error(`--runner must be redis or inProcess, got "${runner}"`);
   return { workers, seconds, runner };
@@ -73,7 +74,11 @@ async function rig(runner: string, n: number, ctx: PolicyContext, parent: Versio
       },
     });
     // In-process, the host replays run in this process: its own CPU counts as the workers'.
-    const workerCpu = () => pids.map((p) => cpuSeconds(p())).filter(Number.isFinite).reduce((a, b) => a + b, process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6);
+    const workerCpu = () =>
+      pids
+        .map((p) => cpuSeconds(p()))
+        .filter(Number.isFinite)
+        .reduce((a, b) => a + b, process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6);
     return { jobs, memory: () => `children ${pids.map((p) => rss(p())).join(', ')}`, workerCpu, close: () => jobs.close() };
   }
   const queue = `bench-${n}-${Date.now()}`;
@@ -96,7 +101,11 @@ export default async function (args: string[]): Promise<void> {
   const o = options(args);
   const files = mkdtempSync(join(tmpdir(), 'bench-evolver-'));
   const year = grid(105_120, PAIRS.length);
-  const data = { pairs: PAIRS, time: year.time, columns: year.cols.map(([op, h, l, c, v]) => ({ time: year.time, open: op!, high: h!, low: l!, close: c!, volume: v! })) };
+  const data = {
+    pairs: PAIRS,
+    time: year.time,
+    columns: year.cols.map(([op, h, l, c, v]) => ({ time: year.time, open: op!, high: h!, low: l!, close: c!, volume: v! })),
+  };
   const config = ConfigSchema.parse({});
   const redis = o.runner === 'redis' ? await startLoopbackRedis() : null;
   // The machine may be shared: the load around each run says how far its figure can be trusted.
@@ -115,14 +124,31 @@ export default async function (args: string[]): Promise<void> {
       const engine = engineConfigFor(config, data.pairs, incumbent.meta, start);
       const windows = evaluationWindows(data, start, config.evolution.policy);
       const baseline = await baselineOf(incumbent.runner, incumbent.params, data, engine, windows);
-      const ctx: PolicyContext = { data, config: engine, windows, evolution: config.evolution, risk: config.risk, rollback: config.rollback, baseline, trials: () => repos.ledger.trials(), now: () => clock.now() };
+      const ctx: PolicyContext = {
+        data,
+        config: engine,
+        windows,
+        evolution: config.evolution,
+        risk: config.risk,
+        rollback: config.rollback,
+        baseline,
+        trials: () => repos.ledger.trials(),
+        now: () => clock.now(),
+      };
       const r = await rig(o.runner, n, ctx, parent, redis);
       const loadBefore = loadavg()[0]!;
       const cpu0 = { workers: r.workerCpu(), self: process.cpuUsage() };
       const t = performance.now();
       const report = await runEvolver(
         {
-          ledger: repos.ledger, paperTests: repos.paperTests, expectations: repos.evolution, store, clock, evolution: config.evolution, context: ctx, jobs: r.jobs,
+          ledger: repos.ledger,
+          paperTests: repos.paperTests,
+          expectations: repos.evolution,
+          store,
+          clock,
+          evolution: config.evolution,
+          context: ctx,
+          jobs: r.jobs,
           parent: { version: parent, specs: incumbent.specs, params: incumbent.params, runner: incumbent.runner },
           elapsed: () => performance.now() - t,
           onProgress: (line) => console.log(`  [${n} ${o.runner} workers] ${line}; ${r.memory()}`),
@@ -132,7 +158,8 @@ export default async function (args: string[]): Promise<void> {
       const workerCpu = r.workerCpu() - cpu0.workers;
       const self = process.cpuUsage(cpu0.self);
       console.log(`  [${n} ${o.runner} workers] at the end: ${r.memory()}`);
-      for (const row of repos.ledger.top(100_000).filter((x) => x.failedGate === 'evaluation')) console.log(`  [${n} ${o.runner} workers] evaluation failed: ${row.reason?.slice(0, 300)}`);
+      for (const row of repos.ledger.top(100_000).filter((x) => x.failedGate === 'evaluation'))
+        console.log(`  [${n} ${o.runner} workers] evaluation failed: ${row.reason?.slice(0, 300)}`);
       await r.close();
       await incumbent.close();
       db.close();
@@ -145,15 +172,21 @@ export default async function (args: string[]): Promise<void> {
   const per10 = (x: number, ms: number) => (x * 600_000) / ms;
   const first = rows[0] ? per10(rows[0].r.screened, rows[0].r.elapsedMs) : 0;
   console.log(`evolver, 9 pairs × 105,120 5m steps, runner ${o.runner}, budget ${o.seconds} s per worker count, seed ${SEED}:`);
-  console.log(`  workers  elapsed s  screened  fully gated  failed  per 10 min: screened  fully gated  screened vs ${rows[0]?.n ?? '-'} worker(s)  load (${cpus().length} cores)`);
+  console.log(
+    `  workers  elapsed s  screened  fully gated  failed  per 10 min: screened  fully gated  screened vs ${rows[0]?.n ?? '-'} worker(s)  load (${cpus().length} cores)`,
+  );
   for (const { n, r, load } of rows) {
     const s = per10(r.screened, r.elapsedMs);
-    console.log(`  ${String(n).padStart(7)}  ${(r.elapsedMs / 1000).toFixed(0).padStart(9)}  ${String(r.screened).padStart(8)}  ${String(r.fullyGated).padStart(11)}  ${String(r.failedEvaluations).padStart(6)}  ${s.toFixed(0).padStart(20)}  ${per10(r.fullyGated, r.elapsedMs).toFixed(0).padStart(11)}  ${(first > 0 ? `${(s / first).toFixed(2)}×` : '-').padStart(24)}  ${load}`);
+    console.log(
+      `  ${String(n).padStart(7)}  ${(r.elapsedMs / 1000).toFixed(0).padStart(9)}  ${String(r.screened).padStart(8)}  ${String(r.fullyGated).padStart(11)}  ${String(r.failedEvaluations).padStart(6)}  ${s.toFixed(0).padStart(20)}  ${per10(r.fullyGated, r.elapsedMs).toFixed(0).padStart(11)}  ${(first > 0 ? `${(s / first).toFixed(2)}×` : '-').padStart(24)}  ${load}`,
+    );
   }
   // CPU time does not depend on how busy the machine was: what one core buys, and how busy the workers were kept.
   console.log('  workers  worker CPU s  worker CPU use  screened per 10 CPU-minutes  fully gated per 10 CPU-minutes  enqueuing side CPU s');
   for (const { n, r, workerCpu, enqueuerCpu } of rows) {
     const use = workerCpu / ((r.elapsedMs / 1000) * n);
-    console.log(`  ${String(n).padStart(7)}  ${workerCpu.toFixed(0).padStart(12)}  ${`${(use * 100).toFixed(0)} %`.padStart(14)}  ${((r.screened * 600) / workerCpu).toFixed(0).padStart(27)}  ${((r.fullyGated * 600) / workerCpu).toFixed(0).padStart(30)}  ${o.runner === 'redis' ? enqueuerCpu.toFixed(0).padStart(20) : '(in the workers)'.padStart(20)}`);
+    console.log(
+      `  ${String(n).padStart(7)}  ${workerCpu.toFixed(0).padStart(12)}  ${`${(use * 100).toFixed(0)} %`.padStart(14)}  ${((r.screened * 600) / workerCpu).toFixed(0).padStart(27)}  ${((r.fullyGated * 600) / workerCpu).toFixed(0).padStart(30)}  ${o.runner === 'redis' ? enqueuerCpu.toFixed(0).padStart(20) : '(in the workers)'.padStart(20)}`,
+    );
   }
 }

@@ -128,7 +128,9 @@ async function daemonBench(speed: number): Promise<void> {
         await sleep(Math.min(1000, Math.max(0, due - performance.now())));
       }
       samples[day] = memoryMb(daemon.child.pid);
-      console.log(`RSS after ${day} simulated day${day > 1 ? 's' : ''}: ${samples[day]!.toFixed(0)} MB, peak ${Math.max(peak, samples[day]!).toFixed(0)} MB (${await heapSplit(port)})`);
+      console.log(
+        `RSS after ${day} simulated day${day > 1 ? 's' : ''}: ${samples[day]!.toFixed(0)} MB, peak ${Math.max(peak, samples[day]!).toFixed(0)} MB (${await heapSplit(port)})`,
+      );
     }
     console.log(`growth from day 1 to day 7: ${((samples[7]! / samples[1]! - 1) * 100).toFixed(1)} %`);
     await daemon.stop();
@@ -158,6 +160,8 @@ export default async function (): Promise<void> {
   // The deploy files set NODE_OPTIONS=--max-semi-space-size=2; run the bench with it to see their figures.
   console.log(`NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''} (inherited by every process started here)`);
   const help = Array.from({ length: 5 }, helpRun);
-  console.log(`brain help: median ${median(help.map((h) => h.seconds)).toFixed(2)} s, peak RSS median ${median(help.map((h) => h.peakMb)).toFixed(0)} MB (5 runs)`);
+  console.log(
+    `brain help: median ${median(help.map((h) => h.seconds)).toFixed(2)} s, peak RSS median ${median(help.map((h) => h.peakMb)).toFixed(0)} MB (5 runs)`,
+  );
   await daemonBench(Number(process.env.BENCH_FOOTPRINT_SPEED ?? 1500));
 }

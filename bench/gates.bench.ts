@@ -39,14 +39,20 @@ function variants(meta: StrategyMeta, n: number): Params[] {
 export default async function (): Promise<void> {
   const n = Number(process.env['BENCH_GATES_N'] ?? 9);
   const year = grid(YEAR_STEPS, PAIRS.length);
-  const data = { pairs: PAIRS, time: year.time, columns: year.cols.map(([o, h, l, c, v]) => ({ time: year.time, open: o!, high: h!, low: l!, close: c!, volume: v! })) };
+  const data = {
+    pairs: PAIRS,
+    time: year.time,
+    columns: year.cols.map(([o, h, l, c, v]) => ({ time: year.time, open: o!, high: h!, low: l!, close: c!, volume: v! })),
+  };
   const host = await StrategyHost.start({ versionId: 'v001', kind: 'strategy', bundle: await v001Bundle(ROOT) });
   const meta = host.meta as StrategyMeta;
   const runner = sandboxRunner(host);
   const wall: number[] = [];
   const hostCpu: number[] = [];
   const childCpu: number[] = [];
-  console.log(`${n} v001 variants through the full gates, 9 pairs × ${YEAR_STEPS.toLocaleString('en')} 5m steps, one warm child (pid ${host.childPid}, RSS ${memoryMb(host.childPid).toFixed(0)} MiB after start):`);
+  console.log(
+    `${n} v001 variants through the full gates, 9 pairs × ${YEAR_STEPS.toLocaleString('en')} 5m steps, one warm child (pid ${host.childPid}, RSS ${memoryMb(host.childPid).toFixed(0)} MiB after start):`,
+  );
   for (const [i, params] of variants(meta, n).entries()) {
     const pid = host.childPid!;
     const c0 = cpuSeconds(pid);
@@ -69,7 +75,9 @@ export default async function (): Promise<void> {
       line = `FAILED after ${((performance.now() - t0) / 1000).toFixed(2)} s: ${err instanceof Error ? err.message.slice(0, 300) : String(err)}`;
     }
     const now = host.childPid;
-    console.log(`  #${i + 1} ${line}, child RSS ${memoryMb(now).toFixed(0)} MiB, data segment ${memoryMb(now, 'VmData').toFixed(0)} MiB${now === pid ? '' : ` (child restarted: pid ${pid} -> ${now})`}`);
+    console.log(
+      `  #${i + 1} ${line}, child RSS ${memoryMb(now).toFixed(0)} MiB, data segment ${memoryMb(now, 'VmData').toFixed(0)} MiB${now === pid ? '' : ` (child restarted: pid ${pid} -> ${now})`}`,
+    );
   }
   const s = (xs: number[]) => `median ${median(xs).toFixed(2)} s, p90 ${quantile(xs, 0.9).toFixed(2)} s`;
   if (wall.length > 0) console.log(`  per completed candidate (${wall.length} of ${n}): wall ${s(wall)}; host CPU ${s(hostCpu)}; child CPU ${s(childCpu)}`);

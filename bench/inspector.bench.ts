@@ -20,7 +20,8 @@ async function once(mode: Mode): Promise<string> {
   const workDir = mkdtempSync(join(tmpdir(), 'brain-bench-inspect-'));
   const log = createLogger({ level: 'silent' });
   let replay: Awaited<ReturnType<typeof startReplay>> | undefined;
-  const inspector: InspectorEndpoint | null = mode === 'off' ? null : await startInspector({ port: 0, secrets: [], now: () => replay?.sim.clock.now() ?? 0, log });
+  const inspector: InspectorEndpoint | null =
+    mode === 'off' ? null : await startInspector({ port: 0, secrets: [], now: () => replay?.sim.clock.now() ?? 0, log });
   try {
     replay = await startReplay({ workDir, repoRoot: ROOT, log, pairs: ['BTC/USD', 'ETH/USD'], days: 1, ...(inspector ? { inspector } : {}) });
     let viewer: WebSocket | null = null;
@@ -37,8 +38,10 @@ async function once(mode: Mode): Promise<string> {
     const heap = process.memoryUsage().heapUsed / 2 ** 20;
     const s = inspector?.stats();
     viewer?.terminate();
-    return `${mode.padEnd(15)} ${steps} steps in ${(ms / 1000).toFixed(2)} s (${(ms / steps).toFixed(1)} ms/step), heap ${heap.toFixed(0)} MiB` +
-      (s ? `, sent ${s.sent}, dropped ${s.dropped}${viewer ? `, viewer got ${received}` : ''}` : '');
+    return (
+      `${mode.padEnd(15)} ${steps} steps in ${(ms / 1000).toFixed(2)} s (${(ms / steps).toFixed(1)} ms/step), heap ${heap.toFixed(0)} MiB` +
+      (s ? `, sent ${s.sent}, dropped ${s.dropped}${viewer ? `, viewer got ${received}` : ''}` : '')
+    );
   } finally {
     await replay?.close();
     await inspector?.close();
@@ -47,6 +50,10 @@ async function once(mode: Mode): Promise<string> {
 }
 
 export default async function main(): Promise<void> {
-  console.log(`load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+  );
   for (const mode of ['off', 'no viewer', 'reading viewer', 'stalled viewer'] as const) console.log(await once(mode));
 }

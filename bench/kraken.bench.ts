@@ -14,18 +14,24 @@ function rate(label: string, n: number, fn: (i: number) => void): void {
   const t0 = performance.now();
   for (let i = 0; i < n; i++) fn(i);
   const ms = performance.now() - t0;
-  console.log(`${label.padEnd(44)} ${n.toLocaleString().padStart(9)} ops  ${((n / ms) * 1000).toFixed(0).padStart(9)} ops/s  ${((ms * 1000) / n).toFixed(2)} µs/op`);
+  console.log(
+    `${label.padEnd(44)} ${n.toLocaleString().padStart(9)} ops  ${((n / ms) * 1000).toFixed(0).padStart(9)} ops/s  ${((ms * 1000) / n).toFixed(2)} µs/op`,
+  );
 }
 
 function bookBench(): void {
   const mid = 60_000;
-  const side = (dir: number): BookLevel[] => Array.from({ length: 25 }, (_, i) => ({ price: Math.round((mid + dir * (i + 1) * 0.5) * 10) / 10, qty: 0.1 + i / 100 }));
+  const side = (dir: number): BookLevel[] =>
+    Array.from({ length: 25 }, (_, i) => ({ price: Math.round((mid + dir * (i + 1) * 0.5) * 10) / 10, qty: 0.1 + i / 100 }));
   const book = new OrderBook(25, { priceDecimals: 1, qtyDecimals: 8 });
   book.apply({ asks: side(1), bids: side(-1), checksum: 0 }, true);
   rate('book update (3 levels) + CRC32 checksum', 200_000, (i) => {
     const p = Math.round((mid + 0.5 + (i % 20) * 0.5) * 10) / 10;
     const asks = [{ price: p, qty: (i % 7) / 10 }];
-    const bids = [{ price: Math.round((mid - 0.5 - (i % 20) * 0.5) * 10) / 10, qty: ((i + 3) % 5) / 10 }, { price: mid - 30, qty: 0 }];
+    const bids = [
+      { price: Math.round((mid - 0.5 - (i % 20) * 0.5) * 10) / 10, qty: ((i + 3) % 5) / 10 },
+      { price: mid - 30, qty: 0 },
+    ];
     book.apply({ asks, bids, checksum: 0 }, false);
   });
 }
@@ -49,7 +55,9 @@ async function restBench(): Promise<void> {
       await client.rest.privateCall('Balance', {}, BalanceSchema);
     }
     const ms = performance.now() - t0;
-    console.log(`${'private REST Balance round trip (sequential)'.padEnd(44)} ${n.toLocaleString().padStart(9)} ops  ${((n / ms) * 1000).toFixed(0).padStart(9)} ops/s  ${(ms / n).toFixed(2)} ms/op`);
+    console.log(
+      `${'private REST Balance round trip (sequential)'.padEnd(44)} ${n.toLocaleString().padStart(9)} ops  ${((n / ms) * 1000).toFixed(0).padStart(9)} ops/s  ${(ms / n).toFixed(2)} ms/op`,
+    );
   } finally {
     await sim.close();
   }
@@ -57,7 +65,11 @@ async function restBench(): Promise<void> {
 
 export default async function (): Promise<void> {
   const secret = SIM_TEST_ACCOUNT.secret;
-  rate('API-Sign (HMAC-SHA512 over SHA256)', 100_000, (i) => void apiSign('/0/private/AddOrder', String(1e12 + i), `nonce=${1e12 + i}&pair=XBTUSD&type=buy&volume=1.25`, secret));
+  rate(
+    'API-Sign (HMAC-SHA512 over SHA256)',
+    100_000,
+    (i) => void apiSign('/0/private/AddOrder', String(1e12 + i), `nonce=${1e12 + i}&pair=XBTUSD&type=buy&volume=1.25`, secret),
+  );
   rate('price on tick grid (BigInt, no float artefacts)', 200_000, (i) => void formatOnGrid(30_000 + i * 0.0137, '0.1', 1));
   bookBench();
   await restBench();

@@ -19,7 +19,6 @@ import { pandasPython, runPandasPeer } from './lib/pandas-peer.ts';
 import { median } from './lib/stats.ts';
 import { writeYearCsv, yearMarket } from './lib/year.ts';
 
-
 function timed<T>(fn: () => T): [T, number] {
   const t0 = performance.now();
   const out = fn();
@@ -43,8 +42,16 @@ function metricsBench(): void {
     value[i] = v;
   }
   const trades = Array.from({ length: 2000 }, (_, i) => ({
-    pair: PAIRS[i % PAIRS.length]!, entryTime: time[i * 50]!, exitTime: time[i * 50 + 20]!, entryPrice: 100, exitPrice: 101,
-    quantity: 1, fees: 0.5, slippageCost: 0.05, pnl: (i % 3) - 1, exitReason: 'signal' as const,
+    pair: PAIRS[i % PAIRS.length]!,
+    entryTime: time[i * 50]!,
+    exitTime: time[i * 50 + 20]!,
+    entryPrice: 100,
+    exitPrice: 101,
+    quantity: 1,
+    fees: 0.5,
+    slippageCost: 0.05,
+    pnl: (i % 3) - 1,
+    exitReason: 'signal' as const,
   }));
   const [, ms] = timed(() => computeMetrics({ startingBalance: 10_000, equity: { time, value }, trades, markets: [] }));
   console.log(`computeMetrics: ${n} equity points, ${trades.length} trades in ${ms.toFixed(1)} ms`);
@@ -74,10 +81,25 @@ async function yearCsvBench(): Promise<void> {
     const warm: number[] = [];
     for (let i = 0; i < 5; i++) warm.push(await yearImport(dir));
     console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (figures scale with it)`);
-    console.log(`9-pair 5m year from CSV (${mb.toFixed(0)} MB, parse + align, as brain backtest --data): first ${cold.toFixed(2)} s, then median ${median(warm).toFixed(2)} s`);
+    console.log(
+      `9-pair 5m year from CSV (${mb.toFixed(0)} MB, parse + align, as brain backtest --data): first ${cold.toFixed(2)} s, then median ${median(warm).toFixed(2)} s`,
+    );
     for (const extra of [['--quick'], []]) {
       // Every pair of the folder, as the pandas port reads and trades them all (the config's pairs are 5 of the 9).
-      const args = ['backtest', '--data', dir, '--pairs', PAIRS.join(','), '--timeframe', '5m', '--db', join(tmp, `brain${extra.length}.db`), '--out', join(tmp, `report${extra.length}`), ...extra];
+      const args = [
+        'backtest',
+        '--data',
+        dir,
+        '--pairs',
+        PAIRS.join(','),
+        '--timeframe',
+        '5m',
+        '--db',
+        join(tmp, `brain${extra.length}.db`),
+        '--out',
+        join(tmp, `report${extra.length}`),
+        ...extra,
+      ];
       console.log(`whole command: ${command(args, tmp).toFixed(2)} s  (brain ${args.join(' ').replaceAll(tmp, '$TMP')})`);
     }
     const python = pandasPython();
@@ -86,7 +108,9 @@ async function yearCsvBench(): Promise<void> {
       return;
     }
     const py = runPandasPeer(python, dir, 1);
-    console.log(`pandas ${py.pandas} port, whole process (interpreter, import, read_csv ${py.readSeconds.toFixed(2)} s, one backtest ${py.runSeconds[0]!.toFixed(2)} s): ${py.processSeconds.toFixed(2)} s  (${python} bench/peers/v001_pandas.py $TMP/year 1)`);
+    console.log(
+      `pandas ${py.pandas} port, whole process (interpreter, import, read_csv ${py.readSeconds.toFixed(2)} s, one backtest ${py.runSeconds[0]!.toFixed(2)} s): ${py.processSeconds.toFixed(2)} s  (${python} bench/peers/v001_pandas.py $TMP/year 1)`,
+    );
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

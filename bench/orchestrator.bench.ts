@@ -27,17 +27,40 @@ import { openVersionStore, seedInitialVersions } from '../src/versions/seed.ts';
 const KEY = 'sk-ant-bench-loopback';
 const ANCHOR = 'const p = ctx.params;';
 const NIGHTS: Array<[string, () => FakeReply[]]> = [
-  ['tweak night', () => [reply.json(TWEAK_ANALYSIS, { thinkingTokens: 1_800 }), reply.json(TWEAK_GENERATION, { thinkingTokens: 1_200 }), reply.json(APPROVING_REVIEW, { thinkingTokens: 600 })]],
-  ['night with a repair', () => [
-    reply.json(TWEAK_ANALYSIS, { thinkingTokens: 1_800 }),
-    reply.json({ ...TWEAK_GENERATION, edits: [{ search: ANCHOR, replace: `${ANCHOR}\n    if (Math.random() < 0.01) return HOLD;` }] }, { thinkingTokens: 1_200 }),
-    reply.json(APPROVING_REVIEW, { thinkingTokens: 600 }),
-    reply.json(TWEAK_GENERATION, { thinkingTokens: 1_000 }),
-    reply.json(APPROVING_REVIEW, { thinkingTokens: 600 }),
-  ]],
+  [
+    'tweak night',
+    () => [
+      reply.json(TWEAK_ANALYSIS, { thinkingTokens: 1_800 }),
+      reply.json(TWEAK_GENERATION, { thinkingTokens: 1_200 }),
+      reply.json(APPROVING_REVIEW, { thinkingTokens: 600 }),
+    ],
+  ],
+  [
+    'night with a repair',
+    () => [
+      reply.json(TWEAK_ANALYSIS, { thinkingTokens: 1_800 }),
+      reply.json(
+        { ...TWEAK_GENERATION, edits: [{ search: ANCHOR, replace: `${ANCHOR}\n    if (Math.random() < 0.01) return HOLD;` }] },
+        { thinkingTokens: 1_200 },
+      ),
+      reply.json(APPROVING_REVIEW, { thinkingTokens: 600 }),
+      reply.json(TWEAK_GENERATION, { thinkingTokens: 1_000 }),
+      reply.json(APPROVING_REVIEW, { thinkingTokens: 600 }),
+    ],
+  ],
 ];
 
-interface Row { night: string; caching: boolean; calls: number; input: number; read: number; written: number; output: number; usd: number; outcome: string }
+interface Row {
+  night: string;
+  caching: boolean;
+  calls: number;
+  input: number;
+  read: number;
+  written: number;
+  output: number;
+  usd: number;
+  outcome: string;
+}
 
 async function scriptedNight(name: string, replies: FakeReply[], caching: boolean): Promise<Row> {
   const dir = mkdtempSync(join(tmpdir(), 'brain-orchestrator-bench-'));
@@ -46,15 +69,38 @@ async function scriptedNight(name: string, replies: FakeReply[], caching: boolea
   const db = openDatabase({ path: dbPath });
   try {
     await seedInitialVersions(openVersionStore({ db, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: dir }), PROJECT_ROOT);
-    const config: Config = ConfigSchema.parse({ secrets: { anthropicApiKey: KEY }, orchestrator: { client: { baseUrl: fake.baseURL, maxRetries: 0, promptCaching: caching } }, evolution: DEMO_EVOLUTION });
+    const config: Config = ConfigSchema.parse({
+      secrets: { anthropicApiKey: KEY },
+      orchestrator: { client: { baseUrl: fake.baseURL, maxRetries: 0, promptCaching: caching } },
+      evolution: DEMO_EVOLUTION,
+    });
     fake.enqueue(...replies);
     const log = pino({ level: 'silent' });
-    const ports = evolutionPorts({ db, dbPath, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: dir, log, candles: { dir: DEFAULT_SIM_DATA_DIR, pairs: ['BTC/USD', 'ETH/USD'] } });
+    const ports = evolutionPorts({
+      db,
+      dbPath,
+      config,
+      clock: systemClock,
+      repoRoot: PROJECT_ROOT,
+      filesRoot: dir,
+      log,
+      candles: { dir: DEFAULT_SIM_DATA_DIR, pairs: ['BTC/USD', 'ETH/USD'] },
+    });
     const deps = nightDeps({ db, dbPath, config, clock: systemClock, log, repoRoot: PROJECT_ROOT, ports });
     const night = await runNightNow({ deps, snapshots: createRepositories(db).machineSnapshots, config, clock: systemClock, by: 'bench' });
     const answers = deps.cycles.answers(night.cycle.id);
     const sum = (f: (a: (typeof answers)[number]) => number) => answers.reduce((s, a) => s + f(a), 0);
-    return { night: name, caching, calls: answers.length, input: sum((a) => a.inputTokens), read: sum((a) => a.cacheReadTokens), written: sum((a) => a.cacheWriteTokens), output: sum((a) => a.outputTokens), usd: night.costUsd, outcome: night.cycle.outcome ?? 'running' };
+    return {
+      night: name,
+      caching,
+      calls: answers.length,
+      input: sum((a) => a.inputTokens),
+      read: sum((a) => a.cacheReadTokens),
+      written: sum((a) => a.cacheWriteTokens),
+      output: sum((a) => a.outputTokens),
+      usd: night.costUsd,
+      outcome: night.cycle.outcome ?? 'running',
+    };
   } finally {
     db.close();
     await fake.close();
@@ -65,11 +111,14 @@ async function scriptedNight(name: string, replies: FakeReply[], caching: boolea
 export default async function (): Promise<void> {
   const prices = ConfigSchema.parse({}).orchestrator;
   console.log(`models: analysis ${prices.models.analysis}, generation ${prices.models.generation}, review ${prices.models.review}`);
-  for (const p of prices.prices) console.log(`  ${p.model}: $${p.input} in, $${p.output} out, $${p.cacheWrite1h} 1 h cache write, $${p.cacheRead} cache read per MTok`);
+  for (const p of prices.prices)
+    console.log(`  ${p.model}: $${p.input} in, $${p.output} out, $${p.cacheWrite1h} 1 h cache write, $${p.cacheRead} cache read per MTok`);
   const rows: Row[] = [];
   for (const [name, replies] of NIGHTS) for (const caching of [true, false]) rows.push(await scriptedNight(name, replies(), caching));
   const head = ['night', 'caching', 'calls', 'input', 'cache read', 'cache write', 'output', 'USD', 'outcome'];
-  const cells = rows.map((r) => [r.night, r.caching ? 'on' : 'off', r.calls, r.input, r.read, r.written, r.output, `$${r.usd.toFixed(4)}`, r.outcome].map(String));
+  const cells = rows.map((r) =>
+    [r.night, r.caching ? 'on' : 'off', r.calls, r.input, r.read, r.written, r.output, `$${r.usd.toFixed(4)}`, r.outcome].map(String),
+  );
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
   for (const line of [head, ...cells]) console.log(line.map((c, i) => c.padEnd(widths[i]!)).join('  '));
 }

@@ -45,7 +45,11 @@ export default async function (): Promise<void> {
   console.log(`scan of one closed candle × 9 pairs (warm child, 2000-bar history): ${((performance.now() - t) / reps).toFixed(3)} ms per call`);
 
   const year = grid(105_120, PAIRS.length);
-  const data = { pairs: PAIRS, time: year.time, columns: year.cols.map(([o, h, l, c, v]) => ({ time: year.time, open: o!, high: h!, low: l!, close: c!, volume: v! })) };
+  const data = {
+    pairs: PAIRS,
+    time: year.time,
+    columns: year.cols.map(([o, h, l, c, v]) => ({ time: year.time, open: o!, high: h!, low: l!, close: c!, volume: v! })),
+  };
   const cfg = engineConfig(PAIRS);
   const secs = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
   await host.close();
@@ -83,11 +87,19 @@ export default async function (): Promise<void> {
   for (let i = 0; i < NEW_PERIOD_RUNS; i++) fresh.push(await timed({ emaFast: 4 + i }));
   const freshCpu = childCpu / NEW_PERIOD_RUNS;
   const barsPerSec = (ms: number) => `${((PAIRS.length * 105_120) / (ms / 1000) / 1e6).toFixed(1)} M bars/s`;
-  console.log(`1-year 5m backtest, 9 pairs × 105,120 steps, v001 through the runtime (child run + streamed host replay + compare), ${cold.summary.trades} trades, ${cold.intents.length} intents:`);
+  console.log(
+    `1-year 5m backtest, 9 pairs × 105,120 steps, v001 through the runtime (child run + streamed host replay + compare), ${cold.summary.trades} trades, ${cold.intents.length} intents:`,
+  );
   console.log(`  cold (dataset sent, series computed, JIT cold): ${secs(coldMs)}`);
-  console.log(`  warm, settling (runs 1-${SETTLING_RUNS} after cold, JIT still optimising): median ${secs(median(settling))}, max ${secs(Math.max(...settling))}`);
-  console.log(`  warm, steady (runs ${SETTLING_RUNS + 1}-${SETTLING_RUNS + WARM_RUNS}, indicator settings seen before): median ${secs(median(steady))} (${barsPerSec(median(steady))}), p90 ${secs(quantile(steady, 0.9))}, min ${secs(Math.min(...steady))}; child CPU ${secs(steadyCpu * 1000)} per run`);
-  console.log(`  warm, a new EMA period each run (${NEW_PERIOD_RUNS} runs, emaFast 4..${3 + NEW_PERIOD_RUNS}): median ${secs(median(fresh))}, min ${secs(Math.min(...fresh))}, max ${secs(Math.max(...fresh))}; child CPU ${secs(freshCpu * 1000)} per run`);
+  console.log(
+    `  warm, settling (runs 1-${SETTLING_RUNS} after cold, JIT still optimising): median ${secs(median(settling))}, max ${secs(Math.max(...settling))}`,
+  );
+  console.log(
+    `  warm, steady (runs ${SETTLING_RUNS + 1}-${SETTLING_RUNS + WARM_RUNS}, indicator settings seen before): median ${secs(median(steady))} (${barsPerSec(median(steady))}), p90 ${secs(quantile(steady, 0.9))}, min ${secs(Math.min(...steady))}; child CPU ${secs(steadyCpu * 1000)} per run`,
+  );
+  console.log(
+    `  warm, a new EMA period each run (${NEW_PERIOD_RUNS} runs, emaFast 4..${3 + NEW_PERIOD_RUNS}): median ${secs(median(fresh))}, min ${secs(Math.min(...fresh))}, max ${secs(Math.max(...fresh))}; child CPU ${secs(freshCpu * 1000)} per run`,
+  );
   // The parts, on a second dataset object: transfer, the child's loop alone, the host replay alone.
   const copy = { ...data };
   t = performance.now();
@@ -106,6 +118,8 @@ export default async function (): Promise<void> {
     runEngine(cfg, data, replayDecider(claim!.intents));
     replayMs.push(performance.now() - t);
   }
-  console.log(`  parts: dataset transfer ${secs(load)}; child loop + reply first ${secs(childMs[0]!)} (series computed for this dataset), then median ${secs(median(childMs.slice(1)))}; host replay median ${secs(median(replayMs))}`);
+  console.log(
+    `  parts: dataset transfer ${secs(load)}; child loop + reply first ${secs(childMs[0]!)} (series computed for this dataset), then median ${secs(median(childMs.slice(1)))}; host replay median ${secs(median(replayMs))}`,
+  );
   await btHost.close();
 }

@@ -102,7 +102,14 @@ function riskCheck(book: Book, o: ScanOutcome, now: number, tally: Tally): RiskV
   }
   tally.intents[d.action] = (tally.intents[d.action] ?? 0) + 1;
   const markOf = (p: Pair): number => book.marks.get(p) ?? 0;
-  const risk: RiskIntent = { pair: o.pair, action: d.action, sizeFraction: d.sizeFraction, refPrice: intent.refPrice, stopLoss: d.stopLoss ?? null, takeProfit: d.takeProfit ?? null };
+  const risk: RiskIntent = {
+    pair: o.pair,
+    action: d.action,
+    sizeFraction: d.sizeFraction,
+    refPrice: intent.refPrice,
+    stopLoss: d.stopLoss ?? null,
+    takeProfit: d.takeProfit ?? null,
+  };
   const verdict = evaluateIntent(risk, riskViewOf(book.ledger, o.pair, now, markOf), settingsOf(o.pair), 'active');
   const key = verdict.verdict === 'accept' ? 'accepted' : verdict.reason;
   tally.verdicts[key] = (tally.verdicts[key] ?? 0) + 1;
@@ -125,11 +132,25 @@ function settle(book: Book, time: number): void {
   for (const order of book.accepted.splice(0)) {
     const fee = feeFor(order.notional, pairSetup(order.pair).fees, 'taker');
     const id = `${order.pair}-${time}`;
-    applyFill(book.ledger, { tradeId: id, clOrdId: id, pair: order.pair, side: order.side, price: order.refPrice, quantity: order.quantity, fee, liquidity: 'taker', time });
+    applyFill(book.ledger, {
+      tradeId: id,
+      clOrdId: id,
+      pair: order.pair,
+      side: order.side,
+      price: order.refPrice,
+      quantity: order.quantity,
+      fee,
+      liquidity: 'taker',
+      time,
+    });
     const held = book.ledger.holdings[order.pair];
     if (held && order.side === 'buy') [held.stopLoss, held.takeProfit] = [order.stopLoss, order.takeProfit];
   }
-  observeEquity(book.ledger, time, equityOf(book.ledger, (p) => book.marks.get(p) ?? 0));
+  observeEquity(
+    book.ledger,
+    time,
+    equityOf(book.ledger, (p) => book.marks.get(p) ?? 0),
+  );
 }
 
 /** Opens the first SEEDED_POSITIONS pairs of a book at 10 % of equity each, at the last warm-up close. */
@@ -137,7 +158,17 @@ function seedPositions(book: Book, time: number): void {
   for (const pair of book.pairs.slice(0, SEEDED_POSITIONS)) {
     const price = book.marks.get(pair)!;
     const quantity = roundDownToLot((book.ledger.lastEquity * 0.1) / price, pairSetup(pair).rules.lotDecimals);
-    book.accepted.push({ pair, side: 'buy', quantity, refPrice: price, notional: quantity * price, stopLoss: price * 0.98, takeProfit: price * 1.04, clampedBy: null, reduced: false });
+    book.accepted.push({
+      pair,
+      side: 'buy',
+      quantity,
+      refPrice: price,
+      notional: quantity * price,
+      stopLoss: price * 0.98,
+      takeProfit: price * 1.04,
+      clampedBy: null,
+      reduced: false,
+    });
   }
   settle(book, time);
 }
@@ -146,11 +177,13 @@ function seedPositions(book: Book, time: number): void {
 async function warmUp(books: readonly Book[], data: Series): Promise<number> {
   const t = performance.now();
   for (let step = 0; step < WARMUP_BARS; step++) {
-    await Promise.all(books.map(async (b) => {
-      const batch = batchOf(b, data, step);
-      for (const { pair, candle } of batch) b.marks.set(pair, candle.close);
-      await b.live.onCandles(batch);
-    }));
+    await Promise.all(
+      books.map(async (b) => {
+        const batch = batchOf(b, data, step);
+        for (const { pair, candle } of batch) b.marks.set(pair, candle.close);
+        await b.live.onCandles(batch);
+      }),
+    );
   }
   for (const b of books) seedPositions(b, data.time[WARMUP_BARS - 1]!);
   return performance.now() - t;
@@ -176,7 +209,10 @@ function stats(xs: readonly number[], unit = 'ms', scale = 1): string {
   return `p50 ${f(0.5)}  p95 ${f(0.95)}  p99 ${f(0.99)}  max ${s[s.length - 1]!.toFixed(3)} ${unit}  (n = ${s.length})`;
 }
 
-const fmt = (r: Record<string, number>): string => Object.entries(r).map(([k, v]) => `${k} ${v}`).join(', ') || 'none';
+const fmt = (r: Record<string, number>): string =>
+  Object.entries(r)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ') || 'none';
 
 /** riskViewOf + evaluateIntent alone, for a buy on every pair of a book: the gate's own cost. */
 function riskOnlyMicros(book: Book): number {
@@ -186,7 +222,12 @@ function riskOnlyMicros(book: Book): number {
     const pair = book.pairs[i % book.pairs.length]!;
     const price = book.marks.get(pair)!;
     const view = riskViewOf(book.ledger, pair, 0, (p) => book.marks.get(p) ?? 0);
-    evaluateIntent({ pair, action: 'buy', sizeFraction: 0.1, refPrice: price, stopLoss: price * 0.98, takeProfit: price * 1.04 }, view, settingsOf(pair), 'active');
+    evaluateIntent(
+      { pair, action: 'buy', sizeFraction: 0.1, refPrice: price, stopLoss: price * 0.98, takeProfit: price * 1.04 },
+      view,
+      settingsOf(pair),
+      'active',
+    );
   }
   return ((performance.now() - t) * 1000) / reps;
 }
@@ -199,7 +240,9 @@ async function runSize(n: number, bundle: string): Promise<void> {
     const warmMs = await warmUp(books, data);
     const tally: Tally = { holds: 0, invalid: 0, intents: {}, verdicts: {} };
     const { rounds, perPair } = await measure(books, data, tally);
-    console.log(`\n${n} instruments: ${groups} book(s) × ≤ ${PAIRS.length} pairs, one warm Deno child each; warm-up ${WARMUP_BARS} bars in ${(warmMs / 1000).toFixed(2)} s; ${ROUNDS} rounds`);
+    console.log(
+      `\n${n} instruments: ${groups} book(s) × ≤ ${PAIRS.length} pairs, one warm Deno child each; warm-up ${WARMUP_BARS} bars in ${(warmMs / 1000).toFixed(2)} s; ${ROUNDS} rounds`,
+    );
     console.log(`  per round (every instrument's candle → every verdict)  ${stats(rounds)}`);
     console.log(`  per pair  (its candle → its risk-checked verdict)      ${stats(perPair)}`);
     console.log(`  amortised per pair (round ÷ ${n})                       ${stats(rounds.map((r) => r / n))}`);
@@ -217,10 +260,15 @@ function commandLine(): string {
 }
 
 export default async function (): Promise<void> {
-  const load = (): string => loadavg().map((x) => x.toFixed(2)).join(' / ');
+  const load = (): string =>
+    loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' / ');
   console.log(`command: ${commandLine()}`);
   console.log(`machine: ${cpus().length} cpus (${cpus()[0]?.model ?? 'unknown'}), load average 1/5/15 min before: ${load()}`);
-  console.log(`method: closed candle → LiveStrategy.onCandles (v001, gated bundle, warm Deno child) → zod + semantic checks → riskViewOf + evaluateIntent for non-hold intents; ${SEEDED_POSITIONS} positions open per book at the start; rounds run back to back; 100 instruments = parallel books of ≤ 9 contract pairs, each its own child, ledger and price series`);
+  console.log(
+    `method: closed candle → LiveStrategy.onCandles (v001, gated bundle, warm Deno child) → zod + semantic checks → riskViewOf + evaluateIntent for non-hold intents; ${SEEDED_POSITIONS} positions open per book at the start; rounds run back to back; 100 instruments = parallel books of ≤ 9 contract pairs, each its own child, ledger and price series`,
+  );
   const bundle = await v001Bundle(ROOT);
   for (const n of SIZES) await runSize(n, bundle);
   console.log(`\nload average 1/5/15 min after: ${load()}`);

@@ -81,11 +81,23 @@ async function liveSoak(template: string, hours: number): Promise<void> {
 /** Paper: the daemon shares the simulator's clock (its fills carry its clock), so it runs in-process with it in a child. */
 async function paperSoak(template: string, hours: number): Promise<void> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench/lib/paper-soak-child.ts'), String(hours), template], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench/lib/paper-soak-child.ts'), String(hours), template], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const samples: Sample[] = [];
   let done: { openOrders: number; fills: number; error: string | null } | null = null;
   for await (const line of createInterface({ input: child.stdout })) {
-    const o = JSON.parse(line) as { hour?: number; rss?: number; children?: number; childCount?: number; done?: boolean; openOrders: number; fills: number; error: string | null };
+    const o = JSON.parse(line) as {
+      hour?: number;
+      rss?: number;
+      children?: number;
+      childCount?: number;
+      done?: boolean;
+      openOrders: number;
+      fills: number;
+      error: string | null;
+    };
     if (o.done) done = o;
     else samples.push({ hour: o.hour!, daemon: o.rss!, children: o.children!, childCount: o.childCount! });
   }
@@ -94,27 +106,51 @@ async function paperSoak(template: string, hours: number): Promise<void> {
   if (done) console.log(`paper books: ${done.fills} fills, ${done.openOrders} orders still open at the end`);
 }
 
-function report(mode: string, hours: number, samples: Sample[], rows: Row[], audit: ReturnType<World['audit']> | null, crashed: string | null, runs: number, seconds: number): void {
+function report(
+  mode: string,
+  hours: number,
+  samples: Sample[],
+  rows: Row[],
+  audit: ReturnType<World['audit']> | null,
+  crashed: string | null,
+  runs: number,
+  seconds: number,
+): void {
   const mb = (x: number) => `${x.toFixed(1)} MB`;
   const peak = (k: 'daemon' | 'children') => Math.max(...samples.map((s) => s[k]));
   const first = samples[0];
   const last = samples.at(-1);
   const afterWarmup = samples.find((s) => s.hour === WARMUP_HOURS);
-  console.log(`\n-- ${mode}: ${samples.length - 1} of ${hours} simulated hours in ${seconds.toFixed(0)} s real, ${runs} daemon run(s)${crashed ? `; STOPPED: ${crashed}` : ''}`);
+  console.log(
+    `\n-- ${mode}: ${samples.length - 1} of ${hours} simulated hours in ${seconds.toFixed(0)} s real, ${runs} daemon run(s)${crashed ? `; STOPPED: ${crashed}` : ''}`,
+  );
   if (!first || !last) return;
   console.log(`daemon RSS    start ${mb(first.daemon)}  peak ${mb(peak('daemon'))}  end ${mb(last.daemon)}`);
-  console.log(`sandbox RSS   start ${mb(first.children)}  peak ${mb(peak('children'))}  end ${mb(last.children)}  (children alive: start ${first.childCount}, end ${last.childCount})`);
+  console.log(
+    `sandbox RSS   start ${mb(first.children)}  peak ${mb(peak('children'))}  end ${mb(last.children)}  (children alive: start ${first.childCount}, end ${last.childCount})`,
+  );
   if (afterWarmup && last.hour > WARMUP_HOURS) {
     const growth = (k: 'daemon' | 'children') => ((last[k] - afterWarmup[k]) / afterWarmup[k]) * 100;
-    console.log(`growth after the first simulated day (hour ${WARMUP_HOURS} → ${last.hour}): daemon ${growth('daemon').toFixed(1)} %, sandbox ${growth('children').toFixed(1)} %`);
+    console.log(
+      `growth after the first simulated day (hour ${WARMUP_HOURS} → ${last.hour}): daemon ${growth('daemon').toFixed(1)} %, sandbox ${growth('children').toFixed(1)} %`,
+    );
   }
   const every = Math.max(1, Math.floor(samples.length / 12));
-  console.log(`daemon RSS by simulated hour: ${samples.filter((_, i) => i % every === 0 || i === samples.length - 1).map((s) => `${s.hour}h ${s.daemon.toFixed(0)}`).join(', ')} MB`);
+  console.log(
+    `daemon RSS by simulated hour: ${samples
+      .filter((_, i) => i % every === 0 || i === samples.length - 1)
+      .map((s) => `${s.hour}h ${s.daemon.toFixed(0)}`)
+      .join(', ')} MB`,
+  );
   if (audit) {
-    console.log(`venue audit: ${audit.venueOrders} orders, ${audit.venueTrades} trades; lost ${audit.lost.length}, duplicated ${audit.duplicated.length}, disagreements ${audit.disagreements.length}`);
+    console.log(
+      `venue audit: ${audit.venueOrders} orders, ${audit.venueTrades} trades; lost ${audit.lost.length}, duplicated ${audit.duplicated.length}, disagreements ${audit.disagreements.length}`,
+    );
     for (const p of [...audit.lost, ...audit.duplicated, ...audit.disagreements].slice(0, 5)) console.log(`  ${p}`);
     const failed = rows.filter((r) => r.outcome === 'FAILED');
-    console.log(`faults injected: ${rows.length} (${rows.filter((r) => r.outcome === 'recovered').length} recovered, ${rows.filter((r) => r.outcome === 'halted safely').length} halted safely, ${failed.length} failed)`);
+    console.log(
+      `faults injected: ${rows.length} (${rows.filter((r) => r.outcome === 'recovered').length} recovered, ${rows.filter((r) => r.outcome === 'halted safely').length} halted safely, ${failed.length} failed)`,
+    );
     for (const r of failed.slice(0, 5)) console.log(`  FAILED ${r.fault}: ${r.notes}`);
   }
 }

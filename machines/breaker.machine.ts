@@ -97,8 +97,14 @@ const NO_MARKS: BreakerMarks = { equity: 1, peakEquity: 1, dayStartEquity: 1 };
 export function breakerVerdict(c: BreakerContext, streak = c.consecutiveLosses) {
   const view: RiskView = {
     ...(c.marks ?? NO_MARKS),
-    cash: 0, openPositions: 0, pairExposure: 0, totalExposure: 0, heldQuantity: 0,
-    consecutiveLosses: streak, lastLossAt: c.lastLossAt ?? Number.NaN, now: c.now,
+    cash: 0,
+    openPositions: 0,
+    pairExposure: 0,
+    totalExposure: 0,
+    heldQuantity: 0,
+    consecutiveLosses: streak,
+    lastLossAt: c.lastLossAt ?? Number.NaN,
+    now: c.now,
   };
   return breakerTrigger(view, c.limits);
 }
@@ -206,12 +212,9 @@ const breakerSetup = setup({
   },
 });
 
-
 const toActive = (from: BreakerLevel, by: string, resetStreak: boolean) => ({ type: 'enterActive' as const, params: { from, by, resetStreak } });
 const haltCommand = { 'breaker.halt': { target: '#breaker.halted', actions: ['tick', 'enterHalt'] } } as const;
-const escalate = [
-  { guard: { type: 'ruleSays', params: { level: 'halted' } }, target: '#breaker.halted', actions: 'enterHalt' },
-] as const;
+const escalate = [{ guard: { type: 'ruleSays', params: { level: 'halted' } }, target: '#breaker.halted', actions: 'enterHalt' }] as const;
 
 export const breakerMachine = breakerSetup.createMachine({
   id: 'breaker',
@@ -220,8 +223,17 @@ export const breakerMachine = breakerSetup.createMachine({
     input.resume
       ? { ...restoredContext(input.resume.context), now: Math.max(input.resume.context.now, input.resume.now), resumeTo: input.resume.value }
       : {
-          limits: input.limits, reason: null, since: input.now, now: input.now, consecutiveLosses: 0, lastLossAt: null,
-          marks: null, resumeAt: null, resumeTo: null, holds: [], holdUntil: {},
+          limits: input.limits,
+          reason: null,
+          since: input.now,
+          now: input.now,
+          consecutiveLosses: 0,
+          lastLossAt: null,
+          marks: null,
+          resumeAt: null,
+          resumeTo: null,
+          holds: [],
+          holdUntil: {},
         },
   invoke: { id: 'store', src: 'persistState', input: { actorId: BREAKER_ACTOR_ID }, onError: { actions: 'reportPersistFailure' } },
   on: {
@@ -243,10 +255,7 @@ export const breakerMachine = breakerSetup.createMachine({
     },
     active: {
       description: 'Entries at full size. Each update is checked against the rule: a hard limit halts, the reducing drawdown reduces.',
-      always: [
-        ...escalate,
-        { guard: { type: 'ruleSays', params: { level: 'reducing' } }, target: 'reducing', actions: 'enterReducing' },
-      ],
+      always: [...escalate, { guard: { type: 'ruleSays', params: { level: 'reducing' } }, target: 'reducing', actions: 'enterReducing' }],
       on: haltCommand,
     },
     reducing: {

@@ -114,7 +114,8 @@ export function backoffDelay(attempt: number, baseMs: number, maxMs: number, ran
 
 /** Why the line went down, as an ErrorInfo: a closed socket and a silent line are worth another try. */
 function describe(event: ConnectionEvent): ErrorInfo {
-  if (event.type === 'ws.closed') return { code: 'kraken.ws_closed', message: `socket closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`, retryable: true };
+  if (event.type === 'ws.closed')
+    return { code: 'kraken.ws_closed', message: `socket closed (${event.code}${event.reason ? `: ${event.reason}` : ''})`, retryable: true };
   if (event.type === 'ws.failed') return event.error;
   if (event.type.startsWith('xstate.after')) return { code: 'kraken.ws_timeout', message: 'timed out', retryable: true };
   return { code: 'kraken.ws_down', message: event.type, retryable: true };
@@ -125,7 +126,6 @@ function tell(enqueue: { emit(e: ConnectionEmitted): void; sendParent(e: Connect
   enqueue.emit(e);
   if (self._parent) enqueue.sendParent(reportOf(e));
 }
-
 
 const connectionSetup = setup({
   types: {
@@ -161,11 +161,20 @@ const connectionSetup = setup({
       candles: ({ context }) => Object.fromEntries(Object.entries(context.candles).map(([k, m]) => [k, { ...m, checkGap: true }])),
     }),
     emitUp: enqueueActions(({ context, enqueue, self }) => tell(enqueue, self, { type: 'connection.up', endpoint: context.endpoint })),
-    emitDown: enqueueActions(({ context, event, enqueue, self }) => tell(enqueue, self, { type: 'connection.down', endpoint: context.endpoint, error: describe(event) })),
-    emitFailed: enqueueActions(({ context, enqueue, self }) =>
-      tell(enqueue, self, { type: 'connection.failed', endpoint: context.endpoint, attempts: context.maxAttempts, error: context.lastError ?? { code: 'kraken.ws_down', message: 'unknown', retryable: true } }),
+    emitDown: enqueueActions(({ context, event, enqueue, self }) =>
+      tell(enqueue, self, { type: 'connection.down', endpoint: context.endpoint, error: describe(event) }),
     ),
-    emitStatus: enqueueActions(({ event, enqueue, self }) => tell(enqueue, self, { type: 'venue.status', system: event.type === 'ws.status' ? event.system : 'unknown' })),
+    emitFailed: enqueueActions(({ context, enqueue, self }) =>
+      tell(enqueue, self, {
+        type: 'connection.failed',
+        endpoint: context.endpoint,
+        attempts: context.maxAttempts,
+        error: context.lastError ?? { code: 'kraken.ws_down', message: 'unknown', retryable: true },
+      }),
+    ),
+    emitStatus: enqueueActions(({ event, enqueue, self }) =>
+      tell(enqueue, self, { type: 'venue.status', system: event.type === 'ws.status' ? event.system : 'unknown' }),
+    ),
     subscribeAll: sendTo('session', { type: 'session.subscribe' }),
     ping: sendTo('session', { type: 'session.ping' }),
     resyncBook: enqueueActions(({ event, enqueue, self }) => {

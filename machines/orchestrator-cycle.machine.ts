@@ -8,7 +8,20 @@
  * (deadline `retryAt` in context), then the night fails closed. Types: orchestrator-cycle-types.ts.
  */
 import { assign, enqueueActions, fromCallback, fromPromise, setup, type EventObject } from 'xstate';
-import { bounded, failureOf, type Began, type CycleContext, type CycleEmitted, type CycleEvent, type CycleInput, type CycleRecord, type CycleStep, type CycleTrigger, type NightOutcome, type StepOutcome } from './orchestrator-cycle-types.ts';
+import {
+  bounded,
+  failureOf,
+  type Began,
+  type CycleContext,
+  type CycleEmitted,
+  type CycleEvent,
+  type CycleInput,
+  type CycleRecord,
+  type CycleStep,
+  type CycleTrigger,
+  type NightOutcome,
+  type StepOutcome,
+} from './orchestrator-cycle-types.ts';
 import { announceTo, notProvided, untilDeadline, type StoreInput } from './shared.ts';
 import { describeError, readErrorInfo, toErrorInfo } from '../src/contract/errors.ts';
 
@@ -64,21 +77,50 @@ const cycleSetup = setup({
     adoptRecord: assign(({ context, event }) => {
       const r = (event as unknown as { output: CycleRecord | null }).output;
       // Rows written before failures had a shape carry no `error`; a stored one is read back whatever its form.
-      return r ? { ...r.context, error: r.context.error ? readErrorInfo(r.context.error) : null, now: Math.max(r.context.now, context.now), resumeTo: r.value } : {};
+      return r
+        ? { ...r.context, error: r.context.error ? readErrorInfo(r.context.error) : null, now: Math.max(r.context.now, context.now), resumeTo: r.value }
+        : {};
     }),
     clearResumeTo: assign({ resumeTo: null }),
     startNight: assign(({ event }) => {
       const e = event as Extract<CycleEvent, { type: 'orchestrator.slot' | 'orchestrator.runNow' }>;
       return {
-        trigger: (e.type === 'orchestrator.slot' ? 'slot' : 'now') as CycleTrigger, now: e.at, cycleId: null, mode: null, startedAt: null, windowEndsAt: null,
-        attempt: 1, feedback: null, retryAt: null, retryStep: null, retries: 0, outcome: null, reason: null, error: null, offlineAlongside: false,
+        trigger: (e.type === 'orchestrator.slot' ? 'slot' : 'now') as CycleTrigger,
+        now: e.at,
+        cycleId: null,
+        mode: null,
+        startedAt: null,
+        windowEndsAt: null,
+        attempt: 1,
+        feedback: null,
+        retryAt: null,
+        retryStep: null,
+        retries: 0,
+        outcome: null,
+        reason: null,
+        error: null,
+        offlineAlongside: false,
       };
     }),
     adoptBegan: enqueueActions(({ context, event, enqueue, self }) => {
       const b = (event as unknown as { output: Began }).output;
-      enqueue.assign({ cycleId: b.cycleId, mode: b.mode, startedAt: b.startedAt, windowEndsAt: b.windowEndsAt, offlineAlongside: b.offlineAlongside, now: Math.max(context.now, b.startedAt) });
-      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.cycleStarted', cycleId: b.cycleId, mode: b.mode, trigger: context.trigger ?? 'now', at: b.startedAt });
-      if (b.mode === 'model' && b.offlineAlongside) enqueue.spawnChild('runOfflineAlongside', { id: 'offlineAlongside', input: { cycleId: b.cycleId, trigger: context.trigger ?? 'now' } });
+      enqueue.assign({
+        cycleId: b.cycleId,
+        mode: b.mode,
+        startedAt: b.startedAt,
+        windowEndsAt: b.windowEndsAt,
+        offlineAlongside: b.offlineAlongside,
+        now: Math.max(context.now, b.startedAt),
+      });
+      announceTo<CycleEmitted>(self, enqueue, {
+        type: 'orchestrator.cycleStarted',
+        cycleId: b.cycleId,
+        mode: b.mode,
+        trigger: context.trigger ?? 'now',
+        at: b.startedAt,
+      });
+      if (b.mode === 'model' && b.offlineAlongside)
+        enqueue.spawnChild('runOfflineAlongside', { id: 'offlineAlongside', input: { cycleId: b.cycleId, trigger: context.trigger ?? 'now' } });
     }),
     tick: assign({ now: ({ context, event }) => Math.max(context.now, outputOf(event).at) }),
     /** The candidate goes back to the generator with the reason (attempt + 1). */
@@ -97,29 +139,55 @@ const cycleSetup = setup({
     }),
     failClosed: assign(({ context, event }) => {
       const f = failureOf((event as { error?: unknown }).error);
-      const late = f.error.retryable ? ' (retryable, but the night\'s window has no room for another try: orchestrator.cycle.windowMinutes)' : '';
-      return { outcome: 'failed' as const, reason: bounded(`${describeError(f.error)}${late}`), error: f.error, now: Math.max(context.now, f.at ?? context.now) };
+      const late = f.error.retryable ? " (retryable, but the night's window has no room for another try: orchestrator.cycle.windowMinutes)" : '';
+      return {
+        outcome: 'failed' as const,
+        reason: bounded(`${describeError(f.error)}${late}`),
+        error: f.error,
+        now: Math.max(context.now, f.at ?? context.now),
+      };
     }),
     scheduleRetry: assign(({ context, event }, p: { step: CycleStep }) => {
       const f = failureOf((event as { error?: unknown }).error);
       const now = Math.max(context.now, f.at ?? context.now);
-      return { now, retryAt: now + Math.max(context.retryDelayMs, f.retryAfterMs ?? 0), retryStep: p.step, retries: context.retries + 1, reason: bounded(describeError(f.error)), error: f.error };
+      return {
+        now,
+        retryAt: now + Math.max(context.retryDelayMs, f.retryAfterMs ?? 0),
+        retryStep: p.step,
+        retries: context.retries + 1,
+        reason: bounded(describeError(f.error)),
+        error: f.error,
+      };
     }),
     loseRetry: assign({ outcome: 'failed' as const, reason: 'a retry was due but the step to retry was not recorded' }),
     reachRetry: assign({ now: ({ context }) => Math.max(context.now, context.retryAt ?? context.now), retryAt: null }),
     announceFinished: enqueueActions(({ context, enqueue, self }) => {
-      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.cycleFinished', cycleId: context.cycleId ?? 'none', outcome: context.outcome ?? 'failed', reason: context.reason, error: context.outcome === 'failed' ? context.error ?? null : null, at: context.now });
+      announceTo<CycleEmitted>(self, enqueue, {
+        type: 'orchestrator.cycleFinished',
+        cycleId: context.cycleId ?? 'none',
+        outcome: context.outcome ?? 'failed',
+        reason: context.reason,
+        error: context.outcome === 'failed' ? (context.error ?? null) : null,
+        at: context.now,
+      });
     }),
     announceBusy: enqueueActions(({ context, enqueue, self }) => {
       announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.busy', cycleId: context.cycleId, at: context.now });
     }),
     reportPersistFailure: enqueueActions(({ context, event, enqueue, self }) => {
-      announceTo<CycleEmitted>(self, enqueue, { type: 'orchestrator.persistFailed', error: toErrorInfo((event as { error?: unknown }).error), at: context.now });
+      announceTo<CycleEmitted>(self, enqueue, {
+        type: 'orchestrator.persistFailed',
+        error: toErrorInfo((event as { error?: unknown }).error),
+        at: context.now,
+      });
     }),
   },
 });
 
-const startOn = { 'orchestrator.slot': { target: '#orchestratorCycle.starting', actions: 'startNight' }, 'orchestrator.runNow': { target: '#orchestratorCycle.starting', actions: 'startNight' } } as const;
+const startOn = {
+  'orchestrator.slot': { target: '#orchestratorCycle.starting', actions: 'startNight' },
+  'orchestrator.runNow': { target: '#orchestratorCycle.starting', actions: 'startNight' },
+} as const;
 const toFinish = (outcome: NightOutcome) => ({ target: '#orchestratorCycle.finishing', actions: { type: 'endWith' as const, params: { outcome } } });
 const onFailure = (step: CycleStep) => [
   { guard: 'canRetryLater' as const, target: '#orchestratorCycle.waiting', actions: { type: 'scheduleRetry' as const, params: { step } } },
@@ -149,31 +217,60 @@ export const orchestratorCycleMachine = cycleSetup.createMachine({
   id: 'orchestratorCycle',
   initial: 'resuming',
   context: ({ input: i }) => ({
-    cycleId: null, trigger: null, mode: null, startedAt: null, windowEndsAt: null, now: i.now, attempt: 1, maxAttempts: 1 + i.maxRepairs,
-    retryDelayMs: i.retryDelaySeconds * 1000, feedback: null, retryAt: null, retryStep: null, retries: 0, outcome: null, reason: null, error: null, offlineAlongside: false, resumeTo: null,
+    cycleId: null,
+    trigger: null,
+    mode: null,
+    startedAt: null,
+    windowEndsAt: null,
+    now: i.now,
+    attempt: 1,
+    maxAttempts: 1 + i.maxRepairs,
+    retryDelayMs: i.retryDelaySeconds * 1000,
+    feedback: null,
+    retryAt: null,
+    retryStep: null,
+    retries: 0,
+    outcome: null,
+    reason: null,
+    error: null,
+    offlineAlongside: false,
+    resumeTo: null,
   }),
   invoke: { id: 'store', src: 'persistState', input: { actorId: ORCHESTRATOR_CYCLE_ACTOR_ID }, onError: { actions: 'reportPersistFailure' } },
   on: { 'store.failed': { actions: 'reportPersistFailure' } },
   states: {
     resuming: {
-      description: 'Reads the persisted record back and routes to its state (an interrupted step re-runs; a wait re-arms from retryAt); a first start goes idle. An unreadable record fails closed.',
-      invoke: { id: 'restore', src: 'restore', onDone: { target: 'routing', actions: 'adoptRecord' }, onError: { target: 'failed', actions: ['failClosed', 'announceFinished'] } },
+      description:
+        'Reads the persisted record back and routes to its state (an interrupted step re-runs; a wait re-arms from retryAt); a first start goes idle. An unreadable record fails closed.',
+      invoke: {
+        id: 'restore',
+        src: 'restore',
+        onDone: { target: 'routing', actions: 'adoptRecord' },
+        onError: { target: 'failed', actions: ['failClosed', 'announceFinished'] },
+      },
     },
     routing: {
       description: 'Sends a restored machine to the state it was persisted in.',
       always: [
-        ...(['starting', 'offline', ...STEPS, 'waiting', 'finishing', 'done', 'failed'] as const).map((state) => ({ guard: { type: 'resumingTo' as const, params: { state } }, target: state, actions: 'clearResumeTo' as const })),
+        ...(['starting', 'offline', ...STEPS, 'waiting', 'finishing', 'done', 'failed'] as const).map((state) => ({
+          guard: { type: 'resumingTo' as const, params: { state } },
+          target: state,
+          actions: 'clearResumeTo' as const,
+        })),
         { target: 'idle', actions: 'clearResumeTo' },
       ],
     },
-    idle: { description: 'Waits for the scheduler\'s orchestrator slot or a run-now request.', on: startOn },
+    idle: { description: "Waits for the scheduler's orchestrator slot or a run-now request.", on: startOn },
     starting: {
-      description: 'Opens the night\'s row (closing any night a restart abandoned) and picks the model or, without a key, the offline evolver.',
+      description: "Opens the night's row (closing any night a restart abandoned) and picks the model or, without a key, the offline evolver.",
       invoke: {
         id: 'begin',
         src: 'begin',
         input: ({ context }) => ({ trigger: context.trigger ?? 'now', at: context.now }),
-        onDone: [{ guard: 'isOffline', target: 'offline', actions: 'adoptBegan' }, { target: 'gathering', actions: 'adoptBegan' }],
+        onDone: [
+          { guard: 'isOffline', target: 'offline', actions: 'adoptBegan' },
+          { target: 'gathering', actions: 'adoptBegan' },
+        ],
         onError: { target: 'failed', actions: ['failClosed', 'announceFinished'] },
       },
     },
@@ -187,17 +284,45 @@ export const orchestratorCycleMachine = cycleSetup.createMachine({
         onError: { target: 'finishing', actions: 'failClosed' },
       },
     },
-    gathering: step('gather', 'gathering', 'analysing', 'Reads the labelled context (truth benchmarks, reports, constraints, drought, paper tests, observations, lineage, ledger, candidates), bounded in tokens, and stores it with the night.'),
-    analysing: step('analyse', 'analysing', 'generating', 'The analysis model reads the context and decides; its observation is the night\'s one entry in memory. No change ends the night here.'),
-    generating: step('generate', 'generating', 'reviewing', 'The generation model writes the candidate (search/replace on the current source, or a whole module); free checks first: edits apply, the code matches the decision, it is not a failed duplicate, it asks for no secrets.'),
+    gathering: step(
+      'gather',
+      'gathering',
+      'analysing',
+      'Reads the labelled context (truth benchmarks, reports, constraints, drought, paper tests, observations, lineage, ledger, candidates), bounded in tokens, and stores it with the night.',
+    ),
+    analysing: step(
+      'analyse',
+      'analysing',
+      'generating',
+      "The analysis model reads the context and decides; its observation is the night's one entry in memory. No change ends the night here.",
+    ),
+    generating: step(
+      'generate',
+      'generating',
+      'reviewing',
+      'The generation model writes the candidate (search/replace on the current source, or a whole module); free checks first: edits apply, the code matches the decision, it is not a failed duplicate, it asks for no secrets.',
+    ),
     repairing: {
-      description: 'A refused candidate goes back to the generator with the reasons while repairs are left; otherwise the night\'s attempt ends refused.',
-      always: [{ guard: 'repairsLeft', target: 'generating' }, { target: 'finishing', actions: 'endExhausted' }],
+      description: "A refused candidate goes back to the generator with the reasons while repairs are left; otherwise the night's attempt ends refused.",
+      always: [
+        { guard: 'repairsLeft', target: 'generating' },
+        { target: 'finishing', actions: 'endExhausted' },
+      ],
     },
-    reviewing: step('review', 'reviewing', 'submitting', 'The review model reads the diff against the parent with the hypothesis: approve, revise (back to the generator) or reject.'),
-    submitting: step('submit', 'submitting', 'finishing', 'The candidate goes to the evolution pipeline (static gates, backtests, paper test): the only way anything written tonight reaches the market.'),
+    reviewing: step(
+      'review',
+      'reviewing',
+      'submitting',
+      'The review model reads the diff against the parent with the hypothesis: approve, revise (back to the generator) or reject.',
+    ),
+    submitting: step(
+      'submit',
+      'submitting',
+      'finishing',
+      'The candidate goes to the evolution pipeline (static gates, backtests, paper test): the only way anything written tonight reaches the market.',
+    ),
     waiting: {
-      description: 'An overloaded or rate-limited call waits until retryAt, inside the night\'s window, then its step runs again.',
+      description: "An overloaded or rate-limited call waits until retryAt, inside the night's window, then its step runs again.",
       after: {
         untilRetry: [
           ...STEPS.map((s) => ({ guard: { type: 'retryStepIs' as const, params: { step: s } }, target: s, actions: 'reachRetry' as const })),
@@ -212,11 +337,17 @@ export const orchestratorCycleMachine = cycleSetup.createMachine({
         id: 'finish',
         src: 'finish',
         input: ({ context }) => ({ cycleId: context.cycleId!, outcome: context.outcome ?? 'failed', reason: context.reason }),
-        onDone: [{ guard: 'nightFailed', target: 'failed', actions: 'announceFinished' }, { target: 'done', actions: 'announceFinished' }],
+        onDone: [
+          { guard: 'nightFailed', target: 'failed', actions: 'announceFinished' },
+          { target: 'done', actions: 'announceFinished' },
+        ],
         onError: { target: 'failed', actions: ['failClosed', 'announceFinished'] },
       },
     },
     done: { description: 'The night ended (no change, submitted, refused or offline); waits for the next slot.', on: startOn },
-    failed: { description: 'The night failed closed: nothing deployed, the incumbent trades on, the reason is recorded; waits for the next slot.', on: startOn },
+    failed: {
+      description: 'The night failed closed: nothing deployed, the incumbent trades on, the reason is recorded; waits for the next slot.',
+      on: startOn,
+    },
   },
 });

@@ -76,7 +76,16 @@ export type PaperTestEmitted =
   | { type: 'paperTest.started'; paperTestId: string; versionId: string; at: number }
   | { type: 'paperTest.passed'; paperTestId: string; versionId: string; ledgerId: number | null; verdict: PaperTestVerdict; at: number }
   /** `error`: the failure when the test broke (shadow or judge), null when the verdict failed it. */
-  | { type: 'paperTest.failed'; paperTestId: string; versionId: string; ledgerId: number | null; reason: string; error: ErrorInfo | null; verdict: PaperTestVerdict | null; at: number }
+  | {
+      type: 'paperTest.failed';
+      paperTestId: string;
+      versionId: string;
+      ledgerId: number | null;
+      reason: string;
+      error: ErrorInfo | null;
+      verdict: PaperTestVerdict | null;
+      at: number;
+    }
   | { type: 'paperTest.cancelled'; paperTestId: string; versionId: string; ledgerId: number | null; by: string; at: number };
 
 /** What the shadow and the judge are given. */
@@ -163,8 +172,20 @@ export const paperTestMachine = paperTestSetup.createMachine({
     input.resume
       ? { ...input.resume.context, now: Math.max(input.resume.context.now, input.resume.now), resumeTo: input.resume.value }
       : {
-          id: input.id, versionId: input.versionId, incumbentId: input.incumbentId, ledgerId: input.ledgerId, settings: input.settings, now: input.now,
-          startedAt: null, minEndAt: null, maxEndAt: null, trades: 0, lastCandleTime: null, verdict: null, reason: null, resumeTo: null,
+          id: input.id,
+          versionId: input.versionId,
+          incumbentId: input.incumbentId,
+          ledgerId: input.ledgerId,
+          settings: input.settings,
+          now: input.now,
+          startedAt: null,
+          minEndAt: null,
+          maxEndAt: null,
+          trades: 0,
+          lastCandleTime: null,
+          verdict: null,
+          reason: null,
+          resumeTo: null,
         },
   invoke: { id: 'store', src: 'persistState', input: ({ context }) => ({ actorId: context.id }), onError: { actions: 'announceFailed' } },
   states: {
@@ -179,7 +200,8 @@ export const paperTestMachine = paperTestSetup.createMachine({
     running: {
       description: 'The shadow trades the closed candles; judged once minDays and minTrades are reached, or at maxDays whatever it has.',
       invoke: {
-        id: 'shadow', src: 'shadow',
+        id: 'shadow',
+        src: 'shadow',
         input: ({ context: c }) => ({ id: c.id, versionId: c.versionId, startedAt: c.startedAt!, lastCandleTime: c.lastCandleTime }),
       },
       always: [
@@ -202,8 +224,18 @@ export const paperTestMachine = paperTestSetup.createMachine({
       invoke: {
         id: 'judge',
         src: 'judge',
-        input: ({ context: c }) => ({ id: c.id, versionId: c.versionId, incumbentId: c.incumbentId, from: c.startedAt!, to: c.now, minTrades: c.settings.minTrades }),
-        onDone: [{ guard: 'verdictPassed', target: 'passed', actions: 'announcePassed' }, { target: 'failed', actions: 'announceFailed' }],
+        input: ({ context: c }) => ({
+          id: c.id,
+          versionId: c.versionId,
+          incumbentId: c.incumbentId,
+          from: c.startedAt!,
+          to: c.now,
+          minTrades: c.settings.minTrades,
+        }),
+        onDone: [
+          { guard: 'verdictPassed', target: 'passed', actions: 'announcePassed' },
+          { target: 'failed', actions: 'announceFailed' },
+        ],
         onError: { target: 'failed', actions: 'announceFailed' },
       },
       on: cancel,

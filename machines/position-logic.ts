@@ -6,7 +6,16 @@
 import type { ExitReason, Fill, OrderStatus, Position, Side } from '../src/contract/index.ts';
 import { applyFill, createLedger, type ClosedPosition, type Holding } from '../src/trading/portfolio.ts';
 import type { OrderAck, VenueOrder } from '../src/trading/venue.ts';
-import type { FillAnomaly, OrderSpec, PositionContext, PositionEmitted, PositionEvent, PositionInput, PositionTimeouts, WorkingOrder } from './position-types.ts';
+import type {
+  FillAnomaly,
+  OrderSpec,
+  PositionContext,
+  PositionEmitted,
+  PositionEvent,
+  PositionInput,
+  PositionTimeouts,
+  WorkingOrder,
+} from './position-types.ts';
 import { toErrorInfo } from '../src/contract/errors.ts';
 
 const DEFAULT_TIMEOUTS: PositionTimeouts = { ackMs: 15_000, settleMs: 30_000, requeryMs: 5_000, maxQueries: 3, maxExitRefusals: 3 };
@@ -29,9 +38,19 @@ export function bookFill(h: Holding | null, fill: Fill): { holding: Holding | nu
 export function positionRow(c: PositionContext, status: Position['status']): Position {
   const h = c.holding;
   return {
-    id: c.positionId, pair: c.pair, status, quantity: h?.quantity ?? 0, entryPrice: h?.entryPrice ?? c.closed?.entryPrice ?? 0,
-    entryFees: c.entryFees, exitFees: c.exitFees, realizedPnl: c.closed?.pnl ?? h?.realizedPnl ?? 0, stopLoss: c.stopLoss,
-    takeProfit: c.takeProfit, strategyVersion: c.strategyVersion, openedAt: c.openedAt, closedAt: status === 'closed' ? c.now : null,
+    id: c.positionId,
+    pair: c.pair,
+    status,
+    quantity: h?.quantity ?? 0,
+    entryPrice: h?.entryPrice ?? c.closed?.entryPrice ?? 0,
+    entryFees: c.entryFees,
+    exitFees: c.exitFees,
+    realizedPnl: c.closed?.pnl ?? h?.realizedPnl ?? 0,
+    stopLoss: c.stopLoss,
+    takeProfit: c.takeProfit,
+    strategyVersion: c.strategyVersion,
+    openedAt: c.openedAt,
+    closedAt: status === 'closed' ? c.now : null,
     exitReason: c.exitReason,
   };
 }
@@ -64,10 +83,27 @@ export function initialContext(input: PositionInput): PositionContext {
     return { ...c, timeouts: { ...DEFAULT_TIMEOUTS, ...c.timeouts }, now: Math.max(c.now, resume.now), resumeTo: dotted(resume.value) };
   }
   const base: PositionContext = {
-    positionId: input.positionId, pair: input.pair, strategyVersion: input.strategyVersion, now: input.now, openedAt: input.now,
-    holding: null, closed: null, stopLoss: input.entry.stopLoss, takeProfit: input.entry.takeProfit, entryFees: 0, exitFees: 0,
-    exitReason: null, closeRequested: null, orderSeq: 0, order: null, clOrdIds: [], fills: [], exitRefusals: 0, lastRefusal: null,
-    timeouts: { ...DEFAULT_TIMEOUTS, ...input.timeouts }, resumeTo: null,
+    positionId: input.positionId,
+    pair: input.pair,
+    strategyVersion: input.strategyVersion,
+    now: input.now,
+    openedAt: input.now,
+    holding: null,
+    closed: null,
+    stopLoss: input.entry.stopLoss,
+    takeProfit: input.entry.takeProfit,
+    entryFees: 0,
+    exitFees: 0,
+    exitReason: null,
+    closeRequested: null,
+    orderSeq: 0,
+    order: null,
+    clOrdIds: [],
+    fills: [],
+    exitRefusals: 0,
+    lastRefusal: null,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...input.timeouts },
+    resumeTo: null,
   };
   return { ...base, ...newOrder(base, 'buy', input.entry.quantity, input.entry.reason) };
 }
@@ -125,9 +161,13 @@ export function takeFill(c: PositionContext, fill: Fill): { patch: Partial<Posit
 function unusable(c: PositionContext, fill: Fill): Omit<FillAnomaly, 'bookedQuantity'> | null {
   const earlier = c.fills.find((f) => f.tradeId === fill.tradeId);
   if (earlier) {
-    return { kind: 'tradeIdConflict', detail: `trade ${fill.tradeId} was heard as ${describe(earlier)} and now as ${describe(fill)}: the first is kept; compare with the venue's trade history` };
+    return {
+      kind: 'tradeIdConflict',
+      detail: `trade ${fill.tradeId} was heard as ${describe(earlier)} and now as ${describe(fill)}: the first is kept; compare with the venue's trade history`,
+    };
   }
-  const valid = Number.isFinite(fill.quantity) && fill.quantity > 0 && Number.isFinite(fill.price) && fill.price > 0 && Number.isFinite(fill.fee) && fill.fee >= 0;
+  const valid =
+    Number.isFinite(fill.quantity) && fill.quantity > 0 && Number.isFinite(fill.price) && fill.price > 0 && Number.isFinite(fill.fee) && fill.fee >= 0;
   return valid ? null : { kind: 'invalid', detail: `fill ${fill.tradeId} must have quantity and price > 0 and fee ≥ 0, got ${describe(fill)}: nothing booked` };
 }
 
@@ -207,7 +247,15 @@ export function exitIncompleteEvent(c: PositionContext): PositionEmitted {
 
 export function exitBlockedEvent(c: PositionContext): PositionEmitted {
   const remaining = c.holding?.quantity ?? 0;
-  return { type: 'position.exitBlocked', positionId: c.positionId, pair: c.pair, remaining, refusals: c.exitRefusals, reason: c.lastRefusal ?? 'refused', at: c.now };
+  return {
+    type: 'position.exitBlocked',
+    positionId: c.positionId,
+    pair: c.pair,
+    remaining,
+    refusals: c.exitRefusals,
+    reason: c.lastRefusal ?? 'refused',
+    at: c.now,
+  };
 }
 
 export function unknownEvent(c: PositionContext, event: { type: string; error?: unknown }): PositionEmitted {

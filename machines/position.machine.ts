@@ -182,7 +182,11 @@ const orderStates = {
 
 const exitOn = (reason: ExitReason) => ({ type: 'startExit' as const, params: { reason } });
 const resumeTo = (to: string, target = to) => ({ guard: { type: 'resumingTo' as const, params: { to } }, target, actions: 'clearResumeTo' as const });
-const resumeUnder = (state: string, target: string) => ({ guard: { type: 'resumingUnder' as const, params: { state } }, target, actions: 'clearResumeTo' as const });
+const resumeUnder = (state: string, target: string) => ({
+  guard: { type: 'resumingUnder' as const, params: { state } },
+  target,
+  actions: 'clearResumeTo' as const,
+});
 
 export const positionMachine = positionSetup.createMachine({
   id: 'position',
@@ -224,7 +228,11 @@ export const positionMachine = positionSetup.createMachine({
       always: [
         // A late sell fill of an earlier exit can sell the rest while open: flat is closed.
         { guard: not('isHolding'), target: 'closed', actions: 'announceClosed' },
-        { guard: 'closeRequested', target: 'pendingExit', actions: { type: 'startExit', params: ({ context }) => ({ reason: context.closeRequested ?? 'manual' }) } },
+        {
+          guard: 'closeRequested',
+          target: 'pendingExit',
+          actions: { type: 'startExit', params: ({ context }) => ({ reason: context.closeRequested ?? 'manual' }) },
+        },
       ],
       on: {
         'market.price': [
@@ -246,10 +254,15 @@ export const positionMachine = positionSetup.createMachine({
       ],
     },
     exitBlocked: {
-      description: 'The venue refused maxExitRefusals exits in a row (the holding is not there?): nothing more is sent, the supervisor reconciles balances and alerts; only an operator close (manual, emergency) tries again.',
+      description:
+        'The venue refused maxExitRefusals exits in a row (the holding is not there?): nothing more is sent, the supervisor reconciles balances and alerts; only an operator close (manual, emergency) tries again.',
       always: { guard: not('isHolding'), target: 'closed', actions: 'announceClosed' },
       on: {
-        'position.close': { guard: 'byOperator', target: 'pendingExit', actions: ['tick', 'resetRefusals', { type: 'startExit', params: ({ event }) => ({ reason: event.reason }) }] },
+        'position.close': {
+          guard: 'byOperator',
+          target: 'pendingExit',
+          actions: ['tick', 'resetRefusals', { type: 'startExit', params: ({ event }) => ({ reason: event.reason }) }],
+        },
       },
     },
     closed: {

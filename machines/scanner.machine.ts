@@ -81,7 +81,6 @@ export type ScannerEmitted =
 
 const NO_VERDICT: Verdict = { outcome: 'rejected', rejectReason: 'no_verdict', clOrdId: null };
 
-
 const scannerSetup = setup({
   types: {
     context: {} as ScannerContext,
@@ -102,16 +101,17 @@ const scannerSetup = setup({
   },
   guards: {
     isNextCandle: ({ context, event }) =>
-      event.type === 'market.candle' && event.closed && event.pair === context.pair && event.timeframe === context.timeframe && event.candle.time > context.lastTime,
+      event.type === 'market.candle' &&
+      event.closed &&
+      event.pair === context.pair &&
+      event.timeframe === context.timeframe &&
+      event.candle.time > context.lastTime,
     hasQueued: ({ context }) => context.queue.length > 0,
     wantsVerdict: ({ event }) => (event as { output?: Evaluation }).output?.intent != null,
-    isOwnVerdict: ({ context, event }) =>
-      event.type === 'scanner.verdict' && event.pair === context.pair && event.candleTime === context.current?.candle.time,
+    isOwnVerdict: ({ context, event }) => event.type === 'scanner.verdict' && event.pair === context.pair && event.candleTime === context.current?.candle.time,
   },
   actions: {
-    enqueue: assign(({ context, event }) =>
-      event.type === 'market.candle' ? { queue: [...context.queue, event.candle], lastTime: event.candle.time } : {},
-    ),
+    enqueue: assign(({ context, event }) => (event.type === 'market.candle' ? { queue: [...context.queue, event.candle], lastTime: event.candle.time } : {})),
     afterWarmUp: assign({
       lastTime: ({ context, event }) => Math.max(context.lastTime, (event as { output?: { lastTime: number } }).output?.lastTime ?? -1),
       // Candles already in the store were replayed by the warm-up; scan only the newer ones.
@@ -134,11 +134,23 @@ const scannerSetup = setup({
       const bad = context.evaluation?.invalid;
       if (!bad) return;
       const candleTime = context.current?.candle.time ?? -1;
-      announceTo<ScannerEmitted>(self, enqueue, { type: 'scanner.failed', pair: context.pair, candleTime, stage: 'decision', error: { code: `strategy.${bad.reason}`, message: bad.message, retryable: false } });
+      announceTo<ScannerEmitted>(self, enqueue, {
+        type: 'scanner.failed',
+        pair: context.pair,
+        candleTime,
+        stage: 'decision',
+        error: { code: `strategy.${bad.reason}`, message: bad.message, retryable: false },
+      });
     }),
     reportFailure: enqueueActions(({ context, event, enqueue, self }, p: { stage: 'warmUp' | 'evaluate' | 'record' }) => {
       const candleTime = context.current?.candle.time ?? -1;
-      announceTo<ScannerEmitted>(self, enqueue, { type: 'scanner.failed', pair: context.pair, candleTime, stage: p.stage, error: toErrorInfo((event as { error?: unknown }).error) });
+      announceTo<ScannerEmitted>(self, enqueue, {
+        type: 'scanner.failed',
+        pair: context.pair,
+        candleTime,
+        stage: p.stage,
+        error: toErrorInfo((event as { error?: unknown }).error),
+      });
     }),
   },
 });
@@ -147,8 +159,16 @@ export const scannerMachine = scannerSetup.createMachine({
   id: 'scanner',
   initial: 'warmingUp',
   context: ({ input }) => ({
-    pair: input.pair, timeframe: input.timeframe, strategyVersion: input.strategyVersion, verdictMs: input.verdictMs ?? 10_000,
-    warmupRetryMs: input.warmupRetryMs ?? 30_000, queue: [], lastTime: -1, current: null, evaluation: null, verdict: null,
+    pair: input.pair,
+    timeframe: input.timeframe,
+    strategyVersion: input.strategyVersion,
+    verdictMs: input.verdictMs ?? 10_000,
+    warmupRetryMs: input.warmupRetryMs ?? 30_000,
+    queue: [],
+    lastTime: -1,
+    current: null,
+    evaluation: null,
+    verdict: null,
   }),
   on: {
     'market.candle': { guard: 'isNextCandle', actions: 'enqueue' },

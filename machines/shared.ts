@@ -15,16 +15,18 @@ export class NotProvidedError extends BrainError<'not_provided'> {
   override readonly name = 'NotProvidedError';
   constructor(readonly actor: string) {
     const file = actor.slice(0, actor.indexOf('.'));
-    super(`actor ${actor} was not provided: wire actors/${file}.actors.ts with machine.provide({ actors })`, { domain: 'machine', code: 'not_provided', retryable: false });
+    super(`actor ${actor} was not provided: wire actors/${file}.actors.ts with machine.provide({ actors })`, {
+      domain: 'machine',
+      code: 'not_provided',
+      retryable: false,
+    });
   }
 }
 
 /** The body of a stub actor in setup(): throws NotProvidedError when the machine runs unwired. */
-export const notProvided =
-  (actor: string) =>
-  (): never => {
-    throw new NotProvidedError(actor);
-  };
+export const notProvided = (actor: string) => (): never => {
+  throw new NotProvidedError(actor);
+};
 
 /**
  * How a durable child comes back after a restart: its last persisted state value and context (the

@@ -15,7 +15,10 @@ type OrderUpdate = Extract<SupervisorEvent, { type: 'venue.orderUpdate' }>;
 export function updateForPosition(slots: readonly PositionSlot[], e: OrderUpdate): { positionId: string; event: PositionEvent } | null {
   const positionId = positionOfOrder(e.clOrdId);
   if (!slots.some((s) => s.positionId === positionId)) return null;
-  return { positionId, event: { type: 'order.update', clOrdId: e.clOrdId, status: e.status, venueOrderId: e.venueOrderId, filledQuantity: e.filledQuantity, time: e.time } };
+  return {
+    positionId,
+    event: { type: 'order.update', clOrdId: e.clOrdId, status: e.status, venueOrderId: e.venueOrderId, filledQuantity: e.filledQuantity, time: e.time },
+  };
 }
 
 /** The ledger against the venue's balances, with the alert to raise when they differ. */

@@ -20,7 +20,11 @@ export interface EvolutionSettings {
 }
 
 export const DEFAULT_EVOLUTION_SETTINGS: EvolutionSettings = {
-  paper: { minDays: 3, maxDays: 10, minTrades: 5 }, maxConcurrentPaperTests: 2, cooldownMs: 24 * 3_600_000, reducingMs: 24 * 3_600_000, canary: null,
+  paper: { minDays: 3, maxDays: 10, minTrades: 5 },
+  maxConcurrentPaperTests: 2,
+  cooldownMs: 24 * 3_600_000,
+  reducingMs: 24 * 3_600_000,
+  canary: null,
 };
 
 export interface EvolutionContext {
@@ -58,7 +62,10 @@ export function restoredPaperTestInput(r: PaperTestRecord, now: number): PaperTe
 /** The scheduled tests to start now, oldest first, so that at most maxConcurrent run. */
 export function testsToStart(ev: EvolutionContext): string[] {
   const running = ev.paperTests.filter((t) => t.running).length;
-  return ev.paperTests.filter((t) => !t.running).slice(0, Math.max(0, ev.settings.maxConcurrentPaperTests - running)).map((t) => t.id);
+  return ev.paperTests
+    .filter((t) => !t.running)
+    .slice(0, Math.max(0, ev.settings.maxConcurrentPaperTests - running))
+    .map((t) => t.id);
 }
 
 export function withStarted(ev: EvolutionContext, ids: readonly string[]): EvolutionContext {
@@ -73,7 +80,6 @@ export function cooldownOver(ev: EvolutionContext, now: number): boolean {
   return ev.lastSwitchAt === null || now - ev.lastSwitchAt >= ev.settings.cooldownMs;
 }
 
-
 /** A live canary's entry at its reduced size; everything else as the strategy asked. */
 export function canaryIntent(ev: EvolutionContext, intent: Intent): Intent {
   const d = intent.decision;
@@ -85,4 +91,3 @@ export function canaryIntent(ev: EvolutionContext, intent: Intent): Intent {
 export function afterSwitch(ev: EvolutionContext, kind: 'deploy' | 'rollback' | undefined, now: number): EvolutionContext {
   return { ...ev, lastSwitchAt: now, canaryLeft: kind === 'deploy' && ev.settings.canary ? ev.settings.canary.trades : 0 };
 }
-

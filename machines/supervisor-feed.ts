@@ -94,7 +94,16 @@ export interface FeedLineChange {
 export const connectionId = (endpoint: Endpoint): string => `connection.${endpoint}`;
 export const backfillId = (pair: Pair): string => `backfill.${pair}`;
 const DEFAULT_RESTART = { baseMs: 1_000, maxMs: 60_000 };
-const FEED_REPORTS = new Set(['connection.up', 'connection.down', 'connection.failed', 'feed.candle', 'market.candles.gap', 'market.candles.backfilled', 'market.candles.backfillFailed', 'account.execution']);
+const FEED_REPORTS = new Set([
+  'connection.up',
+  'connection.down',
+  'connection.failed',
+  'feed.candle',
+  'market.candles.gap',
+  'market.candles.backfilled',
+  'market.candles.backfillFailed',
+  'account.execution',
+]);
 
 export const isFeedReport = (e: EventObject): e is FeedReport => FEED_REPORTS.has(e.type);
 
@@ -109,7 +118,8 @@ export function linesOf(feed: FeedState, pairs: Pair[], timeframe: Timeframe): A
   const lines: Array<{ id: string; input: ConnectionInput }> = [
     { id: connectionId('public'), input: { endpoint: 'public', subscriptions: [{ channel: 'ohlc', pairs, timeframe }], ...tuning } },
   ];
-  if (feed.settings.mode === 'live') lines.push({ id: connectionId('private'), input: { endpoint: 'private', subscriptions: [{ channel: 'executions' }], ...tuning } });
+  if (feed.settings.mode === 'live')
+    lines.push({ id: connectionId('private'), input: { endpoint: 'private', subscriptions: [{ channel: 'executions' }], ...tuning } });
   return lines;
 }
 
@@ -228,7 +238,10 @@ function backfillDone(feed: FeedState, e: BackfillEvent): FeedPlan | null {
   plan.stop.push(backfillId(e.pair));
   if (e.type === 'market.candles.backfillFailed') {
     const hole = `${e.pair} candles ${new Date(e.from).toISOString()} → ${new Date(e.to).toISOString()}`;
-    plan.alerts.push({ message: `${hole} could not be back-filled (${describeError(e.error)}): the scanners go on without them; the nightly candle maintenance tries again`, error: e.error });
+    plan.alerts.push({
+      message: `${hole} could not be back-filled (${describeError(e.error)}): the scanners go on without them; the nightly candle maintenance tries again`,
+      error: e.error,
+    });
   }
   return plan;
 }

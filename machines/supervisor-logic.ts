@@ -23,16 +23,43 @@ import { failureAlert, type AlertBody } from './failure-alert.ts';
 export const scannerId = (pair: Pair) => `scanner-${pair}`;
 
 const EMPTY_LEDGER: Ledger = {
-  initialCash: 0, cash: 0, holdings: {}, openCount: 0, realizedPnl: 0, feesPaid: 0, slippagePaid: 0, peakEquity: 0,
-  lastEquity: 0, day: Number.NaN, dayStartEquity: 0, days: [], consecutiveLosses: 0, lastLossAt: Number.NaN,
+  initialCash: 0,
+  cash: 0,
+  holdings: {},
+  openCount: 0,
+  realizedPnl: 0,
+  feesPaid: 0,
+  slippagePaid: 0,
+  peakEquity: 0,
+  lastEquity: 0,
+  day: Number.NaN,
+  dayStartEquity: 0,
+  days: [],
+  consecutiveLosses: 0,
+  lastLossAt: Number.NaN,
 };
 
 export function initialContext(input: SupervisorInput): SupervisorContext {
   return {
-    pairs: input.pairs, limits: input.limits, timeframe: input.timeframe, positionTimeouts: input.positionTimeouts ?? {}, settings: null, now: 0,
+    pairs: input.pairs,
+    limits: input.limits,
+    timeframe: input.timeframe,
+    positionTimeouts: input.positionTimeouts ?? {},
+    settings: null,
+    now: 0,
     ledger: { ...EMPTY_LEDGER, holdings: {}, days: [] },
-    marks: {}, breaker: 'active', streak: 0, venueHealthy: true, slots: [], seq: 0, idPrefix: '', seenTrades: {}, boot: null, error: null,
-    orchestrator: input.orchestrator ?? null, evolution: initialEvolution(input.evolution),
+    marks: {},
+    breaker: 'active',
+    streak: 0,
+    venueHealthy: true,
+    slots: [],
+    seq: 0,
+    idPrefix: '',
+    seenTrades: {},
+    boot: null,
+    error: null,
+    orchestrator: input.orchestrator ?? null,
+    evolution: initialEvolution(input.evolution),
     feed: input.feed ? initialFeed(input.feed, input.pairs) : null,
   };
 }
@@ -44,7 +71,15 @@ export function errorOf(event: EventObject): ErrorInfo {
 
 /** What reconciliation handed over, adopted; the trade ids it booked are never booked again. */
 export function adoptedBoot(boot: BootState): Partial<SupervisorContext> {
-  return { boot, settings: boot.settings, ledger: boot.ledger, now: boot.now, idPrefix: boot.idPrefix, seq: 0, seenTrades: Object.fromEntries(boot.bookedTradeIds.map((id) => [id, true] as const)) };
+  return {
+    boot,
+    settings: boot.settings,
+    ledger: boot.ledger,
+    now: boot.now,
+    idPrefix: boot.idPrefix,
+    seq: 0,
+    seenTrades: Object.fromEntries(boot.bookedTradeIds.map((id) => [id, true] as const)),
+  };
 }
 
 export function restoredBreakerInput(c: SupervisorContext, b: BootState): BreakerInput {
@@ -54,7 +89,14 @@ export function restoredBreakerInput(c: SupervisorContext, b: BootState): Breake
 /** A durable position child from its row (spawnChild takes no snapshot: input.resume), and the slot kept for it. */
 export function restoredPosition(r: PositionRecord, now: number): { input: PositionInput; slot: PositionSlot } {
   const ctx = r.context;
-  const input: PositionInput = { positionId: ctx.positionId, pair: ctx.pair, strategyVersion: ctx.strategyVersion, entry: { quantity: 0, stopLoss: null, takeProfit: null, reason: 'restored' }, now, resume: { ...r, now } };
+  const input: PositionInput = {
+    positionId: ctx.positionId,
+    pair: ctx.pair,
+    strategyVersion: ctx.strategyVersion,
+    entry: { quantity: 0, stopLoss: null, takeProfit: null, reason: 'restored' },
+    now,
+    resume: { ...r, now },
+  };
   const phase = r.value === 'exitBlocked' ? 'blocked' : typeof r.value === 'string' ? 'open' : (Object.keys(r.value)[0] as PositionSlot['phase']);
   const entryNotional = (ctx.order?.quantity ?? 0) * (ctx.holding?.entryPrice ?? 0);
   return { input, slot: { positionId: ctx.positionId, pair: ctx.pair, phase, entryNotional, stopLoss: ctx.stopLoss, takeProfit: ctx.takeProfit } };
@@ -84,11 +126,18 @@ export function planRoute(c: SupervisorContext, asked: Intent, accepting: RouteR
   const state = { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries, now: c.now };
   const route = routeIntent(intent, state, { ...c.settings!, limits: c.limits });
   if (route.kind === 'reject') {
-    return { verdict: { outcome: 'rejected', rejectReason: route.reason, clOrdId: null }, announced: { type: 'intent.rejected', intent, reason: route.reason, at: c.now } };
+    return {
+      verdict: { outcome: 'rejected', rejectReason: route.reason, clOrdId: null },
+      announced: { type: 'intent.rejected', intent, reason: route.reason, at: c.now },
+    };
   }
   if (route.kind === 'exit') {
     const { positionId, quantity } = route;
-    return { verdict: { outcome: 'acted', rejectReason: null, clOrdId: null }, announced: { type: 'intent.accepted', intent, positionId, quantity, at: c.now }, close: { positionId, quantity } };
+    return {
+      verdict: { outcome: 'acted', rejectReason: null, clOrdId: null },
+      announced: { type: 'intent.accepted', intent, positionId, quantity, at: c.now },
+      close: { positionId, quantity },
+    };
   }
   const o = route.verdict.order;
   const positionId = positionIdFor(c.idPrefix, c.seq);
@@ -96,7 +145,14 @@ export function planRoute(c: SupervisorContext, asked: Intent, accepting: RouteR
     verdict: { outcome: 'acted', rejectReason: null, clOrdId: `${positionId}-1` },
     announced: { type: 'intent.accepted', intent, positionId, quantity: o.quantity, at: c.now },
     spawn: {
-      input: { positionId, pair: intent.pair, strategyVersion: intent.strategyVersion, now: c.now, timeouts: c.positionTimeouts, entry: { quantity: o.quantity, stopLoss: o.stopLoss, takeProfit: o.takeProfit, reason: intent.decision.reason || 'signal' } },
+      input: {
+        positionId,
+        pair: intent.pair,
+        strategyVersion: intent.strategyVersion,
+        now: c.now,
+        timeouts: c.positionTimeouts,
+        entry: { quantity: o.quantity, stopLoss: o.stopLoss, takeProfit: o.takeProfit, reason: intent.decision.reason || 'signal' },
+      },
       slot: { positionId, pair: intent.pair, phase: 'pendingEntry', entryNotional: o.notional, stopLoss: o.stopLoss, takeProfit: o.takeProfit },
     },
   };
@@ -106,7 +162,11 @@ export function planRoute(c: SupervisorContext, asked: Intent, accepting: RouteR
 export function markedLedger(l: Ledger, marks: SupervisorContext['marks'], now: number) {
   const ledger = cloneLedger(l);
   const days = ledger.days.length;
-  observeEquity(ledger, now, equityOf(ledger, (p) => marks[p] ?? ledger.holdings[p]?.entryPrice ?? 0));
+  observeEquity(
+    ledger,
+    now,
+    equityOf(ledger, (p) => marks[p] ?? ledger.holdings[p]?.entryPrice ?? 0),
+  );
   const journal = { realizedPnl: ledger.realizedPnl, feesPaid: ledger.feesPaid, peakEquity: ledger.peakEquity };
   const closedDays = ledger.days.slice(days).map((day) => ({ type: 'journal.daily', day, ledger: journal }) satisfies JournalCommand);
   return { ledger, closedDays };
@@ -114,7 +174,19 @@ export function markedLedger(l: Ledger, marks: SupervisorContext['marks'], now: 
 
 /** What the breaker reads after a candle: the supervisor sends no exposure figures, only equity and the streak. */
 export function breakerView(ledger: Ledger, now: number): RiskView {
-  return { equity: ledger.lastEquity, peakEquity: ledger.peakEquity, dayStartEquity: ledger.dayStartEquity, cash: ledger.cash, openPositions: ledger.openCount, pairExposure: 0, totalExposure: 0, heldQuantity: 0, consecutiveLosses: ledger.consecutiveLosses, lastLossAt: ledger.lastLossAt, now };
+  return {
+    equity: ledger.lastEquity,
+    peakEquity: ledger.peakEquity,
+    dayStartEquity: ledger.dayStartEquity,
+    cash: ledger.cash,
+    openPositions: ledger.openCount,
+    pairExposure: 0,
+    totalExposure: 0,
+    heldQuantity: 0,
+    consecutiveLosses: ledger.consecutiveLosses,
+    lastLossAt: ledger.lastLossAt,
+    now,
+  };
 }
 
 export function bookedFill(c: SupervisorContext, fill: Fill): Pick<SupervisorContext, 'ledger' | 'seenTrades' | 'now'> {
@@ -127,7 +199,14 @@ export function bookedFill(c: SupervisorContext, fill: Fill): Pick<SupervisorCon
 export function fillForPosition(slots: readonly PositionSlot[], fill: Fill, order: VenueOrder): { positionId: string; events: PositionEvent[] } | null {
   const positionId = positionOfOrder(fill.clOrdId);
   if (!slots.some((s) => s.positionId === positionId)) return null;
-  const update: PositionEvent = { type: 'order.update', clOrdId: order.clOrdId, status: order.status, venueOrderId: order.venueOrderId, filledQuantity: order.filledQuantity, time: fill.time };
+  const update: PositionEvent = {
+    type: 'order.update',
+    clOrdId: order.clOrdId,
+    status: order.status,
+    venueOrderId: order.venueOrderId,
+    filledQuantity: order.filledQuantity,
+    time: fill.time,
+  };
   return { positionId, events: [{ type: 'order.fill', fill }, update] };
 }
 
@@ -162,7 +241,10 @@ const FOLLOWED: Partial<Record<string, BreakerLevel>> = { 'breaker.tripped': 'ha
 export const breakerLevelOf = (type: string): BreakerLevel | undefined => FOLLOWED[type];
 
 const CHORES: Partial<Record<string, Chore>> = {
-  'schedule.feeRefresh': 'feeRefresh', 'schedule.candleMaintenance': 'candleMaintenance', 'schedule.audit': 'audit', 'schedule.backup': 'backup',
+  'schedule.feeRefresh': 'feeRefresh',
+  'schedule.candleMaintenance': 'candleMaintenance',
+  'schedule.audit': 'audit',
+  'schedule.backup': 'backup',
 };
 
 /** The chore a scheduler slot starts. The nightly slot is the cycle child's (model or offline evolver), not a chore. */

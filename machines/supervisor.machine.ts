@@ -25,7 +25,16 @@ import * as operator from './supervisor-operator.ts';
 import { errorOf, scannerId } from './supervisor-logic.ts';
 import { auditFailed } from './supervisor-audit.ts';
 import * as account from './supervisor-account.ts';
-import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput, VenueWatchCommand } from './supervisor-types.ts';
+import type {
+  BootState,
+  Chore,
+  JournalCommand,
+  SupervisorContext,
+  SupervisorEmitted,
+  SupervisorEvent,
+  SupervisorInput,
+  VenueWatchCommand,
+} from './supervisor-types.ts';
 import { describeError } from '../src/contract/errors.ts';
 
 export { scannerId } from './supervisor-logic.ts';
@@ -47,7 +56,9 @@ const supervisorSetup = setup({
     orchestratorCycle: orchestratorCycleMachine,
     paperTest: paperTestMachine,
     /** Hot-swaps the live strategy to a version (deploy) or back to the previous good one (rollback); reports strategy.activated / strategy.swapFailed. */
-    switchStrategy: fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(notProvided('supervisor.switchStrategy')),
+    switchStrategy: fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(
+      notProvided('supervisor.switchStrategy'),
+    ),
     /** Watches the deployed version against its expectations (the trigger ladder); reports rollback.triggered. */
     rollbackWatch: fromCallback<EventObject, void>(notProvided('supervisor.rollbackWatch')),
     /** Opens the database (migrations) and takes the single-instance lock. */
@@ -83,7 +94,8 @@ const supervisorSetup = setup({
       enqueue.spawnChild('breaker', { id: BREAKER_ACTOR_ID, systemId: BREAKER_ACTOR_ID, input: logic.restoredBreakerInput(c, b) });
       const restored = b.positions.map((r) => logic.restoredPosition(r, c.now));
       for (const { input } of restored) enqueue.spawnChild('position', { id: input.positionId, input });
-      for (const pair of c.pairs) enqueue.spawnChild('scanner', { id: scannerId(pair), input: { pair, timeframe: c.timeframe, strategyVersion: b.strategyVersion } });
+      for (const pair of c.pairs)
+        enqueue.spawnChild('scanner', { id: scannerId(pair), input: { pair, timeframe: c.timeframe, strategyVersion: b.strategyVersion } });
       // The nightly cycle reads its own persisted row back (resuming) once the store is open.
       if (c.orchestrator) enqueue.spawnChild('orchestratorCycle', { id: CYCLE_CHILD_ID, input: cycleInputOf(c.orchestrator, c.now) });
       const tests = (b.paperTests ?? []).map((r) => evo.restoredPaperTestInput(r, c.now));
@@ -91,7 +103,13 @@ const supervisorSetup = setup({
       // Paper tests another process scheduled while the daemon was stopped start now, like any announced one.
       for (const t of b.scheduledPaperTests ?? []) enqueue.raise(t);
       // A passed paper test whose deploy a restart cut short is deployed again (idempotent: the same version).
-      for (const d of b.pendingDeploys ?? []) enqueue.raise({ type: 'strategy.deploy', versionId: d.versionId, by: `paperTest ${d.paperTestId}`, reason: 'passed its paper test (deploy resumed after a restart)' });
+      for (const d of b.pendingDeploys ?? [])
+        enqueue.raise({
+          type: 'strategy.deploy',
+          versionId: d.versionId,
+          by: `paperTest ${d.paperTestId}`,
+          reason: 'passed its paper test (deploy resumed after a restart)',
+        });
       const paperTests = tests.map((t) => ({ id: t.id, running: t.resume?.value !== 'scheduled' }));
       const lines = c.feed ? feed.initialFeed(c.feed.settings, c.pairs, b.candleTimes) : null;
       for (const line of lines ? feed.linesOf(lines, c.pairs, c.timeframe) : []) {
@@ -120,7 +138,9 @@ const supervisorSetup = setup({
     }),
     /** A closed candle's close is its pair's mark; its close time moves the clock on. */
     takeCandle: assign(({ context: c, event }) =>
-      event.type === 'market.candle' ? { marks: { ...c.marks, [event.pair]: event.candle.close }, now: Math.max(c.now, event.candle.time + timeframeMs(c.timeframe)) } : {},
+      event.type === 'market.candle'
+        ? { marks: { ...c.marks, [event.pair]: event.candle.close }, now: Math.max(c.now, event.candle.time + timeframeMs(c.timeframe)) }
+        : {},
     ),
     /** 00:00 UTC: the day closes on the clock even when no candle arrives (a quiet feed). */
     takeMidnight: assign({ now: ({ context: c, event }) => (event.type === 'schedule.dailySnapshot' ? Math.max(c.now, event.time) : c.now) }),
@@ -138,7 +158,8 @@ const supervisorSetup = setup({
       if (event.type !== 'market.candle') return;
       enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'portfolio.updated', view: logic.breakerView(c.ledger, c.now) });
       // One portfolio row per candle step (the first pair's candle marks the step), for drawdown and the truth benchmarks.
-      if (event.pair === c.pairs[0]) enqueue.sendTo('journal', { type: 'journal.portfolio', ...portfolioRow(c.ledger, c.marks, c.now) } satisfies JournalCommand);
+      if (event.pair === c.pairs[0])
+        enqueue.sendTo('journal', { type: 'journal.portfolio', ...portfolioRow(c.ledger, c.marks, c.now) } satisfies JournalCommand);
       enqueue.sendTo(scannerId(event.pair), { type: 'market.candle', pair: event.pair, timeframe: c.timeframe, candle: event.candle, closed: true });
       for (const t of c.evolution.paperTests) if (t.running) enqueue.sendTo(t.id, event);
       if (event.pair === c.pairs[0]) enqueue.sendTo('rollbackWatch', { type: 'watch.equity', equity: c.ledger.lastEquity, at: c.now });
@@ -211,7 +232,8 @@ const supervisorSetup = setup({
     /** One run of a chore at a time, so its report names its child: a slot that fires while the last run still works is skipped (the next slot runs it). */
     startChore: enqueueActions(({ context: c, event, enqueue, self }) => {
       const chore = logic.choreOf(event);
-      if (chore && !self.getSnapshot().children[choreId(chore)]) enqueue.spawnChild('runChore', { id: choreId(chore), input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
+      if (chore && !self.getSnapshot().children[choreId(chore)])
+        enqueue.spawnChild('runChore', { id: choreId(chore), input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
       enqueue.assign({ seq: c.seq + 1 });
     }),
     /** A chore's child reports by event and never completes: stopped once it has reported, or every run stays in memory. */
@@ -223,7 +245,9 @@ const supervisorSetup = setup({
       if (event.type === 'chore.done' && event.audit) enqueue.emit({ type: 'audit.finished', ...event.audit, at: c.now });
       if (event.type === 'chore.done' && auditFailed(event)) enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.hold', reason: 'audit_failed', time: c.now });
     }),
-    adoptFees: assign({ settings: ({ context: c, event }) => (event.type === 'chore.done' && event.fees ? logic.settingsWithFees(c, event.fees) : c.settings) }),
+    adoptFees: assign({
+      settings: ({ context: c, event }) => (event.type === 'chore.done' && event.fees ? logic.settingsWithFees(c, event.fees) : c.settings),
+    }),
     announceOrchestratorSlot: enqueueActions(({ event, enqueue }) => {
       if (event.type === 'schedule.orchestrator') enqueue.emit({ type: 'orchestrator.slot', due: event.due, at: event.time });
     }),
@@ -232,7 +256,8 @@ const supervisorSetup = setup({
       const e = cycleEventOf(event);
       if (!e) return;
       if (c.orchestrator) enqueue.sendTo(CYCLE_CHILD_ID, e);
-      else if (e.type === 'orchestrator.runNow') enqueue.emit({ type: 'supervisor.alert', message: 'no nightly orchestrator runs in this daemon (orchestrator.enabled = false)', at: c.now });
+      else if (e.type === 'orchestrator.runNow')
+        enqueue.emit({ type: 'supervisor.alert', message: 'no nightly orchestrator runs in this daemon (orchestrator.enabled = false)', at: c.now });
     }),
     /** The cycle's reports are announced; a failed night is an alert, and trading goes on. */
     followCycle: enqueueActions(({ context: c, event, enqueue }) => {
@@ -262,24 +287,42 @@ const supervisorSetup = setup({
       if (ids.length > 0) enqueue.assign({ evolution: evo.withStarted(c.evolution, ids) });
     }),
     cancelPaperTest: enqueueActions(({ context: c, event, enqueue }) => {
-      if (event.type === 'paperTest.cancel' && c.evolution.paperTests.some((t) => t.id === event.paperTestId)) enqueue.sendTo(event.paperTestId, { type: 'paperTest.cancel', by: event.by, now: c.now });
+      if (event.type === 'paperTest.cancel' && c.evolution.paperTests.some((t) => t.id === event.paperTestId))
+        enqueue.sendTo(event.paperTestId, { type: 'paperTest.cancel', by: event.by, now: c.now });
     }),
     /** A paper test ended: its slot frees; a pass is deployed. */
     endPaperTest: enqueueActions(({ context: c, event, enqueue }) => {
       if (event.type !== 'paperTest.passed' && event.type !== 'paperTest.failed' && event.type !== 'paperTest.cancelled') return;
       enqueue.assign({ evolution: evo.withoutTest(c.evolution, event.paperTestId) });
       enqueue.emit(event);
-      if (event.type === 'paperTest.passed') enqueue.raise({ type: 'strategy.deploy', versionId: event.versionId, by: `paperTest ${event.paperTestId}`, reason: event.verdict.reason });
+      if (event.type === 'paperTest.passed')
+        enqueue.raise({ type: 'strategy.deploy', versionId: event.versionId, by: `paperTest ${event.paperTestId}`, reason: event.verdict.reason });
     }),
     switchStrategy: enqueueActions(({ context: c, event, enqueue }) => {
       if (event.type === 'strategy.deploy') {
-        enqueue.spawnChild('switchStrategy', { id: `switch-${c.seq}`, input: { kind: 'deploy', versionId: event.versionId, by: event.by, reason: event.reason, trigger: null } });
+        enqueue.spawnChild('switchStrategy', {
+          id: `switch-${c.seq}`,
+          input: { kind: 'deploy', versionId: event.versionId, by: event.by, reason: event.reason, trigger: null },
+        });
       } else if (event.type === 'strategy.rollback') {
-        enqueue.spawnChild('switchStrategy', { id: `switch-${c.seq}`, input: { kind: 'rollback', versionId: null, by: event.by, reason: event.trigger ? `${event.trigger.rung} trigger ${event.trigger.trigger}` : 'by hand', trigger: event.trigger } });
+        enqueue.spawnChild('switchStrategy', {
+          id: `switch-${c.seq}`,
+          input: {
+            kind: 'rollback',
+            versionId: null,
+            by: event.by,
+            reason: event.trigger ? `${event.trigger.rung} trigger ${event.trigger.trigger}` : 'by hand',
+            trigger: event.trigger,
+          },
+        });
         enqueue.emit({ type: 'strategy.rollingBack', by: event.by, trigger: event.trigger, at: c.now });
         if (event.trigger) {
           enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.hold', reason: 'rollback', time: c.now, until: c.now + c.evolution.settings.reducingMs });
-          enqueue.emit({ type: 'supervisor.alert', message: `rolling back: ${event.trigger.rung} trigger ${event.trigger.trigger} (${event.trigger.value.toPrecision(3)} vs ${event.trigger.threshold.toPrecision(3)}: ${event.trigger.detail}); new entries at reduced size`, at: c.now });
+          enqueue.emit({
+            type: 'supervisor.alert',
+            message: `rolling back: ${event.trigger.rung} trigger ${event.trigger.trigger} (${event.trigger.value.toPrecision(3)} vs ${event.trigger.threshold.toPrecision(3)}: ${event.trigger.detail}); new entries at reduced size`,
+            at: c.now,
+          });
         }
       }
       enqueue.assign({ seq: c.seq + 1 });
@@ -338,7 +381,10 @@ export const supervisorMachine = supervisorSetup.createMachine({
   initial: 'booting',
   context: ({ input }) => logic.initialContext(input),
   // The rollback watch lives as long as the journal: fills and closes reach it in every state.
-  invoke: [{ id: 'journal', src: 'journal' }, { id: 'rollbackWatch', src: 'rollbackWatch' }],
+  invoke: [
+    { id: 'journal', src: 'journal' },
+    { id: 'rollbackWatch', src: 'rollbackWatch' },
+  ],
   on: {
     ...journalled,
     'venue.orderUpdate': { actions: 'forwardOrderUpdate' },
@@ -379,7 +425,12 @@ export const supervisorMachine = supervisorSetup.createMachine({
         },
         reconciling: {
           description: "Asks the venue about every order not final in our table and rebuilds the ledger from the fills: the venue's word wins.",
-          invoke: { id: 'reconcile', src: 'reconcile', onDone: { target: 'restoring', actions: 'adoptBoot' }, onError: { target: '#supervisor.failed', actions: 'fail' } },
+          invoke: {
+            id: 'reconcile',
+            src: 'reconcile',
+            onDone: { target: 'restoring', actions: 'adoptBoot' },
+            onError: { target: '#supervisor.failed', actions: 'fail' },
+          },
         },
         restoring: {
           description: 'Re-spawns the breaker and every open position from their persisted rows, through their resuming states.',
@@ -394,7 +445,10 @@ export const supervisorMachine = supervisorSetup.createMachine({
       entry: 'startPaperTests',
       // Fills are heard where orders are worked: running and emergencyStop (after boot has loaded the venue's tables).
       // Deploys, rollbacks and paper tests from other processes arrive as events over the control socket: nothing polls.
-      invoke: [{ id: 'venueWatch', src: 'venueWatch' }, { id: 'scheduler', src: 'scheduler' }],
+      invoke: [
+        { id: 'venueWatch', src: 'venueWatch' },
+        { id: 'scheduler', src: 'scheduler' },
+      ],
       initial: 'trading',
       states: {
         trading: {
@@ -425,7 +479,14 @@ export const supervisorMachine = supervisorSetup.createMachine({
         'strategy.swapFailed': { actions: 'alert' },
         'strategy.deploy': { actions: 'switchStrategy' },
         'strategy.rollback': { actions: 'switchStrategy' },
-        'rollback.triggered': { guard: 'rollbackAllowed', actions: raise(({ event }) => ({ type: 'strategy.rollback' as const, by: 'rollback watch', trigger: (event as Extract<SupervisorEvent, { type: 'rollback.triggered' }>).trigger })) },
+        'rollback.triggered': {
+          guard: 'rollbackAllowed',
+          actions: raise(({ event }) => ({
+            type: 'strategy.rollback' as const,
+            by: 'rollback watch',
+            trigger: (event as Extract<SupervisorEvent, { type: 'rollback.triggered' }>).trigger,
+          })),
+        },
         'supervisor.emergencyStop': 'emergencyStop',
         'supervisor.breakerResume': { actions: 'forwardToBreaker' },
         'supervisor.breakerHalt': { actions: 'forwardToBreaker' },
@@ -434,7 +495,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
       },
     },
     emergencyStop: {
-      description: 'Halts the breaker, cancels working entry orders and market-closes every position; halted once every position has closed (fills verified by each position).',
+      description:
+        'Halts the breaker, cancels working entry orders and market-closes every position; halted once every position has closed (fills verified by each position).',
       entry: 'closeAll',
       invoke: [
         { id: 'venueWatch', src: 'venueWatch' },
@@ -458,7 +520,8 @@ export const supervisorMachine = supervisorSetup.createMachine({
       },
     },
     shuttingDown: {
-      description: 'Connections, scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
+      description:
+        'Connections, scanners and children stopped after their last persist; in-flight orders stay recorded for the next boot to reconcile; store closed.',
       entry: 'stopChildren',
       invoke: { id: 'closeStore', src: 'closeStore', onDone: 'stopped', onError: { target: 'stopped', actions: 'fail' } },
     },

@@ -27,7 +27,11 @@ const DAY_MS = 86_400_000;
 
 export const TRUTH_METRICS: readonly TruthMetric[] = [
   { name: 'trades_total', description: 'Positions that held something, open or closed.', sql: `SELECT COUNT(*) AS value FROM positions WHERE ${TRADES}` },
-  { name: 'trades_open', description: 'Positions not closed yet (pendingEntry, open, pendingExit).', sql: "SELECT COUNT(*) AS value FROM positions WHERE status <> 'closed'" },
+  {
+    name: 'trades_open',
+    description: 'Positions not closed yet (pendingEntry, open, pendingExit).',
+    sql: "SELECT COUNT(*) AS value FROM positions WHERE status <> 'closed'",
+  },
   { name: 'trades_closed', description: 'Closed trades.', sql: `SELECT COUNT(*) AS value FROM positions WHERE ${CLOSED}` },
   { name: 'wins', description: 'Closed trades with realised P&L > 0.', sql: `SELECT COUNT(*) AS value FROM positions WHERE ${CLOSED} AND realized_pnl > 0` },
   { name: 'losses', description: 'Closed trades with realised P&L ≤ 0.', sql: `SELECT COUNT(*) AS value FROM positions WHERE ${CLOSED} AND realized_pnl <= 0` },
@@ -36,9 +40,21 @@ export const TRUTH_METRICS: readonly TruthMetric[] = [
     description: 'wins / trades_closed, as a fraction; null before the first closed trade.',
     sql: `SELECT AVG(CASE WHEN realized_pnl > 0 THEN 1.0 ELSE 0.0 END) AS value FROM positions WHERE ${CLOSED}`,
   },
-  { name: 'realized_pnl', description: 'Sum of realised P&L of closed trades, USD, net of all fees.', sql: `SELECT COALESCE(SUM(realized_pnl), 0) AS value FROM positions WHERE ${CLOSED}` },
-  { name: 'fees_paid', description: 'Sum of every fill fee, USD (entries and exits, open trades included).', sql: 'SELECT COALESCE(SUM(fee), 0) AS value FROM fills' },
-  { name: 'expectancy', description: 'Mean realised P&L per closed trade, USD; null before the first.', sql: `SELECT AVG(realized_pnl) AS value FROM positions WHERE ${CLOSED}` },
+  {
+    name: 'realized_pnl',
+    description: 'Sum of realised P&L of closed trades, USD, net of all fees.',
+    sql: `SELECT COALESCE(SUM(realized_pnl), 0) AS value FROM positions WHERE ${CLOSED}`,
+  },
+  {
+    name: 'fees_paid',
+    description: 'Sum of every fill fee, USD (entries and exits, open trades included).',
+    sql: 'SELECT COALESCE(SUM(fee), 0) AS value FROM fills',
+  },
+  {
+    name: 'expectancy',
+    description: 'Mean realised P&L per closed trade, USD; null before the first.',
+    sql: `SELECT AVG(realized_pnl) AS value FROM positions WHERE ${CLOSED}`,
+  },
   {
     name: 'max_consecutive_losses',
     description: 'Longest run of losses among closed trades in close order.',
@@ -54,9 +70,17 @@ export const TRUTH_METRICS: readonly TruthMetric[] = [
     description: 'Drawdown of the newest portfolio snapshot, fraction of peak; null without snapshots.',
     sql: 'SELECT drawdown AS value FROM portfolio_snapshots ORDER BY time DESC, id DESC LIMIT 1',
   },
-  { name: 'max_drawdown', description: 'Largest drawdown of any portfolio snapshot, fraction of peak.', sql: 'SELECT COALESCE(MAX(drawdown), 0) AS value FROM portfolio_snapshots' },
+  {
+    name: 'max_drawdown',
+    description: 'Largest drawdown of any portfolio snapshot, fraction of peak.',
+    sql: 'SELECT COALESCE(MAX(drawdown), 0) AS value FROM portfolio_snapshots',
+  },
   { name: 'signals_acted', description: 'Non-hold intents that became an order.', sql: "SELECT COUNT(*) AS value FROM signals WHERE outcome = 'acted'" },
-  { name: 'signals_rejected', description: 'Non-hold intents refused (risk rule, breaker, no verdict).', sql: "SELECT COUNT(*) AS value FROM signals WHERE outcome = 'rejected'" },
+  {
+    name: 'signals_rejected',
+    description: 'Non-hold intents refused (risk rule, breaker, no verdict).',
+    sql: "SELECT COUNT(*) AS value FROM signals WHERE outcome = 'rejected'",
+  },
   {
     name: 'scans_last_24h',
     description: 'Scans written in the 24 h before now.',

@@ -24,15 +24,32 @@ function positions(d: Db, rows: [string, string, number, number | null, string |
 
 /** Closed trades in close order with these P&Ls. */
 function closedTrades(d: Db, pnls: number[]): void {
-  positions(d, pnls.map((pnl, i) => [`c${i}`, 'closed', pnl, T0 + i * H, 'signal']));
+  positions(
+    d,
+    pnls.map((pnl, i) => [`c${i}`, 'closed', pnl, T0 + i * H, 'signal']),
+  );
 }
 
 describe('truth benchmarks on an empty database', () => {
   it('every metric answers: zero counts, null rates and no active version', () => {
     expect(truthReport(db(), T0)).toEqual({
-      trades_total: 0, trades_open: 0, trades_closed: 0, wins: 0, losses: 0, win_rate: null, realized_pnl: 0, fees_paid: 0,
-      expectancy: null, max_consecutive_losses: 0, current_consecutive_losses: 0, current_drawdown: null, max_drawdown: 0,
-      signals_acted: 0, signals_rejected: 0, scans_last_24h: 0, active_strategy_version: null,
+      trades_total: 0,
+      trades_open: 0,
+      trades_closed: 0,
+      wins: 0,
+      losses: 0,
+      win_rate: null,
+      realized_pnl: 0,
+      fees_paid: 0,
+      expectancy: null,
+      max_consecutive_losses: 0,
+      current_consecutive_losses: 0,
+      current_drawdown: null,
+      max_drawdown: 0,
+      signals_acted: 0,
+      signals_rejected: 0,
+      scans_last_24h: 0,
+      active_strategy_version: null,
     });
   });
 
@@ -46,7 +63,11 @@ describe('truth benchmarks against hand-inserted rows', () => {
   it('counts trades: open, closed, and an entry that never filled is not a trade', () => {
     const d = db();
     closedTrades(d, [10, -5]);
-    positions(d, [['o1', 'open', 0, null, null], ['o2', 'pendingExit', 0, null, null], ['a1', 'closed', 0, T0, null]]);
+    positions(d, [
+      ['o1', 'open', 0, null, null],
+      ['o2', 'pendingExit', 0, null, null],
+      ['a1', 'closed', 0, T0, null],
+    ]);
     expect(truthReport(d, T0)).toMatchObject({ trades_total: 4, trades_open: 2, trades_closed: 2 });
   });
 
@@ -58,7 +79,9 @@ describe('truth benchmarks against hand-inserted rows', () => {
 
   it('fees are summed over every fill, open trades included', () => {
     const d = db();
-    const f = d.prepare("INSERT INTO fills (trade_id, cl_ord_id, pair, side, price, quantity, fee, liquidity, time) VALUES (?, 'c', 'BTC/USD', 'buy', 100, 1, ?, 'taker', 0)");
+    const f = d.prepare(
+      "INSERT INTO fills (trade_id, cl_ord_id, pair, side, price, quantity, fee, liquidity, time) VALUES (?, 'c', 'BTC/USD', 'buy', 100, 1, ?, 'taker', 0)",
+    );
     f.run(['t1', 0.25]);
     f.run(['t2', 0.5]);
     expect(truthReport(d, T0).fees_paid).toBe(0.75);
@@ -78,7 +101,9 @@ describe('truth benchmarks against hand-inserted rows', () => {
 
   it('current drawdown is the newest snapshot, max drawdown the worst one', () => {
     const d = db();
-    const s = d.prepare('INSERT INTO portfolio_snapshots (time, cash, equity, peak_equity, drawdown, realized_pnl, unrealized_pnl, fees_paid) VALUES (?, 0, 0, 0, ?, 0, 0, 0)');
+    const s = d.prepare(
+      'INSERT INTO portfolio_snapshots (time, cash, equity, peak_equity, drawdown, realized_pnl, unrealized_pnl, fees_paid) VALUES (?, 0, 0, 0, ?, 0, 0, 0)',
+    );
     s.run([T0, 0.02]);
     s.run([T0 + H, 0.12]);
     s.run([T0 + 2 * H, 0.05]);
@@ -87,11 +112,15 @@ describe('truth benchmarks against hand-inserted rows', () => {
 
   it('signals acted and rejected, and scans in the last 24 h only', () => {
     const d = db();
-    const sig = d.prepare("INSERT INTO signals (pair, candle_time, ref_price, strategy_version, action, size_fraction, outcome, reject_reason, created_at) VALUES ('BTC/USD', 0, 1, 'v1', 'buy', 0.1, ?, ?, 0)");
+    const sig = d.prepare(
+      "INSERT INTO signals (pair, candle_time, ref_price, strategy_version, action, size_fraction, outcome, reject_reason, created_at) VALUES ('BTC/USD', 0, 1, 'v1', 'buy', 0.1, ?, ?, 0)",
+    );
     sig.run(['acted', null]);
     sig.run(['rejected', 'breaker_halted']);
     sig.run(['rejected', 'max_open_positions']);
-    const scan = d.prepare("INSERT INTO scan_results (pair, timeframe, candle_time, strategy_version, action, created_at) VALUES ('BTC/USD', '5m', 0, 'v1', 'hold', ?)");
+    const scan = d.prepare(
+      "INSERT INTO scan_results (pair, timeframe, candle_time, strategy_version, action, created_at) VALUES ('BTC/USD', '5m', 0, 'v1', 'hold', ?)",
+    );
     for (const t of [T0 - 25 * H, T0 - 24 * H, T0 - 23 * H, T0 - H, T0, T0 + 1]) scan.run([t]);
     expect(truthReport(d, T0)).toMatchObject({ signals_acted: 1, signals_rejected: 2, scans_last_24h: 3 });
   });

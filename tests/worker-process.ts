@@ -22,8 +22,16 @@ export interface SpawnedWorker {
 export function spawnWorker(redis: { url: string; queue: string }, settings: Record<string, string | number> = {}): Promise<SpawnedWorker> {
   const cwd = mkdtempSync(join(tmpdir(), 'brain-worker-'));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('BRAIN_')));
-  const args = ['worker', '--set', `evolution.redisUrl=${redis.url}`, '--set', `evolution.queue.name=${redis.queue}`, '--log-level', 'info',
-    ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`])];
+  const args = [
+    'worker',
+    '--set',
+    `evolution.redisUrl=${redis.url}`,
+    '--set',
+    `evolution.queue.name=${redis.queue}`,
+    '--log-level',
+    'info',
+    ...Object.entries(settings).flatMap(([k, v]) => ['--set', `${k}=${v}`]),
+  ];
   const child: ChildProcess = spawn(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -34,7 +42,10 @@ export function spawnWorker(redis: { url: string; queue: string }, settings: Rec
       child.stdout!.off('data', onData);
       child.stdout!.on('data', (c: Buffer) => (out += c.toString()));
       resolve({
-        pid: child.pid!, name: `${hostname()}:${child.pid}`, exited, output: () => out,
+        pid: child.pid!,
+        name: `${hostname()}:${child.pid}`,
+        exited,
+        output: () => out,
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           await exited;

@@ -67,7 +67,9 @@ export function accountWatch(deps: AccountWatchDeps): VenueWatch {
     const inFlight = () => new Set([...deps.repos.orders.open(), ...deps.repos.orders.uncovered()].map((o) => o.clOrdId));
 
     const recover = async (): Promise<void> => {
-      const report = await recoverFills({ repos: deps.repos, venue: deps.venue, now: () => clock.now(), log }, (fill, order) => emit({ type: 'venue.fill', fill, order }));
+      const report = await recoverFills({ repos: deps.repos, venue: deps.venue, now: () => clock.now(), log }, (fill, order) =>
+        emit({ type: 'venue.fill', fill, order }),
+      );
       log.info(report, 'orders and fills reconciled with the venue');
     };
     const checkBalances = async (): Promise<void> => {

@@ -37,7 +37,14 @@ type ChoreResult = Omit<Extract<ChoreEvent, { type: 'chore.done' }>, 'type' | 'c
 
 export async function runChore(d: ChoreDeps, chore: Chore, now: number): Promise<ChoreResult> {
   const { pairs } = d.config;
-  const ops = () => ({ ...d, paper: d.paper ?? null, db: need(d.rt, 'db'), repos: need(d.rt, 'repos'), ledger: need(d.rt, 'ledger'), filesRoot: d.filesRoot ?? '.' });
+  const ops = () => ({
+    ...d,
+    paper: d.paper ?? null,
+    db: need(d.rt, 'db'),
+    repos: need(d.rt, 'repos'),
+    ledger: need(d.rt, 'ledger'),
+    filesRoot: d.filesRoot ?? '.',
+  });
   if (chore === 'audit') return { audit: await dailyAudit(ops()) };
   if (chore === 'backup') {
     dailyBackup(ops());

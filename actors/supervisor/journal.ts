@@ -36,8 +36,14 @@ export function journalWriter(repos: Repositories): (cmd: JournalCommand) => voi
     const { day, ledger } = cmd;
     const trades = repos.positions.closedInRange(day.day, day.day + DAY_MS).length;
     repos.snapshots.saveDaily({
-      day: day.day, openEquity: day.openEquity, closeEquity: day.closeEquity, peakEquity: ledger.peakEquity,
-      realizedPnl: ledger.realizedPnl, fees: ledger.feesPaid, trades, updatedAt: day.day + DAY_MS,
+      day: day.day,
+      openEquity: day.openEquity,
+      closeEquity: day.closeEquity,
+      peakEquity: ledger.peakEquity,
+      realizedPnl: ledger.realizedPnl,
+      fees: ledger.feesPaid,
+      trades,
+      updatedAt: day.day + DAY_MS,
     });
   };
 }

@@ -106,9 +106,19 @@ export async function reconcileAtBoot(d: ReconcileDeps): Promise<BootState> {
   const ledger = ledgerFromFills(d.repos, d.cash.usd, d.cash.kind);
   const { positions, breaker } = durableRecords(d.repos, d.log);
   const holdings = Object.fromEntries(Object.values(ledger.holdings).map((h) => [h!.pair, h!.quantity]));
-  d.log.info({ ...recovered, positions: positions.length, breaker: breaker?.value ?? 'new', cash: ledger.cash, holdings }, 'reconciled orders and fills with the venue');
+  d.log.info(
+    { ...recovered, positions: positions.length, breaker: breaker?.value ?? 'new', cash: ledger.cash, holdings },
+    'reconciled orders and fills with the venue',
+  );
   return {
-    now: d.now, settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage }, ledger, bookedTradeIds: bookedTradeIds(d.repos), positions, breaker,
-    strategyVersion: d.strategyVersion, idPrefix: newIdPrefix(d.repos), ...(d.timeframe ? { candleTimes: storedUntil(d.repos, d.pairs, d.timeframe) } : {}),
+    now: d.now,
+    settings: { rules, fees, fallbackFees: d.fallbackFees, slippage: d.slippage },
+    ledger,
+    bookedTradeIds: bookedTradeIds(d.repos),
+    positions,
+    breaker,
+    strategyVersion: d.strategyVersion,
+    idPrefix: newIdPrefix(d.repos),
+    ...(d.timeframe ? { candleTimes: storedUntil(d.repos, d.pairs, d.timeframe) } : {}),
   };
 }

@@ -63,7 +63,12 @@ export async function recoverFills(d: RecoveryDeps, onFill: (fill: Fill, order: 
     for (const f of seen.fills) onFill(f, seen);
     report.fills += seen.fills.length;
     if (seen.status !== row.status || seen.filledQuantity !== row.filledQuantity) {
-      d.repos.orders.updateStatus(row.clOrdId, { status: seen.status, filledQuantity: seen.filledQuantity, updatedAt: d.now(), ...(seen.venueOrderId ? { venueOrderId: seen.venueOrderId } : {}) });
+      d.repos.orders.updateStatus(row.clOrdId, {
+        status: seen.status,
+        filledQuantity: seen.filledQuantity,
+        updatedAt: d.now(),
+        ...(seen.venueOrderId ? { venueOrderId: seen.venueOrderId } : {}),
+      });
       report.updated += 1;
     }
   }

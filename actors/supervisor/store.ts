@@ -43,10 +43,17 @@ export interface StoreDeps {
 
 /** The lock belongs to the database (two daemons on one database are impossible) and is taken before it is opened. */
 export function openStore(d: StoreDeps): void {
-  const lock = d.dbPath === ':memory:' ? undefined : acquirePidLock({
-    path: databaseLockPath(d.dbPath),
-    onTakeover: (stale) => d.log.warn({ stalePid: stale.pid, lock: stale.path }, 'taking over a stale lock: the daemon that held it is gone (killed or crashed); its orders in flight are reconciled now'),
-  });
+  const lock =
+    d.dbPath === ':memory:'
+      ? undefined
+      : acquirePidLock({
+          path: databaseLockPath(d.dbPath),
+          onTakeover: (stale) =>
+            d.log.warn(
+              { stalePid: stale.pid, lock: stale.path },
+              'taking over a stale lock: the daemon that held it is gone (killed or crashed); its orders in flight are reconciled now',
+            ),
+        });
   try {
     d.rt.db = openDatabase({ path: d.dbPath, logger: d.log.child({ component: 'db' }) });
   } catch (err) {
@@ -81,7 +88,12 @@ async function startStrategy(d: StoreDeps): Promise<string> {
   const seeded = await seedInitialVersions(store, d.repoRoot);
   if (seeded.length > 0) d.log.info({ versions: seeded.map((v) => `${v.name} ${v.label}`) }, 'fresh database: seeded v001');
   const pointer = store.repo.active('strategy');
-  if (!pointer) throw new BrainError('no active strategy version: deploy one with `brain promote <id> --force`', { domain: 'versions', code: 'no_active', retryable: false });
+  if (!pointer)
+    throw new BrainError('no active strategy version: deploy one with `brain promote <id> --force`', {
+      domain: 'versions',
+      code: 'no_active',
+      retryable: false,
+    });
   const version = store.get(pointer.versionId);
   d.rt.versions = store;
   d.rt.strategyVersion = version.id;
@@ -105,15 +117,27 @@ export async function prepareBoot(d: StoreDeps): Promise<BootState> {
   const db = need(d.rt, 'db');
   const repos = need(d.rt, 'repos');
   const now = d.clock.now();
-  const reports = await syncFromKraken({ repo: repos.candles, transaction: (fn) => db.transaction(fn) }, krakenOhlcFetcher(d.client), d.config.pairs, now, [d.config.market.timeframe]);
+  const reports = await syncFromKraken({ repo: repos.candles, transaction: (fn) => db.transaction(fn) }, krakenOhlcFetcher(d.client), d.config.pairs, now, [
+    d.config.market.timeframe,
+  ]);
   d.log.info({ stored: reports.reduce((s, r) => s + r.stored, 0), capped: reports.filter((r) => r.capped).map((r) => r.pair) }, 'candles synced by REST');
   const strategyVersion = await startStrategy(d);
   const cash = d.paper
     ? { kind: 'initial' as const, usd: d.config.paper.startingBalanceUsd }
     : { kind: 'current' as const, usd: (await d.client.balances()).spot['USD']?.total ?? 0 };
   const boot = await reconcileAtBoot({
-    pairs: d.config.pairs, table: d.rt.table, repos, venue: d.venue, paper: d.paper, cash, fallbackFees: d.config.trading.fallbackFees,
-    slippage: d.config.trading.slippageFraction, strategyVersion, now, log: d.log.child({ component: 'reconcile' }), timeframe: d.config.market.timeframe,
+    pairs: d.config.pairs,
+    table: d.rt.table,
+    repos,
+    venue: d.venue,
+    paper: d.paper,
+    cash,
+    fallbackFees: d.config.trading.fallbackFees,
+    slippage: d.config.trading.slippageFraction,
+    strategyVersion,
+    now,
+    log: d.log.child({ component: 'reconcile' }),
+    timeframe: d.config.market.timeframe,
   });
   return { ...boot, ...evolutionBoot(repos, d.log) };
 }

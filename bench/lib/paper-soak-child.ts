@@ -60,7 +60,14 @@ function lockFromAnotherThread(path: string, ms: number): Promise<void> {
 
 let error: string | null = null;
 const replay = await startReplay({
-  workDir: root, repoRoot: PROJECT_ROOT, log: createLogger({ level: 'silent' }), mode: 'paper', pairs: ['BTC/USD'], days: hours / 24 + 0.1, warmupDays: 1, seed: 72,
+  workDir: root,
+  repoRoot: PROJECT_ROOT,
+  log: createLogger({ level: 'silent' }),
+  mode: 'paper',
+  pairs: ['BTC/USD'],
+  days: hours / 24 + 0.1,
+  warmupDays: 1,
+  seed: 72,
   settings: { risk: { resume: 'auto', maxConsecutiveLosses: 100, dailyLossFraction: 1, maxDrawdownFraction: 1, reducingDrawdownFraction: 0.99 } },
 });
 try {

@@ -55,5 +55,8 @@ export function commandName(pid: number): string {
 
 /** CPU seconds of a process and of every process it started that still runs (a worker and its sandbox child). */
 export function treeCpuSeconds(pid: number): number {
-  return [pid, ...descendants(pid)].map(cpuSeconds).filter(Number.isFinite).reduce((a, b) => a + b, 0);
+  return [pid, ...descendants(pid)]
+    .map(cpuSeconds)
+    .filter(Number.isFinite)
+    .reduce((a, b) => a + b, 0);
 }

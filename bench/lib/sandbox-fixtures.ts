@@ -25,13 +25,24 @@ export async function v001Bundle(root: string): Promise<string> {
 
 /** Kraken's base fees and loose rules: the same setup the canary scans with. */
 export function pairSetup(pair: Pair): PairSetup {
-  return { pair, params: {}, fees: { maker: 0.0025, taker: 0.004 }, rules: { pair, tickSize: 0.01, priceDecimals: 2, lotDecimals: 8, orderMin: 0.0001, costMin: 0.5 } };
+  return {
+    pair,
+    params: {},
+    fees: { maker: 0.0025, taker: 0.004 },
+    rules: { pair, tickSize: 0.01, priceDecimals: 2, lotDecimals: 8, orderMin: 0.0001, costMin: 0.5 },
+  };
 }
 
 /** o,h,l,c,v rows of each shared file, flattened. */
 function loadRows(): number[][] {
   const dir = sharedOhlcvDir();
-  return FILES.map((f) => readFileSync(`${dir}/${f}_5m.csv`, 'utf8').trim().split('\n').slice(1).flatMap((l) => l.split(',').slice(1, 6).map(Number)));
+  return FILES.map((f) =>
+    readFileSync(`${dir}/${f}_5m.csv`, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .flatMap((l) => l.split(',').slice(1, 6).map(Number)),
+  );
 }
 
 /**

@@ -14,7 +14,11 @@ export const YEAR_STEPS = 105_120;
 
 export function yearMarket(): MarketData {
   const { time, cols } = grid(YEAR_STEPS, PAIRS.length);
-  return { pairs: PAIRS, time, columns: cols.map(([open, high, low, close, volume]) => ({ time, open: open!, high: high!, low: low!, close: close!, volume: volume! })) };
+  return {
+    pairs: PAIRS,
+    time,
+    columns: cols.map(([open, high, low, close, volume]) => ({ time, open: open!, high: high!, low: low!, close: close!, volume: volume! })),
+  };
 }
 
 /** Writes `<BASE>-USD_5m.csv` per pair into `dir`; numbers print as their shortest round-trip decimals. */
@@ -38,6 +42,14 @@ export function looseRules(pair: Pair): PairRules {
 
 /** Limits that never refuse an entry: every signal of every pair trades, as in the peers. */
 export const LOOSE_LIMITS = RiskLimitsSchema.parse({
-  maxPositionFraction: 1, maxPairExposureFraction: 1, maxTotalExposureFraction: 1, maxOpenPositions: 9, minOrderUsd: 0,
-  dailyLossFraction: 1, maxDrawdownFraction: 1, reducingDrawdownFraction: 1, maxConsecutiveLosses: 100, resume: 'auto',
+  maxPositionFraction: 1,
+  maxPairExposureFraction: 1,
+  maxTotalExposureFraction: 1,
+  maxOpenPositions: 9,
+  minOrderUsd: 0,
+  dailyLossFraction: 1,
+  maxDrawdownFraction: 1,
+  reducingDrawdownFraction: 1,
+  maxConsecutiveLosses: 100,
+  resume: 'auto',
 });

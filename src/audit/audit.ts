@@ -39,7 +39,10 @@ export interface AuditDeps {
 
 /** What changes when an order moves: the fills stored and the orders not yet final. */
 function activity(d: AuditDeps): string {
-  return `${d.repos.fills.inRange(...ALL).length}|${d.repos.orders.open().map((o) => `${o.clOrdId}:${o.status}`).join(',')}`;
+  return `${d.repos.fills.inRange(...ALL).length}|${d.repos.orders
+    .open()
+    .map((o) => `${o.clOrdId}:${o.status}`)
+    .join(',')}`;
 }
 
 /** The venue read at a quiet moment: no order working, nothing booked while the venue answered. */
@@ -76,8 +79,16 @@ export async function runAudit(d: AuditDeps): Promise<StoredAuditReport> {
   const positions = [...d.repos.positions.closedInRange(...ALL), ...d.repos.positions.open()];
   const booked = d.booked ? bookedView(d.booked()) : null;
   const checks = auditChecks({
-    mode: d.mode, pairs: d.pairs, fills, positions, knownOrder: (id) => d.repos.orders.byClOrdId(id) !== undefined, venue, booked,
-    startingCash: d.mode === 'paper' ? d.startingCashUsd : null, marks: lastCloses(d), toleranceUsd: d.toleranceUsd,
+    mode: d.mode,
+    pairs: d.pairs,
+    fills,
+    positions,
+    knownOrder: (id) => d.repos.orders.byClOrdId(id) !== undefined,
+    venue,
+    booked,
+    startingCash: d.mode === 'paper' ? d.startingCashUsd : null,
+    marks: lastCloses(d),
+    toleranceUsd: d.toleranceUsd,
   });
   const report = { time: d.now(), mode: d.mode, trigger: d.trigger, passed: checks.every((c) => c.status !== 'fail'), checks };
   return { ...report, id: d.reports.save(report) };

@@ -101,31 +101,57 @@ export function fillsVsPositions(s: AuditSnapshot, r: Rebuild): AuditCheck {
   const rowsFees = s.positions.reduce((sum, p) => sum + p.entryFees + p.exitFees, 0);
   const failures: string[] = [];
   const pnlDiff = r.ledger.realizedPnl - rowsPnl;
-  if (Math.abs(pnlDiff) > s.toleranceUsd) failures.push(`realised P&L from the fills is ${usd(r.ledger.realizedPnl)} but the positions rows sum to ${usd(rowsPnl)}`);
-  if (Math.abs(r.ledger.feesPaid - rowsFees) > s.toleranceUsd) failures.push(`fees in the fills are ${usd(r.ledger.feesPaid)} but the positions rows hold ${usd(rowsFees)}`);
+  if (Math.abs(pnlDiff) > s.toleranceUsd)
+    failures.push(`realised P&L from the fills is ${usd(r.ledger.realizedPnl)} but the positions rows sum to ${usd(rowsPnl)}`);
+  if (Math.abs(r.ledger.feesPaid - rowsFees) > s.toleranceUsd)
+    failures.push(`fees in the fills are ${usd(r.ledger.feesPaid)} but the positions rows hold ${usd(rowsFees)}`);
   for (const pair of s.pairs) {
     const open = s.positions.filter((p) => p.pair === pair && p.status !== 'closed').reduce((sum, p) => sum + p.quantity, 0);
-    if (tooFar(s, pair, held(r.ledger, pair) - open)) failures.push(`${pair}: the fills leave ${qty(held(r.ledger, pair))} held but the open positions hold ${qty(open)}`);
+    if (tooFar(s, pair, held(r.ledger, pair) - open))
+      failures.push(`${pair}: the fills leave ${qty(held(r.ledger, pair))} held but the open positions hold ${qty(open)}`);
   }
   return check('pnl.fillsVsPositions', failures, 'realised P&L, fees and open quantities from the fills equal the positions rows', {
-    fillsRealizedPnl: r.ledger.realizedPnl, positionsRealizedPnl: rowsPnl, fillsFees: r.ledger.feesPaid, positionsFees: rowsFees, fills: s.fills.length, positions: s.positions.length,
+    fillsRealizedPnl: r.ledger.realizedPnl,
+    positionsRealizedPnl: rowsPnl,
+    fillsFees: r.ledger.feesPaid,
+    positionsFees: rowsFees,
+    fills: s.fills.length,
+    positions: s.positions.length,
   });
 }
 
 export function fillsVsBooked(s: AuditSnapshot, r: Rebuild): AuditCheck {
   const b = s.booked;
-  if (!b) return { name: 'ledger.fillsVsBooked', status: 'skip', detail: 'no running daemon here: its ledger is rebuilt from the fills at the next boot; the daily audit inside the daemon compares it', numbers: {} };
+  if (!b)
+    return {
+      name: 'ledger.fillsVsBooked',
+      status: 'skip',
+      detail: 'no running daemon here: its ledger is rebuilt from the fills at the next boot; the daily audit inside the daemon compares it',
+      numbers: {},
+    };
   const failures: string[] = [];
-  const pairs = [['cash', r.ledger.cash, b.cash], ['realised P&L', r.ledger.realizedPnl, b.realizedPnl], ['fees', r.ledger.feesPaid, b.feesPaid]] as const;
+  const pairs = [
+    ['cash', r.ledger.cash, b.cash],
+    ['realised P&L', r.ledger.realizedPnl, b.realizedPnl],
+    ['fees', r.ledger.feesPaid, b.feesPaid],
+  ] as const;
   for (const [what, fromFills, booked] of pairs) {
-    if (Math.abs(fromFills - booked) > s.toleranceUsd) failures.push(`${what} from the stored fills is ${usd(fromFills)} but the daemon booked ${usd(booked)}: a fill is missing from or extra in the fills table`);
+    if (Math.abs(fromFills - booked) > s.toleranceUsd)
+      failures.push(
+        `${what} from the stored fills is ${usd(fromFills)} but the daemon booked ${usd(booked)}: a fill is missing from or extra in the fills table`,
+      );
   }
   for (const pair of s.pairs) {
     const diff = held(r.ledger, pair) - (b.holdings[pair] ?? 0);
     if (tooFar(s, pair, diff)) failures.push(`${pair}: the stored fills hold ${qty(held(r.ledger, pair))} but the daemon booked ${qty(b.holdings[pair] ?? 0)}`);
   }
   return check('ledger.fillsVsBooked', failures, "the daemon's booked ledger equals the ledger rebuilt from the stored fills", {
-    fillsCash: r.ledger.cash, bookedCash: b.cash, fillsRealizedPnl: r.ledger.realizedPnl, bookedRealizedPnl: b.realizedPnl, fillsFees: r.ledger.feesPaid, bookedFees: b.feesPaid,
+    fillsCash: r.ledger.cash,
+    bookedCash: b.cash,
+    fillsRealizedPnl: r.ledger.realizedPnl,
+    bookedRealizedPnl: b.realizedPnl,
+    fillsFees: r.ledger.feesPaid,
+    bookedFees: b.feesPaid,
   });
 }
 
@@ -142,42 +168,61 @@ export function balancesVsVenue(s: AuditSnapshot, r: Rebuild): AuditCheck {
     numbers[`venue:${pair}`] = atVenue;
     numbers[`ledger:${pair}`] = held(r.ledger, pair);
     if (tooFar(s, pair, atVenue - held(r.ledger, pair))) {
-      failures.push(`${pair}: the fills leave ${qty(held(r.ledger, pair))} held but the venue reports ${qty(atVenue)} (${usd(weigh(s, pair, atVenue - held(r.ledger, pair)))} apart); the account must hold only what the brain bought`);
+      failures.push(
+        `${pair}: the fills leave ${qty(held(r.ledger, pair))} held but the venue reports ${qty(atVenue)} (${usd(weigh(s, pair, atVenue - held(r.ledger, pair)))} apart); the account must hold only what the brain bought`,
+      );
     }
   }
-  const ok = cashComparable ? 'USD and every base balance at the venue equal the ledger from the fills' : "every base balance equals the ledger from the fills (live USD is compared by the daemon's own audit)";
+  const ok = cashComparable
+    ? 'USD and every base balance at the venue equal the ledger from the fills'
+    : "every base balance equals the ledger from the fills (live USD is compared by the daemon's own audit)";
   return check('balances.venue', failures, ok, numbers);
 }
 
 export function noShort(s: AuditSnapshot, r: Rebuild): AuditCheck {
   const failures: string[] = [];
   if (r.refused) failures.push(`fill ${r.refused.tradeId} cannot be booked: ${r.refused.message}`);
-  for (const pair of s.pairs) if ((s.venue.base[pair] ?? 0) < -QTY_EPS) failures.push(`${pair}: the venue reports a negative base balance ${s.venue.base[pair]}`);
+  for (const pair of s.pairs)
+    if ((s.venue.base[pair] ?? 0) < -QTY_EPS) failures.push(`${pair}: the venue reports a negative base balance ${s.venue.base[pair]}`);
   return check('invariant.noShort', failures, 'no fill sells more than was held and no base balance is negative', { fills: s.fills.length });
 }
 
 export function noMargin(s: AuditSnapshot, r: Rebuild): AuditCheck {
   const failures: string[] = [];
-  if (r.lowestCash < -s.toleranceUsd) failures.push(`the fills spend more cash than there was: lowest cash ${usd(r.lowestCash)} from a start of ${usd(r.startingCash)}`);
+  if (r.lowestCash < -s.toleranceUsd)
+    failures.push(`the fills spend more cash than there was: lowest cash ${usd(r.lowestCash)} from a start of ${usd(r.startingCash)}`);
   if (s.venue.negative.length > 0) failures.push(`the venue reports negative balances in ${s.venue.negative.join(', ')}: a debt the brain must never take`);
-  return check('invariant.noMargin', failures, 'cash never went below zero and the venue holds no debt', { lowestCash: r.lowestCash, startingCash: r.startingCash });
+  return check('invariant.noMargin', failures, 'cash never went below zero and the venue holds no debt', {
+    lowestCash: r.lowestCash,
+    startingCash: r.startingCash,
+  });
 }
 
 export function ordersHaveIntents(s: AuditSnapshot): AuditCheck {
   const orphans = s.venue.openOrders.filter((o) => o.clOrdId === null || !s.knownOrder(o.clOrdId));
-  const failures = orphans.map((o) => `open order ${o.venueOrderId} at the venue (cl_ord_id ${o.clOrdId ?? 'none'}) has no intent row: cancel it at the venue or find who placed it`);
-  return check('invariant.ordersHaveIntents', failures, 'every order open at the venue has its intent row', { venueOpenOrders: s.venue.openOrders.length, orphans: orphans.length });
+  const failures = orphans.map(
+    (o) => `open order ${o.venueOrderId} at the venue (cl_ord_id ${o.clOrdId ?? 'none'}) has no intent row: cancel it at the venue or find who placed it`,
+  );
+  return check('invariant.ordersHaveIntents', failures, 'every order open at the venue has its intent row', {
+    venueOpenOrders: s.venue.openOrders.length,
+    orphans: orphans.length,
+  });
 }
 
 export function feesAddUp(s: AuditSnapshot, r: Rebuild): AuditCheck {
   const failures: string[] = [];
   const sum = s.fills.reduce((t, f) => t + f.fee, 0);
-  if (s.booked && Math.abs(sum - s.booked.feesPaid) > s.toleranceUsd) failures.push(`the fills' fees sum to ${usd(sum)} but the daemon booked ${usd(s.booked.feesPaid)}`);
+  if (s.booked && Math.abs(sum - s.booked.feesPaid) > s.toleranceUsd)
+    failures.push(`the fills' fees sum to ${usd(sum)} but the daemon booked ${usd(s.booked.feesPaid)}`);
   if (Math.abs(sum - r.ledger.feesPaid) > s.toleranceUsd) failures.push(`the fills' fees sum to ${usd(sum)} but their replay booked ${usd(r.ledger.feesPaid)}`);
   for (const f of s.fills) {
-    if (f.fee > f.price * f.quantity * MAX_FEE_RATE) failures.push(`fill ${f.tradeId} pays ${f.fee} on ${usd(f.price * f.quantity)}: above ${MAX_FEE_RATE * 100} % is a units error`);
+    if (f.fee > f.price * f.quantity * MAX_FEE_RATE)
+      failures.push(`fill ${f.tradeId} pays ${f.fee} on ${usd(f.price * f.quantity)}: above ${MAX_FEE_RATE * 100} % is a units error`);
   }
-  return check('invariant.feesAddUp', failures, 'the fees of the fills, their replay and the booked ledger agree, and none is out of scale', { fillFees: sum, replayFees: r.ledger.feesPaid });
+  return check('invariant.feesAddUp', failures, 'the fees of the fills, their replay and the booked ledger agree, and none is out of scale', {
+    fillFees: sum,
+    replayFees: r.ledger.feesPaid,
+  });
 }
 
 /** Every check, in report order. */

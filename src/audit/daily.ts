@@ -39,8 +39,17 @@ export async function dailyAudit(d: DailyChoreDeps): Promise<AuditOutcome> {
   const { config } = d;
   const venue = d.paper ? paperAuditVenue(d.paper) : liveAuditVenue(d.client, config.pairs);
   const report = await runAudit({
-    mode: config.mode, trigger: 'schedule', pairs: config.pairs, timeframe: config.market.timeframe, repos: d.repos, reports: auditReportsRepo(d.db),
-    venue, booked: d.ledger, startingCashUsd: config.paper.startingBalanceUsd, toleranceUsd: config.audit.toleranceUsd, now: () => d.clock.now(),
+    mode: config.mode,
+    trigger: 'schedule',
+    pairs: config.pairs,
+    timeframe: config.market.timeframe,
+    repos: d.repos,
+    reports: auditReportsRepo(d.db),
+    venue,
+    booked: d.ledger,
+    startingCashUsd: config.paper.startingBalanceUsd,
+    toleranceUsd: config.audit.toleranceUsd,
+    now: () => d.clock.now(),
     settle: { attempts: 6, wait: () => sleep(d.clock, SETTLE_WAIT_MS) },
   });
   const failed = report.checks.filter((c) => c.status === 'fail').map((c) => c.name);

@@ -36,7 +36,10 @@ async function venueFor(o: AuditFromConfigOptions, repos: ReturnType<typeof crea
   }
   const { krakenApiKey: key, krakenApiSecret: secret } = config.secrets;
   const client = new KrakenClient({
-    baseUrl: o.restUrl ?? config.kraken.restUrl, clock: systemClock, logger: o.log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees,
+    baseUrl: o.restUrl ?? config.kraken.restUrl,
+    clock: systemClock,
+    logger: o.log.child({ component: 'kraken' }),
+    fallbackFees: config.trading.fallbackFees,
     ...(key && secret ? { credentials: { key, secret } } : {}),
   });
   await client.loadPairs();
@@ -50,8 +53,17 @@ export async function auditFromConfig(o: AuditFromConfigOptions): Promise<Stored
     const repos = createRepositories(db);
     const venue = await venueFor(o, repos);
     return await runAudit({
-      mode: o.config.mode, trigger: 'cli', pairs: o.config.pairs, timeframe: o.config.market.timeframe, repos, reports: auditReportsRepo(db), venue,
-      booked: null, startingCashUsd: o.config.paper.startingBalanceUsd, toleranceUsd: o.config.audit.toleranceUsd, now: systemClock.now,
+      mode: o.config.mode,
+      trigger: 'cli',
+      pairs: o.config.pairs,
+      timeframe: o.config.market.timeframe,
+      repos,
+      reports: auditReportsRepo(db),
+      venue,
+      booked: null,
+      startingCashUsd: o.config.paper.startingBalanceUsd,
+      toleranceUsd: o.config.audit.toleranceUsd,
+      now: systemClock.now,
       // A running daemon may be working an order: give it a few seconds to settle.
       settle: { attempts: 3, wait: () => sleep(systemClock, 5_000) },
     });

@@ -21,7 +21,9 @@ export function liveAuditVenue(client: KrakenClient, pairs: readonly Pair[]): Au
       const [balances, open] = await Promise.all([client.balances(), client.rest.privateCall('OpenOrders', {}, OpenOrdersSchema)]);
       const base: Partial<Record<Pair, number>> = {};
       for (const pair of pairs) base[pair] = balances.spot[client.pairs.get(pair).baseCode]?.total ?? 0;
-      const negative = Object.entries(balances.spot).filter(([, b]) => b.total < 0).map(([code]) => code);
+      const negative = Object.entries(balances.spot)
+        .filter(([, b]) => b.total < 0)
+        .map(([code]) => code);
       const openOrders = Object.entries(open.open).map(([venueOrderId, o]) => ({ venueOrderId, clOrdId: o.cl_ord_id ?? null }));
       return { usd: balances.spot['USD']?.total ?? 0, base, negative, openOrders };
     },
@@ -33,7 +35,12 @@ export function paperAuditVenue(paper: PaperVenue): AuditVenue {
     kind: 'paper',
     read: async () => {
       const b = paper.balances();
-      const negative = [...(b.cash < 0 ? ['USD'] : []), ...Object.entries(b.holdings).filter(([, q]) => (q ?? 0) < 0).map(([p]) => p)];
+      const negative = [
+        ...(b.cash < 0 ? ['USD'] : []),
+        ...Object.entries(b.holdings)
+          .filter(([, q]) => (q ?? 0) < 0)
+          .map(([p]) => p),
+      ];
       return { usd: b.cash, base: { ...b.holdings }, negative, openOrders: paper.openOrders().map((id) => ({ venueOrderId: `PAPER-${id}`, clOrdId: id })) };
     },
   };

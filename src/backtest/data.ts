@@ -14,8 +14,6 @@ export interface PairSeries {
   readonly columns: CandleColumns;
 }
 
-
-
 export function columnsFromCandles(candles: readonly Candle[]): CandleColumns {
   const out = emptyColumns(candles.length, 0);
   candles.forEach((c, i) => {
@@ -51,7 +49,8 @@ function unionOfTimes(series: readonly PairSeries[]): Float64Array {
   for (const s of series) {
     const t = s.columns.time;
     for (let i = 1; i < t.length; i++) {
-      if (!(t[i]! > t[i - 1]!)) throw new EngineError('invalid_data', `${s.pair} candle times must be strictly ascending; row ${i} has ${t[i]} after ${t[i - 1]}`);
+      if (!(t[i]! > t[i - 1]!))
+        throw new EngineError('invalid_data', `${s.pair} candle times must be strictly ascending; row ${i} has ${t[i]} after ${t[i - 1]}`);
     }
     union = mergeAscending(union, t);
   }

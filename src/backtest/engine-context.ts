@@ -104,14 +104,25 @@ export class HistoryView implements CandleColumns {
     return (this.#cache[i] ??= this.#rev.column(i).subarray(0, limit + 1));
   }
 
-  get time(): Float64Array { return this.#view(0); }
-  get open(): Float64Array { return this.#view(1); }
-  get high(): Float64Array { return this.#view(2); }
-  get low(): Float64Array { return this.#view(3); }
-  get close(): Float64Array { return this.#view(4); }
-  get volume(): Float64Array { return this.#view(5); }
+  get time(): Float64Array {
+    return this.#view(0);
+  }
+  get open(): Float64Array {
+    return this.#view(1);
+  }
+  get high(): Float64Array {
+    return this.#view(2);
+  }
+  get low(): Float64Array {
+    return this.#view(3);
+  }
+  get close(): Float64Array {
+    return this.#view(4);
+  }
+  get volume(): Float64Array {
+    return this.#view(5);
+  }
 }
-
 
 export type MutablePositionView = { -readonly [K in keyof PositionView]: PositionView[K] };
 

@@ -25,7 +25,12 @@ export class EnginePending implements PendingBuys {
     private readonly held: Float64Array,
   ) {
     this.side = new Uint8Array(n);
-    [this.quantity, this.notional, this.stopLoss, this.takeProfit] = [0, 0, 0, 0].map(() => new Float64Array(n)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    [this.quantity, this.notional, this.stopLoss, this.takeProfit] = [0, 0, 0, 0].map(() => new Float64Array(n)) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
     pairs.forEach((pair, p) => this.index.set(pair, p));
   }
 
@@ -91,14 +96,18 @@ export function validateRun(cfg: EngineConfig, data: MarketData): void {
   const bad = (code: 'invalid_data' | 'invalid_config', msg: string): never => {
     throw new EngineError(code, msg);
   };
-  if (data.columns.length !== data.pairs.length) bad('invalid_data', `MarketData has ${data.pairs.length} pairs but ${data.columns.length} column sets; build it with alignMarketData`);
+  if (data.columns.length !== data.pairs.length)
+    bad('invalid_data', `MarketData has ${data.pairs.length} pairs but ${data.columns.length} column sets; build it with alignMarketData`);
   data.columns.forEach((c, p) => {
     if (c.open.length !== n || c.close.length !== n || c.high.length !== n || c.low.length !== n) {
       bad('invalid_data', `columns of ${data.pairs[p]} have ${c.open.length} rows, the grid has ${n}; every column must span the grid (NaN where no candle)`);
     }
   });
   if (cfg.fees.length !== data.pairs.length || cfg.rules.length !== data.pairs.length) {
-    bad('invalid_config', `config has ${cfg.fees.length} fee and ${cfg.rules.length} rule entries for ${data.pairs.length} pairs; give one per pair, in MarketData.pairs order (engineConfig does)`);
+    bad(
+      'invalid_config',
+      `config has ${cfg.fees.length} fee and ${cfg.rules.length} rule entries for ${data.pairs.length} pairs; give one per pair, in MarketData.pairs order (engineConfig does)`,
+    );
   }
   const { start, end } = windowOf(cfg, data);
   if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && start <= end && end <= n)) {

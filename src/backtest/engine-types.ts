@@ -4,8 +4,18 @@
  * engine still bundles into the Deno child with nothing but contract + trading code.
  */
 import {
-  RiskLimitsSchema, type Bar, type BarContext, type CandleColumns, type DecisionInput, type ExitReason, type FeeRates, type Fill, type Pair,
-  type PairRules, type Params, type RiskLimits,
+  RiskLimitsSchema,
+  type Bar,
+  type BarContext,
+  type CandleColumns,
+  type DecisionInput,
+  type ExitReason,
+  type FeeRates,
+  type Fill,
+  type Pair,
+  type PairRules,
+  type Params,
+  type RiskLimits,
 } from '../contract/index.ts';
 import { defaultPairRules, STARTER_FEES } from '../trading/index.ts';
 import type { PairIndicators } from './indicators.ts';

@@ -21,8 +21,19 @@
 import { DAY_MS, utcDayStart } from '../clock/time.ts';
 import type { Bar, DecisionInput, Pair } from '../contract/index.ts';
 import {
-  applyFill, createLedger, evaluateIntent, fillMarketOrder, markEquity, observeEquity, REJECT_REASONS, riskViewOf, streakAfterCoolDown,
-  type ClosedPosition, type Ledger, type RiskIntent, type RiskSettings,
+  applyFill,
+  createLedger,
+  evaluateIntent,
+  fillMarketOrder,
+  markEquity,
+  observeEquity,
+  REJECT_REASONS,
+  riskViewOf,
+  streakAfterCoolDown,
+  type ClosedPosition,
+  type Ledger,
+  type RiskIntent,
+  type RiskSettings,
 } from '../trading/index.ts';
 import { barAt, EngineBarContext, giveBackRevealed, takeRevealed, type RevealedColumns } from './engine-context.ts';
 import { barsOf, prepareMarket, seriesLease, type PreparedMarket } from './prepared-market.ts';
@@ -31,8 +42,16 @@ import type { PairIndicators } from './indicators.ts';
 import { IntentsLogBuilder } from './engine-log.ts';
 import { EnginePending, summarize, validateRun, windowOf, type RunWindow } from './engine-support.ts';
 import {
-  EngineError, INTENT_ACTION_CODES, type BacktestTrade, type DecideFn, type EngineConfig, type EngineFill, type EngineResult,
-  type FillReason, type IntentsLog, type MarketData,
+  EngineError,
+  INTENT_ACTION_CODES,
+  type BacktestTrade,
+  type DecideFn,
+  type EngineConfig,
+  type EngineFill,
+  type EngineResult,
+  type FillReason,
+  type IntentsLog,
+  type MarketData,
 } from './engine-types.ts';
 
 export * from './engine-types.ts';
@@ -132,7 +151,12 @@ class EngineRun implements EngineStepper {
   ) {
     const n = (this.n = data.pairs.length);
     this.ledger = createLedger(cfg.initialCash);
-    [this.qty, this.lastClose, this.stop, this.target] = [0, 0, 0, 0].map(() => new Float64Array(n)) as [Float64Array, Float64Array, Float64Array, Float64Array];
+    [this.qty, this.lastClose, this.stop, this.target] = [0, 0, 0, 0].map(() => new Float64Array(n)) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
     this.lastStep = new Int32Array(n).fill(-1);
     this.entryStep = new Int32Array(n).fill(-1);
     this.stop.fill(Number.NaN);
@@ -336,8 +360,20 @@ class EngineRun implements EngineStepper {
     const closed = applyFill(this.ledger, r.fill, r.slippageCost);
     const f = r.fill;
     this.fills.push({
-      tradeId: f.tradeId, clOrdId: f.clOrdId, pair, side, price: f.price, quantity: f.quantity, fee: f.fee, liquidity: f.liquidity, time,
-      step: s, pairIndex: p, reason, refPrice, slippageCost: r.slippageCost,
+      tradeId: f.tradeId,
+      clOrdId: f.clOrdId,
+      pair,
+      side,
+      price: f.price,
+      quantity: f.quantity,
+      fee: f.fee,
+      liquidity: f.liquidity,
+      time,
+      step: s,
+      pairIndex: p,
+      reason,
+      refPrice,
+      slippageCost: r.slippageCost,
     });
     this.qty[p] = this.ledger.holdings[pair]?.quantity ?? 0;
     if (closed) this.recordTrade(p, s, closed, reason);
@@ -348,9 +384,20 @@ class EngineRun implements EngineStepper {
   private recordTrade(p: number, s: number, c: ClosedPosition, reason: FillReason): void {
     const exitReason = reason === 'entry' ? 'signal' : reason;
     this.trades.push({
-      pair: c.pair, entryTime: c.entryTime, exitTime: c.exitTime, entryPrice: c.entryPrice, exitPrice: c.exitPrice, quantity: c.quantity,
-      fees: c.fees, slippageCost: c.slippageCost, pnl: c.pnl, exitReason, openAtEnd: exitReason === 'end_of_data',
-      pairIndex: p, entryStep: this.entryStep[p]!, exitStep: s,
+      pair: c.pair,
+      entryTime: c.entryTime,
+      exitTime: c.exitTime,
+      entryPrice: c.entryPrice,
+      exitPrice: c.exitPrice,
+      quantity: c.quantity,
+      fees: c.fees,
+      slippageCost: c.slippageCost,
+      pnl: c.pnl,
+      exitReason,
+      openAtEnd: exitReason === 'end_of_data',
+      pairIndex: p,
+      entryStep: this.entryStep[p]!,
+      exitStep: s,
     });
     this.stop[p] = Number.NaN;
     this.target[p] = Number.NaN;
@@ -376,7 +423,14 @@ class EngineRun implements EngineStepper {
     const code = actionCode(d, p, s);
     const row = this.log.push(s, p, code, d.sizeFraction ?? 0, d.stopLoss ?? Number.NaN, d.takeProfit ?? Number.NaN);
     const pair = this.data.pairs[p]!;
-    const intent: RiskIntent = { pair, action: d.action as RiskIntent['action'], sizeFraction: d.sizeFraction ?? 0, refPrice: this.data.columns[p]!.close[s]!, stopLoss: d.stopLoss, takeProfit: d.takeProfit };
+    const intent: RiskIntent = {
+      pair,
+      action: d.action as RiskIntent['action'],
+      sizeFraction: d.sizeFraction ?? 0,
+      refPrice: this.data.columns[p]!.close[s]!,
+      stopLoss: d.stopLoss,
+      takeProfit: d.takeProfit,
+    };
     this.resumeAfterCoolDown(this.data.time[s]!);
     const view = riskViewOf(this.ledger, pair, this.data.time[s]!, this.markOf, this.pending);
     // No persisted breaker machine in a backtest: evaluateIntent applies the breaker's trigger rule itself.
@@ -411,7 +465,10 @@ function actionCode(d: DecisionInput, p: number, s: number): number {
   const f = d.sizeFraction ?? 0;
   const sizeOk = d.action === 'close' || (f > 0 && f <= 1);
   if (code === undefined || !sizeOk || !validPrice(d.stopLoss) || !validPrice(d.takeProfit)) {
-    throw new EngineError('invalid_decision', `decision for pair ${p} at step ${s} is invalid: ${JSON.stringify(d).slice(0, 200)}; return action buy|sell|close|hold, sizeFraction in (0, 1] for buy/sell, positive finite stopLoss/takeProfit`);
+    throw new EngineError(
+      'invalid_decision',
+      `decision for pair ${p} at step ${s} is invalid: ${JSON.stringify(d).slice(0, 200)}; return action buy|sell|close|hold, sizeFraction in (0, 1] for buy/sell, positive finite stopLoss/takeProfit`,
+    );
   }
   return code;
 }

@@ -95,7 +95,11 @@ export class PairIndicators {
   close(): this {
     this.#open = false;
     const n = this.#list.length;
-    this.bindSeries(new Float64Array(n).fill(Number.NaN), n, Int32Array.from({ length: n }, (_, i) => i));
+    this.bindSeries(
+      new Float64Array(n).fill(Number.NaN),
+      n,
+      Int32Array.from({ length: n }, (_, i) => i),
+    );
     return this;
   }
 
@@ -126,13 +130,15 @@ function registryFor(target: PairIndicators, pair: Pair): IndicatorRegistry {
     for (const k of Object.keys(inds) as K[]) out[k] = one(inds[k]);
     return Object.freeze(out);
   };
-  const guard = <A extends unknown[], R>(name: string, f: (...a: A) => R) => (...a: A): R => {
-    try {
-      return f(...a);
-    } catch (err) {
-      throw new RangeError(`indicators.${name} for ${pair}: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
+  const guard =
+    <A extends unknown[], R>(name: string, f: (...a: A) => R) =>
+    (...a: A): R => {
+      try {
+        return f(...a);
+      } catch (err) {
+        throw new RangeError(`indicators.${name} for ${pair}: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    };
   const registry: IndicatorRegistry = {
     ema: guard('ema', (period, source) => one(REGISTERED.ema(period, source))),
     sma: guard('sma', (period, source) => one(REGISTERED.sma(period, source))),

@@ -5,7 +5,6 @@
 import { DAY_MS, utcDayStart } from '../clock/time.ts';
 import type { ClosedTrade, DrawdownStats, PeriodStats } from './metrics-types.ts';
 
-
 export interface EquityCurve {
   readonly time: ArrayLike<number>;
   readonly value: ArrayLike<number>;
@@ -80,7 +79,7 @@ export function periodKey(ms: number, kind: PeriodKind): string {
   const day = utcDayStart(ms);
   if (kind === 'month') return new Date(day).toISOString().slice(0, 7);
   // 1970-01-01 was a Thursday: shift so that Monday starts the week.
-  const start = kind === 'week' ? day - (((Math.floor(day / DAY_MS) + 3) % 7) * DAY_MS) : day;
+  const start = kind === 'week' ? day - ((Math.floor(day / DAY_MS) + 3) % 7) * DAY_MS : day;
   return new Date(start).toISOString().slice(0, 10);
 }
 

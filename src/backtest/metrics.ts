@@ -152,7 +152,10 @@ export function deflate(m: BacktestMetrics, ctx: TrialsContext): BacktestMetrics
  * N and V[SR] from the experiment ledger: one trial per distinct version (its latest entry; re-running
  * the incumbent is not a new trial), plus the candidate at hand. Sharpe ratios are DAILY.
  */
-export function trialsFromLedger(entries: readonly { versionId: string; sharpe: number }[], current: { versionId: string; sharpe: number | null }): TrialsContext {
+export function trialsFromLedger(
+  entries: readonly { versionId: string; sharpe: number }[],
+  current: { versionId: string; sharpe: number | null },
+): TrialsContext {
   const byVersion = new Map<string, number>();
   for (const e of entries) if (Number.isFinite(e.sharpe)) byVersion.set(e.versionId, e.sharpe);
   if (current.sharpe !== null) byVersion.set(current.versionId, current.sharpe);

@@ -8,7 +8,13 @@ import type { DecisionInput } from '../contract/index.ts';
 import { startEngine, type EngineStepper } from './engine.ts';
 import { IntentsLogBuilder } from './engine-log.ts';
 import {
-  INTENT_ACTIONS_BY_CODE, type DecideFn, type EngineConfig, type EngineResult, type EngineSummary, type IntentsLog, type MarketData,
+  INTENT_ACTIONS_BY_CODE,
+  type DecideFn,
+  type EngineConfig,
+  type EngineResult,
+  type EngineSummary,
+  type IntentsLog,
+  type MarketData,
 } from './engine-types.ts';
 import { BrainError } from '../contract/errors.ts';
 
@@ -164,7 +170,9 @@ export class StreamedReplay {
     const check = compareRuns({ intents: this.claimed, summary }, result);
     if (!check.equal) {
       const first = check.mismatches[0]!;
-      throw this.refused(`the host replay disagrees with the strategy run on ${first.field}${first.index === null ? '' : `[${first.index}]`} (${first.a} vs ${first.b})`);
+      throw this.refused(
+        `the host replay disagrees with the strategy run on ${first.field}${first.index === null ? '' : `[${first.index}]`} (${first.a} vs ${first.b})`,
+      );
     }
     return result;
   }

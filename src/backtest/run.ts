@@ -74,7 +74,8 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
   const { data } = req;
   // No operator in a backtest: a halted breaker must resume by itself (backtestLimits).
   const config = { ...req.config, limits: backtestLimits(req.config.limits) };
-  if (data.time.length === 0) throw new BacktestRunError('no_data', `no candles for ${data.pairs.join(', ')} in the requested range; import data or widen --from/--to`);
+  if (data.time.length === 0)
+    throw new BacktestRunError('no_data', `no candles for ${data.pairs.join(', ')} in the requested range; import data or widen --from/--to`);
   const stage = deps.onStage ?? (() => {});
   stage('run');
   const result = await replayedRun(deps.runner, data, config);
@@ -83,7 +84,16 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
   const versionId = deps.runner.versionId;
   const raw = computeMetrics(metricsInput);
   const ledger = deps.trials;
-  const metrics = ledger && !req.trials ? deflate(raw, trialsFromLedger(ledger.list().map((t) => ({ versionId: t.contentHash, sharpe: t.sharpe })), { versionId: ledger.id, sharpe: raw.dailySharpe })) : raw;
+  const metrics =
+    ledger && !req.trials
+      ? deflate(
+          raw,
+          trialsFromLedger(
+            ledger.list().map((t) => ({ versionId: t.contentHash, sharpe: t.sharpe })),
+            { versionId: ledger.id, sharpe: raw.dailySharpe },
+          ),
+        )
+      : raw;
   stage('gates');
   const gates = deps.gates ? await deps.gates({ data, config, result, metrics }) : null;
   stage('report');

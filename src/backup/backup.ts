@@ -43,7 +43,10 @@ export function listBackups(dir: string): string[] {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw err;
   }
-  return names.filter((n) => NAME.test(n)).sort().map((n) => join(dir, n));
+  return names
+    .filter((n) => NAME.test(n))
+    .sort()
+    .map((n) => join(dir, n));
 }
 
 export function backupDatabase(d: BackupDeps): BackupResult {
@@ -57,7 +60,12 @@ export function backupDatabase(d: BackupDeps): BackupResult {
   } catch (err) {
     rmSync(partial, { force: true });
     const msg = err instanceof Error ? err.message : String(err);
-    throw new BrainError(`backup of ${d.db.path} into ${d.dir} failed: ${msg}; check free space and permissions there (config backup.dir)`, { domain: 'backup', code: 'write_failed', retryable: false, cause: err });
+    throw new BrainError(`backup of ${d.db.path} into ${d.dir} failed: ${msg}; check free space and permissions there (config backup.dir)`, {
+      domain: 'backup',
+      code: 'write_failed',
+      retryable: false,
+      cause: err,
+    });
   }
   renameSync(partial, file);
   const all = listBackups(d.dir);

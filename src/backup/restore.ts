@@ -53,7 +53,8 @@ export function verifyBackup(file: string, migrations: readonly Migration[]): nu
   }
   try {
     const integrity = String(db.pragma('integrity_check'));
-    if (integrity !== 'ok') throw new RestoreError('not_a_brain_db', `${file} fails SQLite's integrity check (${integrity.slice(0, 200)}): take another backup`);
+    if (integrity !== 'ok')
+      throw new RestoreError('not_a_brain_db', `${file} fails SQLite's integrity check (${integrity.slice(0, 200)}): take another backup`);
     const versions = checkMigrationHistory(db, migrations);
     if (!versions.includes(1)) throw new RestoreError('not_a_brain_db', `${file} has an empty migration history: it is not a Trading Brain database`);
     return versions;

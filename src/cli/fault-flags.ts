@@ -45,7 +45,8 @@ function spec(flag: string, text: string, errorHasColon: boolean): { what: strin
 }
 
 export function faultPlanOf(v: FaultValues): FaultPlan {
-  if (v.status !== undefined && !STATUSES.includes(v.status as SystemStatus)) throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got "${v.status}"`);
+  if (v.status !== undefined && !STATUSES.includes(v.status as SystemStatus))
+    throw new UsageError(`--status must be one of ${STATUSES.join(', ')}, got "${v.status}"`);
   return {
     ...(v.status === undefined ? {} : { status: v.status as SystemStatus }),
     failHttp: list(v['fail-http']).map((t) => {

@@ -35,7 +35,10 @@ export async function main(argv: readonly string[], io: CliIo, commands: readonl
   }
   const entry = commands.find((c) => c.name === name);
   if (!entry) {
-    const guess = closest(name, commands.map((c) => c.name));
+    const guess = closest(
+      name,
+      commands.map((c) => c.name),
+    );
     io.stderr.write(`brain: unknown command "${name}"${guess ? ` (did you mean "${guess}"?)` : ''}\n\n${overview(commands)}`);
     return EXIT.usage;
   }

@@ -12,7 +12,12 @@ export class ConfigError extends BrainError<'invalid_config'> {
   readonly problems: readonly string[];
 
   constructor(problems: readonly string[], options?: { cause?: unknown }) {
-    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`, { domain: 'config', code: 'invalid_config', retryable: false, cause: options?.cause });
+    super(`invalid configuration:\n${problems.map((p) => `  ${p}`).join('\n')}`, {
+      domain: 'config',
+      code: 'invalid_config',
+      retryable: false,
+      cause: options?.cause,
+    });
     this.problems = problems;
   }
 }
@@ -30,7 +35,12 @@ export function sourceOf(sources: Sources, key: string): string {
 }
 
 const TYPE_WORDS: Record<string, string> = {
-  number: 'a number', int: 'an integer', string: 'a string', boolean: 'true or false', array: 'a list', object: 'a table',
+  number: 'a number',
+  int: 'an integer',
+  string: 'a string',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a table',
 };
 
 /** A URL with a password in it (a refused redis://:pw@host) is echoed with the password hidden. */
@@ -53,7 +63,8 @@ function show(path: KeyPath, value: unknown): string {
 }
 
 function bound(issue: { origin?: string; inclusive?: boolean }, limit: unknown, big: boolean): string {
-  if (issue.origin === 'array') return big ? `must have at most ${limit} items` : Number(limit) === 1 ? 'must not be empty' : `must have at least ${limit} items`;
+  if (issue.origin === 'array')
+    return big ? `must have at most ${limit} items` : Number(limit) === 1 ? 'must not be empty' : `must have at least ${limit} items`;
   if (issue.origin === 'string') return big ? `must be at most ${limit} characters` : 'must not be empty';
   const op = big ? (issue.inclusive ? '≤' : '<') : issue.inclusive ? '≥' : '>';
   return `must be ${op} ${limit}`;

@@ -88,7 +88,11 @@ export function coerceText(text: string, schema: z.ZodType): unknown {
     case 'boolean':
       return BOOLS[text.trim().toLowerCase()] ?? text;
     case 'array':
-      return text.split(',').map((s) => s.trim()).filter((s) => s !== '').map((s) => coerceText(s, d.element!));
+      return text
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+        .map((s) => coerceText(s, d.element!));
     case 'union':
       return d.options!.some((o) => kindOf(o) === 'number') ? numeric(text) : text;
     default:

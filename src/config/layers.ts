@@ -86,7 +86,9 @@ export function tomlEntries(file: string, label: string, riskFile: boolean, prob
   return flatten(doc, [], label, []).filter(({ path }) => {
     const key = keyName(path);
     if (looksSecret(path)) {
-      problems.push(`${key} looks like a secret: secrets come only from the environment or .env (${Object.values(SECRET_ENV).join(', ')}); remove it from ${label}`);
+      problems.push(
+        `${key} looks like a secret: secrets come only from the environment or .env (${Object.values(SECRET_ENV).join(', ')}); remove it from ${label}`,
+      );
       return false;
     }
     const head = path[0]!;
@@ -143,7 +145,11 @@ export function flagEntries(flags: ConfigFlags, problems: string[]): Entry[] {
     if (eq <= 0) problems.push(`--set ${name} needs the form key=value, e.g. --set risk.maxOpenPositions=2 (flag --set)`);
     else if (!SETTABLE_NAMES.includes(name)) {
       const guess = closest(name, SETTABLE_NAMES);
-      const hint = name.startsWith('secrets.') ? 'secrets come only from the environment or .env' : guess ? `did you mean ${guess}?` : 'run `brain config --keys`';
+      const hint = name.startsWith('secrets.')
+        ? 'secrets come only from the environment or .env'
+        : guess
+          ? `did you mean ${guess}?`
+          : 'run `brain config --keys`';
       problems.push(`${name} is not a settable key (${hint}) (flag --set)`);
     } else entries.push(entryFor(name.split('.'), assignment.slice(eq + 1), `flag --set ${name}`));
   }

@@ -9,10 +9,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import { ConfigError, describeIssues } from './errors.ts';
 import { parseDotenv } from './dotenv.ts';
 import { keyName } from './keys.ts';
-import {
-  LOCATION_ENV, envEntries, flagEntries, parseConfigFlags, secretEntries, tomlEntries,
-  type ConfigFlags, type Entry, type EnvValue,
-} from './layers.ts';
+import { LOCATION_ENV, envEntries, flagEntries, parseConfigFlags, secretEntries, tomlEntries, type ConfigFlags, type Entry, type EnvValue } from './layers.ts';
 import { ConfigSchema, type Config } from './schema.ts';
 
 export interface LoadConfigOptions {

@@ -7,7 +7,10 @@ import { z } from 'zod';
 
 export const AnalysisQuerySchema = z.strictObject({
   sql: z.string().min(1).max(4000),
-  params: z.array(z.union([z.string(), z.number(), z.null()])).max(20).default([]),
+  params: z
+    .array(z.union([z.string(), z.number(), z.null()]))
+    .max(20)
+    .default([]),
   /** The host caps this again with its own limit. */
   maxRows: z.number().int().min(1).max(50_000).default(5_000),
 });

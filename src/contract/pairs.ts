@@ -5,17 +5,7 @@
  */
 import { z } from 'zod';
 
-export const PAIRS = [
-  'BTC/USD',
-  'ETH/USD',
-  'SOL/USD',
-  'XRP/USD',
-  'ADA/USD',
-  'DOT/USD',
-  'AVAX/USD',
-  'LINK/USD',
-  'DOGE/USD',
-] as const;
+export const PAIRS = ['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD', 'ADA/USD', 'DOT/USD', 'AVAX/USD', 'LINK/USD', 'DOGE/USD'] as const;
 
 export const PairSchema = z.enum(PAIRS);
 export type Pair = z.infer<typeof PairSchema>;

@@ -27,7 +27,12 @@ export const RiskLimitsSchema = z.strictObject({
   maxConsecutiveLosses: z.number().int().min(1).max(100).default(5),
   /** How a halted breaker comes back: `manual` (operator /resume) or `auto` after the cool-down. */
   resume: z.enum(['manual', 'auto']).default('manual'),
-  autoResumeAfterMinutes: z.number().int().min(1).max(7 * 24 * 60).default(24 * 60),
+  autoResumeAfterMinutes: z
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 24 * 60)
+    .default(24 * 60),
 });
 export type RiskLimits = z.infer<typeof RiskLimitsSchema>;
 

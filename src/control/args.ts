@@ -27,17 +27,25 @@ const given = (input: unknown) => (input === undefined ? 'nothing' : `"${String(
 /** A whole number in [min, max]; optional when `fallback` is set. */
 export function int(name: string, min: number, max: number, fallback?: number): Param<number> {
   const what = `${name} must be a whole number from ${min} to ${max}`;
-  const number = z.string({ error: (i) => `${what}, got ${given(i.input)}` })
+  const number = z
+    .string({ error: (i) => `${what}, got ${given(i.input)}` })
     .regex(/^\d+$/, { error: (i) => `${what}, got ${given(i.input)}` })
     .transform(Number)
-    .pipe(z.number().int().min(min, { error: (i) => `${what}, got ${String(i.input)}` }).max(max, { error: (i) => `${what}, got ${String(i.input)}` }));
+    .pipe(
+      z
+        .number()
+        .int()
+        .min(min, { error: (i) => `${what}, got ${String(i.input)}` })
+        .max(max, { error: (i) => `${what}, got ${String(i.input)}` }),
+    );
   return fallback === undefined ? { usage: name, schema: number } : { usage: `[${name}]`, schema: number.optional().transform((v) => v ?? fallback) };
 }
 
 /** One of a fixed set of words (case-insensitive); optional when `fallback` is set. */
 export function choice<const C extends string>(name: string, choices: readonly C[], fallback?: C): Param<C> {
   const what = `${name} must be one of ${choices.join(', ')}`;
-  const word = z.string({ error: (i) => `${what}, got ${given(i.input)}` })
+  const word = z
+    .string({ error: (i) => `${what}, got ${given(i.input)}` })
     .transform((s) => s.toLowerCase())
     .pipe(z.enum(choices as readonly [C, ...C[]], { error: (i) => `${what}, got "${String(i.input)}"` }));
   const usage = choices.join('|');
@@ -85,7 +93,13 @@ export function args<P extends Record<string, Param<unknown>>>(params: P): ArgSp
     parse(words) {
       if (words.length > names.length) {
         const extra = words.slice(names.length).join(' ');
-        return { ok: false, error: names.length === 0 ? `takes no arguments, got "${extra}"` : `takes at most ${names.length} argument${names.length > 1 ? 's' : ''} (${usage}), got also "${extra}"` };
+        return {
+          ok: false,
+          error:
+            names.length === 0
+              ? `takes no arguments, got "${extra}"`
+              : `takes at most ${names.length} argument${names.length > 1 ? 's' : ''} (${usage}), got also "${extra}"`,
+        };
       }
       const parsed = schema.safeParse(Object.fromEntries(names.map((n, i) => [n, words[i]])));
       return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: parsed.error.issues[0]?.message ?? 'invalid arguments' };

@@ -32,7 +32,12 @@ function outcomeOf(e: BreakerEmitted): BreakerOutcome | undefined {
 }
 
 /** Runs the persisted breaker for one operator event and returns what it announced. */
-export function applyToStoredBreaker(repos: Repositories, o: Pick<OfflineBreakerOptions, 'limits' | 'clock' | 'log'>, action: 'resume' | 'halt', by: string): BreakerOutcome {
+export function applyToStoredBreaker(
+  repos: Repositories,
+  o: Pick<OfflineBreakerOptions, 'limits' | 'clock' | 'log'>,
+  action: 'resume' | 'halt',
+  by: string,
+): BreakerOutcome {
   const stored = durableRecords(repos, o.log).breaker;
   const level = stored?.value ?? 'active';
   if (action === 'resume' ? level !== 'halted' : level === 'halted') return { kind: 'unchanged', level };
@@ -48,7 +53,12 @@ export function applyToStoredBreaker(repos: Repositories, o: Pick<OfflineBreaker
   actor.start();
   actor.send(action === 'resume' ? { type: 'breaker.resume', by, time: now } : { type: 'breaker.halt', by, time: now });
   actor.stop();
-  if (failure) throw new BrainError(`the breaker could not be saved (${failure}); nothing changed for the next start`, { domain: 'breaker', code: 'persist_failed', retryable: false });
+  if (failure)
+    throw new BrainError(`the breaker could not be saved (${failure}); nothing changed for the next start`, {
+      domain: 'breaker',
+      code: 'persist_failed',
+      retryable: false,
+    });
   return outcome ?? { kind: 'unchanged', level: actor.getSnapshot().value as BreakerLevel };
 }
 

@@ -53,16 +53,26 @@ export function evolutionPort(o: EvolutionPortOptions): EvolutionPort {
         const out = await promote(d.deploy, ref, by, { force });
         if (!out.ok) return { ok: false, code: 'untested', reason: `${out.reason}; nothing was deployed. Add force to deploy it anyway.` };
         const v = out.version;
-        const where = live ? 'is live: the scanners switch at their next candle' : 'is the active strategy in the database: the daemon starts it at its next boot';
+        const where = live
+          ? 'is live: the scanners switch at their next candle'
+          : 'is the active strategy in the database: the daemon starts it at its next boot';
         return { ok: true, versionId: v.id, message: `${v.label} ${v.id} ${where} (was ${out.from ?? 'none'}). Positions opened before stay open.` };
       }),
     rollback: (slot, by) =>
       withDeps(async (d) => {
         const r = await rollback(d.deploy, by, null, slot);
-        const where = slot !== 'strategy' ? 'the next night reads it' : live ? 'the scanners switch at their next candle' : 'the daemon starts it at its next boot';
+        const where =
+          slot !== 'strategy' ? 'the next night reads it' : live ? 'the scanners switch at their next candle' : 'the daemon starts it at its next boot';
         return { ok: true, versionId: r.to.id, message: `${slot} rolled back from ${r.from} to ${r.to.label} ${r.to.id}: ${where}.` };
       }),
-    evolve: (by) => (o.evolve ? o.evolve(by) : Promise.resolve({ ok: false, code: 'refused', reason: 'The offline evolver starts from the running daemon (/evolve) or with `brain evolve` on the server.' })),
+    evolve: (by) =>
+      o.evolve
+        ? o.evolve(by)
+        : Promise.resolve({
+            ok: false,
+            code: 'refused',
+            reason: 'The offline evolver starts from the running daemon (/evolve) or with `brain evolve` on the server.',
+          }),
     startPaperTest: (id) =>
       withDeps(async (d) => {
         const t = showPaperTest(d.paper, id);
@@ -74,7 +84,12 @@ export function evolutionPort(o: EvolutionPortOptions): EvolutionPort {
     cancelPaperTest: (id, by) =>
       withDeps(async (d) => {
         const t = cancelPaperTest(d.paper, id, by);
-        return { ok: true, message: live ? `paper test ${t.id} is being cancelled: its shadow stops and nothing is deployed` : `paper test ${t.id} cancelled in the database; nothing is deployed` };
+        return {
+          ok: true,
+          message: live
+            ? `paper test ${t.id} is being cancelled: its shadow stops and nothing is deployed`
+            : `paper test ${t.id} cancelled in the database; nothing is deployed`,
+        };
       }),
   };
 }

@@ -40,15 +40,24 @@ function unknown(name: string, prefix: string): Reply {
 async function decide(deps: ControlDeps, req: Request, op: Operation | undefined, o: ExecuteOptions): Promise<Execution> {
   const prefix = o.prefix ?? '/';
   if (!op) return { kind: 'reply', op: null, reply: unknown(req.name, prefix) };
-  const forbidden = (what: string): Execution => ({ kind: 'reply', op, reply: refused('forbidden', `${prefix}${what} needs the admin role; you are a viewer. ${prefix}help lists yours.`) });
+  const forbidden = (what: string): Execution => ({
+    kind: 'reply',
+    op,
+    reply: refused('forbidden', `${prefix}${what} needs the admin role; you are a viewer. ${prefix}help lists yours.`),
+  });
   if (!allows(req.caller.role, op.role)) return forbidden(op.name);
   const parsed = op.args.parse(req.words);
-  if (!parsed.ok) return { kind: 'reply', op, reply: refused('invalid', `${prefix}${op.name}: ${parsed.error}. Usage: ${prefix}${op.name}${op.args.usage ? ` ${op.args.usage}` : ''}`) };
+  if (!parsed.ok)
+    return {
+      kind: 'reply',
+      op,
+      reply: refused('invalid', `${prefix}${op.name}: ${parsed.error}. Usage: ${prefix}${op.name}${op.args.usage ? ` ${op.args.usage}` : ''}`),
+    };
   const needed = op.roleFor?.(parsed.value) ?? op.role;
   if (!allows(req.caller.role, needed)) return forbidden([op.name, ...req.words].join(' '));
   const blocked = op.precheck?.(deps, parsed.value);
   if (blocked) return { kind: 'reply', op, reply: blocked };
-  const question = req.confirmed ? null : op.confirm?.(parsed.value, deps) ?? null;
+  const question = req.confirmed ? null : (op.confirm?.(parsed.value, deps) ?? null);
   if (question) return { kind: 'confirm', op, question };
   try {
     return { kind: 'reply', op, reply: await op.run(deps, parsed.value, req.caller) };
@@ -63,7 +72,12 @@ export async function execute(deps: ControlDeps, req: Request, o: ExecuteOptions
   const result = await decide(deps, req, op, o);
   const outcome = result.kind === 'confirm' ? 'confirmation_asked' : result.reply.outcome;
   try {
-    o.audit?.({ time: deps.clock.now(), who: req.caller.who, what: `command.${op?.name ?? req.name.slice(0, 40)}`, details: { args: [...req.words], confirmed: req.confirmed, outcome } });
+    o.audit?.({
+      time: deps.clock.now(),
+      who: req.caller.who,
+      what: `command.${op?.name ?? req.name.slice(0, 40)}`,
+      details: { args: [...req.words], confirmed: req.confirmed, outcome },
+    });
   } catch (err) {
     // A lost audit row is logged; the operator's command already ran and must still get its answer.
     o.log?.error({ err, command: req.name }, 'audit write failed');

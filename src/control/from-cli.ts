@@ -60,22 +60,46 @@ export async function runFromCli(o: FromCliOptions): Promise<FromCliResult> {
   const timeoutMs = (o.config.control.timeoutSeconds + 10) * 1000;
   const answer = await callDaemon(socket, { name: o.name, words: [...o.words], user: o.user, confirmed: o.confirmed }, timeoutMs);
   if (answer?.kind === 'error') throw new Error(`the daemon refused the request: ${answer.message}`);
-  if (answer) return { via: 'daemon', execution: answer.kind === 'confirm' ? { kind: 'confirm', op: findOperation(o.name)!, question: answer.question } : { kind: 'reply', op: findOperation(o.name) ?? null, reply: replyFromWire(answer.reply) } };
+  if (answer)
+    return {
+      via: 'daemon',
+      execution:
+        answer.kind === 'confirm'
+          ? { kind: 'confirm', op: findOperation(o.name)!, question: answer.question }
+          : { kind: 'reply', op: findOperation(o.name) ?? null, reply: replyFromWire(answer.reply) },
+    };
   const dbPath = resolve(o.cwd, o.config.data.dbPath);
   if (o.config.data.dbPath === ':memory:') throw new Error('data.dbPath is ":memory:": a daemon\'s in-memory database cannot be read from another process');
   const clock = o.clock ?? systemClock;
   const db = openDatabase({ path: dbPath, readonly: true, logger: o.log });
   try {
     const deps: ControlDeps = {
-      config: o.config, clock, db, supervisor: null, lifecycle: null, logs: null, outboxBacklog: null, charts: o.charts,
-      mode: modePort({ running: null, read: db, clock, isolation: o.config.isolation, write: (use) => withWriter(dbPath, o.log, (w) => use(modeRequestsRepo(w))) }),
+      config: o.config,
+      clock,
+      db,
+      supervisor: null,
+      lifecycle: null,
+      logs: null,
+      outboxBacklog: null,
+      charts: o.charts,
+      mode: modePort({
+        running: null,
+        read: db,
+        clock,
+        isolation: o.config.isolation,
+        write: (use) => withWriter(dbPath, o.log, (w) => use(modeRequestsRepo(w))),
+      }),
       offlineBreaker: offlineBreaker({ dbPath, limits: o.config.risk, clock, log: o.log }),
       evolution: offlineEvolution({ dbPath, config: o.config, clock, log: o.log, repoRoot: PROJECT_ROOT, filesRoot: o.cwd }),
       about: { version: appVersion(), startedAt: null, pid: process.pid },
     };
     const op = findOperation(o.name);
     const audit = op?.role === 'admin' ? auditLocally(dbPath, o.log) : undefined;
-    const execution = await execute(deps, { name: o.name, words: o.words, caller: { who: `cli:${o.user}`, role: 'admin' }, confirmed: o.confirmed }, { log: o.log, prefix: 'brain ctl ', ...(audit ? { audit } : {}) });
+    const execution = await execute(
+      deps,
+      { name: o.name, words: o.words, caller: { who: `cli:${o.user}`, role: 'admin' }, confirmed: o.confirmed },
+      { log: o.log, prefix: 'brain ctl ', ...(audit ? { audit } : {}) },
+    );
     return { via: 'database', execution };
   } finally {
     db.close();
@@ -97,10 +121,20 @@ export function daemonAnnouncer(o: { config: Config; cwd: string; user: string }
       Promise.all(
         scheduled.map(async (id) => {
           const socket = resolve(o.cwd, o.config.control.socketPath);
-          const answer = await callDaemon(socket, { name: 'startpapertest', words: [id], user: o.user, confirmed: true }, (o.config.control.timeoutSeconds + 10) * 1000).catch((err: unknown) => err as Error);
+          const answer = await callDaemon(
+            socket,
+            { name: 'startpapertest', words: [id], user: o.user, confirmed: true },
+            (o.config.control.timeoutSeconds + 10) * 1000,
+          ).catch((err: unknown) => err as Error);
           if (answer === null) return `paper test ${id}: no daemon runs; it starts at the daemon's next boot`;
-          if (answer instanceof Error || answer.kind !== 'reply') return `paper test ${id}: the daemon did not take it (${answer instanceof Error ? answer.message : answer.kind}); it starts at the daemon's next boot`;
-          return answer.reply.blocks.map((b) => ('text' in b ? b.text : '')).join(' ').trim() || `paper test ${id} handed to the daemon`;
+          if (answer instanceof Error || answer.kind !== 'reply')
+            return `paper test ${id}: the daemon did not take it (${answer instanceof Error ? answer.message : answer.kind}); it starts at the daemon's next boot`;
+          return (
+            answer.reply.blocks
+              .map((b) => ('text' in b ? b.text : ''))
+              .join(' ')
+              .trim() || `paper test ${id} handed to the daemon`
+          );
         }),
       ),
   };

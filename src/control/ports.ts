@@ -32,7 +32,15 @@ export interface SupervisorView {
 /** The events an operator may send to the supervisor (pause, resume, emergency stop, breaker, force exit). */
 export type OperatorCommand = Extract<
   SupervisorEvent,
-  { type: 'supervisor.pause' | 'supervisor.resume' | 'supervisor.emergencyStop' | 'supervisor.breakerResume' | 'supervisor.breakerHalt' | 'supervisor.forceExit' }
+  {
+    type:
+      | 'supervisor.pause'
+      | 'supervisor.resume'
+      | 'supervisor.emergencyStop'
+      | 'supervisor.breakerResume'
+      | 'supervisor.breakerHalt'
+      | 'supervisor.forceExit';
+  }
 >;
 
 export interface SupervisorPort {

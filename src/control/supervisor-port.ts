@@ -21,7 +21,17 @@ export function stateOf(s: Snapshot): DaemonState {
 
 export function viewOf(s: Snapshot): SupervisorView {
   const c = s.context;
-  return { state: stateOf(s), now: c.now, ledger: c.ledger, marks: c.marks, slots: c.slots, breaker: c.breaker, streak: c.streak, venueHealthy: c.venueHealthy, error: c.error };
+  return {
+    state: stateOf(s),
+    now: c.now,
+    ledger: c.ledger,
+    marks: c.marks,
+    slots: c.slots,
+    breaker: c.breaker,
+    streak: c.streak,
+    venueHealthy: c.venueHealthy,
+    error: c.error,
+  };
 }
 
 /** Resolves with `settle`'s value, or null when the clock reaches the timeout first; `stop` undoes the listening. */

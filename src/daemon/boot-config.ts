@@ -52,7 +52,11 @@ export function bootConfig(opts: LoadConfigOptions, probe: () => Isolation = pro
   if (!request) return { config: first.config, modeSource: sourceOf(first.sources), skipped: null };
   const blocked = request.mode === 'live' ? liveBlocked(first.config, probe) : null;
   if (blocked) {
-    return { config: first.config, modeSource: sourceOf(first.sources), skipped: `the recorded request for live mode (${requestSource(request)}) is not applied: ${blocked}; running ${first.config.mode} mode` };
+    return {
+      config: first.config,
+      modeSource: sourceOf(first.sources),
+      skipped: `the recorded request for live mode (${requestSource(request)}) is not applied: ${blocked}; running ${first.config.mode} mode`,
+    };
   }
   const applied = resolveConfig({ ...opts, recorded: [{ path: ['mode'], value: request.mode, source: requestSource(request) }] });
   return { config: applied.config, modeSource: sourceOf(applied.sources), skipped: null };

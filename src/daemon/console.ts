@@ -78,12 +78,23 @@ function telegramFor(o: ConsoleOptions, control: ControlDeps, writer: Db): Teleg
   repo.prune(now - 30 * DAY_MS);
   repo.pruneUpdates(now - 7 * DAY_MS);
   const audit = createRepositories(writer).audit;
-  return startTelegram({ config: o.config, token, log: o.log, clock: o.clock, control, repo, audit: (e) => void audit.record(e), dailyReport: async (end) => periodReport(control, 'daily', end) });
+  return startTelegram({
+    config: o.config,
+    token,
+    log: o.log,
+    clock: o.clock,
+    control,
+    repo,
+    audit: (e) => void audit.record(e),
+    dailyReport: async (end) => periodReport(control, 'daily', end),
+  });
 }
 
 async function open(o: ConsoleOptions, lifecycle: Lifecycle): Promise<Parts | null> {
   const { actor } = o.daemon;
-  const s = await waitFor(actor, (x) => x.status !== 'active' || !x.matches({ booting: 'openingStore' }), { timeout: Infinity }).catch(() => actor.getSnapshot());
+  const s = await waitFor(actor, (x) => x.status !== 'active' || !x.matches({ booting: 'openingStore' }), { timeout: Infinity }).catch(() =>
+    actor.getSnapshot(),
+  );
   // A boot that failed before the lock (another daemon runs) must not touch that daemon's socket.
   if (s.status !== 'active') return null;
   const memory = o.dbPath === ':memory:';
@@ -91,20 +102,42 @@ async function open(o: ConsoleOptions, lifecycle: Lifecycle): Promise<Parts | nu
   const reader = memory ? writer : openDatabase({ path: o.dbPath, readonly: true, logger: o.log });
   let telegram: TelegramConsole | null = null;
   const control: ControlDeps = {
-    config: o.config, clock: o.clock, db: reader, supervisor: supervisorPort(actor, o.clock), offlineBreaker: null, lifecycle,
-    mode: modePort({ running: { mode: o.config.mode, source: o.modeSource ?? 'config' }, read: reader, clock: o.clock, isolation: o.config.isolation, write: (use) => use(modeRequestsRepo(writer)) }),
-    evolution: o.evolution ?? null, logs: o.logs ?? null, about: { version: appVersion(), startedAt: o.clock.now(), pid: process.pid },
-    outboxBacklog: () => telegram?.outbox.pending() ?? 0, charts: chartRenderer(),
+    config: o.config,
+    clock: o.clock,
+    db: reader,
+    supervisor: supervisorPort(actor, o.clock),
+    offlineBreaker: null,
+    lifecycle,
+    mode: modePort({
+      running: { mode: o.config.mode, source: o.modeSource ?? 'config' },
+      read: reader,
+      clock: o.clock,
+      isolation: o.config.isolation,
+      write: (use) => use(modeRequestsRepo(writer)),
+    }),
+    evolution: o.evolution ?? null,
+    logs: o.logs ?? null,
+    about: { version: appVersion(), startedAt: o.clock.now(), pid: process.pid },
+    outboxBacklog: () => telegram?.outbox.pending() ?? 0,
+    charts: chartRenderer(),
   };
   const audit = createRepositories(writer).audit;
-  const server = await startControlServer({ path: o.socketPath, deps: control, log: o.log.child({ component: 'control' }), audit: (e) => void audit.record(e) });
+  const server = await startControlServer({
+    path: o.socketPath,
+    deps: control,
+    log: o.log.child({ component: 'control' }),
+    audit: (e) => void audit.record(e),
+  });
   telegram = telegramFor(o, control, writer);
   const sub = telegram ? actor.on('*', (e) => telegram!.notifier.notify(e)) : null;
   if (telegram) {
     const tg = telegram;
-    void waitFor(actor, (x) => x.matches('running') || x.status !== 'active', { timeout: Infinity }).then((x) => {
-      if (x.matches('running')) tg.notifier.notify({ type: 'console.startup', mode: o.config.mode, pairs: o.config.pairs, at: o.clock.now() });
-    }, () => undefined);
+    void waitFor(actor, (x) => x.matches('running') || x.status !== 'active', { timeout: Infinity }).then(
+      (x) => {
+        if (x.matches('running')) tg.notifier.notify({ type: 'console.startup', mode: o.config.mode, pairs: o.config.pairs, at: o.clock.now() });
+      },
+      () => undefined,
+    );
   }
   return { server, telegram, dbs: memory ? [] : [writer, reader], unsubscribe: () => sub?.unsubscribe() };
 }

@@ -108,35 +108,62 @@ export function transitionLog(log: Logger): (e: InspectionEvent) => void {
 }
 
 function venueFor(o: DaemonOptions, client: KrakenClient, rt: Runtime): { venue: Venue; paper: PaperVenue | null } {
-  if (o.config.mode === 'live') return { venue: new LiveVenue({ client, orders: new OrderApi(client, o.clock), logger: o.log.child({ venue: 'live' }) }), paper: null };
+  if (o.config.mode === 'live')
+    return { venue: new LiveVenue({ client, orders: new OrderApi(client, o.clock), logger: o.log.child({ venue: 'live' }) }), paper: null };
   const paper = new PaperVenue({
-    clock: o.clock, rules: (p) => need(rt, 'table').get(p).rules, fees: (p) => need(rt, 'table').get(p).fees,
-    slippage: o.config.trading.slippageFraction, startingCash: o.config.paper.startingBalanceUsd, logger: o.log.child({ venue: 'paper' }),
+    clock: o.clock,
+    rules: (p) => need(rt, 'table').get(p).rules,
+    fees: (p) => need(rt, 'table').get(p).fees,
+    slippage: o.config.trading.slippageFraction,
+    startingCash: o.config.paper.startingBalanceUsd,
+    logger: o.log.child({ venue: 'paper' }),
   });
   return { venue: paper, paper };
 }
 
 function wire(o: DaemonOptions, rt: Runtime) {
   const { config, clock, log } = o;
-  const secrets = config.secrets.krakenApiKey && config.secrets.krakenApiSecret ? { credentials: { key: config.secrets.krakenApiKey, secret: config.secrets.krakenApiSecret } } : {};
+  const secrets =
+    config.secrets.krakenApiKey && config.secrets.krakenApiSecret
+      ? { credentials: { key: config.secrets.krakenApiKey, secret: config.secrets.krakenApiSecret } }
+      : {};
   // One clock (DESIGN): the REST client's timeouts, retries, rate budget and nonces run on the market clock
   // like the positions' deadlines, so against the simulator a call's timeout and the venue's rate counter are
   // in the simulator's time, and a replay that steps time waits until no call is in flight (replay.ts).
   const client = new KrakenClient({
-    baseUrl: o.endpoints.rest, clock, logger: log.child({ component: 'kraken' }), fallbackFees: config.trading.fallbackFees, timeoutMs: config.orders.restTimeoutSeconds * 1000, tier: config.orders.krakenTier,
-    ...secrets, ...(o.fetch ? { fetch: o.fetch } : {}),
+    baseUrl: o.endpoints.rest,
+    clock,
+    logger: log.child({ component: 'kraken' }),
+    fallbackFees: config.trading.fallbackFees,
+    timeoutMs: config.orders.restTimeoutSeconds * 1000,
+    tier: config.orders.krakenTier,
+    ...secrets,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
   });
   const { venue, paper } = venueFor(o, client, rt);
   const repos = lazyRepos(rt);
   const deps = { config, clock, log, client, venue, paper, rt, endpoints: o.endpoints, dbPath: o.dbPath, repoRoot: o.repoRoot, filesRoot: o.filesRoot };
   const positions = positionMachine.provide({
-    actors: positionActors({ venue, orders: repos.orders, positions: repos.positions, snapshots: repos.machineSnapshots, clock, log: log.child({ actor: 'position' }) }),
+    actors: positionActors({
+      venue,
+      orders: repos.orders,
+      positions: repos.positions,
+      snapshots: repos.machineSnapshots,
+      clock,
+      log: log.child({ actor: 'position' }),
+    }),
   });
   const breaker = breakerMachine.provide({ actors: breakerActors({ risk: repos.risk, snapshots: repos.machineSnapshots, clock, log }) });
   const scanner = scannerMachine.provide({
     actors: scannerActors({
-      strategy: lazy(() => need(rt, 'strategy')), candles: repos.candles, signals: repos.signals, pairs: config.pairs, clock,
-      log: log.child({ actor: 'scanner' }), warmupBars: o.warmupBars ?? 300, ...(o.onScanRecorded ? { onRecorded: o.onScanRecorded } : {}),
+      strategy: lazy(() => need(rt, 'strategy')),
+      candles: repos.candles,
+      signals: repos.signals,
+      pairs: config.pairs,
+      clock,
+      log: log.child({ actor: 'scanner' }),
+      warmupBars: o.warmupBars ?? 300,
+      ...(o.onScanRecorded ? { onRecorded: o.onScanRecorded } : {}),
     }),
   });
   const evolution = wireEvolution({ config, rt, repos, clock, log, warmupBars: o.warmupBars ?? 300, repoRoot: o.repoRoot, filesRoot: o.filesRoot });
@@ -148,21 +175,40 @@ function wire(o: DaemonOptions, rt: Runtime) {
       await takeTradingLease(deps, (message) => keyLease.lost(message));
     },
     reconcile: () => prepareBoot(deps),
-    fills: paper ? paperWatch(paper) : accountWatch({ client, venue, repos, clock, log: log.child({ component: 'account' }), balanceRetryMs: config.orders.balanceRecheckSeconds * 1000 }),
+    fills: paper
+      ? paperWatch(paper)
+      : accountWatch({ client, venue, repos, clock, log: log.child({ component: 'account' }), balanceRetryMs: config.orders.balanceRecheckSeconds * 1000 }),
     backfill: candleBackfill({ client, repos, clock }),
     journal: journalWriter(repos),
     cancelOrder: (clOrdId) => venue.cancelOrder(clOrdId),
     closeStore: () => closeStore(rt, log),
     jobs: o.schedule ?? [],
     clock,
-    chore: (chore, now) => runChore({ config, client, rt, clock, paper, filesRoot: o.filesRoot, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day) }, chore, now),
+    chore: (chore, now) =>
+      runChore(
+        { config, client, rt, clock, paper, filesRoot: o.filesRoot, log: log.child({ component: 'chores' }), drift: (day) => evolution.drift(day) },
+        chore,
+        now,
+      ),
     log: log.child({ actor: 'supervisor' }),
   });
   // The lines' sockets keep real time (pings, request timeouts); the connection machines' own delays run on the tree's clock.
   const connection = connectionMachine.provide({
-    actors: connectionActors({ urls: { public: o.endpoints.wsPublic, private: o.endpoints.wsPrivate }, client, clock: systemClock, logger: log.child({ component: 'feed' }), deadManSwitch: paper ? false : {} }),
+    actors: connectionActors({
+      urls: { public: o.endpoints.wsPublic, private: o.endpoints.wsPrivate },
+      client,
+      clock: systemClock,
+      logger: log.child({ component: 'feed' }),
+      deadManSwitch: paper ? false : {},
+    }),
   });
-  return { venue, keyLease, machine: supervisorMachine.provide({ actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, connection, orchestratorCycle: nightlyCycle(o, rt, repos) } }) };
+  return {
+    venue,
+    keyLease,
+    machine: supervisorMachine.provide({
+      actors: { ...actors, ...evolution.machines, position: positions, breaker, scanner, connection, orchestratorCycle: nightlyCycle(o, rt, repos) },
+    }),
+  };
 }
 
 /** The paper venue as the supervisor's venue watch: its fills come back, the live prices go in (they fill the waiting orders). */
@@ -181,14 +227,23 @@ function nightlyCycle(o: DaemonOptions, rt: Runtime, repos: ReturnType<typeof la
   const build = (): NightDeps => {
     const db = need(rt, 'db');
     const ports = evolutionPorts({
-      db, dbPath: o.dbPath, config: o.config, clock: o.clock, repoRoot: o.repoRoot, filesRoot: o.filesRoot, log: o.log,
+      db,
+      dbPath: o.dbPath,
+      config: o.config,
+      clock: o.clock,
+      repoRoot: o.repoRoot,
+      filesRoot: o.filesRoot,
+      log: o.log,
       // A paper test the night schedules reaches the supervisor at once.
       notify: (command) => need(rt, 'supervisor').send(command),
       ...(o.evolutionCandles ? { candles: o.evolutionCandles } : {}),
     });
     return nightDeps({ db, dbPath: o.dbPath, config: o.config, clock: o.clock, log: o.log, repoRoot: o.repoRoot, ports });
   };
-  return cycleMachine(lazy<NightDeps>(() => (night ??= build())), { snapshots: repos.machineSnapshots, clock: o.clock, log: o.log.child({ component: 'orchestrator' }) });
+  return cycleMachine(
+    lazy<NightDeps>(() => (night ??= build())),
+    { snapshots: repos.machineSnapshots, clock: o.clock, log: o.log.child({ component: 'orchestrator' }) },
+  );
 }
 
 export function startDaemon(o: DaemonOptions): Daemon {
@@ -199,8 +254,14 @@ export function startDaemon(o: DaemonOptions): Daemon {
   const actor = createActor(machine, {
     id: 'supervisor',
     input: {
-      pairs: [...o.config.pairs], limits: o.config.risk, timeframe: o.config.market.timeframe, positionTimeouts: { ...orderDeadlines(o.config), ...o.positionTimeouts }, evolution: evolutionSettings(o.config),
-      ...(o.orchestrator ? { orchestrator: { maxRepairs: o.config.orchestrator.cycle.maxRepairs, retryDelaySeconds: o.config.orchestrator.cycle.retryDelaySeconds } } : {}),
+      pairs: [...o.config.pairs],
+      limits: o.config.risk,
+      timeframe: o.config.market.timeframe,
+      positionTimeouts: { ...orderDeadlines(o.config), ...o.positionTimeouts },
+      evolution: evolutionSettings(o.config),
+      ...(o.orchestrator
+        ? { orchestrator: { maxRepairs: o.config.orchestrator.cycle.maxRepairs, retryDelaySeconds: o.config.orchestrator.cycle.retryDelaySeconds } }
+        : {}),
       feed: { mode: o.config.mode, ...o.feed },
     },
     clock: o.clock,
@@ -236,7 +297,11 @@ export function startDaemon(o: DaemonOptions): Daemon {
   });
   actor.start();
   return {
-    actor, runtime: rt, venue, done, clock: o.clock,
+    actor,
+    runtime: rt,
+    venue,
+    done,
+    clock: o.clock,
     stop: async (signal, timeoutMs = 30_000) => {
       actor.send({ type: 'shutdown.requested', signal });
       return waitFor(actor, (s) => s.status === 'done', { timeout: timeoutMs });

@@ -39,7 +39,8 @@ export interface DemoNight {
   close(): Promise<void>;
 }
 
-const gateLine = (g: GateResult) => `${g.passed ? 'pass' : 'FAIL'} ${g.gate}${g.value === null ? '' : ` ${g.value.toPrecision(3)}`}${g.threshold === null ? '' : ` vs ${g.threshold.toPrecision(3)}`}`;
+const gateLine = (g: GateResult) =>
+  `${g.passed ? 'pass' : 'FAIL'} ${g.gate}${g.value === null ? '' : ` ${g.value.toPrecision(3)}`}${g.threshold === null ? '' : ` vs ${g.threshold.toPrecision(3)}`}`;
 
 export async function prepareDemoNight(o: { dataDir: string; pairs?: readonly Pair[] }): Promise<DemoNight> {
   const fake: FakeAnthropic = await startFakeAnthropic({ apiKey: DEMO_KEY, clock: systemClock });
@@ -51,18 +52,24 @@ export async function prepareDemoNight(o: { dataDir: string; pairs?: readonly Pa
     async run(daemon, print) {
       const finished = new Promise<string>((resolve) => daemon.actor.on('orchestrator.cycleFinished', (e) => resolve(e.cycleId)));
       const started = new Promise<{ paperTestId: string; versionId: string }>((resolve) => daemon.actor.on('paperTest.started', resolve));
-      daemon.actor.on('orchestrator.cycleStarted', (e) => print(`NIGHT    ${e.cycleId} started (${e.mode}) against the loopback Messages API; the daemon keeps running`));
+      daemon.actor.on('orchestrator.cycleStarted', (e) =>
+        print(`NIGHT    ${e.cycleId} started (${e.mode}) against the loopback Messages API; the daemon keeps running`),
+      );
       daemon.actor.send({ type: 'orchestrator.runNow', by: 'demo', at: daemon.actor.getSnapshot().context.now });
       const cycleId = await finished;
       const repo = orchestratorCyclesRepo(daemon.runtime.db!);
       for (const a of repo.answers(cycleId)) {
-        print(`NIGHT    ${a.step.padEnd(10)} ${a.model.padEnd(18)} in ${a.inputTokens} + ${a.cacheReadTokens} cached + ${a.cacheWriteTokens} written, out ${a.outputTokens}: $${a.costUsd.toFixed(4)}`);
+        print(
+          `NIGHT    ${a.step.padEnd(10)} ${a.model.padEnd(18)} in ${a.inputTokens} + ${a.cacheReadTokens} cached + ${a.cacheWriteTokens} written, out ${a.outputTokens}: $${a.costUsd.toFixed(4)}`,
+        );
       }
       const c = repo.get(cycleId)!;
       const ledgerId = (c.submission as { ledgerId?: number } | null)?.ledgerId;
       const row = ledgerId === undefined ? undefined : daemon.runtime.repos!.ledger.byId(ledgerId);
       if (row) {
-        print(`GATES    on ${pairs.join(', ')} (demo windows: ${DEMO_EVOLUTION.policy.holdoutDays}-day holdout, ${DEMO_EVOLUTION.screen.days}-day screen), against the incumbent: ${row.diffSummary}`);
+        print(
+          `GATES    on ${pairs.join(', ')} (demo windows: ${DEMO_EVOLUTION.policy.holdoutDays}-day holdout, ${DEMO_EVOLUTION.screen.days}-day screen), against the incumbent: ${row.diffSummary}`,
+        );
         print(`GATES    ${(row.gates as GateResult[]).map(gateLine).join(' · ')}`);
       }
       print(`NIGHT    ${cycleId} ended ${c.outcome}: ${c.reason ?? ''}`);
@@ -70,7 +77,9 @@ export async function prepareDemoNight(o: { dataDir: string; pairs?: readonly Pa
         const test = await started;
         print(`PAPER    ${test.paperTestId} of ${test.versionId} started beside the incumbent on the live candles; a pass deploys it by a hot swap`);
       }
-      print('NIGHT    on an installed daemon the same night is read back with `brain thoughts` and `brain ledger` (the demo\'s throwaway database is removed at the end)');
+      print(
+        "NIGHT    on an installed daemon the same night is read back with `brain thoughts` and `brain ledger` (the demo's throwaway database is removed at the end)",
+      );
     },
     close: () => fake.close(),
   };

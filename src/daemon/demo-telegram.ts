@@ -19,9 +19,11 @@ export const DEMO_OPERATOR = 1001;
 export function demoTelegramSettings(api: FakeBotApi): { telegram: Record<string, unknown>; secrets: Record<string, string> } {
   return {
     telegram: {
-      admins: [DEMO_OPERATOR], apiRoot: api.url,
+      admins: [DEMO_OPERATOR],
+      apiRoot: api.url,
       // The console runs on the replay's clock, which jumps five minutes a step: pacing is Telegram's business only.
-      messagesBurstPerChat: 100, messagesPerSecondPerChat: 1000,
+      messagesBurstPerChat: 100,
+      messagesPerSecondPerChat: 1000,
       notifications: { entry: 'on', exit: 'on', breaker: 'on', startup: 'on', shutdown: 'on', dailyReport: 'silent' },
     },
     secrets: { telegramBotToken: api.token },
@@ -56,9 +58,24 @@ export async function startDemoTelegram(): Promise<DemoTelegram> {
       const dbPath = join(workDir, 'brain.db');
       // The console as `brain run` wires it: the evolution commands are events to the demo's supervisor.
       const evolution = daemonEvolutionPort({
-        daemon: replay.daemon, config: replay.config, log, dbPath, repoRoot: PROJECT_ROOT, filesRoot: workDir, clock: replay.sim.clock, announce: (n) => operatorConsole?.notify(n),
+        daemon: replay.daemon,
+        config: replay.config,
+        log,
+        dbPath,
+        repoRoot: PROJECT_ROOT,
+        filesRoot: workDir,
+        clock: replay.sim.clock,
+        announce: (n) => operatorConsole?.notify(n),
       });
-      operatorConsole = attachConsole({ daemon: replay.daemon, config: replay.config, log, clock: replay.sim.clock, dbPath, socketPath: join(workDir, 'brain.sock'), evolution });
+      operatorConsole = attachConsole({
+        daemon: replay.daemon,
+        config: replay.config,
+        log,
+        clock: replay.sim.clock,
+        dbPath,
+        socketPath: join(workDir, 'brain.sock'),
+        evolution,
+      });
     },
     async finish() {
       const notifications = api.sent.length;
@@ -71,11 +88,16 @@ export async function startDemoTelegram(): Promise<DemoTelegram> {
         `── Telegram: what the operator (user ${DEMO_OPERATOR}) received, ${api.sent.length} messages through the loopback Bot API ──`,
         ...api.sent.slice(0, notifications).map(compact),
         '',
-        'then the operator sent /status:', ...(status?.text.split('\n').map((l) => `  ${l}`) ?? []),
+        'then the operator sent /status:',
+        ...(status?.text.split('\n').map((l) => `  ${l}`) ?? []),
         '',
-        'and /profit:', ...(profit?.text.split('\n').map((l) => `  ${l}`) ?? []),
+        'and /profit:',
+        ...(profit?.text.split('\n').map((l) => `  ${l}`) ?? []),
         '',
-        ...api.sent.slice(notifications).filter((m) => m !== status && m !== profit).map(compact),
+        ...api.sent
+          .slice(notifications)
+          .filter((m) => m !== status && m !== profit)
+          .map(compact),
       ];
     },
   };

@@ -102,15 +102,22 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
   const telegram = await startDemoTelegram();
   // The demo has no secrets to scrub (paper mode, no keys); its clock is the replay's, read when a message is stamped.
   let now = () => 0;
-  const inspector = o.inspect === undefined || o.inspect === null ? null : await openInspector({ port: o.inspect, secrets: [], now: () => now(), log: o.log, print: o.print });
+  const inspector =
+    o.inspect === undefined || o.inspect === null ? null : await openInspector({ port: o.inspect, secrets: [], now: () => now(), log: o.log, print: o.print });
   try {
     const bot = demoTelegramSettings(telegram.api);
     // The night's secrets join the bot's (a shallow merge would drop the bot token).
     const settings = { ...DEMO_SETTINGS, ...bot, ...(night ? { ...night.settings, secrets: { ...bot.secrets, ...night.settings.secrets } } : {}) };
     const replay = await startReplay({
       ...(inspector ? { inspector } : {}),
-      workDir, repoRoot: o.repoRoot, log: o.log, settings, ...(o.days === undefined ? {} : { days: o.days }), ...(o.pairs ? { pairs: o.pairs } : {}),
-      ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }), ...(night ? { orchestrator: { candles: night.candles } } : {}),
+      workDir,
+      repoRoot: o.repoRoot,
+      log: o.log,
+      settings,
+      ...(o.days === undefined ? {} : { days: o.days }),
+      ...(o.pairs ? { pairs: o.pairs } : {}),
+      ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }),
+      ...(night ? { orchestrator: { candles: night.candles } } : {}),
       onEvent: (e) => {
         if (e.type === 'position.closed') {
           trades += 1;
@@ -126,15 +133,27 @@ export async function runDemo(o: DemoOptions): Promise<DemoSummary> {
     });
     telegram.attach(replay, workDir, o.log);
     now = () => replay.sim.clock.now();
-    o.print(`replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)}${o.dataDir === undefined ? '' : ` (candles from ${o.dataDir})`} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`);
+    o.print(
+      `replaying ${replay.config.pairs.join(', ')} from ${iso(replay.from)} to ${iso(replay.to)}${o.dataDir === undefined ? '' : ` (candles from ${o.dataDir})`} in paper mode (v001, default risk limits, breaker with a 6 h auto-resume)`,
+    );
     const steps = await replay.run();
     if (night) await night.run(replay.daemon, o.print);
     const ledger = replay.daemon.actor.getSnapshot().context.ledger;
     const repos = replay.daemon.runtime.repos!;
     const signals = (outcome: 'acted' | 'rejected') => repos.signals.signalsInRange(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER, { outcome }).length;
     const summary: DemoSummary = {
-      days: (replay.to - replay.from) / 86_400_000, steps, trades, wins, netPnl: ledger.realizedPnl, fees: ledger.feesPaid, slippage: ledger.slippagePaid,
-      startEquity: ledger.initialCash, endEquity: ledger.lastEquity, maxDrawdown, signalsActed: signals('acted'), signalsRejected: signals('rejected'),
+      days: (replay.to - replay.from) / 86_400_000,
+      steps,
+      trades,
+      wins,
+      netPnl: ledger.realizedPnl,
+      fees: ledger.feesPaid,
+      slippage: ledger.slippagePaid,
+      startEquity: ledger.initialCash,
+      endEquity: ledger.lastEquity,
+      maxDrawdown,
+      signalsActed: signals('acted'),
+      signalsRejected: signals('rejected'),
       seconds: (performance.now() - started) / 1000,
     };
     for (const line of await telegram.finish()) o.print(line);

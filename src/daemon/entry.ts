@@ -83,13 +83,23 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
   const refused = checkIsolationAtBoot(o.config, () => probeIsolation(o.log), o.log.child({ component: 'sandbox' }));
   if (refused) return { kind: 'failed', message: refused };
   const { clock, endpoints, sim, close } = await marketFor(o);
-  const inspector = o.inspect === null ? null : await openInspector({ port: o.inspect, secrets: secretValues(o.config), now: () => clock.now(), log: o.log.child({ component: 'inspector' }) });
+  const inspector =
+    o.inspect === null
+      ? null
+      : await openInspector({ port: o.inspect, secrets: secretValues(o.config), now: () => clock.now(), log: o.log.child({ component: 'inspector' }) });
   const config = sim ? { ...o.config, pairs: o.config.pairs.filter((p) => sim.pairs.includes(p)) } : o.config;
   let daemon: ReturnType<typeof startDaemon>;
   try {
     daemon = startDaemon({
-      config, log: o.log, clock, endpoints, dbPath: resolve(o.cwd, config.data.dbPath),
-      repoRoot: o.repoRoot, filesRoot: o.cwd, ...(inspector ? { inspector } : {}), orchestrator: config.orchestrator.enabled,
+      config,
+      log: o.log,
+      clock,
+      endpoints,
+      dbPath: resolve(o.cwd, config.data.dbPath),
+      repoRoot: o.repoRoot,
+      filesRoot: o.cwd,
+      ...(inspector ? { inspector } : {}),
+      orchestrator: config.orchestrator.enabled,
       // Scans follow the closed candles the feed delivers; the other slots are the daemon's housekeeping.
       schedule: scheduleFromConfig(config).filter((job) => job.name !== 'schedule.scan'),
     });
@@ -102,12 +112,37 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
   // The operator's console: the control socket for the brain CLI and the Telegram bot (README: Telegram).
   const dbPath = resolve(o.cwd, config.data.dbPath);
   // Deploys, rollbacks, paper tests and /evolve: the evolution use cases as events to this supervisor.
-  const evolution = daemonEvolutionPort({ daemon, config, log: o.log, dbPath, repoRoot: o.repoRoot, filesRoot: o.cwd, clock: systemClock, announce: (n) => operatorConsole.notify(n) });
+  const evolution = daemonEvolutionPort({
+    daemon,
+    config,
+    log: o.log,
+    dbPath,
+    repoRoot: o.repoRoot,
+    filesRoot: o.cwd,
+    clock: systemClock,
+    announce: (n) => operatorConsole.notify(n),
+  });
   const operatorConsole = attachConsole({
-    daemon, config, log: o.log, clock: systemClock, dbPath, socketPath: resolve(o.cwd, config.control.socketPath), evolution, ...(o.logs ? { logs: o.logs } : {}),
+    daemon,
+    config,
+    log: o.log,
+    clock: systemClock,
+    dbPath,
+    socketPath: resolve(o.cwd, config.control.socketPath),
+    evolution,
+    ...(o.logs ? { logs: o.logs } : {}),
     ...(o.modeSource ? { modeSource: o.modeSource } : {}),
   });
-  o.log.info({ mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, db: resolve(o.cwd, config.data.dbPath), market: sim ? 'simulator' : endpoints.rest }, 'brain started');
+  o.log.info(
+    {
+      mode: config.mode,
+      pairs: config.pairs,
+      timeframe: config.market.timeframe,
+      db: resolve(o.cwd, config.data.dbPath),
+      market: sim ? 'simulator' : endpoints.rest,
+    },
+    'brain started',
+  );
   void waitFor(daemon.actor, (x) => x.matches('running') || x.status === 'done', { timeout: Infinity }).then((x) => {
     if (x.matches('running')) o.log.info({ lock: daemon.runtime.lock?.path ?? null }, 'brain running');
   });
@@ -122,7 +157,8 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
     }
     o.log.info({ signal: outcome }, 'shutdown requested');
     const final = await daemon.stop(outcome, o.shutdownTimeoutMs ?? 30_000);
-    if (final.value === 'stopped' && !final.context.error) return typeof ended === 'object' && ended !== null ? { kind: 'restart', by: ended.restartBy } : { kind: 'stopped', signal: outcome };
+    if (final.value === 'stopped' && !final.context.error)
+      return typeof ended === 'object' && ended !== null ? { kind: 'restart', by: ended.restartBy } : { kind: 'stopped', signal: outcome };
     return { kind: 'failed', message: `shutdown ended in ${JSON.stringify(final.value)}: ${final.context.error ?? 'unknown'}` };
   } finally {
     await operatorConsole.close('exit');

@@ -39,7 +39,13 @@ export function evolutionSettings(config: Config): EvolutionSettings {
   const e = config.evolution;
   const canary = config.mode === 'live' && e.deploy.canarySizeFraction > 0 ? { fraction: e.deploy.canarySizeFraction, trades: e.deploy.canaryTrades } : null;
   const cooldownMs = config.rollback.cooldownHours * HOUR_MS;
-  return { paper: { minDays: e.paper.minDays, maxDays: e.paper.maxDays, minTrades: e.paper.minTrades }, maxConcurrentPaperTests: e.paper.maxConcurrent, cooldownMs, reducingMs: cooldownMs, canary };
+  return {
+    paper: { minDays: e.paper.minDays, maxDays: e.paper.maxDays, minTrades: e.paper.minTrades },
+    maxConcurrentPaperTests: e.paper.maxConcurrent,
+    cooldownMs,
+    reducingMs: cooldownMs,
+    canary,
+  };
 }
 
 type ScheduledTest = Extract<PaperTestCommand, { type: 'paperTest.scheduled' }>;
@@ -50,19 +56,28 @@ type ScheduledTest = Extract<PaperTestCommand, { type: 'paperTest.scheduled' }>;
  * without a machine) or cancelled meanwhile (its machine is dropped), and passed tests whose deploy did
  * not complete (the ledger row still says paper).
  */
-export function evolutionBoot(repos: Repositories, log: Logger): { paperTests: PaperTestRecord[]; scheduledPaperTests: ScheduledTest[]; pendingDeploys: Array<{ versionId: string; paperTestId: string }> } {
+export function evolutionBoot(
+  repos: Repositories,
+  log: Logger,
+): { paperTests: PaperTestRecord[]; scheduledPaperTests: ScheduledTest[]; pendingDeploys: Array<{ versionId: string; paperTestId: string }> } {
   const machines = repos.machineSnapshots.list('paperTest').filter((r) => r.machineVersion === PAPER_TEST_MACHINE_VERSION);
   const ended = (id: string) => ['passed', 'failed', 'cancelled'].includes(repos.paperTests.byId(id)?.status ?? 'scheduled');
   for (const m of machines.filter((r) => ended(r.actorId))) repos.machineSnapshots.delete(m.actorId);
   const paperTests = machines.filter((r) => !ended(r.actorId)).map((r) => r.snapshot as PaperTestRecord);
   const known = new Set(machines.map((r) => r.actorId));
-  const scheduledPaperTests = repos.paperTests.active().filter((t) => t.status === 'scheduled' && !known.has(t.id)).map(scheduledCommand);
-  const pendingDeploys = repos.paperTests.all().filter((t) => {
-    if (t.status !== 'passed') return false;
-    const ledgerId = (t.result as { ledgerId?: number } | null)?.ledgerId;
-    const row = ledgerId === undefined ? undefined : repos.ledger.byId(ledgerId);
-    return row?.stage === 'paper' && row.verdict === 'passed';
-  }).map((t) => ({ versionId: t.versionId, paperTestId: t.id }));
+  const scheduledPaperTests = repos.paperTests
+    .active()
+    .filter((t) => t.status === 'scheduled' && !known.has(t.id))
+    .map(scheduledCommand);
+  const pendingDeploys = repos.paperTests
+    .all()
+    .filter((t) => {
+      if (t.status !== 'passed') return false;
+      const ledgerId = (t.result as { ledgerId?: number } | null)?.ledgerId;
+      const row = ledgerId === undefined ? undefined : repos.ledger.byId(ledgerId);
+      return row?.stage === 'paper' && row.verdict === 'passed';
+    })
+    .map((t) => ({ versionId: t.versionId, paperTestId: t.id }));
   if (paperTests.length + scheduledPaperTests.length + pendingDeploys.length > 0) {
     log.info({ paperTests: paperTests.length, scheduled: scheduledPaperTests.length, pendingDeploys: pendingDeploys.length }, 'evolution state restored');
   }
@@ -84,48 +99,81 @@ export interface EvolutionWiring {
 function engineConfigFor(w: EvolutionWiring, pairs: readonly Pair[]): EngineConfig {
   const table = need(w.rt, 'table');
   return engineConfig(pairs, {
-    initialCash: w.config.paper.startingBalanceUsd, slippage: w.config.trading.slippageFraction, limits: w.config.risk,
-    fees: pairs.map((p) => table.get(p).fees), rules: pairs.map((p) => table.get(p).rules),
+    initialCash: w.config.paper.startingBalanceUsd,
+    slippage: w.config.trading.slippageFraction,
+    limits: w.config.risk,
+    fees: pairs.map((p) => table.get(p).fees),
+    rules: pairs.map((p) => table.get(p).rules),
   });
 }
 
 export function wireEvolution(w: EvolutionWiring) {
   const { config, rt, repos, clock, log } = w;
   const market: ShadowMarket = {
-    pairs: config.pairs, timeframe: config.market.timeframe, candles: repos.candles, warmupBars: w.warmupBars,
+    pairs: config.pairs,
+    timeframe: config.market.timeframe,
+    candles: repos.candles,
+    warmupBars: w.warmupBars,
     engineConfig: (pairs) => engineConfigFor(w, pairs),
   };
   const versionOf = (id: string) => need(rt, 'versions').get(id);
   const paperTest = paperTestMachine.provide({
     actors: paperTestActors({
       shadow: (versionId) => ({
-        market, decisions: repos.evolution, now: () => clock.now(),
+        market,
+        decisions: repos.evolution,
+        now: () => clock.now(),
         startStrategy: (view) => {
           const table = need(rt, 'table');
           const version = versionOf(versionId);
           return LiveStrategy.start(
             {
               setups: config.pairs.map((pair) => ({ pair, params: {}, fees: table.get(pair).fees, rules: table.get(pair).rules })),
-              position: (pair) => view().positions[pair] ?? null, equity: () => view().equity, warmupBars: w.warmupBars,
+              position: (pair) => view().positions[pair] ?? null,
+              equity: () => view().equity,
+              warmupBars: w.warmupBars,
               startHost: (v) => StrategyHost.start({ versionId: v.id, kind: 'strategy', bundle: v.bundle, logger: log.child({ component: 'shadow' }) }),
             },
             { id: version.id, bundle: version.bundle },
           );
         },
       }),
-      judge: { market, decisions: repos.evolution, evolution: config.evolution, runnerFor: (id) => startVersionRunner(versionOf(id), log.child({ component: 'paper-judge' })) },
-      paperTests: repos.paperTests, ledger: repos.ledger, snapshots: repos.machineSnapshots, clock, log,
+      judge: {
+        market,
+        decisions: repos.evolution,
+        evolution: config.evolution,
+        runnerFor: (id) => startVersionRunner(versionOf(id), log.child({ component: 'paper-judge' })),
+      },
+      paperTests: repos.paperTests,
+      ledger: repos.ledger,
+      snapshots: repos.machineSnapshots,
+      clock,
+      log,
     }),
   });
   const actors = evolutionActors({
     store: () => need(rt, 'versions'),
     swap: () => (v, commit) => need(rt, 'strategy').swap({ id: v.id, bundle: v.bundle }, commit),
     onSwitched: (versionId) => (rt.strategyVersion = versionId),
-    ledger: repos.ledger, evolution: repos.evolution, paperTests: repos.paperTests, rollbackLimits: config.rollback,
-    assumed: { slippage: config.trading.slippageFraction, takerFee: config.trading.fallbackFees.taker }, clock, log: log.child({ component: 'evolution' }),
+    ledger: repos.ledger,
+    evolution: repos.evolution,
+    paperTests: repos.paperTests,
+    rollbackLimits: config.rollback,
+    assumed: { slippage: config.trading.slippageFraction, takerFee: config.trading.fallbackFees.taker },
+    clock,
+    log: log.child({ component: 'evolution' }),
   });
   const drift = (day: number) =>
-    dailyDrift({ db: need(rt, 'db'), market, reports: repos.evolution, runnerFor: (id) => startVersionRunner(versionOf(id), log.child({ component: 'drift' })), now: () => clock.now() }, day);
+    dailyDrift(
+      {
+        db: need(rt, 'db'),
+        market,
+        reports: repos.evolution,
+        runnerFor: (id) => startVersionRunner(versionOf(id), log.child({ component: 'drift' })),
+        now: () => clock.now(),
+      },
+      day,
+    );
   return { machines: { paperTest, ...actors }, drift };
 }
 
@@ -134,7 +182,11 @@ export function wireEvolution(w: EvolutionWiring) {
  * resolve when the live host runs the version (or reject with why it did not, or after `timeoutMs` without
  * an answer); paper-test commands reach it at once.
  */
-export function daemonEvolutionControl(actor: SupervisorActor, versions: () => VersionStore, timer?: { clock: Clock; ms: number }): { control: StrategyControl; notify: (c: PaperTestCommand) => void } {
+export function daemonEvolutionControl(
+  actor: SupervisorActor,
+  versions: () => VersionStore,
+  timer?: { clock: Clock; ms: number },
+): { control: StrategyControl; notify: (c: PaperTestCommand) => void } {
   const switched = (send: () => void, matches: (e: { versionId: string; kind?: 'deploy' | 'rollback' }) => boolean) =>
     new Promise<VersionRecord>((resolve, reject) => {
       const done = actor.on('strategy.activated', (e) => {
@@ -150,7 +202,13 @@ export function daemonEvolutionControl(actor: SupervisorActor, versions: () => V
       });
       const timeout = timer?.clock.setTimeout(() => {
         stop();
-        reject(new BrainError(`the supervisor did not report the switch within ${Math.round(timer.ms / 1000)} s; /strategy shows what runs`, { domain: 'evolution', code: 'switch_unconfirmed', retryable: false }));
+        reject(
+          new BrainError(`the supervisor did not report the switch within ${Math.round(timer.ms / 1000)} s; /strategy shows what runs`, {
+            domain: 'evolution',
+            code: 'switch_unconfirmed',
+            retryable: false,
+          }),
+        );
       }, timer.ms);
       const stop = () => {
         done.unsubscribe();
@@ -161,8 +219,16 @@ export function daemonEvolutionControl(actor: SupervisorActor, versions: () => V
     });
   return {
     control: {
-      deploy: (versionId, by, reason) => switched(() => actor.send({ type: 'strategy.deploy', versionId, by, reason }), (e) => e.kind === 'deploy' && e.versionId === versionId),
-      rollback: (by) => switched(() => actor.send({ type: 'strategy.rollback', by, trigger: null }), (e) => e.kind === 'rollback'),
+      deploy: (versionId, by, reason) =>
+        switched(
+          () => actor.send({ type: 'strategy.deploy', versionId, by, reason }),
+          (e) => e.kind === 'deploy' && e.versionId === versionId,
+        ),
+      rollback: (by) =>
+        switched(
+          () => actor.send({ type: 'strategy.rollback', by, trigger: null }),
+          (e) => e.kind === 'rollback',
+        ),
     },
     notify: (c) => actor.send(c),
   };
@@ -185,18 +251,35 @@ export interface DaemonEvolutionPortOptions {
 /** The console's evolution port inside the daemon: every change an event to the supervisor, /evolve a background run. */
 export function daemonEvolutionPort(o: DaemonEvolutionPortOptions): EvolutionPort {
   const rt = o.daemon.runtime;
-  const { control, notify } = daemonEvolutionControl(o.daemon.actor, () => need(rt, 'versions'), { clock: o.clock, ms: o.config.control.timeoutSeconds * 1000 });
+  const { control, notify } = daemonEvolutionControl(o.daemon.actor, () => need(rt, 'versions'), {
+    clock: o.clock,
+    ms: o.config.control.timeoutSeconds * 1000,
+  });
   let running: Promise<void> | null = null;
   const budgetMs = o.config.evolution.evolver.budgetMinutes * 60_000;
   const evolveNow = async (by: string): Promise<PipelineOutcome> => {
     if (running) return { ok: false, code: 'refused', reason: 'an evolver run started from the console is still going; you hear when it ends' };
-    const setup = pipelineSetup({ db: need(rt, 'db'), dbPath: o.dbPath, config: o.config, clock: o.daemon.clock, repoRoot: o.repoRoot, filesRoot: o.filesRoot, log: o.log, notify });
+    const setup = pipelineSetup({
+      db: need(rt, 'db'),
+      dbPath: o.dbPath,
+      config: o.config,
+      clock: o.daemon.clock,
+      repoRoot: o.repoRoot,
+      filesRoot: o.filesRoot,
+      log: o.log,
+      notify,
+    });
     const at = () => o.daemon.clock.now();
-    running = evolve(setup, { ms: budgetMs }).then(
-      (r) => o.announce({ type: 'evolver.finished', by, summary: evolverSummary(r), at: at() }),
-      (err: unknown) => o.announce({ type: 'evolver.finished', by, summary: `failed, nothing deployed: ${describeError(toErrorInfo(err))}`, at: at() }),
-    ).finally(() => (running = null));
-    return { ok: true, message: `Offline evolver started by ${by}: up to ${o.config.evolution.evolver.budgetMinutes} min on the active strategy's parameters. A winner goes to a paper test; you hear when the run ends.` };
+    running = evolve(setup, { ms: budgetMs })
+      .then(
+        (r) => o.announce({ type: 'evolver.finished', by, summary: evolverSummary(r), at: at() }),
+        (err: unknown) => o.announce({ type: 'evolver.finished', by, summary: `failed, nothing deployed: ${describeError(toErrorInfo(err))}`, at: at() }),
+      )
+      .finally(() => (running = null));
+    return {
+      ok: true,
+      message: `Offline evolver started by ${by}: up to ${o.config.evolution.evolver.budgetMinutes} min on the active strategy's parameters. A winner goes to a paper test; you hear when the run ends.`,
+    };
   };
   return evolutionPort({
     where: 'daemon',

@@ -25,6 +25,9 @@ export function newIdPrefix(repos: Pick<Repositories, 'positions' | 'orders'>, d
     const id = positionIdFor(prefix, 0).slice(0, 1 + prefix.length);
     if (!repos.positions.anyIdStartingWith(id) && !repos.orders.anyClOrdIdStartingWith(id)) return prefix;
   }
-  throw new BrainError(`no unused position id prefix in ${DRAWS} draws: the random source repeats itself; check the node:crypto entropy source`, { domain: 'daemon', code: 'id_exhausted', retryable: false });
+  throw new BrainError(`no unused position id prefix in ${DRAWS} draws: the random source repeats itself; check the node:crypto entropy source`, {
+    domain: 'daemon',
+    code: 'id_exhausted',
+    retryable: false,
+  });
 }
-

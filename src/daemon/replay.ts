@@ -91,7 +91,6 @@ function settle(count: () => number, target: number, idleMs: number, bump: (fn: 
   });
 }
 
-
 /** A daemon that cannot even be wired must not leave the simulator listening (the process would never exit). */
 function startOrClose(sim: KrakenSim, start: () => Daemon): Daemon {
   try {
@@ -110,14 +109,27 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   const from = first + (o.warmupDays ?? 2) * DAY;
   const to = o.days === undefined ? last : Math.min(last, from + o.days * DAY);
   if (to < from + STEP) {
-    const span = last > first ? `${new Date(first).toISOString().slice(0, 16)} → ${new Date(last).toISOString().slice(0, 16)} (${((last - first) / DAY).toFixed(1)} days)` : 'no common time at all';
-    throw new SimDataError(`no usable candles in ${dataDir}: ${series.map((s) => s.pair).join(', ')} have candles in common over ${span}, and a replay needs more than its ${o.warmupDays ?? 2}-day warm-up; add candles or pick pairs whose files overlap`);
+    const span =
+      last > first
+        ? `${new Date(first).toISOString().slice(0, 16)} → ${new Date(last).toISOString().slice(0, 16)} (${((last - first) / DAY).toFixed(1)} days)`
+        : 'no common time at all';
+    throw new SimDataError(
+      `no usable candles in ${dataDir}: ${series.map((s) => s.pair).join(', ')} have candles in common over ${span}, and a replay needs more than its ${o.warmupDays ?? 2}-day warm-up; add candles or pick pairs whose files overlap`,
+    );
   }
   const pairs = series.map((s) => s.pair);
   // A candle's first trade is at its open time T and closes the previous candle: the step ending at T brings one scan per pair with a candle at T.
   const opens = series.map((s) => new Set(Array.from(s.time)));
   const scansDue = (t: number) => opens.filter((set) => set.has(t)).length;
-  const sim = await startKrakenSim({ dataDir, pairs, startTime: from, logger: o.log.child({ component: 'sim' }), rateLimits: false, ...(o.seed === undefined ? {} : { seed: o.seed }), ...o.sim });
+  const sim = await startKrakenSim({
+    dataDir,
+    pairs,
+    startTime: from,
+    logger: o.log.child({ component: 'sim' }),
+    rateLimits: false,
+    ...(o.seed === undefined ? {} : { seed: o.seed }),
+    ...o.sim,
+  });
   mkdirSync(o.workDir, { recursive: true });
   const mode = o.mode ?? 'paper';
   const secrets = mode === 'live' ? { krakenApiKey: SIM_TEST_ACCOUNT.key, krakenApiSecret: SIM_TEST_ACCOUNT.secret } : {};
@@ -125,22 +137,30 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   let scans = 0;
   const listeners = new Set<() => void>();
   const net = countingFetch();
-  const daemon = startOrClose(sim, () => startDaemon({
-    fetch: net.fetch, ...(o.inspector ? { inspector: o.inspector } : {}),
-    config, log: o.log, clock: sim.clock, endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl },
-    dbPath: join(o.workDir, 'brain.db'), repoRoot: o.repoRoot, filesRoot: o.workDir,
-    // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
-    positionTimeouts: { ackMs: 2 * STEP, settleMs: 2 * STEP, requeryMs: STEP },
-    // The connections' delays run on the simulator's clock too, which jumps a candle per step while the frames
-    // of that step wait in the socket: a line is stale only after two silent steps.
-    feed: { ...o.feed, connection: { timeouts: { connectMs: STEP, subscribeMs: STEP, staleMs: 2 * STEP, deadMs: 2 * STEP }, ...o.feed?.connection } },
-    warmupBars: Math.round(((o.warmupDays ?? 2) * DAY) / STEP),
-    ...(o.orchestrator ? { orchestrator: true, ...(o.orchestrator.candles ? { evolutionCandles: o.orchestrator.candles } : {}) } : {}),
-    onScanRecorded: () => {
-      scans += 1;
-      for (const l of listeners) l();
-    },
-  }));
+  const daemon = startOrClose(sim, () =>
+    startDaemon({
+      fetch: net.fetch,
+      ...(o.inspector ? { inspector: o.inspector } : {}),
+      config,
+      log: o.log,
+      clock: sim.clock,
+      endpoints: { rest: sim.restUrl, wsPublic: sim.wsPublicUrl, wsPrivate: sim.wsPrivateUrl },
+      dbPath: join(o.workDir, 'brain.db'),
+      repoRoot: o.repoRoot,
+      filesRoot: o.workDir,
+      // Replay time jumps a candle per step: deadlines shorter than a step would only make the positions re-ask.
+      positionTimeouts: { ackMs: 2 * STEP, settleMs: 2 * STEP, requeryMs: STEP },
+      // The connections' delays run on the simulator's clock too, which jumps a candle per step while the frames
+      // of that step wait in the socket: a line is stale only after two silent steps.
+      feed: { ...o.feed, connection: { timeouts: { connectMs: STEP, subscribeMs: STEP, staleMs: 2 * STEP, deadMs: 2 * STEP }, ...o.feed?.connection } },
+      warmupBars: Math.round(((o.warmupDays ?? 2) * DAY) / STEP),
+      ...(o.orchestrator ? { orchestrator: true, ...(o.orchestrator.candles ? { evolutionCandles: o.orchestrator.candles } : {}) } : {}),
+      onScanRecorded: () => {
+        scans += 1;
+        for (const l of listeners) l();
+      },
+    }),
+  );
   if (o.onEvent) daemon.actor.on('*', o.onEvent);
   const bump = (fn: () => void) => {
     listeners.add(fn);
@@ -165,7 +185,13 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
     o.onStep?.(sim.clock.now());
   };
   return {
-    daemon, sim, config, from, to, step, quiet: () => net.quiet(),
+    daemon,
+    sim,
+    config,
+    from,
+    to,
+    step,
+    quiet: () => net.quiet(),
     run: async () => {
       let steps = 0;
       while (sim.clock.now() + STEP <= to) {

@@ -62,9 +62,20 @@ export function lazyRepos(rt: Runtime): Repositories {
     get db() {
       return need(rt, 'db');
     },
-    candles: repo('candles'), orders: repo('orders'), fills: repo('fills'), positions: repo('positions'), signals: repo('signals'),
-    snapshots: repo('snapshots'), fees: repo('fees'), risk: repo('risk'), machineSnapshots: repo('machineSnapshots'),
-    backtests: repo('backtests'), orchestrator: repo('orchestrator'), paperTests: repo('paperTests'), audit: repo('audit'),
-    ledger: repo('ledger'), evolution: repo('evolution'),
+    candles: repo('candles'),
+    orders: repo('orders'),
+    fills: repo('fills'),
+    positions: repo('positions'),
+    signals: repo('signals'),
+    snapshots: repo('snapshots'),
+    fees: repo('fees'),
+    risk: repo('risk'),
+    machineSnapshots: repo('machineSnapshots'),
+    backtests: repo('backtests'),
+    orchestrator: repo('orchestrator'),
+    paperTests: repo('paperTests'),
+    audit: repo('audit'),
+    ledger: repo('ledger'),
+    evolution: repo('evolution'),
   };
 }

@@ -23,7 +23,9 @@ export function tradeLog(log: Logger): (e: SupervisorEmitted) => void {
       }
       case 'order.filled': {
         const f = e.fill;
-        log.child({ pair: f.pair, clOrdId: f.clOrdId }).info({ tradeId: f.tradeId, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee }, 'order filled');
+        log
+          .child({ pair: f.pair, clOrdId: f.clOrdId })
+          .info({ tradeId: f.tradeId, side: f.side, quantity: f.quantity, price: f.price, fee: f.fee }, 'order filled');
         return;
       }
       case 'position.opened':
@@ -33,19 +35,27 @@ export function tradeLog(log: Logger): (e: SupervisorEmitted) => void {
         log.child({ pair: e.pair, positionId: e.positionId }).info({ pnl: e.pnl, fees: e.fees, exitReason: e.exitReason }, 'position closed');
         return;
       case 'position.abandoned':
-        log.child({ pair: e.pair, positionId: e.positionId, clOrdId: e.clOrdId }).info({ status: e.status }, `entry ${e.status === 'canceled' ? 'cancelled' : 'not filled'}: position abandoned`);
+        log
+          .child({ pair: e.pair, positionId: e.positionId, clOrdId: e.clOrdId })
+          .info({ status: e.status }, `entry ${e.status === 'canceled' ? 'cancelled' : 'not filled'}: position abandoned`);
         return;
       case 'position.exitIncomplete':
-        log.child({ pair: e.pair, positionId: e.positionId }).warn({ remaining: e.remaining, status: e.status }, 'exit settled with a remainder: position open again');
+        log
+          .child({ pair: e.pair, positionId: e.positionId })
+          .warn({ remaining: e.remaining, status: e.status }, 'exit settled with a remainder: position open again');
         return;
       case 'position.exitBlocked':
-        log.child({ pair: e.pair, positionId: e.positionId }).error({ remaining: e.remaining, refusals: e.refusals, reason: e.reason }, 'exits refused by the venue: position blocked');
+        log
+          .child({ pair: e.pair, positionId: e.positionId })
+          .error({ remaining: e.remaining, refusals: e.refusals, reason: e.reason }, 'exits refused by the venue: position blocked');
         return;
       case 'position.fillAnomaly':
         log.child({ pair: e.pair, positionId: e.positionId, clOrdId: e.fill.clOrdId }).error({ kind: e.kind, booked: e.bookedQuantity }, e.detail);
         return;
       case 'breaker.tripped':
-        log.child({ actor: 'breaker' }).warn({ reason: e.reason, resumeAt: e.resumeAt, consecutiveLosses: e.consecutiveLosses }, 'breaker halted: no new entries');
+        log
+          .child({ actor: 'breaker' })
+          .warn({ reason: e.reason, resumeAt: e.resumeAt, consecutiveLosses: e.consecutiveLosses }, 'breaker halted: no new entries');
         return;
       case 'breaker.reduced':
         log.child({ actor: 'breaker' }).warn({ reason: e.reason }, 'breaker reducing: entries at half size');
@@ -62,7 +72,15 @@ export function tradeLog(log: Logger): (e: SupervisorEmitted) => void {
         return;
       case 'feed.line':
         if (e.up) log.child({ actor: `connection.${e.endpoint}` }).info(`${e.endpoint} feed live`);
-        else log.child({ actor: `connection.${e.endpoint}` }).warn({ reason: e.reason }, e.endpoint === 'public' ? 'public feed down: no new entries until it is back' : 'private feed down: fills are recovered by cl_ord_id when it is back');
+        else
+          log
+            .child({ actor: `connection.${e.endpoint}` })
+            .warn(
+              { reason: e.reason },
+              e.endpoint === 'public'
+                ? 'public feed down: no new entries until it is back'
+                : 'private feed down: fills are recovered by cl_ord_id when it is back',
+            );
         return;
       case 'supervisor.alert':
         log.warn({ at: e.at, ...(e.error ? { code: e.error.code, retryable: e.error.retryable } : {}) }, e.message);

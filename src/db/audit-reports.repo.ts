@@ -49,7 +49,10 @@ export function auditReportsRepo(db: Db): AuditReportsRepo {
   const selectRecent = db.prepare('SELECT * FROM audit_reports ORDER BY time DESC, id DESC LIMIT ?');
   return {
     save: (r) => {
-      const failed = r.checks.filter((c) => c.status === 'fail').map((c) => c.name).join(',');
+      const failed = r.checks
+        .filter((c) => c.status === 'fail')
+        .map((c) => c.name)
+        .join(',');
       return insert.run([r.time, r.mode, r.trigger, r.passed ? 1 : 0, failed, toJson(r.checks)]).lastInsertRowid;
     },
     latest: () => {

@@ -38,7 +38,9 @@ export function evolutionRepo(db: Db): EvolutionRepo {
     recordDecision: (id, d) => void rec.run([id, d.pair, d.candleTime, toJson(d.decision)]),
     decisions: (id) =>
       decs.all<{ pair: Pair; candle_time: number; decision: string }>([id]).map((r) => ({
-        pair: r.pair, candleTime: r.candle_time, decision: fromJson<Record<string, unknown>>(r.decision, `paper_test_decisions ${id}`) ?? {},
+        pair: r.pair,
+        candleTime: r.candle_time,
+        decision: fromJson<Record<string, unknown>>(r.decision, `paper_test_decisions ${id}`) ?? {},
       })),
     saveExpectations: (v, t, e) => void saveExp.run([v, t, toJson(e)]),
     expectations: (v) => {
@@ -46,6 +48,9 @@ export function evolutionRepo(db: Db): EvolutionRepo {
       return r && { recordedAt: r.recorded_at, expectations: fromJson<unknown>(r.expectations, `version_expectations ${v}`) };
     },
     saveDrift: (day, v, report, t) => void saveDrift.run([day, v, toJson(report), t]),
-    drift: (day) => drift.all<{ version_id: string; report: string }>([day]).map((r) => ({ versionId: r.version_id, report: fromJson<unknown>(r.report, `drift_reports ${day}`) })),
+    drift: (day) =>
+      drift
+        .all<{ version_id: string; report: string }>([day])
+        .map((r) => ({ versionId: r.version_id, report: fromJson<unknown>(r.report, `drift_reports ${day}`) })),
   };
 }

@@ -27,9 +27,7 @@ function fromRow(r: FeeRow): FeeScheduleEntry {
 }
 
 export function feesRepo(db: Db): FeesRepo {
-  const save = db.prepare(
-    'INSERT OR REPLACE INTO fee_schedule (pair, maker, taker, source, updated_at) VALUES (?, ?, ?, ?, ?)',
-  );
+  const save = db.prepare('INSERT OR REPLACE INTO fee_schedule (pair, maker, taker, source, updated_at) VALUES (?, ?, ?, ?, ?)');
   const selectOne = db.prepare('SELECT * FROM fee_schedule WHERE pair = ?');
   const selectAll = db.prepare('SELECT * FROM fee_schedule ORDER BY pair');
 

@@ -56,8 +56,7 @@ export function fillsRepo(db: Db): FillsRepo {
   const selectRange = db.prepare('SELECT * FROM fills WHERE time >= ? AND time < ? ORDER BY time, trade_id');
 
   return {
-    insert: (f) =>
-      insert.run([f.tradeId, f.clOrdId, f.pair, f.side, f.price, f.quantity, f.fee, f.liquidity, f.time, f.slippageCost ?? null]).changes === 1,
+    insert: (f) => insert.run([f.tradeId, f.clOrdId, f.pair, f.side, f.price, f.quantity, f.fee, f.liquidity, f.time, f.slippageCost ?? null]).changes === 1,
     byClOrdId: (clOrdId) => selectByOrder.all<FillRow>([clOrdId]).map(fromRow),
     inRange: (from, to) => selectRange.all<FillRow>([from, to]).map(fromRow),
   };

@@ -25,7 +25,13 @@ export interface KeyLeasesRepo {
 
 type Row = { key_hash: string; holder: string; host: string; pid: number; acquired_at: number; heartbeat_at: number; expires_at: number };
 const fromRow = (r: Row): KeyLeaseRow => ({
-  keyHash: r.key_hash, holder: r.holder, host: r.host, pid: r.pid, acquiredAt: r.acquired_at, heartbeatAt: r.heartbeat_at, expiresAt: r.expires_at,
+  keyHash: r.key_hash,
+  holder: r.holder,
+  host: r.host,
+  pid: r.pid,
+  acquiredAt: r.acquired_at,
+  heartbeatAt: r.heartbeat_at,
+  expiresAt: r.expires_at,
 });
 
 export function keyLeasesRepo(db: Db): KeyLeasesRepo {

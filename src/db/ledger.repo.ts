@@ -65,7 +65,9 @@ export interface BacktestTrial {
   failedGate: string | null;
   createdAt: number;
 }
-export type LedgerUpdate = Partial<Pick<LedgerRow, 'versionId' | 'stage' | 'verdict' | 'failedGate' | 'reason' | 'gates' | 'holdout' | 'score' | 'trial' | 'cpuSeconds' | 'usd'>> & { updatedAt: number };
+export type LedgerUpdate = Partial<
+  Pick<LedgerRow, 'versionId' | 'stage' | 'verdict' | 'failedGate' | 'reason' | 'gates' | 'holdout' | 'score' | 'trial' | 'cpuSeconds' | 'usd'>
+> & { updatedAt: number };
 
 export interface LedgerEvent {
   id: number;
@@ -76,22 +78,64 @@ export interface LedgerEvent {
 }
 
 type Row = {
-  id: number; content_hash: string; kind: 'strategy' | 'statistics'; name: string; version_id: string | null; parent_version_id: string | null;
-  origin_kind: OriginKind; origin: string; params: string; diff_summary: string; hypothesis: string; stage: LedgerStage; verdict: LedgerVerdict;
-  failed_gate: string | null; reason: string | null; duplicate_of: number | null; gates: string; holdout: string | null; score: number | null;
-  sharpe: number | null; n_obs: number | null; skew: number | null; kurtosis: number | null; cpu_seconds: number; usd: number; created_at: number; updated_at: number;
+  id: number;
+  content_hash: string;
+  kind: 'strategy' | 'statistics';
+  name: string;
+  version_id: string | null;
+  parent_version_id: string | null;
+  origin_kind: OriginKind;
+  origin: string;
+  params: string;
+  diff_summary: string;
+  hypothesis: string;
+  stage: LedgerStage;
+  verdict: LedgerVerdict;
+  failed_gate: string | null;
+  reason: string | null;
+  duplicate_of: number | null;
+  gates: string;
+  holdout: string | null;
+  score: number | null;
+  sharpe: number | null;
+  n_obs: number | null;
+  skew: number | null;
+  kurtosis: number | null;
+  cpu_seconds: number;
+  usd: number;
+  created_at: number;
+  updated_at: number;
   evaluated_by: EvaluatedBy;
 };
 
 function fromRow(r: Row): LedgerRow {
   const where = `candidate_ledger row ${r.id}`;
   return {
-    id: r.id, contentHash: r.content_hash, kind: r.kind, name: r.name, versionId: r.version_id, parentVersionId: r.parent_version_id,
-    originKind: r.origin_kind, origin: fromJson<Record<string, unknown>>(r.origin, where) ?? {}, params: fromJson<Record<string, number>>(r.params, where) ?? {},
-    diffSummary: r.diff_summary, hypothesis: r.hypothesis, stage: r.stage, verdict: r.verdict, failedGate: r.failed_gate, reason: r.reason,
-    duplicateOf: r.duplicate_of, gates: fromJson<unknown[]>(r.gates, where) ?? [], holdout: fromJson<unknown>(r.holdout, where), score: r.score,
+    id: r.id,
+    contentHash: r.content_hash,
+    kind: r.kind,
+    name: r.name,
+    versionId: r.version_id,
+    parentVersionId: r.parent_version_id,
+    originKind: r.origin_kind,
+    origin: fromJson<Record<string, unknown>>(r.origin, where) ?? {},
+    params: fromJson<Record<string, number>>(r.params, where) ?? {},
+    diffSummary: r.diff_summary,
+    hypothesis: r.hypothesis,
+    stage: r.stage,
+    verdict: r.verdict,
+    failedGate: r.failed_gate,
+    reason: r.reason,
+    duplicateOf: r.duplicate_of,
+    gates: fromJson<unknown[]>(r.gates, where) ?? [],
+    holdout: fromJson<unknown>(r.holdout, where),
+    score: r.score,
     trial: r.sharpe === null ? null : { sharpe: r.sharpe, nObs: r.n_obs ?? 0, skew: r.skew ?? 0, kurtosis: r.kurtosis ?? 3 },
-    cpuSeconds: r.cpu_seconds, usd: r.usd, createdAt: r.created_at, updatedAt: r.updated_at, evaluatedBy: r.evaluated_by,
+    cpuSeconds: r.cpu_seconds,
+    usd: r.usd,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    evaluatedBy: r.evaluated_by,
   };
 }
 
@@ -129,10 +173,14 @@ export function ledgerRepo(db: Db): LedgerRepo {
   const PIPELINE = "evaluated_by = 'pipeline'";
   const original = db.prepare(`SELECT * FROM candidate_ledger WHERE content_hash = ? AND verdict <> 'duplicate' AND ${PIPELINE} ORDER BY id LIMIT 1`);
   const byVersion = db.prepare(`SELECT * FROM candidate_ledger WHERE version_id = ? AND verdict <> 'duplicate' AND ${PIPELINE} ORDER BY id LIMIT 1`);
-  const prefix = db.prepare("SELECT * FROM candidate_ledger WHERE substr(content_hash, 1, length(?)) = ? ORDER BY id");
+  const prefix = db.prepare('SELECT * FROM candidate_ledger WHERE substr(content_hash, 1, length(?)) = ? ORDER BY id');
   const top = db.prepare(`SELECT * FROM candidate_ledger WHERE verdict <> 'duplicate' AND ${PIPELINE} ORDER BY score IS NULL, score DESC, id LIMIT ?`);
-  const stopped = db.prepare(`SELECT * FROM candidate_ledger WHERE (verdict = 'refused' OR stage = 'rolledBack') AND ${PIPELINE} ORDER BY updated_at DESC, id DESC LIMIT ?`);
-  const waiting = db.prepare(`SELECT * FROM candidate_ledger WHERE stage = 'paper' AND verdict IN ('pending', 'passed') AND ${PIPELINE} ORDER BY updated_at DESC, id DESC LIMIT ?`);
+  const stopped = db.prepare(
+    `SELECT * FROM candidate_ledger WHERE (verdict = 'refused' OR stage = 'rolledBack') AND ${PIPELINE} ORDER BY updated_at DESC, id DESC LIMIT ?`,
+  );
+  const waiting = db.prepare(
+    `SELECT * FROM candidate_ledger WHERE stage = 'paper' AND verdict IN ('pending', 'passed') AND ${PIPELINE} ORDER BY updated_at DESC, id DESC LIMIT ?`,
+  );
   const trials = db.prepare("SELECT content_hash, sharpe FROM candidate_ledger WHERE sharpe IS NOT NULL AND verdict <> 'duplicate' ORDER BY id");
   const count = db.prepare('SELECT COUNT(*) AS n FROM candidate_ledger');
   const insertBacktest = db.prepare(
@@ -150,9 +198,32 @@ export function ledgerRepo(db: Db): LedgerRepo {
     insert(r) {
       const t = r.trial;
       const id = insert.run([
-        r.contentHash, r.kind, r.name, r.versionId, r.parentVersionId, r.originKind, toJson(r.origin), toJson(r.params), r.diffSummary, r.hypothesis,
-        r.stage, r.verdict, r.failedGate, r.reason, r.duplicateOf, toJson(r.gates), toJsonOrNull(r.holdout), r.score,
-        t?.sharpe ?? null, t?.nObs ?? null, t?.skew ?? null, t?.kurtosis ?? null, r.cpuSeconds, r.usd, r.createdAt, r.createdAt,
+        r.contentHash,
+        r.kind,
+        r.name,
+        r.versionId,
+        r.parentVersionId,
+        r.originKind,
+        toJson(r.origin),
+        toJson(r.params),
+        r.diffSummary,
+        r.hypothesis,
+        r.stage,
+        r.verdict,
+        r.failedGate,
+        r.reason,
+        r.duplicateOf,
+        toJson(r.gates),
+        toJsonOrNull(r.holdout),
+        r.score,
+        t?.sharpe ?? null,
+        t?.nObs ?? null,
+        t?.skew ?? null,
+        t?.kurtosis ?? null,
+        r.cpuSeconds,
+        r.usd,
+        r.createdAt,
+        r.createdAt,
       ]).lastInsertRowid;
       return byId(id)!;
     },
@@ -196,15 +267,30 @@ export function ledgerRepo(db: Db): LedgerRepo {
     count: () => count.get<{ n: number }>()?.n ?? 0,
     recordBacktest(t) {
       const id = insertBacktest.run([
-        t.contentHash, t.versionId, toJson({ who: t.who, backtestId: t.backtestId }), toJson(t.params), t.failedGate === null ? 'passed' : 'refused', t.failedGate,
-        t.failedGate === null ? null : `brain backtest: the ${t.failedGate} gate failed`, t.trial.sharpe, t.trial.nObs, t.trial.skew, t.trial.kurtosis, t.createdAt, t.createdAt,
+        t.contentHash,
+        t.versionId,
+        toJson({ who: t.who, backtestId: t.backtestId }),
+        toJson(t.params),
+        t.failedGate === null ? 'passed' : 'refused',
+        t.failedGate,
+        t.failedGate === null ? null : `brain backtest: the ${t.failedGate} gate failed`,
+        t.trial.sharpe,
+        t.trial.nObs,
+        t.trial.skew,
+        t.trial.kurtosis,
+        t.createdAt,
+        t.createdAt,
       ]).lastInsertRowid;
       return byId(id)!;
     },
     addEvent: (e) => addEvent.run([e.ledgerId, e.time, e.kind, toJson(e.details)]).lastInsertRowid,
     events: (id) =>
       events.all<{ id: number; ledger_id: number; time: number; kind: string; details: string }>([id]).map((r) => ({
-        id: r.id, ledgerId: r.ledger_id, time: r.time, kind: r.kind, details: fromJson<Record<string, unknown>>(r.details, `ledger_events row ${r.id}`) ?? {},
+        id: r.id,
+        ledgerId: r.ledger_id,
+        time: r.time,
+        kind: r.kind,
+        details: fromJson<Record<string, unknown>>(r.details, `ledger_events row ${r.id}`) ?? {},
       })),
   };
 }

@@ -26,7 +26,9 @@ export function migrationChecksum(sql: string): string {
 }
 
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.sql')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort();
   const migrations = files.map((file): Migration => {
     const m = FILE_PATTERN.exec(file);
     if (!m) {

@@ -48,7 +48,9 @@ function openRaw(path: string, readonly: boolean): InstanceType<typeof Database>
     }
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    const hint = readonly ? 'a read-only open needs an existing database: start the daemon once to create it' : 'check the path and its permissions (config data.dbPath, flag --db)';
+    const hint = readonly
+      ? 'a read-only open needs an existing database: start the daemon once to create it'
+      : 'check the path and its permissions (config data.dbPath, flag --db)';
     throw new DbError('open_failed', `cannot open database ${path}${readonly ? ' read-only' : ''}: ${msg}; ${hint}`, {
       cause: err,
     });
@@ -85,7 +87,11 @@ export function openDatabase(opts: OpenDatabaseOptions = {}): Db {
     if (err instanceof DbError) throw err;
     // SQLite opens lazily: a corrupt or read-only file only fails at the first statement.
     const msg = err instanceof Error ? err.message : String(err);
-    throw new DbError('open_failed', `cannot use database ${path}${readonly ? ' read-only' : ''}: ${msg}; check config data.dbPath (flag --db): a corrupt file must be restored from a backup, a read-only one needs write permission for the daemon`, { cause: err });
+    throw new DbError(
+      'open_failed',
+      `cannot use database ${path}${readonly ? ' read-only' : ''}: ${msg}; check config data.dbPath (flag --db): a corrupt file must be restored from a backup, a read-only one needs write permission for the daemon`,
+      { cause: err },
+    );
   }
   logger?.debug({ path, readonly }, 'database open');
   return db;

@@ -68,30 +68,76 @@ export interface OrchestratorCyclesRepo {
 }
 
 type CycleRow = {
-  id: string; trigger: CycleTrigger; mode: CycleMode; started_at: number; window_ends_at: number; context: string | null; decision: string | null;
-  parent_version_id: string | null; candidate_sha256: string | null; candidate_source: string | null; submission: string | null;
-  outcome: CycleOutcome | null; reason: string | null; ended_at: number | null;
+  id: string;
+  trigger: CycleTrigger;
+  mode: CycleMode;
+  started_at: number;
+  window_ends_at: number;
+  context: string | null;
+  decision: string | null;
+  parent_version_id: string | null;
+  candidate_sha256: string | null;
+  candidate_source: string | null;
+  submission: string | null;
+  outcome: CycleOutcome | null;
+  reason: string | null;
+  ended_at: number | null;
 };
 type AnswerRow = {
-  cycle_id: string; step: string; attempt: number; time: number; model: string | null; content: string; input_tokens: number; output_tokens: number;
-  cache_read_tokens: number; cache_write_tokens: number; cost_usd: number; stop_reason: string | null; prompt_sha256: string | null;
+  cycle_id: string;
+  step: string;
+  attempt: number;
+  time: number;
+  model: string | null;
+  content: string;
+  input_tokens: number;
+  output_tokens: number;
+  cache_read_tokens: number;
+  cache_write_tokens: number;
+  cost_usd: number;
+  stop_reason: string | null;
+  prompt_sha256: string | null;
 };
 
 const cycleOf = (r: CycleRow): CycleRecord => ({
-  id: r.id, trigger: r.trigger, mode: r.mode, startedAt: r.started_at, windowEndsAt: r.window_ends_at,
-  context: fromJson<JsonValue>(r.context, `orchestrator_cycles ${r.id}.context`), decision: fromJson<JsonValue>(r.decision, `orchestrator_cycles ${r.id}.decision`),
-  parentVersionId: r.parent_version_id, candidateSha256: r.candidate_sha256, candidateSource: r.candidate_source,
-  submission: fromJson<JsonValue>(r.submission, `orchestrator_cycles ${r.id}.submission`), outcome: r.outcome, reason: r.reason, endedAt: r.ended_at,
+  id: r.id,
+  trigger: r.trigger,
+  mode: r.mode,
+  startedAt: r.started_at,
+  windowEndsAt: r.window_ends_at,
+  context: fromJson<JsonValue>(r.context, `orchestrator_cycles ${r.id}.context`),
+  decision: fromJson<JsonValue>(r.decision, `orchestrator_cycles ${r.id}.decision`),
+  parentVersionId: r.parent_version_id,
+  candidateSha256: r.candidate_sha256,
+  candidateSource: r.candidate_source,
+  submission: fromJson<JsonValue>(r.submission, `orchestrator_cycles ${r.id}.submission`),
+  outcome: r.outcome,
+  reason: r.reason,
+  endedAt: r.ended_at,
 });
 const answerOf = (r: AnswerRow): StoredAnswer => ({
-  cycleId: r.cycle_id, step: r.step, attempt: r.attempt, time: r.time, model: r.model ?? '', content: r.content, inputTokens: r.input_tokens,
-  outputTokens: r.output_tokens, cacheReadTokens: r.cache_read_tokens, cacheWriteTokens: r.cache_write_tokens, costUsd: r.cost_usd,
-  stopReason: r.stop_reason, promptSha256: r.prompt_sha256,
+  cycleId: r.cycle_id,
+  step: r.step,
+  attempt: r.attempt,
+  time: r.time,
+  model: r.model ?? '',
+  content: r.content,
+  inputTokens: r.input_tokens,
+  outputTokens: r.output_tokens,
+  cacheReadTokens: r.cache_read_tokens,
+  cacheWriteTokens: r.cache_write_tokens,
+  costUsd: r.cost_usd,
+  stopReason: r.stop_reason,
+  promptSha256: r.prompt_sha256,
 });
 
 const PATCH_COLUMNS: Record<keyof CyclePatch, string> = {
-  context: 'context', decision: 'decision', parentVersionId: 'parent_version_id', candidateSha256: 'candidate_sha256',
-  candidateSource: 'candidate_source', submission: 'submission',
+  context: 'context',
+  decision: 'decision',
+  parentVersionId: 'parent_version_id',
+  candidateSha256: 'candidate_sha256',
+  candidateSource: 'candidate_source',
+  submission: 'submission',
 };
 const JSON_FIELDS = new Set<keyof CyclePatch>(['context', 'decision', 'submission']);
 
@@ -100,7 +146,8 @@ export function orchestratorCyclesRepo(db: Db): OrchestratorCyclesRepo {
   const select = db.prepare('SELECT * FROM orchestrator_cycles WHERE id = ?');
   const finish = db.prepare('UPDATE orchestrator_cycles SET outcome = ?, reason = ?, ended_at = ? WHERE id = ?');
   const recent = db.prepare('SELECT * FROM orchestrator_cycles ORDER BY started_at DESC, id DESC LIMIT ?');
-  const answerCols = 'cycle_id, step, attempt, time, model, content, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, stop_reason, prompt_sha256';
+  const answerCols =
+    'cycle_id, step, attempt, time, model, content, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, stop_reason, prompt_sha256';
   const selectAnswer = db.prepare(`SELECT ${answerCols} FROM orchestrator_thoughts WHERE cycle_id = ? AND step = ? AND attempt = ?`);
   const insertAnswer = db.prepare(`INSERT OR IGNORE INTO orchestrator_thoughts (${answerCols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const selectAnswers = db.prepare(`SELECT ${answerCols} FROM orchestrator_thoughts WHERE cycle_id = ? ORDER BY time, id`);
@@ -129,7 +176,21 @@ export function orchestratorCyclesRepo(db: Db): OrchestratorCyclesRepo {
     recent: (limit) => recent.all<CycleRow>([limit]).map(cycleOf),
     answer,
     storeAnswer(a) {
-      insertAnswer.run([a.cycleId, a.step, a.attempt, a.time, a.model, a.content, a.inputTokens, a.outputTokens, a.cacheReadTokens, a.cacheWriteTokens, a.costUsd, a.stopReason, a.promptSha256]);
+      insertAnswer.run([
+        a.cycleId,
+        a.step,
+        a.attempt,
+        a.time,
+        a.model,
+        a.content,
+        a.inputTokens,
+        a.outputTokens,
+        a.cacheReadTokens,
+        a.cacheWriteTokens,
+        a.costUsd,
+        a.stopReason,
+        a.promptSha256,
+      ]);
       return answer(a.cycleId, a.step, a.attempt)!;
     },
     answers: (cycleId) => selectAnswers.all<AnswerRow>([cycleId]).map(answerOf),

@@ -123,9 +123,7 @@ export function orchestratorRepo(db: Db): OrchestratorRepo {
   const selectLog = db.prepare('SELECT * FROM orchestrator_log WHERE cycle_id = ? ORDER BY time, id');
   const insertThought = db.prepare('INSERT INTO orchestrator_thoughts (cycle_id, time, step, content) VALUES (?, ?, ?, ?)');
   const selectThoughts = db.prepare('SELECT * FROM orchestrator_thoughts WHERE cycle_id = ? ORDER BY time, id');
-  const insertObservation = db.prepare(
-    'INSERT INTO orchestrator_observations (cycle_id, time, topic, content, details) VALUES (?, ?, ?, ?, ?)',
-  );
+  const insertObservation = db.prepare('INSERT INTO orchestrator_observations (cycle_id, time, topic, content, details) VALUES (?, ?, ?, ?, ?)');
   const selectObservations = db.prepare('SELECT * FROM orchestrator_observations ORDER BY time DESC, id DESC LIMIT ?');
   const insertUsage = db.prepare(
     `INSERT INTO token_usage (time, cycle_id, model, purpose, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd)
@@ -143,21 +141,10 @@ export function orchestratorRepo(db: Db): OrchestratorRepo {
     logOfCycle: (cycleId) => selectLog.all<LogRow>([cycleId]).map(logFromRow),
     recordThought: (t) => insertThought.run([t.cycleId, t.time, t.step, t.content]).lastInsertRowid,
     thoughtsOfCycle: (cycleId) => selectThoughts.all<ThoughtRow>([cycleId]).map(thoughtFromRow),
-    recordObservation: (o) =>
-      insertObservation.run([o.cycleId, o.time, o.topic, o.content, toJsonOrNull(o.details)]).lastInsertRowid,
+    recordObservation: (o) => insertObservation.run([o.cycleId, o.time, o.topic, o.content, toJsonOrNull(o.details)]).lastInsertRowid,
     recentObservations: (limit) => selectObservations.all<ObservationRow>([limit]).map(observationFromRow),
     recordTokenUsage: (u) =>
-      insertUsage.run([
-        u.time,
-        u.cycleId,
-        u.model,
-        u.purpose,
-        u.inputTokens,
-        u.outputTokens,
-        u.cacheReadTokens,
-        u.cacheWriteTokens,
-        u.costUsd,
-      ]).lastInsertRowid,
+      insertUsage.run([u.time, u.cycleId, u.model, u.purpose, u.inputTokens, u.outputTokens, u.cacheReadTokens, u.cacheWriteTokens, u.costUsd]).lastInsertRowid,
     tokenUsageInRange: (from, to) => selectUsage.all<UsageRow>([from, to]).map(usageFromRow),
     tokenTotals: (from, to) => selectTotals.get<TokenTotals>([from, to]) ?? { calls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 },
   };

@@ -105,9 +105,7 @@ export function paperTestsRepo(db: Db): PaperTestsRepo {
      WHERE id = :id`,
   );
   const selectOne = db.prepare('SELECT * FROM paper_tests WHERE id = ?');
-  const selectActive = db.prepare(
-    "SELECT * FROM paper_tests WHERE status IN ('scheduled', 'running', 'evaluating') ORDER BY created_at, id",
-  );
+  const selectActive = db.prepare("SELECT * FROM paper_tests WHERE status IN ('scheduled', 'running', 'evaluating') ORDER BY created_at, id");
   const selectByVersion = db.prepare('SELECT * FROM paper_tests WHERE version_id = ? ORDER BY created_at, id');
   const selectAll = db.prepare('SELECT * FROM paper_tests ORDER BY created_at DESC, id DESC');
   const byId = (id: string): PaperTest | undefined => {

@@ -100,7 +100,10 @@ export function positionsRepo(db: Db): PositionsRepo {
     save: (p) => {
       if (save.run(toRow(p)).changes === 1) return;
       const other = selectOne.get<PositionRow>([p.id]);
-      throw new DbError('duplicate', `position id ${p.id} already names another position (${other?.pair} opened at ${other?.opened_at}, ${other?.status}); not overwritten: position ids must be unique, restart to draw a new id prefix`);
+      throw new DbError(
+        'duplicate',
+        `position id ${p.id} already names another position (${other?.pair} opened at ${other?.opened_at}, ${other?.status}); not overwritten: position ids must be unique, restart to draw a new id prefix`,
+      );
     },
     anyIdStartingWith: (prefix) => prefixed.get([prefix]) !== undefined,
     byId: (id) => {

@@ -109,9 +109,7 @@ function snapshotFromRow(r: SnapshotRow): MachineSnapshotRecord {
 }
 
 export function machineSnapshotsRepo(db: Db): MachineSnapshotsRepo {
-  const save = db.prepare(
-    'INSERT OR REPLACE INTO machine_snapshots (actor_id, machine, machine_version, snapshot, updated_at) VALUES (?, ?, ?, ?, ?)',
-  );
+  const save = db.prepare('INSERT OR REPLACE INTO machine_snapshots (actor_id, machine, machine_version, snapshot, updated_at) VALUES (?, ?, ?, ?, ?)');
   const selectOne = db.prepare('SELECT * FROM machine_snapshots WHERE actor_id = ?');
   const selectList = db.prepare('SELECT * FROM machine_snapshots WHERE (:machine IS NULL OR machine = :machine) ORDER BY actor_id');
   const remove = db.prepare('DELETE FROM machine_snapshots WHERE actor_id = ?');

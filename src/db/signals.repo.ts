@@ -2,14 +2,7 @@
  * What the strategy said: every scan (scan_results) and every non-hold intent with its outcome
  * (signals: acted → an order, rejected → the risk rule or breaker state that refused it).
  */
-import {
-  IntentSchema,
-  type Intent,
-  type IntentAction,
-  type Pair,
-  type Regime,
-  type Timeframe,
-} from '../contract/index.ts';
+import { IntentSchema, type Intent, type IntentAction, type Pair, type Regime, type Timeframe } from '../contract/index.ts';
 import type { Db } from './connection.ts';
 import { fromJson, toJson, toJsonOrNull, validated, withoutNulls } from './rows.ts';
 
@@ -173,17 +166,13 @@ export function signalsRepo(db: Db): SignalsRepo {
     `INSERT INTO scan_results (pair, timeframe, candle_time, strategy_version, action, regime, indicators, duration_ms, created_at)
      VALUES (:pair, :timeframe, :candle_time, :strategy_version, :action, :regime, :indicators, :duration_ms, :created_at)`,
   );
-  const selectScans = db.prepare(
-    'SELECT * FROM scan_results WHERE pair = ? AND candle_time >= ? AND candle_time < ? ORDER BY candle_time, id',
-  );
+  const selectScans = db.prepare('SELECT * FROM scan_results WHERE pair = ? AND candle_time >= ? AND candle_time < ? ORDER BY candle_time, id');
   const deleteScans = db.prepare('DELETE FROM scan_results WHERE created_at < ?');
 
   return {
     insertSignal: (s) => insertSignal.run(signalToRow(s)).lastInsertRowid,
     signalsInRange: (from, to, filter = {}) =>
-      selectSignals
-        .all<SignalRow>({ from, to, pair: filter.pair ?? null, outcome: filter.outcome ?? null })
-        .map(signalFromRow),
+      selectSignals.all<SignalRow>({ from, to, pair: filter.pair ?? null, outcome: filter.outcome ?? null }).map(signalFromRow),
     insertScan: (s) => insertScan.run(scanToRow(s)).lastInsertRowid,
     scansInRange: (pair, from, to) => selectScans.all<ScanRow>([pair, from, to]).map(scanFromRow),
     deleteScansBefore: (time) => deleteScans.run([time]).changes,

@@ -82,28 +82,62 @@ export interface TelegramRepo {
 }
 
 type OutboxRow = {
-  id: number; chat_id: number; kind: OutboxKind; payload: string; photo: Uint8Array | ArrayBuffer | null; dedup_key: string | null;
-  status: OutboxStatus; attempts: number; next_attempt_at: number; last_error: string | null; message_id: number | null;
-  created_at: number; sent_at: number | null;
+  id: number;
+  chat_id: number;
+  kind: OutboxKind;
+  payload: string;
+  photo: Uint8Array | ArrayBuffer | null;
+  dedup_key: string | null;
+  status: OutboxStatus;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  message_id: number | null;
+  created_at: number;
+  sent_at: number | null;
 };
 type ConfirmationRow = {
-  id: string; user_id: number; chat_id: number; command: string; args: string; status: ConfirmationStatus;
-  created_at: number; expires_at: number; decided_at: number | null;
+  id: string;
+  user_id: number;
+  chat_id: number;
+  command: string;
+  args: string;
+  status: ConfirmationStatus;
+  created_at: number;
+  expires_at: number;
+  decided_at: number | null;
 };
 
 function outboxFromRow(r: OutboxRow): OutboxMessage {
   const photo = r.photo === null ? null : r.photo instanceof Uint8Array ? r.photo : new Uint8Array(r.photo);
   return {
-    id: r.id, chatId: r.chat_id, kind: r.kind, payload: fromJson<OutboxPayload>(r.payload, `telegram_outbox row ${r.id}`) ?? {}, photo,
-    dedupKey: r.dedup_key, status: r.status, attempts: r.attempts, nextAttemptAt: r.next_attempt_at, lastError: r.last_error,
-    messageId: r.message_id, createdAt: r.created_at, sentAt: r.sent_at,
+    id: r.id,
+    chatId: r.chat_id,
+    kind: r.kind,
+    payload: fromJson<OutboxPayload>(r.payload, `telegram_outbox row ${r.id}`) ?? {},
+    photo,
+    dedupKey: r.dedup_key,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    messageId: r.message_id,
+    createdAt: r.created_at,
+    sentAt: r.sent_at,
   };
 }
 
 function confirmationFromRow(r: ConfirmationRow): Confirmation {
   return {
-    id: r.id, userId: r.user_id, chatId: r.chat_id, command: r.command, args: fromJson<JsonValue>(r.args, `telegram_confirmations row ${r.id}`),
-    status: r.status, createdAt: r.created_at, expiresAt: r.expires_at, decidedAt: r.decided_at,
+    id: r.id,
+    userId: r.user_id,
+    chatId: r.chat_id,
+    command: r.command,
+    args: fromJson<JsonValue>(r.args, `telegram_confirmations row ${r.id}`),
+    status: r.status,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    decidedAt: r.decided_at,
   };
 }
 
@@ -117,9 +151,13 @@ export function telegramRepo(db: Db): TelegramRepo {
      ON o.id = h.id ORDER BY o.id`,
   );
   const count = db.prepare("SELECT COUNT(*) AS n FROM telegram_outbox WHERE status = 'pending'");
-  const sent = db.prepare("UPDATE telegram_outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'");
+  const sent = db.prepare(
+    "UPDATE telegram_outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
+  );
   const retry = db.prepare("UPDATE telegram_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'");
-  const failed = db.prepare("UPDATE telegram_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, sent_at = ? WHERE id = ? AND status = 'pending'");
+  const failed = db.prepare(
+    "UPDATE telegram_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, sent_at = ? WHERE id = ? AND status = 'pending'",
+  );
   const one = db.prepare('SELECT * FROM telegram_outbox WHERE id = ?');
   const range = db.prepare('SELECT * FROM telegram_outbox WHERE created_at >= ? AND created_at < ? ORDER BY id');
   const prune = db.prepare("DELETE FROM telegram_outbox WHERE status <> 'pending' AND created_at < ?");
@@ -134,7 +172,9 @@ export function telegramRepo(db: Db): TelegramRepo {
     `UPDATE telegram_confirmations SET status = :status, decided_at = :at
      WHERE id = :id AND status = 'pending' AND expires_at > :at`,
   );
-  const expire = db.prepare("UPDATE telegram_confirmations SET status = 'expired', decided_at = :at WHERE id = :id AND status = 'pending' AND expires_at <= :at");
+  const expire = db.prepare(
+    "UPDATE telegram_confirmations SET status = 'expired', decided_at = :at WHERE id = :id AND status = 'pending' AND expires_at <= :at",
+  );
 
   return {
     enqueue: (m) => {
@@ -156,7 +196,13 @@ export function telegramRepo(db: Db): TelegramRepo {
     pruneUpdates: (before) => pruneUpdates.run([before]).changes,
     createConfirmation: (c) =>
       void createConfirmation.run({
-        id: c.id, user_id: c.userId, chat_id: c.chatId, command: c.command, args: toJson(c.args), created_at: c.createdAt, expires_at: c.expiresAt,
+        id: c.id,
+        user_id: c.userId,
+        chat_id: c.chatId,
+        command: c.command,
+        args: toJson(c.args),
+        created_at: c.createdAt,
+        expires_at: c.expiresAt,
       }),
     confirmation: (id) => {
       const row = confirmation.get<ConfirmationRow>([id]);

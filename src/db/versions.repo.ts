@@ -36,17 +36,42 @@ export interface ActivePointer {
 }
 
 interface Row {
-  id: string; kind: VersionKind; name: string; label: string; source: string; source_sha256: string; bundle: string;
-  bundle_sha256: string; parent_id: string | null; author_kind: 'human' | 'model'; author_model: string | null;
-  prompt_sha256: string | null; created_at: number; gate_results: string; backtest_id: number | null; status: VersionStatus;
+  id: string;
+  kind: VersionKind;
+  name: string;
+  label: string;
+  source: string;
+  source_sha256: string;
+  bundle: string;
+  bundle_sha256: string;
+  parent_id: string | null;
+  author_kind: 'human' | 'model';
+  author_model: string | null;
+  prompt_sha256: string | null;
+  created_at: number;
+  gate_results: string;
+  backtest_id: number | null;
+  status: VersionStatus;
 }
 
 function toRecord(r: Row): VersionRecord {
   return {
-    id: r.id, kind: r.kind, name: r.name, label: r.label, source: r.source, sourceSha256: r.source_sha256, bundle: r.bundle,
-    bundleSha256: r.bundle_sha256, parentId: r.parent_id, authorKind: r.author_kind, authorModel: r.author_model,
-    promptSha256: r.prompt_sha256, createdAt: r.created_at, gateResults: fromJson(r.gate_results, `strategy_versions ${r.id}.gate_results`),
-    backtestId: r.backtest_id, status: r.status,
+    id: r.id,
+    kind: r.kind,
+    name: r.name,
+    label: r.label,
+    source: r.source,
+    sourceSha256: r.source_sha256,
+    bundle: r.bundle,
+    bundleSha256: r.bundle_sha256,
+    parentId: r.parent_id,
+    authorKind: r.author_kind,
+    authorModel: r.author_model,
+    promptSha256: r.prompt_sha256,
+    createdAt: r.created_at,
+    gateResults: fromJson(r.gate_results, `strategy_versions ${r.id}.gate_results`),
+    backtestId: r.backtest_id,
+    status: r.status,
   };
 }
 
@@ -65,7 +90,8 @@ export interface VersionsRepo {
 }
 
 export function versionsRepo(db: Db): VersionsRepo {
-  const cols = 'id, kind, name, label, source, source_sha256, bundle, bundle_sha256, parent_id, author_kind, author_model, prompt_sha256, created_at, gate_results, backtest_id, status';
+  const cols =
+    'id, kind, name, label, source, source_sha256, bundle, bundle_sha256, parent_id, author_kind, author_model, prompt_sha256, created_at, gate_results, backtest_id, status';
   const get = db.prepare(`SELECT ${cols} FROM strategy_versions WHERE id = ?`);
   const insert = db.prepare(`INSERT OR IGNORE INTO strategy_versions (${cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const byLabel = db.prepare(`SELECT ${cols} FROM strategy_versions WHERE kind = ? AND label = ? ORDER BY created_at DESC LIMIT 1`);
@@ -77,11 +103,30 @@ export function versionsRepo(db: Db): VersionsRepo {
   const upsertActive = db.prepare(
     'INSERT INTO active_versions (slot, version_id, previous_version_id, switched_at) VALUES (?, ?, ?, ?) ON CONFLICT(slot) DO UPDATE SET version_id = excluded.version_id, previous_version_id = excluded.previous_version_id, switched_at = excluded.switched_at',
   );
-  const latest = db.prepare(`SELECT ${cols} FROM strategy_versions WHERE kind = ? AND name = ? AND status = ? AND id <> ? ORDER BY created_at DESC, id DESC LIMIT 1`);
+  const latest = db.prepare(
+    `SELECT ${cols} FROM strategy_versions WHERE kind = ? AND name = ? AND status = ? AND id <> ? ORDER BY created_at DESC, id DESC LIMIT 1`,
+  );
   const one = (r: Row | undefined): VersionRecord | undefined => (r ? toRecord(r) : undefined);
   return {
     insert(v) {
-      insert.run([v.id, v.kind, v.name, v.label, v.source, v.sourceSha256, v.bundle, v.bundleSha256, v.parentId, v.authorKind, v.authorModel, v.promptSha256, v.createdAt, toJson(v.gateResults), v.backtestId, v.status]);
+      insert.run([
+        v.id,
+        v.kind,
+        v.name,
+        v.label,
+        v.source,
+        v.sourceSha256,
+        v.bundle,
+        v.bundleSha256,
+        v.parentId,
+        v.authorKind,
+        v.authorModel,
+        v.promptSha256,
+        v.createdAt,
+        toJson(v.gateResults),
+        v.backtestId,
+        v.status,
+      ]);
       return toRecord(get.get<Row>([v.id])!);
     },
     get: (id) => one(get.get<Row>([id])),

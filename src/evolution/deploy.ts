@@ -61,7 +61,11 @@ export function resolveVersion(deps: Pick<DeployDeps, 'store' | 'ledger'>, ref: 
     if (ids.size > 1) throw new VersionStoreError('unknown_version', `${ref} matches ${ids.size} stored candidates; give more digits`);
     if (ids.size === 1) return deps.store.get([...ids][0]!);
     const seen = deps.ledger.withHashPrefix(ref)[0];
-    if (seen) throw new VersionStoreError('unknown_version', `candidate ${ref} was never stored: it stopped at ${seen.stage}${seen.failedGate ? ` (${seen.failedGate})` : ''}; only a candidate that passed its gates has a version to promote`);
+    if (seen)
+      throw new VersionStoreError(
+        'unknown_version',
+        `candidate ${ref} was never stored: it stopped at ${seen.stage}${seen.failedGate ? ` (${seen.failedGate})` : ''}; only a candidate that passed its gates has a version to promote`,
+      );
   }
   return deps.store.get(ref);
 }
@@ -73,7 +77,8 @@ function ledgerDeps(deps: DeployDeps): LedgerDeps {
 /** Makes the version active and marks its ledger row deployed; an untested version only with `force`. */
 export async function promote(deps: DeployDeps, ref: string, by: string, opts: { reason?: string; force?: boolean } = {}): Promise<PromoteOutcome> {
   const version = resolveVersion(deps, ref);
-  if (version.kind !== 'strategy') throw new VersionStoreError('wrong_kind', `${version.id} is a ${version.kind} module; statistics modules are used from the next night once accepted`);
+  if (version.kind !== 'strategy')
+    throw new VersionStoreError('wrong_kind', `${version.id} is a ${version.kind} module; statistics modules are used from the next night once accepted`);
   const refusal = opts.force ? null : deployRefusal(version, deps.paperTests.byVersion(version.id));
   if (refusal) return { ok: false, code: 'untested', version, reason: refusal };
   const reason = opts.reason ?? (opts.force && deployRefusal(version, deps.paperTests.byVersion(version.id)) ? 'forced by hand, untested' : 'promoted by hand');
@@ -93,7 +98,12 @@ export async function promote(deps: DeployDeps, ref: string, by: string, opts: {
  * records why. A statistics slot never goes through the supervisor: the nightly cycle reads its modules
  * from the pointer when it starts.
  */
-export async function rollback(deps: DeployDeps, by: string, trigger: RollbackTrigger | null = null, slot = 'strategy'): Promise<{ from: string; to: VersionRecord }> {
+export async function rollback(
+  deps: DeployDeps,
+  by: string,
+  trigger: RollbackTrigger | null = null,
+  slot = 'strategy',
+): Promise<{ from: string; to: VersionRecord }> {
   const from = deps.store.repo.active(slot)?.versionId;
   if (!from) throw new VersionStoreError('no_previous', `no version is active in ${slot}, so there is nothing to roll back`);
   if (deps.control && slot === 'strategy') return { from, to: await deps.control.rollback(by) };

@@ -68,7 +68,9 @@ const LIVE_ENTRIES = `SELECT p.pair, p.opened_at, p.entry_price, p.entry_fees, p
 
 /** Every version that opened a position in the UTC day starting at `day`, reconciled against its replay. */
 export async function dailyDrift(deps: DriftDeps, day: number): Promise<DriftReport[]> {
-  const versions = deps.db.prepare('SELECT DISTINCT strategy_version AS v FROM positions WHERE opened_at >= ? AND opened_at < ? ORDER BY v').all<{ v: string }>([day, day + DAY_MS]);
+  const versions = deps.db
+    .prepare('SELECT DISTINCT strategy_version AS v FROM positions WHERE opened_at >= ? AND opened_at < ? ORDER BY v')
+    .all<{ v: string }>([day, day + DAY_MS]);
   const out: DriftReport[] = [];
   for (const { v } of versions) {
     const live = deps.db.prepare(LIVE_ENTRIES).all<LiveEntry>([v, day, day + DAY_MS]);
@@ -84,7 +86,12 @@ async function reconcileDay(deps: DriftDeps, day: number, versionId: string, liv
   const r = await deps.runnerFor(versionId);
   let replay: Awaited<ReturnType<typeof replayedRun>>;
   try {
-    replay = await replayedRun(r.runner, window.data, { ...deps.market.engineConfig(window.data.pairs), params: r.params, start: window.start, end: window.data.time.length });
+    replay = await replayedRun(r.runner, window.data, {
+      ...deps.market.engineConfig(window.data.pairs),
+      params: r.params,
+      start: window.start,
+      end: window.data.time.length,
+    });
   } finally {
     await r.close();
   }
@@ -105,7 +112,13 @@ async function reconcileDay(deps: DriftDeps, day: number, versionId: string, liv
   const missed = entries.filter((_, i) => !used.has(i)).map((f) => ({ pair: f.pair, time: f.time }));
   const exits = compareExits(pairs, tf, day + DAY_MS);
   return {
-    day, versionId, liveEntries: live.length, replayEntries: entries.length, matched: pairs.length, missed, extra,
+    day,
+    versionId,
+    liveEntries: live.length,
+    replayEntries: entries.length,
+    matched: pairs.length,
+    missed,
+    extra,
     entrySlippage: pairs.length > 0 ? meanOf(pairs.map((p) => p.live.entry_price / p.price - 1)) : null,
     feeRateDifference: pairs.length > 0 ? meanOf(pairs.map((p) => p.live.entry_fees / (p.live.entry_price * p.live.quantity) - p.feeRate)) : null,
     ...exits,
@@ -120,7 +133,11 @@ function replayExit(fills: readonly EngineFill[], entry: EngineFill): EngineFill
 /** End of data is the replay's window closing, not an exit: live keeps that position open past the day too. */
 const exitOf = (f: EngineFill | null): ExitSide | null => (f && f.reason !== 'end_of_data' ? { reason: f.reason, time: f.time } : null);
 
-function compareExits(pairs: ReadonlyArray<{ live: LiveEntry; exit: EngineFill | null }>, tf: number, dayEnd: number): Pick<DriftReport, 'exitsMatched' | 'exitMismatches' | 'exitSlippage'> {
+function compareExits(
+  pairs: ReadonlyArray<{ live: LiveEntry; exit: EngineFill | null }>,
+  tf: number,
+  dayEnd: number,
+): Pick<DriftReport, 'exitsMatched' | 'exitMismatches' | 'exitSlippage'> {
   const mismatches: DriftReport['exitMismatches'] = [];
   const slips: number[] = [];
   for (const p of pairs) {

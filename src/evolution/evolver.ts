@@ -26,10 +26,25 @@ export type EvolverJob = { kind: 'screen'; id: string; params: Params; days: num
 /** What a worker sends back: plain data, so a remote worker can send the same. */
 export type EvolverJobResult =
   | { kind: 'screen'; result: ScreenResult; seconds: number }
-  | { kind: 'judge'; seconds: number; passed: boolean; failedGate: string | null; reason: string | null; gates: GateResult[]; score: number | null; trial: ScreenResult['trial']; expectations: Expectations };
+  | {
+      kind: 'judge';
+      seconds: number;
+      passed: boolean;
+      failedGate: string | null;
+      reason: string | null;
+      gates: GateResult[];
+      score: number | null;
+      trial: ScreenResult['trial'];
+      expectations: Expectations;
+    };
 
 /** One worker: the parent's warm sandbox runner and the shared evaluation context. */
-export function evolverWorker(ctx: PolicyContext, runner: StrategyRunner, specs: Readonly<Record<string, ParamSpec>>, close: () => Promise<void>): JobWorker<EvolverJob, EvolverJobResult> {
+export function evolverWorker(
+  ctx: PolicyContext,
+  runner: StrategyRunner,
+  specs: Readonly<Record<string, ParamSpec>>,
+  close: () => Promise<void>,
+): JobWorker<EvolverJob, EvolverJobResult> {
   return {
     async run(job) {
       const started = performance.now();
@@ -40,7 +55,17 @@ export function evolverWorker(ctx: PolicyContext, runner: StrategyRunner, specs:
         return { kind: 'screen', result, seconds: seconds() };
       }
       const v = await judge(ctx, c);
-      return { kind: 'judge', seconds: seconds(), passed: v.passed, failedGate: v.failedGate, reason: v.reason, gates: v.gates, score: v.score, trial: v.trial, expectations: v.expectations };
+      return {
+        kind: 'judge',
+        seconds: seconds(),
+        passed: v.passed,
+        failedGate: v.failedGate,
+        reason: v.reason,
+        gates: v.gates,
+        score: v.score,
+        trial: v.trial,
+        expectations: v.expectations,
+      };
     },
     close,
   };
@@ -115,8 +140,14 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
       const source = write(params);
       const hash = contentHash('strategy', 'strategy', source);
       const opened = openEntry(ledger, {
-        contentHash: hash, kind: 'strategy', name: 'strategy', parentVersionId: deps.parent.version.id, origin: { kind: 'offline', seed }, params,
-        diffSummary: diffSummary(null, source, params, deps.parent.params), hypothesis: `parameter search around ${deps.parent.version.label}`,
+        contentHash: hash,
+        kind: 'strategy',
+        name: 'strategy',
+        parentVersionId: deps.parent.version.id,
+        origin: { kind: 'offline', seed },
+        params,
+        diffSummary: diffSummary(null, source, params, deps.parent.params),
+        hypothesis: `parameter search around ${deps.parent.version.label}`,
       });
       if (opened.duplicate || fresh.some((f) => f.row.contentHash === hash)) {
         stats.duplicates += 1;
@@ -128,11 +159,14 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
     let days = deps.evolution.screen.days;
     for (;;) {
       const inc = await incumbentReturn(days);
-      const results = await runAll(deps.jobs, rung.map((c) => ({ kind: 'screen' as const, id: `${c.row.contentHash}:screen:${days}`, params: c.params, days, incumbentReturn: inc })));
+      const results = await runAll(
+        deps.jobs,
+        rung.map((c) => ({ kind: 'screen' as const, id: `${c.row.contentHash}:screen:${days}`, params: c.params, days, incumbentReturn: inc })),
+      );
       stats.screenRuns += rung.length;
       rung.forEach((c, k) => {
         const r = results[k];
-        if (r?.kind !== 'screen') return void (stats.failedEvaluations += 1, refuseRuntime(ledger, c, 'screen', results.errors[k]));
+        if (r?.kind !== 'screen') return void ((stats.failedEvaluations += 1), refuseRuntime(ledger, c, 'screen', results.errors[k]));
         addCpu(ledger, c.row.id, r.seconds);
         c.gates = [...c.gates, ...r.result.gates.map((g) => ({ ...g, detail: `${g.detail} (rung ${days} days)` }))];
         c.edge = r.result.edge;
@@ -148,16 +182,20 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
         break;
       }
       rung = passed.slice(0, Math.max(cfg.fullGates, Math.ceil(passed.length * cfg.keepFraction)));
-      for (const c of passed.slice(rung.length)) refuse(ledger, c.row.id, 'screen', 'halving', `not in the best ${rung.length} of ${passed.length} at ${days} days`);
+      for (const c of passed.slice(rung.length))
+        refuse(ledger, c.row.id, 'screen', 'halving', `not in the best ${rung.length} of ${passed.length} at ${days} days`);
       days = next;
     }
     const finalists = rung.slice(0, cfg.fullGates);
     for (const c of rung.slice(cfg.fullGates)) refuse(ledger, c.row.id, 'screen', 'halving', `not in the best ${cfg.fullGates} of the last rung`);
-    const verdicts = await runAll(deps.jobs, finalists.map((c) => ({ kind: 'judge' as const, id: `${c.row.contentHash}:judge`, params: c.params })));
+    const verdicts = await runAll(
+      deps.jobs,
+      finalists.map((c) => ({ kind: 'judge' as const, id: `${c.row.contentHash}:judge`, params: c.params })),
+    );
     finalists.forEach((c, k) => {
       const v = verdicts[k];
       stats.fullyGated += 1;
-      if (v?.kind !== 'judge') return void (stats.failedEvaluations += 1, refuseRuntime(ledger, c, 'gates', verdicts.errors[k]));
+      if (v?.kind !== 'judge') return void ((stats.failedEvaluations += 1), refuseRuntime(ledger, c, 'gates', verdicts.errors[k]));
       addCpu(ledger, c.row.id, v.seconds);
       const gates = [...c.gates, ...v.gates];
       if (v.passed) {
@@ -166,14 +204,20 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
         winners.push({ ...c, gates, edge: v.score ?? -Infinity, expectations: v.expectations });
       } else refuse(ledger, c.row.id, 'gates', v.failedGate!, v.reason!, { gates, trial: v.trial, score: v.score });
     });
-    deps.onProgress?.(`round ${stats.rounds}: ${sampler.drawn} drawn, ${stats.screened} screened, ${stats.fullyGated} through the full gates, ${stats.passedGates} passed (${(deps.elapsed() / 1000).toFixed(0)} s)`);
+    deps.onProgress?.(
+      `round ${stats.rounds}: ${sampler.drawn} drawn, ${stats.screened} screened, ${stats.fullyGated} through the full gates, ${stats.passedGates} passed (${(deps.elapsed() / 1000).toFixed(0)} s)`,
+    );
     if (fresh.length === 0 && stats.duplicates >= sampler.drawn) break;
   }
 
   const best = winners.sort((a, b) => b.edge - a.edge)[0] ?? null;
   const outcome = best ? await admit(deps, ledger, best, seed, write) : null;
   return {
-    seed, ...stats, drawn: sampler.drawn, elapsedMs: deps.elapsed(), outcome,
+    seed,
+    ...stats,
+    drawn: sampler.drawn,
+    elapsedMs: deps.elapsed(),
+    outcome,
     best: best ? { contentHash: best.row.contentHash, params: best.params, score: best.edge } : null,
   };
 }
@@ -182,8 +226,10 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
 export function evolverSummary(r: EvolverReport): string {
   const o = r.outcome;
   const result =
-    o?.status === 'paperTest' ? `winner ${shortHash(o.contentHash)} stored as ${o.versionId}, paper test ${o.paperTestId} scheduled`
-      : o?.status === 'refused' ? `its best candidate was refused at ${o.stage} by ${o.failedGate}`
+    o?.status === 'paperTest'
+      ? `winner ${shortHash(o.contentHash)} stored as ${o.versionId}, paper test ${o.paperTestId} scheduled`
+      : o?.status === 'refused'
+        ? `its best candidate was refused at ${o.stage} by ${o.failedGate}`
         : 'no candidate passed every gate; the incumbent stays';
   return `${r.drawn} drawn, ${r.screened} screened, ${r.fullyGated} through the full gates, ${r.passedGates} passed in ${(r.elapsedMs / 1000).toFixed(0)} s: ${result}`;
 }
@@ -191,13 +237,26 @@ export function evolverSummary(r: EvolverReport): string {
 /** The winner becomes a stored version (static gates, determinism canary) and goes to a paper test. */
 async function admit(deps: EvolverDeps, ledger: LedgerDeps, best: Live, seed: number, write: (p: Params) => string): Promise<SubmissionOutcome> {
   deps.onProgress?.(`best ${shortHash(best.row.contentHash)}: ${JSON.stringify(best.params)}; storing it and scheduling its paper test`);
-  const submission = { kind: 'strategy' as const, name: 'strategy', source: write(best.params), parentVersionId: deps.parent.version.id, origin: { kind: 'offline' as const, seed } };
+  const submission = {
+    kind: 'strategy' as const,
+    name: 'strategy',
+    source: write(best.params),
+    parentVersionId: deps.parent.version.id,
+    origin: { kind: 'offline' as const, seed },
+  };
   const stored = await storeVersion(deps, { ledgerId: best.row.id, hash: best.row.contentHash, submission });
   if (!stored.ok) return stored.refusal;
   recordEvent(ledger, best.row.id, 'evolver.winner', { params: best.params, score: best.edge });
   // The holdout runs on the parent's runner with the winner's params, exactly as its gates did.
   const candidate: PolicyCandidate = { id: best.row.contentHash, runner: deps.parent.runner, params: best.params, specs: deps.parent.specs };
-  return toPaperTest(deps, { ledgerId: best.row.id, hash: best.row.contentHash, version: stored.version, ctx: deps.context, candidate, expectations: best.expectations! });
+  return toPaperTest(deps, {
+    ledgerId: best.row.id,
+    hash: best.row.contentHash,
+    version: stored.version,
+    ctx: deps.context,
+    candidate,
+    expectations: best.expectations!,
+  });
 }
 
 function refuseRuntime(ledger: LedgerDeps, c: Live, stage: 'screen' | 'gates', err: unknown): void {
@@ -206,7 +265,10 @@ function refuseRuntime(ledger: LedgerDeps, c: Live, stage: 'screen' | 'gates', e
 }
 
 /** Submits every job and waits for all; a failed job is an error in its slot, not a failed search. */
-async function runAll(jobs: JobRunner<EvolverJob, EvolverJobResult>, batch: EvolverJob[]): Promise<Array<EvolverJobResult | undefined> & { errors: unknown[] }> {
+async function runAll(
+  jobs: JobRunner<EvolverJob, EvolverJobResult>,
+  batch: EvolverJob[],
+): Promise<Array<EvolverJobResult | undefined> & { errors: unknown[] }> {
   for (const j of batch) jobs.submit(j.id, j);
   const settled = await Promise.allSettled(batch.map((j) => jobs.result(j.id)));
   return Object.assign(

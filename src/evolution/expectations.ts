@@ -27,7 +27,10 @@ export interface Expectations {
 const MAX_RETURNS = 2000;
 
 export function expectationsOf(r: EngineResult, m: BacktestMetrics, gates: GateReport, config: EngineConfig, falseAlarm: number): Expectations {
-  const returns = r.trades.map((t) => t.pnl / (t.entryPrice * t.quantity)).filter(Number.isFinite).slice(-MAX_RETURNS);
+  const returns = r.trades
+    .map((t) => t.pnl / (t.entryPrice * t.quantity))
+    .filter(Number.isFinite)
+    .slice(-MAX_RETURNS);
   const mc = gates.monteCarlo.shuffle;
   return {
     trades: m.trades,

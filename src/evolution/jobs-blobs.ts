@@ -61,8 +61,16 @@ export function redisBlobs(client: Redis, opts: { prefix: string; ttlDays: numbe
     const cached = fromCache(hash);
     if (cached) return cached;
     const bytes = await client.getBuffer(key(hash));
-    if (bytes === null) throw new BlobMissingError(`blob sha256:${hash} is not in Redis (${key(hash)}): it expired after ${opts.ttlDays} days or was never put; the evolver puts it again when it resubmits the job`);
-    if (sha256(bytes) !== hash) throw new BrainError(`blob ${key(hash)} does not hash to its name: Redis holds corrupt data; delete the key and resubmit`, { domain: 'evolution', code: 'blob_corrupt', retryable: false });
+    if (bytes === null)
+      throw new BlobMissingError(
+        `blob sha256:${hash} is not in Redis (${key(hash)}): it expired after ${opts.ttlDays} days or was never put; the evolver puts it again when it resubmits the job`,
+      );
+    if (sha256(bytes) !== hash)
+      throw new BrainError(`blob ${key(hash)} does not hash to its name: Redis holds corrupt data; delete the key and resubmit`, {
+        domain: 'evolution',
+        code: 'blob_corrupt',
+        retryable: false,
+      });
     toCache(hash, bytes);
     return bytes;
   };
@@ -74,7 +82,10 @@ export function redisBlobs(client: Redis, opts: { prefix: string; ttlDays: numbe
       let done = stored.get(hash);
       if (!done) {
         // SET NX keeps an identical blob already there; EXPIRE then restarts its clock either way.
-        done = client.set(key(hash), Buffer.from(bytes), 'EX', ttl, 'NX').then(() => client.expire(key(hash), ttl)).then(() => undefined);
+        done = client
+          .set(key(hash), Buffer.from(bytes), 'EX', ttl, 'NX')
+          .then(() => client.expire(key(hash), ttl))
+          .then(() => undefined);
         stored.set(hash, done);
         done.catch(() => stored.delete(hash));
       }

@@ -54,10 +54,19 @@ export class RemoteJobError extends BrainError<'remote_job_failed'> {
   override readonly name = 'RemoteJobError';
   /** What failed on the worker, read back from the job's failedReason (the worker writes it with describeError). */
   readonly failure: ErrorInfo;
-  constructor(readonly id: string, readonly jobId: string, reason: string) {
+  constructor(
+    readonly id: string,
+    readonly jobId: string,
+    reason: string,
+  ) {
     const failure = parseDescribedError(reason);
     // The worker already ran the job to its end (a retryable failure is retried there by BullMQ first).
-    super(`job ${id} failed on a worker: ${failure.message}`, { domain: 'evolution', code: 'remote_job_failed', retryable: false, details: { job: id, queueJob: jobId } });
+    super(`job ${id} failed on a worker: ${failure.message}`, {
+      domain: 'evolution',
+      code: 'remote_job_failed',
+      retryable: false,
+      details: { job: id, queueJob: jobId },
+    });
     this.failure = failure;
   }
 
@@ -88,7 +97,8 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
     else e.settle.reject(outcome.error);
   };
   const complete = (e: Entry<O>, returnvalue: unknown) => {
-    if (typeof returnvalue !== 'string') return finish(e, 'failed', { error: new RemoteJobError(e.id, e.jobId ?? '-', `completed without a result (${String(returnvalue)})`) });
+    if (typeof returnvalue !== 'string')
+      return finish(e, 'failed', { error: new RemoteJobError(e.id, e.jobId ?? '-', `completed without a result (${String(returnvalue)})`) });
     try {
       finish(e, 'done', { value: o.decode(decodeJson(returnvalue)) });
     } catch (err) {
@@ -97,8 +107,11 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
   };
   const add = (e: Entry<O>) =>
     queue.add(e.id, e.data!, {
-      jobId: e.jobId!, attempts: o.attempts, backoff: { type: 'fixed', delay: 1000 },
-      removeOnComplete: { age: o.keepSeconds }, removeOnFail: { age: o.keepSeconds },
+      jobId: e.jobId!,
+      attempts: o.attempts,
+      backoff: { type: 'fixed', delay: 1000 },
+      removeOnComplete: { age: o.keepSeconds },
+      removeOnFail: { age: o.keepSeconds },
     });
 
   /**
@@ -131,7 +144,8 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
     await queue.remove(jobId).catch(() => 0);
     await o.client.publish(queueKeys(o.queue).cancel, jobId).catch(() => 0);
   };
-  const checkQuietly = (e: Entry<O>) => void check(e).catch((err: unknown) => o.log?.warn({ err, job: e.id }, 'could not read the job state; the sweep tries again'));
+  const checkQuietly = (e: Entry<O>) =>
+    void check(e).catch((err: unknown) => o.log?.warn({ err, job: e.id }, 'could not read the job state; the sweep tries again'));
 
   events.on('active', ({ jobId }) => {
     for (const e of pending(jobId)) if (e.state === 'queued') e.state = 'running';
@@ -157,7 +171,8 @@ export async function redisJobRunner<I, O>(o: RedisRunnerOptions<I, O>): Promise
   const runner: JobRunner<I, O> & { workers(): Promise<number> } = {
     ...entryViews(entries),
     submit(id, input) {
-      if (closed) throw new BrainError(`the job queue ${o.queue} is closed; job ${id} was not queued`, { domain: 'evolution', code: 'pool_closed', retryable: false });
+      if (closed)
+        throw new BrainError(`the job queue ${o.queue} is closed; job ${id} was not queued`, { domain: 'evolution', code: 'pool_closed', retryable: false });
       if (entries.has(id)) return;
       const e: Entry<O> = { ...jobEntry<O>(id), jobId: null, data: null };
       entries.set(id, e);

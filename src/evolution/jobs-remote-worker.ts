@@ -34,7 +34,7 @@ function lru<V>(size: number, drop: (v: V) => void) {
       const hit = map.get(key) ?? make();
       map.delete(key);
       map.set(key, hit);
-      for (const [k, v] of map) if (map.size > size && k !== key) (map.delete(k), drop(v));
+      for (const [k, v] of map) if (map.size > size && k !== key) map.delete(k), drop(v);
       return hit;
     },
     delete: (key: string) => void map.delete(key),
@@ -52,27 +52,48 @@ export function remoteEvolverWorker(blobs: BlobStore, log: Logger): JobWorker<Re
 
   const warm = async (hash: string): Promise<Warm> => {
     const spec = decodeJson<RemoteContext>(await textOf(hash));
-    if (spec.format !== CONTEXT_FORMAT) throw new BrainError(`job context ${hash} is in format ${String(spec.format)}, this worker reads ${CONTEXT_FORMAT}: run the same brain version on the daemon and the workers`, { domain: 'evolution', code: 'format_mismatch', retryable: false });
+    if (spec.format !== CONTEXT_FORMAT)
+      throw new BrainError(
+        `job context ${hash} is in format ${String(spec.format)}, this worker reads ${CONTEXT_FORMAT}: run the same brain version on the daemon and the workers`,
+        { domain: 'evolution', code: 'format_mismatch', retryable: false },
+      );
     const data = decodeMarketData(await blobs.get(spec.data), `candles ${spec.data}`);
     const [parent, incumbent] = await Promise.all([runnerFor(spec.parent), runnerFor(spec.incumbent)]);
     const started = performance.now();
     const baseline = await baselineOf(incumbent.runner, spec.incumbent.params, data, spec.config, spec.windows);
-    log.info({ context: hash.slice(0, 12), steps: data.time.length, pairs: data.pairs.length, baselineSeconds: ((performance.now() - started) / 1000).toFixed(1) }, 'job context warm');
+    log.info(
+      { context: hash.slice(0, 12), steps: data.time.length, pairs: data.pairs.length, baselineSeconds: ((performance.now() - started) / 1000).toFixed(1) },
+      'job context warm',
+    );
     return {
       parent,
-      base: { data, config: spec.config, windows: spec.windows, evolution: spec.evolution, risk: spec.risk, rollback: spec.rollback, baseline, now: () => Date.now() },
+      base: {
+        data,
+        config: spec.config,
+        windows: spec.windows,
+        evolution: spec.evolution,
+        risk: spec.risk,
+        rollback: spec.rollback,
+        baseline,
+        now: () => Date.now(),
+      },
     };
   };
 
   return {
     async run(payload) {
-      const { base, parent } = await contexts.get(payload.context, () => warm(payload.context)).catch((err: unknown) => {
-        // Not kept: the next job naming this context tries again (its blobs may have been put since).
-        contexts.delete(payload.context);
-        throw err;
-      });
+      const { base, parent } = await contexts
+        .get(payload.context, () => warm(payload.context))
+        .catch((err: unknown) => {
+          // Not kept: the next job naming this context tries again (its blobs may have been put since).
+          contexts.delete(payload.context);
+          throw err;
+        });
       const trials = payload.trials === null ? [] : decodeJson<ReturnType<PolicyContext['trials']>>(await textOf(payload.trials));
-      const out = await evolverWorker({ ...base, trials: () => trials }, parent.runner, parent.specs, async () => undefined).run(payload.job, { signal: new AbortController().signal, report: () => undefined });
+      const out = await evolverWorker({ ...base, trials: () => trials }, parent.runner, parent.specs, async () => undefined).run(payload.job, {
+        signal: new AbortController().signal,
+        report: () => undefined,
+      });
       return encodeJson(out);
     },
     async close() {
@@ -97,8 +118,16 @@ export async function startEvolverWorkers(o: EvolverWorkersOptions): Promise<Wor
   const client = await connectRedis(o.link, 'brain worker', o.log);
   const blobs = redisBlobs(client, { prefix: KEY_PREFIX, ttlDays: q.blobDays, cacheDir: o.cacheDir });
   return startWorkerHost<RemoteEvolverJob>({
-    link: o.link, client, queue: q.name, slots: o.slots, lockMs: q.lockSeconds * 1000, stalledMs: q.stalledCheckSeconds * 1000, maxStalled: q.maxStalled,
-    keepSeconds: Math.round(q.keepHours * 3600), name: `${hostname()}:${process.pid}`, log: o.log,
+    link: o.link,
+    client,
+    queue: q.name,
+    slots: o.slots,
+    lockMs: q.lockSeconds * 1000,
+    stalledMs: q.stalledCheckSeconds * 1000,
+    maxStalled: q.maxStalled,
+    keepSeconds: Math.round(q.keepHours * 3600),
+    name: `${hostname()}:${process.pid}`,
+    log: o.log,
     createWorker: async () => remoteEvolverWorker(blobs, o.log),
   });
 }

@@ -64,7 +64,11 @@ export function remotePayloads(blobs: BlobStore, ctx: PolicyContext, versions: E
       data: await blobs.put(encodeMarketData(ctx.data)),
       parent: { id: versions.parent.id, bundle: await blobs.put(text(versions.parent.bundle)) },
       incumbent: { id: versions.incumbent.id, bundle: await blobs.put(text(versions.incumbent.bundle)), params: ctx.baseline.params },
-      config: ctx.config, windows: ctx.windows, evolution: ctx.evolution, risk: ctx.risk, rollback: ctx.rollback,
+      config: ctx.config,
+      windows: ctx.windows,
+      evolution: ctx.evolution,
+      risk: ctx.risk,
+      rollback: ctx.rollback,
     };
     return blobs.put(text(encodeJson(spec)));
   };
@@ -95,13 +99,22 @@ export async function redisEvolverJobs(s: RedisEvolverSetup): Promise<JobRunner<
   const blobs = redisBlobs(client, { prefix: KEY_PREFIX, ttlDays: q.blobDays });
   const payload = remotePayloads(blobs, s.context, s.versions);
   const runner = await redisJobRunner<EvolverJob, EvolverJobResult>({
-    link: s.link, client, queue: q.name, keepSeconds: Math.round(q.keepHours * 3600), attempts: 3,
-    encode: (_id, job) => payload(job), decode: (out) => out as EvolverJobResult, ...(s.log ? { log: s.log } : {}),
+    link: s.link,
+    client,
+    queue: q.name,
+    keepSeconds: Math.round(q.keepHours * 3600),
+    attempts: 3,
+    encode: (_id, job) => payload(job),
+    decode: (out) => out as EvolverJobResult,
+    ...(s.log ? { log: s.log } : {}),
   });
   const workers = await runner.workers();
   if (workers === 0) {
     await runner.close();
-    throw new BrainError(`no brain worker takes jobs from queue "${q.name}" at ${redactRedisUrl(s.link.url)}: start \`brain worker\` on a worker machine (docs/scale-out.md), or set evolution.runner = "inProcess"`, { domain: 'evolution', code: 'no_worker', retryable: true });
+    throw new BrainError(
+      `no brain worker takes jobs from queue "${q.name}" at ${redactRedisUrl(s.link.url)}: start \`brain worker\` on a worker machine (docs/scale-out.md), or set evolution.runner = "inProcess"`,
+      { domain: 'evolution', code: 'no_worker', retryable: true },
+    );
   }
   s.log?.info({ queue: q.name, redis: redactRedisUrl(s.link.url), workers }, 'evolver jobs go to the Redis queue');
   return runner;

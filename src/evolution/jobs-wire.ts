@@ -49,16 +49,33 @@ export function decodeMarketData(bytes: Uint8Array, where: string): MarketData {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = buf.readUInt32LE(0);
   const header = JSON.parse(buf.subarray(4, 4 + length).toString('utf8')) as { format?: string; pairs: Pair[]; steps: number };
-  if (header.format !== MARKET_FORMAT) throw new BrainError(`${where} is not candle data in ${MARKET_FORMAT} (format ${String(header.format)})`, { domain: 'evolution', code: 'format_mismatch', retryable: false });
+  if (header.format !== MARKET_FORMAT)
+    throw new BrainError(`${where} is not candle data in ${MARKET_FORMAT} (format ${String(header.format)})`, {
+      domain: 'evolution',
+      code: 'format_mismatch',
+      retryable: false,
+    });
   const offset = Math.ceil((4 + length) / 8) * 8;
   const n = header.steps;
   const size = n * (1 + header.pairs.length * COLUMNS.length);
-  if (buf.length !== offset + size * 8) throw new BrainError(`${where} holds ${buf.length} bytes, expected ${offset + size * 8} for ${header.pairs.length} pairs × ${n} steps`, { domain: 'evolution', code: 'format_mismatch', retryable: false });
+  if (buf.length !== offset + size * 8)
+    throw new BrainError(`${where} holds ${buf.length} bytes, expected ${offset + size * 8} for ${header.pairs.length} pairs × ${n} steps`, {
+      domain: 'evolution',
+      code: 'format_mismatch',
+      retryable: false,
+    });
   // A copy: the columns must be 8-byte aligned whatever buffer the bytes arrived in.
   const values = new Float64Array(size);
   values.set(new Float64Array(buf.buffer.slice(buf.byteOffset + offset, buf.byteOffset + offset + size * 8)));
   const time = values.subarray(0, n);
   const column = (p: number, j: number) => values.subarray(n * (1 + p * COLUMNS.length + j), n * (2 + p * COLUMNS.length + j));
-  const columns: CandleColumns[] = header.pairs.map((_, p) => ({ time, open: column(p, 0), high: column(p, 1), low: column(p, 2), close: column(p, 3), volume: column(p, 4) }));
+  const columns: CandleColumns[] = header.pairs.map((_, p) => ({
+    time,
+    open: column(p, 0),
+    high: column(p, 1),
+    low: column(p, 2),
+    close: column(p, 3),
+    volume: column(p, 4),
+  }));
   return { pairs: header.pairs, time, columns };
 }

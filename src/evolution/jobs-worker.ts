@@ -81,9 +81,15 @@ export function startWorkerHost<P>(o: WorkerHostOptions<P>): WorkerHost {
   };
 
   const worker = new Worker<WireJob, string>(o.queue, (job, _token, signal) => run(job, signal), {
-    connection: redisOptions(o.link), prefix: KEY_PREFIX, name: o.name, concurrency: o.slots,
-    lockDuration: o.lockMs, stalledInterval: o.stalledMs, maxStalledCount: o.maxStalled,
-    removeOnComplete: { age: o.keepSeconds }, removeOnFail: { age: o.keepSeconds },
+    connection: redisOptions(o.link),
+    prefix: KEY_PREFIX,
+    name: o.name,
+    concurrency: o.slots,
+    lockDuration: o.lockMs,
+    stalledInterval: o.stalledMs,
+    maxStalledCount: o.maxStalled,
+    removeOnComplete: { age: o.keepSeconds },
+    removeOnFail: { age: o.keepSeconds },
   });
   worker.on('error', (err) => o.log.warn({ err }, 'worker connection error; retrying'));
   worker.on('active', (job) => o.log.debug({ jobId: job.id, name: job.name }, 'job started'));

@@ -90,8 +90,7 @@ export function inProcessPool<I, O>(opts: { workers: number; createWorker: (inde
       busy[w] = true;
       job.state = 'running';
       workers[w] ??= opts.createWorker(w);
-      void workers[w]!
-        .then((worker) => worker.run(job.input, { signal: job.abort.signal, report: (note) => (job.note = note) }))
+      void workers[w]!.then((worker) => worker.run(job.input, { signal: job.abort.signal, report: (note) => (job.note = note) }))
         .then(
           (out) => {
             job.state = job.abort.signal.aborted ? 'cancelled' : 'done';

@@ -13,7 +13,10 @@ import { contentHash } from './content.ts';
 import type { GateResult } from './policy.ts';
 import { BrainError } from '../contract/errors.ts';
 
-export type Origin = { kind: 'offline'; seed: number } | { kind: 'model'; model: string; promptHash: string; cycleId: string } | { kind: 'person'; who: string };
+export type Origin =
+  | { kind: 'offline'; seed: number }
+  | { kind: 'model'; model: string; promptHash: string; cycleId: string }
+  | { kind: 'person'; who: string };
 
 export interface LedgerDeps {
   readonly ledger: LedgerRepo;
@@ -38,14 +41,34 @@ export function openEntry(deps: LedgerDeps, req: OpenRequest): Opened {
   const now = deps.clock.now();
   const { kind, ...origin } = req.origin;
   const base = {
-    contentHash: req.contentHash, kind: req.kind, name: req.name, versionId: null, parentVersionId: req.parentVersionId, originKind: kind as OriginKind,
-    origin, params: req.params, diffSummary: req.diffSummary, hypothesis: req.hypothesis, gates: [], holdout: null, score: null, trial: null,
-    cpuSeconds: 0, usd: 0, createdAt: now,
+    contentHash: req.contentHash,
+    kind: req.kind,
+    name: req.name,
+    versionId: null,
+    parentVersionId: req.parentVersionId,
+    originKind: kind as OriginKind,
+    origin,
+    params: req.params,
+    diffSummary: req.diffSummary,
+    hypothesis: req.hypothesis,
+    gates: [],
+    holdout: null,
+    score: null,
+    trial: null,
+    cpuSeconds: 0,
+    usd: 0,
+    createdAt: now,
   };
   const earlier = deps.ledger.original(req.contentHash);
   if (earlier) {
     const row = deps.ledger.insert({
-      ...base, versionId: earlier.versionId, stage: earlier.stage, verdict: 'duplicate', failedGate: earlier.failedGate, reason: earlier.reason, duplicateOf: earlier.id,
+      ...base,
+      versionId: earlier.versionId,
+      stage: earlier.stage,
+      verdict: 'duplicate',
+      failedGate: earlier.failedGate,
+      reason: earlier.reason,
+      duplicateOf: earlier.id,
     });
     return { duplicate: true, row, earlier };
   }
@@ -53,7 +76,14 @@ export function openEntry(deps: LedgerDeps, req: OpenRequest): Opened {
 }
 
 /** Records a refusal: the stage it happened in and the gate that names it. */
-export function refuse(deps: LedgerDeps, id: number, stage: LedgerStage, failedGate: string, reason: string, extra: Omit<LedgerUpdate, 'updatedAt'> = {}): LedgerRow {
+export function refuse(
+  deps: LedgerDeps,
+  id: number,
+  stage: LedgerStage,
+  failedGate: string,
+  reason: string,
+  extra: Omit<LedgerUpdate, 'updatedAt'> = {},
+): LedgerRow {
   return deps.ledger.update(id, { ...extra, stage, verdict: 'refused', failedGate, reason, updatedAt: deps.clock.now() });
 }
 
@@ -116,9 +146,17 @@ export class LedgerLookupError extends BrainError<'not_found' | 'ambiguous'> {
 /** The candidate with this content hash (a prefix of at least 6 hex digits), its gates and its steps. */
 export function ledgerShow(deps: Pick<LedgerDeps, 'ledger'>, hash: string): LedgerEntryView[] {
   const rows = /^[0-9a-f]{6,64}$/.test(hash) ? deps.ledger.withHashPrefix(hash) : [];
-  if (rows.length === 0) throw new LedgerLookupError('not_found', `no candidate with content hash ${hash} in the ledger; list them with 'brain ledger --top 20' (give at least 6 hex digits)`);
+  if (rows.length === 0)
+    throw new LedgerLookupError(
+      'not_found',
+      `no candidate with content hash ${hash} in the ledger; list them with 'brain ledger --top 20' (give at least 6 hex digits)`,
+    );
   const hashes = new Set(rows.map((r) => r.contentHash));
-  if (hashes.size > 1) throw new LedgerLookupError('ambiguous', `${hash} matches ${hashes.size} candidates (${[...hashes].map((h) => h.slice(0, 12)).join(', ')}); give more digits`);
+  if (hashes.size > 1)
+    throw new LedgerLookupError(
+      'ambiguous',
+      `${hash} matches ${hashes.size} candidates (${[...hashes].map((h) => h.slice(0, 12)).join(', ')}); give more digits`,
+    );
   return rows.map((row) => ({ row, events: deps.ledger.events(row.id) }));
 }
 

@@ -58,13 +58,29 @@ export async function judgePaperTest(deps: JudgeDeps, req: JudgeRequest): Promis
   const inc = incumbent && { trades: incumbent.summary.trades, totalReturn: incumbent.summary.totalReturn };
   const base = { shadow: s, incumbent: inc, replay: { trades: replay.summary.trades, totalReturn: replay.summary.totalReturn }, drift };
   const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
-  if (s.trades < req.minTrades) return { ...base, passed: false, failedCheck: 'minTrades', reason: `the shadow made ${s.trades} trades, fewer than the ${req.minTrades} needed` };
+  if (s.trades < req.minTrades)
+    return { ...base, passed: false, failedCheck: 'minTrades', reason: `the shadow made ${s.trades} trades, fewer than the ${req.minTrades} needed` };
   if (inc && s.totalReturn < inc.totalReturn - p.maxUnderperformance) {
-    return { ...base, passed: false, failedCheck: 'underperformance', reason: `the shadow returned ${pct(s.totalReturn)}, the incumbent ${pct(inc.totalReturn)} on the same candles (allowed shortfall ${pct(p.maxUnderperformance)})` };
+    return {
+      ...base,
+      passed: false,
+      failedCheck: 'underperformance',
+      reason: `the shadow returned ${pct(s.totalReturn)}, the incumbent ${pct(inc.totalReturn)} on the same candles (allowed shortfall ${pct(p.maxUnderperformance)})`,
+    };
   }
   const compared = Math.max(1, s.trades, replay.summary.trades);
   if (drift.length / compared > p.maxDriftShare) {
-    return { ...base, passed: false, failedCheck: 'drift', reason: `${drift.length} trades differ between the shadow and its backtest replay of the window (of ${compared}; allowed share ${p.maxDriftShare})` };
+    return {
+      ...base,
+      passed: false,
+      failedCheck: 'drift',
+      reason: `${drift.length} trades differ between the shadow and its backtest replay of the window (of ${compared}; allowed share ${p.maxDriftShare})`,
+    };
   }
-  return { ...base, passed: true, failedCheck: null, reason: `shadow ${pct(s.totalReturn)} over ${s.trades} trades${inc ? ` vs incumbent ${pct(inc.totalReturn)}` : ''}; ${drift.length} drift findings` };
+  return {
+    ...base,
+    passed: true,
+    failedCheck: null,
+    reason: `shadow ${pct(s.totalReturn)} over ${s.trades} trades${inc ? ` vs incumbent ${pct(inc.totalReturn)}` : ''}; ${drift.length} drift findings`,
+  };
 }

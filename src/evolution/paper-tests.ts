@@ -29,7 +29,13 @@ export interface PaperTestDeps {
 
 /** The event that starts a scheduled test's machine: what `notify` sends, and what the daemon's boot raises for a row it finds. */
 export function scheduledCommand(t: PaperTest): Extract<PaperTestCommand, { type: 'paperTest.scheduled' }> {
-  return { type: 'paperTest.scheduled', paperTestId: t.id, versionId: t.versionId, incumbentId: t.baselineVersionId, ledgerId: (t.result as { ledgerId?: number } | null)?.ledgerId ?? null };
+  return {
+    type: 'paperTest.scheduled',
+    paperTestId: t.id,
+    versionId: t.versionId,
+    incumbentId: t.baselineVersionId,
+    ledgerId: (t.result as { ledgerId?: number } | null)?.ledgerId ?? null,
+  };
 }
 
 export function paperTestIdFor(versionId: string, now: number): string {
@@ -39,9 +45,18 @@ export function paperTestIdFor(versionId: string, now: number): string {
 export function schedulePaperTest(deps: PaperTestDeps, req: { versionId: string; incumbentId: string | null; ledgerId: number }): PaperTest {
   const now = deps.clock.now();
   const test: PaperTest = {
-    id: paperTestIdFor(req.versionId, now), versionId: req.versionId, baselineVersionId: req.incumbentId, status: 'scheduled', startedAt: null,
+    id: paperTestIdFor(req.versionId, now),
+    versionId: req.versionId,
+    baselineVersionId: req.incumbentId,
+    status: 'scheduled',
+    startedAt: null,
     // The latest it can end if it started now; the machine sets the real deadlines when it starts.
-    deadline: now + deps.evolution.paper.maxDays * DAY_MS, endedAt: null, result: { ledgerId: req.ledgerId }, reason: null, createdAt: now, updatedAt: now,
+    deadline: now + deps.evolution.paper.maxDays * DAY_MS,
+    endedAt: null,
+    result: { ledgerId: req.ledgerId },
+    reason: null,
+    createdAt: now,
+    updatedAt: now,
   };
   deps.paperTests.insert(test);
   deps.notify?.(scheduledCommand(test));
@@ -68,7 +83,8 @@ export function showPaperTest(deps: Pick<PaperTestDeps, 'paperTests'>, id: strin
 /** Cancels a test that has not finished; the running machine stops its shadow and ends in cancelled. */
 export function cancelPaperTest(deps: PaperTestDeps, id: string, by: string): PaperTest {
   const t = showPaperTest(deps, id);
-  if (!['scheduled', 'running', 'evaluating'].includes(t.status)) throw new PaperTestError('finished', `paper test ${id} already ended ${t.status}; nothing to cancel`);
+  if (!['scheduled', 'running', 'evaluating'].includes(t.status))
+    throw new PaperTestError('finished', `paper test ${id} already ended ${t.status}; nothing to cancel`);
   if (deps.notify) {
     deps.notify({ type: 'paperTest.cancel', paperTestId: id, by });
     return t;

@@ -38,7 +38,10 @@ function objectProp(obj: ts.ObjectLiteralExpression, name: string): ts.Expressio
 }
 
 function isNumberLiteral(e: ts.Expression): boolean {
-  return compiler.isNumericLiteral(e) || (compiler.isPrefixUnaryExpression(e) && e.operator === compiler.SyntaxKind.MinusToken && compiler.isNumericLiteral(e.operand));
+  return (
+    compiler.isNumericLiteral(e) ||
+    (compiler.isPrefixUnaryExpression(e) && e.operator === compiler.SyntaxKind.MinusToken && compiler.isNumericLiteral(e.operand))
+  );
 }
 
 function numberOf(e: ts.Expression | null, fallback: number): number {
@@ -64,10 +67,17 @@ function slotsOf(source: string): Slot[] {
     const name = propName(p);
     if (!name || !compiler.isPropertyAssignment(p) || !compiler.isObjectLiteralExpression(p.initializer)) return [];
     const d = objectProp(p.initializer, 'default');
-    if (!d || !isNumberLiteral(d)) throw new ParamsSourceError('not_literal', `meta.params.${name}.default is not a number literal; write it as one so a candidate can set it`);
+    if (!d || !isNumberLiteral(d))
+      throw new ParamsSourceError('not_literal', `meta.params.${name}.default is not a number literal; write it as one so a candidate can set it`);
     const o = p.initializer;
     const integer = objectProp(o, 'integer')?.kind === compiler.SyntaxKind.TrueKeyword;
-    const spec: ParamSpec = { default: numberOf(d, 0), min: numberOf(objectProp(o, 'min'), -Infinity), max: numberOf(objectProp(o, 'max'), Infinity), integer, description: '' };
+    const spec: ParamSpec = {
+      default: numberOf(d, 0),
+      min: numberOf(objectProp(o, 'min'), -Infinity),
+      max: numberOf(objectProp(o, 'max'), Infinity),
+      integer,
+      description: '',
+    };
     return [{ name, start: d.getStart(file), end: d.getEnd(), spec }];
   });
 }
@@ -88,9 +98,13 @@ export function paramsWriter(source: string, specs: Readonly<Record<string, Para
   return (params) => {
     for (const [name, v] of Object.entries(params)) {
       const spec = specs[name];
-      if (!spec || !slots.some((s) => s.name === name)) throw new ParamsSourceError('unknown_param', `parameter "${name}" is not declared in meta.params (declared: ${slots.map((s) => s.name).join(', ')})`);
+      if (!spec || !slots.some((s) => s.name === name))
+        throw new ParamsSourceError('unknown_param', `parameter "${name}" is not declared in meta.params (declared: ${slots.map((s) => s.name).join(', ')})`);
       if (!(Number.isFinite(v) && v >= spec.min && v <= spec.max) || (spec.integer && !Number.isInteger(v))) {
-        throw new ParamsSourceError('out_of_range', `parameter ${name} = ${v} is outside its declared range [${spec.min}, ${spec.max}]${spec.integer ? ' or not an integer' : ''}`);
+        throw new ParamsSourceError(
+          'out_of_range',
+          `parameter ${name} = ${v} is outside its declared range [${spec.min}, ${spec.max}]${spec.integer ? ' or not an integer' : ''}`,
+        );
       }
     }
     let out = '';

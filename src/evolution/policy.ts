@@ -69,7 +69,8 @@ export async function baselineOf(runner: StrategyRunner, params: Params, data: M
   return { versionId: runner.versionId, selection, runner, params };
 }
 
-const asRunner = (c: PolicyCandidate): StrategyRunner => (c.runner.versionId === c.id ? c.runner : { versionId: c.id, decide: (d, cfg, on) => c.runner.decide(d, cfg, on) });
+const asRunner = (c: PolicyCandidate): StrategyRunner =>
+  c.runner.versionId === c.id ? c.runner : { versionId: c.id, decide: (d, cfg, on) => c.runner.decide(d, cfg, on) };
 
 export interface ScreenResult {
   readonly passed: boolean;
@@ -106,12 +107,24 @@ export async function screen(ctx: PolicyContext, c: PolicyCandidate, days = ctx.
   const m = computeMetrics(metricsInputOf(r, ctx.data, cfg));
   const gates: GateResult[] = [
     { gate: 'screenTrades', passed: r.summary.trades >= s.minTrades, value: r.summary.trades, threshold: s.minTrades, detail: `${days}-day screen window` },
-    { gate: 'screenLoss', passed: r.summary.totalReturn > -s.maxLoss, value: r.summary.totalReturn, threshold: -s.maxLoss, detail: `incumbent ${inc.toFixed(4)}` },
+    {
+      gate: 'screenLoss',
+      passed: r.summary.totalReturn > -s.maxLoss,
+      value: r.summary.totalReturn,
+      threshold: -s.maxLoss,
+      detail: `incumbent ${inc.toFixed(4)}`,
+    },
   ];
   const failed = gates.find((g) => !g.passed);
   return {
-    passed: !failed, failedGate: (failed?.gate as ScreenResult['failedGate']) ?? null, reason: failed ? reasonOf(failed) : null,
-    trades: r.summary.trades, totalReturn: r.summary.totalReturn, edge: r.summary.totalReturn - inc, trial: trialOf(m), gates,
+    passed: !failed,
+    failedGate: (failed?.gate as ScreenResult['failedGate']) ?? null,
+    reason: failed ? reasonOf(failed) : null,
+    trades: r.summary.trades,
+    totalReturn: r.summary.totalReturn,
+    edge: r.summary.totalReturn - inc,
+    trial: trialOf(m),
+    gates,
   };
 }
 
@@ -131,13 +144,19 @@ export interface PolicyVerdict {
 
 /** The full gates over the selection region [start, holdoutStart). */
 export async function judge(ctx: PolicyContext, c: PolicyCandidate): Promise<PolicyVerdict> {
-  const { windows: w, evolution: { policy } } = ctx;
+  const {
+    windows: w,
+    evolution: { policy },
+  } = ctx;
   const cfg = { ...ctx.config, params: c.params, start: w.start, end: w.holdoutStart };
   const ev = await evaluate(
     { now: ctx.now, ...(ctx.onGate ? { onGate: ctx.onGate } : {}) },
     { runner: asRunner(c), data: ctx.data, config: cfg, specs: c.specs, walkForwardWindows: policy.walkForwardWindows },
   );
-  const trials = trialsFromLedger(ctx.trials().map((t) => ({ versionId: t.contentHash, sharpe: t.sharpe })), { versionId: c.id, sharpe: ev.metrics.dailySharpe });
+  const trials = trialsFromLedger(
+    ctx.trials().map((t) => ({ versionId: t.contentHash, sharpe: t.sharpe })),
+    { versionId: c.id, sharpe: ev.metrics.dailySharpe },
+  );
   const metrics = deflate(ev.metrics, trials);
   const edge = oosEdge(ctx, ev.result);
   const g = ev.gates;
@@ -149,23 +168,59 @@ export async function judge(ctx: PolicyContext, c: PolicyCandidate): Promise<Pol
   const mcP95 = g.monteCarlo.shuffle.maxDrawdown.p95;
   const gates: GateResult[] = [
     { gate: 'canaries', passed: g.canaries.passed, value: null, threshold: null, detail: canaryDetail(g.canaries) },
-    { gate: 'lookAhead', passed: g.lookAhead?.passed ?? false, value: g.lookAhead?.cuts.filter((x) => x.mismatches.length > 0).length ?? null, threshold: 0, detail: 'truncated re-runs whose earlier decisions changed' },
-    { gate: 'minTrades', passed: metrics.trades >= policy.minTrades, value: metrics.trades, threshold: policy.minTrades, detail: 'trades over the selection window' },
     {
-      gate: 'oosEdge', passed: edge.lower > policy.minEdge, value: edge.lower, threshold: policy.minEdge,
+      gate: 'lookAhead',
+      passed: g.lookAhead?.passed ?? false,
+      value: g.lookAhead?.cuts.filter((x) => x.mismatches.length > 0).length ?? null,
+      threshold: 0,
+      detail: 'truncated re-runs whose earlier decisions changed',
+    },
+    {
+      gate: 'minTrades',
+      passed: metrics.trades >= policy.minTrades,
+      value: metrics.trades,
+      threshold: policy.minTrades,
+      detail: 'trades over the selection window',
+    },
+    {
+      gate: 'oosEdge',
+      passed: edge.lower > policy.minEdge,
+      value: edge.lower,
+      threshold: policy.minEdge,
       detail: `mean daily OOS return difference vs ${ctx.baseline.versionId} ${fmt(edge.mean)} [${fmt(edge.lower)}, ${fmt(edge.upper)}] at ${policy.edgeConfidence} over ${edge.n} days`,
     },
-    { gate: 'dsr', passed: metrics.dsr !== null && metrics.dsr >= policy.minDsr, value: metrics.dsr, threshold: policy.minDsr, detail: `deflated over ${trials.trials} trials in the ledger` },
-    { gate: 'mcDrawdown', passed: mcP95 <= ddLimit, value: mcP95, threshold: ddLimit, detail: `Monte Carlo p95 max drawdown over ${g.monteCarlo.runs} trade-order shuffles` },
     {
-      gate: 'jitter', passed: jitterShare >= policy.jitterMinShare, value: jitterShare, threshold: policy.jitterMinShare,
+      gate: 'dsr',
+      passed: metrics.dsr !== null && metrics.dsr >= policy.minDsr,
+      value: metrics.dsr,
+      threshold: policy.minDsr,
+      detail: `deflated over ${trials.trials} trials in the ledger`,
+    },
+    {
+      gate: 'mcDrawdown',
+      passed: mcP95 <= ddLimit,
+      value: mcP95,
+      threshold: ddLimit,
+      detail: `Monte Carlo p95 max drawdown over ${g.monteCarlo.runs} trade-order shuffles`,
+    },
+    {
+      gate: 'jitter',
+      passed: jitterShare >= policy.jitterMinShare,
+      value: jitterShare,
+      threshold: policy.jitterMinShare,
       detail: `${beating} of ${jitterRuns.length} ±10 % nudges still beat the incumbent's ${fmt(incReturn)}`,
     },
   ];
   const failed = gates.find((x) => !x.passed);
   return {
-    passed: !failed, failedGate: (failed?.gate as PolicyGate | undefined) ?? null, reason: failed ? reasonOf(failed) : null,
-    gates, score: edge.n > 0 ? edge.lower : null, trial: trialOf(metrics), evaluation: ev, metrics,
+    passed: !failed,
+    failedGate: (failed?.gate as PolicyGate | undefined) ?? null,
+    reason: failed ? reasonOf(failed) : null,
+    gates,
+    score: edge.n > 0 ? edge.lower : null,
+    trial: trialOf(metrics),
+    evaluation: ev,
+    metrics,
     expectations: expectationsOf(ev.result, metrics, g, cfg, ctx.rollback.cusumFalseAlarm),
   };
 }
@@ -199,7 +254,13 @@ export async function scoreHoldout(ctx: PolicyContext, c: PolicyCandidate): Prom
   const cand = await replayedRun(asRunner(c), ctx.data, { ...cfg, params: c.params });
   const inc = await replayedRun(ctx.baseline.runner, ctx.data, { ...cfg, params: ctx.baseline.params });
   const days = ((ctx.data.time[end - 1] ?? 0) - (ctx.data.time[holdoutStart] ?? 0)) / DAY_MS;
-  return { days, candidateReturn: cand.summary.totalReturn, incumbentReturn: inc.summary.totalReturn, difference: cand.summary.totalReturn - inc.summary.totalReturn, trades: cand.summary.trades };
+  return {
+    days,
+    candidateReturn: cand.summary.totalReturn,
+    incumbentReturn: inc.summary.totalReturn,
+    difference: cand.summary.totalReturn - inc.summary.totalReturn,
+    trades: cand.summary.trades,
+  };
 }
 
 function trialOf(m: BacktestMetrics): TrialStats | null {

@@ -68,14 +68,23 @@ export interface PipelineWiring {
 export function pipelineSetup(w: PipelineWiring): EvolutionSetupDeps {
   let gates: Gates | null = null;
   return {
-    db: w.db, config: w.config, clock: w.clock, repoRoot: w.repoRoot, filesRoot: w.filesRoot, candles: w.candles ?? { pairs: w.config.pairs },
-    log: w.log.child({ component: 'pipeline' }), ...(w.notify ? { notify: w.notify } : {}),
+    db: w.db,
+    config: w.config,
+    clock: w.clock,
+    repoRoot: w.repoRoot,
+    filesRoot: w.filesRoot,
+    candles: w.candles ?? { pairs: w.config.pairs },
+    log: w.log.child({ component: 'pipeline' }),
+    ...(w.notify ? { notify: w.notify } : {}),
     checkStatistics: (versionId, source) => checkStatistics({ dbPath: w.dbPath, gates: (gates ??= new Gates(w.repoRoot)), log: w.log }, versionId, source),
   };
 }
 
 /** A stored strategy version started in its own sandbox child, for judging. */
-export async function startVersionRunner(version: Pick<VersionRecord, 'id' | 'bundle'>, log?: Logger): Promise<VersionRunner & { meta: StrategyMeta; childPid: () => number | undefined }> {
+export async function startVersionRunner(
+  version: Pick<VersionRecord, 'id' | 'bundle'>,
+  log?: Logger,
+): Promise<VersionRunner & { meta: StrategyMeta; childPid: () => number | undefined }> {
   const host = await StrategyHost.start({ versionId: version.id, kind: 'strategy', bundle: version.bundle, ...(log ? { logger: log } : {}) });
   const meta = host.meta as StrategyMeta;
   return { runner: sandboxRunner(host), meta, specs: meta.params, params: defaultParams(meta), close: () => host.close(), childPid: () => host.childPid };
@@ -116,11 +125,24 @@ export async function openEvaluation(d: EvolutionSetupDeps): Promise<Evaluation>
     context: () =>
       (context ??= (async () => {
         const { data, start } = await load();
-        if (data.time.length === 0) throw new Error(`no ${tf} candles for ${d.candles.pairs.join(', ')}${d.candles.dir ? ` in ${d.candles.dir}` : ' in the store'}; import some with 'brain data import' or pass --data DIR`);
+        if (data.time.length === 0)
+          throw new Error(
+            `no ${tf} candles for ${d.candles.pairs.join(', ')}${d.candles.dir ? ` in ${d.candles.dir}` : ' in the store'}; import some with 'brain data import' or pass --data DIR`,
+          );
         const config = engineConfigFor(d.config, data.pairs, run.meta, start);
         const windows = evaluationWindows(data, start, d.config.evolution.policy);
         const baseline = await baselineOf(run.runner, run.params, data, config, windows);
-        return { data, config, windows, evolution: d.config.evolution, risk: d.config.risk, rollback: d.config.rollback, baseline, trials: () => repos.ledger.trials(), now: () => d.clock.now() };
+        return {
+          data,
+          config,
+          windows,
+          evolution: d.config.evolution,
+          risk: d.config.risk,
+          rollback: d.config.rollback,
+          baseline,
+          trials: () => repos.ledger.trials(),
+          now: () => d.clock.now(),
+        };
       })()),
     close: () => run.close(),
   };
@@ -130,9 +152,16 @@ export async function openEvaluation(d: EvolutionSetupDeps): Promise<Evaluation>
 export function submitDeps(d: EvolutionSetupDeps, ev: Evaluation): SubmitDeps {
   const repos = createRepositories(d.db);
   return {
-    ledger: repos.ledger, paperTests: repos.paperTests, expectations: repos.evolution, store: ev.store, clock: d.clock, evolution: d.config.evolution,
-    policyContext: ev.context, startRunner: (v) => startVersionRunner(v, d.log),
-    ...(d.notify ? { notify: d.notify } : {}), ...(d.checkStatistics ? { checkStatistics: d.checkStatistics } : {}),
+    ledger: repos.ledger,
+    paperTests: repos.paperTests,
+    expectations: repos.evolution,
+    store: ev.store,
+    clock: d.clock,
+    evolution: d.config.evolution,
+    policyContext: ev.context,
+    startRunner: (v) => startVersionRunner(v, d.log),
+    ...(d.notify ? { notify: d.notify } : {}),
+    ...(d.checkStatistics ? { checkStatistics: d.checkStatistics } : {}),
   };
 }
 
@@ -147,23 +176,32 @@ export async function evolve(d: EvolutionSetupDeps & { onProgress?: (line: strin
   const link = redisLinkOf(d.config);
   // evolution.runner selects the JobRunner; Redis code is loaded only when it is chosen.
   const jobs = link
-    ? await (await import('./jobs-remote.ts')).redisEvolverJobs({ link, evolution: d.config.evolution, context: ctx, versions: { parent, incumbent: parent }, ...(d.log ? { log: d.log } : {}) }).catch(async (err: unknown) => {
-      await ev.close();
-      throw err;
-    })
+    ? await (await import('./jobs-remote.ts'))
+        .redisEvolverJobs({ link, evolution: d.config.evolution, context: ctx, versions: { parent, incumbent: parent }, ...(d.log ? { log: d.log } : {}) })
+        .catch(async (err: unknown) => {
+          await ev.close();
+          throw err;
+        })
     : inProcessPool<EvolverJob, EvolverJobResult>({
-      workers: d.workers ?? d.config.evolution.evolver.workers,
-      // One warm child per worker: the parent's bundle, the dataset sent once and kept.
-      createWorker: async () => {
-        const w = await startVersionRunner(parent, d.log);
-        return evolverWorker(ctx, w.runner, w.specs, w.close);
-      },
-    });
+        workers: d.workers ?? d.config.evolution.evolver.workers,
+        // One warm child per worker: the parent's bundle, the dataset sent once and kept.
+        createWorker: async () => {
+          const w = await startVersionRunner(parent, d.log);
+          return evolverWorker(ctx, w.runner, w.specs, w.close);
+        },
+      });
   const started = performance.now();
   try {
     const deps = submitDeps(d, ev);
     return await runEvolver(
-      { ...deps, context: ctx, jobs, parent: { version: parent, specs: parent.run.specs, params: parent.run.params, runner: parent.run.runner }, elapsed: () => performance.now() - started, ...(d.onProgress ? { onProgress: d.onProgress } : {}) },
+      {
+        ...deps,
+        context: ctx,
+        jobs,
+        parent: { version: parent, specs: parent.run.specs, params: parent.run.params, runner: parent.run.runner },
+        elapsed: () => performance.now() - started,
+        ...(d.onProgress ? { onProgress: d.onProgress } : {}),
+      },
       budget,
     );
   } finally {

@@ -84,7 +84,10 @@ export class Shadow {
     this.view.equity = deps.market.engineConfig(deps.market.pairs).initialCash;
   }
 
-  static async start(deps: ShadowDeps, input: { id: string; startedAt: number; lastCandleTime: number | null }): Promise<{ shadow: Shadow; progress: ShadowProgress | null }> {
+  static async start(
+    deps: ShadowDeps,
+    input: { id: string; startedAt: number; lastCandleTime: number | null },
+  ): Promise<{ shadow: Shadow; progress: ShadowProgress | null }> {
     let self: Shadow | null = null;
     const strategy = await deps.startStrategy(() => self?.view ?? { positions: {}, equity: 0 });
     self = new Shadow(deps, input.id, input.startedAt, strategy, input.lastCandleTime);
@@ -120,7 +123,11 @@ export class Shadow {
     const outcomes = await this.strategy.onCandles(batch);
     for (const o of outcomes) {
       if (o.verdict.ok && o.verdict.intent.decision.action !== 'hold') {
-        this.deps.decisions.recordDecision(this.id, { pair: o.pair, candleTime: o.candleTime, decision: o.verdict.intent.decision as unknown as Record<string, unknown> });
+        this.deps.decisions.recordDecision(this.id, {
+          pair: o.pair,
+          candleTime: o.candleTime,
+          decision: o.verdict.intent.decision as unknown as Record<string, unknown>,
+        });
       }
     }
     this.last = time;
@@ -144,7 +151,8 @@ export class Shadow {
     const warmEnd = Math.max(this.startedAt, Number.isFinite(this.last) ? this.last + tf : this.startedAt);
     const byTime = (from: number, to: number) => {
       const out = new Map<number, Array<{ pair: Pair; candle: Candle }>>();
-      for (const pair of m.pairs) for (const candle of m.candles.range(pair, m.timeframe, from, to)) out.set(candle.time, [...(out.get(candle.time) ?? []), { pair, candle }]);
+      for (const pair of m.pairs)
+        for (const candle of m.candles.range(pair, m.timeframe, from, to)) out.set(candle.time, [...(out.get(candle.time) ?? []), { pair, candle }]);
       return [...out.entries()].sort((a, b) => a[0] - b[0]).map(([, batch]) => batch);
     };
     // History only: decisions before the window (or already recorded) are not taken again.

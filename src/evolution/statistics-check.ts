@@ -34,8 +34,14 @@ export type StatisticsCheck = { ok: true } | { ok: false; gate: 'static' | 'runs
 
 /** Report metric names that mean a truth benchmark under another name (after camelCase → snake_case). */
 export const TRUTH_ALIASES: Readonly<Record<string, string>> = {
-  trades: 'trades_closed', closed_trades: 'trades_closed', total_trades: 'trades_total', open_trades: 'trades_open',
-  net_pnl: 'realized_pnl', pnl: 'realized_pnl', fees: 'fees_paid', drawdown: 'current_drawdown',
+  trades: 'trades_closed',
+  closed_trades: 'trades_closed',
+  total_trades: 'trades_total',
+  open_trades: 'trades_open',
+  net_pnl: 'realized_pnl',
+  pnl: 'realized_pnl',
+  fees: 'fees_paid',
+  drawdown: 'current_drawdown',
 };
 const TRUTH_NAMES = new Set(TRUTH_METRICS.map((m) => m.name));
 const snake = (name: string) => name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
@@ -54,12 +60,30 @@ export const FIXTURE_NOW = Date.UTC(2026, 0, 20, 12);
 /** Known answers: 5 closed trades (2 won), an entry that never filled (not a trade), an open one, fees, drawdowns, signals, scans, candles. */
 export function writeBenchmarkFixture(db: Db): void {
   const t0 = FIXTURE_NOW - 15 * DAY;
-  const pos = db.prepare('INSERT INTO positions (id, pair, status, quantity, entry_price, realized_pnl, strategy_version, opened_at, closed_at, exit_reason) VALUES (?, ?, ?, ?, 100, ?, \'v\', ?, ?, ?)');
-  const fill = db.prepare("INSERT INTO fills (trade_id, cl_ord_id, pair, side, price, quantity, fee, liquidity, time) VALUES (?, ?, ?, ?, 100, 1, ?, 'taker', ?)");
-  const trades: Array<[string, string, number, string | null, number]> = [['BTC/USD', 'closed', 5, 'take_profit', 1], ['BTC/USD', 'closed', -2, 'stop_loss', 1], ['ETH/USD', 'closed', -3, 'stop_loss', 1], ['ETH/USD', 'closed', 1.5, 'signal', 1], ['SOL/USD', 'closed', -1, 'stop_loss', 1], ['SOL/USD', 'closed', 0, null, 0], ['BTC/USD', 'open', 0, null, 1]];
-  const snap = db.prepare("INSERT INTO portfolio_snapshots (time, cash, equity, peak_equity, drawdown, realized_pnl, unrealized_pnl, fees_paid) VALUES (?, 1000, 1000, 1000, ?, 0, 0, 0)");
-  const signal = db.prepare("INSERT INTO signals (pair, candle_time, ref_price, strategy_version, action, size_fraction, regime, outcome, reject_reason, created_at) VALUES ('BTC/USD', ?, 100, 'v', 'buy', 0.1, 'ranging', ?, ?, ?)");
-  const scan = db.prepare("INSERT INTO scan_results (pair, timeframe, candle_time, strategy_version, action, regime, created_at) VALUES ('BTC/USD', '5m', ?, 'v', 'hold', 'ranging', ?)");
+  const pos = db.prepare(
+    "INSERT INTO positions (id, pair, status, quantity, entry_price, realized_pnl, strategy_version, opened_at, closed_at, exit_reason) VALUES (?, ?, ?, ?, 100, ?, 'v', ?, ?, ?)",
+  );
+  const fill = db.prepare(
+    "INSERT INTO fills (trade_id, cl_ord_id, pair, side, price, quantity, fee, liquidity, time) VALUES (?, ?, ?, ?, 100, 1, ?, 'taker', ?)",
+  );
+  const trades: Array<[string, string, number, string | null, number]> = [
+    ['BTC/USD', 'closed', 5, 'take_profit', 1],
+    ['BTC/USD', 'closed', -2, 'stop_loss', 1],
+    ['ETH/USD', 'closed', -3, 'stop_loss', 1],
+    ['ETH/USD', 'closed', 1.5, 'signal', 1],
+    ['SOL/USD', 'closed', -1, 'stop_loss', 1],
+    ['SOL/USD', 'closed', 0, null, 0],
+    ['BTC/USD', 'open', 0, null, 1],
+  ];
+  const snap = db.prepare(
+    'INSERT INTO portfolio_snapshots (time, cash, equity, peak_equity, drawdown, realized_pnl, unrealized_pnl, fees_paid) VALUES (?, 1000, 1000, 1000, ?, 0, 0, 0)',
+  );
+  const signal = db.prepare(
+    "INSERT INTO signals (pair, candle_time, ref_price, strategy_version, action, size_fraction, regime, outcome, reject_reason, created_at) VALUES ('BTC/USD', ?, 100, 'v', 'buy', 0.1, 'ranging', ?, ?, ?)",
+  );
+  const scan = db.prepare(
+    "INSERT INTO scan_results (pair, timeframe, candle_time, strategy_version, action, regime, created_at) VALUES ('BTC/USD', '5m', ?, 'v', 'hold', 'ranging', ?)",
+  );
   const candle = db.prepare("INSERT INTO candles (pair, timeframe, time, open, high, low, close, volume) VALUES (?, '5m', ?, ?, ?, ?, ?, ?)");
   db.transaction(() => {
     trades.forEach(([pair, status, pnl, exit, qty], i) => {
@@ -71,10 +95,14 @@ export function writeBenchmarkFixture(db: Db): void {
     [0, 0.02, 0.05, 0.03].forEach((dd, i) => snap.run([t0 + i * DAY, dd]));
     for (let i = 0; i < 8; i++) signal.run([t0 + i * 3_600_000, i < 6 ? 'acted' : 'rejected', i < 6 ? null : 'risk: max open positions', t0 + i * 3_600_000]);
     for (let i = 0; i < 15; i++) scan.run([FIXTURE_NOW - (i + 1) * 2 * 3_600_000, FIXTURE_NOW - (i + 1) * 2 * 3_600_000]);
-    for (let d = 0; d < 40; d++) for (const [pair, drift] of [['BTC/USD', 0.01], ['ETH/USD', -0.008]] as const) {
-      const c = 100 * (1 + drift * d);
-      candle.run([pair, FIXTURE_NOW - (40 - d) * DAY, c, c * 1.01, c * 0.99, c, 10 + d]);
-    }
+    for (let d = 0; d < 40; d++)
+      for (const [pair, drift] of [
+        ['BTC/USD', 0.01],
+        ['ETH/USD', -0.008],
+      ] as const) {
+        const c = 100 * (1 + drift * d);
+        candle.run([pair, FIXTURE_NOW - (40 - d) * DAY, c, c * 1.01, c * 0.99, c, 10 + d]);
+      }
   });
 }
 

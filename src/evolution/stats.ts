@@ -78,7 +78,10 @@ export interface CusumCalibration {
  * quantile of the CUSUM maximum over bootstrapped paths. Slack = half a standard deviation (detects a
  * one-sigma drop fastest).
  */
-export function calibrateCusum(returns: readonly number[], opts: { falseAlarm: number; horizon?: number; runs?: number; seed?: number }): CusumCalibration | null {
+export function calibrateCusum(
+  returns: readonly number[],
+  opts: { falseAlarm: number; horizon?: number; runs?: number; seed?: number },
+): CusumCalibration | null {
   if (returns.length < 2) return null;
   const target = meanOf(returns);
   const slack = stdevOf(returns) / 2;

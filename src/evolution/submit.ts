@@ -83,7 +83,8 @@ export type Refusal = Extract<SubmissionOutcome, { status: 'refused' }>;
 
 /** The static gates and the determinism canary (the version store): a stored version, or the refusal. */
 export async function storeVersion(
-  deps: Pick<SubmitDeps, 'store' | 'ledger' | 'clock'>, c: { ledgerId: number; hash: string; submission: Omit<CandidateSubmission, 'params' | 'hypothesis'> },
+  deps: Pick<SubmitDeps, 'store' | 'ledger' | 'clock'>,
+  c: { ledgerId: number; hash: string; submission: Omit<CandidateSubmission, 'params' | 'hypothesis'> },
 ): Promise<{ ok: true; version: VersionRecord } | { ok: false; refusal: Refusal }> {
   const s = c.submission;
   const stored = await deps.store.submit({ kind: s.kind, name: s.name, source: s.source, author: authorOf(s.origin), parentId: s.parentVersionId });
@@ -123,12 +124,19 @@ export async function submitCandidate(deps: SubmitDeps, candidate: CandidateSubm
   // The TypeScript compiler behind paramsWriter loads only when a candidate has parameters to write.
   const source = Object.keys(params).length > 0 ? (await import('./params-source.ts')).paramsWriter(candidate.source)(params) : candidate.source;
   const hash = contentHash(candidate.kind, candidate.name, source);
-  const parent = candidate.parentVersionId ? deps.store.repo.get(candidate.parentVersionId) ?? null : null;
+  const parent = candidate.parentVersionId ? (deps.store.repo.get(candidate.parentVersionId) ?? null) : null;
   const opened = openEntry(ledger, {
-    contentHash: hash, kind: candidate.kind, name: candidate.name, parentVersionId: candidate.parentVersionId, origin: candidate.origin, params,
-    diffSummary: diffSummary(parent?.source ?? null, source, {}), hypothesis: candidate.hypothesis,
+    contentHash: hash,
+    kind: candidate.kind,
+    name: candidate.name,
+    parentVersionId: candidate.parentVersionId,
+    origin: candidate.origin,
+    params,
+    diffSummary: diffSummary(parent?.source ?? null, source, {}),
+    hypothesis: candidate.hypothesis,
   });
-  if (opened.duplicate) return { status: 'duplicate', contentHash: hash, earlier: { stage: opened.earlier.stage, reason: opened.earlier.reason, ledgerId: opened.earlier.id } };
+  if (opened.duplicate)
+    return { status: 'duplicate', contentHash: hash, earlier: { stage: opened.earlier.stage, reason: opened.earlier.reason, ledgerId: opened.earlier.id } };
   const id = opened.row.id;
   const refused = (stage: 'static' | 'screen' | 'gates', failedGate: string, reason: string): SubmissionOutcome => {
     refuse(ledger, id, stage, failedGate, reason);
@@ -142,7 +150,12 @@ export async function submitCandidate(deps: SubmitDeps, candidate: CandidateSubm
   return judgeStrategy(deps, ledger, { id, hash, version }, refused);
 }
 async function acceptStatistics(
-  deps: SubmitDeps, ledger: LedgerDeps, id: number, hash: string, version: VersionRecord, source: string,
+  deps: SubmitDeps,
+  ledger: LedgerDeps,
+  id: number,
+  hash: string,
+  version: VersionRecord,
+  source: string,
   refused: (stage: 'gates', gate: string, reason: string) => SubmissionOutcome,
 ): Promise<SubmissionOutcome> {
   const check = deps.checkStatistics ? await deps.checkStatistics(version.id, source) : ({ ok: true } as const);
@@ -156,7 +169,9 @@ async function acceptStatistics(
 }
 
 async function judgeStrategy(
-  deps: SubmitDeps, ledger: LedgerDeps, c: { id: number; hash: string; version: VersionRecord },
+  deps: SubmitDeps,
+  ledger: LedgerDeps,
+  c: { id: number; hash: string; version: VersionRecord },
   refused: (stage: 'screen' | 'gates', gate: string, reason: string) => SubmissionOutcome,
 ): Promise<SubmissionOutcome> {
   const started = performance.now();

@@ -37,13 +37,31 @@ const DAY_MS = 86_400_000;
 function operational(o: Observations, l: RollbackLimits): RollbackTrigger | null {
   const failures = o.runtimeFailures.filter((t) => t > o.now - DAY_MS).length;
   if (failures >= l.maxRuntimeFailuresPerDay) {
-    return { rung: 'operational', trigger: 'runtimeFailures', value: failures, threshold: l.maxRuntimeFailuresPerDay, detail: 'sandbox or scan failures in the last 24 h' };
+    return {
+      rung: 'operational',
+      trigger: 'runtimeFailures',
+      value: failures,
+      threshold: l.maxRuntimeFailuresPerDay,
+      detail: 'sandbox or scan failures in the last 24 h',
+    };
   }
   if (o.reconcileMismatches >= l.maxReconcileMismatches) {
-    return { rung: 'operational', trigger: 'reconcileMismatches', value: o.reconcileMismatches, threshold: l.maxReconcileMismatches, detail: "fills the venue reported that the shell's records could not book" };
+    return {
+      rung: 'operational',
+      trigger: 'reconcileMismatches',
+      value: o.reconcileMismatches,
+      threshold: l.maxReconcileMismatches,
+      detail: "fills the venue reported that the shell's records could not book",
+    };
   }
   if (o.orders >= l.minOrdersForRates && o.rejects / o.orders > l.maxRejectShare) {
-    return { rung: 'operational', trigger: 'rejectShare', value: o.rejects / o.orders, threshold: l.maxRejectShare, detail: `${o.rejects} of ${o.orders} orders rejected by the venue` };
+    return {
+      rung: 'operational',
+      trigger: 'rejectShare',
+      value: o.rejects / o.orders,
+      threshold: l.maxRejectShare,
+      detail: `${o.rejects} of ${o.orders} orders rejected by the venue`,
+    };
   }
   return null;
 }
@@ -52,11 +70,23 @@ function execution(o: Observations, e: Pick<Expectations, 'slippage' | 'takerFee
   if (o.fills.length < l.minOrdersForRates) return null;
   const slip = meanOf(o.fills.map((f) => f.slippage));
   if (slip > l.maxSlippageFactor * e.slippage) {
-    return { rung: 'execution', trigger: 'slippage', value: slip, threshold: l.maxSlippageFactor * e.slippage, detail: `mean entry slippage over ${o.fills.length} fills vs the assumed ${e.slippage}` };
+    return {
+      rung: 'execution',
+      trigger: 'slippage',
+      value: slip,
+      threshold: l.maxSlippageFactor * e.slippage,
+      detail: `mean entry slippage over ${o.fills.length} fills vs the assumed ${e.slippage}`,
+    };
   }
   const fee = meanOf(o.fills.map((f) => f.feeRate));
   if (fee > l.maxFeeFactor * e.takerFee) {
-    return { rung: 'execution', trigger: 'fees', value: fee, threshold: l.maxFeeFactor * e.takerFee, detail: `mean fee rate over ${o.fills.length} fills vs the assumed taker ${e.takerFee}` };
+    return {
+      rung: 'execution',
+      trigger: 'fees',
+      value: fee,
+      threshold: l.maxFeeFactor * e.takerFee,
+      detail: `mean fee rate over ${o.fills.length} fills vs the assumed taker ${e.takerFee}`,
+    };
   }
   return null;
 }
@@ -65,23 +95,56 @@ function statistical(o: Observations, e: Expectations, l: RollbackLimits): Rollb
   const r = o.tradeReturns;
   if (e.cusum && r.length > 0) {
     const s = cusumMax(r, e.cusum.target, e.cusum.slack);
-    if (s > e.cusum.threshold) return { rung: 'statistical', trigger: 'cusum', value: s, threshold: e.cusum.threshold, detail: `CUSUM of ${r.length} trade returns below the backtest mean ${e.cusum.target.toPrecision(3)}` };
+    if (s > e.cusum.threshold)
+      return {
+        rung: 'statistical',
+        trigger: 'cusum',
+        value: s,
+        threshold: e.cusum.threshold,
+        detail: `CUSUM of ${r.length} trade returns below the backtest mean ${e.cusum.target.toPrecision(3)}`,
+      };
   }
   if (r.length >= l.minTradesForComparison && e.sdReturn > 0) {
     const z = ((meanOf(r) - e.meanReturn) / e.sdReturn) * Math.sqrt(r.length);
-    if (z < -l.expectancyZ) return { rung: 'statistical', trigger: 'expectancy', value: z, threshold: -l.expectancyZ, detail: `mean trade return ${meanOf(r).toPrecision(3)} vs ${e.meanReturn.toPrecision(3)} over ${r.length} trades (z)` };
+    if (z < -l.expectancyZ)
+      return {
+        rung: 'statistical',
+        trigger: 'expectancy',
+        value: z,
+        threshold: -l.expectancyZ,
+        detail: `mean trade return ${meanOf(r).toPrecision(3)} vs ${e.meanReturn.toPrecision(3)} over ${r.length} trades (z)`,
+      };
   }
   if (o.equity && o.equity.peak > 0) {
     const dd = (o.equity.peak - o.equity.last) / o.equity.peak;
-    if (dd > e.mcDrawdown.p95 && dd > 0) return { rung: 'statistical', trigger: 'drawdown', value: dd, threshold: e.mcDrawdown.p95, detail: 'drawdown since the deploy beyond the Monte Carlo p95' };
+    if (dd > e.mcDrawdown.p95 && dd > 0)
+      return {
+        rung: 'statistical',
+        trigger: 'drawdown',
+        value: dd,
+        threshold: e.mcDrawdown.p95,
+        detail: 'drawdown since the deploy beyond the Monte Carlo p95',
+      };
     const under = o.equity.last < o.equity.peak ? o.now - o.equity.peakAt : 0;
     const limit = l.underwaterFactor * e.longestUnderwaterMs;
-    if (e.longestUnderwaterMs > 0 && under > limit) return { rung: 'statistical', trigger: 'underwater', value: under, threshold: limit, detail: `time under water vs ${l.underwaterFactor} × the backtest's longest` };
+    if (e.longestUnderwaterMs > 0 && under > limit)
+      return {
+        rung: 'statistical',
+        trigger: 'underwater',
+        value: under,
+        threshold: limit,
+        detail: `time under water vs ${l.underwaterFactor} × the backtest's longest`,
+      };
   }
   return null;
 }
 
 /** The first rung that fires, or null. Without expectations (a seeded version) only rungs 1 and 2 apply. */
-export function evaluateTriggers(o: Observations, e: Expectations | null, assumed: Pick<Expectations, 'slippage' | 'takerFee'>, l: RollbackLimits): RollbackTrigger | null {
+export function evaluateTriggers(
+  o: Observations,
+  e: Expectations | null,
+  assumed: Pick<Expectations, 'slippage' | 'takerFee'>,
+  l: RollbackLimits,
+): RollbackTrigger | null {
   return operational(o, l) ?? execution(o, e ?? assumed, l) ?? (e ? statistical(o, e, l) : null);
 }

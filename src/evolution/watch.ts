@@ -80,8 +80,15 @@ export class WatchState {
 
   observations(): Observations {
     return {
-      since: this.since, now: this.now, runtimeFailures: this.runtimeFailures, orders: this.orders, rejects: this.rejects,
-      reconcileMismatches: this.mismatches, fills: this.fills, tradeReturns: this.returns, equity: this.equity,
+      since: this.since,
+      now: this.now,
+      runtimeFailures: this.runtimeFailures,
+      orders: this.orders,
+      rejects: this.rejects,
+      reconcileMismatches: this.mismatches,
+      fills: this.fills,
+      tradeReturns: this.returns,
+      equity: this.equity,
     };
   }
 

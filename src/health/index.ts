@@ -40,7 +40,7 @@ export interface Health {
 
 type Snapshot = ReturnType<Daemon['actor']['getSnapshot']>;
 
-const topState = (s: Snapshot): string => (typeof s.value === 'string' ? s.value : Object.keys(s.value)[0] ?? 'unknown');
+const topState = (s: Snapshot): string => (typeof s.value === 'string' ? s.value : (Object.keys(s.value)[0] ?? 'unknown'));
 
 function supervisorView(s: Snapshot): SupervisorView {
   return { state: topState(s), error: s.context.error, breaker: s.context.breaker, venueHealthy: s.context.venueHealthy };
@@ -62,7 +62,15 @@ export async function startHealth(o: HealthOptions): Promise<Health> {
   const unobserve = observeDaemon(actor, metrics, feed, o.clock);
   const loop = monitorLoopLag();
   const live = () => liveness(loop.lagMs(), o.config.health.maxEventLoopLagMs, actor.getSnapshot().status);
-  const ready = () => readiness({ mode: o.config.mode, supervisor: () => supervisorView(actor.getSnapshot()), db: () => runtime.db, feed, clock: o.clock, feedStaleMs: o.config.health.feedStaleSeconds * 1000 });
+  const ready = () =>
+    readiness({
+      mode: o.config.mode,
+      supervisor: () => supervisorView(actor.getSnapshot()),
+      db: () => runtime.db,
+      feed,
+      clock: o.clock,
+      feedStaleMs: o.config.health.feedStaleSeconds * 1000,
+    });
   const routes: HealthRoutes = {
     '/livez': () => {
       const l = live();
@@ -87,9 +95,19 @@ export async function startHealth(o: HealthOptions): Promise<Health> {
   const notify = systemdNotifier(o.env, o.log.child({ component: 'systemd' }));
   const statusLine = () => {
     const r = ready();
-    return r.status === 'ready' ? `${o.config.mode}: ready` : `${o.config.mode}: not ready (${r.failing.map((n) => `${n}: ${r.checks[n]?.detail}`).join('; ')})`;
+    return r.status === 'ready'
+      ? `${o.config.mode}: ready`
+      : `${o.config.mode}: not ready (${r.failing.map((n) => `${n}: ${r.checks[n]?.detail}`).join('; ')})`;
   };
-  const watchdog = notify ? startWatchdog({ notify, intervalMs: watchdogIntervalMs(o.env, process.pid), alive: () => live().status === 'alive', status: statusLine, pid: process.pid }) : null;
+  const watchdog = notify
+    ? startWatchdog({
+        notify,
+        intervalMs: watchdogIntervalMs(o.env, process.pid),
+        alive: () => live().status === 'alive',
+        status: statusLine,
+        pid: process.pid,
+      })
+    : null;
   let announced = false;
   const announceReady = (s: Snapshot) => {
     if (announced || topState(s) !== 'running') return;

@@ -37,6 +37,9 @@ export function liveIsolationRefusal(config: Pick<Config, 'mode' | 'isolation'>,
 /** Logs the layers found and returns the refusal for live mode, if any. */
 export function checkIsolationAtBoot(config: Pick<Config, 'mode' | 'isolation'>, probe: () => Isolation, log: Logger): string | null {
   const layers = layersOf(probe());
-  log.info({ layers }, `sandbox isolation: Deno permissions, prlimit${layers.uidDrop ? ', uid drop' : ''}${layers.namespaces ? ', user+network namespace' : ' (no namespace layer)'}`);
+  log.info(
+    { layers },
+    `sandbox isolation: Deno permissions, prlimit${layers.uidDrop ? ', uid drop' : ''}${layers.namespaces ? ', user+network namespace' : ' (no namespace layer)'}`,
+  );
   return liveIsolationRefusal(config, layers);
 }

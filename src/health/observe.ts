@@ -57,7 +57,13 @@ function onSupervisorEvent(e: Ev, feed: FeedState, metrics: Metrics, clock: Cloc
     case 'connection.up':
     case 'connection.down':
     case 'connection.failed':
-      return feedReport(feed, metrics, e['endpoint'] === 'private' ? 'private' : 'public', e.type === 'connection.up', e.type === 'connection.up' ? 'live' : describeError(toErrorInfo(e['error'])));
+      return feedReport(
+        feed,
+        metrics,
+        e['endpoint'] === 'private' ? 'private' : 'public',
+        e.type === 'connection.up',
+        e.type === 'connection.up' ? 'live' : describeError(toErrorInfo(e['error'])),
+      );
     case 'venue.health':
       return feedReport(feed, metrics, 'public', e['healthy'] === true, e['reason']);
     case 'venue.privateFeed':

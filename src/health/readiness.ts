@@ -60,7 +60,8 @@ const database: Probe = (s) => {
 };
 
 const feed: Probe = (s) => {
-  if (!s.supervisor().venueHealthy || s.feed.up.public === false) return fail(`market feed down: ${s.feed.reason.public || 'venue unhealthy'}; no new entries until it is back`);
+  if (!s.supervisor().venueHealthy || s.feed.up.public === false)
+    return fail(`market feed down: ${s.feed.reason.public || 'venue unhealthy'}; no new entries until it is back`);
   if (s.feed.lastMarketAt === null) return fail('no market update received yet');
   const age = s.clock.now() - s.feed.lastMarketAt;
   const seconds = Math.round(age / 1000);
@@ -68,7 +69,10 @@ const feed: Probe = (s) => {
   return pass(`last market update ${seconds} s ago`);
 };
 
-const privateFeed: Probe = (s) => (s.feed.up.private === true ? pass('executions channel connected') : fail(`private feed down: ${s.feed.reason.private}; fills are found by reconciling by cl_ord_id until it is back`));
+const privateFeed: Probe = (s) =>
+  s.feed.up.private === true
+    ? pass('executions channel connected')
+    : fail(`private feed down: ${s.feed.reason.private}; fills are found by reconciling by cl_ord_id until it is back`);
 
 const reconciliation: Probe = (s) => {
   const { state, error } = s.supervisor();
@@ -85,7 +89,13 @@ const breaker: Probe = (s) => {
 };
 
 function probesFor(mode: 'paper' | 'live'): Array<[string, Probe]> {
-  const all: Array<[string, Probe]> = [['database', database], ['feed', feed], ['privateFeed', privateFeed], ['reconciliation', reconciliation], ['breaker', breaker]];
+  const all: Array<[string, Probe]> = [
+    ['database', database],
+    ['feed', feed],
+    ['privateFeed', privateFeed],
+    ['reconciliation', reconciliation],
+    ['breaker', breaker],
+  ];
   return mode === 'live' ? all : all.filter(([name]) => name !== 'privateFeed');
 }
 

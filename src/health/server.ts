@@ -19,7 +19,11 @@ export interface HealthServer {
   close(): Promise<void>;
 }
 
-export const json = (code: number, value: unknown): HealthAnswer => ({ code, contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(value)}\n` });
+export const json = (code: number, value: unknown): HealthAnswer => ({
+  code,
+  contentType: 'application/json; charset=utf-8',
+  body: `${JSON.stringify(value)}\n`,
+});
 
 async function answer(routes: HealthRoutes, req: IncomingMessage): Promise<HealthAnswer> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return json(405, { error: `method ${req.method} not allowed: use GET` });
@@ -48,10 +52,11 @@ export function startHealthServer(port: number, routes: HealthRoutes): Promise<H
       server.off('error', reject);
       resolve({
         port: (server.address() as AddressInfo).port,
-        close: () => new Promise<void>((done) => {
-          server.closeAllConnections();
-          server.close(() => done());
-        }),
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
       });
     });
   });

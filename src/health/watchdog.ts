@@ -53,9 +53,12 @@ export interface Watchdog {
 
 /** Pings WATCHDOG=1 from the main loop's timer only while alive; a stuck loop sends nothing and systemd restarts it. */
 export function startWatchdog(d: WatchdogDeps): Watchdog {
-  const timer = d.intervalMs === null ? null : setInterval(() => {
-    if (d.alive()) d.notify(['WATCHDOG=1', `STATUS=${d.status()}`]);
-  }, d.intervalMs);
+  const timer =
+    d.intervalMs === null
+      ? null
+      : setInterval(() => {
+          if (d.alive()) d.notify(['WATCHDOG=1', `STATUS=${d.status()}`]);
+        }, d.intervalMs);
   timer?.unref();
   return {
     ready: () => d.notify([`--pid=${d.pid}`, 'READY=1', `STATUS=${d.status()}`]),

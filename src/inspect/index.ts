@@ -12,10 +12,19 @@ export const DEFAULT_INSPECT_PORT = 8080;
  * Starts the endpoint and says where to point a browser; a port that cannot be bound is an error in the
  * log and the daemon runs on without it (the inspector is for watching, never a reason not to trade).
  */
-export async function openInspector(o: { port: number; secrets: readonly string[]; now: () => number; log: Logger; print?: (line: string) => void }): Promise<InspectorEndpoint | null> {
+export async function openInspector(o: {
+  port: number;
+  secrets: readonly string[];
+  now: () => number;
+  log: Logger;
+  print?: (line: string) => void;
+}): Promise<InspectorEndpoint | null> {
   try {
     const inspector = await startInspector({ port: o.port, secrets: o.secrets, now: o.now, log: o.log });
-    o.log.info({ url: inspector.url, tree: inspector.treeUrl, ws: inspector.wsUrl }, `inspector listening on loopback: open ${inspector.url} (offline tree: ${inspector.treeUrl})`);
+    o.log.info(
+      { url: inspector.url, tree: inspector.treeUrl, ws: inspector.wsUrl },
+      `inspector listening on loopback: open ${inspector.url} (offline tree: ${inspector.treeUrl})`,
+    );
     o.print?.(`inspector: open ${inspector.url} (the Stately inspector) or ${inspector.treeUrl} (offline tree); clients connect to ${inspector.wsUrl}`);
     return inspector;
   } catch (err) {

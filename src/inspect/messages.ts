@@ -43,8 +43,14 @@ export function messageFormat(secrets: readonly string[], now: () => number): Me
   const actor = (ref: AnyActorRef, rootId: string | undefined): string => {
     const config = (ref as { logic?: { config?: unknown } }).logic?.config;
     return text<StatelyActorEvent>({
-      type: '@xstate.actor', name: ref.id, sessionId: ref.sessionId, parentId: ref._parent?.sessionId, rootId,
-      definition: stringify(typeof config === 'object' ? config : { id: ref.id }, replacer), snapshot: ref.getSnapshot(), ...base(),
+      type: '@xstate.actor',
+      name: ref.id,
+      sessionId: ref.sessionId,
+      parentId: ref._parent?.sessionId,
+      rootId,
+      definition: stringify(typeof config === 'object' ? config : { id: ref.id }, replacer),
+      snapshot: ref.getSnapshot(),
+      ...base(),
     });
   };
   return {
@@ -53,9 +59,23 @@ export function messageFormat(secrets: readonly string[], now: () => number): Me
         case '@xstate.actor':
           return actor(e.actorRef as AnyActorRef, e.rootId);
         case '@xstate.event':
-          return text<StatelyEventEvent>({ type: '@xstate.event', event: e.event, sourceId: e.sourceRef?.sessionId, sessionId: e.actorRef.sessionId, rootId: e.rootId, ...base() });
+          return text<StatelyEventEvent>({
+            type: '@xstate.event',
+            event: e.event,
+            sourceId: e.sourceRef?.sessionId,
+            sessionId: e.actorRef.sessionId,
+            rootId: e.rootId,
+            ...base(),
+          });
         case '@xstate.snapshot':
-          return text<StatelySnapshotEvent>({ type: '@xstate.snapshot', event: e.event, snapshot: e.snapshot, sessionId: e.actorRef.sessionId, rootId: e.rootId, ...base() });
+          return text<StatelySnapshotEvent>({
+            type: '@xstate.snapshot',
+            event: e.event,
+            snapshot: e.snapshot,
+            sessionId: e.actorRef.sessionId,
+            rootId: e.rootId,
+            ...base(),
+          });
         default:
           return null;
       }

@@ -124,7 +124,8 @@ export async function startInspector(o: InspectorOptions): Promise<InspectorEndp
     if (!isAllowedRequest(req)) return void res.writeHead(403).end('forbidden: the inspector answers loopback only (use an SSH tunnel)\n');
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const page = path === '/' ? bridgePage() : path === '/tree' ? treePage() : null;
-    if (req.method !== 'GET' || page === null) return void res.writeHead(404, { 'content-type': 'text/plain' }).end('the inspector serves / (Stately inspector) and /tree (offline view)\n');
+    if (req.method !== 'GET' || page === null)
+      return void res.writeHead(404, { 'content-type': 'text/plain' }).end('the inspector serves / (Stately inspector) and /tree (offline view)\n');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
   });
   const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });

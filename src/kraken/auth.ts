@@ -8,7 +8,9 @@ import { createHash, createHmac } from 'node:crypto';
 
 /** base64(HMAC-SHA512(base64decode(secret), uriPath ‖ SHA256(nonce ‖ postBody))). */
 export function apiSign(uriPath: string, nonce: string, postBody: string, secretBase64: string): string {
-  const digest = createHash('sha256').update(nonce + postBody).digest();
+  const digest = createHash('sha256')
+    .update(nonce + postBody)
+    .digest();
   return createHmac('sha512', Buffer.from(secretBase64, 'base64'))
     .update(Buffer.concat([Buffer.from(uriPath), digest]))
     .digest('base64');

@@ -7,15 +7,7 @@ import type { Pair } from '../contract/pairs.ts';
 import { KrakenError } from './errors.ts';
 import { PairTable } from './pairs.ts';
 import { KrakenRest, type CallOptions, type KrakenRestOptions } from './rest.ts';
-import {
-  AssetPairsSchema,
-  BalanceExSchema,
-  SystemStatusSchema,
-  TickerSchema,
-  TimeSchema,
-  TradeVolumeSchema,
-  WsTokenSchema,
-} from './schemas.ts';
+import { AssetPairsSchema, BalanceExSchema, SystemStatusSchema, TickerSchema, TimeSchema, TradeVolumeSchema, WsTokenSchema } from './schemas.ts';
 import { BrainError } from '../contract/errors.ts';
 
 export interface KrakenClientOptions extends KrakenRestOptions {
@@ -47,7 +39,12 @@ export class KrakenClient {
   }
 
   get pairs(): PairTable {
-    if (!this.table) throw new BrainError('the Kraken pair table is not loaded yet; call loadPairs() at startup', { domain: 'kraken', code: 'pairs_not_loaded', retryable: false });
+    if (!this.table)
+      throw new BrainError('the Kraken pair table is not loaded yet; call loadPairs() at startup', {
+        domain: 'kraken',
+        code: 'pairs_not_loaded',
+        retryable: false,
+      });
     return this.table;
   }
 
@@ -55,9 +52,7 @@ export class KrakenClient {
   async loadPairs(call: CallOptions = {}): Promise<PairTable> {
     const assetPairs = await this.rest.publicCall('AssetPairs', {}, AssetPairsSchema, call);
     const keys = Object.keys(assetPairs).join(',');
-    const tradeVolume = this.opts.credentials
-      ? await this.rest.privateCall('TradeVolume', { pair: keys }, TradeVolumeSchema, call)
-      : undefined;
+    const tradeVolume = this.opts.credentials ? await this.rest.privateCall('TradeVolume', { pair: keys }, TradeVolumeSchema, call) : undefined;
     this.table = new PairTable(assetPairs, { fallbackFees: this.opts.fallbackFees, ...(tradeVolume ? { tradeVolume } : {}) });
     return this.table;
   }

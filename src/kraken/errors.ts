@@ -125,12 +125,7 @@ export function unexplainedVenueError(text: string, endpoint: string, opts: Clas
 }
 
 /** A failure below the API envelope: timeout, reset, 5xx, HTML page, abort. */
-export function transportError(
-  code: string,
-  endpoint: string,
-  detail: string,
-  opts: ClassifyOptions & { maybeSent: boolean; cause?: unknown },
-): KrakenError {
+export function transportError(code: string, endpoint: string, detail: string, opts: ClassifyOptions & { maybeSent: boolean; cause?: unknown }): KrakenError {
   const kind: KrakenErrorKind = opts.placesOrder && opts.maybeSent ? 'orderMayExist' : 'retryable';
   return new KrakenError(`Kraken ${endpoint} failed: ${code} ${detail} (${HINTS[kind]})`, {
     kind,

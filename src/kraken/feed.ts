@@ -11,7 +11,11 @@ import { OrderBook, type BookLevel } from './book.ts';
 import type { PairTable } from './pairs.ts';
 import type { WsFrame } from './ws.ts';
 
-export type FeedOutput = { kind: 'event'; event: FeedEvent } | { kind: 'bookMismatch'; pair: Pair } | { kind: 'heartbeat' } | { kind: 'status'; system: string };
+export type FeedOutput =
+  | { kind: 'event'; event: FeedEvent }
+  | { kind: 'bookMismatch'; pair: Pair }
+  | { kind: 'heartbeat' }
+  | { kind: 'status'; system: string };
 
 type Item = Record<string, unknown>;
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v));
@@ -61,7 +65,10 @@ export class FeedTranslator {
       case 'executions':
         return data.map((d) => ({ kind: 'event', event: { type: 'account.execution', report: this.execution(d) } }));
       case 'balances':
-        return data.map((d) => ({ kind: 'event', event: { type: 'account.balance', asset: String(d['asset']), balance: num(d['balance']), time: this.timeOf(d['timestamp']) } }));
+        return data.map((d) => ({
+          kind: 'event',
+          event: { type: 'account.balance', asset: String(d['asset']), balance: num(d['balance']), time: this.timeOf(d['timestamp']) },
+        }));
       default:
         return [];
     }

@@ -57,7 +57,14 @@ function toCandle(raw: unknown, path: string): Candle {
   const row = OhlcRowSchema.safeParse(raw);
   if (!row.success) throw parseError('OHLC', path, row.error.issues[0]?.message ?? 'invalid row');
   const [time, open, high, low, close, , volume] = row.data;
-  const candle = CandleSchema.safeParse({ time: time * 1000, open: Number(open), high: Number(high), low: Number(low), close: Number(close), volume: Number(volume) });
+  const candle = CandleSchema.safeParse({
+    time: time * 1000,
+    open: Number(open),
+    high: Number(high),
+    low: Number(low),
+    close: Number(close),
+    volume: Number(volume),
+  });
   if (!candle.success) throw parseError('OHLC', path, candle.error.issues[0]?.message ?? 'invalid candle');
   return candle.data;
 }

@@ -10,7 +10,15 @@ import type { KrakenClient } from './client.ts';
 import { KrakenError } from './errors.ts';
 import { sleep } from './rate.ts';
 import {
-  AddOrderSchema, CancelAfterSchema, CancelSchema, ClosedOrdersSchema, OpenOrdersSchema, QueryTradesSchema, TradesHistorySchema, type OrderInfo, type TradeInfo,
+  AddOrderSchema,
+  CancelAfterSchema,
+  CancelSchema,
+  ClosedOrdersSchema,
+  OpenOrdersSchema,
+  QueryTradesSchema,
+  TradesHistorySchema,
+  type OrderInfo,
+  type TradeInfo,
 } from './schemas.ts';
 
 export interface PlaceOrderRequest {
@@ -183,7 +191,11 @@ export class OrderApi {
   private addOrderParams(req: PlaceOrderRequest): Record<string, string | undefined> {
     const table = this.client.pairs;
     if (!isKrakenClOrdId(req.clOrdId)) {
-      throw new KrakenError(`cl_ord_id "${req.clOrdId}" is not one Kraken accepts (a UUID, or at most 18 printable ASCII characters); nothing was sent`, { kind: 'bug', venueCode: 'INVALID_CL_ORD_ID', endpoint: 'AddOrder' });
+      throw new KrakenError(`cl_ord_id "${req.clOrdId}" is not one Kraken accepts (a UUID, or at most 18 printable ASCII characters); nothing was sent`, {
+        kind: 'bug',
+        venueCode: 'INVALID_CL_ORD_ID',
+        endpoint: 'AddOrder',
+      });
     }
     if (req.type === 'limit' && req.limitPrice === undefined) {
       throw new KrakenError(`limit order ${req.clOrdId} has no limitPrice`, { kind: 'bug', venueCode: 'INVALID_ORDER', endpoint: 'AddOrder' });
@@ -192,7 +204,11 @@ export class OrderApi {
     // Checked here so the venue never sees (and never rate-counts) an order it must refuse.
     const problem = table.minimumProblem(req.pair, volume, req.limitPrice ?? 0);
     if (problem && (req.type === 'limit' || problem.includes('ordermin'))) {
-      throw new KrakenError(`order ${req.clOrdId} refused before sending: ${problem}; size it up or skip it`, { kind: 'rejected', venueCode: 'MINIMUM', endpoint: 'AddOrder' });
+      throw new KrakenError(`order ${req.clOrdId} refused before sending: ${problem}; size it up or skip it`, {
+        kind: 'rejected',
+        venueCode: 'MINIMUM',
+        endpoint: 'AddOrder',
+      });
     }
     return {
       pair: table.get(req.pair).altname,

@@ -61,7 +61,12 @@ export class PairTable {
 
   get(symbol: Pair): PairInfo {
     const info = this.bySymbol.get(symbol);
-    if (!info) throw new BrainError(`pair ${symbol} is not in Kraken's AssetPairs answer; remove it from config or check the venue`, { domain: 'kraken', code: 'unknown_pair', retryable: false });
+    if (!info)
+      throw new BrainError(`pair ${symbol} is not in Kraken's AssetPairs answer; remove it from config or check the venue`, {
+        domain: 'kraken',
+        code: 'unknown_pair',
+        retryable: false,
+      });
     return info;
   }
 

@@ -184,7 +184,10 @@ export class KrakenRest {
     }
     if (texts.length > 0) this.opts.logger?.warn({ method, warnings: texts }, 'Kraken answered with warnings');
     for (const s of skipped) {
-      this.opts.logger?.warn({ method, record: s.id, problem: s.problem }, 'Kraken sent a record in an unexpected shape; skipped it, the rest of the page stands');
+      this.opts.logger?.warn(
+        { method, record: s.id, problem: s.problem },
+        'Kraken sent a record in an unexpected shape; skipped it, the rest of the page stands',
+      );
     }
     if (!parsed.success) {
       const issue = parsed.error.issues[0];

@@ -19,7 +19,10 @@ export interface SkippedRecord {
 let skippedSink: SkippedRecord[] | null = null;
 
 /** Parses `input` and returns, with the result, the records that lenient pages skipped. */
-export function parseSkippingOddRecords<S extends z.ZodType>(schema: S, input: unknown): { parsed: z.ZodSafeParseResult<z.output<S>>; skipped: SkippedRecord[] } {
+export function parseSkippingOddRecords<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { parsed: z.ZodSafeParseResult<z.output<S>>; skipped: SkippedRecord[] } {
   const outer = skippedSink;
   const skipped: SkippedRecord[] = [];
   skippedSink = skipped;
@@ -49,7 +52,9 @@ function lenientRecord<T extends z.ZodType>(item: T) {
 
 /** `null` (Kraken's "nothing here") read as an empty record. */
 function recordOrNull<T extends z.ZodType>(item: T) {
-  return lenientRecord(item).nullish().transform((r) => r ?? {});
+  return lenientRecord(item)
+    .nullish()
+    .transform((r) => r ?? {});
 }
 
 const decimalString = z.string().regex(/^-?\d+(\.\d+)?$/, 'expected a decimal string');

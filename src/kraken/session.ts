@@ -46,7 +46,11 @@ export class FeedSession {
   constructor(private readonly opts: FeedSessionOptions) {
     const depths = new Map<Pair, number>();
     for (const s of opts.subscriptions) if (s.channel === 'book') for (const p of s.pairs) depths.set(p, s.depth);
-    this.translator = new FeedTranslator(opts.table, (p) => depths.get(p) ?? 10, () => opts.clock.now());
+    this.translator = new FeedTranslator(
+      opts.table,
+      (p) => depths.get(p) ?? 10,
+      () => opts.clock.now(),
+    );
   }
 
   async start(): Promise<void> {

@@ -53,7 +53,8 @@ export class KrakenWs {
       socket.once('open', () => resolve((conn = new KrakenWs(socket, opts))));
       // Keep a listener for the socket's whole life: an unhandled 'error' event would crash the process.
       socket.on('error', (err) => {
-        if (!conn) reject(new KrakenError(`WS connect to ${opts.url} failed: ${err.message}`, { kind: 'retryable', venueCode: 'NETWORK', endpoint: 'ws', cause: err }));
+        if (!conn)
+          reject(new KrakenError(`WS connect to ${opts.url} failed: ${err.message}`, { kind: 'retryable', venueCode: 'NETWORK', endpoint: 'ws', cause: err }));
       });
       socket.on('close', (code, reason) => conn && onClose(code, reason.toString()));
     });
@@ -65,7 +66,9 @@ export class KrakenWs {
     return new Promise((resolve, reject) => {
       const timer = this.opts.clock.setTimeout(() => {
         this.pending.delete(reqId);
-        reject(new KrakenError(`WS ${method} got no ack within ${this.requestTimeoutMs} ms`, { kind: 'retryable', venueCode: 'TIMEOUT', endpoint: `ws:${method}` }));
+        reject(
+          new KrakenError(`WS ${method} got no ack within ${this.requestTimeoutMs} ms`, { kind: 'retryable', venueCode: 'TIMEOUT', endpoint: `ws:${method}` }),
+        );
       }, this.requestTimeoutMs);
       this.pending.set(reqId, { acks: [], expected: expectedAcks, resolve, reject, timer });
       this.send({ method, ...(params ? { params } : {}), req_id: reqId });

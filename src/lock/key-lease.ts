@@ -54,7 +54,11 @@ export function krakenKeyHash(apiKey: string): string {
 
 export class KeyLeaseRefused extends BrainError<'key_leased'> {
   override readonly name = 'KeyLeaseRefused';
-  constructor(readonly holder: LeaseHolder, readonly where: string, message: string) {
+  constructor(
+    readonly holder: LeaseHolder,
+    readonly where: string,
+    message: string,
+  ) {
     super(message, { domain: 'lock', code: 'key_leased', retryable: false, details: { where, host: holder.host, pid: holder.pid } });
   }
 }
@@ -62,10 +66,12 @@ export class KeyLeaseRefused extends BrainError<'key_leased'> {
 const seconds = (ms: number) => Math.max(0, Math.round(ms / 1000));
 
 export function refusalMessage(keyHash: string, h: LeaseHolder, where: string, now: number): string {
-  return `Kraken API key ${keyHash.slice(0, 12)}… is leased by another trader: ${h.host} pid ${h.pid} (${where}), last heartbeat ${seconds(now - h.heartbeatAt)} s ago, ` +
+  return (
+    `Kraken API key ${keyHash.slice(0, 12)}… is leased by another trader: ${h.host} pid ${h.pid} (${where}), last heartbeat ${seconds(now - h.heartbeatAt)} s ago, ` +
     `its lease expires in ${seconds(h.expiresAt - now)} s. Two traders on one key break Kraken's nonce order and can double orders, so this daemon does not trade. ` +
     `If that trader still runs, stop it first (it gives the lease back as it stops). If it is gone (crashed, machine down), start this one again once its lease has expired; never run both. ` +
-    '(The lease names a hash of the key, never the key.)';
+    '(The lease names a hash of the key, never the key.)'
+  );
 }
 
 const holderOf = (r: KeyLeaseRow): LeaseHolder => ({ token: r.holder, host: r.host, pid: r.pid, heartbeatAt: r.heartbeatAt, expiresAt: r.expiresAt });
@@ -132,7 +138,10 @@ export async function takeKeyLease(o: TakeKeyLeaseOptions): Promise<KeyLease> {
     }
     taken.push(store);
   }
-  o.log.info({ keyHash: me.keyHash.slice(0, 12), holder: me.holder, stores: o.stores.map((s) => s.where), ttlSeconds: o.ttlMs / 1000 }, 'Kraken key leased: no other trader may use it');
+  o.log.info(
+    { keyHash: me.keyHash.slice(0, 12), holder: me.holder, stores: o.stores.map((s) => s.where), ttlSeconds: o.ttlMs / 1000 },
+    'Kraken key leased: no other trader may use it',
+  );
   return heartbeat(me, o, now, giveBack);
 }
 
@@ -160,7 +169,9 @@ function heartbeat(me: LeaseIdentity, o: TakeKeyLeaseOptions, now: () => number,
       stopped = true;
       clearInterval(timer);
       const by = r.holder ? `${r.holder.host} pid ${r.holder.pid}` : 'nobody (it was deleted)';
-      o.onLost(`the lease of Kraken key ${me.keyHash.slice(0, 12)}… in ${store.where} is now held by ${by}: another trader uses this key, so this daemon stops trading`);
+      o.onLost(
+        `the lease of Kraken key ${me.keyHash.slice(0, 12)}… in ${store.where} is now held by ${by}: another trader uses this key, so this daemon stops trading`,
+      );
       return;
     }
   };

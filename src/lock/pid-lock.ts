@@ -101,8 +101,11 @@ function takeOver(path: string, staleContent: string, pid: number): void {
     writeFileSync(guard, `${pid}\n`, { flag: 'wx' });
   } catch (err) {
     if (errno(err) !== 'EEXIST') throw err;
-    throw new LockError('takeover_in_progress', path,
-      `another instance is taking over the stale lock ${path} (guard file ${guard}); if no brain is starting, delete ${guard} and retry`);
+    throw new LockError(
+      'takeover_in_progress',
+      path,
+      `another instance is taking over the stale lock ${path} (guard file ${guard}); if no brain is starting, delete ${guard} and retry`,
+    );
   }
   try {
     if (readOrUndefined(path) === staleContent) unlinkSync(path);

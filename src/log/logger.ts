@@ -15,10 +15,30 @@ export const REDACTED = '[Redacted]';
 
 /** Property names that hold credentials, as they appear in our code, Kraken/Anthropic headers and env names. */
 export const SECRET_KEYS = [
-  'apiKey', 'apiSecret', 'secret', 'token', 'password', 'authorization', 'Authorization', 'cookie',
-  'API-Key', 'API-Sign', 'x-api-key', 'botToken',
-  'krakenApiKey', 'krakenApiSecret', 'anthropicApiKey', 'telegramBotToken', 'telegramWebhookSecret', 'redisPassword',
-  'KRAKEN_API_KEY', 'KRAKEN_API_SECRET', 'ANTHROPIC_API_KEY', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_WEBHOOK_SECRET', 'REDIS_PASSWORD',
+  'apiKey',
+  'apiSecret',
+  'secret',
+  'token',
+  'password',
+  'authorization',
+  'Authorization',
+  'cookie',
+  'API-Key',
+  'API-Sign',
+  'x-api-key',
+  'botToken',
+  'krakenApiKey',
+  'krakenApiSecret',
+  'anthropicApiKey',
+  'telegramBotToken',
+  'telegramWebhookSecret',
+  'redisPassword',
+  'KRAKEN_API_KEY',
+  'KRAKEN_API_SECRET',
+  'ANTHROPIC_API_KEY',
+  'TELEGRAM_BOT_TOKEN',
+  'TELEGRAM_WEBHOOK_SECRET',
+  'REDIS_PASSWORD',
 ] as const;
 
 /** How many object levels below the log call's root the key-based paths reach. */

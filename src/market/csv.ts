@@ -186,7 +186,9 @@ class CsvReader {
     const low = f[3]!;
     const close = f[4]!;
     const volume = f[5]!;
-    if (!(Number.isFinite(time) && Number.isFinite(open) && Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close) && Number.isFinite(volume))) {
+    if (
+      !(Number.isFinite(time) && Number.isFinite(open) && Number.isFinite(high) && Number.isFinite(low) && Number.isFinite(close) && Number.isFinite(volume))
+    ) {
       this.fail('every field must be a finite number');
     }
     if (!Number.isInteger(time) || time < 0) this.fail('time must be whole unix seconds');

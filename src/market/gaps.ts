@@ -71,7 +71,14 @@ export interface BackfillReport {
 }
 
 /** Finds gaps in [from, to) and fills what Kraken still serves, with one OHLC request. */
-export async function backfill(db: CandleDb, fetcher: OhlcFetcher, pair: Pair, timeframe: Timeframe, window: { from: number; to: number }, now: number): Promise<BackfillReport> {
+export async function backfill(
+  db: CandleDb,
+  fetcher: OhlcFetcher,
+  pair: Pair,
+  timeframe: Timeframe,
+  window: { from: number; to: number },
+  now: number,
+): Promise<BackfillReport> {
   const to = Math.min(window.to, lastClosedOpen(now, timeframe) + timeframeMs(timeframe));
   const times = db.repo.range(pair, timeframe, window.from, to).map((c) => c.time);
   const gaps = findGaps(times, timeframe, window.from, to);

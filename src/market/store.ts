@@ -39,7 +39,12 @@ export function createCandleStore(deps: CandleStoreDeps): CandleStore {
   const retention = deps.retention ?? DEFAULT_RETENTION;
   validateRetention(retention);
   const fetcher = (): OhlcFetcher => {
-    if (!deps.fetcher) throw new BrainError('candle store: no OHLC fetcher was provided; pass the Kraken client to sync or back-fill', { domain: 'market', code: 'no_fetcher', retryable: false });
+    if (!deps.fetcher)
+      throw new BrainError('candle store: no OHLC fetcher was provided; pass the Kraken client to sync or back-fill', {
+        domain: 'market',
+        code: 'no_fetcher',
+        retryable: false,
+      });
     return deps.fetcher;
   };
   return {

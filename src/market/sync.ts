@@ -39,7 +39,13 @@ export async function syncSeries(db: CandleDb, fetcher: OhlcFetcher, pair: Pair,
 }
 
 /** Bootstraps or catches up every pair × timeframe, one request at a time (Kraken's rate budget). */
-export async function syncFromKraken(db: CandleDb, fetcher: OhlcFetcher, pairs: readonly Pair[], now: number, timeframes = BOOTSTRAP_TIMEFRAMES): Promise<SyncReport[]> {
+export async function syncFromKraken(
+  db: CandleDb,
+  fetcher: OhlcFetcher,
+  pairs: readonly Pair[],
+  now: number,
+  timeframes = BOOTSTRAP_TIMEFRAMES,
+): Promise<SyncReport[]> {
   const reports: SyncReport[] = [];
   for (const pair of pairs) {
     for (const tf of timeframes) reports.push(await syncSeries(db, fetcher, pair, tf, now));

@@ -53,14 +53,18 @@ function cutoffOf(keepDays: number, target: Timeframe, now: number): number {
 /** Every series compaction at `now` would fold or delete, oldest tier first: what `brain data compact` shows before it acts. */
 export function compactionPlan(db: CandleDb, pairs: readonly Pair[], retention: CandleRetention, now: number): PlannedStep[] {
   validateRetention(retention);
-  const rules: Array<{ source: Timeframe; target: Timeframe | null; keepDays: number }> = [...tierRules(retention), { source: '1d', target: null, keepDays: retention.dailyDays ?? Infinity }];
+  const rules: Array<{ source: Timeframe; target: Timeframe | null; keepDays: number }> = [
+    ...tierRules(retention),
+    { source: '1d', target: null, keepDays: retention.dailyDays ?? Infinity },
+  ];
   const plan: PlannedStep[] = [];
   for (const pair of pairs) {
     for (const rule of rules) {
       if (!Number.isFinite(rule.keepDays)) continue;
       const cutoff = cutoffOf(rule.keepDays, rule.target ?? '1d', now);
       const { time } = db.repo.rangeColumns(pair, rule.source, 0, cutoff);
-      if (time.length > 0) plan.push({ pair, source: rule.source, target: rule.target, candles: time.length, from: time[0]!, to: time[time.length - 1]!, cutoff });
+      if (time.length > 0)
+        plan.push({ pair, source: rule.source, target: rule.target, candles: time.length, from: time[0]!, to: time[time.length - 1]!, cutoff });
     }
   }
   return plan;

@@ -61,7 +61,11 @@ export interface CandleRetention {
 export const DEFAULT_RETENTION: CandleRetention = { fineDays: 90, hourlyDays: 730, dailyDays: Infinity };
 
 /** The config's `data.retention` block, where "forever" stands for Infinity. */
-export function retentionFromConfig(r: { candles5mDays: number | 'forever'; candles1hDays: number | 'forever'; candles1dDays: number | 'forever' }): CandleRetention {
+export function retentionFromConfig(r: {
+  candles5mDays: number | 'forever';
+  candles1hDays: number | 'forever';
+  candles1dDays: number | 'forever';
+}): CandleRetention {
   const days = (d: number | 'forever') => (d === 'forever' ? Infinity : d);
   return { fineDays: days(r.candles5mDays), hourlyDays: days(r.candles1hDays), dailyDays: days(r.candles1dDays) };
 }

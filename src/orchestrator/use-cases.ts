@@ -28,9 +28,15 @@ export interface NightSummary {
 
 function summaryOf(repo: OrchestratorCyclesRepo, cycleId: string): NightSummary {
   const cycle = repo.get(cycleId);
-  if (!cycle) throw new BrainError(`no night ${cycleId}; list the nights with \`brain thoughts\``, { domain: 'orchestrator', code: 'unknown_night', retryable: false });
+  if (!cycle)
+    throw new BrainError(`no night ${cycleId}; list the nights with \`brain thoughts\``, { domain: 'orchestrator', code: 'unknown_night', retryable: false });
   const answers = repo.answers(cycleId);
-  return { cycle, calls: answers.length, costUsd: answers.reduce((s, a) => s + a.costUsd, 0), cacheReadTokens: answers.reduce((s, a) => s + a.cacheReadTokens, 0) };
+  return {
+    cycle,
+    calls: answers.length,
+    costUsd: answers.reduce((s, a) => s + a.costUsd, 0),
+    cacheReadTokens: answers.reduce((s, a) => s + a.cacheReadTokens, 0),
+  };
 }
 
 export function nightSummary(db: Db, cycleId: string): NightSummary {
@@ -43,7 +49,10 @@ export function nightSummary(db: Db, cycleId: string): NightSummary {
  * lock, so no daemon runs a night at the same time.
  */
 export async function runNightNow(o: { deps: NightDeps; snapshots: MachineSnapshotsRepo; config: Config; clock: Clock; by: string }): Promise<NightSummary> {
-  const actor = createActor(cycleMachine(o.deps, { snapshots: o.snapshots, clock: o.clock, log: o.deps.log }), { input: cycleInput(o.config, o.clock.now()), clock: o.clock });
+  const actor = createActor(cycleMachine(o.deps, { snapshots: o.snapshots, clock: o.clock, log: o.deps.log }), {
+    input: cycleInput(o.config, o.clock.now()),
+    clock: o.clock,
+  });
   const finished = new Promise<string>((resolve) => actor.on('orchestrator.cycleFinished', (e) => resolve(e.cycleId)));
   actor.start();
   try {
@@ -86,22 +95,26 @@ const pct = (x: number) => `${(x * 100).toFixed(2)} %`;
 /** The candidate a night sent to the pipeline: its submission's ledger row, or the offline evolver's winner (else its best) of that night. */
 function candidateOf(db: Db, c: CycleRecord): LedgerRow | null {
   const ledger = ledgerRepo(db);
-  const id = (c.submission as { ledgerId?: number; earlier?: { ledgerId?: number } } | null);
+  const id = c.submission as { ledgerId?: number; earlier?: { ledgerId?: number } } | null;
   const direct = id?.ledgerId ?? id?.earlier?.ledgerId;
   if (direct !== undefined) return ledger.byId(direct) ?? null;
   if (c.mode !== 'offline') return null;
-  const rows = db.prepare(
-    "SELECT id FROM candidate_ledger WHERE origin_kind = 'offline' AND evaluated_by = 'pipeline' AND created_at >= ? AND created_at <= ? ORDER BY stage = 'paper' DESC, score IS NULL, score DESC LIMIT 1",
-  ).get<{ id: number }>([c.startedAt, c.endedAt ?? Number.MAX_SAFE_INTEGER]);
-  return rows ? ledger.byId(rows.id) ?? null : null;
+  const rows = db
+    .prepare(
+      "SELECT id FROM candidate_ledger WHERE origin_kind = 'offline' AND evaluated_by = 'pipeline' AND created_at >= ? AND created_at <= ? ORDER BY stage = 'paper' DESC, score IS NULL, score DESC LIMIT 1",
+    )
+    .get<{ id: number }>([c.startedAt, c.endedAt ?? Number.MAX_SAFE_INTEGER]);
+  return rows ? (ledger.byId(rows.id) ?? null) : null;
 }
 
 function comparisons(row: LedgerRow): MetricComparison[] {
   const out: MetricComparison[] = [];
   const h = row.holdout as { days?: number; candidateReturn?: number; incumbentReturn?: number } | null;
-  if (h?.candidateReturn !== undefined && h.incumbentReturn !== undefined) out.push({ name: `return over the ${(h.days ?? 0).toFixed(0)}-day holdout`, candidate: pct(h.candidateReturn), incumbent: pct(h.incumbentReturn) });
+  if (h?.candidateReturn !== undefined && h.incumbentReturn !== undefined)
+    out.push({ name: `return over the ${(h.days ?? 0).toFixed(0)}-day holdout`, candidate: pct(h.candidateReturn), incumbent: pct(h.incumbentReturn) });
   const edge = (row.gates as Array<{ gate: string; value: number | null }>).find((g) => g.gate === 'oosEdge');
-  if (edge?.value !== null && edge?.value !== undefined) out.push({ name: 'daily OOS edge, lower bound', candidate: pct(edge.value), incumbent: '0 (the baseline)' });
+  if (edge?.value !== null && edge?.value !== undefined)
+    out.push({ name: 'daily OOS edge, lower bound', candidate: pct(edge.value), incumbent: '0 (the baseline)' });
   if (row.trial) out.push({ name: 'daily Sharpe ratio', candidate: row.trial.sharpe.toFixed(3), incumbent: '-' });
   return out;
 }
@@ -115,11 +128,18 @@ export function nightReport(db: Db, cycleId?: string): NightReport | null {
   const row = candidateOf(db, c);
   const offline = c.mode === 'offline';
   return {
-    cycleId: c.id, mode: c.mode, outcome: c.outcome, reason: c.reason, finishedAt: c.endedAt ?? c.startedAt,
-    decision: offline ? 'offline evolver' : decided.decision ?? 'none (ended before the analysis decided)',
-    hypothesis: row?.hypothesis || decided.hypothesis || '', diffSummary: row?.diffSummary ?? '',
+    cycleId: c.id,
+    mode: c.mode,
+    outcome: c.outcome,
+    reason: c.reason,
+    finishedAt: c.endedAt ?? c.startedAt,
+    decision: offline ? 'offline evolver' : (decided.decision ?? 'none (ended before the analysis decided)'),
+    hypothesis: row?.hypothesis || decided.hypothesis || '',
+    diffSummary: row?.diffSummary ?? '',
     metrics: row ? comparisons(row) : [],
-    gates: row ? (row.gates as Array<{ gate: string; passed: boolean; detail: string }>).map((g) => ({ name: g.gate, passed: g.passed, detail: g.detail })) : [],
+    gates: row
+      ? (row.gates as Array<{ gate: string; passed: boolean; detail: string }>).map((g) => ({ name: g.gate, passed: g.passed, detail: g.detail }))
+      : [],
     costUsd: summaryOf(repo, c.id).costUsd,
   };
 }
@@ -141,7 +161,9 @@ export async function dryRunNight(d: NightDeps, maxOutput: number): Promise<DryR
 
 /** The newest nights, newest first. */
 export function recentNights(db: Db, limit = 20): NightSummary[] {
-  return orchestratorCyclesRepo(db).recent(limit).map((c) => nightSummary(db, c.id));
+  return orchestratorCyclesRepo(db)
+    .recent(limit)
+    .map((c) => nightSummary(db, c.id));
 }
 
 /** Every stored answer of a night, whole (the thought spool). */
@@ -152,14 +174,21 @@ export function thoughtsOf(db: Db, cycleId: string): { night: NightSummary; answ
 /** One stored answer, whole, as the API returned it. */
 export function thoughtOf(db: Db, cycleId: string, step: string, attempt = 1): StoredAnswer {
   const a = orchestratorCyclesRepo(db).answer(cycleId, step, attempt);
-  if (!a) throw new BrainError(`night ${cycleId} has no stored ${step} answer for attempt ${attempt}; \`brain thoughts ${cycleId}\` lists what it has`, { domain: 'orchestrator', code: 'unknown_answer', retryable: false });
+  if (!a)
+    throw new BrainError(`night ${cycleId} has no stored ${step} answer for attempt ${attempt}; \`brain thoughts ${cycleId}\` lists what it has`, {
+      domain: 'orchestrator',
+      code: 'unknown_answer',
+      retryable: false,
+    });
   return a;
 }
 
 /** A stored answer as a reader wants it: the thinking summary, then the answer (JSON pretty-printed). */
 export function readableAnswer(a: StoredAnswer): string {
   const message = JSON.parse(a.content) as { content?: Array<{ type: string; text?: string; thinking?: string }> };
-  return (message.content ?? []).map((b) => (b.type === 'thinking' ? `[thinking] ${b.thinking ?? ''}` : b.type === 'text' ? prettyJson(b.text ?? '') : `[${b.type}]`)).join('\n');
+  return (message.content ?? [])
+    .map((b) => (b.type === 'thinking' ? `[thinking] ${b.thinking ?? ''}` : b.type === 'text' ? prettyJson(b.text ?? '') : `[${b.type}]`))
+    .join('\n');
 }
 
 function prettyJson(text: string): string {

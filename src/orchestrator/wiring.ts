@@ -46,9 +46,16 @@ export function nightDeps(w: NightWiring): NightDeps {
     ? new LlmClient({ apiKey: w.config.secrets.anthropicApiKey!, settings: o, usage: orchestratorRepo(w.db), clock: w.clock, secrets, log })
     : null;
   return {
-    cycles: orchestratorCyclesRepo(w.db), llm, models: o.models, cycle: o.cycle, prefix: staticPrefix(w.repoRoot),
+    cycles: orchestratorCyclesRepo(w.db),
+    llm,
+    models: o.models,
+    cycle: o.cycle,
+    prefix: staticPrefix(w.repoRoot),
     sources: dbContextSources({ db: w.db, config: w.config, statistics: w.statistics ?? sandboxStatisticsReporter({ db: w.db, dbPath: w.dbPath, log }) }),
-    ports: w.ports, clock: w.clock, log, secrets,
+    ports: w.ports,
+    clock: w.clock,
+    log,
+    secrets,
   };
 }
 

@@ -61,10 +61,12 @@ export function redisOptions(link: RedisLink): LinkOptions {
 }
 
 function parseInfo(text: string): Map<string, string> {
-  return new Map(text.split(/\r?\n/).flatMap((line) => {
-    const at = line.indexOf(':');
-    return at > 0 && !line.startsWith('#') ? [[line.slice(0, at), line.slice(at + 1).trim()] as [string, string]] : [];
-  }));
+  return new Map(
+    text.split(/\r?\n/).flatMap((line) => {
+      const at = line.indexOf(':');
+      return at > 0 && !line.startsWith('#') ? [[line.slice(0, at), line.slice(at + 1).trim()] as [string, string]] : [];
+    }),
+  );
 }
 
 /** What is wrong with this Redis as a queue, or [] (read from INFO, which managed Redis services allow). */
@@ -92,13 +94,20 @@ export async function connectRedis(link: RedisLink, purpose: string, log?: Logge
     await client.connect();
     const problems = await queueSettingProblems(client);
     if (problems.length > 0) {
-      throw new RedisSetupError('misconfigured', `${purpose}: Redis at ${where} is not set up as a job queue needs: ${problems.join('; ')}. ` +
-        'Set `maxmemory-policy noeviction` and `appendonly yes` in redis.conf (or CONFIG SET both, then CONFIG REWRITE) and restart');
+      throw new RedisSetupError(
+        'misconfigured',
+        `${purpose}: Redis at ${where} is not set up as a job queue needs: ${problems.join('; ')}. ` +
+          'Set `maxmemory-policy noeviction` and `appendonly yes` in redis.conf (or CONFIG SET both, then CONFIG REWRITE) and restart',
+      );
     }
   } catch (err) {
     client.disconnect();
     if (err instanceof RedisSetupError) throw err;
-    throw new RedisSetupError('unreachable', `${purpose}: cannot reach Redis at ${where}: ${(err as Error).message}; start it or fix evolution.redisUrl (and REDIS_PASSWORD)`, { cause: err });
+    throw new RedisSetupError(
+      'unreachable',
+      `${purpose}: cannot reach Redis at ${where}: ${(err as Error).message}; start it or fix evolution.redisUrl (and REDIS_PASSWORD)`,
+      { cause: err },
+    );
   }
   client.options.retryStrategy = options.retryStrategy;
   return client;

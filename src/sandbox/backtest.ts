@@ -43,7 +43,10 @@ export async function loadDataset(host: StrategyHost, id: string, data: MarketDa
 }
 
 type Check = (v: number) => boolean;
-const isInt = (min: number, max: number): Check => (v) => Number.isInteger(v) && v >= min && v <= max;
+const isInt =
+  (min: number, max: number): Check =>
+  (v) =>
+    Number.isInteger(v) && v >= min && v <= max;
 const isPriceOrNone: Check = (v) => Number.isNaN(v) || (Number.isFinite(v) && v > 0);
 /** What each column of a streamed intents chunk may hold (INTENT_COLUMNS order). */
 const COLUMN_CHECKS: Readonly<Record<(typeof INTENT_COLUMNS)[number], readonly [Check, string]>> = {
@@ -62,7 +65,11 @@ export function decodeChunk(header: Record<string, unknown>, payload: Float64Arr
   if (!h.success) throw new SandboxError('guest_error', `backtest progress frame is malformed: ${z.prettifyError(h.error).slice(0, 300)}`, false);
   const m = h.data.rows;
   if (payload.length !== m * INTENT_COLUMNS.length) {
-    throw new SandboxError('guest_error', `backtest progress frame has ${payload.length} values for ${m} intents; expected ${m * INTENT_COLUMNS.length}`, false);
+    throw new SandboxError(
+      'guest_error',
+      `backtest progress frame has ${payload.length} values for ${m} intents; expected ${m * INTENT_COLUMNS.length}`,
+      false,
+    );
   }
   INTENT_COLUMNS.forEach((k, c) => {
     const [ok, what] = COLUMN_CHECKS[k];
@@ -108,7 +115,13 @@ export async function backtestInChild(
   };
   let raw: Record<string, unknown>;
   try {
-    raw = await host.call({ kind: 'backtest', datasetId: req.datasetId, params: req.params, engineConfig: req.engineConfig }, undefined, 'backtest', onProgress, req.generation);
+    raw = await host.call(
+      { kind: 'backtest', datasetId: req.datasetId, params: req.params, engineConfig: req.engineConfig },
+      undefined,
+      'backtest',
+      onProgress,
+      req.generation,
+    );
   } catch (err) {
     throw refusal ?? err;
   }

@@ -80,13 +80,23 @@ export function foreignEnvironment(): Record<string, string> {
 export async function runCanary(kind: ModuleKind, bundle: string, setups: PairSetup[], start: StartCanaryHost = startRealHost): Promise<CanaryResult> {
   const base: StrategyHostOptions = { versionId: 'canary', kind, bundle };
   try {
-    const once = (opts: StrategyHostOptions): Promise<string> => (kind === 'strategy' ? runStrategyOnce(start, opts, setups.filter((s) => PAIRS.includes(s.pair))) : runAnalysisOnce(start, opts));
+    const once = (opts: StrategyHostOptions): Promise<string> =>
+      kind === 'strategy'
+        ? runStrategyOnce(
+            start,
+            opts,
+            setups.filter((s) => PAIRS.includes(s.pair)),
+          )
+        : runAnalysisOnce(start, opts);
     const abroad = foreignEnvironment();
     const a = await once(base);
     const b = await once({ ...base, environment: abroad });
     return a === b
       ? { ok: true, hash: a }
-      : { ok: false, reason: `non-deterministic: two runs of the fixture gave ${a.slice(0, 12)} and ${b.slice(0, 12)} (the second as if the host were in ${abroad['TZ']}, ${abroad['LANG']})` };
+      : {
+          ok: false,
+          reason: `non-deterministic: two runs of the fixture gave ${a.slice(0, 12)} and ${b.slice(0, 12)} (the second as if the host were in ${abroad['TZ']}, ${abroad['LANG']})`,
+        };
   } catch (err) {
     return { ok: false, reason: err instanceof Error ? err.message : String(err) };
   }

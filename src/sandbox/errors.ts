@@ -23,12 +23,24 @@ export class SandboxError extends BrainError<SandboxErrorCode> {
   }
 }
 
-export type StatisticsErrorCode = 'query_refused' | 'query_failed' | 'too_many_rows' | 'query_timeout' | 'query_process' | 'invalid_report' | 'report_too_large';
+export type StatisticsErrorCode =
+  | 'query_refused'
+  | 'query_failed'
+  | 'too_many_rows'
+  | 'query_timeout'
+  | 'query_process'
+  | 'invalid_report'
+  | 'report_too_large';
 
 /** A statistics run failed; `queryKey` names the module's query when the failure is one query's. */
 export class StatisticsError extends BrainError<StatisticsErrorCode> {
   override readonly name = 'StatisticsError';
-  constructor(code: StatisticsErrorCode, readonly queryKey: string | null, message: string, options?: { cause?: unknown }) {
+  constructor(
+    code: StatisticsErrorCode,
+    readonly queryKey: string | null,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     // Not retryable: the same query on the same rows times out or is refused again, and a query process that
     // does not start (no Deno, no isolation) needs an operator; the next night runs the statistics afresh.
     super(message, { domain: 'statistics', code, retryable: false, cause: options?.cause, details: { query: queryKey } });

@@ -139,14 +139,23 @@ export class LiveStrategy {
       pair,
       candleTime: candle.time,
       versionId: host.versionId,
-      verdict: checkDecision(raw, { pair, candleTime: candle.time, refPrice: candle.close, strategyVersion: host.versionId, isLong: this.deps.position(pair) !== null }, this.deps.semantic ?? DEFAULT_SEMANTIC_LIMITS),
+      verdict: checkDecision(
+        raw,
+        { pair, candleTime: candle.time, refPrice: candle.close, strategyVersion: host.versionId, isLong: this.deps.position(pair) !== null },
+        this.deps.semantic ?? DEFAULT_SEMANTIC_LIMITS,
+      ),
     });
     let reply: Record<string, unknown>;
     try {
       reply = await host.call({ kind: 'bars', items }, concat(candles.map(({ pair }) => this.history.pack(pair, 1))), 'scan');
     } catch (err) {
       const message = err instanceof SandboxError ? err.message : String(err);
-      return candles.map(({ pair, candle }) => ({ pair, candleTime: candle.time, versionId: host.versionId, verdict: { ok: false, reason: 'guest_error', message } }));
+      return candles.map(({ pair, candle }) => ({
+        pair,
+        candleTime: candle.time,
+        versionId: host.versionId,
+        verdict: { ok: false, reason: 'guest_error', message },
+      }));
     }
     const decisions = Array.isArray(reply['decisions']) ? (reply['decisions'] as Array<{ decision?: unknown }>) : [];
     if (decisions.length !== candles.length) host.reportInvalidOutput(`expected ${candles.length} decisions, got ${decisions.length}`);

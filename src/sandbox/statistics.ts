@@ -28,7 +28,8 @@ export async function runStatistics(host: StrategyHost, queries: QueryRunner, ma
   }
   const reply = await host.call({ kind: 'analyze', results }, undefined, 'analyze');
   const report = AnalysisReportSchema.safeParse(reply['report']);
-  if (!report.success) fail(new StatisticsError('invalid_report', null, `${meta.data.name}: report is invalid: ${z.prettifyError(report.error).slice(0, 400)}`));
+  if (!report.success)
+    fail(new StatisticsError('invalid_report', null, `${meta.data.name}: report is invalid: ${z.prettifyError(report.error).slice(0, 400)}`));
   const bytes = Buffer.byteLength(JSON.stringify(report.data), 'utf8');
   if (bytes > maxReportBytes) fail(new StatisticsError('report_too_large', null, `${meta.data.name}: report is ${bytes} bytes; the cap is ${maxReportBytes}`));
   return report.data!;

@@ -50,12 +50,20 @@ function semantic(d: Decision, s: DecisionState, lim: SemanticLimits): Verdict |
   if (d.stopLoss !== undefined) {
     if (d.stopLoss >= p) return no('stop_loss_not_below_price', `stopLoss ${d.stopLoss} is not below price ${p}`);
     const dist = (p - d.stopLoss) / p;
-    if (dist < lim.stopBand[0] || dist > lim.stopBand[1]) return no('stop_loss_out_of_band', `stopLoss ${d.stopLoss} is ${(dist * 100).toFixed(2)} % below ${p}; allowed ${lim.stopBand[0] * 100}–${lim.stopBand[1] * 100} %`);
+    if (dist < lim.stopBand[0] || dist > lim.stopBand[1])
+      return no(
+        'stop_loss_out_of_band',
+        `stopLoss ${d.stopLoss} is ${(dist * 100).toFixed(2)} % below ${p}; allowed ${lim.stopBand[0] * 100}–${lim.stopBand[1] * 100} %`,
+      );
   }
   if (d.takeProfit !== undefined) {
     if (d.takeProfit <= p) return no('take_profit_not_above_price', `takeProfit ${d.takeProfit} is not above price ${p}`);
     const dist = (d.takeProfit - p) / p;
-    if (dist < lim.takeProfitBand[0] || dist > lim.takeProfitBand[1]) return no('take_profit_out_of_band', `takeProfit ${d.takeProfit} is ${(dist * 100).toFixed(2)} % above ${p}; allowed ${lim.takeProfitBand[0] * 100}–${lim.takeProfitBand[1] * 100} %`);
+    if (dist < lim.takeProfitBand[0] || dist > lim.takeProfitBand[1])
+      return no(
+        'take_profit_out_of_band',
+        `takeProfit ${d.takeProfit} is ${(dist * 100).toFixed(2)} % above ${p}; allowed ${lim.takeProfitBand[0] * 100}–${lim.takeProfitBand[1] * 100} %`,
+      );
   }
   return null;
 }
@@ -66,6 +74,12 @@ export function checkDecision(raw: unknown, state: DecisionState, limits: Semant
   if (!parsed.success) return { ok: false, reason: 'schema', message: `${state.pair}: ${z.prettifyError(parsed.error).slice(0, 500)}` };
   const refused = semantic(parsed.data, state, limits);
   if (refused) return refused;
-  const intent = IntentSchema.parse({ pair: state.pair, candleTime: state.candleTime, refPrice: state.refPrice, strategyVersion: state.strategyVersion, decision: parsed.data });
+  const intent = IntentSchema.parse({
+    pair: state.pair,
+    candleTime: state.candleTime,
+    refPrice: state.refPrice,
+    strategyVersion: state.strategyVersion,
+    decision: parsed.data,
+  });
   return { ok: true, intent };
 }

@@ -9,7 +9,6 @@ import { TIMEFRAME_MINUTES, timeframeMs, type Timeframe } from '../contract/pair
 import type { ScheduleEvent } from '../contract/schedule.ts';
 import { BrainError } from '../contract/errors.ts';
 
-
 export type { ScheduleEvent } from '../contract/schedule.ts';
 
 export type ScheduleEventType = ScheduleEvent['type'];
@@ -117,7 +116,10 @@ export function cronFor(job: ScheduleJob): Cron {
 }
 
 /** A job whose event carries only its slot times. */
-export function slotJob(name: 'schedule.feeRefresh' | 'schedule.candleMaintenance' | 'schedule.orchestrator' | 'schedule.audit' | 'schedule.backup' | 'schedule.dailyReport', pattern: string): ScheduleJob {
+export function slotJob(
+  name: 'schedule.feeRefresh' | 'schedule.candleMaintenance' | 'schedule.orchestrator' | 'schedule.audit' | 'schedule.backup' | 'schedule.dailyReport',
+  pattern: string,
+): ScheduleJob {
   return { name, pattern, event: (due, time) => ({ type: name, due, time }) };
 }
 

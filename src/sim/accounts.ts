@@ -53,12 +53,19 @@ export class AccountState {
   readonly trades: SimTrade[] = [];
   readonly tier: Tier;
 
-  constructor(readonly key: string, init: Record<string, string>, tier: Tier | undefined) {
+  constructor(
+    readonly key: string,
+    init: Record<string, string>,
+    tier: Tier | undefined,
+  ) {
     this.tier = tier ?? 'intermediate';
     for (const [asset, amount] of Object.entries(init)) {
       if (SUFFIXED_ID.test(asset)) this.suffixed.set(asset, Number(amount));
       else if (assetById(asset)) this.balances.set(asset, Number(amount));
-      else throw new Error(`sim account ${key}: unknown asset id "${asset}"; use Kraken ids like ZUSD, XXBT, XETH, SOL, XXDG, or a suffixed wallet id like XXBT.F`);
+      else
+        throw new Error(
+          `sim account ${key}: unknown asset id "${asset}"; use Kraken ids like ZUSD, XXBT, XETH, SOL, XXDG, or a suffixed wallet id like XXBT.F`,
+        );
     }
   }
 

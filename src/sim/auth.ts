@@ -6,7 +6,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export function signRequest(path: string, nonce: string, body: string, secretB64: string): string {
-  const digest = createHash('sha256').update(nonce + body).digest();
+  const digest = createHash('sha256')
+    .update(nonce + body)
+    .digest();
   return createHmac('sha512', Buffer.from(secretB64, 'base64'))
     .update(Buffer.concat([Buffer.from(path), digest]))
     .digest('base64');

@@ -43,7 +43,8 @@ export function loadCandleDir(dir: string, pairs?: readonly Pair[]): CandleSerie
     if (!prev || timeframeMs(series.timeframe) < timeframeMs(prev.timeframe)) finest.set(series.pair, { file: join(dir, name), timeframe: series.timeframe });
   }
   const missing = (pairs ?? []).filter((p) => !finest.has(p));
-  if (missing.length > 0) throw new SimDataError(`no candle CSV for ${missing.join(', ')} in ${dir} (expected e.g. ${missing[0]!.replace('/', '-')}_5m.csv); ${FORMAT}`);
+  if (missing.length > 0)
+    throw new SimDataError(`no candle CSV for ${missing.join(', ')} in ${dir} (expected e.g. ${missing[0]!.replace('/', '-')}_5m.csv); ${FORMAT}`);
   if (finest.size === 0) {
     const found = names.length === 0 ? 'the folder is empty' : `found ${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''}`;
     throw new SimDataError(`no usable candles in ${dir}: no candle file of a known pair (${found}); ${FORMAT}`);

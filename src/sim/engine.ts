@@ -29,7 +29,11 @@ export interface EngineDeps {
 }
 
 export type PlaceResult = { txid?: string; descr: string } | { error: string };
-export interface CancelSelector { txid?: string[]; clOrdId?: string[]; userref?: number[] }
+export interface CancelSelector {
+  txid?: string[];
+  clOrdId?: string[];
+  userref?: number[];
+}
 
 export class MatchingEngine {
   readonly orders = new Map<string, SimOrder>();
@@ -42,7 +46,10 @@ export class MatchingEngine {
   private readonly tradeCounters = new Map<string, number>();
   private readonly ctx: FillContext;
 
-  constructor(private readonly deps: EngineDeps, accounts: readonly SimAccount[]) {
+  constructor(
+    private readonly deps: EngineDeps,
+    accounts: readonly SimAccount[],
+  ) {
     for (const a of accounts) this.accounts.set(a.key, new AccountState(a.key, a.balances, a.tier));
     this.ids = mulberry32(hashSeed(deps.seed, 0x1d5));
     this.ctx = {
@@ -55,7 +62,11 @@ export class MatchingEngine {
       emit: (e) => this.listeners.forEach((l) => l(e)),
       unindex: (o) => {
         const list = this.open.get(o.req.pair.key);
-        if (list) this.open.set(o.req.pair.key, list.filter((x) => x !== o));
+        if (list)
+          this.open.set(
+            o.req.pair.key,
+            list.filter((x) => x !== o),
+          );
       },
     };
   }
@@ -85,8 +96,18 @@ export class MatchingEngine {
     if (req.validate) return { descr };
     const now = this.deps.clock.now();
     const order: SimOrder = {
-      txid: krakenId('O', this.ids), key, req, status: 'pending', opentm: now, closetm: undefined, reason: null,
-      volExec: 0, cost: 0, fee: 0, trades: [], hold: 0,
+      txid: krakenId('O', this.ids),
+      key,
+      req,
+      status: 'pending',
+      opentm: now,
+      closetm: undefined,
+      reason: null,
+      volExec: 0,
+      cost: 0,
+      fee: 0,
+      trades: [],
+      hold: 0,
       holdAsset: req.side === 'buy' ? req.pair.quote : req.pair.base,
       holdPerUnit: this.holdPerUnit(account, req),
     };
@@ -114,7 +135,10 @@ export class MatchingEngine {
     if (rule) return rule;
     const open = this.open.get(req.pair.key)?.filter((o) => o.key === account.key) ?? [];
     if (open.length >= this.deps.limits.maxOpenPerPair(account.tier)) return 'EOrder:Orders limit exceeded';
-    if (req.clOrdId !== undefined && [...this.orders.values()].some((o) => o.key === account.key && o.req.clOrdId === req.clOrdId && (o.status === 'open' || o.status === 'pending'))) {
+    if (
+      req.clOrdId !== undefined &&
+      [...this.orders.values()].some((o) => o.key === account.key && o.req.clOrdId === req.clOrdId && (o.status === 'open' || o.status === 'pending'))
+    ) {
       return 'EOrder:Duplicate order';
     }
     if (account.available(req.side === 'buy' ? req.pair.quote : req.pair.base) < this.fundsNeeded(account, req) - 1e-9) return 'EOrder:Insufficient funds';
@@ -186,8 +210,12 @@ export class MatchingEngine {
   cancel(key: string, sel: CancelSelector, reason = 'User requested'): number {
     const account = this.accounts.get(key)!;
     const targets = [...this.orders.values()].filter(
-      (o) => o.key === key && o.status === 'open' &&
-        (sel.txid?.includes(o.txid) || (o.req.clOrdId !== undefined && sel.clOrdId?.includes(o.req.clOrdId)) || (o.req.userref !== undefined && sel.userref?.includes(o.req.userref))),
+      (o) =>
+        o.key === key &&
+        o.status === 'open' &&
+        (sel.txid?.includes(o.txid) ||
+          (o.req.clOrdId !== undefined && sel.clOrdId?.includes(o.req.clOrdId)) ||
+          (o.req.userref !== undefined && sel.userref?.includes(o.req.userref))),
     );
     for (const o of targets) {
       this.deps.limits.chargeEngine(key, account.tier, o.req.pair.key, this.deps.clock.now(), this.deps.clock.now() - o.opentm);
@@ -197,7 +225,9 @@ export class MatchingEngine {
   }
 
   cancelAll(key: string, reason = 'User requested'): number {
-    const ids = this.ordersOf(key).filter((o) => o.status === 'open').map((o) => o.txid);
+    const ids = this.ordersOf(key)
+      .filter((o) => o.status === 'open')
+      .map((o) => o.txid);
     return this.cancel(key, { txid: ids }, reason);
   }
 

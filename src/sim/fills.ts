@@ -60,7 +60,20 @@ export function applyFill(ctx: FillContext, account: AccountState, order: SimOrd
   const cost = price * qty;
   const fee = cost * account.feeRate(maker, now);
   const { txid, tradeId } = ctx.nextTradeId(pair.key);
-  const trade: SimTrade = { txid, tradeId, ordertxid: order.txid, pairKey: pair.key, time: now, side, ordertype: order.req.kind, price, vol: qty, cost, fee, maker };
+  const trade: SimTrade = {
+    txid,
+    tradeId,
+    ordertxid: order.txid,
+    pairKey: pair.key,
+    time: now,
+    side,
+    ordertype: order.req.kind,
+    price,
+    vol: qty,
+    cost,
+    fee,
+    maker,
+  };
   account.trades.push(trade);
   order.volExec += qty;
   order.cost += cost;
@@ -70,14 +83,38 @@ export function applyFill(ctx: FillContext, account: AccountState, order: SimOrd
   const baseDelta = side === 'buy' ? qty : -qty;
   const quoteDelta = side === 'buy' ? -cost - fee : cost - fee;
   ctx.emit({ type: 'execution', key: account.key, order, execType: 'trade', fill: trade, time: now });
-  ctx.emit({ type: 'balance', key: account.key, asset: pair.base, amount: baseDelta, fee: 0, balance: account.credit(pair.base, baseDelta), refId: txid, time: now });
-  ctx.emit({ type: 'balance', key: account.key, asset: pair.quote, amount: quoteDelta, fee, balance: account.credit(pair.quote, quoteDelta), refId: txid, time: now });
+  ctx.emit({
+    type: 'balance',
+    key: account.key,
+    asset: pair.base,
+    amount: baseDelta,
+    fee: 0,
+    balance: account.credit(pair.base, baseDelta),
+    refId: txid,
+    time: now,
+  });
+  ctx.emit({
+    type: 'balance',
+    key: account.key,
+    asset: pair.quote,
+    amount: quoteDelta,
+    fee,
+    balance: account.credit(pair.quote, quoteDelta),
+    refId: txid,
+    time: now,
+  });
   if (remaining(order) <= EPS) finish(ctx, account, order, 'closed', null);
   return trade;
 }
 
 /** Moves an order to a final status, releases its hold and emits filled / canceled / expired. */
-export function finish(ctx: FillContext, account: AccountState, order: SimOrder, status: Exclude<OrderStatus, 'pending' | 'open'>, reason: string | null): void {
+export function finish(
+  ctx: FillContext,
+  account: AccountState,
+  order: SimOrder,
+  status: Exclude<OrderStatus, 'pending' | 'open'>,
+  reason: string | null,
+): void {
   if (order.status !== 'open' && order.status !== 'pending') return;
   releaseHold(account, order, 0);
   order.status = status;

@@ -108,7 +108,16 @@ export class PairMarket {
     for (let i = Math.max(0, lowerBound(s.time, from)); i < s.time.length && s.time[i]! <= now; i++) {
       const committed = s.time[i]! + s.intervalMs <= now;
       const rows = committed
-        ? [{ open: s.open[i]!, high: s.high[i]!, low: s.low[i]!, volume: s.volume[i]!, notional: ((s.high[i]! + s.low[i]! + s.close[i]!) / 3) * s.volume[i]!, count: tradeCountOf(s, i, this.params) }]
+        ? [
+            {
+              open: s.open[i]!,
+              high: s.high[i]!,
+              low: s.low[i]!,
+              volume: s.volume[i]!,
+              notional: ((s.high[i]! + s.low[i]! + s.close[i]!) / 3) * s.volume[i]!,
+              count: tradeCountOf(s, i, this.params),
+            },
+          ]
         : this.buckets(s.intervalMs, s.time[i]!, now);
       for (const r of rows) {
         if (!acc) acc = { open: r.open, high: r.high, low: r.low, volume: 0, vwap: 0, count: 0 };
@@ -132,4 +141,3 @@ export function addTradeToRow(row: OhlcRow, t: ReplayTrade): void {
   row.notional += t.price * t.qty;
   row.count += 1;
 }
-

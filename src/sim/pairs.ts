@@ -38,33 +38,47 @@ const ROWS: Row[] = [
   ['DOGE/USD', 'XDGUSD', 'XDGUSD', 'XDG/USD', 'XXDG', 'DOGE', 7, 9, 50, 0.5],
 ];
 
-export const SIM_PAIRS: readonly SimPairInfo[] = ROWS.map(
-  ([symbol, key, altname, wsname, base, wsBase, pairDecimals, costDecimals, orderMin, costMin]) => ({
-    symbol,
-    key,
-    altname,
-    wsname,
-    base,
-    quote: 'ZUSD',
-    wsBase,
-    wsQuote: 'USD',
-    pairDecimals,
-    lotDecimals: 8,
-    costDecimals,
-    tickSize: Number((10 ** -pairDecimals).toFixed(pairDecimals)),
-    orderMin,
-    costMin,
-  }),
-);
+export const SIM_PAIRS: readonly SimPairInfo[] = ROWS.map(([symbol, key, altname, wsname, base, wsBase, pairDecimals, costDecimals, orderMin, costMin]) => ({
+  symbol,
+  key,
+  altname,
+  wsname,
+  base,
+  quote: 'ZUSD',
+  wsBase,
+  wsQuote: 'USD',
+  pairDecimals,
+  lotDecimals: 8,
+  costDecimals,
+  tickSize: Number((10 ** -pairDecimals).toFixed(pairDecimals)),
+  orderMin,
+  costMin,
+}));
 
 /** Taker / maker fee tiers: [30-day USD volume, percent] (§11). */
 export const FEES_TAKER: ReadonlyArray<readonly [number, number]> = [
-  [0, 0.4], [10_000, 0.35], [50_000, 0.24], [100_000, 0.22], [250_000, 0.2],
-  [500_000, 0.18], [1_000_000, 0.16], [2_500_000, 0.14], [5_000_000, 0.12], [10_000_000, 0.1],
+  [0, 0.4],
+  [10_000, 0.35],
+  [50_000, 0.24],
+  [100_000, 0.22],
+  [250_000, 0.2],
+  [500_000, 0.18],
+  [1_000_000, 0.16],
+  [2_500_000, 0.14],
+  [5_000_000, 0.12],
+  [10_000_000, 0.1],
 ];
 export const FEES_MAKER: ReadonlyArray<readonly [number, number]> = [
-  [0, 0.25], [10_000, 0.2], [50_000, 0.14], [100_000, 0.12], [250_000, 0.1],
-  [500_000, 0.08], [1_000_000, 0.06], [2_500_000, 0.04], [5_000_000, 0.02], [10_000_000, 0],
+  [0, 0.25],
+  [10_000, 0.2],
+  [50_000, 0.14],
+  [100_000, 0.12],
+  [250_000, 0.1],
+  [500_000, 0.08],
+  [1_000_000, 0.06],
+  [2_500_000, 0.04],
+  [5_000_000, 0.02],
+  [10_000_000, 0],
 ];
 
 export interface SimAssetInfo {

@@ -42,7 +42,10 @@ export function tradeCountOf(series: CandleSeries, i: number, p: PathParams): nu
 export function candlePath(series: CandleSeries, i: number, p: PathParams): ReplayTrade[] {
   const rng = candleRng(series, i, p);
   const n = MIN_TRADES + Math.floor(rng() * EXTRA_TRADES);
-  const o = series.open[i]!, h = series.high[i]!, l = series.low[i]!, c = series.close[i]!;
+  const o = series.open[i]!,
+    h = series.high[i]!,
+    l = series.low[i]!,
+    c = series.close[i]!;
   const lowFirst = c > o || (c === o && rng() < 0.5);
   const waypoints = lowFirst ? [o, l, h, c] : [o, h, l, c];
   const at = [0, Math.round((n - 1) / 3), Math.round((2 * (n - 1)) / 3), n - 1];

@@ -93,10 +93,24 @@ function buildContext(opts: SimOptions, log: Logger): { ctx: SimContext; replay:
   const accounts = opts.accounts ?? [SIM_TEST_ACCOUNT];
   const auth = new NonceAuthenticator();
   for (const a of accounts) auth.addKey(a.key, a.secret);
-  const partial = { clock, seed, markets, shapes, faults, auth, limits, tokens: new TokenStore(), log, ohlcSnapshotCandles: opts.ohlcSnapshotCandles ?? 120 } as Omit<SimContext, 'engine'>;
+  const partial = {
+    clock,
+    seed,
+    markets,
+    shapes,
+    faults,
+    auth,
+    limits,
+    tokens: new TokenStore(),
+    log,
+    ohlcSnapshotCandles: opts.ohlcSnapshotCandles ?? 120,
+  } as Omit<SimContext, 'engine'>;
   const engine = new MatchingEngine(
     {
-      clock, seed, limits, participation: opts.participation ?? 1,
+      clock,
+      seed,
+      limits,
+      participation: opts.participation ?? 1,
       book: (key) => bookOf(partial, key, 100),
       lastPrice: (key) => markets.get(key)?.last.price,
       status: () => faults.systemStatus(),
@@ -110,7 +124,18 @@ function buildContext(opts: SimOptions, log: Logger): { ctx: SimContext; replay:
   engine.onEvent((e) => {
     if (e.type !== 'execution' || e.execType === 'pending_new') return;
     const level = e.execType === 'trade' ? 'debug' : 'info';
-    log[level]({ orderId: e.order.txid, clOrdId: e.order.req.clOrdId, pair: e.order.req.pair.symbol, side: e.order.req.side, type: e.order.req.kind, execType: e.execType, reason: e.order.reason ?? undefined }, 'order event');
+    log[level](
+      {
+        orderId: e.order.txid,
+        clOrdId: e.order.req.clOrdId,
+        pair: e.order.req.pair.symbol,
+        side: e.order.req.side,
+        type: e.order.req.kind,
+        execType: e.execType,
+        reason: e.order.reason ?? undefined,
+      },
+      'order event',
+    );
   });
   return { ctx, replay };
 }

@@ -46,14 +46,20 @@ export interface TelegramBot {
   confirmations: Confirmations;
 }
 
-const wordsOf = (match: unknown): string[] => String(match ?? '').trim().split(/\s+/).filter((w) => w !== '');
+const wordsOf = (match: unknown): string[] =>
+  String(match ?? '')
+    .trim()
+    .split(/\s+/)
+    .filter((w) => w !== '');
 
 export function createBot(o: BotOptions): TelegramBot {
   const t = o.config.telegram;
   const log = o.log.child({ component: 'telegram' });
   const bot = new Bot<BotContext>(o.token, { client: { apiRoot: t.apiRoot } });
   // A flood wait up to the cap is waited out in place; anything else fails fast into the outbox's retry.
-  bot.api.config.use(autoRetry({ maxRetryAttempts: t.retryAttempts, maxDelaySeconds: t.retryMaxDelaySeconds, rethrowInternalServerErrors: true, rethrowHttpErrors: true }));
+  bot.api.config.use(
+    autoRetry({ maxRetryAttempts: t.retryAttempts, maxDelaySeconds: t.retryMaxDelaySeconds, rethrowInternalServerErrors: true, rethrowHttpErrors: true }),
+  );
   const outbox = new Outbox({ repo: o.repo, api: bot.api, clock: o.clock, log, perSecond: t.messagesPerSecondPerChat, burst: t.messagesBurstPerChat });
   const tasks = new Tasks(log);
   const confirmations = new Confirmations({ repo: o.repo, outbox, clock: o.clock, ttlMs: t.confirmTtlSeconds * 1000, log, audit: o.audit });
@@ -67,9 +73,16 @@ export function createBot(o: BotOptions): TelegramBot {
   const run: RunCommand = (ctx, op) => exec(ctx, op.name, wordsOf(ctx.match), false);
   const guarded = bot.errorBoundary((err) => log.error({ err: err.error, updateId: err.ctx.update.update_id }, 'telegram update failed'));
   guarded.use(accessFeature({ config: o.config, repo: o.repo, clock: o.clock, log, outbox }));
-  guarded.use(statusFeature(run), controlFeature(run, confirmations, (ctx, name, words) => exec(ctx, name, words, true), log), evolutionFeature(run), reportsFeature(run));
+  guarded.use(
+    statusFeature(run),
+    controlFeature(run, confirmations, (ctx, name, words) => exec(ctx, name, words, true), log),
+    evolutionFeature(run),
+    reportsFeature(run),
+  );
   // Must be the last handler.
-  guarded.use(unhandledFeature({ unknown: (ctx, name) => exec(ctx, name, [], false), hint: (ctx, text) => replyTo(outbox, chatOf(ctx), refused('unknown', text)) }));
+  guarded.use(
+    unhandledFeature({ unknown: (ctx, name) => exec(ctx, name, [], false), hint: (ctx, text) => replyTo(outbox, chatOf(ctx), refused('unknown', text)) }),
+  );
   bot.catch((err) => log.error({ err: err.error, updateId: err.ctx.update.update_id }, 'telegram update failed'));
   return { bot, outbox, tasks, confirmations };
 }

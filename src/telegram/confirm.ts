@@ -45,7 +45,14 @@ export class Confirmations {
     const id = randomBytes(9).toString('base64url');
     const now = this.o.clock.now();
     this.o.repo.createConfirmation({ id, userId, chatId, command, args: [...words], createdAt: now, expiresAt: now + this.o.ttlMs });
-    const keyboard: InlineKeyboardMarkup = { inline_keyboard: [[{ text: 'Confirm', callback_data: `ok:${id}` }, { text: 'Cancel', callback_data: `no:${id}` }]] };
+    const keyboard: InlineKeyboardMarkup = {
+      inline_keyboard: [
+        [
+          { text: 'Confirm', callback_data: `ok:${id}` },
+          { text: 'Cancel', callback_data: `no:${id}` },
+        ],
+      ],
+    };
     const seconds = Math.round(this.o.ttlMs / 1000);
     this.o.outbox.enqueue(chatId, renderReply(done(text(`${question}\n\nConfirm within ${seconds} s; only you can answer.`))), { keyboard });
   }
@@ -61,7 +68,8 @@ export class Confirmations {
     if (!m) return { answer: 'This button is not valid here; nothing was done.' };
     const row = this.o.repo.confirmation(m[2]!);
     const now = this.o.clock.now();
-    const audit = (what: string) => this.o.audit({ time: now, who: `telegram:${p.userId}`, what, details: { confirmation: m[2]!, command: row?.command ?? null } });
+    const audit = (what: string) =>
+      this.o.audit({ time: now, who: `telegram:${p.userId}`, what, details: { confirmation: m[2]!, command: row?.command ?? null } });
     if (!row) return { answer: 'This button is from an old message or another installation; nothing was done.' };
     if (row.userId !== p.userId) {
       audit('confirmation.foreign');

@@ -72,11 +72,28 @@ export class Outbox {
     const ids: number[] = [];
     parts.forEach((p, i) => {
       const last = i === parts.length - 1;
-      const base = { ...(opts.silent ? { disable_notification: true } : {}), ...(last && opts.keyboard ? { reply_markup: opts.keyboard as unknown as JsonValue } : {}) };
+      const base = {
+        ...(opts.silent ? { disable_notification: true } : {}),
+        ...(last && opts.keyboard ? { reply_markup: opts.keyboard as unknown as JsonValue } : {}),
+      };
       const dedupKey = opts.dedupKey === undefined ? undefined : `${opts.dedupKey}#${i}`;
-      const id = p.kind === 'text'
-        ? this.o.repo.enqueue({ chatId, kind: 'message', payload: { text: p.text, entities: p.entities as unknown as JsonValue, ...base }, createdAt: now, ...(dedupKey ? { dedupKey } : {}) })
-        : this.o.repo.enqueue({ chatId, kind: 'photo', payload: { caption: p.caption, entities: p.entities as unknown as JsonValue, ...base }, photo: p.png, createdAt: now, ...(dedupKey ? { dedupKey } : {}) });
+      const id =
+        p.kind === 'text'
+          ? this.o.repo.enqueue({
+              chatId,
+              kind: 'message',
+              payload: { text: p.text, entities: p.entities as unknown as JsonValue, ...base },
+              createdAt: now,
+              ...(dedupKey ? { dedupKey } : {}),
+            })
+          : this.o.repo.enqueue({
+              chatId,
+              kind: 'photo',
+              payload: { caption: p.caption, entities: p.entities as unknown as JsonValue, ...base },
+              photo: p.png,
+              createdAt: now,
+              ...(dedupKey ? { dedupKey } : {}),
+            });
       if (id !== null) ids.push(id);
     });
     this.kick();
@@ -85,7 +102,12 @@ export class Outbox {
 
   /** Queues an edit of a message the bot sent (a confirmation's outcome); without `keyboard` its buttons go. */
   enqueueEdit(chatId: number, messageId: number, part: Extract<OutgoingPart, { kind: 'text' }>, keyboard?: InlineKeyboardMarkup): void {
-    const payload = { message_id: messageId, text: part.text, entities: part.entities as unknown as JsonValue, ...(keyboard ? { reply_markup: keyboard as unknown as JsonValue } : {}) };
+    const payload = {
+      message_id: messageId,
+      text: part.text,
+      entities: part.entities as unknown as JsonValue,
+      ...(keyboard ? { reply_markup: keyboard as unknown as JsonValue } : {}),
+    };
     this.o.repo.enqueue({ chatId, kind: 'edit', payload, createdAt: this.o.clock.now() });
     this.kick();
   }
@@ -173,11 +195,20 @@ export class Outbox {
       return Number(p.message_id);
     }
     if (row.kind === 'photo') {
-      const m = await this.o.api.sendPhoto(row.chatId, new InputFile(row.photo!, `chart-${row.id}.png`), { caption: String(p.caption ?? ''), caption_entities: entities, disable_notification: silent });
+      const m = await this.o.api.sendPhoto(row.chatId, new InputFile(row.photo!, `chart-${row.id}.png`), {
+        caption: String(p.caption ?? ''),
+        caption_entities: entities,
+        disable_notification: silent,
+      });
       return m.message_id;
     }
     const body = this.delayedNote(row, String(p.text), entities);
-    const m = await this.o.api.sendMessage(row.chatId, body.text, { entities: body.entities, disable_notification: silent, link_preview_options: { is_disabled: true }, ...(markup ? { reply_markup: markup } : {}) });
+    const m = await this.o.api.sendMessage(row.chatId, body.text, {
+      entities: body.entities,
+      disable_notification: silent,
+      link_preview_options: { is_disabled: true },
+      ...(markup ? { reply_markup: markup } : {}),
+    });
     return m.message_id;
   }
 
@@ -186,10 +217,14 @@ export class Outbox {
     try {
       this.o.repo.markSent(row.id, await this.call(row), now());
     } catch (err) {
-      if (err instanceof GrammyError && row.kind === 'edit' && err.description.includes('message is not modified')) return this.o.repo.markSent(row.id, null, now());
+      if (err instanceof GrammyError && row.kind === 'edit' && err.description.includes('message is not modified'))
+        return this.o.repo.markSent(row.id, null, now());
       const error = telegramErrorInfo(err);
       if (err instanceof GrammyError && !error.retryable) {
-        this.o.log.error({ chatId: row.chatId, outboxId: row.id, code: error.code, status: err.error_code, description: err.description }, 'telegram refused a message for good; it is kept as failed in the outbox');
+        this.o.log.error(
+          { chatId: row.chatId, outboxId: row.id, code: error.code, status: err.error_code, description: err.description },
+          'telegram refused a message for good; it is kept as failed in the outbox',
+        );
         return this.o.repo.markFailed(row.id, describeError(error), now());
       }
       const retryAfter = err instanceof GrammyError ? err.parameters.retry_after : undefined;
@@ -197,7 +232,11 @@ export class Outbox {
       const wait = retryAfter !== undefined ? retryAfter * 1000 : backoff;
       // Kept as one line in last_error (a text column): the code leads, so old and new rows read alike.
       const reason = describeError(error);
-      if (row.attempts === 0) this.o.log.warn({ chatId: row.chatId, outboxId: row.id, code: error.code, reason, retryInMs: wait }, 'telegram send failed; kept in the outbox and retried');
+      if (row.attempts === 0)
+        this.o.log.warn(
+          { chatId: row.chatId, outboxId: row.id, code: error.code, reason, retryInMs: wait },
+          'telegram send failed; kept in the outbox and retried',
+        );
       this.o.repo.markRetry(row.id, now() + wait, reason);
     }
   }

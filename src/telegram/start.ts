@@ -21,8 +21,10 @@ const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
 /** One line for the warning when the bot cannot hear Telegram: a port it cannot bind, a refusal, or no answer. */
 function whyDeaf(err: unknown, port: number): string {
   const bind = cannotBind(err);
-  if (bind) return `telegram webhook listener cannot listen on 127.0.0.1:${port} (${bind}): no commands are received; the daemon trades the same and notifications are still sent`;
-  if (err instanceof GrammyError) return `telegram refused ${err.method} (${err.error_code}: ${err.description}): no commands are received; the daemon trades the same, notifications wait in the outbox`;
+  if (bind)
+    return `telegram webhook listener cannot listen on 127.0.0.1:${port} (${bind}): no commands are received; the daemon trades the same and notifications are still sent`;
+  if (err instanceof GrammyError)
+    return `telegram refused ${err.method} (${err.error_code}: ${err.description}): no commands are received; the daemon trades the same, notifications wait in the outbox`;
   return 'telegram unreachable: the daemon trades the same, notifications wait in the outbox';
 }
 
@@ -52,29 +54,45 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
   const t = o.config.telegram;
   const log = o.log.child({ component: 'telegram' });
   const tb = createBot(o);
-  const notifier = new Notifier({ config: o.config, outbox: tb.outbox, clock: o.clock, log, dailyReport: o.dailyReport, nightReport: (cycleId) => nightReport(o.control.db, cycleId) });
+  const notifier = new Notifier({
+    config: o.config,
+    outbox: tb.outbox,
+    clock: o.clock,
+    log,
+    dailyReport: o.dailyReport,
+    nightReport: (cycleId) => nightReport(o.control.db, cycleId),
+  });
   let stopped = false;
   let timer: unknown;
   let wake: (() => void) | undefined;
-  const pause = () => new Promise<void>((resolve) => {
-    wake = resolve;
-    timer = o.clock.setTimeout(() => resolve(), RETRY_MS);
-  });
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+      timer = o.clock.setTimeout(() => resolve(), RETRY_MS);
+    });
   const registerCommands = () =>
-    tb.bot.api.setMyCommands(operations.map((op) => ({ command: op.name, description: op.summary.slice(0, 256) })))
+    tb.bot.api
+      .setMyCommands(operations.map((op) => ({ command: op.name, description: op.summary.slice(0, 256) })))
       .catch((err: unknown) => log.warn({ err }, 'telegram: the command list was not registered'));
   // Polling: grammY's loop, which resolves only when stopped. Webhook: our listener, then setWebhook (which
   // Telegram needs again only when the URL or secret changes; sending it at every start keeps them true).
-  const polling = (connected: () => void) => tb.bot.start({
-    allowed_updates: ALLOWED_UPDATES, timeout: t.pollTimeoutSeconds,
-    onStart: (me) => {
-      connected();
-      log.info({ bot: me.username }, 'telegram bot polling');
-    },
-  });
+  const polling = (connected: () => void) =>
+    tb.bot.start({
+      allowed_updates: ALLOWED_UPDATES,
+      timeout: t.pollTimeoutSeconds,
+      onStart: (me) => {
+        connected();
+        log.info({ bot: me.username }, 'telegram bot polling');
+      },
+    });
   let listener: WebhookListener | null = null;
   const webhook = async (connected: () => void) => {
-    listener ??= await listenForUpdates(tb.bot, { path: new URL(t.webhookUrl).pathname, port: t.webhookPort, secret: o.config.secrets.telegramWebhookSecret!, log });
+    listener ??= await listenForUpdates(tb.bot, {
+      path: new URL(t.webhookUrl).pathname,
+      port: t.webhookPort,
+      secret: o.config.secrets.telegramWebhookSecret!,
+      log,
+    });
     if (stopped) return listener.close();
     await tb.bot.api.setWebhook(t.webhookUrl, { secret_token: o.config.secrets.telegramWebhookSecret!, allowed_updates: ALLOWED_UPDATES });
     connected();
@@ -95,7 +113,8 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
         return;
       } catch (err) {
         if (stopped) return;
-        if (err instanceof GrammyError && err.error_code === 401) return log.error('telegram refused the bot token (401 Unauthorized): the bot is off, the daemon trades the same; check TELEGRAM_BOT_TOKEN');
+        if (err instanceof GrammyError && err.error_code === 401)
+          return log.error('telegram refused the bot token (401 Unauthorized): the bot is off, the daemon trades the same; check TELEGRAM_BOT_TOKEN');
         if (!warned) log.warn({ err }, `${whyDeaf(err, t.webhookPort)}; retrying every ${RETRY_MS / 1000} s`);
         warned = true;
         await pause();
@@ -106,7 +125,9 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
   notifier.start();
   tb.outbox.kick();
   return {
-    bot: tb.bot, notifier, outbox: tb.outbox,
+    bot: tb.bot,
+    notifier,
+    outbox: tb.outbox,
     get webhookPort() {
       return listener?.port ?? null;
     },

@@ -30,7 +30,8 @@ export async function listenForUpdates(bot: Bot<BotContext>, o: { path: string; 
       res.writeHead(404).end();
       return;
     }
-    if (req.headers['x-telegram-bot-api-secret-token'] !== o.secret) o.log.warn({ from: req.socket.remoteAddress, path }, 'telegram webhook: a request without the right secret token was refused (401)');
+    if (req.headers['x-telegram-bot-api-secret-token'] !== o.secret)
+      o.log.warn({ from: req.socket.remoteAddress, path }, 'telegram webhook: a request without the right secret token was refused (401)');
     handle(req, res).catch((err: unknown) => {
       o.log.warn({ err }, 'telegram webhook: an update could not be read; Telegram will send it again');
       if (!res.headersSent) res.writeHead(400);
@@ -47,9 +48,10 @@ export async function listenForUpdates(bot: Bot<BotContext>, o: { path: string; 
   server.on('error', (err) => o.log.error({ err }, 'telegram webhook listener failed'));
   return {
     port: (server.address() as { port: number }).port,
-    close: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
   };
 }

@@ -21,7 +21,17 @@ export type ExecutionOutcome =
 export function fillFromExecution(report: ExecutionReport): Fill | null {
   const f = report.fill;
   if (!f || f.tradeId === null || report.clOrdId === null || report.pair === null || report.side === null) return null;
-  return { tradeId: fillId(report.pair, f.tradeId), clOrdId: report.clOrdId, pair: report.pair, side: report.side, price: f.price, quantity: f.quantity, fee: f.fee, liquidity: f.liquidity, time: report.time };
+  return {
+    tradeId: fillId(report.pair, f.tradeId),
+    clOrdId: report.clOrdId,
+    pair: report.pair,
+    side: report.side,
+    price: f.price,
+    quantity: f.quantity,
+    fee: f.fee,
+    liquidity: f.liquidity,
+    time: report.time,
+  };
 }
 
 /** A private execution report as the event it makes: a fill (booked), an order state (to its position), or nothing. */

@@ -32,7 +32,7 @@ export interface FillMarket {
 export type FillRejection = MinimumViolation | 'insufficient_cash';
 
 export type FillResult =
-  | { readonly ok: true; readonly fill: Fill; /** USD lost to slippage and tick rounding vs refPrice, ≥ 0. */ readonly slippageCost: number }
+  | { readonly ok: true; readonly fill: Fill /** USD lost to slippage and tick rounding vs refPrice, ≥ 0. */; readonly slippageCost: number }
   | { readonly ok: false; readonly reason: FillRejection };
 
 export function fillMarketOrder(order: MarketOrder, market: FillMarket): FillResult {

@@ -83,12 +83,22 @@ export class AccountingError extends BrainError<'oversell' | 'bad_fill'> {
   }
 }
 
-
 export function createLedger(initialCash: number): Ledger {
   return {
-    initialCash, cash: initialCash, holdings: {}, openCount: 0, realizedPnl: 0, feesPaid: 0, slippagePaid: 0,
-    peakEquity: initialCash, lastEquity: initialCash, day: Number.NaN, dayStartEquity: initialCash, days: [],
-    consecutiveLosses: 0, lastLossAt: Number.NaN,
+    initialCash,
+    cash: initialCash,
+    holdings: {},
+    openCount: 0,
+    realizedPnl: 0,
+    feesPaid: 0,
+    slippagePaid: 0,
+    peakEquity: initialCash,
+    lastEquity: initialCash,
+    day: Number.NaN,
+    dayStartEquity: initialCash,
+    days: [],
+    consecutiveLosses: 0,
+    lastLossAt: Number.NaN,
   };
 }
 
@@ -105,7 +115,10 @@ export function cloneLedger(l: Ledger): Ledger {
  */
 export function applyFill(l: Ledger, fill: Fill, slippageCost = fill.slippageCost ?? 0): ClosedPosition | null {
   if (!(fill.quantity > 0) || !(fill.price > 0) || !(fill.fee >= 0)) {
-    throw new AccountingError('bad_fill', `fill ${fill.tradeId} must have quantity, price > 0 and fee ≥ 0; got ${fill.quantity} @ ${fill.price} fee ${fill.fee}`);
+    throw new AccountingError(
+      'bad_fill',
+      `fill ${fill.tradeId} must have quantity, price > 0 and fee ≥ 0; got ${fill.quantity} @ ${fill.price} fee ${fill.fee}`,
+    );
   }
   const value = fill.price * fill.quantity;
   l.feesPaid += fill.fee;
@@ -123,8 +136,20 @@ function buyInto(l: Ledger, fill: Fill, value: number, slippageCost: number): vo
   let h = l.holdings[fill.pair];
   if (!h) {
     h = {
-      pair: fill.pair, quantity: 0, entryPrice: 0, entryFees: 0, openedAt: fill.time, stopLoss: null, takeProfit: null,
-      boughtQuantity: 0, boughtValue: 0, soldQuantity: 0, soldValue: 0, fees: 0, slippageCost: 0, realizedPnl: 0,
+      pair: fill.pair,
+      quantity: 0,
+      entryPrice: 0,
+      entryFees: 0,
+      openedAt: fill.time,
+      stopLoss: null,
+      takeProfit: null,
+      boughtQuantity: 0,
+      boughtValue: 0,
+      soldQuantity: 0,
+      soldValue: 0,
+      fees: 0,
+      slippageCost: 0,
+      realizedPnl: 0,
     };
     l.holdings[fill.pair] = h;
     l.openCount += 1;
@@ -144,7 +169,10 @@ const DUST = 1e-12;
 function sellFrom(l: Ledger, fill: Fill, value: number, slippageCost: number): ClosedPosition | null {
   const h = l.holdings[fill.pair];
   if (!h || fill.quantity > h.quantity * (1 + DUST)) {
-    throw new AccountingError('oversell', `sell ${fill.tradeId} of ${fill.quantity} ${fill.pair} exceeds the held ${h?.quantity ?? 0}; sell at most the held quantity`);
+    throw new AccountingError(
+      'oversell',
+      `sell ${fill.tradeId} of ${fill.quantity} ${fill.pair} exceeds the held ${h?.quantity ?? 0}; sell at most the held quantity`,
+    );
   }
   const share = Math.min(1, fill.quantity / h.quantity);
   const entryFeeShare = h.entryFees * share;
@@ -171,8 +199,14 @@ function closeHolding(l: Ledger, h: Holding, time: number): ClosedPosition {
     l.consecutiveLosses = 0;
   }
   return {
-    pair: h.pair, entryTime: h.openedAt, exitTime: time, entryPrice: h.boughtValue / h.boughtQuantity,
-    exitPrice: h.soldValue / h.soldQuantity, quantity: h.boughtQuantity, fees: h.fees, slippageCost: h.slippageCost,
+    pair: h.pair,
+    entryTime: h.openedAt,
+    exitTime: time,
+    entryPrice: h.boughtValue / h.boughtQuantity,
+    exitPrice: h.soldValue / h.soldQuantity,
+    quantity: h.boughtQuantity,
+    fees: h.fees,
+    slippageCost: h.slippageCost,
     pnl: h.realizedPnl,
   };
 }
@@ -230,10 +264,17 @@ export function riskViewOf(l: Ledger, pair: Pair, now: number, markOf: (pair: Pa
   for (const h of Object.values(l.holdings) as Holding[]) exposure += h.quantity * markOf(h.pair);
   const held = l.holdings[pair];
   return {
-    equity: l.cash + exposure, cash: l.cash - pending.reservedCash, peakEquity: Math.max(l.peakEquity, l.cash + exposure),
-    dayStartEquity: l.dayStartEquity, consecutiveLosses: l.consecutiveLosses, lastLossAt: l.lastLossAt, now,
-    openPositions: l.openCount + pending.newPositions, pairExposure: (held ? held.quantity * markOf(pair) : 0) + pending.notionalOf(pair),
-    totalExposure: exposure + pending.totalNotional, heldQuantity: held ? held.quantity : 0,
+    equity: l.cash + exposure,
+    cash: l.cash - pending.reservedCash,
+    peakEquity: Math.max(l.peakEquity, l.cash + exposure),
+    dayStartEquity: l.dayStartEquity,
+    consecutiveLosses: l.consecutiveLosses,
+    lastLossAt: l.lastLossAt,
+    now,
+    openPositions: l.openCount + pending.newPositions,
+    pairExposure: (held ? held.quantity * markOf(pair) : 0) + pending.notionalOf(pair),
+    totalExposure: exposure + pending.totalNotional,
+    heldQuantity: held ? held.quantity : 0,
   };
 }
 

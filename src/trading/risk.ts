@@ -61,9 +61,7 @@ export interface RiskOrder {
   readonly reduced: boolean;
 }
 
-export type RiskVerdict =
-  | { readonly verdict: 'accept'; readonly order: RiskOrder }
-  | { readonly verdict: 'reject'; readonly reason: RejectReason };
+export type RiskVerdict = { readonly verdict: 'accept'; readonly order: RiskOrder } | { readonly verdict: 'reject'; readonly reason: RejectReason };
 
 const HALT_REASON: Record<BreakerReason, RejectReason> = {
   daily_loss: 'daily_loss_limit',
@@ -89,7 +87,17 @@ function evaluateExit(intent: RiskIntent, view: RiskView, rules: PairRules): Ris
   if (quantity >= held || minimumViolation(quantity, p, rules) || minimumViolation(held - quantity, p, rules)) quantity = held;
   return {
     verdict: 'accept',
-    order: { pair: intent.pair, side: 'sell', quantity, refPrice: p, notional: quantity * p, stopLoss: null, takeProfit: null, clampedBy: null, reduced: false },
+    order: {
+      pair: intent.pair,
+      side: 'sell',
+      quantity,
+      refPrice: p,
+      notional: quantity * p,
+      stopLoss: null,
+      takeProfit: null,
+      clampedBy: null,
+      reduced: false,
+    },
   };
 }
 

@@ -59,7 +59,14 @@ export function pendingBuysOf(slots: readonly PositionSlot[], ledger: Ledger, co
   };
 }
 
-export function riskViewFor(ledger: Ledger, slots: readonly PositionSlot[], marks: Partial<Record<Pair, number>>, pair: Pair, now: number, s: RouteSettings): RiskView {
+export function riskViewFor(
+  ledger: Ledger,
+  slots: readonly PositionSlot[],
+  marks: Partial<Record<Pair, number>>,
+  pair: Pair,
+  now: number,
+  s: RouteSettings,
+): RiskView {
   const fees = s.fees[pair] ?? s.fallbackFees;
   const markOf = (p: Pair) => marks[p] ?? ledger.holdings[p]?.entryPrice ?? 0;
   return riskViewOf(ledger, pair, now, markOf, pendingBuysOf(slots, ledger, fees.taker + s.slippage));
@@ -95,8 +102,12 @@ export function routeIntent(intent: Intent, st: RouteState, s: RouteSettings): R
   const view = { ...riskViewFor(st.ledger, st.slots, st.marks, intent.pair, st.now, s), consecutiveLosses: st.streak };
   const verdict = evaluateIntent(
     {
-      pair: intent.pair, action, sizeFraction: intent.decision.sizeFraction, refPrice: intent.refPrice,
-      stopLoss: intent.decision.stopLoss ?? null, takeProfit: intent.decision.takeProfit ?? null,
+      pair: intent.pair,
+      action,
+      sizeFraction: intent.decision.sizeFraction,
+      refPrice: intent.refPrice,
+      stopLoss: intent.decision.stopLoss ?? null,
+      takeProfit: intent.decision.takeProfit ?? null,
     },
     view,
     { limits: s.limits, rules, fees: s.fees[intent.pair] ?? s.fallbackFees, slippage: s.slippage },

@@ -26,22 +26,39 @@ export class LiveVenue implements Venue {
   constructor(private readonly opts: LiveVenueOptions) {}
 
   async submitOrder(req: OrderRequest, signal?: AbortSignal): Promise<OrderAck> {
-    if (req.type !== 'market' && req.type !== 'limit') return refused(req, `unsupported_order_type: the live venue sends market and limit orders only, got ${req.type}`);
+    if (req.type !== 'market' && req.type !== 'limit')
+      return refused(req, `unsupported_order_type: the live venue sends market and limit orders only, got ${req.type}`);
     if (req.type === 'limit' && req.limitPrice === null) return refused(req, 'limit_price_missing: a limit order needs limitPrice');
     // Nothing has been sent yet, so a failure here is a plain "venue unavailable".
     const existing = await this.guard(() => this.opts.orders.findByClOrdId(req.clOrdId, signal), 'look up');
     if (existing) {
-      this.opts.logger?.warn({ clOrdId: req.clOrdId, status: existing.status, filled: existing.filledQuantity }, 'order already at the venue: not sending it again');
+      this.opts.logger?.warn(
+        { clOrdId: req.clOrdId, status: existing.status, filled: existing.filledQuantity },
+        'order already at the venue: not sending it again',
+      );
       return this.recovered(existing, req.clOrdId, signal);
     }
     try {
       const result = await this.opts.orders.place(
-        { clOrdId: req.clOrdId, pair: req.pair, side: req.side, type: req.type, volume: req.quantity, ...(req.limitPrice === null ? {} : { limitPrice: req.limitPrice }) },
+        {
+          clOrdId: req.clOrdId,
+          pair: req.pair,
+          side: req.side,
+          type: req.type,
+          volume: req.quantity,
+          ...(req.limitPrice === null ? {} : { limitPrice: req.limitPrice }),
+        },
         signal ? { signal } : {},
       );
-      if (result.outcome === 'placed') return { clOrdId: req.clOrdId, venueOrderId: result.venueOrderId, status: 'open', reason: null, filledQuantity: 0, fills: [] };
+      if (result.outcome === 'placed')
+        return { clOrdId: req.clOrdId, venueOrderId: result.venueOrderId, status: 'open', reason: null, filledQuantity: 0, fills: [] };
       if (result.outcome === 'found') return this.recovered(result.order, req.clOrdId, signal);
-      throw new VenueError('unknown_outcome', `AddOrder ${req.clOrdId} lost its reply and the order is not at Kraken yet; reconcile by cl_ord_id later, do not resend`, false, { cause: result.cause });
+      throw new VenueError(
+        'unknown_outcome',
+        `AddOrder ${req.clOrdId} lost its reply and the order is not at Kraken yet; reconcile by cl_ord_id later, do not resend`,
+        false,
+        { cause: result.cause },
+      );
     } catch (err) {
       return placeFailure(req, err);
     }
@@ -81,14 +98,22 @@ export class LiveVenue implements Venue {
     const fills = (await this.opts.orders.tradesOf(order, signal)).map((t) => this.toFill(t, clOrdId));
     const volume = fills.reduce((s, f) => s + f.quantity, 0);
     if (volume < order.filledQuantity - QTY_EPSILON) {
-      this.opts.logger?.warn({ clOrdId, filled: order.filledQuantity, found: volume }, 'Kraken lists fewer trades than the order executed; the rest are asked for again');
+      this.opts.logger?.warn(
+        { clOrdId, filled: order.filledQuantity, found: volume },
+        'Kraken lists fewer trades than the order executed; the rest are asked for again',
+      );
     }
     return fills;
   }
 
   private toFill(t: VenueTrade, clOrdId: string): Fill {
     const pair = this.opts.client.pairs.find(t.pair)?.symbol;
-    if (!pair) throw new KrakenError(`Kraken trade ${t.txid} names pair ${t.pair}, which is not in the pair table; reload pairs`, { kind: 'bug', venueCode: 'PARSE', endpoint: 'QueryTrades' });
+    if (!pair)
+      throw new KrakenError(`Kraken trade ${t.txid} names pair ${t.pair}, which is not in the pair table; reload pairs`, {
+        kind: 'bug',
+        venueCode: 'PARSE',
+        endpoint: 'QueryTrades',
+      });
     return {
       // The executions feed names the fill by the same pair and trade_id, so both paths book it once.
       tradeId: fillId(pair, t.trade_id),
@@ -131,7 +156,12 @@ function viewOf(order: KrakenOrder, clOrdId: string, fills: readonly Fill[]): Ve
 function placeFailure(req: OrderRequest, err: unknown): OrderAck {
   if (err instanceof VenueError) throw err;
   if (!(err instanceof KrakenError) || err.endpoint !== 'AddOrder' || err.kind === 'orderMayExist') {
-    throw new VenueError('unknown_outcome', `AddOrder ${req.clOrdId} may have reached Kraken: ${(err as Error).message}; reconcile by cl_ord_id, do not resend`, false, { cause: err });
+    throw new VenueError(
+      'unknown_outcome',
+      `AddOrder ${req.clOrdId} may have reached Kraken: ${(err as Error).message}; reconcile by cl_ord_id, do not resend`,
+      false,
+      { cause: err },
+    );
   }
   if (err.kind === 'rejected' || err.kind === 'bug') return refused(req, err.venueCode);
   if (err.kind === 'rateLimit') throw new VenueError('rate_limited', `AddOrder ${req.clOrdId} was not placed: ${err.message}`, true, { cause: err });

@@ -148,7 +148,13 @@ export class PaperVenue implements Venue {
     if (req.side === 'sell' && req.quantity > (this.holdings.get(req.pair) ?? 0) + DUST) return this.reject(order, 'insufficient_funds');
     const r = fillMarketOrder(
       { clOrdId: req.clOrdId, venueTradeId: `${order.venueOrderId}-1`, pair: req.pair, side: req.side, quantity: req.quantity, time: this.opts.clock.now() },
-      { refPrice, rules: this.opts.rules(req.pair), fees: this.opts.fees(req.pair), slippage: this.opts.slippage, ...(req.side === 'buy' ? { cash: this.cash } : {}) },
+      {
+        refPrice,
+        rules: this.opts.rules(req.pair),
+        fees: this.opts.fees(req.pair),
+        slippage: this.opts.slippage,
+        ...(req.side === 'buy' ? { cash: this.cash } : {}),
+      },
     );
     if (!r.ok) return this.reject(order, r.reason);
     this.apply(order, r.fill);
@@ -193,7 +199,11 @@ export class PaperVenue implements Venue {
 
   private unqueue(order: PaperOrder): void {
     const list = this.waiting.get(order.req.pair);
-    if (list) this.waiting.set(order.req.pair, list.filter((o) => o !== order));
+    if (list)
+      this.waiting.set(
+        order.req.pair,
+        list.filter((o) => o !== order),
+      );
   }
 }
 

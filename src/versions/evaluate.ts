@@ -61,8 +61,10 @@ export interface Evaluation extends BacktestOutcome {
 /** One candidate through the backtest and the validation gates, on the runner it was given. */
 export async function evaluate(deps: EvaluateDeps, req: EvaluateRequest): Promise<Evaluation> {
   const gateOptions = {
-    quick: req.quick === true, specs: req.specs,
-    ...(req.walkForwardWindows ? { walkForwardWindows: req.walkForwardWindows } : {}), ...(deps.onGate ? { onGate: deps.onGate } : {}),
+    quick: req.quick === true,
+    specs: req.specs,
+    ...(req.walkForwardWindows ? { walkForwardWindows: req.walkForwardWindows } : {}),
+    ...(deps.onGate ? { onGate: deps.onGate } : {}),
   };
   const out = await runBacktest(
     {
@@ -73,7 +75,13 @@ export async function evaluate(deps: EvaluateDeps, req: EvaluateRequest): Promis
       ...(deps.trials ? { trials: deps.trials } : {}),
       ...(deps.onStage ? { onStage: deps.onStage } : {}),
     },
-    { data: req.data, config: req.config, ...(req.trials ? { trials: req.trials } : {}), ...(req.reportDir ? { reportDir: req.reportDir } : {}), ...(req.title ? { title: req.title } : {}) },
+    {
+      data: req.data,
+      config: req.config,
+      ...(req.trials ? { trials: req.trials } : {}),
+      ...(req.reportDir ? { reportDir: req.reportDir } : {}),
+      ...(req.title ? { title: req.title } : {}),
+    },
   );
   return { ...out, gates: out.gates as GateReport };
 }
@@ -106,7 +114,8 @@ export async function resolveStrategy(spec: string | undefined, db: Db, cwd: str
     return { versionId: `sha256:${outcome.bundleSha256.slice(0, 16)}`, bundle: outcome.bundle, source, stored: false };
   }
   const version = versions.get(spec!) ?? versions.byLabel('strategy', spec!);
-  if (!version) throw new EvaluateError('unknown_strategy', `--strategy "${spec}" is neither a file nor a strategy version id or label (see brain strategy list)`);
+  if (!version)
+    throw new EvaluateError('unknown_strategy', `--strategy "${spec}" is neither a file nor a strategy version id or label (see brain strategy list)`);
   return { versionId: version.id, bundle: version.bundle, source: version.source, stored: true };
 }
 
@@ -142,7 +151,9 @@ export function readAhead(req: Omit<SeriesRequest, 'from'> & { dir: string | und
 export async function loadData(req: DataRequest, db: Db): Promise<{ data: MarketData; start: number }> {
   const series = req.readAhead
     ? (await req.readAhead).map((s) => ({ pair: s.pair, columns: withinRange(s.columns, req.from, req.to) }))
-    : req.dir ? await seriesFromCsvDir(req.dir, req) : seriesFromStore(candlesRepo(db), req);
+    : req.dir
+      ? await seriesFromCsvDir(req.dir, req)
+      : seriesFromStore(candlesRepo(db), req);
   const data = alignMarketData(series);
   const start = data.time.findIndex((t) => t >= req.tradeFrom);
   return { data, start: Math.max(0, start) };
@@ -197,13 +208,32 @@ export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: Strate
   try {
     const meta = host.meta as StrategyMeta;
     const from = req.range.from - meta.warmup * timeframeMs(req.timeframe);
-    const { data, start } = await loadData({ pairs: req.pairs, timeframe: req.timeframe, from, to: req.range.to, dir: req.dir, tradeFrom: req.range.from, ...(reading ? { readAhead: reading } : {}) }, deps.db);
+    const { data, start } = await loadData(
+      {
+        pairs: req.pairs,
+        timeframe: req.timeframe,
+        from,
+        to: req.range.to,
+        dir: req.dir,
+        tradeFrom: req.range.from,
+        ...(reading ? { readAhead: reading } : {}),
+      },
+      deps.db,
+    );
     deps.onLoaded?.();
     const stamp = new Date(deps.now()).toISOString().replace(/[-:]/g, '').slice(0, 15);
     const reportDir = resolve(req.cwd, req.out ?? join('reports', `backtest-${stamp}-${strategy.versionId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 18)}`));
     const out = await evaluate(
       { ...evaluateDeps, backtests: backtestsRepo(deps.db), ...(trials ? { trials: trials(strategy) } : {}) },
-      { runner: sandboxRunner(host), data, config: engineConfigFor(deps.config, data.pairs, meta, start), specs: meta.params, quick: req.quick, reportDir, title: `Backtest ${meta.name} ${meta.version}` },
+      {
+        runner: sandboxRunner(host),
+        data,
+        config: engineConfigFor(deps.config, data.pairs, meta, start),
+        specs: meta.params,
+        quick: req.quick,
+        reportDir,
+        title: `Backtest ${meta.name} ${meta.version}`,
+      },
     );
     return { ...out, versionId: strategy.versionId };
   } finally {

@@ -65,12 +65,28 @@ export class VersionStore {
     const label = input.label ?? `v${String(this.repo.list(input.kind).filter((v) => v.name === input.name).length + 1).padStart(3, '0')}`;
     const a = input.author;
     const version = this.repo.insert({
-      id: `sha256:${gated.bundleSha256.slice(0, 16)}`, kind: input.kind, name: input.name, label, source: input.source,
-      sourceSha256: gated.sourceSha256, bundle: gated.bundle, bundleSha256: gated.bundleSha256, parentId: input.parentId ?? null,
-      authorKind: a.kind, authorModel: a.kind === 'model' ? a.model : null, promptSha256: a.kind === 'model' ? a.promptSha256 : null,
-      createdAt: this.deps.clock.now(), gateResults: { stages: gated.stages, canaryHash: canary.hash }, backtestId: null, status: 'candidate',
+      id: `sha256:${gated.bundleSha256.slice(0, 16)}`,
+      kind: input.kind,
+      name: input.name,
+      label,
+      source: input.source,
+      sourceSha256: gated.sourceSha256,
+      bundle: gated.bundle,
+      bundleSha256: gated.bundleSha256,
+      parentId: input.parentId ?? null,
+      authorKind: a.kind,
+      authorModel: a.kind === 'model' ? a.model : null,
+      promptSha256: a.kind === 'model' ? a.promptSha256 : null,
+      createdAt: this.deps.clock.now(),
+      gateResults: { stages: gated.stages, canaryHash: canary.hash },
+      backtestId: null,
+      status: 'candidate',
     });
-    const stem = join(this.deps.filesRoot, input.kind === 'strategy' ? 'strategy/archive' : 'statistics/archive', `${input.name}_${version.label}_${gated.sourceSha256.slice(0, 12)}`);
+    const stem = join(
+      this.deps.filesRoot,
+      input.kind === 'strategy' ? 'strategy/archive' : 'statistics/archive',
+      `${input.name}_${version.label}_${gated.sourceSha256.slice(0, 12)}`,
+    );
     writeAtomic(`${stem}.ts`, input.source);
     writeAtomic(`${stem}.bundle.js`, gated.bundle);
     return { ok: true, version };
@@ -114,7 +130,7 @@ export class VersionStore {
     this.deps.db.transaction(() => {
       const ptr = this.repo.active(slot);
       if (ptr && ptr.versionId !== v.id) this.repo.setStatus(ptr.versionId, oldStatus);
-      const previous = ptr?.versionId === v.id ? ptr.previousVersionId : ptr?.versionId ?? null;
+      const previous = ptr?.versionId === v.id ? ptr.previousVersionId : (ptr?.versionId ?? null);
       const nextPrev = oldStatus === 'rolled_back' ? (this.repo.latestWithStatus(v.kind, v.name, 'retired', v.id)?.id ?? null) : previous;
       this.repo.setActive({ slot, versionId: v.id, previousVersionId: nextPrev, switchedAt: this.deps.clock.now() });
       this.repo.setStatus(v.id, 'deployed');

@@ -6,7 +6,10 @@ import type { OrderAck, OrderRequest } from '../../src/trading/venue.ts';
 import { FakeVenue, T0, world } from './fixtures.ts';
 
 const INPUT: PositionInput = {
-  positionId: 'p7', pair: 'ETH/USD', strategyVersion: 'v001', now: T0,
+  positionId: 'p7',
+  pair: 'ETH/USD',
+  strategyVersion: 'v001',
+  now: T0,
   entry: { quantity: 2, stopLoss: 2_900, takeProfit: 3_300, reason: 'breakout' },
 };
 
@@ -18,7 +21,15 @@ function start(w: ReturnType<typeof world>, venue: FakeVenue, input: Partial<Pos
   return actor;
 }
 const fill = (clOrdId: string, side: 'buy' | 'sell', price: number, tradeId: string) => ({
-  tradeId, clOrdId, pair: 'ETH/USD' as const, side, price, quantity: 2, fee: 1, liquidity: 'taker' as const, time: T0 + 1,
+  tradeId,
+  clOrdId,
+  pair: 'ETH/USD' as const,
+  side,
+  price,
+  quantity: 2,
+  fee: 1,
+  liquidity: 'taker' as const,
+  time: T0 + 1,
 });
 
 describe('position actors against the database and a fake venue', () => {
@@ -117,7 +128,17 @@ describe('position actors against the database and a fake venue', () => {
   it('issue 12: a conflicting cl_ord_id never rewrites the row it names (a filled order stays filled)', async () => {
     const w = world();
     const venue = new FakeVenue();
-    w.repos.orders.insertIntent({ clOrdId: 'p7-1', pair: 'ETH/USD', side: 'buy', type: 'market', quantity: 5, limitPrice: null, positionId: 'p7', reason: 'old', createdAt: T0 - 1 });
+    w.repos.orders.insertIntent({
+      clOrdId: 'p7-1',
+      pair: 'ETH/USD',
+      side: 'buy',
+      type: 'market',
+      quantity: 5,
+      limitPrice: null,
+      positionId: 'p7',
+      reason: 'old',
+      createdAt: T0 - 1,
+    });
     w.repos.orders.updateStatus('p7-1', { status: 'filled', filledQuantity: 5, venueOrderId: 'V-old', updatedAt: T0 - 1 });
     const p = start(w, venue);
     await waitFor(p, (s) => s.status === 'done');
@@ -128,7 +149,17 @@ describe('position actors against the database and a fake venue', () => {
   it('a cl_ord_id that names a different order is refused, and nothing is sent', async () => {
     const w = world();
     const venue = new FakeVenue();
-    w.repos.orders.insertIntent({ clOrdId: 'p7-1', pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 1, limitPrice: null, positionId: 'other', reason: '', createdAt: T0 });
+    w.repos.orders.insertIntent({
+      clOrdId: 'p7-1',
+      pair: 'BTC/USD',
+      side: 'buy',
+      type: 'market',
+      quantity: 1,
+      limitPrice: null,
+      positionId: 'other',
+      reason: '',
+      createdAt: T0,
+    });
     const p = start(w, venue);
     await waitFor(p, (s) => s.status === 'done');
     expect(venue.sent).toEqual([]);

@@ -26,7 +26,12 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'brain-audit-'));
   const log = createLogger({ level: 'silent', pretty: false, secrets: [] });
   replay = await startReplay({
-    workDir, repoRoot: REPO_ROOT, log, mode: 'live', pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'], days: 2,
+    workDir,
+    repoRoot: REPO_ROOT,
+    log,
+    mode: 'live',
+    pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'],
+    days: 2,
     settings: { risk: { resume: 'auto', autoResumeAfterMinutes: 360 } },
     onEvent: (e) => {
       if (e.type === 'supervisor.alert') alerts.push(e.message);

@@ -4,33 +4,69 @@ import type { Fill, Position } from '../../src/contract/index.ts';
 
 const T = Date.UTC(2026, 0, 5);
 const fill = (tradeId: string, side: 'buy' | 'sell', price: number, quantity: number, fee: number, clOrdId = `p1-${side === 'buy' ? 1 : 2}`): Fill => ({
-  tradeId, clOrdId, pair: 'BTC/USD', side, price, quantity, fee, liquidity: 'taker', time: T + Number(tradeId.slice(1)) * 1000,
+  tradeId,
+  clOrdId,
+  pair: 'BTC/USD',
+  side,
+  price,
+  quantity,
+  fee,
+  liquidity: 'taker',
+  time: T + Number(tradeId.slice(1)) * 1000,
 });
 // Bought 0.1 at 50 000 (fee 20), sold 0.04 at 51 000 (fee 8.16): realised (1000 × 0.04) − 8.16 − 20 × 0.4 = 23.84.
 const FILLS = [fill('t1', 'buy', 50_000, 0.1, 20), fill('t2', 'sell', 51_000, 0.04, 8.16)];
 const POSITION: Position = {
-  id: 'p1', pair: 'BTC/USD', status: 'open', quantity: 0.06, entryPrice: 50_000, entryFees: 20, exitFees: 8.16, realizedPnl: 23.84,
-  stopLoss: null, takeProfit: null, strategyVersion: 'v1', openedAt: T, closedAt: null, exitReason: null,
+  id: 'p1',
+  pair: 'BTC/USD',
+  status: 'open',
+  quantity: 0.06,
+  entryPrice: 50_000,
+  entryFees: 20,
+  exitFees: 8.16,
+  realizedPnl: 23.84,
+  stopLoss: null,
+  takeProfit: null,
+  strategyVersion: 'v1',
+  openedAt: T,
+  closedAt: null,
+  exitReason: null,
 };
 const CASH = 10_000 - 5_000 - 20 + 2_040 - 8.16;
 
 function snapshot(over: Partial<AuditSnapshot> = {}): AuditSnapshot {
   return {
-    mode: 'paper', pairs: ['BTC/USD', 'ETH/USD'], fills: FILLS, positions: [POSITION], knownOrder: (id) => id.startsWith('p1-'),
+    mode: 'paper',
+    pairs: ['BTC/USD', 'ETH/USD'],
+    fills: FILLS,
+    positions: [POSITION],
+    knownOrder: (id) => id.startsWith('p1-'),
     venue: { usd: CASH, base: { 'BTC/USD': 0.06 }, negative: [], openOrders: [] },
     booked: { initialCash: 10_000, cash: CASH, realizedPnl: 23.84, feesPaid: 28.16, holdings: { 'BTC/USD': 0.06 } },
-    startingCash: 10_000, marks: { 'BTC/USD': 51_000 }, toleranceUsd: 0.01, ...over,
+    startingCash: 10_000,
+    marks: { 'BTC/USD': 51_000 },
+    toleranceUsd: 0.01,
+    ...over,
   };
 }
 
 const statuses = (s: AuditSnapshot) => Object.fromEntries(auditChecks(s).map((c) => [c.name, c.status]));
-const failed = (s: AuditSnapshot) => auditChecks(s).filter((c) => c.status === 'fail').map((c) => c.name);
+const failed = (s: AuditSnapshot) =>
+  auditChecks(s)
+    .filter((c) => c.status === 'fail')
+    .map((c) => c.name);
 
 describe('the self-audit checks', () => {
   it('pass when fills, booked ledger, positions and the venue agree', () => {
     expect(failed(snapshot())).toEqual([]);
     expect(Object.keys(statuses(snapshot()))).toEqual([
-      'pnl.fillsVsPositions', 'ledger.fillsVsBooked', 'balances.venue', 'invariant.noShort', 'invariant.noMargin', 'invariant.ordersHaveIntents', 'invariant.feesAddUp',
+      'pnl.fillsVsPositions',
+      'ledger.fillsVsBooked',
+      'balances.venue',
+      'invariant.noShort',
+      'invariant.noMargin',
+      'invariant.ordersHaveIntents',
+      'invariant.feesAddUp',
     ]);
   });
 
@@ -71,7 +107,14 @@ describe('the self-audit checks', () => {
   });
 
   it('inv. 4: an order open at the venue without its intent row fails ordersHaveIntents', () => {
-    const venue = { ...snapshot().venue, openOrders: [{ venueOrderId: 'O1', clOrdId: 'p1-3' }, { venueOrderId: 'O2', clOrdId: 'stranger' }, { venueOrderId: 'O3', clOrdId: null }] };
+    const venue = {
+      ...snapshot().venue,
+      openOrders: [
+        { venueOrderId: 'O1', clOrdId: 'p1-3' },
+        { venueOrderId: 'O2', clOrdId: 'stranger' },
+        { venueOrderId: 'O3', clOrdId: null },
+      ],
+    };
     const c = auditChecks(snapshot({ venue })).find((x) => x.name === 'invariant.ordersHaveIntents')!;
     expect(c.status).toBe('fail');
     expect(c.numbers).toEqual({ venueOpenOrders: 3, orphans: 2 });

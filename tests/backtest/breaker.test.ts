@@ -7,11 +7,23 @@ import { REJECT_REASONS } from '../../src/trading/index.ts';
 import { grid, type Ohlc } from './engine-fixtures.ts';
 
 // config/risk_limits.toml's live setting: a halted breaker waits for the operator.
-const manual = RiskLimitsSchema.parse({ resume: 'manual', autoResumeAfterMinutes: 60, dailyLossFraction: 1, maxPositionFraction: 1, maxPairExposureFraction: 1, maxTotalExposureFraction: 1 });
+const manual = RiskLimitsSchema.parse({
+  resume: 'manual',
+  autoResumeAfterMinutes: 60,
+  dailyLossFraction: 1,
+  maxPositionFraction: 1,
+  maxPairExposureFraction: 1,
+  maxTotalExposureFraction: 1,
+});
 // Flat candles with taker fees: every round trip loses exactly its fees.
 const data = grid({ 'ETH/USD': Array.from({ length: 200 }, (): Ohlc => [100, 100, 100, 100]) });
 // Buy every 4th step, close two steps later: a losing streak from the first trade on.
-const churn: DecideFn = (_p, s, ctx) => (s % 4 === 0 && !ctx.position ? { action: 'buy', sizeFraction: 0.5 } : s % 4 === 2 && ctx.position ? ({ action: 'close' } as DecisionInput) : { action: 'hold' });
+const churn: DecideFn = (_p, s, ctx) =>
+  s % 4 === 0 && !ctx.position
+    ? { action: 'buy', sizeFraction: 0.5 }
+    : s % 4 === 2 && ctx.position
+      ? ({ action: 'close' } as DecisionInput)
+      : { action: 'hold' };
 const halted = 1 + REJECT_REASONS.indexOf('consecutive_losses');
 
 describe('backtest breaker: resume is automatic (no operator)', () => {

@@ -28,7 +28,6 @@ export function scripted(script: Record<string, DecisionInput>): DecideFn {
   return (p, s) => script[`${p}:${s}`] ?? (p === 0 ? script[String(s)] : undefined) ?? HOLD;
 }
 
-
 /**
  * Real candles of the shared development set (default: Q3 2024 5m; `subdir` 'kraken-2023' holds H1 2023,
  * a strongly rising window); fails loudly when the folder is missing.

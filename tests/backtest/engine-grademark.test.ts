@@ -47,7 +47,15 @@ function grademarkLike(d: MarketData): DecideFn {
 function grademarkTrades(d: MarketData) {
   const c = d.columns[0]!;
   const cross = crosses(c.close);
-  const bars = Array.from(c.close, (close, i) => ({ time: new Date(c.time[i]!), open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close, volume: c.volume[i]!, cross: cross[i]! }));
+  const bars = Array.from(c.close, (close, i) => ({
+    time: new Date(c.time[i]!),
+    open: c.open[i]!,
+    high: c.high[i]!,
+    low: c.low[i]!,
+    close,
+    volume: c.volume[i]!,
+    cross: cross[i]!,
+  }));
   const strategy = {
     entryRule: (enter: () => void, a: { bar: { cross: number } }) => void (a.bar.cross === 1 && enter()),
     exitRule: (exit: () => void, a: { bar: { cross: number } }) => void (a.bar.cross === -1 && exit()),
@@ -58,8 +66,13 @@ function grademarkTrades(d: MarketData) {
 describe('engine vs grademark (no fees, no slippage)', () => {
   it('enters and exits on the same candles at the same prices on real ETH/USD candles', () => {
     const limits = RiskLimitsSchema.parse({
-      maxPositionFraction: 1, maxPairExposureFraction: 1, maxTotalExposureFraction: 1, dailyLossFraction: 1,
-      maxDrawdownFraction: 1, reducingDrawdownFraction: 1, maxConsecutiveLosses: 100,
+      maxPositionFraction: 1,
+      maxPairExposureFraction: 1,
+      maxTotalExposureFraction: 1,
+      dailyLossFraction: 1,
+      maxDrawdownFraction: 1,
+      reducingDrawdownFraction: 1,
+      maxConsecutiveLosses: 100,
     });
     const ours = runEngine(engineConfig(data.pairs, { fees: [{ maker: 0, taker: 0 }], slippage: 0, limits }), data, grademarkLike(data)).trades;
     const theirs = grademarkTrades(data);
@@ -67,7 +80,12 @@ describe('engine vs grademark (no fees, no slippage)', () => {
     expect(ours.length).toBe(theirs.length);
     const mismatches = theirs.filter((t, i) => {
       const o = ours[i]!;
-      return o.entryTime !== t.entryTime.getTime() || o.exitTime !== t.exitTime.getTime() || Math.abs(o.entryPrice - t.entryPrice) > 1e-9 || Math.abs(o.exitPrice - t.exitPrice) > 1e-9;
+      return (
+        o.entryTime !== t.entryTime.getTime() ||
+        o.exitTime !== t.exitTime.getTime() ||
+        Math.abs(o.entryPrice - t.entryPrice) > 1e-9 ||
+        Math.abs(o.exitPrice - t.exitPrice) > 1e-9
+      );
     });
     expect(mismatches).toEqual([]);
     expect(ours.at(-1)!.exitReason === 'end_of_data').toBe(theirs.at(-1)!.exitReason === 'finalize');

@@ -8,8 +8,13 @@ import { REJECT_REASONS } from '../../src/trading/index.ts';
 import { emaCross, grid, loadShared, scripted, T0, FIVE_MIN, type Ohlc } from './engine-fixtures.ts';
 
 const loose = RiskLimitsSchema.parse({
-  maxPositionFraction: 1, maxPairExposureFraction: 1, maxTotalExposureFraction: 1, dailyLossFraction: 1,
-  maxDrawdownFraction: 1, reducingDrawdownFraction: 1, maxConsecutiveLosses: 100,
+  maxPositionFraction: 1,
+  maxPairExposureFraction: 1,
+  maxTotalExposureFraction: 1,
+  dailyLossFraction: 1,
+  maxDrawdownFraction: 1,
+  reducingDrawdownFraction: 1,
+  maxConsecutiveLosses: 100,
 });
 const cfg = engineConfig(['ETH/USD'], { slippage: 0, limits: loose, fees: [{ maker: 0, taker: 0 }] });
 const flat: Ohlc = [100, 101, 99, 100];
@@ -60,7 +65,7 @@ describe('engine: timing and look-ahead', () => {
     expect(seen).toEqual(['0:0', '1:0', '0:1', '1:2', '0:3', '1:3', '0:4', '1:4']);
   });
 
-  it('fills at the pair\'s NEXT candle open, skipping steps where the pair has no candle', () => {
+  it("fills at the pair's NEXT candle open, skipping steps where the pair has no candle", () => {
     const data = grid({ 'ETH/USD': [flat, null, null, [103, 104, 102, 103], flat], 'SOL/USD': [flat, flat, flat, flat, flat] });
     const r = runEngine(engineConfig(data.pairs, { slippage: 0, limits: loose }), data, scripted({ 0: { action: 'buy', sizeFraction: 0.2 } }));
     expect(r.fills[0]).toMatchObject({ step: 3, price: 103, time: T0 + 3 * FIVE_MIN });
@@ -131,7 +136,8 @@ describe('the bar handed to decide', () => {
 
 describe('replay', () => {
   const bars: Ohlc[] = Array.from({ length: 40 }, (_, i) => [100 + i, 102 + i, 99 + i, 101 + i] as const);
-  const decide: DecideFn = (_p, s) => (s % 7 === 0 ? { action: 'buy', sizeFraction: 0.1, stopLoss: 90 } : s % 7 === 3 ? { action: 'close' } : { action: 'hold' });
+  const decide: DecideFn = (_p, s) =>
+    s % 7 === 0 ? { action: 'buy', sizeFraction: 0.1, stopLoss: 90 } : s % 7 === 3 ? { action: 'close' } : { action: 'hold' };
 
   it('re-running the engine on the intents log reproduces the run exactly', () => {
     const data = grid({ 'ETH/USD': bars });
@@ -148,7 +154,9 @@ describe('replay', () => {
     const skipping = replayDecider(a.intents);
     expect(skipping.nextStep).toBeTypeOf('function');
     const inner = replayDecider(a.intents);
-    const everyStep: DecideFn = Object.assign((p: number, s: number, c: Parameters<DecideFn>[2], bar: Parameters<DecideFn>[3]) => inner(p, s, c, bar), { readsBar: false });
+    const everyStep: DecideFn = Object.assign((p: number, s: number, c: Parameters<DecideFn>[2], bar: Parameters<DecideFn>[3]) => inner(p, s, c, bar), {
+      readsBar: false,
+    });
     const b = runEngine(config, data, skipping);
     const c = runEngine(config, data, everyStep);
     expect(a.trades.length).toBeGreaterThan(10);
@@ -186,11 +194,23 @@ describe('replay', () => {
         r.release();
       }
     };
-    expect(() => attempt((r) => r.feed(10, rowsBetween(a.intents, 10, 20)))).toThrow(/intent 0 \(step 10, pair 0\) is out of order or outside its chunk \[0, 10\)/);
-    expect(() => attempt((r) => { r.feed(20, rowsBetween(a.intents, 0, 20)); r.feed(10, rowsBetween(a.intents, 0, 0)); })).toThrow(/a chunk reaches step 10 after step 20/);
+    expect(() => attempt((r) => r.feed(10, rowsBetween(a.intents, 10, 20)))).toThrow(
+      /intent 0 \(step 10, pair 0\) is out of order or outside its chunk \[0, 10\)/,
+    );
+    expect(() =>
+      attempt((r) => {
+        r.feed(20, rowsBetween(a.intents, 0, 20));
+        r.feed(10, rowsBetween(a.intents, 0, 0));
+      }),
+    ).toThrow(/a chunk reaches step 10 after step 20/);
     expect(() => attempt((r) => r.feed(41, rowsBetween(a.intents, 0, 40)))).toThrow(BacktestRunError);
     const twice = rowsBetween(a.intents, 0, 20);
-    expect(() => attempt((r) => { r.feed(20, twice); r.feed(20, twice); })).toThrow(/out of order/);
+    expect(() =>
+      attempt((r) => {
+        r.feed(20, twice);
+        r.feed(20, twice);
+      }),
+    ).toThrow(/out of order/);
   });
 
   it('flags a claimed summary that the replay does not reproduce', () => {
@@ -206,8 +226,14 @@ function rowsBetween(log: IntentsLog, from: number, to: number): IntentsLog {
   const idx = Array.from(log.step.keys()).filter((i) => log.step[i]! >= from && log.step[i]! < to);
   const pick = <T extends Int32Array | Uint8Array | Float64Array>(a: T): T => a.filter((_, i) => idx.includes(i)) as T;
   return {
-    length: idx.length, step: pick(log.step), pairIndex: pick(log.pairIndex), action: pick(log.action), sizeFraction: pick(log.sizeFraction),
-    stopLoss: pick(log.stopLoss), takeProfit: pick(log.takeProfit), outcome: pick(log.outcome),
+    length: idx.length,
+    step: pick(log.step),
+    pairIndex: pick(log.pairIndex),
+    action: pick(log.action),
+    sizeFraction: pick(log.sizeFraction),
+    stopLoss: pick(log.stopLoss),
+    takeProfit: pick(log.takeProfit),
+    outcome: pick(log.outcome),
   };
 }
 
@@ -242,12 +268,25 @@ describe('engine vs a plain reference loop (property)', () => {
   it('gives the same final equity on random bars and random buy/exit decisions', () => {
     const bar = fc.tuple(fc.integer({ min: 1000, max: 3000 }), fc.integer({ min: 0, max: 300 })).map(([o, c]) => [o, o + c + 5, o - 5, o + c - 150] as const);
     fc.assert(
-      fc.property(fc.array(bar, { minLength: 2, maxLength: 60 }), fc.array(fc.double({ min: 0.05, max: 0.5, noNaN: true }), { maxLength: 60 }), fc.array(fc.boolean(), { maxLength: 60 }), (rows, buys, exits) => {
-        const bars = rows.map(([o, h, l, c]) => [o, h, Math.min(l, c), c] as const);
-        const decide: DecideFn = (_p, s, ctx) => (!ctx.position && buys[s] ? { action: 'buy', sizeFraction: buys[s] } : ctx.position && exits[s] ? { action: 'close' } : { action: 'hold' });
-        const r = runEngine(engineConfig(['ETH/USD'], { limits: loose }), grid({ 'ETH/USD': bars }), decide);
-        expect(r.summary.finalEquity).toBeCloseTo(referenceLoop(bars, buys.map((b, s) => (s < bars.length ? b : 0)), exits), 6);
-      }),
+      fc.property(
+        fc.array(bar, { minLength: 2, maxLength: 60 }),
+        fc.array(fc.double({ min: 0.05, max: 0.5, noNaN: true }), { maxLength: 60 }),
+        fc.array(fc.boolean(), { maxLength: 60 }),
+        (rows, buys, exits) => {
+          const bars = rows.map(([o, h, l, c]) => [o, h, Math.min(l, c), c] as const);
+          const decide: DecideFn = (_p, s, ctx) =>
+            !ctx.position && buys[s] ? { action: 'buy', sizeFraction: buys[s] } : ctx.position && exits[s] ? { action: 'close' } : { action: 'hold' };
+          const r = runEngine(engineConfig(['ETH/USD'], { limits: loose }), grid({ 'ETH/USD': bars }), decide);
+          expect(r.summary.finalEquity).toBeCloseTo(
+            referenceLoop(
+              bars,
+              buys.map((b, s) => (s < bars.length ? b : 0)),
+              exits,
+            ),
+            6,
+          );
+        },
+      ),
       { numRuns: 150 },
     );
   });

@@ -5,8 +5,14 @@ import { grid, scripted, T0, FIVE_MIN } from './engine-fixtures.ts';
 
 // Loose limits so only the arithmetic is under test (risk rules have their own tests).
 const limits = RiskLimitsSchema.parse({
-  maxPositionFraction: 0.5, maxPairExposureFraction: 0.5, maxTotalExposureFraction: 1, maxOpenPositions: 3,
-  dailyLossFraction: 0.5, maxDrawdownFraction: 0.9, reducingDrawdownFraction: 0.9, maxConsecutiveLosses: 100,
+  maxPositionFraction: 0.5,
+  maxPairExposureFraction: 0.5,
+  maxTotalExposureFraction: 1,
+  maxOpenPositions: 3,
+  dailyLossFraction: 0.5,
+  maxDrawdownFraction: 0.9,
+  reducingDrawdownFraction: 0.9,
+  maxConsecutiveLosses: 100,
 });
 
 describe('engine: hand-computed 3-trade scenario (ETH/USD, taker 0.40 %, slippage 0.10 %, tick 0.01, lot 1e-8)', () => {
@@ -38,7 +44,14 @@ describe('engine: hand-computed 3-trade scenario (ETH/USD, taker 0.40 %, slippag
     // cash 10 000 − 2 002.51 − 8.01004 = 7 989.47996
     // sell @ s3 open 2049 × 0.999 = 2046.951 → tick down → 2046.95 ; fee 2046.95 × 0.004 = 8.1878
     // P&L = (2046.95 − 2002.51) × 1 − 8.1878 − 8.01004 = 28.24216
-    expect(t1).toMatchObject({ exitReason: 'signal', entryPrice: 2002.51, exitPrice: 2046.95, quantity: 1, entryTime: T0 + FIVE_MIN, exitTime: T0 + 3 * FIVE_MIN });
+    expect(t1).toMatchObject({
+      exitReason: 'signal',
+      entryPrice: 2002.51,
+      exitPrice: 2046.95,
+      quantity: 1,
+      entryTime: T0 + FIVE_MIN,
+      exitTime: T0 + 3 * FIVE_MIN,
+    });
     expect(t1!.fees).toBeCloseTo(16.19784, 8);
     expect(t1!.pnl).toBeCloseTo(28.24, 2);
     expect(t1!.slippageCost).toBeCloseTo(2.01 + 2.05, 8); // (2002.51 − 2000.5) + (2049 − 2046.95)

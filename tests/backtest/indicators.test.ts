@@ -8,7 +8,15 @@ import type { RegisteredIndicator } from '../../strategy/skills/registered.ts';
 import { moduleDecider } from '../../src/backtest/strategy-decider.ts';
 import { ScanState } from '../../src/sandbox/child/scan.ts';
 import {
-  adxStream, atrStream, bollingerStream, emaStream, macdStream, rollingVwapStream, rsiStream, smaStream, volumeRatioStream,
+  adxStream,
+  atrStream,
+  bollingerStream,
+  emaStream,
+  macdStream,
+  rollingVwapStream,
+  rsiStream,
+  smaStream,
+  volumeRatioStream,
 } from '../../strategy/skills/index.ts';
 import v001 from '../../strategy/active/strategy.ts';
 import { loadShared } from './engine-fixtures.ts';
@@ -25,18 +33,57 @@ function probeReadings(ind: IndicatorRegistry): Reading[] {
   const m = ind.macd(6, 13, 4);
   const b = ind.bollinger(10, 1.5, 'low');
   const a = ind.adx(7);
-  return [ind.ema(9), ind.sma(20, 'high'), ind.rsi(14), ind.rsi(5, 'open'), ind.volumeRatio(20), ind.atr(14), ind.rollingVwap(12), m.macd, m.signal, m.hist, b.upper, b.middle, b.lower, a.adx, a.plusDI, a.minusDI];
+  return [
+    ind.ema(9),
+    ind.sma(20, 'high'),
+    ind.rsi(14),
+    ind.rsi(5, 'open'),
+    ind.volumeRatio(20),
+    ind.atr(14),
+    ind.rollingVwap(12),
+    m.macd,
+    m.signal,
+    m.hist,
+    b.upper,
+    b.middle,
+    b.lower,
+    a.adx,
+    a.plusDI,
+    a.minusDI,
+  ];
 }
 
 function probeStreams(): Array<(bar: Bar) => number> {
-  const e = emaStream(9), s = smaStream(20), r = rsiStream(14), r5 = rsiStream(5), v = volumeRatioStream(20), at = atrStream(14), vw = rollingVwapStream(12);
-  const m = macdStream(6, 13, 4), b = bollingerStream(10, 1.5), a = adxStream(7);
-  let mv = m.value, bv = b.value, av = a.value;
+  const e = emaStream(9),
+    s = smaStream(20),
+    r = rsiStream(14),
+    r5 = rsiStream(5),
+    v = volumeRatioStream(20),
+    at = atrStream(14),
+    vw = rollingVwapStream(12);
+  const m = macdStream(6, 13, 4),
+    b = bollingerStream(10, 1.5),
+    a = adxStream(7);
+  let mv = m.value,
+    bv = b.value,
+    av = a.value;
   return [
-    (x) => e.next(x.close), (x) => s.next(x.high), (x) => r.next(x.close), (x) => r5.next(x.open), (x) => v.next(x.volume), (x) => at.next(x), (x) => vw.next(x),
-    (x) => (mv = m.next(x.close)).macd, () => mv.signal, () => mv.hist,
-    (x) => (bv = b.next(x.low)).upper, () => bv.middle, () => bv.lower,
-    (x) => (av = a.next(x)).adx, () => av.plusDI, () => av.minusDI,
+    (x) => e.next(x.close),
+    (x) => s.next(x.high),
+    (x) => r.next(x.close),
+    (x) => r5.next(x.open),
+    (x) => v.next(x.volume),
+    (x) => at.next(x),
+    (x) => vw.next(x),
+    (x) => (mv = m.next(x.close)).macd,
+    () => mv.signal,
+    () => mv.hist,
+    (x) => (bv = b.next(x.low)).upper,
+    () => bv.middle,
+    () => bv.lower,
+    (x) => (av = a.next(x)).adx,
+    () => av.plusDI,
+    () => av.minusDI,
   ];
 }
 
@@ -58,12 +105,24 @@ function recorder(log: Map<Pair, { readings: number[][]; streams: number[][] }>)
 }
 
 function scanAll(mod: StrategyModule, data: MarketData): void {
-  const scan = new ScanState(mod, data.pairs.map((pair) => ({ pair, params: {}, fees: { maker: 0.0025, taker: 0.004 }, rules: { pair, tickSize: 0.01, priceDecimals: 2, lotDecimals: 8, orderMin: 0.0001, costMin: 0.5 } })), 256);
+  const scan = new ScanState(
+    mod,
+    data.pairs.map((pair) => ({
+      pair,
+      params: {},
+      fees: { maker: 0.0025, taker: 0.004 },
+      rules: { pair, tickSize: 0.01, priceDecimals: 2, lotDecimals: 8, orderMin: 0.0001, costMin: 0.5 },
+    })),
+    256,
+  );
   data.pairs.forEach((pair, p) => {
     const c = data.columns[p]!;
     for (let i = 0; i < data.time.length; i++) {
       if (Number.isNaN(c.open[i]!)) continue;
-      scan.feed([{ pair, n: 1, position: null, equity: 10_000, decide: true }], Float64Array.of(c.time[i]!, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!));
+      scan.feed(
+        [{ pair, n: 1, position: null, equity: 10_000, decide: true }],
+        Float64Array.of(c.time[i]!, c.open[i]!, c.high[i]!, c.low[i]!, c.close[i]!, c.volume[i]!),
+      );
     }
   });
 }
@@ -87,16 +146,35 @@ describe('registered indicators', () => {
   });
 
   it('v001 on readings decides exactly as v001 on hand-fed streams', () => {
-    const wrapped: StrategyModule<{ fast: { value: number }; slow: { value: number }; rsi: { value: number }; volume: { value: number }; prevDiff: number; feed: (bar: Bar) => void }> = {
+    const wrapped: StrategyModule<{
+      fast: { value: number };
+      slow: { value: number };
+      rsi: { value: number };
+      volume: { value: number };
+      prevDiff: number;
+      feed: (bar: Bar) => void;
+    }> = {
       meta: v001.meta,
       init(_pair, p) {
-        const [f, s, r, v] = [emaStream(Math.round(p.emaFast ?? 9)), emaStream(Math.round(p.emaSlow ?? 21)), rsiStream(Math.round(p.rsiPeriod ?? 14)), volumeRatioStream(20)];
-        const st = { fast: { value: NaN }, slow: { value: NaN }, rsi: { value: NaN }, volume: { value: NaN }, prevDiff: NaN, feed: (bar: Bar) => {
-          st.fast.value = f.next(bar.close);
-          st.slow.value = s.next(bar.close);
-          st.rsi.value = r.next(bar.close);
-          st.volume.value = v.next(bar.volume);
-        } };
+        const [f, s, r, v] = [
+          emaStream(Math.round(p.emaFast ?? 9)),
+          emaStream(Math.round(p.emaSlow ?? 21)),
+          rsiStream(Math.round(p.rsiPeriod ?? 14)),
+          volumeRatioStream(20),
+        ];
+        const st = {
+          fast: { value: NaN },
+          slow: { value: NaN },
+          rsi: { value: NaN },
+          volume: { value: NaN },
+          prevDiff: NaN,
+          feed: (bar: Bar) => {
+            st.fast.value = f.next(bar.close);
+            st.slow.value = s.next(bar.close);
+            st.rsi.value = r.next(bar.close);
+            st.volume.value = v.next(bar.volume);
+          },
+        };
         return st;
       },
       onBar(st, bar, ctx) {
@@ -133,7 +211,9 @@ describe('registered indicators', () => {
     const pi = new PairIndicators('ETH/USD');
     expect(() => pi.registry.ema(0)).toThrow('indicators.ema for ETH/USD: ema: period must be an integer >= 1, got 0');
     expect(() => pi.registry.rsi(14.5)).toThrow(/indicators\.rsi for ETH\/USD: rsi: period must be an integer >= 2, got 14\.5/);
-    expect(() => pi.registry.sma(5, 'vwap' as never)).toThrow('indicators.sma for ETH/USD: sma: source must be one of open, high, low, close, volume, got vwap');
+    expect(() => pi.registry.sma(5, 'vwap' as never)).toThrow(
+      'indicators.sma for ETH/USD: sma: source must be one of open, high, low, close, volume, got vwap',
+    );
     expect(() => pi.registry.macd(26, 12)).toThrow(/macd: slow must be an integer >= 26/);
     pi.close();
     expect(() => pi.registry.atr(14)).toThrow('indicators for ETH/USD can only be registered in init, not later');

@@ -22,7 +22,11 @@ describe('probabilistic Sharpe ratio', () => {
     for (const r of returns) curve.push(curve.at(-1)! * (1 + r));
     const m = moments(returns);
     const ours = psr({ sr: m.mean / m.stdev, t: returns.length, skewness: m.skewness, kurtosis: m.kurtosis });
-    const theirs = PortfolioAnalytics.probabilisticSharpeRatio(curve, curve.map(() => 1), 0);
+    const theirs = PortfolioAnalytics.probabilisticSharpeRatio(
+      curve,
+      curve.map(() => 1),
+      0,
+    );
     // portfolio-analytics uses bias-adjusted sample skew/kurtosis; ours are population moments.
     expect(Math.abs(ours - theirs)).toBeLessThan(1e-3);
   });

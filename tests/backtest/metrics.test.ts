@@ -13,7 +13,13 @@ describe('computeMetrics against independent implementations', () => {
   const paCurve = [START, ...curve.value];
 
   it('daily Sharpe equals portfolio-analytics and annualised Sharpe equals @railpath with 365 days', () => {
-    expect(m.dailySharpe!).toBeCloseTo(PortfolioAnalytics.sharpeRatio(paCurve, paCurve.map(() => 1)), 10);
+    expect(m.dailySharpe!).toBeCloseTo(
+      PortfolioAnalytics.sharpeRatio(
+        paCurve,
+        paCurve.map(() => 1),
+      ),
+      10,
+    );
     expect(m.sharpe!).toBeCloseTo(calculateSharpeRatio({ returns, riskFreeRate: 0, annualizationFactor: 365 }).sharpeRatio, 10);
   });
 
@@ -27,7 +33,11 @@ describe('computeMetrics against independent implementations', () => {
   });
 
   it('PSR agrees with portfolio-analytics to 1e-3 and DSR equals PSR with a single trial', () => {
-    const theirs = PortfolioAnalytics.probabilisticSharpeRatio(paCurve, paCurve.map(() => 1), 0);
+    const theirs = PortfolioAnalytics.probabilisticSharpeRatio(
+      paCurve,
+      paCurve.map(() => 1),
+      0,
+    );
     expect(Math.abs(m.psr! - theirs)).toBeLessThan(1e-3);
     expect(m.dsr).toBe(m.psr);
     expect(m.trials).toBe(1);
@@ -143,7 +153,11 @@ describe('marketChange', () => {
 describe('trials from the experiment ledger', () => {
   it('counts each version once (its latest Sharpe) plus the candidate, with the sample variance of their Sharpes', () => {
     const ctx = trialsFromLedger(
-      [{ versionId: 'a', sharpe: 0.5 }, { versionId: 'a', sharpe: 0.1 }, { versionId: 'b', sharpe: 0.3 }],
+      [
+        { versionId: 'a', sharpe: 0.5 },
+        { versionId: 'a', sharpe: 0.1 },
+        { versionId: 'b', sharpe: 0.3 },
+      ],
       { versionId: 'c', sharpe: 0.2 },
     );
     expect(ctx.trials).toBe(3);

@@ -19,7 +19,13 @@ import { seriesFromCsvDir } from '../../src/market/dataset.ts';
 
 /** Buys after `up` rising closes, exits after two falling ones. Declares `up` so the jitter has a parameter. */
 const momentum: StrategyModule<{ up: number; down: number }> = {
-  meta: { name: 'momentum-test', version: 't1', description: '', params: { up: { default: 3, min: 2, max: 6, integer: true, description: 'rising closes' } }, warmup: 0 },
+  meta: {
+    name: 'momentum-test',
+    version: 't1',
+    description: '',
+    params: { up: { default: 3, min: 2, max: 6, integer: true, description: 'rising closes' } },
+    warmup: 0,
+  },
   init: () => ({ up: 0, down: 0 }),
   onBar(state, bar, ctx) {
     const prev = ctx.index > 0 ? ctx.history.close[ctx.index - 1]! : bar.close;
@@ -39,7 +45,9 @@ describe('the HTML report shows the validation', () => {
   let html: string;
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'brain-report-gates-'));
-    const data = alignMarketData(await seriesFromCsvDir('data/sample', { pairs: ['ETH/USD', 'SOL/USD'], timeframe: '5m', from: FROM, to: FROM + 5 * 86_400_000 }));
+    const data = alignMarketData(
+      await seriesFromCsvDir('data/sample', { pairs: ['ETH/USD', 'SOL/USD'], timeframe: '5m', from: FROM, to: FROM + 5 * 86_400_000 }),
+    );
     const runner = inProcessRunner(momentum, 'sha256:report');
     out = await runBacktest(
       { runner, gates: (run) => runGates(runner, run, { specs: momentum.meta.params }), now: () => 0 },

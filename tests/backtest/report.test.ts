@@ -44,7 +44,10 @@ function input(): MetricsInput {
     startingBalance: 10_000,
     equity: { time, value },
     trades: [trade({ pnl: 120 }), trade({ pnl: -40, pair: 'ETH/USD', exitReason: 'stop_loss' }), trade({ pnl: 15, pair: 'SOL/USD' })],
-    markets: [{ pair: 'BTC/USD', time, close: close(0.0002) }, { pair: 'ETH/USD', time, close: close(-0.0001) }],
+    markets: [
+      { pair: 'BTC/USD', time, close: close(0.0002) },
+      { pair: 'ETH/USD', time, close: close(-0.0001) },
+    ],
   };
 }
 
@@ -56,7 +59,14 @@ describe('backtest report', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'brain-report-'));
-    files = await writeReport({ dir: join(dir, 'run-1'), title: 'Backtest v001', subtitle: ['pairs: BTC/USD, ETH/USD'], metrics, equity: data.equity, markets: data.markets });
+    files = await writeReport({
+      dir: join(dir, 'run-1'),
+      title: 'Backtest v001',
+      subtitle: ['pairs: BTC/USD, ETH/USD'],
+      metrics,
+      equity: data.equity,
+      markets: data.markets,
+    });
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

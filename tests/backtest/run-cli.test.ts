@@ -15,7 +15,26 @@ const HEADER = 'time,open,high,low,close,volume';
 describe('brain backtest', () => {
   it('runs v001 in the sandbox over CSV candles: progress on stderr, summary and report folder on stdout, row stored', async () => {
     const io = fakeIo();
-    const code = await main(['backtest', '--data', SAMPLE, '--timeframe', '5m', '--pairs', 'ETH/USD,SOL/USD', '--from', '2024-09-05', '--to', '2024-09-12', '--db', 'brain.db', '--out', 'rep'], io);
+    const code = await main(
+      [
+        'backtest',
+        '--data',
+        SAMPLE,
+        '--timeframe',
+        '5m',
+        '--pairs',
+        'ETH/USD,SOL/USD',
+        '--from',
+        '2024-09-05',
+        '--to',
+        '2024-09-12',
+        '--db',
+        'brain.db',
+        '--out',
+        'rep',
+      ],
+      io,
+    );
     expect(io.err()).toMatch(/backtest \[=+\] 7\/7 done/);
     expect(code).toBe(0);
     expect(io.out()).toMatch(/Backtest from\s+2024-09-05 00:00/);
@@ -30,7 +49,11 @@ describe('brain backtest', () => {
     const db = openDatabase({ path: join(io.cwd, 'brain.db') });
     const row = backtestsRepo(db).byId(1)!;
     db.close();
-    expect(row).toMatchObject({ pairs: ['ETH/USD', 'SOL/USD'], fromTime: Date.UTC(2024, 8, 5), gates: { passed: true, canaries: { passed: true }, lookAhead: { passed: true } } });
+    expect(row).toMatchObject({
+      pairs: ['ETH/USD', 'SOL/USD'],
+      fromTime: Date.UTC(2024, 8, 5),
+      gates: { passed: true, canaries: { passed: true }, lookAhead: { passed: true } },
+    });
     expect(row.gates).toHaveProperty('walkForward.windows.length', 4);
     expect(row.gates).toHaveProperty('jitter.runs.length', 16);
     expect(row.strategyVersionId).toMatch(/^sha256:[0-9a-f]{16}$/);
@@ -39,7 +62,22 @@ describe('brain backtest', () => {
 
   it('exits 0 on a strongly rising real window (H1 2023, BTC/ETH/SOL +78 %): the buy-and-hold canary charges costs as the engine does', async () => {
     const io = fakeIo();
-    const code = await main(['backtest', '--data', join(sharedOhlcvDir(), 'kraken-2023'), '--timeframe', '1h', '--pairs', 'BTC/USD,ETH/USD,SOL/USD', '--db', 'brain.db', '--out', 'rep'], io);
+    const code = await main(
+      [
+        'backtest',
+        '--data',
+        join(sharedOhlcvDir(), 'kraken-2023'),
+        '--timeframe',
+        '1h',
+        '--pairs',
+        'BTC/USD,ETH/USD,SOL/USD',
+        '--db',
+        'brain.db',
+        '--out',
+        'rep',
+      ],
+      io,
+    );
     expect(io.out()).toMatch(/canaries: passed\s+buy-and-hold ok/);
     expect(code).toBe(0);
   });
@@ -91,12 +129,45 @@ describe('brain backtest --strategy VERSION', () => {
     if (!gated.ok) throw new Error('v001 must pass the gates');
     const db = openDatabase({ path: join(io.cwd, 'brain.db') });
     versionsRepo(db).insert({
-      id: 'sha256:v001test', kind: 'strategy', name: 'ema-cross-rsi-volume', label: 'v001', source, sourceSha256: gated.sourceSha256,
-      bundle: gated.bundle, bundleSha256: gated.bundleSha256, parentId: null, authorKind: 'human', authorModel: null, promptSha256: null,
-      createdAt: 0, gateResults: {}, backtestId: null, status: 'deployed',
+      id: 'sha256:v001test',
+      kind: 'strategy',
+      name: 'ema-cross-rsi-volume',
+      label: 'v001',
+      source,
+      sourceSha256: gated.sourceSha256,
+      bundle: gated.bundle,
+      bundleSha256: gated.bundleSha256,
+      parentId: null,
+      authorKind: 'human',
+      authorModel: null,
+      promptSha256: null,
+      createdAt: 0,
+      gateResults: {},
+      backtestId: null,
+      status: 'deployed',
     });
     db.close();
-    const code = await main(['backtest', '--strategy', 'v001', '--data', SAMPLE, '--timeframe', '5m', '--pairs', 'XRP/USD', '--from', '2024-09-10', '--db', 'brain.db', '--out', 'rep', '--quick'], io);
+    const code = await main(
+      [
+        'backtest',
+        '--strategy',
+        'v001',
+        '--data',
+        SAMPLE,
+        '--timeframe',
+        '5m',
+        '--pairs',
+        'XRP/USD',
+        '--from',
+        '2024-09-10',
+        '--db',
+        'brain.db',
+        '--out',
+        'rep',
+        '--quick',
+      ],
+      io,
+    );
     expect(io.out()).toContain('strategy sha256:v001test  backtest id 1');
     expect(io.out()).toContain('look-ahead, walk-forward, jitter: skipped (--quick)');
     expect(code).toBe(0);

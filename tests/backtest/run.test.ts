@@ -54,7 +54,14 @@ describe('runBacktest', () => {
     const stages: BacktestStage[] = [];
     const runner = inProcessRunner(momentum, 'sha256:test');
     const out = await runBacktest(
-      { runner, gates: (run) => runGates(runner, run, { quick: true }), backtests: repo, trials: trialsOf(db, 'momentum'), now: () => 42, onStage: (s) => stages.push(s) },
+      {
+        runner,
+        gates: (run) => runGates(runner, run, { quick: true }),
+        backtests: repo,
+        trials: trialsOf(db, 'momentum'),
+        now: () => 42,
+        onStage: (s) => stages.push(s),
+      },
       { data, config: engineConfig(data.pairs), reportDir: join(dir, 'r1') },
     );
     expect(stages).toEqual(BACKTEST_STAGES);
@@ -62,28 +69,79 @@ describe('runBacktest', () => {
     expect(out.metrics.trades).toBe(out.result.trades.length);
     expect(out.metrics.finalBalance).toBeCloseTo(out.result.summary.finalEquity, 6);
     expect(repo.byId(out.backtestId!)).toMatchObject({
-      strategyVersionId: 'sha256:test', pairs: ['ETH/USD', 'SOL/USD'], fromTime: data.time[0], toTime: data.time.at(-1),
-      gates: { passed: true, canaries: { passed: true } }, monteCarlo: { trades: out.result.trades.length }, reportDir: join(dir, 'r1'), createdAt: 42, metrics: { trades: out.metrics.trades },
+      strategyVersionId: 'sha256:test',
+      pairs: ['ETH/USD', 'SOL/USD'],
+      fromTime: data.time[0],
+      toTime: data.time.at(-1),
+      gates: { passed: true, canaries: { passed: true } },
+      monteCarlo: { trades: out.result.trades.length },
+      reportDir: join(dir, 'r1'),
+      createdAt: 42,
+      metrics: { trades: out.metrics.trades },
     });
     // The run is one more trial in the candidate ledger, the promotion policy's count, never its verdict on the content.
     const [row, ...more] = ledgerRepo(db).withHashPrefix(contentHash('strategy', 'strategy', 'momentum'));
     expect(more).toEqual([]);
-    expect(row).toMatchObject({ evaluatedBy: 'backtest', verdict: 'passed', versionId: null, originKind: 'person', origin: { who: 'cli test', backtestId: out.backtestId }, trial: { sharpe: out.metrics.dailySharpe } });
+    expect(row).toMatchObject({
+      evaluatedBy: 'backtest',
+      verdict: 'passed',
+      versionId: null,
+      originKind: 'person',
+      origin: { who: 'cli test', backtestId: out.backtestId },
+      trial: { sharpe: out.metrics.dailySharpe },
+    });
     expect(ledgerRepo(db).original(row!.contentHash)).toBeUndefined();
     const html = readFileSync(join(dir, 'r1', 'report.html'), 'utf8');
     expect(html).toContain('Evaluator canaries');
     expect(html).toContain('Look-ahead check</h3>\n<p>Skipped (--quick)');
   });
 
-  it('deflates the Sharpe ratio by the candidate ledger: the pipeline\'s trials and earlier backtests, one per content hash, this run included', async () => {
+  it("deflates the Sharpe ratio by the candidate ledger: the pipeline's trials and earlier backtests, one per content hash, this run included", async () => {
     const ledger = ledgerRepo(db);
     const trial = { nObs: 30, skew: 0, kurtosis: 3 };
-    for (const [hash, sharpe] of [['a', 0.2], ['b', -0.1], ['b', -0.1]] as const) ledger.recordBacktest({ contentHash: hash, versionId: null, who: 'x', backtestId: null, params: {}, trial: { sharpe, ...trial }, failedGate: null, createdAt: 0 });
+    for (const [hash, sharpe] of [
+      ['a', 0.2],
+      ['b', -0.1],
+      ['b', -0.1],
+    ] as const)
+      ledger.recordBacktest({
+        contentHash: hash,
+        versionId: null,
+        who: 'x',
+        backtestId: null,
+        params: {},
+        trial: { sharpe, ...trial },
+        failedGate: null,
+        createdAt: 0,
+      });
     ledger.insert({
-      contentHash: 'c', kind: 'strategy', name: 'strategy', versionId: null, parentVersionId: null, originKind: 'offline', origin: { seed: 1 }, params: {}, diffSummary: '', hypothesis: '',
-      stage: 'screen', verdict: 'refused', failedGate: 'screenTrades', reason: 'no trades', duplicateOf: null, gates: [], holdout: null, score: null, trial: { sharpe: -0.3, ...trial }, cpuSeconds: 0, usd: 0, createdAt: 0,
+      contentHash: 'c',
+      kind: 'strategy',
+      name: 'strategy',
+      versionId: null,
+      parentVersionId: null,
+      originKind: 'offline',
+      origin: { seed: 1 },
+      params: {},
+      diffSummary: '',
+      hypothesis: '',
+      stage: 'screen',
+      verdict: 'refused',
+      failedGate: 'screenTrades',
+      reason: 'no trades',
+      duplicateOf: null,
+      gates: [],
+      holdout: null,
+      score: null,
+      trial: { sharpe: -0.3, ...trial },
+      cpuSeconds: 0,
+      usd: 0,
+      createdAt: 0,
     });
-    const out = await runBacktest({ runner: inProcessRunner(momentum, 'sha256:new'), backtests: backtestsRepo(db), trials: trialsOf(db, 'new'), now: () => 1 }, { data, config: engineConfig(data.pairs) });
+    const out = await runBacktest(
+      { runner: inProcessRunner(momentum, 'sha256:new'), backtests: backtestsRepo(db), trials: trialsOf(db, 'new'), now: () => 1 },
+      { data, config: engineConfig(data.pairs) },
+    );
     expect(out.metrics.trials).toBe(4);
     expect(out.metrics.dsr!).toBeLessThan(out.metrics.psr!);
   });
@@ -98,7 +156,9 @@ describe('runBacktest', () => {
       },
     };
     const repo = backtestsRepo(db);
-    await expect(runBacktest({ runner: liar, backtests: repo, trials: trialsOf(db, 'liar'), now: () => 0 }, { data, config: engineConfig(data.pairs) })).rejects.toMatchObject({
+    await expect(
+      runBacktest({ runner: liar, backtests: repo, trials: trialsOf(db, 'liar'), now: () => 0 }, { data, config: engineConfig(data.pairs) }),
+    ).rejects.toMatchObject({
       name: 'BacktestRunError',
       code: 'replay_mismatch',
       message: expect.stringContaining('summary.finalEquity'),
@@ -109,7 +169,9 @@ describe('runBacktest', () => {
 
   it('refuses an empty data range with a message saying what to do', async () => {
     const empty = alignMarketData([]);
-    await expect(runBacktest({ runner: inProcessRunner(momentum, 'v'), now: () => 0 }, { data: empty, config: engineConfig([]) })).rejects.toBeInstanceOf(BacktestRunError);
+    await expect(runBacktest({ runner: inProcessRunner(momentum, 'v'), now: () => 0 }, { data: empty, config: engineConfig([]) })).rejects.toBeInstanceOf(
+      BacktestRunError,
+    );
   });
 
   it('measures market change over the trading window only', async () => {

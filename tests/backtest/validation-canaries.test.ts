@@ -76,7 +76,9 @@ describe('evaluator canaries on real candles', () => {
 
   it('inv. 2: the peeker is caught on every window of the bundled 2-pair sample, so an honest candidate can pass the canaries there', async () => {
     // A peek at the next candle only showed at the step before a cut, and only when that candle rose: 1 window in 10 of this sample hid it.
-    const sample = alignMarketData(await seriesFromCsvDir(DEFAULT_SIM_DATA_DIR, { pairs: ['BTC/USD', 'ETH/USD'], timeframe: '5m', from: 0, to: Number.MAX_SAFE_INTEGER }));
+    const sample = alignMarketData(
+      await seriesFromCsvDir(DEFAULT_SIM_DATA_DIR, { pairs: ['BTC/USD', 'ETH/USD'], timeframe: '5m', from: 0, to: Number.MAX_SAFE_INTEGER }),
+    );
     const missed: number[] = [];
     for (let off = 0; off + 1500 < sample.time.length; off += 97) {
       const window = sliceMarketData(sample, off, Math.min(sample.time.length, off + 1500 + (off % 3000)));

@@ -22,9 +22,17 @@ describe('look-ahead check', () => {
 
 describe('walk-forward', () => {
   it('tiles the data with IS/OOS windows and runs the best in-sample params out of sample', async () => {
-    const candidates = [{ fast: 12, slow: 26 }, { fast: 24, slow: 72 }];
+    const candidates = [
+      { fast: 12, slow: 26 },
+      { fast: 24, slow: 72 },
+    ];
     const r = await walkForward(eth, config, runner, { inSample: 4000, outOfSample: 2000, candidates });
-    expect(r.windows.map((w) => [w.isStart, w.oosStart, w.oosEnd])).toEqual([[0, 4000, 6000], [2000, 6000, 8000], [4000, 8000, 10_000], [6000, 10_000, 12_000]]);
+    expect(r.windows.map((w) => [w.isStart, w.oosStart, w.oosEnd])).toEqual([
+      [0, 4000, 6000],
+      [2000, 6000, 8000],
+      [4000, 8000, 10_000],
+      [6000, 10_000, 12_000],
+    ]);
     const w = r.windows[1]!;
     const isScores = candidates.map((params) => runEngine({ ...config, params, start: 2000, end: 6000 }, eth, factory(params)).summary.totalReturn / 4000);
     expect(w.isScore).toBeCloseTo(Math.max(...isScores), 12);
@@ -76,7 +84,12 @@ describe('parameter jitter', () => {
 
   it('runs each declared param at −10 % and +10 % on its own', async () => {
     const r = await parameterJitter(eth, config, runner, specs);
-    expect(r.runs.map((x) => [x.param, x.value])).toEqual([['fast', 11], ['fast', 13], ['slow', 23], ['slow', 29]]);
+    expect(r.runs.map((x) => [x.param, x.value])).toEqual([
+      ['fast', 11],
+      ['fast', 13],
+      ['slow', 23],
+      ['slow', 29],
+    ]);
     expect(r.worstReturn).toBeLessThanOrEqual(r.baseReturn);
     expect(r.bestReturn).toBeGreaterThanOrEqual(r.baseReturn);
     expect(r.runs.every((x) => x.trades > 0)).toBe(true);

@@ -54,7 +54,7 @@ describe('look-ahead cuts are prefix views of the data', () => {
     expect(() => prefixView(data, 6001)).toThrow('a prefix view needs 0 <= to <= 6000 steps, got 6001');
   });
 
-  it('on gappy candles, v001 on a view decides, trades and ends exactly as on a truncated copy, and reads its dataset\'s series (none computed)', () => {
+  it("on gappy candles, v001 on a view decides, trades and ends exactly as on a truncated copy, and reads its dataset's series (none computed)", () => {
     const d = gappy(data);
     const params = { emaFast: 7, emaSlow: 25 };
     const cfg = engineConfig(d.pairs, { params });
@@ -74,7 +74,7 @@ describe('look-ahead cuts are prefix views of the data', () => {
     expect(prepareMarket(prefixView(d, 2020)).compact[1]!.close.length).toBe(prepareMarket(sliceMarketData(d, 0, 2020)).compact[1]!.close.length);
   });
 
-  it('the backtest the gates judge is not run again as the look-ahead check\'s full run', async () => {
+  it("the backtest the gates judge is not run again as the look-ahead check's full run", async () => {
     const cfg = engineConfig(data.pairs);
     const inner = inProcessRunner(v001, 'v001');
     const runs: number[] = [];

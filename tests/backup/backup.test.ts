@@ -25,11 +25,23 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-const fill = (tradeId: string) => ({ tradeId, clOrdId: 'p1-1', pair: 'BTC/USD' as const, side: 'buy' as const, price: 50_000, quantity: 0.01, fee: 1, liquidity: 'taker' as const, time: T });
+const fill = (tradeId: string) => ({
+  tradeId,
+  clOrdId: 'p1-1',
+  pair: 'BTC/USD' as const,
+  side: 'buy' as const,
+  price: 50_000,
+  quantity: 0.01,
+  fee: 1,
+  liquidity: 'taker' as const,
+  time: T,
+});
 const fillsIn = (path: string) => {
   const d = openDatabase({ path, readonly: true });
   try {
-    return createRepositories(d).fills.inRange(0, Number.MAX_SAFE_INTEGER).map((f) => f.tradeId);
+    return createRepositories(d)
+      .fills.inRange(0, Number.MAX_SAFE_INTEGER)
+      .map((f) => f.tradeId);
   } finally {
     d.close();
   }
@@ -89,7 +101,10 @@ describe('brain restore', () => {
     const daemon = acquirePidLock({ path: s.lockPath, pid: process.ppid });
     try {
       expect(() => restoreDatabase({ file: s.file, dbPath: s.dbPath, now: T })).toThrow(
-        expect.objectContaining({ code: 'daemon_running', message: expect.stringMatching(/^restore refused: another brain is running \(pid \d+, .*nothing was changed$/) }),
+        expect.objectContaining({
+          code: 'daemon_running',
+          message: expect.stringMatching(/^restore refused: another brain is running \(pid \d+, .*nothing was changed$/),
+        }),
       );
       expect(fillsIn(s.dbPath)).toEqual(['t1', 't2']);
     } finally {

@@ -33,7 +33,11 @@ describe('restore a backup taken mid-run', () => {
   it('the daemon boots from it, reconciles to what the backup held, passes its audit and trades on', async () => {
     let taken: { file: string; time: number } | null = null;
     const first: Replay = await startReplay({
-      workDir, repoRoot: REPO_ROOT, log, pairs: [...PAIRS], days: 1.5,
+      workDir,
+      repoRoot: REPO_ROOT,
+      log,
+      pairs: [...PAIRS],
+      days: 1.5,
       onStep: (time) => {
         const { db, repos } = first.daemon.runtime;
         // Mid-run, at a step where something is held: the backup must carry open positions, not only history.

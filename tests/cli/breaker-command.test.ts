@@ -43,10 +43,18 @@ describe('brain breaker with the daemon running (control socket)', () => {
     await s.running();
     const io = fakeIo({ 'config/settings.toml': '[control]\nsocketPath = "data/brain.sock"\n' });
     const deps = controlDeps({ supervisor: supervisorPort(s.actor, s.clock as unknown as Clock) }, s.clock as unknown as Clock);
-    const server = await startControlServer({ path: join(io.cwd, 'data/brain.sock'), deps, log: quiet, audit: (e) => void createRepositories(deps.db).audit.record(e) });
+    const server = await startControlServer({
+      path: join(io.cwd, 'data/brain.sock'),
+      deps,
+      log: quiet,
+      audit: (e) => void createRepositories(deps.db).audit.record(e),
+    });
     try {
       expect(statSync(server.path).mode & 0o777).toBe(0o600);
-      expect(await brain(io, 'breaker', 'halt')).toMatchObject({ code: 0, out: 'Breaker halted: no new entries, exits still pass. /resetbreaker (brain breaker resume) lifts it.\n' });
+      expect(await brain(io, 'breaker', 'halt')).toMatchObject({
+        code: 0,
+        out: 'Breaker halted: no new entries, exits still pass. /resetbreaker (brain breaker resume) lifts it.\n',
+      });
       expect(s.actor.getSnapshot().context.breaker).toBe('halted');
       expect((await s.signal('BTC/USD', 'buy', 100)).signal!.verdict.outcome).toBe('rejected');
       expect((await brain(io, 'breaker', 'status')).out).toMatch(/level\s+halted/);
@@ -57,7 +65,9 @@ describe('brain breaker with the daemon running (control socket)', () => {
       expect(await brain(io, 'breaker', 'resume', '--yes')).toMatchObject({ code: 0, out: expect.stringMatching(/^Breaker resumed \(was halted\)/) });
       expect(s.actor.getSnapshot().context.breaker).toBe('active');
       expect((await s.signal('BTC/USD', 'buy', 100)).signal!.verdict.outcome).toBe('acted');
-      const audit = createRepositories(deps.db).audit.recent(10).map((a) => `${a.who} ${a.what} ${(a.details as { outcome: string }).outcome}`);
+      const audit = createRepositories(deps.db)
+        .audit.recent(10)
+        .map((a) => `${a.who} ${a.what} ${(a.details as { outcome: string }).outcome}`);
       expect(audit[0]).toMatch(/^cli:\S+ command\.resetbreaker done$/);
     } finally {
       await server.close();
@@ -81,8 +91,13 @@ describe('brain breaker with the daemon stopped (database)', () => {
 
   it('halt and resume change the stored breaker under the lock, and the next boot starts from it', async () => {
     const { io, dbPath } = stoppedDaemon();
-    expect((await brain(io, 'breaker', 'status')).out).toMatch(/level\s+active\nreason\s+-\nsince\s+never tripped[\s\S]*not running: this is the stored breaker/);
-    expect(await brain(io, 'breaker', 'halt')).toMatchObject({ code: 0, out: expect.stringMatching(/^Breaker halted: .*the daemon is not running: the stored breaker was changed/) });
+    expect((await brain(io, 'breaker', 'status')).out).toMatch(
+      /level\s+active\nreason\s+-\nsince\s+never tripped[\s\S]*not running: this is the stored breaker/,
+    );
+    expect(await brain(io, 'breaker', 'halt')).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^Breaker halted: .*the daemon is not running: the stored breaker was changed/),
+    });
     const halted = storedBreaker(dbPath)!;
     expect(halted).toMatchObject({ value: 'halted', context: { reason: 'manual' } });
     // The next boot resumes the halted breaker: entries are refused.
@@ -101,7 +116,11 @@ describe('brain breaker with the daemon stopped (database)', () => {
     expect((await second.signal('BTC/USD', 'buy', 100)).signal!.verdict.outcome).toBe('acted');
     const db = openDatabase({ path: dbPath, readonly: true });
     expect(createRepositories(db).risk.get()).toMatchObject({ state: 'active', consecutiveLosses: 0 });
-    expect(createRepositories(db).audit.recent(5).map((a) => a.what)).toEqual(['command.resetbreaker', 'command.halt']);
+    expect(
+      createRepositories(db)
+        .audit.recent(5)
+        .map((a) => a.what),
+    ).toEqual(['command.resetbreaker', 'command.halt']);
     db.close();
   });
 
@@ -115,12 +134,24 @@ describe('brain breaker with the daemon stopped (database)', () => {
     const streak = s.actor.getSnapshot().children[BREAKER_ACTOR_ID]!.getPersistedSnapshot() as unknown as BreakerRecord;
     const write = (record: BreakerRecord) => {
       const db = openDatabase({ path: dbPath });
-      createRepositories(db).machineSnapshots.save({ actorId: BREAKER_ACTOR_ID, machine: 'breaker', machineVersion: '1', snapshot: { value: record.value, context: record.context }, updatedAt: 0 });
+      createRepositories(db).machineSnapshots.save({
+        actorId: BREAKER_ACTOR_ID,
+        machine: 'breaker',
+        machineVersion: '1',
+        snapshot: { value: record.value, context: record.context },
+        updatedAt: 0,
+      });
       db.close();
     };
     write(streak);
-    expect(await brain(io, 'breaker', 'resume', '--yes', '--set', 'risk.maxConsecutiveLosses=1')).toMatchObject({ code: 0, out: expect.stringMatching(/^Breaker resumed/) });
-    write({ value: 'halted', context: { ...streak.context, reason: 'drawdown', consecutiveLosses: 0, marks: { equity: 8000, peakEquity: 10_000, dayStartEquity: 8000 } } });
+    expect(await brain(io, 'breaker', 'resume', '--yes', '--set', 'risk.maxConsecutiveLosses=1')).toMatchObject({
+      code: 0,
+      out: expect.stringMatching(/^Breaker resumed/),
+    });
+    write({
+      value: 'halted',
+      context: { ...streak.context, reason: 'drawdown', consecutiveLosses: 0, marks: { equity: 8000, peakEquity: 10_000, dayStartEquity: 8000 } },
+    });
     const refused = await brain(io, 'breaker', 'resume', '--yes');
     expect(refused).toMatchObject({ code: 1, err: expect.stringMatching(/^Resume refused: the drawdown from peak passed risk.maxDrawdownFraction/) });
     expect(storedBreaker(dbPath)!.value).toBe('halted');

@@ -26,7 +26,9 @@ describe('brain data compact', () => {
     expect(before).toBeGreaterThan(6000);
     const dry = fakeIo();
     expect(await main(['data', 'compact', '--db', db, '--pairs', 'BTC/USD'], dry)).toBe(EXIT.ok);
-    expect(dry.out()).toMatch(/retention counts back from now \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\) with data.retention 5m 90 days, 1h 730 days, 1d forever; compaction would delete:/);
+    expect(dry.out()).toMatch(
+      /retention counts back from now \(\d{4}-\d\d-\d\d \d\d:\d\d UTC\) with data.retention 5m 90 days, 1h 730 days, 1d forever; compaction would delete:/,
+    );
     expect(dry.out()).toMatch(new RegExp(`BTC/USD 5m: ${before} candles 2024-09-01 00:00 → .* fold into 1h candles and are deleted \\(older than `));
     expect(dry.out()).toContain('nothing was changed: run `brain data compact --yes` to do it');
     expect(count()).toBe(before);

@@ -11,7 +11,12 @@ import { fakeIo } from './fake-io.ts';
 
 const HEADER = 'time,open,high,low,close,volume';
 /** The first `days` of the bundled ETH/USD 5m candles, as an operator's own file. */
-const ethDays = (days: number) => readFileSync('data/sample/ETH-USD_5m.csv', 'utf8').trim().split('\n').slice(0, 1 + days * 288).join('\n');
+const ethDays = (days: number) =>
+  readFileSync('data/sample/ETH-USD_5m.csv', 'utf8')
+    .trim()
+    .split('\n')
+    .slice(0, 1 + days * 288)
+    .join('\n');
 
 describe('brain demo --data DIR', () => {
   it('replays the folder it is given, for the pairs and days asked, and prints the summary', async () => {
@@ -26,11 +31,15 @@ describe('brain demo --data DIR', () => {
   it('names the folder and what it lacks when it has no usable candles', async () => {
     const empty = fakeIo({ 'mine/readme.txt': 'x' });
     expect(await main(['demo', '--data', 'mine'], empty)).toBe(EXIT.failure);
-    expect(empty.err()).toMatch(/brain demo: no usable candles in .*mine: no candle file of a known pair \(found readme\.txt\); name them <BASE>-USD_<tf>\.csv/);
+    expect(empty.err()).toMatch(
+      /brain demo: no usable candles in .*mine: no candle file of a known pair \(found readme\.txt\); name them <BASE>-USD_<tf>\.csv/,
+    );
 
     const short = fakeIo({ 'mine/ETH-USD_5m.csv': ethDays(1) });
     expect(await main(['demo', '--data', 'mine'], short)).toBe(EXIT.failure);
-    expect(short.err()).toMatch(/no usable candles in .*mine: ETH\/USD have candles in common over .* \(1\.0 days\), and a replay needs more than its 2-day warm-up/);
+    expect(short.err()).toMatch(
+      /no usable candles in .*mine: ETH\/USD have candles in common over .* \(1\.0 days\), and a replay needs more than its 2-day warm-up/,
+    );
 
     const bad = fakeIo({ 'mine/ETH-USD_5m.csv': `${HEADER}\n1725148800000,100,110,90,105,10\n` });
     expect(await main(['demo', '--data', 'mine'], bad)).toBe(EXIT.failure);

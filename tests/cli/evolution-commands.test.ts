@@ -16,8 +16,17 @@ const db = join(dir, 'brain.db');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const SAMPLE = new URL('../../data/sample', import.meta.url).pathname;
 const LOOSE = [
-  'evolution.policy.holdoutDays=3', 'evolution.policy.minTrades=1', 'evolution.policy.minDsr=0', 'evolution.policy.minEdge=-0.01', 'evolution.policy.jitterMinShare=0',
-  'evolution.policy.bootstrapRuns=200', 'evolution.screen.days=2', 'evolution.screen.minTrades=0', 'evolution.screen.maxLoss=1', 'evolution.evolver.rungSize=6', 'evolution.evolver.fullGates=1',
+  'evolution.policy.holdoutDays=3',
+  'evolution.policy.minTrades=1',
+  'evolution.policy.minDsr=0',
+  'evolution.policy.minEdge=-0.01',
+  'evolution.policy.jitterMinShare=0',
+  'evolution.policy.bootstrapRuns=200',
+  'evolution.screen.days=2',
+  'evolution.screen.minTrades=0',
+  'evolution.screen.maxLoss=1',
+  'evolution.evolver.rungSize=6',
+  'evolution.evolver.fullGates=1',
 ].flatMap((kv) => ['--set', kv]);
 
 async function brain(...args: string[]) {

@@ -18,16 +18,29 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hooks = pathToFileURL(join(PROJECT_ROOT, 'tests/cli/loaded-modules.hooks.mjs')).href;
 const registerHooks = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(hooks)})`;
 /** The packages, and the gates' own doors to the compiler (it is loaded with require, which the hook does not see). */
-const HEAVY = /\/node_modules\/(typescript|esbuild|vega|vega-lite|@resvg\/resvg-js)\/|\/node_modules\/@anthropic-ai\/sdk\/(index|client)\.m?js|\/src\/sandbox\/gates\/(compiler|pipeline)\.ts/;
+const HEAVY =
+  /\/node_modules\/(typescript|esbuild|vega|vega-lite|@resvg\/resvg-js)\/|\/node_modules\/@anthropic-ai\/sdk\/(index|client)\.m?js|\/src\/sandbox\/gates\/(compiler|pipeline)\.ts/;
 
 /** Packages (and gate modules) the child loaded, as "module <- importer", leaving out tsx's own (it runs the TypeScript). */
 function loadedPackages(args: readonly string[], name: string): string[] {
   const out = join(dir, `${name}.txt`);
-  const r = spawnSync(process.execPath, ['--import', registerHooks, ...args], { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000, env: { ...process.env, LOADED_MODULES_OUT: out } });
+  const r = spawnSync(process.execPath, ['--import', registerHooks, ...args], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+    env: { ...process.env, LOADED_MODULES_OUT: out },
+  });
   expect(r.status, r.stderr).toBe(0);
-  return readFileSync(out, 'utf8').split('\n').filter(Boolean)
+  return readFileSync(out, 'utf8')
+    .split('\n')
+    .filter(Boolean)
     .map((line) => line.split(' ') as [string, string])
-    .filter(([url, parent]) => (url.includes('/node_modules/') || url.includes('/src/sandbox/gates/')) && !parent.includes('/node_modules/tsx/') && !url.includes('/node_modules/tsx/'))
+    .filter(
+      ([url, parent]) =>
+        (url.includes('/node_modules/') || url.includes('/src/sandbox/gates/')) &&
+        !parent.includes('/node_modules/tsx/') &&
+        !url.includes('/node_modules/tsx/'),
+    )
     .map(([url, parent]) => `${url.replace(/^.*\/(node_modules|src)\//, '/$1/')} <- ${parent.replace(/^.*\/(node_modules|src)\//, '')}`);
 }
 

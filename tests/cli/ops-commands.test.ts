@@ -14,10 +14,35 @@ function paperAccount(io: FakeIo): string {
   const path = join(io.cwd, 'data', 'brain.db');
   const db = openDatabase({ path });
   const r = createRepositories(db);
-  r.orders.insertIntent({ clOrdId: 'p1-1', pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 0.1, limitPrice: null, positionId: 'p1', reason: 'signal', createdAt: T });
+  r.orders.insertIntent({
+    clOrdId: 'p1-1',
+    pair: 'BTC/USD',
+    side: 'buy',
+    type: 'market',
+    quantity: 0.1,
+    limitPrice: null,
+    positionId: 'p1',
+    reason: 'signal',
+    createdAt: T,
+  });
   r.orders.updateStatus('p1-1', { status: 'filled', filledQuantity: 0.1, venueOrderId: 'PAPER-p1-1', updatedAt: T + 1 });
   r.fills.insert({ tradeId: 't1', clOrdId: 'p1-1', pair: 'BTC/USD', side: 'buy', price: 50_000, quantity: 0.1, fee: 20, liquidity: 'taker', time: T + 1 });
-  r.positions.save({ id: 'p1', pair: 'BTC/USD', status: 'open', quantity: 0.1, entryPrice: 50_000, entryFees: 20, exitFees: 0, realizedPnl: 0, stopLoss: null, takeProfit: null, strategyVersion: 'v1', openedAt: T, closedAt: null, exitReason: null });
+  r.positions.save({
+    id: 'p1',
+    pair: 'BTC/USD',
+    status: 'open',
+    quantity: 0.1,
+    entryPrice: 50_000,
+    entryFees: 20,
+    exitFees: 0,
+    realizedPnl: 0,
+    stopLoss: null,
+    takeProfit: null,
+    strategyVersion: 'v1',
+    openedAt: T,
+    closedAt: null,
+    exitReason: null,
+  });
   db.close();
   return path;
 }

@@ -56,7 +56,9 @@ describe('brain orchestrate, thoughts, observations', () => {
     fake.enqueue(...tweakNight());
     const r = await brain(['orchestrate', '--now']);
     expect(r.code).toBe(EXIT.ok);
-    expect(r.out).toMatch(/: refused\nreason {2}the pipeline refused the candidate at gates\/evaluation: .*no 5m candles .* in the store; import some with 'brain data import'.* \(ledger #1\)/);
+    expect(r.out).toMatch(
+      /: refused\nreason {2}the pipeline refused the candidate at gates\/evaluation: .*no 5m candles .* in the store; import some with 'brain data import'.* \(ledger #1\)/,
+    );
     expect((await brain(['ledger'])).out).toMatch(/gates +refused +evaluation .* model claude-opus-5-5/);
   }, 120_000);
 

@@ -42,7 +42,11 @@ afterAll(() => {
 
 function brainAsReader(args: string[], db: string) {
   const asNobody = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args, '--db', db], { cwd: dir, env: { PATH: process.env['PATH'] ?? '' }, ...asNobody });
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args, '--db', db], {
+    cwd: dir,
+    env: { PATH: process.env['PATH'] ?? '' },
+    ...asNobody,
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));

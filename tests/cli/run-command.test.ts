@@ -6,7 +6,11 @@ import { EXIT } from '../../src/cli/command.ts';
 import { acquirePidLock, databaseLockPath } from '../../src/lock/index.ts';
 import { fakeIo, type FakeIo } from './fake-io.ts';
 
-const logLines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string; signal?: string; url?: string });
+const logLines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { level: number; msg: string; signal?: string; url?: string });
 const BOOT = { timeout: 60_000, interval: 50 };
 const running = (io: FakeIo) => vi.waitFor(() => expect(io.out()).toContain('"msg":"brain running"'), BOOT);
 // Offline: the loopback simulator is the market (tests never touch the internet).

@@ -18,7 +18,10 @@ function brainRun(args: string[], prepare: (cwd: string) => void = () => undefin
   const cwd = mkdtempSync(join(tmpdir(), 'brain-exit-'));
   dirs.push(cwd);
   prepare(cwd);
-  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), 'run', '--log-level', 'warn', ...args], { cwd, env: { PATH: process.env['PATH'] ?? '' } });
+  const child = spawn(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), 'run', '--log-level', 'warn', ...args], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '' },
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   child.stdout.resume();

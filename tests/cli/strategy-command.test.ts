@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -40,8 +40,23 @@ describe('brain strategy', () => {
     expect(r.out).toMatch(/\* +v001 +sha256:\w+ +statistics:trade_performance +deployed +human/);
   }, 60_000);
 
-  it('submit puts a candidate through the pipeline: stored as the active version\'s child, then judged against it on --data', async () => {
-    const r = await brain('submit', 'candidate.ts', '--author', 'model', '--model', 'claude', '--prompt-sha256', 'a'.repeat(64), '--data', SAMPLE, '--set', 'evolution.policy.holdoutDays=3', '--hypothesis', 'a lower RSI ceiling avoids late entries');
+  it("submit puts a candidate through the pipeline: stored as the active version's child, then judged against it on --data", async () => {
+    const r = await brain(
+      'submit',
+      'candidate.ts',
+      '--author',
+      'model',
+      '--model',
+      'claude',
+      '--prompt-sha256',
+      'a'.repeat(64),
+      '--data',
+      SAMPLE,
+      '--set',
+      'evolution.policy.holdoutDays=3',
+      '--hypothesis',
+      'a lower RSI ceiling avoids late entries',
+    );
     expect(r.out).toMatch(/stored v002 sha256:\w+ \(strategy, candidate\)/);
     // Judged on the sample against v001: whichever way it goes, the outcome names itself.
     expect(r.out).toMatch(/passed the gates; paper test \S+ scheduled|refused at (screen|gates) by \w+/);
@@ -67,7 +82,9 @@ describe('brain strategy', () => {
   it('issue 12: promoting a candidate that has not passed the pipeline warns, deploys nothing and asks for --force', async () => {
     const d = await top('promote', 'v002');
     expect(d.code).toBe(EXIT.failure);
-    expect(d.err).toMatch(/^v002 sha256:\w+ is a candidate that has not passed the pipeline \(no backtest, no paper test\): it would trade untested; nothing was deployed\. Add force to deploy it anyway\./);
+    expect(d.err).toMatch(
+      /^v002 sha256:\w+ is a candidate that has not passed the pipeline \(no backtest, no paper test\): it would trade untested; nothing was deployed\. Add force to deploy it anyway\./,
+    );
     expect((await brain('list', '--kind', 'strategy')).out).toMatch(/\* +v001/);
   });
 
@@ -82,7 +99,10 @@ describe('brain strategy', () => {
   });
 
   it('brain strategy deploy and rollback are retired, naming the one way to do it', async () => {
-    for (const [sub, instead] of [['deploy', 'brain promote VERSION [--force]'], ['rollback', 'brain rollback [SLOT]']]) {
+    for (const [sub, instead] of [
+      ['deploy', 'brain promote VERSION [--force]'],
+      ['rollback', 'brain rollback [SLOT]'],
+    ]) {
       const r = await brain(sub!, 'v002');
       expect(r.code).toBe(EXIT.usage);
       expect(r.err).toContain(`brain strategy ${sub} is retired: use \`${instead}\``);

@@ -32,9 +32,7 @@ describe('a bad configuration fails with one line per bad key: key, value, sourc
   });
 
   it('a repeated pair', () => {
-    expect(load({}, {}, ['--pairs', 'BTC/USD,BTC/USD'])).toEqual([
-      'pairs must not repeat a pair (BTC/USD twice), got ["BTC/USD","BTC/USD"] (flag --pairs)',
-    ]);
+    expect(load({}, {}, ['--pairs', 'BTC/USD,BTC/USD'])).toEqual(['pairs must not repeat a pair (BTC/USD twice), got ["BTC/USD","BTC/USD"] (flag --pairs)']);
   });
 
   it('a bad enum value from a flag', () => {
@@ -62,7 +60,9 @@ describe('a bad configuration fails with one line per bad key: key, value, sourc
     expect(load({ 'config/risk_limits.toml': '[risk]\nreducingDrawdownFraction = 0.2\n' })).toEqual([
       'risk.reducingDrawdownFraction must be < risk.maxDrawdownFraction (0.15), got 0.2 (config/risk_limits.toml)',
     ]);
-    expect(load({}, { BRAIN_ORCHESTRATOR_MONTHLY_BUDGET_USD: '1' })[0]).toMatch(/^orchestrator\.monthlyBudgetUsd must be ≥ orchestrator\.dailyBudgetUsd \(5\), got 1/);
+    expect(load({}, { BRAIN_ORCHESTRATOR_MONTHLY_BUDGET_USD: '1' })[0]).toMatch(
+      /^orchestrator\.monthlyBudgetUsd must be ≥ orchestrator\.dailyBudgetUsd \(5\), got 1/,
+    );
   });
 });
 
@@ -108,7 +108,9 @@ describe('unknown keys are errors, with a suggestion', () => {
 describe('issue 12: a TOML syntax error', () => {
   it('names the file, the line and the column, and never quotes the line', () => {
     const lines = load({ 'config/settings.toml': 'mode = "paper"\n\n[market]\ntimeframe = = "5m"  # sk-secret-looking-value\n' });
-    expect(lines).toEqual(['config/settings.toml is not valid TOML at line 4, column 13: Invalid TOML document: invalid value; fix that line (smol-toml parses TOML 1.0)']);
+    expect(lines).toEqual([
+      'config/settings.toml is not valid TOML at line 4, column 13: Invalid TOML document: invalid value; fix that line (smol-toml parses TOML 1.0)',
+    ]);
   });
 });
 
@@ -158,7 +160,9 @@ describe('webhook mode (telegram.updates = "webhook")', () => {
   const SECRET = 'abcdefghijklmnop-0123456789';
 
   it('needs an https:// URL: plain http is refused with what to write instead', () => {
-    expect(load({ 'config/settings.toml': '[telegram]\nupdates = "webhook"\nwebhookUrl = "http://bot.example.com/tg"\n' }, { TELEGRAM_WEBHOOK_SECRET: SECRET })).toEqual([
+    expect(
+      load({ 'config/settings.toml': '[telegram]\nupdates = "webhook"\nwebhookUrl = "http://bot.example.com/tg"\n' }, { TELEGRAM_WEBHOOK_SECRET: SECRET }),
+    ).toEqual([
       'telegram.webhookUrl must be an https:// URL (Telegram delivers webhooks only over TLS), e.g. "https://bot.example.com/telegram", got "http://bot.example.com/tg" (config/settings.toml)',
     ]);
   });
@@ -175,7 +179,10 @@ describe('webhook mode (telegram.updates = "webhook")', () => {
     expect(load({}, { TELEGRAM_WEBHOOK_SECRET: 'short!' })).toEqual([
       'secrets.telegramWebhookSecret must be 16..256 characters of A-Z, a-z, 0-9, _ and - (e.g. `openssl rand -hex 32`), got [hidden] (env TELEGRAM_WEBHOOK_SECRET)',
     ]);
-    const ok = loadConfig({ env: { TELEGRAM_WEBHOOK_SECRET: SECRET, BRAIN_TELEGRAM_UPDATES: 'webhook', BRAIN_TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/tg' }, cwd: workDir({}) });
+    const ok = loadConfig({
+      env: { TELEGRAM_WEBHOOK_SECRET: SECRET, BRAIN_TELEGRAM_UPDATES: 'webhook', BRAIN_TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/tg' },
+      cwd: workDir({}),
+    });
     expect(ok.secrets.telegramWebhookSecret).toBe(SECRET);
   });
 });

@@ -8,7 +8,14 @@ describe('maskSecrets', () => {
 
   it('inv. 7: replaces every set secret with a marker and says which are unset', () => {
     const masked = maskSecrets(loadConfig({ env, cwd: workDir() }));
-    expect(masked.secrets).toEqual({ krakenApiKey: MASK, krakenApiSecret: MASK, anthropicApiKey: NOT_SET, telegramBotToken: MASK, telegramWebhookSecret: NOT_SET, redisPassword: NOT_SET });
+    expect(masked.secrets).toEqual({
+      krakenApiKey: MASK,
+      krakenApiSecret: MASK,
+      anthropicApiKey: NOT_SET,
+      telegramBotToken: MASK,
+      telegramWebhookSecret: NOT_SET,
+      redisPassword: NOT_SET,
+    });
     const printed = JSON.stringify(masked) + stringify(masked);
     for (const value of Object.values(env)) expect(printed).not.toContain(value);
   });

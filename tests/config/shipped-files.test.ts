@@ -23,7 +23,9 @@ describe('the shipped config files', () => {
 
   it('set every key except the secrets', () => {
     const { sources } = resolveConfig({ env: {}, cwd: repo });
-    const settable = describeKeys().map((k) => k.key).filter((k) => !k.startsWith('secrets.'));
+    const settable = describeKeys()
+      .map((k) => k.key)
+      .filter((k) => !k.startsWith('secrets.'));
     expect(settable.filter((k) => !sources.has(k))).toEqual([]);
   });
 

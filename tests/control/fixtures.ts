@@ -30,8 +30,19 @@ export function controlDeps(over: Partial<ControlDeps> = {}, clock?: Clock): Con
   const sim = new SimulatedClock();
   sim.set(Date.UTC(2025, 0, 6, 12));
   return {
-    config: testConfig(), clock: clock ?? (sim as unknown as Clock), db, supervisor: null, offlineBreaker: null, lifecycle: null, mode: null, evolution: null,
-    logs: null, about: { version: '0.1.0', startedAt: null, pid: 1 }, outboxBacklog: null, charts: null, ...over,
+    config: testConfig(),
+    clock: clock ?? (sim as unknown as Clock),
+    db,
+    supervisor: null,
+    offlineBreaker: null,
+    lifecycle: null,
+    mode: null,
+    evolution: null,
+    logs: null,
+    about: { version: '0.1.0', startedAt: null, pid: 1 },
+    outboxBacklog: null,
+    charts: null,
+    ...over,
   } as ControlDeps & { db: Db; clock: Clock };
 }
 

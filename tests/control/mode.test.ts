@@ -20,8 +20,18 @@ const KEYS = { krakenApiKey: 'test-key', krakenApiSecret: 'c2VjcmV0' };
 
 function world(o: { running?: ModePort['running']; keys?: boolean; namespaces?: boolean } = {}) {
   const restarts: string[] = [];
-  const deps = controlDeps({ config: testConfig(o.keys === false ? {} : { secrets: KEYS }), lifecycle: { requestStop: () => undefined, requestRestart: (by) => void restarts.push(by) } });
-  deps.mode = modePort({ running: o.running === undefined ? { mode: 'paper', source: 'config/settings.toml' } : o.running, read: deps.db, clock: deps.clock, isolation: deps.config.isolation, probe: () => ({ unshare: o.namespaces ?? true, dropUid: false }), write: (use) => use(modeRequestsRepo(deps.db)) });
+  const deps = controlDeps({
+    config: testConfig(o.keys === false ? {} : { secrets: KEYS }),
+    lifecycle: { requestStop: () => undefined, requestRestart: (by) => void restarts.push(by) },
+  });
+  deps.mode = modePort({
+    running: o.running === undefined ? { mode: 'paper', source: 'config/settings.toml' } : o.running,
+    read: deps.db,
+    clock: deps.clock,
+    isolation: deps.config.isolation,
+    probe: () => ({ unshare: o.namespaces ?? true, dropUid: false }),
+    write: (use) => use(modeRequestsRepo(deps.db)),
+  });
   const recorded = () => modeRequestsRepo(deps.db).latest();
   return { deps: deps as ControlDeps & typeof deps, restarts, recorded };
 }
@@ -55,14 +65,18 @@ describe('/mode', () => {
     const e = await exec(w.deps, '/mode live', ADMIN, false);
     expect(e.kind).toBe('reply');
     const text = await run(w.deps, '/mode live');
-    expect(text).toBe("Live mode needs KRAKEN_API_KEY and KRAKEN_API_SECRET in the daemon's environment or .env; KRAKEN_API_KEY and KRAKEN_API_SECRET are not set. Nothing was changed: the daemon stays in paper mode.");
+    expect(text).toBe(
+      "Live mode needs KRAKEN_API_KEY and KRAKEN_API_SECRET in the daemon's environment or .env; KRAKEN_API_KEY and KRAKEN_API_SECRET are not set. Nothing was changed: the daemon stays in paper mode.",
+    );
     expect(w.recorded()).toBeNull();
     expect(w.restarts).toEqual([]);
   });
 
   it('live on a host where the boot would refuse it (no namespace layer for the sandbox) is refused now, nothing changed', async () => {
     const w = world({ namespaces: false });
-    expect(await run(w.deps, '/mode live')).toMatch(/^Live mode would be refused at the restart: the strategy sandbox cannot put its children in their own user and network namespace here .*Nothing was changed: the daemon stays in paper mode\.$/s);
+    expect(await run(w.deps, '/mode live')).toMatch(
+      /^Live mode would be refused at the restart: the strategy sandbox cannot put its children in their own user and network namespace here .*Nothing was changed: the daemon stays in paper mode\.$/s,
+    );
     expect(w.recorded()).toBeNull();
   });
 
@@ -73,8 +87,20 @@ describe('/mode', () => {
     expect(await run(same.deps, '/mode paper')).toBe('Already paper mode (set by config/settings.toml). Nothing was changed.');
     const holding = world();
     createRepositories(holding.deps.db).positions.save({
-      id: 'p-open', pair: 'BTC/USD', status: 'open', quantity: 0.5, entryPrice: 100, entryFees: 0.4, exitFees: 0, realizedPnl: 0, stopLoss: 90,
-      takeProfit: 120, strategyVersion: 'v001', openedAt: 0, closedAt: null, exitReason: null,
+      id: 'p-open',
+      pair: 'BTC/USD',
+      status: 'open',
+      quantity: 0.5,
+      entryPrice: 100,
+      entryFees: 0.4,
+      exitFees: 0,
+      realizedPnl: 0,
+      stopLoss: 90,
+      takeProfit: 120,
+      strategyVersion: 'v001',
+      openedAt: 0,
+      closedAt: null,
+      exitReason: null,
     });
     expect(await run(holding.deps, '/mode live')).toMatch(/^1 position is open \(BTC\/USD\): a position belongs to the mode that opened it\. Close them first/);
     for (const w of [pinned, same, holding]) expect(w.recorded()).toBeNull();

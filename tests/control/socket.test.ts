@@ -46,17 +46,22 @@ function raw(path: string, text: string): Promise<string> {
 }
 
 describe('the control socket', () => {
-  it('answers a request with the operation\'s reply, as the CLI reads it', async () => {
+  it("answers a request with the operation's reply, as the CLI reads it", async () => {
     const s = await serve(join(dir(), 'brain.sock'));
     const answer = await callDaemon(s.path, { name: 'count', words: [], user: 'alice', confirmed: false }, 5_000);
     expect(answer).toMatchObject({ kind: 'reply', reply: { ok: true, blocks: [{ kind: 'text', text: expect.stringMatching(/0 of 3 position slots used/) }] } });
-    expect(await callDaemon(s.path, { name: 'kill', words: [], user: 'alice', confirmed: false }, 5_000)).toMatchObject({ kind: 'reply', reply: { outcome: 'not_running' } });
+    expect(await callDaemon(s.path, { name: 'kill', words: [], user: 'alice', confirmed: false }, 5_000)).toMatchObject({
+      kind: 'reply',
+      reply: { outcome: 'not_running' },
+    });
   });
 
   it('bad frames are answered with what was wrong', async () => {
     const s = await serve(join(dir(), 'brain.sock'));
     expect(JSON.parse(await raw(s.path, 'hello\n'))).toEqual({ v: 1, kind: 'error', message: 'the request is not JSON; use the brain CLI' });
-    expect(JSON.parse(await raw(s.path, '{"v":2,"name":"count","words":[],"user":"a","confirmed":false}\n')).message).toMatch(/^bad request: .*another version/);
+    expect(JSON.parse(await raw(s.path, '{"v":2,"name":"count","words":[],"user":"a","confirmed":false}\n')).message).toMatch(
+      /^bad request: .*another version/,
+    );
     expect(JSON.parse(await raw(s.path, `${'x'.repeat(20_000)}`)).message).toBe('request longer than 16384 bytes');
   });
 

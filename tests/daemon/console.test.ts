@@ -25,7 +25,13 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function setup(o: { token: boolean; api?: FakeBotApi; telegram?: Record<string, unknown>; secrets?: Record<string, string>; settings?: Record<string, unknown> }) {
+async function setup(o: {
+  token: boolean;
+  api?: FakeBotApi;
+  telegram?: Record<string, unknown>;
+  secrets?: Record<string, string>;
+  settings?: Record<string, unknown>;
+}) {
   const dir = mkdtempSync(join(tmpdir(), 'brain-console-'));
   const s = startSupervisor();
   await s.running();
@@ -35,10 +41,23 @@ async function setup(o: { token: boolean; api?: FakeBotApi; telegram?: Record<st
   clock.set(T0);
   const config = testConfig({
     ...o.settings,
-    telegram: { admins: [1], apiRoot: o.api?.url ?? 'http://127.0.0.1:9', messagesBurstPerChat: 100, notifications: { startup: 'on', shutdown: 'on', exit: 'on' }, ...o.telegram },
+    telegram: {
+      admins: [1],
+      apiRoot: o.api?.url ?? 'http://127.0.0.1:9',
+      messagesBurstPerChat: 100,
+      notifications: { startup: 'on', shutdown: 'on', exit: 'on' },
+      ...o.telegram,
+    },
     ...(o.token ? { secrets: { telegramBotToken: o.api?.token ?? '1:abc', ...o.secrets } } : {}),
   });
-  const c: Console = attachConsole({ daemon: { actor: s.actor, runtime: {} } as unknown as Daemon, config, log, clock: clock as unknown as Clock, dbPath: join(dir, 'brain.db'), socketPath: join(dir, 'brain.sock') });
+  const c: Console = attachConsole({
+    daemon: { actor: s.actor, runtime: {} } as unknown as Daemon,
+    config,
+    log,
+    clock: clock as unknown as Clock,
+    dbPath: join(dir, 'brain.db'),
+    socketPath: join(dir, 'brain.sock'),
+  });
   await c.ready;
   cleanups.push(async () => {
     await c.close('test end');
@@ -87,7 +106,12 @@ describe('the console beside the daemon', () => {
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
     cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
     const port = (blocker.address() as { port: number }).port;
-    const w = await setup({ token: true, api, telegram: { updates: 'webhook', webhookUrl: 'https://bot.example.test/hook', webhookPort: port }, secrets: { telegramWebhookSecret: 'console-test-secret-0123' } });
+    const w = await setup({
+      token: true,
+      api,
+      telegram: { updates: 'webhook', webhookUrl: 'https://bot.example.test/hook', webhookPort: port },
+      secrets: { telegramWebhookSecret: 'console-test-secret-0123' },
+    });
     await w.s.openPosition('BTC/USD', 100);
     await w.s.closePosition('BTC/USD', 110);
     await api.until(() => api.sent.some((m) => m.text.includes('Closed BTC/USD')));
@@ -96,13 +120,32 @@ describe('the console beside the daemon', () => {
       const check = () => (w.lines.some((l) => l.includes('cannot listen on')) ? resolve() : setImmediate(check));
       check();
     });
-    expect(w.lines.filter((l) => l.includes(`telegram webhook listener cannot listen on 127.0.0.1:${port} (EADDRINUSE)`) && l.includes('the daemon trades the same'))).toHaveLength(1);
+    expect(
+      w.lines.filter(
+        (l) => l.includes(`telegram webhook listener cannot listen on 127.0.0.1:${port} (EADDRINUSE)`) && l.includes('the daemon trades the same'),
+      ),
+    ).toHaveLength(1);
     expect(api.state.webhook).toBeNull();
   });
 
   it("an operator's confirmed /mode live is recorded in the database and resolves restartRequested (exit 75 in brain run)", async () => {
     const w = await setup({ token: false, settings: { secrets: { krakenApiKey: 'test-key', krakenApiSecret: 'c2VjcmV0' } } });
-    expect(await w.ctl('mode', [])).toMatchObject({ kind: 'reply', reply: { ok: true, blocks: [{ text: 'Trading mode' }, { rows: [['running', 'paper (set by config)'], ['recorded request', 'none (the config decides)']] }, {}] } });
+    expect(await w.ctl('mode', [])).toMatchObject({
+      kind: 'reply',
+      reply: {
+        ok: true,
+        blocks: [
+          { text: 'Trading mode' },
+          {
+            rows: [
+              ['running', 'paper (set by config)'],
+              ['recorded request', 'none (the config decides)'],
+            ],
+          },
+          {},
+        ],
+      },
+    });
     expect(await w.ctl('mode', ['live'])).toMatchObject({ kind: 'confirm' });
     expect(await w.ctl('mode', ['live'], true)).toMatchObject({ kind: 'reply', reply: { ok: true } });
     expect(await w.c.restartRequested).toBe('cli:ops');
@@ -118,7 +161,11 @@ describe('the console beside the daemon', () => {
     await api.until(() => api.calls.some((c) => c.method === 'getUpdates'));
     api.userSays(1, '/stop');
     await api.until(() => api.sent.some((m) => m.replyMarkup !== null));
-    api.userPresses(1, (api.sent.find((m) => m.replyMarkup !== null)!.replyMarkup as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data);
+    api.userPresses(
+      1,
+      (api.sent.find((m) => m.replyMarkup !== null)!.replyMarkup as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!
+        .callback_data,
+    );
     expect(await w.c.stopRequested).toBe('telegram:1');
     await api.until(() => api.sent.some((m) => m.text.startsWith('Shutting down')));
   });

@@ -4,7 +4,7 @@ import { runDemo } from '../../src/daemon/demo.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 
 describe('npm run demo -- --with-orchestrator', () => {
-  it('after the replay the daemon\'s own cycle child runs a scripted night against the loopback API; its tweak passes the real gates to a paper test, and the daemon stays up', async () => {
+  it("after the replay the daemon's own cycle child runs a scripted night against the loopback API; its tweak passes the real gates to a paper test, and the daemon stays up", async () => {
     const lines: string[] = [];
     const summary = await runDemo({ repoRoot: PROJECT_ROOT, log: pino({ level: 'silent' }), print: (l) => lines.push(l), days: 0.5, withOrchestrator: true });
     const night = lines.filter((l) => l.startsWith('NIGHT'));

@@ -16,7 +16,13 @@ describe('daemon evolution control', () => {
     const active = { id: 'v1' };
     const store = fakeStore(active);
     const { control, notify } = daemonEvolutionControl(s.actor as never, () => store);
-    const deps = { store, ledger: { withHashPrefix: () => [], byVersion: () => undefined } as never, paperTests: { byVersion: () => [] }, clock: { now: () => 0 }, control };
+    const deps = {
+      store,
+      ledger: { withHashPrefix: () => [], byVersion: () => undefined } as never,
+      paperTests: { byVersion: () => [] },
+      clock: { now: () => 0 },
+      control,
+    };
     const v = await promote(deps, 'v2', 'telegram 42', { force: true });
     expect(v).toMatchObject({ ok: true, version: { id: 'v2' }, from: 'v1' });
     expect(s.calls).toContain('switch deploy v2 by telegram 42');
@@ -33,21 +39,49 @@ describe('evolution state at boot', () => {
     await s.running();
     const store = fakeStore({ id: 'v1' });
     const { control } = daemonEvolutionControl(s.actor as never, () => store);
-    const out = await promote({ store, ledger: { withHashPrefix: () => [], byVersion: () => undefined } as never, paperTests: { byVersion: () => [] }, clock: { now: () => 0 }, control }, 'v2', 'telegram 42');
+    const out = await promote(
+      {
+        store,
+        ledger: { withHashPrefix: () => [], byVersion: () => undefined } as never,
+        paperTests: { byVersion: () => [] },
+        clock: { now: () => 0 },
+        control,
+      },
+      'v2',
+      'telegram 42',
+    );
     expect(out).toMatchObject({ ok: false, code: 'untested', reason: expect.stringContaining('has not passed the pipeline') });
     expect(s.calls.filter((c) => c.startsWith('switch'))).toEqual([]);
   });
 
-  it('paper tests written while the daemon was stopped: a scheduled row without a machine starts, a cancelled one\'s machine is dropped', async () => {
+  it("paper tests written while the daemon was stopped: a scheduled row without a machine starts, a cancelled one's machine is dropped", async () => {
     const { openDatabase, createRepositories } = await import('../../src/db/index.ts');
     const { evolutionBoot } = await import('../../src/daemon/evolution.ts');
     const pino = (await import('pino')).default;
     const repos = createRepositories(openDatabase({ path: ':memory:' }));
     const row = (id: string, status: 'scheduled' | 'cancelled') =>
-      repos.paperTests.insert({ id, versionId: `v-${id}`, baselineVersionId: 'v1', status, startedAt: null, deadline: 1, endedAt: null, result: { ledgerId: 7 }, reason: null, createdAt: 0, updatedAt: 0 });
+      repos.paperTests.insert({
+        id,
+        versionId: `v-${id}`,
+        baselineVersionId: 'v1',
+        status,
+        startedAt: null,
+        deadline: 1,
+        endedAt: null,
+        result: { ledgerId: 7 },
+        reason: null,
+        createdAt: 0,
+        updatedAt: 0,
+      });
     row('pt-new', 'scheduled');
     row('pt-gone', 'cancelled');
-    repos.machineSnapshots.save({ actorId: 'pt-gone', machine: 'paperTest', machineVersion: '1', snapshot: { value: 'running', context: {} } as never, updatedAt: 0 });
+    repos.machineSnapshots.save({
+      actorId: 'pt-gone',
+      machine: 'paperTest',
+      machineVersion: '1',
+      snapshot: { value: 'running', context: {} } as never,
+      updatedAt: 0,
+    });
     const boot = evolutionBoot(repos, pino({ level: 'silent' }));
     expect(boot.scheduledPaperTests).toEqual([{ type: 'paperTest.scheduled', paperTestId: 'pt-new', versionId: 'v-pt-new', incumbentId: 'v1', ledgerId: 7 }]);
     expect(boot.paperTests).toEqual([]);
@@ -61,11 +95,43 @@ describe('evolution state at boot', () => {
     const repos = createRepositories(openDatabase({ path: ':memory:' }));
     const row = (versionId: string, stage: 'paper' | 'deployed') =>
       repos.ledger.insert({
-        contentHash: versionId, kind: 'strategy', name: 'strategy', versionId, parentVersionId: null, originKind: 'offline', origin: {}, params: {}, diffSummary: '', hypothesis: '',
-        stage, verdict: 'passed', failedGate: null, reason: null, duplicateOf: null, gates: [], holdout: null, score: null, trial: null, cpuSeconds: 0, usd: 0, createdAt: 0,
+        contentHash: versionId,
+        kind: 'strategy',
+        name: 'strategy',
+        versionId,
+        parentVersionId: null,
+        originKind: 'offline',
+        origin: {},
+        params: {},
+        diffSummary: '',
+        hypothesis: '',
+        stage,
+        verdict: 'passed',
+        failedGate: null,
+        reason: null,
+        duplicateOf: null,
+        gates: [],
+        holdout: null,
+        score: null,
+        trial: null,
+        cpuSeconds: 0,
+        usd: 0,
+        createdAt: 0,
       }).id;
     const test = (id: string, versionId: string, ledgerId: number) =>
-      repos.paperTests.insert({ id, versionId, baselineVersionId: 'v1', status: 'passed', startedAt: 0, deadline: 1, endedAt: 1, result: { ledgerId }, reason: null, createdAt: 0, updatedAt: 1 });
+      repos.paperTests.insert({
+        id,
+        versionId,
+        baselineVersionId: 'v1',
+        status: 'passed',
+        startedAt: 0,
+        deadline: 1,
+        endedAt: 1,
+        result: { ledgerId },
+        reason: null,
+        createdAt: 0,
+        updatedAt: 1,
+      });
     test('pt-a', 'va', row('va', 'paper'));
     test('pt-b', 'vb', row('vb', 'deployed'));
     expect(evolutionBoot(repos, pino({ level: 'silent' })).pendingDeploys).toEqual([{ versionId: 'va', paperTestId: 'pt-a' }]);

@@ -30,7 +30,17 @@ describe('position and order ids', () => {
   it('a new boot gets a prefix no stored position or order uses, even when the random source repeats', () => {
     const r = repos();
     const used = newIdPrefix(r, () => 'aaaaaa');
-    r.orders.insertIntent({ clOrdId: `${positionIdFor(used, 0)}-1`, pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 1, limitPrice: null, positionId: positionIdFor(used, 0), reason: '', createdAt: 0 });
+    r.orders.insertIntent({
+      clOrdId: `${positionIdFor(used, 0)}-1`,
+      pair: 'BTC/USD',
+      side: 'buy',
+      type: 'market',
+      quantity: 1,
+      limitPrice: null,
+      positionId: positionIdFor(used, 0),
+      reason: '',
+      createdAt: 0,
+    });
     const draws = ['aaaaaa', 'aaaaaa', 'bbbbbb'];
     expect(newIdPrefix(r, () => draws.shift()!)).toBe('bbbbbb');
   });

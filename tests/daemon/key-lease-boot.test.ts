@@ -29,8 +29,13 @@ const NOWHERE = 'http://127.0.0.1:1';
 function boot(mode: 'live' | 'paper', dbPath: string) {
   const config = ConfigSchema.parse({ mode, pairs: ['BTC/USD'], secrets: { krakenApiKey: KEY, krakenApiSecret: 'c2VjcmV0' } }) as Config;
   return startDaemon({
-    config, log: pino({ level: 'silent' }), clock: systemClock, endpoints: { rest: NOWHERE, wsPublic: 'ws://127.0.0.1:1', wsPrivate: 'ws://127.0.0.1:1' },
-    dbPath, repoRoot: PROJECT_ROOT, filesRoot: dir,
+    config,
+    log: pino({ level: 'silent' }),
+    clock: systemClock,
+    endpoints: { rest: NOWHERE, wsPublic: 'ws://127.0.0.1:1', wsPrivate: 'ws://127.0.0.1:1' },
+    dbPath,
+    repoRoot: PROJECT_ROOT,
+    filesRoot: dir,
   });
 }
 
@@ -39,11 +44,16 @@ describe('the Kraken key lease at boot', () => {
     const dbPath = join(dir, 'held.db');
     const db = openDatabase({ path: dbPath });
     const now = Date.now();
-    keyLeasesRepo(db).take({ keyHash: krakenKeyHash(KEY), holder: 'box-b:4242:abcd', host: 'box-b', pid: 4242, acquiredAt: now, heartbeatAt: now, expiresAt: now + 60_000 }, now);
+    keyLeasesRepo(db).take(
+      { keyHash: krakenKeyHash(KEY), holder: 'box-b:4242:abcd', host: 'box-b', pid: 4242, acquiredAt: now, heartbeatAt: now, expiresAt: now + 60_000 },
+      now,
+    );
     db.close();
     const final = await boot('live', dbPath).done;
     expect(final.value).toBe('failed');
-    expect(final.context.error).toMatch(/Kraken API key [0-9a-f]{12}… is leased by another trader: box-b pid 4242 \(database .*held\.db\), last heartbeat \d+ s ago/);
+    expect(final.context.error).toMatch(
+      /Kraken API key [0-9a-f]{12}… is leased by another trader: box-b pid 4242 \(database .*held\.db\), last heartbeat \d+ s ago/,
+    );
   });
 
   it('a live daemon holds the lease of its key while it runs and gives it back when it stops', async () => {

@@ -14,8 +14,13 @@ function fakeStrategy(calls: Pair[][]): LiveStrategy {
     onCandles: async (cs: ReadonlyArray<{ pair: Pair; candle: Candle }>): Promise<ScanOutcome[]> => {
       calls.push(cs.map((c) => c.pair));
       return cs.map(({ pair, candle: c }) => ({
-        pair, candleTime: c.time, versionId: 'v',
-        verdict: { ok: true, intent: { pair, candleTime: c.time, refPrice: c.close, strategyVersion: 'v', decision: { action: 'hold', sizeFraction: 0, reason: '' } } },
+        pair,
+        candleTime: c.time,
+        versionId: 'v',
+        verdict: {
+          ok: true,
+          intent: { pair, candleTime: c.time, refPrice: c.close, strategyVersion: 'v', decision: { action: 'hold', sizeFraction: 0, reason: '' } },
+        },
       }));
     },
   } as unknown as LiveStrategy;

@@ -41,16 +41,12 @@ describe('orders repository', () => {
     repo.insertIntent(orderIntent({ clOrdId: 'a' }));
     repo.insertIntent(orderIntent({ clOrdId: 'b' }));
     repo.updateStatus('a', { status: 'open', venueOrderId: 'OX-1', updatedAt: T0 + 1 });
-    expect(() => repo.updateStatus('b', { status: 'open', venueOrderId: 'OX-1', updatedAt: T0 + 1 })).toThrow(
-      expect.objectContaining({ code: 'duplicate' }),
-    );
+    expect(() => repo.updateStatus('b', { status: 'open', venueOrderId: 'OX-1', updatedAt: T0 + 1 })).toThrow(expect.objectContaining({ code: 'duplicate' }));
   });
 
   it('refuses to update an order that has no intent row', () => {
     const repo = createRepositories(memoryDb()).orders;
-    expect(() => repo.updateStatus('nope', { status: 'open', updatedAt: T0 })).toThrow(
-      expect.objectContaining({ code: 'not_found' }),
-    );
+    expect(() => repo.updateStatus('nope', { status: 'open', updatedAt: T0 })).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
 
   it('lists orders by status, open orders, and orders of a position', () => {

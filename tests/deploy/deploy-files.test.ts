@@ -68,7 +68,10 @@ describe('the systemd unit', () => {
 
 describe('the Dockerfile', () => {
   const dockerfile = read('Dockerfile');
-  const instructions = dockerfile.replace(/\\\n/g, ' ').split('\n').filter((l) => /^[A-Z]+ /.test(l));
+  const instructions = dockerfile
+    .replace(/\\\n/g, ' ')
+    .split('\n')
+    .filter((l) => /^[A-Z]+ /.test(l));
   const of = (name: string) => instructions.filter((l) => l.startsWith(`${name} `));
 
   it('passes the linter (dockerfile-utils, the validator of the VS Code Docker language server)', () => {

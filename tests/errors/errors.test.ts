@@ -85,7 +85,11 @@ describe('ErrorInfo', () => {
 
   it('a reason stored as a bare string by an older version reads back as legacy', () => {
     expect(readErrorInfo('socket closed (1006)')).toEqual({ code: 'legacy', message: 'socket closed (1006)', retryable: false });
-    expect(readErrorInfo({ code: 'kraken.auth', message: 'EAPI:Invalid key', retryable: false })).toEqual({ code: 'kraken.auth', message: 'EAPI:Invalid key', retryable: false });
+    expect(readErrorInfo({ code: 'kraken.auth', message: 'EAPI:Invalid key', retryable: false })).toEqual({
+      code: 'kraken.auth',
+      message: 'EAPI:Invalid key',
+      retryable: false,
+    });
   });
 
   it('one line for logs and alerts leads with the code and says when a retry may help', () => {
@@ -99,7 +103,11 @@ describe('ErrorInfo', () => {
     expect(parseDescribedError('old worker words')).toEqual({ code: 'unexpected', message: 'old worker words', retryable: false });
     const remote = new RemoteJobError('cand-1', '42', describeError(info));
     expect(remote).toBeInstanceOf(BrainError);
-    expect(toErrorInfo(remote)).toEqual({ code: 'sandbox.deadline', message: 'job cand-1 failed on a worker: strategy ran past 2000 ms\nin onCandle', retryable: false });
+    expect(toErrorInfo(remote)).toEqual({
+      code: 'sandbox.deadline',
+      message: 'job cand-1 failed on a worker: strategy ran past 2000 ms\nin onCandle',
+      retryable: false,
+    });
   });
 });
 
@@ -121,9 +129,19 @@ describe('Kraken, venue and model errors keep their retry semantics in the share
   });
 
   it('an order that may exist is never retryable, whichever way it was lost', () => {
-    expect(toErrorInfo(venueError('EGeneral:Internal error', 'AddOrder', { placesOrder: true }))).toMatchObject({ code: 'kraken.order_may_exist', retryable: false });
-    expect(toErrorInfo(transportError('TIMEOUT', 'AddOrder', 'no reply', { placesOrder: true, maybeSent: true }))).toMatchObject({ code: 'kraken.order_may_exist', retryable: false });
-    expect(toErrorInfo(new VenueError('unknown_outcome', 'reconcile by cl_ord_id', false))).toEqual({ code: 'venue.unknown_outcome', message: 'reconcile by cl_ord_id', retryable: false });
+    expect(toErrorInfo(venueError('EGeneral:Internal error', 'AddOrder', { placesOrder: true }))).toMatchObject({
+      code: 'kraken.order_may_exist',
+      retryable: false,
+    });
+    expect(toErrorInfo(transportError('TIMEOUT', 'AddOrder', 'no reply', { placesOrder: true, maybeSent: true }))).toMatchObject({
+      code: 'kraken.order_may_exist',
+      retryable: false,
+    });
+    expect(toErrorInfo(new VenueError('unknown_outcome', 'reconcile by cl_ord_id', false))).toEqual({
+      code: 'venue.unknown_outcome',
+      message: 'reconcile by cl_ord_id',
+      retryable: false,
+    });
   });
 
   it('a model overload is retryable, a bad key is not', () => {

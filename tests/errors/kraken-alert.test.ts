@@ -31,8 +31,16 @@ async function supervisorWithFailingVenue(venueWord: string) {
   const k = kraken;
   k.sim.faults.failApi(venueWord, { method: 'Balance' });
   const { runChore } = supervisorActors({
-    openStore: unused, reconcile: unused, fills: unused, backfill: unused, journal: unused, cancelOrder: unused, closeStore: unused,
-    jobs: [], clock: simulatedClock(T0), log: pino({ level: 'silent' }),
+    openStore: unused,
+    reconcile: unused,
+    fills: unused,
+    backfill: unused,
+    journal: unused,
+    cancelOrder: unused,
+    closeStore: unused,
+    jobs: [],
+    clock: simulatedClock(T0),
+    log: pino({ level: 'silent' }),
     chore: async () => {
       await k.drive(k.client.rest.privateCall('Balance', {}, BalanceSchema, { retries: 0 }));
       return {};
@@ -64,7 +72,9 @@ describe('a Kraken error reaches the alert intact', () => {
     expect(logged).toContainEqual(expect.objectContaining({ code: 'kraken.rate_limited', retryable: true, msg: alert.message }));
     await tg.tg.settled();
     const sent = tg.api.sent.filter((m) => m.chatId === ADMIN_ID).map((m) => m.text);
-    expect(sent).toContainEqual(expect.stringContaining('⚠️ feeRefresh failed: [kraken.rate_limited, retryable] Kraken Balance failed: EAPI:Rate limit exceeded'));
+    expect(sent).toContainEqual(
+      expect.stringContaining('⚠️ feeRefresh failed: [kraken.rate_limited, retryable] Kraken Balance failed: EAPI:Rate limit exceeded'),
+    );
   });
 
   it('EOrder:Insufficient funds arrives as kraken.rejected, not retryable', async () => {

@@ -17,9 +17,19 @@ function world() {
   const repos = createRepositories(db);
   data.pairs.forEach((pair, p) => {
     const c = data.columns[p]!;
-    repos.candles.upsertMany(pair, '1h', Array.from(c.time, (time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })));
+    repos.candles.upsertMany(
+      pair,
+      '1h',
+      Array.from(c.time, (time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })),
+    );
   });
-  const market: ShadowMarket = { pairs: data.pairs, timeframe: '1h', candles: repos.candles, warmupBars: 24, engineConfig: (pairs) => engineConfig(pairs, { limits: LIMITS }) };
+  const market: ShadowMarket = {
+    pairs: data.pairs,
+    timeframe: '1h',
+    candles: repos.candles,
+    warmupBars: 24,
+    engineConfig: (pairs) => engineConfig(pairs, { limits: LIMITS }),
+  };
   return { db, repos, market, c: candidate('v-live', (p) => momentum(p)), day: T0 + 2 * DAY };
 }
 type World = ReturnType<typeof world>;
@@ -31,7 +41,16 @@ function replayOfDay(market: ShadowMarket, c: World['c'], day: number) {
 }
 
 const driftOf = ({ db, repos, market, c, day }: World) =>
-  dailyDrift({ db, market, reports: repos.evolution, runnerFor: async () => ({ runner: c.runner, params: c.params, close: async () => undefined }), now: () => day + DAY }, day);
+  dailyDrift(
+    {
+      db,
+      market,
+      reports: repos.evolution,
+      runnerFor: async () => ({ runner: c.runner, params: c.params, close: async () => undefined }),
+      now: () => day + DAY,
+    },
+    day,
+  );
 
 describe('daily drift', () => {
   it('matches the live entries of the day to its backtest replay and reports missed and extra ones with slippage', async () => {
@@ -40,10 +59,14 @@ describe('daily drift', () => {
     const replay = await replayOfDay(market, c, day);
     const entries = replay.fills.filter((f) => f.reason === 'entry');
     expect(entries.length).toBeGreaterThan(1);
-    const insert = db.prepare('INSERT INTO positions (id, pair, status, quantity, entry_price, entry_fees, strategy_version, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const insert = db.prepare(
+      'INSERT INTO positions (id, pair, status, quantity, entry_price, entry_fees, strategy_version, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
     entries.slice(1).forEach((f, i) => insert.run([`P${i}`, f.pair, 'open', f.quantity, f.price * 1.001, f.fee, 'v-live', f.time + 20_000]));
     // An entry the replay never made: at an hour where it has none on that pair.
-    const free = Array.from({ length: 24 }, (_, h) => day + h * 3_600_000 + 60_000).find((t) => !entries.some((f) => f.pair === 'ETH/USD' && Math.abs(f.time - t) < 3_600_000))!;
+    const free = Array.from({ length: 24 }, (_, h) => day + h * 3_600_000 + 60_000).find(
+      (t) => !entries.some((f) => f.pair === 'ETH/USD' && Math.abs(f.time - t) < 3_600_000),
+    )!;
     insert.run(['PX', 'ETH/USD', 'open', 1, 200, 0.8, 'v-live', free]);
     const [report] = await driftOf({ db, repos, market, c, day });
     expect(report).toMatchObject({ day, versionId: 'v-live', liveEntries: entries.length, replayEntries: entries.length, matched: entries.length - 1 });
@@ -57,15 +80,24 @@ describe('daily drift', () => {
     const { db, repos, market, c, day } = world();
     const replay = await replayOfDay(market, c, day);
     // Each replay entry with its exit inside the day, or none (end of data is the window closing, not an exit).
-    const trips = replay.fills.filter((f) => f.reason === 'entry').map((entry) => ({
-      entry, exit: replay.fills.find((x) => x.pair === entry.pair && x.time >= entry.time && x.reason !== 'entry' && x.reason !== 'end_of_data') ?? null,
-    }));
+    const trips = replay.fills
+      .filter((f) => f.reason === 'entry')
+      .map((entry) => ({
+        entry,
+        exit: replay.fills.find((x) => x.pair === entry.pair && x.time >= entry.time && x.reason !== 'entry' && x.reason !== 'end_of_data') ?? null,
+      }));
     const closed = trips.filter((t) => t.exit !== null);
     expect(trips.length).toBeGreaterThan(closed.length);
     expect(closed.length).toBeGreaterThan(0);
-    const position = db.prepare('INSERT INTO positions (id, pair, status, quantity, entry_price, entry_fees, strategy_version, opened_at, closed_at, exit_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)');
-    const order = db.prepare("INSERT INTO orders (cl_ord_id, pair, side, type, quantity, status, filled_quantity, position_id, created_at, updated_at) VALUES (?, ?, 'sell', 'market', ?, 'filled', ?, ?, ?, ?)");
-    const fill = db.prepare("INSERT INTO fills (trade_id, cl_ord_id, pair, side, price, quantity, fee, liquidity, time) VALUES (?, ?, ?, 'sell', ?, ?, 0, 'taker', ?)");
+    const position = db.prepare(
+      'INSERT INTO positions (id, pair, status, quantity, entry_price, entry_fees, strategy_version, opened_at, closed_at, exit_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    const order = db.prepare(
+      "INSERT INTO orders (cl_ord_id, pair, side, type, quantity, status, filled_quantity, position_id, created_at, updated_at) VALUES (?, ?, 'sell', 'market', ?, 'filled', ?, ?, ?, ?)",
+    );
+    const fill = db.prepare(
+      "INSERT INTO fills (trade_id, cl_ord_id, pair, side, price, quantity, fee, liquidity, time) VALUES (?, ?, ?, 'sell', ?, ?, 0, 'taker', ?)",
+    );
     trips.forEach(({ entry, exit }, i) => {
       if (!exit) return position.run([`P${i}`, entry.pair, 'open', entry.quantity, entry.price, entry.fee, 'v-live', entry.time + 20_000, null, null]);
       // The first closed one closed live by hand instead of the replay's reason; any other as the replay; all 0.2 % better.
@@ -77,7 +109,14 @@ describe('daily drift', () => {
     const [report] = await driftOf({ db, repos, market, c, day });
     expect(report).toMatchObject({ matched: trips.length, exitsMatched: trips.length - 1 });
     const first = closed[0]!;
-    expect(report!.exitMismatches).toEqual([{ pair: first.entry.pair, entryTime: first.entry.time + 20_000, live: { reason: 'manual', time: first.exit!.time + 20_000 }, replay: { reason: first.exit!.reason, time: first.exit!.time } }]);
+    expect(report!.exitMismatches).toEqual([
+      {
+        pair: first.entry.pair,
+        entryTime: first.entry.time + 20_000,
+        live: { reason: 'manual', time: first.exit!.time + 20_000 },
+        replay: { reason: first.exit!.reason, time: first.exit!.time },
+      },
+    ]);
     expect(report!.exitSlippage).toBeCloseTo(0.002, 6);
   });
 });

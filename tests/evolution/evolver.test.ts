@@ -30,12 +30,27 @@ async function world() {
   if (!parent.ok) throw new Error(JSON.stringify(parent.issues));
   const evo = evolution({ evolver: { rungSize: 12, fullGates: 2, keepFraction: 0.5 } });
   const runner = candidate(parent.version.id, (p) => momentum(p)).runner;
-  const ctx = await policyContext(data, evo, candidate('incumbent', () => idle(), {}));
-  const jobs = inProcessPool<EvolverJob, EvolverJobResult>({ workers: 2, createWorker: async () => evolverWorker(ctx, runner, MOMENTUM_SPECS, async () => undefined) });
+  const ctx = await policyContext(
+    data,
+    evo,
+    candidate('incumbent', () => idle(), {}),
+  );
+  const jobs = inProcessPool<EvolverJob, EvolverJobResult>({
+    workers: 2,
+    createWorker: async () => evolverWorker(ctx, runner, MOMENTUM_SPECS, async () => undefined),
+  });
   let t = 0;
   const deps: EvolverDeps = {
-    ledger: repos.ledger, paperTests: repos.paperTests, expectations: repos.evolution, store, clock, evolution: evo, context: ctx, jobs,
-    parent: { version: parent.version, specs: MOMENTUM_SPECS, params: { k: 3, size: 0.2 }, runner }, elapsed: () => (t += 1),
+    ledger: repos.ledger,
+    paperTests: repos.paperTests,
+    expectations: repos.evolution,
+    store,
+    clock,
+    evolution: evo,
+    context: ctx,
+    jobs,
+    parent: { version: parent.version, specs: MOMENTUM_SPECS, params: { k: 3, size: 0.2 }, runner },
+    elapsed: () => (t += 1),
   };
   return { deps, repos, jobs };
 }

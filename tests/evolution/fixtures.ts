@@ -63,7 +63,12 @@ export const MOMENTUM_SPECS = {
   size: { default: 0.2, min: 0.05, max: 0.5, integer: false, description: '' },
 };
 
-export function candidate(id: string, decide: DeciderFactory, params: Record<string, number> = { k: 3, size: 0.2 }, specs: Record<string, ParamSpec> = MOMENTUM_SPECS): PolicyCandidate {
+export function candidate(
+  id: string,
+  decide: DeciderFactory,
+  params: Record<string, number> = { k: 3, size: 0.2 },
+  specs: Record<string, ParamSpec> = MOMENTUM_SPECS,
+): PolicyCandidate {
   return { id, runner: deciderRunner(decide, id), params, specs };
 }
 
@@ -78,13 +83,24 @@ export function evolution(over: Record<string, unknown> = {}): EvolutionConfig {
   });
 }
 
-export const LIMITS = RiskLimitsSchema.parse({ maxPositionFraction: 0.5, maxPairExposureFraction: 0.5, maxTotalExposureFraction: 1, maxConsecutiveLosses: 50, dailyLossFraction: 0.5 });
+export const LIMITS = RiskLimitsSchema.parse({
+  maxPositionFraction: 0.5,
+  maxPairExposureFraction: 0.5,
+  maxTotalExposureFraction: 1,
+  maxConsecutiveLosses: 50,
+  dailyLossFraction: 0.5,
+});
 
 export function engineConfigOf(data: MarketData, start = 48): EngineConfig {
   return engineConfig(data.pairs, { limits: LIMITS, start });
 }
 
-export async function policyContext(data: MarketData, evo: EvolutionConfig, incumbent: PolicyCandidate, trials: Array<{ contentHash: string; sharpe: number }> = []): Promise<PolicyContext> {
+export async function policyContext(
+  data: MarketData,
+  evo: EvolutionConfig,
+  incumbent: PolicyCandidate,
+  trials: Array<{ contentHash: string; sharpe: number }> = [],
+): Promise<PolicyContext> {
   const config = engineConfigOf(data);
   const windows = evaluationWindows(data, config.start!, evo.policy);
   const baseline = await baselineOf(incumbent.runner, incumbent.params, data, config, windows);

@@ -15,13 +15,17 @@ describe('the job runner settings', () => {
 
   it('runner = redis without a URL names the key to set', () => {
     expect(problemsOf(() => load(['--set', 'evolution.runner=redis']))).toEqual([
-      expect.stringMatching(/^evolution\.redisUrl must be set when evolution\.runner = "redis" \(redis:\/\/HOST:PORT of the job queue\); or set evolution\.runner = "inProcess"/),
+      expect.stringMatching(
+        /^evolution\.redisUrl must be set when evolution\.runner = "redis" \(redis:\/\/HOST:PORT of the job queue\); or set evolution\.runner = "inProcess"/,
+      ),
     ]);
   });
 
   it('refuses a password in the URL (it would sit in a config file) and takes it from REDIS_PASSWORD', () => {
     const [line] = problemsOf(() => load(['--set', 'evolution.redisUrl=redis://:hunter2@10.0.0.5:6379']));
-    expect(line).toMatch(/^evolution\.redisUrl must be empty or redis:\/\/HOST:PORT\[\/DB\] .*the password comes from REDIS_PASSWORD, got "redis:\/\/:hidden@10\.0\.0\.5:6379"/);
+    expect(line).toMatch(
+      /^evolution\.redisUrl must be empty or redis:\/\/HOST:PORT\[\/DB\] .*the password comes from REDIS_PASSWORD, got "redis:\/\/:hidden@10\.0\.0\.5:6379"/,
+    );
     expect(line).not.toContain('hunter2');
     const c = load(['--set', 'evolution.runner=redis', '--set', 'evolution.redisUrl=redis://10.0.0.5:6379'], { REDIS_PASSWORD: 'hunter2-long' });
     expect(redisLinkOf(c)).toEqual({ url: 'redis://10.0.0.5:6379', password: 'hunter2-long' });

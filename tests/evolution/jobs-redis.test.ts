@@ -47,12 +47,29 @@ describe.skipIf(REDIS_SKIP)(`the BullMQ job runner ${REDIS_SKIP ?? ''}`, () => {
     const link = { url };
     const w = upperWorkers();
     const host: WorkerHost = startWorkerHost({
-      link, client: await connectRedis(link, 'test worker'), queue, slots, lockMs: 5000, stalledMs: 5000, maxStalled: 1, keepSeconds: 600, name: 'test', createWorker: w.createWorker, log,
+      link,
+      client: await connectRedis(link, 'test worker'),
+      queue,
+      slots,
+      lockMs: 5000,
+      stalledMs: 5000,
+      maxStalled: 1,
+      keepSeconds: 600,
+      name: 'test',
+      createWorker: w.createWorker,
+      log,
     });
     await host.ready;
     const runner = await redisJobRunner<string, string>({
-      link, client: await connectRedis(link, 'test runner'), queue, keepSeconds: 600, attempts: 1, sweepMs: 200, log,
-      encode: async (_id, text) => ({ text }), decode: (out) => out as string,
+      link,
+      client: await connectRedis(link, 'test runner'),
+      queue,
+      keepSeconds: 600,
+      attempts: 1,
+      sweepMs: 200,
+      log,
+      encode: async (_id, text) => ({ text }),
+      decode: (out) => out as string,
     });
     return { runner, host, w, queue, link };
   }
@@ -85,8 +102,15 @@ describe.skipIf(REDIS_SKIP)(`the BullMQ job runner ${REDIS_SKIP ?? ''}`, () => {
     expect(await first.runner.result('x')).toBe('SAME by 0');
     await first.runner.close();
     const second = await redisJobRunner<string, string>({
-      link: first.link, client: await connectRedis(first.link, 'second runner'), queue: first.queue, keepSeconds: 600, attempts: 1, sweepMs: 200, log,
-      encode: async (_id, text) => ({ text }), decode: (out) => out as string,
+      link: first.link,
+      client: await connectRedis(first.link, 'second runner'),
+      queue: first.queue,
+      keepSeconds: 600,
+      attempts: 1,
+      sweepMs: 200,
+      log,
+      encode: async (_id, text) => ({ text }),
+      decode: (out) => out as string,
     });
     second.submit('y', 'same');
     expect(await second.result('y')).toBe('SAME by 0');
@@ -125,8 +149,17 @@ describe.skipIf(REDIS_SKIP)(`the BullMQ job runner ${REDIS_SKIP ?? ''}`, () => {
   it('the evolver refuses to start on a queue no brain worker takes from, rather than wait for ever', async () => {
     const queue = uniqueQueue('empty');
     const evolution = ConfigSchema.parse({ evolution: { runner: 'redis', redisUrl: url, queue: { name: queue } } }).evolution;
-    const err = await redisEvolverJobs({ link: { url }, evolution, context: {} as PolicyContext, versions: { parent: { id: 'v', bundle: '' }, incumbent: { id: 'v', bundle: '' } } }).catch((e: unknown) => e);
-    expect((err as Error).message).toMatch(new RegExp(`^no brain worker takes jobs from queue "${queue}" at redis://127\\.0\\.0\\.1:\\d+: start \`brain worker\` .*or set evolution\\.runner = "inProcess"`));
+    const err = await redisEvolverJobs({
+      link: { url },
+      evolution,
+      context: {} as PolicyContext,
+      versions: { parent: { id: 'v', bundle: '' }, incumbent: { id: 'v', bundle: '' } },
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(
+      new RegExp(
+        `^no brain worker takes jobs from queue "${queue}" at redis://127\\.0\\.0\\.1:\\d+: start \`brain worker\` .*or set evolution\\.runner = "inProcess"`,
+      ),
+    );
   });
 
   it.skipIf(!CAN_START_REDIS)('refuses a Redis that would evict jobs or lose them at a restart, naming the settings and the fix', async () => {
@@ -149,7 +182,9 @@ describe.skipIf(REDIS_SKIP)(`the BullMQ job runner ${REDIS_SKIP ?? ''}`, () => {
   it('says where it could not connect, without the password', async () => {
     const err = await connectRedis({ url: 'redis://:hunter22@127.0.0.1:1', password: 'x' }, 'brain evolve').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RedisSetupError);
-    expect((err as Error).message).toMatch(/^brain evolve: cannot reach Redis at redis:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1: .*start it or fix evolution\.redisUrl/);
+    expect((err as Error).message).toMatch(
+      /^brain evolve: cannot reach Redis at redis:\/\/\*\*\*:\*\*\*@127\.0\.0\.1:1: .*start it or fix evolution\.redisUrl/,
+    );
     expect((err as Error).message).not.toContain('hunter22');
   });
 });

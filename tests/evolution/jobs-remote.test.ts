@@ -83,26 +83,30 @@ describe.skipIf(REDIS_SKIP)(`the evolver on Redis workers ${REDIS_SKIP ?? ''}`, 
     await queue.close();
   }, 120_000);
 
-  it.skipIf(!CAN_START_REDIS)('Redis restarted mid-run (append-only file kept) loses no job', async () => {
-    const server = await ownRedis();
-    try {
-      const redis = { url: server.url, queue: uniqueQueue('restart') };
-      await start(redis, 1);
-      const events = new QueueEvents(redis.queue, { connection: { url: server.url }, prefix: KEY_PREFIX });
-      await events.waitUntilReady();
-      let restarted: Promise<void> | null = null;
-      events.on('completed', () => {
-        // After the first result, while the rest are queued or running.
-        restarted ??= events.close().then(() => server.restart());
-      });
-      const { ledger, report } = await evolveAndReadLedger(evolveConfig(redis));
-      expect(restarted).not.toBeNull();
-      await restarted;
-      expect(report.failedEvaluations).toBe(0);
-      expect(ledger).toEqual(inProcess);
-    } finally {
-      await Promise.all(workers.splice(0).map((w) => w.stop()));
-      await server.stop();
-    }
-  }, 120_000);
+  it.skipIf(!CAN_START_REDIS)(
+    'Redis restarted mid-run (append-only file kept) loses no job',
+    async () => {
+      const server = await ownRedis();
+      try {
+        const redis = { url: server.url, queue: uniqueQueue('restart') };
+        await start(redis, 1);
+        const events = new QueueEvents(redis.queue, { connection: { url: server.url }, prefix: KEY_PREFIX });
+        await events.waitUntilReady();
+        let restarted: Promise<void> | null = null;
+        events.on('completed', () => {
+          // After the first result, while the rest are queued or running.
+          restarted ??= events.close().then(() => server.restart());
+        });
+        const { ledger, report } = await evolveAndReadLedger(evolveConfig(redis));
+        expect(restarted).not.toBeNull();
+        await restarted;
+        expect(report.failedEvaluations).toBe(0);
+        expect(ledger).toEqual(inProcess);
+      } finally {
+        await Promise.all(workers.splice(0).map((w) => w.stop()));
+        await server.stop();
+      }
+    },
+    120_000,
+  );
 });

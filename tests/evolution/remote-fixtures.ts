@@ -37,11 +37,15 @@ export async function evolveAndReadLedger(config: Config, seed = SEED) {
   const db = openDatabase({ path: ':memory:' });
   const files = mkdtempSync(join(tmpdir(), 'brain-remote-evolve-'));
   try {
-    const report = await evolve({ db, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: files, candles: { dir: SAMPLE, pairs: [...PAIRS] } }, { ms: 1e9, maxCandidates: CANDIDATES, seed });
+    const report = await evolve(
+      { db, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: files, candles: { dir: SAMPLE, pairs: [...PAIRS] } },
+      { ms: 1e9, maxCandidates: CANDIDATES, seed },
+    );
     const { ledger: repo } = createRepositories(db);
     const rows = Array.from({ length: repo.count() }, (_, i) => repo.byId(i + 1)!);
     const ledger = rows.map(({ cpuSeconds: _c, createdAt: _t, updatedAt: _u, ...row }) => ({
-      ...row, events: repo.events(row.id).map(({ id: _i, time: _time, ...e }) => e),
+      ...row,
+      events: repo.events(row.id).map(({ id: _i, time: _time, ...e }) => e),
     }));
     // Paper-test ids carry the time they were scheduled at; everything else must match exactly.
     return { report, ledger: JSON.parse(JSON.stringify(ledger).replace(/pt-[0-9a-f]+-[0-9a-z]+/g, 'pt-*')) as typeof ledger };

@@ -24,20 +24,36 @@ const repos = createRepositories(db);
 afterAll(() => db.close());
 data.pairs.forEach((pair, p) => {
   const c = data.columns[p]!;
-  repos.candles.upsertMany(pair, '1h', Array.from(c.time, (time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })));
+  repos.candles.upsertMany(
+    pair,
+    '1h',
+    Array.from(c.time, (time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })),
+  );
 });
-const market: ShadowMarket = { pairs: data.pairs, timeframe: '1h', candles: repos.candles, warmupBars: 24, engineConfig: (pairs) => engineConfig(pairs, { limits: LIMITS }) };
+const market: ShadowMarket = {
+  pairs: data.pairs,
+  timeframe: '1h',
+  candles: repos.candles,
+  warmupBars: 24,
+  engineConfig: (pairs) => engineConfig(pairs, { limits: LIMITS }),
+};
 const startedAt = T0 + 2 * 24 * HOUR;
-const candles = (from: number, to: number) => data.pairs.flatMap((pair) => repos.candles.range(pair, '1h', from, to).map((candle) => ({ pair, candle }))).sort((a, b) => a.candle.time - b.candle.time);
+const candles = (from: number, to: number) =>
+  data.pairs.flatMap((pair) => repos.candles.range(pair, '1h', from, to).map((candle) => ({ pair, candle }))).sort((a, b) => a.candle.time - b.candle.time);
 
 async function shadowDeps(id: string, bundle: string, now: () => number): Promise<ShadowDeps> {
   return {
-    market, decisions: repos.evolution, now,
+    market,
+    decisions: repos.evolution,
+    now,
     startStrategy: (view) =>
       LiveStrategy.start(
         {
-          setups: data.pairs.map((pair) => ({ pair, params: {}, fees: { maker: 0.0025, taker: 0.004 }, rules: rules(pair) })), warmupBars: 24,
-          position: (pair) => view().positions[pair] ?? null, equity: () => view().equity, startHost: (v) => StrategyHost.start({ versionId: v.id, kind: 'strategy', bundle: v.bundle }),
+          setups: data.pairs.map((pair) => ({ pair, params: {}, fees: { maker: 0.0025, taker: 0.004 }, rules: rules(pair) })),
+          warmupBars: 24,
+          position: (pair) => view().positions[pair] ?? null,
+          equity: () => view().equity,
+          startHost: (v) => StrategyHost.start({ versionId: v.id, kind: 'strategy', bundle: v.bundle }),
         },
         { id, bundle },
       ),

@@ -32,7 +32,18 @@ describe('statistics meta-candidates: the checks a new module passes before it i
   it('the benchmark fixture has known answers: 5 closed trades, 2 won; the never-filled entry is not a trade', () => {
     const db = openDatabase({ path: ':memory:' });
     writeBenchmarkFixture(db);
-    expect(truthReport(db, FIXTURE_NOW)).toMatchObject({ trades_total: 6, trades_closed: 5, wins: 2, losses: 3, win_rate: 0.4, realized_pnl: 0.5, max_drawdown: 0.05, signals_acted: 6, signals_rejected: 2, scans_last_24h: 11 });
+    expect(truthReport(db, FIXTURE_NOW)).toMatchObject({
+      trades_total: 6,
+      trades_closed: 5,
+      wins: 2,
+      losses: 3,
+      win_rate: 0.4,
+      realized_pnl: 0.5,
+      max_drawdown: 0.05,
+      signals_acted: 6,
+      signals_rejected: 2,
+      scans_last_24h: 11,
+    });
     db.close();
   });
 
@@ -65,7 +76,15 @@ describe('statistics meta-candidates: the checks a new module passes before it i
   }, 60_000);
 
   it('report metrics map onto truth benchmarks by name, in camelCase, snake_case or a listed alias', () => {
-    expect(['winRate', 'win_rate', 'trades', 'feesPaid', 'maxDrawdown', 'avgWin', 'profitFactor'].map(truthNameOf)).toEqual(['win_rate', 'win_rate', 'trades_closed', 'fees_paid', 'max_drawdown', null, null]);
+    expect(['winRate', 'win_rate', 'trades', 'feesPaid', 'maxDrawdown', 'avgWin', 'profitFactor'].map(truthNameOf)).toEqual([
+      'win_rate',
+      'win_rate',
+      'trades_closed',
+      'fees_paid',
+      'max_drawdown',
+      null,
+      null,
+    ]);
   });
 });
 
@@ -75,8 +94,22 @@ describe('a statistics module is first used the night after it was written', () 
     const repo = versionsRepo(db);
     const night = Date.UTC(2026, 2, 4, 3, 0);
     const row = (id: string, createdAt: number, parentId: string | null) => ({
-      id, kind: 'statistics' as const, name: 'trade_performance', label: id, source: '', sourceSha256: id, bundle: '', bundleSha256: id, parentId,
-      authorKind: 'model' as const, authorModel: 'm', promptSha256: null, createdAt, gateResults: {}, backtestId: null, status: 'deployed' as const,
+      id,
+      kind: 'statistics' as const,
+      name: 'trade_performance',
+      label: id,
+      source: '',
+      sourceSha256: id,
+      bundle: '',
+      bundleSha256: id,
+      parentId,
+      authorKind: 'model' as const,
+      authorModel: 'm',
+      promptSha256: null,
+      createdAt,
+      gateResults: {},
+      backtestId: null,
+      status: 'deployed' as const,
     });
     repo.insert(row('old', night - 5 * 86_400_000, null));
     repo.insert(row('new', night + 10 * 60_000, 'old'));

@@ -30,8 +30,19 @@ function world(opts: { edge?: boolean; evo?: Parameters<typeof evolution>[0]; ch
   const notices: PaperTestCommand[] = [];
   let judged = 0;
   const deps: SubmitDeps = {
-    ledger: repos.ledger, paperTests: repos.paperTests, expectations: repos.evolution, store, clock, evolution: evo, notify: (c) => notices.push(c),
-    policyContext: async () => policyContext(data, evo, candidate('incumbent', () => idle(), {})),
+    ledger: repos.ledger,
+    paperTests: repos.paperTests,
+    expectations: repos.evolution,
+    store,
+    clock,
+    evolution: evo,
+    notify: (c) => notices.push(c),
+    policyContext: async () =>
+      policyContext(
+        data,
+        evo,
+        candidate('incumbent', () => idle(), {}),
+      ),
     startRunner: async (v) => {
       judged += 1;
       const c = opts.edge === false ? candidate(v.id, () => idle(), {}) : candidate(v.id, (p) => momentum(p));
@@ -43,7 +54,13 @@ function world(opts: { edge?: boolean; evo?: Parameters<typeof evolution>[0]; ch
 }
 
 const submission = (source: string, over: Partial<CandidateSubmission> = {}): CandidateSubmission => ({
-  kind: 'strategy', name: 'strategy', source, parentVersionId: null, origin: { kind: 'person', who: 'test' }, hypothesis: 'waves reward momentum', ...over,
+  kind: 'strategy',
+  name: 'strategy',
+  source,
+  parentVersionId: null,
+  origin: { kind: 'person', who: 'test' },
+  hypothesis: 'waves reward momentum',
+  ...over,
 });
 
 describe('submitCandidate', () => {
@@ -56,11 +73,23 @@ describe('submitCandidate', () => {
     const out = await submitCandidate(w.deps, submission(strategySource('a')));
     expect(out.status).toBe('paperTest');
     if (out.status !== 'paperTest') return;
-    expect(w.notices).toEqual([{ type: 'paperTest.scheduled', paperTestId: out.paperTestId, versionId: out.versionId, incumbentId: 'incumbent', ledgerId: out.ledgerId }]);
+    expect(w.notices).toEqual([
+      { type: 'paperTest.scheduled', paperTestId: out.paperTestId, versionId: out.versionId, incumbentId: 'incumbent', ledgerId: out.ledgerId },
+    ]);
     expect(w.repos.paperTests.byId(out.paperTestId)).toMatchObject({ versionId: out.versionId, status: 'scheduled', baselineVersionId: 'incumbent' });
     const row = w.repos.ledger.byId(out.ledgerId)!;
     expect(row).toMatchObject({ stage: 'paper', verdict: 'pending', versionId: out.versionId, originKind: 'person', hypothesis: 'waves reward momentum' });
-    expect((row.gates as Array<{ gate: string }>).map((g) => g.gate)).toEqual(['screenTrades', 'screenLoss', 'canaries', 'lookAhead', 'minTrades', 'oosEdge', 'dsr', 'mcDrawdown', 'jitter']);
+    expect((row.gates as Array<{ gate: string }>).map((g) => g.gate)).toEqual([
+      'screenTrades',
+      'screenLoss',
+      'canaries',
+      'lookAhead',
+      'minTrades',
+      'oosEdge',
+      'dsr',
+      'mcDrawdown',
+      'jitter',
+    ]);
     expect(row.holdout).toMatchObject({ incumbentReturn: 0 });
     expect(row.trial?.sharpe).toBeGreaterThan(0);
     expect(w.repos.ledger.events(out.ledgerId).map((e) => e.kind)).toEqual(['stored', 'paperTest.scheduled']);
@@ -68,11 +97,21 @@ describe('submitCandidate', () => {
 
   it('evaluates identical content once: the second submission is a duplicate row carrying the earlier verdict', async () => {
     const first = await submitCandidate(w.deps, submission(strategySource('b')));
-    const again = await submitCandidate(w.deps, submission(strategySource('b'), { origin: { kind: 'model', model: 'm', promptHash: 'p'.repeat(64), cycleId: 'c1' } }));
-    expect(again).toEqual({ status: 'duplicate', contentHash: first.contentHash, earlier: { stage: 'paper', reason: null, ledgerId: (first as { ledgerId: number }).ledgerId } });
+    const again = await submitCandidate(
+      w.deps,
+      submission(strategySource('b'), { origin: { kind: 'model', model: 'm', promptHash: 'p'.repeat(64), cycleId: 'c1' } }),
+    );
+    expect(again).toEqual({
+      status: 'duplicate',
+      contentHash: first.contentHash,
+      earlier: { stage: 'paper', reason: null, ledgerId: (first as { ledgerId: number }).ledgerId },
+    });
     expect(w.judged()).toBe(1);
     const rows = w.repos.ledger.withHashPrefix(first.contentHash);
-    expect(rows.map((r) => [r.verdict, r.duplicateOf, r.originKind])).toEqual([['pending', null, 'person'], ['duplicate', rows[0]!.id, 'model']]);
+    expect(rows.map((r) => [r.verdict, r.duplicateOf, r.originKind])).toEqual([
+      ['pending', null, 'person'],
+      ['duplicate', rows[0]!.id, 'model'],
+    ]);
   });
 
   it('refuses at the static stage and names the gate, storing no version', async () => {
@@ -100,7 +139,7 @@ describe('submitCandidate', () => {
     const v001 = readFileSync(join(REPO_ROOT, 'strategy/active/strategy.ts'), 'utf8');
     const out = await submitCandidate(w.deps, submission(v001, { params: { emaFast: 8 } }));
     const version = w.deps.store.repo.get((out as { versionId: string }).versionId)!;
-    expect(version.source).toContain("emaFast: { default: 8, min: 3, max: 30");
+    expect(version.source).toContain('emaFast: { default: 8, min: 3, max: 30');
     const same = await submitCandidate(w.deps, submission(v001.replace('emaFast: { default: 9,', 'emaFast: { default: 8,')));
     expect(same.status).toBe('duplicate');
   });
@@ -111,7 +150,10 @@ describe('submitCandidate', () => {
     expect(out).toMatchObject({ status: 'accepted', effectiveFrom: T0 + 86_400_000 });
     expect(w.deps.store.repo.active('statistics:market_analysis')?.versionId).toBe((out as { versionId: string }).versionId);
     const refusing = world({ checkStatistics: async () => ({ ok: false, gate: 'truthBenchmark', reason: 'PSR 0.91 vs 0.9127' }) });
-    const r = await submitCandidate(refusing.deps, submission(source.replace('market_analysis', 'market_analysis '), { kind: 'statistics', name: 'market_analysis' }));
+    const r = await submitCandidate(
+      refusing.deps,
+      submission(source.replace('market_analysis', 'market_analysis '), { kind: 'statistics', name: 'market_analysis' }),
+    );
     expect(r).toMatchObject({ status: 'refused', stage: 'gates', failedGate: 'truthBenchmark', reason: 'PSR 0.91 vs 0.9127' });
   });
 });

@@ -12,12 +12,28 @@ const rnd = mulberry32(9);
 /** The backtest's trades: mean +0.4 %, sd 1 %. */
 const backtest = Array.from({ length: 400 }, () => 0.004 + (rnd() - 0.5) * 0.0346);
 const expectations: Expectations = {
-  trades: 400, tradesPerDay: 2, meanReturn: 0.004, sdReturn: 0.01, tradeReturns: backtest, cusum: calibrateCusum(backtest, { falseAlarm: 0.01 }),
-  mcDrawdown: { p95: 0.06, p99: 0.09 }, losingStreakP95: 6, longestUnderwaterMs: 5 * DAY, slippage: 0.0005, takerFee: 0.004,
+  trades: 400,
+  tradesPerDay: 2,
+  meanReturn: 0.004,
+  sdReturn: 0.01,
+  tradeReturns: backtest,
+  cusum: calibrateCusum(backtest, { falseAlarm: 0.01 }),
+  mcDrawdown: { p95: 0.06, p99: 0.09 },
+  losingStreakP95: 6,
+  longestUnderwaterMs: 5 * DAY,
+  slippage: 0.0005,
+  takerFee: 0.004,
 };
 const healthy: Observations = {
-  since: 0, now: 10 * DAY, runtimeFailures: [], orders: 20, rejects: 0, reconcileMismatches: 0,
-  fills: Array.from({ length: 20 }, () => ({ slippage: 0.0004, feeRate: 0.004 })), tradeReturns: backtest.slice(0, 20), equity: { peak: 10_500, last: 10_400, peakAt: 9 * DAY },
+  since: 0,
+  now: 10 * DAY,
+  runtimeFailures: [],
+  orders: 20,
+  rejects: 0,
+  reconcileMismatches: 0,
+  fills: Array.from({ length: 20 }, () => ({ slippage: 0.0004, feeRate: 0.004 })),
+  tradeReturns: backtest.slice(0, 20),
+  equity: { peak: 10_500, last: 10_400, peakAt: 9 * DAY },
 };
 const fire = (o: Partial<Observations>) => evaluateTriggers({ ...healthy, ...o }, expectations, expectations, limits);
 
@@ -27,7 +43,11 @@ describe('rollback trigger ladder', () => {
   });
 
   it('rung 1, operational: sandbox failures in 24 h, reconciliation mismatches, the venue rejecting orders', () => {
-    expect(fire({ runtimeFailures: [1, 2, 3, 4, 5].map((h) => 10 * DAY - h * 3_600_000) })).toMatchObject({ rung: 'operational', trigger: 'runtimeFailures', value: 5 });
+    expect(fire({ runtimeFailures: [1, 2, 3, 4, 5].map((h) => 10 * DAY - h * 3_600_000) })).toMatchObject({
+      rung: 'operational',
+      trigger: 'runtimeFailures',
+      value: 5,
+    });
     expect(fire({ runtimeFailures: [1, 2, 3, 4, 5].map((d) => d) })).toBeNull();
     expect(fire({ reconcileMismatches: 1 })).toMatchObject({ rung: 'operational', trigger: 'reconcileMismatches' });
     expect(fire({ rejects: 5 })).toMatchObject({ rung: 'operational', trigger: 'rejectShare', value: 0.25 });

@@ -27,7 +27,10 @@ const get = async (path: string) => {
 };
 const readyz = async () => {
   const r = await get('/readyz');
-  return { code: r.code, body: JSON.parse(r.body) as { status: string; failing: string[]; checks: Record<string, { status: string; detail: string; took_ms: number }> } };
+  return {
+    code: r.code,
+    body: JSON.parse(r.body) as { status: string; failing: string[]; checks: Record<string, { status: string; detail: string; took_ms: number }> },
+  };
 };
 const sample = (metrics: ParsedMetric[], name: string, labels: Record<string, string> = {}) =>
   Number(metrics.find((m) => m.name === name)?.metrics.find((s) => Object.entries(labels).every(([k, v]) => s.labels?.[k] === v))?.value ?? Number.NaN);
@@ -84,9 +87,23 @@ describe('the health endpoint on a running daemon', () => {
     expect(r.type).toMatch(/^text\/plain; version=0\.0\.4/);
     const metrics = parsePrometheusTextFormat(r.body);
     const names = metrics.map((m) => m.name);
-    for (const name of ['tb_candles_total', 'tb_scan_duration_seconds', 'tb_intents_total', 'tb_intent_rejections_total', 'tb_orders_total', 'tb_fills_total',
-      'tb_feed_reconnects_total', 'tb_breaker_level', 'tb_equity_usd', 'tb_model_tokens_total', 'tb_model_cost_usd_total', 'tb_model_calls_total',
-      'tb_evolver_candidates_total', 'process_resident_memory_bytes', 'nodejs_eventloop_lag_seconds']) {
+    for (const name of [
+      'tb_candles_total',
+      'tb_scan_duration_seconds',
+      'tb_intents_total',
+      'tb_intent_rejections_total',
+      'tb_orders_total',
+      'tb_fills_total',
+      'tb_feed_reconnects_total',
+      'tb_breaker_level',
+      'tb_equity_usd',
+      'tb_model_tokens_total',
+      'tb_model_cost_usd_total',
+      'tb_model_calls_total',
+      'tb_evolver_candidates_total',
+      'process_resident_memory_bytes',
+      'nodejs_eventloop_lag_seconds',
+    ]) {
       expect(names, name).toContain(name);
     }
     expect(sample(metrics, 'tb_candles_total', { pair: 'BTC/USD' })).toBeGreaterThan(100);

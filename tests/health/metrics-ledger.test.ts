@@ -4,8 +4,29 @@ import { createRepositories, openDatabase, type NewLedgerRow } from '../../src/d
 import { createMetrics } from '../../src/health/metrics.ts';
 
 const row = (contentHash: string, over: Partial<NewLedgerRow>): NewLedgerRow => ({
-  contentHash, kind: 'strategy', name: 'strategy', versionId: null, parentVersionId: null, originKind: 'offline', origin: { seed: 1 }, params: {}, diffSummary: '', hypothesis: '',
-  stage: 'screen', verdict: 'pending', failedGate: null, reason: null, duplicateOf: null, gates: [], holdout: null, score: null, trial: null, cpuSeconds: 0, usd: 0, createdAt: 1, ...over,
+  contentHash,
+  kind: 'strategy',
+  name: 'strategy',
+  versionId: null,
+  parentVersionId: null,
+  originKind: 'offline',
+  origin: { seed: 1 },
+  params: {},
+  diffSummary: '',
+  hypothesis: '',
+  stage: 'screen',
+  verdict: 'pending',
+  failedGate: null,
+  reason: null,
+  duplicateOf: null,
+  gates: [],
+  holdout: null,
+  score: null,
+  trial: null,
+  cpuSeconds: 0,
+  usd: 0,
+  createdAt: 1,
+  ...over,
 });
 
 describe('tb_evolver_candidates_total', () => {
@@ -16,7 +37,16 @@ describe('tb_evolver_candidates_total', () => {
     ledger.insert(row('b', { verdict: 'refused', failedGate: 'screenTrades' }));
     ledger.insert(row('c', { verdict: 'refused', failedGate: 'oosEdge', stage: 'gates' }));
     ledger.insert(row('a', { verdict: 'duplicate', duplicateOf: first.id }));
-    ledger.recordBacktest({ contentHash: 'd', versionId: null, who: 'cli', backtestId: null, params: {}, trial: { sharpe: 1, nObs: 30, skew: 0, kurtosis: 3 }, failedGate: 'canaries', createdAt: 1 });
+    ledger.recordBacktest({
+      contentHash: 'd',
+      versionId: null,
+      who: 'cli',
+      backtestId: null,
+      params: {},
+      trial: { sharpe: 1, nObs: 30, skew: 0, kurtosis: 3 },
+      failedGate: 'canaries',
+      createdAt: 1,
+    });
     const metrics = createMetrics({ daemon: () => null, db: () => db });
     const text = await metrics.registry.getSingleMetricAsString('tb_evolver_candidates_total');
     expect(text).toContain('candidate_ledger');

@@ -19,7 +19,15 @@ function sources(over: Partial<ReadinessSources> & { view?: Partial<SupervisorVi
   feed.lastMarketAt = T - 5_000;
   feed.up.public = true;
   const db = openDatabase({ path: ':memory:' });
-  return { mode: 'paper', supervisor: () => ({ ...RUNNING, ...over.view }), db: () => db, feed, clock: { now: () => clock.now(), setTimeout: clock.setTimeout.bind(clock), clearTimeout: clock.clearTimeout.bind(clock) }, feedStaleMs: 60_000, ...over };
+  return {
+    mode: 'paper',
+    supervisor: () => ({ ...RUNNING, ...over.view }),
+    db: () => db,
+    feed,
+    clock: { now: () => clock.now(), setTimeout: clock.setTimeout.bind(clock), clearTimeout: clock.clearTimeout.bind(clock) },
+    feedStaleMs: 60_000,
+    ...over,
+  };
 }
 
 describe('readiness', () => {
@@ -89,7 +97,11 @@ describe('the systemd watchdog', () => {
     vi.advanceTimersByTime(45_000);
     w.stopping();
     w.stop();
-    expect(sent).toEqual([['--pid=42', 'READY=1', 'STATUS=paper: ready'], ['WATCHDOG=1', 'STATUS=paper: ready'], ['STOPPING=1', 'STATUS=stopping']]);
+    expect(sent).toEqual([
+      ['--pid=42', 'READY=1', 'STATUS=paper: ready'],
+      ['WATCHDOG=1', 'STATUS=paper: ready'],
+      ['STOPPING=1', 'STATUS=stopping'],
+    ]);
   });
 
   it('has no watchdog without WATCHDOG_USEC, or when systemd meant another pid', () => {
@@ -119,7 +131,10 @@ describe('sandbox isolation at boot', () => {
     const lines: string[] = [];
     const log = createLogger({ level: 'info', pretty: false, destination: { write: (l: string) => lines.push(l) }, secrets: [] });
     expect(checkIsolationAtBoot(live, () => ({ unshare: true, dropUid: true }), log)).toBeNull();
-    expect(JSON.parse(lines[0]!)).toMatchObject({ msg: 'sandbox isolation: Deno permissions, prlimit, uid drop, user+network namespace', layers: { namespaces: true, uidDrop: true } });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      msg: 'sandbox isolation: Deno permissions, prlimit, uid drop, user+network namespace',
+      layers: { namespaces: true, uidDrop: true },
+    });
   });
 });
 
@@ -127,7 +142,9 @@ describe('the health observer started after the daemon', () => {
   it('takes the lines the supervisor already knows, instead of calling a connected line down until it reports again', () => {
     const lines = { public: { up: true, reason: 'live' }, private: { up: true, reason: 'live' } };
     const none = { unsubscribe: () => undefined };
-    const actor = { getSnapshot: () => ({ context: { feed: { lines } } }), on: () => none, system: { inspect: () => none } } as unknown as Parameters<typeof observeDaemon>[0];
+    const actor = { getSnapshot: () => ({ context: { feed: { lines } } }), on: () => none, system: { inspect: () => none } } as unknown as Parameters<
+      typeof observeDaemon
+    >[0];
     const feed = newFeedState();
     const metrics = createMetrics({ daemon: () => null } as unknown as Parameters<typeof createMetrics>[0]);
     observeDaemon(actor, metrics, feed, { now: () => T, setTimeout, clearTimeout } as never)();

@@ -46,7 +46,13 @@ beforeAll(async () => {
   const log = createLogger({ level: 'silent' });
   inspector = await startInspector({ port: 0, secrets: [SECRET], now: () => replay?.sim.clock.now() ?? 0, log });
   replay = await startReplay({
-    workDir: root, repoRoot: PROJECT_ROOT, log, pairs: ['BTC/USD', 'ETH/USD'], days: 0.25, warmupDays: 0.5, inspector,
+    workDir: root,
+    repoRoot: PROJECT_ROOT,
+    log,
+    pairs: ['BTC/USD', 'ETH/USD'],
+    days: 0.25,
+    warmupDays: 0.5,
+    inspector,
     settings: { risk: { maxConsecutiveLosses: 100, dailyLossFraction: 1, maxDrawdownFraction: 1, reducingDrawdownFraction: 0.99 } },
   });
   client = new WebSocket(inspector.wsUrl);
@@ -57,12 +63,17 @@ beforeAll(async () => {
   await new Promise((resolve) => client.once('open', resolve));
   await replay.run();
   // A failure report carrying the key, as an error message might: it reaches the supervisor and its alert.
-  replay.daemon.actor.send({ type: 'strategy.swapFailed', versionId: 'v9', error: { code: 'kraken.auth', message: `venue said EAPI:Invalid key for ${SECRET}`, retryable: false } });
+  replay.daemon.actor.send({
+    type: 'strategy.swapFailed',
+    versionId: 'v9',
+    error: { code: 'kraken.auth', message: `venue said EAPI:Invalid key for ${SECRET}`, retryable: false },
+  });
   // The breaker halts at once (the supervisor then waits for the positions' market exits, which need prices the finished replay no longer sends).
   replay.daemon.actor.send({ type: 'supervisor.emergencyStop', by: 'test' });
   await waitFor(replay.daemon.actor, (s) => s.context.breaker === 'halted', { timeout: 10_000 });
   // Everything the daemon did is on the wire once the stream has drained.
-  while (!messages.some((m) => m.type === '@xstate.snapshot' && m.snapshot?.value === 'halted')) await new Promise((resolve) => client.once('message', resolve));
+  while (!messages.some((m) => m.type === '@xstate.snapshot' && m.snapshot?.value === 'halted'))
+    await new Promise((resolve) => client.once('message', resolve));
 }, 120_000);
 
 afterAll(async () => {
@@ -80,12 +91,15 @@ describe('the inspector endpoint during a simulated run', () => {
     const supervisor = actorsNamed((n) => n === 'supervisor')[0]!;
     expect(supervisor).toBeDefined();
     for (const id of ['connection.public', 'scanner-BTC/USD', 'scanner-ETH/USD', 'breaker', 'venueWatch', 'journal']) {
-      expect(actorsNamed((n) => n === id).map((m) => m.parentId), id).toContain(supervisor.sessionId);
+      expect(
+        actorsNamed((n) => n === id).map((m) => m.parentId),
+        id,
+      ).toContain(supervisor.sessionId);
     }
     for (const m of messages) expect(typeof m._version).toBe('string');
   });
 
-  it("follows a position from its spawn through its entry to its close", () => {
+  it('follows a position from its spawn through its entry to its close', () => {
     const positions = actorsNamed((n) => /^P[a-z0-9]+$/.test(n));
     expect(positions.length).toBeGreaterThan(0);
     const closed = positions.find((p) => messages.some((m) => m.sessionId === p.sessionId && m.type === '@xstate.snapshot' && m.snapshot?.value === 'closed'))!;
@@ -107,7 +121,10 @@ describe('the inspector endpoint during a simulated run', () => {
   it('names every actor and every done/error event readably (no ids XState made up)', () => {
     const names = new Set(messages.filter((m) => m.type === '@xstate.actor').map((m) => m.name));
     expect([...names].filter((n) => !isReadableActorId(n))).toEqual([]);
-    const anonymous = messages.filter((m) => m.type === '@xstate.event').map((m) => actorOfEvent(m.event!.type)).filter((id) => id !== null && !isReadableActorId(id));
+    const anonymous = messages
+      .filter((m) => m.type === '@xstate.event')
+      .map((m) => actorOfEvent(m.event!.type))
+      .filter((id) => id !== null && !isReadableActorId(id));
     expect([...new Set(anonymous)]).toEqual([]);
   });
 

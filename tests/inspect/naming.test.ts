@@ -38,20 +38,25 @@ async function machines(): Promise<Array<{ file: string; root: Node }>> {
 describe('readable actor ids', () => {
   it('every invoke of every machine names its actor', async () => {
     const all = await machines();
-    expect(all.map((m) => m.file)).toEqual(expect.arrayContaining(['supervisor.machine.ts', 'connection.machine.ts', 'position.machine.ts', 'orchestrator-cycle.machine.ts']));
+    expect(all.map((m) => m.file)).toEqual(
+      expect.arrayContaining(['supervisor.machine.ts', 'connection.machine.ts', 'position.machine.ts', 'orchestrator-cycle.machine.ts']),
+    );
     const unnamed: string[] = [];
     for (const { file, root } of all) {
       for (const node of nodesOf(root)) {
         const invokes = [node.config.invoke ?? []].flat() as Array<{ id?: unknown; src?: unknown }>;
-        for (const inv of invokes) if (typeof inv.id !== 'string' || !isReadableActorId(inv.id)) unnamed.push(`${file} ${node.id}: invoke of ${String(inv.src)}`);
+        for (const inv of invokes)
+          if (typeof inv.id !== 'string' || !isReadableActorId(inv.id)) unnamed.push(`${file} ${node.id}: invoke of ${String(inv.src)}`);
       }
     }
     expect(unnamed).toEqual([]);
   });
 
   it("tells XState's made-up ids from names", () => {
-    for (const id of ['supervisor', 'connection.public', 'scanner-BTC/USD', 'Pabc1230', 'backfill.ETH/USD', 'chore-audit-3', 'submitOrder']) expect(isReadableActorId(id), id).toBe(true);
-    for (const id of ['x:12', '0.supervisor.booting.openingStore', '1.connection.session.online', '', undefined]) expect(isReadableActorId(id), String(id)).toBe(false);
+    for (const id of ['supervisor', 'connection.public', 'scanner-BTC/USD', 'Pabc1230', 'backfill.ETH/USD', 'chore-audit-3', 'submitOrder'])
+      expect(isReadableActorId(id), id).toBe(true);
+    for (const id of ['x:12', '0.supervisor.booting.openingStore', '1.connection.session.online', '', undefined])
+      expect(isReadableActorId(id), String(id)).toBe(false);
     expect(actorOfEvent('xstate.done.actor.0.supervisor.emergencyStop')).toBe('0.supervisor.emergencyStop');
     expect(actorOfEvent('market.candle')).toBeNull();
   });

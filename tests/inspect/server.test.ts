@@ -23,7 +23,9 @@ function get(port: number, path: string, headers: Record<string, string> = {}): 
     request({ host: '127.0.0.1', port, path, headers }, (res) => {
       res.resume();
       resolve(res.statusCode ?? 0);
-    }).on('error', reject).end();
+    })
+      .on('error', reject)
+      .end();
   });
 }
 

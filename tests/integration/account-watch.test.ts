@@ -40,7 +40,17 @@ describe('account watch against the simulator', () => {
     const w = await start();
     await w.until((e) => e.type === 'venue.balances');
     const clOrdId = 'Pdrop-1';
-    repos!.orders.insertIntent({ clOrdId, pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 0.001, limitPrice: null, positionId: 'Pdrop', reason: 't', createdAt: h.sim.clock.now() });
+    repos!.orders.insertIntent({
+      clOrdId,
+      pair: 'BTC/USD',
+      side: 'buy',
+      type: 'market',
+      quantity: 0.001,
+      limitPrice: null,
+      positionId: 'Pdrop',
+      reason: 't',
+      createdAt: h.sim.clock.now(),
+    });
     expect(h.sim.faults.dropWs('private')).toBeGreaterThan(0);
     h.sim.faults.loseResponse({ method: 'AddOrder' });
     await h.drive(h.orders.place({ clOrdId, pair: 'BTC/USD', side: 'buy', type: 'market', volume: 0.001 }).catch(() => null));
@@ -58,7 +68,17 @@ describe('account watch against the simulator', () => {
   it('a balance check waits while an order is live, and runs once it is not', async () => {
     const w = await start();
     await w.settled();
-    repos!.orders.insertIntent({ clOrdId: 'Plive-1', pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 0.001, limitPrice: null, positionId: 'Plive', reason: 't', createdAt: h.sim.clock.now() });
+    repos!.orders.insertIntent({
+      clOrdId: 'Plive-1',
+      pair: 'BTC/USD',
+      side: 'buy',
+      type: 'market',
+      quantity: 0.001,
+      limitPrice: null,
+      positionId: 'Plive',
+      reason: 't',
+      createdAt: h.sim.clock.now(),
+    });
     // Only balance reports count: the watch also reports the private feed coming up, whenever it does.
     const balances = () => w.events.filter((e) => e.type === 'venue.balances').length;
     const before = balances();
@@ -74,7 +94,17 @@ describe('account watch against the simulator', () => {
   /** An order the venue executed while the executions feed was silent, acked as the position records it. */
   async function executedUnheard(clOrdId: string) {
     h.sim.faults.stallWs('private');
-    repos!.orders.insertIntent({ clOrdId, pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 0.001, limitPrice: null, positionId: clOrdId.split('-')[0]!, reason: 't', createdAt: h.sim.clock.now() });
+    repos!.orders.insertIntent({
+      clOrdId,
+      pair: 'BTC/USD',
+      side: 'buy',
+      type: 'market',
+      quantity: 0.001,
+      limitPrice: null,
+      positionId: clOrdId.split('-')[0]!,
+      reason: 't',
+      createdAt: h.sim.clock.now(),
+    });
     const placed = await h.drive(h.orders.place({ clOrdId, pair: 'BTC/USD', side: 'buy', type: 'market', volume: 0.001 }));
     return placed.outcome === 'placed' ? placed.venueOrderId : undefined;
   }
@@ -89,7 +119,10 @@ describe('account watch against the simulator', () => {
     const before = w.events.length;
     w.check();
     await w.until((e) => w.events.indexOf(e) >= before && e.type === 'venue.balances');
-    const after = w.events.slice(before).filter((e) => e.type === 'venue.fill' || e.type === 'venue.balances').map((e) => e.type);
+    const after = w.events
+      .slice(before)
+      .filter((e) => e.type === 'venue.fill' || e.type === 'venue.balances')
+      .map((e) => e.type);
     expect(after).toEqual(['venue.fill', 'venue.balances']);
     expect(w.events.at(-1)).toMatchObject({ type: 'venue.balances', balances: { BTC: expect.closeTo(0.001, 9) } });
   });
@@ -105,7 +138,10 @@ describe('account watch against the simulator', () => {
     await h.quiesce();
     expect(w.events.slice(before).filter((e) => e.type === 'venue.balances')).toEqual([]);
     await w.until((e) => w.events.indexOf(e) >= before && e.type === 'venue.balances');
-    const after = w.events.slice(before).filter((e) => e.type === 'venue.fill' || e.type === 'venue.balances').map((e) => e.type);
+    const after = w.events
+      .slice(before)
+      .filter((e) => e.type === 'venue.fill' || e.type === 'venue.balances')
+      .map((e) => e.type);
     expect(after).toEqual(['venue.fill', 'venue.balances']);
   });
 });

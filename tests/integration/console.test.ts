@@ -33,17 +33,31 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'brain-console-'));
   api = await startFakeBotApi();
   replay = await startReplay({
-    workDir, repoRoot: REPO_ROOT, log: createLogger({ level: 'silent' }), pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'], days: 2,
+    workDir,
+    repoRoot: REPO_ROOT,
+    log: createLogger({ level: 'silent' }),
+    pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'],
+    days: 2,
     settings: {
       risk: { resume: 'auto', autoResumeAfterMinutes: 360 },
       // The console runs on the replay's clock, which stands still between steps: no pacing to wait for.
-      telegram: { admins: [OPERATOR], apiRoot: api.url, messagesBurstPerChat: 100, messagesPerSecondPerChat: 1000, notifications: { entry: 'on', startup: 'on', shutdown: 'on' } },
+      telegram: {
+        admins: [OPERATOR],
+        apiRoot: api.url,
+        messagesBurstPerChat: 100,
+        messagesPerSecondPerChat: 1000,
+        notifications: { entry: 'on', startup: 'on', shutdown: 'on' },
+      },
       secrets: { telegramBotToken: api.token },
     },
   });
   operatorConsole = attachConsole({
-    daemon: replay.daemon, config: replay.config, log: createLogger({ level: 'silent' }), clock: replay.sim.clock,
-    dbPath: join(workDir, 'brain.db'), socketPath: join(workDir, 'brain.sock'),
+    daemon: replay.daemon,
+    config: replay.config,
+    log: createLogger({ level: 'silent' }),
+    clock: replay.sim.clock,
+    dbPath: join(workDir, 'brain.db'),
+    socketPath: join(workDir, 'brain.sock'),
   });
 }, 120_000);
 
@@ -77,7 +91,11 @@ describe('the console on a running daemon', () => {
     const [question] = await after(n);
     n = sentTo().length;
     api.userPresses(OPERATOR, (question!.replyMarkup as { inline_keyboard: Array<Array<{ callback_data: string }>> }).inline_keyboard[0]![0]!.callback_data);
-    await api.until(() => sentTo().slice(n).some((m) => m.text.startsWith('Breaker resumed')));
+    await api.until(() =>
+      sentTo()
+        .slice(n)
+        .some((m) => m.text.startsWith('Breaker resumed')),
+    );
     expect(replay.daemon.actor.getSnapshot().context.breaker).toBe('active');
     await replay.run();
     const closed = replay.daemon.runtime.repos!.positions.closedInRange(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER).filter((p) => p.exitReason !== null);
@@ -89,6 +107,10 @@ describe('the console on a running daemon', () => {
   it('says goodbye when it closes', async () => {
     const n = sentTo().length;
     await operatorConsole.close('SIGTERM');
-    expect(sentTo().slice(n).map((m) => m.text)).toEqual(['Trading Brain is shutting down (SIGTERM); positions and the breaker persist.']);
+    expect(
+      sentTo()
+        .slice(n)
+        .map((m) => m.text),
+    ).toEqual(['Trading Brain is shutting down (SIGTERM); positions and the breaker persist.']);
   });
 });

@@ -102,7 +102,15 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
         chore: async () => ({}),
         reconcile: async () => {
           await reconcileOrders(repos, ex, clock.now(), log);
-          return { now: clock.now(), settings: { rules, fees: {}, fallbackFees: FEES, slippage: 0.0005 }, ledger: ledgerFromFills(repos, 10_000), bookedTradeIds: bookedTradeIds(repos), ...durableRecords(repos, log), strategyVersion: 'v001', idPrefix: newIdPrefix(repos) };
+          return {
+            now: clock.now(),
+            settings: { rules, fees: {}, fallbackFees: FEES, slippage: 0.0005 },
+            ledger: ledgerFromFills(repos, 10_000),
+            bookedTradeIds: bookedTradeIds(repos),
+            ...durableRecords(repos, log),
+            strategyVersion: 'v001',
+            idPrefix: newIdPrefix(repos),
+          };
         },
         // A dead process hears nothing: the exchange's fill push stops with it.
         fills: (send) => ex.paper.onFill((fill, order) => alive && send({ type: 'venue.fill', fill, order })),
@@ -114,7 +122,9 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
       }),
       // No evolution in these crash scenarios: the rollback watch listens and does nothing.
       rollbackWatch: fromCallback(() => undefined),
-      position: positionMachine.provide({ actors: positionActors({ venue: ex, orders: repos.orders, positions: repos.positions, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
+      position: positionMachine.provide({
+        actors: positionActors({ venue: ex, orders: repos.orders, positions: repos.positions, snapshots: repos.machineSnapshots, clock: clock as never, log }),
+      }),
       breaker: breakerMachine.provide({ actors: breakerActors({ risk: repos.risk, snapshots: repos.machineSnapshots, clock: clock as never, log }) }),
       scanner: scannerMachine.provide({
         actors: {
@@ -122,7 +132,16 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
           evaluate: fromPromise<Evaluation, ScanRequest>(async ({ input }) => {
             const action = decisions.get(input.pair) ?? 'hold';
             decisions.delete(input.pair);
-            const intent = action === 'hold' ? null : { pair: input.pair, candleTime: input.candle.time, refPrice: input.candle.close, strategyVersion: 'v001', decision: { action, sizeFraction: 0.1, reason: 'test' } };
+            const intent =
+              action === 'hold'
+                ? null
+                : {
+                    pair: input.pair,
+                    candleTime: input.candle.time,
+                    refPrice: input.candle.close,
+                    strategyVersion: 'v001',
+                    decision: { action, sizeFraction: 0.1, reason: 'test' },
+                  };
             return { action, intent, regime: null, indicators: {}, durationMs: 0, invalid: null };
           }),
           record: fromPromise<void, RecordRequest>(async ({ input }) => {
@@ -133,13 +152,17 @@ export async function bootSystem(db: Db, ex: Exchange, limits: Partial<ReturnTyp
       }),
     },
   });
-  const actor = createActor(machine, { input: { pairs: PAIRS, limits: RiskLimitsSchema.parse(limits), timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000, requeryMs: 5_000 } }, clock });
+  const actor = createActor(machine, {
+    input: { pairs: PAIRS, limits: RiskLimitsSchema.parse(limits), timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000, requeryMs: 5_000 } },
+    clock,
+  });
   actor.start();
   // No connection children here: the test plays the market into the supervisor by hand.
   port.feed = (e) => actor.send(e);
   await waitFor(actor, (s) => s.matches('running'));
   return {
-    actor, repos,
+    actor,
+    repos,
     feed: (e) => port.feed!(e),
     signal: async (pair, action, price) => {
       decisions.set(pair, action);

@@ -38,7 +38,8 @@ async function boot(limits = {}): Promise<System> {
 }
 
 const openPositions = (s: System) => s.repos.positions.open().map((p) => ({ id: p.id, status: p.status, quantity: p.quantity }));
-const buys = (s: System) => s.repos.orders.byStatus('intent', 'sent', 'open', 'partial', 'filled', 'canceled', 'expired', 'rejected', 'unknown').filter((o) => o.side === 'buy');
+const buys = (s: System) =>
+  s.repos.orders.byStatus('intent', 'sent', 'open', 'partial', 'filled', 'canceled', 'expired', 'rejected', 'unknown').filter((o) => o.side === 'buy');
 
 /** Opens a BTC position: buy signal, fill at 100. */
 async function openOne(s: System): Promise<string> {

@@ -72,8 +72,24 @@ async function run(seed: number, days: number): Promise<Outcome> {
   // Set once the replay has started: an intent can be routed while startReplay is still waiting for the feed.
   let sim: Replay['sim'] | undefined;
   const replay = await startReplay({
-    workDir, repoRoot: PROJECT_ROOT, log: createLogger({ level: 'silent' }), mode: 'live', pairs: [PAIR], days, warmupDays: 0.5, seed,
-    settings: { risk: { resume: 'auto', autoResumeAfterMinutes: 60, maxConsecutiveLosses: 100, dailyLossFraction: 1, maxDrawdownFraction: 1, reducingDrawdownFraction: 0.99 } },
+    workDir,
+    repoRoot: PROJECT_ROOT,
+    log: createLogger({ level: 'silent' }),
+    mode: 'live',
+    pairs: [PAIR],
+    days,
+    warmupDays: 0.5,
+    seed,
+    settings: {
+      risk: {
+        resume: 'auto',
+        autoResumeAfterMinutes: 60,
+        maxConsecutiveLosses: 100,
+        dailyLossFraction: 1,
+        maxDrawdownFraction: 1,
+        reducingDrawdownFraction: 0.99,
+      },
+    },
     onEvent: (e) => {
       emitted.push(e);
       // The fault of the issue: one network blip takes the executions feed and the AddOrder reply together.
@@ -95,7 +111,8 @@ async function run(seed: number, days: number): Promise<Outcome> {
     // for every call in flight) until no order is in flight: live, or executed beyond its booked fills.
     daemon.actor.send({ type: 'supervisor.pause', by: 'test end' });
     replay.sim.faults.clear();
-    const inFlight = () => repos.orders.open().length + repos.orders.uncovered().length > 0 || daemon.actor.getSnapshot().context.slots.some((s) => s.phase !== 'open');
+    const inFlight = () =>
+      repos.orders.open().length + repos.orders.uncovered().length > 0 || daemon.actor.getSnapshot().context.slots.some((s) => s.phase !== 'open');
     for (let i = 0; i < SETTLE_STEPS && inFlight(); i++) await replay.step();
     // Then one more balance check, its verdict awaited on the same clock (it runs once nothing is in flight).
     const reconciled = () => emitted.filter((e) => e.type === 'balances.reconciled').length;
@@ -105,7 +122,9 @@ async function run(seed: number, days: number): Promise<Outcome> {
     const ctx = daemon.actor.getSnapshot().context;
     const balances = replay.sim.engine.balances();
     return {
-      seed, faults, emitted,
+      seed,
+      faults,
+      emitted,
       venueTrades: replay.sim.engine.trades().map((t) => ({ tradeId: t.tradeId, vol: t.vol, price: t.price, fee: t.fee, side: t.side })),
       venueUsd: balances['ZUSD']?.balance ?? 0,
       venueBase: balances['XXBT']?.balance ?? 0,
@@ -172,7 +191,10 @@ describe('live mode with the private feed and the AddOrder reply lost together (
       // At boot, after reconnects (several drops can fall into one outage), and at the end.
       const checks = o.emitted.filter((e) => e.type === 'balances.reconciled');
       expect(checks.length, `seed ${o.seed}`).toBeGreaterThanOrEqual(3);
-      expect(checks.filter((e) => e.type === 'balances.reconciled' && e.mismatches.length > 0), `seed ${o.seed}`).toEqual([]);
+      expect(
+        checks.filter((e) => e.type === 'balances.reconciled' && e.mismatches.length > 0),
+        `seed ${o.seed}`,
+      ).toEqual([]);
     }
   });
 });

@@ -41,7 +41,12 @@ beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'brain-daemon-live-'));
   const log = createLogger({ level: 'info', pretty: false, destination: { write: watchArrivals }, secrets: [] });
   replay = await startReplay({
-    workDir, repoRoot: REPO_ROOT, log, mode: 'live', pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'], days: 3,
+    workDir,
+    repoRoot: REPO_ROOT,
+    log,
+    mode: 'live',
+    pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'],
+    days: 3,
     settings: { risk: { resume: 'auto', autoResumeAfterMinutes: 360 } },
   });
   repos = replay.daemon.runtime.repos!;
@@ -95,11 +100,26 @@ describe('the daemon in live mode against the simulator (v001, 3 days of real 5m
   it('issue 12: trading is in the log at info, each line bound to its pair, position and order', () => {
     const info = (msg: string) => lines.filter((l) => l['msg'] === msg && (l['level'] as number) >= 30);
     const closed = repos!.positions.closedInRange(...ALL);
-    for (const p of closed) expect(info('position closed').find((l) => l['positionId'] === p.id), `closed ${p.id}`).toMatchObject({ pair: p.pair, pnl: expect.any(Number) });
-    for (const p of closed) expect(info('position opened').some((l) => l['positionId'] === p.id), `opened ${p.id}`).toBe(true);
-    for (const f of repos!.fills.inRange(...ALL)) expect(info('order filled').some((l) => l['tradeId'] === f.tradeId && l['clOrdId'] === f.clOrdId), `fill ${f.tradeId}`).toBe(true);
+    for (const p of closed)
+      expect(
+        info('position closed').find((l) => l['positionId'] === p.id),
+        `closed ${p.id}`,
+      ).toMatchObject({ pair: p.pair, pnl: expect.any(Number) });
+    for (const p of closed)
+      expect(
+        info('position opened').some((l) => l['positionId'] === p.id),
+        `opened ${p.id}`,
+      ).toBe(true);
+    for (const f of repos!.fills.inRange(...ALL))
+      expect(
+        info('order filled').some((l) => l['tradeId'] === f.tradeId && l['clOrdId'] === f.clOrdId),
+        `fill ${f.tradeId}`,
+      ).toBe(true);
     for (const o of replay.sim.engine.orders()) {
-      expect(info('order sent').some((l) => l['clOrdId'] === o.req.clOrdId), `sent ${o.req.clOrdId}`).toBe(true);
+      expect(
+        info('order sent').some((l) => l['clOrdId'] === o.req.clOrdId),
+        `sent ${o.req.clOrdId}`,
+      ).toBe(true);
       // Kraken's answer: the AddOrder reply, or its fill on the executions feed when that came first (the
       // position settled and stopped waiting for the reply).
       const answered = info('order accepted').some((l) => l['clOrdId'] === o.req.clOrdId) || info('order filled').some((l) => l['clOrdId'] === o.req.clOrdId);

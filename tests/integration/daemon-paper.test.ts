@@ -27,7 +27,11 @@ let workDir: string;
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'brain-daemon-paper-'));
   replay = await startReplay({
-    workDir, repoRoot: REPO_ROOT, log: createLogger({ level: 'silent' }), pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'], days: 15,
+    workDir,
+    repoRoot: REPO_ROOT,
+    log: createLogger({ level: 'silent' }),
+    pairs: ['BTC/USD', 'ETH/USD', 'SOL/USD'],
+    days: 15,
     // Auto resume keeps the breaker from ending the trading after the first losing streak.
     settings: { risk: { resume: 'auto', autoResumeAfterMinutes: 360 } },
   });
@@ -112,15 +116,24 @@ describe('the daemon in paper mode against the simulator (v001, 15 days of real 
     expect(t['wins']).toBe(wins);
     expect(t['losses']).toBe(closed.length - wins);
     expect(t['win_rate'] as number).toBeCloseTo(wins / closed.length, 9);
-    expect(t['realized_pnl'] as number).toBeCloseTo(closed.reduce((s, p) => s + p.realizedPnl, 0), 6);
-    expect(t['fees_paid'] as number).toBeCloseTo(fills.reduce((s, f) => s + f.fee, 0), 6);
+    expect(t['realized_pnl'] as number).toBeCloseTo(
+      closed.reduce((s, p) => s + p.realizedPnl, 0),
+      6,
+    );
+    expect(t['fees_paid'] as number).toBeCloseTo(
+      fills.reduce((s, f) => s + f.fee, 0),
+      6,
+    );
     expect(t['expectancy'] as number).toBeCloseTo(closed.reduce((s, p) => s + p.realizedPnl, 0) / closed.length, 6);
     expect(t['max_consecutive_losses']).toBe(longest);
     expect(t['current_consecutive_losses']).toBe(run);
     expect(t['max_drawdown'] as number).toBeCloseTo(Math.max(...portfolio.map((p) => p.drawdown)), 9);
     expect(t['signals_acted']).toBe(repos.signals.signalsInRange(...ALL, { outcome: 'acted' }).length);
     expect(t['signals_rejected']).toBe(repos.signals.signalsInRange(...ALL, { outcome: 'rejected' }).length);
-    const scans24h = replay.config.pairs.reduce((s, pair) => s + repos.signals.scansInRange(pair, ...ALL).filter((x) => x.createdAt > now - DAY && x.createdAt <= now).length, 0);
+    const scans24h = replay.config.pairs.reduce(
+      (s, pair) => s + repos.signals.scansInRange(pair, ...ALL).filter((x) => x.createdAt > now - DAY && x.createdAt <= now).length,
+      0,
+    );
     expect(t['scans_last_24h']).toBe(scans24h);
     expect(String(t['active_strategy_version'])).toMatch(/^v001 \(sha256:/);
   });

@@ -39,7 +39,16 @@ beforeAll(async () => {
   const log = createLogger({ level: 'silent' });
   replay = await startReplay({ workDir, repoRoot: PROJECT_ROOT, log, pairs: ['BTC/USD', 'ETH/USD'], days: 0.2 });
   const { daemon, config } = replay;
-  const evolution = daemonEvolutionPort({ daemon, config, log, dbPath: dbPath(), repoRoot: PROJECT_ROOT, filesRoot: workDir, clock: systemClock, announce: () => undefined });
+  const evolution = daemonEvolutionPort({
+    daemon,
+    config,
+    log,
+    dbPath: dbPath(),
+    repoRoot: PROJECT_ROOT,
+    filesRoot: workDir,
+    clock: systemClock,
+    announce: () => undefined,
+  });
   operatorConsole = attachConsole({ daemon, config, log, clock: systemClock, dbPath: dbPath(), socketPath: join(workDir, 'brain.sock'), evolution });
   await operatorConsole.ready;
   await replay.sim.advance(300_000);
@@ -73,7 +82,9 @@ describe('brain promote and brain rollback with the daemon running', () => {
     expect(replay.daemon.runtime.strategyVersion).toBe(v002.id);
     const from = replay.daemon.actor.getSnapshot().context.now;
     await replay.run();
-    const scanned = replay.daemon.runtime.db!.prepare('SELECT DISTINCT strategy_version AS v FROM scan_results WHERE candle_time >= ?').all<{ v: string }>([from]);
+    const scanned = replay.daemon.runtime
+      .db!.prepare('SELECT DISTINCT strategy_version AS v FROM scan_results WHERE candle_time >= ?')
+      .all<{ v: string }>([from]);
     expect(scanned.map((x) => x.v)).toEqual([v002.id]);
   }, 60_000);
 

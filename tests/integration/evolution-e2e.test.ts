@@ -50,7 +50,14 @@ beforeAll(async () => {
   try {
     // The evolver judges on the candles before the replay window: nothing it chose on is traded on.
     report = await evolve(
-      { db, config, clock: systemClock, repoRoot: REPO_ROOT, filesRoot: workDir, candles: { dir: DEFAULT_SIM_DATA_DIR, pairs: series.map((s) => s.pair), to: from } },
+      {
+        db,
+        config,
+        clock: systemClock,
+        repoRoot: REPO_ROOT,
+        filesRoot: workDir,
+        candles: { dir: DEFAULT_SIM_DATA_DIR, pairs: series.map((s) => s.pair), to: from },
+      },
       { ms: 60_000, maxCandidates: 6, seed: 5 },
     );
   } finally {
@@ -58,11 +65,19 @@ beforeAll(async () => {
   }
   const candidate = (report.outcome as { versionId?: string } | null)?.versionId;
   replay = await startReplay({
-    workDir, repoRoot: REPO_ROOT, log: createLogger({ level: 'silent' }), mode: 'live', pairs: [...PAIRS], warmupDays: WARMUP_DAYS, days: 2, settings: SETTINGS,
+    workDir,
+    repoRoot: REPO_ROOT,
+    log: createLogger({ level: 'silent' }),
+    mode: 'live',
+    pairs: [...PAIRS],
+    warmupDays: WARMUP_DAYS,
+    days: 2,
+    settings: SETTINGS,
     onEvent: (e) => {
       seen.push(e.type);
       // The adverse stretch: once the candidate is live, the venue refuses its orders.
-      if (e.type === 'strategy.activated' && e.versionId === candidate) replay.sim.faults.failApi('EOrder:Insufficient funds', { method: 'AddOrder', times: 50 });
+      if (e.type === 'strategy.activated' && e.versionId === candidate)
+        replay.sim.faults.failApi('EOrder:Insufficient funds', { method: 'AddOrder', times: 50 });
       if (e.type === 'strategy.rollingBack') rolledBackAt = e.at;
     },
   });
@@ -90,7 +105,9 @@ describe('evolution end to end against the simulator', () => {
     const repos = replay.daemon.runtime.repos!;
     const parent = repos.ledger.byId((report.outcome as { ledgerId: number }).ledgerId)!.parentVersionId!;
     expect(repos.db.prepare('SELECT version_id FROM active_versions WHERE slot = ?').get<{ version_id: string }>(['strategy'])?.version_id).toBe(parent);
-    const later = repos.db.prepare('SELECT COUNT(*) AS n FROM scan_results WHERE strategy_version = ? AND candle_time > ?').get<{ n: number }>([parent, rolledBackAt]);
+    const later = repos.db
+      .prepare('SELECT COUNT(*) AS n FROM scan_results WHERE strategy_version = ? AND candle_time > ?')
+      .get<{ n: number }>([parent, rolledBackAt]);
     expect(later!.n).toBeGreaterThan(0);
   });
 

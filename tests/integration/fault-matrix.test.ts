@@ -67,10 +67,14 @@ describe('fault matrix: the disk fills', () => {
     await full?.close();
     if (typeof disk !== 'string') disk.unmount();
   });
-  it.skipIf(typeof disk === 'string')(`disk full while writing (a 16 MB tmpfs)${typeof disk === 'string' ? `: skipped, ${disk}` : ''}`, async () => {
-    if (typeof disk === 'string') return;
-    full = await World.open({ template: join(dir, 'flip.db'), dataDir: disk.dir });
-    await full.start();
-    record(await diskFull(full, disk));
-  }, 120_000);
+  it.skipIf(typeof disk === 'string')(
+    `disk full while writing (a 16 MB tmpfs)${typeof disk === 'string' ? `: skipped, ${disk}` : ''}`,
+    async () => {
+      if (typeof disk === 'string') return;
+      full = await World.open({ template: join(dir, 'flip.db'), dataDir: disk.dir });
+      await full.start();
+      record(await diskFull(full, disk));
+    },
+    120_000,
+  );
 });

@@ -54,8 +54,24 @@ beforeAll(async () => {
   copyTemplate(template, root);
   const log = createLogger({ level: 'silent' });
   replay = await startReplay({
-    workDir: root, repoRoot: PROJECT_ROOT, log, mode: 'live', pairs: PAIRS, days: 0.5, warmupDays: 0.5, seed: 5,
-    settings: { risk: { resume: 'auto', autoResumeAfterMinutes: 60, maxConsecutiveLosses: 100, dailyLossFraction: 1, maxDrawdownFraction: 1, reducingDrawdownFraction: 0.99 } },
+    workDir: root,
+    repoRoot: PROJECT_ROOT,
+    log,
+    mode: 'live',
+    pairs: PAIRS,
+    days: 0.5,
+    warmupDays: 0.5,
+    seed: 5,
+    settings: {
+      risk: {
+        resume: 'auto',
+        autoResumeAfterMinutes: 60,
+        maxConsecutiveLosses: 100,
+        dailyLossFraction: 1,
+        maxDrawdownFraction: 1,
+        reducingDrawdownFraction: 0.99,
+      },
+    },
     sim: { ohlcSnapshotCandles: 0 },
     feed: { connection: { maxAttempts: 2 }, restart: { baseMs: 60_000, maxMs: 240_000 } },
     onEvent: (e) => emitted.push(e),
@@ -115,14 +131,25 @@ afterAll(async () => {
 
 describe('a 30-minute network outage in live mode', () => {
   it('/readyz is 200 before, 503 naming the feeds while dark, and 200 again once the lines are back', () => {
-    expect(readiness.map((r) => [r.phase, r.code])).toEqual([['before', 200], ['dark', 503], ['still dark', 503], ['back', 200]]);
+    expect(readiness.map((r) => [r.phase, r.code])).toEqual([
+      ['before', 200],
+      ['dark', 503],
+      ['still dark', 503],
+      ['back', 200],
+    ]);
     for (const r of readiness.filter((x) => x.code === 503)) expect(r.failing).toEqual(expect.arrayContaining(['feed', 'privateFeed']));
   });
 
   it('each line gave up, was restarted by the supervisor until it was back, and was alerted once down and once back', () => {
     for (const name of ['public market feed', 'private executions feed']) {
-      expect(alerts().filter((m) => m.startsWith(`${name} down:`)), name).toHaveLength(1);
-      expect(alerts().filter((m) => m.startsWith(`${name} back after `)), name).toHaveLength(1);
+      expect(
+        alerts().filter((m) => m.startsWith(`${name} down:`)),
+        name,
+      ).toHaveLength(1);
+      expect(
+        alerts().filter((m) => m.startsWith(`${name} back after `)),
+        name,
+      ).toHaveLength(1);
     }
     expect(lineState('public')).toEqual({ session: { online: 'live' } });
     expect(lineState('private')).toEqual({ session: { online: 'live' } });

@@ -55,8 +55,21 @@ describe('an existing database with fills keyed by the bare trade number', () =>
     // Two buys the venue numbers alike (trade 1 of BTC/USD, trade 1 of ETH/USD), written as the old daemon did:
     // the BTC fill under its bare number, the ETH fill dropped as its "repeat".
     const bought: Record<string, Fill> = {};
-    for (const [clOrdId, pair] of [['Pa-1', 'BTC/USD'], ['Pb-1', 'ETH/USD']] as Array<[string, Pair]>) {
-      old.orders.insertIntent({ clOrdId, pair, side: 'buy', type: 'market', quantity: 0.01, limitPrice: null, positionId: clOrdId.slice(0, 2), reason: 't', createdAt: h.sim.clock.now() });
+    for (const [clOrdId, pair] of [
+      ['Pa-1', 'BTC/USD'],
+      ['Pb-1', 'ETH/USD'],
+    ] as Array<[string, Pair]>) {
+      old.orders.insertIntent({
+        clOrdId,
+        pair,
+        side: 'buy',
+        type: 'market',
+        quantity: 0.01,
+        limitPrice: null,
+        positionId: clOrdId.slice(0, 2),
+        reason: 't',
+        createdAt: h.sim.clock.now(),
+      });
       await h.drive(h.orders.place({ clOrdId, pair, side: 'buy', type: 'market', volume: 0.01 }));
       const seen = (await h.drive(venue.queryOrder(clOrdId)))!;
       bought[clOrdId] = seen.fills[0]!;
@@ -74,12 +87,28 @@ describe('an existing database with fills keyed by the bare trade number', () =>
     expect(repos.fills.inRange(...ALL).map((f) => f.tradeId)).toEqual(['BTC/USD:1']);
     expect(ledgerFromFills(repos, 10_000)).toEqual(ledgerBefore);
 
-    const boot = await h.drive(reconcileAtBoot({
-      pairs: ['BTC/USD', 'ETH/USD'], table: h.client.pairs, repos, venue, paper: null, cash: { kind: 'initial', usd: 10_000 },
-      fallbackFees: { maker: 0.0025, taker: 0.004 }, slippage: 0.0005, strategyVersion: 'v001', now: h.sim.clock.now(), log: silent,
-    }));
+    const boot = await h.drive(
+      reconcileAtBoot({
+        pairs: ['BTC/USD', 'ETH/USD'],
+        table: h.client.pairs,
+        repos,
+        venue,
+        paper: null,
+        cash: { kind: 'initial', usd: 10_000 },
+        fallbackFees: { maker: 0.0025, taker: 0.004 },
+        slippage: 0.0005,
+        strategyVersion: 'v001',
+        now: h.sim.clock.now(),
+        log: silent,
+      }),
+    );
     // BTC was asked again and not booked again; the ETH fill the old key lost is booked now.
-    expect(repos.fills.inRange(...ALL).map((f) => f.tradeId).sort()).toEqual(['BTC/USD:1', 'ETH/USD:1']);
+    expect(
+      repos.fills
+        .inRange(...ALL)
+        .map((f) => f.tradeId)
+        .sort(),
+    ).toEqual(['BTC/USD:1', 'ETH/USD:1']);
     expect(boot.bookedTradeIds.sort()).toEqual(['BTC/USD:1', 'ETH/USD:1']);
     expect(boot.ledger.holdings['BTC/USD']).toEqual(ledgerBefore.holdings['BTC/USD']);
     expect(boot.ledger.holdings['ETH/USD']?.quantity).toBeCloseTo(0.01, 9);

@@ -31,7 +31,17 @@ async function watch() {
   const fillsOf = (clOrdId: string) => events.filter((e): e is FillEvent => e.type === 'venue.fill' && e.fill.clOrdId === clOrdId);
   /** A market buy under our cl_ord_id, its intent row written first (as a position does). */
   const buy = async (clOrdId: string, pair: Pair) => {
-    repos!.orders.insertIntent({ clOrdId, pair, side: 'buy', type: 'market', quantity: 0.01, limitPrice: null, positionId: clOrdId.split('-')[0]!, reason: 't', createdAt: h.sim.clock.now() });
+    repos!.orders.insertIntent({
+      clOrdId,
+      pair,
+      side: 'buy',
+      type: 'market',
+      quantity: 0.01,
+      limitPrice: null,
+      positionId: clOrdId.split('-')[0]!,
+      reason: 't',
+      createdAt: h.sim.clock.now(),
+    });
     await h.drive(h.orders.place({ clOrdId, pair, side: 'buy', type: 'market', volume: 0.01 }));
   };
   await settled();

@@ -48,5 +48,10 @@ it('two runs starting at the same clock time get different position and order id
   expect(second.positionId).not.toBe(first.positionId);
   const repos = second.s.repos;
   expect(repos.orders.byClOrdId(firstOrder.clOrdId)).toEqual(firstOrder);
-  expect(repos.positions.open().map((p) => p.id).sort()).toEqual([first.positionId, second.positionId].sort());
+  expect(
+    repos.positions
+      .open()
+      .map((p) => p.id)
+      .sort(),
+  ).toEqual([first.positionId, second.positionId].sort());
 });

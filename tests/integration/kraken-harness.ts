@@ -27,15 +27,17 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-
 export async function startHarness(opts: { sim?: SimOptions; client?: Partial<KrakenClientOptions> } = {}): Promise<Harness> {
   const simLog = new EventEmitter();
   // Debug level for the 'rest request' records; only the records tests wait on are parsed.
-  const logger = pino({ level: 'debug' }, {
-    write: (line: string) => {
-      if (line.includes('"msg":"rest request"') || line.includes('"msg":"order event"')) simLog.emit('record', JSON.parse(line));
+  const logger = pino(
+    { level: 'debug' },
+    {
+      write: (line: string) => {
+        if (line.includes('"msg":"rest request"') || line.includes('"msg":"order event"')) simLog.emit('record', JSON.parse(line));
+      },
     },
-  });
+  );
   const sim = await startKrakenSim({ pairs: ['BTC/USD', 'ETH/USD'], seed: 7, logger, ...opts.sim });
   const net = countingFetch();
   const client = new KrakenClient({

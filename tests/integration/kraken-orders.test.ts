@@ -41,7 +41,10 @@ describe('orders: placement, lookup and cancel', () => {
   it('refuses below ordermin or costmin before sending anything', async () => {
     h = await startHarness();
     const req = await restingBuy();
-    for (const bad of [{ ...req, volume: 0.00001 }, { ...req, limitPrice: 1, volume: 0.1 }]) {
+    for (const bad of [
+      { ...req, volume: 0.00001 },
+      { ...req, limitPrice: 1, volume: 0.1 },
+    ]) {
       await expect(h.drive(h.orders.place(bad))).rejects.toMatchObject({ kind: 'rejected', venueCode: 'MINIMUM' });
     }
     expect(venueCopies(req.clOrdId)).toHaveLength(0);
@@ -179,6 +182,8 @@ describe("dead man's switch", () => {
   });
 
   it('refuses a re-arm interval outside 15–30 s', () => {
-    expect(() => new DeadManSwitch({ arm: async () => undefined, clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => undefined }, intervalMs: 60_000 })).toThrow(RangeError);
+    expect(
+      () => new DeadManSwitch({ arm: async () => undefined, clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => undefined }, intervalMs: 60_000 }),
+    ).toThrow(RangeError);
   });
 });

@@ -19,7 +19,12 @@ describe('Kraken REST client against the simulator', () => {
   it('reports a wrong secret as an auth error without leaking the secret', async () => {
     h = await startHarness();
     const secret = Buffer.from('not the right secret at all').toString('base64');
-    const bad = new KrakenClient({ baseUrl: h.sim.restUrl, clock: h.sim.clock, credentials: { key: 'sim-test-key', secret }, fallbackFees: { maker: 0, taker: 0 } });
+    const bad = new KrakenClient({
+      baseUrl: h.sim.restUrl,
+      clock: h.sim.clock,
+      credentials: { key: 'sim-test-key', secret },
+      fallbackFees: { maker: 0, taker: 0 },
+    });
     const err = await h.drive(bad.rest.privateCall('Balance', {}, BalanceSchema)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KrakenError);
     expect((err as KrakenError).kind).toBe('auth');

@@ -33,14 +33,18 @@ afterEach(async () => {
 /** The machine runs on its own test clock: market time (sim.advance) and line timing move separately. */
 function startConnection(input: ConnectionInput, urls?: { public: string; private: string }) {
   const clock = new SimulatedClock();
-  const actors = connectionActors({ urls: urls ?? { public: h.sim.wsPublicUrl, private: h.sim.wsPrivateUrl }, client: h.client, clock: clock as unknown as Clock });
+  const actors = connectionActors({
+    urls: urls ?? { public: h.sim.wsPublicUrl, private: h.sim.wsPrivateUrl },
+    client: h.client,
+    clock: clock as unknown as Clock,
+  });
   const a = createActor(connectionMachine.provide({ actors }), { input, clock });
   const emitted: ConnectionEmitted[] = [];
   const waiters: Array<{ pred: (e: ConnectionEmitted) => boolean; resolve: (e: ConnectionEmitted) => void }> = [];
   a.on('*', (e) => {
     const ev = e as ConnectionEmitted;
     emitted.push(ev);
-    for (const w of waiters.splice(0)) (w.pred(ev) ? w.resolve(ev) : waiters.push(w));
+    for (const w of waiters.splice(0)) w.pred(ev) ? w.resolve(ev) : waiters.push(w);
   });
   /** The next emitted event matching `pred` (from now on). */
   const next = <T extends ConnectionEmitted['type']>(type: T, pred: (e: Extract<ConnectionEmitted, { type: T }>) => boolean = () => true) =>

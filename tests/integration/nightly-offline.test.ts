@@ -23,7 +23,11 @@ const seen: SupervisorEmitted[] = [];
 beforeAll(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'brain-nightly-offline-'));
   replay = await startReplay({
-    workDir, repoRoot: PROJECT_ROOT, log: createLogger({ level: 'silent' }), pairs: [...PAIRS], days: 0.25,
+    workDir,
+    repoRoot: PROJECT_ROOT,
+    log: createLogger({ level: 'silent' }),
+    pairs: [...PAIRS],
+    days: 0.25,
     settings: { orchestrator: { enabled: true }, evolution: { ...DEMO_EVOLUTION, evolver: { budgetMinutes: 0.01, rungSize: 4, fullGates: 1 } } },
     orchestrator: { candles: { dir: DEFAULT_SIM_DATA_DIR, pairs: [...PAIRS] } },
     onEvent: (e) => seen.push(e),
@@ -48,7 +52,9 @@ describe('the nightly slot without a model key', () => {
     const cycles = orchestratorCyclesRepo(replay.daemon.runtime.db!).recent(5);
     expect(cycles).toHaveLength(1);
     expect(cycles[0]).toMatchObject({ trigger: 'slot', mode: 'offline', outcome: 'offline' });
-    expect(cycles[0]!.reason).toMatch(/^offline evolver: \d+ drawn, \d+ screened, [1-9]\d* through the full gates, [1-9]\d* passed in \d+ s: winner \w{12} stored as sha256:\w+, paper test pt-\S+ scheduled/);
+    expect(cycles[0]!.reason).toMatch(
+      /^offline evolver: \d+ drawn, \d+ screened, [1-9]\d* through the full gates, [1-9]\d* passed in \d+ s: winner \w{12} stored as sha256:\w+, paper test pt-\S+ scheduled/,
+    );
   });
 
   it('starts no chore for the slot: the cycle is the one nightly mechanism', () => {

@@ -25,7 +25,9 @@ export interface PrivateLine {
 export function startPrivateLine(h: Harness, deliver: { event(e: SupervisorEvent): void; command(c: VenueWatchCommand): void }): PrivateLine {
   let feed = initialFeed({ mode: 'live' }, h.sim.pairs as never);
   let up = false;
-  const machine = connectionMachine.provide({ actors: connectionActors({ urls: { public: h.sim.wsPublicUrl, private: h.sim.wsPrivateUrl }, client: h.client, clock: systemClock }) });
+  const machine = connectionMachine.provide({
+    actors: connectionActors({ urls: { public: h.sim.wsPublicUrl, private: h.sim.wsPrivateUrl }, client: h.client, clock: systemClock }),
+  });
   const line = createActor(machine, { input: { endpoint: 'private', subscriptions: [{ channel: 'executions' }] }, clock: systemClock });
   line.on('*', (e) => {
     const report = reportOf(e);
@@ -56,13 +58,18 @@ export function watchAccount(h: Harness, repos: Repositories, opts: Pick<Account
     events.push(e);
     for (const w of waiters.splice(0)) w();
   };
-  const stopWatch = accountWatch({ client: h.client, venue, repos, clock: h.sim.clock, log: pino({ level: 'silent' }), ...opts })(deliver, (listener) => (command = listener));
+  const stopWatch = accountWatch({ client: h.client, venue, repos, clock: h.sim.clock, log: pino({ level: 'silent' }), ...opts })(
+    deliver,
+    (listener) => (command = listener),
+  );
   const line = startPrivateLine(h, { event: deliver, command: (c) => command?.(c) });
   const until = async (done: () => boolean) => {
     while (!done()) await h.drive(new Promise<void>((resolve) => waiters.push(resolve)));
   };
   return {
-    venue, events, until,
+    venue,
+    events,
+    until,
     settled: () => until(() => line.wasUp() && events.filter((e) => e.type === 'venue.balances').length >= 2),
     check: () => command!({ type: 'venue.checkBalances' }),
     stop: () => {

@@ -37,7 +37,14 @@ beforeAll(async () => {
     return res;
   };
   replay = await startReplay({
-    workDir: root, repoRoot: PROJECT_ROOT, log: createLogger({ level: 'silent' }), mode: 'live', pairs: ['BTC/USD'], days: 0.1, warmupDays: 0.2, seed: 3,
+    workDir: root,
+    repoRoot: PROJECT_ROOT,
+    log: createLogger({ level: 'silent' }),
+    mode: 'live',
+    pairs: ['BTC/USD'],
+    days: 0.1,
+    warmupDays: 0.2,
+    seed: 3,
     feed: { connection: { maxAttempts: 2 } },
     onEvent: (e) => emitted.push(e),
   });

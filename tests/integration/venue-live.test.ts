@@ -56,7 +56,10 @@ describe('live venue against the simulator', () => {
     expect(simTrades.length).toBeGreaterThan(0);
     expect(ack).toMatchObject({ status: 'filled', filledQuantity: 0.001 });
     expect(ack.fills.map((f) => f.tradeId)).toEqual(simTrades.map((t) => fillId('BTC/USD', t.tradeId)));
-    expect(ack.fills.reduce((s, f) => s + f.fee, 0)).toBeCloseTo(simTrades.reduce((s, t) => s + t.fee, 0), 4);
+    expect(ack.fills.reduce((s, f) => s + f.fee, 0)).toBeCloseTo(
+      simTrades.reduce((s, t) => s + t.fee, 0),
+      4,
+    );
   });
 
   it('issue 12: an order whose trades Kraken does not list is completed from TradesHistory', async () => {
@@ -128,7 +131,11 @@ describe('live venue against the simulator', () => {
 
   it('inv. 8: offers orders only, no withdrawal, margin or short call', () => {
     const methods = Object.getOwnPropertyNames(LiveVenue.prototype).filter((m) => m !== 'constructor');
-    expect(methods.filter((m) => !m.startsWith('guard') && !['fillsOf', 'toFill', 'recovered'].includes(m)).sort()).toEqual(['cancelOrder', 'queryOrder', 'submitOrder']);
+    expect(methods.filter((m) => !m.startsWith('guard') && !['fillsOf', 'toFill', 'recovered'].includes(m)).sort()).toEqual([
+      'cancelOrder',
+      'queryOrder',
+      'submitOrder',
+    ]);
     expect(methods.some((m) => /withdraw|margin|short|leverage/i.test(m))).toBe(false);
   });
 });

@@ -22,13 +22,22 @@ describe('paper venue on the simulator live prices', () => {
     const paper = new PaperVenue({ clock: h.sim.clock, rules: () => rules, fees: () => STARTER_FEES, slippage: 0.0005, startingCash: 10_000 });
     const tickers: Ticker[] = [];
     const clock = new SimulatedClock();
-    line = createActor(connectionMachine.provide({ actors: connectionActors({ urls: { public: h.sim.wsPublicUrl, private: h.sim.wsPrivateUrl }, client: h.client, clock: clock as unknown as Clock }) }), {
-      clock,
-      input: {
-        endpoint: 'public', subscriptions: [{ channel: 'ticker', pairs: ['BTC/USD'] }], maxAttempts: 3, backoff: { baseMs: 1_000, maxMs: 8_000 }, seed: 1,
-        timeouts: { connectMs: 5_000, subscribeMs: 5_000, staleMs: 10_000, deadMs: 10_000 },
+    line = createActor(
+      connectionMachine.provide({
+        actors: connectionActors({ urls: { public: h.sim.wsPublicUrl, private: h.sim.wsPrivateUrl }, client: h.client, clock: clock as unknown as Clock }),
+      }),
+      {
+        clock,
+        input: {
+          endpoint: 'public',
+          subscriptions: [{ channel: 'ticker', pairs: ['BTC/USD'] }],
+          maxAttempts: 3,
+          backoff: { baseMs: 1_000, maxMs: 8_000 },
+          seed: 1,
+          timeouts: { connectMs: 5_000, subscribeMs: 5_000, staleMs: 10_000, deadMs: 10_000 },
+        },
       },
-    });
+    );
     line.on('market.ticker', (e) => {
       tickers.push(e.ticker);
       paper.onFeed(e);

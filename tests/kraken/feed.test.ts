@@ -11,7 +11,12 @@ const table = new PairTable(
 );
 /** Receive time of every frame in these tests (the clock service's now). */
 const RECEIVED = Date.parse('2026-09-25T17:50:00Z');
-const translator = () => new FeedTranslator(table, () => 10, () => RECEIVED);
+const translator = () =>
+  new FeedTranslator(
+    table,
+    () => 10,
+    () => RECEIVED,
+  );
 const ohlc = (begin: string, close: number) => ({
   channel: 'ohlc',
   type: 'update',
@@ -36,15 +41,39 @@ describe('WS v2 frame translation', () => {
     const [out] = translator().translate({
       channel: 'executions',
       type: 'update',
-      data: [{ order_id: 'OK4GJX', cl_ord_id: 'abc', exec_id: 'TGBB7L', exec_type: 'trade', trade_id: 62887576, symbol: 'BTC/USD', side: 'sell', last_qty: 0.005, last_price: 26599.9, liquidity_ind: 't', order_status: 'partially_filled', cum_qty: 0.005, timestamp: '2023-09-22T10:33:05.709993Z', fees: [{ asset: 'USD', qty: 0.3458 }] }],
+      data: [
+        {
+          order_id: 'OK4GJX',
+          cl_ord_id: 'abc',
+          exec_id: 'TGBB7L',
+          exec_type: 'trade',
+          trade_id: 62887576,
+          symbol: 'BTC/USD',
+          side: 'sell',
+          last_qty: 0.005,
+          last_price: 26599.9,
+          liquidity_ind: 't',
+          order_status: 'partially_filled',
+          cum_qty: 0.005,
+          timestamp: '2023-09-22T10:33:05.709993Z',
+          fees: [{ asset: 'USD', qty: 0.3458 }],
+        },
+      ],
     });
     expect(out).toEqual({
       kind: 'event',
       event: {
         type: 'account.execution',
         report: {
-          venueOrderId: 'OK4GJX', clOrdId: 'abc', pair: 'BTC/USD', side: 'sell', execType: 'trade', status: 'partial', cumQty: 0.005,
-          time: Date.parse('2023-09-22T10:33:05.709993Z'), reason: null,
+          venueOrderId: 'OK4GJX',
+          clOrdId: 'abc',
+          pair: 'BTC/USD',
+          side: 'sell',
+          execType: 'trade',
+          status: 'partial',
+          cumQty: 0.005,
+          time: Date.parse('2023-09-22T10:33:05.709993Z'),
+          reason: null,
           fill: { tradeId: '62887576', price: 26599.9, quantity: 0.005, fee: 0.3458, liquidity: 'taker' },
         },
       },
@@ -59,12 +88,29 @@ describe('WS v2 frame translation', () => {
 
   it('reports a book whose update breaks the checksum and forgets it until a new snapshot', () => {
     const t = translator();
-    const snap = { channel: 'book', type: 'snapshot', data: [{ symbol: 'BTC/USD', bids: [{ price: 99.9, qty: 1 }], asks: [{ price: 100.1, qty: 2 }], checksum: 0 }] };
+    const snap = {
+      channel: 'book',
+      type: 'snapshot',
+      data: [{ symbol: 'BTC/USD', bids: [{ price: 99.9, qty: 1 }], asks: [{ price: 100.1, qty: 2 }], checksum: 0 }],
+    };
     expect(t.translate(snap)[0]?.kind).toBe('bookMismatch');
   });
 
   it('gives a ticker without a timestamp (Kraken documents one without) the receive time, not 0', () => {
-    const ticker = { symbol: 'BTC/USD', bid: 83744.2, bid_qty: 0.56251979, ask: 83744.3, ask_qty: 0.0004478, last: 83744.3, volume: 3156.8478211, vwap: 84174.6, low: 83163.6, high: 85247.4, change: -429.3, change_pct: -0.51 };
+    const ticker = {
+      symbol: 'BTC/USD',
+      bid: 83744.2,
+      bid_qty: 0.56251979,
+      ask: 83744.3,
+      ask_qty: 0.0004478,
+      last: 83744.3,
+      volume: 3156.8478211,
+      vwap: 84174.6,
+      low: 83163.6,
+      high: 85247.4,
+      change: -429.3,
+      change_pct: -0.51,
+    };
     expect(translator().translate({ channel: 'ticker', type: 'update', data: [ticker] })).toEqual([
       { kind: 'event', event: { type: 'market.ticker', pair: 'BTC/USD', ticker: { bid: 83744.2, ask: 83744.3, last: 83744.3, time: RECEIVED } } },
     ]);

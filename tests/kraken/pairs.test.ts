@@ -6,13 +6,38 @@ import { AssetPairsSchema, TradeVolumeSchema } from '../../src/kraken/schemas.ts
 // AssetPairs as Kraken sends it (reference/kraken-api.md §4.3), with an unknown extra field.
 const ASSET_PAIRS = AssetPairsSchema.parse({
   XXBTZUSD: {
-    altname: 'XBTUSD', wsname: 'XBT/USD', base: 'XXBT', quote: 'ZUSD', pair_decimals: 1, lot_decimals: 8, cost_decimals: 5,
-    ordermin: '0.00005', costmin: '0.5', tick_size: '0.1', execution_venue: 'whatever',
-    fees: [[0, 0.4], [10000, 0.35]], fees_maker: [[0, 0.25], [10000, 0.2]],
+    altname: 'XBTUSD',
+    wsname: 'XBT/USD',
+    base: 'XXBT',
+    quote: 'ZUSD',
+    pair_decimals: 1,
+    lot_decimals: 8,
+    cost_decimals: 5,
+    ordermin: '0.00005',
+    costmin: '0.5',
+    tick_size: '0.1',
+    execution_venue: 'whatever',
+    fees: [
+      [0, 0.4],
+      [10000, 0.35],
+    ],
+    fees_maker: [
+      [0, 0.25],
+      [10000, 0.2],
+    ],
   },
   XDGUSD: {
-    altname: 'XDGUSD', wsname: 'XDG/USD', base: 'XXDG', quote: 'ZUSD', pair_decimals: 7, lot_decimals: 8,
-    ordermin: '50', costmin: '0.5', tick_size: '0.0000001', fees: [], fees_maker: [],
+    altname: 'XDGUSD',
+    wsname: 'XDG/USD',
+    base: 'XXDG',
+    quote: 'ZUSD',
+    pair_decimals: 7,
+    lot_decimals: 8,
+    ordermin: '50',
+    costmin: '0.5',
+    tick_size: '0.0000001',
+    fees: [],
+    fees_maker: [],
   },
   XETHZUSD: { altname: 'ETHUSD', wsname: 'ETH/USD', base: 'XETH', quote: 'ZUSD', pair_decimals: 2, lot_decimals: 8, ordermin: '0.002' },
   XXBTZEUR: { altname: 'XBTEUR', wsname: 'XBT/EUR', base: 'XXBT', quote: 'ZEUR', pair_decimals: 1, lot_decimals: 8, ordermin: '0.0001' },
@@ -35,7 +60,12 @@ describe('pair table from AssetPairs', () => {
   });
 
   it('takes fees from TradeVolume first, then the AssetPairs tier at the account volume, then config', () => {
-    const tv = TradeVolumeSchema.parse({ currency: 'ZUSD', volume: '20000', fees: { XETHZUSD: { fee: '0.2400' } }, fees_maker: { XETHZUSD: { fee: '0.1400' } } });
+    const tv = TradeVolumeSchema.parse({
+      currency: 'ZUSD',
+      volume: '20000',
+      fees: { XETHZUSD: { fee: '0.2400' } },
+      fees_maker: { XETHZUSD: { fee: '0.1400' } },
+    });
     const t = new PairTable(ASSET_PAIRS, { tradeVolume: tv, fallbackFees: FALLBACK });
     expect(t.get('ETH/USD')).toMatchObject({ feeSource: 'tradeVolume', fees: { maker: 0.0014, taker: 0.0024 } });
     expect(t.get('BTC/USD')).toMatchObject({ feeSource: 'assetPairs', fees: { maker: 0.002, taker: 0.0035 } });

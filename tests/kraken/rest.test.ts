@@ -31,7 +31,9 @@ describe('REST transport parsing', () => {
   });
 
   it('names the endpoint and the missing field when a required field is absent', async () => {
-    const baseUrl = await serve(() => envelope({ XXBTZUSD: { altname: 'XBTUSD', wsname: 'XBT/USD', base: 'XXBT', quote: 'ZUSD', lot_decimals: 8, ordermin: '1' } }));
+    const baseUrl = await serve(() =>
+      envelope({ XXBTZUSD: { altname: 'XBTUSD', wsname: 'XBT/USD', base: 'XXBT', quote: 'ZUSD', lot_decimals: 8, ordermin: '1' } }),
+    );
     const rest = new KrakenRest({ baseUrl, clock: simulatedClock(0) });
     const err = (await rest.publicCall('AssetPairs', {}, AssetPairsSchema).catch((e: unknown) => e)) as KrakenError;
     expect(err).toBeInstanceOf(KrakenError);

@@ -37,7 +37,15 @@ function dbStore(name: string): LeaseStore {
 
 /** A trader process: this one by default; `pid` plays another daemon of this host (alive unless said). */
 const take = (stores: LeaseStore[], now: () => number, o: { onLost?: (m: string) => void; pid?: number; alive?: boolean } = {}) =>
-  takeKeyLease({ apiKey: KEY, stores, ttlMs: TTL, log, onLost: o.onLost ?? (() => undefined), now, ...(o.pid ? { pid: o.pid, isAlive: () => o.alive ?? true } : {}) });
+  takeKeyLease({
+    apiKey: KEY,
+    stores,
+    ttlMs: TTL,
+    log,
+    onLost: o.onLost ?? (() => undefined),
+    now,
+    ...(o.pid ? { pid: o.pid, isAlive: () => o.alive ?? true } : {}),
+  });
 const OTHER = 99_999;
 
 describe('the Kraken key lease in the database', () => {
@@ -46,7 +54,9 @@ describe('the Kraken key lease in the database', () => {
     const err = await take([dbStore('one.db')], () => T0 + 20_000, { pid: OTHER }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeyLeaseRefused);
     expect((err as Error).message).toMatch(
-      new RegExp(`^Kraken API key ${krakenKeyHash(KEY).slice(0, 12)}… is leased by another trader: .+ pid ${process.pid} \\(database one\\.db\\), last heartbeat 20 s ago, its lease expires in 40 s\\..*stop it first.*once its lease has expired; never run both`),
+      new RegExp(
+        `^Kraken API key ${krakenKeyHash(KEY).slice(0, 12)}… is leased by another trader: .+ pid ${process.pid} \\(database one\\.db\\), last heartbeat 20 s ago, its lease expires in 40 s\\..*stop it first.*once its lease has expired; never run both`,
+      ),
     );
     await first.release();
     const second = await take([dbStore('one.db')], () => T0 + 21_000, { pid: OTHER });
@@ -107,7 +117,14 @@ describe.skipIf(REDIS_SKIP)(`the Kraken key lease in Redis ${REDIS_SKIP ?? ''}`,
     const apiKey = key('machines');
     const first = await takeKeyLease({ apiKey, stores: [dbStore('machine-a.db'), await redisStore()], ttlMs: TTL, log, onLost: () => undefined });
     const machineB = { host: 'box-b', pid: 4242 };
-    const err = await takeKeyLease({ apiKey, stores: [dbStore('machine-b.db'), await redisStore()], ttlMs: TTL, log, onLost: () => undefined, ...machineB }).catch((e: unknown) => e);
+    const err = await takeKeyLease({
+      apiKey,
+      stores: [dbStore('machine-b.db'), await redisStore()],
+      ttlMs: TTL,
+      log,
+      onLost: () => undefined,
+      ...machineB,
+    }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeyLeaseRefused);
     expect((err as KeyLeaseRefused).where).toBe('Redis at test');
     // Refused in Redis, machine B gave its database lease back.
@@ -120,10 +137,20 @@ describe.skipIf(REDIS_SKIP)(`the Kraken key lease in Redis ${REDIS_SKIP ?? ''}`,
   it("takes over at once the Redis lease of this host's dead daemon, and only with its token", async () => {
     const apiKey = key('dead');
     const dead = await takeKeyLease({ apiKey, stores: [await redisStore()], ttlMs: TTL, log, onLost: () => undefined, pid: OTHER });
-    const restarted = await takeKeyLease({ apiKey, stores: [await redisStore()], ttlMs: TTL, log, onLost: () => undefined, pid: OTHER + 1, isAlive: () => false });
+    const restarted = await takeKeyLease({
+      apiKey,
+      stores: [await redisStore()],
+      ttlMs: TTL,
+      log,
+      onLost: () => undefined,
+      pid: OTHER + 1,
+      isAlive: () => false,
+    });
     // The dead daemon's token no longer holds it: its late release leaves the new lease in place.
     await dead.release();
-    await expect(takeKeyLease({ apiKey, stores: [await redisStore()], ttlMs: TTL, log, onLost: () => undefined, host: 'box-c', pid: 7 })).rejects.toBeInstanceOf(KeyLeaseRefused);
+    await expect(
+      takeKeyLease({ apiKey, stores: [await redisStore()], ttlMs: TTL, log, onLost: () => undefined, host: 'box-c', pid: 7 }),
+    ).rejects.toBeInstanceOf(KeyLeaseRefused);
     await restarted.release();
   });
 
@@ -133,7 +160,10 @@ describe.skipIf(REDIS_SKIP)(`the Kraken key lease in Redis ${REDIS_SKIP ?? ''}`,
     const lost: string[] = [];
     const lease = await takeKeyLease({ apiKey, stores: [await redisStore()], ttlMs: TTL, log, onLost: (m) => void lost.push(m) });
     const admin = await connectRedis({ url }, 'admin');
-    await admin.set(`brain:lease:${krakenKeyHash(apiKey)}`, JSON.stringify({ holder: 'other', host: 'box-b', pid: 42, heartbeatAt: Date.now(), expiresAt: Date.now() + TTL }));
+    await admin.set(
+      `brain:lease:${krakenKeyHash(apiKey)}`,
+      JSON.stringify({ holder: 'other', host: 'box-b', pid: 42, heartbeatAt: Date.now(), expiresAt: Date.now() + TTL }),
+    );
     await vi.advanceTimersByTimeAsync(TTL / 3);
     await vi.waitFor(() => expect(lost).toHaveLength(1));
     expect(lost[0]).toMatch(/in Redis at test is now held by box-b pid 42/);

@@ -5,7 +5,12 @@ describe('the log tail behind /logs', () => {
   it('keeps the newest lines, readable, scrubbed of secrets like every line, and passes them on', () => {
     const tail = new LogTail(2);
     const out: string[] = [];
-    const log = createLogger({ level: 'info', pretty: false, destination: tail.tee({ write: (l: string) => out.push(l) }), secrets: ['sk-ant-very-secret-value'] });
+    const log = createLogger({
+      level: 'info',
+      pretty: false,
+      destination: tail.tee({ write: (l: string) => out.push(l) }),
+      secrets: ['sk-ant-very-secret-value'],
+    });
     log.info('first');
     log.info({ pair: 'BTC/USD' }, 'second');
     log.warn('key sk-ant-very-secret-value leaked');

@@ -223,7 +223,7 @@ describe('breaker machine: path coverage (xstate/graph)', () => {
 });
 
 describe('breaker machine: held at reducing by a failed self-audit', () => {
-  it('a failed audit\'s hold goes to reducing and holds there while the equity is healthy, until an operator resumes', () => {
+  it("a failed audit's hold goes to reducing and holds there while the equity is healthy, until an operator resumes", () => {
     const b = startBreaker();
     b.update({ equity: 10_000, peakEquity: 10_000, dayStartEquity: 10_000 });
     b.send({ type: 'breaker.hold', reason: 'audit_failed', time: T0 + MINUTE });
@@ -234,7 +234,10 @@ describe('breaker machine: held at reducing by a failed self-audit', () => {
     b.send({ type: 'breaker.resume', by: 'cli', time: T0 + 2 * MINUTE });
     expect(b.level()).toBe('active');
     expect(b.context().holds).toEqual([]);
-    expect(b.emitted).toMatchObject([{ type: 'breaker.reduced', reason: 'audit_failed', at: T0 + MINUTE }, { type: 'breaker.resumed', from: 'reducing', by: 'cli' }]);
+    expect(b.emitted).toMatchObject([
+      { type: 'breaker.reduced', reason: 'audit_failed', at: T0 + MINUTE },
+      { type: 'breaker.resumed', from: 'reducing', by: 'cli' },
+    ]);
   });
 
   it('a held breaker still halts on a hard limit', () => {

@@ -175,8 +175,16 @@ describe('connection machine: failures and backoff', () => {
   });
 
   it.each([
-    ['a socket close', { type: 'ws.closed', code: 1006, reason: 'reset' } as ConnectionEvent, { code: 'kraken.ws_closed', message: 'socket closed (1006: reset)', retryable: true }],
-    ['a subscribe failure', { type: 'ws.failed', error: { code: 'kraken.auth', message: 'ESession:Invalid session', retryable: false } } as ConnectionEvent, { code: 'kraken.auth', message: 'ESession:Invalid session', retryable: false }],
+    [
+      'a socket close',
+      { type: 'ws.closed', code: 1006, reason: 'reset' } as ConnectionEvent,
+      { code: 'kraken.ws_closed', message: 'socket closed (1006: reset)', retryable: true },
+    ],
+    [
+      'a subscribe failure',
+      { type: 'ws.failed', error: { code: 'kraken.auth', message: 'ESession:Invalid session', retryable: false } } as ConnectionEvent,
+      { code: 'kraken.auth', message: 'ESession:Invalid session', retryable: false },
+    ],
   ])('backs off on %s from any session state and records why', (_name, event, why) => {
     for (const prefix of [[], [{ type: 'ws.opened' }], [{ type: 'ws.opened' }, { type: 'ws.subscribed' }]] as ConnectionEvent[][]) {
       const f = fixture();
@@ -243,7 +251,12 @@ describe('connection machine: failures and backoff', () => {
     }
     f.send({ type: 'ws.closed', code: 1006, reason: 'refused' });
     expect(f.state()).toBe('failed');
-    expect(f.emitted.at(-1)).toEqual({ type: 'connection.failed', endpoint: 'public', attempts: 3, error: { code: 'kraken.ws_closed', message: 'socket closed (1006: refused)', retryable: true } });
+    expect(f.emitted.at(-1)).toEqual({
+      type: 'connection.failed',
+      endpoint: 'public',
+      attempts: 3,
+      error: { code: 'kraken.ws_closed', message: 'socket closed (1006: refused)', retryable: true },
+    });
   });
 
   it('restarts from failed on connection.start with a fresh attempt count', () => {
@@ -362,7 +375,15 @@ describe('connection machine: path coverage (xstate/graph)', () => {
   it('reaches every state by a shortest path, crossing delays and guards', () => {
     const paths = getShortestPaths(machine, traversal);
     const reached = new Set(paths.map((p) => json(p.state.value)));
-    const all = ['"disconnected"', '{"session":"connecting"}', '{"session":"subscribing"}', '{"session":{"online":"live"}}', '{"session":{"online":"stale"}}', '"backoff"', '"failed"'];
+    const all = [
+      '"disconnected"',
+      '{"session":"connecting"}',
+      '{"session":"subscribing"}',
+      '{"session":{"online":"live"}}',
+      '{"session":{"online":"stale"}}',
+      '"backoff"',
+      '"failed"',
+    ];
     for (const v of all) {
       expect(reached).toContain(v);
     }

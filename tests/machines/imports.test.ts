@@ -26,7 +26,9 @@ function allowed(fromFile: string, specifier: string): boolean {
 }
 
 describe('machines import only src/contract, src/trading, src/clock, xstate and other machines', () => {
-  const files = readdirSync(MACHINES).filter((f) => f.endsWith('.ts')).map((f) => join(MACHINES, f));
+  const files = readdirSync(MACHINES)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => join(MACHINES, f));
 
   it('finds the machine files', () => {
     expect(files.length).toBeGreaterThan(5);
@@ -34,7 +36,9 @@ describe('machines import only src/contract, src/trading, src/clock, xstate and 
 
   it('no machine file imports anything else', () => {
     const offending = files.flatMap((file) =>
-      importsOf(readFileSync(file, 'utf8')).filter((spec) => !allowed(file, spec)).map((spec) => `machines/${file.slice(MACHINES.length + 1)} imports ${spec}`),
+      importsOf(readFileSync(file, 'utf8'))
+        .filter((spec) => !allowed(file, spec))
+        .map((spec) => `machines/${file.slice(MACHINES.length + 1)} imports ${spec}`),
     );
     expect(offending).toEqual([]);
   });

@@ -1,6 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type EventObject } from 'xstate';
-import { orchestratorCycleMachine, StepFailure, type Began, type CycleEmitted, type CycleRecord, type CycleTrigger, type NightOutcome, type StepOutcome } from '../../machines/orchestrator-cycle.machine.ts';
+import {
+  orchestratorCycleMachine,
+  StepFailure,
+  type Began,
+  type CycleEmitted,
+  type CycleRecord,
+  type CycleTrigger,
+  type NightOutcome,
+  type StepOutcome,
+} from '../../machines/orchestrator-cycle.machine.ts';
 import type { StoreInput } from '../../machines/shared.ts';
 
 const T0 = Date.UTC(2026, 2, 4, 3);
@@ -25,11 +34,23 @@ async function start(script: Script, o: { restore?: CycleRecord | null; maxRepai
     actors: {
       persistState: fromCallback<EventObject, StoreInput>(() => undefined),
       restore: fromPromise<CycleRecord | null, void>(async () => o.restore ?? null),
-      begin: fromPromise<Began, { trigger: CycleTrigger; at: number }>(async ({ input }) => ({ cycleId: 'night-1', mode: 'model', startedAt: input.at, windowEndsAt: input.at + 3_600_000, offlineAlongside: false })),
-      gather: step('gather'), analyse: step('analyse'), generate: step('generate'), review: step('review'), submit: step('submit'),
+      begin: fromPromise<Began, { trigger: CycleTrigger; at: number }>(async ({ input }) => ({
+        cycleId: 'night-1',
+        mode: 'model',
+        startedAt: input.at,
+        windowEndsAt: input.at + 3_600_000,
+        offlineAlongside: false,
+      })),
+      gather: step('gather'),
+      analyse: step('analyse'),
+      generate: step('generate'),
+      review: step('review'),
+      submit: step('submit'),
       runOffline: fromPromise<StepOutcome, { cycleId: string; trigger: CycleTrigger }>(async () => ({ kind: 'submitted', at: T0, summary: 'offline' })),
       runOfflineAlongside: fromPromise<void, { cycleId: string; trigger: CycleTrigger }>(async () => undefined),
-      finish: fromPromise<void, { cycleId: string; outcome: NightOutcome; reason: string | null }>(async ({ input }) => void finished.push({ outcome: input.outcome, reason: input.reason })),
+      finish: fromPromise<void, { cycleId: string; outcome: NightOutcome; reason: string | null }>(
+        async ({ input }) => void finished.push({ outcome: input.outcome, reason: input.reason }),
+      ),
     },
   });
   const actor = createActor(machine, { input: { now: clock.now(), maxRepairs: o.maxRepairs ?? 2, retryDelaySeconds: 60 }, clock });
@@ -71,7 +92,10 @@ describe('the nightly cycle machine', () => {
     a.actor.stop();
     const b = await start({ analyse: ['hang'] }, { restore: record });
     await waitFor(b.actor, (s) => s.matches('analysing'));
-    expect({ value: b.actor.getSnapshot().value, context: b.actor.getSnapshot().context }).toEqual({ ...record, context: { ...record.context, resumeTo: null } });
+    expect({ value: b.actor.getSnapshot().value, context: b.actor.getSnapshot().context }).toEqual({
+      ...record,
+      context: { ...record.context, resumeTo: null },
+    });
     expect(b.calls).toEqual(['analyse1']);
   });
 

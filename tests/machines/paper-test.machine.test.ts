@@ -4,14 +4,27 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createActor, fromCallback, fromPromise, SimulatedClock, waitFor, type Actor, type EventObject } from 'xstate';
-import { paperTestMachine, type JudgeInput, type PaperTestEmitted, type PaperTestInput, type PaperTestRecord, type PaperTestVerdict, type ShadowInput } from '../../machines/paper-test.machine.ts';
+import {
+  paperTestMachine,
+  type JudgeInput,
+  type PaperTestEmitted,
+  type PaperTestInput,
+  type PaperTestRecord,
+  type PaperTestVerdict,
+  type ShadowInput,
+} from '../../machines/paper-test.machine.ts';
 import type { StoreInput } from '../../machines/shared.ts';
 
 const T0 = Date.UTC(2025, 0, 6);
 const DAY = 86_400_000;
 const verdict = (passed: boolean): PaperTestVerdict => ({
-  passed, failedCheck: passed ? null : 'underperformance', reason: passed ? 'ok' : 'trailed the incumbent', shadow: { trades: 6, totalReturn: 0.01 },
-  incumbent: { trades: 4, totalReturn: 0 }, replay: { trades: 6, totalReturn: 0.01 }, drift: [],
+  passed,
+  failedCheck: passed ? null : 'underperformance',
+  reason: passed ? 'ok' : 'trailed the incumbent',
+  shadow: { trades: 6, totalReturn: 0.01 },
+  incumbent: { trades: 4, totalReturn: 0 },
+  replay: { trades: 6, totalReturn: 0.01 },
+  drift: [],
 });
 const actors: Array<Actor<typeof paperTestMachine>> = [];
 afterEach(() => actors.splice(0).forEach((a) => a.stop()));
@@ -35,7 +48,15 @@ function start(opts: { passes?: boolean; resume?: PaperTestRecord; clock?: Simul
       persistState: fromCallback<EventObject, StoreInput>(() => undefined),
     },
   });
-  const input: PaperTestInput = { id: 'pt-1', versionId: 'sha256:cand', incumbentId: 'sha256:inc', ledgerId: 7, settings: { minDays: 3, maxDays: 10, minTrades: 5 }, now: clock.now(), ...(opts.resume ? { resume: { ...opts.resume, now: clock.now() } } : {}) };
+  const input: PaperTestInput = {
+    id: 'pt-1',
+    versionId: 'sha256:cand',
+    incumbentId: 'sha256:inc',
+    ledgerId: 7,
+    settings: { minDays: 3, maxDays: 10, minTrades: 5 },
+    now: clock.now(),
+    ...(opts.resume ? { resume: { ...opts.resume, now: clock.now() } } : {}),
+  };
   const actor = createActor(machine, { input, clock });
   const emitted: PaperTestEmitted[] = [];
   actor.on('*', (e) => emitted.push(e));
@@ -46,7 +67,8 @@ function start(opts: { passes?: boolean; resume?: PaperTestRecord; clock?: Simul
   return { actor, clock, shadows, judged, emitted, progress, shadowFails };
 }
 
-const persisted = (a: Actor<typeof paperTestMachine>): PaperTestRecord => JSON.parse(JSON.stringify({ value: a.getSnapshot().value, context: a.getSnapshot().context })) as PaperTestRecord;
+const persisted = (a: Actor<typeof paperTestMachine>): PaperTestRecord =>
+  JSON.parse(JSON.stringify({ value: a.getSnapshot().value, context: a.getSnapshot().context })) as PaperTestRecord;
 
 describe('paper-test machine', () => {
   it('waits scheduled for a slot, then runs its shadow with absolute deadlines', () => {
@@ -90,7 +112,11 @@ describe('paper-test machine', () => {
     // What actors/paper-test.actors.ts sends back when the shadow throws.
     t.shadowFails(error);
     expect(t.actor.getSnapshot().value).toBe('failed');
-    expect(t.emitted.at(-1)).toMatchObject({ type: 'paperTest.failed', error, reason: 'shadow failed: [sandbox.restart_budget_spent] the strategy child crashed 3 times' });
+    expect(t.emitted.at(-1)).toMatchObject({
+      type: 'paperTest.failed',
+      error,
+      reason: 'shadow failed: [sandbox.restart_budget_spent] the strategy child crashed 3 times',
+    });
   });
 
   it('a cancel ends it cancelled, from scheduled or running', () => {

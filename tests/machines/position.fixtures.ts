@@ -58,7 +58,15 @@ export function startPosition(input: Partial<PositionInput> = {}, known: VenueOr
         if (venue.mode === 'silent') return new Promise(() => undefined);
         if (venue.mode === 'error') return Promise.reject(new VenueError('unknown_outcome', 'socket closed mid-send', false));
         const status = venue.mode === 'refuse' ? 'rejected' : 'open';
-        const ack: OrderAck = { clOrdId: o.clOrdId, venueOrderId: `V-${o.clOrdId}`, status, reason: venue.mode === 'refuse' ? 'EOrder:Insufficient funds' : null, filledQuantity: 0, fills: [], ...venue.answer };
+        const ack: OrderAck = {
+          clOrdId: o.clOrdId,
+          venueOrderId: `V-${o.clOrdId}`,
+          status,
+          reason: venue.mode === 'refuse' ? 'EOrder:Insufficient funds' : null,
+          filledQuantity: 0,
+          fills: [],
+          ...venue.answer,
+        };
         return Promise.resolve({ at: clock.now(), ack });
       }),
       queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(async ({ input: q }) => {

@@ -16,7 +16,10 @@ const machine = positionMachine.provide({
   },
 });
 
-const ack = (clOrdId: string, status: 'open' | 'rejected') => ({ at: T0, ack: { clOrdId, venueOrderId: 'V', status, reason: null, filledQuantity: 0, fills: [] } });
+const ack = (clOrdId: string, status: 'open' | 'rejected') => ({
+  at: T0,
+  ack: { clOrdId, venueOrderId: 'V', status, reason: null, filledQuantity: 0, fills: [] },
+});
 const ev = (type: string, extra: object = {}) => ({ type, ...extra }) as unknown as PositionEvent;
 const after = (state: string) => ev(`xstate.after.untilOrderDeadline.position.${state}`);
 
@@ -41,9 +44,22 @@ const events: PositionEvent[] = [
 ];
 
 // The graph is about state, order progress, holding and refused exits, not about timestamps.
-type Ctx = { holding: { quantity: number } | null; order: { status: string; queries: number; filled: number } | null; closeRequested: unknown; exitRefusals: number };
+type Ctx = {
+  holding: { quantity: number } | null;
+  order: { status: string; queries: number; filled: number } | null;
+  closeRequested: unknown;
+  exitRefusals: number;
+};
 const serializeState = (s: { value: unknown; context: Ctx }) =>
-  JSON.stringify([s.value, s.context.holding?.quantity ?? 0, s.context.order?.status, s.context.order?.queries, s.context.order?.filled, s.context.closeRequested, s.context.exitRefusals]);
+  JSON.stringify([
+    s.value,
+    s.context.holding?.quantity ?? 0,
+    s.context.order?.status,
+    s.context.order?.queries,
+    s.context.order?.filled,
+    s.context.closeRequested,
+    s.context.exitRefusals,
+  ]);
 
 const paths = getShortestPaths(machine, { events, input: INPUT, serializeState, limit: 50_000 });
 /** The order's own events only: every way an order can go, without the fills that multiply paths. */
@@ -57,8 +73,19 @@ describe('position machine: path coverage (xstate/graph)', () => {
   it('reaches every state of the lifecycle', () => {
     const reached = new Set(paths.map((p) => names(p.state.value)));
     expect(simple.length).toBeGreaterThan(5);
-    for (const s of ['pendingEntry.recordingIntent', 'pendingEntry.submitting', 'pendingEntry.working', 'pendingEntry.reconciling',
-      'pendingEntry.requerying', 'open', 'pendingExit.submitting', 'pendingExit.working', 'pendingExit.reconciling', 'exitBlocked', 'closed']) {
+    for (const s of [
+      'pendingEntry.recordingIntent',
+      'pendingEntry.submitting',
+      'pendingEntry.working',
+      'pendingEntry.reconciling',
+      'pendingEntry.requerying',
+      'open',
+      'pendingExit.submitting',
+      'pendingExit.working',
+      'pendingExit.reconciling',
+      'exitBlocked',
+      'closed',
+    ]) {
       expect(reached).toContain(s);
     }
   });

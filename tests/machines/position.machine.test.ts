@@ -72,7 +72,13 @@ describe('position machine: outcome unknown → reconciling (inv. 4)', () => {
     await p.until({ pendingEntry: 'requerying' });
     expect(p.calls.filter((c) => c.startsWith('submitOrder'))).toHaveLength(1);
     // The venue's failure reaches the supervisor whole: its code, and that resending cannot help.
-    expect(p.emitted).toContainEqual(expect.objectContaining({ type: 'order.unknown', clOrdId: 'p1-1', error: { code: 'venue.unknown_outcome', message: 'socket closed mid-send', retryable: false } }));
+    expect(p.emitted).toContainEqual(
+      expect.objectContaining({
+        type: 'order.unknown',
+        clOrdId: 'p1-1',
+        error: { code: 'venue.unknown_outcome', message: 'socket closed mid-send', retryable: false },
+      }),
+    );
   });
 
   it('an order the venue never saw after maxQueries queries is declared never placed', async () => {

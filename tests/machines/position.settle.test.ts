@@ -22,7 +22,10 @@ describe('position machine: settled only when the booked fills cover the execute
     p.venue.answer = { status: 'filled', filledQuantity: 1, fills: [f] };
     await p.until('open');
     expect(p.context().holding?.quantity).toBe(1);
-    expect(p.emitted).toMatchObject([{ type: 'position.fillFound', fill: { tradeId: f.tradeId } }, { type: 'position.opened', quantity: 1 }]);
+    expect(p.emitted).toMatchObject([
+      { type: 'position.fillFound', fill: { tradeId: f.tradeId } },
+      { type: 'position.opened', quantity: 1 },
+    ]);
   });
 
   it('an ack of a filled order with its fills missing asks the venue again and settles once they are found', async () => {
@@ -57,7 +60,9 @@ describe('position machine: an exit the venue refuses stops retrying', () => {
     }
     expect(p.calls.filter((c) => c.startsWith('submitOrder') && c !== 'submitOrder p1-1')).toHaveLength(3);
     expect(p.value()).toBe('exitBlocked');
-    expect(p.emitted.filter((e) => e.type === 'position.exitBlocked')).toMatchObject([{ positionId: 'p1', pair: 'ETH/USD', remaining: 1, refusals: 3, reason: 'EOrder:Insufficient funds' }]);
+    expect(p.emitted.filter((e) => e.type === 'position.exitBlocked')).toMatchObject([
+      { positionId: 'p1', pair: 'ETH/USD', remaining: 1, refusals: 3, reason: 'EOrder:Insufficient funds' },
+    ]);
   });
 
   it('an operator close tries once more from exitBlocked', async () => {

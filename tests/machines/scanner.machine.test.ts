@@ -18,14 +18,25 @@ const M5 = 300_000;
 const T0 = Date.UTC(2025, 0, 6);
 const candle = (i: number): Candle => ({ time: T0 + i * M5, open: 100, high: 101, low: 99, close: 100 + i, volume: 1 });
 const closed = (i: number, over: Partial<Extract<ScannerEvent, { type: 'market.candle' }>> = {}): ScannerEvent => ({
-  type: 'market.candle', pair: 'BTC/USD', timeframe: '5m', candle: candle(i), closed: true, ...over,
+  type: 'market.candle',
+  pair: 'BTC/USD',
+  timeframe: '5m',
+  candle: candle(i),
+  closed: true,
+  ...over,
 });
 const buyIntent = (r: ScanRequest): Intent => ({
-  pair: r.pair, candleTime: r.candle.time, refPrice: r.candle.close, strategyVersion: r.strategyVersion,
+  pair: r.pair,
+  candleTime: r.candle.time,
+  refPrice: r.candle.close,
+  strategyVersion: r.strategyVersion,
   decision: { action: 'buy', sizeFraction: 0.1, reason: 'test' },
 });
 
-interface Deferred<T> { resolve(v: T): void; reject(e: unknown): void }
+interface Deferred<T> {
+  resolve(v: T): void;
+  reject(e: unknown): void;
+}
 
 /** Evaluations resolve by hand (the test plays the sandbox); warm-up and record resolve at once. */
 function fixture(opts: { warmLast?: number; warmFails?: boolean; decide?: (r: ScanRequest) => Partial<Evaluation> } = {}) {
@@ -153,7 +164,15 @@ describe('scanner machine', () => {
     f.send(closed(1));
     f.pending[0]!.reject(new SandboxError('deadline', 'strategy timed out', true));
     await f.at('idle');
-    expect(f.emitted).toEqual([{ type: 'scanner.failed', pair: 'BTC/USD', candleTime: candle(1).time, stage: 'evaluate', error: { code: 'sandbox.deadline', message: 'strategy timed out', retryable: true } }]);
+    expect(f.emitted).toEqual([
+      {
+        type: 'scanner.failed',
+        pair: 'BTC/USD',
+        candleTime: candle(1).time,
+        stage: 'evaluate',
+        error: { code: 'sandbox.deadline', message: 'strategy timed out', retryable: true },
+      },
+    ]);
     f.send(closed(2));
     expect(f.actor.getSnapshot().value).toBe('evaluating');
   });
@@ -164,7 +183,9 @@ describe('scanner machine', () => {
     f.send(closed(1));
     f.answer(0);
     await f.at('idle');
-    expect(f.emitted).toMatchObject([{ type: 'scanner.failed', stage: 'decision', error: { code: 'strategy.sell_when_flat', message: 'sell while flat', retryable: false } }]);
+    expect(f.emitted).toMatchObject([
+      { type: 'scanner.failed', stage: 'decision', error: { code: 'strategy.sell_when_flat', message: 'sell while flat', retryable: false } },
+    ]);
     expect(f.recorded).toHaveLength(1);
   });
 

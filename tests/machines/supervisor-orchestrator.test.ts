@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fromCallback, fromPromise, waitFor, type EventObject } from 'xstate';
-import { orchestratorCycleMachine, StepFailure, type Began, type CycleRecord, type CycleTrigger, type NightOutcome, type StepOutcome } from '../../machines/orchestrator-cycle.machine.ts';
+import {
+  orchestratorCycleMachine,
+  StepFailure,
+  type Began,
+  type CycleRecord,
+  type CycleTrigger,
+  type NightOutcome,
+  type StepOutcome,
+} from '../../machines/orchestrator-cycle.machine.ts';
 import type { StoreInput } from '../../machines/shared.ts';
 import { startSupervisor, T0 } from './supervisor.fixtures.ts';
 
@@ -14,7 +22,13 @@ function cycle(analysis: StepOutcome | StepFailure) {
     actors: {
       persistState: fromCallback<EventObject, StoreInput>(() => undefined),
       restore: fromPromise<CycleRecord | null, void>(async () => null),
-      begin: fromPromise<Began, { trigger: CycleTrigger; at: number }>(async () => ({ cycleId: 'night-1', mode: 'model', startedAt: T0, windowEndsAt: T0 + 3_600_000, offlineAlongside: false })),
+      begin: fromPromise<Began, { trigger: CycleTrigger; at: number }>(async () => ({
+        cycleId: 'night-1',
+        mode: 'model',
+        startedAt: T0,
+        windowEndsAt: T0 + 3_600_000,
+        offlineAlongside: false,
+      })),
       gather: ok,
       analyse: fromPromise<StepOutcome, StepInput>(async () => {
         if (analysis instanceof StepFailure) throw analysis;
@@ -31,7 +45,7 @@ function cycle(analysis: StepOutcome | StepFailure) {
 }
 
 describe('the supervisor and its nightly cycle child', () => {
-  it('the scheduler\'s orchestrator slot starts a night in the child; its start and end are announced', async () => {
+  it("the scheduler's orchestrator slot starts a night in the child; its start and end are announced", async () => {
     const s = startSupervisor({ cycle: cycle({ kind: 'noChange', at: T0 }) });
     await s.running();
     expect(s.children()).toContain('orchestratorCycle');
@@ -51,11 +65,19 @@ describe('the supervisor and its nightly cycle child', () => {
   });
 
   it('inv. 5: a night that fails closed is an alert, and the daemon keeps trading', async () => {
-    const s = startSupervisor({ cycle: cycle(new StepFailure({ code: 'llm.auth', message: 'invalid x-api-key; check ANTHROPIC_API_KEY', retryable: false }, null, T0)) });
+    const s = startSupervisor({
+      cycle: cycle(new StepFailure({ code: 'llm.auth', message: 'invalid x-api-key; check ANTHROPIC_API_KEY', retryable: false }, null, T0)),
+    });
     await s.running();
     s.port.schedule!({ type: 'schedule.orchestrator', due: T0, time: T0 });
     await waitFor(s.actor, () => s.emitted.some((e) => e.type === 'supervisor.alert'));
-    expect(s.emitted).toContainEqual(expect.objectContaining({ type: 'supervisor.alert', message: expect.stringMatching(/failed closed, nothing deployed, the incumbent keeps trading: \[llm\.auth\] invalid x-api-key/), error: { code: 'llm.auth', message: 'invalid x-api-key; check ANTHROPIC_API_KEY', retryable: false } }));
+    expect(s.emitted).toContainEqual(
+      expect.objectContaining({
+        type: 'supervisor.alert',
+        message: expect.stringMatching(/failed closed, nothing deployed, the incumbent keeps trading: \[llm\.auth\] invalid x-api-key/),
+        error: { code: 'llm.auth', message: 'invalid x-api-key; check ANTHROPIC_API_KEY', retryable: false },
+      }),
+    );
     expect(s.actor.getSnapshot().matches({ running: 'trading' })).toBe(true);
     const rec = await s.signal('BTC/USD', 'buy', 100);
     expect(rec.signal!.verdict.outcome).toBe('acted');

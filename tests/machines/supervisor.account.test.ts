@@ -25,7 +25,12 @@ describe('supervisor: balance reconciliation', () => {
     await s.running();
     s.port.venue!({ type: 'venue.balances', balances: { USD: 9_000, BTC: 0.01 }, at: T0 });
     const reconciled = s.emitted.find((e) => e.type === 'balances.reconciled');
-    expect(reconciled).toMatchObject({ mismatches: [{ asset: 'USD', venue: 9_000, ledger: 10_000 }, { asset: 'BTC', venue: 0.01, ledger: 0 }] });
+    expect(reconciled).toMatchObject({
+      mismatches: [
+        { asset: 'USD', venue: 9_000, ledger: 10_000 },
+        { asset: 'BTC', venue: 0.01, ledger: 0 },
+      ],
+    });
     expect(s.emitted.find((e) => e.type === 'supervisor.alert')).toMatchObject({ message: expect.stringContaining('BTC: venue 0.01, ledger 0') });
     await waitFor(breakerOf(s), (b) => (b as unknown as { value: string }).value === 'reducing');
     expect(s.actor.getSnapshot().context.breaker).toBe('reducing');
@@ -66,7 +71,17 @@ describe('supervisor: the venue account', () => {
   it('a fill of a position that is no longer live is booked and alerted (nothing manages it)', async () => {
     const s = startSupervisor();
     await s.running();
-    const fill = { tradeId: 'TX', clOrdId: 'Pgone-2', pair: 'BTC/USD' as const, side: 'buy' as const, price: 100, quantity: 0.1, fee: 0.04, liquidity: 'taker' as const, time: T0 };
+    const fill = {
+      tradeId: 'TX',
+      clOrdId: 'Pgone-2',
+      pair: 'BTC/USD' as const,
+      side: 'buy' as const,
+      price: 100,
+      quantity: 0.1,
+      fee: 0.04,
+      liquidity: 'taker' as const,
+      time: T0,
+    };
     s.port.venue!({ type: 'venue.fill', fill, order: { clOrdId: 'Pgone-2', venueOrderId: 'V', status: 'filled', filledQuantity: 0.1, fills: [fill] } });
     expect(s.actor.getSnapshot().context.ledger.holdings['BTC/USD']?.quantity).toBeCloseTo(0.1);
     expect(s.emitted.find((e) => e.type === 'supervisor.alert')).toMatchObject({ message: expect.stringContaining('position Pgone, which is no longer live') });
@@ -76,7 +91,15 @@ describe('supervisor: the venue account', () => {
     const s = startSupervisor();
     await s.running();
     const buy = await s.openPosition('BTC/USD', 100);
-    s.actor.send({ type: 'position.exitBlocked', positionId: buy.positionId, pair: 'BTC/USD', remaining: 0.5, refusals: 3, reason: 'EOrder:Insufficient funds', at: T0 });
+    s.actor.send({
+      type: 'position.exitBlocked',
+      positionId: buy.positionId,
+      pair: 'BTC/USD',
+      remaining: 0.5,
+      refusals: 3,
+      reason: 'EOrder:Insufficient funds',
+      at: T0,
+    });
     expect(s.emitted.find((e) => e.type === 'supervisor.alert')).toMatchObject({ message: expect.stringContaining('refused 3 exits') });
     expect(s.commands).toEqual([{ type: 'venue.checkBalances' }]);
     const rec = await s.signal('BTC/USD', 'close', 100);

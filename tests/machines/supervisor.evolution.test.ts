@@ -25,7 +25,10 @@ describe('supervisor and the evolution pipeline', () => {
     s.actor.send(scheduled('a'));
     s.actor.send(scheduled('b'));
     s.actor.send(scheduled('a'));
-    expect(s.actor.getSnapshot().context.evolution.paperTests).toEqual([{ id: 'a', running: true }, { id: 'b', running: false }]);
+    expect(s.actor.getSnapshot().context.evolution.paperTests).toEqual([
+      { id: 'a', running: true },
+      { id: 'b', running: false },
+    ]);
     s.port.feed!({ type: 'market.candle', pair: 'BTC/USD', candle: { time: T0, open: 1, high: 1, low: 1, close: 1, volume: 1 } });
     await settle();
     expect(s.calls).toContain('shadow a market.candle');

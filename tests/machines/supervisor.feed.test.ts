@@ -11,7 +11,13 @@ import { bootState, startSupervisor, T0 } from './supervisor.fixtures.ts';
 
 const STEP = 300_000;
 const candle = (time: number, close = 100): Candle => ({ time, open: close, high: close, low: close, close, volume: 1 });
-const closed = (pair: Pair, time: number, close = 100) => ({ type: 'feed.candle' as const, pair, timeframe: '5m' as const, candle: candle(time, close), closed: true });
+const closed = (pair: Pair, time: number, close = 100) => ({
+  type: 'feed.candle' as const,
+  pair,
+  timeframe: '5m' as const,
+  candle: candle(time, close),
+  closed: true,
+});
 const alerts = (s: ReturnType<typeof startSupervisor>) => s.emitted.filter((e) => e.type === 'supervisor.alert').map((e) => (e as { message: string }).message);
 const scanned = (s: ReturnType<typeof startSupervisor>, pair: Pair) => s.scans.filter((r) => r.pair === pair).map((r) => r.candle.time);
 
@@ -44,10 +50,19 @@ describe('supervisor: the connection children', () => {
       return s.lines.length - before;
     };
     for (const delay of [1_000, 2_000, 4_000, 4_000]) {
-      s.actor.send({ type: 'connection.failed', endpoint: 'public', attempts: 10, error: { code: 'kraken.ws_closed', message: 'socket closed (1006)', retryable: true } });
+      s.actor.send({
+        type: 'connection.failed',
+        endpoint: 'public',
+        attempts: 10,
+        error: { code: 'kraken.ws_closed', message: 'socket closed (1006)', retryable: true },
+      });
       expect(restartsAfter(delay), `restart after ${delay} ms`).toBe(1);
     }
-    expect(alerts(s)).toEqual([expect.stringMatching(/^public market feed down: 10 reconnects failed \(\[kraken\.ws_closed, retryable\] socket closed \(1006\)\); retrying every 1–4 s; no new entries/)]);
+    expect(alerts(s)).toEqual([
+      expect.stringMatching(
+        /^public market feed down: 10 reconnects failed \(\[kraken\.ws_closed, retryable\] socket closed \(1006\)\); retrying every 1–4 s; no new entries/,
+      ),
+    ]);
     s.actor.send({ type: 'connection.up', endpoint: 'public' });
     expect(alerts(s).at(-1)).toBe('public market feed back after 4 restarts');
     expect(s.actor.getSnapshot().context.venueHealthy).toBe(true);
@@ -89,7 +104,13 @@ describe('supervisor: candles from the line', () => {
     s.actor.send(closed('ETH/USD', T0 + STEP));
     await s.until(() => scanned(s, 'ETH/USD').length === 1);
     expect(scanned(s, 'BTC/USD')).toEqual([]);
-    s.backfills[0]!.answer({ type: 'market.candles.backfilled', pair: 'BTC/USD', from: T0 + STEP, to: T0 + 3 * STEP, candles: [candle(T0 + 2 * STEP), candle(T0 + STEP)] });
+    s.backfills[0]!.answer({
+      type: 'market.candles.backfilled',
+      pair: 'BTC/USD',
+      from: T0 + STEP,
+      to: T0 + 3 * STEP,
+      candles: [candle(T0 + 2 * STEP), candle(T0 + STEP)],
+    });
     await s.until(() => scanned(s, 'BTC/USD').length === 4);
     expect(scanned(s, 'BTC/USD')).toEqual([1, 2, 3, 4].map((k) => T0 + k * STEP));
     expect(s.children()).not.toContain('backfill.BTC/USD');
@@ -105,7 +126,13 @@ describe('supervisor: candles from the line', () => {
     expect(s.backfills.map((b) => b.input)).toEqual([{ pair: 'BTC/USD', timeframe: '5m', from: T0 + STEP, to: T0 + 3 * STEP }]);
     s.actor.send(closed('BTC/USD', T0 + 2 * STEP));
     s.actor.send(closed('BTC/USD', T0 + 3 * STEP));
-    s.backfills[0]!.answer({ type: 'market.candles.backfilled', pair: 'BTC/USD', from: T0 + STEP, to: T0 + 3 * STEP, candles: [candle(T0 + STEP), candle(T0 + 2 * STEP)] });
+    s.backfills[0]!.answer({
+      type: 'market.candles.backfilled',
+      pair: 'BTC/USD',
+      from: T0 + STEP,
+      to: T0 + 3 * STEP,
+      candles: [candle(T0 + STEP), candle(T0 + 2 * STEP)],
+    });
     await s.until(() => scanned(s, 'BTC/USD').length === 3);
     expect(scanned(s, 'BTC/USD')).toEqual([1, 2, 3].map((k) => T0 + k * STEP));
   });
@@ -113,7 +140,13 @@ describe('supervisor: candles from the line', () => {
   it('a failed back-fill is alerted and the waiting candles go on (the hole stays)', async () => {
     const s = await live();
     s.actor.send(closed('BTC/USD', T0 + 3 * STEP));
-    s.backfills[0]!.answer({ type: 'market.candles.backfillFailed', pair: 'BTC/USD', from: T0 + STEP, to: T0 + 3 * STEP, error: { code: 'kraken.unavailable', message: 'EService:Unavailable', retryable: true } });
+    s.backfills[0]!.answer({
+      type: 'market.candles.backfillFailed',
+      pair: 'BTC/USD',
+      from: T0 + STEP,
+      to: T0 + 3 * STEP,
+      error: { code: 'kraken.unavailable', message: 'EService:Unavailable', retryable: true },
+    });
     await s.until(() => scanned(s, 'BTC/USD').length === 1);
     expect(scanned(s, 'BTC/USD')).toEqual([T0 + 3 * STEP]);
     expect(alerts(s)).toEqual([expect.stringContaining('could not be back-filled ([kraken.unavailable, retryable] EService:Unavailable)')]);
@@ -134,7 +167,15 @@ describe('supervisor: the private executions line', () => {
     await s.signal('BTC/USD', 'buy', 100);
     const [buy] = await s.sentOrder('buy');
     const report = {
-      venueOrderId: 'O1', clOrdId: buy!.clOrdId, pair: 'BTC/USD' as const, side: 'buy' as const, execType: 'trade', status: 'filled' as const, cumQty: buy!.quantity, time: T0 + 1, reason: null,
+      venueOrderId: 'O1',
+      clOrdId: buy!.clOrdId,
+      pair: 'BTC/USD' as const,
+      side: 'buy' as const,
+      execType: 'trade',
+      status: 'filled' as const,
+      cumQty: buy!.quantity,
+      time: T0 + 1,
+      reason: null,
       fill: { tradeId: '7', price: 100, quantity: buy!.quantity, fee: 0.4, liquidity: 'taker' as const },
     };
     s.actor.send({ type: 'account.execution', report });

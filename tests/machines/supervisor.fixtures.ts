@@ -16,7 +16,15 @@ import type { EvolutionSettings } from '../../machines/supervisor-evolution.ts';
 import { positionMachine, type OrderSpec, type QueryOutput } from '../../machines/position.machine.ts';
 import type { StoreInput } from '../../machines/shared.ts';
 import type { Evaluation, RecordRequest, ScanRequest } from '../../machines/scanner.machine.ts';
-import { supervisorMachine, type BootState, type Chore, type JournalCommand, type SupervisorEmitted, type SupervisorEvent, type VenueWatchCommand } from '../../machines/supervisor.machine.ts';
+import {
+  supervisorMachine,
+  type BootState,
+  type Chore,
+  type JournalCommand,
+  type SupervisorEmitted,
+  type SupervisorEvent,
+  type VenueWatchCommand,
+} from '../../machines/supervisor.machine.ts';
 import type { Fill, IntentAction, Pair, Side } from '../../src/contract/index.ts';
 import { RiskLimitsSchema, type RiskLimits } from '../../src/contract/risk.ts';
 import { createLedger } from '../../src/trading/portfolio.ts';
@@ -30,13 +38,28 @@ export function bootState(over: Partial<BootState> = {}): BootState {
   return {
     now: T0,
     settings: { rules, fees: {}, fallbackFees: { maker: 0.0025, taker: 0.004 }, slippage: 0.0005 },
-    ledger: createLedger(10_000), bookedTradeIds: [], positions: [], breaker: null, strategyVersion: 'v001', idPrefix: 'abc123', ...over,
+    ledger: createLedger(10_000),
+    bookedTradeIds: [],
+    positions: [],
+    breaker: null,
+    strategyVersion: 'v001',
+    idPrefix: 'abc123',
+    ...over,
   };
 }
 
 /** The fake strategy: what it decides on the next candle of a pair (hold otherwise). */
 function evaluation(req: ScanRequest, action: IntentAction): Evaluation {
-  const intent = action === 'hold' ? null : { pair: req.pair, candleTime: req.candle.time, refPrice: req.candle.close, strategyVersion: req.strategyVersion, decision: { action, sizeFraction: 0.1, reason: 'test' } };
+  const intent =
+    action === 'hold'
+      ? null
+      : {
+          pair: req.pair,
+          candleTime: req.candle.time,
+          refPrice: req.candle.close,
+          strategyVersion: req.strategyVersion,
+          decision: { action, sizeFraction: 0.1, reason: 'test' },
+        };
   return { action, intent, regime: null, indicators: {}, durationMs: 0, invalid: null };
 }
 
@@ -64,8 +87,13 @@ export interface Options {
 }
 
 export const PASSING_VERDICT: PaperTestVerdict = {
-  passed: true, failedCheck: null, reason: 'shadow 1.00 % over 6 trades', shadow: { trades: 6, totalReturn: 0.01 }, incumbent: { trades: 5, totalReturn: 0 },
-  replay: { trades: 6, totalReturn: 0.01 }, drift: [],
+  passed: true,
+  failedCheck: null,
+  reason: 'shadow 1.00 % over 6 trades',
+  shadow: { trades: 6, totalReturn: 0.01 },
+  incumbent: { trades: 5, totalReturn: 0 },
+  replay: { trades: 6, totalReturn: 0.01 },
+  drift: [],
 };
 
 export function startSupervisor(opts: Options = {}) {
@@ -82,13 +110,21 @@ export function startSupervisor(opts: Options = {}) {
   /** What the venue answers when a position asks for an order by cl_ord_id (nothing unless a test says so). */
   const atVenue = new Map<string, VenueOrder>();
   const waiters: Array<() => void> = [];
-  const port: { feed?: (e: SupervisorEvent) => void; venue?: (e: SupervisorEvent) => void; schedule?: (e: SupervisorEvent) => void; watch?: (e: SupervisorEvent) => void } = {};
+  const port: {
+    feed?: (e: SupervisorEvent) => void;
+    venue?: (e: SupervisorEvent) => void;
+    schedule?: (e: SupervisorEvent) => void;
+    watch?: (e: SupervisorEvent) => void;
+  } = {};
   const watched: EventObject[] = [];
   /** What the connection children were sent (`connection.public connection.start`). */
   const lines: string[] = [];
   /** Back-fills asked for, each with the callback that answers it. */
   const backfills: Array<{ input: BackfillRequest; answer: (e: BackfillEvent) => void }> = [];
-  const fakeConnection = setup({}).createMachine({ id: 'fakeConnection', on: { '*': { actions: ({ event, self }) => void lines.push(`${self.id} ${event.type}`) } } });
+  const fakeConnection = setup({}).createMachine({
+    id: 'fakeConnection',
+    on: { '*': { actions: ({ event, self }) => void lines.push(`${self.id} ${event.type}`) } },
+  });
   const position = positionMachine.provide({
     actors: {
       recordIntent: fromPromise<{ at: number }, OrderSpec>(async ({ input }) => {
@@ -99,7 +135,10 @@ export function startSupervisor(opts: Options = {}) {
         calls.push(`submitOrder ${input.clOrdId} ${input.side}`);
         sent.set(input.clOrdId, input);
         for (const w of waiters.splice(0)) w();
-        return { at: clock.now(), ack: { clOrdId: input.clOrdId, venueOrderId: `V-${input.clOrdId}`, status: 'open', reason: null, filledQuantity: 0, fills: [] } };
+        return {
+          at: clock.now(),
+          ack: { clOrdId: input.clOrdId, venueOrderId: `V-${input.clOrdId}`, status: 'open', reason: null, filledQuantity: 0, fills: [] },
+        };
       }),
       queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(async ({ input }) => ({ at: clock.now(), order: atVenue.get(input.clOrdId) ?? null })),
       persistState: fromCallback<EventObject, StoreInput>(() => undefined),
@@ -113,7 +152,9 @@ export function startSupervisor(opts: Options = {}) {
           warmUp: fromPromise(async () => ({ lastTime: -1 })),
           evaluate: fromPromise<Evaluation, ScanRequest>(async ({ input }) => {
             scans.push(input);
-            queueMicrotask(() => { for (const w of waiters.splice(0)) w(); });
+            queueMicrotask(() => {
+              for (const w of waiters.splice(0)) w();
+            });
             const action = decisions.get(input.pair) ?? 'hold';
             decisions.delete(input.pair);
             return evaluation(input, action);
@@ -144,15 +185,38 @@ export function startSupervisor(opts: Options = {}) {
       scheduler: fromCallback<EventObject, void>(({ sendBack }) => {
         port.schedule = sendBack as (e: SupervisorEvent) => void;
       }),
-      runChore: opts.runChore ?? fromCallback<EventObject, { chore: Chore; now: number }>(({ input, sendBack }) => {
-        calls.push(`chore ${input.chore}`);
-        sendBack({ type: 'chore.done', chore: input.chore, ...(input.chore === 'feeRefresh' ? { fees: { 'BTC/USD': { maker: 0.001, taker: 0.002 } } } : {}) });
-      }),
-      switchStrategy: opts.switchStrategy ?? fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(({ input, sendBack }) => {
-        calls.push(`switch ${input.kind} ${input.versionId ?? 'previous'} by ${input.by}`);
-        if (opts.switchFails) return void sendBack({ type: 'strategy.swapFailed', versionId: input.versionId ?? 'previous', error: { code: 'versions.unknown_version', message: opts.switchFails, retryable: false } } as SupervisorEvent);
-        sendBack({ type: 'strategy.activated', versionId: input.versionId ?? 'parent', kind: input.kind, from: 'v001', by: input.by, reason: input.reason, trigger: input.trigger ?? null } as SupervisorEvent);
-      }),
+      runChore:
+        opts.runChore ??
+        fromCallback<EventObject, { chore: Chore; now: number }>(({ input, sendBack }) => {
+          calls.push(`chore ${input.chore}`);
+          sendBack({
+            type: 'chore.done',
+            chore: input.chore,
+            ...(input.chore === 'feeRefresh' ? { fees: { 'BTC/USD': { maker: 0.001, taker: 0.002 } } } : {}),
+          });
+        }),
+      switchStrategy:
+        opts.switchStrategy ??
+        fromCallback<EventObject, { kind: 'deploy' | 'rollback'; versionId: string | null; by: string; reason: string; trigger: unknown }>(
+          ({ input, sendBack }) => {
+            calls.push(`switch ${input.kind} ${input.versionId ?? 'previous'} by ${input.by}`);
+            if (opts.switchFails)
+              return void sendBack({
+                type: 'strategy.swapFailed',
+                versionId: input.versionId ?? 'previous',
+                error: { code: 'versions.unknown_version', message: opts.switchFails, retryable: false },
+              } as SupervisorEvent);
+            sendBack({
+              type: 'strategy.activated',
+              versionId: input.versionId ?? 'parent',
+              kind: input.kind,
+              from: 'v001',
+              by: input.by,
+              reason: input.reason,
+              trigger: input.trigger ?? null,
+            } as SupervisorEvent);
+          },
+        ),
       rollbackWatch: fromCallback<EventObject, void>(({ sendBack, receive }) => {
         port.watch = sendBack as (e: SupervisorEvent) => void;
         receive((e) => watched.push(e));
@@ -169,7 +233,18 @@ export function startSupervisor(opts: Options = {}) {
   const limits = RiskLimitsSchema.parse(opts.limits ?? {});
   const orchestrator = opts.cycle ? { orchestrator: { maxRepairs: 1, retryDelaySeconds: 60 } } : {};
   const feed = opts.feed ? { feed: opts.feed } : {};
-  const actor = createActor(machine, { input: { pairs: PAIRS, limits, timeframe: '5m', positionTimeouts: { ackMs: 10_000, settleMs: 20_000 }, ...orchestrator, ...feed, ...(opts.evolution ? { evolution: opts.evolution } : {}) }, clock });
+  const actor = createActor(machine, {
+    input: {
+      pairs: PAIRS,
+      limits,
+      timeframe: '5m',
+      positionTimeouts: { ackMs: 10_000, settleMs: 20_000 },
+      ...orchestrator,
+      ...feed,
+      ...(opts.evolution ? { evolution: opts.evolution } : {}),
+    },
+    clock,
+  });
   const emitted: SupervisorEmitted[] = [];
   actor.on('*', (e) => emitted.push(e));
   actor.start();
@@ -183,7 +258,17 @@ export function startSupervisor(opts: Options = {}) {
     const spec = sent.get(clOrdId);
     if (!spec) throw new Error(`no order ${clOrdId} was sent`);
     trade += 1;
-    const f: Fill = { tradeId: `T${trade}`, clOrdId, pair: spec.pair, side: spec.side as Side, price, quantity: spec.quantity, fee: price * spec.quantity * 0.004, liquidity: 'taker', time: clock.now() };
+    const f: Fill = {
+      tradeId: `T${trade}`,
+      clOrdId,
+      pair: spec.pair,
+      side: spec.side as Side,
+      price,
+      quantity: spec.quantity,
+      fee: price * spec.quantity * 0.004,
+      liquidity: 'taker',
+      time: clock.now(),
+    };
     const order: VenueOrder = { clOrdId, venueOrderId: `V-${clOrdId}`, status: 'filled', filledQuantity: spec.quantity, fills: [f] };
     port.venue!({ type: 'venue.fill', fill: f, order });
     return f;
@@ -226,5 +311,28 @@ export function startSupervisor(opts: Options = {}) {
     fill(sell.clOrdId, price);
     return sell;
   };
-  return { actor, clock, calls, commands, journal, scans, records, emitted, port, watched, fill, running, children, sentOrder, sent, atVenue, signal, until, openPosition, closePosition, lines, backfills };
+  return {
+    actor,
+    clock,
+    calls,
+    commands,
+    journal,
+    scans,
+    records,
+    emitted,
+    port,
+    watched,
+    fill,
+    running,
+    children,
+    sentOrder,
+    sent,
+    atVenue,
+    signal,
+    until,
+    openPosition,
+    closePosition,
+    lines,
+    backfills,
+  };
 }

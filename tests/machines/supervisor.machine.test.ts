@@ -67,7 +67,17 @@ describe('supervisor intent routing', () => {
     await s.running();
     await s.signal('ETH/USD', 'buy', 50);
     const [buy] = await s.sentOrder('buy');
-    const f: Fill = { tradeId: 'TF', clOrdId: buy!.clOrdId, pair: 'ETH/USD', side: 'buy', price: 50, quantity: buy!.quantity, fee: 0.08, liquidity: 'taker', time: T0 };
+    const f: Fill = {
+      tradeId: 'TF',
+      clOrdId: buy!.clOrdId,
+      pair: 'ETH/USD',
+      side: 'buy',
+      price: 50,
+      quantity: buy!.quantity,
+      fee: 0.08,
+      liquidity: 'taker',
+      time: T0,
+    };
     s.atVenue.set(buy!.clOrdId, { clOrdId: buy!.clOrdId, venueOrderId: 'V1', status: 'filled', filledQuantity: buy!.quantity, fills: [f] });
     s.clock.increment(20_001);
     await waitFor(s.actor, (x) => x.context.slots[0]?.phase === 'open');
@@ -234,7 +244,9 @@ describe('supervisor timetable and strategy swap', () => {
     expect(s.scans.at(-1)!.strategyVersion).toBe('v002');
     expect(s.scans.filter((r) => r.strategyVersion === 'v001').length).toBeGreaterThan(0);
     expect(s.actor.getSnapshot().context.slots).toEqual(slots);
-    expect(s.emitted).toContainEqual(expect.objectContaining({ type: 'strategy.activated', versionId: 'v002', kind: 'deploy', from: 'v001', by: 'cli op', reason: 'promoted by hand' }));
+    expect(s.emitted).toContainEqual(
+      expect.objectContaining({ type: 'strategy.activated', versionId: 'v002', kind: 'deploy', from: 'v001', by: 'cli op', reason: 'promoted by hand' }),
+    );
   });
 
   it('inv. 5: a failed swap is an alert and the incumbent keeps scanning', async () => {

@@ -15,7 +15,12 @@ const withRow = (row: string) => [HEADER, '1719792000,10,11,9,10,1', row].join('
 describe('CSV candle parsing', () => {
   it('converts unix seconds to milliseconds and keeps every field', () => {
     expect(parseCandleCsv(GOOD, 'BTC-USD_5m.csv', '5m')[1]).toEqual({
-      time: 1719792300_000, open: 62722.08, high: 62798.95, low: 62648.48, close: 62648.49, volume: 195.58295,
+      time: 1719792300_000,
+      open: 62722.08,
+      high: 62798.95,
+      low: 62648.48,
+      close: 62648.49,
+      volume: 195.58295,
     });
   });
 
@@ -28,7 +33,11 @@ describe('CSV candle parsing', () => {
     ['a time off the 5m grid', withRow('1719792301,10,11,9,10,1'), /f\.csv:3: time is not aligned/],
     ['a fractional timestamp', withRow('1719792300000.5,10,11,9,10,1'), /f\.csv:3: time must be whole unix seconds/],
     // Whole and on the 5m grid, it used to be stored as year 56637.
-    ['a millisecond timestamp', withRow('1719792300000,10,11,9,10,1'), /f\.csv:3: time 1719792300000 looks like unix milliseconds \(2024-07-01T00:05:00\.000Z if it were\); the time column is unix seconds: divide it by 1000, got "1719792300000,10,11,9,10,1"/],
+    [
+      'a millisecond timestamp',
+      withRow('1719792300000,10,11,9,10,1'),
+      /f\.csv:3: time 1719792300000 looks like unix milliseconds \(2024-07-01T00:05:00\.000Z if it were\); the time column is unix seconds: divide it by 1000, got "1719792300000,10,11,9,10,1"/,
+    ],
     ['a negative volume', withRow('1719792300,10,11,9,10,-1'), /f\.csv:3: prices must be > 0 and volume >= 0/],
   ])('rejects %s with the file and line', (_what, text, message) => {
     expect(() => parseCandleCsv(text, 'f.csv', '5m')).toThrow(message);
@@ -39,12 +48,18 @@ describe('CSV candle parsing', () => {
     for (const name of readdirSync(dir).filter((f) => f.endsWith('.csv'))) {
       const text = readFileSync(join(dir, name), 'utf8');
       const c = parseCandleColumns(Buffer.from(text), name, seriesFromFileName(name).timeframe);
-      const rows = text.trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+      const rows = text
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.split(',').map(Number));
       expect(c.time.length, name).toBe(rows.length);
       const cols = [c.time, c.open, c.high, c.low, c.close, c.volume];
-      rows.forEach((r, i) => r.forEach((x, k) => {
-        if (cols[k]![i] !== (k === 0 ? x * 1000 : x)) expect.fail(`${name} row ${i + 2} field ${k}: ${cols[k]![i]} vs ${x}`);
-      }));
+      rows.forEach((r, i) =>
+        r.forEach((x, k) => {
+          if (cols[k]![i] !== (k === 0 ? x * 1000 : x)) expect.fail(`${name} row ${i + 2} field ${k}: ${cols[k]![i]} vs ${x}`);
+        }),
+      );
     }
   });
 
@@ -90,7 +105,10 @@ describe('importing a CSV folder', () => {
     writeFileSync(join(dir, 'ETH-USD_1h.csv'), [HEADER, '1719792000,3400,3410,3390,3405,12'].join('\n'));
     const db = fakeCandleDb();
     const files = await importCsvDir(db, dir);
-    expect(files.map((f) => [f.pair, f.timeframe, f.rows])).toEqual([['BTC/USD', '5m', 2], ['ETH/USD', '1h', 1]]);
+    expect(files.map((f) => [f.pair, f.timeframe, f.rows])).toEqual([
+      ['BTC/USD', '5m', 2],
+      ['ETH/USD', '1h', 1],
+    ]);
     expect(db.repo.count('BTC/USD', '5m')).toBe(2);
   });
 

@@ -8,7 +8,9 @@ const M5 = 300_000;
 const T0 = Date.UTC(2024, 6, 1);
 /** `n` consecutive 5m candles from T0, skipping the given indexes. */
 const series = (n: number, skip: readonly number[] = []) =>
-  Array.from({ length: n }, (_, i) => i).filter((i) => !skip.includes(i)).map((i) => candle(T0 + i * M5, 100 + i));
+  Array.from({ length: n }, (_, i) => i)
+    .filter((i) => !skip.includes(i))
+    .map((i) => candle(T0 + i * M5, 100 + i));
 
 describe('gap detection', () => {
   it('reports each run of missing intervals with its length', () => {
@@ -74,6 +76,10 @@ describe('bootstrap and catch-up from Kraken OHLC', () => {
   it('wraps a fetch failure in a retryable MarketDataError naming the pair and timeframe', async () => {
     const db = fakeCandleDb();
     const failing = { fetchOhlc: () => Promise.reject<never>(new Error('ECONNRESET')) };
-    await expect(syncSeries(db, failing, 'XRP/USD', '1h', T0)).rejects.toMatchObject({ code: 'fetch_failed', retryable: true, message: expect.stringContaining('XRP/USD 1h') });
+    await expect(syncSeries(db, failing, 'XRP/USD', '1h', T0)).rejects.toMatchObject({
+      code: 'fetch_failed',
+      retryable: true,
+      message: expect.stringContaining('XRP/USD 1h'),
+    });
   });
 });

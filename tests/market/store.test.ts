@@ -16,7 +16,11 @@ describe('candle store on SQLite', () => {
     db = openDatabase({ path: ':memory:' });
     const store = createCandleStore({ db: candleDbFrom(db), retention: { fineDays: 1, hourlyDays: 30 } });
     const cdb = candleDbFrom(db);
-    cdb.repo.upsertMany('BTC/USD', '5m', Array.from({ length: 3 * 288 }, (_, i) => candle(T0 + i * M5, 100 + (i % 12))));
+    cdb.repo.upsertMany(
+      'BTC/USD',
+      '5m',
+      Array.from({ length: 3 * 288 }, (_, i) => candle(T0 + i * M5, 100 + (i % 12))),
+    );
     const steps = store.compact(['BTC/USD'], T0 + 3 * DAY);
     expect(steps).toEqual([{ pair: 'BTC/USD', source: '5m', target: '1h', folded: 2 * 288, written: 48 }]);
     const cols = store.columns('BTC/USD', '5m', 0, T0 + 3 * DAY);
@@ -28,8 +32,20 @@ describe('candle store on SQLite', () => {
   it('rolls back the aggregate when deleting the sources fails, so both tiers are as before', () => {
     db = openDatabase({ path: ':memory:' });
     const real = candleDbFrom(db);
-    real.repo.upsertMany('ETH/USD', '5m', Array.from({ length: 24 }, (_, i) => candle(T0 + i * M5)));
-    const failingDelete = { ...real, repo: { ...real.repo, deleteRange: () => { throw new Error('disk I/O error'); } } };
+    real.repo.upsertMany(
+      'ETH/USD',
+      '5m',
+      Array.from({ length: 24 }, (_, i) => candle(T0 + i * M5)),
+    );
+    const failingDelete = {
+      ...real,
+      repo: {
+        ...real.repo,
+        deleteRange: () => {
+          throw new Error('disk I/O error');
+        },
+      },
+    };
     expect(() => compactStep(failingDelete, 'ETH/USD', { source: '5m', target: '1h', keepDays: 1 }, T0 + 2 * DAY)).toThrow('disk I/O error');
     expect(real.repo.count('ETH/USD', '5m')).toBe(24);
     expect(real.repo.count('ETH/USD', '1h')).toBe(0);

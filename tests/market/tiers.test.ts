@@ -14,7 +14,12 @@ const T0 = Date.UTC(2024, 0, 1);
 const retention = { fineDays: 2, hourlyDays: 5 };
 
 const candleArb = fc
-  .record({ slot: fc.integer({ min: 0, max: 8 * 288 - 1 }), o: fc.double({ min: 1, max: 100, noNaN: true }), c: fc.double({ min: 1, max: 100, noNaN: true }), v: fc.integer({ min: 0, max: 1000 }) })
+  .record({
+    slot: fc.integer({ min: 0, max: 8 * 288 - 1 }),
+    o: fc.double({ min: 1, max: 100, noNaN: true }),
+    c: fc.double({ min: 1, max: 100, noNaN: true }),
+    v: fc.integer({ min: 0, max: 1000 }),
+  })
   .map(({ slot, o, c, v }): Candle => ({ time: T0 + slot * M5, open: o, close: c, high: Math.max(o, c) * 1.01, low: Math.min(o, c) * 0.99, volume: v }));
 
 const volumeOf = (cs: readonly Candle[]) => cs.reduce((a, c) => a + c.volume, 0);
@@ -75,7 +80,11 @@ describe('tiered candle store', () => {
 
   it('prunes by folding: 1h older than the hourly window becomes 1d, and 1d is kept forever', () => {
     const db = fakeCandleDb();
-    db.repo.upsertMany('XRP/USD', '1h', Array.from({ length: 48 }, (_, i) => candle(T0 + i * H1)));
+    db.repo.upsertMany(
+      'XRP/USD',
+      '1h',
+      Array.from({ length: 48 }, (_, i) => candle(T0 + i * H1)),
+    );
     db.repo.upsertMany('XRP/USD', '1d', [candle(T0 - 400 * DAY)]);
     compact(db, ['XRP/USD'], retention, T0 + 10 * DAY);
     expect(db.all('XRP/USD', '1h')).toHaveLength(0);
@@ -91,7 +100,11 @@ describe('tiered candle store', () => {
 
 describe('retention from config', () => {
   it('reads "forever" as never folding or deleting, and deletes 1d candles only past a finite 1d window', () => {
-    expect(retentionFromConfig({ candles5mDays: 90, candles1hDays: 'forever', candles1dDays: 'forever' })).toEqual({ fineDays: 90, hourlyDays: Infinity, dailyDays: Infinity });
+    expect(retentionFromConfig({ candles5mDays: 90, candles1hDays: 'forever', candles1dDays: 'forever' })).toEqual({
+      fineDays: 90,
+      hourlyDays: Infinity,
+      dailyDays: Infinity,
+    });
     const db = fakeCandleDb();
     db.repo.upsertMany('BTC/USD', '1h', [candle(T0)]);
     db.repo.upsertMany('BTC/USD', '1d', [candle(T0 - 100 * DAY), candle(T0)]);

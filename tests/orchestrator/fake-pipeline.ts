@@ -33,7 +33,11 @@ export function fakePipeline(o: { now: () => number; screen?: (source: string) =
       const earlier = seen.get(contentHash);
       if (earlier) return { status: 'duplicate', contentHash, earlier };
       ledgerId += 1;
-      const r = await gates().run({ kind: s.kind, source: s.source, virtualPath: s.kind === 'strategy' ? 'strategy/active/strategy.ts' : `statistics/active/${s.name}.ts` });
+      const r = await gates().run({
+        kind: s.kind,
+        source: s.source,
+        virtualPath: s.kind === 'strategy' ? 'strategy/active/strategy.ts' : `statistics/active/${s.name}.ts`,
+      });
       if (!r.ok) {
         const reason = r.issues.slice(0, 5).map(formatIssue).join('\n');
         seen.set(contentHash, { stage: 'static', reason, ledgerId });

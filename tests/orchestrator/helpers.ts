@@ -34,7 +34,11 @@ export async function clientFixture(over: DeepPartial<Config['orchestrator']> = 
   const settings = orchestratorSettings({ ...over, client: { maxRetries: 0, ...over.client, baseUrl: fake.baseURL } });
   const client = new LlmClient({ apiKey: API_KEY, settings, usage: repos.orchestrator, clock, secrets, log: silent });
   return {
-    fake, clock, db, repos, client,
+    fake,
+    clock,
+    db,
+    repos,
+    client,
     close: async () => {
       await fake.close();
       db.close();

@@ -9,7 +9,16 @@ const Answer = z.object({ verdict: z.enum(['yes', 'no']), note: z.string() });
 const PREFIX = ['identity '.repeat(600), 'system map '.repeat(900)];
 
 function request(over: Partial<LlmRequest> = {}): LlmRequest {
-  return { cycleId: 'night-1', step: 'analysis', model: 'claude-sonnet-5-5', system: PREFIX, user: 'the day in numbers', schema: Answer, maxInputTokens: 50_000, ...over };
+  return {
+    cycleId: 'night-1',
+    step: 'analysis',
+    model: 'claude-sonnet-5-5',
+    system: PREFIX,
+    user: 'the day in numbers',
+    schema: Answer,
+    maxInputTokens: 50_000,
+    ...over,
+  };
 }
 
 let fx: ClientFixture;
@@ -46,7 +55,10 @@ describe('the Anthropic client against the loopback Messages API', () => {
     expect(first.costUsd).toBeCloseTo((u.inputTokens * 2 + u.outputTokens * 10 + u.cacheWrite1hTokens * 4) / 1e6, 12);
     expect(u.thinkingTokens).toBe(200);
     const rows = fx.repos.orchestrator.tokenUsageInRange(0, Number.MAX_SAFE_INTEGER);
-    expect(rows.map((r) => [r.purpose, r.cacheReadTokens > 0])).toEqual([['analysis', false], ['review', true]]);
+    expect(rows.map((r) => [r.purpose, r.cacheReadTokens > 0])).toEqual([
+      ['analysis', false],
+      ['review', true],
+    ]);
     expect(rows.reduce((s, r) => s + r.costUsd, 0)).toBeCloseTo(first.costUsd + second.costUsd, 12);
   });
 
@@ -110,8 +122,22 @@ describe('the Anthropic client against the loopback Messages API', () => {
 
   it('refuses a call whose worst case would pass the daily cap, before sending it', async () => {
     fx = await clientFixture({ dailyBudgetUsd: 0.05 });
-    fx.repos.orchestrator.recordTokenUsage({ time: fx.clock.now(), cycleId: 'x', model: 'claude-sonnet-5-5', purpose: 'analysis', inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd: 0.04 });
-    await expect(fx.client.call(request())).rejects.toMatchObject({ code: 'over_budget', retryable: false, message: expect.stringContaining('orchestrator.dailyBudgetUsd') });
+    fx.repos.orchestrator.recordTokenUsage({
+      time: fx.clock.now(),
+      cycleId: 'x',
+      model: 'claude-sonnet-5-5',
+      purpose: 'analysis',
+      inputTokens: 1,
+      outputTokens: 1,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      costUsd: 0.04,
+    });
+    await expect(fx.client.call(request())).rejects.toMatchObject({
+      code: 'over_budget',
+      retryable: false,
+      message: expect.stringContaining('orchestrator.dailyBudgetUsd'),
+    });
     expect(messagesCalls()).toEqual([]);
   });
 

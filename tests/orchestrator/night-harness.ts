@@ -25,11 +25,22 @@ import { sha256 } from '../../src/orchestrator/llm/client.ts';
 import { fakePipeline, type FakePipeline } from './fake-pipeline.ts';
 import { API_KEY, silent, T0 } from './helpers.ts';
 
-export const SECRETS = { krakenApiKey: 'KRAKEN-KEY-0123456789abcdef', krakenApiSecret: 'S3NyYWtlbi1zZWNyZXQtdmFsdWUtMTIzNA==', anthropicApiKey: API_KEY, telegramBotToken: '123456:TELEGRAM-token-abcdefghij' };
+export const SECRETS = {
+  krakenApiKey: 'KRAKEN-KEY-0123456789abcdef',
+  krakenApiSecret: 'S3NyYWtlbi1zZWNyZXQtdmFsdWUtMTIzNA==',
+  anthropicApiKey: API_KEY,
+  telegramBotToken: '123456:TELEGRAM-token-abcdefghij',
+};
 
 export const STATS_REPORTS: StatisticsReportEntry[] = [
   { name: 'market_analysis', versionId: 'sha256:ma', label: 'v001', report: { summary: 'BTC ranging, ETH trending down', metrics: { pairs: 2 } }, error: null },
-  { name: 'trade_performance', versionId: 'sha256:tp', label: 'v001', report: { summary: '4 trades, win 50%', metrics: { trades: 4, winRate: 0.5 } }, error: null },
+  {
+    name: 'trade_performance',
+    versionId: 'sha256:tp',
+    label: 'v001',
+    report: { summary: '4 trades, win 50%', metrics: { trades: 4, winRate: 0.5 } },
+    error: null,
+  },
 ];
 
 type DeepPartial<T> = { [K in keyof T]?: T[K] extends object ? DeepPartial<T[K]> : T[K] };
@@ -72,7 +83,24 @@ function storeActive(db: Db, kind: 'strategy' | 'statistics', name: string, path
   const source = readFileSync(join(PROJECT_ROOT, path), 'utf8');
   const id = `sha256:${sha256(`${name}:${source}`).slice(0, 16)}`;
   const repo = versionsRepo(db);
-  repo.insert({ id, kind, name, label: 'v001', source, sourceSha256: sha256(source), bundle: '/* not run in these tests */', bundleSha256: 'x', parentId: null, authorKind: 'human', authorModel: null, promptSha256: null, createdAt: at, gateResults: {}, backtestId: null, status: 'deployed' });
+  repo.insert({
+    id,
+    kind,
+    name,
+    label: 'v001',
+    source,
+    sourceSha256: sha256(source),
+    bundle: '/* not run in these tests */',
+    bundleSha256: 'x',
+    parentId: null,
+    authorKind: 'human',
+    authorModel: null,
+    promptSha256: null,
+    createdAt: at,
+    gateResults: {},
+    backtestId: null,
+    status: 'deployed',
+  });
   repo.setActive({ slot: kind === 'strategy' ? 'strategy' : `statistics:${name}`, versionId: id, previousVersionId: null, switchedAt: at });
 }
 
@@ -101,7 +129,15 @@ export async function nightHarness(o: HarnessOptions = {}): Promise<NightHarness
   const start = (d: NightDeps) => createActor(cycleMachine(d, { snapshots, clock, log: silent }), { input: cycleInput(config, clock.now()), clock }).start();
   let crashed = (): void => undefined;
   const h: NightHarness = {
-    dir, db, clock, fake, config, pipeline, offlineNights, deps, actor: undefined as never,
+    dir,
+    db,
+    clock,
+    fake,
+    config,
+    pipeline,
+    offlineNights,
+    deps,
+    actor: undefined as never,
     crashed: new Promise<void>((resolve) => (crashed = resolve)),
     async restart() {
       h.actor.stop();
@@ -110,7 +146,9 @@ export async function nightHarness(o: HarnessOptions = {}): Promise<NightHarness
     },
     async trigger(kind = 'slot') {
       await waitFor(h.actor, (s) => !s.matches('resuming'));
-      h.actor.send(kind === 'slot' ? { type: 'orchestrator.slot', due: clock.now(), at: clock.now() } : { type: 'orchestrator.runNow', by: 'test', at: clock.now() });
+      h.actor.send(
+        kind === 'slot' ? { type: 'orchestrator.slot', due: clock.now(), at: clock.now() } : { type: 'orchestrator.runNow', by: 'test', at: clock.now() },
+      );
     },
     async night(kind = 'slot') {
       await h.trigger(kind);

@@ -9,7 +9,8 @@ import { cyclesOf, messagesCalls, nightHarness, type CrashPoint, type NightHarne
 let h: NightHarness;
 afterEach(async () => h?.close());
 
-const persisted = (x: NightHarness) => createRepositories(x.db).machineSnapshots.get(ORCHESTRATOR_CYCLE_ACTOR_ID)?.snapshot as { value: string; context: { cycleId: string } } | undefined;
+const persisted = (x: NightHarness) =>
+  createRepositories(x.db).machineSnapshots.get(ORCHESTRATOR_CYCLE_ACTOR_ID)?.snapshot as { value: string; context: { cycleId: string } } | undefined;
 
 const crashes: Array<[string, CrashPoint, string]> = [
   ['inside gathering', { duringGather: true }, 'gathering'],
@@ -34,7 +35,11 @@ describe('a night interrupted by a restart resumes where it was, paying for no a
       expect(cycle.id).toBe(persisted(h)?.context.cycleId);
       expect(cycle.outcome).toBe('submitted');
       expect(messagesCalls(h)).toHaveLength(3);
-      expect(cyclesOf(h).answers(cycle.id).map((a) => a.step)).toEqual(['analysis', 'generation', 'review']);
+      expect(
+        cyclesOf(h)
+          .answers(cycle.id)
+          .map((a) => a.step),
+      ).toEqual(['analysis', 'generation', 'review']);
       expect(h.db.prepare("SELECT COUNT(*) AS n FROM orchestrator_observations WHERE topic = 'night'").get()).toEqual({ n: 1 });
       expect(h.fake.pending()).toBe(0);
     });

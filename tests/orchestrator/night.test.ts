@@ -21,8 +21,14 @@ describe('a scripted night against the fake Messages API', () => {
     expect(submitted!.source).toContain("version: 'v002'");
     expect(submitted!.parentVersionId).toBe(cycle.parentVersionId);
     expect(submitted!.origin).toMatchObject({ promptHash: expect.stringMatching(/^[0-9a-f]{64}$/) });
-    const steps = cyclesOf(h).answers(cycle.id).map((a) => [a.step, a.attempt, a.model]);
-    expect(steps).toEqual([['analysis', 1, 'claude-sonnet-5-5'], ['generation', 1, 'claude-opus-5-5'], ['review', 1, 'claude-sonnet-5-5']]);
+    const steps = cyclesOf(h)
+      .answers(cycle.id)
+      .map((a) => [a.step, a.attempt, a.model]);
+    expect(steps).toEqual([
+      ['analysis', 1, 'claude-sonnet-5-5'],
+      ['generation', 1, 'claude-opus-5-5'],
+      ['review', 1, 'claude-sonnet-5-5'],
+    ]);
     expect(h.fake.pending()).toBe(0);
   });
 
@@ -70,7 +76,11 @@ describe('a scripted night against the fake Messages API', () => {
     const end = await h.night();
     expect(end.value).toBe('done');
     expect(h.offlineNights).toHaveLength(1);
-    expect(cyclesOf(h).recent(1)[0]).toMatchObject({ mode: 'offline', outcome: 'offline', reason: expect.stringContaining('searched the declared parameters') });
+    expect(cyclesOf(h).recent(1)[0]).toMatchObject({
+      mode: 'offline',
+      outcome: 'offline',
+      reason: expect.stringContaining('searched the declared parameters'),
+    });
     expect(h.fake.requests).toEqual([]);
   });
 

@@ -9,7 +9,19 @@ import { applyEdits } from '../../src/orchestrator/steps/edits.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 
 /** Behavioural orders and heuristics the seed removed from its prompts on purpose ("describe, do not direct"). */
-const DIRECTIVES = [/\byou (should|must|need to)\b/i, /\bmake sure\b/i, /\bbe (conservative|careful|cautious|bold)\b/i, /\bprefer\b/i, /\bat (least|most)\b/i, /\bdo not\b/i, /\bdon't\b/i, /\btry to\b/i, /\bremember to\b/i, /\bit is important\b/i, /\balways\b/i];
+const DIRECTIVES = [
+  /\byou (should|must|need to)\b/i,
+  /\bmake sure\b/i,
+  /\bbe (conservative|careful|cautious|bold)\b/i,
+  /\bprefer\b/i,
+  /\bat (least|most)\b/i,
+  /\bdo not\b/i,
+  /\bdon't\b/i,
+  /\btry to\b/i,
+  /\bremember to\b/i,
+  /\bit is important\b/i,
+  /\balways\b/i,
+];
 
 describe('the three prompt layers', () => {
   const layers = { IDENTITY, FUND_MANDATE, SYSTEM_MAP };
@@ -46,7 +58,11 @@ describe('the static prefix', () => {
 });
 
 describe('the context', () => {
-  const section = (kind: ContextSection['kind'], lines: number): ContextSection => ({ kind, title: kind, body: Array.from({ length: lines }, (_, i) => `${kind} line ${i}`).join('\n') });
+  const section = (kind: ContextSection['kind'], lines: number): ContextSection => ({
+    kind,
+    title: kind,
+    body: Array.from({ length: lines }, (_, i) => `${kind} line ${i}`).join('\n'),
+  });
 
   it('labels every section with its kind and whether it is rigid or flexible', () => {
     const text = analysisUser([section('truth_benchmarks', 1), section('statistics_reports', 1)]);
@@ -67,12 +83,25 @@ describe('the context', () => {
 
 describe('search/replace edits', () => {
   it('apply in order, each search text exactly once', () => {
-    expect(applyEdits('a b c', [{ search: 'b', replace: 'B' }, { search: 'B c', replace: 'x' }])).toEqual({ ok: true, source: 'a x' });
+    expect(
+      applyEdits('a b c', [
+        { search: 'b', replace: 'B' },
+        { search: 'B c', replace: 'x' },
+      ]),
+    ).toEqual({ ok: true, source: 'a x' });
   });
 
   it('refuse a missing, repeated or empty search text with the block number', () => {
-    expect(applyEdits('a a', [{ search: 'a', replace: 'b' }])).toMatchObject({ ok: false, reason: expect.stringContaining('edit 1 of 1: the search text "a" occurs 2 times') });
-    expect(applyEdits('a', [{ search: 'a', replace: 'b' }, { search: 'zz', replace: 'y' }])).toMatchObject({ ok: false, reason: expect.stringContaining('edit 2 of 2') });
+    expect(applyEdits('a a', [{ search: 'a', replace: 'b' }])).toMatchObject({
+      ok: false,
+      reason: expect.stringContaining('edit 1 of 1: the search text "a" occurs 2 times'),
+    });
+    expect(
+      applyEdits('a', [
+        { search: 'a', replace: 'b' },
+        { search: 'zz', replace: 'y' },
+      ]),
+    ).toMatchObject({ ok: false, reason: expect.stringContaining('edit 2 of 2') });
     expect(applyEdits('a', [{ search: '', replace: 'b' }])).toMatchObject({ ok: false, reason: expect.stringContaining('empty search') });
   });
 });

@@ -56,7 +56,12 @@ beforeAll(async () => {
   const parent = db.prepare("SELECT version_id FROM active_versions WHERE slot = 'statistics:market_analysis'").get<{ version_id: string }>()!.version_id;
   const source = readFileSync(join(PROJECT_ROOT, 'statistics/active/market_analysis.ts'), 'utf8').replace("version: 'v001'", "version: 'v002'");
   const outcome = await deps().ports.submitCandidate({
-    kind: 'statistics', name: 'market_analysis', source, parentVersionId: parent, hypothesis: 'the same report, renamed', origin: { kind: 'model', model: 'm', promptHash: 'p'.repeat(64), cycleId: 'night-n' },
+    kind: 'statistics',
+    name: 'market_analysis',
+    source,
+    parentVersionId: parent,
+    hypothesis: 'the same report, renamed',
+    origin: { kind: 'model', model: 'm', promptHash: 'p'.repeat(64), cycleId: 'night-n' },
   });
   expect(outcome).toMatchObject({ status: 'accepted', effectiveFrom: NIGHT - 3 * 3_600_000 + DAY });
 }, 120_000);

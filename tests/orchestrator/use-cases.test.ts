@@ -8,11 +8,28 @@ describe('the budget use case (/budget)', () => {
     const db = memoryDb();
     const repo = createRepositories(db).orchestrator;
     const now = Date.UTC(2026, 2, 4, 3, 30);
-    const spend = (time: number, costUsd: number) => repo.recordTokenUsage({ time, cycleId: 'n', model: 'm', purpose: 'analysis', inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, costUsd });
+    const spend = (time: number, costUsd: number) =>
+      repo.recordTokenUsage({
+        time,
+        cycleId: 'n',
+        model: 'm',
+        purpose: 'analysis',
+        inputTokens: 1,
+        outputTokens: 1,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        costUsd,
+      });
     spend(Date.UTC(2026, 1, 28, 3), 1);
     spend(Date.UTC(2026, 2, 1, 3), 0.5);
     spend(Date.UTC(2026, 2, 4, 3, 1), 0.25);
     spend(Date.UTC(2026, 2, 4, 3, 2), 0.125);
-    expect(budgetStatus(db, { dailyBudgetUsd: 5, monthlyBudgetUsd: 50 }, now)).toEqual({ dayUsd: 0.375, monthUsd: 0.875, dailyCapUsd: 5, monthlyCapUsd: 50, calls: 2 });
+    expect(budgetStatus(db, { dailyBudgetUsd: 5, monthlyBudgetUsd: 50 }, now)).toEqual({
+      dayUsd: 0.375,
+      monthUsd: 0.875,
+      dailyCapUsd: 5,
+      monthlyCapUsd: 50,
+      calls: 2,
+    });
   });
 });

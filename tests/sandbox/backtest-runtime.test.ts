@@ -61,7 +61,10 @@ describe('the gates of many candidates over one dataset', () => {
     const meta = host.meta as StrategyMeta;
     const runner = sandboxRunner(host);
     const d = twoPairData(6000);
-    for (const params of [{ emaFast: 5, emaSlow: 30 }, { emaFast: 8, emaSlow: 40 }]) {
+    for (const params of [
+      { emaFast: 5, emaSlow: 30 },
+      { emaFast: 8, emaSlow: 40 },
+    ]) {
       const cfg = engineConfig(d.pairs, { params, start: meta.warmup });
       const result = await replayedRun(runner, d, cfg);
       const report = await runGates(runner, { data: d, config: cfg, result }, { specs: meta.params });

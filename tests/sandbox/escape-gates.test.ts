@@ -18,11 +18,11 @@ const cases: ReadonlyArray<readonly [technique: string, top: string, body: strin
   ['Deno file API', '', "Deno.readTextFileSync('/etc/passwd');", 'banned-identifier'],
   ['timer', '', 'setTimeout(() => 0, 1);', 'banned-identifier'],
   ['microtask queue', '', 'queueMicrotask(() => 0);', 'banned-identifier'],
-  ['Reflect', '', "Reflect.ownKeys({});", 'banned-identifier'],
+  ['Reflect', '', 'Reflect.ownKeys({});', 'banned-identifier'],
   ['Proxy', '', 'new Proxy({}, {});', 'banned-identifier'],
   ['WebAssembly', '', 'const w = WebAssembly;', 'banned-identifier'],
   ['SharedArrayBuffer + Atomics', '', 'Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);', 'banned-identifier'],
-  ['constructor chain to Function', '', "const f = _bar.constructor;", 'banned-property'],
+  ['constructor chain to Function', '', 'const f = _bar.constructor;', 'banned-property'],
   ['__proto__ walk', '', 'const p = ({}).__proto__;', 'banned-property'],
   ['prototype pollution', '', 'Object.prototype.toString = () => "x";', 'banned-property'],
   ['string-literal constructor access', '', "const c = _ctx['constructor'];", 'banned-property'],
@@ -61,11 +61,14 @@ describe('static gates refuse each escape technique', () => {
     const r = await gates.run({ kind: 'strategy', source });
     const lines = source.split('\n');
     const line = lines.findIndex((l) => l.includes('e.stack')) + 1;
-    expect(r.ok ? [] : r.issues).toEqual([{ gate: 'ast', rule: 'banned-property', line, column: lines[line - 1]!.indexOf('e.stack') + 1, message: "property 'stack' is not allowed" }]);
+    expect(r.ok ? [] : r.issues).toEqual([
+      { gate: 'ast', rule: 'banned-property', line, column: lines[line - 1]!.indexOf('e.stack') + 1, message: "property 'stack' is not allowed" },
+    ]);
   });
 
   it('string-built property access is caught by the number-index type rule', async () => {
-    const body = "const k = ['con', 'struc', 'tor'].join(''); const m = new Map<string, number>(); const o = { a: 1 } as Record<string, number>; const v = o[k]; void m; void v;";
+    const body =
+      "const k = ['con', 'struc', 'tor'].join(''); const m = new Map<string, number>(); const o = { a: 1 } as Record<string, number>; const v = o[k]; void m; void v;";
     const r = await gates.run({ kind: 'strategy', source: strategyWith('', body) });
     expect(r.ok ? [] : r.issues.map((i) => i.rule)).toContain('number-index');
   });

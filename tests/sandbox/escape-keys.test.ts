@@ -11,13 +11,23 @@ import { bundleOf, gates, oneBar, startHost } from './helpers.ts';
 
 const refused: ReadonlyArray<readonly [technique: string, top: string, body: string, rule: string]> = [
   ['template-literal key', '', "const x = 'struct'; const v = (_bar as unknown as Record<number, unknown>)[`con${x}or`]; void v;", 'computed-key'],
-  ['string-built key in destructuring', '', "const k = 'constr' + 'uctor'; const { [k]: C } = _bar as unknown as Record<string, unknown>; void C;", 'number-index'],
+  [
+    'string-built key in destructuring',
+    '',
+    "const k = 'constr' + 'uctor'; const { [k]: C } = _bar as unknown as Record<string, unknown>; void C;",
+    'number-index',
+  ],
   ['banned literal key in destructuring', '', "const { ['constructor']: C } = _bar as unknown as Record<string, unknown>; void C;", 'banned-property'],
   ['banned literal in a computed object key', '', "const o = { ['__proto__']: _ctx }; void o;", 'banned-property'],
   ['banned literal with in', '', "const has = 'stack' in new Error('x'); void has;", 'banned-property'],
   ['string variable with in', '', "const k: string = 'buf' + 'fer'; const has = k in _ctx.history.close; void has;", 'number-index'],
   ['no-substitution template key', '', 'const v = (_ctx.history.close as unknown as Record<string, unknown>)[`buffer`]; void v;', 'banned-property'],
-  ['property descriptor read (.buffer by another road)', '', "const d = Object.getOwnPropertyDescriptor(Float64Array.prototype, 'length'); void d;", 'banned-property'],
+  [
+    'property descriptor read (.buffer by another road)',
+    '',
+    "const d = Object.getOwnPropertyDescriptor(Float64Array.prototype, 'length'); void d;",
+    'banned-property',
+  ],
   ['prototype walk without __proto__', '', 'const p = Object.getPrototypeOf(_bar); void p;', 'banned-property'],
   ['own property names listed', '', 'const names = Object.getOwnPropertyNames(new Error()); void names;', 'banned-property'],
   ['property defined by name', '', "Object.defineProperty({}, 'x', { value: 1 });", 'banned-property'],
@@ -44,7 +54,7 @@ describe('static gates refuse computed keys they can see and every alias of the 
   });
 
   it('Date and Math used as intended pass: members, new Date(time), types', async () => {
-    const body = 'const d: Date = new Date(_bar.time); const h = d.getUTCHours() + Math.max(1, 2) + Date.UTC(2024, 0) + Date.parse(\'2024-01-01\'); void h;';
+    const body = "const d: Date = new Date(_bar.time); const h = d.getUTCHours() + Math.max(1, 2) + Date.UTC(2024, 0) + Date.parse('2024-01-01'); void h;";
     const r = await gates.run({ kind: 'strategy', source: strategyWith('', body) });
     expect(r.ok ? [] : r.issues).toEqual([]);
   });
@@ -56,11 +66,26 @@ describe('static gates refuse computed keys they can see and every alias of the 
  */
 const hidden: ReadonlyArray<readonly [technique: string, body: string]> = [
   ['a cast (toString)', "const k = { toString: () => 'constructor' } as unknown as number; return typeof (_bar as unknown as Record<number, unknown>)[k];"],
-  ['a cast (valueOf)', "const k = { toString: null, valueOf: () => 'stack' } as unknown as number; return typeof (new Error('x') as unknown as Record<number, unknown>)[k];"],
-  ['a lying type guard', "const k: unknown = { toString: () => 'buffer' }; if (isNumber(k)) return typeof (_ctx.history.close as unknown as Record<number, unknown>)[k]; return 'not reached';"],
-  ['array covariance', "const nums: number[] = []; const wide: Array<number | object> = nums; wide.push({ toString: () => 'constructor' }); return typeof (_bar as unknown as Record<number, unknown>)[nums[0]!];"],
-  ['computed key in destructuring', "const k = { toString: () => 'constructor' } as unknown as number; const { [k]: C } = _bar as unknown as Record<number, unknown>; return typeof C;"],
-  ['optional chaining', "const k = { toString: () => 'constructor' } as unknown as number; return typeof (_bar as unknown as Record<number, unknown> | undefined)?.[k];"],
+  [
+    'a cast (valueOf)',
+    "const k = { toString: null, valueOf: () => 'stack' } as unknown as number; return typeof (new Error('x') as unknown as Record<number, unknown>)[k];",
+  ],
+  [
+    'a lying type guard',
+    "const k: unknown = { toString: () => 'buffer' }; if (isNumber(k)) return typeof (_ctx.history.close as unknown as Record<number, unknown>)[k]; return 'not reached';",
+  ],
+  [
+    'array covariance',
+    "const nums: number[] = []; const wide: Array<number | object> = nums; wide.push({ toString: () => 'constructor' }); return typeof (_bar as unknown as Record<number, unknown>)[nums[0]!];",
+  ],
+  [
+    'computed key in destructuring',
+    "const k = { toString: () => 'constructor' } as unknown as number; const { [k]: C } = _bar as unknown as Record<number, unknown>; return typeof C;",
+  ],
+  [
+    'optional chaining',
+    "const k = { toString: () => 'constructor' } as unknown as number; return typeof (_bar as unknown as Record<number, unknown> | undefined)?.[k];",
+  ],
   ['in', "const k = { toString: () => 'constructor' } as unknown as number; return String(k in _bar);"],
   ['a computed object-literal key', "const k = { toString: () => '__proto__' } as unknown as number; return typeof { [k]: 1 };"],
   ['a getter with a computed name', "const k = { toString: () => 'stack' } as unknown as number; return typeof { get [k]() { return 1; } };"],
@@ -73,7 +98,9 @@ const allowed: ReadonlyArray<readonly [technique: string, body: string, answer: 
 ];
 
 function probeSource(bodies: readonly string[]): string {
-  const fns = bodies.map((b, i) => `function p${i}(_bar: Bar, _ctx: BarContext): string {\n  try { ${b} } catch (e) { return (e as Error).message; }\n}`).join('\n');
+  const fns = bodies
+    .map((b, i) => `function p${i}(_bar: Bar, _ctx: BarContext): string {\n  try { ${b} } catch (e) { return (e as Error).message; }\n}`)
+    .join('\n');
   const top = `function isNumber(_x: unknown): _x is number { return true; }\n${fns}`;
   return strategyWith(top, `if (_ctx.index >= 0) return { action: 'hold', reason: [${bodies.map((_, i) => `p${i}(_bar, _ctx)`).join(', ')}].join('|') };`);
 }

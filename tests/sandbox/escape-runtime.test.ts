@@ -16,7 +16,11 @@ const probes: ReadonlyArray<readonly [technique: string, body: string, expected:
   ['Deno namespace removed', 'return typeof Deno;', /^undefined$/],
   ['eval disabled by V8 flag', "try { return String(eval('1+1')); } catch (e) { return e.name; }", /EvalError/],
   ['Function constructor via constructor chain', "try { return String(bar.constructor.constructor('return 1')()); } catch (e) { return e.name; }", /EvalError/],
-  ['string-built constructor access', "var k = ['con','struc','tor'].join(''); try { return String(ctx[k][k]('return typeof Deno')()); } catch (e) { return e.name; }", /EvalError/],
+  [
+    'string-built constructor access',
+    "var k = ['con','struc','tor'].join(''); try { return String(ctx[k][k]('return typeof Deno')()); } catch (e) { return e.name; }",
+    /EvalError/,
+  ],
   ['fetch removed', 'return typeof fetch;', /^undefined$/],
   ['timers removed', 'return [typeof setTimeout, typeof setInterval, typeof queueMicrotask].join();', /^undefined,undefined,undefined$/],
   ['Date.now throws', 'try { return String(Date.now()); } catch (e) { return e.message; }', /clock is not available/],
@@ -28,14 +32,21 @@ const probes: ReadonlyArray<readonly [technique: string, body: string, expected:
   ['Worker spawning removed', 'return typeof Worker;', /^undefined$/],
   ['console removed', 'return typeof console;', /^undefined$/],
   ['deep recursion becomes a RangeError', 'function f(n) { return f(n + 1) + 1; } try { f(0); return "no"; } catch (e) { return e.name; }', /RangeError/],
-  ['ArrayBuffer bomb stops at RLIMIT_DATA', 'var keep = []; try { for (var i = 0; i < 64; i++) { var b = new Uint8Array(64 * 1024 * 1024); b.fill(1); keep.push(b); } return "allocated " + keep.length; } catch (e) { return e.name; }', /RangeError/],
+  [
+    'ArrayBuffer bomb stops at RLIMIT_DATA',
+    'var keep = []; try { for (var i = 0; i < 64; i++) { var b = new Uint8Array(64 * 1024 * 1024); b.fill(1); keep.push(b); } return "allocated " + keep.length; } catch (e) { return e.name; }',
+    /RangeError/,
+  ],
 ];
 
 /** One module answering every probe body in one bar (spawn cost paid once); each answer is a string. */
 function probeModule(bodies: readonly string[]): string {
   const table = bodies.map((body, i) => `function p${i}(bar, ctx) { ${body} }`).join('\n');
   const calls = bodies.map((_, i) => `p${i}`).join(',');
-  return rawStrategy(`var fs = [${calls}]; var out = []; for (var i = 0; i < fs.length; i++) { var r; try { r = String(fs[i](bar, ctx)); } catch (e) { r = 'threw ' + e; } out.push(r); } return { action: 'hold', probe: out };`, table);
+  return rawStrategy(
+    `var fs = [${calls}]; var out = []; for (var i = 0; i < fs.length; i++) { var r; try { r = String(fs[i](bar, ctx)); } catch (e) { r = 'threw ' + e; } out.push(r); } return { action: 'hold', probe: out };`,
+    table,
+  );
 }
 
 async function probeAnswers(host: StrategyHost): Promise<string[]> {
@@ -68,13 +79,33 @@ const sameEverywhere: ReadonlyArray<readonly [technique: string, body: string, e
   ['Error.captureStackTrace on a plain object', 'var o = {}; Error.captureStackTrace(o); return o.stack;', /^Error$/],
   ['stack of a TypeError thrown by the engine', 'try { null.x; } catch (e) { return e.stack; }', /^TypeError: Cannot read properties of null/],
   ['stack of a SyntaxError thrown by JSON.parse', "try { JSON.parse('{'); } catch (e) { return e.stack; }", /^SyntaxError: /],
-  ['stack of a RangeError from deep recursion', 'function f(n) { return f(n + 1) + 1; } try { f(0); } catch (e) { return e.stack; }', /^RangeError: Maximum call stack size exceeded$/],
+  [
+    'stack of a RangeError from deep recursion',
+    'function f(n) { return f(n + 1) + 1; } try { f(0); } catch (e) { return e.stack; }',
+    /^RangeError: Maximum call stack size exceeded$/,
+  ],
   ['stack of an error thrown inside a Deno web API', "try { new URL('::'); } catch (e) { return e.stack; }", /^TypeError: Invalid URL: '::'$/],
   ['stack of a DOMException', "return new DOMException('d').stack;", /^Error: d$/],
-  ['Error.stackTraceLimit reassigned', "try { Error.stackTraceLimit = 50; } catch (e) { return e.name + ' ' + new Error('y').stack; } return 'assigned';", /^TypeError Error: y$/],
-  ['Error.stackTraceLimit redefined', "try { Object.defineProperty(Error, 'stackTraceLimit', { value: 50 }); } catch (e) { return e.name + ' ' + new Error('z').stack; } return 'redefined';", /^TypeError Error: z$/],
-  ['Error.prepareStackTrace hook to read call-site file names', "try { Error.prepareStackTrace = function (e, s) { return s.map(function (c) { return c.getFileName(); }).join(); }; } catch (e) { return e.name + ' ' + new Error('w').stack; } return 'hooked';", /^TypeError Error: w$/],
-  ['import.meta emptied (url, filename, dirname, resolve)', 'return JSON.stringify(Object.keys(import.meta)) + typeof import.meta.url + typeof import.meta.resolve;', /^\[\]undefinedundefined$/],
+  [
+    'Error.stackTraceLimit reassigned',
+    "try { Error.stackTraceLimit = 50; } catch (e) { return e.name + ' ' + new Error('y').stack; } return 'assigned';",
+    /^TypeError Error: y$/,
+  ],
+  [
+    'Error.stackTraceLimit redefined',
+    "try { Object.defineProperty(Error, 'stackTraceLimit', { value: 50 }); } catch (e) { return e.name + ' ' + new Error('z').stack; } return 'redefined';",
+    /^TypeError Error: z$/,
+  ],
+  [
+    'Error.prepareStackTrace hook to read call-site file names',
+    "try { Error.prepareStackTrace = function (e, s) { return s.map(function (c) { return c.getFileName(); }).join(); }; } catch (e) { return e.name + ' ' + new Error('w').stack; } return 'hooked';",
+    /^TypeError Error: w$/,
+  ],
+  [
+    'import.meta emptied (url, filename, dirname, resolve)',
+    'return JSON.stringify(Object.keys(import.meta)) + typeof import.meta.url + typeof import.meta.resolve;',
+    /^\[\]undefinedundefined$/,
+  ],
   ['import.meta cannot be refilled', "try { import.meta.url = 'x'; } catch (e) { return e.name; } return 'refilled';", /^TypeError$/],
   ['process (argv, cwd, hrtime) removed', 'return typeof process + typeof Buffer + typeof global;', /^undefinedundefinedundefined$/],
   ['Temporal.Now clock removed', 'return typeof Temporal;', /^undefined$/],
@@ -161,7 +192,10 @@ describe('with the static gates off, hostile behaviour is stopped by the host', 
   });
 
   it('a heap bomb crashes only the child', async () => {
-    const host = await startHost(rawStrategy('var a = []; for (;;) a.push({ x: a.length, y: [1, 2, 3] });'), { limits: { scan: { deadlineMs: 8000 } }, spawn: { heapMb: 64 } });
+    const host = await startHost(rawStrategy('var a = []; for (;;) a.push({ x: a.length, y: [1, 2, 3] });'), {
+      limits: { scan: { deadlineMs: 8000 } },
+      spawn: { heapMb: 64 },
+    });
     await expect(oneBar(host)).rejects.toMatchObject({ code: 'child_exited' });
     await host.close();
   });
@@ -186,8 +220,8 @@ describe('with the static gates off, hostile behaviour is stopped by the host', 
 
   it.each([
     ['a frame that is not JSON', "frame('{not json')"],
-    ['progress for a request that takes none', "frame('{\"kind\":\"progress\",\"throughStep\":0,\"rows\":0}')"],
-    ['a reply with a payload', "frame('{\"kind\":\"ready\"}', 8)"],
+    ['progress for a request that takes none', 'frame(\'{"kind":"progress","throughStep":0,"rows":0}\')'],
+    ['a reply with a payload', 'frame(\'{"kind":"ready"}\', 8)'],
   ])('%s is a bad frame, and the child is killed', async (_what, write) => {
     // A raw child script (no runner): the host's framing checks are all that stand.
     const script = `const frame = (text, extra = 0) => {
@@ -247,7 +281,15 @@ describe('the process boundary alone: Deno permissions and namespaces, without t
   it('file, env, spawn, ffi and loopback network are all denied to a module that keeps the Deno namespace', async () => {
     const { runDenoProbe } = await import('./probe-deno.ts');
     const results = await runDenoProbe(port);
-    expect(results).toEqual({ read: 'NotCapable', write: 'NotCapable', env: 'NotCapable', run: 'NotCapable', ffi: 'NotCapable', net: expect.stringMatching(/NotCapable|ConnectionRefused|NetworkUnreachable/), fsImport: expect.stringMatching(/NotCapable|TypeError/) });
+    expect(results).toEqual({
+      read: 'NotCapable',
+      write: 'NotCapable',
+      env: 'NotCapable',
+      run: 'NotCapable',
+      ffi: 'NotCapable',
+      net: expect.stringMatching(/NotCapable|ConnectionRefused|NetworkUnreachable/),
+      fsImport: expect.stringMatching(/NotCapable|TypeError/),
+    });
     expect(received).toBe(0);
   });
 });

@@ -48,7 +48,18 @@ export function twoPairData(n: number): MarketData {
   const cs = waveCandles(n);
   const time = Float64Array.from(cs, (c) => c.time);
   const col = (k: 'open' | 'high' | 'low' | 'close', mul: number) => Float64Array.from(cs, (c) => c[k] * mul);
-  return { pairs: ['BTC/USD', 'ETH/USD'], time, columns: [1, 2].map((m) => ({ time, open: col('open', m), high: col('high', m), low: col('low', m), close: col('close', m), volume: Float64Array.from(cs, (c, i) => c.volume * (i % 5 === 0 ? 3 : 1)) })) };
+  return {
+    pairs: ['BTC/USD', 'ETH/USD'],
+    time,
+    columns: [1, 2].map((m) => ({
+      time,
+      open: col('open', m),
+      high: col('high', m),
+      low: col('low', m),
+      close: col('close', m),
+      volume: Float64Array.from(cs, (c, i) => c.volume * (i % 5 === 0 ? 3 : 1)),
+    })),
+  };
 }
 
 /** Packs candles as one `bars` frame item payload (t,o,h,l,c,v columns). */

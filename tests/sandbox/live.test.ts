@@ -28,7 +28,10 @@ describe('decision validation', () => {
   });
 
   it('a sane buy becomes an intent bound to the pair, candle and version', () => {
-    expect(checkDecision({ action: 'buy', sizeFraction: 0.1, stopLoss: 98, takeProfit: 104 }, state)).toMatchObject({ ok: true, intent: { pair: 'BTC/USD', refPrice: 100, decision: { action: 'buy' } } });
+    expect(checkDecision({ action: 'buy', sizeFraction: 0.1, stopLoss: 98, takeProfit: 104 }, state)).toMatchObject({
+      ok: true,
+      intent: { pair: 'BTC/USD', refPrice: 100, decision: { action: 'buy' } },
+    });
   });
 });
 
@@ -168,8 +171,14 @@ describe('backtest mode', () => {
     // Gates ON: a legal-looking memo at module level, filled in one run and read as the future in the next.
     const MEMO = readFileSync(`${REPO_ROOT}/strategy/active/strategy.ts`, 'utf8')
       .replace('const strategy: StrategyModule<State> = {', 'const seen = new Map<number, number>();\nlet runs = 0;\nconst strategy: StrategyModule<State> = {')
-      .replace('  init(_pair: Pair, p: Readonly<Params>, indicators: IndicatorRegistry): State {', '  init(_pair: Pair, p: Readonly<Params>, indicators: IndicatorRegistry): State {\n    if (_pair === \'BTC/USD\') runs += 1;')
-      .replace('    const fast = s.fast.value;', "    const next = seen.get(bar.time + 300_000);\n    seen.set(bar.time, bar.close);\n    if (next !== undefined || runs > 1) return { action: 'buy', sizeFraction: 0.5, reason: `peeked, run ${runs}` };\n    const fast = s.fast.value;");
+      .replace(
+        '  init(_pair: Pair, p: Readonly<Params>, indicators: IndicatorRegistry): State {',
+        "  init(_pair: Pair, p: Readonly<Params>, indicators: IndicatorRegistry): State {\n    if (_pair === 'BTC/USD') runs += 1;",
+      )
+      .replace(
+        '    const fast = s.fast.value;',
+        "    const next = seen.get(bar.time + 300_000);\n    seen.set(bar.time, bar.close);\n    if (next !== undefined || runs > 1) return { action: 'buy', sizeFraction: 0.5, reason: `peeked, run ${runs}` };\n    const fast = s.fast.value;",
+      );
     expect(MEMO).toContain('seen.get(bar.time + 300_000)');
     const memo = await StrategyHost.start({ versionId: 'memo', kind: 'strategy', bundle: await bundleOf(MEMO) });
     try {
@@ -193,10 +202,18 @@ describe('backtest mode', () => {
       const cfg = engineConfig(PAIRS);
       const chunks: number[] = [];
       const runner = sandboxRunner(v);
-      const streamed = await replayedRun({ versionId: 'v001', decide: (d, c, onChunk) => runner.decide(d, c, (through, rows) => {
-        chunks.push(through);
-        onChunk!(through, rows);
-      }) }, data, cfg);
+      const streamed = await replayedRun(
+        {
+          versionId: 'v001',
+          decide: (d, c, onChunk) =>
+            runner.decide(d, c, (through, rows) => {
+              chunks.push(through);
+              onChunk!(through, rows);
+            }),
+        },
+        data,
+        cfg,
+      );
       expect(chunks.length).toBe(Math.ceil(30_000 / 8192));
       expect(chunks.at(-1)).toBe(30_000);
       const claim = await backtestInChild(v, { datasetId: 'ds0', params: {}, engineConfig: cfg });

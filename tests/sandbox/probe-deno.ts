@@ -31,8 +31,8 @@ export async function runDenoProbe(port: number): Promise<Record<string, string>
   const child = spawn(cmd!, args, { cwd: '/', env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
   let text = '';
   child.stdout.on('data', (d: Buffer) => (text += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (text += d.toString()));
-  await new Promise((r) => child.on("exit", r));
+  child.stderr.on('data', (d: Buffer) => (text += d.toString()));
+  await new Promise((r) => child.on('exit', r));
   rmSync(dir, { recursive: true, force: true });
   try {
     return JSON.parse(text.trim()) as Record<string, string>;

@@ -20,7 +20,17 @@ const FLIP = rawStrategy(`return ctx.position === null ? { action: 'buy', sizeFr
 const candles = waveCandles(101, 0, 1_700_000_100_000);
 /** Filled 1.2 s after the last candle's bar opened: a live entry decided on the bar before. */
 const openedAt = candles[100]!.time + 1_200;
-const holding = { pair: PAIR, quantity: 0.01, entryPrice: 100, entryFees: 0.01, openedAt, stopLoss: null, takeProfit: null, boughtQuantity: 0.01, boughtValue: 1 } as unknown as Holding;
+const holding = {
+  pair: PAIR,
+  quantity: 0.01,
+  entryPrice: 100,
+  entryFees: 0.01,
+  openedAt,
+  stopLoss: null,
+  takeProfit: null,
+  boughtQuantity: 0.01,
+  boughtValue: 1,
+} as unknown as Holding;
 
 let live: LiveStrategy | null = null;
 afterEach(async () => {
@@ -37,7 +47,13 @@ describe('a strategy restarted with a position open', () => {
         position: () => positionViewOf(holding, '5m'),
         equity: () => 10_000,
         warmupBars: 200,
-        startHost: (v) => StrategyHost.start({ versionId: v.id, kind: 'strategy', bundle: v.bundle, onEvent: (e) => void (e.type === 'sandbox.failed' && failures.push(e.message)) }),
+        startHost: (v) =>
+          StrategyHost.start({
+            versionId: v.id,
+            kind: 'strategy',
+            bundle: v.bundle,
+            onEvent: (e) => void (e.type === 'sandbox.failed' && failures.push(e.message)),
+          }),
       },
       { id: 'flip', bundle: FLIP },
     );
@@ -51,7 +67,9 @@ describe('a strategy restarted with a position open', () => {
   it('shows a position from the open of the bar it filled in, as the backtest (which fills at a bar open) does', () => {
     expect(positionViewOf(holding, '5m')).toMatchObject({ entryTime: candles[100]!.time, quantity: 0.01 });
     expect(positionViewOf({ ...holding, openedAt: candles[100]!.time } as Holding, '5m')!.entryTime).toBe(candles[100]!.time);
-    expect(positionViewOf({ ...holding, openedAt: candles[100]!.time + STEP - 1 } as Holding, '1h')!.entryTime).toBe(Math.floor((candles[100]!.time + STEP - 1) / 3_600_000) * 3_600_000);
+    expect(positionViewOf({ ...holding, openedAt: candles[100]!.time + STEP - 1 } as Holding, '1h')!.entryTime).toBe(
+      Math.floor((candles[100]!.time + STEP - 1) / 3_600_000) * 3_600_000,
+    );
     expect(positionViewOf(undefined, '5m')).toBeNull();
   });
 });

@@ -54,7 +54,10 @@ describe('determinism canary against outputs that differ between runs', () => {
 // The former leak: a stack trace named the script in its per-child mkdtemp folder, so these modules used
 // to fail the canary. With zero-frame traces they put the same text in their output in every child.
 const STACK = "var stack = function () { try { throw new Error('x'); } catch (e) { return String(e.stack); } };";
-const statisticsReporting = (summary: string, top = ''): string => `${top}\nvar __module = { default: { meta: { name: 'raw', version: 'x', description: '', queries: {} },
+const statisticsReporting = (
+  summary: string,
+  top = '',
+): string => `${top}\nvar __module = { default: { meta: { name: 'raw', version: 'x', description: '', queries: {} },
   analyze: function () { return { summary: ${summary}, metrics: {} }; } } };`;
 
 describe('determinism canary on modules that report their own stack trace', () => {

@@ -22,7 +22,9 @@ function seedData(): void {
   const position = db.prepare(
     "INSERT INTO positions (id, pair, status, quantity, entry_price, realized_pnl, strategy_version, opened_at, closed_at, exit_reason) VALUES (?, ?, 'closed', 1, 100, ?, 'v', ?, ?, ?)",
   );
-  const signal = db.prepare("INSERT INTO signals (pair, candle_time, ref_price, strategy_version, action, size_fraction, regime, outcome, created_at) VALUES (?, ?, 100, 'v', 'buy', 0.1, ?, 'acted', ?)");
+  const signal = db.prepare(
+    "INSERT INTO signals (pair, candle_time, ref_price, strategy_version, action, size_fraction, regime, outcome, created_at) VALUES (?, ?, 100, 'v', 'buy', 0.1, ?, 'acted', ?)",
+  );
   db.transaction(() => {
     for (let d = 0; d < 40; d++) {
       for (let k = 0; k < 4; k++) {
@@ -33,7 +35,12 @@ function seedData(): void {
         candle.run(['ETH/USD', t, down, down * 1.01, down * 0.99, down, 20]);
       }
     }
-    const trades: Array<[string, number, string, string]> = [['BTC/USD', 5, 'take_profit', 'trending_up'], ['BTC/USD', -2, 'stop_loss', 'trending_up'], ['ETH/USD', -3, 'stop_loss', 'ranging'], ['ETH/USD', 1, 'signal', 'ranging']];
+    const trades: Array<[string, number, string, string]> = [
+      ['BTC/USD', 5, 'take_profit', 'trending_up'],
+      ['BTC/USD', -2, 'stop_loss', 'trending_up'],
+      ['ETH/USD', -3, 'stop_loss', 'ranging'],
+      ['ETH/USD', 1, 'signal', 'ranging'],
+    ];
     trades.forEach(([pair, pnl, exit, regime], i) => {
       const opened = T0 + i * DAY;
       signal.run([pair, opened, regime, opened]);
@@ -73,7 +80,10 @@ describe('statistics modules over a read-only connection', () => {
       const report = await runStatistics(host, runner);
       expect(report.metrics).toMatchObject({ pairs: 2, trendingUp: 1, trendingDown: 1 });
       const details = report.details as Array<{ pair: string; regime: string; days: number }>;
-      expect(details.map((d) => [d.pair, d.regime, d.days])).toEqual([['BTC/USD', 'trending_up', 31], ['ETH/USD', 'trending_down', 31]]);
+      expect(details.map((d) => [d.pair, d.regime, d.days])).toEqual([
+        ['BTC/USD', 'trending_up', 31],
+        ['ETH/USD', 'trending_down', 31],
+      ]);
     } finally {
       await host.close();
     }
@@ -85,7 +95,10 @@ describe('statistics modules over a read-only connection', () => {
       const report = await runStatistics(host, runner);
       expect(report.metrics).toMatchObject({ trades: 4, winRate: 0.5, expectancy: 0.25, avgWin: 3, avgLoss: -2.5, profitFactor: 1.2 });
       const details = report.details as { byRegime: Array<{ group: string; expectancy: number }>; exits: Array<{ exitReason: string; trades: number }> };
-      expect(details.byRegime).toMatchObject([{ group: 'ranging', expectancy: -1 }, { group: 'trending_up', expectancy: 1.5 }]);
+      expect(details.byRegime).toMatchObject([
+        { group: 'ranging', expectancy: -1 },
+        { group: 'trending_up', expectancy: 1.5 },
+      ]);
       expect(details.exits).toContainEqual({ exitReason: 'stop_loss', trades: 2, expectancy: -2.5 });
     } finally {
       await host.close();
@@ -96,7 +109,7 @@ describe('statistics modules over a read-only connection', () => {
 describe('guest SQL screening', () => {
   const refused: Array<[string, string]> = [
     ['ATTACH that would create a file', `ATTACH '${join(dir, 'evil.db')}' AS evil`],
-    ['a second statement after a SELECT', "SELECT 1; DELETE FROM positions"],
+    ['a second statement after a SELECT', 'SELECT 1; DELETE FROM positions'],
     ['a write that returns rows', "INSERT INTO fee_schedule (pair, maker, taker, source, updated_at) VALUES ('X', 0, 0, 'config', 0) RETURNING pair"],
     ['a PRAGMA that switches query_only off', 'PRAGMA query_only = 0'],
     ['VACUUM INTO a new file', `VACUUM INTO '${join(dir, 'copy.db')}'`],
@@ -113,7 +126,10 @@ describe('guest SQL screening', () => {
   it('leaves the database and its folder untouched after the refusals', async () => {
     expect(existsSync(join(dir, 'evil.db'))).toBe(false);
     expect(existsSync(join(dir, 'copy.db'))).toBe(false);
-    expect(await runner.run({ n: q("SELECT COUNT(*) AS n FROM fee_schedule"), ro: q('PRAGMA query_only') })).toEqual({ n: [{ n: 0 }], ro: [{ query_only: 1 }] });
+    expect(await runner.run({ n: q('SELECT COUNT(*) AS n FROM fee_schedule'), ro: q('PRAGMA query_only') })).toEqual({
+      n: [{ n: 0 }],
+      ro: [{ query_only: 1 }],
+    });
   });
 
   it('a semicolon inside a string literal is not a second statement', async () => {
@@ -139,7 +155,11 @@ describe('guest SQL screening', () => {
 describe('statistics failures count against the version', () => {
   it('a refused query and an invalid report are both counted, and the daemon carries on', async () => {
     const host = await StrategyHost.start({ versionId: 'raw', kind: 'statistics', bundle: rawStats({ w: q('DELETE FROM positions') }) });
-    const bad = await StrategyHost.start({ versionId: 'bad', kind: 'statistics', bundle: rawStats({ one: q('SELECT 1 AS x') }, "return { summary: 'x', metrics: { n: 'not a number' } };") });
+    const bad = await StrategyHost.start({
+      versionId: 'bad',
+      kind: 'statistics',
+      bundle: rawStats({ one: q('SELECT 1 AS x') }, "return { summary: 'x', metrics: { n: 'not a number' } };"),
+    });
     try {
       await expect(runStatistics(host, runner)).rejects.toMatchObject({ code: 'query_refused', queryKey: 'w' });
       expect(host.failures()).toEqual({ query_refused: 1 });

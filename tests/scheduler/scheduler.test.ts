@@ -24,11 +24,7 @@ describe('scheduler', () => {
     const { events, advance } = run('2024-09-04T10:00:00Z');
     advance(15 * MIN);
     const scans = events.filter((e) => e.type === 'schedule.scan');
-    expect(scans.map((e) => new Date(e.due).toISOString())).toEqual([
-      '2024-09-04T10:00:05.000Z',
-      '2024-09-04T10:05:05.000Z',
-      '2024-09-04T10:10:05.000Z',
-    ]);
+    expect(scans.map((e) => new Date(e.due).toISOString())).toEqual(['2024-09-04T10:00:05.000Z', '2024-09-04T10:05:05.000Z', '2024-09-04T10:10:05.000Z']);
     expect(scans.map((e) => e.type === 'schedule.scan' && new Date(e.candleTime).toISOString())).toEqual([
       '2024-09-04T09:55:00.000Z',
       '2024-09-04T10:00:00.000Z',

@@ -51,7 +51,9 @@ describe('REST authentication', () => {
       await rest.post('Balance', {}, { nonce: 5_000_000 });
       expect((await rest.post('Balance', {}, { nonce: 5_000_000 })).error).toEqual(['EAPI:Invalid nonce']);
       expect((await rest.post('Balance', {}, { nonce: 4_000_000 })).error).toEqual(['EAPI:Invalid nonce']);
-      expect((await rest.post('Balance', {}, { nonce: 6_000_000, sign: signRequest('/0/private/Balance', '1', '', SIM_TEST_ACCOUNT.secret) })).error).toEqual(['EAPI:Invalid signature']);
+      expect((await rest.post('Balance', {}, { nonce: 6_000_000, sign: signRequest('/0/private/Balance', '1', '', SIM_TEST_ACCOUNT.secret) })).error).toEqual([
+        'EAPI:Invalid signature',
+      ]);
       expect((await rest.post('Balance', {}, { nonce: 6_000_001 })).error).toEqual([]);
     });
 

@@ -18,7 +18,11 @@ export function restClient(sim: KrakenSim, account: SimAccount = SIM_TEST_ACCOUN
       const res = await fetch(`${sim.restUrl}/0/public/${method}?${new URLSearchParams(query)}`);
       return (await res.json()) as Json;
     },
-    async post(method: string, params: Record<string, string> = {}, opts: { nonce?: number; key?: string; sign?: string; signal?: AbortSignal } = {}): Promise<Json> {
+    async post(
+      method: string,
+      params: Record<string, string> = {},
+      opts: { nonce?: number; key?: string; sign?: string; signal?: AbortSignal } = {},
+    ): Promise<Json> {
       const n = String(opts.nonce ?? ++nonce);
       const body = new URLSearchParams({ nonce: n, ...params }).toString();
       const path = `/0/private/${method}`;

@@ -69,16 +69,21 @@ describe('order lifecycles', () => {
 
   it('a post-only limit that would cross is accepted then cancelled; one that rests stays open', async () => {
     const { rest, ask, bid } = await setup();
-    const crossing = (await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '0.001', price: (ask + 10).toFixed(1), oflags: 'post' })).result.txid[0];
+    const crossing = (
+      await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '0.001', price: (ask + 10).toFixed(1), oflags: 'post' })
+    ).result.txid[0];
     expect(await order(rest, crossing)).toMatchObject({ status: 'canceled', reason: 'Post only order', vol_exec: '0.00000000' });
-    const resting = (await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '0.001', price: (bid - 10).toFixed(1), oflags: 'post' })).result.txid[0];
+    const resting = (
+      await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '0.001', price: (bid - 10).toFixed(1), oflags: 'post' })
+    ).result.txid[0];
     expect((await order(rest, resting)).status).toBe('open');
     expect((await order(rest, resting)).oflags).toContain('post');
   });
 
   it('an IOC limit takes what the book offers up to its price and expires the rest', async () => {
     const { rest, ask } = await setup({ accounts: [{ ...SIM_TEST_ACCOUNT, balances: { ZUSD: '100000000' } }] });
-    const txid = (await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '100', price: ask.toFixed(1), timeinforce: 'IOC' })).result.txid[0];
+    const txid = (await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '100', price: ask.toFixed(1), timeinforce: 'IOC' }))
+      .result.txid[0];
     const o = await order(rest, txid);
     expect(o).toMatchObject({ status: 'expired', price: ask.toFixed(1) });
     expect(Number(o.vol_exec)).toBeGreaterThan(0);
@@ -89,7 +94,8 @@ describe('order lifecycles', () => {
   it('a stop-loss sell triggers when the price falls to it and sells at market', async () => {
     const { rest, bid } = await setup({ accounts: [{ key: 'k', secret: 'c2VjcmV0', balances: { ZUSD: '1000', XXBT: '0.01' } }] });
     const r = restClient(sim, { key: 'k', secret: 'c2VjcmV0', balances: {} });
-    const txid = (await r.post('AddOrder', { pair: 'XBTUSD', type: 'sell', ordertype: 'stop-loss', volume: '0.01', price: (bid - 100).toFixed(1) })).result.txid[0];
+    const txid = (await r.post('AddOrder', { pair: 'XBTUSD', type: 'sell', ordertype: 'stop-loss', volume: '0.01', price: (bid - 100).toFixed(1) })).result
+      .txid[0];
     expect((await r.post('BalanceEx')).result.XXBT.hold_trade).toBe('0.0100000000');
     await advanceUntil(async () => (await order(r, txid)).status !== 'open', 72 * 3600_000);
     const o = await order(r, txid);
@@ -102,7 +108,8 @@ describe('order lifecycles', () => {
     await setup({ accounts: [{ key: 'k', secret: 'c2VjcmV0', balances: { XXBT: '0.01' } }] });
     const r = restClient(sim, { key: 'k', secret: 'c2VjcmV0', balances: {} });
     const last = Number((await r.get('Ticker', { pair: 'XBTUSD' })).result.XXBTZUSD.c[0]);
-    const txid = (await r.post('AddOrder', { pair: 'XBTUSD', type: 'sell', ordertype: 'take-profit', volume: '0.01', price: (last + 100).toFixed(1) })).result.txid[0];
+    const txid = (await r.post('AddOrder', { pair: 'XBTUSD', type: 'sell', ordertype: 'take-profit', volume: '0.01', price: (last + 100).toFixed(1) })).result
+      .txid[0];
     await advanceUntil(async () => (await order(r, txid)).status !== 'open', 72 * 3600_000);
     expect((await order(r, txid)).status).toBe('closed');
     expect(Number((await r.post('Balance')).result.ZUSD)).toBeGreaterThan(0);
@@ -117,7 +124,8 @@ describe('order lifecycles', () => {
 
   it('refuses orders with Kraken errors: arguments, pair, ordermin, tick, costmin, funds', async () => {
     const { rest, bid } = await setup();
-    const add = async (p: Record<string, string>) => (await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '0.001', price: bid.toFixed(1), ...p })).error;
+    const add = async (p: Record<string, string>) =>
+      (await rest.post('AddOrder', { pair: 'XBTUSD', type: 'buy', ordertype: 'limit', volume: '0.001', price: bid.toFixed(1), ...p })).error;
     expect(await add({ volume: 'abc' })).toEqual(['EGeneral:Invalid arguments:volume']);
     expect(await add({ type: 'short' })).toEqual(['EGeneral:Invalid arguments:type']);
     expect(await add({ volume: '0.000000001' })).toEqual(['EGeneral:Invalid arguments:volume']);

@@ -52,7 +52,9 @@ describe('market replay', () => {
 
   it('says why a folder has no usable candles', () => {
     const empty = mkdtempSync(join(tmpdir(), 'sim-csv-'));
-    expect(() => loadCandleDir(empty)).toThrow(/no usable candles in .*: no candle file of a known pair \(the folder is empty\); name them <BASE>-USD_<tf>\.csv/);
+    expect(() => loadCandleDir(empty)).toThrow(
+      /no usable candles in .*: no candle file of a known pair \(the folder is empty\); name them <BASE>-USD_<tf>\.csv/,
+    );
     writeFileSync(join(empty, 'notes.txt'), 'x');
     writeFileSync(join(empty, 'FOO-USD_5m.csv'), csv);
     expect(() => loadCandleDir(empty)).toThrow(/no candle file of a known pair \(found FOO-USD_5m\.csv, notes\.txt\)/);

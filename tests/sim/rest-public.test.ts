@@ -25,7 +25,19 @@ describe('REST public endpoints', () => {
     const r = await rest.get('AssetPairs');
     expect(Object.keys(r.result).sort()).toEqual(['ADAUSD', 'AVAXUSD', 'DOTUSD', 'LINKUSD', 'SOLUSD', 'XDGUSD', 'XETHZUSD', 'XXBTZUSD', 'XXRPZUSD']);
     const btc = r.result.XXBTZUSD;
-    expect(btc).toMatchObject({ altname: 'XBTUSD', wsname: 'XBT/USD', base: 'XXBT', quote: 'ZUSD', pair_decimals: 1, lot_decimals: 8, cost_decimals: 5, ordermin: '0.00005', costmin: '0.5', tick_size: '0.1', status: 'online' });
+    expect(btc).toMatchObject({
+      altname: 'XBTUSD',
+      wsname: 'XBT/USD',
+      base: 'XXBT',
+      quote: 'ZUSD',
+      pair_decimals: 1,
+      lot_decimals: 8,
+      cost_decimals: 5,
+      ordermin: '0.00005',
+      costmin: '0.5',
+      tick_size: '0.1',
+      status: 'online',
+    });
     expect(btc.fees[0]).toEqual([0, 0.4]);
     expect(btc.fees_maker[0]).toEqual([0, 0.25]);
     expect(r.result.XDGUSD).toMatchObject({ base: 'XXDG', wsname: 'XDG/USD', pair_decimals: 7, tick_size: '0.0000001', ordermin: '50' });

@@ -35,7 +35,11 @@ describe('WebSocket v2 private', () => {
     c.send({ method: 'subscribe', params: { channel: 'balances', token }, req_id: 2 });
     const bal = await c.take(isChannel('balances', 'snapshot'));
     expect(bal.data).toEqual([{ asset: 'USD', asset_class: 'currency', balance: 10000, wallets: [{ type: 'spot', id: 'main', balance: 10000 }] }]);
-    c.send({ method: 'add_order', params: { token, order_type: 'market', side: 'buy', order_qty: 0.01, symbol: 'BTC/USD', cl_ord_id: 'my-order-1' }, req_id: 3 });
+    c.send({
+      method: 'add_order',
+      params: { token, order_type: 'market', side: 'buy', order_qty: 0.01, symbol: 'BTC/USD', cl_ord_id: 'my-order-1' },
+      req_id: 3,
+    });
     const ack = await c.take(isMethod('add_order', 3));
     expect(ack).toMatchObject({ success: true, result: { cl_ord_id: 'my-order-1' } });
     const events = [await c.take(execs), await c.take(execs), await c.take(execs), await c.take(execs)];
@@ -53,7 +57,11 @@ describe('WebSocket v2 private', () => {
   it('a limit order rests, shows in the executions snapshot of a new subscriber, and cancel_order cancels it', async () => {
     const { c, token } = await privateClient();
     const bid = Number((await restClient(sim).get('Ticker', { pair: 'XBTUSD' })).result.XXBTZUSD.b[0]);
-    c.send({ method: 'add_order', params: { token, order_type: 'limit', side: 'buy', order_qty: 0.001, limit_price: bid - 1000, symbol: 'BTC/USD', order_userref: 9 }, req_id: 1 });
+    c.send({
+      method: 'add_order',
+      params: { token, order_type: 'limit', side: 'buy', order_qty: 0.001, limit_price: bid - 1000, symbol: 'BTC/USD', order_userref: 9 },
+      req_id: 1,
+    });
     const id = (await c.take(isMethod('add_order', 1))).result.order_id;
     c.send({ method: 'subscribe', params: { channel: 'executions', token, snap_orders: true }, req_id: 2 });
     const snap = await c.take(isChannel('executions', 'snapshot'));
@@ -70,7 +78,12 @@ describe('WebSocket v2 private', () => {
   it('cancel_all and cancel_all_orders_after work over WS; the switch fires on the simulated clock', async () => {
     const { c, token } = await privateClient();
     const bid = Number((await restClient(sim).get('Ticker', { pair: 'XBTUSD' })).result.XXBTZUSD.b[0]);
-    const add = (req_id: number) => c.send({ method: 'add_order', params: { token, order_type: 'limit', side: 'buy', order_qty: 0.001, limit_price: bid - 1000, symbol: 'BTC/USD' }, req_id });
+    const add = (req_id: number) =>
+      c.send({
+        method: 'add_order',
+        params: { token, order_type: 'limit', side: 'buy', order_qty: 0.001, limit_price: bid - 1000, symbol: 'BTC/USD' },
+        req_id,
+      });
     add(1);
     add(2);
     await c.take(isMethod('add_order', 2));

@@ -84,7 +84,11 @@ describe('WebSocket v2 public', () => {
     const snap = (await c.take(isChannel('book', 'snapshot'))).data[0];
     const book = { asks: new Map<number, number>(), bids: new Map<number, number>() };
     const apply = (side: 'asks' | 'bids', levels: Json[]) => levels.forEach((l) => (l.qty === 0 ? book[side].delete(l.price) : book[side].set(l.price, l.qty)));
-    const top = (side: 'asks' | 'bids') => [...book[side]].map(([price, qty]) => ({ price, qty })).sort((a, b) => (side === 'asks' ? a.price - b.price : b.price - a.price)).slice(0, 10);
+    const top = (side: 'asks' | 'bids') =>
+      [...book[side]]
+        .map(([price, qty]) => ({ price, qty }))
+        .sort((a, b) => (side === 'asks' ? a.price - b.price : b.price - a.price))
+        .slice(0, 10);
     apply('asks', snap.asks);
     apply('bids', snap.bids);
     expect(bookChecksum(top('asks'), top('bids'), 1, 8)).toBe(snap.checksum);

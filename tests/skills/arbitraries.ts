@@ -25,11 +25,7 @@ const barArb = fc.record({
 
 /** Candles with low <= close <= high, some zero volumes, spaced 5 min to 9 h so sessions roll over. */
 export const candlesArb: fc.Arbitrary<Candles> = fc
-  .tuple(
-    fc.array(barArb, { maxLength: 150 }),
-    fc.constantFrom(300_000, 3_600_000, 32_400_000),
-    fc.integer({ min: 1_600_000_000, max: 1_800_000_000 }),
-  )
+  .tuple(fc.array(barArb, { maxLength: 150 }), fc.constantFrom(300_000, 3_600_000, 32_400_000), fc.integer({ min: 1_600_000_000, max: 1_800_000_000 }))
   .map(([raw, step, startSec]) => {
     const bars = raw.map((b, i) => ({
       time: startSec * 1000 + i * step,

@@ -12,7 +12,9 @@ export const DATA_DIR = SHARED_OHLCV_DIR;
 
 /** The 5-minute files of the development set; throws (never skips) when the data is absent. */
 export function realCandleFiles(): string[] {
-  return readdirSync(sharedOhlcvDir()).filter((f) => f.endsWith('_5m.csv')).sort();
+  return readdirSync(sharedOhlcvDir())
+    .filter((f) => f.endsWith('_5m.csv'))
+    .sort();
 }
 
 /** Parses a `time,open,high,low,close,volume` CSV (time in unix seconds) into columns, time in ms. */
@@ -20,7 +22,14 @@ export function loadCandles(file: string): CandleColumns {
   const lines = readFileSync(join(DATA_DIR, file), 'utf8').trim().split('\n');
   if (lines[0] !== 'time,open,high,low,close,volume') throw new Error(`${file}: unexpected header '${lines[0]}'`);
   const n = lines.length - 1;
-  const cols = { time: new Float64Array(n), open: new Float64Array(n), high: new Float64Array(n), low: new Float64Array(n), close: new Float64Array(n), volume: new Float64Array(n) };
+  const cols = {
+    time: new Float64Array(n),
+    open: new Float64Array(n),
+    high: new Float64Array(n),
+    low: new Float64Array(n),
+    close: new Float64Array(n),
+    volume: new Float64Array(n),
+  };
   for (let i = 0; i < n; i++) {
     const [t, o, h, l, c, v] = lines[i + 1]!.split(',').map(Number) as [number, number, number, number, number, number];
     cols.time[i] = t * 1000;

@@ -36,13 +36,21 @@ describe('regime classifier', () => {
   });
 
   it('calls a calm market ranging and switches to volatile within two bars of a tenfold range expansion', () => {
-    const rs = regime(market((i) => 100 * (1 + 0.003 * Math.sin(i * 0.9)), (i) => (i >= 300 ? 0.02 : 0.002)));
+    const rs = regime(
+      market(
+        (i) => 100 * (1 + 0.003 * Math.sin(i * 0.9)),
+        (i) => (i >= 300 ? 0.02 : 0.002),
+      ),
+    );
     expect(after(rs.slice(0, 300))).toEqual(new Set(['ranging']));
     expect(after(rs.slice(302, 320), 0)).toEqual(new Set(['volatile']));
   });
 
   it('honours its thresholds: an unreachable ADX level never reports a trend', () => {
-    const rs = regime(market((i) => 100 * 1.003 ** i * wobble(i)), { trendAdx: 100.5 });
+    const rs = regime(
+      market((i) => 100 * 1.003 ** i * wobble(i)),
+      { trendAdx: 100.5 },
+    );
     expect(after(rs)).toEqual(new Set(['ranging']));
     expect(DEFAULT_REGIME_PARAMS.trendAdx).toBe(25);
   });

@@ -70,12 +70,18 @@ const periodArb = (min: number): fc.Arbitrary<number> => fc.integer({ min, max: 
 describe('batch and streaming forms agree exactly', () => {
   for (const spec of seriesSpecs) {
     it(`${spec.name}: batch equals stream on random and constant series, NaN for exactly lookback bars`, () => {
-      fc.assert(fc.property(seriesArb, periodArb(spec.minPeriod), (d, p) => checkSpec(spec, d, d, p)), { numRuns: 150 });
+      fc.assert(
+        fc.property(seriesArb, periodArb(spec.minPeriod), (d, p) => checkSpec(spec, d, d, p)),
+        { numRuns: 150 },
+      );
     });
   }
   for (const spec of candleSpecs) {
     it(`${spec.name}: batch equals stream on random candles`, () => {
-      fc.assert(fc.property(candlesArb, periodArb(spec.minPeriod), (d, p) => checkSpec(spec, d, d.bars, p)), { numRuns: 150 });
+      fc.assert(
+        fc.property(candlesArb, periodArb(spec.minPeriod), (d, p) => checkSpec(spec, d, d.bars, p)),
+        { numRuns: 150 },
+      );
     });
   }
   it('regime: batch equals stream on random candles with short periods', () => {

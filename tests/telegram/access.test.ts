@@ -15,7 +15,10 @@ const BAD: Array<[string, string]> = [
   ['/trades abc', '/trades: n must be a whole number from 1 to 100, got "abc". Usage: /trades [n]'],
   ['/trades 500', '/trades: n must be a whole number from 1 to 100, got 500. Usage: /trades [n]'],
   ['/count now', '/count: takes no arguments, got "now". Usage: /count'],
-  ['/forceexit FOO', '/forceexit: unknown pair "FOO": all or one of BTC/USD, ETH/USD, SOL/USD, XRP/USD, ADA/USD, DOT/USD, AVAX/USD, LINK/USD, DOGE/USD. Usage: /forceexit PAIR|all'],
+  [
+    '/forceexit FOO',
+    '/forceexit: unknown pair "FOO": all or one of BTC/USD, ETH/USD, SOL/USD, XRP/USD, ADA/USD, DOT/USD, AVAX/USD, LINK/USD, DOGE/USD. Usage: /forceexit PAIR|all',
+  ],
   ['/fx sol', 'SOL/USD is not traded here; pairs: BTC/USD, ETH/USD.'],
   ['/thought analysis 0', '/thought: ATTEMPT must be a whole number from 1 to 20, got 0. Usage: /thought STEP [ATTEMPT] [CYCLE]'],
   ['/thought thinking', '/thought: STEP must be analysis, generation or review, got "thinking". Usage: /thought STEP [ATTEMPT] [CYCLE]'],
@@ -34,7 +37,9 @@ describe('bad input', () => {
 
   it('a huge message is refused unread', async () => {
     const h = await startHarness();
-    expect(texts(await h.ask(ADMIN_ID, `/status ${'x'.repeat(600)}`))).toEqual(['Message too long (608 characters); a command is at most 512. Nothing was run.']);
+    expect(texts(await h.ask(ADMIN_ID, `/status ${'x'.repeat(600)}`))).toEqual([
+      'Message too long (608 characters); a command is at most 512. Nothing was run.',
+    ]);
   });
 
   it('a viewer is told a control command is not theirs', async () => {
@@ -47,7 +52,9 @@ describe('bad input', () => {
     const answers: number[] = [];
     for (let i = 0; i < 8; i++) answers.push((await h.ask(ADMIN_ID, '/count')).length);
     expect(answers).toEqual([1, 1, 1, 1, 1, 1, 0, 0]);
-    expect(h.api.sent.filter((s) => s.chatId === ADMIN_ID).at(-1)!.text).toBe('Too many commands: at most 5 a minute. The ones after this are ignored until you slow down.');
+    expect(h.api.sent.filter((s) => s.chatId === ADMIN_ID).at(-1)!.text).toBe(
+      'Too many commands: at most 5 a minute. The ones after this are ignored until you slow down.',
+    );
     expect(await h.ask(VIEWER_ID, '/count')).toHaveLength(1);
     h.clock.increment(12_000);
     expect(texts(await h.ask(ADMIN_ID, '/count'))[0]).toMatch(/position slots used/);
@@ -83,7 +90,11 @@ describe('bad input', () => {
     await h.tg.bot.handleUpdate(update);
     await h.tg.settled();
     expect(h.api.sent.length).toBe(before);
-    expect(createRepositories(h.deps.db).audit.recent(10).filter((a) => a.what === 'command.count')).toHaveLength(1);
+    expect(
+      createRepositories(h.deps.db)
+        .audit.recent(10)
+        .filter((a) => a.what === 'command.count'),
+    ).toHaveLength(1);
   });
 
   it('every command is audited with the user, its arguments and its outcome', async () => {
@@ -91,7 +102,10 @@ describe('bad input', () => {
     await h.ask(ADMIN_ID, '/trades 3');
     await h.ask(VIEWER_ID, '/kill');
     await h.ask(ADMIN_ID, '/nope');
-    const rows = createRepositories(h.deps.db).audit.recent(10).reverse().map((a) => [a.who, a.what, a.details]);
+    const rows = createRepositories(h.deps.db)
+      .audit.recent(10)
+      .reverse()
+      .map((a) => [a.who, a.what, a.details]);
     expect(rows).toEqual([
       ['telegram:1', 'command.trades', { args: ['3'], confirmed: false, outcome: 'done' }],
       ['telegram:2', 'command.kill', { args: [], confirmed: false, outcome: 'forbidden' }],

@@ -58,7 +58,16 @@ const READS: Array<[string, RegExp[]]> = [
   ['/ledger 0123456', [/no candidate with content hash 0123456 in the ledger; list them with \/ledger/]],
   ['/papertests', [/pt-1\s+2222222222\s+running/]],
   ['/papertests pt-1', [/Paper test pt-1/, /against\s+sha256:1111111111111111/, /status\s+running/]],
-  ['/night', [/Night night-2025-01-06: submitted \(strategy_tweak\)/, /hypothesis\s+A faster EMA/, /return over the 14-day holdout\s+2\.10 %\s+1\.20 %/, /oosEdge\s+passed/, /cost\s+\$0\.66/]],
+  [
+    '/night',
+    [
+      /Night night-2025-01-06: submitted \(strategy_tweak\)/,
+      /hypothesis\s+A faster EMA/,
+      /return over the 14-day holdout\s+2\.10 %\s+1\.20 %/,
+      /oosEdge\s+passed/,
+      /cost\s+\$0\.66/,
+    ],
+  ],
   ['/thoughts', [/Thoughts of night-2025-01-06/, /analysis\s+1\s+claude-sonnet-5-5\s+12000\s+900\s+\$0\.21\s+The market ranged/, /review\s+1/]],
   ['/thought analysis', [/analysis attempt 1 of night-2025-01-06 \(claude-sonnet-5-5/, /Try 8\./]],
   ['/thought review 2', [/night night-2025-01-06 has no stored review answer for attempt 2; \/thoughts night-2025-01-06 lists what it has/]],
@@ -105,7 +114,19 @@ describe('every read command through the Bot API', () => {
     // The evolution changes (promote, rollback, evolve, paper tests) are driven for real in evolution-console.test.ts;
     // /mode in confirm.test.ts and tests/control/mode.test.ts.
     const changes = ['promote', 'rollback', 'evolve', 'startpapertest', 'cancelpapertest'];
-    const tested = new Set([...READS.map(([c]) => c.split(' ')[0]!.slice(1)), 'chart', 'pause', 'resume', 'halt', 'kill', 'stop', 'forceexit', 'resetbreaker', 'mode', ...changes]);
+    const tested = new Set([
+      ...READS.map(([c]) => c.split(' ')[0]!.slice(1)),
+      'chart',
+      'pause',
+      'resume',
+      'halt',
+      'kill',
+      'stop',
+      'forceexit',
+      'resetbreaker',
+      'mode',
+      ...changes,
+    ]);
     expect(operations.map((op) => op.name).filter((n) => !tested.has(n))).toEqual([]);
   });
 });

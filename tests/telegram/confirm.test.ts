@@ -57,8 +57,18 @@ const CASES: Record<string, () => Promise<World>> = {
   },
   '/mode live': async () => {
     const restarts: string[] = [];
-    const h = await startHarness({ deps: { lifecycle: { requestStop: () => undefined, requestRestart: (by) => void restarts.push(by) } }, settings: { secrets: KRAKEN_KEYS } });
-    h.deps.mode = modePort({ running: { mode: 'paper', source: 'config/settings.toml' }, read: h.deps.db, clock: h.clock, isolation: h.deps.config.isolation, probe: () => ({ unshare: true, dropUid: false }), write: (use) => use(modeRequestsRepo(h.deps.db)) });
+    const h = await startHarness({
+      deps: { lifecycle: { requestStop: () => undefined, requestRestart: (by) => void restarts.push(by) } },
+      settings: { secrets: KRAKEN_KEYS },
+    });
+    h.deps.mode = modePort({
+      running: { mode: 'paper', source: 'config/settings.toml' },
+      read: h.deps.db,
+      clock: h.clock,
+      isolation: h.deps.config.isolation,
+      probe: () => ({ unshare: true, dropUid: false }),
+      write: (use) => use(modeRequestsRepo(h.deps.db)),
+    });
     return { h, done: () => restarts.length === 1 && modeRequestsRepo(h.deps.db).latest()?.mode === 'live' };
   },
   '/forceexit btc': async () => {
@@ -86,7 +96,19 @@ const CASES: Record<string, () => Promise<World>> = {
     evolutionCase(
       (w) => w.s.emitted.some((e) => e.type === 'paperTest.cancelled'),
       async (w) => {
-        w.rt.repos!.paperTests.insert({ id: 'pt-9', versionId: V2, baselineVersionId: V1, status: 'scheduled', startedAt: null, deadline: NOW + DAY, endedAt: null, result: null, reason: null, createdAt: NOW, updatedAt: NOW });
+        w.rt.repos!.paperTests.insert({
+          id: 'pt-9',
+          versionId: V2,
+          baselineVersionId: V1,
+          status: 'scheduled',
+          startedAt: null,
+          deadline: NOW + DAY,
+          endedAt: null,
+          result: null,
+          reason: null,
+          createdAt: NOW,
+          updatedAt: NOW,
+        });
         w.s.actor.send({ type: 'paperTest.scheduled', paperTestId: 'pt-9', versionId: V2, incumbentId: V1, ledgerId: null });
         // Its start is announced now, not in the middle of the question.
         await w.h.settle();
@@ -107,7 +129,10 @@ async function confirm(w: World, data: string, userId = ADMIN_ID) {
   return pressing;
 }
 
-const audits = (w: World) => createRepositories(w.h.deps.db).audit.recent(50).map((a) => `${a.what} ${JSON.stringify(a.details)}`);
+const audits = (w: World) =>
+  createRepositories(w.h.deps.db)
+    .audit.recent(50)
+    .map((a) => `${a.what} ${JSON.stringify(a.details)}`);
 
 describe.each(Object.keys(CASES))('%s asks for a confirmation', (command) => {
   const name = command.split(' ')[0]!;
@@ -151,7 +176,7 @@ describe.each(Object.keys(CASES))('%s asks for a confirmation', (command) => {
     expect(w.done()).toBe(false);
   });
 
-  it('foreign user: another user\'s press does nothing and the owner can still confirm; a stranger gets no answer', async () => {
+  it("foreign user: another user's press does nothing and the owner can still confirm; a stranger gets no answer", async () => {
     const w = await CASES[command]!();
     const { ok } = await ask(w, command);
     const foreign = await w.h.press(VIEWER_ID, ok, ADMIN_ID);

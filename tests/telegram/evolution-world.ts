@@ -35,14 +35,16 @@ export interface EvolutionWorld {
   dir: string;
 }
 
-export async function evolutionWorld(o: {
-  seed?: (db: Db, rt: Runtime) => void | Promise<void>;
-  settings?: Record<string, unknown>;
-  telegram?: Record<string, unknown>;
-  supervisor?: Options;
-  /** The daemon's (market) clock; default the supervisor fixture's start time, frozen. */
-  clock?: Clock;
-} = {}): Promise<EvolutionWorld> {
+export async function evolutionWorld(
+  o: {
+    seed?: (db: Db, rt: Runtime) => void | Promise<void>;
+    settings?: Record<string, unknown>;
+    telegram?: Record<string, unknown>;
+    supervisor?: Options;
+    /** The daemon's (market) clock; default the supervisor fixture's start time, frozen. */
+    clock?: Clock;
+  } = {},
+): Promise<EvolutionWorld> {
   const dir = mkdtempSync(join(tmpdir(), 'brain-evolution-console-'));
   dirs.push(dir);
   const rt: Runtime = {};
@@ -51,19 +53,36 @@ export async function evolutionWorld(o: {
   // The supervisor fixture's SimulatedClock unless the test brings its own (read once the fixture exists).
   const daemonClock: Clock = o.clock ?? lazy(() => s.clock as unknown as Clock);
   const actors = evolutionActors({
-    store: () => rt.versions!, swap: () => async (_v, commit) => commit(), onSwitched: (id) => (rt.strategyVersion = id),
-    ledger: lazy(() => rt.repos!.ledger), evolution: lazy(() => rt.repos!.evolution), paperTests: lazy(() => rt.repos!.paperTests), rollbackLimits: config.rollback,
-    assumed: { slippage: config.trading.slippageFraction, takerFee: config.trading.fallbackFees.taker }, clock: daemonClock, log,
+    store: () => rt.versions!,
+    swap: () => async (_v, commit) => commit(),
+    onSwitched: (id) => (rt.strategyVersion = id),
+    ledger: lazy(() => rt.repos!.ledger),
+    evolution: lazy(() => rt.repos!.evolution),
+    paperTests: lazy(() => rt.repos!.paperTests),
+    rollbackLimits: config.rollback,
+    assumed: { slippage: config.trading.slippageFraction, takerFee: config.trading.fallbackFees.taker },
+    clock: daemonClock,
+    log,
   });
   const s = startSupervisor({ ...o.supervisor, switchStrategy: actors.switchStrategy });
   await s.running();
   let h: Harness | undefined;
   const daemon = { actor: s.actor, runtime: rt, clock: daemonClock } as unknown as Daemon;
   const evolution = daemonEvolutionPort({
-    daemon, config, log, dbPath: join(dir, 'unused.db'), repoRoot: PROJECT_ROOT, filesRoot: dir, clock: daemonClock, announce: (n) => h?.tg.notifier.notify(n),
+    daemon,
+    config,
+    log,
+    dbPath: join(dir, 'unused.db'),
+    repoRoot: PROJECT_ROOT,
+    filesRoot: dir,
+    clock: daemonClock,
+    announce: (n) => h?.tg.notifier.notify(n),
   });
   h = await startHarness({
-    actor: s.actor, ...(o.telegram ? { telegram: o.telegram } : {}), ...(o.settings ? { settings: o.settings } : {}), deps: { evolution },
+    actor: s.actor,
+    ...(o.telegram ? { telegram: o.telegram } : {}),
+    ...(o.settings ? { settings: o.settings } : {}),
+    deps: { evolution },
     seed: async (db) => {
       rt.db = db;
       rt.repos = createRepositories(db);

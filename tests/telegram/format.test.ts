@@ -38,7 +38,13 @@ describe('chunking', () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47]);
     const parts = renderReply(done(title('T'), fields([['a', '1']]), image(png, 'x.png', 'cap'), table(['h'], [['1']]), text('end')));
     expect(parts.map((p) => p.kind)).toEqual(['text', 'photo', 'text']);
-    expect(parts[0]).toMatchObject({ text: 'T\n\na  1', entities: [{ type: 'bold', offset: 0, length: 1 }, { type: 'pre', offset: 3, length: 4 }] });
+    expect(parts[0]).toMatchObject({
+      text: 'T\n\na  1',
+      entities: [
+        { type: 'bold', offset: 0, length: 1 },
+        { type: 'pre', offset: 3, length: 4 },
+      ],
+    });
     expect(parts[1]).toMatchObject({ kind: 'photo', caption: 'cap' });
     expect(parts[2]).toMatchObject({ text: 'h\n─\n1\n\nend', entities: [{ type: 'pre', offset: 0, length: 5 }] });
   });
@@ -48,6 +54,8 @@ describe('chunking', () => {
     const sent = await h.ask(ADMIN_ID, '/thought analysis');
     expect(sent.length).toBe(5);
     expect(sent.every((s) => s.method === 'sendMessage' && s.text.length <= MAX_MESSAGE)).toBe(true);
-    expect(sent.map((s) => s.text).join('\n')).toBe(`analysis attempt 1 of night-2025-01-06 (claude-sonnet-5-5, 2025-01-06 03:01 UTC, $0.21)\n\n${thoughtOf(20_000)}`);
+    expect(sent.map((s) => s.text).join('\n')).toBe(
+      `analysis attempt 1 of night-2025-01-06 (claude-sonnet-5-5, 2025-01-06 03:01 UTC, $0.21)\n\n${thoughtOf(20_000)}`,
+    );
   });
 });

@@ -74,7 +74,13 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   const log = createLogger({ level: 'debug', pretty: false, destination: { write: (l: string) => void lines.push(l) }, secrets: [] });
   const audit = createRepositories(base.db).audit;
   const tg = startTelegram({
-    config: base.config, token: api.token, log, clock, control: base, repo: telegramRepo(base.db), audit: (e) => void audit.record(e),
+    config: base.config,
+    token: api.token,
+    log,
+    clock,
+    control: base,
+    repo: telegramRepo(base.db),
+    audit: (e) => void audit.record(e),
     dailyReport: async (end) => periodReport(base, 'daily', end),
   });
   base.outboxBacklog = () => tg.outbox.pending();
@@ -88,9 +94,10 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
   }
   let lastUpdate = 0;
   // Taken in: polling asked for the updates after it; a webhook answered its delivery with 2xx.
-  const takenIn = () => o.webhook
-    ? api.deliveries.some((d) => d.updateId >= lastUpdate && typeof d.outcome === 'number' && d.outcome < 300)
-    : api.calls.some((c) => c.method === 'getUpdates' && Number(c.payload.offset ?? 0) > lastUpdate);
+  const takenIn = () =>
+    o.webhook
+      ? api.deliveries.some((d) => d.updateId >= lastUpdate && typeof d.outcome === 'number' && d.outcome < 300)
+      : api.calls.some((c) => c.method === 'getUpdates' && Number(c.payload.offset ?? 0) > lastUpdate);
   const settle = async () => {
     await api.until(takenIn);
     await tg.settled();
@@ -102,7 +109,12 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     return api.sent.slice(before);
   };
   return {
-    api, tg, deps: base, clock, lines, settle,
+    api,
+    tg,
+    deps: base,
+    clock,
+    lines,
+    settle,
     ask: async (userId, text) => after(api.userSays(userId, text).update_id),
     press: async (userId, data, chatId = userId) => {
       const answers = api.state.answers.length;

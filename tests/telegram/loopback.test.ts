@@ -15,7 +15,10 @@ async function fake(): Promise<FakeBotApi> {
 
 const call = async (api: FakeBotApi, method: string, body: unknown = {}, token = api.token) => {
   const res = await fetch(`${api.url}/bot${token}/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  return { status: res.status, json: (await res.json()) as { ok: boolean; result?: unknown; error_code?: number; description?: string; parameters?: { retry_after?: number } } };
+  return {
+    status: res.status,
+    json: (await res.json()) as { ok: boolean; result?: unknown; error_code?: number; description?: string; parameters?: { retry_after?: number } },
+  };
 };
 
 describe('the loopback Bot API', () => {
@@ -52,10 +55,20 @@ describe('the loopback Bot API', () => {
     expect(api.sent.map((s) => s.text)).toEqual(['x']);
   });
 
-  it('an edit must change something and target the bot\'s own message; a callback query is answered once', async () => {
+  it("an edit must change something and target the bot's own message; a callback query is answered once", async () => {
     const api = await fake();
-    const sent = (await call(api, 'sendMessage', { chat_id: 7, text: 'q', reply_markup: { inline_keyboard: [[{ text: 'ok', callback_data: 'ok:1' }]] } })).json.result as { message_id: number };
-    expect((await call(api, 'editMessageText', { chat_id: 7, message_id: sent.message_id, text: 'q', reply_markup: { inline_keyboard: [[{ text: 'ok', callback_data: 'ok:1' }]] } })).json.description).toMatch(/message is not modified/);
+    const sent = (await call(api, 'sendMessage', { chat_id: 7, text: 'q', reply_markup: { inline_keyboard: [[{ text: 'ok', callback_data: 'ok:1' }]] } })).json
+      .result as { message_id: number };
+    expect(
+      (
+        await call(api, 'editMessageText', {
+          chat_id: 7,
+          message_id: sent.message_id,
+          text: 'q',
+          reply_markup: { inline_keyboard: [[{ text: 'ok', callback_data: 'ok:1' }]] },
+        })
+      ).json.description,
+    ).toMatch(/message is not modified/);
     expect((await call(api, 'editMessageText', { chat_id: 7, message_id: sent.message_id, text: 'done' })).json.ok).toBe(true);
     const press = api.userPresses(7, 'ok:1', sent.message_id);
     expect((await call(api, 'answerCallbackQuery', { callback_query_id: press.callback_query!.id })).json.ok).toBe(true);

@@ -14,7 +14,10 @@ describe('notifications', () => {
   it('a trade, the feed and the breaker reach every user at their levels; off is never sent', async () => {
     const s = startSupervisor({ limits: { maxConsecutiveLosses: 1 } });
     await s.running();
-    const h = await startHarness({ actor: s.actor, telegram: { notifications: { entry: 'silent', exit: 'on', fill: 'off', rejection: 'off', feed: 'on', breaker: 'on' } } });
+    const h = await startHarness({
+      actor: s.actor,
+      telegram: { notifications: { entry: 'silent', exit: 'on', fill: 'off', rejection: 'off', feed: 'on', breaker: 'on' } },
+    });
     s.actor.on('*', (e) => h.tg.notifier.notify(e));
     await s.openPosition('BTC/USD', 100);
     await s.closePosition('BTC/USD', 90);
@@ -40,7 +43,10 @@ describe('notifications', () => {
     expect(h.api.sent).toEqual([]);
     h.clock.increment(60_000);
     await h.tg.settled();
-    expect(h.api.sent.map((m) => m.text.split('\n')[0])).toEqual(['Daily report, 2025-01-05 13:00 UTC → 2025-01-06 13:00 UTC', 'Daily report, 2025-01-05 13:00 UTC → 2025-01-06 13:00 UTC']);
+    expect(h.api.sent.map((m) => m.text.split('\n')[0])).toEqual([
+      'Daily report, 2025-01-05 13:00 UTC → 2025-01-06 13:00 UTC',
+      'Daily report, 2025-01-05 13:00 UTC → 2025-01-06 13:00 UTC',
+    ]);
   });
 
   it('a finished night becomes its change report: hypothesis, change, metrics against the incumbent, gates, cost', async () => {
@@ -53,13 +59,27 @@ describe('notifications', () => {
     await h.tg.settled();
     const [report] = h.api.sent.filter((m) => m.chatId === ADMIN_ID);
     expect(report!.silent).toBe(false);
-    for (const p of [/^Night night-2025-01-06: submitted \(strategy_tweak\)/, /hypothesis\s+A faster EMA catches the turns/, /change\s+\+1 −1 lines/, /cost\s+\$0\.66/, /return over the 14-day holdout\s+2\.10 %\s+1\.20 %/, /oosEdge\s+passed/, /dsr\s+passed/]) {
+    for (const p of [
+      /^Night night-2025-01-06: submitted \(strategy_tweak\)/,
+      /hypothesis\s+A faster EMA catches the turns/,
+      /change\s+\+1 −1 lines/,
+      /cost\s+\$0\.66/,
+      /return over the 14-day holdout\s+2\.10 %\s+1\.20 %/,
+      /oosEdge\s+passed/,
+      /dsr\s+passed/,
+    ]) {
       expect(report!.text).toMatch(p);
     }
   });
 
   it('a paper test that fails and a self-audit are told under the names the supervisor emits', async () => {
-    const failing = { ...PASSING_VERDICT, passed: false, failedCheck: 'underperformance' as const, reason: 'trailed the incumbent by 2.1 %', shadow: { trades: 4, totalReturn: -0.02 } };
+    const failing = {
+      ...PASSING_VERDICT,
+      passed: false,
+      failedCheck: 'underperformance' as const,
+      reason: 'trailed the incumbent by 2.1 %',
+      shadow: { trades: 4, totalReturn: -0.02 },
+    };
     const s = startSupervisor({ paperVerdict: failing, evolution: { ...DEFAULT_EVOLUTION_SETTINGS, paper: { minDays: 1, maxDays: 2, minTrades: 0 } } });
     await s.running();
     const h = await startHarness({ actor: s.actor, telegram: { notifications: { paperTest: 'on', selfAudit: 'on' } } });

@@ -11,7 +11,15 @@ import { createLogger } from '../../src/log/index.ts';
 import { startTelegram } from '../../src/telegram/start.ts';
 import { ADMIN_ID, startHarness, VIEWER_ID, type Harness } from './harness.ts';
 
-const closed = (i: number): SupervisorEmitted => ({ type: 'position.closed', positionId: `p-${i}`, pair: 'BTC/USD', pnl: i, fees: 0.5, exitReason: 'signal', at: Date.UTC(2025, 0, 6, 12) });
+const closed = (i: number): SupervisorEmitted => ({
+  type: 'position.closed',
+  positionId: `p-${i}`,
+  pair: 'BTC/USD',
+  pnl: i,
+  fees: 0.5,
+  exitReason: 'signal',
+  at: Date.UTC(2025, 0, 6, 12),
+});
 const expected = (n: number) => Array.from({ length: n }, (_, i) => `Closed BTC/USD: +$${(i + 1).toFixed(2)}`);
 
 /** Moves the clock in steps until nothing is pending (or the steps run out). */
@@ -22,7 +30,15 @@ async function runClock(h: Harness, stepMs: number, steps: number): Promise<void
   }
 }
 
-const received = (h: Harness, chat: number) => h.api.sent.filter((s) => s.chatId === chat && s.method === 'sendMessage').map((s) => s.text.replace(/^⏱ delayed: queued at \d\d:\d\d UTC\n/, '').replace(/^✅ /, '').replace(/ after .*$/, ''));
+const received = (h: Harness, chat: number) =>
+  h.api.sent
+    .filter((s) => s.chatId === chat && s.method === 'sendMessage')
+    .map((s) =>
+      s.text
+        .replace(/^⏱ delayed: queued at \d\d:\d\d UTC\n/, '')
+        .replace(/^✅ /, '')
+        .replace(/ after .*$/, ''),
+    );
 
 describe('the outbox', () => {
   it('an outage of the Bot API during a burst of notifications loses none and sends none twice', async () => {
@@ -101,7 +117,9 @@ describe('the outbox', () => {
     expect(received(h, VIEWER_ID)).toEqual([expected(2)[1]]);
     expect(received(h, ADMIN_ID)).toEqual(expected(2));
     expect(h.lines.some((l) => l.includes('telegram refused a message for good') && l.includes('403'))).toBe(true);
-    const failed = telegramRepo(h.deps.db).inRange(0, Number.MAX_SAFE_INTEGER).filter((r) => r.status === 'failed');
+    const failed = telegramRepo(h.deps.db)
+      .inRange(0, Number.MAX_SAFE_INTEGER)
+      .filter((r) => r.status === 'failed');
     expect(failed.map((r) => r.chatId)).toEqual([VIEWER_ID]);
     expect(failed[0]!.lastError).toMatch(/^\[telegram\.refused\] sendMessage 403: Forbidden/);
     expect(h.lines.some((l) => l.includes('telegram refused a message for good') && l.includes('"code":"telegram.refused"'))).toBe(true);
@@ -115,7 +133,16 @@ describe('the outbox', () => {
     await h.api.up();
     const log = createLogger({ level: 'silent', pretty: false, destination: { write: () => undefined }, secrets: [] });
     const audit = createRepositories(h.deps.db).audit;
-    const next = startTelegram({ config: h.deps.config, token: h.api.token, log, clock: h.deps.clock, control: h.deps, repo: telegramRepo(h.deps.db), audit: (e) => void audit.record(e), dailyReport: async () => ({ ok: true, outcome: 'done', blocks: [] }) });
+    const next = startTelegram({
+      config: h.deps.config,
+      token: h.api.token,
+      log,
+      clock: h.deps.clock,
+      control: h.deps,
+      repo: telegramRepo(h.deps.db),
+      audit: (e) => void audit.record(e),
+      dailyReport: async () => ({ ok: true, outcome: 'done', blocks: [] }),
+    });
     try {
       for (let i = 0; i < 20 && next.outbox.pending() > 0; i++) {
         h.clock.increment(10_000);

@@ -27,7 +27,17 @@ describe('the bot on a webhook', () => {
 
   it('refuses a request without the right secret token: 401, nothing run, nothing answered, a warning', async () => {
     const h = await startHarness({ webhook: true });
-    const forged = { update_id: 900, message: { message_id: 1, date: 0, chat: { id: ADMIN_ID, type: 'private', first_name: 'a' }, from: { id: ADMIN_ID, is_bot: false, first_name: 'a' }, text: '/stop', entities: [{ type: 'bot_command', offset: 0, length: 5 }] } };
+    const forged = {
+      update_id: 900,
+      message: {
+        message_id: 1,
+        date: 0,
+        chat: { id: ADMIN_ID, type: 'private', first_name: 'a' },
+        from: { id: ADMIN_ID, is_bot: false, first_name: 'a' },
+        text: '/stop',
+        entities: [{ type: 'bot_command', offset: 0, length: 5 }],
+      },
+    };
     expect((await post(h.tg.webhookPort!, forged, { 'x-telegram-bot-api-secret-token': 'wrong-secret-0123456789' })).status).toBe(401);
     expect((await post(h.tg.webhookPort!, forged, {})).status).toBe(401);
     expect((await post(h.tg.webhookPort!, forged, { 'x-telegram-bot-api-secret-token': WEBHOOK_SECRET }, '/elsewhere')).status).toBe(404);
@@ -51,7 +61,11 @@ describe('the bot on a webhook', () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
     const port = (blocker.address() as { port: number }).port;
-    const h = await startHarness({ webhook: false, telegram: { updates: 'webhook', webhookUrl: WEBHOOK_URL, webhookPort: port }, settings: { secrets: { telegramWebhookSecret: WEBHOOK_SECRET } } });
+    const h = await startHarness({
+      webhook: false,
+      telegram: { updates: 'webhook', webhookUrl: WEBHOOK_URL, webhookPort: port },
+      settings: { secrets: { telegramWebhookSecret: WEBHOOK_SECRET } },
+    });
     const warned = () => h.lines.filter((l) => l.includes(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`));
     await h.api.until(() => h.api.calls.some((c) => c.method === 'getMe'));
     for (let i = 0; i < 500 && warned().length === 0; i++) await new Promise((r) => setImmediate(r));

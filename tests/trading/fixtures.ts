@@ -6,8 +6,18 @@ export const LIMITS: RiskLimits = RiskLimitsSchema.parse({});
 
 export function view(over: Partial<RiskView> = {}): RiskView {
   return {
-    equity: 10_000, cash: 10_000, peakEquity: 10_000, dayStartEquity: 10_000, consecutiveLosses: 0, lastLossAt: Number.NaN,
-    now: 0, openPositions: 0, pairExposure: 0, totalExposure: 0, heldQuantity: 0, ...over,
+    equity: 10_000,
+    cash: 10_000,
+    peakEquity: 10_000,
+    dayStartEquity: 10_000,
+    consecutiveLosses: 0,
+    lastLossAt: Number.NaN,
+    now: 0,
+    openPositions: 0,
+    pairExposure: 0,
+    totalExposure: 0,
+    heldQuantity: 0,
+    ...over,
   };
 }
 

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import {
-  affordableQuantity, defaultPairRules, feeFor, fillMarketOrder, minimumViolation, roundDownToLot, roundPriceAdverse,
-  slippedPrice, STARTER_FEES,
+  affordableQuantity,
+  defaultPairRules,
+  feeFor,
+  fillMarketOrder,
+  minimumViolation,
+  roundDownToLot,
+  roundPriceAdverse,
+  slippedPrice,
+  STARTER_FEES,
 } from '../../src/trading/index.ts';
 
 const eth = defaultPairRules('ETH/USD');

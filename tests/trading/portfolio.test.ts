@@ -2,8 +2,18 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Fill, Pair } from '../../src/contract/index.ts';
 import {
-  applyFill, createLedger, dailyPnlOf, drawdownOf, equityOf, feeFor, markEquity, observeEquity, STARTER_FEES, unrealizedPnl,
-  type ClosedPosition, type Holding,
+  applyFill,
+  createLedger,
+  dailyPnlOf,
+  drawdownOf,
+  equityOf,
+  feeFor,
+  markEquity,
+  observeEquity,
+  STARTER_FEES,
+  unrealizedPnl,
+  type ClosedPosition,
+  type Holding,
 } from '../../src/trading/index.ts';
 import { fill } from './fixtures.ts';
 
@@ -84,7 +94,14 @@ function replay(ops: readonly Op[]) {
     const held = l.holdings[o.pair]?.quantity ?? 0;
     const quantity = o.buy ? (l.cash * o.fraction * 0.5) / o.price : held * o.fraction;
     if (!(quantity > 0) || (o.buy && l.cash <= 0)) continue;
-    const f = fill(o.pair, o.buy ? 'buy' : 'sell', o.price, o.fraction > 0.95 && !o.buy ? held : quantity, feeFor(o.price * quantity, STARTER_FEES, 'taker'), i);
+    const f = fill(
+      o.pair,
+      o.buy ? 'buy' : 'sell',
+      o.price,
+      o.fraction > 0.95 && !o.buy ? held : quantity,
+      feeFor(o.price * quantity, STARTER_FEES, 'taker'),
+      i,
+    );
     r.fills.push(f);
     const c = applyFill(l, f);
     if (c) r.closed.push(c);
@@ -99,7 +116,14 @@ describe('ledger invariants (property)', () => {
         const { l, markOf } = replay(ops);
         const holdings = Object.values(l.holdings) as Holding[];
         const eq = equityOf(l, markOf);
-        expectNear(markEquity(l.cash, holdings.map((h) => h.quantity), holdings.map((h) => markOf(h.pair))), eq);
+        expectNear(
+          markEquity(
+            l.cash,
+            holdings.map((h) => h.quantity),
+            holdings.map((h) => markOf(h.pair)),
+          ),
+          eq,
+        );
         let parts = l.initialCash + l.realizedPnl;
         for (const h of holdings) parts += unrealizedPnl(h, markOf(h.pair), STARTER_FEES) + feeFor(h.quantity * markOf(h.pair), STARTER_FEES, 'taker');
         expectNear(parts, eq);
@@ -113,7 +137,10 @@ describe('ledger invariants (property)', () => {
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
         const { l, r } = replay(ops);
         expect(r.fills.every((f) => f.fee >= 0)).toBe(true);
-        expectNear(l.feesPaid, r.fills.reduce((a, f) => a + f.fee, 0));
+        expectNear(
+          l.feesPaid,
+          r.fills.reduce((a, f) => a + f.fee, 0),
+        );
         const flows = r.fills.reduce((a, f) => a + (f.side === 'sell' ? 1 : -1) * f.price * f.quantity - f.fee, 0);
         expectNear(l.cash - l.initialCash, flows);
         // Closed trades' P&L equals the cash flows of their fills: realised total = Σ closed + open partial sells.

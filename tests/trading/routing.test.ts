@@ -7,11 +7,28 @@ import { applyFill, createLedger } from '../../src/trading/portfolio.ts';
 
 const T0 = Date.UTC(2025, 0, 6);
 const SETTINGS: RouteSettings = {
-  limits: RiskLimitsSchema.parse({}), rules: { 'BTC/USD': defaultPairRules('BTC/USD'), 'ETH/USD': defaultPairRules('ETH/USD') },
-  fees: {}, fallbackFees: { maker: 0.0025, taker: 0.004 }, slippage: 0.0005,
+  limits: RiskLimitsSchema.parse({}),
+  rules: { 'BTC/USD': defaultPairRules('BTC/USD'), 'ETH/USD': defaultPairRules('ETH/USD') },
+  fees: {},
+  fallbackFees: { maker: 0.0025, taker: 0.004 },
+  slippage: 0.0005,
 };
-const intent = (pair: Pair, action: IntentAction, refPrice = 100): Intent => ({ pair, candleTime: T0, refPrice, strategyVersion: 'v001', decision: { action, sizeFraction: 0.1, reason: '' } });
-const slot = (over: Partial<PositionSlot> = {}): PositionSlot => ({ positionId: 'P1', pair: 'BTC/USD', phase: 'open', entryNotional: 1_000, stopLoss: 90, takeProfit: 120, ...over });
+const intent = (pair: Pair, action: IntentAction, refPrice = 100): Intent => ({
+  pair,
+  candleTime: T0,
+  refPrice,
+  strategyVersion: 'v001',
+  decision: { action, sizeFraction: 0.1, reason: '' },
+});
+const slot = (over: Partial<PositionSlot> = {}): PositionSlot => ({
+  positionId: 'P1',
+  pair: 'BTC/USD',
+  phase: 'open',
+  entryNotional: 1_000,
+  stopLoss: 90,
+  takeProfit: 120,
+  ...over,
+});
 
 function state(over: Partial<RouteState> = {}): RouteState {
   return { ledger: createLedger(10_000), streak: 0, slots: [], marks: {}, breaker: 'active', acceptingEntries: null, now: T0, ...over };
@@ -33,7 +50,10 @@ describe('routeIntent', () => {
   });
 
   it('a buy on a pair with a working position and a sell without one are refused', () => {
-    expect(routeIntent(intent('BTC/USD', 'buy'), state({ slots: [slot({ phase: 'pendingEntry' })] }), SETTINGS)).toEqual({ kind: 'reject', reason: 'position_working' });
+    expect(routeIntent(intent('BTC/USD', 'buy'), state({ slots: [slot({ phase: 'pendingEntry' })] }), SETTINGS)).toEqual({
+      kind: 'reject',
+      reason: 'position_working',
+    });
     expect(routeIntent(intent('BTC/USD', 'sell'), state(), SETTINGS)).toEqual({ kind: 'reject', reason: 'no_position' });
   });
 

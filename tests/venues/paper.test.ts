@@ -16,7 +16,14 @@ function venue(opts: { cash?: number; fees?: (p: Pair) => FeeRates } = {}) {
   return { clock, paper, fills };
 }
 
-const buy = (clOrdId: string, quantity: number, pair: Pair = 'BTC/USD'): OrderRequest => ({ clOrdId, pair, side: 'buy', type: 'market', quantity, limitPrice: null });
+const buy = (clOrdId: string, quantity: number, pair: Pair = 'BTC/USD'): OrderRequest => ({
+  clOrdId,
+  pair,
+  side: 'buy',
+  type: 'market',
+  quantity,
+  limitPrice: null,
+});
 const sell = (clOrdId: string, quantity: number, pair: Pair = 'BTC/USD'): OrderRequest => ({ ...buy(clOrdId, quantity, pair), side: 'sell' });
 
 describe('paper venue', () => {
@@ -146,8 +153,19 @@ describe('paper venue', () => {
     await before.paper.submitOrder(buy('done', 0.01));
     before.paper.onPrice('BTC/USD', 60_000);
     const row = (clOrdId: string, status: Order['status'], venueOrderId: string | null): Order => ({
-      clOrdId, venueOrderId, pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 0.01, limitPrice: null, status,
-      filledQuantity: 0, positionId: null, reason: 'entry', createdAt: T0, updatedAt: T0,
+      clOrdId,
+      venueOrderId,
+      pair: 'BTC/USD',
+      side: 'buy',
+      type: 'market',
+      quantity: 0.01,
+      limitPrice: null,
+      status,
+      filledQuantity: 0,
+      positionId: null,
+      reason: 'entry',
+      createdAt: T0,
+      updatedAt: T0,
     });
     const after = venue();
     after.paper.restore([row('done', 'sent', null), row('acked', 'open', 'PAPER-acked'), row('intent', 'intent', null)], before.fills);

@@ -30,7 +30,12 @@ describe('version store', () => {
   });
 
   it('stores a gated version immutably with hashes, author and archive files', async () => {
-    const r = await s.submit({ kind: 'strategy', name: 'strategy', source: CROSS_STRATEGY, author: { kind: 'model', model: 'claude', promptSha256: 'p'.repeat(64) } });
+    const r = await s.submit({
+      kind: 'strategy',
+      name: 'strategy',
+      source: CROSS_STRATEGY,
+      author: { kind: 'model', model: 'claude', promptSha256: 'p'.repeat(64) },
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.version).toMatchObject({ label: 'v001', authorKind: 'model', authorModel: 'claude', status: 'candidate' });
@@ -92,7 +97,9 @@ describe('determinism canary', () => {
       return StrategyHost.start(opts);
     };
     // Gates off: decides by the local hour and says so in local formats.
-    const local = rawStrategy("var d = new Date(bar.time); return { action: 'hold', reason: d.getHours() + ' ' + d.toString() + ' ' + d.toLocaleString() + ' ' + (bar.close * 1000).toLocaleString() };");
+    const local = rawStrategy(
+      "var d = new Date(bar.time); return { action: 'hold', reason: d.getHours() + ' ' + d.toString() + ' ' + d.toLocaleString() + ' ' + (bar.close * 1000).toLocaleString() };",
+    );
     const r = await runCanary('strategy', local, setups(['BTC/USD']), start);
     expect(r).toMatchObject({ ok: true });
     const here = Intl.DateTimeFormat().resolvedOptions();

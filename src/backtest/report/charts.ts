@@ -90,7 +90,13 @@ export function equitySpec(curve: Curve, benchmark: Float64Array | null, start: 
     encoding: {
       x: { field: 'time', type: 'temporal', title: null, axis: { format: '%Y-%m-%d' } },
       y: { field: 'index', type: 'quantitative', title: 'start = 100', scale: { type: 'log', nice: false } },
-      color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'top', direction: 'horizontal', labelLimit: 0 }, scale: { domain: [STRATEGY, BENCHMARK], range: ['#1f6fb2', '#9a9a9a'] } },
+      color: {
+        field: 'series',
+        type: 'nominal',
+        title: null,
+        legend: { orient: 'top', direction: 'horizontal', labelLimit: 0 },
+        scale: { domain: [STRATEGY, BENCHMARK], range: ['#1f6fb2', '#9a9a9a'] },
+      },
     },
   };
 }
@@ -125,7 +131,8 @@ export function priceSpec(market: MarketSeries, trades: readonly TradeMarks[]): 
         data: { values: marks },
         mark: { type: 'point', filled: true, size: 36, opacity: 0.8 },
         encoding: {
-          x, y,
+          x,
+          y,
           shape: { field: 'kind', type: 'nominal', scale: { domain: ['entry', 'exit'], range: ['triangle-up', 'triangle-down'] }, legend: null },
           color: { field: 'kind', type: 'nominal', scale: { domain: ['entry', 'exit'], range: ['#27864a', '#c0392b'] }, legend: null },
         },

@@ -47,7 +47,10 @@ export async function writeReport(r: ReportInput): Promise<ReportFiles> {
   const prices = r.markets.map((m) => ({
     file: `price-${m.pair.split('/')[0]}.png`,
     alt: `${m.pair} close with the strategy's entries and exits`,
-    spec: priceSpec(m, trades.filter((t) => t.pair === m.pair)),
+    spec: priceSpec(
+      m,
+      trades.filter((t) => t.pair === m.pair),
+    ),
   }));
   for (const c of [...charts, ...prices]) await writeFile(join(r.dir, c.file), await renderPng(c.spec));
   const html = join(r.dir, 'report.html');

@@ -50,11 +50,29 @@ function canaries(g: GateReport, at: (step: number) => string): string {
   return [
     `<h3>Evaluator canaries</h3>`,
     paragraph('The judge is tested on this data before it judges: reference strategies whose result is known in advance.'),
-    table(['Canary', 'Expected', 'Actual', 'Verdict'], [
-      ['Buy and hold (99 % invested, costs charged as the engine charges them)', `${pct(b.expected)} (market ${pct(b.marketChange)})`, pct(b.actual), mark(b.passed)],
-      [`Random entries (${r.trades} trades): mean return per trade ≈ −costs`, `${pct(-r.expectedCost, 3)} ± ${pct(0.25 * r.expectedCost + 3 * r.standardError, 3)}`, pct(r.meanTradeReturn, 3), mark(r.passed)],
-      ['A strategy that reads the next candle is caught by the look-ahead check', 'caught', caught ? `caught at ${at(caught.step)}` : 'not caught', mark(l.passed)],
-    ]),
+    table(
+      ['Canary', 'Expected', 'Actual', 'Verdict'],
+      [
+        [
+          'Buy and hold (99 % invested, costs charged as the engine charges them)',
+          `${pct(b.expected)} (market ${pct(b.marketChange)})`,
+          pct(b.actual),
+          mark(b.passed),
+        ],
+        [
+          `Random entries (${r.trades} trades): mean return per trade ≈ −costs`,
+          `${pct(-r.expectedCost, 3)} ± ${pct(0.25 * r.expectedCost + 3 * r.standardError, 3)}`,
+          pct(r.meanTradeReturn, 3),
+          mark(r.passed),
+        ],
+        [
+          'A strategy that reads the next candle is caught by the look-ahead check',
+          'caught',
+          caught ? `caught at ${at(caught.step)}` : 'not caught',
+          mark(l.passed),
+        ],
+      ],
+    ),
     g.canaries.passed ? '' : verdict('fail', 'Canaries FAILED', 'the evaluator cannot be trusted on this data'),
   ].join('\n');
 }
@@ -65,8 +83,13 @@ function lookAhead(g: GateReport, at: (step: number) => string): string {
   return [
     `<h3>Look-ahead check</h3>`,
     paragraph(`The strategy re-run on copies of the data cut at ${l.cuts.length} points: every decision before a cut must be the same as in the full run.`),
-    table(['Cut at', 'Decisions that changed'], l.cuts.map((c) => [at(c.step), `${c.mismatches.length}`])),
-    l.passed ? verdict('ok', 'Passed', 'no decision depends on candles after it') : verdict('fail', 'FAILED', 'decisions change when the future is removed: the strategy reads ahead'),
+    table(
+      ['Cut at', 'Decisions that changed'],
+      l.cuts.map((c) => [at(c.step), `${c.mismatches.length}`]),
+    ),
+    l.passed
+      ? verdict('ok', 'Passed', 'no decision depends on candles after it')
+      : verdict('fail', 'FAILED', 'decisions change when the future is removed: the strategy reads ahead'),
   ].join('\n');
 }
 
@@ -77,32 +100,60 @@ function walkForward(g: GateReport, at: (step: number) => string): string {
   const ratio = w.degradation === null ? 'n/a (in-sample return not positive)' : num(w.degradation);
   return [
     `<h3>Walk-forward (in-sample vs out-of-sample)</h3>`,
-    paragraph('Each window runs the strategy on an in-sample stretch and on the stretch that follows it; returns are per 1000 candles so windows of any length compare.'),
+    paragraph(
+      'Each window runs the strategy on an in-sample stretch and on the stretch that follows it; returns are per 1000 candles so windows of any length compare.',
+    ),
     table(
       ['Window', 'In-sample', 'Out-of-sample', 'IS return / 1000 candles', 'OOS return / 1000 candles', 'OOS trades'],
-      w.windows.map((x, i) => [`${i + 1}`, `${at(x.isStart)} → ${at(x.oosStart - 1)}`, `${at(x.oosStart)} → ${at(x.oosEnd - 1)}`, per1000(x.isScore), per1000(x.oosScore), `${x.oosTrades}`]),
+      w.windows.map((x, i) => [
+        `${i + 1}`,
+        `${at(x.isStart)} → ${at(x.oosStart - 1)}`,
+        `${at(x.oosStart)} → ${at(x.oosEnd - 1)}`,
+        per1000(x.isScore),
+        per1000(x.oosScore),
+        `${x.oosTrades}`,
+      ]),
     ),
-    verdict('info', `Degradation ratio ${ratio}`, `mean out-of-sample ${per1000(w.meanOosScore)} vs in-sample ${per1000(w.meanIsScore)} per 1000 candles; near 1 the edge holds out of sample, near 0 or below it was fitted to noise`),
+    verdict(
+      'info',
+      `Degradation ratio ${ratio}`,
+      `mean out-of-sample ${per1000(w.meanOosScore)} vs in-sample ${per1000(w.meanIsScore)} per 1000 candles; near 1 the edge holds out of sample, near 0 or below it was fitted to noise`,
+    ),
   ].join('\n');
 }
 
 function monteCarlo(g: GateReport): string {
   const m = g.monteCarlo;
   const row = (name: string, d: MonteCarloDistribution) => [
-    name, pct(d.maxDrawdown.p50), pct(d.maxDrawdown.p90), pct(d.maxDrawdown.p95), pct(d.maxDrawdown.p99),
+    name,
+    pct(d.maxDrawdown.p50),
+    pct(d.maxDrawdown.p90),
+    pct(d.maxDrawdown.p95),
+    pct(d.maxDrawdown.p99),
     [d.losingStreak.p50, d.losingStreak.p90, d.losingStreak.p95, d.losingStreak.p99].map((x) => plain(x, 1)).join(' / '),
   ];
   return [
     `<h3>Monte Carlo</h3>`,
-    paragraph(`${m.runs} reorderings of the ${m.trades} closed trades (shuffle) and ${m.runs} resamplings with replacement (bootstrap), seed ${m.seed}: the drawdowns and losing streaks the same trades could have produced with other luck. The rollback triggers compare live results with these.`),
-    table(['Method', 'Max drawdown p50', 'p90', 'p95', 'p99', 'Losing streak p50 / p90 / p95 / p99'], [row('Shuffle', m.shuffle), row('Bootstrap', m.bootstrap)]),
+    paragraph(
+      `${m.runs} reorderings of the ${m.trades} closed trades (shuffle) and ${m.runs} resamplings with replacement (bootstrap), seed ${m.seed}: the drawdowns and losing streaks the same trades could have produced with other luck. The rollback triggers compare live results with these.`,
+    ),
+    table(
+      ['Method', 'Max drawdown p50', 'p90', 'p95', 'p99', 'Losing streak p50 / p90 / p95 / p99'],
+      [row('Shuffle', m.shuffle), row('Bootstrap', m.bootstrap)],
+    ),
   ].join('\n');
 }
 
 function jitter(g: GateReport): string {
   const j = g.jitter;
   if (!j) return `<h3>Parameter jitter</h3>\n${paragraph(g.lookAhead ? 'The strategy declares no parameters.' : 'Skipped (--quick).')}`;
-  const rows = j.runs.map((r) => [r.param, r.direction < 0 ? '−10 %' : '+10 %', plain(r.value), r.unchanged ? 'unchanged (rounding)' : pct(r.totalReturn), `${r.trades}`]);
+  const rows = j.runs.map((r) => [
+    r.param,
+    r.direction < 0 ? '−10 %' : '+10 %',
+    plain(r.value),
+    r.unchanged ? 'unchanged (rounding)' : pct(r.totalReturn),
+    `${r.trades}`,
+  ]);
   return [
     `<h3>Parameter jitter</h3>`,
     paragraph(`Each declared parameter moved 10 % down and up on its own; total return with the declared values: ${pct(j.baseReturn)}.`),
@@ -117,11 +168,18 @@ function significance(m: BacktestMetrics): string {
   const candidates = `${m.trials} candidate${m.trials === 1 ? '' : 's'}`;
   return [
     `<h3>Statistical significance of the Sharpe ratio</h3>`,
-    table(['Measure', 'Value', 'Reads as'], [
-      ['PSR (2012 form): P(true Sharpe > 0)', num(m.psr, 4), `daily Sharpe ${num(m.dailySharpe, 4)} over ${m.daily.length} days, skew ${num(m.dailySkewness)}, kurtosis ${num(m.dailyKurtosis)}`],
-      ['PSR (2025 form, for reference)', num(m.psr2025, 4), 'more generous on short samples'],
-      ['DSR: PSR against the best of the candidates tried', num(m.dsr, 4), `benchmark daily Sharpe ${num(m.dsrBenchmark, 4)} from ${candidates}`],
-    ]),
+    table(
+      ['Measure', 'Value', 'Reads as'],
+      [
+        [
+          'PSR (2012 form): P(true Sharpe > 0)',
+          num(m.psr, 4),
+          `daily Sharpe ${num(m.dailySharpe, 4)} over ${m.daily.length} days, skew ${num(m.dailySkewness)}, kurtosis ${num(m.dailyKurtosis)}`,
+        ],
+        ['PSR (2025 form, for reference)', num(m.psr2025, 4), 'more generous on short samples'],
+        ['DSR: PSR against the best of the candidates tried', num(m.dsr, 4), `benchmark daily Sharpe ${num(m.dsrBenchmark, 4)} from ${candidates}`],
+      ],
+    ),
     m.psr === null
       ? verdict('info', 'PSR n/a', 'too few days or no variation in daily returns')
       : psrOk

@@ -21,8 +21,16 @@ const CLOSE: DecisionInput = { action: 'close' };
 /** The run's costs and rules over the whole data, with limits that never bind. */
 function canaryConfig(config: EngineConfig, pairs: number): EngineConfig {
   const limits = RiskLimitsSchema.parse({
-    maxPositionFraction: 1, maxPairExposureFraction: 1, maxTotalExposureFraction: 1, maxOpenPositions: Math.max(1, pairs),
-    minOrderUsd: 0, dailyLossFraction: 1, maxDrawdownFraction: 1, reducingDrawdownFraction: 1, maxConsecutiveLosses: 100, resume: 'auto',
+    maxPositionFraction: 1,
+    maxPairExposureFraction: 1,
+    maxTotalExposureFraction: 1,
+    maxOpenPositions: Math.max(1, pairs),
+    minOrderUsd: 0,
+    dailyLossFraction: 1,
+    maxDrawdownFraction: 1,
+    reducingDrawdownFraction: 1,
+    maxConsecutiveLosses: 100,
+    resume: 'auto',
   });
   return { ...config, limits, start: 0, end: undefined, warmupSteps: 0 };
 }
@@ -62,7 +70,9 @@ function heldPairs(data: MarketData, cfg: EngineConfig, notional: number): HeldP
   const out: HeldPair[] = [];
   data.columns.forEach((c, p) => {
     const rows: number[] = [];
-    c.close.forEach((x, s) => { if (!Number.isNaN(x)) rows.push(s); });
+    c.close.forEach((x, s) => {
+      if (!Number.isNaN(x)) rows.push(s);
+    });
     if (rows.length < 2) return;
     const firstClose = c.close[rows[0]!]!;
     const quantity = roundDownToLot(notional / firstClose, cfg.rules[p]!.lotDecimals);

@@ -36,7 +36,12 @@ export function jitteredValue(spec: ParamSpec, base: number, direction: -1 | 1, 
  * backtest the gates judge); it is the base run only when config.params names every declared one.
  */
 export async function parameterJitter(
-  data: MarketData, config: EngineConfig, runner: StrategyRunner, specs: Readonly<Record<string, ParamSpec>>, fraction = 0.1, baseReturn?: number,
+  data: MarketData,
+  config: EngineConfig,
+  runner: StrategyRunner,
+  specs: Readonly<Record<string, ParamSpec>>,
+  fraction = 0.1,
+  baseReturn?: number,
 ): Promise<JitterResult> {
   const base: Params = { ...config.params };
   for (const [name, spec] of Object.entries(specs)) base[name] ??= spec.default;

@@ -35,8 +35,14 @@ function prefix(log: IntentsLog, step: number): IntentsLog {
   while (k < log.length && log.step[k]! < step) k++;
   const cut = <T extends Int32Array | Uint8Array | Float64Array>(a: T) => a.subarray(0, k) as T;
   return {
-    length: k, step: cut(log.step), pairIndex: cut(log.pairIndex), action: cut(log.action), sizeFraction: cut(log.sizeFraction),
-    stopLoss: cut(log.stopLoss), takeProfit: cut(log.takeProfit), outcome: cut(log.outcome),
+    length: k,
+    step: cut(log.step),
+    pairIndex: cut(log.pairIndex),
+    action: cut(log.action),
+    sizeFraction: cut(log.sizeFraction),
+    stopLoss: cut(log.stopLoss),
+    takeProfit: cut(log.takeProfit),
+    outcome: cut(log.outcome),
   };
 }
 

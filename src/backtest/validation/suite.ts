@@ -50,7 +50,10 @@ export async function runGates(runner: StrategyRunner, run: GateRun, opts: GateO
   const gate = opts.onGate ?? (() => {});
   gate('canaries');
   const canaries = await runCanaries(data, config);
-  const mc = monteCarlo(result.trades.map((t) => t.pnl), config.initialCash);
+  const mc = monteCarlo(
+    result.trades.map((t) => t.pnl),
+    config.initialCash,
+  );
   if (opts.quick) return { passed: canaries.passed, canaries, monteCarlo: mc, lookAhead: null, walkForward: null, jitter: null };
   gate('look-ahead');
   // The backtest being judged is the full run of the look-ahead check and the jitter's base: not run again.

@@ -22,7 +22,9 @@ ${CONFIG_FLAGS_USAGE}`,
     const { values, configArgv } = parseCommandArgs(args, { last: { type: 'boolean' } });
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const dbPath = dbPathOf(config, io);
-    const report = values.last ? lastAuditReport(dbPath) : await auditFromConfig({ config, dbPath, log: createLogger({ level: 'warn', pretty: false, destination: io.stderr, secrets: secretValues(config) }) });
+    const report = values.last
+      ? lastAuditReport(dbPath)
+      : await auditFromConfig({ config, dbPath, log: createLogger({ level: 'warn', pretty: false, destination: io.stderr, secrets: secretValues(config) }) });
     if (!report) {
       io.stdout.write(`no audit report in ${dbPath} yet: run \`brain audit\`\n`);
       return EXIT.ok;

@@ -53,14 +53,21 @@ function gatesText(g: GateReport): string {
   ];
   if (g.lookAhead) {
     const bad = g.lookAhead.cuts.find((cut) => cut.mismatches.length > 0);
-    lines.push(`look-ahead (${g.lookAhead.cuts.length} truncated re-runs): ${g.lookAhead.passed ? 'passed' : `FAILED, decisions change when the future is cut at step ${bad?.step}`}`);
+    lines.push(
+      `look-ahead (${g.lookAhead.cuts.length} truncated re-runs): ${g.lookAhead.passed ? 'passed' : `FAILED, decisions change when the future is cut at step ${bad?.step}`}`,
+    );
   }
   if (g.walkForward) {
     const w = g.walkForward;
     const ratio = w.degradation === null ? 'n/a (in-sample return not positive)' : w.degradation.toFixed(2);
-    lines.push(`walk-forward (${w.windows.length} windows): return per 1000 candles in-sample ${pct(w.meanIsScore * 1000)}, out-of-sample ${pct(w.meanOosScore * 1000)}, degradation ratio ${ratio}`);
+    lines.push(
+      `walk-forward (${w.windows.length} windows): return per 1000 candles in-sample ${pct(w.meanIsScore * 1000)}, out-of-sample ${pct(w.meanOosScore * 1000)}, degradation ratio ${ratio}`,
+    );
   }
-  if (g.jitter) lines.push(`parameter jitter ±10 % (${g.jitter.runs.length} runs): total return ${pct(g.jitter.worstReturn)} … ${pct(g.jitter.bestReturn)} (base ${pct(g.jitter.baseReturn)})`);
+  if (g.jitter)
+    lines.push(
+      `parameter jitter ±10 % (${g.jitter.runs.length} runs): total return ${pct(g.jitter.worstReturn)} … ${pct(g.jitter.bestReturn)} (base ${pct(g.jitter.baseReturn)})`,
+    );
   if (!g.lookAhead) lines.push('look-ahead, walk-forward, jitter: skipped (--quick)');
   return lines.join('\n');
 }
@@ -140,13 +147,24 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
       onGate: (gate) => a.bar.update({ stage: `gates: ${gate}` }),
       trials: backtestTrials(createRepositories(a.db).ledger, `cli ${a.io.env.USER ?? 'operator'}`),
     },
-    { strategy: a.values.strategy, cwd: a.io.cwd, pairs: a.pairs, timeframe: a.timeframe, dir: a.dir, range: a.range, quick: a.values.quick === true, out: a.values.out },
+    {
+      strategy: a.values.strategy,
+      cwd: a.io.cwd,
+      pairs: a.pairs,
+      timeframe: a.timeframe,
+      dir: a.dir,
+      range: a.range,
+      quick: a.values.quick === true,
+      out: a.values.out,
+    },
   ).catch((err: unknown) => {
     // An unknown --strategy is a bad command line (exit 2 with the usage), not a failed run.
     throw err instanceof EvaluateError && err.code === 'unknown_strategy' ? new UsageError(err.message) : err;
   });
   a.bar.increment(1, { stage: 'done' });
   a.bar.stop();
-  a.io.stdout.write(`${terminalSummary(out.metrics)}\n\n${gatesText(out.gates)}\nstrategy ${out.versionId}  backtest id ${out.backtestId}\nreport ${out.report?.html ?? '(none)'}\n`);
+  a.io.stdout.write(
+    `${terminalSummary(out.metrics)}\n\n${gatesText(out.gates)}\nstrategy ${out.versionId}  backtest id ${out.backtestId}\nreport ${out.report?.html ?? '(none)'}\n`,
+  );
   return out.gates.passed ? EXIT.ok : EXIT.failure;
 }

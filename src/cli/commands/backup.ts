@@ -42,7 +42,8 @@ database if it is older and reconciles with the venue by cl_ord_id, as after any
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
     const [file, ...rest] = args;
-    if (file === undefined || file.startsWith('--')) throw new UsageError('restore needs the backup file, e.g. brain restore data/backups/brain-20260105T004500000Z.db');
+    if (file === undefined || file.startsWith('--'))
+      throw new UsageError('restore needs the backup file, e.g. brain restore data/backups/brain-20260105T004500000Z.db');
     const { configArgv } = parseCommandArgs(rest, {});
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const r = restoreFromConfig(config, io.cwd, file, Date.now());

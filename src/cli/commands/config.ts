@@ -14,9 +14,7 @@ function overrides(config: unknown, sources: ReadonlyMap<string, string>, keys: 
 }
 
 function keyTable(keys: KeyInfo[]): string {
-  return keys
-    .map((k) => `${k.key} = ${k.default === undefined ? '(unset)' : JSON.stringify(k.default)}   [${k.env}]\n    ${k.description}`)
-    .join('\n');
+  return keys.map((k) => `${k.key} = ${k.default === undefined ? '(unset)' : JSON.stringify(k.default)}   [${k.env}]\n    ${k.description}`).join('\n');
 }
 
 export const config: Command = {
@@ -42,7 +40,10 @@ ${CONFIG_FLAGS_USAGE}`,
       return EXIT.ok;
     }
     const changed = overrides(effective, sources, keys);
-    const header = ['# effective configuration; secrets masked', ...(changed.length ? ['# not at the built-in default:', ...changed] : ['# every key is at its built-in default'])];
+    const header = [
+      '# effective configuration; secrets masked',
+      ...(changed.length ? ['# not at the built-in default:', ...changed] : ['# every key is at its built-in default']),
+    ];
     io.stdout.write(`${header.join('\n')}\n\n${stringify(masked)}\n`);
     return EXIT.ok;
   },

@@ -44,11 +44,27 @@ export function splitWords(args: readonly string[]): { words: string[]; flags: s
 }
 
 /** Runs operation `name` for the CLI user and prints its answer (`brain ctl`, and the commands that are its spellings). */
-export async function runOperation(io: CliIo, name: string, words: readonly string[], flags: readonly string[], retry: string, confirmed = false): Promise<number> {
+export async function runOperation(
+  io: CliIo,
+  name: string,
+  words: readonly string[],
+  flags: readonly string[],
+  retry: string,
+  confirmed = false,
+): Promise<number> {
   const { values, configArgv } = parseCommandArgs(flags, { yes: { type: 'boolean' } });
   const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
   const log = createLogger({ level: 'warn', pretty: false, destination: io.stderr, secrets: [] });
-  const result = await runFromCli({ config, cwd: io.cwd, user: userInfo().username, name, words, confirmed: confirmed || values.yes === true, log, charts: chartRenderer() });
+  const result = await runFromCli({
+    config,
+    cwd: io.cwd,
+    user: userInfo().username,
+    name,
+    words,
+    confirmed: confirmed || values.yes === true,
+    log,
+    charts: chartRenderer(),
+  });
   return printResult(io, result, retry);
 }
 

@@ -66,8 +66,10 @@ ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
     const [action, ...rest] = args;
     const dirArg = action === 'import' ? rest.shift() : undefined;
-    if (action !== 'import' && action !== 'compact' && action !== 'gaps') throw new UsageError(`expected "import <csv-dir>", "compact" or "gaps", got "${action ?? ''}"`);
-    if (action === 'import' && (dirArg === undefined || dirArg.startsWith('--'))) throw new UsageError('import needs the CSV folder, e.g. brain data import data/sample');
+    if (action !== 'import' && action !== 'compact' && action !== 'gaps')
+      throw new UsageError(`expected "import <csv-dir>", "compact" or "gaps", got "${action ?? ''}"`);
+    if (action === 'import' && (dirArg === undefined || dirArg.startsWith('--')))
+      throw new UsageError('import needs the CSV folder, e.g. brain data import data/sample');
     const { values, configArgv } = parseCommandArgs(rest, { timeframe: { type: 'string' }, yes: { type: 'boolean' } });
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
     const tf = TimeframeSchema.safeParse(values.timeframe ?? config.market.timeframe);

@@ -11,7 +11,6 @@ import { EXIT, UsageError, type Command } from '../command.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import { INSPECT_USAGE, takeInspectFlag } from '../inspect-flag.ts';
 
-
 export const demo: Command = {
   name: 'demo',
   usage: `usage: brain demo [--data DIR] [--days N] [--pairs A/USD,B/USD] [--with-orchestrator] [--inspect [PORT]] [--verbose]
@@ -24,17 +23,28 @@ export const demo: Command = {
 ${INSPECT_USAGE}`,
   async run(args, io) {
     const { port: inspect, rest } = takeInspectFlag(args);
-    const { values } = parseCommandArgs(rest, { data: { type: 'string' }, days: { type: 'string' }, pairs: { type: 'string' }, verbose: { type: 'boolean' }, 'with-orchestrator': { type: 'boolean' } });
+    const { values } = parseCommandArgs(rest, {
+      data: { type: 'string' },
+      days: { type: 'string' },
+      pairs: { type: 'string' },
+      verbose: { type: 'boolean' },
+      'with-orchestrator': { type: 'boolean' },
+    });
     const days = values.days === undefined ? undefined : Number(values.days);
     if (days !== undefined && !(days > 0)) throw new UsageError(`--days needs a number of days > 0, got "${String(values.days)}"`);
     const pairs = values.pairs === undefined ? undefined : pairsFlag(values.pairs);
     const log = createLogger({ level: values.verbose ? 'info' : 'warn', pretty: false, destination: io.stderr, secrets: [] });
     const summary = await runDemo({
-      repoRoot: PROJECT_ROOT, log, print: (line) => io.stdout.write(`${line}\n`), withOrchestrator: values['with-orchestrator'] === true, inspect,
-      ...(days === undefined ? {} : { days }), ...(pairs ? { pairs } : {}), ...(values.data === undefined ? {} : { dataDir: resolve(io.cwd, values.data) }),
+      repoRoot: PROJECT_ROOT,
+      log,
+      print: (line) => io.stdout.write(`${line}\n`),
+      withOrchestrator: values['with-orchestrator'] === true,
+      inspect,
+      ...(days === undefined ? {} : { days }),
+      ...(pairs ? { pairs } : {}),
+      ...(values.data === undefined ? {} : { dataDir: resolve(io.cwd, values.data) }),
     });
     io.stdout.write(formatSummary(summary));
     return EXIT.ok;
   },
 };
-

@@ -97,9 +97,15 @@ ${CONFIG_FLAGS_USAGE}`,
       const to = time('to', values.to);
       const report = await evolve(
         {
-          db, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd,
+          db,
+          config,
+          clock: systemClock,
+          repoRoot: PROJECT_ROOT,
+          filesRoot: io.cwd,
           candles: { pairs, ...(dir ? { dir } : {}), ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) },
-          onProgress: (line) => io.stderr.write(`${line}\n`), ...(workers ? { workers } : {}), notify: daemon.notify,
+          onProgress: (line) => io.stderr.write(`${line}\n`),
+          ...(workers ? { workers } : {}),
+          notify: daemon.notify,
         },
         { ms: budgetMs, ...(seed !== undefined ? { seed } : {}), ...(maxCandidates ? { maxCandidates } : {}) },
       );

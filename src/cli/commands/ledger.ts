@@ -26,10 +26,26 @@ function origin(r: LedgerRow): string {
 export function topTable(rows: readonly LedgerRow[]): string {
   if (rows.length === 0) return 'the ledger is empty: no candidate was submitted yet (brain evolve, brain strategy submit)';
   const head = ['HASH', 'STAGE', 'VERDICT', 'GATE', 'SCORE', 'ORIGIN', 'CHANGE', 'CREATED (UTC)'];
-  const body = rows.map((r) => [shortHash(r.contentHash), r.stage, r.verdict, r.failedGate ?? '', num(r.score), origin(r), r.diffSummary.slice(0, 48), iso(r.createdAt)]);
+  const body = rows.map((r) => [
+    shortHash(r.contentHash),
+    r.stage,
+    r.verdict,
+    r.failedGate ?? '',
+    num(r.score),
+    origin(r),
+    r.diffSummary.slice(0, 48),
+    iso(r.createdAt),
+  ]);
   const all = [head, ...body];
   const widths = head.map((_, c) => Math.max(...all.map((row) => row[c]!.length)));
-  return all.map((row) => row.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return all
+    .map((row) =>
+      row
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function entryText(views: readonly LedgerEntryView[]): string {
@@ -47,7 +63,9 @@ export function entryText(views: readonly LedgerEntryView[]): string {
   ];
   if (first.holdout) lines.push(`holdout (scored once, not a gate): ${JSON.stringify(first.holdout)}`);
   for (const v of views) {
-    lines.push(`submission #${v.row.id} ${iso(v.row.createdAt)} ${origin(v.row)}${v.row.verdict === 'duplicate' ? ` — duplicate of #${v.row.duplicateOf}, verdict reused` : ''}`);
+    lines.push(
+      `submission #${v.row.id} ${iso(v.row.createdAt)} ${origin(v.row)}${v.row.verdict === 'duplicate' ? ` — duplicate of #${v.row.duplicateOf}, verdict reused` : ''}`,
+    );
     for (const e of v.events) lines.push(`  ${iso(e.time)}  ${e.kind}  ${JSON.stringify(e.details)}`);
   }
   return lines.join('\n');

@@ -53,15 +53,24 @@ ${CONFIG_FLAGS_USAGE}`,
     const { values, configArgv } = parseCommandArgs(args, { now: { type: 'boolean' }, 'dry-run': { type: 'boolean' } });
     if (Boolean(values.now) === Boolean(values['dry-run'])) throw new UsageError('give exactly one of --now and --dry-run');
     const config = loadConfig({ env: io.env, argv: configArgv, cwd: io.cwd });
-    const log = createLogger({ level: config.log.level === 'info' ? 'warn' : config.log.level, pretty: false, destination: io.stderr, secrets: secretValues(config) });
+    const log = createLogger({
+      level: config.log.level === 'info' ? 'warn' : config.log.level,
+      pretty: false,
+      destination: io.stderr,
+      secrets: secretValues(config),
+    });
     return withNight(config, io, log, async (db, dbPath) => {
       // No daemon runs (it would hold the lock): a paper test scheduled tonight is picked up at its next boot.
       const ports = evolutionPorts({ db, dbPath, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd, log });
       const deps = nightDeps({ db, dbPath, config, clock: systemClock, log, repoRoot: PROJECT_ROOT, ports });
       if (values['dry-run']) {
         const dry = await dryRunNight(deps, config.orchestrator.maxTokens);
-        io.stdout.write(`${dry.prefix.map((b, i) => `──── system block ${i + 1} of ${dry.prefix.length}${i === dry.prefix.length - 1 ? ' (cache breakpoint, 1 h)' : ''} ────\n${b}`).join('\n\n')}\n\n──── analysis prompt ────\n${dry.user}\n\n`);
-        io.stdout.write(`model ${dry.model}; estimated input tokens: ${dry.tokens.prefix} static prefix + ${dry.tokens.user} context = ${dry.tokens.total}; output up to ${dry.tokens.maxOutput}; nothing was sent\n`);
+        io.stdout.write(
+          `${dry.prefix.map((b, i) => `──── system block ${i + 1} of ${dry.prefix.length}${i === dry.prefix.length - 1 ? ' (cache breakpoint, 1 h)' : ''} ────\n${b}`).join('\n\n')}\n\n──── analysis prompt ────\n${dry.user}\n\n`,
+        );
+        io.stdout.write(
+          `model ${dry.model}; estimated input tokens: ${dry.tokens.prefix} static prefix + ${dry.tokens.user} context = ${dry.tokens.total}; output up to ${dry.tokens.maxOutput}; nothing was sent\n`,
+        );
         return EXIT.ok;
       }
       const lock = acquirePidLock({ path: databaseLockPath(dbPath) });

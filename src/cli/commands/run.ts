@@ -14,17 +14,20 @@ import type { FaultPlan } from '../../sim/fault-plan.ts';
 import { anyFault, FAULT_OPTIONS, FAULT_USAGE, faultPlanOf, type FaultValues } from '../fault-flags.ts';
 import { INSPECT_USAGE, takeInspectFlag } from '../inspect-flag.ts';
 
-
 export function loggerFor(config: Config, io: CliIo, tail?: LogTail): Logger {
   const pretty = config.log.format === 'auto' ? io.stdoutIsTTY : config.log.format === 'pretty';
   return createLogger({ level: config.log.level, pretty, destination: tail ? tail.tee(io.stdout) : io.stdout, secrets: secretValues(config) });
 }
 
 /** `--sim SPEED` and the simulator's fault flags (the same parser as `brain sim`); faults need --sim. */
-function simOf(values: FaultValues & { sim?: string | undefined; data?: string | undefined }, cwd: string): { speed: number; faults: FaultPlan; dataDir?: string } | null {
+function simOf(
+  values: FaultValues & { sim?: string | undefined; data?: string | undefined },
+  cwd: string,
+): { speed: number; faults: FaultPlan; dataDir?: string } | null {
   if (values.sim === undefined) {
     if (values.data !== undefined) throw new UsageError('--data replays a candle folder through the simulator: use it with --sim SPEED');
-    if (anyFault(values)) throw new UsageError('fault flags need --sim SPEED (they act on the simulator this command starts); for a `brain sim` started apart, give them to it');
+    if (anyFault(values))
+      throw new UsageError('fault flags need --sim SPEED (they act on the simulator this command starts); for a `brain sim` started apart, give them to it');
     return null;
   }
   const speed = Number(values.sim);
@@ -62,7 +65,18 @@ ${CONFIG_FLAGS_USAGE}`,
     const log = loggerFor(config, io, logs);
     if (skipped) log.warn(skipped);
     log.info({ mode: config.mode, source: modeSource }, `trading mode ${config.mode} (set by ${modeSource})`);
-    const outcome = await runDaemon({ config, log, logs, cwd: io.cwd, repoRoot: PROJECT_ROOT, waitForShutdown: (stop) => io.waitForShutdown(stop), env: io.env, inspect, sim, modeSource });
+    const outcome = await runDaemon({
+      config,
+      log,
+      logs,
+      cwd: io.cwd,
+      repoRoot: PROJECT_ROOT,
+      waitForShutdown: (stop) => io.waitForShutdown(stop),
+      env: io.env,
+      inspect,
+      sim,
+      modeSource,
+    });
     if (outcome.kind === 'restart') {
       log.info({ by: outcome.by }, `stopped for a restart into the recorded mode: exit ${EXIT.restart}, the service manager starts it again`);
       return EXIT.restart;

@@ -8,8 +8,14 @@ import { EXIT, UsageError, type Command } from '../command.ts';
 import { FAULT_OPTIONS, FAULT_USAGE, faultPlanOf, nonNegative } from '../fault-flags.ts';
 
 const OPTIONS = {
-  data: { type: 'string' }, pairs: { type: 'string' }, speed: { type: 'string' }, port: { type: 'string' },
-  seed: { type: 'string' }, start: { type: 'string' }, 'log-level': { type: 'string' }, ...FAULT_OPTIONS,
+  data: { type: 'string' },
+  pairs: { type: 'string' },
+  speed: { type: 'string' },
+  port: { type: 'string' },
+  seed: { type: 'string' },
+  start: { type: 'string' },
+  'log-level': { type: 'string' },
+  ...FAULT_OPTIONS,
 } as const;
 
 function pairs(text: string | undefined): Pair[] | undefined {
@@ -47,11 +53,19 @@ ${FAULT_USAGE}
     const start = v.start === undefined ? undefined : Date.parse(v.start);
     if (start !== undefined && Number.isNaN(start)) throw new UsageError(`--start must be an ISO time like 2024-09-05T00:00:00Z, got "${v.start}"`);
     const kraken: KrakenSim = await startKrakenSim({
-      dataDir: v.data, pairs: pairs(v.pairs), speed: nonNegative('speed', v.speed, 60), port: nonNegative('port', v.port, 0),
-      seed: nonNegative('seed', v.seed, 1), startTime: start, logger: log,
+      dataDir: v.data,
+      pairs: pairs(v.pairs),
+      speed: nonNegative('speed', v.speed, 60),
+      port: nonNegative('port', v.port, 0),
+      seed: nonNegative('seed', v.seed, 1),
+      startTime: start,
+      logger: log,
     });
     const stopFaults = applyFaultPlan(kraken, plan, log);
-    log.info({ restUrl: kraken.restUrl, wsPublicUrl: kraken.wsPublicUrl, wsPrivateUrl: kraken.wsPrivateUrl, testAccount: SIM_TEST_ACCOUNT.key }, 'simulator ready; the test account secret is SIM_TEST_ACCOUNT.secret (Kraken published example)');
+    log.info(
+      { restUrl: kraken.restUrl, wsPublicUrl: kraken.wsPublicUrl, wsPrivateUrl: kraken.wsPrivateUrl, testAccount: SIM_TEST_ACCOUNT.key },
+      'simulator ready; the test account secret is SIM_TEST_ACCOUNT.secret (Kraken published example)',
+    );
     const progress = setInterval(() => log.info({ replayTime: new Date(kraken.clock.now()).toISOString() }, 'replay progress'), 10_000);
     const signal = await io.waitForShutdown();
     clearInterval(progress);

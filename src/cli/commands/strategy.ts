@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, relative, resolve } from 'node:path';
 import { systemClock } from '../../clock/clock.ts';
 import { loadConfig } from '../../config/index.ts';
-import { createRepositories, } from '../../db/index.ts';
+import { createRepositories } from '../../db/index.ts';
 import { openEvaluation, submitDeps, type EvolutionSetupDeps } from '../../evolution/setup.ts';
 import { submitCandidate, type SubmissionOutcome } from '../../evolution/submit.ts';
 import { csvPathFor } from '../../market/dataset.ts';
@@ -42,7 +42,14 @@ type Flags = ReturnType<typeof parseCommandArgs<typeof OWN_FLAGS>>['values'];
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function iso(ms: number): string {
@@ -84,7 +91,8 @@ function authorOf(flags: Flags): Author {
   const kind = flags.author ?? 'human';
   if (kind === 'human') return { kind: 'human' };
   if (kind !== 'model') throw new UsageError(`--author must be human or model, got "${kind}"`);
-  if (!flags.model || !/^[0-9a-f]{64}$/.test(flags['prompt-sha256'] ?? '')) throw new UsageError('--author model needs --model NAME and --prompt-sha256 <64 hex digits>');
+  if (!flags.model || !/^[0-9a-f]{64}$/.test(flags['prompt-sha256'] ?? ''))
+    throw new UsageError('--author model needs --model NAME and --prompt-sha256 <64 hex digits>');
   return { kind: 'model', model: flags.model, promptSha256: flags['prompt-sha256']! };
 }
 
@@ -95,22 +103,46 @@ function authorOf(flags: Flags): Author {
  */
 async function submit(store: VersionStore, file: string, flags: Flags, io: CliIo, setup: Omit<EvolutionSetupDeps, 'candles'>): Promise<number> {
   const path = resolve(io.cwd, file);
-  const kind: ModuleKind = (flags.kind as ModuleKind | undefined) ?? ([PROJECT_ROOT, io.cwd].some((root) => relative(root, path).startsWith('statistics')) ? 'statistics' : 'strategy');
+  const kind: ModuleKind =
+    (flags.kind as ModuleKind | undefined) ??
+    ([PROJECT_ROOT, io.cwd].some((root) => relative(root, path).startsWith('statistics')) ? 'statistics' : 'strategy');
   if (kind !== 'strategy' && kind !== 'statistics') throw new UsageError(`--kind must be strategy or statistics, got "${String(kind)}"`);
   const name = kind === 'strategy' ? 'strategy' : (flags.name ?? basename(path, '.ts'));
   const parent = store.repo.active(slotOf({ kind, name }))?.versionId ?? null;
   const author = authorOf(flags);
-  const origin = author.kind === 'model' ? { kind: 'model' as const, model: author.model, promptHash: author.promptSha256, cycleId: 'cli' } : { kind: 'person' as const, who: `cli ${io.env.USER ?? 'operator'}` };
+  const origin =
+    author.kind === 'model'
+      ? { kind: 'model' as const, model: author.model, promptHash: author.promptSha256, cycleId: 'cli' }
+      : { kind: 'person' as const, who: `cli ${io.env.USER ?? 'operator'}` };
   const dir = flags.data === undefined ? undefined : resolve(io.cwd, flags.data);
   const daemon = daemonAnnouncer({ config: setup.config, cwd: io.cwd, user: userInfo().username });
-  const d = { ...setup, notify: daemon.notify, candles: { pairs: setup.config.pairs.filter((p) => dir === undefined || existsSync(csvPathFor(dir, p, setup.config.market.timeframe))), ...(dir ? { dir } : {}) } };
+  const d = {
+    ...setup,
+    notify: daemon.notify,
+    candles: {
+      pairs: setup.config.pairs.filter((p) => dir === undefined || existsSync(csvPathFor(dir, p, setup.config.market.timeframe))),
+      ...(dir ? { dir } : {}),
+    },
+  };
   const ev = await openEvaluation(d);
   try {
-    const out = await submitCandidate(submitDeps(d, ev), { kind, name, source: await readFile(path, 'utf8'), parentVersionId: parent, origin, hypothesis: flags.hypothesis ?? '' });
+    const out = await submitCandidate(submitDeps(d, ev), {
+      kind,
+      name,
+      source: await readFile(path, 'utf8'),
+      parentVersionId: parent,
+      origin,
+      hypothesis: flags.hypothesis ?? '',
+    });
     const stored = out.status === 'duplicate' ? null : createRepositories(setup.db).ledger.byId(out.ledgerId)?.versionId;
     if (stored) io.stdout.write(`stored ${store.get(stored).label} ${stored} (${slotOf({ kind, name })}, candidate)\n`);
     if (out.status === 'refused' && out.stage === 'static') {
-      io.stderr.write(`${file} was rejected:\n${out.reason.split('\n').map((l) => `  ${l}`).join('\n')}\n`);
+      io.stderr.write(
+        `${file} was rejected:\n${out.reason
+          .split('\n')
+          .map((l) => `  ${l}`)
+          .join('\n')}\n`,
+      );
       return EXIT.failure;
     }
     io.stdout.write(`${outcomeText(out)}\n`);
@@ -179,7 +211,10 @@ ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
     const sub = args[0] as Sub | undefined;
     const moved = sub === undefined ? undefined : RETIRED[sub];
-    if (moved) throw new UsageError(`brain strategy ${sub} is retired: use \`${moved}\` — the one deploy/rollback use case, which reaches a running daemon over its control socket (a hot swap at the next candle) and the database when it is stopped`);
+    if (moved)
+      throw new UsageError(
+        `brain strategy ${sub} is retired: use \`${moved}\` — the one deploy/rollback use case, which reaches a running daemon over its control socket (a hot swap at the next candle) and the database when it is stopped`,
+      );
     if (sub === undefined || !SUBCOMMANDS.includes(sub)) throw new UsageError(`expected one of ${SUBCOMMANDS.join(', ')}, got "${sub ?? ''}"`);
     const split = args.findIndex((a, i) => i > 0 && a.startsWith('-'));
     const pos = args.slice(1, split < 0 ? undefined : split);
@@ -189,7 +224,8 @@ ${CONFIG_FLAGS_USAGE}`,
     try {
       const store = openVersionStore({ db, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd });
       const seeded = db.readonly ? [] : await seedInitialVersions(store, PROJECT_ROOT);
-      if (db.readonly && store.repo.list().length === 0) io.stderr.write(`${db.path} is read-only to this user, so v001 was not seeded; the daemon seeds it at its first start\n`);
+      if (db.readonly && store.repo.list().length === 0)
+        io.stderr.write(`${db.path} is read-only to this user, so v001 was not seeded; the daemon seeds it at its first start\n`);
       for (const v of seeded) io.stderr.write(`seeded ${slotOf(v)} ${v.label} ${v.id} from the active file\n`);
       return await dispatch(sub, pos, values, store, io, { db, config, clock: systemClock, repoRoot: PROJECT_ROOT, filesRoot: io.cwd });
     } finally {

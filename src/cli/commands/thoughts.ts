@@ -19,7 +19,12 @@ function formatAnswer(a: StoredAnswer, raw: boolean): string {
   return `${head}\n${raw ? a.content : readableAnswer(a)}`;
 }
 
-function withDb<T>(args: string[], io: CliIo, own: Parameters<typeof parseCommandArgs>[1], run: (db: Db, values: Record<string, unknown>, pos: string[]) => T): T {
+function withDb<T>(
+  args: string[],
+  io: CliIo,
+  own: Parameters<typeof parseCommandArgs>[1],
+  run: (db: Db, values: Record<string, unknown>, pos: string[]) => T,
+): T {
   const split = args.findIndex((a) => a.startsWith('-'));
   const pos = split < 0 ? args : args.slice(0, split);
   const { values, configArgv } = parseCommandArgs(split < 0 ? [] : args.slice(split), own);
@@ -47,7 +52,11 @@ ${CONFIG_FLAGS_USAGE}`,
       const raw = v['raw'] === true;
       if (pos.length === 0) {
         const nights = recentNights(db);
-        io.stdout.write(nights.length === 0 ? 'no nights yet: the orchestrator runs at its slot, or now with `brain orchestrate --now`\n' : `${nights.map(formatNight).join('\n\n')}\n`);
+        io.stdout.write(
+          nights.length === 0
+            ? 'no nights yet: the orchestrator runs at its slot, or now with `brain orchestrate --now`\n'
+            : `${nights.map(formatNight).join('\n\n')}\n`,
+        );
         return EXIT.ok;
       }
       const cycleId = pos[0]!;
@@ -75,7 +84,11 @@ ${CONFIG_FLAGS_USAGE}`,
       const limit = v['limit'] === undefined ? 20 : Number(v['limit']);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit needs a whole number ≥ 1, got "${String(v['limit'])}"`);
       const list = observations(db, limit);
-      io.stdout.write(list.length === 0 ? 'no observations yet\n' : `${list.map((o) => `${iso(o.time)} UTC  ${o.cycleId ?? '-'}  [${o.topic}]\n  ${o.content}`).join('\n\n')}\n`);
+      io.stdout.write(
+        list.length === 0
+          ? 'no observations yet\n'
+          : `${list.map((o) => `${iso(o.time)} UTC  ${o.cycleId ?? '-'}  [${o.topic}]\n  ${o.content}`).join('\n\n')}\n`,
+      );
       return EXIT.ok;
     });
   },

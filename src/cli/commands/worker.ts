@@ -30,12 +30,19 @@ ${CONFIG_FLAGS_USAGE}`,
     const slots = values.slots === undefined ? config.evolution.evolver.workers : Number(values.slots);
     if (!Number.isInteger(slots) || slots < 1 || slots > 16) throw new UsageError(`--slots must be an integer in 1..16, got "${values.slots}"`);
     const url = config.evolution.redisUrl;
-    if (url === '') throw new UsageError('brain worker needs evolution.redisUrl (redis://HOST:PORT of the job queue): set it in config/settings.toml, BRAIN_EVOLUTION_REDIS_URL or --set evolution.redisUrl=...');
+    if (url === '')
+      throw new UsageError(
+        'brain worker needs evolution.redisUrl (redis://HOST:PORT of the job queue): set it in config/settings.toml, BRAIN_EVOLUTION_REDIS_URL or --set evolution.redisUrl=...',
+      );
     const log = loggerFor(config, io).child({ component: 'worker' });
     // Loaded here, not at the top: every other command (the daemon among them) never loads BullMQ.
     const { startEvolverWorkers } = await import('../../evolution/jobs-remote-worker.ts');
     const host = await startEvolverWorkers({
-      link: { url, password: config.secrets.redisPassword }, evolution: config.evolution, slots, cacheDir: resolve(io.cwd, config.evolution.queue.cacheDir), log,
+      link: { url, password: config.secrets.redisPassword },
+      evolution: config.evolution,
+      slots,
+      cacheDir: resolve(io.cwd, config.evolution.queue.cacheDir),
+      log,
     });
     await host.ready;
     log.info({ queue: config.evolution.queue.name, redis: redactRedisUrl(url), slots, pid: process.pid }, 'worker taking jobs');

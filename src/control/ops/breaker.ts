@@ -33,7 +33,10 @@ export function storedBreaker(deps: ControlDeps): BreakerRecord | null {
 }
 
 export const breaker = operation({
-  name: 'breaker', group: 'status', role: 'viewer', summary: 'Circuit breaker: level, why, since when, how it resumes',
+  name: 'breaker',
+  group: 'status',
+  role: 'viewer',
+  summary: 'Circuit breaker: level, why, since when, how it resumes',
   args: NO_ARGS,
   async run(deps) {
     const v = live(deps);
@@ -41,9 +44,12 @@ export const breaker = operation({
     const c = record?.context;
     const level = v?.breaker ?? record?.value ?? 'active';
     const limits = deps.config.risk;
-    const resume = level !== 'halted' ? '-'
-      : c?.resumeAt ? `automatically at ${utc(c.resumeAt)} if no hard limit still holds`
-      : 'manual: /resetbreaker (CLI: brain breaker resume)';
+    const resume =
+      level !== 'halted'
+        ? '-'
+        : c?.resumeAt
+          ? `automatically at ${utc(c.resumeAt)} if no hard limit still holds`
+          : 'manual: /resetbreaker (CLI: brain breaker resume)';
     return done(
       title('Circuit breaker'),
       fields([
@@ -84,11 +90,17 @@ export function outcomeReply(o: BreakerOutcome, offline: boolean): Reply {
     case 'halted':
       return done(text(`Breaker halted: no new entries, exits still pass${where}. /resetbreaker (brain breaker resume) lifts it.`));
     case 'refused':
-      return refused('refused', `Resume refused: ${reasonText(o.reason)}, and that still holds with the streak reset; the halt stays${where}. It lifts once the figure is back within its limit.`);
+      return refused(
+        'refused',
+        `Resume refused: ${reasonText(o.reason)}, and that still holds with the streak reset; the halt stays${where}. It lifts once the figure is back within its limit.`,
+      );
     case 'unchanged':
-      return refused('unchanged', o.level === 'reducing'
-        ? 'The breaker is reducing (entries at half size) until the drawdown recovers; a resume lifts only a halt.'
-        : `The breaker is already ${o.level}; nothing changed.`);
+      return refused(
+        'unchanged',
+        o.level === 'reducing'
+          ? 'The breaker is reducing (entries at half size) until the drawdown recovers; a resume lifts only a halt.'
+          : `The breaker is already ${o.level}; nothing changed.`,
+      );
     case 'noAnswer':
       return refused('no_answer', `No answer from the breaker within ${Math.round(o.waitedMs / 1000)} s; /breaker shows where it is.`);
   }
@@ -97,7 +109,8 @@ export function outcomeReply(o: BreakerOutcome, offline: boolean): Reply {
 async function apply(deps: ControlDeps, action: 'resume' | 'halt', by: string): Promise<Reply> {
   if (deps.supervisor) {
     const state = deps.supervisor.view().state;
-    if (state === 'booting' || state === 'shuttingDown') return refused('not_ready', `The daemon is ${state === 'booting' ? 'still booting' : 'shutting down'}; try again in a moment.`);
+    if (state === 'booting' || state === 'shuttingDown')
+      return refused('not_ready', `The daemon is ${state === 'booting' ? 'still booting' : 'shutting down'}; try again in a moment.`);
     return outcomeReply(await applyInDaemon(deps.supervisor, action, by, deps.config.control.timeoutSeconds * 1000), false);
   }
   if (deps.offlineBreaker) return outcomeReply(await deps.offlineBreaker.apply(action, by), true);
@@ -105,14 +118,20 @@ async function apply(deps: ControlDeps, action: 'resume' | 'halt', by: string): 
 }
 
 export const resetBreaker = operation({
-  name: 'resetbreaker', group: 'control', role: 'admin', summary: 'Lift a halted circuit breaker (refused while a hard limit still holds)',
+  name: 'resetbreaker',
+  group: 'control',
+  role: 'admin',
+  summary: 'Lift a halted circuit breaker (refused while a hard limit still holds)',
   args: NO_ARGS,
   confirm: () => 'Lift the halted breaker and allow new entries again (the losing streak restarts from 0)?',
   run: (deps, _args, caller) => apply(deps, 'resume', caller.who),
 });
 
 export const halt = operation({
-  name: 'halt', group: 'control', role: 'admin', summary: 'Halt the circuit breaker: no new entries, exits still pass',
+  name: 'halt',
+  group: 'control',
+  role: 'admin',
+  summary: 'Halt the circuit breaker: no new entries, exits still pass',
   args: NO_ARGS,
   run: (deps, _args, caller) => apply(deps, 'halt', caller.who),
 });

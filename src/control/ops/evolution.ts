@@ -19,7 +19,8 @@ import { code, done, fields, refused, table, text, title, type Reply } from '../
 import { needsSupervisor, repos } from './common.ts';
 
 const VERSION = /^[\w:.-]{2,80}$/;
-const versionArg = (optional: boolean) => word('VERSION', VERSION, 'a version id (sha256:…), label (v002) or ledger hash, as /versions and /ledger show them', optional);
+const versionArg = (optional: boolean) =>
+  word('VERSION', VERSION, 'a version id (sha256:…), label (v002) or ledger hash, as /versions and /ledger show them', optional);
 const PAPER_TEST = word('ID', /^[\w.-]{2,80}$/, 'a paper test id, as /papertests shows them');
 
 const author = (v: VersionRecord) => (v.authorKind === 'human' ? 'human' : `model ${v.authorModel ?? ''}`.trim());
@@ -28,13 +29,18 @@ const num = (x: number | null) => (x === null ? '-' : x.toPrecision(3));
 
 function versionOf(deps: ControlDeps, idOrLabel: string): VersionRecord | undefined {
   const r = versionsRepo(deps.db);
-  return r.get(idOrLabel) ?? r.byLabel('strategy', idOrLabel) ?? r.list().find((v) => v.id.replace(/^sha256:/, '').startsWith(idOrLabel.replace(/^sha256:/, '')));
+  return (
+    r.get(idOrLabel) ?? r.byLabel('strategy', idOrLabel) ?? r.list().find((v) => v.id.replace(/^sha256:/, '').startsWith(idOrLabel.replace(/^sha256:/, '')))
+  );
 }
 
 /** The version's policy gates from its ledger row, else its static gates from the store. */
 function gateSummary(deps: ControlDeps, v: VersionRecord): string {
   const row = repos(deps).ledger.byVersion(v.id);
-  if (row && row.gates.length > 0) return gatesOf(row).map((g) => `${g.gate} ${g.passed ? 'passed' : 'failed'}`).join(', ');
+  if (row && row.gates.length > 0)
+    return gatesOf(row)
+      .map((g) => `${g.gate} ${g.passed ? 'passed' : 'failed'}`)
+      .join(', ');
   const stages = (v.gateResults as { stages?: Array<{ gate?: string; ok?: boolean }> } | null)?.stages;
   if (!Array.isArray(stages) || stages.length === 0) return 'none recorded';
   return stages.map((s) => `${s.gate ?? '?'} ${s.ok === false ? 'failed' : 'passed'}`).join(', ');
@@ -49,7 +55,10 @@ export function activeStrategy(deps: ControlDeps): { pointer: ActivePointer; ver
 }
 
 export const strategy = operation({
-  name: 'strategy', group: 'evolution', role: 'viewer', summary: 'The active strategy version: label, id, author, gates, parent',
+  name: 'strategy',
+  group: 'evolution',
+  role: 'viewer',
+  summary: 'The active strategy version: label, id, author, gates, parent',
   args: args({}),
   async run(deps) {
     const active = activeStrategy(deps);
@@ -58,27 +67,45 @@ export const strategy = operation({
     return done(
       title(`Strategy ${v.label}`),
       fields([
-        ['id', v.id], ['status', v.status], ['author', author(v)], ['created', utc(v.createdAt)], ['active since', utc(ptr.switchedAt)],
-        ['parent', v.parentId ?? '-'], ['previous', ptr.previousVersionId ?? '-'], ['gates', gateSummary(deps, v)],
+        ['id', v.id],
+        ['status', v.status],
+        ['author', author(v)],
+        ['created', utc(v.createdAt)],
+        ['active since', utc(ptr.switchedAt)],
+        ['parent', v.parentId ?? '-'],
+        ['previous', ptr.previousVersionId ?? '-'],
+        ['gates', gateSummary(deps, v)],
       ]),
     );
   },
 });
 
 export const versions = operation({
-  name: 'versions', group: 'evolution', role: 'viewer', summary: 'Stored strategy versions, newest first (* = active)',
+  name: 'versions',
+  group: 'evolution',
+  role: 'viewer',
+  summary: 'Stored strategy versions, newest first (* = active)',
   args: args({ n: int('n', 1, 50, 10) }),
   async run(deps, { n }) {
     const r = versionsRepo(deps.db);
     const active = r.active('strategy')?.versionId;
     const list = r.list('strategy').slice(-n).reverse();
     if (list.length === 0) return done(title('Versions'), text('No versions stored yet.'));
-    return done(title('Strategy versions'), table(['', 'label', 'id', 'status', 'author', 'created'], list.map((v) => [v.id === active ? '*' : '', v.label, short(v.id), v.status, author(v), utc(v.createdAt).slice(0, 10)])));
+    return done(
+      title('Strategy versions'),
+      table(
+        ['', 'label', 'id', 'status', 'author', 'created'],
+        list.map((v) => [v.id === active ? '*' : '', v.label, short(v.id), v.status, author(v), utc(v.createdAt).slice(0, 10)]),
+      ),
+    );
   },
 });
 
 export const diff = operation({
-  name: 'diff', group: 'evolution', role: 'viewer', summary: 'Source diff of two versions (default: the active one against its parent)',
+  name: 'diff',
+  group: 'evolution',
+  role: 'viewer',
+  summary: 'Source diff of two versions (default: the active one against its parent)',
   args: args({ a: versionArg(true), b: versionArg(true) }),
   async run(deps, { a, b }) {
     const r = versionsRepo(deps.db);
@@ -96,7 +123,10 @@ export const diff = operation({
 const rowLine = (r: LedgerRow) => [shortHash(r.contentHash), r.stage, r.verdict, r.failedGate ?? '', num(r.score), r.originKind, clip(r.diffSummary, 28)];
 
 export const candidates = operation({
-  name: 'candidates', group: 'evolution', role: 'viewer', summary: 'Candidates past their gates: in a paper test or waiting for their deploy',
+  name: 'candidates',
+  group: 'evolution',
+  role: 'viewer',
+  summary: 'Candidates past their gates: in a paper test or waiting for their deploy',
   args: args({ n: int('n', 1, 50, 10) }),
   async run(deps, { n }) {
     const list = repos(deps).ledger.waiting(n);
@@ -112,10 +142,22 @@ function ledgerEntry(deps: ControlDeps, hash: string): Reply {
     return done(
       title(`Candidate ${shortHash(r.contentHash)}`),
       fields([
-        ['outcome', `${r.stage} / ${r.verdict}${r.failedGate ? ` — ${r.failedGate}: ${r.reason ?? ''}` : ''}`], ['change', r.diffSummary || '-'], ['hypothesis', r.hypothesis || '-'],
-        ['version', r.versionId ?? '(not stored)'], ['origin', r.originKind], ['cost', `${r.cpuSeconds.toFixed(1)} s, $${r.usd.toFixed(2)}`], ['submissions', String(views.length)],
+        ['outcome', `${r.stage} / ${r.verdict}${r.failedGate ? ` — ${r.failedGate}: ${r.reason ?? ''}` : ''}`],
+        ['change', r.diffSummary || '-'],
+        ['hypothesis', r.hypothesis || '-'],
+        ['version', r.versionId ?? '(not stored)'],
+        ['origin', r.originKind],
+        ['cost', `${r.cpuSeconds.toFixed(1)} s, $${r.usd.toFixed(2)}`],
+        ['submissions', String(views.length)],
       ]),
-      ...(r.gates.length > 0 ? [table(['gate', 'result', 'value', 'threshold'], gatesOf(r).map((g) => [g.gate, g.passed ? 'passed' : 'FAILED', num(g.value), num(g.threshold)]))] : []),
+      ...(r.gates.length > 0
+        ? [
+            table(
+              ['gate', 'result', 'value', 'threshold'],
+              gatesOf(r).map((g) => [g.gate, g.passed ? 'passed' : 'FAILED', num(g.value), num(g.threshold)]),
+            ),
+          ]
+        : []),
       ...views.flatMap((v) => v.events).map((e) => text(`${utc(e.time)} ${e.kind}`)),
     );
   } catch (err) {
@@ -125,28 +167,51 @@ function ledgerEntry(deps: ControlDeps, hash: string): Reply {
 }
 
 export const ledger = operation({
-  name: 'ledger', group: 'evolution', role: 'viewer', summary: 'The candidate ledger: the best candidates by OOS edge, or one (HASH) with its gates and steps',
+  name: 'ledger',
+  group: 'evolution',
+  role: 'viewer',
+  summary: 'The candidate ledger: the best candidates by OOS edge, or one (HASH) with its gates and steps',
   args: args({ what: word('n|HASH', /^(\d{1,2}|[0-9a-f]{6,64})$/, 'a count up to 50 or a content hash of at least 6 hex digits', true) }),
   async run(deps, { what }) {
     if (what !== undefined && what.length >= 6) return ledgerEntry(deps, what);
     const n = Math.min(50, Math.max(1, Number(what ?? 10)));
     const rows = ledgerTop({ ledger: repos(deps).ledger }, n);
-    const trials = new Set(repos(deps).ledger.trials().map((t) => t.contentHash)).size;
+    const trials = new Set(
+      repos(deps)
+        .ledger.trials()
+        .map((t) => t.contentHash),
+    ).size;
     if (rows.length === 0) return done(title('Candidate ledger'), text('No candidate submitted yet (the nightly cycle, /evolve, brain strategy submit).'));
-    return done(title(`Candidate ledger (${trials} trials counted by the deflated Sharpe ratio)`), table(['hash', 'stage', 'verdict', 'gate', 'edge', 'origin', 'change'], rows.map(rowLine)));
+    return done(
+      title(`Candidate ledger (${trials} trials counted by the deflated Sharpe ratio)`),
+      table(['hash', 'stage', 'verdict', 'gate', 'edge', 'origin', 'change'], rows.map(rowLine)),
+    );
   },
 });
 
 function paperTestDetail(deps: ControlDeps, id: string): Reply {
   try {
     const t = showPaperTest({ paperTests: repos(deps).paperTests }, id);
-    const r = (t.result ?? {}) as { passed?: boolean; reason?: string; shadow?: { trades: number; totalReturn: number }; incumbent?: { totalReturn: number } | null; drift?: unknown[] };
+    const r = (t.result ?? {}) as {
+      passed?: boolean;
+      reason?: string;
+      shadow?: { trades: number; totalReturn: number };
+      incumbent?: { totalReturn: number } | null;
+      drift?: unknown[];
+    };
     return done(
       title(`Paper test ${t.id}`),
       fields([
-        ['version', t.versionId], ['against', t.baselineVersionId ?? '-'], ['status', t.status], ['started', utc(t.startedAt)], ['deadline', utc(t.deadline)], ['ended', utc(t.endedAt)],
-        ['shadow', r.shadow ? `${r.shadow.trades} trades, ${pct(r.shadow.totalReturn)}` : '-'], ['incumbent', r.incumbent ? pct(r.incumbent.totalReturn) : '-'],
-        ['drift', r.drift ? `${r.drift.length} trade(s) differ from the backtest replay` : '-'], ['why', t.reason ?? r.reason ?? '-'],
+        ['version', t.versionId],
+        ['against', t.baselineVersionId ?? '-'],
+        ['status', t.status],
+        ['started', utc(t.startedAt)],
+        ['deadline', utc(t.deadline)],
+        ['ended', utc(t.endedAt)],
+        ['shadow', r.shadow ? `${r.shadow.trades} trades, ${pct(r.shadow.totalReturn)}` : '-'],
+        ['incumbent', r.incumbent ? pct(r.incumbent.totalReturn) : '-'],
+        ['drift', r.drift ? `${r.drift.length} trade(s) differ from the backtest replay` : '-'],
+        ['why', t.reason ?? r.reason ?? '-'],
       ]),
     );
   } catch (err) {
@@ -156,13 +221,22 @@ function paperTestDetail(deps: ControlDeps, id: string): Reply {
 }
 
 export const papertests = operation({
-  name: 'papertests', group: 'evolution', role: 'viewer', summary: 'Paper tests, newest first, or one (ID) with its verdict',
+  name: 'papertests',
+  group: 'evolution',
+  role: 'viewer',
+  summary: 'Paper tests, newest first, or one (ID) with its verdict',
   args: args({ what: word('n|ID', /^[\w.-]{1,80}$/, 'a count or a paper test id', true) }),
   async run(deps, { what }) {
     if (what !== undefined && !/^\d{1,2}$/.test(what)) return paperTestDetail(deps, what);
     const rows = listPaperTests({ paperTests: repos(deps).paperTests }, { all: true }).slice(0, Number(what ?? 10));
     if (rows.length === 0) return done(title('Paper tests'), text('No paper test yet.'));
-    return done(title('Paper tests'), table(['id', 'version', 'status', 'started', 'deadline', 'why'], rows.map((t) => [t.id, short(t.versionId), t.status, utc(t.startedAt).slice(0, 16), utc(t.deadline).slice(0, 16), t.reason ?? '-'])));
+    return done(
+      title('Paper tests'),
+      table(
+        ['id', 'version', 'status', 'started', 'deadline', 'why'],
+        rows.map((t) => [t.id, short(t.versionId), t.status, utc(t.startedAt).slice(0, 16), utc(t.deadline).slice(0, 16), t.reason ?? '-']),
+      ),
+    );
   },
 });
 
@@ -177,15 +251,22 @@ function pipelineReady(deps: ControlDeps): Reply | null {
 }
 
 export const promote = operation({
-  name: 'promote', group: 'evolution', role: 'admin', summary: 'Deploy a version (hot swap at the next candle); one that has not passed the pipeline needs force',
+  name: 'promote',
+  group: 'evolution',
+  role: 'admin',
+  summary: 'Deploy a version (hot swap at the next candle); one that has not passed the pipeline needs force',
   args: args({ version: versionArg(false), force: word('force', /^force$/, 'the word force (deploy even if it has not passed the pipeline)', true) }),
-  confirm: ({ version, force }) => `Deploy ${version} to the live strategy slot (hot swap at the next candle)?${force ? ' FORCED: even if it has not passed the pipeline.' : ''}`,
+  confirm: ({ version, force }) =>
+    `Deploy ${version} to the live strategy slot (hot swap at the next candle)?${force ? ' FORCED: even if it has not passed the pipeline.' : ''}`,
   precheck: (deps) => pipelineReady(deps),
   run: async (deps, { version, force }, caller) => pipelineReply(await deps.evolution!.promote(version!, caller.who, force === 'force')),
 });
 
 export const rollback = operation({
-  name: 'rollback', group: 'evolution', role: 'admin', summary: 'Roll the strategy (or statistics:NAME) back to its previous good version',
+  name: 'rollback',
+  group: 'evolution',
+  role: 'admin',
+  summary: 'Roll the strategy (or statistics:NAME) back to its previous good version',
   args: args({ slot: word('SLOT', /^(strategy|statistics:\w{1,40})$/, 'strategy or statistics:<name>', true) }),
   confirm: ({ slot }) => `Roll ${slot ?? 'the live strategy'} back to its previous good version?`,
   precheck: (deps) => pipelineReady(deps),
@@ -193,21 +274,30 @@ export const rollback = operation({
 });
 
 export const evolve = operation({
-  name: 'evolve', group: 'evolution', role: 'admin', summary: "Start the offline evolver now on the active strategy's parameters (no model, no cost)",
+  name: 'evolve',
+  group: 'evolution',
+  role: 'admin',
+  summary: "Start the offline evolver now on the active strategy's parameters (no model, no cost)",
   args: args({}),
   precheck: (deps) => pipelineReady(deps),
   run: async (deps, _a, caller) => pipelineReply(await deps.evolution!.evolve(caller.who)),
 });
 
 export const startPaperTest = operation({
-  name: 'startpapertest', group: 'evolution', role: 'admin', summary: 'Start a paper test another process scheduled (brain evolve and brain strategy submit send this)',
+  name: 'startpapertest',
+  group: 'evolution',
+  role: 'admin',
+  summary: 'Start a paper test another process scheduled (brain evolve and brain strategy submit send this)',
   args: args({ id: PAPER_TEST }),
   precheck: (deps) => pipelineReady(deps),
   run: async (deps, { id }) => pipelineReply(await deps.evolution!.startPaperTest(id!)),
 });
 
 export const cancelPaperTest = operation({
-  name: 'cancelpapertest', group: 'evolution', role: 'admin', summary: 'Cancel a scheduled or running paper test; nothing is deployed',
+  name: 'cancelpapertest',
+  group: 'evolution',
+  role: 'admin',
+  summary: 'Cancel a scheduled or running paper test; nothing is deployed',
   args: args({ id: PAPER_TEST }),
   confirm: ({ id }) => `Cancel paper test ${id}? Its candidate will not be deployed.`,
   precheck: (deps) => pipelineReady(deps),

@@ -9,21 +9,39 @@ import { done, fields, table, text, title } from '../reply.ts';
 import { DAY_MS, feesOf, live, nowOf, repos } from './common.ts';
 
 export const signals = operation({
-  name: 'signals', group: 'status', role: 'viewer', summary: 'The last n signals (default 10) and what became of them',
+  name: 'signals',
+  group: 'status',
+  role: 'viewer',
+  summary: 'The last n signals (default 10) and what became of them',
   args: args({ n: int('n', 1, 100, 10) }),
   async run(deps, { n }) {
     const now = nowOf(deps);
-    const rows = repos(deps).signals.signalsInRange(now - 30 * DAY_MS, now + 1).slice(-n).reverse();
+    const rows = repos(deps)
+      .signals.signalsInRange(now - 30 * DAY_MS, now + 1)
+      .slice(-n)
+      .reverse();
     if (rows.length === 0) return done(title('Signals'), text('No signals in the last 30 days.'));
     return done(
       title(`Last ${rows.length} signals`),
-      table(['time', 'pair', 'action', 'outcome', 'why'], rows.map((s) => [utc(s.createdAt).slice(5, 16), s.intent.pair, s.intent.decision.action, s.outcome, clip(s.rejectReason ?? s.intent.decision.reason, 40)])),
+      table(
+        ['time', 'pair', 'action', 'outcome', 'why'],
+        rows.map((s) => [
+          utc(s.createdAt).slice(5, 16),
+          s.intent.pair,
+          s.intent.decision.action,
+          s.outcome,
+          clip(s.rejectReason ?? s.intent.decision.reason, 40),
+        ]),
+      ),
     );
   },
 });
 
 export const pairs = operation({
-  name: 'pairs', group: 'status', role: 'viewer', summary: 'The traded pairs: last price, holding, fees',
+  name: 'pairs',
+  group: 'status',
+  role: 'viewer',
+  summary: 'The traded pairs: last price, holding, fees',
   args: args({}),
   async run(deps) {
     const v = live(deps);
@@ -37,7 +55,10 @@ export const pairs = operation({
 });
 
 export const fees = operation({
-  name: 'fees', group: 'status', role: 'viewer', summary: 'Fee schedule per pair (venue or fallback) and fees paid',
+  name: 'fees',
+  group: 'status',
+  role: 'viewer',
+  summary: 'Fee schedule per pair (venue or fallback) and fees paid',
   args: args({}),
   async run(deps) {
     const r = repos(deps);
@@ -51,39 +72,63 @@ export const fees = operation({
     return done(
       title('Fees'),
       table(['pair', 'maker', 'taker', 'source'], rows),
-      fields([['fees paid, all fills', usd(paid)], ['round trip at taker + slippage', pct(roundTrip)]]),
+      fields([
+        ['fees paid, all fills', usd(paid)],
+        ['round trip at taker + slippage', pct(roundTrip)],
+      ]),
     );
   },
 });
 
 export const risk = operation({
-  name: 'risk', group: 'status', role: 'viewer', summary: 'Risk limits against the current figures',
+  name: 'risk',
+  group: 'status',
+  role: 'viewer',
+  summary: 'Risk limits against the current figures',
   args: args({}),
   async run(deps) {
     const limits = deps.config.risk;
     const v = live(deps);
     if (!v) {
-      return done(title('Risk limits'), fields(Object.entries(limits).map(([k, value]) => [k, String(value)] as const)), text('Current figures need the running daemon.'));
+      return done(
+        title('Risk limits'),
+        fields(Object.entries(limits).map(([k, value]) => [k, String(value)] as const)),
+        text('Current figures need the running daemon.'),
+      );
     }
     const equity = equityOf(v.ledger, (p) => v.marks[p] ?? v.ledger.holdings[p]?.entryPrice ?? 0);
     const exposure = equity - v.ledger.cash;
     const view = {
-      equity, cash: v.ledger.cash, peakEquity: Math.max(v.ledger.peakEquity, equity), dayStartEquity: v.ledger.dayStartEquity,
-      consecutiveLosses: v.streak, lastLossAt: v.ledger.lastLossAt, now: v.now, openPositions: v.slots.length, pairExposure: 0,
-      totalExposure: exposure, heldQuantity: 0,
+      equity,
+      cash: v.ledger.cash,
+      peakEquity: Math.max(v.ledger.peakEquity, equity),
+      dayStartEquity: v.ledger.dayStartEquity,
+      consecutiveLosses: v.streak,
+      lastLossAt: v.ledger.lastLossAt,
+      now: v.now,
+      openPositions: v.slots.length,
+      pairExposure: 0,
+      totalExposure: exposure,
+      heldQuantity: 0,
     };
     const rule = breakerTrigger(view, limits);
     return done(
       title('Risk'),
-      table(['rule', 'now', 'limit'], [
-        ['daily loss', pct(dailyLossFraction(view)), pct(limits.dailyLossFraction)],
-        ['drawdown', pct(drawdownFraction(view)), `${pct(limits.reducingDrawdownFraction)} reduce, ${pct(limits.maxDrawdownFraction)} halt`],
-        ['losing streak', String(v.streak), String(limits.maxConsecutiveLosses)],
-        ['open positions', String(v.slots.length), String(limits.maxOpenPositions)],
-        ['total exposure', pct(equity > 0 ? exposure / equity : 0), pct(limits.maxTotalExposureFraction)],
-        ['position size', '-', pct(limits.maxPositionFraction)],
+      table(
+        ['rule', 'now', 'limit'],
+        [
+          ['daily loss', pct(dailyLossFraction(view)), pct(limits.dailyLossFraction)],
+          ['drawdown', pct(drawdownFraction(view)), `${pct(limits.reducingDrawdownFraction)} reduce, ${pct(limits.maxDrawdownFraction)} halt`],
+          ['losing streak', String(v.streak), String(limits.maxConsecutiveLosses)],
+          ['open positions', String(v.slots.length), String(limits.maxOpenPositions)],
+          ['total exposure', pct(equity > 0 ? exposure / equity : 0), pct(limits.maxTotalExposureFraction)],
+          ['position size', '-', pct(limits.maxPositionFraction)],
+        ],
+      ),
+      fields([
+        ['breaker', `${v.breaker} (the rule says ${rule.level}${rule.reason ? `: ${rule.reason}` : ''})`],
+        ['resume', `${limits.resume}${limits.resume === 'auto' ? ` after ${limits.autoResumeAfterMinutes} min` : ' (/resetbreaker)'}`],
       ]),
-      fields([['breaker', `${v.breaker} (the rule says ${rule.level}${rule.reason ? `: ${rule.reason}` : ''})`], ['resume', `${limits.resume}${limits.resume === 'auto' ? ` after ${limits.autoResumeAfterMinutes} min` : ' (/resetbreaker)'}`]]),
     );
   },
 });

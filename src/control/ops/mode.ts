@@ -25,32 +25,49 @@ function refusal(deps: ControlDeps, to: TradingMode): Reply | null {
   if (!port) return refused('unavailable', 'The trading mode cannot be changed from here. Nothing was changed.');
   const running = port.running;
   if (running?.source.startsWith('flag')) {
-    return refused('refused', `The daemon runs in ${running.mode} mode from ${running.source}, and a flag wins over a recorded request: change the command line on the server (systemctl edit trading-brain) instead. Nothing was changed.`);
+    return refused(
+      'refused',
+      `The daemon runs in ${running.mode} mode from ${running.source}, and a flag wins over a recorded request: change the command line on the server (systemctl edit trading-brain) instead. Nothing was changed.`,
+    );
   }
   const current = running?.mode ?? port.requested()?.mode ?? deps.config.mode;
   if (current === to) return refused('unchanged', `Already ${to} mode${running ? ` (set by ${running.source})` : ''}. Nothing was changed.`);
   const missing = missingKeys(deps);
   if (to === 'live' && missing.length > 0) {
-    return refused('refused', `Live mode needs KRAKEN_API_KEY and KRAKEN_API_SECRET in the daemon's environment or .env; ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. Nothing was changed: the daemon stays in ${current} mode.`);
+    return refused(
+      'refused',
+      `Live mode needs KRAKEN_API_KEY and KRAKEN_API_SECRET in the daemon's environment or .env; ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not set. Nothing was changed: the daemon stays in ${current} mode.`,
+    );
   }
   const isolation = to === 'live' ? port.liveRefusal() : null;
-  if (isolation) return refused('refused', `${isolation.replace(/^live mode refused: /, 'Live mode would be refused at the restart: ')}. Nothing was changed: the daemon stays in ${current} mode.`);
+  if (isolation)
+    return refused(
+      'refused',
+      `${isolation.replace(/^live mode refused: /, 'Live mode would be refused at the restart: ')}. Nothing was changed: the daemon stays in ${current} mode.`,
+    );
   const open = repos(deps).positions.open();
   if (open.length > 0) {
-    return refused('refused', `${open.length} position${open.length > 1 ? 's are' : ' is'} open (${[...new Set(open.map((p) => p.pair))].join(', ')}): a position belongs to the mode that opened it. Close them first (/forceexit all), then switch. Nothing was changed.`);
+    return refused(
+      'refused',
+      `${open.length} position${open.length > 1 ? 's are' : ' is'} open (${[...new Set(open.map((p) => p.pair))].join(', ')}): a position belongs to the mode that opened it. Close them first (/forceexit all), then switch. Nothing was changed.`,
+    );
   }
   return null;
 }
 
 export const mode = operation({
-  name: 'mode', group: 'control', role: 'viewer',
+  name: 'mode',
+  group: 'control',
+  role: 'viewer',
   summary: 'The trading mode and what set it; /mode paper|live (admin) switches it: recorded, then the daemon restarts into it',
   args: args({ to: { usage: `[${MODE.usage}]`, schema: MODE.schema.optional() } }),
   roleFor: (a) => (a.to ? 'admin' : 'viewer'),
   precheck: (deps, a) => (a.to ? refusal(deps, a.to) : null),
   confirm: (a, deps) => {
     if (!a.to) return null;
-    const restart = deps.lifecycle ? 'The daemon records it and restarts now (open orders are reconciled at the start).' : 'No daemon runs: it applies at the next start.';
+    const restart = deps.lifecycle
+      ? 'The daemon records it and restarts now (open orders are reconciled at the start).'
+      : 'No daemon runs: it applies at the next start.';
     return a.to === 'live'
       ? `Switch to LIVE trading: real orders with real money on Kraken, under the risk limits in config/risk_limits.toml? ${restart}`
       : `Switch to paper trading (simulated fills, no orders on Kraken)? ${restart}`;
@@ -71,6 +88,10 @@ export const mode = operation({
     const req = port!.record(a.to, caller.who);
     if (!deps.lifecycle) return done(text(`Recorded: ${req.mode} mode from the next start of the daemon (${utc(req.requestedAt)}, by ${req.requestedBy}).`));
     deps.lifecycle.requestRestart(caller.who);
-    return done(text(`Recorded: ${req.mode} mode. Restarting now: scanners stop, the breaker persists, and the daemon comes back in ${req.mode} mode (systemd or Docker start it again; /mode shows it).`));
+    return done(
+      text(
+        `Recorded: ${req.mode} mode. Restarting now: scanners stop, the breaker persists, and the daemon comes back in ${req.mode} mode (systemd or Docker start it again; /mode shows it).`,
+      ),
+    );
   },
 });

@@ -9,7 +9,16 @@ import { operation } from '../operation.ts';
 import { costByModel } from '../queries.ts';
 import { code, done, fields, refused, table, text, title, type Block } from '../reply.ts';
 import { nowOf } from './common.ts';
-import { budgetStatus, nightReport, observations as observationsOf, readableAnswer, recentNights, thoughtOf, thoughtsOf, type NightReport } from '../../orchestrator/use-cases.ts';
+import {
+  budgetStatus,
+  nightReport,
+  observations as observationsOf,
+  readableAnswer,
+  recentNights,
+  thoughtOf,
+  thoughtsOf,
+  type NightReport,
+} from '../../orchestrator/use-cases.ts';
 
 const CYCLE = word('CYCLE', /^[\w:.-]{1,80}$/, 'a night id, as /night and /thoughts show it', true);
 
@@ -18,26 +27,51 @@ export function nightReportBlocks(r: NightReport): Block[] {
   return [
     title(`Night ${r.cycleId}: ${r.outcome} (${r.decision})`),
     fields([
-      ['finished', utc(r.finishedAt)], ['hypothesis', r.hypothesis || '-'], ['change', r.diffSummary || '-'], ['cost', usd(r.costUsd)],
+      ['finished', utc(r.finishedAt)],
+      ['hypothesis', r.hypothesis || '-'],
+      ['change', r.diffSummary || '-'],
+      ['cost', usd(r.costUsd)],
       ...(r.reason ? [['why', clip(r.reason, 300)] as const] : []),
     ]),
-    ...(r.metrics.length > 0 ? [table(['metric', 'candidate', 'incumbent'], r.metrics.map((m) => [m.name, m.candidate, m.incumbent]))] : []),
-    ...(r.gates.length > 0 ? [table(['gate', 'result', 'detail'], r.gates.map((g) => [g.name, g.passed ? 'passed' : 'FAILED', clip(g.detail, 50)]))] : []),
+    ...(r.metrics.length > 0
+      ? [
+          table(
+            ['metric', 'candidate', 'incumbent'],
+            r.metrics.map((m) => [m.name, m.candidate, m.incumbent]),
+          ),
+        ]
+      : []),
+    ...(r.gates.length > 0
+      ? [
+          table(
+            ['gate', 'result', 'detail'],
+            r.gates.map((g) => [g.name, g.passed ? 'passed' : 'FAILED', clip(g.detail, 50)]),
+          ),
+        ]
+      : []),
   ];
 }
 
 export const night = operation({
-  name: 'night', group: 'evolution', role: 'viewer', summary: "The last night's change report (or CYCLE's): hypothesis, change, metrics vs the incumbent, gates, cost",
+  name: 'night',
+  group: 'evolution',
+  role: 'viewer',
+  summary: "The last night's change report (or CYCLE's): hypothesis, change, metrics vs the incumbent, gates, cost",
   args: args({ cycle: CYCLE }),
   async run(deps, { cycle }) {
     const report = nightReport(deps.db, cycle);
     if (report) return done(...nightReportBlocks(report));
-    return cycle ? refused('not_found', `No finished night "${cycle}"; /thoughts lists the recent ones.`) : done(title('Night'), text('No nightly cycle has finished yet.'));
+    return cycle
+      ? refused('not_found', `No finished night "${cycle}"; /thoughts lists the recent ones.`)
+      : done(title('Night'), text('No nightly cycle has finished yet.'));
   },
 });
 
 export const thoughts = operation({
-  name: 'thoughts', group: 'evolution', role: 'viewer', summary: "A night's model answers (default the last night); /thought STEP shows one whole",
+  name: 'thoughts',
+  group: 'evolution',
+  role: 'viewer',
+  summary: "A night's model answers (default the last night); /thought STEP shows one whole",
   args: args({ cycle: CYCLE }),
   async run(deps, { cycle }) {
     const id = cycle ?? recentNights(deps.db, 1)[0]?.cycle.id;
@@ -49,15 +83,31 @@ export const thoughts = operation({
       return refused('not_found', `No night "${id}"; /thoughts without an id shows the last one.`);
     }
     const { night: n, answers } = spool;
-    const head = fields([['outcome', `${n.cycle.outcome ?? 'running'} (${n.cycle.mode})`], ['calls', String(n.calls)], ['cost', usd(n.costUsd)]]);
-    if (answers.length === 0) return done(title(`Thoughts of ${id}`), head, text('No model answer stored (an offline night, or one that ended before the first call).'));
-    const rows = answers.map((a) => [a.step, String(a.attempt), a.model, String(a.inputTokens + a.cacheReadTokens), String(a.outputTokens), usd(a.costUsd), clip(readableAnswer(a).replace(/\s+/g, ' '), 40)]);
+    const head = fields([
+      ['outcome', `${n.cycle.outcome ?? 'running'} (${n.cycle.mode})`],
+      ['calls', String(n.calls)],
+      ['cost', usd(n.costUsd)],
+    ]);
+    if (answers.length === 0)
+      return done(title(`Thoughts of ${id}`), head, text('No model answer stored (an offline night, or one that ended before the first call).'));
+    const rows = answers.map((a) => [
+      a.step,
+      String(a.attempt),
+      a.model,
+      String(a.inputTokens + a.cacheReadTokens),
+      String(a.outputTokens),
+      usd(a.costUsd),
+      clip(readableAnswer(a).replace(/\s+/g, ' '), 40),
+    ]);
     return done(title(`Thoughts of ${id}`), head, table(['step', 'try', 'model', 'in', 'out', 'cost', 'begins'], rows));
   },
 });
 
 export const thought = operation({
-  name: 'thought', group: 'evolution', role: 'viewer', summary: "One model answer, whole: STEP (analysis, generation, review) of the last night or of CYCLE",
+  name: 'thought',
+  group: 'evolution',
+  role: 'viewer',
+  summary: 'One model answer, whole: STEP (analysis, generation, review) of the last night or of CYCLE',
   args: args({ step: word('STEP', /^(analysis|generation|review)$/, 'analysis, generation or review'), attempt: int('ATTEMPT', 1, 20, 1), cycle: CYCLE }),
   async run(deps, { step, attempt, cycle }) {
     const id = cycle ?? recentNights(deps.db, 1)[0]?.cycle.id;
@@ -72,7 +122,10 @@ export const thought = operation({
 });
 
 export const observations = operation({
-  name: 'observations', group: 'evolution', role: 'viewer', summary: 'What the orchestrator concluded, one per night, newest first',
+  name: 'observations',
+  group: 'evolution',
+  role: 'viewer',
+  summary: 'What the orchestrator concluded, one per night, newest first',
   args: args({ n: int('n', 1, 30, 5) }),
   async run(deps, { n }) {
     const list = observationsOf(deps.db, n);
@@ -82,7 +135,10 @@ export const observations = operation({
 });
 
 export const budget = operation({
-  name: 'budget', group: 'evolution', role: 'viewer', summary: "Model spending today and this month against the orchestrator's budget",
+  name: 'budget',
+  group: 'evolution',
+  role: 'viewer',
+  summary: "Model spending today and this month against the orchestrator's budget",
   args: args({}),
   async run(deps) {
     const now = nowOf(deps);
@@ -97,7 +153,14 @@ export const budget = operation({
         ['this month', `${usd(b.monthUsd)} of ${usd(b.monthlyCapUsd)}${share(b.monthUsd, b.monthlyCapUsd)}`],
         ['model key', deps.config.secrets.anthropicApiKey ? 'set' : 'not set: the offline evolver runs instead'],
       ]),
-      ...(byModel.length > 0 ? [table(['model', 'calls', 'tokens', 'cost'], byModel.map((m) => [m.model, String(m.calls), String(m.tokens), usd(m.costUsd)]))] : []),
+      ...(byModel.length > 0
+        ? [
+            table(
+              ['model', 'calls', 'tokens', 'cost'],
+              byModel.map((m) => [m.model, String(m.calls), String(m.tokens), usd(m.costUsd)]),
+            ),
+          ]
+        : []),
     );
   },
 });

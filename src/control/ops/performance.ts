@@ -33,7 +33,10 @@ export function profitFields(deps: ControlDeps, from: number, to: number): Array
 }
 
 export const profit = operation({
-  name: 'profit', group: 'status', role: 'viewer', summary: 'P&L, win rate, expectancy, profit factor and drawdown (last n days, default all)',
+  name: 'profit',
+  group: 'status',
+  role: 'viewer',
+  summary: 'P&L, win rate, expectancy, profit factor and drawdown (last n days, default all)',
   args: args({ days: int('days', 1, 3650, 0) }),
   async run(deps, { days }) {
     const [from, to, label] = window(deps, days === 0 ? null : days);
@@ -42,12 +45,21 @@ export const profit = operation({
 });
 
 export const performance = operation({
-  name: 'performance', group: 'status', role: 'viewer', summary: 'P&L by pair (all closed trades)',
+  name: 'performance',
+  group: 'status',
+  role: 'viewer',
+  summary: 'P&L by pair (all closed trades)',
   args: args({}),
   async run(deps) {
     const rows = tradesBy(deps.db, 'pair', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
     if (rows.length === 0) return done(title('Performance'), text('No closed trades yet.'));
-    return done(title('Performance by pair'), table(['pair', 'trades', 'win%', 'P&L', 'fees'], rows.map((r) => [r.key, String(r.trades), pct(r.wins / r.trades, 0), signedUsd(r.pnl), usd(r.fees)])));
+    return done(
+      title('Performance by pair'),
+      table(
+        ['pair', 'trades', 'win%', 'P&L', 'fees'],
+        rows.map((r) => [r.key, String(r.trades), pct(r.wins / r.trades, 0), signedUsd(r.pnl), usd(r.fees)]),
+      ),
+    );
   },
 });
 
@@ -56,14 +68,21 @@ function periodTable(deps: ControlDeps, unit: PeriodUnit, n: number, label: stri
   if (rows.length === 0) return done(title(label), text('No finished UTC day stored yet (a day is written at 00:00 UTC).'));
   return done(
     title(label),
-    table([unit, 'P&L', 'return', 'trades', 'fees', 'equity'], rows.map((r) => [r.period, signedUsd(r.pnl), pct(r.openEquity > 0 ? r.pnl / r.openEquity : null), String(r.trades), usd(r.fees), usd(r.closeEquity)])),
+    table(
+      [unit, 'P&L', 'return', 'trades', 'fees', 'equity'],
+      rows.map((r) => [r.period, signedUsd(r.pnl), pct(r.openEquity > 0 ? r.pnl / r.openEquity : null), String(r.trades), usd(r.fees), usd(r.closeEquity)]),
+    ),
   );
 }
 
 /** /daily, /weekly, /monthly: one definition each, the same table. */
 function periodOperation(name: string, unit: PeriodUnit, max: number, fallback: number, summary: string, heading: string) {
   return operation({
-    name, group: 'status', role: 'viewer', summary, args: args({ n: int('n', 1, max, fallback) }),
+    name,
+    group: 'status',
+    role: 'viewer',
+    summary,
+    args: args({ n: int('n', 1, max, fallback) }),
     run: async (deps, { n }) => periodTable(deps, unit, n, heading),
   });
 }
@@ -73,7 +92,10 @@ export const weekly = periodOperation('weekly', 'week', 52, 8, 'P&L per week (Mo
 export const monthly = periodOperation('monthly', 'month', 36, 6, 'P&L per month, the last n months (default 6)', 'Monthly P&L');
 
 export const stats = operation({
-  name: 'stats', group: 'status', role: 'viewer', summary: 'Wins and losses by exit reason, average hold time',
+  name: 'stats',
+  group: 'status',
+  role: 'viewer',
+  summary: 'Wins and losses by exit reason, average hold time',
   args: args({}),
   async run(deps) {
     const rows = tradesBy(deps.db, 'exit_reason', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
@@ -81,7 +103,17 @@ export const stats = operation({
     const first = deps.db.prepare("SELECT MIN(opened_at) AS v FROM positions WHERE status = 'closed' AND exit_reason IS NOT NULL").get<{ v: number }>()!.v;
     return done(
       title('Stats by exit reason'),
-      table(['exit', 'trades', 'wins', 'losses', 'P&L', 'avg hold'], rows.map((r) => [r.key, String(r.trades), String(r.wins), String(r.trades - r.wins), signedUsd(r.pnl), r.avgHoldMs === null ? '-' : duration(r.avgHoldMs)])),
+      table(
+        ['exit', 'trades', 'wins', 'losses', 'P&L', 'avg hold'],
+        rows.map((r) => [
+          r.key,
+          String(r.trades),
+          String(r.wins),
+          String(r.trades - r.wins),
+          signedUsd(r.pnl),
+          r.avgHoldMs === null ? '-' : duration(r.avgHoldMs),
+        ]),
+      ),
       text(`Since ${day(first)}.`),
     );
   },

@@ -23,7 +23,10 @@ export function periodReport(deps: ControlDeps, period: 'daily' | 'weekly', end 
   const equityNow = v ? equityOf(v.ledger, (p) => v.marks[p] ?? v.ledger.holdings[p]?.entryPrice ?? 0) : snaps.at(-1)?.equity;
   const equityThen = snaps[0]?.equity;
   const signals = (outcome: 'acted' | 'rejected') => r.signals.signalsInRange(from, to, { outcome }).length;
-  const change = equityNow !== undefined && equityThen !== undefined ? `${signedUsd(equityNow - equityThen)} (${pct(equityThen > 0 ? equityNow / equityThen - 1 : null)})` : '-';
+  const change =
+    equityNow !== undefined && equityThen !== undefined
+      ? `${signedUsd(equityNow - equityThen)} (${pct(equityThen > 0 ? equityNow / equityThen - 1 : null)})`
+      : '-';
   return done(
     title(`${period === 'daily' ? 'Daily' : 'Weekly'} report, ${utc(from)} → ${utc(to - 1)}`),
     fields([
@@ -38,7 +41,10 @@ export function periodReport(deps: ControlDeps, period: 'daily' | 'weekly', end 
 }
 
 export const report = operation({
-  name: 'report', group: 'reports', role: 'viewer', summary: 'Daily or weekly report: equity, trades, P&L, fees, drawdown, signals',
+  name: 'report',
+  group: 'reports',
+  role: 'viewer',
+  summary: 'Daily or weekly report: equity, trades, P&L, fees, drawdown, signals',
   args: args({ period: choice('period', ['daily', 'weekly'], 'daily') }),
   run: async (deps, { period }) => periodReport(deps, period),
 });
@@ -62,12 +68,19 @@ function chartData(deps: ControlDeps, kind: 'equity' | 'drawdown' | 'pnl', days:
 const CAPTIONS = { equity: 'Equity', drawdown: 'Drawdown from peak', pnl: 'P&L per UTC day' } as const;
 
 export const chart = operation({
-  name: 'chart', group: 'reports', role: 'viewer', summary: 'A chart as a picture: equity, drawdown or daily P&L over the last n days (default 30)',
+  name: 'chart',
+  group: 'reports',
+  role: 'viewer',
+  summary: 'A chart as a picture: equity, drawdown or daily P&L over the last n days (default 30)',
   args: args({ kind: choice('chart', ['equity', 'drawdown', 'pnl']), days: int('days', 1, 365, 30) }),
   async run(deps, { kind, days }) {
     if (!deps.charts) return refused('unavailable', 'Charts are drawn by the daemon; this process has no chart renderer.');
     const data = chartData(deps, kind, days);
-    if (!data) return refused('no_data', `Nothing to draw yet for the last ${days} days: ${kind === 'pnl' ? 'no day has been recorded' : 'fewer than two portfolio snapshots'}.`);
+    if (!data)
+      return refused(
+        'no_data',
+        `Nothing to draw yet for the last ${days} days: ${kind === 'pnl' ? 'no day has been recorded' : 'fewer than two portfolio snapshots'}.`,
+      );
     const png = await deps.charts.render(data);
     return done(image(png, `${kind}-${day(nowOf(deps))}.png`, `${CAPTIONS[kind]}, last ${days} days to ${utc(nowOf(deps))}`));
   },

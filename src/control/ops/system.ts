@@ -12,7 +12,10 @@ import { live } from './common.ts';
 import { activeStrategy } from './evolution.ts';
 
 export const health = operation({
-  name: 'health', group: 'status', role: 'viewer', summary: 'Is it alive: state, feed, last scan, uptime, Telegram backlog',
+  name: 'health',
+  group: 'status',
+  role: 'viewer',
+  summary: 'Is it alive: state, feed, last scan, uptime, Telegram backlog',
   args: args({}),
   async run(deps) {
     const v = live(deps);
@@ -34,7 +37,10 @@ export const health = operation({
 });
 
 export const version = operation({
-  name: 'version', group: 'status', role: 'viewer', summary: 'Versions: the daemon, Node, the active strategy, the machines',
+  name: 'version',
+  group: 'status',
+  role: 'viewer',
+  summary: 'Versions: the daemon, Node, the active strategy, the machines',
   args: args({}),
   async run(deps) {
     const active = activeStrategy(deps)?.version;
@@ -52,7 +58,10 @@ export const version = operation({
 });
 
 export const logs = operation({
-  name: 'logs', group: 'status', role: 'viewer', summary: 'The last n log lines (default 20)',
+  name: 'logs',
+  group: 'status',
+  role: 'viewer',
+  summary: 'The last n log lines (default 20)',
   args: args({ n: int('n', 1, 200, 20) }),
   async run(deps, { n }) {
     if (!deps.logs) return refused('unavailable', 'The log tail lives in the running daemon; on the server: journalctl -u brain -n 50.');
@@ -62,21 +71,38 @@ export const logs = operation({
 });
 
 export const config = operation({
-  name: 'config', group: 'status', role: 'viewer', summary: 'The settings that shape trading (secrets shown only as set / not set)',
+  name: 'config',
+  group: 'status',
+  role: 'viewer',
+  summary: 'The settings that shape trading (secrets shown only as set / not set)',
   args: args({}),
   async run(deps) {
     const c = maskSecrets(deps.config);
     const t = c.telegram;
-    const notified = Object.entries(t.notifications).filter(([, level]) => level !== 'off').map(([k, level]) => `${k}${level === 'silent' ? ' (silent)' : ''}`);
+    const notified = Object.entries(t.notifications)
+      .filter(([, level]) => level !== 'off')
+      .map(([k, level]) => `${k}${level === 'silent' ? ' (silent)' : ''}`);
     return done(
       title('Config'),
       fields([
-        ['mode', c.mode], ['pairs', c.pairs.join(', ')], ['timeframe', c.market.timeframe],
-        ['risk', Object.entries(c.risk).map(([k, v]) => `${k} ${String(v)}`).join(', ')],
+        ['mode', c.mode],
+        ['pairs', c.pairs.join(', ')],
+        ['timeframe', c.market.timeframe],
+        [
+          'risk',
+          Object.entries(c.risk)
+            .map(([k, v]) => `${k} ${String(v)}`)
+            .join(', '),
+        ],
         ['orchestrator', c.orchestrator.enabled ? `on, ${c.orchestrator.schedule} UTC, $${c.orchestrator.dailyBudgetUsd}/day` : 'off'],
         ['telegram', `${t.admins.length} admin(s), ${t.viewers.length} viewer(s), confirmations ${t.confirmTtlSeconds} s`],
         ['notifications', notified.join(', ') || 'none'],
-        ['secrets', Object.entries(c.secrets).map(([k, v]) => `${k} ${v}`).join(', ')],
+        [
+          'secrets',
+          Object.entries(c.secrets)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', '),
+        ],
       ]),
     );
   },

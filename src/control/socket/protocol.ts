@@ -29,7 +29,11 @@ const BlockSchema = z.discriminatedUnion('kind', [
 ]);
 
 export const ResponseSchema = z.discriminatedUnion('kind', [
-  z.strictObject({ v: z.literal(PROTOCOL_VERSION), kind: z.literal('reply'), reply: z.strictObject({ ok: z.boolean(), outcome: z.string(), blocks: z.array(BlockSchema) }) }),
+  z.strictObject({
+    v: z.literal(PROTOCOL_VERSION),
+    kind: z.literal('reply'),
+    reply: z.strictObject({ ok: z.boolean(), outcome: z.string(), blocks: z.array(BlockSchema) }),
+  }),
   z.strictObject({ v: z.literal(PROTOCOL_VERSION), kind: z.literal('confirm'), question: z.string() }),
   z.strictObject({ v: z.literal(PROTOCOL_VERSION), kind: z.literal('error'), message: z.string() }),
 ]);

@@ -40,10 +40,19 @@ async function handle(o: ControlServerOptions, socket: Socket, line: string): Pr
     return answer(socket, { v: PROTOCOL_VERSION, kind: 'error', message: 'the request is not JSON; use the brain CLI' });
   }
   const req = RequestSchema.safeParse(json);
-  if (!req.success) return answer(socket, { v: PROTOCOL_VERSION, kind: 'error', message: `bad request: ${req.error.issues[0]?.message ?? 'invalid'} (a brain CLI of another version?)` });
+  if (!req.success)
+    return answer(socket, {
+      v: PROTOCOL_VERSION,
+      kind: 'error',
+      message: `bad request: ${req.error.issues[0]?.message ?? 'invalid'} (a brain CLI of another version?)`,
+    });
   const { name, words, user, confirmed } = req.data;
   // Only this OS user can open a 0600 socket, and that user can also run the daemon: the admin role.
-  const e = await execute(o.deps, { name, words, confirmed, caller: { who: `cli:${user}`, role: 'admin' } }, { audit: o.audit, log: o.log, prefix: 'brain ctl ' });
+  const e = await execute(
+    o.deps,
+    { name, words, confirmed, caller: { who: `cli:${user}`, role: 'admin' } },
+    { audit: o.audit, log: o.log, prefix: 'brain ctl ' },
+  );
   answer(socket, toWire(e));
 }
 
@@ -54,7 +63,8 @@ function serve(o: ControlServerOptions, socket: Socket): void {
   socket.on('error', (err) => o.log.debug({ err }, 'control connection failed'));
   socket.on('data', (chunk: string) => {
     buffer += chunk;
-    if (buffer.length > MAX_REQUEST_BYTES) return answer(socket, { v: PROTOCOL_VERSION, kind: 'error', message: `request longer than ${MAX_REQUEST_BYTES} bytes` });
+    if (buffer.length > MAX_REQUEST_BYTES)
+      return answer(socket, { v: PROTOCOL_VERSION, kind: 'error', message: `request longer than ${MAX_REQUEST_BYTES} bytes` });
     const end = buffer.indexOf('\n');
     if (end < 0) return;
     socket.pause();
@@ -67,7 +77,9 @@ function serve(o: ControlServerOptions, socket: Socket): void {
 
 export async function startControlServer(o: ControlServerOptions): Promise<ControlServer> {
   if (Buffer.byteLength(o.path) > MAX_SOCKET_PATH) {
-    throw new Error(`control.socketPath ${o.path} is longer than ${MAX_SOCKET_PATH} bytes, which a Unix socket cannot bind; use a shorter path (e.g. data/brain.sock)`);
+    throw new Error(
+      `control.socketPath ${o.path} is longer than ${MAX_SOCKET_PATH} bytes, which a Unix socket cannot bind; use a shorter path (e.g. data/brain.sock)`,
+    );
   }
   // We hold the single-instance lock: a socket file here is a leftover of a daemon that died.
   mkdirSync(dirname(o.path), { recursive: true });

@@ -37,7 +37,11 @@ function truthSection(sources: ContextSources, now: number): ContextSection {
 
 async function statisticsSection(sources: ContextSources, now: number): Promise<ContextSection> {
   const reports = await sources.statistics(now);
-  const body = reports.map((r) => (r.report ? `## ${r.name} ${r.label} (${r.versionId})\n${r.report.summary}\nmetrics: ${json(r.report.metrics)}${r.report.details === undefined ? '' : `\ndetails: ${JSON.stringify(r.report.details)}`}` : `## ${r.name} ${r.label} (${r.versionId})\nfailed tonight: ${r.error}`));
+  const body = reports.map((r) =>
+    r.report
+      ? `## ${r.name} ${r.label} (${r.versionId})\n${r.report.summary}\nmetrics: ${json(r.report.metrics)}${r.report.details === undefined ? '' : `\ndetails: ${JSON.stringify(r.report.details)}`}`
+      : `## ${r.name} ${r.label} (${r.versionId})\nfailed tonight: ${r.error}`,
+  );
   return { kind: 'statistics_reports', title: 'statistics module reports', body: body.join('\n\n') || 'no statistics module is active' };
 }
 
@@ -48,7 +52,8 @@ function failureLine(t: TriedCandidate): string {
 function candidatesSection(deps: GatherDeps, parent: ActiveModule | null): ContextSection {
   const pool = deps.ledger.candidates('strategy', 'strategy', 50);
   const ins = chooseInspirations(pool, parent?.versionId ?? null);
-  const line = (tag: string) => (c: (typeof pool)[number]) => `- ${tag} ${c.label} (${c.versionId}) ${c.status}, metrics ${c.metrics ? JSON.stringify(c.metrics) : 'not measured'}`;
+  const line = (tag: string) => (c: (typeof pool)[number]) =>
+    `- ${tag} ${c.label} (${c.versionId}) ${c.status}, metrics ${c.metrics ? JSON.stringify(c.metrics) : 'not measured'}`;
   const lines = [...(ins.parent ? [line('parent')(ins.parent)] : []), ...ins.best.map(line('best')), ...ins.different.map(line('most different'))];
   return { kind: 'candidates', title: 'strategy candidates: parent, best, most different', body: lines.join('\n') || 'no earlier candidates' };
 }
@@ -65,12 +70,43 @@ export async function gatherContext(deps: GatherDeps, now: number): Promise<Cont
   const raw: ContextSection[] = [
     truthSection(s, now),
     { kind: 'system_constraints', title: 'pairs, fees, risk limits, slippage', body: json(s.constraints()) },
-    { kind: 'signal_drought', title: 'signal activity', body: `last signal: ${iso(d.lastSignalAt)}\nsignals in 7 days: ${d.signals7d}\nsignals in 30 days: ${d.signals30d}\nscans in 24 h: ${d.scans24h}\nlast scan: ${iso(d.lastScanAt)}` },
+    {
+      kind: 'signal_drought',
+      title: 'signal activity',
+      body: `last signal: ${iso(d.lastSignalAt)}\nsignals in 7 days: ${d.signals7d}\nsignals in 30 days: ${d.signals30d}\nscans in 24 h: ${d.scans24h}\nlast scan: ${iso(d.lastScanAt)}`,
+    },
     await statisticsSection(s, now),
-    { kind: 'paper_tests', title: 'paper tests running and finished', body: s.paperTests().map((t) => json(t)).join('\n') || 'none' },
-    { kind: 'observations', title: 'observations of earlier nights, newest first', body: s.observations(10).map((o) => `- ${iso(o.time)} [${o.topic}] ${o.content}`).join('\n') || 'none yet' },
-    { kind: 'lineage', title: 'version lineage, newest first', body: s.lineage(20).map((v) => `- ${v.kind}/${v.name} ${v.label} (${v.versionId}) parent ${v.parentId ?? '-'} by ${v.author}, ${v.status}, ${iso(v.createdAt)}`).join('\n') },
-    { kind: 'ledger', title: 'candidates tried before and why they failed, newest first', body: deps.ledger.failures(20).map(failureLine).join('\n') || 'nothing has failed yet' },
+    {
+      kind: 'paper_tests',
+      title: 'paper tests running and finished',
+      body:
+        s
+          .paperTests()
+          .map((t) => json(t))
+          .join('\n') || 'none',
+    },
+    {
+      kind: 'observations',
+      title: 'observations of earlier nights, newest first',
+      body:
+        s
+          .observations(10)
+          .map((o) => `- ${iso(o.time)} [${o.topic}] ${o.content}`)
+          .join('\n') || 'none yet',
+    },
+    {
+      kind: 'lineage',
+      title: 'version lineage, newest first',
+      body: s
+        .lineage(20)
+        .map((v) => `- ${v.kind}/${v.name} ${v.label} (${v.versionId}) parent ${v.parentId ?? '-'} by ${v.author}, ${v.status}, ${iso(v.createdAt)}`)
+        .join('\n'),
+    },
+    {
+      kind: 'ledger',
+      title: 'candidates tried before and why they failed, newest first',
+      body: deps.ledger.failures(20).map(failureLine).join('\n') || 'nothing has failed yet',
+    },
     candidatesSection(deps, modules['strategy'] ?? null),
   ];
   const redacted = raw.map((x) => ({ ...x, title: redactSecrets(x.title, deps.secrets), body: redactSecrets(x.body, deps.secrets) }));

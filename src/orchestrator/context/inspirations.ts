@@ -13,7 +13,12 @@ export interface Inspirations {
 }
 
 function lineSet(source: string): Set<string> {
-  return new Set(source.split('\n').map((l) => l.trim()).filter((l) => l.length > 0));
+  return new Set(
+    source
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0),
+  );
 }
 
 /** 0 for the same lines, 1 for nothing in common. */

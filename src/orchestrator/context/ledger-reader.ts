@@ -11,12 +11,21 @@ import { fromJson } from '../../db/rows.ts';
 import { DECISIONS, targetOf, type Decision } from '../decisions.ts';
 import type { CandidateRecord, LedgerReader, TriedCandidate } from '../pipeline-port.ts';
 
-type CycleRow = { candidate_sha256: string; decision: string | null; submission: string | null; reason: string | null; ended_at: number | null; started_at: number };
+type CycleRow = {
+  candidate_sha256: string;
+  decision: string | null;
+  submission: string | null;
+  reason: string | null;
+  ended_at: number | null;
+  started_at: number;
+};
 type VersionRow = { id: string; label: string; parent_id: string | null; source: string; status: string; created_at: number };
 
 function numbers(json: unknown): Record<string, number> {
   if (json === null || typeof json !== 'object') return {};
-  return Object.fromEntries(Object.entries(json as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])));
+  return Object.fromEntries(
+    Object.entries(json as Record<string, unknown>).filter((e): e is [string, number] => typeof e[1] === 'number' && Number.isFinite(e[1])),
+  );
 }
 
 /** A night the orchestrator ended itself: its candidate never reached the ledger. */
@@ -26,7 +35,15 @@ function triedFromCycle(r: CycleRow): TriedCandidate | null {
   if (!target) return null;
   const sub = fromJson<{ status?: string; stage?: string; failedGate?: string }>(r.submission, 'orchestrator_cycles.submission');
   const stage = sub?.stage ? `${sub.stage}${sub.failedGate ? `/${sub.failedGate}` : ''}` : (sub?.status ?? 'orchestrator');
-  return { contentHash: r.candidate_sha256, kind: target.kind, name: target.name, stage, reason: r.reason, hypothesis: decision?.hypothesis ?? null, at: r.ended_at ?? r.started_at };
+  return {
+    contentHash: r.candidate_sha256,
+    kind: target.kind,
+    name: target.name,
+    stage,
+    reason: r.reason,
+    hypothesis: decision?.hypothesis ?? null,
+    at: r.ended_at ?? r.started_at,
+  };
 }
 
 function triedFromRow(r: LedgerRow): TriedCandidate {
@@ -41,8 +58,12 @@ export function dbLedgerReader(db: Db): LedgerReader {
      WHERE outcome = 'refused' AND candidate_sha256 IS NOT NULL AND NOT EXISTS (SELECT 1 FROM candidate_ledger l WHERE l.content_hash = c.candidate_sha256)
      ORDER BY started_at DESC LIMIT ?`,
   );
-  const cycleByHash = db.prepare("SELECT candidate_sha256, decision, submission, reason, ended_at, started_at FROM orchestrator_cycles WHERE candidate_sha256 = ? AND outcome = 'refused' ORDER BY started_at DESC LIMIT 1");
-  const moduleVersions = db.prepare('SELECT id, label, parent_id, source, status, created_at FROM strategy_versions WHERE kind = ? AND name = ? ORDER BY created_at DESC, id DESC LIMIT ?');
+  const cycleByHash = db.prepare(
+    "SELECT candidate_sha256, decision, submission, reason, ended_at, started_at FROM orchestrator_cycles WHERE candidate_sha256 = ? AND outcome = 'refused' ORDER BY started_at DESC LIMIT 1",
+  );
+  const moduleVersions = db.prepare(
+    'SELECT id, label, parent_id, source, status, created_at FROM strategy_versions WHERE kind = ? AND name = ? ORDER BY created_at DESC, id DESC LIMIT ?',
+  );
   const latestBacktest = db.prepare('SELECT metrics FROM backtests WHERE strategy_version_id = ? ORDER BY created_at DESC, id DESC LIMIT 1');
 
   const metricsOf = (versionId: string): Record<string, number> | null => {
@@ -68,7 +89,15 @@ export function dbLedgerReader(db: Db): LedgerReader {
     },
     candidates: (kind, name, limit) =>
       moduleVersions.all<VersionRow>([kind, name, limit]).map(
-        (v): CandidateRecord => ({ versionId: v.id, label: v.label, parentId: v.parent_id, source: v.source, status: v.status, createdAt: v.created_at, metrics: metricsOf(v.id) }),
+        (v): CandidateRecord => ({
+          versionId: v.id,
+          label: v.label,
+          parentId: v.parent_id,
+          source: v.source,
+          status: v.status,
+          createdAt: v.created_at,
+          metrics: metricsOf(v.id),
+        }),
       ),
     byContentHash(hash) {
       const row = ledger.original(hash);

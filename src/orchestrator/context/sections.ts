@@ -35,7 +35,15 @@ export const KIND_LABELS: Record<SectionKind, string> = {
 
 /** Higher keeps more of its text when the context is over its bound. */
 const PRIORITY: Record<SectionKind, number> = {
-  truth_benchmarks: 9, system_constraints: 8, signal_drought: 7, ledger: 6, paper_tests: 5, statistics_reports: 4, observations: 3, lineage: 2, candidates: 1,
+  truth_benchmarks: 9,
+  system_constraints: 8,
+  signal_drought: 7,
+  ledger: 6,
+  paper_tests: 5,
+  statistics_reports: 4,
+  observations: 3,
+  lineage: 2,
+  candidates: 1,
 };
 /** What a shortened section keeps at least, in tokens. */
 const FLOOR_TOKENS = 120;

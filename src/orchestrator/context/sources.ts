@@ -101,7 +101,12 @@ export function dbContextSources(deps: { db: Db; config: Config; statistics: Sta
     constraints: () => {
       const known = new Map(fees.all().map((f) => [f.pair, f]));
       return {
-        mode: config.mode, pairs: config.pairs, timeframe: config.market.timeframe, longOnly: true, risk: config.risk, slippageFraction: config.trading.slippageFraction,
+        mode: config.mode,
+        pairs: config.pairs,
+        timeframe: config.market.timeframe,
+        longOnly: true,
+        risk: config.risk,
+        slippageFraction: config.trading.slippageFraction,
         fees: config.pairs.map((pair) => {
           const f = known.get(pair);
           return f ? { pair, ...f.rates, source: f.source } : { pair, ...config.trading.fallbackFees, source: 'config fallback' };
@@ -117,15 +122,34 @@ export function dbContextSources(deps: { db: Db; config: Config; statistics: Sta
     }),
     paperTests: () => {
       const active = tests.active();
-      const finished = db.prepare("SELECT id FROM paper_tests WHERE status IN ('passed', 'failed', 'cancelled') ORDER BY updated_at DESC LIMIT 10").all<{ id: string }>();
-      return [...active, ...finished.map((r) => tests.byId(r.id)!)].map((t) => ({ id: t.id, versionId: t.versionId, status: t.status, deadline: t.deadline, result: t.result, reason: t.reason }));
+      const finished = db
+        .prepare("SELECT id FROM paper_tests WHERE status IN ('passed', 'failed', 'cancelled') ORDER BY updated_at DESC LIMIT 10")
+        .all<{ id: string }>();
+      return [...active, ...finished.map((r) => tests.byId(r.id)!)].map((t) => ({
+        id: t.id,
+        versionId: t.versionId,
+        status: t.status,
+        deadline: t.deadline,
+        result: t.result,
+        reason: t.reason,
+      }));
     },
     observations: (limit) => notes.recentObservations(limit).map((o) => ({ time: o.time, cycleId: o.cycleId, topic: o.topic, content: o.content })),
     lineage: (limit) =>
-      versions.list().slice(-limit).reverse().map((v) => ({
-        versionId: v.id, label: v.label, kind: v.kind, name: v.name, parentId: v.parentId, status: v.status, createdAt: v.createdAt,
-        author: v.authorKind === 'human' ? 'human' : `model ${v.authorModel ?? ''}`.trim(),
-      })),
+      versions
+        .list()
+        .slice(-limit)
+        .reverse()
+        .map((v) => ({
+          versionId: v.id,
+          label: v.label,
+          kind: v.kind,
+          name: v.name,
+          parentId: v.parentId,
+          status: v.status,
+          createdAt: v.createdAt,
+          author: v.authorKind === 'human' ? 'human' : `model ${v.authorModel ?? ''}`.trim(),
+        })),
     active: (kind, name) => {
       const ptr = versions.active(kind === 'strategy' ? 'strategy' : `statistics:${name}`);
       const v = ptr && versions.get(ptr.versionId);

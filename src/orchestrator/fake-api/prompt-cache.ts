@@ -48,7 +48,17 @@ export class PromptCache {
     if (last === undefined) return { input: total, read: 0, write: 0, write1h: 0, write5m: 0 };
     const prefixTokens = (i: number) => blocks.slice(0, i + 1).reduce((s, b) => s + b.tokens, 0);
     if (prefixTokens(last) < this.minTokens(model)) return { input: total, read: 0, write: 0, write1h: 0, write5m: 0 };
-    const keyOf = (i: number) => createHash('sha256').update(model).update('\u0000').update(blocks.slice(0, i + 1).map((b) => b.bytes).join('\u0001')).digest('hex');
+    const keyOf = (i: number) =>
+      createHash('sha256')
+        .update(model)
+        .update('\u0000')
+        .update(
+          blocks
+            .slice(0, i + 1)
+            .map((b) => b.bytes)
+            .join('\u0001'),
+        )
+        .digest('hex');
     let read = 0;
     for (const i of [...breakpoints].reverse()) {
       const hit = this.entries.get(keyOf(i));

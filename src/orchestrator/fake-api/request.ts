@@ -33,7 +33,8 @@ function promptBlock(b: Block, tag: string): PromptBlock {
   return { bytes, tokens: fakeTokens(text), ttl: b.cache_control ? (b.cache_control.ttl ?? '5m') : null };
 }
 
-const asBlocks = (content: unknown): Block[] => (typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? (content as Block[]) : []);
+const asBlocks = (content: unknown): Block[] =>
+  typeof content === 'string' ? [{ type: 'text', text: content }] : Array.isArray(content) ? (content as Block[]) : [];
 
 /** The body as ordered prompt blocks (tools → system → messages), then the output schema (never cached). */
 export function promptBlocks(body: MessagesBody): PromptBlock[] {
@@ -66,7 +67,8 @@ export function invalidRequest(body: MessagesBody, needsMaxTokens: boolean): str
   for (const p of ['temperature', 'top_p', 'top_k'] as const) {
     if (body[p] !== undefined) return `${p} is not supported for ${body.model}; remove it (sampling is fixed for this model)`;
   }
-  if (body.thinking?.type === 'enabled') return `thinking.type.enabled is not supported for ${body.model}; use thinking.type.adaptive with output_config.effort`;
+  if (body.thinking?.type === 'enabled')
+    return `thinking.type.enabled is not supported for ${body.model}; use thinking.type.adaptive with output_config.effort`;
   const breakpoints = promptBlocks(body).filter((b) => b.ttl).length;
   if (breakpoints > 4) return `A maximum of 4 blocks with cache_control may be provided. Found ${breakpoints}.`;
   return openObject(body.output_config?.format?.schema);

@@ -59,7 +59,10 @@ function sendJson(res: ServerResponse, body: unknown): void {
 
 /** Cuts `text` to at most `tokens` fake tokens. */
 function truncate(text: string, tokens: number): string {
-  return Buffer.from(text, 'utf8').subarray(0, Math.max(0, tokens) * 4).toString('utf8').replace(/\uFFFD+$/, '');
+  return Buffer.from(text, 'utf8')
+    .subarray(0, Math.max(0, tokens) * 4)
+    .toString('utf8')
+    .replace(/\uFFFD+$/, '');
 }
 
 export async function startFakeAnthropic(o: FakeAnthropicOptions): Promise<FakeAnthropic> {
@@ -85,13 +88,27 @@ export async function startFakeAnthropic(o: FakeAnthropicOptions): Promise<FakeA
     ];
     seq += 1;
     return {
-      id: `msg_fake_${String(seq).padStart(4, '0')}`, type: 'message', role: 'assistant', model, content,
-      stop_reason: cut ? 'max_tokens' : (r.stopReason ?? 'end_turn'), stop_sequence: null, stop_details: null, container: null, diagnostics: null,
+      id: `msg_fake_${String(seq).padStart(4, '0')}`,
+      type: 'message',
+      role: 'assistant',
+      model,
+      content,
+      stop_reason: cut ? 'max_tokens' : (r.stopReason ?? 'end_turn'),
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+      diagnostics: null,
       usage: {
-        input_tokens: usage.input, output_tokens: cut ? maxTokens : full,
-        cache_creation_input_tokens: usage.write, cache_read_input_tokens: usage.read,
+        input_tokens: usage.input,
+        output_tokens: cut ? maxTokens : full,
+        cache_creation_input_tokens: usage.write,
+        cache_read_input_tokens: usage.read,
         cache_creation: { ephemeral_1h_input_tokens: usage.write1h, ephemeral_5m_input_tokens: usage.write5m },
-        output_tokens_details: { thinking_tokens: thinkingTokens }, server_tool_use: null, service_tier: 'standard', inference_geo: null, speed: null,
+        output_tokens_details: { thinking_tokens: thinkingTokens },
+        server_tool_use: null,
+        service_tier: 'standard',
+        inference_geo: null,
+        speed: null,
       },
     };
   }
@@ -118,7 +135,8 @@ export async function startFakeAnthropic(o: FakeAnthropicOptions): Promise<FakeA
     } catch {
       return sendError(res, 400, 'There was an issue with the format of your request: the body is not JSON');
     }
-    if (req.method !== 'POST' || (path !== '/v1/messages' && path !== '/v1/messages/count_tokens')) return sendError(res, 404, `Not found: ${req.method} ${path}`);
+    if (req.method !== 'POST' || (path !== '/v1/messages' && path !== '/v1/messages/count_tokens'))
+      return sendError(res, 404, `Not found: ${req.method} ${path}`);
     const counting = path.endsWith('/count_tokens');
     const invalid = invalidRequest(body, !counting);
     if (invalid) return sendError(res, 400, invalid);

@@ -72,7 +72,10 @@ export class LlmClient {
   /** The SDK (~40 MB, ~0.5 s to load) loads on the night's first call, not with the daemon that holds this client. */
   private client(): Promise<Anthropic> {
     const c = this.deps.settings.client;
-    this.sdk ??= import('@anthropic-ai/sdk').then(({ default: Sdk }) => new Sdk({ apiKey: this.deps.apiKey, baseURL: c.baseUrl, timeout: c.timeoutSeconds * 1000, maxRetries: c.maxRetries, logLevel: 'off' }));
+    this.sdk ??= import('@anthropic-ai/sdk').then(
+      ({ default: Sdk }) =>
+        new Sdk({ apiKey: this.deps.apiKey, baseURL: c.baseUrl, timeout: c.timeoutSeconds * 1000, maxRetries: c.maxRetries, logLevel: 'off' }),
+    );
     return this.sdk;
   }
 
@@ -81,7 +84,9 @@ export class LlmClient {
     const c = this.deps.settings.client;
     const last = req.system.length - 1;
     const system: TextBlockParam[] = req.system.map((text, i) => ({
-      type: 'text', text, ...(c.promptCaching && i === last ? { cache_control: { type: 'ephemeral', ttl: '1h' } } : {}),
+      type: 'text',
+      text,
+      ...(c.promptCaching && i === last ? { cache_control: { type: 'ephemeral', ttl: '1h' } } : {}),
     }));
     return {
       model: req.model,
@@ -111,14 +116,22 @@ export class LlmClient {
     this.refuseSecrets(body, req);
     const counted = await this.countTokens(req);
     const what = `${req.step} call to ${req.model}`;
-    if (counted.tokens > req.maxInputTokens) throw new LlmError('prompt_too_long', `${what} would send ${counted.tokens} input tokens (${counted.source}); the bound is ${req.maxInputTokens}`);
+    if (counted.tokens > req.maxInputTokens)
+      throw new LlmError('prompt_too_long', `${what} would send ${counted.tokens} input tokens (${counted.source}); the bound is ${req.maxInputTokens}`);
     this.checkBudget(req, counted.tokens);
     const message = await this.send(params, what);
     const usage = usageFigures(message.usage);
     const costUsd = callCostUsd(priceOf(this.deps.settings.prices, req.model), usage);
     this.deps.usage.recordTokenUsage({
-      time: this.deps.clock.now(), cycleId: req.cycleId, model: req.model, purpose: req.step, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens,
-      cacheReadTokens: usage.cacheReadTokens, cacheWriteTokens: usage.cacheWrite1hTokens + usage.cacheWrite5mTokens, costUsd,
+      time: this.deps.clock.now(),
+      cycleId: req.cycleId,
+      model: req.model,
+      purpose: req.step,
+      inputTokens: usage.inputTokens,
+      outputTokens: usage.outputTokens,
+      cacheReadTokens: usage.cacheReadTokens,
+      cacheWriteTokens: usage.cacheWrite1hTokens + usage.cacheWrite5mTokens,
+      costUsd,
     });
     const text = message.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('');
     return { raw: JSON.stringify(message), text, stopReason: message.stop_reason, usage, costUsd, model: req.model, promptSha256: sha256(body) };
@@ -128,11 +141,18 @@ export class LlmClient {
     const worst = worstCaseUsd(priceOf(this.deps.settings.prices, req.model), inputTokens, this.deps.settings.maxTokens);
     const s = spending(this.deps.usage, this.deps.clock.now());
     const { dailyBudgetUsd: day, monthlyBudgetUsd: month } = this.deps.settings;
-    const over = s.dayUsd + worst > day ? ['daily', s.dayUsd, day, 'orchestrator.dailyBudgetUsd'] as const
-      : s.monthUsd + worst > month ? ['monthly', s.monthUsd, month, 'orchestrator.monthlyBudgetUsd'] as const : null;
+    const over =
+      s.dayUsd + worst > day
+        ? (['daily', s.dayUsd, day, 'orchestrator.dailyBudgetUsd'] as const)
+        : s.monthUsd + worst > month
+          ? (['monthly', s.monthUsd, month, 'orchestrator.monthlyBudgetUsd'] as const)
+          : null;
     if (over) {
       const [which, spent, cap, key] = over;
-      throw new LlmError('over_budget', `${req.step} call to ${req.model} not made: $${spent.toFixed(4)} spent + up to $${worst.toFixed(4)} for this call exceeds the ${which} cap of $${cap} (${key})`);
+      throw new LlmError(
+        'over_budget',
+        `${req.step} call to ${req.model} not made: $${spent.toFixed(4)} spent + up to $${worst.toFixed(4)} for this call exceeds the ${which} cap of $${cap} (${key})`,
+      );
     }
   }
 

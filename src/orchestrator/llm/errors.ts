@@ -23,7 +23,12 @@ const RETRYABLE = new Set<LlmErrorCode>(['overloaded', 'rate_limited', 'server',
 
 export class LlmError extends BrainError<LlmErrorCode> {
   override readonly name = 'LlmError';
-  constructor(code: LlmErrorCode, message: string, readonly retryAfterMs: number | null = null, options?: { cause?: unknown }) {
+  constructor(
+    code: LlmErrorCode,
+    message: string,
+    readonly retryAfterMs: number | null = null,
+    options?: { cause?: unknown },
+  ) {
     super(message, { domain: 'llm', code, retryable: RETRYABLE.has(code), cause: options?.cause });
   }
 }
@@ -53,7 +58,12 @@ export function toLlmError(err: unknown, what: string, timedOut: boolean): LlmEr
   if (err instanceof APIError && typeof err.status === 'number') {
     const code = codeOfStatus(err.status);
     const hint = code === 'auth' ? '; check ANTHROPIC_API_KEY' : '';
-    return new LlmError(code, `${what} failed with HTTP ${err.status} ${err.type ?? ''}: ${err.apiMessage ?? err.message}${hint}`, retryAfterMs(err.headers as Headers | undefined), { cause: err });
+    return new LlmError(
+      code,
+      `${what} failed with HTTP ${err.status} ${err.type ?? ''}: ${err.apiMessage ?? err.message}${hint}`,
+      retryAfterMs(err.headers as Headers | undefined),
+      { cause: err },
+    );
   }
   return new LlmError('bad_request', `${what} failed: ${err instanceof Error ? err.message : String(err)}`, null, { cause: err });
 }

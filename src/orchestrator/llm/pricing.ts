@@ -27,14 +27,22 @@ export class PriceMissingError extends BrainError<'price_missing'> {
 
 export function priceOf(prices: readonly ModelPrice[], model: string): ModelPrice {
   const p = prices.find((x) => x.model === model);
-  if (!p) throw new PriceMissingError(`no price for model "${model}" in orchestrator.prices: add an [[orchestrator.prices]] table with model = "${model}" to config/settings.toml`);
+  if (!p)
+    throw new PriceMissingError(
+      `no price for model "${model}" in orchestrator.prices: add an [[orchestrator.prices]] table with model = "${model}" to config/settings.toml`,
+    );
   return p;
 }
 
 const PER_TOKEN = 1e-6;
 
 export function callCostUsd(p: ModelPrice, u: UsageFigures): number {
-  const usd = u.inputTokens * p.input + u.outputTokens * p.output + u.cacheReadTokens * p.cacheRead + u.cacheWrite5mTokens * p.cacheWrite5m + u.cacheWrite1hTokens * p.cacheWrite1h;
+  const usd =
+    u.inputTokens * p.input +
+    u.outputTokens * p.output +
+    u.cacheReadTokens * p.cacheRead +
+    u.cacheWrite5mTokens * p.cacheWrite5m +
+    u.cacheWrite1hTokens * p.cacheWrite1h;
   return usd * PER_TOKEN;
 }
 

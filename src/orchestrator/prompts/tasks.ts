@@ -40,18 +40,25 @@ const fence = (source: string) => `\`\`\`ts\n${neutralise(source)}\n\`\`\``;
 
 function inspirationBlock(title: string, list: Inspirations['best']): string {
   if (list.length === 0) return '';
-  const items = list.map((c) => `### ${c.label} (${c.versionId}), ${c.status}, metrics ${c.metrics ? JSON.stringify(c.metrics) : 'not measured'}\n${fence(truncateToTokens(c.source, INSPIRATION_TOKENS))}`);
+  const items = list.map(
+    (c) =>
+      `### ${c.label} (${c.versionId}), ${c.status}, metrics ${c.metrics ? JSON.stringify(c.metrics) : 'not measured'}\n${fence(truncateToTokens(c.source, INSPIRATION_TOKENS))}`,
+  );
   return `## ${title}\n${items.join('\n')}\n`;
 }
 
 export function generationUser(m: GenerationMaterial): string {
-  const form = m.target.form === 'edits'
-    ? 'The answer holds search/replace blocks in edits (each search text occurs exactly once in the current source) and null as source.'
-    : 'The answer holds the whole new module in source and an empty edits list.';
-  const parent = m.parent ? `## Current source of ${m.target.name}: ${m.parent.label} (${m.parent.versionId})\n${fence(m.parent.source)}` : `## ${m.target.name} has no current version`;
-  const failures = m.failures.length > 0
-    ? `## Earlier candidates of this module that failed\n${m.failures.map((f) => `- ${f.contentHash.slice(0, 12)} at ${f.stage}: ${neutralise(f.reason ?? 'no reason recorded')}${f.hypothesis ? ` (hypothesis: ${neutralise(f.hypothesis)})` : ''}`).join('\n')}\n`
-    : '';
+  const form =
+    m.target.form === 'edits'
+      ? 'The answer holds search/replace blocks in edits (each search text occurs exactly once in the current source) and null as source.'
+      : 'The answer holds the whole new module in source and an empty edits list.';
+  const parent = m.parent
+    ? `## Current source of ${m.target.name}: ${m.parent.label} (${m.parent.versionId})\n${fence(m.parent.source)}`
+    : `## ${m.target.name} has no current version`;
+  const failures =
+    m.failures.length > 0
+      ? `## Earlier candidates of this module that failed\n${m.failures.map((f) => `- ${f.contentHash.slice(0, 12)} at ${f.stage}: ${neutralise(f.reason ?? 'no reason recorded')}${f.hypothesis ? ` (hypothesis: ${neutralise(f.hypothesis)})` : ''}`).join('\n')}\n`
+      : '';
   const repair = m.feedback ? `## The previous attempt was refused\n${neutralise(m.feedback)}\n` : '';
   return `# Step: generation, attempt ${m.attempt}
 

@@ -18,7 +18,14 @@ export type StoredDecision = AnalysisAnswer;
 
 export async function analyseNight(d: NightDeps, cycleId: string): Promise<StepOutcome> {
   const bundle = bundleOf(cycleOf(d, cycleId));
-  const asked = await askModel(d, { cycleId, step: 'analysis', attempt: 1, model: d.models.analysis, user: analysisUser(bundle.sections), schema: AnalysisAnswerSchema });
+  const asked = await askModel(d, {
+    cycleId,
+    step: 'analysis',
+    attempt: 1,
+    model: d.models.analysis,
+    user: analysisUser(bundle.sections),
+    schema: AnalysisAnswerSchema,
+  });
   const at = d.clock.now();
   const parsed = parseAnswer(AnalysisAnswerSchema, asked.text, asked.stopReason, 'the analysis answer');
   if (!parsed.ok) return { kind: 'refused', at, reason: parsed.reason };
@@ -32,6 +39,11 @@ export async function analyseNight(d: NightDeps, cycleId: string): Promise<StepO
 
 export function decisionOf(d: NightDeps, cycleId: string): StoredDecision {
   const c = cycleOf(d, cycleId);
-  if (!c.decision) throw new BrainError(`night ${cycleId} has no stored decision; analysis must come first`, { domain: 'orchestrator', code: 'out_of_order', retryable: false });
+  if (!c.decision)
+    throw new BrainError(`night ${cycleId} has no stored decision; analysis must come first`, {
+      domain: 'orchestrator',
+      code: 'out_of_order',
+      retryable: false,
+    });
   return c.decision as unknown as StoredDecision;
 }

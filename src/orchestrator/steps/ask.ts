@@ -31,12 +31,36 @@ export async function askModel(d: NightDeps, q: Question): Promise<Asked> {
     d.log.info({ cycleId: q.cycleId, step: q.step, attempt: q.attempt }, 'answer read back from the spool; not paid for again');
     return { text: answerText(stored), stopReason: stored.stopReason, answer: stored, fromStore: true };
   }
-  if (!d.llm) throw new BrainError(`${q.step} needs a model, but no ANTHROPIC_API_KEY is configured; the offline evolver runs such nights`, { domain: 'orchestrator', code: 'no_model', retryable: false });
-  const a = await d.llm.call({ cycleId: q.cycleId, step: q.step, model: q.model, system: d.prefix, user: q.user, schema: q.schema, maxInputTokens: maxInputTokens(d) });
+  if (!d.llm)
+    throw new BrainError(`${q.step} needs a model, but no ANTHROPIC_API_KEY is configured; the offline evolver runs such nights`, {
+      domain: 'orchestrator',
+      code: 'no_model',
+      retryable: false,
+    });
+  const a = await d.llm.call({
+    cycleId: q.cycleId,
+    step: q.step,
+    model: q.model,
+    system: d.prefix,
+    user: q.user,
+    schema: q.schema,
+    maxInputTokens: maxInputTokens(d),
+  });
   const u = a.usage;
   const answer = d.cycles.storeAnswer({
-    cycleId: q.cycleId, step: q.step, attempt: q.attempt, time: d.clock.now(), model: a.model, content: a.raw, inputTokens: u.inputTokens, outputTokens: u.outputTokens,
-    cacheReadTokens: u.cacheReadTokens, cacheWriteTokens: u.cacheWrite1hTokens + u.cacheWrite5mTokens, costUsd: a.costUsd, stopReason: a.stopReason, promptSha256: a.promptSha256,
+    cycleId: q.cycleId,
+    step: q.step,
+    attempt: q.attempt,
+    time: d.clock.now(),
+    model: a.model,
+    content: a.raw,
+    inputTokens: u.inputTokens,
+    outputTokens: u.outputTokens,
+    cacheReadTokens: u.cacheReadTokens,
+    cacheWriteTokens: u.cacheWrite1hTokens + u.cacheWrite5mTokens,
+    costUsd: a.costUsd,
+    stopReason: a.stopReason,
+    promptSha256: a.promptSha256,
   });
   d.log.info({ cycleId: q.cycleId, step: q.step, attempt: q.attempt, costUsd: a.costUsd, cacheRead: u.cacheReadTokens }, 'model answer stored');
   return { text: a.text, stopReason: a.stopReason, answer, fromStore: false };

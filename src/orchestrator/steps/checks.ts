@@ -21,7 +21,8 @@ export function asksForSecrets(text: string): string | null {
 export function contradiction(decision: string, target: ModuleTarget, g: GenerationAnswer): string | null {
   if (target.form === 'edits') {
     if (g.edits.length === 0) return `decision ${decision} is a targeted edit, but the answer has no search/replace blocks`;
-    if (g.source !== null && g.source.trim() !== '') return `decision ${decision} is a targeted edit, but the answer returns a whole module instead of search/replace blocks`;
+    if (g.source !== null && g.source.trim() !== '')
+      return `decision ${decision} is a targeted edit, but the answer returns a whole module instead of search/replace blocks`;
     return null;
   }
   if (g.source === null || g.source.trim() === '') return `decision ${decision} needs the whole module, but the answer has no source`;
@@ -31,10 +32,12 @@ export function contradiction(decision: string, target: ModuleTarget, g: Generat
 
 /** Why the resulting module is not what the decision says it changes, or null. */
 export function moduleMismatch(decision: string, target: ModuleTarget, source: string, parentSource: string | null): string | null {
-  if (parentSource !== null && source === parentSource) return `decision ${decision} says the module changes, but the resulting source is identical to its parent`;
+  if (parentSource !== null && source === parentSource)
+    return `decision ${decision} says the module changes, but the resulting source is identical to its parent`;
   const isStrategy = /\bonBar\s*\(/.test(source);
   const isStatistics = /\banalyze\s*\(/.test(source) && /\bqueries\b/.test(source);
   if (target.kind === 'strategy' && !isStrategy) return `decision ${decision} changes the strategy, but the module has no onBar: it is not a strategy`;
-  if (target.kind === 'statistics' && (!isStatistics || isStrategy)) return `decision ${decision} changes the ${target.name} statistics module, but the code is not a statistics module (meta.queries and analyze)`;
+  if (target.kind === 'statistics' && (!isStatistics || isStrategy))
+    return `decision ${decision} changes the ${target.name} statistics module, but the code is not a statistics module (meta.queries and analyze)`;
   return null;
 }

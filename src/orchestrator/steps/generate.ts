@@ -23,11 +23,29 @@ import { BrainError } from '../../contract/errors.ts';
 export async function generateCandidate(d: NightDeps, cycleId: string, attempt: number, feedback: string | null): Promise<StepOutcome> {
   const decision = decisionOf(d, cycleId);
   const target = targetOf(decision.decision);
-  if (!target) throw new BrainError(`night ${cycleId} decided no_change; there is nothing to generate`, { domain: 'orchestrator', code: 'out_of_order', retryable: false });
+  if (!target)
+    throw new BrainError(`night ${cycleId} decided no_change; there is nothing to generate`, {
+      domain: 'orchestrator',
+      code: 'out_of_order',
+      retryable: false,
+    });
   const parent = bundleOf(cycleOf(d, cycleId)).modules[target.name] ?? null;
-  const failures = d.ports.ledger.failures(50).filter((f) => f.kind === target.kind && f.name === target.name).slice(0, 10);
+  const failures = d.ports.ledger
+    .failures(50)
+    .filter((f) => f.kind === target.kind && f.name === target.name)
+    .slice(0, 10);
   const inspirations = chooseInspirations(d.ports.ledger.candidates(target.kind, target.name, 50), parent?.versionId ?? null);
-  const user = generationUser({ decision: decision.decision, target, hypothesis: decision.hypothesis, reasoning: decision.reasoning, attempt, parent, failures, inspirations, feedback });
+  const user = generationUser({
+    decision: decision.decision,
+    target,
+    hypothesis: decision.hypothesis,
+    reasoning: decision.reasoning,
+    attempt,
+    parent,
+    failures,
+    inspirations,
+    feedback,
+  });
   const asked = await askModel(d, { cycleId, step: 'generation', attempt, model: d.models.generation, user, schema: GenerationAnswerSchema });
   const at = d.clock.now();
   const repair = (reason: string): StepOutcome => ({ kind: 'repair', at, reason });
@@ -40,7 +58,8 @@ export async function generateCandidate(d: NightDeps, cycleId: string, attempt: 
   if (shape) return repair(shape);
   let source = g.source ?? '';
   if (target.form === 'edits') {
-    if (!parent) return { kind: 'refused', at, reason: `decision ${decision.decision} edits the current ${target.name}, but there is no current version to edit` };
+    if (!parent)
+      return { kind: 'refused', at, reason: `decision ${decision.decision} edits the current ${target.name}, but there is no current version to edit` };
     const edited = applyEdits(parent.source, g.edits);
     if (!edited.ok) return repair(edited.reason);
     source = edited.source;
@@ -52,7 +71,12 @@ export async function generateCandidate(d: NightDeps, cycleId: string, attempt: 
   const previous = cycleOf(d, cycleId).candidateSha256;
   if (attempt > 1 && previous === contentHash) return repair(`the code is the same as the previous attempt's, which was refused: ${feedback ?? 'see above'}`);
   const earlier = d.ports.ledger.byContentHash(contentHash);
-  if (earlier) return { kind: 'refused', at, reason: `the candidate is identical to one tried before (${earlier.contentHash.slice(0, 12)}, ended at ${earlier.stage}: ${earlier.reason ?? 'no reason recorded'}); it is not evaluated again` };
+  if (earlier)
+    return {
+      kind: 'refused',
+      at,
+      reason: `the candidate is identical to one tried before (${earlier.contentHash.slice(0, 12)}, ended at ${earlier.stage}: ${earlier.reason ?? 'no reason recorded'}); it is not evaluated again`,
+    };
   d.cycles.update(cycleId, { candidateSource: source, candidateSha256: contentHash, parentVersionId: parent?.versionId ?? null });
   return { kind: 'ok', at };
 }

@@ -29,12 +29,22 @@ export function beginNight(d: NightDeps, trigger: CycleTrigger, at: number): Beg
 
 export function cycleOf(d: NightDeps, cycleId: string): CycleRecord {
   const c = d.cycles.get(cycleId);
-  if (!c) throw new BrainError(`night ${cycleId} has no row in orchestrator_cycles; it cannot go on`, { domain: 'orchestrator', code: 'no_cycle_row', retryable: false });
+  if (!c)
+    throw new BrainError(`night ${cycleId} has no row in orchestrator_cycles; it cannot go on`, {
+      domain: 'orchestrator',
+      code: 'no_cycle_row',
+      retryable: false,
+    });
   return c;
 }
 
 export function bundleOf(c: CycleRecord): ContextBundle {
-  if (!c.context) throw new BrainError(`night ${c.id} has no gathered context; gathering must come first`, { domain: 'orchestrator', code: 'out_of_order', retryable: false });
+  if (!c.context)
+    throw new BrainError(`night ${c.id} has no gathered context; gathering must come first`, {
+      domain: 'orchestrator',
+      code: 'out_of_order',
+      retryable: false,
+    });
   return c.context as unknown as ContextBundle;
 }
 

@@ -11,9 +11,14 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; reason: string };
 const excerpt = (text: string) => JSON.stringify(text.slice(0, 120)) + (text.length > 120 ? '…' : '');
 
 export function parseAnswer<S extends z.ZodType>(schema: S, text: string, stopReason: string | null, what: string): Parsed<z.infer<S>> {
-  if (stopReason === 'max_tokens') return { ok: false, reason: `${what} was cut at max_tokens (orchestrator.maxTokens): the JSON is truncated (${text.length} characters, ends ${excerpt(text.slice(-60))})` };
+  if (stopReason === 'max_tokens')
+    return {
+      ok: false,
+      reason: `${what} was cut at max_tokens (orchestrator.maxTokens): the JSON is truncated (${text.length} characters, ends ${excerpt(text.slice(-60))})`,
+    };
   if (stopReason === 'refusal') return { ok: false, reason: `${what}: the model declined to answer` };
-  if (text.length > ANSWER_LIMITS.answerChars) return { ok: false, reason: `${what} is ${text.length} characters; answers are capped at ${ANSWER_LIMITS.answerChars}` };
+  if (text.length > ANSWER_LIMITS.answerChars)
+    return { ok: false, reason: `${what} is ${text.length} characters; answers are capped at ${ANSWER_LIMITS.answerChars}` };
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -32,7 +37,11 @@ function over(field: string, value: string, limit: number): string | null {
 export function analysisLimits(a: AnalysisAnswer): string | null {
   if (a.observation.trim() === '') return 'the analysis has an empty observation';
   if (a.decision !== 'no_change' && a.hypothesis.trim() === '') return `decision ${a.decision} comes without a hypothesis`;
-  return over('observation', a.observation, ANSWER_LIMITS.observation) ?? over('hypothesis', a.hypothesis, ANSWER_LIMITS.hypothesis) ?? over('reasoning', a.reasoning, ANSWER_LIMITS.reasoning);
+  return (
+    over('observation', a.observation, ANSWER_LIMITS.observation) ??
+    over('hypothesis', a.hypothesis, ANSWER_LIMITS.hypothesis) ??
+    over('reasoning', a.reasoning, ANSWER_LIMITS.reasoning)
+  );
 }
 
 export function generationLimits(g: GenerationAnswer): string | null {

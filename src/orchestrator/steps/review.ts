@@ -31,13 +31,23 @@ export async function reviewCandidate(d: NightDeps, cycleId: string, attempt: nu
   const c = cycleOf(d, cycleId);
   const decision = decisionOf(d, cycleId);
   const target = targetOf(decision.decision)!;
-  if (c.candidateSource === null) throw new BrainError(`night ${cycleId} has no candidate to review; generation must come first`, { domain: 'orchestrator', code: 'out_of_order', retryable: false });
+  if (c.candidateSource === null)
+    throw new BrainError(`night ${cycleId} has no candidate to review; generation must come first`, {
+      domain: 'orchestrator',
+      code: 'out_of_order',
+      retryable: false,
+    });
   const bundle = bundleOf(c);
   const parent = bundle.modules[target.name];
   const summary = summaryOf(d, cycleId, attempt);
   const user = reviewUser({
-    decision: decision.decision, target, hypothesis: decision.hypothesis, summary, attempt,
-    diff: lineDiff(parent?.source ?? '', c.candidateSource), sections: bundle.sections.filter((s) => REVIEWED_KINDS.has(s.kind)),
+    decision: decision.decision,
+    target,
+    hypothesis: decision.hypothesis,
+    summary,
+    attempt,
+    diff: lineDiff(parent?.source ?? '', c.candidateSource),
+    sections: bundle.sections.filter((s) => REVIEWED_KINDS.has(s.kind)),
   });
   const asked = await askModel(d, { cycleId, step: 'review', attempt, model: d.models.review, user, schema: ReviewAnswerSchema });
   const at = d.clock.now();

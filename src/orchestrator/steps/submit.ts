@@ -24,10 +24,19 @@ function outcomeOf(o: SubmissionOutcome, resumed: boolean, at: number): StepOutc
     case 'paperTest':
       return { kind: 'submitted', at, summary: `paper test ${o.paperTestId} scheduled for ${o.versionId}${ledger(o.ledgerId)}` };
     case 'accepted':
-      return { kind: 'submitted', at, summary: `statistics version ${o.versionId} accepted, used from ${new Date(o.effectiveFrom).toISOString()}${ledger(o.ledgerId)}` };
+      return {
+        kind: 'submitted',
+        at,
+        summary: `statistics version ${o.versionId} accepted, used from ${new Date(o.effectiveFrom).toISOString()}${ledger(o.ledgerId)}`,
+      };
     case 'duplicate':
-      if (resumed) return { kind: 'submitted', at, summary: `submitted before a restart; the pipeline holds it at ${o.earlier.stage}${ledger(o.earlier.ledgerId)}` };
-      return { kind: 'refused', at, reason: `the pipeline already knows this candidate${ledger(o.earlier.ledgerId)}, ${o.earlier.stage}: ${o.earlier.reason ?? 'no reason recorded'}` };
+      if (resumed)
+        return { kind: 'submitted', at, summary: `submitted before a restart; the pipeline holds it at ${o.earlier.stage}${ledger(o.earlier.ledgerId)}` };
+      return {
+        kind: 'refused',
+        at,
+        reason: `the pipeline already knows this candidate${ledger(o.earlier.ledgerId)}, ${o.earlier.stage}: ${o.earlier.reason ?? 'no reason recorded'}`,
+      };
     case 'refused':
       if (o.stage === 'static') return { kind: 'repair', at, reason: `the static gates refused the candidate (${o.failedGate}): ${o.reason}` };
       return { kind: 'refused', at, reason: `the pipeline refused the candidate at ${o.stage}/${o.failedGate}: ${o.reason}${ledger(o.ledgerId)}` };
@@ -42,10 +51,19 @@ export async function submitCandidate(d: NightDeps, cycleId: string, attempt: nu
   const decision = decisionOf(d, cycleId);
   const target = targetOf(decision.decision)!;
   const generation = d.cycles.answer(cycleId, 'generation', attempt);
-  if (c.candidateSource === null || !generation) throw new BrainError(`night ${cycleId} has no generated candidate for attempt ${attempt} to submit`, { domain: 'orchestrator', code: 'out_of_order', retryable: false });
+  if (c.candidateSource === null || !generation)
+    throw new BrainError(`night ${cycleId} has no generated candidate for attempt ${attempt} to submit`, {
+      domain: 'orchestrator',
+      code: 'out_of_order',
+      retryable: false,
+    });
   d.cycles.update(cycleId, { submission: { status: 'pending', attempt } });
   const outcome = await d.ports.submitCandidate({
-    kind: target.kind, name: target.name, source: c.candidateSource, parentVersionId: c.parentVersionId, hypothesis: decision.hypothesis,
+    kind: target.kind,
+    name: target.name,
+    source: c.candidateSource,
+    parentVersionId: c.parentVersionId,
+    hypothesis: decision.hypothesis,
     origin: { kind: 'model', model: generation.model, promptHash: generation.promptSha256 ?? '', cycleId },
   });
   d.cycles.update(cycleId, { submission: { ...outcome, attempt } as unknown as JsonValue });

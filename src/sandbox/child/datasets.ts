@@ -30,7 +30,8 @@ export class DatasetStore {
   view(id: string, of: string, nSteps: number): void {
     const data = this.sets.get(of);
     if (!data || prefixParent(data)) throw new Error(`dataset ${of} is not a loaded dataset; a view is cut from one sent with loadDataset`);
-    if (!(Number.isInteger(nSteps) && nSteps >= 0 && nSteps < data.time.length)) throw new Error(`a view of ${of} needs 0 <= nSteps < ${data.time.length}, got ${nSteps}`);
+    if (!(Number.isInteger(nSteps) && nSteps >= 0 && nSteps < data.time.length))
+      throw new Error(`a view of ${of} needs 0 <= nSteps < ${data.time.length}, got ${nSteps}`);
     this.sets.set(id, prefixView(data, nSteps));
   }
 

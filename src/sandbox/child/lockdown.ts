@@ -20,22 +20,89 @@ interface DenoLike {
 }
 
 const REMOVED = [
-  'Deno', 'console', 'performance', 'setTimeout', 'setInterval', 'clearTimeout', 'clearInterval',
-  'queueMicrotask', 'setImmediate', 'WeakRef', 'FinalizationRegistry', 'SharedArrayBuffer', 'Atomics',
-  'WebAssembly', 'crypto', 'Crypto', 'CryptoKey', 'SubtleCrypto', 'fetch', 'Request', 'Response', 'Headers',
-  'WebSocket', 'WebSocketStream', 'EventSource', 'Worker', 'BroadcastChannel', 'MessageChannel', 'MessagePort',
-  'navigator', 'Navigator', 'location', 'Location', 'caches', 'CacheStorage', 'localStorage', 'sessionStorage',
-  'indexedDB', 'close', 'alert', 'confirm', 'prompt', 'reportError', 'addEventListener',
-  'removeEventListener', 'onload', 'onunload', 'onbeforeunload', 'onerror', 'onunhandledrejection',
-  'structuredClone', 'FileReader', 'Blob', 'File', 'ReadableStream', 'WritableStream', 'TransformStream',
-  'CompressionStream', 'DecompressionStream', 'GPU', 'GPUBuffer', 'ImageData', 'ImageBitmap', 'createImageBitmap',
+  'Deno',
+  'console',
+  'performance',
+  'setTimeout',
+  'setInterval',
+  'clearTimeout',
+  'clearInterval',
+  'queueMicrotask',
+  'setImmediate',
+  'WeakRef',
+  'FinalizationRegistry',
+  'SharedArrayBuffer',
+  'Atomics',
+  'WebAssembly',
+  'crypto',
+  'Crypto',
+  'CryptoKey',
+  'SubtleCrypto',
+  'fetch',
+  'Request',
+  'Response',
+  'Headers',
+  'WebSocket',
+  'WebSocketStream',
+  'EventSource',
+  'Worker',
+  'BroadcastChannel',
+  'MessageChannel',
+  'MessagePort',
+  'navigator',
+  'Navigator',
+  'location',
+  'Location',
+  'caches',
+  'CacheStorage',
+  'localStorage',
+  'sessionStorage',
+  'indexedDB',
+  'close',
+  'alert',
+  'confirm',
+  'prompt',
+  'reportError',
+  'addEventListener',
+  'removeEventListener',
+  'onload',
+  'onunload',
+  'onbeforeunload',
+  'onerror',
+  'onunhandledrejection',
+  'structuredClone',
+  'FileReader',
+  'Blob',
+  'File',
+  'ReadableStream',
+  'WritableStream',
+  'TransformStream',
+  'CompressionStream',
+  'DecompressionStream',
+  'GPU',
+  'GPUBuffer',
+  'ImageData',
+  'ImageBitmap',
+  'createImageBitmap',
   // Node compatibility globals: process.argv/cwd name the script's folder, process.hrtime is a clock.
-  'process', 'Buffer', 'global', 'clearImmediate',
+  'process',
+  'Buffer',
+  'global',
+  'clearImmediate',
   // Clocks that survive the Date/performance neutering: Temporal.Now, Intl (DateTimeFormat().format()
   // with no date formats the wall clock) and the PerformanceEntry family. Locale and zone answers
   // that remain (toLocaleString, Date#toString) are pinned by the child's environment (spawn.ts).
-  'Temporal', 'Intl', 'Performance', 'PerformanceEntry', 'PerformanceMark', 'PerformanceMeasure', 'PerformanceObserver',
-  'PerformanceObserverEntryList', 'Lock', 'LockManager', 'Storage',
+  'Temporal',
+  'Intl',
+  'Performance',
+  'PerformanceEntry',
+  'PerformanceMark',
+  'PerformanceMeasure',
+  'PerformanceObserver',
+  'PerformanceObserverEntryList',
+  'Lock',
+  'LockManager',
+  'Storage',
 ];
 
 function neuterClock(g: Record<string, unknown>): void {
@@ -75,7 +142,14 @@ function keepErrorPathWorking(g: Record<string, unknown>): void {
   // Symbol(Deno.isUnloadDispatched)" (status 1 instead of the runner's). No unload hook has work here.
   Object.defineProperty(g, Symbol.for('Deno.isUnloadDispatched'), { value: true, writable: false, enumerable: false, configurable: false });
   delete g['dispatchEvent'];
-  Object.defineProperty(g, 'dispatchEvent', { value: function dispatchEvent(): boolean { return true; }, writable: false, enumerable: false, configurable: false });
+  Object.defineProperty(g, 'dispatchEvent', {
+    value: function dispatchEvent(): boolean {
+      return true;
+    },
+    writable: false,
+    enumerable: false,
+    configurable: false,
+  });
 }
 
 /**
@@ -118,7 +192,27 @@ export function lockdown(): { io: ChildIo; exit: (code: number) => never } {
 }
 
 /** RegExp's legacy statics: the last match, readable by any later code in the realm. */
-const REGEXP_STATICS = ['$1', '$2', '$3', '$4', '$5', '$6', '$7', '$8', '$9', 'input', '$_', 'lastMatch', '$&', 'lastParen', '$+', 'leftContext', '$`', 'rightContext', "$'"];
+const REGEXP_STATICS = [
+  '$1',
+  '$2',
+  '$3',
+  '$4',
+  '$5',
+  '$6',
+  '$7',
+  '$8',
+  '$9',
+  'input',
+  '$_',
+  'lastMatch',
+  '$&',
+  'lastParen',
+  '$+',
+  'leftContext',
+  '$`',
+  'rightContext',
+  "$'",
+];
 
 /**
  * Freezes everything the realm shares between module instances: the global object, every intrinsic

@@ -116,7 +116,9 @@ class Handler {
         this.datasets.drop(req.id);
         return { kind: 'ok' };
       case 'backtest':
-        return this.datasets.backtest(this.fresh() as StrategyModule, req.datasetId, req.params, req.engineConfig, (header, payload) => writeFrame(this.io, header, payload));
+        return this.datasets.backtest(this.fresh() as StrategyModule, req.datasetId, req.params, req.engineConfig, (header, payload) =>
+          writeFrame(this.io, header, payload),
+        );
       case 'analyze':
         return { kind: 'report', report: (this.fresh() as AnalysisModule).analyze(req.results) };
       default:

@@ -41,7 +41,7 @@ export class ScanState {
     for (const item of items) {
       const track = this.tracks.get(item.pair);
       if (!track) throw new Error(`pair ${item.pair} was not initialised`);
-      let last: unknown ;
+      let last: unknown;
       for (let i = 0; i < item.n; i++) {
         this.append(track, payload, off, item.n, i);
         last = this.step(track, item);
@@ -66,7 +66,14 @@ export class ScanState {
 
   private step(track: Track, item: BarsItem): unknown {
     const len = track.len;
-    const [t, o, h, l, c, v] = track.cols.map((col) => col.subarray(0, len)) as [Float64Array, Float64Array, Float64Array, Float64Array, Float64Array, Float64Array];
+    const [t, o, h, l, c, v] = track.cols.map((col) => col.subarray(0, len)) as [
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+      Float64Array,
+    ];
     const k = len - 1;
     const bar = Object.freeze({ time: t[k]!, open: o[k]!, high: h[k]!, low: l[k]!, close: c[k]!, volume: v[k]! });
     track.indicators.feed(bar);

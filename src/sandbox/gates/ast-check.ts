@@ -10,13 +10,58 @@ import { issueAt, type GateIssue } from './types.ts';
 
 /** Free names a module may not mention at all (globals that escape determinism or the data-only API). */
 export const BANNED_IDENTIFIERS = new Set([
-  'eval', 'Function', 'globalThis', 'window', 'self', 'global', 'process', 'require', 'module', 'exports',
-  'Reflect', 'Proxy', 'WebAssembly', 'SharedArrayBuffer', 'Atomics', 'WeakRef', 'FinalizationRegistry',
-  'setTimeout', 'setInterval', 'setImmediate', 'clearTimeout', 'clearInterval', 'clearImmediate',
-  'queueMicrotask', 'requestAnimationFrame', 'fetch', 'XMLHttpRequest', 'WebSocket', 'EventSource',
-  'Worker', 'SharedWorker', 'BroadcastChannel', 'MessageChannel', 'Deno', 'Bun', 'Symbol', 'arguments',
-  'performance', 'crypto', 'console', 'Buffer', 'Promise', 'Intl', 'importScripts', 'postMessage',
-  'structuredClone', 'navigator', 'location', 'caches', 'indexedDB', 'localStorage', 'Temporal',
+  'eval',
+  'Function',
+  'globalThis',
+  'window',
+  'self',
+  'global',
+  'process',
+  'require',
+  'module',
+  'exports',
+  'Reflect',
+  'Proxy',
+  'WebAssembly',
+  'SharedArrayBuffer',
+  'Atomics',
+  'WeakRef',
+  'FinalizationRegistry',
+  'setTimeout',
+  'setInterval',
+  'setImmediate',
+  'clearTimeout',
+  'clearInterval',
+  'clearImmediate',
+  'queueMicrotask',
+  'requestAnimationFrame',
+  'fetch',
+  'XMLHttpRequest',
+  'WebSocket',
+  'EventSource',
+  'Worker',
+  'SharedWorker',
+  'BroadcastChannel',
+  'MessageChannel',
+  'Deno',
+  'Bun',
+  'Symbol',
+  'arguments',
+  'performance',
+  'crypto',
+  'console',
+  'Buffer',
+  'Promise',
+  'Intl',
+  'importScripts',
+  'postMessage',
+  'structuredClone',
+  'navigator',
+  'location',
+  'caches',
+  'indexedDB',
+  'localStorage',
+  'Temporal',
 ]);
 
 /**
@@ -26,12 +71,30 @@ export const BANNED_IDENTIFIERS = new Set([
  * reveals candles into its own buffers step by step, but a strategy has no reason to look past its view.
  */
 export const BANNED_PROPERTIES = new Set([
-  'constructor', '__proto__', 'prototype', 'caller', 'callee', 'prepareStackTrace', 'captureStackTrace',
-  'stackTraceLimit', 'stack', 'buffer', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+  'constructor',
+  '__proto__',
+  'prototype',
+  'caller',
+  'callee',
+  'prepareStackTrace',
+  'captureStackTrace',
+  'stackTraceLimit',
+  'stack',
+  'buffer',
+  '__defineGetter__',
+  '__defineSetter__',
+  '__lookupGetter__',
+  '__lookupSetter__',
   // Reflection without Reflect: a property named in a string argument, read or defined whatever its
   // name (Object.getOwnPropertyDescriptor(view, 'buffer') is `.buffer` by another road).
-  'getOwnPropertyDescriptor', 'getOwnPropertyDescriptors', 'getOwnPropertyNames', 'getOwnPropertySymbols',
-  'defineProperty', 'defineProperties', 'getPrototypeOf', 'setPrototypeOf',
+  'getOwnPropertyDescriptor',
+  'getOwnPropertyDescriptors',
+  'getOwnPropertyNames',
+  'getOwnPropertySymbols',
+  'defineProperty',
+  'defineProperties',
+  'getPrototypeOf',
+  'setPrototypeOf',
 ]);
 
 const BANNED_MEMBERS: ReadonlyArray<readonly [string, string]> = [
@@ -45,27 +108,47 @@ const CLOCK_HOLDERS = new Set(BANNED_MEMBERS.map(([holder]) => holder));
 type Rule = (node: ts.Node) => string | null;
 
 const rules: ReadonlyArray<readonly [string, Rule]> = [
-  ['banned-identifier', (n) => (compiler.isIdentifier(n) && BANNED_IDENTIFIERS.has(n.text) && !isPropertyName(n) ? `'${n.text}' is not available to strategies` : null)],
+  [
+    'banned-identifier',
+    (n) => (compiler.isIdentifier(n) && BANNED_IDENTIFIERS.has(n.text) && !isPropertyName(n) ? `'${n.text}' is not available to strategies` : null),
+  ],
   ['banned-property', (n) => bannedPropertyName(n)],
   ['banned-member', (n) => bannedMember(n)],
   ['clock-read', (n) => (isClockRead(n) ? `'Date' without arguments reads the clock; use bar.time / ctx.history.time` : null)],
   ['clock-alias', (n) => clockAlias(n)],
   ['computed-key', (n) => templateKeyMessage(n)],
-  ['reserved-name', (n) => (compiler.isIdentifier(n) && n.text.startsWith(RESERVED_PREFIX) ? `names starting with '${RESERVED_PREFIX}' are reserved for the sandbox` : null)],
-  ['dynamic-import', (n) => (compiler.isCallExpression(n) && n.expression.kind === compiler.SyntaxKind.ImportKeyword ? 'dynamic import() is not allowed' : null)],
+  [
+    'reserved-name',
+    (n) => (compiler.isIdentifier(n) && n.text.startsWith(RESERVED_PREFIX) ? `names starting with '${RESERVED_PREFIX}' are reserved for the sandbox` : null),
+  ],
+  [
+    'dynamic-import',
+    (n) => (compiler.isCallExpression(n) && n.expression.kind === compiler.SyntaxKind.ImportKeyword ? 'dynamic import() is not allowed' : null),
+  ],
   ['import-meta', (n) => (compiler.isMetaProperty(n) && n.keywordToken === compiler.SyntaxKind.ImportKeyword ? 'import.meta is not allowed' : null)],
   ['with-statement', (n) => (compiler.isWithStatement(n) ? "'with' is not allowed" : null)],
   ['debugger', (n) => (n.kind === compiler.SyntaxKind.DebuggerStatement ? "'debugger' is not allowed" : null)],
-  ['async', (n) => (n.kind === compiler.SyntaxKind.AsyncKeyword || compiler.isAwaitExpression(n) ? 'async/await is not allowed: strategies are synchronous' : null)],
+  [
+    'async',
+    (n) => (n.kind === compiler.SyntaxKind.AsyncKeyword || compiler.isAwaitExpression(n) ? 'async/await is not allowed: strategies are synchronous' : null),
+  ],
   ['generator', (n) => (isGenerator(n) ? 'generators are not allowed' : null)],
   ['import-equals', (n) => (compiler.isImportEqualsDeclaration(n) ? "'import x = require()' is not allowed" : null)],
-  ['re-export', (n) => (compiler.isExportDeclaration(n) && n.moduleSpecifier ? "re-exporting from another module is not allowed" : null)],
+  ['re-export', (n) => (compiler.isExportDeclaration(n) && n.moduleSpecifier ? 're-exporting from another module is not allowed' : null)],
 ];
 
 function isPropertyName(n: ts.Identifier): boolean {
   const p = n.parent;
   if (compiler.isPropertyAccessExpression(p) && p.name === n) return true;
-  if ((compiler.isPropertyAssignment(p) || compiler.isPropertyDeclaration(p) || compiler.isPropertySignature(p) || compiler.isMethodDeclaration(p) || compiler.isMethodSignature(p)) && p.name === n) return true;
+  if (
+    (compiler.isPropertyAssignment(p) ||
+      compiler.isPropertyDeclaration(p) ||
+      compiler.isPropertySignature(p) ||
+      compiler.isMethodDeclaration(p) ||
+      compiler.isMethodSignature(p)) &&
+    p.name === n
+  )
+    return true;
   if (compiler.isBindingElement(p) && p.propertyName === n) return true;
   return false;
 }
@@ -75,7 +158,17 @@ function propertyNameText(n: ts.Node): string | null {
   if (compiler.isElementAccessExpression(n) && compiler.isStringLiteralLike(n.argumentExpression)) return n.argumentExpression.text;
   if (compiler.isComputedPropertyName(n) && compiler.isStringLiteralLike(n.expression)) return n.expression.text;
   if (compiler.isBinaryExpression(n) && n.operatorToken.kind === compiler.SyntaxKind.InKeyword && compiler.isStringLiteralLike(n.left)) return n.left.text;
-  if ((compiler.isPropertyAssignment(n) || compiler.isShorthandPropertyAssignment(n) || compiler.isMethodDeclaration(n) || compiler.isPropertyDeclaration(n) || compiler.isGetAccessor(n) || compiler.isSetAccessor(n)) && n.name && (compiler.isIdentifier(n.name) || compiler.isStringLiteralLike(n.name))) return n.name.text;
+  if (
+    (compiler.isPropertyAssignment(n) ||
+      compiler.isShorthandPropertyAssignment(n) ||
+      compiler.isMethodDeclaration(n) ||
+      compiler.isPropertyDeclaration(n) ||
+      compiler.isGetAccessor(n) ||
+      compiler.isSetAccessor(n)) &&
+    n.name &&
+    (compiler.isIdentifier(n.name) || compiler.isStringLiteralLike(n.name))
+  )
+    return n.name.text;
   if (compiler.isBindingElement(n)) {
     const key = n.propertyName ?? n.name;
     if (compiler.isIdentifier(key) || compiler.isStringLiteralLike(key)) return key.text;
@@ -101,7 +194,11 @@ function bannedMember(n: ts.Node): string | null {
 function isTypePosition(n: ts.Identifier): boolean {
   const p = n.parent;
   if (compiler.isTypeReferenceNode(p) || compiler.isTypeQueryNode(p) || compiler.isQualifiedName(p)) return true;
-  return compiler.isExpressionWithTypeArguments(p) && compiler.isHeritageClause(p.parent) && (compiler.isInterfaceDeclaration(p.parent.parent) || p.parent.token === compiler.SyntaxKind.ImplementsKeyword);
+  return (
+    compiler.isExpressionWithTypeArguments(p) &&
+    compiler.isHeritageClause(p.parent) &&
+    (compiler.isInterfaceDeclaration(p.parent.parent) || p.parent.token === compiler.SyntaxKind.ImplementsKeyword)
+  );
 }
 
 /**
@@ -117,7 +214,7 @@ function clockAlias(n: ts.Node): string | null {
   // `Date()` and `new Date()` are the clock-read rule's.
   if (compiler.isCallExpression(p) && p.expression === n) return null;
   if (compiler.isNewExpression(p) && p.expression === n && !(p.arguments ?? []).some(compiler.isSpreadElement)) return null;
-  const use = n.text === 'Date' ? "Date.UTC(...), Date.parse(...) or new Date(time)" : 'Math.<function>(...)';
+  const use = n.text === 'Date' ? 'Date.UTC(...), Date.parse(...) or new Date(time)' : 'Math.<function>(...)';
   return `'${n.text}' may only be used as ${use}: an alias, argument or spread could reach ${n.text === 'Date' ? 'Date.now' : 'Math.random'} (non-deterministic)`;
 }
 
@@ -154,6 +251,11 @@ export function parseSource(fileName: string, source: string): ts.SourceFile {
 export function syntaxIssues(sf: ts.SourceFile): GateIssue[] {
   const diags = (sf as unknown as { parseDiagnostics?: readonly ts.Diagnostic[] }).parseDiagnostics ?? [];
   return diags.map((d) =>
-    issueAt('ast', 'syntax', d.start === undefined ? null : sf.getLineAndCharacterOfPosition(d.start), compiler.flattenDiagnosticMessageText(d.messageText, ' ')),
+    issueAt(
+      'ast',
+      'syntax',
+      d.start === undefined ? null : sf.getLineAndCharacterOfPosition(d.start),
+      compiler.flattenDiagnosticMessageText(d.messageText, ' '),
+    ),
   );
 }

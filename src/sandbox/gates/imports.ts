@@ -23,7 +23,9 @@ function isTypeOnly(decl: ts.ImportDeclaration): boolean {
   if (!clause) return false; // side-effect import
   if (clause.isTypeOnly) return true;
   const named = clause.namedBindings;
-  return clause.name === undefined && named !== undefined && compiler.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly);
+  return (
+    clause.name === undefined && named !== undefined && compiler.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 export function checkImports(sf: ts.SourceFile, virtualPath: string): GateIssue[] {
@@ -34,7 +36,14 @@ export function checkImports(sf: ts.SourceFile, virtualPath: string): GateIssue[
     const where = sf.getLineAndCharacterOfPosition(stmt.getStart(sf));
     const target = resolveRepoPath(virtualPath, spec);
     if (target === null) {
-      issues.push(issueAt('imports', 'import-source', where, `import '${spec}' is not allowed: only relative imports from ${SKILLS_DIR} (values) and ${API_DIR} (import type)`));
+      issues.push(
+        issueAt(
+          'imports',
+          'import-source',
+          where,
+          `import '${spec}' is not allowed: only relative imports from ${SKILLS_DIR} (values) and ${API_DIR} (import type)`,
+        ),
+      );
     } else if (target.startsWith(API_DIR)) {
       if (!isTypeOnly(stmt)) issues.push(issueAt('imports', 'api-type-only', where, `'${spec}' is the API declaration: use 'import type'`));
     } else if (!target.startsWith(SKILLS_DIR)) {

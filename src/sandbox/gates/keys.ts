@@ -30,21 +30,30 @@ export function isLiteralKey(e: ts.Expression): boolean {
 /** Members of interfaces and type literals: their computed names never run. */
 function inTypePosition(name: ts.ComputedPropertyName): boolean {
   const member = name.parent;
-  return compiler.isPropertySignature(member) || compiler.isMethodSignature(member) || compiler.isIndexSignatureDeclaration(member) || compiler.isTypeLiteralNode(member.parent) || compiler.isInterfaceDeclaration(member.parent);
+  return (
+    compiler.isPropertySignature(member) ||
+    compiler.isMethodSignature(member) ||
+    compiler.isIndexSignatureDeclaration(member) ||
+    compiler.isTypeLiteralNode(member.parent) ||
+    compiler.isInterfaceDeclaration(member.parent)
+  );
 }
 
 /** The expression `node` uses as a property key at run time, if it is one of the places that compute one. */
 export function keyOf(node: ts.Node): ts.Expression | null {
   if (compiler.isElementAccessExpression(node)) return node.argumentExpression;
   if (compiler.isComputedPropertyName(node)) return inTypePosition(node) ? null : node.expression;
-  if (compiler.isBinaryExpression(node) && node.operatorToken.kind === compiler.SyntaxKind.InKeyword && !compiler.isPrivateIdentifier(node.left)) return node.left;
+  if (compiler.isBinaryExpression(node) && node.operatorToken.kind === compiler.SyntaxKind.InKeyword && !compiler.isPrivateIdentifier(node.left))
+    return node.left;
   return null;
 }
 
 /** Static part: a key built by a template is a string by construction (the type check would say so later, less plainly). */
 export function templateKeyMessage(node: ts.Node): string | null {
   const key = keyOf(node);
-  return key !== null && compiler.isTemplateExpression(key) ? 'a property key built from a template is a string; computed keys must be numbers (use a Map for keyed data)' : null;
+  return key !== null && compiler.isTemplateExpression(key)
+    ? 'a property key built from a template is a string; computed keys must be numbers (use a Map for keyed data)'
+    : null;
 }
 
 /** The source with every non-literal key wrapped in the guard; line breaks unchanged. */

@@ -54,14 +54,30 @@ export class GatePipeline {
     const fail = (issues: GateIssue[]): GateOutcome => ({ ok: false, sourceSha256, issues, stages });
 
     const bytes = Buffer.byteLength(input.source, 'utf8');
-    const size = stage('size', () => (bytes > MAX_SOURCE_BYTES ? [issueAt('size', 'max-bytes', null, `source is ${bytes} bytes; the cap is ${MAX_SOURCE_BYTES}`)] : []), (i) => i.length > 0);
+    const size = stage(
+      'size',
+      () => (bytes > MAX_SOURCE_BYTES ? [issueAt('size', 'max-bytes', null, `source is ${bytes} bytes; the cap is ${MAX_SOURCE_BYTES}`)] : []),
+      (i) => i.length > 0,
+    );
     if (size.length > 0) return fail(size);
     const sf = parseSource(path, input.source);
-    const ast = stage('ast', () => [...syntaxIssues(sf), ...checkAst(sf)], (i) => i.length > 0);
+    const ast = stage(
+      'ast',
+      () => [...syntaxIssues(sf), ...checkAst(sf)],
+      (i) => i.length > 0,
+    );
     if (ast.length > 0) return fail(ast);
-    const imports = stage('imports', () => checkImports(sf, path), (i) => i.length > 0);
+    const imports = stage(
+      'imports',
+      () => checkImports(sf, path),
+      (i) => i.length > 0,
+    );
     if (imports.length > 0) return fail(imports);
-    const types = stage('types', () => this.types.check(input.kind, path, input.source), (i) => i.length > 0);
+    const types = stage(
+      'types',
+      () => this.types.check(input.kind, path, input.source),
+      (i) => i.length > 0,
+    );
     if (types.length > 0) return fail(types);
     const t0 = performance.now();
     // Types cannot prove a key is a number (casts, type guards, array covariance): every computed key is checked as it runs.

@@ -44,7 +44,10 @@ export class TypeChecker {
   check(kind: ModuleKind, virtualPath: string, source: string): GateIssue[] {
     const candidate = join(this.repoRoot, virtualPath);
     const checkFile = join(dirname(candidate), '__gate_check__.ts');
-    const virtual = new Map([[candidate, source], [checkFile, this.checkSource(kind, virtualPath)]]);
+    const virtual = new Map([
+      [candidate, source],
+      [checkFile, this.checkSource(kind, virtualPath)],
+    ]);
     const host = this.host(virtual);
     const program = compiler.createProgram({ rootNames: [candidate, checkFile], options: OPTIONS, host, oldProgram: this.old });
     this.old = program;
@@ -85,15 +88,29 @@ export class TypeChecker {
 
   private diagnostics(program: ts.Program, sf: ts.SourceFile): GateIssue[] {
     const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
-    return diags.map((d) => issueAt('types', `TS${d.code}`, d.start === undefined ? null : sf.getLineAndCharacterOfPosition(d.start), compiler.flattenDiagnosticMessageText(d.messageText, ' ')));
+    return diags.map((d) =>
+      issueAt(
+        'types',
+        `TS${d.code}`,
+        d.start === undefined ? null : sf.getLineAndCharacterOfPosition(d.start),
+        compiler.flattenDiagnosticMessageText(d.messageText, ' '),
+      ),
+    );
   }
 
   private contractDiagnostics(program: ts.Program, checkFile: string, kind: ModuleKind): GateIssue[] {
     const sf = program.getSourceFile(checkFile);
     if (!sf) return [];
-    return program.getSemanticDiagnostics(sf).map((d) =>
-      issueAt('types', 'contract', null, `the default export must implement ${CONTRACT_FOR[kind].type}: ${compiler.flattenDiagnosticMessageText(d.messageText, ' ')}`),
-    );
+    return program
+      .getSemanticDiagnostics(sf)
+      .map((d) =>
+        issueAt(
+          'types',
+          'contract',
+          null,
+          `the default export must implement ${CONTRACT_FOR[kind].type}: ${compiler.flattenDiagnosticMessageText(d.messageText, ' ')}`,
+        ),
+      );
   }
 }
 
@@ -111,12 +128,19 @@ function typeAwareRules(sf: ts.SourceFile, checker: ts.TypeChecker): GateIssue[]
   const visit = (n: ts.Node): void => {
     if (n.kind === compiler.SyntaxKind.AnyKeyword) issues.push(issueAt('types', 'no-any', at(n), "'any' is not allowed; use a precise type or unknown"));
     // The name in a type predicate (`x is number`) has no type of its own: the checker answers any.
-    else if (ANY_PROBED(n) && !compiler.isImportSpecifier(n.parent) && !compiler.isTypePredicateNode(n.parent) && checker.getTypeAtLocation(n).flags & compiler.TypeFlags.Any) {
+    else if (
+      ANY_PROBED(n) &&
+      !compiler.isImportSpecifier(n.parent) &&
+      !compiler.isTypePredicateNode(n.parent) &&
+      checker.getTypeAtLocation(n).flags & compiler.TypeFlags.Any
+    ) {
       issues.push(issueAt('types', 'no-any', at(n), `'${n.getText(sf).slice(0, 40)}' has type any; give it a precise type`));
     }
     const key = keyOf(n);
     if (key !== null && !isNumberish(checker.getTypeAtLocation(key)) && !(compiler.isBinaryExpression(n) && isLiteralKey(key))) {
-      issues.push(issueAt('types', 'number-index', at(key), `computed property keys must be numbers (got '${key.getText(sf).slice(0, 40)}'); use a Map for keyed data`));
+      issues.push(
+        issueAt('types', 'number-index', at(key), `computed property keys must be numbers (got '${key.getText(sf).slice(0, 40)}'); use a Map for keyed data`),
+      );
     }
     compiler.forEachChild(n, visit);
   };

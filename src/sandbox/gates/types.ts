@@ -19,12 +19,7 @@ export interface GateInput {
   readonly virtualPath?: string;
 }
 
-export function issueAt(
-  gate: GateName,
-  rule: string,
-  pos: { line: number; character: number } | null,
-  message: string,
-): GateIssue {
+export function issueAt(gate: GateName, rule: string, pos: { line: number; character: number } | null, message: string): GateIssue {
   return { gate, rule, line: pos ? pos.line + 1 : 0, column: pos ? pos.character + 1 : 0, message };
 }
 

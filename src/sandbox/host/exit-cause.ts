@@ -11,7 +11,11 @@ const ANSI = /\u001b\[[0-9;]*m/g;
 const CAUSES: readonly RegExp[] = [/^sandbox runner stopped: .+/, /^#\s*(Fatal .+)/, /^error: (Uncaught .+)/];
 
 export function exitCause(stderr: string): string {
-  const lines = stderr.replace(ANSI, '').split('\n').map((l) => l.trim()).filter((l) => l.length > 0);
+  const lines = stderr
+    .replace(ANSI, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
   for (const pattern of CAUSES) {
     for (const line of lines) {
       const m = pattern.exec(line);

@@ -9,16 +9,18 @@ let runner: Promise<string> | undefined;
 /** esbuild is imported here, on the first child started, so importing a host costs nothing until one runs. */
 export function runnerBundle(): Promise<string> {
   runner ??= import('esbuild')
-    .then((esbuild) => esbuild.build({
-      entryPoints: [fileURLToPath(new URL('../child/runner.ts', import.meta.url))],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      platform: 'neutral',
-      target: 'es2022',
-      legalComments: 'none',
-      logLevel: 'silent',
-    }))
+    .then((esbuild) =>
+      esbuild.build({
+        entryPoints: [fileURLToPath(new URL('../child/runner.ts', import.meta.url))],
+        bundle: true,
+        write: false,
+        format: 'iife',
+        platform: 'neutral',
+        target: 'es2022',
+        legalComments: 'none',
+        logLevel: 'silent',
+      }),
+    )
     .then((out) => out.outputFiles[0]!.text);
   return runner;
 }

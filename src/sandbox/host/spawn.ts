@@ -53,7 +53,9 @@ export function probeIsolation(log?: Logger): Isolation {
   const prefix = dropUid ? ['--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
   const unshare = dropUid ? works('setpriv', [...prefix, 'unshare', '-Urn', 'true']) : works('unshare', ['-Urn', 'true']);
   if (!unshare) {
-    log?.warn('SANDBOX DEGRADED: unshare -Urn is not available here (unprivileged user namespaces disabled?); strategy children keep the host network namespace and rely on Deno permissions alone');
+    log?.warn(
+      'SANDBOX DEGRADED: unshare -Urn is not available here (unprivileged user namespaces disabled?); strategy children keep the host network namespace and rely on Deno permissions alone',
+    );
   }
   probed = { unshare, dropUid };
   return probed;
@@ -62,8 +64,16 @@ export function probeIsolation(log?: Logger): Isolation {
 /** The full argv (command first) that starts one child on `scriptPath`. */
 export function childCommand(scriptPath: string, limits: SpawnLimits, iso: Isolation): string[] {
   const deno = [
-    denoBinary(), 'run', '--quiet', '--no-remote', '--no-npm', '--no-config', '--no-lock', '--no-prompt',
-    `--seed=${limits.seed}`, `--v8-flags=--max-old-space-size=${limits.heapMb},--disallow-code-generation-from-strings`,
+    denoBinary(),
+    'run',
+    '--quiet',
+    '--no-remote',
+    '--no-npm',
+    '--no-config',
+    '--no-lock',
+    '--no-prompt',
+    `--seed=${limits.seed}`,
+    `--v8-flags=--max-old-space-size=${limits.heapMb},--disallow-code-generation-from-strings`,
     scriptPath,
   ];
   const prlimit = ['prlimit', `--data=${limits.dataBytes}`, '--core=0', '--nofile=64', '--'];

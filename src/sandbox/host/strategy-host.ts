@@ -23,7 +23,15 @@ export const DEFAULT_CALL_LIMITS: Record<CallKind, CallLimits> = {
   analyze: { deadlineMs: 5_000, maxReplyBytes: 64 * 1024 },
 };
 
-export type FailureReason = 'child_exited' | 'deadline' | 'bad_frame' | 'output_too_large' | 'guest_error' | 'invalid_output' | 'invalid_meta' | StatisticsErrorCode;
+export type FailureReason =
+  | 'child_exited'
+  | 'deadline'
+  | 'bad_frame'
+  | 'output_too_large'
+  | 'guest_error'
+  | 'invalid_output'
+  | 'invalid_meta'
+  | StatisticsErrorCode;
 
 export type SandboxEvent =
   | { type: 'sandbox.failed'; versionId: string; reason: FailureReason; message: string; count: number }
@@ -47,10 +55,7 @@ export interface StrategyHostOptions {
   environment?: Readonly<Record<string, string>>;
 }
 
-const ReplySchema = z.union([
-  z.object({ kind: z.literal('error'), error: z.string() }),
-  z.object({ kind: z.string() }).passthrough(),
-]);
+const ReplySchema = z.union([z.object({ kind: z.literal('error'), error: z.string() }), z.object({ kind: z.string() }).passthrough()]);
 
 export class StrategyHost {
   private child: SandboxChild | null = null;
@@ -97,7 +102,13 @@ export class StrategyHost {
    * retryable `child_restarted`, so the caller loads its state again instead of getting a reply
    * about state the new child never had.
    */
-  async call(req: HostRequest, payload: Float64Array | undefined, kind: CallKind, onProgress?: ProgressFn, generation?: number): Promise<Record<string, unknown>> {
+  async call(
+    req: HostRequest,
+    payload: Float64Array | undefined,
+    kind: CallKind,
+    onProgress?: ProgressFn,
+    generation?: number,
+  ): Promise<Record<string, unknown>> {
     if (generation !== undefined && (generation !== this.generation || !this.child?.alive)) {
       throw new SandboxError('child_restarted', `the sandbox child that held this request's state (generation ${generation}) is gone; load it again`, true);
     }

@@ -20,7 +20,14 @@ function answer(db: Db, req: QueryRequest): QueryReply {
   if (!('reader' in stmt)) return { id: req.id, ok: false, code: stmt.code, message: stmt.message, fatal: true };
   const rows: Array<Record<string, string | number | null>> = [];
   for (const row of stmt.iterate<Record<string, unknown>>(req.params)) {
-    if (rows.length === req.maxRows) return { id: req.id, ok: false, code: 'too_many_rows', message: `returned more than ${req.maxRows} rows; aggregate in SQL (GROUP BY) or lower the range`, fatal: false };
+    if (rows.length === req.maxRows)
+      return {
+        id: req.id,
+        ok: false,
+        code: 'too_many_rows',
+        message: `returned more than ${req.maxRows} rows; aggregate in SQL (GROUP BY) or lower the range`,
+        fatal: false,
+      };
     const out: Record<string, string | number | null> = {};
     for (const [k, v] of Object.entries(row)) {
       if (typeof v === 'bigint') out[k] = Number(v);

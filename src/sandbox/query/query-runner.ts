@@ -69,13 +69,21 @@ export class QueryRunner {
 
   private boot(key: string): Promise<void> {
     if (this.ready) return this.ready;
-    const proc = fork(ENTRY, [this.dbPath], { cwd: PROJECT_ROOT, execArgv: ['--import', 'tsx'], env: {}, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    const proc = fork(ENTRY, [this.dbPath], {
+      cwd: PROJECT_ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: {},
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
     let stderr = '';
     proc.stderr!.on('data', (b: Buffer) => (stderr = (stderr + b.toString('utf8')).slice(-2000)));
     proc.on('message', (m: QueryReply) => this.waiters.get(m.id)?.settle(m));
     proc.on('exit', () => {
       if (this.proc === proc) (this.proc = null), (this.ready = null);
-      for (const [id, w] of this.waiters) if (w.proc === proc) w.settle({ id, ok: false, code: 'query_failed', message: `query process exited: ${stderr.trim().split('\n').slice(-2).join(' | ')}`, fatal: true });
+      for (const [id, w] of this.waiters)
+        if (w.proc === proc)
+          w.settle({ id, ok: false, code: 'query_failed', message: `query process exited: ${stderr.trim().split('\n').slice(-2).join(' | ')}`, fatal: true });
     });
     this.proc = proc;
     this.ready = this.await(proc, key, 0, BOOT_MS).then((r) => {
@@ -94,11 +102,20 @@ export class QueryRunner {
 
   private await(proc: ChildProcess, key: string, id: number, budgetMs: number): Promise<QueryReply> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiters.delete(id);
-        reject(new StatisticsError('query_timeout', key, `query '${key}' missed the ${this.limits.deadlineMs} ms statistics deadline; the query process was killed`));
-        void this.close();
-      }, Math.max(0, budgetMs));
+      const timer = setTimeout(
+        () => {
+          this.waiters.delete(id);
+          reject(
+            new StatisticsError(
+              'query_timeout',
+              key,
+              `query '${key}' missed the ${this.limits.deadlineMs} ms statistics deadline; the query process was killed`,
+            ),
+          );
+          void this.close();
+        },
+        Math.max(0, budgetMs),
+      );
       const settle = (r: QueryReply): void => {
         clearTimeout(timer);
         this.waiters.delete(id);

@@ -11,7 +11,21 @@ import { DbError } from '../../db/errors.ts';
 export type Refusal = { code: 'query_refused'; message: string };
 
 /** Opcodes that only a writing program contains (ephemeral tables use OpenEphemeral, never these). */
-const WRITE_OPCODES = new Set(['OpenWrite', 'VUpdate', 'JournalMode', 'Vacuum', 'IncrVacuum', 'CreateBtree', 'Destroy', 'Clear', 'ParseSchema', 'SetCookie', 'DropTable', 'DropIndex', 'DropTrigger']);
+const WRITE_OPCODES = new Set([
+  'OpenWrite',
+  'VUpdate',
+  'JournalMode',
+  'Vacuum',
+  'IncrVacuum',
+  'CreateBtree',
+  'Destroy',
+  'Clear',
+  'ParseSchema',
+  'SetCookie',
+  'DropTable',
+  'DropIndex',
+  'DropTrigger',
+]);
 const REFUSED_FUNCTIONS = ['sqlite_attach', 'sqlite_detach', 'load_extension'];
 
 /** Index just past the end of the first statement's `;`, or -1 when the text has no top-level `;`. */
@@ -57,8 +71,10 @@ export function screen(db: Db, sql: string): Statement | Refusal {
   }
   if (!stmt.reader) return refuse('returns no rows (ATTACH, PRAGMA writes, DDL and DML are refused); use a SELECT');
   for (const op of program) {
-    if (WRITE_OPCODES.has(op.opcode) || (op.opcode === 'Transaction' && op.p2 !== 0)) return refuse(`would write (opcode ${op.opcode}); statistics queries only read`);
-    if (typeof op.p4 === 'string' && REFUSED_FUNCTIONS.some((f) => op.p4 === f || (op.p4 as string).startsWith(`${f}(`))) return refuse(`calls ${op.p4}, which is refused`);
+    if (WRITE_OPCODES.has(op.opcode) || (op.opcode === 'Transaction' && op.p2 !== 0))
+      return refuse(`would write (opcode ${op.opcode}); statistics queries only read`);
+    if (typeof op.p4 === 'string' && REFUSED_FUNCTIONS.some((f) => op.p4 === f || (op.p4 as string).startsWith(`${f}(`)))
+      return refuse(`calls ${op.p4}, which is refused`);
   }
   return stmt;
 }

@@ -51,8 +51,14 @@ export function ohlc(ctx: SimContext, market: PairMarket, q: URLSearchParams): R
   const { rows, forming } = ohlcRows(market, interval, ctx.clock.now());
   const { pairDecimals: pd, lotDecimals: ld } = market.info;
   const fmt = (r: OhlcRow) => [
-    r.time / 1000, fixed(r.open, pd), fixed(r.high, pd), fixed(r.low, pd), fixed(r.close, pd),
-    fixed(r.volume > 0 ? r.notional / r.volume : r.close, pd), fixed(r.volume, ld), r.count,
+    r.time / 1000,
+    fixed(r.open, pd),
+    fixed(r.high, pd),
+    fixed(r.low, pd),
+    fixed(r.close, pd),
+    fixed(r.volume > 0 ? r.notional / r.volume : r.close, pd),
+    fixed(r.volume, ld),
+    r.count,
   ];
   const out = rows.filter((r) => r.time > since).map(fmt);
   out.push(fmt(forming));

@@ -15,9 +15,14 @@ export function orderJson(o: SimOrder, withTrades: boolean): Record<string, unkn
     starttm: 0,
     expiretm: 0,
     descr: {
-      pair: pair.altname, type: o.req.side, ordertype: o.req.kind,
+      pair: pair.altname,
+      type: o.req.side,
+      ordertype: o.req.kind,
       price: o.req.price === undefined ? '0' : fixed(o.req.price, pair.pairDecimals),
-      price2: '0', leverage: 'none', order: describeOrder(o.req), close: '',
+      price2: '0',
+      leverage: 'none',
+      order: describeOrder(o.req),
+      close: '',
     },
     vol: fixed(o.req.volume, pair.lotDecimals),
     vol_exec: fixed(o.volExec, pair.lotDecimals),
@@ -40,8 +45,19 @@ export function orderJson(o: SimOrder, withTrades: boolean): Record<string, unkn
 
 export function tradeJson(t: SimTrade, costDecimals: number, pairDecimals: number, lotDecimals: number): Record<string, unknown> {
   return {
-    ordertxid: t.ordertxid, postxid: t.txid, pair: t.pairKey, time: unixSeconds(t.time), type: t.side, ordertype: t.ordertype,
-    price: fixed(t.price, pairDecimals), cost: fixed(t.cost, costDecimals), fee: fixed(t.fee, costDecimals),
-    vol: fixed(t.vol, lotDecimals), margin: fixed(0, costDecimals), misc: '', trade_id: t.tradeId, maker: t.maker,
+    ordertxid: t.ordertxid,
+    postxid: t.txid,
+    pair: t.pairKey,
+    time: unixSeconds(t.time),
+    type: t.side,
+    ordertype: t.ordertype,
+    price: fixed(t.price, pairDecimals),
+    cost: fixed(t.cost, costDecimals),
+    fee: fixed(t.fee, costDecimals),
+    vol: fixed(t.vol, lotDecimals),
+    margin: fixed(0, costDecimals),
+    misc: '',
+    trade_id: t.tradeId,
+    maker: t.maker,
   };
 }

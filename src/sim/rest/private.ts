@@ -43,8 +43,12 @@ function feeInfo(table: typeof FEES_TAKER, volume: number): Record<string, strin
   const pct = feePercent(table, volume);
   const next = table.find(([min]) => min > volume);
   return {
-    fee: pct.toFixed(4), minfee: table[table.length - 1]![1].toFixed(4), maxfee: table[0]![1].toFixed(4),
-    nextfee: next ? next[1].toFixed(4) : null, nextvolume: next ? next[0].toFixed(4) : null, tiervolume: volume.toFixed(4),
+    fee: pct.toFixed(4),
+    minfee: table[table.length - 1]![1].toFixed(4),
+    maxfee: table[0]![1].toFixed(4),
+    nextfee: next ? next[1].toFixed(4) : null,
+    nextvolume: next ? next[0].toFixed(4) : null,
+    tiervolume: volume.toFixed(4),
   };
 }
 
@@ -60,7 +64,9 @@ export const privateHandlers: Record<string, PrivateHandler> = {
   },
   BalanceEx: (ctx, key) => {
     const acc = ctx.engine.account(key)!;
-    return ok(Object.fromEntries(listedBalances(acc).map(([a, v]) => [a, { balance: fixed(v, decimalsOf(a)), hold_trade: fixed(acc.hold(a), decimalsOf(a)) }])));
+    return ok(
+      Object.fromEntries(listedBalances(acc).map(([a, v]) => [a, { balance: fixed(v, decimalsOf(a)), hold_trade: fixed(acc.hold(a), decimalsOf(a)) }])),
+    );
   },
   TradeBalance: (ctx, key, f) => {
     const asset = assetByName(f.get('asset') ?? 'ZUSD');

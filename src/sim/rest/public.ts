@@ -29,17 +29,36 @@ function pairJson(p: SimPairInfo, info: string): Record<string, unknown> {
   if (info === 'leverage') return { leverage_buy: [], leverage_sell: [] };
   if (info === 'margin') return { margin_call: 80, margin_stop: 40 };
   return {
-    altname: p.altname, wsname: p.wsname, aclass_base: 'currency', base: p.base, aclass_quote: 'currency', quote: p.quote,
-    lot: 'unit', cost_decimals: p.costDecimals, pair_decimals: p.pairDecimals, lot_decimals: p.lotDecimals, lot_multiplier: 1,
-    leverage_buy: [], leverage_sell: [], ...fees, margin_call: 80, margin_stop: 40,
-    ordermin: String(p.orderMin), costmin: String(p.costMin), tick_size: fixed(p.tickSize, p.pairDecimals), status: 'online',
+    altname: p.altname,
+    wsname: p.wsname,
+    aclass_base: 'currency',
+    base: p.base,
+    aclass_quote: 'currency',
+    quote: p.quote,
+    lot: 'unit',
+    cost_decimals: p.costDecimals,
+    pair_decimals: p.pairDecimals,
+    lot_decimals: p.lotDecimals,
+    lot_multiplier: 1,
+    leverage_buy: [],
+    leverage_sell: [],
+    ...fees,
+    margin_call: 80,
+    margin_stop: 40,
+    ordermin: String(p.orderMin),
+    costmin: String(p.costMin),
+    tick_size: fixed(p.tickSize, p.pairDecimals),
+    status: 'online',
   };
 }
 
 function marketsFor(ctx: SimContext, q: URLSearchParams, required: boolean): PairMarket[] | string {
   const list = q.get('pair');
   if (required && !list) return 'EGeneral:Invalid arguments:pair';
-  const pairs = resolvePairs(list, [...ctx.markets.values()].map((m) => m.info));
+  const pairs = resolvePairs(
+    list,
+    [...ctx.markets.values()].map((m) => m.info),
+  );
   const markets = pairs?.map((p) => ctx.markets.get(p.key));
   if (!markets || markets.some((m) => m === undefined)) return 'EQuery:Unknown asset pair';
   return markets as PairMarket[];
@@ -56,9 +75,15 @@ function ticker(ctx: SimContext, m: PairMarket): Record<string, unknown> {
   const qty = (v: number | undefined) => fixed(v ?? 0, ld);
   const lvl = (l: { price: number; qty: number } | undefined) => [px(l?.price), String(Math.max(1, Math.round(l?.qty ?? 0))), fixed(l?.qty ?? 0, 3)];
   return {
-    a: lvl(book.asks[0]), b: lvl(book.bids[0]), c: [px(m.last.price), qty(m.last.qty)],
-    v: [qty(today?.volume), qty(day?.volume)], p: [px(today?.vwap), px(day?.vwap)], t: [today?.count ?? 0, day?.count ?? 0],
-    l: [px(today?.low), px(day?.low)], h: [px(today?.high), px(day?.high)], o: px(today?.open),
+    a: lvl(book.asks[0]),
+    b: lvl(book.bids[0]),
+    c: [px(m.last.price), qty(m.last.qty)],
+    v: [qty(today?.volume), qty(day?.volume)],
+    p: [px(today?.vwap), px(day?.vwap)],
+    t: [today?.count ?? 0, day?.count ?? 0],
+    l: [px(today?.low), px(day?.low)],
+    h: [px(today?.high), px(day?.high)],
+    o: px(today?.open),
   };
 }
 
@@ -69,7 +94,11 @@ export const publicHandlers: Record<string, PublicHandler> = {
     const names = q.get('asset')?.split(',');
     const assets = names ? names.map((n) => assetByName(n.trim())) : SIM_ASSETS;
     if (assets.some((a) => a === undefined)) return fail('EQuery:Unknown asset');
-    return ok(Object.fromEntries(assets.map((a) => [a!.id, { aclass: 'currency', altname: a!.altname, decimals: a!.decimals, display_decimals: a!.displayDecimals, status: 'enabled' }])));
+    return ok(
+      Object.fromEntries(
+        assets.map((a) => [a!.id, { aclass: 'currency', altname: a!.altname, decimals: a!.decimals, display_decimals: a!.displayDecimals, status: 'enabled' }]),
+      ),
+    );
   },
   AssetPairs: (_ctx, q) => {
     const pairs = resolvePairs(q.get('pair'), SIM_PAIRS);

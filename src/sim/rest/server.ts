@@ -13,8 +13,10 @@ import { publicHandlers } from './public.ts';
 const MAX_BODY = 64 * 1024;
 
 function htmlPage(status: number): string {
-  return `<!DOCTYPE html>\n<html><head><title>${status} | api.kraken.com | Cloudflare</title></head>` +
-    `<body><h1>Error ${status}</h1><p>The web server reported an error.</p><p>Cloudflare Ray ID: 7d2f3e1a9b8c4d5e</p></body></html>\n`;
+  return (
+    `<!DOCTYPE html>\n<html><head><title>${status} | api.kraken.com | Cloudflare</title></head>` +
+    `<body><h1>Error ${status}</h1><p>The web server reported an error.</p><p>Cloudflare Ray ID: 7d2f3e1a9b8c4d5e</p></body></html>\n`
+  );
 }
 
 function send(res: ServerResponse, status: number, body: string, type: string): void {

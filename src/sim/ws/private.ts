@@ -14,11 +14,23 @@ import { balanceSnapshot, balanceUpdate, executionItem, orderItem } from './exec
 export const PRIVATE_CHANNELS = ['executions', 'balances'];
 export const TRADING_METHODS = ['add_order', 'cancel_order', 'cancel_all', 'cancel_all_orders_after'];
 
-export interface PrivateSub { key: string; token: string; orderStatus: boolean }
+export interface PrivateSub {
+  key: string;
+  token: string;
+  orderStatus: boolean;
+}
 
 type Respond = (body: Record<string, unknown>) => void;
 
-export function subscribePrivate(ctx: SimContext, conn: WsConn, key: string, token: string, channel: string, params: Record<string, unknown>, respond: Respond): void {
+export function subscribePrivate(
+  ctx: SimContext,
+  conn: WsConn,
+  key: string,
+  token: string,
+  channel: string,
+  params: Record<string, unknown>,
+  respond: Respond,
+): void {
   const account = ctx.engine.account(key)!;
   const now = ctx.clock.now();
   ctx.tokens.retain(token);
@@ -70,13 +82,17 @@ export function trade(ctx: SimContext, key: string, method: string, params: Reco
     const placed = ctx.engine.place(key, parsed.ok);
     if ('error' in placed) return respond({ success: false, error: placed.error });
     const { userref, clOrdId } = parsed.ok;
-    return respond({ success: true, result: { order_id: placed.txid, ...(clOrdId !== undefined ? { cl_ord_id: clOrdId } : {}), ...(userref !== undefined ? { order_userref: userref } : {}) } });
+    return respond({
+      success: true,
+      result: { order_id: placed.txid, ...(clOrdId !== undefined ? { cl_ord_id: clOrdId } : {}), ...(userref !== undefined ? { order_userref: userref } : {}) },
+    });
   }
   if (maintenance) return respond({ success: false, error: 'EService:Unavailable' });
   if (method === 'cancel_all') return respond({ success: true, result: { count: ctx.engine.cancelAll(key) } });
   if (method === 'cancel_all_orders_after') {
     const timeout = params.timeout;
-    if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0) return respond({ success: false, error: 'EGeneral:Invalid arguments:timeout' });
+    if (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0)
+      return respond({ success: false, error: 'EGeneral:Invalid arguments:timeout' });
     const at = ctx.engine.setDeadman(key, timeout);
     return respond({ success: true, result: { currentTime: rfc3339Seconds(ctx.clock.now()), triggerTime: at === 0 ? '0' : rfc3339Seconds(at) } });
   }

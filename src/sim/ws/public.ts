@@ -16,8 +16,13 @@ import { instrumentData, ohlcItem, tickerItem, tradeItem } from './market-json.t
 const BOOK_DEPTHS = [10, 25, 100, 500, 1000];
 export const PUBLIC_CHANNELS = ['ticker', 'trade', 'ohlc', 'book', 'instrument'];
 
-interface BookSub { depth: number; view: BookSide }
-interface OhlcSub { interval: number }
+interface BookSub {
+  depth: number;
+  view: BookSide;
+}
+interface OhlcSub {
+  interval: number;
+}
 
 export type Ack = { result: Record<string, unknown> } | { error: string; symbol?: string };
 
@@ -34,7 +39,14 @@ function bookMessage(ctx: SimContext, m: PairMarket, type: 'snapshot' | 'update'
 }
 
 /** Subscribes one symbol (or the instrument catalogue) and sends the snapshot after the ack. */
-export function subscribePublic(ctx: SimContext, conn: WsConn, channel: string, symbol: string | undefined, params: Record<string, unknown>, ack: (a: Ack) => void): void {
+export function subscribePublic(
+  ctx: SimContext,
+  conn: WsConn,
+  channel: string,
+  symbol: string | undefined,
+  params: Record<string, unknown>,
+  ack: (a: Ack) => void,
+): void {
   const m = symbol === undefined ? undefined : marketOf(ctx, symbol);
   if (channel !== 'instrument' && !m) return ack({ error: `Currency pair not supported ${symbol}`, symbol });
   const snapshot = typeof params.snapshot === 'boolean' ? params.snapshot : channel !== 'trade';
@@ -77,7 +89,14 @@ function subscribeBook(ctx: SimContext, conn: WsConn, m: PairMarket, params: Rec
 export function unsubscribePublic(conn: WsConn, channel: string, symbol: string | undefined, params: Record<string, unknown>, ack: (a: Ack) => void): void {
   const key = `${channel}:${symbol ?? ''}`;
   if (!conn.subscriptions.delete(key)) return ack({ error: 'Subscription Not Found', symbol });
-  ack({ result: { channel, symbol, ...(channel === 'book' ? { depth: params.depth ?? 10 } : {}), ...(channel === 'ohlc' ? { interval: params.interval ?? 1 } : {}) } });
+  ack({
+    result: {
+      channel,
+      symbol,
+      ...(channel === 'book' ? { depth: params.depth ?? 10 } : {}),
+      ...(channel === 'ohlc' ? { interval: params.interval ?? 1 } : {}),
+    },
+  });
 }
 
 /** Per-trade fan-out to every public connection subscribed to the trade's symbol. */

@@ -15,7 +15,11 @@ import { ledgerIdSource, privateEvent, PRIVATE_CHANNELS, subscribePrivate, trade
 const ON_PRIVATE_HOST = 'Public market data subscriptions are unavailable on this endpoint. Try ws.kraken.com';
 const ON_PUBLIC_HOST = 'Private data and trading are unavailable on this endpoint. Try ws-auth.kraken.com';
 
-interface Request { method?: unknown; params?: unknown; req_id?: unknown }
+interface Request {
+  method?: unknown;
+  params?: unknown;
+  req_id?: unknown;
+}
 
 export function attachWebSockets(ctx: SimContext, server: Server, replay: Replay): { close(): Promise<void> } {
   const wss = new WebSocketServer({ noServer: true });

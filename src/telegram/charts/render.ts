@@ -30,11 +30,12 @@ export function chartRenderer(): ChartRenderer {
   return {
     async render(chart: ChartData): Promise<Uint8Array> {
       const charts = await import('../../backtest/report/charts.ts');
-      const spec = chart.kind === 'pnl'
-        ? dailyPnlSpec(chart.days)
-        : chart.kind === 'equity'
-          ? charts.equitySpec({ time: chart.time, value: chart.value }, null, chart.start)
-          : charts.drawdownSpec({ time: chart.time, value: chart.value }, chart.start);
+      const spec =
+        chart.kind === 'pnl'
+          ? dailyPnlSpec(chart.days)
+          : chart.kind === 'equity'
+            ? charts.equitySpec({ time: chart.time, value: chart.value }, null, chart.start)
+            : charts.drawdownSpec({ time: chart.time, value: chart.value }, chart.start);
       return new Uint8Array(await charts.renderPng(spec));
     },
   };

@@ -44,20 +44,32 @@ export function accessFeature(o: AccessOptions): Composer<BotContext> {
     const role = roleOf(o.config, id);
     if (!role) {
       if (id !== undefined && strangers.of(id).take()) {
-        o.log.warn({ userId: id, username: ctx.from?.username, text: ctx.message?.text?.slice(0, 40) }, 'telegram: message from an unknown user, not answered (add the id to telegram.admins or telegram.viewers to let them in)');
+        o.log.warn(
+          { userId: id, username: ctx.from?.username, text: ctx.message?.text?.slice(0, 40) },
+          'telegram: message from an unknown user, not answered (add the id to telegram.admins or telegram.viewers to let them in)',
+        );
       }
       return;
     }
     const chat = ctx.chat?.id ?? id!;
     if (!users.of(id!).take()) {
-      if (!warned.has(id!)) replyTo(o.outbox, chat, refused('flood', `Too many commands: at most ${t.commandsPerMinute} a minute. The ones after this are ignored until you slow down.`));
+      if (!warned.has(id!))
+        replyTo(
+          o.outbox,
+          chat,
+          refused('flood', `Too many commands: at most ${t.commandsPerMinute} a minute. The ones after this are ignored until you slow down.`),
+        );
       warned.add(id!);
       return;
     }
     warned.delete(id!);
     const text = ctx.message?.text ?? '';
     if (text.length > t.maxCommandLength) {
-      return replyTo(o.outbox, chat, refused('too_long', `Message too long (${text.length} characters); a command is at most ${t.maxCommandLength}. Nothing was run.`));
+      return replyTo(
+        o.outbox,
+        chat,
+        refused('too_long', `Message too long (${text.length} characters); a command is at most ${t.maxCommandLength}. Nothing was run.`),
+      );
     }
     ctx.caller = { who: `telegram:${id}`, role };
     await next();

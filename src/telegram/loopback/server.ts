@@ -64,14 +64,24 @@ async function readPayload(req: IncomingMessage): Promise<{ payload: Record<stri
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const body = Buffer.concat(chunks);
   const type = req.headers['content-type'] ?? '';
-  if (!type.startsWith('multipart/form-data')) return { payload: body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {}, files: new Map() };
+  if (!type.startsWith('multipart/form-data'))
+    return { payload: body.length > 0 ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>) : {}, files: new Map() };
   // grammY sends objects as JSON strings in the form, numbers and booleans as text.
   const payload: Record<string, unknown> = {};
   const files = new Map<string, Uint8Array>();
   for (const part of parseMultipart(body, type)) {
     const value = part.data.toString('utf8');
     if (part.filename !== null) files.set(part.name, new Uint8Array(part.data));
-    else payload[part.name] = /^[[{]/.test(value) ? JSON.parse(value) : /^-?\d+$/.test(value) ? Number(value) : value === 'true' ? true : value === 'false' ? false : value;
+    else
+      payload[part.name] = /^[[{]/.test(value)
+        ? JSON.parse(value)
+        : /^-?\d+$/.test(value)
+          ? Number(value)
+          : value === 'true'
+            ? true
+            : value === 'false'
+              ? false
+              : value;
   }
   return { payload, files };
 }
@@ -126,11 +136,22 @@ export async function startFakeBotApi(o: FakeBotApiOptions = {}): Promise<FakeBo
     calls.push({ method, payload });
     const fault = faultFor(method);
     if (fault && 'drop' in fault) return req.socket.destroy();
-    if (fault?.status === 429) return json(res, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${fault.retryAfter}`, parameters: { retry_after: fault.retryAfter } });
+    if (fault?.status === 429)
+      return json(res, {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${fault.retryAfter}`,
+        parameters: { retry_after: fault.retryAfter },
+      });
     if (fault) return json(res, { ok: false, error_code: fault.status, description: 'Internal Server Error' });
     switch (method) {
       case 'getUpdates':
-        if (state.webhook) return json(res, { ok: false, error_code: 409, description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first" });
+        if (state.webhook)
+          return json(res, {
+            ok: false,
+            error_code: 409,
+            description: "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+          });
         return getUpdates(payload, req, res);
       case 'setWebhook': {
         const answer = state.setWebhook(payload);
@@ -170,19 +191,27 @@ export async function startFakeBotApi(o: FakeBotApiOptions = {}): Promise<FakeBo
     sockets.add(s);
     s.once('close', () => sockets.delete(s));
   });
-  const listen = (port: number) => new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve());
-  });
+  const listen = (port: number) =>
+    new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
   await listen(0);
   const port = (server.address() as { port: number }).port;
-  const stop = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    for (const s of sockets) s.destroy();
-  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      for (const s of sockets) s.destroy();
+    });
 
   return {
-    url: `http://127.0.0.1:${port}`, token, bot: BOT_USER, state, calls, sent: state.sent, deliveries: webhook.deliveries,
+    url: `http://127.0.0.1:${port}`,
+    token,
+    bot: BOT_USER,
+    state,
+    calls,
+    sent: state.sent,
+    deliveries: webhook.deliveries,
     proxyTo: (to) => webhook.proxyTo(to),
     loseWebhookAnswers: (times) => webhook.loseAnswers(times),
     userSays: (userId, text) => {
@@ -200,15 +229,16 @@ export async function startFakeBotApi(o: FakeBotApiOptions = {}): Promise<FakeBo
     fail: (method, fault, times = 1) => void faults.push({ method, fault, times }),
     down: stop,
     up: () => listen(port),
-    until: (done) => new Promise<void>((resolve) => {
-      const check = () => {
-        if (!done()) return;
-        watchers.delete(check);
-        resolve();
-      };
-      watchers.add(check);
-      check();
-    }),
+    until: (done) =>
+      new Promise<void>((resolve) => {
+        const check = () => {
+          if (!done()) return;
+          watchers.delete(check);
+          resolve();
+        };
+        watchers.add(check);
+        check();
+      }),
     close: async () => {
       await webhook.close();
       await stop();

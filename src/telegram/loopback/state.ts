@@ -24,7 +24,11 @@ export const BOT_USER: User = { id: 777_000_001, is_bot: true, first_name: 'Trad
 
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
-const bad = (description: string, code = 400): ApiAnswer => ({ ok: false, error_code: code, description: `${code === 403 ? 'Forbidden' : 'Bad Request'}: ${description}` });
+const bad = (description: string, code = 400): ApiAnswer => ({
+  ok: false,
+  error_code: code,
+  description: `${code === 403 ? 'Forbidden' : 'Bad Request'}: ${description}`,
+});
 
 /** Telegram marks /commands in a user's text as bot_command entities; grammY's command filter needs them. */
 function commandEntities(text: string): MessageEntity[] {
@@ -74,10 +78,14 @@ export class BotApiState {
     const user: User = { id: from.id, is_bot: false, first_name: from.first_name ?? `user${from.id}` };
     const entities = commandEntities(text);
     const message = this.remember(from.id, {
-      message_id: this.nextMessageId(from.id), date: this.nowSeconds(), chat: { id: from.id, type: 'private', first_name: user.first_name }, from: user, text,
+      message_id: this.nextMessageId(from.id),
+      date: this.nowSeconds(),
+      chat: { id: from.id, type: 'private', first_name: user.first_name },
+      from: user,
+      text,
       ...(entities.length > 0 ? { entities } : {}),
     } as Message);
-    return this.push({ message: message as Update["message"] });
+    return this.push({ message: message as Update['message'] });
   }
 
   /** A user presses an inline button with `data` under the bot's message `messageId` in chat `chatId`. */
@@ -86,7 +94,15 @@ export class BotApiState {
     if (!message) throw new Error(`no message ${messageId} in chat ${chatId} to press a button on`);
     const id = String(this.nextQuery++);
     this.openQueries.add(id);
-    return this.push({ callback_query: { id, from: { id: from.id, is_bot: false, first_name: `user${from.id}` }, message: message as Update['message'], chat_instance: String(chatId), data } } as Omit<Update, 'update_id'>);
+    return this.push({
+      callback_query: {
+        id,
+        from: { id: from.id, is_bot: false, first_name: `user${from.id}` },
+        message: message as Update['message'],
+        chat_instance: String(chatId),
+        data,
+      },
+    } as Omit<Update, 'update_id'>);
   }
 
   /** getUpdates: confirms everything below `offset`, then returns up to `limit` of the rest. */
@@ -136,21 +152,48 @@ export class BotApiState {
     return {
       ok: true,
       result: {
-        url: w?.url ?? '', has_custom_certificate: false, pending_update_count: this.queue.length,
+        url: w?.url ?? '',
+        has_custom_certificate: false,
+        pending_update_count: this.queue.length,
         ...(w?.allowedUpdates ? { allowed_updates: w.allowedUpdates } : {}),
         ...(w && this.lastWebhookError ? { last_error_date: this.lastWebhookError.date, last_error_message: this.lastWebhookError.message } : {}),
       },
     };
   }
 
-  private send(method: SentRecord['method'], chatId: number, text: string, entities: MessageEntity[], p: Record<string, unknown>, photo: Uint8Array | null): ApiAnswer {
+  private send(
+    method: SentRecord['method'],
+    chatId: number,
+    text: string,
+    entities: MessageEntity[],
+    p: Record<string, unknown>,
+    photo: Uint8Array | null,
+  ): ApiAnswer {
     if (this.blocked.has(chatId)) return bad('bot was blocked by the user', 403);
     const message = this.remember(chatId, {
-      message_id: this.nextMessageId(chatId), date: this.nowSeconds(), chat: { id: chatId, type: 'private', first_name: `user${chatId}` }, from: BOT_USER,
-      ...(photo ? { photo: [{ file_id: `photo-${chatId}-${this.sent.length}`, file_unique_id: `u${this.sent.length}`, width: 900, height: 300 }], caption: text, caption_entities: entities } : { text, entities }),
+      message_id: this.nextMessageId(chatId),
+      date: this.nowSeconds(),
+      chat: { id: chatId, type: 'private', first_name: `user${chatId}` },
+      from: BOT_USER,
+      ...(photo
+        ? {
+            photo: [{ file_id: `photo-${chatId}-${this.sent.length}`, file_unique_id: `u${this.sent.length}`, width: 900, height: 300 }],
+            caption: text,
+            caption_entities: entities,
+          }
+        : { text, entities }),
       ...(p.reply_markup ? { reply_markup: p.reply_markup } : {}),
     } as Message);
-    this.sent.push({ method, chatId, messageId: message.message_id, text, entities, replyMarkup: p.reply_markup ?? null, silent: p.disable_notification === true, photo });
+    this.sent.push({
+      method,
+      chatId,
+      messageId: message.message_id,
+      text,
+      entities,
+      replyMarkup: p.reply_markup ?? null,
+      silent: p.disable_notification === true,
+      photo,
+    });
     return { ok: true, result: message };
   }
 
@@ -177,12 +220,29 @@ export class BotApiState {
     const text = typeof p.text === 'string' ? p.text : '';
     if (text.length === 0 || text.length > MAX_TEXT) return bad(text.length === 0 ? 'message text is empty' : 'message is too long');
     if (old.text === text && JSON.stringify(old.reply_markup ?? null) === JSON.stringify(p.reply_markup ?? null)) {
-      return bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      return bad(
+        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     }
     const entities = (p.entities as MessageEntity[] | undefined) ?? [];
-    const edited = { ...old, text, entities, edit_date: this.nowSeconds(), ...(p.reply_markup ? { reply_markup: p.reply_markup } : { reply_markup: undefined }) } as Message;
+    const edited = {
+      ...old,
+      text,
+      entities,
+      edit_date: this.nowSeconds(),
+      ...(p.reply_markup ? { reply_markup: p.reply_markup } : { reply_markup: undefined }),
+    } as Message;
     this.remember(chatId, edited);
-    this.sent.push({ method: 'editMessageText', chatId, messageId: old.message_id, text, entities, replyMarkup: p.reply_markup ?? null, silent: true, photo: null });
+    this.sent.push({
+      method: 'editMessageText',
+      chatId,
+      messageId: old.message_id,
+      text,
+      entities,
+      replyMarkup: p.reply_markup ?? null,
+      silent: true,
+      photo: null,
+    });
     return { ok: true, result: edited };
   }
 

@@ -67,7 +67,14 @@ export class WebhookDelivery {
       const recorded = lost ? 'answer lost' : outcome;
       this.deliveries.push({ updateId: update.update_id, outcome: recorded });
       if (typeof recorded === 'number' && recorded >= 200 && recorded < 300) this.o.state.delivered(update.update_id);
-      else this.o.state.deliveryFailed(typeof recorded === 'number' ? `Wrong response from the webhook: ${recorded}` : recorded === 'unreachable' ? 'Connection refused' : 'Read timeout expired');
+      else
+        this.o.state.deliveryFailed(
+          typeof recorded === 'number'
+            ? `Wrong response from the webhook: ${recorded}`
+            : recorded === 'unreachable'
+              ? 'Connection refused'
+              : 'Read timeout expired',
+        );
       this.o.changed();
       if (this.o.state.nextForWebhook()?.update_id === update.update_id) {
         await new Promise<void>((resolve) => {
@@ -83,7 +90,9 @@ export class WebhookDelivery {
     const u = new URL(url);
     try {
       const res = await fetch(`http://127.0.0.1:${this.proxyPort}${u.pathname}${u.search}`, {
-        method: 'POST', body, signal: AbortSignal.timeout(this.o.timeoutMs),
+        method: 'POST',
+        body,
+        signal: AbortSignal.timeout(this.o.timeoutMs),
         headers: { 'content-type': 'application/json', ...(secret === null ? {} : { 'x-telegram-bot-api-secret-token': secret }) },
       });
       await res.arrayBuffer();

@@ -11,7 +11,11 @@ describe('evolution chores', () => {
   it('reconciles the day that just closed at midnight', async () => {
     const ran: string[] = [];
     const d = {
-      config: ConfigSchema.parse({}), client: {} as never, rt: {}, clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => undefined }, log: pino({ level: 'silent' }),
+      config: ConfigSchema.parse({}),
+      client: {} as never,
+      rt: {},
+      clock: { now: () => 0, setTimeout: () => 0, clearTimeout: () => undefined },
+      log: pino({ level: 'silent' }),
       drift: async (day: number) => void ran.push(`drift ${day}`),
     };
     await runChore(d, 'drift', 10 * DAY + 5);

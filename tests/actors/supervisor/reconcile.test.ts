@@ -12,13 +12,33 @@ function withFills(fills: Fill[]) {
   dbs.push(db);
   const repos = createRepositories(db);
   for (const f of fills) {
-    repos.orders.insertIntent({ clOrdId: f.clOrdId, pair: f.pair, side: f.side, type: 'market', quantity: f.quantity, limitPrice: null, positionId: 'P1', reason: '', createdAt: f.time });
+    repos.orders.insertIntent({
+      clOrdId: f.clOrdId,
+      pair: f.pair,
+      side: f.side,
+      type: 'market',
+      quantity: f.quantity,
+      limitPrice: null,
+      positionId: 'P1',
+      reason: '',
+      createdAt: f.time,
+    });
     repos.fills.insert(f);
   }
   return repos;
 }
 
-const fill = (side: 'buy' | 'sell', price: number, n: number): Fill => ({ tradeId: `T${n}`, clOrdId: `P1-${n}`, pair: 'BTC/USD', side, price, quantity: 1, fee: 1, liquidity: 'taker', time: T0 + n });
+const fill = (side: 'buy' | 'sell', price: number, n: number): Fill => ({
+  tradeId: `T${n}`,
+  clOrdId: `P1-${n}`,
+  pair: 'BTC/USD',
+  side,
+  price,
+  quantity: 1,
+  fee: 1,
+  liquidity: 'taker',
+  time: T0 + n,
+});
 
 describe('boot ledger', () => {
   it('paper: replays every fill from the configured starting balance', () => {

@@ -21,11 +21,24 @@ function repos(): Repositories {
   return r;
 }
 
-const fill = (clOrdId: string, tradeId: string, quantity = 0.5): Fill => ({ tradeId, clOrdId, pair: 'BTC/USD', side: 'buy', price: 100, quantity, fee: 0.2, liquidity: 'taker', time: T0 + 1 });
+const fill = (clOrdId: string, tradeId: string, quantity = 0.5): Fill => ({
+  tradeId,
+  clOrdId,
+  pair: 'BTC/USD',
+  side: 'buy',
+  price: 100,
+  quantity,
+  fee: 0.2,
+  liquidity: 'taker',
+  time: T0 + 1,
+});
 
 class Venue1 implements Venue {
   readonly asked: string[] = [];
-  constructor(readonly known: Map<string, VenueOrder>, readonly down = false) {}
+  constructor(
+    readonly known: Map<string, VenueOrder>,
+    readonly down = false,
+  ) {}
   async submitOrder(): Promise<OrderAck> {
     throw new Error('recovery never sends');
   }
@@ -41,7 +54,17 @@ class Venue1 implements Venue {
 
 /** A buy row as the position left it: `status`, the venue's executed quantity, and the fills booked. */
 function order(r: Repositories, clOrdId: string, status: 'filled' | 'sent' | 'canceled', executed: number, booked: Fill[] = []) {
-  r.orders.insertIntent({ clOrdId, pair: 'BTC/USD', side: 'buy', type: 'market', quantity: 1, limitPrice: null, positionId: clOrdId.split('-')[0]!, reason: 'test', createdAt: T0 });
+  r.orders.insertIntent({
+    clOrdId,
+    pair: 'BTC/USD',
+    side: 'buy',
+    type: 'market',
+    quantity: 1,
+    limitPrice: null,
+    positionId: clOrdId.split('-')[0]!,
+    reason: 'test',
+    createdAt: T0,
+  });
   r.orders.updateStatus(clOrdId, { status, filledQuantity: executed, updatedAt: T0 });
   for (const f of booked) r.fills.insert(f);
 }

@@ -27,7 +27,9 @@ describe('the store step of boot', () => {
     writeFileSync(databaseLockPath(db), `${dead}\nold\n`);
     const { d, rt, lines, log } = deps(db);
     openStore(d);
-    expect(lines.find((l) => l['msg'] === 'taking over a stale lock: the daemon that held it is gone (killed or crashed); its orders in flight are reconciled now')).toMatchObject({ level: 40, stalePid: dead });
+    expect(
+      lines.find((l) => l['msg'] === 'taking over a stale lock: the daemon that held it is gone (killed or crashed); its orders in flight are reconciled now'),
+    ).toMatchObject({ level: 40, stalePid: dead });
     await closeStore(rt, log);
     expect(existsSync(databaseLockPath(db))).toBe(false);
   });

@@ -36,7 +36,12 @@ interface FillRow {
 export function auditAgainstVenue(db: Db, sim: KrakenSim, startUsd: number, base = 'XXBT'): Audit {
   const venueOrders = sim.engine.orders();
   const venueTrades = sim.engine.trades();
-  const rows = new Set(db.prepare('SELECT cl_ord_id FROM orders').all<{ cl_ord_id: string }>().map((r) => r.cl_ord_id));
+  const rows = new Set(
+    db
+      .prepare('SELECT cl_ord_id FROM orders')
+      .all<{ cl_ord_id: string }>()
+      .map((r) => r.cl_ord_id),
+  );
   const fills = db.prepare('SELECT trade_id, side, price, quantity, fee FROM fills').all<FillRow>();
   const lost: string[] = [];
   const duplicated: string[] = [];
@@ -53,7 +58,14 @@ export function auditAgainstVenue(db: Db, sim: KrakenSim, startUsd: number, base
   for (const t of venueTrades) if (!booked.has(venueFillId(t))) lost.push(`venue trade ${venueFillId(t)} (${t.side} ${t.vol}) not booked`);
   for (const [id, n] of booked) if (n > 1) duplicated.push(`trade ${id} booked ${n} times`);
   for (const f of fills) if (!venueIds.has(f.trade_id)) duplicated.push(`fill ${f.trade_id} booked but the venue has no such trade`);
-  return { lost, duplicated, disagreements: moneyDisagreements(db, sim, fills, startUsd, base), breaker: breakerLevel(db), venueOrders: venueOrders.length, venueTrades: venueTrades.length };
+  return {
+    lost,
+    duplicated,
+    disagreements: moneyDisagreements(db, sim, fills, startUsd, base),
+    breaker: breakerLevel(db),
+    venueOrders: venueOrders.length,
+    venueTrades: venueTrades.length,
+  };
 }
 
 /** The daemon's key of a venue trade: `<pair>:<trade number>` (src/trading/fill-id.ts). */
@@ -79,7 +91,9 @@ function moneyDisagreements(db: Db, sim: KrakenSim, fills: FillRow[], startUsd: 
   if (Math.abs(coins - held) > QTY_EPS) out.push(`coins from the fills ${coins} ≠ venue ${base} ${held}`);
   const open = db.prepare("SELECT COALESCE(SUM(quantity), 0) AS q FROM positions WHERE status != 'closed'").get<{ q: number }>()?.q ?? 0;
   if (Math.abs(open - held) > QTY_EPS) out.push(`open positions hold ${open} ≠ venue ${base} ${held}`);
-  const live = db.prepare("SELECT cl_ord_id, status FROM orders WHERE status IN ('intent', 'sent', 'open', 'partial', 'unknown')").all<{ cl_ord_id: string; status: string }>();
+  const live = db
+    .prepare("SELECT cl_ord_id, status FROM orders WHERE status IN ('intent', 'sent', 'open', 'partial', 'unknown')")
+    .all<{ cl_ord_id: string; status: string }>();
   for (const o of live) out.push(`order ${o.cl_ord_id} still ${o.status}`);
   return out;
 }

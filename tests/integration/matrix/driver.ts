@@ -22,7 +22,13 @@ export interface Row {
 export const FOREVER = 30 * 86_400_000;
 
 /** Lines that end one candle's trade step: its position opened, closed, gave up its entry, or kept a remainder. */
-const SETTLED = new Set(['position opened', 'position closed', 'entry cancelled: position abandoned', 'entry not filled: position abandoned', 'exit settled with a remainder: position open again']);
+const SETTLED = new Set([
+  'position opened',
+  'position closed',
+  'entry cancelled: position abandoned',
+  'entry not filled: position abandoned',
+  'exit settled with a remainder: position open again',
+]);
 export const settles = (l: LogLine): boolean => SETTLED.has(l.msg);
 
 /** Base the venue holds for the account: the flip strategy closes when it holds, buys when flat. */
@@ -43,7 +49,8 @@ export async function step(w: World, what = 'a settled trade step', maxCandles =
     if (intent.msg === 'intent accepted') return d.waitFor(what, settles, { from: d.lines.indexOf(intent) + 1 });
     // A position still settling (resuming after a restart, an entry on the REST budget) refuses the next
     // decision ('position_working'): once it has settled, the next candle asks again.
-    if (intent['verdict'] !== 'position_working' || candles === maxCandles) throw new Error(`${what}: intent rejected (${String(intent['verdict'])}) on ${candles} candles\n${d.tail()}`);
+    if (intent['verdict'] !== 'position_working' || candles === maxCandles)
+      throw new Error(`${what}: intent rejected (${String(intent['verdict'])}) on ${candles} candles\n${d.tail()}`);
     await d.waitFor(`the working position settled (${what})`, settles, { from: d.lines.indexOf(intent) + 1 });
   }
 }
@@ -93,6 +100,8 @@ export function rowOf(fault: string, audit: Audit, breakerBefore: string, notes:
 export function table(rows: readonly Row[]): string {
   const w = Math.max(5, ...rows.map((r) => r.fault.length));
   const head = `${'fault'.padEnd(w)} | outcome        | lost | dup | notes`;
-  const lines = rows.map((r) => `${r.fault.padEnd(w)} | ${r.outcome.padEnd(14)} | ${String(r.lost).padStart(4)} | ${String(r.duplicated).padStart(3)} | ${r.notes}`);
+  const lines = rows.map(
+    (r) => `${r.fault.padEnd(w)} | ${r.outcome.padEnd(14)} | ${String(r.lost).padStart(4)} | ${String(r.duplicated).padStart(3)} | ${r.notes}`,
+  );
   return [head, '-'.repeat(head.length + 20), ...lines].join('\n');
 }

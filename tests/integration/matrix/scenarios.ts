@@ -142,19 +142,25 @@ export const NETWORK_FAULTS: readonly NetworkFault[] = [
   { name: 'REST 502 on AddOrder (not placed)', side: 'entry', inject: (w) => w.sim.faults.failHttp(502, { method: 'AddOrder' }) },
   { name: 'REST HTML error page (503) on the lookup', side: 'entry', inject: (w) => w.sim.faults.failHttp(503, { method: 'OpenOrders', html: true }) },
   { name: 'REST timeout on AddOrder (it ran)', side: 'exit', inject: (w) => w.sim.faults.delayResponse(FOREVER, { method: 'AddOrder' }) },
-  { name: 'rate-limit lockout (EGeneral:Temporary lockout)', side: 'entry', inject: (w) => w.sim.faults.failApi('EGeneral:Temporary lockout', { method: 'OpenOrders' }) },
+  {
+    name: 'rate-limit lockout (EGeneral:Temporary lockout)',
+    side: 'entry',
+    inject: (w) => w.sim.faults.failApi('EGeneral:Temporary lockout', { method: 'OpenOrders' }),
+  },
   { name: 'reply lost after acceptance', side: 'exit', inject: (w) => w.sim.faults.loseResponse({ method: 'AddOrder' }) },
   { name: 'database locked by another process (3 s)', side: 'entry', inject: (w) => void lockDatabase(w.dbPath, 3_000) },
   // Pairs: one blip, two faults.
   {
-    name: 'reply lost while the private feed reconnects', side: 'entry',
+    name: 'reply lost while the private feed reconnects',
+    side: 'entry',
     inject: (w) => {
       w.sim.faults.loseResponse({ method: 'AddOrder' });
       return onAddOrder(w, () => w.sim.faults.dropWs('private'));
     },
   },
   {
-    name: '5xx burst during a WS stall', side: 'exit',
+    name: '5xx burst during a WS stall',
+    side: 'exit',
     inject: (w) => {
       w.sim.faults.stallWs('private');
       w.sim.faults.failHttp(502, { times: 3 });
@@ -162,21 +168,27 @@ export const NETWORK_FAULTS: readonly NetworkFault[] = [
     end: (w) => w.sim.faults.resumeWs('private'),
   },
   {
-    name: 'REST timeout during a WS drop', side: 'entry', full: true,
+    name: 'REST timeout during a WS drop',
+    side: 'entry',
+    full: true,
     inject: (w) => {
       w.sim.faults.delayResponse(FOREVER, { method: 'AddOrder' });
       return onAddOrder(w, () => w.sim.faults.dropWs('all'));
     },
   },
   {
-    name: 'database locked during a lost reply', side: 'exit', full: true,
+    name: 'database locked during a lost reply',
+    side: 'exit',
+    full: true,
     inject: (w) => {
       w.sim.faults.loseResponse({ method: 'AddOrder' });
       return onAddOrder(w, () => void lockDatabase(w.dbPath, 3_000));
     },
   },
   {
-    name: 'rate-limit lockout during a WS stall', side: 'exit', full: true,
+    name: 'rate-limit lockout during a WS stall',
+    side: 'exit',
+    full: true,
     inject: (w) => {
       w.sim.faults.stallWs('private');
       w.sim.faults.failApi('EAPI:Rate limit exceeded', { times: 2 });
@@ -240,7 +252,9 @@ export async function diskFull(w: World, disk: { fill(): void; free(): void }): 
   const intent = await d.waitFor('the entry intent', (l) => l.msg === 'intent accepted', { from });
   const at = d.lines.indexOf(intent) + 1;
   const outcome = await Promise.race([
-    d.waitFor('what became of the entry', (l) => l.msg === 'order sent' || settles(l) || l.level >= 50, { from: at, limitMs: 20_000 }).then((l) => `"${l.msg}"${l.level >= 50 ? ` (${String((l['err'] as { message?: string } | undefined)?.message ?? '')})` : ''}`),
+    d
+      .waitFor('what became of the entry', (l) => l.msg === 'order sent' || settles(l) || l.level >= 50, { from: at, limitMs: 20_000 })
+      .then((l) => `"${l.msg}"${l.level >= 50 ? ` (${String((l['err'] as { message?: string } | undefined)?.message ?? '')})` : ''}`),
     d.exited.then((e) => `exited (code ${e.code}, signal ${e.signal})`),
   ]);
   notes.push(`disk full at the entry: ${outcome}`);

@@ -29,11 +29,22 @@ const HISTORY_DAYS = 3;
  * points' wait or every send after a restart is given up before it leaves (safe, but nothing trades).
  */
 const FAST_ORDERS = [
-  'orders.ackTimeoutSeconds=5', 'orders.settleTimeoutSeconds=1', 'orders.requerySeconds=0.5', 'orders.maxQueries=3',
-  'orders.restTimeoutSeconds=2', 'orders.balanceRecheckSeconds=0.5', 'orders.krakenTier=pro',
+  'orders.ackTimeoutSeconds=5',
+  'orders.settleTimeoutSeconds=1',
+  'orders.requerySeconds=0.5',
+  'orders.maxQueries=3',
+  'orders.restTimeoutSeconds=2',
+  'orders.balanceRecheckSeconds=0.5',
+  'orders.krakenTier=pro',
 ];
 /** The flip strategy loses its fees on every trade: the loss limits must not stop it. */
-const LOOSE_RISK = ['risk.maxConsecutiveLosses=100', 'risk.dailyLossFraction=1', 'risk.maxDrawdownFraction=1', 'risk.reducingDrawdownFraction=0.99', 'risk.resume=auto'];
+const LOOSE_RISK = [
+  'risk.maxConsecutiveLosses=100',
+  'risk.dailyLossFraction=1',
+  'risk.maxDrawdownFraction=1',
+  'risk.reducingDrawdownFraction=0.99',
+  'risk.resume=auto',
+];
 /** No chores on the real clock (audit, backup, nightly cycle), no health port, no Telegram: one process, one concern. */
 const QUIET = ['health.port=0', 'orchestrator.enabled=false', 'telegram.enabled=false', 'audit.enabled=false', 'backup.enabled=false', 'log.format=json'];
 
@@ -94,12 +105,15 @@ export class World {
     const simEvents = new EventEmitter();
     const simLines: string[] = [];
     // Debug level for the records the matrix waits on ('rest request', 'order event'); nothing else is parsed.
-    const logger = pino({ level: 'debug' }, {
-      write: (line: string) => {
-        if (process.env['BRAIN_MATRIX_LOG']) simLines.push(line.trimEnd());
-        if (line.includes('"msg":"rest request"') || line.includes('"msg":"order event"')) simEvents.emit('record', JSON.parse(line));
+    const logger = pino(
+      { level: 'debug' },
+      {
+        write: (line: string) => {
+          if (process.env['BRAIN_MATRIX_LOG']) simLines.push(line.trimEnd());
+          if (line.includes('"msg":"rest request"') || line.includes('"msg":"order event"')) simEvents.emit('record', JSON.parse(line));
+        },
       },
-    });
+    );
     const first = Date.UTC(2024, 8, 1);
     const sim = await startKrakenSim({ pairs: ['BTC/USD'], seed: o.seed ?? 18, startTime: first + HISTORY_DAYS * DAY, logger, rateLimits: false });
     const world = new World(sim, workDir, dbPath, sim.engine.balances()['ZUSD']?.balance ?? 0, o);
@@ -113,11 +127,23 @@ export class World {
     if (this.daemon) throw new Error('a daemon is already running in this world');
     const args = ['--mode', this.o.mode ?? 'live', '--pairs', 'BTC/USD', '--db', this.dbPath];
     const sets = [
-      `kraken.restUrl=${this.sim.restUrl}`, `kraken.wsUrl=${this.sim.wsPublicUrl}`, `kraken.wsAuthUrl=${this.sim.wsPrivateUrl}`,
-      'isolation.requireNamespacesInLive=false', ...(process.env['BRAIN_MATRIX_LOG'] ? ['log.level=debug'] : []), ...FAST_ORDERS, ...LOOSE_RISK, ...QUIET, ...(this.o.settings ?? []),
+      `kraken.restUrl=${this.sim.restUrl}`,
+      `kraken.wsUrl=${this.sim.wsPublicUrl}`,
+      `kraken.wsAuthUrl=${this.sim.wsPrivateUrl}`,
+      'isolation.requireNamespacesInLive=false',
+      ...(process.env['BRAIN_MATRIX_LOG'] ? ['log.level=debug'] : []),
+      ...FAST_ORDERS,
+      ...LOOSE_RISK,
+      ...QUIET,
+      ...(this.o.settings ?? []),
     ];
     const env = { KRAKEN_API_KEY: SIM_TEST_ACCOUNT.key, KRAKEN_API_SECRET: SIM_TEST_ACCOUNT.secret };
-    const d = DaemonProcess.start({ cwd: this.workDir, args: [...args, ...sets.flatMap((s) => ['--set', s])], env, ...(this.o.preload ? { preload: this.o.preload } : {}) });
+    const d = DaemonProcess.start({
+      cwd: this.workDir,
+      args: [...args, ...sets.flatMap((s) => ['--set', s])],
+      env,
+      ...(this.o.preload ? { preload: this.o.preload } : {}),
+    });
     this.daemon = d;
     this.runs.push(d);
     await d.waitFor('brain running', (l) => l.msg === 'brain running');
@@ -184,7 +210,14 @@ export class World {
     const named = process.env['BRAIN_MATRIX_LOG'];
     // One file per world: `<name>.<work dir>` for the daemon's runs, `.sim` beside it for the simulator.
     const dump = named ? `${named}.${basename(this.workDir)}` : undefined;
-    if (dump) writeFileSync(dump, this.runs.map((r, i) => [`--- run ${i + 1}`, ...r.lines.map((l) => JSON.stringify(l)), ...r.stderr]).flat().join('\n'));
+    if (dump)
+      writeFileSync(
+        dump,
+        this.runs
+          .map((r, i) => [`--- run ${i + 1}`, ...r.lines.map((l) => JSON.stringify(l)), ...r.stderr])
+          .flat()
+          .join('\n'),
+      );
     if (dump) writeFileSync(`${dump}.sim`, this.simLines.join('\n'));
     this.readOnly?.close();
     await this.sim.close();
