@@ -88,7 +88,7 @@ describe('REST transport timing and cancellation', () => {
     ac.abort();
     server!.closeAllConnections();
     await first;
-    expect(await order).toMatchObject({ code: 'ABORTED', kind: 'retryable' });
+    expect(await order).toMatchObject({ venueCode: 'ABORTED', kind: 'retryable' });
     expect(requests).toBe(1);
   });
 
