@@ -1,12 +1,11 @@
 /** The daily live-vs-backtest drift report: live entries matched to the replay's within a candle; the rest are missed or extra. */
 import { describe, expect, it } from 'vitest';
-import { engineConfig } from '../../src/backtest/engine.ts';
 import { replayedRun } from '../../src/backtest/replay.ts';
 import { createRepositories, openDatabase } from '../../src/db/index.ts';
 import { dailyDrift } from '../../src/evolution/drift.ts';
 import type { ShadowMarket } from '../../src/evolution/shadow.ts';
 import { windowData } from '../../src/evolution/shadow.ts';
-import { candidate, LIMITS, momentum, T0, waveMarket } from './fixtures.ts';
+import { candidate, momentum, storedHourlyMarket, T0, waveMarket } from './fixtures.ts';
 
 const DAY = 86_400_000;
 const data = waveMarket(['BTC/USD', 'ETH/USD'], 24 * 6);
@@ -15,21 +14,7 @@ const data = waveMarket(['BTC/USD', 'ETH/USD'], 24 * 6);
 function world() {
   const db = openDatabase({ path: ':memory:' });
   const repos = createRepositories(db);
-  data.pairs.forEach((pair, p) => {
-    const c = data.columns[p]!;
-    repos.candles.upsertMany(
-      pair,
-      '1h',
-      Array.from(c.time, (time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })),
-    );
-  });
-  const market: ShadowMarket = {
-    pairs: data.pairs,
-    timeframe: '1h',
-    candles: repos.candles,
-    warmupBars: 24,
-    engineConfig: (pairs) => engineConfig(pairs, { limits: LIMITS }),
-  };
+  const market = storedHourlyMarket(data, repos);
   return { db, repos, market, c: candidate('v-live', (p) => momentum(p)), day: T0 + 2 * DAY };
 }
 type World = ReturnType<typeof world>;

@@ -4,7 +4,9 @@ import { engineConfig, type DecideFn, type EngineConfig, type MarketData } from 
 import { deciderRunner, type DeciderFactory } from '../../src/backtest/runners.ts';
 import { ConfigSchema } from '../../src/config/index.ts';
 import { RiskLimitsSchema, type DecisionInput, type Pair, type ParamSpec } from '../../src/contract/index.ts';
+import type { Repositories } from '../../src/db/index.ts';
 import { EvolutionSchema, type EvolutionConfig } from '../../src/evolution/config.ts';
+import type { ShadowMarket } from '../../src/evolution/shadow.ts';
 import { baselineOf, type PolicyCandidate, type PolicyContext } from '../../src/evolution/policy.ts';
 import { evaluationWindows } from '../../src/evolution/windows.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
@@ -106,4 +108,17 @@ export async function policyContext(
   const baseline = await baselineOf(incumbent.runner, incumbent.params, data, config, windows);
   const defaults = ConfigSchema.parse({});
   return { data, config, windows, evolution: evo, risk: defaults.risk, rollback: defaults.rollback, baseline, trials: () => trials, now: () => T0 };
+}
+
+/** `data` written to the candle store as hourly candles, and the market a shadow or a drift replay reads from it. */
+export function storedHourlyMarket(data: MarketData, repos: Repositories): ShadowMarket {
+  data.pairs.forEach((pair, p) => {
+    const c = data.columns[p]!;
+    repos.candles.upsertMany(
+      pair,
+      '1h',
+      Array.from(c.time, (time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })),
+    );
+  });
+  return { pairs: data.pairs, timeframe: '1h', candles: repos.candles, warmupBars: 24, engineConfig: (pairs) => engineConfig(pairs, { limits: LIMITS }) };
 }

@@ -6,37 +6,22 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { engineConfig } from '../../src/backtest/engine.ts';
 import { createRepositories, openDatabase } from '../../src/db/index.ts';
 import { judgePaperTest } from '../../src/evolution/paper-judge.ts';
 import { startVersionRunner } from '../../src/evolution/setup.ts';
-import { Shadow, type ShadowDeps, type ShadowMarket } from '../../src/evolution/shadow.ts';
+import { Shadow, type ShadowDeps } from '../../src/evolution/shadow.ts';
 import { EvolutionSchema } from '../../src/evolution/config.ts';
 import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
 import { LiveStrategy } from '../../src/sandbox/live.ts';
 import { bundleOf, REPO_ROOT, rules } from '../sandbox/helpers.ts';
-import { LIMITS, T0, waveMarket } from './fixtures.ts';
+import { storedHourlyMarket, T0, waveMarket } from './fixtures.ts';
 
 const HOUR = 3_600_000;
 const data = waveMarket(['BTC/USD', 'ETH/USD'], 24 * 5);
 const db = openDatabase({ path: ':memory:' });
 const repos = createRepositories(db);
 afterAll(() => db.close());
-data.pairs.forEach((pair, p) => {
-  const c = data.columns[p]!;
-  repos.candles.upsertMany(
-    pair,
-    '1h',
-    Array.from(c.time, (time, i) => ({ time, open: c.open[i]!, high: c.high[i]!, low: c.low[i]!, close: c.close[i]!, volume: c.volume[i]! })),
-  );
-});
-const market: ShadowMarket = {
-  pairs: data.pairs,
-  timeframe: '1h',
-  candles: repos.candles,
-  warmupBars: 24,
-  engineConfig: (pairs) => engineConfig(pairs, { limits: LIMITS }),
-};
+const market = storedHourlyMarket(data, repos);
 const startedAt = T0 + 2 * 24 * HOUR;
 const candles = (from: number, to: number) =>
   data.pairs.flatMap((pair) => repos.candles.range(pair, '1h', from, to).map((candle) => ({ pair, candle }))).sort((a, b) => a.candle.time - b.candle.time);
