@@ -14,6 +14,7 @@ import { openDatabase, type Db } from '../../src/db/index.ts';
 import { contentHash } from '../../src/evolution/content.ts';
 import { backtestTrials } from '../../src/evolution/ledger.ts';
 import { seriesFromCsvDir } from '../../src/market/dataset.ts';
+import { ledgerRow } from '../db/fixtures.ts';
 
 /** Buys after three rising closes, exits after two falling ones; 2 % stop. Trusted test module. */
 const momentum: StrategyModule<{ up: number; down: number }> = {
@@ -114,30 +115,9 @@ describe('runBacktest', () => {
         failedGate: null,
         createdAt: 0,
       });
-    ledger.insert({
-      contentHash: 'c',
-      kind: 'strategy',
-      name: 'strategy',
-      versionId: null,
-      parentVersionId: null,
-      originKind: 'offline',
-      origin: { seed: 1 },
-      params: {},
-      diffSummary: '',
-      hypothesis: '',
-      stage: 'screen',
-      verdict: 'refused',
-      failedGate: 'screenTrades',
-      reason: 'no trades',
-      duplicateOf: null,
-      gates: [],
-      holdout: null,
-      score: null,
-      trial: { sharpe: -0.3, ...trial },
-      cpuSeconds: 0,
-      usd: 0,
-      createdAt: 0,
-    });
+    ledger.insert(
+      ledgerRow('c', { stage: 'screen', verdict: 'refused', failedGate: 'screenTrades', reason: 'no trades', trial: { sharpe: -0.3, ...trial }, createdAt: 0 }),
+    );
     const out = await runBacktest(
       { runner: inProcessRunner(momentum, 'sha256:new'), backtests: backtestsRepo(db), trials: trialsOf(db, 'new'), now: () => 1 },
       { data, config: engineConfig(data.pairs) },

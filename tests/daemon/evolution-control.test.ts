@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { daemonEvolutionControl } from '../../src/daemon/evolution.ts';
 import { promote, rollback } from '../../src/evolution/deploy.ts';
+import { ledgerRow } from '../db/fixtures.ts';
 import { startSupervisor } from '../machines/supervisor.fixtures.ts';
 
 function fakeStore(active: { id: string }) {
@@ -94,30 +95,7 @@ describe('evolution state at boot', () => {
     const pino = (await import('pino')).default;
     const repos = createRepositories(openDatabase({ path: ':memory:' }));
     const row = (versionId: string, stage: 'paper' | 'deployed') =>
-      repos.ledger.insert({
-        contentHash: versionId,
-        kind: 'strategy',
-        name: 'strategy',
-        versionId,
-        parentVersionId: null,
-        originKind: 'offline',
-        origin: {},
-        params: {},
-        diffSummary: '',
-        hypothesis: '',
-        stage,
-        verdict: 'passed',
-        failedGate: null,
-        reason: null,
-        duplicateOf: null,
-        gates: [],
-        holdout: null,
-        score: null,
-        trial: null,
-        cpuSeconds: 0,
-        usd: 0,
-        createdAt: 0,
-      }).id;
+      repos.ledger.insert(ledgerRow(versionId, { versionId, origin: {}, stage, verdict: 'passed', createdAt: 0 })).id;
     const test = (id: string, versionId: string, ledgerId: number) =>
       repos.paperTests.insert({
         id,

@@ -1,6 +1,6 @@
 /** Contract objects for repository round trips. */
 import type { Candle, Fill, Intent, Position } from '../../src/contract/index.ts';
-import type { OrderIntent } from '../../src/db/index.ts';
+import type { NewLedgerRow, OrderIntent } from '../../src/db/index.ts';
 
 export const T0 = Date.UTC(2025, 0, 6);
 
@@ -81,4 +81,33 @@ export function candles(n: number, start = T0): Candle[] {
     });
   }
   return out;
+}
+
+/** A candidate ledger row from the offline evolver, pending at submission; `over` sets what a test is about. */
+export function ledgerRow(contentHash: string, over: Partial<NewLedgerRow> = {}): NewLedgerRow {
+  return {
+    contentHash,
+    kind: 'strategy',
+    name: 'strategy',
+    versionId: null,
+    parentVersionId: null,
+    originKind: 'offline',
+    origin: { seed: 1 },
+    params: {},
+    diffSummary: '',
+    hypothesis: '',
+    stage: 'submitted',
+    verdict: 'pending',
+    failedGate: null,
+    reason: null,
+    duplicateOf: null,
+    gates: [],
+    holdout: null,
+    score: null,
+    trial: null,
+    cpuSeconds: 0,
+    usd: 0,
+    createdAt: 1,
+    ...over,
+  };
 }

@@ -4,39 +4,12 @@
  * every earlier trial over.
  */
 import { describe, expect, it } from 'vitest';
-import { applyMigrations, createRepositories, loadMigrations, type NewLedgerRow } from '../../src/db/index.ts';
+import { applyMigrations, createRepositories, loadMigrations } from '../../src/db/index.ts';
+import { ledgerRow } from './fixtures.ts';
 import { memoryDb, track } from './helpers.ts';
 import { openDatabase } from '../../src/db/index.ts';
 
 const TRIAL = { sharpe: 0.4, nObs: 30, skew: 0, kurtosis: 3 };
-
-function pipelineRow(contentHash: string, over: Partial<NewLedgerRow> = {}): NewLedgerRow {
-  return {
-    contentHash,
-    kind: 'strategy',
-    name: 'strategy',
-    versionId: null,
-    parentVersionId: null,
-    originKind: 'offline',
-    origin: { seed: 1 },
-    params: {},
-    diffSummary: '',
-    hypothesis: '',
-    stage: 'submitted',
-    verdict: 'pending',
-    failedGate: null,
-    reason: null,
-    duplicateOf: null,
-    gates: [],
-    holdout: null,
-    score: null,
-    trial: null,
-    cpuSeconds: 0,
-    usd: 0,
-    createdAt: 1,
-    ...over,
-  };
-}
 
 describe('candidate ledger: one trial count', () => {
   it('a backtest run is a trial, but the pipeline still judges the same content (its dedupe, ranking and failures ignore backtests)', () => {
@@ -64,7 +37,7 @@ describe('candidate ledger: one trial count', () => {
     expect(ledger.byVersion('sha256:v')).toBeUndefined();
     expect(ledger.top(10)).toEqual([]);
     expect(ledger.stopped(10)).toEqual([]);
-    const judged = ledger.insert(pipelineRow('aaa', { trial: { ...TRIAL, sharpe: 0.5 } }));
+    const judged = ledger.insert(ledgerRow('aaa', { trial: { ...TRIAL, sharpe: 0.5 } }));
     expect(ledger.original('aaa')?.id).toBe(judged.id);
     expect(ledger.trials()).toEqual([
       { contentHash: 'aaa', sharpe: 0.4 },

@@ -2,32 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { createRepositories, openDatabase, type NewLedgerRow } from '../../src/db/index.ts';
 import { createMetrics } from '../../src/health/metrics.ts';
+import { ledgerRow } from '../db/fixtures.ts';
 
-const row = (contentHash: string, over: Partial<NewLedgerRow>): NewLedgerRow => ({
-  contentHash,
-  kind: 'strategy',
-  name: 'strategy',
-  versionId: null,
-  parentVersionId: null,
-  originKind: 'offline',
-  origin: { seed: 1 },
-  params: {},
-  diffSummary: '',
-  hypothesis: '',
-  stage: 'screen',
-  verdict: 'pending',
-  failedGate: null,
-  reason: null,
-  duplicateOf: null,
-  gates: [],
-  holdout: null,
-  score: null,
-  trial: null,
-  cpuSeconds: 0,
-  usd: 0,
-  createdAt: 1,
-  ...over,
-});
+const row = (contentHash: string, over: Partial<NewLedgerRow>): NewLedgerRow => ledgerRow(contentHash, { stage: 'screen', ...over });
 
 describe('tb_evolver_candidates_total', () => {
   it('counts the candidate ledger by verdict, not the backtests run by hand', async () => {
