@@ -44,7 +44,17 @@ beforeAll(async () => {
   template = await churnTemplate(root);
   copyTemplate(template, root);
   const log = createLogger({ level: 'silent' });
-  inspector = await startInspector({ port: 0, secrets: [SECRET], now: () => replay?.sim.clock.now() ?? 0, log });
+  // The viewer must see everything here: the daemon's drop-when-slow bounds are lifted for this test, and
+  // the test checks that nothing was dropped (a loaded CI machine once dropped the last snapshot and the
+  // wait below never ended).
+  inspector = await startInspector({
+    port: 0,
+    secrets: [SECRET],
+    now: () => replay?.sim.clock.now() ?? 0,
+    log,
+    queueLimit: Number.POSITIVE_INFINITY,
+    slowViewerBytes: Number.POSITIVE_INFINITY,
+  });
   replay = await startReplay({
     workDir: root,
     repoRoot: PROJECT_ROOT,
@@ -71,10 +81,28 @@ beforeAll(async () => {
   // The breaker halts at once (the supervisor then waits for the positions' market exits, which need prices the finished replay no longer sends).
   replay.daemon.actor.send({ type: 'supervisor.emergencyStop', by: 'test' });
   await waitFor(replay.daemon.actor, (s) => s.context.breaker === 'halted', { timeout: 10_000 });
-  // Everything the daemon did is on the wire once the stream has drained.
-  while (!messages.some((m) => m.type === '@xstate.snapshot' && m.snapshot?.value === 'halted'))
-    await new Promise((resolve) => client.once('message', resolve));
+  // Everything the daemon did is on the wire once the stream has drained: every event queued was sent.
+  await drained();
 }, 120_000);
+
+/** Resolves when the halted snapshot has arrived; fails naming the counts if it never does (no silent hang). */
+async function drained(): Promise<void> {
+  while (!messages.some((m) => m.type === '@xstate.snapshot' && m.snapshot?.value === 'halted')) {
+    expect(inspector.stats().dropped, 'inspection events dropped').toBe(0);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        client.off('message', next);
+        reject(new Error(`no halted snapshot: the viewer received ${messages.length} of ${inspector.stats().sent} messages sent`));
+      }, 30_000);
+      const next = (): void => {
+        clearTimeout(timer);
+        resolve();
+      };
+      client.once('message', next);
+    });
+  }
+  expect(inspector.stats().dropped, 'inspection events dropped').toBe(0);
+}
 
 afterAll(async () => {
   client?.close();
