@@ -92,6 +92,7 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
       port: t.webhookPort,
       secret: o.config.secrets.telegramWebhookSecret!,
       log,
+      clock: o.clock,
     });
     if (stopped) return listener.close();
     await tb.bot.api.setWebhook(t.webhookUrl, { secret_token: o.config.secrets.telegramWebhookSecret!, allowed_updates: ALLOWED_UPDATES });

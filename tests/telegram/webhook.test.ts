@@ -8,6 +8,7 @@ import { createServer, type Server } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createRepositories } from '../../src/db/index.ts';
 import { startFakeBotApi } from '../../src/telegram/loopback/server.ts';
+import { REFUSAL_LOG_MS } from '../../src/telegram/webhook.ts';
 import { ADMIN_ID, startHarness, texts, WEBHOOK_SECRET, WEBHOOK_URL } from './harness.ts';
 
 const post = (port: number, body: unknown, headers: Record<string, string>, path = '/telegram/hook') =>
@@ -25,7 +26,7 @@ describe('the bot on a webhook', () => {
     expect(h.api.state.waitingUpdates).toBe(0);
   });
 
-  it('refuses a request without the right secret token: 401, nothing run, nothing answered, a warning', async () => {
+  it('refuses a request without the right secret token: 401, nothing run, nothing answered, a warning per 10 minutes', async () => {
     const h = await startHarness({ webhook: true });
     const forged = {
       update_id: 900,
@@ -44,7 +45,15 @@ describe('the bot on a webhook', () => {
     await h.tg.settled();
     expect(h.api.sent).toEqual([]);
     expect(createRepositories(h.deps.db).audit.inRange(0, Number.MAX_SAFE_INTEGER)).toEqual([]);
-    expect(h.lines.filter((l) => l.includes('without the right secret token'))).toHaveLength(2);
+    // Logged once per window, the rest counted: a scanner hammering the hook cannot fill the disk.
+    const warnings = () => h.lines.filter((l) => l.includes('without the right secret token'));
+    expect(warnings()).toHaveLength(1);
+    for (let i = 0; i < 20; i++) expect((await post(h.tg.webhookPort!, forged, {})).status).toBe(401);
+    expect(warnings()).toHaveLength(1);
+    h.clock.increment(REFUSAL_LOG_MS);
+    expect((await post(h.tg.webhookPort!, forged, {})).status).toBe(401);
+    expect(warnings()).toHaveLength(2);
+    expect(warnings()[1]).toContain('(and 21 more since the last warning)');
   });
 
   it('handles an update Telegram sends again after losing the answer once', async () => {
