@@ -1,8 +1,8 @@
 /**
  * Webhook mode: a plain-HTTP listener on 127.0.0.1 (a reverse proxy with TLS stands in front of it, see
  * docs/telegram.md) where grammY's webhookCallback checks X-Telegram-Bot-Api-Secret-Token (a wrong or
- * missing one gets 401 before the body is read, and is logged at most once per 10 minutes) and hands the update to the same middleware as polling,
- * so de-duplication by update_id, the access check and the commands are one code path. Telegram sends
+ * missing one gets 401 before the body is read, and is logged at most once per 10 minutes) and hands the
+ * update to the same middleware as polling, so de-duplication by update_id, the access check and the commands are one code path. Telegram sends
  * an update again when it gets no 2xx in time, so the request must end fast: commands already run
  * beside the update loop (tasks.ts) and only the press of a button answers its callback inline; anything
  * still running at ANSWER_WITHIN_MS is answered 200 and left to finish, because its update id is taken
