@@ -247,6 +247,9 @@ const CHORES: Partial<Record<string, Chore>> = {
   'schedule.backup': 'backup',
 };
 
+export const choreSkippedAlert = (chore: Chore): string =>
+  `the ${chore} chore has not finished since its last slot, so this slot is skipped: a run that outlasts its period is probably stuck (see brain logs; a restart clears it)`;
+
 /** The chore a scheduler slot starts. The nightly slot is the cycle child's (model or offline evolver), not a chore. */
 export function choreOf(event: SupervisorEvent): Chore | null {
   if (event.type === 'schedule.dailySnapshot') return 'drift';

@@ -229,11 +229,14 @@ const supervisorSetup = setup({
       if ('consecutiveLosses' in event) enqueue.assign({ streak: event.consecutiveLosses });
       enqueue.emit(event as BreakerEmitted);
     }),
-    /** One run of a chore at a time, so its report names its child: a slot that fires while the last run still works is skipped (the next slot runs it). */
+    /**
+     * One run of a chore at a time, so its report names its child: a slot that fires while the last run
+     * still works is skipped (the next slot runs it) — and said, since a run that outlasts its period is stuck.
+     */
     startChore: enqueueActions(({ context: c, event, enqueue, self }) => {
       const chore = logic.choreOf(event);
-      if (chore && !self.getSnapshot().children[choreId(chore)])
-        enqueue.spawnChild('runChore', { id: choreId(chore), input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
+      if (chore && self.getSnapshot().children[choreId(chore)]) enqueue.emit({ type: 'supervisor.alert', message: logic.choreSkippedAlert(chore), at: c.now });
+      else if (chore) enqueue.spawnChild('runChore', { id: choreId(chore), input: { chore, now: Math.max(c.now, (event as { time: number }).time) } });
       enqueue.assign({ seq: c.seq + 1 });
     }),
     /** A chore's child reports by event and never completes: stopped once it has reported, or every run stays in memory. */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { waitFor } from 'xstate';
+import { type EventObject, fromCallback, waitFor } from 'xstate';
 import type { Fill } from '../../src/contract/index.ts';
 import { applyFill, createLedger } from '../../src/trading/portfolio.ts';
 import { bootState, startSupervisor, T0 } from './supervisor.fixtures.ts';
+import type { Chore } from '../../machines/supervisor-types.ts';
 
 const candle = (close: number, time = T0) => ({ time, open: close, high: close, low: close, close, volume: 1 });
 
@@ -220,6 +221,19 @@ describe('supervisor timetable and strategy swap', () => {
     s.port.schedule!({ type: 'schedule.feeRefresh', due: T0, time: T0 });
     await waitFor(s.actor, (x) => x.context.settings?.fees['BTC/USD']?.taker === 0.002);
     expect(s.calls).toContain('chore feeRefresh');
+  });
+
+  it('a chore slot that fires while the last run still works is skipped and said, not silently dropped', async () => {
+    const stuck = fromCallback<EventObject, { chore: Chore; now: number }>(() => undefined);
+    const s = startSupervisor({ runChore: stuck });
+    await s.running();
+    s.port.schedule!({ type: 'schedule.audit', due: T0, time: T0 });
+    expect(s.emitted.filter((e) => e.type === 'supervisor.alert')).toEqual([]);
+    s.port.schedule!({ type: 'schedule.audit', due: T0 + DAY, time: T0 + DAY });
+    const alerts = s.emitted.filter((e) => e.type === 'supervisor.alert');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ message: expect.stringContaining('the audit chore has not finished since its last slot') });
+    expect(Object.keys(s.actor.getSnapshot().children).filter((id) => id === 'chore-audit')).toHaveLength(1);
   });
 
   it('candle maintenance runs as a chore; the orchestrator slot is announced and starts no chore (the nightly cycle child takes it, model or offline evolver)', async () => {
