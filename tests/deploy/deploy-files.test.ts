@@ -110,7 +110,8 @@ describe('the compose file and the seccomp profile', () => {
     expect(compose).toMatch(/cap_drop: \[ALL\]/);
     expect(compose).toMatch(/env_file: \.\.\/\.env/);
     expect(compose).toMatch(/- brain-data:\/opt\/trading-brain\/data/);
-    expect(compose).toMatch(/restart: on-failure:\d+/);
+    // Uncapped: Docker's on-failure:N counts restarts over the container's life, not in a window.
+    expect(compose).toMatch(/restart: on-failure\n/);
   });
 
   it('lets the sandbox create its user and network namespace and blocks the kernel interfaces a trader never needs', () => {
