@@ -42,7 +42,7 @@ beforeAll(async () => {
   // A backup from before this start: the backup gauge starts from it, not from 0.
   backupDatabase({ db: replay.daemon.runtime.db!, dir: join(workDir, 'data', 'backups'), keep: 2, now: replay.sim.clock.now() });
   health = await startHealth({ daemon: replay.daemon, config: replay.config, clock: replay.sim.clock, filesRoot: workDir, log, env: {}, port: 0 });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await health?.close();
@@ -114,7 +114,7 @@ describe('the health endpoint on a running daemon', () => {
     expect(sample(metrics, 'tb_model_tokens_total', { kind: 'input' })).toBe(0);
     expect(sample(metrics, 'tb_backup_last_success_timestamp_seconds')).toBeGreaterThan(Date.UTC(2020, 0, 1) / 1000);
     expect(metrics.find((m) => m.name === 'tb_model_tokens_total')!.help).toContain('token_usage table');
-  }, 120_000);
+  }, 240_000);
 
   it('counts the orders the positions sent and the fills the supervisor booked', async () => {
     const fills = replay.daemon.runtime.repos!.fills.inRange(Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);

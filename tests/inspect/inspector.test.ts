@@ -83,7 +83,7 @@ beforeAll(async () => {
   await waitFor(replay.daemon.actor, (s) => s.context.breaker === 'halted', { timeout: 10_000 });
   // Everything the daemon did is on the wire once the stream has drained: every event queued was sent.
   await drained();
-}, 120_000);
+}, 240_000);
 
 /** Resolves when the halted snapshot has arrived; fails naming the counts if it never does (no silent hang). */
 async function drained(): Promise<void> {

@@ -59,7 +59,7 @@ beforeAll(async () => {
     dbPath: join(workDir, 'brain.db'),
     socketPath: join(workDir, 'brain.sock'),
   });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await operatorConsole?.close('test end');
@@ -102,7 +102,7 @@ describe('the console on a running daemon', () => {
     expect(closed.length).toBeGreaterThan(0);
     await api.until(() => sentTo().filter((m) => /^(✅|🔻) Closed /.test(m.text)).length === closed.length);
     expect(sentTo().filter((m) => m.text.startsWith('🟢 Bought')).length).toBeGreaterThanOrEqual(closed.length);
-  }, 120_000);
+  }, 240_000);
 
   it('says goodbye when it closes', async () => {
     const n = sentTo().length;

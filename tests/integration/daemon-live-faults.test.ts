@@ -35,7 +35,7 @@ let template: Db;
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'brain-live-faults-'));
   template = await churnTemplate(root);
-}, 60_000);
+}, 120_000);
 
 afterAll(() => {
   template.close();
@@ -147,7 +147,7 @@ const outcomes: Outcome[] = [];
 describe('live mode with the private feed and the AddOrder reply lost together (several seeds, simulated days)', () => {
   beforeAll(async () => {
     for (const seed of SEEDS) outcomes.push(await run(seed, 1));
-  }, 120_000);
+  }, 240_000);
 
   it('the fault hit many orders, entries and exits, and at the end nothing was left in flight', () => {
     for (const o of outcomes) {

@@ -52,7 +52,7 @@ beforeAll(async () => {
   repos = replay.daemon.runtime.repos!;
   await replay.run();
   ledger = replay.daemon.actor.getSnapshot().context.ledger;
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await replay?.close();

@@ -38,7 +38,7 @@ beforeAll(async () => {
   steps = await replay.run();
   ledger = replay.daemon.actor.getSnapshot().context.ledger;
   repos = replay.daemon.runtime.repos!;
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await replay?.close();

@@ -58,7 +58,7 @@ beforeAll(async () => {
   const stored = await store.submit({ kind: 'strategy', name: 'strategy', source, author: { kind: 'human' }, parentId: v001 });
   if (!stored.ok) throw new Error('v002 did not pass the gates');
   v002 = stored.version;
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await operatorConsole?.close('test end');
@@ -86,13 +86,13 @@ describe('brain promote and brain rollback with the daemon running', () => {
       .db!.prepare('SELECT DISTINCT strategy_version AS v FROM scan_results WHERE candle_time >= ?')
       .all<{ v: string }>([from]);
     expect(scanned.map((x) => x.v)).toEqual([v002.id]);
-  }, 60_000);
+  }, 120_000);
 
   it('brain rollback reaches it as strategy.rollback and the parent trades again', async () => {
     const r = await brain('rollback');
     expect(r.out).toContain(`strategy rolled back from ${v002.id} to v001 ${v001}: the scanners switch at their next candle.`);
     expect(replay.daemon.runtime.strategyVersion).toBe(v001);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('with the daemon stopped', () => {
@@ -105,5 +105,5 @@ describe('with the daemon stopped', () => {
     const db = openDatabase({ path: dbPath(), readonly: true });
     expect(db.prepare("SELECT version_id FROM active_versions WHERE slot = 'strategy'").get<{ version_id: string }>()?.version_id).toBe(v002.id);
     db.close();
-  }, 60_000);
+  }, 120_000);
 });

@@ -120,7 +120,7 @@ beforeAll(async () => {
     await replay.sim.advance(60_000);
     await replay.quiet();
   }
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await health?.close();

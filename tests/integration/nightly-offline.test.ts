@@ -40,7 +40,7 @@ beforeAll(async () => {
   replay.daemon.actor.send({ type: 'schedule.orchestrator', due: now, time: now });
   await finished;
   await started;
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await replay?.close();

@@ -50,7 +50,7 @@ beforeAll(async () => {
   });
   privateUpAtStart = replay.daemon.actor.getSnapshot().context.feed?.lines.private?.up;
   for (let i = 0; i < 6; i++) await replay.step();
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   globalThis.fetch = realFetch;
