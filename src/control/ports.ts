@@ -5,7 +5,7 @@
  * single-instance lock. A port never hands out a child actor's context: state is read from the
  * supervisor's own snapshot or the database, and changes happen by ONE event to the supervisor.
  */
-import type { ModeRequest, TradingMode } from '../db/mode-requests.repo.ts';
+import type { ModeChoice, ModeRequest, TradingMode } from '../db/mode-requests.repo.ts';
 import type { SupervisorEmitted, SupervisorEvent } from '../../machines/supervisor-types.ts';
 import type { Pair } from '../contract/index.ts';
 import type { PositionSlot } from '../trading/routing.ts';
@@ -66,10 +66,10 @@ export interface Lifecycle {
 export interface ModePort {
   /** The daemon's mode and the layer that set it ("default", a file, "env BRAIN_MODE", a recorded request, "flag --mode"); null without a daemon. */
   readonly running: { mode: TradingMode; source: string } | null;
-  /** The newest recorded request (it applies at every boot until another one), or null. */
+  /** The newest recorded request (it applies at every boot until another one; 'config' clears it), or null. */
   requested(): ModeRequest | null;
   /** Records a request durably (mode_requests); it applies at the next boot. */
-  record(mode: TradingMode, by: string): ModeRequest;
+  record(mode: ModeChoice, by: string): ModeRequest;
   /** Why live mode would refuse to start on this host whatever the keys (the sandbox's isolation), or null. */
   liveRefusal(): string | null;
 }

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveConfig, type Config, type LoadConfigOptions } from '../config/index.ts';
 import { openDatabase } from '../db/index.ts';
-import { modeRequestsRepo, type ModeRequest } from '../db/mode-requests.repo.ts';
+import { modeRequestsRepo, recordedMode, requestSource } from '../db/mode-requests.repo.ts';
 import { layersOf, liveIsolationRefusal } from '../health/isolation.ts';
 import { probeIsolation, type Isolation } from '../sandbox/host/spawn.ts';
 
@@ -22,12 +22,12 @@ export interface BootConfig {
   skipped: string | null;
 }
 
-/** The newest recorded request in the database at `dbPath`, or null (no file yet, or a schema before mode_requests). */
-export function recordedModeRequest(dbPath: string): ModeRequest | null {
+/** The recorded request in force in the database at `dbPath`, or null (none, cleared with /mode config, no file yet, or a schema before mode_requests). */
+export function recordedModeRequest(dbPath: string): ReturnType<typeof recordedMode> {
   if (dbPath === ':memory:' || !existsSync(dbPath)) return null;
   const db = openDatabase({ path: dbPath, readonly: true });
   try {
-    return modeRequestsRepo(db).latest();
+    return recordedMode(modeRequestsRepo(db).latest());
   } catch {
     // Not migrated yet: the daemon's own open migrates it; until then there is no request.
     return null;
@@ -35,8 +35,6 @@ export function recordedModeRequest(dbPath: string): ModeRequest | null {
     db.close();
   }
 }
-
-export const requestSource = (r: ModeRequest): string => `request by ${r.requestedBy} at ${new Date(r.requestedAt).toISOString()} (/mode)`;
 
 /** Why a recorded live request cannot apply to this configuration on this host, or null. */
 function liveBlocked(config: Config, probe: () => Isolation): string | null {

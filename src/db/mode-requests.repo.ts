@@ -2,21 +2,23 @@
 import type { Db } from './connection.ts';
 
 export type TradingMode = 'paper' | 'live';
+/** What an operator can record: a mode, or 'config' to clear the request so the configuration decides. */
+export type ModeChoice = TradingMode | 'config';
 
 export interface ModeRequest {
   id: number;
-  mode: TradingMode;
+  mode: ModeChoice;
   requestedBy: string;
   requestedAt: number;
 }
 
 export interface ModeRequestsRepo {
-  record(mode: TradingMode, requestedBy: string, requestedAt: number): ModeRequest;
-  /** The request that applies at the next boot, or null when none was ever made. */
+  record(mode: ModeChoice, requestedBy: string, requestedAt: number): ModeRequest;
+  /** The newest row (a 'config' row clears the ones before it), or null when none was ever made. */
   latest(): ModeRequest | null;
 }
 
-type Row = { id: number; mode: TradingMode; requested_by: string; requested_at: number };
+type Row = { id: number; mode: ModeChoice; requested_by: string; requested_at: number };
 const fromRow = (r: Row): ModeRequest => ({ id: r.id, mode: r.mode, requestedBy: r.requested_by, requestedAt: r.requested_at });
 
 export function modeRequestsRepo(db: Db): ModeRequestsRepo {
@@ -30,3 +32,11 @@ export function modeRequestsRepo(db: Db): ModeRequestsRepo {
     },
   };
 }
+
+/** The recorded mode that applies at the next boot: the newest row unless it cleared the request. */
+export const recordedMode = (latest: ModeRequest | null): (ModeRequest & { mode: TradingMode }) | null =>
+  latest && latest.mode !== 'config' ? (latest as ModeRequest & { mode: TradingMode }) : null;
+
+/** How a recorded request names itself as the config layer that set the mode (`brain config`, /mode, the boot log). */
+export const requestSource = (r: ModeRequest): string => `request by ${r.requestedBy} at ${new Date(r.requestedAt).toISOString()} (/mode)`;
+export const isRequestSource = (source: string): boolean => source.endsWith('(/mode)');

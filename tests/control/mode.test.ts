@@ -15,6 +15,22 @@ import { modeRequestsRepo } from '../../src/db/mode-requests.repo.ts';
 import { workDir } from '../config/fixtures.ts';
 import { ADMIN, controlDeps, exec, run, testConfig, VIEWER } from './fixtures.ts';
 
+const OPEN_POSITION = {
+  id: 'p-open',
+  pair: 'BTC/USD',
+  status: 'open',
+  quantity: 0.5,
+  entryPrice: 100,
+  entryFees: 0.4,
+  exitFees: 0,
+  realizedPnl: 0,
+  stopLoss: 90,
+  takeProfit: 120,
+  strategyVersion: 'v001',
+  openedAt: 0,
+  closedAt: null,
+  exitReason: null,
+} as const;
 const NAMESPACES = () => ({ unshare: true, dropUid: false });
 const KEYS = { krakenApiKey: 'test-key', krakenApiSecret: 'c2VjcmV0' };
 
@@ -86,22 +102,7 @@ describe('/mode', () => {
     const same = world();
     expect(await run(same.deps, '/mode paper')).toBe('Already paper mode (set by config/settings.toml). Nothing was changed.');
     const holding = world();
-    createRepositories(holding.deps.db).positions.save({
-      id: 'p-open',
-      pair: 'BTC/USD',
-      status: 'open',
-      quantity: 0.5,
-      entryPrice: 100,
-      entryFees: 0.4,
-      exitFees: 0,
-      realizedPnl: 0,
-      stopLoss: 90,
-      takeProfit: 120,
-      strategyVersion: 'v001',
-      openedAt: 0,
-      closedAt: null,
-      exitReason: null,
-    });
+    createRepositories(holding.deps.db).positions.save({ ...OPEN_POSITION });
     expect(await run(holding.deps, '/mode live')).toMatch(/^1 position is open \(BTC\/USD\): a position belongs to the mode that opened it\. Close them first/);
     for (const w of [pinned, same, holding]) expect(w.recorded()).toBeNull();
   });
@@ -111,6 +112,52 @@ describe('/mode', () => {
     w.deps.lifecycle = null;
     expect(await run(w.deps, '/mode live')).toMatch(/^Recorded: live mode from the next start of the daemon/);
     expect(w.recorded()?.mode).toBe('live');
+  });
+});
+
+describe('/mode config clears the recorded request', () => {
+  const onRequest = { mode: 'live' as const, source: 'request by telegram:1 at 2026-12-05T23:50:00.000Z (/mode)' };
+
+  it('records the clearing as a row of its own and restarts a daemon that runs on the request', async () => {
+    const w = world({ running: onRequest });
+    modeRequestsRepo(w.deps.db).record('live', 'telegram:1', 0);
+    const asked = await exec(w.deps, '/mode config', ADMIN, false);
+    expect(asked.kind === 'confirm' && asked.question).toBe(
+      'Clear the recorded mode so the configuration (settings.toml < environment < flags) decides again? The daemon restarts now.',
+    );
+    expect(await run(w.deps, '/mode config')).toMatch(/^Cleared: the recorded request no longer applies\. Restarting now/);
+    expect(w.recorded()).toMatchObject({ mode: 'config', requestedBy: 'telegram:1' });
+    expect(w.restarts).toEqual(['telegram:1']);
+    expect(await run(w.deps, '/mode', VIEWER)).toMatch(/recorded request\s+none: cleared by telegram:1 at .* \(the config decides\)/);
+  });
+
+  it('a daemon not running on the request (or none at all) is not restarted: the clearing applies at the next start', async () => {
+    const w = world();
+    modeRequestsRepo(w.deps.db).record('live', 'telegram:1', 0);
+    expect(await run(w.deps, '/mode config')).toMatch(/^Cleared \(.*, by telegram:1\): from the next start the configuration decides the mode\.$/);
+    expect(w.restarts).toEqual([]);
+  });
+
+  it('refuses with nothing to clear, and with positions open while the daemon runs on the request', async () => {
+    const none = world();
+    expect(await run(none.deps, '/mode config')).toBe('No request is recorded: the configuration decides the mode already. Nothing was changed.');
+    expect(none.recorded()).toBeNull();
+    const holding = world({ running: onRequest });
+    modeRequestsRepo(holding.deps.db).record('live', 'telegram:1', 0);
+    createRepositories(holding.deps.db).positions.save({ ...OPEN_POSITION });
+    expect(await run(holding.deps, '/mode config')).toMatch(/^1 position is open \(BTC\/USD\)/);
+    expect(holding.recorded()?.mode).toBe('live');
+    expect(holding.restarts).toEqual([]);
+  });
+
+  it('at boot a cleared request is no layer: the configuration decides', () => {
+    const cwd = workDir({});
+    const db = openDatabase({ path: join(cwd, 'data', 'brain.db') });
+    modeRequestsRepo(db).record('live', 'telegram:1', 1);
+    modeRequestsRepo(db).record('config', 'telegram:1', 2);
+    db.close();
+    const b = bootConfig({ env: { BRAIN_MODE: 'paper' }, cwd }, NAMESPACES);
+    expect(b).toEqual({ config: expect.objectContaining({ mode: 'paper' }), modeSource: 'env BRAIN_MODE', skipped: null });
   });
 });
 
