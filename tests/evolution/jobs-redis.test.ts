@@ -135,8 +135,9 @@ describe.skipIf(REDIS_SKIP)(`the BullMQ job runner ${REDIS_SKIP ?? ''}`, () => {
     const { runner, host, w } = await world();
     runner.submit('a', 'wait:a');
     runner.submit('b', 'wait:b');
-    await expect.poll(() => runner.progress('a')?.state).toBe('running');
-    expect(runner.progress('a')?.note).toBe('working on wait:a');
+    // The state and the worker's note are two reports: under load the note can arrive a poll later.
+    await expect.poll(() => runner.progress('a')?.state, { timeout: 10_000 }).toBe('running');
+    await expect.poll(() => runner.progress('a')?.note, { timeout: 10_000 }).toBe('working on wait:a');
     runner.cancel('b');
     await expect(runner.result('b')).rejects.toBeInstanceOf(JobCancelledError);
     runner.cancel('a');
