@@ -54,7 +54,7 @@ describe('the health endpoint on a running daemon', () => {
   it('listens on loopback only and answers /readyz 200 with every check timed', async () => {
     expect(health.port).toBeGreaterThan(0);
     await replay.sim.advance(STEP);
-    await vi.waitFor(async () => expect((await readyz()).code).toBe(200));
+    await vi.waitFor(async () => expect((await readyz()).code).toBe(200), { timeout: 10_000 });
     const { body } = await readyz();
     expect(body.status).toBe('ready');
     expect(Object.keys(body.checks)).toEqual(['database', 'feed', 'reconciliation', 'breaker']);
@@ -76,7 +76,7 @@ describe('the health endpoint on a running daemon', () => {
     // The line's stale and dead delays run on the daemon's clock: silent that long, it was dropped, and it
     // reconnects after its first backoff (at most a second); then time goes back onto the replay's candle grid.
     await replay.sim.advance(1_000);
-    await vi.waitFor(async () => expect((await readyz()).code).toBe(200));
+    await vi.waitFor(async () => expect((await readyz()).code).toBe(200), { timeout: 10_000 });
     await replay.sim.advance(STEP - 1_000);
   });
 

@@ -87,7 +87,7 @@ beforeAll(async () => {
 
   // Two hours of trading.
   for (let i = 0; i < 24; i++) await replay.step();
-  await vi.waitFor(async () => expect((await readyz()).code).toBe(200));
+  await vi.waitFor(async () => expect((await readyz()).code).toBe(200), { timeout: 10_000 });
   readiness.push({ phase: 'before', ...(await readyz()) });
 
   // Dark for 30 simulated minutes, a minute at a time: a public reconnect attempt fails on its socket, and a

@@ -165,7 +165,7 @@ describe.skipIf(REDIS_SKIP)(`the Kraken key lease in Redis ${REDIS_SKIP ?? ''}`,
       JSON.stringify({ holder: 'other', host: 'box-b', pid: 42, heartbeatAt: Date.now(), expiresAt: Date.now() + TTL }),
     );
     await vi.advanceTimersByTimeAsync(TTL / 3);
-    await vi.waitFor(() => expect(lost).toHaveLength(1));
+    await vi.waitFor(() => expect(lost).toHaveLength(1), { timeout: 10_000 });
     expect(lost[0]).toMatch(/in Redis at test is now held by box-b pid 42/);
     await lease.release();
     expect(await admin.get(`brain:lease:${krakenKeyHash(apiKey)}`)).toContain('box-b');
