@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -80,6 +80,33 @@ describe('brain backtest', () => {
     );
     expect(io.out()).toMatch(/canaries: passed\s+buy-and-hold ok/);
     expect(code).toBe(0);
+  });
+
+  it('writes no report folder unless asked, and keeps the strategy file’s gate verdict beside the database for the next run', async () => {
+    const io = fakeIo();
+    const args = [
+      'backtest',
+      '--data',
+      SAMPLE,
+      '--timeframe',
+      '5m',
+      '--pairs',
+      'XRP/USD',
+      '--from',
+      '2024-09-10',
+      '--to',
+      '2024-09-11',
+      '--db',
+      'data/brain.db',
+      '--quick',
+    ];
+    expect(await main(args, io)).toBe(0);
+    expect(io.out()).toContain('report (none: pass --report or --out DIR for the HTML/PNG report)');
+    expect(existsSync(join(io.cwd, 'reports'))).toBe(false);
+    expect(readdirSync(join(io.cwd, 'data', 'gate-cache'))).toHaveLength(1);
+    expect(await main([...args, '--report'], io)).toBe(0);
+    expect(readdirSync(join(io.cwd, 'reports'))).toHaveLength(1);
+    expect(readdirSync(join(io.cwd, 'data', 'gate-cache'))).toHaveLength(1);
   });
 
   it('rejects an unparsable date as a usage error naming the flag', async () => {
