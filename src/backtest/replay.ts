@@ -194,12 +194,16 @@ export class StreamedReplay {
 /**
  * One run that counts: the runner's claim, replayed through the host engine (alongside, when the
  * runner streams it) and compared. Every backtest and every validation-gate run goes through here.
+ * `whileRunning` is called once, on the event loop's next turn after the first streamed chunk: the
+ * runner computes on its own core from then on, so the caller's own work (the canaries) fits there.
  */
-export async function replayedRun(runner: StrategyRunner, data: MarketData, config: EngineConfig): Promise<EngineResult> {
+export async function replayedRun(runner: StrategyRunner, data: MarketData, config: EngineConfig, whileRunning?: () => void): Promise<EngineResult> {
   const replay = new StreamedReplay(runner.versionId, config, data);
   try {
     let streamed = false;
     const claim = await runner.decide(data, config, (through, rows) => {
+      // Deferred: this callback's errors are the claim's refusals, the caller's work is not the claim.
+      if (!streamed && whileRunning) setImmediate(whileRunning);
       streamed = true;
       replay.feed(through, rows);
     });

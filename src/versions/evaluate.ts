@@ -13,7 +13,7 @@ import { engineConfig, type EngineConfig, type MarketData } from '../backtest/en
 import { runBacktest, type BacktestOutcome, type BacktestStage, type TrialLedger } from '../backtest/run.ts';
 import type { TrialsContext } from '../backtest/metrics.ts';
 import type { StrategyRunner } from '../backtest/replay.ts';
-import { runGates, type GateReport } from '../backtest/validation/index.ts';
+import { runCanaries, runGates, type GateReport } from '../backtest/validation/index.ts';
 import type { Config } from '../config/index.ts';
 import { timeframeMs, type Pair, type ParamSpec, type Params, type StrategyMeta, type Timeframe } from '../contract/index.ts';
 import { backtestsRepo, type BacktestsRepo } from '../db/backtests.repo.ts';
@@ -71,6 +71,9 @@ export async function evaluate(deps: EvaluateDeps, req: EvaluateRequest): Promis
     {
       runner: req.runner,
       gates: (run) => runGates(req.runner, run, gateOptions),
+      // The canaries judge the evaluator on these candles and costs, not the candidate: they run on
+      // this thread while the child computes, and runGates finds their report memoised (runCanaries).
+      whileRunning: ({ data, config }) => void runCanaries(data, config),
       now: deps.now,
       ...(deps.backtests ? { backtests: deps.backtests } : {}),
       ...(deps.trials ? { trials: deps.trials } : {}),
