@@ -10,7 +10,7 @@ import type { TrialStats } from '../db/ledger.repo.ts';
 import { backtestLimits, type EngineConfig, type EngineResult, type MarketData } from './engine.ts';
 import { computeMetrics, deflate, trialsFromLedger, type BacktestMetrics, type MetricsInput, type TrialsContext } from './metrics.ts';
 import { BacktestRunError, replayedRun, type StrategyRunner } from './replay.ts';
-import { writeReport, type ReportFiles } from './report/index.ts';
+import type { ReportFiles } from './report/index.ts';
 import type { GateReport } from './validation/suite.ts';
 
 export { BacktestRunError, type StrategyRunner } from './replay.ts';
@@ -103,8 +103,9 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
   stage('gates');
   const gates = deps.gates ? await deps.gates({ data, config, result, metrics }) : null;
   stage('report');
+  // The report's modules (vega, resvg, the HTML) are loaded only by a run that writes one.
   const report = req.reportDir
-    ? await writeReport({
+    ? await (await import('./report/index.ts')).writeReport({
         dir: req.reportDir,
         title: req.title ?? `Backtest ${deps.runner.versionId}`,
         subtitle: [`strategy version ${deps.runner.versionId}`, `pairs ${data.pairs.join(', ')}`],

@@ -6,12 +6,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { terminalSummary } from '../../backtest/report/index.ts';
+import { terminalSummary } from '../../backtest/report/summary.ts';
 import { BACKTEST_STAGES } from '../../backtest/run.ts';
 import type { GateReport } from '../../backtest/validation/index.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { TimeframeSchema, type Pair, type Timeframe } from '../../contract/index.ts';
-import { createRepositories, openDatabase, type Db } from '../../db/index.ts';
+import type { Db } from '../../db/connection.ts';
+import { ledgerRepo } from '../../db/ledger.repo.ts';
+import { openDatabase } from '../../db/open.ts';
 import { backtestTrials } from '../../evolution/ledger.ts';
 import { csvPathFor } from '../../market/dataset.ts';
 import { DEFAULT_STRATEGY_FILE, EvaluateError, evaluateStrategy } from '../../versions/evaluate.ts';
@@ -154,7 +156,7 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
       onLoaded: () => a.bar.increment(1, { stage: 'load data' }),
       onStage: (stage) => a.bar.increment(1, { stage }),
       onGate: (gate) => a.bar.update({ stage: `gates: ${gate}` }),
-      trials: backtestTrials(createRepositories(a.db).ledger, `cli ${a.io.env.USER ?? 'operator'}`),
+      trials: backtestTrials(ledgerRepo(a.db), `cli ${a.io.env.USER ?? 'operator'}`),
       ...(a.gateCacheDir ? { gateCacheDir: a.gateCacheDir } : {}),
     },
     {
