@@ -25,6 +25,7 @@ import { PROJECT_ROOT } from '../paths.ts';
 import { sandboxRunner } from '../sandbox/backtest.ts';
 import { cachedGateRun } from '../sandbox/gates/cache.ts';
 import { formatIssue, Gates } from '../sandbox/gates/index.ts';
+import { runnerBundle } from '../sandbox/host/runner-script.ts';
 import { StrategyHost } from '../sandbox/host/strategy-host.ts';
 import { BrainError } from '../contract/errors.ts';
 
@@ -220,6 +221,8 @@ function reportDirFor(req: StrategyEvaluationRequest, versionId: string, now: nu
 export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: StrategyEvaluationRequest): Promise<Evaluation & { versionId: string }> {
   const { trials, gateCacheDir, ...evaluateDeps } = deps;
   const reading = readAhead({ dir: req.dir, pairs: req.pairs, timeframe: req.timeframe, to: req.range.to });
+  // esbuild bundles the child's runner in its own process: begun now, it is done when the gates are.
+  runnerBundle().catch(() => undefined);
   const strategy = await resolveStrategy(req.strategy, deps.db, req.cwd, gateCacheDir);
   const host = await StrategyHost.start({ versionId: strategy.versionId, kind: 'strategy', bundle: strategy.bundle });
   try {
