@@ -147,18 +147,19 @@ describe('runBacktest', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM backtests').get<{ n: number }>()!.n).toBe(0);
   });
 
-  it('starts the work that needs no result (the canaries) while a streaming runner is still computing', async () => {
+  it('starts the work that needs no result (the canaries) while a runner in another process is still computing', async () => {
     const honest = inProcessRunner(momentum, 'sha256:streams');
     const during: boolean[] = [];
     let started: { data: MarketData } | null = null;
     const streaming: StrategyRunner = {
       versionId: 'sha256:streams',
-      decide: async (d, c, onChunk) => {
-        const run = await honest.decide(d, c);
-        onChunk?.(d.time.length, run.intents);
-        // The child would still be sending its summary: a few turns of the event loop.
+      decide: async (d, c, onChunk, onStarted) => {
+        onStarted?.();
+        // The child computes: a few turns of the event loop before its claim streams in.
         for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
         during.push(started !== null);
+        const run = await honest.decide(d, c);
+        onChunk?.(d.time.length, run.intents);
         return run;
       },
     };
