@@ -11,7 +11,7 @@
  * table, which holds bundles too.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { type Dirent, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,23 +43,31 @@ function installedVersions(): Record<string, string> {
 }
 
 /** Every file under `dir` as `path\0sha256` lines, sorted (a missing folder hashes as empty). */
-async function folderDigest(dir: string, label: string): Promise<string> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+function folderDigest(dir: string, label: string): string {
+  let entries: Dirent[] = [];
+  try {
+    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
+  } catch {
+    // A missing folder: nothing of it in the key, as nothing of it can be in the verdict.
+  }
   const files = entries
     .filter((e) => e.isFile())
     .map((e) => join(e.parentPath, e.name))
     .sort();
-  const lines = await Promise.all(files.map(async (f) => `${label}/${relative(dir, f)}\0${sha256(await readFile(f))}`));
-  return lines.join('\n');
+  return files.map((f) => `${label}/${relative(dir, f)}\0${sha256(readFileSync(f))}`).join('\n');
 }
 
-/** The content key of one gate verdict (see the file header for what goes in). */
-export async function gateCacheKey(setup: GateCacheSetup, input: GateInput): Promise<string> {
-  const parts = await Promise.all([
+/**
+ * The content key of one gate verdict (see the file header for what goes in). Read synchronously: a
+ * few dozen small files, and `brain backtest` parses its CSV folder a file per event-loop turn
+ * meanwhile, so each awaited read here would wait for a whole file's parse.
+ */
+export function gateCacheKey(setup: GateCacheSetup, input: GateInput): string {
+  const parts = [
     folderDigest(join(setup.repoRoot, API_DIR), 'contract'),
     folderDigest(join(setup.repoRoot, SKILLS_DIR), 'skills'),
     folderDigest(setup.gateCodeDir ?? GATE_CODE_DIR, 'gates'),
-  ]);
+  ];
   const tools = setup.toolVersions ?? installedVersions();
   const versions = Object.keys(tools)
     .sort()
@@ -78,12 +86,10 @@ const EntrySchema = z.object({
 });
 
 /** The entry's verdict if it is for this key and source and, for a pass, its bundle is the one it names. */
-async function lookup(file: string, key: string, source: string): Promise<GateOutcome | null> {
-  const text = await readFile(file, 'utf8').catch(() => null);
-  if (text === null) return null;
+function lookup(file: string, key: string, source: string): GateOutcome | null {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     return null;
   }
@@ -101,15 +107,15 @@ async function lookup(file: string, key: string, source: string): Promise<GateOu
  */
 export async function cachedGateRun(setup: GateCacheSetup | undefined, input: GateInput, run: () => Promise<GateOutcome>): Promise<GateOutcome> {
   if (!setup) return run();
-  const key = await gateCacheKey(setup, input);
+  const key = gateCacheKey(setup, input);
   const file = join(setup.dir, `${key}.json`);
-  const hit = await lookup(file, key, input.source);
+  const hit = lookup(file, key, input.source);
   if (hit) return hit;
   const outcome = await run();
-  await mkdir(setup.dir, { recursive: true });
+  mkdirSync(setup.dir, { recursive: true });
   // Written aside and renamed: a reader never sees half an entry (and would treat one as a miss anyway).
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, JSON.stringify({ key, outcome }));
-  await rename(tmp, file);
+  writeFileSync(tmp, JSON.stringify({ key, outcome }));
+  renameSync(tmp, file);
   return outcome;
 }
