@@ -1,8 +1,10 @@
 /**
  * Candle store and metrics throughput: CSV import, tier compaction, columnar range reads (what a
  * backtest loads), and computeMetrics on a year of 5m equity; then the 9-pair 5m year from CSV as
- * `brain backtest --data` reads it, the whole command, and the pandas port reading and backtesting the
- * same folder. Prints figures; asserts nothing. Run: npm run bench -- market
+ * `brain backtest --data` reads it, the whole command (--quick, full, --quick with a report; each cold,
+ * with an empty gate-verdict cache, and warm), and the pandas port reading and backtesting the same
+ * folder, with which of the command's times beats it. Prints figures; asserts nothing.
+ * Run: npm run bench -- market
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync, readdirSync } from 'node:fs';
@@ -64,6 +66,7 @@ async function yearImport(dir: string): Promise<number> {
   return (performance.now() - t0) / 1000;
 }
 
+/** Seconds of one `brain` process, start to exit. */
 function command(args: readonly string[], cwd: string): number {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), ...args], { cwd, encoding: 'utf8' });
@@ -84,33 +87,49 @@ async function yearCsvBench(): Promise<void> {
     console.log(
       `9-pair 5m year from CSV (${mb.toFixed(0)} MB, parse + align, as brain backtest --data): first ${cold.toFixed(2)} s, then median ${median(warm).toFixed(2)} s`,
     );
-    for (const extra of [['--quick'], []]) {
-      // Every pair of the folder, as the pandas port reads and trades them all (the config's pairs are 5 of the 9).
-      const args = [
-        'backtest',
-        '--data',
-        dir,
-        '--pairs',
-        PAIRS.join(','),
-        '--timeframe',
-        '5m',
-        '--db',
-        join(tmp, `brain${extra.length}.db`),
-        '--out',
-        join(tmp, `report${extra.length}`),
-        ...extra,
-      ];
-      console.log(`whole command: ${command(args, tmp).toFixed(2)} s  (brain ${args.join(' ').replaceAll(tmp, '$TMP')})`);
+    // Every pair of the folder, as the pandas port reads and trades them all (the config's pairs are 5 of the 9).
+    const brain = (db: string, extra: readonly string[]) => [
+      'backtest',
+      '--data',
+      dir,
+      '--pairs',
+      PAIRS.join(','),
+      '--timeframe',
+      '5m',
+      '--db',
+      join(tmp, db, 'brain.db'),
+      ...extra,
+    ];
+    const shown = (args: readonly string[]) => `brain ${args.join(' ').replaceAll(tmp, '$TMP')}`;
+    const whole: Record<string, { cold: number; warm: number }> = {};
+    const variants = [
+      ['--quick', ['--quick'], 3],
+      ['full', [], 1],
+      ['--quick with a report', ['--quick', '--out', join(tmp, 'report')], 1],
+    ] as const;
+    for (const [k, [name, extra, runs]] of variants.entries()) {
+      // Cold: a database folder of its own, so the static gates' verdict cache starts empty. Warm: the same folder again.
+      const cold = command(brain(`db${k}`, extra), tmp);
+      const warm = median(Array.from({ length: runs }, () => command(brain(`db${k}`, extra), tmp)));
+      whole[name] = { cold, warm };
+      console.log(
+        `whole command ${name}: cold ${cold.toFixed(2)} s (empty gate cache), warm ${runs > 1 ? `median of ${runs} ` : ''}${warm.toFixed(2)} s (gate verdict cached)  (${shown(brain('DB', extra))})`,
+      );
     }
     const python = pandasPython();
     if (!python) {
       console.log('pandas port skipped: no python3 with pandas here (Debian: apt-get install python3-pandas)');
       return;
     }
-    const py = runPandasPeer(python, dir, 1);
+    const pys = Array.from({ length: 3 }, () => runPandasPeer(python, dir, 1));
+    const py = pys[0]!;
+    const pandas = median(pys.map((r) => r.processSeconds));
     console.log(
-      `pandas ${py.pandas} port, whole process (interpreter, import, read_csv ${py.readSeconds.toFixed(2)} s, one backtest ${py.runSeconds[0]!.toFixed(2)} s): ${py.processSeconds.toFixed(2)} s  (${python} bench/peers/v001_pandas.py $TMP/year 1)`,
+      `pandas ${py.pandas} port, whole process (interpreter, import, read_csv ${py.readSeconds.toFixed(2)} s, one backtest ${py.runSeconds[0]!.toFixed(2)} s): first ${py.processSeconds.toFixed(2)} s, median of 3 ${pandas.toFixed(2)} s  (${python} bench/peers/v001_pandas.py $TMP/year 1)`,
     );
+    const verdict = (s: number) => (s < pandas ? `beats it (${(pandas / s).toFixed(2)}× faster)` : `does not beat it (${(s / pandas).toFixed(2)}× slower)`);
+    const q = whole['--quick']!;
+    console.log(`against the pandas port's ${pandas.toFixed(2)} s: brain backtest --quick cold ${verdict(q.cold)}; warm ${verdict(q.warm)}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }

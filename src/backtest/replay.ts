@@ -114,10 +114,12 @@ export type ClaimChunkFn = (throughStep: number, rows: IntentsLog) => void;
  * Where the strategy's decisions are made; returns that engine run's intents log and summary (a
  * claim). A runner may stream the log as it goes through `onChunk` (the sandbox child does), so the
  * host replays it alongside on the other core; a runner that does not returns the whole log at the end.
+ * A runner that computes in another process calls `onStarted` once the run is under way there (the
+ * request sent), leaving this thread free until the claim arrives; an in-process runner never does.
  */
 export interface StrategyRunner {
   readonly versionId: string;
-  decide(data: MarketData, config: EngineConfig, onChunk?: ClaimChunkFn): Promise<ComparableRun>;
+  decide(data: MarketData, config: EngineConfig, onChunk?: ClaimChunkFn, onStarted?: () => void): Promise<ComparableRun>;
 }
 
 export class BacktestRunError extends BrainError<'replay_mismatch' | 'no_data'> {
@@ -194,15 +196,28 @@ export class StreamedReplay {
 /**
  * One run that counts: the runner's claim, replayed through the host engine (alongside, when the
  * runner streams it) and compared. Every backtest and every validation-gate run goes through here.
+ * `whileRunning` is called on the event loop's next turn after the runner says its run is under way
+ * in another process (onStarted): the caller's own work (the canaries) fits in the wait.
  */
-export async function replayedRun(runner: StrategyRunner, data: MarketData, config: EngineConfig): Promise<EngineResult> {
+export async function replayedRun(runner: StrategyRunner, data: MarketData, config: EngineConfig, whileRunning?: () => void): Promise<EngineResult> {
   const replay = new StreamedReplay(runner.versionId, config, data);
   try {
     let streamed = false;
-    const claim = await runner.decide(data, config, (through, rows) => {
-      streamed = true;
-      replay.feed(through, rows);
-    });
+    let started = false;
+    const claim = await runner.decide(
+      data,
+      config,
+      (through, rows) => {
+        streamed = true;
+        replay.feed(through, rows);
+      },
+      // Once (a runner that retries says so again), and deferred: the runner finishes sending before the caller's work takes the thread.
+      whileRunning &&
+        (() => {
+          if (!started) setImmediate(whileRunning);
+          started = true;
+        }),
+    );
     if (!streamed) replay.feed(replay.end, claim.intents);
     return replay.finish(claim.summary);
   } finally {

@@ -10,7 +10,7 @@ import type { TrialStats } from '../db/ledger.repo.ts';
 import { backtestLimits, type EngineConfig, type EngineResult, type MarketData } from './engine.ts';
 import { computeMetrics, deflate, trialsFromLedger, type BacktestMetrics, type MetricsInput, type TrialsContext } from './metrics.ts';
 import { BacktestRunError, replayedRun, type StrategyRunner } from './replay.ts';
-import { writeReport, type ReportFiles } from './report/index.ts';
+import type { ReportFiles } from './report/index.ts';
 import type { GateReport } from './validation/suite.ts';
 
 export { BacktestRunError, type StrategyRunner } from './replay.ts';
@@ -23,6 +23,11 @@ export interface BacktestRunDeps {
   readonly runner: StrategyRunner;
   /** The validation gates (validation/suite.ts runGates over the same runner); stored in the row and shown in the report. */
   readonly gates?: (run: { data: MarketData; config: EngineConfig; result: EngineResult; metrics: BacktestMetrics }) => Promise<GateReport>;
+  /**
+   * Work that needs the data and costs but not the run's result (the canaries, which the gates then
+   * find done): started while a streaming runner computes in its child (replayedRun's whileRunning).
+   */
+  readonly whileRunning?: (run: { data: MarketData; config: EngineConfig }) => void;
   /** The backtests table: each run's row. */
   readonly backtests?: Pick<BacktestsRepo, 'insert'>;
   /** The trials every deflated Sharpe ratio counts (the candidate ledger): read for N and V, and this run added as one more. */
@@ -78,7 +83,8 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
     throw new BacktestRunError('no_data', `no candles for ${data.pairs.join(', ')} in the requested range; import data or widen --from/--to`);
   const stage = deps.onStage ?? (() => {});
   stage('run');
-  const result = await replayedRun(deps.runner, data, config);
+  const whileRunning = deps.whileRunning;
+  const result = await replayedRun(deps.runner, data, config, whileRunning && (() => whileRunning({ data, config })));
   stage('metrics');
   const metricsInput = metricsInputOf(result, data, config, req.trials);
   const versionId = deps.runner.versionId;
@@ -97,8 +103,9 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
   stage('gates');
   const gates = deps.gates ? await deps.gates({ data, config, result, metrics }) : null;
   stage('report');
+  // The report's modules (vega, resvg, the HTML) are loaded only by a run that writes one.
   const report = req.reportDir
-    ? await writeReport({
+    ? await (await import('./report/index.ts')).writeReport({
         dir: req.reportDir,
         title: req.title ?? `Backtest ${deps.runner.versionId}`,
         subtitle: [`strategy version ${deps.runner.versionId}`, `pairs ${data.pairs.join(', ')}`],

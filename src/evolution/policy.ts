@@ -70,7 +70,7 @@ export async function baselineOf(runner: StrategyRunner, params: Params, data: M
 }
 
 const asRunner = (c: PolicyCandidate): StrategyRunner =>
-  c.runner.versionId === c.id ? c.runner : { versionId: c.id, decide: (d, cfg, on) => c.runner.decide(d, cfg, on) };
+  c.runner.versionId === c.id ? c.runner : { versionId: c.id, decide: (d, cfg, on, started) => c.runner.decide(d, cfg, on, started) };
 
 export interface ScreenResult {
   readonly passed: boolean;

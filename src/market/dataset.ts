@@ -33,14 +33,20 @@ export function csvPathFor(dir: string, pair: Pair, timeframe: Timeframe): strin
 export async function seriesFromCsvDir(dir: string, req: SeriesRequest): Promise<LoadedSeries[]> {
   const files = req.pairs.map((pair) => csvPathFor(dir, pair, req.timeframe));
   // Read all files at once (the disk works while the previous file parses), parse one by one.
-  const bytes = await Promise.all(
-    files.map((file, p) =>
-      readFile(file).catch((cause: unknown) => {
-        throw new MarketDataError('csv_name', `no candles for ${req.pairs[p]} ${req.timeframe}: cannot read ${file}; drop the pair or add the file`, { cause });
-      }),
-    ),
+  const reads = files.map((file, p) =>
+    readFile(file).catch((cause: unknown) => {
+      throw new MarketDataError('csv_name', `no candles for ${req.pairs[p]} ${req.timeframe}: cannot read ${file}; drop the pair or add the file`, { cause });
+    }),
   );
-  return req.pairs.map((pair, p) => ({ pair, columns: withinRange(parseCandleColumns(bytes[p]!, files[p]!, req.timeframe), req.from, req.to) }));
+  for (const r of reads) r.catch(() => undefined);
+  const out: LoadedSeries[] = [];
+  for (const [p, pair] of req.pairs.entries()) {
+    out.push({ pair, columns: withinRange(parseCandleColumns(await reads[p]!, files[p]!, req.timeframe), req.from, req.to) });
+    // One file per turn of the event loop (~50 ms for a 5m year): what runs alongside (brain backtest
+    // starting its sandbox child, which waits on esbuild and a spawn) is not held up by the whole folder.
+    await new Promise((next) => setImmediate(next));
+  }
+  return out;
 }
 
 /** Rows with time in [from, to) of ascending columns (the same arrays when all rows are in). */

@@ -100,6 +100,7 @@ export async function backtestInChild(
   host: StrategyHost,
   req: { datasetId: string; params: Params; engineConfig: EngineConfig; generation?: number },
   onChunk?: ClaimChunkFn,
+  onStarted?: () => void,
 ): Promise<ChildBacktest> {
   const claim = new IntentsLogBuilder();
   let refusal: unknown = null;
@@ -115,13 +116,16 @@ export async function backtestInChild(
   };
   let raw: Record<string, unknown>;
   try {
-    raw = await host.call(
+    const reply = host.call(
       { kind: 'backtest', datasetId: req.datasetId, params: req.params, engineConfig: req.engineConfig },
       undefined,
       'backtest',
       onProgress,
       req.generation,
     );
+    // The request is written (call sends before its first wait): the child computes from here on.
+    onStarted?.();
+    raw = await reply;
   } catch (err) {
     throw refusal ?? err;
   }
@@ -224,12 +228,12 @@ export function sandboxRunner(host: StrategyHost): StrategyRunner {
   const datasets = new ChildDatasets(host);
   return {
     versionId: host.versionId,
-    decide: async (data, config, onChunk) => {
+    decide: async (data, config, onChunk, onStarted) => {
       for (let attempt = 1; ; attempt += 1) {
         const generation = await host.live();
         try {
           const datasetId = await datasets.idFor(data, generation);
-          return await backtestInChild(host, { datasetId, params: config.params, engineConfig: config, generation }, onChunk);
+          return await backtestInChild(host, { datasetId, params: config.params, engineConfig: config, generation }, onChunk, onStarted);
         } catch (err) {
           // Replaced between loading the data and running on it (nothing of the run was sent): once more.
           if (attempt === 1 && err instanceof SandboxError && err.code === 'child_restarted') continue;

@@ -13,7 +13,7 @@ import { engineConfig, type EngineConfig, type MarketData } from '../backtest/en
 import { runBacktest, type BacktestOutcome, type BacktestStage, type TrialLedger } from '../backtest/run.ts';
 import type { TrialsContext } from '../backtest/metrics.ts';
 import type { StrategyRunner } from '../backtest/replay.ts';
-import { runGates, type GateReport } from '../backtest/validation/index.ts';
+import { runCanaries, runGates, type GateReport } from '../backtest/validation/index.ts';
 import type { Config } from '../config/index.ts';
 import { timeframeMs, type Pair, type ParamSpec, type Params, type StrategyMeta, type Timeframe } from '../contract/index.ts';
 import { backtestsRepo, type BacktestsRepo } from '../db/backtests.repo.ts';
@@ -23,7 +23,9 @@ import { versionsRepo } from '../db/versions.repo.ts';
 import { seriesFromCsvDir, seriesFromStore, withinRange, type LoadedSeries, type SeriesRequest } from '../market/dataset.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { sandboxRunner } from '../sandbox/backtest.ts';
+import { cachedGateRun } from '../sandbox/gates/cache.ts';
 import { formatIssue, Gates } from '../sandbox/gates/index.ts';
+import { runnerBundle } from '../sandbox/host/runner-script.ts';
 import { StrategyHost } from '../sandbox/host/strategy-host.ts';
 import { BrainError } from '../contract/errors.ts';
 
@@ -70,6 +72,9 @@ export async function evaluate(deps: EvaluateDeps, req: EvaluateRequest): Promis
     {
       runner: req.runner,
       gates: (run) => runGates(req.runner, run, gateOptions),
+      // The canaries judge the evaluator on these candles and costs, not the candidate: they run on
+      // this thread while the child computes, and runGates finds their report memoised (runCanaries).
+      whileRunning: ({ data, config }) => void runCanaries(data, config),
       now: deps.now,
       ...(deps.backtests ? { backtests: deps.backtests } : {}),
       ...(deps.trials ? { trials: deps.trials } : {}),
@@ -95,10 +100,11 @@ export interface ResolvedStrategy {
 }
 
 /**
- * A file goes through the static gates (its id is its bundle hash); otherwise an id or label from
+ * A file goes through the static gates (its id is its bundle hash; their verdict cached by content in
+ * `gateCacheDir` when given, see gates/cache.ts); otherwise an id or label from
  * strategy_versions; without a spec the active version, else the active file.
  */
-export async function resolveStrategy(spec: string | undefined, db: Db, cwd: string): Promise<ResolvedStrategy> {
+export async function resolveStrategy(spec: string | undefined, db: Db, cwd: string, gateCacheDir?: string): Promise<ResolvedStrategy> {
   const versions = versionsRepo(db);
   if (spec === undefined) {
     const active = versions.active('strategy');
@@ -107,9 +113,11 @@ export async function resolveStrategy(spec: string | undefined, db: Db, cwd: str
   }
   const path = spec === undefined ? join(PROJECT_ROOT, DEFAULT_STRATEGY_FILE) : resolve(cwd, spec);
   if (existsSync(path)) {
-    // Checked as if it sat in the active slot, exactly as a candidate is.
-    const source = await readFile(path, 'utf8');
-    const outcome = await new Gates(PROJECT_ROOT).run({ kind: 'strategy', source });
+    // Checked as if it sat in the active slot, exactly as a candidate is; an unchanged file's verdict comes from the cache.
+    const input = { kind: 'strategy' as const, source: await readFile(path, 'utf8') };
+    const cache = gateCacheDir === undefined ? undefined : { dir: gateCacheDir, repoRoot: PROJECT_ROOT };
+    const outcome = await cachedGateRun(cache, input, () => new Gates(PROJECT_ROOT).run(input));
+    const { source } = input;
     if (!outcome.ok) throw new EvaluateError('gates_failed', `${path} fails the static gates:\n${outcome.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
     return { versionId: `sha256:${outcome.bundleSha256.slice(0, 16)}`, bundle: outcome.bundle, source, stored: false };
   }
@@ -186,8 +194,8 @@ export interface StrategyEvaluationRequest {
   /** Traded candles [from, to); warm-up is loaded before `from`. */
   range: { from: number; to: number };
   quick: boolean;
-  /** Report folder; computed from the time and version when absent. */
-  out: string | undefined;
+  /** Write the HTML/PNG report: true for the default folder (reports/backtest-<time>-<version>), or this folder. */
+  report: boolean | string;
 }
 
 export interface StrategyEvaluationDeps extends Omit<EvaluateDeps, 'backtests' | 'trials'> {
@@ -197,13 +205,25 @@ export interface StrategyEvaluationDeps extends Omit<EvaluateDeps, 'backtests' |
   readonly trials?: (strategy: ResolvedStrategy) => TrialLedger;
   /** Told once the strategy child is up and the data loaded (the CLI's progress). */
   readonly onLoaded?: () => void;
+  /** Where the static gates' verdicts are cached by content (gates/cache.ts); none: a file is always gated. */
+  readonly gateCacheDir?: string;
+}
+
+/** The report folder asked for, if any (the PNG charts cost more than a --quick run's gates). */
+function reportDirFor(req: StrategyEvaluationRequest, versionId: string, now: number): string | undefined {
+  if (req.report === false) return undefined;
+  if (typeof req.report === 'string') return resolve(req.cwd, req.report);
+  const stamp = new Date(now).toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return resolve(req.cwd, join('reports', `backtest-${stamp}-${versionId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 18)}`));
 }
 
 /** `brain backtest`'s use case: resolve, start the child, load the candles, evaluate, store. */
 export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: StrategyEvaluationRequest): Promise<Evaluation & { versionId: string }> {
-  const { trials, ...evaluateDeps } = deps;
+  const { trials, gateCacheDir, ...evaluateDeps } = deps;
   const reading = readAhead({ dir: req.dir, pairs: req.pairs, timeframe: req.timeframe, to: req.range.to });
-  const strategy = await resolveStrategy(req.strategy, deps.db, req.cwd);
+  // esbuild bundles the child's runner in its own process: begun now, it is done when the gates are.
+  runnerBundle().catch(() => undefined);
+  const strategy = await resolveStrategy(req.strategy, deps.db, req.cwd, gateCacheDir);
   const host = await StrategyHost.start({ versionId: strategy.versionId, kind: 'strategy', bundle: strategy.bundle });
   try {
     const meta = host.meta as StrategyMeta;
@@ -221,8 +241,7 @@ export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: Strate
       deps.db,
     );
     deps.onLoaded?.();
-    const stamp = new Date(deps.now()).toISOString().replace(/[-:]/g, '').slice(0, 15);
-    const reportDir = resolve(req.cwd, req.out ?? join('reports', `backtest-${stamp}-${strategy.versionId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 18)}`));
+    const reportDir = reportDirFor(req, strategy.versionId, deps.now());
     const out = await evaluate(
       { ...evaluateDeps, backtests: backtestsRepo(deps.db), ...(trials ? { trials: trials(strategy) } : {}) },
       {
@@ -231,7 +250,7 @@ export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: Strate
         config: engineConfigFor(deps.config, data.pairs, meta, start),
         specs: meta.params,
         quick: req.quick,
-        reportDir,
+        ...(reportDir ? { reportDir } : {}),
         title: `Backtest ${meta.name} ${meta.version}`,
       },
     );

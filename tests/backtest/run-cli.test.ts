@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
@@ -63,23 +63,23 @@ describe('brain backtest', () => {
   it('exits 0 on a strongly rising real window (H1 2023, BTC/ETH/SOL +78 %): the buy-and-hold canary charges costs as the engine does', async () => {
     const io = fakeIo();
     const code = await main(
-      [
-        'backtest',
-        '--data',
-        join(sharedOhlcvDir(), 'kraken-2023'),
-        '--timeframe',
-        '1h',
-        '--pairs',
-        'BTC/USD,ETH/USD,SOL/USD',
-        '--db',
-        'brain.db',
-        '--out',
-        'rep',
-      ],
+      ['backtest', '--data', join(sharedOhlcvDir(), 'kraken-2023'), '--timeframe', '1h', '--pairs', 'BTC/USD,ETH/USD,SOL/USD', '--db', 'brain.db'],
       io,
     );
     expect(io.out()).toMatch(/canaries: passed\s+buy-and-hold ok/);
     expect(code).toBe(0);
+  });
+
+  it('writes no report folder unless asked, and keeps the strategy file’s gate verdict beside the database for the next run', async () => {
+    const io = fakeIo();
+    const args = ['backtest', '--data', SAMPLE, ...'--timeframe 5m --pairs XRP/USD --from 2024-09-10 --db data/brain.db --quick'.split(' ')];
+    expect(await main(args, io)).toBe(0);
+    expect(io.out()).toContain('report (none: pass --report or --out DIR for the HTML/PNG report)');
+    expect(existsSync(join(io.cwd, 'reports'))).toBe(false);
+    expect(readdirSync(join(io.cwd, 'data', 'gate-cache'))).toHaveLength(1);
+    expect(await main([...args, '--report'], io)).toBe(0);
+    expect(readdirSync(join(io.cwd, 'reports'))).toHaveLength(1);
+    expect(readdirSync(join(io.cwd, 'data', 'gate-cache'))).toHaveLength(1);
   });
 
   it('rejects an unparsable date as a usage error naming the flag', async () => {
@@ -148,24 +148,7 @@ describe('brain backtest --strategy VERSION', () => {
     });
     db.close();
     const code = await main(
-      [
-        'backtest',
-        '--strategy',
-        'v001',
-        '--data',
-        SAMPLE,
-        '--timeframe',
-        '5m',
-        '--pairs',
-        'XRP/USD',
-        '--from',
-        '2024-09-10',
-        '--db',
-        'brain.db',
-        '--out',
-        'rep',
-        '--quick',
-      ],
+      ['backtest', '--strategy', 'v001', '--data', SAMPLE, '--timeframe', '5m', '--pairs', 'XRP/USD', '--from', '2024-09-10', '--db', 'brain.db', '--quick'],
       io,
     );
     expect(io.out()).toContain('strategy sha256:v001test  backtest id 1');

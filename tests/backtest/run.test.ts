@@ -147,6 +147,27 @@ describe('runBacktest', () => {
     expect(db.prepare('SELECT COUNT(*) AS n FROM backtests').get<{ n: number }>()!.n).toBe(0);
   });
 
+  it('starts the work that needs no result (the canaries) while a runner in another process is still computing', async () => {
+    const honest = inProcessRunner(momentum, 'sha256:streams');
+    const during: boolean[] = [];
+    let started: { data: MarketData } | null = null;
+    const streaming: StrategyRunner = {
+      versionId: 'sha256:streams',
+      decide: async (d, c, onChunk, onStarted) => {
+        onStarted?.();
+        // The child computes: a few turns of the event loop before its claim streams in.
+        for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+        during.push(started !== null);
+        const run = await honest.decide(d, c);
+        onChunk?.(d.time.length, run.intents);
+        return run;
+      },
+    };
+    await runBacktest({ runner: streaming, whileRunning: (run) => (started = run), now: () => 0 }, { data, config: engineConfig(data.pairs) });
+    expect(during).toEqual([true]);
+    expect(started!.data).toBe(data);
+  });
+
   it('refuses an empty data range with a message saying what to do', async () => {
     const empty = alignMarketData([]);
     await expect(runBacktest({ runner: inProcessRunner(momentum, 'v'), now: () => 0 }, { data: empty, config: engineConfig([]) })).rejects.toBeInstanceOf(

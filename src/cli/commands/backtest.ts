@@ -1,17 +1,19 @@
 /**
  * `brain backtest`: runs a strategy version (or a strategy file, through the same static gates and
- * sandbox a candidate passes) over stored or CSV candles; progress on stderr, summary on stdout,
- * report folder printed, result stored in the backtests table with the version hash and data range.
+ * sandbox a candidate passes) over stored or CSV candles; progress on stderr, summary on stdout, the
+ * report folder when asked (--report, --out), result stored in the backtests table with the version hash and data range.
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { terminalSummary } from '../../backtest/report/index.ts';
+import { terminalSummary } from '../../backtest/report/summary.ts';
 import { BACKTEST_STAGES } from '../../backtest/run.ts';
 import type { GateReport } from '../../backtest/validation/index.ts';
 import { loadConfig, type Config } from '../../config/index.ts';
 import { TimeframeSchema, type Pair, type Timeframe } from '../../contract/index.ts';
-import { createRepositories, openDatabase, type Db } from '../../db/index.ts';
+import type { Db } from '../../db/connection.ts';
+import { ledgerRepo } from '../../db/ledger.repo.ts';
+import { openDatabase } from '../../db/open.ts';
 import { backtestTrials } from '../../evolution/ledger.ts';
 import { csvPathFor } from '../../market/dataset.ts';
 import { DEFAULT_STRATEGY_FILE, EvaluateError, evaluateStrategy } from '../../versions/evaluate.ts';
@@ -80,25 +82,30 @@ const OWN_FLAGS = {
   data: { type: 'string' },
   timeframe: { type: 'string' },
   out: { type: 'string' },
+  report: { type: 'boolean' },
   quick: { type: 'boolean' },
 } as const;
 
 export const backtest: Command = {
   name: 'backtest',
-  usage: `usage: brain backtest [--strategy PATH|VERSION] [--pairs A/USD,B/USD] [--from DATE] [--to DATE] [--data DIR] [--timeframe TF] [--out DIR] [--quick] [config flags]
+  usage: `usage: brain backtest [--strategy PATH|VERSION] [--pairs A/USD,B/USD] [--from DATE] [--to DATE] [--data DIR] [--timeframe TF] [--report] [--out DIR] [--quick] [config flags]
   --strategy PATH|VERSION  a strategy file (checked by the sandbox gates) or a strategy_versions id/label
                            (default: the active version, else ${DEFAULT_STRATEGY_FILE})
   --pairs A/USD,B/USD      pairs to trade (default: the configured pairs that have data)
   --from, --to DATE        UTC range [from, to) of candles traded, e.g. 2024-09-01 (default: all); warm-up comes before --from
   --data DIR               read <BASE>-<QUOTE>_<tf>.csv files from DIR instead of the database
   --timeframe TF           candle timeframe (default market.timeframe)
-  --out DIR                report folder (default reports/backtest-<time>-<version>)
+  --report                 write the HTML/PNG report to reports/backtest-<time>-<version>
+  --out DIR                write the HTML/PNG report to DIR instead
   --quick                  skip the gates that re-run the strategy (look-ahead, walk-forward, jitter)
 
 Progress goes to stderr, the summary to stdout. The evaluator canaries and Monte Carlo run with
 every backtest; look-ahead, walk-forward and parameter jitter re-run the strategy in its sandbox
-unless --quick. Exits 1 if a canary or the look-ahead check fails. The breaker resumes by itself
-after its cool-down (a backtest has no operator).
+unless --quick. Without --report or --out no report folder is written (its charts cost more than
+a --quick run's gates); the summary and the stored row carry the same figures. Exits 1 if a canary
+or the look-ahead check fails. The breaker resumes by itself after its cool-down (a backtest has
+no operator). A strategy file's static-gate verdict is kept by content beside the database
+(gate-cache/): an unchanged file, contract, skills, gate code and compiler versions skip the compiler.
 
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
@@ -111,10 +118,12 @@ ${CONFIG_FLAGS_USAGE}`,
     const pairs = values.pairs === undefined ? config.pairs.filter(withData) : pairsFlag(values.pairs);
     if (pairs.length === 0) throw new UsageError(`no configured pair has ${tf.data} candles in ${dir}; pass --pairs and --timeframe to match the files`);
     const range = { from: parseTime('from', values.from, 0), to: parseTime('to', values.to, Number.MAX_SAFE_INTEGER) };
-    const db = openDatabase({ path: dbPathOf(config, io) });
+    const dbPath = dbPathOf(config, io);
+    const db = openDatabase({ path: dbPath });
+    const gateCacheDir = dbPath === ':memory:' ? undefined : join(dirname(dbPath), 'gate-cache');
     const bar = progressBar(io);
     try {
-      return await backtestWith({ config, db, io, bar, pairs, timeframe: tf.data, dir, range, values });
+      return await backtestWith({ config, db, io, bar, pairs, timeframe: tf.data, dir, range, values, gateCacheDir });
     } finally {
       bar.stop();
       db.close();
@@ -132,7 +141,9 @@ interface BacktestArgs {
   dir: string | undefined;
   /** Traded candles [from, to); warm-up is loaded before `from`. */
   range: { from: number; to: number };
-  values: { strategy?: string; out?: string; quick?: boolean };
+  values: { strategy?: string; out?: string; report?: boolean; quick?: boolean };
+  /** Where the static gates' verdicts are cached; none for an in-memory database. */
+  gateCacheDir: string | undefined;
 }
 
 async function backtestWith(a: BacktestArgs): Promise<number> {
@@ -145,7 +156,8 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
       onLoaded: () => a.bar.increment(1, { stage: 'load data' }),
       onStage: (stage) => a.bar.increment(1, { stage }),
       onGate: (gate) => a.bar.update({ stage: `gates: ${gate}` }),
-      trials: backtestTrials(createRepositories(a.db).ledger, `cli ${a.io.env.USER ?? 'operator'}`),
+      trials: backtestTrials(ledgerRepo(a.db), `cli ${a.io.env.USER ?? 'operator'}`),
+      ...(a.gateCacheDir ? { gateCacheDir: a.gateCacheDir } : {}),
     },
     {
       strategy: a.values.strategy,
@@ -155,7 +167,7 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
       dir: a.dir,
       range: a.range,
       quick: a.values.quick === true,
-      out: a.values.out,
+      report: a.values.out ?? a.values.report === true,
     },
   ).catch((err: unknown) => {
     // An unknown --strategy is a bad command line (exit 2 with the usage), not a failed run.
@@ -164,7 +176,7 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
   a.bar.increment(1, { stage: 'done' });
   a.bar.stop();
   a.io.stdout.write(
-    `${terminalSummary(out.metrics)}\n\n${gatesText(out.gates)}\nstrategy ${out.versionId}  backtest id ${out.backtestId}\nreport ${out.report?.html ?? '(none)'}\n`,
+    `${terminalSummary(out.metrics)}\n\n${gatesText(out.gates)}\nstrategy ${out.versionId}  backtest id ${out.backtestId}\nreport ${out.report?.html ?? '(none: pass --report or --out DIR for the HTML/PNG report)'}\n`,
   );
   return out.gates.passed ? EXIT.ok : EXIT.failure;
 }

@@ -21,7 +21,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: 'backtest',
-    summary: 'Backtest a strategy over stored or CSV candles; writes an HTML/PNG report and a backtests row',
+    summary: 'Backtest a strategy over stored or CSV candles; stores a backtests row, writes an HTML/PNG report when asked',
     load: async () => (await import('./backtest.ts')).backtest,
   },
   { name: 'data', summary: 'Candle store: import a folder of CSV candles, or fold and prune the tiers', load: async () => (await import('./data.ts')).data },

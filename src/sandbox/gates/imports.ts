@@ -6,10 +6,9 @@
 import { posix } from 'node:path';
 import type ts from 'typescript';
 import { compiler } from './compiler.ts';
-import { issueAt, type GateIssue } from './types.ts';
+import { API_DIR, issueAt, SKILLS_DIR, type GateIssue } from './types.ts';
 
-export const SKILLS_DIR = 'strategy/skills/';
-export const API_DIR = 'src/contract/';
+export { API_DIR, SKILLS_DIR } from './types.ts';
 
 /** Resolves a relative specifier against a repository-relative file path; null when it is not relative. */
 export function resolveRepoPath(fromFile: string, specifier: string): string | null {

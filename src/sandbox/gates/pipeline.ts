@@ -12,7 +12,9 @@ import { bundleModule } from './bundle.ts';
 import { guardKeys } from './keys.ts';
 import { checkImports } from './imports.ts';
 import { TypeChecker } from './type-check.ts';
-import { issueAt, type GateInput, type GateIssue, type GateName } from './types.ts';
+import { defaultVirtualPath, issueAt, type GateInput, type GateIssue, type GateName } from './types.ts';
+
+export { defaultVirtualPath } from './types.ts';
 
 export const MAX_SOURCE_BYTES = 64 * 1024;
 
@@ -28,10 +30,6 @@ export type GateOutcome =
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
-}
-
-export function defaultVirtualPath(input: GateInput): string {
-  return input.virtualPath ?? (input.kind === 'strategy' ? 'strategy/active/strategy.ts' : 'statistics/active/module.ts');
 }
 
 export class GatePipeline {

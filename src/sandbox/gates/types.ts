@@ -19,6 +19,14 @@ export interface GateInput {
   readonly virtualPath?: string;
 }
 
+/** Where value imports may come from, and the API declaration (type imports only); see imports.ts. */
+export const SKILLS_DIR = 'strategy/skills/';
+export const API_DIR = 'src/contract/';
+
+export function defaultVirtualPath(input: GateInput): string {
+  return input.virtualPath ?? (input.kind === 'strategy' ? 'strategy/active/strategy.ts' : 'statistics/active/module.ts');
+}
+
 export function issueAt(gate: GateName, rule: string, pos: { line: number; character: number } | null, message: string): GateIssue {
   return { gate, rule, line: pos ? pos.line + 1 : 0, column: pos ? pos.character + 1 : 0, message };
 }
