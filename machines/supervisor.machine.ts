@@ -21,7 +21,6 @@ import { tradingActions } from './supervisor-trading.ts';
 import { choreActions } from './supervisor-chores.ts';
 import { deployActions } from './supervisor-deploys.ts';
 import type { BootState, SupervisorEvent } from './supervisor-types.ts';
-import { describeError } from '../src/contract/errors.ts';
 
 export { scannerId } from './supervisor-logic.ts';
 export type * from './supervisor-types.ts';
@@ -44,7 +43,7 @@ const supervisorSetup = supervisorBase.extend<ActionParams, { noPositions: undef
     ...choreActions,
     ...deployActions,
     adoptBoot: assign(({ event }) => logic.adoptedBoot((event as unknown as { output: BootState }).output)),
-    fail: assign({ error: ({ event }) => describeError(errorOf(event)) }),
+    fail: assign({ error: ({ event }) => errorOf(event) }),
     route: enqueueActions(({ context: c, event, enqueue }, p: { accepting: RouteRefusal | null }) => {
       const plan = event.type === 'scanner.intent' ? logic.planRoute(c, event.intent, p.accepting) : null;
       if (!plan) return;
