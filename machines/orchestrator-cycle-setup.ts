@@ -26,6 +26,23 @@ import { describeError, readErrorInfo, toErrorInfo } from '../src/contract/error
 export type StepInput = { cycleId: string; attempt: number; feedback: string | null };
 const outputOf = (e: unknown) => (e as { output: StepOutcome }).output;
 
+/** What a night starts from: nothing begun, no repair, no retry, no outcome (the first context and every new night). */
+export const FRESH_NIGHT = {
+  cycleId: null,
+  mode: null,
+  startedAt: null,
+  windowEndsAt: null,
+  attempt: 1,
+  feedback: null,
+  retryAt: null,
+  retryStep: null,
+  retries: 0,
+  outcome: null,
+  reason: null,
+  error: null,
+  offlineAlongside: false,
+} as const satisfies Partial<CycleContext>;
+
 export const cycleSetup = setup({
   types: { context: {} as CycleContext, events: {} as CycleEvent, input: {} as CycleInput, emitted: {} as CycleEmitted },
   actors: {
@@ -76,21 +93,9 @@ export const cycleSetup = setup({
     startNight: assign(({ event }) => {
       const e = event as Extract<CycleEvent, { type: 'orchestrator.slot' | 'orchestrator.runNow' }>;
       return {
+        ...FRESH_NIGHT,
         trigger: (e.type === 'orchestrator.slot' ? 'slot' : 'now') as CycleTrigger,
         now: e.at,
-        cycleId: null,
-        mode: null,
-        startedAt: null,
-        windowEndsAt: null,
-        attempt: 1,
-        feedback: null,
-        retryAt: null,
-        retryStep: null,
-        retries: 0,
-        outcome: null,
-        reason: null,
-        error: null,
-        offlineAlongside: false,
       };
     }),
     adoptBegan: enqueueActions(({ context, event, enqueue, self }) => {

@@ -9,7 +9,7 @@
  * actors, guards and actions: orchestrator-cycle-setup.ts.
  */
 import type { CycleContext, CycleStep, NightOutcome } from './orchestrator-cycle-types.ts';
-import { cycleSetup, type StepInput } from './orchestrator-cycle-setup.ts';
+import { cycleSetup, FRESH_NIGHT, type StepInput } from './orchestrator-cycle-setup.ts';
 
 export type * from './orchestrator-cycle-types.ts';
 export { StepFailure } from './orchestrator-cycle-types.ts';
@@ -52,23 +52,11 @@ export const orchestratorCycleMachine = cycleSetup.createMachine({
   id: 'orchestratorCycle',
   initial: 'resuming',
   context: ({ input: i }) => ({
-    cycleId: null,
+    ...FRESH_NIGHT,
     trigger: null,
-    mode: null,
-    startedAt: null,
-    windowEndsAt: null,
     now: i.now,
-    attempt: 1,
     maxAttempts: 1 + i.maxRepairs,
     retryDelayMs: i.retryDelaySeconds * 1000,
-    feedback: null,
-    retryAt: null,
-    retryStep: null,
-    retries: 0,
-    outcome: null,
-    reason: null,
-    error: null,
-    offlineAlongside: false,
     resumeTo: null,
   }),
   invoke: { id: 'store', src: 'persistState', input: { actorId: ORCHESTRATOR_CYCLE_ACTOR_ID }, onError: { actions: 'reportPersistFailure' } },
