@@ -42,6 +42,7 @@ export function paperTestRow(r: PaperTestRecord, now: number) {
     ...(FINAL.has(r.value) ? { endedAt: c.now } : {}),
     ...(c.verdict ? { result: { ledgerId: c.ledgerId, trades: c.trades, ...c.verdict } as never } : {}),
     ...(c.reason ? { reason: c.reason } : {}),
+    ...(c.error ? { errorCode: c.error.code } : {}),
   };
 }
 
@@ -56,7 +57,7 @@ function ledgerOutcome(ledger: LedgerRepo, r: PaperTestRecord, now: number): voi
     ledgerId: c.ledgerId,
     time: now,
     kind: `paperTest.${r.value}`,
-    details: { paperTestId: c.id, reason: c.reason, verdict: c.verdict } as never,
+    details: { paperTestId: c.id, reason: c.reason, error: c.error ?? null, verdict: c.verdict } as never,
   });
 }
 

@@ -54,6 +54,8 @@ export interface PaperTestContext extends PaperTestSubject {
   lastCandleTime: number | null;
   verdict: PaperTestVerdict | null;
   reason: string | null;
+  /** The failure that broke the test (shadow, judge or store), code and retry verdict as thrown; null otherwise (absent in rows written before). */
+  error?: ErrorInfo | null;
   resumeTo: PaperTestState | null;
 }
 
@@ -151,7 +153,7 @@ const paperTestSetup = setup({
       const verdict = outputOf(event) ?? null;
       const error = verdict ? null : toErrorInfo((event as { error?: unknown }).error);
       const reason = verdict?.reason ?? `${event.type === 'shadow.failed' ? 'shadow' : 'judging'} failed: ${describeError(error!)}`;
-      enqueue.assign({ verdict, reason });
+      enqueue.assign({ verdict, reason, error });
       announce(self, enqueue, { type: 'paperTest.failed', paperTestId: c.id, versionId: c.versionId, ledgerId: c.ledgerId, reason, error, verdict, at: c.now });
     }),
     announceCancelled: enqueueActions(({ context: c, event, enqueue, self }) => {
@@ -185,6 +187,7 @@ export const paperTestMachine = paperTestSetup.createMachine({
           lastCandleTime: null,
           verdict: null,
           reason: null,
+          error: null,
           resumeTo: null,
         },
   invoke: { id: 'store', src: 'persistState', input: ({ context }) => ({ actorId: context.id }), onError: { actions: 'announceFailed' } },

@@ -11,7 +11,7 @@
  * - A private execution report becomes a booked fill or an order update (src/trading/executions.ts).
  */
 import type { EventObject } from 'xstate';
-import { timeframeMs, type Candle, type Pair, type Timeframe } from '../src/contract/index.ts';
+import { FEED_NOT_CONNECTED, timeframeMs, type Candle, type Pair, type Timeframe } from '../src/contract/index.ts';
 import { executionEvent } from '../src/trading/executions.ts';
 import type { ConnectionInput, ConnectionReport, Endpoint, FeedCandleReport } from './connection.machine.ts';
 import { describeError, type ErrorInfo } from '../src/contract/errors.ts';
@@ -30,7 +30,8 @@ export interface FeedSettings {
 
 export interface LineState {
   up: boolean;
-  reason: string;
+  /** Why the line is down, as its connection reported it (code, words, retry verdict); null while up. */
+  reason: ErrorInfo | null;
   /** The outage was alerted (the line gave up at least once since it was last up). */
   alerted: boolean;
   /** Restarts since the line was last up. */
@@ -88,7 +89,7 @@ export interface FeedLineChange {
   type: 'feed.line';
   endpoint: Endpoint;
   up: boolean;
-  reason: string;
+  reason: ErrorInfo | null;
 }
 
 export const connectionId = (endpoint: Endpoint): string => `connection.${endpoint}`;
@@ -158,18 +159,18 @@ export function feedPlan(feed: FeedState, timeframe: Timeframe, e: FeedReport): 
 }
 
 function lineReport(feed: FeedState, e: Extract<ConnectionReport, { type: `connection.${string}` }>): FeedPlan {
-  const was = feed.lines[e.endpoint] ?? { up: false, reason: 'not connected yet', alerted: false, restarts: 0 };
+  const was = feed.lines[e.endpoint] ?? { up: false, reason: FEED_NOT_CONNECTED, alerted: false, restarts: 0 };
   const plan = emptyPlan(feed);
   let line: LineState;
   if (e.type === 'connection.up') {
-    line = { up: true, reason: 'live', alerted: false, restarts: 0 };
+    line = { up: true, reason: null, alerted: false, restarts: 0 };
     if (was.alerted) plan.alerts.push({ message: `${LINE_NAME[e.endpoint]} back after ${was.restarts} restart${was.restarts === 1 ? '' : 's'}` });
     // The executions line lost whatever was published while it was down: the account watch sweeps by cl_ord_id.
     if (e.endpoint === 'private') plan.to.push({ id: 'venueWatch', event: { type: 'venue.sweep' } });
   } else if (e.type === 'connection.down') {
-    line = { ...was, up: false, reason: describeError(e.error) };
+    line = { ...was, up: false, reason: e.error };
   } else {
-    line = { up: false, reason: describeError(e.error), alerted: true, restarts: was.restarts + 1 };
+    line = { up: false, reason: e.error, alerted: true, restarts: was.restarts + 1 };
     const delayMs = restartDelay(was.restarts, feed.settings.restart);
     if (!was.alerted) {
       const retrying = `retrying every ${Math.round(delayMs / 1000)}–${Math.round((feed.settings.restart ?? DEFAULT_RESTART).maxMs / 1000)} s; ${LINE_EFFECT[e.endpoint]}`;

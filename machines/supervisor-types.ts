@@ -174,7 +174,8 @@ export interface SupervisorContext {
   idPrefix: string;
   seenTrades: Record<string, true>;
   boot: BootState | null;
-  error: string | null;
+  /** Why boot or shutdown failed, code and retry verdict as thrown (the CLI's failure line, /readyz, /health). */
+  error: ErrorInfo | null;
   /** Set when the daemon runs the nightly cycle child. */
   orchestrator: OrchestratorSettings | null;
   evolution: EvolutionContext;

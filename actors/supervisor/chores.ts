@@ -16,6 +16,7 @@ import { dailyAudit, dailyBackup } from '../../src/audit/daily.ts';
 import type { PaperVenue } from '../../src/venues/paper.ts';
 import { refreshFees } from '../../src/venues/fees-refresh.ts';
 import { need, type Runtime } from '../../src/daemon/runtime.ts';
+import { BrainError, toErrorInfo } from '../../src/contract/errors.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -53,7 +54,15 @@ export async function runChore(d: ChoreDeps, chore: Chore, now: number): Promise
   if (chore === 'feeRefresh') {
     const loadPairs = async () => (d.rt.table = await d.client.loadPairs());
     const r = await refreshFees(pairs, { loadPairs, fees: need(d.rt, 'repos').fees, clock: d.clock, fallback: d.config.trading.fallbackFees, logger: d.log });
-    if (!r.ok) throw r.error instanceof Error ? r.error : new Error(String(r.error));
+    if (!r.ok)
+      throw r.error instanceof BrainError
+        ? r.error
+        : new BrainError(`fee refresh could not read Kraken's pair table (${toErrorInfo(r.error).message}); the stored fees stay until the next refresh`, {
+            domain: 'fees',
+            code: 'refresh_failed',
+            retryable: true,
+            cause: r.error,
+          });
     return { fees: Object.fromEntries(r.entries.map((e) => [e.pair, e.rates])) };
   }
   if (chore === 'drift') {

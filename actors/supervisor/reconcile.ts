@@ -49,7 +49,7 @@ export async function reconcileOrders(repos: Repositories, venue: Venue, now: nu
  * The ledger from every recorded fill, oldest first; the peak is the highest ever persisted. With the
  * venue's CURRENT cash (live), the start is chosen so that replaying our fills lands on it.
  */
-export function ledgerFromFills(repos: Repositories, startingCash: number, cashIs: 'initial' | 'current' = 'initial'): Ledger {
+export function ledgerFromFills(repos: Pick<Repositories, 'fills' | 'snapshots'>, startingCash: number, cashIs: 'initial' | 'current' = 'initial'): Ledger {
   if (cashIs === 'current') startingCash -= ledgerFromFills(repos, 0).cash;
   const ledger = createLedger(startingCash);
   for (const f of repos.fills.inRange(...ALL_TIME)) applyFill(ledger, f);

@@ -27,6 +27,7 @@ export interface AuditFromConfigOptions {
 async function venueFor(o: AuditFromConfigOptions, repos: ReturnType<typeof createRepositories>): Promise<AuditVenue> {
   const { config } = o;
   if (config.mode === 'paper') {
+    // A plain Error on purpose: the audit never trades, so reaching this is a bug in this file, not a failure to report.
     const unused = () => {
       throw new Error('the restored paper venue takes no orders');
     };

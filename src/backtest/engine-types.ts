@@ -130,7 +130,7 @@ export interface EngineResult {
   readonly summary: EngineSummary;
 }
 
-export type EngineErrorCode = 'invalid_data' | 'invalid_config' | 'invalid_decision';
+export type EngineErrorCode = 'invalid_data' | 'invalid_config' | 'invalid_decision' | 'indicator_after_init';
 
 export class EngineError extends BrainError<EngineErrorCode> {
   override readonly name = 'EngineError';

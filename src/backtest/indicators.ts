@@ -11,6 +11,7 @@
  */
 import type { Bar, IndicatorRegistry, Pair, Reading } from '../contract/index.ts';
 import { REGISTERED, type RegisteredIndicator } from '../../strategy/skills/registered.ts';
+import { EngineError } from './engine-types.ts';
 
 /**
  * Where a pair's readings point: a reading shows `values[base + its slot]`, base = row × stride.
@@ -81,7 +82,8 @@ export class PairIndicators {
 
   /** Registration is for `init`; afterwards the set is fixed (the engine binds its series by it). */
   register(ind: RegisteredIndicator): Reading {
-    if (!this.#open) throw new Error(`indicators for ${this.pair} can only be registered in init, not later`);
+    if (!this.#open)
+      throw new EngineError('indicator_after_init', `indicator ${ind.key} for ${this.pair} was registered after init; register every indicator in init`);
     const slot = this.#slots.get(ind.key);
     if (slot !== undefined) return this.#readings[slot]!;
     const r = new IndicatorReading(this.#cursor, this.#list.length);
@@ -136,6 +138,8 @@ function registryFor(target: PairIndicators, pair: Pair): IndicatorRegistry {
       try {
         return f(...a);
       } catch (err) {
+        if (err instanceof EngineError) throw err;
+        // A bad argument from the strategy, reported as a built-in would: the sandbox counts it as the module's failure (guest_error).
         throw new RangeError(`indicators.${name} for ${pair}: ${err instanceof Error ? err.message : String(err)}`);
       }
     };

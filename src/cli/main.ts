@@ -1,10 +1,11 @@
 /**
  * `brain <command> [args]`: looks the command up in the registry, imports and runs it, and turns failures
- * into exit codes: a usage error prints one line plus the usage (2), a config error one line per bad key
- * (78), anything else one line (1). Only the light config files are imported here: `brain help` must not
+ * into exit codes: a usage error prints one line plus the usage (2), a config error its code and one line
+ * per bad key (78), anything else one line led by its code, `[kraken.transient, retryable] …` (1). Only the light config files are imported here: `brain help` must not
  * pay for the schema or any command's dependencies.
  */
 import { ConfigError } from '../config/errors.ts';
+import { describeError, toErrorInfo } from '../contract/errors.ts';
 import { closest } from '../config/keys.ts';
 import { EXIT, UsageError, overview, type CliIo, type Command, type CommandEntry } from './command.ts';
 import { commands as registry } from './commands/index.ts';
@@ -15,11 +16,12 @@ function failure(err: unknown, command: Command, io: CliIo): number {
     return EXIT.usage;
   }
   if (err instanceof ConfigError) {
-    io.stderr.write(`brain ${command.name}: invalid configuration (run \`brain config --keys\` for every key):\n`);
+    io.stderr.write(`brain ${command.name}: [${err.qualifiedCode}] invalid configuration (run \`brain config --keys\` for every key):\n`);
     for (const line of err.problems) io.stderr.write(`  ${line}\n`);
     return EXIT.config;
   }
-  io.stderr.write(`brain ${command.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+  // The code leads, as in the logs and the alerts: a script or an operator greps for it.
+  io.stderr.write(`brain ${command.name}: ${describeError(toErrorInfo(err))}\n`);
   return EXIT.failure;
 }
 

@@ -4,7 +4,11 @@
  */
 import type { Candle, Ticker } from './candle.ts';
 import type { Pair, Timeframe } from './pairs.ts';
+import type { ErrorInfo } from './errors.ts';
 import type { Liquidity, OrderStatus, Side } from './trading.ts';
+
+/** Why a feed line is down before it first reported: the supervisor's line state and /readyz start from it. */
+export const FEED_NOT_CONNECTED: ErrorInfo = { code: 'feed.not_connected', message: 'not connected yet', retryable: true };
 
 export type BookDepth = 10 | 25 | 100 | 500 | 1000;
 

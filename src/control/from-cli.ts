@@ -19,8 +19,9 @@ import { execute, type Execution } from './execute.ts';
 import type { PaperTestCommand } from '../evolution/paper-tests.ts';
 import type { ChartRenderer, ControlDeps } from './operation.ts';
 import { findOperation } from './registry.ts';
-import { callDaemon } from './socket/client.ts';
+import { callDaemon, controlError } from './socket/client.ts';
 import { replyFromWire } from './socket/protocol.ts';
+import { ConfigError } from '../config/errors.ts';
 
 export interface FromCliOptions {
   config: Config;
@@ -59,7 +60,7 @@ export async function runFromCli(o: FromCliOptions): Promise<FromCliResult> {
   const socket = resolve(o.cwd, o.config.control.socketPath);
   const timeoutMs = (o.config.control.timeoutSeconds + 10) * 1000;
   const answer = await callDaemon(socket, { name: o.name, words: [...o.words], user: o.user, confirmed: o.confirmed }, timeoutMs);
-  if (answer?.kind === 'error') throw new Error(`the daemon refused the request: ${answer.message}`);
+  if (answer?.kind === 'error') throw controlError('refused', `the daemon refused the request: ${answer.message}`, false);
   if (answer)
     return {
       via: 'daemon',
@@ -69,7 +70,10 @@ export async function runFromCli(o: FromCliOptions): Promise<FromCliResult> {
           : { kind: 'reply', op: findOperation(o.name) ?? null, reply: replyFromWire(answer.reply) },
     };
   const dbPath = resolve(o.cwd, o.config.data.dbPath);
-  if (o.config.data.dbPath === ':memory:') throw new Error('data.dbPath is ":memory:": a daemon\'s in-memory database cannot be read from another process');
+  if (o.config.data.dbPath === ':memory:')
+    throw new ConfigError([
+      'data.dbPath must be a file for commands run beside a daemon, got ":memory:": an in-memory database cannot be read from another process',
+    ]);
   const clock = o.clock ?? systemClock;
   const db = openDatabase({ path: dbPath, readonly: true, logger: o.log });
   try {

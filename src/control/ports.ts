@@ -8,6 +8,7 @@
 import type { ModeChoice, ModeRequest, TradingMode } from '../db/mode-requests.repo.ts';
 import type { SupervisorEmitted, SupervisorEvent } from '../../machines/supervisor-types.ts';
 import type { Pair } from '../contract/index.ts';
+import type { ErrorInfo } from '../contract/errors.ts';
 import type { PositionSlot } from '../trading/routing.ts';
 import type { BreakerLevel } from '../trading/breaker.ts';
 import type { NightReport } from '../orchestrator/use-cases.ts';
@@ -26,7 +27,7 @@ export interface SupervisorView {
   breaker: BreakerLevel;
   streak: number;
   venueHealthy: boolean;
-  error: string | null;
+  error: ErrorInfo | null;
 }
 
 /** The events an operator may send to the supervisor (pause, resume, emergency stop, breaker, force exit). */

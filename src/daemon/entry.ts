@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { waitFor } from 'xstate';
 import { systemClock, type Clock } from '../clock/clock.ts';
+import type { ErrorInfo } from '../contract/errors.ts';
 import { secretValues, type Config } from '../config/index.ts';
 import { startHealth } from '../health/index.ts';
 import { checkIsolationAtBoot } from '../health/isolation.ts';
@@ -44,7 +45,8 @@ export interface RunDaemonOptions {
 }
 
 /** `restart`: an operator switched the mode (/mode); stopped cleanly, to be started again (exit 75). */
-export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'restart'; by: string } | { kind: 'failed'; message: string };
+/** `failed` carries the failure's code and retry verdict as thrown, so the CLI line and the log lead with the code. */
+export type RunOutcome = { kind: 'stopped'; signal: string } | { kind: 'restart'; by: string } | { kind: 'failed'; error: ErrorInfo };
 
 interface Market {
   clock: Clock;
@@ -81,7 +83,7 @@ export async function runDaemon(o: RunDaemonOptions): Promise<RunOutcome> {
 
 async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>): Promise<RunOutcome> {
   const refused = checkIsolationAtBoot(o.config, () => probeIsolation(o.log), o.log.child({ component: 'sandbox' }));
-  if (refused) return { kind: 'failed', message: refused };
+  if (refused) return { kind: 'failed', error: { code: 'sandbox.isolation_refused', message: refused, retryable: false } };
   const { clock, endpoints, sim, close } = await marketFor(o);
   const inspector =
     o.inspect === null
@@ -153,13 +155,24 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
     await operatorConsole.close(outcome ?? 'failure');
     if (outcome === null) {
       const snap = daemon.actor.getSnapshot();
-      return { kind: 'failed', message: snap.context.error ?? `supervisor ended in ${JSON.stringify(snap.value)}` };
+      return {
+        kind: 'failed',
+        error: snap.context.error ?? { code: 'daemon.ended', message: `supervisor ended in ${JSON.stringify(snap.value)}`, retryable: false },
+      };
     }
     o.log.info({ signal: outcome }, 'shutdown requested');
     const final = await daemon.stop(outcome, o.shutdownTimeoutMs ?? 30_000);
     if (final.value === 'stopped' && !final.context.error)
       return typeof ended === 'object' && ended !== null ? { kind: 'restart', by: ended.restartBy } : { kind: 'stopped', signal: outcome };
-    return { kind: 'failed', message: `shutdown ended in ${JSON.stringify(final.value)}: ${final.context.error ?? 'unknown'}` };
+    const why = final.context.error;
+    return {
+      kind: 'failed',
+      error: {
+        code: why?.code ?? 'daemon.shutdown_incomplete',
+        message: `shutdown ended in ${JSON.stringify(final.value)}: ${why?.message ?? 'unknown'}`,
+        retryable: false,
+      },
+    };
   } finally {
     await operatorConsole.close('exit');
     await health.close();

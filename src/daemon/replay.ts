@@ -18,6 +18,7 @@ import type { Pair } from '../contract/index.ts';
 import { loadCandleDir, SimDataError } from '../sim/candles-csv.ts';
 import { DEFAULT_SIM_DATA_DIR, SIM_TEST_ACCOUNT, startKrakenSim, type KrakenSim, type SimOptions } from '../sim/index.ts';
 import { startDaemon, type Daemon, type DaemonOptions } from './daemon.ts';
+import { BrainError, describeError } from '../contract/errors.ts';
 
 const STEP = 300_000;
 const DAY = 86_400_000;
@@ -169,7 +170,12 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
   await waitFor(daemon.actor, (s) => s.matches('running') || s.status === 'done', { timeout: 120_000 });
   if (!daemon.actor.getSnapshot().matches('running')) {
     await sim.close();
-    throw new Error(`the daemon did not boot: ${daemon.actor.getSnapshot().context.error ?? 'unknown'}`);
+    const why = daemon.actor.getSnapshot().context.error;
+    throw new BrainError(`the daemon did not boot: ${why ? describeError(why) : 'it stopped before running'}`, {
+      domain: 'daemon',
+      code: 'boot_failed',
+      retryable: false,
+    });
   }
   // Every pair's ticker snapshot has arrived: the public feed is subscribed, no candle will be missed.
   await waitFor(daemon.actor, (s) => Object.keys(s.context.marks).length === pairs.length, { timeout: 30_000 });

@@ -76,7 +76,7 @@ export function tradeLog(log: Logger): (e: SupervisorEmitted) => void {
           log
             .child({ actor: `connection.${e.endpoint}` })
             .warn(
-              { reason: e.reason },
+              e.reason ? { code: e.reason.code, retryable: e.reason.retryable, reason: e.reason.message } : {},
               e.endpoint === 'public'
                 ? 'public feed down: no new entries until it is back'
                 : 'private feed down: fills are recovered by cl_ord_id when it is back',

@@ -21,6 +21,8 @@ export interface PaperTest {
   endedAt: number | null;
   result: JsonValue | null;
   reason: string | null;
+  /** The code of the failure that broke the test (shadow, judge), beside `reason`; null when its verdict failed it. Never set at insert. */
+  errorCode?: string | null;
   createdAt: number;
   updatedAt: number;
 }
@@ -33,6 +35,7 @@ export interface PaperTestUpdate {
   endedAt?: number;
   result?: JsonValue;
   reason?: string;
+  errorCode?: string;
 }
 
 export interface PaperTestsRepo {
@@ -58,6 +61,7 @@ type PaperTestRow = {
   ended_at: number | null;
   result: string | null;
   reason: string | null;
+  error_code?: string | null;
   created_at: number;
   updated_at: number;
 };
@@ -89,6 +93,7 @@ function fromRow(r: PaperTestRow): PaperTest {
     endedAt: r.ended_at,
     result: fromJson<JsonValue>(r.result, `paper_tests row ${r.id}`),
     reason: r.reason,
+    errorCode: r.error_code ?? null,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -101,7 +106,8 @@ export function paperTestsRepo(db: Db): PaperTestsRepo {
   );
   const update = db.prepare(
     `UPDATE paper_tests SET status = :status, updated_at = :updated_at, started_at = COALESCE(:started_at, started_at),
-       ended_at = COALESCE(:ended_at, ended_at), result = COALESCE(:result, result), reason = COALESCE(:reason, reason)
+       ended_at = COALESCE(:ended_at, ended_at), result = COALESCE(:result, result), reason = COALESCE(:reason, reason),
+       error_code = COALESCE(:error_code, error_code)
      WHERE id = :id`,
   );
   const selectOne = db.prepare('SELECT * FROM paper_tests WHERE id = ?');
@@ -124,6 +130,7 @@ export function paperTestsRepo(db: Db): PaperTestsRepo {
         ended_at: u.endedAt ?? null,
         result: toJsonOrNull(u.result),
         reason: u.reason ?? null,
+        error_code: u.errorCode ?? null,
       });
       const test = changes === 1 ? byId(id) : undefined;
       if (!test) throw new DbError('not_found', `cannot set paper test ${id} to ${u.status}: no such id; insert it first`);

@@ -4,6 +4,7 @@
  * the confirmation rows behind the buttons of dangerous commands (single use, expiring, bound to a user).
  */
 import type { JsonValue } from '../contract/index.ts';
+import { parseDescribedError, type ErrorInfo } from '../contract/errors.ts';
 import type { Db } from './connection.ts';
 import { fromJson, toJson } from './rows.ts';
 
@@ -33,7 +34,8 @@ export interface OutboxMessage {
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: number;
-  lastError: string | null;
+  /** The last failed send: its code and words; retryable while the row is still pending. */
+  lastError: ErrorInfo | null;
   messageId: number | null;
   createdAt: number;
   sentAt: number | null;
@@ -61,9 +63,9 @@ export interface TelegramRepo {
   pendingCount(): number;
   markSent(id: number, messageId: number | null, at: number): void;
   /** A transient failure: tried again at `nextAttemptAt`. */
-  markRetry(id: number, nextAttemptAt: number, error: string): void;
+  markRetry(id: number, nextAttemptAt: number, error: ErrorInfo): void;
   /** A permanent refusal (bad request, chat gone): never retried; logged by the caller. */
-  markFailed(id: number, error: string, at: number): void;
+  markFailed(id: number, error: ErrorInfo, at: number): void;
   byId(id: number): OutboxMessage | undefined;
   /** Rows created in [from, to), oldest first (the demo prints them). */
   inRange(from: number, to: number): OutboxMessage[];
@@ -92,6 +94,7 @@ type OutboxRow = {
   attempts: number;
   next_attempt_at: number;
   last_error: string | null;
+  last_error_code: string | null;
   message_id: number | null;
   created_at: number;
   sent_at: number | null;
@@ -108,6 +111,13 @@ type ConfirmationRow = {
   decided_at: number | null;
 };
 
+/** A row written before last_error_code existed kept the code in its text (`[code] words`): read it from there. */
+function lastErrorOf(r: OutboxRow): ErrorInfo | null {
+  if (r.last_error === null) return null;
+  if (r.last_error_code === null) return parseDescribedError(r.last_error);
+  return { code: r.last_error_code, message: r.last_error, retryable: r.status === 'pending' };
+}
+
 function outboxFromRow(r: OutboxRow): OutboxMessage {
   const photo = r.photo === null ? null : r.photo instanceof Uint8Array ? r.photo : new Uint8Array(r.photo);
   return {
@@ -120,7 +130,7 @@ function outboxFromRow(r: OutboxRow): OutboxMessage {
     status: r.status,
     attempts: r.attempts,
     nextAttemptAt: r.next_attempt_at,
-    lastError: r.last_error,
+    lastError: lastErrorOf(r),
     messageId: r.message_id,
     createdAt: r.created_at,
     sentAt: r.sent_at,
@@ -154,9 +164,11 @@ export function telegramRepo(db: Db): TelegramRepo {
   const sent = db.prepare(
     "UPDATE telegram_outbox SET status = 'sent', message_id = ?, sent_at = ?, attempts = attempts + 1 WHERE id = ? AND status = 'pending'",
   );
-  const retry = db.prepare("UPDATE telegram_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ? WHERE id = ? AND status = 'pending'");
+  const retry = db.prepare(
+    "UPDATE telegram_outbox SET attempts = attempts + 1, next_attempt_at = ?, last_error = ?, last_error_code = ? WHERE id = ? AND status = 'pending'",
+  );
   const failed = db.prepare(
-    "UPDATE telegram_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, sent_at = ? WHERE id = ? AND status = 'pending'",
+    "UPDATE telegram_outbox SET status = 'failed', attempts = attempts + 1, last_error = ?, last_error_code = ?, sent_at = ? WHERE id = ? AND status = 'pending'",
   );
   const one = db.prepare('SELECT * FROM telegram_outbox WHERE id = ?');
   const range = db.prepare('SELECT * FROM telegram_outbox WHERE created_at >= ? AND created_at < ? ORDER BY id');
@@ -184,8 +196,8 @@ export function telegramRepo(db: Db): TelegramRepo {
     pendingHeads: () => heads.all<OutboxRow>().map(outboxFromRow),
     pendingCount: () => count.get<{ n: number }>()?.n ?? 0,
     markSent: (id, messageId, at) => void sent.run([messageId, at, id]),
-    markRetry: (id, next, error) => void retry.run([next, error, id]),
-    markFailed: (id, error, at) => void failed.run([error, at, id]),
+    markRetry: (id, next, error) => void retry.run([next, error.message, error.code, id]),
+    markFailed: (id, error, at) => void failed.run([error.message, error.code, at, id]),
     byId: (id) => {
       const row = one.get<OutboxRow>([id]);
       return row && outboxFromRow(row);

@@ -67,7 +67,15 @@ export function entryViews<O>(entries: ReadonlyMap<string, JobEntry<O>>): Pick<J
       const e = entries.get(id);
       return e && { id, state: e.state, note: e.note };
     },
-    result: (id) => entries.get(id)?.done ?? Promise.reject(new Error(`no job ${id} was submitted`)),
+    result: (id) =>
+      entries.get(id)?.done ??
+      Promise.reject(
+        new BrainError(`no job ${id} was submitted to this runner; submit() first, or ask the runner that took it`, {
+          domain: 'evolution',
+          code: 'job_unknown',
+          retryable: false,
+        }),
+      ),
   };
 }
 

@@ -27,6 +27,7 @@ import { baselineOf, type PolicyContext } from './policy.ts';
 import { checkStatistics } from './statistics-check.ts';
 import type { SubmitDeps, VersionRunner } from './submit.ts';
 import { evaluationWindows } from './windows.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export interface CandleSource {
   /** A folder of `<BASE>-<QUOTE>_<tf>.csv`; the candle store when absent. */
@@ -103,7 +104,12 @@ export async function openEvaluation(d: EvolutionSetupDeps): Promise<Evaluation>
   const store = openVersionStore({ db: d.db, clock: d.clock, repoRoot: d.repoRoot, filesRoot: d.filesRoot });
   await seedInitialVersions(store, d.repoRoot);
   const pointer = store.repo.active('strategy');
-  if (!pointer) throw new Error('no active strategy version to judge candidates against; deploy one with `brain promote <id> --force`');
+  if (!pointer)
+    throw new BrainError('no active strategy version to judge candidates against; deploy one with `brain promote <id> --force`', {
+      domain: 'evolution',
+      code: 'no_incumbent',
+      retryable: false,
+    });
   const version = store.get(pointer.versionId);
   const run = await startVersionRunner(version, d.log);
   const tf = d.config.market.timeframe;
@@ -126,8 +132,9 @@ export async function openEvaluation(d: EvolutionSetupDeps): Promise<Evaluation>
       (context ??= (async () => {
         const { data, start } = await load();
         if (data.time.length === 0)
-          throw new Error(
+          throw new BrainError(
             `no ${tf} candles for ${d.candles.pairs.join(', ')}${d.candles.dir ? ` in ${d.candles.dir}` : ' in the store'}; import some with 'brain data import' or pass --data DIR`,
+            { domain: 'evolution', code: 'no_candles', retryable: false },
           );
         const config = engineConfigFor(d.config, data.pairs, run.meta, start);
         const windows = evaluationWindows(data, start, d.config.evolution.policy);

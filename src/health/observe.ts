@@ -7,7 +7,8 @@
 import type { AnyActorRef, EventObject, InspectionEvent, Subscription } from 'xstate';
 import type { Clock } from '../clock/clock.ts';
 import type { Metrics } from './metrics.ts';
-import { describeError, toErrorInfo } from '../contract/errors.ts';
+import { toErrorInfo, type ErrorInfo } from '../contract/errors.ts';
+import { FEED_NOT_CONNECTED } from '../contract/feed.ts';
 
 export type FeedEndpoint = 'public' | 'private';
 
@@ -16,11 +17,12 @@ export interface FeedState {
   lastMarketAt: number | null;
   /** null until the endpoint first reports. */
   up: Record<FeedEndpoint, boolean | null>;
-  reason: Record<FeedEndpoint, string>;
+  /** Why the endpoint is down (null while up), with the failure's code as the connection reported it. */
+  reason: Record<FeedEndpoint, ErrorInfo | null>;
 }
 
 export function newFeedState(): FeedState {
-  return { lastMarketAt: null, up: { public: null, private: null }, reason: { public: 'not connected yet', private: 'not connected yet' } };
+  return { lastMarketAt: null, up: { public: null, private: null }, reason: { public: FEED_NOT_CONNECTED, private: FEED_NOT_CONNECTED } };
 }
 
 /** The parts of the supervisor actor observed: its emitted events and its system's inspection stream. */
@@ -36,10 +38,14 @@ const pairLabel = (v: unknown) => (typeof v === 'string' && /^[A-Z0-9]{1,10}\/[A
 
 type Ev = EventObject & Record<string, unknown>;
 
+/**
+ * `reason`: an ErrorInfo from a connection or the supervisor's line state; a bare string (venue.health,
+ * venue.privateFeed) is kept as the words of a `feed.down` failure.
+ */
 function feedReport(feed: FeedState, metrics: Metrics, endpoint: FeedEndpoint, up: boolean, reason: unknown): void {
   if (up && feed.up[endpoint] === false) metrics.reconnects.inc({ endpoint });
   feed.up[endpoint] = up;
-  feed.reason[endpoint] = typeof reason === 'string' ? reason : '';
+  feed.reason[endpoint] = up ? null : typeof reason === 'string' ? { code: 'feed.down', message: reason, retryable: true } : toErrorInfo(reason);
   metrics.feedUp.set({ endpoint }, up ? 1 : 0);
 }
 
@@ -62,7 +68,7 @@ function onSupervisorEvent(e: Ev, feed: FeedState, metrics: Metrics, clock: Cloc
         metrics,
         e['endpoint'] === 'private' ? 'private' : 'public',
         e.type === 'connection.up',
-        e.type === 'connection.up' ? 'live' : describeError(toErrorInfo(e['error'])),
+        e.type === 'connection.up' ? null : e['error'],
       );
     case 'venue.health':
       return feedReport(feed, metrics, 'public', e['healthy'] === true, e['reason']);
@@ -114,7 +120,7 @@ function onEmitted(e: Ev, metrics: Metrics): void {
  * lines are up, then starts its health server, showed it: /readyz 503 on a connected executions line).
  */
 function seedLines(actor: AnyActorRef, metrics: Metrics, feed: FeedState): void {
-  const snapshot = actor.getSnapshot() as { context?: { feed?: { lines?: Partial<Record<FeedEndpoint, { up: boolean; reason: string }>> } } };
+  const snapshot = actor.getSnapshot() as { context?: { feed?: { lines?: Partial<Record<FeedEndpoint, { up: boolean; reason: ErrorInfo | null }>> } } };
   const lines = snapshot.context?.feed?.lines ?? {};
   for (const endpoint of ['public', 'private'] as const) {
     const line = lines[endpoint];

@@ -8,10 +8,13 @@ import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock/clock.ts';
 import type { Db } from '../db/index.ts';
 import type { BreakerLevel } from '../trading/breaker.ts';
+import { describeError, type ErrorInfo } from '../contract/errors.ts';
 import type { FeedState } from './observe.ts';
 
 export interface CheckResult {
   readonly status: 'pass' | 'fail';
+  /** A failing check's code: the cause's own (the feed line's, the boot failure's) when known, else `health.<what>`. */
+  readonly code?: string;
   readonly detail: string;
   readonly took_ms: number;
 }
@@ -27,7 +30,7 @@ export interface Readiness {
 export interface SupervisorView {
   /** Top-level state: booting, running, emergencyStop, halted, shuttingDown, stopped, failed. */
   readonly state: string;
-  readonly error: string | null;
+  readonly error: ErrorInfo | null;
   readonly breaker: BreakerLevel;
   readonly venueHealthy: boolean;
 }
@@ -42,49 +45,52 @@ export interface ReadinessSources {
   readonly feedStaleMs: number;
 }
 
-type Verdict = { ok: boolean; detail: string };
+type Verdict = { ok: boolean; code?: string; detail: string };
 type Probe = (s: ReadinessSources) => Verdict;
 
 const pass = (detail: string): Verdict => ({ ok: true, detail });
-const fail = (detail: string): Verdict => ({ ok: false, detail });
+const fail = (code: string, detail: string): Verdict => ({ ok: false, code, detail });
+/** A line's failure as the check reports it: its own code, or `health.<fallback>` while nothing was heard. */
+const lineFailure = (error: ErrorInfo | null, fallback: string, detail: (why: string) => string): Verdict =>
+  fail(error?.code ?? `health.${fallback}`, detail(error ? describeError(error) : fallback.replace(/_/g, ' ')));
 
 const database: Probe = (s) => {
   const db = s.db();
-  if (!db) return fail('database not open (booting or shutting down)');
+  if (!db) return fail('health.db_closed', 'database not open (booting or shutting down)');
   try {
     db.prepare('INSERT INTO health_probe (id, checked_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET checked_at = excluded.checked_at').run([s.clock.now()]);
     return pass('write ok');
   } catch (err) {
-    return fail(`write failed: ${err instanceof Error ? err.message : String(err)}; check disk space and permissions of ${db.path}`);
+    return fail('health.db_write_failed', `write failed: ${err instanceof Error ? err.message : String(err)}; check disk space and permissions of ${db.path}`);
   }
 };
 
 const feed: Probe = (s) => {
   if (!s.supervisor().venueHealthy || s.feed.up.public === false)
-    return fail(`market feed down: ${s.feed.reason.public || 'venue unhealthy'}; no new entries until it is back`);
-  if (s.feed.lastMarketAt === null) return fail('no market update received yet');
+    return lineFailure(s.feed.reason.public, 'venue_unhealthy', (why) => `market feed down: ${why}; no new entries until it is back`);
+  if (s.feed.lastMarketAt === null) return fail('health.no_market_update', 'no market update received yet');
   const age = s.clock.now() - s.feed.lastMarketAt;
   const seconds = Math.round(age / 1000);
-  if (age > s.feedStaleMs) return fail(`no market update for ${seconds} s (limit ${s.feedStaleMs / 1000} s): the feed is stale`);
+  if (age > s.feedStaleMs) return fail('health.feed_stale', `no market update for ${seconds} s (limit ${s.feedStaleMs / 1000} s): the feed is stale`);
   return pass(`last market update ${seconds} s ago`);
 };
 
 const privateFeed: Probe = (s) =>
   s.feed.up.private === true
     ? pass('executions channel connected')
-    : fail(`private feed down: ${s.feed.reason.private}; fills are found by reconciling by cl_ord_id until it is back`);
+    : lineFailure(s.feed.reason.private, 'not_connected', (why) => `private feed down: ${why}; fills are found by reconciling by cl_ord_id until it is back`);
 
 const reconciliation: Probe = (s) => {
   const { state, error } = s.supervisor();
-  if (state === 'booting') return fail('booting: venue reconciliation not finished');
-  if (state === 'failed') return fail(`boot failed: ${error ?? 'unknown'}`);
-  if (state === 'shuttingDown' || state === 'stopped') return fail('shutting down');
+  if (state === 'booting') return fail('health.booting', 'booting: venue reconciliation not finished');
+  if (state === 'failed') return fail(error?.code ?? 'health.boot_failed', `boot failed: ${error ? describeError(error) : 'unknown'}`);
+  if (state === 'shuttingDown' || state === 'stopped') return fail('health.shutting_down', 'shutting down');
   return pass(`reconciled; supervisor ${state}`);
 };
 
 const breaker: Probe = (s) => {
   const level = s.supervisor().breaker;
-  if (level === 'halted') return fail('breaker halted: no new entries until an operator resumes (or the auto cool-down)');
+  if (level === 'halted') return fail('health.breaker_halted', 'breaker halted: no new entries until an operator resumes (or the auto cool-down)');
   return pass(level === 'reducing' ? 'reducing: entries at half size' : 'active');
 };
 
@@ -105,7 +111,8 @@ export function readiness(s: ReadinessSources): Readiness {
   for (const [name, probe] of probesFor(s.mode)) {
     const start = performance.now();
     const v = probe(s);
-    checks[name] = { status: v.ok ? 'pass' : 'fail', detail: v.detail, took_ms: Math.round((performance.now() - start) * 1000) / 1000 };
+    const took_ms = Math.round((performance.now() - start) * 1000) / 1000;
+    checks[name] = v.ok ? { status: 'pass', detail: v.detail, took_ms } : { status: 'fail', code: v.code ?? 'health.failed', detail: v.detail, took_ms };
     if (!v.ok) failing.push(name);
   }
   return { status: failing.length === 0 ? 'ready' : 'not_ready', failing, checks };

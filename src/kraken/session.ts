@@ -11,6 +11,7 @@ import { FeedTranslator } from './feed.ts';
 import type { PairTable } from './pairs.ts';
 import { KrakenWs, type WsFrame } from './ws.ts';
 import { toErrorInfo, type ErrorInfo } from '../contract/errors.ts';
+import { transportError } from './errors.ts';
 
 export interface FeedListener {
   opened(): void;
@@ -109,7 +110,10 @@ export class FeedSession {
 
   private subscribe(s: FeedSubscription): Promise<unknown[]> {
     const ws = this.ws;
-    if (!ws) return Promise.reject(new Error('subscribe before the socket is open'));
+    if (!ws)
+      return Promise.reject(
+        transportError('NOT_OPEN', `ws subscribe ${s.channel}`, 'before the socket is open; it is sent again once the session connects', { maybeSent: false }),
+      );
     switch (s.channel) {
       case 'ticker':
         return ws.request('subscribe', { channel: 'ticker', symbol: s.pairs }, s.pairs.length);

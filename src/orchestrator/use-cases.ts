@@ -60,7 +60,12 @@ export async function runNightNow(o: { deps: NightDeps; snapshots: MachineSnapsh
     const resting = routed.matches('idle') || routed.matches('done') || routed.matches('failed');
     if (resting) actor.send({ type: 'orchestrator.runNow', by: o.by, at: o.clock.now() });
     const cycleId = await finished;
-    if (!o.deps.cycles.get(cycleId)) throw new Error(`the night ended before it had a row: ${actor.getSnapshot().context.reason ?? 'no reason'}`);
+    if (!o.deps.cycles.get(cycleId))
+      throw new BrainError(`the night ended before it had a row: ${actor.getSnapshot().context.reason ?? 'no reason'}`, {
+        domain: 'orchestrator',
+        code: 'no_cycle_row',
+        retryable: false,
+      });
     return summaryOf(o.deps.cycles, cycleId);
   } finally {
     actor.stop();

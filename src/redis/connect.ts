@@ -17,7 +17,7 @@ export interface RedisLink {
   readonly password?: string | undefined;
 }
 
-export type RedisErrorCode = 'unreachable' | 'misconfigured' | 'bad_url';
+export type RedisErrorCode = 'unreachable' | 'misconfigured' | 'bad_url' | 'not_installed';
 
 export class RedisSetupError extends BrainError<RedisErrorCode> {
   override readonly name = 'RedisSetupError';

@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { RedisSetupError } from './connect.ts';
 
 export interface LoopbackRedis {
   readonly url: string;
@@ -73,7 +74,11 @@ function launch(binary: string, port: number, dir: string): Promise<ChildProcess
     child.stdout!.on('data', onData);
     child.stderr!.resume();
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`redis-server on port ${port} exited with ${code} before it was ready:\n${out.slice(-2000)}`)));
+    child.once('exit', (code) =>
+      reject(
+        new RedisSetupError('unreachable', `redis-server on port ${port} exited with ${code} before it was ready (its output follows):\n${out.slice(-2000)}`),
+      ),
+    );
   });
 }
 
@@ -86,7 +91,7 @@ function stopped(child: ChildProcess): Promise<void> {
 }
 
 export async function startLoopbackRedis(binary = redisServerBinary()): Promise<LoopbackRedis> {
-  if (!binary) throw new Error('no redis-server on PATH: install it (apt-get install -y redis-server)');
+  if (!binary) throw new RedisSetupError('not_installed', 'no redis-server on PATH: install it (apt-get install -y redis-server)');
   const dir = mkdtempSync(join(tmpdir(), 'brain-redis-'));
   const port = await freePort();
   let child = await launch(binary, port, dir);

@@ -10,6 +10,7 @@ import type { Pair } from '../contract/pairs.ts';
 import type { ModuleKind } from './gates/types.ts';
 import { StrategyHost, type StrategyHostOptions } from './host/strategy-host.ts';
 import type { BarsItem, PairSetup } from './protocol.ts';
+import { SandboxError } from './errors.ts';
 
 const PAIRS: Pair[] = ['BTC/USD', 'ETH/USD', 'SOL/USD'];
 const BARS = 300;
@@ -43,7 +44,7 @@ async function runStrategyOnce(start: StartCanaryHost, opts: StrategyHostOptions
       const decisions = (reply['decisions'] ?? []) as Array<{ decision?: unknown }>;
       for (const d of decisions) {
         const parsed = DecisionSchema.safeParse(d.decision);
-        if (!parsed.success) throw new Error(`bar ${i}: decision is not schema-valid: ${parsed.error.issues[0]?.message ?? ''}`);
+        if (!parsed.success) throw new SandboxError('guest_error', `bar ${i}: decision is not schema-valid: ${parsed.error.issues[0]?.message ?? ''}`, false);
       }
       hash.update(JSON.stringify(decisions));
     }
@@ -58,7 +59,7 @@ async function runAnalysisOnce(start: StartCanaryHost, opts: StrategyHostOptions
   try {
     const reply = await host.call({ kind: 'analyze', results: {} }, undefined, 'analyze');
     const report = AnalysisReportSchema.safeParse(reply['report']);
-    if (!report.success) throw new Error(`report on empty results is not schema-valid: ${report.error.issues[0]?.message ?? ''}`);
+    if (!report.success) throw new SandboxError('guest_error', `report on empty results is not schema-valid: ${report.error.issues[0]?.message ?? ''}`, false);
     return createHash('sha256').update(JSON.stringify(report.data)).digest('hex');
   } finally {
     await host.close();

@@ -1,6 +1,7 @@
 /** Host-side closed-candle history per pair: the source for warm-up replays and hot swaps. */
 import type { Candle } from '../contract/candle.ts';
 import type { Pair } from '../contract/pairs.ts';
+import { MarketDataError } from '../market/errors.ts';
 
 const N_COLS = 6;
 
@@ -16,7 +17,11 @@ export class CandleHistory {
       this.cols.set(pair, h);
     }
     const last = h.len > 0 ? h.data[0]![h.len - 1]! : -Infinity;
-    if (c.time <= last) throw new Error(`${pair}: candle ${c.time} is not after the last closed candle ${last}`);
+    if (c.time <= last)
+      throw new MarketDataError(
+        'out_of_order',
+        `${pair}: candle ${c.time} is not after the last closed candle ${last}; closed candles reach a strategy once each, in order`,
+      );
     if (h.len === h.data[0]!.length) {
       for (const col of h.data) col.copyWithin(0, h.len - this.cap, h.len);
       h.len = this.cap;

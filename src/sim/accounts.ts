@@ -5,6 +5,7 @@
  * hold, fill or TradeBalance figure can ever reach them; only Balance/BalanceEx show them.
  */
 import { assetById, FEES_MAKER, FEES_TAKER, feePercent } from './pairs.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export type Tier = 'starter' | 'intermediate' | 'pro';
 
@@ -63,8 +64,9 @@ export class AccountState {
       if (SUFFIXED_ID.test(asset)) this.suffixed.set(asset, Number(amount));
       else if (assetById(asset)) this.balances.set(asset, Number(amount));
       else
-        throw new Error(
+        throw new BrainError(
           `sim account ${key}: unknown asset id "${asset}"; use Kraken ids like ZUSD, XXBT, XETH, SOL, XXDG, or a suffixed wallet id like XXBT.F`,
+          { domain: 'sim', code: 'unknown_asset', retryable: false },
         );
     }
   }

@@ -6,6 +6,7 @@
 import type { PairMarket } from './market.ts';
 import type { ReplayTrade } from './path.ts';
 import type { SimClock } from './sim-clock.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export type TradeListener = (market: PairMarket, trade: ReplayTrade) => void;
 
@@ -25,7 +26,12 @@ export class Replay {
 
   /** Moves replay time forward by `ms`, emitting every trade and firing every timer on the way. */
   advance(ms: number): void {
-    if (this.running) throw new Error('KrakenSim.advance() called re-entrantly from a trade or timer callback; call it from outside');
+    if (this.running)
+      throw new BrainError('KrakenSim.advance() called re-entrantly from a trade or timer callback; call it from outside', {
+        domain: 'sim',
+        code: 'reentrant_advance',
+        retryable: false,
+      });
     this.running = true;
     try {
       this.runUntil(this.clock.now() + Math.max(0, ms));

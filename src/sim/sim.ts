@@ -22,6 +22,7 @@ import { handleRest } from './rest/server.ts';
 import { SimClock } from './sim-clock.ts';
 import { TokenStore } from './tokens.ts';
 import { attachWebSockets } from './ws/server.ts';
+import { BrainError } from '../contract/errors.ts';
 
 export const DEFAULT_SIM_DATA_DIR = fileURLToPath(new URL('../../data/sample', import.meta.url));
 
@@ -153,7 +154,12 @@ function engineView(ctx: SimContext, defaultKey: string): SimEngineView {
     deadmanAt: (key = defaultKey) => ctx.engine.deadmanAt(key),
     adjustBalance: (asset, amount, key = defaultKey) => {
       const acc = ctx.engine.account(key);
-      if (!acc) throw new Error(`sim: no account with key ${key}`);
+      if (!acc)
+        throw new BrainError(`sim: no account with key ${key}; create it with the accounts option first`, {
+          domain: 'sim',
+          code: 'unknown_account',
+          retryable: false,
+        });
       return acc.credit(asset, amount);
     },
   };

@@ -14,7 +14,6 @@ import type { Clock } from '../clock/clock.ts';
 import type { JsonValue } from '../contract/index.ts';
 import type { OutboxMessage, TelegramRepo } from '../db/telegram.repo.ts';
 import { Buckets, TokenBucket } from './bucket.ts';
-import { describeError } from '../contract/errors.ts';
 import { telegramErrorInfo } from './errors.ts';
 import { MAX_MESSAGE, type OutgoingPart } from './format/render.ts';
 
@@ -225,19 +224,17 @@ export class Outbox {
           { chatId: row.chatId, outboxId: row.id, code: error.code, status: err.error_code, description: err.description },
           'telegram refused a message for good; it is kept as failed in the outbox',
         );
-        return this.o.repo.markFailed(row.id, describeError(error), now());
+        return this.o.repo.markFailed(row.id, error, now());
       }
       const retryAfter = err instanceof GrammyError ? err.parameters.retry_after : undefined;
       const backoff = Math.min(this.o.maxBackoffMs ?? 300_000, (this.o.baseBackoffMs ?? 1000) * 2 ** row.attempts);
       const wait = retryAfter !== undefined ? retryAfter * 1000 : backoff;
-      // Kept as one line in last_error (a text column): the code leads, so old and new rows read alike.
-      const reason = describeError(error);
       if (row.attempts === 0)
         this.o.log.warn(
-          { chatId: row.chatId, outboxId: row.id, code: error.code, reason, retryInMs: wait },
+          { chatId: row.chatId, outboxId: row.id, code: error.code, retryable: error.retryable, reason: error.message, retryInMs: wait },
           'telegram send failed; kept in the outbox and retried',
         );
-      this.o.repo.markRetry(row.id, now() + wait, reason);
+      this.o.repo.markRetry(row.id, now() + wait, error);
     }
   }
 }

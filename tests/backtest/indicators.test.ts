@@ -216,7 +216,8 @@ describe('registered indicators', () => {
     );
     expect(() => pi.registry.macd(26, 12)).toThrow(/macd: slow must be an integer >= 26/);
     pi.close();
-    expect(() => pi.registry.atr(14)).toThrow('indicators for ETH/USD can only be registered in init, not later');
+    expect(() => pi.registry.atr(14)).toThrow('indicator atr(14) for ETH/USD was registered after init; register every indicator in init');
+    expect(() => pi.registry.atr(14)).toThrow(expect.objectContaining({ domain: 'backtest', code: 'indicator_after_init' }));
   });
 
   it('a backtest keeps the series of its dataset: a rerun computes nothing, a new period computes one series', () => {

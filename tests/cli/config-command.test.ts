@@ -58,6 +58,7 @@ describe('brain config', () => {
     expect(await main(['config'], io)).toBe(EXIT.config);
     const lines = io.err().trimEnd().split('\n');
     expect(lines).toHaveLength(3);
+    expect(lines[0]).toBe('brain config: [config.invalid_config] invalid configuration (run `brain config --keys` for every key):');
     expect(lines[1]).toBe('  mode must be one of paper, live, got "yolo" (env BRAIN_MODE)');
     expect(lines[2]).toBe('  risk.maxPositionFraction must be ≤ 1, got 5 (config/risk_limits.toml)');
     expect(io.out()).toBe('');

@@ -32,7 +32,7 @@ describe('brain demo --data DIR', () => {
     const empty = fakeIo({ 'mine/readme.txt': 'x' });
     expect(await main(['demo', '--data', 'mine'], empty)).toBe(EXIT.failure);
     expect(empty.err()).toMatch(
-      /brain demo: no usable candles in .*mine: no candle file of a known pair \(found readme\.txt\); name them <BASE>-USD_<tf>\.csv/,
+      /brain demo: \[sim\.bad_data\] no usable candles in .*mine: no candle file of a known pair \(found readme\.txt\); name them <BASE>-USD_<tf>\.csv/,
     );
 
     const short = fakeIo({ 'mine/ETH-USD_5m.csv': ethDays(1) });
@@ -70,7 +70,7 @@ describe('brain run --sim SPEED --data DIR', () => {
   it('fails with the same clear error on a folder without usable candles, and wants --sim with --data', async () => {
     const io = fakeIo({ 'mine/.keep': '' });
     expect(await main(['run', '--sim', '1', '--data', 'mine'], io)).toBe(EXIT.failure);
-    expect(io.err()).toMatch(/brain run: no usable candles in .*mine/);
+    expect(io.err()).toMatch(/brain run: \[sim\.bad_data\] no usable candles in .*mine/);
     const usage = fakeIo();
     expect(await main(['run', '--data', 'mine'], usage)).toBe(EXIT.usage);
     expect(usage.err()).toContain('--data replays a candle folder through the simulator: use it with --sim SPEED');

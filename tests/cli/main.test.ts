@@ -5,6 +5,7 @@ import { main } from '../../src/cli/main.ts';
 import { EXIT, UsageError, type Command, type CommandEntry } from '../../src/cli/command.ts';
 import { commands } from '../../src/cli/commands/index.ts';
 import { fakeIo } from './fake-io.ts';
+import { BrainError } from '../../src/contract/errors.ts';
 
 const entryOf = (command: Command): CommandEntry => ({ name: command.name, summary: 's', load: async () => command });
 
@@ -60,11 +61,19 @@ describe('brain: dispatch and exit codes', () => {
     expect(await main(['help', 'nope'], fakeIo())).toBe(EXIT.usage);
   });
 
-  it('a command that fails unexpectedly prints one line and exits 1', async () => {
+  it('a command that fails unexpectedly prints one line, code first, and exits 1', async () => {
     const boom: Command = { name: 'boom', usage: 'usage: brain boom', run: () => Promise.reject(new Error('disk full')) };
     const io = fakeIo();
     expect(await main(['boom'], io, [entryOf(boom)])).toBe(EXIT.failure);
-    expect(io.err()).toBe('brain boom: disk full\n');
+    expect(io.err()).toBe('brain boom: [unexpected] disk full\n');
+  });
+
+  it("a typed failure's code and retry verdict lead its line; the exit code stays 1", async () => {
+    const busy = new BrainError('the database is locked by another writer', { domain: 'db', code: 'busy', retryable: true });
+    const locked: Command = { name: 'locked', usage: 'usage: brain locked', run: () => Promise.reject(busy) };
+    const io = fakeIo();
+    expect(await main(['locked'], io, [entryOf(locked)])).toBe(EXIT.failure);
+    expect(io.err()).toBe('brain locked: [db.busy, retryable] the database is locked by another writer\n');
   });
 
   it('a command may throw UsageError itself', async () => {

@@ -95,7 +95,9 @@ describe('brain backup and brain restore', () => {
     const daemon = acquirePidLock({ path: databaseLockPath(join(io.cwd, 'data', 'brain.db')), pid: process.ppid });
     try {
       expect(await main(['restore', file], io)).toBe(EXIT.failure);
-      expect(io.err()).toMatch(/^brain restore: restore refused: another brain is running \(pid \d+, lock file .*brain\.db\.lock\).*nothing was changed\n$/);
+      expect(io.err()).toMatch(
+        /^brain restore: \[backup\.daemon_running\] restore refused: another brain is running \(pid \d+, lock file .*brain\.db\.lock\).*nothing was changed\n$/,
+      );
       expect(readdirSync(join(io.cwd, 'data')).some((n) => n.includes('replaced'))).toBe(false);
     } finally {
       daemon.release();

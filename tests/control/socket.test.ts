@@ -70,7 +70,10 @@ describe('the control socket', () => {
     writeFileSync(join(d, 'brain.sock'), 'left by a killed daemon');
     const s = await serve(join(d, 'brain.sock'));
     expect(await callDaemon(s.path, { name: 'count', words: [], user: 'a', confirmed: false }, 5_000)).toMatchObject({ kind: 'reply' });
-    await expect(serve(join(d, 'x'.repeat(120), 'brain.sock'))).rejects.toThrow(/longer than 100 bytes, which a Unix socket cannot bind/);
+    const tooLong = serve(join(d, 'x'.repeat(120), 'brain.sock'));
+    await expect(tooLong).rejects.toThrow(/control\.socketPath is longer than 100 bytes, which a Unix socket cannot bind/);
+    // A config problem: the CLI exits 78 with the key named, as for any other bad key.
+    await expect(tooLong).rejects.toMatchObject({ domain: 'config', code: 'invalid_config' });
   });
 
   it('no daemon: no socket file, or a file nobody listens on, is null (the CLI then reads the database)', async () => {

@@ -51,7 +51,8 @@ describe('the Kraken key lease at boot', () => {
     db.close();
     const final = await boot('live', dbPath).done;
     expect(final.value).toBe('failed');
-    expect(final.context.error).toMatch(
+    expect(final.context.error?.code).toBe('lock.key_leased');
+    expect(final.context.error?.message).toMatch(
       /Kraken API key [0-9a-f]{12}… is leased by another trader: box-b pid 4242 \(database .*held\.db\), last heartbeat \d+ s ago/,
     );
   });

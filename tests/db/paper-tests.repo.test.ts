@@ -13,6 +13,7 @@ const scheduled: PaperTest = {
   endedAt: null,
   result: null,
   reason: null,
+  errorCode: null,
   createdAt: T0,
   updatedAt: T0,
 };
@@ -25,6 +26,19 @@ describe('paper tests repository', () => {
     repo.update('pt-1', { status: 'running', startedAt: T0 + 1, updatedAt: T0 + 1 });
     const done = repo.update('pt-1', { status: 'passed', endedAt: T0 + 9, result: { trades: 14, pnl: 31.2 }, updatedAt: T0 + 9 });
     expect(done).toEqual({ ...scheduled, status: 'passed', startedAt: T0 + 1, endedAt: T0 + 9, result: { trades: 14, pnl: 31.2 }, updatedAt: T0 + 9 });
+  });
+
+  it("a test broken by a failure keeps the failure's code beside its reason", () => {
+    const repo = createRepositories(memoryDb()).paperTests;
+    repo.insert(scheduled);
+    const failed = repo.update('pt-1', {
+      status: 'failed',
+      endedAt: T0 + 9,
+      reason: 'shadow failed: [sandbox.restart_budget_spent] the strategy child crashed 3 times',
+      errorCode: 'sandbox.restart_budget_spent',
+      updatedAt: T0 + 9,
+    });
+    expect(failed).toMatchObject({ status: 'failed', errorCode: 'sandbox.restart_budget_spent' });
   });
 
   it('lists unfinished tests and tests of a version', () => {

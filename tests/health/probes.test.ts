@@ -41,7 +41,11 @@ describe('readiness', () => {
 
   it('is not ready while booting, after a failed boot, or with the breaker halted, naming each', () => {
     expect(readiness(sources({ view: { state: 'booting' } })).failing).toEqual(['reconciliation']);
-    expect(readiness(sources({ view: { state: 'failed', error: 'lock held' } })).checks['reconciliation']!.detail).toBe('boot failed: lock held');
+    const lockHeld = { code: 'lock.held', message: 'lock held', retryable: false };
+    expect(readiness(sources({ view: { state: 'failed', error: lockHeld } })).checks['reconciliation']).toMatchObject({
+      code: 'lock.held',
+      detail: 'boot failed: [lock.held] lock held',
+    });
     const halted = readiness(sources({ view: { breaker: 'halted' } }));
     expect(halted.failing).toEqual(['breaker']);
     expect(readiness(sources({ view: { breaker: 'reducing' } })).checks['breaker']).toMatchObject({ status: 'pass', detail: 'reducing: entries at half size' });
@@ -49,11 +53,15 @@ describe('readiness', () => {
 
   it('reports an unhealthy venue or no data yet as the feed failing', () => {
     const down = sources({ view: { venueHealthy: false } });
-    down.feed.reason.public = 'socket closed 1006';
-    expect(readiness(down).checks['feed']!.detail).toBe('market feed down: socket closed 1006; no new entries until it is back');
+    down.feed.reason.public = { code: 'kraken.transient', message: 'socket closed 1006', retryable: true };
+    expect(readiness(down).checks['feed']).toMatchObject({
+      status: 'fail',
+      code: 'kraken.transient',
+      detail: 'market feed down: [kraken.transient, retryable] socket closed 1006; no new entries until it is back',
+    });
     const none = sources();
     none.feed.lastMarketAt = null;
-    expect(readiness(none).checks['feed']!.detail).toBe('no market update received yet');
+    expect(readiness(none).checks['feed']).toMatchObject({ code: 'health.no_market_update', detail: 'no market update received yet' });
   });
 
   it('checks the private feed in live mode only', () => {
@@ -140,7 +148,7 @@ describe('sandbox isolation at boot', () => {
 
 describe('the health observer started after the daemon', () => {
   it('takes the lines the supervisor already knows, instead of calling a connected line down until it reports again', () => {
-    const lines = { public: { up: true, reason: 'live' }, private: { up: true, reason: 'live' } };
+    const lines = { public: { up: true, reason: null }, private: { up: true, reason: null } };
     const none = { unsubscribe: () => undefined };
     const actor = { getSnapshot: () => ({ context: { feed: { lines } } }), on: () => none, system: { inspect: () => none } } as unknown as Parameters<
       typeof observeDaemon

@@ -13,6 +13,9 @@ import { waitFor } from 'xstate';
 import { POSITION_MACHINE_VERSION, type PositionRecord } from '../../machines/position.machine.ts';
 import type { Fill, Pair } from '../../src/contract/index.ts';
 import { createRepositories, loadMigrations, openDatabase, type Db, type Repositories } from '../../src/db/index.ts';
+import { fillsRepo } from '../../src/db/fills.repo.ts';
+import { ordersRepo } from '../../src/db/orders.repo.ts';
+import { snapshotsRepo } from '../../src/db/snapshots.repo.ts';
 import { durableRecords, ledgerFromFills, reconcileAtBoot } from '../../actors/supervisor/reconcile.ts';
 import { LiveVenue } from '../../src/venues/live.ts';
 import { bootState, startSupervisor } from '../machines/supervisor.fixtures.ts';
@@ -38,10 +41,20 @@ function migrationsBeforeFillIdentity() {
   return all.filter((m) => m.version < mine.version);
 }
 
-function open(path: string, migrations?: ReturnType<typeof loadMigrations>): Repositories {
-  const db = openDatabase({ path, ...(migrations ? { migrations } : {}) });
+function open(path: string): Repositories {
+  const db = openDatabase({ path });
   dbs.push(db);
   return createRepositories(db);
+}
+
+/**
+ * The old database as the old daemon wrote it: only its orders, fills and snapshots, since the repositories of today
+ * prepare statements on columns later migrations add.
+ */
+function openOld(path: string): Pick<Repositories, 'orders' | 'fills' | 'snapshots'> {
+  const db = openDatabase({ path, migrations: migrationsBeforeFillIdentity() });
+  dbs.push(db);
+  return { orders: ordersRepo(db), fills: fillsRepo(db), snapshots: snapshotsRepo(db) };
 }
 
 describe('an existing database with fills keyed by the bare trade number', () => {
@@ -50,7 +63,7 @@ describe('an existing database with fills keyed by the bare trade number', () =>
     const dir = mkdtempSync(join(tmpdir(), 'brain-fill-ids-'));
     dirs.push(dir);
     const path = join(dir, 'brain.db');
-    const old = open(path, migrationsBeforeFillIdentity());
+    const old = openOld(path);
     const venue = new LiveVenue({ client: h.client, orders: h.orders });
     // Two buys the venue numbers alike (trade 1 of BTC/USD, trade 1 of ETH/USD), written as the old daemon did:
     // the BTC fill under its bare number, the ETH fill dropped as its "repeat".

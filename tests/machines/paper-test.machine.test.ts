@@ -14,6 +14,7 @@ import {
   type ShadowInput,
 } from '../../machines/paper-test.machine.ts';
 import type { StoreInput } from '../../machines/shared.ts';
+import { paperTestRow } from '../../actors/paper-test.actors.ts';
 
 const T0 = Date.UTC(2025, 0, 6);
 const DAY = 86_400_000;
@@ -117,6 +118,10 @@ describe('paper-test machine', () => {
       error,
       reason: 'shadow failed: [sandbox.restart_budget_spent] the strategy child crashed 3 times',
     });
+    // The persisted context keeps it, and the paper_tests row gets its code (actors/paper-test.actors.ts).
+    const context = t.actor.getSnapshot().context;
+    expect(context.error).toEqual(error);
+    expect(paperTestRow({ value: 'failed', context }, T0 + DAY)).toMatchObject({ reason: context.reason, errorCode: 'sandbox.restart_budget_spent' });
   });
 
   it('a cancel ends it cancelled, from scheduled or running', () => {

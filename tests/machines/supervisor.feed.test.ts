@@ -76,6 +76,15 @@ describe('supervisor: the connection children', () => {
     expect(rec.signal?.verdict).toMatchObject({ outcome: 'rejected', rejectReason: 'venue_unhealthy' });
   });
 
+  it("a line's state and its feed.line announcement carry the connection's failure with its code, not a sentence", async () => {
+    const s = await live();
+    const timedOut = { code: 'kraken.ws_timeout', message: 'timed out', retryable: true };
+    s.actor.send({ type: 'connection.up', endpoint: 'public' });
+    s.actor.send({ type: 'connection.down', endpoint: 'public', error: timedOut });
+    expect(s.actor.getSnapshot().context.feed?.lines.public).toMatchObject({ up: false, reason: timedOut });
+    expect(s.emitted.filter((e) => e.type === 'feed.line').map((e) => (e as { reason: unknown }).reason)).toEqual([null, timedOut]);
+  });
+
   it('the private line coming back asks the venue watch for a sweep by cl_ord_id', async () => {
     const s = await live('live');
     s.actor.send({ type: 'connection.up', endpoint: 'private' });

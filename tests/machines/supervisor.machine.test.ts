@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type EventObject, fromCallback, waitFor } from 'xstate';
 import type { Fill } from '../../src/contract/index.ts';
+import { BrainError } from '../../src/contract/errors.ts';
 import { applyFill, createLedger } from '../../src/trading/portfolio.ts';
 import { bootState, startSupervisor, T0 } from './supervisor.fixtures.ts';
 import type { Chore } from '../../machines/supervisor-types.ts';
@@ -16,11 +17,11 @@ describe('supervisor boot', () => {
     expect(s.actor.getSnapshot().value).toEqual({ running: 'trading' });
   });
 
-  it('a failed reconciliation ends in failed with the reason and trades nothing', async () => {
-    const s = startSupervisor({ boot: new Error('venue unreachable') });
+  it('a failed reconciliation ends in failed with the failure, code and retry verdict intact, and trades nothing', async () => {
+    const s = startSupervisor({ boot: new BrainError('venue unreachable', { domain: 'kraken', code: 'transient', retryable: true }) });
     await waitFor(s.actor, (x) => x.status === 'done');
     expect(s.actor.getSnapshot().value).toBe('failed');
-    expect(s.actor.getSnapshot().context.error).toContain('venue unreachable');
+    expect(s.actor.getSnapshot().context.error).toEqual({ code: 'kraken.transient', message: 'venue unreachable', retryable: true });
   });
 
   it('re-spawns a persisted open position through its resuming state', async () => {

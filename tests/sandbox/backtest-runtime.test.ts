@@ -82,6 +82,24 @@ describe('the gates of many candidates over one dataset', () => {
   });
 });
 
+describe("the runner's own refusals carry their code to the host", () => {
+  it('bars before init (not_ready) and a view of an unloaded dataset (bad_frame) are the runner refusing, never the module failing', async () => {
+    const host = await startHost(rawStrategy("return { action: 'hold' };"));
+    try {
+      const bars = host.call({ kind: 'bars', items: [{ pair: 'BTC/USD', n: 0, position: null, equity: 1000, decide: false }] }, new Float64Array(0), 'scan');
+      await expect(bars).rejects.toMatchObject({
+        code: 'not_ready',
+        retryable: false,
+        message: expect.stringMatching(/^sandbox runner refused the request: bars arrived before init/),
+      });
+      const view = host.call({ kind: 'viewDataset', id: 'v', of: 'never-loaded', nSteps: 1 }, undefined, 'control');
+      await expect(view).rejects.toMatchObject({ code: 'bad_frame', message: expect.stringContaining('never-loaded is not a loaded dataset') });
+    } finally {
+      await host.close();
+    }
+  });
+});
+
 describe('a child that dies outside a module call names the cause', () => {
   it('a dataset too large for the memory cap: the error says the runner could not allocate it, not that the error path broke', async () => {
     // 700 MiB of RLIMIT_DATA: Deno boots in ~570, so a 190 MB frame cannot be read into memory.

@@ -121,7 +121,7 @@ describe('the outbox', () => {
       .inRange(0, Number.MAX_SAFE_INTEGER)
       .filter((r) => r.status === 'failed');
     expect(failed.map((r) => r.chatId)).toEqual([VIEWER_ID]);
-    expect(failed[0]!.lastError).toMatch(/^\[telegram\.refused\] sendMessage 403: Forbidden/);
+    expect(failed[0]!.lastError).toMatchObject({ code: 'telegram.refused', message: expect.stringMatching(/^sendMessage 403: Forbidden/), retryable: false });
     expect(h.lines.some((l) => l.includes('telegram refused a message for good') && l.includes('"code":"telegram.refused"'))).toBe(true);
   });
 

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { secretValues, type Config } from '../../config/index.ts';
+import { describeError } from '../../contract/errors.ts';
 import { bootConfig } from '../../daemon/boot-config.ts';
 import { runDaemon } from '../../daemon/entry.ts';
 import { createLogger, LogTail, type Logger } from '../../log/index.ts';
@@ -82,8 +83,9 @@ ${CONFIG_FLAGS_USAGE}`,
       return EXIT.restart;
     }
     if (outcome.kind === 'failed') {
-      log.error({ reason: outcome.message }, 'brain stopped on a failure');
-      io.stderr.write(`brain run: ${outcome.message}\n`);
+      const { code, retryable, message } = outcome.error;
+      log.error({ code, retryable, reason: message }, 'brain stopped on a failure');
+      io.stderr.write(`brain run: ${describeError(outcome.error)}\n`);
       return EXIT.failure;
     }
     log.info('stopped');

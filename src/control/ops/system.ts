@@ -3,6 +3,7 @@ import { BREAKER_MACHINE_VERSION } from '../../../machines/breaker.machine.ts';
 import { POSITION_MACHINE_VERSION } from '../../../machines/position.machine.ts';
 import { SUPERVISOR_MACHINE_VERSION } from '../../../machines/supervisor.machine.ts';
 import { maskSecrets } from '../../config/index.ts';
+import { describeError } from '../../contract/errors.ts';
 import { args, int } from '../args.ts';
 import { duration, utc } from '../format.ts';
 import { operation } from '../operation.ts';
@@ -30,7 +31,7 @@ export const health = operation({
         ['last scan', scan === null ? 'none yet' : utc(scan)],
         ['up', deps.about.startedAt === null ? '-' : `${duration(wall - deps.about.startedAt)} (pid ${deps.about.pid})`],
         ['telegram outbox', deps.outboxBacklog ? `${deps.outboxBacklog()} waiting` : 'no bot'],
-        ['last error', v?.error ?? '-'],
+        ['last error', v?.error ? describeError(v.error) : '-'],
       ]),
     );
   },

@@ -12,6 +12,7 @@ import type { AuditEntry } from '../../db/index.ts';
 import { execute } from '../execute.ts';
 import type { ControlDeps } from '../operation.ts';
 import { MAX_REQUEST_BYTES, PROTOCOL_VERSION, RequestSchema, toWire, type ControlResponse } from './protocol.ts';
+import { ConfigError } from '../../config/errors.ts';
 
 /** sun_path holds 108 bytes on Linux (104 on macOS): a longer path cannot be bound. */
 const MAX_SOCKET_PATH = 100;
@@ -77,9 +78,9 @@ function serve(o: ControlServerOptions, socket: Socket): void {
 
 export async function startControlServer(o: ControlServerOptions): Promise<ControlServer> {
   if (Buffer.byteLength(o.path) > MAX_SOCKET_PATH) {
-    throw new Error(
-      `control.socketPath ${o.path} is longer than ${MAX_SOCKET_PATH} bytes, which a Unix socket cannot bind; use a shorter path (e.g. data/brain.sock)`,
-    );
+    throw new ConfigError([
+      `control.socketPath is longer than ${MAX_SOCKET_PATH} bytes, which a Unix socket cannot bind, got ${JSON.stringify(o.path)}; use a shorter path (e.g. data/brain.sock)`,
+    ]);
   }
   // We hold the single-instance lock: a socket file here is a leftover of a daemon that died.
   mkdirSync(dirname(o.path), { recursive: true });

@@ -8,13 +8,19 @@ import type { Pair } from '../../contract/pairs.ts';
 import type { Params, StrategyModule } from '../../contract/strategy.ts';
 import { forgetSeries, prefixParent, prefixView } from '../../backtest/prepared-market.ts';
 import { runBacktest, type EmitFrame, type MarketDataLike } from './backtest-driver.ts';
+import { SandboxError } from '../errors.ts';
+
+/** The host broke the dataset protocol (sizes, order of requests): a bug on our side, never the module's. */
+const protocolError = (message: string) => new SandboxError('bad_frame', message, false);
 
 export class DatasetStore {
   private readonly sets = new Map<string, MarketDataLike>();
 
   load(id: string, pairs: readonly Pair[], nSteps: number, payload: Float64Array): void {
     if (payload.length !== nSteps * (1 + pairs.length * 5)) {
-      throw new Error(`dataset ${id}: payload has ${payload.length} values, expected ${nSteps * (1 + pairs.length * 5)}`);
+      throw protocolError(
+        `dataset ${id}: payload has ${payload.length} values, expected ${nSteps * (1 + pairs.length * 5)} (time + 5 columns × ${pairs.length} pairs × ${nSteps} steps)`,
+      );
     }
     // Views, not copies: each frame arrives in a fresh buffer that nothing else holds or reuses, so
     // the dataset can own it (copying it was ~38 MB per 1-year 9-pair load).
@@ -29,9 +35,9 @@ export class DatasetStore {
 
   view(id: string, of: string, nSteps: number): void {
     const data = this.sets.get(of);
-    if (!data || prefixParent(data)) throw new Error(`dataset ${of} is not a loaded dataset; a view is cut from one sent with loadDataset`);
+    if (!data || prefixParent(data)) throw protocolError(`dataset ${of} is not a loaded dataset; a view is cut from one sent with loadDataset`);
     if (!(Number.isInteger(nSteps) && nSteps >= 0 && nSteps < data.time.length))
-      throw new Error(`a view of ${of} needs 0 <= nSteps < ${data.time.length}, got ${nSteps}`);
+      throw protocolError(`a view of ${of} needs 0 <= nSteps < ${data.time.length}, got ${nSteps}`);
     this.sets.set(id, prefixView(data, nSteps));
   }
 
@@ -45,7 +51,7 @@ export class DatasetStore {
 
   backtest(mod: StrategyModule, id: string, params: Params, engineConfig: unknown, emit: EmitFrame): unknown {
     const data = this.sets.get(id);
-    if (!data) throw new Error(`dataset ${id} is not loaded; call loadDataset first`);
+    if (!data) throw new SandboxError('not_ready', `dataset ${id} is not loaded in this child; send loadDataset first`, false);
     return runBacktest(mod, data, params, engineConfig, emit);
   }
 }

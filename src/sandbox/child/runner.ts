@@ -12,6 +12,7 @@ import { DatasetStore } from './datasets.ts';
 import { readFrame, writeFrame, type InFrame } from './frames-child.ts';
 import { hardenRealm, lockdown, type ChildIo } from './lockdown.ts';
 import { ScanState } from './scan.ts';
+import { SandboxError } from '../errors.ts';
 
 type Loaded = { default?: unknown } | undefined;
 type ModuleFactory = () => Loaded;
@@ -47,6 +48,11 @@ function describe(err: unknown): string {
   }
 }
 
+/** A failed call's reply: the runner's own refusals (a SandboxError) carry their code; what the module threw has none. */
+function errorReply(err: unknown): { kind: 'error'; error: string; code?: string } {
+  return err instanceof SandboxError ? { kind: 'error', error: err.message, code: err.code } : { kind: 'error', error: describe(err) };
+}
+
 function send(io: ChildIo, reply: unknown): void {
   let safe: unknown = reply;
   try {
@@ -60,7 +66,13 @@ function send(io: ChildIo, reply: unknown): void {
 /** One fresh instance of the module's default export; throws what evaluating it threw. */
 function instanceOf(factory: ModuleFactory): object {
   const mod = factory()?.default;
-  if (typeof mod !== 'object' || mod === null || !('meta' in mod)) throw new Error('module has no default export with meta');
+  // The module's shape, not the runner: a guest failure, counted against the version like anything it throws.
+  if (typeof mod !== 'object' || mod === null || !('meta' in mod))
+    throw new SandboxError(
+      'guest_error',
+      `the module's default export has no meta (got ${mod === null ? 'null' : typeof mod}); export default { meta, init, onBar }`,
+      false,
+    );
   return mod;
 }
 
@@ -69,7 +81,7 @@ function serve(io: ChildIo, factory: ModuleFactory): void {
   try {
     mod = instanceOf(factory);
   } catch (err) {
-    send(io, { kind: 'error', error: describe(err) });
+    send(io, errorReply(err));
     return;
   }
   const handler = new Handler(() => instanceOf(factory), io);
@@ -81,7 +93,7 @@ function serve(io: ChildIo, factory: ModuleFactory): void {
     try {
       reply = handler.handle(frame);
     } catch (err) {
-      reply = { kind: 'error', error: describe(err) };
+      reply = errorReply(err);
     }
     send(io, reply);
   }
@@ -104,7 +116,7 @@ class Handler {
         this.scan = new ScanState(this.fresh() as StrategyModule, req.pairs, req.historyCap);
         return { kind: 'ok' };
       case 'bars':
-        if (!this.scan) throw new Error('bars before init');
+        if (!this.scan) throw new SandboxError('not_ready', 'bars arrived before init: the host sends init (pairs, historyCap) first', false);
         return { kind: 'decisions', decisions: this.scan.feed(req.items, frame.payload) };
       case 'loadDataset':
         this.datasets.load(req.id, req.pairs, req.nSteps, frame.payload);
@@ -122,7 +134,11 @@ class Handler {
       case 'analyze':
         return { kind: 'report', report: (this.fresh() as AnalysisModule).analyze(req.results) };
       default:
-        throw new Error(`unknown request kind ${(req as { kind: string }).kind}`);
+        throw new SandboxError(
+          'bad_frame',
+          `unknown request kind "${String((req as { kind: unknown }).kind)}": the host and the runner come from different builds; restart the daemon`,
+          false,
+        );
     }
   }
 }

@@ -6,6 +6,7 @@
 import { PairIndicators } from '../../backtest/indicators.ts';
 import type { BarContext, PositionView, StrategyModule } from '../../contract/strategy.ts';
 import type { BarsItem, PairSetup } from '../protocol.ts';
+import { SandboxError } from '../errors.ts';
 
 interface Track {
   setup: PairSetup;
@@ -40,7 +41,7 @@ export class ScanState {
     let off = 0;
     for (const item of items) {
       const track = this.tracks.get(item.pair);
-      if (!track) throw new Error(`pair ${item.pair} was not initialised`);
+      if (!track) throw new SandboxError('bad_frame', `bars for ${item.pair}, a pair init did not name; send init with every pair first`, false);
       let last: unknown;
       for (let i = 0; i < item.n; i++) {
         this.append(track, payload, off, item.n, i);

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { AnalysisMetaSchema, type AnalysisMeta } from '../../contract/analysis.ts';
 import { StrategyMetaSchema, type StrategyMeta } from '../../contract/strategy.ts';
-import { SandboxError, type StatisticsErrorCode } from '../errors.ts';
+import { SandboxError, type SandboxErrorCode, type StatisticsErrorCode } from '../errors.ts';
 import type { ModuleKind } from '../gates/types.ts';
 import type { HostRequest } from '../protocol.ts';
 import { SandboxChild, type CallLimits, type ProgressFn } from './child.ts';
@@ -55,7 +55,12 @@ export interface StrategyHostOptions {
   environment?: Readonly<Record<string, string>>;
 }
 
-const ReplySchema = z.union([z.object({ kind: z.literal('error'), error: z.string() }), z.object({ kind: z.string() }).passthrough()]);
+const ReplySchema = z.union([
+  z.object({ kind: z.literal('error'), error: z.string(), code: z.string().optional() }),
+  z.object({ kind: z.string() }).passthrough(),
+]);
+/** The only codes a child may claim: the runner's own protocol refusals. Anything else it reports is the module's. */
+const RUNNER_CODES = new Set<string>(['bad_frame', 'not_ready'] satisfies SandboxErrorCode[]);
 
 export class StrategyHost {
   private child: SandboxChild | null = null;
@@ -178,7 +183,12 @@ export class StrategyHost {
   private unwrap(raw: unknown): Record<string, unknown> {
     const reply = ReplySchema.safeParse(raw);
     if (!reply.success) throw new SandboxError('bad_frame', 'child reply is not an object with a kind', false);
-    if (reply.data.kind === 'error') throw new SandboxError('guest_error', `module threw: ${String(reply.data['error'])}`, true);
+    if (reply.data.kind === 'error') {
+      const code = reply.data['code'];
+      if (typeof code === 'string' && RUNNER_CODES.has(code))
+        throw new SandboxError(code as SandboxErrorCode, `sandbox runner refused the request: ${String(reply.data['error'])}`, false);
+      throw new SandboxError('guest_error', `module threw: ${String(reply.data['error'])}`, true);
+    }
     return reply.data as Record<string, unknown>;
   }
 

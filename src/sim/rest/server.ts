@@ -9,6 +9,7 @@ import type { RequestFault } from '../faults.ts';
 import type { RestResult } from './envelope.ts';
 import { privateHandlers } from './private.ts';
 import { publicHandlers } from './public.ts';
+import { BrainError } from '../../contract/errors.ts';
 
 const MAX_BODY = 64 * 1024;
 
@@ -34,7 +35,14 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.setEncoding('utf8');
     req.on('data', (chunk: string) => {
       body += chunk;
-      if (body.length > MAX_BODY) reject(new Error('body too large'));
+      if (body.length > MAX_BODY)
+        reject(
+          new BrainError(`request body passed ${MAX_BODY} characters; the simulator reads form bodies of a few fields`, {
+            domain: 'sim',
+            code: 'body_too_large',
+            retryable: false,
+          }),
+        );
     });
     req.on('end', () => resolve(body));
     req.on('error', reject);

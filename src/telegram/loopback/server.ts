@@ -13,6 +13,7 @@ import type { Update } from 'grammy/types';
 import { parseMultipart } from './multipart.ts';
 import { BotApiState, BOT_USER, type ApiAnswer, type SentRecord } from './state.ts';
 import { WebhookDelivery, type Delivery } from './webhook.ts';
+import { BrainError } from '../../contract/errors.ts';
 
 export type Fault = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { drop: true };
 
@@ -221,7 +222,12 @@ export async function startFakeBotApi(o: FakeBotApiOptions = {}): Promise<FakeBo
     },
     userPresses: (userId, data, messageId, chatId = userId) => {
       const id = messageId ?? [...state.sent].reverse().find((s) => s.chatId === chatId && s.method !== 'editMessageText')?.messageId;
-      if (id === undefined) throw new Error(`the bot sent nothing to chat ${chatId} to press`);
+      if (id === undefined)
+        throw new BrainError(`the bot sent nothing to chat ${chatId} to press; wait for its message first`, {
+          domain: 'telegram_loopback',
+          code: 'nothing_to_press',
+          retryable: false,
+        });
       const u = state.userPresses({ id: userId }, chatId, id, data);
       wake();
       return u;

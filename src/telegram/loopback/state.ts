@@ -5,6 +5,7 @@
  * characters, entities inside the text, a blocked user). No HTTP here: see server.ts.
  */
 import type { Message, MessageEntity, Update, User } from 'grammy/types';
+import { BrainError } from '../../contract/errors.ts';
 
 export type ApiAnswer = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } };
 
@@ -91,7 +92,12 @@ export class BotApiState {
   /** A user presses an inline button with `data` under the bot's message `messageId` in chat `chatId`. */
   userPresses(from: { id: number }, chatId: number, messageId: number, data: string): Update {
     const message = this.messages.get(chatId)?.get(messageId);
-    if (!message) throw new Error(`no message ${messageId} in chat ${chatId} to press a button on`);
+    if (!message)
+      throw new BrainError(`no message ${messageId} in chat ${chatId} to press a button on`, {
+        domain: 'telegram_loopback',
+        code: 'nothing_to_press',
+        retryable: false,
+      });
     const id = String(this.nextQuery++);
     this.openQueries.add(id);
     return this.push({
