@@ -81,7 +81,7 @@ export class PrivateCallLanes {
     });
   }
 
-  /** Calls waiting per lane (for tests and status output). */
+  /** Calls waiting per lane. */
   pending(): Record<CallLane, number> {
     return { order: this.waiting.order.length, background: this.waiting.background.length };
   }
