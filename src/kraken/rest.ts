@@ -10,7 +10,7 @@ import type { Clock } from '../clock/clock.ts';
 import { NonceSource, apiSign } from './auth.ts';
 import { KrakenError, parseError, transportError, unexplainedVenueError, venueError } from './errors.ts';
 import { parseSkippingOddRecords } from './schemas.ts';
-import { PrivateCallLanes, type CallLane, type LaneOptions } from './lanes.ts';
+import { PrivateCallLanes, type CallLane } from './lanes.ts';
 import { RestRateCounter, callCost, sleep, type AccountTier, type RateCounterStore } from './rate.ts';
 
 export interface KrakenCredentials {
@@ -31,7 +31,6 @@ export interface KrakenRestOptions {
   userAgent?: string;
   /** Defaults to the global fetch; a proxy-aware or instrumented fetch can be passed in. */
   fetch?: typeof globalThis.fetch;
-  lanes?: LaneOptions;
 }
 
 export interface CallOptions {
@@ -62,7 +61,7 @@ export class KrakenRest {
   constructor(private readonly opts: KrakenRestOptions) {
     this.nonces = new NonceSource(() => opts.clock.now());
     this.rate = new RestRateCounter(opts.clock, opts.tier ?? 'starter');
-    this.lanes = new PrivateCallLanes(opts.clock, this.rate, opts.lanes);
+    this.lanes = new PrivateCallLanes(opts.clock, this.rate);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.retries = opts.retries ?? 3;
   }
@@ -97,9 +96,9 @@ export class KrakenRest {
     }
     const path = `/0/private/${method}`;
     const lane = ORDER_METHODS.has(method) ? 'order' : (call.lane ?? 'background');
-    // A caller that gave up while its call waited for the key (a stopped order actor) sends nothing.
-    const aborted = () =>
-      transportError('ABORTED', method, 'the caller aborted the call before it was sent', { placesOrder: call.placesOrder ?? false, maybeSent: false });
+    // A caller that gave up while its call waited for the key (a stopped order actor) sends nothing: the
+    // order would go out after its owner moved on.
+    const aborted = () => abortedBeforeSending(method, call);
     return this.withRetries(method, call, () =>
       // One call at a time spans nonce → send → reply, so requests on this key reach Kraken in nonce order.
       this.lanes.run({ lane, cost: callCost(method), signal: call.signal, aborted }, async () => {
@@ -132,11 +131,9 @@ export class KrakenRest {
   }
 
   private async send(method: string, pathAndQuery: string, init: RequestInit, call: CallOptions): Promise<unknown> {
-    // A caller that gave up while this call waited for the key's mutex (a stopped order actor) sends nothing:
-    // an abort listener added now would never fire, and the order would go out after its owner moved on.
-    if (call.signal?.aborted) {
-      throw transportError('ABORTED', method, 'the caller aborted the call before it was sent', { placesOrder: call.placesOrder ?? false, maybeSent: false });
-    }
+    // A caller that gave up before this point (a public call; a private one whose turn came as it gave up) sends
+    // nothing: an abort listener added now would never fire, and an order would go out after its owner moved on.
+    if (call.signal?.aborted) throw abortedBeforeSending(method, call);
     const ac = new AbortController();
     const onAbort = () => ac.abort(call.signal?.reason);
     call.signal?.addEventListener('abort', onAbort, { once: true });
@@ -214,6 +211,10 @@ export class KrakenRest {
     }
     return parsed.data;
   }
+}
+
+function abortedBeforeSending(method: string, call: CallOptions): KrakenError {
+  return transportError('ABORTED', method, 'the caller aborted the call before it was sent', { placesOrder: call.placesOrder ?? false, maybeSent: false });
 }
 
 function encode(params: Params): string {
