@@ -109,11 +109,11 @@ export class PrivateCallLanes {
       this.timer = this.clock.setTimeout(() => this.pump(), wait);
       return;
     }
+    this.rate.spend(w.job.cost);
     this.waiting[w.job.lane].shift();
     if (w.job.lane === 'order') this.passed = this.waiting.background.length > 0 ? this.passed + 1 : 0;
     else this.passed = 0;
     this.busy = true;
-    this.rate.spend(w.job.cost);
     w.start();
   }
 

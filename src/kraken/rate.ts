@@ -35,6 +35,7 @@ export class RestRateCounter {
   private readonly max: number;
   private readonly decayPerMs: number;
   private store: RateCounterStore | null = null;
+  private onSaveError: (err: unknown) => void = () => undefined;
 
   /** `headroom` keeps us below the venue's max so a call from another process cannot tip it over. */
   constructor(
@@ -56,9 +57,10 @@ export class RestRateCounter {
    * so it is where we start; from here on every booking is saved. Persisting beats assuming a full
    * counter at boot: that would delay every restart by a full budget's decay (42 s on starter) for
    * nothing when the previous run was idle. A time ahead of ours (the clock stepped back) counts as no
-   * decay at all.
+   * decay at all. A save that fails (disk full) never fails the call being booked: `onSaveError` hears
+   * it, and the next restart starts from an older, lower level.
    */
-  keepIn(store: RateCounterStore): void {
+  keepIn(store: RateCounterStore, onSaveError?: (err: unknown) => void): void {
     const saved = store.load();
     if (saved) {
       const now = this.clock.now();
@@ -66,7 +68,8 @@ export class RestRateCounter {
       this.level = Math.max(this.current(), Math.min(decayed, this.max + 1));
     }
     this.store = store;
-    this.store.save(this.level, this.at);
+    if (onSaveError) this.onSaveError = onSaveError;
+    this.save();
   }
 
   current(): number {
@@ -87,14 +90,22 @@ export class RestRateCounter {
     if (cost === 0) return;
     this.current();
     this.level += cost;
-    this.store?.save(this.level, this.at);
+    this.save();
   }
 
   /** The venue said we are over: assume a full counter so the next calls wait it out. */
   saturate(): void {
     this.current();
     this.level = this.max + 1;
-    this.store?.save(this.level, this.at);
+    this.save();
+  }
+
+  private save(): void {
+    try {
+      this.store?.save(this.level, this.at);
+    } catch (err) {
+      this.onSaveError(err);
+    }
   }
 }
 

@@ -73,7 +73,12 @@ export class KrakenRest {
 
   /** From now on the rate counter starts from, and is saved to, `store` (it outlives a restart: rate.ts). */
   keepRateIn(store: RateCounterStore): void {
-    this.rate.keepIn(store);
+    this.rate.keepIn(store, (err) =>
+      this.opts.logger?.warn(
+        { err, level: this.rate.current() },
+        'could not save the Kraken call counter; calls go on, a restart starts from the last level saved',
+      ),
+    );
   }
 
   publicCall<S extends z.ZodType>(method: string, params: Params, schema: S, call: CallOptions = {}): Promise<z.output<S>> {

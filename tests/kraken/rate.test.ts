@@ -100,4 +100,25 @@ describe('REST rate counter across a restart', () => {
     expect(rate.current()).toBe(0);
     expect(store.saved()).toEqual({ level: 0, at: 0 });
   });
+
+  it('never fails a booking when the save fails (disk full): it says so and counts on', () => {
+    const clock = simulatedClock(0);
+    const rate = new RestRateCounter(clock, 'starter');
+    const failures: unknown[] = [];
+    let full = false;
+    rate.keepIn(
+      {
+        load: () => null,
+        save: () => {
+          if (full) throw new Error('database or disk is full');
+        },
+      },
+      (err) => failures.push(err),
+    );
+    full = true;
+    expect(() => rate.spend(3)).not.toThrow();
+    expect(() => rate.saturate()).not.toThrow();
+    expect(rate.current()).toBe(15);
+    expect(failures).toHaveLength(2);
+  });
 });
