@@ -114,7 +114,9 @@ export class PrivateCallLanes {
     if (w.job.lane === 'order') this.passed = this.waiting.background.length > 0 ? this.passed + 1 : 0;
     else this.passed = 0;
     this.busy = true;
-    w.start();
+    // Started after the code that got here has finished (a timer of the clock may have: a simulated clock
+    // fires all timers of a step in one go), so the call's own timeout counts from the time it really leaves.
+    queueMicrotask(w.start);
   }
 
   private finish(): void {

@@ -129,4 +129,17 @@ describe('private call lanes: one call at a time, orders first', () => {
     expect(w.started).toEqual(['busy', 'next']);
     expect(w.lanes.pending()).toEqual({ order: 0, background: 0 });
   });
+
+  it('starts a call only after the code that queued it has finished (a simulated clock fires a whole step of timers at once)', async () => {
+    const w = world();
+    let ran = false;
+    const call = w.lanes.run({ lane: 'order', cost: 1, aborted: () => new Error('aborted') }, async () => {
+      ran = true;
+      return 'sent';
+    });
+    // Its timeout, set as it starts, must count from after the step, not from a moment inside it.
+    expect(ran).toBe(false);
+    await expect(call).resolves.toBe('sent');
+    expect(ran).toBe(true);
+  });
 });
