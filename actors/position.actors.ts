@@ -111,7 +111,8 @@ export function positionActors(deps: PositionActorDeps) {
     }),
     queryOrder: fromPromise<QueryOutput, { clOrdId: string }>(async ({ input, signal }) => ({
       at: clock.now(),
-      order: await venue.queryOrder(input.clOrdId, signal),
+      // The order in flight waits on this answer: it goes ahead of background sweeps.
+      order: await venue.queryOrder(input.clOrdId, signal, 'order'),
     })),
     persistState: persistOwnerState<PositionRecord['value'], PositionRecord['context']>({
       snapshots: deps.snapshots,

@@ -48,7 +48,8 @@ export async function recoverFills(d: RecoveryDeps, onFill: (fill: Fill, order: 
     report.asked += 1;
     let seen: VenueOrder | null;
     try {
-      seen = await d.venue.queryOrder(row.clOrdId);
+      // A sweep: it waits behind the calls of any order being sent or recovered now.
+      seen = await d.venue.queryOrder(row.clOrdId, undefined, 'background');
     } catch (err) {
       if (failFast) throw err;
       report.failed += 1;

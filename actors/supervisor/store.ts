@@ -1,6 +1,7 @@
 /**
  * The boot steps that touch the disk and the venue, in the order the supervisor runs them:
- * openStore (the single-instance lock of the database, then the database with migrations), prepareBoot (pair table, candle
+ * openStore (the single-instance lock of the database, then the database with migrations and the Kraken
+ * key's saved call counter), prepareBoot (pair table, candle
  * bootstrap by REST, the v001 seed and the strategy child, then venue reconciliation), closeStore.
  */
 import type { Logger } from 'pino';
@@ -11,8 +12,9 @@ import type { Pair } from '../../src/contract/index.ts';
 import { createRepositories, openDatabase } from '../../src/db/index.ts';
 import type { KrakenClient } from '../../src/kraken/client.ts';
 import { keyLeasesRepo } from '../../src/db/key-leases.repo.ts';
+import { krakenRateRepo } from '../../src/db/kraken-rate.repo.ts';
 import { acquirePidLock, databaseLockPath } from '../../src/lock/index.ts';
-import { dbLeaseStore, takeKeyLease, type LeaseStore } from '../../src/lock/key-lease.ts';
+import { dbLeaseStore, krakenKeyHash, takeKeyLease, type LeaseStore } from '../../src/lock/key-lease.ts';
 import { redisLeaseStore } from '../../src/lock/key-lease-redis.ts';
 import { connectRedis, redactRedisUrl } from '../../src/redis/connect.ts';
 import { krakenOhlcFetcher } from '../../src/market/kraken-fetcher.ts';
@@ -62,6 +64,9 @@ export function openStore(d: StoreDeps): void {
   }
   d.rt.lock = lock;
   d.rt.repos = createRepositories(d.rt.db);
+  // Kraken's call counter for this key did not restart with us: the client starts from the one it saved (rate.ts).
+  const apiKey = d.config.secrets.krakenApiKey;
+  if (apiKey) d.client.rest.keepRateIn(krakenRateRepo(d.rt.db, krakenKeyHash(apiKey)));
 }
 
 /**

@@ -1,8 +1,8 @@
 /**
  * REST authentication (reference/kraken-api.md §5): API-Sign and the per-key nonce.
- * Nonces must reach Kraken strictly increasing per key, so the client holds one Mutex per key around
- * "take nonce → sign → send → read reply"; parallel calls on one key are the usual cause of
- * `EAPI:Invalid nonce`.
+ * Nonces must reach Kraken strictly increasing per key, so the client runs one call per key at a time
+ * around "take nonce → sign → send → read reply" (lanes.ts); parallel calls on one key are the usual
+ * cause of `EAPI:Invalid nonce`.
  */
 import { createHash, createHmac } from 'node:crypto';
 
@@ -24,19 +24,5 @@ export class NonceSource {
   next(): string {
     this.last = Math.max(Math.floor(this.now()), this.last + 1);
     return String(this.last);
-  }
-}
-
-/** FIFO async mutex: callers run one at a time, in the order they asked. */
-export class Mutex {
-  private tail: Promise<void> = Promise.resolve();
-
-  run<T>(fn: () => Promise<T>): Promise<T> {
-    const result = this.tail.then(fn);
-    this.tail = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    return result;
   }
 }

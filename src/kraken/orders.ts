@@ -9,6 +9,7 @@ import type { OrderStatus, Side } from '../contract/trading.ts';
 import type { KrakenClient } from './client.ts';
 import { KrakenError } from './errors.ts';
 import { sleep } from './rate.ts';
+import type { CallLane } from './lanes.ts';
 import {
   AddOrderSchema,
   CancelAfterSchema,
@@ -63,6 +64,12 @@ export type PlaceOrderResult =
   /** The reply was lost and the venue still has no such order after the grace period. */
   | { readonly outcome: 'notFound'; readonly cause: KrakenError };
 
+/** A read about one order: `lane: 'order'` when an order waits on it (lanes.ts), else it is background work. */
+export interface OrderCall {
+  signal?: AbortSignal | undefined;
+  lane?: CallLane;
+}
+
 export interface OrderApiOptions {
   /** How long an unheard AddOrder may take to show up in OpenOrders/ClosedOrders. */
   graceMs?: number;
@@ -92,10 +99,14 @@ export class OrderApi {
     this.maxTradePages = opts.maxTradePages ?? 10;
   }
 
-  /** `lookupFirst`: check the venue before sending (a restored in-flight actor re-runs this). */
+  /**
+   * `lookupFirst`: check the venue before sending (a restored in-flight actor re-runs this). The lookup,
+   * AddOrder and the search after a lost reply all go in the order lane: the order is what waits on them.
+   */
   async place(req: PlaceOrderRequest, opts: { lookupFirst?: boolean; signal?: AbortSignal } = {}): Promise<PlaceOrderResult> {
+    const call: OrderCall = { signal: opts.signal, lane: 'order' };
     if (opts.lookupFirst) {
-      const existing = await this.findByClOrdId(req.clOrdId, opts.signal);
+      const existing = await this.findByClOrdId(req.clOrdId, call);
       if (existing) return { outcome: 'found', order: existing };
     }
     try {
@@ -108,24 +119,23 @@ export class OrderApi {
       return { outcome: 'placed', venueOrderId: txid };
     } catch (err) {
       if (!(err instanceof KrakenError) || err.kind !== 'orderMayExist') throw err;
-      return this.reconcile(req.clOrdId, err, opts.signal);
+      return this.reconcile(req.clOrdId, err, call);
     }
   }
 
   /** Looks for the order during the grace period; never sends it again. */
-  async reconcile(clOrdId: string, cause: KrakenError, signal?: AbortSignal): Promise<PlaceOrderResult> {
+  async reconcile(clOrdId: string, cause: KrakenError, call: OrderCall = {}): Promise<PlaceOrderResult> {
     for (let i = 0; i < this.lookups; i++) {
-      const order = await this.findByClOrdId(clOrdId, signal);
+      const order = await this.findByClOrdId(clOrdId, call);
       if (order) return { outcome: 'found', order };
-      await sleep(this.clock, this.graceMs / this.lookups, signal);
+      await sleep(this.clock, this.graceMs / this.lookups, call.signal);
     }
-    const order = await this.findByClOrdId(clOrdId, signal);
+    const order = await this.findByClOrdId(clOrdId, call);
     return order ? { outcome: 'found', order } : { outcome: 'notFound', cause };
   }
 
   /** The order with its executed quantity (vol_exec), fee and trade ids, or null when Kraken has none by this cl_ord_id. */
-  async findByClOrdId(clOrdId: string, signal?: AbortSignal): Promise<VenueOrder | null> {
-    const call = signal ? { signal } : {};
+  async findByClOrdId(clOrdId: string, call: OrderCall = {}): Promise<VenueOrder | null> {
     const open = await this.client.rest.privateCall('OpenOrders', { cl_ord_id: clOrdId, trades: true }, OpenOrdersSchema, call);
     const hit = pick(open.open, clOrdId);
     if (hit) return this.toVenueOrder(...hit);
@@ -139,23 +149,23 @@ export class OrderApi {
    * (from the order's open time, filtered by its txid) for whatever executed quantity they leave uncovered.
    * May return less than the executed quantity when Kraken has not listed every trade yet.
    */
-  async tradesOf(order: VenueOrder, signal?: AbortSignal): Promise<VenueTrade[]> {
+  async tradesOf(order: VenueOrder, call: OrderCall = {}): Promise<VenueTrade[]> {
     const byId = new Map<string, VenueTrade>();
     for (let i = 0; i < order.tradeIds.length; i += QUERY_TRADES_MAX) {
       const txid = order.tradeIds.slice(i, i + QUERY_TRADES_MAX).join(',');
-      const r = await this.client.rest.privateCall('QueryTrades', { txid }, QueryTradesSchema, signal ? { signal } : {});
+      const r = await this.client.rest.privateCall('QueryTrades', { txid }, QueryTradesSchema, call);
       for (const [id, t] of Object.entries(r)) if (t.ordertxid === order.venueOrderId) byId.set(id, { ...t, txid: id });
     }
-    if (volumeOf(byId) < order.filledQuantity - QTY_EPSILON) for (const t of await this.historyOf(order, signal)) byId.set(t.txid, t);
+    if (volumeOf(byId) < order.filledQuantity - QTY_EPSILON) for (const t of await this.historyOf(order, call)) byId.set(t.txid, t);
     return [...byId.values()].sort((a, b) => a.time - b.time || a.txid.localeCompare(b.txid));
   }
 
-  private async historyOf(order: VenueOrder, signal?: AbortSignal): Promise<VenueTrade[]> {
+  private async historyOf(order: VenueOrder, call: OrderCall): Promise<VenueTrade[]> {
     const found: VenueTrade[] = [];
     let volume = 0;
     for (let page = 0; page < this.maxTradePages && volume < order.filledQuantity - QTY_EPSILON; page++) {
       const params = { ofs: page * HISTORY_PAGE, start: Math.floor(order.openedAt / 1000) - 1 };
-      const r = await this.client.rest.privateCall('TradesHistory', params, TradesHistorySchema, signal ? { signal } : {});
+      const r = await this.client.rest.privateCall('TradesHistory', params, TradesHistorySchema, call);
       for (const [txid, t] of Object.entries(r.trades)) {
         if (t.ordertxid !== order.venueOrderId) continue;
         found.push({ ...t, txid });

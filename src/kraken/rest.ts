@@ -1,15 +1,17 @@
 /**
  * Kraken REST v0 transport (reference/kraken-api.md §1, §3, §5, §7): envelope parsing, typed errors,
- * signing with one nonce sequence and one mutex per key, the local rate counter, clock-driven
- * timeouts, and retries only for failures that prove the call had no effect.
+ * signing with one nonce sequence per key, private calls one at a time in two lanes (lanes.ts: orders
+ * before background) under the local rate counter, clock-driven timeouts, and retries only for failures
+ * that prove the call had no effect.
  */
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { Clock } from '../clock/clock.ts';
-import { Mutex, NonceSource, apiSign } from './auth.ts';
+import { NonceSource, apiSign } from './auth.ts';
 import { KrakenError, parseError, transportError, unexplainedVenueError, venueError } from './errors.ts';
 import { parseSkippingOddRecords } from './schemas.ts';
-import { RestRateCounter, callCost, sleep, type AccountTier } from './rate.ts';
+import { PrivateCallLanes, type CallLane } from './lanes.ts';
+import { RestRateCounter, callCost, sleep, type AccountTier, type RateCounterStore } from './rate.ts';
 
 export interface KrakenCredentials {
   readonly key: string;
@@ -32,18 +34,25 @@ export interface KrakenRestOptions {
 }
 
 export interface CallOptions {
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** The call creates an order: a failure after sending becomes `orderMayExist`. */
   placesOrder?: boolean;
   retries?: number;
+  /**
+   * `order` for a call an order waits on (lanes.ts); default `background`, except AddOrder and the cancels,
+   * which are always `order`.
+   */
+  lane?: CallLane;
 }
+
+const ORDER_METHODS = new Set(['AddOrder', 'CancelOrder', 'CancelAll', 'CancelAllOrdersAfter']);
 
 type Params = Record<string, string | number | boolean | undefined>;
 
 const TIMEOUT = Symbol('timeout');
 
 export class KrakenRest {
-  private readonly mutex = new Mutex();
+  private readonly lanes: PrivateCallLanes;
   private readonly nonces: NonceSource;
   private readonly rate: RestRateCounter;
   private readonly timeoutMs: number;
@@ -52,6 +61,7 @@ export class KrakenRest {
   constructor(private readonly opts: KrakenRestOptions) {
     this.nonces = new NonceSource(() => opts.clock.now());
     this.rate = new RestRateCounter(opts.clock, opts.tier ?? 'starter');
+    this.lanes = new PrivateCallLanes(opts.clock, this.rate);
     this.timeoutMs = opts.timeoutMs ?? 10_000;
     this.retries = opts.retries ?? 3;
   }
@@ -59,6 +69,16 @@ export class KrakenRest {
   /** Current local estimate of the private call counter (for tests and status output). */
   rateLevel(): number {
     return this.rate.current();
+  }
+
+  /** From now on the rate counter starts from, and is saved to, `store` (it outlives a restart: rate.ts). */
+  keepRateIn(store: RateCounterStore): void {
+    this.rate.keepIn(store, (err) =>
+      this.opts.logger?.warn(
+        { err, level: this.rate.current() },
+        'could not save the Kraken call counter; calls go on, a restart starts from the last level saved',
+      ),
+    );
   }
 
   publicCall<S extends z.ZodType>(method: string, params: Params, schema: S, call: CallOptions = {}): Promise<z.output<S>> {
@@ -80,10 +100,13 @@ export class KrakenRest {
       });
     }
     const path = `/0/private/${method}`;
+    const lane = ORDER_METHODS.has(method) ? 'order' : (call.lane ?? 'background');
+    // A caller that gave up while its call waited for the key (a stopped order actor) sends nothing: the
+    // order would go out after its owner moved on.
+    const aborted = () => abortedBeforeSending(method, call);
     return this.withRetries(method, call, () =>
-      // The mutex spans nonce → send → reply so requests on this key reach Kraken in nonce order.
-      this.mutex.run(async () => {
-        await this.rate.take(callCost(method), call.signal);
+      // One call at a time spans nonce → send → reply, so requests on this key reach Kraken in nonce order.
+      this.lanes.run({ lane, cost: callCost(method), signal: call.signal, aborted }, async () => {
         const nonce = this.nonces.next();
         const form = encode({ nonce, ...params });
         const headers = {
@@ -113,11 +136,9 @@ export class KrakenRest {
   }
 
   private async send(method: string, pathAndQuery: string, init: RequestInit, call: CallOptions): Promise<unknown> {
-    // A caller that gave up while this call waited for the key's mutex (a stopped order actor) sends nothing:
-    // an abort listener added now would never fire, and the order would go out after its owner moved on.
-    if (call.signal?.aborted) {
-      throw transportError('ABORTED', method, 'the caller aborted the call before it was sent', { placesOrder: call.placesOrder ?? false, maybeSent: false });
-    }
+    // A caller that gave up before this point (a public call; a private one whose turn came as it gave up) sends
+    // nothing: an abort listener added now would never fire, and an order would go out after its owner moved on.
+    if (call.signal?.aborted) throw abortedBeforeSending(method, call);
     const ac = new AbortController();
     const onAbort = () => ac.abort(call.signal?.reason);
     call.signal?.addEventListener('abort', onAbort, { once: true });
@@ -195,6 +216,10 @@ export class KrakenRest {
     }
     return parsed.data;
   }
+}
+
+function abortedBeforeSending(method: string, call: CallOptions): KrakenError {
+  return transportError('ABORTED', method, 'the caller aborted the call before it was sent', { placesOrder: call.placesOrder ?? false, maybeSent: false });
 }
 
 function encode(params: Params): string {

@@ -38,6 +38,9 @@ export interface OrderAck extends VenueOrder {
   readonly reason: string | null;
 }
 
+/** Whether an order waits on a venue call ('order') or it is bookkeeping that may wait ('background'). */
+export type VenuePriority = 'order' | 'background';
+
 export interface Venue {
   /**
    * Sends the order, idempotent by clOrdId: an order the venue already has (a send that ran before a
@@ -46,8 +49,12 @@ export interface Venue {
    * then reconcile by clOrdId.
    */
   submitOrder(req: OrderRequest, signal?: AbortSignal): Promise<OrderAck>;
-  /** The order as the venue knows it, or null when the venue has never seen this clOrdId. */
-  queryOrder(clOrdId: string, signal?: AbortSignal): Promise<VenueOrder | null>;
+  /**
+   * The order as the venue knows it, or null when the venue has never seen this clOrdId. `priority`:
+   * 'order' (default) when an order in flight waits on the answer, 'background' for a sweep, which then
+   * waits behind every order's calls (src/kraken/lanes.ts).
+   */
+  queryOrder(clOrdId: string, signal?: AbortSignal, priority?: VenuePriority): Promise<VenueOrder | null>;
   /** Cancels what is left of the order; resolves with its state after the cancel. */
   cancelOrder(clOrdId: string, signal?: AbortSignal): Promise<VenueOrder | null>;
 }

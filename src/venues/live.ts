@@ -10,9 +10,9 @@ import type { Logger } from 'pino';
 import type { Fill } from '../contract/index.ts';
 import type { KrakenClient } from '../kraken/client.ts';
 import { KrakenError } from '../kraken/errors.ts';
-import type { OrderApi, VenueOrder as KrakenOrder, VenueTrade } from '../kraken/orders.ts';
+import type { OrderApi, OrderCall, VenueOrder as KrakenOrder, VenueTrade } from '../kraken/orders.ts';
 import { fillId } from '../trading/fill-id.ts';
-import { VenueError, type OrderAck, type OrderRequest, type Venue, type VenueOrder } from '../trading/venue.ts';
+import { VenueError, type OrderAck, type OrderRequest, type Venue, type VenueOrder, type VenuePriority } from '../trading/venue.ts';
 
 const QTY_EPSILON = 1e-9;
 
@@ -29,14 +29,16 @@ export class LiveVenue implements Venue {
     if (req.type !== 'market' && req.type !== 'limit')
       return refused(req, `unsupported_order_type: the live venue sends market and limit orders only, got ${req.type}`);
     if (req.type === 'limit' && req.limitPrice === null) return refused(req, 'limit_price_missing: a limit order needs limitPrice');
+    // The order waits on every call from here on: they go in the order lane, ahead of background work.
+    const call = { signal, lane: 'order' as const };
     // Nothing has been sent yet, so a failure here is a plain "venue unavailable".
-    const existing = await this.guard(() => this.opts.orders.findByClOrdId(req.clOrdId, signal), 'look up');
+    const existing = await this.guard(() => this.opts.orders.findByClOrdId(req.clOrdId, call), 'look up');
     if (existing) {
       this.opts.logger?.warn(
         { clOrdId: req.clOrdId, status: existing.status, filled: existing.filledQuantity },
         'order already at the venue: not sending it again',
       );
-      return this.recovered(existing, req.clOrdId, signal);
+      return this.recovered(existing, req.clOrdId, call);
     }
     try {
       const result = await this.opts.orders.place(
@@ -52,7 +54,7 @@ export class LiveVenue implements Venue {
       );
       if (result.outcome === 'placed')
         return { clOrdId: req.clOrdId, venueOrderId: result.venueOrderId, status: 'open', reason: null, filledQuantity: 0, fills: [] };
-      if (result.outcome === 'found') return this.recovered(result.order, req.clOrdId, signal);
+      if (result.outcome === 'found') return this.recovered(result.order, req.clOrdId, call);
       throw new VenueError(
         'unknown_outcome',
         `AddOrder ${req.clOrdId} lost its reply and the order is not at Kraken yet; reconcile by cl_ord_id later, do not resend`,
@@ -64,16 +66,17 @@ export class LiveVenue implements Venue {
     }
   }
 
-  async queryOrder(clOrdId: string, signal?: AbortSignal): Promise<VenueOrder | null> {
-    const order = await this.guard(() => this.opts.orders.findByClOrdId(clOrdId, signal), 'query');
+  async queryOrder(clOrdId: string, signal?: AbortSignal, priority: VenuePriority = 'order'): Promise<VenueOrder | null> {
+    const call = { signal, lane: priority };
+    const order = await this.guard(() => this.opts.orders.findByClOrdId(clOrdId, call), 'query');
     if (!order) return null;
-    const fills = order.filledQuantity > 0 ? await this.guard(() => this.fillsOf(order, clOrdId, signal), 'read the trades of') : [];
+    const fills = order.filledQuantity > 0 ? await this.guard(() => this.fillsOf(order, clOrdId, call), 'read the trades of') : [];
     return viewOf(order, clOrdId, fills);
   }
 
   async cancelOrder(clOrdId: string, signal?: AbortSignal): Promise<VenueOrder | null> {
     await this.guard(() => this.opts.orders.cancel({ clOrdId }, signal), 'cancel');
-    return this.queryOrder(clOrdId, signal);
+    return this.queryOrder(clOrdId, signal, 'order');
   }
 
   /**
@@ -81,11 +84,11 @@ export class LiveVenue implements Venue {
    * now. The order exists either way, so a failed trade lookup leaves the fills to a later query (the
    * position does not settle until they cover the executed quantity) instead of failing the send.
    */
-  private async recovered(order: KrakenOrder, clOrdId: string, signal?: AbortSignal): Promise<OrderAck> {
+  private async recovered(order: KrakenOrder, clOrdId: string, call: OrderCall): Promise<OrderAck> {
     let fills: Fill[] = [];
     if (order.filledQuantity > 0) {
       try {
-        fills = await this.fillsOf(order, clOrdId, signal);
+        fills = await this.fillsOf(order, clOrdId, call);
       } catch (err) {
         this.opts.logger?.warn({ err, clOrdId, filled: order.filledQuantity }, 'order found but its trades could not be read; they are asked for again');
       }
@@ -94,8 +97,8 @@ export class LiveVenue implements Venue {
   }
 
   /** The order's fills, oldest first (QueryTrades by its trade ids, TradesHistory for the rest). */
-  private async fillsOf(order: KrakenOrder, clOrdId: string, signal?: AbortSignal): Promise<Fill[]> {
-    const fills = (await this.opts.orders.tradesOf(order, signal)).map((t) => this.toFill(t, clOrdId));
+  private async fillsOf(order: KrakenOrder, clOrdId: string, call: OrderCall): Promise<Fill[]> {
+    const fills = (await this.opts.orders.tradesOf(order, call)).map((t) => this.toFill(t, clOrdId));
     const volume = fills.reduce((s, f) => s + f.quantity, 0);
     if (volume < order.filledQuantity - QTY_EPSILON) {
       this.opts.logger?.warn(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Mutex, NonceSource, apiSign } from '../../src/kraken/auth.ts';
+import { NonceSource, apiSign } from '../../src/kraken/auth.ts';
 
 describe('REST authentication', () => {
   it("reproduces Kraken's published API-Sign test vector", () => {
@@ -22,24 +22,5 @@ describe('REST authentication', () => {
     now = 5_000;
     const d = Number(nonces.next());
     expect([a, b, c, d]).toEqual([1_000, 1_001, 1_002, 5_000]);
-  });
-
-  it('runs mutex sections one at a time in the order they were requested', async () => {
-    const mutex = new Mutex();
-    const log: string[] = [];
-    const section = (name: string, ticks: number) =>
-      mutex.run(async () => {
-        log.push(`${name}:in`);
-        for (let i = 0; i < ticks; i++) await Promise.resolve();
-        log.push(`${name}:out`);
-      });
-    await Promise.all([section('a', 3), section('b', 0), section('c', 1)]);
-    expect(log).toEqual(['a:in', 'a:out', 'b:in', 'b:out', 'c:in', 'c:out']);
-  });
-
-  it('keeps the mutex usable after a section throws', async () => {
-    const mutex = new Mutex();
-    await expect(mutex.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(mutex.run(() => Promise.resolve(7))).resolves.toBe(7);
   });
 });

@@ -23,10 +23,13 @@ const DAY = 86_400_000;
 const HISTORY_DAYS = 3;
 
 /**
- * Short order deadlines, so a restart's reconciliation takes seconds (the defaults are 15/30/5 s), on the
- * pro tier's REST budget (20 points, 1 back per second): a restart's sweeps spend about 20 points, and
- * an order's lookup waits for the budget inside its ack deadline, so that deadline must outlast a few
- * points' wait or every send after a restart is given up before it leaves (safe, but nothing trades).
+ * Short order deadlines, so a restart's reconciliation takes seconds (the defaults are 15/30/5 s). The
+ * pro tier's REST budget (20 points, 1 back per second) is for speed only: the daemon here runs on real
+ * time, and at the starter tier's 0.33 points per second a restart's sweeps (about 20 points, its saved
+ * counter included) take half a minute of real time each, several minutes over the matrix. Orders no
+ * longer wait for the sweeps at any tier (src/kraken/lanes.ts); that the entry after a restart goes out
+ * at starter limits and the default deadlines is tests/integration/order-lane-restart.test.ts, on the
+ * simulator's clock.
  */
 const FAST_ORDERS = [
   'orders.ackTimeoutSeconds=5',
