@@ -4,6 +4,7 @@
  * is recorded, and the evolver's winner reaches the supervisor as a paper test that starts at once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,6 +56,10 @@ describe('the nightly slot without a model key', () => {
     expect(cycles[0]!.reason).toMatch(
       /^offline evolver: \d+ drawn, \d+ screened, [1-9]\d* through the full gates, [1-9]\d* passed in \d+ s: winner \w{12} stored as sha256:\w+, paper test pt-\S+ scheduled/,
     );
+  });
+
+  it("gated the seed and the night's candidates in a gate process: the daemon's own process never loaded TypeScript", () => {
+    expect(Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/typescript/'))).toEqual([]);
   });
 
   it('starts no chore for the slot: the cycle is the one nightly mechanism', () => {
