@@ -7,8 +7,9 @@
  * /metrics; then the same daemon in real time once idle (where V8 shrinks its heap). Sandbox children
  * (Deno) are separate processes and are not counted. The simulator's own share
  * is printed apart (`brain sim` alone). Prints figures; asserts nothing.
- * Run: npm run bench -- footprint   (BENCH_FOOTPRINT_SPEED=N sets the replay speed, default 1500; the deploy
- * files' setting: NODE_OPTIONS=--max-semi-space-size=2 npm run bench -- footprint)
+ * Every `brain` here starts with the deploy unit's environment (bench/lib/production-env.ts: NODE_OPTIONS,
+ * MALLOC_ARENA_MAX) and applies its own V8 heap flags (src/daemon/heap.ts), as in production.
+ * Run: npm run bench -- footprint   (BENCH_FOOTPRINT_SPEED=N sets the replay speed, default 1500)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,16 +18,19 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.ts';
 import { memoryMb } from './lib/proc.ts';
+import { describeProductionEnv, productionEnv } from './lib/production-env.ts';
 import { median } from './lib/stats.ts';
 
 const BIN = join(PROJECT_ROOT, 'src/cli/bin.mjs');
 const DAY_MS = 86_400_000;
 /** Prints the process's peak RSS on exit; imported before the CLI, so it measures the CLI's own peak. */
 const PEAK_PROBE = `data:text/javascript,process.on('exit',()=>process.stderr.write('peak-rss-kb='+process.resourceUsage().maxRSS+'\\n'))`;
+/** What the deploy files start `brain` with (bench/lib/production-env.ts), over the caller's environment. */
+const ENV = { ...process.env, ...productionEnv() };
 
 function helpRun(): { seconds: number; peakMb: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', PEAK_PROBE, BIN, 'help'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', PEAK_PROBE, BIN, 'help'], { encoding: 'utf8', env: ENV });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`brain help exited ${r.status}: ${r.stderr.slice(-500)}`);
   return { seconds, peakMb: Number(/peak-rss-kb=(\d+)/.exec(r.stderr)?.[1]) / 1024 };
@@ -51,7 +55,7 @@ interface Running {
 
 function start(args: readonly string[], cwd: string): Running {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   const seen = new Map<string, number>();
   const waiting = new Map<string, (ms: number) => void>();
   let buffered = '';
@@ -157,8 +161,7 @@ function baselines(): string {
 export default async function (): Promise<void> {
   console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (figures scale with it)`);
   console.log(baselines());
-  // The deploy files set NODE_OPTIONS=--max-semi-space-size=2; run the bench with it to see their figures.
-  console.log(`NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''} (inherited by every process started here)`);
+  console.log(describeProductionEnv());
   const help = Array.from({ length: 5 }, helpRun);
   console.log(
     `brain help: median ${median(help.map((h) => h.seconds)).toFixed(2)} s, peak RSS median ${median(help.map((h) => h.peakMb)).toFixed(0)} MB (5 runs)`,
