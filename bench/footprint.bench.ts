@@ -2,7 +2,8 @@
  * The footprint on a small VPS (issue 17.8): `brain help` time and peak RSS, then the daemon as an operator
  * starts it (`brain run --sim SPEED`, paper mode, the simulator in the same process replaying data/sample,
  * the nightly cycle on; without a model key it would run the offline evolver, but on data/sample's first
- * weeks it fails closed for too little history, so no evolver night is in these figures): boot time to "brain running"
+ * weeks it fails closed for too little history, so no evolver night is in these figures; a night is measured
+ * apart, last, in a replay daemon: bench/lib/night-child.ts): boot time to "brain running"
  * with an existing database, RSS after boot and after 1 and 7 simulated days, with the heap split from
  * /metrics; then the same daemon in real time once idle (where V8 shrinks its heap). Sandbox children
  * (Deno) are separate processes and are not counted. The simulator's own share
@@ -149,6 +150,21 @@ async function daemonBench(speed: number): Promise<void> {
   }
 }
 
+/** A replay daemon across one offline-evolver night (bench/lib/night-child.ts): its gates must not stay behind. */
+function nightBench(): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench/lib/night-child.ts')], {
+    cwd: PROJECT_ROOT,
+    env: ENV,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (r.status !== 0) throw new Error(`the night bench exited ${r.status}: ${r.stderr.slice(-500)}`);
+  const { before, after, typescript } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { before: number; after: number; typescript: boolean };
+  console.log(
+    `a replay daemon across an offline-evolver night (its gates in the gate process): RSS ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB after; TypeScript in the daemon's process: ${typescript ? 'yes' : 'no'}`,
+  );
+}
+
 /** Peak RSS of a node that loads nothing, without and with the tsx loader the `brain` script registers. */
 function baselines(): string {
   const peak = (args: string[]) => {
@@ -167,4 +183,5 @@ export default async function (): Promise<void> {
     `brain help: median ${median(help.map((h) => h.seconds)).toFixed(2)} s, peak RSS median ${median(help.map((h) => h.peakMb)).toFixed(0)} MB (5 runs)`,
   );
   await daemonBench(Number(process.env.BENCH_FOOTPRINT_SPEED ?? 1500));
+  nightBench();
 }
