@@ -112,6 +112,8 @@ export class GateProcess {
       serialization: 'advanced',
     });
     proc.stderr!.on('data', (b: Buffer) => (this.stderr = (this.stderr + b.toString('utf8')).slice(-2000)));
+    // A failed spawn or a send on a closed channel: without a listener, an 'error' event would crash the daemon.
+    proc.on('error', (err) => this.fail(`the gate process failed: ${err.message}`));
     this.proc = proc;
     this.ready = new Promise<void>((resolve, reject) => {
       proc.on('message', (m: ChildMessage) => {
