@@ -268,7 +268,7 @@ export function daemonEvolutionPort(o: DaemonEvolutionPortOptions): EvolutionPor
       filesRoot: o.filesRoot,
       log: o.log,
       notify,
-      gates: need(rt, 'gates'),
+      ...(rt.gates ? { gates: rt.gates } : {}),
     });
     const at = () => o.daemon.clock.now();
     running = evolve(setup, { ms: budgetMs })
