@@ -15,6 +15,7 @@ import { DEMO_EVOLUTION } from '../../src/daemon/demo-night.ts';
 import { startReplay } from '../../src/daemon/replay.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
+import { Gates } from '../../src/sandbox/gates/index.ts';
 import { DEFAULT_SIM_DATA_DIR } from '../../src/sim/index.ts';
 import { memoryMb } from './proc.ts';
 
@@ -31,6 +32,8 @@ try {
     days: 0.25,
     settings: { orchestrator: { enabled: true }, evolution: { ...DEMO_EVOLUTION, evolver: { budgetMinutes: 0.05, rungSize: 4, fullGates: 2 } } },
     orchestrator: { candles: { dir: DEFAULT_SIM_DATA_DIR, pairs: [...PAIRS] } },
+    // As `brain run` gates (startDaemon's default); a replay gates in-process unless told.
+    gates: new Gates(PROJECT_ROOT, { process: {} }),
   });
   await replay.run();
   await quiet();

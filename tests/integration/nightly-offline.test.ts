@@ -14,6 +14,7 @@ import { startReplay, type Replay } from '../../src/daemon/replay.ts';
 import { orchestratorCyclesRepo } from '../../src/db/orchestrator-cycles.repo.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
+import { Gates } from '../../src/sandbox/gates/index.ts';
 import { DEFAULT_SIM_DATA_DIR } from '../../src/sim/index.ts';
 
 const PAIRS = ['BTC/USD', 'ETH/USD'] as const;
@@ -31,6 +32,8 @@ beforeAll(async () => {
     days: 0.25,
     settings: { orchestrator: { enabled: true }, evolution: { ...DEMO_EVOLUTION, evolver: { budgetMinutes: 0.01, rungSize: 4, fullGates: 1 } } },
     orchestrator: { candles: { dir: DEFAULT_SIM_DATA_DIR, pairs: [...PAIRS] } },
+    // As `brain run` gates (startDaemon's default); a replay gates in-process unless told.
+    gates: new Gates(PROJECT_ROOT, { process: {} }),
     onEvent: (e) => seen.push(e),
   });
   await replay.run();
