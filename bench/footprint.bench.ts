@@ -2,13 +2,15 @@
  * The footprint on a small VPS (issue 17.8): `brain help` time and peak RSS, then the daemon as an operator
  * starts it (`brain run --sim SPEED`, paper mode, the simulator in the same process replaying data/sample,
  * the nightly cycle on; without a model key it would run the offline evolver, but on data/sample's first
- * weeks it fails closed for too little history, so no evolver night is in these figures): boot time to "brain running"
+ * weeks it fails closed for too little history, so no evolver night is in these figures; a night is measured
+ * apart, last, in a replay daemon: bench/lib/night-child.ts): boot time to "brain running"
  * with an existing database, RSS after boot and after 1 and 7 simulated days, with the heap split from
  * /metrics; then the same daemon in real time once idle (where V8 shrinks its heap). Sandbox children
  * (Deno) are separate processes and are not counted. The simulator's own share
  * is printed apart (`brain sim` alone). Prints figures; asserts nothing.
- * Run: npm run bench -- footprint   (BENCH_FOOTPRINT_SPEED=N sets the replay speed, default 1500; the deploy
- * files' setting: NODE_OPTIONS=--max-semi-space-size=2 npm run bench -- footprint)
+ * Every `brain` here starts with the deploy unit's environment (bench/lib/production-env.ts: NODE_OPTIONS,
+ * MALLOC_ARENA_MAX) and applies its own V8 heap flags (src/daemon/heap.ts), as in production.
+ * Run: npm run bench -- footprint   (BENCH_FOOTPRINT_SPEED=N sets the replay speed, default 1500)
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,16 +19,19 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from '../src/paths.ts';
 import { memoryMb } from './lib/proc.ts';
+import { describeProductionEnv, productionEnv } from './lib/production-env.ts';
 import { median } from './lib/stats.ts';
 
 const BIN = join(PROJECT_ROOT, 'src/cli/bin.mjs');
 const DAY_MS = 86_400_000;
 /** Prints the process's peak RSS on exit; imported before the CLI, so it measures the CLI's own peak. */
 const PEAK_PROBE = `data:text/javascript,process.on('exit',()=>process.stderr.write('peak-rss-kb='+process.resourceUsage().maxRSS+'\\n'))`;
+/** What the deploy files start `brain` with (bench/lib/production-env.ts), over the caller's environment. */
+const ENV = { ...process.env, ...productionEnv() };
 
 function helpRun(): { seconds: number; peakMb: number } {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', PEAK_PROBE, BIN, 'help'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, ['--import', PEAK_PROBE, BIN, 'help'], { encoding: 'utf8', env: ENV });
   const seconds = (performance.now() - t0) / 1000;
   if (r.status !== 0) throw new Error(`brain help exited ${r.status}: ${r.stderr.slice(-500)}`);
   return { seconds, peakMb: Number(/peak-rss-kb=(\d+)/.exec(r.stderr)?.[1]) / 1024 };
@@ -51,7 +56,7 @@ interface Running {
 
 function start(args: readonly string[], cwd: string): Running {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [BIN, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], { cwd, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
   const seen = new Map<string, number>();
   const waiting = new Map<string, (ms: number) => void>();
   let buffered = '';
@@ -145,6 +150,21 @@ async function daemonBench(speed: number): Promise<void> {
   }
 }
 
+/** A replay daemon across one offline-evolver night (bench/lib/night-child.ts): its gates must not stay behind. */
+function nightBench(): void {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench/lib/night-child.ts')], {
+    cwd: PROJECT_ROOT,
+    env: ENV,
+    encoding: 'utf8',
+    timeout: 600_000,
+  });
+  if (r.status !== 0) throw new Error(`the night bench exited ${r.status}: ${r.stderr.slice(-500)}`);
+  const { before, after, typescript } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { before: number; after: number; typescript: boolean };
+  console.log(
+    `a replay daemon across an offline-evolver night (its gates in the gate process): RSS ${before.toFixed(0)} MB before, ${after.toFixed(0)} MB after; TypeScript in the daemon's process: ${typescript ? 'yes' : 'no'}`,
+  );
+}
+
 /** Peak RSS of a node that loads nothing, without and with the tsx loader the `brain` script registers. */
 function baselines(): string {
   const peak = (args: string[]) => {
@@ -157,11 +177,11 @@ function baselines(): string {
 export default async function (): Promise<void> {
   console.log(`load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores (figures scale with it)`);
   console.log(baselines());
-  // The deploy files set NODE_OPTIONS=--max-semi-space-size=2; run the bench with it to see their figures.
-  console.log(`NODE_OPTIONS=${process.env.NODE_OPTIONS ?? ''} (inherited by every process started here)`);
+  console.log(describeProductionEnv());
   const help = Array.from({ length: 5 }, helpRun);
   console.log(
     `brain help: median ${median(help.map((h) => h.seconds)).toFixed(2)} s, peak RSS median ${median(help.map((h) => h.peakMb)).toFixed(0)} MB (5 runs)`,
   );
   await daemonBench(Number(process.env.BENCH_FOOTPRINT_SPEED ?? 1500));
+  nightBench();
 }

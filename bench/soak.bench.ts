@@ -4,7 +4,8 @@
  * simulator as fast as it goes, with a fault injected every simulated hour. Live: the real `brain run`
  * process, faults from the fault matrix's list. Paper: the daemon in one process with the simulator
  * (bench/lib/paper-soak-child.ts says why), faults that reach a paper daemon. The RSS of the daemon and of its sandbox children is
- * sampled every simulated hour. Prints start / peak / end RSS, the growth after the first simulated day,
+ * sampled every simulated hour; both daemons start with the deploy unit's environment and heap settings
+ * (bench/lib/production-env.ts, src/daemon/heap.ts). Prints start / peak / end RSS, the growth after the first simulated day,
  * and (live) the venue audit: lost and duplicated orders and trades. Figures only, no assertions.
  *
  * Kills are not injected here: a restarted daemon starts its memory afresh, which would hide a leak; the
@@ -21,6 +22,7 @@ import { step, type Row } from '../tests/integration/matrix/driver.ts';
 import { during, NETWORK_FAULTS } from '../tests/integration/matrix/scenarios.ts';
 import { flipTemplate, World } from '../tests/integration/matrix/world.ts';
 import { commandName, descendants, memoryMb } from './lib/proc.ts';
+import { describeProductionEnv, productionEnv } from './lib/production-env.ts';
 
 const HOUR = 3_600_000;
 const CANDLE = 300_000;
@@ -53,7 +55,7 @@ async function restOfTheHour(w: World, end: number): Promise<void> {
 
 /** Live: the daemon as `brain run --mode live` against the simulator in this process. */
 async function liveSoak(template: string, hours: number): Promise<void> {
-  const world = await World.open({ template, mode: 'live', seed: 72 });
+  const world = await World.open({ template, mode: 'live', seed: 72, env: productionEnv() });
   const started = performance.now();
   const samples: Sample[] = [];
   const rows: Row[] = [];
@@ -83,6 +85,7 @@ async function paperSoak(template: string, hours: number): Promise<void> {
   const started = performance.now();
   const child = spawn(process.execPath, ['--import', 'tsx', join(PROJECT_ROOT, 'bench/lib/paper-soak-child.ts'), String(hours), template], {
     cwd: PROJECT_ROOT,
+    env: { ...process.env, ...productionEnv() },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const samples: Sample[] = [];
@@ -161,6 +164,7 @@ export default async function run(args: string[] = []): Promise<void> {
   if (!(days > 0)) throw new Error(`soak --days must be a positive number of simulated days, got ${String(values.days)}`);
   const hours = Math.round(days * 24);
   const dir = mkdtempSync(join(tmpdir(), 'brain-soak-'));
+  console.log(describeProductionEnv());
   try {
     const template = await flipTemplate(dir);
     if (values.mode !== 'live') await paperSoak(template, hours);

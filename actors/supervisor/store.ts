@@ -89,7 +89,7 @@ export async function takeTradingLease(d: StoreDeps, onLost: (message: string) =
 /** The active strategy version (v001 seeded on a fresh database) started in its sandbox child. */
 async function startStrategy(d: StoreDeps): Promise<string> {
   const db = need(d.rt, 'db');
-  const store = openVersionStore({ db, clock: d.clock, repoRoot: d.repoRoot, filesRoot: d.filesRoot });
+  const store = openVersionStore({ db, clock: d.clock, repoRoot: d.repoRoot, filesRoot: d.filesRoot, gates: need(d.rt, 'gates') });
   const seeded = await seedInitialVersions(store, d.repoRoot);
   if (seeded.length > 0) d.log.info({ versions: seeded.map((v) => `${v.name} ${v.label}`) }, 'fresh database: seeded v001');
   const pointer = store.repo.active('strategy');
@@ -152,6 +152,7 @@ export async function closeStore(rt: Runtime, log: Logger): Promise<void> {
   const strategy = rt.strategy;
   rt.strategy = undefined;
   await strategy?.close().catch((err: unknown) => log.error({ err }, 'closing the strategy child failed'));
+  await rt.gates?.close().catch((err: unknown) => log.error({ err }, 'ending the gate process failed'));
   const lease = rt.lease;
   rt.lease = undefined;
   await lease?.release().catch((err: unknown) => log.error({ err }, 'giving back the Kraken key lease failed; it expires by itself after lease.ttlSeconds'));

@@ -8,6 +8,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { tuneHeap } from '../../src/daemon/heap.ts';
 import { startReplay } from '../../src/daemon/replay.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
@@ -58,6 +59,8 @@ function lockFromAnotherThread(path: string, ms: number): Promise<void> {
   });
 }
 
+// What `brain run` applies to itself (this process stands in for it; its environment is the deploy unit's).
+tuneHeap();
 let error: string | null = null;
 const replay = await startReplay({
   workDir: root,

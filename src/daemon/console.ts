@@ -22,7 +22,7 @@ import { supervisorPort } from '../control/supervisor-port.ts';
 import { createRepositories, openDatabase, type Db } from '../db/index.ts';
 import { telegramRepo } from '../db/telegram.repo.ts';
 import { chartRenderer } from '../telegram/charts/render.ts';
-import { startTelegram, type TelegramConsole } from '../telegram/start.ts';
+import type { TelegramConsole } from '../telegram/start.ts';
 import type { Daemon } from './daemon.ts';
 import { need } from './runtime.ts';
 
@@ -64,7 +64,8 @@ interface Parts {
   unsubscribe: () => void;
 }
 
-function telegramFor(o: ConsoleOptions, control: ControlDeps, writer: Db): TelegramConsole | null {
+/** The bot, loaded only when it starts: grammy and the bot's features are ~5 MB of heap a daemon without a token never needs. */
+async function telegramFor(o: ConsoleOptions, control: ControlDeps, writer: Db): Promise<TelegramConsole | null> {
   const token = o.config.secrets.telegramBotToken;
   if (!o.config.telegram.enabled) return null;
   if (!token) {
@@ -78,6 +79,7 @@ function telegramFor(o: ConsoleOptions, control: ControlDeps, writer: Db): Teleg
   repo.prune(now - 30 * DAY_MS);
   repo.pruneUpdates(now - 7 * DAY_MS);
   const audit = createRepositories(writer).audit;
+  const { startTelegram } = await import('../telegram/start.ts');
   return startTelegram({
     config: o.config,
     token,
@@ -128,7 +130,7 @@ async function open(o: ConsoleOptions, lifecycle: Lifecycle): Promise<Parts | nu
     log: o.log.child({ component: 'control' }),
     audit: (e) => void audit.record(e),
   });
-  telegram = telegramFor(o, control, writer);
+  telegram = await telegramFor(o, control, writer);
   const sub = telegram ? actor.on('*', (e) => telegram!.notifier.notify(e)) : null;
   if (telegram) {
     const tg = telegram;

@@ -39,6 +39,7 @@ import { evolutionSettings, wireEvolution } from './evolution.ts';
 import { tradeLog } from './trade-log.ts';
 import { lazy, lazyRepos, need, type Runtime } from './runtime.ts';
 import { closeStore, openStore, prepareBoot, takeTradingLease } from '../../actors/supervisor/store.ts';
+import { Gates } from '../sandbox/gates/index.ts';
 
 export interface Endpoints {
   rest: string;
@@ -72,6 +73,8 @@ export interface DaemonOptions {
   evolutionCandles?: CandleSource;
   /** Connection tuning and restart backoff (a replay steps time by whole candles); the mode comes from the config. */
   feed?: Omit<FeedSettings, 'mode'>;
+  /** Default: the gates in a gate process of their own that ends when idle, so the daemon never keeps the compiler. */
+  gates?: Gates;
 }
 
 export type SupervisorActor = Actor<typeof supervisorMachine>;
@@ -236,6 +239,7 @@ function nightlyCycle(o: DaemonOptions, rt: Runtime, repos: ReturnType<typeof la
       log: o.log,
       // A paper test the night schedules reaches the supervisor at once.
       notify: (command) => need(rt, 'supervisor').send(command),
+      gates: need(rt, 'gates'),
       ...(o.evolutionCandles ? { candles: o.evolutionCandles } : {}),
     });
     return nightDeps({ db, dbPath: o.dbPath, config: o.config, clock: o.clock, log: o.log, repoRoot: o.repoRoot, ports });
@@ -247,7 +251,7 @@ function nightlyCycle(o: DaemonOptions, rt: Runtime, repos: ReturnType<typeof la
 }
 
 export function startDaemon(o: DaemonOptions): Daemon {
-  const rt: Runtime = {};
+  const rt: Runtime = { gates: o.gates ?? new Gates(o.repoRoot, { process: {} }) };
   const { venue, keyLease, machine } = wire(o, rt);
   const logTransitions = transitionLog(o.log.child({ component: 'transitions' }));
   const inspector = o.inspector;

@@ -268,6 +268,7 @@ export function daemonEvolutionPort(o: DaemonEvolutionPortOptions): EvolutionPor
       filesRoot: o.filesRoot,
       log: o.log,
       notify,
+      ...(rt.gates ? { gates: rt.gates } : {}),
     });
     const at = () => o.daemon.clock.now();
     running = evolve(setup, { ms: budgetMs })

@@ -17,6 +17,7 @@ import { ConfigSchema, type Config } from '../config/index.ts';
 import type { Pair } from '../contract/index.ts';
 import { loadCandleDir, SimDataError } from '../sim/candles-csv.ts';
 import { DEFAULT_SIM_DATA_DIR, SIM_TEST_ACCOUNT, startKrakenSim, type KrakenSim, type SimOptions } from '../sim/index.ts';
+import { Gates } from '../sandbox/gates/index.ts';
 import { startDaemon, type Daemon, type DaemonOptions } from './daemon.ts';
 import { BrainError, describeError } from '../contract/errors.ts';
 
@@ -45,6 +46,12 @@ export interface ReplayOptions {
   onStep?: (time: number) => void;
   /** Run the nightly orchestrator child; its candidates are judged on `candles` (default the candle store). */
   orchestrator?: { candles?: NonNullable<DaemonOptions['evolutionCandles']> };
+  /**
+   * Where the daemon gates. Default in-process: a replay is a short-lived process (the demo, a test, a bench)
+   * with no compiler to shed, and forking a gate process would slow every fresh-database boot's v001 seed.
+   * `brain run` keeps startDaemon's default, a gate process that ends when idle.
+   */
+  gates?: DaemonOptions['gates'];
   /** Simulator settings on top of the replay's (e.g. its ohlc snapshot size). */
   sim?: Pick<SimOptions, 'ohlcSnapshotCandles'>;
   /** Connection tuning on top of the replay's stepped-time delays (e.g. fewer attempts before a line gives up). */
@@ -142,6 +149,7 @@ export async function startReplay(o: ReplayOptions): Promise<Replay> {
     startDaemon({
       fetch: net.fetch,
       ...(o.inspector ? { inspector: o.inspector } : {}),
+      gates: o.gates ?? new Gates(o.repoRoot),
       config,
       log: o.log,
       clock: sim.clock,

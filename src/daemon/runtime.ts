@@ -12,6 +12,7 @@ import type { KeyLease } from '../lock/key-lease.ts';
 import type { Ledger } from '../trading/portfolio.ts';
 import type { LiveStrategy } from '../sandbox/live.ts';
 import type { VersionStore } from '../versions/store.ts';
+import type { Gates } from '../sandbox/gates/index.ts';
 import { BrainError } from '../contract/errors.ts';
 
 export interface Runtime {
@@ -25,6 +26,8 @@ export interface Runtime {
   /** The version store and the strategy version the live host runs. */
   versions?: VersionStore;
   strategyVersion?: string;
+  /** The static gates every version the daemon stores goes through, run in a gate process that ends when idle. */
+  gates?: Gates;
   /** The supervisor's current ledger (the strategy is shown its position and equity from it). */
   ledger?: () => Ledger;
   /** The supervisor itself, for use cases that run inside the daemon and announce by event (a paper test scheduled by the night). */

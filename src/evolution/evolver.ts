@@ -18,6 +18,7 @@ import type { Expectations } from './expectations.ts';
 import type { JobRunner, JobWorker } from './jobs.ts';
 import { addCpu, advance, diffSummary, openEntry, recordEvent, refuse, type LedgerDeps } from './ledger.ts';
 import { incumbentScreenReturn, judge, screen, type GateResult, type PolicyCandidate, type PolicyContext, type ScreenResult } from './policy.ts';
+import { paramsWriter } from './params-source.ts';
 import { haltonSampler } from './sampler.ts';
 import { storeVersion, toPaperTest, type SubmissionOutcome, type SubmitDeps } from './submit.ts';
 
@@ -118,9 +119,7 @@ export async function runEvolver(deps: EvolverDeps, budget: EvolverBudget): Prom
   const cfg = deps.evolution.evolver;
   const seed = budget.seed ?? cfg.seed;
   const sampler = haltonSampler(deps.parent.specs, seed);
-  // The TypeScript compiler behind it loads here, not with the daemon that imports the evolver.
-  const { paramsWriter } = await import('./params-source.ts');
-  const write = paramsWriter(deps.parent.version.source, deps.parent.specs);
+  const write = await paramsWriter(deps.store.gates, deps.parent.version.source, deps.parent.specs);
   const ctx = deps.context;
   const inSampleDays = ((ctx.data.time[ctx.windows.oosStart] ?? 0) - (ctx.data.time[ctx.windows.start] ?? 0)) / DAY_MS;
   const incumbentReturns = new Map<number, number>();

@@ -48,6 +48,8 @@ export interface EvolutionSetupDeps {
   log?: Logger;
   notify?: (command: PaperTestCommand) => void;
   checkStatistics?: SubmitDeps['checkStatistics'];
+  /** Where candidates are gated; default in this process (the daemon passes its gate process). */
+  gates?: Gates;
 }
 
 /** What the daemon, `brain orchestrate` and the console judge candidates with (PipelineWiring → setup deps). */
@@ -63,11 +65,13 @@ export interface PipelineWiring {
   /** Default: the candle store's last policy.dataDays of config.pairs. */
   candles?: CandleSource;
   notify?: (command: PaperTestCommand) => void;
+  /** Where candidates are gated; default in this process (the daemon passes its gate process). */
+  gates?: Gates;
 }
 
 /** The pipeline's setup with the statistics checks (src/evolution/statistics-check.ts) injected: one Gates, warmed once. */
 export function pipelineSetup(w: PipelineWiring): EvolutionSetupDeps {
-  let gates: Gates | null = null;
+  let gates: Gates | null = w.gates ?? null;
   return {
     db: w.db,
     config: w.config,
@@ -77,6 +81,7 @@ export function pipelineSetup(w: PipelineWiring): EvolutionSetupDeps {
     candles: w.candles ?? { pairs: w.config.pairs },
     log: w.log.child({ component: 'pipeline' }),
     ...(w.notify ? { notify: w.notify } : {}),
+    ...(w.gates ? { gates: w.gates } : {}),
     checkStatistics: (versionId, source) => checkStatistics({ dbPath: w.dbPath, gates: (gates ??= new Gates(w.repoRoot)), log: w.log }, versionId, source),
   };
 }
@@ -101,7 +106,7 @@ export interface Evaluation {
 
 /** Opens the store and the incumbent; the candles and the baseline are loaded on first use, once. */
 export async function openEvaluation(d: EvolutionSetupDeps): Promise<Evaluation> {
-  const store = openVersionStore({ db: d.db, clock: d.clock, repoRoot: d.repoRoot, filesRoot: d.filesRoot });
+  const store = openVersionStore({ db: d.db, clock: d.clock, repoRoot: d.repoRoot, filesRoot: d.filesRoot, ...(d.gates ? { gates: d.gates } : {}) });
   await seedInitialVersions(store, d.repoRoot);
   const pointer = store.repo.active('strategy');
   if (!pointer)

@@ -20,6 +20,7 @@ import type { Author, VersionStore } from '../versions/store.ts';
 import type { EvolutionConfig } from './config.ts';
 import { contentHash } from './content.ts';
 import { advance, diffSummary, openEntry, recordEvent, refuse, type LedgerDeps, type Origin } from './ledger.ts';
+import { paramsWriter } from './params-source.ts';
 import { schedulePaperTest, type PaperTestCommand } from './paper-tests.ts';
 import { judge, scoreHoldout, screen, type PolicyCandidate, type PolicyContext } from './policy.ts';
 
@@ -121,8 +122,7 @@ export async function toPaperTest(
 export async function submitCandidate(deps: SubmitDeps, candidate: CandidateSubmission): Promise<SubmissionOutcome> {
   const ledger: LedgerDeps = { ledger: deps.ledger, clock: deps.clock };
   const params = candidate.params ?? {};
-  // The TypeScript compiler behind paramsWriter loads only when a candidate has parameters to write.
-  const source = Object.keys(params).length > 0 ? (await import('./params-source.ts')).paramsWriter(candidate.source)(params) : candidate.source;
+  const source = Object.keys(params).length > 0 ? (await paramsWriter(deps.store.gates, candidate.source))(params) : candidate.source;
   const hash = contentHash(candidate.kind, candidate.name, source);
   const parent = candidate.parentVersionId ? (deps.store.repo.get(candidate.parentVersionId) ?? null) : null;
   const opened = openEntry(ledger, {

@@ -57,6 +57,11 @@ export class VersionStore {
     this.repo = versionsRepo(deps.db);
   }
 
+  /** The gates every version goes through (where they run, the evolver's parameter parser runs too). */
+  get gates(): Gates {
+    return this.deps.gates;
+  }
+
   async submit(input: SubmitInput): Promise<SubmitResult> {
     const gated = await this.deps.gates.run({ kind: input.kind, source: input.source, virtualPath: this.activePath(input.kind, input.name) });
     if (!gated.ok) return { ok: false, issues: gated.issues };

@@ -1,6 +1,6 @@
 /**
- * Footprint (issue 17.8): the TypeScript compiler, esbuild, the model SDK and the chart renderer load
- * only where a strategy is gated or bundled, a model called or a chart drawn. `brain help` loads no
+ * Footprint (issue 17.8): the TypeScript compiler, esbuild, the model SDK, the chart renderer and the
+ * Telegram bot load only where a strategy is gated or bundled, a model called, a chart drawn or the bot started. `brain help` loads no
  * package at all besides tsx, and importing the daemon (`brain run`'s module and its entry) loads none
  * of the heavy ones: a module hook in a child process lists every module resolved and who imported it.
  */
@@ -19,7 +19,7 @@ const hooks = pathToFileURL(join(PROJECT_ROOT, 'tests/cli/loaded-modules.hooks.m
 const registerHooks = `data:text/javascript,import{register}from'node:module';register(${JSON.stringify(hooks)})`;
 /** The packages, and the gates' own doors to the compiler (it is loaded with require, which the hook does not see). */
 const HEAVY =
-  /\/node_modules\/(typescript|esbuild|vega|vega-lite|@resvg\/resvg-js)\/|\/node_modules\/@anthropic-ai\/sdk\/(index|client)\.m?js|\/src\/sandbox\/gates\/(compiler|pipeline)\.ts/;
+  /\/node_modules\/(typescript|esbuild|vega|vega-lite|@resvg\/resvg-js|grammy)\/|\/node_modules\/@anthropic-ai\/sdk\/(index|client)\.m?js|\/src\/sandbox\/gates\/(compiler|pipeline)\.ts/;
 
 /** Packages (and gate modules) the child loaded, as "module <- importer", leaving out tsx's own (it runs the TypeScript). */
 function loadedPackages(args: readonly string[], name: string): string[] {
@@ -49,7 +49,7 @@ describe('heavy modules load only where they are used', () => {
     expect(loadedPackages(['src/cli/bin.mjs', 'help'], 'help')).toEqual([]);
   }, 60_000);
 
-  it('importing the daemon (`brain run` and its entry) loads neither TypeScript, esbuild, the model SDK nor vega', () => {
+  it('importing the daemon (`brain run` and its entry) loads neither TypeScript, esbuild, the model SDK, vega nor grammy', () => {
     const probe = "await import('./src/cli/commands/run.ts'); await import('./src/daemon/entry.ts');";
     const loaded = loadedPackages(['--import', 'tsx', '--input-type=module', '-e', probe], 'daemon');
     expect(loaded.length).toBeGreaterThan(0);

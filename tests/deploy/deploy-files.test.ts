@@ -91,6 +91,11 @@ describe('the Dockerfile', () => {
     expect(dockerfile).toMatch(/apt-get install -y --no-install-recommends tini util-linux/);
   });
 
+  it("sets the unit's environment (the memory settings the footprint bench measures with), no more, no less", () => {
+    const env = of('ENV').map((l) => l.slice(4));
+    expect(env.sort()).toEqual([...(unitKeys(read('trading-brain.service')).get('Environment') ?? [])].sort());
+  });
+
   it('keeps the data on a volume and checks /livez on the default health port', () => {
     expect(of('VOLUME')).toEqual(['VOLUME ["/opt/trading-brain/data"]']);
     const check = of('HEALTHCHECK')[0]!;

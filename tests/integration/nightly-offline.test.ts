@@ -4,6 +4,7 @@
  * is recorded, and the evolver's winner reaches the supervisor as a paper test that starts at once.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +14,7 @@ import { startReplay, type Replay } from '../../src/daemon/replay.ts';
 import { orchestratorCyclesRepo } from '../../src/db/orchestrator-cycles.repo.ts';
 import { createLogger } from '../../src/log/index.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
+import { Gates } from '../../src/sandbox/gates/index.ts';
 import { DEFAULT_SIM_DATA_DIR } from '../../src/sim/index.ts';
 
 const PAIRS = ['BTC/USD', 'ETH/USD'] as const;
@@ -30,6 +32,8 @@ beforeAll(async () => {
     days: 0.25,
     settings: { orchestrator: { enabled: true }, evolution: { ...DEMO_EVOLUTION, evolver: { budgetMinutes: 0.01, rungSize: 4, fullGates: 1 } } },
     orchestrator: { candles: { dir: DEFAULT_SIM_DATA_DIR, pairs: [...PAIRS] } },
+    // As `brain run` gates (startDaemon's default); a replay gates in-process unless told.
+    gates: new Gates(PROJECT_ROOT, { process: {} }),
     onEvent: (e) => seen.push(e),
   });
   await replay.run();
@@ -55,6 +59,10 @@ describe('the nightly slot without a model key', () => {
     expect(cycles[0]!.reason).toMatch(
       /^offline evolver: \d+ drawn, \d+ screened, [1-9]\d* through the full gates, [1-9]\d* passed in \d+ s: winner \w{12} stored as sha256:\w+, paper test pt-\S+ scheduled/,
     );
+  });
+
+  it("gated the seed and the night's candidates in a gate process: the daemon's own process never loaded TypeScript", () => {
+    expect(Object.keys(createRequire(import.meta.url).cache).filter((k) => k.includes('/node_modules/typescript/'))).toEqual([]);
   });
 
   it('starts no chore for the slot: the cycle is the one nightly mechanism', () => {

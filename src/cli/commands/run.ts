@@ -7,6 +7,7 @@ import { secretValues, type Config } from '../../config/index.ts';
 import { describeError } from '../../contract/errors.ts';
 import { bootConfig } from '../../daemon/boot-config.ts';
 import { runDaemon } from '../../daemon/entry.ts';
+import { tuneHeap } from '../../daemon/heap.ts';
 import { createLogger, LogTail, type Logger } from '../../log/index.ts';
 import { parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
@@ -58,6 +59,8 @@ the breaker keep their persisted state, orders in flight are reconciled by cl_or
 
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
+    // The daemon's own heap settings (src/daemon/heap.ts), before it allocates its working set.
+    tuneHeap();
     const { port: inspect, rest } = takeInspectFlag(args);
     const { values, configArgv } = parseCommandArgs(rest, { sim: { type: 'string' }, data: { type: 'string' }, ...FAULT_OPTIONS });
     const sim = simOf(values, io.cwd);

@@ -1,8 +1,12 @@
 /**
  * The static gates (pipeline.ts) behind a door that loads them on first use: they hold the TypeScript
  * compiler and esbuild, ~140 MB and ~0.5–2 s to load, which a daemon that gates nothing (most days)
- * and every command that only reads versions must not pay for.
+ * and every command that only reads versions must not pay for. Where they run: in this process (a CLI
+ * command, which ends soon after) or, for the daemon, in a gate process of their own that ends once the
+ * night's gates are done (child-process.ts), so a long-lived process never keeps the compiler.
  */
+import type { GateProcess, GateProcessLimits } from './child-process.ts';
+import type { ParamSlotsResult } from './param-slots.ts';
 import type { GateInput } from './types.ts';
 import type { GateOutcome, GatePipeline } from './pipeline.ts';
 
@@ -10,13 +14,37 @@ export type { GateInput, GateIssue, GateName, ModuleKind } from './types.ts';
 export type { GateOutcome, GateStageResult } from './pipeline.ts';
 export { formatIssue } from './types.ts';
 
-export class Gates {
-  private pipeline: Promise<GatePipeline> | undefined;
+export type GatePlacement = 'in-process' | { process: Partial<GateProcessLimits> };
 
-  constructor(private readonly repoRoot: string) {}
+export class Gates {
+  private pipeline: Promise<GatePipeline | GateProcess> | undefined;
+
+  constructor(
+    private readonly repoRoot: string,
+    private readonly placement: GatePlacement = 'in-process',
+  ) {}
 
   async run(input: GateInput): Promise<GateOutcome> {
-    this.pipeline ??= import('./pipeline.ts').then((m) => new m.GatePipeline(this.repoRoot));
+    this.pipeline ??= this.load();
     return (await this.pipeline).run(input);
+  }
+
+  /** Where a module's parameter defaults are written (src/evolution/params-source.ts rewrites them). */
+  async paramSlots(source: string): Promise<ParamSlotsResult> {
+    if (this.placement === 'in-process') return (await import('./param-slots.ts')).paramSlots(source);
+    this.pipeline ??= this.load();
+    return ((await this.pipeline) as GateProcess).paramSlots(source);
+  }
+
+  /** Ends the gate process if one runs (a no-op in-process); the next run starts another. */
+  async close(): Promise<void> {
+    const p = await this.pipeline;
+    if (p && 'close' in p) await p.close();
+  }
+
+  private load(): Promise<GatePipeline | GateProcess> {
+    const placement = this.placement;
+    if (placement === 'in-process') return import('./pipeline.ts').then((m) => new m.GatePipeline(this.repoRoot));
+    return import('./child-process.ts').then((m) => new m.GateProcess(this.repoRoot, { ...m.DEFAULT_GATE_PROCESS_LIMITS, ...placement.process }));
   }
 }

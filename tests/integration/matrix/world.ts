@@ -79,6 +79,8 @@ export interface WorldOptions {
   preload?: string;
   /** live (default): orders go to the simulator; paper: the daemon's paper venue fills them on the simulator's prices. */
   mode?: 'live' | 'paper';
+  /** More environment for the daemon (the soak bench gives it the deploy unit's memory settings). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export class World {
@@ -140,7 +142,7 @@ export class World {
       ...QUIET,
       ...(this.o.settings ?? []),
     ];
-    const env = { KRAKEN_API_KEY: SIM_TEST_ACCOUNT.key, KRAKEN_API_SECRET: SIM_TEST_ACCOUNT.secret };
+    const env = { ...this.o.env, KRAKEN_API_KEY: SIM_TEST_ACCOUNT.key, KRAKEN_API_SECRET: SIM_TEST_ACCOUNT.secret };
     const d = DaemonProcess.start({
       cwd: this.workDir,
       args: [...args, ...sets.flatMap((s) => ['--set', s])],
