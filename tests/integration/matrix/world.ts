@@ -130,6 +130,7 @@ export class World {
   /** Starts `brain run` and resolves once it trades and has compared the venue's balances with its ledger. */
   async start(): Promise<DaemonProcess> {
     if (this.daemon) throw new Error('a daemon is already running in this world');
+    if (this.runs.length > 0) this.forgetRateCounter();
     const args = ['--mode', this.o.mode ?? 'live', '--pairs', 'BTC/USD', '--db', this.dbPath];
     const sets = [
       `kraken.restUrl=${this.sim.restUrl}`,
@@ -155,6 +156,24 @@ export class World {
     // Live compares the venue's balances with its ledger once it is up; paper has no venue to ask.
     if ((this.o.mode ?? 'live') === 'live') await this.balanceVerdict(0);
     return d;
+  }
+
+  /**
+   * A restarted daemon starts from the REST counter its last run saved and waits, in real time, for it to
+   * decay before its sweeps (about 20 s a restart at the pro tier: minutes over the matrix). The simulator
+   * here enforces no rate limit and the matrix is about orders and fills, so each restart begins as after a
+   * quiet minute. The saved counter itself is tested on the simulated clock (tests/kraken/rate.test.ts,
+   * tests/integration/order-lane-restart.test.ts).
+   */
+  private forgetRateCounter(): void {
+    const db = openDatabase({ path: this.dbPath });
+    try {
+      db.exec('DELETE FROM kraken_rate_counter');
+    } catch {
+      // A full disk (its own row) refuses the write: that restart waits for the counter, which is only slower.
+    } finally {
+      db.close();
+    }
   }
 
   /** The daemon's next balance verdict from `from` on (agree or differ). */
