@@ -7,7 +7,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MarketData } from '../../src/backtest/engine.ts';
 import { CSV_HEADER } from '../../src/market/csv.ts';
-import { PAIRS, RiskLimitsSchema, type Pair, type PairRules } from '../../src/contract/index.ts';
+import { looseLimits } from '../../src/backtest/validation/canaries.ts';
+import { PAIRS, type Pair, type PairRules } from '../../src/contract/index.ts';
 import { grid } from './sandbox-fixtures.ts';
 
 export const YEAR_STEPS = 105_120;
@@ -41,15 +42,4 @@ export function looseRules(pair: Pair): PairRules {
 }
 
 /** Limits that never refuse an entry: every signal of every pair trades, as in the peers. */
-export const LOOSE_LIMITS = RiskLimitsSchema.parse({
-  maxPositionFraction: 1,
-  maxPairExposureFraction: 1,
-  maxTotalExposureFraction: 1,
-  maxOpenPositions: 9,
-  minOrderUsd: 0,
-  dailyLossFraction: 1,
-  maxDrawdownFraction: 1,
-  reducingDrawdownFraction: 1,
-  maxConsecutiveLosses: 100,
-  resume: 'auto',
-});
+export const LOOSE_LIMITS = looseLimits(PAIRS.length);

@@ -6,7 +6,7 @@
  * - a strategy that peeks at the next candle is flagged by the look-ahead check.
  * Each canary runs with its own loose limits: it tests the evaluator, not the risk rules.
  */
-import { RiskLimitsSchema, type DecisionInput } from '../../contract/index.ts';
+import { RiskLimitsSchema, type DecisionInput, type RiskLimits } from '../../contract/index.ts';
 import { sliceMarketData } from '../data.ts';
 import { runEngine } from '../engine.ts';
 import type { DecideFn, EngineConfig, MarketData } from '../engine-types.ts';
@@ -18,9 +18,9 @@ import { fillMarketOrder, minimumViolation, roundDownToLot } from '../../trading
 const HOLD: DecisionInput = { action: 'hold' };
 const CLOSE: DecisionInput = { action: 'close' };
 
-/** The run's costs and rules over the whole data, with limits that never bind. */
-function canaryConfig(config: EngineConfig, pairs: number): EngineConfig {
-  const limits = RiskLimitsSchema.parse({
+/** Risk limits that never bind, one position per pair: a canary (and a benchmark) measures the strategy alone. */
+export function looseLimits(pairs: number): RiskLimits {
+  return RiskLimitsSchema.parse({
     maxPositionFraction: 1,
     maxPairExposureFraction: 1,
     maxTotalExposureFraction: 1,
@@ -32,7 +32,11 @@ function canaryConfig(config: EngineConfig, pairs: number): EngineConfig {
     maxConsecutiveLosses: 100,
     resume: 'auto',
   });
-  return { ...config, limits, start: 0, end: undefined, warmupSteps: 0 };
+}
+
+/** The run's costs and rules over the whole data, with limits that never bind. */
+function canaryConfig(config: EngineConfig, pairs: number): EngineConfig {
+  return { ...config, limits: looseLimits(pairs), start: 0, end: undefined, warmupSteps: 0 };
 }
 
 export interface BuyAndHoldCanary {
