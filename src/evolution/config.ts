@@ -8,6 +8,15 @@ import { z } from 'zod';
 import { QueueSchema, RedisUrlSchema, RunnerSchema } from './jobs-config.ts';
 
 const share = z.number().finite().min(0).max(1);
+/** A 31-bit seed, default 1: what it makes repeatable is said by its description. */
+const seed = (description: string) =>
+  z
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 31 - 1)
+    .default(1)
+    .describe(description);
 
 export const PolicySchema = z.strictObject({
   dataDays: z
@@ -67,13 +76,7 @@ export const PolicySchema = z.strictObject({
     .describe(
       'Share of the ±10 % jitter runs (each declared parameter nudged on its own) that must still beat the incumbent: 1 = no nudge may flip the result (0..1)',
     ),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(1)
-    .describe('Seed of the bootstrap resampling: the same data give the same verdict (0..2^31-1)'),
+  seed: seed('Seed of the bootstrap resampling: the same data give the same verdict (0..2^31-1)'),
 });
 
 export const ScreenSchema = z.strictObject({
@@ -108,13 +111,7 @@ export const EvolverSchema = z.strictObject({
     .max(1440)
     .default(10)
     .describe('Default wall-clock budget of `brain evolve` and the nightly slot, minutes (>0..1440)'),
-  seed: z
-    .number()
-    .int()
-    .min(0)
-    .max(2 ** 31 - 1)
-    .default(1)
-    .describe('Seed of the search: the same seed, data and budget give the same candidates (0..2^31-1)'),
+  seed: seed('Seed of the search: the same seed, data and budget give the same candidates (0..2^31-1)'),
   rungSize: z.number().int().min(2).max(4096).default(64).describe('Candidates sampled per successive-halving round (2..4096)'),
   keepFraction: z.number().finite().gt(0).lt(1).default(0.25).describe('Share of a round kept for the next, longer rung (0..1, exclusive)'),
   fullGates: z.number().int().min(1).max(64).default(8).describe('Best candidates of a round that go through the full gates (1..64)'),
