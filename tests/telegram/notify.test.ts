@@ -21,9 +21,9 @@ describe('notifications', () => {
     s.actor.on('*', (e) => h.tg.notifier.notify(e));
     await s.openPosition('BTC/USD', 100);
     await s.closePosition('BTC/USD', 90);
-    s.port.feed!({ type: 'venue.health', healthy: false, reason: 'public feed down' });
-    s.port.feed!({ type: 'venue.health', healthy: false, reason: 'still down' });
-    s.port.feed!({ type: 'venue.health', healthy: true, reason: 'resubscribed' });
+    s.port.feed!({ type: 'venue.health', healthy: false, reason: { code: 'feed.disconnected', message: 'public feed down' } });
+    s.port.feed!({ type: 'venue.health', healthy: false, reason: { code: 'feed.disconnected', message: 'still down' } });
+    s.port.feed!({ type: 'venue.health', healthy: true, reason: { code: 'feed.resubscribed', message: 'resubscribed' } });
     await h.tg.settled();
     const toAdmin = h.api.sent.filter((m) => m.chatId === ADMIN_ID);
     expect(toAdmin.map((m) => [m.text.split(' · ')[0], m.silent])).toEqual([

@@ -105,7 +105,9 @@ export function notificationOf(e: Notifiable): Notification | null {
         kind: 'feed',
         key: `feed:${e.healthy}:${e.at}`,
         reply: line(
-          e.healthy ? `📶 Market feed back (${e.reason}); entries allowed again.` : `📵 Market feed down (${e.reason}): no new entries until it is back.`,
+          e.healthy
+            ? `📶 Market feed back (${e.reason.message}); entries allowed again.`
+            : `📵 Market feed down (${e.reason.message}): no new entries until it is back.`,
         ),
       };
     case 'supervisor.alert':
