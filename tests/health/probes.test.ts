@@ -186,3 +186,14 @@ describe('the feed lines reported with a health code', () => {
     expect(r.checks['privateFeed']).toMatchObject({ status: 'fail', code: 'feed.disconnected', detail: expect.stringContaining('executions socket closed') });
   });
 });
+
+describe('the telegram check', () => {
+  it('is absent without a webhook, and degraded (still ready, 200) with the webhook verdict code', () => {
+    expect(Object.keys(readiness(sources()).checks)).not.toContain('telegram');
+    expect(Object.keys(readiness(sources({ telegram: () => null })).checks)).not.toContain('telegram');
+    const deaf = { status: 'degraded', code: 'telegram.webhook_undeliverable', detail: 'Telegram cannot deliver updates', checkedAt: T } as const;
+    const r = readiness(sources({ telegram: () => deaf }));
+    expect(r).toMatchObject({ status: 'ready', failing: [], degraded: ['telegram'] });
+    expect(r.checks['telegram']).toMatchObject({ status: 'degraded', code: 'telegram.webhook_undeliverable', detail: 'Telegram cannot deliver updates' });
+  });
+});
