@@ -35,8 +35,8 @@ export class WebhookDelivery {
 
   constructor(private readonly o: WebhookDeliveryOptions) {}
 
-  /** Plays the reverse proxy: the webhook URL's path, forwarded to 127.0.0.1:`port`. */
-  proxyTo(port: number): void {
+  /** Plays the reverse proxy: the webhook URL's path, forwarded to 127.0.0.1:`port`; null = the proxy is down (connection refused). */
+  proxyTo(port: number | null): void {
     this.proxyPort = port;
     this.kick();
   }

@@ -19,7 +19,9 @@ export type Notifiable =
   | SupervisorEmitted
   | ConsoleNotice
   | { type: 'console.startup'; mode: string; pairs: readonly string[]; at: number }
-  | { type: 'console.shutdown'; by: string; at: number };
+  | { type: 'console.shutdown'; by: string; at: number }
+  /** Webhook mode: Telegram cannot reach our webhook, or it was replaced (webhook-health.ts), or it is back. */
+  | { type: 'telegram.webhook'; code: string; healthy: boolean; message: string; at: number };
 
 export interface Notification {
   kind: NotificationKind;
@@ -161,6 +163,8 @@ export function notificationOf(e: Notifiable): Notification | null {
           ]),
         ),
       };
+    case 'telegram.webhook':
+      return { kind: 'alert', key: `webhook:${e.code}:${e.healthy}:${e.at}`, reply: line(`${e.healthy ? '📡' : '⚠️'} ${e.message}`) };
     case 'console.shutdown':
       return { kind: 'shutdown', key: `shutdown:${e.at}`, reply: line(`Trading Brain is shutting down (${e.by}); positions and the breaker persist.`) };
     default:
