@@ -31,6 +31,7 @@ export class WebhookWatch {
   private readonly scheduler: Scheduler;
   private checking: Promise<void> | null = null;
   private warnedUnchecked = false;
+  private stopped = false;
 
   constructor(private readonly o: WebhookWatchOptions) {
     this.scheduler = new Scheduler({
@@ -56,7 +57,9 @@ export class WebhookWatch {
     return this.check();
   }
 
+  /** A check still waiting for Telegram ends without a word: the console is closing its outbox. */
   stop(): void {
+    this.stopped = true;
     this.scheduler.stop();
   }
 
@@ -74,11 +77,13 @@ export class WebhookWatch {
     try {
       info = await this.o.api.getWebhookInfo();
     } catch (err) {
+      if (this.stopped) return;
       if (!this.warnedUnchecked) this.o.log.warn({ err }, 'telegram: getWebhookInfo failed; the webhook is not checked until Telegram answers');
       this.warnedUnchecked = true;
       this.state = webhookUnchecked(this.state, err instanceof Error ? err.message : String(err), now);
       return;
     }
+    if (this.stopped) return;
     this.warnedUnchecked = false;
     const was = this.state.health;
     const v = judgeWebhook(this.state, info, this.o.url, now);
