@@ -30,8 +30,8 @@ describe('notifications', () => {
       ['🟢 Bought 10 BTC/USD at 100 ($1,000.00)', true],
       ['🔻 Closed BTC/USD: -$107.60 after $7.60 fees (signal)', false],
       ['⛔ Breaker HALTED: the losing streak reached risk.maxConsecutiveLosses. No new entries; exits still pass. Lift it with /resetbreaker.', false],
-      ['📵 Market feed down (public feed down): no new entries until it is back.', false],
-      ['📶 Market feed back (resubscribed); entries allowed again.', false],
+      ['📵 Market feed down ([feed.disconnected] public feed down): no new entries until it is back.', false],
+      ['📶 Market feed back ([feed.resubscribed] resubscribed); entries allowed again.', false],
     ]);
     expect(h.api.sent.filter((m) => m.chatId === VIEWER_ID).map((m) => m.text)).toEqual(toAdmin.map((m) => m.text));
   });

@@ -108,8 +108,8 @@ export function notificationOf(e: Notifiable): Notification | null {
         key: `feed:${e.healthy}:${e.at}`,
         reply: line(
           e.healthy
-            ? `📶 Market feed back (${e.reason.message}); entries allowed again.`
-            : `📵 Market feed down (${e.reason.message}): no new entries until it is back.`,
+            ? `📶 Market feed back ([${e.reason.code}] ${e.reason.message}); entries allowed again.`
+            : `📵 Market feed down ([${e.reason.code}] ${e.reason.message}): no new entries until it is back.`,
         ),
       };
     case 'supervisor.alert':
