@@ -1,5 +1,5 @@
 /** The supervisor's data: boot hand-over, input, events in and out, context (the machine is supervisor.machine.ts). */
-import type { Candle, Fill, Intent, OrderStatus, Pair, RiskLimits, Timeframe } from '../src/contract/index.ts';
+import type { Candle, FeedHealthReason, Fill, Intent, OrderStatus, Pair, RiskLimits, Timeframe } from '../src/contract/index.ts';
 import type { BalanceMismatch } from '../src/trading/balances.ts';
 import type { PortfolioRow, RouteSettings, PositionSlot } from '../src/trading/routing.ts';
 import type { BreakerLevel } from '../src/trading/breaker.ts';
@@ -109,9 +109,9 @@ export type SupervisorEvent =
   | { type: 'venue.orderUpdate'; clOrdId: string; status: OrderStatus; venueOrderId: string | null; filledQuantity: number; time: number }
   /** The venue's spot balances (total per WS v2 asset code), read while no order was live: reconciled with the ledger. */
   | { type: 'venue.balances'; balances: Record<string, number>; at: number }
-  | { type: 'venue.health'; healthy: boolean; reason: string }
+  | { type: 'venue.health'; healthy: boolean; reason: FeedHealthReason }
   /** The private executions line went up or down (live): reported for health and metrics; routing does not change. */
-  | { type: 'venue.privateFeed'; up: boolean; reason: string }
+  | { type: 'venue.privateFeed'; up: boolean; reason: FeedHealthReason }
   | { type: 'supervisor.pause'; by: string }
   | { type: 'supervisor.resume'; by: string }
   | { type: 'supervisor.emergencyStop'; by: string }
@@ -146,7 +146,7 @@ export type SupervisorEmitted =
   /** Venue balances compared with the ledger: empty mismatches = they agree. */
   | { type: 'balances.reconciled'; mismatches: BalanceMismatch[]; at: number }
   /** The feed's health changed (venue.health): the console notifies the feed going down and coming back. */
-  | { type: 'venue.healthChanged'; healthy: boolean; reason: string; at: number }
+  | { type: 'venue.healthChanged'; healthy: boolean; reason: FeedHealthReason; at: number }
   | { type: 'strategy.rollingBack'; by: string; trigger: RollbackTrigger | null; at: number }
   | PaperTestEmitted
   /** A connection child went up or down. */

@@ -10,6 +10,24 @@ import type { Liquidity, OrderStatus, Side } from './trading.ts';
 /** Why a feed line is down before it first reported: the supervisor's line state and /readyz start from it. */
 export const FEED_NOT_CONNECTED: ErrorInfo = { code: 'feed.not_connected', message: 'not connected yet', retryable: true };
 
+/**
+ * Why a feed line is healthy or not, as `venue.health` (the market line) and `venue.privateFeed` (the
+ * executions line) report it: a closed set of codes callers branch on and /readyz reports, with the words
+ * for a person beside them.
+ */
+export const FEED_HEALTH_CODES = ['feed.connected', 'feed.resubscribed', 'feed.not_connected', 'feed.disconnected', 'feed.stale', 'feed.gave_up'] as const;
+export type FeedHealthCode = (typeof FEED_HEALTH_CODES)[number];
+export interface FeedHealthReason {
+  readonly code: FeedHealthCode;
+  readonly message: string;
+}
+
+/** True for a `{ code, message }` whose code is one of FEED_HEALTH_CODES (an event's reason as it arrives). */
+export function isFeedHealthReason(v: unknown): v is FeedHealthReason {
+  const r = v as Partial<FeedHealthReason> | null;
+  return typeof r === 'object' && r !== null && typeof r.message === 'string' && (FEED_HEALTH_CODES as readonly unknown[]).includes(r.code);
+}
+
 export type BookDepth = 10 | 25 | 100 | 500 | 1000;
 
 export type FeedSubscription =

@@ -20,4 +20,6 @@ export type ScheduleEvent =
   /** The daily online database backup (src/backup). */
   | { readonly type: 'schedule.backup'; readonly due: number; readonly time: number }
   /** The Telegram console's daily report (telegram.dailyReportCron); its own scheduler, not the supervisor's. */
-  | { readonly type: 'schedule.dailyReport'; readonly due: number; readonly time: number };
+  | { readonly type: 'schedule.dailyReport'; readonly due: number; readonly time: number }
+  /** Webhook mode: the Telegram console asks getWebhookInfo whether Telegram still reaches us; its own scheduler too. */
+  | { readonly type: 'schedule.webhookCheck'; readonly due: number; readonly time: number };

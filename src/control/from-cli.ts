@@ -85,6 +85,7 @@ export async function runFromCli(o: FromCliOptions): Promise<FromCliResult> {
       lifecycle: null,
       logs: null,
       outboxBacklog: null,
+      telegramWebhook: null,
       charts: o.charts,
       mode: modePort({
         running: null,

@@ -6,6 +6,7 @@
 import type { Clock } from '../clock/clock.ts';
 import type { Config } from '../config/index.ts';
 import type { Db } from '../db/index.ts';
+import type { ComponentHealth } from '../health/readiness.ts';
 import type { ArgSpec } from './args.ts';
 import type { EvolutionPort, Lifecycle, LogTail, ModePort, OfflineBreaker, SupervisorPort } from './ports.ts';
 import type { Reply } from './reply.ts';
@@ -45,6 +46,8 @@ export interface ControlDeps {
   about: { version: string; startedAt: number | null; pid: number };
   /** Messages waiting in the Telegram outbox (null when no bot runs). */
   outboxBacklog: (() => number) | null;
+  /** Webhook mode: the Telegram webhook's last check (null with polling); null when no bot runs. */
+  telegramWebhook: (() => ComponentHealth | null) | null;
   /** Draws a chart as PNG (src/telegram/charts: the project's vega → resvg pipeline); null: no charts. */
   charts: ChartRenderer | null;
 }

@@ -23,6 +23,7 @@ import { createRepositories, openDatabase, type Db } from '../db/index.ts';
 import { telegramRepo } from '../db/telegram.repo.ts';
 import { chartRenderer } from '../telegram/charts/render.ts';
 import type { TelegramConsole } from '../telegram/start.ts';
+import type { ComponentHealth } from '../health/readiness.ts';
 import type { Daemon } from './daemon.ts';
 import { need } from './runtime.ts';
 
@@ -51,6 +52,8 @@ export interface Console {
   readonly stopRequested: Promise<string>;
   /** Resolves with who asked when an operator switched the mode (/mode): stop, then exit 75 to be started again. */
   readonly restartRequested: Promise<string>;
+  /** Webhook mode: the Telegram webhook's last check, for /readyz; null with polling or no bot. */
+  telegramHealth(): ComponentHealth | null;
   /** What the console itself announces (an evolver run started with /evolve ended). */
   notify(notice: ConsoleNotice): void;
   /** Says goodbye, sends what is due, closes the socket and the bot. Safe to call twice. */
@@ -121,6 +124,7 @@ async function open(o: ConsoleOptions, lifecycle: Lifecycle): Promise<Parts | nu
     logs: o.logs ?? null,
     about: { version: appVersion(), startedAt: o.clock.now(), pid: process.pid },
     outboxBacklog: () => telegram?.outbox.pending() ?? 0,
+    telegramWebhook: () => telegram?.webhookHealth() ?? null,
     charts: chartRenderer(),
   };
   const audit = createRepositories(writer).audit;
@@ -160,7 +164,12 @@ export function attachConsole(o: ConsoleOptions): Console {
     return null;
   });
   let closing: Promise<void> | null = null;
+  let parts: Parts | null = null;
+  void started.then((p) => {
+    parts = p;
+  });
   return {
+    telegramHealth: () => parts?.telegram?.webhookHealth() ?? null,
     ready: started.then(() => undefined),
     stopRequested,
     restartRequested,

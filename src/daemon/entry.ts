@@ -13,6 +13,7 @@ import { systemClock, type Clock } from '../clock/clock.ts';
 import type { ErrorInfo } from '../contract/errors.ts';
 import { secretValues, type Config } from '../config/index.ts';
 import { startHealth } from '../health/index.ts';
+import type { ComponentHealth } from '../health/readiness.ts';
 import { checkIsolationAtBoot } from '../health/isolation.ts';
 import { probeIsolation } from '../sandbox/host/spawn.ts';
 import { scheduleFromConfig } from '../scheduler/jobs.ts';
@@ -110,7 +111,17 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
     await inspector?.close();
     throw err;
   }
-  const health = await startHealth({ daemon, config, clock, filesRoot: o.cwd, log: o.log.child({ component: 'health' }), env: o.env ?? {} });
+  // The console starts after the health endpoint (it waits for the lock): /readyz asks it lazily for the webhook's check.
+  let telegramHealth: () => ComponentHealth | null = () => null;
+  const health = await startHealth({
+    daemon,
+    config,
+    clock,
+    filesRoot: o.cwd,
+    log: o.log.child({ component: 'health' }),
+    env: o.env ?? {},
+    telegram: () => telegramHealth(),
+  });
   // The operator's console: the control socket for the brain CLI and the Telegram bot (README: Telegram).
   const dbPath = resolve(o.cwd, config.data.dbPath);
   // Deploys, rollbacks, paper tests and /evolve: the evolution use cases as events to this supervisor.
@@ -135,6 +146,7 @@ async function runUntilStopped(o: RunDaemonOptions, firstSignal: Promise<string>
     ...(o.logs ? { logs: o.logs } : {}),
     ...(o.modeSource ? { modeSource: o.modeSource } : {}),
   });
+  telegramHealth = () => operatorConsole.telegramHealth();
   o.log.info(
     {
       mode: config.mode,

@@ -15,7 +15,7 @@ import type { Daemon } from '../daemon/daemon.ts';
 import { liveness, monitorLoopLag } from './liveness.ts';
 import { createMetrics, type DaemonView } from './metrics.ts';
 import { newFeedState, observeDaemon } from './observe.ts';
-import { readiness, type SupervisorView } from './readiness.ts';
+import { readiness, type ComponentHealth, type SupervisorView } from './readiness.ts';
 import { json, startHealthServer, type HealthRoutes, type HealthServer } from './server.ts';
 import { startWatchdog, systemdNotifier, watchdogIntervalMs } from './watchdog.ts';
 
@@ -30,6 +30,8 @@ export interface HealthOptions {
   env: Readonly<Record<string, string | undefined>>;
   /** Overrides config health.port (tests use 0 for a free port). */
   port?: number;
+  /** Webhook mode: the Telegram webhook's last check (the operator console's); null without a webhook. */
+  telegram?: () => ComponentHealth | null;
 }
 
 export interface Health {
@@ -70,6 +72,7 @@ export async function startHealth(o: HealthOptions): Promise<Health> {
       feed,
       clock: o.clock,
       feedStaleMs: o.config.health.feedStaleSeconds * 1000,
+      ...(o.telegram ? { telegram: o.telegram } : {}),
     });
   const routes: HealthRoutes = {
     '/livez': () => {
@@ -95,9 +98,9 @@ export async function startHealth(o: HealthOptions): Promise<Health> {
   const notify = systemdNotifier(o.env, o.log.child({ component: 'systemd' }));
   const statusLine = () => {
     const r = ready();
-    return r.status === 'ready'
-      ? `${o.config.mode}: ready`
-      : `${o.config.mode}: not ready (${r.failing.map((n) => `${n}: ${r.checks[n]?.detail}`).join('; ')})`;
+    const why = (names: string[]) => names.map((n) => `${n}: ${r.checks[n]?.detail}`).join('; ');
+    if (r.status !== 'ready') return `${o.config.mode}: not ready (${why(r.failing)})`;
+    return r.degraded.length === 0 ? `${o.config.mode}: ready` : `${o.config.mode}: ready, degraded (${why(r.degraded)})`;
   };
   const watchdog = notify
     ? startWatchdog({

@@ -8,7 +8,7 @@ import type { AnyActorRef, EventObject, InspectionEvent, Subscription } from 'xs
 import type { Clock } from '../clock/clock.ts';
 import type { Metrics } from './metrics.ts';
 import { toErrorInfo, type ErrorInfo } from '../contract/errors.ts';
-import { FEED_NOT_CONNECTED } from '../contract/feed.ts';
+import { FEED_NOT_CONNECTED, isFeedHealthReason } from '../contract/feed.ts';
 
 export type FeedEndpoint = 'public' | 'private';
 
@@ -39,13 +39,13 @@ const pairLabel = (v: unknown) => (typeof v === 'string' && /^[A-Z0-9]{1,10}\/[A
 type Ev = EventObject & Record<string, unknown>;
 
 /**
- * `reason`: an ErrorInfo from a connection or the supervisor's line state; a bare string (venue.health,
- * venue.privateFeed) is kept as the words of a `feed.down` failure.
+ * `reason`: an ErrorInfo from a connection or the supervisor's line state, or a FeedHealthReason
+ * (venue.health, venue.privateFeed: a feed.* code and its words), kept with its code for /readyz.
  */
 function feedReport(feed: FeedState, metrics: Metrics, endpoint: FeedEndpoint, up: boolean, reason: unknown): void {
   if (up && feed.up[endpoint] === false) metrics.reconnects.inc({ endpoint });
   feed.up[endpoint] = up;
-  feed.reason[endpoint] = up ? null : typeof reason === 'string' ? { code: 'feed.down', message: reason, retryable: true } : toErrorInfo(reason);
+  feed.reason[endpoint] = up ? null : isFeedHealthReason(reason) ? { ...reason, retryable: true } : toErrorInfo(reason);
   metrics.feedUp.set({ endpoint }, up ? 1 : 0);
 }
 

@@ -3,6 +3,8 @@
  * market feed is fresh, the private feed is up (live), boot reconciliation is done, the breaker is not
  * halted — each timed, so the answer says which check failed, why and how long it took. Only local
  * facts are read: the feed's freshness is what the daemon heard, not a call to Kraken.
+ * A component the daemon trades without (the Telegram webhook) is `degraded`, never `fail`: it is listed
+ * in `degraded` and the answer stays ready (200), so a monitor sees it without the daemon looking down.
  */
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock/clock.ts';
@@ -11,9 +13,19 @@ import type { BreakerLevel } from '../trading/breaker.ts';
 import { describeError, type ErrorInfo } from '../contract/errors.ts';
 import type { FeedState } from './observe.ts';
 
+/** A component's own verdict (the Telegram webhook's, from its last check), which a check reports as is. */
+export interface ComponentHealth<C extends string = string> {
+  readonly status: 'ok' | 'degraded';
+  readonly code: C;
+  /** The words, the component's own where it has them (Telegram's last_error_message). */
+  readonly detail: string;
+  /** When it was last checked (daemon clock, ms); null before the first check. */
+  readonly checkedAt: number | null;
+}
+
 export interface CheckResult {
-  readonly status: 'pass' | 'fail';
-  /** A failing check's code: the cause's own (the feed line's, the boot failure's) when known, else `health.<what>`. */
+  readonly status: 'pass' | 'degraded' | 'fail';
+  /** A failing or degraded check's code: the cause's own (the feed line's, the boot failure's, Telegram's) when known, else `health.<what>`. */
   readonly code?: string;
   readonly detail: string;
   readonly took_ms: number;
@@ -23,6 +35,8 @@ export interface Readiness {
   readonly status: 'ready' | 'not_ready';
   /** Names of the failing checks, in check order. */
   readonly failing: string[];
+  /** Names of the degraded checks (the daemon trades the same), in check order. */
+  readonly degraded: string[];
   readonly checks: Record<string, CheckResult>;
 }
 
@@ -43,13 +57,15 @@ export interface ReadinessSources {
   /** The daemon's clock: the feed's age is measured on the clock its updates were stamped with. */
   readonly clock: Clock;
   readonly feedStaleMs: number;
+  /** Webhook mode: the Telegram webhook's last check; absent or null = no webhook, no check. */
+  readonly telegram?: () => ComponentHealth | null;
 }
 
-type Verdict = { ok: boolean; code?: string; detail: string };
+type Verdict = { status: CheckResult['status']; code?: string; detail: string };
 type Probe = (s: ReadinessSources) => Verdict;
 
-const pass = (detail: string): Verdict => ({ ok: true, detail });
-const fail = (code: string, detail: string): Verdict => ({ ok: false, code, detail });
+const pass = (detail: string): Verdict => ({ status: 'pass', detail });
+const fail = (code: string, detail: string): Verdict => ({ status: 'fail', code, detail });
 /** A line's failure as the check reports it: its own code, or `health.<fallback>` while nothing was heard. */
 const lineFailure = (error: ErrorInfo | null, fallback: string, detail: (why: string) => string): Verdict =>
   fail(error?.code ?? `health.${fallback}`, detail(error ? describeError(error) : fallback.replace(/_/g, ' ')));
@@ -94,26 +110,36 @@ const breaker: Probe = (s) => {
   return pass(level === 'reducing' ? 'reducing: entries at half size' : 'active');
 };
 
-function probesFor(mode: 'paper' | 'live'): Array<[string, Probe]> {
+const telegram: Probe = (s) => {
+  const h = s.telegram?.();
+  if (!h) return pass('no webhook');
+  return h.status === 'ok' ? pass(h.detail) : { status: 'degraded', code: h.code, detail: h.detail };
+};
+
+function probesFor(s: ReadinessSources): Array<[string, Probe]> {
   const all: Array<[string, Probe]> = [
     ['database', database],
     ['feed', feed],
     ['privateFeed', privateFeed],
     ['reconciliation', reconciliation],
     ['breaker', breaker],
+    ['telegram', telegram],
   ];
-  return mode === 'live' ? all : all.filter(([name]) => name !== 'privateFeed');
+  return all.filter(([name]) => (name !== 'privateFeed' || s.mode === 'live') && (name !== 'telegram' || s.telegram?.() != null));
 }
 
 export function readiness(s: ReadinessSources): Readiness {
   const checks: Record<string, CheckResult> = {};
   const failing: string[] = [];
-  for (const [name, probe] of probesFor(s.mode)) {
+  const degraded: string[] = [];
+  for (const [name, probe] of probesFor(s)) {
     const start = performance.now();
     const v = probe(s);
     const took_ms = Math.round((performance.now() - start) * 1000) / 1000;
-    checks[name] = v.ok ? { status: 'pass', detail: v.detail, took_ms } : { status: 'fail', code: v.code ?? 'health.failed', detail: v.detail, took_ms };
-    if (!v.ok) failing.push(name);
+    checks[name] =
+      v.status === 'pass' ? { status: 'pass', detail: v.detail, took_ms } : { status: v.status, code: v.code ?? 'health.failed', detail: v.detail, took_ms };
+    if (v.status === 'fail') failing.push(name);
+    if (v.status === 'degraded') degraded.push(name);
   }
-  return { status: failing.length === 0 ? 'ready' : 'not_ready', failing, checks };
+  return { status: failing.length === 0 ? 'ready' : 'not_ready', failing, degraded, checks };
 }

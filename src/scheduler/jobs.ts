@@ -117,7 +117,14 @@ export function cronFor(job: ScheduleJob): Cron {
 
 /** A job whose event carries only its slot times. */
 export function slotJob(
-  name: 'schedule.feeRefresh' | 'schedule.candleMaintenance' | 'schedule.orchestrator' | 'schedule.audit' | 'schedule.backup' | 'schedule.dailyReport',
+  name:
+    | 'schedule.feeRefresh'
+    | 'schedule.candleMaintenance'
+    | 'schedule.orchestrator'
+    | 'schedule.audit'
+    | 'schedule.backup'
+    | 'schedule.dailyReport'
+    | 'schedule.webhookCheck',
   pattern: string,
 ): ScheduleJob {
   return { name, pattern, event: (due, time) => ({ type: name, due, time }) };

@@ -3,8 +3,9 @@
  * or by webhook (webhook.ts: Telegram POSTs them to our loopback listener behind the operator's TLS
  * proxy), de-duplicated by id either way; connecting is retried every 30 s while Telegram is unreachable
  * or the listener's port cannot be bound, with ONE warning per outage (the daemon trades the same
- * meanwhile); the command list registered, the notifier and the outbox running; stop() lets commands in
- * flight finish, sends what is due, then stops polling or listening.
+ * meanwhile); the command list registered, the notifier and the outbox running; in webhook mode the
+ * webhook checked with getWebhookInfo after setWebhook and every 10 minutes (webhook-watch.ts); stop()
+ * lets commands in flight finish, sends what is due, then stops polling or listening.
  */
 import { GrammyError } from 'grammy';
 import type { Reply } from '../control/reply.ts';
@@ -13,7 +14,9 @@ import { nightReport } from '../orchestrator/use-cases.ts';
 import { createBot, type BotOptions, type TelegramBot } from './bot.ts';
 import { Notifier } from './notify/notifier.ts';
 import type { Outbox } from './outbox.ts';
+import type { ComponentHealth } from '../health/readiness.ts';
 import { listenForUpdates, type WebhookListener } from './webhook.ts';
+import { WebhookWatch } from './webhook-watch.ts';
 
 const RETRY_MS = 30_000;
 const ALLOWED_UPDATES = ['message', 'callback_query'] as const;
@@ -40,6 +43,8 @@ export interface TelegramConsole {
   readonly outbox: Outbox;
   /** Webhook mode: the port the update listener is bound to, once it is (null with polling). */
   readonly webhookPort: number | null;
+  /** Webhook mode: the webhook's last check (getWebhookInfo), for /readyz and /health; null with polling. */
+  webhookHealth(): ComponentHealth | null;
   /** Resolves when the commands in flight have answered and the outbox has sent what is due now. */
   settled(): Promise<void>;
   /** Finishes commands in flight, sends what is due within `deadlineMs`, stops polling and sending. */
@@ -86,18 +91,23 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
       },
     });
   let listener: WebhookListener | null = null;
+  const secret = o.config.secrets.telegramWebhookSecret!;
+  const setOurWebhook = () => tb.bot.api.setWebhook(t.webhookUrl, { secret_token: secret, allowed_updates: ALLOWED_UPDATES });
+  const watch =
+    t.updates === 'webhook' ? new WebhookWatch({ api: tb.bot.api, setWebhook: setOurWebhook, url: t.webhookUrl, clock: o.clock, log, notifier }) : null;
   const webhook = async (connected: () => void) => {
     listener ??= await listenForUpdates(tb.bot, {
       path: new URL(t.webhookUrl).pathname,
       port: t.webhookPort,
-      secret: o.config.secrets.telegramWebhookSecret!,
+      secret,
       log,
       clock: o.clock,
     });
     if (stopped) return listener.close();
-    await tb.bot.api.setWebhook(t.webhookUrl, { secret_token: o.config.secrets.telegramWebhookSecret!, allowed_updates: ALLOWED_UPDATES });
+    await setOurWebhook();
     connected();
     log.info({ bot: tb.bot.botInfo.username, url: t.webhookUrl, listener: `127.0.0.1:${listener.port}` }, 'telegram bot on its webhook');
+    if (!stopped) void watch?.start();
   };
   const receive = t.updates === 'webhook' ? webhook : polling;
   const connect = async () => {
@@ -114,6 +124,7 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
         return;
       } catch (err) {
         if (stopped) return;
+        watch?.notSet(whyDeaf(err, t.webhookPort));
         if (err instanceof GrammyError && err.error_code === 401)
           return log.error('telegram refused the bot token (401 Unauthorized): the bot is off, the daemon trades the same; check TELEGRAM_BOT_TOKEN');
         if (!warned) log.warn({ err }, `${whyDeaf(err, t.webhookPort)}; retrying every ${RETRY_MS / 1000} s`);
@@ -132,6 +143,7 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
     get webhookPort() {
       return listener?.port ?? null;
     },
+    webhookHealth: () => watch?.health() ?? null,
     async settled() {
       await tb.tasks.idle();
       await tb.outbox.idle();
@@ -139,6 +151,7 @@ export function startTelegram(o: StartTelegramOptions): TelegramConsole {
     async stop(deadlineMs = 5000) {
       stopped = true;
       notifier.stop();
+      watch?.stop();
       o.clock.clearTimeout(timer);
       wake?.();
       await tb.tasks.idle();

@@ -41,6 +41,7 @@ export function controlDeps(over: Partial<ControlDeps> = {}, clock?: Clock): Con
     logs: null,
     about: { version: '0.1.0', startedAt: null, pid: 1 },
     outboxBacklog: null,
+    telegramWebhook: null,
     charts: null,
     ...over,
   } as ControlDeps & { db: Db; clock: Clock };

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { backupDatabase } from '../../src/backup/backup.ts';
 import { startReplay, type Replay } from '../../src/daemon/replay.ts';
 import { startHealth, type Health } from '../../src/health/index.ts';
+import type { ComponentHealth } from '../../src/health/readiness.ts';
 import { createLogger } from '../../src/log/index.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -20,6 +21,8 @@ const STEP = 300_000;
 let replay: Replay;
 let health: Health;
 let workDir: string;
+/** The Telegram webhook's verdict as the console would give it (null: long polling, no check). */
+let webhook: ComponentHealth | null = null;
 
 const get = async (path: string) => {
   const res = await fetch(`http://127.0.0.1:${health.port}${path}`);
@@ -41,7 +44,16 @@ beforeAll(async () => {
   replay = await startReplay({ workDir, repoRoot: REPO_ROOT, log, pairs: ['BTC/USD', 'ETH/USD'], days: 0.5, settings: { health: { feedStaleSeconds: 600 } } });
   // A backup from before this start: the backup gauge starts from it, not from 0.
   backupDatabase({ db: replay.daemon.runtime.db!, dir: join(workDir, 'data', 'backups'), keep: 2, now: replay.sim.clock.now() });
-  health = await startHealth({ daemon: replay.daemon, config: replay.config, clock: replay.sim.clock, filesRoot: workDir, log, env: {}, port: 0 });
+  health = await startHealth({
+    daemon: replay.daemon,
+    config: replay.config,
+    clock: replay.sim.clock,
+    filesRoot: workDir,
+    log,
+    env: {},
+    port: 0,
+    telegram: () => webhook,
+  });
 }, 240_000);
 
 afterAll(async () => {
@@ -123,6 +135,18 @@ describe('the health endpoint on a running daemon', () => {
     expect(counted('tb_fills_total')).toBe(fills.length);
     expect(counted('tb_orders_total')).toBeGreaterThanOrEqual(fills.length > 0 ? 1 : 0);
     expect(counted('tb_intents_total')).toBeGreaterThanOrEqual(counted('tb_orders_total'));
+  });
+
+  it('/readyz shows a deaf Telegram webhook as a degraded telegram check, still 200', async () => {
+    webhook = { status: 'degraded', code: 'telegram.webhook_undeliverable', detail: 'Telegram cannot deliver updates: "Connection refused"', checkedAt: 1 };
+    const r = await get('/readyz');
+    expect(r.code).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({
+      status: 'ready',
+      degraded: ['telegram'],
+      checks: { telegram: { status: 'degraded', code: 'telegram.webhook_undeliverable', detail: 'Telegram cannot deliver updates: "Connection refused"' } },
+    });
+    webhook = null;
   });
 
   it('answers 404 naming the paths for anything else, and 405 to a POST', async () => {

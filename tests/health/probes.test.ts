@@ -160,3 +160,40 @@ describe('the health observer started after the daemon', () => {
     expect(readiness(sources({ mode: 'live', feed: { ...feed, lastMarketAt: T - 5_000 } })).failing).toEqual([]);
   });
 });
+
+describe('the feed lines reported with a health code', () => {
+  it('reach /readyz with their code and words (venue.health, venue.privateFeed)', () => {
+    const none = { unsubscribe: () => undefined };
+    let inspect: (i: unknown) => void = () => undefined;
+    const actor = {
+      getSnapshot: () => ({ context: {} }),
+      on: () => none,
+      system: {
+        inspect: (f: (i: unknown) => void) => {
+          inspect = f;
+          return none;
+        },
+      },
+    } as unknown as Parameters<typeof observeDaemon>[0];
+    const feed = newFeedState();
+    const metrics = createMetrics({ daemon: () => null } as unknown as Parameters<typeof createMetrics>[0]);
+    observeDaemon(actor, metrics, feed, { now: () => T, setTimeout, clearTimeout } as never);
+    const send = (event: unknown) => inspect({ type: '@xstate.event', actorRef: actor, event });
+    send({ type: 'venue.health', healthy: false, reason: { code: 'feed.stale', message: 'no candle for 3 minutes' } });
+    send({ type: 'venue.privateFeed', up: false, reason: { code: 'feed.disconnected', message: 'executions socket closed' } });
+    const r = readiness(sources({ mode: 'live', feed: { ...feed, lastMarketAt: T - 5_000 } }));
+    expect(r.checks['feed']).toMatchObject({ status: 'fail', code: 'feed.stale', detail: expect.stringContaining('no candle for 3 minutes') });
+    expect(r.checks['privateFeed']).toMatchObject({ status: 'fail', code: 'feed.disconnected', detail: expect.stringContaining('executions socket closed') });
+  });
+});
+
+describe('the telegram check', () => {
+  it('is absent without a webhook, and degraded (still ready, 200) with the webhook verdict code', () => {
+    expect(Object.keys(readiness(sources()).checks)).not.toContain('telegram');
+    expect(Object.keys(readiness(sources({ telegram: () => null })).checks)).not.toContain('telegram');
+    const deaf = { status: 'degraded', code: 'telegram.webhook_undeliverable', detail: 'Telegram cannot deliver updates', checkedAt: T } as const;
+    const r = readiness(sources({ telegram: () => deaf }));
+    expect(r).toMatchObject({ status: 'ready', failing: [], degraded: ['telegram'] });
+    expect(r.checks['telegram']).toMatchObject({ status: 'degraded', code: 'telegram.webhook_undeliverable', detail: 'Telegram cannot deliver updates' });
+  });
+});

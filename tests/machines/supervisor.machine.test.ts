@@ -159,7 +159,7 @@ describe('supervisor intent routing', () => {
   it('inv. 5: no entries while the venue is unhealthy', async () => {
     const s = startSupervisor();
     await s.running();
-    s.port.feed!({ type: 'venue.health', healthy: false, reason: 'public feed down' });
+    s.port.feed!({ type: 'venue.health', healthy: false, reason: { code: 'feed.disconnected', message: 'public feed down' } });
     await s.signal('BTC/USD', 'buy', 100);
     expect(s.records.at(-1)!.signal!.verdict).toEqual({ outcome: 'rejected', rejectReason: 'venue_unhealthy', clOrdId: null });
   });

@@ -84,6 +84,7 @@ export async function startHarness(o: HarnessOptions = {}): Promise<Harness> {
     dailyReport: async (end) => periodReport(base, 'daily', end),
   });
   base.outboxBacklog = () => tg.outbox.pending();
+  base.telegramWebhook = () => tg.webhookHealth();
   cleanups.push(async () => {
     await tg.stop(0);
     await api.close();

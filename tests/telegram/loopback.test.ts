@@ -1,4 +1,5 @@
 /** The loopback Bot API answers as Telegram does: the wire format, offsets, long polling, limits, errors. */
+import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeBotApi, type FakeBotApi } from '../../src/telegram/loopback/server.ts';
 
@@ -81,5 +82,45 @@ describe('the loopback Bot API', () => {
     await expect(fetch(`${api.url}/bot${api.token}/getMe`, { method: 'POST' })).rejects.toThrow();
     await api.up();
     expect((await call(api, 'getMe')).json.ok).toBe(true);
+  });
+
+  it('getWebhookInfo tells the webhook, the waiting updates and the last delivery error in Telegram words, kept after deliveries resume', async () => {
+    let now = 1_700_000_000;
+    const api = await startFakeBotApi({ nowSeconds: () => now });
+    apis.push(api);
+    const info = async () => (await call(api, 'getWebhookInfo')).json.result as Record<string, unknown>;
+    expect(await info()).toEqual({ url: '', has_custom_certificate: false, pending_update_count: 0 });
+    await call(api, 'setWebhook', { url: 'https://bot.example.test/hook', allowed_updates: ['message'] });
+    api.userSays(7, '/count');
+    await api.until(() => api.deliveries.length > 0);
+    expect(await info()).toEqual({
+      url: 'https://bot.example.test/hook',
+      has_custom_certificate: false,
+      pending_update_count: 1,
+      max_connections: 40,
+      allowed_updates: ['message'],
+      last_error_date: now,
+      last_error_message: 'Connection refused',
+    });
+    let status = 502;
+    const bot = createServer((_req, res) => res.writeHead(status).end());
+    await new Promise<void>((resolve) => bot.listen(0, '127.0.0.1', () => resolve()));
+    now += 60;
+    api.proxyTo((bot.address() as { port: number }).port);
+    await api.until(() => api.deliveries.some((d) => d.outcome === 502));
+    expect(await info()).toMatchObject({
+      pending_update_count: 1,
+      last_error_date: now,
+      last_error_message: 'Wrong response from the webhook: 502 Bad Gateway',
+    });
+    status = 200;
+    await api.until(() => api.state.waitingUpdates === 0);
+    expect(await info()).toMatchObject({
+      pending_update_count: 0,
+      last_error_date: now,
+      last_error_message: 'Wrong response from the webhook: 502 Bad Gateway',
+    });
+    await api.close(); // stops the deliveries before the bot's listener goes
+    await new Promise<void>((resolve) => bot.close(() => resolve()));
   });
 });

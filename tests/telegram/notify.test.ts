@@ -21,17 +21,17 @@ describe('notifications', () => {
     s.actor.on('*', (e) => h.tg.notifier.notify(e));
     await s.openPosition('BTC/USD', 100);
     await s.closePosition('BTC/USD', 90);
-    s.port.feed!({ type: 'venue.health', healthy: false, reason: 'public feed down' });
-    s.port.feed!({ type: 'venue.health', healthy: false, reason: 'still down' });
-    s.port.feed!({ type: 'venue.health', healthy: true, reason: 'resubscribed' });
+    s.port.feed!({ type: 'venue.health', healthy: false, reason: { code: 'feed.disconnected', message: 'public feed down' } });
+    s.port.feed!({ type: 'venue.health', healthy: false, reason: { code: 'feed.disconnected', message: 'still down' } });
+    s.port.feed!({ type: 'venue.health', healthy: true, reason: { code: 'feed.resubscribed', message: 'resubscribed' } });
     await h.tg.settled();
     const toAdmin = h.api.sent.filter((m) => m.chatId === ADMIN_ID);
     expect(toAdmin.map((m) => [m.text.split(' · ')[0], m.silent])).toEqual([
       ['🟢 Bought 10 BTC/USD at 100 ($1,000.00)', true],
       ['🔻 Closed BTC/USD: -$107.60 after $7.60 fees (signal)', false],
       ['⛔ Breaker HALTED: the losing streak reached risk.maxConsecutiveLosses. No new entries; exits still pass. Lift it with /resetbreaker.', false],
-      ['📵 Market feed down (public feed down): no new entries until it is back.', false],
-      ['📶 Market feed back (resubscribed); entries allowed again.', false],
+      ['📵 Market feed down ([feed.disconnected] public feed down): no new entries until it is back.', false],
+      ['📶 Market feed back ([feed.resubscribed] resubscribed); entries allowed again.', false],
     ]);
     expect(h.api.sent.filter((m) => m.chatId === VIEWER_ID).map((m) => m.text)).toEqual(toAdmin.map((m) => m.text));
   });

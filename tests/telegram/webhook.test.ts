@@ -79,6 +79,8 @@ describe('the bot on a webhook', () => {
     await h.api.until(() => h.api.calls.some((c) => c.method === 'getMe'));
     for (let i = 0; i < 500 && warned().length === 0; i++) await new Promise((r) => setImmediate(r));
     expect(warned()[0]).toContain('the daemon trades the same');
+    expect(h.tg.webhookHealth()).toMatchObject({ status: 'degraded', code: 'telegram.webhook_not_set', checkedAt: null });
+    expect(h.tg.webhookHealth()!.detail).toContain(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`);
     h.tg.notifier.notify({ type: 'console.startup', mode: 'paper', pairs: ['BTC/USD'], at: h.clock.now() });
     await h.api.until(() => h.api.sent.length > 0);
     h.clock.increment(30_000);

@@ -4,6 +4,7 @@ import { POSITION_MACHINE_VERSION } from '../../../machines/position.machine.ts'
 import { SUPERVISOR_MACHINE_VERSION } from '../../../machines/supervisor.machine.ts';
 import { maskSecrets } from '../../config/index.ts';
 import { describeError } from '../../contract/errors.ts';
+import type { ComponentHealth } from '../../health/readiness.ts';
 import { args, int } from '../args.ts';
 import { duration, utc } from '../format.ts';
 import { operation } from '../operation.ts';
@@ -12,11 +13,19 @@ import { code, done, fields, refused, text, title } from '../reply.ts';
 import { live } from './common.ts';
 import { activeStrategy } from './evolution.ts';
 
+/** The webhook's last check as /health shows it: the verdict, its code when degraded, and when it was checked. */
+function webhookLine(h: ComponentHealth | null, bot: boolean): string {
+  if (!bot) return 'no bot';
+  if (!h) return 'none (long polling)';
+  const when = h.checkedAt === null ? 'not checked yet' : `checked ${utc(h.checkedAt)}`;
+  return h.status === 'ok' ? `ok: ${h.detail} (${when})` : `DEGRADED [${h.code}] ${h.detail} (${when})`;
+}
+
 export const health = operation({
   name: 'health',
   group: 'status',
   role: 'viewer',
-  summary: 'Is it alive: state, feed, last scan, uptime, Telegram backlog',
+  summary: 'Is it alive: state, feed, last scan, uptime, Telegram backlog and webhook',
   args: args({}),
   async run(deps) {
     const v = live(deps);
@@ -31,6 +40,7 @@ export const health = operation({
         ['last scan', scan === null ? 'none yet' : utc(scan)],
         ['up', deps.about.startedAt === null ? '-' : `${duration(wall - deps.about.startedAt)} (pid ${deps.about.pid})`],
         ['telegram outbox', deps.outboxBacklog ? `${deps.outboxBacklog()} waiting` : 'no bot'],
+        ['telegram webhook', webhookLine(deps.telegramWebhook?.() ?? null, deps.telegramWebhook !== null)],
         ['last error', v?.error ? describeError(v.error) : '-'],
       ]),
     );

@@ -42,8 +42,8 @@ export interface FakeBotApi {
   fail(method: string, fault: Fault, times?: number): void;
   /** Webhook mode: every POST of an update to the bot and how it was answered, in order. */
   readonly deliveries: Delivery[];
-  /** Webhook mode: plays the operator's reverse proxy, forwarding the webhook URL's path to 127.0.0.1:`port`. */
-  proxyTo(port: number): void;
+  /** Webhook mode: plays the operator's reverse proxy, forwarding the webhook URL's path to 127.0.0.1:`port`; null = the proxy is down. */
+  proxyTo(port: number | null): void;
   /** Webhook mode: the bot's next `times` answers are lost on the way back, so Telegram sends the update again. */
   loseWebhookAnswers(times: number): void;
   /** Stops listening (clients get connection refused); `up` listens again on the same port. */

@@ -161,6 +161,7 @@ export class BotApiState {
         url: w?.url ?? '',
         has_custom_certificate: false,
         pending_update_count: this.queue.length,
+        ...(w ? { max_connections: 40 } : {}),
         ...(w?.allowedUpdates ? { allowed_updates: w.allowedUpdates } : {}),
         ...(w && this.lastWebhookError ? { last_error_date: this.lastWebhookError.date, last_error_message: this.lastWebhookError.message } : {}),
       },

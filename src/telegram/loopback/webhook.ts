@@ -6,6 +6,7 @@
  * the operator's reverse proxy with `proxyTo(port)`, which forwards to 127.0.0.1:port with the same path.
  * Without a proxy nothing leaves the machine: the delivery fails as an unreachable host would.
  */
+import { STATUS_CODES } from 'node:http';
 import type { BotApiState } from './state.ts';
 
 export interface Delivery {
@@ -35,8 +36,8 @@ export class WebhookDelivery {
 
   constructor(private readonly o: WebhookDeliveryOptions) {}
 
-  /** Plays the reverse proxy: the webhook URL's path, forwarded to 127.0.0.1:`port`. */
-  proxyTo(port: number): void {
+  /** Plays the reverse proxy: the webhook URL's path, forwarded to 127.0.0.1:`port`; null = the proxy is down (connection refused). */
+  proxyTo(port: number | null): void {
     this.proxyPort = port;
     this.kick();
   }
@@ -70,7 +71,7 @@ export class WebhookDelivery {
       else
         this.o.state.deliveryFailed(
           typeof recorded === 'number'
-            ? `Wrong response from the webhook: ${recorded}`
+            ? `Wrong response from the webhook: ${recorded} ${STATUS_CODES[recorded] ?? ''}`.trimEnd()
             : recorded === 'unreachable'
               ? 'Connection refused'
               : 'Read timeout expired',

@@ -19,7 +19,9 @@ export type Notifiable =
   | SupervisorEmitted
   | ConsoleNotice
   | { type: 'console.startup'; mode: string; pairs: readonly string[]; at: number }
-  | { type: 'console.shutdown'; by: string; at: number };
+  | { type: 'console.shutdown'; by: string; at: number }
+  /** Webhook mode: Telegram cannot reach our webhook, or it was replaced (webhook-health.ts), or it is back. */
+  | { type: 'telegram.webhook'; code: string; healthy: boolean; message: string; at: number };
 
 export interface Notification {
   kind: NotificationKind;
@@ -105,7 +107,9 @@ export function notificationOf(e: Notifiable): Notification | null {
         kind: 'feed',
         key: `feed:${e.healthy}:${e.at}`,
         reply: line(
-          e.healthy ? `📶 Market feed back (${e.reason}); entries allowed again.` : `📵 Market feed down (${e.reason}): no new entries until it is back.`,
+          e.healthy
+            ? `📶 Market feed back ([${e.reason.code}] ${e.reason.message}); entries allowed again.`
+            : `📵 Market feed down ([${e.reason.code}] ${e.reason.message}): no new entries until it is back.`,
         ),
       };
     case 'supervisor.alert':
@@ -159,6 +163,8 @@ export function notificationOf(e: Notifiable): Notification | null {
           ]),
         ),
       };
+    case 'telegram.webhook':
+      return { kind: 'alert', key: `webhook:${e.code}:${e.healthy}:${e.at}`, reply: line(`${e.healthy ? '📡' : '⚠️'} ${e.message}`) };
     case 'console.shutdown':
       return { kind: 'shutdown', key: `shutdown:${e.at}`, reply: line(`Trading Brain is shutting down (${e.by}); positions and the breaker persist.`) };
     default:
