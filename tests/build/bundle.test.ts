@@ -32,6 +32,20 @@ describe('the bundles', () => {
     expect(manifest.inputs.some((f) => f.includes('node_modules'))).toBe(false);
   });
 
+  it('keep lazy imports lazy: what brain.mjs loads before a command is chosen imports no package', () => {
+    const files = new Set<string>();
+    const packages = new Set<string>();
+    const walk = (file: string): void => {
+      if (files.has(file)) return;
+      files.add(file);
+      for (const [, spec] of readFileSync(join(dist, file), 'utf8').matchAll(/^import\s*(?:[^'"]*?from\s*)?["']([^'"]+)["']/gms))
+        spec!.startsWith('./') ? walk(spec!.slice(2)) : packages.add(spec!);
+    };
+    walk('brain.mjs');
+    expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual([]);
+    expect(files.size).toBeLessThan(20);
+  });
+
   it('run `brain` with the exit codes of the sources', () => {
     const ok = brain(['help'], scratch);
     expect(ok.status).toBe(0);
