@@ -196,10 +196,19 @@ const pairOf = (feed: FeedState, pair: Pair): PairCandles => feed.candles[pair] 
 const withPair = (feed: FeedState, pair: Pair, pc: PairCandles): FeedState => ({ ...feed, candles: { ...feed.candles, [pair]: pc } });
 const accepted = (pair: Pair, candle: Candle): Own => ({ type: 'market.candle', pair, candle });
 
+/**
+ * Open time of the newest closed candle the pair's line has delivered (handed to its scanner, or waiting
+ * behind a back-fill); null before any. A scanner's decision on an older candle is a catch-up one.
+ */
+export function newestClosed(feed: FeedState | null, pair: Pair): number | null {
+  const pc = feed ? pairOf(feed, pair) : null;
+  return pc ? (pc.queue.at(-1)?.time ?? pc.last) : null;
+}
+
 function closedCandle(feed: FeedState, timeframe: Timeframe, e: FeedCandleReport): FeedPlan | null {
   if (e.timeframe !== timeframe) return null;
   const pc = pairOf(feed, e.pair);
-  const newest = pc.queue.at(-1)?.time ?? pc.last;
+  const newest = newestClosed(feed, e.pair);
   if (newest !== null && e.candle.time <= newest) return null;
   const plan = emptyPlan(feed);
   plan.to.push({ id: 'journal', event: { type: 'journal.candle', pair: e.pair, timeframe, candle: e.candle } });

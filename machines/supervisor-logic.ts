@@ -15,7 +15,7 @@ import type { PositionEmitted, PositionEvent, PositionInput, PositionRecord } fr
 import type { Verdict } from './scanner.machine.ts';
 import { auditAlert } from './supervisor-audit.ts';
 import { canaryIntent, initialEvolution } from './supervisor-evolution.ts';
-import { initialFeed } from './supervisor-feed.ts';
+import { initialFeed, newestClosed } from './supervisor-feed.ts';
 import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
 import { toErrorInfo, type ErrorInfo } from '../src/contract/errors.ts';
 import { failureAlert, type AlertBody } from './failure-alert.ts';
@@ -123,7 +123,8 @@ export function planRoute(c: SupervisorContext, asked: Intent, accepting: RouteR
   // A live canary trades at its reduced size; after an automatic rollback entries route as reducing.
   const intent = canaryIntent(c.evolution, asked);
   const acceptingEntries = accepting ?? (c.venueHealthy ? null : 'venue_unhealthy');
-  const state = { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries, now: c.now };
+  const newestCandle = newestClosed(c.feed, intent.pair);
+  const state = { ledger: c.ledger, streak: c.streak, slots: c.slots, marks: c.marks, breaker: c.breaker, acceptingEntries, now: c.now, newestCandle };
   const route = routeIntent(intent, state, { ...c.settings!, limits: c.limits });
   if (route.kind === 'reject') {
     return {

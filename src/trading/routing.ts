@@ -39,7 +39,7 @@ export interface RouteSettings {
 }
 
 /** Why the supervisor refused an intent before (or instead of) the risk gate. */
-export type RouteRefusal = 'paused' | 'halted' | 'venue_unhealthy' | 'position_working' | 'unknown_pair' | 'no_price';
+export type RouteRefusal = 'paused' | 'halted' | 'venue_unhealthy' | 'position_working' | 'unknown_pair' | 'no_price' | 'stale_candle';
 
 export type Route =
   | { kind: 'enter'; verdict: Extract<RiskVerdict, { verdict: 'accept' }> }
@@ -81,11 +81,23 @@ export interface RouteState {
   readonly breaker: BreakerLevel;
   readonly acceptingEntries: RouteRefusal | null;
   readonly now: number;
+  /** Open time of the newest closed candle of the intent's pair that the supervisor holds (null: none yet). */
+  readonly newestCandle: number | null;
 }
 
 /**
+ * A buy decided on a candle older than its pair's newest closed one is a catch-up decision (a back-fill
+ * after a feed outage, or a scanner a candle behind): the venue would fill it at today's price on old
+ * reasons. Judged on the pair's own candle times, never against a clock, which need not be the candles'.
+ * Exits are never stale: getting out on an old signal only lowers risk.
+ */
+export const isStaleEntry = (intent: Intent, newestCandle: number | null): boolean =>
+  intent.decision.action === 'buy' && newestCandle !== null && intent.candleTime < newestCandle;
+
+/**
  * One intent → enter (risk-accepted entry), exit (the pair's open position), or a reject with the reason.
- * Exits bypass pause and health (inv. 3, 5: only new entries stop); a pair with a working order waits.
+ * Exits bypass pause and health (inv. 3, 5: only new entries stop); a pair with a working order waits;
+ * an entry on a candle that is not its pair's newest is refused (`isStaleEntry`).
  */
 export function routeIntent(intent: Intent, st: RouteState, s: RouteSettings): Route {
   const action = intent.decision.action;
@@ -95,6 +107,7 @@ export function routeIntent(intent: Intent, st: RouteState, s: RouteSettings): R
   const slot = st.slots.find((p) => p.pair === intent.pair);
   if (action === 'buy') {
     if (st.acceptingEntries) return { kind: 'reject', reason: st.acceptingEntries };
+    if (isStaleEntry(intent, st.newestCandle)) return { kind: 'reject', reason: 'stale_candle' };
     if (slot) return { kind: 'reject', reason: 'position_working' };
   } else if (slot?.phase !== 'open') {
     return { kind: 'reject', reason: slot ? (slot.phase === 'blocked' ? 'position_blocked' : 'position_working') : 'no_position' };

@@ -84,6 +84,8 @@ export interface Options {
   feed?: FeedSettings;
   /** The real chore actor (actors/supervisor.actors.ts) over a test's chore, instead of the fake that always succeeds. */
   runChore?: ReturnType<typeof supervisorActors>['runChore'];
+  /** The fake strategy's decision per scanned candle (by pair and candle time), before `signal`'s one-shot decisions. */
+  strategy?: (req: ScanRequest) => IntentAction | undefined;
 }
 
 export const PASSING_VERDICT: PaperTestVerdict = {
@@ -155,7 +157,7 @@ export function startSupervisor(opts: Options = {}) {
             queueMicrotask(() => {
               for (const w of waiters.splice(0)) w();
             });
-            const action = decisions.get(input.pair) ?? 'hold';
+            const action = opts.strategy?.(input) ?? decisions.get(input.pair) ?? 'hold';
             decisions.delete(input.pair);
             return evaluation(input, action);
           }),

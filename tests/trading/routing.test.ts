@@ -31,7 +31,7 @@ const slot = (over: Partial<PositionSlot> = {}): PositionSlot => ({
 });
 
 function state(over: Partial<RouteState> = {}): RouteState {
-  return { ledger: createLedger(10_000), streak: 0, slots: [], marks: {}, breaker: 'active', acceptingEntries: null, now: T0, ...over };
+  return { ledger: createLedger(10_000), streak: 0, slots: [], marks: {}, breaker: 'active', acceptingEntries: null, now: T0, newestCandle: T0, ...over };
 }
 
 describe('routeIntent', () => {
@@ -55,6 +55,18 @@ describe('routeIntent', () => {
       reason: 'position_working',
     });
     expect(routeIntent(intent('BTC/USD', 'sell'), state(), SETTINGS)).toEqual({ kind: 'reject', reason: 'no_position' });
+  });
+
+  it("an entry on a candle older than its pair's newest closed one is stale_candle; an exit on it still routes; no clock is read", () => {
+    const FIVE_MIN = 300_000;
+    expect(routeIntent(intent('BTC/USD', 'buy'), state({ newestCandle: null }), SETTINGS).kind).toBe('enter');
+    // Hours between the supervisor's clock and the candle change nothing: only the pair's candles count.
+    expect(routeIntent(intent('BTC/USD', 'buy'), state({ now: T0 + 3_600_000 }), SETTINGS).kind).toBe('enter');
+    expect(routeIntent(intent('BTC/USD', 'buy'), state({ newestCandle: T0 + FIVE_MIN }), SETTINGS)).toEqual({ kind: 'reject', reason: 'stale_candle' });
+    const ledger = createLedger(10_000);
+    applyFill(ledger, { tradeId: 't', clOrdId: 'P1-1', pair: 'BTC/USD', side: 'buy', price: 100, quantity: 5, fee: 0, liquidity: 'taker', time: T0 });
+    const late = state({ ledger, slots: [slot()], newestCandle: T0 + 6 * FIVE_MIN });
+    expect(routeIntent(intent('BTC/USD', 'close'), late, SETTINGS)).toEqual({ kind: 'exit', positionId: 'P1', quantity: 5 });
   });
 
   it('the breaker streak, not the ledger streak, is what the gate reads', () => {

@@ -31,6 +31,10 @@ const SETTLED = new Set([
 ]);
 export const settles = (l: LogLine): boolean => SETTLED.has(l.msg);
 
+/** Buys decided on candles back-filled after a gap are refused ('stale_candle'): the step's own candle decides after them. */
+export const isCatchUp = (l: LogLine): boolean => l.msg === 'intent rejected' && l['verdict'] === 'stale_candle';
+const decided = (l: LogLine): boolean => (l.msg === 'intent accepted' || l.msg === 'intent rejected') && !isCatchUp(l);
+
 /** Base the venue holds for the account: the flip strategy closes when it holds, buys when flat. */
 export function holds(w: World): boolean {
   return (w.sim.engine.balances()['XXBT']?.balance ?? 0) > 1e-9;
@@ -45,7 +49,7 @@ export async function step(w: World, what = 'a settled trade step', maxCandles =
   for (let candles = 1; ; candles++) {
     const from = d.mark();
     await w.candle();
-    const intent = await d.waitFor(`the intent of ${what}`, (l) => l.msg === 'intent accepted' || l.msg === 'intent rejected', { from });
+    const intent = await d.waitFor(`the intent of ${what}`, decided, { from });
     if (intent.msg === 'intent accepted') return d.waitFor(what, settles, { from: d.lines.indexOf(intent) + 1 });
     // A position still settling (resuming after a restart, an entry on the REST budget) refuses the next
     // decision ('position_working'): once it has settled, the next candle asks again.

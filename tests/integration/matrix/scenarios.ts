@@ -5,7 +5,7 @@
  * recover on its own. A pair injects two at once, as one blip brings them. `full` rows run only with
  * BRAIN_FAULT_MATRIX=full (the soak bench sets it).
  */
-import { arrival, FOREVER, orderEvent, ready, settles, step, verdict, type Row } from './driver.ts';
+import { arrival, FOREVER, isCatchUp, orderEvent, ready, settles, step, verdict, type Row } from './driver.ts';
 import { lockDatabase } from './locks.ts';
 import type { World } from './world.ts';
 
@@ -209,14 +209,20 @@ export async function during(w: World, f: NetworkFault): Promise<Row> {
   return verdict(w, f.name, breaker, []);
 }
 
-/** The venue's clock jumps an hour ahead (a gap of twelve candles at once); the daemon must stay consistent. */
+/**
+ * The venue's clock jumps an hour ahead (a gap of twelve candles at once); the daemon must stay consistent.
+ * Flat before the jump, the flip strategy buys on each back-filled candle of the hole: those buys are an
+ * hour old and refused ('stale_candle'); the buy on the newest candle is the trade after the jump.
+ */
 export async function clockJump(w: World): Promise<Row> {
   await ready(w, 'entry');
   const breaker = w.audit().breaker;
+  const from = w.running().mark();
   await w.sim.advance(3_600_000);
   await step(w, 'a trade after the jump');
+  const stale = w.running().lines.slice(from).filter(isCatchUp).length;
   await ready(w, 'entry');
-  return verdict(w, 'venue clock jumps 1 h ahead', breaker, []);
+  return verdict(w, 'venue clock jumps 1 h ahead', breaker, [`${stale} catch-up buys refused (stale_candle)`]);
 }
 
 /** SIGKILL while the private feed reconnects with an entry's reply still held. */
