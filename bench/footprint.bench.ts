@@ -165,13 +165,13 @@ function nightBench(): void {
   );
 }
 
-/** Peak RSS of a node that loads nothing, without and with the tsx loader the `brain` script registers. */
+/** Peak RSS of a node that loads nothing, without and with the tsx loader (what `brain` runs without a current dist/ build). */
 function baselines(): string {
   const peak = (args: string[]) => {
     const r = spawnSync(process.execPath, ['--import', PEAK_PROBE, ...args, '-e', '0'], { encoding: 'utf8', cwd: PROJECT_ROOT });
     return (Number(/peak-rss-kb=(\d+)/.exec(r.stderr)?.[1]) / 1024).toFixed(0);
   };
-  return `for scale: node alone ${peak([])} MB, node with the tsx loader (its hooks thread) ${peak(['--import', 'tsx'])} MB`;
+  return `for scale: node alone ${peak([])} MB, node with the tsx loader (its hooks thread; \`brain\` runs dist/ without it) ${peak(['--import', 'tsx'])} MB`;
 }
 
 export default async function (): Promise<void> {

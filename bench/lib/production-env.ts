@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { currentBundle } from '../../src/build/current.mjs';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 
 export function productionEnv(): Record<string, string> {
@@ -20,5 +22,7 @@ export function describeProductionEnv(): string {
   const env = productionEnv();
   return `daemons start with the deploy unit's environment: ${Object.entries(env)
     .map(([k, v]) => `${k}=${v}`)
-    .join(' ')} (brain run adds its own V8 heap flags, src/daemon/heap.ts)`;
+    .join(' ')} (brain run adds its own V8 heap flags, src/daemon/heap.ts); \`brain\` runs ${
+    currentBundle(pathToFileURL(PROJECT_ROOT)) ? 'the compiled build (dist/)' : 'the sources through tsx (no current dist/: npm run build)'
+  }`;
 }

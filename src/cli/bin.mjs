@@ -1,8 +1,15 @@
 #!/usr/bin/env node
-// The `brain` executable. tsx is registered first so the TypeScript sources run without a build step.
-import { register } from 'tsx/esm/api';
+// The `brain` executable: the compiled build (dist/, `npm run build`) while it is newer than every source it
+// was built from, else the TypeScript sources through tsx (src/build/current.mjs decides).
+import { currentBundle } from '../build/current.mjs';
 
-register();
-const { main } = await import('./main.ts');
-const { processIo } = await import('./io.ts');
-process.exitCode = await main(process.argv.slice(2), processIo());
+const bundle = currentBundle(new URL('../../', import.meta.url));
+if (bundle) {
+  // Stack traces name the TypeScript sources (dist/*.mjs.map): Node reads a module's map when it loads it.
+  process.setSourceMapsEnabled(true);
+  await import(bundle.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('./entry.ts');
+}

@@ -23,6 +23,9 @@ export interface EnvValue {
 /** Settings that pick the files themselves, so they are not config keys. */
 export const LOCATION_ENV = { configDir: 'BRAIN_CONFIG_DIR', envFile: 'BRAIN_ENV_FILE' } as const;
 
+/** Read by src/cli/bin.mjs before any config loads (BRAIN_RUNTIME=tsx runs the sources, not dist/), so not a config key. */
+export const LAUNCHER_ENV = { runtime: 'BRAIN_RUNTIME' } as const;
+
 export const CONFIG_FLAG_OPTIONS = {
   mode: { type: 'string' },
   pairs: { type: 'string' },
@@ -107,7 +110,7 @@ function entryFor(path: string[], text: string, source: string): Entry {
 /** BRAIN_* variables become keys; an unknown BRAIN_* name is an error (a typo would silently do nothing). */
 export function envEntries(env: ReadonlyMap<string, EnvValue>, problems: string[]): Entry[] {
   const entries: Entry[] = [];
-  const reserved = new Set<string>(Object.values(LOCATION_ENV));
+  const reserved = new Set<string>([...Object.values(LOCATION_ENV), ...Object.values(LAUNCHER_ENV)]);
   for (const [name, { value, origin }] of env) {
     if (!name.startsWith('BRAIN_') || reserved.has(name)) continue;
     const path = ENV_TO_PATH.get(name);

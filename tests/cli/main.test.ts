@@ -83,11 +83,14 @@ describe('brain: dispatch and exit codes', () => {
     expect(io.err()).toBe('brain picky: needs a pair\n\nusage: brain picky\n');
   });
 
-  it('the bin script runs under plain node (tsx registered) and returns the exit code', () => {
+  it.each([
+    ['the compiled build when current', {}],
+    ['the sources through tsx (BRAIN_RUNTIME=tsx)', { BRAIN_RUNTIME: 'tsx' }],
+  ])('the bin script runs under plain node (%s) and returns the exit code', (_, env) => {
     const bin = fileURLToPath(new URL('../../src/cli/bin.mjs', import.meta.url));
-    const ok = spawnSync(process.execPath, [bin, 'help'], { encoding: 'utf8' });
-    const bad = spawnSync(process.execPath, [bin, 'nope'], { encoding: 'utf8' });
-    expect([ok.status, bad.status]).toEqual([0, 2]);
+    const run = (arg: string) => spawnSync(process.execPath, [bin, arg], { encoding: 'utf8', env: { ...process.env, ...env } });
+    const ok = run('help');
+    expect([ok.status, run('nope').status]).toEqual([0, 2]);
     expect(ok.stdout).toContain('commands:');
   });
 });

@@ -73,6 +73,10 @@ describe('config precedence: defaults < TOML < environment < flags', () => {
     expect(loadConfig({ env: { BRAIN_CONFIG_DIR: 'alt' }, cwd }).orchestrator.maxTokens).toBe(2000);
   });
 
+  it('BRAIN_RUNTIME belongs to the launcher (bin.mjs), not a setting: no config error', () => {
+    expect(loadConfig({ env: { BRAIN_RUNTIME: 'tsx' }, cwd: workDir({}) }).mode).toBe('paper');
+  });
+
   it('records where each value came from', () => {
     const cwd = workDir({ 'config/risk_limits.toml': '[risk]\nmaxOpenPositions = 2\n' });
     const { sources } = resolveConfig({ env: { BRAIN_MODE: 'paper' }, argv: ['--pairs', 'BTC/USD'], cwd });

@@ -96,6 +96,18 @@ describe('the Dockerfile', () => {
     expect(env.sort()).toEqual([...(unitKeys(read('trading-brain.service')).get('Environment') ?? [])].sort());
   });
 
+  it('installs without the prepare script where the sources are absent, and builds dist/ once they are copied', () => {
+    const runs = of('RUN');
+    const ci = runs.findIndex((r) => r.includes('npm ci'));
+    expect(runs[ci]).toMatch(/npm pkg delete scripts\.prepare && npm ci/);
+    const copy = instructions.indexOf('COPY . .');
+    const build = instructions.indexOf('RUN npm run build');
+    expect(copy).toBeGreaterThan(-1);
+    expect(build).toBeGreaterThan(copy);
+    expect(instructions.indexOf('USER node')).toBeGreaterThan(build);
+    expect(read('../.dockerignore').split('\n')).toContain('dist');
+  });
+
   it('keeps the data on a volume and checks /livez on the default health port', () => {
     expect(of('VOLUME')).toEqual(['VOLUME ["/opt/trading-brain/data"]']);
     const check = of('HEALTHCHECK')[0]!;

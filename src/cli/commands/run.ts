@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { secretValues, type Config } from '../../config/index.ts';
 import { describeError } from '../../contract/errors.ts';
 import { bootConfig } from '../../daemon/boot-config.ts';
+import { RUNS_BUILD } from '../../build/runtime.ts';
 import { runDaemon } from '../../daemon/entry.ts';
 import { tuneHeap } from '../../daemon/heap.ts';
 import { createLogger, LogTail, type Logger } from '../../log/index.ts';
@@ -68,7 +69,7 @@ ${CONFIG_FLAGS_USAGE}`,
     const logs = new LogTail();
     const log = loggerFor(config, io, logs);
     if (skipped) log.warn(skipped);
-    log.info({ mode: config.mode, source: modeSource }, `trading mode ${config.mode} (set by ${modeSource})`);
+    log.info({ mode: config.mode, source: modeSource, build: RUNS_BUILD ? 'dist' : 'sources' }, `trading mode ${config.mode} (set by ${modeSource})`);
     const outcome = await runDaemon({
       config,
       log,

@@ -8,7 +8,7 @@
  * fresh one.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { nodeEntry } from '../../build/runtime.ts';
 import { SandboxError } from '../errors.ts';
 import type { ParamSlotsResult } from './param-slots.ts';
 import type { GateOutcome } from './pipeline.ts';
@@ -30,10 +30,6 @@ export interface GateProcessLimits {
 
 /** A night's gates come seconds to a minute apart (backtests between them); two quiet minutes end the process. */
 export const DEFAULT_GATE_PROCESS_LIMITS: GateProcessLimits = { idleMs: 120_000, deadlineMs: 120_000 };
-
-const ENTRY = fileURLToPath(new URL('./child-main.ts', import.meta.url));
-/** The tsx loader by absolute URL: the daemon's working directory is its data folder, not the checkout. */
-const TSX = import.meta.resolve('tsx');
 
 interface Waiter {
   resolve(result: GateOutcome | ParamSlotsResult): void;
@@ -102,9 +98,10 @@ export class GateProcess {
   private start(): Promise<void> {
     if (this.ready) return this.ready;
     this.stderr = '';
-    const proc = fork(ENTRY, [this.repoRoot], {
+    const entry = nodeEntry('gate-child');
+    const proc = fork(entry.file, [this.repoRoot], {
       cwd: this.repoRoot,
-      execArgv: ['--import', TSX],
+      execArgv: entry.execArgv,
       // Secrets never leave (DESIGN inv. 7): the gates read files of the checkout and need no variable.
       env: {},
       stdio: ['ignore', 'ignore', 'pipe', 'ipc'],

@@ -1,0 +1,110 @@
+/**
+ * The compiled build (`npm run build`; `npm ci` and `npm install` run it as `prepare`): esbuild bundles the
+ * `brain` command and the gate process into dist/, so a running daemon loads plain JavaScript instead of
+ * its TypeScript through tsx. Why: tsx runs its module hooks on a thread of its own, a second V8 heap
+ * resident for the daemon's whole life (~20 MB of RSS), and transpiles some 400 modules at each start
+ * (about half of `brain`'s start-up).
+ *
+ * What stays as it is: packages are external (node_modules is read at run time, so native addons and
+ * pino's worker threads load as installed); one file per entry, no chunks, so a rebuild while a daemon
+ * runs can never remove code it has yet to load; files the code reads beside itself (migrations, the
+ * Deno runner, what the gates hash, the sample data) stay in the checkout: each module's import.meta.url
+ * becomes the URL of its source file, so every path resolves exactly as when the sources run.
+ * src/cli/bin.mjs runs dist/ only while every input is older than the build (dist/manifest.json), and
+ * the sources through tsx otherwise: an edited checkout never runs yesterday's code.
+ */
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, type Plugin } from 'esbuild';
+import { BUNDLE_ENTRIES } from './runtime.ts';
+
+export interface BundleManifest {
+  /** Wall time (ms) taken before esbuild read any input: an input modified after it makes the build stale. */
+  readonly builtAt: number;
+  /** Every source file the bundles were built from, relative to the project root. */
+  readonly inputs: readonly string[];
+}
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+/** The one module whose import.meta.url must name dist/ in the build (runtime.ts). */
+const RUNTIME = fileURLToPath(new URL('./runtime.ts', import.meta.url));
+/** Where `npm run build` writes (tests build elsewhere). */
+export const DIST = join(ROOT, 'dist');
+
+/** Rewrites import.meta.url in the project's own modules to their source file's URL, relative to dist/. */
+function sourceUrls(dist: string): Plugin {
+  return {
+    name: 'source-import-meta-url',
+    setup(b) {
+      b.onLoad({ filter: /\.ts$/ }, (args) => {
+        if (args.path.includes(`${sep}node_modules${sep}`) || args.path === RUNTIME) return undefined;
+        const code = readFileSync(args.path, 'utf8');
+        if (!code.includes('import.meta.url')) return undefined;
+        const fromDist = relative(dist, args.path).split(sep).join('/');
+        return { contents: code.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromDist)}, import.meta.url).href`), loader: 'ts' };
+      });
+    },
+  };
+}
+
+/**
+ * A daemon started on an earlier build still loads its lazy chunks from dist/ (by content hash): chunks
+ * no build uses are removed only once a week old, well past any restart after an update.
+ */
+const KEEP_EARLIER_BUILDS_MS = 7 * 24 * 3600_000;
+
+function pruneEarlierBuilds(dist: string, current: ReadonlySet<string>, now: number): void {
+  for (const name of readdirSync(dist)) {
+    const path = join(dist, name);
+    if (name === 'manifest.json' || current.has(path)) continue;
+    if (now - statSync(path).mtimeMs > KEEP_EARLIER_BUILDS_MS) unlinkSync(path);
+  }
+}
+
+/** Builds dist/ (each file written beside and renamed into place, the manifest last); returns the manifest. */
+export async function buildBundles(dist = DIST): Promise<BundleManifest> {
+  mkdirSync(dist, { recursive: true });
+  const builtAt = Date.now();
+  const result = await build({
+    absWorkingDir: ROOT,
+    entryPoints: Object.entries(BUNDLE_ENTRIES).map(([out, src]) => ({ in: src, out })),
+    outdir: dist,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    // Chunks keep lazy imports lazy: without them every package any command uses would load at each start.
+    splitting: true,
+    chunkNames: 'chunk-[hash]',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    // Error classes and functions keep their names (logs and error codes print them).
+    keepNames: true,
+    sourcemap: 'linked',
+    sourcesContent: false,
+    metafile: true,
+    write: false,
+    logLevel: 'warning',
+    define: { BRAIN_BUNDLED: 'true' },
+    plugins: [sourceUrls(dist)],
+  });
+  for (const file of result.outputFiles) {
+    writeFileSync(`${file.path}.tmp`, file.contents);
+    renameSync(`${file.path}.tmp`, file.path);
+  }
+  pruneEarlierBuilds(dist, new Set(result.outputFiles.map((f) => f.path)), builtAt);
+  const inputs = Object.keys(result.metafile.inputs)
+    .filter((f) => !f.includes('node_modules/'))
+    .sort();
+  const manifest: BundleManifest = { builtAt, inputs };
+  writeFileSync(join(dist, 'manifest.json.tmp'), `${JSON.stringify(manifest, null, 1)}\n`);
+  renameSync(join(dist, 'manifest.json.tmp'), join(dist, 'manifest.json'));
+  return manifest;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const t0 = performance.now();
+  const m = await buildBundles();
+  console.log(`dist/: ${Object.keys(BUNDLE_ENTRIES).join(', ')} from ${m.inputs.length} source files in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+}
