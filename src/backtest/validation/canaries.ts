@@ -11,6 +11,7 @@ import { sliceMarketData } from '../data.ts';
 import { runEngine } from '../engine.ts';
 import type { DecideFn, EngineConfig, MarketData } from '../engine-types.ts';
 import { deciderRunner, type DeciderFactory } from '../runners.ts';
+import { cachedCanaryRun, type CanaryCacheSetup } from './canary-cache.ts';
 import { lookAheadCheck, type LookAheadResult } from './look-ahead.ts';
 import { mulberry32 } from '../../sim/rng.ts';
 import { fillMarketOrder, minimumViolation, roundDownToLot } from '../../trading/index.ts';
@@ -231,14 +232,16 @@ function costModelKey(config: EngineConfig, seed: number): string {
 /**
  * All three canaries: run them with every backtest invocation set; a failure means the judge is broken.
  * Computed once per dataset and cost model (see `judged`); the same report object comes back after that.
+ * With `cache`, a report is also kept on disk by content across processes (canary-cache.ts).
  */
-export function runCanaries(data: MarketData, config: EngineConfig, seed = 7): Promise<CanaryReport> {
+export function runCanaries(data: MarketData, config: EngineConfig, opts: { seed?: number; cache?: CanaryCacheSetup } = {}): Promise<CanaryReport> {
+  const seed = opts.seed ?? 7;
   const byCost = judged.get(data) ?? new Map<string, Promise<CanaryReport>>();
   judged.set(data, byCost);
   const key = costModelKey(config, seed);
   let report = byCost.get(key);
   if (!report) {
-    report = judgeEvaluator(data, config, seed);
+    report = cachedCanaryRun(opts.cache, data, config, seed, () => judgeEvaluator(data, config, seed));
     byCost.set(key, report);
     report.catch(() => byCost.delete(key));
   }

@@ -10,12 +10,12 @@
  * gates run. Lives beside the database (the operator's data folder): the same trust as the versions
  * table, which holds bundles too.
  */
-import { createHash } from 'node:crypto';
-import { type Dirent, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { folderDigest, sha256 } from '../../code-digest.ts';
 import type { GateOutcome } from './pipeline.ts';
 import { API_DIR, defaultVirtualPath, SKILLS_DIR, type GateInput } from './types.ts';
 
@@ -35,26 +35,9 @@ export interface GateCacheSetup {
   readonly toolVersions?: Readonly<Record<string, string>>;
 }
 
-const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
-
 function installedVersions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   return Object.fromEntries(TOOLS.map((name) => [name, (require(`${name}/package.json`) as { version: string }).version]));
-}
-
-/** Every file under `dir` as `path\0sha256` lines, sorted (a missing folder hashes as empty). */
-function folderDigest(dir: string, label: string): string {
-  let entries: Dirent[] = [];
-  try {
-    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
-  } catch {
-    // A missing folder: nothing of it in the key, as nothing of it can be in the verdict.
-  }
-  const files = entries
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-  return files.map((f) => `${label}/${relative(dir, f)}\0${sha256(readFileSync(f))}`).join('\n');
 }
 
 /**
