@@ -24,19 +24,26 @@ export function columnsFromCandles(candles: readonly Candle[]): CandleColumns {
 
 export function alignMarketData(series: readonly PairSeries[]): MarketData {
   const union = unionOfTimes(series);
-  const grid = packedGrid(union.length, series.length);
-  grid.fill(Number.NaN, union.length);
-  const time = grid.subarray(0, union.length);
+  const n = union.length;
+  const grid = packedGrid(n, series.length);
+  const time = grid.subarray(0, n);
   time.set(union);
-  const columns = series.map((s, p) => {
+  const columns = series.map((s, p): CandleColumns => {
     const t = s.columns.time;
+    const prices = packedColumns(grid, n, p);
+    // A series with a candle on every step of the grid (the usual case) is copied as it is.
+    if (t.length === n) {
+      for (const k of PRICE_KEYS) prices[k].set(s.columns[k]);
+      return { time: t.slice(), ...prices };
+    }
+    const out: CandleColumns = { time: new Float64Array(n).fill(Number.NaN), ...prices };
+    for (const k of PRICE_KEYS) prices[k].fill(Number.NaN);
     // Both ascending: one walk finds every candle's step.
     const steps = new Int32Array(t.length);
     for (let i = 0, step = 0; i < t.length; i++) {
       while (time[step]! < t[i]!) step++;
       steps[i] = step;
     }
-    const out: CandleColumns = { time: new Float64Array(time.length).fill(Number.NaN), ...packedColumns(grid, time.length, p) };
     for (const k of KEYS) {
       const from = s.columns[k];
       const to = out[k];
@@ -100,6 +107,8 @@ function unionOfTimes(series: readonly PairSeries[]): Float64Array {
 
 /** Two strictly ascending arrays merged into one, each time once: a linear walk (sorting the concatenation took ~0.1 s for a 9-pair 5m year). */
 function mergeAscending(a: Float64Array, b: Float64Array): Float64Array {
+  // The same times (pairs on one grid, the usual case): nothing to merge.
+  if (a.length === b.length && a.every((x, i) => x === b[i])) return a;
   const out = new Float64Array(a.length + b.length);
   let i = 0;
   let j = 0;
