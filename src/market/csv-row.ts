@@ -9,11 +9,11 @@
 // whenever m < 2^53 (Clinger's fast path), i.e. the same number Number() returns.
 export const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const MAX_EXACT = 2 ** 53 - 1;
-const COMMA = 44;
-const NEWLINE = 10;
-const CR = 13;
-const DOT = 46;
-const ZERO = 48;
+export const COMMA = 44;
+export const NEWLINE = 10;
+export const CR = 13;
+export const DOT = 46;
+export const ZERO = 48;
 const FIELDS = 6;
 
 /**

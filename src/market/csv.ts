@@ -8,7 +8,7 @@
  * of 5m candles for 9 pairs is ~50 MB, and `brain backtest --data` reads it on every run.
  */
 import { PairSchema, TimeframeSchema, timeframeMs, type Candle, type CandleColumns, type Pair, type Timeframe } from '../contract/index.ts';
-import { plainRow, POW10 } from './csv-row.ts';
+import { COMMA, CR, DOT, NEWLINE, plainRow, POW10, ZERO } from './csv-row.ts';
 import { MarketDataError } from './errors.ts';
 
 export const CSV_HEADER = 'time,open,high,low,close,volume';
@@ -37,14 +37,9 @@ function rowError(file: string, line: number, problem: string, raw: string): Mar
   return new MarketDataError('csv_invalid', `${file}:${line}: ${problem}, got "${raw.slice(0, 120)}"; fix or remove the row and import again`);
 }
 
-const COMMA = 44;
-const NEWLINE = 10;
-const CR = 13;
 const SPACE = 32;
 const TAB = 9;
-const DOT = 46;
 const MINUS = 45;
-const ZERO = 48;
 const NINE = 57;
 const MAX_DIGITS = 15;
 const UTF8 = new TextDecoder();

@@ -12,12 +12,12 @@
  * static gates' verdict cache does.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { folderDigest } from '../../code-digest.ts';
+import { folderDigest, readEntry, writeEntry } from '../../content-cache.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import type { EngineConfig, MarketData } from '../engine-types.ts';
 import type { CanaryReport } from './canaries.ts';
@@ -74,19 +74,6 @@ const ReportSchema = z.object({
 });
 const EntrySchema = z.object({ key: z.string(), report: ReportSchema });
 
-/** The stored report for `key`, as it was written (key order included), or null. */
-function lookup(file: string, key: string): CanaryReport | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return null;
-  }
-  const entry = EntrySchema.safeParse(parsed);
-  if (!entry.success || entry.data.key !== key) return null;
-  return (parsed as { report: CanaryReport }).report;
-}
-
 /**
  * The canaries' report on `data` and `config`: from the cache when an intact entry for its key is
  * there, else `run()` and the report stored. Without a setup, or without readable code, always `run()`.
@@ -101,16 +88,11 @@ export async function cachedCanaryRun(
   const codeDigest = setup?.codeDigest ?? (setup ? canaryCodeDigest() : '');
   if (!setup || codeDigest === '') return run();
   const key = canaryCacheKey(data, config, seed, codeDigest);
-  const file = join(setup.dir, `${key}.json`);
-  const hit = lookup(file, key);
-  if (hit) return hit;
+  const hit = readEntry(setup.dir, key, EntrySchema);
+  // The report as it was written (its key order too): what a run that computed it prints and stores.
+  if (hit) return (hit.raw as { report: CanaryReport }).report;
   const report = await run();
   const text = JSON.stringify({ key, report });
-  if (!isDeepStrictEqual((JSON.parse(text) as { report: unknown }).report, report)) return report;
-  mkdirSync(setup.dir, { recursive: true });
-  // Written aside and renamed: a reader never sees half an entry (and would treat one as a miss anyway).
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  if (isDeepStrictEqual((JSON.parse(text) as { report: unknown }).report, report)) writeEntry(setup.dir, key, text);
   return report;
 }
