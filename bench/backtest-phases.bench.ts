@@ -22,7 +22,7 @@ import { sliceMarketData } from '../src/backtest/data.ts';
 import { backtestLimits, type EngineConfig, type MarketData } from '../src/backtest/engine.ts';
 import { StreamedReplay } from '../src/backtest/replay.ts';
 import { metricsInputOf } from '../src/backtest/run.ts';
-import { runCanaries } from '../src/backtest/validation/canaries.ts';
+import { runCanaries } from '../src/backtest/validation/canary-report.ts';
 import { monteCarlo } from '../src/backtest/validation/monte-carlo.ts';
 import { backtestInChild, loadDataset, sandboxRunner } from '../src/sandbox/backtest.ts';
 import { StrategyHost } from '../src/sandbox/host/strategy-host.ts';

@@ -20,7 +20,7 @@ import { z } from 'zod';
 import { folderDigest, readEntry, writeEntry } from '../../content-cache.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import type { EngineConfig, MarketData } from '../engine-types.ts';
-import type { CanaryReport } from './canaries.ts';
+import type { CanaryReport } from './canary-report.ts';
 
 export interface CanaryCacheSetup {
   /** Folder of the entries (one JSON file per key). */

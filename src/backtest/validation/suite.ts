@@ -12,7 +12,7 @@ import type { ParamSpec } from '../../contract/index.ts';
 import type { EngineConfig, EngineResult, MarketData } from '../engine-types.ts';
 import type { StrategyRunner } from '../replay.ts';
 import type { CanaryCacheSetup } from './canary-cache.ts';
-import { runCanaries, type CanaryReport } from './canaries.ts';
+import { runCanaries, type CanaryReport } from './canary-report.ts';
 import { parameterJitter, type JitterResult } from './jitter.ts';
 import { lookAheadCheck, type LookAheadResult } from './look-ahead.ts';
 import { monteCarlo, type MonteCarloResult } from './monte-carlo.ts';
