@@ -3,10 +3,12 @@
  * the whole command against the pandas port is in `npm run bench -- market`): the same steps the command
  * takes, in this process one after another: the strategy file through the static gates (cold: TypeScript
  * + esbuild loaded on first use; warm: the verdict from the gate cache), its sandbox child started, the
- * CSV import (parse + align), the stages of the run, and the report a run writes only when asked. A
+ * CSV import (parse + align), the parts of the run one by one (dataset sent, the child's run, the host
+ * replay, the canaries computed and read from their cache, Monte Carlo), then the run's stages as the
+ * command meets them, first on new candles and again, and the report a run writes only when asked. A
  * fresh process adds the CLI's start-up (tsx + imports), printed first. (The command overlaps the CSV
- * import with the gates and the child's start, and the canaries with the run; here they add up.)
- * Prints figures only. Run: npm run bench -- backtest-phases
+ * import with the gates and the child's start, and the replay and canaries with the child's run; here
+ * the parts add up.) Prints figures only. Run: npm run bench -- backtest-phases
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,8 +18,13 @@ import { loadConfig } from '../src/config/index.ts';
 import type { StrategyMeta } from '../src/contract/index.ts';
 import { openDatabase } from '../src/db/index.ts';
 import { writeReport } from '../src/backtest/report/index.ts';
+import { sliceMarketData } from '../src/backtest/data.ts';
+import { backtestLimits, type EngineConfig, type MarketData } from '../src/backtest/engine.ts';
+import { StreamedReplay } from '../src/backtest/replay.ts';
 import { metricsInputOf } from '../src/backtest/run.ts';
-import { sandboxRunner } from '../src/sandbox/backtest.ts';
+import { runCanaries } from '../src/backtest/validation/canary-report.ts';
+import { monteCarlo } from '../src/backtest/validation/monte-carlo.ts';
+import { backtestInChild, loadDataset, sandboxRunner } from '../src/sandbox/backtest.ts';
 import { StrategyHost } from '../src/sandbox/host/strategy-host.ts';
 import { PROJECT_ROOT } from '../src/paths.ts';
 import { engineConfigFor, evaluate, loadData, resolveStrategy } from '../src/versions/evaluate.ts';
@@ -56,29 +63,36 @@ async function phases(dir: string, csv: string, pairs: readonly string[]): Promi
       console.log(
         `  CSV import (${data.pairs.length} pairs × ${data.time.length} rows, parse + align): first ${imports[0]!.toFixed(2)} s, median of ${RUNS} ${median(imports).toFixed(2)} s`,
       );
-      const marks: Array<[string, number]> = [];
       const engineConfig = engineConfigFor(config, data.pairs, meta, start);
+      await runParts(host, data, engineConfig, join(dir, 'parts-canary-cache'));
+      const canaryCacheDir = join(dir, 'canary-cache');
+      let out: Awaited<ReturnType<typeof evaluate>> | undefined;
+      // A copy of the candles for each: as in a new process, nothing of the first run is kept in memory (the child's dataset, the prepared market, the canaries' memo).
+      for (const [label, candles] of [
+        ['first on these candles (canaries computed and stored)', data],
+        ['again (canaries read from canary-cache/)', sliceMarketData(data, 0, data.time.length)],
+      ] as const) {
+        const marks: Array<[string, number]> = [];
+        t = performance.now();
+        out = await evaluate(
+          { now: () => Date.now(), onStage: (s) => marks.push([s, performance.now()]) },
+          { runner: sandboxRunner(host), data: candles, config: engineConfig, specs: meta.params, quick: true, canaryCacheDir },
+        );
+        marks.push(['end', performance.now()]);
+        const steps = marks.slice(0, -1).map(([name, at], i) => `${name} ${((marks[i + 1]![1] - at) / 1000).toFixed(2)}`);
+        console.log(`  the run with --quick, ${label}: ${seconds(t)} s (${steps.join(', ')} s; 'gates' is what is left of the canaries and Monte Carlo)`);
+      }
       t = performance.now();
-      const out = await evaluate(
-        { now: () => Date.now(), onStage: (s) => marks.push([s, performance.now()]) },
-        { runner: sandboxRunner(host), data, config: engineConfig, specs: meta.params, quick: true },
-      );
-      marks.push(['end', performance.now()]);
-      const steps = marks.slice(0, -1).map(([name, at], i) => `${name} ${((marks[i + 1]![1] - at) / 1000).toFixed(2)}`);
-      console.log(
-        `  the run with --quick: ${seconds(t)} s (${steps.join(', ')} s; 'run' sends the dataset to the child, the canaries run alongside it; 'gates' is what is left of them and Monte Carlo)`,
-      );
-      t = performance.now();
-      const input = metricsInputOf(out.result, data, engineConfig);
+      const input = metricsInputOf(out!.result, data, engineConfig);
       await writeReport({
         dir: join(dir, 'phases-report'),
         title: 'phases',
         subtitle: [],
-        metrics: out.metrics,
+        metrics: out!.metrics,
         equity: input.equity,
         markets: input.markets,
-        trades: out.result.trades,
-        gates: out.gates,
+        trades: out!.result.trades,
+        gates: out!.gates,
         stepTimes: data.time,
       });
       console.log(`  the HTML/PNG report (only with --report or --out DIR): ${seconds(t)} s`);
@@ -88,6 +102,50 @@ async function phases(dir: string, csv: string, pairs: readonly string[]): Promi
   } finally {
     db.close();
   }
+}
+
+/**
+ * The parts of 'run', one after another (the command overlaps them: the host replays each chunk of
+ * intents as it arrives and checks the canaries while the child computes): the dataset sent to the
+ * child, the child's run (the strategy over the year, its intents streamed back), the host replay of
+ * those intents through the engine, the canaries computed and then read from their cache, Monte Carlo.
+ */
+async function runParts(host: StrategyHost, data: MarketData, engineConfig: EngineConfig, canaryCacheDir: string): Promise<void> {
+  const config = { ...engineConfig, limits: backtestLimits(engineConfig.limits) };
+  const ms = (t0: number) => `${(performance.now() - t0).toFixed(0)} ms`;
+  let t = performance.now();
+  await loadDataset(host, 'parts', data);
+  const send = ms(t);
+  t = performance.now();
+  let first = 0;
+  const claim = await backtestInChild(host, { datasetId: 'parts', params: config.params, engineConfig: config }, () => {
+    first ||= performance.now();
+  });
+  const child = `${ms(t)} (first intents after ${(first - t).toFixed(0)} ms: the indicator series are computed before the first step)`;
+  await host.call({ kind: 'dropDataset', id: 'parts' }, undefined, 'control');
+  t = performance.now();
+  const replay = new StreamedReplay(host.versionId, config, data);
+  replay.feed(replay.end, claim.intents);
+  const result = replay.finish(claim.summary);
+  replay.release();
+  const replayed = ms(t);
+  const canaries: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    t = performance.now();
+    await runCanaries(sliceMarketData(data, 0, data.time.length), config, { cache: { dir: canaryCacheDir } });
+    canaries.push(ms(t));
+  }
+  t = performance.now();
+  monteCarlo(
+    result.trades.map((x) => x.pnl),
+    config.initialCash,
+  );
+  console.log(`  the parts of 'run' (${claim.intents.length} intents), one by one:`);
+  console.log(`    dataset sent to the child (${data.pairs.length} pairs × ${data.time.length} steps, one packed buffer): ${send}`);
+  console.log(`    the child's run: ${child}`);
+  console.log(`    host replay of the intents through the engine (alone; in the command it runs chunk by chunk alongside the child): ${replayed}`);
+  console.log(`    canaries: computed ${canaries[0]}, read from canary-cache/ ${canaries[1]} (candles hashed)`);
+  console.log(`    Monte Carlo (1000 shuffles): ${ms(t)}`);
 }
 
 /** A fresh process that imports the backtest command (and what it imports) and exits. */

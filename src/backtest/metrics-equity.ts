@@ -21,7 +21,17 @@ export function dailyReturns(curve: EquityCurve, startingBalance: number): Float
   const firstDay = utcDayStart(curve.time[0]!);
   const days = (utcDayStart(curve.time[n - 1]!) - firstDay) / DAY_MS + 1;
   const closes = new Float64Array(days).fill(Number.NaN);
-  for (let i = 0; i < n; i++) closes[(utcDayStart(curve.time[i]!) - firstDay) / DAY_MS] = curve.value[i]!;
+  // The day's index is recomputed only when a bar leaves the current day (~288 bars a day at 5m).
+  let dayStart = Number.NaN;
+  let d = 0;
+  for (let i = 0; i < n; i++) {
+    const t = curve.time[i]!;
+    if (!(t >= dayStart && t < dayStart + DAY_MS)) {
+      dayStart = utcDayStart(t);
+      d = (dayStart - firstDay) / DAY_MS;
+    }
+    closes[d] = curve.value[i]!;
+  }
   const out = new Float64Array(days);
   let prev = startingBalance;
   for (let d = 0; d < days; d++) {
@@ -89,9 +99,10 @@ export function breakdown(curve: EquityCurve, startingBalance: number, trades: r
   let day = Number.NaN;
   let row = { end: 0, trades: 0, wins: 0, draws: 0, losses: 0 };
   for (let i = 0; i < curve.time.length; i++) {
-    // Bars are sorted: the period can only change when the UTC day does, so format once per day.
-    if (utcDayStart(curve.time[i]!) !== day) {
-      day = utcDayStart(curve.time[i]!);
+    // The period can only change when the UTC day does, so format once per day (a bar inside [day, day + 1 d) is in it).
+    const t = curve.time[i]!;
+    if (!(t >= day && t < day + DAY_MS)) {
+      day = utcDayStart(t);
       const key = periodKey(day, kind);
       row = rows.get(key) ?? { end: 0, trades: 0, wins: 0, draws: 0, losses: 0 };
       rows.set(key, row);

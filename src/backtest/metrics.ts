@@ -22,15 +22,13 @@ const DAYS_PER_YEAR = 365;
 export function marketChange(markets: readonly MarketSeries[]): number | null {
   const changes: number[] = [];
   for (const m of markets) {
-    let first = Number.NaN;
-    let last = Number.NaN;
-    for (let i = 0; i < m.close.length; i++) {
-      const c = m.close[i]!;
-      if (!Number.isFinite(c)) continue;
-      if (Number.isNaN(first)) first = c;
-      last = c;
-    }
-    if (first > 0) changes.push(last / first - 1);
+    // The first and the last finite close: found from each end, not by reading the whole year.
+    let i = 0;
+    while (i < m.close.length && !Number.isFinite(m.close[i]!)) i++;
+    let j = m.close.length - 1;
+    while (j > i && !Number.isFinite(m.close[j]!)) j--;
+    const first = i < m.close.length ? m.close[i]! : Number.NaN;
+    if (first > 0) changes.push(m.close[j]! / first - 1);
   }
   return changes.length > 0 ? changes.reduce((a, b) => a + b, 0) / changes.length : null;
 }

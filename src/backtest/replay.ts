@@ -7,6 +7,7 @@
 import type { DecisionInput } from '../contract/index.ts';
 import { startEngine, type EngineStepper } from './engine.ts';
 import { IntentsLogBuilder } from './engine-log.ts';
+import { validateRun } from './engine-support.ts';
 import {
   INTENT_ACTIONS_BY_CODE,
   type DecideFn,
@@ -137,15 +138,25 @@ export class BacktestRunError extends BrainError<'replay_mismatch' | 'no_data'> 
 export class StreamedReplay {
   /** The claimed log as received: the one the replay answers from and the comparison reads. */
   readonly claimed = new IntentsLogBuilder();
-  private readonly run: EngineStepper;
+  private engine: EngineStepper | null = null;
   private through = 0;
 
   constructor(
     private readonly versionId: string,
-    config: EngineConfig,
-    data: MarketData,
+    private readonly config: EngineConfig,
+    private readonly data: MarketData,
   ) {
-    this.run = startEngine(config, data, replayDecider(this.claimed));
+    // A bad config or dataset is refused here, before the runner is asked for anything.
+    validateRun(config, data);
+  }
+
+  /**
+   * The host engine, started on first use: its preparation (~50 ms for a 9-pair year) then runs while
+   * the runner computes in its child, not before the dataset is sent to it.
+   */
+  private get run(): EngineStepper {
+    this.engine ??= startEngine(this.config, this.data, replayDecider(this.claimed));
+    return this.engine;
   }
 
   feed(throughStep: number, rows: IntentsLog): void {
@@ -185,7 +196,7 @@ export class StreamedReplay {
   }
 
   release(): void {
-    this.run.release();
+    this.engine?.release();
   }
 
   private refused(why: string): BacktestRunError {

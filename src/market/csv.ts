@@ -8,6 +8,7 @@
  * of 5m candles for 9 pairs is ~50 MB, and `brain backtest --data` reads it on every run.
  */
 import { PairSchema, TimeframeSchema, timeframeMs, type Candle, type CandleColumns, type Pair, type Timeframe } from '../contract/index.ts';
+import { COMMA, CR, DOT, NEWLINE, plainRow, POW10, ZERO } from './csv-row.ts';
 import { MarketDataError } from './errors.ts';
 
 export const CSV_HEADER = 'time,open,high,low,close,volume';
@@ -36,18 +37,10 @@ function rowError(file: string, line: number, problem: string, raw: string): Mar
   return new MarketDataError('csv_invalid', `${file}:${line}: ${problem}, got "${raw.slice(0, 120)}"; fix or remove the row and import again`);
 }
 
-const COMMA = 44;
-const NEWLINE = 10;
-const CR = 13;
 const SPACE = 32;
 const TAB = 9;
-const DOT = 46;
 const MINUS = 45;
-const ZERO = 48;
 const NINE = 57;
-// Exact powers of ten: m / 10^k is then the correctly rounded double of the decimal m·10^-k
-// whenever m < 2^53 (Clinger's fast path), i.e. the same number Number() returns.
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const MAX_DIGITS = 15;
 const UTF8 = new TextDecoder();
 
@@ -83,7 +76,9 @@ class CsvReader {
     let n = 0;
     let prev = -Infinity;
     while (this.nextLine()) {
-      if (!this.row()) continue;
+      const end = plainRow(this.bytes, this.pos, f);
+      if (end >= 0) this.pos = end;
+      else if (!this.row()) continue;
       const ms = this.checked(prev);
       time[n] = ms;
       open[n] = f[1]!;

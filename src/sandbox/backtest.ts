@@ -5,6 +5,7 @@
  * arrives; that result counts and a mismatch rejects the candidate.
  */
 import { z } from 'zod';
+import { packedMarketData } from '../backtest/data.ts';
 import { IntentsLogBuilder } from '../backtest/engine-log.ts';
 import type { EngineConfig, EngineSummary, IntentsLog, MarketData } from '../backtest/engine.ts';
 import { prefixParent } from '../backtest/prepared-market.ts';
@@ -32,14 +33,9 @@ export interface ChildBacktest {
 
 /** Sends `data` to the child as dataset `id`; with `generation`, only to that child (see StrategyHost.call). */
 export async function loadDataset(host: StrategyHost, id: string, data: MarketData, generation?: number): Promise<void> {
-  const n = data.time.length;
-  const payload = new Float64Array(n * (1 + data.pairs.length * 5));
-  payload.set(data.time, 0);
-  data.columns.forEach((c, p) => {
-    const base = n * (1 + p * 5);
-    [c.open, c.high, c.low, c.close, c.volume].forEach((col, k) => payload.set(col, base + k * n));
-  });
-  await host.call({ kind: 'loadDataset', id, pairs: data.pairs, nSteps: n }, payload, 'backtest', undefined, generation);
+  // Aligned data (alignMarketData) is already one packed buffer: sent as it is, not copied.
+  const payload = packedMarketData(data);
+  await host.call({ kind: 'loadDataset', id, pairs: data.pairs, nSteps: data.time.length }, payload, 'backtest', undefined, generation);
 }
 
 type Check = (v: number) => boolean;

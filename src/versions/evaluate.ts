@@ -54,6 +54,8 @@ export interface EvaluateRequest {
   readonly trials?: TrialsContext;
   readonly reportDir?: string;
   readonly title?: string;
+  /** Where the canaries' reports are kept by content (backtest/validation/canary-cache.ts); none: computed in every process. */
+  readonly canaryCacheDir?: string;
 }
 
 export interface Evaluation extends BacktestOutcome {
@@ -67,6 +69,7 @@ export async function evaluate(deps: EvaluateDeps, req: EvaluateRequest): Promis
     specs: req.specs,
     ...(req.walkForwardWindows ? { walkForwardWindows: req.walkForwardWindows } : {}),
     ...(deps.onGate ? { onGate: deps.onGate } : {}),
+    ...(req.canaryCacheDir ? { canaryCache: { dir: req.canaryCacheDir } } : {}),
   };
   const out = await runBacktest(
     {
@@ -74,7 +77,7 @@ export async function evaluate(deps: EvaluateDeps, req: EvaluateRequest): Promis
       gates: (run) => runGates(req.runner, run, gateOptions),
       // The canaries judge the evaluator on these candles and costs, not the candidate: they run on
       // this thread while the child computes, and runGates finds their report memoised (runCanaries).
-      whileRunning: ({ data, config }) => void runCanaries(data, config),
+      whileRunning: ({ data, config }) => void runCanaries(data, config, gateOptions.canaryCache ? { cache: gateOptions.canaryCache } : {}),
       now: deps.now,
       ...(deps.backtests ? { backtests: deps.backtests } : {}),
       ...(deps.trials ? { trials: deps.trials } : {}),
@@ -207,6 +210,8 @@ export interface StrategyEvaluationDeps extends Omit<EvaluateDeps, 'backtests' |
   readonly onLoaded?: () => void;
   /** Where the static gates' verdicts are cached by content (gates/cache.ts); none: a file is always gated. */
   readonly gateCacheDir?: string;
+  /** Where the canaries' reports are cached by content (validation/canary-cache.ts); none: they run every time. */
+  readonly canaryCacheDir?: string;
 }
 
 /** The report folder asked for, if any (the PNG charts cost more than a --quick run's gates). */
@@ -219,7 +224,7 @@ function reportDirFor(req: StrategyEvaluationRequest, versionId: string, now: nu
 
 /** `brain backtest`'s use case: resolve, start the child, load the candles, evaluate, store. */
 export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: StrategyEvaluationRequest): Promise<Evaluation & { versionId: string }> {
-  const { trials, gateCacheDir, ...evaluateDeps } = deps;
+  const { trials, gateCacheDir, canaryCacheDir, ...evaluateDeps } = deps;
   const reading = readAhead({ dir: req.dir, pairs: req.pairs, timeframe: req.timeframe, to: req.range.to });
   // esbuild bundles the child's runner in its own process: begun now, it is done when the gates are.
   runnerBundle().catch(() => undefined);
@@ -252,6 +257,7 @@ export async function evaluateStrategy(deps: StrategyEvaluationDeps, req: Strate
         quick: req.quick,
         ...(reportDir ? { reportDir } : {}),
         title: `Backtest ${meta.name} ${meta.version}`,
+        ...(canaryCacheDir ? { canaryCacheDir } : {}),
       },
     );
     return { ...out, versionId: strategy.versionId };

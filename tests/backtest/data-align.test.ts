@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignMarketData, columnsFromCandles } from '../../src/backtest/data.ts';
+import { alignMarketData, columnsFromCandles, packedMarketData, sliceMarketData } from '../../src/backtest/data.ts';
 import { EngineError } from '../../src/backtest/engine-types.ts';
 
 const series = (pair: 'BTC/USD' | 'ETH/USD' | 'SOL/USD', times: number[]) => ({
@@ -19,5 +19,20 @@ describe('alignMarketData', () => {
   it('refuses a series whose times do not strictly ascend, naming the pair and the row', () => {
     expect(() => alignMarketData([series('BTC/USD', [10, 20]), series('ETH/USD', [10, 30, 30])])).toThrow(EngineError);
     expect(() => alignMarketData([series('ETH/USD', [10, 30, 30])])).toThrow('ETH/USD candle times must be strictly ascending; row 2 has 30 after 30');
+  });
+
+  it('packs the grid in the layout the sandbox child keeps (time, then per pair open..volume): aligned data as it is, other data copied alike', () => {
+    const data = alignMarketData([series('BTC/USD', [10, 20, 40]), series('ETH/USD', [5, 20, 30, 40, 50])]);
+    const packed = packedMarketData(data);
+    expect(packed.buffer).toBe(data.time.buffer);
+    const n = data.time.length;
+    const expected = [...data.time, ...data.columns.flatMap((c) => [...c.open, ...c.high, ...c.low, ...c.close, ...c.volume])];
+    expect([...packed]).toEqual(expected);
+    expect(packed.length).toBe(n * (1 + 2 * 5));
+    // A copy (its own buffer per column) packs to the same values in a new buffer.
+    const copy = sliceMarketData(data, 0, n);
+    const repacked = packedMarketData(copy);
+    expect(repacked.buffer).not.toBe(data.time.buffer);
+    expect([...repacked]).toEqual(expected);
   });
 });

@@ -81,6 +81,28 @@ describe('CSV candle parsing', () => {
     );
   });
 
+  it('reads plain rows (the one-pass reader of csv-row.ts) as Number() does, up to and past 2^53 in digits', () => {
+    const plain = fc
+      .tuple(fc.stringMatching(/^[1-9][0-9]{0,18}$/), fc.integer({ min: 0, max: 19 }))
+      .map(([digits, dot]) => (dot === 0 || dot >= digits.length ? digits : `${digits.slice(0, dot)}.${digits.slice(dot)}`));
+    fc.assert(
+      fc.property(plain, fc.boolean(), (v, crlf) => {
+        const nl = crlf ? '\r\n' : '\n';
+        const c = parseCandleColumns(`${HEADER}${nl}1719792000,${v},${v},${v},${v},${v}${nl}1719792300,${v},${v},${v},${v},${v}`, 'f.csv', '5m');
+        expect(Array.from(c.open)).toEqual([Number(v), Number(v)]);
+        expect(Array.from(c.volume)).toEqual([Number(v), Number(v)]);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('names the right line when plain rows and rows the careful reader takes alternate', () => {
+    const rows = ['1719792000,10,11,9,10,1', ' 1719792300,10,11,9,10,1', '', '1719792600,1e1,11,9,10,1', '1719792900,10,11,9,10,1', '1719793200,10,11,9,12,1'];
+    expect(() => parseCandleCsv([HEADER, ...rows].join('\r\n'), 'f.csv', '5m')).toThrow(
+      /f\.csv:7: need low <= open,close <= high, got "1719793200,10,11,9,12,1"/,
+    );
+  });
+
   it('accepts CRLF line endings, blank lines and a last line without a newline', () => {
     const c = parseCandleColumns(`${HEADER}\r\n1719792000,10,11,9,10,1\r\n\r\n1719792300,10,11,9,10.5,2`, 'f.csv', '5m');
     expect(Array.from(c.close)).toEqual([10, 10.5]);

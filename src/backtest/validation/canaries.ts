@@ -93,11 +93,16 @@ export function buyAndHoldCanary(data: MarketData, config: EngineConfig): BuyAnd
   // candle comes later is sized the same and the hand calculation needs no marks.
   const notional = (INVESTED * cfg.initialCash) / n;
   const bought = new Uint8Array(n);
-  const decide: DecideFn = (p, _s, ctx) => {
+  let left = n;
+  const buyOnce: DecideFn = (p, _s, ctx) => {
     if (bought[p]) return HOLD;
     bought[p] = 1;
+    left -= 1;
     return { action: 'buy', sizeFraction: Math.min(1, notional / ctx.equity) };
   };
+  // Once every pair is bought it only holds: the engine then just marks the positions, step by step,
+  // without calling it (nextStep); until then it is called on every step, as a decider without it.
+  const decide = Object.assign(buyOnce, { nextStep: (s: number) => (left > 0 ? s : Number.POSITIVE_INFINITY) });
   const actual = runEngine(cfg, data, decide).summary.totalReturn;
 
   let cash = cfg.initialCash;
@@ -206,48 +211,4 @@ export async function lookAheadCanary(data: MarketData, config: EngineConfig): P
   const window = data.time.length > LOOK_AHEAD_CANARY_STEPS ? sliceMarketData(data, 0, LOOK_AHEAD_CANARY_STEPS) : data;
   const result = await lookAheadCheck(window, canaryConfig(config, data.pairs.length), deciderRunner(peekingDecider, 'canary:peeking'), { cuts: 3 });
   return { passed: !result.passed, result };
-}
-
-export interface CanaryReport {
-  readonly passed: boolean;
-  readonly buyAndHold: BuyAndHoldCanary;
-  readonly randomEntries: RandomEntriesCanary;
-  readonly lookAhead: LookAheadCanary;
-}
-
-/**
- * Reports per dataset and cost model. The canaries judge the evaluator on these candles with these
- * costs and nothing of the candidate (canaryConfig replaces its limits, window and warm-up; no canary
- * reads params), yet they cost more than the rest of a candidate's gates together (~2.9 s of ~5.4 s
- * on the 9-pair year): the evolver gates hundreds of candidates over the same MarketData object, so
- * each dataset and cost model is judged once. MarketData is never mutated (prepareMarket keys on it too).
- */
-const judged = new WeakMap<MarketData, Map<string, Promise<CanaryReport>>>();
-
-function costModelKey(config: EngineConfig, seed: number): string {
-  return JSON.stringify([config.initialCash, config.slippage, config.fees, config.rules, seed]);
-}
-
-/**
- * All three canaries: run them with every backtest invocation set; a failure means the judge is broken.
- * Computed once per dataset and cost model (see `judged`); the same report object comes back after that.
- */
-export function runCanaries(data: MarketData, config: EngineConfig, seed = 7): Promise<CanaryReport> {
-  const byCost = judged.get(data) ?? new Map<string, Promise<CanaryReport>>();
-  judged.set(data, byCost);
-  const key = costModelKey(config, seed);
-  let report = byCost.get(key);
-  if (!report) {
-    report = judgeEvaluator(data, config, seed);
-    byCost.set(key, report);
-    report.catch(() => byCost.delete(key));
-  }
-  return report;
-}
-
-async function judgeEvaluator(data: MarketData, config: EngineConfig, seed: number): Promise<CanaryReport> {
-  const buyAndHold = buyAndHoldCanary(data, config);
-  const randomEntries = randomEntriesCanary(data, config, seed);
-  const lookAhead = await lookAheadCanary(data, config);
-  return { passed: buyAndHold.passed && randomEntries.passed && lookAhead.passed, buyAndHold, randomEntries, lookAhead };
 }

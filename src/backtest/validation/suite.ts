@@ -11,7 +11,8 @@
 import type { ParamSpec } from '../../contract/index.ts';
 import type { EngineConfig, EngineResult, MarketData } from '../engine-types.ts';
 import type { StrategyRunner } from '../replay.ts';
-import { runCanaries, type CanaryReport } from './canaries.ts';
+import type { CanaryCacheSetup } from './canary-cache.ts';
+import { runCanaries, type CanaryReport } from './canary-report.ts';
 import { parameterJitter, type JitterResult } from './jitter.ts';
 import { lookAheadCheck, type LookAheadResult } from './look-ahead.ts';
 import { monteCarlo, type MonteCarloResult } from './monte-carlo.ts';
@@ -26,6 +27,8 @@ export interface GateOptions {
   /** Out-of-sample parts the trading window is tiled into (in-sample = 3 parts before each). */
   readonly walkForwardWindows?: number;
   readonly onGate?: (gate: string) => void;
+  /** Where the canaries' reports are kept by content (canary-cache.ts); none: computed in every process. */
+  readonly canaryCache?: CanaryCacheSetup;
 }
 
 export interface GateReport {
@@ -49,7 +52,7 @@ export async function runGates(runner: StrategyRunner, run: GateRun, opts: GateO
   const { data, config, result } = run;
   const gate = opts.onGate ?? (() => {});
   gate('canaries');
-  const canaries = await runCanaries(data, config);
+  const canaries = await runCanaries(data, config, opts.canaryCache ? { cache: opts.canaryCache } : {});
   const mc = monteCarlo(
     result.trades.map((t) => t.pnl),
     config.initialCash,

@@ -106,6 +106,7 @@ a --quick run's gates); the summary and the stored row carry the same figures. E
 or the look-ahead check fails. The breaker resumes by itself after its cool-down (a backtest has
 no operator). A strategy file's static-gate verdict is kept by content beside the database
 (gate-cache/): an unchanged file, contract, skills, gate code and compiler versions skip the compiler.
+The canaries' report is kept there too (canary-cache/), by candles, costs and engine code.
 
 ${CONFIG_FLAGS_USAGE}`,
   async run(args, io) {
@@ -121,9 +122,10 @@ ${CONFIG_FLAGS_USAGE}`,
     const dbPath = dbPathOf(config, io);
     const db = openDatabase({ path: dbPath });
     const gateCacheDir = dbPath === ':memory:' ? undefined : join(dirname(dbPath), 'gate-cache');
+    const canaryCacheDir = dbPath === ':memory:' ? undefined : join(dirname(dbPath), 'canary-cache');
     const bar = progressBar(io);
     try {
-      return await backtestWith({ config, db, io, bar, pairs, timeframe: tf.data, dir, range, values, gateCacheDir });
+      return await backtestWith({ config, db, io, bar, pairs, timeframe: tf.data, dir, range, values, gateCacheDir, canaryCacheDir });
     } finally {
       bar.stop();
       db.close();
@@ -144,6 +146,8 @@ interface BacktestArgs {
   values: { strategy?: string; out?: string; report?: boolean; quick?: boolean };
   /** Where the static gates' verdicts are cached; none for an in-memory database. */
   gateCacheDir: string | undefined;
+  /** Where the canaries' reports are cached; none for an in-memory database. */
+  canaryCacheDir: string | undefined;
 }
 
 async function backtestWith(a: BacktestArgs): Promise<number> {
@@ -158,6 +162,7 @@ async function backtestWith(a: BacktestArgs): Promise<number> {
       onGate: (gate) => a.bar.update({ stage: `gates: ${gate}` }),
       trials: backtestTrials(ledgerRepo(a.db), `cli ${a.io.env.USER ?? 'operator'}`),
       ...(a.gateCacheDir ? { gateCacheDir: a.gateCacheDir } : {}),
+      ...(a.canaryCacheDir ? { canaryCacheDir: a.canaryCacheDir } : {}),
     },
     {
       strategy: a.values.strategy,

@@ -6,6 +6,7 @@
 import type { CandleColumns } from '../../contract/candle.ts';
 import type { Pair } from '../../contract/pairs.ts';
 import type { Params, StrategyModule } from '../../contract/strategy.ts';
+import { packedColumns } from '../../backtest/data.ts';
 import { forgetSeries, prefixParent, prefixView } from '../../backtest/prepared-market.ts';
 import { runBacktest, type EmitFrame, type MarketDataLike } from './backtest-driver.ts';
 import { SandboxError } from '../errors.ts';
@@ -25,11 +26,7 @@ export class DatasetStore {
     // Views, not copies: each frame arrives in a fresh buffer that nothing else holds or reuses, so
     // the dataset can own it (copying it was ~38 MB per 1-year 9-pair load).
     const time = payload.subarray(0, nSteps);
-    const columns: CandleColumns[] = pairs.map((_, p) => {
-      const base = nSteps * (1 + p * 5);
-      const col = (k: number): Float64Array => payload.subarray(base + k * nSteps, base + (k + 1) * nSteps);
-      return { time, open: col(0), high: col(1), low: col(2), close: col(3), volume: col(4) };
-    });
+    const columns: CandleColumns[] = pairs.map((_, p) => ({ time, ...packedColumns(payload, nSteps, p) }));
     this.sets.set(id, { pairs: [...pairs], time, columns });
   }
 

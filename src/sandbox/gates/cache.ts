@@ -10,12 +10,11 @@
  * gates run. Lives beside the database (the operator's data folder): the same trust as the versions
  * table, which holds bundles too.
  */
-import { createHash } from 'node:crypto';
-import { type Dirent, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { folderDigest, readEntry, sha256, writeEntry } from '../../content-cache.ts';
 import type { GateOutcome } from './pipeline.ts';
 import { API_DIR, defaultVirtualPath, SKILLS_DIR, type GateInput } from './types.ts';
 
@@ -35,26 +34,9 @@ export interface GateCacheSetup {
   readonly toolVersions?: Readonly<Record<string, string>>;
 }
 
-const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
-
 function installedVersions(): Record<string, string> {
   const require = createRequire(import.meta.url);
   return Object.fromEntries(TOOLS.map((name) => [name, (require(`${name}/package.json`) as { version: string }).version]));
-}
-
-/** Every file under `dir` as `path\0sha256` lines, sorted (a missing folder hashes as empty). */
-function folderDigest(dir: string, label: string): string {
-  let entries: Dirent[] = [];
-  try {
-    entries = readdirSync(dir, { recursive: true, withFileTypes: true });
-  } catch {
-    // A missing folder: nothing of it in the key, as nothing of it can be in the verdict.
-  }
-  const files = entries
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name))
-    .sort();
-  return files.map((f) => `${label}/${relative(dir, f)}\0${sha256(readFileSync(f))}`).join('\n');
 }
 
 /**
@@ -86,16 +68,10 @@ const EntrySchema = z.object({
 });
 
 /** The entry's verdict if it is for this key and source and, for a pass, its bundle is the one it names. */
-function lookup(file: string, key: string, source: string): GateOutcome | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    return null;
-  }
-  const entry = EntrySchema.safeParse(parsed);
-  if (!entry.success || entry.data.key !== key) return null;
-  const outcome = entry.data.outcome as GateOutcome;
+function lookup(dir: string, key: string, source: string): GateOutcome | null {
+  const hit = readEntry(dir, key, EntrySchema);
+  if (!hit) return null;
+  const outcome = hit.entry.outcome as GateOutcome;
   if (outcome.sourceSha256 !== sha256(source)) return null;
   if (outcome.ok && sha256(outcome.bundle) !== outcome.bundleSha256) return null;
   return outcome;
@@ -108,14 +84,9 @@ function lookup(file: string, key: string, source: string): GateOutcome | null {
 export async function cachedGateRun(setup: GateCacheSetup | undefined, input: GateInput, run: () => Promise<GateOutcome>): Promise<GateOutcome> {
   if (!setup) return run();
   const key = gateCacheKey(setup, input);
-  const file = join(setup.dir, `${key}.json`);
-  const hit = lookup(file, key, input.source);
+  const hit = lookup(setup.dir, key, input.source);
   if (hit) return hit;
   const outcome = await run();
-  mkdirSync(setup.dir, { recursive: true });
-  // Written aside and renamed: a reader never sees half an entry (and would treat one as a miss anyway).
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify({ key, outcome }));
-  renameSync(tmp, file);
+  writeEntry(setup.dir, key, JSON.stringify({ key, outcome }));
   return outcome;
 }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { SandboxError } from '../errors.ts';
 import { exitCause } from './exit-cause.ts';
-import { encodeRequest, FrameDecoder, type ChildFrame } from './frames.ts';
+import { FrameDecoder, requestParts, type ChildFrame } from './frames.ts';
 import { childCommand, childEnvironment, type Isolation, type SpawnLimits } from './spawn.ts';
 
 export interface CallLimits {
@@ -76,7 +76,9 @@ export class SandboxChild {
     return this.enqueue(() => {
       if (this.exitInfo !== null) throw this.exitedError();
       const done = this.arm(limits, onProgress);
-      this.proc.stdin.write(encodeRequest(header, payload));
+      const [head, body] = requestParts(header, payload);
+      this.proc.stdin.write(head);
+      if (body.length > 0) this.proc.stdin.write(body);
       return done;
     });
   }

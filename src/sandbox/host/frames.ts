@@ -5,12 +5,21 @@
 import { SandboxError } from '../errors.ts';
 
 export function encodeRequest(header: unknown, payload?: Float64Array): Buffer {
+  return Buffer.concat(requestParts(header, payload));
+}
+
+/**
+ * A request as its head (lengths + JSON) and its payload, a view of the caller's floats: written one
+ * after the other, a dataset (38 MB for a 9-pair year) crosses to the child without being copied.
+ */
+export function requestParts(header: unknown, payload?: Float64Array): [Buffer, Buffer] {
   const json = Buffer.from(JSON.stringify(header), 'utf8');
   const body = payload ? Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength) : Buffer.alloc(0);
-  const lens = Buffer.alloc(8);
-  lens.writeUInt32LE(json.length, 0);
-  lens.writeUInt32LE(body.length, 4);
-  return Buffer.concat([lens, json, body]);
+  const head = Buffer.alloc(8 + json.length);
+  head.writeUInt32LE(json.length, 0);
+  head.writeUInt32LE(body.length, 4);
+  json.copy(head, 8);
+  return [head, body];
 }
 
 /** One frame from the child: its JSON text and, when it carried one, its float payload. */
