@@ -6,7 +6,7 @@
  * CSV import (parse + align), the parts of the run one by one (dataset sent, the child's run, the host
  * replay, the canaries computed and read from their cache, Monte Carlo), then the run's stages as the
  * command meets them, first on new candles and again, and the report a run writes only when asked. A
- * fresh process adds the CLI's start-up (tsx + imports), printed first. (The command overlaps the CSV
+ * fresh process adds the CLI's start-up (node + the build + imports), printed first. (The command overlaps the CSV
  * import with the gates and the child's start, and the replay and canaries with the child's run; here
  * the parts add up.) Prints figures only. Run: npm run bench -- backtest-phases
  */
@@ -14,6 +14,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { currentBundle } from '../src/build/current.mjs';
 import { loadConfig } from '../src/config/index.ts';
 import type { StrategyMeta } from '../src/contract/index.ts';
 import { openDatabase } from '../src/db/index.ts';
@@ -148,14 +150,17 @@ async function runParts(host: StrategyHost, data: MarketData, engineConfig: Engi
   console.log(`    Monte Carlo (1000 shuffles): ${ms(t)}`);
 }
 
-/** A fresh process that imports the backtest command (and what it imports) and exits. */
-function startUp(): number {
+/**
+ * `brain backtest` up to its first check of the data folder (a folder it refuses at once): node, the
+ * build bin.mjs picks (dist/ when current, else tsx over the sources), the command's imports and the config.
+ */
+function startUp(dir: string): number {
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', "await import('./src/cli/commands/backtest.ts')"], {
-    cwd: PROJECT_ROOT,
+  const r = spawnSync(process.execPath, [join(PROJECT_ROOT, 'src/cli/bin.mjs'), 'backtest', '--data', join(dir, 'no-such-folder')], {
+    cwd: dir,
     encoding: 'utf8',
   });
-  if (r.status !== 0) throw new Error(`importing the backtest command failed: ${r.stderr.slice(-500)}`);
+  if (r.status !== 2) throw new Error(`brain backtest on a missing folder should exit 2 (usage), got ${r.status}: ${r.stderr.slice(-500)}`);
   return (performance.now() - t0) / 1000;
 }
 
@@ -167,7 +172,9 @@ export default async function (): Promise<void> {
     const csv = join(dir, 'year');
     writeYearCsv(csv, year);
     console.log(`brain backtest --data $DIR --pairs <9 pairs> --quick, step by step:`);
-    console.log(`  start-up (node + tsx + the command's imports): median ${median(Array.from({ length: RUNS }, startUp)).toFixed(2)} s of ${RUNS}`);
+    const build = currentBundle(pathToFileURL(PROJECT_ROOT)) ? 'dist/' : 'the sources through tsx (no current dist/: npm run build)';
+    const startUps = Array.from({ length: RUNS }, () => startUp(dir));
+    console.log(`  start-up (node + ${build} + the command's imports and config): median ${median(startUps).toFixed(2)} s of ${RUNS}`);
     await phases(dir, csv, year.pairs);
   } finally {
     rmSync(dir, { recursive: true, force: true });
