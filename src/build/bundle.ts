@@ -1,15 +1,15 @@
 /**
  * The compiled build (`npm run build`; `npm ci` and `npm install` run it as `prepare`): esbuild bundles the
- * `brain` command and the gate process into dist/, so a running daemon loads plain JavaScript instead of
- * its TypeScript through tsx. Why: tsx runs its module hooks on a thread of its own, a second V8 heap
- * resident for the daemon's whole life (~20 MB of RSS), and transpiles some 400 modules at each start
- * (about half of `brain`'s start-up).
+ * `brain` command, the gate process and the sandbox child's runner into dist/, so a running daemon loads
+ * plain JavaScript instead of its TypeScript through tsx. Why: tsx runs its module hooks on a thread of its
+ * own, a second V8 heap resident for the daemon's whole life (~20 MB of RSS), and transpiles some 450
+ * modules at each start; and every process that started a sandbox child had esbuild bundle its runner.
  *
  * What stays as it is: packages are external (node_modules is read at run time, so native addons and
- * pino's worker threads load as installed); one file per entry, no chunks, so a rebuild while a daemon
- * runs can never remove code it has yet to load; files the code reads beside itself (migrations, the
- * Deno runner, what the gates hash, the sample data) stay in the checkout: each module's import.meta.url
- * becomes the URL of its source file, so every path resolves exactly as when the sources run.
+ * pino's worker threads load as installed); lazy imports stay lazy (code splitting; chunks of earlier
+ * builds are kept a week, so a daemon started before a rebuild still finds its own); files the code reads
+ * beside itself (migrations, what the gates hash, the sample data) stay in the checkout: each module's
+ * import.meta.url becomes the URL of its source file, so every path resolves exactly as from the sources.
  * src/cli/bin.mjs runs dist/ only while every input is older than the build (dist/manifest.json), and
  * the sources through tsx otherwise: an edited checkout never runs yesterday's code.
  */
@@ -17,6 +17,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync,
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { RUNNER_BUILD, RUNNER_FILE } from '../sandbox/host/runner-script.ts';
 import { BUNDLE_ENTRIES } from './runtime.ts';
 
 export interface BundleManifest {
@@ -89,12 +90,15 @@ export async function buildBundles(dist = DIST): Promise<BundleManifest> {
     define: { BRAIN_BUNDLED: 'true' },
     plugins: [sourceUrls(dist)],
   });
-  for (const file of result.outputFiles) {
+  // The sandbox child's runner: bundled here once instead of by esbuild in every process that starts a child.
+  const runner = await build({ ...RUNNER_BUILD, absWorkingDir: ROOT, outfile: join(dist, RUNNER_FILE), metafile: true, write: false, logLevel: 'warning' });
+  const outputs = [...result.outputFiles, ...runner.outputFiles];
+  for (const file of outputs) {
     writeFileSync(`${file.path}.tmp`, file.contents);
     renameSync(`${file.path}.tmp`, file.path);
   }
-  pruneEarlierBuilds(dist, new Set(result.outputFiles.map((f) => f.path)), builtAt);
-  const inputs = Object.keys(result.metafile.inputs)
+  pruneEarlierBuilds(dist, new Set(outputs.map((f) => f.path)), builtAt);
+  const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(runner.metafile.inputs)])]
     .filter((f) => !f.includes('node_modules/'))
     .sort();
   const manifest: BundleManifest = { builtAt, inputs };
@@ -106,5 +110,7 @@ export async function buildBundles(dist = DIST): Promise<BundleManifest> {
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const t0 = performance.now();
   const m = await buildBundles();
-  console.log(`dist/: ${Object.keys(BUNDLE_ENTRIES).join(', ')} from ${m.inputs.length} source files in ${((performance.now() - t0) / 1000).toFixed(2)} s`);
+  console.log(
+    `dist/: ${[...Object.keys(BUNDLE_ENTRIES), RUNNER_FILE].join(', ')} from ${m.inputs.length} source files in ${((performance.now() - t0) / 1000).toFixed(2)} s`,
+  );
 }

@@ -18,9 +18,14 @@ export type BundleName = keyof typeof BUNDLE_ENTRIES;
 
 export const RUNS_BUILD: boolean = typeof BRAIN_BUNDLED !== 'undefined' && BRAIN_BUNDLED;
 
+/** A file of the compiled build (meaningful only when RUNS_BUILD). */
+export function distFile(name: string): string {
+  return fileURLToPath(new URL(`./${name}`, import.meta.url));
+}
+
 /** A node entry point to fork, as this process runs: the built bundle, or the source file with the tsx loader. */
 export function nodeEntry(name: BundleName): { file: string; execArgv: string[] } {
-  if (RUNS_BUILD) return { file: fileURLToPath(new URL(`./${name}.mjs`, import.meta.url)), execArgv: ['--enable-source-maps'] };
+  if (RUNS_BUILD) return { file: distFile(`${name}.mjs`), execArgv: ['--enable-source-maps'] };
   // The loader by absolute URL: a daemon's working directory is its data folder, not the checkout.
   return { file: fileURLToPath(new URL(`../../${BUNDLE_ENTRIES[name]}`, import.meta.url)), execArgv: ['--import', import.meta.resolve('tsx')] };
 }

@@ -12,6 +12,7 @@ import { buildBundles, type BundleManifest } from '../../src/build/bundle.ts';
 import { currentBundle } from '../../src/build/current.mjs';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 import type { GateReply } from '../../src/sandbox/gates/child-process.ts';
+import { RUNNER_FILE, runnerBundle } from '../../src/sandbox/host/runner-script.ts';
 
 // Inside the checkout, as dist/ is: the bundles import their packages from its node_modules.
 mkdirSync(join(PROJECT_ROOT, 'node_modules/.cache'), { recursive: true });
@@ -60,6 +61,11 @@ describe('the bundles', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('seeded strategy v001');
     expect(r.stdout).toMatch(/v001 +sha256:\w+ +strategy +deployed/);
+  });
+
+  it('carry the sandbox runner byte for byte as esbuild bundles it when the sources run', async () => {
+    expect(readFileSync(join(dist, RUNNER_FILE), 'utf8')).toBe(await runnerBundle());
+    expect(manifest.inputs).toEqual(expect.arrayContaining(['src/sandbox/child/runner.ts', 'src/backtest/engine.ts']));
   });
 
   it('start the gate process from its own bundle, which passes the active strategy through the gates', async () => {

@@ -1,27 +1,34 @@
 /**
  * Builds the script a child runs: the trusted runner bundle, then the module's IIFE, then the start call.
- * The runner is bundled once per host process from src/sandbox/child (it includes the backtest engine).
+ * The runner (src/sandbox/child, with the backtest engine) comes from the compiled build when this process
+ * runs it (dist/sandbox-runner.js, made by src/build/bundle.ts with the options below), else esbuild
+ * bundles it once per host process.
  */
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import { distFile, RUNS_BUILD } from '../../build/runtime.ts';
+
+/** How the runner is bundled, at run time or by the build: one script, no imports, for Deno. */
+export const RUNNER_BUILD: BuildOptions & { entryPoints: string[] } = {
+  entryPoints: [fileURLToPath(new URL('../child/runner.ts', import.meta.url))],
+  bundle: true,
+  format: 'iife',
+  platform: 'neutral',
+  target: 'es2022',
+  legalComments: 'none',
+};
+
+/** The runner's file in the compiled build. */
+export const RUNNER_FILE = 'sandbox-runner.js';
 
 let runner: Promise<string> | undefined;
 
 /** esbuild is imported here, on the first child started, so importing a host costs nothing until one runs. */
 export function runnerBundle(): Promise<string> {
-  runner ??= import('esbuild')
-    .then((esbuild) =>
-      esbuild.build({
-        entryPoints: [fileURLToPath(new URL('../child/runner.ts', import.meta.url))],
-        bundle: true,
-        write: false,
-        format: 'iife',
-        platform: 'neutral',
-        target: 'es2022',
-        legalComments: 'none',
-        logLevel: 'silent',
-      }),
-    )
-    .then((out) => out.outputFiles[0]!.text);
+  runner ??= RUNS_BUILD
+    ? readFile(distFile(RUNNER_FILE), 'utf8')
+    : import('esbuild').then((esbuild) => esbuild.build({ ...RUNNER_BUILD, write: false, logLevel: 'silent' })).then((out) => out.outputFiles[0]!.text);
   return runner;
 }
 
