@@ -14,7 +14,8 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { folderDigest, readEntry, sha256, writeEntry } from '../../content-cache.ts';
+import { folderDigest, readEntry, writeEntry } from '../../content-cache.ts';
+import { sha256 } from '../../hash.ts';
 import type { GateOutcome } from './pipeline.ts';
 import { API_DIR, defaultVirtualPath, SKILLS_DIR, type GateInput } from './types.ts';
 
