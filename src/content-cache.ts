@@ -4,6 +4,7 @@
  * folder is another key), and entries stored one JSON file per key, read back only when intact.
  */
 import { type Dirent, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { z } from 'zod';
 import { writeFileAtomic } from './files.ts';
@@ -22,6 +23,15 @@ export function folderDigest(dir: string, label: string): string {
     .map((e) => join(e.parentPath, e.name))
     .sort();
   return files.map((f) => `${label}/${relative(dir, f)}\0${sha256(readFileSync(f))}`).join('\n');
+}
+
+/**
+ * The version of package `name` installed where `from` (a file's path or URL) resolves it, read from
+ * disk each time (require's cache would keep the version a process started with); throws when absent.
+ */
+export function packageVersion(name: string, from: string): string {
+  const manifest = createRequire(from).resolve(`${name}/package.json`);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
 /**
