@@ -3,12 +3,12 @@
  * the evaluator canaries' reports): content digests for the key (a changed file anywhere under a hashed
  * folder is another key), and entries stored one JSON file per key, read back only when intact.
  */
-import { createHash } from 'node:crypto';
-import { type Dirent, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { type Dirent, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import type { z } from 'zod';
-
-export const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+import { writeFileAtomic } from './files.ts';
+import { sha256 } from './hash.ts';
 
 /** Every file under `dir` as `label/path\0sha256` lines, sorted (a missing folder hashes as empty). */
 export function folderDigest(dir: string, label: string): string {
@@ -23,6 +23,15 @@ export function folderDigest(dir: string, label: string): string {
     .map((e) => join(e.parentPath, e.name))
     .sort();
   return files.map((f) => `${label}/${relative(dir, f)}\0${sha256(readFileSync(f))}`).join('\n');
+}
+
+/**
+ * The version of package `name` installed where `from` (a file's path or URL) resolves it, read from
+ * disk each time (require's cache would keep the version a process started with); throws when absent.
+ */
+export function packageVersion(name: string, from: string): string {
+  const manifest = createRequire(from).resolve(`${name}/package.json`);
+  return (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
 }
 
 /**
@@ -43,9 +52,6 @@ export function readEntry<T extends { key: string }>(dir: string, key: string, s
 /** Stores `text` (an entry naming `key`) as `dir/<key>.json`. */
 export function writeEntry(dir: string, key: string, text: string): void {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${key}.json`);
-  // Written aside and renamed: a reader never sees half an entry (and would treat one as a miss anyway).
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, file);
+  // A reader never sees half an entry (and would treat one as a miss anyway).
+  writeFileAtomic(join(dir, `${key}.json`), text);
 }

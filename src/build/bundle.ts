@@ -13,10 +13,11 @@
  * src/cli/bin.mjs runs dist/ only while every input is older than the build (dist/manifest.json), and
  * the sources through tsx otherwise: an edited checkout never runs yesterday's code.
  */
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
+import { writeFileAtomic } from '../files.ts';
 import { RUNNER_BUILD, RUNNER_FILE } from '../sandbox/host/runner-script.ts';
 import { BUNDLE_ENTRIES } from './runtime.ts';
 
@@ -93,17 +94,13 @@ export async function buildBundles(dist = DIST): Promise<BundleManifest> {
   // The sandbox child's runner: bundled here once instead of by esbuild in every process that starts a child.
   const runner = await build({ ...RUNNER_BUILD, absWorkingDir: ROOT, outfile: join(dist, RUNNER_FILE), metafile: true, write: false, logLevel: 'warning' });
   const outputs = [...result.outputFiles, ...runner.outputFiles];
-  for (const file of outputs) {
-    writeFileSync(`${file.path}.tmp`, file.contents);
-    renameSync(`${file.path}.tmp`, file.path);
-  }
+  for (const file of outputs) writeFileAtomic(file.path, file.contents);
   pruneEarlierBuilds(dist, new Set(outputs.map((f) => f.path)), builtAt);
   const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(runner.metafile.inputs)])]
     .filter((f) => !f.includes('node_modules/'))
     .sort();
   const manifest: BundleManifest = { builtAt, inputs };
-  writeFileSync(join(dist, 'manifest.json.tmp'), `${JSON.stringify(manifest, null, 1)}\n`);
-  renameSync(join(dist, 'manifest.json.tmp'), join(dist, 'manifest.json'));
+  writeFileAtomic(join(dist, 'manifest.json'), `${JSON.stringify(manifest, null, 1)}\n`);
   return manifest;
 }
 

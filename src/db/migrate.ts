@@ -3,7 +3,7 @@
  * and recorded in schema_version with a checksum. An applied file that changed, or a database that
  * knows a migration this build does not, stops the open: silently diverging schemas lose money.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +22,7 @@ const FILE_PATTERN = /^(\d{4})_([a-z0-9_]+)\.sql$/;
 
 /** sha256 of the SQL with line endings normalised, so a CRLF checkout does not look tampered. */
 export function migrationChecksum(sql: string): string {
-  return createHash('sha256').update(sql.replace(/\r\n/g, '\n')).digest('hex');
+  return sha256(sql.replace(/\r\n/g, '\n'));
 }
 
 export function loadMigrations(dir: string = MIGRATIONS_DIR): Migration[] {

@@ -2,10 +2,10 @@
  * A candidate's identity for the ledger's dedupe: what it is (kind and module name) and its exact text.
  * Two submissions with the same hash are the same candidate, whoever sent them.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.ts';
 
 export function contentHash(kind: 'strategy' | 'statistics', name: string, source: string): string {
-  return createHash('sha256').update(`${kind}\0${name}\0${source}`).digest('hex');
+  return sha256(`${kind}\0${name}\0${source}`);
 }
 
 /** The 12-digit prefix the CLI prints and accepts. */

@@ -5,11 +5,12 @@
  * 38 MB of a 9-pair year cross the network once per worker, not once per job. Blobs expire `ttlDays`
  * after their last put (Redis runs with noeviction: nothing else would ever free them).
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Redis } from '../redis/connect.ts';
-import { sha256 } from './jobs-wire.ts';
+import { sha256 } from '../hash.ts';
 import { BrainError } from '../contract/errors.ts';
+import { writeFileAtomic } from '../files.ts';
 
 export interface BlobStore {
   /** Stores the bytes (once per process and hash) and returns their sha256. */
@@ -53,9 +54,7 @@ export function redisBlobs(client: Redis, opts: { prefix: string; ttlDays: numbe
   const toCache = (hash: string, bytes: Uint8Array) => {
     if (!opts.cacheDir) return;
     mkdirSync(opts.cacheDir, { recursive: true });
-    const tmp = join(opts.cacheDir, `${hash}.${process.pid}.tmp`);
-    writeFileSync(tmp, bytes);
-    renameSync(tmp, join(opts.cacheDir, hash));
+    writeFileAtomic(join(opts.cacheDir, hash), bytes);
   };
   const fetch = async (hash: string): Promise<Uint8Array> => {
     const cached = fromCache(hash);

@@ -11,7 +11,8 @@ import { Queue, QueueEvents, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { redisOptions, type Redis, type RedisLink } from '../redis/connect.ts';
 import { entryViews, isFinal, JobCancelledError, jobEntry, type JobEntry, type JobRunner, type JobState } from './jobs.ts';
-import { decodeJson, encodeJson, sha256 } from './jobs-wire.ts';
+import { sha256 } from '../hash.ts';
+import { decodeJson, encodeJson } from './jobs-wire.ts';
 import { BrainError, parseDescribedError, type ErrorInfo } from '../contract/errors.ts';
 
 /** Key prefix of the queues and of what rides beside them (results, blobs, the cancel channel). */

@@ -4,7 +4,6 @@
  * a NaN edge sorts differently from a null one), and candles as raw float64 columns behind a small
  * JSON header, hashed as they are stored.
  */
-import { createHash } from 'node:crypto';
 import type { MarketData } from '../backtest/engine.ts';
 import type { CandleColumns, Pair } from '../contract/index.ts';
 import { BrainError } from '../contract/errors.ts';
@@ -22,10 +21,6 @@ export function decodeJson<T>(text: string): T {
     const keys = Object.keys(v);
     return keys.length === 1 && keys[0] === NON_FINITE ? Number((v as Record<string, string>)[NON_FINITE]) : v;
   }) as T;
-}
-
-export function sha256(bytes: Uint8Array | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 const MARKET_FORMAT = 'brain-market-1';

@@ -62,7 +62,8 @@ export interface ReadinessSources {
 }
 
 type Verdict = { status: CheckResult['status']; code?: string; detail: string };
-type Probe = (s: ReadinessSources) => Verdict;
+/** A check's verdict, or null where it does not apply (the private feed in paper mode, Telegram without a webhook). */
+type Probe = (s: ReadinessSources) => Verdict | null;
 
 const pass = (detail: string): Verdict => ({ status: 'pass', detail });
 const fail = (code: string, detail: string): Verdict => ({ status: 'fail', code, detail });
@@ -91,10 +92,12 @@ const feed: Probe = (s) => {
   return pass(`last market update ${seconds} s ago`);
 };
 
-const privateFeed: Probe = (s) =>
-  s.feed.up.private === true
+const privateFeed: Probe = (s) => {
+  if (s.mode !== 'live') return null;
+  return s.feed.up.private === true
     ? pass('executions channel connected')
     : lineFailure(s.feed.reason.private, 'not_connected', (why) => `private feed down: ${why}; fills are found by reconciling by cl_ord_id until it is back`);
+};
 
 const reconciliation: Probe = (s) => {
   const { state, error } = s.supervisor();
@@ -112,29 +115,27 @@ const breaker: Probe = (s) => {
 
 const telegram: Probe = (s) => {
   const h = s.telegram?.();
-  if (!h) return pass('no webhook');
+  if (!h) return null;
   return h.status === 'ok' ? pass(h.detail) : { status: 'degraded', code: h.code, detail: h.detail };
 };
 
-function probesFor(s: ReadinessSources): Array<[string, Probe]> {
-  const all: Array<[string, Probe]> = [
-    ['database', database],
-    ['feed', feed],
-    ['privateFeed', privateFeed],
-    ['reconciliation', reconciliation],
-    ['breaker', breaker],
-    ['telegram', telegram],
-  ];
-  return all.filter(([name]) => (name !== 'privateFeed' || s.mode === 'live') && (name !== 'telegram' || s.telegram?.() != null));
-}
+const CHECKS: ReadonlyArray<[string, Probe]> = [
+  ['database', database],
+  ['feed', feed],
+  ['privateFeed', privateFeed],
+  ['reconciliation', reconciliation],
+  ['breaker', breaker],
+  ['telegram', telegram],
+];
 
 export function readiness(s: ReadinessSources): Readiness {
   const checks: Record<string, CheckResult> = {};
   const failing: string[] = [];
   const degraded: string[] = [];
-  for (const [name, probe] of probesFor(s)) {
+  for (const [name, probe] of CHECKS) {
     const start = performance.now();
     const v = probe(s);
+    if (!v) continue;
     const took_ms = Math.round((performance.now() - start) * 1000) / 1000;
     checks[name] =
       v.status === 'pass' ? { status: 'pass', detail: v.detail, took_ms } : { status: v.status, code: v.code ?? 'health.failed', detail: v.detail, took_ms };

@@ -10,7 +10,8 @@
  * A refusal names the holder and how to take over safely; a lease lost while running (taken by
  * another trader after ours lapsed) stops this daemon.
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { sha256 } from '../hash.ts';
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { KeyLeaseRow, KeyLeasesRepo } from '../db/key-leases.repo.ts';
@@ -49,7 +50,7 @@ export interface LeaseStore {
 
 /** sha256 of the key under a label of its own: the same key always gives the same lease, and the lease never reveals it. */
 export function krakenKeyHash(apiKey: string): string {
-  return createHash('sha256').update(`kraken-api-key\n${apiKey}`).digest('hex');
+  return sha256(`kraken-api-key\n${apiKey}`);
 }
 
 export class KeyLeaseRefused extends BrainError<'key_leased'> {

@@ -4,6 +4,7 @@
  * every decision must be schema-valid. Otherwise the version is rejected.
  */
 import { createHash } from 'node:crypto';
+import { sha256 } from '../hash.ts';
 import { AnalysisReportSchema } from '../contract/analysis.ts';
 import { DecisionSchema } from '../contract/intent.ts';
 import type { Pair } from '../contract/pairs.ts';
@@ -60,7 +61,7 @@ async function runAnalysisOnce(start: StartCanaryHost, opts: StrategyHostOptions
     const reply = await host.call({ kind: 'analyze', results: {} }, undefined, 'analyze');
     const report = AnalysisReportSchema.safeParse(reply['report']);
     if (!report.success) throw new SandboxError('guest_error', `report on empty results is not schema-valid: ${report.error.issues[0]?.message ?? ''}`, false);
-    return createHash('sha256').update(JSON.stringify(report.data)).digest('hex');
+    return sha256(JSON.stringify(report.data));
   } finally {
     await host.close();
   }

@@ -21,7 +21,7 @@ import type { NightDeps } from '../../src/orchestrator/steps/night-deps.ts';
 import { cycleInput, cycleMachine, nightDeps } from '../../src/orchestrator/wiring.ts';
 import type { orchestratorCycleMachine } from '../../machines/orchestrator-cycle.machine.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
-import { sha256 } from '../../src/orchestrator/llm/client.ts';
+import { sha256 } from '../../src/hash.ts';
 import { fakePipeline, type FakePipeline } from './fake-pipeline.ts';
 import { API_KEY, silent, T0 } from './helpers.ts';
 

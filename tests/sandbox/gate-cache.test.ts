@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cachedGateRun, type GateCacheSetup } from '../../src/sandbox/gates/cache.ts';
 import type { GateOutcome } from '../../src/sandbox/gates/index.ts';
-import { sha256 } from '../../src/sandbox/gates/pipeline.ts';
+import { sha256 } from '../../src/hash.ts';
 
 // The gates themselves are stood in for by a counting function: what is tested is when the cache
 // answers and when it asks them, not the gates (tests/sandbox/escape-gates.test.ts).

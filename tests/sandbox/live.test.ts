@@ -4,7 +4,7 @@ import { engineConfig, runEngine } from '../../src/backtest/engine.ts';
 import type { Pair } from '../../src/contract/pairs.ts';
 import { compareRuns, replayDecider, replayedRun } from '../../src/backtest/replay.ts';
 import { backtestInChild, decodeChunk, loadDataset, sandboxRunner } from '../../src/sandbox/backtest.ts';
-import { encodeRequest, FrameDecoder } from '../../src/sandbox/host/frames.ts';
+import { FrameDecoder, requestParts } from '../../src/sandbox/host/frames.ts';
 import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';
 import { LiveStrategy, type ScanOutcome } from '../../src/sandbox/live.ts';
 import { checkDecision } from '../../src/sandbox/validate.ts';
@@ -85,8 +85,11 @@ describe('frames', () => {
   });
 
   it('a request frame carries the JSON header and the float payload lengths', () => {
-    const f = encodeRequest({ kind: 'x' }, new Float64Array([1, 2]));
-    expect([f.readUInt32LE(0), f.readUInt32LE(4)]).toEqual([12, 16]);
+    const payload = new Float64Array([1, 2]);
+    const [head, body] = requestParts({ kind: 'x' }, payload);
+    expect([head.readUInt32LE(0), head.readUInt32LE(4)]).toEqual([12, 16]);
+    expect(head.subarray(8).toString('utf8')).toBe('{"kind":"x"}');
+    expect(body.buffer).toBe(payload.buffer);
   });
 });
 

@@ -12,12 +12,10 @@
  * static gates' verdict cache does.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { folderDigest, readEntry, writeEntry } from '../../content-cache.ts';
+import { folderDigest, packageVersion, readEntry, writeEntry } from '../../content-cache.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import type { EngineConfig, MarketData } from '../engine-types.ts';
 import type { CanaryReport } from './canary-report.ts';
@@ -40,8 +38,7 @@ export function canaryCodeDigest(root = PROJECT_ROOT): string {
   const folders = CODE_FOLDERS.map((f) => folderDigest(join(root, f), f));
   let zod = '';
   try {
-    const manifest = createRequire(join(root, 'package.json')).resolve('zod/package.json');
-    zod = (JSON.parse(readFileSync(manifest, 'utf8')) as { version: string }).version;
+    zod = packageVersion('zod', join(root, 'package.json'));
   } catch {
     // No zod where the source is: treated as no source.
   }

@@ -7,7 +7,6 @@
  * the worst case of this very call. The call's own deadline runs on the injected clock; what it cost
  * comes from the response's usage and the config price table and is written to token_usage.
  */
-import { createHash } from 'node:crypto';
 import type Anthropic from '@anthropic-ai/sdk';
 import { zodOutputFormat } from '@anthropic-ai/sdk/helpers/zod';
 import type { Message, MessageCreateParamsNonStreaming, TextBlockParam } from '@anthropic-ai/sdk/resources/messages/messages';
@@ -16,6 +15,7 @@ import type { z } from 'zod';
 import type { Clock } from '../../clock/clock.ts';
 import type { Config } from '../../config/index.ts';
 import type { OrchestratorRepo } from '../../db/index.ts';
+import { sha256 } from '../../hash.ts';
 import { spending } from './budget.ts';
 import { LlmError, toLlmError } from './errors.ts';
 import { callCostUsd, priceOf, usageFigures, worstCaseUsd, type UsageFigures } from './pricing.ts';
@@ -178,8 +178,4 @@ export class LlmClient {
       this.deps.clock.clearTimeout(timer);
     }
   }
-}
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
 }

@@ -10,11 +10,11 @@
  * gates run. Lives beside the database (the operator's data folder): the same trust as the versions
  * table, which holds bundles too.
  */
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { folderDigest, readEntry, sha256, writeEntry } from '../../content-cache.ts';
+import { folderDigest, packageVersion, readEntry, writeEntry } from '../../content-cache.ts';
+import { sha256 } from '../../hash.ts';
 import type { GateOutcome } from './pipeline.ts';
 import { API_DIR, defaultVirtualPath, SKILLS_DIR, type GateInput } from './types.ts';
 
@@ -35,8 +35,7 @@ export interface GateCacheSetup {
 }
 
 function installedVersions(): Record<string, string> {
-  const require = createRequire(import.meta.url);
-  return Object.fromEntries(TOOLS.map((name) => [name, (require(`${name}/package.json`) as { version: string }).version]));
+  return Object.fromEntries(TOOLS.map((name) => [name, packageVersion(name, import.meta.url)]));
 }
 
 /**

@@ -6,7 +6,7 @@
  * Returns every issue of the first failing stage (each with line, column and rule) and, on success,
  * the bundle plus both content hashes that identify the immutable version.
  */
-import { createHash } from 'node:crypto';
+import { sha256 } from '../../hash.ts';
 import { checkAst, parseSource, syntaxIssues } from './ast-check.ts';
 import { bundleModule } from './bundle.ts';
 import { guardKeys } from './keys.ts';
@@ -27,10 +27,6 @@ export interface GateStageResult {
 export type GateOutcome =
   | { ok: true; sourceSha256: string; bundle: string; bundleSha256: string; stages: GateStageResult[] }
   | { ok: false; sourceSha256: string; issues: GateIssue[]; stages: GateStageResult[] };
-
-export function sha256(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
-}
 
 export class GatePipeline {
   private readonly types: TypeChecker;

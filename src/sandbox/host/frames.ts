@@ -4,10 +4,6 @@
  */
 import { SandboxError } from '../errors.ts';
 
-export function encodeRequest(header: unknown, payload?: Float64Array): Buffer {
-  return Buffer.concat(requestParts(header, payload));
-}
-
 /**
  * A request as its head (lengths + JSON) and its payload, a view of the caller's floats: written one
  * after the other, a dataset (38 MB for a 9-pair year) crosses to the child without being copied.
