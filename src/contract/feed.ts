@@ -9,7 +9,7 @@ import type { Liquidity, OrderStatus, Side } from './trading.ts';
 
 /**
  * Why a feed line is healthy or not, as the supervisor decides it from its connection's reports
- * (machines/supervisor-feed-health.ts) and announces it (`feed.line` for either line, `venue.healthChanged`
+ * (machines/supervisor-feed-line.ts) and announces it (`feed.line` for either line, `venue.healthChanged`
  * when the market line's health gates entries): a closed set of codes callers branch on and /readyz
  * reports, with the words for a person beside them (the connection's own failure code among them).
  */
