@@ -17,6 +17,7 @@ import { connectionMachine } from './connection.machine.ts';
 import * as feed from './supervisor-feed.ts';
 import { cycleInputOf, CYCLE_CHILD_ID } from './supervisor-orchestrator.ts';
 import * as logic from './supervisor-logic.ts';
+import * as operator from './supervisor-operator.ts';
 import { scannerId } from './supervisor-logic.ts';
 import type {
   BootState,
@@ -112,6 +113,8 @@ export const childrenActions = {
     for (const id of plan.stop) if (children[id]) enqueue.stopChild(id);
     for (const r of plan.backfill) enqueue.spawnChild('backfillCandles', { id: feed.backfillId(r.pair), input: r });
     if (plan.line) enqueue.emit({ ...plan.line, at: c.now });
+    const healthChange = operator.healthChange(c, plan);
+    if (healthChange) enqueue.emit(healthChange);
     for (const alert of plan.alerts) enqueue.emit({ type: 'supervisor.alert', ...alert, at: c.now });
     for (const e of plan.raise) enqueue.raise(e as SupervisorEvent);
     for (const e of plan.own) enqueue.sendTo(self, e as SupervisorEvent);

@@ -16,6 +16,7 @@ import { executionEvent } from '../src/trading/executions.ts';
 import type { ConnectionInput, ConnectionReport, Endpoint, FeedCandleReport } from './connection.machine.ts';
 import { describeError, type ErrorInfo } from '../src/contract/errors.ts';
 import type { AlertBody } from './failure-alert.ts';
+import { lineChange, lineHealth, type FeedLineChange, type LineReport, type LineState } from './supervisor-feed-line.ts';
 
 /** Connection tuning (tests and stepped replays); the connection machine's defaults otherwise. */
 export type ConnectionTuning = Pick<ConnectionInput, 'maxAttempts' | 'backoff' | 'seed' | 'timeouts'>;
@@ -26,16 +27,6 @@ export interface FeedSettings {
   connection?: ConnectionTuning;
   /** Delay before a line that gave up is started again: baseMs × 2^restarts, at most maxMs. */
   restart?: { baseMs: number; maxMs: number };
-}
-
-export interface LineState {
-  up: boolean;
-  /** Why the line is down, as its connection reported it (code, words, retry verdict); null while up. */
-  reason: ErrorInfo | null;
-  /** The outage was alerted (the line gave up at least once since it was last up). */
-  alerted: boolean;
-  /** Restarts since the line was last up. */
-  restarts: number;
 }
 
 export interface PairCandles {
@@ -83,13 +74,6 @@ export interface FeedPlan {
   alerts: AlertBody[];
   /** A line went up or down (for the log and the operator's view; alerts are separate). */
   line: FeedLineChange | null;
-}
-
-export interface FeedLineChange {
-  type: 'feed.line';
-  endpoint: Endpoint;
-  up: boolean;
-  reason: ErrorInfo | null;
 }
 
 export const connectionId = (endpoint: Endpoint): string => `connection.${endpoint}`;
@@ -158,19 +142,21 @@ export function feedPlan(feed: FeedState, timeframe: Timeframe, e: FeedReport): 
   }
 }
 
-function lineReport(feed: FeedState, e: Extract<ConnectionReport, { type: `connection.${string}` }>): FeedPlan {
-  const was = feed.lines[e.endpoint] ?? { up: false, reason: FEED_NOT_CONNECTED, alerted: false, restarts: 0 };
+function lineReport(feed: FeedState, e: LineReport): FeedPlan {
+  const prior = feed.lines[e.endpoint];
+  const was = prior ?? { up: false, reason: FEED_NOT_CONNECTED, health: FEED_NOT_CONNECTED, alerted: false, restarts: 0 };
   const plan = emptyPlan(feed);
+  const health = lineHealth(e, prior);
   let line: LineState;
   if (e.type === 'connection.up') {
-    line = { up: true, reason: null, alerted: false, restarts: 0 };
+    line = { up: true, reason: null, health, alerted: false, restarts: 0 };
     if (was.alerted) plan.alerts.push({ message: `${LINE_NAME[e.endpoint]} back after ${was.restarts} restart${was.restarts === 1 ? '' : 's'}` });
     // The executions line lost whatever was published while it was down: the account watch sweeps by cl_ord_id.
     if (e.endpoint === 'private') plan.to.push({ id: 'venueWatch', event: { type: 'venue.sweep' } });
   } else if (e.type === 'connection.down') {
-    line = { ...was, up: false, reason: e.error };
+    line = { ...was, up: false, reason: e.error, health };
   } else {
-    line = { up: false, reason: e.error, alerted: true, restarts: was.restarts + 1 };
+    line = { up: false, reason: e.error, health, alerted: true, restarts: was.restarts + 1 };
     const delayMs = restartDelay(was.restarts, feed.settings.restart);
     if (!was.alerted) {
       const retrying = `retrying every ${Math.round(delayMs / 1000)}–${Math.round((feed.settings.restart ?? DEFAULT_RESTART).maxMs / 1000)} s; ${LINE_EFFECT[e.endpoint]}`;
@@ -179,7 +165,7 @@ function lineReport(feed: FeedState, e: Extract<ConnectionReport, { type: `conne
     plan.to.push({ id: connectionId(e.endpoint), event: { type: 'connection.start' }, delayMs });
   }
   plan.feed = { ...feed, lines: { ...feed.lines, [e.endpoint]: line } };
-  if (line.up !== was.up || !feed.lines[e.endpoint]) plan.line = { type: 'feed.line', endpoint: e.endpoint, up: line.up, reason: line.reason };
+  plan.line = lineChange(e.endpoint, prior, line);
   if (e.endpoint === 'public') plan.venueHealthy = line.up;
   return plan;
 }

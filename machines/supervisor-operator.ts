@@ -5,6 +5,7 @@
  */
 import type { BreakerEvent } from './breaker.machine.ts';
 import type { PositionEvent } from './position.machine.ts';
+import type { FeedPlan } from './supervisor-feed.ts';
 import type { SupervisorContext, SupervisorEmitted, SupervisorEvent } from './supervisor-types.ts';
 
 /** The breaker command for an operator's resume/halt, stamped with the supervisor's time (the breaker reads no clock). */
@@ -22,8 +23,16 @@ export function forcedExits(c: SupervisorContext, event: SupervisorEvent): Array
     .map((s) => ({ positionId: s.positionId, event: { type: 'position.close', reason: 'manual', time: c.now } }));
 }
 
-/** The feed's health as an announcement, only when it changes (the console notifies down and back). */
-export function healthChange(c: SupervisorContext, event: SupervisorEvent): Extract<SupervisorEmitted, { type: 'venue.healthChanged' }> | null {
-  if (event.type !== 'venue.health' || event.healthy === c.venueHealthy) return null;
-  return { type: 'venue.healthChanged', healthy: event.healthy, reason: event.reason, at: c.now };
+/**
+ * The market line's health as an announcement, when a feed report flips whether entries are accepted:
+ * once per real transition (a second down, or a reconnect that fails while down, says nothing). The
+ * console notifies the feed going down and coming back.
+ */
+export function healthChange(
+  c: SupervisorContext,
+  plan: Pick<FeedPlan, 'feed' | 'venueHealthy'>,
+): Extract<SupervisorEmitted, { type: 'venue.healthChanged' }> | null {
+  const health = plan.feed.lines.public?.health;
+  if (plan.venueHealthy === undefined || plan.venueHealthy === c.venueHealthy || !health) return null;
+  return { type: 'venue.healthChanged', healthy: plan.venueHealthy, reason: health, at: c.now };
 }

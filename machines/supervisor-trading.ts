@@ -99,7 +99,6 @@ export const tradingActions = {
     if ('consecutiveLosses' in event) enqueue.assign({ streak: event.consecutiveLosses });
     enqueue.emit(event as BreakerEmitted);
   }),
-  setHealth: supervisorBase.assign({ venueHealthy: ({ event, context }) => (event.type === 'venue.health' ? event.healthy : context.venueHealthy) }),
   closeAll: supervisorBase.enqueueActions(({ context: c, enqueue }) => {
     enqueue.sendTo(BREAKER_ACTOR_ID, { type: 'breaker.halt', by: 'emergency', time: c.now });
     for (const s of c.slots) enqueue.sendTo(s.positionId, { type: 'position.close', reason: 'emergency', time: c.now });
@@ -112,9 +111,5 @@ export const tradingActions = {
   /** The operator's force exit: a manual close to each working position of the pair (or all). */
   forceExit: supervisorBase.enqueueActions(({ context: c, event, enqueue }) => {
     for (const close of operator.forcedExits(c, event)) enqueue.sendTo(close.positionId, close.event);
-  }),
-  announceHealth: supervisorBase.enqueueActions(({ context: c, event, enqueue }) => {
-    const change = operator.healthChange(c, event);
-    if (change) enqueue.emit(change);
   }),
 };

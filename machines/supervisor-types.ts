@@ -14,7 +14,8 @@ import type { PaperTestEmitted, PaperTestRecord } from './paper-test.machine.ts'
 import type { EvolutionContext, EvolutionEvent, EvolutionSettings } from './supervisor-evolution.ts';
 import type { CycleEmitted } from './orchestrator-cycle.machine.ts';
 import type { OrchestratorRunNow, OrchestratorSettings } from './supervisor-orchestrator.ts';
-import type { FeedLineChange, FeedReport, FeedSettings, FeedState } from './supervisor-feed.ts';
+import type { FeedReport, FeedSettings, FeedState } from './supervisor-feed.ts';
+import type { FeedLineChange } from './supervisor-feed-line.ts';
 import type { ErrorInfo } from '../src/contract/errors.ts';
 
 /** Housekeeping the scheduler's slots start; the daemon does the I/O. */
@@ -109,9 +110,6 @@ export type SupervisorEvent =
   | { type: 'venue.orderUpdate'; clOrdId: string; status: OrderStatus; venueOrderId: string | null; filledQuantity: number; time: number }
   /** The venue's spot balances (total per WS v2 asset code), read while no order was live: reconciled with the ledger. */
   | { type: 'venue.balances'; balances: Record<string, number>; at: number }
-  | { type: 'venue.health'; healthy: boolean; reason: FeedHealthReason }
-  /** The private executions line went up or down (live): reported for health and metrics; routing does not change. */
-  | { type: 'venue.privateFeed'; up: boolean; reason: FeedHealthReason }
   | { type: 'supervisor.pause'; by: string }
   | { type: 'supervisor.resume'; by: string }
   | { type: 'supervisor.emergencyStop'; by: string }
@@ -145,11 +143,11 @@ export type SupervisorEmitted =
   | { type: 'audit.finished'; reportId: number; passed: boolean; failed: string[]; at: number }
   /** Venue balances compared with the ledger: empty mismatches = they agree. */
   | { type: 'balances.reconciled'; mismatches: BalanceMismatch[]; at: number }
-  /** The feed's health changed (venue.health): the console notifies the feed going down and coming back. */
+  /** The market line's health flipped whether entries are accepted (once per real transition): the console notifies the feed going down and coming back. */
   | { type: 'venue.healthChanged'; healthy: boolean; reason: FeedHealthReason; at: number }
   | { type: 'strategy.rollingBack'; by: string; trigger: RollbackTrigger | null; at: number }
   | PaperTestEmitted
-  /** A connection child went up or down. */
+  /** A connection child went up or down, or gave up while down (its health, supervisor-feed-line.ts). */
   | (FeedLineChange & { at: number })
   | BreakerEmitted
   | PositionEmitted

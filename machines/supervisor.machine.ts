@@ -91,7 +91,6 @@ export const supervisorMachine = supervisorSetup.createMachine({
     'paperTest.passed': { actions: ['endPaperTest', 'startPaperTests'] },
     'paperTest.failed': { actions: ['endPaperTest', 'startPaperTests'] },
     'paperTest.cancelled': { actions: ['endPaperTest', 'startPaperTests'] },
-    'venue.health': { actions: ['announceHealth', 'setHealth'] },
     'scanner.failed': { actions: 'alert' },
     'orchestrator.runNow': { actions: 'forwardToCycle' },
     'connection.*': { actions: 'followFeed' },

@@ -7,13 +7,11 @@ import type { Pair, Timeframe } from './pairs.ts';
 import type { ErrorInfo } from './errors.ts';
 import type { Liquidity, OrderStatus, Side } from './trading.ts';
 
-/** Why a feed line is down before it first reported: the supervisor's line state and /readyz start from it. */
-export const FEED_NOT_CONNECTED: ErrorInfo = { code: 'feed.not_connected', message: 'not connected yet', retryable: true };
-
 /**
- * Why a feed line is healthy or not, as `venue.health` (the market line) and `venue.privateFeed` (the
- * executions line) report it: a closed set of codes callers branch on and /readyz reports, with the words
- * for a person beside them.
+ * Why a feed line is healthy or not, as the supervisor decides it from its connection's reports
+ * (machines/supervisor-feed-line.ts) and announces it (`feed.line` for either line, `venue.healthChanged`
+ * when the market line's health gates entries): a closed set of codes callers branch on and /readyz
+ * reports, with the words for a person beside them (the connection's own failure code among them).
  */
 export const FEED_HEALTH_CODES = ['feed.connected', 'feed.resubscribed', 'feed.not_connected', 'feed.disconnected', 'feed.stale', 'feed.gave_up'] as const;
 export type FeedHealthCode = (typeof FEED_HEALTH_CODES)[number];
@@ -22,11 +20,8 @@ export interface FeedHealthReason {
   readonly message: string;
 }
 
-/** True for a `{ code, message }` whose code is one of FEED_HEALTH_CODES (an event's reason as it arrives). */
-export function isFeedHealthReason(v: unknown): v is FeedHealthReason {
-  const r = v as Partial<FeedHealthReason> | null;
-  return typeof r === 'object' && r !== null && typeof r.message === 'string' && (FEED_HEALTH_CODES as readonly unknown[]).includes(r.code);
-}
+/** Why a feed line is down before it first reported: the supervisor's line state and /readyz start from it. */
+export const FEED_NOT_CONNECTED: ErrorInfo & FeedHealthReason = { code: 'feed.not_connected', message: 'not connected yet', retryable: true };
 
 export type BookDepth = 10 | 25 | 100 | 500 | 1000;
 

@@ -7,7 +7,7 @@
  */
 import type { ModeChoice, ModeRequest, TradingMode } from '../db/mode-requests.repo.ts';
 import type { SupervisorEmitted, SupervisorEvent } from '../../machines/supervisor-types.ts';
-import type { Pair } from '../contract/index.ts';
+import type { FeedHealthReason, Pair } from '../contract/index.ts';
 import type { ErrorInfo } from '../contract/errors.ts';
 import type { PositionSlot } from '../trading/routing.ts';
 import type { BreakerLevel } from '../trading/breaker.ts';
@@ -27,6 +27,8 @@ export interface SupervisorView {
   breaker: BreakerLevel;
   streak: number;
   venueHealthy: boolean;
+  /** Each connection line that has reported: up or not, with its closed feed.* health code (empty without connection children). */
+  feedLines: Partial<Record<'public' | 'private', { up: boolean; health: FeedHealthReason }>>;
   error: ErrorInfo | null;
 }
 

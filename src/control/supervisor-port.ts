@@ -30,6 +30,7 @@ export function viewOf(s: Snapshot): SupervisorView {
     breaker: c.breaker,
     streak: c.streak,
     venueHealthy: c.venueHealthy,
+    feedLines: c.feed?.lines ?? {},
     error: c.error,
   };
 }

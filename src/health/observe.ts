@@ -1,14 +1,16 @@
 /**
  * The one subscriber: it listens to the supervisor's emitted events (`actor.on('*')`) and to the
  * inspection stream of the whole actor tree (`actor.system.inspect`, the stream the transition log and
- * the Stately inspector read) and turns them into metrics and into the feed's freshness for /readyz.
+ * the Stately inspector read) and turns them into metrics and, for /readyz, into the feed's freshness and
+ * its lines' health (the supervisor's own `feed.line` announcements, a closed feed.* code each).
  * Nothing in the trading code knows it exists.
  */
 import type { AnyActorRef, EventObject, InspectionEvent, Subscription } from 'xstate';
 import type { Clock } from '../clock/clock.ts';
 import type { Metrics } from './metrics.ts';
-import { toErrorInfo, type ErrorInfo } from '../contract/errors.ts';
-import { FEED_NOT_CONNECTED, isFeedHealthReason } from '../contract/feed.ts';
+import type { ErrorInfo } from '../contract/errors.ts';
+import { FEED_NOT_CONNECTED, type FeedHealthReason } from '../contract/feed.ts';
+import type { FeedLineChange } from '../../machines/supervisor-feed-line.ts';
 
 export type FeedEndpoint = 'public' | 'private';
 
@@ -17,7 +19,7 @@ export interface FeedState {
   lastMarketAt: number | null;
   /** null until the endpoint first reports. */
   up: Record<FeedEndpoint, boolean | null>;
-  /** Why the endpoint is down (null while up), with the failure's code as the connection reported it. */
+  /** Why the endpoint is down (null while up): the line's closed feed.* code, the connection's own failure in the words. */
   reason: Record<FeedEndpoint, ErrorInfo | null>;
 }
 
@@ -38,14 +40,11 @@ const pairLabel = (v: unknown) => (typeof v === 'string' && /^[A-Z0-9]{1,10}\/[A
 
 type Ev = EventObject & Record<string, unknown>;
 
-/**
- * `reason`: an ErrorInfo from a connection or the supervisor's line state, or a FeedHealthReason
- * (venue.health, venue.privateFeed: a feed.* code and its words), kept with its code for /readyz.
- */
-function feedReport(feed: FeedState, metrics: Metrics, endpoint: FeedEndpoint, up: boolean, reason: unknown): void {
+/** A line's state as the supervisor decided it (its `feed.line`, or its line state at start); a line is retried until it is back. */
+function feedReport(feed: FeedState, metrics: Metrics, endpoint: FeedEndpoint, up: boolean, health: FeedHealthReason): void {
   if (up && feed.up[endpoint] === false) metrics.reconnects.inc({ endpoint });
   feed.up[endpoint] = up;
-  feed.reason[endpoint] = up ? null : isFeedHealthReason(reason) ? { ...reason, retryable: true } : toErrorInfo(reason);
+  feed.reason[endpoint] = up ? null : { ...health, retryable: true };
   metrics.feedUp.set({ endpoint }, up ? 1 : 0);
 }
 
@@ -60,20 +59,6 @@ function onSupervisorEvent(e: Ev, feed: FeedState, metrics: Metrics, clock: Cloc
     case 'feed.candle':
       feed.lastMarketAt = clock.now();
       return;
-    case 'connection.up':
-    case 'connection.down':
-    case 'connection.failed':
-      return feedReport(
-        feed,
-        metrics,
-        e['endpoint'] === 'private' ? 'private' : 'public',
-        e.type === 'connection.up',
-        e.type === 'connection.up' ? null : e['error'],
-      );
-    case 'venue.health':
-      return feedReport(feed, metrics, 'public', e['healthy'] === true, e['reason']);
-    case 'venue.privateFeed':
-      return feedReport(feed, metrics, 'private', e['up'] === true, e['reason']);
     case 'scanner.failed':
       metrics.scanFailures.inc({ stage: label(e['stage']) });
       return;
@@ -100,9 +85,12 @@ function onTreeEvent(e: Ev, target: { getSnapshot(): unknown }, metrics: Metrics
   metrics.orders.inc({ side, result });
 }
 
-/** What the supervisor announced (verdicts, fills, alerts). */
-function onEmitted(e: Ev, metrics: Metrics): void {
-  if (e.type === 'intent.accepted' || e.type === 'intent.rejected') {
+/** What the supervisor announced (verdicts, fills, alerts, its feed lines). */
+function onEmitted(e: Ev, feed: FeedState, metrics: Metrics): void {
+  if (e.type === 'feed.line') {
+    const line = e as unknown as FeedLineChange;
+    feedReport(feed, metrics, line.endpoint, line.up, line.health);
+  } else if (e.type === 'intent.accepted' || e.type === 'intent.rejected') {
     const action = label((e['intent'] as { decision?: { action?: string } } | undefined)?.decision?.action);
     metrics.intents.inc({ action, outcome: e.type === 'intent.accepted' ? 'accepted' : 'rejected' });
     if (e.type === 'intent.rejected') metrics.rejections.inc({ reason: label(e['reason']) });
@@ -120,11 +108,11 @@ function onEmitted(e: Ev, metrics: Metrics): void {
  * lines are up, then starts its health server, showed it: /readyz 503 on a connected executions line).
  */
 function seedLines(actor: AnyActorRef, metrics: Metrics, feed: FeedState): void {
-  const snapshot = actor.getSnapshot() as { context?: { feed?: { lines?: Partial<Record<FeedEndpoint, { up: boolean; reason: ErrorInfo | null }>> } } };
+  const snapshot = actor.getSnapshot() as { context?: { feed?: { lines?: Partial<Record<FeedEndpoint, { up: boolean; health: FeedHealthReason }>> } } };
   const lines = snapshot.context?.feed?.lines ?? {};
   for (const endpoint of ['public', 'private'] as const) {
     const line = lines[endpoint];
-    if (line) feedReport(feed, metrics, endpoint, line.up, line.reason);
+    if (line) feedReport(feed, metrics, endpoint, line.up, line.health);
   }
 }
 
@@ -137,7 +125,7 @@ export function observeDaemon(actor: Observable & AnyActorRef, metrics: Metrics,
     if (i.actorRef === actor) onSupervisorEvent(e, feed, metrics, clock);
     onTreeEvent(e, i.actorRef, metrics);
   });
-  const emitted = actor.on('*', (e) => onEmitted(e as Ev, metrics));
+  const emitted = actor.on('*', (e) => onEmitted(e as Ev, feed, metrics));
   return () => {
     inspection.unsubscribe();
     emitted.unsubscribe();

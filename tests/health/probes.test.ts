@@ -5,7 +5,11 @@ import { checkIsolationAtBoot, liveIsolationRefusal } from '../../src/health/iso
 import { liveness } from '../../src/health/liveness.ts';
 import { createMetrics } from '../../src/health/metrics.ts';
 import { newFeedState, observeDaemon } from '../../src/health/observe.ts';
-import { readiness, type ReadinessSources, type SupervisorView } from '../../src/health/readiness.ts';
+import { readiness, type Readiness, type ReadinessSources, type SupervisorView } from '../../src/health/readiness.ts';
+import { startHealth } from '../../src/health/index.ts';
+import type { Clock } from '../../src/clock/clock.ts';
+import { startSupervisor, T0 } from '../machines/supervisor.fixtures.ts';
+import { testConfig } from '../control/fixtures.ts';
 import { startWatchdog, watchdogIntervalMs } from '../../src/health/watchdog.ts';
 import { createLogger } from '../../src/log/index.ts';
 
@@ -161,29 +165,61 @@ describe('the health observer started after the daemon', () => {
   });
 });
 
-describe('the feed lines reported with a health code', () => {
-  it('reach /readyz with their code and words (venue.health, venue.privateFeed)', () => {
-    const none = { unsubscribe: () => undefined };
-    let inspect: (i: unknown) => void = () => undefined;
-    const actor = {
-      getSnapshot: () => ({ context: {} }),
-      on: () => none,
-      system: {
-        inspect: (f: (i: unknown) => void) => {
-          inspect = f;
-          return none;
-        },
-      },
-    } as unknown as Parameters<typeof observeDaemon>[0];
-    const feed = newFeedState();
-    const metrics = createMetrics({ daemon: () => null } as unknown as Parameters<typeof createMetrics>[0]);
-    observeDaemon(actor, metrics, feed, { now: () => T, setTimeout, clearTimeout } as never);
-    const send = (event: unknown) => inspect({ type: '@xstate.event', actorRef: actor, event });
-    send({ type: 'venue.health', healthy: false, reason: { code: 'feed.stale', message: 'no candle for 3 minutes' } });
-    send({ type: 'venue.privateFeed', up: false, reason: { code: 'feed.disconnected', message: 'executions socket closed' } });
-    const r = readiness(sources({ mode: 'live', feed: { ...feed, lastMarketAt: T - 5_000 } }));
-    expect(r.checks['feed']).toMatchObject({ status: 'fail', code: 'feed.stale', detail: expect.stringContaining('no candle for 3 minutes') });
-    expect(r.checks['privateFeed']).toMatchObject({ status: 'fail', code: 'feed.disconnected', detail: expect.stringContaining('executions socket closed') });
+describe('/readyz from the feed lines as the supervisor hears them', () => {
+  it("a line dropped by its connection fails its check with the line's closed feed.* code (503), and passes once it is back (200)", async () => {
+    const s = startSupervisor({ feed: { mode: 'live' } });
+    await s.running();
+    const db = openDatabase({ path: ':memory:' });
+    const health = await startHealth({
+      daemon: { actor: s.actor, runtime: { db } as never, done: new Promise(() => undefined) },
+      config: { ...testConfig(), mode: 'live' },
+      clock: s.clock as unknown as Clock,
+      log: createLogger({ level: 'silent' }),
+      env: {},
+      port: 0,
+    });
+    const readyz = async () => {
+      const res = await fetch(`http://127.0.0.1:${health.port}/readyz`);
+      return { code: res.status, body: (await res.json()) as Readiness };
+    };
+    try {
+      s.actor.send({ type: 'connection.up', endpoint: 'public' });
+      s.actor.send({ type: 'connection.up', endpoint: 'private' });
+      s.actor.send({
+        type: 'feed.candle',
+        pair: 'BTC/USD',
+        timeframe: '5m',
+        candle: { time: T0, open: 1, high: 1, low: 1, close: 1, volume: 1 },
+        closed: false,
+      });
+      expect((await readyz()).code).toBe(200);
+      s.actor.send({ type: 'connection.down', endpoint: 'public', error: { code: 'kraken.ws_timeout', message: 'timed out', retryable: true } });
+      s.actor.send({ type: 'connection.down', endpoint: 'private', error: { code: 'kraken.ws_closed', message: 'socket closed (1006)', retryable: true } });
+      const down = await readyz();
+      expect(down.code).toBe(503);
+      expect(down.body.failing).toEqual(['feed', 'privateFeed']);
+      expect(down.body.checks['feed']).toMatchObject({
+        code: 'feed.stale',
+        detail: 'market feed down: [feed.stale, retryable] went silent (kraken.ws_timeout: timed out); no new entries until it is back',
+      });
+      expect(down.body.checks['privateFeed']).toMatchObject({
+        code: 'feed.disconnected',
+        detail: expect.stringContaining('kraken.ws_closed: socket closed (1006)'),
+      });
+      s.actor.send({
+        type: 'connection.failed',
+        endpoint: 'private',
+        attempts: 10,
+        error: { code: 'kraken.ws_closed', message: 'socket closed (1006)', retryable: true },
+      });
+      expect((await readyz()).body.checks['privateFeed']).toMatchObject({ code: 'feed.gave_up' });
+      s.actor.send({ type: 'connection.up', endpoint: 'public' });
+      s.actor.send({ type: 'connection.up', endpoint: 'private' });
+      expect((await readyz()).code).toBe(200);
+    } finally {
+      await health.close();
+      db.close();
+    }
   });
 });
 

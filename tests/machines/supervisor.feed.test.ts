@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from 'xstate';
 import type { Candle, Pair } from '../../src/contract/index.ts';
+import type { SupervisorEmitted } from '../../machines/supervisor-types.ts';
 import { bootState, startSupervisor, T0 } from './supervisor.fixtures.ts';
 
 const STEP = 300_000;
@@ -19,6 +20,10 @@ const closed = (pair: Pair, time: number, close = 100) => ({
   closed: true,
 });
 const alerts = (s: ReturnType<typeof startSupervisor>) => s.emitted.filter((e) => e.type === 'supervisor.alert').map((e) => (e as { message: string }).message);
+const CLOSED = { code: 'kraken.ws_closed', message: 'socket closed (1006)', retryable: true };
+const announced = (s: ReturnType<typeof startSupervisor>) =>
+  s.emitted.filter((e): e is Extract<SupervisorEmitted, { type: 'venue.healthChanged' }> => e.type === 'venue.healthChanged');
+const lineHealth = (s: ReturnType<typeof startSupervisor>) => s.emitted.flatMap((e) => (e.type === 'feed.line' ? [[e.up, e.health.code] as const] : []));
 const scanned = (s: ReturnType<typeof startSupervisor>, pair: Pair) => s.scans.filter((r) => r.pair === pair).map((r) => r.candle.time);
 
 async function live(mode: 'paper' | 'live' = 'paper', candleTimes: Partial<Record<Pair, number>> = { 'BTC/USD': T0, 'ETH/USD': T0 }) {
@@ -66,7 +71,13 @@ describe('supervisor: the connection children', () => {
     s.actor.send({ type: 'connection.up', endpoint: 'public' });
     expect(alerts(s).at(-1)).toBe('public market feed back after 4 restarts');
     expect(s.actor.getSnapshot().context.venueHealthy).toBe(true);
-    expect(s.emitted.filter((e) => e.type === 'feed.line').map((e) => (e as { up: boolean }).up)).toEqual([true, false, true]);
+    // Giving up while down changes the line's health (/readyz shows it), not whether it is up.
+    expect(lineHealth(s)).toEqual([
+      [true, 'feed.connected'],
+      [false, 'feed.disconnected'],
+      [false, 'feed.gave_up'],
+      [true, 'feed.resubscribed'],
+    ]);
   });
 
   it('no entry is accepted while the public line is down (inv. 5)', async () => {
@@ -83,6 +94,41 @@ describe('supervisor: the connection children', () => {
     s.actor.send({ type: 'connection.down', endpoint: 'public', error: timedOut });
     expect(s.actor.getSnapshot().context.feed?.lines.public).toMatchObject({ up: false, reason: timedOut });
     expect(s.emitted.filter((e) => e.type === 'feed.line').map((e) => (e as { reason: unknown }).reason)).toEqual([null, timedOut]);
+    expect(s.actor.getSnapshot().context.feed?.lines.public?.health).toEqual({ code: 'feed.stale', message: 'went silent (kraken.ws_timeout: timed out)' });
+  });
+
+  it('the market line going down and coming back is announced once each with its closed feed.* code; a repeated down or a failed retry says nothing', async () => {
+    const s = await live();
+    s.actor.send({ type: 'connection.up', endpoint: 'public' });
+    // Up at boot: entries were never refused, so there is nothing to announce.
+    expect(announced(s)).toEqual([]);
+    s.actor.send({ type: 'connection.down', endpoint: 'public', error: CLOSED });
+    s.actor.send({ type: 'connection.down', endpoint: 'public', error: CLOSED });
+    s.actor.send({ type: 'connection.failed', endpoint: 'public', attempts: 10, error: CLOSED });
+    s.actor.send({ type: 'connection.failed', endpoint: 'public', attempts: 10, error: CLOSED });
+    expect(announced(s)).toEqual([
+      { type: 'venue.healthChanged', healthy: false, reason: { code: 'feed.disconnected', message: 'kraken.ws_closed: socket closed (1006)' }, at: T0 },
+    ]);
+    expect(s.actor.getSnapshot().context.venueHealthy).toBe(false);
+    s.actor.send({ type: 'connection.up', endpoint: 'public' });
+    s.actor.send({ type: 'connection.up', endpoint: 'public' });
+    expect(announced(s).map((e) => [e.healthy, e.reason.code])).toEqual([
+      [false, 'feed.disconnected'],
+      [true, 'feed.resubscribed'],
+    ]);
+    expect(s.actor.getSnapshot().context.venueHealthy).toBe(true);
+  });
+
+  it('the private line has its health too (for /readyz), but it never gates entries nor announces the market feed', async () => {
+    const s = await live('live');
+    s.actor.send({ type: 'connection.up', endpoint: 'private' });
+    s.actor.send({ type: 'connection.down', endpoint: 'private', error: CLOSED });
+    expect(lineHealth(s)).toEqual([
+      [true, 'feed.connected'],
+      [false, 'feed.disconnected'],
+    ]);
+    expect(announced(s)).toEqual([]);
+    expect(s.actor.getSnapshot().context.venueHealthy).toBe(true);
   });
 
   it('the private line coming back asks the venue watch for a sweep by cl_ord_id', async () => {

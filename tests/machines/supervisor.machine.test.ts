@@ -156,14 +156,6 @@ describe('supervisor intent routing', () => {
     expect((await s.signal('ETH/USD', 'buy', 50)).signal!.verdict.outcome).toBe('acted');
   });
 
-  it('inv. 5: no entries while the venue is unhealthy', async () => {
-    const s = startSupervisor();
-    await s.running();
-    s.port.feed!({ type: 'venue.health', healthy: false, reason: { code: 'feed.disconnected', message: 'public feed down' } });
-    await s.signal('BTC/USD', 'buy', 100);
-    expect(s.records.at(-1)!.signal!.verdict).toEqual({ outcome: 'rejected', rejectReason: 'venue_unhealthy', clOrdId: null });
-  });
-
   it('a closed candle goes to the scanners and a UTC day roll emits the daily snapshot', async () => {
     const s = startSupervisor();
     await s.running();

@@ -131,6 +131,25 @@ describe('every read command through the Bot API', () => {
   });
 });
 
+describe('the feed in /status and /health', () => {
+  it('names each line that is down with the feed.* code /readyz shows, as the connections reported it', async () => {
+    const s = startSupervisor({ feed: { mode: 'live' } });
+    await s.running();
+    const h = await startHarness({ actor: s.actor });
+    const closed = { code: 'kraken.ws_closed', message: 'socket closed (1006)', retryable: true };
+    s.actor.send({ type: 'connection.up', endpoint: 'public' });
+    s.actor.send({ type: 'connection.up', endpoint: 'private' });
+    expect(texts(await h.ask(ADMIN_ID, '/health')).join('\n')).toMatch(/feed\s+healthy\n/);
+    s.actor.send({ type: 'connection.down', endpoint: 'public', error: closed });
+    s.actor.send({ type: 'connection.down', endpoint: 'private', error: closed });
+    s.actor.send({ type: 'connection.failed', endpoint: 'private', attempts: 10, error: closed });
+    const down =
+      /feed\s+unhealthy: no new entries \(market line \[feed\.disconnected\] kraken\.ws_closed: socket closed \(1006\); executions line \[feed\.gave_up\] gave up after 10 reconnects/;
+    expect(texts(await h.ask(ADMIN_ID, '/status')).join('\n')).toMatch(down);
+    expect(texts(await h.ask(ADMIN_ID, '/health')).join('\n')).toMatch(down);
+  });
+});
+
 describe('control commands without confirmation', () => {
   it('/pause stops entries and /resume lets them through again, each by one event', async () => {
     const s = startSupervisor();

@@ -12,7 +12,7 @@ import { ADMIN_ID, startHarness, VIEWER_ID } from './harness.ts';
 
 describe('notifications', () => {
   it('a trade, the feed and the breaker reach every user at their levels; off is never sent', async () => {
-    const s = startSupervisor({ limits: { maxConsecutiveLosses: 1 } });
+    const s = startSupervisor({ limits: { maxConsecutiveLosses: 1 }, feed: { mode: 'paper' } });
     await s.running();
     const h = await startHarness({
       actor: s.actor,
@@ -21,17 +21,27 @@ describe('notifications', () => {
     s.actor.on('*', (e) => h.tg.notifier.notify(e));
     await s.openPosition('BTC/USD', 100);
     await s.closePosition('BTC/USD', 90);
-    s.port.feed!({ type: 'venue.health', healthy: false, reason: { code: 'feed.disconnected', message: 'public feed down' } });
-    s.port.feed!({ type: 'venue.health', healthy: false, reason: { code: 'feed.disconnected', message: 'still down' } });
-    s.port.feed!({ type: 'venue.health', healthy: true, reason: { code: 'feed.resubscribed', message: 'resubscribed' } });
+    // The market line as its connection child reports it: up at boot, dropped, still down, given up, back.
+    const closed = { code: 'kraken.ws_closed', message: 'socket closed (1006)', retryable: true };
+    s.actor.send({ type: 'connection.up', endpoint: 'public' });
+    s.actor.send({ type: 'connection.down', endpoint: 'public', error: closed });
+    s.actor.send({ type: 'connection.down', endpoint: 'public', error: closed });
+    s.actor.send({ type: 'connection.failed', endpoint: 'public', attempts: 10, error: closed });
+    s.actor.send({ type: 'connection.up', endpoint: 'public' });
     await h.tg.settled();
     const toAdmin = h.api.sent.filter((m) => m.chatId === ADMIN_ID);
     expect(toAdmin.map((m) => [m.text.split(' · ')[0], m.silent])).toEqual([
       ['🟢 Bought 10 BTC/USD at 100 ($1,000.00)', true],
       ['🔻 Closed BTC/USD: -$107.60 after $7.60 fees (signal)', false],
       ['⛔ Breaker HALTED: the losing streak reached risk.maxConsecutiveLosses. No new entries; exits still pass. Lift it with /resetbreaker.', false],
-      ['📵 Market feed down ([feed.disconnected] public feed down): no new entries until it is back.', false],
-      ['📶 Market feed back ([feed.resubscribed] resubscribed); entries allowed again.', false],
+      ['📵 Market feed down ([feed.disconnected] kraken.ws_closed: socket closed (1006)): no new entries until it is back.', false],
+      // The outage alerts stay: the line gave up and is restarted (alert kind, its own level).
+      [
+        '⚠️ public market feed down: 10 reconnects failed ([kraken.ws_closed, retryable] socket closed (1006)); retrying every 1–60 s; no new entries until it is back',
+        false,
+      ],
+      ['📶 Market feed back ([feed.resubscribed] reconnected and subscribed again); entries allowed again.', false],
+      ['⚠️ public market feed back after 1 restart', false],
     ]);
     expect(h.api.sent.filter((m) => m.chatId === VIEWER_ID).map((m) => m.text)).toEqual(toAdmin.map((m) => m.text));
   });

@@ -18,6 +18,18 @@ export function live(deps: ControlDeps): SupervisorView | null {
   return deps.supervisor?.view() ?? null;
 }
 
+const LINE_WORDS = { public: 'market line', private: 'executions line' } as const;
+
+/** The feed as /status and /health say it: whether entries are accepted, then each line that is down with its feed.* code (as /readyz shows it). */
+export function feedWords(v: SupervisorView): string {
+  const down = (['public', 'private'] as const).flatMap((endpoint) => {
+    const line = v.feedLines[endpoint];
+    return line && !line.up ? [`${LINE_WORDS[endpoint]} [${line.health.code}] ${line.health.message}`] : [];
+  });
+  const verdict = v.venueHealthy ? 'healthy' : 'unhealthy: no new entries';
+  return down.length === 0 ? verdict : `${verdict} (${down.join('; ')})`;
+}
+
 /** The supervisor's market time when it runs, else the wall clock. */
 export function nowOf(deps: ControlDeps): number {
   return live(deps)?.now || deps.clock.now();

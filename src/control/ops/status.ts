@@ -10,7 +10,7 @@ import { duration, num, pct, signedUsd, usd, utc } from '../format.ts';
 import { operation, type ControlDeps } from '../operation.ts';
 import type { SupervisorView } from '../ports.ts';
 import { done, fields, refused, table, text, title, type Block } from '../reply.ts';
-import { feesOf, live, nowOf, repos } from './common.ts';
+import { feedWords, feesOf, live, nowOf, repos } from './common.ts';
 
 const STATE_WORDS: Record<SupervisorView['state'], string> = {
   booting: 'booting',
@@ -71,7 +71,7 @@ export const status = operation({
     const head = fields([
       ['state', `${STATE_WORDS[v.state]} · ${deps.config.mode}`],
       ['breaker', `${v.breaker}${v.streak > 0 ? ` (losing streak ${v.streak})` : ''}`],
-      ['feed', v.venueHealthy ? 'healthy' : 'unhealthy: no new entries'],
+      ['feed', feedWords(v)],
       ['equity', `${usd(equity)} (cash ${usd(l.cash)})`],
       ['today', `${signedUsd(dailyPnlOf(l, equity))} · drawdown ${pct(drawdownOf(l, equity))}`],
       ['positions', `${v.slots.length} of ${deps.config.risk.maxOpenPositions}`],

@@ -10,7 +10,7 @@ import { duration, utc } from '../format.ts';
 import { operation } from '../operation.ts';
 import { lastScanAt } from '../queries.ts';
 import { code, done, fields, refused, text, title } from '../reply.ts';
-import { live } from './common.ts';
+import { feedWords, live } from './common.ts';
 import { activeStrategy } from './evolution.ts';
 
 /** The webhook's last check as /health shows it: the verdict, its code when degraded, and when it was checked. */
@@ -35,7 +35,7 @@ export const health = operation({
       title('Health'),
       fields([
         ['daemon', v ? v.state : 'not running'],
-        ['feed', v ? (v.venueHealthy ? 'healthy' : 'unhealthy: no new entries') : '-'],
+        ['feed', v ? feedWords(v) : '-'],
         ['market time', v ? utc(v.now) : '-'],
         ['last scan', scan === null ? 'none yet' : utc(scan)],
         ['up', deps.about.startedAt === null ? '-' : `${duration(wall - deps.about.startedAt)} (pid ${deps.about.pid})`],
