@@ -20,7 +20,7 @@ export const NotificationsSchema = z.strictObject({
     'silent',
     "The nightly cycle's change report (hypothesis, diff, metrics, gates, cost) and the end of an evolver run started with /evolve",
   ),
-  feed: notify('on', 'The market feed went down or came back'),
+  feed: notify('silent', 'The market feed went down or came back, each time (an outage its reconnects cannot end is an alert)'),
   alert: notify('on', 'Supervisor alerts: a scan failure, a failed chore, a refused strategy swap, a child error'),
   selfAudit: notify('silent', 'The result of a self-audit (reconciliation with the venue)'),
   startup: notify('silent', 'The daemon started trading'),
