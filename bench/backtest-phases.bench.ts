@@ -29,7 +29,8 @@ import { monteCarlo } from '../src/backtest/validation/monte-carlo.ts';
 import { backtestInChild, loadDataset, sandboxRunner } from '../src/sandbox/backtest.ts';
 import { StrategyHost } from '../src/sandbox/host/strategy-host.ts';
 import { PROJECT_ROOT } from '../src/paths.ts';
-import { engineConfigFor, evaluate, loadData, resolveStrategy } from '../src/versions/evaluate.ts';
+import { engineConfigFor, evaluate, loadData } from '../src/versions/evaluate.ts';
+import { resolveStrategy } from '../src/versions/resolve.ts';
 import { median } from './lib/stats.ts';
 import { writeYearCsv, yearMarket } from './lib/year.ts';
 

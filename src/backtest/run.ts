@@ -10,6 +10,7 @@ import type { TrialStats } from '../db/ledger.repo.ts';
 import { backtestLimits, type EngineConfig, type EngineResult, type MarketData } from './engine.ts';
 import { computeMetrics, deflate, trialsFromLedger, type BacktestMetrics, type MetricsInput, type TrialsContext } from './metrics.ts';
 import { BacktestRunError, replayedRun, type StrategyRunner } from './replay.ts';
+import { loadDistributions } from './stats/sharpe.ts';
 import type { ReportFiles } from './report/index.ts';
 import type { GateReport } from './validation/suite.ts';
 
@@ -83,8 +84,11 @@ export async function runBacktest(deps: BacktestRunDeps, req: BacktestRequest): 
     throw new BacktestRunError('no_data', `no candles for ${data.pairs.join(', ')} in the requested range; import data or widen --from/--to`);
   const stage = deps.onStage ?? (() => {});
   stage('run');
-  const whileRunning = deps.whileRunning;
-  const result = await replayedRun(deps.runner, data, config, whileRunning && (() => whileRunning({ data, config })));
+  const result = await replayedRun(deps.runner, data, config, () => {
+    // The metrics' normal distribution loads in the wait too, not at the start of the command.
+    loadDistributions();
+    deps.whileRunning?.({ data, config });
+  });
   stage('metrics');
   const metricsInput = metricsInputOf(result, data, config, req.trials);
   const versionId = deps.runner.versionId;

@@ -187,15 +187,13 @@ export class SeriesCache {
 
 /**
  * The indicator run over the candles as the live scan runs it: its updater on each row, or its stream
- * on its input column, fed one candle at a time in row order (so a row's value depends on earlier rows
- * only). Row r's value goes to `out[r × stride + slot]`.
+ * on its input column (input.fill), fed one candle at a time in row order (so a row's value depends on
+ * earlier rows only). Row r's value goes to `out[r × stride + slot]`.
  */
 function computeSeries(ind: RegisteredIndicator, c: CandleColumns, firstRow: number, out: Float64Array, stride: number, slot: number): void {
   const n = c.time.length;
   if (ind.input) {
-    const stream = ind.input.stream();
-    const col = c[ind.input.source];
-    for (let r = firstRow, o = firstRow * stride + slot; r < n; r++, o += stride) out[o] = stream.next(col[r]!);
+    ind.input.fill(c[ind.input.source], firstRow, out, stride, slot);
     return;
   }
   const next = ind.start();

@@ -8,7 +8,7 @@ import type { TrialLedger } from '../backtest/run.ts';
 import type { Clock } from '../clock/clock.ts';
 import type { LedgerEvent, LedgerRepo, LedgerRow, LedgerStage, LedgerUpdate, OriginKind } from '../db/ledger.repo.ts';
 import { lineDiff } from '../versions/diff.ts';
-import type { ResolvedStrategy } from '../versions/evaluate.ts';
+import type { ResolvedStrategy } from '../versions/resolve.ts';
 import { contentHash } from './content.ts';
 import type { GateResult } from './policy.ts';
 import { BrainError } from '../contract/errors.ts';

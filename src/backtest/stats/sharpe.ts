@@ -8,8 +8,21 @@
  * so PSR and DSR agree. The 2025 form (López de Prado, Lipton & Zoonekynd: variance at SR0, ÷T) is
  * available as `psr2025` for comparison; on short samples it is noticeably more generous.
  */
-import normalCdf from '@stdlib/stats-base-dists-normal-cdf';
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { createRequire } from 'node:module';
+import type normalCdf from '@stdlib/stats-base-dists-normal-cdf';
+import type normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+
+/**
+ * The normal distribution, required on first use: its ~150 small CommonJS packages take ~25 ms to load,
+ * which `brain backtest` would otherwise pay before it starts reading candles. A backtest loads them
+ * while its strategy runs in the sandbox child (loadDistributions, from run.ts).
+ */
+const load = createRequire(import.meta.url);
+let normal: { cdf: typeof normalCdf; quantile: typeof normalQuantile } | undefined;
+
+export function loadDistributions(): void {
+  normal ??= { cdf: load('@stdlib/stats-base-dists-normal-cdf'), quantile: load('@stdlib/stats-base-dists-normal-quantile') };
+}
 
 const EULER_MASCHERONI = 0.5772156649015329;
 
@@ -24,8 +37,14 @@ export interface SharpeSample {
   readonly kurtosis: number;
 }
 
-const phi = (x: number): number => normalCdf(x, 0, 1);
-const phiInv = (p: number): number => normalQuantile(p, 0, 1);
+const phi = (x: number): number => {
+  loadDistributions();
+  return normal!.cdf(x, 0, 1);
+};
+const phiInv = (p: number): number => {
+  loadDistributions();
+  return normal!.quantile(p, 0, 1);
+};
 
 /** PSR, 2012 form: Φ(√(T−1)·(SR−SR0) / √(1 − γ3·SR + (γ4−1)/4·SR²)). */
 export function psr(s: SharpeSample, sr0 = 0): number {

@@ -16,7 +16,8 @@ import { ledgerRepo } from '../../db/ledger.repo.ts';
 import { openDatabase } from '../../db/open.ts';
 import { backtestTrials } from '../../evolution/ledger.ts';
 import { csvPathFor } from '../../market/dataset.ts';
-import { DEFAULT_STRATEGY_FILE, EvaluateError, evaluateStrategy } from '../../versions/evaluate.ts';
+import { evaluateStrategy } from '../../versions/evaluate-strategy.ts';
+import { DEFAULT_STRATEGY_FILE, EvaluateError } from '../../versions/resolve.ts';
 import { pairsFlag, parseCommandArgs } from '../args.ts';
 import { CONFIG_FLAGS_USAGE, EXIT, UsageError, type CliIo, type Command } from '../command.ts';
 

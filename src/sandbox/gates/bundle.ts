@@ -30,6 +30,9 @@ export async function bundleModule(repoRoot: string, virtualPath: string, source
   try {
     const out = await esbuild.build({
       stdin: { contents: source, loader: 'ts', resolveDir: dirname(join(repoRoot, virtualPath)), sourcefile: virtualPath },
+      // The paths esbuild writes into the bundle are relative to this: the process's own working folder
+      // made the same file's bundle, and so its version id, depend on where `brain` was run.
+      absWorkingDir: repoRoot,
       bundle: true,
       write: false,
       format: 'iife',
