@@ -9,7 +9,7 @@
  */
 import { dirname, join, posix } from 'node:path';
 import type ts from 'typescript';
-import { compiler } from './compiler.ts';
+import { compiler, keepCompiledCode } from './compiler.ts';
 import { isLiteralKey, keyOf } from './keys.ts';
 import { issueAt, type GateIssue, type ModuleKind } from './types.ts';
 
@@ -54,7 +54,9 @@ export class TypeChecker {
     const sf = program.getSourceFile(candidate);
     if (!sf) return [issueAt('types', 'program', null, 'candidate was not part of the program')];
     const issues = [...this.diagnostics(program, sf), ...this.contractDiagnostics(program, checkFile, kind)];
-    return issues.length > 0 ? issues : typeAwareRules(sf, program.getTypeChecker());
+    const out = issues.length > 0 ? issues : typeAwareRules(sf, program.getTypeChecker());
+    keepCompiledCode();
+    return out;
   }
 
   private checkSource(kind: ModuleKind, virtualPath: string): string {
