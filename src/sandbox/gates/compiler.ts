@@ -10,7 +10,7 @@
  * (~0.3 s). Its types come from `import type ts from 'typescript'` as usual; this is the value.
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { Module, createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 import type ts from 'typescript';
@@ -65,11 +65,19 @@ export function loadCompiler(file: string, cacheDir: string): LoadedCompiler {
   };
 }
 
-const FILE = createRequire(import.meta.url).resolve('typescript');
+const require = createRequire(import.meta.url);
+const FILE = require.resolve('typescript');
 // node_modules/typescript/lib/typescript.js → node_modules/.cache/trading-brain
 const loaded = loadCompiler(FILE, join(dirname(dirname(dirname(FILE))), '.cache', 'trading-brain'));
 
 export const compiler: typeof ts = loaded.ts;
+
+// Registered as require would have: a later require('typescript') in this process gets this instance.
+const registered = new Module(FILE);
+registered.filename = FILE;
+registered.loaded = true;
+registered.exports = compiler;
+require.cache[FILE] = registered;
 
 /** Called after a type check: the cache then holds the checker's compiled code as well. */
 export function keepCompiledCode(): void {
