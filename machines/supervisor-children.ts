@@ -16,7 +16,7 @@ import { orchestratorCycleMachine } from './orchestrator-cycle.machine.ts';
 import { connectionMachine } from './connection.machine.ts';
 import * as feed from './supervisor-feed.ts';
 import { cycleInputOf, CYCLE_CHILD_ID } from './supervisor-orchestrator.ts';
-import * as logic from './supervisor-logic.ts';
+import * as boot from './supervisor-boot.ts';
 import * as operator from './supervisor-operator.ts';
 import { scannerId } from './supervisor-logic.ts';
 import type {
@@ -76,8 +76,8 @@ export const childrenActions = {
   /** Re-spawns the durable children from their rows (spawnChild takes no snapshot: input.resume). */
   spawnChildren: supervisorBase.enqueueActions(({ context: c, enqueue }) => {
     const b = c.boot!;
-    enqueue.spawnChild('breaker', { id: BREAKER_ACTOR_ID, systemId: BREAKER_ACTOR_ID, input: logic.restoredBreakerInput(c, b) });
-    const restored = b.positions.map((r) => logic.restoredPosition(r, c.now));
+    enqueue.spawnChild('breaker', { id: BREAKER_ACTOR_ID, systemId: BREAKER_ACTOR_ID, input: boot.restoredBreakerInput(c, b) });
+    const restored = b.positions.map((r) => boot.restoredPosition(r, c.now));
     for (const { input } of restored) enqueue.spawnChild('position', { id: input.positionId, input });
     for (const pair of c.pairs)
       enqueue.spawnChild('scanner', { id: scannerId(pair), input: { pair, timeframe: c.timeframe, strategyVersion: b.strategyVersion } });
@@ -101,7 +101,7 @@ export const childrenActions = {
       enqueue.spawnChild('connection', { id: line.id, input: line.input });
       enqueue.sendTo(line.id, { type: 'connection.start' });
     }
-    enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, feed: lines, ...logic.restoredLevels(b), evolution: { ...c.evolution, paperTests } });
+    enqueue.assign({ slots: restored.map((p) => p.slot), boot: null, feed: lines, ...boot.restoredLevels(b), evolution: { ...c.evolution, paperTests } });
   }),
   /** A report of a connection child or of a candle back-fill, as supervisor-feed.ts plans it. */
   followFeed: supervisorBase.enqueueActions(({ context: c, event, enqueue, self }) => {

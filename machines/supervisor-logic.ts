@@ -1,7 +1,7 @@
 /**
- * Pure functions behind the supervisor's guards, assigns and announcements: boot hand-over, restored and
- * new position children, marking the ledger to market, booking a fill once, following the children's
- * reports. No xstate runtime, no clock, no I/O: each takes the context (or a piece of it) and returns a
+ * Pure functions behind the supervisor's running guards, assigns and announcements: new position
+ * children, marking the ledger to market, booking a fill once, following the children's reports (the
+ * start, boot hand-over and restored children, is supervisor-boot.ts). No xstate runtime, no clock, no I/O: each takes the context (or a piece of it) and returns a
  * value or a context patch. The routing decision itself is src/trading/routing.ts.
  */
 import type { EventObject } from 'xstate';
@@ -10,100 +10,20 @@ import { positionIdFor, positionOfOrder, routeIntent, type PositionSlot, type Ro
 import type { BreakerLevel, RiskView } from '../src/trading/breaker.ts';
 import { applyFill, cloneLedger, equityOf, observeEquity, type Ledger } from '../src/trading/portfolio.ts';
 import type { VenueOrder } from '../src/trading/venue.ts';
-import type { BreakerInput } from './breaker.machine.ts';
-import type { PositionEmitted, PositionEvent, PositionInput, PositionRecord } from './position.machine.ts';
+import type { PositionEmitted, PositionEvent, PositionInput } from './position.machine.ts';
 import type { Verdict } from './scanner.machine.ts';
 import { auditAlert } from './supervisor-audit.ts';
-import { canaryIntent, initialEvolution } from './supervisor-evolution.ts';
-import { initialFeed, newestClosed } from './supervisor-feed.ts';
-import type { BootState, Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent, SupervisorInput } from './supervisor-types.ts';
+import { canaryIntent } from './supervisor-evolution.ts';
+import { newestClosed } from './supervisor-feed.ts';
+import type { Chore, JournalCommand, SupervisorContext, SupervisorEmitted, SupervisorEvent } from './supervisor-types.ts';
 import { toErrorInfo, type ErrorInfo } from '../src/contract/errors.ts';
 import { failureAlert, type AlertBody } from './failure-alert.ts';
 
 export const scannerId = (pair: Pair) => `scanner-${pair}`;
 
-const EMPTY_LEDGER: Ledger = {
-  initialCash: 0,
-  cash: 0,
-  holdings: {},
-  openCount: 0,
-  realizedPnl: 0,
-  feesPaid: 0,
-  slippagePaid: 0,
-  peakEquity: 0,
-  lastEquity: 0,
-  day: Number.NaN,
-  dayStartEquity: 0,
-  days: [],
-  consecutiveLosses: 0,
-  lastLossAt: Number.NaN,
-};
-
-export function initialContext(input: SupervisorInput): SupervisorContext {
-  return {
-    pairs: input.pairs,
-    limits: input.limits,
-    timeframe: input.timeframe,
-    positionTimeouts: input.positionTimeouts ?? {},
-    settings: null,
-    now: 0,
-    ledger: { ...EMPTY_LEDGER, holdings: {}, days: [] },
-    marks: {},
-    breaker: 'active',
-    streak: 0,
-    venueHealthy: true,
-    slots: [],
-    seq: 0,
-    idPrefix: '',
-    seenTrades: {},
-    boot: null,
-    error: null,
-    orchestrator: input.orchestrator ?? null,
-    evolution: initialEvolution(input.evolution),
-    feed: input.feed ? initialFeed(input.feed, input.pairs) : null,
-  };
-}
-
 /** The failure an error event (`xstate.error.actor.*`, an invoke's onError) carries, as an ErrorInfo. */
 export function errorOf(event: EventObject): ErrorInfo {
   return toErrorInfo((event as { error?: unknown }).error);
-}
-
-/** What reconciliation handed over, adopted; the trade ids it booked are never booked again. */
-export function adoptedBoot(boot: BootState): Partial<SupervisorContext> {
-  return {
-    boot,
-    settings: boot.settings,
-    ledger: boot.ledger,
-    now: boot.now,
-    idPrefix: boot.idPrefix,
-    seq: 0,
-    seenTrades: Object.fromEntries(boot.bookedTradeIds.map((id) => [id, true] as const)),
-  };
-}
-
-export function restoredBreakerInput(c: SupervisorContext, b: BootState): BreakerInput {
-  return { limits: c.limits, now: c.now, ...(b.breaker ? { resume: { ...b.breaker, now: c.now } } : {}) };
-}
-
-/** A durable position child from its row (spawnChild takes no snapshot: input.resume), and the slot kept for it. */
-export function restoredPosition(r: PositionRecord, now: number): { input: PositionInput; slot: PositionSlot } {
-  const ctx = r.context;
-  const input: PositionInput = {
-    positionId: ctx.positionId,
-    pair: ctx.pair,
-    strategyVersion: ctx.strategyVersion,
-    entry: { quantity: 0, stopLoss: null, takeProfit: null, reason: 'restored' },
-    now,
-    resume: { ...r, now },
-  };
-  const phase = r.value === 'exitBlocked' ? 'blocked' : typeof r.value === 'string' ? 'open' : (Object.keys(r.value)[0] as PositionSlot['phase']);
-  const entryNotional = (ctx.order?.quantity ?? 0) * (ctx.holding?.entryPrice ?? 0);
-  return { input, slot: { positionId: ctx.positionId, pair: ctx.pair, phase, entryNotional, stopLoss: ctx.stopLoss, takeProfit: ctx.takeProfit } };
-}
-
-export function restoredLevels(b: BootState): Pick<SupervisorContext, 'breaker' | 'streak'> {
-  return { breaker: b.breaker?.value ?? 'active', streak: b.breaker?.context.consecutiveLosses ?? 0 };
 }
 
 /** What one routed intent does: a verdict for its scanner's signal row, an announcement, and a child to spawn or to close. */

@@ -5,8 +5,8 @@
  * for an exit; every verdict is journalled (signals). No entries while paused or the venue is unhealthy
  * (inv. 5); exits always pass. Children talk to it only by events; its I/O is the named actors of
  * supervisor-children.ts.
- * The pure work behind its assigns and announcements is in supervisor-logic.ts (the routing decision in
- * src/trading/routing.ts); the data types in supervisor-types.ts. Its actions live by concern:
+ * The pure work behind its assigns and announcements is in supervisor-logic.ts (its start in supervisor-boot.ts,
+ * the routing decision in src/trading/routing.ts); the data types in supervisor-types.ts. Its actions live by concern:
  * supervisor-children.ts (the actor table, spawning, the feed lines), supervisor-trading.ts (marks,
  * fills, balances, operator commands), supervisor-chores.ts (chores, the nightly cycle) and
  * supervisor-deploys.ts (deploys, rollbacks, paper tests); this file keeps boot, routing, alerts and the chart.
@@ -14,6 +14,7 @@
 import { assign, enqueueActions, raise } from 'xstate';
 import type { RouteRefusal } from '../src/trading/routing.ts';
 import * as evo from './supervisor-evolution.ts';
+import * as boot from './supervisor-boot.ts';
 import * as logic from './supervisor-logic.ts';
 import { errorOf, scannerId } from './supervisor-logic.ts';
 import { childrenActions, supervisorBase } from './supervisor-children.ts';
@@ -42,7 +43,7 @@ const supervisorSetup = supervisorBase.extend<ActionParams, { noPositions: undef
     ...tradingActions,
     ...choreActions,
     ...deployActions,
-    adoptBoot: assign(({ event }) => logic.adoptedBoot((event as unknown as { output: BootState }).output)),
+    adoptBoot: assign(({ event }) => boot.adoptedBoot((event as unknown as { output: BootState }).output)),
     fail: assign({ error: ({ event }) => errorOf(event) }),
     route: enqueueActions(({ context: c, event, enqueue }, p: { accepting: RouteRefusal | null }) => {
       const plan = event.type === 'scanner.intent' ? logic.planRoute(c, event.intent, p.accepting) : null;
@@ -70,7 +71,7 @@ const journalled = { 'venue.fill': { actions: 'bookFill' }, 'position.fillFound'
 export const supervisorMachine = supervisorSetup.createMachine({
   id: 'supervisor',
   initial: 'booting',
-  context: ({ input }) => logic.initialContext(input),
+  context: ({ input }) => boot.initialContext(input),
   // The rollback watch lives as long as the journal: fills and closes reach it in every state.
   invoke: [
     { id: 'journal', src: 'journal' },

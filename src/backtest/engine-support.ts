@@ -1,7 +1,7 @@
 /** Book-keeping around the engine loop: the queue of orders awaiting the next open, input checks, the summary. */
-import type { Pair } from '../contract/index.ts';
+import type { DecisionInput, Pair } from '../contract/index.ts';
 import type { Ledger, PendingBuys, RiskOrder } from '../trading/index.ts';
-import { EngineError, type BacktestTrade, type EngineConfig, type EngineSummary, type MarketData } from './engine-types.ts';
+import { EngineError, INTENT_ACTION_CODES, type BacktestTrade, type EngineConfig, type EngineSummary, type MarketData } from './engine-types.ts';
 
 const BUY = 1;
 
@@ -116,6 +116,24 @@ export function validateRun(cfg: EngineConfig, data: MarketData): void {
   if (!(cfg.initialCash > 0) || !(cfg.slippage >= 0 && cfg.slippage < 0.1)) {
     bad('invalid_config', `initialCash must be > 0 (got ${cfg.initialCash}) and slippage in [0, 0.1) (got ${cfg.slippage})`);
   }
+}
+
+function validPrice(x: number | undefined): boolean {
+  return x === undefined || (Number.isFinite(x) && x > 0);
+}
+
+/** The log code of a decision, which must be well formed: a malformed one is the strategy's bug and stops the run. */
+export function actionCode(d: DecisionInput, p: number, s: number): number {
+  const code = INTENT_ACTION_CODES[d.action as keyof typeof INTENT_ACTION_CODES];
+  const f = d.sizeFraction ?? 0;
+  const sizeOk = d.action === 'close' || (f > 0 && f <= 1);
+  if (code === undefined || !sizeOk || !validPrice(d.stopLoss) || !validPrice(d.takeProfit)) {
+    throw new EngineError(
+      'invalid_decision',
+      `decision for pair ${p} at step ${s} is invalid: ${JSON.stringify(d).slice(0, 200)}; return action buy|sell|close|hold, sizeFraction in (0, 1] for buy/sell, positive finite stopLoss/takeProfit`,
+    );
+  }
+  return code;
 }
 
 export interface RunCounts {

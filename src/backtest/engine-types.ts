@@ -130,6 +130,34 @@ export interface EngineResult {
   readonly summary: EngineSummary;
 }
 
+/** Intents reported while a run goes: the sandbox child streams its claim so the host replays alongside. */
+export interface EngineProgress {
+  /** Steps between reports (the last report comes after the last step). */
+  readonly every: number;
+  /** `rows`: the intents at steps < throughStep not reported before; all of them are final. */
+  report(throughStep: number, rows: IntentsLog): void;
+}
+
+/**
+ * A run its caller drives: advance() through the steps (in as many calls as it likes), then
+ * finish(); release() in every case, finished or abandoned (it returns pooled buffers). The host
+ * replays a streamed claim this way, chunk by chunk, while the child is still computing the rest.
+ */
+export interface EngineStepper {
+  /** One past the last step. */
+  readonly end: number;
+  /** The next step to run; every intent at an earlier step is final. */
+  readonly next: number;
+  readonly intentCount: number;
+  /** Runs the steps [next, min(until, end)). */
+  advance(until: number): void;
+  /** Intents log rows [from, intentCount). */
+  intentsFrom(from: number): IntentsLog;
+  /** Closes what is open at the end and returns the result; call once `next === end`. */
+  finish(): EngineResult;
+  release(): void;
+}
+
 export type EngineErrorCode = 'invalid_data' | 'invalid_config' | 'invalid_decision' | 'indicator_after_init';
 
 export class EngineError extends BrainError<EngineErrorCode> {

@@ -11,7 +11,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Socket } from 'node:net';
 import type { Update } from 'grammy/types';
 import { parseMultipart } from './multipart.ts';
-import { BotApiState, BOT_USER, type ApiAnswer, type SentRecord } from './state.ts';
+import { BotApiState, BOT_USER, type SentRecord } from './state.ts';
+import type { ApiAnswer } from './updates.ts';
 import { WebhookDelivery, type Delivery } from './webhook.ts';
 import { BrainError } from '../../contract/errors.ts';
 

@@ -1,13 +1,13 @@
 /**
  * What the loopback Bot API server remembers, and the Bot API methods it answers, as Telegram does:
- * updates with increasing ids confirmed by getUpdates' offset, messages per chat with ids, edits that
- * must change something, callback queries answered once, Telegram's limits and error texts (4096
- * characters, entities inside the text, a blocked user). No HTTP here: see server.ts.
+ * messages per chat with ids, edits that must change something, callback queries answered once,
+ * Telegram's limits and error texts (4096 characters, entities inside the text, a blocked user). The
+ * updates those make and their webhook are the UpdateQueue's (updates.ts), which BotApiState extends.
+ * No HTTP here: see server.ts.
  */
 import type { Message, MessageEntity, Update, User } from 'grammy/types';
 import { BrainError } from '../../contract/errors.ts';
-
-export type ApiAnswer = { ok: true; result: unknown } | { ok: false; error_code: number; description: string; parameters?: { retry_after?: number } };
+import { apiError, UpdateQueue, type ApiAnswer } from './updates.ts';
 
 /** One message the bot sent, edited or captioned, as the operator's phone would show it. */
 export interface SentRecord {
@@ -25,11 +25,6 @@ export const BOT_USER: User = { id: 777_000_001, is_bot: true, first_name: 'Trad
 
 const MAX_TEXT = 4096;
 const MAX_CAPTION = 1024;
-const bad = (description: string, code = 400): ApiAnswer => ({
-  ok: false,
-  error_code: code,
-  description: `${code === 403 ? 'Forbidden' : 'Bad Request'}: ${description}`,
-});
 
 /** Telegram marks /commands in a user's text as bot_command entities; grammY's command filter needs them. */
 function commandEntities(text: string): MessageEntity[] {
@@ -42,9 +37,7 @@ function entitiesFit(text: string, entities: unknown): entities is MessageEntity
   return Array.isArray(entities) && entities.every((e: MessageEntity) => e.offset >= 0 && e.length > 0 && e.offset + e.length <= text.length);
 }
 
-export class BotApiState {
-  private nextUpdateId = 1;
-  private readonly queue: Update[] = [];
+export class BotApiState extends UpdateQueue {
   private readonly messages = new Map<number, Map<number, Message>>();
   private readonly openQueries = new Set<string>();
   private nextQuery = 1;
@@ -52,11 +45,6 @@ export class BotApiState {
   readonly answers: Array<{ id: string; text: string | undefined }> = [];
   readonly blocked = new Set<number>();
   commands: unknown = null;
-  /** The webhook Telegram would POST updates to (setWebhook); null = updates wait for getUpdates. */
-  webhook: { url: string; secret: string | null; allowedUpdates: string[] | null } | null = null;
-  private lastWebhookError: { date: number; message: string } | null = null;
-
-  constructor(private readonly nowSeconds: () => number) {}
 
   private remember(chatId: number, message: Message): Message {
     if (!this.messages.has(chatId)) this.messages.set(chatId, new Map());
@@ -66,12 +54,6 @@ export class BotApiState {
 
   private nextMessageId(chatId: number): number {
     return (this.messages.get(chatId)?.size ?? 0) + 1;
-  }
-
-  private push(update: Omit<Update, 'update_id'>): Update {
-    const u = { update_id: this.nextUpdateId++, ...update } as Update;
-    this.queue.push(u);
-    return u;
   }
 
   /** A user writes `text` to the bot in their private chat. */
@@ -111,63 +93,6 @@ export class BotApiState {
     } as Omit<Update, 'update_id'>);
   }
 
-  /** getUpdates: confirms everything below `offset`, then returns up to `limit` of the rest. */
-  take(offset: number | undefined, limit: number | undefined): Update[] {
-    if (offset !== undefined) while (this.queue.length > 0 && this.queue[0]!.update_id < offset) this.queue.shift();
-    return this.queue.slice(0, Math.max(1, Math.min(100, limit ?? 100)));
-  }
-
-  get waitingUpdates(): number {
-    return this.queue.length;
-  }
-
-  /** The oldest update not yet confirmed, which a webhook delivery carries (Telegram sends them in order). */
-  nextForWebhook(): Update | null {
-    return this.queue[0] ?? null;
-  }
-
-  /** A webhook delivery was answered with 2xx: Telegram forgets the update. */
-  delivered(updateId: number): void {
-    if (this.queue[0]?.update_id === updateId) this.queue.shift();
-  }
-
-  deliveryFailed(message: string): void {
-    this.lastWebhookError = { date: this.nowSeconds(), message };
-  }
-
-  setWebhook(p: Record<string, unknown>): ApiAnswer {
-    const url = typeof p.url === 'string' ? p.url : '';
-    if (url === '') return this.deleteWebhook(p);
-    if (!url.startsWith('https://')) return bad('bad webhook: An HTTPS URL must be provided for webhook');
-    const secret = p.secret_token === undefined ? null : String(p.secret_token);
-    if (secret !== null && !/^[A-Za-z0-9_-]{1,256}$/.test(secret)) return bad('secret token contains unallowed characters');
-    if (p.drop_pending_updates === true) this.queue.length = 0;
-    this.webhook = { url, secret, allowedUpdates: Array.isArray(p.allowed_updates) ? (p.allowed_updates as string[]) : null };
-    this.lastWebhookError = null;
-    return { ok: true, result: true };
-  }
-
-  deleteWebhook(p: Record<string, unknown>): ApiAnswer {
-    if (p.drop_pending_updates === true) this.queue.length = 0;
-    this.webhook = null;
-    return { ok: true, result: true };
-  }
-
-  webhookInfo(): ApiAnswer {
-    const w = this.webhook;
-    return {
-      ok: true,
-      result: {
-        url: w?.url ?? '',
-        has_custom_certificate: false,
-        pending_update_count: this.queue.length,
-        ...(w ? { max_connections: 40 } : {}),
-        ...(w?.allowedUpdates ? { allowed_updates: w.allowedUpdates } : {}),
-        ...(w && this.lastWebhookError ? { last_error_date: this.lastWebhookError.date, last_error_message: this.lastWebhookError.message } : {}),
-      },
-    };
-  }
-
   private send(
     method: SentRecord['method'],
     chatId: number,
@@ -176,7 +101,7 @@ export class BotApiState {
     p: Record<string, unknown>,
     photo: Uint8Array | null,
   ): ApiAnswer {
-    if (this.blocked.has(chatId)) return bad('bot was blocked by the user', 403);
+    if (this.blocked.has(chatId)) return apiError('bot was blocked by the user', 403);
     const message = this.remember(chatId, {
       message_id: this.nextMessageId(chatId),
       date: this.nowSeconds(),
@@ -206,28 +131,28 @@ export class BotApiState {
 
   sendMessage(p: Record<string, unknown>): ApiAnswer {
     const text = typeof p.text === 'string' ? p.text : '';
-    if (text.length === 0) return bad('message text is empty');
-    if (text.length > MAX_TEXT) return bad('message is too long');
-    if (!entitiesFit(text, p.entities)) return bad("can't parse entities: an entity is outside the text");
+    if (text.length === 0) return apiError('message text is empty');
+    if (text.length > MAX_TEXT) return apiError('message is too long');
+    if (!entitiesFit(text, p.entities)) return apiError("can't parse entities: an entity is outside the text");
     return this.send('sendMessage', Number(p.chat_id), text, (p.entities as MessageEntity[] | undefined) ?? [], p, null);
   }
 
   sendPhoto(p: Record<string, unknown>, photo: Uint8Array | null): ApiAnswer {
-    if (!photo || photo.length < 8 || photo[0] !== 0x89 || photo[1] !== 0x50) return bad('wrong type of the web page content');
+    if (!photo || photo.length < 8 || photo[0] !== 0x89 || photo[1] !== 0x50) return apiError('wrong type of the web page content');
     const caption = typeof p.caption === 'string' ? p.caption : '';
-    if (caption.length > MAX_CAPTION) return bad('message caption is too long');
-    if (!entitiesFit(caption, p.caption_entities)) return bad("can't parse entities: an entity is outside the caption");
+    if (caption.length > MAX_CAPTION) return apiError('message caption is too long');
+    if (!entitiesFit(caption, p.caption_entities)) return apiError("can't parse entities: an entity is outside the caption");
     return this.send('sendPhoto', Number(p.chat_id), caption, (p.caption_entities as MessageEntity[] | undefined) ?? [], p, photo);
   }
 
   editMessageText(p: Record<string, unknown>): ApiAnswer {
     const chatId = Number(p.chat_id);
     const old = this.messages.get(chatId)?.get(Number(p.message_id));
-    if (!old || old.from?.id !== BOT_USER.id) return bad('message to edit not found');
+    if (!old || old.from?.id !== BOT_USER.id) return apiError('message to edit not found');
     const text = typeof p.text === 'string' ? p.text : '';
-    if (text.length === 0 || text.length > MAX_TEXT) return bad(text.length === 0 ? 'message text is empty' : 'message is too long');
+    if (text.length === 0 || text.length > MAX_TEXT) return apiError(text.length === 0 ? 'message text is empty' : 'message is too long');
     if (old.text === text && JSON.stringify(old.reply_markup ?? null) === JSON.stringify(p.reply_markup ?? null)) {
-      return bad(
+      return apiError(
         'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
       );
     }
@@ -255,7 +180,7 @@ export class BotApiState {
 
   answerCallbackQuery(p: Record<string, unknown>): ApiAnswer {
     const id = String(p.callback_query_id);
-    if (!this.openQueries.delete(id)) return bad('query is too old and response timeout expired or query ID is invalid');
+    if (!this.openQueries.delete(id)) return apiError('query is too old and response timeout expired or query ID is invalid');
     this.answers.push({ id, text: typeof p.text === 'string' ? p.text : undefined });
     return { ok: true, result: true };
   }
