@@ -15,7 +15,7 @@ import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { simulatedClock } from '../src/clock/clock.ts';
+import { simulatedClock } from '../src/clock/simulated.ts';
 import { ConfigSchema } from '../src/config/index.ts';
 import { PAIRS } from '../src/contract/pairs.ts';
 import { createRepositories, openDatabase } from '../src/db/index.ts';

@@ -1,9 +1,9 @@
 /**
  * The one source of "now". XState's Clock is only setTimeout/clearTimeout; adding now() lets a single
  * object drive both `createActor(m, { clock })` and every piece of code that needs the time.
- * Tests use SimulatedClock (xstate's, which already has now()/increment()); production uses SystemClock.
+ * Tests use simulated.ts (xstate's SimulatedClock, which already has now()/increment()); production uses
+ * systemClock. No package here: every command loads this file, and most need no xstate.
  */
-import { SimulatedClock } from 'xstate';
 
 export { DAY_MS, utcDayStart } from './time.ts';
 
@@ -18,10 +18,3 @@ export const systemClock: Clock = {
   setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms),
   clearTimeout: (id) => globalThis.clearTimeout(id as ReturnType<typeof globalThis.setTimeout>),
 };
-
-/** A clock the test controls: time moves only through `increment` / `set`. */
-export function simulatedClock(startMs = 0): SimulatedClock & Clock {
-  const clock = new SimulatedClock();
-  clock.set(startMs);
-  return clock as SimulatedClock & Clock;
-}

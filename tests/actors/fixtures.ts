@@ -1,7 +1,7 @@
 /** Fixtures for actor tests: a migrated in-memory database, a silent logger, a simulated clock and a fake venue. */
 import pino from 'pino';
 import { afterEach } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
 import type { OrderAck, OrderRequest, Venue, VenueOrder } from '../../src/trading/venue.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { krakenRateRepo } from '../../src/db/kraken-rate.repo.ts';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { RestRateCounter } from '../../src/kraken/rate.ts';
 import { memoryDb } from './helpers.ts';
 

@@ -8,7 +8,7 @@ import { waitFor } from 'xstate';
 import pino from 'pino';
 import { supervisorActors } from '../../actors/supervisor.actors.ts';
 import type { SupervisorEmitted } from '../../machines/supervisor.machine.ts';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { tradeLog } from '../../src/daemon/trade-log.ts';
 import { BalanceSchema } from '../../src/kraken/schemas.ts';
 import { startHarness as startKraken, type Harness as KrakenHarness } from '../integration/kraken-harness.ts';

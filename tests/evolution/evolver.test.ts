@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { createRepositories, openDatabase } from '../../src/db/index.ts';
 import { evolverWorker, runEvolver, type EvolverDeps, type EvolverJob, type EvolverJobResult } from '../../src/evolution/evolver.ts';
 import { inProcessPool } from '../../src/evolution/jobs.ts';

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { createRepositories, openDatabase, type Repositories } from '../../src/db/index.ts';
 import { submitCandidate, type CandidateSubmission, type SubmitDeps } from '../../src/evolution/submit.ts';
 import type { PaperTestCommand } from '../../src/evolution/paper-tests.ts';

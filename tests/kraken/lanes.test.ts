@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { PrivateCallLanes, type CallLane } from '../../src/kraken/lanes.ts';
 import { RestRateCounter } from '../../src/kraken/rate.ts';
 

@@ -6,7 +6,7 @@
  */
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { KrakenClient } from '../../src/kraken/client.ts';
 import { KrakenError } from '../../src/kraken/errors.ts';
 import { OrderApi } from '../../src/kraken/orders.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { RestRateCounter, callCost } from '../../src/kraken/rate.ts';
 
 describe('REST rate counter', () => {

@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { KrakenError } from '../../src/kraken/errors.ts';
 import { KrakenRest } from '../../src/kraken/rest.ts';
 import { AssetPairsSchema, TimeSchema } from '../../src/kraken/schemas.ts';

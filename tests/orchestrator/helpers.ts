@@ -1,6 +1,6 @@
 /** Shared fixtures for the orchestrator tests: a migrated database, config settings and a client on the fake API. */
 import pino from 'pino';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { ConfigSchema, type Config } from '../../src/config/index.ts';
 import { createRepositories, openDatabase, type Db } from '../../src/db/index.ts';
 import { startFakeAnthropic, type FakeAnthropic } from '../../src/orchestrator/fake-api/server.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createActor, waitFor, type Actor } from 'xstate';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { ConfigSchema, type Config } from '../../src/config/index.ts';
 import { createRepositories, openDatabase, type Db } from '../../src/db/index.ts';
 import { orchestratorCyclesRepo } from '../../src/db/orchestrator-cycles.repo.ts';

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { ConfigSchema } from '../../src/config/index.ts';
 import { openDatabase, type Db } from '../../src/db/index.ts';
 import { createLogger } from '../../src/log/index.ts';

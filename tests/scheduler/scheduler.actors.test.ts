@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { assign, createActor, setup, type AnyEventObject } from 'xstate';
 import { schedulerActors } from '../../actors/scheduler.actors.ts';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { buildSchedule } from '../../src/scheduler/jobs.ts';
 
 /** A stand-in for the supervisor: invokes the scheduler and records every `schedule.*` event. */

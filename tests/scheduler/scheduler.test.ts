@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { buildSchedule, ScheduleError, scanPattern, scheduleFromConfig, type ScheduleEvent } from '../../src/scheduler/jobs.ts';
 import { Scheduler } from '../../src/scheduler/scheduler.ts';
 import { ConfigSchema } from '../../src/config/index.ts';

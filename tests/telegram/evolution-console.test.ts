@@ -12,7 +12,7 @@ import { seriesFromCsvDir } from '../../src/market/dataset.ts';
 import type { RollbackTrigger } from '../../src/evolution/triggers.ts';
 import { DEFAULT_SIM_DATA_DIR } from '../../src/sim/index.ts';
 import { DEMO_EVOLUTION } from '../../src/daemon/demo-night.ts';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { seedInitialVersions } from '../../src/versions/seed.ts';
 import { PROJECT_ROOT } from '../../src/paths.ts';
 import { NOW, seedWorld, V1, V2 } from '../control/world.ts';

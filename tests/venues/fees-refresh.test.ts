@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import type { FeeRates, Pair } from '../../src/contract/index.ts';
 import { createRepositories, openDatabase, type Db, type Repositories } from '../../src/db/index.ts';
 import type { PairInfo } from '../../src/kraken/pairs.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import type { FeeRates, Fill, Order, Pair } from '../../src/contract/index.ts';
 import { defaultPairRules, fillMarketOrder } from '../../src/trading/index.ts';
 import type { OrderRequest } from '../../src/trading/venue.ts';

@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { simulatedClock } from '../../src/clock/clock.ts';
+import { simulatedClock } from '../../src/clock/simulated.ts';
 import { openDatabase } from '../../src/db/index.ts';
 import { runCanary, type StartCanaryHost } from '../../src/sandbox/canary.ts';
 import { StrategyHost } from '../../src/sandbox/host/strategy-host.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closeStore, openStore, type StoreDeps } from '../../../actors/supervisor/store.ts';
-import { simulatedClock } from '../../../src/clock/clock.ts';
+import { simulatedClock } from '../../../src/clock/simulated.ts';
 import { ConfigSchema } from '../../../src/config/index.ts';
 import type { Runtime } from '../../../src/daemon/runtime.ts';
 import { openDatabase } from '../../../src/db/index.ts';
