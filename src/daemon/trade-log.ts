@@ -70,18 +70,16 @@ export function tradeLog(log: Logger): (e: SupervisorEmitted) => void {
         if (e.mismatches.length === 0) log.child({ actor: 'reconcile' }).info('venue balances agree with the ledger');
         else log.child({ actor: 'reconcile' }).error({ mismatches: e.mismatches }, 'venue balances differ from the ledger');
         return;
-      case 'feed.line':
-        if (e.up) log.child({ actor: `connection.${e.endpoint}` }).info(`${e.endpoint} feed live`);
-        else
-          log
-            .child({ actor: `connection.${e.endpoint}` })
-            .warn(
-              e.reason ? { code: e.reason.code, retryable: e.reason.retryable, reason: e.reason.message } : {},
-              e.endpoint === 'public'
-                ? 'public feed down: no new entries until it is back'
-                : 'private feed down: fills are recovered by cl_ord_id when it is back',
-            );
+      case 'feed.line': {
+        const line = log.child({ actor: `connection.${e.endpoint}`, health: e.health.code });
+        const reason = e.reason ? { code: e.reason.code, retryable: e.reason.retryable, reason: e.reason.message } : {};
+        const effect = e.endpoint === 'public' ? 'no new entries until it is back' : 'fills are recovered by cl_ord_id when it is back';
+        if (e.up) line.info(`${e.endpoint} feed live`);
+        // Also announced while already down, when its reconnects give up: a line of its own, not "down" again.
+        else if (e.health.code === 'feed.gave_up') line.warn(reason, `${e.endpoint} feed gave up its reconnects and is restarted after a backoff; ${effect}`);
+        else line.warn(reason, `${e.endpoint} feed down: ${effect}`);
         return;
+      }
       case 'supervisor.alert':
         log.warn({ at: e.at, ...(e.error ? { code: e.error.code, retryable: e.error.retryable } : {}) }, e.message);
         return;
