@@ -1,8 +1,9 @@
 /**
- * The TypeScript compiler loads with V8's code cache (src/sandbox/gates/compiler.ts): a cache is
- * written once, taken by the next process, refused and made again when V8 did not write it, and its
+ * The TypeScript compiler loads with V8's code cache (compiler.ts, through compiler-cache.ts): a cache
+ * is written once, taken by the next process, refused and made again when V8 did not write it, and its
  * absence (a folder that cannot be written) costs only the speed. Each load runs in a process of its
- * own: within one process V8 finds the script in its own compilation cache and never reads the file.
+ * own that has not loaded the compiler yet (compiler-cache.ts, not compiler.ts, which loads it at
+ * once): within one process V8 finds the script in its own compilation cache and never reads the file.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 const LOAD = (dir: string) => `
   import { createRequire } from 'node:module';
-  import { loadCompiler } from ${JSON.stringify(join(PROJECT_ROOT, 'src/sandbox/gates/compiler.ts'))};
+  import { loadCompiler } from ${JSON.stringify(join(PROJECT_ROOT, 'src/sandbox/gates/compiler-cache.ts'))};
   const c = loadCompiler(createRequire(import.meta.url).resolve('typescript'), ${JSON.stringify(dir)});
   const out = c.ts.transpileModule('const a: number = 1; export default a;', {}).outputText;
   process.stdout.write(JSON.stringify({ fromCache: c.fromCache, kept: c.keep(), out }));
