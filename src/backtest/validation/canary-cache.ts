@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
 import { folderDigest, packageVersion, readEntry, writeEntry } from '../../content-cache.ts';
+import { sha256 } from '../../hash.ts';
 import { PROJECT_ROOT } from '../../paths.ts';
 import type { EngineConfig, MarketData } from '../engine-types.ts';
 import type { CanaryReport } from './canary-report.ts';
@@ -42,7 +43,7 @@ export function canaryCodeDigest(root = PROJECT_ROOT): string {
   } catch {
     // No zod where the source is: treated as no source.
   }
-  const digest = folders.some((f) => f === '') || zod === '' ? '' : createHash('sha256').update(folders.join('\n')).update(`zod@${zod}`).digest('hex');
+  const digest = folders.some((f) => f === '') || zod === '' ? '' : sha256(`${folders.join('\n')}zod@${zod}`);
   if (root === PROJECT_ROOT) codeDigestMemo = digest;
   return digest;
 }
