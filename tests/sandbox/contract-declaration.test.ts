@@ -93,6 +93,8 @@ describe("the contract's zod-free declaration", () => {
     writeFileSync(join(repo, 'src/contract/holder.ts'), contract);
     const refused = contractDeclaration({ repoRoot: repo, options: CHECK_OPTIONS, cacheDir });
     expect(refused).toEqual({ declaration: null, made: true });
+    // The checkout's declaration, made for another contract, is gone: one at a time.
+    expect(readdirSync(cacheDir)).toEqual([expect.stringMatching(/^contract-[0-9a-f]{64}\.json$/)]);
     expect(contractDeclaration({ repoRoot: repo, options: CHECK_OPTIONS, cacheDir })).toEqual({ declaration: null, made: false });
     const source = `import type { Size } from '../../src/contract/holder.ts';\nconst s: Size = 'x';\nexport default s;\n`;
     expect(new TypeChecker(repo, cacheDir).check('strategy', 'strategy/active/strategy.ts', source).map((i) => i.rule)).toContain('TS2322');

@@ -12,7 +12,7 @@
  * Kept in the compiler's cache folder (compiler.ts), named by the contract's files, typescript's and
  * zod's versions, the check's options and this file, so a change to any of them makes it again.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type ts from 'typescript';
@@ -73,6 +73,9 @@ export function contractDeclaration(setup: DeclarationSetup): { declaration: Con
     try {
       // A declaration that could not be proven is kept too (as null): it is not tried again until something changes.
       writeEntry(setup.cacheDir, name, JSON.stringify({ key: name, files: files && Object.fromEntries(files) }));
+      // One at a time: an earlier contract's is never read again.
+      for (const old of readdirSync(setup.cacheDir))
+        if (old.startsWith('contract-') && old !== `${name}.json`) rmSync(join(setup.cacheDir, old), { force: true });
     } catch {
       // No cache folder: this process still uses what it made.
     }
