@@ -10,7 +10,7 @@
  * contract's own (the identity test below, stricter than assignability both ways). Anything else, or
  * no writable cache folder, and the check reads the contract itself, as before: slower, never wrong.
  * Kept in the compiler's cache folder (compiler.ts), named by the contract's files, typescript's and
- * zod's versions, the check's options and this file, so a change to any of them makes it again.
+ * zod's versions, the check's options and the code that makes it, so a change to any of them makes it again.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,7 +20,11 @@ import { folderDigest, packageVersion, writeEntry } from '../../content-cache.ts
 import { sha256 } from '../../hash.ts';
 import { compiler } from './compiler.ts';
 import { pruneImports, withoutZod } from './declaration-rewrite.ts';
+import { virtualHost } from './virtual-host.ts';
 import { API_DIR } from './types.ts';
+
+/** The code that decides what a declaration says: a change to it makes every declaration again. */
+const GENERATOR = ['./contract-declaration.ts', './declaration-rewrite.ts'];
 
 /** Absolute path of a contract file → the text the type check reads in its place. */
 export type ContractDeclaration = ReadonlyMap<string, string>;
@@ -62,7 +66,7 @@ export function contractDeclaration(setup: DeclarationSetup): { declaration: Con
       compiler.version,
       packageVersion('zod', join(setup.repoRoot, 'package.json')),
       setup.options,
-      sha256(readFileSync(fileURLToPath(import.meta.url))),
+      ...GENERATOR.map((file) => sha256(readFileSync(fileURLToPath(new URL(file, import.meta.url))))),
     ]),
   );
   const name = `contract-${key}`;
@@ -144,17 +148,7 @@ function proven(contractDir: string, files: ReadonlyMap<string, string>, options
   });
   const proof = join(dir, '__proof__.ts');
   virtual.set(proof, lines.join('\n'));
-  const host = compiler.createCompilerHost(options, true);
-  const read = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, version, onError) => {
-    const text = virtual.get(name);
-    return text === undefined ? read(name, version, onError) : compiler.createSourceFile(name, text, version, true, compiler.ScriptKind.TS);
-  };
-  const exists = host.fileExists.bind(host);
-  host.fileExists = (f) => virtual.has(f) || exists(f);
-  const dirExists = host.directoryExists?.bind(host);
-  host.directoryExists = (d) => d === dir.slice(0, -1) || d === dir || (dirExists?.(d) ?? true);
-  const program = compiler.createProgram({ rootNames: [proof], options, host });
+  const program = compiler.createProgram({ rootNames: [proof], options, host: virtualHost(options, virtual) });
   return [...virtual.keys()].every((f) => {
     const sf = program.getSourceFile(f);
     return sf !== undefined && program.getSyntacticDiagnostics(sf).length === 0 && program.getSemanticDiagnostics(sf).length === 0;

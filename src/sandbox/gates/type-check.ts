@@ -13,6 +13,7 @@ import type ts from 'typescript';
 import { COMPILER_CACHE_DIR, compiler, keepCompiledCode } from './compiler.ts';
 import { contractDeclaration, type ContractDeclaration } from './contract-declaration.ts';
 import { isLiteralKey, keyOf } from './keys.ts';
+import { virtualHost } from './virtual-host.ts';
 import { issueAt, type GateIssue, type ModuleKind } from './types.ts';
 
 /**
@@ -115,30 +116,17 @@ export class TypeChecker {
     return `import type { ${name} } from '${rel(file)}';\nimport candidate from '${rel(virtualPath)}';\nexport const checked: ${type} = candidate;\n`;
   }
 
-  private host(virtual: Map<string, string>, declaration: ContractDeclaration | null): ts.CompilerHost {
-    const host = compiler.createCompilerHost(CHECK_OPTIONS, true);
-    // What tsc does: JSDoc is parsed only where a type error could need it (@see, @link), not the
-    // library's and contract's thousands of comments, a tenth of a first check's parse.
-    host.jsDocParsingMode = compiler.JSDocParsingMode.ParseForTypeErrors;
-    const original = host.getSourceFile.bind(host);
-    host.getSourceFile = (fileName, languageVersion, onError) => {
-      const text = virtual.get(fileName);
-      if (text !== undefined) return compiler.createSourceFile(fileName, text, languageVersion, true, compiler.ScriptKind.TS);
+  /** Virtual files first; the library and contract (or its declaration) parsed once per checker. */
+  private host(virtual: ReadonlyMap<string, string>, declaration: ContractDeclaration | null): ts.CompilerHost {
+    return virtualHost(CHECK_OPTIONS, virtual, (fileName, languageVersion, disk) => {
       const hit = this.cache.get(fileName);
       if (hit) return hit;
       const declared = declaration?.get(fileName);
       const sf =
-        declared === undefined
-          ? original(fileName, languageVersion, onError)
-          : compiler.createSourceFile(fileName, declared, languageVersion, true, compiler.ScriptKind.TS);
+        declared === undefined ? disk(fileName, languageVersion) : compiler.createSourceFile(fileName, declared, languageVersion, true, compiler.ScriptKind.TS);
       if (sf) this.cache.set(fileName, sf);
       return sf;
-    };
-    const fileExists = host.fileExists.bind(host);
-    host.fileExists = (f) => virtual.has(f) || fileExists(f);
-    const readFile = host.readFile.bind(host);
-    host.readFile = (f) => virtual.get(f) ?? readFile(f);
-    return host;
+    });
   }
 
   private diagnostics(program: ts.Program, sf: ts.SourceFile): GateIssue[] {
