@@ -8,7 +8,7 @@
  * Run: npm run bench -- gates        (BENCH_GATES_N=15 for more candidates; default 9)
  */
 import { fileURLToPath } from 'node:url';
-import { engineConfig } from '../src/backtest/engine.ts';
+import { engineConfig } from '../src/backtest/engine-config.ts';
 import { runBacktest } from '../src/backtest/run.ts';
 import { runGates } from '../src/backtest/validation/index.ts';
 import type { Params, StrategyMeta } from '../src/contract/index.ts';

@@ -5,7 +5,8 @@
  * Run: npm run bench -- sandbox
  */
 import { fileURLToPath } from 'node:url';
-import { engineConfig, runEngine } from '../src/backtest/engine.ts';
+import { runEngine } from '../src/backtest/engine.ts';
+import { engineConfig } from '../src/backtest/engine-config.ts';
 import { PAIRS, type Pair } from '../src/contract/pairs.ts';
 import { replayDecider, replayedRun } from '../src/backtest/replay.ts';
 import { backtestInChild, loadDataset, sandboxRunner } from '../src/sandbox/backtest.ts';

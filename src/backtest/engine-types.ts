@@ -1,23 +1,9 @@
 /**
  * Types of the backtest engine (src/backtest/engine.ts) and its contract with the sandbox driver
- * (src/sandbox/backtest.ts). Type-only imports outside src/contract and src/trading are erased, so the
- * engine still bundles into the Deno child with nothing but contract + trading code.
+ * (src/sandbox/backtest.ts). Imports nothing but types and BrainError, so the engine bundles into the
+ * Deno child without zod: the config builder, which needs the risk limits' zod defaults, is engine-config.ts.
  */
-import {
-  RiskLimitsSchema,
-  type Bar,
-  type BarContext,
-  type CandleColumns,
-  type DecisionInput,
-  type ExitReason,
-  type FeeRates,
-  type Fill,
-  type Pair,
-  type PairRules,
-  type Params,
-  type RiskLimits,
-} from '../contract/index.ts';
-import { defaultPairRules, STARTER_FEES } from '../trading/index.ts';
+import type { Bar, BarContext, CandleColumns, DecisionInput, ExitReason, FeeRates, Fill, Pair, PairRules, Params, RiskLimits } from '../contract/index.ts';
 import type { PairIndicators } from './indicators.ts';
 import type { ClosedTrade } from './metrics-types.ts';
 import { BrainError } from '../contract/errors.ts';
@@ -165,29 +151,4 @@ export class EngineError extends BrainError<EngineErrorCode> {
   constructor(code: EngineErrorCode, message: string) {
     super(message, { domain: 'backtest', code, retryable: false });
   }
-}
-
-/**
- * Backtests always run the breaker with `resume: 'auto'`: there is no operator to resume a halted
- * breaker, so `manual` (the live default in config/risk_limits.toml) would freeze every run after the
- * first losing streak. The streak halt then lifts `autoResumeAfterMinutes` after the last loss.
- */
-export function backtestLimits(limits: RiskLimits): RiskLimits {
-  return limits.resume === 'auto' ? limits : { ...limits, resume: 'auto' };
-}
-
-/**
- * A config with Kraken's starter fees, default pair rules and the default risk limits; whatever
- * limits are given, the breaker resumes automatically (backtestLimits). Override any other field.
- */
-export function engineConfig(pairs: readonly Pair[], over: Partial<EngineConfig> = {}): EngineConfig {
-  return {
-    initialCash: 10_000,
-    slippage: 0.0005,
-    params: {},
-    fees: pairs.map(() => STARTER_FEES),
-    rules: pairs.map(defaultPairRules),
-    ...over,
-    limits: backtestLimits(over.limits ?? RiskLimitsSchema.parse({})),
-  };
 }

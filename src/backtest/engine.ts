@@ -19,7 +19,8 @@
  * Positions still open after the last step close at the pair's last close ('end_of_data').
  *
  * This file is the entry points; a run is an EngineRun (engine-run.ts: the step loop and the run's life)
- * over its EngineBook (engine-book.ts: orders, fills, positions), the types are engine-types.ts.
+ * over its EngineBook (engine-book.ts: orders, fills, positions), the types are engine-types.ts; the host
+ * builds a config with engine-config.ts (not re-exported here: it needs zod, which the child must not bundle).
  */
 import { takeRevealed } from './engine-context.ts';
 import { EngineRun } from './engine-run.ts';

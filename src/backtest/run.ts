@@ -7,7 +7,8 @@
 import type { JsonValue } from '../contract/index.ts';
 import type { BacktestsRepo } from '../db/backtests.repo.ts';
 import type { TrialStats } from '../db/ledger.repo.ts';
-import { backtestLimits, type EngineConfig, type EngineResult, type MarketData } from './engine.ts';
+import type { EngineConfig, EngineResult, MarketData } from './engine.ts';
+import { backtestLimits } from './engine-config.ts';
 import { computeMetrics, deflate, trialsFromLedger, type BacktestMetrics, type MetricsInput, type TrialsContext } from './metrics.ts';
 import { BacktestRunError, replayedRun, type StrategyRunner } from './replay.ts';
 import { loadDistributions } from './stats/sharpe.ts';

@@ -7,7 +7,8 @@
  * that span sections.
  */
 import { z } from 'zod';
-import { PAIRS, PairSchema } from '../contract/pairs.ts';
+import { PAIRS } from '../contract/pairs.ts';
+import { PairSchema } from '../contract/pair-schemas.ts';
 import { RiskLimitsSchema, RollbackLimitsSchema } from '../contract/risk.ts';
 import { EvolutionSchema } from '../evolution/config.ts';
 import { DataSchema, AuditSchema, BackupSchema, ControlSchema, HealthSchema, IsolationSchema, LeaseSchema, LogSchema } from './sections/operations.ts';

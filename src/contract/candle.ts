@@ -3,7 +3,7 @@
  * a candle's `time` is its OPEN time. Conversion from Kraken/CSV seconds happens at those edges.
  */
 import { z } from 'zod';
-import { PairSchema } from './pairs.ts';
+import { PairSchema } from './pair-schemas.ts';
 
 const finite = z.number().finite();
 const nonNegative = z.number().finite().nonnegative();

@@ -1,5 +1,6 @@
 /** The IO contract: every type that crosses a boundary, with the zod schema that guards it. */
 export * from './pairs.ts';
+export * from './pair-schemas.ts';
 export * from './candle.ts';
 export * from './intent.ts';
 export * from './strategy.ts';

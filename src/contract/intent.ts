@@ -3,7 +3,7 @@
  * the guest's JSON with these strict schemas; unknown keys, NaN and Infinity are rejected.
  */
 import { z } from 'zod';
-import { PairSchema } from './pairs.ts';
+import { PairSchema } from './pair-schemas.ts';
 
 export const INTENT_ACTIONS = ['buy', 'sell', 'close', 'hold'] as const;
 export const IntentActionSchema = z.enum(INTENT_ACTIONS);

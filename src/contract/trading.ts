@@ -3,7 +3,7 @@
  * Quantities are base-asset units, prices and money USD, times epoch ms.
  */
 import { z } from 'zod';
-import { PairSchema } from './pairs.ts';
+import { PairSchema } from './pair-schemas.ts';
 
 const money = z.number().finite();
 const positive = z.number().finite().positive();

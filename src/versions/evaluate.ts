@@ -7,7 +7,8 @@
  * a bundle; its sandbox child).
  */
 import { alignMarketData } from '../backtest/data.ts';
-import { engineConfig, type EngineConfig, type MarketData } from '../backtest/engine.ts';
+import type { EngineConfig, MarketData } from '../backtest/engine.ts';
+import { engineConfig } from '../backtest/engine-config.ts';
 import { runBacktest, type BacktestOutcome, type BacktestStage, type TrialLedger } from '../backtest/run.ts';
 import type { TrialsContext } from '../backtest/metrics.ts';
 import type { StrategyRunner } from '../backtest/replay.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RiskLimitsSchema, type DecisionInput } from '../../src/contract/index.ts';
-import { engineConfig, runEngine, type DecideFn } from '../../src/backtest/engine.ts';
+import { runEngine, type DecideFn } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { runBacktest } from '../../src/backtest/run.ts';
 import { deciderRunner } from '../../src/backtest/runners.ts';
 import { REJECT_REASONS } from '../../src/trading/index.ts';

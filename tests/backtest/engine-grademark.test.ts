@@ -2,7 +2,8 @@ import { DataFrame } from 'data-forge';
 import { backtest } from 'grademark';
 import { describe, expect, it } from 'vitest';
 import { RiskLimitsSchema, type DecisionInput } from '../../src/contract/index.ts';
-import { engineConfig, runEngine, type DecideFn, type MarketData } from '../../src/backtest/engine.ts';
+import { runEngine, type DecideFn, type MarketData } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { loadShared } from './engine-fixtures.ts';
 
 // Fee-free cross-check of trade timing against grademark (oracles.md §5) on real ETH/USD 5m candles.

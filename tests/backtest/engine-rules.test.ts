@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { RiskLimitsSchema, type Bar, type DecisionInput } from '../../src/contract/index.ts';
-import { engineConfig, EngineError, runEngine, type DecideFn } from '../../src/backtest/engine.ts';
+import { EngineError, runEngine, type DecideFn } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { BacktestRunError, compareRuns, replayDecider, StreamedReplay } from '../../src/backtest/replay.ts';
 import type { IntentsLog } from '../../src/backtest/engine.ts';
 import { REJECT_REASONS } from '../../src/trading/index.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RiskLimitsSchema } from '../../src/contract/index.ts';
-import { engineConfig, runEngine } from '../../src/backtest/engine.ts';
+import { runEngine } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { grid, scripted, T0, FIVE_MIN } from './engine-fixtures.ts';
 
 // Loose limits so only the arithmetic is under test (risk rules have their own tests).

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { engineConfig } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { inProcessRunner } from '../../src/backtest/runners.ts';
 import type { Pair } from '../../src/contract/index.ts';
 import { openDatabase } from '../../src/db/index.ts';

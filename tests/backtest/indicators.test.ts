@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Bar, BarContext, IndicatorRegistry, Pair, Params, Reading, StrategyModule } from '../../src/contract/index.ts';
-import { engineConfig, runEngine, type MarketData } from '../../src/backtest/engine.ts';
+import { runEngine, type MarketData } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { forgetSeries, prepareMarket, seriesCacheOf } from '../../src/backtest/prepared-market.ts';
 import { PairIndicators } from '../../src/backtest/indicators.ts';
 import { SeriesCache, type SeriesLease } from '../../src/backtest/series-cache.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BarContext, CandleColumns, DecisionInput, StrategyModule } from '../../src/contract/index.ts';
 import { sliceMarketData } from '../../src/backtest/data.ts';
-import { engineConfig } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { replayedRun } from '../../src/backtest/replay.ts';
 import { deciderRunner, inProcessRunner } from '../../src/backtest/runners.ts';
 import { lookAheadCheck } from '../../src/backtest/validation/index.ts';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StrategyModule } from '../../src/contract/index.ts';
 import { alignMarketData } from '../../src/backtest/data.ts';
-import { engineConfig } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { buyAndHoldCurve, equitySpec, priceSpec } from '../../src/backtest/report/charts.ts';
 import { pct } from '../../src/backtest/report/format.ts';
 import { runBacktest, type BacktestOutcome } from '../../src/backtest/run.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { engineConfig } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { alignMarketData, sliceMarketData } from '../../src/backtest/data.ts';
 import { buyAndHoldCanary, lookAheadCanary, randomEntriesCanary } from '../../src/backtest/validation/canaries.ts';
 import { seriesFromCsvDir } from '../../src/market/dataset.ts';

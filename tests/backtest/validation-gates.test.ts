@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ParamSpecSchema, RiskLimitsSchema } from '../../src/contract/index.ts';
 import { sliceMarketData } from '../../src/backtest/data.ts';
-import { engineConfig, runEngine } from '../../src/backtest/engine.ts';
+import { runEngine } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { deciderRunner } from '../../src/backtest/runners.ts';
 import { jitteredValue, lookAheadCheck, monteCarlo, parameterJitter, pathStats, walkForward } from '../../src/backtest/validation/index.ts';
 import { emaCross, loadShared } from './engine-fixtures.ts';

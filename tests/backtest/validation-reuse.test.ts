@@ -5,7 +5,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { sliceMarketData } from '../../src/backtest/data.ts';
-import { engineConfig, runEngine, type MarketData } from '../../src/backtest/engine.ts';
+import { runEngine, type MarketData } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { prefixParent, prefixView, prepareMarket, seriesCacheOf } from '../../src/backtest/prepared-market.ts';
 import { replayedRun, type StrategyRunner } from '../../src/backtest/replay.ts';
 import { inProcessRunner } from '../../src/backtest/runners.ts';

@@ -1,6 +1,7 @@
 /** Synthetic markets and in-process strategies for the evolution tests: fast, deterministic, known answers. */
 import { alignMarketData } from '../../src/backtest/data.ts';
-import { engineConfig, type DecideFn, type EngineConfig, type MarketData } from '../../src/backtest/engine.ts';
+import type { DecideFn, EngineConfig, MarketData } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { deciderRunner, type DeciderFactory } from '../../src/backtest/runners.ts';
 import { ConfigSchema } from '../../src/config/index.ts';
 import { RiskLimitsSchema, type DecisionInput, type Pair, type ParamSpec } from '../../src/contract/index.ts';

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sliceMarketData } from '../../src/backtest/data.ts';
-import { engineConfig } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { prefixView } from '../../src/backtest/prepared-market.ts';
 import { replayedRun } from '../../src/backtest/replay.ts';
 import { runGates } from '../../src/backtest/validation/index.ts';

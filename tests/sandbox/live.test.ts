@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { engineConfig, runEngine } from '../../src/backtest/engine.ts';
+import { runEngine } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import type { Pair } from '../../src/contract/pairs.ts';
 import { compareRuns, replayDecider, replayedRun } from '../../src/backtest/replay.ts';
 import { backtestInChild, decodeChunk, loadDataset, sandboxRunner } from '../../src/sandbox/backtest.ts';

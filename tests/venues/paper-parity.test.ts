@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { engineConfig, runEngine } from '../../src/backtest/engine.ts';
+import { runEngine } from '../../src/backtest/engine.ts';
+import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { simulatedClock } from '../../src/clock/simulated.ts';
 import type { Fill, Pair } from '../../src/contract/index.ts';
 import { defaultPairRules, STARTER_FEES } from '../../src/trading/index.ts';

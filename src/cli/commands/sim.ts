@@ -1,6 +1,7 @@
 /** `brain sim`: runs the loopback Kraken simulator on its own (REST v0 + WS v2), replaying candles at a chosen speed. */
 import { parseArgs } from 'node:util';
-import { PairSchema, type Pair } from '../../contract/pairs.ts';
+import { PairSchema } from '../../contract/pair-schemas.ts';
+import type { Pair } from '../../contract/pairs.ts';
 import { createLogger } from '../../log/index.ts';
 import { applyFaultPlan } from '../../sim/fault-plan.ts';
 import { DEFAULT_SIM_DATA_DIR, SIM_TEST_ACCOUNT, startKrakenSim, type KrakenSim } from '../../sim/index.ts';

@@ -1,6 +1,6 @@
 /** Config sections of the trading side: candles and scanning, fees and slippage, Kraken endpoints, order deadlines. */
 import { z } from 'zod';
-import { TimeframeSchema } from '../../contract/pairs.ts';
+import { TimeframeSchema } from '../../contract/pair-schemas.ts';
 import { endpoint, fraction } from './shared.ts';
 
 export const MarketSchema = z.strictObject({
