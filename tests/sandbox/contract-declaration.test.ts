@@ -52,7 +52,7 @@ describe("the contract's zod-free declaration", () => {
     const files = readdirSync(join(PROJECT_ROOT, 'src/contract')).filter((f) => f.endsWith('.ts'));
     expect([...declaration.keys()].map((f) => f.slice(f.lastIndexOf('/') + 1)).sort()).toEqual(files.sort());
     for (const text of declaration.values()) expect(text).not.toMatch(/zod|\bz\./);
-    expect(declaration.get(join(PROJECT_ROOT, 'src/contract/pairs.ts'))).toContain('export type Pair = "BTC/USD" | "ETH/USD"');
+    expect(declaration.get(join(PROJECT_ROOT, 'src/contract/strategy.ts'))).toContain('export type ParamSpec = { default: number; min: number; max: number;');
     const again = contractDeclaration(setup);
     expect(again.made).toBe(false);
     expect(again.declaration).toEqual(declaration);
