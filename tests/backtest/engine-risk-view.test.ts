@@ -1,0 +1,69 @@
+/**
+ * The engine keeps the ledger's holdings list (heldList) from one fill to the next instead of listing
+ * the holdings again for every decision's risk view. A run with that list must be bit-identical to
+ * one that lists the holdings afresh for each decision, as riskViewOf does without the list.
+ */
+import { describe, expect, it } from 'vitest';
+import { RiskLimitsSchema, type BarContext, type DecisionInput } from '../../src/contract/index.ts';
+import { takeRevealed } from '../../src/backtest/engine-context.ts';
+import { EngineRun } from '../../src/backtest/engine-run.ts';
+import { validateRun, windowOf } from '../../src/backtest/engine-support.ts';
+import { engineConfig, runEngine, type DecideFn, type EngineConfig, type EngineResult, type MarketData } from '../../src/backtest/engine.ts';
+import { sliceMarketData } from '../../src/backtest/data.ts';
+import { prepareMarket } from '../../src/backtest/prepared-market.ts';
+import { mulberry32 } from '../../src/sim/rng.ts';
+import { heldList, type Holding } from '../../src/trading/index.ts';
+import { loadShared } from './engine-fixtures.ts';
+
+/** The engine as it was before the list was kept: the holdings listed again for every decision. */
+class ListingEveryDecision extends EngineRun {
+  protected override holdingsInOrder(): readonly Holding[] {
+    return heldList(this.ledger);
+  }
+}
+
+function runListingEveryDecision(config: EngineConfig, data: MarketData, decide: DecideFn): EngineResult {
+  validateRun(config, data);
+  const market = prepareMarket(data);
+  const run = new ListingEveryDecision(config, data, market, takeRevealed(market), windowOf(config, data), decide);
+  try {
+    run.advance(run.end);
+    return run.finish();
+  } finally {
+    run.release();
+  }
+}
+
+/**
+ * Buys, add-ons, partial sells and closes at random on every pair, sized on the equity: with the
+ * exposure caps binding, a risk view summed over a stale holdings list would size or refuse differently.
+ */
+function churning(seed: number): DecideFn {
+  const rnd = mulberry32(seed);
+  return (_p: number, _s: number, ctx: BarContext): DecisionInput => {
+    const x = rnd();
+    if (x < 0.04) return { action: 'buy', sizeFraction: 0.05 + rnd() * 0.3 };
+    if (ctx.position && x < 0.06) return { action: 'sell', sizeFraction: 0.5 };
+    if (ctx.position && x < 0.08) return { action: 'close' };
+    return { action: 'hold' };
+  };
+}
+
+const data = sliceMarketData(loadShared(['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD', 'DOGE/USD']), 0, 6000);
+
+describe('engine: the holdings list kept between fills', () => {
+  it.each([
+    ['binding exposure caps', { maxPairExposureFraction: 0.3, maxTotalExposureFraction: 0.6, maxOpenPositions: 4 }],
+    ['loose limits', { maxPairExposureFraction: 1, maxTotalExposureFraction: 1, maxPositionFraction: 1, maxOpenPositions: 5 }],
+  ])('gives the same run, bit for bit, as listing the holdings for every decision (%s)', (_name, limits) => {
+    const config = engineConfig(data.pairs, {
+      limits: RiskLimitsSchema.parse({ dailyLossFraction: 1, maxDrawdownFraction: 1, maxConsecutiveLosses: 100, ...limits }),
+    });
+    const kept = runEngine(config, data, churning(3));
+    const listed = runListingEveryDecision(config, data, churning(3));
+    // Enough of every kind for the comparison to mean something: many positions open at once, opened and closed in every order.
+    expect(kept.trades.length).toBeGreaterThan(300);
+    expect(kept.summary.rejectedIntents).toBeGreaterThan(0);
+    expect(kept).toStrictEqual(listed);
+  });
+});
