@@ -11,7 +11,6 @@ import {
   createLedger,
   evaluateIntent,
   fillMarketOrder,
-  heldList,
   REJECT_REASONS,
   riskViewOf,
   streakAfterCoolDown,
@@ -51,8 +50,8 @@ export class EngineBook {
   private readonly markOf = (pair: Pair): number => this.lastClose[this.index.get(pair)!]!;
   protected rejected = 0;
   protected unfilled = 0;
-  /** holdingsInOrder()'s list; null after a fill (only a fill changes the holdings). */
-  private held: readonly Holding[] | null = null;
+  /** holdingsInOrder()'s list, kept in step with the ledger's holdings by each fill (the one thing that changes them). */
+  private readonly held: Holding[] = [];
 
   constructor(
     protected readonly cfg: EngineConfig,
@@ -140,8 +139,11 @@ export class EngineBook {
       this.unfilled += 1;
       return false;
     }
+    const opened = side === 'buy' && this.qty[p] === 0;
     const closed = applyFill(this.ledger, r.fill, r.slippageCost);
-    this.held = null;
+    // As the ledger's holdings object orders its keys: a new holding last, a closed one taken out.
+    if (opened) this.held.push(this.ledger.holdings[pair]!);
+    else if (closed) this.held.splice(this.held.findIndex((h) => h.pair === pair), 1);
     const f = r.fill;
     this.fills.push({
       tradeId: f.tradeId,
@@ -228,12 +230,11 @@ export class EngineBook {
   }
 
   /**
-   * What riskViewOf sums the exposure over: heldList(ledger), the same list in the same order, kept
-   * until the next fill. The engine asks for a risk view on every decision (tens of thousands in a
-   * canary run), and listing a holdings object that has had deletes cost ~1 µs each time.
+   * What riskViewOf sums the exposure over: heldList(ledger), the same holdings in the same order,
+   * kept by execute() as it fills. The engine asks for a risk view on every decision (tens of
+   * thousands in a canary run), and listing a holdings object that has had deletes cost ~1 µs each time.
    */
   protected holdingsInOrder(): readonly Holding[] {
-    this.held ??= heldList(this.ledger);
     return this.held;
   }
 

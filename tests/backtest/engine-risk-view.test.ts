@@ -1,7 +1,7 @@
 /**
- * The engine keeps the ledger's holdings list (heldList) from one fill to the next instead of listing
- * the holdings again for every decision's risk view. A run with that list must be bit-identical to
- * one that lists the holdings afresh for each decision, as riskViewOf does without the list.
+ * The engine keeps the ledger's holdings list (heldList) in step with its fills instead of listing the
+ * holdings again for every decision's risk view. The list must be the ledger's own, in its order, at
+ * every decision, and a run with it bit-identical to one that lists the holdings for each decision.
  */
 import { describe, expect, it } from 'vitest';
 import { RiskLimitsSchema, type BarContext, type DecisionInput } from '../../src/contract/index.ts';
@@ -22,13 +22,31 @@ class ListingEveryDecision extends EngineRun {
   }
 }
 
-function runListingEveryDecision(config: EngineConfig, data: MarketData, decide: DecideFn): EngineResult {
+/** The engine as it is, counting the decisions whose kept list is not the ledger's own, element for element and in order. */
+class CheckingTheList extends EngineRun {
+  asked = 0;
+  differed = 0;
+  protected override holdingsInOrder(): readonly Holding[] {
+    const kept = super.holdingsInOrder();
+    const listed = heldList(this.ledger);
+    this.asked += 1;
+    if (kept.length !== listed.length || kept.some((h, i) => h !== listed[i])) this.differed += 1;
+    return kept;
+  }
+}
+
+function runOn<R extends EngineRun>(
+  make: new (...args: ConstructorParameters<typeof EngineRun>) => R,
+  config: EngineConfig,
+  data: MarketData,
+  decide: DecideFn,
+) {
   validateRun(config, data);
   const market = prepareMarket(data);
-  const run = new ListingEveryDecision(config, data, market, takeRevealed(market), windowOf(config, data), decide);
+  const run = new make(config, data, market, takeRevealed(market), windowOf(config, data), decide);
   try {
     run.advance(run.end);
-    return run.finish();
+    return { run, result: run.finish() };
   } finally {
     run.release();
   }
@@ -60,10 +78,19 @@ describe('engine: the holdings list kept between fills', () => {
       limits: RiskLimitsSchema.parse({ dailyLossFraction: 1, maxDrawdownFraction: 1, maxConsecutiveLosses: 100, ...limits }),
     });
     const kept = runEngine(config, data, churning(3));
-    const listed = runListingEveryDecision(config, data, churning(3));
+    const listed = runOn(ListingEveryDecision, config, data, churning(3)).result;
     // Enough of every kind for the comparison to mean something: many positions open at once, opened and closed in every order.
     expect(kept.trades.length).toBeGreaterThan(300);
     expect(kept.summary.rejectedIntents).toBeGreaterThan(0);
     expect(kept).toStrictEqual(listed);
+  });
+
+  it("is the ledger's holdings in the ledger's order at every decision", () => {
+    const config = engineConfig(data.pairs, {
+      limits: RiskLimitsSchema.parse({ dailyLossFraction: 1, maxDrawdownFraction: 1, maxConsecutiveLosses: 100, maxOpenPositions: 5 }),
+    });
+    const { run } = runOn(CheckingTheList, config, data, churning(5));
+    expect(run.asked).toBeGreaterThan(1000);
+    expect(run.differed).toBe(0);
   });
 });
