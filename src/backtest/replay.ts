@@ -78,6 +78,8 @@ const SUMMARY_FIELDS = ['finalEquity', 'trades', 'fees', 'fills'] as const;
 const MAX_MISMATCHES = 20;
 
 function same(x: number | undefined, y: number | undefined): boolean {
+  // Equal values are the same whatever they are (two missing, two infinities, two finite): the usual case, decided at once.
+  if (x === y) return true;
   const a = present(x) ? x : null;
   const b = present(y) ? y : null;
   if (a === null || b === null) return a === b;
