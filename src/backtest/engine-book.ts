@@ -143,7 +143,7 @@ export class EngineBook {
     const closed = applyFill(this.ledger, r.fill, r.slippageCost);
     // As the ledger's holdings object orders its keys: a new holding last, a closed one taken out.
     if (opened) this.held.push(this.ledger.holdings[pair]!);
-    else if (closed) this.held.splice(this.held.findIndex((h) => h.pair === pair), 1);
+    else if (closed) this.held.splice(this.heldIndex(pair), 1);
     const f = r.fill;
     this.fills.push({
       tradeId: f.tradeId,
@@ -236,6 +236,10 @@ export class EngineBook {
    */
   protected holdingsInOrder(): readonly Holding[] {
     return this.held;
+  }
+
+  private heldIndex(pair: Pair): number {
+    return this.held.findIndex((h) => h.pair === pair);
   }
 
   /** The live breaker's auto-resume resets the losing streak; the engine does the same once the cool-down has passed. */

@@ -8,7 +8,7 @@ import { RiskLimitsSchema, type BarContext, type DecisionInput } from '../../src
 import { takeRevealed } from '../../src/backtest/engine-context.ts';
 import { EngineRun } from '../../src/backtest/engine-run.ts';
 import { validateRun, windowOf } from '../../src/backtest/engine-support.ts';
-import { engineConfig, runEngine, type DecideFn, type EngineConfig, type EngineResult, type MarketData } from '../../src/backtest/engine.ts';
+import { engineConfig, runEngine, type DecideFn, type EngineConfig, type MarketData } from '../../src/backtest/engine.ts';
 import { sliceMarketData } from '../../src/backtest/data.ts';
 import { prepareMarket } from '../../src/backtest/prepared-market.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
