@@ -4,15 +4,15 @@
  * every decision, and a run with it bit-identical to one that lists the holdings for each decision.
  */
 import { describe, expect, it } from 'vitest';
-import { RiskLimitsSchema, type BarContext, type DecisionInput } from '../../src/contract/index.ts';
+import { RiskLimitsSchema, type BarContext, type DecisionInput, type RiskLimits } from '../../src/contract/index.ts';
 import { takeRevealed } from '../../src/backtest/engine-context.ts';
 import { EngineRun } from '../../src/backtest/engine-run.ts';
 import { validateRun, windowOf } from '../../src/backtest/engine-support.ts';
-import { engineConfig, runEngine, type DecideFn, type EngineConfig, type MarketData } from '../../src/backtest/engine.ts';
+import { runEngine, type DecideFn, type EngineConfig, type MarketData } from '../../src/backtest/engine.ts';
 import { sliceMarketData } from '../../src/backtest/data.ts';
 import { prepareMarket } from '../../src/backtest/prepared-market.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
-import { heldList, type Holding } from '../../src/trading/index.ts';
+import { defaultPairRules, heldList, STARTER_FEES, type Holding } from '../../src/trading/index.ts';
 import { loadShared } from './engine-fixtures.ts';
 
 /** The engine as it was before the list was kept: the holdings listed again for every decision. */
@@ -69,14 +69,18 @@ function churning(seed: number): DecideFn {
 
 const data = sliceMarketData(loadShared(['BTC/USD', 'ETH/USD', 'SOL/USD', 'XRP/USD', 'DOGE/USD']), 0, 6000);
 
+/** Starter fees and default pair rules; no daily-loss, drawdown or losing-streak halt, so the run trades to the end. */
+function configWith(limits: Partial<RiskLimits>): EngineConfig {
+  const risk = RiskLimitsSchema.parse({ dailyLossFraction: 1, maxDrawdownFraction: 1, maxConsecutiveLosses: 100, resume: 'auto', ...limits });
+  return { initialCash: 10_000, slippage: 0.0005, params: {}, fees: data.pairs.map(() => STARTER_FEES), rules: data.pairs.map(defaultPairRules), limits: risk };
+}
+
 describe('engine: the holdings list kept between fills', () => {
   it.each([
     ['binding exposure caps', { maxPairExposureFraction: 0.3, maxTotalExposureFraction: 0.6, maxOpenPositions: 4 }],
     ['loose limits', { maxPairExposureFraction: 1, maxTotalExposureFraction: 1, maxPositionFraction: 1, maxOpenPositions: 5 }],
   ])('gives the same run, bit for bit, as listing the holdings for every decision (%s)', (_name, limits) => {
-    const config = engineConfig(data.pairs, {
-      limits: RiskLimitsSchema.parse({ dailyLossFraction: 1, maxDrawdownFraction: 1, maxConsecutiveLosses: 100, ...limits }),
-    });
+    const config = configWith(limits);
     const kept = runEngine(config, data, churning(3));
     const listed = runOn(ListingEveryDecision, config, data, churning(3)).result;
     // Enough of every kind for the comparison to mean something: many positions open at once, opened and closed in every order.
@@ -86,9 +90,7 @@ describe('engine: the holdings list kept between fills', () => {
   });
 
   it("is the ledger's holdings in the ledger's order at every decision", () => {
-    const config = engineConfig(data.pairs, {
-      limits: RiskLimitsSchema.parse({ dailyLossFraction: 1, maxDrawdownFraction: 1, maxConsecutiveLosses: 100, maxOpenPositions: 5 }),
-    });
+    const config = configWith({ maxOpenPositions: 5 });
     const { run } = runOn(CheckingTheList, config, data, churning(5));
     expect(run.asked).toBeGreaterThan(1000);
     expect(run.differed).toBe(0);
