@@ -61,7 +61,7 @@ export class EnginePending implements PendingBuys {
 
   get totalNotional(): number {
     let sum = 0;
-    for (const x of this.notional) sum += x;
+    for (let p = 0; p < this.notional.length; p++) sum += this.notional[p]!;
     return sum;
   }
 

@@ -90,26 +90,35 @@ function compactAll(data: MarketData): PreparedMarket {
   const rowOf: Int32Array[] = [];
   for (const cols of data.columns) {
     const rows = new Int32Array(n);
-    let count = 0;
-    for (let s = 0; s < n; s++) rows[s] = Number.isNaN(cols.open[s]!) ? -1 : count++;
+    const count = indexRows(cols.open, rows);
     // Without gaps the pair's own columns already are the compact form (only read from here on).
     const out = count === n ? cols : emptyColumns(count, 0);
     // Column by column with a typed source and target: a keyed `cols[k][s]` per value was ~0.25 s
     // of a cold 1-year run, paid again on each side of the sandbox.
-    if (out !== cols) {
-      for (const k of COLUMNS) {
-        const src = cols[k];
-        const dst = out[k];
-        for (let s = 0; s < n; s++) {
-          const r = rows[s]!;
-          if (r >= 0) dst[r] = src[s]!;
-        }
-      }
-    }
+    if (out !== cols) for (const k of COLUMNS) compactColumn(cols[k], rows, out[k]);
     compact.push(out);
     rowOf.push(rows);
   }
   return { compact, rowOf, interleaved: compact.map(() => null), base: null };
+}
+
+// The two loops over every step are functions of their own: inline in compactAll, each was compiled
+// mid-loop with no feedback yet for the code after it, thrown out on reaching that code and run
+// interpreted again. A cold 9-pair year took ~15 ms instead of ~6 (~60 instead of ~25 with gaps in
+// 3 pairs), on each side of the sandbox.
+
+/** Fills `rows` (per step: the pair's compact row, −1 where it has no candle) and returns the candle count. */
+function indexRows(open: Float64Array, rows: Int32Array): number {
+  let count = 0;
+  for (let s = 0; s < rows.length; s++) rows[s] = Number.isNaN(open[s]!) ? -1 : count++;
+  return count;
+}
+
+function compactColumn(src: Float64Array, rows: Int32Array, dst: Float64Array): void {
+  for (let s = 0; s < rows.length; s++) {
+    const r = rows[s]!;
+    if (r >= 0) dst[r] = src[s]!;
+  }
 }
 
 /** The first `to` steps of a prepared dataset: its arrays cut short, nothing copied. */

@@ -78,6 +78,8 @@ const SUMMARY_FIELDS = ['finalEquity', 'trades', 'fees', 'fills'] as const;
 const MAX_MISMATCHES = 20;
 
 function same(x: number | undefined, y: number | undefined): boolean {
+  // Equal values are the same whatever they are (two missing, two infinities, two finite): the usual case, decided at once.
+  if (x === y) return true;
   const a = present(x) ? x : null;
   const b = present(y) ? y : null;
   if (a === null || b === null) return a === b;
@@ -89,7 +91,20 @@ export function compareIntents(a: IntentsLog, b: IntentsLog): RunMismatch[] {
   const out: RunMismatch[] = [];
   if (a.length !== b.length) out.push({ field: 'intents.length', index: null, a: a.length, b: b.length });
   const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n && out.length < MAX_MISMATCHES; i++) {
+  // Where the logs first differ, found a column at a time (the usual answer: nowhere); only from
+  // there are the entries compared field by field, in the order the mismatches are listed in.
+  let first = n;
+  for (const f of LOG_FIELDS) {
+    const x = a[f];
+    const y = b[f];
+    for (let i = 0; i < first; i++) {
+      if (!same(x[i], y[i])) {
+        first = i;
+        break;
+      }
+    }
+  }
+  for (let i = first; i < n && out.length < MAX_MISMATCHES; i++) {
     for (const f of LOG_FIELDS) {
       const x = a[f][i];
       const y = b[f][i];

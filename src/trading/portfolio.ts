@@ -211,6 +211,11 @@ function closeHolding(l: Ledger, h: Holding, time: number): ClosedPosition {
   };
 }
 
+/** The ledger's holdings in its own order (the order they were opened): what riskViewOf sums exposure over. */
+export function heldList(l: Ledger): Holding[] {
+  return Object.values(l.holdings) as Holding[];
+}
+
 /** equity = cash + Σ quantity × mark: the one mark-to-market formula (engine hot path included). */
 export function markEquity(cash: number, quantities: ArrayLike<number>, marks: ArrayLike<number>): number {
   let equity = cash;
@@ -223,7 +228,7 @@ export function markEquity(cash: number, quantities: ArrayLike<number>, marks: A
 
 export function equityOf(l: Ledger, markOf: (pair: Pair) => number): number {
   let equity = l.cash;
-  for (const h of Object.values(l.holdings) as Holding[]) equity += h.quantity * markOf(h.pair);
+  for (const h of heldList(l)) equity += h.quantity * markOf(h.pair);
   return equity;
 }
 
@@ -258,10 +263,20 @@ export function dailyPnlOf(l: Ledger, equity = l.lastEquity): number {
 /**
  * The risk view of `pair` from a ledger at `now`, marks from `markOf`. Pending (sent, unfilled) buys
  * reserve exposure and cash; the live daemon passes its pendingEntry orders, the engine its queue.
+ * `holdings` is the ledger's holdings in its own order (heldList), passed by a caller that
+ * keeps that list between fills (the engine asks for a view on every decision, and listing a
+ * holdings object that has had deletes costs about a microsecond each time); same list, same sum.
  */
-export function riskViewOf(l: Ledger, pair: Pair, now: number, markOf: (pair: Pair) => number, pending: PendingBuys = NO_PENDING): RiskView {
+export function riskViewOf(
+  l: Ledger,
+  pair: Pair,
+  now: number,
+  markOf: (pair: Pair) => number,
+  pending: PendingBuys = NO_PENDING,
+  holdings: readonly Holding[] = heldList(l),
+): RiskView {
   let exposure = 0;
-  for (const h of Object.values(l.holdings) as Holding[]) exposure += h.quantity * markOf(h.pair);
+  for (const h of holdings) exposure += h.quantity * markOf(h.pair);
   const held = l.holdings[pair];
   return {
     equity: l.cash + exposure,

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { alignMarketData, sliceMarketData } from '../../src/backtest/data.ts';
-import { buyAndHoldCanary, lookAheadCanary, randomEntriesCanary } from '../../src/backtest/validation/canaries.ts';
+import { buyAndHoldCanary, LOOK_AHEAD_CANARY_STEPS, lookAheadCanary, randomEntriesCanary } from '../../src/backtest/validation/canaries.ts';
+import { runCanaries } from '../../src/backtest/validation/canary-report.ts';
+import { prepareMarket } from '../../src/backtest/prepared-market.ts';
 import { seriesFromCsvDir } from '../../src/market/dataset.ts';
 import { DEFAULT_SIM_DATA_DIR } from '../../src/sim/index.ts';
 import { mulberry32 } from '../../src/sim/rng.ts';
@@ -52,6 +54,20 @@ describe('evaluator canaries on real candles', () => {
     expect(c.passed).toBe(true);
   });
 
+  it('inv. 2: buy-and-hold prices each pair from its own first to its own last candle, a pair listed later or delisted earlier included', () => {
+    const trailing = (rows: Ohlc[], n: number): Ohlc[] => [...rows, ...Array.from({ length: n }, () => null)];
+    const synthetic = grid({
+      'BTC/USD': trending(2, 400, 1),
+      'ETH/USD': trailing(trending(0.5, 370, 2), 30),
+      'SOL/USD': trailing(trending(3, 360, 3, 25), 15),
+    });
+    const c = buyAndHoldCanary(synthetic, engineConfig(synthetic.pairs));
+    // Each pair's last close is 100 × its factor, its first 100: (1 − 0.5 + 2) / 3.
+    expect(c.marketChange).toBeCloseTo((1 - 0.5 + 2) / 3, 10);
+    expect(Math.abs(c.actual - c.expected)).toBeLessThan(1e-6);
+    expect(c.passed).toBe(true);
+  });
+
   it('inv. 2: buy-and-hold passes on a strongly rising real window (H1 2023: BTC, ETH, SOL up ≈ 78 % on average)', () => {
     const rising = loadShared(['BTC/USD', 'ETH/USD', 'SOL/USD'], '1h', 'kraken-2023');
     const c = buyAndHoldCanary(rising, engineConfig(rising.pairs));
@@ -71,7 +87,16 @@ describe('evaluator canaries on real candles', () => {
     const c = await lookAheadCanary(data, config);
     expect(c.passed).toBe(true);
     expect(c.result.passed).toBe(false);
-    expect(c.result.cuts.some((cut) => cut.mismatches.length > 0)).toBe(true);
+    // Each cut on its own catches it (on 5 pairs): the window is long enough for every cut's peeking hour.
+    expect(c.result.cuts.map((cut) => cut.mismatches.length > 0)).toEqual([true, true, true]);
+  });
+
+  it('the canaries build no bars: no decider of theirs reads one, so the interleaved rows bars are cut from stay unbuilt', async () => {
+    // Shorter than the look-ahead canary's window, so all three canaries run on this very dataset.
+    const window = sliceMarketData(data, 0, LOOK_AHEAD_CANARY_STEPS - 96);
+    const report = await runCanaries(window, engineConfig(window.pairs));
+    expect(report.passed).toBe(true);
+    expect(prepareMarket(window).interleaved).toEqual(window.pairs.map(() => null));
   });
 
   it('inv. 2: the peeker is caught on every window of the bundled 2-pair sample, so an honest candidate can pass the canaries there', async () => {
