@@ -12,7 +12,6 @@ declare const BRAIN_BUNDLED: boolean | undefined;
 export const BUNDLE_ENTRIES = {
   brain: 'src/cli/entry.ts',
   'gate-child': 'src/sandbox/gates/child-main.ts',
-  'csv-worker': 'src/market/csv-worker.ts',
 } as const;
 
 export type BundleName = keyof typeof BUNDLE_ENTRIES;
@@ -29,16 +28,4 @@ export function nodeEntry(name: BundleName): { file: string; execArgv: string[] 
   if (RUNS_BUILD) return { file: distFile(`${name}.mjs`), execArgv: ['--enable-source-maps'] };
   // The loader by absolute URL: a daemon's working directory is its data folder, not the checkout.
   return { file: fileURLToPath(new URL(`../../${BUNDLE_ENTRIES[name]}`, import.meta.url)), execArgv: ['--import', import.meta.resolve('tsx')] };
-}
-
-/**
- * A worker thread's entry, as this process runs: the built bundle, or tsx-worker.mjs loading the source
- * (a worker ignores --import). Pass both to `new Worker(file, { workerData })`.
- */
-export function workerEntry(name: BundleName): { file: string; workerData: { entry: string } | undefined } {
-  if (RUNS_BUILD) return { file: distFile(`${name}.mjs`), workerData: undefined };
-  return {
-    file: fileURLToPath(new URL('./tsx-worker.mjs', import.meta.url)),
-    workerData: { entry: new URL(`../../${BUNDLE_ENTRIES[name]}`, import.meta.url).href },
-  };
 }

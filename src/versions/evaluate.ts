@@ -19,7 +19,6 @@ import type { BacktestsRepo } from '../db/backtests.repo.ts';
 import { candlesRepo } from '../db/candles.repo.ts';
 import type { Db } from '../db/index.ts';
 import { seriesFromCsvDir, seriesFromStore, withinRange, type LoadedSeries, type SeriesRequest } from '../market/dataset.ts';
-import { seriesFromCsvDirOffThread } from '../market/dataset-thread.ts';
 
 export interface EvaluateDeps {
   /** The backtests table; nothing is stored without it. */
@@ -94,13 +93,13 @@ export interface DataRequest extends SeriesRequest {
 }
 
 /**
- * Starts reading and parsing a CSV folder up to `to` before the warm-up (the strategy's meta) is known,
- * on a worker thread: `brain backtest` parses while this thread gates the strategy (a new file's type
- * check) and its child starts. A failure surfaces where loadData awaits it.
+ * Starts reading and parsing a CSV folder up to `to` before the warm-up (the strategy's meta) is known:
+ * `brain backtest` reads while the strategy is gated and its child starts, which mostly wait on other
+ * processes (esbuild, Deno). A failure surfaces where loadData awaits it.
  */
 export function readAhead(req: Omit<SeriesRequest, 'from'> & { dir: string | undefined }): Promise<LoadedSeries[]> | undefined {
   if (req.dir === undefined) return undefined;
-  const reading = seriesFromCsvDirOffThread(req.dir, { ...req, from: Number.NEGATIVE_INFINITY });
+  const reading = seriesFromCsvDir(req.dir, { ...req, from: Number.NEGATIVE_INFINITY });
   reading.catch(() => undefined);
   return reading;
 }
