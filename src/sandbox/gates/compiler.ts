@@ -17,8 +17,9 @@ import { loadCompiler } from './compiler-cache.ts';
 
 const require = createRequire(import.meta.url);
 const FILE = require.resolve('typescript');
-// node_modules/typescript/lib/typescript.js → node_modules/.cache/trading-brain
-const loaded = loadCompiler(FILE, join(dirname(dirname(dirname(FILE))), '.cache', 'trading-brain'));
+/** node_modules/typescript/lib/typescript.js → node_modules/.cache/trading-brain: where what the compiler makes is kept. */
+export const COMPILER_CACHE_DIR = join(dirname(dirname(dirname(FILE))), '.cache', 'trading-brain');
+const loaded = loadCompiler(FILE, COMPILER_CACHE_DIR);
 
 export const compiler: typeof ts = loaded.ts;
 

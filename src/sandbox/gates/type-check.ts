@@ -7,15 +7,53 @@
  * lie (a cast, a type guard, array covariance), so the bundle also guards every such key at run
  * time (keys.ts).
  */
+import { readFileSync } from 'node:fs';
 import { dirname, join, posix } from 'node:path';
 import type ts from 'typescript';
-import { compiler, keepCompiledCode } from './compiler.ts';
+import { COMPILER_CACHE_DIR, compiler, keepCompiledCode } from './compiler.ts';
+import { contractDeclaration, type ContractDeclaration } from './contract-declaration.ts';
 import { isLiteralKey, keyOf } from './keys.ts';
+import { virtualHost } from './virtual-host.ts';
 import { issueAt, type GateIssue, type ModuleKind } from './types.ts';
 
-const OPTIONS: ts.CompilerOptions = {
+/**
+ * ES2023 without the declarations of what the syntactic gate bans (Promise, Proxy, Reflect, Intl,
+ * SharedArrayBuffer, Atomics, WeakRef) or what reaches only them (BigInt's and matchAll's Intl
+ * overloads, async iteration): ~140 K characters a new file's first check no longer parses and binds.
+ */
+const STRATEGY_LIB = [
+  'es5',
+  'es2015.core',
+  'es2015.collection',
+  'es2015.iterable',
+  'es2015.generator',
+  'es2015.symbol',
+  'es2015.symbol.wellknown',
+  'es2016.array.include',
+  'es2017.arraybuffer',
+  'es2017.date',
+  'es2017.object',
+  'es2017.string',
+  'es2017.typedarrays',
+  'es2018.regexp',
+  'es2019.array',
+  'es2019.object',
+  'es2019.string',
+  'es2019.symbol',
+  'es2020.symbol.wellknown',
+  'es2021.string',
+  'es2022.array',
+  'es2022.error',
+  'es2022.object',
+  'es2022.regexp',
+  'es2022.string',
+  'es2023.array',
+  'es2023.collection',
+].map((name) => `lib.${name}.d.ts`);
+
+export const CHECK_OPTIONS: ts.CompilerOptions = {
   target: compiler.ScriptTarget.ES2022,
-  lib: ['lib.es2023.d.ts'],
+  lib: STRATEGY_LIB,
   module: compiler.ModuleKind.NodeNext,
   moduleResolution: compiler.ModuleResolutionKind.NodeNext,
   allowImportingTsExtensions: true,
@@ -38,8 +76,13 @@ const CONTRACT_FOR: Record<ModuleKind, { file: string; type: string }> = {
 export class TypeChecker {
   private readonly cache = new Map<string, ts.SourceFile>();
   private old: ts.Program | undefined;
+  private declaration: ContractDeclaration | null | undefined;
 
-  constructor(private readonly repoRoot: string) {}
+  /** `declarationCache`: where the contract's zod-free declaration is kept (contract-declaration.ts); null: the contract itself is read. */
+  constructor(
+    private readonly repoRoot: string,
+    private readonly declarationCache: string | null = COMPILER_CACHE_DIR,
+  ) {}
 
   check(kind: ModuleKind, virtualPath: string, source: string): GateIssue[] {
     const candidate = join(this.repoRoot, virtualPath);
@@ -48,8 +91,12 @@ export class TypeChecker {
       [candidate, source],
       [checkFile, this.checkSource(kind, virtualPath)],
     ]);
-    const host = this.host(virtual);
-    const program = compiler.createProgram({ rootNames: [candidate, checkFile], options: OPTIONS, host, oldProgram: this.old });
+    this.declaration ??=
+      this.declarationCache === null
+        ? null
+        : contractDeclaration({ repoRoot: this.repoRoot, options: CHECK_OPTIONS, cacheDir: this.declarationCache }).declaration;
+    const host = this.host(virtual, this.declaration);
+    const program = compiler.createProgram({ rootNames: [candidate, checkFile], options: CHECK_OPTIONS, host, oldProgram: this.old });
     this.old = program;
     const sf = program.getSourceFile(candidate);
     if (!sf) return [issueAt('types', 'program', null, 'candidate was not part of the program')];
@@ -69,23 +116,17 @@ export class TypeChecker {
     return `import type { ${name} } from '${rel(file)}';\nimport candidate from '${rel(virtualPath)}';\nexport const checked: ${type} = candidate;\n`;
   }
 
-  private host(virtual: Map<string, string>): ts.CompilerHost {
-    const host = compiler.createCompilerHost(OPTIONS, true);
-    const original = host.getSourceFile.bind(host);
-    host.getSourceFile = (fileName, languageVersion, onError) => {
-      const text = virtual.get(fileName);
-      if (text !== undefined) return compiler.createSourceFile(fileName, text, languageVersion, true, compiler.ScriptKind.TS);
+  /** Virtual files first; the library and contract (or its declaration) parsed once per checker. */
+  private host(virtual: ReadonlyMap<string, string>, declaration: ContractDeclaration | null): ts.CompilerHost {
+    return virtualHost(CHECK_OPTIONS, virtual, (fileName, languageVersion, disk) => {
       const hit = this.cache.get(fileName);
       if (hit) return hit;
-      const sf = original(fileName, languageVersion, onError);
+      const declared = declaration?.get(fileName);
+      const sf =
+        declared === undefined ? disk(fileName, languageVersion) : compiler.createSourceFile(fileName, declared, languageVersion, true, compiler.ScriptKind.TS);
       if (sf) this.cache.set(fileName, sf);
       return sf;
-    };
-    const fileExists = host.fileExists.bind(host);
-    host.fileExists = (f) => virtual.has(f) || fileExists(f);
-    const readFile = host.readFile.bind(host);
-    host.readFile = (f) => virtual.get(f) ?? readFile(f);
-    return host;
+    });
   }
 
   private diagnostics(program: ts.Program, sf: ts.SourceFile): GateIssue[] {
@@ -114,6 +155,21 @@ export class TypeChecker {
         ),
       );
   }
+}
+
+/**
+ * One check of the active strategy file (or an empty module), so what a first check makes for later
+ * ones (the compiler's compiled code, the contract's declaration) is made by `npm run build`, not by
+ * the first strategy file an operator backtests. Its verdict does not matter here.
+ */
+export function warmTypeCheck(repoRoot: string): void {
+  let source = 'export default 0;\n';
+  try {
+    source = readFileSync(join(repoRoot, 'strategy/active/strategy.ts'), 'utf8');
+  } catch {
+    // No active file: an empty module still makes both.
+  }
+  new TypeChecker(repoRoot).check('strategy', 'strategy/active/strategy.ts', source);
 }
 
 function isNumberish(t: ts.Type): boolean {
