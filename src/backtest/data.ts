@@ -108,7 +108,7 @@ function unionOfTimes(series: readonly PairSeries[]): Float64Array {
 /** Two strictly ascending arrays merged into one, each time once: a linear walk (sorting the concatenation took ~0.1 s for a 9-pair 5m year). */
 function mergeAscending(a: Float64Array, b: Float64Array): Float64Array {
   // The same times (pairs on one grid, the usual case): nothing to merge.
-  if (a.length === b.length && a.every((x, i) => x === b[i])) return a;
+  if (sameTimes(a, b)) return a;
   const out = new Float64Array(a.length + b.length);
   let i = 0;
   let j = 0;
@@ -123,6 +123,13 @@ function mergeAscending(a: Float64Array, b: Float64Array): Float64Array {
   while (i < a.length) out[n++] = a[i++]!;
   while (j < b.length) out[n++] = b[j++]!;
   return n === out.length ? out : out.slice(0, n);
+}
+
+/** Equal element by element. A plain loop: `every` with a callback took 2–5 ms more over a 9-pair 5m year. */
+function sameTimes(a: Float64Array, b: Float64Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -16,6 +16,14 @@ describe('alignMarketData', () => {
     expect([...data.columns[2]!.close].every(Number.isNaN)).toBe(true);
   });
 
+  it('merges two series of the same length whose times differ, and keeps one grid the pairs share', () => {
+    const apart = alignMarketData([series('BTC/USD', [10, 20, 30]), series('ETH/USD', [10, 25, 30])]);
+    expect([...apart.time]).toEqual([10, 20, 25, 30]);
+    expect([...apart.columns[1]!.close]).toEqual([10.5, NaN, 25.5, 30.5]);
+    const shared = alignMarketData([series('BTC/USD', [10, 20, 30]), series('ETH/USD', [10, 20, 30])]);
+    expect([...shared.time]).toEqual([10, 20, 30]);
+  });
+
   it('refuses a series whose times do not strictly ascend, naming the pair and the row', () => {
     expect(() => alignMarketData([series('BTC/USD', [10, 20]), series('ETH/USD', [10, 30, 30])])).toThrow(EngineError);
     expect(() => alignMarketData([series('ETH/USD', [10, 30, 30])])).toThrow('ETH/USD candle times must be strictly ascending; row 2 has 30 after 30');
