@@ -40,7 +40,7 @@ function stubReport(marketChange: number): CanaryReport {
     passed: true,
     buyAndHold: { passed: true, marketChange, expected: 0.01, actual: 0.01, costBound: 0.002 },
     randomEntries: { passed: true, trades: 40, meanTradeReturn: -0.003, expectedCost: 0.003, standardError: 0.001 },
-    lookAhead: { passed: true, result: { passed: false, cuts: [cut] } },
+    lookAhead: { passed: true, from: 0, result: { passed: false, cuts: [cut] } },
   };
 }
 

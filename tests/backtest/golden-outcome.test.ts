@@ -3,7 +3,8 @@
  * aligned grid, the host replay, the canaries and the metrics all changed how they compute, not what.
  * fixtures/golden-outcome.json was recorded by golden-outcome.ts on the code before those changes,
  * except the look-ahead canary's cuts, recorded again (and nothing else moved) when its window went
- * from 4096 to 1024 steps (LOOK_AHEAD_CANARY_STEPS says why).
+ * from 4096 to 1024 steps (LOOK_AHEAD_CANARY_STEPS says why), and its `from: 0` (the window it was
+ * flagged on, added when it could try the next one: LOOK_AHEAD_CANARY_WINDOWS).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -11,7 +11,8 @@ import type { StrategyModule } from '../../src/contract/index.ts';
 import { alignMarketData } from '../../src/backtest/data.ts';
 import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { buyAndHoldCurve, equitySpec, priceSpec } from '../../src/backtest/report/charts.ts';
-import { pct } from '../../src/backtest/report/format.ts';
+import { isoDate, pct } from '../../src/backtest/report/format.ts';
+import { validationHtml } from '../../src/backtest/report/validation.ts';
 import { runBacktest, type BacktestOutcome } from '../../src/backtest/run.ts';
 import { inProcessRunner } from '../../src/backtest/runners.ts';
 import { runGates } from '../../src/backtest/validation/suite.ts';
@@ -65,6 +66,15 @@ describe('the HTML report shows the validation', () => {
     expect(html).toContain(pct(g.canaries.buyAndHold.actual));
     expect(html).toContain(`Random entries (${g.canaries.randomEntries.trades} trades)`);
     expect(html).toContain('is caught by the look-ahead check');
+  });
+
+  it("dates the look-ahead canary's catch on the window it was flagged on, not the data's first", () => {
+    const g = out.gates!;
+    const cut = g.canaries.lookAhead.result.cuts.find((c) => c.mismatches.length > 0)!;
+    const stepTimes = Array.from({ length: 2000 }, (_, i) => FROM + i * 300_000);
+    const later = { ...g, canaries: { ...g.canaries, lookAhead: { ...g.canaries.lookAhead, from: 1000 } } };
+    const shown = validationHtml({ gates: later, metrics: out.metrics, stepTimes });
+    expect(shown).toContain(`caught at ${isoDate(stepTimes[1000 + cut.step]!)}`);
   });
 
   it('lists every look-ahead cut, every walk-forward window in and out of sample, the Monte Carlo percentiles and every jitter run', () => {

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { engineConfig } from '../../src/backtest/engine-config.ts';
 import { alignMarketData, sliceMarketData } from '../../src/backtest/data.ts';
-import { buyAndHoldCanary, LOOK_AHEAD_CANARY_STEPS, lookAheadCanary, randomEntriesCanary } from '../../src/backtest/validation/canaries.ts';
+import {
+  buyAndHoldCanary,
+  LOOK_AHEAD_CANARY_STEPS,
+  LOOK_AHEAD_CANARY_WINDOWS,
+  lookAheadCanary,
+  randomEntriesCanary,
+} from '../../src/backtest/validation/canaries.ts';
 import { runCanaries } from '../../src/backtest/validation/canary-report.ts';
 import { prepareMarket } from '../../src/backtest/prepared-market.ts';
 import { seriesFromCsvDir } from '../../src/market/dataset.ts';
@@ -89,6 +95,24 @@ describe('evaluator canaries on real candles', () => {
     expect(c.result.passed).toBe(false);
     // Each cut on its own catches it (on 5 pairs): the window is long enough for every cut's peeking hour.
     expect(c.result.cuts.map((cut) => cut.mismatches.length > 0)).toEqual([true, true, true]);
+  });
+
+  it('inv. 2: a window that hides the peeker (flat closes) is followed by the next one, which flags it; the report says which', async () => {
+    const flat: Ohlc = [100, 100.1, 99.9, 100];
+    // Closes that rise and fall every few candles: the peeker buys before each rise.
+    const waves = Array.from({ length: LOOK_AHEAD_CANARY_STEPS }, (_, i): Ohlc => {
+      const c = 100 + 5 * Math.sin(i / 7);
+      return [c, c + 0.5, c - 0.5, c];
+    });
+    const hidden = grid({ 'BTC/USD': [...Array.from({ length: LOOK_AHEAD_CANARY_STEPS }, () => flat), ...waves] });
+    const c = await lookAheadCanary(hidden, engineConfig(hidden.pairs));
+    expect(c).toMatchObject({ passed: true, from: LOOK_AHEAD_CANARY_STEPS });
+    // On data flat throughout every window hides it: the canary fails, on the last window it tried.
+    const allFlat = grid({ 'BTC/USD': Array.from({ length: LOOK_AHEAD_CANARY_WINDOWS * LOOK_AHEAD_CANARY_STEPS + 5 }, () => flat) });
+    expect(await lookAheadCanary(allFlat, engineConfig(allFlat.pairs))).toMatchObject({
+      passed: false,
+      from: (LOOK_AHEAD_CANARY_WINDOWS - 1) * LOOK_AHEAD_CANARY_STEPS,
+    });
   });
 
   it('the canaries build no bars: no decider of theirs reads one, so the interleaved rows bars are cut from stay unbuilt', async () => {

@@ -68,7 +68,7 @@ function canaries(g: GateReport, at: (step: number) => string): string {
         [
           'A strategy that reads the next candle is caught by the look-ahead check',
           'caught',
-          caught ? `caught at ${at(caught.step)}` : 'not caught',
+          caught ? `caught at ${at(l.from + caught.step)}` : 'not caught',
           mark(l.passed),
         ],
       ],

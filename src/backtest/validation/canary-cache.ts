@@ -67,6 +67,7 @@ const ReportSchema = z.object({
   randomEntries: z.object({ passed: z.boolean(), trades: num, meanTradeReturn: num, expectedCost: num, standardError: num }),
   lookAhead: z.object({
     passed: z.boolean(),
+    from: num,
     result: z.object({ passed: z.boolean(), cuts: z.array(z.object({ step: num, mismatches: z.array(MismatchSchema) })) }),
   }),
 });
