@@ -11,8 +11,9 @@ import { versionsRepo } from '../db/versions.repo.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { cachedGateRun } from '../sandbox/gates/cache.ts';
 import { formatIssue, Gates } from '../sandbox/gates/index.ts';
+import { ACTIVE_STRATEGY_FILE } from '../sandbox/gates/types.ts';
 
-export const DEFAULT_STRATEGY_FILE = 'strategy/active/strategy.ts';
+export const DEFAULT_STRATEGY_FILE = ACTIVE_STRATEGY_FILE;
 
 export interface ResolvedStrategy {
   versionId: string;

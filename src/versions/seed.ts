@@ -12,6 +12,7 @@ import type { VersionRecord } from '../db/versions.repo.ts';
 import { CANARY_PAIRS, runCanary } from '../sandbox/canary.ts';
 import { VersionStoreError } from './errors.ts';
 import { formatIssue, Gates, type ModuleKind } from '../sandbox/gates/index.ts';
+import { ACTIVE_STRATEGY_FILE } from '../sandbox/gates/types.ts';
 import type { PairSetup } from '../sandbox/protocol.ts';
 import { slotOf, VersionStore } from './store.ts';
 
@@ -41,7 +42,7 @@ export function initialModules(repoRoot: string): Array<{ kind: ModuleKind; name
     .filter((f) => f.endsWith('.ts'))
     .sort()
     .map((f) => ({ kind: 'statistics' as const, name: basename(f, '.ts'), path: join(statsDir, f) }));
-  return [{ kind: 'strategy', name: 'strategy', path: join(repoRoot, 'strategy/active/strategy.ts') }, ...stats];
+  return [{ kind: 'strategy', name: 'strategy', path: join(repoRoot, ACTIVE_STRATEGY_FILE) }, ...stats];
 }
 
 /** Seeds every slot that has no version yet; returns the versions it stored and deployed (none when all exist). */

@@ -12,7 +12,7 @@ import type { CanaryResult } from '../sandbox/canary.ts';
 import { lineDiff } from './diff.ts';
 import { VersionStoreError } from './errors.ts';
 import type { GateIssue, Gates } from '../sandbox/gates/index.ts';
-import type { ModuleKind } from '../sandbox/gates/types.ts';
+import { ACTIVE_STRATEGY_FILE, type ModuleKind } from '../sandbox/gates/types.ts';
 
 export type Author = { kind: 'human' } | { kind: 'model'; model: string; promptSha256: string };
 
@@ -144,6 +144,6 @@ export class VersionStore {
   }
 
   private activePath(kind: ModuleKind, name: string): string {
-    return kind === 'strategy' ? 'strategy/active/strategy.ts' : `statistics/active/${name}.ts`;
+    return kind === 'strategy' ? ACTIVE_STRATEGY_FILE : `statistics/active/${name}.ts`;
   }
 }

@@ -53,7 +53,7 @@ function readDeclaration(dir: string, name: string): Files | null | undefined {
   if (typeof entry !== 'object' || entry === null || (entry as { key?: unknown }).key !== name) return undefined;
   const files = (entry as { files?: unknown }).files;
   if (files === null) return null;
-  if (typeof files !== 'object' || files === undefined || Array.isArray(files)) return undefined;
+  if (typeof files !== 'object' || Array.isArray(files)) return undefined;
   return Object.values(files).every((t) => typeof t === 'string') ? (files as Files) : undefined;
 }
 

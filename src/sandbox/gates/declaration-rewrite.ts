@@ -7,6 +7,10 @@ import { dirname, join } from 'node:path';
 import type ts from 'typescript';
 import { compiler } from './compiler.ts';
 
+/**
+ * Untruncated, and a type that is itself an alias instance (zod's `output<…>`) written out, not named:
+ * the text must not name anything of zod's.
+ */
 const PRINT = compiler.TypeFormatFlags.NoTruncation | compiler.TypeFormatFlags.InTypeAlias;
 
 /** The local names a file binds to the zod package (`z` in `import { z } from 'zod'`). */
@@ -30,8 +34,8 @@ function mentions(node: ts.Node, names: ReadonlySet<string>): boolean {
 
 /**
  * Each outermost type written with zod in `source` (an alias's type, a member's or a parameter's), by
- * its text, as the type it computes. An alias's own type is written out in full (InTypeAlias), not as
- * the alias's name.
+ * its text, as the type it computes. An alias's type is its declared type, written out in full, not
+ * as the alias's own name.
  */
 function writtenOut(source: ts.SourceFile, checker: ts.TypeChecker): Map<string, string> {
   const names = zodNames(source);
@@ -40,7 +44,7 @@ function writtenOut(source: ts.SourceFile, checker: ts.TypeChecker): Map<string,
     if (!compiler.isTypeNode(n) || !mentions(n, names)) return void compiler.forEachChild(n, visit);
     const alias = compiler.isTypeAliasDeclaration(n.parent) && n.parent.type === n ? checker.getSymbolAtLocation(n.parent.name) : undefined;
     const type = alias ? checker.getDeclaredTypeOfSymbol(alias) : checker.getTypeFromTypeNode(n);
-    out.set(n.getText(source), checker.typeToString(type, n, alias ? PRINT | compiler.TypeFormatFlags.InTypeAlias : PRINT));
+    out.set(n.getText(source), checker.typeToString(type, n, PRINT));
   };
   visit(source);
   return out;

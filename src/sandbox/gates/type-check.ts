@@ -14,12 +14,12 @@ import { COMPILER_CACHE_DIR, compiler, keepCompiledCode } from './compiler.ts';
 import { contractDeclaration, type ContractDeclaration } from './contract-declaration.ts';
 import { isLiteralKey, keyOf } from './keys.ts';
 import { virtualHost } from './virtual-host.ts';
-import { issueAt, type GateIssue, type ModuleKind } from './types.ts';
+import { ACTIVE_STRATEGY_FILE, issueAt, type GateIssue, type ModuleKind } from './types.ts';
 
 /**
- * ES2023 without the declarations of what the syntactic gate bans (Promise, Proxy, Reflect, Intl,
- * SharedArrayBuffer, Atomics, WeakRef) or what reaches only them (BigInt's and matchAll's Intl
- * overloads, async iteration): ~140 K characters a new file's first check no longer parses and binds.
+ * ES2023 without the declarations of what the syntactic gate bans (Promise, Proxy, Reflect, Intl's
+ * later parts, SharedArrayBuffer, Atomics, WeakRef) or what reaches only them (BigInt's and matchAll's
+ * Intl overloads, async iteration; Intl's ES5 part stays, es5 holds it): ~140 K characters a new file's first check no longer parses and binds.
  */
 const STRATEGY_LIB = [
   'es5',
@@ -165,11 +165,11 @@ export class TypeChecker {
 export function warmTypeCheck(repoRoot: string): void {
   let source = 'export default 0;\n';
   try {
-    source = readFileSync(join(repoRoot, 'strategy/active/strategy.ts'), 'utf8');
+    source = readFileSync(join(repoRoot, ACTIVE_STRATEGY_FILE), 'utf8');
   } catch {
     // No active file: an empty module still makes both.
   }
-  new TypeChecker(repoRoot).check('strategy', 'strategy/active/strategy.ts', source);
+  new TypeChecker(repoRoot).check('strategy', ACTIVE_STRATEGY_FILE, source);
 }
 
 function isNumberish(t: ts.Type): boolean {

@@ -23,8 +23,11 @@ export interface GateInput {
 export const SKILLS_DIR = 'strategy/skills/';
 export const API_DIR = 'src/contract/';
 
+/** The active strategy's file, relative to the checkout: where a strategy is checked as if it sat. */
+export const ACTIVE_STRATEGY_FILE = 'strategy/active/strategy.ts';
+
 export function defaultVirtualPath(input: GateInput): string {
-  return input.virtualPath ?? (input.kind === 'strategy' ? 'strategy/active/strategy.ts' : 'statistics/active/module.ts');
+  return input.virtualPath ?? (input.kind === 'strategy' ? ACTIVE_STRATEGY_FILE : 'statistics/active/module.ts');
 }
 
 export function issueAt(gate: GateName, rule: string, pos: { line: number; character: number } | null, message: string): GateIssue {
