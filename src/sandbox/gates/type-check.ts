@@ -72,6 +72,32 @@ const CONTRACT_FOR: Record<ModuleKind, { file: string; type: string }> = {
   statistics: { file: 'src/contract/analysis.ts', type: 'AnalysisModule' },
 };
 
+/**
+ * The library's files, parsed once per process and bound by the first check: they depend only on the
+ * compiler and CHECK_OPTIONS, never on the checkout, so every checker shares them (the compiler's own
+ * symbol merging copies what it changes, as its language service relies on). The gate process starts
+ * from a snapshot made with them ready (snapshot-main.ts).
+ */
+const libraryFiles = new Map<string, ts.SourceFile>();
+const LIBRARY_DIR = dirname(compiler.getDefaultLibFilePath(CHECK_OPTIONS));
+
+/** Parses and binds the library's files now (the gate snapshot's build), not at the first check. */
+export function prepareLibrary(): number {
+  const empty = join(LIBRARY_DIR, '__prepare_library__.ts');
+  const host = virtualHost(CHECK_OPTIONS, new Map([[empty, 'export {};\n']]), libraryFile);
+  compiler.createProgram({ rootNames: [empty], options: CHECK_OPTIONS, host }).getTypeChecker();
+  return libraryFiles.size;
+}
+
+function libraryFile(fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions, disk: ts.CompilerHost['getSourceFile']) {
+  let sf = libraryFiles.get(fileName);
+  if (!sf) {
+    sf = disk(fileName, languageVersion);
+    if (sf) libraryFiles.set(fileName, sf);
+  }
+  return sf;
+}
+
 /** Reuses parsed library/contract files across checks (the first check costs ~0.4 s, later ones far less). */
 export class TypeChecker {
   private readonly cache = new Map<string, ts.SourceFile>();
@@ -122,6 +148,7 @@ export class TypeChecker {
       const hit = this.cache.get(fileName);
       if (hit) return hit;
       const declared = declaration?.get(fileName);
+      if (declared === undefined && dirname(fileName) === LIBRARY_DIR) return libraryFile(fileName, languageVersion, disk);
       const sf =
         declared === undefined ? disk(fileName, languageVersion) : compiler.createSourceFile(fileName, declared, languageVersion, true, compiler.ScriptKind.TS);
       if (sf) this.cache.set(fileName, sf);
