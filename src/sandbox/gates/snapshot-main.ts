@@ -1,10 +1,11 @@
 /**
  * Entry of the gate process's startup snapshot (built by src/build/gate-snapshot.ts; started by
- * child-process.ts as `node --snapshot-blob FILE REPO_ROOT`). V8 saves this script's heap once the
- * compiler is loaded, the library parsed and bound, and the gates' code compiled by one run; a process
- * started from it begins there (~0.1 s to its first request, against ~0.3 s of loading and parsing).
- * Only what depends on the compiler alone is kept: the contract, the skills and the checkout are read at
- * each check, as in every gate process, so a snapshot never judges by yesterday's contract.
+ * child-process.ts as `node --snapshot-blob FILE REPO_ROOT`). V8 saves this script's heap after one run
+ * of the gates: the compiler loaded and its code compiled, the library, the contract's declaration and
+ * the skills parsed and bound. A process started from it begins there (~0.1 s to its first request,
+ * against ~0.3 s of loading and parsing). Each check still reads the checkout: a parsed file is used
+ * only while its text is the same (type-check.ts parsedFiles), so a snapshot never judges by
+ * yesterday's contract.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,10 +13,8 @@ import { startupSnapshot } from 'node:v8';
 import { PROJECT_ROOT } from '../../paths.ts';
 import { serveGates } from './gate-service.ts';
 import { GatePipeline } from './pipeline.ts';
-import { prepareLibrary } from './type-check.ts';
 import { ACTIVE_STRATEGY_FILE } from './types.ts';
 
-prepareLibrary();
 warmUp();
 startupSnapshot.setDeserializeMainFunction(() => {
   // The only argument: Node 20 gives it as argv[1], later versions as argv[2].
@@ -25,10 +24,10 @@ startupSnapshot.setDeserializeMainFunction(() => {
 });
 
 /**
- * Runs the gates once, up to the type check, on the active strategy with a type error added: their
- * code is then compiled in the snapshot (a first check took ~85 ms instead of ~55). The error stops the
- * run before the bundle (esbuild's service process must not start here). The pipeline, with the
- * checkout's contract it read, is dropped.
+ * Runs the gates once, up to the type check, on the active strategy with a type error added: the
+ * library, the contract's declaration and the skills are then parsed and bound in the snapshot (kept
+ * while their text is unchanged, see type-check.ts parsedFiles), and the gates' code compiled. The
+ * error stops the run before the bundle: esbuild's service process must not start here.
  */
 function warmUp(): void {
   let source = 'export default 0;\n';
