@@ -15,6 +15,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DIST } from '../src/build/bundle.ts';
 import { currentBundle } from '../src/build/current.mjs';
 import { loadConfig } from '../src/config/index.ts';
 import type { StrategyMeta } from '../src/contract/index.ts';
@@ -29,6 +30,8 @@ import { buyAndHoldCanary, lookAheadCanary, randomEntriesCanary } from '../src/b
 import { runCanaries } from '../src/backtest/validation/canary-report.ts';
 import { monteCarlo } from '../src/backtest/validation/monte-carlo.ts';
 import { backtestInChild, loadDataset, sandboxRunner } from '../src/sandbox/backtest.ts';
+import { DEFAULT_GATE_PROCESS_LIMITS, GateProcess } from '../src/sandbox/gates/child-process.ts';
+import { usableGateSnapshot } from '../src/sandbox/gates/snapshot.ts';
 import { StrategyHost } from '../src/sandbox/host/strategy-host.ts';
 import { PROJECT_ROOT } from '../src/paths.ts';
 import { engineConfigFor, evaluate, loadData } from '../src/versions/evaluate.ts';
@@ -37,6 +40,30 @@ import { median } from './lib/stats.ts';
 import { writeYearCsv, yearMarket } from './lib/year.ts';
 
 const RUNS = 3;
+
+/**
+ * What the command does with a new file when dist/ is current: the gates in a process started from the
+ * build's snapshot (src/build/gate-snapshot.ts), beside the CSV parse. Here from the sources, so the
+ * snapshot is looked for in dist/ directly.
+ */
+async function snapshotGates(source: string): Promise<void> {
+  const blob = usableGateSnapshot(PROJECT_ROOT, DIST);
+  if (!blob) {
+    console.log("  the same in a gate process from the build's snapshot: no snapshot in dist/ for this Node.js (npm run build makes it)");
+    return;
+  }
+  const t = performance.now();
+  const gates = new GateProcess(PROJECT_ROOT, DEFAULT_GATE_PROCESS_LIMITS, blob);
+  try {
+    const outcome = await gates.run({ kind: 'strategy', source: `${source}\n// a new file\n` });
+    const stages = outcome.stages.map((s) => `${s.gate} ${Math.round(s.ms)}`).join(', ');
+    console.log(
+      `  the same in a gate process from the build's snapshot (brain backtest, dist/ current): ${((performance.now() - t) / 1000).toFixed(2)} s to the verdict (${stages} ms)`,
+    );
+  } finally {
+    await gates.close();
+  }
+}
 
 async function phases(dir: string, csv: string, pairs: readonly string[]): Promise<void> {
   const config = loadConfig({ env: {}, argv: [], cwd: dir });
@@ -52,6 +79,7 @@ async function phases(dir: string, csv: string, pairs: readonly string[]): Promi
     console.log(
       `  strategy file through the static gates: cold ${coldGates} s (empty cache: TypeScript compiler and esbuild loaded, gates run), warm ${seconds(t)} s (verdict from the cache)`,
     );
+    await snapshotGates(strategy.source);
     t = performance.now();
     const host = await StrategyHost.start({ versionId: strategy.versionId, kind: 'strategy', bundle: strategy.bundle });
     console.log(`  sandbox child started (runner bundled, Deno spawned, module loaded): ${seconds(t)} s`);

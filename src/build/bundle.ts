@@ -118,4 +118,11 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   } catch (err) {
     console.log(`type check not prepared (${String(err)}): the first check makes it instead`);
   }
+  const t2 = performance.now();
+  try {
+    const blob = await (await import('./gate-snapshot.ts')).buildGateSnapshot(DIST);
+    console.log(`gate process snapshot ${relative(ROOT, blob)} in ${((performance.now() - t2) / 1000).toFixed(2)} s`);
+  } catch (err) {
+    console.log(`gate process snapshot not made (${String(err)}): gate processes load the compiler instead`);
+  }
 }

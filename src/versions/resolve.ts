@@ -10,7 +10,7 @@ import type { Db } from '../db/index.ts';
 import { versionsRepo } from '../db/versions.repo.ts';
 import { PROJECT_ROOT } from '../paths.ts';
 import { cachedGateRun } from '../sandbox/gates/cache.ts';
-import { formatIssue, Gates } from '../sandbox/gates/index.ts';
+import { formatIssue, Gates, oneSourcePlacement } from '../sandbox/gates/index.ts';
 import { ACTIVE_STRATEGY_FILE } from '../sandbox/gates/types.ts';
 
 export const DEFAULT_STRATEGY_FILE = ACTIVE_STRATEGY_FILE;
@@ -40,7 +40,14 @@ export async function resolveStrategy(spec: string | undefined, db: Db, cwd: str
     // Checked as if it sat in the active slot, exactly as a candidate is; an unchanged file's verdict comes from the cache.
     const input = { kind: 'strategy' as const, source: await readFile(path, 'utf8') };
     const cache = gateCacheDir === undefined ? undefined : { dir: gateCacheDir, repoRoot: PROJECT_ROOT };
-    const outcome = await cachedGateRun(cache, input, () => new Gates(PROJECT_ROOT).run(input));
+    const outcome = await cachedGateRun(cache, input, async () => {
+      const gates = new Gates(PROJECT_ROOT, oneSourcePlacement(PROJECT_ROOT));
+      try {
+        return await gates.run(input);
+      } finally {
+        void gates.close();
+      }
+    });
     const { source } = input;
     if (!outcome.ok) throw new EvaluateError('gates_failed', `${path} fails the static gates:\n${outcome.issues.map((i) => `  ${formatIssue(i)}`).join('\n')}`);
     return { versionId: `sha256:${outcome.bundleSha256.slice(0, 16)}`, bundle: outcome.bundle, source, stored: false };

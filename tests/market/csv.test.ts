@@ -109,6 +109,17 @@ describe('CSV candle parsing', () => {
     expect(Array.from(c.time)).toEqual([1719792000_000, 1719792300_000]);
   });
 
+  it('finds a time off the grid by any whole second, up to the largest time in seconds', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: Math.floor((1e11 - 1) / 3600) - 1 }), fc.integer({ min: 1, max: 3599 }), (hour, off) => {
+        const on = hour * 3600;
+        expect(() => parseCandleColumns(`${HEADER}\n${on},10,11,9,10,1\n`, 'f.csv', '1h')).not.toThrow();
+        expect(() => parseCandleColumns(`${HEADER}\n${on + off},10,11,9,10,1\n`, 'f.csv', '1h')).toThrow(/time is not aligned/);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('reads pair and timeframe from the file name and rejects an unknown one', () => {
     expect(seriesFromFileName('/x/DOGE-USD_1h.csv')).toEqual({ pair: 'DOGE/USD', timeframe: '1h' });
     expect(() => seriesFromFileName('/x/FOO-USD_5m.csv')).toThrow(/FOO-USD_5m\.csv: cannot tell pair and timeframe/);

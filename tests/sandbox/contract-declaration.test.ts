@@ -100,3 +100,21 @@ describe("the contract's zod-free declaration", () => {
     expect(new TypeChecker(repo, cacheDir).check('strategy', 'strategy/active/strategy.ts', source).map((i) => i.rule)).toContain('TS2322');
   });
 });
+
+describe('files the type check parsed', () => {
+  it('are parsed again once their text changes, in the same checker', () => {
+    const repo = join(root, 'edited');
+    mkdirSync(join(repo, 'src/contract'), { recursive: true });
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(repo, 'node_modules'));
+    writeFileSync(join(repo, 'package.json'), readFileSync(join(PROJECT_ROOT, 'package.json')));
+    const sizes = join(repo, 'src/contract/sizes.ts');
+    const source = `import type { Size } from '../../src/contract/sizes.ts';\nconst s: Size = 'x';\nexport default s;\n`;
+    const checker = new TypeChecker(repo, null);
+    const rules = () => checker.check('strategy', 'strategy/active/strategy.ts', source).map((i) => i.rule);
+    writeFileSync(sizes, 'export type Size = number;\n');
+    expect(rules()).toContain('TS2322');
+    // The same path, another text: what the check reads is the file as it is now.
+    writeFileSync(sizes, 'export type Size = string;\n');
+    expect(rules()).not.toContain('TS2322');
+  });
+});

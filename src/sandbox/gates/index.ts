@@ -9,12 +9,22 @@ import type { GateProcess, GateProcessLimits } from './child-process.ts';
 import type { ParamSlotsResult } from './param-slots.ts';
 import type { GateInput } from './types.ts';
 import type { GateOutcome, GatePipeline } from './pipeline.ts';
+import { usableGateSnapshot } from './snapshot.ts';
 
 export type { GateInput, GateIssue, GateName, ModuleKind } from './types.ts';
 export type { GateOutcome, GateStageResult } from './pipeline.ts';
 export { formatIssue } from './types.ts';
 
 export type GatePlacement = 'in-process' | { process: Partial<GateProcessLimits> };
+
+/**
+ * Where one source's gates (a command's strategy file) cost least: in a gate process when it can start
+ * from the build's snapshot (snapshot.ts: ready in ~0.1 s, on the other core, while this thread goes on,
+ * e.g. parsing the candles), else here (a gate process would first load the compiler itself).
+ */
+export function oneSourcePlacement(repoRoot: string): GatePlacement {
+  return usableGateSnapshot(repoRoot) ? { process: {} } : 'in-process';
+}
 
 export class Gates {
   private pipeline: Promise<GatePipeline | GateProcess> | undefined;

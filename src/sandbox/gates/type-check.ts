@@ -72,9 +72,27 @@ const CONTRACT_FOR: Record<ModuleKind, { file: string; type: string }> = {
   statistics: { file: 'src/contract/analysis.ts', type: 'AnalysisModule' },
 };
 
-/** Reuses parsed library/contract files across checks (the first check costs ~0.4 s, later ones far less). */
+/**
+ * Parsed (and, once checked, bound) files by name and text, shared by every check in the process: the
+ * library, the contract or its declaration, the skills. A file is parsed again only when its text
+ * changed (one version kept per name), so a check always reads the checkout as it is. A parsed file
+ * depends on nothing but its text and CHECK_OPTIONS (the compiler's symbol merging copies what it
+ * changes, as its language service relies on when projects share files): the gate snapshot
+ * (snapshot-main.ts) is made with the build's files parsed, and keeps whichever are unchanged.
+ */
+const parsedFiles = new Map<string, ts.SourceFile>();
+
+function parsedFile(fileName: string, text: string, options: ts.ScriptTarget | ts.CreateSourceFileOptions): ts.SourceFile {
+  const hit = parsedFiles.get(fileName);
+  const format = typeof options === 'object' ? options.impliedNodeFormat : undefined;
+  if (hit && hit.text === text && hit.impliedNodeFormat === format) return hit;
+  const sf = compiler.createSourceFile(fileName, text, options, true);
+  parsedFiles.set(fileName, sf);
+  return sf;
+}
+
+/** A strict check against the contract; later checks reuse the program (and every file parsed, see parsedFiles). */
 export class TypeChecker {
-  private readonly cache = new Map<string, ts.SourceFile>();
   private old: ts.Program | undefined;
   private declaration: ContractDeclaration | null | undefined;
 
@@ -118,14 +136,9 @@ export class TypeChecker {
 
   /** Virtual files first; the library and contract (or its declaration) parsed once per checker. */
   private host(virtual: ReadonlyMap<string, string>, declaration: ContractDeclaration | null): ts.CompilerHost {
-    return virtualHost(CHECK_OPTIONS, virtual, (fileName, languageVersion, disk) => {
-      const hit = this.cache.get(fileName);
-      if (hit) return hit;
-      const declared = declaration?.get(fileName);
-      const sf =
-        declared === undefined ? disk(fileName, languageVersion) : compiler.createSourceFile(fileName, declared, languageVersion, true, compiler.ScriptKind.TS);
-      if (sf) this.cache.set(fileName, sf);
-      return sf;
+    return virtualHost(CHECK_OPTIONS, virtual, (fileName, options) => {
+      const text = declaration?.get(fileName) ?? compiler.sys.readFile(fileName);
+      return text === undefined ? undefined : parsedFile(fileName, text, options);
     });
   }
 

@@ -1,0 +1,96 @@
+/**
+ * The gate process started from the build's startup snapshot (src/build/gate-snapshot.ts,
+ * src/sandbox/gates/snapshot-main.ts): the verdicts of the in-process pipeline, the checkout's contract
+ * as it is at the check (the snapshot holds only the compiler and its library), and used only where it
+ * was made for this Node.js, CPU, checkout and compiler.
+ */
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildGateSnapshot } from '../../src/build/gate-snapshot.ts';
+import { PROJECT_ROOT } from '../../src/paths.ts';
+import { GateProcess } from '../../src/sandbox/gates/child-process.ts';
+import type { GateOutcome } from '../../src/sandbox/gates/pipeline.ts';
+import { GatePipeline } from '../../src/sandbox/gates/pipeline.ts';
+import { gateSnapshotFiles, gateSnapshotStamp, usableGateSnapshot } from '../../src/sandbox/gates/snapshot.ts';
+import type { GateInput } from '../../src/sandbox/gates/types.ts';
+
+const LIMITS = { idleMs: 60_000, deadlineMs: 60_000 };
+const active = readFileSync(join(PROJECT_ROOT, 'strategy/active/strategy.ts'), 'utf8');
+const statistics = readFileSync(join(PROJECT_ROOT, 'statistics/active/market_analysis.ts'), 'utf8');
+const CORPUS: Array<[string, GateInput]> = [
+  ['the active strategy', { kind: 'strategy', source: active }],
+  ['the active statistics module', { kind: 'statistics', source: statistics }],
+  ['a type error', { kind: 'strategy', source: active.replace('export default', 'const wrong: number = "1";\nexport default') }],
+  ['a banned call', { kind: 'strategy', source: 'export default eval("1");' }],
+  [
+    'a string-built key',
+    { kind: 'strategy', source: `const o: Record<string, number> = {};\nconst k = 'constr' + 'uctor';\nexport const v = o[k];\nexport default {};\n` },
+  ],
+  ['an import from outside the fence', { kind: 'strategy', source: `import { readFileSync } from 'node:fs';\nexport default readFileSync;\n` }],
+];
+/** Stage timings differ from run to run; everything else must not. */
+const verdict = (o: GateOutcome) => ({ ...o, stages: o.stages.map((s) => ({ gate: s.gate, ok: s.ok })) });
+
+let dir: string;
+let blob: string;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gate-snapshot-'));
+  blob = await buildGateSnapshot(join(dir, 'dist'));
+}, 120_000);
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('the gate process from its startup snapshot', () => {
+  it('gives the verdicts of the pipeline in this process, bundle included', async () => {
+    const snapshotted = new GateProcess(PROJECT_ROOT, LIMITS, blob);
+    const here = new GatePipeline(PROJECT_ROOT);
+    try {
+      for (const [what, input] of CORPUS) {
+        const [a, b] = [await snapshotted.run(input), await here.run(input)];
+        expect(verdict(a), what).toEqual(verdict(b));
+      }
+      expect(await snapshotted.paramSlots('export default { meta: { params: { n: { default: 3 } } } };')).toMatchObject({ ok: true, slots: [{ name: 'n' }] });
+    } finally {
+      await snapshotted.close();
+    }
+  }, 120_000);
+
+  it("reads the checkout's contract at the check, not at the snapshot's making", async () => {
+    const repo = join(dir, 'repo');
+    for (const part of ['src/contract', 'strategy/skills']) cpSync(join(PROJECT_ROOT, part), join(repo, part), { recursive: true });
+    mkdirSync(join(repo, 'strategy/active'), { recursive: true });
+    symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(repo, 'node_modules'));
+    writeFileSync(join(repo, 'package.json'), readFileSync(join(PROJECT_ROOT, 'package.json')));
+    // A contract whose candle close is text: the active strategy, which passes against the real one, multiplies it.
+    const contract = join(repo, 'src/contract/strategy.ts');
+    writeFileSync(contract, readFileSync(contract, 'utf8').replace('readonly close: number;', 'readonly close: string;'));
+    const gates = new GateProcess(repo, LIMITS, blob);
+    try {
+      const out = await gates.run({ kind: 'strategy', source: active });
+      expect(out).toMatchObject({ ok: false, issues: expect.arrayContaining([expect.objectContaining({ gate: 'types', rule: 'TS2362' })]) });
+      expect(verdict(out)).toEqual(verdict(await new GatePipeline(repo).run({ kind: 'strategy', source: active })));
+    } finally {
+      await gates.close();
+    }
+  }, 60_000);
+
+  it('is used only where Node.js, CPU, checkout and compiler are those it was made for', () => {
+    const at = join(dir, 'dist');
+    expect(usableGateSnapshot(PROJECT_ROOT, at)).toBe(blob);
+    expect(usableGateSnapshot(join(dir, 'elsewhere'), at)).toBeNull();
+    // Not the build's process: no snapshot is looked for (the sources run through tsx here).
+    expect(usableGateSnapshot(PROJECT_ROOT)).toBeNull();
+    const { stamp } = gateSnapshotFiles(at);
+    const made = gateSnapshotStamp(PROJECT_ROOT);
+    for (const other of [{ node: 'v0.0.1' }, { arch: 'mips' }, { typescript: '0.0.1' }, {}]) {
+      writeFileSync(stamp, JSON.stringify({ ...made, ...other }));
+      expect(usableGateSnapshot(PROJECT_ROOT, at), JSON.stringify(other)).toBe(Object.keys(other).length === 0 ? blob : null);
+    }
+    writeFileSync(stamp, '{"node": ');
+    expect(usableGateSnapshot(PROJECT_ROOT, at)).toBeNull();
+    writeFileSync(stamp, JSON.stringify(made));
+    rmSync(blob);
+    expect(usableGateSnapshot(PROJECT_ROOT, at)).toBeNull();
+  });
+});
