@@ -75,6 +75,21 @@ describe('the gate process from its startup snapshot', () => {
     }
   }, 60_000);
 
+  it('gives way to the forked gate process when V8 cannot start from it, and the run waits for that one', async () => {
+    const damaged = join(dir, 'damaged.blob');
+    writeFileSync(damaged, 'not a snapshot');
+    const gates = new GateProcess(PROJECT_ROOT, LIMITS, damaged);
+    try {
+      const [what, input] = CORPUS[3]!;
+      expect(verdict(await gates.run(input)), what).toEqual(verdict(await new GatePipeline(PROJECT_ROOT).run(input)));
+      // And so does the next process, once this one has ended.
+      await gates.close();
+      expect(verdict(await gates.run(input))).toEqual(verdict(await new GatePipeline(PROJECT_ROOT).run(input)));
+    } finally {
+      await gates.close();
+    }
+  }, 60_000);
+
   it('is used only where Node.js, CPU, checkout and compiler are those it was made for', () => {
     const at = join(dir, 'dist');
     expect(usableGateSnapshot(PROJECT_ROOT, at)).toBe(blob);

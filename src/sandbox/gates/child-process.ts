@@ -52,7 +52,7 @@ export class GateProcess {
   constructor(
     private readonly repoRoot: string,
     private readonly limits: GateProcessLimits = DEFAULT_GATE_PROCESS_LIMITS,
-    private readonly snapshot?: string | null,
+    private snapshot?: string | null,
   ) {}
 
   /** The pid of the gate process while one runs (for tests and the soak's RSS samples). */
@@ -102,6 +102,20 @@ export class GateProcess {
 
   private start(): Promise<void> {
     if (this.ready) return this.ready;
+    const snapshot = this.snapshot === undefined ? usableGateSnapshot(this.repoRoot) : this.snapshot;
+    const ready: Promise<void> = this.launch(snapshot).catch((err: unknown) => {
+      if (!snapshot || this.ready !== ready) throw err;
+      // V8 could not start from the snapshot (damaged, or another build's): the forked entry, from now on.
+      this.snapshot = null;
+      return this.launch(null);
+    });
+    ready.catch(() => undefined);
+    this.ready = ready;
+    return ready;
+  }
+
+  /** One gate process, from `snapshot` or forked; resolves once it is ready for requests. */
+  private launch(snapshot: string | null): Promise<void> {
     this.stderr = '';
     const options = {
       cwd: this.repoRoot,
@@ -111,7 +125,6 @@ export class GateProcess {
       // Structured clone: a parameter's open range is ±Infinity, which JSON would turn into null.
       serialization: 'advanced' as const,
     };
-    const snapshot = this.snapshot === undefined ? usableGateSnapshot(this.repoRoot) : this.snapshot;
     const entry = nodeEntry('gate-child');
     const proc = snapshot
       ? spawn(process.execPath, ['--snapshot-blob', snapshot, this.repoRoot], options)
@@ -120,9 +133,10 @@ export class GateProcess {
     // A failed spawn or a send on a closed channel: without a listener, an 'error' event would crash the daemon.
     proc.on('error', (err) => this.fail(`the gate process failed: ${err.message}`));
     this.proc = proc;
-    this.ready = new Promise<void>((resolve, reject) => {
+    return new Promise<void>((resolve, reject) => {
+      let up = false;
       proc.on('message', (m: ChildMessage) => {
-        if ('ready' in m) return resolve();
+        if ('ready' in m) return resolve(void (up = true));
         const w = this.waiters.get(m.id);
         if (!w) return;
         if (m.ok) w.resolve(m.result);
@@ -131,11 +145,12 @@ export class GateProcess {
       proc.on('exit', (code, signal) => {
         const why = `the gate process exited (${signal ?? `code ${code}`}) ${this.stderr.trim().split('\n').slice(-3).join(' | ')}`.trim();
         reject(new SandboxError('child_exited', why, true));
-        if (this.proc === proc) (this.proc = null), (this.ready = null), this.rejectAll(why);
+        if (this.proc !== proc) return;
+        this.proc = null;
+        // Gone from a snapshot before it was up: start() forks the entry instead, and the runs wait for that one.
+        if (up || !snapshot) (this.ready = null), this.rejectAll(why);
       });
     });
-    this.ready.catch(() => undefined);
-    return this.ready;
   }
 
   private settled(id: number): void {
