@@ -1,10 +1,11 @@
 /**
  * Candle store and metrics throughput: CSV import, tier compaction, columnar range reads (what a
  * backtest loads), and computeMetrics on a year of 5m equity; then the 9-pair 5m year from CSV as
- * `brain backtest --data` reads it, the whole command (--quick, full, --quick with a report; each cold,
- * with empty caches, and warm; --quick also for a new strategy file on candles seen before), and the
- * pandas port reading and backtesting the same folder, run round by round against the warm --quick
- * command, with which of the command's times beats it. Prints figures; asserts nothing.
+ * `brain backtest --data` reads it, the whole command (full and --quick with a report, each cold, with
+ * empty caches, and warm), and --quick round by round against the pandas port reading and backtesting
+ * the same folder: each round runs the command warm, on a new strategy file (candles seen before) and
+ * with empty caches, and the port once, with the medians and the rounds each case won. Prints figures;
+ * asserts nothing.
  * Run: npm run bench -- market
  */
 import { spawnSync } from 'node:child_process';
@@ -129,19 +130,25 @@ function wholeCommandBench(tmp: string, dir: string): void {
     );
   }
   const quick = brain('dbq', ['--quick']);
-  const cold = command(quick, tmp);
-  // A new strategy file on candles run before: the gates' verdict is new, the canaries' report is not.
-  const newFile = join(tmp, 'dbn');
-  cpSync(join(tmp, 'dbq', 'canary-cache'), join(newFile, 'canary-cache'), { recursive: true });
-  const coldGates = command(brain('dbn', ['--quick']), tmp);
+  // Fills dbq's caches: the warm runs read both, a new strategy file reads its canaries' report.
+  command(quick, tmp);
   const python = pandasPython();
-  // Warm against the pandas port, round by round (one of each per round), so a slow minute of the
-  // machine weighs on both sides alike.
-  const rounds = Array.from({ length: ROUNDS }, () => ({ brain: command(quick, tmp), pandas: python ? runPandasPeer(python, dir, 1) : null }));
-  const warm = median(rounds.map((r) => r.brain));
-  console.log(
-    `whole command --quick: cold ${cold.toFixed(2)} s (empty caches), ${coldGates.toFixed(2)} s (a new strategy file: the gates run, the canaries' report is cached), warm median of ${ROUNDS} ${warm.toFixed(2)} s (${spread(rounds.map((r) => r.brain))})  (${shown(brain('DB', ['--quick']))})`,
-  );
+  // Round by round, one of each, so a slow minute of the machine weighs on every side alike.
+  const rounds = Array.from({ length: ROUNDS }, (_, i) => {
+    const newFile = join(tmp, `dbn${i}`);
+    cpSync(join(tmp, 'dbq', 'canary-cache'), join(newFile, 'canary-cache'), { recursive: true });
+    return {
+      'warm (both caches filled)': command(quick, tmp),
+      'a new strategy file (the gates run, the canaries are read)': command(brain(`dbn${i}`, ['--quick']), tmp),
+      'empty caches (the gates and the canaries run)': command(brain(`dbe${i}`, ['--quick']), tmp),
+      pandas: python ? runPandasPeer(python, dir, 1) : null,
+    };
+  });
+  const cases = Object.keys(rounds[0]!).filter((k) => k !== 'pandas') as Array<Exclude<keyof (typeof rounds)[number], 'pandas'>>;
+  for (const c of cases) {
+    const xs = rounds.map((r) => r[c]);
+    console.log(`whole command --quick, ${c}: median of ${ROUNDS} ${median(xs).toFixed(2)} s (${spread(xs)})  (${shown(brain('DB', ['--quick']))})`);
+  }
   if (!python) {
     console.log('pandas port skipped: no python3 with pandas here (Debian: apt-get install python3-pandas)');
     return;
@@ -152,11 +159,12 @@ function wholeCommandBench(tmp: string, dir: string): void {
   console.log(
     `pandas ${py.pandas} port, whole process (interpreter, import, read_csv ${py.readSeconds.toFixed(2)} s, one backtest ${py.runSeconds[0]!.toFixed(2)} s): median of ${ROUNDS} ${pandas.toFixed(2)} s (${spread(pys.map((r) => r.processSeconds))})  (${python} bench/peers/v001_pandas.py $TMP/year 1)`,
   );
-  const verdict = (s: number) => (s < pandas ? `beats it (${(pandas / s).toFixed(2)}× faster)` : `does not beat it (${(s / pandas).toFixed(2)}× slower)`);
-  const won = rounds.filter((r) => r.brain < r.pandas!.processSeconds).length;
-  console.log(
-    `against the pandas port's ${pandas.toFixed(2)} s: brain backtest --quick warm ${verdict(warm)}, faster in ${won} of ${ROUNDS} rounds; cold ${verdict(cold)}; a new strategy file ${verdict(coldGates)}`,
-  );
+  for (const c of cases) {
+    const s = median(rounds.map((r) => r[c]));
+    const won = rounds.filter((r) => r[c] < r.pandas!.processSeconds).length;
+    const verdict = s < pandas ? `beats it (${(pandas / s).toFixed(2)}× faster)` : `does not beat it (${(s / pandas).toFixed(2)}× slower)`;
+    console.log(`against the pandas port's ${pandas.toFixed(2)} s: brain backtest --quick, ${c}, ${verdict}, faster in ${won} of ${ROUNDS} rounds`);
+  }
 }
 
 export default async function (): Promise<void> {
