@@ -46,6 +46,8 @@ export const build = (...args) => load().build(...args);`,
 export async function buildGateSnapshot(dir: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const files = gateSnapshotFiles(dir);
+  // No stamp, no use (snapshot.ts): a build that fails from here on leaves the last snapshot unused, not current.
+  rmSync(files.stamp, { force: true });
   const script = join(dir, 'gate-snapshot-entry.cjs');
   await build({
     absWorkingDir: ROOT,
@@ -59,8 +61,6 @@ export async function buildGateSnapshot(dir: string): Promise<string> {
     logLevel: 'warning',
     plugins: [snapshotModules()],
   });
-  // No stamp, no use (snapshot.ts): a build that fails below leaves the last snapshot unused, not current.
-  rmSync(files.stamp, { force: true });
   const blob = `${files.blob}.${process.pid}.tmp`;
   try {
     // Node warns that some of its modules are not yet verified in snapshots; those the gates use are tested (tests/sandbox/gate-snapshot.test.ts).

@@ -90,6 +90,19 @@ describe('the gate process from its startup snapshot', () => {
     }
   }, 60_000);
 
+  it('is not used once a build that would replace it fails', async () => {
+    const at = join(dir, 'failing');
+    const files = gateSnapshotFiles(at);
+    mkdirSync(at, { recursive: true });
+    cpSync(blob, files.blob);
+    writeFileSync(files.stamp, JSON.stringify(gateSnapshotStamp(PROJECT_ROOT)));
+    expect(usableGateSnapshot(PROJECT_ROOT, at)).toBe(files.blob);
+    // esbuild cannot write the snapshot's script where a folder stands: the build stops there.
+    mkdirSync(join(at, 'gate-snapshot-entry.cjs'));
+    await expect(buildGateSnapshot(at)).rejects.toThrow();
+    expect(usableGateSnapshot(PROJECT_ROOT, at)).toBeNull();
+  }, 60_000);
+
   it('is used only where Node.js, CPU, checkout and compiler are those it was made for', () => {
     const at = join(dir, 'dist');
     expect(usableGateSnapshot(PROJECT_ROOT, at)).toBe(blob);

@@ -134,7 +134,7 @@ export class TypeChecker {
     return `import type { ${name} } from '${rel(file)}';\nimport candidate from '${rel(virtualPath)}';\nexport const checked: ${type} = candidate;\n`;
   }
 
-  /** Virtual files first; the library and contract (or its declaration) parsed once per checker. */
+  /** Virtual files first; every other file (the contract's declaration in the contract's place) as parsedFiles holds it. */
   private host(virtual: ReadonlyMap<string, string>, declaration: ContractDeclaration | null): ts.CompilerHost {
     return virtualHost(CHECK_OPTIONS, virtual, (fileName, options) => {
       const text = declaration?.get(fileName) ?? compiler.sys.readFile(fileName);
