@@ -64,7 +64,11 @@ export async function buildGateSnapshot(dir: string): Promise<string> {
   const blob = `${files.blob}.${process.pid}.tmp`;
   try {
     // Node warns that some of its modules are not yet verified in snapshots; those the gates use are tested (tests/sandbox/gate-snapshot.test.ts).
-    const made = spawnSync(process.execPath, ['--no-warnings', '--snapshot-blob', blob, '--build-snapshot', script], { cwd: ROOT, encoding: 'utf8' });
+    // No NODE_OPTIONS: V8 starts from a snapshot only under the flags that made it, and the gate
+    // process runs with none (child-process.ts, an empty environment). The Docker image builds with
+    // --max-semi-space-size in it, which made every start from the snapshot fail.
+    const env = { ...process.env, NODE_OPTIONS: '' };
+    const made = spawnSync(process.execPath, ['--no-warnings', '--snapshot-blob', blob, '--build-snapshot', script], { cwd: ROOT, encoding: 'utf8', env });
     if (made.status !== 0) throw new Error(`node --build-snapshot exited ${made.status ?? made.signal}: ${(made.stderr || made.stdout).trim().slice(-800)}`);
     renameSync(blob, files.blob);
   } finally {

@@ -51,6 +51,7 @@ describe('the gate process from its startup snapshot', () => {
         expect(verdict(a), what).toEqual(verdict(b));
       }
       expect(await snapshotted.paramSlots('export default { meta: { params: { n: { default: 3 } } } };')).toMatchObject({ ok: true, slots: [{ name: 'n' }] });
+      expect(snapshotted.startedFrom).toBe('snapshot');
     } finally {
       await snapshotted.close();
     }
@@ -75,6 +76,25 @@ describe('the gate process from its startup snapshot', () => {
     }
   }, 60_000);
 
+  it('starts the gate process whatever V8 flags the build ran under (the Docker image sets NODE_OPTIONS)', async () => {
+    const before = process.env.NODE_OPTIONS;
+    process.env.NODE_OPTIONS = '--max-semi-space-size=2';
+    let made: string;
+    try {
+      made = await buildGateSnapshot(join(dir, 'flags'));
+    } finally {
+      if (before === undefined) delete process.env.NODE_OPTIONS;
+      else process.env.NODE_OPTIONS = before;
+    }
+    const gates = new GateProcess(PROJECT_ROOT, LIMITS, made);
+    try {
+      expect(await gates.run(CORPUS[3]![1])).toMatchObject({ ok: false });
+      expect(gates.startedFrom).toBe('snapshot');
+    } finally {
+      await gates.close();
+    }
+  }, 60_000);
+
   it('gives way to the forked gate process when V8 cannot start from it, and the run waits for that one', async () => {
     const damaged = join(dir, 'damaged.blob');
     writeFileSync(damaged, 'not a snapshot');
@@ -82,9 +102,11 @@ describe('the gate process from its startup snapshot', () => {
     try {
       const [what, input] = CORPUS[3]!;
       expect(verdict(await gates.run(input)), what).toEqual(verdict(await new GatePipeline(PROJECT_ROOT).run(input)));
+      expect(gates.startedFrom).toBe('fork');
       // And so does the next process, once this one has ended.
       await gates.close();
       expect(verdict(await gates.run(input))).toEqual(verdict(await new GatePipeline(PROJECT_ROOT).run(input)));
+      expect(gates.startedFrom).toBe('fork');
     } finally {
       await gates.close();
     }

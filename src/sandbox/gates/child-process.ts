@@ -42,6 +42,7 @@ interface Waiter {
 
 export class GateProcess {
   private proc: ChildProcess | null = null;
+  private procFrom: 'snapshot' | 'fork' = 'fork';
   private ready: Promise<void> | null = null;
   private nextId = 1;
   private readonly waiters = new Map<number, Waiter>();
@@ -56,6 +57,11 @@ export class GateProcess {
   ) {}
 
   /** The pid of the gate process while one runs (for tests and the soak's RSS samples). */
+  /** What the running gate process was started from: the build's snapshot or a fork of child-main.ts (for tests and logs). */
+  get startedFrom(): 'snapshot' | 'fork' | undefined {
+    return this.proc ? this.procFrom : undefined;
+  }
+
   get pid(): number | undefined {
     return this.proc?.pid;
   }
@@ -133,6 +139,7 @@ export class GateProcess {
     // A failed spawn or a send on a closed channel: without a listener, an 'error' event would crash the daemon.
     proc.on('error', (err) => this.fail(`the gate process failed: ${err.message}`));
     this.proc = proc;
+    this.procFrom = snapshot ? 'snapshot' : 'fork';
     return new Promise<void>((resolve, reject) => {
       let up = false;
       proc.on('message', (m: ChildMessage) => {
