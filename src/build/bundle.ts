@@ -34,21 +34,28 @@ const RUNTIME = fileURLToPath(new URL('./runtime.ts', import.meta.url));
 /** Where `npm run build` writes (tests build elsewhere). */
 export const DIST = join(ROOT, 'dist');
 
-/** Rewrites import.meta.url in the project's own modules to their source file's URL, relative to dist/. */
-function sourceUrls(dist: string): Plugin {
+/**
+ * Rewrites import.meta.url in the project's own modules to `url(file)`, a JavaScript expression for the
+ * URL of their source file, so paths resolve as from the sources; null leaves a module's own.
+ */
+export function importMetaUrlAs(url: (file: string) => string | null): Plugin {
   return {
     name: 'source-import-meta-url',
     setup(b) {
       b.onLoad({ filter: /\.ts$/ }, (args) => {
-        if (args.path.includes(`${sep}node_modules${sep}`) || args.path === RUNTIME) return undefined;
+        const expression = args.path.includes(`${sep}node_modules${sep}`) ? null : url(args.path);
+        if (expression === null) return undefined;
         const code = readFileSync(args.path, 'utf8');
         if (!code.includes('import.meta.url')) return undefined;
-        const fromDist = relative(dist, args.path).split(sep).join('/');
-        return { contents: code.replaceAll('import.meta.url', `new URL(${JSON.stringify(fromDist)}, import.meta.url).href`), loader: 'ts' };
+        return { contents: code.replaceAll('import.meta.url', expression), loader: 'ts' };
       });
     },
   };
 }
+
+/** In dist/: relative to the bundle, so the build works wherever the checkout is; runtime.ts keeps its own (it names dist/). */
+const sourceUrls = (dist: string): Plugin =>
+  importMetaUrlAs((file) => (file === RUNTIME ? null : `new URL(${JSON.stringify(relative(dist, file).split(sep).join('/'))}, import.meta.url).href`));
 
 /**
  * A daemon started on an earlier build still loads its lazy chunks from dist/ (by content hash): chunks

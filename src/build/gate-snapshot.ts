@@ -9,11 +9,12 @@
  * compiler comes bundled (compiler-bundled.ts) instead of through vm.Script and its code cache.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join, sep } from 'node:path';
+import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { writeFileAtomic } from '../files.ts';
+import { importMetaUrlAs } from './bundle.ts';
 import { gateSnapshotFiles, gateSnapshotStamp } from '../sandbox/gates/snapshot.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -32,12 +33,6 @@ let esbuild;
 const load = () => (esbuild ??= createRequire(${JSON.stringify(join(ROOT, 'package.json'))})('esbuild'));
 export const build = (...args) => load().build(...args);`,
       }));
-      b.onLoad({ filter: /\.ts$/ }, (args) => {
-        if (args.path.includes(`${sep}node_modules${sep}`)) return undefined;
-        const code = readFileSync(args.path, 'utf8');
-        if (!code.includes('import.meta.url')) return undefined;
-        return { contents: code.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href)), loader: 'ts' };
-      });
     },
   };
 }
@@ -59,7 +54,8 @@ export async function buildGateSnapshot(dir: string): Promise<string> {
     target: 'node20',
     keepNames: true,
     logLevel: 'warning',
-    plugins: [snapshotModules()],
+    // A snapshot is made for one checkout (its stamp's root): the source files' absolute URLs.
+    plugins: [snapshotModules(), importMetaUrlAs((file) => JSON.stringify(pathToFileURL(file).href))],
   });
   const blob = `${files.blob}.${process.pid}.tmp`;
   try {
