@@ -56,12 +56,12 @@ export class GateProcess {
     private snapshot?: string | null,
   ) {}
 
-  /** The pid of the gate process while one runs (for tests and the soak's RSS samples). */
   /** What the running gate process was started from: the build's snapshot or a fork of child-main.ts (for tests and logs). */
   get startedFrom(): 'snapshot' | 'fork' | undefined {
     return this.proc ? this.procFrom : undefined;
   }
 
+  /** The pid of the gate process while one runs (for tests and the soak's RSS samples). */
   get pid(): number | undefined {
     return this.proc?.pid;
   }

@@ -9,11 +9,7 @@ import { dirname } from 'node:path';
 import type ts from 'typescript';
 import { compiler } from './compiler.ts';
 
-type ReadSourceFile = (
-  fileName: string,
-  languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions,
-  disk: ts.CompilerHost['getSourceFile'],
-) => ts.SourceFile | undefined;
+type ReadSourceFile = (fileName: string, languageVersion: ts.ScriptTarget | ts.CreateSourceFileOptions) => ts.SourceFile | undefined;
 
 export function virtualHost(options: ts.CompilerOptions, virtual: ReadonlyMap<string, string>, read?: ReadSourceFile): ts.CompilerHost {
   const host = compiler.createCompilerHost(options, true);
@@ -22,7 +18,7 @@ export function virtualHost(options: ts.CompilerOptions, virtual: ReadonlyMap<st
   host.getSourceFile = (fileName, languageVersion, onError) => {
     const text = virtual.get(fileName);
     if (text !== undefined) return compiler.createSourceFile(fileName, text, languageVersion, true, compiler.ScriptKind.TS);
-    return read ? read(fileName, languageVersion, disk) : disk(fileName, languageVersion, onError);
+    return read ? read(fileName, languageVersion) : disk(fileName, languageVersion, onError);
   };
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (f) => virtual.has(f) || fileExists(f);
