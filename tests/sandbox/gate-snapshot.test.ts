@@ -32,6 +32,15 @@ const CORPUS: Array<[string, GateInput]> = [
 ];
 /** Stage timings differ from run to run; everything else must not. */
 const verdict = (o: GateOutcome) => ({ ...o, stages: o.stages.map((s) => ({ gate: s.gate, ok: s.ok })) });
+/** A gate process for `root` from `snapshot`, closed once `use` is done. */
+async function withGates(root: string, snapshot: string, use: (gates: GateProcess) => Promise<void>): Promise<void> {
+  const gates = new GateProcess(root, LIMITS, snapshot);
+  try {
+    await use(gates);
+  } finally {
+    await gates.close();
+  }
+}
 
 let dir: string;
 let blob: string;
@@ -43,18 +52,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('the gate process from its startup snapshot', () => {
   it('gives the verdicts of the pipeline in this process, bundle included', async () => {
-    const snapshotted = new GateProcess(PROJECT_ROOT, LIMITS, blob);
     const here = new GatePipeline(PROJECT_ROOT);
-    try {
+    await withGates(PROJECT_ROOT, blob, async (snapshotted) => {
       for (const [what, input] of CORPUS) {
         const [a, b] = [await snapshotted.run(input), await here.run(input)];
         expect(verdict(a), what).toEqual(verdict(b));
       }
       expect(await snapshotted.paramSlots('export default { meta: { params: { n: { default: 3 } } } };')).toMatchObject({ ok: true, slots: [{ name: 'n' }] });
       expect(snapshotted.startedFrom).toBe('snapshot');
-    } finally {
-      await snapshotted.close();
-    }
+    });
   }, 120_000);
 
   it("reads the checkout's contract at the check, not at the snapshot's making", async () => {
@@ -66,14 +72,11 @@ describe('the gate process from its startup snapshot', () => {
     // A contract whose candle close is text: the active strategy, which passes against the real one, multiplies it.
     const contract = join(repo, 'src/contract/strategy.ts');
     writeFileSync(contract, readFileSync(contract, 'utf8').replace('readonly close: number;', 'readonly close: string;'));
-    const gates = new GateProcess(repo, LIMITS, blob);
-    try {
+    await withGates(repo, blob, async (gates) => {
       const out = await gates.run({ kind: 'strategy', source: active });
       expect(out).toMatchObject({ ok: false, issues: expect.arrayContaining([expect.objectContaining({ gate: 'types', rule: 'TS2362' })]) });
       expect(verdict(out)).toEqual(verdict(await new GatePipeline(repo).run({ kind: 'strategy', source: active })));
-    } finally {
-      await gates.close();
-    }
+    });
   }, 60_000);
 
   it('starts the gate process whatever V8 flags the build ran under (the Docker image sets NODE_OPTIONS)', async () => {
@@ -86,20 +89,16 @@ describe('the gate process from its startup snapshot', () => {
       if (before === undefined) delete process.env.NODE_OPTIONS;
       else process.env.NODE_OPTIONS = before;
     }
-    const gates = new GateProcess(PROJECT_ROOT, LIMITS, made);
-    try {
+    await withGates(PROJECT_ROOT, made, async (gates) => {
       expect(await gates.run(CORPUS[3]![1])).toMatchObject({ ok: false });
       expect(gates.startedFrom).toBe('snapshot');
-    } finally {
-      await gates.close();
-    }
+    });
   }, 60_000);
 
   it('gives way to the forked gate process when V8 cannot start from it, and the run waits for that one', async () => {
     const damaged = join(dir, 'damaged.blob');
     writeFileSync(damaged, 'not a snapshot');
-    const gates = new GateProcess(PROJECT_ROOT, LIMITS, damaged);
-    try {
+    await withGates(PROJECT_ROOT, damaged, async (gates) => {
       const [what, input] = CORPUS[3]!;
       expect(verdict(await gates.run(input)), what).toEqual(verdict(await new GatePipeline(PROJECT_ROOT).run(input)));
       expect(gates.startedFrom).toBe('fork');
@@ -107,9 +106,7 @@ describe('the gate process from its startup snapshot', () => {
       await gates.close();
       expect(verdict(await gates.run(input))).toEqual(verdict(await new GatePipeline(PROJECT_ROOT).run(input)));
       expect(gates.startedFrom).toBe('fork');
-    } finally {
-      await gates.close();
-    }
+    });
   }, 60_000);
 
   it('is not used once a build that would replace it fails', async () => {
