@@ -13,11 +13,12 @@
  * src/cli/bin.mjs runs dist/ only while every input is older than the build (dist/manifest.json), and
  * the sources through tsx otherwise: an edited checkout never runs yesterday's code.
  */
-import { mkdirSync, readdirSync, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { writeFileAtomic } from '../files.ts';
+import { importMetaUrlAs } from './import-meta-url.ts';
 import { RUNNER_BUILD, RUNNER_FILE } from '../sandbox/host/runner-script.ts';
 import { BUNDLE_ENTRIES } from './runtime.ts';
 
@@ -33,25 +34,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const RUNTIME = fileURLToPath(new URL('./runtime.ts', import.meta.url));
 /** Where `npm run build` writes (tests build elsewhere). */
 export const DIST = join(ROOT, 'dist');
-
-/**
- * Rewrites import.meta.url in the project's own modules to `url(file)`, a JavaScript expression for the
- * URL of their source file, so paths resolve as from the sources; null leaves a module's own.
- */
-export function importMetaUrlAs(url: (file: string) => string | null): Plugin {
-  return {
-    name: 'source-import-meta-url',
-    setup(b) {
-      b.onLoad({ filter: /\.ts$/ }, (args) => {
-        const expression = args.path.includes(`${sep}node_modules${sep}`) ? null : url(args.path);
-        if (expression === null) return undefined;
-        const code = readFileSync(args.path, 'utf8');
-        if (!code.includes('import.meta.url')) return undefined;
-        return { contents: code.replaceAll('import.meta.url', expression), loader: 'ts' };
-      });
-    },
-  };
-}
 
 /** In dist/: relative to the bundle, so the build works wherever the checkout is; runtime.ts keeps its own (it names dist/). */
 const sourceUrls = (dist: string): Plugin =>

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { writeFileAtomic } from '../files.ts';
-import { importMetaUrlAs } from './bundle.ts';
+import { importMetaUrlAs } from './import-meta-url.ts';
 import { gateSnapshotFiles, gateSnapshotStamp } from '../sandbox/gates/snapshot.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
